@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sentry's side of the gofer protocol. Every call is synchronous: one
+ * request, one reply. Every call returns >= 0 on success or -errno, the
+ * errno the workload must see (the gofer ran the real operation under the
+ * task's credentials, so it is Linux's own answer).
+ *
+ * Paths are resolved by the gofer inside its root (the sandbox root), so
+ * ".." stops at "/" and absolute symlinks stay inside. "dirfd" arguments are
+ * sentry-side descriptors of directories that came from the gofer (a task's
+ * cwd or root, or a copy of a workload dirfd taken with pidfd_getfd); the
+ * gofer refuses a descriptor that is not on one of its own mounts (EXDEV...
+ * see the protocol doc). GOFER_AT_ROOT means "relative to the sandbox root".
+ */
+#ifndef CV_GOFER_CLIENT_H
+#define CV_GOFER_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define GOFER_AT_ROOT (-2)
+#define GOFER_MAX_GROUPS 64
+
+/* The calling task's filesystem credentials, in host ids. */
+struct gofer_creds {
+	uint32_t fsuid, fsgid;
+	uint32_t ngroups;
+	uint32_t groups[GOFER_MAX_GROUPS];
+	uint64_t cap_effective;	/* bit n = CAP n */
+	uint32_t umask;
+};
+
+/* Where a path starts: the directory, and the task's root (for chroot). */
+struct gofer_at {
+	int dirfd;		/* GOFER_AT_ROOT or a sentry-side dir fd */
+	int rootfd;		/* GOFER_AT_ROOT unless the task chrooted */
+	const char *path;
+};
+
+struct gofer_client {
+	int sock;
+	uint32_t next_tag;
+};
+
+void gofer_client_init(struct gofer_client *c, int sock);
+
+/* Opens; *fd_out is a new sentry-side fd (O_CLOEXEC) to donate.
+ * resolve: openat2 RESOLVE_* bits (0 for open/openat). */
+int gofer_openat(struct gofer_client *c, const struct gofer_creds *cr,
+		 const struct gofer_at *at, int flags, mode_t mode,
+		 uint64_t resolve, int *fd_out);
+int gofer_fstatat(struct gofer_client *c, const struct gofer_creds *cr,
+		  const struct gofer_at *at, int flags, struct stat *st);
+int gofer_statx(struct gofer_client *c, const struct gofer_creds *cr,
+		const struct gofer_at *at, int flags, unsigned mask,
+		struct statx *stx);
+int gofer_statfs(struct gofer_client *c, const struct gofer_creds *cr,
+		 const struct gofer_at *at, struct statfs *st);
+int gofer_faccessat(struct gofer_client *c, const struct gofer_creds *cr,
+		    const struct gofer_at *at, int mode, int flags);
+/* Returns the length (not NUL-terminated, like readlink). */
+int gofer_readlinkat(struct gofer_client *c, const struct gofer_creds *cr,
+		     const struct gofer_at *at, char *buf, size_t len);
+int gofer_mkdirat(struct gofer_client *c, const struct gofer_creds *cr,
+		  const struct gofer_at *at, mode_t mode);
+/* Only S_IFIFO, S_IFSOCK and S_IFREG; devices are EPERM. */
+int gofer_mknodat(struct gofer_client *c, const struct gofer_creds *cr,
+		  const struct gofer_at *at, mode_t mode, dev_t dev);
+int gofer_unlinkat(struct gofer_client *c, const struct gofer_creds *cr,
+		   const struct gofer_at *at, int flags);
+int gofer_renameat2(struct gofer_client *c, const struct gofer_creds *cr,
+		    const struct gofer_at *from, const struct gofer_at *to,
+		    unsigned flags);
+int gofer_linkat(struct gofer_client *c, const struct gofer_creds *cr,
+		 const struct gofer_at *from, const struct gofer_at *to,
+		 int flags);
+int gofer_symlinkat(struct gofer_client *c, const struct gofer_creds *cr,
+		    const char *target, const struct gofer_at *at);
+int gofer_fchmodat(struct gofer_client *c, const struct gofer_creds *cr,
+		   const struct gofer_at *at, mode_t mode, int flags);
+int gofer_fchownat(struct gofer_client *c, const struct gofer_creds *cr,
+		   const struct gofer_at *at, uid_t uid, gid_t gid, int flags);
+/* times NULL: now. */
+int gofer_utimensat(struct gofer_client *c, const struct gofer_creds *cr,
+		    const struct gofer_at *at, const struct timespec times[2],
+		    int flags);
+int gofer_truncate(struct gofer_client *c, const struct gofer_creds *cr,
+		   const struct gofer_at *at, off_t length);
+/* xattrs: get/list return the size, as the syscalls do. */
+int gofer_getxattr(struct gofer_client *c, const struct gofer_creds *cr,
+		   const struct gofer_at *at, int flags, const char *name,
+		   void *value, size_t size);
+int gofer_setxattr(struct gofer_client *c, const struct gofer_creds *cr,
+		   const struct gofer_at *at, int flags, const char *name,
+		   const void *value, size_t size, int xflags);
+int gofer_listxattr(struct gofer_client *c, const struct gofer_creds *cr,
+		    const struct gofer_at *at, int flags, char *list,
+		    size_t size);
+int gofer_removexattr(struct gofer_client *c, const struct gofer_creds *cr,
+		      const struct gofer_at *at, int flags, const char *name);
+/* Binds / connects sockfd (a sentry-side copy of the workload's socket) to
+ * the AF_UNIX path. */
+int gofer_bind_unix(struct gofer_client *c, const struct gofer_creds *cr,
+		    const struct gofer_at *at, int sockfd);
+int gofer_connect_unix(struct gofer_client *c, const struct gofer_creds *cr,
+		       const struct gofer_at *at, int sockfd);
+
+/* exec resolution: permission checks (X on the file, search on the path),
+ * ELOOP/ENOENT/EACCES/ETXTBSY as execve gives them. On success fills the
+ * canonical absolute path inside the sandbox root and up to 256 bytes of
+ * the file's head (for "#!" and ELF checks). */
+struct gofer_exec_info {
+	char path[4096];
+	unsigned char head[256];
+	size_t head_len;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+};
+int gofer_exec_resolve(struct gofer_client *c, const struct gofer_creds *cr,
+		       const struct gofer_at *at, int flags,
+		       struct gofer_exec_info *out);
+
+/* The absolute path (inside the sandbox) of a directory fd, for getcwd. */
+int gofer_dir_path(struct gofer_client *c, int dirfd, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The gofer: the sandbox's only file server (DESIGN.md invariant 2).
+ *
+ * runsc starts it as a child of the sandbox process, in a new mount
+ * namespace whose root (after pivot_root, done by runsc/mounts.c) is the
+ * container root with the OCI bind and tmpfs mounts. It has no /proc.
+ * gofer_run() then confines the process (capabilities, seccomp) and serves
+ * the sentry over one socket until it closes. The wire protocol is in
+ * gofer/protocol.h and docs/gofer-protocol.md.
+ */
+#ifndef CV_GOFER_GOFER_H
+#define CV_GOFER_GOFER_H
+
+#include <stdbool.h>
+
+#include "../lib/error.h"
+
+struct gofer_config {
+	int sock;		/* the sentry's end is the peer */
+	int log_fd;		/* -1: stderr */
+	bool debug;
+	bool overlay;		/* in-memory overlay of the root */
+};
+
+/* Serves until the peer closes; returns the process exit status. */
+int gofer_run(const struct gofer_config *cfg);
+
+#endif

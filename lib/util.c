@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fdpass.h"
+
+int cv_read_fd(int fd, char **out, size_t *len, struct cv_error **err)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	if (buf == NULL)
+		return cv_error_set(err, ENOMEM, "read");
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (nb == NULL) {
+				free(buf);
+				return cv_error_set(err, ENOMEM, "read");
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return cv_error_set(err, errno, "read");
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len != NULL)
+		*len = n;
+	return 0;
+}
+
+int cv_read_file(const char *path, char **out, size_t *len,
+		 struct cv_error **err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cv_error_set(err, errno, "open %s", path);
+	if (cv_read_fd(fd, out, len, err) < 0)
+		return cv_error_wrap(err, "%s", path);
+	return 0;
+}
+
+int cv_write_file_atomic(const char *path, const void *data, size_t len,
+			 mode_t mode, struct cv_error **err)
+{
+	cleanup_free char *tmp = NULL;
+	cleanup_close int fd = -1;
+	int r;
+
+	if (asprintf(&tmp, "%s.tmp.%d", path, getpid()) < 0)
+		return cv_error_set(err, ENOMEM, "write %s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return cv_error_set(err, errno, "create %s", tmp);
+	r = cv_write_all(fd, data, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return cv_error_set(err, -r, "write %s", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		r = errno;
+		unlink(tmp);
+		return cv_error_set(err, r, "rename %s", path);
+	}
+	return 0;
+}
+
+int cv_write_string(const char *path, const char *s, struct cv_error **err)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return cv_error_set(err, errno, "open %s", path);
+	r = cv_write_all(fd, s, strlen(s));
+	if (r < 0)
+		return cv_error_set(err, -r, "write %s to %s", s, path);
+	return 0;
+}
+
+int cv_mkdir_p(const char *path, mode_t mode, struct cv_error **err)
+{
+	cleanup_free char *p = strdup(path);
+	struct stat st;
+
+	if (p == NULL)
+		return cv_error_set(err, ENOMEM, "mkdir %s", path);
+	for (char *s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return cv_error_set(err, errno, "mkdir %s", p);
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		return cv_error_set(err, errno, "mkdir %s", p);
+	if (stat(p, &st) < 0)
+		return cv_error_set(err, errno, "stat %s", p);
+	if (!S_ISDIR(st.st_mode))
+		return cv_error_set(err, ENOTDIR, "mkdir %s", p);
+	return 0;
+}
+
+int cv_parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s == '\0' || *s == '-' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int cv_parse_i64(const char *s, int64_t *out)
+{
+	long long v;
+	char *end;
+
+	if (s == NULL || *s == '\0' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (*end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+uint64_t cv_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}

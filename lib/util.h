@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Small side-effect-free helpers and thin file helpers shared by runsc, the
+ * sentry and the gofer. Keep this file small: anything specific to one
+ * subsystem belongs in that subsystem.
+ */
+#ifndef CV_LIB_UTIL_H
+#define CV_LIB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* Reads a whole file (NUL-terminated; *len excludes the NUL). */
+int cv_read_file(const char *path, char **out, size_t *len,
+		 struct cv_error **err);
+int cv_read_fd(int fd, char **out, size_t *len, struct cv_error **err);
+
+/* Writes data to path through a temp file in the same directory, fsync and
+ * rename, so readers see the old or the new content, never a mix. */
+int cv_write_file_atomic(const char *path, const void *data, size_t len,
+			 mode_t mode, struct cv_error **err);
+
+/* Writes a short string to an existing file (cgroup, /proc knobs). */
+int cv_write_string(const char *path, const char *s, struct cv_error **err);
+
+/* mkdir -p; succeeds if the directory exists. */
+int cv_mkdir_p(const char *path, mode_t mode, struct cv_error **err);
+
+/* Strict number parsing: whole string, range checked. 0 or -EINVAL/-ERANGE. */
+int cv_parse_u64(const char *s, uint64_t *out);
+int cv_parse_i64(const char *s, int64_t *out);
+
+/* Nanoseconds of CLOCK_MONOTONIC. */
+uint64_t cv_now_ns(void);
+
+#endif

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sentry: the sandbox's user-space kernel. This header is its contract
+ * with runsc:
+ *
+ *  - sentry_run(): the sandbox process (the pid in --pid-file) becomes the
+ *    sentry once runsc has forked the gofer and the workload init. It seizes
+ *    the init, confines itself (empty root, few capabilities, own seccomp
+ *    filter) and serves the workload until the init exits.
+ *  - sentry_attach(): called by each workload process (the init, and each
+ *    process "runsc exec" starts) as its last step before execve: installs
+ *    the interception filter and hands itself to the sentry.
+ *  - sentry_ctl_*(): the control socket used by runsc verbs (start, ps,
+ *    stats) while the sandbox runs.
+ */
+#ifndef CV_SENTRY_SENTRY_H
+#define CV_SENTRY_SENTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../lib/error.h"
+
+struct oci_spec;
+
+enum platform_kind {
+	PLATFORM_SECCOMP,	/* default */
+	PLATFORM_PTRACE,
+};
+
+/* "seccomp" / "ptrace" <-> enum; -1 if unknown. */
+int platform_from_name(const char *name);
+const char *platform_name(enum platform_kind k);
+
+struct sentry_config {
+	const char *id;			/* container id */
+	const struct oci_spec *spec;
+	enum platform_kind platform;
+	int gofer_fd;			/* connected to the gofer */
+	pid_t gofer_pid;
+	int ctl_fd;			/* listening control socket */
+	int init_fd;			/* socketpair end shared with the init */
+	pid_t init_pid;			/* host pid, a child of the caller */
+	bool strace;			/* --strace */
+	int log_fd;			/* --debug-log / --log, -1: stderr */
+	bool debug;
+};
+
+/*
+ * Runs until the workload init has exited and every traced task is gone.
+ * Returns the init's wait status (as waitpid gives it), or -1 with the
+ * reason logged if the sentry itself failed.
+ */
+int sentry_run(const struct sentry_config *cfg);
+
+/* What the sentry needs to know of a process that attaches. */
+struct sentry_attach_info {
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	const gid_t *groups;
+	size_t ngroups;
+	uint64_t cap_effective, cap_permitted, cap_inheritable;
+	uint64_t cap_bounding, cap_ambient;
+	mode_t umask;
+	const char *cwd;		/* absolute, inside the sandbox */
+	bool is_exec;			/* started by "runsc exec" */
+};
+
+/*
+ * In a workload process, after its credentials are final and with
+ * no_new_privs set: installs the interception filter for the platform,
+ * sends the listener fd (seccomp) and info over fd, and waits until the
+ * sentry has seized the process. fd is the init's socketpair end, or a
+ * connection to the control socket made with sentry_ctl_connect() for exec.
+ * The caller then installs the config's own seccomp filter and execs.
+ *
+ * For the init, "runsc start" is then signalled by one byte 'S' on the same
+ * fd (see sentry_wait_start()).
+ */
+int sentry_attach(int fd, enum platform_kind kind,
+		  const struct sentry_attach_info *info, struct cv_error **err);
+/* Blocks until the sentry forwards "start"; 0, or < 0 if it went away. */
+int sentry_wait_start(int fd, struct cv_error **err);
+
+/* Control socket (the path is <state dir>/sentry.sock). */
+int sentry_ctl_connect(const char *sock_path, struct cv_error **err);
+int sentry_ctl_start(int fd, struct cv_error **err);
+/* Host pids of every live workload process (init first). */
+int sentry_ctl_ps(int fd, pid_t **pids, size_t *n, struct cv_error **err);
+/* Per-disposition and per-syscall counters as a JSON object. */
+int sentry_ctl_stats(int fd, char **json, struct cv_error **err);
+
+#endif

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The platform-neutral task interface every syscall handler is written
+ * against. A handler gets a struct sc_call for one intercepted syscall,
+ * decodes its arguments, does the operation and returns the result: >= 0,
+ * or -errno, which is what the workload sees. Handlers never touch the
+ * platform (seccomp notification or ptrace) directly.
+ *
+ * Handlers are registered with SENTRY_HANDLER(name) and found through the
+ * syscalls/ table: every EMULATE row must have one (a unit test checks).
+ */
+#ifndef CV_SENTRY_TASK_H
+#define CV_SENTRY_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../gofer/client.h"
+
+struct sentry;
+struct task;
+
+/* Filesystem context, shared by threads/processes cloned with CLONE_FS. */
+struct task_fs {
+	int refs;
+	int cwd_fd;		/* sentry-side O_PATH dir fd from the gofer */
+	int root_fd;		/* GOFER_AT_ROOT unless chrooted */
+	mode_t umask;
+};
+
+struct task_creds {
+	uid_t ruid, euid, suid, fsuid;
+	gid_t rgid, egid, sgid, fsgid;
+	gid_t *groups;
+	size_t ngroups;
+	uint64_t cap_effective, cap_permitted, cap_inheritable;
+	uint64_t cap_bounding, cap_ambient;
+};
+
+struct task {
+	pid_t host_tid;		/* host thread id */
+	pid_t host_tgid;	/* host process id */
+	pid_t tid, tgid;	/* ids in the sandbox's pid namespace */
+	int pidfd;		/* of the thread group leader */
+	struct task_fs *fs;
+	struct task_creds creds;
+	struct sentry *sentry;
+	void *platform;		/* platform-private */
+};
+
+/* One intercepted call. */
+struct sc_call {
+	struct task *t;
+	long nr;
+	uint64_t args[6];
+	uint64_t ip;
+	void *platform;		/* platform-private */
+};
+
+/* Workload memory. Each returns 0 or -EFAULT (or -ESRCH if the task died
+ * or the notification is no longer valid: the read is not trusted). */
+int task_read(struct sc_call *c, uint64_t addr, void *buf, size_t len);
+int task_write(struct sc_call *c, uint64_t addr, const void *buf, size_t len);
+/* Copies a NUL-terminated path: its length, -EFAULT, -ENAMETOOLONG
+ * (cap includes the NUL; PATH_MAX for paths), -ENOENT for "". */
+long task_read_path(struct sc_call *c, uint64_t addr, char *buf, size_t cap);
+
+/* Installs a sentry-side fd in the task (consumes nothing: the caller still
+ * owns fd). O_CLOEXEC honoured. Returns the workload's fd number or -errno. */
+int task_install_fd(struct sc_call *c, int fd, unsigned flags);
+/* A sentry-side duplicate of the workload's fd wfd, or -EBADF. */
+int task_dup_fd(struct sc_call *c, int wfd);
+
+/* The gofer credentials for this task's filesystem calls. */
+void task_gofer_creds(const struct task *t, struct gofer_creds *cr);
+struct gofer_client *task_gofer(struct task *t);
+
+typedef long (*sentry_handler_fn)(struct sc_call *c);
+
+struct sentry_handler {
+	const char *name;	/* syscall name as in syscalls/table.def */
+	sentry_handler_fn fn;
+};
+
+#define SENTRY_HANDLER(sysname)                                              \
+	static long sys_##sysname(struct sc_call *c);                        \
+	static const struct sentry_handler handler_##sysname                 \
+		__attribute__((used, section("sentry_handlers"),              \
+			       aligned(sizeof(void *)))) = { #sysname,         \
+							     sys_##sysname }; \
+	static long sys_##sysname(struct sc_call *c)
+
+/* The handler registered for a syscall name, or NULL. */
+sentry_handler_fn sentry_handler_lookup(const char *name);
+
+#endif

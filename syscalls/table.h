@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one table of every x86_64 syscall and its disposition (table.def).
+ * The BPF filters, the --strace names and argument formats and
+ * docs/syscalls.md are all generated from it.
+ *
+ *   PASS         the host kernel runs it; the filter may constrain scalar
+ *                arguments (rules in filter.c, keyed by the row)
+ *   EMULATE      the filter sends it to the sentry, whose handler runs it
+ *   DENY(errno)  refused in BPF
+ * A number not in the table is DENY(ENOSYS).
+ */
+#ifndef CV_SYSCALLS_TABLE_H
+#define CV_SYSCALLS_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum sc_disp {
+	SC_PASS,
+	SC_EMULATE,
+	SC_DENY,
+};
+
+/* How --strace prints an argument or a result. */
+enum sc_argfmt {
+	SC_A_NONE = 0,	/* no such argument */
+	SC_A_INT,	/* signed decimal */
+	SC_A_UINT,	/* unsigned decimal */
+	SC_A_HEX,	/* 0x... */
+	SC_A_FD,	/* fd number, AT_FDCWD named */
+	SC_A_PATH,	/* NUL-terminated path in workload memory */
+	SC_A_STR,	/* other string */
+	SC_A_BUF,	/* buffer whose length is the next argument */
+	SC_A_PTR,	/* opaque pointer */
+	SC_A_MODE,	/* octal */
+	SC_A_OPENFLAGS,	/* O_* */
+	SC_A_ATFLAGS,	/* AT_* */
+	SC_A_SIGNAL,	/* SIG* */
+	SC_A_CLONEFLAGS,
+	SC_A_ARGV,	/* char *const[] */
+};
+
+struct sc_entry {
+	int nr;
+	const char *name;
+	enum sc_disp disp;
+	int err;		/* errno for SC_DENY */
+	uint8_t nargs;
+	enum sc_argfmt args[6];
+	enum sc_argfmt ret;
+	const char *note;	/* why this disposition, for the docs */
+};
+
+/* Rows sorted by number; sc_lookup is O(1). */
+extern const struct sc_entry sc_table[];
+extern const size_t sc_table_len;
+const struct sc_entry *sc_lookup(long nr);		/* NULL: not in table */
+const struct sc_entry *sc_lookup_name(const char *name);
+
+enum sc_filter_mode {
+	SC_FILTER_NOTIFY,	/* seccomp platform: EMULATE -> USER_NOTIF */
+	SC_FILTER_TRACE,	/* ptrace platform:  EMULATE -> TRACE */
+};
+
+struct sc_filter_opts {
+	enum sc_filter_mode mode;
+	bool strace;		/* also report PASS calls to the sentry */
+};
+
+/*
+ * Installs the workload's interception filter in the calling thread (the
+ * caller has set no_new_privs). execve/execveat always get RET_TRACE so the
+ * sentry (the tracer) can rewrite the path. Returns the listener fd for
+ * SC_FILTER_NOTIFY, 0 for SC_FILTER_TRACE, or -errno.
+ */
+int sc_install_filter(const struct sc_filter_opts *opts);
+
+/* Writes the BPF program (for tests and "runsc syscalls --bpf"). */
+int sc_export_bpf(const struct sc_filter_opts *opts, int fd);
+
+enum sc_print_format {
+	SC_PRINT_TEXT,
+	SC_PRINT_MARKDOWN,	/* docs/syscalls.md */
+	SC_PRINT_JSON,
+};
+
+/* The table with counts per disposition. */
+int sc_print_table(FILE *out, enum sc_print_format fmt);
+
+#endif

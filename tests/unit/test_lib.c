@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* lib/: error object, atomic writes, number parsing, fd passing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/error.h"
+#include "lib/fdpass.h"
+#include "lib/util.h"
+#include "tests/unit/test.h"
+
+TEST(error_keeps_innermost_and_wraps)
+{
+	struct cv_error *err = NULL;
+
+	CHECK_EQ(cv_error_set(&err, ENOENT, "open %s", "x"), -ENOENT);
+	CHECK_EQ(cv_error_set(&err, EPERM, "second"), -ENOENT);
+	cv_error_wrap(&err, "config.json");
+	CHECK_STREQ(err->msg, "config.json: open x: No such file or directory");
+	CHECK_EQ(err->errnum, ENOENT);
+	cv_error_free(&err);
+	CHECK(err == NULL);
+	CHECK_EQ(cv_error_setx(&err, "plain %d", 7), -1);
+	CHECK_STREQ(err->msg, "plain 7");
+	cv_error_free(&err);
+}
+
+TEST(atomic_write_replaces_whole_file)
+{
+	char dir[] = "/tmp/cvisor-unit.XXXXXX", path[64], *back = NULL;
+	struct cv_error *err = NULL;
+	size_t len;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/state.json", dir);
+	CHECK_EQ(cv_write_file_atomic(path, "old", 3, 0600, &err), 0);
+	CHECK_EQ(cv_write_file_atomic(path, "new!", 4, 0600, &err), 0);
+	CHECK_EQ(cv_read_file(path, &back, &len, &err), 0);
+	CHECK_EQ(len, 4);
+	CHECK_STREQ(back, "new!");
+	free(back);
+	unlink(path);
+	rmdir(dir);
+}
+
+TEST(parse_numbers_strictly)
+{
+	uint64_t u;
+	int64_t i;
+
+	CHECK_EQ(cv_parse_u64("42", &u), 0);
+	CHECK_EQ(u, 42);
+	CHECK_EQ(cv_parse_u64("0x10", &u), 0);
+	CHECK_EQ(u, 16);
+	CHECK_EQ(cv_parse_u64("-1", &u), -EINVAL);
+	CHECK_EQ(cv_parse_u64("12ab", &u), -EINVAL);
+	CHECK_EQ(cv_parse_u64("", &u), -EINVAL);
+	CHECK_EQ(cv_parse_u64("99999999999999999999999", &u), -ERANGE);
+	CHECK_EQ(cv_parse_i64("-5", &i), 0);
+	CHECK_EQ(i, -5);
+}
+
+TEST(fd_passing_round_trip)
+{
+	int sv[2], p[2], got;
+	char c = 0;
+
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_EQ(pipe(p), 0);
+	CHECK_EQ(cv_send_fd(sv[0], p[1]), 0);
+	got = cv_recv_fd(sv[1]);
+	CHECK(got >= 0);
+	CHECK(fcntl(got, F_GETFD) & FD_CLOEXEC);
+	CHECK_EQ(write(got, "z", 1), 1);
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK_EQ(c, 'z');
+	close(sv[0]);
+	CHECK_EQ(cv_recv_fd(sv[1]), -EPIPE);
+	close(got);
+	close(sv[1]);
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST(mkdir_p_creates_and_rejects_files)
+{
+	struct cv_error *err = NULL;
+	char dir[] = "/tmp/cvisor-unit.XXXXXX", path[96];
+	int fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/a/b/c", dir);
+	CHECK_EQ(cv_mkdir_p(path, 0755, &err), 0);
+	CHECK_EQ(cv_mkdir_p(path, 0755, &err), 0);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	CHECK(cv_mkdir_p(path, 0755, &err) < 0);
+	CHECK_CONTAINS(err->msg, "Not a directory");
+	cv_error_free(&err);
+	CHECK_EQ(system("rm -rf /tmp/cvisor-unit.*"), 0);
+}
+
+int main(void)
+{
+	return test_main();
+}
