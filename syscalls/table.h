@@ -51,8 +51,16 @@ struct sc_entry {
 	uint8_t nargs;
 	enum sc_argfmt args[6];
 	enum sc_argfmt ret;
+	unsigned flags;		/* SC_F_* */
 	const char *note;	/* why this disposition, for the docs */
 };
+
+/* An EMULATE row the filter always sends as SECCOMP_RET_TRACE, on both
+ * platforms: the sentry handles it at the ptrace stop (it must rewrite the
+ * call, e.g. execve's path, or observe its result, e.g. setuid). */
+#define SC_F_TRACE 0x1
+/* Scalar-argument rules in filter.c refine this row. */
+#define SC_F_RULES 0x2
 
 /* Rows sorted by number; sc_lookup is O(1). */
 extern const struct sc_entry sc_table[];
