@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The runsc command line: global flags, the verb table, argument helpers
+ * and the lifecycle steps shared by several verbs (create, start, wait,
+ * destroy). One file per verb: runsc/cmd_<verb>.c.
+ *
+ * A verb returns the process exit status (>= 0), or < 0 with *err set; main
+ * prints the error ("runsc: msg" on stderr and a JSON line in --log).
+ */
+#ifndef CV_RUNSC_CLI_H
+#define CV_RUNSC_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+#include "lib/log.h"
+#include "runsc/config.h"
+#include "runsc/sandbox.h"
+#include "runsc/state.h"
+#include "sentry/sentry.h"
+
+#define CVISOR_VERSION "0.1.0"
+#define CVISOR_SPEC_VERSION "1.1.0"
+#define CVISOR_DEFAULT_ROOT "/run/cvisor"
+
+struct global_opts {
+	const char *root;
+	const char *log;
+	enum cv_log_format log_format;
+	bool debug;
+	bool systemd_cgroup;
+	enum platform_kind platform;
+	enum network_mode network;
+	bool strace;
+	const char *debug_log;
+	const char *argv0;
+};
+
+typedef int (*cmd_fn)(struct global_opts *g, int argc, char **argv,
+		      struct cv_error **err);
+
+struct cli_verb {
+	const char *name;
+	cmd_fn fn;
+	const char *summary;
+	const char *usage;	/* full --help text */
+};
+
+extern const struct cli_verb cli_verbs[];
+const struct cli_verb *cli_find_verb(const char *name);
+void cli_print_usage(FILE *out);
+
+/* Exit status for usage errors (bad flag, missing argument). */
+#define CLI_USAGE_STATUS 1
+/* cli_getopt results besides options and -1. */
+#define CLI_OPT_ERR (-2)
+#define CLI_OPT_HELP (-3)
+/* Every verb's longopts include this; shortopts include "h". */
+#define CLI_HELP_OPTION { "help", no_argument, NULL, 'h' }
+
+/*
+ * Runs getopt_long over argv (argv[0] is the verb); "+" is prepended to
+ * shortopts so parsing stops at the first operand. Handles -h/--help
+ * itself (prints usage, returns CLI_OPT_HELP). Returns the next option
+ * like getopt_long, -1 at the end, or CLI_OPT_ERR after a usage error
+ * (err set). Call cli_getopt_reset() first.
+ */
+int cli_getopt(const char *verb, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts,
+	       struct cv_error **err);
+void cli_getopt_reset(void);
+/* Sets a usage error: "verb: msg" plus a hint. Returns -1. */
+int cli_usage_error(struct cv_error **err, const char *verb, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+/* Requires exactly n operands after options (the first is the id). */
+int cli_need_args(const char *verb, int argc, int n, bool at_least,
+		  struct cv_error **err);
+/* Checks an id: non-empty, no '/', not "." or "..", printable. */
+int cli_check_id(const char *id, struct cv_error **err);
+
+/* Prints the verb's usage (for --help). */
+void cli_verb_help(const struct cli_verb *v, FILE *out);
+
+/* Signals (signals.c): "KILL", "SIGKILL", "9" -> 9; -1 if unknown. */
+int cv_signal_parse(const char *s);
+const char *cv_signal_name(int sig);	/* "SIGKILL", or NULL */
+
+/* Writes a pid to path atomically (temp + rename). */
+int cli_write_pid_file(const char *path, pid_t pid, struct cv_error **err);
+/* Fails unless the directory that would hold path exists. */
+int cli_check_parent_dir(const char *what, const char *path,
+			 struct cv_error **err);
+
+/* ---- lifecycle steps shared by verbs --------------------------------- */
+
+struct create_opts {
+	const char *id;
+	const char *bundle;		/* NULL: use spec->bundle */
+	struct oci_spec *spec;		/* NULL: load from bundle */
+	const char *pid_file;
+	const char *console_socket;
+	int preserve_fds;
+	const char *config_json;	/* the spec's text when spec is given */
+};
+
+/* cmd_create.c: creates the container; on failure leaves nothing. */
+int container_create(struct global_opts *g, const struct create_opts *o,
+		     struct cv_error **err);
+/* cmd_start.c: starts a created container (status must be "created"). */
+int container_start(struct global_opts *g, const char *id,
+		    struct cv_error **err);
+/* cmd_delete.c: kills (if force), runs poststop hooks, removes cgroup and
+ * state. */
+int container_delete(struct global_opts *g, const char *id, bool force,
+		     struct cv_error **err);
+/*
+ * cmd_run.c: waits for the child pid, forwarding the usual signals to
+ * fwd_pid (the init), and returns the exit status (128+N for a signal).
+ */
+int cli_wait_forward(pid_t child, pid_t fwd_pid, struct cv_error **err);
+
+/* Option loop boilerplate for a verb with no operands of its own. */
+#define CLI_SIMPLE_OPTS(verb, argc, argv, err)                              \
+	do {                                                                \
+		static const struct option lo_[] = { CLI_HELP_OPTION, { 0 } }; \
+		int c_;                                                     \
+		cli_getopt_reset();                                         \
+		while ((c_ = cli_getopt(verb, argc, argv, "h", lo_, err)) != -1) { \
+			if (c_ == CLI_OPT_HELP)                             \
+				return 0;                                   \
+			if (c_ < 0 || c_ == '?')                            \
+				return -1;                                  \
+		}                                                           \
+	} while (0)
+
+/* The verbs. */
+int cmd_spec(struct global_opts *, int, char **, struct cv_error **);
+int cmd_create(struct global_opts *, int, char **, struct cv_error **);
+int cmd_start(struct global_opts *, int, char **, struct cv_error **);
+int cmd_run(struct global_opts *, int, char **, struct cv_error **);
+int cmd_state(struct global_opts *, int, char **, struct cv_error **);
+int cmd_kill(struct global_opts *, int, char **, struct cv_error **);
+int cmd_delete(struct global_opts *, int, char **, struct cv_error **);
+int cmd_list(struct global_opts *, int, char **, struct cv_error **);
+int cmd_ps(struct global_opts *, int, char **, struct cv_error **);
+int cmd_exec(struct global_opts *, int, char **, struct cv_error **);
+int cmd_events(struct global_opts *, int, char **, struct cv_error **);
+int cmd_pause(struct global_opts *, int, char **, struct cv_error **);
+int cmd_resume(struct global_opts *, int, char **, struct cv_error **);
+int cmd_update(struct global_opts *, int, char **, struct cv_error **);
+int cmd_features(struct global_opts *, int, char **, struct cv_error **);
+int cmd_do(struct global_opts *, int, char **, struct cv_error **);
+int cmd_syscalls(struct global_opts *, int, char **, struct cv_error **);
+int cmd_version(struct global_opts *, int, char **, struct cv_error **);
+int cmd_help(struct global_opts *, int, char **, struct cv_error **);
+
+#endif
