@@ -74,6 +74,15 @@ struct oci_process {
 	bool has_io_priority;
 	int io_priority_class;	/* IOPRIO_CLASS_* */
 	int io_priority;
+	/* process.scheduler (sched_setattr) */
+	bool has_scheduler;
+	int sched_policy;	/* SCHED_* */
+	int sched_nice;
+	int sched_priority;
+	uint64_t sched_flags;	/* SCHED_FLAG_* bits */
+	uint64_t sched_runtime, sched_deadline, sched_period;
+	/* process.execCPUAffinity: cpu lists as written ("0-3,7"), or NULL */
+	char *exec_cpu_affinity_initial, *exec_cpu_affinity_final;
 };
 
 /* ---- root and mounts -------------------------------------------------- */
@@ -109,6 +118,9 @@ struct oci_mount {
 	char *data;		/* the remaining fs-specific options, "a,b=c" */
 	bool is_bind;
 	bool recursive;		/* rbind */
+	/* Recursive options ("rro", "rnosuid", ...; mount_setattr with
+	 * AT_RECURSIVE): MOUNT_ATTR_* bits to set and to clear. */
+	uint64_t rec_attr_set, rec_attr_clr;
 	/* uidMappings/gidMappings on mounts (idmapped) are rejected */
 };
 
