@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Device nodes and links of the gofer's /dev. See devices.h.
+ */
+#include "runsc/devices.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "runsc/mounts.h"
+
+static const char *const default_devices[] = {
+	"/dev/null", "/dev/zero", "/dev/full",
+	"/dev/random", "/dev/urandom", "/dev/tty",
+};
+
+static const struct {
+	const char *target, *link;
+} default_links[] = {
+	{ "/proc/self/fd", "/dev/fd" },
+	{ "/proc/self/fd/0", "/dev/stdin" },
+	{ "/proc/self/fd/1", "/dev/stdout" },
+	{ "/proc/self/fd/2", "/dev/stderr" },
+	{ "pts/ptmx", "/dev/ptmx" },
+};
+
+/* Binds the host node host_path onto path inside the root. */
+static int bind_host_node(int rootfd, const char *host_path, const char *path,
+			  struct cv_error **err)
+{
+	cleanup_close int dst = -1, tree = -1;
+
+	if (mount_resolve(rootfd, path, MOUNT_CREATE_FILE, &dst, err) < 0)
+		return -1;
+	tree = open_tree(AT_FDCWD, host_path,
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return cv_error_set(err, errno, "%s", host_path);
+	if (move_mount(tree, "", dst, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cv_error_set(err, errno, "bind %s", host_path);
+	return 0;
+}
+
+static mode_t device_type_bits(char type)
+{
+	switch (type) {
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default:
+		return S_IFCHR;
+	}
+}
+
+/* Whether the host node at path is the device d (same type and number). */
+static bool host_node_matches(const struct oci_device *d)
+{
+	struct stat st;
+
+	if (stat(d->path, &st) < 0)
+		return false;
+	return (st.st_mode & S_IFMT) == device_type_bits(d->type) &&
+	       st.st_rdev == makedev(d->major, d->minor);
+}
+
+static int config_device(int rootfd, const struct oci_device *d, size_t i,
+			 struct cv_error **err)
+{
+	mode_t mode = d->has_file_mode ? d->file_mode & 07777 : 0666;
+	cleanup_close int parent = -1;
+	cleanup_free char *dir = NULL;
+	const char *name;
+	char p[64];
+
+	if (d->path == NULL || d->path[0] != '/')
+		return cv_error_setx(err, "linux.devices[%zu].path: must be "
+				     "an absolute path", i);
+	name = strrchr(d->path, '/') + 1;
+	if (name[0] == '\0' || strcmp(name, "..") == 0 ||
+	    strcmp(name, ".") == 0)
+		return cv_error_setx(err, "linux.devices[%zu].path: %s: not "
+				     "a file name", i, d->path);
+	dir = strndup(d->path, (size_t)(name - d->path));
+	if (dir == NULL)
+		return cv_error_set(err, ENOMEM, "linux.devices[%zu]", i);
+	if (mount_resolve(rootfd, dir, MOUNT_CREATE_DIR, &parent, err) < 0)
+		return cv_error_wrap(err, "linux.devices[%zu].path", i);
+	/* A real directory fd: mknodat and fchownat need one. */
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", parent);
+	close(parent);
+	parent = open(p, O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0)
+		return cv_error_set(err, errno, "linux.devices[%zu].path: %s",
+				    i, d->path);
+	unlinkat(parent, name, 0);
+	if (mknodat(parent, name, device_type_bits(d->type) | mode,
+		    makedev(d->major, d->minor)) < 0) {
+		/* Not permitted (user namespace, nodev): a bind of the
+		 * host's node is what runc does, if it is the same device. */
+		if (errno != EPERM || !host_node_matches(d))
+			return cv_error_set(err, errno,
+					    "linux.devices[%zu]: mknod %s", i,
+					    d->path);
+		return bind_host_node(rootfd, d->path, d->path, err);
+	}
+	if (fchmodat(parent, name, mode, 0) < 0)
+		return cv_error_set(err, errno, "linux.devices[%zu]: chmod %s",
+				    i, d->path);
+	if ((d->has_uid || d->has_gid) &&
+	    fchownat(parent, name, d->has_uid ? d->uid : (uid_t)-1,
+		     d->has_gid ? d->gid : (gid_t)-1, AT_SYMLINK_NOFOLLOW) < 0)
+		return cv_error_set(err, errno, "linux.devices[%zu]: chown %s",
+				    i, d->path);
+	return 0;
+}
+
+static bool config_has_device(const struct oci_spec *spec, const char *path)
+{
+	for (size_t i = 0; i < spec->linux_.n_devices; i++)
+		if (spec->linux_.devices[i].path != NULL &&
+		    strcmp(spec->linux_.devices[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+static int make_link(int rootfd, const char *target, const char *link,
+		     struct cv_error **err)
+{
+	cleanup_close int dev = -1;
+	char p[64];
+
+	if (mount_resolve(rootfd, "/dev", MOUNT_NO_CREATE, &dev, err) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", dev);
+	close(dev);
+	dev = open(p, O_DIRECTORY | O_CLOEXEC);
+	if (dev < 0)
+		return cv_error_set(err, errno, "/dev");
+	if (symlinkat(target, dev, link + strlen("/dev/")) < 0 &&
+	    errno != EEXIST)
+		return cv_error_set(err, errno, "symlink %s", link);
+	return 0;
+}
+
+int devices_setup(int rootfd, const struct oci_spec *spec,
+		  struct cv_error **err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
+		if (config_has_device(spec, default_devices[i]))
+			continue;
+		if (bind_host_node(rootfd, default_devices[i],
+				   default_devices[i], err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < spec->linux_.n_devices; i++)
+		if (config_device(rootfd, &spec->linux_.devices[i], i, err) < 0)
+			return -1;
+	/* The links name /proc paths the sentry serves; made anyway, as
+	 * runc does, so tools that test for them find them. */
+	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++)
+		if (make_link(rootfd, default_links[i].target,
+			      default_links[i].link, err) < 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The device nodes of the gofer's /dev (a tmpfs mounted by mounts.c): the
+ * default set (null, zero, full, random, urandom, tty) bind-mounted from
+ * the host, linux.devices from the config (mknod, or a bind of the host
+ * node when mknod is not permitted), and the usual links (fd, stdin,
+ * stdout, stderr, ptmx). The workload's view is nodev: it reaches these
+ * only through the sentry and the gofer.
+ */
+#ifndef CV_RUNSC_DEVICES_H
+#define CV_RUNSC_DEVICES_H
+
+#include "lib/error.h"
+#include "runsc/config.h"
+
+/* rootfd: the container root (a directory fd) being built. */
+int devices_setup(int rootfd, const struct oci_spec *spec,
+		  struct cv_error **err);
+
+#endif

@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The gofer's root and the workload's read-only view. See mounts.h.
+ */
+#include "runsc/mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "runsc/devices.h"
+
+#define RESOLVE_FLAGS (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
+
+static const char *const virtual_types[] = {
+	"proc", "sysfs", "mqueue", "cgroup", "cgroup2",
+};
+
+static bool is_virtual(const char *type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(virtual_types); i++)
+		if (strcmp(type, virtual_types[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool plan_has_dest(const struct oci_spec *spec, const char *dest)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (spec->mounts[i].destination != NULL &&
+		    strcmp(spec->mounts[i].destination, dest) == 0)
+			return true;
+	return false;
+}
+
+static void plan_add_default(struct mount_plan *p, const char *dest,
+			     const char *type, unsigned long flags,
+			     const char *data)
+{
+	p->ops[p->n++] = (struct mount_op){
+		.kind = MOUNT_OP_FS, .index = -1, .source = type,
+		.dest = dest, .fstype = type, .flags = flags, .data = data,
+	};
+}
+
+static int plan_add_spec(struct mount_plan *p, const struct oci_mount *m,
+			 int i, struct cv_error **err)
+{
+	struct mount_op *op = &p->ops[p->n];
+	const char *type = m->type != NULL ? m->type : "";
+
+	if (m->destination == NULL || m->destination[0] != '/')
+		return cv_error_setx(err, "mounts[%d].destination: must be "
+				     "an absolute path", i);
+	*op = (struct mount_op){
+		.index = i, .source = m->source, .dest = m->destination,
+		.fstype = type, .flags = m->flags,
+		.clear_flags = m->clear_flags, .propagation = m->propagation,
+		.data = m->data, .recursive = m->recursive,
+		.rec_attr_set = m->rec_attr_set, .rec_attr_clr = m->rec_attr_clr,
+	};
+	if (m->is_bind || strcmp(type, "bind") == 0) {
+		op->kind = MOUNT_OP_BIND;
+		if (m->source == NULL)
+			return cv_error_setx(err, "mounts[%d].source: missing "
+					     "for a bind mount", i);
+	} else if (is_virtual(type)) {
+		op->kind = MOUNT_OP_VIRTUAL;
+	} else if (type[0] == '\0') {
+		return cv_error_setx(err, "mounts[%d].type: missing", i);
+	} else {
+		op->kind = MOUNT_OP_FS;
+		if (op->source == NULL)
+			op->source = type;
+	}
+	p->n++;
+	return 0;
+}
+
+int mount_plan_build(const struct oci_spec *spec, struct mount_plan *p,
+		     struct cv_error **err)
+{
+	*p = (struct mount_plan){ 0 };
+	p->ops = calloc(spec->n_mounts + 3, sizeof(*p->ops));
+	if (p->ops == NULL)
+		return cv_error_set(err, ENOMEM, "mount plan");
+	/* /dev first: the device nodes and /dev/pts go inside it, and the
+	 * rootfs's own /dev must never receive host device nodes. */
+	if (!plan_has_dest(spec, "/dev"))
+		plan_add_default(p, "/dev", "tmpfs",
+				 MS_NOSUID | MS_STRICTATIME,
+				 "mode=755,size=65536k");
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		if (plan_add_spec(p, &spec->mounts[i], (int)i, err) < 0) {
+			mount_plan_clear(p);
+			return -1;
+		}
+	}
+	if (!plan_has_dest(spec, "/dev/pts"))
+		plan_add_default(p, "/dev/pts", "devpts",
+				 MS_NOSUID | MS_NOEXEC,
+				 "newinstance,ptmxmode=0666,mode=0620");
+	if (!plan_has_dest(spec, "/dev/shm"))
+		plan_add_default(p, "/dev/shm", "tmpfs",
+				 MS_NOSUID | MS_NOEXEC | MS_NODEV,
+				 "mode=1777,size=65536k");
+	return 0;
+}
+
+void mount_plan_clear(struct mount_plan *p)
+{
+	free(p->ops);
+	*p = (struct mount_plan){ 0 };
+}
+
+uint64_t mount_attr_from_ms(unsigned long ms)
+{
+	uint64_t a = 0;
+
+	if (ms & MS_RDONLY)
+		a |= MOUNT_ATTR_RDONLY;
+	if (ms & MS_NOSUID)
+		a |= MOUNT_ATTR_NOSUID;
+	if (ms & MS_NODEV)
+		a |= MOUNT_ATTR_NODEV;
+	if (ms & MS_NOEXEC)
+		a |= MOUNT_ATTR_NOEXEC;
+	if (ms & MS_NODIRATIME)
+		a |= MOUNT_ATTR_NODIRATIME;
+	if (ms & MS_NOATIME)
+		a |= MOUNT_ATTR_NOATIME;
+	else if (ms & MS_STRICTATIME)
+		a |= MOUNT_ATTR_STRICTATIME;
+	else if (ms & MS_RELATIME)
+		a |= MOUNT_ATTR_RELATIME;
+	return a;
+}
+
+unsigned long mount_propagation_flags(enum oci_propagation p)
+{
+	switch (p) {
+	case OCI_PROP_PRIVATE:
+		return MS_PRIVATE;
+	case OCI_PROP_RPRIVATE:
+		return MS_PRIVATE | MS_REC;
+	case OCI_PROP_SHARED:
+		return MS_SHARED;
+	case OCI_PROP_RSHARED:
+		return MS_SHARED | MS_REC;
+	case OCI_PROP_SLAVE:
+		return MS_SLAVE;
+	case OCI_PROP_RSLAVE:
+		return MS_SLAVE | MS_REC;
+	case OCI_PROP_UNBINDABLE:
+		return MS_UNBINDABLE;
+	case OCI_PROP_RUNBINDABLE:
+		return MS_UNBINDABLE | MS_REC;
+	default:
+		return 0;
+	}
+}
+
+/* ---- safe resolution inside the root -------------------------------- */
+
+static int open_in_root(int rootfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_FLAGS,
+	};
+	long fd;
+
+	do {
+		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	} while (fd < 0 && errno == EAGAIN);
+	return (int)fd;
+}
+
+/* Creates the last component name in the real directory parentfd. */
+static int create_component(int parentfd, const char *name, bool file)
+{
+	struct stat st;
+	int fd;
+
+	if (file) {
+		fd = openat(parentfd, name,
+			    O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+	} else if (mkdirat(parentfd, name, 0755) == 0) {
+		return 0;
+	}
+	if (errno != EEXIST)
+		return -1;
+	/* It exists but did not resolve: a dangling symlink. Creating its
+	 * target is how escapes are built; refuse. */
+	if (fstatat(parentfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP;
+	else
+		errno = EEXIST;
+	return -1;
+}
+
+int mount_resolve(int rootfd, const char *path, enum mount_create create,
+		  int *out, struct cv_error **err)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_close int parent = -1;
+	size_t len;
+	int fd;
+
+	fd = open_in_root(rootfd, path);
+	if (fd >= 0 || errno != ENOENT || create == MOUNT_NO_CREATE)
+		goto done;
+	buf = strdup(path);
+	if (buf == NULL)
+		return cv_error_set(err, ENOMEM, "%s", path);
+	len = strlen(buf);
+	parent = open_in_root(rootfd, "/");
+	if (parent < 0)
+		return cv_error_set(err, errno, "%s: open root", path);
+	/* Walk component by component; each prefix is resolved again from
+	 * the root, so a symlink anywhere is followed inside the root only. */
+	for (size_t i = 0; i <= len; i++) {
+		bool last = i == len;
+		cleanup_close int next = -1;
+		char *name;
+
+		if (!last && buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		name = strrchr(buf, '/');
+		name = name != NULL ? name + 1 : buf;
+		if (name[0] == '\0' || strcmp(name, ".") == 0 ||
+		    strcmp(name, "..") == 0)
+			goto next_component;
+		next = open_in_root(rootfd, buf);
+		if (next < 0 && errno == ENOENT) {
+			if (create_component(parent, name,
+					     last && create == MOUNT_CREATE_FILE) < 0)
+				return cv_error_set(err, errno, "%s", path);
+			next = open_in_root(rootfd, buf);
+		}
+		if (next < 0)
+			return cv_error_set(err, errno, "%s", path);
+		close(parent);
+		parent = steal_fd(next);
+next_component:
+		if (!last)
+			buf[i] = '/';
+	}
+	fd = open_in_root(rootfd, path);
+done:
+	if (fd < 0)
+		return cv_error_set(err, errno, "%s", path);
+	*out = fd;
+	return 0;
+}
+
+/* ---- applying the plan (gofer, new mount namespace) ------------------ */
+
+static void fd_path(char *buf, size_t len, int fd)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+static int op_errorx(const struct mount_op *op, struct cv_error **err,
+		     int errnum, const char *what)
+{
+	if (op->index < 0)
+		return cv_error_set(err, errnum, "%s (%s): %s", op->dest,
+				    op->fstype, what);
+	return cv_error_set(err, errnum, "mounts[%d] (%s): %s", op->index,
+			    op->dest, what);
+}
+
+static int apply_propagation(int rootfd, const struct mount_op *op,
+			     struct cv_error **err)
+{
+	unsigned long prop = mount_propagation_flags(op->propagation);
+	cleanup_close int fd = -1;
+	char p[64];
+
+	if (prop == 0)
+		return 0;
+	if (mount_resolve(rootfd, op->dest, MOUNT_NO_CREATE, &fd, err) < 0)
+		return -1;
+	fd_path(p, sizeof(p), fd);
+	if (mount(NULL, p, NULL, prop, NULL) < 0)
+		return op_errorx(op, err, errno, "propagation");
+	return 0;
+}
+
+static int apply_bind(int rootfd, const struct mount_op *op,
+		      struct cv_error **err)
+{
+	unsigned tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+	struct mount_attr top = { 0 }, rec = { 0 };
+	cleanup_close int src = -1, tree = -1, dst = -1;
+	struct stat st;
+
+	src = open(op->source, O_PATH | O_CLOEXEC);
+	if (src < 0 || fstat(src, &st) < 0) {
+		if (op->index < 0)
+			return cv_error_set(err, errno, "%s", op->source);
+		return cv_error_set(err, errno, "mounts[%d].source: %s",
+				    op->index, op->source);
+	}
+	if (mount_resolve(rootfd, op->dest,
+			  S_ISDIR(st.st_mode) ? MOUNT_CREATE_DIR :
+						MOUNT_CREATE_FILE,
+			  &dst, err) < 0) {
+		if (op->index >= 0)
+			cv_error_wrap(err, "mounts[%d].destination", op->index);
+		return -1;
+	}
+	if (op->recursive)
+		tree_flags |= AT_RECURSIVE;
+	tree = open_tree(src, "", tree_flags | AT_EMPTY_PATH);
+	if (tree < 0)
+		return op_errorx(op, err, errno, "open_tree");
+	/* Flags like ro apply to the top mount only, as mount(2) remounts
+	 * do; rro and friends apply to the whole tree. */
+	top.attr_set = mount_attr_from_ms(op->flags);
+	top.attr_clr = mount_attr_from_ms(op->clear_flags) &
+		       ~(top.attr_set | MOUNT_ATTR__ATIME);
+	/* The kernel wants the whole atime field cleared to set one. */
+	if (top.attr_set & MOUNT_ATTR__ATIME)
+		top.attr_clr |= MOUNT_ATTR__ATIME;
+	if ((top.attr_set || top.attr_clr) &&
+	    mount_setattr(tree, "", AT_EMPTY_PATH, &top, sizeof(top)) < 0)
+		return op_errorx(op, err, errno, "mount options");
+	rec.attr_set = op->rec_attr_set;
+	rec.attr_clr = op->rec_attr_clr;
+	if ((rec.attr_set || rec.attr_clr) &&
+	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec,
+			  sizeof(rec)) < 0)
+		return op_errorx(op, err, errno, "recursive mount options");
+	if (move_mount(tree, "", dst, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return op_errorx(op, err, errno, "move_mount");
+	return apply_propagation(rootfd, op, err);
+}
+
+static int apply_fs(int rootfd, const struct mount_op *op,
+		    struct cv_error **err)
+{
+	unsigned long flags = op->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	cleanup_close int dst = -1;
+	char p[64];
+
+	if (mount_resolve(rootfd, op->dest, MOUNT_CREATE_DIR, &dst, err) < 0) {
+		if (op->index >= 0)
+			cv_error_wrap(err, "mounts[%d].destination", op->index);
+		return -1;
+	}
+	fd_path(p, sizeof(p), dst);
+	if (mount(op->source, p, op->fstype, flags, op->data) < 0)
+		return op_errorx(op, err, errno, "mount");
+	return apply_propagation(rootfd, op, err);
+}
+
+/* proc, sysfs...: the sentry serves them; only the mount point is made so
+ * that walks through the gofer find a directory there. */
+static int apply_virtual(int rootfd, const struct mount_op *op,
+			 struct cv_error **err)
+{
+	cleanup_close int dst = -1;
+
+	if (mount_resolve(rootfd, op->dest, MOUNT_CREATE_DIR, &dst, err) < 0)
+		return cv_error_wrap(err, "mounts[%d].destination", op->index);
+	return 0;
+}
+
+static int apply_plan(int rootfd, const struct mount_plan *p,
+		      struct cv_error **err)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mount_op *op = &p->ops[i];
+		int r;
+
+		if (op->kind == MOUNT_OP_BIND)
+			r = apply_bind(rootfd, op, err);
+		else if (op->kind == MOUNT_OP_FS)
+			r = apply_fs(rootfd, op, err);
+		else
+			r = apply_virtual(rootfd, op, err);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* maskedPaths: /dev/null over files, an empty read-only tmpfs over
+ * directories. Most live in /proc and /sys, which the sentry serves (it
+ * has the spec); what does not exist in the root is skipped. */
+static int mask_paths(int rootfd, const struct oci_spec *spec,
+		      struct cv_error **err)
+{
+	for (size_t i = 0; i < spec->linux_.n_masked_paths; i++) {
+		const char *path = spec->linux_.masked_paths[i];
+		cleanup_close int fd = -1, tree = -1;
+		struct stat st;
+		char p[64];
+
+		fd = open_in_root(rootfd, path);
+		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+			continue;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return cv_error_set(err, errno,
+					    "linux.maskedPaths[%zu]: %s", i,
+					    path);
+		fd_path(p, sizeof(p), fd);
+		if (S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0") < 0)
+				return cv_error_set(err, errno,
+						    "linux.maskedPaths[%zu]: %s",
+						    i, path);
+			continue;
+		}
+		tree = open_tree(AT_FDCWD, "/dev/null",
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (tree < 0 ||
+		    move_mount(tree, "", fd, "",
+			       MOVE_MOUNT_F_EMPTY_PATH |
+				       MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return cv_error_set(err, errno,
+					    "linux.maskedPaths[%zu]: %s", i,
+					    path);
+	}
+	return 0;
+}
+
+static int readonly_paths(int rootfd, const struct oci_spec *spec,
+			  struct cv_error **err)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	for (size_t i = 0; i < spec->linux_.n_readonly_paths; i++) {
+		const char *path = spec->linux_.readonly_paths[i];
+		cleanup_close int fd = -1, tree = -1;
+
+		fd = open_in_root(rootfd, path);
+		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+			continue;
+		if (fd >= 0)
+			tree = open_tree(fd, "", OPEN_TREE_CLONE |
+					 OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+					 AT_EMPTY_PATH);
+		if (tree < 0 ||
+		    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro,
+				  sizeof(ro)) < 0 ||
+		    move_mount(tree, "", fd, "",
+			       MOVE_MOUNT_F_EMPTY_PATH |
+				       MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return cv_error_set(err, errno,
+					    "linux.readonlyPaths[%zu]: %s", i,
+					    path);
+	}
+	return 0;
+}
+
+/* process.cwd must exist: the workload's view is read-only, so it is made
+ * here (inside the root, like every other path). */
+static int make_cwd(int rootfd, const struct oci_spec *spec,
+		    struct cv_error **err)
+{
+	cleanup_close int fd = -1;
+
+	if (!spec->has_process || spec->process.cwd == NULL)
+		return 0;
+	if (mount_resolve(rootfd, spec->process.cwd, MOUNT_CREATE_DIR, &fd,
+			  err) < 0)
+		return cv_error_wrap(err, "process.cwd");
+	return 0;
+}
+
+static int pivot(const char *rootfs, struct cv_error **err)
+{
+	/* pivot_root(".", ".") stacks the old root on top of the new one;
+	 * the detach then drops every host mount from this namespace. */
+	if (chdir(rootfs) < 0)
+		return cv_error_set(err, errno, "chdir %s", rootfs);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return cv_error_set(err, errno, "pivot_root %s", rootfs);
+	if (umount2(".", MNT_DETACH) < 0)
+		return cv_error_set(err, errno, "detach the old root");
+	if (chdir("/") < 0)
+		return cv_error_set(err, errno, "chdir /");
+	return 0;
+}
+
+static int finish_root(const struct oci_spec *spec, struct cv_error **err)
+{
+	unsigned long prop = mount_propagation_flags(
+		spec->linux_.rootfs_propagation);
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (prop != 0 && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return cv_error_set(err, errno, "linux.rootfsPropagation");
+	/* Last, so that /dev, cwd and mount points could still be made. Only
+	 * the root mount: the mounts on top keep their own options. */
+	if (spec->root.readonly &&
+	    mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)) < 0)
+		return cv_error_set(err, errno, "root.readonly");
+	return 0;
+}
+
+int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err)
+{
+	struct mount_plan plan __attribute__((cleanup(mount_plan_clear))) = {
+		0
+	};
+	cleanup_close int rootfd = -1;
+	const char *rootfs = spec->rootfs;
+
+	if (rootfs == NULL)
+		return cv_error_setx(err, "root.path: missing");
+	if (mount_plan_build(spec, &plan, err) < 0)
+		return -1;
+	/* Private first: nothing done below may propagate back to the
+	 * host's namespace (rootfsPropagation is applied to the new root
+	 * only, after the pivot, where it cannot reach the host). */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return cv_error_set(err, errno, "make / private");
+	/* A mount point of its own, for pivot_root. */
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return cv_error_set(err, errno, "root.path: %s", rootfs);
+	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return cv_error_set(err, errno, "root.path: %s", rootfs);
+	if (apply_plan(rootfd, &plan, err) < 0)
+		return -1;
+	/* Devices after the mounts: they go into the /dev tmpfs. */
+	if (devices_setup(rootfd, spec, err) < 0)
+		return -1;
+	if (make_cwd(rootfd, spec, err) < 0)
+		return -1;
+	/* Masks and read-only paths last, over everything mounted before;
+	 * before the pivot because masking uses the host's /dev/null. */
+	if (mask_paths(rootfd, spec, err) < 0 ||
+	    readonly_paths(rootfd, spec, err) < 0)
+		return -1;
+	if (pivot(rootfs, err) < 0)
+		return -1;
+	return finish_root(spec, err);
+}
+
+int mounts_readonly_view(struct cv_error **err)
+{
+	struct mount_attr a = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			    MOUNT_ATTR_NODEV,
+	};
+
+	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &a, sizeof(a)) < 0)
+		return cv_error_set(err, errno,
+				    "make the workload's view read-only");
+	return 0;
+}

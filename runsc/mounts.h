@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's file system views (DESIGN.md invariants 2 and 3).
+ *
+ * Gofer side: in a fresh mount namespace, the rootfs is bound onto itself,
+ * the OCI bind/tmpfs mounts and a /dev are applied on top in the order of a
+ * plan built first from the spec (bubblewrap style), then the process
+ * pivot_roots into it. proc, sysfs, mqueue and cgroup mounts are recorded
+ * in the plan but never mounted on the host: the sentry serves them.
+ *
+ * Workload side: a private copy of the gofer's namespace made read-only,
+ * nosuid and nodev recursively.
+ */
+#ifndef CV_RUNSC_MOUNTS_H
+#define CV_RUNSC_MOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+#include "runsc/config.h"
+
+enum mount_op_kind {
+	MOUNT_OP_BIND,		/* open_tree + move_mount */
+	MOUNT_OP_FS,		/* tmpfs, devpts, other kernel file systems */
+	MOUNT_OP_VIRTUAL,	/* proc, sysfs, mqueue, cgroup: the sentry */
+};
+
+struct mount_op {
+	enum mount_op_kind kind;
+	int index;		/* mounts[index] of the spec, -1: added by us */
+	const char *source;
+	const char *dest;	/* absolute, inside the container */
+	const char *fstype;
+	unsigned long flags;	/* MS_* */
+	unsigned long clear_flags;
+	enum oci_propagation propagation;
+	const char *data;
+	bool recursive;
+	uint64_t rec_attr_set, rec_attr_clr;
+};
+
+struct mount_plan {
+	struct mount_op *ops;
+	size_t n;
+};
+
+/*
+ * Builds the ordered list of mounts for the gofer's root. Strings point
+ * into spec (or static defaults): the plan must not outlive the spec. A
+ * /dev tmpfs is put first when the spec has none; /dev/pts (a new devpts
+ * instance) and /dev/shm are added when missing. Fails on an unsupported
+ * mount (the message names mounts[i]).
+ */
+int mount_plan_build(const struct oci_spec *spec, struct mount_plan *plan,
+		     struct cv_error **err);
+void mount_plan_clear(struct mount_plan *plan);
+
+/* MS_RDONLY, MS_NOSUID... -> MOUNT_ATTR_* bits (unknown bits dropped). */
+uint64_t mount_attr_from_ms(unsigned long ms);
+/* The MS_* propagation flags for mount(2): MS_SHARED|MS_REC...; 0: none. */
+unsigned long mount_propagation_flags(enum oci_propagation p);
+
+enum mount_create {
+	MOUNT_NO_CREATE,
+	MOUNT_CREATE_DIR,	/* mkdir -p */
+	MOUNT_CREATE_FILE,	/* mkdir -p the parent, then an empty file */
+};
+
+/*
+ * Resolves path inside the directory rootfd as if rootfd were "/"
+ * (openat2 RESOLVE_IN_ROOT: ".." and absolute symlinks stay inside),
+ * creating what is missing when asked, and returns an O_PATH fd of the
+ * result in *fd. Never creates anything through a symlink that points out
+ * of the root: missing components are created in the resolved parent
+ * directory, and a dangling symlink on the way is refused (ELOOP).
+ */
+int mount_resolve(int rootfd, const char *path, enum mount_create create,
+		  int *fd, struct cv_error **err);
+
+/*
+ * In the gofer, in a new mount namespace: builds the container root (spec
+ * mounts, /dev and its devices, masked and read-only paths, process.cwd),
+ * pivot_roots into it and detaches the old root. The process then has no
+ * /proc and nothing of the host but the bind mounts the spec asked for.
+ */
+int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err);
+
+/*
+ * In the workload init after unshare(CLONE_NEWNS) of the gofer's view:
+ * makes every mount read-only, nosuid and nodev (mount_setattr
+ * AT_RECURSIVE on "/").
+ */
+int mounts_readonly_view(struct cv_error **err);
+
+#endif
