@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Namespaces of the workload. See namespaces.h.
+ */
+#include "runsc/namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/util.h"
+
+int ns_clone_flag(enum oci_ns_type t)
+{
+	switch (t) {
+	case OCI_NS_PID:
+		return CLONE_NEWPID;
+	case OCI_NS_NETWORK:
+		return CLONE_NEWNET;
+	case OCI_NS_MOUNT:
+		return CLONE_NEWNS;
+	case OCI_NS_IPC:
+		return CLONE_NEWIPC;
+	case OCI_NS_UTS:
+		return CLONE_NEWUTS;
+	case OCI_NS_USER:
+		return CLONE_NEWUSER;
+	case OCI_NS_CGROUP:
+		return CLONE_NEWCGROUP;
+	case OCI_NS_TIME:
+		return CLONE_NEWTIME;
+	default:
+		return 0;
+	}
+}
+
+static int plan_entry(const struct oci_namespace *ns, size_t i,
+		      struct ns_plan *p, struct cv_error **err)
+{
+	if (ns->type == OCI_NS_TIME)
+		return cv_error_setx(err, "linux.namespaces[%zu]: time "
+				     "namespaces are not supported", i);
+	if (ns->type == OCI_NS_MOUNT) {
+		/* The sandbox always builds its own mount namespaces. */
+		if (ns->path != NULL)
+			return cv_error_setx(err, "linux.namespaces[%zu]: "
+					     "joining a mount namespace is "
+					     "not supported", i);
+		return 0;
+	}
+	if (ns->path != NULL) {
+		int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return cv_error_set(err, errno,
+					    "linux.namespaces[%zu].path: %s",
+					    i, ns->path);
+		if (p->join_fd[ns->type] >= 0)
+			close(p->join_fd[ns->type]);
+		p->join_fd[ns->type] = fd;
+		return 0;
+	}
+	switch (ns->type) {
+	case OCI_NS_PID:
+		p->new_pid = true;
+		break;
+	case OCI_NS_USER:
+		p->new_user = true;
+		break;
+	case OCI_NS_NETWORK:
+		p->new_net = true;
+		/* fall through */
+	default:
+		p->unshare_flags |= ns_clone_flag(ns->type);
+		if (ns->type == OCI_NS_UTS)
+			p->new_uts = true;
+	}
+	return 0;
+}
+
+int ns_plan_build(const struct oci_spec *spec, enum network_mode net,
+		  struct ns_plan *p, struct cv_error **err)
+{
+	*p = (struct ns_plan){ 0 };
+	for (int t = 0; t < OCI_NS__COUNT; t++)
+		p->join_fd[t] = -1;
+	for (size_t i = 0; i < spec->linux_.n_namespaces; i++) {
+		const struct oci_namespace *ns = &spec->linux_.namespaces[i];
+
+		if (ns->type == OCI_NS_NETWORK && net != NETWORK_SANDBOX)
+			continue;
+		if (plan_entry(ns, i, p, err) < 0) {
+			ns_plan_close(p);
+			return -1;
+		}
+	}
+	if (net == NETWORK_NONE) {
+		p->new_net = true;
+		p->unshare_flags |= CLONE_NEWNET;
+	}
+	if (p->new_user && spec->linux_.n_uid_mappings == 0)
+		return cv_error_setx(err, "linux.uidMappings: required with a "
+				     "new user namespace");
+	if (p->new_user && spec->linux_.n_gid_mappings == 0)
+		return cv_error_setx(err, "linux.gidMappings: required with a "
+				     "new user namespace");
+	return 0;
+}
+
+void ns_plan_close(struct ns_plan *p)
+{
+	for (int t = 0; t < OCI_NS__COUNT; t++) {
+		if (p->join_fd[t] >= 0)
+			close(p->join_fd[t]);
+		p->join_fd[t] = -1;
+	}
+}
+
+int ns_join_others(const struct ns_plan *p, struct cv_error **err)
+{
+	for (int t = 0; t < OCI_NS__COUNT; t++) {
+		if (t == OCI_NS_USER || t == OCI_NS_PID || p->join_fd[t] < 0)
+			continue;
+		if (setns(p->join_fd[t], ns_clone_flag(t)) < 0)
+			return cv_error_set(err, errno, "join the %s namespace",
+					    oci_ns_type_name(t));
+	}
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file,
+		     const struct oci_id_mapping *m, size_t n,
+		     struct cv_error **err)
+{
+	char path[64], buf[4096];
+	size_t off = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + off, sizeof(buf) - off, "%u %u %u\n",
+				 m[i].container_id, m[i].host_id, m[i].size);
+
+		if (w < 0 || (size_t)w >= sizeof(buf) - off)
+			return cv_error_setx(err, "%s: too many mappings",
+					     file);
+		off += (size_t)w;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	return cv_write_string(path, buf, err);
+}
+
+int ns_write_id_maps(pid_t pid, const struct oci_spec *spec,
+		     struct cv_error **err)
+{
+	const struct oci_linux *l = &spec->linux_;
+
+	if (write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings,
+		      err) < 0)
+		return cv_error_wrap(err, "linux.uidMappings");
+	if (write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings,
+		      err) < 0)
+		return cv_error_wrap(err, "linux.gidMappings");
+	return 0;
+}
+
+int ns_loopback_up(struct cv_error **err)
+{
+	cleanup_close int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = { 0 };
+
+	if (s < 0)
+		return cv_error_set(err, errno, "loopback: socket");
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return cv_error_set(err, errno, "loopback: get flags");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return cv_error_set(err, errno, "loopback: up");
+	return 0;
+}
