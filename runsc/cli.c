@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "runsc/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -239,7 +240,9 @@ int cli_check_id(const char *id, struct cv_error **err)
 	for (const char *p = id; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c == '/' || c <= ' ' || c >= 0x7f)
+		/* runc's rule: ^[\w+-\.]+$ */
+		if (!isalnum(c) && c != '_' && c != '+' && c != '-' &&
+		    c != '.')
 			return cv_error_setx(err,
 					     "invalid container id: \"%s\"", id);
 	}

@@ -121,6 +121,9 @@ int container_delete(struct global_opts *g, const char *id, bool force,
  * fwd_pid (the init), and returns the exit status (128+N for a signal).
  */
 int cli_wait_forward(pid_t child, pid_t fwd_pid, struct cv_error **err);
+/* cmd_run.c: create + start (+ wait + delete unless detach). */
+int cli_run_container(struct global_opts *g, const struct create_opts *o,
+		      bool detach, struct cv_error **err);
 
 /* Option loop boilerplate for a verb with no operands of its own. */
 #define CLI_SIMPLE_OPTS(verb, argc, argv, err)                              \

@@ -585,3 +585,15 @@ int state_load_spec(const struct container_state *st, struct oci_spec **out,
 		return -1;
 	return oci_spec_parse(text, len, st->config_path, out, err);
 }
+
+char *json_subtree(const char *json, const char *key)
+{
+	yajl_val tree = yajl_tree_parse(json, NULL, 0);
+	char *out;
+
+	if (tree == NULL)
+		return NULL;
+	out = dup_raw(tree, key);
+	yajl_tree_free(tree);
+	return out;
+}

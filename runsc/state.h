@@ -96,6 +96,10 @@ char *state_oci_json(const struct container_state *st, const char *status,
 int state_load_spec(const struct container_state *st, struct oci_spec **out,
 		    struct cv_error **err);
 
+/* The value at top-level key of a JSON text, re-serialised (malloc'ed),
+ * or NULL if absent or not JSON. */
+char *json_subtree(const char *json, const char *key);
+
 /* The ids under root, sorted (NULL-terminated; empty if no root). */
 int state_list_ids(const char *root, char ***ids, struct cv_error **err);
 

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * runsc delete [--force]: kills the sandbox (everything in it dies with
+ * it), destroys the cgroup, runs poststop hooks and removes the state.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "runsc/cgroup.h"
+#include "runsc/cli.h"
+#include "runsc/hooks.h"
+
+/* Waits up to 10 s for the sandbox to be gone (reaping it if it is our
+ * child, as in "runsc run"). */
+static int wait_gone(const struct container_state *st)
+{
+	struct timespec ts = { 0, 5 * 1000 * 1000 };
+	uint64_t deadline = cv_now_ns() + 10000000000ull;
+
+	while (cv_now_ns() < deadline) {
+		waitpid(st->sandbox_pid, NULL, WNOHANG);
+		if (!proc_alive(st->sandbox_pid, st->sandbox_start))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+static void kill_sandbox(const struct container_state *st, struct cgroup *cg)
+{
+	if (proc_alive(st->sandbox_pid, st->sandbox_start))
+		kill(st->sandbox_pid, SIGKILL);
+	if (cg != NULL)
+		cgroup_kill_all(cg, SIGKILL, NULL);
+	if (wait_gone(st) < 0)
+		log_warn("sandbox %d of %s did not exit", st->sandbox_pid,
+			 st->id);
+}
+
+static void poststop(const struct container_state *st)
+{
+	cleanup_error struct cv_error *e = NULL;
+	cleanup_spec struct oci_spec *spec = NULL;
+	cleanup_free char *json = NULL;
+
+	if (state_load_spec(st, &spec, &e) < 0) {
+		log_warn("poststop: %s", e->msg);
+		return;
+	}
+	if (spec->hooks.n[OCI_HOOK_POSTSTOP] == 0)
+		return;
+	json = state_oci_json(st, "stopped", false);
+	if (hooks_run_spec(spec, OCI_HOOK_POSTSTOP, json, &e) < 0)
+		log_warn("%s", e->msg);
+}
+
+/* A state dir without state.json: a create that died half-way. */
+static int delete_orphan(struct global_opts *g, const char *id, bool force,
+			 struct cv_error **err)
+{
+	cleanup_free char *dir = state_dir(g->root, id);
+	struct stat sb;
+
+	if (!force || dir == NULL || stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return cv_error_setx(err, "container does not exist");
+	return state_remove_dir(g->root, id, err);
+}
+
+int container_delete(struct global_opts *g, const char *id, bool force,
+		     struct cv_error **err)
+{
+	cleanup_state struct container_state *st = NULL;
+	cleanup_cgroup struct cgroup *cg = NULL;
+	cleanup_error struct cv_error *e = NULL;
+	cleanup_close int lock = -1;
+	const char *status;
+
+	if (cli_check_id(id, err) < 0)
+		return -1;
+	if (state_lock(g->root, id, &lock, &e) < 0)
+		return delete_orphan(g, id, force, err);
+	if (state_load(g->root, id, &st, err) < 0)
+		return -1;
+	status = state_status(st);
+	if (!force && (strcmp(status, "running") == 0 ||
+		       strcmp(status, "paused") == 0))
+		return cv_error_setx(err, "cannot delete container %s that is "
+				     "not stopped: %s", id, status);
+	if (state_cgroup(st, &cg, &e) < 0) {
+		log_warn("%s", e->msg);
+		cv_error_free(&e);
+	}
+	if (cg != NULL && strcmp(status, "paused") == 0)
+		cgroup_freeze(cg, false, NULL);
+	kill_sandbox(st, cg);
+	if (cg != NULL && cgroup_destroy(cg, &e) < 0) {
+		log_warn("%s", e->msg);
+		cv_error_free(&e);
+	}
+	poststop(st);
+	return state_remove_dir(g->root, id, err);
+}
+
+int cmd_delete(struct global_opts *g, int argc, char **argv,
+	       struct cv_error **err)
+{
+	static const struct option lo[] = {
+		{ "force", no_argument, NULL, 'f' },
+		CLI_HELP_OPTION,
+		{ 0 },
+	};
+	bool force = false;
+	int c;
+
+	cli_getopt_reset();
+	while ((c = cli_getopt("delete", argc, argv, "fh", lo, err)) != -1) {
+		if (c == CLI_OPT_HELP)
+			return 0;
+		if (c == CLI_OPT_ERR)
+			return -1;
+		if (c == 'f')
+			force = true;
+	}
+	if (cli_need_args("delete", argc, 1, false, err) < 0)
+		return -1;
+	return container_delete(g, argv[optind], force, err) < 0 ? -1 : 0;
+}

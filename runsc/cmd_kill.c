@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runsc kill [--all] ID [SIGNAL]: signals the init (or every process). */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/cleanup.h"
+#include "runsc/cgroup.h"
+#include "runsc/cli.h"
+
+/* Every workload pid: the sentry knows them, the cgroup is the fallback. */
+static int all_pids(struct global_opts *g, const struct container_state *st,
+		    pid_t **pids, size_t *n)
+{
+	cleanup_free char *dir = state_dir(g->root, st->id);
+	cleanup_free char *sock = NULL;
+	cleanup_cgroup struct cgroup *cg = NULL;
+	cleanup_close int fd = -1;
+
+	*pids = NULL;
+	*n = 0;
+	if (dir != NULL && asprintf(&sock, "%s/sentry.sock", dir) >= 0) {
+		fd = sentry_ctl_connect(sock, NULL);
+		if (fd >= 0 && sentry_ctl_ps(fd, pids, n, NULL) == 0)
+			return 0;
+	}
+	if (state_cgroup(st, &cg, NULL) == 0 && cg != NULL &&
+	    cgroup_pids(cg, pids, n, NULL) == 0)
+		return 0;
+	return -1;
+}
+
+static int kill_all(struct global_opts *g, const struct container_state *st,
+		    int sig)
+{
+	cleanup_free pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (all_pids(g, st, &pids, &n) < 0 || n == 0) {
+		if (kill(st->init_pid, sig) < 0 && errno != ESRCH)
+			return -errno;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], sig);
+	return 0;
+}
+
+int cmd_kill(struct global_opts *g, int argc, char **argv,
+	     struct cv_error **err)
+{
+	static const struct option lo[] = {
+		{ "all", no_argument, NULL, 'a' },
+		CLI_HELP_OPTION,
+		{ 0 },
+	};
+	cleanup_state struct container_state *st = NULL;
+	cleanup_close int lock = -1;
+	const char *id, *status;
+	bool all = false;
+	int c, sig = SIGTERM;
+
+	cli_getopt_reset();
+	while ((c = cli_getopt("kill", argc, argv, "ah", lo, err)) != -1) {
+		if (c == CLI_OPT_HELP)
+			return 0;
+		if (c == CLI_OPT_ERR)
+			return -1;
+		if (c == 'a')
+			all = true;
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return cli_need_args("kill", argc, 1, false, err);
+	id = argv[optind];
+	if (argc - optind == 2) {
+		sig = cv_signal_parse(argv[optind + 1]);
+		if (sig < 0)
+			return cv_error_setx(err, "unknown signal \"%s\"",
+					     argv[optind + 1]);
+	}
+	if (cli_check_id(id, err) < 0 || state_lock(g->root, id, &lock, err) < 0 ||
+	    state_load(g->root, id, &st, err) < 0)
+		return -1;
+	status = state_status(st);
+	if (strcmp(status, "stopped") == 0) {
+		if (all)
+			return 0;
+		return cv_error_setx(err, "container not running");
+	}
+	if (all) {
+		if (kill_all(g, st, sig) < 0)
+			return cv_error_set(err, errno, "kill %s", id);
+		return 0;
+	}
+	if (proc_alive(st->init_pid, st->init_start)) {
+		if (kill(st->init_pid, sig) < 0)
+			return cv_error_set(err, errno, "kill %s", id);
+		return 0;
+	}
+	/* The init is gone but the sandbox lingers: signal the sandbox. */
+	if (kill(st->sandbox_pid, sig) < 0)
+		return cv_error_set(err, errno, "kill %s", id);
+	return 0;
+}
