@@ -47,18 +47,21 @@ void cfg_path_idx(char *buf, const char *parent, size_t idx)
 		buf[0] = '\0';
 }
 
+/*
+ * With duplicate keys the last one wins, as in Go's encoding/json: the
+ * tools that write and check configs (containerd, CRI-O, policy engines)
+ * are mostly Go, and they must see the same value we do.
+ */
 yajl_val cfg_get(yajl_val obj, const char *key)
 {
+	yajl_val v = NULL;
+
 	if (!YAJL_IS_OBJECT(obj))
 		return NULL;
-	for (size_t i = 0; i < obj->u.object.len; i++) {
-		if (strcmp(obj->u.object.keys[i], key) != 0)
-			continue;
-		if (YAJL_IS_NULL(obj->u.object.values[i]))
-			return NULL;
-		return obj->u.object.values[i];
-	}
-	return NULL;
+	for (size_t i = 0; i < obj->u.object.len; i++)
+		if (strcmp(obj->u.object.keys[i], key) == 0)
+			v = obj->u.object.values[i];
+	return YAJL_IS_NULL(v) ? NULL : v;
 }
 
 void *cfg_calloc(size_t n, size_t sz)
