@@ -21,9 +21,12 @@ struct gofer_config {
 	int log_fd;		/* -1: stderr */
 	bool debug;
 	bool overlay;		/* in-memory overlay of the root */
+	bool no_seccomp;	/* tests under valgrind only: skip the filter */
 };
 
-/* Serves until the peer closes; returns the process exit status. */
+/* Serves until the peer closes; returns the process exit status.
+ * cfg->sock must be an AF_UNIX SOCK_SEQPACKET socket (socketpair). The
+ * calling process must be single-threaded and its "/" the sandbox root. */
 int gofer_run(const struct gofer_config *cfg);
 
 #endif

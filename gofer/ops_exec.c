@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * exec resolution and directory paths.
+ *
+ * exec_resolve checks what execve(2) checks, as the task: the walk (search
+ * permission, ENOENT, ENOTDIR, ELOOP), a regular file (else EACCES), X
+ * permission (faccessat2 AT_EACCESS), no noexec mount. It then computes
+ * the canonical absolute path (no symlinks, inside the sandbox root) and
+ * reads the first 256 bytes, as the gofer itself (a --x file is still
+ * executable). ETXTBSY cannot be seen from here; the kernel reports it
+ * at the real exec.
+ *
+ * dir_path finds a directory's path without /proc: walk "..", and in each
+ * parent find the entry whose (st_dev, st_ino) is the child's, up to the
+ * sandbox root.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "gofer/server.h"
+#include "lib/cleanup.h"
+
+#define GOFER_HEAD_MAX 256
+#define GOFER_MAXSYMLINKS 40
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+static bool entry_is(int dirfd, const char *name, const struct stat *want)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	return same_file(&st, want);
+}
+
+/* The name of child in the directory parentfd, into name[NAME_MAX+1].
+ * Pass 1 trusts d_ino; pass 2 stats every directory (mount points show
+ * the covered inode in d_ino). */
+static int find_name(int parentfd, const struct stat *child, char *name)
+{
+	cleanup_closedir DIR *d = NULL;
+	struct dirent *e;
+	int fd;
+
+	fd = openat(parentfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		rewinddir(d);
+		while ((e = readdir(d)) != NULL) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			if (pass == 0 && e->d_ino != child->st_ino)
+				continue;
+			if (pass == 1 && e->d_type != DT_DIR &&
+			    e->d_type != DT_UNKNOWN)
+				continue;
+			if (entry_is(parentfd, e->d_name, child)) {
+				strcpy(name, e->d_name);
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
+/* Prepends "/name" to the path being built backwards at buf[*pos..]. */
+static int prepend(char *buf, size_t *pos, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n + 1 > *pos)
+		return -ENAMETOOLONG;
+	*pos -= n;
+	memcpy(buf + *pos, name, n);
+	buf[--*pos] = '/';
+	return 0;
+}
+
+long gofer_path_of_dir(struct gofer_srv *s, int fd, char *buf, size_t len)
+{
+	char tmp[GOFER_PATH_MAX], name[NAME_MAX + 1];
+	size_t pos = sizeof(tmp) - 1;
+	cleanup_close int cur = -1;
+	struct stat st, pst;
+	int ret;
+
+	tmp[pos] = '\0';
+	cur = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0)
+		return -errno;
+	if (fstat(cur, &st) < 0)
+		return -errno;
+	while (st.st_dev != s->root_dev || st.st_ino != s->root_ino) {
+		int parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (parent < 0)
+			return -errno;
+		close(cur);
+		cur = parent;
+		if (fstat(cur, &pst) < 0)
+			return -errno;
+		if (same_file(&st, &pst))
+			break;	/* a root that is not ours: stop */
+		ret = find_name(cur, &st, name);
+		if (ret < 0)
+			return ret;
+		ret = prepend(tmp, &pos, name);
+		if (ret < 0)
+			return ret;
+		st = pst;
+	}
+	if (tmp[pos] == '\0')
+		tmp[--pos] = '/';
+	if (sizeof(tmp) - pos > len)
+		return -ENAMETOOLONG;
+	memcpy(buf, tmp + pos, sizeof(tmp) - pos);
+	return (long)(sizeof(tmp) - pos - 1);
+}
+
+long gofer_op_dir_path(struct gofer_srv *s, const struct gofer_req *r,
+		       struct gofer_rep *rep)
+{
+	long n;
+
+	if (r->dirfd < 0)
+		return -EBADF;
+	n = gofer_path_of_dir(s, r->dirfd, rep->buf, GOFER_PATH_MAX);
+	if (n >= 0)
+		rep->len = (size_t)n + 1;
+	return n;
+}
+
+/* Splits path at its last component: *dir gets the directory part ("."
+ * if none), and returns the last name (trailing slashes dropped), or NULL
+ * when the path names a directory ("/", ".", ".."). */
+static const char *split_last(const char *path, char *dir, size_t dirlen)
+{
+	char tmp[GOFER_PATH_MAX];
+	char *slash, *last;
+	size_t n = strlen(path);
+
+	if (n >= sizeof(tmp) || n >= dirlen)
+		return NULL;
+	memcpy(tmp, path, n + 1);
+	while (n > 1 && tmp[n - 1] == '/')
+		tmp[--n] = '\0';
+	slash = strrchr(tmp, '/');
+	last = slash ? slash + 1 : tmp;
+	if (!*last || !strcmp(last, ".") || !strcmp(last, ".."))
+		return NULL;
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == tmp)
+		strcpy(dir, "/");
+	else {
+		*slash = '\0';
+		strcpy(dir, tmp);
+	}
+	return path + (last - tmp);
+}
+
+/* The directory holding the final file and the file's name, following
+ * final symlinks when follow. *pfd must be closed by the caller. */
+static int resolve_final(int base, const char *path, bool follow, int *pfd,
+			 char *name)
+{
+	char cur[GOFER_PATH_MAX], dir[GOFER_PATH_MAX];
+	cleanup_close int at = dup(base);
+	struct stat st;
+	const char *last;
+
+	if (at < 0)
+		return -errno;
+	strcpy(cur, path);
+	for (int links = 0;; links++) {
+		last = split_last(cur, dir, sizeof(dir));
+		if (!last)
+			return -EACCES;
+		int d = openat(at, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (d < 0)
+			return -errno;
+		close(at);
+		at = d;
+		size_t ln = strcspn(last, "/");
+
+		memcpy(name, last, ln);
+		name[ln] = '\0';
+		if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		if (!S_ISLNK(st.st_mode) || !follow)
+			break;
+		if (links >= GOFER_MAXSYMLINKS)
+			return -ELOOP;
+		ssize_t n = readlinkat(at, name, cur, sizeof(cur) - 1);
+
+		if (n < 0)
+			return -errno;
+		cur[n] = '\0';
+	}
+	*pfd = steal_fd(at);
+	return 0;
+}
+
+static long exec_canonical(struct gofer_srv *s, const struct gofer_req *r,
+			   char *out)
+{
+	char name[NAME_MAX + 1];
+	cleanup_close int dfd = -1;
+	long n;
+	int ret;
+
+	ret = resolve_final(gofer_base(s, r), r->path,
+			    !(r->h.flags & AT_SYMLINK_NOFOLLOW), &dfd, name);
+	if (ret < 0)
+		return ret;
+	ret = gofer_privileged(s);
+	if (ret < 0)
+		return ret;
+	n = gofer_path_of_dir(s, dfd, out, GOFER_PATH_MAX);
+	if (n < 0)
+		return n;
+	if ((size_t)n + 1 + strlen(name) + 1 > GOFER_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (n > 1)
+		out[n++] = '/';
+	strcpy(out + n, name);
+	return 0;
+}
+
+/* Reads the head as the gofer: reopen by name, check it is the same file. */
+static long read_head(int dirfd, const char *name, const struct stat *want,
+		      int self, unsigned char *head)
+{
+	cleanup_close int fd = -1;
+	struct stat st;
+	ssize_t n;
+
+	if (name) {
+		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+					 O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return -errno;
+		if (fstat(fd, &st) < 0 || !same_file(&st, want))
+			return -EAGAIN;
+		self = fd;
+	}
+	n = pread(self, head, GOFER_HEAD_MAX, 0);
+	return n < 0 ? (name ? -errno : 0) : n;
+}
+
+static long exec_checks(int fd, struct stat *st)
+{
+	struct statfs sfs;
+
+	if (fstat(fd, st) < 0)
+		return -errno;
+	if (S_ISLNK(st->st_mode))
+		return -ELOOP;
+	if (!S_ISREG(st->st_mode))
+		return -EACCES;
+	if (syscall(SYS_faccessat2, fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) < 0)
+		return -errno;
+	if (sfs.f_flags & ST_NOEXEC)
+		return -EACCES;
+	return 0;
+}
+
+long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
+			   struct gofer_rep *rep)
+{
+	struct gofer_wire_exec *w = rep->buf;
+	unsigned char *head = (unsigned char *)(w + 1);
+	char *path = (char *)head + GOFER_HEAD_MAX;
+	bool empty = !r->path || (!r->path[0] && (r->h.flags & AT_EMPTY_PATH));
+	cleanup_close int fd = -1;
+	struct stat st;
+	long ret, n;
+
+	if (r->h.flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (empty) {
+		if (r->dirfd < 0)
+			return -EBADF;
+	} else {
+		fd = openat(gofer_base(s, r), r->path,
+			    O_PATH | O_CLOEXEC |
+			    (r->h.flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
+		if (fd < 0)
+			return -errno;
+	}
+	ret = exec_checks(empty ? r->dirfd : fd, &st);
+	if (ret < 0)
+		return ret;
+	path[0] = '\0';
+	if (!empty) {
+		ret = exec_canonical(s, r, path);
+		if (ret < 0)
+			return ret;
+		char *slash = strrchr(path, '/');
+
+		cleanup_close int dfd = -1;
+		char dir[GOFER_PATH_MAX];
+
+		memcpy(dir, path, (size_t)(slash - path) + 1);
+		dir[slash - path + 1] = '\0';
+		dfd = openat(s->root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return -errno;
+		n = read_head(dfd, slash + 1, &st, -1, head);
+	} else {
+		ret = gofer_privileged(s);
+		if (ret < 0)
+			return ret;
+		n = read_head(-1, NULL, &st, r->dirfd, head);
+	}
+	if (n < 0)
+		return n;
+	w->mode = st.st_mode;
+	w->uid = st.st_uid;
+	w->gid = st.st_gid;
+	w->head_len = (uint32_t)n;
+	w->path_len = (uint32_t)strlen(path) + 1;
+	memmove(head + n, path, w->path_len);
+	rep->len = sizeof(*w) + (size_t)n + w->path_len;
+	return 0;
+}

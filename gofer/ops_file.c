@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * File operations: open, the stat family, access, readlink and the
+ * attribute setters. Each runs the real syscall as the calling task
+ * (creds.c) relative to the donated base directory; the gofer's "/" is the
+ * sandbox root, so ".." and absolute symlinks cannot leave it. A request
+ * without a path means "the donated fd itself" (fstat, fchmod, futimens...).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "gofer/server.h"
+#include "lib/cleanup.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+static long neg_errno(long ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+/* The donated fd a path-less request works on. */
+static int self_fd(const struct gofer_req *r)
+{
+	return r->dirfd >= 0 ? r->dirfd : -EBADF;
+}
+
+long gofer_op_openat(struct gofer_srv *s, const struct gofer_req *r,
+		     struct gofer_rep *rep)
+{
+	int flags = r->h.flags | O_CLOEXEC | O_NOCTTY;
+	int fd;
+
+	if (!r->path)
+		return -EFAULT;
+	if (r->h.arg[0]) {
+		struct open_how how = {
+			.flags = (uint64_t)(uint32_t)flags,
+			.resolve = r->h.arg[0] | RESOLVE_NO_MAGICLINKS,
+		};
+
+		if (flags & (O_CREAT | __O_TMPFILE))
+			how.mode = r->h.mode;
+		fd = (int)syscall(SYS_openat2, gofer_base(s, r), r->path, &how,
+				  sizeof(how));
+	} else {
+		fd = openat(gofer_base(s, r), r->path, flags, r->h.mode);
+	}
+	if (fd < 0)
+		return -errno;
+	rep->fd = fd;
+	return 0;
+}
+
+long gofer_op_fstatat(struct gofer_srv *s, const struct gofer_req *r,
+		      struct gofer_rep *rep)
+{
+	struct stat st;
+	int flags = r->h.flags;
+
+	if (!r->path)
+		flags |= AT_EMPTY_PATH;
+	if (!r->path && r->dirfd < 0)
+		return -EBADF;
+	if (fstatat(gofer_base(s, r), gofer_path_or_empty(r->path), &st,
+		    flags) < 0)
+		return -errno;
+	memcpy(rep->buf, &st, sizeof(st));
+	rep->len = sizeof(st);
+	return 0;
+}
+
+long gofer_op_statx(struct gofer_srv *s, const struct gofer_req *r,
+		    struct gofer_rep *rep)
+{
+	struct statx stx;
+	int flags = r->h.flags;
+
+	if (!r->path)
+		flags |= AT_EMPTY_PATH;
+	if (!r->path && r->dirfd < 0)
+		return -EBADF;
+	if (statx(gofer_base(s, r), gofer_path_or_empty(r->path), flags,
+		  (unsigned)r->h.arg[0], &stx) < 0)
+		return -errno;
+	memcpy(rep->buf, &stx, sizeof(stx));
+	rep->len = sizeof(stx);
+	return 0;
+}
+
+long gofer_op_statfs(struct gofer_srv *s, const struct gofer_req *r,
+		     struct gofer_rep *rep)
+{
+	cleanup_close int fd = -1;
+	struct statfs st;
+	int target;
+
+	if (r->path) {
+		fd = openat(gofer_base(s, r), r->path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		target = fd;
+	} else {
+		target = self_fd(r);
+		if (target < 0)
+			return target;
+	}
+	if (fstatfs(target, &st) < 0)
+		return -errno;
+	memcpy(rep->buf, &st, sizeof(st));
+	rep->len = sizeof(st);
+	return 0;
+}
+
+/* Always AT_EACCESS: the kernel's access() without it uses the gofer's
+ * real ids, not the task's. The sentry passes the task's real ids (and the
+ * capabilities access() would use) in the creds for plain access(). */
+long gofer_op_faccessat(struct gofer_srv *s, const struct gofer_req *r,
+			struct gofer_rep *rep)
+{
+	int flags = r->h.flags | AT_EACCESS;
+
+	(void)rep;
+	if (!r->path) {
+		if (r->dirfd < 0)
+			return -EBADF;
+		flags |= AT_EMPTY_PATH;
+	}
+	return neg_errno(syscall(SYS_faccessat2, gofer_base(s, r),
+				 gofer_path_or_empty(r->path),
+				 (int)r->h.mode, flags));
+}
+
+long gofer_op_readlinkat(struct gofer_srv *s, const struct gofer_req *r,
+			 struct gofer_rep *rep)
+{
+	size_t size = r->h.arg[0];
+	ssize_t n;
+
+	if ((int64_t)r->h.arg[0] <= 0)
+		return -EINVAL;
+	if (size > GOFER_PATH_MAX)
+		size = GOFER_PATH_MAX;
+	if (!r->path && r->dirfd < 0)
+		return -EBADF;
+	n = readlinkat(gofer_base(s, r), gofer_path_or_empty(r->path),
+		       rep->buf, size);
+	if (n < 0)
+		return -errno;
+	rep->len = (size_t)n;
+	return n;
+}
+
+long gofer_op_fchmodat(struct gofer_srv *s, const struct gofer_req *r,
+		       struct gofer_rep *rep)
+{
+	(void)rep;
+	if (!r->path) {
+		int fd = self_fd(r);
+
+		return fd < 0 ? fd : neg_errno(fchmod(fd, r->h.mode));
+	}
+	if (r->h.flags == 0)
+		return neg_errno(syscall(SYS_fchmodat, gofer_base(s, r),
+					 r->path, r->h.mode));
+	return neg_errno(syscall(SYS_fchmodat2, gofer_base(s, r), r->path,
+				 r->h.mode, r->h.flags));
+}
+
+long gofer_op_fchownat(struct gofer_srv *s, const struct gofer_req *r,
+		       struct gofer_rep *rep)
+{
+	uid_t uid = (uid_t)(uint32_t)r->h.arg[0];
+	gid_t gid = (gid_t)(uint32_t)r->h.arg[1];
+
+	(void)rep;
+	if (!r->path) {
+		int fd = self_fd(r);
+
+		return fd < 0 ? fd : neg_errno(fchown(fd, uid, gid));
+	}
+	return neg_errno(fchownat(gofer_base(s, r), r->path, uid, gid,
+				  r->h.flags));
+}
+
+long gofer_op_utimensat(struct gofer_srv *s, const struct gofer_req *r,
+			struct gofer_rep *rep)
+{
+	struct timespec ts[2] = {
+		{ (time_t)r->h.arg[0], (long)r->h.arg[1] },
+		{ (time_t)r->h.arg[2], (long)r->h.arg[3] },
+	};
+	struct timespec *times = ts;
+	int flags = r->h.flags;
+
+	(void)rep;
+	if (flags & GOFER_UTIME_NULL) {
+		times = NULL;
+		flags &= ~GOFER_UTIME_NULL;
+	}
+	if (!r->path) {
+		int fd = self_fd(r);
+
+		if (fd < 0)
+			return fd;
+		return neg_errno(syscall(SYS_utimensat, fd, NULL, times,
+					 flags));
+	}
+	return neg_errno(syscall(SYS_utimensat, gofer_base(s, r), r->path,
+				 times, flags));
+}
+
+/* truncate(2) has no *at form: run it from the base directory (the
+ * gofer's cwd is restored by gofer_leave()). */
+long gofer_op_truncate(struct gofer_srv *s, const struct gofer_req *r,
+		       struct gofer_rep *rep)
+{
+	off_t len = (off_t)r->h.arg[0];
+
+	(void)rep;
+	if (!r->path) {
+		int fd = self_fd(r);
+
+		return fd < 0 ? fd : neg_errno(ftruncate(fd, len));
+	}
+	if (fchdir(gofer_base(s, r)) < 0)
+		return -errno;
+	return neg_errno(truncate(r->path, len));
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * bind(2) and connect(2) of a donated AF_UNIX socket to a filesystem
+ * path. The path is resolved in the gofer's mount namespace (the sandbox
+ * root) as the task: the gofer changes its cwd to the base directory (or
+ * to the parent directory, when the path does not fit in sun_path) and
+ * uses a relative sun_path. gofer_leave() restores the cwd.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "gofer/server.h"
+#include "lib/cleanup.h"
+
+static int check_unix_socket(int fd)
+{
+	int domain = 0;
+	socklen_t len = sizeof(domain);
+
+	if (fd < 0)
+		return -EBADF;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return errno == ENOTSOCK ? -ENOTSOCK : -EBADF;
+	return domain == AF_UNIX ? 0 : -EINVAL;
+}
+
+/* Moves the cwd so that *name (pointing into path) is a short relative
+ * name for path. */
+static int chdir_for(struct gofer_srv *s, const struct gofer_req *r,
+		     const char **name)
+{
+	const char *path = r->path;
+	size_t len = strlen(path);
+	cleanup_free char *dir = NULL;
+	cleanup_close int fd = -1;
+	const char *slash;
+
+	*name = path;
+	if (len < sizeof(((struct sockaddr_un *)0)->sun_path))
+		return fchdir(gofer_base(s, r)) < 0 ? -errno : 0;
+	slash = strrchr(path, '/');
+	if (!slash || slash[1] == '\0')
+		return -ENAMETOOLONG;
+	*name = slash + 1;
+	if (strlen(*name) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return -ENAMETOOLONG;
+	dir = strndup(path, (size_t)(slash - path) + 1);
+	if (!dir)
+		return -ENOMEM;
+	fd = openat(gofer_base(s, r), dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return fchdir(fd) < 0 ? -errno : 0;
+}
+
+static long sock_op(struct gofer_srv *s, const struct gofer_req *r,
+		    bool do_bind)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *name;
+	socklen_t len;
+	int ret;
+
+	if (!r->path)
+		return -EFAULT;
+	ret = check_unix_socket(r->sockfd);
+	if (ret < 0)
+		return ret;
+	ret = chdir_for(s, r, &name);
+	if (ret < 0)
+		return ret;
+	strcpy(sun.sun_path, name);
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+			  strlen(name) + 1);
+	if (do_bind)
+		ret = bind(r->sockfd, (struct sockaddr *)&sun, len);
+	else
+		ret = connect(r->sockfd, (struct sockaddr *)&sun, len);
+	return ret < 0 ? -errno : 0;
+}
+
+long gofer_op_bind_unix(struct gofer_srv *s, const struct gofer_req *r,
+			struct gofer_rep *rep)
+{
+	(void)rep;
+	return sock_op(s, r, true);
+}
+
+long gofer_op_connect_unix(struct gofer_srv *s, const struct gofer_req *r,
+			   struct gofer_rep *rep)
+{
+	(void)rep;
+	return sock_op(s, r, false);
+}

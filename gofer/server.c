@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The gofer's dispatch loop: receive one request, validate it strictly,
+ * run it as the calling task, send one reply. See docs/gofer-protocol.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gofer/gofer.h"
+#include "gofer/server.h"
+#include "lib/cleanup.h"
+#include "lib/log.h"
+
+static const gofer_op_fn gofer_ops[GOFER_OP_MAX] = {
+	[GOFER_OP_OPENAT] = gofer_op_openat,
+	[GOFER_OP_FSTATAT] = gofer_op_fstatat,
+	[GOFER_OP_STATX] = gofer_op_statx,
+	[GOFER_OP_STATFS] = gofer_op_statfs,
+	[GOFER_OP_FACCESSAT] = gofer_op_faccessat,
+	[GOFER_OP_READLINKAT] = gofer_op_readlinkat,
+	[GOFER_OP_MKDIRAT] = gofer_op_mkdirat,
+	[GOFER_OP_MKNODAT] = gofer_op_mknodat,
+	[GOFER_OP_UNLINKAT] = gofer_op_unlinkat,
+	[GOFER_OP_RENAMEAT2] = gofer_op_renameat2,
+	[GOFER_OP_LINKAT] = gofer_op_linkat,
+	[GOFER_OP_SYMLINKAT] = gofer_op_symlinkat,
+	[GOFER_OP_FCHMODAT] = gofer_op_fchmodat,
+	[GOFER_OP_FCHOWNAT] = gofer_op_fchownat,
+	[GOFER_OP_UTIMENSAT] = gofer_op_utimensat,
+	[GOFER_OP_TRUNCATE] = gofer_op_truncate,
+	[GOFER_OP_GETXATTR] = gofer_op_getxattr,
+	[GOFER_OP_SETXATTR] = gofer_op_setxattr,
+	[GOFER_OP_LISTXATTR] = gofer_op_listxattr,
+	[GOFER_OP_REMOVEXATTR] = gofer_op_removexattr,
+	[GOFER_OP_BIND_UNIX] = gofer_op_bind_unix,
+	[GOFER_OP_CONNECT_UNIX] = gofer_op_connect_unix,
+	[GOFER_OP_EXEC_RESOLVE] = gofer_op_exec_resolve,
+	[GOFER_OP_DIR_PATH] = gofer_op_dir_path,
+};
+
+#define GOFER_REQ_BUF (sizeof(struct gofer_req_hdr) + GOFER_REQ_PAYLOAD_MAX)
+
+int gofer_base(const struct gofer_srv *s, const struct gofer_req *r)
+{
+	if (r->dirfd >= 0)
+		return r->dirfd;
+	return r->rootfd >= 0 ? r->rootfd : s->root_fd;
+}
+
+int gofer_base2(const struct gofer_srv *s, const struct gofer_req *r)
+{
+	if (r->dirfd2 >= 0)
+		return r->dirfd2;
+	if (r->rootfd2 >= 0)
+		return r->rootfd2;
+	return r->rootfd >= 0 ? r->rootfd : s->root_fd;
+}
+
+const char *gofer_path_or_empty(const char *path)
+{
+	return path ? path : "";
+}
+
+static void close_fds(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* Receives one message; returns its size, 0 at end of stream, -errno.
+ * Truncated messages or control data are reported as -EMSGSIZE (with
+ * whatever fds came closed). */
+static ssize_t recv_msg(int sock, void *buf, size_t len, int *fds, int *nfds)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * GOFER_MAX_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	ssize_t n;
+
+	*nfds = 0;
+	do {
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
+	     c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+
+		for (int i = 0; i < k; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			if (*nfds < GOFER_MAX_FDS)
+				fds[(*nfds)++] = fd;
+			else
+				close(fd);
+		}
+	}
+	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+		return -EMSGSIZE;
+	return n;
+}
+
+static int send_reply(int sock, const struct gofer_rep_hdr *h,
+		      const void *payload, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)h, .iov_len = sizeof(*h) },
+		{ .iov_base = (void *)payload, .iov_len = h->len },
+	};
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = h->len ? 2 : 1 };
+	ssize_t n;
+
+	if (fd >= 0) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	do {
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+/* A string field: non-empty, NUL-terminated at its last byte only. */
+static int check_string(const char *p, uint32_t len, uint32_t max)
+{
+	if (len == 0 || len > max)
+		return -EPROTO;
+	if (memchr(p, '\0', len) != p + len - 1)
+		return -EPROTO;
+	return 0;
+}
+
+/* Decodes the frame; -EPROTO if malformed. Takes the fds (in order). */
+static int decode(struct gofer_req *r, const char *buf, size_t n,
+		  const int *fds, int nfds)
+{
+	static const uint32_t max[GOFER_LEN_N] = {
+		GOFER_PATH_MAX, GOFER_PATH_MAX, GOFER_NAME_MAX, GOFER_VALUE_MAX,
+	};
+	int *slot[GOFER_MAX_FDS] = { &r->dirfd, &r->rootfd, &r->dirfd2,
+				     &r->rootfd2, &r->sockfd };
+	const char *p = buf + sizeof(r->h);
+	size_t total = 0;
+	int k = 0;
+
+	memcpy(&r->h, buf, sizeof(r->h));
+	if (r->h.magic != GOFER_PROTO_MAGIC || (r->h.fdmask & ~GOFER_FD_ALL))
+		return -EPROTO;
+	if (r->h.creds.ngroups > GOFER_MAX_GROUPS)
+		return -EPROTO;
+	if (__builtin_popcount(r->h.fdmask) != nfds)
+		return -EPROTO;
+	for (int i = 0; i < GOFER_LEN_N; i++) {
+		if (r->h.len[i] > max[i])
+			return -EPROTO;
+		total += r->h.len[i];
+	}
+	if (total != n - sizeof(r->h))
+		return -EPROTO;
+	for (int i = 0; i < GOFER_LEN_N - 1; i++) {
+		uint32_t len = r->h.len[i];
+
+		if (len && check_string(p, len, max[i]) < 0)
+			return -EPROTO;
+		if (i == GOFER_LEN_PATH)
+			r->path = len ? p : NULL;
+		else if (i == GOFER_LEN_PATH2)
+			r->path2 = len ? p : NULL;
+		else
+			r->name = len ? p : NULL;
+		p += len;
+	}
+	r->value = p;
+	r->value_len = r->h.len[GOFER_LEN_VALUE];
+	for (int i = 0; i < GOFER_MAX_FDS; i++)
+		if (r->h.fdmask & (1u << i))
+			*slot[i] = fds[k++];
+	return 0;
+}
+
+static bool is_dir_fd(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Donated descriptors must be on the gofer's own mounts; roots must be
+ * directories. */
+static long check_donated(struct gofer_srv *s, const struct gofer_req *r)
+{
+	const int dirs[] = { r->dirfd, r->rootfd, r->dirfd2, r->rootfd2 };
+	long err;
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (dirs[i] < 0)
+			continue;
+		err = gofer_mnt_check(s, dirs[i]);
+		if (err < 0)
+			return err;
+	}
+	if (r->rootfd >= 0 && !is_dir_fd(r->rootfd))
+		return -ENOTDIR;
+	if (r->rootfd2 >= 0 && !is_dir_fd(r->rootfd2))
+		return -ENOTDIR;
+	return 0;
+}
+
+static long run_op(struct gofer_srv *s, const struct gofer_req *r,
+		   struct gofer_rep *rep)
+{
+	gofer_op_fn fn;
+	long ret;
+
+	if (r->h.op == 0 || r->h.op >= GOFER_OP_MAX || !gofer_ops[r->h.op])
+		return -ENOSYS;
+	fn = gofer_ops[r->h.op];
+	ret = check_donated(s, r);
+	if (ret < 0)
+		return ret;
+	if (r->h.op == GOFER_OP_DIR_PATH)
+		return fn(s, r, rep);
+	ret = gofer_enter(s, r);
+	if (ret < 0) {
+		gofer_leave(s);
+		return ret;
+	}
+	ret = fn(s, r, rep);
+	gofer_leave(s);
+	return ret;
+}
+
+/* Handles one message; returns 0 to go on, < 0 to stop serving. */
+static int serve_one(struct gofer_srv *s, char *buf, void *out)
+{
+	struct gofer_req r = { .dirfd = -1, .rootfd = -1, .dirfd2 = -1,
+			       .rootfd2 = -1, .sockfd = -1 };
+	struct gofer_rep rep = { .buf = out, .len = 0, .fd = -1 };
+	struct gofer_rep_hdr h = { .magic = GOFER_PROTO_MAGIC };
+	int fds[GOFER_MAX_FDS];
+	int nfds, ret;
+	ssize_t n;
+
+	n = recv_msg(s->sock, buf, GOFER_REQ_BUF, fds, &nfds);
+	if (n == 0)
+		return -EPIPE;
+	if (n < 0 && n != -EMSGSIZE)
+		return (int)n;
+	if (n < (ssize_t)sizeof(r.h)) {
+		h.result = -EPROTO;
+		close_fds(fds, nfds);
+	} else if (decode(&r, buf, (size_t)n, fds, nfds) < 0) {
+		memcpy(&h.tag, buf + offsetof(struct gofer_req_hdr, tag),
+		       sizeof(h.tag));
+		h.result = -EPROTO;
+		close_fds(fds, nfds);
+		log_warn("gofer: malformed request dropped");
+	} else {
+		h.tag = r.h.tag;
+		h.op = r.h.op;
+		h.result = run_op(s, &r, &rep);
+		close_fds(fds, nfds);
+	}
+	if (h.result < 0) {
+		rep.len = 0;
+		if (rep.fd >= 0)
+			close(rep.fd);
+		rep.fd = -1;
+	}
+	if (rep.fd >= 0) {
+		gofer_mnt_record(s, rep.fd);
+		h.nfds = 1;
+	}
+	h.len = (uint32_t)rep.len;
+	ret = send_reply(s->sock, &h, rep.buf, rep.fd);
+	if (rep.fd >= 0)
+		close(rep.fd);
+	return ret;
+}
+
+static int check_socket(int sock)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+		return -errno;
+	return type == SOCK_SEQPACKET ? 0 : -EPROTOTYPE;
+}
+
+static int srv_init(struct gofer_srv *s, int sock)
+{
+	struct stat st;
+
+	s->sock = sock;
+	s->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->root_fd < 0)
+		return -errno;
+	if (fstat(s->root_fd, &st) < 0 || chdir("/") < 0)
+		return -errno;
+	s->root_dev = st.st_dev;
+	s->root_ino = st.st_ino;
+	return gofer_mnt_init(s);
+}
+
+int gofer_run(const struct gofer_config *cfg)
+{
+	struct gofer_srv s = { .root_fd = -1 };
+	cleanup_free char *buf = malloc(GOFER_REQ_BUF);
+	cleanup_free void *out = malloc(GOFER_REP_PAYLOAD_MAX);
+	int ret;
+
+	if (!buf || !out)
+		return 1;
+	cv_log_set_name("gofer");
+	ret = check_socket(cfg->sock);
+	if (ret < 0) {
+		log_error("gofer: socket must be SOCK_SEQPACKET: %s",
+			  strerror(-ret));
+		return 1;
+	}
+	ret = srv_init(&s, cfg->sock);
+	if (ret == 0)
+		ret = gofer_confine(!cfg->no_seccomp);
+	if (ret == 0)
+		ret = gofer_creds_init();
+	if (ret < 0) {
+		log_error("gofer: start-up: %s", strerror(-ret));
+		gofer_mnt_free(&s);
+		return 1;
+	}
+	if (cfg->debug)
+		log_debug("gofer: serving");
+	do {
+		ret = serve_one(&s, buf, out);
+	} while (ret == 0);
+	gofer_mnt_free(&s);
+	if (s.root_fd >= 0)
+		close(s.root_fd);
+	return ret == -EPIPE || ret == -ECONNRESET ? 0 : 1;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Gofer internals shared by server.c, creds.c, confine.c, mounts_check.c
+ * and the ops_*.c families. Not for use outside gofer/.
+ *
+ * The gofer is single-threaded: one request at a time, so per-thread state
+ * (fs credentials, capabilities, umask, cwd and root) is switched for the
+ * request and restored after it. Tags let a later version run requests in
+ * worker threads (each with unshare(CLONE_FS)) and reply out of order.
+ */
+#ifndef CV_GOFER_SERVER_H
+#define CV_GOFER_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "gofer/protocol.h"
+
+struct gofer_mnt_set {
+	uint64_t *ids;
+	size_t n, cap;
+	unsigned mask;		/* STATX_MNT_ID_UNIQUE or STATX_MNT_ID */
+};
+
+struct gofer_srv {
+	int sock;
+	int root_fd;		/* O_PATH "/" : the sandbox root */
+	dev_t root_dev;
+	ino_t root_ino;
+	bool chrooted;		/* a request is running chrooted */
+	struct gofer_mnt_set mnts;
+};
+
+/* One decoded, validated request. Absent strings are NULL; absent fds -1. */
+struct gofer_req {
+	struct gofer_req_hdr h;
+	const char *path, *path2, *name;
+	const void *value;
+	size_t value_len;
+	int dirfd, rootfd, dirfd2, rootfd2, sockfd;
+};
+
+struct gofer_rep {
+	void *buf;		/* GOFER_REP_PAYLOAD_MAX bytes */
+	size_t len;
+	int fd;			/* to send, then close; -1 none */
+};
+
+/* An op returns the result: >= 0 or -errno. */
+typedef long (*gofer_op_fn)(struct gofer_srv *s, const struct gofer_req *r,
+			    struct gofer_rep *rep);
+
+/* ops_file.c */
+long gofer_op_openat(struct gofer_srv *, const struct gofer_req *,
+		     struct gofer_rep *);
+long gofer_op_fstatat(struct gofer_srv *, const struct gofer_req *,
+		      struct gofer_rep *);
+long gofer_op_statx(struct gofer_srv *, const struct gofer_req *,
+		    struct gofer_rep *);
+long gofer_op_statfs(struct gofer_srv *, const struct gofer_req *,
+		     struct gofer_rep *);
+long gofer_op_faccessat(struct gofer_srv *, const struct gofer_req *,
+			struct gofer_rep *);
+long gofer_op_readlinkat(struct gofer_srv *, const struct gofer_req *,
+			 struct gofer_rep *);
+long gofer_op_fchmodat(struct gofer_srv *, const struct gofer_req *,
+		       struct gofer_rep *);
+long gofer_op_fchownat(struct gofer_srv *, const struct gofer_req *,
+		       struct gofer_rep *);
+long gofer_op_utimensat(struct gofer_srv *, const struct gofer_req *,
+			struct gofer_rep *);
+long gofer_op_truncate(struct gofer_srv *, const struct gofer_req *,
+		       struct gofer_rep *);
+/* ops_dir.c */
+long gofer_op_mkdirat(struct gofer_srv *, const struct gofer_req *,
+		      struct gofer_rep *);
+long gofer_op_mknodat(struct gofer_srv *, const struct gofer_req *,
+		      struct gofer_rep *);
+long gofer_op_unlinkat(struct gofer_srv *, const struct gofer_req *,
+		       struct gofer_rep *);
+long gofer_op_renameat2(struct gofer_srv *, const struct gofer_req *,
+			struct gofer_rep *);
+long gofer_op_linkat(struct gofer_srv *, const struct gofer_req *,
+		     struct gofer_rep *);
+long gofer_op_symlinkat(struct gofer_srv *, const struct gofer_req *,
+			struct gofer_rep *);
+/* ops_xattr.c */
+long gofer_op_getxattr(struct gofer_srv *, const struct gofer_req *,
+		       struct gofer_rep *);
+long gofer_op_setxattr(struct gofer_srv *, const struct gofer_req *,
+		       struct gofer_rep *);
+long gofer_op_listxattr(struct gofer_srv *, const struct gofer_req *,
+			struct gofer_rep *);
+long gofer_op_removexattr(struct gofer_srv *, const struct gofer_req *,
+			  struct gofer_rep *);
+/* ops_sock.c */
+long gofer_op_bind_unix(struct gofer_srv *, const struct gofer_req *,
+			struct gofer_rep *);
+long gofer_op_connect_unix(struct gofer_srv *, const struct gofer_req *,
+			   struct gofer_rep *);
+/* ops_exec.c */
+long gofer_op_exec_resolve(struct gofer_srv *, const struct gofer_req *,
+			   struct gofer_rep *);
+long gofer_op_dir_path(struct gofer_srv *, const struct gofer_req *,
+		       struct gofer_rep *);
+/* The absolute path of directory fd inside the sandbox root, into buf. */
+long gofer_path_of_dir(struct gofer_srv *s, int fd, char *buf, size_t len);
+
+/* server.c: the base directory for a path: the donated dirfd, or the
+ * task's root (rootfd, or the sandbox root). */
+int gofer_base(const struct gofer_srv *s, const struct gofer_req *r);
+int gofer_base2(const struct gofer_srv *s, const struct gofer_req *r);
+/* Path for an *at call: the request path, or "" when absent. */
+const char *gofer_path_or_empty(const char *path);
+
+/* creds.c: run as the task (creds, umask, chroot), then back. */
+int gofer_creds_init(void);
+int gofer_enter(struct gofer_srv *s, const struct gofer_req *r);
+void gofer_leave(struct gofer_srv *s);
+int gofer_privileged(struct gofer_srv *s);
+
+/* confine.c */
+int gofer_confine(bool seccomp);
+
+/* mounts_check.c */
+int gofer_mnt_init(struct gofer_srv *s);
+/* Records the mount of an fd the gofer opened itself. */
+void gofer_mnt_record(struct gofer_srv *s, int fd);
+/* 0 if fd is on one of the gofer's mounts, else -EXDEV (-EBADF: bad fd). */
+int gofer_mnt_check(struct gofer_srv *s, int fd);
+void gofer_mnt_free(struct gofer_srv *s);
+
+#endif
