@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Sandbox start-up (docs/architecture.md, "Process tree"):
+ *
+ *   runsc create ──fork──> sandbox ──fork──> gofer   (root built, pivoted)
+ *                             │ ──clone─> init    (namespaces, view, creds)
+ *                             └─ sentry_run()
+ *
+ * Three sockets keep the steps in order:
+ *  - sync (runsc create <-> sandbox): errors, NS_READY for the CLI's
+ *    createRuntime/prestart hooks, PIDS and READY. The gofer and the init
+ *    inherit the sandbox's end and report their own errors on it, so the
+ *    first error message is the one runsc create shows.
+ *  - isync (sandbox <-> init): id maps, NS_READY/GO, ATTACHING.
+ *  - init_fd (sentry <-> init): sentry_attach and the start byte.
+ */
+#include "runsc/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gofer/gofer.h"
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "runsc/cgroup.h"
+#include "runsc/console.h"
+#include "runsc/hooks.h"
+#include "runsc/mounts.h"
+#include "runsc/namespaces.h"
+#include "runsc/process.h"
+#include "runsc/seccomp_profile.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* ---- shared helpers --------------------------------------------------- */
+
+int sb_send(int sock, enum sb_msg_type type, pid_t pid1, pid_t pid2,
+	    const char *text)
+{
+	struct sb_msg m = { .type = type, .pid1 = pid1, .pid2 = pid2 };
+	size_t len = offsetof(struct sb_msg, text) + 1;
+
+	if (text != NULL) {
+		snprintf(m.text, sizeof(m.text), "%s", text);
+		len += strlen(m.text);
+	}
+	while (send(sock, &m, len, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+int sb_recv(int sock, struct sb_msg *m)
+{
+	ssize_t n;
+
+	memset(m, 0, sizeof(*m));
+	do {
+		n = recv(sock, m, sizeof(*m) - 1, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -EPIPE;
+	if ((size_t)n < offsetof(struct sb_msg, text))
+		return -EPROTO;
+	return 0;
+}
+
+void sb_die(int sock, struct cv_error *err, const char *what)
+{
+	char buf[sizeof(((struct sb_msg *)0)->text)];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", what != NULL ? what : "",
+		 what != NULL ? ": " : "",
+		 err != NULL && err->msg != NULL ? err->msg : "failed");
+	if (sb_send(sock, SB_MSG_ERROR, 0, 0, buf) < 0)
+		fprintf(stderr, "runsc: %s\n", buf);
+	_exit(1);
+}
+
+void sb_cloexec_from(int from)
+{
+	if (syscall(SYS_close_range, from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	for (int fd = from; fd < 65536; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+
+		if (fl >= 0)
+			fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+	}
+}
+
+int sb_exit_code(int status)
+{
+	if (status < 0)
+		return 1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+/* Closes every fd >= 3 except those in keep (used before sentry_run and
+ * gofer_run: they must not hold the workload's pipes or runsc's sockets). */
+static void close_all_but(const int *keep, size_t n)
+{
+	for (int fd = 3; fd < 65536; fd++) {
+		bool k = false;
+
+		for (size_t i = 0; i < n; i++)
+			k |= keep[i] == fd;
+		if (!k)
+			close(fd);
+	}
+}
+
+static void null_stdio(bool in, bool out)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (in)
+		dup2(fd, 0);
+	if (out)
+		dup2(fd, 1);
+	close(fd);
+}
+
+static int expect(int sock, enum sb_msg_type type)
+{
+	struct sb_msg m;
+
+	if (sb_recv(sock, &m) < 0 || m.type != type)
+		return -1;
+	return 0;
+}
+
+/* ---- the gofer ---------------------------------------------------------- */
+
+struct sandbox_ctx {
+	const struct sandbox_opts *o;
+	const struct oci_spec *spec;
+	const struct oci_process *proc;
+	struct ns_plan ns;
+	int sync;		/* to runsc create */
+	int isync[2];		/* sandbox, init */
+	int init_sv[2];		/* sentry, init */
+	int gofer_sv[2];	/* sentry, gofer */
+	int mntns;		/* the gofer's mount namespace */
+	int ctl;		/* listening control socket */
+	pid_t gofer_pid, init_pid;
+};
+
+__attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
+						 int ready, pid_t parent)
+{
+	struct cv_error *err = NULL;
+	struct gofer_config cfg = {
+		.sock = c->gofer_sv[1], .log_fd = c->o->log_fd,
+		.debug = c->o->debug,
+	};
+
+	/* The gofer must not outlive the sandbox. The getppid check closes
+	 * the race with a parent that died before the prctl. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+	cv_log_set_name("gofer");
+	if (unshare(CLONE_NEWNS) < 0) {
+		cv_error_set(&err, errno, "unshare the mount namespace");
+		sb_die(c->sync, err, "gofer");
+	}
+	/* The workload's stdio is not the gofer's business. */
+	null_stdio(true, true);
+	if (mounts_setup_root(c->spec, &err) < 0)
+		sb_die(c->sync, err, NULL);
+	if (write(ready, "R", 1) != 1)
+		_exit(1);
+	{
+		int keep[] = { cfg.sock, cfg.log_fd };
+
+		close_all_but(keep, ARRAY_SIZE(keep));
+	}
+	_exit(gofer_run(&cfg));
+}
+
+static int start_gofer(struct sandbox_ctx *c, struct cv_error **err)
+{
+	cleanup_close int rd = -1;
+	int p[2];
+	pid_t parent = getpid();
+	char b = 0, path[64];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+		       c->gofer_sv) < 0)
+		return cv_error_set(err, errno, "gofer socketpair");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return cv_error_set(err, errno, "pipe");
+	c->gofer_pid = fork();
+	if (c->gofer_pid < 0)
+		return cv_error_set(err, errno, "fork the gofer");
+	if (c->gofer_pid == 0) {
+		close(p[0]);
+		gofer_main(c, p[1], parent);
+	}
+	close(p[1]);
+	close(c->gofer_sv[1]);
+	c->gofer_sv[1] = -1;
+	rd = p[0];
+	/* Wait until the root is built: the init copies this namespace. On
+	 * failure the gofer has already sent its error to runsc create. */
+	if (read(rd, &b, 1) != 1 || b != 'R')
+		return cv_error_setx(err, "gofer set-up failed");
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->gofer_pid);
+	c->mntns = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->mntns < 0)
+		return cv_error_set(err, errno, "%s", path);
+	return 0;
+}
+
+/* ---- the control socket -------------------------------------------------- */
+
+static int bind_control(struct sandbox_ctx *c, struct cv_error **err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	mode_t old;
+	int r;
+
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/sentry.sock",
+			     c->o->state_dir) >= sizeof(sa.sun_path))
+		return cv_error_setx(err, "%s/sentry.sock: path too long",
+				     c->o->state_dir);
+	c->ctl = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->ctl < 0)
+		return cv_error_set(err, errno, "control socket");
+	/* 0600 from the start: no window where others could connect. */
+	old = umask(0177);
+	r = bind(c->ctl, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0)
+		return cv_error_set(err, errno, "bind %s", sa.sun_path);
+	if (listen(c->ctl, 16) < 0)
+		return cv_error_set(err, errno, "listen %s", sa.sun_path);
+	return 0;
+}
+
+/* ---- the workload init --------------------------------------------------- */
+
+/* Steps that need the host's /proc and paths, before entering the view. */
+static int init_host_steps(struct sandbox_ctx *c, int *csock, int *procsys,
+			   struct cv_error **err)
+{
+	const struct oci_process *p = c->proc;
+
+	if (p->terminal) {
+		if (c->o->console_socket == NULL)
+			return cv_error_setx(err, "process.terminal: needs "
+					     "--console-socket");
+		*csock = console_connect(c->o->console_socket, err);
+		if (*csock < 0)
+			return -1;
+	}
+	if (process_set_oom_score_adj(p, err) < 0 ||
+	    process_set_lsm(p, err) < 0)
+		return -1;
+	if (c->spec->linux_.n_sysctl > 0) {
+		*procsys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (*procsys < 0)
+			return cv_error_set(err, errno, "/proc/sys");
+	}
+	return ns_join_others(&c->ns, err);
+}
+
+/* The view: a private copy of the gofer's namespace; with a user
+ * namespace, unshared after it so the new namespaces belong to it. */
+static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
+{
+	int isync = c->isync[1];
+
+	if (setns(c->mntns, CLONE_NEWNS) < 0)
+		return cv_error_set(err, errno, "join the gofer's mount "
+				    "namespace");
+	if (c->ns.join_fd[OCI_NS_USER] >= 0) {
+		if (setns(c->ns.join_fd[OCI_NS_USER], CLONE_NEWUSER) < 0)
+			return cv_error_set(err, errno, "join the user "
+					    "namespace");
+	} else if (c->ns.new_user) {
+		if (unshare(CLONE_NEWUSER) < 0)
+			return cv_error_set(err, errno, "new user namespace");
+		if (sb_send(isync, SB_MSG_USERNS, 0, 0, NULL) < 0 ||
+		    expect(isync, SB_MSG_GO) < 0)
+			_exit(1);	/* the sandbox reported it */
+	}
+	if (unshare(CLONE_NEWNS | c->ns.unshare_flags) < 0)
+		return cv_error_set(err, errno, "unshare namespaces");
+	return 0;
+}
+
+/* The pty comes from the container's devpts, so the workload sees its own
+ * numbering; made before the view turns nodev (console.c copes anyway). */
+static int init_terminal(struct sandbox_ctx *c, int csock, int *slave,
+			 struct cv_error **err)
+{
+	cleanup_close int master = -1;
+
+	if (!c->proc->terminal)
+		return 0;
+	if (console_open_pty("/dev/pts", &master, slave, err) < 0)
+		return -1;
+	return console_send_master(csock, master, c->proc, err);
+}
+
+static int init_namespaced_settings(struct sandbox_ctx *c, int procsys,
+				    struct cv_error **err)
+{
+	bool new_ipc = c->ns.unshare_flags & CLONE_NEWIPC;
+
+	if (process_set_hostname(c->spec, c->ns.new_uts, err) < 0)
+		return -1;
+	if (procsys >= 0 &&
+	    process_set_sysctls(procsys, c->spec, c->ns.new_net, new_ipc,
+				c->ns.new_uts, err) < 0)
+		return -1;
+	if (c->ns.new_net && ns_loopback_up(err) < 0)
+		return -1;
+	return 0;
+}
+
+static int init_process(struct sandbox_ctx *c, int slave, char **exe,
+			struct sentry_attach_info *info, struct cv_error **err)
+{
+	const struct oci_process *p = c->proc;
+	const char *cwd = p->cwd != NULL ? p->cwd : "/";
+
+	if (process_find_exec(p->args != NULL ? p->args[0] : NULL, p->env, exe,
+			      err) < 0)
+		return -1;
+	if (chdir(cwd) < 0)
+		return cv_error_set(err, errno, "process.cwd: %s", cwd);
+	info->cwd = cwd;
+	if (process_set_rlimits(p->rlimits, p->n_rlimits, err) < 0 ||
+	    process_set_sched(c->spec, p, err) < 0)
+		return -1;
+	if (slave >= 0 && console_make_controlling(slave, err) < 0)
+		return -1;
+	if (process_set_creds(p, info, err) < 0 ||
+	    process_finish(p, info, err) < 0)
+		return -1;
+	/* A credential change clears the parent-death signal. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return cv_error_set(err, errno, "PR_SET_PDEATHSIG");
+	return 0;
+}
+
+__attribute__((noreturn)) static void init_exec(struct sandbox_ctx *c,
+						const char *exe)
+{
+	struct cv_error *err = NULL;
+	int fd = c->init_sv[1];
+
+	if (sentry_wait_start(fd, &err) < 0)
+		_exit(1);
+	if (c->spec->hooks.n[OCI_HOOK_START_CONTAINER] > 0 &&
+	    hooks_run_kind("startContainer",
+			   c->spec->hooks.list[OCI_HOOK_START_CONTAINER],
+			   c->spec->hooks.n[OCI_HOOK_START_CONTAINER],
+			   c->o->state_json, &err) < 0)
+		goto fail;
+	close(fd);
+	/* Last: the profile may forbid what the steps above needed. The
+	 * kernel applies the strictest of it and the sentry's filter. */
+	if (c->spec->linux_.seccomp.present &&
+	    seccomp_profile_load(&c->spec->linux_.seccomp, &err) < 0)
+		goto fail;
+	execve(exe, c->proc->args, c->proc->env);
+	cv_error_set(&err, errno, "exec %s", exe);
+fail:
+	fprintf(stderr, "runsc: %s\n", err->msg);
+	_exit(127);
+}
+
+__attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
+{
+	struct sentry_attach_info info = { .is_exec = false };
+	cleanup_close int csock = -1, procsys = -1;
+	struct cv_error *err = NULL;
+	char *exe = NULL;
+	int slave = -1;
+
+	/* Until the sentry has seized it (PTRACE_O_EXITKILL), this is what
+	 * kills the init if the sandbox dies. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		_exit(1);
+	cv_log_set_name("init");
+	close(c->isync[0]);
+	close(c->init_sv[0]);
+	if (init_host_steps(c, &csock, &procsys, &err) < 0 ||
+	    init_enter_view(c, &err) < 0 ||
+	    init_terminal(c, csock, &slave, &err) < 0 ||
+	    mounts_readonly_view(&err) < 0)
+		sb_die(c->sync, err, "init");
+	close(c->mntns);
+	/* Namespaces exist: the CLI's createRuntime/prestart hooks and the
+	 * createContainer hooks run now, before anything else changes. */
+	if (sb_send(c->isync[1], SB_MSG_NS_READY, 0, 0, NULL) < 0 ||
+	    expect(c->isync[1], SB_MSG_GO) < 0)
+		_exit(1);
+	if (init_namespaced_settings(c, procsys, &err) < 0 ||
+	    init_process(c, slave, &exe, &info, &err) < 0)
+		sb_die(c->sync, err, "init");
+	if (procsys >= 0)
+		close(steal_fd(procsys));
+	/* The sentry must be serving before sentry_attach blocks on it. */
+	if (sb_send(c->isync[1], SB_MSG_ATTACHING, 0, 0, NULL) < 0)
+		_exit(1);
+	close(c->isync[1]);
+	/* Nothing but stdio and the preserved fds reaches the workload. */
+	sb_cloexec_from(3 + c->o->preserve_fds);
+	if (sentry_attach(c->init_sv[1], c->o->platform, &info, &err) < 0)
+		sb_die(c->sync, err, "init: attach to the sentry");
+	if (sb_send(c->sync, SB_MSG_READY, 0, 0, NULL) < 0)
+		_exit(1);
+	close(c->sync);
+	init_exec(c, exe);
+}
+
+/* createContainer hooks: in the container's namespaces (but the host's
+ * mount namespace, where the hook paths resolve, as with runc before its
+ * pivot, and the host's user namespace, keeping root's privileges). */
+static int run_create_container_hooks(struct sandbox_ctx *c,
+				      struct cv_error **err)
+{
+	static const char *const names[] = { "net", "uts", "ipc", "cgroup",
+					     "pid" };
+	const struct oci_hooks *h = &c->spec->hooks;
+	int status;
+	pid_t pid;
+
+	if (h->n[OCI_HOOK_CREATE_CONTAINER] == 0)
+		return 0;
+	pid = fork();
+	if (pid < 0)
+		return cv_error_set(err, errno, "fork");
+	if (pid == 0) {
+		struct cv_error *e = NULL;
+
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+			char path[64];
+			int fd;
+
+			snprintf(path, sizeof(path), "/proc/%d/ns/%s",
+				 (int)c->init_pid, names[i]);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || setns(fd, 0) < 0)
+				_exit(2);
+			close(fd);
+		}
+		if (hooks_run_kind("createContainer",
+				   h->list[OCI_HOOK_CREATE_CONTAINER],
+				   h->n[OCI_HOOK_CREATE_CONTAINER],
+				   c->o->state_json, &e) < 0)
+			sb_die(c->sync, e, NULL);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return cv_error_set(err, errno, "waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return cv_error_setx(err, "createContainer hooks failed");
+	return 0;
+}
+
+static int start_init(struct sandbox_ctx *c, struct cv_error **err)
+{
+	unsigned long flags = SIGCHLD;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->isync) < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, c->init_sv) < 0)
+		return cv_error_set(err, errno, "socketpair");
+	/* A pid namespace only takes effect for children: joined here or
+	 * created by clone, never by unshare in the init itself. */
+	if (c->ns.join_fd[OCI_NS_PID] >= 0 &&
+	    setns(c->ns.join_fd[OCI_NS_PID], CLONE_NEWPID) < 0)
+		return cv_error_set(err, errno, "join the pid namespace");
+	if (c->ns.new_pid)
+		flags |= CLONE_NEWPID;
+	c->init_pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	if (c->init_pid < 0)
+		return cv_error_set(err, errno, "clone the init");
+	if (c->init_pid == 0)
+		init_main(c);
+	close(c->isync[1]);
+	close(c->init_sv[1]);
+	c->isync[1] = c->init_sv[1] = -1;
+	return 0;
+}
+
+/* Serves the init's requests until it is about to attach. -1: it failed
+ * (and told runsc create) or a step here failed (err set). */
+static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
+{
+	struct sb_msg m;
+
+	for (;;) {
+		if (sb_recv(c->isync[0], &m) < 0)
+			return -1;
+		switch (m.type) {
+		case SB_MSG_USERNS:
+			if (ns_write_id_maps(c->init_pid, c->spec, err) < 0)
+				return -1;
+			break;
+		case SB_MSG_NS_READY:
+			if (sb_send(c->sync, SB_MSG_NS_READY, c->init_pid, 0,
+				    NULL) < 0 ||
+			    sb_recv(c->sync, &m) < 0)
+				return -1;
+			if (m.type != SB_MSG_GO)
+				return cv_error_setx(err, "createRuntime or "
+						     "prestart hooks failed");
+			if (run_create_container_hooks(c, err) < 0)
+				return -1;
+			break;
+		case SB_MSG_ATTACHING:
+			return sb_send(c->sync, SB_MSG_PIDS, c->init_pid,
+				       c->gofer_pid, NULL);
+		default:
+			return cv_error_setx(err, "init: unexpected message");
+		}
+		if (sb_send(c->isync[0], SB_MSG_GO, 0, 0, NULL) < 0)
+			return -1;
+	}
+}
+
+__attribute__((noreturn)) static void sandbox_fail(struct sandbox_ctx *c,
+						   struct cv_error *err)
+{
+	if (c->init_pid > 0)
+		kill(c->init_pid, SIGKILL);
+	if (c->gofer_pid > 0)
+		kill(c->gofer_pid, SIGKILL);
+	if (err != NULL)
+		sb_die(c->sync, err, NULL);
+	_exit(1);
+}
+
+__attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
+{
+	const struct sandbox_opts *o = c->o;
+	struct cv_error *err = NULL;
+	struct sentry_config cfg;
+	int status;
+
+	cv_log_set_name("sandbox");
+	/* Out of runsc's session so the caller's terminal signals do not
+	 * reach it; with a terminal the init makes its own session. */
+	if (!c->proc->terminal)
+		setsid();
+	/* First, so the gofer, the sentry and the workload are all
+	 * accounted in the container's cgroup. */
+	if (o->cgroup != NULL && cgroup_enter(o->cgroup, getpid(), &err) < 0)
+		sb_die(c->sync, err, "cgroup");
+	/* The paths of namespaces to join are host paths: opened now. */
+	if (ns_plan_build(c->spec, o->network, &c->ns, &err) < 0)
+		sb_die(c->sync, err, NULL);
+	if (start_gofer(c, &err) < 0)
+		sandbox_fail(c, err);
+	if (bind_control(c, &err) < 0 || start_init(c, &err) < 0 ||
+	    drive_init(c, &err) < 0)
+		sandbox_fail(c, err);
+	close(c->sync);
+	ns_plan_close(&c->ns);
+	close(c->mntns);
+	/* The workload's pipes belong to the workload: the shim sees EOF
+	 * when the workload closes them, not when the sandbox does. */
+	null_stdio(true, true);
+	cfg = (struct sentry_config){
+		.id = o->id, .spec = c->spec, .platform = o->platform,
+		.gofer_fd = c->gofer_sv[0], .gofer_pid = c->gofer_pid,
+		.ctl_fd = c->ctl, .init_fd = c->init_sv[0],
+		.init_pid = c->init_pid, .strace = o->strace,
+		.log_fd = o->log_fd, .debug = o->debug,
+	};
+	{
+		int keep[] = { cfg.gofer_fd, cfg.ctl_fd, cfg.init_fd,
+			       cfg.log_fd };
+
+		close_all_but(keep, ARRAY_SIZE(keep));
+	}
+	status = sentry_run(&cfg);
+	_exit(sb_exit_code(status));
+}
+
+/* ---- runsc create's side ------------------------------------------------- */
+
+static void sandbox_undo(const struct sandbox_opts *o, pid_t pid)
+{
+	char path[4096];
+
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	snprintf(path, sizeof(path), "%s/sentry.sock", o->state_dir);
+	unlink(path);
+}
+
+static int wait_ready(const struct sandbox_opts *o, int sync,
+		      struct sandbox_info *out, struct cv_error **err)
+{
+	struct sb_msg m;
+
+	for (;;) {
+		int r = sb_recv(sync, &m);
+
+		if (r < 0)
+			return cv_error_setx(err, "the sandbox exited during "
+					     "set-up");
+		switch (m.type) {
+		case SB_MSG_ERROR:
+			return cv_error_setx(err, "%s", m.text);
+		case SB_MSG_NS_READY:
+			r = o->on_namespaces_ready != NULL ?
+				    o->on_namespaces_ready(m.pid1, o->arg) :
+				    0;
+			if (sb_send(sync, r == 0 ? SB_MSG_GO : SB_MSG_ABORT, 0,
+				    0, NULL) < 0 || r != 0)
+				return r != 0 ? cv_error_setx(err, "hooks "
+							      "failed") :
+						cv_error_setx(err, "sandbox "
+							      "gone");
+			break;
+		case SB_MSG_PIDS:
+			out->init_pid = m.pid1;
+			out->gofer_pid = m.pid2;
+			break;
+		case SB_MSG_READY:
+			return 0;
+		default:
+			return cv_error_setx(err, "sandbox: unexpected "
+					     "message %u", m.type);
+		}
+	}
+}
+
+int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
+		   struct cv_error **err)
+{
+	struct sandbox_ctx c = {
+		.o = o, .spec = o->spec, .proc = &o->spec->process,
+		.isync = { -1, -1 }, .init_sv = { -1, -1 },
+		.gofer_sv = { -1, -1 }, .mntns = -1, .ctl = -1,
+	};
+	int sv[2];
+	pid_t pid;
+
+	*out = (struct sandbox_info){ 0 };
+	if (!o->spec->has_process)
+		return cv_error_setx(err, "process: missing");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return cv_error_set(err, errno, "socketpair");
+	/* No double fork: the sandbox stays runsc's child and is
+	 * reparented to the caller's subreaper when runsc exits. */
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return cv_error_set(err, errno, "fork the sandbox");
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		c.sync = sv[1];
+		sandbox_main(&c);
+	}
+	close(sv[1]);
+	if (wait_ready(o, sv[0], out, err) < 0) {
+		close(sv[0]);
+		sandbox_undo(o, pid);
+		return -1;
+	}
+	close(sv[0]);
+	out->sandbox_pid = pid;
+	return 0;
+}

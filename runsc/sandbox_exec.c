@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The set-up half of "runsc exec": a process that joins the init's
+ * namespaces (its read-only view included), takes the process attributes
+ * of the given process object, attaches itself to the sentry over the
+ * control socket and execs.
+ *
+ *   runsc exec ──fork──> joiner (cgroup, setns...) ──clone(CLONE_PARENT)──>
+ *                                                      exec'd process
+ *
+ * The joiner is needed because a pid namespace is only entered by
+ * children; CLONE_PARENT makes the exec'd process runsc exec's own child,
+ * so it can wait for it, and the shim (a subreaper) reaps it once runsc
+ * exec has gone.
+ */
+#include "runsc/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "runsc/cgroup.h"
+#include "runsc/console.h"
+#include "runsc/process.h"
+#include "runsc/seccomp_profile.h"
+
+/* In the order they are joined: pid first (owned by the host's user
+ * namespace, so joined while we still have host privileges; it applies to
+ * children only), then user, then the rest, which may belong to it. */
+static const struct {
+	const char *name;
+	int flag;
+} join_order[] = {
+	{ "pid", CLONE_NEWPID },	{ "user", CLONE_NEWUSER },
+	{ "mnt", CLONE_NEWNS },		{ "uts", CLONE_NEWUTS },
+	{ "ipc", CLONE_NEWIPC },	{ "net", CLONE_NEWNET },
+	{ "cgroup", CLONE_NEWCGROUP },
+};
+
+#define N_JOIN ARRAY_SIZE(join_order)
+
+struct exec_ctx {
+	const struct sandbox_exec_opts *o;
+	int ns[N_JOIN];		/* -1: same as ours, not joined */
+	int ctl;		/* connection to the sentry */
+	int csock;		/* console socket, or -1 */
+	int sync;		/* to runsc exec */
+};
+
+static bool same_ns(const char *name, int fd)
+{
+	struct stat a, b;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return stat(path, &a) == 0 && fstat(fd, &b) == 0 &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+static int open_namespaces(struct exec_ctx *c, struct cv_error **err)
+{
+	for (size_t i = 0; i < N_JOIN; i++) {
+		char path[64];
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s",
+			 (int)c->o->init_pid, join_order[i].name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return cv_error_set(err, errno, "%s", path);
+		/* The mount namespace is always joined: it is the view. */
+		if (join_order[i].flag != CLONE_NEWNS &&
+		    same_ns(join_order[i].name, fd)) {
+			close(fd);
+			fd = -1;
+		}
+		c->ns[i] = fd;
+	}
+	return 0;
+}
+
+static void close_namespaces(struct exec_ctx *c)
+{
+	for (size_t i = 0; i < N_JOIN; i++)
+		if (c->ns[i] >= 0)
+			close(c->ns[i]);
+}
+
+static int join_namespaces(struct exec_ctx *c, struct cv_error **err)
+{
+	for (size_t i = 0; i < N_JOIN; i++) {
+		if (c->ns[i] < 0)
+			continue;
+		if (setns(c->ns[i], join_order[i].flag) < 0)
+			return cv_error_set(err, errno, "join the %s namespace",
+					    join_order[i].name);
+		close(c->ns[i]);
+		c->ns[i] = -1;
+	}
+	return 0;
+}
+
+static int exec_terminal(struct exec_ctx *c, struct cv_error **err)
+{
+	cleanup_close int master = -1;
+	int slave = -1;
+
+	if (!c->o->process->terminal)
+		return 0;
+	if (console_open_pty("/dev/pts", &master, &slave, err) < 0)
+		return -1;
+	if (console_send_master(c->csock, master, c->o->process, err) < 0 ||
+	    console_make_controlling(slave, err) < 0) {
+		close(slave);
+		return -1;
+	}
+	close(c->csock);
+	c->csock = -1;
+	return 0;
+}
+
+/* The exec'd process, in every namespace of the init. */
+__attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
+{
+	const struct oci_process *p = c->o->process;
+	const char *cwd = p->cwd != NULL ? p->cwd : "/";
+	struct sentry_attach_info info = { .is_exec = true, .cwd = cwd };
+	struct cv_error *err = NULL;
+	char *exe = NULL;
+
+	if (exec_terminal(c, &err) < 0 ||
+	    process_find_exec(p->args != NULL ? p->args[0] : NULL, p->env,
+			      &exe, &err) < 0)
+		sb_die(c->sync, err, "exec");
+	if (chdir(cwd) < 0) {
+		cv_error_set(&err, errno, "process.cwd: %s", cwd);
+		sb_die(c->sync, err, "exec");
+	}
+	if (process_set_rlimits(p->rlimits, p->n_rlimits, &err) < 0 ||
+	    process_set_sched(c->o->spec, p, &err) < 0 ||
+	    process_set_creds(p, &info, &err) < 0 ||
+	    process_finish(p, &info, &err) < 0)
+		sb_die(c->sync, err, "exec");
+	sb_cloexec_from(3 + c->o->preserve_fds);
+	if (sentry_attach(c->ctl, c->o->platform, &info, &err) < 0)
+		sb_die(c->sync, err, "exec: attach to the sentry");
+	close(c->ctl);
+	if (c->o->spec->linux_.seccomp.present &&
+	    seccomp_profile_load(&c->o->spec->linux_.seccomp, &err) < 0)
+		sb_die(c->sync, err, "exec");
+	if (sb_send(c->sync, SB_MSG_READY, 0, 0, NULL) < 0)
+		_exit(1);
+	close(c->sync);
+	execve(exe, p->args, p->env);
+	fprintf(stderr, "runsc exec: exec %s: %s\n", exe, strerror(errno));
+	_exit(127);
+}
+
+__attribute__((noreturn)) static void exec_joiner(struct exec_ctx *c)
+{
+	const struct oci_process *p = c->o->process;
+	struct cv_error *err = NULL;
+	pid_t pid;
+
+	/* Host paths and the host's /proc first. */
+	if (c->o->cgroup != NULL &&
+	    cgroup_enter(c->o->cgroup, getpid(), &err) < 0)
+		sb_die(c->sync, err, "exec: cgroup");
+	if (process_set_oom_score_adj(p, &err) < 0 ||
+	    process_set_lsm(p, &err) < 0 || join_namespaces(c, &err) < 0)
+		sb_die(c->sync, err, "exec");
+	pid = (pid_t)syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, NULL);
+	if (pid < 0) {
+		cv_error_set(&err, errno, "clone");
+		sb_die(c->sync, err, "exec");
+	}
+	if (pid == 0)
+		exec_process(c);
+	if (sb_send(c->sync, SB_MSG_PIDS, pid, 0, NULL) < 0)
+		kill(pid, SIGKILL);
+	_exit(0);
+}
+
+static int wait_exec(int sync, pid_t joiner, pid_t *pid,
+		     struct cv_error **err)
+{
+	struct sb_msg m;
+
+	*pid = -1;
+	for (;;) {
+		if (sb_recv(sync, &m) < 0)
+			return cv_error_setx(err, "exec: set-up failed");
+		if (m.type == SB_MSG_ERROR)
+			return cv_error_setx(err, "%s", m.text);
+		if (m.type == SB_MSG_PIDS) {
+			*pid = m.pid1;
+			while (waitpid(joiner, NULL, 0) < 0 && errno == EINTR)
+				;
+		} else if (m.type == SB_MSG_READY) {
+			return *pid > 0 ? 0 : cv_error_setx(err, "exec: no pid");
+		}
+	}
+}
+
+int sandbox_exec(const struct sandbox_exec_opts *o, pid_t *pid_out,
+		 struct cv_error **err)
+{
+	struct exec_ctx c = { .o = o, .ctl = -1, .csock = -1, .sync = -1 };
+	cleanup_free char *sock = NULL;
+	pid_t joiner, pid = -1;
+	int sv[2] = { -1, -1 }, r = -1;
+
+	for (size_t i = 0; i < N_JOIN; i++)
+		c.ns[i] = -1;
+	if (o->process->terminal && o->console_socket == NULL)
+		return cv_error_setx(err, "process.terminal: needs "
+				     "--console-socket");
+	if (asprintf(&sock, "%s/sentry.sock", o->state_dir) < 0)
+		return cv_error_set(err, ENOMEM, "exec");
+	if (open_namespaces(&c, err) < 0)
+		goto out;
+	c.ctl = sentry_ctl_connect(sock, err);
+	if (c.ctl < 0)
+		goto out;
+	if (o->process->terminal) {
+		c.csock = console_connect(o->console_socket, err);
+		if (c.csock < 0)
+			goto out;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		cv_error_set(err, errno, "socketpair");
+		goto out;
+	}
+	joiner = fork();
+	if (joiner < 0) {
+		cv_error_set(err, errno, "fork");
+		goto out;
+	}
+	if (joiner == 0) {
+		close(sv[0]);
+		c.sync = sv[1];
+		exec_joiner(&c);
+	}
+	close(sv[1]);
+	sv[1] = -1;
+	r = wait_exec(sv[0], joiner, &pid, err);
+	if (r < 0) {
+		kill(joiner, SIGKILL);
+		waitpid(joiner, NULL, WNOHANG);
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		waitpid(joiner, NULL, 0);
+	} else {
+		*pid_out = pid;
+	}
+out:
+	close_namespaces(&c);
+	for (int i = 0; i < 2; i++)
+		if (sv[i] >= 0)
+			close(sv[i]);
+	if (c.ctl >= 0)
+		close(c.ctl);
+	if (c.csock >= 0)
+		close(c.csock);
+	return r;
+}
