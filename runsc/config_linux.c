@@ -143,9 +143,11 @@ static int parse_device_ids(struct cfg_ctx *c, yajl_val o, const char *path,
 		return -1;
 	if (r < 0)
 		return -1;
-	if (cfg_u64(c, o, path, "fileMode", 07777, &v, &d->has_file_mode) < 0)
+	/* Some tools write st_mode with the type bits (0020666): keep only
+	 * the permission bits, the type comes from "type". */
+	if (cfg_u64(c, o, path, "fileMode", 0177777, &v, &d->has_file_mode) < 0)
 		return -1;
-	d->file_mode = (mode_t)v;
+	d->file_mode = (mode_t)(v & 07777);
 	if (cfg_u64(c, o, path, "uid", UINT32_MAX - 1, &v, &d->has_uid) < 0)
 		return -1;
 	d->uid = (uid_t)v;
@@ -251,6 +253,21 @@ static int reject_unsupported(struct cfg_ctx *c, yajl_val lin,
 	return 0;
 }
 
+static int check_abs_paths(struct cfg_ctx *c, const char *path,
+			   const char *key, char **v, size_t n)
+{
+	char p[CFG_PATH_MAX], ep[CFG_PATH_MAX];
+
+	cfg_path_key(p, path, key);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i][0] == '/')
+			continue;
+		cfg_path_idx(ep, p, i);
+		return cfg_err(c, ep, "must be an absolute path");
+	}
+	return 0;
+}
+
 static bool has_new_userns(const struct oci_linux *l, bool *any)
 {
 	*any = false;
@@ -328,6 +345,10 @@ int cfg_parse_linux(struct cfg_ctx *c, yajl_val lin, const char *path,
 		     &l->n_masked_paths) < 0 ||
 	    cfg_strv(c, lin, path, "readonlyPaths", &l->readonly_paths,
 		     &l->n_readonly_paths) < 0 ||
+	    check_abs_paths(c, path, "maskedPaths", l->masked_paths,
+			    l->n_masked_paths) < 0 ||
+	    check_abs_paths(c, path, "readonlyPaths", l->readonly_paths,
+			    l->n_readonly_paths) < 0 ||
 	    cfg_string(c, lin, path, "mountLabel", &l->mount_label) < 0 ||
 	    parse_personality(c, lin, path, l) < 0)
 		return -1;

@@ -133,6 +133,24 @@ TEST(runc_rootless_spec_parses)
 	CHECK(!s->linux_.resources.present);
 }
 
+TEST(containerd_spec_with_profile_parses)
+{
+	cleanup_spec struct oci_spec *s =
+		load_fixture("containerd-seccomp.json");
+	const struct oci_seccomp *sc = &s->linux_.seccomp;
+
+	CHECK_EQ(__builtin_popcountll(s->process.caps.bounding), 14);
+	CHECK_EQ(s->linux_.n_namespaces, 5);
+	CHECK(s->linux_.cgroups_path != NULL);
+	CHECK(sc->present);
+	CHECK_EQ(sc->default_action, OCI_SCMP_ERRNO);
+	CHECK_EQ(sc->n_architectures, 3);
+	CHECK_EQ(sc->n_syscalls, 22);
+	CHECK(sc->syscalls[1].n_names > 300);
+	CHECK(!sc->syscalls[1].has_errno_ret);
+	CHECK_EQ(sc->syscalls[0].errno_ret, 1);
+}
+
 static void check_full_process(const struct oci_process *p)
 {
 	CHECK(!p->terminal);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/util.h"
 #include "runsc/config.h"
 #include "runsc/seccomp_profile.h"
 #include "tests/unit/test.h"
@@ -203,6 +204,45 @@ TEST(rule_equal_to_default_is_skipped)
 
 	CHECK(WIFEXITED(st));
 	CHECK_EQ(WEXITSTATUS(st), 1);	/* getppid allowed: check 1 fails */
+}
+
+static int containerd_child(void)
+{
+	EXPECT(1, syscall(SYS_getpid), 0);
+	/* In the ERRNO(EPERM) list. */
+	EXPECT(2, syscall(SYS_kexec_load, 0, 0, 0, 0), EPERM);
+	/* Listed nowhere: the default action, ERRNO(ENOSYS). */
+	EXPECT(3, syscall(SYS_add_key, 0, 0, 0, 0, 0), ENOSYS);
+	/* Allowed (CAP_SYS_CHROOT is in the default set). */
+	EXPECT(4, syscall(SYS_chroot, "/nonexistent-cvisor"), ENOENT);
+	/* Only a few personality values are allowed. */
+	EXPECT(5, syscall(SYS_personality, 0x0400000UL), ENOSYS);
+	EXPECT(7, syscall(SYS_personality, 0xffffffffUL), 0);
+	EXPECT(6, syscall(SYS_uname, NULL), EFAULT);
+	return 0;
+}
+
+TEST(containerd_default_profile_loads)
+{
+	const char *src = getenv("CVISOR_SRC");
+	cleanup_error struct cv_error *err = NULL;
+	cleanup_free char *path = NULL;
+	cleanup_spec struct oci_spec *s = NULL;
+	cleanup_free char *json = NULL;
+	size_t len;
+	int st;
+
+	if (asprintf(&path, "%s/tests/data/config/containerd-seccomp.json",
+		     src ? src : ".") < 0)
+		FAILF("asprintf");
+	if (cv_read_file(path, &json, &len, &err) < 0 ||
+	    oci_spec_parse(json, len, "config.json", &s, &err) < 0)
+		FAILF("%s", err->msg);
+	CHECK(s->linux_.seccomp.present);
+	CHECK_EQ(s->linux_.seccomp.default_errno_ret, ENOSYS);
+	st = run_child(&s->linux_.seccomp, containerd_child);
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
 }
 
 TEST(export_writes_bpf)
