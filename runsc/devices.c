@@ -31,6 +31,17 @@ static const struct {
 	{ "pts/ptmx", "/dev/ptmx" },
 };
 
+/* An O_PATH directory fd -> a real one (closing the O_PATH one). */
+static int reopen_dir(int opath)
+{
+	int fd = openat(opath, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int saved = errno;
+
+	close(opath);
+	errno = saved;
+	return fd;
+}
+
 /* Binds the host node host_path onto path inside the root. */
 static int bind_host_node(int rootfd, const char *host_path, const char *path,
 			  struct cv_error **err)
@@ -79,7 +90,6 @@ static int config_device(int rootfd, const struct oci_device *d, size_t i,
 	cleanup_close int parent = -1;
 	cleanup_free char *dir = NULL;
 	const char *name;
-	char p[64];
 
 	if (d->path == NULL || d->path[0] != '/')
 		return cv_error_setx(err, "linux.devices[%zu].path: must be "
@@ -95,9 +105,7 @@ static int config_device(int rootfd, const struct oci_device *d, size_t i,
 	if (mount_resolve(rootfd, dir, MOUNT_CREATE_DIR, &parent, err) < 0)
 		return cv_error_wrap(err, "linux.devices[%zu].path", i);
 	/* A real directory fd: mknodat and fchownat need one. */
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", parent);
-	close(parent);
-	parent = open(p, O_DIRECTORY | O_CLOEXEC);
+	parent = reopen_dir(parent);
 	if (parent < 0)
 		return cv_error_set(err, errno, "linux.devices[%zu].path: %s",
 				    i, d->path);
@@ -136,13 +144,10 @@ static int make_link(int rootfd, const char *target, const char *link,
 		     struct cv_error **err)
 {
 	cleanup_close int dev = -1;
-	char p[64];
 
 	if (mount_resolve(rootfd, "/dev", MOUNT_NO_CREATE, &dev, err) < 0)
 		return -1;
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", dev);
-	close(dev);
-	dev = open(p, O_DIRECTORY | O_CLOEXEC);
+	dev = reopen_dir(dev);
 	if (dev < 0)
 		return cv_error_set(err, errno, "/dev");
 	if (symlinkat(target, dev, link + strlen("/dev/")) < 0 &&
