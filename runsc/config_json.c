@@ -351,6 +351,44 @@ char *cfg_clean_path(const char *path)
 	return out;
 }
 
+/*
+ * Checks the raw text before yajl sees it: nesting deeper than any config
+ * needs (yajl_tree_free recurses, so a hostile "[[[[..." could exhaust the
+ * stack), and "\u0000" inside strings, which yajl decodes into a C string
+ * that would silently end early ("/bin/sh\u0000x" read as "/bin/sh") while
+ * other tools see the whole value.
+ */
+#define CFG_MAX_DEPTH 64
+
+static int check_text(struct cfg_ctx *c, const char *s, size_t len)
+{
+	bool in_str = false;
+	unsigned depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (in_str) {
+			if (s[i] == '"') {
+				in_str = false;
+			} else if (s[i] == '\\' && i + 1 < len) {
+				if (s[i + 1] == 'u' && i + 5 < len &&
+				    strncmp(s + i + 2, "0000", 4) == 0)
+					return cfg_err(c, "", "parse error: "
+						       "strings must not contain \\u0000");
+				i++;
+			}
+			continue;
+		}
+		if (s[i] == '"')
+			in_str = true;
+		else if ((s[i] == '[' || s[i] == '{') && ++depth > CFG_MAX_DEPTH)
+			return cfg_err(c, "", "parse error: nested deeper than %d levels",
+				       CFG_MAX_DEPTH);
+		else if ((s[i] == ']' || s[i] == '}') && depth > 0)
+			depth--;
+	}
+	return 0;
+}
+
 yajl_val cfg_parse_tree(struct cfg_ctx *c, const char *json, size_t len)
 {
 	cleanup_free char *copy = NULL;
@@ -362,6 +400,8 @@ yajl_val cfg_parse_tree(struct cfg_ctx *c, const char *json, size_t len)
 		cfg_err(c, "", "parse error: contains a NUL byte");
 		return NULL;
 	}
+	if (check_text(c, json, len) < 0)
+		return NULL;
 	copy = strndup(json, len);
 	if (copy == NULL) {
 		cv_error_set(c->err, ENOMEM, "%s", c->what);

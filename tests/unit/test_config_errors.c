@@ -272,6 +272,41 @@ TEST(embedded_nul_rejected)
 	CHECK_STREQ(err->msg, "config.json: parse error: contains a NUL byte");
 }
 
+TEST(nul_escape_in_strings_rejected)
+{
+	const char *json = HEAD PROC(",\"args\":[\"/bin/sh\\u0000x\"]") "}";
+	const char *ok = HEAD PROC(",\"args\":[\"a\\\\u0000\"]") "}";
+	cleanup_error struct cv_error *err = NULL, *err2 = NULL;
+	cleanup_spec struct oci_spec *s = NULL, *s2 = NULL;
+
+	CHECK(oci_spec_parse(json, strlen(json), "config.json", &s, &err) < 0);
+	CHECK_STREQ(err->msg, "config.json: parse error: strings must not "
+			      "contain \\u0000");
+	/* An escaped backslash followed by "u0000" is just text. */
+	if (oci_spec_parse(ok, strlen(ok), "config.json", &s2, &err2) < 0)
+		FAILF("%s", err2->msg);
+	CHECK_STREQ(s2->process.args[0], "a\\u0000");
+}
+
+TEST(deep_nesting_rejected)
+{
+	char json[600];
+	cleanup_error struct cv_error *err = NULL;
+	cleanup_spec struct oci_spec *s = NULL;
+	size_t n = 0;
+
+	n += (size_t)sprintf(json, "{\"x\":");
+	for (int i = 0; i < 100; i++)
+		json[n++] = '[';
+	for (int i = 0; i < 100; i++)
+		json[n++] = ']';
+	json[n++] = '}';
+	json[n] = '\0';
+	CHECK(oci_spec_parse(json, n, "config.json", &s, &err) < 0);
+	CHECK_STREQ(err->msg,
+		    "config.json: parse error: nested deeper than 64 levels");
+}
+
 int main(void)
 {
 	return test_main();
