@@ -149,6 +149,6 @@ void gofer_leave(struct gofer_srv *s)
 	umask(0);
 	return;
 fatal:
-	log_error("gofer: cannot restore its own identity; aborting");
+	log_error("cannot restore its own identity; aborting");
 	abort();
 }

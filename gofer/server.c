@@ -283,7 +283,7 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 		       sizeof(h.tag));
 		h.result = -EPROTO;
 		close_fds(fds, nfds);
-		log_warn("gofer: malformed request dropped");
+		log_warn("malformed request refused (EPROTO)");
 	} else {
 		h.tag = r.h.tag;
 		h.op = r.h.op;
@@ -344,7 +344,7 @@ int gofer_run(const struct gofer_config *cfg)
 	cv_log_set_name("gofer");
 	ret = check_socket(cfg->sock);
 	if (ret < 0) {
-		log_error("gofer: socket must be SOCK_SEQPACKET: %s",
+		log_error("socket must be SOCK_SEQPACKET: %s",
 			  strerror(-ret));
 		return 1;
 	}
@@ -354,12 +354,12 @@ int gofer_run(const struct gofer_config *cfg)
 	if (ret == 0)
 		ret = gofer_creds_init();
 	if (ret < 0) {
-		log_error("gofer: start-up: %s", strerror(-ret));
+		log_error("start-up: %s", strerror(-ret));
 		gofer_mnt_free(&s);
 		return 1;
 	}
 	if (cfg->debug)
-		log_debug("gofer: serving");
+		log_debug("serving");
 	do {
 		ret = serve_one(&s, buf, out);
 	} while (ret == 0);
