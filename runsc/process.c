@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "lib/util.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -46,9 +47,13 @@ int process_cap_plan(const struct oci_caps *c, int last_cap,
 	if (out->effective & ~out->permitted)
 		return cv_error_setx(err, "process.capabilities.effective: "
 				     "not a subset of permitted");
-	if (out->ambient & ~(out->permitted & out->inheritable))
-		return cv_error_setx(err, "process.capabilities.ambient: not "
-				     "a subset of permitted and inheritable");
+	/* The kernel refuses to raise an ambient cap missing from permitted
+	 * or inheritable; runc warns and goes on, so do we. */
+	if (out->ambient & ~(out->permitted & out->inheritable)) {
+		log_warn("process.capabilities.ambient: capabilities not in "
+			 "permitted and inheritable are ignored");
+		out->ambient &= out->permitted & out->inheritable;
+	}
 	return 0;
 }
 

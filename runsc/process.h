@@ -29,8 +29,8 @@ struct cap_plan {
  * The five sets for process.capabilities, limited to caps 0..last_cap (the
  * kernel's cap_last_cap; unknown higher caps are ignored as runc does).
  * Absent capabilities mean none at all. Effective must be a subset of
- * permitted and ambient of permitted and inheritable: otherwise the error
- * names the set.
+ * permitted (the error names the set); ambient caps outside permitted and
+ * inheritable are dropped with a warning, as runc does.
  */
 int process_cap_plan(const struct oci_caps *c, int last_cap,
 		     struct cap_plan *out, struct cv_error **err);
