@@ -33,11 +33,40 @@ static int self_fd(const struct gofer_req *r)
 	return r->dirfd >= 0 ? r->dirfd : -EBADF;
 }
 
+/*
+ * The gofer must never block in open(2): a FIFO without a peer would stall
+ * every task's file access (and the sentry waiting on this reply could
+ * never send the peer's open). So every open is non-blocking; afterwards
+ * O_NONBLOCK is cleared again unless the task asked for it or the file is
+ * a FIFO. A FIFO fd keeps O_NONBLOCK and a writer without a reader gets
+ * ENXIO: the sentry emulates the blocking wait (docs/gofer-protocol.md).
+ */
+static int unblock(int fd, int asked)
+{
+	struct stat st;
+	int fl;
+
+	if ((asked & O_NONBLOCK) || (asked & O_PATH))
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISFIFO(st.st_mode))
+		return 0;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
+}
+
 long gofer_op_openat(struct gofer_srv *s, const struct gofer_req *r,
 		     struct gofer_rep *rep)
 {
-	int flags = r->h.flags | O_CLOEXEC | O_NOCTTY;
-	int fd;
+	int flags = r->h.flags | O_CLOEXEC;
+	int fd, ret;
+
+	/* openat2 refuses anything but O_PATH's own flags with O_PATH */
+	if (!(flags & O_PATH))
+		flags |= O_NOCTTY | O_NONBLOCK;
 
 	if (!r->path)
 		return -EFAULT;
@@ -56,6 +85,11 @@ long gofer_op_openat(struct gofer_srv *s, const struct gofer_req *r,
 	}
 	if (fd < 0)
 		return -errno;
+	ret = unblock(fd, r->h.flags);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
 	rep->fd = fd;
 	return 0;
 }

@@ -130,7 +130,7 @@ static void gofer_child(int sock)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (unshare(CLONE_NEWNS) < 0)
 		die("unshare");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
 		die("private");
 	if (mount("root", tmpdir, "tmpfs", 0, "mode=0755") < 0)
 		die("tmpfs");
@@ -338,6 +338,10 @@ TEST(openat2_resolve_flags)
 
 	CHECK_EQ(read(fd, buf, sizeof(buf) - 1), 14);
 	CHECK_STREQ(buf, "chroot-passwd\n");
+	close(fd);
+	at.path = "/etc";
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_PATH | O_DIRECTORY, 0,
+			      RESOLVE_IN_ROOT, &fd), 0);
 	close(fd);
 	close(dfd);
 }
@@ -570,7 +574,24 @@ TEST(mknod_only_fifo_socket_regular)
 	CHECK_EQ(gofer_fstatat(G(), &root_cr, &at, 0, &st), 0);
 	CHECK(S_ISFIFO(st.st_mode));
 	CHECK_EQ(st.st_mode & 0777, 0644);
+	/* opening it never blocks the gofer */
+	int fd = -1;
+
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_WRONLY, 0, 0, &fd),
+		 -ENXIO);
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd), 0);
+	CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	close(fd);
 	CHECK_EQ(gofer_unlinkat(G(), &root_cr, &at, 0), 0);
+	/* a regular file opened blocking is blocking */
+	at.path = "/etc/passwd";
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd), 0);
+	CHECK(!(fcntl(fd, F_GETFL) & O_NONBLOCK));
+	close(fd);
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY | O_NONBLOCK, 0, 0,
+			      &fd), 0);
+	CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	close(fd);
 }
 
 TEST(exec_resolve)
