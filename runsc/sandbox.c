@@ -227,7 +227,7 @@ static int start_gofer(struct sandbox_ctx *c, struct cv_error **err)
 	/* Wait until the root is built: the init copies this namespace. On
 	 * failure the gofer has already sent its error to runsc create. */
 	if (read(rd, &b, 1) != 1 || b != 'R')
-		return cv_error_setx(err, "gofer set-up failed");
+		return -2;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->gofer_pid);
 	c->mntns = open(path, O_RDONLY | O_CLOEXEC);
 	if (c->mntns < 0)
@@ -548,13 +548,22 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 	}
 }
 
+static void kill_and_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Leaves nothing behind: the children are reaped here, so none of them
+ * lingers as a zombie of whatever adopts them. */
 __attribute__((noreturn)) static void sandbox_fail(struct sandbox_ctx *c,
 						   struct cv_error *err)
 {
-	if (c->init_pid > 0)
-		kill(c->init_pid, SIGKILL);
-	if (c->gofer_pid > 0)
-		kill(c->gofer_pid, SIGKILL);
+	kill_and_reap(c->init_pid);
+	kill_and_reap(c->gofer_pid);
 	if (err != NULL)
 		sb_die(c->sync, err, NULL);
 	_exit(1);
@@ -565,7 +574,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	const struct sandbox_opts *o = c->o;
 	struct cv_error *err = NULL;
 	struct sentry_config cfg;
-	int status;
+	int status, r;
 
 	cv_log_set_name("sandbox");
 	/* Out of runsc's session so the caller's terminal signals do not
@@ -579,8 +588,9 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	/* The paths of namespaces to join are host paths: opened now. */
 	if (ns_plan_build(c->spec, o->network, &c->ns, &err) < 0)
 		sb_die(c->sync, err, NULL);
-	if (start_gofer(c, &err) < 0)
-		sandbox_fail(c, err);
+	r = start_gofer(c, &err);
+	if (r < 0)	/* -2: the gofer has reported its error */
+		sandbox_fail(c, r == -2 ? NULL : err);
 	if (bind_control(c, &err) < 0 || start_init(c, &err) < 0 ||
 	    drive_init(c, &err) < 0)
 		sandbox_fail(c, err);
@@ -604,15 +614,31 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		close_all_but(keep, ARRAY_SIZE(keep));
 	}
 	status = sentry_run(&cfg);
+	/* The gofer serves nobody any more (it exits when the sentry's end
+	 * closes); reaped here rather than left to whoever adopts it. */
+	kill_and_reap(c->gofer_pid);
 	_exit(sb_exit_code(status));
 }
 
 /* ---- runsc create's side ------------------------------------------------- */
 
+/*
+ * After a failure (sync already closed): the sandbox notices that its
+ * children failed or that runsc went away, kills and reaps them, and
+ * exits; it gets a moment to do so before it is killed outright.
+ */
 static void sandbox_undo(const struct sandbox_opts *o, pid_t pid)
 {
 	char path[4096];
 
+	for (int i = 0; pid > 0 && i < 300; i++) {
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+
+		if (r == pid || (r < 0 && errno != EINTR))
+			pid = 0;
+		else
+			usleep(10000);
+	}
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
