@@ -11,6 +11,18 @@
  * cwd or root, or a copy of a workload dirfd taken with pidfd_getfd); the
  * gofer refuses a descriptor that is not on one of its own mounts (EXDEV...
  * see the protocol doc). GOFER_AT_ROOT means "relative to the sandbox root".
+ *
+ * Contract details (docs/gofer-protocol.md):
+ *  - -EIO means the gofer is gone or broken (closed socket, bad reply):
+ *    the sentry must kill the sandbox.
+ *  - -EXDEV: a donated dirfd/rootfd is not on one of the gofer's mounts.
+ *  - at->path NULL: the fd form (fstat, fchmod, fchown, futimens, f*xattr,
+ *    ftruncate, statfs on dirfd itself).
+ *  - faccessat always checks with the creds given (AT_EACCESS): for plain
+ *    access(2) pass fsuid = ruid, fsgid = rgid and cap_effective = the
+ *    permitted set if ruid == 0, else 0.
+ *  - openat never blocks: a FIFO fd comes back with O_NONBLOCK set (and
+ *    O_WRONLY without a reader is -ENXIO); the sentry emulates the wait.
  */
 #ifndef CV_GOFER_CLIENT_H
 #define CV_GOFER_CLIENT_H
