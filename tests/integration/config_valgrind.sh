@@ -19,7 +19,7 @@ for t in test_config test_config_errors; do
 		t_fail "$t" "$bin is not built"
 		continue
 	fi
-	if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
+	if CVISOR_VALGRIND=1 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
 		--error-exitcode=1 "$bin" >"$T_TMP/$t.out" 2>"$T_TMP/$t.err" &&
 		! grep -q '^not ok' "$T_TMP/$t.out"; then
 		t_ok "$t"

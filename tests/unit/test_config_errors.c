@@ -3,7 +3,10 @@
  * names the field with its JSON path. */
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "lib/cleanup.h"
+#include "lib/util.h"
 #include "runsc/config.h"
 #include "tests/unit/test.h"
 
@@ -305,6 +308,57 @@ TEST(deep_nesting_rejected)
 	CHECK(oci_spec_parse(json, n, "config.json", &s, &err) < 0);
 	CHECK_STREQ(err->msg,
 		    "config.json: parse error: nested deeper than 64 levels");
+}
+
+static char *read_fixture(const char *name, size_t *len)
+{
+	const char *src = getenv("CVISOR_SRC");
+	cleanup_error struct cv_error *err = NULL;
+	cleanup_free char *path = NULL;
+	char *json = NULL;
+
+	if (asprintf(&path, "%s/tests/data/config/%s", src ? src : ".",
+		     name) < 0 ||
+	    cv_read_file(path, &json, len, &err) < 0)
+		return NULL;
+	return json;
+}
+
+/* Either a spec or an error, never both, never neither. */
+static int parse_is_consistent(const char *json, size_t len)
+{
+	cleanup_error struct cv_error *err = NULL;
+	cleanup_spec struct oci_spec *s = NULL;
+	int r = oci_spec_parse(json, len, "config.json", &s, &err);
+
+	if (r == 0)
+		return s != NULL && err == NULL;
+	return s == NULL && err != NULL && err->msg != NULL &&
+	       strncmp(err->msg, "config.json: ", 13) == 0;
+}
+
+TEST(every_truncation_and_byte_change_is_handled)
+{
+	static const char subst[] = { '1', '"', '-', '[', '}', 'x' };
+	/* Under valgrind (config_valgrind.sh) a sample is enough. */
+	size_t len = 0, step = getenv("CVISOR_VALGRIND") ? 29 : 1;
+	cleanup_free char *json = read_fixture("full.json", &len);
+	cleanup_free char *buf = NULL;
+
+	CHECK(json != NULL);
+	buf = malloc(len + 1);
+	CHECK(buf != NULL);
+	for (size_t i = 0; i < len; i += step)
+		if (!parse_is_consistent(json, i))
+			FAILF("truncated at %zu", i);
+	for (size_t k = 0; k < sizeof(subst); k++) {
+		for (size_t i = k; i < len; i += step) {
+			memcpy(buf, json, len + 1);
+			buf[i] = subst[k];
+			if (!parse_is_consistent(buf, len))
+				FAILF("byte %zu set to '%c'", i, subst[k]);
+		}
+	}
 }
 
 int main(void)
