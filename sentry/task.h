@@ -48,7 +48,19 @@ struct task {
 	struct task_creds creds;
 	struct sentry *sentry;
 	void *platform;		/* platform-private */
+	char *exe;		/* canonical path of the last execve (for
+				 * /proc/<pid>/exe), NULL before the first */
+	pid_t host_ppid;	/* host pid of the parent, 0 if unknown */
 };
+
+/* Every task, for the virtual /proc: calls fn until it returns non-zero. */
+int task_for_each(struct sentry *s, int (*fn)(struct task *t, void *arg),
+		  void *arg);
+/* The task with this host tid, or NULL. */
+struct task *task_by_host_tid(struct sentry *s, pid_t host_tid);
+/* The sandbox's hostname and domainname (uname, sethostname). */
+const char *sentry_hostname(struct sentry *s);
+const char *sentry_domainname(struct sentry *s);
 
 /* One intercepted call. */
 struct sc_call {
@@ -78,6 +90,11 @@ void task_gofer_creds(const struct task *t, struct gofer_creds *cr);
 struct gofer_client *task_gofer(struct task *t);
 
 typedef long (*sentry_handler_fn)(struct sc_call *c);
+
+/* A handler's result meaning "let the kernel run the call as it is". Only
+ * where no pointer argument decides anything (DESIGN.md invariant 1): the
+ * kernel reads workload memory again. */
+#define SENTRY_RET_CONTINUE (-100000L)
 
 struct sentry_handler {
 	const char *name;	/* syscall name as in syscalls/table.def */

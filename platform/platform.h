@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The small interface between the sentry core and the two interception
+ * mechanisms (DESIGN.md "Platforms"):
+ *
+ *  seccomp  EMULATE calls arrive on a seccomp user-notification fd; the
+ *           result goes back with SECCOMP_IOCTL_NOTIF_SEND; fds are
+ *           installed with SECCOMP_IOCTL_NOTIF_ADDFD.
+ *  ptrace   EMULATE calls arrive as PTRACE_EVENT_SECCOMP stops; the real
+ *           syscall is skipped (orig_rax = -1) and rax set; fds are
+ *           installed by injecting socketpair/close/recvmsg into the tracee.
+ *
+ * Both: every workload task is traced (PTRACE_SEIZE with EXITKILL), and
+ * memory is read with process_vm_readv/writev.
+ */
+#ifndef CV_PLATFORM_PLATFORM_H
+#define CV_PLATFORM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <linux/seccomp.h>
+
+#include "sentry/sentry.h"
+#include "sentry/task.h"
+
+#define PLAT_PTRACE_OPTIONS                                                  \
+	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |   \
+	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |   \
+	 PTRACE_O_EXITKILL)
+
+/* Per-call platform state (struct sc_call.platform). */
+struct plat_call {
+	enum platform_kind kind;
+	/* seccomp: the notification */
+	int notify_fd;
+	uint64_t id;
+	/* ptrace (and every RET_TRACE stop): registers at the stop */
+	struct user_regs_struct regs;
+	bool at_stop;		/* the call came as a ptrace stop */
+	bool injected;		/* the tracee now sits at a syscall-exit stop */
+	int pending_sig;	/* a signal that arrived during injection */
+};
+
+/* Names. */
+int platform_from_name(const char *name);
+const char *platform_name(enum platform_kind k);
+
+/* seccomp user notification */
+int plat_notif_recv(int nfd, struct seccomp_notif *n);
+int plat_notif_send(int nfd, uint64_t id, long ret, bool cont);
+int plat_notif_valid(int nfd, uint64_t id);
+int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags);
+
+/* Memory of a thread (0, -EFAULT or -ESRCH). */
+int plat_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+int plat_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+/* Reads up to len bytes without crossing into an unmapped page; the byte
+ * count read (> 0), or -EFAULT. */
+ssize_t plat_mem_read_some(pid_t tid, uint64_t addr, void *buf, size_t len);
+
+/* ptrace */
+int plat_seize(pid_t pid);
+int plat_getregs(pid_t tid, struct user_regs_struct *r);
+int plat_setregs(pid_t tid, const struct user_regs_struct *r);
+int plat_resume(pid_t tid, int how, int sig);
+/* Arguments of the syscall at a stop, in order. */
+void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6]);
+/* Runs one syscall in a tracee stopped at a seccomp or syscall-exit stop
+ * (pc->regs are the registers of the original stop). Returns the result. */
+long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
+		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		 uint64_t a5);
+/* Finishes an emulated call at a ptrace stop: the workload sees ret. */
+int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret);
+/* ptrace platform: installs sentry-side fd in the tracee. */
+int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags);
+
+#endif

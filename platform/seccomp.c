@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The seccomp platform: seccomp user notification ioctls. */
+#include <errno.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+
+#include "platform/platform.h"
+
+int plat_notif_recv(int nfd, struct seccomp_notif *n)
+{
+	memset(n, 0, sizeof(*n));
+	if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_RECV, n) < 0)
+		return -errno;
+	return 0;
+}
+
+/* cont: let the kernel run the call (only where no pointer matters). */
+int plat_notif_send(int nfd, uint64_t id, long ret, bool cont)
+{
+	struct seccomp_notif_resp r = { .id = id };
+
+	if (cont)
+		r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else if (ret < 0)
+		r.error = (int32_t)ret;
+	else
+		r.val = ret;
+	if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &r) < 0)
+		return -errno;
+	return 0;
+}
+
+int plat_notif_valid(int nfd, uint64_t id)
+{
+	if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+		return -errno;
+	return 0;
+}
+
+int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags)
+{
+	struct seccomp_notif_addfd a = {
+		.id = id,
+		.srcfd = srcfd,
+		.newfd_flags = flags & O_CLOEXEC,
+	};
+	int ret = ioctl(nfd, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+
+	if (ret < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	return ret;
+}

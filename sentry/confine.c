@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The sentry's self-confinement (DESIGN.md invariant 4), once the init is
+ * seized and every fd it needs is open:
+ *  1. a new mount namespace whose root is an empty, read-only tmpfs;
+ *  2. only CAP_SYS_PTRACE, CAP_KILL and CAP_NET_BIND_SERVICE, an empty
+ *     bounding set, no ambient capabilities;
+ *  3. no_new_privs and a seccomp filter listing the host syscalls the
+ *     sentry makes (docs/security.md says why each is needed).
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "sentry/internal.h"
+
+static int empty_root(void)
+{
+	static const char *const dirs[] = { "/tmp", "/mnt", "/run", "/" };
+	const char *dir = NULL;
+
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (mount("cvisor-sentry", dirs[i], "tmpfs",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=4k,nr_inodes=4,mode=0555") == 0) {
+			dir = dirs[i];
+			break;
+		}
+	}
+	if (dir == NULL)
+		return -errno;
+	if (chdir(dir) < 0)
+		return -errno;
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	if (umount2(".", MNT_DETACH) < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	if (mount(NULL, "/", NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			  MS_NOEXEC,
+		  NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+#define KEEP_CAPS                                                          \
+	((1ull << CAP_SYS_PTRACE) | (1ull << CAP_KILL) |                   \
+	 (1ull << CAP_NET_BIND_SERVICE))
+
+static int drop_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	for (int cap = 0; cap < 64; cap++) {
+		if (KEEP_CAPS & (1ull << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno;
+	}
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	memset(d, 0, sizeof(d));
+	d[0].effective = d[0].permitted = (uint32_t)KEEP_CAPS;
+	d[1].effective = d[1].permitted = (uint32_t)(KEEP_CAPS >> 32);
+	if (syscall(SYS_capset, &h, d) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Every host syscall the sentry makes after confinement. */
+static const int allowed[] = {
+	/* event loop, control socket, gofer protocol, logging */
+	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
+	SCMP_SYS(sendto), SCMP_SYS(accept4), SCMP_SYS(setsockopt),
+	SCMP_SYS(getsockopt), SCMP_SYS(getsockname), SCMP_SYS(close),
+	SCMP_SYS(fcntl), SCMP_SYS(fstat),
+	/* ptrace platform and task tracking */
+	SCMP_SYS(ptrace), SCMP_SYS(wait4), SCMP_SYS(waitid),
+	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
+	SCMP_SYS(pidfd_open), SCMP_SYS(pidfd_getfd),
+	SCMP_SYS(pidfd_send_signal), SCMP_SYS(kill), SCMP_SYS(tgkill),
+	SCMP_SYS(capget),
+	/* sentry/socket.c on copies of workload sockets */
+	SCMP_SYS(bind), SCMP_SYS(connect), SCMP_SYS(sendmmsg),
+	/* memory, time, signals, exit */
+	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(brk),
+	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),
+	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(restart_syscall), SCMP_SYS(getpid), SCMP_SYS(gettid),
+	SCMP_SYS(sysinfo), SCMP_SYS(exit), SCMP_SYS(exit_group),
+};
+
+static const unsigned long ioctls[] = {
+	SECCOMP_IOCTL_NOTIF_RECV, SECCOMP_IOCTL_NOTIF_SEND,
+	SECCOMP_IOCTL_NOTIF_ID_VALID, SECCOMP_IOCTL_NOTIF_ADDFD,
+	/* the old, wrongly-encoded ID_VALID number */
+	_IOR(SECCOMP_IOC_MAGIC, 2, __u64),
+};
+
+static int install_filter(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	int ret = 0;
+
+	if (ctx == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !ret;
+	     i++)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]) && !ret; i++)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				       SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+	if (!ret)
+		ret = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return ret;
+}
+
+int sentry_confine(struct sentry *s)
+{
+	int ret;
+
+	(void)s;
+	ret = empty_root();
+	if (ret < 0) {
+		log_error("sentry: empty root: %s", strerror(-ret));
+		return ret;
+	}
+	ret = drop_caps();
+	if (ret < 0) {
+		log_error("sentry: capabilities: %s", strerror(-ret));
+		return ret;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	ret = install_filter();
+	if (ret < 0)
+		log_error("sentry: seccomp filter: %s", strerror(-ret));
+	return ret;
+}

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * execve/execveat at their RET_TRACE stop: the path is read once, resolved
+ * by the gofer under the task's credentials (with "#!" interpreters checked
+ * the same way), and the path register is pointed at the canonical path,
+ * written below the red zone of the task's stack. The kernel then runs that
+ * path in the workload's read-only view (DESIGN.md invariant 3). Errors are
+ * given by skipping the call (orig_rax = -1) and setting rax.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "sentry/internal.h"
+#include "syscalls/table.h"
+
+/* The kernel's limit on nested "#!" interpreters. */
+#define EXEC_MAX_DEPTH 4
+
+/* Handled at the ptrace stop (exec_on_seccomp), never by notification. */
+SENTRY_HANDLER(execve)
+{
+	(void)c;
+	return -ENOSYS;
+}
+
+SENTRY_HANDLER(execveat)
+{
+	(void)c;
+	return -ENOSYS;
+}
+
+static void exec_fail(struct task *t, struct plat_call *pc, long err)
+{
+	struct task_state *st = task_st(t);
+	struct user_regs_struct r = pc->regs;
+
+	r.orig_rax = -1;
+	r.rax = err;
+	plat_setregs(t->host_tid, &r);
+	st->pending = TP_FAIL;
+	st->err = err;
+	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+}
+
+/* The interpreter named by a "#!" line, or -ENOEXEC. */
+static int shebang(const struct gofer_exec_info *info, char *interp,
+		   size_t len)
+{
+	size_t i = 2, start, n = info->head_len;
+
+	while (i < n && (info->head[i] == ' ' || info->head[i] == '\t'))
+		i++;
+	start = i;
+	while (i < n && info->head[i] != ' ' && info->head[i] != '\t' &&
+	       info->head[i] != '\n' && info->head[i] != '\0')
+		i++;
+	if (i == start || i - start >= len)
+		return -ENOEXEC;
+	memcpy(interp, info->head + start, i - start);
+	interp[i - start] = '\0';
+	return 0;
+}
+
+static int exec_check(struct sentry *s, struct task *t,
+		      const struct gofer_exec_info *info, int depth)
+{
+	struct gofer_exec_info *in;
+	struct gofer_creds cr;
+	struct gofer_at at;
+	char interp[256];
+	int ret;
+
+	if (info->head_len >= 4 && memcmp(info->head, "\177ELF", 4) == 0)
+		return 0;
+	if (info->head_len < 2 || info->head[0] != '#' || info->head[1] != '!')
+		return -ENOEXEC;
+	if (depth >= EXEC_MAX_DEPTH)
+		return -ELOOP;
+	ret = shebang(info, interp, sizeof(interp));
+	if (ret < 0)
+		return ret;
+	in = malloc(sizeof(*in));
+	if (in == NULL)
+		return -ENOMEM;
+	task_gofer_creds(t, &cr);
+	at = (struct gofer_at){ t->fs->cwd_fd, t->fs->root_fd, interp };
+	ret = gofer_exec_resolve(&s->gofer, &cr, &at, 0, in);
+	if (ret >= 0)
+		ret = exec_check(s, t, in, depth + 1);
+	free(in);
+	return ret;
+}
+
+struct exec_req {
+	int dirfd;
+	uint64_t path_addr;
+	int flags;
+};
+
+static long exec_resolve(struct sentry *s, struct sc_call *c,
+			 const struct exec_req *rq, struct gofer_exec_info *info)
+{
+	struct task *t = c->t;
+	cleanup_close int dfd = -1;
+	struct gofer_creds cr;
+	struct gofer_at at = { t->fs->cwd_fd, t->fs->root_fd, NULL };
+	char path[PATH_MAX];
+	long ret;
+
+	if (rq->flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	ret = task_read_path(c, rq->path_addr, path, sizeof(path));
+	if (ret == -ENOENT && (rq->flags & AT_EMPTY_PATH))
+		path[0] = '\0';
+	else if (ret < 0)
+		return ret;
+	if (rq->dirfd != AT_FDCWD && (path[0] != '/' || path[0] == '\0')) {
+		dfd = task_dup_fd(c, rq->dirfd);
+		if (dfd < 0)
+			return dfd;
+		at.dirfd = dfd;
+	}
+	at.path = path;
+	task_gofer_creds(t, &cr);
+	ret = gofer_exec_resolve(&s->gofer, &cr, &at, rq->flags, info);
+	if (ret < 0)
+		return ret;
+	return exec_check(s, t, info, 0);
+}
+
+/* Writes the canonical path below the red zone; its address, or -errno. */
+static long exec_place(struct sc_call *c, struct plat_call *pc,
+		       const char *path)
+{
+	size_t len = strlen(path) + 1;
+	uint64_t at = (pc->regs.rsp - 128 - len - 256) & ~15ull;
+	int ret = task_write(c, at, path, len);
+
+	return ret < 0 ? ret : (long)at;
+}
+
+void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
+{
+	struct task_state *st = task_st(t);
+	struct sc_call c = { .t = t, .nr = (long)pc->regs.orig_rax,
+			     .ip = pc->regs.rip, .platform = pc };
+	struct exec_req rq = { AT_FDCWD, 0, 0 };
+	cleanup_free struct gofer_exec_info *info = malloc(sizeof(*info));
+	struct user_regs_struct r = pc->regs;
+	char args[1024];
+	uint64_t t0 = cv_now_ns();
+	long ret;
+
+	plat_regs_args(&pc->regs, c.args);
+	if (s->strace)
+		strace_format_args(&c, args, sizeof(args));
+	if (c.nr == SYS_execveat)
+		rq = (struct exec_req){ (int)c.args[0], c.args[1],
+					(int)c.args[4] };
+	else
+		rq.path_addr = c.args[0];
+	ret = info ? exec_resolve(s, &c, &rq, info) : -ENOMEM;
+	if (ret >= 0)
+		ret = exec_place(&c, pc, info->path);
+	stats_record(s, c.nr, SC_EMULATE, cv_now_ns() - t0, ret < 0 ? ret : 0);
+	if (s->strace)
+		strace_log(s, t, c.nr, 'E', args, ret < 0 ? ret : 0, true,
+			   cv_now_ns() - t0);
+	if (ret < 0) {
+		exec_fail(t, pc, ret);
+		return;
+	}
+	if (c.nr == SYS_execveat) {
+		r.rdi = AT_FDCWD;
+		r.rsi = (uint64_t)ret;
+		r.r8 = rq.flags & ~AT_EMPTY_PATH;
+	} else {
+		r.rdi = (uint64_t)ret;
+	}
+	free(st->exec_path);
+	st->exec_path = strdup(info->path);
+	st->saved = pc->regs;
+	st->pending = TP_EXEC;
+	plat_setregs(t->host_tid, &r);
+	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+}
+
+/* The kernel failed the rewritten exec: give the registers back. */
+void exec_on_exit(struct sentry *s, struct task *t,
+		  struct user_regs_struct *r)
+{
+	struct task_state *st = task_st(t);
+
+	(void)s;
+	r->rdi = st->saved.rdi;
+	r->rsi = st->saved.rsi;
+	r->r8 = st->saved.r8;
+	plat_setregs(t->host_tid, r);
+	free(st->exec_path);
+	st->exec_path = NULL;
+}
+
+/* PTRACE_EVENT_EXEC: other threads are gone; the exec'ing thread may have
+ * taken over the leader's tid. */
+void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
+{
+	struct task *e = t;
+	pid_t tid = t->host_tid;
+
+	if (old_tid != tid) {
+		struct task *old = task_find(s, old_tid);
+
+		if (old != NULL) {
+			task_free(s, t);
+			e = old;
+			e->host_tid = e->tid = tid;
+			if (e->pidfd >= 0)
+				close(e->pidfd);
+			e->pidfd = syscall(SYS_pidfd_open, tid, 0);
+		}
+	}
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task *o = s->tasks[i];
+
+		if (o != e && o->host_tgid == e->host_tgid) {
+			task_free(s, o);
+			i = (size_t)-1;
+		}
+	}
+	if (task_st(e)->exec_path != NULL) {
+		free(e->exe);
+		e->exe = steal_ptr(task_st(e)->exec_path);
+	}
+	task_st(e)->pending = TP_NONE;
+	task_refresh_caps(e);
+	plat_resume(tid, PTRACE_CONT, 0);
+}

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Identity and system information: uname, sysinfo, sethostname,
+ * setdomainname, umask; and the credential calls, which the kernel runs
+ * (RET_TRACE stop, then the syscall-exit stop) while the sentry keeps its
+ * copy of the task's credentials exact with Linux's rules.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/prctl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+
+#include "lib/util.h"
+#include "runsc/config.h"
+#include "sentry/internal.h"
+#include "syscalls/table.h"
+
+#define SENTRY_RELEASE "4.4.0"
+#define SENTRY_VERSION "#1 SMP Sun Jan 10 15:06:54 PST 2016"
+
+static bool has_cap(const struct task *t, int cap)
+{
+	return t->creds.cap_effective & (1ull << cap);
+}
+
+SENTRY_HANDLER(uname)
+{
+	struct sentry *s = c->t->sentry;
+	struct utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strcpy(u.sysname, "Linux");
+	snprintf(u.nodename, sizeof(u.nodename), "%s", s->hostname);
+	strcpy(u.release, SENTRY_RELEASE);
+	strcpy(u.version, SENTRY_VERSION);
+	strcpy(u.machine, "x86_64");
+	snprintf(u.domainname, sizeof(u.domainname), "%s", s->domainname);
+	return task_write(c, c->args[0], &u, sizeof(u));
+}
+
+static uint64_t mem_limit(const struct sentry *s)
+{
+	const struct oci_spec *sp = s->cfg->spec;
+	const struct oci_memory *m;
+
+	if (sp == NULL || !sp->has_linux)
+		return 0;
+	m = &sp->linux_.resources.memory;
+	if (!sp->linux_.resources.has_memory || !m->has_limit || m->limit <= 0)
+		return 0;
+	return (uint64_t)m->limit;
+}
+
+SENTRY_HANDLER(sysinfo)
+{
+	struct sentry *s = c->t->sentry;
+	uint64_t limit = mem_limit(s);
+	struct sysinfo host, si;
+
+	memset(&si, 0, sizeof(si));
+	if (sysinfo(&host) < 0)
+		memset(&host, 0, sizeof(host));
+	si.uptime = (long)((cv_now_ns() - s->start_ns) / 1000000000ull);
+	si.mem_unit = 1;
+	si.totalram = (uint64_t)host.totalram * host.mem_unit;
+	si.freeram = (uint64_t)host.freeram * host.mem_unit;
+	if (limit && limit < si.totalram) {
+		si.totalram = limit;
+		if (si.freeram > limit)
+			si.freeram = limit;
+	}
+	si.procs = s->ntasks;
+	return task_write(c, c->args[0], &si, sizeof(si));
+}
+
+static long set_name(struct sc_call *c, char *dst)
+{
+	int len = (int)c->args[1];
+	char buf[65];
+	int ret;
+
+	if (!has_cap(c->t, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len < 0 || len > 64)
+		return -EINVAL;
+	ret = task_read(c, c->args[0], buf, len);
+	if (ret < 0)
+		return ret;
+	memcpy(dst, buf, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+SENTRY_HANDLER(sethostname)
+{
+	return set_name(c, c->t->sentry->hostname);
+}
+
+SENTRY_HANDLER(setdomainname)
+{
+	return set_name(c, c->t->sentry->domainname);
+}
+
+SENTRY_HANDLER(umask)
+{
+	mode_t old = c->t->fs->umask;
+
+	c->t->fs->umask = c->args[0] & 0777;
+	return old;
+}
+
+/* --- credentials ------------------------------------------------------ */
+
+/* Handled at the ptrace stop (cred_on_seccomp), never by notification. */
+#define CRED_HANDLER(name)                                                 \
+	SENTRY_HANDLER(name)                                               \
+	{                                                                  \
+		(void)c;                                                   \
+		return -ENOSYS;                                            \
+	}
+CRED_HANDLER(setuid)
+CRED_HANDLER(setgid)
+CRED_HANDLER(setreuid)
+CRED_HANDLER(setregid)
+CRED_HANDLER(setresuid)
+CRED_HANDLER(setresgid)
+CRED_HANDLER(setfsuid)
+CRED_HANDLER(setfsgid)
+CRED_HANDLER(setgroups)
+CRED_HANDLER(capset)
+
+bool cred_is_traced(long nr)
+{
+	switch (nr) {
+	case SYS_setuid: case SYS_setgid: case SYS_setreuid:
+	case SYS_setregid: case SYS_setresuid: case SYS_setresgid:
+	case SYS_setfsuid: case SYS_setfsgid: case SYS_setgroups:
+	case SYS_capset: case SYS_prctl:
+		return true;
+	}
+	return false;
+}
+
+void cred_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
+{
+	struct task_state *st = task_st(t);
+
+	(void)s;
+	st->pending = TP_CRED;
+	st->nr = (long)pc->regs.orig_rax;
+	plat_regs_args(&pc->regs, st->args);
+	st->t0 = cv_now_ns();
+	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+}
+
+#define UNSET ((uint32_t)-1)
+
+static void set_ids(uint32_t *r, uint32_t *e, uint32_t *sv, uint32_t *fs,
+		    uint32_t nr_, uint32_t ne, uint32_t ns)
+{
+	if (nr_ != UNSET)
+		*r = nr_;
+	if (ne != UNSET)
+		*e = ne;
+	if (ns != UNSET)
+		*sv = ns;
+	*fs = *e;
+}
+
+static void set_re(uint32_t *r, uint32_t *e, uint32_t *sv, uint32_t *fs,
+		   uint32_t nr_, uint32_t ne)
+{
+	uint32_t old_r = *r;
+
+	if (nr_ != UNSET)
+		*r = nr_;
+	if (ne != UNSET)
+		*e = ne;
+	if (nr_ != UNSET || (ne != UNSET && ne != old_r))
+		*sv = *e;
+	*fs = *e;
+}
+
+static void set_groups(struct sc_call *c, size_t n)
+{
+	struct task_creds *cr = &c->t->creds;
+	gid_t *g = calloc(n ? n : 1, sizeof(gid_t));
+
+	if (g == NULL || task_read(c, c->args[1], g, n * sizeof(gid_t)) < 0) {
+		free(g);
+		return;
+	}
+	free(cr->groups);
+	cr->groups = g;
+	cr->ngroups = n;
+}
+
+static void on_prctl(struct task_creds *cr, const uint64_t *a)
+{
+	if (a[0] == PR_CAPBSET_DROP && a[1] < 64)
+		cr->cap_bounding &= ~(1ull << a[1]);
+	if (a[0] != PR_CAP_AMBIENT)
+		return;
+	if (a[1] == PR_CAP_AMBIENT_CLEAR_ALL)
+		cr->cap_ambient = 0;
+	else if (a[1] == PR_CAP_AMBIENT_RAISE && a[2] < 64)
+		cr->cap_ambient |= 1ull << a[2];
+	else if (a[1] == PR_CAP_AMBIENT_LOWER && a[2] < 64)
+		cr->cap_ambient &= ~(1ull << a[2]);
+}
+
+/* Linux's rules for the successful call st->nr (before caps refresh). */
+static void cred_apply(struct sc_call *c, long ret)
+{
+	struct task_creds *cr = &c->t->creds;
+	const uint64_t *a = c->args;
+	uint32_t u = (uint32_t)a[0];
+
+	switch (c->nr) {
+	case SYS_setuid:
+		if (has_cap(c->t, CAP_SETUID))
+			set_ids(&cr->ruid, &cr->euid, &cr->suid, &cr->fsuid,
+				u, u, u);
+		else
+			set_ids(&cr->ruid, &cr->euid, &cr->suid, &cr->fsuid,
+				UNSET, u, UNSET);
+		break;
+	case SYS_setgid:
+		if (has_cap(c->t, CAP_SETGID))
+			set_ids(&cr->rgid, &cr->egid, &cr->sgid, &cr->fsgid,
+				u, u, u);
+		else
+			set_ids(&cr->rgid, &cr->egid, &cr->sgid, &cr->fsgid,
+				UNSET, u, UNSET);
+		break;
+	case SYS_setreuid:
+		set_re(&cr->ruid, &cr->euid, &cr->suid, &cr->fsuid, u,
+		       (uint32_t)a[1]);
+		break;
+	case SYS_setregid:
+		set_re(&cr->rgid, &cr->egid, &cr->sgid, &cr->fsgid, u,
+		       (uint32_t)a[1]);
+		break;
+	case SYS_setresuid:
+		set_ids(&cr->ruid, &cr->euid, &cr->suid, &cr->fsuid, u,
+			(uint32_t)a[1], (uint32_t)a[2]);
+		break;
+	case SYS_setresgid:
+		set_ids(&cr->rgid, &cr->egid, &cr->sgid, &cr->fsgid, u,
+			(uint32_t)a[1], (uint32_t)a[2]);
+		break;
+	case SYS_setfsuid:
+		if (u == cr->ruid || u == cr->euid || u == cr->suid ||
+		    u == cr->fsuid || has_cap(c->t, CAP_SETUID))
+			cr->fsuid = u;
+		break;
+	case SYS_setfsgid:
+		if (u == cr->rgid || u == cr->egid || u == cr->sgid ||
+		    u == cr->fsgid || has_cap(c->t, CAP_SETGID))
+			cr->fsgid = u;
+		break;
+	case SYS_setgroups:
+		if ((int)a[0] >= 0 && a[0] <= 65536)
+			set_groups(c, (size_t)a[0]);
+		break;
+	case SYS_prctl:
+		on_prctl(cr, a);
+		break;
+	default:
+		break;
+	}
+	(void)ret;
+}
+
+void cred_on_exit(struct sentry *s, struct task *t,
+		  struct user_regs_struct *r)
+{
+	struct task_state *st = task_st(t);
+	struct plat_call pc = { .kind = s->platform, .at_stop = true,
+				.regs = *r };
+	struct sc_call c = { .t = t, .nr = st->nr, .platform = &pc };
+	long ret = (long)r->rax;
+	bool ok = ret >= 0;
+
+	memcpy(c.args, st->args, sizeof(c.args));
+	if (c.nr == SYS_setfsuid || c.nr == SYS_setfsgid)
+		ok = true;
+	if (ok) {
+		cred_apply(&c, ret);
+		task_refresh_caps(t);
+	}
+	stats_record(s, c.nr, SC_EMULATE, cv_now_ns() - st->t0, ret);
+	if (s->strace) {
+		char args[512];
+
+		strace_format_args(&c, args, sizeof(args));
+		strace_log(s, t, c.nr, 'E', args, ret, true,
+			   cv_now_ns() - st->t0);
+	}
+}

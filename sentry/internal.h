@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sentry core's private declarations, shared by loop.c, task.c,
+ * attach.c, exec.c, identity.c, strace.c, stats.c and confine.c.
+ */
+#ifndef CV_SENTRY_INTERNAL_H
+#define CV_SENTRY_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "gofer/client.h"
+#include "platform/platform.h"
+#include "sentry/sentry.h"
+#include "sentry/task.h"
+
+#define SENTRY_MAX_NR 512
+
+/* What a task stopped at a RET_TRACE stop waits for. */
+enum task_pending {
+	TP_NONE,
+	TP_EXEC,	/* execve rewritten: restore registers if it fails */
+	TP_CRED,	/* a credential call runs: update creds at exit */
+	TP_FAIL,	/* skipped: set rax at the syscall-exit stop */
+	TP_STRACE,	/* a PASS call traced for --strace */
+};
+
+/* Sentry-private per-task state (struct task.platform). */
+struct task_state {
+	enum task_pending pending;
+	long nr;
+	uint64_t args[6];
+	long err;
+	struct user_regs_struct saved;
+	uint64_t t0;
+	char *exec_path;	/* canonical path of a pending exec */
+	bool known;		/* parent's clone event seen */
+	bool held;		/* stopped at its first stop, not resumed */
+	bool exited;
+};
+
+struct notify_src {
+	int fd;
+	struct notify_src *next;
+};
+
+struct sentry_stats {
+	uint64_t disp[3];			/* enum sc_disp */
+	uint64_t count[SENTRY_MAX_NR];
+	uint64_t ns[SENTRY_MAX_NR];
+	uint64_t errors;
+};
+
+struct sentry {
+	const struct sentry_config *cfg;
+	enum platform_kind platform;
+	struct gofer_client gofer;
+	int epfd;
+	int sigfd;
+	int gofer_pidfd;
+	struct task **tasks;
+	size_t ntasks, cap;
+	pid_t init_pid;
+	bool init_exited;
+	int init_status;
+	bool started;
+	bool dying;
+	uint64_t start_ns;
+	char hostname[65];
+	char domainname[65];
+	struct notify_src *notifs;
+	struct sentry_stats stats;
+	bool strace;
+	int log_fd;
+};
+
+/* task.c */
+struct task *task_find(struct sentry *s, pid_t host_tid);
+struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid);
+void task_free(struct sentry *s, struct task *t);
+struct task_fs *task_fs_new(int cwd_fd, mode_t umask);
+struct task_fs *task_fs_get(struct task_fs *fs);
+struct task_fs *task_fs_copy(const struct task_fs *fs);
+void task_fs_put(struct task_fs *fs);
+int task_creds_copy(struct task_creds *dst, const struct task_creds *src);
+void task_creds_clear(struct task_creds *c);
+static inline struct task_state *task_st(struct task *t)
+{
+	return t->platform;
+}
+/* Refreshes the capability sets from the kernel (capget). */
+void task_refresh_caps(struct task *t);
+
+/* attach.c (sentry side) */
+int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid);
+
+/* loop.c */
+int sentry_loop(struct sentry *s);
+void sentry_kill_all(struct sentry *s);
+int sentry_add_notify(struct sentry *s, int fd);
+
+/* control.c (sentry side) */
+int sentry_ctl_serve(struct sentry *s, int conn);
+
+/* exec.c and identity.c: RET_TRACE stops */
+void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc);
+void exec_on_exit(struct sentry *s, struct task *t,
+		  struct user_regs_struct *r);
+void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid);
+bool cred_is_traced(long nr);
+void cred_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc);
+void cred_on_exit(struct sentry *s, struct task *t,
+		  struct user_regs_struct *r);
+
+/* handlers.c: runs one emulated call (strace and stats included). */
+long sentry_dispatch(struct sentry *s, struct sc_call *c);
+
+/* strace.c */
+void strace_format_args(struct sc_call *c, char *buf, size_t len);
+void strace_log(struct sentry *s, struct task *t, long nr, char disp,
+		const char *args, long ret, bool has_ret, uint64_t ns);
+
+/* stats.c */
+void stats_record(struct sentry *s, long nr, int disp, uint64_t ns, long ret);
+char *stats_json(struct sentry *s);
+
+/* confine.c */
+int sentry_confine(struct sentry *s);
+
+/* The sentry of this process (one per sandbox process). */
+extern struct sentry *the_sentry;
+
+#endif

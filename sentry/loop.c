@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * sentry_run() and the event loop: seccomp notifications, ptrace events
+ * (waitpid on SIGCHLD), the control socket and the gofer's death.
+ *
+ * ptrace stops (PTRACE_SEIZE): fork/vfork/clone events create tasks; new
+ * tasks start with a PTRACE_EVENT_STOP and are held until the parent's
+ * event has been seen; group stops get PTRACE_LISTEN; signal-delivery stops
+ * re-inject the signal; RET_TRACE stops (exec, credentials, and every
+ * EMULATE call on the ptrace platform) are handled synchronously.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "runsc/config.h"
+#include "sentry/internal.h"
+#include "syscalls/table.h"
+
+struct sentry *the_sentry;
+
+enum ev_kind {
+	EV_SIGNAL = 1,
+	EV_CTL,
+	EV_GOFER,
+	EV_NOTIFY,
+};
+
+#define EV(kind, fd) (((uint64_t)(kind) << 32) | (uint32_t)(fd))
+
+static int ep_add(struct sentry *s, int fd, enum ev_kind kind)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = EV(kind, fd) };
+
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+int sentry_add_notify(struct sentry *s, int fd)
+{
+	struct notify_src *n = calloc(1, sizeof(*n));
+	int ret;
+
+	if (n == NULL)
+		return -ENOMEM;
+	ret = ep_add(s, fd, EV_NOTIFY);
+	if (ret < 0) {
+		free(n);
+		return ret;
+	}
+	n->fd = fd;
+	n->next = s->notifs;
+	s->notifs = n;
+	return 0;
+}
+
+static void drop_notify(struct sentry *s, int fd)
+{
+	for (struct notify_src **p = &s->notifs; *p; p = &(*p)->next) {
+		struct notify_src *n = *p;
+
+		if (n->fd != fd)
+			continue;
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+		close(fd);
+		*p = n->next;
+		free(n);
+		return;
+	}
+}
+
+void sentry_kill_all(struct sentry *s)
+{
+	for (size_t i = 0; i < s->ntasks; i++)
+		syscall(SYS_tgkill, s->tasks[i]->host_tgid,
+			s->tasks[i]->host_tid, SIGKILL);
+	if (!s->init_exited)
+		kill(s->init_pid, SIGKILL);
+}
+
+/* --- seccomp notifications ------------------------------------------- */
+
+static void on_notify(struct sentry *s, int nfd)
+{
+	struct seccomp_notif n;
+	struct plat_call pc = { .kind = PLATFORM_SECCOMP, .notify_fd = nfd };
+	struct sc_call c = { .platform = &pc };
+	const struct sc_entry *e;
+	long ret;
+
+	ret = plat_notif_recv(nfd, &n);
+	if (ret < 0) {
+		if (ret != -EINTR && ret != -ENOENT)
+			drop_notify(s, nfd);
+		return;
+	}
+	pc.id = n.id;
+	c.nr = n.data.nr;
+	c.ip = n.data.instruction_pointer;
+	memcpy(c.args, n.data.args, sizeof(c.args));
+	c.t = task_find(s, n.pid);
+	e = sc_lookup(c.nr);
+	if (e != NULL && e->disp == SC_PASS) {
+		/* Reported only for --strace: its pointers are the kernel's
+		 * business, nothing is decided here. */
+		if (s->strace && c.t) {
+			char args[1024];
+
+			strace_format_args(&c, args, sizeof(args));
+			strace_log(s, c.t, c.nr, 'P', args, 0, false, 0);
+		}
+		stats_record(s, c.nr, SC_PASS, 0, 0);
+		plat_notif_send(nfd, n.id, 0, true);
+		return;
+	}
+	if (c.t == NULL) {
+		log_warn("sentry: notification from unknown tid %d", n.pid);
+		plat_notif_send(nfd, n.id, -ENOSYS, false);
+		return;
+	}
+	ret = sentry_dispatch(s, &c);
+	if (ret == SENTRY_RET_CONTINUE)
+		plat_notif_send(nfd, n.id, 0, true);
+	else
+		plat_notif_send(nfd, n.id, ret, false);
+}
+
+/* --- ptrace events ---------------------------------------------------- */
+
+static unsigned long event_msg(pid_t tid)
+{
+	unsigned long msg = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
+	return msg;
+}
+
+static uint64_t clone_flags(struct task *t, const struct user_regs_struct *r)
+{
+	uint64_t flags = 0;
+
+	switch (r->orig_rax) {
+	case SYS_clone:
+		return r->rdi;
+	case SYS_clone3:
+		if (plat_mem_read(t->host_tid, r->rdi, &flags, 8) < 0)
+			return 0;
+		return flags;
+	case SYS_vfork:
+		return CLONE_VM | CLONE_VFORK;
+	default:
+		return 0;
+	}
+}
+
+static void release(struct task *t)
+{
+	struct task_state *st = task_st(t);
+
+	st->known = true;
+	if (st->held) {
+		st->held = false;
+		plat_resume(t->host_tid, PTRACE_CONT, 0);
+	}
+}
+
+static void on_clone(struct sentry *s, struct task *parent)
+{
+	pid_t tid = (pid_t)event_msg(parent->host_tid);
+	struct user_regs_struct r;
+	struct task *c;
+	uint64_t flags = 0;
+	bool thread;
+
+	if (plat_getregs(parent->host_tid, &r) == 0)
+		flags = clone_flags(parent, &r);
+	thread = flags & CLONE_THREAD;
+	c = task_find(s, tid);
+	if (c == NULL)
+		c = task_new(s, tid, tid);
+	if (c == NULL) {
+		kill(tid, SIGKILL);
+		return;
+	}
+	if (thread) {
+		c->host_tgid = parent->host_tgid;
+		c->tgid = parent->tgid;
+		c->host_ppid = parent->host_ppid;
+	} else {
+		c->host_ppid = parent->host_tgid;
+	}
+	if (c->fs)
+		task_fs_put(c->fs);
+	c->fs = (flags & CLONE_FS) ? task_fs_get(parent->fs) :
+				     task_fs_copy(parent->fs);
+	task_creds_clear(&c->creds);
+	task_creds_copy(&c->creds, &parent->creds);
+	free(c->exe);
+	c->exe = parent->exe ? strdup(parent->exe) : NULL;
+	release(c);
+}
+
+static void on_event_stop(struct task *t, int sig)
+{
+	struct task_state *st = task_st(t);
+
+	if (!st->known) {
+		st->held = true;
+		return;
+	}
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	    sig == SIGTTOU) {
+		ptrace(PTRACE_LISTEN, t->host_tid, 0, 0);
+		return;
+	}
+	plat_resume(t->host_tid, PTRACE_CONT, 0);
+}
+
+static void seccomp_emulate(struct sentry *s, struct task *t,
+			    struct plat_call *pc)
+{
+	struct sc_call c = { .t = t, .nr = (long)pc->regs.orig_rax,
+			     .ip = pc->regs.rip, .platform = pc };
+	long ret;
+
+	plat_regs_args(&pc->regs, c.args);
+	ret = sentry_dispatch(s, &c);
+	plat_ptrace_finish(t->host_tid, pc, ret);
+}
+
+static void seccomp_strace(struct sentry *s, struct task *t,
+			   struct plat_call *pc)
+{
+	struct task_state *st = task_st(t);
+
+	st->pending = TP_STRACE;
+	st->nr = (long)pc->regs.orig_rax;
+	plat_regs_args(&pc->regs, st->args);
+	st->t0 = cv_now_ns();
+	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+	(void)s;
+}
+
+static void on_seccomp(struct sentry *s, struct task *t)
+{
+	unsigned long data = event_msg(t->host_tid);
+	struct plat_call pc = { .kind = s->platform, .at_stop = true };
+	long nr;
+
+	if (plat_getregs(t->host_tid, &pc.regs) < 0)
+		return;
+	nr = (long)pc.regs.orig_rax;
+	if (!SC_TRACE_IS_OURS(data)) {
+		/* A workload filter's own TRACE: as if there were no tracer. */
+		plat_ptrace_finish(t->host_tid, &pc, -ENOSYS);
+		return;
+	}
+	switch (data) {
+	case SC_TRACE_HANDLE:
+		if (nr == SYS_execve || nr == SYS_execveat)
+			exec_on_seccomp(s, t, &pc);
+		else if (cred_is_traced(nr))
+			cred_on_seccomp(s, t, &pc);
+		else
+			seccomp_emulate(s, t, &pc);
+		return;
+	case SC_TRACE_OBSERVE:
+		cred_on_seccomp(s, t, &pc);
+		return;
+	case SC_TRACE_STRACE:
+		seccomp_strace(s, t, &pc);
+		return;
+	default:
+		seccomp_emulate(s, t, &pc);
+		return;
+	}
+}
+
+static void on_syscall_stop(struct sentry *s, struct task *t)
+{
+	struct task_state *st = task_st(t);
+	struct user_regs_struct r;
+	enum task_pending p = st->pending;
+
+	st->pending = TP_NONE;
+	if (plat_getregs(t->host_tid, &r) < 0)
+		return;
+	switch (p) {
+	case TP_EXEC:
+		exec_on_exit(s, t, &r);
+		break;
+	case TP_CRED:
+		cred_on_exit(s, t, &r);
+		break;
+	case TP_FAIL:
+		r.rax = st->err;
+		plat_setregs(t->host_tid, &r);
+		break;
+	case TP_STRACE:
+		if (s->strace) {
+			struct sc_call c = { .t = t, .nr = st->nr };
+			char args[1024];
+
+			memcpy(c.args, st->args, sizeof(c.args));
+			strace_format_args(&c, args, sizeof(args));
+			strace_log(s, t, st->nr, 'P', args, (long)r.rax, true,
+				   cv_now_ns() - st->t0);
+		}
+		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0, 0);
+		break;
+	default:
+		break;
+	}
+	plat_resume(t->host_tid, PTRACE_CONT, 0);
+}
+
+static void on_exit_status(struct sentry *s, pid_t pid, int status)
+{
+	struct task *t = task_find(s, pid);
+
+	if (pid == s->cfg->gofer_pid) {
+		log_error("sentry: the gofer exited (status %#x): stopping",
+			  status);
+		s->dying = true;
+		sentry_kill_all(s);
+		return;
+	}
+	if (t != NULL)
+		task_free(s, t);
+	if (pid == s->init_pid && !s->init_exited) {
+		s->init_exited = true;
+		s->init_status = status;
+		sentry_kill_all(s);
+	}
+}
+
+static void on_stop(struct sentry *s, pid_t pid, int status)
+{
+	int sig = WSTOPSIG(status), ev = status >> 16;
+	struct task *t = task_find(s, pid);
+
+	if (t == NULL) {
+		/* A new child whose parent's event is still to come. */
+		t = task_new(s, pid, pid);
+		if (t == NULL) {
+			kill(pid, SIGKILL);
+			return;
+		}
+		task_st(t)->held = true;
+		return;
+	}
+	switch (ev) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_clone(s, t);
+		plat_resume(pid, PTRACE_CONT, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		exec_on_event(s, t, (pid_t)event_msg(pid));
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp(s, t);
+		return;
+	case PTRACE_EVENT_STOP:
+		on_event_stop(t, sig);
+		return;
+	case 0:
+		if (sig == (SIGTRAP | 0x80)) {
+			on_syscall_stop(s, t);
+			return;
+		}
+		plat_resume(pid, PTRACE_CONT, sig);
+		return;
+	default:
+		plat_resume(pid, PTRACE_CONT, 0);
+		return;
+	}
+}
+
+static void reap(struct sentry *s)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+
+		if (pid <= 0)
+			return;
+		if (WIFSTOPPED(status))
+			on_stop(s, pid, status);
+		else if (WIFEXITED(status) || WIFSIGNALED(status))
+			on_exit_status(s, pid, status);
+	}
+}
+
+/* --- the loop --------------------------------------------------------- */
+
+static void on_ctl(struct sentry *s)
+{
+	struct timeval tv = { 2, 0 };
+	cleanup_close int conn = accept4(s->cfg->ctl_fd, NULL, NULL,
+					 SOCK_CLOEXEC);
+
+	if (conn < 0)
+		return;
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	/* A client may send several requests on one connection. */
+	while (sentry_ctl_serve(s, conn) >= 0) {
+		struct ctl_probe {
+			char c;
+		} probe;
+
+		if (recv(conn, &probe, 1, MSG_PEEK | MSG_DONTWAIT) != 1)
+			break;
+	}
+}
+
+static void drain_signalfd(struct sentry *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si))
+		;
+}
+
+static bool done(struct sentry *s)
+{
+	if (s->dying)
+		return s->ntasks == 0 || s->init_exited;
+	return s->init_exited && s->ntasks == 0;
+}
+
+int sentry_loop(struct sentry *s)
+{
+	uint64_t deadline = 0;
+
+	while (!done(s)) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(s->epfd, evs, 16, 100);
+
+		for (int i = 0; i < n; i++) {
+			uint32_t kind = evs[i].data.u64 >> 32;
+			int fd = (int)(uint32_t)evs[i].data.u64;
+
+			if (kind == EV_NOTIFY) {
+				if (evs[i].events & EPOLLIN)
+					on_notify(s, fd);
+				else
+					drop_notify(s, fd);
+			} else if (kind == EV_SIGNAL) {
+				drain_signalfd(s);
+			} else if (kind == EV_CTL) {
+				on_ctl(s);
+			} else if (kind == EV_GOFER) {
+				s->dying = true;
+				sentry_kill_all(s);
+				epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+			}
+		}
+		reap(s);
+		if (s->init_exited && s->ntasks > 0) {
+			/* Tasks left after the init: they were killed. */
+			if (deadline == 0)
+				deadline = cv_now_ns() + 2000000000ull;
+			else if (cv_now_ns() > deadline)
+				break;
+		}
+	}
+	if (!s->init_exited)
+		return -1;
+	return s->init_status;
+}
+
+static void copy_name(char *dst, const char *src)
+{
+	snprintf(dst, 65, "%s", src ? src : "");
+}
+
+static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
+{
+	sigset_t mask;
+
+	s->cfg = cfg;
+	s->platform = cfg->platform;
+	s->init_pid = cfg->init_pid;
+	s->strace = cfg->strace;
+	s->log_fd = cfg->log_fd;
+	s->start_ns = cv_now_ns();
+	s->gofer_pidfd = -1;
+	gofer_client_init(&s->gofer, cfg->gofer_fd);
+	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
+	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);
+	if (s->hostname[0] == '\0')
+		copy_name(s->hostname, cfg->id);
+	if (s->domainname[0] == '\0')
+		copy_name(s->domainname, "(none)");
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->sigfd < 0 || s->epfd < 0)
+		return -errno;
+	ep_add(s, s->sigfd, EV_SIGNAL);
+	if (cfg->ctl_fd >= 0)
+		ep_add(s, cfg->ctl_fd, EV_CTL);
+	if (cfg->gofer_pid > 0) {
+		s->gofer_pidfd = syscall(SYS_pidfd_open, cfg->gofer_pid, 0);
+		if (s->gofer_pidfd >= 0)
+			ep_add(s, s->gofer_pidfd, EV_GOFER);
+	}
+	return 0;
+}
+
+int sentry_run(const struct sentry_config *cfg)
+{
+	static struct sentry s;
+	int ret;
+
+	the_sentry = &s;
+	cv_log_set_name("sentry");
+	ret = sentry_setup(&s, cfg);
+	if (ret < 0) {
+		log_error("sentry: set-up: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = sentry_do_attach(&s, cfg->init_fd, cfg->init_pid);
+	if (ret < 0) {
+		log_error("sentry: attach of the init: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = sentry_confine(&s);
+	if (ret < 0) {
+		log_error("sentry: confinement: %s", strerror(-ret));
+		goto fail;
+	}
+	return sentry_loop(&s);
+fail:
+	kill(cfg->init_pid, SIGKILL);
+	waitpid(cfg->init_pid, NULL, __WALL);
+	return -1;
+}

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Socket calls that carry an address: bind, connect, sendto, sendmsg,
+ * sendmmsg. AF_UNIX path addresses are file system lookups: the gofer binds
+ * or connects a sentry-side copy (pidfd_getfd) of the workload's socket.
+ * Other addresses are used by the sentry on that copy, with the address it
+ * copied, so the kernel never reads the workload's address itself.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "sentry/internal.h"
+
+#define SOCK_MAX_DATA (256 * 1024)
+#define SOCK_MAX_CONTROL 4096
+
+struct sock_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+
+static long read_addr(struct sc_call *c, uint64_t addr, uint64_t len,
+		      struct sock_addr *out)
+{
+	if ((int)len < 0 || len > sizeof(out->ss))
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->len = (socklen_t)len;
+	if (len == 0)
+		return 0;
+	return task_read(c, addr, &out->ss, len);
+}
+
+/* A sentry-side copy of the workload socket wfd. */
+static int dup_socket(struct sc_call *c, int wfd)
+{
+	int fd = task_dup_fd(c, wfd), type;
+	socklen_t l = sizeof(type);
+
+	if (fd < 0)
+		return fd;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0) {
+		close(fd);
+		return -ENOTSOCK;
+	}
+	return fd;
+}
+
+/* The path of an AF_UNIX path address, or NULL (abstract, unnamed). */
+static const char *unix_path(struct sock_addr *a, long *err)
+{
+	struct sockaddr_un *un = (struct sockaddr_un *)&a->ss;
+	size_t n;
+
+	*err = 0;
+	if (a->len < sizeof(sa_family_t) || un->sun_family != AF_UNIX)
+		return NULL;
+	n = a->len - offsetof(struct sockaddr_un, sun_path);
+	if (a->len <= offsetof(struct sockaddr_un, sun_path) ||
+	    un->sun_path[0] == '\0')
+		return NULL;
+	if (a->len > sizeof(*un)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	/* Not NUL-terminated when it fills sun_path: terminate a copy. */
+	((char *)&a->ss)[offsetof(struct sockaddr_un, sun_path) + n] = '\0';
+	return un->sun_path;
+}
+
+static long unix_op(struct sc_call *c, int sock, const char *path,
+		    bool bind_op)
+{
+	struct gofer_creds cr;
+	struct gofer_at at = { c->t->fs->cwd_fd, c->t->fs->root_fd, path };
+
+	task_gofer_creds(c->t, &cr);
+	if (bind_op)
+		return gofer_bind_unix(task_gofer(c->t), &cr, &at, sock);
+	return gofer_connect_unix(task_gofer(c->t), &cr, &at, sock);
+}
+
+static long bind_or_connect(struct sc_call *c, bool bind_op)
+{
+	struct sock_addr a;
+	cleanup_close int sock = -1;
+	const char *path;
+	long ret;
+
+	sock = dup_socket(c, (int)c->args[0]);
+	if (sock < 0)
+		return sock;
+	ret = read_addr(c, c->args[1], c->args[2], &a);
+	if (ret < 0)
+		return ret;
+	path = unix_path(&a, &ret);
+	if (ret < 0)
+		return ret;
+	if (path != NULL)
+		return unix_op(c, sock, path, bind_op);
+	ret = bind_op ? bind(sock, (struct sockaddr *)&a.ss, a.len) :
+			connect(sock, (struct sockaddr *)&a.ss, a.len);
+	return ret < 0 ? -errno : 0;
+}
+
+SENTRY_HANDLER(bind)
+{
+	return bind_or_connect(c, true);
+}
+
+SENTRY_HANDLER(connect)
+{
+	return bind_or_connect(c, false);
+}
+
+SENTRY_HANDLER(sendto)
+{
+	struct sock_addr a;
+	cleanup_close int sock = -1;
+	cleanup_free char *buf = NULL;
+	size_t len = c->args[2];
+	long ret;
+
+	/* No address: the registers say all, nothing is looked up. */
+	if (c->args[4] == 0)
+		return SENTRY_RET_CONTINUE;
+	sock = dup_socket(c, (int)c->args[0]);
+	if (sock < 0)
+		return sock;
+	ret = read_addr(c, c->args[4], c->args[5], &a);
+	if (ret < 0)
+		return ret;
+	unix_path(&a, &ret);
+	if (ret < 0)
+		return ret;
+	if (unix_path(&a, &ret) != NULL)
+		return -EOPNOTSUPP;
+	if (len > SOCK_MAX_DATA)
+		len = SOCK_MAX_DATA;
+	buf = malloc(len ? len : 1);
+	if (buf == NULL)
+		return -ENOMEM;
+	ret = task_read(c, c->args[1], buf, len);
+	if (ret < 0)
+		return ret;
+	ret = sendto(sock, buf, len, (int)c->args[3] | MSG_NOSIGNAL,
+		     (struct sockaddr *)&a.ss, a.len);
+	return ret < 0 ? -errno : ret;
+}
+
+struct sent_msg {
+	struct sock_addr addr;
+	char *data;
+	size_t len;
+	char *control;
+	size_t clen;
+	int fds[64];
+	int nfds;
+};
+
+static void sent_msg_free(struct sent_msg *m)
+{
+	free(m->data);
+	free(m->control);
+	for (int i = 0; i < m->nfds; i++)
+		close(m->fds[i]);
+}
+
+static long read_iov(struct sc_call *c, const struct msghdr *h,
+		     struct sent_msg *m)
+{
+	struct iovec iov[64];
+	size_t total = 0;
+	long ret;
+
+	if (h->msg_iovlen > 1024)
+		return -EMSGSIZE;
+	if (h->msg_iovlen > 64)
+		return -ENOBUFS;
+	ret = task_read(c, (uintptr_t)h->msg_iov, iov,
+			h->msg_iovlen * sizeof(struct iovec));
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < h->msg_iovlen; i++)
+		total += iov[i].iov_len < SOCK_MAX_DATA ? iov[i].iov_len :
+							  SOCK_MAX_DATA;
+	if (total > SOCK_MAX_DATA)
+		total = SOCK_MAX_DATA;
+	m->data = malloc(total ? total : 1);
+	if (m->data == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->msg_iovlen && m->len < total; i++) {
+		size_t n = iov[i].iov_len;
+
+		if (n > total - m->len)
+			n = total - m->len;
+		ret = task_read(c, (uintptr_t)iov[i].iov_base,
+				m->data + m->len, n);
+		if (ret < 0)
+			return ret;
+		m->len += n;
+	}
+	return 0;
+}
+
+/* SCM_RIGHTS carry workload fd numbers: replace them with our copies. */
+static long read_control(struct sc_call *c, const struct msghdr *h,
+			 struct sent_msg *m)
+{
+	struct msghdr tmp;
+	struct cmsghdr *cm;
+	long ret;
+
+	if (h->msg_controllen == 0 || h->msg_control == NULL)
+		return 0;
+	if (h->msg_controllen > SOCK_MAX_CONTROL)
+		return -ENOBUFS;
+	m->clen = h->msg_controllen;
+	m->control = calloc(1, m->clen);
+	if (m->control == NULL)
+		return -ENOMEM;
+	ret = task_read(c, (uintptr_t)h->msg_control, m->control, m->clen);
+	if (ret < 0)
+		return ret;
+	tmp = (struct msghdr){ .msg_control = m->control,
+			       .msg_controllen = m->clen };
+	for (cm = CMSG_FIRSTHDR(&tmp); cm; cm = CMSG_NXTHDR(&tmp, cm)) {
+		int *fds = (int *)CMSG_DATA(cm);
+		size_t n;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+
+			if (m->nfds == (int)ARRAY_SIZE(m->fds))
+				return -ETOOMANYREFS;
+			fd = task_dup_fd(c, fds[i]);
+			if (fd < 0)
+				return -EBADF;
+			m->fds[m->nfds++] = fd;
+			fds[i] = fd;
+		}
+	}
+	return 0;
+}
+
+static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags)
+{
+	struct msghdr h;
+	struct sent_msg m = { .nfds = 0 };
+	struct iovec iov;
+	long ret;
+
+	ret = task_read(c, addr, &h, sizeof(h));
+	if (ret < 0)
+		return ret;
+	if (h.msg_name != NULL) {
+		ret = read_addr(c, (uintptr_t)h.msg_name, h.msg_namelen,
+				&m.addr);
+		if (ret == 0 && unix_path(&m.addr, &ret) != NULL)
+			ret = -EOPNOTSUPP;
+	}
+	if (ret == 0)
+		ret = read_iov(c, &h, &m);
+	if (ret == 0)
+		ret = read_control(c, &h, &m);
+	if (ret == 0) {
+		iov = (struct iovec){ m.data, m.len };
+		h = (struct msghdr){
+			.msg_name = h.msg_name ? &m.addr.ss : NULL,
+			.msg_namelen = h.msg_name ? m.addr.len : 0,
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = m.control, .msg_controllen = m.clen,
+		};
+		ret = sendmsg(sock, &h, flags | MSG_NOSIGNAL);
+		if (ret < 0)
+			ret = -errno;
+	}
+	sent_msg_free(&m);
+	return ret;
+}
+
+SENTRY_HANDLER(sendmsg)
+{
+	cleanup_close int sock = dup_socket(c, (int)c->args[0]);
+
+	if (sock < 0)
+		return sock;
+	return send_one(c, sock, c->args[1], (int)c->args[2]);
+}
+
+SENTRY_HANDLER(sendmmsg)
+{
+	cleanup_close int sock = dup_socket(c, (int)c->args[0]);
+	unsigned int n = (unsigned int)c->args[2];
+	unsigned int i;
+
+	if (sock < 0)
+		return sock;
+	if (n > 1024)
+		n = 1024;
+	for (i = 0; i < n; i++) {
+		uint64_t at = c->args[1] + i * sizeof(struct mmsghdr);
+		unsigned int len;
+		long ret = send_one(c, sock, at, (int)c->args[3]);
+
+		if (ret < 0)
+			return i ? (long)i : ret;
+		len = (unsigned int)ret;
+		ret = task_write(c, at + offsetof(struct mmsghdr, msg_len),
+				 &len, sizeof(len));
+		if (ret < 0)
+			return i ? (long)i : ret;
+	}
+	return i;
+}

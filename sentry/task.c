@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Tasks: the sentry's record of each workload thread, and the task
+ * interface handlers use (sentry/task.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "sentry/internal.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+struct task *task_find(struct sentry *s, pid_t host_tid)
+{
+	for (size_t i = 0; i < s->ntasks; i++)
+		if (s->tasks[i]->host_tid == host_tid)
+			return s->tasks[i];
+	return NULL;
+}
+
+struct task *task_by_host_tid(struct sentry *s, pid_t host_tid)
+{
+	return task_find(s, host_tid);
+}
+
+int task_for_each(struct sentry *s, int (*fn)(struct task *t, void *arg),
+		  void *arg)
+{
+	for (size_t i = 0; i < s->ntasks; i++) {
+		int ret = fn(s->tasks[i], arg);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int open_pidfd(pid_t tid)
+{
+	int fd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+
+	if (fd < 0)
+		fd = syscall(SYS_pidfd_open, tid, 0);
+	return fd;
+}
+
+struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid)
+{
+	struct task *t;
+
+	if (s->ntasks == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct task **v = realloc(s->tasks, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		s->tasks = v;
+		s->cap = cap;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->platform = calloc(1, sizeof(struct task_state));
+	if (t->platform == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->host_tid = t->tid = tid;
+	t->host_tgid = t->tgid = tgid;
+	t->sentry = s;
+	t->pidfd = open_pidfd(tid);
+	s->tasks[s->ntasks++] = t;
+	return t;
+}
+
+void task_free(struct sentry *s, struct task *t)
+{
+	struct task_state *st = task_st(t);
+
+	for (size_t i = 0; i < s->ntasks; i++) {
+		if (s->tasks[i] != t)
+			continue;
+		s->tasks[i] = s->tasks[--s->ntasks];
+		break;
+	}
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	if (t->fs)
+		task_fs_put(t->fs);
+	task_creds_clear(&t->creds);
+	free(st->exec_path);
+	free(st);
+	free(t->exe);
+	free(t);
+}
+
+struct task_fs *task_fs_new(int cwd_fd, mode_t umask)
+{
+	struct task_fs *fs = calloc(1, sizeof(*fs));
+
+	if (fs == NULL)
+		return NULL;
+	fs->refs = 1;
+	fs->cwd_fd = cwd_fd;
+	fs->root_fd = GOFER_AT_ROOT;
+	fs->umask = umask;
+	return fs;
+}
+
+struct task_fs *task_fs_get(struct task_fs *fs)
+{
+	fs->refs++;
+	return fs;
+}
+
+static int dup_dirfd(int fd)
+{
+	if (fd < 0)
+		return fd;
+	return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+struct task_fs *task_fs_copy(const struct task_fs *fs)
+{
+	struct task_fs *n = task_fs_new(dup_dirfd(fs->cwd_fd), fs->umask);
+
+	if (n == NULL)
+		return NULL;
+	n->root_fd = dup_dirfd(fs->root_fd);
+	return n;
+}
+
+void task_fs_put(struct task_fs *fs)
+{
+	if (--fs->refs > 0)
+		return;
+	if (fs->cwd_fd >= 0)
+		close(fs->cwd_fd);
+	if (fs->root_fd >= 0)
+		close(fs->root_fd);
+	free(fs);
+}
+
+int task_creds_copy(struct task_creds *dst, const struct task_creds *src)
+{
+	*dst = *src;
+	dst->groups = NULL;
+	if (src->ngroups == 0)
+		return 0;
+	dst->groups = calloc(src->ngroups, sizeof(gid_t));
+	if (dst->groups == NULL)
+		return -ENOMEM;
+	memcpy(dst->groups, src->groups, src->ngroups * sizeof(gid_t));
+	return 0;
+}
+
+void task_creds_clear(struct task_creds *c)
+{
+	free(c->groups);
+	c->groups = NULL;
+	c->ngroups = 0;
+}
+
+void task_refresh_caps(struct task *t)
+{
+	struct __user_cap_header_struct h = {
+		_LINUX_CAPABILITY_VERSION_3, t->host_tid
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return;
+	t->creds.cap_effective = d[0].effective | (uint64_t)d[1].effective << 32;
+	t->creds.cap_permitted = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	t->creds.cap_inheritable =
+		d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+}
+
+/* --- the handler interface ------------------------------------------- */
+
+static int call_valid(struct sc_call *c)
+{
+	struct plat_call *pc = c->platform;
+
+	if (pc == NULL || pc->at_stop)
+		return 0;
+	return plat_notif_valid(pc->notify_fd, pc->id) < 0 ? -ESRCH : 0;
+}
+
+int task_read(struct sc_call *c, uint64_t addr, void *buf, size_t len)
+{
+	int ret = plat_mem_read(c->t->host_tid, addr, buf, len);
+
+	if (ret < 0)
+		return ret;
+	return call_valid(c);
+}
+
+int task_write(struct sc_call *c, uint64_t addr, const void *buf, size_t len)
+{
+	int ret = call_valid(c);
+
+	if (ret < 0)
+		return ret;
+	return plat_mem_write(c->t->host_tid, addr, buf, len);
+}
+
+long task_read_path(struct sc_call *c, uint64_t addr, char *buf, size_t cap)
+{
+	size_t done = 0;
+
+	if (cap == 0)
+		return -ENAMETOOLONG;
+	while (done < cap) {
+		ssize_t n = plat_mem_read_some(c->t->host_tid, addr + done,
+					       buf + done, cap - done);
+		char *nul;
+
+		if (n < 0)
+			return n;
+		nul = memchr(buf + done, '\0', n);
+		if (nul != NULL) {
+			int ret = call_valid(c);
+
+			if (ret < 0)
+				return ret;
+			if (nul == buf)
+				return -ENOENT;
+			return nul - buf;
+		}
+		done += n;
+	}
+	return -ENAMETOOLONG;
+}
+
+int task_install_fd(struct sc_call *c, int fd, unsigned flags)
+{
+	struct plat_call *pc = c->platform;
+
+	if (pc->kind == PLATFORM_PTRACE || pc->at_stop)
+		return plat_ptrace_install_fd(c, fd, flags);
+	return plat_notif_addfd(pc->notify_fd, pc->id, fd, flags);
+}
+
+int task_dup_fd(struct sc_call *c, int wfd)
+{
+	int fd;
+
+	if (wfd < 0)
+		return -EBADF;
+	fd = syscall(SYS_pidfd_getfd, c->t->pidfd, wfd, 0);
+	if (fd < 0)
+		return errno == ESRCH ? -ESRCH : -EBADF;
+	return fd;
+}
+
+void task_gofer_creds(const struct task *t, struct gofer_creds *cr)
+{
+	const struct task_creds *c = &t->creds;
+
+	memset(cr, 0, sizeof(*cr));
+	cr->fsuid = c->fsuid;
+	cr->fsgid = c->fsgid;
+	cr->ngroups = c->ngroups < GOFER_MAX_GROUPS ? c->ngroups :
+						       GOFER_MAX_GROUPS;
+	for (uint32_t i = 0; i < cr->ngroups; i++)
+		cr->groups[i] = c->groups[i];
+	cr->cap_effective = c->cap_effective;
+	cr->umask = t->fs ? t->fs->umask : 022;
+}
+
+struct gofer_client *task_gofer(struct task *t)
+{
+	return &t->sentry->gofer;
+}
+
+const char *sentry_hostname(struct sentry *s)
+{
+	return s->hostname;
+}
+
+const char *sentry_domainname(struct sentry *s)
+{
+	return s->domainname;
+}
