@@ -3,6 +3,7 @@
  * and the child checks what its system calls now return. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -192,6 +193,86 @@ TEST(trap_action_delivers_sigsys)
 
 	CHECK(WIFEXITED(st));
 	CHECK_EQ(WEXITSTATUS(st), 42);
+}
+
+TEST(kill_thread_action_kills_a_single_threaded_process)
+{
+	cleanup_spec struct oci_spec *s = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
+		"[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_KILL\"}]}");
+	int st = run_child(&s->linux_.seccomp, getppid_child);
+
+	CHECK(WIFSIGNALED(st));
+	CHECK_EQ(WTERMSIG(st), SIGSYS);
+}
+
+static int trace_child(void)
+{
+	/* No tracer: SECCOMP_RET_TRACE fails the call with ENOSYS. */
+	EXPECT(1, syscall(SYS_getppid), ENOSYS);
+	return 0;
+}
+
+TEST(trace_action_without_tracer)
+{
+	cleanup_spec struct oci_spec *s = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
+		"[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_TRACE\","
+		"\"errnoRet\":7}]}");
+	int st = run_child(&s->linux_.seccomp, trace_child);
+
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
+static int tsync_pipe[2];
+
+static void *tsync_thread(void *arg)
+{
+	char c;
+	long r;
+
+	(void)arg;
+	if (read(tsync_pipe[0], &c, 1) != 1)
+		return (void *)1L;
+	errno = 0;
+	r = syscall(SYS_uname, NULL);
+	return (void *)(long)(r == -1 && errno == 38 ? 0 : 2);
+}
+
+TEST(tsync_flag_covers_other_threads)
+{
+	cleanup_spec struct oci_spec *s = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+		"\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\"],\"syscalls\":"
+		"[{\"names\":[\"uname\"],\"action\":\"SCMP_ACT_ERRNO\","
+		"\"errnoRet\":38}]}");
+	int status = -1;
+	pid_t pid;
+
+	CHECK(pipe(tsync_pipe) == 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		struct cv_error *err = NULL;
+		void *res = (void *)3L;
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, tsync_thread, NULL) != 0)
+			_exit(10);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    seccomp_profile_load(&s->linux_.seccomp, &err) < 0)
+			_exit(11);
+		if (write(tsync_pipe[1], "x", 1) != 1)
+			_exit(12);
+		pthread_join(t, &res);
+		_exit((int)(long)res);
+	}
+	close(tsync_pipe[0]);
+	close(tsync_pipe[1]);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST(rule_equal_to_default_is_skipped)
