@@ -308,6 +308,12 @@ static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
 		    expect(isync, SB_MSG_GO) < 0)
 			_exit(1);	/* the sandbox reported it */
 	}
+	/* Become the namespace's root (if mapped), so what the namespaces
+	 * own (sysctl files, hostname) is ours; the config's ids come later. */
+	if ((c->ns.new_user || c->ns.join_fd[OCI_NS_USER] >= 0) &&
+	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) &&
+	    errno != EINVAL)
+		return cv_error_set(err, errno, "user namespace: become root");
 	if (unshare(CLONE_NEWNS | c->ns.unshare_flags) < 0)
 		return cv_error_set(err, errno, "unshare namespaces");
 	return 0;
