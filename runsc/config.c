@@ -59,9 +59,10 @@ static int check_hostname(struct cfg_ctx *c, const struct oci_spec *s)
 	if ((s->hostname == NULL || s->hostname[0] == '\0') &&
 	    (s->domainname == NULL || s->domainname[0] == '\0'))
 		return 0;
-	if (uts == NULL || uts->path != NULL)
+	/* As runc: a joined uts namespace (with a path) is accepted too. */
+	if (uts == NULL)
 		return cfg_err(c, s->hostname ? "hostname" : "domainname",
-			       "requires a new uts namespace in linux.namespaces");
+			       "requires a uts namespace in linux.namespaces");
 	return 0;
 }
 

@@ -153,7 +153,7 @@ static const struct bad bad_inputs[] = {
 	{ HEAD LINUX("\"sysctl\":{\"a\":1}") "}",
 	  "config.json: linux.sysctl.a: expected a string" },
 	{ HEAD ",\"hostname\":\"h\"}",
-	  "config.json: hostname: requires a new uts namespace in linux.namespaces" },
+	  "config.json: hostname: requires a uts namespace in linux.namespaces" },
 	{ HEAD ",\"annotations\":[]}", "config.json: annotations: expected an object" },
 	/* resources */
 	{ HEAD LINUX("\"resources\":{\"memory\":{\"limit\":-2}}") "}",
