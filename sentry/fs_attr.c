@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Changing attributes by path: chmod, fchmodat, fchmodat2, chown, lchown,
+ * fchownat, utime, utimes, futimesat, utimensat, truncate and the xattr
+ * family (set/get/list/remove, their l* forms and the *xattrat calls).
+ * The gofer does each under the task's credentials; an fd the workload
+ * holds ("" with AT_EMPTY_PATH, utimensat's NULL path) is passed to the
+ * gofer as the object with AT_EMPTY_PATH, so permission checks stay the
+ * task's. The virtual trees are read-only and have no xattrs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/xattr.h>
+#include <utime.h>
+
+#include "gofer/client.h"
+#include "lib/cleanup.h"
+#include "sentry/task.h"
+#include "sentry/vfs.h"
+
+#define AT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
+
+static int path_flags(int flags)
+{
+	return (flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0;
+}
+
+/* The gofer's flags for an operation on p. */
+static int gofer_flags(const struct fs_path *p, int flags)
+{
+	return p->empty ? (flags | AT_EMPTY_PATH) : (flags & ~AT_EMPTY_PATH);
+}
+
+/* ---- chmod, chown -------------------------------------------------------- */
+
+static long do_chmod(struct sc_call *c, int dirfd, uint64_t upath,
+		     mode_t mode, int flags)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct gofer_creds cr;
+	int ret;
+
+	if (flags & ~AT_FLAGS)
+		return -EINVAL;
+	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt)
+		return vfs_modify_errno(c, p.vpath);
+	task_gofer_creds(c->t, &cr);
+	return gofer_fchmodat(task_gofer(c->t), &cr, &p.at, mode & 07777,
+			      gofer_flags(&p, flags));
+}
+
+SENTRY_HANDLER(chmod)
+{
+	return do_chmod(c, AT_FDCWD, c->args[0], (mode_t)c->args[1], 0);
+}
+
+SENTRY_HANDLER(fchmodat)
+{
+	return do_chmod(c, (int)c->args[0], c->args[1], (mode_t)c->args[2], 0);
+}
+
+SENTRY_HANDLER(fchmodat2)
+{
+	return do_chmod(c, (int)c->args[0], c->args[1], (mode_t)c->args[2],
+			(int)c->args[3]);
+}
+
+static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
+		     gid_t gid, int flags)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct gofer_creds cr;
+	int ret;
+
+	if (flags & ~AT_FLAGS)
+		return -EINVAL;
+	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt)
+		return vfs_modify_errno(c, p.vpath);
+	task_gofer_creds(c->t, &cr);
+	return gofer_fchownat(task_gofer(c->t), &cr, &p.at, uid, gid,
+			      gofer_flags(&p, flags));
+}
+
+SENTRY_HANDLER(chown)
+{
+	return do_chown(c, AT_FDCWD, c->args[0], (uid_t)c->args[1],
+			(gid_t)c->args[2], 0);
+}
+
+SENTRY_HANDLER(lchown)
+{
+	return do_chown(c, AT_FDCWD, c->args[0], (uid_t)c->args[1],
+			(gid_t)c->args[2], AT_SYMLINK_NOFOLLOW);
+}
+
+SENTRY_HANDLER(fchownat)
+{
+	return do_chown(c, (int)c->args[0], c->args[1], (uid_t)c->args[2],
+			(gid_t)c->args[3], (int)c->args[4]);
+}
+
+/* ---- times ----------------------------------------------------------------- */
+
+static bool valid_nsec(long nsec)
+{
+	return nsec == UTIME_NOW || nsec == UTIME_OMIT ||
+	       (nsec >= 0 && nsec <= 999999999);
+}
+
+/* times NULL: now. A NULL path means dirfd itself (utimensat, futimesat). */
+static long do_utimes(struct sc_call *c, int dirfd, uint64_t upath,
+		      const struct timespec *times, int flags)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct gofer_creds cr;
+	int ret;
+
+	if (flags & ~AT_FLAGS)
+		return -EINVAL;
+	if (times != NULL &&
+	    (!valid_nsec(times[0].tv_nsec) || !valid_nsec(times[1].tv_nsec)))
+		return -EINVAL;
+	if (upath == 0 && dirfd == AT_FDCWD)
+		return -EFAULT;
+	if (upath == 0 && (flags & AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	ret = fs_path_get(c, dirfd, upath, path_flags(flags) | FS_NULL_OK,
+			  &p);
+	if (ret < 0)
+		return ret;
+	if (p.empty && upath != 0 && !(flags & AT_EMPTY_PATH))
+		return -ENOENT;
+	if (times != NULL && times[0].tv_nsec == UTIME_OMIT &&
+	    times[1].tv_nsec == UTIME_OMIT)
+		return 0;
+	if (p.virt)
+		return vfs_modify_errno(c, p.vpath);
+	task_gofer_creds(c->t, &cr);
+	return gofer_utimensat(task_gofer(c->t), &cr, &p.at, times,
+			       gofer_flags(&p, flags));
+}
+
+SENTRY_HANDLER(utimensat)
+{
+	struct timespec ts[2];
+	int ret;
+
+	if (c->args[2] != 0) {
+		ret = task_read(c, c->args[2], ts, sizeof(ts));
+		if (ret < 0)
+			return ret;
+	}
+	return do_utimes(c, (int)c->args[0], c->args[1],
+			 c->args[2] ? ts : NULL, (int)c->args[3]);
+}
+
+/* struct timeval[2] (utimes, futimesat) to timespecs; NULL stays NULL. */
+static int read_timevals(struct sc_call *c, uint64_t utv,
+			 struct timespec ts[2], struct timespec **out)
+{
+	struct timeval tv[2];
+	int ret;
+
+	*out = NULL;
+	if (utv == 0)
+		return 0;
+	ret = task_read(c, utv, tv, sizeof(tv));
+	if (ret < 0)
+		return ret;
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return -EINVAL;
+		ts[i].tv_sec = tv[i].tv_sec;
+		ts[i].tv_nsec = tv[i].tv_usec * 1000;
+	}
+	*out = ts;
+	return 0;
+}
+
+SENTRY_HANDLER(utimes)
+{
+	struct timespec ts[2], *times;
+	int ret = read_timevals(c, c->args[1], ts, &times);
+
+	if (ret < 0)
+		return ret;
+	if (c->args[0] == 0)
+		return -EFAULT;
+	return do_utimes(c, AT_FDCWD, c->args[0], times, 0);
+}
+
+SENTRY_HANDLER(futimesat)
+{
+	struct timespec ts[2], *times;
+	int ret = read_timevals(c, c->args[2], ts, &times);
+
+	if (ret < 0)
+		return ret;
+	return do_utimes(c, (int)c->args[0], c->args[1], times, 0);
+}
+
+SENTRY_HANDLER(utime)
+{
+	struct utimbuf ub;
+	struct timespec ts[2];
+	int ret;
+
+	if (c->args[1] == 0)
+		return do_utimes(c, AT_FDCWD, c->args[0], NULL, 0);
+	ret = task_read(c, c->args[1], &ub, sizeof(ub));
+	if (ret < 0)
+		return ret;
+	ts[0] = (struct timespec){ .tv_sec = ub.actime };
+	ts[1] = (struct timespec){ .tv_sec = ub.modtime };
+	if (c->args[0] == 0)
+		return -EFAULT;
+	return do_utimes(c, AT_FDCWD, c->args[0], ts, 0);
+}
+
+/* ---- truncate ------------------------------------------------------------- */
+
+SENTRY_HANDLER(truncate)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	off_t length = (off_t)c->args[1];
+	struct gofer_creds cr;
+	int ret;
+
+	if (length < 0)
+		return -EINVAL;
+	ret = fs_path_get(c, AT_FDCWD, c->args[0], 0, &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt) {
+		ret = vfs_stat(c, p.vpath, true, &(struct stat){ 0 });
+		return ret < 0 ? ret : -EACCES;
+	}
+	task_gofer_creds(c->t, &cr);
+	return gofer_truncate(task_gofer(c->t), &cr, &p.at, length);
+}
+
+/* ---- xattrs ----------------------------------------------------------------- */
+
+/* The attribute name: ERANGE if empty or longer than XATTR_NAME_MAX. */
+static int read_xattr_name(struct sc_call *c, uint64_t uname, char *name)
+{
+	long n = task_read_path(c, uname, name, XATTR_NAME_MAX + 1);
+
+	if (n == -ENOENT || n == -ENAMETOOLONG)
+		return -ERANGE;
+	return n < 0 ? (int)n : 0;
+}
+
+static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
+			int flags, uint64_t uname, uint64_t uvalue,
+			size_t size, int xflags)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	cleanup_free void *value = NULL;
+	char name[XATTR_NAME_MAX + 1];
+	struct gofer_creds cr;
+	int ret;
+
+	if (flags & ~AT_FLAGS)
+		return -EINVAL;
+	if (xflags & ~(XATTR_CREATE | XATTR_REPLACE))
+		return -EINVAL;
+	ret = read_xattr_name(c, uname, name);
+	if (ret < 0)
+		return ret;
+	if (size > XATTR_SIZE_MAX)
+		return -E2BIG;
+	if (size > 0) {
+		value = malloc(size);
+		if (value == NULL)
+			return -ENOMEM;
+		ret = task_read(c, uvalue, value, size);
+		if (ret < 0)
+			return ret;
+	}
+	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt)
+		return -EOPNOTSUPP;
+	task_gofer_creds(c->t, &cr);
+	return gofer_setxattr(task_gofer(c->t), &cr, &p.at,
+			      gofer_flags(&p, flags), name, value, size,
+			      xflags);
+}
+
+static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
+			int flags, uint64_t uname, uint64_t uvalue,
+			size_t size)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	cleanup_free void *value = NULL;
+	char name[XATTR_NAME_MAX + 1];
+	struct gofer_creds cr;
+	int ret;
+
+	if (flags & ~AT_FLAGS)
+		return -EINVAL;
+	ret = read_xattr_name(c, uname, name);
+	if (ret < 0)
+		return ret;
+	if (size > XATTR_SIZE_MAX)
+		size = XATTR_SIZE_MAX;
+	if (size > 0 && (value = malloc(size)) == NULL)
+		return -ENOMEM;
+	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt)
+		return -ENODATA;
+	task_gofer_creds(c->t, &cr);
+	ret = gofer_getxattr(task_gofer(c->t), &cr, &p.at,
+			     gofer_flags(&p, flags), name, value, size);
+	if (ret <= 0 || size == 0)
+		return ret;
+	return task_write(c, uvalue, value, (size_t)ret) < 0 ? -EFAULT : ret;
+}
+
+static long do_listxattr(struct sc_call *c, int dirfd, uint64_t upath,
+			 int flags, uint64_t ulist, size_t size)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	cleanup_free char *list = NULL;
+	struct gofer_creds cr;
+	int ret;
+
+	if (flags & ~AT_FLAGS)
+		return -EINVAL;
+	if (size > XATTR_LIST_MAX)
+		size = XATTR_LIST_MAX;
+	if (size > 0 && (list = malloc(size)) == NULL)
+		return -ENOMEM;
+	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt)
+		return 0;
+	task_gofer_creds(c->t, &cr);
+	ret = gofer_listxattr(task_gofer(c->t), &cr, &p.at,
+			      gofer_flags(&p, flags), list, size);
+	if (ret <= 0 || size == 0)
+		return ret;
+	return task_write(c, ulist, list, (size_t)ret) < 0 ? -EFAULT : ret;
+}
+
+static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
+			   int flags, uint64_t uname)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	char name[XATTR_NAME_MAX + 1];
+	struct gofer_creds cr;
+	int ret;
+
+	if (flags & ~AT_FLAGS)
+		return -EINVAL;
+	ret = read_xattr_name(c, uname, name);
+	if (ret < 0)
+		return ret;
+	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt)
+		return -EOPNOTSUPP;
+	task_gofer_creds(c->t, &cr);
+	return gofer_removexattr(task_gofer(c->t), &cr, &p.at,
+				 gofer_flags(&p, flags), name);
+}
+
+SENTRY_HANDLER(setxattr)
+{
+	return do_setxattr(c, AT_FDCWD, c->args[0], 0, c->args[1], c->args[2],
+			   (size_t)c->args[3], (int)c->args[4]);
+}
+
+SENTRY_HANDLER(lsetxattr)
+{
+	return do_setxattr(c, AT_FDCWD, c->args[0], AT_SYMLINK_NOFOLLOW,
+			   c->args[1], c->args[2], (size_t)c->args[3],
+			   (int)c->args[4]);
+}
+
+SENTRY_HANDLER(getxattr)
+{
+	return do_getxattr(c, AT_FDCWD, c->args[0], 0, c->args[1], c->args[2],
+			   (size_t)c->args[3]);
+}
+
+SENTRY_HANDLER(lgetxattr)
+{
+	return do_getxattr(c, AT_FDCWD, c->args[0], AT_SYMLINK_NOFOLLOW,
+			   c->args[1], c->args[2], (size_t)c->args[3]);
+}
+
+SENTRY_HANDLER(listxattr)
+{
+	return do_listxattr(c, AT_FDCWD, c->args[0], 0, c->args[1],
+			    (size_t)c->args[2]);
+}
+
+SENTRY_HANDLER(llistxattr)
+{
+	return do_listxattr(c, AT_FDCWD, c->args[0], AT_SYMLINK_NOFOLLOW,
+			    c->args[1], (size_t)c->args[2]);
+}
+
+SENTRY_HANDLER(removexattr)
+{
+	return do_removexattr(c, AT_FDCWD, c->args[0], 0, c->args[1]);
+}
+
+SENTRY_HANDLER(lremovexattr)
+{
+	return do_removexattr(c, AT_FDCWD, c->args[0], AT_SYMLINK_NOFOLLOW,
+			      c->args[1]);
+}
+
+/* struct xattr_args of the *xattrat calls (Linux 6.13). */
+struct xattr_args_v0 {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
+static int read_xattr_args(struct sc_call *c, uint64_t uargs, size_t usize,
+			   struct xattr_args_v0 *a)
+{
+	unsigned char extra[64];
+	int ret;
+
+	if (usize < sizeof(*a))
+		return -EINVAL;
+	if (usize > 4096)
+		return -E2BIG;
+	ret = task_read(c, uargs, a, sizeof(*a));
+	if (ret < 0)
+		return ret;
+	for (size_t off = sizeof(*a); off < usize; off += sizeof(extra)) {
+		size_t n = usize - off < sizeof(extra) ? usize - off
+						       : sizeof(extra);
+
+		ret = task_read(c, uargs + off, extra, n);
+		if (ret < 0)
+			return ret;
+		for (size_t i = 0; i < n; i++)
+			if (extra[i])
+				return -E2BIG;
+	}
+	return 0;
+}
+
+SENTRY_HANDLER(setxattrat)
+{
+	struct xattr_args_v0 a;
+	int ret = read_xattr_args(c, c->args[4], (size_t)c->args[5], &a);
+
+	if (ret < 0)
+		return ret;
+	return do_setxattr(c, (int)c->args[0], c->args[1], (int)c->args[2],
+			   c->args[3], a.value, a.size, (int)a.flags);
+}
+
+SENTRY_HANDLER(getxattrat)
+{
+	struct xattr_args_v0 a;
+	int ret = read_xattr_args(c, c->args[4], (size_t)c->args[5], &a);
+
+	if (ret < 0)
+		return ret;
+	if (a.flags != 0)
+		return -EINVAL;
+	return do_getxattr(c, (int)c->args[0], c->args[1], (int)c->args[2],
+			   c->args[3], a.value, a.size);
+}
+
+SENTRY_HANDLER(listxattrat)
+{
+	return do_listxattr(c, (int)c->args[0], c->args[1], (int)c->args[2],
+			    c->args[3], (size_t)c->args[4]);
+}
+
+SENTRY_HANDLER(removexattrat)
+{
+	return do_removexattr(c, (int)c->args[0], c->args[1], (int)c->args[2],
+			      c->args[3]);
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * open, openat, openat2, creat. The gofer opens (every O_ flag passes
+ * through, under the task's credentials and umask) and donates the fd;
+ * the sentry installs it in the task, applying O_CLOEXEC there, and closes
+ * its own copy. Virtual paths are opened by the sentry's vfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gofer/client.h"
+#include "lib/cleanup.h"
+#include "sentry/task.h"
+#include "sentry/vfs.h"
+
+#ifndef __O_TMPFILE
+#define __O_TMPFILE (O_TMPFILE & ~O_DIRECTORY)
+#endif
+
+/* The flags Linux knows (build_open_flags). */
+#define VALID_OPEN_FLAGS                                                   \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |     \
+	 O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE |           \
+	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH |        \
+	 __O_TMPFILE | O_SYNC)
+
+#define O_PATH_FLAGS (O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
+
+#define VALID_RESOLVE_FLAGS                                                \
+	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS |    \
+	 RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
+
+static bool creates(int flags)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
+		    mode_t mode, uint64_t resolve)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	cleanup_close int fd = -1;
+	struct gofer_creds cr;
+	int ret;
+
+	ret = fs_path_get(c, dirfd, upath, 0, &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt) {
+		ret = vfs_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);
+	} else {
+		task_gofer_creds(c->t, &cr);
+		ret = gofer_openat(task_gofer(c->t), &cr, &p.at,
+				   flags & ~O_CLOEXEC, mode, resolve, &fd);
+	}
+	if (ret < 0)
+		return ret;
+	return task_install_fd(c, fd, (unsigned)(flags & O_CLOEXEC));
+}
+
+/* open(2)/openat(2): unknown bits are ignored, as Linux does. */
+static long open_legacy(struct sc_call *c, int dirfd, uint64_t upath,
+			int flags, mode_t mode)
+{
+	flags &= VALID_OPEN_FLAGS;
+	if (flags & O_PATH)
+		flags &= O_PATH_FLAGS;
+	if (!creates(flags))
+		mode = 0;
+	return do_open(c, dirfd, upath, flags | O_LARGEFILE, mode & 07777, 0);
+}
+
+SENTRY_HANDLER(open)
+{
+	return open_legacy(c, AT_FDCWD, c->args[0], (int)c->args[1],
+			   (mode_t)c->args[2]);
+}
+
+SENTRY_HANDLER(openat)
+{
+	return open_legacy(c, (int)c->args[0], c->args[1], (int)c->args[2],
+			   (mode_t)c->args[3]);
+}
+
+SENTRY_HANDLER(creat)
+{
+	return open_legacy(c, AT_FDCWD, c->args[0],
+			   O_CREAT | O_WRONLY | O_TRUNC, (mode_t)c->args[1]);
+}
+
+/* Copies struct open_how with openat2's size rules: smaller than version
+ * 0 is EINVAL, unknown trailing bytes must be zero (E2BIG). */
+static int read_open_how(struct sc_call *c, uint64_t uhow, size_t size,
+			 struct open_how *how)
+{
+	unsigned char extra[256];
+	int ret;
+
+	if (size < sizeof(*how))
+		return -EINVAL;
+	if (size > 4096)
+		return -E2BIG;
+	ret = task_read(c, uhow, how, sizeof(*how));
+	if (ret < 0)
+		return ret;
+	for (size_t off = sizeof(*how); off < size; off += sizeof(extra)) {
+		size_t n = size - off < sizeof(extra) ? size - off
+						      : sizeof(extra);
+
+		ret = task_read(c, uhow + off, extra, n);
+		if (ret < 0)
+			return ret;
+		for (size_t i = 0; i < n; i++)
+			if (extra[i] != 0)
+				return -E2BIG;
+	}
+	return 0;
+}
+
+static int check_open_how(const struct open_how *how)
+{
+	if (how->flags & ~(uint64_t)(unsigned)VALID_OPEN_FLAGS)
+		return -EINVAL;
+	if (how->resolve & ~(uint64_t)VALID_RESOLVE_FLAGS)
+		return -EINVAL;
+	if (how->mode & ~(uint64_t)07777)
+		return -EINVAL;
+	if (how->mode != 0 && !creates((int)how->flags))
+		return -EINVAL;
+	if ((how->flags & O_PATH) && (how->flags & ~(uint64_t)O_PATH_FLAGS))
+		return -EINVAL;
+	if ((how->resolve & RESOLVE_BENEATH) &&
+	    (how->resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if ((how->resolve & RESOLVE_CACHED) &&
+	    (how->flags & (O_TRUNC | O_CREAT | __O_TMPFILE)))
+		return -EAGAIN;
+	return 0;
+}
+
+SENTRY_HANDLER(openat2)
+{
+	int dirfd = (int)c->args[0];
+	uint64_t upath = c->args[1], uhow = c->args[2];
+	size_t size = (size_t)c->args[3];
+	struct open_how how;
+	int ret;
+
+	ret = read_open_how(c, uhow, size, &how);
+	if (ret < 0)
+		return ret;
+	ret = check_open_how(&how);
+	if (ret < 0)
+		return ret;
+	return do_open(c, dirfd, upath, (int)how.flags | O_LARGEFILE,
+		       (mode_t)how.mode, how.resolve);
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Path arguments of the path syscalls: read once from workload memory
+ * (invariant 1), then routed either to the gofer (a gofer_at: start
+ * directory, root, path as given) or to the sentry's virtual filesystems
+ * (a lexically cleaned absolute path under /proc, /sys, /dev/fd...).
+ *
+ * The start directory: AT_FDCWD is the task's cwd fd; a dirfd is a
+ * sentry-side copy of the workload's fd (pidfd_getfd); an absolute path
+ * starts at the task's root. A chrooted task sees no virtual trees: like
+ * Linux, /proc is whatever its new root holds.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gofer/client.h"
+#include "lib/cleanup.h"
+#include "sentry/task.h"
+#include "sentry/vfs.h"
+
+bool fs_capable(const struct task *t, int cap)
+{
+	return (t->creds.cap_effective >> cap) & 1;
+}
+
+/* ---- directory paths, cached by inode ---------------------------------- */
+
+#define DIR_CACHE_SIZE 16
+
+struct dir_cache_ent {
+	dev_t dev;
+	ino_t ino;
+	bool used;
+	char path[PATH_MAX];
+};
+
+static struct dir_cache_ent dir_cache[DIR_CACHE_SIZE];
+static unsigned dir_cache_next;
+
+void fs_dir_path_flush(void)
+{
+	for (size_t i = 0; i < DIR_CACHE_SIZE; i++)
+		dir_cache[i].used = false;
+}
+
+static const char *dir_cache_find(const struct stat *st)
+{
+	for (size_t i = 0; i < DIR_CACHE_SIZE; i++) {
+		struct dir_cache_ent *e = &dir_cache[i];
+
+		if (e->used && e->dev == st->st_dev && e->ino == st->st_ino)
+			return e->path;
+	}
+	return NULL;
+}
+
+static void dir_cache_add(const struct stat *st, const char *path)
+{
+	struct dir_cache_ent *e = &dir_cache[dir_cache_next++ % DIR_CACHE_SIZE];
+
+	if (strlen(path) >= sizeof(e->path))
+		return;
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
+	strcpy(e->path, path);
+	e->used = true;
+}
+
+int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len)
+{
+	struct stat st;
+	const char *hit;
+	int ret;
+
+	if (vfs_fd_path(fd, buf, len) == 0)
+		return (int)strlen(buf);
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	hit = dir_cache_find(&st);
+	if (hit != NULL) {
+		if (strlen(hit) >= len)
+			return -ERANGE;
+		strcpy(buf, hit);
+		return (int)strlen(buf);
+	}
+	ret = gofer_dir_path(task_gofer(c->t), fd, buf, len);
+	if (ret < 0)
+		return ret;
+	buf[len - 1] = '\0';
+	dir_cache_add(&st, buf);
+	return (int)strlen(buf);
+}
+
+/* ---- fs_path ----------------------------------------------------------- */
+
+void fs_path_put(struct fs_path *p)
+{
+	if (p->dupfd >= 0)
+		close(p->dupfd);
+	p->dupfd = -1;
+}
+
+static bool chrooted(const struct task *t)
+{
+	return t->fs->root_fd != GOFER_AT_ROOT;
+}
+
+/* Reads the path; "" is accepted only with FS_EMPTY_OK. */
+static int read_path(struct sc_call *c, uint64_t upath, unsigned how,
+		     struct fs_path *p)
+{
+	long n;
+
+	if (upath == 0 && (how & FS_NULL_OK))
+		n = -ENOENT;
+	else
+		n = task_read_path(c, upath, p->path, sizeof(p->path));
+	if (n == -ENOENT && (how & (FS_EMPTY_OK | FS_NULL_OK))) {
+		p->path[0] = '\0';
+		p->empty = true;
+		return 0;
+	}
+	return n < 0 ? (int)n : 0;
+}
+
+/* The sentry-side start directory for dirfd (AT_FDCWD: the cwd, not owned;
+ * otherwise an owned copy kept in p->dupfd). */
+static int start_dir(struct sc_call *c, int dirfd, struct fs_path *p)
+{
+	int fd;
+
+	if (dirfd == AT_FDCWD)
+		return c->t->fs->cwd_fd;
+	fd = task_dup_fd(c, dirfd);
+	if (fd < 0)
+		return fd;
+	p->dupfd = fd;
+	return fd;
+}
+
+/* "" with AT_EMPTY_PATH: the object is the start directory (or fd). */
+static int resolve_empty(struct sc_call *c, int dirfd, struct fs_path *p)
+{
+	int fd = start_dir(c, dirfd, p);
+
+	if (fd < 0)
+		return fd;
+	if (p->dupfd < 0) {
+		p->dupfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (p->dupfd < 0)
+			return -errno;
+		fd = p->dupfd;
+	}
+	if (vfs_fd_path(fd, p->vpath, sizeof(p->vpath)) == 0)
+		p->virt = true;
+	p->at.dirfd = fd;
+	p->at.path = p->path;
+	return 0;
+}
+
+static int route_clean(struct sc_call *c, struct fs_path *p,
+		       const char *base, bool mirror)
+{
+	int ret = vfs_path_clean(p->vpath, sizeof(p->vpath), base, p->path);
+
+	if (ret < 0)
+		return ret;
+	p->virt = vfs_path_is_virtual(p->vpath);
+	if (!p->virt && mirror) {
+		/* Climbed out of a virtual tree: continue from the root. */
+		p->at.dirfd = c->t->fs->root_fd;
+		p->at.path = p->vpath;
+	}
+	if (p->virt)
+		vfs_escape(c, p);
+	return 0;
+}
+
+static int resolve_relative(struct sc_call *c, int dirfd, unsigned how,
+			    struct fs_path *p)
+{
+	char base[PATH_MAX];
+	bool mirror;
+	int fd, ret;
+
+	fd = start_dir(c, dirfd, p);
+	if (fd < 0)
+		return fd;
+	p->at.dirfd = fd;
+	mirror = vfs_fd_path(fd, base, sizeof(base)) == 0;
+	if (!mirror && ((how & FS_NO_VIRTUAL) || chrooted(c->t) ||
+			!vfs_relative_may_be_virtual(p->path)))
+		return 0;
+	if (!mirror) {
+		ret = fs_dir_path(c, fd, base, sizeof(base));
+		if (ret < 0)	/* not a directory, gone...: the gofer says */
+			return 0;
+	}
+	return route_clean(c, p, base, mirror);
+}
+
+int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
+		struct fs_path *p)
+{
+	int ret;
+
+	p->virt = false;
+	p->empty = false;
+	p->dupfd = -1;
+	p->vpath[0] = '\0';
+	p->at.rootfd = c->t->fs->root_fd;
+	p->at.dirfd = c->t->fs->root_fd;
+	p->at.path = p->path;
+
+	ret = read_path(c, upath, how, p);
+	if (ret < 0)
+		return ret;
+	if (p->empty)
+		return resolve_empty(c, dirfd, p);
+	if (p->path[0] != '/')
+		return resolve_relative(c, dirfd, how, p);
+	/* Absolute: dirfd is not used, but Linux does not check it either. */
+	if ((how & FS_NO_VIRTUAL) || chrooted(c->t))
+		return 0;
+	return route_clean(c, p, NULL, false);
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * stat, lstat, newfstatat, statx, statfs, access, faccessat, faccessat2,
+ * readlink, readlinkat. The gofer answers for real paths; the vfs for
+ * /proc, /sys and /dev/fd; an fd the workload already holds ("" with
+ * AT_EMPTY_PATH) is stat'ed by the sentry on its own copy, which needs no
+ * permission.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "gofer/client.h"
+#include "lib/cleanup.h"
+#include "sentry/task.h"
+#include "sentry/vfs.h"
+
+#define STAT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)
+
+static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
+		     struct stat *st)
+{
+	struct gofer_creds cr;
+
+	if (p->virt)
+		return vfs_stat(c, p->vpath, !(flags & AT_SYMLINK_NOFOLLOW),
+				st);
+	if (p->empty)
+		return fstat(p->at.dirfd, st) < 0 ? -errno : 0;
+	task_gofer_creds(c->t, &cr);
+	return gofer_fstatat(task_gofer(c->t), &cr, &p->at,
+			     flags & AT_SYMLINK_NOFOLLOW, st);
+}
+
+static long do_stat(struct sc_call *c, int dirfd, uint64_t upath,
+		    uint64_t ubuf, int flags)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct stat st;
+	int ret;
+
+	if (flags & ~STAT_FLAGS)
+		return -EINVAL;
+	ret = fs_path_get(c, dirfd, upath,
+			  (flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0, &p);
+	if (ret < 0)
+		return ret;
+	ret = stat_path(c, &p, flags, &st);
+	if (ret < 0)
+		return ret;
+	return task_write(c, ubuf, &st, sizeof(st));
+}
+
+SENTRY_HANDLER(stat)
+{
+	return do_stat(c, AT_FDCWD, c->args[0], c->args[1], 0);
+}
+
+SENTRY_HANDLER(lstat)
+{
+	return do_stat(c, AT_FDCWD, c->args[0], c->args[1],
+		       AT_SYMLINK_NOFOLLOW);
+}
+
+SENTRY_HANDLER(newfstatat)
+{
+	return do_stat(c, (int)c->args[0], c->args[1], c->args[2],
+		       (int)c->args[3]);
+}
+
+/* ---- statx --------------------------------------------------------------- */
+
+static struct statx_timestamp ts(struct timespec t)
+{
+	return (struct statx_timestamp){ .tv_sec = t.tv_sec,
+					 .tv_nsec = (uint32_t)t.tv_nsec };
+}
+
+static void stat_to_statx(const struct stat *st, struct statx *stx)
+{
+	memset(stx, 0, sizeof(*stx));
+	stx->stx_mask = STATX_BASIC_STATS;
+	stx->stx_blksize = (uint32_t)st->st_blksize;
+	stx->stx_nlink = (uint32_t)st->st_nlink;
+	stx->stx_uid = st->st_uid;
+	stx->stx_gid = st->st_gid;
+	stx->stx_mode = (uint16_t)st->st_mode;
+	stx->stx_ino = st->st_ino;
+	stx->stx_size = (uint64_t)st->st_size;
+	stx->stx_blocks = (uint64_t)st->st_blocks;
+	stx->stx_atime = ts(st->st_atim);
+	stx->stx_mtime = ts(st->st_mtim);
+	stx->stx_ctime = ts(st->st_ctim);
+	stx->stx_rdev_major = major(st->st_rdev);
+	stx->stx_rdev_minor = minor(st->st_rdev);
+	stx->stx_dev_major = major(st->st_dev);
+	stx->stx_dev_minor = minor(st->st_dev);
+}
+
+static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
+		      unsigned mask, struct statx *stx)
+{
+	struct gofer_creds cr;
+	struct stat st;
+	int ret;
+
+	if (p->virt) {
+		ret = vfs_stat(c, p->vpath, !(flags & AT_SYMLINK_NOFOLLOW),
+			       &st);
+		if (ret == 0)
+			stat_to_statx(&st, stx);
+		return ret;
+	}
+	if (p->empty)
+		return statx(p->at.dirfd, "", flags | AT_EMPTY_PATH, mask,
+			     stx) < 0 ? -errno : 0;
+	task_gofer_creds(c->t, &cr);
+	return gofer_statx(task_gofer(c->t), &cr, &p->at, flags, mask, stx);
+}
+
+SENTRY_HANDLER(statx)
+{
+	int dirfd = (int)c->args[0];
+	uint64_t upath = c->args[1], ubuf = c->args[4];
+	int flags = (int)c->args[2];
+	unsigned mask = (unsigned)c->args[3];
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct statx stx;
+	int ret;
+
+	if (flags & ~(STAT_FLAGS | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if (mask & STATX__RESERVED)
+		return -EINVAL;
+	ret = fs_path_get(c, dirfd, upath,
+			  (flags & AT_EMPTY_PATH) ?
+				  FS_EMPTY_OK | FS_NULL_OK : 0, &p);
+	if (ret < 0)
+		return ret;
+	ret = statx_path(c, &p, flags, mask, &stx);
+	if (ret < 0)
+		return ret;
+	return task_write(c, ubuf, &stx, sizeof(stx));
+}
+
+/* ---- statfs ---------------------------------------------------------------- */
+
+SENTRY_HANDLER(statfs)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct gofer_creds cr;
+	struct statfs st;
+	int ret;
+
+	ret = fs_path_get(c, AT_FDCWD, c->args[0], 0, &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt) {
+		ret = vfs_statfs(c, p.vpath, &st);
+	} else {
+		task_gofer_creds(c->t, &cr);
+		ret = gofer_statfs(task_gofer(c->t), &cr, &p.at, &st);
+	}
+	if (ret < 0)
+		return ret;
+	return task_write(c, c->args[1], &st, sizeof(st));
+}
+
+/* ---- access ---------------------------------------------------------------- */
+
+static long do_access(struct sc_call *c, int dirfd, uint64_t upath, int mode,
+		      int flags)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct gofer_creds cr;
+	int ret;
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	ret = fs_path_get(c, dirfd, upath,
+			  (flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0, &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt)
+		return vfs_access(c, p.vpath, mode,
+				  !(flags & AT_SYMLINK_NOFOLLOW));
+	task_gofer_creds(c->t, &cr);
+	return gofer_faccessat(task_gofer(c->t), &cr, &p.at, mode, flags);
+}
+
+SENTRY_HANDLER(access)
+{
+	return do_access(c, AT_FDCWD, c->args[0], (int)c->args[1], 0);
+}
+
+SENTRY_HANDLER(faccessat)
+{
+	return do_access(c, (int)c->args[0], c->args[1], (int)c->args[2], 0);
+}
+
+SENTRY_HANDLER(faccessat2)
+{
+	return do_access(c, (int)c->args[0], c->args[1], (int)c->args[2],
+			 (int)c->args[3]);
+}
+
+/* ---- readlink --------------------------------------------------------------- */
+
+static long do_readlink(struct sc_call *c, int dirfd, uint64_t upath,
+			uint64_t ubuf, long bufsiz)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct gofer_creds cr;
+	char buf[PATH_MAX];
+	size_t len;
+	int ret;
+
+	if (bufsiz <= 0)
+		return -EINVAL;
+	len = (size_t)bufsiz < sizeof(buf) ? (size_t)bufsiz : sizeof(buf);
+	ret = fs_path_get(c, dirfd, upath, FS_EMPTY_OK, &p);
+	if (ret < 0)
+		return ret;
+	if (p.virt) {
+		ret = vfs_readlink(c, p.vpath, buf, len);
+	} else if (p.empty && dirfd == AT_FDCWD) {
+		ret = -ENOENT;
+	} else {
+		task_gofer_creds(c->t, &cr);
+		ret = gofer_readlinkat(task_gofer(c->t), &cr, &p.at, buf, len);
+	}
+	if (ret < 0)
+		return ret;
+	if ((size_t)ret > len)
+		ret = (int)len;
+	return task_write(c, ubuf, buf, (size_t)ret) < 0 ? -EFAULT : ret;
+}
+
+SENTRY_HANDLER(readlink)
+{
+	return do_readlink(c, AT_FDCWD, c->args[0], c->args[1],
+			   (long)(int)c->args[2]);
+}
+
+SENTRY_HANDLER(readlinkat)
+{
+	return do_readlink(c, (int)c->args[0], c->args[1], c->args[2],
+			   (long)(int)c->args[3]);
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The sentry's virtual filesystems: /proc, /sys and the virtual entries of
+ * /dev (fd, stdin, stdout, stderr). They are never served by the gofer.
+ *
+ * The path handlers (sentry/fs_*.c) decide the routing on a lexically
+ * cleaned absolute path (vfs_path_is_virtual) and hand virtual paths here.
+ *
+ * How a virtual object reaches the workload:
+ *  - a file: its content is synthesised into a sealed memfd (mode 0444),
+ *    reopened read-only, and installed in the task;
+ *  - a directory: a real directory in a private tmpfs owned by the sentry
+ *    (the "mirror", laid out as /proc/..., /sys/..., /dev/...), whose
+ *    entries are re-synchronised on every open so getdents64 (a PASS call
+ *    on the real fd) lists the right names and types;
+ *  - a symlink: readlink gives its target; opens follow it.
+ *
+ * Set-up: vfs_init() must run before the sentry confines itself (it mounts
+ * the private tmpfs with the new mount API and keeps an fd on the host's
+ * procfs to read the workload's own processes). If it was not called, the
+ * first use tries it lazily.
+ */
+#ifndef CV_SENTRY_VFS_H
+#define CV_SENTRY_VFS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/types.h>
+
+#include "sentry/task.h"
+
+struct vfs_mount_info {
+	const char *source, *destination, *type, *options;
+};
+
+struct vfs_config {
+	const char *hostname;		/* the container's; NULL: "localhost" */
+	uint64_t memory_limit;		/* bytes, 0: none (then the cgroup's) */
+	const struct vfs_mount_info *mounts;	/* the OCI mounts, shown in */
+	size_t n_mounts;			/* /proc/<pid>/mounts */
+};
+
+/* Before confinement. cfg may be NULL. 0 or -errno. */
+int vfs_init(const struct vfs_config *cfg);
+
+/* ---- pure path helpers (unit-tested) ----------------------------------- */
+
+/*
+ * Joins base (absolute, may be NULL if path is absolute) and path, and
+ * cleans the result lexically: "." dropped, ".." pops (stops at "/"),
+ * repeated slashes collapsed. 0, or -ENAMETOOLONG if it does not fit cap.
+ */
+int vfs_path_clean(char *out, size_t cap, const char *base, const char *path);
+
+/* A cleaned absolute path that belongs to the sentry, not the gofer:
+ * /proc, /sys and below; /dev/fd and below; /dev/std{in,out,err}. */
+bool vfs_path_is_virtual(const char *clean);
+
+/* Could "base/path" be virtual? False when base is a non-virtual directory
+ * and path has no ".." and base is not "/" or "/dev": then no need to know
+ * base's real path. Used to skip a gofer round trip. */
+bool vfs_relative_may_be_virtual(const char *path);
+
+/* ---- operations on a cleaned virtual path ------------------------------ */
+
+/* Opens: *fd_out is a sentry-side fd to install. flags are O_*. */
+int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out);
+int vfs_stat(struct sc_call *c, const char *path, bool follow,
+	     struct stat *st);
+int vfs_statfs(struct sc_call *c, const char *path, struct statfs *st);
+/* Linux's answer for access(2) (mode: R_OK|W_OK|X_OK|F_OK). */
+int vfs_access(struct sc_call *c, const char *path, int mode, bool follow);
+/* The target of a virtual symlink (no NUL), -EINVAL if not a link. */
+int vfs_readlink(struct sc_call *c, const char *path, char *buf, size_t len);
+/* What a modification (create, remove, chmod...) of a virtual path gets:
+ * -ENOENT if it does not exist, else -EACCES/-EPERM like a read-only
+ * procfs would answer. */
+int vfs_modify_errno(struct sc_call *c, const char *path);
+
+/*
+ * If the sentry-side fd is a directory of the mirror, its virtual path in
+ * buf and 0; -ENOENT otherwise (a gofer fd or anything else).
+ */
+int vfs_fd_path(int fd, char *buf, size_t len);
+
+/*
+ * If resolving p->vpath crosses a virtual symlink that leads out of the
+ * virtual trees in a non-final component (/proc/self/cwd/x,
+ * /proc/self/root/etc, /proc/self/fd/3/x, "/proc/.." tricks after link
+ * expansion), rewrite p to be served by the gofer from that object.
+ * 0, or -errno of the walk (then p stays virtual and the op reports it).
+ */
+struct fs_path;
+int vfs_escape(struct sc_call *c, struct fs_path *p);
+
+/* ---- path resolution shared by the handlers (sentry/fs_path.c) --------- */
+
+/* How fs_path_get treats the path. */
+#define FS_EMPTY_OK	0x1	/* AT_EMPTY_PATH given: "" is the dirfd */
+#define FS_NO_VIRTUAL	0x2	/* never route to the vfs */
+#define FS_NULL_OK	0x4	/* a NULL pointer is "" (utimensat, statx) */
+
+/*
+ * A path argument, read once from workload memory and resolved to where
+ * it must be served: the gofer (at) or the sentry's vfs (virt, vpath).
+ * For FS_EMPTY_OK with "", empty is set and at.dirfd (or, if virt, vpath)
+ * is the object itself.
+ */
+struct fs_path {
+	char path[PATH_MAX];	/* as the workload gave it */
+	char vpath[PATH_MAX];	/* cleaned absolute path, when virt */
+	bool virt;
+	bool empty;
+	int dupfd;		/* owned copy of a workload fd, or -1 */
+	struct gofer_at at;
+};
+
+int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
+		struct fs_path *p);
+void fs_path_put(struct fs_path *p);
+#define cleanup_fs_path __attribute__((cleanup(fs_path_put)))
+
+/* The absolute path of a sentry-side directory fd (mirror or gofer), for
+ * getcwd and routing; cached by inode. Returns the length or -errno. */
+int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len);
+/* Forget cached directory paths (after rename, rmdir). */
+void fs_dir_path_flush(void);
+/* Whether the task holds capability cap in its effective set. */
+bool fs_capable(const struct task *t, int cap);
+
+/* ---- internal to sentry/vfs_*.c ---------------------------------------- */
+
+enum vnode_type { VN_DIR, VN_FILE, VN_LINK };
+
+/* A growing text buffer for synthesised file contents. */
+struct vbuf {
+	char *data;
+	size_t len, cap;
+	int err;		/* first -errno, sticky */
+};
+void vbuf_printf(struct vbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void vbuf_put(struct vbuf *b, const void *data, size_t len);
+void vbuf_free(struct vbuf *b);
+
+struct vfs_dirent {
+	char name[32];
+	enum vnode_type type;
+};
+
+struct vfs_dirlist {
+	struct vfs_dirent *v;
+	size_t n, cap;
+};
+int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
+		    enum vnode_type type);
+
+struct vnode;
+
+/* A node of the virtual trees. Static children, or lookup/list for
+ * dynamic ones (pids, fds), or both. */
+struct vfs_entry {
+	const char *name;
+	enum vnode_type type;
+	mode_t perm;
+	/* VN_FILE: the content */
+	int (*gen)(struct sc_call *c, const struct vnode *n, struct vbuf *b);
+	/* VN_LINK: the target; its length or -errno */
+	int (*link)(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len);
+	/* VN_LINK leaving the virtual trees: a sentry-side fd of the target;
+	 * *owned false when it is the task's (root or cwd) fd */
+	int (*foreign)(struct sc_call *c, const struct vnode *n, int *fd_out,
+		       bool *owned);
+	/* VN_DIR */
+	const struct vfs_entry *children;	/* ends with a NULL name */
+	int (*lookup)(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out);
+	int (*list)(struct sc_call *c, const struct vnode *dir,
+		    struct vfs_dirlist *l);
+};
+
+struct vnode {
+	const struct vfs_entry *ent;
+	pid_t pid;		/* sandbox pid under /proc/<pid>, else 0 */
+	pid_t host_pid;
+	int num;		/* /proc/<pid>/fd/<num> */
+	char path[PATH_MAX];	/* canonical virtual path */
+};
+
+extern const struct vfs_entry vfs_proc_entry, vfs_sys_entry, vfs_dev_entry;
+
+/* vfs_mirror.c: the private tmpfs and the memfds. */
+int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
+		     int flags, int *fd_out);
+int vmirror_file_open(const struct vbuf *b, int *fd_out);
+int vfs_host_proc_fd(void);		/* the host procfs, or -errno */
+int vfs_cgroup_fd(void);		/* the sandbox's cgroup dir, or -1 */
+const struct vfs_config *vfs_cfg(void);
+uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
+
+/* vfs_proc.c: the sandbox's processes. */
+/* Host pid of sandbox pid (a thread group), or -ESRCH. */
+int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
+/* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
+int vproc_pids(struct sc_call *c, pid_t *pids, size_t max);
+
+#endif

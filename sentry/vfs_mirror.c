@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * What virtual objects are made of on the host:
+ *
+ *  - directories live in a private tmpfs (a detached mount made with
+ *    fsopen/fsmount before the sentry confines itself), laid out like the
+ *    virtual trees: /proc/12/fd is "proc/12/fd" in it. Each open
+ *    re-synchronises the directory's entries (names and types only: every
+ *    path call on them comes back to the sentry), so getdents64 on the fd
+ *    lists what the sentry would answer. A detached mount's d_path is the
+ *    path from its root, which tells a mirror fd's virtual path back.
+ *  - files are sealed memfds holding the synthesised content, reopened
+ *    read-only through procfs so the workload gets an O_RDONLY file.
+ *
+ * Also kept from before confinement: an fd on the host procfs (for the
+ * workload's own processes only) and on the sandbox's cgroup directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "sentry/vfs.h"
+
+static int mirror_fd = -1;
+static dev_t mirror_dev;
+static int proc_fd = -1;
+static int cgroup_fd = -1;
+static bool inited;
+static uint64_t boot_ns;
+static struct vfs_config config;
+
+/* ---- vbuf, dirlist ----------------------------------------------------- */
+
+void vbuf_put(struct vbuf *b, const void *data, size_t len)
+{
+	if (b->err)
+		return;
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = (b->len + len + 1) * 2;
+		char *p = realloc(b->data, cap);
+
+		if (p == NULL) {
+			b->err = -ENOMEM;
+			return;
+		}
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void vbuf_printf(struct vbuf *b, const char *fmt, ...)
+{
+	char small[512];
+	cleanup_free char *big = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->err = b->err ? b->err : -EINVAL;
+		return;
+	}
+	if ((size_t)n < sizeof(small)) {
+		vbuf_put(b, small, (size_t)n);
+		return;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&big, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->err = b->err ? b->err : -ENOMEM;
+		return;
+	}
+	vbuf_put(b, big, (size_t)n);
+}
+
+void vbuf_free(struct vbuf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
+		    enum vnode_type type)
+{
+	if (strlen(name) >= sizeof(l->v[0].name))
+		return -ENAMETOOLONG;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		struct vfs_dirent *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	strcpy(l->v[l->n].name, name);
+	l->v[l->n].type = type;
+	l->n++;
+	return 0;
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+static int make_mirror(void)
+{
+	cleanup_close int fs = -1;
+	struct stat st;
+	int m;
+
+	fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755",
+		    0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4m", 0) <
+		    0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				 MOUNT_ATTR_NOEXEC);
+	if (m < 0)
+		return -errno;
+	if (fstat(m, &st) < 0) {
+		close(m);
+		return -errno;
+	}
+	mirror_dev = st.st_dev;
+	mirror_fd = m;
+	return 0;
+}
+
+/* The cgroup v2 directory the sentry (thus the sandbox) is in. */
+static int open_cgroup(void)
+{
+	cleanup_free char *text = NULL;
+	char path[PATH_MAX];
+	size_t len;
+	char *rel;
+
+	if (cv_read_file("/proc/self/cgroup", &text, &len, NULL) < 0)
+		return -1;
+	rel = strstr(text, "0::/");
+	if (rel == NULL)
+		return -1;
+	rel += 3;
+	rel[strcspn(rel, "\n")] = '\0';
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", rel);
+	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+int vfs_init(const struct vfs_config *cfg)
+{
+	int ret;
+
+	if (inited)
+		return 0;
+	inited = true;
+	boot_ns = cv_now_ns();
+	if (cfg != NULL) {
+		config = *cfg;
+		if (cfg->hostname != NULL)
+			config.hostname = strdup(cfg->hostname);
+	}
+	ret = make_mirror();
+	if (ret < 0)
+		log_warn("vfs: no private tmpfs for /proc directories: %s",
+			 strerror(-ret));
+	proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0)
+		log_warn("vfs: no procfs: %s", strerror(errno));
+	cgroup_fd = open_cgroup();
+	return ret;
+}
+
+static void lazy_init(void)
+{
+	if (!inited)
+		vfs_init(NULL);
+}
+
+int vfs_host_proc_fd(void)
+{
+	lazy_init();
+	return proc_fd >= 0 ? proc_fd : -ENOENT;
+}
+
+int vfs_cgroup_fd(void)
+{
+	lazy_init();
+	return cgroup_fd;
+}
+
+const struct vfs_config *vfs_cfg(void)
+{
+	lazy_init();
+	return &config;
+}
+
+uint64_t vfs_boot_ns(void)
+{
+	lazy_init();
+	return boot_ns;
+}
+
+/* ---- directories -------------------------------------------------------- */
+
+int vfs_fd_path(int fd, char *buf, size_t len)
+{
+	char link[32];
+	struct stat st;
+	ssize_t n;
+
+	if (mirror_fd < 0 || fstat(fd, &st) < 0 || st.st_dev != mirror_dev)
+		return -ENOENT;
+	if (proc_fd < 0)
+		return -ENOENT;
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	n = readlinkat(proc_fd, link, buf, len - 1);
+	if (n <= 0)
+		return -ENOENT;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char save = *p;
+
+		*p = '\0';
+		if (mkdirat(mirror_fd, buf + 1, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		fchmodat(mirror_fd, buf + 1, 0755, 0);
+		if (save == '\0')
+			return 0;
+		*p = save;
+	}
+}
+
+static bool wanted(const struct vfs_dirlist *l, const char *name,
+		   unsigned char dtype)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].name, name) != 0)
+			continue;
+		switch (l->v[i].type) {
+		case VN_DIR:
+			return dtype == DT_DIR;
+		case VN_LINK:
+			return dtype == DT_LNK;
+		default:
+			return dtype == DT_REG;
+		}
+	}
+	return false;
+}
+
+static void remove_tree(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				     O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0) {
+		unlinkat(parent, name, 0);
+		return;
+	}
+	fchmod(fd, 0755);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			remove_tree(dirfd(d), e->d_name);
+	}
+	closedir(d);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+static void remove_stale(int dfd, const struct vfs_dirlist *l)
+{
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!wanted(l, e->d_name, e->d_type))
+			remove_tree(dfd, e->d_name);
+	}
+	closedir(d);
+}
+
+static void add_missing(int dfd, const struct vfs_dirlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *name = l->v[i].name;
+		int fd;
+
+		switch (l->v[i].type) {
+		case VN_DIR:
+			mkdirat(dfd, name, 0555);
+			break;
+		case VN_LINK:
+			symlinkat(".", dfd, name);
+			break;
+		default:
+			fd = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY |
+						   O_CLOEXEC, 0444);
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+	}
+}
+
+int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
+		     int flags, int *fd_out)
+{
+	cleanup_close int dfd = -1;
+	int ret, fd;
+
+	lazy_init();
+	if (mirror_fd < 0)
+		return -ENOENT;
+	ret = mkdir_p(path);
+	if (ret < 0)
+		return ret;
+	dfd = openat(mirror_fd, path[1] ? path + 1 : ".",
+		     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	remove_stale(dfd, l);
+	add_missing(dfd, l);
+	fchmod(dfd, 0555);
+	if (flags & O_PATH) {
+		fd = openat(dfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		*fd_out = fd;
+		return 0;
+	}
+	*fd_out = steal_fd(dfd);
+	return 0;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+static int reopen_ro(int fd)
+{
+	char link[32];
+
+	if (proc_fd < 0)
+		return -1;
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	return openat(proc_fd, link, O_RDONLY | O_CLOEXEC);
+}
+
+int vmirror_file_open(const struct vbuf *b, int *fd_out)
+{
+	cleanup_close int fd = -1;
+	size_t off = 0;
+	int ro;
+
+	lazy_init();
+	fd = memfd_create("cvisor-vfs", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	while (off < b->len) {
+		ssize_t n = write(fd, b->data + off, b->len - off);
+
+		if (n < 0)
+			return -errno;
+		off += (size_t)n;
+	}
+	fchmod(fd, 0444);
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW |
+					   F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
+		return -errno;
+	ro = reopen_ro(fd);
+	if (ro >= 0) {
+		*fd_out = ro;
+		return 0;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	*fd_out = steal_fd(fd);
+	return 0;
+}

@@ -1,0 +1,982 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The virtual /proc: synthesised for the sandbox only (DESIGN.md,
+ * "Processes, exec and /proc"). System-wide files show the sandbox
+ * (uptime since it started, memory as its cgroup limits it, the CPUs it
+ * may use), never the host's. Per-process files are read from the host's
+ * procfs for the sandbox's own processes only, with every pid translated
+ * to the sandbox's pid namespace and ids to its user namespace.
+ */
+#include <cpuid.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "sentry/vfs.h"
+
+/* ---- the host procfs, for the sandbox's processes ------------------------ */
+
+static int read_host(pid_t hp, const char *what, struct vbuf *b)
+{
+	char path[64], chunk[4096];
+	cleanup_close int fd = -1;
+	int pfd = vfs_host_proc_fd();
+	ssize_t n;
+
+	if (pfd < 0)
+		return pfd;
+	snprintf(path, sizeof(path), "%d/%s", hp, what);
+	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		vbuf_put(b, chunk, (size_t)n);
+	if (n < 0)
+		return -errno;
+	return b->err;
+}
+
+/* The task of a sandbox thread group, by its host pid. */
+static struct task *task_of(struct sc_call *c, pid_t hp)
+{
+	if (hp == c->t->host_tgid)
+		return c->t;
+	return task_by_host_tid(c->t->sentry, hp);
+}
+
+static pid_t to_sandbox(struct sc_call *c, pid_t hp)
+{
+	struct task *t;
+
+	if (hp <= 0)
+		return 0;
+	t = task_of(c, hp);
+	return t != NULL ? t->tgid : 0;
+}
+
+struct find_arg {
+	pid_t want, host;
+};
+
+static int find_visit(struct task *t, void *arg)
+{
+	struct find_arg *f = arg;
+
+	if (t->tgid != f->want)
+		return 0;
+	f->host = t->host_tgid;
+	return 1;
+}
+
+int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host)
+{
+	struct find_arg f = { .want = pid };
+
+	if (pid == c->t->tgid) {
+		*host = c->t->host_tgid;
+		return 0;
+	}
+	task_for_each(c->t->sentry, find_visit, &f);
+	if (f.host <= 0)
+		return -ESRCH;
+	*host = f.host;
+	return 0;
+}
+
+struct list_arg {
+	pid_t *pids;
+	size_t n, max;
+};
+
+static int list_visit(struct task *t, void *arg)
+{
+	struct list_arg *l = arg;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->pids[i] == t->tgid)
+			return 0;
+	if (l->n < l->max)
+		l->pids[l->n++] = t->tgid;
+	return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int vproc_pids(struct sc_call *c, pid_t *pids, size_t max)
+{
+	struct list_arg l = { .pids = pids, .max = max };
+
+	if (max == 0)
+		return 0;
+	pids[l.n++] = c->t->tgid;
+	task_for_each(c->t->sentry, list_visit, &l);
+	qsort(pids, l.n, sizeof(*pids), cmp_pid);
+	return (int)l.n;
+}
+
+/* ---- id mapping (user namespaces) ---------------------------------------- */
+
+/* Host id -> the sandbox's, by the process's uid_map/gid_map. */
+static long map_id(const char *map, long id)
+{
+	const char *p = map;
+
+	if (map == NULL || *map == '\0')
+		return id;
+	while (*p) {
+		long in, out, count;
+
+		if (sscanf(p, "%ld %ld %ld", &in, &out, &count) == 3 &&
+		    id >= out && id < out + count)
+			return in + (id - out);
+		p = strchrnul(p, '\n');
+		if (*p)
+			p++;
+	}
+	return 65534;
+}
+
+/* ---- system-wide files ---------------------------------------------------- */
+
+static int ncpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 1;
+	n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
+static double uptime_s(void)
+{
+	return (double)(cv_now_ns() - vfs_boot_ns()) / 1e9;
+}
+
+static int gen_uptime(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	double up = uptime_s();
+
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "%.2f %.2f\n", up, up * ncpus());
+	return 0;
+}
+
+static int gen_loadavg(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	pid_t pids[1024];
+	int np = vproc_pids(c, pids, ARRAY_SIZE(pids));
+
+	(void)n;
+	if (np < 1)
+		np = 1;
+	vbuf_printf(b, "0.00 0.00 0.00 1/%d %d\n", np, pids[np - 1]);
+	return 0;
+}
+
+static int read_cgroup_u64(const char *file, uint64_t *v)
+{
+	int cg = vfs_cgroup_fd();
+	cleanup_close int fd = -1;
+	char buf[64];
+	ssize_t n;
+
+	if (cg < 0)
+		return -ENOENT;
+	fd = openat(cg, file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return cv_parse_u64(buf, v);
+}
+
+static int gen_meminfo(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	uint64_t total, avail, limit = vfs_cfg()->memory_limit, usage;
+	struct sysinfo si;
+
+	(void)c;
+	(void)n;
+	if (sysinfo(&si) < 0)
+		return -errno;
+	total = (uint64_t)si.totalram * si.mem_unit;
+	avail = (uint64_t)si.freeram * si.mem_unit;
+	if (limit == 0 && read_cgroup_u64("memory.max", &limit) < 0)
+		limit = 0;
+	if (limit > 0 && limit < total) {
+		total = limit;
+		if (read_cgroup_u64("memory.current", &usage) == 0)
+			avail = usage < total ? total - usage : 0;
+		if (avail > total)
+			avail = total;
+	}
+	total /= 1024;
+	avail /= 1024;
+	vbuf_printf(b, "MemTotal:       %8llu kB\n", (unsigned long long)total);
+	vbuf_printf(b, "MemFree:        %8llu kB\n", (unsigned long long)avail);
+	vbuf_printf(b, "MemAvailable:   %8llu kB\n", (unsigned long long)avail);
+	vbuf_printf(b, "Buffers:        %8u kB\nCached:         %8u kB\n"
+		       "SwapCached:     %8u kB\n", 0, 0, 0);
+	vbuf_printf(b, "Active:         %8llu kB\n",
+		    (unsigned long long)(total - avail));
+	vbuf_printf(b, "Inactive:       %8u kB\n", 0);
+	vbuf_printf(b, "SwapTotal:      %8u kB\nSwapFree:       %8u kB\n"
+		       "Dirty:          %8u kB\nShmem:          %8u kB\n",
+		    0, 0, 0, 0);
+	return 0;
+}
+
+static void cpu_brand(char *brand, size_t len, char *vendor)
+{
+	unsigned r[12] = { 0 }, a, bx, cx, dx;
+
+	snprintf(brand, len, "cvisor virtual CPU");
+	strcpy(vendor, "unknown");
+	if (__get_cpuid(0, &a, &bx, &cx, &dx)) {
+		memcpy(vendor, &bx, 4);
+		memcpy(vendor + 4, &dx, 4);
+		memcpy(vendor + 8, &cx, 4);
+		vendor[12] = '\0';
+	}
+	if (__get_cpuid_max(0x80000000, NULL) < 0x80000004)
+		return;
+	for (unsigned i = 0; i < 3; i++)
+		__get_cpuid(0x80000002 + i, &r[i * 4], &r[i * 4 + 1],
+			    &r[i * 4 + 2], &r[i * 4 + 3]);
+	memcpy(brand, r, len < sizeof(r) ? len - 1 : sizeof(r));
+	brand[len < sizeof(r) ? len - 1 : sizeof(r)] = '\0';
+}
+
+static void cpu_flags(struct vbuf *b)
+{
+	static const struct {
+		const char *name;
+		int on;
+	} f[] = {
+		{ "fpu", 1 },
+		{ "sse", 1 },
+		{ "sse2", 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		vbuf_printf(b, " %s", f[i].name);
+	if (__builtin_cpu_supports("ssse3"))
+		vbuf_printf(b, " ssse3");
+	if (__builtin_cpu_supports("sse4.1"))
+		vbuf_printf(b, " sse4_1");
+	if (__builtin_cpu_supports("sse4.2"))
+		vbuf_printf(b, " sse4_2");
+	if (__builtin_cpu_supports("popcnt"))
+		vbuf_printf(b, " popcnt");
+	if (__builtin_cpu_supports("avx"))
+		vbuf_printf(b, " avx");
+	if (__builtin_cpu_supports("avx2"))
+		vbuf_printf(b, " avx2");
+	if (__builtin_cpu_supports("avx512f"))
+		vbuf_printf(b, " avx512f");
+	if (__builtin_cpu_supports("aes"))
+		vbuf_printf(b, " aes");
+}
+
+static int gen_cpuinfo(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	char brand[64], vendor[16];
+	int cpus = ncpus();
+
+	(void)c;
+	(void)n;
+	__builtin_cpu_init();
+	cpu_brand(brand, sizeof(brand), vendor);
+	for (int i = 0; i < cpus; i++) {
+		vbuf_printf(b, "processor\t: %d\nvendor_id\t: %s\n"
+			       "model name\t: %s\nphysical id\t: 0\n"
+			       "siblings\t: %d\ncore id\t\t: %d\n"
+			       "cpu cores\t: %d\nflags\t\t:",
+			    i, vendor, brand, cpus, i, cpus);
+		cpu_flags(b);
+		vbuf_printf(b, "\n\n");
+	}
+	return 0;
+}
+
+static int gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	pid_t pids[1024];
+	int np = vproc_pids(c, pids, ARRAY_SIZE(pids));
+	struct timespec now;
+	long long btime;
+
+	(void)n;
+	clock_gettime(CLOCK_REALTIME, &now);
+	btime = (long long)now.tv_sec - (long long)uptime_s();
+	vbuf_printf(b, "cpu  0 0 0 0 0 0 0 0 0 0\n");
+	for (int i = 0; i < ncpus(); i++)
+		vbuf_printf(b, "cpu%d 0 0 0 0 0 0 0 0 0 0\n", i);
+	vbuf_printf(b, "intr 0\nctxt 0\nbtime %lld\nprocesses %d\n"
+		       "procs_running 1\nprocs_blocked 0\n",
+		    btime, np > 0 ? np : 1);
+	return 0;
+}
+
+static int gen_version(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	struct utsname u;
+
+	(void)c;
+	(void)n;
+	uname(&u);
+	vbuf_printf(b, "Linux version %s (cvisor) #1 SMP\n", u.release);
+	return 0;
+}
+
+static int gen_filesystems(struct sc_call *c, const struct vnode *n,
+			   struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\n"
+		       "nodev\tdevpts\nnodev\tmqueue\n\text4\n\tbtrfs\n"
+		       "\txfs\nnodev\toverlay\n");
+	return 0;
+}
+
+/* ---- /proc/sys -------------------------------------------------------------- */
+
+static int gen_hostname(struct sc_call *c, const struct vnode *n,
+			struct vbuf *b)
+{
+	const char *h = sentry_hostname(c->t->sentry);
+
+	(void)n;
+	if (h == NULL || *h == '\0')
+		h = vfs_cfg()->hostname;
+	vbuf_printf(b, "%s\n", h ? h : "localhost");
+	return 0;
+}
+
+static int gen_osrelease(struct sc_call *c, const struct vnode *n,
+			 struct vbuf *b)
+{
+	struct utsname u;
+
+	(void)c;
+	(void)n;
+	uname(&u);
+	vbuf_printf(b, "%s\n", u.release);
+	return 0;
+}
+
+#define GEN_CONST(fn, text)                                                 \
+	static int fn(struct sc_call *c, const struct vnode *n,             \
+		      struct vbuf *b)                                       \
+	{                                                                   \
+		(void)c;                                                    \
+		(void)n;                                                    \
+		vbuf_printf(b, "%s", text);                                 \
+		return 0;                                                   \
+	}
+
+GEN_CONST(gen_ostype, "Linux\n")
+GEN_CONST(gen_pid_max, "4194304\n")
+GEN_CONST(gen_ngroups_max, "65536\n")
+GEN_CONST(gen_zero, "0\n")
+GEN_CONST(gen_file_max, "9223372036854775807\n")
+GEN_CONST(gen_nr_open, "1048576\n")
+GEN_CONST(gen_cgroup, "0::/\n")
+
+static int gen_cap_last_cap(struct sc_call *c, const struct vnode *n,
+			    struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "%d\n", CAP_LAST_CAP);
+	return 0;
+}
+
+static const struct vfs_entry sys_kernel[] = {
+	{ .name = "hostname", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_hostname },
+	{ .name = "osrelease", .type = VN_FILE, .gen = gen_osrelease },
+	{ .name = "ostype", .type = VN_FILE, .gen = gen_ostype },
+	{ .name = "pid_max", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_pid_max },
+	{ .name = "ngroups_max", .type = VN_FILE, .gen = gen_ngroups_max },
+	{ .name = "cap_last_cap", .type = VN_FILE, .gen = gen_cap_last_cap },
+	{ 0 },
+};
+
+static const struct vfs_entry sys_vm[] = {
+	{ .name = "overcommit_memory", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_zero },
+	{ 0 },
+};
+
+static const struct vfs_entry sys_fs[] = {
+	{ .name = "file-max", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_file_max },
+	{ .name = "nr_open", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_nr_open },
+	{ 0 },
+};
+
+static const struct vfs_entry proc_sys[] = {
+	{ .name = "fs", .type = VN_DIR, .children = sys_fs },
+	{ .name = "kernel", .type = VN_DIR, .children = sys_kernel },
+	{ .name = "vm", .type = VN_DIR, .children = sys_vm },
+	{ 0 },
+};
+
+/* ---- per-process files ------------------------------------------------------ */
+
+static int gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	const char *name = strrchr(n->path, '/') + 1;
+
+	(void)c;
+	return read_host(n->host_pid, name, b);
+}
+
+/* Rewrites "pid (comm) S ppid pgrp session tty tpgid ..." in sandbox pids. */
+static int gen_pid_stat(struct sc_call *c, const struct vnode *n,
+			struct vbuf *b)
+{
+	struct vbuf raw = { 0 };
+	long ppid, pgrp, sid, tpgid;
+	char state, *close_paren;
+	int tty, off = 0, ret;
+
+	ret = read_host(n->host_pid, "stat", &raw);
+	if (ret < 0 || raw.data == NULL)
+		goto out;
+	close_paren = strrchr(raw.data, ')');
+	ret = -EIO;
+	if (close_paren == NULL ||
+	    sscanf(close_paren + 1, " %c %ld %ld %ld %d %ld %n", &state, &ppid,
+		   &pgrp, &sid, &tty, &tpgid, &off) < 6)
+		goto out;
+	vbuf_printf(b, "%d %.*s %c %d %d %d %d %d ", n->pid,
+		    (int)(close_paren + 1 - strchr(raw.data, '(')),
+		    strchr(raw.data, '('), state,
+		    to_sandbox(c, (pid_t)ppid), to_sandbox(c, (pid_t)pgrp),
+		    to_sandbox(c, (pid_t)sid), tty,
+		    tpgid > 0 ? to_sandbox(c, (pid_t)tpgid) : -1);
+	vbuf_printf(b, "%s", close_paren + 1 + off);
+	ret = 0;
+out:
+	vbuf_free(&raw);
+	return ret;
+}
+
+static void status_ids(struct vbuf *b, const char *line, const char *map)
+{
+	const char *p = strchr(line, ':') + 1;
+	char *end;
+
+	vbuf_put(b, line, (size_t)(p - line));
+	for (;;) {
+		long v;
+
+		while (*p == '\t' || *p == ' ')
+			p++;
+		if (*p == '\n' || *p == '\0')
+			break;
+		v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		vbuf_printf(b, "\t%ld", map_id(map, v));
+		p = end;
+	}
+	vbuf_printf(b, "\n");
+}
+
+static bool key_is(const char *line, const char *key)
+{
+	return strncmp(line, key, strlen(key)) == 0;
+}
+
+static void status_line(struct sc_call *c, const struct vnode *n,
+			const char *line, const char *uid_map,
+			const char *gid_map, struct vbuf *b)
+{
+	size_t len = strcspn(line, "\n");
+
+	if (key_is(line, "Tgid:") || key_is(line, "Pid:") ||
+	    key_is(line, "NStgid:") || key_is(line, "NSpid:")) {
+		vbuf_printf(b, "%.*s\t%d\n", (int)strcspn(line, ":") + 1, line,
+			    n->pid);
+	} else if (key_is(line, "PPid:")) {
+		vbuf_printf(b, "PPid:\t%d\n",
+			    to_sandbox(c, (pid_t)atoi(line + 5)));
+	} else if (key_is(line, "TracerPid:")) {
+		vbuf_printf(b, "TracerPid:\t0\n");
+	} else if (key_is(line, "NSpgid:") || key_is(line, "NSsid:")) {
+		const char *last = line + len;
+
+		while (last > line && last[-1] != '\t' && last[-1] != ' ')
+			last--;
+		vbuf_printf(b, "%.*s\t%ld\n", (int)strcspn(line, ":") + 1, line,
+			    strtol(last, NULL, 10));
+	} else if (key_is(line, "Uid:")) {
+		status_ids(b, line, uid_map);
+	} else if (key_is(line, "Gid:") || key_is(line, "Groups:")) {
+		status_ids(b, line, gid_map);
+	} else {
+		vbuf_put(b, line, len);
+		vbuf_printf(b, "\n");
+	}
+}
+
+static int gen_pid_status(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
+	int ret = read_host(n->host_pid, "status", &raw);
+
+	if (ret == 0 && raw.data != NULL) {
+		read_host(n->host_pid, "uid_map", &um);
+		read_host(n->host_pid, "gid_map", &gm);
+		for (const char *l = raw.data; *l; ) {
+			status_line(c, n, l, um.data, gm.data, b);
+			l = strchrnul(l, '\n');
+			if (*l)
+				l++;
+		}
+	}
+	vbuf_free(&raw);
+	vbuf_free(&um);
+	vbuf_free(&gm);
+	return ret;
+}
+
+static void mount_lines(struct vbuf *b, bool info)
+{
+	static const struct vfs_mount_info base[] = {
+		{ "rootfs", "/", "rootfs", "rw" },
+		{ "proc", "/proc", "proc", "rw,nosuid,nodev,noexec" },
+		{ "sysfs", "/sys", "sysfs", "ro,nosuid,nodev,noexec" },
+		{ "tmpfs", "/dev", "tmpfs", "rw,nosuid,mode=755" },
+		{ "devpts", "/dev/pts", "devpts", "rw,nosuid,noexec" },
+	};
+	const struct vfs_config *cfg = vfs_cfg();
+	int id = 1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(base) + cfg->n_mounts; i++) {
+		const struct vfs_mount_info *m = i < ARRAY_SIZE(base) ?
+			&base[i] : &cfg->mounts[i - ARRAY_SIZE(base)];
+		const char *opts = m->options ? m->options : "rw";
+
+		if (i >= ARRAY_SIZE(base) &&
+		    (vfs_path_is_virtual(m->destination) ||
+		     !strcmp(m->destination, "/dev") ||
+		     !strcmp(m->destination, "/dev/pts")))
+			continue;
+		if (info)
+			vbuf_printf(b, "%d %d 0:%d / %s %s - %s %s %s\n", id,
+				    id == 1 ? 0 : 1, id, m->destination, opts,
+				    m->type ? m->type : "none",
+				    m->source ? m->source : "none", opts);
+		else
+			vbuf_printf(b, "%s %s %s %s 0 0\n",
+				    m->source ? m->source : "none",
+				    m->destination, m->type ? m->type : "none",
+				    opts);
+		id++;
+	}
+}
+
+static int gen_mounts(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	mount_lines(b, false);
+	return 0;
+}
+
+static int gen_mountinfo(struct sc_call *c, const struct vnode *n,
+			 struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	mount_lines(b, true);
+	return 0;
+}
+
+/* ---- per-process links -------------------------------------------------- */
+
+static int copy_target(const char *target, char *buf, size_t len)
+{
+	size_t n = strlen(target);
+
+	if (n > len)
+		n = len;
+	memcpy(buf, target, n);
+	return (int)n;
+}
+
+static bool is_caller(struct sc_call *c, const struct vnode *n)
+{
+	return n->host_pid == c->t->host_tgid;
+}
+
+static int host_readlink(pid_t hp, const char *what, char *buf, size_t len)
+{
+	char path[64];
+	int pfd = vfs_host_proc_fd();
+	ssize_t r;
+
+	if (pfd < 0)
+		return pfd;
+	snprintf(path, sizeof(path), "%d/%s", hp, what);
+	r = readlinkat(pfd, path, buf, len);
+	if (r < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	return (int)r;
+}
+
+/* The canonical path of the process's executable, NUL-terminated. */
+static int exe_path(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len)
+{
+	struct task *t = task_of(c, n->host_pid);
+	int ret;
+
+	if (t != NULL && t->exe != NULL) {
+		if (strlen(t->exe) >= len)
+			return -ENAMETOOLONG;
+		strcpy(buf, t->exe);
+		return (int)strlen(buf);
+	}
+	ret = host_readlink(n->host_pid, "exe", buf, len - 1);
+	if (ret >= 0)
+		buf[ret] = '\0';
+	return ret;
+}
+
+static int link_exe(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len)
+{
+	char path[PATH_MAX];
+	int ret = exe_path(c, n, path, sizeof(path));
+
+	if (ret < 0)
+		return ret;
+	return copy_target(path, buf, len);
+}
+
+static int foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
+		       bool *owned)
+{
+	char path[PATH_MAX];
+	struct gofer_creds cr;
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = path };
+	int ret = exe_path(c, n, path, sizeof(path));
+
+	if (ret < 0)
+		return ret;
+	task_gofer_creds(c->t, &cr);
+	*owned = true;
+	return gofer_openat(task_gofer(c->t), &cr, &at,
+			    O_PATH | O_CLOEXEC, 0, 0, fd_out);
+}
+
+/* The filesystem context of the process; NULL if unknown. */
+static struct task_fs *fs_of(struct sc_call *c, const struct vnode *n)
+{
+	struct task *t = task_of(c, n->host_pid);
+
+	return t != NULL ? t->fs : NULL;
+}
+
+static int link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len)
+{
+	struct task_fs *fs = fs_of(c, n);
+	char path[PATH_MAX];
+	int ret;
+
+	if (fs == NULL)
+		return -EACCES;
+	ret = fs_dir_path(c, fs->cwd_fd, path, sizeof(path));
+	if (ret < 0)
+		return ret;
+	return copy_target(path, buf, len);
+}
+
+static int foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
+		       bool *owned)
+{
+	struct task_fs *fs = fs_of(c, n);
+
+	if (fs == NULL)
+		return -EACCES;
+	*fd_out = fs->cwd_fd;
+	*owned = false;
+	return 0;
+}
+
+static int link_root(struct sc_call *c, const struct vnode *n, char *buf,
+		     size_t len)
+{
+	struct task_fs *fs = fs_of(c, n);
+	char path[PATH_MAX];
+	int ret;
+
+	if (fs == NULL)
+		return -EACCES;
+	if (fs->root_fd == GOFER_AT_ROOT || is_caller(c, n))
+		return copy_target("/", buf, len);
+	ret = fs_dir_path(c, fs->root_fd, path, sizeof(path));
+	if (ret < 0)
+		return ret;
+	return copy_target(path, buf, len);
+}
+
+static int foreign_root(struct sc_call *c, const struct vnode *n,
+			int *fd_out, bool *owned)
+{
+	struct task_fs *fs = fs_of(c, n);
+
+	if (fs == NULL)
+		return -EACCES;
+	*fd_out = fs->root_fd;
+	*owned = false;
+	return 0;
+}
+
+/* ---- /proc/<pid>/fd ------------------------------------------------------- */
+
+static int fd_lookup(struct sc_call *c, const struct vnode *dir,
+		     const char *name, struct vnode *out);
+static int fd_list(struct sc_call *c, const struct vnode *dir,
+		   struct vfs_dirlist *l);
+
+static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
+		   size_t len)
+{
+	char what[32];
+
+	(void)c;
+	snprintf(what, sizeof(what), "fd/%d", n->num);
+	return host_readlink(n->host_pid, what, buf, len);
+}
+
+static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,
+		      bool *owned)
+{
+	cleanup_close int pidfd = -1;
+	int fd;
+
+	*owned = true;
+	if (is_caller(c, n)) {
+		fd = task_dup_fd(c, n->num);
+	} else {
+		pidfd = (int)syscall(SYS_pidfd_open, n->host_pid, 0);
+		if (pidfd < 0)
+			return -ESRCH;
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, n->num, 0);
+		if (fd < 0)
+			fd = -errno;
+	}
+	if (fd < 0)
+		return fd == -EBADF ? -ENOENT : fd;
+	*fd_out = fd;
+	return 0;
+}
+
+static const struct vfs_entry fd_link_entry = {
+	.name = "", .type = VN_LINK, .link = link_fd, .foreign = foreign_fd,
+};
+
+static const struct vfs_entry pid_children[] = {
+	{ .name = "cgroup", .type = VN_FILE, .gen = gen_cgroup },
+	{ .name = "cmdline", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "comm", .type = VN_FILE, .perm = 0644, .gen = gen_copy },
+	{ .name = "cwd", .type = VN_LINK, .link = link_cwd,
+	  .foreign = foreign_cwd },
+	{ .name = "environ", .type = VN_FILE, .perm = 0400, .gen = gen_copy },
+	{ .name = "exe", .type = VN_LINK, .link = link_exe,
+	  .foreign = foreign_exe },
+	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = fd_lookup,
+	  .list = fd_list },
+	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "maps", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
+	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
+	{ .name = "oom_score_adj", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_copy },
+	{ .name = "root", .type = VN_LINK, .link = link_root,
+	  .foreign = foreign_root },
+	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
+	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
+	{ 0 },
+};
+
+static const struct vfs_entry pid_entry = {
+	.name = "", .type = VN_DIR, .children = pid_children,
+};
+
+static int parse_num(const char *name)
+{
+	char *end;
+	long v;
+
+	if (name[0] < '0' || name[0] > '9')
+		return -1;
+	v = strtol(name, &end, 10);
+	if (*end != '\0' || v < 0 || v > 0x7fffffff)
+		return -1;
+	return (int)v;
+}
+
+static int fd_lookup(struct sc_call *c, const struct vnode *dir,
+		     const char *name, struct vnode *out)
+{
+	char what[48];
+	int num = parse_num(name);
+	int pfd = vfs_host_proc_fd();
+	struct stat st;
+
+	if (num < 0)
+		return -ENOENT;
+	snprintf(what, sizeof(what), "%d/fd/%d", dir->host_pid, num);
+	(void)c;
+	if (pfd < 0)
+		return pfd;
+	if (fstatat(pfd, what, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -ENOENT;
+	if (snprintf(out->path, sizeof(out->path), "%s/%d", dir->path, num) >=
+	    (int)sizeof(out->path))
+		return -ENAMETOOLONG;
+	out->ent = &fd_link_entry;
+	out->num = num;
+	return 0;
+}
+
+static int fd_list(struct sc_call *c, const struct vnode *dir,
+		   struct vfs_dirlist *l)
+{
+	char what[32];
+	struct dirent *e;
+	int pfd = vfs_host_proc_fd(), fd, ret = 0;
+	DIR *d;
+
+	(void)c;
+	if (pfd < 0)
+		return pfd;
+	snprintf(what, sizeof(what), "%d/fd", dir->host_pid);
+	fd = openat(pfd, what, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (ret == 0 && (e = readdir(d)) != NULL) {
+		if (parse_num(e->d_name) >= 0)
+			ret = vfs_dirlist_add(l, e->d_name, VN_LINK);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* ---- /proc ----------------------------------------------------------------- */
+
+static int link_self(struct sc_call *c, const struct vnode *n, char *buf,
+		     size_t len)
+{
+	char target[16];
+
+	(void)n;
+	snprintf(target, sizeof(target), "%d", c->t->tgid);
+	return copy_target(target, buf, len);
+}
+
+static int link_mounts(struct sc_call *c, const struct vnode *n, char *buf,
+		       size_t len)
+{
+	(void)c;
+	(void)n;
+	return copy_target("self/mounts", buf, len);
+}
+
+static int proc_lookup(struct sc_call *c, const struct vnode *dir,
+		       const char *name, struct vnode *out)
+{
+	int pid = parse_num(name);
+	pid_t host;
+	int ret;
+
+	(void)dir;
+	if (pid <= 0)
+		return -ENOENT;
+	ret = vproc_host_pid(c, pid, &host);
+	if (ret < 0)
+		return -ENOENT;
+	out->ent = &pid_entry;
+	out->pid = pid;
+	out->host_pid = host;
+	return 0;
+}
+
+static int proc_list(struct sc_call *c, const struct vnode *dir,
+		     struct vfs_dirlist *l)
+{
+	pid_t pids[1024];
+	int n = vproc_pids(c, pids, ARRAY_SIZE(pids));
+	char name[16];
+
+	(void)dir;
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%d", pids[i]);
+		vfs_dirlist_add(l, name, VN_DIR);
+	}
+	return n < 0 ? n : 0;
+}
+
+static const struct vfs_entry proc_children[] = {
+	{ .name = "cpuinfo", .type = VN_FILE, .gen = gen_cpuinfo },
+	{ .name = "filesystems", .type = VN_FILE, .gen = gen_filesystems },
+	{ .name = "loadavg", .type = VN_FILE, .gen = gen_loadavg },
+	{ .name = "meminfo", .type = VN_FILE, .gen = gen_meminfo },
+	{ .name = "mounts", .type = VN_LINK, .link = link_mounts },
+	{ .name = "self", .type = VN_LINK, .link = link_self },
+	{ .name = "stat", .type = VN_FILE, .gen = gen_stat },
+	{ .name = "sys", .type = VN_DIR, .children = proc_sys },
+	{ .name = "uptime", .type = VN_FILE, .gen = gen_uptime },
+	{ .name = "version", .type = VN_FILE, .gen = gen_version },
+	{ 0 },
+};
+
+const struct vfs_entry vfs_proc_entry = {
+	.name = "proc", .type = VN_DIR, .children = proc_children,
+	.lookup = proc_lookup, .list = proc_list,
+};

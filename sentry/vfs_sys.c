@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The virtual /sys (minimal, read-only) and the virtual entries of /dev
+ * (fd, stdin, stdout, stderr: links into /proc/self/fd, as udev makes
+ * them). The rest of /dev is the gofer's tmpfs.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sentry/vfs.h"
+
+/* CPUs the sandbox may run on: the sentry shares its cgroup and affinity. */
+static int ncpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 1;
+	n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
+static int gen_cpu_range(struct sc_call *c, const struct vnode *n,
+			 struct vbuf *b)
+{
+	int cpus = ncpus();
+
+	(void)c;
+	(void)n;
+	if (cpus == 1)
+		vbuf_printf(b, "0\n");
+	else
+		vbuf_printf(b, "0-%d\n", cpus - 1);
+	return 0;
+}
+
+static const struct vfs_entry cpu_children[] = {
+	{ .name = "online", .type = VN_FILE, .gen = gen_cpu_range },
+	{ .name = "possible", .type = VN_FILE, .gen = gen_cpu_range },
+	{ .name = "present", .type = VN_FILE, .gen = gen_cpu_range },
+	{ 0 },
+};
+
+static const struct vfs_entry system_children[] = {
+	{ .name = "cpu", .type = VN_DIR, .children = cpu_children },
+	{ 0 },
+};
+
+static const struct vfs_entry devices_children[] = {
+	{ .name = "system", .type = VN_DIR, .children = system_children },
+	{ 0 },
+};
+
+/* The container's cgroup view: empty until cgroupfs is emulated. */
+static const struct vfs_entry fs_children[] = {
+	{ .name = "cgroup", .type = VN_DIR },
+	{ 0 },
+};
+
+static const struct vfs_entry sys_children[] = {
+	{ .name = "devices", .type = VN_DIR, .children = devices_children },
+	{ .name = "fs", .type = VN_DIR, .children = fs_children },
+	{ .name = "class", .type = VN_DIR },
+	{ .name = "kernel", .type = VN_DIR },
+	{ 0 },
+};
+
+const struct vfs_entry vfs_sys_entry = {
+	.name = "sys", .type = VN_DIR, .children = sys_children,
+};
+
+/* ---- /dev ---------------------------------------------------------------- */
+
+static int copy_target(const char *target, char *buf, size_t len)
+{
+	size_t n = strlen(target);
+
+	if (n > len)
+		n = len;
+	memcpy(buf, target, n);
+	return (int)n;
+}
+
+static int link_dev_fd(struct sc_call *c, const struct vnode *n, char *buf,
+		       size_t len)
+{
+	(void)c;
+	(void)n;
+	return copy_target("/proc/self/fd", buf, len);
+}
+
+static int link_dev_std(struct sc_call *c, const struct vnode *n, char *buf,
+			size_t len)
+{
+	const char *name = strrchr(n->path, '/') + 1;
+	int fd = strcmp(name, "stdin") == 0 ? 0 :
+		 strcmp(name, "stdout") == 0 ? 1 : 2;
+	char target[32];
+
+	(void)c;
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+	return copy_target(target, buf, len);
+}
+
+static const struct vfs_entry dev_children[] = {
+	{ .name = "fd", .type = VN_LINK, .link = link_dev_fd },
+	{ .name = "stdin", .type = VN_LINK, .link = link_dev_std },
+	{ .name = "stdout", .type = VN_LINK, .link = link_dev_std },
+	{ .name = "stderr", .type = VN_LINK, .link = link_dev_std },
+	{ 0 },
+};
+
+const struct vfs_entry vfs_dev_entry = {
+	.name = "dev", .type = VN_DIR, .perm = 0755, .children = dev_children,
+};

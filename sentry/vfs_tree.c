@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Walking the virtual trees and the operations on them: open, stat,
+ * statfs, access, readlink. Paths come cleaned from sentry/fs_path.c;
+ * symlinks inside the trees (/proc/self, /dev/fd, /proc/mounts) are
+ * followed here with Linux's limit of 40; links that leave the trees
+ * (/proc/<pid>/{cwd,root,exe,fd/N}) end the walk with a "foreign" object
+ * served by the gofer or the task's own fd.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gofer/client.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "sentry/task.h"
+#include "sentry/vfs.h"
+
+#define VFS_MAXLINKS 40
+
+/* ---- the root: proc, sys, dev ------------------------------------------ */
+
+static const struct vfs_entry *const top[] = {
+	&vfs_proc_entry, &vfs_sys_entry, &vfs_dev_entry,
+};
+
+static const struct vfs_entry vroot = { .name = "", .type = VN_DIR,
+					.perm = 0755 };
+
+struct vwalk {
+	bool foreign;
+	int fd;			/* foreign: the object, or GOFER_AT_ROOT */
+	bool owned;
+	char rest[PATH_MAX];	/* foreign: the path left, may be "" */
+	struct vnode node;
+};
+
+static void vwalk_release(struct vwalk *w)
+{
+	if (w->foreign && w->owned && w->fd >= 0)
+		close(w->fd);
+	w->foreign = false;
+}
+
+static void set_child_path(struct vnode *out, const struct vnode *dir,
+			   const char *name)
+{
+	size_t n = strlen(dir->path);
+
+	if (n == 1)
+		n = 0;
+	if (n + 1 + strlen(name) + 1 > sizeof(out->path)) {
+		out->path[0] = '\0';
+		return;
+	}
+	memcpy(out->path, dir->path, n);
+	out->path[n] = '/';
+	strcpy(out->path + n + 1, name);
+}
+
+static int lookup_child(struct sc_call *c, const struct vnode *dir,
+			const char *name, struct vnode *out)
+{
+	const struct vfs_entry *e = dir->ent;
+
+	if (e->type != VN_DIR)
+		return -ENOTDIR;
+	*out = (struct vnode){ .pid = dir->pid, .host_pid = dir->host_pid,
+			       .num = dir->num };
+	set_child_path(out, dir, name);
+	if (e == &vroot) {
+		for (size_t i = 0; i < ARRAY_SIZE(top); i++) {
+			if (strcmp(top[i]->name, name) == 0) {
+				out->ent = top[i];
+				return 0;
+			}
+		}
+		return -ENOENT;
+	}
+	for (const struct vfs_entry *ch = e->children; ch && ch->name; ch++) {
+		if (strcmp(ch->name, name) == 0) {
+			out->ent = ch;
+			return 0;
+		}
+	}
+	if (e->lookup != NULL)
+		return e->lookup(c, dir, name, out);
+	return -ENOENT;
+}
+
+static void root_node(struct vnode *n)
+{
+	*n = (struct vnode){ .ent = &vroot };
+	strcpy(n->path, "/");
+}
+
+/* Re-walks a canonical path (no links in it) for "..". */
+static int parent_node(struct sc_call *c, struct vnode *n)
+{
+	char path[PATH_MAX];
+	char *slash, *save, *comp;
+	struct vnode cur, next;
+
+	strcpy(path, n->path);
+	slash = strrchr(path, '/');
+	if (slash == NULL || slash == path) {
+		root_node(n);
+		return 0;
+	}
+	*slash = '\0';
+	root_node(&cur);
+	for (comp = strtok_r(path, "/", &save); comp != NULL;
+	     comp = strtok_r(NULL, "/", &save)) {
+		int ret = lookup_child(c, &cur, comp, &next);
+
+		if (ret < 0)
+			return ret;
+		cur = next;
+	}
+	*n = cur;
+	return 0;
+}
+
+/* The walk leaves the trees at the root ("/proc/self/../../etc"). */
+static int escape_root(struct sc_call *c, const char *comp, const char *rest,
+		       struct vwalk *w)
+{
+	int n = snprintf(w->rest, sizeof(w->rest), "%s%s%s", comp,
+			 *rest ? "/" : "", rest);
+
+	if (n < 0 || (size_t)n >= sizeof(w->rest))
+		return -ENAMETOOLONG;
+	w->foreign = true;
+	w->fd = c->t->fs->root_fd;
+	w->owned = false;
+	return 0;
+}
+
+static int follow_link(struct sc_call *c, struct vnode *dir,
+		       const struct vnode *link, char *pending,
+		       const char *rest, struct vwalk *w)
+{
+	char target[PATH_MAX];
+	int ret;
+
+	if (link->ent->foreign != NULL) {
+		ret = link->ent->foreign(c, link, &w->fd, &w->owned);
+		if (ret < 0)
+			return ret;
+		if (strlen(rest) >= sizeof(w->rest)) {
+			vwalk_release(w);
+			return -ENAMETOOLONG;
+		}
+		strcpy(w->rest, rest);
+		w->foreign = true;
+		return 1;
+	}
+	ret = link->ent->link(c, link, target, sizeof(target) - 1);
+	if (ret < 0)
+		return ret;
+	target[ret] = '\0';
+	if (snprintf(pending, PATH_MAX, "%s%s%s", target, *rest ? "/" : "",
+		     rest) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if (target[0] == '/')
+		root_node(dir);
+	return 0;
+}
+
+/*
+ * Walks path from the virtual root. follow: whether a final symlink is
+ * followed. On 0, w->node is the object, or w->foreign is set.
+ */
+static int vwalk(struct sc_call *c, const char *path, bool follow,
+		 struct vwalk *w)
+{
+	char pending[PATH_MAX], comp[NAME_MAX + 1];
+	struct vnode cur, child;
+	int links = 0, ret;
+	const char *p;
+
+	w->foreign = false;
+	if (strlen(path) >= sizeof(pending))
+		return -ENAMETOOLONG;
+	strcpy(pending, path);
+	root_node(&cur);
+	p = pending;
+	for (;;) {
+		const char *end;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		end = strchrnul(p, '/');
+		len = (size_t)(end - p);
+		if (len > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		while (*end == '/')
+			end++;
+		p = end;
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			ret = parent_node(c, &cur);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		ret = lookup_child(c, &cur, comp, &child);
+		if (ret == -ENOENT && cur.ent == &vroot)
+			return escape_root(c, comp, p, w);
+		if (ret < 0)
+			return ret;
+		if (child.ent->type != VN_LINK || (*p == '\0' && !follow)) {
+			if (*p != '\0' && child.ent->type != VN_DIR)
+				return -ENOTDIR;
+			cur = child;
+			continue;
+		}
+		if (++links > VFS_MAXLINKS)
+			return -ELOOP;
+		char rest[PATH_MAX];
+
+		strcpy(rest, p);
+		ret = follow_link(c, &cur, &child, pending, rest, w);
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			return 0;
+		p = pending;
+	}
+	w->node = cur;
+	return 0;
+}
+
+int vfs_escape(struct sc_call *c, struct fs_path *p)
+{
+	struct vwalk w;
+	int ret = vwalk(c, p->vpath, false, &w);
+
+	if (ret < 0 || !w.foreign)
+		return ret;
+	if (p->dupfd >= 0)
+		close(p->dupfd);
+	p->dupfd = w.owned ? w.fd : -1;
+	strcpy(p->path, w.rest);
+	p->at.dirfd = w.fd;
+	p->at.path = p->path;
+	p->virt = false;
+	if (p->path[0] == '\0') {
+		/* the object itself: "." of a directory */
+		strcpy(p->path, ".");
+	}
+	return 0;
+}
+
+/* ---- operations ---------------------------------------------------------- */
+
+static int list_dir(struct sc_call *c, const struct vnode *n,
+		    struct vfs_dirlist *l)
+{
+	const struct vfs_entry *e = n->ent;
+	int ret;
+
+	if (e == &vroot) {
+		for (size_t i = 0; i < ARRAY_SIZE(top); i++)
+			vfs_dirlist_add(l, top[i]->name, VN_DIR);
+		return 0;
+	}
+	for (const struct vfs_entry *ch = e->children; ch && ch->name; ch++) {
+		ret = vfs_dirlist_add(l, ch->name, ch->type);
+		if (ret < 0)
+			return ret;
+	}
+	return e->list != NULL ? e->list(c, n, l) : 0;
+}
+
+static int open_dir(struct sc_call *c, const struct vnode *n, int flags,
+		    int *fd_out)
+{
+	struct vfs_dirlist l = { 0 };
+	int ret;
+
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return -EISDIR;
+	ret = list_dir(c, n, &l);
+	if (ret >= 0)
+		ret = vmirror_dir_open(n->path, &l, flags, fd_out);
+	free(l.v);
+	return ret;
+}
+
+static int open_file(struct sc_call *c, const struct vnode *n, int flags,
+		     int *fd_out)
+{
+	struct vbuf b = { 0 };
+	int ret;
+
+	if (flags & O_DIRECTORY)
+		return -ENOTDIR;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
+		return -EACCES;
+	ret = n->ent->gen(c, n, &b);
+	if (ret >= 0)
+		ret = b.err;
+	if (ret >= 0)
+		ret = vmirror_file_open(&b, fd_out);
+	vbuf_free(&b);
+	return ret;
+}
+
+/* Opens the object a foreign link leads to. */
+static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
+			int *fd_out)
+{
+	struct gofer_creds cr;
+	struct gofer_at at = { .dirfd = w->fd, .rootfd = c->t->fs->root_fd,
+			       .path = w->rest[0] ? w->rest : "." };
+	struct stat st;
+	int fd;
+
+	task_gofer_creds(c->t, &cr);
+	if (w->rest[0] || w->fd == GOFER_AT_ROOT)
+		return gofer_openat(task_gofer(c->t), &cr, &at, flags, 0, 0,
+				    fd_out);
+	if (fstat(w->fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return gofer_openat(task_gofer(c->t), &cr, &at, flags, 0, 0,
+				    fd_out);
+	if (flags & O_DIRECTORY)
+		return -ENOTDIR;
+	/* A file, pipe or socket the task holds: share it, as a reopen
+	 * through Linux's /proc/<pid>/fd would reach the same object. */
+	fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	*fd_out = fd;
+	return 0;
+}
+
+int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out)
+{
+	bool nofollow = (flags & O_NOFOLLOW) != 0;
+	struct vwalk w;
+	int ret;
+
+	ret = vwalk(c, path, !nofollow, &w);
+	if (ret == -ENOENT && (flags & O_CREAT))
+		return -EACCES;
+	if (ret < 0)
+		return ret;
+	if (w.foreign) {
+		ret = open_foreign(c, &w, flags, fd_out);
+		vwalk_release(&w);
+		return ret;
+	}
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	switch (w.node.ent->type) {
+	case VN_DIR:
+		return open_dir(c, &w.node, flags, fd_out);
+	case VN_FILE:
+		return open_file(c, &w.node, flags, fd_out);
+	default:
+		if (!(flags & O_PATH))
+			return -ELOOP;
+		/* O_PATH|O_NOFOLLOW: the link itself, as a path fd on the
+		 * mirror would be: give its parent directory's entry. */
+		return -EOPNOTSUPP;
+	}
+}
+
+static uint64_t path_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h | 1;
+}
+
+static void synth_stat(const struct vnode *n, struct stat *st)
+{
+	uint64_t boot = vfs_boot_ns();
+	struct timespec now;
+	int64_t start;
+
+	memset(st, 0, sizeof(*st));
+	st->st_dev = strncmp(n->path, "/sys", 4) == 0 ? makedev(0, 0x17)
+						       : makedev(0, 0x16);
+	st->st_ino = path_hash(n->path) & 0xffffffffULL;
+	st->st_blksize = 1024;
+	switch (n->ent->type) {
+	case VN_DIR:
+		st->st_mode = S_IFDIR | (n->ent->perm ? n->ent->perm : 0555);
+		st->st_nlink = 2;
+		break;
+	case VN_LINK:
+		st->st_mode = S_IFLNK | 0777;
+		st->st_nlink = 1;
+		break;
+	default:
+		st->st_mode = S_IFREG | (n->ent->perm ? n->ent->perm : 0444);
+		st->st_nlink = 1;
+		break;
+	}
+	/* the sandbox's start, in wall-clock time */
+	clock_gettime(CLOCK_REALTIME, &now);
+	start = now.tv_sec - (int64_t)((cv_now_ns() - boot) / 1000000000ULL);
+	st->st_atim.tv_sec = start;
+	st->st_mtim.tv_sec = start;
+	st->st_ctim.tv_sec = start;
+}
+
+int vfs_stat(struct sc_call *c, const char *path, bool follow,
+	     struct stat *st)
+{
+	struct vwalk w;
+	int ret = vwalk(c, path, follow, &w);
+
+	if (ret < 0)
+		return ret;
+	if (w.foreign) {
+		struct gofer_creds cr;
+		struct gofer_at at = { .dirfd = w.fd,
+				       .rootfd = c->t->fs->root_fd,
+				       .path = w.rest[0] ? w.rest : "." };
+
+		if (w.rest[0] || w.fd == GOFER_AT_ROOT) {
+			task_gofer_creds(c->t, &cr);
+			ret = gofer_fstatat(task_gofer(c->t), &cr, &at, 0, st);
+		} else {
+			ret = fstat(w.fd, st) < 0 ? -errno : 0;
+		}
+		vwalk_release(&w);
+		return ret;
+	}
+	synth_stat(&w.node, st);
+	return 0;
+}
+
+int vfs_statfs(struct sc_call *c, const char *path, struct statfs *st)
+{
+	struct stat sb;
+	int ret = vfs_stat(c, path, true, &sb);
+
+	if (ret < 0)
+		return ret;
+	memset(st, 0, sizeof(*st));
+	st->f_type = strncmp(path, "/sys", 4) == 0 ? SYSFS_MAGIC
+						    : PROC_SUPER_MAGIC;
+	st->f_bsize = 4096;
+	st->f_frsize = 4096;
+	st->f_namelen = 255;
+	st->f_flags = ST_NOSUID | ST_NODEV | ST_NOEXEC;
+	if (st->f_type == SYSFS_MAGIC)
+		st->f_flags |= ST_RDONLY;
+	return 0;
+}
+
+int vfs_access(struct sc_call *c, const char *path, int mode, bool follow)
+{
+	struct stat st;
+	int ret = vfs_stat(c, path, follow, &st);
+
+	if (ret < 0)
+		return ret;
+	if (mode == F_OK)
+		return 0;
+	if ((mode & W_OK) && !S_ISLNK(st.st_mode))
+		return -EACCES;
+	if ((mode & X_OK) && S_ISREG(st.st_mode) && !(st.st_mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+int vfs_readlink(struct sc_call *c, const char *path, char *buf, size_t len)
+{
+	struct vwalk w;
+	int ret = vwalk(c, path, false, &w);
+
+	if (ret < 0)
+		return ret;
+	if (w.foreign) {
+		vwalk_release(&w);
+		return -EINVAL;
+	}
+	if (w.node.ent->type != VN_LINK)
+		return -EINVAL;
+	return w.node.ent->link(c, &w.node, buf, len);
+}
+
+int vfs_modify_errno(struct sc_call *c, const char *path)
+{
+	char parent[PATH_MAX];
+	struct vwalk w;
+	char *slash;
+	int ret;
+
+	strcpy(parent, path);
+	slash = strrchr(parent, '/');
+	if (slash != NULL && slash != parent)
+		*slash = '\0';
+	ret = vwalk(c, parent, true, &w);
+	if (ret < 0)
+		return ret;
+	vwalk_release(&w);
+	return fs_capable(c->t, CAP_DAC_OVERRIDE) ? -EPERM : -EACCES;
+}
