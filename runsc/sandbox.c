@@ -433,8 +433,10 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 		sb_die(c->sync, err, "init");
 	if (procsys >= 0)
 		close(steal_fd(procsys));
-	/* The sentry must be serving before sentry_attach blocks on it. */
-	if (sb_send(c->isync[1], SB_MSG_ATTACHING, 0, 0, NULL) < 0)
+	/* The sandbox tells runsc create the pids, answers GO and becomes
+	 * the sentry; READY (below) thus always follows PIDS. */
+	if (sb_send(c->isync[1], SB_MSG_ATTACHING, 0, 0, NULL) < 0 ||
+	    expect(c->isync[1], SB_MSG_GO) < 0)
 		_exit(1);
 	close(c->isync[1]);
 	/* Nothing but stdio and the preserved fds reaches the workload. */
@@ -544,8 +546,10 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 				return -1;
 			break;
 		case SB_MSG_ATTACHING:
-			return sb_send(c->sync, SB_MSG_PIDS, c->init_pid,
-				       c->gofer_pid, NULL);
+			if (sb_send(c->sync, SB_MSG_PIDS, c->init_pid,
+				    c->gofer_pid, NULL) < 0)
+				return -1;
+			return sb_send(c->isync[0], SB_MSG_GO, 0, 0, NULL);
 		default:
 			return cv_error_setx(err, "init: unexpected message");
 		}
