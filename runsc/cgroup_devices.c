@@ -175,9 +175,15 @@ static int build(const struct oci_device_rule *r, size_t n, struct prog *p)
 	if (rc)
 		return -ENOMEM;
 	for (size_t i = n; i > 0; i--) {
-		rc = emit_rule(p, &r[i - 1]);
+		const struct oci_device_rule *x = &r[i - 1];
+
+		rc = emit_rule(p, x);
 		if (rc < 0)
 			return rc;
+		/* A rule matching everything ends the program: the verifier
+		 * rejects unreachable instructions. */
+		if (x->type == 'a' && access_bits(x->access) == 7)
+			return 0;
 	}
 	/* default deny */
 	rc |= emit(p, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);

@@ -136,8 +136,6 @@ int cgroup_v2_enable_controllers(const char *root, const char *leaf,
 		size_t n = strcspn(rest + 1, "/");
 		char *save = NULL, *next;
 
-		if (rest[1 + n] == '\0')
-			break;
 		if (cg_read(cur, "cgroup.controllers", &ctls, err) < 0)
 			return -1;
 		for (char *c = strtok_r(ctls, " \n", &save); c != NULL;
@@ -146,6 +144,8 @@ int cgroup_v2_enable_controllers(const char *root, const char *leaf,
 				      "+%s", c) < 0)
 				log_debug("cgroup: cannot enable %s in %s", c,
 					  cur);
+		if (rest[1 + n] == '\0')
+			break;	/* cur was the leaf's parent */
 		if (asprintf(&next, "%s/%.*s", cur, (int)n, rest + 1) < 0)
 			return cv_error_set(err, ENOMEM, "cgroup");
 		free(cur);
