@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,7 +61,14 @@ static int lock_at(const char *dir, int *lock_fd, struct cv_error **err)
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cv_error_set(err, errno, "open %s", path);
-	while (flock(fd, LOCK_EX) < 0) {
+	/*
+	 * A POSIX record lock, not flock(): it belongs to this process and
+	 * is not inherited by the sandbox process create forks (a flock
+	 * would stay held by the sandbox for the container's lifetime).
+	 */
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	while (fcntl(fd, F_SETLKW, &fl) < 0) {
 		if (errno != EINTR) {
 			int e = errno;
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Container state on disk: <root>/<id>/ holds state.json (written
- * atomically), "lock" (flock: runsc commands on one container serialise),
+ * atomically), "lock" (a POSIX write lock, F_SETLKW: runsc commands on one
+ * container serialise; unlike flock it is not inherited by the sandbox),
  * config.json (a copy of the spec, for exec and the poststop hooks) and the
  * sentry's control socket sentry.sock.
  *
