@@ -62,11 +62,36 @@ struct sc_entry {
 /* Scalar-argument rules in filter.c refine this row. */
 #define SC_F_RULES 0x2
 
+/*
+ * SECCOMP_RET_DATA of every SECCOMP_RET_TRACE our filter returns. The high
+ * byte is SC_TRACE_MAGIC, so the sentry can tell our stops from those of a
+ * filter the workload installed itself (which it must let through as if
+ * there were no tracer: resume with the syscall skipped and -ENOSYS).
+ */
+#define SC_TRACE_MAGIC 0xc700
+#define SC_TRACE_IS_OURS(data) (((data) & 0xff00) == SC_TRACE_MAGIC)
+/* An EMULATE row on the ptrace platform: run its handler. */
+#define SC_TRACE_EMULATE (SC_TRACE_MAGIC | 0x01)
+/* An SC_F_TRACE row (both platforms): run its handler at the stop. */
+#define SC_TRACE_HANDLE (SC_TRACE_MAGIC | 0x02)
+/* A PASS call reported only for --strace: log it and let it run. */
+#define SC_TRACE_STRACE (SC_TRACE_MAGIC | 0x03)
+/* A PASS call that changes credentials the sentry tracks (prctl
+ * PR_CAPBSET_DROP, PR_CAP_AMBIENT): let it run, re-read them at exit. */
+#define SC_TRACE_OBSERVE (SC_TRACE_MAGIC | 0x04)
+
+/* Highest syscall number in the table. */
+#define SC_NR_MAX 469
+
 /* Rows sorted by number; sc_lookup is O(1). */
 extern const struct sc_entry sc_table[];
 extern const size_t sc_table_len;
 const struct sc_entry *sc_lookup(long nr);		/* NULL: not in table */
 const struct sc_entry *sc_lookup_name(const char *name);
+/* "PASS", "EMULATE", "DENY". */
+const char *sc_disp_name(enum sc_disp d);
+/* "EPERM", "ENOSYS", ... for the errnos the table uses; NULL otherwise. */
+const char *sc_errno_name(int err);
 
 enum sc_filter_mode {
 	SC_FILTER_NOTIFY,	/* seccomp platform: EMULATE -> USER_NOTIF */

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The workload's interception filter, generated from sc_table with
+ * libseccomp.
+ *
+ *   PASS            ALLOW (--strace: NOTIFY, or TRACE(SC_TRACE_STRACE))
+ *   EMULATE         NOTIFY (seccomp platform) or TRACE(SC_TRACE_EMULATE)
+ *   EMULATE+TRACE   TRACE(SC_TRACE_HANDLE) on both platforms
+ *   DENY(e)         ERRNO(e)
+ *   not in table    ERRNO(ENOSYS) (the filter's default action)
+ *   i386, x32       ERRNO(ENOSYS) (libseccomp's bad-architecture action and
+ *                   its x32 check: only AUDIT_ARCH_X86_64 numbers below
+ *                   0x40000000 reach the per-syscall rules)
+ *
+ * Rows flagged SC_F_RULES get scalar-argument rules from the functions
+ * below. How libseccomp combines several rules of one syscall is not
+ * specified by its API, so every rule set here has the same shape, which
+ * tests/unit/test_syscalls.c checks against the kernel: specific rules
+ * compare one argument (and maybe later ones) for equality, and one
+ * catch-all rule "argument >= 0" on the same first argument carries the
+ * syscall's own refusal. libseccomp orders equality tests before range
+ * tests within a level, so the catch-all is reached only when no specific
+ * rule matched. Integer arguments are compared on their low 32 bits (the
+ * kernel ignores the high half of an int); pointers on all 64.
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <linux/netlink.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sched.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include "lib/cleanup.h"
+#include "syscalls/table.h"
+
+#define ACT_DEFAULT SCMP_ACT_ERRNO(ENOSYS)
+/* i386 (int 0x80) and any other non-native ABI. */
+#define ACT_BADARCH SCMP_ACT_ERRNO(ENOSYS)
+
+struct filter {
+	scmp_filter_ctx ctx;
+	const struct sc_filter_opts *opts;
+	const struct sc_entry *row;	/* the row rules are being added for */
+};
+
+/* What a rule does when it matches. */
+enum rule_act {
+	R_PASS,		/* the row's PASS action (ALLOW, or reported) */
+	R_EMULATE,	/* the row's EMULATE action */
+	R_OBSERVE,	/* TRACE(SC_TRACE_OBSERVE) */
+	R_ERRNO,
+};
+
+#define LO32(a, v)                                                        \
+	((struct scmp_arg_cmp){ .arg = (a), .op = SCMP_CMP_MASKED_EQ,      \
+				.datum_a = 0xffffffffULL, .datum_b = (v) })
+#define MASKED(a, m, v)                                                   \
+	((struct scmp_arg_cmp){ .arg = (a), .op = SCMP_CMP_MASKED_EQ,      \
+				.datum_a = (m), .datum_b = (v) })
+#define EQ64(a, v)                                                        \
+	((struct scmp_arg_cmp){ .arg = (a), .op = SCMP_CMP_EQ,             \
+				.datum_a = (v) })
+#define ANY(a)                                                            \
+	((struct scmp_arg_cmp){ .arg = (a), .op = SCMP_CMP_GE, .datum_a = 0 })
+
+static uint32_t pass_action(const struct sc_filter_opts *o)
+{
+	if (!o->strace)
+		return SCMP_ACT_ALLOW;
+	if (o->mode == SC_FILTER_NOTIFY)
+		return SCMP_ACT_NOTIFY;
+	return SCMP_ACT_TRACE(SC_TRACE_STRACE);
+}
+
+static uint32_t emulate_action(const struct sc_filter_opts *o,
+			       const struct sc_entry *e)
+{
+	if (e->flags & SC_F_TRACE)
+		return SCMP_ACT_TRACE(SC_TRACE_HANDLE);
+	if (o->mode == SC_FILTER_NOTIFY)
+		return SCMP_ACT_NOTIFY;
+	return SCMP_ACT_TRACE(SC_TRACE_EMULATE);
+}
+
+static uint32_t rule_action(const struct filter *f, enum rule_act act, int err)
+{
+	switch (act) {
+	case R_PASS:
+		return pass_action(f->opts);
+	case R_EMULATE:
+		return emulate_action(f->opts, f->row);
+	case R_OBSERVE:
+		return SCMP_ACT_TRACE(SC_TRACE_OBSERVE);
+	case R_ERRNO:
+		break;
+	}
+	return SCMP_ACT_ERRNO(err);
+}
+
+/* One rule of the current row; returns 0 or -errno. */
+static int add(struct filter *f, enum rule_act act, int err, unsigned n,
+	       const struct scmp_arg_cmp *cmp)
+{
+	uint32_t action = rule_action(f, act, err);
+
+	/* libseccomp refuses rules that repeat the default action; such a
+	 * rule is what the filter does anyway. */
+	if (action == ACT_DEFAULT)
+		return 0;
+	return seccomp_rule_add_exact_array(f->ctx, action, f->row->nr, n, cmp);
+}
+
+#define ADD(f, act, err, ...)                                             \
+	add((f), (act), (err),                                            \
+	    ARRAY_SIZE(((struct scmp_arg_cmp[]){ __VA_ARGS__ })),          \
+	    (struct scmp_arg_cmp[]){ __VA_ARGS__ })
+
+/* ALLOW for each value of a 32-bit argument, else err. */
+static int allow_values(struct filter *f, unsigned arg, const uint32_t *v,
+			size_t n, int err)
+{
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		r = ADD(f, R_PASS, 0, LO32(arg, v[i]));
+		if (r < 0)
+			return r;
+	}
+	return ADD(f, R_ERRNO, err, ANY(arg));
+}
+
+/* The termios2 requests; glibc's headers do not define struct termios2. */
+#define TCGETS_2 _IOR('T', 0x2A, char[44])
+#define TCSETS_2 _IOW('T', 0x2B, char[44])
+#define TCSETSW_2 _IOW('T', 0x2C, char[44])
+#define TCSETSF_2 _IOW('T', 0x2D, char[44])
+
+static int rules_ioctl(struct filter *f)
+{
+	static const uint32_t ok[] = {
+		/* terminals */
+		TCGETS, TCSETS, TCSETSW, TCSETSF, TCGETA, TCSETA, TCSETAW,
+		TCSETAF, TCGETS_2, TCSETS_2, TCSETSW_2, TCSETSF_2, TCSBRK, TCSBRKP,
+		TCXONC, TCFLSH, TIOCGWINSZ, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP,
+		TIOCSCTTY, TIOCNOTTY, TIOCGSID, TIOCOUTQ, TIOCINQ, TIOCGETD,
+		TIOCGPTN, TIOCSPTLCK, TIOCGPTPEER, TIOCGPTLCK,
+		/* any fd */
+		FIONBIO, FIOCLEX, FIONCLEX, FIOASYNC,
+		/* sockets: interface queries, no changes */
+		SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFINDEX, SIOCGIFNAME,
+		SIOCGIFADDR, SIOCGIFNETMASK, SIOCGIFMTU, SIOCGIFHWADDR,
+		SIOCATMARK,
+		/* /dev/urandom */
+		RNDGETENTCNT,
+	};
+	int r;
+
+	_Static_assert(FIONREAD == TIOCINQ, "FIONREAD is TIOCINQ");
+	/* Typing into another session's terminal, console control. */
+	r = ADD(f, R_ERRNO, EPERM, LO32(1, TIOCSTI));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EPERM, LO32(1, TIOCLINUX));
+	if (r < 0)
+		return r;
+	return allow_values(f, 1, ok, ARRAY_SIZE(ok), ENOTTY);
+}
+
+#define SOCK_TYPE_MASK 0xf
+
+static int rules_socket(struct filter *f)
+{
+	static const int domains[] = { AF_UNIX, AF_INET, AF_INET6 };
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	static const int raw[] = { SOCK_RAW, SOCK_PACKET };
+	int r = 0;
+
+	for (size_t d = 0; d < ARRAY_SIZE(domains) && r == 0; d++) {
+		for (size_t t = 0; t < ARRAY_SIZE(types) && r == 0; t++)
+			r = ADD(f, R_PASS, 0, LO32(0, domains[d]),
+				MASKED(1, SOCK_TYPE_MASK, types[t]));
+		for (size_t t = 0; t < ARRAY_SIZE(raw) && r == 0; t++)
+			r = ADD(f, R_ERRNO, EPERM, LO32(0, domains[d]),
+				MASKED(1, SOCK_TYPE_MASK, raw[t]));
+	}
+	/* Netlink: routing only (SOCK_RAW and SOCK_DGRAM are the same). */
+	if (r == 0)
+		r = ADD(f, R_PASS, 0, LO32(0, AF_NETLINK),
+			MASKED(1, SOCK_TYPE_MASK, SOCK_RAW),
+			LO32(2, NETLINK_ROUTE));
+	if (r == 0)
+		r = ADD(f, R_PASS, 0, LO32(0, AF_NETLINK),
+			MASKED(1, SOCK_TYPE_MASK, SOCK_DGRAM),
+			LO32(2, NETLINK_ROUTE));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EAFNOSUPPORT, ANY(0));
+	return r;
+}
+
+static int rules_socketpair(struct filter *f)
+{
+	static const uint32_t ok[] = { AF_UNIX };
+
+	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EAFNOSUPPORT);
+}
+
+/*
+ * clone(2) takes its flags in the low 32 bits of arg 0 (the low byte is
+ * the exit signal: CLONE_NEWTIME's bit is only a flag for clone3, which is
+ * denied). CLONE_UNTRACED would let the child escape the sentry's ptrace
+ * process tracking.
+ */
+#define CLONE_DENIED                                                      \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |     \
+	 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_UNTRACED)
+
+static int rules_clone(struct filter *f)
+{
+	int r = ADD(f, R_PASS, 0, MASKED(0, CLONE_DENIED, 0));
+
+	if (r < 0)
+		return r;
+	return ADD(f, R_ERRNO, EPERM, ANY(0));
+}
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#endif
+
+static int rules_prctl(struct filter *f)
+{
+	static const uint32_t ok[] = {
+		PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE,
+		PR_SET_DUMPABLE, PR_GET_KEEPCAPS, PR_SET_KEEPCAPS,
+		PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_SET_SECCOMP,
+		PR_CAPBSET_READ, PR_GET_SECUREBITS, PR_SET_TIMERSLACK,
+		PR_GET_TIMERSLACK, PR_MCE_KILL_GET, PR_SET_CHILD_SUBREAPER,
+		PR_GET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS,
+		PR_GET_NO_NEW_PRIVS, PR_GET_TID_ADDRESS, PR_SET_THP_DISABLE,
+		PR_GET_THP_DISABLE, PR_GET_SPECULATION_CTRL,
+		PR_SET_SPECULATION_CTRL, PR_SET_VMA,
+	};
+	int r;
+
+	/* Capability changes the sentry must see to keep creds exact. */
+	r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAPBSET_DROP));
+	if (r == 0)
+		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAP_AMBIENT));
+	if (r < 0)
+		return r;
+	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);
+}
+
+static int rules_futex(struct filter *f)
+{
+	static const uint32_t ok[] = {
+		FUTEX_WAIT, FUTEX_WAKE, FUTEX_REQUEUE, FUTEX_CMP_REQUEUE,
+		FUTEX_WAKE_OP, FUTEX_LOCK_PI, FUTEX_UNLOCK_PI,
+		FUTEX_TRYLOCK_PI, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET,
+		FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI, 13 /* LOCK_PI2 */,
+	};
+	const uint64_t mask =
+		0xffffffffULL & ~(uint64_t)(FUTEX_PRIVATE_FLAG |
+					    FUTEX_CLOCK_REALTIME);
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+		r = ADD(f, R_PASS, 0, MASKED(1, mask, ok[i]));
+		if (r < 0)
+			return r;
+	}
+	return ADD(f, R_ERRNO, ENOSYS, ANY(1));
+}
+
+static int rules_madvise(struct filter *f)
+{
+	static const uint32_t ok[] = {
+		MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED,
+		MADV_DONTNEED, MADV_FREE, MADV_REMOVE, MADV_DONTFORK,
+		MADV_DOFORK, MADV_UNMERGEABLE, MADV_HUGEPAGE,
+		MADV_NOHUGEPAGE, MADV_DONTDUMP, MADV_DODUMP, MADV_WIPEONFORK,
+		MADV_KEEPONFORK, MADV_COLD, MADV_PAGEOUT,
+		22 /* POPULATE_READ */, 23 /* POPULATE_WRITE */,
+		24 /* DONTNEED_LOCKED */, 25 /* COLLAPSE */,
+		102 /* GUARD_INSTALL */, 103 /* GUARD_REMOVE */,
+	};
+	int r;
+
+	/* Memory-failure injection. MADV_MERGEABLE (KSM sharing across
+	 * sandboxes is a timing side channel) falls to EINVAL. */
+	r = ADD(f, R_ERRNO, EPERM, LO32(2, MADV_HWPOISON));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EPERM, LO32(2, 101 /* SOFT_OFFLINE */));
+	if (r < 0)
+		return r;
+	return allow_values(f, 2, ok, ARRAY_SIZE(ok), EINVAL);
+}
+
+static int rules_personality(struct filter *f)
+{
+	static const uint32_t ok[] = {
+		PER_LINUX, PER_LINUX32, UNAME26, UNAME26 | PER_LINUX32,
+		ADDR_NO_RANDOMIZE, ADDR_NO_RANDOMIZE | PER_LINUX32,
+		0xffffffff, /* query */
+	};
+
+	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);
+}
+
+/*
+ * A workload may stack its own filters, but may not create a listener: when
+ * several filters return USER_NOTIF the newest listener gets the call, so a
+ * workload listener would take notifications away from the sentry.
+ */
+static int rules_seccomp(struct filter *f)
+{
+	static const uint32_t ok[] = {
+		SECCOMP_SET_MODE_STRICT, SECCOMP_GET_ACTION_AVAIL,
+		SECCOMP_GET_NOTIF_SIZES,
+	};
+	int r;
+
+	r = ADD(f, R_PASS, 0, LO32(0, SECCOMP_SET_MODE_FILTER),
+		MASKED(1, SECCOMP_FILTER_FLAG_NEW_LISTENER, 0));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EINVAL, LO32(0, SECCOMP_SET_MODE_FILTER),
+			MASKED(1, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			       SECCOMP_FILTER_FLAG_NEW_LISTENER));
+	if (r < 0)
+		return r;
+	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);
+}
+
+/* sendto with a NULL address names no path: the host runs it. */
+static int rules_sendto(struct filter *f)
+{
+	int r = ADD(f, R_PASS, 0, EQ64(4, 0));
+
+	if (r < 0)
+		return r;
+	return ADD(f, R_EMULATE, 0, ANY(4));
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct filter *f);
+} rule_sets[] = {
+	{ "ioctl", rules_ioctl },	  { "socket", rules_socket },
+	{ "socketpair", rules_socketpair }, { "clone", rules_clone },
+	{ "prctl", rules_prctl },	  { "futex", rules_futex },
+	{ "madvise", rules_madvise },	  { "personality", rules_personality },
+	{ "seccomp", rules_seccomp },	  { "sendto", rules_sendto },
+};
+
+static int add_rules(struct filter *f)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rule_sets); i++) {
+		if (strcmp(rule_sets[i].name, f->row->name) == 0)
+			return rule_sets[i].fn(f);
+	}
+	return -ENOENT;		/* an SC_F_RULES row without rules */
+}
+
+static int add_row(struct filter *f, const struct sc_entry *e)
+{
+	uint32_t action;
+
+	f->row = e;
+	if (e->flags & SC_F_RULES)
+		return add_rules(f);
+	switch (e->disp) {
+	case SC_PASS:
+		action = pass_action(f->opts);
+		break;
+	case SC_EMULATE:
+		action = emulate_action(f->opts, e);
+		break;
+	case SC_DENY:
+	default:
+		action = SCMP_ACT_ERRNO(e->err);
+		break;
+	}
+	if (action == ACT_DEFAULT)
+		return 0;
+	return seccomp_rule_add_exact(f->ctx, action, e->nr, 0);
+}
+
+/*
+ * Calls that dominate real workloads: a hint to libseccomp, which (with
+ * the binary-tree optimisation) mostly matters for the rule-carrying ones.
+ */
+static const char *const hot[] = {
+	"read", "write", "futex", "epoll_wait", "epoll_pwait", "recvfrom",
+	"sendto", "ppoll", "poll", "mmap", "munmap", "close", "fstat",
+	"lseek", "readv", "writev", "getpid", "getppid", "clock_gettime",
+};
+
+static int set_attrs(scmp_filter_ctx ctx)
+{
+	int r;
+
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, ACT_BADARCH);
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	for (size_t i = 0; i < ARRAY_SIZE(hot) && r == 0; i++) {
+		const struct sc_entry *e = sc_lookup_name(hot[i]);
+
+		if (e != NULL)
+			r = seccomp_syscall_priority(ctx, e->nr, 255);
+	}
+	return r;
+}
+
+/* Builds the whole filter; NULL with *rc = -errno on failure. */
+static scmp_filter_ctx build(const struct sc_filter_opts *opts, int *rc)
+{
+	struct filter f = { .opts = opts };
+	int r;
+
+	if (opts == NULL || (opts->mode != SC_FILTER_NOTIFY &&
+			     opts->mode != SC_FILTER_TRACE)) {
+		*rc = -EINVAL;
+		return NULL;
+	}
+	f.ctx = seccomp_init(ACT_DEFAULT);
+	if (f.ctx == NULL) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	r = set_attrs(f.ctx);
+	for (size_t i = 0; i < sc_table_len && r == 0; i++)
+		r = add_row(&f, &sc_table[i]);
+	if (r < 0) {
+		seccomp_release(f.ctx);
+		*rc = r;
+		return NULL;
+	}
+	return f.ctx;
+}
+
+int sc_install_filter(const struct sc_filter_opts *opts)
+{
+	scmp_filter_ctx ctx;
+	int r, fd = 0;
+
+	ctx = build(opts, &r);
+	if (ctx == NULL)
+		return r;
+	r = seccomp_load(ctx);
+	if (r == 0 && opts->mode == SC_FILTER_NOTIFY) {
+		fd = seccomp_notify_fd(ctx);
+		if (fd < 0)
+			r = fd;
+	}
+	seccomp_release(ctx);
+	return r < 0 ? r : fd;
+}
+
+int sc_export_bpf(const struct sc_filter_opts *opts, int fd)
+{
+	scmp_filter_ctx ctx;
+	int r;
+
+	ctx = build(opts, &r);
+	if (ctx == NULL)
+		return r;
+	r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	return r;
+}

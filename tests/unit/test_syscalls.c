@@ -1,0 +1,820 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * syscalls/: the table's coverage and decisions, and the real BPF filter
+ * loaded into forked children.
+ *
+ *	test_syscalls              run the tests
+ *	test_syscalls --markdown   print docs/syscalls.md
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/futex.h>
+#include <linux/netlink.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "syscalls/table.h"
+#include "tests/unit/test.h"
+
+#define UNISTD_64 "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
+
+/* Numbers newer than the installed kernel headers (unistd_64.h). */
+static const char *const newer[] = {
+	"cachestat", "fchmodat2", "map_shadow_stack", "futex_wake",
+	"futex_wait", "futex_requeue", "statmount", "listmount",
+	"lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules",
+	"mseal", "setxattrat", "getxattrat", "listxattrat", "removexattrat",
+	"open_tree_attr", "file_getattr", "file_setattr",
+};
+
+TEST(table_covers_every_unistd_number)
+{
+	cleanup_fclose FILE *f = fopen(UNISTD_64, "r");
+	char line[256], name[128];
+	int nr, seen = 0, max = -1;
+
+	if (f == NULL)
+		SKIP("%s: %s", UNISTD_64, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		const struct sc_entry *e;
+
+		if (sscanf(line, "#define __NR_%127s %d", name, &nr) != 2)
+			continue;
+		e = sc_lookup(nr);
+		if (e == NULL)
+			FAILF("__NR_%s (%d) is not in the table", name, nr);
+		if (strcmp(e->name, name) != 0)
+			FAILF("%d is %s in unistd_64.h, %s in the table", nr,
+			      name, e->name);
+		seen++;
+		max = nr > max ? nr : max;
+	}
+	CHECK(seen > 300);
+	for (size_t i = 0; i < ARRAY_SIZE(newer); i++) {
+		const struct sc_entry *e = sc_lookup(451 + (long)i);
+
+		CHECK(e != NULL);
+		CHECK_STREQ(e->name, newer[i]);
+	}
+	/* Also newer: the uprobe trampolines' calls (6.11, 6.16). */
+	CHECK_STREQ(sc_lookup(335)->name, "uretprobe");
+	CHECK_STREQ(sc_lookup(336)->name, "uprobe");
+	/* Exactly 0..336 and 424..469. */
+	CHECK_EQ(sc_table_len, 337 + (SC_NR_MAX - 424 + 1));
+	CHECK_EQ(451 + (int)ARRAY_SIZE(newer) - 1, SC_NR_MAX);
+	CHECK(max <= SC_NR_MAX);
+	CHECK_EQ(sc_table[sc_table_len - 1].nr, SC_NR_MAX);
+}
+
+TEST(rows_sorted_unique_and_indexed)
+{
+	for (size_t i = 0; i < sc_table_len; i++) {
+		const struct sc_entry *e = &sc_table[i];
+
+		if (i > 0 && e->nr <= sc_table[i - 1].nr)
+			FAILF("row %zu (%s) out of order", i, e->name);
+		if (sc_lookup(e->nr) != e)
+			FAILF("sc_lookup(%d) is not %s", e->nr, e->name);
+		if (sc_lookup_name(e->name) != e)
+			FAILF("sc_lookup_name(%s) finds another row", e->name);
+	}
+	CHECK(sc_lookup(-1) == NULL);
+	CHECK(sc_lookup(337) == NULL);
+	CHECK(sc_lookup(423) == NULL);
+	CHECK(sc_lookup(SC_NR_MAX + 1) == NULL);
+	CHECK(sc_lookup(0x40000000 | 39) == NULL);
+	CHECK(sc_lookup_name("no_such_syscall") == NULL);
+	CHECK(sc_lookup_name(NULL) == NULL);
+	CHECK_EQ(sc_lookup_name("openat")->nr, __NR_openat);
+}
+
+TEST(names_match_libseccomp)
+{
+	int unknown = 0;
+
+	for (size_t i = 0; i < sc_table_len; i++) {
+		const struct sc_entry *e = &sc_table[i];
+		cleanup_free char *n =
+			seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, e->nr);
+
+		if (n == NULL) {	/* newer than this libseccomp */
+			unknown++;
+			continue;
+		}
+		if (strcmp(n, e->name) != 0)
+			FAILF("%d: libseccomp says %s, table %s", e->nr, n,
+			      e->name);
+	}
+	CHECK(unknown < 40);
+}
+
+TEST(rows_are_complete_decisions)
+{
+	for (size_t i = 0; i < sc_table_len; i++) {
+		const struct sc_entry *e = &sc_table[i];
+
+		if (e->disp == SC_DENY && e->err <= 0)
+			FAILF("%s: DENY without an errno", e->name);
+		if (e->disp != SC_DENY && e->err != 0)
+			FAILF("%s: errno on a non-DENY row", e->name);
+		if (e->disp == SC_DENY && sc_errno_name(e->err) == NULL)
+			FAILF("%s: errno %d has no name", e->name, e->err);
+		if (e->note == NULL || strlen(e->note) < 8)
+			FAILF("%s: no note", e->name);
+		if (e->nargs > 6)
+			FAILF("%s: %u args", e->name, e->nargs);
+		for (unsigned a = e->nargs; a < 6; a++) {
+			if (e->args[a] != SC_A_NONE)
+				FAILF("%s: format for absent arg %u", e->name,
+				      a);
+		}
+		for (unsigned a = 0; a < e->nargs; a++) {
+			if (e->args[a] == SC_A_NONE)
+				FAILF("%s: arg %u has no format", e->name, a);
+		}
+		if ((e->flags & SC_F_TRACE) && e->disp != SC_EMULATE)
+			FAILF("%s: SC_F_TRACE on a non-EMULATE row", e->name);
+		if ((e->flags & SC_F_RULES) && e->disp == SC_DENY)
+			FAILF("%s: rules on a DENY row", e->name);
+	}
+}
+
+/* DESIGN.md invariant 1. */
+static const char *const path_calls[] = {
+	"open", "openat", "openat2", "creat", "stat", "lstat", "newfstatat",
+	"statx", "access", "faccessat", "faccessat2", "readlink",
+	"readlinkat", "mkdir", "mkdirat", "mknod", "mknodat", "rmdir",
+	"unlink", "unlinkat", "rename", "renameat", "renameat2", "link",
+	"linkat", "symlink", "symlinkat", "chmod", "fchmodat", "fchmodat2",
+	"chown", "lchown", "fchownat", "utime", "utimes", "futimesat",
+	"utimensat", "truncate", "statfs", "chdir", "fchdir", "getcwd",
+	"chroot", "setxattr", "lsetxattr", "getxattr", "lgetxattr",
+	"listxattr", "llistxattr", "removexattr", "lremovexattr",
+	"setxattrat", "getxattrat", "listxattrat", "removexattrat",
+	"inotify_add_watch", "execve", "execveat", "bind", "connect",
+	"sendmsg", "sendmmsg", "sendto",
+};
+
+/* Path-taking calls that are refused outright instead. */
+static const char *const path_calls_denied[] = {
+	"uselib", "acct", "swapon", "swapoff", "mount", "umount2",
+	"pivot_root", "name_to_handle_at", "fanotify_mark", "quotactl",
+	"open_tree", "move_mount", "fspick", "mount_setattr",
+	"open_tree_attr",
+};
+
+TEST(path_taking_syscalls_are_emulated)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(path_calls); i++) {
+		const struct sc_entry *e = sc_lookup_name(path_calls[i]);
+
+		if (e == NULL || e->disp != SC_EMULATE)
+			FAILF("%s is not EMULATE", path_calls[i]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(path_calls_denied); i++) {
+		const struct sc_entry *e = sc_lookup_name(path_calls_denied[i]);
+
+		if (e == NULL || e->disp != SC_DENY)
+			FAILF("%s is not DENY", path_calls_denied[i]);
+	}
+	/* Every row with a path argument is covered by the lists above. */
+	for (size_t i = 0; i < sc_table_len; i++) {
+		const struct sc_entry *e = &sc_table[i];
+
+		for (unsigned a = 0; a < e->nargs; a++) {
+			if (e->args[a] == SC_A_PATH && e->disp == SC_PASS)
+				FAILF("%s takes a path but is PASS", e->name);
+		}
+	}
+}
+
+/* DESIGN.md invariant 6. */
+static const char *const dangerous[] = {
+	"io_uring_setup", "io_uring_enter", "io_uring_register", "bpf",
+	"perf_event_open", "kexec_load", "kexec_file_load", "init_module",
+	"finit_module", "delete_module", "keyctl", "add_key", "request_key",
+	"userfaultfd", "mount", "umount2", "pivot_root", "move_mount",
+	"open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
+	"mount_setattr", "open_tree_attr", "statmount", "listmount",
+	"open_by_handle_at", "name_to_handle_at", "unshare", "setns",
+	"ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
+	"pidfd_getfd", "iopl", "ioperm", "swapon", "swapoff", "reboot",
+	"syslog", "acct", "quotactl", "quotactl_fd", "settimeofday",
+	"clock_settime", "clock_adjtime", "adjtimex", "clone3",
+	"fanotify_init", "lookup_dcookie", "nfsservctl", "vhangup",
+	"create_module", "get_kernel_syms", "query_module", "uselib",
+};
+
+TEST(dangerous_surface_is_denied)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dangerous); i++) {
+		const struct sc_entry *e = sc_lookup_name(dangerous[i]);
+
+		if (e == NULL || e->disp != SC_DENY)
+			FAILF("%s is not DENY", dangerous[i]);
+	}
+	CHECK_EQ(sc_lookup_name("io_uring_setup")->err, ENOSYS);
+	CHECK_EQ(sc_lookup_name("clone3")->err, ENOSYS);
+	CHECK_EQ(sc_lookup_name("bpf")->err, EPERM);
+	CHECK_EQ(sc_lookup_name("unshare")->err, EPERM);
+	/* Argument-ruled rather than refused. */
+	CHECK(sc_lookup_name("ioctl")->flags & SC_F_RULES);
+	CHECK(sc_lookup_name("socket")->flags & SC_F_RULES);
+	CHECK(sc_lookup_name("clone")->flags & SC_F_RULES);
+	CHECK(sc_lookup_name("seccomp")->flags & SC_F_RULES);
+}
+
+static const char *const trace_calls[] = {
+	"execve", "execveat", "setuid", "setgid", "setreuid", "setregid",
+	"setresuid", "setresgid", "setfsuid", "setfsgid", "setgroups",
+	"capset",
+};
+
+TEST(trace_rows_are_exec_and_credentials)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(trace_calls); i++) {
+		const struct sc_entry *e = sc_lookup_name(trace_calls[i]);
+
+		CHECK(e != NULL && e->disp == SC_EMULATE);
+		CHECK(e->flags & SC_F_TRACE);
+	}
+	for (size_t i = 0; i < sc_table_len; i++)
+		n += !!(sc_table[i].flags & SC_F_TRACE);
+	CHECK_EQ(n, ARRAY_SIZE(trace_calls));
+	CHECK(SC_TRACE_IS_OURS(SC_TRACE_EMULATE));
+	CHECK(SC_TRACE_IS_OURS(SC_TRACE_HANDLE));
+	CHECK(SC_TRACE_IS_OURS(SC_TRACE_STRACE));
+	CHECK(SC_TRACE_IS_OURS(SC_TRACE_OBSERVE));
+	CHECK(!SC_TRACE_IS_OURS(0));
+}
+
+TEST(filter_builds_in_every_mode)
+{
+	static const enum sc_filter_mode modes[] = { SC_FILTER_NOTIFY,
+						     SC_FILTER_TRACE };
+	struct sc_filter_opts bad = { .mode = 7 };
+
+	for (size_t m = 0; m < 2; m++) {
+		for (int s = 0; s < 2; s++) {
+			struct sc_filter_opts o = { modes[m], s };
+			char path[] = "/tmp/cvisor-bpf.XXXXXX";
+			cleanup_close int fd = mkstemp(path);
+			struct stat st;
+
+			CHECK(fd >= 0);
+			unlink(path);
+			CHECK_EQ(sc_export_bpf(&o, fd), 0);
+			CHECK_EQ(fstat(fd, &st), 0);
+			CHECK(st.st_size > 0);
+			CHECK_EQ(st.st_size % sizeof(struct sock_filter), 0);
+			/* The kernel's limit is 4096 instructions. */
+			CHECK(st.st_size / sizeof(struct sock_filter) < 4096);
+		}
+	}
+	CHECK_EQ(sc_export_bpf(&bad, 1), -EINVAL);
+	CHECK_EQ(sc_export_bpf(NULL, 1), -EINVAL);
+}
+
+static char *markdown(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	if (sc_print_table(f, SC_PRINT_MARKDOWN) < 0) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+TEST(docs_match_the_table)
+{
+	cleanup_free char *want = markdown(), *have = NULL;
+	struct cv_error *err = NULL;
+	size_t len;
+
+	CHECK(want != NULL);
+	if (cv_read_file("docs/syscalls.md", &have, &len, &err) < 0) {
+		cv_error_free(&err);
+		FAILF("docs/syscalls.md missing: regenerate it with "
+		      "build/tests/unit/test_syscalls --markdown");
+	}
+	if (strcmp(want, have) != 0)
+		FAILF("docs/syscalls.md is stale: regenerate it with "
+		      "build/tests/unit/test_syscalls --markdown "
+		      "> docs/syscalls.md");
+}
+
+TEST(print_formats)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK(f != NULL);
+	CHECK_EQ(sc_print_table(f, SC_PRINT_JSON), 0);
+	CHECK_EQ(sc_print_table(f, SC_PRINT_TEXT), 0);
+	CHECK_EQ(sc_print_table(f, 42), -EINVAL);
+	fclose(f);
+	CHECK_CONTAINS(buf, "\"counts\":{\"PASS\":");
+	CHECK_CONTAINS(buf, "{\"nr\":321,\"name\":\"bpf\",\"disposition\":"
+			    "\"DENY\",\"errno\":1,\"errno_name\":\"EPERM\"");
+	CHECK_CONTAINS(buf, "\n257  openat ");
+	CHECK_CONTAINS(buf, "any other number: ENOSYS");
+	free(buf);
+	buf = markdown();
+	CHECK_CONTAINS(buf, "| 321 | bpf | DENY(EPERM) |");
+	CHECK_CONTAINS(buf, "| 59 | execve | EMULATE | trace |");
+	free(buf);
+}
+
+/* ---- the real filter, in forked children ---- */
+
+/* Each check in a child reports its line on failure. */
+#define EXPECT_ERR(call, e)                                               \
+	do {                                                              \
+		errno = 0;                                                \
+		long r_ = (long)(call);                                   \
+		if (r_ != -1 || errno != (e)) {                           \
+			fprintf(stderr, "%s:%d: %s = %ld errno %d, want %d\n", \
+				__FILE__, __LINE__, #call, r_, errno, (e)); \
+			return __LINE__;                                  \
+		}                                                         \
+	} while (0)
+
+#define EXPECT_OK(call)                                                   \
+	do {                                                              \
+		errno = 0;                                                \
+		long r_ = (long)(call);                                   \
+		if (r_ < 0) {                                             \
+			fprintf(stderr, "%s:%d: %s = %ld errno %d\n",     \
+				__FILE__, __LINE__, #call, r_, errno);    \
+			return __LINE__;                                  \
+		}                                                         \
+	} while (0)
+
+/*
+ * The child's listener, taken with pidfd_getfd: the child cannot send it
+ * (sendmsg is itself intercepted, and under --strace so is write). Waits
+ * until the filter is in place or the child has gone.
+ */
+static int take_listener(pid_t pid)
+{
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	for (int tries = 0; pidfd >= 0 && tries < 2000; tries++) {
+		for (int n = 3; n < 64; n++) {
+			char path[64], link[64] = "";
+			int fd = (int)syscall(SYS_pidfd_getfd, pidfd, n, 0);
+
+			if (fd < 0)
+				continue;
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+			if (readlink(path, link, sizeof(link) - 1) > 0 &&
+			    strstr(link, "seccomp notify") != NULL)
+				return fd;
+			close(fd);
+		}
+		if (waitpid(pid, NULL, WNOHANG | WNOWAIT | __WALL) == pid)
+			break;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/*
+ * Forks; the child sets no_new_privs, installs the filter and runs fn.
+ * Returns fn's result (0: pass, else the failing line), or -1 if the
+ * child died. on_listener, if set, runs in the parent with the listener
+ * fd (NOTIFY mode) until the child has exited.
+ */
+static int in_filtered_child(const struct sc_filter_opts *o,
+			     int (*fn)(void), void (*on_listener)(int fd))
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		setsid();	/* no controlling terminal to hang up */
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(250);
+		if (sc_install_filter(o) < 0)
+			_exit(251);
+		_exit(fn());
+	}
+	if (on_listener != NULL) {
+		cleanup_close int fd = take_listener(pid);
+
+		if (fd >= 0)
+			on_listener(fd);
+		else
+			kill(pid, SIGKILL);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(st)) {
+		fprintf(stderr, "filtered child: signal %d\n", WTERMSIG(st));
+		return -1;
+	}
+	return WEXITSTATUS(st);
+}
+
+static int child_denied_rows(void)
+{
+	for (size_t i = 0; i < sc_table_len; i++) {
+		const struct sc_entry *e = &sc_table[i];
+
+		if (e->disp != SC_DENY)
+			continue;
+		/* All-zero arguments: harmless if the filter let one through,
+		 * and then the errno would differ. */
+		errno = 0;
+		if (syscall(e->nr, 0, 0, 0, 0, 0, 0) != -1 || errno != e->err) {
+			fprintf(stderr, "%s: errno %d, want %d\n", e->name,
+				errno, e->err);
+			return 1000 + e->nr;
+		}
+	}
+	return 0;
+}
+
+static const struct sc_filter_opts trace_mode = { SC_FILTER_TRACE, false };
+static const struct sc_filter_opts notify_mode = { SC_FILTER_NOTIFY, false };
+
+TEST(filter_denies_every_deny_row)
+{
+	CHECK_EQ(in_filtered_child(&trace_mode, child_denied_rows, NULL), 0);
+}
+
+static int child_basics(void)
+{
+	pid_t ppid = getppid();
+	long r;
+
+	/* PASS: the host answers. */
+	EXPECT_OK(syscall(SYS_getppid));
+	if (syscall(SYS_getppid) != ppid)
+		return __LINE__;
+	/* EMULATE and TRACE rows with no tracer: RET_TRACE gives ENOSYS. */
+	EXPECT_ERR(syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY), ENOSYS);
+	EXPECT_ERR(syscall(SYS_execve, "/bin/true", NULL, NULL), ENOSYS);
+	EXPECT_ERR(syscall(SYS_setuid, 0), ENOSYS);
+	EXPECT_ERR(syscall(SYS_umask, 022), ENOSYS);
+	/* Numbers not in the table. */
+	EXPECT_ERR(syscall(337), ENOSYS);
+	EXPECT_ERR(syscall(423), ENOSYS);
+	EXPECT_ERR(syscall(SC_NR_MAX + 1), ENOSYS);
+	EXPECT_ERR(syscall(1000), ENOSYS);
+	/* x32 ABI: the same numbers with bit 30 set. */
+	EXPECT_ERR(syscall(0x40000000 | SYS_getpid), ENOSYS);
+	EXPECT_ERR(syscall(0x40000000 | SYS_openat, AT_FDCWD, "/", 0), ENOSYS);
+	/* i386 ABI from a 64-bit process: int $0x80, eax = 20 (getpid). */
+	r = 20;
+	__asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+	if (r != -ENOSYS) {
+		fprintf(stderr, "int 0x80 getpid returned %ld\n", r);
+		return __LINE__;
+	}
+	/* eax = 5 is open on i386: must not open anything either. */
+	r = 5;
+	__asm__ volatile("int $0x80" : "+a"(r) : "b"("/"), "c"(0) : "memory");
+	if (r != -ENOSYS)
+		return __LINE__;
+	return 0;
+}
+
+TEST(filter_passes_traps_and_refuses_other_abis)
+{
+	CHECK_EQ(in_filtered_child(&trace_mode, child_basics, NULL), 0);
+}
+
+static int child_ioctl(void)
+{
+	int p[2], n = 0;
+	char c = 'x';
+
+	EXPECT_OK(pipe(p));
+	EXPECT_ERR(ioctl(0, TIOCSTI, &c), EPERM);
+	EXPECT_ERR(syscall(SYS_ioctl, 0, (1UL << 32) | TIOCSTI, &c), EPERM);
+	EXPECT_ERR(ioctl(0, TIOCLINUX, &c), EPERM);
+	EXPECT_ERR(ioctl(p[0], 0x1234, &n), ENOTTY);
+	EXPECT_ERR(ioctl(p[0], TIOCCONS, 0), ENOTTY);
+	EXPECT_ERR(ioctl(p[0], TIOCSETD, &n), ENOTTY);
+	EXPECT_ERR(ioctl(p[0], SECCOMP_IOCTL_NOTIF_RECV, &n), ENOTTY);
+	EXPECT_OK(ioctl(p[0], FIONREAD, &n));
+	EXPECT_OK(ioctl(p[0], FIOCLEX));
+	EXPECT_OK(ioctl(p[0], FIONBIO, &n));
+	/* Allowed, answered by the host: a pipe is not a terminal. */
+	EXPECT_ERR(ioctl(p[0], TIOCGWINSZ, &n), ENOTTY);
+	return 0;
+}
+
+TEST(filter_ioctl_allowlist)
+{
+	CHECK_EQ(in_filtered_child(&trace_mode, child_ioctl, NULL), 0);
+}
+
+static int child_socket(void)
+{
+	int sv[2];
+
+	EXPECT_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+	EXPECT_OK(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	EXPECT_OK(socket(AF_INET6, SOCK_STREAM, 0));
+	EXPECT_OK(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+	EXPECT_OK(socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE));
+	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), EAFNOSUPPORT);
+	EXPECT_ERR(socket(AF_PACKET, SOCK_DGRAM, 0), EAFNOSUPPORT);
+	EXPECT_ERR(socket(AF_INET, SOCK_RAW, 1), EPERM);
+	EXPECT_ERR(socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 58), EPERM);
+	EXPECT_ERR(socket(AF_INET, SOCK_PACKET, 0), EPERM);
+	EXPECT_ERR(socket(AF_ALG, SOCK_SEQPACKET, 0), EAFNOSUPPORT);
+	EXPECT_ERR(socket(AF_VSOCK, SOCK_STREAM, 0), EAFNOSUPPORT);
+	EXPECT_ERR(socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT), EAFNOSUPPORT);
+	EXPECT_ERR(socket(AF_INET, SOCK_RDM, 0), EAFNOSUPPORT);
+	EXPECT_ERR(syscall(SYS_socket, (1UL << 32) | AF_PACKET, SOCK_RAW, 0),
+		   EAFNOSUPPORT);
+	EXPECT_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	EXPECT_ERR(socketpair(AF_INET, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
+	/* sendto: a NULL address passes, an address is emulated (ENOSYS
+	 * here: no tracer). */
+	EXPECT_OK(sendto(sv[0], "a", 1, 0, NULL, 0));
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		EXPECT_ERR(sendto(sv[0], "a", 1, 0, (struct sockaddr *)&sa,
+				  sizeof(sa)), ENOSYS);
+	}
+	EXPECT_ERR(connect(sv[0], NULL, 0), ENOSYS);
+	return 0;
+}
+
+TEST(filter_socket_rules)
+{
+	CHECK_EQ(in_filtered_child(&trace_mode, child_socket, NULL), 0);
+}
+
+static int child_clone(void)
+{
+	static const unsigned long denied[] = {
+		CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET,
+		CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWCGROUP, CLONE_UNTRACED,
+		CLONE_NEWUSER | CLONE_NEWNS,
+	};
+	long pid;
+	int st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(denied); i++)
+		EXPECT_ERR(syscall(SYS_clone, denied[i] | SIGCHLD, 0, 0, 0, 0),
+			   EPERM);
+	EXPECT_ERR(unshare(CLONE_NEWUSER), EPERM);
+	EXPECT_ERR(syscall(SYS_clone3, NULL, 0), ENOSYS);
+	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0)
+		_exit(7);
+	EXPECT_OK(pid);
+	if (waitpid((pid_t)pid, &st, 0) != pid || WEXITSTATUS(st) != 7)
+		return __LINE__;
+	pid = fork();		/* glibc: clone without CLONE_NEW* */
+	if (pid == 0)
+		_exit(8);
+	EXPECT_OK(pid);
+	if (waitpid((pid_t)pid, &st, 0) != pid || WEXITSTATUS(st) != 8)
+		return __LINE__;
+	return 0;
+}
+
+TEST(filter_clone_flags)
+{
+	CHECK_EQ(in_filtered_child(&trace_mode, child_clone, NULL), 0);
+}
+
+static int child_prctl_seccomp(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { 1, &allow };
+	uint32_t act = SECCOMP_RET_LOG;
+	char name[16];
+
+	EXPECT_OK(prctl(PR_GET_NAME, name, 0, 0, 0));
+	EXPECT_OK(prctl(PR_SET_NAME, "cvisor-test", 0, 0, 0));
+	EXPECT_OK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	EXPECT_ERR(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 0, 0, 0), EINVAL);
+	EXPECT_ERR(prctl(PR_SET_PTRACER, -1, 0, 0, 0), EINVAL);
+	EXPECT_ERR(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0), EINVAL);
+	EXPECT_ERR(prctl(0x7fff, 0, 0, 0, 0), EINVAL);
+	/* Traced to the sentry to observe; no tracer here. */
+	EXPECT_ERR(prctl(PR_CAPBSET_DROP, 40, 0, 0, 0), ENOSYS);
+	EXPECT_ERR(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0),
+		   ENOSYS);
+	/* seccomp(): stacking yes, a listener of its own no. */
+	EXPECT_ERR(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			   SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog), EINVAL);
+	EXPECT_ERR(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			   SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				   SECCOMP_FILTER_FLAG_TSYNC, &prog), EINVAL);
+	EXPECT_ERR(syscall(SYS_seccomp, 99, 0, NULL), EINVAL);
+	EXPECT_OK(syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act));
+	EXPECT_OK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog));
+	EXPECT_OK(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0));
+	/* Still under ours. */
+	EXPECT_ERR(syscall(SYS_bpf, 0, NULL, 0), EPERM);
+	return 0;
+}
+
+TEST(filter_prctl_and_seccomp_rules)
+{
+	CHECK_EQ(in_filtered_child(&trace_mode, child_prctl_seccomp, NULL), 0);
+}
+
+static int child_scalar_rules(void)
+{
+	static int word;
+	long page = sysconf(_SC_PAGESIZE);
+	void *m = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		return __LINE__;
+	EXPECT_OK(syscall(SYS_futex, &word, FUTEX_WAKE, 1, NULL, NULL, 0));
+	EXPECT_OK(syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL,
+			  NULL, 0));
+	EXPECT_ERR(syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 1, NULL,
+			   NULL, 0), EAGAIN);
+	EXPECT_ERR(syscall(SYS_futex, &word, 2 /* FUTEX_FD */, 0, NULL, NULL,
+			   0), ENOSYS);
+	EXPECT_ERR(syscall(SYS_futex, &word, 99, 0, NULL, NULL, 0), ENOSYS);
+	EXPECT_OK(madvise(m, (size_t)page, MADV_DONTNEED));
+	EXPECT_OK(madvise(m, (size_t)page, MADV_NOHUGEPAGE));
+	EXPECT_ERR(madvise(m, (size_t)page, MADV_HWPOISON), EPERM);
+	EXPECT_ERR(madvise(m, (size_t)page, 101), EPERM);
+	EXPECT_ERR(madvise(m, (size_t)page, MADV_MERGEABLE), EINVAL);
+	EXPECT_ERR(madvise(m, (size_t)page, 77), EINVAL);
+	EXPECT_OK(personality(0xffffffff));
+	EXPECT_OK(personality(PER_LINUX | ADDR_NO_RANDOMIZE));
+	EXPECT_OK(personality(PER_LINUX));
+	EXPECT_ERR(personality(PER_BSD), EINVAL);
+	EXPECT_ERR(personality(READ_IMPLIES_EXEC), EINVAL);
+	return 0;
+}
+
+TEST(filter_futex_madvise_personality_rules)
+{
+	CHECK_EQ(in_filtered_child(&trace_mode, child_scalar_rules, NULL), 0);
+}
+
+/* ---- NOTIFY mode: the parent plays the sentry ---- */
+
+static int notified[SC_NR_MAX + 1];
+
+/* Answers every notification until the child is gone: EXDEV for
+ * emulated calls (a value no host path would give here), CONTINUE for
+ * PASS calls reported under --strace. */
+static void serve(int fd)
+{
+	struct seccomp_notif *req = NULL;
+	struct seccomp_notif_resp *resp = NULL;
+
+	memset(notified, 0, sizeof(notified));
+	if (seccomp_notify_alloc(&req, &resp) < 0)
+		return;
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		const struct sc_entry *e;
+
+		if (poll(&pfd, 1, 10000) <= 0 || (pfd.revents & POLLIN) == 0)
+			break;
+		memset(req, 0, sizeof(*req));
+		if (seccomp_notify_receive(fd, req) < 0)
+			continue;
+		e = sc_lookup(req->data.nr);
+		if (req->data.nr >= 0 && req->data.nr <= SC_NR_MAX)
+			notified[req->data.nr]++;
+		memset(resp, 0, sizeof(*resp));
+		resp->id = req->id;
+		if (e != NULL && e->disp == SC_PASS) {
+			resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		} else {
+			resp->error = -EXDEV;
+		}
+		seccomp_notify_respond(fd, resp);
+	}
+	seccomp_notify_free(req, resp);
+}
+
+static int child_notify(void)
+{
+	int sv[2];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	EXPECT_ERR(syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY),
+		   EXDEV);
+	EXPECT_ERR(syscall(SYS_open, "/etc/passwd", O_RDONLY), EXDEV);
+	EXPECT_ERR(syscall(SYS_newfstatat, AT_FDCWD, "/", NULL, 0), EXDEV);
+	EXPECT_ERR(syscall(SYS_uname, NULL), EXDEV);
+	EXPECT_OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	EXPECT_OK(sendto(sv[0], "a", 1, 0, NULL, 0));
+	EXPECT_ERR(sendto(sv[0], "a", 1, 0, (struct sockaddr *)&sa,
+			  sizeof(sa)), EXDEV);
+	EXPECT_OK(syscall(SYS_getppid));
+	/* TRACE rows stay RET_TRACE in notify mode. */
+	EXPECT_ERR(syscall(SYS_execve, "/bin/true", NULL, NULL), ENOSYS);
+	EXPECT_ERR(syscall(SYS_bpf, 0, NULL, 0), EPERM);
+	return 0;
+}
+
+TEST(filter_notify_mode_reaches_listener)
+{
+	CHECK_EQ(in_filtered_child(&notify_mode, child_notify, serve), 0);
+	CHECK_EQ(notified[__NR_openat], 1);
+	CHECK_EQ(notified[__NR_open], 1);
+	CHECK_EQ(notified[__NR_uname], 1);
+	CHECK_EQ(notified[__NR_sendto], 1);	/* only the one with an address */
+	CHECK_EQ(notified[__NR_getppid], 0);
+	CHECK_EQ(notified[__NR_execve], 0);
+	CHECK_EQ(notified[__NR_bpf], 0);
+}
+
+static int child_strace(void)
+{
+	pid_t ppid = getppid();
+
+	if (syscall(SYS_getppid) != ppid)
+		return __LINE__;
+	EXPECT_ERR(syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY), EXDEV);
+	EXPECT_ERR(syscall(SYS_bpf, 0, NULL, 0), EPERM);
+	EXPECT_ERR(madvise(NULL, 0, MADV_HWPOISON), EPERM);
+	return 0;
+}
+
+TEST(filter_strace_mode_reports_pass_calls)
+{
+	static const struct sc_filter_opts o = { SC_FILTER_NOTIFY, true };
+
+	CHECK_EQ(in_filtered_child(&o, child_strace, serve), 0);
+	CHECK(notified[__NR_getppid] >= 2);
+	CHECK_EQ(notified[__NR_openat], 1);
+	CHECK_EQ(notified[__NR_bpf], 0);
+	CHECK_EQ(notified[__NR_madvise], 0);
+}
+
+/* ---- overhead of a PASS call under the filter (numbers, not asserts) ---- */
+
+static double ns_per_getppid(long n)
+{
+	uint64_t t0 = cv_now_ns();
+
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return (double)(cv_now_ns() - t0) / (double)n;
+}
+
+static int child_bench(void)
+{
+	ns_per_getppid(100000);		/* warm up */
+	fprintf(stderr, "getppid under the filter: %.1f ns/call\n",
+		ns_per_getppid(2000000));
+	return 0;
+}
+
+TEST(bench_getppid)
+{
+	ns_per_getppid(100000);		/* warm up */
+	fprintf(stderr, "getppid native: %.1f ns/call\n",
+		ns_per_getppid(2000000));
+	CHECK_EQ(in_filtered_child(&trace_mode, child_bench, NULL), 0);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--markdown") == 0)
+		return sc_print_table(stdout, SC_PRINT_MARKDOWN) < 0;
+	return test_main();
+}
