@@ -801,8 +801,8 @@ static int cpuset_init_level(const char *dir, struct cv_error **err)
 	return 0;
 }
 
-/* mkdir -p below mount, recording the levels made; a new cpuset level is
- * initialised from its parent. */
+/* mkdir -p below mount, recording the levels made; an empty cpuset level
+ * is initialised from its parent. */
 static int make_dirs(const char *mount, const char *dir, bool cpuset,
 		     struct created *c, struct cv_error **err)
 {
@@ -828,9 +828,11 @@ static int make_dirs(const char *mount, const char *dir, bool cpuset,
 				return cv_error_set(err, ENOMEM, "cgroup");
 			c->v = nv;
 			c->v[c->n++] = strdup(p);
-			if (cpuset && cpuset_init_level(p, err) < 0)
-				return -1;
 		}
+		/* Also levels that exist: someone may have made them
+		 * without filling cpus/mems. */
+		if (cpuset && cpuset_init_level(p, err) < 0)
+			return -1;
 		*s = saved;
 		if (saved == '\0')
 			break;

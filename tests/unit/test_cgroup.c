@@ -199,14 +199,17 @@ static int fn_pause(void *arg)
 
 /* ---- pure helpers ----------------------------------------------------- */
 
+/* The result lives until the next call. */
 static char *resolve(const char *cp, const char *id, bool systemd)
 {
-	char *out = NULL;
+	static char *last;
 
+	free(last);
+	last = NULL;
 	cv_error_free(&err);
-	if (cgroup_resolve_path(cp, id, systemd, &out, &err) < 0)
+	if (cgroup_resolve_path(cp, id, systemd, &last, &err) < 0)
 		return NULL;
-	return out;
+	return last;
 }
 
 TEST(path_default_and_cleaning)
