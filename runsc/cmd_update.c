@@ -73,15 +73,15 @@ static void gkey(yajl_gen g, const char *k)
 	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
 }
 
-static int gen_num(yajl_gen g, const char *key, const char *val, bool bytes,
-		   struct cv_error **err)
+static int gen_num(yajl_gen g, const char *key, const char *flag,
+		   const char *val, bool bytes, struct cv_error **err)
 {
 	int64_t v;
 
 	if (val == NULL)
 		return 0;
 	if (bytes ? parse_bytes(val, &v) < 0 : cv_parse_i64(val, &v) < 0)
-		return cv_error_setx(err, "invalid value for %s: %s", key, val);
+		return cv_error_setx(err, "invalid --%s value: %s", flag, val);
 	gkey(g, key);
 	yajl_gen_integer(g, v);
 	return 0;
@@ -92,18 +92,18 @@ static int gen_flags(yajl_gen g, struct update_flags *f, struct cv_error **err)
 	yajl_gen_map_open(g);
 	gkey(g, "memory");
 	yajl_gen_map_open(g);
-	if (gen_num(g, "limit", FLAG(f, U_MEMORY), true, err) < 0 ||
-	    gen_num(g, "swap", FLAG(f, U_SWAP), true, err) < 0 ||
-	    gen_num(g, "reservation", FLAG(f, U_RESERVATION), true, err) < 0 ||
-	    gen_num(g, "kernel", FLAG(f, U_KMEM), true, err) < 0 ||
-	    gen_num(g, "kernelTCP", FLAG(f, U_KMEM_TCP), true, err) < 0)
+	if (gen_num(g, "limit", "memory", FLAG(f, U_MEMORY), true, err) < 0 ||
+	    gen_num(g, "swap", "memory-swap", FLAG(f, U_SWAP), true, err) < 0 ||
+	    gen_num(g, "reservation", "memory-reservation", FLAG(f, U_RESERVATION), true, err) < 0 ||
+	    gen_num(g, "kernel", "kernel-memory", FLAG(f, U_KMEM), true, err) < 0 ||
+	    gen_num(g, "kernelTCP", "kernel-memory-tcp", FLAG(f, U_KMEM_TCP), true, err) < 0)
 		return -1;
 	yajl_gen_map_close(g);
 	gkey(g, "cpu");
 	yajl_gen_map_open(g);
-	if (gen_num(g, "shares", FLAG(f, U_SHARES), false, err) < 0 ||
-	    gen_num(g, "quota", FLAG(f, U_QUOTA), false, err) < 0 ||
-	    gen_num(g, "period", FLAG(f, U_PERIOD), false, err) < 0)
+	if (gen_num(g, "shares", "cpu-shares", FLAG(f, U_SHARES), false, err) < 0 ||
+	    gen_num(g, "quota", "cpu-quota", FLAG(f, U_QUOTA), false, err) < 0 ||
+	    gen_num(g, "period", "cpu-period", FLAG(f, U_PERIOD), false, err) < 0)
 		return -1;
 	if (FLAG(f, U_CPUS) != NULL) {
 		gkey(g, "cpus");
@@ -117,14 +117,14 @@ static int gen_flags(yajl_gen g, struct update_flags *f, struct cv_error **err)
 	if (FLAG(f, U_PIDS) != NULL) {
 		gkey(g, "pids");
 		yajl_gen_map_open(g);
-		if (gen_num(g, "limit", FLAG(f, U_PIDS), false, err) < 0)
+		if (gen_num(g, "limit", "pids-limit", FLAG(f, U_PIDS), false, err) < 0)
 			return -1;
 		yajl_gen_map_close(g);
 	}
 	if (FLAG(f, U_BLKIO) != NULL) {
 		gkey(g, "blockIO");
 		yajl_gen_map_open(g);
-		if (gen_num(g, "weight", FLAG(f, U_BLKIO), false, err) < 0)
+		if (gen_num(g, "weight", "blkio-weight", FLAG(f, U_BLKIO), false, err) < 0)
 			return -1;
 		yajl_gen_map_close(g);
 	}
