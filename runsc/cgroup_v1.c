@@ -74,6 +74,13 @@ int cgroup_v1_check(const struct cgroup_layout *l,
 {
 	if (wants_memory(r) && need(l, "memory", "memory", err) < 0)
 		return -1;
+	if (r->has_memory && r->memory.has_limit && r->memory.has_swap &&
+	    r->memory.limit >= 0 && r->memory.swap >= 0 &&
+	    r->memory.swap < r->memory.limit)
+		return cv_error_setx(err, "cgroup: linux.resources.memory.swap"
+				     " (%lld) is below memory.limit (%lld)",
+				     (long long)r->memory.swap,
+				     (long long)r->memory.limit);
 	if (wants_cpu(r) && need(l, "cpu", "cpu", err) < 0)
 		return -1;
 	if (wants_cpuset(r) && need(l, "cpuset", "cpu.cpus", err) < 0)
@@ -130,6 +137,11 @@ static int apply_memory(const char *d, const struct oci_memory *m,
 			return -1;
 		}
 	} else if (m->has_limit) {
+		/* Unlimited memory without a swap value means unlimited
+		 * memory+swap too (memsw may not stay below the limit). */
+		if (m->limit < 0 && memsw &&
+		    cg_write(d, "memory.memsw.limit_in_bytes", "-1", err) < 0)
+			return -1;
 		if (cg_write(d, "memory.limit_in_bytes",
 			     i64s(a, sizeof(a), m->limit), err) < 0)
 			return -1;

@@ -755,10 +755,27 @@ TEST(update_changes_the_memory_limit)
 	CHECK_STREQ(rdf(cgroup_dir(cg, "memory"), "memory.limit_in_bytes"),
 		    "134217728");
 	r.memory.limit = -1;
-	r.memory.swap = -1;
+	r.memory.has_swap = false;
 	OK(cgroup_update(cg, &r, &err));
 	CHECK(strlen(rdf(cgroup_dir(cg, "memory"), "memory.limit_in_bytes")) >
 	      12);
+	/* lowering both again: limit first, then memsw */
+	r.memory.limit = 16 << 20;
+	r.memory.has_swap = true;
+	r.memory.swap = 16 << 20;
+	OK(cgroup_update(cg, &r, &err));
+	CHECK_STREQ(rdf(cgroup_dir(cg, "memory"), "memory.limit_in_bytes"),
+		    "16777216");
+	if (cgroup_layout_find(host, "memory") != NULL &&
+	    exists("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes"))
+		CHECK_STREQ(rdf(cgroup_dir(cg, "memory"),
+				"memory.memsw.limit_in_bytes"), "16777216");
+	/* a swap below the limit is refused */
+	r.memory.limit = 32 << 20;
+	r.memory.swap = 8 << 20;
+	cv_error_free(&err);
+	CHECK(cgroup_update(cg, &r, &err) < 0);
+	CHECK_CONTAINS(emsg(), "is below memory.limit");
 	OK(cgroup_destroy(cg, &err));
 }
 
