@@ -170,6 +170,7 @@ int cgroup_devices_v1_apply(const char *dir, const struct oci_device_rule *r,
 #define CGROUP_MAX_CPUS 256
 #define CGROUP_MAX_BLKIO 32
 #define CGROUP_MAX_HUGETLB 4
+#define CGROUP_MAX_RAW 64
 
 struct cgroup_blkio_entry {
 	uint64_t major, minor;
@@ -190,8 +191,14 @@ struct cgroup_stats {
 	uint64_t throttle_periods, throttled_periods, throttled_time;
 	/* memory, bytes; limit UINT64_MAX-ish when unlimited, as the
 	 * kernel reports */
-	struct cgroup_mem_entry mem, swap, kernel;
+	struct cgroup_mem_entry mem, swap, kernel, kernel_tcp;
 	uint64_t mem_cache, mem_rss;
+	/* memory.stat as read, for the "raw" map */
+	struct {
+		char key[32];
+		uint64_t value;
+	} mem_raw[CGROUP_MAX_RAW];
+	size_t n_mem_raw;
 	uint64_t oom_kill;
 	/* pids; limit 0 when "max" */
 	uint64_t pids_current, pids_limit;

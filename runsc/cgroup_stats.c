@@ -34,6 +34,24 @@ static uint64_t kv(const char *text, const char *key)
 	return v;
 }
 
+/* Every "key value" line of memory.stat, for the "raw" map. */
+static void raw_stats(const char *text, struct cgroup_stats *st)
+{
+	for (const char *l = text; l != NULL && *l != '\0';) {
+		unsigned long long v;
+		char key[32];
+
+		if (st->n_mem_raw < CGROUP_MAX_RAW &&
+		    sscanf(l, "%31s %llu", key, &v) == 2) {
+			snprintf(st->mem_raw[st->n_mem_raw].key, 32, "%s", key);
+			st->mem_raw[st->n_mem_raw++].value = v;
+		}
+		l = strchr(l, '\n');
+		if (l != NULL)
+			l++;
+	}
+}
+
 /* ---- v1 --------------------------------------------------------------- */
 
 static void v1_cpu(const struct cgroup *cg, struct cgroup_stats *st)
@@ -96,9 +114,12 @@ static void v1_memory(const struct cgroup *cg, struct cgroup_stats *st)
 		v1_mem_entry(d, "memory.memsw", &st->swap);
 	if (cg_exists(d, "memory.kmem.usage_in_bytes"))
 		v1_mem_entry(d, "memory.kmem", &st->kernel);
+	if (cg_exists(d, "memory.kmem.tcp.usage_in_bytes"))
+		v1_mem_entry(d, "memory.kmem.tcp", &st->kernel_tcp);
 	if (cg_read(d, "memory.stat", &s, NULL) == 0) {
 		st->mem_cache = kv(s, "total_cache");
 		st->mem_rss = kv(s, "total_rss");
+		raw_stats(s, st);
 	}
 	if (cg_read(d, "memory.oom_control", &oom, NULL) == 0)
 		st->oom_kill = kv(oom, "oom_kill");
@@ -255,6 +276,7 @@ static void v2_stats(const char *d, struct cgroup_stats *st)
 		st->mem_cache = kv(mem, "file");
 		st->mem_rss = kv(mem, "anon");
 		st->kernel.usage = kv(mem, "kernel");
+		raw_stats(mem, st);
 	}
 	if (cg_read(d, "memory.events", &ev, NULL) == 0) {
 		st->oom_kill = kv(ev, "oom_kill");
@@ -402,12 +424,14 @@ static void gen_memory(yajl_gen g, const struct cgroup_stats *st)
 	mem_entry(g, "usage", &st->mem);
 	mem_entry(g, "swap", &st->swap);
 	mem_entry(g, "kernel", &st->kernel);
-	gs(g, "raw");
-	yajl_gen_map_open(g);
-	gu(g, "cache", st->mem_cache);
-	gu(g, "rss", st->mem_rss);
-	gu(g, "oom_kill", st->oom_kill);
-	yajl_gen_map_close(g);
+	mem_entry(g, "kernelTCP", &st->kernel_tcp);
+	if (st->n_mem_raw > 0) {
+		gs(g, "raw");
+		yajl_gen_map_open(g);
+		for (size_t i = 0; i < st->n_mem_raw; i++)
+			gu(g, st->mem_raw[i].key, st->mem_raw[i].value);
+		yajl_gen_map_close(g);
+	}
 	yajl_gen_map_close(g);
 }
 

@@ -706,6 +706,9 @@ TEST(stats_show_the_childs_memory)
 	CHECK_EQ(cgroup_stats_json(&st, &js), 0);
 	CHECK_CONTAINS(js, "\"cpu\":{\"usage\":{\"total\":");
 	CHECK_CONTAINS(js, "\"memory\":{");
+	CHECK_CONTAINS(js, "\"usage\":{\"limit\":");
+	CHECK_CONTAINS(js, "\"kernelTCP\":{");
+	CHECK_CONTAINS(js, "\"raw\":{");
 	CHECK_CONTAINS(js, "\"pids\":{\"current\":1,\"limit\":10}");
 	CHECK_CONTAINS(js, "\"blkio\":{");
 	CHECK_CONTAINS(js, "\"hugetlb\":{");
