@@ -594,7 +594,12 @@ static int child_clone(void)
 	for (size_t i = 0; i < ARRAY_SIZE(denied); i++)
 		EXPECT_ERR(syscall(SYS_clone, denied[i] | SIGCHLD, 0, 0, 0, 0),
 			   EPERM);
+	/* The kernel reads the low 32 bits: high garbage changes nothing. */
+	EXPECT_ERR(syscall(SYS_clone, (1UL << 40) | CLONE_NEWUSER | SIGCHLD,
+			   0, 0, 0, 0), EPERM);
 	EXPECT_ERR(unshare(CLONE_NEWUSER), EPERM);
+	EXPECT_ERR(unshare(0), EPERM);
+	EXPECT_ERR(setns(0, 0), EPERM);
 	EXPECT_ERR(syscall(SYS_clone3, NULL, 0), ENOSYS);
 	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	if (pid == 0)
@@ -640,7 +645,14 @@ static int child_prctl_seccomp(void)
 	EXPECT_ERR(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 			   SECCOMP_FILTER_FLAG_NEW_LISTENER |
 				   SECCOMP_FILTER_FLAG_TSYNC, &prog), EINVAL);
+	EXPECT_ERR(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			   (1UL << 32) | SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			   &prog), EINVAL);
+	EXPECT_ERR(syscall(SYS_seccomp, (1UL << 32) | SECCOMP_SET_MODE_FILTER,
+			   SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog), EINVAL);
 	EXPECT_ERR(syscall(SYS_seccomp, 99, 0, NULL), EINVAL);
+	EXPECT_ERR(syscall(SYS_prctl, (1UL << 32) | PR_SET_MM, 0, 0, 0, 0),
+		   EINVAL);
 	EXPECT_OK(syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act));
 	EXPECT_OK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog));
 	EXPECT_OK(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0));
