@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "lib/cleanup.h"
@@ -339,6 +340,39 @@ static int rules_seccomp(struct filter *f)
 	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);
 }
 
+/*
+ * Legacy netfilter tables are replaced whole through setsockopt on any
+ * inet socket (CAP_NET_ADMIN in the network namespace's user namespace):
+ * a large, bug-prone parser. Refused as by a kernel without netfilter.
+ * (nf_tables is reached through NETLINK_NETFILTER, which socket() refuses.)
+ */
+static int rules_setsockopt(struct filter *f)
+{
+	static const struct {
+		int level, opt;
+	} nf[] = {
+		{ SOL_IP, 64 },	   /* IPT_SO_SET_REPLACE */
+		{ SOL_IP, 65 },	   /* IPT_SO_SET_ADD_COUNTERS */
+		{ SOL_IP, 96 },	   /* ARPT_SO_SET_REPLACE */
+		{ SOL_IP, 97 },	   /* ARPT_SO_SET_ADD_COUNTERS */
+		{ SOL_IP, 128 },   /* EBT_SO_SET_ENTRIES */
+		{ SOL_IP, 129 },   /* EBT_SO_SET_COUNTERS */
+		{ SOL_IPV6, 64 },  /* IP6T_SO_SET_REPLACE */
+		{ SOL_IPV6, 65 },  /* IP6T_SO_SET_ADD_COUNTERS */
+	};
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(nf) && r == 0; i++)
+		r = ADD(f, R_ERRNO, ENOPROTOOPT, LO32(1, nf[i].level),
+			LO32(2, nf[i].opt));
+	/* IP_VS_SO_SET_NONE .. IP_VS_SO_SET_ZERO */
+	for (int opt = 1152; opt <= 1167 && r == 0; opt++)
+		r = ADD(f, R_ERRNO, ENOPROTOOPT, LO32(1, SOL_IP), LO32(2, opt));
+	if (r == 0)
+		r = ADD(f, R_PASS, 0, ANY(1));
+	return r;
+}
+
 /* sendto with a NULL address names no path: the host runs it. */
 static int rules_sendto(struct filter *f)
 {
@@ -358,6 +392,7 @@ static const struct {
 	{ "prctl", rules_prctl },	  { "futex", rules_futex },
 	{ "madvise", rules_madvise },	  { "personality", rules_personality },
 	{ "seccomp", rules_seccomp },	  { "sendto", rules_sendto },
+	{ "setsockopt", rules_setsockopt },
 };
 
 static int add_rules(struct filter *f)

@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -574,6 +575,36 @@ static int child_socket(void)
 	}
 	EXPECT_ERR(connect(sv[0], NULL, 0), ENOSYS);
 	return 0;
+}
+
+static int child_setsockopt(void)
+{
+	int s4 = socket(AF_INET, SOCK_DGRAM, 0);
+	int s6 = socket(AF_INET6, SOCK_DGRAM, 0), one = 1;
+	char blob[128] = { 0 };
+
+	EXPECT_OK(s4);
+	EXPECT_OK(s6);
+	EXPECT_OK(setsockopt(s4, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	EXPECT_OK(setsockopt(s4, SOL_IP, IP_TTL, &one, sizeof(one)));
+	EXPECT_OK(setsockopt(s6, SOL_IPV6, IPV6_V6ONLY, &one, sizeof(one)));
+	EXPECT_ERR(setsockopt(s4, SOL_IP, 64, blob, sizeof(blob)), ENOPROTOOPT);
+	EXPECT_ERR(setsockopt(s4, SOL_IP, 65, blob, sizeof(blob)), ENOPROTOOPT);
+	EXPECT_ERR(setsockopt(s4, SOL_IP, 96, blob, sizeof(blob)), ENOPROTOOPT);
+	EXPECT_ERR(setsockopt(s4, SOL_IP, 128, blob, sizeof(blob)),
+		   ENOPROTOOPT);
+	EXPECT_ERR(setsockopt(s4, SOL_IP, 1152, blob, sizeof(blob)),
+		   ENOPROTOOPT);
+	EXPECT_ERR(setsockopt(s6, SOL_IPV6, 64, blob, sizeof(blob)),
+		   ENOPROTOOPT);
+	EXPECT_ERR(syscall(SYS_setsockopt, s4, (1UL << 32) | SOL_IP,
+			   (1UL << 33) | 64, blob, sizeof(blob)), ENOPROTOOPT);
+	return 0;
+}
+
+TEST(filter_setsockopt_netfilter)
+{
+	CHECK_EQ(in_filtered_child(&trace_mode, child_setsockopt, NULL), 0);
 }
 
 TEST(filter_socket_rules)
