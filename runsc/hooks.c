@@ -5,62 +5,136 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
 #include "lib/util.h"
 
-static char *const empty_env[] = { NULL };
+extern char **environ;
 
-/* In the child: stdin from the pipe, then exec. Never returns. */
-static void hook_child(const struct oci_hook *h, int in_fd)
+#define HOOK_OUTPUT_MAX 512
+
+/*
+ * In the child: stdin from the state pipe, stdout and stderr to the output
+ * pipe (so a hook never keeps the caller's stdio open), then exec. Like
+ * runc, a hook without "env" inherits runsc's environment.
+ */
+static void hook_child(const struct oci_hook *h, int in_fd, int out_fd)
 {
 	char *const def_args[] = { h->path, NULL };
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (dup2(in_fd, STDIN_FILENO) < 0)
+	if (dup2(in_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+	    dup2(out_fd, STDERR_FILENO) < 0)
 		_exit(127);
-	if (in_fd != STDIN_FILENO)
-		close(in_fd);
 	execve(h->path, h->args != NULL ? h->args : def_args,
-	       h->env != NULL ? h->env : empty_env);
+	       h->env != NULL ? h->env : environ);
+	dprintf(STDERR_FILENO, "exec: %s", strerror(errno));
 	_exit(127);
 }
 
-/* Waits for pid for at most timeout seconds (0: forever). */
-static int wait_timeout(pid_t pid, int timeout, int *status, bool *timed_out)
+struct hook_run {
+	pid_t pid;
+	int out_fd;		/* read end of the hook's stdout+stderr */
+	char out[HOOK_OUTPUT_MAX];
+	size_t out_len;
+	int status;
+	bool timed_out;
+};
+
+/* Keeps the last HOOK_OUTPUT_MAX-1 bytes the hook printed. */
+static void drain(struct hook_run *r)
+{
+	char buf[1024];
+	ssize_t n;
+
+	while ((n = read(r->out_fd, buf, sizeof(buf))) > 0) {
+		size_t k = (size_t)n, cap = sizeof(r->out) - 1;
+
+		if (k >= cap) {
+			memcpy(r->out, buf + k - cap, cap);
+			r->out_len = cap;
+			continue;
+		}
+		if (r->out_len + k > cap) {
+			size_t drop = r->out_len + k - cap;
+
+			memmove(r->out, r->out + drop, r->out_len - drop);
+			r->out_len -= drop;
+		}
+		memcpy(r->out + r->out_len, buf, k);
+		r->out_len += k;
+	}
+	r->out[r->out_len] = '\0';
+}
+
+/* Waits for the hook, collecting its output, for at most timeout seconds
+ * (0: forever); kills it at the deadline. */
+static int wait_hook(struct hook_run *r, int timeout)
 {
 	uint64_t deadline = cv_now_ns() + (uint64_t)timeout * 1000000000ull;
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	struct pollfd p = { .fd = r->out_fd, .events = POLLIN };
 
-	*timed_out = false;
 	for (;;) {
-		pid_t r = waitpid(pid, status, timeout > 0 ? WNOHANG : 0);
+		pid_t w = waitpid(r->pid, &r->status, WNOHANG);
 
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
+		if (w == r->pid)
+			break;
+		if (w < 0 && errno != EINTR)
 			return -errno;
-		if (timeout > 0 && r == 0) {
-			if (cv_now_ns() >= deadline) {
-				kill(pid, SIGKILL);
-				*timed_out = true;
-				while (waitpid(pid, status, 0) < 0 &&
-				       errno == EINTR)
-					;
-				return 0;
-			}
-			nanosleep(&ts, NULL);
+		if (timeout > 0 && cv_now_ns() >= deadline) {
+			kill(r->pid, SIGKILL);
+			r->timed_out = true;
+			while (waitpid(r->pid, &r->status, 0) < 0 &&
+			       errno == EINTR)
+				;
+			break;
 		}
+		if (poll(&p, 1, 10) > 0)
+			drain(r);
 	}
+	/* What is buffered now; a background child of the hook that keeps
+	 * the pipe open does not hold us up. */
+	drain(r);
+	return 0;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+static int hook_error(const char *pfx, const char *k, size_t i,
+		      const struct oci_hook *h, struct hook_run *r,
+		      struct cv_error **err)
+{
+	char what[64];
+
+	if (r->timed_out)
+		snprintf(what, sizeof(what), "timed out after %ds", h->timeout);
+	else if (WIFEXITED(r->status))
+		snprintf(what, sizeof(what), "exit status %d",
+			 WEXITSTATUS(r->status));
+	else
+		snprintf(what, sizeof(what), "killed by signal %d",
+			 WTERMSIG(r->status));
+	trim(r->out);
+	if (r->out[0] != '\0')
+		return cv_error_setx(err, "%s%s[%zu] (%s): %s: %s", pfx, k, i,
+				     h->path, what, r->out);
+	return cv_error_setx(err, "%s%s[%zu] (%s): %s", pfx, k, i, h->path,
+			     what);
 }
 
 static int run_one(const char *kind, size_t i, const struct oci_hook *h,
@@ -68,49 +142,49 @@ static int run_one(const char *kind, size_t i, const struct oci_hook *h,
 {
 	const char *k = kind != NULL ? kind : "hooks";
 	const char *pfx = kind != NULL ? "hooks." : "";
-	int p[2], status = 0, r;
-	bool timed_out;
-	pid_t pid;
+	struct hook_run r = { .pid = -1, .out_fd = -1 };
+	int in[2], out[2], e;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (pipe2(in, O_CLOEXEC) < 0)
 		return cv_error_set(err, errno, "%s%s[%zu] (%s): pipe", pfx, k,
 				    i, h->path);
-	pid = fork();
-	if (pid < 0) {
-		r = errno;
-		close(p[0]);
-		close(p[1]);
-		return cv_error_set(err, r, "%s%s[%zu] (%s): fork", pfx, k, i,
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		e = errno;
+		close(in[0]);
+		close(in[1]);
+		return cv_error_set(err, e, "%s%s[%zu] (%s): pipe", pfx, k, i,
 				    h->path);
 	}
-	if (pid == 0) {
-		close(p[1]);
-		hook_child(h, p[0]);
+	r.pid = fork();
+	if (r.pid == 0)
+		hook_child(h, in[0], out[1]);
+	e = errno;
+	close(in[0]);
+	close(out[1]);
+	r.out_fd = out[0];
+	if (r.pid < 0) {
+		close(in[1]);
+		close(out[0]);
+		return cv_error_set(err, e, "%s%s[%zu] (%s): fork", pfx, k, i,
+				    h->path);
 	}
-	close(p[0]);
+	fcntl(r.out_fd, F_SETFL, O_NONBLOCK);
 	/* The hook may not read stdin at all: ignore EPIPE. */
 	if (state_json != NULL) {
 		void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 
-		cv_write_all(p[1], state_json, strlen(state_json));
+		cv_write_all(in[1], state_json, strlen(state_json));
 		signal(SIGPIPE, old);
 	}
-	close(p[1]);
-	r = wait_timeout(pid, h->has_timeout ? h->timeout : 0, &status,
-			 &timed_out);
-	if (r < 0)
-		return cv_error_set(err, -r, "%s%s[%zu] (%s): wait", pfx, k, i,
+	close(in[1]);
+	e = wait_hook(&r, h->has_timeout ? h->timeout : 0);
+	close(r.out_fd);
+	if (e < 0)
+		return cv_error_set(err, -e, "%s%s[%zu] (%s): wait", pfx, k, i,
 				    h->path);
-	if (timed_out)
-		return cv_error_setx(err, "%s%s[%zu] (%s): timed out after %ds",
-				     pfx, k, i, h->path, h->timeout);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (!r.timed_out && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0)
 		return 0;
-	if (WIFEXITED(status))
-		return cv_error_setx(err, "%s%s[%zu] (%s): exit status %d",
-				     pfx, k, i, h->path, WEXITSTATUS(status));
-	return cv_error_setx(err, "%s%s[%zu] (%s): killed by signal %d", pfx,
-			     k, i, h->path, WTERMSIG(status));
+	return hook_error(pfx, k, i, h, &r, err);
 }
 
 int hooks_run_kind(const char *kind, const struct oci_hook *list, size_t n,

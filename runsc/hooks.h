@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * OCI hooks (config.json "hooks"): each hook is fork+exec'd with its own
- * args and env (an empty environment when env is absent), the container's
- * state JSON on stdin, and is killed (SIGKILL) when its timeout expires.
+ * args and env (runsc's environment when env is absent, as runc does) and
+ * the container's state JSON on stdin; it is killed (SIGKILL) when its
+ * timeout expires. Its stdout and stderr go to a pipe (so no hook keeps
+ * the caller's stdio open); their tail is quoted in the error.
  */
 #ifndef CV_RUNSC_HOOKS_H
 #define CV_RUNSC_HOOKS_H

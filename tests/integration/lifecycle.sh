@@ -200,3 +200,27 @@ if [ $rc -ne 0 ] && grep -q 'hooks.prestart\[0\] (/bin/false): exit status 1' "$
 else
 	t_fail "failing prestart hook fails create, leaves nothing" "status $rc: $(tail -c 300 "$T_TMP/create4.out")"
 fi
+
+# A hook's output is quoted in the error; a hook past its timeout is killed.
+jq '.hooks = {prestart: [{path: "/bin/sh", args: ["sh", "-c", "echo hook says no >&2; exit 3"]}]}' \
+	"$HB/config.json" >"$HB/c" && mv "$HB/c" "$HB/config.json"
+runsc create -b "$HB" out-$$ >"$T_TMP/create5.out" 2>&1
+if grep -q 'hooks.prestart\[0\] (/bin/sh): exit status 3: hook says no' "$T_TMP/create5.out" &&
+	[ ! -e "$T_ROOT/out-$$" ]; then
+	t_ok "hook output in the error"
+else
+	t_fail "hook output in the error" "$(tail -c 300 "$T_TMP/create5.out")"
+fi
+jq '.hooks = {createRuntime: [{path: "/bin/sleep", args: ["sleep", "30"], timeout: 1}]}' \
+	"$HB/config.json" >"$HB/c" && mv "$HB/c" "$HB/config.json"
+start=$(date +%s)
+runsc create -b "$HB" slow-$$ >"$T_TMP/create6.out" 2>&1
+rc=$?
+took=$(($(date +%s) - start))
+if [ $rc -ne 0 ] && [ $took -lt 15 ] &&
+	grep -q 'hooks.createRuntime\[0\] (/bin/sleep): timed out after 1s' "$T_TMP/create6.out" &&
+	[ ! -e "$T_ROOT/slow-$$" ]; then
+	t_ok "hook timeout"
+else
+	t_fail "hook timeout" "status $rc after ${took}s: $(tail -c 300 "$T_TMP/create6.out")"
+fi
