@@ -106,3 +106,27 @@ fails "exec in a stopped container" "stopped" runsc exec "$id" /bin/true
 fails "pause of a stopped container" "container not running" runsc pause "$id"
 t_check "delete of the stopped container" runsc delete "$id"
 nothing_left "$id" "delete"
+
+# Two creates of one id at the same time: exactly one wins, the other says
+# the id exists, and the winner is intact.
+cid=race-$$
+for i in 1 2 3 4; do
+	"$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+		create -b "$B" "$cid" >"$T_TMP/race.$i" 2>&1 &
+done
+wait
+wins=0
+for i in 1 2 3 4; do
+	if [ ! -s "$T_TMP/race.$i" ]; then
+		wins=$((wins + 1))
+	elif ! grep -q "container with id exists: $cid" "$T_TMP/race.$i"; then
+		wins=99
+	fi
+done
+if [ $wins -eq 1 ] && [ "$(runsc state "$cid" 2>/dev/null | jq -r .status)" = created ]; then
+	t_ok "concurrent creates: exactly one wins"
+else
+	t_fail "concurrent creates: exactly one wins" "$wins winners; $(cat "$T_TMP"/race.* | head -c 300)"
+fi
+t_check "delete the race winner" runsc delete --force "$cid"
+nothing_left "$cid" "delete --force of the race winner"
