@@ -62,3 +62,17 @@ for i in $(seq 100); do
 	sleep 0.1
 done
 t_check "delete after run --detach" runsc delete rund-$$
+
+# runsc do: a host command sandboxed over the host root, read-only.
+t_expect "do runs a host command" "hi from do" runsc do /bin/echo hi from do
+runsc do /bin/sh -c 'exit 3' >/dev/null 2>&1
+rc=$?
+[ $rc -eq 3 ] && t_ok "do returns the status" || t_fail "do returns the status" "got $rc"
+t_expect "do runs in the current directory" "/etc" sh -c "cd /etc && '$RUNSC_BIN' --root '$T_ROOT' --platform $CVISOR_PLATFORM do /bin/pwd"
+if runsc do /bin/sh -c "echo x > /cvisor-do-test-$$" >/dev/null 2>&1 || [ -e "/cvisor-do-test-$$" ]; then
+	rm -f "/cvisor-do-test-$$"
+	t_fail "do sees the host root read-only"
+else
+	t_ok "do sees the host root read-only"
+fi
+[ -z "$(ls "$T_ROOT")" ] && t_ok "do leaves no state" || t_fail "do leaves no state" "$(ls "$T_ROOT")"
