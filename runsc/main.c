@@ -161,6 +161,18 @@ static int parse_globals(struct global_opts *g, int argc, char **argv,
 	return optind;
 }
 
+/* State paths end up in state.json: keep them absolute. */
+static char *absolute_root(const char *root)
+{
+	char cwd[4096], *out = NULL;
+
+	if (root[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return NULL;
+	if (asprintf(&out, "%s/%s", cwd, root) < 0)
+		return NULL;
+	return out;
+}
+
 static void report_error(const struct global_opts *g, struct cv_error *e)
 {
 	const char *msg = e != NULL && e->msg != NULL ? e->msg : "failed";
@@ -180,6 +192,7 @@ int main(int argc, char **argv)
 		.argv0 = argv[0],
 	};
 	cleanup_error struct cv_error *err = NULL;
+	cleanup_free char *abs_root = NULL;
 	const struct cli_verb *v;
 	int status = 1, i, r;
 
@@ -194,6 +207,9 @@ int main(int argc, char **argv)
 			report_error(&g, err);
 		return status;
 	}
+	abs_root = absolute_root(g.root);
+	if (abs_root != NULL)
+		g.root = abs_root;
 	v = cli_find_verb(argv[i]);
 	if (v == NULL) {
 		cli_print_usage(stderr);
