@@ -86,7 +86,9 @@ static int run_container(struct global_opts *g, const struct create_opts *o,
 	if (state_load(g->root, o->id, &st, err) < 0)
 		return -1;
 	status = cli_wait_forward(st->sandbox_pid, st->init_pid, err);
-	if (container_delete(g, o->id, true, &e) < 0)
+	/* A concurrent "runsc delete" may have cleaned up already. */
+	if (container_delete(g, o->id, true, &e) < 0 &&
+	    strcmp(e->msg, "container does not exist") != 0)
 		log_warn("%s", e->msg);
 	return status;
 }

@@ -163,6 +163,7 @@ static int apply(struct global_opts *g, const char *id, const char *json,
 	cleanup_cgroup struct cgroup *cg = NULL;
 	cleanup_close int lock = -1;
 	struct oci_resources r = { 0 };
+	char *cg_json = NULL;
 	int ret;
 
 	if (cli_check_id(id, err) < 0 || state_lock(g->root, id, &lock, err) < 0 ||
@@ -182,6 +183,10 @@ static int apply(struct global_opts *g, const char *id, const char *json,
 		return -1;
 	free(st->resources_json);
 	st->resources_json = strdup(json);
+	if (cgroup_to_json(cg, &cg_json) == 0) {
+		free(st->cgroup_json);
+		st->cgroup_json = cg_json;
+	}
 	return state_save(g->root, st, err);
 }
 
