@@ -98,6 +98,10 @@ fi
 t_expect "exec prints" "hello from exec" runsc exec "$id" /bin/echo hello from exec
 t_check "events --stats" sh -c "'$RUNSC_BIN' --root '$T_ROOT' events --stats $id |
 	jq -e '.type == \"stats\" and .id == \"$id\" and .data.memory and .data.pids'"
+n=$(timeout 5 "$RUNSC_BIN" --root "$T_ROOT" events --interval 200ms "$id" 2>/dev/null |
+	head -n 3 | jq -r 'select(.type == "stats") | .id' | grep -c "^$id$")
+[ "$n" = 3 ] && t_ok "events --interval streams stats" ||
+	t_fail "events --interval streams stats" "$n lines"
 t_check "update --memory --pids-limit" runsc update --memory 256m --pids-limit 77 "$id"
 if jq -e '.resources.memory.limit == 268435456 and .resources.pids.limit == 77' \
 	"$T_ROOT/$id/state.json" >/dev/null; then
