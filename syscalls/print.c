@@ -99,6 +99,17 @@ static void print_markdown(FILE *out, const struct counts *c)
 	fprintf(out, "| total | %zu | every x86_64 number 0..336 and "
 		"424..%d; any other number, the i386 ABI and x32 get ENOSYS "
 		"|\n\n", sc_table_len, SC_NR_MAX);
+	fputs("PASS rows flagged `rules` are refined by scalar-argument "
+	      "checks in `syscalls/filter.c`; the note says what passes and "
+	      "the errno for the rest. Integer arguments are compared on "
+	      "their low 32 bits, as the kernel reads them. EMULATE rows "
+	      "reach the sentry as a seccomp user notification (seccomp "
+	      "platform) or a `SECCOMP_RET_TRACE` stop (ptrace platform); "
+	      "rows flagged `trace` stop for the tracer on both platforms. "
+	      "Our trace stops carry `SC_TRACE_MAGIC` (0xc7) in the high "
+	      "byte of the seccomp data, so the sentry can tell them from a "
+	      "workload filter's own. With `--strace`, PASS calls are "
+	      "reported to the sentry too.\n\n", out);
 	fputs("| nr | name | disposition | flags | notes |\n"
 	      "|---:|---|---|---|---|\n", out);
 	for (size_t i = 0; i < sc_table_len; i++) {
