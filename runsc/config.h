@@ -9,6 +9,14 @@
  * pointer plus a size_t count; optional scalars have a has_* flag. Values are
  * already validated and converted (rlimit names to RLIMIT_*, capability names
  * to CAP_* numbers, mount option strings to flags) so users do not re-parse.
+ *
+ * JSON rules (as runc, whose Go decoder the ecosystem expects): unknown keys
+ * are ignored at every level (the spec allows extensions); null means
+ * absent; with duplicate keys the last wins. Known features cvisor cannot
+ * honour are rejected with "not supported" (idmapped mounts, intelRdt,
+ * netDevices, timeOffsets, seccomp notify). Strings containing \u0000 and
+ * nesting deeper than 64 levels are rejected. uid/gid 4294967295 (-1, which
+ * set*id() read as "unchanged") is out of range.
  */
 #ifndef CV_RUNSC_CONFIG_H
 #define CV_RUNSC_CONFIG_H
