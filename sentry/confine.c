@@ -100,6 +100,14 @@ static const int allowed[] = {
 	SCMP_SYS(capget),
 	/* sentry/socket.c on copies of workload sockets */
 	SCMP_SYS(bind), SCMP_SYS(connect), SCMP_SYS(sendmmsg),
+	/* the virtual /proc /sys /dev (sentry/vfs_*.c): a private tmpfs
+	 * mirror, sealed memfds, the workload's own entries in procfs */
+	SCMP_SYS(openat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
+	SCMP_SYS(readlinkat), SCMP_SYS(getdents64), SCMP_SYS(memfd_create),
+	SCMP_SYS(lseek), SCMP_SYS(pread64), SCMP_SYS(ftruncate),
+	SCMP_SYS(fstatfs), SCMP_SYS(fchdir), SCMP_SYS(dup), SCMP_SYS(fchmod),
+	SCMP_SYS(fchmodat), SCMP_SYS(mkdirat), SCMP_SYS(unlinkat),
+	SCMP_SYS(symlinkat), SCMP_SYS(uname),
 	/* memory, time, signals, exit */
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(brk),
 	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),

@@ -28,6 +28,7 @@
 #include "lib/util.h"
 #include "runsc/config.h"
 #include "sentry/internal.h"
+#include "sentry/vfs.h"
 #include "syscalls/table.h"
 
 struct sentry *the_sentry;
@@ -528,6 +529,33 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	return 0;
 }
 
+/* The virtual filesystems need their host objects before confinement. */
+static int sentry_vfs_init(const struct sentry_config *cfg)
+{
+	const struct oci_spec *sp = cfg->spec;
+	cleanup_free struct vfs_mount_info *mi = NULL;
+	struct vfs_config vc = { .hostname = the_sentry->hostname };
+	int ret;
+
+	if (sp != NULL && sp->has_linux && sp->linux_.resources.has_memory &&
+	    sp->linux_.resources.memory.has_limit &&
+	    sp->linux_.resources.memory.limit > 0)
+		vc.memory_limit = sp->linux_.resources.memory.limit;
+	if (sp != NULL && sp->n_mounts > 0) {
+		mi = calloc(sp->n_mounts, sizeof(*mi));
+		if (mi == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < sp->n_mounts; i++)
+			mi[i] = (struct vfs_mount_info){
+				sp->mounts[i].source, sp->mounts[i].destination,
+				sp->mounts[i].type, NULL };
+		vc.mounts = mi;
+		vc.n_mounts = sp->n_mounts;
+	}
+	ret = vfs_init(&vc);
+	return ret;
+}
+
 int sentry_run(const struct sentry_config *cfg)
 {
 	static struct sentry s;
@@ -545,6 +573,9 @@ int sentry_run(const struct sentry_config *cfg)
 		log_error("sentry: attach of the init: %s", strerror(-ret));
 		goto fail;
 	}
+	ret = sentry_vfs_init(cfg);
+	if (ret < 0)
+		log_warn("sentry: virtual filesystems: %s", strerror(-ret));
 	ret = sentry_confine(&s);
 	if (ret < 0) {
 		log_error("sentry: confinement: %s", strerror(-ret));
