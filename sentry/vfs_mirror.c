@@ -309,7 +309,8 @@ static void remove_tree(int parent, const char *name)
 
 static void remove_stale(int dfd, const struct vfs_dirlist *l)
 {
-	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	/* a new open file: a dup would share (and move) dfd's offset */
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *e;
 	DIR *d;
 
