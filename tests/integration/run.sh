@@ -18,10 +18,22 @@ runsc run -b "$T_TMP/b0" run0-$$ >/dev/null 2>&1
 rc=$?
 [ $rc -eq 0 ] && t_ok "true -> 0" || t_fail "true -> 0" "got $rc"
 
-make_bundle "$T_TMP/bk" /bin/sh -c 'kill -9 $$'
-runsc run -b "$T_TMP/bk" runk-$$ >/dev/null 2>&1
+# Killed by SIGKILL -> 137. (The init is pid 1 of its namespace, which
+# ignores signals it sends itself, so the kill comes from outside.)
+make_bundle "$T_TMP/bk" /bin/sleep 1000
+"$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+	run -b "$T_TMP/bk" runk-$$ >/dev/null 2>&1 &
+rpid=$!
+for i in $(seq 100); do
+	[ "$(runsc state runk-$$ 2>/dev/null | jq -r .status)" = running ] && break
+	sleep 0.1
+done
+runsc kill runk-$$ KILL >/dev/null 2>&1
+wait $rpid
 rc=$?
 [ $rc -eq 137 ] && t_ok "SIGKILL -> 137" || t_fail "SIGKILL -> 137" "got $rc"
+[ ! -e "$T_ROOT/runk-$$" ] && t_ok "killed container deleted by run" ||
+	t_fail "killed container deleted by run"
 
 make_bundle "$T_TMP/be" /bin/echo hello from the sandbox
 t_expect "run output reaches stdout" "hello from the sandbox" \
