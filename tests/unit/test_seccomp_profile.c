@@ -52,7 +52,10 @@ static int run_child(const struct oci_seccomp *s, int (*fn)(void))
 			fprintf(stderr, "%s\n", err->msg);
 			_exit(101);
 		}
-		_exit(fn());
+		/* exit_group directly: sanitizer runtimes hook _exit() and
+		 * need syscalls a default-deny profile refuses. */
+		syscall(SYS_exit_group, fn());
+		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
