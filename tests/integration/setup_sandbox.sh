@@ -1,0 +1,138 @@
+#!/bin/bash
+# Sandbox start-up driven through the CLI (runsc/sandbox.c): the process
+# tree, the gofer's root (rootfs + bind + tmpfs, no /proc), the workload's
+# read-only view, hostname, credentials and capabilities from the config,
+# the control socket, set-up errors that name the field, and nothing left
+# after delete --force.
+# cvisor-test: per-platform
+. "$(dirname "$0")/../lib.sh"
+
+# A dead process may linger as a zombie when nobody reaps it (no
+# subreaper in some test environments): that counts as gone.
+gone() {
+	local st
+	st=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+
+children() { # pid -> its children, one per line
+	cat "/proc/$1/task/$1/children" 2>/dev/null | tr ' ' '\n' | grep .
+}
+
+B=$T_TMP/bundle
+make_bundle "$B" /bin/sleep 60
+mkdir -p "$T_TMP/hostdir"
+echo marker >"$T_TMP/hostdir/f"
+jq --arg src "$T_TMP/hostdir" '
+	.hostname = "cvsetup" |
+	.process.user = {uid: 1000, gid: 1000, additionalGids: [5]} |
+	.process.capabilities = {
+		bounding: ["CAP_NET_BIND_SERVICE", "CAP_CHOWN"],
+		effective: ["CAP_NET_BIND_SERVICE"],
+		permitted: ["CAP_NET_BIND_SERVICE", "CAP_CHOWN"],
+		inheritable: [], ambient: []} |
+	.mounts += [
+		{destination: "/data", type: "bind", source: $src,
+		 options: ["rbind", "ro"]},
+		{destination: "/scratch", type: "tmpfs", source: "tmpfs",
+		 options: ["size=1m", "mode=700"]}]
+' "$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+
+if ! runsc create --bundle "$B" s1 </dev/null >"$T_TMP/create.out" 2>"$T_TMP/create.err"; then
+	t_fail create "$(tail -c 400 "$T_TMP/create.err")"
+	exit 0
+fi
+t_ok create
+
+S=$(runsc state s1 | jq -r .pid)
+G= I=
+for c in $(children "$S"); do
+	if [ "$(awk '/^TracerPid:/ {print $2}' "/proc/$c/status")" = "$S" ]; then
+		I=$c
+	else
+		G=$c
+	fi
+done
+if [ -n "$G" ] && [ -n "$I" ] && [ "$(children "$S" | wc -l)" = 2 ]; then
+	t_ok "process tree: sandbox -> gofer, init (traced)"
+else
+	t_fail "process tree: sandbox -> gofer, init (traced)" \
+		"children of $S: $(children "$S" | tr '\n' ' ')"
+fi
+
+t_expect "gofer root is the rootfs" "/bin/busybox" \
+	bash -c "ls /proc/$G/root/bin/busybox | sed 's|^/proc/$G/root||'"
+t_expect "gofer sees the bind mount" "marker" cat "/proc/$G/root/data/f"
+t_expect "gofer sees the tmpfs" "tmpfs" stat -f -c %T "/proc/$G/root/scratch"
+t_check "gofer has a /dev with null" test -c "/proc/$G/root/dev/null"
+t_check "gofer has no /proc" test ! -e "/proc/$G/root/proc/self"
+t_check "gofer has PDEATHSIG-guarded parent" test "$(awk '/^PPid:/ {print $2}' "/proc/$G/status")" = "$S"
+
+if touch "/proc/$I/root/tmp/cvisor-x" 2>"$T_TMP/touch.err"; then
+	t_fail "workload view is read-only" "touch succeeded"
+else
+	t_expect "workload view is read-only" "1" grep -c "Read-only file system" "$T_TMP/touch.err"
+fi
+t_expect "workload view is nosuid,nodev" "0" bash -c \
+	"grep -v 'nosuid,nodev' /proc/$I/mountinfo | grep -vc '^$'"
+t_expect "workload view has no proc or sysfs" "0" bash -c \
+	"grep -cE ' - (proc|sysfs|cgroup2?|mqueue) ' /proc/$I/mountinfo"
+t_expect "hostname" "cvsetup" nsenter -t "$I" -u hostname
+t_expect "uid" "1000 1000 1000 1000" bash -c "awk '/^Uid:/ {print \$2, \$3, \$4, \$5}' /proc/$I/status"
+t_expect "gid" "1000 1000 1000 1000" bash -c "awk '/^Gid:/ {print \$2, \$3, \$4, \$5}' /proc/$I/status"
+t_expect "additional gids" "5" bash -c "awk '/^Groups:/ {print \$2}' /proc/$I/status"
+t_expect "effective caps" "0000000000000400" bash -c "awk '/^CapEff:/ {print \$2}' /proc/$I/status"
+t_expect "bounding caps" "0000000000000401" bash -c "awk '/^CapBnd:/ {print \$2}' /proc/$I/status"
+t_expect "no_new_privs" "1" bash -c "awk '/^NoNewPrivs:/ {print \$2}' /proc/$I/status"
+t_expect "own pid namespace" "1" bash -c "awk '/^NSpid:/ {print \$3}' /proc/$I/status"
+t_expect "control socket is 0600" "600" stat -c %a "$T_ROOT/s1/sentry.sock"
+
+runsc delete --force s1 >/dev/null 2>&1
+if gone "$S" && gone "$G" && gone "$I"; then
+	t_ok "delete --force leaves no process"
+else
+	t_fail "delete --force leaves no process" "left: $S $G $I"
+fi
+t_check "no mount of the bundle left" bash -c "! grep -q '$B' /proc/self/mountinfo"
+
+# The workload's output arrives on runsc's stdout.
+B2=$T_TMP/bundle2
+make_bundle "$B2" /bin/echo hello from the sandbox
+t_expect "workload stdout" "hello from the sandbox" runsc run --bundle "$B2" s2
+
+# Set-up errors name the field; nothing is left behind.
+B3=$T_TMP/bundle3
+make_bundle "$B3" /bin/true
+jq '.mounts += [{destination: "/x", type: "bind", source: "/nonexistent-cvisor", options: ["rbind"]}]' \
+	"$B3/config.json" >"$B3/c.json" && mv "$B3/c.json" "$B3/config.json"
+n=$(jq '.mounts | length - 1' "$B3/config.json")
+runsc create --bundle "$B3" s3 </dev/null >"$T_TMP/e.out" 2>"$T_TMP/e.err"
+t_expect "missing bind source is named" "1" \
+	grep -c "mounts\[$n\].source: /nonexistent-cvisor: No such file or directory" "$T_TMP/e.err"
+t_check "failed create leaves no state" test ! -e "$T_ROOT/s3/sentry.sock"
+left=
+for p in $(pgrep -f "[c]reate --bundle $B3"); do
+	gone "$p" || left="$left $p"
+done
+if [ -z "$left" ]; then
+	t_ok "failed create leaves no process"
+else
+	t_fail "failed create leaves no process" "left:$left"
+fi
+
+jq '.process.args = ["no-such-command-cvisor"]' "$B3/config.json" >"$B3/c.json" &&
+	jq 'del(.mounts[-1])' "$B3/c.json" >"$B3/config.json"
+runsc create --bundle "$B3" s4 </dev/null >"$T_TMP/e.out" 2>"$T_TMP/e.err"
+t_expect "missing executable is named" "1" \
+	grep -c "no-such-command-cvisor: executable file not found in \$PATH" "$T_TMP/e.err"
+
+jq '.process.rlimits = [{type: "RLIMIT_NOFILE", hard: 4294967296, soft: 1024}]' \
+	"$B3/config.json" >"$B3/c.json" && mv "$B3/c.json" "$B3/config.json"
+jq '.process.args = ["/bin/true"]' "$B3/config.json" >"$B3/c.json" && mv "$B3/c.json" "$B3/config.json"
+if capsh --has-p=cap_sys_resource 2>/dev/null; then
+	t_skip "rlimit above the hard limit is named" "this host has CAP_SYS_RESOURCE"
+else
+	runsc create --bundle "$B3" s5 </dev/null >"$T_TMP/e.out" 2>"$T_TMP/e.err"
+	t_expect "rlimit above the hard limit is named" "1" \
+		grep -c "process.rlimits\[0\] (RLIMIT_NOFILE)" "$T_TMP/e.err"
+fi
