@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <linux/mount.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -119,39 +120,49 @@ static void apply_opt(struct oci_mount *m, const struct mount_opt *o)
 	}
 }
 
-static int add_data(struct cfg_ctx *c, struct oci_mount *m, const char *opt)
+/* Appends opt to m->data; *len tracks its length (no rescans). */
+static int add_data(struct cfg_ctx *c, struct oci_mount *m, size_t *len,
+		    const char *opt)
 {
-	size_t old = m->data ? strlen(m->data) : 0;
-	char *d = realloc(m->data, old + strlen(opt) + 2);
+	size_t n = strlen(opt);
+	char *d = realloc(m->data, *len + n + 2);
 
 	if (d == NULL)
 		return cv_error_set(c->err, ENOMEM, "%s", c->what);
-	if (old)
-		d[old++] = ',';
-	strcpy(d + old, opt);
+	if (*len)
+		d[(*len)++] = ',';
+	memcpy(d + *len, opt, n + 1);
+	*len += n;
 	m->data = d;
 	return 0;
+}
+
+static bool is_unsupported(const char *opt)
+{
+	for (size_t j = 0; j < ARRAY_SIZE(unsupported_opts); j++)
+		if (strcmp(opt, unsupported_opts[j]) == 0)
+			return true;
+	return false;
 }
 
 static int parse_options(struct cfg_ctx *c, const char *op, struct oci_mount *m)
 {
 	char ep[CFG_PATH_MAX];
+	size_t len = 0;
 
 	for (size_t i = 0; i < m->n_options; i++) {
 		const char *s = m->options[i];
 		const struct mount_opt *o = find_opt(s);
 
-		cfg_path_idx(ep, op, i);
-		for (size_t j = 0; j < ARRAY_SIZE(unsupported_opts); j++)
-			if (strcmp(s, unsupported_opts[j]) == 0)
-				return cfg_err(c, ep, "mount option \"%s\" is not supported", s);
+		if (is_unsupported(s)) {
+			cfg_path_idx(ep, op, i);
+			return cfg_err(c, ep, "mount option \"%s\" is not supported", s);
+		}
 		if (s[0] == '\0')
 			continue;
-		if (o != NULL) {
+		if (o != NULL)
 			apply_opt(m, o);
-			continue;
-		}
-		if (add_data(c, m, s) < 0)
+		else if (add_data(c, m, &len, s) < 0)
 			return -1;
 	}
 	return 0;

@@ -151,6 +151,7 @@ static int parse_rlimits(struct cfg_ctx *c, yajl_val proc, const char *path,
 			 struct oci_process *proc_out)
 {
 	char p[CFG_PATH_MAX], ep[CFG_PATH_MAX], tp[CFG_PATH_MAX];
+	uint64_t seen = 0;	/* RLIMIT_* numbers are < 16 */
 	yajl_val a = NULL;
 	size_t n;
 	int r = cfg_array(c, proc, path, "rlimits", &a);
@@ -169,13 +170,12 @@ static int parse_rlimits(struct cfg_ctx *c, yajl_val proc, const char *path,
 		if (parse_rlimit(c, a->u.array.values[i], ep, rl) < 0)
 			return -1;
 		proc_out->n_rlimits = i + 1;
-		for (size_t j = 0; j < i; j++) {
-			if (proc_out->rlimits[j].type != rl->type)
-				continue;
+		if (seen & (1ULL << rl->type)) {
 			cfg_path_key(tp, ep, "type");
 			return cfg_err(c, tp, "duplicate rlimit \"%s\"",
 				       oci_rlimit_name(rl->type));
 		}
+		seen |= 1ULL << rl->type;
 	}
 	return 0;
 }
