@@ -50,7 +50,7 @@ int process_cap_plan(const struct oci_caps *c, int last_cap,
 	/* The kernel refuses to raise an ambient cap missing from permitted
 	 * or inheritable; runc warns and goes on, so do we. */
 	if (out->ambient & ~(out->permitted & out->inheritable)) {
-		log_warn("process.capabilities.ambient: capabilities not in "
+		log_debug("process.capabilities.ambient: capabilities not in "
 			 "permitted and inheritable are ignored");
 		out->ambient &= out->permitted & out->inheritable;
 	}

@@ -87,11 +87,26 @@ t_expect "no_new_privs" "1" bash -c "awk '/^NoNewPrivs:/ {print \$2}' /proc/$I/s
 t_expect "own pid namespace" "1" bash -c "awk '/^NSpid:/ {print \$3}' /proc/$I/status"
 t_expect "control socket is 0600" "600" stat -c %a "$T_ROOT/s1/sentry.sock"
 
+# runsc exec: joins the init's namespaces and view, takes its own process.
+t_expect "exec output" "exec-hello" runsc exec s1 /bin/echo exec-hello
+t_expect "exec joins the uts namespace" "cvsetup" runsc exec s1 /bin/hostname
+t_expect "exec --user" "uid=1234 gid=1234" bash -c \
+	"'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec --user 1234:1234 s1 /usr/bin/id | cut -d\" \" -f1,2"
+t_expect "exec sees the read-only view" "1" bash -c \
+	"'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec s1 /bin/touch /tmp/x 2>&1 | grep -c 'Read-only'"
+runsc exec s1 no-such-command-cvisor >/dev/null 2>"$T_TMP/x.err"
+t_expect "exec names a missing executable" "1" \
+	grep -c "no-such-command-cvisor: executable file not found" "$T_TMP/x.err"
+
 runsc delete --force s1 >/dev/null 2>&1
+for _ in $(seq 20); do
+	gone "$S" && gone "$G" && gone "$I" && break
+	sleep 0.1
+done
 if gone "$S" && gone "$G" && gone "$I"; then
 	t_ok "delete --force leaves no process"
 else
-	t_fail "delete --force leaves no process" "left: $S $G $I"
+	t_fail "delete --force leaves no process" "left: $(for p in $S $G $I; do grep -E "^(Name|State|PPid)" /proc/$p/status | tr "\n" " "; done)"
 fi
 t_check "no mount of the bundle left" bash -c "! grep -q '$B' /proc/self/mountinfo"
 
