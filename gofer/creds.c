@@ -6,16 +6,24 @@
  * Linux's exact answer. Raw syscalls only: glibc's setgroups()/setfsuid()
  * wrappers would broadcast to every thread.
  *
- * Order matters. Entering: chroot first (needs CAP_SYS_CHROOT), then ids
- * (need CAP_SETUID/CAP_SETGID), then the effective set (setfsuid from 0
- * to non-0 clears the fs capabilities, so capset comes last). Leaving:
- * the whole permitted set back, ids back to 0, root back. If the gofer
- * cannot get back to its own identity and root it aborts: it must never
- * serve the next request as somebody else or in somebody else's root.
+ * Order matters. Switching to a task: the whole permitted set first
+ * (CAP_SETUID/CAP_SETGID for the ids, CAP_SYS_CHROOT for a chroot), then
+ * the root, then the ids, then the task's effective set (setfsuid from 0
+ * to non-0 clears the fs capabilities, so capset comes last).
+ *
+ * Switching costs about a dozen credential commits, so the identity is
+ * cached: a request with the same creds as the one before runs without
+ * any switch, and the thread keeps the last task's identity between
+ * requests (it only sleeps in recvmsg then). Work the gofer does for
+ * itself (DIR_PATH, the tail of EXEC_RESOLVE) switches to its own
+ * identity first. The root and cwd are always put back after a request.
+ * If the gofer cannot get back to its own identity or root it aborts: it
+ * must never serve a request as somebody else or in somebody else's root.
  */
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -31,6 +39,11 @@
 
 static uint64_t gofer_permitted;
 static uint32_t own_fsuid, own_fsgid;
+
+/* The identity on the thread now: the gofer's own, or a task's. */
+static bool cur_own = true;
+static struct gofer_wire_creds cur;
+static uint32_t cur_umask;
 
 static int caps_get(uint64_t *eff, uint64_t *perm)
 {
@@ -62,16 +75,35 @@ int gofer_creds_init(void)
 
 	own_fsuid = (uint32_t)syscall(SYS_setfsuid, -1);
 	own_fsgid = (uint32_t)syscall(SYS_setfsgid, -1);
+	umask(0);
+	cur_umask = 0;
+	cur_own = true;
 	return caps_get(&eff, &gofer_permitted);
 }
 
-static int enter_root(struct gofer_srv *s, int rootfd)
+static __attribute__((noreturn)) void fatal(void)
 {
-	if (fchdir(rootfd) < 0)
-		return -errno;
-	s->chrooted = true;
-	if (chroot(".") < 0)
-		return -errno;
+	log_error("cannot restore its own identity or root; aborting");
+	abort();
+}
+
+/* To the gofer's own identity: all permitted caps, own fs ids, no groups. */
+static int become_own(void)
+{
+	gid_t none[1];
+
+	if (cur_own)
+		return 0;
+	if (caps_set_effective(gofer_permitted) < 0)
+		return -EPERM;
+	syscall(SYS_setfsuid, own_fsuid);
+	syscall(SYS_setfsgid, own_fsgid);
+	if ((uint32_t)syscall(SYS_setfsuid, -1) != own_fsuid ||
+	    (uint32_t)syscall(SYS_setfsgid, -1) != own_fsgid)
+		return -EPERM;
+	if (syscall(SYS_setgroups, (size_t)0, none) < 0)
+		return -EPERM;
+	cur_own = true;
 	return 0;
 }
 
@@ -92,63 +124,94 @@ static int set_ids(const struct gofer_wire_creds *c)
 	return 0;
 }
 
+static bool same_creds(const struct gofer_wire_creds *a,
+		       const struct gofer_wire_creds *b)
+{
+	return a->fsuid == b->fsuid && a->fsgid == b->fsgid &&
+	       a->ngroups == b->ngroups &&
+	       ((a->cap_effective ^ b->cap_effective) & GOFER_FS_CAPS) == 0 &&
+	       memcmp(a->groups, b->groups,
+		      a->ngroups * sizeof(a->groups[0])) == 0;
+}
+
+static int become_task(const struct gofer_wire_creds *c)
+{
+	int ret;
+
+	if (!cur_own && same_creds(c, &cur))
+		return 0;
+	/* From another task: through our own identity (CAP_SETUID). */
+	ret = become_own();
+	if (ret < 0)
+		return ret;
+	/* Until the switch completes the thread is neither: a half-done
+	 * switch must never match a later request's creds. */
+	cur_own = false;
+	cur.ngroups = UINT32_MAX;
+	ret = set_ids(c);
+	if (ret < 0)
+		return ret;
+	ret = caps_set_effective(c->cap_effective & GOFER_FS_CAPS &
+				 gofer_permitted);
+	if (ret < 0)
+		return ret;
+	cur = *c;
+	return 0;
+}
+
 int gofer_enter(struct gofer_srv *s, const struct gofer_req *r)
 {
 	const struct gofer_wire_creds *c = &r->h.creds;
 	int ret;
 
 	if (r->rootfd >= 0) {
-		ret = enter_root(s, r->rootfd);
+		ret = become_own();	/* CAP_SYS_CHROOT */
 		if (ret < 0)
 			return ret;
+		s->cwd_moved = true;
+		if (fchdir(r->rootfd) < 0)
+			return -errno;
+		s->chrooted = true;
+		if (chroot(".") < 0)
+			return -errno;
 	}
-	umask(c->umask & 0777);
-	ret = set_ids(c);
-	if (ret < 0)
-		return ret;
-	return caps_set_effective(c->cap_effective & GOFER_FS_CAPS &
-				  gofer_permitted);
+	if ((c->umask & 0777) != cur_umask) {
+		cur_umask = c->umask & 0777;
+		umask(cur_umask);
+	}
+	return become_task(c);
 }
 
-/* Mid-request: back to the gofer's own identity and root (for the
- * privileged tail of exec resolution). gofer_leave() still follows. */
-int gofer_privileged(struct gofer_srv *s)
+static int unchroot(struct gofer_srv *s)
 {
-	if (caps_set_effective(gofer_permitted) < 0)
+	if (!s->chrooted)
+		return 0;
+	if (become_own() < 0 || fchdir(s->root_fd) < 0 || chroot(".") < 0)
 		return -EPERM;
-	syscall(SYS_setfsuid, own_fsuid);
-	syscall(SYS_setfsgid, own_fsgid);
-	if (s->chrooted) {
-		if (fchdir(s->root_fd) < 0 || chroot(".") < 0)
-			return -errno;
-		s->chrooted = false;
-	}
+	s->chrooted = false;
 	return 0;
 }
 
+/* Mid-request: back to the gofer's own identity and root (DIR_PATH, the
+ * privileged tail of exec resolution). gofer_leave() still follows. */
+int gofer_privileged(struct gofer_srv *s)
+{
+	int ret = become_own();
+
+	if (ret < 0)
+		return ret;
+	return unchroot(s);
+}
+
+/* After every request: own root and cwd "/" again; the identity stays
+ * (cached). */
 void gofer_leave(struct gofer_srv *s)
 {
-	gid_t none[1];
-
-	if (caps_set_effective(gofer_permitted) < 0)
-		goto fatal;
-	syscall(SYS_setfsuid, own_fsuid);
-	syscall(SYS_setfsgid, own_fsgid);
-	if ((uint32_t)syscall(SYS_setfsuid, -1) != own_fsuid ||
-	    (uint32_t)syscall(SYS_setfsgid, -1) != own_fsgid)
-		goto fatal;
-	if (syscall(SYS_setgroups, (size_t)0, none) < 0)
-		goto fatal;
-	if (s->chrooted) {
-		if (fchdir(s->root_fd) < 0 || chroot(".") < 0)
-			goto fatal;
-		s->chrooted = false;
+	if (unchroot(s) < 0)
+		fatal();
+	if (s->cwd_moved) {
+		if (fchdir(s->root_fd) < 0)
+			fatal();
+		s->cwd_moved = false;
 	}
-	if (fchdir(s->root_fd) < 0)
-		goto fatal;
-	umask(0);
-	return;
-fatal:
-	log_error("cannot restore its own identity; aborting");
-	abort();
 }

@@ -265,6 +265,7 @@ long gofer_op_truncate(struct gofer_srv *s, const struct gofer_req *r,
 
 		return fd < 0 ? fd : neg_errno(ftruncate(fd, len));
 	}
+	s->cwd_moved = true;
 	if (fchdir(gofer_base(s, r)) < 0)
 		return -errno;
 	return neg_errno(truncate(r->path, len));

@@ -40,6 +40,7 @@ static int chdir_for(struct gofer_srv *s, const struct gofer_req *r,
 	const char *slash;
 
 	*name = path;
+	s->cwd_moved = true;
 	if (len < sizeof(((struct sockaddr_un *)0)->sun_path))
 		return fchdir(gofer_base(s, r)) < 0 ? -errno : 0;
 	slash = strrchr(path, '/');

@@ -248,8 +248,9 @@ static long run_op(struct gofer_srv *s, const struct gofer_req *r,
 	if (ret < 0)
 		return ret;
 	if (r->h.op == GOFER_OP_DIR_PATH)
-		return fn(s, r, rep);
-	ret = gofer_enter(s, r);
+		ret = gofer_privileged(s);
+	else
+		ret = gofer_enter(s, r);
 	if (ret < 0) {
 		gofer_leave(s);
 		return ret;

@@ -30,6 +30,7 @@ struct gofer_srv {
 	dev_t root_dev;
 	ino_t root_ino;
 	bool chrooted;		/* a request is running chrooted */
+	bool cwd_moved;		/* an op fchdir'ed: back to "/" after it */
 	struct gofer_mnt_set mnts;
 };
 

@@ -540,6 +540,19 @@ TEST(credentials_decide_permissions)
 	cr.ngroups = 1;
 	cr.groups[0] = 50;
 	CHECK_STREQ(slurp_at(&cr, at), "g50\n");
+	/* identities are cached between requests: switching back must work */
+	CHECK_EQ(gofer_openat(G(), &user_cr, &at, O_RDONLY, 0, 0, &fd),
+		 -EACCES);
+	cr.groups[0] = 51;
+	CHECK_EQ(gofer_openat(G(), &cr, &at, O_RDONLY, 0, 0, &fd), -EACCES);
+	cr.groups[0] = 50;
+	CHECK_STREQ(slurp_at(&cr, at), "g50\n");
+	cr.cap_effective = CAP_DAC_OVERRIDE_BIT;
+	at.path = "/etc/secret";
+	CHECK_STREQ(slurp_at(&cr, at), "secret\n");
+	cr.cap_effective = 0;
+	CHECK_EQ(gofer_openat(G(), &cr, &at, O_RDONLY, 0, 0, &fd), -EACCES);
+	at.path = "/etc/group50";
 	/* creating as 1000:1000 */
 	at.path = "/tmp/mine";
 	CHECK_EQ(gofer_openat(G(), &user_cr, &at, O_CREAT | O_WRONLY, 0666, 0,
