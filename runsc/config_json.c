@@ -389,12 +389,37 @@ static int check_text(struct cfg_ctx *c, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * yajl's verbose message is three lines: the error, the text around it and
+ * a caret. Logs want one line: "parse error: premature EOF near '{"a": '".
+ */
+static void yajl_message(struct cfg_ctx *c, char *ebuf)
+{
+	char *nl = strchr(ebuf, '\n'), *near = NULL, *e;
+
+	if (nl != NULL) {
+		*nl = '\0';
+		near = nl + 1;
+		near += strspn(near, " \t");
+		e = strchr(near, '\n');
+		if (e != NULL)
+			*e = '\0';
+		for (e = near + strlen(near); e > near && e[-1] == ' ';)
+			*--e = '\0';
+	}
+	if (ebuf[0] == '\0')
+		strcpy(ebuf, "parse error");
+	if (near != NULL && near[0] != '\0')
+		cfg_err(c, "", "%s near '%s'", ebuf, near);
+	else
+		cfg_err(c, "", "%s", ebuf);
+}
+
 yajl_val cfg_parse_tree(struct cfg_ctx *c, const char *json, size_t len)
 {
 	cleanup_free char *copy = NULL;
 	char ebuf[1024] = "";
 	yajl_val tree;
-	size_t n;
 
 	if (memchr(json, '\0', len) != NULL) {
 		cfg_err(c, "", "parse error: contains a NUL byte");
@@ -409,10 +434,7 @@ yajl_val cfg_parse_tree(struct cfg_ctx *c, const char *json, size_t len)
 	}
 	tree = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
 	if (tree == NULL) {
-		n = strlen(ebuf);
-		while (n > 0 && (ebuf[n - 1] == '\n' || ebuf[n - 1] == ' '))
-			ebuf[--n] = '\0';
-		cfg_err(c, "", "%s", n ? ebuf : "parse error");
+		yajl_message(c, ebuf);
 		return NULL;
 	}
 	if (!YAJL_IS_OBJECT(tree)) {

@@ -25,7 +25,10 @@ struct bad {
 
 static const struct bad bad_inputs[] = {
 	/* JSON itself */
-	{ "{\"ociVersion\": ", "config.json: parse error: premature EOF*" },
+	{ "{\"ociVersion\": ", "config.json: parse error: premature EOF near '{\"ociVersion\":'" },
+	{ "{\"ociVersion\": \"1.0\" \"root\": {}}",
+	  "config.json: parse error: after key and value, inside map, I expect ',' or '}' "
+	  "near '{\"ociVersion\": \"1.0\" \"root\": {'" },
 	{ "{\"a\":1,}", "config.json: parse error:*" },
 	{ "[1,2]", "config.json: expected a JSON object at the top level" },
 	/* required fields */
