@@ -27,11 +27,11 @@ static int parse_hook(struct cfg_ctx *c, yajl_val o, const char *path,
 	if (cfg_strv(c, o, path, "args", &h->args, &h->n_args) < 0 ||
 	    cfg_strv(c, o, path, "env", &h->env, &h->n_env) < 0)
 		return -1;
-	r = cfg_i64(c, o, path, "timeout", INT64_MIN, INT64_MAX, &t,
+	r = cfg_i64(c, o, path, "timeout", INT64_MIN, INT32_MAX, &t,
 		    &h->has_timeout);
 	if (r < 0)
 		return -1;
-	if (h->has_timeout && (t <= 0 || t > INT32_MAX)) {
+	if (h->has_timeout && t <= 0) {
 		cfg_path_key(p, path, "timeout");
 		return cfg_err(c, p, "must be greater than 0");
 	}
