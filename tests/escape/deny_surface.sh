@@ -1,0 +1,42 @@
+#!/bin/bash
+# Dangerous kernel surface never reaches the host (DESIGN.md invariant 6):
+# tests/progs/sc_deny calls each family inside the sandbox and every call
+# must fail with the errno the syscall table gives ("runsc syscalls").
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+B=$T_TMP/b
+make_bundle "$B" /bin/sc_deny
+cp "$CVISOR_PROGS/sc_deny" "$B/rootfs/bin/" || { t_fail build "no sc_deny"; exit 0; }
+cd "$B" || exit 1
+
+"$RUNSC_BIN" syscalls --format json >"$T_TMP/table.json"
+# Rows with scalar-argument rules: their errno is per argument.
+declare -A rules=(
+	[ioctl_tiocsti]=EPERM [socket_packet_raw]=EAFNOSUPPORT
+	[socket_packet_dgram]=EAFNOSUPPORT [socket_alg]=EAFNOSUPPORT
+	[clone_newns]=EPERM [clone_newuser]=EPERM [clone_untraced]=EPERM
+)
+
+timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run d1 \
+	>"$T_TMP/out" 2>"$T_TMP/err"
+if [ "$(wc -l <"$T_TMP/out")" -lt 30 ]; then
+	t_fail run "sc_deny printed $(wc -l <"$T_TMP/out") lines: $(tail -c 300 "$T_TMP/err")"
+	exit 0
+fi
+while read -r label sc got; do
+	want=${rules[$label]:-}
+	if [ -z "$want" ]; then
+		want=$(jq -r --arg n "$sc" '.syscalls[] | select(.name == $n) |
+			if .disposition == "DENY" then .errno_name else .disposition end' \
+			"$T_TMP/table.json")
+		[ -z "$want" ] && want=ENOSYS	# not in the table
+	fi
+	if [ "$got" = OK ]; then
+		t_fail "$label" "reached the host and succeeded"
+	elif [ "$got" = "$want" ]; then
+		t_ok "$label"
+	else
+		t_fail "$label" "want $want, got $got"
+	fi
+done <"$T_TMP/out"
