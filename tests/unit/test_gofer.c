@@ -8,6 +8,7 @@
  *
  * CVISOR_GOFER_NO_SECCOMP=1 skips the gofer's seccomp filter (valgrind).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -894,6 +895,208 @@ TEST(gofer_is_confined)
 	CHECK_EQ(status_field("NoNewPrivs:", 10), 1);
 	if (!(e && *e == '1'))
 		CHECK_EQ(status_field("Seccomp:", 10), 2);
+}
+
+/* A fake gofer: answers one request with the reply built by fn. */
+static int fake_gofer(void (*fn)(const struct gofer_req_hdr *q,
+				 struct gofer_rep_hdr *h, char *payload,
+				 int *fd),
+		      struct gofer_client *c, pid_t *pid)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	fflush(stdout);
+	*pid = fork();
+	if (*pid == 0) {
+		char buf[sizeof(struct gofer_req_hdr) + GOFER_REQ_PAYLOAD_MAX];
+		struct {
+			struct gofer_rep_hdr h;
+			char payload[512];
+		} rep;
+		struct gofer_req_hdr q;
+		int fd = -1;
+
+		close(sv[0]);
+		if (recv(sv[1], buf, sizeof(buf), 0) < (ssize_t)sizeof(q))
+			_exit(1);
+		memcpy(&q, buf, sizeof(q));
+		memset(&rep, 0, sizeof(rep));
+		rep.h.magic = GOFER_PROTO_MAGIC;
+		rep.h.tag = q.tag;
+		rep.h.op = q.op;
+		fn(&q, &rep.h, rep.payload, &fd);
+		if (fd >= 0) {
+			union {
+				char b[CMSG_SPACE(sizeof(int))];
+				struct cmsghdr a;
+			} u;
+			struct iovec iov = { &rep, sizeof(rep.h) + rep.h.len };
+			struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+					    .msg_control = u.b,
+					    .msg_controllen = sizeof(u.b) };
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+			sendmsg(sv[1], &m, 0);
+		} else {
+			send(sv[1], &rep, sizeof(rep.h) + rep.h.len, 0);
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	gofer_client_init(c, sv[0]);
+	return 0;
+}
+
+static void rep_bad_tag(const struct gofer_req_hdr *q, struct gofer_rep_hdr *h,
+			char *payload, int *fd)
+{
+	(void)payload;
+	(void)fd;
+	h->tag = q->tag + 1;
+}
+
+static void rep_short_stat(const struct gofer_req_hdr *q,
+			   struct gofer_rep_hdr *h, char *payload, int *fd)
+{
+	(void)q;
+	(void)payload;
+	(void)fd;
+	h->len = 10;
+}
+
+static void rep_no_fd(const struct gofer_req_hdr *q, struct gofer_rep_hdr *h,
+		      char *payload, int *fd)
+{
+	(void)q;
+	(void)payload;
+	(void)fd;
+	h->result = 0;
+}
+
+static void rep_huge_errno(const struct gofer_req_hdr *q,
+			   struct gofer_rep_hdr *h, char *payload, int *fd)
+{
+	(void)q;
+	(void)payload;
+	(void)fd;
+	h->result = -100000;
+}
+
+static void rep_error_with_fd(const struct gofer_req_hdr *q,
+			      struct gofer_rep_hdr *h, char *payload, int *fd)
+{
+	(void)q;
+	(void)payload;
+	h->result = -ENOENT;
+	h->nfds = 1;
+	*fd = 0;
+}
+
+static void rep_unterminated_path(const struct gofer_req_hdr *q,
+				  struct gofer_rep_hdr *h, char *payload,
+				  int *fd)
+{
+	(void)q;
+	(void)fd;
+	memcpy(payload, "/abc", 4);
+	h->len = 4;
+	h->result = 4;
+}
+
+static void rep_ok(const struct gofer_req_hdr *q, struct gofer_rep_hdr *h,
+		   char *payload, int *fd)
+{
+	(void)q;
+	(void)payload;
+	(void)fd;
+	h->result = 0;
+}
+
+TEST(client_refuses_bad_replies_and_dead_gofer)
+{
+	struct gofer_at at = at_root("/x");
+	struct gofer_client c;
+	struct stat st;
+	char buf[64];
+	int fd = -1, status;
+	pid_t pid;
+
+	CHECK_EQ(fake_gofer(rep_bad_tag, &c, &pid), 0);
+	CHECK_EQ(gofer_mkdirat(&c, &root_cr, &at, 0755), -EIO);
+	close(c.sock);
+	waitpid(pid, &status, 0);
+	CHECK_EQ(fake_gofer(rep_short_stat, &c, &pid), 0);
+	CHECK_EQ(gofer_fstatat(&c, &root_cr, &at, 0, &st), -EIO);
+	close(c.sock);
+	waitpid(pid, &status, 0);
+	CHECK_EQ(fake_gofer(rep_no_fd, &c, &pid), 0);
+	CHECK_EQ(gofer_openat(&c, &root_cr, &at, O_RDONLY, 0, 0, &fd), -EIO);
+	close(c.sock);
+	waitpid(pid, &status, 0);
+	CHECK_EQ(fake_gofer(rep_huge_errno, &c, &pid), 0);
+	CHECK_EQ(gofer_unlinkat(&c, &root_cr, &at, 0), -EIO);
+	close(c.sock);
+	waitpid(pid, &status, 0);
+	CHECK_EQ(fake_gofer(rep_error_with_fd, &c, &pid), 0);
+	CHECK_EQ(gofer_openat(&c, &root_cr, &at, O_RDONLY, 0, 0, &fd), -EIO);
+	close(c.sock);
+	waitpid(pid, &status, 0);
+	CHECK_EQ(fake_gofer(rep_unterminated_path, &c, &pid), 0);
+	CHECK_EQ(gofer_dir_path(&c, 0, buf, sizeof(buf)), -EIO);
+	close(c.sock);
+	waitpid(pid, &status, 0);
+	/* a sane reply passes; then the gofer is gone: EIO, no SIGPIPE */
+	CHECK_EQ(fake_gofer(rep_ok, &c, &pid), 0);
+	CHECK_EQ(gofer_mkdirat(&c, &root_cr, &at, 0755), 0);
+	waitpid(pid, &status, 0);
+	CHECK_EQ(gofer_mkdirat(&c, &root_cr, &at, 0755), -EIO);
+	CHECK_EQ(gofer_mkdirat(&c, &root_cr, &at, 0755), -EIO);
+	close(c.sock);
+}
+
+static int count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+TEST(gofer_does_not_leak_fds)
+{
+	struct gofer_at at = at_root("/etc/passwd");
+	struct stat st;
+	int before, fd = -1, host;
+
+	G();
+	before = count_fds(gofer_pid);
+	CHECK(before > 0);
+	host = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < 50; i++) {
+		CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd),
+			 0);
+		close(fd);
+		struct gofer_at h = at_fd(host, "x");
+
+		CHECK_EQ(gofer_fstatat(G(), &root_cr, &h, 0, &st), -EXDEV);
+	}
+	close(host);
+	CHECK_EQ(count_fds(gofer_pid), before);
 }
 
 /* Last: the gofer survived everything above (no seccomp kill). */
