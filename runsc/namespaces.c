@@ -105,12 +105,14 @@ int ns_plan_build(const struct oci_spec *spec, enum network_mode net,
 		p->new_net = true;
 		p->unshare_flags |= CLONE_NEWNET;
 	}
-	if (p->new_user && spec->linux_.n_uid_mappings == 0)
-		return cv_error_setx(err, "linux.uidMappings: required with a "
-				     "new user namespace");
-	if (p->new_user && spec->linux_.n_gid_mappings == 0)
-		return cv_error_setx(err, "linux.gidMappings: required with a "
-				     "new user namespace");
+	if (p->new_user && (spec->linux_.n_uid_mappings == 0 ||
+			    spec->linux_.n_gid_mappings == 0)) {
+		ns_plan_close(p);
+		return cv_error_setx(err, "linux.%s: required with a new user "
+				     "namespace",
+				     spec->linux_.n_uid_mappings == 0 ?
+					     "uidMappings" : "gidMappings");
+	}
 	return 0;
 }
 
