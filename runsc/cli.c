@@ -276,3 +276,150 @@ int cli_write_pid_file(const char *path, pid_t pid, struct cv_error **err)
 		return cv_error_wrap(err, "pid file");
 	return 0;
 }
+
+/* ---- global flags ---------------------------------------------------- */
+
+enum {
+	OPT_ROOT = 256,
+	OPT_LOG,
+	OPT_LOG_FORMAT,
+	OPT_DEBUG,
+	OPT_SYSTEMD,
+	OPT_PLATFORM,
+	OPT_NETWORK,
+	OPT_STRACE,
+	OPT_DEBUG_LOG,
+	OPT_ROOTLESS,
+	OPT_CRIU,
+};
+
+static const struct option global_options[] = {
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
+	{ "network", required_argument, NULL, OPT_NETWORK },
+	{ "strace", no_argument, NULL, OPT_STRACE },
+	{ "debug-log", required_argument, NULL, OPT_DEBUG_LOG },
+	{ "rootless", required_argument, NULL, OPT_ROOTLESS },
+	{ "criu", required_argument, NULL, OPT_CRIU },
+	{ "version", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+static int parse_network(const char *s, enum network_mode *out)
+{
+	if (strcmp(s, "sandbox") == 0)
+		*out = NETWORK_SANDBOX;
+	else if (strcmp(s, "host") == 0)
+		*out = NETWORK_HOST;
+	else if (strcmp(s, "none") == 0)
+		*out = NETWORK_NONE;
+	else
+		return -1;
+	return 0;
+}
+
+static int global_option(struct global_opts *g, int c, struct cv_error **err)
+{
+	int p;
+
+	switch (c) {
+	case OPT_ROOT:
+		g->root = optarg;
+		return 0;
+	case OPT_LOG:
+		g->log = optarg;
+		return 0;
+	case OPT_LOG_FORMAT:
+		if (strcmp(optarg, "json") == 0)
+			g->log_format = CV_LOG_JSON;
+		else if (strcmp(optarg, "text") == 0)
+			g->log_format = CV_LOG_TEXT;
+		else
+			return cv_error_setx(err, "invalid log-format: %s",
+					     optarg);
+		return 0;
+	case OPT_DEBUG:
+		g->debug = true;
+		return 0;
+	case OPT_SYSTEMD:
+		g->systemd_cgroup = true;
+		return 0;
+	case OPT_PLATFORM:
+		p = platform_from_name(optarg);
+		if (p < 0)
+			return cv_error_setx(err, "unknown platform: %s",
+					     optarg);
+		g->platform = (enum platform_kind)p;
+		return 0;
+	case OPT_NETWORK:
+		if (parse_network(optarg, &g->network) < 0)
+			return cv_error_setx(err, "unknown network mode: %s",
+					     optarg);
+		return 0;
+	case OPT_STRACE:
+		g->strace = true;
+		return 0;
+	case OPT_DEBUG_LOG:
+		g->debug_log = optarg;
+		return 0;
+	case OPT_ROOTLESS:
+	case OPT_CRIU:
+		return 0;	/* accepted for runc compatibility */
+	}
+	return cv_error_setx(err, "internal: option %d", c);
+}
+
+void cli_print_version(void)
+{
+	printf("runsc version " CVISOR_VERSION "\n"
+	       "spec: " CVISOR_SPEC_VERSION "\n");
+}
+
+int cli_parse_globals(struct global_opts *g, int argc, char **argv,
+		      int *status, struct cv_error **err)
+{
+	int c;
+
+	optind = 0;	/* glibc: full re-initialisation */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:vh", global_options, NULL)) !=
+	       -1) {
+		if (c == 'v') {
+			cli_print_version();
+			*status = 0;
+			return -1;
+		}
+		if (c == 'h') {
+			cli_print_usage(stdout);
+			*status = 0;
+			return -1;
+		}
+		if (c == '?' || c == ':') {
+			cli_print_usage(stderr);
+			*status = CLI_USAGE_STATUS;
+			if (c == ':')
+				cv_error_setx(err, "flag needs an argument: %s",
+					      argv[optind - 1]);
+			else
+				cv_error_setx(err,
+					      "flag provided but not defined: %s",
+					      argv[optind - 1]);
+			return -1;
+		}
+		if (global_option(g, c, err) < 0) {
+			*status = 1;
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		cli_print_usage(stdout);
+		*status = 0;
+		return -1;
+	}
+	return optind;
+}

@@ -81,6 +81,16 @@ int cli_need_args(const char *verb, int argc, int n, bool at_least,
 /* Checks an id: non-empty, no '/', not "." or "..", printable. */
 int cli_check_id(const char *id, struct cv_error **err);
 
+/*
+ * Parses the global flags (argv[0] is the program) into g. Returns the
+ * index of the verb in argv, or -1 with the exit status in *status: 0
+ * after --version/--help or when no verb is given (usage printed), 1 (err
+ * set) on a bad flag or value. Resets getopt itself.
+ */
+int cli_parse_globals(struct global_opts *g, int argc, char **argv,
+		      int *status, struct cv_error **err);
+void cli_print_version(void);
+
 /* Prints the verb's usage (for --help). */
 void cli_verb_help(const struct cli_verb *v, FILE *out);
 

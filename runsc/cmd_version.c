@@ -9,8 +9,7 @@ int cmd_version(struct global_opts *g, int argc, char **argv,
 {
 	(void)g;
 	CLI_SIMPLE_OPTS("version", argc, argv, err);
-	printf("runsc version " CVISOR_VERSION "\n"
-	       "spec: " CVISOR_SPEC_VERSION "\n");
+	cli_print_version();
 	return 0;
 }
 
