@@ -266,6 +266,22 @@ static long read_head(int dirfd, const char *name, const struct stat *want,
 	return n < 0 ? (name ? -errno : 0) : n;
 }
 
+/* The head of the file at the canonical path (as the gofer, in its root). */
+static long head_by_path(const char *path, const struct stat *want,
+			 unsigned char *head)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[GOFER_PATH_MAX];
+	cleanup_close int dfd = -1;
+
+	memcpy(dir, path, (size_t)(slash - path) + 1);
+	dir[slash - path + 1] = '\0';
+	dfd = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	return read_head(dfd, slash + 1, want, -1, head);
+}
+
 static long exec_checks(int fd, struct stat *st)
 {
 	struct statfs sfs;
@@ -316,17 +332,7 @@ long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
 		ret = exec_canonical(s, r, path);
 		if (ret < 0)
 			return ret;
-		char *slash = strrchr(path, '/');
-
-		cleanup_close int dfd = -1;
-		char dir[GOFER_PATH_MAX];
-
-		memcpy(dir, path, (size_t)(slash - path) + 1);
-		dir[slash - path + 1] = '\0';
-		dfd = openat(s->root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			return -errno;
-		n = read_head(dfd, slash + 1, &st, -1, head);
+		n = head_by_path(path, &st, head);
 	} else {
 		ret = gofer_privileged(s);
 		if (ret < 0)

@@ -290,6 +290,10 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 		h.op = r.h.op;
 		h.result = run_op(s, &r, &rep);
 		close_fds(fds, nfds);
+		if (s->debug)
+			log_debug("tag %u op %u path \"%s\" fsuid %u -> %lld",
+				  r.h.tag, r.h.op, r.path ? r.path : "",
+				  r.h.creds.fsuid, (long long)h.result);
 	}
 	if (h.result < 0) {
 		rep.len = 0;
@@ -349,6 +353,7 @@ int gofer_run(const struct gofer_config *cfg)
 			  strerror(-ret));
 		return 1;
 	}
+	s.debug = cfg->debug;
 	ret = srv_init(&s, cfg->sock);
 	if (ret == 0)
 		ret = gofer_confine(!cfg->no_seccomp);

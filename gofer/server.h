@@ -31,6 +31,7 @@ struct gofer_srv {
 	ino_t root_ino;
 	bool chrooted;		/* a request is running chrooted */
 	bool cwd_moved;		/* an op fchdir'ed: back to "/" after it */
+	bool debug;		/* log every request */
 	struct gofer_mnt_set mnts;
 };
 

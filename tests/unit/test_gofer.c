@@ -642,6 +642,29 @@ TEST(exec_resolve)
 	CHECK_EQ(gofer_exec_resolve(G(), &root_cr, &at, 0, &ei), -EACCES);
 	at.path = "/mnt/sub";
 	CHECK_EQ(gofer_exec_resolve(G(), &root_cr, &at, 0, &ei), -EACCES);
+	/* execveat(fd, "", AT_EMPTY_PATH): the fd is the file */
+	int fd = -1;
+
+	at.path = "/bin/prog";
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd), 0);
+	at = at_fd(fd, "");
+	CHECK_EQ(gofer_exec_resolve(G(), &user_cr, &at, AT_EMPTY_PATH, &ei), 0);
+	CHECK_STREQ(ei.path, "");
+	CHECK_EQ(ei.head_len, 18);
+	CHECK_EQ(gofer_exec_resolve(G(), &user_cr, &at, 0, &ei), -ENOENT);
+	close(fd);
+	at = at_root("/bin/prog");
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_PATH, 0, 0, &fd), 0);
+	at = at_fd(fd, "");
+	CHECK_EQ(gofer_exec_resolve(G(), &user_cr, &at, AT_EMPTY_PATH, &ei), 0);
+	CHECK_EQ(ei.head_len, 0);
+	close(fd);
+	at = at_root("/etc/passwd");
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd), 0);
+	at = at_fd(fd, "");
+	CHECK_EQ(gofer_exec_resolve(G(), &user_cr, &at, AT_EMPTY_PATH, &ei),
+		 -EACCES);
+	close(fd);
 }
 
 TEST(dir_path_walks_up_to_root)
