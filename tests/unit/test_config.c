@@ -530,6 +530,35 @@ TEST(name_tables)
 	CHECK(oci_hook_kind_name(OCI_HOOK__COUNT) == NULL);
 }
 
+TEST(free_functions_accept_empty_input)
+{
+	struct oci_process p = { 0 };
+	struct oci_resources r = { 0 };
+
+	oci_spec_free(NULL);
+	oci_process_clear(NULL);
+	oci_resources_clear(NULL);
+	oci_process_clear(&p);
+	oci_resources_clear(&r);
+	CHECK(p.args == NULL && !r.present);
+}
+
+TEST(minimal_spec_without_process_or_linux)
+{
+	const char *json = "{\"ociVersion\":\"1.1.0\",\"root\":{\"path\":\"/r\"}}";
+	cleanup_error struct cv_error *err = NULL;
+	cleanup_spec struct oci_spec *s = NULL;
+
+	if (oci_spec_parse(json, strlen(json), NULL, &s, &err) < 0)
+		FAILF("%s", err->msg);
+	CHECK(!s->has_process && !s->has_linux);
+	CHECK(!s->root.readonly);
+	CHECK_EQ(s->n_mounts, 0);
+	CHECK(s->bundle == NULL && s->rootfs == NULL);
+	CHECK(oci_spec_namespace(s, OCI_NS_PID) == NULL);
+	CHECK(!s->linux_.seccomp.present && !s->linux_.resources.present);
+}
+
 int main(void)
 {
 	return test_main();
