@@ -45,7 +45,8 @@ int console_open_pty(const char *pts_dir, int *master, int *slave,
 
 	/* A detached copy of the devpts mount, so a nodev view (the
 	 * workload's) does not matter and the view itself is not changed. */
-	tree = open_tree(AT_FDCWD, pts_dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	tree = open_tree(AT_FDCWD, pts_dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+						    AT_SYMLINK_NOFOLLOW);
 	if (tree < 0)
 		return cv_error_set(err, errno, "console: %s", pts_dir);
 	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)

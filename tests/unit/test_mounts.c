@@ -11,11 +11,13 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/util.h"
 #include "runsc/config.h"
 #include "runsc/mounts.h"
 #include "tests/unit/test.h"
@@ -244,6 +246,24 @@ static int check_root(void)
 		return 18;
 	if (access("/host-marker-cvisor", F_OK) == 0)
 		return 19;
+	/* linux.devices: made with the config's numbers and mode */
+	if (lstat("/dev/cvfuse", &st) < 0 || !S_ISCHR(st.st_mode) ||
+	    major(st.st_rdev) != 10 || minor(st.st_rdev) != 229 ||
+	    (st.st_mode & 0777) != 0640 || st.st_uid != 7)
+		return 20;
+	/* maskedPaths: /dev/null over a file, an empty tmpfs over a dir */
+	if (stat("/etc/secret", &st) < 0 || !S_ISCHR(st.st_mode))
+		return 21;
+	if (statfs("/etc/secretdir", &sf) < 0 || sf.f_type != TMPFS_MAGIC ||
+	    access("/etc/secretdir/inner", F_OK) == 0)
+		return 22;
+	/* readonlyPaths, inside a writable tmpfs */
+	if (mkdir("/run2/x", 0755) == 0 || errno != EROFS)
+		return 23;
+	if (mkdir("/run/rw", 0755) < 0)
+		return 24;
+	if (readlink("/dev/fd", (char[32]){ 0 }, 32) != 13)
+		return 25;
 	return 0;
 }
 
@@ -261,6 +281,13 @@ TEST(setup_root_builds_the_gofer_view)
 		FAILF("mkdir");
 	snprintf(p, sizeof(p), "%s/marker", src);
 	close(open(p, O_CREAT | O_WRONLY, 0644));
+	snprintf(p, sizeof(p), "%s/etc", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/etc/secret", root);
+	close(open(p, O_CREAT | O_WRONLY, 0644));
+	snprintf(p, sizeof(p), "%s/etc/secretdir/inner", root);
+	if (cv_mkdir_p(p, 0755, NULL) < 0)
+		FAILF("mkdir etc/secretdir");
 	if (asprintf(&json,
 		     "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"%s\","
 		     "\"readonly\":true},\"process\":{\"args\":[\"sh\"],"
@@ -269,7 +296,14 @@ TEST(setup_root_builds_the_gofer_view)
 		     "\"proc\",\"source\":\"proc\"},{\"destination\":"
 		     "\"/data\",\"type\":\"bind\",\"source\":\"%s\","
 		     "\"options\":[\"rbind\",\"ro\"]},{\"destination\":"
-		     "\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}]}",
+		     "\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+		     "{\"destination\":\"/run2\",\"type\":\"tmpfs\","
+		     "\"source\":\"tmpfs\"}],"
+		     "\"linux\":{\"devices\":[{\"path\":\"/dev/cvfuse\","
+		     "\"type\":\"c\",\"major\":10,\"minor\":229,"
+		     "\"fileMode\":416,\"uid\":7,\"gid\":7}],"
+		     "\"maskedPaths\":[\"/etc/secret\",\"/etc/secretdir\","
+		     "\"/proc/kcore\"],\"readonlyPaths\":[\"/run2\"]}}",
 		     root, src) < 0)
 		FAILF("asprintf");
 	pid = fork();
