@@ -163,13 +163,37 @@ static int resolve_empty(struct sc_call *c, int dirfd, struct fs_path *p)
 	return 0;
 }
 
+/* The path ends with "/" or a "." or ".." component. */
+static bool ends_dir(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n == 0)
+		return false;
+	if (path[n - 1] == '/')
+		return true;
+	if (path[n - 1] != '.')
+		return false;
+	if (n == 1 || path[n - 2] == '/')
+		return true;
+	return path[n - 2] == '.' && (n == 2 || path[n - 3] == '/');
+}
+
 static int route_clean(struct sc_call *c, struct fs_path *p,
 		       const char *base, bool mirror)
 {
 	int ret = vfs_path_clean(p->vpath, sizeof(p->vpath), base, p->path);
+	size_t n = strlen(p->vpath);
 
 	if (ret < 0)
 		return ret;
+	/* "x/", "x/." must name a directory (and follow a final link):
+	 * keep the slash for the vfs walk. */
+	if (n > 1 && ends_dir(p->path)) {
+		if (n + 2 > sizeof(p->vpath))
+			return -ENAMETOOLONG;
+		strcpy(p->vpath + n, "/");
+	}
 	p->virt = vfs_path_is_virtual(p->vpath);
 	if (!p->virt && mirror) {
 		/* Climbed out of a virtual tree: continue from the root. */

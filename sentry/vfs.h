@@ -44,7 +44,7 @@ struct vfs_config {
 	size_t n_mounts;			/* /proc/<pid>/mounts */
 };
 
-/* Before confinement. cfg may be NULL. 0 or -errno. */
+/* Before confinement. cfg may be NULL; it is copied. 0 or -errno. */
 int vfs_init(const struct vfs_config *cfg);
 
 /* ---- pure path helpers (unit-tested) ----------------------------------- */
@@ -202,6 +202,7 @@ int vfs_host_proc_fd(void);		/* the host procfs, or -errno */
 int vfs_cgroup_fd(void);		/* the sandbox's cgroup dir, or -1 */
 const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
+int vfs_ncpus(void);			/* CPUs the sandbox may use */
 
 /* vfs_proc.c: the sandbox's processes. */
 /* Host pid of sandbox pid (a thread group), or -ESRCH. */

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ static int proc_fd = -1;
 static int cgroup_fd = -1;
 static bool inited;
 static uint64_t boot_ns;
+static int cpus = 1;
 static struct vfs_config config;
 
 /* ---- vbuf, dirlist ----------------------------------------------------- */
@@ -117,6 +119,8 @@ int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
 	return 0;
 }
 
+static void lazy_init(void);
+
 /* ---- set-up ------------------------------------------------------------ */
 
 static int make_mirror(void)
@@ -167,6 +171,58 @@ static int open_cgroup(void)
 	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* The CPUs the sandbox may use (its affinity), read once: the confined
+ * sentry may not call sched_getaffinity. */
+static int count_cpus(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 1;
+	n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
+int vfs_ncpus(void)
+{
+	lazy_init();
+	return cpus;
+}
+
+static const char *dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* A deep copy: the caller's config need not outlive vfs_init(). */
+static void copy_config(const struct vfs_config *cfg)
+{
+	struct vfs_mount_info *m = NULL;
+
+	config = *cfg;
+	config.hostname = dup_or_null(cfg->hostname);
+	config.mounts = NULL;
+	config.n_mounts = 0;
+	if (cfg->n_mounts == 0)
+		return;
+	m = calloc(cfg->n_mounts, sizeof(*m));
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct vfs_mount_info *src = &cfg->mounts[i];
+
+		m[i].source = dup_or_null(src->source);
+		m[i].destination = dup_or_null(src->destination);
+		m[i].type = dup_or_null(src->type);
+		m[i].options = dup_or_null(src->options);
+		if (m[i].destination == NULL)
+			m[i].destination = "/";
+	}
+	config.mounts = m;
+	config.n_mounts = cfg->n_mounts;
+}
+
 int vfs_init(const struct vfs_config *cfg)
 {
 	int ret;
@@ -175,11 +231,9 @@ int vfs_init(const struct vfs_config *cfg)
 		return 0;
 	inited = true;
 	boot_ns = cv_now_ns();
-	if (cfg != NULL) {
-		config = *cfg;
-		if (cfg->hostname != NULL)
-			config.hostname = strdup(cfg->hostname);
-	}
+	cpus = count_cpus();
+	if (cfg != NULL)
+		copy_config(cfg);
 	ret = make_mirror();
 	if (ret < 0)
 		log_warn("vfs: no private tmpfs for /proc directories: %s",

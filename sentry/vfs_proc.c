@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,17 +154,6 @@ static long map_id(const char *map, long id)
 
 /* ---- system-wide files ---------------------------------------------------- */
 
-static int ncpus(void)
-{
-	cpu_set_t set;
-	int n;
-
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 1;
-	n = CPU_COUNT(&set);
-	return n > 0 ? n : 1;
-}
-
 static double uptime_s(void)
 {
 	return (double)(cv_now_ns() - vfs_boot_ns()) / 1e9;
@@ -177,7 +165,7 @@ static int gen_uptime(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 
 	(void)c;
 	(void)n;
-	vbuf_printf(b, "%.2f %.2f\n", up, up * ncpus());
+	vbuf_printf(b, "%.2f %.2f\n", up, up * vfs_ncpus());
 	return 0;
 }
 
@@ -307,7 +295,7 @@ static int gen_cpuinfo(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
 	char brand[64], vendor[16];
-	int cpus = ncpus();
+	int cpus = vfs_ncpus();
 
 	(void)c;
 	(void)n;
@@ -336,7 +324,7 @@ static int gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	clock_gettime(CLOCK_REALTIME, &now);
 	btime = (long long)now.tv_sec - (long long)uptime_s();
 	vbuf_printf(b, "cpu  0 0 0 0 0 0 0 0 0 0\n");
-	for (int i = 0; i < ncpus(); i++)
+	for (int i = 0; i < vfs_ncpus(); i++)
 		vbuf_printf(b, "cpu%d 0 0 0 0 0 0 0 0 0 0\n", i);
 	vbuf_printf(b, "intr 0\nctxt 0\nbtime %lld\nprocesses %d\n"
 		       "procs_running 1\nprocs_blocked 0\n",

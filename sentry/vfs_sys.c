@@ -5,28 +5,15 @@
  * them). The rest of /dev is the gofer's tmpfs.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sentry/vfs.h"
 
-/* CPUs the sandbox may run on: the sentry shares its cgroup and affinity. */
-static int ncpus(void)
-{
-	cpu_set_t set;
-	int n;
-
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 1;
-	n = CPU_COUNT(&set);
-	return n > 0 ? n : 1;
-}
-
 static int gen_cpu_range(struct sc_call *c, const struct vnode *n,
 			 struct vbuf *b)
 {
-	int cpus = ncpus();
+	int cpus = vfs_ncpus();
 
 	(void)c;
 	(void)n;

@@ -145,6 +145,15 @@ static int escape_root(struct sc_call *c, const char *comp, const char *rest,
 	return 0;
 }
 
+static bool is_dir_fd(int fd)
+{
+	struct stat st;
+
+	if (fd == GOFER_AT_ROOT)
+		return true;
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int follow_link(struct sc_call *c, struct vnode *dir,
 		       const struct vnode *link, char *pending,
 		       const char *rest, struct vwalk *w)
@@ -156,6 +165,21 @@ static int follow_link(struct sc_call *c, struct vnode *dir,
 		ret = link->ent->foreign(c, link, &w->fd, &w->owned);
 		if (ret < 0)
 			return ret;
+		w->foreign = true;
+		if (w->fd >= 0 && vfs_fd_path(w->fd, target, sizeof(target))
+				== 0) {
+			/* a cwd inside the virtual trees: walk on there */
+			vwalk_release(w);
+			if (snprintf(pending, PATH_MAX, "%s%s%s", target,
+				     *rest ? "/" : "", rest) >= PATH_MAX)
+				return -ENAMETOOLONG;
+			root_node(dir);
+			return 0;
+		}
+		if (*rest != '\0' && !is_dir_fd(w->fd)) {
+			vwalk_release(w);
+			return -ENOTDIR;
+		}
 		if (strlen(rest) >= sizeof(w->rest)) {
 			vwalk_release(w);
 			return -ENAMETOOLONG;
@@ -196,6 +220,7 @@ static int vwalk(struct sc_call *c, const char *path, bool follow,
 	p = pending;
 	for (;;) {
 		const char *end;
+		bool slash;
 		size_t len;
 
 		while (*p == '/')
@@ -208,6 +233,7 @@ static int vwalk(struct sc_call *c, const char *path, bool follow,
 			return -ENAMETOOLONG;
 		memcpy(comp, p, len);
 		comp[len] = '\0';
+		slash = *end == '/';
 		while (*end == '/')
 			end++;
 		p = end;
@@ -224,8 +250,10 @@ static int vwalk(struct sc_call *c, const char *path, bool follow,
 			return escape_root(c, comp, p, w);
 		if (ret < 0)
 			return ret;
-		if (child.ent->type != VN_LINK || (*p == '\0' && !follow)) {
-			if (*p != '\0' && child.ent->type != VN_DIR)
+		if (child.ent->type != VN_LINK ||
+		    (*p == '\0' && !follow && !slash)) {
+			if ((*p != '\0' || slash) &&
+			    child.ent->type != VN_DIR)
 				return -ENOTDIR;
 			cur = child;
 			continue;
@@ -234,7 +262,7 @@ static int vwalk(struct sc_call *c, const char *path, bool follow,
 			return -ELOOP;
 		char rest[PATH_MAX];
 
-		strcpy(rest, p);
+		strcpy(rest, (*p == '\0' && slash) ? "." : p);
 		ret = follow_link(c, &cur, &child, pending, rest, w);
 		if (ret < 0)
 			return ret;
