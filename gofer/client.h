@@ -58,6 +58,9 @@ struct gofer_client {
 	uint32_t next_tag;
 };
 
+/* sock: the sentry's end of the SOCK_SEQPACKET pair (the client never
+ * closes it). A client has one request in flight at a time: it is not
+ * thread-safe; use one client (and socket) per sentry thread, or a lock. */
 void gofer_client_init(struct gofer_client *c, int sock);
 
 /* Opens; *fd_out is a new sentry-side fd (O_CLOEXEC) to donate.
