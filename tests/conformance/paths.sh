@@ -1,0 +1,59 @@
+#!/bin/bash
+# Path-syscall conformance: tests/progs/fs_conform runs natively and in the
+# sandbox on the same kind of directories (a directory of the bundle's
+# filesystem and a tmpfs); every case's result in the sandbox must equal
+# the host kernel's.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+PROG=$CVISOR_PROGS/fs_conform
+if [ ! -x "$PROG" ]; then
+	t_skip fs_conform "no $PROG (make test-progs)"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	t_skip fs_conform "needs root"
+	exit 0
+fi
+
+# Native: a work directory next to the bundle (same filesystem) and a tmpfs.
+N=$T_TMP/native
+mkdir -p "$N/work" "$N/tmpfs"
+if ! mount -t tmpfs -o size=4m tmpfs "$N/tmpfs"; then
+	t_skip fs_conform "cannot mount a tmpfs"
+	exit 0
+fi
+"$PROG" "$N/work" "$N/tmpfs" >"$T_TMP/native.out" 2>"$T_TMP/native.err"
+umount "$N/tmpfs"
+
+B=$T_TMP/b
+make_bundle "$B" /conform/fs_conform /conform/work /conform/tmpfs
+mkdir -p "$B/rootfs/conform/work" "$B/rootfs/conform/tmpfs"
+cp "$PROG" "$B/rootfs/conform/fs_conform"
+jq '.root.readonly = false |
+    .mounts += [{"destination":"/conform/tmpfs","type":"tmpfs",
+		 "source":"tmpfs","options":["nosuid","size=4m"]}]' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run conform </dev/null \
+	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+
+if ! grep -q '^done 0$' "$T_TMP/native.out"; then
+	t_fail native_run "$(tail -c 300 "$T_TMP/native.err")"
+	exit 0
+fi
+if ! grep -q '^done 0$' "$T_TMP/sandbox.out"; then
+	t_fail sandbox_run "incomplete output: $(tail -n 3 "$T_TMP/sandbox.out" |
+		tr '\n' ' ') $(tail -c 300 "$T_TMP/sandbox.err" | tr '\n' ' ')"
+fi
+
+# One verdict per case, in the native order.
+while read -r name want; do
+	got=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' \
+		"$T_TMP/sandbox.out")
+	if [ "$got" = "$want" ]; then
+		t_ok "$name"
+	else
+		t_fail "$name" "host: '$want', sandbox: '${got:-(missing)}'"
+	fi
+done <"$T_TMP/native.out"

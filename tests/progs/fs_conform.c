@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Path-syscall conformance: run natively and inside the sandbox on the
+ * same kind of directory, it prints one line per case, "name result",
+ * where result is a value or an errno name. tests/conformance/paths.sh
+ * compares the two outputs line by line: the host kernel is the
+ * expectation.
+ *
+ *	fs_conform WORKDIR TMPFSDIR
+ * WORKDIR: an empty writable directory; TMPFSDIR: an empty tmpfs.
+ * Nothing printed may depend on where the directories are.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+static const char *ename(int e)
+{
+	static const struct {
+		int e;
+		const char *n;
+	} t[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EBADF, "EBADF" },
+		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EEXIST, "EEXIST" },
+		{ EXDEV, "EXDEV" }, { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
+		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
+		{ EMLINK, "EMLINK" }, { ERANGE, "ERANGE" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ENOSYS, "ENOSYS" },
+		{ ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" },
+		{ ENODATA, "ENODATA" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ E2BIG, "E2BIG" }, { EAGAIN, "EAGAIN" }, { EBUSY, "EBUSY" },
+		{ ETXTBSY, "ETXTBSY" },
+	};
+	static char buf[32];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].e == e)
+			return t[i].n;
+	snprintf(buf, sizeof(buf), "errno%d", e);
+	return buf;
+}
+
+/* r: a syscall's result (-1 with errno). */
+static void res(const char *name, long r)
+{
+	if (r < 0)
+		printf("%s %s\n", name, ename(errno));
+	else
+		printf("%s %ld\n", name, r);
+}
+
+/* An fd result: "fd" (numbers may differ), closed. */
+static void res_fd(const char *name, int fd)
+{
+	if (fd < 0) {
+		printf("%s %s\n", name, ename(errno));
+		return;
+	}
+	printf("%s fd\n", name);
+	close(fd);
+}
+
+static void res_str(const char *name, const char *s)
+{
+	printf("%s %s\n", name, s);
+}
+
+static const char *ftype(mode_t m)
+{
+	switch (m & S_IFMT) {
+	case S_IFREG: return "reg";
+	case S_IFDIR: return "dir";
+	case S_IFLNK: return "lnk";
+	case S_IFIFO: return "fifo";
+	case S_IFSOCK: return "sock";
+	case S_IFCHR: return "chr";
+	case S_IFBLK: return "blk";
+	default: return "?";
+	}
+}
+
+static void stat_type(const char *name, const char *path, int flags)
+{
+	struct stat st;
+
+	if (fstatat(AT_FDCWD, path, &st, flags) < 0)
+		res(name, -1);
+	else
+		res_str(name, ftype(st.st_mode));
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+
+	if (fd >= 0) {
+		if (write(fd, s, strlen(s)) < 0)
+			perror("write");
+		close(fd);
+	}
+}
+
+static void read_file(const char *name, const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		res(name, -1);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	res_str(name, buf);
+}
+
+static void case_open(void)
+{
+	struct stat st;
+	char c;
+	int fd;
+
+	res_fd("creat_new", open("f", O_CREAT | O_EXCL | O_WRONLY, 0644));
+	res_fd("creat_excl_existing",
+	       open("f", O_CREAT | O_EXCL | O_WRONLY, 0644));
+	res_fd("creat_existing", open("f", O_CREAT | O_WRONLY, 0644));
+	res("symlink_f", symlink("f", "lnk"));
+	res_fd("nofollow_symlink", open("lnk", O_RDONLY | O_NOFOLLOW));
+	res_fd("nofollow_opath_symlink",
+	       open("lnk", O_PATH | O_NOFOLLOW));
+	res_fd("directory_on_file", open("f", O_RDONLY | O_DIRECTORY));
+	res_fd("directory_on_dir", open(".", O_RDONLY | O_DIRECTORY));
+	res_fd("wronly_on_dir", open(".", O_WRONLY));
+	fd = open("f", O_PATH);
+	res("opath_open", fd < 0 ? -1 : 0);
+	if (fd >= 0) {
+		res("opath_fstat", fstat(fd, &st));
+		res_str("opath_fstat_type", ftype(st.st_mode));
+		res("opath_read", read(fd, &c, 1));
+		close(fd);
+	}
+	fd = open(".", O_TMPFILE | O_RDWR, 0600);
+	res("tmpfile", fd < 0 ? -1 : 0);
+	if (fd >= 0) {
+		res("tmpfile_write", write(fd, "abc", 3));
+		res("tmpfile_fstat", fstat(fd, &st));
+		res("tmpfile_nlink", (long)st.st_nlink);
+		close(fd);
+	}
+	res_fd("tmpfile_on_file", open("f", O_TMPFILE | O_RDWR, 0600));
+	res_fd("tmpfile_rdonly", open(".", O_TMPFILE | O_RDONLY, 0600));
+	write_file("t", "hello");
+	res_fd("trunc", open("t", O_WRONLY | O_TRUNC));
+	res("trunc_size", stat("t", &st) < 0 ? -1 : (long)st.st_size);
+	write_file("t", "ab");
+	fd = open("t", O_WRONLY | O_APPEND);
+	if (fd >= 0) {
+		res("append_write", write(fd, "cd", 2));
+		close(fd);
+	}
+	read_file("append_content", "t");
+	res("dangling_symlink", symlink("dangle-target", "dangle"));
+	res_fd("dangling_creat_excl", open("dangle", O_CREAT | O_EXCL |
+							    O_WRONLY, 0644));
+	res_fd("dangling_creat", open("dangle", O_CREAT | O_WRONLY, 0644));
+	stat_type("dangling_created_target", "dangle-target", 0);
+	umask(027);
+	res_fd("umask_creat", open("um", O_CREAT | O_WRONLY, 0777));
+	res("umask_mode", stat("um", &st) < 0 ? -1 : (long)(st.st_mode & 0777));
+	umask(022);
+}
+
+static void case_dirs(void)
+{
+	char buf[PATH_MAX];
+	int dfd, ffd, cwd;
+	struct stat a, b;
+
+	res("mkdir", mkdir("d", 0755));
+	res("mkdir_existing", mkdir("d", 0755));
+	res("mkdir_on_file", mkdir("f", 0755));
+	res("mkdir_missing_parent", mkdir("nope/x", 0755));
+	dfd = open("d", O_RDONLY | O_DIRECTORY);
+	res_fd("openat_dirfd_creat",
+	       openat(dfd, "g", O_CREAT | O_WRONLY, 0644));
+	stat_type("openat_dirfd_stat", "d/g", 0);
+	res("rmdir_nonempty", rmdir("d"));
+	res("rmdir_file", rmdir("f"));
+	res("rmdir_dot", rmdir("d/."));
+	res("unlink_dir", unlink("d"));
+	res("unlinkat_removedir_file", unlinkat(AT_FDCWD, "f", AT_REMOVEDIR));
+	res("unlinkat_badflag", unlinkat(AT_FDCWD, "f", 0x1234));
+	res("chdir", chdir("d"));
+	res_fd("fdcwd_after_chdir", open("g", O_RDONLY));
+	res("getcwd_small", syscall(SYS_getcwd, buf, 2));
+	res("getcwd_zero", syscall(SYS_getcwd, buf, 0));
+	if (getcwd(buf, sizeof(buf)) != NULL)
+		res_str("getcwd_base", strrchr(buf, '/') + 1);
+	else
+		res("getcwd_base", -1);
+	res("chdir_back", chdir(".."));
+	cwd = open(".", O_RDONLY | O_DIRECTORY);
+	res("fchdir", fchdir(dfd));
+	res("fchdir_access", access("g", F_OK));
+	ffd = open("g", O_RDONLY);
+	res("fchdir_file", fchdir(ffd));
+	res("fchdir_badfd", fchdir(999));
+	res("fchdir_back", fchdir(cwd));
+	res("chdir_file", chdir("f"));
+	res("chdir_missing", chdir("nope"));
+	res("openat_closed_dirfd", openat(999, "x", O_RDONLY));
+	res("openat_file_dirfd", openat(ffd, "x", O_RDONLY));
+	res_fd("openat_file_dirfd_abs", openat(ffd, "/", O_RDONLY));
+	close(ffd);
+	close(cwd);
+	close(dfd);
+	res("root_dotdot_stat", stat("/../../..", &a));
+	stat("/", &b);
+	res_str("root_dotdot_same",
+		a.st_ino == b.st_ino && a.st_dev == b.st_dev ? "yes" : "no");
+	dfd = open("/..", O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fstat(dfd, &a);
+		res_str("root_dotdot_open_same",
+			a.st_ino == b.st_ino ? "yes" : "no");
+		res("root_dotdot_openat", fstatat(dfd, "..", &a, 0));
+		res_str("root_dotdot_openat_same",
+			a.st_ino == b.st_ino ? "yes" : "no");
+		close(dfd);
+	}
+}
+
+static void case_links(void)
+{
+	char name[16], prev[16], buf[64];
+	struct stat st;
+	ssize_t n;
+
+	res("symlink_loop1", symlink("loop2", "loop1"));
+	res("symlink_loop2", symlink("loop1", "loop2"));
+	res_fd("open_loop", open("loop1", O_RDONLY));
+	res("stat_loop", stat("loop1", &st));
+	res("lstat_loop", lstat("loop1", &st));
+	mkdir("chain", 0755);
+	write_file("chain/c", "end");
+	strcpy(prev, "c");
+	for (int i = 0; i <= 40; i++) {
+		snprintf(name, sizeof(name), "chain/c%d", i);
+		symlink(prev, name);
+		snprintf(prev, sizeof(prev), "c%d", i);
+	}
+	res_fd("chain_40", open("chain/c39", O_RDONLY));
+	res_fd("chain_41", open("chain/c40", O_RDONLY));
+	res("chain_41_stat", stat("chain/c40", &st));
+	stat_type("lstat_nofollow", "lnk", AT_SYMLINK_NOFOLLOW);
+	stat_type("stat_follow", "lnk", 0);
+	res("readlink_non_link", readlink("f", buf, sizeof(buf)));
+	n = readlink("lnk", buf, sizeof(buf));
+	res("readlink_len", n);
+	buf[n > 0 ? n : 0] = '\0';
+	res_str("readlink_target", buf);
+	res("readlink_short", readlink("chain/c10", buf, 1));
+	res("readlink_zero", readlink("lnk", buf, 0));
+	res("readlink_missing", readlink("nope", buf, sizeof(buf)));
+	res("symlink_existing", symlink("x", "lnk"));
+	res("symlink_empty_target", symlink("", "emptylnk"));
+	res("symlink_dangling", symlink("nowhere", "dl"));
+	res("stat_dangling", stat("dl", &st));
+	stat_type("lstat_dangling", "dl", AT_SYMLINK_NOFOLLOW);
+	res("link", link("f", "hard"));
+	res("link_nlink", stat("f", &st) < 0 ? -1 : (long)st.st_nlink);
+	res("link_existing", link("f", "hard"));
+	res("link_dir", link("d", "hardd"));
+	res("unlink", unlink("hard"));
+	res("unlink_again", unlink("hard"));
+	res("linkat_follow", linkat(AT_FDCWD, "lnk", AT_FDCWD, "hl",
+				    AT_SYMLINK_FOLLOW));
+	stat_type("linkat_follow_type", "hl", AT_SYMLINK_NOFOLLOW);
+	res("linkat_nofollow", linkat(AT_FDCWD, "lnk", AT_FDCWD, "hl2", 0));
+	stat_type("linkat_nofollow_type", "hl2", AT_SYMLINK_NOFOLLOW);
+	res("linkat_badflag", linkat(AT_FDCWD, "f", AT_FDCWD, "hl3", 0x4));
+}
+
+static void case_rename(void)
+{
+	res("rename_file", rename("t", "t2"));
+	res("rename_missing", rename("t", "t3"));
+	mkdir("r1", 0755);
+	mkdir("r2", 0755);
+	res("rename_dir_over_empty_dir", rename("r1", "r2"));
+	mkdir("r3", 0755);
+	res("rename_file_over_dir", rename("t2", "r3"));
+	res("rename_dir_over_file", rename("r3", "t2"));
+	res("rename_dir_over_nonempty", rename("r3", "d"));
+	res("rename_into_self", rename("r3", "r3/sub"));
+	res("rename_noreplace",
+	    syscall(SYS_renameat2, AT_FDCWD, "t2", AT_FDCWD, "f",
+		    RENAME_NOREPLACE));
+	res("rename_noreplace_new",
+	    syscall(SYS_renameat2, AT_FDCWD, "t2", AT_FDCWD, "t4",
+		    RENAME_NOREPLACE));
+	write_file("x1", "1");
+	write_file("x2", "2");
+	res("rename_exchange",
+	    syscall(SYS_renameat2, AT_FDCWD, "x1", AT_FDCWD, "x2",
+		    RENAME_EXCHANGE));
+	read_file("rename_exchange_x1", "x1");
+	res("rename_exchange_missing",
+	    syscall(SYS_renameat2, AT_FDCWD, "x1", AT_FDCWD, "x9",
+		    RENAME_EXCHANGE));
+	res("rename_badflags",
+	    syscall(SYS_renameat2, AT_FDCWD, "x1", AT_FDCWD, "x2",
+		    RENAME_EXCHANGE | RENAME_NOREPLACE));
+}
+
+static void case_attrs(void)
+{
+	struct timespec ts[2] = { { 1000, 0 }, { 2000, 0 } };
+	struct stat st;
+	int fd;
+
+	res("chmod", chmod("f", 0600));
+	res("chmod_mode", stat("f", &st) < 0 ? -1 : (long)(st.st_mode & 07777));
+	res("chmod_missing", chmod("nope", 0600));
+	res("fchmodat_nofollow_link",
+	    syscall(SYS_fchmodat2, AT_FDCWD, "lnk", 0600,
+		    AT_SYMLINK_NOFOLLOW));
+	res("chown", chown("f", 1234, 5678));
+	res("chown_ids", stat("f", &st) < 0 ? -1 :
+			 (long)st.st_uid * 100000 + st.st_gid);
+	res("chown_keep", chown("f", (uid_t)-1, 42));
+	res("chown_keep_ids", stat("f", &st) < 0 ? -1 :
+			      (long)st.st_uid * 100000 + st.st_gid);
+	res("lchown", lchown("lnk", 7, 8));
+	res("lchown_ids", lstat("lnk", &st) < 0 ? -1 :
+			  (long)st.st_uid * 100000 + st.st_gid);
+	res("utimensat", utimensat(AT_FDCWD, "f", ts, 0));
+	res("utimensat_mtime", stat("f", &st) < 0 ? -1 : (long)st.st_mtime);
+	res("utimensat_atime", (long)st.st_atime);
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_nsec = UTIME_OMIT;
+	res("utimensat_omit", utimensat(AT_FDCWD, "nope", ts, 0));
+	ts[0].tv_nsec = 1000000000;
+	res("utimensat_badnsec", utimensat(AT_FDCWD, "f", ts, 0));
+	res("utimensat_badflags", utimensat(AT_FDCWD, "f", NULL, 0x4000));
+	fd = open("f", O_RDONLY);
+	ts[0] = (struct timespec){ 3000, 0 };
+	ts[1] = (struct timespec){ 4000, 0 };
+	res("utimensat_null_path", syscall(SYS_utimensat, fd, NULL, ts, 0));
+	res("utimensat_null_path_mtime",
+	    stat("f", &st) < 0 ? -1 : (long)st.st_mtime);
+	res("utimensat_null_fdcwd",
+	    syscall(SYS_utimensat, AT_FDCWD, NULL, ts, 0));
+	res("fstatat_empty_path", fstatat(fd, "", &st, AT_EMPTY_PATH));
+	res_str("fstatat_empty_path_type", ftype(st.st_mode));
+	res("fstatat_empty_no_flag", fstatat(fd, "", &st, 0));
+	res("fstatat_empty_fdcwd", fstatat(AT_FDCWD, "", &st, AT_EMPTY_PATH));
+	res_str("fstatat_empty_fdcwd_type", ftype(st.st_mode));
+	res("fstatat_badflags", fstatat(AT_FDCWD, "f", &st, 0x1));
+	close(fd);
+	res("truncate", truncate("f", 100));
+	res("truncate_size", stat("f", &st) < 0 ? -1 : (long)st.st_size);
+	res("truncate_negative", truncate("f", -1));
+	res("truncate_dir", truncate("d", 0));
+	res("truncate_missing", truncate("nope", 0));
+	res("access_r", access("f", R_OK));
+	res("access_missing", access("nope", F_OK));
+	res("access_badmode", access("f", 0x10));
+	chmod("f", 0);
+	res("access_x_no_bits", access("f", X_OK));
+	res("access_w_root", access("f", W_OK));
+	chmod("f", 0644);
+	res("faccessat2_nofollow",
+	    syscall(SYS_faccessat2, AT_FDCWD, "dl", F_OK,
+		    AT_SYMLINK_NOFOLLOW));
+	res("faccessat2_follow_dangling",
+	    syscall(SYS_faccessat2, AT_FDCWD, "dl", F_OK, 0));
+	res("faccessat2_badflags",
+	    syscall(SYS_faccessat2, AT_FDCWD, "f", F_OK, 0x1));
+	res("mknod_fifo", mknod("fifo", S_IFIFO | 0644, 0));
+	stat_type("mknod_fifo_type", "fifo", 0);
+	res("mknod_reg", mknod("regnod", 0644, 0));
+	stat_type("mknod_reg_type", "regnod", 0);
+	res("mknod_dir", mknod("dirnod", S_IFDIR | 0755, 0));
+	res("mknod_existing", mknod("fifo", S_IFIFO | 0644, 0));
+}
+
+static void case_statx_statfs(const char *tmpfs)
+{
+	struct statx stx;
+	struct statfs sf, sf2;
+	char path[PATH_MAX];
+
+	res("statx", statx(AT_FDCWD, "f", 0, STATX_SIZE | STATX_MODE, &stx));
+	res("statx_size", (long)stx.stx_size);
+	res_str("statx_type", ftype(stx.stx_mode));
+	res("statx_nofollow", statx(AT_FDCWD, "lnk", AT_SYMLINK_NOFOLLOW,
+				    STATX_MODE, &stx));
+	res_str("statx_nofollow_type", ftype(stx.stx_mode));
+	res("statx_reserved_mask", statx(AT_FDCWD, "f", 0, 0x80000000U, &stx));
+	res("statx_badsync", statx(AT_FDCWD, "f", 0x6000, STATX_SIZE, &stx));
+	res("statfs", statfs(".", &sf));
+	res("statfs_root_same", statfs("/", &sf2));
+	snprintf(path, sizeof(path), "%s", tmpfs);
+	res("statfs_tmpfs", statfs(path, &sf));
+	res("statfs_tmpfs_type", (long)sf.f_type);
+	res("statfs_missing", statfs("nope", &sf));
+}
+
+static void case_xattr(const char *tmpfs)
+{
+	char path[PATH_MAX], buf[256];
+
+	snprintf(path, sizeof(path), "%s/xf", tmpfs);
+	write_file(path, "x");
+	res("setxattr", setxattr(path, "user.test", "value", 5, 0));
+	res("getxattr", getxattr(path, "user.test", buf, sizeof(buf)));
+	buf[5] = '\0';
+	res_str("getxattr_value", buf);
+	res("getxattr_size_query", getxattr(path, "user.test", NULL, 0));
+	res("getxattr_small", getxattr(path, "user.test", buf, 2));
+	res("getxattr_missing", getxattr(path, "user.none", buf, sizeof(buf)));
+	res("setxattr_create_existing",
+	    setxattr(path, "user.test", "v", 1, XATTR_CREATE));
+	res("setxattr_replace_missing",
+	    setxattr(path, "user.none", "v", 1, XATTR_REPLACE));
+	res("setxattr_badflags", setxattr(path, "user.test", "v", 1, 0x10));
+	res("setxattr_empty_name", setxattr(path, "", "v", 1, 0));
+	res("listxattr_size", listxattr(path, NULL, 0));
+	res("listxattr", listxattr(path, buf, sizeof(buf)));
+	res("removexattr", removexattr(path, "user.test"));
+	res("removexattr_again", removexattr(path, "user.test"));
+	res("xattr_missing_file", getxattr("nope", "user.test", buf, 4));
+}
+
+static void case_bad_paths(void)
+{
+	static char longp[PATH_MAX + 16], longname[300];
+	struct stat st;
+
+	memset(longp, 'a', PATH_MAX);
+	longp[PATH_MAX] = '\0';
+	res_fd("path_4096", open(longp, O_RDONLY));
+	res("path_4096_stat", stat(longp, &st));
+	memset(longname, 'n', 256);
+	longname[256] = '\0';
+	res_fd("name_256", open(longname, O_RDONLY));
+	res_fd("bad_pointer", (int)syscall(SYS_openat, AT_FDCWD, (char *)1,
+					 O_RDONLY, 0));
+	res("bad_pointer_stat", syscall(SYS_newfstatat, AT_FDCWD, NULL, &st, 0));
+	res("bad_stat_buffer", syscall(SYS_newfstatat, AT_FDCWD, "f",
+				       (void *)1, 0));
+	res_fd("empty_path", open("", O_RDONLY));
+	res("empty_path_stat", stat("", &st));
+	res("empty_path_mkdir", mkdir("", 0755));
+	res("trailing_slash_file", stat("f/", &st));
+	res("trailing_slash_dir", stat("d/", &st));
+}
+
+static void case_openat2(void)
+{
+	struct {
+		struct open_how how;
+		uint64_t extra;
+	} big = { { .flags = O_RDONLY }, 0 };
+	struct open_how how = { .flags = O_RDONLY };
+
+	res_fd("openat2", (int)syscall(SYS_openat2, AT_FDCWD, "f", &how,
+				      sizeof(how)));
+	res_fd("openat2_small", (int)syscall(SYS_openat2, AT_FDCWD, "f", &how,
+					    8));
+	res_fd("openat2_big_zero", (int)syscall(SYS_openat2, AT_FDCWD, "f",
+						&big, sizeof(big)));
+	big.extra = 1;
+	res_fd("openat2_big_nonzero", (int)syscall(SYS_openat2, AT_FDCWD, "f",
+						   &big, sizeof(big)));
+	how.flags = 1ULL << 40;
+	res_fd("openat2_unknown_flag", (int)syscall(SYS_openat2, AT_FDCWD,
+						    "f", &how, sizeof(how)));
+	how.flags = O_RDONLY;
+	how.mode = 0644;
+	res_fd("openat2_mode_without_creat",
+	       (int)syscall(SYS_openat2, AT_FDCWD, "f", &how, sizeof(how)));
+	how.mode = 0;
+	how.resolve = 0x1000;
+	res_fd("openat2_unknown_resolve",
+	       (int)syscall(SYS_openat2, AT_FDCWD, "f", &how, sizeof(how)));
+	how.resolve = RESOLVE_BENEATH;
+	res_fd("openat2_beneath_dotdot",
+	       (int)syscall(SYS_openat2, AT_FDCWD, "../x", &how, sizeof(how)));
+	res_fd("openat2_beneath_ok",
+	       (int)syscall(SYS_openat2, AT_FDCWD, "d/g", &how, sizeof(how)));
+	how.resolve = RESOLVE_NO_SYMLINKS;
+	res_fd("openat2_no_symlinks",
+	       (int)syscall(SYS_openat2, AT_FDCWD, "lnk", &how, sizeof(how)));
+	how.resolve = RESOLVE_BENEATH | RESOLVE_IN_ROOT;
+	res_fd("openat2_beneath_in_root",
+	       (int)syscall(SYS_openat2, AT_FDCWD, "f", &how, sizeof(how)));
+	how.resolve = 0;
+	how.flags = O_PATH | O_RDWR;
+	res_fd("openat2_opath_rdwr",
+	       (int)syscall(SYS_openat2, AT_FDCWD, "f", &how, sizeof(how)));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s WORKDIR TMPFSDIR\n", argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (chdir(argv[1]) < 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	umask(022);
+	case_open();
+	case_dirs();
+	case_links();
+	case_rename();
+	case_attrs();
+	case_statx_statfs(argv[2]);
+	case_xattr(argv[2]);
+	case_bad_paths();
+	case_openat2();
+	printf("done 0\n");
+	return 0;
+}
