@@ -314,6 +314,8 @@ long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
 
 	if (r->h.flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	if (!r->path && !(r->h.flags & AT_EMPTY_PATH))
+		return -EFAULT;
 	if (empty) {
 		if (r->dirfd < 0)
 			return -EBADF;
