@@ -94,8 +94,10 @@ void sb_die(int sock, struct cv_error *err, const char *what)
 	_exit(1);
 }
 
-void sb_cloexec_from(int from)
+void sb_prepare_fds(int n)
 {
+	int from = 3 + n;
+
 	if (syscall(SYS_close_range, from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return;
 	for (int fd = from; fd < 65536; fd++) {
@@ -104,6 +106,26 @@ void sb_cloexec_from(int from)
 		if (fl >= 0)
 			fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
 	}
+}
+
+int sb_check_preserved(int n, struct cv_error **err)
+{
+	if (n < 0)
+		return cv_error_setx(err, "--preserve-fds: %d: negative", n);
+	for (int fd = 3; fd < 3 + n; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+
+		if (fl < 0)
+			return cv_error_set(err, errno, "--preserve-fds %d: fd %d",
+					    n, fd);
+		/* What the caller passed survived its exec of runsc, so it
+		 * is not close-on-exec; a close-on-exec fd there is one of
+		 * runsc's own and must not reach the workload. */
+		if (fl & FD_CLOEXEC)
+			return cv_error_setx(err, "--preserve-fds %d: fd %d was "
+					     "not passed by the caller", n, fd);
+	}
+	return 0;
 }
 
 int sb_exit_code(int status)
@@ -440,7 +462,7 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 		_exit(1);
 	close(c->isync[1]);
 	/* Nothing but stdio and the preserved fds reaches the workload. */
-	sb_cloexec_from(3 + c->o->preserve_fds);
+	sb_prepare_fds(c->o->preserve_fds);
 	if (sentry_attach(c->init_sv[1], c->o->platform, &info, &err) < 0)
 		sb_die(c->sync, err, "init: attach to the sentry");
 	if (sb_send(c->sync, SB_MSG_READY, 0, 0, NULL) < 0)
@@ -710,6 +732,8 @@ int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
 	*out = (struct sandbox_info){ 0 };
 	if (!o->spec->has_process)
 		return cv_error_setx(err, "process: missing");
+	if (sb_check_preserved(o->preserve_fds, err) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cv_error_set(err, errno, "socketpair");
 	/* No double fork: the sandbox stays runsc's child and is

@@ -120,8 +120,11 @@ int sb_recv(int sock, struct sb_msg *m);
 /* In a forked child: sends err (prefixed by what) and _exits(1). */
 __attribute__((noreturn)) void sb_die(int sock, struct cv_error *err,
 				      const char *what);
-/* Marks every fd >= from close-on-exec. */
-void sb_cloexec_from(int from);
+/* Before exec: every fd above the preserved 3..3+n-1 close-on-exec. */
+void sb_prepare_fds(int n);
+/* fds 3..3+n-1 must be open and inherited (not close-on-exec): otherwise
+ * runsc's own fds could take their numbers and reach the workload. */
+int sb_check_preserved(int n, struct cv_error **err);
 /* A wait status as a shell exit code: the code, or 128+signal. */
 int sb_exit_code(int status);
 

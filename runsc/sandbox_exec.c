@@ -152,7 +152,7 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	    process_set_creds(p, &info, &err) < 0 ||
 	    process_finish(p, &info, &err) < 0)
 		sb_die(c->sync, err, "exec");
-	sb_cloexec_from(3 + c->o->preserve_fds);
+	sb_prepare_fds(c->o->preserve_fds);
 	if (sentry_attach(c->ctl, c->o->platform, &info, &err) < 0)
 		sb_die(c->sync, err, "exec: attach to the sentry");
 	close(c->ctl);
@@ -223,6 +223,8 @@ int sandbox_exec(const struct sandbox_exec_opts *o, pid_t *pid_out,
 
 	for (size_t i = 0; i < N_JOIN; i++)
 		c.ns[i] = -1;
+	if (sb_check_preserved(o->preserve_fds, err) < 0)
+		return -1;
 	if (o->process->terminal && o->console_socket == NULL)
 		return cv_error_setx(err, "process.terminal: needs "
 				     "--console-socket");
