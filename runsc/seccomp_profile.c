@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Compiles linux.seccomp with libseccomp; see seccomp_profile.h. */
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/util.h"
 #include "runsc/seccomp_profile.h"
 
 static void ctx_releasep(scmp_filter_ctx *ctx)
@@ -206,33 +216,169 @@ static int build(const struct oci_seccomp *s, scmp_filter_ctx *out,
 	return 0;
 }
 
-int seccomp_profile_load(const struct oci_seccomp *s, struct cv_error **err)
+/*
+ * As runc does: with a refusing default action, a syscall newer than every
+ * syscall the profile names gets ENOSYS rather than the default, so libc
+ * falls back (clone3 -> clone) instead of failing on EPERM. The stub placed
+ * before libseccomp's program can only answer ENOSYS or fall through, so it
+ * never allows anything the profile refuses.
+ */
+static bool wants_enosys_stub(const struct oci_seccomp *s)
+{
+	switch (s->default_action) {
+	case OCI_SCMP_ALLOW:
+	case OCI_SCMP_LOG:
+	case OCI_SCMP_TRACE:
+	case OCI_SCMP_NOTIFY:
+		return false;
+	case OCI_SCMP_ERRNO:
+		return !(s->has_default_errno_ret &&
+			 s->default_errno_ret == ENOSYS);
+	default:
+		return true;
+	}
+}
+
+static int max_named_nr(const struct oci_seccomp *s)
+{
+	int max = -1;
+
+	for (size_t i = 0; i < s->n_syscalls; i++) {
+		for (size_t j = 0; j < s->syscalls[i].n_names; j++) {
+			int nr = seccomp_syscall_resolve_name(
+				s->syscalls[i].names[j]);
+
+			if (nr != __NR_SCMP_ERROR && nr > max)
+				max = nr;
+		}
+	}
+	return max;
+}
+
+#define X32_SYSCALL_BIT 0x40000000u
+
+static size_t enosys_stub(const struct oci_seccomp *s, struct sock_filter *f)
+{
+#ifdef __x86_64__
+	int max = max_named_nr(s);
+	const struct sock_filter stub[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+	};
+
+	if (!wants_enosys_stub(s) || max < 0)
+		return 0;
+	if (f != NULL)
+		memcpy(f, stub, sizeof(stub));
+	return ARRAY_SIZE(stub);
+#else
+	(void)s;
+	(void)f;
+	return 0;
+#endif
+}
+
+/* The whole program: the stub, then libseccomp's filter. */
+static int compile(const struct oci_seccomp *s, struct sock_filter **out,
+		   size_t *n, struct cv_error **err)
 {
 	cleanup_scmp scmp_filter_ctx ctx = NULL;
+	cleanup_close int fd = -1;
+	cleanup_free char *bpf = NULL;
+	size_t len = 0, stub = enosys_stub(s, NULL);
+	struct sock_filter *prog;
 	int r;
+
+	if (build(s, &ctx, err) < 0)
+		return -1;
+	fd = memfd_create("cvisor-seccomp", MFD_CLOEXEC);
+	if (fd < 0)
+		return cv_error_set(err, errno, "seccomp: memfd_create");
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return cv_error_set(err, -r, "seccomp: exporting the profile");
+	if (lseek(fd, 0, SEEK_SET) < 0 || cv_read_fd(fd, &bpf, &len, err) < 0)
+		return cv_error_wrap(err, "seccomp");
+	if (len == 0 || len % sizeof(*prog) != 0 ||
+	    len / sizeof(*prog) + stub > BPF_MAXINSNS)
+		return cv_error_setx(err, "seccomp: the profile compiles to %zu "
+				     "bytes of BPF, more than the kernel takes",
+				     len);
+	prog = calloc(stub + len / sizeof(*prog), sizeof(*prog));
+	if (prog == NULL)
+		return cv_error_set(err, ENOMEM, "seccomp");
+	enosys_stub(s, prog);
+	memcpy(prog + stub, bpf, len);
+	*out = prog;
+	*n = stub + len / sizeof(*prog);
+	return 0;
+}
+
+static unsigned filter_flags(const struct oci_seccomp *s)
+{
+	unsigned flags = 0;
+
+	for (size_t i = 0; i < s->n_flags; i++) {
+		if (strcmp(s->flags[i], "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+			flags |= SECCOMP_FILTER_FLAG_TSYNC;
+		else if (strcmp(s->flags[i], "SECCOMP_FILTER_FLAG_LOG") == 0)
+			flags |= SECCOMP_FILTER_FLAG_LOG;
+		else if (strcmp(s->flags[i], "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+			flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	}
+	return flags;
+}
+
+int seccomp_profile_load(const struct oci_seccomp *s, struct cv_error **err)
+{
+	cleanup_free struct sock_filter *prog = NULL;
+	struct sock_fprog fprog;
+	size_t n = 0;
+	long r;
 
 	if (s == NULL || !s->present)
 		return 0;
-	if (build(s, &ctx, err) < 0)
+	if (compile(s, &prog, &n, err) < 0)
 		return -1;
-	r = seccomp_load(ctx);
+	/* Required without CAP_SYS_ADMIN; the caller has usually set it. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return cv_error_set(err, errno, "seccomp: PR_SET_NO_NEW_PRIVS");
+	fprog = (struct sock_fprog){ .len = (unsigned short)n, .filter = prog };
+	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags(s),
+		    &fprog);
 	if (r < 0)
-		return cv_error_set(err, -r, "seccomp: loading the profile");
+		return cv_error_set(err, errno, "seccomp: loading the profile");
+	if (r > 0)
+		return cv_error_setx(err, "seccomp: thread %ld could not be "
+				     "synchronised (TSYNC)", r);
 	return 0;
 }
 
 int seccomp_profile_export(const struct oci_seccomp *s, int fd,
 			   struct cv_error **err)
 {
-	cleanup_scmp scmp_filter_ctx ctx = NULL;
-	int r;
+	cleanup_free struct sock_filter *prog = NULL;
+	size_t n = 0, off = 0, len;
 
 	if (s == NULL || !s->present)
 		return cv_error_setx(err, "seccomp: no profile");
-	if (build(s, &ctx, err) < 0)
+	if (compile(s, &prog, &n, err) < 0)
 		return -1;
-	r = seccomp_export_bpf(ctx, fd);
-	if (r < 0)
-		return cv_error_set(err, -r, "seccomp: exporting the profile");
+	len = n * sizeof(*prog);
+	while (off < len) {
+		ssize_t w = write(fd, (char *)prog + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return cv_error_set(err, errno, "seccomp: exporting the profile");
+		off += (size_t)w;
+	}
 	return 0;
 }

@@ -8,7 +8,10 @@
  * As in runc: syscall names libseccomp does not know are skipped (logged at
  * debug), rules whose action equals the default action are skipped, and a
  * rule with several conditions on the same argument becomes one rule per
- * condition (libseccomp cannot AND two conditions on one argument).
+ * condition (libseccomp cannot AND two conditions on one argument). With a
+ * refusing default action (anything but ALLOW, LOG, TRACE or ERRNO(ENOSYS)),
+ * x86_64 syscalls numbered above every syscall the profile names get
+ * ENOSYS, so libc falls back from calls the profile predates.
  */
 #ifndef CV_RUNSC_SECCOMP_PROFILE_H
 #define CV_RUNSC_SECCOMP_PROFILE_H

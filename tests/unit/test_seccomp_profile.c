@@ -152,6 +152,29 @@ TEST(default_action_with_errno_ret)
 	CHECK_EQ(WEXITSTATUS(st), 0);
 }
 
+static int stub_child(void)
+{
+	/* getuid (102) is below the highest named syscall (exit_group,
+	 * 231): the default action. openat (257) and 1000 are above it. */
+	EXPECT(1, syscall(SYS_getuid), EPERM);
+	EXPECT(2, syscall(SYS_openat, -1, "x", 0), ENOSYS);
+	EXPECT(3, syscall(1000), ENOSYS);
+	EXPECT(4, syscall(SYS_getpid), 0);
+	return 0;
+}
+
+TEST(newer_syscalls_get_enosys_under_a_refusing_default)
+{
+	cleanup_spec struct oci_spec *s = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":"
+		"[{\"names\":[\"exit_group\",\"exit\",\"getpid\"],"
+		"\"action\":\"SCMP_ACT_ALLOW\"}]}");
+	int st = run_child(&s->linux_.seccomp, stub_child);
+
+	CHECK(WIFEXITED(st));
+	CHECK_EQ(WEXITSTATUS(st), 0);
+}
+
 static int getppid_child(void)
 {
 	syscall(SYS_getppid);
@@ -190,7 +213,7 @@ TEST(trap_action_delivers_sigsys)
 {
 	cleanup_spec struct oci_spec *s = parse(
 		"{\"defaultAction\":\"SCMP_ACT_ALLOW\","
-		"\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_LOG\"],"
+		"\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],"
 		"\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_TRAP\"}]}");
 	int st = run_child(&s->linux_.seccomp, trap_child);
 
