@@ -505,6 +505,40 @@ TEST(xattrs)
 	CHECK_EQ(gofer_unlinkat(G(), &root_cr, &l, 0), 0);
 }
 
+TEST(fd_forms)
+{
+	struct gofer_at f = at_root("/work/fdf"), l = at_root("/abs");
+	struct gofer_at self;
+	struct statfs sfs;
+	struct stat st;
+	char buf[64];
+	int fd = -1, lfd = -1;
+
+	CHECK_EQ(gofer_openat(G(), &root_cr, &f, O_CREAT | O_RDWR, 0644, 0,
+			      &fd), 0);
+	self = at_fd(fd, NULL);
+	CHECK_EQ(gofer_fchmodat(G(), &root_cr, &self, 0611, 0), 0);
+	CHECK_EQ(gofer_fchownat(G(), &root_cr, &self, 5, 6, 0), 0);
+	CHECK_EQ(gofer_truncate(G(), &root_cr, &self, 7), 0);
+	CHECK_EQ(gofer_fstatat(G(), &root_cr, &self, 0, &st), 0);
+	CHECK_EQ(st.st_mode & 07777, 0611);
+	CHECK_EQ(st.st_uid, 5);
+	CHECK_EQ(st.st_gid, 6);
+	CHECK_EQ(st.st_size, 7);
+	CHECK_EQ(gofer_statfs(G(), &root_cr, &self, &sfs), 0);
+	CHECK_EQ(sfs.f_type, TMPFS_MAGIC);
+	/* fchmod as a stranger: EPERM */
+	CHECK_EQ(gofer_fchmodat(G(), &user_cr, &self, 0777, 0), -EPERM);
+	close(fd);
+	/* readlinkat(fd, "") on an O_PATH|O_NOFOLLOW symlink */
+	CHECK_EQ(gofer_openat(G(), &root_cr, &l, O_PATH | O_NOFOLLOW, 0, 0,
+			      &lfd), 0);
+	self = at_fd(lfd, "");
+	CHECK_EQ(gofer_readlinkat(G(), &root_cr, &self, buf, sizeof(buf)), 11);
+	close(lfd);
+	CHECK_EQ(gofer_unlinkat(G(), &root_cr, &f, 0), 0);
+}
+
 TEST(stat_statx_statfs_readlink_access)
 {
 	struct gofer_at a = at_root("/abs"), m = at_root("/mnt/sub");
@@ -790,8 +824,29 @@ TEST(bind_and_connect_unix)
 	CHECK_EQ(gofer_fstatat(G(), &root_cr, &at, 0, &st), 0);
 	CHECK(S_ISSOCK(st.st_mode));
 	CHECK_EQ(gofer_unlinkat(G(), &root_cr, &at, 0), 0);
+	/* a last component that cannot fit in sun_path */
+	char longname[300];
+
+	memset(longname, 'n', sizeof(longname));
+	strcpy(longname + 120, "");
+	*strrchr(deep, '/') = '\0';
+	strcat(deep, "/");
+	strcat(deep, longname);
+	CHECK_EQ(gofer_bind_unix(G(), &root_cr, &at, srv), -ENAMETOOLONG);
 	*strrchr(deep, '/') = '\0';
 	CHECK_EQ(gofer_unlinkat(G(), &root_cr, &at, AT_REMOVEDIR), 0);
+	close(srv);
+	/* the socket file's mode honours the umask */
+	struct gofer_creds cr = user_cr;
+
+	cr.umask = 077;
+	at.path = "/tmp/u.sock";
+	srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	CHECK_EQ(gofer_bind_unix(G(), &cr, &at, srv), 0);
+	CHECK_EQ(gofer_fstatat(G(), &root_cr, &at, AT_SYMLINK_NOFOLLOW, &st),
+		 0);
+	CHECK_EQ(st.st_mode & 0777, 0700);
+	CHECK_EQ(gofer_unlinkat(G(), &root_cr, &at, 0), 0);
 	close(srv);
 	close(udp);
 }
