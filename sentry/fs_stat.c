@@ -174,6 +174,16 @@ SENTRY_HANDLER(statfs)
 
 /* ---- access ---------------------------------------------------------------- */
 
+/* access() without AT_EACCESS checks as the real ids; root keeps its
+ * permitted capabilities, anyone else has none (as Linux's
+ * do_faccessat without SECURE_NO_SETUID_FIXUP). */
+static void access_creds(const struct task *t, struct gofer_creds *cr)
+{
+	cr->fsuid = t->creds.ruid;
+	cr->fsgid = t->creds.rgid;
+	cr->cap_effective = t->creds.ruid == 0 ? t->creds.cap_permitted : 0;
+}
+
 static long do_access(struct sc_call *c, int dirfd, uint64_t upath, int mode,
 		      int flags)
 {
@@ -193,6 +203,8 @@ static long do_access(struct sc_call *c, int dirfd, uint64_t upath, int mode,
 		return vfs_access(c, p.vpath, mode,
 				  !(flags & AT_SYMLINK_NOFOLLOW));
 	task_gofer_creds(c->t, &cr);
+	if (!(flags & AT_EACCESS))
+		access_creds(c->t, &cr);
 	return gofer_faccessat(task_gofer(c->t), &cr, &p.at, mode, flags);
 }
 

@@ -814,6 +814,7 @@ static const struct vfs_entry pid_children[] = {
 	  .foreign = foreign_exe },
 	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = fd_lookup,
 	  .list = fd_list },
+	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "maps", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
@@ -822,8 +823,11 @@ static const struct vfs_entry pid_children[] = {
 	  .gen = gen_copy },
 	{ .name = "root", .type = VN_LINK, .link = link_root,
 	  .foreign = foreign_root },
+	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
+	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
+	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },
 	{ 0 },
 };
 
