@@ -276,6 +276,7 @@ static int attach_task(struct sentry *s, pid_t pid, const struct ctl_attach *a,
 	if (t == NULL)
 		return -ENOMEM;
 	task_st(t)->known = true;
+	task_update_ids(s, t);
 	ret = fill_creds(&t->creds, a, groups);
 	if (ret < 0)
 		return ret;

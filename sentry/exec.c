@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "sentry/internal.h"
+#include "sentry/vfs.h"
 #include "syscalls/table.h"
 
 /* The kernel's limit on nested "#!" interpreters. */
@@ -106,6 +107,63 @@ struct exec_req {
 	int flags;
 };
 
+/* "/proc/self/fd/N", "/proc/<pid>/fd/N", "/dev/fd/N": N, else -1. */
+static int fd_path(const char *p)
+{
+	const char *q = NULL;
+	char *end;
+	long n;
+
+	if (strncmp(p, "/dev/fd/", 8) == 0) {
+		q = p + 8;
+	} else if (strncmp(p, "/proc/", 6) == 0) {
+		q = strchr(p + 6, '/');
+		if (q == NULL || strncmp(q, "/fd/", 4) != 0)
+			return -1;
+		q += 4;
+	}
+	if (q == NULL || *q < '0' || *q > '9')
+		return -1;
+	n = strtol(q, &end, 10);
+	return *end == '\0' && n < 1 << 20 ? (int)n : -1;
+}
+
+/*
+ * Paths in the sentry's virtual /proc and /dev: "fd/N" execs that open
+ * file (as fexecve); "exe" and other links are followed through the
+ * virtual tree; anything else virtual is not executable.
+ */
+static long exec_virtual(struct sc_call *c, char *path, size_t cap,
+			 int *dirfd, int *flags)
+{
+	char clean[PATH_MAX], target[PATH_MAX];
+	long n;
+
+	for (int i = 0; i < 40; i++) {
+		if (vfs_path_clean(clean, sizeof(clean), NULL, path) < 0)
+			return -ENAMETOOLONG;
+		if (!vfs_path_is_virtual(clean))
+			return 0;
+		n = fd_path(clean);
+		if (n >= 0) {
+			*dirfd = (int)n;
+			*flags |= AT_EMPTY_PATH;
+			path[0] = '\0';
+			return 0;
+		}
+		n = vfs_readlink(c, clean, target, sizeof(target) - 1);
+		if (n == -EINVAL)
+			return -EACCES;
+		if (n < 0)
+			return n;
+		target[n] = '\0';
+		if (target[0] != '/' || (size_t)n >= cap)
+			return -ENOENT;
+		memcpy(path, target, n + 1);
+	}
+	return -ELOOP;
+}
+
 static long exec_resolve(struct sentry *s, struct sc_call *c,
 			 const struct exec_req *rq, struct gofer_exec_info *info)
 {
@@ -114,6 +172,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	struct gofer_creds cr;
 	struct gofer_at at = { t->fs->cwd_fd, t->fs->root_fd, NULL };
 	char path[PATH_MAX];
+	int dirfd = rq->dirfd, flags = rq->flags;
 	long ret;
 
 	if (rq->flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
@@ -123,15 +182,20 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 		path[0] = '\0';
 	else if (ret < 0)
 		return ret;
-	if (rq->dirfd != AT_FDCWD && (path[0] != '/' || path[0] == '\0')) {
-		dfd = task_dup_fd(c, rq->dirfd);
+	if (path[0] == '/') {
+		ret = exec_virtual(c, path, sizeof(path), &dirfd, &flags);
+		if (ret < 0)
+			return ret;
+	}
+	if (dirfd != AT_FDCWD && (path[0] != '/' || path[0] == '\0')) {
+		dfd = task_dup_fd(c, dirfd);
 		if (dfd < 0)
 			return dfd;
 		at.dirfd = dfd;
 	}
 	at.path = path;
 	task_gofer_creds(t, &cr);
-	ret = gofer_exec_resolve(&s->gofer, &cr, &at, rq->flags, info);
+	ret = gofer_exec_resolve(&s->gofer, &cr, &at, flags, info);
 	if (ret < 0)
 		return ret;
 	return exec_check(s, t, info, 0);
@@ -241,6 +305,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 		e->exe = steal_ptr(task_st(e)->exec_path);
 	}
 	task_st(e)->pending = TP_NONE;
+	task_update_ids(s, e);
 	task_refresh_caps(e);
 	plat_resume(tid, PTRACE_CONT, 0);
 }

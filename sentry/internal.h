@@ -73,12 +73,15 @@ struct sentry {
 	struct sentry_stats stats;
 	bool strace;
 	int log_fd;
+	int proc_fd;		/* host procfs, for the sandbox's pid ids */
 };
 
 /* task.c */
 struct task *task_find(struct sentry *s, pid_t host_tid);
 struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid);
 void task_free(struct sentry *s, struct task *t);
+/* Reads the task's ids in the sandbox's pid namespace. */
+void task_update_ids(struct sentry *s, struct task *t);
 struct task_fs *task_fs_new(int cwd_fd, mode_t umask);
 struct task_fs *task_fs_get(struct task_fs *fs);
 struct task_fs *task_fs_copy(const struct task_fs *fs);

@@ -212,6 +212,7 @@ static void on_clone(struct sentry *s, struct task *parent)
 	task_creds_copy(&c->creds, &parent->creds);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
+	task_update_ids(s, c);
 	release(c);
 }
 
@@ -503,6 +504,7 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->log_fd = cfg->log_fd;
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;
+	s->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	gofer_client_init(&s->gofer, cfg->gofer_fd);
 	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
 	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);

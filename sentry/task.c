@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
+#include "runsc/config.h"
 #include "sentry/internal.h"
 
 #ifndef PIDFD_THREAD
@@ -50,6 +52,50 @@ static int open_pidfd(pid_t tid)
 	if (fd < 0)
 		fd = syscall(SYS_pidfd_open, tid, 0);
 	return fd;
+}
+
+/* The last field of "Key:\t1\t2..." in /proc/<tid>/status: the id in
+ * the innermost pid namespace (the sandbox's). */
+static pid_t status_ns_id(const char *status, const char *key)
+{
+	const char *p = strstr(status, key), *end;
+	long v = 0;
+
+	if (p == NULL)
+		return 0;
+	end = strchr(p + 1, '\n');
+	if (end == NULL)
+		end = p + strlen(p);
+	for (p += strlen(key); p < end; p++) {
+		if (*p == '\t' || *p == ' ')
+			v = 0;
+		else if (*p >= '0' && *p <= '9')
+			v = v * 10 + (*p - '0');
+	}
+	return (pid_t)v;
+}
+
+void task_update_ids(struct sentry *s, struct task *t)
+{
+	char path[64], buf[2048];
+	ssize_t n;
+	int fd;
+
+	if (s->proc_fd < 0)
+		return;
+	snprintf(path, sizeof(path), "%d/status", (int)t->host_tid);
+	fd = openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	t->tid = status_ns_id(buf, "\nNSpid:") ?: t->host_tid;
+	t->tgid = status_ns_id(buf, "\nNStgid:") ?: t->host_tgid;
+	log_debug("sentry: task %d is %d:%d in the sandbox", (int)t->host_tid,
+		  (int)t->tid, (int)t->tgid);
 }
 
 struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid)
@@ -262,17 +308,40 @@ int task_dup_fd(struct sc_call *c, int wfd)
 	return fd;
 }
 
+/* An id of the workload's user namespace as a host id (the gofer works in
+ * host ids); the overflow id 65534 if unmapped. No mappings: the same. */
+static uint32_t to_host(const struct oci_id_mapping *m, size_t n, uint32_t id)
+{
+	if (n == 0)
+		return id;
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
+			return m[i].host_id + (id - m[i].container_id);
+	return 65534;
+}
+
 void task_gofer_creds(const struct task *t, struct gofer_creds *cr)
 {
 	const struct task_creds *c = &t->creds;
+	const struct oci_spec *sp = t->sentry && t->sentry->cfg ?
+					    t->sentry->cfg->spec : NULL;
+	const struct oci_id_mapping *um = NULL, *gm = NULL;
+	size_t nu = 0, ng = 0;
 
+	if (sp != NULL && sp->has_linux &&
+	    oci_spec_namespace(sp, OCI_NS_USER) != NULL) {
+		um = sp->linux_.uid_mappings;
+		nu = sp->linux_.n_uid_mappings;
+		gm = sp->linux_.gid_mappings;
+		ng = sp->linux_.n_gid_mappings;
+	}
 	memset(cr, 0, sizeof(*cr));
-	cr->fsuid = c->fsuid;
-	cr->fsgid = c->fsgid;
+	cr->fsuid = to_host(um, nu, c->fsuid);
+	cr->fsgid = to_host(gm, ng, c->fsgid);
 	cr->ngroups = c->ngroups < GOFER_MAX_GROUPS ? c->ngroups :
 						       GOFER_MAX_GROUPS;
 	for (uint32_t i = 0; i < cr->ngroups; i++)
-		cr->groups[i] = c->groups[i];
+		cr->groups[i] = to_host(gm, ng, c->groups[i]);
 	cr->cap_effective = c->cap_effective;
 	cr->umask = t->fs ? t->fs->umask : 022;
 }
