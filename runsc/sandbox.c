@@ -512,8 +512,11 @@ static int run_create_container_hooks(struct sandbox_ctx *c,
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return cv_error_set(err, errno, "waitpid");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		return -1;	/* the hook's error went to runsc create */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return cv_error_setx(err, "createContainer hooks failed");
+		return cv_error_setx(err, "createContainer hooks: cannot "
+				     "enter the container's namespaces");
 	return 0;
 }
 

@@ -15,6 +15,14 @@ gone() {
 	[ -z "$st" ] || [ "$st" = Z ]
 }
 
+t_err() { # name, regex, file: ok if file matches, else show the file
+	if grep -q -- "$2" "$3"; then
+		t_ok "$1"
+	else
+		t_fail "$1" "$(tail -c 300 "$3" | tr '\n' ' ')"
+	fi
+}
+
 children() { # pid -> its children, one per line
 	cat "/proc/$1/task/$1/children" 2>/dev/null | tr ' ' '\n' | grep .
 }
@@ -95,8 +103,7 @@ t_expect "exec --user" "uid=1234 gid=1234" bash -c \
 t_expect "exec sees the read-only view" "1" bash -c \
 	"'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec s1 /bin/touch /tmp/x 2>&1 | grep -c 'Read-only'"
 runsc exec s1 no-such-command-cvisor >/dev/null 2>"$T_TMP/x.err"
-t_expect "exec names a missing executable" "1" \
-	grep -c "no-such-command-cvisor: executable file not found" "$T_TMP/x.err"
+t_err "exec names a missing executable" "no-such-command-cvisor: executable file not found" "$T_TMP/x.err"
 
 runsc delete --force s1 >/dev/null 2>&1
 for _ in $(seq 20); do
@@ -122,8 +129,7 @@ jq '.mounts += [{destination: "/x", type: "bind", source: "/nonexistent-cvisor",
 	"$B3/config.json" >"$B3/c.json" && mv "$B3/c.json" "$B3/config.json"
 n=$(jq '.mounts | length - 1' "$B3/config.json")
 runsc create --bundle "$B3" s3 </dev/null >"$T_TMP/e.out" 2>"$T_TMP/e.err"
-t_expect "missing bind source is named" "1" \
-	grep -c "mounts\[$n\].source: /nonexistent-cvisor: No such file or directory" "$T_TMP/e.err"
+t_err "missing bind source is named" "mounts\[$n\].source: /nonexistent-cvisor: No such file or directory" "$T_TMP/e.err"
 t_check "failed create leaves no state" test ! -e "$T_ROOT/s3/sentry.sock"
 left=
 for p in $(pgrep -f "[c]reate --bundle $B3"); do
@@ -138,8 +144,7 @@ fi
 jq '.process.args = ["no-such-command-cvisor"]' "$B3/config.json" >"$B3/c.json" &&
 	jq 'del(.mounts[-1])' "$B3/c.json" >"$B3/config.json"
 runsc create --bundle "$B3" s4 </dev/null >"$T_TMP/e.out" 2>"$T_TMP/e.err"
-t_expect "missing executable is named" "1" \
-	grep -c "no-such-command-cvisor: executable file not found in \$PATH" "$T_TMP/e.err"
+t_err "missing executable is named" "no-such-command-cvisor: executable file not found in \$PATH" "$T_TMP/e.err"
 
 jq '.process.rlimits = [{type: "RLIMIT_NOFILE", hard: 4294967296, soft: 1024}]' \
 	"$B3/config.json" >"$B3/c.json" && mv "$B3/c.json" "$B3/config.json"
@@ -243,4 +248,41 @@ if command -v python3 >/dev/null; then
 	fi
 	kill %% 2>/dev/null
 	wait 2>/dev/null
+fi
+
+# --preserve-fds: the caller's fds reach the workload, runsc's own never.
+B8=$T_TMP/bundle8
+make_bundle "$B8" /bin/ls /proc/self/fd/4
+t_expect "preserved fd reaches the workload" "/proc/self/fd/4" \
+	bash -c "'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' run --preserve-fds 2 --bundle '$B8' s8 3</dev/null 4</dev/null"
+runsc run --preserve-fds 2 --bundle "$B8" s9 3</dev/null >/dev/null 2>"$T_TMP/s9.err"
+t_err "preserve-fds beyond what was passed is refused" "preserve-fds 2: fd 4" "$T_TMP/s9.err"
+runsc delete --force s9 >/dev/null 2>&1
+
+# createContainer hooks run in the container's namespaces (uts here).
+B10=$T_TMP/bundle10
+make_bundle "$B10" /bin/true
+jq '.process.args = ["/bin/sleep", "60"]' "$B10/config.json" >"$B10/c.json"
+jq --arg out "$T_TMP/hook.out" '.hooks.createContainer = [{path: "/bin/sh",
+		args: ["sh", "-c", ("readlink /proc/self/ns/uts /proc/self/ns/net > " + $out)]}]' \
+	"$B10/c.json" >"$B10/config.json"
+if runsc create --bundle "$B10" s10 </dev/null >/dev/null 2>"$T_TMP/s10.err"; then
+	S10=$(runsc state s10 | jq -r .pid)
+	for c in $(children "$S10"); do
+		[ "$(awk '/^TracerPid:/ {print $2}' "/proc/$c/status")" = "$S10" ] && I10=$c
+	done
+	t_expect "createContainer hook in the container's namespaces" \
+		"$(readlink "/proc/$I10/ns/uts" "/proc/$I10/ns/net")" cat "$T_TMP/hook.out"
+	runsc delete --force s10 >/dev/null 2>&1
+else
+	t_fail "createContainer hook in the container's namespaces" "$(tail -c 300 "$T_TMP/s10.err")"
+fi
+jq '.hooks.createContainer = [{path: "/bin/false"}]' "$B10/config.json" >"$B10/c.json" &&
+	mv "$B10/c.json" "$B10/config.json"
+if runsc create --bundle "$B10" s11 </dev/null >/dev/null 2>"$T_TMP/s11.err"; then
+	t_fail "failing createContainer hook fails create" "create succeeded"
+	runsc delete --force s11 >/dev/null 2>&1
+else
+	t_expect "failing createContainer hook fails create" "1" \
+		grep -c "createContainer\[0\] (/bin/false): exit status 1" "$T_TMP/s11.err"
 fi
