@@ -437,14 +437,21 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		_exit(1);
 	cv_log_set_name("init");
+	/* The sentry's ends are not the init's business. */
 	close(c->isync[0]);
 	close(c->init_sv[0]);
+	close(c->gofer_sv[0]);
+	close(c->ctl);
 	if (init_host_steps(c, &csock, &procsys, &err) < 0 ||
 	    init_enter_view(c, &err) < 0 ||
 	    init_terminal(c, csock, &slave, &err) < 0 ||
 	    mounts_readonly_view(&err) < 0)
 		sb_die(c->sync, err, "init");
+	/* Host fds (namespaces, the console socket) end here. */
 	close(c->mntns);
+	ns_plan_close(&c->ns);
+	if (csock >= 0)
+		close(steal_fd(csock));
 	/* Namespaces exist: the CLI's createRuntime/prestart hooks and the
 	 * createContainer hooks run now, before anything else changes. */
 	if (sb_send(c->isync[1], SB_MSG_NS_READY, 0, 0, NULL) < 0 ||
