@@ -579,6 +579,9 @@ static void mount_lines(struct vbuf *b, bool info)
 		const struct vfs_mount_info *m = i < ARRAY_SIZE(base) ?
 			&base[i] : &cfg->mounts[i - ARRAY_SIZE(base)];
 		const char *opts = m->options ? m->options : "rw";
+		/* a bind mount's source is a host path: never shown */
+		const char *src = m->source && m->source[0] != '/' ?
+			m->source : "none";
 
 		if (i >= ARRAY_SIZE(base) &&
 		    (vfs_path_is_virtual(m->destination) ||
@@ -588,11 +591,9 @@ static void mount_lines(struct vbuf *b, bool info)
 		if (info)
 			vbuf_printf(b, "%d %d 0:%d / %s %s - %s %s %s\n", id,
 				    id == 1 ? 0 : 1, id, m->destination, opts,
-				    m->type ? m->type : "none",
-				    m->source ? m->source : "none", opts);
+				    m->type ? m->type : "none", src, opts);
 		else
-			vbuf_printf(b, "%s %s %s %s 0 0\n",
-				    m->source ? m->source : "none",
+			vbuf_printf(b, "%s %s %s %s 0 0\n", src,
 				    m->destination, m->type ? m->type : "none",
 				    opts);
 		id++;
@@ -766,14 +767,57 @@ static int fd_lookup(struct sc_call *c, const struct vnode *dir,
 static int fd_list(struct sc_call *c, const struct vnode *dir,
 		   struct vfs_dirlist *l);
 
+static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,
+		      bool *owned);
+
+/* Whether path names, inside the sandbox, the very object of fd. */
+static bool same_in_sandbox(struct sc_call *c, int fd, const char *path)
+{
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = path };
+	struct gofer_creds cr;
+	struct stat a, b;
+
+	if (fstat(fd, &a) < 0)
+		return false;
+	task_gofer_creds(c->t, &cr);
+	if (gofer_fstatat(task_gofer(c->t), &cr, &at, AT_SYMLINK_NOFOLLOW,
+			  &b) < 0)
+		return false;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * The target of /proc/<pid>/fd/N. A path is shown only if it names the
+ * same object inside the sandbox (gofer files, mirror directories); a
+ * file that came from the host (stdio runsc was given) is "host:[ino]",
+ * so no host path is ever shown.
+ */
 static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 		   size_t len)
 {
-	char what[32];
+	char what[32], path[PATH_MAX];
+	cleanup_close int fd = -1;
+	bool owned = true;
+	struct stat st;
+	int ret;
 
-	(void)c;
 	snprintf(what, sizeof(what), "fd/%d", n->num);
-	return host_readlink(n->host_pid, what, buf, len);
+	ret = host_readlink(n->host_pid, what, path, sizeof(path) - 1);
+	if (ret < 0)
+		return ret;
+	path[ret] = '\0';
+	if (path[0] != '/' || strncmp(path, "/memfd:", 7) == 0)
+		return copy_target(path, buf, len);
+	if (foreign_fd(c, n, &fd, &owned) < 0)
+		return copy_target("host:[0]", buf, len);
+	if (vfs_fd_path(fd, path, sizeof(path)) == 0 ||
+	    same_in_sandbox(c, fd, path))
+		return copy_target(path, buf, len);
+	if (fstat(fd, &st) < 0)
+		st.st_ino = 0;
+	snprintf(path, sizeof(path), "host:[%lu]", (unsigned long)st.st_ino);
+	return copy_target(path, buf, len);
 }
 
 static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Filesystem escapes: inside the sandbox, tests/progs/fs_escape tries to
+# reach a marker file planted on the host outside the container root:
+# ".." walks from / and from a bind mount, symlinks to "/" and to host
+# paths, /proc/self/{root,cwd,fd} and /proc/1/root tricks, hard links,
+# device nodes, file handles, a chroot break-out and a symlink-swap race.
+# Nothing outside the root may ever be read, and no /proc file may name a
+# host path.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+PROG=$CVISOR_PROGS/fs_escape
+if [ ! -x "$PROG" ]; then
+	t_skip fs_escape "no $PROG (make test-progs)"
+	exit 0
+fi
+
+token=cvisor-marker-$RANDOM$RANDOM$RANDOM
+reversed=$(echo "$token" | rev)
+marker=$T_TMP/outside/marker
+mkdir -p "$T_TMP/outside" "$T_TMP/bindsrc"
+echo "$token" >"$marker"
+echo inside >"$T_TMP/bindsrc/file"
+
+B=$T_TMP/b
+make_bundle "$B" /fs_escape "$reversed" "$marker" "$T_TMP"
+cp "$PROG" "$B/rootfs/fs_escape"
+jq --arg src "$T_TMP/bindsrc" '.root.readonly = false |
+    .mounts += [{"destination":"/data","type":"bind","source":$src,
+		 "options":["rbind","rw"]}]' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run esc </dev/null \
+	>"$T_TMP/out" 2>"$T_TMP/err")
+
+if ! grep -q '^done ' "$T_TMP/out"; then
+	t_fail fs_escape_run "incomplete: $(tail -n 3 "$T_TMP/out" | tr '\n' ' ')" \
+		"$(tail -c 300 "$T_TMP/err" | tr '\n' ' ')"
+fi
+while read -r name verdict rest; do
+	[ "$name" = done ] && continue
+	if [ "$verdict" = ok ]; then
+		t_ok "$name"
+	else
+		t_fail "$name" "$verdict $rest"
+	fi
+done <"$T_TMP/out"
+
+# The host side: the marker is untouched, nothing was created next to it.
+t_expect marker_untouched "$token" cat "$marker"
+t_expect nothing_created_outside "marker" ls "$T_TMP/outside"
+if [ -e "$B/rootfs/tmp/esc/sda" ] || [ -e "$B/rootfs/tmp/esc/mem" ]; then
+	t_fail no_device_nodes "a device node exists in the rootfs"
+else
+	t_ok no_device_nodes
+fi
