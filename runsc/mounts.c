@@ -242,8 +242,12 @@ int mount_resolve(int rootfd, const char *path, enum mount_create create,
 		buf[i] = '\0';
 		name = strrchr(buf, '/');
 		name = name != NULL ? name + 1 : buf;
-		if (name[0] == '\0' || strcmp(name, ".") == 0 ||
-		    strcmp(name, "..") == 0)
+		/* ".." would need the parent's parent: paths are cleaned
+		 * by the config loader, so one here is refused. */
+		if (strcmp(name, "..") == 0)
+			return cv_error_set(err, EINVAL, "%s: contains \"..\"",
+					    path);
+		if (name[0] == '\0' || strcmp(name, ".") == 0)
 			goto next_component;
 		next = open_in_root(rootfd, buf);
 		if (next < 0 && errno == ENOENT) {

@@ -219,6 +219,20 @@ TEST(resolve_no_create_reports_enoent)
 	CHECK(strstr(err->msg, "/missing") != NULL);
 }
 
+TEST(resolve_refuses_dotdot_when_creating)
+{
+	cleanup_free char *root = scratch();
+	cleanup_error struct cv_error *err = NULL;
+	cleanup_close int rootfd = open(root, O_PATH | O_DIRECTORY);
+	cleanup_close int fd = -1;
+	int r;
+
+	r = mount_resolve(rootfd, "/a/../../b", MOUNT_CREATE_DIR, &fd, &err);
+	rm_rf(root);
+	CHECK(r < 0);
+	CHECK_EQ(err->errnum, EINVAL);
+}
+
 /* ---- the whole gofer root, as root, in a private mount namespace ---- */
 
 static int check_root(void)
