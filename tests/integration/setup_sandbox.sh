@@ -286,3 +286,23 @@ else
 	t_expect "failing createContainer hook fails create" "1" \
 		grep -c "createContainer\[0\] (/bin/false): exit status 1" "$T_TMP/s11.err"
 fi
+
+# A mount point through a symlink that points out of the rootfs lands
+# inside it (the classic escape: "evil -> /" and a mount on /evil/x).
+B12=$T_TMP/bundle12
+make_bundle "$B12" /bin/sleep 60
+ln -s / "$B12/rootfs/evil"
+ln -s ../../../../../../.. "$B12/rootfs/evil2"
+jq '.mounts += [{destination: "/evil/cvisor-escape-probe", type: "tmpfs", source: "tmpfs"},
+	{destination: "/evil2/cvisor-escape-probe2", type: "tmpfs", source: "tmpfs"}]' \
+	"$B12/config.json" >"$B12/c.json" && mv "$B12/c.json" "$B12/config.json"
+if runsc create --bundle "$B12" s12 </dev/null >/dev/null 2>"$T_TMP/s12.err"; then
+	t_check "mount point through an absolute symlink stays in the rootfs" \
+		test -d "$B12/rootfs/cvisor-escape-probe" -a ! -e /cvisor-escape-probe
+	t_check "mount point through a relative symlink stays in the rootfs" \
+		test -d "$B12/rootfs/cvisor-escape-probe2" -a ! -e /cvisor-escape-probe2
+	runsc delete --force s12 >/dev/null 2>&1
+else
+	t_fail "symlink escape" "$(tail -c 300 "$T_TMP/s12.err")"
+fi
+rmdir /cvisor-escape-probe /cvisor-escape-probe2 2>/dev/null
