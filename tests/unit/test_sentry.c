@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The sentry core's pure parts: names, handler registry, task memory
+ * access on the calling process, strace formatting, stats, control wire. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+#include "sentry/control.h"
+#include "sentry/internal.h"
+#include "syscalls/table.h"
+#include "tests/unit/test.h"
+
+static struct sentry sen;
+static struct task self;
+static struct plat_call pc = { .kind = PLATFORM_PTRACE, .at_stop = true };
+
+static struct sc_call self_call(long nr)
+{
+	self.host_tid = self.host_tgid = getpid();
+	self.tid = self.tgid = 1;
+	self.sentry = &sen;
+	return (struct sc_call){ .t = &self, .nr = nr, .platform = &pc };
+}
+
+TEST(platform_names)
+{
+	CHECK_EQ(platform_from_name("seccomp"), PLATFORM_SECCOMP);
+	CHECK_EQ(platform_from_name("ptrace"), PLATFORM_PTRACE);
+	CHECK_EQ(platform_from_name("kvm"), -1);
+	CHECK(strcmp(platform_name(PLATFORM_PTRACE), "ptrace") == 0);
+	CHECK(strcmp(platform_name(PLATFORM_SECCOMP), "seccomp") == 0);
+}
+
+TEST(every_emulate_row_has_a_handler)
+{
+	for (size_t i = 0; i < sc_table_len; i++) {
+		const struct sc_entry *e = &sc_table[i];
+
+		if (e->disp != SC_EMULATE)
+			continue;
+		if (sentry_handler_lookup(e->name) == NULL) {
+			snprintf(test_why, sizeof(test_why), "no handler: %s",
+				 e->name);
+			CHECK(0);
+		}
+	}
+	CHECK(sentry_handler_lookup("no_such_call") == NULL);
+}
+
+TEST(read_path_cases)
+{
+	struct sc_call c = self_call(SYS_openat);
+	char *map = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char buf[4096];
+
+	CHECK(map != MAP_FAILED);
+	mprotect(map + 4096, 4096, PROT_NONE);
+	strcpy(map, "/etc/passwd");
+	CHECK_EQ(task_read_path(&c, (uintptr_t)map, buf, sizeof(buf)), 11);
+	CHECK(strcmp(buf, "/etc/passwd") == 0);
+	map[0] = '\0';
+	CHECK_EQ(task_read_path(&c, (uintptr_t)map, buf, sizeof(buf)), -ENOENT);
+	memset(map, 'a', 4096);
+	CHECK_EQ(task_read_path(&c, (uintptr_t)map + 4000, buf, sizeof(buf)),
+		 -EFAULT);
+	CHECK_EQ(task_read_path(&c, (uintptr_t)map, buf, 100), -ENAMETOOLONG);
+	CHECK_EQ(task_read_path(&c, 16, buf, sizeof(buf)), -EFAULT);
+	CHECK_EQ(task_read(&c, (uintptr_t)map + 4090, buf, 16), -EFAULT);
+	munmap(map, 8192);
+}
+
+TEST(strace_openat_line)
+{
+	struct sc_call c = self_call(SYS_openat);
+	static const char path[] = "/etc/passwd";
+	char out[512];
+
+	c.args[0] = (uint64_t)AT_FDCWD;
+	c.args[1] = (uintptr_t)path;
+	c.args[2] = O_RDONLY | O_CLOEXEC;
+	strace_format_args(&c, out, sizeof(out));
+	CHECK(strstr(out, "AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC") != NULL);
+	c.args[2] = O_WRONLY | O_CREAT | O_TRUNC;
+	strace_format_args(&c, out, sizeof(out));
+	CHECK(strstr(out, "O_WRONLY|O_CREAT|O_TRUNC") != NULL);
+}
+
+TEST(stats_json_counts)
+{
+	char *j;
+
+	stats_record(&sen, SYS_openat, SC_EMULATE, 1500, 3);
+	stats_record(&sen, SYS_openat, SC_EMULATE, 500, -ENOENT);
+	j = stats_json(&sen);
+	CHECK(j != NULL);
+	CHECK(strstr(j, "\"emulate\":2") != NULL);
+	CHECK(strstr(j, "\"openat\":{\"count\":2,\"time_ns\":2000}") != NULL);
+	CHECK(strstr(j, "\"errors\":1") != NULL);
+	free(j);
+}
+
+TEST(control_reply_roundtrip)
+{
+	int sv[2];
+	void *p = NULL;
+	uint32_t len = 0;
+
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK_EQ(ctl_send_reply(sv[0], 0, "abc", 3), 0);
+	CHECK_EQ(ctl_read_reply(sv[1], &p, &len), 0);
+	CHECK_EQ(len, 3u);
+	CHECK(strcmp(p, "abc") == 0);
+	free(p);
+	CHECK_EQ(ctl_send_reply(sv[0], -EPERM, NULL, 0), 0);
+	CHECK_EQ(ctl_read_reply(sv[1], NULL, NULL), -EPERM);
+	close(sv[0]);
+	CHECK_EQ(ctl_read_reply(sv[1], NULL, NULL), -EPIPE);
+	close(sv[1]);
+}
+
+int main(void)
+{
+	return test_main();
+}
