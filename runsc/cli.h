@@ -131,6 +131,29 @@ int container_delete(struct global_opts *g, const char *id, bool force,
  * fwd_pid (the init), and returns the exit status (128+N for a signal).
  */
 int cli_wait_forward(pid_t child, pid_t fwd_pid, struct cv_error **err);
+/*
+ * cmd_run_tty.c: runsc as the console of a "runsc run" with
+ * process.terminal and no --console-socket. cli_console_listen makes a
+ * socket in a private temporary dir (path: give it to create as the
+ * console socket); cli_console_recv takes the pty master from it once
+ * create returned; cli_console_close removes everything.
+ */
+struct cli_console {
+	char *dir;
+	char *path;
+	int listen_fd;
+	int master;
+};
+int cli_console_listen(struct cli_console *c, struct cv_error **err);
+int cli_console_recv(struct cli_console *c, struct cv_error **err);
+void cli_console_close(struct cli_console *c);
+/*
+ * Like cli_wait_forward, copying stdin to master and master to stdout
+ * meanwhile (stdin in raw mode if it is a terminal; SIGWINCH resizes the
+ * pty instead of being forwarded).
+ */
+int cli_wait_console(pid_t child, pid_t fwd_pid, int master,
+		     struct cv_error **err);
 /* cmd_run.c: create + start (+ wait + delete unless detach). */
 int cli_run_container(struct global_opts *g, const struct create_opts *o,
 		      bool detach, struct cv_error **err);

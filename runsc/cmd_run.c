@@ -3,6 +3,8 @@
  * runsc run: create + start, then (unless --detach) wait for the sandbox,
  * forwarding signals to the init as runc does, delete the container and
  * return the workload's status (128+N if it was killed by signal N).
+ * With process.terminal and no --console-socket runsc is the console
+ * (cmd_run_tty.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -67,17 +69,47 @@ int cli_wait_forward(pid_t child, pid_t fwd_pid, struct cv_error **err)
 	return status_of(ws);
 }
 
+static void console_closep(struct cli_console *c)
+{
+	cli_console_close(c);
+}
+
+/* process.terminal without a console socket: runsc is the console. */
+static bool wants_console(const struct create_opts *o, bool detach)
+{
+	cleanup_spec struct oci_spec *spec = NULL;
+
+	if (detach || o->console_socket != NULL)
+		return false;
+	if (o->spec != NULL)
+		return o->spec->has_process && o->spec->process.terminal;
+	/* A bad bundle: container_create says what is wrong with it. */
+	if (oci_spec_load(o->bundle, &spec, NULL) < 0)
+		return false;
+	return spec->has_process && spec->process.terminal;
+}
+
 /* Shared with "runsc do": create, start, wait, delete. */
 static int run_container(struct global_opts *g, const struct create_opts *o,
 			 bool detach, struct cv_error **err)
 {
+	struct cli_console con __attribute__((cleanup(console_closep))) = {
+		.listen_fd = -1, .master = -1
+	};
 	cleanup_state struct container_state *st = NULL;
 	cleanup_error struct cv_error *e = NULL;
+	struct create_opts co = *o;
 	int status;
 
-	if (container_create(g, o, err) < 0)
+	if (wants_console(o, detach)) {
+		if (cli_console_listen(&con, err) < 0)
+			return -1;
+		co.console_socket = con.path;
+	}
+	if (container_create(g, &co, err) < 0)
 		return -1;
-	if (container_start(g, o->id, err) < 0) {
+	if ((con.path != NULL && cli_console_recv(&con, err) < 0) ||
+	    container_start(g, o->id, err) < 0) {
 		container_delete(g, o->id, true, &e);
 		return -1;
 	}
@@ -85,7 +117,11 @@ static int run_container(struct global_opts *g, const struct create_opts *o,
 		return 0;
 	if (state_load(g->root, o->id, &st, err) < 0)
 		return -1;
-	status = cli_wait_forward(st->sandbox_pid, st->init_pid, err);
+	if (con.master >= 0)
+		status = cli_wait_console(st->sandbox_pid, st->init_pid,
+					  con.master, err);
+	else
+		status = cli_wait_forward(st->sandbox_pid, st->init_pid, err);
 	/* A concurrent "runsc delete" may have cleaned up already. */
 	if (container_delete(g, o->id, true, &e) < 0 &&
 	    strcmp(e->msg, "container does not exist") != 0)
