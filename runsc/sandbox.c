@@ -128,6 +128,18 @@ int sb_check_preserved(int n, struct cv_error **err)
 	return 0;
 }
 
+void sb_reset_signals(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int sb_exit_code(int status)
 {
 	if (status < 0)
@@ -619,6 +631,9 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	int status, r;
 
 	cv_log_set_name("sandbox");
+	/* Inherited by the gofer and the init, and by the workload across
+	 * execve: start from the defaults. */
+	sb_reset_signals();
 	/* Out of runsc's session so the caller's terminal signals do not
 	 * reach it; with a terminal the init makes its own session. */
 	if (!c->proc->terminal)

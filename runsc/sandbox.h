@@ -125,6 +125,9 @@ void sb_prepare_fds(int n);
 /* fds 3..3+n-1 must be open and inherited (not close-on-exec): otherwise
  * runsc's own fds could take their numbers and reach the workload. */
 int sb_check_preserved(int n, struct cv_error **err);
+/* Default dispositions and an empty mask: whatever runsc's caller or the
+ * CLI set must not reach the sandbox or the workload. */
+void sb_reset_signals(void);
 /* A wait status as a shell exit code: the code, or 128+signal. */
 int sb_exit_code(int status);
 

@@ -173,6 +173,8 @@ __attribute__((noreturn)) static void exec_joiner(struct exec_ctx *c)
 	struct cv_error *err = NULL;
 	pid_t pid;
 
+	/* The mask and ignored signals would survive execve. */
+	sb_reset_signals();
 	/* Host paths and the host's /proc first. */
 	if (c->o->cgroup != NULL &&
 	    cgroup_enter(c->o->cgroup, getpid(), &err) < 0)
