@@ -306,3 +306,20 @@ else
 	t_fail "symlink escape" "$(tail -c 300 "$T_TMP/s12.err")"
 fi
 rmdir /cvisor-escape-probe /cvisor-escape-probe2 2>/dev/null
+
+# Signals ignored or blocked by runsc's caller do not reach the workload.
+B13=$T_TMP/bundle13
+make_bundle "$B13" /bin/sleep 60
+if (trap '' INT HUP PIPE; runsc create --bundle "$B13" s13 </dev/null >/dev/null 2>"$T_TMP/s13.err"); then
+	S13=$(runsc state s13 | jq -r .pid)
+	for c in $(children "$S13"); do
+		[ "$(awk '/^TracerPid:/ {print $2}' "/proc/$c/status")" = "$S13" ] && I13=$c
+	done
+	t_expect "init starts with no ignored signals" "0000000000000000" \
+		bash -c "awk '/^SigIgn:/ {print \$2}' /proc/$I13/status"
+	t_expect "init starts with no blocked signals" "0000000000000000" \
+		bash -c "awk '/^SigBlk:/ {print \$2}' /proc/$I13/status"
+	runsc delete --force s13 >/dev/null 2>&1
+else
+	t_fail "signals" "$(tail -c 300 "$T_TMP/s13.err")"
+fi
