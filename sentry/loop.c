@@ -454,6 +454,7 @@ int sentry_loop(struct sentry *s)
 	while (!done(s)) {
 		struct epoll_event evs[16];
 		int n = epoll_wait(s->epfd, evs, 16, 100);
+		bool wait_events = n <= 0;
 
 		for (int i = 0; i < n; i++) {
 			uint32_t kind = evs[i].data.u64 >> 32;
@@ -466,6 +467,7 @@ int sentry_loop(struct sentry *s)
 					drop_notify(s, fd);
 			} else if (kind == EV_SIGNAL) {
 				drain_signalfd(s);
+				wait_events = true;
 			} else if (kind == EV_CTL) {
 				on_ctl(s);
 			} else if (kind == EV_GOFER) {
@@ -474,7 +476,9 @@ int sentry_loop(struct sentry *s)
 				epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
 			}
 		}
-		reap(s);
+		/* ptrace stops come with SIGCHLD; the timeout is a backstop. */
+		if (wait_events)
+			reap(s);
 		if (s->init_exited && s->ntasks > 0) {
 			/* Tasks left after the init: they were killed. */
 			if (deadline == 0)
