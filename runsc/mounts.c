@@ -51,6 +51,23 @@ static void plan_add_default(struct mount_plan *p, const char *dest,
 	};
 }
 
+/* Whether dest is at or below the destination of a virtual mount already
+ * in the plan: the sentry's file system hides whatever is mounted there. */
+static bool under_virtual(const struct mount_plan *p, const char *dest)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const char *v = p->ops[i].dest;
+		size_t n = strlen(v);
+
+		if (p->ops[i].kind != MOUNT_OP_VIRTUAL)
+			continue;
+		if (strncmp(dest, v, n) == 0 &&
+		    (dest[n] == '\0' || dest[n] == '/' || strcmp(v, "/") == 0))
+			return true;
+	}
+	return false;
+}
+
 static int plan_add_spec(struct mount_plan *p, const struct oci_mount *m,
 			 int i, struct cv_error **err)
 {
@@ -67,7 +84,11 @@ static int plan_add_spec(struct mount_plan *p, const struct oci_mount *m,
 		.data = m->data, .recursive = m->recursive,
 		.rec_attr_set = m->rec_attr_set, .rec_attr_clr = m->rec_attr_clr,
 	};
-	if (m->is_bind || strcmp(type, "bind") == 0) {
+	if (under_virtual(p, m->destination)) {
+		/* e.g. a bind over /proc/meminfo: recorded, not made, so
+		 * nothing is created in the rootfs's own /proc. */
+		op->kind = MOUNT_OP_VIRTUAL;
+	} else if (m->is_bind || strcmp(type, "bind") == 0) {
 		op->kind = MOUNT_OP_BIND;
 		if (m->source == NULL)
 			return cv_error_setx(err, "mounts[%d].source: missing "
@@ -376,12 +397,15 @@ static int apply_fs(int rootfd, const struct mount_op *op,
 }
 
 /* proc, sysfs...: the sentry serves them; only the mount point is made so
- * that walks through the gofer find a directory there. */
+ * that walks through the gofer find a directory there. Mounts below one of
+ * them are hidden by it: nothing is made for those. */
 static int apply_virtual(int rootfd, const struct mount_op *op,
 			 struct cv_error **err)
 {
 	cleanup_close int dst = -1;
 
+	if (!is_virtual(op->fstype))
+		return 0;
 	if (mount_resolve(rootfd, op->dest, MOUNT_CREATE_DIR, &dst, err) < 0)
 		return cv_error_wrap(err, "mounts[%d].destination", op->index);
 	return 0;

@@ -96,6 +96,25 @@ TEST(plan_keeps_spec_dev_mounts)
 	mount_plan_clear(&p);
 }
 
+TEST(plan_records_mounts_under_virtual_ones)
+{
+	cleanup_spec struct oci_spec *s = parse(
+		"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"},"
+		"\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\","
+		"\"source\":\"proc\"},{\"destination\":\"/proc/meminfo\","
+		"\"type\":\"bind\",\"source\":\"/tmp\",\"options\":"
+		"[\"bind\"]},{\"destination\":\"/procx\",\"type\":"
+		"\"bind\",\"source\":\"/tmp\",\"options\":[\"bind\"]}]}");
+	cleanup_error struct cv_error *err = NULL;
+	struct mount_plan p;
+
+	CHECK(mount_plan_build(s, &p, &err) == 0);
+	CHECK_EQ(p.ops[2].kind, MOUNT_OP_VIRTUAL);
+	CHECK_STREQ(p.ops[2].dest, "/proc/meminfo");
+	CHECK_EQ(p.ops[3].kind, MOUNT_OP_BIND);
+	mount_plan_clear(&p);
+}
+
 TEST(mount_attr_translation)
 {
 	CHECK_EQ(mount_attr_from_ms(MS_RDONLY | MS_NOSUID | MS_NODEV |
