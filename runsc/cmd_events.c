@@ -2,7 +2,9 @@
 /*
  * runsc events ID [--stats] [--interval D]: cgroup statistics as runc
  * prints them ({"type":"stats","id":..,"data":{..}}) and an {"type":"oom"}
- * event whenever the cgroup's OOM-kill count grows.
+ * event whenever the cgroup's OOM-kill count grows. "data" also holds
+ * "sentry": the sentry's syscall counters (per disposition and per
+ * syscall), when its control socket answers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,18 +18,43 @@
 
 enum { OPT_STATS = 256, OPT_INTERVAL };
 
-static int print_stats(const char *id, const struct cgroup *cg,
-		       struct cv_error **err)
+/* The sentry's counters as JSON, or NULL if it does not answer. */
+static char *sentry_stats(const char *sock)
 {
-	cleanup_free char *data = NULL;
+	cleanup_close int fd = sentry_ctl_connect(sock, NULL);
+	char *json = NULL;
+
+	if (fd < 0 || sentry_ctl_stats(fd, &json, NULL) < 0) {
+		free(json);
+		return NULL;
+	}
+	return json;
+}
+
+static int print_stats(const char *id, const struct cgroup *cg,
+		       const char *sock, struct cv_error **err)
+{
+	cleanup_free char *data = NULL, *sentry = NULL;
 	struct cgroup_stats st;
+	size_t len;
 
 	memset(&st, 0, sizeof(st));
 	if (cgroup_stats(cg, &st, err) < 0)
 		return -1;
 	if (cgroup_stats_json(&st, &data) < 0)
 		return cv_error_setx(err, "out of memory");
-	printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", id, data);
+	sentry = sentry_stats(sock);
+	len = strlen(data);
+	if (sentry == NULL || sentry[0] != '{' || len < 2 ||
+	    data[len - 1] != '}') {
+		printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}\n", id,
+		       data);
+	} else {
+		/* data without its closing brace, then "sentry". */
+		printf("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%.*s%s"
+		       "\"sentry\":%s}}\n", id, (int)(len - 1), data,
+		       len > 2 ? "," : "", sentry);
+	}
 	fflush(stdout);
 	return 0;
 }
@@ -59,7 +86,7 @@ static bool still_there(struct global_opts *g, const char *id)
 }
 
 static int watch(struct global_opts *g, const char *id, struct cgroup *cg,
-		 uint64_t ms, struct cv_error **err)
+		 const char *sock, uint64_t ms, struct cv_error **err)
 {
 	uint64_t ooms = 0, now;
 	struct timespec ts = { (time_t)(ms / 1000),
@@ -71,7 +98,7 @@ static int watch(struct global_opts *g, const char *id, struct cgroup *cg,
 			printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
 			ooms = now;
 		}
-		if (print_stats(id, cg, err) < 0)
+		if (print_stats(id, cg, sock, err) < 0)
 			return still_there(g, id) ? -1 : 0;
 		nanosleep(&ts, NULL);
 	}
@@ -89,6 +116,7 @@ int cmd_events(struct global_opts *g, int argc, char **argv,
 	};
 	cleanup_state struct container_state *st = NULL;
 	cleanup_cgroup struct cgroup *cg = NULL;
+	cleanup_free char *dir = NULL, *sock = NULL;
 	bool once = false;
 	uint64_t ms = 5000;
 	const char *id;
@@ -117,7 +145,10 @@ int cmd_events(struct global_opts *g, int argc, char **argv,
 		return -1;
 	if (cg == NULL)
 		return cv_error_setx(err, "container %s has no cgroup", id);
+	dir = state_dir(g->root, id);
+	if (dir == NULL || asprintf(&sock, "%s/sentry.sock", dir) < 0)
+		return cv_error_setx(err, "out of memory");
 	if (once)
-		return print_stats(id, cg, err) < 0 ? -1 : 0;
-	return watch(g, id, cg, ms, err) < 0 ? -1 : 0;
+		return print_stats(id, cg, sock, err) < 0 ? -1 : 0;
+	return watch(g, id, cg, sock, ms, err) < 0 ? -1 : 0;
 }

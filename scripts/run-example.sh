@@ -53,8 +53,9 @@ echo "### e.g. (path syscalls go to the sentry and gofer, dangerous ones are ref
 
 echo
 echo "### a second container, kept running, to look at it from the host"
-jq '.process.args = ["/bin/sleep", "30"]' "$BUNDLE/config.json" >"$BUNDLE/config.json.new" &&
-	mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+work='for i in 1 2 3; do ls -l /bin /etc; cat /etc/passwd; id; done; sleep 30'
+jq --arg s "$work" '.process.args = ["/bin/sh", "-c", $s]' "$BUNDLE/config.json" \
+	>"$BUNDLE/config.json.new" && mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
 if "$RUNSC" --root "$ROOT" --platform "$PLATFORM" run -d --bundle "$BUNDLE" \
 	"$ID" </dev/null >/dev/null 2>&1; then
 	"$RUNSC" --root "$ROOT" list
@@ -63,10 +64,20 @@ if "$RUNSC" --root "$ROOT" --platform "$PLATFORM" run -d --bundle "$BUNDLE" \
 	ps -o pid,ppid,user,cmd --ppid "$pid" -p "$pid" 2>/dev/null
 	echo "### runsc ps $ID:"
 	"$RUNSC" --root "$ROOT" ps "$ID"
-	echo "### runsc events --stats $ID:"
-	"$RUNSC" --root "$ROOT" events --stats "$ID" | head -c 400
-	echo
+	sleep 1	# let the loop finish
+	stats=$("$RUNSC" --root "$ROOT" events --stats "$ID")
+	echo "### runsc events --stats $ID: the sentry's counters"
+	echo "(PASS calls run at native speed in the BPF filter and are not counted)"
+	echo "$stats" | jq -r '.data.sentry // empty |
+		"syscalls the sentry handled: \(.dispositions.emulate) emulated, \(.dispositions.deny) refused; \(.tasks) task(s) now",
+		(.syscalls | to_entries | sort_by(-.value.count) | .[:10][] |
+		 "  \(.key | . + " " * (20 - length)) \(.value.count) calls, \(.value.time_ns / 1000 | floor) us")'
+	echo "### runsc events --stats $ID: the cgroup"
+	echo "$stats" | jq -c '.data | {pids: .pids, memory_bytes: .memory.usage.usage, cpu_ns: .cpu.usage.total}'
 	"$RUNSC" --root "$ROOT" delete --force "$ID"
 	echo "### deleted: $("$RUNSC" --root "$ROOT" list -q | wc -l) containers left"
+else
+	echo "### could not start the second container" >&2
+	status=1
 fi
 exit "$status"
