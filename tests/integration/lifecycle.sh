@@ -98,6 +98,8 @@ fi
 t_expect "exec prints" "hello from exec" runsc exec "$id" /bin/echo hello from exec
 t_check "events --stats" sh -c "'$RUNSC_BIN' --root '$T_ROOT' events --stats $id |
 	jq -e '.type == \"stats\" and .id == \"$id\" and .data.memory and .data.pids'"
+t_check "events --stats: the sentry's syscall counters" sh -c "'$RUNSC_BIN' --root '$T_ROOT' events --stats $id |
+	jq -e '.data.sentry.dispositions.emulate > 0 and (.data.sentry.syscalls | length > 0)'"
 n=$(timeout 5 "$RUNSC_BIN" --root "$T_ROOT" events --interval 200ms "$id" 2>/dev/null |
 	head -n 3 | jq -r 'select(.type == "stats") | .id' | grep -c "^$id$")
 [ "$n" = 3 ] && t_ok "events --interval streams stats" ||
