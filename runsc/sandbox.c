@@ -539,25 +539,43 @@ static int run_create_container_hooks(struct sandbox_ctx *c,
 	return 0;
 }
 
+/* The pid namespace for the next child: joined or new. Only children
+ * enter one, so it is set here and the init is forked into it (a plain
+ * fork, so glibc's per-thread state stays right in the child). */
+static int enter_pid_ns_for_children(struct sandbox_ctx *c,
+				     struct cv_error **err)
+{
+	if (c->ns.join_fd[OCI_NS_PID] >= 0) {
+		if (setns(c->ns.join_fd[OCI_NS_PID], CLONE_NEWPID) < 0)
+			return cv_error_set(err, errno,
+					    "join the pid namespace");
+	} else if (c->ns.new_pid && unshare(CLONE_NEWPID) < 0) {
+		return cv_error_set(err, errno, "new pid namespace");
+	}
+	return 0;
+}
+
 static int start_init(struct sandbox_ctx *c, struct cv_error **err)
 {
-	unsigned long flags = SIGCHLD;
+	cleanup_close int own = -1;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->isync) < 0 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, c->init_sv) < 0)
 		return cv_error_set(err, errno, "socketpair");
-	/* A pid namespace only takes effect for children: joined here or
-	 * created by clone, never by unshare in the init itself. */
-	if (c->ns.join_fd[OCI_NS_PID] >= 0 &&
-	    setns(c->ns.join_fd[OCI_NS_PID], CLONE_NEWPID) < 0)
-		return cv_error_set(err, errno, "join the pid namespace");
-	if (c->ns.new_pid)
-		flags |= CLONE_NEWPID;
-	c->init_pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (own < 0)
+		return cv_error_set(err, errno, "/proc/self/ns/pid");
+	if (enter_pid_ns_for_children(c, err) < 0)
+		return -1;
+	c->init_pid = fork();
 	if (c->init_pid < 0)
-		return cv_error_set(err, errno, "clone the init");
+		return cv_error_set(err, errno, "fork the init");
 	if (c->init_pid == 0)
 		init_main(c);
+	/* Back to our own: later children (the hooks helper joins the
+	 * init's namespaces itself) must not depend on the init living. */
+	if (setns(own, CLONE_NEWPID) < 0)
+		return cv_error_set(err, errno, "restore the pid namespace");
 	close(c->isync[1]);
 	close(c->init_sv[1]);
 	c->isync[1] = c->init_sv[1] = -1;
