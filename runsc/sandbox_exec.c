@@ -9,9 +9,10 @@
  *                                                      exec'd process
  *
  * The joiner is needed because a pid namespace is only entered by
- * children; CLONE_PARENT makes the exec'd process runsc exec's own child,
- * so it can wait for it, and the shim (a subreaper) reaps it once runsc
- * exec has gone.
+ * children. It exits once the exec'd process exists, which is then
+ * reparented: to runsc exec itself when it waits (it makes itself a child
+ * subreaper), or, detached, to the caller's subreaper (the shim), which
+ * reaps the pid written to --pid-file.
  */
 #include "runsc/sandbox.h"
 
@@ -182,9 +183,9 @@ __attribute__((noreturn)) static void exec_joiner(struct exec_ctx *c)
 	if (process_set_oom_score_adj(p, &err) < 0 ||
 	    process_set_lsm(p, &err) < 0 || join_namespaces(c, &err) < 0)
 		sb_die(c->sync, err, "exec");
-	pid = (pid_t)syscall(SYS_clone, CLONE_PARENT, NULL, NULL, NULL, NULL);
+	pid = fork();
 	if (pid < 0) {
-		cv_error_set(&err, errno, "clone");
+		cv_error_set(&err, errno, "fork");
 		sb_die(c->sync, err, "exec");
 	}
 	if (pid == 0)
@@ -246,6 +247,11 @@ int sandbox_exec(const struct sandbox_exec_opts *o, pid_t *pid_out,
 		cv_error_set(err, errno, "socketpair");
 		goto out;
 	}
+	/* So the exec'd process, orphaned by the joiner, becomes ours. */
+	if (!o->detach && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		cv_error_set(err, errno, "PR_SET_CHILD_SUBREAPER");
+		goto out;
+	}
 	joiner = fork();
 	if (joiner < 0) {
 		cv_error_set(err, errno, "fork");
@@ -261,12 +267,12 @@ int sandbox_exec(const struct sandbox_exec_opts *o, pid_t *pid_out,
 	r = wait_exec(sv[0], joiner, &pid, err);
 	if (r < 0) {
 		kill(joiner, SIGKILL);
-		waitpid(joiner, NULL, WNOHANG);
+		waitpid(joiner, NULL, 0);
 		if (pid > 0) {
 			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
+			if (!o->detach)
+				waitpid(pid, NULL, 0);
 		}
-		waitpid(joiner, NULL, 0);
 	} else {
 		*pid_out = pid;
 	}
