@@ -323,3 +323,30 @@ if (trap '' INT HUP PIPE; runsc create --bundle "$B13" s13 </dev/null >/dev/null
 else
 	t_fail "signals" "$(tail -c 300 "$T_TMP/s13.err")"
 fi
+
+# runsc exec -d: the process joins the init's cgroup and pid namespace and
+# its pid (the one in --pid-file) is the exec'd program itself.
+B14=$T_TMP/bundle14
+make_bundle "$B14" /bin/sleep 60
+if runsc create --bundle "$B14" s14 </dev/null >/dev/null 2>"$T_TMP/s14.err"; then
+	S14=$(runsc state s14 | jq -r .pid)
+	for c in $(children "$S14"); do
+		[ "$(awk '/^TracerPid:/ {print $2}' "/proc/$c/status")" = "$S14" ] && I14=$c
+	done
+	runsc exec -d --pid-file "$T_TMP/x14.pid" s14 /bin/sleep 30 </dev/null >/dev/null 2>&1
+	X=$(cat "$T_TMP/x14.pid" 2>/dev/null)
+	if [ -n "$X" ] && [ -d "/proc/$X" ]; then
+		t_expect "exec -d: pid file names the program" "sleep" \
+			bash -c "readlink /proc/$X/exe | xargs basename | sed 's/busybox/sleep/'"
+		t_expect "exec -d: same cgroup as the init" "$(cat "/proc/$I14/cgroup")" cat "/proc/$X/cgroup"
+		t_expect "exec -d: same pid namespace as the init" \
+			"$(readlink "/proc/$I14/ns/pid")" readlink "/proc/$X/ns/pid"
+		t_expect "exec -d: same mount namespace (the view)" \
+			"$(readlink "/proc/$I14/ns/mnt")" readlink "/proc/$X/ns/mnt"
+	else
+		t_fail "exec -d" "no pid file or process"
+	fi
+	runsc delete --force s14 >/dev/null 2>&1
+else
+	t_fail "exec -d" "$(tail -c 300 "$T_TMP/s14.err")"
+fi
