@@ -241,6 +241,7 @@ int cli_wait_console(pid_t child, pid_t fwd_pid, int master,
 	};
 	struct tty_mode mode = { 0 };
 	cleanup_close int sfd = -1;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
 	sigset_t set, old;
 	int status;
 
@@ -258,7 +259,10 @@ int cli_wait_console(pid_t child, pid_t fwd_pid, int master,
 	if (isatty(STDIN_FILENO))
 		copy_winsize(STDIN_FILENO, master);
 	tty_raw(&mode);
+	/* A closed stdout must not kill runsc before it cleans up. */
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	status = proxy(child, fwd_pid, master, sfd);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	tty_restore(&mode);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status;
