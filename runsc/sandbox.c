@@ -155,14 +155,22 @@ int sb_exit_code(int status)
  * gofer_run: they must not hold the workload's pipes or runsc's sockets). */
 static void close_all_but(const int *keep, size_t n)
 {
-	for (int fd = 3; fd < 65536; fd++) {
-		bool k = false;
+	int from = 3;
+
+	/* Close the gaps between kept fds, lowest first. */
+	for (;;) {
+		int next = -1;
 
 		for (size_t i = 0; i < n; i++)
-			k |= keep[i] == fd;
-		if (!k)
-			close(fd);
+			if (keep[i] >= from && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0)
+			break;
+		if (next > from)
+			syscall(SYS_close_range, from, next - 1, 0);
+		from = next + 1;
 	}
+	syscall(SYS_close_range, from, ~0U, 0);
 }
 
 static void null_stdio(bool in, bool out)

@@ -252,9 +252,10 @@ fi
 
 # --preserve-fds: the caller's fds reach the workload, runsc's own never.
 B8=$T_TMP/bundle8
-make_bundle "$B8" /bin/ls /proc/self/fd/4
-t_expect "preserved fd reaches the workload" "/proc/self/fd/4" \
-	bash -c "'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' run --preserve-fds 2 --bundle '$B8' s8 3</dev/null 4</dev/null"
+make_bundle "$B8" /bin/sh -c "cat <&4"
+echo "through fd 4" >"$T_TMP/fd4.txt"
+t_expect "preserved fd reaches the workload" "through fd 4" \
+	bash -c "'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' run --preserve-fds 2 --bundle '$B8' s8 3</dev/null 4<'$T_TMP/fd4.txt'"
 runsc run --preserve-fds 2 --bundle "$B8" s9 3</dev/null >/dev/null 2>"$T_TMP/s9.err"
 t_err "preserve-fds beyond what was passed is refused" "preserve-fds 2: fd 4" "$T_TMP/s9.err"
 runsc delete --force s9 >/dev/null 2>&1
