@@ -41,7 +41,8 @@ out=$(tr '\n' ' ' <"$T_TMP/race.out" | tail -c 400)
 if grep -q 'LEAK\|leaked=[1-9]' "$T_TMP/race.out"; then
 	t_fail "race never reads the host marker" "$out"
 elif [ $rc -eq 0 ] && grep -q 'leaked=0' "$T_TMP/race.out"; then
-	t_ok "race never reads the host marker ($(grep -o 'opens=.*' "$T_TMP/race.out"))"
+	t_ok "race never reads the host marker"
+	echo "# $(grep -o "opens=.*" "$T_TMP/race.out")"
 else
 	t_fail "race never reads the host marker" "status $rc (3: no open succeeded): $out"
 fi
