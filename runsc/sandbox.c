@@ -358,6 +358,9 @@ static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
 		return cv_error_set(err, errno, "user namespace: become root");
 	if (unshare(CLONE_NEWNS | c->ns.unshare_flags) < 0)
 		return cv_error_set(err, errno, "unshare namespaces");
+	/* Before the CLI's hooks run: network hooks expect lo up. */
+	if (c->ns.new_net && ns_loopback_up(err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -385,8 +388,6 @@ static int init_namespaced_settings(struct sandbox_ctx *c, int procsys,
 	if (procsys >= 0 &&
 	    process_set_sysctls(procsys, c->spec, c->ns.new_net, new_ipc,
 				c->ns.new_uts, err) < 0)
-		return -1;
-	if (c->ns.new_net && ns_loopback_up(err) < 0)
 		return -1;
 	return 0;
 }
