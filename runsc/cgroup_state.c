@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -74,9 +75,28 @@ static int mode_from(const char *s, enum cgroup_mode *m)
 	return -1;
 }
 
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/*
+ * Absolute, no "..", and (if it still exists) on a cgroup filesystem:
+ * destroy removes directories and kills what their cgroup.procs list, so a
+ * damaged state file must not point it anywhere else.
+ */
 static bool safe_dir(const char *d)
 {
-	return d != NULL && d[0] == '/' && strstr(d, "/..") == NULL;
+	struct statfs sfs;
+
+	if (d == NULL || d[0] != '/' || strstr(d, "/..") != NULL)
+		return false;
+	if (statfs(d, &sfs) < 0)
+		return true;	/* already gone: destroy has nothing to do */
+	return sfs.f_type == CGROUP_SUPER_MAGIC ||
+	       sfs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 static int load_dirs(struct cgroup *cg, yajl_val dirs, struct cv_error **err)

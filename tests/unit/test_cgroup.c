@@ -274,6 +274,42 @@ TEST(shares_to_weight_and_hugepage_sizes)
 	CHECK_EQ(cgroup_hugepage_kb("MB"), -1);
 }
 
+TEST(stats_json_shape)
+{
+	struct cgroup_stats st = { 0 };
+	const char *want;
+	char *js = NULL;
+
+	st.cpu_total = 5;
+	st.cpu_user = 3;
+	st.cpu_kernel = 2;
+	st.n_percpu = 2;
+	st.percpu[0] = 1;
+	st.percpu[1] = 4;
+	st.throttle_periods = 7;
+	st.mem.usage = 100;
+	st.mem.limit = 200;
+	st.pids_current = 3;
+	st.n_io_bytes = 1;
+	st.io_bytes[0] = (struct cgroup_blkio_entry){ 8, 0, "Read", 512 };
+	st.n_hugetlb = 1;
+	snprintf(st.hugetlb[0].size, 8, "2MB");
+	st.hugetlb[0].usage = 9;
+	CHECK_EQ(cgroup_stats_json(&st, &js), 0);
+	want =	"{\"cpu\":{\"usage\":{\"total\":5,\"percpu\":[1,4],"
+		"\"kernel\":2,\"user\":3},\"throttling\":{\"periods\":7}},"
+		"\"memory\":{\"usage\":{\"limit\":200,\"usage\":100,"
+		"\"failcnt\":0},\"swap\":{\"limit\":0,\"failcnt\":0},"
+		"\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":"
+		"{\"limit\":0,\"failcnt\":0}},\"pids\":{\"current\":3},"
+		"\"blkio\":{\"ioServiceBytesRecursive\":[{\"major\":8,"
+		"\"minor\":0,\"op\":\"Read\",\"value\":512}]},"
+		"\"hugetlb\":{\"2MB\":{\"usage\":9,\"failcnt\":0}}}";
+	if (strcmp(js, want) != 0)
+		FAILF("got %.400s", js);
+	free(js);
+}
+
 /* ---- layout on fake trees --------------------------------------------- */
 
 static char fake[64];
@@ -943,6 +979,12 @@ TEST(json_round_trip)
 	CHECK(cgroup_from_json("{\"mode\":\"v1\"}", &back, &err) < 0);
 	CHECK(cgroup_from_json("{\"mode\":\"v1\",\"path\":\"/x\",\"dirs\":"
 			       "{\"memory\":\"/sys/../etc\"}}", &back, &err) < 0);
+	/* an existing directory that is not a cgroup */
+	CHECK(cgroup_from_json("{\"mode\":\"v1\",\"path\":\"/x\",\"dirs\":"
+			       "{\"memory\":\"/tmp\"}}", &back, &err) < 0);
+	CHECK(cgroup_from_json("{\"mode\":\"v2\",\"path\":\"/x\","
+			       "\"unified\":\"/etc\"}", &back, &err) < 0);
+	CHECK(cgroup_from_json("not json", &back, &err) < 0);
 	free(js);
 	free(js2);
 }
