@@ -186,6 +186,11 @@ if runsc create --bundle "$B6" s6 </dev/null >/dev/null 2>"$T_TMP/s6.err"; then
 		nsenter -t "$I6" -i cat /proc/sys/kernel/shmmni
 	t_expect "loopback up in the new net namespace" "1" bash -c \
 		"nsenter -t $I6 -n cat /sys/class/net/lo/flags >/dev/null; nsenter -t $I6 -n ip -o link show lo | grep -c ',UP'"
+	t_expect "exec joins the user namespace" "uid=0(root) gid=0(root)" \
+		bash -c "'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec s6 /usr/bin/id | cut -d' ' -f1,2"
+	runsc exec -d --pid-file "$T_TMP/x6.pid" s6 /bin/sleep 30 </dev/null >/dev/null 2>&1
+	t_expect "exec'd process is mapped root on the host side" "200000" \
+		bash -c "awk '/^Uid:/ {print \$2}' /proc/\$(cat $T_TMP/x6.pid)/status"
 	runsc delete --force s6 >/dev/null 2>&1
 else
 	t_fail "user namespace" "$(tail -c 300 "$T_TMP/s6.err")"
