@@ -15,10 +15,10 @@
  *    on the real fd) lists the right names and types;
  *  - a symlink: readlink gives its target; opens follow it.
  *
- * Set-up: vfs_init() must run before the sentry confines itself (it mounts
- * the private tmpfs with the new mount API and keeps an fd on the host's
- * procfs to read the workload's own processes). If it was not called, the
- * first use tries it lazily.
+ * Set-up: vfs_init() must run before the sentry confines itself and after
+ * the init was forked: it mounts the private tmpfs and a procfs of the
+ * sandbox's pid namespace (never the host's) with the new mount API. If
+ * it was not called, the first use tries it lazily.
  */
 #ifndef CV_SENTRY_VFS_H
 #define CV_SENTRY_VFS_H
@@ -42,6 +42,8 @@ struct vfs_config {
 	uint64_t memory_limit;		/* bytes, 0: none (then the cgroup's) */
 	const struct vfs_mount_info *mounts;	/* the OCI mounts, shown in */
 	size_t n_mounts;			/* /proc/<pid>/mounts */
+	pid_t init_pid;		/* host pid of the workload init: /proc is
+				 * read through a procfs of its pid ns */
 };
 
 /* Before confinement. cfg may be NULL; it is copied. 0 or -errno. */
@@ -198,7 +200,7 @@ extern const struct vfs_entry vfs_proc_entry, vfs_sys_entry, vfs_dev_entry;
 int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
 		     int flags, int *fd_out);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
-int vfs_host_proc_fd(void);		/* the host procfs, or -errno */
+int vfs_host_proc_fd(void);		/* the sandbox's procfs, or -errno */
 int vfs_cgroup_fd(void);		/* the sandbox's cgroup dir, or -1 */
 const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */

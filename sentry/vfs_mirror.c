@@ -9,11 +9,14 @@
  *    path call on them comes back to the sentry), so getdents64 on the fd
  *    lists what the sentry would answer. A detached mount's d_path is the
  *    path from its root, which tells a mirror fd's virtual path back.
- *  - files are sealed memfds holding the synthesised content, reopened
- *    read-only through procfs so the workload gets an O_RDONLY file.
+ *  - files are written into the same tmpfs, opened read-only and
+ *    unlinked, so the workload gets an O_RDONLY file nobody else can
+ *    reach (a sealed memfd if there is no tmpfs).
  *
- * Also kept from before confinement: an fd on the host procfs (for the
- * workload's own processes only) and on the sandbox's cgroup directory.
+ * Also kept from before confinement: a procfs instance of the sandbox's
+ * own pid namespace (mounted with the "pidns" option: it lists the
+ * sandbox's processes only, never the host's) and the sandbox's cgroup
+ * directory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -134,7 +137,7 @@ static int make_mirror(void)
 		return -errno;
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755",
 		    0) < 0 ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4m", 0) <
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "64m", 0) <
 		    0 ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -errno;
@@ -190,6 +193,80 @@ int vfs_ncpus(void)
 	return cpus;
 }
 
+/* The pid namespace of host pid, as an fd; -errno. */
+static int pidns_fd(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The sentry's child in another pid namespace (the gofer shares the
+ * sentry's): the workload init, when vfs_init was not told. */
+static pid_t find_init(void)
+{
+	cleanup_free char *text = NULL;
+	char path[64], *p, *end;
+	struct stat own, st;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
+	if (cv_read_file(path, &text, &len, NULL) < 0 ||
+	    stat("/proc/self/ns/pid", &own) < 0)
+		return 0;
+	for (p = text; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
+		if (pid > 0 && stat(path, &st) == 0 && st.st_ino != own.st_ino)
+			return (pid_t)pid;
+	}
+	return 0;
+}
+
+/*
+ * A procfs of the sandbox's pid namespace: the namespace of init_pid,
+ * which must not be the sentry's own (a sandbox sharing the host's pid
+ * namespace gets no procfs at all: the host's processes are never
+ * reachable). -errno if the kernel has no "pidns" option for proc.
+ */
+static int sandbox_procfs(pid_t init_pid)
+{
+	cleanup_close int ns = -1, own = -1, fs = -1;
+	struct stat a, b;
+	int m;
+
+	if (init_pid <= 0)
+		init_pid = find_init();
+	if (init_pid <= 0)
+		return -ESRCH;
+	ns = pidns_fd(init_pid);
+	own = pidns_fd(getpid());
+	if (ns < 0 || own < 0)
+		return ns < 0 ? ns : own;
+	if (fstat(ns, &a) < 0 || fstat(own, &b) < 0)
+		return -errno;
+	if (a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		return -EPERM;
+	fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "subset", "pid",
+		    0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				 MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY);
+	return m < 0 ? -errno : m;
+}
+
 static const char *dup_or_null(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;
@@ -238,9 +315,13 @@ int vfs_init(const struct vfs_config *cfg)
 	if (ret < 0)
 		log_warn("vfs: no private tmpfs for /proc directories: %s",
 			 strerror(-ret));
-	proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (proc_fd < 0)
-		log_warn("vfs: no procfs: %s", strerror(errno));
+	proc_fd = sandbox_procfs(cfg != NULL ? cfg->init_pid : 0);
+	if (proc_fd < 0) {
+		if (proc_fd != -ESRCH)
+			log_warn("vfs: no procfs of the sandbox's pid "
+				 "namespace: %s", strerror(-proc_fd));
+		proc_fd = -1;
+	}
 	cgroup_fd = open_cgroup();
 	return ret;
 }
@@ -277,22 +358,67 @@ uint64_t vfs_boot_ns(void)
 
 /* ---- directories -------------------------------------------------------- */
 
+/* Mirror directories handed out, by inode, to tell their path back. */
+struct mirror_dir {
+	ino_t ino;
+	char *path;
+};
+
+static struct mirror_dir *dirs;
+static size_t ndirs, capdirs;
+
+static void remember_dir(int fd, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return;
+	for (size_t i = 0; i < ndirs; i++) {
+		if (dirs[i].ino == st.st_ino) {
+			if (strcmp(dirs[i].path, path) == 0)
+				return;
+			free(dirs[i].path);
+			dirs[i].path = strdup(path);
+			return;
+		}
+	}
+	if (ndirs == capdirs) {
+		size_t cap = capdirs ? capdirs * 2 : 64;
+		struct mirror_dir *v = realloc(dirs, cap * sizeof(*v));
+
+		if (v == NULL)
+			return;
+		dirs = v;
+		capdirs = cap;
+	}
+	dirs[ndirs].ino = st.st_ino;
+	dirs[ndirs].path = strdup(path);
+	if (dirs[ndirs].path != NULL)
+		ndirs++;
+}
+
 int vfs_fd_path(int fd, char *buf, size_t len)
 {
-	char link[32];
-	struct stat st;
-	ssize_t n;
+	struct stat st, now;
 
-	if (mirror_fd < 0 || fstat(fd, &st) < 0 || st.st_dev != mirror_dev)
+	if (mirror_fd < 0 || fstat(fd, &st) < 0 || st.st_dev != mirror_dev ||
+	    !S_ISDIR(st.st_mode))
 		return -ENOENT;
-	if (proc_fd < 0)
-		return -ENOENT;
-	snprintf(link, sizeof(link), "self/fd/%d", fd);
-	n = readlinkat(proc_fd, link, buf, len - 1);
-	if (n <= 0)
-		return -ENOENT;
-	buf[n] = '\0';
-	return 0;
+	for (size_t i = 0; i < ndirs; i++) {
+		const char *p = dirs[i].path;
+
+		if (dirs[i].ino != st.st_ino)
+			continue;
+		/* still that directory (not removed and reused) */
+		if (fstatat(mirror_fd, p[1] ? p + 1 : ".", &now,
+			    AT_SYMLINK_NOFOLLOW) < 0 || now.st_ino != st.st_ino)
+			return -ENOENT;
+		if (strlen(p) >= len)
+			return -ENAMETOOLONG;
+		strcpy(buf, p);
+		return 0;
+	}
+	return -ENOENT;
 }
 
 static int mkdir_p(const char *path)
@@ -426,6 +552,7 @@ int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
 	remove_stale(dfd, l);
 	add_missing(dfd, l);
 	fchmod(dfd, 0555);
+	remember_dir(dfd, path);
 	if (flags & O_PATH) {
 		fd = openat(dfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
@@ -439,44 +566,64 @@ int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
 
 /* ---- files --------------------------------------------------------------- */
 
-static int reopen_ro(int fd)
+static int write_all(int fd, const struct vbuf *b)
 {
-	char link[32];
-
-	if (proc_fd < 0)
-		return -1;
-	snprintf(link, sizeof(link), "self/fd/%d", fd);
-	return openat(proc_fd, link, O_RDONLY | O_CLOEXEC);
-}
-
-int vmirror_file_open(const struct vbuf *b, int *fd_out)
-{
-	cleanup_close int fd = -1;
 	size_t off = 0;
-	int ro;
 
-	lazy_init();
-	fd = memfd_create("cvisor-vfs", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return -errno;
 	while (off < b->len) {
 		ssize_t n = write(fd, b->data + off, b->len - off);
 
 		if (n < 0)
-			return -errno;
+			return -1;
 		off += (size_t)n;
 	}
+	return 0;
+}
+
+/* The content in a sealed memfd (no tmpfs): read-write fd, but every
+ * write fails. */
+static int memfd_file(const struct vbuf *b, int *fd_out)
+{
+	cleanup_close int fd = -1;
+
+	fd = memfd_create("cvisor-vfs", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	if (write_all(fd, b) < 0)
+		return -errno;
 	fchmod(fd, 0444);
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW |
 					   F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
 		return -errno;
-	ro = reopen_ro(fd);
-	if (ro >= 0) {
-		*fd_out = ro;
-		return 0;
-	}
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -errno;
 	*fd_out = steal_fd(fd);
+	return 0;
+}
+
+int vmirror_file_open(const struct vbuf *b, int *fd_out)
+{
+	static unsigned long seq;
+	cleanup_close int wfd = -1;
+	char name[32];
+	int fd;
+
+	lazy_init();
+	if (mirror_fd < 0)
+		return memfd_file(b, fd_out);
+	snprintf(name, sizeof(name), ".file-%lu", seq++);
+	wfd = openat(mirror_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+		     0444);
+	if (wfd < 0)
+		return memfd_file(b, fd_out);
+	if (write_all(wfd, b) < 0) {
+		unlinkat(mirror_fd, name, 0);
+		return -errno;
+	}
+	fd = openat(mirror_fd, name, O_RDONLY | O_CLOEXEC);
+	unlinkat(mirror_fd, name, 0);
+	if (fd < 0)
+		return -errno;
+	*fd_out = fd;
 	return 0;
 }

@@ -3,9 +3,10 @@
  * The virtual /proc: synthesised for the sandbox only (DESIGN.md,
  * "Processes, exec and /proc"). System-wide files show the sandbox
  * (uptime since it started, memory as its cgroup limits it, the CPUs it
- * may use), never the host's. Per-process files are read from the host's
- * procfs for the sandbox's own processes only, with every pid translated
- * to the sandbox's pid namespace and ids to its user namespace.
+ * may use), never the host's. Per-process files are read from a procfs
+ * instance of the sandbox's own pid namespace (so pids are the sandbox's
+ * and no host process is reachable), with ids mapped to its user
+ * namespace.
  */
 #include <cpuid.h>
 #include <dirent.h>
@@ -25,7 +26,7 @@
 #include "lib/util.h"
 #include "sentry/vfs.h"
 
-/* ---- the host procfs, for the sandbox's processes ------------------------ */
+/* ---- the sandbox's procfs (its pid namespace only) ------------------------ */
 
 static int read_host(pid_t hp, const char *what, struct vbuf *b)
 {
@@ -53,16 +54,6 @@ static struct task *task_of(struct sc_call *c, pid_t hp)
 	if (hp == c->t->host_tgid)
 		return c->t;
 	return task_by_host_tid(c->t->sentry, hp);
-}
-
-static pid_t to_sandbox(struct sc_call *c, pid_t hp)
-{
-	struct task *t;
-
-	if (hp <= 0)
-		return 0;
-	t = task_of(c, hp);
-	return t != NULL ? t->tgid : 0;
 }
 
 struct find_arg {
@@ -448,38 +439,7 @@ static int gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	const char *name = strrchr(n->path, '/') + 1;
 
 	(void)c;
-	return read_host(n->host_pid, name, b);
-}
-
-/* Rewrites "pid (comm) S ppid pgrp session tty tpgid ..." in sandbox pids. */
-static int gen_pid_stat(struct sc_call *c, const struct vnode *n,
-			struct vbuf *b)
-{
-	struct vbuf raw = { 0 };
-	long ppid, pgrp, sid, tpgid;
-	char state, *close_paren;
-	int tty, off = 0, ret;
-
-	ret = read_host(n->host_pid, "stat", &raw);
-	if (ret < 0 || raw.data == NULL)
-		goto out;
-	close_paren = strrchr(raw.data, ')');
-	ret = -EIO;
-	if (close_paren == NULL ||
-	    sscanf(close_paren + 1, " %c %ld %ld %ld %d %ld %n", &state, &ppid,
-		   &pgrp, &sid, &tty, &tpgid, &off) < 6)
-		goto out;
-	vbuf_printf(b, "%d %.*s %c %d %d %d %d %d ", n->pid,
-		    (int)(close_paren + 1 - strchr(raw.data, '(')),
-		    strchr(raw.data, '('), state,
-		    to_sandbox(c, (pid_t)ppid), to_sandbox(c, (pid_t)pgrp),
-		    to_sandbox(c, (pid_t)sid), tty,
-		    tpgid > 0 ? to_sandbox(c, (pid_t)tpgid) : -1);
-	vbuf_printf(b, "%s", close_paren + 1 + off);
-	ret = 0;
-out:
-	vbuf_free(&raw);
-	return ret;
+	return read_host(n->pid, name, b);
 }
 
 static void status_ids(struct vbuf *b, const char *line, const char *map)
@@ -509,28 +469,13 @@ static bool key_is(const char *line, const char *key)
 	return strncmp(line, key, strlen(key)) == 0;
 }
 
-static void status_line(struct sc_call *c, const struct vnode *n,
-			const char *line, const char *uid_map,
+static void status_line(const char *line, const char *uid_map,
 			const char *gid_map, struct vbuf *b)
 {
 	size_t len = strcspn(line, "\n");
 
-	if (key_is(line, "Tgid:") || key_is(line, "Pid:") ||
-	    key_is(line, "NStgid:") || key_is(line, "NSpid:")) {
-		vbuf_printf(b, "%.*s\t%d\n", (int)strcspn(line, ":") + 1, line,
-			    n->pid);
-	} else if (key_is(line, "PPid:")) {
-		vbuf_printf(b, "PPid:\t%d\n",
-			    to_sandbox(c, (pid_t)atoi(line + 5)));
-	} else if (key_is(line, "TracerPid:")) {
+	if (key_is(line, "TracerPid:")) {
 		vbuf_printf(b, "TracerPid:\t0\n");
-	} else if (key_is(line, "NSpgid:") || key_is(line, "NSsid:")) {
-		const char *last = line + len;
-
-		while (last > line && last[-1] != '\t' && last[-1] != ' ')
-			last--;
-		vbuf_printf(b, "%.*s\t%ld\n", (int)strcspn(line, ":") + 1, line,
-			    strtol(last, NULL, 10));
 	} else if (key_is(line, "Uid:")) {
 		status_ids(b, line, uid_map);
 	} else if (key_is(line, "Gid:") || key_is(line, "Groups:")) {
@@ -545,13 +490,14 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 			  struct vbuf *b)
 {
 	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
-	int ret = read_host(n->host_pid, "status", &raw);
+	int ret = read_host(n->pid, "status", &raw);
 
+	(void)c;
 	if (ret == 0 && raw.data != NULL) {
-		read_host(n->host_pid, "uid_map", &um);
-		read_host(n->host_pid, "gid_map", &gm);
+		read_host(n->pid, "uid_map", &um);
+		read_host(n->pid, "gid_map", &gm);
 		for (const char *l = raw.data; *l; ) {
-			status_line(c, n, l, um.data, gm.data, b);
+			status_line(l, um.data, gm.data, b);
 			l = strchrnul(l, '\n');
 			if (*l)
 				l++;
@@ -662,7 +608,7 @@ static int exe_path(struct sc_call *c, const struct vnode *n, char *buf,
 		strcpy(buf, t->exe);
 		return (int)strlen(buf);
 	}
-	ret = host_readlink(n->host_pid, "exe", buf, len - 1);
+	ret = host_readlink(n->pid, "exe", buf, len - 1);
 	if (ret >= 0)
 		buf[ret] = '\0';
 	return ret;
@@ -803,7 +749,7 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 	int ret;
 
 	snprintf(what, sizeof(what), "fd/%d", n->num);
-	ret = host_readlink(n->host_pid, what, path, sizeof(path) - 1);
+	ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
 	if (ret < 0)
 		return ret;
 	path[ret] = '\0';
@@ -868,7 +814,7 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "root", .type = VN_LINK, .link = link_root,
 	  .foreign = foreign_root },
 	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
-	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
+	{ .name = "stat", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
 	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },
@@ -902,7 +848,7 @@ static int fd_lookup(struct sc_call *c, const struct vnode *dir,
 
 	if (num < 0)
 		return -ENOENT;
-	snprintf(what, sizeof(what), "%d/fd/%d", dir->host_pid, num);
+	snprintf(what, sizeof(what), "%d/fd/%d", dir->pid, num);
 	(void)c;
 	if (pfd < 0)
 		return pfd;
@@ -927,7 +873,7 @@ static int fd_list(struct sc_call *c, const struct vnode *dir,
 	(void)c;
 	if (pfd < 0)
 		return pfd;
-	snprintf(what, sizeof(what), "%d/fd", dir->host_pid);
+	snprintf(what, sizeof(what), "%d/fd", dir->pid);
 	fd = openat(pfd, what, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
