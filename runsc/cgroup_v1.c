@@ -240,6 +240,10 @@ static int apply_blkio(const char *d, const struct oci_blkio *b,
 	const char *wf = cg_exists(d, "blkio.weight") ? "blkio.weight"
 						       : "blkio.bfq.weight";
 
+	if ((b->has_weight || b->n_weight_device > 0) && !cg_exists(d, wf))
+		return cv_error_setx(err, "cgroup: linux.resources.blockIO."
+				     "weight: this host has no blkio weight "
+				     "(no CFQ or BFQ I/O scheduler)");
 	if (b->has_weight && cg_writef(d, wf, err, "%u", b->weight) < 0)
 		return -1;
 	if (b->has_leaf_weight &&

@@ -601,9 +601,9 @@ TEST(enter_shows_child_in_procs_and_pids)
 	CHECK_EQ(n, 1);
 	CHECK_EQ(pids[0], p);
 	free(pids);
-	close(go);
 	OK(cgroup_kill_all(cg, SIGKILL, &err));
 	CHECK_EQ(wait_exit(p), 1000 + SIGKILL);
+	close(go);
 	OK(cgroup_destroy(cg, &err));
 }
 
@@ -815,6 +815,46 @@ TEST(update_changes_the_memory_limit)
 	cv_error_free(&err);
 	CHECK(cgroup_update(cg, &r, &err) < 0);
 	CHECK_CONTAINS(emsg(), "is below memory.limit");
+	OK(cgroup_destroy(cg, &err));
+}
+
+TEST(blkio_throttle_and_weight_written)
+{
+	struct oci_throttle_device t = { .major = 7, .minor = 0,
+					 .rate = 1048576 };
+	struct oci_resources r = { .present = true, .has_blkio = true };
+	struct cgroup *cg = NULL;
+	const char *d, *w;
+	char path[128];
+
+	need_host();
+	if (cgroup_layout_find(host, "blkio") == NULL)
+		SKIP("no blkio controller");
+	if (!exists("/sys/dev/block/7:0"))
+		SKIP("no loop0 block device");
+	r.blkio.throttle_read_bps = &t;
+	r.blkio.n_throttle_read_bps = 1;
+	r.blkio.has_weight = true;
+	r.blkio.weight = 500;
+	snprintf(path, sizeof(path), "%s/blkio", troot);
+	cv_error_free(&err);
+	if (cgroup_create_at(host, path, &r, &cg, &err) < 0) {
+		/* Only acceptable failure: no weight support at all. */
+		CHECK_CONTAINS(emsg(), "blockIO.weight");
+		r.blkio.has_weight = false;
+		cg = mk("blkio", &r);
+	} else {
+		track(cg);
+	}
+	d = cgroup_dir(cg, "blkio");
+	CHECK_STREQ(rdf(d, "blkio.throttle.read_bps_device"), "7:0 1048576");
+	if (r.blkio.has_weight) {
+		char p[256];
+
+		snprintf(p, sizeof(p), "%s/blkio.weight", d);
+		w = exists(p) ? "blkio.weight" : "blkio.bfq.weight";
+		CHECK_CONTAINS(rdf(d, w), "500");
+	}
 	OK(cgroup_destroy(cg, &err));
 }
 
