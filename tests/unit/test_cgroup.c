@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -28,6 +29,7 @@ static pid_t kids[64];
 static int n_kids;
 static const struct cgroup_layout *host;
 static bool hugetlb_enabled_by_us;
+static int v2_lock = -1;
 
 static const char *emsg(void)
 {
@@ -1173,6 +1175,13 @@ TEST(pure_v2_on_a_unified_subtree)
 		SKIP("the cgroup2 hierarchy offers no hugetlb controller");
 	}
 	free(ctl);
+	/* Serialise with other runs of this test: each one turns hugetlb on
+	 * in the host's unified root only while it needs it. The lock is
+	 * released when the process exits, after cleanup_all(). */
+	v2_lock = open("/tmp/cvisor-test-cgroup-v2.lock",
+		       O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	CHECK(v2_lock >= 0);
+	CHECK(flock(v2_lock, LOCK_EX) == 0);
 	sub = rdall(host->unified, "cgroup.subtree_control");
 	if (strstr(sub, "hugetlb") == NULL) {
 		OK(cv_write_string("/sys/fs/cgroup/unified/"
@@ -1233,6 +1242,9 @@ TEST(pure_v2_on_a_unified_subtree)
 	cv_error_free(&err);
 	CHECK(cgroup_create_at(&l, "/v2b", &r, &cg, &err) < 0);
 	CHECK_CONTAINS(emsg(), "net_cls");
+	cleanup_all();
+	close(v2_lock);
+	v2_lock = -1;
 }
 
 int main(void)
