@@ -2,12 +2,15 @@
 /*
  * runsc exec ID [COMMAND...] | --process FILE: starts a process in the
  * container (sandbox_exec), records its pid, and unless detached waits for
- * it and returns its status.
+ * it and returns its status. With a terminal and no --console-socket, a
+ * foreground exec makes runsc the console, as "runsc run" does.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -179,7 +182,9 @@ static int do_exec(struct global_opts *g, const char *id,
 	cleanup_spec struct oci_spec *spec = NULL;
 	cleanup_cgroup struct cgroup *cg = NULL;
 	cleanup_free char *dir = NULL;
+	struct cli_console con = { .listen_fd = -1, .master = -1 };
 	struct oci_process p = { 0 };
+	struct winsize ws;
 	const char *status;
 	pid_t pid = -1;
 	int r = -1;
@@ -201,14 +206,27 @@ static int do_exec(struct global_opts *g, const char *id,
 		goto out;
 	a->gids = NULL;		/* owned by p now */
 	if (p.terminal && a->console_socket == NULL) {
-		cv_error_setx(err, "cannot allocate a tty without "
-			      "--console-socket");
-		goto out;
+		/* In the foreground runsc is the console (cmd_run_tty.c). */
+		if (a->detach) {
+			cv_error_setx(err, "cannot allocate a tty without "
+				      "--console-socket");
+			goto out;
+		}
+		if (cli_console_listen(&con, err) < 0)
+			goto out;
+		/* The process may ask for its size at once: as runc, give
+		 * it the terminal's from the start. */
+		if (isatty(STDIN_FILENO) && !p.has_console_size &&
+		    ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
+			p.has_console_size = true;
+			p.console_size.height = ws.ws_row;
+			p.console_size.width = ws.ws_col;
+		}
 	}
 	struct sandbox_exec_opts eo = {
 		.id = id, .state_dir = dir, .spec = spec, .process = &p,
 		.init_pid = st->init_pid, .cgroup = cg,
-		.console_socket = a->console_socket,
+		.console_socket = con.path != NULL ? con.path : a->console_socket,
 		.preserve_fds = a->preserve_fds, .platform = g->platform,
 		.detach = a->detach,
 	};
@@ -220,8 +238,18 @@ static int do_exec(struct global_opts *g, const char *id,
 		kill(pid, SIGKILL);
 		goto out;
 	}
-	r = a->detach ? 0 : cli_wait_forward(pid, pid, err);
+	if (con.path != NULL) {
+		if (cli_console_recv(&con, err) < 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			goto out;
+		}
+		r = cli_wait_console(pid, pid, con.master, err);
+	} else {
+		r = a->detach ? 0 : cli_wait_forward(pid, pid, err);
+	}
 out:
+	cli_console_close(&con);
 	oci_process_clear(&p);
 	return r;
 }

@@ -31,6 +31,14 @@
 /* How long create may take to send the master after it returned. */
 #define CONSOLE_RECV_TIMEOUT_MS 10000
 
+static void copy_winsize(int from, int to)
+{
+	struct winsize ws;
+
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		ioctl(to, TIOCSWINSZ, &ws);
+}
+
 int cli_console_listen(struct cli_console *c, struct cv_error **err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -79,6 +87,9 @@ int cli_console_recv(struct cli_console *c, struct cv_error **err)
 	if (nfds != 1)
 		return cv_error_setx(err, "console: no pty master received");
 	c->master = fds[0];
+	/* The size before the workload starts (it may ask at once). */
+	if (isatty(STDIN_FILENO))
+		copy_winsize(STDIN_FILENO, c->master);
 	/* Nothing else will connect: leave no socket behind in /tmp. */
 	close(c->listen_fd);
 	c->listen_fd = -1;
@@ -116,14 +127,6 @@ static bool write_all(int fd, const char *buf, size_t len)
 		len -= (size_t)w;
 	}
 	return true;
-}
-
-static void copy_winsize(int from, int to)
-{
-	struct winsize ws;
-
-	if (ioctl(from, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
-		ioctl(to, TIOCSWINSZ, &ws);
 }
 
 /* Copies what the master has to stdout; false at EOF/EIO (no slave). */

@@ -139,6 +139,46 @@ else
 	t_fail "default device rules allow the pty" "got '$(echo "$out" | tr '\r\n' '  ' | tail -c 300)'"
 fi
 
+# exec -t in the foreground: runsc is the console of the new process too.
+B7=$T_TMP/b7
+tty_bundle "$B7" /bin/sleep 60
+jq '.process.terminal = false' "$B7/config.json" >"$B7/c.json" && mv "$B7/c.json" "$B7/config.json"
+if runsc run -d --bundle "$B7" t7 </dev/null >/dev/null 2>"$T_TMP/t7.err"; then
+	out=$(timeout 60 script -qec "'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec -t t7 /bin/sh -c 'tty; exit 7'" /dev/null </dev/null 2>&1)
+	rc=$?
+	if echo "$out" | tr -d '\r' | grep -q '/dev/pts/[0-9][0-9]*$' && [ "$rc" = 7 ]; then
+		t_ok "exec -t without --console-socket"
+	else
+		t_fail "exec -t without --console-socket" "status $rc, got '$(echo "$out" | tr '\r\n' '  ' | tail -c 300)'"
+	fi
+	out=$( (sleep 1; printf 'echo in-$((2+2))\nexit 2\n') |
+		timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+			exec -t t7 /bin/sh 2>&1)
+	rc=$?
+	if echo "$out" | tr -d '\r' | grep -qx 'in-4' && [ "$rc" = 2 ]; then
+		t_ok "exec -t: stdin through the pty"
+	else
+		t_fail "exec -t: stdin through the pty" "status $rc, got '$(echo "$out" | tr '\r\n' '  ' | tail -c 300)'"
+	fi
+	if [ -f "$T_TMP/winch.py" ]; then
+		out=$(timeout 60 python3 "$T_TMP/winch.py" "$RUNSC_BIN" --root "$T_ROOT" \
+			--platform "$CVISOR_PLATFORM" exec -t t7 /bin/sh -c 'stty size; read x; stty size' 2>&1)
+		if echo "$out" | grep -qx '30 100' && echo "$out" | grep -qx '40 120'; then
+			t_ok "exec -t: window size and SIGWINCH"
+		else
+			t_fail "exec -t: window size and SIGWINCH" "got '$(echo "$out" | tr '\n' ' ' | tail -c 300)'"
+		fi
+	fi
+	if runsc exec -d -t t7 /bin/true </dev/null >/dev/null 2>"$T_TMP/t7x.err"; then
+		t_fail "exec -d -t needs --console-socket" "it ran"
+	else
+		t_ok "exec -d -t needs --console-socket"
+	fi
+	runsc delete --force t7 >/dev/null 2>&1
+else
+	t_fail "exec -t without --console-socket" "run -d: $(tail -c 300 "$T_TMP/t7.err")"
+fi
+
 # --detach with a terminal still needs a console socket.
 B6=$T_TMP/b6
 tty_bundle "$B6" /bin/true
