@@ -305,14 +305,27 @@ static int apply_io(const char *d, const struct oci_blkio *b,
 	return 0;
 }
 
+/* Keys naming interface files rather than limits (cgroup.procs,
+ * cgroup.subtree_control, cgroup.kill...) would let a config move
+ * processes or reshape the tree: only the two cgroup.* limits pass. */
+static bool unified_key_ok(const char *k)
+{
+	if (k == NULL || *k == '\0' || strchr(k, '/') != NULL ||
+	    strstr(k, "..") != NULL)
+		return false;
+	if (strncmp(k, "cgroup.", 7) != 0)
+		return true;
+	return strcmp(k, "cgroup.max.depth") == 0 ||
+	       strcmp(k, "cgroup.max.descendants") == 0;
+}
+
 int cgroup_unified_apply(const char *dir, const struct oci_resources *r,
 			 struct cv_error **err)
 {
 	for (size_t i = 0; i < r->n_unified; i++) {
 		const char *k = r->unified[i].key;
 
-		if (k == NULL || *k == '\0' || strchr(k, '/') != NULL ||
-		    strstr(k, "..") != NULL || strncmp(k, "cgroup.", 7) == 0)
+		if (!unified_key_ok(k))
 			return cv_error_setx(err, "cgroup: linux.resources."
 					     "unified: invalid key \"%s\"",
 					     k ? k : "");

@@ -1119,6 +1119,34 @@ TEST(unavailable_controllers_rejected)
 	CHECK(!exists("/sys/fs/cgroup/memory/cvisor-test-never"));
 }
 
+TEST(unified_keys_on_hybrid)
+{
+	struct oci_kv ok = { .key = "cgroup.max.descendants", .value = "5" };
+	struct oci_kv procs = { .key = "cgroup.procs", .value = "1" };
+	struct oci_kv nofile = { .key = "memory.max", .value = "1" };
+	struct oci_resources r = { .present = true, .unified = &ok,
+				   .n_unified = 1 };
+	struct cgroup *cg = NULL;
+	char p[128];
+
+	need_host();
+	if (host->mode != CGROUP_MODE_HYBRID)
+		SKIP("hybrid host only");
+	cg = mk("unified", &r);
+	CHECK_STREQ(rdf(cgroup_dir(cg, NULL), "cgroup.max.descendants"), "5");
+	r.unified = &procs;
+	cv_error_free(&err);
+	CHECK(cgroup_update(cg, &r, &err) < 0);
+	CHECK_CONTAINS(emsg(), "invalid key \"cgroup.procs\"");
+	r.unified = &nofile;
+	snprintf(p, sizeof(p), "%s/unified2", troot);
+	cv_error_free(&err);
+	CHECK(cgroup_create_at(host, p, &r, &cg, &err) < 0);
+	CHECK_CONTAINS(emsg(), "unified.memory.max: no such cgroup file");
+	snprintf(p, sizeof(p), "%s%s/unified2", host->unified, troot);
+	CHECK(!exists(p));
+}
+
 TEST(create_from_spec_systemd_form)
 {
 	struct oci_spec spec = { .has_linux = true };
