@@ -111,13 +111,14 @@ nothing_left "$id" "delete"
 # the id exists, and the winner is intact.
 cid=race-$$
 for i in 1 2 3 4; do
-	"$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
-		create -b "$B" "$cid" >"$T_TMP/race.$i" 2>&1 &
+	( "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+		create -b "$B" "$cid" >"$T_TMP/race.$i" 2>&1
+	  echo $? >"$T_TMP/rc.$i" ) &
 done
 wait
 wins=0
 for i in 1 2 3 4; do
-	if [ ! -s "$T_TMP/race.$i" ]; then
+	if [ "$(cat "$T_TMP/rc.$i")" = 0 ]; then
 		wins=$((wins + 1))
 	elif ! grep -q "container with id exists: $cid" "$T_TMP/race.$i"; then
 		wins=99
