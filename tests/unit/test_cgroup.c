@@ -1184,6 +1184,12 @@ TEST(create_from_spec_systemd_form)
 TEST(pure_v2_on_a_unified_subtree)
 {
 	struct oci_hugepage_limit hp = { .page_size = "2MB", .limit = 4 << 21 };
+	struct oci_device_rule dev_rules[] = {
+		{ .allow = true, .type = 'a', .major = -1, .minor = -1,
+		  .access = "rwm" },
+		{ .allow = false, .type = 'c', .major = 1, .minor = 3,
+		  .access = "rwm" },
+	};
 	struct oci_resources r = { .present = true };
 	struct cgroup_layout l = { .mode = CGROUP_MODE_V2 };
 	struct cgroup *cg = NULL;
@@ -1224,8 +1230,22 @@ TEST(pure_v2_on_a_unified_subtree)
 	l.unified_own = "/";
 	r.hugepage_limits = &hp;
 	r.n_hugepage_limits = 1;
+	r.devices = dev_rules;
+	r.n_devices = 2;
 	OK(cgroup_create_at(&l, "/v2a/leaf", &r, &cg, &err));
 	track(cg);
+	CHECK_STREQ(rdf(cgroup_dir(cg, NULL), "hugetlb.2MB.max"), "8388608");
+	/* the device program came with the resources */
+	p = spawn(fn_open_devs, NULL, &go);
+	OK(cgroup_enter(cg, p, &err));
+	release(go);
+	CHECK_EQ(wait_exit(p), 0);
+	/* update rewrites the v2 file */
+	hp.limit = 2 << 21;
+	r.n_devices = 0;
+	OK(cgroup_update(cg, &r, &err));
+	CHECK_STREQ(rdf(cgroup_dir(cg, NULL), "hugetlb.2MB.max"), "4194304");
+	hp.limit = 4 << 21;
 	CHECK_EQ(cgroup_get_mode(cg), CGROUP_MODE_V2);
 	/* hugetlb enabled on the way down, limit written in the leaf */
 	CHECK_CONTAINS(rdf(base, "cgroup.subtree_control"), "hugetlb");
@@ -1235,7 +1255,7 @@ TEST(pure_v2_on_a_unified_subtree)
 		snprintf(mid, sizeof(mid), "%s/v2a", base);
 		CHECK_CONTAINS(rdf(mid, "cgroup.subtree_control"), "hugetlb");
 	}
-	CHECK_STREQ(rdf(cgroup_dir(cg, NULL), "hugetlb.2MB.max"), "8388608");
+	CHECK_STREQ(rdf(cgroup_dir(cg, NULL), "hugetlb.2MB.max"), "4194304");
 	/* freeze through cgroup.freeze / cgroup.events */
 	ctr = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
