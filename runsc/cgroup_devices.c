@@ -45,6 +45,43 @@ static void rule_text(const struct oci_device_rule *r, char *buf, size_t len)
 			 r->access[0] ? r->access : "rwm");
 }
 
+/*
+ * The devices every container may use whatever linux.resources.devices
+ * says, as runc grants them: mknod of any node (creating a node is not
+ * opening it), the standard character devices and the ptys. They come after
+ * the spec's rules, so the spec cannot take them away (last match wins).
+ */
+static const struct oci_device_rule default_rules[] = {
+	{ .allow = true, .type = 'c', .major = -1, .minor = -1, .access = "m" },
+	{ .allow = true, .type = 'b', .major = -1, .minor = -1, .access = "m" },
+	{ .allow = true, .type = 'c', .major = 1, .minor = 3, .access = "rwm" },
+	{ .allow = true, .type = 'c', .major = 1, .minor = 5, .access = "rwm" },
+	{ .allow = true, .type = 'c', .major = 1, .minor = 7, .access = "rwm" },
+	{ .allow = true, .type = 'c', .major = 1, .minor = 8, .access = "rwm" },
+	{ .allow = true, .type = 'c', .major = 1, .minor = 9, .access = "rwm" },
+	{ .allow = true, .type = 'c', .major = 5, .minor = 0, .access = "rwm" },
+	{ .allow = true, .type = 'c', .major = 5, .minor = 1, .access = "rwm" },
+	{ .allow = true, .type = 'c', .major = 5, .minor = 2, .access = "rwm" },
+	{ .allow = true, .type = 'c', .major = 136, .minor = -1,
+	  .access = "rwm" },
+};
+
+int cgroup_devices_with_defaults(const struct oci_device_rule *r, size_t n,
+				 struct oci_device_rule **out, size_t *nout)
+{
+	size_t nd = ARRAY_SIZE(default_rules);
+	struct oci_device_rule *v = calloc(n + nd, sizeof(*v));
+
+	if (v == NULL)
+		return -ENOMEM;
+	if (n > 0)
+		memcpy(v, r, n * sizeof(*v));
+	memcpy(v + n, default_rules, nd * sizeof(*v));
+	*out = v;
+	*nout = n + nd;
+	return 0;
+}
+
 int cgroup_devices_v1_apply(const char *dir, const struct oci_device_rule *r,
 			    size_t n, struct cv_error **err)
 {

@@ -60,4 +60,9 @@ int cgroup_unified_apply(const char *dir, const struct oci_resources *r,
 int cgroup_check_hugepages(const struct oci_resources *r,
 			   struct cv_error **err);
 
+/* The spec's device rules followed by the devices always allowed; *out is
+ * malloc'ed. */
+int cgroup_devices_with_defaults(const struct oci_device_rule *r, size_t n,
+				 struct oci_device_rule **out, size_t *nout);
+
 #endif

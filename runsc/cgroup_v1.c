@@ -294,6 +294,24 @@ static int apply_hugetlb(const char *d, const struct oci_resources *r,
 	return 0;
 }
 
+/* Device rules: v1 devices controller, else a BPF program on the unified
+ * hierarchy (hybrid hosts without a v1 devices controller). */
+static int apply_devices(struct cgroup *cg, const struct oci_resources *r,
+			 struct cv_error **err)
+{
+	cleanup_free struct oci_device_rule *all = NULL;
+	const char *d = cgroup_dir(cg, "devices");
+	size_t n;
+
+	if (cgroup_devices_with_defaults(r->devices, r->n_devices, &all, &n) < 0)
+		return cv_error_set(err, ENOMEM, "cgroup: devices");
+	if (d != NULL)
+		return cgroup_devices_v1_apply(d, all, n, err);
+	if (cg->unified != NULL)
+		return cgroup_devices_v2_apply(cg->unified, all, n, err);
+	return 0;
+}
+
 static int apply_net(const struct cgroup *cg, const struct oci_resources *r,
 		     struct cv_error **err)
 {
@@ -342,11 +360,7 @@ int cgroup_v1_apply(struct cgroup *cg, const struct oci_resources *r,
 		return -1;
 	if (apply_net(cg, r, err) < 0)
 		return -1;
-	if ((d = cgroup_dir(cg, "devices")) != NULL && r->n_devices > 0 &&
-	    cgroup_devices_v1_apply(d, r->devices, r->n_devices, err) < 0)
-		return -1;
-	if (r->n_devices > 0 && d == NULL && cg->unified != NULL)
-		return cgroup_devices_v2_apply(cg->unified, r->devices,
-					       r->n_devices, err);
+	if (r->n_devices > 0)
+		return apply_devices(cg, r, err);
 	return 0;
 }

@@ -903,6 +903,10 @@ TEST(v1_device_rules_are_written)
 	CHECK_CONTAINS(list, "c 1:3 rw");
 	CHECK_CONTAINS(list, "c 136:* rwm");
 	CHECK(strstr(list, "a *:* rwm") == NULL);
+	/* the devices every container gets, whatever the spec says */
+	CHECK_CONTAINS(list, "c 5:2 rwm");
+	CHECK_CONTAINS(list, "c 1:9 rwm");
+	CHECK_CONTAINS(list, "c *:* m");
 	free(list);
 	OK(cgroup_destroy(cg, &err));
 }
@@ -920,6 +924,26 @@ static int fn_open_devs(void *arg)
 	fz = open("/dev/zero", O_RDONLY);
 	if (fz < 0)
 		return 3;
+	return 0;
+}
+
+/* Through cgroup_create the spec's rules are followed by the devices every
+ * container gets (runc's list): /dev/kmsg (1:11) is denied by the spec,
+ * /dev/null (1:3) stays usable although the spec denies it too. */
+static int fn_open_kmsg_denied_null_ok(void *arg)
+{
+	int fd;
+
+	(void)arg;
+	fd = open("/dev/kmsg", O_RDONLY);
+	if (fd >= 0)
+		return 1;
+	if (errno != EPERM)
+		return 2;
+	fd = open("/dev/null", O_RDONLY);
+	if (fd < 0)
+		return 3;
+	close(fd);
 	return 0;
 }
 
@@ -1189,6 +1213,8 @@ TEST(pure_v2_on_a_unified_subtree)
 		  .access = "rwm" },
 		{ .allow = false, .type = 'c', .major = 1, .minor = 3,
 		  .access = "rwm" },
+		{ .allow = false, .type = 'c', .major = 1, .minor = 11,
+		  .access = "rwm" },
 	};
 	struct oci_resources r = { .present = true };
 	struct cgroup_layout l = { .mode = CGROUP_MODE_V2 };
@@ -1231,12 +1257,12 @@ TEST(pure_v2_on_a_unified_subtree)
 	r.hugepage_limits = &hp;
 	r.n_hugepage_limits = 1;
 	r.devices = dev_rules;
-	r.n_devices = 2;
+	r.n_devices = 3;
 	OK(cgroup_create_at(&l, "/v2a/leaf", &r, &cg, &err));
 	track(cg);
 	CHECK_STREQ(rdf(cgroup_dir(cg, NULL), "hugetlb.2MB.max"), "8388608");
-	/* the device program came with the resources */
-	p = spawn(fn_open_devs, NULL, &go);
+	/* the device program came with the resources, default devices too */
+	p = spawn(fn_open_kmsg_denied_null_ok, NULL, &go);
 	OK(cgroup_enter(cg, p, &err));
 	release(go);
 	CHECK_EQ(wait_exit(p), 0);
