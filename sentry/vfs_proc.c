@@ -793,6 +793,11 @@ static const struct vfs_entry fd_link_entry = {
 	.name = "", .type = VN_LINK, .link = link_fd, .foreign = foreign_fd,
 };
 
+static int task_lookup(struct sc_call *c, const struct vnode *dir,
+		       const char *name, struct vnode *out);
+static int task_list(struct sc_call *c, const struct vnode *dir,
+		     struct vfs_dirlist *l);
+
 static const struct vfs_entry pid_children[] = {
 	{ .name = "cgroup", .type = VN_FILE, .gen = gen_cgroup },
 	{ .name = "cmdline", .type = VN_FILE, .gen = gen_copy },
@@ -817,6 +822,8 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "stat", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
+	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
+	  .list = task_list },
 	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },
 	{ 0 },
 };
@@ -824,6 +831,68 @@ static const struct vfs_entry pid_children[] = {
 static const struct vfs_entry pid_entry = {
 	.name = "", .type = VN_DIR, .children = pid_children,
 };
+
+static int parse_num(const char *name);
+
+/* ---- /proc/<pid>/task --------------------------------------------------- */
+
+struct thread_arg {
+	pid_t tgid, want;
+	pid_t host;
+	struct vfs_dirlist *l;
+};
+
+static int thread_visit(struct task *t, void *arg)
+{
+	struct thread_arg *a = arg;
+	char name[16];
+
+	if (t->tgid != a->tgid)
+		return 0;
+	if (a->l != NULL) {
+		snprintf(name, sizeof(name), "%d", t->tid);
+		vfs_dirlist_add(a->l, name, VN_DIR);
+		return 0;
+	}
+	if (t->tid != a->want)
+		return 0;
+	a->host = t->host_tid;
+	return 1;
+}
+
+static int task_lookup(struct sc_call *c, const struct vnode *dir,
+		       const char *name, struct vnode *out)
+{
+	struct thread_arg a = { .tgid = dir->pid, .want = parse_num(name) };
+
+	if (a.want <= 0)
+		return -ENOENT;
+	if (a.want == c->t->tid && c->t->tgid == dir->pid)
+		a.host = c->t->host_tid;
+	else
+		task_for_each(c->t->sentry, thread_visit, &a);
+	if (a.host <= 0)
+		return -ENOENT;
+	out->ent = &pid_entry;
+	out->pid = a.want;
+	out->host_pid = a.host;
+	return 0;
+}
+
+static int task_list(struct sc_call *c, const struct vnode *dir,
+		     struct vfs_dirlist *l)
+{
+	struct thread_arg a = { .tgid = dir->pid, .l = l };
+
+	task_for_each(c->t->sentry, thread_visit, &a);
+	if (l->n == 0) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%d", dir->pid);
+		vfs_dirlist_add(l, name, VN_DIR);
+	}
+	return 0;
+}
 
 static int parse_num(const char *name)
 {
@@ -902,6 +971,16 @@ static int link_self(struct sc_call *c, const struct vnode *n, char *buf,
 	return copy_target(target, buf, len);
 }
 
+static int link_thread_self(struct sc_call *c, const struct vnode *n,
+			    char *buf, size_t len)
+{
+	char target[32];
+
+	(void)n;
+	snprintf(target, sizeof(target), "%d/task/%d", c->t->tgid, c->t->tid);
+	return copy_target(target, buf, len);
+}
+
 static int link_mounts(struct sc_call *c, const struct vnode *n, char *buf,
 		       size_t len)
 {
@@ -953,6 +1032,7 @@ static const struct vfs_entry proc_children[] = {
 	{ .name = "self", .type = VN_LINK, .link = link_self },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_stat },
 	{ .name = "sys", .type = VN_DIR, .children = proc_sys },
+	{ .name = "thread-self", .type = VN_LINK, .link = link_thread_self },
 	{ .name = "uptime", .type = VN_FILE, .gen = gen_uptime },
 	{ .name = "version", .type = VN_FILE, .gen = gen_version },
 	{ 0 },

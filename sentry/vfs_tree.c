@@ -380,6 +380,28 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 	return 0;
 }
 
+/* O_PATH|O_NOFOLLOW of a virtual link: the link entry of its parent
+ * directory's mirror. */
+static int open_link(struct sc_call *c, const struct vnode *n, int *fd_out)
+{
+	cleanup_close int dfd = -1;
+	struct vnode parent = *n;
+	const char *name = strrchr(n->path, '/') + 1;
+	int ret, fd;
+
+	ret = parent_node(c, &parent);
+	if (ret < 0)
+		return ret;
+	ret = open_dir(c, &parent, O_RDONLY, &dfd);
+	if (ret < 0)
+		return ret;
+	fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*fd_out = fd;
+	return 0;
+}
+
 int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out)
 {
 	bool nofollow = (flags & O_NOFOLLOW) != 0;
@@ -408,9 +430,7 @@ int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out)
 	default:
 		if (!(flags & O_PATH))
 			return -ELOOP;
-		/* O_PATH|O_NOFOLLOW: the link itself, as a path fd on the
-		 * mirror would be: give its parent directory's entry. */
-		return -EOPNOTSUPP;
+		return open_link(c, &w.node, fd_out);
 	}
 }
 

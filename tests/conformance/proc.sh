@@ -38,6 +38,8 @@ t_expect hostname "proc-test" run_sh 'cat /proc/sys/kernel/hostname'
 t_expect ostype "Linux" run_sh 'cat /proc/sys/kernel/ostype'
 t_expect meminfo_limit "MemTotal:         262144 kB" run_sh 'head -1 /proc/meminfo'
 t_expect mounts_link "self/mounts" run_sh 'readlink /proc/mounts'
+t_expect thread_self "yes" run_sh 'x=$(readlink /proc/thread-self); test "${x%%/*}/task/${x##*/}" = "$x" && test -n "${x##*/}" && echo yes'
+t_expect task_listing "1" run_sh 'ls /proc/1/task'
 t_expect mounts_root "rootfs / rootfs rw 0 0" run_sh 'head -1 /proc/mounts'
 t_expect cgroup "0::/" run_sh 'cat /proc/self/cgroup'
 t_expect cpus_online "yes" \
