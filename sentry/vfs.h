@@ -184,6 +184,9 @@ struct vfs_entry {
 		      const char *name, struct vnode *out);
 	int (*list)(struct sc_call *c, const struct vnode *dir,
 		    struct vfs_dirlist *l);
+	/* reaching it needs ptrace-read access to the process (environ,
+	 * maps, fd/, cwd, root, exe), as Linux's procfs requires */
+	bool ptrace;
 };
 
 struct vnode {
@@ -209,6 +212,9 @@ int vfs_ncpus(void);			/* CPUs the sandbox may use */
 /* vfs_proc.c: the sandbox's processes. */
 /* Host pid of sandbox pid (a thread group), or -ESRCH. */
 int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
+/* Whether the caller may ptrace-read the process of n (PTRACE_MODE_READ
+ * with its filesystem ids, as Linux checks /proc/<pid>/fd and friends). */
+bool vproc_may_read(struct sc_call *c, const struct vnode *n);
 /* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
 int vproc_pids(struct sc_call *c, pid_t *pids, size_t max);
 

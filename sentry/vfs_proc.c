@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -119,6 +120,24 @@ int vproc_pids(struct sc_call *c, pid_t *pids, size_t max)
 	task_for_each(c->t->sentry, list_visit, &l);
 	qsort(pids, l.n, sizeof(*pids), cmp_pid);
 	return (int)l.n;
+}
+
+bool vproc_may_read(struct sc_call *c, const struct vnode *n)
+{
+	const struct task_creds *me = &c->t->creds, *it;
+	struct task *t;
+
+	if (n->pid == c->t->tgid || n->pid == c->t->tid)
+		return true;
+	if ((me->cap_effective >> CAP_SYS_PTRACE) & 1)
+		return true;
+	t = task_of(c, n->host_pid);
+	if (t == NULL)
+		return false;
+	it = &t->creds;
+	return me->fsuid == it->ruid && me->fsuid == it->euid &&
+	       me->fsuid == it->suid && me->fsgid == it->rgid &&
+	       me->fsgid == it->egid && me->fsgid == it->sgid;
 }
 
 /* ---- id mapping (user namespaces) ---------------------------------------- */
@@ -442,6 +461,73 @@ static int gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	return read_host(n->pid, name, b);
 }
 
+/* Field k (1-based, as proc(5) numbers them) of a stat line, or 0. */
+static unsigned long long stat_field(const char *stat, int k)
+{
+	const char *p = strrchr(stat, ')');
+
+	if (p == NULL || k < 3)
+		return 0;
+	p++;
+	for (int i = 3; i < k && *p; i++) {
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return strtoull(p, NULL, 10);
+}
+
+/*
+ * environ of a process the sentry may not open in procfs (another uid:
+ * the confined sentry has no DAC override): the env_start..env_end range
+ * of its memory, read as its tracer. At most 4 MiB.
+ */
+static int environ_from_memory(const struct vnode *n, struct vbuf *b)
+{
+	unsigned long long start, end;
+	struct vbuf st = { 0 };
+	char chunk[65536];
+	int ret;
+
+	ret = read_host(n->pid, "stat", &st);
+	if (ret < 0 || st.data == NULL) {
+		vbuf_free(&st);
+		return ret < 0 ? ret : -EIO;
+	}
+	start = stat_field(st.data, 50);
+	end = stat_field(st.data, 51);
+	vbuf_free(&st);
+	if (start == 0 || end <= start)
+		return 0;
+	if (end - start > (4u << 20))
+		end = start + (4u << 20);
+	while (start < end) {
+		size_t want = end - start < sizeof(chunk) ? end - start
+							 : sizeof(chunk);
+		struct iovec local = { chunk, want };
+		struct iovec remote = { (void *)(uintptr_t)start, want };
+		ssize_t got = process_vm_readv(n->host_pid, &local, 1, &remote,
+					       1, 0);
+
+		if (got <= 0)
+			break;
+		vbuf_put(b, chunk, (size_t)got);
+		start += (unsigned long long)got;
+	}
+	return b->err;
+}
+
+static int gen_environ(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	int ret = gen_copy(c, n, b);
+
+	if (ret == -EACCES || ret == -EPERM)
+		return environ_from_memory(n, b);
+	return ret;
+}
+
 static void status_ids(struct vbuf *b, const char *line, const char *map)
 {
 	const char *p = strchr(line, ':') + 1;
@@ -733,6 +819,36 @@ static bool same_in_sandbox(struct sc_call *c, int fd, const char *path)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* The target of fd N when procfs may not be read (another uid): what the
+ * object itself tells: a directory's path, a pipe's or socket's inode. */
+static int link_fd_probe(struct sc_call *c, const struct vnode *n, char *buf,
+			 size_t len)
+{
+	char path[PATH_MAX];
+	cleanup_close int fd = -1;
+	bool owned = true;
+	struct stat st;
+	int ret;
+
+	ret = foreign_fd(c, n, &fd, &owned);
+	if (ret < 0)
+		return ret;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode) && fs_dir_path(c, fd, path, sizeof(path)) >= 0)
+		return copy_target(path, buf, len);
+	if (S_ISFIFO(st.st_mode))
+		snprintf(path, sizeof(path), "pipe:[%lu]",
+			 (unsigned long)st.st_ino);
+	else if (S_ISSOCK(st.st_mode))
+		snprintf(path, sizeof(path), "socket:[%lu]",
+			 (unsigned long)st.st_ino);
+	else
+		snprintf(path, sizeof(path), "(unknown:[%lu])",
+			 (unsigned long)st.st_ino);
+	return copy_target(path, buf, len);
+}
+
 /*
  * The target of /proc/<pid>/fd/N. A path is shown only if it names the
  * same object inside the sandbox (gofer files, mirror directories); a
@@ -750,6 +866,8 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 
 	snprintf(what, sizeof(what), "fd/%d", n->num);
 	ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
+	if (ret == -EACCES)
+		return link_fd_probe(c, n, buf, len);
 	if (ret < 0)
 		return ret;
 	path[ret] = '\0';
@@ -803,21 +921,22 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "cmdline", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "comm", .type = VN_FILE, .perm = 0644, .gen = gen_copy },
 	{ .name = "cwd", .type = VN_LINK, .link = link_cwd,
-	  .foreign = foreign_cwd },
-	{ .name = "environ", .type = VN_FILE, .perm = 0400, .gen = gen_copy },
+	  .foreign = foreign_cwd, .ptrace = true },
+	{ .name = "environ", .type = VN_FILE, .perm = 0400, .gen = gen_environ,
+	  .ptrace = true },
 	{ .name = "exe", .type = VN_LINK, .link = link_exe,
-	  .foreign = foreign_exe },
+	  .foreign = foreign_exe, .ptrace = true },
 	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = fd_lookup,
-	  .list = fd_list },
+	  .list = fd_list, .ptrace = true },
 	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
-	{ .name = "maps", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "maps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
 	{ .name = "oom_score_adj", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_copy },
 	{ .name = "root", .type = VN_LINK, .link = link_root,
-	  .foreign = foreign_root },
+	  .foreign = foreign_root, .ptrace = true },
 	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
@@ -907,6 +1026,36 @@ static int parse_num(const char *name)
 	return (int)v;
 }
 
+/* Whether the process has fd num open, asked as its tracer. */
+static bool has_fd(pid_t host_pid, int num)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, host_pid, 0);
+	int fd;
+
+	if (pidfd < 0)
+		return false;
+	fd = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+	close(pidfd);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* The fd table size of the process (status "FDSize:"), at most 4096. */
+static int fd_table_size(pid_t pid)
+{
+	struct vbuf st = { 0 };
+	const char *p;
+	long n = 0;
+
+	if (read_host(pid, "status", &st) == 0 && st.data != NULL &&
+	    (p = strstr(st.data, "\nFDSize:")) != NULL)
+		n = strtol(p + 8, NULL, 10);
+	vbuf_free(&st);
+	return n <= 0 ? 64 : n > 4096 ? 4096 : (int)n;
+}
+
 static int fd_lookup(struct sc_call *c, const struct vnode *dir,
 		     const char *name, struct vnode *out)
 {
@@ -921,13 +1070,36 @@ static int fd_lookup(struct sc_call *c, const struct vnode *dir,
 	(void)c;
 	if (pfd < 0)
 		return pfd;
-	if (fstatat(pfd, what, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(pfd, what, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    (errno != EACCES || !has_fd(dir->host_pid, num)))
 		return -ENOENT;
 	if (snprintf(out->path, sizeof(out->path), "%s/%d", dir->path, num) >=
 	    (int)sizeof(out->path))
 		return -ENAMETOOLONG;
 	out->ent = &fd_link_entry;
 	out->num = num;
+	return 0;
+}
+
+/* The fd list of a process whose procfs fd/ the sentry may not read. */
+static int fd_list_probe(const struct vnode *dir, struct vfs_dirlist *l)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, dir->host_pid, 0);
+	int size = fd_table_size(dir->pid);
+	char name[16];
+
+	if (pidfd < 0)
+		return -ESRCH;
+	for (int i = 0; i < size; i++) {
+		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, i, 0);
+
+		if (fd < 0)
+			continue;
+		close(fd);
+		snprintf(name, sizeof(name), "%d", i);
+		vfs_dirlist_add(l, name, VN_LINK);
+	}
+	close(pidfd);
 	return 0;
 }
 
@@ -944,6 +1116,8 @@ static int fd_list(struct sc_call *c, const struct vnode *dir,
 		return pfd;
 	snprintf(what, sizeof(what), "%d/fd", dir->pid);
 	fd = openat(pfd, what, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES)
+		return fd_list_probe(dir, l);
 	if (fd < 0)
 		return -errno;
 	d = fdopendir(fd);

@@ -54,3 +54,29 @@ if [ -e "$B/rootfs/tmp/esc/sda" ] || [ -e "$B/rootfs/tmp/esc/mem" ]; then
 else
 	t_ok no_device_nodes
 fi
+
+# Another user of the sandbox may not reach a process's environ, fds, maps,
+# cwd, root or exe through /proc (the sentry reads them with its own
+# privileges, so it must check as Linux would); its own are fine.
+ASUSER=$CVISOR_PROGS/fs_asuser
+if [ -x "$ASUSER" ]; then
+	cp "$ASUSER" "$B/rootfs/fs_asuser"
+	cat >"$B/rootfs/asuser.sh" <<'SH'
+export SECRET=root-only
+for f in environ maps fd cwd root exe; do
+	/fs_asuser 65534 65534 /bin/ls -d "/proc/1/$f/" >/dev/null 2>&1 &&
+		echo "reached-$f"
+done
+/fs_asuser 65534 65534 /bin/cat /proc/1/environ 2>/dev/null | grep -c SECRET
+/fs_asuser 65534 65534 /bin/sh -c 'tr -d "\0" </proc/self/environ | grep -c SECRET'
+echo end
+SH
+	jq '.process.args = ["/bin/sh", "/asuser.sh"] |
+	    .process.capabilities.bounding += ["CAP_SETUID","CAP_SETGID"] |
+	    .process.capabilities.effective += ["CAP_SETUID","CAP_SETGID"] |
+	    .process.capabilities.permitted += ["CAP_SETUID","CAP_SETGID"]' \
+		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+	t_expect proc_other_user_denied "$(printf '0\n1\nend')" \
+		bash -c "cd '$B' && timeout 60 '$RUNSC_BIN' --root '$T_ROOT' \
+			--platform '$CVISOR_PLATFORM' run asuser </dev/null"
+fi
