@@ -97,7 +97,7 @@ TEST(vbuf_grows)
 	vbuf_free(&b);
 }
 
-TEST(memfd_file_is_sealed_and_read_only)
+TEST(virtual_file_is_read_only)
 {
 	struct vbuf b = { 0 };
 	char buf[64];
@@ -155,6 +155,26 @@ TEST(mirror_directory_lists_and_maps_back)
 	CHECK_EQ(n, 2);
 	free(l.v);
 	CHECK_EQ(vfs_fd_path(0, path, sizeof(path)), -ENOENT);
+}
+
+TEST(mirror_path_of_nested_dir)
+{
+	struct vfs_dirlist l = { 0 };
+	char path[128];
+	int fd = -1;
+
+	if (geteuid() != 0)
+		SKIP("needs root for fsmount");
+	vfs_dirlist_add(&l, "online", VN_FILE);
+	if (vmirror_dir_open("/sys/devices/system/cpu", &l, O_PATH, &fd) ==
+	    -ENOENT)
+		SKIP("no private tmpfs here");
+	CHECK(fd >= 0);
+	CHECK_EQ(vfs_fd_path(fd, path, sizeof(path)), 0);
+	CHECK_STREQ(path, "/sys/devices/system/cpu");
+	CHECK_EQ(vfs_fd_path(fd, path, 8), -ENAMETOOLONG);
+	close(fd);
+	free(l.v);
 }
 
 int main(void)
