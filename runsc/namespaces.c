@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -85,6 +86,35 @@ static int plan_entry(const struct oci_namespace *ns, size_t i,
 	return 0;
 }
 
+static bool same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Whether fd (a namespace of type name) is the host's: runsc's own or
+ * pid 1's. */
+static bool is_host_ns(int fd, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	if (same_file(fd, path))
+		return true;
+	snprintf(path, sizeof(path), "/proc/1/ns/%s", name);
+	return same_file(fd, path);
+}
+
+static bool own_ns(const struct ns_plan *p, enum oci_ns_type t,
+		   const char *name)
+{
+	if (p->unshare_flags & ns_clone_flag(t))
+		return true;
+	return p->join_fd[t] >= 0 && !is_host_ns(p->join_fd[t], name);
+}
+
 int ns_plan_build(const struct oci_spec *spec, enum network_mode net,
 		  struct ns_plan *p, struct cv_error **err)
 {
@@ -113,6 +143,9 @@ int ns_plan_build(const struct oci_spec *spec, enum network_mode net,
 				     spec->linux_.n_uid_mappings == 0 ?
 					     "uidMappings" : "gidMappings");
 	}
+	p->own_net = own_ns(p, OCI_NS_NETWORK, "net");
+	p->own_ipc = own_ns(p, OCI_NS_IPC, "ipc");
+	p->own_uts = own_ns(p, OCI_NS_UTS, "uts");
 	return 0;
 }
 
@@ -123,6 +156,59 @@ void ns_plan_close(struct ns_plan *p)
 			close(p->join_fd[t]);
 		p->join_fd[t] = -1;
 	}
+}
+
+static const enum oci_ns_type pod_types[] = {
+	OCI_NS_NETWORK, OCI_NS_IPC, OCI_NS_UTS,
+};
+
+int ns_enter_pod(struct ns_plan *p, struct cv_error **err)
+{
+	int create = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(pod_types); i++) {
+		enum oci_ns_type t = pod_types[i];
+
+		create |= p->unshare_flags & ns_clone_flag(t);
+		if (p->join_fd[t] < 0)
+			continue;
+		if (setns(p->join_fd[t], ns_clone_flag(t)) < 0)
+			return cv_error_set(err, errno, "join the %s namespace",
+					    oci_ns_type_name(t));
+		close(p->join_fd[t]);
+		p->join_fd[t] = -1;
+	}
+	if (create == 0)
+		return 0;
+	if (p->new_user || p->join_fd[OCI_NS_USER] >= 0) {
+		p->late_flags = create;
+		return 0;
+	}
+	if (unshare(create) < 0)
+		return cv_error_set(err, errno, "new namespaces for the sandbox");
+	p->unshare_flags &= ~create;
+	if ((create & CLONE_NEWNET) && ns_loopback_up(err) < 0)
+		return -1;
+	return 0;
+}
+
+int ns_join_pid(pid_t pid, int flags, struct cv_error **err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pod_types); i++) {
+		int flag = ns_clone_flag(pod_types[i]);
+		const char *name = pod_types[i] == OCI_NS_NETWORK ? "net" :
+				   oci_ns_type_name(pod_types[i]);
+		cleanup_close int fd = -1;
+		char path[64];
+
+		if (!(flags & flag))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, flag) < 0)
+			return cv_error_set(err, errno, "join %s", path);
+	}
+	return 0;
 }
 
 int ns_join_others(const struct ns_plan *p, struct cv_error **err)

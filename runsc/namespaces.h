@@ -3,10 +3,23 @@
  * The workload's namespaces: which to create, which to join (the paths are
  * opened before any fork), the user namespace's id maps, loopback.
  *
- * The pid namespace is made by clone() (unshare would only affect
- * children); everything else by unshare() in the init after it has joined
- * the gofer's mount namespace, so that with a user namespace the new uts,
- * ipc, net, cgroup and mount namespaces are owned by it.
+ * The pid namespace is entered by the sandbox process for its next child
+ * only (the init is forked into it); mount and cgroup namespaces are made
+ * by unshare() in the init after it has joined the gofer's mount
+ * namespace, so that with a user namespace they are owned by it.
+ *
+ * Network, ipc and uts are the pod's: the sandbox process lives in them
+ * too. It is the pid the shim is given, and containerd makes the other
+ * containers of a pod join the namespaces under /proc/PID/ns/.
+ *  - No user namespace: the sandbox process joins or creates them before
+ *    it forks the gofer and the init, which inherit them.
+ *  - A user namespace: those to join by path are joined the same way;
+ *    those to create are created by the init right after it entered the
+ *    user namespace, so that they are owned by it (the container's root
+ *    can then set their sysctls, hostname and routes, as with runc), and
+ *    the sandbox process joins them (ns_join_pid) before the namespaces
+ *    are announced to runsc create. It can: the host's root has every
+ *    capability in a user namespace it created.
  */
 #ifndef CV_RUNSC_NAMESPACES_H
 #define CV_RUNSC_NAMESPACES_H
@@ -20,7 +33,14 @@
 
 struct ns_plan {
 	bool new_pid, new_user, new_net, new_uts;
-	int unshare_flags;		/* CLONE_NEW* besides user and pid */
+	/* The container's own net/ipc/uts namespace: new, or joined by a
+	 * path naming another one than runsc's and pid 1's. Namespaced
+	 * sysctls and the hostname are refused only in the host's. */
+	bool own_net, own_ipc, own_uts;
+	int unshare_flags;		/* CLONE_NEW* the init unshares */
+	/* CLONE_NEWNET/IPC/UTS the init creates and the sandbox process
+	 * joins afterwards (with a user namespace). */
+	int late_flags;
 	int join_fd[OCI_NS__COUNT];	/* -1: do not join */
 };
 
@@ -35,6 +55,17 @@ void ns_plan_close(struct ns_plan *p);
 
 /* CLONE_NEW* for a namespace type. */
 int ns_clone_flag(enum oci_ns_type t);
+
+/*
+ * In the sandbox process, before it forks: joins the net, ipc and uts
+ * namespaces to join, creates the new ones unless a user namespace must
+ * own them (they are then left in late_flags for the init), brings lo up
+ * in a new network namespace. What is done is removed from the plan.
+ */
+int ns_enter_pod(struct ns_plan *p, struct cv_error **err);
+
+/* setns() into pid's namespaces of the CLONE_NEW* types in flags. */
+int ns_join_pid(pid_t pid, int flags, struct cv_error **err);
 
 /* setns() into every joined namespace of the plan except user and pid. */
 int ns_join_others(const struct ns_plan *p, struct cv_error **err);

@@ -59,8 +59,10 @@ int process_set_sched(const struct oci_spec *spec, const struct oci_process *p,
 
 /*
  * Only namespaced sysctls are accepted (kernel.msg*, kernel.sem, kernel.shm*,
- * fs.mqueue.*, net.* with a new network namespace, kernel.hostname and
- * kernel.domainname with a new uts namespace). Pure.
+ * fs.mqueue.*, net.* in the container's own network namespace,
+ * kernel.hostname and kernel.domainname in its own uts namespace). "Own"
+ * (the new_* arguments) is a new namespace or one joined by path that is
+ * not the host's (podman joins the netns it made): ns_plan's own_*. Pure.
  */
 int process_sysctl_check(const char *key, bool new_net, bool new_ipc,
 			 bool new_uts, struct cv_error **err);
@@ -74,6 +76,8 @@ int process_set_sysctls(int procsys, const struct oci_spec *spec,
 			bool new_net, bool new_ipc, bool new_uts,
 			struct cv_error **err);
 
+/* hostname and domainname; new_uts: the container's own uts namespace
+ * (new or joined, not the host's), as for the sysctls. */
 int process_set_hostname(const struct oci_spec *spec, bool new_uts,
 			 struct cv_error **err);
 

@@ -359,7 +359,7 @@ static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
 	if (unshare(CLONE_NEWNS | c->ns.unshare_flags) < 0)
 		return cv_error_set(err, errno, "unshare namespaces");
 	/* Before the CLI's hooks run: network hooks expect lo up. */
-	if (c->ns.new_net && ns_loopback_up(err) < 0)
+	if ((c->ns.unshare_flags & CLONE_NEWNET) && ns_loopback_up(err) < 0)
 		return -1;
 	return 0;
 }
@@ -381,13 +381,11 @@ static int init_terminal(struct sandbox_ctx *c, int csock, int *slave,
 static int init_namespaced_settings(struct sandbox_ctx *c, int procsys,
 				    struct cv_error **err)
 {
-	bool new_ipc = c->ns.unshare_flags & CLONE_NEWIPC;
-
-	if (process_set_hostname(c->spec, c->ns.new_uts, err) < 0)
+	if (process_set_hostname(c->spec, c->ns.own_uts, err) < 0)
 		return -1;
 	if (procsys >= 0 &&
-	    process_set_sysctls(procsys, c->spec, c->ns.new_net, new_ipc,
-				c->ns.new_uts, err) < 0)
+	    process_set_sysctls(procsys, c->spec, c->ns.own_net,
+				c->ns.own_ipc, c->ns.own_uts, err) < 0)
 		return -1;
 	return 0;
 }
@@ -606,6 +604,11 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 				return -1;
 			break;
 		case SB_MSG_NS_READY:
+			/* The pod's namespaces the init made in its user
+			 * namespace: ours too before anyone looks. */
+			if (c->ns.late_flags != 0 &&
+			    ns_join_pid(c->init_pid, c->ns.late_flags, err) < 0)
+				return -1;
 			if (sb_send(c->sync, SB_MSG_NS_READY, c->init_pid, 0,
 				    NULL) < 0 ||
 			    sb_recv(c->sync, &m) < 0)
@@ -671,6 +674,10 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		sb_die(c->sync, err, "cgroup");
 	/* The paths of namespaces to join are host paths: opened now. */
 	if (ns_plan_build(c->spec, o->network, &c->ns, &err) < 0)
+		sb_die(c->sync, err, NULL);
+	/* The pod's net, ipc and uts namespaces are the sandbox's own: the
+	 * pid runsc create reports is how clients find them. */
+	if (ns_enter_pod(&c->ns, &err) < 0)
 		sb_die(c->sync, err, NULL);
 	r = start_gofer(c, &err);
 	if (r < 0)	/* -2: the gofer has reported its error */

@@ -95,6 +95,20 @@ t_expect "no_new_privs" "1" bash -c "awk '/^NoNewPrivs:/ {print \$2}' /proc/$I/s
 t_expect "own pid namespace" "1" bash -c "awk '/^NSpid:/ {print \$3}' /proc/$I/status"
 t_expect "control socket is 0600" "600" stat -c %a "$T_ROOT/s1/sentry.sock"
 
+# The pod's namespaces: the sandbox process (the pid clients are given)
+# is in the init's net, ipc and uts namespaces, which are not the host's.
+for ns in net ipc uts; do
+	t_expect "sandbox process in the init's $ns namespace" \
+		"$(readlink "/proc/$I/ns/$ns")" readlink "/proc/$S/ns/$ns"
+	if [ "$(readlink "/proc/$S/ns/$ns")" != "$(readlink "/proc/self/ns/$ns")" ]; then
+		t_ok "sandbox's $ns namespace is not the host's"
+	else
+		t_fail "sandbox's $ns namespace is not the host's" "$(readlink "/proc/$S/ns/$ns")"
+	fi
+done
+t_expect "loopback up in the sandbox's net namespace" "1" bash -c \
+	"nsenter -t $S -n ip -o link show lo | grep -c ',UP'"
+
 # runsc exec: joins the init's namespaces and view, takes its own process.
 t_expect "exec output" "exec-hello" runsc exec s1 /bin/echo exec-hello
 t_expect "exec joins the uts namespace" "cvsetup" runsc exec s1 /bin/hostname
@@ -186,6 +200,14 @@ if runsc create --bundle "$B6" s6 </dev/null >/dev/null 2>"$T_TMP/s6.err"; then
 		nsenter -t "$I6" -i cat /proc/sys/kernel/shmmni
 	t_expect "loopback up in the new net namespace" "1" bash -c \
 		"nsenter -t $I6 -n cat /sys/class/net/lo/flags >/dev/null; nsenter -t $I6 -n ip -o link show lo | grep -c ',UP'"
+	for ns in net ipc uts; do
+		t_expect "user namespace: sandbox process in the init's $ns namespace" \
+			"$(readlink "/proc/$I6/ns/$ns")" readlink "/proc/$S6/ns/$ns"
+	done
+	# Owned by the container's user namespace: its root could set
+	# the hostname and sysctls above; the sandbox stays in the host's.
+	t_expect "user namespace: the sandbox process stays in the host's user namespace" \
+		"$(readlink /proc/self/ns/user)" readlink "/proc/$S6/ns/user"
 	t_expect "exec joins the user namespace" "uid=0(root) gid=0(root)" \
 		bash -c "'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec s6 /usr/bin/id | cut -d' ' -f1,2"
 	runsc exec -d --pid-file "$T_TMP/x6.pid" s6 /bin/sleep 30 </dev/null >/dev/null 2>&1
@@ -355,4 +377,40 @@ if runsc create --bundle "$B14" s14 </dev/null >/dev/null 2>"$T_TMP/s14.err"; th
 	runsc delete --force s14 >/dev/null 2>&1
 else
 	t_fail "exec -d" "$(tail -c 300 "$T_TMP/s14.err")"
+fi
+
+# A network namespace joined by path (podman's way): namespaced sysctls
+# are accepted in it and the sandbox process is in it; in the host's
+# network namespace they are refused.
+NSNAME=cvisor-test-$$
+if ip netns add "$NSNAME" 2>/dev/null; then
+	B15=$T_TMP/bundle15
+	make_bundle "$B15" /bin/sleep 60
+	jq --arg p "/run/netns/$NSNAME" '
+		.linux.namespaces = [.linux.namespaces[] | select(.type != "network")] + [{type: "network", path: $p}] |
+		.linux.sysctl = {"net.ipv4.ping_group_range": "0 0"}' \
+		"$B15/config.json" >"$B15/c.json" && mv "$B15/c.json" "$B15/config.json"
+	if runsc create --bundle "$B15" s15 </dev/null >/dev/null 2>"$T_TMP/s15.err"; then
+		t_ok "sysctl in a network namespace joined by path"
+		S15=$(runsc state s15 | jq -r .pid)
+		t_expect "sandbox process in the joined network namespace" \
+			"$(stat -L -c %i "/run/netns/$NSNAME")" stat -L -c %i "/proc/$S15/ns/net"
+		t_expect "sysctl value in the joined namespace" "0	0" \
+			ip netns exec "$NSNAME" cat /proc/sys/net/ipv4/ping_group_range
+		runsc delete --force s15 >/dev/null 2>&1
+	else
+		t_fail "sysctl in a network namespace joined by path" "$(tail -c 300 "$T_TMP/s15.err")"
+	fi
+	jq --arg p "/proc/$$/ns/net" '.linux.namespaces = [.linux.namespaces[] | select(.type != "network")] + [{type: "network", path: $p}]' \
+		"$B15/config.json" >"$B15/c.json" && mv "$B15/c.json" "$B15/config.json"
+	if runsc create --bundle "$B15" s16 </dev/null >/dev/null 2>"$T_TMP/s16.err"; then
+		t_fail "net sysctl refused in the host's network namespace" "create succeeded"
+		runsc delete --force s16 >/dev/null 2>&1
+	else
+		t_err "net sysctl refused in the host's network namespace" \
+			"net.ipv4.ping_group_range: needs a new network namespace" "$T_TMP/s16.err"
+	fi
+	ip netns del "$NSNAME"
+else
+	t_skip "network namespace joined by path" "ip netns add failed"
 fi
