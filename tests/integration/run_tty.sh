@@ -6,8 +6,8 @@
 source "$(dirname "$0")/../lib.sh"
 
 # tty_bundle DIR ARGS...: a terminal bundle. The device cgroup allows
-# every device: the pty is what is under test here (the default rules are
-# checked on their own below).
+# every device, so these checks are about the console itself (the default
+# rules, which must allow the ptys too, are checked on their own below).
 tty_bundle() {
 	local dir=$1
 	shift
