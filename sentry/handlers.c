@@ -55,6 +55,12 @@ long sentry_dispatch(struct sentry *s, struct sc_call *c)
 	t0 = cv_now_ns();
 	ret = fn ? fn(c) : -ENOSYS;
 	t0 = cv_now_ns() - t0;
+	if (ret == SENTRY_RET_DEFERRED) {
+		/* Counted and logged when it completes (loop.c). */
+		if (s->strace)
+			strace_log(s, c->t, c->nr, 'E', args, 0, false, t0);
+		return ret;
+	}
 	stats_record(s, c->nr, SC_EMULATE, t0, ret);
 	if (s->strace)
 		strace_log(s, c->t, c->nr, 'E', args, ret, true, t0);

@@ -70,6 +70,7 @@ struct sentry {
 	char hostname[65];
 	char domainname[65];
 	struct notify_src *notifs;
+	struct deferred *deferred;
 	struct sentry_stats stats;
 	bool strace;
 	int log_fd;
@@ -97,6 +98,35 @@ void task_refresh_caps(struct task *t);
 
 /* attach.c (sentry side) */
 int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid);
+
+/*
+ * A seccomp notification answered later, when wait_fd is ready: retry()
+ * gives the result, or -EAGAIN to keep waiting. done() frees ctx.
+ */
+struct deferred {
+	int notify_fd;
+	uint64_t id;
+	int wait_fd;		/* owned */
+	uint32_t events;	/* EPOLLIN / EPOLLOUT */
+	long (*retry)(struct deferred *d);
+	void (*done)(struct deferred *d);
+	void *ctx;
+	pid_t host_tid;		/* the task (looked up again: it may be gone) */
+	struct plat_call pc;	/* ptrace: the stop to finish */
+	long nr;
+	uint64_t t0;
+	struct deferred *next;
+};
+
+/* Handlers: return this after sentry_defer() succeeded. */
+#define SENTRY_RET_DEFERRED (-100001L)
+
+/* Whether the call can be answered later (not after a ptrace injection). */
+bool sentry_can_defer(struct sc_call *c);
+/* Takes ownership of wait_fd and ctx (also on failure). 0 or -errno. */
+int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
+		 long (*retry)(struct deferred *d),
+		 void (*done)(struct deferred *d), void *ctx);
 
 /* loop.c */
 int sentry_loop(struct sentry *s);

@@ -38,6 +38,7 @@ enum ev_kind {
 	EV_CTL,
 	EV_GOFER,
 	EV_NOTIFY,
+	EV_DEFERRED,
 };
 
 #define EV(kind, fd) (((uint64_t)(kind) << 32) | (uint32_t)(fd))
@@ -93,6 +94,121 @@ void sentry_kill_all(struct sentry *s)
 		kill(s->init_pid, SIGKILL);
 }
 
+/* --- deferred replies ------------------------------------------------- */
+
+bool sentry_can_defer(struct sc_call *c)
+{
+	struct plat_call *pc = c->platform;
+
+	return pc != NULL && !pc->injected;
+}
+
+static bool deferred_valid(struct sentry *s, struct deferred *d)
+{
+	if (d->pc.at_stop)
+		return task_find(s, d->host_tid) != NULL;
+	return plat_notif_valid(d->notify_fd, d->id) == 0;
+}
+
+static void deferred_reply(struct deferred *d, long ret)
+{
+	if (d->pc.at_stop)
+		plat_ptrace_finish(d->host_tid, &d->pc, ret);
+	else
+		plat_notif_send(d->notify_fd, d->id, ret, false);
+}
+
+static void deferred_free(struct sentry *s, struct deferred *d)
+{
+	for (struct deferred **p = &s->deferred; *p; p = &(*p)->next) {
+		if (*p == d) {
+			*p = d->next;
+			break;
+		}
+	}
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, d->wait_fd, NULL);
+	close(d->wait_fd);
+	if (d->done)
+		d->done(d);
+	free(d);
+}
+
+int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
+		 long (*retry)(struct deferred *d),
+		 void (*done)(struct deferred *d), void *ctx)
+{
+	struct sentry *s = c->t->sentry;
+	struct plat_call *pc = c->platform;
+	struct deferred *d = calloc(1, sizeof(*d));
+	struct epoll_event ev = { .events = events | EPOLLONESHOT };
+
+	if (d == NULL) {
+		close(wait_fd);
+		if (done) {
+			struct deferred tmp = { .ctx = ctx };
+
+			done(&tmp);
+		}
+		return -ENOMEM;
+	}
+	*d = (struct deferred){ .notify_fd = pc->notify_fd, .id = pc->id,
+				.wait_fd = wait_fd, .events = events,
+				.retry = retry, .done = done, .ctx = ctx,
+				.host_tid = c->t->host_tid, .pc = *pc,
+				.nr = c->nr, .t0 = cv_now_ns(),
+				.next = s->deferred };
+	ev.data.u64 = EV(EV_DEFERRED, wait_fd);
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, wait_fd, &ev) < 0) {
+		int err = -errno;
+
+		d->next = NULL;
+		s->deferred = d;
+		deferred_free(s, d);
+		s->deferred = NULL;
+		return err;
+	}
+	s->deferred = d;
+	return 0;
+}
+
+static void on_deferred(struct sentry *s, int fd)
+{
+	struct deferred *d = s->deferred;
+	struct epoll_event ev;
+	long ret;
+
+	while (d != NULL && d->wait_fd != fd)
+		d = d->next;
+	if (d == NULL)
+		return;
+	ret = d->retry(d);
+	if (ret == -EAGAIN && deferred_valid(s, d)) {
+		ev = (struct epoll_event){ .events = d->events | EPOLLONESHOT,
+					   .data.u64 = EV(EV_DEFERRED, fd) };
+		epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
+		return;
+	}
+	stats_record(s, d->nr, SC_EMULATE, cv_now_ns() - d->t0, ret);
+	if (s->strace)
+		strace_log(s, task_find(s, d->host_tid), d->nr, 'E',
+			   "(resumed)", ret, true, cv_now_ns() - d->t0);
+	if (deferred_valid(s, d))
+		deferred_reply(d, ret);
+	deferred_free(s, d);
+}
+
+/* Replies nobody waits for any more (the task died or was signalled). */
+static void deferred_gc(struct sentry *s)
+{
+	struct deferred *d = s->deferred, *next;
+
+	for (; d != NULL; d = next) {
+		next = d->next;
+		if (!deferred_valid(s, d))
+			deferred_free(s, d);
+	}
+}
+
 /* --- seccomp notifications ------------------------------------------- */
 
 static void on_notify(struct sentry *s, int nfd)
@@ -134,6 +250,8 @@ static void on_notify(struct sentry *s, int nfd)
 		return;
 	}
 	ret = sentry_dispatch(s, &c);
+	if (ret == SENTRY_RET_DEFERRED)
+		return;
 	if (ret == SENTRY_RET_CONTINUE)
 		plat_notif_send(nfd, n.id, 0, true);
 	else
@@ -241,6 +359,8 @@ static void seccomp_emulate(struct sentry *s, struct task *t,
 
 	plat_regs_args(&pc->regs, c.args);
 	ret = sentry_dispatch(s, &c);
+	if (ret == SENTRY_RET_DEFERRED)
+		return;		/* stays stopped until the reply */
 	plat_ptrace_finish(t->host_tid, pc, ret);
 }
 
@@ -343,6 +463,8 @@ static void on_exit_status(struct sentry *s, pid_t pid, int status)
 	}
 	if (t != NULL)
 		task_free(s, t);
+	if (s->deferred != NULL)
+		deferred_gc(s);
 	if (pid == s->init_pid && !s->init_exited) {
 		s->init_exited = true;
 		s->init_status = status;
@@ -465,6 +587,8 @@ int sentry_loop(struct sentry *s)
 					on_notify(s, fd);
 				else
 					drop_notify(s, fd);
+			} else if (kind == EV_DEFERRED) {
+				on_deferred(s, fd);
 			} else if (kind == EV_SIGNAL) {
 				drain_signalfd(s);
 				wait_events = true;
@@ -479,6 +603,8 @@ int sentry_loop(struct sentry *s)
 		/* ptrace stops come with SIGCHLD; the timeout is a backstop. */
 		if (wait_events)
 			reap(s);
+		if (n == 0 && s->deferred != NULL)
+			deferred_gc(s);
 		if (s->init_exited && s->ntasks > 0) {
 			/* Tasks left after the init: they were killed. */
 			if (deadline == 0)

@@ -7,7 +7,9 @@
  * copied, so the kernel never reads the workload's address itself.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -85,6 +87,46 @@ static long unix_op(struct sc_call *c, int sock, const char *path,
 	return gofer_connect_unix(task_gofer(c->t), &cr, &at, sock);
 }
 
+static long connect_retry(struct deferred *d)
+{
+	int err = 0;
+	socklen_t l = sizeof(err);
+
+	if (getsockopt(d->wait_fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
+		return -errno;
+	return -err;
+}
+
+/*
+ * A blocking connect would stall every task the sentry serves: it is
+ * started non-blocking and the notification answered when it completes.
+ * (O_NONBLOCK is set on the shared file only for the connect call.)
+ */
+static long connect_addr(struct sc_call *c, int *sock,
+			 const struct sock_addr *a)
+{
+	int fl = fcntl(*sock, F_GETFL), err;
+	long ret;
+
+	if (fl < 0)
+		return -errno;
+	if ((fl & O_NONBLOCK) || !sentry_can_defer(c)) {
+		ret = connect(*sock, (const struct sockaddr *)&a->ss, a->len);
+		return ret < 0 ? -errno : 0;
+	}
+	fcntl(*sock, F_SETFL, fl | O_NONBLOCK);
+	ret = connect(*sock, (const struct sockaddr *)&a->ss, a->len);
+	err = errno;
+	fcntl(*sock, F_SETFL, fl);
+	if (ret == 0)
+		return 0;
+	if (err != EINPROGRESS)
+		return -err;
+	ret = sentry_defer(c, steal_fd(*sock), EPOLLOUT, connect_retry, NULL,
+			   NULL);
+	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
+}
+
 static long bind_or_connect(struct sc_call *c, bool bind_op)
 {
 	struct sock_addr a;
@@ -103,8 +145,9 @@ static long bind_or_connect(struct sc_call *c, bool bind_op)
 		return ret;
 	if (path != NULL)
 		return unix_op(c, sock, path, bind_op);
-	ret = bind_op ? bind(sock, (struct sockaddr *)&a.ss, a.len) :
-			connect(sock, (struct sockaddr *)&a.ss, a.len);
+	if (!bind_op)
+		return connect_addr(c, &sock, &a);
+	ret = bind(sock, (struct sockaddr *)&a.ss, a.len);
 	return ret < 0 ? -errno : 0;
 }
 
@@ -251,7 +294,88 @@ static long read_control(struct sc_call *c, const struct msghdr *h,
 	return 0;
 }
 
-static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags)
+/* A blocking sendmsg that would block, finished when the socket drains. */
+struct pending_send {
+	struct sent_msg m;
+	bool has_name;
+	int flags;
+	size_t off;
+};
+
+static long pending_try(struct pending_send *p, int sock)
+{
+	struct iovec iov = { p->m.data + p->off, p->m.len - p->off };
+	struct msghdr h = {
+		.msg_name = p->has_name ? &p->m.addr.ss : NULL,
+		.msg_namelen = p->has_name ? p->m.addr.len : 0,
+		.msg_iov = &iov, .msg_iovlen = 1,
+		/* the ancillary data goes with the first byte only */
+		.msg_control = p->off ? NULL : p->m.control,
+		.msg_controllen = p->off ? 0 : p->m.clen,
+	};
+	ssize_t n = sendmsg(sock, &h, p->flags | MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	if (n < 0)
+		return -errno;
+	p->off += n;
+	return p->off < p->m.len ? -EAGAIN : (long)p->off;
+}
+
+static long pending_retry(struct deferred *d)
+{
+	struct pending_send *p = d->ctx;
+	long ret = pending_try(p, d->wait_fd);
+
+	/* a stream socket that took part of it: that part counts */
+	if (ret < 0 && ret != -EAGAIN && p->off > 0)
+		return (long)p->off;
+	return ret;
+}
+
+static void pending_done(struct deferred *d)
+{
+	struct pending_send *p = d->ctx;
+
+	if (p == NULL)
+		return;
+	sent_msg_free(&p->m);
+	free(p);
+}
+
+static long send_blocking(struct sc_call *c, int sock, struct sent_msg *m,
+			  bool has_name, int flags)
+{
+	struct pending_send *p;
+	long ret;
+	int dup;
+
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	p->m = *m;
+	memset(m, 0, sizeof(*m));
+	p->has_name = has_name;
+	p->flags = flags;
+	ret = pending_try(p, sock);
+	if (ret != -EAGAIN) {
+		struct deferred d = { .ctx = p };
+
+		pending_done(&d);
+		return ret;
+	}
+	dup = fcntl(sock, F_DUPFD_CLOEXEC, 0);
+	if (dup < 0) {
+		struct deferred d = { .ctx = p };
+
+		pending_done(&d);
+		return -errno;
+	}
+	ret = sentry_defer(c, dup, EPOLLOUT, pending_retry, pending_done, p);
+	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
+}
+
+static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags,
+		     bool may_defer)
 {
 	struct msghdr h;
 	struct sent_msg m = { .nfds = 0 };
@@ -271,6 +395,9 @@ static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags)
 		ret = read_iov(c, &h, &m);
 	if (ret == 0)
 		ret = read_control(c, &h, &m);
+	if (ret == 0 && may_defer && !(flags & MSG_DONTWAIT) &&
+	    !(fcntl(sock, F_GETFL) & O_NONBLOCK) && sentry_can_defer(c))
+		return send_blocking(c, sock, &m, h.msg_name != NULL, flags);
 	if (ret == 0) {
 		iov = (struct iovec){ m.data, m.len };
 		h = (struct msghdr){
@@ -293,7 +420,7 @@ SENTRY_HANDLER(sendmsg)
 
 	if (sock < 0)
 		return sock;
-	return send_one(c, sock, c->args[1], (int)c->args[2]);
+	return send_one(c, sock, c->args[1], (int)c->args[2], true);
 }
 
 SENTRY_HANDLER(sendmmsg)
@@ -309,7 +436,7 @@ SENTRY_HANDLER(sendmmsg)
 	for (i = 0; i < n; i++) {
 		uint64_t at = c->args[1] + i * sizeof(struct mmsghdr);
 		unsigned int len;
-		long ret = send_one(c, sock, at, (int)c->args[3]);
+		long ret = send_one(c, sock, at, (int)c->args[3], false);
 
 		if (ret < 0)
 			return i ? (long)i : ret;
