@@ -87,7 +87,7 @@ static char *attach_payload(const struct sentry_attach_info *info,
 		.cap_bounding = info->cap_bounding,
 		.cap_ambient = info->cap_ambient,
 		.umask = info->umask, .ngroups = info->ngroups,
-		.cwd_len = cwd_len,
+		.cwd_len = cwd_len, .ns_pid = getpid(),
 	};
 	for (size_t i = 0; i < info->ngroups; i++)
 		groups[i] = info->groups[i];
@@ -276,7 +276,9 @@ static int attach_task(struct sentry *s, pid_t pid, const struct ctl_attach *a,
 	if (t == NULL)
 		return -ENOMEM;
 	task_st(t)->known = true;
-	task_update_ids(s, t);
+	task_st(t)->ids_known = true;
+	if (a->ns_pid > 0)
+		t->tid = t->tgid = a->ns_pid;
 	ret = fill_creds(&t->creds, a, groups);
 	if (ret < 0)
 		return ret;

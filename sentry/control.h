@@ -56,7 +56,7 @@ struct ctl_attach {
 	uint32_t umask;
 	uint32_t ngroups;
 	uint32_t cwd_len;
-	uint32_t pad;
+	int32_t ns_pid;		/* getpid() in the workload's pid namespace */
 };
 
 /* Sends a request; fd < 0: none attached. */

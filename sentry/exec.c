@@ -305,7 +305,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 		e->exe = steal_ptr(task_st(e)->exec_path);
 	}
 	task_st(e)->pending = TP_NONE;
-	task_update_ids(s, e);
+	e->tid = e->tgid;	/* the exec'ing thread is the leader now */
 	task_refresh_caps(e);
 	plat_resume(tid, PTRACE_CONT, 0);
 }

@@ -37,6 +37,9 @@ struct task_state {
 	char *exec_path;	/* canonical path of a pending exec */
 	bool known;		/* parent's clone event seen */
 	bool held;		/* stopped at its first stop, not resumed */
+	bool ids_known;		/* its first stop was seen (or attached) */
+	bool group_stop;	/* that first stop was a group stop */
+	pid_t ns_tgid;		/* for a new thread: its group's sandbox id */
 	bool exited;
 };
 
@@ -74,15 +77,15 @@ struct sentry {
 	struct sentry_stats stats;
 	bool strace;
 	int log_fd;
-	int proc_fd;		/* host procfs, for the sandbox's pid ids */
 };
 
 /* task.c */
 struct task *task_find(struct sentry *s, pid_t host_tid);
 struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid);
 void task_free(struct sentry *s, struct task *t);
-/* Reads the task's ids in the sandbox's pid namespace. */
-void task_update_ids(struct sentry *s, struct task *t);
+/* Learns the ids in the sandbox's pid namespace of a task held at its
+ * first stop (ns_tgid: the thread group's, 0 for a new process). */
+void task_update_ids(struct sentry *s, struct task *t, pid_t ns_tgid);
 struct task_fs *task_fs_new(int cwd_fd, mode_t umask);
 struct task_fs *task_fs_get(struct task_fs *fs);
 struct task_fs *task_fs_copy(const struct task_fs *fs);

@@ -286,15 +286,19 @@ static uint64_t clone_flags(struct task *t, const struct user_regs_struct *r)
 	}
 }
 
-static void release(struct task *t)
+/* The new task t may run once its parent's clone event has been seen and
+ * it is at its first stop. */
+static void release(struct sentry *s, struct task *t)
 {
 	struct task_state *st = task_st(t);
 
-	st->known = true;
-	if (st->held) {
-		st->held = false;
-		plat_resume(t->host_tid, PTRACE_CONT, 0);
-	}
+	if (!st->known || !st->held)
+		return;
+	st->held = false;
+	if (!st->group_stop)
+		task_update_ids(s, t, t->host_tgid != t->host_tid ?
+					      st->ns_tgid : 0);
+	plat_resume(t->host_tid, PTRACE_CONT, 0);
 }
 
 static void on_clone(struct sentry *s, struct task *parent)
@@ -330,16 +334,27 @@ static void on_clone(struct sentry *s, struct task *parent)
 	task_creds_copy(&c->creds, &parent->creds);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
-	task_update_ids(s, c);
-	release(c);
+	task_st(c)->ns_tgid = thread ? parent->tgid : 0;
+	task_st(c)->known = true;
+	release(s, c);
 }
 
-static void on_event_stop(struct task *t, int sig)
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
+}
+
+static void on_event_stop(struct sentry *s, struct task *t, int sig)
 {
 	struct task_state *st = task_st(t);
 
-	if (!st->known) {
+	if (!st->ids_known) {
+		/* Its first stop. */
+		st->ids_known = true;
 		st->held = true;
+		st->group_stop = is_stop_signal(sig);
+		release(s, t);
 		return;
 	}
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
@@ -484,7 +499,11 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			kill(pid, SIGKILL);
 			return;
 		}
-		task_st(t)->held = true;
+		if (ev == PTRACE_EVENT_STOP) {
+			task_st(t)->ids_known = true;
+			task_st(t)->held = true;
+			task_st(t)->group_stop = is_stop_signal(sig);
+		}
 		return;
 	}
 	switch (ev) {
@@ -501,7 +520,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 		on_seccomp(s, t);
 		return;
 	case PTRACE_EVENT_STOP:
-		on_event_stop(t, sig);
+		on_event_stop(s, t, sig);
 		return;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
@@ -634,7 +653,6 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->log_fd = cfg->log_fd;
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;
-	s->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	gofer_client_init(&s->gofer, cfg->gofer_fd);
 	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
 	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);

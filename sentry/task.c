@@ -54,46 +54,26 @@ static int open_pidfd(pid_t tid)
 	return fd;
 }
 
-/* The last field of "Key:\t1\t2..." in /proc/<tid>/status: the id in
- * the innermost pid namespace (the sandbox's). */
-static pid_t status_ns_id(const char *status, const char *key)
+/*
+ * A new task's ids in the sandbox's pid namespace: it is at its first stop,
+ * just after the clone syscall instruction, so it runs gettid() there (two
+ * extra stops) and gets its registers back. No procfs needed.
+ */
+void task_update_ids(struct sentry *s, struct task *t, pid_t ns_tgid)
 {
-	const char *p = strstr(status, key), *end;
-	long v = 0;
+	struct plat_call pc = { .kind = s->platform, .at_stop = true,
+				.injected = true };
+	long tid;
 
-	if (p == NULL)
-		return 0;
-	end = strchr(p + 1, '\n');
-	if (end == NULL)
-		end = p + strlen(p);
-	for (p += strlen(key); p < end; p++) {
-		if (*p == '\t' || *p == ' ')
-			v = 0;
-		else if (*p >= '0' && *p <= '9')
-			v = v * 10 + (*p - '0');
-	}
-	return (pid_t)v;
-}
-
-void task_update_ids(struct sentry *s, struct task *t)
-{
-	char path[64], buf[2048];
-	ssize_t n;
-	int fd;
-
-	if (s->proc_fd < 0)
+	if (plat_getregs(t->host_tid, &pc.regs) < 0)
 		return;
-	snprintf(path, sizeof(path), "%d/status", (int)t->host_tid);
-	fd = openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	tid = plat_inject(t->host_tid, &pc, SYS_gettid, 0, 0, 0, 0, 0, 0);
+	if (plat_setregs(t->host_tid, &pc.regs) < 0 || tid <= 0)
 		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	t->tid = status_ns_id(buf, "\nNSpid:") ?: t->host_tid;
-	t->tgid = status_ns_id(buf, "\nNStgid:") ?: t->host_tgid;
+	t->tid = (pid_t)tid;
+	t->tgid = ns_tgid > 0 ? ns_tgid : t->tid;
+	if (pc.pending_sig)
+		syscall(SYS_tgkill, t->host_tgid, t->host_tid, pc.pending_sig);
 	log_debug("sentry: task %d is %d:%d in the sandbox", (int)t->host_tid,
 		  (int)t->tid, (int)t->tgid);
 }
