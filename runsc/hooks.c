@@ -43,6 +43,9 @@ static void hook_child(const struct oci_hook *h, int in_fd, int out_fd)
 
 struct hook_run {
 	pid_t pid;
+	int in_fd;		/* write end of the hook's stdin, or -1 */
+	const char *in;		/* the state JSON still to write */
+	size_t in_len;
 	int out_fd;		/* read end of the hook's stdout+stderr */
 	char out[HOOK_OUTPUT_MAX];
 	size_t out_len;
@@ -76,13 +79,41 @@ static void drain(struct hook_run *r)
 	r->out[r->out_len] = '\0';
 }
 
-/* Waits for the hook, collecting its output, for at most timeout seconds
- * (0: forever); kills it at the deadline. */
+/* Writes what the hook's stdin takes now; closes it when all is written
+ * or the hook does not read it (EPIPE). */
+static void feed(struct hook_run *r)
+{
+	while (r->in_fd >= 0 && r->in_len > 0) {
+		ssize_t n = write(r->in_fd, r->in, r->in_len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			break;
+		r->in += n;
+		r->in_len -= (size_t)n;
+	}
+	if (r->in_fd >= 0) {
+		close(r->in_fd);
+		r->in_fd = -1;
+	}
+}
+
+/*
+ * Feeds the hook its stdin and waits for it, collecting its output, for at
+ * most timeout seconds (0: forever); kills it at the deadline. stdin is
+ * written as the hook reads it, so a hook that never reads a large state
+ * still times out.
+ */
 static int wait_hook(struct hook_run *r, int timeout)
 {
 	uint64_t deadline = cv_now_ns() + (uint64_t)timeout * 1000000000ull;
-	struct pollfd p = { .fd = r->out_fd, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = r->out_fd, .events = POLLIN },
+			       { .fd = -1, .events = POLLOUT } };
 
+	feed(r);
 	for (;;) {
 		pid_t w = waitpid(r->pid, &r->status, WNOHANG);
 
@@ -98,8 +129,17 @@ static int wait_hook(struct hook_run *r, int timeout)
 				;
 			break;
 		}
-		if (poll(&p, 1, 10) > 0)
-			drain(r);
+		p[1].fd = r->in_fd;
+		if (poll(p, 2, 10) > 0) {
+			if (p[0].revents)
+				drain(r);
+			if (p[1].revents)
+				feed(r);
+		}
+	}
+	if (r->in_fd >= 0) {
+		close(r->in_fd);
+		r->in_fd = -1;
 	}
 	/* What is buffered now; a background child of the hook that keeps
 	 * the pipe open does not hold us up. */
@@ -142,7 +182,8 @@ static int run_one(const char *kind, size_t i, const struct oci_hook *h,
 {
 	const char *k = kind != NULL ? kind : "hooks";
 	const char *pfx = kind != NULL ? "hooks." : "";
-	struct hook_run r = { .pid = -1, .out_fd = -1 };
+	struct hook_run r = { .pid = -1, .in_fd = -1, .out_fd = -1 };
+	void (*old_pipe)(int);
 	int in[2], out[2], e;
 
 	if (pipe2(in, O_CLOEXEC) < 0)
@@ -169,15 +210,14 @@ static int run_one(const char *kind, size_t i, const struct oci_hook *h,
 				    h->path);
 	}
 	fcntl(r.out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	r.in_fd = in[1];
+	r.in = state_json != NULL ? state_json : "";
+	r.in_len = strlen(r.in);
 	/* The hook may not read stdin at all: ignore EPIPE. */
-	if (state_json != NULL) {
-		void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-
-		cv_write_all(in[1], state_json, strlen(state_json));
-		signal(SIGPIPE, old);
-	}
-	close(in[1]);
+	old_pipe = signal(SIGPIPE, SIG_IGN);
 	e = wait_hook(&r, h->has_timeout ? h->timeout : 0);
+	signal(SIGPIPE, old_pipe);
 	close(r.out_fd);
 	if (e < 0)
 		return cv_error_set(err, -e, "%s%s[%zu] (%s): wait", pfx, k, i,

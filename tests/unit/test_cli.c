@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests for runsc's pure CLI helpers: signals, ids, global flags. */
+/* Unit tests for runsc's CLI helpers: signals, ids, global flags, hooks. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/util.h"
 #include "runsc/cli.h"
+#include "runsc/hooks.h"
 #include "tests/unit/test.h"
 
 TEST(signal_names_and_numbers)
@@ -254,6 +258,149 @@ TEST(global_flags_version_and_no_verb)
 	CHECK_EQ(r2, -1);
 	CHECK_EQ(s2, 0);
 	CHECK(e == NULL);
+}
+
+/* ---- hooks ------------------------------------------------------------ */
+
+static struct oci_hook sh_hook(const char *script, char **argv_store)
+{
+	argv_store[0] = (char *)"sh";
+	argv_store[1] = (char *)"-c";
+	argv_store[2] = (char *)script;
+	argv_store[3] = NULL;
+	return (struct oci_hook){ .path = (char *)"/bin/sh",
+				  .args = argv_store, .n_args = 3 };
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+TEST(hook_gets_state_on_stdin)
+{
+	char tmpl[] = "/tmp/cvisor-test-hook.XXXXXX", script[256], *av[4];
+	cleanup_error struct cv_error *e = NULL;
+	cleanup_free char *got = NULL;
+	struct oci_hook h;
+	int fd = mkstemp(tmpl);
+
+	CHECK(fd >= 0);
+	close(fd);
+	snprintf(script, sizeof(script), "cat >%s", tmpl);
+	h = sh_hook(script, av);
+	CHECK_EQ(hooks_run_kind("prestart", &h, 1, "{\"id\":\"x\"}", &e), 0);
+	CHECK_EQ(cv_read_file(tmpl, &got, NULL, &e), 0);
+	unlink(tmpl);
+	CHECK_STREQ(got, "{\"id\":\"x\"}");
+}
+
+TEST(hook_env_and_args)
+{
+	static char *env[] = { (char *)"FOO=bar baz", NULL };
+	cleanup_error struct cv_error *e = NULL;
+	char *av[4];
+	struct oci_hook h = sh_hook("[ \"$FOO\" = \"bar baz\" ] && [ -z \"$HOME\" ]",
+				    av);
+
+	h.env = env;
+	h.n_env = 1;
+	CHECK_EQ(hooks_run(&h, 1, "{}", &e), 0);
+}
+
+TEST(hook_failures_named)
+{
+	cleanup_error struct cv_error *e = NULL;
+	char *av[4];
+	struct oci_hook h = sh_hook("echo some output; echo oops >&2; exit 3",
+				    av);
+	struct oci_hook missing = { .path = (char *)"/nonexistent/hook" };
+
+	CHECK_EQ(hooks_run_kind("poststop", &h, 1, "{}", &e), -1);
+	CHECK_CONTAINS(e->msg, "hooks.poststop[0] (/bin/sh): exit status 3");
+	CHECK_CONTAINS(e->msg, "oops");
+	cv_error_free(&e);
+	h = sh_hook("kill -9 $$", av);
+	CHECK_EQ(hooks_run(&h, 1, NULL, &e), -1);
+	CHECK_STREQ(e->msg, "hooks[0] (/bin/sh): killed by signal 9");
+	cv_error_free(&e);
+	CHECK_EQ(hooks_run_kind("createRuntime", &missing, 1, "{}", &e), -1);
+	CHECK_CONTAINS(e->msg, "hooks.createRuntime[0] (/nonexistent/hook): "
+			       "exit status 127");
+	CHECK_CONTAINS(e->msg, "No such file");
+}
+
+TEST(hooks_stop_at_first_failure)
+{
+	char tmpl[] = "/tmp/cvisor-test-hook.XXXXXX", script[256];
+	cleanup_error struct cv_error *e = NULL;
+	char *av0[4], *av1[4];
+	struct oci_hook h[2];
+
+	CHECK(mkdtemp(tmpl) != NULL);
+	snprintf(script, sizeof(script), "touch %s/ran", tmpl);
+	h[0] = sh_hook("exit 1", av0);
+	h[1] = sh_hook(script, av1);
+	CHECK_EQ(hooks_run_kind("prestart", h, 2, "{}", &e), -1);
+	CHECK_CONTAINS(e->msg, "hooks.prestart[0]");
+	snprintf(script, sizeof(script), "%s/ran", tmpl);
+	CHECK(access(script, F_OK) < 0);
+	rmdir(tmpl);
+}
+
+TEST(hook_timeout)
+{
+	cleanup_error struct cv_error *e = NULL;
+	char *av[4];
+	struct oci_hook h = sh_hook("exec sleep 20", av);
+	double t0 = now_s();
+
+	h.has_timeout = true;
+	h.timeout = 1;
+	CHECK_EQ(hooks_run_kind("startContainer", &h, 1, "{}", &e), -1);
+	CHECK_CONTAINS(e->msg, "hooks.startContainer[0] (/bin/sh): timed out "
+			       "after 1s");
+	CHECK(now_s() - t0 < 5);
+}
+
+/* A hook that never reads a state larger than a pipe still times out. */
+TEST(hook_timeout_with_unread_large_state)
+{
+	cleanup_error struct cv_error *e = NULL;
+	cleanup_free char *big = malloc(1 << 20);
+	char *av[4];
+	struct oci_hook h = sh_hook("exec sleep 20", av);
+	double t0 = now_s();
+
+	CHECK(big != NULL);
+	memset(big, 'x', (1 << 20) - 1);
+	big[(1 << 20) - 1] = '\0';
+	h.has_timeout = true;
+	h.timeout = 1;
+	CHECK_EQ(hooks_run(&h, 1, big, &e), -1);
+	CHECK_CONTAINS(e->msg, "timed out after 1s");
+	CHECK(now_s() - t0 < 5);
+	cv_error_free(&e);
+	/* And one that reads it all gets all of it. */
+	h = sh_hook("[ \"$(wc -c)\" = 1048575 ]", av);
+	CHECK_EQ(hooks_run(&h, 1, big, &e), 0);
+}
+
+/* A hook that exits without reading a large state is not an error. */
+TEST(hook_ignores_stdin)
+{
+	cleanup_error struct cv_error *e = NULL;
+	cleanup_free char *big = malloc(1 << 20);
+	char *av[4];
+	struct oci_hook h = sh_hook("exit 0", av);
+
+	CHECK(big != NULL);
+	memset(big, 'y', (1 << 20) - 1);
+	big[(1 << 20) - 1] = '\0';
+	CHECK_EQ(hooks_run(&h, 1, big, &e), 0);
 }
 
 int main(void)
