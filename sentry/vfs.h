@@ -198,6 +198,12 @@ struct vnode {
 };
 
 extern const struct vfs_entry vfs_proc_entry, vfs_sys_entry, vfs_dev_entry;
+extern const struct vfs_entry vproc_pid_entry;	/* /proc/<pid> */
+
+/* vfs_tree.c: a link's target into readlink's buffer (no NUL): length. */
+int vfs_link_target(const char *target, char *buf, size_t len);
+/* A decimal name ("12"): its value, or -1. */
+int vfs_parse_num(const char *name);
 
 /* vfs_mirror.c: the private tmpfs and the memfds. */
 int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
@@ -209,7 +215,7 @@ const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
 int vfs_ncpus(void);			/* CPUs the sandbox may use */
 
-/* vfs_proc.c: the sandbox's processes. */
+/* vfs_proc.c and vfs_pid.c: the sandbox's processes. */
 /* Host pid of sandbox pid (a thread group), or -ESRCH. */
 int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
 /* Whether the caller may ptrace-read the process of n (PTRACE_MODE_READ

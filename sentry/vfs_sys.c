@@ -61,22 +61,12 @@ const struct vfs_entry vfs_sys_entry = {
 
 /* ---- /dev ---------------------------------------------------------------- */
 
-static int copy_target(const char *target, char *buf, size_t len)
-{
-	size_t n = strlen(target);
-
-	if (n > len)
-		n = len;
-	memcpy(buf, target, n);
-	return (int)n;
-}
-
 static int link_dev_fd(struct sc_call *c, const struct vnode *n, char *buf,
 		       size_t len)
 {
 	(void)c;
 	(void)n;
-	return copy_target("/proc/self/fd", buf, len);
+	return vfs_link_target("/proc/self/fd", buf, len);
 }
 
 static int link_dev_std(struct sc_call *c, const struct vnode *n, char *buf,
@@ -89,7 +79,7 @@ static int link_dev_std(struct sc_call *c, const struct vnode *n, char *buf,
 
 	(void)c;
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	return copy_target(target, buf, len);
+	return vfs_link_target(target, buf, len);
 }
 
 static const struct vfs_entry dev_children[] = {

@@ -27,6 +27,16 @@
 
 #define VFS_MAXLINKS 40
 
+int vfs_link_target(const char *target, char *buf, size_t len)
+{
+	size_t n = strlen(target);
+
+	if (n > len)
+		n = len;
+	memcpy(buf, target, n);
+	return (int)n;
+}
+
 /* ---- the root: proc, sys, dev ------------------------------------------ */
 
 static const struct vfs_entry *const top[] = {

@@ -1,0 +1,776 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * /proc/<pid>: the per-process part of the virtual /proc. Files are read
+ * from a procfs instance of the sandbox's own pid namespace (its pids, no
+ * host process), ids mapped to the sandbox's user namespace; links that
+ * lead out of /proc (cwd, root, exe, fd/N) resolve to the task's own
+ * objects. What Linux guards with a ptrace-read check (environ, maps, fd,
+ * cwd, root, exe) is checked against the caller's credentials, since the
+ * sentry reads with its own.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "gofer/client.h"
+#include "lib/cleanup.h"
+#include "sentry/task.h"
+#include "sentry/vfs.h"
+
+/* ---- the sandbox's procfs (its pid namespace only) ------------------------ */
+
+static int read_host(pid_t hp, const char *what, struct vbuf *b)
+{
+	char path[64], chunk[4096];
+	cleanup_close int fd = -1;
+	int pfd = vfs_host_proc_fd();
+	ssize_t n;
+
+	if (pfd < 0)
+		return pfd;
+	snprintf(path, sizeof(path), "%d/%s", hp, what);
+	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		vbuf_put(b, chunk, (size_t)n);
+	if (n < 0)
+		return -errno;
+	return b->err;
+}
+
+/* The task of a sandbox thread group, by its host pid. */
+static struct task *task_of(struct sc_call *c, pid_t hp)
+{
+	if (hp == c->t->host_tgid)
+		return c->t;
+	return task_by_host_tid(c->t->sentry, hp);
+}
+
+bool vproc_may_read(struct sc_call *c, const struct vnode *n)
+{
+	const struct task_creds *me = &c->t->creds, *it;
+	struct task *t;
+
+	if (n->pid == c->t->tgid || n->pid == c->t->tid)
+		return true;
+	if ((me->cap_effective >> CAP_SYS_PTRACE) & 1)
+		return true;
+	t = task_of(c, n->host_pid);
+	if (t == NULL)
+		return false;
+	it = &t->creds;
+	return me->fsuid == it->ruid && me->fsuid == it->euid &&
+	       me->fsuid == it->suid && me->fsgid == it->rgid &&
+	       me->fsgid == it->egid && me->fsgid == it->sgid;
+}
+
+/* ---- id mapping (user namespaces) ---------------------------------------- */
+
+/* Host id -> the sandbox's, by the process's uid_map/gid_map. */
+static long map_id(const char *map, long id)
+{
+	const char *p = map;
+
+	if (map == NULL || *map == '\0')
+		return id;
+	while (*p) {
+		long in, out, count;
+
+		if (sscanf(p, "%ld %ld %ld", &in, &out, &count) == 3 &&
+		    id >= out && id < out + count)
+			return in + (id - out);
+		p = strchrnul(p, '\n');
+		if (*p)
+			p++;
+	}
+	return 65534;
+}
+
+static int gen_cgroup(struct sc_call *c, const struct vnode *n,
+		      struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "0::/\n");
+	return 0;
+}
+
+/* ---- per-process files ------------------------------------------------------ */
+
+static int gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	const char *name = strrchr(n->path, '/') + 1;
+
+	(void)c;
+	return read_host(n->pid, name, b);
+}
+
+/* Field k (1-based, as proc(5) numbers them) of a stat line, or 0. */
+static unsigned long long stat_field(const char *stat, int k)
+{
+	const char *p = strrchr(stat, ')');
+
+	if (p == NULL || k < 3)
+		return 0;
+	p++;
+	for (int i = 3; i < k && *p; i++) {
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return strtoull(p, NULL, 10);
+}
+
+/*
+ * environ of a process the sentry may not open in procfs (another uid:
+ * the confined sentry has no DAC override): the env_start..env_end range
+ * of its memory, read as its tracer. At most 4 MiB.
+ */
+static int environ_from_memory(const struct vnode *n, struct vbuf *b)
+{
+	unsigned long long start, end;
+	struct vbuf st = { 0 };
+	char chunk[65536];
+	int ret;
+
+	ret = read_host(n->pid, "stat", &st);
+	if (ret < 0 || st.data == NULL) {
+		vbuf_free(&st);
+		return ret < 0 ? ret : -EIO;
+	}
+	start = stat_field(st.data, 50);
+	end = stat_field(st.data, 51);
+	vbuf_free(&st);
+	if (start == 0 || end <= start)
+		return 0;
+	if (end - start > (4u << 20))
+		end = start + (4u << 20);
+	while (start < end) {
+		size_t want = end - start < sizeof(chunk) ? end - start
+							 : sizeof(chunk);
+		struct iovec local = { chunk, want };
+		struct iovec remote = { (void *)(uintptr_t)start, want };
+		ssize_t got = process_vm_readv(n->host_pid, &local, 1, &remote,
+					       1, 0);
+
+		if (got <= 0)
+			break;
+		vbuf_put(b, chunk, (size_t)got);
+		start += (unsigned long long)got;
+	}
+	return b->err;
+}
+
+static int gen_environ(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	int ret = gen_copy(c, n, b);
+
+	if (ret == -EACCES || ret == -EPERM)
+		return environ_from_memory(n, b);
+	return ret;
+}
+
+static void status_ids(struct vbuf *b, const char *line, const char *map)
+{
+	const char *p = strchr(line, ':') + 1;
+	char *end;
+
+	vbuf_put(b, line, (size_t)(p - line));
+	for (;;) {
+		long v;
+
+		while (*p == '\t' || *p == ' ')
+			p++;
+		if (*p == '\n' || *p == '\0')
+			break;
+		v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		vbuf_printf(b, "\t%ld", map_id(map, v));
+		p = end;
+	}
+	vbuf_printf(b, "\n");
+}
+
+static bool key_is(const char *line, const char *key)
+{
+	return strncmp(line, key, strlen(key)) == 0;
+}
+
+static void status_line(const char *line, const char *uid_map,
+			const char *gid_map, struct vbuf *b)
+{
+	size_t len = strcspn(line, "\n");
+
+	if (key_is(line, "TracerPid:")) {
+		vbuf_printf(b, "TracerPid:\t0\n");
+	} else if (key_is(line, "Uid:")) {
+		status_ids(b, line, uid_map);
+	} else if (key_is(line, "Gid:") || key_is(line, "Groups:")) {
+		status_ids(b, line, gid_map);
+	} else {
+		vbuf_put(b, line, len);
+		vbuf_printf(b, "\n");
+	}
+}
+
+static int gen_pid_status(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
+	int ret = read_host(n->pid, "status", &raw);
+
+	(void)c;
+	if (ret == 0 && raw.data != NULL) {
+		read_host(n->pid, "uid_map", &um);
+		read_host(n->pid, "gid_map", &gm);
+		for (const char *l = raw.data; *l; ) {
+			status_line(l, um.data, gm.data, b);
+			l = strchrnul(l, '\n');
+			if (*l)
+				l++;
+		}
+	}
+	vbuf_free(&raw);
+	vbuf_free(&um);
+	vbuf_free(&gm);
+	return ret;
+}
+
+static void mount_lines(struct vbuf *b, bool info)
+{
+	static const struct vfs_mount_info base[] = {
+		{ "rootfs", "/", "rootfs", "rw" },
+		{ "proc", "/proc", "proc", "rw,nosuid,nodev,noexec" },
+		{ "sysfs", "/sys", "sysfs", "ro,nosuid,nodev,noexec" },
+		{ "tmpfs", "/dev", "tmpfs", "rw,nosuid,mode=755" },
+		{ "devpts", "/dev/pts", "devpts", "rw,nosuid,noexec" },
+	};
+	const struct vfs_config *cfg = vfs_cfg();
+	int id = 1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(base) + cfg->n_mounts; i++) {
+		const struct vfs_mount_info *m = i < ARRAY_SIZE(base) ?
+			&base[i] : &cfg->mounts[i - ARRAY_SIZE(base)];
+		const char *opts = m->options ? m->options : "rw";
+		/* a bind mount's source is a host path: never shown */
+		const char *src = m->source && m->source[0] != '/' ?
+			m->source : "none";
+
+		if (i >= ARRAY_SIZE(base) &&
+		    (vfs_path_is_virtual(m->destination) ||
+		     !strcmp(m->destination, "/dev") ||
+		     !strcmp(m->destination, "/dev/pts")))
+			continue;
+		if (info)
+			vbuf_printf(b, "%d %d 0:%d / %s %s - %s %s %s\n", id,
+				    id == 1 ? 0 : 1, id, m->destination, opts,
+				    m->type ? m->type : "none", src, opts);
+		else
+			vbuf_printf(b, "%s %s %s %s 0 0\n", src,
+				    m->destination, m->type ? m->type : "none",
+				    opts);
+		id++;
+	}
+}
+
+static int gen_mounts(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	mount_lines(b, false);
+	return 0;
+}
+
+static int gen_mountinfo(struct sc_call *c, const struct vnode *n,
+			 struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	mount_lines(b, true);
+	return 0;
+}
+
+/* ---- per-process links -------------------------------------------------- */
+
+static bool is_caller(struct sc_call *c, const struct vnode *n)
+{
+	return n->host_pid == c->t->host_tgid;
+}
+
+static int host_readlink(pid_t hp, const char *what, char *buf, size_t len)
+{
+	char path[64];
+	int pfd = vfs_host_proc_fd();
+	ssize_t r;
+
+	if (pfd < 0)
+		return pfd;
+	snprintf(path, sizeof(path), "%d/%s", hp, what);
+	r = readlinkat(pfd, path, buf, len);
+	if (r < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	return (int)r;
+}
+
+/* The canonical path of the process's executable, NUL-terminated. */
+static int exe_path(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len)
+{
+	struct task *t = task_of(c, n->host_pid);
+	int ret;
+
+	if (t != NULL && t->exe != NULL) {
+		if (strlen(t->exe) >= len)
+			return -ENAMETOOLONG;
+		strcpy(buf, t->exe);
+		return (int)strlen(buf);
+	}
+	ret = host_readlink(n->pid, "exe", buf, len - 1);
+	if (ret >= 0)
+		buf[ret] = '\0';
+	return ret;
+}
+
+static int link_exe(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len)
+{
+	char path[PATH_MAX];
+	int ret = exe_path(c, n, path, sizeof(path));
+
+	if (ret < 0)
+		return ret;
+	return vfs_link_target(path, buf, len);
+}
+
+static int foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
+		       bool *owned)
+{
+	char path[PATH_MAX];
+	struct gofer_creds cr;
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = path };
+	int ret = exe_path(c, n, path, sizeof(path));
+
+	if (ret < 0)
+		return ret;
+	task_gofer_creds(c->t, &cr);
+	*owned = true;
+	return gofer_openat(task_gofer(c->t), &cr, &at,
+			    O_PATH | O_CLOEXEC, 0, 0, fd_out);
+}
+
+/* The filesystem context of the process; NULL if unknown. */
+static struct task_fs *fs_of(struct sc_call *c, const struct vnode *n)
+{
+	struct task *t = task_of(c, n->host_pid);
+
+	return t != NULL ? t->fs : NULL;
+}
+
+static int link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len)
+{
+	struct task_fs *fs = fs_of(c, n);
+	char path[PATH_MAX];
+	int ret;
+
+	if (fs == NULL)
+		return -EACCES;
+	ret = fs_dir_path(c, fs->cwd_fd, path, sizeof(path));
+	if (ret < 0)
+		return ret;
+	return vfs_link_target(path, buf, len);
+}
+
+static int foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
+		       bool *owned)
+{
+	struct task_fs *fs = fs_of(c, n);
+
+	if (fs == NULL)
+		return -EACCES;
+	*fd_out = fs->cwd_fd;
+	*owned = false;
+	return 0;
+}
+
+static int link_root(struct sc_call *c, const struct vnode *n, char *buf,
+		     size_t len)
+{
+	struct task_fs *fs = fs_of(c, n);
+	char path[PATH_MAX];
+	int ret;
+
+	if (fs == NULL)
+		return -EACCES;
+	if (fs->root_fd == GOFER_AT_ROOT || is_caller(c, n))
+		return vfs_link_target("/", buf, len);
+	ret = fs_dir_path(c, fs->root_fd, path, sizeof(path));
+	if (ret < 0)
+		return ret;
+	return vfs_link_target(path, buf, len);
+}
+
+static int foreign_root(struct sc_call *c, const struct vnode *n,
+			int *fd_out, bool *owned)
+{
+	struct task_fs *fs = fs_of(c, n);
+
+	if (fs == NULL)
+		return -EACCES;
+	*fd_out = fs->root_fd;
+	*owned = false;
+	return 0;
+}
+
+/* ---- /proc/<pid>/fd ------------------------------------------------------- */
+
+static int fd_lookup(struct sc_call *c, const struct vnode *dir,
+		     const char *name, struct vnode *out);
+static int fd_list(struct sc_call *c, const struct vnode *dir,
+		   struct vfs_dirlist *l);
+
+static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,
+		      bool *owned);
+
+/* Whether path names, inside the sandbox, the very object of fd. */
+static bool same_in_sandbox(struct sc_call *c, int fd, const char *path)
+{
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = path };
+	struct gofer_creds cr;
+	struct stat a, b;
+
+	if (fstat(fd, &a) < 0)
+		return false;
+	task_gofer_creds(c->t, &cr);
+	if (gofer_fstatat(task_gofer(c->t), &cr, &at, AT_SYMLINK_NOFOLLOW,
+			  &b) < 0)
+		return false;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The target of fd N when procfs may not be read (another uid): what the
+ * object itself tells: a directory's path, a pipe's or socket's inode. */
+static int link_fd_probe(struct sc_call *c, const struct vnode *n, char *buf,
+			 size_t len)
+{
+	char path[PATH_MAX];
+	cleanup_close int fd = -1;
+	bool owned = true;
+	struct stat st;
+	int ret;
+
+	ret = foreign_fd(c, n, &fd, &owned);
+	if (ret < 0)
+		return ret;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode) && fs_dir_path(c, fd, path, sizeof(path)) >= 0)
+		return vfs_link_target(path, buf, len);
+	if (S_ISFIFO(st.st_mode))
+		snprintf(path, sizeof(path), "pipe:[%lu]",
+			 (unsigned long)st.st_ino);
+	else if (S_ISSOCK(st.st_mode))
+		snprintf(path, sizeof(path), "socket:[%lu]",
+			 (unsigned long)st.st_ino);
+	else
+		snprintf(path, sizeof(path), "(unknown:[%lu])",
+			 (unsigned long)st.st_ino);
+	return vfs_link_target(path, buf, len);
+}
+
+/*
+ * The target of /proc/<pid>/fd/N. A path is shown only if it names the
+ * same object inside the sandbox (gofer files, mirror directories); a
+ * file that came from the host (stdio runsc was given) is "host:[ino]",
+ * so no host path is ever shown.
+ */
+static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
+		   size_t len)
+{
+	char what[32], path[PATH_MAX];
+	cleanup_close int fd = -1;
+	bool owned = true;
+	struct stat st;
+	int ret;
+
+	snprintf(what, sizeof(what), "fd/%d", n->num);
+	ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
+	if (ret == -EACCES)
+		return link_fd_probe(c, n, buf, len);
+	if (ret < 0)
+		return ret;
+	path[ret] = '\0';
+	if (path[0] != '/' || strncmp(path, "/memfd:", 7) == 0)
+		return vfs_link_target(path, buf, len);
+	if (foreign_fd(c, n, &fd, &owned) < 0)
+		return vfs_link_target("host:[0]", buf, len);
+	if (vfs_fd_path(fd, path, sizeof(path)) == 0 ||
+	    same_in_sandbox(c, fd, path))
+		return vfs_link_target(path, buf, len);
+	if (fstat(fd, &st) < 0)
+		st.st_ino = 0;
+	snprintf(path, sizeof(path), "host:[%lu]", (unsigned long)st.st_ino);
+	return vfs_link_target(path, buf, len);
+}
+
+static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,
+		      bool *owned)
+{
+	cleanup_close int pidfd = -1;
+	int fd;
+
+	*owned = true;
+	if (is_caller(c, n)) {
+		fd = task_dup_fd(c, n->num);
+	} else {
+		pidfd = (int)syscall(SYS_pidfd_open, n->host_pid, 0);
+		if (pidfd < 0)
+			return -ESRCH;
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, n->num, 0);
+		if (fd < 0)
+			fd = -errno;
+	}
+	if (fd < 0)
+		return fd == -EBADF ? -ENOENT : fd;
+	*fd_out = fd;
+	return 0;
+}
+
+static const struct vfs_entry fd_link_entry = {
+	.name = "", .type = VN_LINK, .link = link_fd, .foreign = foreign_fd,
+};
+
+static int task_lookup(struct sc_call *c, const struct vnode *dir,
+		       const char *name, struct vnode *out);
+static int task_list(struct sc_call *c, const struct vnode *dir,
+		     struct vfs_dirlist *l);
+
+static const struct vfs_entry pid_children[] = {
+	{ .name = "cgroup", .type = VN_FILE, .gen = gen_cgroup },
+	{ .name = "cmdline", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "comm", .type = VN_FILE, .perm = 0644, .gen = gen_copy },
+	{ .name = "cwd", .type = VN_LINK, .link = link_cwd,
+	  .foreign = foreign_cwd, .ptrace = true },
+	{ .name = "environ", .type = VN_FILE, .perm = 0400, .gen = gen_environ,
+	  .ptrace = true },
+	{ .name = "exe", .type = VN_LINK, .link = link_exe,
+	  .foreign = foreign_exe, .ptrace = true },
+	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = fd_lookup,
+	  .list = fd_list, .ptrace = true },
+	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "maps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
+	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
+	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
+	{ .name = "oom_score_adj", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_copy },
+	{ .name = "root", .type = VN_LINK, .link = link_root,
+	  .foreign = foreign_root, .ptrace = true },
+	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "stat", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
+	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
+	  .list = task_list },
+	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },
+	{ 0 },
+};
+
+const struct vfs_entry vproc_pid_entry = {
+	.name = "", .type = VN_DIR, .children = pid_children,
+};
+
+
+/* ---- /proc/<pid>/task --------------------------------------------------- */
+
+struct thread_arg {
+	pid_t tgid, want;
+	pid_t host;
+	struct vfs_dirlist *l;
+};
+
+static int thread_visit(struct task *t, void *arg)
+{
+	struct thread_arg *a = arg;
+	char name[16];
+
+	if (t->tgid != a->tgid)
+		return 0;
+	if (a->l != NULL) {
+		snprintf(name, sizeof(name), "%d", t->tid);
+		vfs_dirlist_add(a->l, name, VN_DIR);
+		return 0;
+	}
+	if (t->tid != a->want)
+		return 0;
+	a->host = t->host_tid;
+	return 1;
+}
+
+static int task_lookup(struct sc_call *c, const struct vnode *dir,
+		       const char *name, struct vnode *out)
+{
+	struct thread_arg a = { .tgid = dir->pid, .want = vfs_parse_num(name) };
+
+	if (a.want <= 0)
+		return -ENOENT;
+	if (a.want == c->t->tid && c->t->tgid == dir->pid)
+		a.host = c->t->host_tid;
+	else
+		task_for_each(c->t->sentry, thread_visit, &a);
+	if (a.host <= 0)
+		return -ENOENT;
+	out->ent = &vproc_pid_entry;
+	out->pid = a.want;
+	out->host_pid = a.host;
+	return 0;
+}
+
+static int task_list(struct sc_call *c, const struct vnode *dir,
+		     struct vfs_dirlist *l)
+{
+	struct thread_arg a = { .tgid = dir->pid, .l = l };
+
+	task_for_each(c->t->sentry, thread_visit, &a);
+	if (l->n == 0) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%d", dir->pid);
+		vfs_dirlist_add(l, name, VN_DIR);
+	}
+	return 0;
+}
+
+int vfs_parse_num(const char *name)
+{
+	char *end;
+	long v;
+
+	if (name[0] < '0' || name[0] > '9')
+		return -1;
+	v = strtol(name, &end, 10);
+	if (*end != '\0' || v < 0 || v > 0x7fffffff)
+		return -1;
+	return (int)v;
+}
+
+/* Whether the process has fd num open, asked as its tracer. */
+static bool has_fd(pid_t host_pid, int num)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, host_pid, 0);
+	int fd;
+
+	if (pidfd < 0)
+		return false;
+	fd = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+	close(pidfd);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* The fd table size of the process (status "FDSize:"), at most 4096. */
+static int fd_table_size(pid_t pid)
+{
+	struct vbuf st = { 0 };
+	const char *p;
+	long n = 0;
+
+	if (read_host(pid, "status", &st) == 0 && st.data != NULL &&
+	    (p = strstr(st.data, "\nFDSize:")) != NULL)
+		n = strtol(p + 8, NULL, 10);
+	vbuf_free(&st);
+	return n <= 0 ? 64 : n > 4096 ? 4096 : (int)n;
+}
+
+static int fd_lookup(struct sc_call *c, const struct vnode *dir,
+		     const char *name, struct vnode *out)
+{
+	char what[48];
+	int num = vfs_parse_num(name);
+	int pfd = vfs_host_proc_fd();
+	struct stat st;
+
+	if (num < 0)
+		return -ENOENT;
+	snprintf(what, sizeof(what), "%d/fd/%d", dir->pid, num);
+	(void)c;
+	if (pfd < 0)
+		return pfd;
+	if (fstatat(pfd, what, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    (errno != EACCES || !has_fd(dir->host_pid, num)))
+		return -ENOENT;
+	if (snprintf(out->path, sizeof(out->path), "%s/%d", dir->path, num) >=
+	    (int)sizeof(out->path))
+		return -ENAMETOOLONG;
+	out->ent = &fd_link_entry;
+	out->num = num;
+	return 0;
+}
+
+/* The fd list of a process whose procfs fd/ the sentry may not read. */
+static int fd_list_probe(const struct vnode *dir, struct vfs_dirlist *l)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, dir->host_pid, 0);
+	int size = fd_table_size(dir->pid);
+	char name[16];
+
+	if (pidfd < 0)
+		return -ESRCH;
+	for (int i = 0; i < size; i++) {
+		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, i, 0);
+
+		if (fd < 0)
+			continue;
+		close(fd);
+		snprintf(name, sizeof(name), "%d", i);
+		vfs_dirlist_add(l, name, VN_LINK);
+	}
+	close(pidfd);
+	return 0;
+}
+
+static int fd_list(struct sc_call *c, const struct vnode *dir,
+		   struct vfs_dirlist *l)
+{
+	char what[32];
+	struct dirent *e;
+	int pfd = vfs_host_proc_fd(), fd, ret = 0;
+	DIR *d;
+
+	(void)c;
+	if (pfd < 0)
+		return pfd;
+	snprintf(what, sizeof(what), "%d/fd", dir->pid);
+	fd = openat(pfd, what, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES)
+		return fd_list_probe(dir, l);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (ret == 0 && (e = readdir(d)) != NULL) {
+		if (vfs_parse_num(e->d_name) >= 0)
+			ret = vfs_dirlist_add(l, e->d_name, VN_LINK);
+	}
+	closedir(d);
+	return ret;
+}
