@@ -473,6 +473,33 @@ static void case_bad_paths(void)
 	res("trailing_slash_dir", stat("d/", &st));
 }
 
+static void case_edges(void)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+
+	res_fd("creat_directory_flag", open("cd1", O_CREAT | O_DIRECTORY |
+						     O_RDWR, 0644));
+	res_fd("trunc_dir", open("d", O_RDONLY | O_TRUNC));
+	res_fd("excl_without_creat", open("f", O_RDONLY | O_EXCL));
+	res_fd("creat_trailing_slash", open("newf/", O_CREAT | O_WRONLY, 0644));
+	res("mkdir_trailing_slash", mkdir("newd/", 0755));
+	res("rename_file_trailing_slash", rename("f", "f2/"));
+	res("symlink_dir", symlink("d", "lnkd"));
+	stat_type("stat_symlink_dir_slash", "lnkd/", AT_SYMLINK_NOFOLLOW);
+	res("unlink_symlink_dir_slash", unlink("lnkd/"));
+	res("rmdir_symlink_dir", rmdir("lnkd"));
+	res("open_dot_dot_file", open("f/..", O_RDONLY));
+	mkdir("gone", 0755);
+	res("chdir_gone", chdir("gone"));
+	res("rmdir_cwd", rmdir("../gone"));
+	res("getcwd_deleted", syscall(SYS_getcwd, buf, sizeof(buf)));
+	res("stat_dot_deleted", stat(".", &st));
+	res("create_in_deleted", open("x", O_CREAT | O_WRONLY, 0644));
+	res("chdir_dotdot_from_deleted", chdir(".."));
+	stat_type("after_deleted_cwd", "f", 0);
+}
+
 static void case_openat2(void)
 {
 	struct {
@@ -538,6 +565,7 @@ int main(int argc, char **argv)
 	case_statx_statfs(argv[2]);
 	case_xattr(argv[2]);
 	case_bad_paths();
+	case_edges();
 	case_openat2();
 	printf("done 0\n");
 	return 0;
