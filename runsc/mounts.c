@@ -514,11 +514,107 @@ static int make_cwd(int rootfd, const struct oci_spec *spec,
 	return 0;
 }
 
-static int pivot(const char *rootfs, struct cv_error **err)
+/* File systems of the host's kernel that a recursive copy of a root such
+ * as "/" brings along: never part of the gofer's root (the sentry serves
+ * /proc, /sys and /dev). */
+static const char *const kernel_fs[] = {
+	"proc", "sysfs", "cgroup", "cgroup2", "devtmpfs", "devpts", "mqueue",
+	"debugfs", "tracefs", "securityfs", "bpf", "pstore", "efivarfs",
+	"configfs", "fusectl", "binfmt_misc", "hugetlbfs", "autofs", "nsfs",
+	"rpc_pipefs",
+};
+
+static bool is_kernel_fs(const char *type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_fs); i++)
+		if (strcmp(type, kernel_fs[i]) == 0)
+			return true;
+	return false;
+}
+
+/* mountinfo's octal escapes (\040 for a space...) in place. */
+static void unescape_mountinfo(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+				      (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* mount point inside rootfs -> path relative to it; NULL if outside. */
+static const char *under_rootfs(const char *mnt, const char *rootfs)
+{
+	size_t n = strlen(rootfs);
+
+	while (n > 1 && rootfs[n - 1] == '/')
+		n--;
+	if (n == 1 && rootfs[0] == '/')
+		return mnt[0] == '/' && mnt[1] != '\0' ? mnt + 1 : NULL;
+	if (strncmp(mnt, rootfs, n) != 0 || mnt[n] != '/' || mnt[n + 1] == '\0')
+		return NULL;
+	return mnt + n + 1;
+}
+
+/*
+ * Detaches from the copy of the root the mounts of host kernel file
+ * systems found below root.path in the host's mountinfo (with "/": the
+ * host's /proc, /sys, /dev...), each checked to be a mount root of such
+ * a file system in the copy before it goes.
+ */
+static int drop_kernel_mounts(int rootfd, const char *rootfs,
+			      struct cv_error **err)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+
+	if (f == NULL)
+		return cv_error_set(err, errno, "/proc/self/mountinfo");
+	while (getline(&line, &cap, f) > 0) {
+		char mnt[4096], type[64], p[64];
+		cleanup_close int fd = -1;
+		const char *rel, *sep;
+		struct statx stx;
+
+		sep = strstr(line, " - ");
+		if (sep == NULL ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", type) != 1 || !is_kernel_fs(type))
+			continue;
+		unescape_mountinfo(mnt);
+		rel = under_rootfs(mnt, rootfs);
+		if (rel == NULL)
+			continue;
+		fd = open_in_root(rootfd, rel);
+		if (fd < 0 ||
+		    statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) < 0 ||
+		    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+		    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+			continue;	/* already gone with a parent */
+		fd_path(p, sizeof(p), fd);
+		if (umount2(p, MNT_DETACH) < 0 && errno != EINVAL)
+			return cv_error_set(err, errno, "root.path: detach %s",
+					    mnt);
+	}
+	return 0;
+}
+
+static int pivot(int rootfd, const char *rootfs, struct cv_error **err)
 {
 	/* pivot_root(".", ".") stacks the old root on top of the new one;
-	 * the detach then drops every host mount from this namespace. */
-	if (chdir(rootfs) < 0)
+	 * the detach then drops every host mount from this namespace. The
+	 * new root is entered through its fd: with root.path "/" the path
+	 * names our current root, not the copy stacked on it. */
+	if (fchdir(rootfd) < 0)
 		return cv_error_set(err, errno, "chdir %s", rootfs);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return cv_error_set(err, errno, "pivot_root %s", rootfs);
@@ -562,13 +658,17 @@ int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err)
 	 * only, after the pivot, where it cannot reach the host). */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return cv_error_set(err, errno, "make / private");
-	/* A mount point of its own, for pivot_root. */
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	/* A mount point of its own, for pivot_root: a recursive copy of
+	 * the root attached over it, kept by its fd (when root.path is "/",
+	 * as for runsc do, the path keeps naming our current root). */
+	rootfd = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE |
+			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (rootfd < 0 ||
+	    move_mount(rootfd, "", AT_FDCWD, rootfs,
+		       MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return cv_error_set(err, errno, "root.path: %s", rootfs);
-	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return cv_error_set(err, errno, "root.path: %s", rootfs);
-	if (apply_plan(rootfd, &plan, err) < 0)
+	if (drop_kernel_mounts(rootfd, rootfs, err) < 0 ||
+	    apply_plan(rootfd, &plan, err) < 0)
 		return -1;
 	/* Devices after the mounts: they go into the /dev tmpfs. */
 	if (devices_setup(rootfd, spec, err) < 0)
@@ -580,7 +680,7 @@ int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err)
 	if (mask_paths(rootfd, spec, err) < 0 ||
 	    readonly_paths(rootfd, spec, err) < 0)
 		return -1;
-	if (pivot(rootfs, err) < 0)
+	if (pivot(rootfd, rootfs, err) < 0)
 		return -1;
 	return finish_root(spec, err);
 }
