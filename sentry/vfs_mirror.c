@@ -367,6 +367,26 @@ struct mirror_dir {
 static struct mirror_dir *dirs;
 static size_t ndirs, capdirs;
 
+/* Forgets directories that are gone (a /proc/<pid> of an exited
+ * process), so the table follows the live trees. */
+static void prune_dirs(void)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < ndirs; i++) {
+		const char *p = dirs[i].path;
+		struct stat st;
+
+		if (fstatat(mirror_fd, p[1] ? p + 1 : ".", &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == dirs[i].ino) {
+			dirs[kept++] = dirs[i];
+			continue;
+		}
+		free(dirs[i].path);
+	}
+	ndirs = kept;
+}
+
 static void remember_dir(int fd, const char *path)
 {
 	struct stat st;
@@ -382,6 +402,8 @@ static void remember_dir(int fd, const char *path)
 			return;
 		}
 	}
+	if (ndirs == capdirs)
+		prune_dirs();
 	if (ndirs == capdirs) {
 		size_t cap = capdirs ? capdirs * 2 : 64;
 		struct mirror_dir *v = realloc(dirs, cap * sizeof(*v));
