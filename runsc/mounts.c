@@ -327,7 +327,8 @@ static int apply_propagation(int rootfd, const struct mount_op *op,
 	return 0;
 }
 
-static int apply_bind(int rootfd, const struct mount_op *op,
+/* bundlefd: a relative source is the bundle's, as with runc. */
+static int apply_bind(int rootfd, int bundlefd, const struct mount_op *op,
 		      struct cv_error **err)
 {
 	unsigned tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
@@ -335,7 +336,7 @@ static int apply_bind(int rootfd, const struct mount_op *op,
 	cleanup_close int src = -1, tree = -1, dst = -1;
 	struct stat st;
 
-	src = open(op->source, O_PATH | O_CLOEXEC);
+	src = openat(bundlefd, op->source, O_PATH | O_CLOEXEC);
 	if (src < 0 || fstat(src, &st) < 0) {
 		if (op->index < 0)
 			return cv_error_set(err, errno, "%s", op->source);
@@ -411,7 +412,7 @@ static int apply_virtual(int rootfd, const struct mount_op *op,
 	return 0;
 }
 
-static int apply_plan(int rootfd, const struct mount_plan *p,
+static int apply_plan(int rootfd, int bundlefd, const struct mount_plan *p,
 		      struct cv_error **err)
 {
 	for (size_t i = 0; i < p->n; i++) {
@@ -419,7 +420,7 @@ static int apply_plan(int rootfd, const struct mount_plan *p,
 		int r;
 
 		if (op->kind == MOUNT_OP_BIND)
-			r = apply_bind(rootfd, op, err);
+			r = apply_bind(rootfd, bundlefd, op, err);
 		else if (op->kind == MOUNT_OP_FS)
 			r = apply_fs(rootfd, op, err);
 		else
@@ -646,11 +647,17 @@ int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err)
 	struct mount_plan plan __attribute__((cleanup(mount_plan_clear))) = {
 		0
 	};
-	cleanup_close int rootfd = -1;
+	cleanup_close int rootfd = -1, bundlefd = -1;
 	const char *rootfs = spec->rootfs;
 
 	if (rootfs == NULL)
 		return cv_error_setx(err, "root.path: missing");
+	if (spec->bundle != NULL) {
+		bundlefd = open(spec->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (bundlefd < 0)
+			return cv_error_set(err, errno, "bundle %s",
+					    spec->bundle);
+	}
 	if (mount_plan_build(spec, &plan, err) < 0)
 		return -1;
 	/* Private first: nothing done below may propagate back to the
@@ -668,7 +675,8 @@ int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err)
 		       MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return cv_error_set(err, errno, "root.path: %s", rootfs);
 	if (drop_kernel_mounts(rootfd, rootfs, err) < 0 ||
-	    apply_plan(rootfd, &plan, err) < 0)
+	    apply_plan(rootfd, bundlefd >= 0 ? bundlefd : AT_FDCWD, &plan,
+		       err) < 0)
 		return -1;
 	/* Devices after the mounts: they go into the /dev tmpfs. */
 	if (devices_setup(rootfd, spec, err) < 0)

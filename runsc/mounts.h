@@ -82,7 +82,10 @@ int mount_resolve(int rootfd, const char *path, enum mount_create create,
 /*
  * In the gofer, in a new mount namespace: builds the container root (spec
  * mounts, /dev and its devices, masked and read-only paths, process.cwd),
- * pivot_roots into it and detaches the old root. The process then has no
+ * pivot_roots into it and detaches the old root. A relative bind source
+ * is resolved against the bundle directory (as runc does). root.path may
+ * be "/" (runsc do): the root is a recursive copy of root.path attached
+ * over it, without the host's kernel file systems (proc, sysfs...). The process then has no
  * /proc and nothing of the host but the bind mounts the spec asked for.
  */
 int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err);

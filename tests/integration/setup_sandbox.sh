@@ -382,6 +382,17 @@ fi
 # A network namespace joined by path (podman's way): namespaced sysctls
 # are accepted in it and the sandbox process is in it; in the host's
 # network namespace they are refused.
+# A relative bind source is the bundle's (runc does the same), whatever
+# runsc's working directory.
+B17=$T_TMP/bundle17
+make_bundle "$B17" /bin/cat /rel/f
+mkdir -p "$B17/reldir"
+echo relative-source >"$B17/reldir/f"
+jq '.mounts += [{destination: "/rel", type: "bind", source: "reldir", options: ["rbind", "ro"]}]' \
+	"$B17/config.json" >"$B17/c.json" && mv "$B17/c.json" "$B17/config.json"
+t_expect "relative bind source is resolved against the bundle" "relative-source" \
+	bash -c "cd / && '$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' run --bundle '$B17' s17"
+
 # A process holding a network namespace of its own (no /run/netns mount
 # left behind).
 unshare -n sleep 120 </dev/null >/dev/null 2>&1 &
