@@ -99,6 +99,15 @@ int vfs_fd_path(int fd, char *buf, size_t len);
 struct fs_path;
 int vfs_escape(struct sc_call *c, struct fs_path *p);
 
+/*
+ * For execve of a virtual path (busybox runs "/proc/self/exe" first): the
+ * canonical sandbox path it leads to (/proc/<pid>/exe, cwd/..., root/...,
+ * fd/N of a file the gofer opened), to resolve with the gofer as usual.
+ * 0, or -errno (EACCES for /proc files, ENOENT...).
+ */
+int vfs_exec_path(struct sc_call *c, const char *path, char *out,
+		  size_t len);
+
 /* ---- path resolution shared by the handlers (sentry/fs_path.c) --------- */
 
 /* How fs_path_get treats the path. */

@@ -51,7 +51,9 @@ struct vwalk {
 	int fd;			/* foreign: the object, or GOFER_AT_ROOT */
 	bool owned;
 	char rest[PATH_MAX];	/* foreign: the path left, may be "" */
+	struct vnode link;	/* foreign: the link that led out */
 	struct vnode node;
+	bool no_open;		/* in: foreign links are not opened (fd -1) */
 };
 
 static void vwalk_release(struct vwalk *w)
@@ -173,6 +175,16 @@ static int follow_link(struct sc_call *c, struct vnode *dir,
 	char target[PATH_MAX];
 	int ret;
 
+	if (link->ent->foreign != NULL && w->no_open) {
+		if (strlen(rest) >= sizeof(w->rest))
+			return -ENAMETOOLONG;
+		strcpy(w->rest, rest);
+		w->link = *link;
+		w->fd = -1;
+		w->owned = false;
+		w->foreign = true;
+		return 1;
+	}
 	if (link->ent->foreign != NULL) {
 		ret = link->ent->foreign(c, link, &w->fd, &w->owned);
 		if (ret < 0)
@@ -197,6 +209,7 @@ static int follow_link(struct sc_call *c, struct vnode *dir,
 			return -ENAMETOOLONG;
 		}
 		strcpy(w->rest, rest);
+		w->link = *link;
 		w->foreign = true;
 		return 1;
 	}
@@ -216,8 +229,17 @@ static int follow_link(struct sc_call *c, struct vnode *dir,
  * Walks path from the virtual root. follow: whether a final symlink is
  * followed. On 0, w->node is the object, or w->foreign is set.
  */
+static int vwalk_mode(struct sc_call *c, const char *path, bool follow,
+		      bool no_open, struct vwalk *w);
+
 static int vwalk(struct sc_call *c, const char *path, bool follow,
 		 struct vwalk *w)
+{
+	return vwalk_mode(c, path, follow, false, w);
+}
+
+static int vwalk_mode(struct sc_call *c, const char *path, bool follow,
+		      bool no_open, struct vwalk *w)
 {
 	char pending[PATH_MAX], comp[NAME_MAX + 1];
 	struct vnode cur, child;
@@ -225,6 +247,7 @@ static int vwalk(struct sc_call *c, const char *path, bool follow,
 	const char *p;
 
 	w->foreign = false;
+	w->no_open = no_open;
 	if (strlen(path) >= sizeof(pending))
 		return -ENAMETOOLONG;
 	strcpy(pending, path);
@@ -582,4 +605,27 @@ int vfs_modify_errno(struct sc_call *c, const char *path)
 		return ret;
 	vwalk_release(&w);
 	return fs_capable(c->t, CAP_DAC_OVERRIDE) ? -EPERM : -EACCES;
+}
+
+int vfs_exec_path(struct sc_call *c, const char *path, char *out, size_t len)
+{
+	char text[PATH_MAX];
+	struct vwalk w;
+	int ret, n;
+
+	ret = vwalk_mode(c, path, true, true, &w);
+	if (ret < 0)
+		return ret;
+	if (!w.foreign)	/* /proc files and directories are not programs */
+		return -EACCES;
+	vwalk_release(&w);
+	ret = w.link.ent->link(c, &w.link, text, sizeof(text) - 1);
+	if (ret < 0)
+		return ret;
+	text[ret] = '\0';
+	if (text[0] != '/')	/* pipe:[...], a host file: nothing to run */
+		return -EACCES;
+	n = snprintf(out, len, "%s%s%s", text,
+		     w.rest[0] && strcmp(text, "/") ? "/" : "", w.rest);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
