@@ -6,6 +6,7 @@ container joining the pod's namespaces, exec, logs, stop, remove.
   cri_client.py SOCKET HANDLER LOGDIR
 
 Prints "ok|not ok cri: <step>" lines for tests/run."""
+import json
 import os
 import subprocess
 import sys
@@ -96,6 +97,26 @@ def main():
         else:
             fail("StartContainer: running", "state %d %s" % (st.state,
                                                                st.message))
+
+        # containerd makes the container join the pod's ipc namespace
+        # through /proc/<pod pid>/ns/ipc: the pod's own, not the host's.
+        st = rt.ContainerStatus(pb.ContainerStatusRequest(
+            container_id=cid, verbose=True), timeout=T)
+        try:
+            info = json.loads(st.info.get("info", "{}"))
+            nss = info["runtimeSpec"]["linux"]["namespaces"]
+            pod_ipc = [n["path"] for n in nss if n.get("type") == "ipc"][0]
+            want = os.readlink(pod_ipc)
+            got = os.readlink("/proc/%d/ns/ipc" % info["pid"])
+            host = os.readlink("/proc/self/ns/ipc")
+            if want == got and want != host:
+                ok("container in the pod's own ipc namespace")
+            else:
+                fail("container in the pod's own ipc namespace",
+                     "pod %s (%s) container %s host %s" % (
+                         pod_ipc, want, got, host))
+        except (KeyError, IndexError, ValueError, OSError) as e:
+            fail("container in the pod's own ipc namespace", repr(e))
 
         r = rt.ExecSync(pb.ExecSyncRequest(
             container_id=cid, cmd=["sh", "-c", "echo exec-ok; exit 4"],

@@ -75,3 +75,21 @@ case "$out" in
 /dev/pts/*) t_ok "run -t gets a terminal" ;;
 *) t_fail "run -t gets a terminal" "$out" ;;
 esac
+
+# podman's own network namespace joined by path (--network ns:PATH, as
+# podman does for its default network) with a namespaced sysctl.
+unshare -n sleep 120 </dev/null >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 50); do
+	[ "$(readlink /proc/$holder/ns/net 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ] && break
+	sleep 0.1
+done
+out=$(timeout 120 "$PM_DIR/pm" run --rm --ulimit "nofile=$NOFILE:$NOFILE" --ulimit "nproc=$NPROC:$NPROC" \
+	--network "ns:/proc/$holder/ns/net" --sysctl net.ipv4.ping_group_range="0 0" \
+	"$IMG" sh -c 'echo joined' 2>"$T_TMP/err")
+[ "$out" = joined ] && t_ok "run in a network namespace joined by path, with a net sysctl" ||
+	t_fail "run in a network namespace joined by path, with a net sysctl" "out='$out' $(tail -3 "$T_TMP/err")"
+t_expect "the sysctl is set in the joined namespace" "0	0" \
+	nsenter -t "$holder" -n cat /proc/sys/net/ipv4/ping_group_range
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null || true
