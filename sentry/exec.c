@@ -23,8 +23,9 @@
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
-/* The kernel's limit on nested "#!" interpreters. */
-#define EXEC_MAX_DEPTH 4
+/* The kernel runs at most 5 nested "#!" scripts (exec_binprm: depth 0..5,
+ * the last one being the binary). */
+#define EXEC_MAX_DEPTH 5
 
 /* Handled at the ptrace stop (exec_on_seccomp), never by notification. */
 SENTRY_HANDLER(execve)

@@ -37,6 +37,11 @@ t_expect shebang_nested "script-ok /bin/s2" run_sh c5 '/bin/s2'
 t_expect exec_errors "127 127 126" run_sh c6 \
 	'/bin/s3; a=$?; /nonexistent; b=$?; /bin/s4; echo $a $b $?'
 t_expect exec_relative_cwd "script-ok" run_sh c7 'cd /bin && ./s1'
+# Five nested "#!" scripts run, six are ELOOP (busybox sh: 127), as on Linux.
+printf '#!/bin/sh\necho chain-ok\n' >rootfs/bin/l0
+for i in 1 2 3 4 5; do printf '#!/bin/l%d\n' $((i - 1)) >rootfs/bin/l$i; done
+chmod 755 rootfs/bin/l[0-5]
+t_expect shebang_depth "chain-ok 127" run_sh c7b 'echo $(/bin/l4; /bin/l5; echo $?)'
 
 t_expect stop_and_continue "done 0" run_sh c8 \
 	'sleep 0.3 & p=$!; kill -STOP $p; sleep 0.2; kill -CONT $p; wait $p; echo done $?'
