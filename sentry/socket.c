@@ -161,41 +161,6 @@ SENTRY_HANDLER(connect)
 	return bind_or_connect(c, false);
 }
 
-SENTRY_HANDLER(sendto)
-{
-	struct sock_addr a;
-	cleanup_close int sock = -1;
-	cleanup_free char *buf = NULL;
-	size_t len = c->args[2];
-	long ret;
-
-	/* No address: the registers say all, nothing is looked up. */
-	if (c->args[4] == 0)
-		return SENTRY_RET_CONTINUE;
-	sock = dup_socket(c, (int)c->args[0]);
-	if (sock < 0)
-		return sock;
-	ret = read_addr(c, c->args[4], c->args[5], &a);
-	if (ret < 0)
-		return ret;
-	unix_path(&a, &ret);
-	if (ret < 0)
-		return ret;
-	if (unix_path(&a, &ret) != NULL)
-		return -EOPNOTSUPP;
-	if (len > SOCK_MAX_DATA)
-		len = SOCK_MAX_DATA;
-	buf = malloc(len ? len : 1);
-	if (buf == NULL)
-		return -ENOMEM;
-	ret = task_read(c, c->args[1], buf, len);
-	if (ret < 0)
-		return ret;
-	ret = sendto(sock, buf, len, (int)c->args[3] | MSG_NOSIGNAL,
-		     (struct sockaddr *)&a.ss, a.len);
-	return ret < 0 ? -errno : ret;
-}
-
 struct sent_msg {
 	struct sock_addr addr;
 	char *data;
@@ -407,6 +372,44 @@ static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags,
 			.msg_control = m.control, .msg_controllen = m.clen,
 		};
 		ret = sendmsg(sock, &h, flags | MSG_NOSIGNAL);
+		if (ret < 0)
+			ret = -errno;
+	}
+	sent_msg_free(&m);
+	return ret;
+}
+
+SENTRY_HANDLER(sendto)
+{
+	struct sent_msg m = { .nfds = 0 };
+	cleanup_close int sock = -1;
+	int flags = (int)c->args[3];
+	long ret;
+
+	/* No address: the registers say all, nothing is looked up. */
+	if (c->args[4] == 0)
+		return SENTRY_RET_CONTINUE;
+	sock = dup_socket(c, (int)c->args[0]);
+	if (sock < 0)
+		return sock;
+	ret = read_addr(c, c->args[4], c->args[5], &m.addr);
+	if (ret < 0)
+		return ret;
+	if (unix_path(&m.addr, &ret) != NULL)
+		return -EOPNOTSUPP;
+	if (ret < 0)
+		return ret;
+	m.len = c->args[2] > SOCK_MAX_DATA ? SOCK_MAX_DATA : c->args[2];
+	m.data = malloc(m.len ? m.len : 1);
+	if (m.data == NULL)
+		return -ENOMEM;
+	ret = task_read(c, c->args[1], m.data, m.len);
+	if (ret == 0 && !(flags & MSG_DONTWAIT) &&
+	    !(fcntl(sock, F_GETFL) & O_NONBLOCK) && sentry_can_defer(c))
+		return send_blocking(c, sock, &m, true, flags);
+	if (ret == 0) {
+		ret = sendto(sock, m.data, m.len, flags | MSG_NOSIGNAL,
+			     (struct sockaddr *)&m.addr.ss, m.addr.len);
 		if (ret < 0)
 			ret = -errno;
 	}
