@@ -33,3 +33,9 @@ for name in thread_open clone_fs_shared fork_fs_copied umask_inherited \
 	esac
 done
 if grep -qx thread-exec "$T_TMP/out"; then t_ok thread_exec_output; else t_fail thread_exec_output "missing"; fi
+
+# Many threads at once: emulated calls, forks and execs.
+cp "$CVISOR_PROGS/sc_stress" "$B/rootfs/bin/" 2>/dev/null
+jq '.process.args = ["/bin/sc_stress"]' config.json >c.json && mv c.json config.json
+t_expect threads_stress "stress-ok" timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run p2
