@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -131,6 +132,41 @@ static int config_device(int rootfd, const struct oci_device *d, size_t i,
 	return 0;
 }
 
+/*
+ * A default device: a node of the host's type and number made in the
+ * container's /dev tmpfs, so the container holds no mount of the host's
+ * devtmpfs (DESIGN.md invariant 3). A bind of the host's node where a
+ * node cannot be made or would not open (a nodev /dev).
+ */
+static int default_device(int rootfd, const char *path, struct cv_error **err)
+{
+	const char *name = strrchr(path, '/') + 1;
+	cleanup_close int dev = -1;
+	struct statvfs vfs;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return cv_error_set(err, errno, "%s", path);
+	if (mount_resolve(rootfd, "/dev", MOUNT_NO_CREATE, &dev, err) < 0)
+		return -1;
+	dev = reopen_dir(dev);
+	if (dev < 0)
+		return cv_error_set(err, errno, "/dev");
+	if (fstatvfs(dev, &vfs) < 0)
+		return cv_error_set(err, errno, "/dev");
+	if (vfs.f_flag & ST_NODEV)
+		return bind_host_node(rootfd, path, path, err);
+	unlinkat(dev, name, 0);
+	if (mknodat(dev, name, (st.st_mode & S_IFMT) | 0600, st.st_rdev) < 0) {
+		if (errno == EPERM)
+			return bind_host_node(rootfd, path, path, err);
+		return cv_error_set(err, errno, "mknod %s", path);
+	}
+	if (fchmodat(dev, name, st.st_mode & 07777, 0) < 0)
+		return cv_error_set(err, errno, "chmod %s", path);
+	return 0;
+}
+
 static bool config_has_device(const struct oci_spec *spec, const char *path)
 {
 	for (size_t i = 0; i < spec->linux_.n_devices; i++)
@@ -162,8 +198,7 @@ int devices_setup(int rootfd, const struct oci_spec *spec,
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		if (config_has_device(spec, default_devices[i]))
 			continue;
-		if (bind_host_node(rootfd, default_devices[i],
-				   default_devices[i], err) < 0)
+		if (default_device(rootfd, default_devices[i], err) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < spec->linux_.n_devices; i++)

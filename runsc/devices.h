@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The device nodes of the gofer's /dev (a tmpfs mounted by mounts.c): the
- * default set (null, zero, full, random, urandom, tty) bind-mounted from
- * the host, linux.devices from the config (mknod, or a bind of the host
- * node when mknod is not permitted), and the usual links (fd, stdin,
+ * default set (null, zero, full, random, urandom, tty) made with the host
+ * node's type and number (a bind of the host's node only on a nodev /dev
+ * or where mknod is not permitted: no mount of the host's devtmpfs in the
+ * container otherwise), linux.devices from the config (mknod, or a bind
+ * of the host node when mknod is not permitted), and the usual links (fd, stdin,
  * stdout, stderr, ptmx). The workload's view is nodev: it reaches these
  * only through the sentry and the gofer.
  */

@@ -177,8 +177,14 @@ static void null_stdio(bool in, bool out)
 {
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		/* Never keep the workload's pipes open in our stead. */
+		if (in)
+			close(0);
+		if (out)
+			close(1);
 		return;
+	}
 	if (in)
 		dup2(fd, 0);
 	if (out)
@@ -229,10 +235,12 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 		cv_error_set(&err, errno, "unshare the mount namespace");
 		sb_die(c->sync, err, "gofer");
 	}
-	/* The workload's stdio is not the gofer's business. */
-	null_stdio(true, true);
 	if (mounts_setup_root(c->spec, &err) < 0)
 		sb_die(c->sync, err, NULL);
+	/* The workload's stdio is not the gofer's business: the
+	 * container's /dev/null instead (the host's would be a file of a
+	 * mount outside the gofer's root). */
+	null_stdio(true, true);
 	if (write(ready, "R", 1) != 1)
 		_exit(1);
 	{
