@@ -5,9 +5,9 @@
  * node's type and number (a bind of the host's node only on a nodev /dev
  * or where mknod is not permitted: no mount of the host's devtmpfs in the
  * container otherwise), linux.devices from the config (mknod, or a bind
- * of the host node when mknod is not permitted), and the usual links (fd, stdin,
- * stdout, stderr, ptmx). The workload's view is nodev: it reaches these
- * only through the sentry and the gofer.
+ * of the host node when mknod is not permitted), and the usual links
+ * (fd, stdin, stdout, stderr, ptmx). The workload's view is nodev: it
+ * reaches these only through the sentry and the gofer.
  */
 #ifndef CV_RUNSC_DEVICES_H
 #define CV_RUNSC_DEVICES_H
