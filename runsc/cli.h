@@ -116,6 +116,20 @@ struct create_opts {
 	const char *config_json;	/* the spec's text when spec is given */
 };
 
+/* getopt codes of the options create and run share. */
+enum {
+	CREATE_OPT_PID_FILE = 256,
+	CREATE_OPT_CONSOLE,
+	CREATE_OPT_PRESERVE,
+	CREATE_OPT_IGNORED,
+};
+
+/* cmd_create.c: applies one option create and run share (c from
+ * cli_getopt, value in optarg). Returns 0 if it was one, 1 if not, or -1
+ * with *err set for a bad value. */
+int create_parse_option(const char *verb, int c, struct create_opts *o,
+			struct cv_error **err);
+
 /* cmd_create.c: creates the container; on failure leaves nothing. */
 int container_create(struct global_opts *g, const struct create_opts *o,
 		     struct cv_error **err);

@@ -21,7 +21,6 @@
 #include "runsc/cli.h"
 #include "runsc/hooks.h"
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_PRESERVE, OPT_IGNORED };
 
 struct hook_ctx {
 	const struct oci_spec *spec;
@@ -226,6 +225,31 @@ fail:
 	return -1;
 }
 
+int create_parse_option(const char *verb, int c, struct create_opts *o,
+			struct cv_error **err)
+{
+	uint64_t n;
+
+	switch (c) {
+	case CREATE_OPT_PID_FILE:
+		o->pid_file = optarg;
+		return 0;
+	case CREATE_OPT_CONSOLE:
+		o->console_socket = optarg;
+		return 0;
+	case CREATE_OPT_PRESERVE:
+		if (cv_parse_u64(optarg, &n) < 0 || n > 1024)
+			return cli_usage_error(err, verb,
+					       "invalid --preserve-fds: %s",
+					       optarg);
+		o->preserve_fds = (int)n;
+		return 0;
+	case CREATE_OPT_IGNORED:
+		return 0;
+	}
+	return 1;
+}
+
 int container_create(struct global_opts *g, const struct create_opts *o,
 		     struct cv_error **err)
 {
@@ -257,16 +281,15 @@ int cmd_create(struct global_opts *g, int argc, char **argv,
 {
 	static const struct option lo[] = {
 		{ "bundle", required_argument, NULL, 'b' },
-		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
-		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
-		{ "no-pivot", no_argument, NULL, OPT_IGNORED },
-		{ "no-new-keyring", no_argument, NULL, OPT_IGNORED },
+		{ "pid-file", required_argument, NULL, CREATE_OPT_PID_FILE },
+		{ "console-socket", required_argument, NULL, CREATE_OPT_CONSOLE },
+		{ "preserve-fds", required_argument, NULL, CREATE_OPT_PRESERVE },
+		{ "no-pivot", no_argument, NULL, CREATE_OPT_IGNORED },
+		{ "no-new-keyring", no_argument, NULL, CREATE_OPT_IGNORED },
 		CLI_HELP_OPTION,
 		{ 0 },
 	};
 	struct create_opts o = { .bundle = "." };
-	uint64_t n;
 	int c;
 
 	cli_getopt_reset();
@@ -279,18 +302,9 @@ int cmd_create(struct global_opts *g, int argc, char **argv,
 		case 'b':
 			o.bundle = optarg;
 			break;
-		case OPT_PID_FILE:
-			o.pid_file = optarg;
-			break;
-		case OPT_CONSOLE:
-			o.console_socket = optarg;
-			break;
-		case OPT_PRESERVE:
-			if (cv_parse_u64(optarg, &n) < 0 || n > 1024)
-				return cli_usage_error(err, "create",
-						       "invalid --preserve-fds: %s",
-						       optarg);
-			o.preserve_fds = (int)n;
+		default:
+			if (create_parse_option("create", c, &o, err) < 0)
+				return -1;
 			break;
 		}
 	}

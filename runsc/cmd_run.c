@@ -18,7 +18,6 @@
 #include "lib/util.h"
 #include "runsc/cli.h"
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_PRESERVE, OPT_IGNORED };
 
 static const int forwarded[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH,
@@ -141,19 +140,18 @@ int cmd_run(struct global_opts *g, int argc, char **argv,
 	static const struct option lo[] = {
 		{ "bundle", required_argument, NULL, 'b' },
 		{ "detach", no_argument, NULL, 'd' },
-		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
-		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
-		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
-		{ "no-pivot", no_argument, NULL, OPT_IGNORED },
-		{ "no-new-keyring", no_argument, NULL, OPT_IGNORED },
-		{ "keep", no_argument, NULL, OPT_IGNORED },
-		{ "no-subreaper", no_argument, NULL, OPT_IGNORED },
+		{ "pid-file", required_argument, NULL, CREATE_OPT_PID_FILE },
+		{ "console-socket", required_argument, NULL, CREATE_OPT_CONSOLE },
+		{ "preserve-fds", required_argument, NULL, CREATE_OPT_PRESERVE },
+		{ "no-pivot", no_argument, NULL, CREATE_OPT_IGNORED },
+		{ "no-new-keyring", no_argument, NULL, CREATE_OPT_IGNORED },
+		{ "keep", no_argument, NULL, CREATE_OPT_IGNORED },
+		{ "no-subreaper", no_argument, NULL, CREATE_OPT_IGNORED },
 		CLI_HELP_OPTION,
 		{ 0 },
 	};
 	struct create_opts o = { .bundle = "." };
 	bool detach = false;
-	uint64_t n;
 	int c;
 
 	cli_getopt_reset();
@@ -169,18 +167,9 @@ int cmd_run(struct global_opts *g, int argc, char **argv,
 		case 'd':
 			detach = true;
 			break;
-		case OPT_PID_FILE:
-			o.pid_file = optarg;
-			break;
-		case OPT_CONSOLE:
-			o.console_socket = optarg;
-			break;
-		case OPT_PRESERVE:
-			if (cv_parse_u64(optarg, &n) < 0 || n > 1024)
-				return cli_usage_error(err, "run",
-						       "invalid --preserve-fds: %s",
-						       optarg);
-			o.preserve_fds = (int)n;
+		default:
+			if (create_parse_option("run", c, &o, err) < 0)
+				return -1;
 			break;
 		}
 	}
