@@ -74,6 +74,9 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 		 uint64_t a5);
 /* Finishes an emulated call at a ptrace stop: the workload sees ret. */
 int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret);
+/* seccomp platform: turns the notification being handled into a ptrace
+ * stop (the notification is abandoned), for what needs injection. */
+int plat_notif_to_stop(pid_t tid, struct plat_call *pc);
 /* ptrace platform: installs sentry-side fd in the tracee. */
 int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags);
 

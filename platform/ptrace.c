@@ -120,6 +120,49 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 	return (long)r.rax;
 }
 
+/*
+ * The seccomp platform's way to a ptrace stop for a call that arrived as a
+ * notification: PTRACE_INTERRUPT breaks the task's (interruptible) wait
+ * for our reply, the kernel drops the notification and the call returns
+ * -ERESTARTSYS; before the restart the task stops at PTRACE_EVENT_STOP,
+ * where syscalls can be injected at the call's syscall instruction. The
+ * call is then finished with plat_ptrace_finish(). A signal that arrives
+ * meanwhile is kept in pc->pending_sig and sent again when finishing.
+ */
+int plat_notif_to_stop(pid_t tid, struct plat_call *pc)
+{
+	int ret;
+
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
+		return -ESRCH;
+	for (;;) {
+		int st, sig, ev;
+
+		if (waitpid(tid, &st, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -ESRCH;
+		}
+		if (!WIFSTOPPED(st))
+			return -ESRCH;
+		sig = WSTOPSIG(st);
+		ev = st >> 16;
+		if (ev == PTRACE_EVENT_STOP)
+			break;
+		if (ev == 0)
+			pc->pending_sig = sig;
+		if (ptrace(PTRACE_CONT, tid, 0, 0) < 0)
+			return -ESRCH;
+	}
+	ret = plat_getregs(tid, &pc->regs);
+	if (ret < 0)
+		return ret;
+	pc->at_stop = true;
+	/* Like a syscall-exit stop: rip is past the syscall instruction. */
+	pc->injected = true;
+	return 0;
+}
+
 int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
 {
 	struct user_regs_struct r = pc->regs;

@@ -252,6 +252,12 @@ static void on_notify(struct sentry *s, int nfd)
 	ret = sentry_dispatch(s, &c);
 	if (ret == SENTRY_RET_DEFERRED)
 		return;
+	if (pc.at_stop) {
+		/* The handler moved the call to a ptrace stop
+		 * (plat_notif_to_stop): the notification is gone. */
+		plat_ptrace_finish(c.t->host_tid, &pc, ret);
+		return;
+	}
 	if (ret == SENTRY_RET_CONTINUE)
 		plat_notif_send(nfd, n.id, 0, true);
 	else

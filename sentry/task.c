@@ -271,9 +271,19 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 {
 	struct plat_call *pc = c->platform;
 
+	int fl, ret;
+
 	if (pc->kind == PLATFORM_PTRACE || pc->at_stop)
 		return plat_ptrace_install_fd(c, fd, flags);
-	return plat_notif_addfd(pc->notify_fd, pc->id, fd, flags);
+	/* ADDFD refuses O_PATH files (the kernel's fget() skips them):
+	 * those go the ptrace platform's way, from a ptrace stop. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || !(fl & O_PATH))
+		return plat_notif_addfd(pc->notify_fd, pc->id, fd, flags);
+	ret = plat_notif_to_stop(c->t->host_tid, pc);
+	if (ret < 0)
+		return ret;
+	return plat_ptrace_install_fd(c, fd, flags);
 }
 
 int task_dup_fd(struct sc_call *c, int wfd)
