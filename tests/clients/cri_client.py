@@ -169,7 +169,77 @@ def main():
             ok("StopPodSandbox and RemovePodSandbox")
         except grpc.RpcError as e:
             fail("StopPodSandbox and RemovePodSandbox", e.details())
+    if os.environ.get("CRI_NO_POD_NETWORK"):
+        print("skip cri: pod network namespace: no veth pair for CNI",
+              flush=True)
+    else:
+        pod_network(pb, rt, logdir, handler)
     return 1 if failures else 0
+
+
+def pod_network(pb, rt, logdir, handler):
+    """A pod with its own network namespace (containerd's, through the
+    loopback CNI plugin): the app container is in the pod's network and
+    uts namespaces, found by containerd under /proc/<pod pid>/ns."""
+    T = 120
+    ns = pb.NamespaceOption(network=pb.POD, pid=pb.CONTAINER, ipc=pb.POD)
+    sbcfg = pb.PodSandboxConfig(
+        metadata=pb.PodSandboxMetadata(name="cvisor-netpod", uid="uid-2",
+                                       namespace="default", attempt=0),
+        log_directory=logdir,
+        linux=pb.LinuxPodSandboxConfig(
+            security_context=pb.LinuxSandboxSecurityContext(
+                namespace_options=ns)))
+    name = "pod network namespace shared with the container"
+    try:
+        pod = rt.RunPodSandbox(pb.RunPodSandboxRequest(
+            config=sbcfg, runtime_handler=handler), timeout=T).pod_sandbox_id
+    except grpc.RpcError as e:
+        fail(name, "RunPodSandbox: " + str(e.details()))
+        return
+    try:
+        ccfg = pb.ContainerConfig(
+            metadata=pb.ContainerMetadata(name="netapp", attempt=0),
+            image=pb.ImageSpec(image="docker.io/cvisor/busybox:test"),
+            command=["/bin/sleep", "1000"], log_path="netapp.log",
+            linux=pb.LinuxContainerConfig(
+                security_context=pb.LinuxContainerSecurityContext(
+                    namespace_options=ns)))
+        cid = rt.CreateContainer(pb.CreateContainerRequest(
+            pod_sandbox_id=pod, config=ccfg, sandbox_config=sbcfg),
+            timeout=T).container_id
+        rt.StartContainer(pb.StartContainerRequest(container_id=cid),
+                          timeout=T)
+        st = rt.ContainerStatus(pb.ContainerStatusRequest(
+            container_id=cid, verbose=True), timeout=T)
+        info = json.loads(st.info.get("info", "{}"))
+        paths = {n["type"]: n.get("path") for n in
+                 info["runtimeSpec"]["linux"]["namespaces"]}
+        bad = []
+        for t, f in (("network", "net"), ("uts", "uts"), ("ipc", "ipc")):
+            pod_ns = os.readlink(paths[t])
+            got = os.readlink("/proc/%d/ns/%s" % (info["pid"], f))
+            if pod_ns != got or pod_ns == os.readlink("/proc/self/ns/" + f):
+                bad.append("%s: pod %s (%s) container %s" % (
+                    f, paths[t], pod_ns, got))
+        if bad:
+            fail(name, "; ".join(bad))
+        else:
+            ok(name)
+        rt.StopContainer(pb.StopContainerRequest(container_id=cid, timeout=1),
+                         timeout=T)
+        rt.RemoveContainer(pb.RemoveContainerRequest(container_id=cid),
+                           timeout=T)
+    except (grpc.RpcError, KeyError, ValueError, OSError, TypeError) as e:
+        fail(name, e.details() if isinstance(e, grpc.RpcError) else repr(e))
+    finally:
+        try:
+            rt.StopPodSandbox(pb.StopPodSandboxRequest(pod_sandbox_id=pod),
+                              timeout=T)
+            rt.RemovePodSandbox(pb.RemovePodSandboxRequest(
+                pod_sandbox_id=pod), timeout=T)
+        except grpc.RpcError as e:
+            fail("remove the pod with its own network", e.details())
 
 
 if __name__ == "__main__":
