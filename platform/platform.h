@@ -77,6 +77,9 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret);
 /* seccomp platform: turns the notification being handled into a ptrace
  * stop (the notification is abandoned), for what needs injection. */
 int plat_notif_to_stop(pid_t tid, struct plat_call *pc);
+/* At a PTRACE_EVENT_EXEC stop: sets the new program's comm (as the kernel
+ * names it from the path the program was called by), then resumes it. */
+int plat_exec_set_comm(pid_t tid, const char *name);
 /* ptrace platform: installs sentry-side fd in the tracee. */
 int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags);
 

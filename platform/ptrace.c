@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -161,6 +162,56 @@ int plat_notif_to_stop(pid_t tid, struct plat_call *pc)
 	/* Like a syscall-exit stop: rip is past the syscall instruction. */
 	pc->injected = true;
 	return 0;
+}
+
+/*
+ * At a PTRACE_EVENT_EXEC stop: runs prctl(PR_SET_NAME, name) in the new
+ * program before its first instruction, then lets it go. The syscall
+ * instruction is written over the entry point for the time of the call
+ * (ptrace writes through the text's protection) and put back after.
+ */
+int plat_exec_set_comm(pid_t tid, const char *name)
+{
+	struct plat_call pc = { .kind = PLATFORM_PTRACE, .at_stop = true };
+	struct user_regs_struct r0;
+	size_t len = strnlen(name, 15);
+	char buf[16] = { 0 };
+	uint64_t at;
+	long word, patched;
+	int ret;
+
+	if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+		return -ESRCH;
+	ret = wait_syscall_stop(tid, &pc);		/* execve's exit */
+	if (ret < 0)
+		return ret;
+	ret = plat_getregs(tid, &r0);
+	if (ret < 0)
+		return ret;
+	errno = 0;
+	word = ptrace(PTRACE_PEEKTEXT, tid, (void *)(uintptr_t)r0.rip, 0);
+	if (errno != 0)
+		goto out;
+	patched = (word & ~0xffffL) | 0x050f;	/* syscall */
+	if (ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip,
+		   (void *)patched) < 0)
+		goto out;
+	memcpy(buf, name, len);
+	at = (r0.rsp - 128 - sizeof(buf)) & ~15ull;
+	if (plat_mem_write(tid, at, buf, sizeof(buf)) == 0) {
+		pc.regs = r0;
+		pc.regs.rip += 2;	/* as if just past that instruction */
+		pc.injected = true;
+		plat_inject(tid, &pc, SYS_prctl, PR_SET_NAME, at, 0, 0, 0, 0);
+	}
+	ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip, (void *)word);
+out:
+	ret = plat_setregs(tid, &r0);
+	if (ret < 0)
+		return ret;
+	if (pc.pending_sig)
+		syscall(SYS_tgkill, tid, tid, pc.pending_sig);
+	return plat_resume(tid, PTRACE_CONT, 0);
 }
 
 int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -131,8 +132,9 @@ static int fd_path(const char *p)
 
 /*
  * Paths in the sentry's virtual /proc and /dev: "fd/N" execs that open
- * file (as fexecve); "exe" and other links are followed through the
- * virtual tree; anything else virtual is not executable.
+ * file (as fexecve); "exe", "cwd/...", "root/..." and other links lead to
+ * the sandbox path vfs_exec_path() gives; anything else virtual is not
+ * executable.
  */
 static long exec_virtual(struct sc_call *c, char *path, size_t cap,
 			 int *dirfd, int *flags)
@@ -152,21 +154,33 @@ static long exec_virtual(struct sc_call *c, char *path, size_t cap,
 			path[0] = '\0';
 			return 0;
 		}
-		n = vfs_readlink(c, clean, target, sizeof(target) - 1);
-		if (n == -EINVAL)
-			return -EACCES;
+		n = vfs_exec_path(c, clean, target, sizeof(target));
 		if (n < 0)
 			return n;
-		target[n] = '\0';
-		if (target[0] != '/' || (size_t)n >= cap)
-			return -ENOENT;
-		memcpy(path, target, n + 1);
+		if (strlen(target) >= cap)
+			return -ENAMETOOLONG;
+		strcpy(path, target);
 	}
 	return -ELOOP;
 }
 
+/* The name the kernel gives a program from the path it was called by
+ * (kbasename, at most 15 bytes); "" for an empty path (fexecve). */
+static void comm_of(const char *path, char comm[16])
+{
+	const char *b = strrchr(path, '/');
+
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strnlen(b, 15);
+	memcpy(comm, b, n);
+	comm[n] = '\0';
+}
+
 static long exec_resolve(struct sentry *s, struct sc_call *c,
-			 const struct exec_req *rq, struct gofer_exec_info *info)
+			 const struct exec_req *rq, struct gofer_exec_info *info,
+			 char comm[16])
 {
 	struct task *t = c->t;
 	cleanup_close int dfd = -1;
@@ -183,6 +197,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 		path[0] = '\0';
 	else if (ret < 0)
 		return ret;
+	comm_of(path, comm);
 	if (path[0] == '/') {
 		ret = exec_virtual(c, path, sizeof(path), &dirfd, &flags);
 		if (ret < 0)
@@ -221,7 +236,7 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	struct exec_req rq = { AT_FDCWD, 0, 0 };
 	cleanup_free struct gofer_exec_info *info = malloc(sizeof(*info));
 	struct user_regs_struct r = pc->regs;
-	char args[1024];
+	char args[1024], comm[16] = "", canon[16];
 	uint64_t t0 = cv_now_ns();
 	long ret;
 
@@ -233,7 +248,7 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 					(int)c.args[4] };
 	else
 		rq.path_addr = c.args[0];
-	ret = info ? exec_resolve(s, &c, &rq, info) : -ENOMEM;
+	ret = info ? exec_resolve(s, &c, &rq, info, comm) : -ENOMEM;
 	if (ret >= 0)
 		ret = exec_place(&c, pc, info->path);
 	stats_record(s, c.nr, SC_EMULATE, cv_now_ns() - t0, ret < 0 ? ret : 0);
@@ -253,6 +268,12 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	}
 	free(st->exec_path);
 	st->exec_path = strdup(info->path);
+	/* The kernel names the program after the path it runs (the
+	 * canonical one); Linux after the path it was called by. */
+	comm_of(info->path, canon);
+	if (strcmp(comm, canon) == 0)
+		comm[0] = '\0';
+	memcpy(st->exec_comm, comm, sizeof(st->exec_comm));
 	st->saved = pc->regs;
 	st->pending = TP_EXEC;
 	plat_setregs(t->host_tid, &r);
@@ -272,6 +293,7 @@ void exec_on_exit(struct sentry *s, struct task *t,
 	plat_setregs(t->host_tid, r);
 	free(st->exec_path);
 	st->exec_path = NULL;
+	st->exec_comm[0] = '\0';
 }
 
 /* PTRACE_EVENT_EXEC: other threads are gone; the exec'ing thread may have
@@ -308,5 +330,13 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 	task_st(e)->pending = TP_NONE;
 	e->tid = e->tgid;	/* the exec'ing thread is the leader now */
 	task_refresh_caps(e);
+	if (task_st(e)->exec_comm[0] != '\0') {
+		char comm[16];
+
+		memcpy(comm, task_st(e)->exec_comm, sizeof(comm));
+		task_st(e)->exec_comm[0] = '\0';
+		plat_exec_set_comm(tid, comm);
+		return;
+	}
 	plat_resume(tid, PTRACE_CONT, 0);
 }

@@ -35,6 +35,7 @@ struct task_state {
 	struct user_regs_struct saved;
 	uint64_t t0;
 	char *exec_path;	/* canonical path of a pending exec */
+	char exec_comm[16];	/* its comm if not the canonical basename */
 	bool known;		/* parent's clone event seen */
 	bool held;		/* stopped at its first stop, not resumed */
 	bool ids_known;		/* its first stop was seen (or attached) */
