@@ -108,6 +108,9 @@ static const int allowed[] = {
 	SCMP_SYS(fstatfs), SCMP_SYS(fchdir), SCMP_SYS(dup), SCMP_SYS(fchmod),
 	SCMP_SYS(fchmodat), SCMP_SYS(mkdirat), SCMP_SYS(unlinkat),
 	SCMP_SYS(symlinkat), SCMP_SYS(uname),
+	/* sentry/fs_notify.c: a watch on the sentry's copy of a workload
+	 * inotify fd, from inside the directory the gofer resolved */
+	SCMP_SYS(inotify_add_watch),
 	/* memory, time, signals, exit */
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(brk),
 	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),

@@ -690,7 +690,8 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 {
 	const struct oci_spec *sp = cfg->spec;
 	cleanup_free struct vfs_mount_info *mi = NULL;
-	struct vfs_config vc = { .hostname = the_sentry->hostname };
+	struct vfs_config vc = { .hostname = the_sentry->hostname,
+				 .init_pid = cfg->init_pid };
 	int ret;
 
 	if (sp != NULL && sp->has_linux && sp->linux_.resources.has_memory &&
