@@ -5,7 +5,17 @@
 # cvisor-test: slow
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/containerd-lib.sh"
-trap 'cd_stop; t_cleanup' EXIT
+VETH=cvcri$$
+netns_dir_existed=$([ -d /run/netns ] && echo 1)
+# After containerd's teardown (which gives the veth end back): our veth
+# and the /run/netns directory containerd made, if it was not there.
+cri_cleanup() {
+	cd_stop
+	ip link del "${VETH}a" 2>/dev/null
+	[ -n "$netns_dir_existed" ] || rmdir /run/netns 2>/dev/null
+	t_cleanup
+}
+trap cri_cleanup EXIT
 
 command -v containerd >/dev/null || { t_skip cri "containerd not installed"; exit 0; }
 /usr/bin/python3 -c 'import grpc, grpc_tools' 2>/dev/null ||
@@ -18,8 +28,6 @@ cd_ctr -n k8s.io images import "$T_TMP/busybox.tar" >/dev/null &&
 # A pod network that leaves nothing on the host: one end of a veth pair
 # of our own moved into the pod's network namespace as eth0 (host-device
 # plugin, static address), deleted at the end.
-VETH=cvcri$$
-netns_dir_existed=$([ -d /run/netns ] && echo 1)
 if ip link add "${VETH}a" type veth peer name "${VETH}b" 2>/dev/null; then
 	cat >"$CD_DIR/cni/10-cvisor.conflist" <<JSON
 {"cniVersion": "0.4.0", "name": "cvisor-test", "plugins": [
@@ -34,8 +42,6 @@ mkdir -p "$T_TMP/podlogs"
 	"${CRI_HANDLER:-cvisor}" "$T_TMP/podlogs"
 rc=$?
 [ $rc -eq 0 ] || tail -30 "$CD_DIR/log" | sed 's/^/containerd: /'
-ip link del "${VETH}a" 2>/dev/null
-[ -n "$netns_dir_existed" ] || rmdir /run/netns 2>/dev/null
 # containerd removes the pod's network namespace mount with the pod.
 left=$(grep -c ' /run/netns/cni-\| /var/run/netns/cni-' /proc/self/mountinfo)
 [ "$left" = 0 ] && echo "ok cri: no network namespace mount left" ||
