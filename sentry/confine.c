@@ -2,29 +2,88 @@
 /*
  * The sentry's self-confinement (DESIGN.md invariant 4), once the init is
  * seized and every fd it needs is open:
- *  1. a new mount namespace whose root is an empty, read-only tmpfs;
+ *  1. a new mount namespace whose root is an empty, read-only tmpfs
+ *     (but for /proc: the sandbox's own procfs, sandbox_procfs_mount());
  *  2. only CAP_SYS_PTRACE, CAP_KILL and CAP_NET_BIND_SERVICE, an empty
  *     bounding set, no ambient capabilities;
  *  3. no_new_privs and a seccomp filter listing the host syscalls the
  *     sentry makes (docs/security.md says why each is needed).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <stdio.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
 #include "lib/log.h"
 #include "sentry/internal.h"
 
-static int empty_root(void)
+/*
+ * A procfs of the sandbox's pid namespace for /proc in the sentry's root,
+ * so that a host tool entering the sandbox process's mount namespace
+ * (podman top: psgo, with the pid runsc wrote to --pid-file) sees exactly
+ * the container's processes. A full instance, not the vfs's subset=pid
+ * one: psgo also reads /proc/stat (boot time). Read-only, nosuid, nodev,
+ * noexec; no host process is in it (docs/security.md). -errno if the
+ * sandbox shares the sentry's pid namespace: then no /proc.
+ */
+static int sandbox_procfs_mount(pid_t init_pid)
+{
+	cleanup_close int ns = -1, own = -1, fs = -1;
+	char path[64];
+	struct stat a, b;
+	int m;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init_pid);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || own < 0)
+		return -errno;
+	if (fstat(ns, &a) < 0 || fstat(own, &b) < 0)
+		return -errno;
+	if (a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		return -EPERM;
+	fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				 MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY);
+	return m < 0 ? -errno : m;
+}
+
+/* Attaches the procfs mount pfd at /proc of the new root (cwd). */
+static void attach_proc(int pfd)
+{
+	if (pfd < 0)
+		return;
+	if (mkdir("/proc", 0555) < 0) {
+		log_warn("sentry: /proc: %s", strerror(errno));
+		return;
+	}
+	if (syscall(SYS_move_mount, pfd, "", AT_FDCWD, "/proc",
+		    MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		log_warn("sentry: procfs at /proc: %s", strerror(errno));
+		rmdir("/proc");
+	}
+}
+
+static int empty_root(int pfd)
 {
 	static const char *const dirs[] = { "/tmp", "/mnt", "/run", "/" };
 	const char *dir = NULL;
@@ -51,6 +110,7 @@ static int empty_root(void)
 		return -errno;
 	if (chdir("/") < 0)
 		return -errno;
+	attach_proc(pfd);
 	if (mount(NULL, "/", NULL,
 		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
 			  MS_NOEXEC,
@@ -149,10 +209,14 @@ static int install_filter(void)
 
 int sentry_confine(struct sentry *s)
 {
+	cleanup_close int pfd = -1;
 	int ret;
 
-	(void)s;
-	ret = empty_root();
+	pfd = sandbox_procfs_mount(s->init_pid);
+	if (pfd < 0 && pfd != -EPERM)
+		log_warn("sentry: no procfs of the sandbox: %s",
+			 strerror(-pfd));
+	ret = empty_root(pfd);
 	if (ret < 0) {
 		log_error("sentry: empty root: %s", strerror(-ret));
 		return ret;

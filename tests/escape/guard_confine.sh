@@ -21,7 +21,15 @@ t_expect no_new_privs "1" awk '/^NoNewPrivs:/ { print $2 }' "$st"
 # CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_SYS_PTRACE (19)
 t_expect cap_effective "0000000000080420" awk '/^CapEff:/ { print $2 }' "$st"
 t_expect cap_bounding "0000000000080420" awk '/^CapBnd:/ { print $2 }' "$st"
-t_expect empty_root "" ls -A "/proc/$pid/root/"
+# Empty but for /proc, the sandbox's own procfs (docs/security.md;
+# tests/escape/inv_sentry_confined.sh checks what it lists).
+t_expect empty_root "proc" ls -A "/proc/$pid/root/"
+t_expect root_proc_is_procfs "proc" stat -f -c %T "/proc/$pid/root/proc"
+if touch "/proc/$pid/root/proc/x" 2>/dev/null; then
+	t_fail root_proc_readonly "could create a file in the sentry's /proc"
+else
+	t_ok root_proc_readonly
+fi
 if touch "/proc/$pid/root/x" 2>/dev/null; then
 	t_fail root_readonly "could create a file in the sentry's root"
 else
