@@ -151,6 +151,7 @@ static const int allowed[] = {
 	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
 	SCMP_SYS(sendto), SCMP_SYS(accept4), SCMP_SYS(setsockopt),
 	SCMP_SYS(getsockopt), SCMP_SYS(getsockname), SCMP_SYS(close),
+	SCMP_SYS(getpeername),
 	SCMP_SYS(fcntl), SCMP_SYS(fstat),
 	/* ptrace platform and task tracking */
 	SCMP_SYS(ptrace), SCMP_SYS(wait4), SCMP_SYS(waitid),

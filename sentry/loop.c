@@ -127,9 +127,9 @@ static void deferred_free(struct sentry *s, struct deferred *d)
 		}
 	}
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, d->wait_fd, NULL);
-	close(d->wait_fd);
 	if (d->done)
-		d->done(d);
+		d->done(d);	/* may still use wait_fd */
+	close(d->wait_fd);
 	free(d);
 }
 
@@ -145,7 +145,7 @@ int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
 	if (d == NULL) {
 		close(wait_fd);
 		if (done) {
-			struct deferred tmp = { .ctx = ctx };
+			struct deferred tmp = { .ctx = ctx, .wait_fd = -1 };
 
 			done(&tmp);
 		}

@@ -263,6 +263,7 @@ static long read_control(struct sc_call *c, const struct msghdr *h,
 struct pending_send {
 	struct sent_msg m;
 	bool has_name;
+	bool disconnect;	/* connected for the send (send_to_path) */
 	int flags;
 	size_t off;
 };
@@ -303,12 +304,17 @@ static void pending_done(struct deferred *d)
 
 	if (p == NULL)
 		return;
+	if (p->disconnect && d->wait_fd >= 0) {
+		struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+		connect(d->wait_fd, &unspec, sizeof(unspec));
+	}
 	sent_msg_free(&p->m);
 	free(p);
 }
 
 static long send_blocking(struct sc_call *c, int sock, struct sent_msg *m,
-			  bool has_name, int flags)
+			  bool has_name, bool disconnect, int flags)
 {
 	struct pending_send *p;
 	long ret;
@@ -320,17 +326,18 @@ static long send_blocking(struct sc_call *c, int sock, struct sent_msg *m,
 	p->m = *m;
 	memset(m, 0, sizeof(*m));
 	p->has_name = has_name;
+	p->disconnect = disconnect;
 	p->flags = flags;
 	ret = pending_try(p, sock);
 	if (ret != -EAGAIN) {
-		struct deferred d = { .ctx = p };
+		struct deferred d = { .ctx = p, .wait_fd = -1 };
 
 		pending_done(&d);
 		return ret;
 	}
 	dup = fcntl(sock, F_DUPFD_CLOEXEC, 0);
 	if (dup < 0) {
-		struct deferred d = { .ctx = p };
+		struct deferred d = { .ctx = p, .wait_fd = -1 };
 
 		pending_done(&d);
 		return -errno;
@@ -339,11 +346,77 @@ static long send_blocking(struct sc_call *c, int sock, struct sent_msg *m,
 	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
 }
 
+/*
+ * A datagram to an AF_UNIX path from an unconnected socket (sendto,
+ * sendmsg with a name): the path is a file system lookup, so the gofer
+ * connects the socket to it (under the task's credentials, inside the
+ * sandbox root), the datagram goes to that peer, and the socket is
+ * disconnected again (AF_UNSPEC). While it is connected, datagrams from
+ * senders other than that peer are refused (EPERM): a short window, up to
+ * the reply of a blocking send that has to wait. Takes m.
+ * SOCK_SEQPACKET ignores the name, as Linux does; a stream socket gives
+ * EISCONN or EOPNOTSUPP; a connected datagram socket is not supported
+ * (EOPNOTSUPP).
+ */
+static long send_to_path(struct sc_call *c, int sock, const char *path,
+			 struct sent_msg *m, int flags, bool may_defer)
+{
+	struct sockaddr_storage peer;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	socklen_t pl = sizeof(peer), l;
+	bool connected = false;
+	struct iovec iov;
+	struct msghdr h;
+	int type, fl;
+	long ret;
+
+	l = sizeof(type);
+	if (getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &l) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (type == SOCK_STREAM) {
+		ret = getpeername(sock, (struct sockaddr *)&peer, &pl) == 0 ?
+			      -EISCONN : -EOPNOTSUPP;
+		goto out;
+	}
+	if (type != SOCK_SEQPACKET) {
+		if (getpeername(sock, (struct sockaddr *)&peer, &pl) == 0) {
+			ret = -EOPNOTSUPP;
+			goto out;
+		}
+		ret = unix_op(c, sock, path, false);
+		if (ret < 0)
+			goto out;
+		connected = true;
+	}
+	iov = (struct iovec){ m->data, m->len };
+	h = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = m->control,
+			     .msg_controllen = m->clen };
+	ret = sendmsg(sock, &h, flags | MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (ret < 0)
+		ret = -errno;
+	fl = fcntl(sock, F_GETFL);
+	if (ret == -EAGAIN && may_defer && !(flags & MSG_DONTWAIT) &&
+	    fl >= 0 && !(fl & O_NONBLOCK) && sentry_can_defer(c)) {
+		ret = send_blocking(c, sock, m, false, connected, flags);
+		if (ret == SENTRY_RET_DEFERRED)
+			return ret;	/* disconnected when done */
+	}
+	if (connected)
+		connect(sock, &unspec, sizeof(unspec));
+out:
+	sent_msg_free(m);
+	return ret;
+}
+
 static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags,
 		     bool may_defer)
 {
 	struct msghdr h;
 	struct sent_msg m = { .nfds = 0 };
+	const char *path = NULL;
 	struct iovec iov;
 	long ret;
 
@@ -353,16 +426,19 @@ static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags,
 	if (h.msg_name != NULL) {
 		ret = read_addr(c, (uintptr_t)h.msg_name, h.msg_namelen,
 				&m.addr);
-		if (ret == 0 && unix_path(&m.addr, &ret) != NULL)
-			ret = -EOPNOTSUPP;
+		if (ret == 0)
+			path = unix_path(&m.addr, &ret);
 	}
 	if (ret == 0)
 		ret = read_iov(c, &h, &m);
 	if (ret == 0)
 		ret = read_control(c, &h, &m);
+	if (ret == 0 && path != NULL)
+		return send_to_path(c, sock, path, &m, flags, may_defer);
 	if (ret == 0 && may_defer && !(flags & MSG_DONTWAIT) &&
 	    !(fcntl(sock, F_GETFL) & O_NONBLOCK) && sentry_can_defer(c))
-		return send_blocking(c, sock, &m, h.msg_name != NULL, flags);
+		return send_blocking(c, sock, &m, h.msg_name != NULL, false,
+				     flags);
 	if (ret == 0) {
 		iov = (struct iovec){ m.data, m.len };
 		h = (struct msghdr){
@@ -384,6 +460,7 @@ SENTRY_HANDLER(sendto)
 	struct sent_msg m = { .nfds = 0 };
 	cleanup_close int sock = -1;
 	int flags = (int)c->args[3];
+	const char *path;
 	long ret;
 
 	/* No address: the registers say all, nothing is looked up. */
@@ -395,8 +472,7 @@ SENTRY_HANDLER(sendto)
 	ret = read_addr(c, c->args[4], c->args[5], &m.addr);
 	if (ret < 0)
 		return ret;
-	if (unix_path(&m.addr, &ret) != NULL)
-		return -EOPNOTSUPP;
+	path = unix_path(&m.addr, &ret);
 	if (ret < 0)
 		return ret;
 	m.len = c->args[2] > SOCK_MAX_DATA ? SOCK_MAX_DATA : c->args[2];
@@ -404,9 +480,11 @@ SENTRY_HANDLER(sendto)
 	if (m.data == NULL)
 		return -ENOMEM;
 	ret = task_read(c, c->args[1], m.data, m.len);
+	if (ret == 0 && path != NULL)
+		return send_to_path(c, sock, path, &m, flags, true);
 	if (ret == 0 && !(flags & MSG_DONTWAIT) &&
 	    !(fcntl(sock, F_GETFL) & O_NONBLOCK) && sentry_can_defer(c))
-		return send_blocking(c, sock, &m, true, flags);
+		return send_blocking(c, sock, &m, true, false, flags);
 	if (ret == 0) {
 		ret = sendto(sock, m.data, m.len, flags | MSG_NOSIGNAL,
 			     (struct sockaddr *)&m.addr.ss, m.addr.len);
