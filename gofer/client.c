@@ -9,6 +9,7 @@
  * kills the sandbox (DESIGN.md invariant 5).
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -200,13 +201,15 @@ static int recv_rep(int sock, const struct creq *q, struct crep *p,
 static int call(struct gofer_client *c, struct creq *q, struct crep *p)
 {
 	struct gofer_rep_hdr h;
-	int ret;
+	int cpu, ret;
 
 	p->fd = -1;
 	p->len = 0;
 	if (c->sock < 0)
 		return -EIO;
 	q->h.tag = c->next_tag++;
+	cpu = sched_getcpu();	/* rseq or vDSO: no system call */
+	q->h.cpu = cpu >= 0 ? (uint32_t)cpu + 1 : 0;
 	ret = send_req(c->sock, q);
 	if (ret < 0)
 		return ret;

@@ -85,6 +85,11 @@ static int install_filter(void)
 	for (size_t i = 0; i < ARRAY_SIZE(gofer_syscalls) && ret == 0; i++)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, gofer_syscalls[i],
 				       0);
+	/* follow_cpu() (server.c): its own affinity only */
+	if (ret == 0)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+				       SCMP_SYS(sched_setaffinity), 1,
+				       SCMP_A0(SCMP_CMP_EQ, 0));
 	if (ret == 0)
 		ret = seccomp_load(ctx);
 	seccomp_release(ctx);

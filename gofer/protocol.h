@@ -90,7 +90,7 @@ struct gofer_req_hdr {
 	uint16_t fdmask;
 	int32_t flags;		/* the syscall's flags (open, AT_*, rename...) */
 	uint32_t mode;
-	uint32_t pad;
+	uint32_t cpu;		/* the sender's CPU + 1 (0: unknown), a hint */
 	uint64_t arg[4];	/* op-specific scalars, see below */
 	uint32_t len[GOFER_LEN_N];
 	struct gofer_wire_creds creds;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -235,6 +236,27 @@ static long check_donated(struct gofer_srv *s, const struct gofer_req *r)
 	return 0;
 }
 
+/*
+ * Moves the gofer to the CPU the sentry sent the request from. The sentry
+ * sleeps there until the reply, so the gofer's wake-up and the reply's stay
+ * on one CPU; otherwise the scheduler wakes the gofer on an idle CPU (its
+ * previous one) and each direction costs an IPI, on a VM the wake-up of a
+ * halted vCPU: 40-90 us per round trip instead of a few. Only a hint: a
+ * CPU outside the gofer's cpuset is refused by the kernel, and ignored.
+ * Acted on only when it changes (one sched_setaffinity per migration).
+ */
+static void follow_cpu(struct gofer_srv *s, uint32_t hint)
+{
+	cpu_set_t set;
+
+	if (hint == 0 || hint == s->cpu_hint || hint > CPU_SETSIZE)
+		return;
+	s->cpu_hint = hint;
+	CPU_ZERO(&set);
+	CPU_SET(hint - 1, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 static long run_op(struct gofer_srv *s, const struct gofer_req *r,
 		   struct gofer_rep *rep)
 {
@@ -288,6 +310,7 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 	} else {
 		h.tag = r.h.tag;
 		h.op = r.h.op;
+		follow_cpu(s, r.h.cpu);
 		h.result = run_op(s, &r, &rep);
 		close_fds(fds, nfds);
 		if (s->debug)

@@ -32,6 +32,7 @@ struct gofer_srv {
 	bool chrooted;		/* a request is running chrooted */
 	bool cwd_moved;		/* an op fchdir'ed: back to "/" after it */
 	bool debug;		/* log every request */
+	uint32_t cpu_hint;	/* the last request's cpu field */
 	struct gofer_mnt_set mnts;
 };
 
