@@ -243,13 +243,19 @@ static long check_donated(struct gofer_srv *s, const struct gofer_req *r)
  * previous one) and each direction costs an IPI, on a VM the wake-up of a
  * halted vCPU: 40-90 us per round trip instead of a few. Only a hint: a
  * CPU outside the gofer's cpuset is refused by the kernel, and ignored.
- * Acted on only when it changes (one sched_setaffinity per migration).
+ * Acted on only when it changes, and only once the same CPU came twice in a
+ * row: a sentry that moves on every call would otherwise cost a migration
+ * of the gofer per request.
  */
 static void follow_cpu(struct gofer_srv *s, uint32_t hint)
 {
 	cpu_set_t set;
 
-	if (hint == 0 || hint == s->cpu_hint || hint > CPU_SETSIZE)
+	uint32_t prev = s->cpu_seen;
+
+	s->cpu_seen = hint;
+	if (hint == 0 || hint != prev || hint == s->cpu_hint ||
+	    hint > CPU_SETSIZE)
 		return;
 	s->cpu_hint = hint;
 	CPU_ZERO(&set);

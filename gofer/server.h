@@ -32,7 +32,8 @@ struct gofer_srv {
 	bool chrooted;		/* a request is running chrooted */
 	bool cwd_moved;		/* an op fchdir'ed: back to "/" after it */
 	bool debug;		/* log every request */
-	uint32_t cpu_hint;	/* the last request's cpu field */
+	uint32_t cpu_hint;	/* the CPU (+1) the gofer is pinned to */
+	uint32_t cpu_seen;	/* the previous request's cpu field */
 	struct gofer_mnt_set mnts;
 };
 
