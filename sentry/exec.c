@@ -73,8 +73,15 @@ static int shebang(const struct gofer_exec_info *info, char *interp,
 	return 0;
 }
 
+/*
+ * Checks what execve would run: an ELF file, or a "#!" script whose
+ * interpreter (recursively) is one. binary (PATH_MAX) gets the canonical
+ * path of that ELF file: what Linux shows as /proc/<pid>/exe after the
+ * exec (the interpreter, for a script).
+ */
 static int exec_check(struct sentry *s, struct task *t,
-		      const struct gofer_exec_info *info, int depth)
+		      const struct gofer_exec_info *info, int depth,
+		      char *binary)
 {
 	struct gofer_exec_info *in;
 	struct gofer_creds cr;
@@ -82,8 +89,10 @@ static int exec_check(struct sentry *s, struct task *t,
 	char interp[256];
 	int ret;
 
-	if (info->head_len >= 4 && memcmp(info->head, "\177ELF", 4) == 0)
+	if (info->head_len >= 4 && memcmp(info->head, "\177ELF", 4) == 0) {
+		snprintf(binary, PATH_MAX, "%s", info->path);
 		return 0;
+	}
 	if (info->head_len < 2 || info->head[0] != '#' || info->head[1] != '!')
 		return -ENOEXEC;
 	if (depth >= EXEC_MAX_DEPTH)
@@ -98,7 +107,7 @@ static int exec_check(struct sentry *s, struct task *t,
 	at = (struct gofer_at){ t->fs->cwd_fd, t->fs->root_fd, interp };
 	ret = gofer_exec_resolve(&s->gofer, &cr, &at, 0, in);
 	if (ret >= 0)
-		ret = exec_check(s, t, in, depth + 1);
+		ret = exec_check(s, t, in, depth + 1, binary);
 	free(in);
 	return ret;
 }
@@ -180,7 +189,7 @@ static void comm_of(const char *path, char comm[16])
 
 static long exec_resolve(struct sentry *s, struct sc_call *c,
 			 const struct exec_req *rq, struct gofer_exec_info *info,
-			 char comm[16])
+			 char comm[16], char *binary)
 {
 	struct task *t = c->t;
 	cleanup_close int dfd = -1;
@@ -214,7 +223,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	ret = gofer_exec_resolve(&s->gofer, &cr, &at, flags, info);
 	if (ret < 0)
 		return ret;
-	return exec_check(s, t, info, 0);
+	return exec_check(s, t, info, 0, binary);
 }
 
 /* Writes the canonical path below the red zone; its address, or -errno. */
@@ -237,6 +246,7 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	cleanup_free struct gofer_exec_info *info = malloc(sizeof(*info));
 	struct user_regs_struct r = pc->regs;
 	char args[1024], comm[16] = "", canon[16];
+	cleanup_free char *binary = malloc(PATH_MAX);
 	uint64_t t0 = cv_now_ns();
 	long ret;
 
@@ -248,7 +258,8 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 					(int)c.args[4] };
 	else
 		rq.path_addr = c.args[0];
-	ret = info ? exec_resolve(s, &c, &rq, info, comm) : -ENOMEM;
+	ret = info && binary ? exec_resolve(s, &c, &rq, info, comm, binary) :
+			       -ENOMEM;
 	if (ret >= 0)
 		ret = exec_place(&c, pc, info->path);
 	stats_record(s, c.nr, SC_EMULATE, cv_now_ns() - t0, ret < 0 ? ret : 0);
@@ -267,7 +278,9 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 		r.rdi = (uint64_t)ret;
 	}
 	free(st->exec_path);
-	st->exec_path = strdup(info->path);
+	/* /proc/self/exe names the binary run: the interpreter of a script
+	 * (busybox re-executes itself through it to run applets). */
+	st->exec_path = strdup(binary);
 	/* The kernel names the program after the path it runs (the
 	 * canonical one); Linux after the path it was called by. */
 	comm_of(info->path, canon);

@@ -31,3 +31,11 @@ t_expect init_name "sh" run_sh 'cat /proc/1/comm; true'
 # busybox run as "/proc/self/exe": the applet is named after argv[0], as
 # natively.
 t_expect proc_self_exe "exe: applet not found" run_sh '/proc/self/exe; true'
+# A script's /proc/self/exe is its interpreter, as Linux shows it; busybox
+# re-executes itself through it to run applets, so a script that runs an
+# external command must work (it looped re-running the script when exe
+# named the script).
+t_expect script_runs_applet "cvisor-script-ok" \
+	run_sh 'printf "#!/bin/sh\necho cvisor-script-ok | cat\n" >/tmp/a.sh && chmod +x /tmp/a.sh && /tmp/a.sh'
+t_expect script_exe_is_interpreter "/bin/busybox" \
+	run_sh 'printf "#!/bin/sh\nreadlink /proc/\$\$/exe\n" >/tmp/e.sh && chmod +x /tmp/e.sh && /tmp/e.sh'
