@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -128,14 +129,29 @@ int sb_check_preserved(int n, struct cv_error **err)
 	return 0;
 }
 
+/* The kernel's struct sigaction for rt_sigaction(2). */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+/*
+ * Every signal back to its default action, none blocked. Through the raw
+ * syscall: glibc's sigaction() refuses signals 32 and 33 (it keeps them for
+ * itself), so a caller that ignored them would pass that on to the
+ * workload.
+ */
 void sb_reset_signals(void)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
+	struct kernel_sigaction ksa = { .handler = SIG_DFL };
 	sigset_t none;
 
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &sa, NULL);
+			syscall(SYS_rt_sigaction, sig, &ksa, NULL,
+				sizeof(ksa.mask));
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
