@@ -7,7 +7,9 @@ container joining the pod's namespaces, exec, logs, stop, remove.
 
 Prints "ok|not ok cri: <step>" lines for tests/run."""
 import json
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def load_stubs():
     out = tempfile.mkdtemp(prefix="cvisor-cri.")
+    atexit.register(shutil.rmtree, out, True)
     subprocess.run([sys.executable, "-m", "grpc_tools.protoc", "-I", HERE,
                     "--python_out", out, "--grpc_python_out", out,
                     os.path.join(HERE, "cri.proto")], check=True)
