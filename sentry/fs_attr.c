@@ -38,6 +38,23 @@ static int gofer_flags(const struct fs_path *p, int flags)
 
 /* ---- chmod, chown -------------------------------------------------------- */
 
+/* chmod and chown: the path whose attributes change. A virtual path gets
+ * what a read-only procfs answers (always an error). */
+static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
+		     struct fs_path *p)
+{
+	int ret;
+
+	if (flags & ~AT_FLAGS)
+		return -EINVAL;
+	ret = fs_path_get(c, dirfd, upath, path_flags(flags), p);
+	if (ret < 0)
+		return ret;
+	if (p->virt)
+		return vfs_modify_errno(c, p->vpath);
+	return 0;
+}
+
 static long do_chmod(struct sc_call *c, int dirfd, uint64_t upath,
 		     mode_t mode, int flags)
 {
@@ -45,13 +62,9 @@ static long do_chmod(struct sc_call *c, int dirfd, uint64_t upath,
 	struct gofer_creds cr;
 	int ret;
 
-	if (flags & ~AT_FLAGS)
-		return -EINVAL;
-	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	ret = attr_path(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
-	if (p.virt)
-		return vfs_modify_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
 	return gofer_fchmodat(task_gofer(c->t), &cr, &p.at, mode & 07777,
 			      gofer_flags(&p, flags));
@@ -80,13 +93,9 @@ static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
 	struct gofer_creds cr;
 	int ret;
 
-	if (flags & ~AT_FLAGS)
-		return -EINVAL;
-	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	ret = attr_path(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
-	if (p.virt)
-		return vfs_modify_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
 	return gofer_fchownat(task_gofer(c->t), &cr, &p.at, uid, gid,
 			      gofer_flags(&p, flags));
