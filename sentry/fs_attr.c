@@ -449,28 +449,7 @@ struct xattr_args_v0 {
 static int read_xattr_args(struct sc_call *c, uint64_t uargs, size_t usize,
 			   struct xattr_args_v0 *a)
 {
-	unsigned char extra[64];
-	int ret;
-
-	if (usize < sizeof(*a))
-		return -EINVAL;
-	if (usize > 4096)
-		return -E2BIG;
-	ret = task_read(c, uargs, a, sizeof(*a));
-	if (ret < 0)
-		return ret;
-	for (size_t off = sizeof(*a); off < usize; off += sizeof(extra)) {
-		size_t n = usize - off < sizeof(extra) ? usize - off
-						       : sizeof(extra);
-
-		ret = task_read(c, uargs + off, extra, n);
-		if (ret < 0)
-			return ret;
-		for (size_t i = 0; i < n; i++)
-			if (extra[i])
-				return -E2BIG;
-	}
-	return 0;
+	return fs_read_ext_struct(c, uargs, usize, a, sizeof(*a));
 }
 
 SENTRY_HANDLER(setxattrat)

@@ -96,28 +96,7 @@ SENTRY_HANDLER(creat)
 static int read_open_how(struct sc_call *c, uint64_t uhow, size_t size,
 			 struct open_how *how)
 {
-	unsigned char extra[256];
-	int ret;
-
-	if (size < sizeof(*how))
-		return -EINVAL;
-	if (size > 4096)
-		return -E2BIG;
-	ret = task_read(c, uhow, how, sizeof(*how));
-	if (ret < 0)
-		return ret;
-	for (size_t off = sizeof(*how); off < size; off += sizeof(extra)) {
-		size_t n = size - off < sizeof(extra) ? size - off
-						      : sizeof(extra);
-
-		ret = task_read(c, uhow + off, extra, n);
-		if (ret < 0)
-			return ret;
-		for (size_t i = 0; i < n; i++)
-			if (extra[i] != 0)
-				return -E2BIG;
-	}
-	return 0;
+	return fs_read_ext_struct(c, uhow, size, how, sizeof(*how));
 }
 
 static int check_open_how(const struct open_how *how)

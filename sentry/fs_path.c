@@ -228,6 +228,33 @@ static int resolve_relative(struct sc_call *c, int dirfd, unsigned how,
 	return route_clean(c, p, base, mirror);
 }
 
+int fs_read_ext_struct(struct sc_call *c, uint64_t uaddr, size_t usize,
+		       void *dst, size_t ksize)
+{
+	unsigned char extra[256];
+	int ret;
+
+	if (usize < ksize)
+		return -EINVAL;
+	if (usize > 4096)
+		return -E2BIG;
+	ret = task_read(c, uaddr, dst, ksize);
+	if (ret < 0)
+		return ret;
+	for (size_t off = ksize; off < usize; off += sizeof(extra)) {
+		size_t n = usize - off < sizeof(extra) ? usize - off
+						       : sizeof(extra);
+
+		ret = task_read(c, uaddr + off, extra, n);
+		if (ret < 0)
+			return ret;
+		for (size_t i = 0; i < n; i++)
+			if (extra[i] != 0)
+				return -E2BIG;
+	}
+	return 0;
+}
+
 int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 		struct fs_path *p)
 {

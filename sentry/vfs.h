@@ -142,6 +142,14 @@ int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len);
 void fs_dir_path_flush(void);
 /* Whether the task holds capability cap in its effective set. */
 bool fs_capable(const struct task *t, int cap);
+/*
+ * Copies an extensible struct (open_how, xattr_args) of usize bytes from
+ * the workload into dst (ksize bytes), with the kernel's rules: smaller
+ * than ksize is EINVAL, more than a page is E2BIG, and bytes past ksize
+ * must be zero (E2BIG).
+ */
+int fs_read_ext_struct(struct sc_call *c, uint64_t uaddr, size_t usize,
+		       void *dst, size_t ksize);
 
 /* ---- internal to sentry/vfs_*.c ---------------------------------------- */
 
