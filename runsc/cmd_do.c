@@ -23,7 +23,7 @@ static void s(yajl_gen g, const char *str)
 }
 
 static void mount_entry(yajl_gen g, const char *dst, const char *type,
-			const char *const *opts)
+			const char *src, const char *const *opts)
 {
 	yajl_gen_map_open(g);
 	s(g, "destination");
@@ -31,7 +31,7 @@ static void mount_entry(yajl_gen g, const char *dst, const char *type,
 	s(g, "type");
 	s(g, type);
 	s(g, "source");
-	s(g, type);
+	s(g, src);
 	s(g, "options");
 	yajl_gen_array_open(g);
 	for (; *opts != NULL; opts++)
@@ -117,6 +117,7 @@ static char *do_spec_json(int argc, char **argv, const char *cwd, bool netns)
 						"mode=755", "size=65536k",
 						NULL };
 	static const char *const tmp_opts[] = { "nosuid", "nodev", NULL };
+	static const char *const cwd_opts[] = { "rbind", "ro", NULL };
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
 	char *out = NULL;
@@ -139,9 +140,13 @@ static char *do_spec_json(int argc, char **argv, const char *cwd, bool netns)
 	s(g, "cvisor-do");
 	s(g, "mounts");
 	yajl_gen_array_open(g);
-	mount_entry(g, "/proc", "proc", proc_opts);
-	mount_entry(g, "/dev", "tmpfs", dev_opts);
-	mount_entry(g, "/tmp", "tmpfs", tmp_opts);
+	mount_entry(g, "/proc", "proc", "proc", proc_opts);
+	mount_entry(g, "/dev", "tmpfs", "tmpfs", dev_opts);
+	mount_entry(g, "/tmp", "tmpfs", "tmpfs", tmp_opts);
+	/* The private /tmp would hide a working directory below it: the
+	 * caller's directory stays visible there, read-only like the rest. */
+	if (strncmp(cwd, "/tmp/", 5) == 0 && cwd[5] != '\0')
+		mount_entry(g, cwd, "bind", cwd, cwd_opts);
 	yajl_gen_array_close(g);
 	gen_linux(g, netns);
 	yajl_gen_map_close(g);

@@ -24,11 +24,22 @@ else
 fi
 rm -f /etc/cvisor-test
 
-# /tmp is a private tmpfs in do's spec: a file outside it.
-t_expect "host files are readable" "$(sha256sum "$CVISOR_SRC/README.md")" \
-	runsc do sha256sum "$CVISOR_SRC/README.md"
-t_expect "cwd is the caller's" "$CVISOR_SRC" bash -c "cd '$CVISOR_SRC' && '$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' do /bin/pwd"
-t_expect "do's /tmp is private" "" runsc do ls -A /tmp
+# /tmp is a private tmpfs in do's spec: a host file outside it.
+t_expect "host files are readable" "$(sha256sum /etc/os-release)" \
+	runsc do sha256sum /etc/os-release
+t_expect "cwd is the caller's" "/usr/share" bash -c "cd /usr/share && '$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' do /bin/pwd"
+t_expect "do's /tmp is private" "" bash -c "cd / && '$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' do ls -A /tmp"
+# ... except for a working directory below it, bound read-only.
+mkdir -p "/tmp/cvisor-do-cwd.$$/sub"
+echo seen > "/tmp/cvisor-do-cwd.$$/sub/f"
+echo hidden > "/tmp/cvisor-do-cwd.$$/other"
+t_expect "a cwd below /tmp stays visible" "/tmp/cvisor-do-cwd.$$/sub seen" bash -c \
+	"cd /tmp/cvisor-do-cwd.$$/sub && '$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' do sh -c 'echo \$(pwd) \$(cat f)'"
+t_expect "only that directory of the host's /tmp" "sub" bash -c \
+	"cd /tmp/cvisor-do-cwd.$$/sub && '$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' do ls -A /tmp/cvisor-do-cwd.$$"
+t_check "a cwd below /tmp is read-only" bash -c \
+	"cd /tmp/cvisor-do-cwd.$$/sub && ! '$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' do sh -c 'echo x > g' 2>/dev/null && test ! -e g"
+rm -rf "/tmp/cvisor-do-cwd.$$"
 
 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" do /bin/sleep 30 >/dev/null 2>&1 &
 do_pid=$!
@@ -46,7 +57,7 @@ if [ -n "$G" ]; then
 	# (devtmpfs: the default device nodes, bound one by one)
 	t_expect "gofer's root has no host kernel file systems" "0" bash -c \
 		"grep -E ' - (proc|sysfs|cgroup2?|devtmpfs|debugfs|securityfs|tracefs|bpf) ' /proc/$G/mountinfo | grep -vcE '^[0-9]+ [0-9]+ [0-9:]+ /[a-z]+ /dev/[a-z]+ '"
-	t_check "gofer's root is the host's root" test -e "/proc/$G/root$CVISOR_SRC/README.md"
+	t_check "gofer's root is the host's root" test -e "/proc/$G/root/etc/os-release"
 else
 	t_fail "gofer's root has no host kernel file systems" "no gofer found (sandbox '$S')"
 fi
