@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -130,6 +131,35 @@ static char *join_clean(const char *dir, const char *path)
 	return cfg_clean_path(j);
 }
 
+/*
+ * No real config comes near this; a bigger file is a mistake (or an attack
+ * on the memory of every runsc invocation that loads it) and is refused
+ * before it is read.
+ */
+#define CONFIG_MAX_SIZE (16u << 20)
+
+static int read_config(const char *file, char **json, size_t *len,
+		       struct cv_error **err)
+{
+	struct stat sb;
+
+	if (stat(file, &sb) < 0)
+		return cv_error_set(err, errno, "%s", file);
+	if (!S_ISREG(sb.st_mode))
+		return cv_error_setx(err, "%s: not a regular file", file);
+	if (sb.st_size > (off_t)CONFIG_MAX_SIZE)
+		return cv_error_setx(err, "%s: too large (%lld bytes, the "
+				     "limit is %u MiB)", file,
+				     (long long)sb.st_size,
+				     CONFIG_MAX_SIZE >> 20);
+	if (cv_read_file(file, json, len, err) < 0)
+		return -1;
+	if (*len > CONFIG_MAX_SIZE)
+		return cv_error_setx(err, "%s: too large (the limit is %u "
+				     "MiB)", file, CONFIG_MAX_SIZE >> 20);
+	return 0;
+}
+
 int oci_spec_load(const char *bundle, struct oci_spec **out,
 		  struct cv_error **err)
 {
@@ -145,9 +175,9 @@ int oci_spec_load(const char *bundle, struct oci_spec **out,
 		return cv_error_set(err, errno, "bundle %s", bundle);
 	if (asprintf(&file, "%s/config.json", abs) < 0)
 		return cv_error_set(err, ENOMEM, "bundle %s", bundle);
-	if (cv_read_file(file, &json, &len, err) < 0)
-		return cv_error_wrap(err, "config.json");
-	if (oci_spec_parse(json, len, "config.json", &s, err) < 0)
+	if (read_config(file, &json, &len, err) < 0)
+		return -1;
+	if (oci_spec_parse(json, len, file, &s, err) < 0)
 		return -1;
 	s->rootfs = join_clean(abs, s->root.path);
 	if (s->rootfs == NULL)

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <yajl/yajl_parse.h>
+
 #include "lib/cleanup.h"
 #include "lib/error.h"
 #include "runsc/config_internal.h"
@@ -352,11 +354,44 @@ char *cfg_clean_path(const char *path)
 }
 
 /*
- * Checks the raw text before yajl sees it: nesting deeper than any config
- * needs (yajl_tree_free recurses, so a hostile "[[[[..." could exhaust the
- * stack), and "\u0000" inside strings, which yajl decodes into a C string
- * that would silently end early ("/bin/sh\u0000x" read as "/bin/sh") while
- * other tools see the whole value.
+ * Syntax errors are reported as "<what>:<line>:<col>: parse error: <why>",
+ * the way compilers do, so an editor can jump to them: line and column are
+ * 1-based and the column counts bytes. pos_err formats one for a byte
+ * offset into the text.
+ */
+static int pos_err(struct cfg_ctx *c, const char *s, size_t len, size_t off,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int pos_err(struct cfg_ctx *c, const char *s, size_t len, size_t off,
+		   const char *fmt, ...)
+{
+	size_t line = 1, col = 1;
+	char msg[512];
+	va_list ap;
+
+	if (off > len)
+		off = len;
+	for (size_t i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cv_error_setx(c->err, "%s:%zu:%zu: %s", c->what, line, col,
+			     msg);
+}
+
+/*
+ * Checks the raw text before yajl sees it: a NUL byte, nesting deeper than
+ * any config needs (yajl_tree_free recurses, so a hostile "[[[[..." could
+ * exhaust the stack), and "\u0000" inside strings, which yajl decodes into
+ * a C string that would silently end early ("/bin/sh\u0000x" read as
+ * "/bin/sh") while other tools see the whole value.
  */
 #define CFG_MAX_DEPTH 64
 
@@ -366,14 +401,19 @@ static int check_text(struct cfg_ctx *c, const char *s, size_t len)
 	unsigned depth = 0;
 
 	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			return pos_err(c, s, len, i, "parse error: contains "
+				       "a NUL byte");
 		if (in_str) {
 			if (s[i] == '"') {
 				in_str = false;
 			} else if (s[i] == '\\' && i + 1 < len) {
 				if (s[i + 1] == 'u' && i + 5 < len &&
 				    strncmp(s + i + 2, "0000", 4) == 0)
-					return cfg_err(c, "", "parse error: "
-						       "strings must not contain \\u0000");
+					return pos_err(c, s, len, i,
+						       "parse error: strings "
+						       "must not contain "
+						       "\\u0000");
 				i++;
 			}
 			continue;
@@ -381,38 +421,79 @@ static int check_text(struct cfg_ctx *c, const char *s, size_t len)
 		if (s[i] == '"')
 			in_str = true;
 		else if ((s[i] == '[' || s[i] == '{') && ++depth > CFG_MAX_DEPTH)
-			return cfg_err(c, "", "parse error: nested deeper than %d levels",
-				       CFG_MAX_DEPTH);
+			return pos_err(c, s, len, i, "parse error: nested "
+				       "deeper than %d levels", CFG_MAX_DEPTH);
 		else if ((s[i] == ']' || s[i] == '}') && depth > 0)
 			depth--;
 	}
 	return 0;
 }
 
-/*
- * yajl's verbose message is three lines: the error, the text around it and
- * a caret. Logs want one line: "parse error: premature EOF near '{"a": '".
- */
-static void yajl_message(struct cfg_ctx *c, char *ebuf)
+/* The offset of the first byte that is not JSON white space. */
+static size_t skip_ws(const char *s, size_t len)
 {
-	char *nl = strchr(ebuf, '\n'), *near = NULL, *e;
+	size_t i = 0;
 
-	if (nl != NULL) {
-		*nl = '\0';
-		near = nl + 1;
-		near += strspn(near, " \t");
-		e = strchr(near, '\n');
-		if (e != NULL)
-			*e = '\0';
-		for (e = near + strlen(near); e > near && e[-1] == ' ';)
-			*--e = '\0';
+	while (i < len && strchr(" \t\r\n", s[i]) != NULL && s[i] != '\0')
+		i++;
+	return i;
+}
+
+/*
+ * Strict syntax check with a callback-less yajl parser, which (unlike
+ * yajl_tree_parse) tells where it stopped: yajl_get_bytes_consumed. Strict
+ * means what Go's encoding/json (runc, containerd) accepts: no comments
+ * (yajl_tree_parse would allow them), UTF-8 validated, one value and
+ * nothing after it.
+ */
+static int check_syntax(struct cfg_ctx *c, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char *e;
+	char why[256];
+	yajl_handle h;
+	yajl_status st;
+	size_t off;
+
+	if (skip_ws(s, len) == len)
+		return pos_err(c, s, len, len, "parse error: empty %s, "
+			       "expected a JSON object",
+			       len == 0 ? "file" : "text");
+	h = yajl_alloc(NULL, NULL, NULL);
+	if (h == NULL)
+		return cv_error_set(c->err, ENOMEM, "%s", c->what);
+	yajl_config(h, yajl_allow_comments, 0);
+	st = yajl_parse(h, u, len);
+	off = yajl_get_bytes_consumed(h);
+	if (st == yajl_status_ok) {
+		st = yajl_complete_parse(h);
+		off = len;
 	}
-	if (ebuf[0] == '\0')
-		strcpy(ebuf, "parse error");
-	if (near != NULL && near[0] != '\0')
-		cfg_err(c, "", "%s near '%s'", ebuf, near);
-	else
-		cfg_err(c, "", "%s", ebuf);
+	if (st == yajl_status_ok) {
+		yajl_free(h);
+		return 0;
+	}
+	/* "lexical error: invalid char in json text.\n" -> the part after
+	 * the first ": ", without the full stop. */
+	e = yajl_get_error(h, 0, u, len);
+	snprintf(why, sizeof(why), "%s",
+		 e != NULL && strstr((char *)e, ": ") != NULL
+			 ? strstr((char *)e, ": ") + 2 : "invalid JSON");
+	if (e != NULL)
+		yajl_free_error(h, e);
+	yajl_free(h);
+	why[strcspn(why, "\n")] = '\0';
+	if (why[0] != '\0' && why[strlen(why) - 1] == '.')
+		why[strlen(why) - 1] = '\0';
+	/*
+	 * yajl counts the byte that made it fail as consumed: step back onto
+	 * it (for a bad token that is its last byte). At EOF there is no such
+	 * byte, and a comment is caught before its '/' is consumed.
+	 */
+	if (off > 0 && off <= len && strcmp(why, "premature EOF") != 0 &&
+	    strstr(why, "comment") == NULL)
+		off--;
+	return pos_err(c, s, len, off, "parse error: %s", why);
 }
 
 yajl_val cfg_parse_tree(struct cfg_ctx *c, const char *json, size_t len)
@@ -421,11 +502,7 @@ yajl_val cfg_parse_tree(struct cfg_ctx *c, const char *json, size_t len)
 	char ebuf[1024] = "";
 	yajl_val tree;
 
-	if (memchr(json, '\0', len) != NULL) {
-		cfg_err(c, "", "parse error: contains a NUL byte");
-		return NULL;
-	}
-	if (check_text(c, json, len) < 0)
+	if (check_text(c, json, len) < 0 || check_syntax(c, json, len) < 0)
 		return NULL;
 	copy = strndup(json, len);
 	if (copy == NULL) {
@@ -434,12 +511,14 @@ yajl_val cfg_parse_tree(struct cfg_ctx *c, const char *json, size_t len)
 	}
 	tree = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
 	if (tree == NULL) {
-		yajl_message(c, ebuf);
+		/* check_syntax accepted it: only allocation can fail here. */
+		cfg_err(c, "", "parse error: %s", ebuf[0] ? ebuf : "no memory");
 		return NULL;
 	}
 	if (!YAJL_IS_OBJECT(tree)) {
 		yajl_tree_free(tree);
-		cfg_err(c, "", "expected a JSON object at the top level");
+		pos_err(c, json, len, skip_ws(json, len),
+			"expected a JSON object at the top level");
 		return NULL;
 	}
 	return tree;

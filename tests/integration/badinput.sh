@@ -34,16 +34,74 @@ nothing_left() {
 B=$T_TMP/good
 make_bundle "$B" /bin/sleep 1000
 
-# Malformed config.json: the message names the file.
+# fails_exact NAME WANT cmd...: status 1 and stderr is exactly "runsc: WANT".
+fails_exact() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$T_TMP/out" 2>"$T_TMP/err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(cat "$T_TMP/err")" = "runsc: $want" ]; then
+		t_ok "$name"
+	else
+		t_fail "$name" "status $rc, want 'runsc: $want', stderr: $(tail -c 300 "$T_TMP/err" | tr '\n' ' ')"
+	fi
+}
+
+# Malformed config.json: "<bundle>/config.json:LINE:COL: parse error: ..."
+# with the real path (realpath of the bundle), 1-based line and byte column.
 mkdir -p "$T_TMP/badjson"
 cp -a "$B/rootfs" "$T_TMP/badjson/rootfs"
-printf '{\n  "ociVersion": "1.0.2",\n  "process": {,\n}\n' >"$T_TMP/badjson/config.json"
-fails "malformed config.json" "config.json" runsc create -b "$T_TMP/badjson" bj
-nothing_left bj "malformed config.json"
+BJ=$(realpath "$T_TMP/badjson")/config.json
+# badjson NAME WANT: config.json from stdin, create fails with exactly WANT
+# (after the path) and leaves nothing behind.
+badjson() {
+	cat >"$BJ"
+	fails_exact "config.json $1" "$BJ$2" runsc create -b "$T_TMP/badjson" bj
+	nothing_left bj "config.json $1"
+}
+printf '{\n  "ociVersion": "1.0.2",\n  "process": {,\n}\n' |
+	badjson "malformed" ":3:15: parse error: invalid object key (must be a string)"
+head -c 200 "$B/config.json" | badjson "truncated" ":$(head -c 200 "$B/config.json" | wc -l | awk '{print $1 + 1}'):$(head -c 200 "$B/config.json" | tail -n 1 | wc -c | awk '{print $1 + 1}'): parse error: premature EOF"
+printf '' | badjson "empty" ":1:1: parse error: empty file, expected a JSON object"
+printf '\n\n' | badjson "only white space" ":3:1: parse error: empty text, expected a JSON object"
+printf '\n  ["ociVersion"]\n' | badjson "array at the top" ":2:3: expected a JSON object at the top level"
+printf '"x"' | badjson "string at the top" ":1:1: expected a JSON object at the top level"
+printf '{\n"ociVersion": "1.0\xff"}' | badjson "invalid UTF-8" ":2:19: parse error: invalid bytes in UTF8 string"
+printf '{"ociVersion": "1.0.2", "x": "a\0b"}' | badjson "NUL byte" ":1:32: parse error: contains a NUL byte"
+printf '{\n  // runc rejects comments too\n}' | badjson "comment" ":2:3: parse error: probable comment found in input text, comments are not enabled"
+printf '{"ociVersion": "1.0.2"}\n{}' | badjson "two values" ":2:1: parse error: trailing garbage"
+printf '{"a":%s1%s}' "$(printf '[%.0s' $(seq 70))" "$(printf ']%.0s' $(seq 70))" |
+	badjson "nesting" ":1:69: parse error: nested deeper than 64 levels"
+# Huge: refused from its size, before it is read.
+{ jq -c . "$B/config.json" | head -c -2; printf ',"x":"'; head -c $((17 << 20)) /dev/zero | tr '\0' a; printf '"}'; } >"$BJ"
+fails_exact "config.json huge" "$BJ: too large ($(stat -c %s "$BJ") bytes, the limit is 16 MiB)" \
+	runsc create -b "$T_TMP/badjson" bj
+nothing_left bj "config.json huge"
+rm -f "$BJ"
+mkdir "$BJ"
+fails_exact "config.json a directory" "$BJ: not a regular file" runsc create -b "$T_TMP/badjson" bj
+rmdir "$BJ"
+fails_exact "config.json missing" "$BJ: No such file or directory" runsc create -b "$T_TMP/badjson" bj
+
+# Duplicate keys: the last one wins, as in Go's encoding/json (runc and
+# the Go tools that write and check configs); yajl keeps both.
+{
+	jq -c 'del(.process)' "$B/config.json" | head -c -2
+	printf ',"process":'
+	jq -c '.process.args = ["/bin/echo", "first"] | .process' "$B/config.json" | head -c -2
+	printf ',"args":["/bin/echo","last"]}}'
+} >"$BJ"
+if jq -e '.process.args[1] == "last"' "$BJ" >/dev/null &&
+	[ "$(runsc run -b "$T_TMP/badjson" dup 2>&1)" = last ]; then
+	t_ok "config.json duplicate keys: the last wins"
+else
+	t_fail "config.json duplicate keys: the last wins" "$(runsc run -b "$T_TMP/badjson" dup2 2>&1 | head -c 300)"
+fi
+nothing_left dup "duplicate keys"
 
 # A config.json with a wrong field type names the field.
 jq '.process.args = 5' "$B/config.json" >"$T_TMP/badjson/config.json"
-fails "config.json with a bad field" "process" runsc create -b "$T_TMP/badjson" bf
+fails_exact "config.json with a bad field" "$BJ: process.args: expected an array" runsc create -b "$T_TMP/badjson" bf
 nothing_left bf "bad field"
 
 fails "missing bundle dir" "$T_TMP/nosuch" runsc create -b "$T_TMP/nosuch" nb
