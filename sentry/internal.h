@@ -157,6 +157,11 @@ long sentry_dispatch(struct sentry *s, struct sc_call *c);
 void strace_format_args(struct sc_call *c, char *buf, size_t len);
 void strace_log(struct sentry *s, struct task *t, long nr, char disp,
 		const char *args, long ret, bool has_ret, uint64_t ns);
+/* A PASS call traced for --strace, at its syscall-exit stop (has_ret), or
+ * when its task exited in it. */
+void strace_pending(struct sentry *s, struct task *t, long nr,
+		    const uint64_t args[6], long ret, bool has_ret,
+		    uint64_t ns);
 
 /* stats.c */
 void stats_record(struct sentry *s, long nr, int disp, uint64_t ns, long ret);

@@ -232,15 +232,9 @@ static void on_notify(struct sentry *s, int nfd)
 	c.t = task_find(s, n.pid);
 	e = sc_lookup(c.nr);
 	if (e != NULL && e->disp == SC_PASS) {
-		/* Reported only for --strace: its pointers are the kernel's
-		 * business, nothing is decided here. */
-		if (s->strace && c.t) {
-			char args[1024];
-
-			strace_format_args(&c, args, sizeof(args));
-			strace_log(s, c.t, c.nr, 'P', args, 0, false, 0);
-		}
-		stats_record(s, c.nr, SC_PASS, 0, 0);
+		/* Not sent by our filter (--strace reports PASS calls as
+		 * ptrace stops): its pointers are the kernel's business,
+		 * nothing is decided here. */
 		plat_notif_send(nfd, n.id, 0, true);
 		return;
 	}
@@ -265,6 +259,19 @@ static void on_notify(struct sentry *s, int nfd)
 }
 
 /* --- ptrace events ---------------------------------------------------- */
+
+/*
+ * Resumes a task from a stop that is not its syscall-exit stop: a task
+ * whose call waits for that exit stop (st->pending) keeps being traced
+ * with PTRACE_SYSCALL through fork/clone/exec events and other stops
+ * met on the way, or the exit stop (the result of a --strace'd clone, the
+ * restore of a failed exec) would be lost.
+ */
+static void resume(struct task *t, int sig)
+{
+	plat_resume(t->host_tid, task_st(t)->pending != TP_NONE ?
+					 PTRACE_SYSCALL : PTRACE_CONT, sig);
+}
 
 static unsigned long event_msg(pid_t tid)
 {
@@ -368,7 +375,7 @@ static void on_event_stop(struct sentry *s, struct task *t, int sig)
 		ptrace(PTRACE_LISTEN, t->host_tid, 0, 0);
 		return;
 	}
-	plat_resume(t->host_tid, PTRACE_CONT, 0);
+	resume(t, 0);
 }
 
 static void seccomp_emulate(struct sentry *s, struct task *t,
@@ -454,16 +461,10 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 		plat_setregs(t->host_tid, &r);
 		break;
 	case TP_STRACE:
-		if (s->strace) {
-			struct sc_call c = { .t = t, .nr = st->nr };
-			char args[1024];
-
-			memcpy(c.args, st->args, sizeof(c.args));
-			strace_format_args(&c, args, sizeof(args));
-			strace_log(s, t, st->nr, 'P', args, (long)r.rax, true,
-				   cv_now_ns() - st->t0);
-		}
-		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0, 0);
+		strace_pending(s, t, st->nr, st->args, (long)r.rax, true,
+			       cv_now_ns() - st->t0);
+		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0,
+			     (long)r.rax);
 		break;
 	default:
 		break;
@@ -481,6 +482,14 @@ static void on_exit_status(struct sentry *s, pid_t pid, int status)
 		s->dying = true;
 		sentry_kill_all(s);
 		return;
+	}
+	if (t != NULL && task_st(t)->pending == TP_STRACE) {
+		/* exit, exit_group, or killed in the call: no result. */
+		struct task_state *st = task_st(t);
+
+		strace_pending(s, t, st->nr, st->args, 0, false,
+			       cv_now_ns() - st->t0);
+		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0, 0);
 	}
 	if (t != NULL)
 		task_free(s, t);
@@ -517,7 +526,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		on_clone(s, t);
-		plat_resume(pid, PTRACE_CONT, 0);
+		resume(t, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
 		exec_on_event(s, t, (pid_t)event_msg(pid));
@@ -533,10 +542,10 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			on_syscall_stop(s, t);
 			return;
 		}
-		plat_resume(pid, PTRACE_CONT, sig);
+		resume(t, sig);
 		return;
 	default:
-		plat_resume(pid, PTRACE_CONT, 0);
+		resume(t, 0);
 		return;
 	}
 }

@@ -189,10 +189,36 @@ static const char *comm(const struct task *t)
 	return p ? p + 1 : t->exe;
 }
 
+/* The kernel's restart codes, seen at a syscall-exit stop of a call a
+ * signal interrupted (the call is restarted, or fails with EINTR). */
+static const char *restart_name(long ret)
+{
+	switch (ret) {
+	case -512:
+		return "ERESTARTSYS";
+	case -513:
+		return "ERESTARTNOINTR";
+	case -514:
+		return "ERESTARTNOHAND";
+	case -516:
+		return "ERESTART_RESTARTBLOCK";
+	}
+	return NULL;
+}
+
 static void format_ret(char *b, size_t n, long ret)
 {
 	const char *name;
 
+	if (ret == SENTRY_RET_CONTINUE) {
+		snprintf(b, n, "? (run by the host)");
+		return;
+	}
+	if (restart_name(ret) != NULL) {
+		snprintf(b, n, "? %s (interrupted, restarted or EINTR)",
+			 restart_name(ret));
+		return;
+	}
 	if (ret >= 0 || ret < -4095) {
 		snprintf(b, n, "%ld", ret);
 		return;
@@ -227,4 +253,21 @@ void strace_log(struct sentry *s, struct task *t, long nr, char disp,
 		len = sizeof(line);
 	if (write(fd, line, len) < 0)
 		return;
+}
+
+void strace_pending(struct sentry *s, struct task *t, long nr,
+		    const uint64_t args[6], long ret, bool has_ret,
+		    uint64_t ns)
+{
+	/* Read at the exit stop: PASS calls take no path, and only their
+	 * scalar and pointer arguments are shown. */
+	struct plat_call pc = { .kind = s->platform, .at_stop = true };
+	struct sc_call c = { .t = t, .nr = nr, .platform = &pc };
+	char buf[1024];
+
+	if (!s->strace)
+		return;
+	memcpy(c.args, args, sizeof(c.args));
+	strace_format_args(&c, buf, sizeof(buf));
+	strace_log(s, t, nr, 'P', buf, ret, has_ret, ns);
 }

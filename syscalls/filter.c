@@ -3,7 +3,9 @@
  * The workload's interception filter, generated from sc_table with
  * libseccomp.
  *
- *   PASS            ALLOW (--strace: NOTIFY, or TRACE(SC_TRACE_STRACE))
+ *   PASS            ALLOW (--strace: TRACE(SC_TRACE_STRACE) on both
+ *                   platforms; the sentry logs the call at its
+ *                   syscall-exit stop, with its result and duration)
  *   EMULATE         NOTIFY (seccomp platform) or TRACE(SC_TRACE_EMULATE)
  *   EMULATE+TRACE   TRACE(SC_TRACE_HANDLE) on both platforms
  *   DENY(e)         ERRNO(e)
@@ -73,12 +75,19 @@ enum rule_act {
 #define ANY(a)                                                            \
 	((struct scmp_arg_cmp){ .arg = (a), .op = SCMP_CMP_GE, .datum_a = 0 })
 
+/*
+ * --strace reports PASS calls as a ptrace stop, never as a notification:
+ * the sentry injects syscalls into stopped tasks and waits for them
+ * synchronously (fd installation, the comm after exec); an injected PASS
+ * call that waited for a notification reply would deadlock the sentry,
+ * while a RET_TRACE stop is passed over by the injection's own wait. The
+ * stop also gives the call's result at the syscall-exit stop, and the
+ * kernel runs the call exactly as without --strace.
+ */
 static uint32_t pass_action(const struct sc_filter_opts *o)
 {
 	if (!o->strace)
 		return SCMP_ACT_ALLOW;
-	if (o->mode == SC_FILTER_NOTIFY)
-		return SCMP_ACT_NOTIFY;
 	return SCMP_ACT_TRACE(SC_TRACE_STRACE);
 }
 

@@ -108,8 +108,10 @@ static void print_markdown(FILE *out, const struct counts *c)
 	      "rows flagged `trace` stop for the tracer on both platforms. "
 	      "Our trace stops carry `SC_TRACE_MAGIC` (0xc7) in the high "
 	      "byte of the seccomp data, so the sentry can tell them from a "
-	      "workload filter's own. With `--strace`, PASS calls are "
-	      "reported to the sentry too.\n\n", out);
+	      "workload filter's own. With `--strace`, PASS calls stop for "
+	      "the tracer too (`SECCOMP_RET_TRACE` on both platforms, never "
+	      "a notification), and the sentry logs each at its "
+	      "syscall-exit stop with its result.\n\n", out);
 	fputs("| nr | name | disposition | flags | notes |\n"
 	      "|---:|---|---|---|---|\n", out);
 	for (size_t i = 0; i < sc_table_len; i++) {
