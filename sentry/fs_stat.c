@@ -16,6 +16,7 @@
 
 #include "gofer/client.h"
 #include "lib/cleanup.h"
+#include "sentry/idmap.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
@@ -52,6 +53,8 @@ static long do_stat(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = stat_path(c, &p, flags, &st);
 	if (ret < 0)
 		return ret;
+	if (!p.virt)
+		ident_stat_from_host(c->t, &st);
 	return task_write(c, ubuf, &st, sizeof(st));
 }
 
@@ -146,6 +149,8 @@ SENTRY_HANDLER(statx)
 	ret = statx_path(c, &p, flags, mask, &stx);
 	if (ret < 0)
 		return ret;
+	if (!p.virt)
+		ident_statx_from_host(c->t, &stx);
 	return task_write(c, ubuf, &stx, sizeof(stx));
 }
 
@@ -179,8 +184,8 @@ SENTRY_HANDLER(statfs)
  * do_faccessat without SECURE_NO_SETUID_FIXUP). */
 static void access_creds(const struct task *t, struct gofer_creds *cr)
 {
-	cr->fsuid = t->creds.ruid;
-	cr->fsgid = t->creds.rgid;
+	cr->fsuid = ident_to_host_cred(t->sentry, IDENT_UID, t->creds.ruid);
+	cr->fsgid = ident_to_host_cred(t->sentry, IDENT_GID, t->creds.rgid);
 	cr->cap_effective = t->creds.ruid == 0 ? t->creds.cap_permitted : 0;
 }
 

@@ -14,6 +14,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "runsc/config.h"
+#include "sentry/idmap.h"
 #include "sentry/internal.h"
 
 #ifndef PIDFD_THREAD
@@ -298,40 +299,18 @@ int task_dup_fd(struct sc_call *c, int wfd)
 	return fd;
 }
 
-/* An id of the workload's user namespace as a host id (the gofer works in
- * host ids); the overflow id 65534 if unmapped. No mappings: the same. */
-static uint32_t to_host(const struct oci_id_mapping *m, size_t n, uint32_t id)
-{
-	if (n == 0)
-		return id;
-	for (size_t i = 0; i < n; i++)
-		if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
-			return m[i].host_id + (id - m[i].container_id);
-	return 65534;
-}
-
 void task_gofer_creds(const struct task *t, struct gofer_creds *cr)
 {
 	const struct task_creds *c = &t->creds;
-	const struct oci_spec *sp = t->sentry && t->sentry->cfg ?
-					    t->sentry->cfg->spec : NULL;
-	const struct oci_id_mapping *um = NULL, *gm = NULL;
-	size_t nu = 0, ng = 0;
 
-	if (sp != NULL && sp->has_linux &&
-	    oci_spec_namespace(sp, OCI_NS_USER) != NULL) {
-		um = sp->linux_.uid_mappings;
-		nu = sp->linux_.n_uid_mappings;
-		gm = sp->linux_.gid_mappings;
-		ng = sp->linux_.n_gid_mappings;
-	}
 	memset(cr, 0, sizeof(*cr));
-	cr->fsuid = to_host(um, nu, c->fsuid);
-	cr->fsgid = to_host(gm, ng, c->fsgid);
+	cr->fsuid = ident_to_host_cred(t->sentry, IDENT_UID, c->fsuid);
+	cr->fsgid = ident_to_host_cred(t->sentry, IDENT_GID, c->fsgid);
 	cr->ngroups = c->ngroups < GOFER_MAX_GROUPS ? c->ngroups :
 						       GOFER_MAX_GROUPS;
 	for (uint32_t i = 0; i < cr->ngroups; i++)
-		cr->groups[i] = to_host(gm, ng, c->groups[i]);
+		cr->groups[i] = ident_to_host_cred(t->sentry, IDENT_GID,
+						   c->groups[i]);
 	cr->cap_effective = c->cap_effective;
 	cr->umask = t->fs ? t->fs->umask : 022;
 }

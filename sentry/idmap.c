@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Ids across the workload's user namespace (idmap.h): the mappings are the
+ * spec's linux.uidMappings/gidMappings (what runsc wrote to the init's
+ * uid_map and gid_map), or, for a user namespace joined by path, the
+ * init's own maps read once from the sandbox's procfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "runsc/config.h"
+#include "sentry/idmap.h"
+#include "sentry/internal.h"
+#include "sentry/vfs.h"
+
+#define MAP_LINES 340	/* the kernel's limit on uid_map lines */
+
+struct id_map {
+	const struct oci_id_mapping *m;
+	size_t n;
+	bool userns;
+};
+
+/* A user namespace joined by path has no mappings in the spec: its maps
+ * are read once from the sandbox's procfs (pid 1 is the init). */
+static struct oci_id_mapping joined[2][MAP_LINES];
+static size_t n_joined[2];
+static bool joined_read[2];
+
+static void read_joined(enum ident_kind k)
+{
+	cleanup_close int fd = -1;
+	char buf[MAP_LINES * 36 + 1], *p = buf;
+	int pfd = vfs_host_proc_fd();
+	ssize_t len;
+
+	joined_read[k] = true;
+	if (pfd < 0)
+		return;
+	fd = openat(pfd, k == IDENT_UID ? "1/uid_map" : "1/gid_map",
+		    O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (len = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return;
+	buf[len] = '\0';
+	while (*p && n_joined[k] < MAP_LINES) {
+		unsigned in, out, count;
+
+		if (sscanf(p, "%u %u %u", &in, &out, &count) == 3)
+			joined[k][n_joined[k]++] = (struct oci_id_mapping){
+				in, out, count };
+		p = strchrnul(p, '\n');
+		if (*p)
+			p++;
+	}
+}
+
+static struct id_map id_map_of(const struct sentry *s, enum ident_kind k)
+{
+	const struct oci_spec *sp = s && s->cfg ? s->cfg->spec : NULL;
+	struct id_map im = { 0 };
+
+	if (sp == NULL || !sp->has_linux ||
+	    oci_spec_namespace(sp, OCI_NS_USER) == NULL)
+		return im;
+	im.userns = true;
+	im.m = k == IDENT_UID ? sp->linux_.uid_mappings :
+				sp->linux_.gid_mappings;
+	im.n = k == IDENT_UID ? sp->linux_.n_uid_mappings :
+				sp->linux_.n_gid_mappings;
+	if (im.n == 0) {
+		if (!joined_read[k])
+			read_joined(k);
+		im.m = joined[k];
+		im.n = n_joined[k];
+	}
+	return im;
+}
+
+int ident_to_host(const struct sentry *s, enum ident_kind k, uint32_t id,
+		  uint32_t *host)
+{
+	struct id_map im = id_map_of(s, k);
+
+	*host = id;
+	if (!im.userns || id == UINT32_MAX)
+		return 0;
+	for (size_t i = 0; i < im.n; i++) {
+		const struct oci_id_mapping *e = &im.m[i];
+
+		if (id >= e->container_id && id - e->container_id < e->size) {
+			*host = e->host_id + (id - e->container_id);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+uint32_t ident_to_host_cred(const struct sentry *s, enum ident_kind k,
+			    uint32_t id)
+{
+	uint32_t host;
+
+	return ident_to_host(s, k, id, &host) < 0 ? IDENT_OVERFLOW : host;
+}
+
+uint32_t ident_from_host(const struct sentry *s, enum ident_kind k,
+			 uint32_t host)
+{
+	struct id_map im = id_map_of(s, k);
+
+	if (!im.userns)
+		return host;
+	for (size_t i = 0; i < im.n; i++) {
+		const struct oci_id_mapping *e = &im.m[i];
+
+		if (host >= e->host_id && host - e->host_id < e->size)
+			return e->container_id + (host - e->host_id);
+	}
+	return IDENT_OVERFLOW;
+}
+
+void ident_stat_from_host(const struct task *t, struct stat *st)
+{
+	st->st_uid = ident_from_host(t->sentry, IDENT_UID, st->st_uid);
+	st->st_gid = ident_from_host(t->sentry, IDENT_GID, st->st_gid);
+}
+
+void ident_statx_from_host(const struct task *t, struct statx *stx)
+{
+	stx->stx_uid = ident_from_host(t->sentry, IDENT_UID, stx->stx_uid);
+	stx->stx_gid = ident_from_host(t->sentry, IDENT_GID, stx->stx_gid);
+}
+
