@@ -94,6 +94,9 @@ static int add_at(struct creq *q, const struct gofer_at *at, int slot,
 	ret = add_string(q, slot, at->path, GOFER_PATH_MAX, -ENAMETOOLONG);
 	if (ret < 0)
 		return ret;
+	if (at->virt_ok && slot == GOFER_LEN_PATH &&
+	    at->rootfd == GOFER_AT_ROOT)
+		q->h.xflags |= GOFER_X_VIRTUAL;
 	if (at->dirfd != GOFER_AT_ROOT && !(at->path && at->path[0] == '/')) {
 		ret = add_fd(q, dirbit, at->dirfd);
 		if (ret < 0)
@@ -137,18 +140,35 @@ static int send_req(int sock, struct creq *q)
 	return n < 0 ? -EIO : 0;
 }
 
-/* Receives the reply; -EIO if anything about it is wrong. */
-static int recv_rep(int sock, const struct creq *q, struct crep *p,
-		    struct gofer_rep_hdr *h)
+/* A redirect's path arrived split over the op's buffer and c->virt: put
+ * it together in c->virt. -EIO if it is not an absolute path. */
+static int take_virt(struct gofer_client *c, const struct crep *p, size_t len)
+{
+	size_t k = len < p->cap ? len : p->cap;
+
+	if (len < 2 || len > sizeof(c->virt))
+		return -EIO;
+	memmove(c->virt + k, c->virt, len - k);
+	memcpy(c->virt, p->buf, k);
+	if (c->virt[0] != '/' || memchr(c->virt, '\0', len) != c->virt + len - 1)
+		return -EIO;
+	return 0;
+}
+
+/* Receives the reply; -EIO if anything about it is wrong. The payload goes
+ * to p->buf; only a redirect (-GOFER_EVIRTUAL) may overflow into c->virt. */
+static int recv_rep(struct gofer_client *cl, const struct creq *q,
+		    struct crep *p, struct gofer_rep_hdr *h)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * GOFER_MAX_FDS)];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov[2] = { { h, sizeof(*h) }, { p->buf, p->cap } };
+	struct iovec iov[3] = { { h, sizeof(*h) }, { p->buf, p->cap },
+				{ cl->virt, sizeof(cl->virt) } };
 	struct msghdr msg = {
 		.msg_iov = iov,
-		.msg_iovlen = p->cap ? 2 : 1,
+		.msg_iovlen = 3,
 		.msg_control = u.buf,
 		.msg_controllen = sizeof(u.buf),
 	};
@@ -156,7 +176,7 @@ static int recv_rep(int sock, const struct creq *q, struct crep *p,
 	ssize_t n;
 
 	do {
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(cl->sock, &msg, MSG_CMSG_CLOEXEC);
 	} while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return -EIO;
@@ -186,7 +206,12 @@ static int recv_rep(int sock, const struct creq *q, struct crep *p,
 		bad = 1;
 	else if (h->result < -4095 || h->result > INT32_MAX)
 		bad = 1;
-	else if (h->result < 0 && (h->len || nfds))
+	else if (h->result == -GOFER_EVIRTUAL &&
+		 (!(q->h.xflags & GOFER_X_VIRTUAL) || nfds ||
+		  take_virt(cl, p, h->len) < 0))
+		bad = 1;
+	else if (h->result != -GOFER_EVIRTUAL &&
+		 (h->len > p->cap || (h->result < 0 && (h->len || nfds))))
 		bad = 1;
 	if (bad) {
 		if (p->fd >= 0)
@@ -213,9 +238,11 @@ static int call(struct gofer_client *c, struct creq *q, struct crep *p)
 	ret = send_req(c->sock, q);
 	if (ret < 0)
 		return ret;
-	ret = recv_rep(c->sock, q, p, &h);
+	ret = recv_rep(c, q, p, &h);
 	if (ret < 0)
 		return ret;
+	if (h.result == -GOFER_EVIRTUAL)
+		p->len = 0;
 	return (int)h.result;
 }
 

@@ -27,6 +27,7 @@
 #ifndef CV_GOFER_CLIENT_H
 #define CV_GOFER_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -51,11 +52,21 @@ struct gofer_at {
 	int dirfd;		/* GOFER_AT_ROOT or a sentry-side dir fd */
 	int rootfd;		/* GOFER_AT_ROOT unless the task chrooted */
 	const char *path;
+	bool virt_ok;		/* the caller handles -GOFER_EVIRTUAL */
 };
+
+/*
+ * Returned (negated) by a call made with at->virt_ok when the path leads
+ * into a tree the sentry serves (/proc, /sys, /dev/fd...): the gofer's
+ * walk, done as Linux would, crossed a symlink into it. The virtual path
+ * is in gofer_client.virt. Never an errno for the workload.
+ */
+#define GOFER_EVIRTUAL 4095
 
 struct gofer_client {
 	int sock;
 	uint32_t next_tag;
+	char virt[4096];	/* the path of the last -GOFER_EVIRTUAL */
 };
 
 /* sock: the sentry's end of the SOCK_SEQPACKET pair (the client never

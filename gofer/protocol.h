@@ -91,6 +91,8 @@ struct gofer_req_hdr {
 	int32_t flags;		/* the syscall's flags (open, AT_*, rename...) */
 	uint32_t mode;
 	uint32_t cpu;		/* the sender's CPU + 1 (0: unknown), a hint */
+	uint32_t xflags;	/* GOFER_X_* */
+	uint32_t pad;
 	uint64_t arg[4];	/* op-specific scalars, see below */
 	uint32_t len[GOFER_LEN_N];
 	struct gofer_wire_creds creds;
@@ -110,6 +112,17 @@ struct gofer_req_hdr {
  *   xattrs      arg0 = size the caller has; arg1 = XATTR_CREATE/REPLACE
  */
 #define GOFER_UTIME_NULL 0x40000000
+
+/*
+ * xflags. GOFER_X_VIRTUAL: the sentry serves /proc, /sys and /dev/fd for
+ * this task (it is not chrooted) and handles a redirect. When the path,
+ * resolved the way Linux would, enters one of those trees (through a
+ * symlink such as /etc/mtab -> ../proc/self/mounts), the reply is
+ * result = -GOFER_EVIRTUAL with the virtual path (absolute, NUL-terminated,
+ * not cleaned) as payload, instead of what the gofer's own root (where
+ * /proc is an empty directory) gave. GOFER_EVIRTUAL is in client.h.
+ */
+#define GOFER_X_VIRTUAL	0x1u
 
 struct gofer_rep_hdr {
 	uint32_t magic;

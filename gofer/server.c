@@ -284,6 +284,8 @@ static long run_op(struct gofer_srv *s, const struct gofer_req *r,
 		return ret;
 	}
 	ret = fn(s, r, rep);
+	if (gofer_virtual_probe(s, r, ret, rep) > 0)
+		ret = -GOFER_EVIRTUAL;
 	gofer_leave(s);
 	return ret;
 }
@@ -324,7 +326,7 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 				  r.h.tag, r.h.op, r.path ? r.path : "",
 				  r.h.creds.fsuid, (long long)h.result);
 	}
-	if (h.result < 0) {
+	if (h.result < 0 && h.result != -GOFER_EVIRTUAL) {
 		rep.len = 0;
 		if (rep.fd >= 0)
 			close(rep.fd);
@@ -363,6 +365,7 @@ static int srv_init(struct gofer_srv *s, int sock)
 		return -errno;
 	s->root_dev = st.st_dev;
 	s->root_ino = st.st_ino;
+	gofer_virtual_init(s);
 	return gofer_mnt_init(s);
 }
 

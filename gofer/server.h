@@ -35,6 +35,15 @@ struct gofer_srv {
 	uint32_t cpu_hint;	/* the CPU (+1) the gofer is pinned to */
 	uint32_t cpu_seen;	/* the previous request's cpu field */
 	struct gofer_mnt_set mnts;
+	/* virtual.c: the root's /dev, and the directories standing in for
+	 * the sentry's trees (/proc, /sys, /dev/fd) in the gofer's root */
+	dev_t dev_dev;
+	ino_t dev_ino;		/* 0: no /dev directory */
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} vdirs[3];
+	size_t n_vdirs;
 };
 
 /* One decoded, validated request. Absent strings are NULL; absent fds -1. */
@@ -124,6 +133,15 @@ int gofer_creds_init(void);
 int gofer_enter(struct gofer_srv *s, const struct gofer_req *r);
 void gofer_leave(struct gofer_srv *s);
 int gofer_privileged(struct gofer_srv *s);
+
+/* virtual.c: paths that lead into the sentry's trees (GOFER_X_VIRTUAL). */
+struct stat;
+void gofer_virtual_init(struct gofer_srv *s);
+bool gofer_virtual_dir(const struct gofer_srv *s, const struct stat *st);
+/* After op r gave ret (and rep): 1 if the reply must be a redirect (then
+ * rep holds the virtual path and no fd), else 0. Runs as the task. */
+int gofer_virtual_probe(struct gofer_srv *s, const struct gofer_req *r,
+			long ret, struct gofer_rep *rep);
 
 /* confine.c */
 int gofer_confine(bool seccomp);

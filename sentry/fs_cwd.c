@@ -36,13 +36,21 @@ static int may_enter(struct sc_call *c, int fd)
 static int open_dir(struct sc_call *c, struct fs_path *p, int *fd_out)
 {
 	struct gofer_creds cr;
-	int ret;
+	int hops = 0, ret;
 
-	if (p->virt)
-		return vfs_open(c, p->vpath, O_PATH | O_DIRECTORY, fd_out);
-	task_gofer_creds(c->t, &cr);
-	ret = gofer_openat(task_gofer(c->t), &cr, &p->at,
-			   O_PATH | O_DIRECTORY, 0, 0, fd_out);
+	for (;;) {
+		if (p->virt)
+			return vfs_open(c, p->vpath, O_PATH | O_DIRECTORY,
+					fd_out);
+		task_gofer_creds(c->t, &cr);
+		ret = gofer_openat(task_gofer(c->t), &cr, &p->at,
+				   O_PATH | O_DIRECTORY, 0, 0, fd_out);
+		if (ret != -GOFER_EVIRTUAL)
+			break;
+		ret = fs_path_redirect(c, p, &hops);
+		if (ret < 0)
+			return ret;
+	}
 	if (ret < 0)
 		return ret;
 	ret = may_enter(c, *fd_out);
@@ -67,7 +75,7 @@ SENTRY_HANDLER(chdir)
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	int fd = -1, ret;
 
-	ret = fs_path_get(c, AT_FDCWD, c->args[0], 0, &p);
+	ret = fs_path_get(c, AT_FDCWD, c->args[0], FS_VIRT_LINKS, &p);
 	if (ret < 0)
 		return ret;
 	ret = open_dir(c, &p, &fd);

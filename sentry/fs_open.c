@@ -44,17 +44,21 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	cleanup_close int fd = -1;
 	struct gofer_creds cr;
-	int ret;
+	int hops = 0, ret;
 
-	ret = fs_path_get(c, dirfd, upath, 0, &p);
-	if (ret < 0)
-		return ret;
-	if (p.virt) {
-		ret = vfs_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);
-	} else {
+	/* openat2's RESOLVE_* rules are the gofer's; no redirect then. */
+	ret = fs_path_get(c, dirfd, upath, resolve ? 0 : FS_VIRT_LINKS, &p);
+	while (ret == 0) {
+		if (p.virt) {
+			ret = vfs_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);
+			break;
+		}
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_openat(task_gofer(c->t), &cr, &p.at,
 				   flags & ~O_CLOEXEC, mode, resolve, &fd);
+		if (ret != -GOFER_EVIRTUAL)
+			break;
+		ret = fs_path_redirect(c, &p, &hops);
 	}
 	if (ret < 0)
 		return ret;

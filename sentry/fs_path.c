@@ -267,6 +267,8 @@ int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 	p->at.rootfd = c->t->fs->root_fd;
 	p->at.dirfd = c->t->fs->root_fd;
 	p->at.path = p->path;
+	p->at.virt_ok = (how & FS_VIRT_LINKS) && !(how & FS_NO_VIRTUAL) &&
+			!chrooted(c->t);
 
 	ret = read_path(c, upath, how, p);
 	if (ret < 0)
@@ -279,4 +281,24 @@ int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 	if ((how & FS_NO_VIRTUAL) || chrooted(c->t))
 		return 0;
 	return route_clean(c, p, NULL, false);
+}
+
+/* Redirects of one call before ELOOP (each is a symlink the gofer
+ * followed into a virtual tree that led out again, and back). */
+#define FS_MAX_REDIRECTS 8
+
+int fs_path_redirect(struct sc_call *c, struct fs_path *p, int *hops)
+{
+	const char *virt = task_gofer(c->t)->virt;
+
+	if (++*hops > FS_MAX_REDIRECTS)
+		return -ELOOP;
+	if (strlen(virt) >= sizeof(p->path))
+		return -ENAMETOOLONG;
+	strcpy(p->path, virt);
+	p->empty = false;
+	p->at.path = p->path;
+	/* As when a walk climbs out of a virtual tree: what is not virtual
+	 * after cleaning continues from the root. */
+	return route_clean(c, p, NULL, true);
 }

@@ -26,15 +26,23 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 		     struct stat *st)
 {
 	struct gofer_creds cr;
+	int hops = 0, ret;
 
-	if (p->virt)
-		return vfs_stat(c, p->vpath, !(flags & AT_SYMLINK_NOFOLLOW),
-				st);
-	if (p->empty)
-		return fstat(p->at.dirfd, st) < 0 ? -errno : 0;
-	task_gofer_creds(c->t, &cr);
-	return gofer_fstatat(task_gofer(c->t), &cr, &p->at,
-			     flags & AT_SYMLINK_NOFOLLOW, st);
+	for (;;) {
+		if (p->virt)
+			return vfs_stat(c, p->vpath,
+					!(flags & AT_SYMLINK_NOFOLLOW), st);
+		if (p->empty)
+			return fstat(p->at.dirfd, st) < 0 ? -errno : 0;
+		task_gofer_creds(c->t, &cr);
+		ret = gofer_fstatat(task_gofer(c->t), &cr, &p->at,
+				    flags & AT_SYMLINK_NOFOLLOW, st);
+		if (ret != -GOFER_EVIRTUAL)
+			return ret;
+		ret = fs_path_redirect(c, p, &hops);
+		if (ret < 0)
+			return ret;
+	}
 }
 
 static long do_stat(struct sc_call *c, int dirfd, uint64_t upath,
@@ -47,7 +55,9 @@ static long do_stat(struct sc_call *c, int dirfd, uint64_t upath,
 	if (flags & ~STAT_FLAGS)
 		return -EINVAL;
 	ret = fs_path_get(c, dirfd, upath,
-			  (flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0, &p);
+			  FS_VIRT_LINKS |
+				  ((flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0),
+			  &p);
 	if (ret < 0)
 		return ret;
 	ret = stat_path(c, &p, flags, &st);
@@ -109,20 +119,28 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 {
 	struct gofer_creds cr;
 	struct stat st;
-	int ret;
+	int hops = 0, ret;
 
-	if (p->virt) {
-		ret = vfs_stat(c, p->vpath, !(flags & AT_SYMLINK_NOFOLLOW),
-			       &st);
-		if (ret == 0)
-			stat_to_statx(&st, stx);
-		return ret;
+	for (;;) {
+		if (p->virt) {
+			ret = vfs_stat(c, p->vpath,
+				       !(flags & AT_SYMLINK_NOFOLLOW), &st);
+			if (ret == 0)
+				stat_to_statx(&st, stx);
+			return ret;
+		}
+		if (p->empty)
+			return statx(p->at.dirfd, "", flags | AT_EMPTY_PATH,
+				     mask, stx) < 0 ? -errno : 0;
+		task_gofer_creds(c->t, &cr);
+		ret = gofer_statx(task_gofer(c->t), &cr, &p->at, flags, mask,
+				  stx);
+		if (ret != -GOFER_EVIRTUAL)
+			return ret;
+		ret = fs_path_redirect(c, p, &hops);
+		if (ret < 0)
+			return ret;
 	}
-	if (p->empty)
-		return statx(p->at.dirfd, "", flags | AT_EMPTY_PATH, mask,
-			     stx) < 0 ? -errno : 0;
-	task_gofer_creds(c->t, &cr);
-	return gofer_statx(task_gofer(c->t), &cr, &p->at, flags, mask, stx);
 }
 
 SENTRY_HANDLER(statx)
@@ -142,8 +160,9 @@ SENTRY_HANDLER(statx)
 	if (mask & STATX__RESERVED)
 		return -EINVAL;
 	ret = fs_path_get(c, dirfd, upath,
-			  (flags & AT_EMPTY_PATH) ?
-				  FS_EMPTY_OK | FS_NULL_OK : 0, &p);
+			  FS_VIRT_LINKS | ((flags & AT_EMPTY_PATH) ?
+						   FS_EMPTY_OK | FS_NULL_OK : 0),
+			  &p);
 	if (ret < 0)
 		return ret;
 	ret = statx_path(c, &p, flags, mask, &stx);
@@ -161,16 +180,22 @@ SENTRY_HANDLER(statfs)
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	struct gofer_creds cr;
 	struct statfs st;
-	int ret;
+	int hops = 0, ret;
 
-	ret = fs_path_get(c, AT_FDCWD, c->args[0], 0, &p);
-	if (ret < 0)
-		return ret;
-	if (p.virt) {
-		ret = vfs_statfs(c, p.vpath, &st);
-	} else {
+	ret = fs_path_get(c, AT_FDCWD, c->args[0], FS_VIRT_LINKS, &p);
+	while (ret == 0) {
+		if (p.virt) {
+			ret = vfs_statfs(c, p.vpath, &st);
+			break;
+		}
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_statfs(task_gofer(c->t), &cr, &p.at, &st);
+		if (ret != -GOFER_EVIRTUAL)
+			break;
+		ret = fs_path_redirect(c, &p, &hops);
+		ret = ret < 0 ? ret : 0;
+		if (ret < 0)
+			break;
 	}
 	if (ret < 0)
 		return ret;
@@ -194,23 +219,33 @@ static long do_access(struct sc_call *c, int dirfd, uint64_t upath, int mode,
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	struct gofer_creds cr;
-	int ret;
+	int hops = 0, ret;
 
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	ret = fs_path_get(c, dirfd, upath,
-			  (flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0, &p);
+			  FS_VIRT_LINKS |
+				  ((flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0),
+			  &p);
 	if (ret < 0)
 		return ret;
-	if (p.virt)
-		return vfs_access(c, p.vpath, mode,
-				  !(flags & AT_SYMLINK_NOFOLLOW));
-	task_gofer_creds(c->t, &cr);
-	if (!(flags & AT_EACCESS))
-		access_creds(c->t, &cr);
-	return gofer_faccessat(task_gofer(c->t), &cr, &p.at, mode, flags);
+	for (;;) {
+		if (p.virt)
+			return vfs_access(c, p.vpath, mode,
+					  !(flags & AT_SYMLINK_NOFOLLOW));
+		task_gofer_creds(c->t, &cr);
+		if (!(flags & AT_EACCESS))
+			access_creds(c->t, &cr);
+		ret = gofer_faccessat(task_gofer(c->t), &cr, &p.at, mode,
+				      flags);
+		if (ret != -GOFER_EVIRTUAL)
+			return ret;
+		ret = fs_path_redirect(c, &p, &hops);
+		if (ret < 0)
+			return ret;
+	}
 }
 
 SENTRY_HANDLER(access)
@@ -237,22 +272,29 @@ static long do_readlink(struct sc_call *c, int dirfd, uint64_t upath,
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	struct gofer_creds cr;
 	char buf[PATH_MAX];
+	int hops = 0, ret;
 	size_t len;
-	int ret;
 
 	if (bufsiz <= 0)
 		return -EINVAL;
 	len = (size_t)bufsiz < sizeof(buf) ? (size_t)bufsiz : sizeof(buf);
-	ret = fs_path_get(c, dirfd, upath, FS_EMPTY_OK, &p);
-	if (ret < 0)
-		return ret;
-	if (p.virt) {
-		ret = vfs_readlink(c, p.vpath, buf, len);
-	} else if (p.empty && dirfd == AT_FDCWD) {
-		ret = -ENOENT;
-	} else {
+	ret = fs_path_get(c, dirfd, upath, FS_EMPTY_OK | FS_VIRT_LINKS, &p);
+	while (ret == 0) {
+		if (p.virt) {
+			ret = vfs_readlink(c, p.vpath, buf, len);
+			break;
+		}
+		if (p.empty && dirfd == AT_FDCWD) {
+			ret = -ENOENT;
+			break;
+		}
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_readlinkat(task_gofer(c->t), &cr, &p.at, buf, len);
+		if (ret != -GOFER_EVIRTUAL)
+			break;
+		ret = fs_path_redirect(c, &p, &hops);
+		if (ret < 0)
+			break;
 	}
 	if (ret < 0)
 		return ret;

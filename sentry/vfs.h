@@ -114,6 +114,8 @@ int vfs_exec_path(struct sc_call *c, const char *path, char *out,
 #define FS_EMPTY_OK	0x1	/* AT_EMPTY_PATH given: "" is the dirfd */
 #define FS_NO_VIRTUAL	0x2	/* never route to the vfs */
 #define FS_NULL_OK	0x4	/* a NULL pointer is "" (utimensat, statx) */
+#define FS_VIRT_LINKS	0x8	/* the caller handles -GOFER_EVIRTUAL with
+				 * fs_path_redirect (a symlink into /proc) */
 
 /*
  * A path argument, read once from workload memory and resolved to where
@@ -133,6 +135,14 @@ struct fs_path {
 int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 		struct fs_path *p);
 void fs_path_put(struct fs_path *p);
+/*
+ * After a gofer call on p returned -GOFER_EVIRTUAL (p was got with
+ * FS_VIRT_LINKS and the gofer's walk followed a symlink into /proc, /sys
+ * or /dev/fd): re-route p to the path the gofer reported, which is then
+ * virtual (or, after "..", real again from the root). *hops counts the
+ * redirects of one call: -ELOOP past a few. 0 or -errno.
+ */
+int fs_path_redirect(struct sc_call *c, struct fs_path *p, int *hops);
 #define cleanup_fs_path __attribute__((cleanup(fs_path_put)))
 
 /* The absolute path of a sentry-side directory fd (mirror or gofer), for
@@ -227,7 +237,6 @@ int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
 		     int flags, int *fd_out);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
 int vfs_host_proc_fd(void);		/* the sandbox's procfs, or -errno */
-int vfs_cgroup_fd(void);		/* the sandbox's cgroup dir, or -1 */
 const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
 int vfs_ncpus(void);			/* CPUs the sandbox may use */

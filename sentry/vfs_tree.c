@@ -444,7 +444,10 @@ int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out)
 	int ret;
 
 	ret = vwalk(c, path, !nofollow, &w);
-	if (ret == -ENOENT && (flags & O_CREAT))
+	/* procfs has no create: the missing name stays ENOENT; sysfs
+	 * (kernfs) refuses it with EACCES. */
+	if (ret == -ENOENT && (flags & O_CREAT) &&
+	    strncmp(path, "/sys/", 5) == 0)
 		return -EACCES;
 	if (ret < 0)
 		return ret;

@@ -545,6 +545,110 @@ static void case_openat2(void)
 	       (int)syscall(SYS_openat2, AT_FDCWD, "f", &how, sizeof(how)));
 }
 
+/* The first line of a file ("" if it cannot be read). */
+static void first_line(const char *name, const char *path)
+{
+	char buf[128] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		res(name, -1);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	for (char *q = buf; *q; q++)
+		if (*q == ' ' || *q == '\t')
+			*q = '_';
+	res_str(name, n > 0 ? buf : "(empty)");
+}
+
+/*
+ * Symlinks that lead into /proc and /dev/fd (Debian's /etc/mtab ->
+ * ../proc/self/mounts): every path call must land in the real procfs (or
+ * the sentry's), not in an empty /proc of the root; readlink of the link
+ * itself still gives its text.
+ */
+static void case_proc_links(void)
+{
+	char cwd[PATH_MAX], rel[PATH_MAX] = "", buf[PATH_MAX];
+	struct statfs sfs;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return;
+	strcpy(rel, "../");	/* from pl/ back up to "/" */
+	for (const char *q = cwd; *q; q++)
+		if (*q == '/')
+			strcat(rel, "../");
+	strcat(rel, "proc/self/status");
+	mkdir("pl", 0755);
+	res("pl_symlink_abs", symlink("/proc/self/status", "pl/abs"));
+	res("pl_symlink_rel", symlink(rel, "pl/rel"));
+	res("pl_symlink_dir", symlink("/proc/self", "pl/self"));
+	res("pl_symlink_proc", symlink("../../../../../../../../proc",
+				       "pl/proc"));
+	res("pl_symlink_mtab", symlink("/proc/self/mounts", "pl/mtab"));
+	res("pl_symlink_devfd", symlink("/dev/fd", "pl/fd"));
+	res("pl_symlink_stdout", symlink("/dev/stdout", "pl/stdout"));
+	res("pl_symlink_chain", symlink("self", "pl/chain"));
+	stat_type("pl_abs_stat", "pl/abs", 0);
+	stat_type("pl_abs_lstat", "pl/abs", AT_SYMLINK_NOFOLLOW);
+	stat_type("pl_rel_stat", "pl/rel", 0);
+	first_line("pl_abs_read", "pl/abs");
+	first_line("pl_rel_read", "pl/rel");
+	res("pl_abs_access", access("pl/abs", R_OK));
+	n = readlink("pl/abs", buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	res_str("pl_abs_readlink", n > 0 ? buf : "(error)");
+	res("pl_rel_readlink_len", readlink("pl/rel", buf, sizeof(buf)) ==
+				   (ssize_t)strlen(rel) ? 0 : -1);
+	stat_type("pl_self_stat", "pl/self", 0);
+	stat_type("pl_self_status", "pl/self/status", 0);
+	stat_type("pl_self_status_l", "pl/self/status", AT_SYMLINK_NOFOLLOW);
+	stat_type("pl_chain_status", "pl/chain/status", 0);
+	first_line("pl_self_read", "pl/self/status");
+	n = readlink("pl/self/exe", buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	res_str("pl_self_exe", n > 0 ? (strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf)
+			     : "(error)");
+	stat_type("pl_self_missing", "pl/self/nope", 0);
+	stat_type("pl_proc_stat", "pl/proc", 0);
+	stat_type("pl_proc_self", "pl/proc/self/status", 0);
+	res("pl_proc_statfs", statfs("pl/proc/", &sfs) < 0 ? -1
+							: (long)sfs.f_type);
+	res("pl_mtab_statfs", statfs("pl/mtab", &sfs) < 0 ? -1
+							 : (long)sfs.f_type);
+	fd = open("pl/mtab", O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+	res("pl_mtab_read_some", n > 0 ? 1 : n);
+	if (fd >= 0)
+		close(fd);
+	res_fd("pl_self_creat", open("pl/self/newfile", O_CREAT | O_WRONLY,
+				     0644));
+	stat_type("pl_fd_stat", "pl/fd", 0);
+	stat_type("pl_fd_1", "pl/fd/1", AT_SYMLINK_NOFOLLOW);
+	res("pl_stdout_access", access("pl/stdout", F_OK));
+	res_fd("pl_fd_opendir", open("pl/fd", O_RDONLY | O_DIRECTORY));
+	fd = open(".", O_PATH | O_DIRECTORY);
+	res("pl_chdir_self", chdir("pl/self"));
+	stat_type("pl_chdir_status", "status", 0);
+	if (fd >= 0) {
+		res("pl_chdir_back", fchdir(fd));
+		close(fd);
+	}
+	fd = open("pl", O_PATH | O_DIRECTORY);
+	res("pl_fstatat_dirfd", fstatat(fd, "self/status", &st, 0) < 0 ? -1
+				: (long)(S_ISREG(st.st_mode)));
+	if (fd >= 0)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -567,6 +671,7 @@ int main(int argc, char **argv)
 	case_bad_paths();
 	case_edges();
 	case_openat2();
+	case_proc_links();
 	printf("done 0\n");
 	return 0;
 }
