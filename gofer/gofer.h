@@ -20,7 +20,9 @@ struct gofer_config {
 	int sock;		/* the sentry's end is the peer */
 	int log_fd;		/* -1: stderr */
 	bool debug;
-	bool overlay;		/* in-memory overlay of the root */
+	bool overlay;		/* the root is the in-memory overlay
+				 * (runsc/mounts_overlay.c); informational:
+				 * the kernel's overlayfs does the work */
 	bool no_seccomp;	/* tests under valgrind only: skip the filter */
 };
 

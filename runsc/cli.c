@@ -152,6 +152,9 @@ void cli_print_usage(FILE *out)
 		"  --platform NAME       seccomp (default) or ptrace\n"
 		"  --network MODE        sandbox (default), host or none\n"
 		"  --strace              log every syscall of the workload\n"
+		"  --overlay2 SPEC       root:memory[,size=N]: the root as an\n"
+		"                        in-memory overlay (image untouched);\n"
+		"                        none (default). --overlay: root:memory\n"
 		"  --version, -v         print the version\n"
 		"  --help, -h            show this help\n");
 }
@@ -291,6 +294,8 @@ enum {
 	OPT_DEBUG_LOG,
 	OPT_ROOTLESS,
 	OPT_CRIU,
+	OPT_OVERLAY2,
+	OPT_OVERLAY,
 };
 
 static const struct option global_options[] = {
@@ -305,6 +310,8 @@ static const struct option global_options[] = {
 	{ "debug-log", required_argument, NULL, OPT_DEBUG_LOG },
 	{ "rootless", required_argument, NULL, OPT_ROOTLESS },
 	{ "criu", required_argument, NULL, OPT_CRIU },
+	{ "overlay2", required_argument, NULL, OPT_OVERLAY2 },
+	{ "overlay", no_argument, NULL, OPT_OVERLAY },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -366,6 +373,12 @@ static int global_option(struct global_opts *g, int c, struct cv_error **err)
 		return 0;
 	case OPT_DEBUG_LOG:
 		g->debug_log = optarg;
+		return 0;
+	case OPT_OVERLAY2:
+		return root_overlay_parse(optarg, "--overlay2", &g->overlay,
+					  err);
+	case OPT_OVERLAY:	/* gVisor's older flag */
+		g->overlay = (struct root_overlay){ .enabled = true };
 		return 0;
 	case OPT_ROOTLESS:
 	case OPT_CRIU:

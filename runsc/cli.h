@@ -37,6 +37,7 @@ struct global_opts {
 	bool strace;
 	const char *debug_log;
 	const char *argv0;
+	struct root_overlay overlay;	/* --overlay2; the annotation wins */
 };
 
 typedef int (*cmd_fn)(struct global_opts *g, int argc, char **argv,

@@ -173,7 +173,7 @@ static void undo(struct global_opts *g, const struct oci_spec *spec,
 
 static int create_locked(struct global_opts *g, const struct create_opts *o,
 			 const struct oci_spec *spec, const char *dir,
-			 struct cv_error **err)
+			 const struct root_overlay *ov, struct cv_error **err)
 {
 	cleanup_state struct container_state *st = calloc(1, sizeof(*st));
 	cleanup_cgroup struct cgroup *cg = NULL;
@@ -203,7 +203,7 @@ static int create_locked(struct global_opts *g, const struct create_opts *o,
 		.network = g->network, .strace = g->strace,
 		.log_fd = log_fd >= 0 ? log_fd : cv_log_fd(),
 		.debug = g->debug, .on_namespaces_ready = on_ready, .arg = &hc,
-		.state_json = hook_json,
+		.state_json = hook_json, .overlay = *ov,
 	};
 	if (sandbox_create(&so, &info, err) < 0)
 		goto fail;
@@ -257,6 +257,7 @@ int container_create(struct global_opts *g, const struct create_opts *o,
 	cleanup_free char *dir = NULL;
 	cleanup_close int lock = -1;
 	const struct oci_spec *spec = o->spec;
+	struct root_overlay ov;
 
 	if (cli_check_id(o->id, err) < 0)
 		return -1;
@@ -266,14 +267,15 @@ int container_create(struct global_opts *g, const struct create_opts *o,
 			return -1;
 		spec = owned;
 	}
-	if (check_spec(spec, o, err) < 0)
+	if (check_spec(spec, o, err) < 0 ||
+	    root_overlay_resolve(spec, &g->overlay, &ov, err) < 0)
 		return -1;
 	dir = state_dir(g->root, o->id);
 	if (dir == NULL)
 		return cv_error_set(err, ENOMEM, "state dir");
 	if (state_create_dir(g->root, o->id, &lock, err) < 0)
 		return -1;
-	return create_locked(g, o, spec, dir, err);
+	return create_locked(g, o, spec, dir, &ov, err);
 }
 
 int cmd_create(struct global_opts *g, int argc, char **argv,

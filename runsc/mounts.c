@@ -609,6 +609,39 @@ static int drop_kernel_mounts(int rootfd, const char *rootfs,
 	return 0;
 }
 
+/*
+ * The overlay's lower layer is the root.path mount alone: a mount below
+ * root.path on the host (other than the kernel file systems dropped
+ * anyway) would vanish from the container's view. Refused rather than
+ * hidden; runsc do's root "/" always has some.
+ */
+static int check_no_submounts(const char *rootfs, struct cv_error **err)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+
+	if (f == NULL)
+		return cv_error_set(err, errno, "/proc/self/mountinfo");
+	while (getline(&line, &cap, f) > 0) {
+		char mnt[4096], type[64];
+		const char *sep = strstr(line, " - ");
+
+		if (sep == NULL ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", type) != 1 || is_kernel_fs(type))
+			continue;
+		unescape_mountinfo(mnt);
+		if (under_rootfs(mnt, rootfs) != NULL)
+			return cv_error_setx(err, "root overlay: root.path %s "
+					     "has a mount below it (%s, %s); "
+					     "the overlay's lower layer is "
+					     "one file system", rootfs, mnt,
+					     type);
+	}
+	return 0;
+}
+
 static int pivot(int rootfd, const char *rootfs, struct cv_error **err)
 {
 	/* pivot_root(".", ".") stacks the old root on top of the new one;
@@ -644,6 +677,12 @@ static int finish_root(const struct oci_spec *spec, struct cv_error **err)
 
 int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err)
 {
+	return mounts_setup_root_ov(spec, NULL, err);
+}
+
+int mounts_setup_root_ov(const struct oci_spec *spec,
+			 const struct root_overlay *ov, struct cv_error **err)
+{
 	struct mount_plan plan __attribute__((cleanup(mount_plan_clear))) = {
 		0
 	};
@@ -667,13 +706,22 @@ int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err)
 		return cv_error_set(err, errno, "make / private");
 	/* A mount point of its own, for pivot_root: a recursive copy of
 	 * the root attached over it, kept by its fd (when root.path is "/",
-	 * as for runsc do, the path keeps naming our current root). */
-	rootfd = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE |
-			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (rootfd < 0 ||
-	    move_mount(rootfd, "", AT_FDCWD, rootfs,
-		       MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return cv_error_set(err, errno, "root.path: %s", rootfs);
+	 * as for runsc do, the path keeps naming our current root). With
+	 * the overlay, the overlay's own mount, which has no submounts: every
+	 * mount point made below goes to its upper layer, in memory. */
+	if (ov != NULL && ov->enabled) {
+		if (check_no_submounts(rootfs, err) < 0 ||
+		    overlay_mount_root(rootfs, ov, &rootfd, err) < 0)
+			return -1;
+	} else {
+		rootfd = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE |
+				   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (rootfd < 0 ||
+		    move_mount(rootfd, "", AT_FDCWD, rootfs,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return cv_error_set(err, errno, "root.path: %s",
+					    rootfs);
+	}
 	if (drop_kernel_mounts(rootfd, rootfs, err) < 0 ||
 	    apply_plan(rootfd, bundlefd >= 0 ? bundlefd : AT_FDCWD, &plan,
 		       err) < 0)

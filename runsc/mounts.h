@@ -10,6 +10,12 @@
  *
  * Workload side: a private copy of the gofer's namespace made read-only,
  * nosuid and nodev recursively.
+ *
+ * Root overlay (mounts_overlay.c): with --overlay2=root:memory or the
+ * annotation dev.cvisor.overlay2, the root is a kernel overlayfs whose
+ * lower layer is root.path (read-only) and whose upper layer is a private
+ * tmpfs: writes stay in memory, charged to the container's cgroup, and go
+ * with the sandbox; the image on disk is never written.
  */
 #ifndef CV_RUNSC_MOUNTS_H
 #define CV_RUNSC_MOUNTS_H
@@ -89,6 +95,48 @@ int mount_resolve(int rootfd, const char *path, enum mount_create create,
  * /proc and nothing of the host but the bind mounts the spec asked for.
  */
 int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err);
+
+/* ---- the root overlay (mounts_overlay.c) ------------------------------ */
+
+#define OVERLAY_ANNOTATION "dev.cvisor.overlay2"
+
+struct root_overlay {
+	bool enabled;		/* root:memory */
+	uint64_t size;		/* bytes of the upper tmpfs; 0: tmpfs's default */
+};
+
+/*
+ * Parses an overlay setting: "none" or "root:memory[,size=N[k|m|g]]".
+ * what names the setting in errors ("--overlay2", "annotations[...]").
+ */
+int root_overlay_parse(const char *s, const char *what,
+		       struct root_overlay *out, struct cv_error **err);
+
+/*
+ * The setting for one sandbox: the annotation dev.cvisor.overlay2 when the
+ * spec has it (a per-sandbox choice), else the --overlay2 flag's. With
+ * root.readonly the overlay is still made (the mount points the plan
+ * needs go to memory, not to the image) and then made read-only like any
+ * root: the workload cannot write to it.
+ */
+int root_overlay_resolve(const struct oci_spec *spec,
+			 const struct root_overlay *flag,
+			 struct root_overlay *out, struct cv_error **err);
+
+/*
+ * In the gofer's new, private mount namespace: mounts the overlay of
+ * root.path (lower: a read-only, noatime copy of the root.path mount;
+ * upper and work dirs: a tmpfs that no namespace shows) over root.path
+ * and returns an O_PATH fd of its root in *rootfd. The upper layer's root
+ * takes the mode, owner and times of root.path. Mounts below root.path
+ * on the host are not part of the lower layer.
+ */
+int overlay_mount_root(const char *rootfs, const struct root_overlay *ov,
+		       int *rootfd, struct cv_error **err);
+
+/* mounts_setup_root with the root overlay ov (NULL or disabled: none). */
+int mounts_setup_root_ov(const struct oci_spec *spec,
+			 const struct root_overlay *ov, struct cv_error **err);
 
 /*
  * In the workload init after unshare(CLONE_NEWNS) of the gofer's view:

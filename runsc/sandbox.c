@@ -239,7 +239,7 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 	struct cv_error *err = NULL;
 	struct gofer_config cfg = {
 		.sock = c->gofer_sv[1], .log_fd = c->o->log_fd,
-		.debug = c->o->debug,
+		.debug = c->o->debug, .overlay = c->o->overlay.enabled,
 	};
 
 	/* The gofer must not outlive the sandbox. The getppid check closes
@@ -251,7 +251,7 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 		cv_error_set(&err, errno, "unshare the mount namespace");
 		sb_die(c->sync, err, "gofer");
 	}
-	if (mounts_setup_root(c->spec, &err) < 0)
+	if (mounts_setup_root_ov(c->spec, &c->o->overlay, &err) < 0)
 		sb_die(c->sync, err, NULL);
 	/* The workload's stdio is not the gofer's business: the
 	 * container's /dev/null instead (the host's would be a file of a
@@ -397,7 +397,8 @@ static int init_terminal(struct sandbox_ctx *c, int csock, int *slave,
 
 	if (!c->proc->terminal)
 		return 0;
-	if (console_open_pty("/dev/pts", &master, slave, err) < 0)
+	if (console_open_pty("/dev/pts", &master, slave, err) < 0 ||
+	    console_bind_dev_console(console_pts_index(*slave), err) < 0)
 		return -1;
 	return console_send_master(csock, master, c->proc, err);
 }
@@ -497,7 +498,10 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 		close(steal_fd(csock));
 	/* Namespaces exist: the CLI's createRuntime/prestart hooks and the
 	 * createContainer hooks run now, before anything else changes. */
-	if (sb_send(c->isync[1], SB_MSG_NS_READY, 0, 0, NULL) < 0 ||
+	/* pid1: the pty's index + 1, for the gofer's /dev/console. */
+	if (sb_send(c->isync[1], SB_MSG_NS_READY,
+		    slave >= 0 ? console_pts_index(slave) + 1 : 0, 0,
+		    NULL) < 0 ||
 	    expect(c->isync[1], SB_MSG_GO) < 0)
 		_exit(1);
 	if (init_namespaced_settings(c, procsys, &err) < 0 ||
@@ -628,6 +632,9 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 				return -1;
 			break;
 		case SB_MSG_NS_READY:
+			if (m.pid1 > 0 &&
+			    console_bind_in_ns(c->mntns, m.pid1 - 1, err) < 0)
+				return -1;
 			/* The pod's namespaces the init made in its user
 			 * namespace: ours too before anyone looks. */
 			if (c->ns.late_flags != 0 &&

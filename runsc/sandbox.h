@@ -17,6 +17,7 @@
 
 #include "lib/error.h"
 #include "runsc/config.h"
+#include "runsc/mounts.h"	/* struct root_overlay */
 #include "sentry/sentry.h"	/* enum platform_kind */
 
 struct cgroup;			/* runsc/cgroup.h */
@@ -40,6 +41,7 @@ struct sandbox_opts {
 	bool strace;
 	int log_fd;
 	bool debug;
+	struct root_overlay overlay;	/* resolved: root_overlay_resolve() */
 	/*
 	 * Called in the runsc create process once the init's namespaces
 	 * exist (pid known), before the init pivots/execs: the CLI runs
