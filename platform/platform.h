@@ -52,6 +52,12 @@ int plat_notif_recv(int nfd, struct seccomp_notif *n);
 int plat_notif_send(int nfd, uint64_t id, long ret, bool cont);
 int plat_notif_valid(int nfd, uint64_t id);
 int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags);
+/* Linux 6.6's uapi, which Debian 12's headers predate. */
+#define PLAT_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#define PLAT_NOTIF_FD_SYNC_WAKE_UP 1ull
+/* Replies wake the task on the sentry's CPU. 0, or -errno (EINVAL: an
+ * older kernel). */
+int plat_notif_sync_wakeup(int nfd);
 
 /* Memory of a thread (0, -EFAULT or -ESRCH). */
 int plat_mem_read(pid_t tid, uint64_t addr, void *buf, size_t len);

@@ -185,6 +185,7 @@ static const int allowed[] = {
 static const unsigned long ioctls[] = {
 	SECCOMP_IOCTL_NOTIF_RECV, SECCOMP_IOCTL_NOTIF_SEND,
 	SECCOMP_IOCTL_NOTIF_ID_VALID, SECCOMP_IOCTL_NOTIF_ADDFD,
+	PLAT_IOCTL_NOTIF_SET_FLAGS,	/* sync wake-ups (loop.c) */
 	/* the old, wrongly-encoded ID_VALID number */
 	_IOR(SECCOMP_IOC_MAGIC, 2, __u64),
 };
@@ -202,6 +203,11 @@ static int install_filter(void)
 	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]) && !ret; i++)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				       SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+	/* sentry/loop.c's placement: its own threads only */
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+				       SCMP_SYS(sched_setaffinity), 1,
+				       SCMP_A0(SCMP_CMP_EQ, 0));
 	if (!ret)
 		ret = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -6,6 +6,7 @@
 #ifndef CV_SENTRY_INTERNAL_H
 #define CV_SENTRY_INTERNAL_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -78,6 +79,12 @@ struct sentry {
 	struct sentry_stats stats;
 	bool strace;
 	int log_fd;
+	struct placement {
+		cpu_set_t allowed;	/* the sentry's CPUs at start */
+		int cpu;		/* pinned to it, or -1 */
+		uint64_t until;		/* end of the pin's lease (ns) */
+		bool usable;
+	} place;
 };
 
 /* task.c */

@@ -64,6 +64,8 @@ int sentry_add_notify(struct sentry *s, int fd)
 		free(n);
 		return ret;
 	}
+	/* Best effort: an older kernel just wakes the task elsewhere. */
+	plat_notif_sync_wakeup(fd);
 	n->fd = fd;
 	n->next = s->notifs;
 	s->notifs = n;
@@ -209,6 +211,77 @@ static void deferred_gc(struct sentry *s)
 	}
 }
 
+/* --- placement --------------------------------------------------------- */
+
+/*
+ * Where the sentry runs. On a VM every cross-CPU wake-up of a halted vCPU
+ * costs 40-90 us, so an emulated call is cheap only when the task, the
+ * sentry and the gofer (which follows the sentry, gofer/server.c) share a
+ * CPU. The task blocks for the whole call, so its CPU idles anyway.
+ *
+ *  - The notify fds are in sync wake-up mode (plat_notif_sync_wakeup):
+ *    a reply wakes the task on the sentry's CPU.
+ *  - The sentry pins itself to the CPU it handles a call on. Unpinned, the
+ *    scheduler wakes it on its previous CPU if that one is idle (the task's
+ *    CPU is still busy with the task at the time of the wake-up), i.e. on
+ *    the other vCPU: one IPI per call. Pinned, a task on its CPU wakes it
+ *    locally and the task's reply keeps it there.
+ *  - The pin is a lease of PLACE_LEASE_NS: then the sentry takes all its
+ *    CPUs back for one wake-up, and pins itself to where the scheduler
+ *    put it. Tasks are never pinned: the load balancer still spreads a
+ *    multi-threaded workload, and a CPU that became busy is left within a
+ *    lease. A task on another CPU costs one remote wake-up per call until
+ *    its reply brings it over (if it calls often) or the balancer decides.
+ *  - seccomp platform only: a tracee resumed by ptrace is woken on an idle
+ *    CPU whatever the sentry does, so pinning measured no gain on ptrace.
+ */
+#define PLACE_LEASE_NS (200 * 1000000ull)
+
+static void place_init(struct sentry *s)
+{
+	s->place.cpu = -1;
+	s->place.usable = sched_getaffinity(0, sizeof(s->place.allowed),
+					    &s->place.allowed) == 0 &&
+			  CPU_COUNT(&s->place.allowed) > 1 &&
+			  s->platform == PLATFORM_SECCOMP;
+}
+
+/* Called when a call arrives (the sentry was woken for it). */
+static void place_on_call(struct sentry *s)
+{
+	uint64_t now;
+	cpu_set_t one;
+	int cpu;
+
+	if (!s->place.usable)
+		return;
+	now = cv_now_ns();
+	if (s->place.cpu >= 0) {
+		if (now < s->place.until)
+			return;
+		/* Lease over: the next wake-up goes where the scheduler
+		 * likes. */
+		sched_setaffinity(0, sizeof(s->place.allowed),
+				  &s->place.allowed);
+		s->place.cpu = -1;
+		s->place.until = now + PLACE_LEASE_NS / 20;
+		return;
+	}
+	if (now < s->place.until)
+		return;
+	cpu = sched_getcpu();	/* rseq or vDSO: no system call */
+	if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &s->place.allowed))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) < 0) {
+		s->place.usable = false;
+		return;
+	}
+	s->place.cpu = cpu;
+	s->place.until = now + PLACE_LEASE_NS;
+}
+
 /* --- seccomp notifications ------------------------------------------- */
 
 static void on_notify(struct sentry *s, int nfd)
@@ -225,6 +298,7 @@ static void on_notify(struct sentry *s, int nfd)
 			drop_notify(s, nfd);
 		return;
 	}
+	place_on_call(s);
 	pc.id = n.id;
 	c.nr = n.data.nr;
 	c.ip = n.data.instruction_pointer;
@@ -413,6 +487,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 
 	if (plat_getregs(t->host_tid, &pc.regs) < 0)
 		return;
+	place_on_call(s);
 	nr = (long)pc.regs.orig_rax;
 	if (!SC_TRACE_IS_OURS(data)) {
 		/* A workload filter's own TRACE: as if there were no tracer. */
@@ -668,6 +743,7 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->log_fd = cfg->log_fd;
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;
+	place_init(s);	/* after s->platform */
 	gofer_client_init(&s->gofer, cfg->gofer_fd);
 	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
 	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);
