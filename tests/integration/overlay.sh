@@ -218,6 +218,20 @@ t_expect "no overlay, root.readonly: EROFS" "1" bash -c \
 t_check "no overlay: mount points are made in the image, as with runc" \
 	test -d "$B3/rootfs/not/in/image"
 
+# ---- a user namespace: the overlay's root keeps root.path's owner ----------
+
+B4=$T_TMP/b4
+make_bundle "$B4" sh -c 'mkdir /top && echo u > /top/f && cat /top/f && stat -c %u:%g /'
+chown -R 100000:100000 "$B4/rootfs"
+set_config "$B4" '.root.readonly = false |
+	.linux.namespaces += [{type: "user"}] |
+	.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+	.linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+BEFORE4=$(tree_hash "$B4/rootfs")
+t_expect "user namespace: the mapped root writes at the top of the overlay" \
+	"u 0:0" bash -c "'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' --overlay2=root:memory run --bundle '$B4' o8 </dev/null 2>&1 | tr '\n' ' ' | sed 's/ $//'"
+t_expect "user namespace: the image is unchanged" "$BEFORE4" tree_hash "$B4/rootfs"
+
 # ---- runsc do: its root "/" has mounts below it -----------------------------
 
 # The overlay's lower layer is one file system: a root with mounts below it
