@@ -35,11 +35,11 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "sentry/vfs.h"
+#include "sentry/vfs_cgroup.h"
 
 static int mirror_fd = -1;
 static dev_t mirror_dev;
 static int proc_fd = -1;
-static int cgroup_fd = -1;
 static bool inited;
 static uint64_t boot_ns;
 static int cpus = 1;
@@ -156,24 +156,6 @@ static int make_mirror(void)
 }
 
 /* The cgroup v2 directory the sentry (thus the sandbox) is in. */
-static int open_cgroup(void)
-{
-	cleanup_free char *text = NULL;
-	char path[PATH_MAX];
-	size_t len;
-	char *rel;
-
-	if (cv_read_file("/proc/self/cgroup", &text, &len, NULL) < 0)
-		return -1;
-	rel = strstr(text, "0::/");
-	if (rel == NULL)
-		return -1;
-	rel += 3;
-	rel[strcspn(rel, "\n")] = '\0';
-	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", rel);
-	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-}
-
 /* The CPUs the sandbox may use (its affinity), read once: the confined
  * sentry may not call sched_getaffinity. */
 static int count_cpus(void)
@@ -322,7 +304,7 @@ int vfs_init(const struct vfs_config *cfg)
 				 "namespace: %s", strerror(-proc_fd));
 		proc_fd = -1;
 	}
-	cgroup_fd = open_cgroup();
+	vcg_init();
 	return ret;
 }
 
@@ -338,11 +320,6 @@ int vfs_host_proc_fd(void)
 	return proc_fd >= 0 ? proc_fd : -ENOENT;
 }
 
-int vfs_cgroup_fd(void)
-{
-	lazy_init();
-	return cgroup_fd;
-}
 
 const struct vfs_config *vfs_cfg(void)
 {

@@ -20,6 +20,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "sentry/vfs.h"
+#include "sentry/vfs_cgroup.h"
 
 /* ---- the sandbox's processes ----------------------------------------------- */
 
@@ -110,68 +111,47 @@ static int gen_loadavg(struct sc_call *c, const struct vnode *n,
 {
 	pid_t pids[1024];
 	int np = vproc_pids(c, pids, ARRAY_SIZE(pids));
+	int total, running = vcg_running_tasks(c, &total);
+	double l[3];
 
 	(void)n;
 	if (np < 1)
 		np = 1;
-	vbuf_printf(b, "0.00 0.00 0.00 1/%d %d\n", np, pids[np - 1]);
+	vcg_loadavg(running, l);
+	vbuf_printf(b, "%.2f %.2f %.2f %d/%d %d\n", l[0], l[1], l[2], running,
+		    total, pids[np - 1]);
 	return 0;
 }
 
-static int read_cgroup_u64(const char *file, uint64_t *v)
-{
-	int cg = vfs_cgroup_fd();
-	cleanup_close int fd = -1;
-	char buf[64];
-	ssize_t n;
-
-	if (cg < 0)
-		return -ENOENT;
-	fd = openat(cg, file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return cv_parse_u64(buf, v);
-}
-
+/* The cgroup's memory as LXCFS shows it: the limit is the total, what the
+ * cgroup uses is not free, its page cache counts as available. */
 static int gen_meminfo(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
-	uint64_t total, avail, limit = vfs_cfg()->memory_limit, usage;
-	struct sysinfo si;
+	struct vcg_mem m;
+	uint64_t avail;
 
 	(void)c;
 	(void)n;
-	if (sysinfo(&si) < 0)
-		return -errno;
-	total = (uint64_t)si.totalram * si.mem_unit;
-	avail = (uint64_t)si.freeram * si.mem_unit;
-	if (limit == 0 && read_cgroup_u64("memory.max", &limit) < 0)
-		limit = 0;
-	if (limit > 0 && limit < total) {
-		total = limit;
-		if (read_cgroup_u64("memory.current", &usage) == 0)
-			avail = usage < total ? total - usage : 0;
-		if (avail > total)
-			avail = total;
-	}
-	total /= 1024;
-	avail /= 1024;
-	vbuf_printf(b, "MemTotal:       %8llu kB\n", (unsigned long long)total);
-	vbuf_printf(b, "MemFree:        %8llu kB\n", (unsigned long long)avail);
-	vbuf_printf(b, "MemAvailable:   %8llu kB\n", (unsigned long long)avail);
-	vbuf_printf(b, "Buffers:        %8u kB\nCached:         %8u kB\n"
-		       "SwapCached:     %8u kB\n", 0, 0, 0);
-	vbuf_printf(b, "Active:         %8llu kB\n",
-		    (unsigned long long)(total - avail));
-	vbuf_printf(b, "Inactive:       %8u kB\n", 0);
-	vbuf_printf(b, "SwapTotal:      %8u kB\nSwapFree:       %8u kB\n"
-		       "Dirty:          %8u kB\nShmem:          %8u kB\n",
-		    0, 0, 0, 0);
+	vcg_memory(&m);
+	avail = m.free + m.cache - (m.shmem < m.cache ? m.shmem : m.cache);
+	if (avail > m.total)
+		avail = m.total;
+#define KB(name, v) vbuf_printf(b, "%-16s%8llu kB\n", name ":", \
+				(unsigned long long)((v) / 1024))
+	KB("MemTotal", m.total);
+	KB("MemFree", m.free);
+	KB("MemAvailable", avail);
+	KB("Buffers", 0);
+	KB("Cached", m.cache);
+	KB("SwapCached", 0);
+	KB("Active", m.usage - m.cache);
+	KB("Inactive", m.cache);
+	KB("SwapTotal", m.swap_total);
+	KB("SwapFree", m.swap_free);
+	KB("Dirty", 0);
+	KB("Shmem", m.shmem);
+#undef KB
 	return 0;
 }
 
@@ -249,22 +229,45 @@ static int gen_cpuinfo(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/* CPU time in USER_HZ ticks: the cgroup's user and system time (per CPU
+ * on v1; spread evenly on v2, which has no per-CPU figures), the rest of
+ * the sandbox's uptime on each CPU as idle. */
 static int gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
+	const uint64_t tick_ns = 10000000;	/* USER_HZ = 100 */
 	pid_t pids[1024];
 	int np = vproc_pids(c, pids, ARRAY_SIZE(pids));
+	int ncpu = vfs_ncpus() < VCG_MAX_CPUS ? vfs_ncpus() : VCG_MAX_CPUS;
+	uint64_t up_ns = cv_now_ns() - vfs_boot_ns(), idle = 0;
+	uint64_t user[VCG_MAX_CPUS], sys[VCG_MAX_CPUS];
+	static struct vcg_cpu cpu;	/* 4 KiB: not on the stack */
 	struct timespec now;
-	long long btime;
 
 	(void)n;
 	clock_gettime(CLOCK_REALTIME, &now);
-	btime = (long long)now.tv_sec - (long long)uptime_s();
-	vbuf_printf(b, "cpu  0 0 0 0 0 0 0 0 0 0\n");
-	for (int i = 0; i < vfs_ncpus(); i++)
-		vbuf_printf(b, "cpu%d 0 0 0 0 0 0 0 0 0 0\n", i);
+	vcg_cpu(&cpu, ncpu);
+	for (int i = 0; i < ncpu; i++) {
+		user[i] = cpu.has_percpu ? cpu.percpu_user[i] :
+					   cpu.user_ns / ncpu;
+		sys[i] = cpu.has_percpu ? cpu.percpu_sys[i] :
+					  cpu.sys_ns / ncpu;
+		if (up_ns > user[i] + sys[i])
+			idle += up_ns - user[i] - sys[i];
+	}
+	vbuf_printf(b, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n",
+		    (unsigned long long)(cpu.user_ns / tick_ns),
+		    (unsigned long long)(cpu.sys_ns / tick_ns),
+		    (unsigned long long)(idle / tick_ns));
+	for (int i = 0; i < ncpu; i++)
+		vbuf_printf(b, "cpu%d %llu 0 %llu %llu 0 0 0 0 0 0\n", i,
+			    (unsigned long long)(user[i] / tick_ns),
+			    (unsigned long long)(sys[i] / tick_ns),
+			    (unsigned long long)(up_ns > user[i] + sys[i] ?
+				(up_ns - user[i] - sys[i]) / tick_ns : 0));
 	vbuf_printf(b, "intr 0\nctxt 0\nbtime %lld\nprocesses %d\n"
-		       "procs_running 1\nprocs_blocked 0\n",
-		    btime, np > 0 ? np : 1);
+		       "procs_running %d\nprocs_blocked 0\n",
+		    (long long)now.tv_sec - (long long)(up_ns / 1000000000),
+		    np > 0 ? np : 1, vcg_running_tasks(c, NULL));
 	return 0;
 }
 
