@@ -266,6 +266,7 @@ struct pending_send {
 	bool disconnect;	/* connected for the send (send_to_path) */
 	int flags;
 	size_t off;
+	uint64_t len_at;	/* sendmmsg: the mmsghdr's msg_len, or 0 */
 };
 
 static long pending_try(struct pending_send *p, int sock)
@@ -291,11 +292,21 @@ static long pending_retry(struct deferred *d)
 {
 	struct pending_send *p = d->ctx;
 	long ret = pending_try(p, d->wait_fd);
+	unsigned int len;
 
 	/* a stream socket that took part of it: that part counts */
 	if (ret < 0 && ret != -EAGAIN && p->off > 0)
-		return (long)p->off;
-	return ret;
+		ret = (long)p->off;
+	if (p->len_at == 0 || ret < 0)
+		return ret;
+	/* sendmmsg: one message sent, its length in the caller's vector
+	 * (only while the call still waits for this reply). */
+	if (!d->pc.at_stop && plat_notif_valid(d->notify_fd, d->id) < 0)
+		return -EINTR;
+	len = (unsigned int)ret;
+	if (plat_mem_write(d->host_tid, p->len_at, &len, sizeof(len)) < 0)
+		return -EFAULT;
+	return 1;
 }
 
 static void pending_done(struct deferred *d)
@@ -314,7 +325,8 @@ static void pending_done(struct deferred *d)
 }
 
 static long send_blocking(struct sc_call *c, int sock, struct sent_msg *m,
-			  bool has_name, bool disconnect, int flags)
+			  bool has_name, bool disconnect, int flags,
+			  uint64_t len_at)
 {
 	struct pending_send *p;
 	long ret;
@@ -328,6 +340,7 @@ static long send_blocking(struct sc_call *c, int sock, struct sent_msg *m,
 	p->has_name = has_name;
 	p->disconnect = disconnect;
 	p->flags = flags;
+	p->len_at = len_at;
 	ret = pending_try(p, sock);
 	if (ret != -EAGAIN) {
 		struct deferred d = { .ctx = p, .wait_fd = -1 };
@@ -359,7 +372,8 @@ static long send_blocking(struct sc_call *c, int sock, struct sent_msg *m,
  * (EOPNOTSUPP).
  */
 static long send_to_path(struct sc_call *c, int sock, const char *path,
-			 struct sent_msg *m, int flags, bool may_defer)
+			 struct sent_msg *m, int flags, bool may_defer,
+			 uint64_t len_at)
 {
 	struct sockaddr_storage peer;
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
@@ -400,7 +414,8 @@ static long send_to_path(struct sc_call *c, int sock, const char *path,
 	fl = fcntl(sock, F_GETFL);
 	if (ret == -EAGAIN && may_defer && !(flags & MSG_DONTWAIT) &&
 	    fl >= 0 && !(fl & O_NONBLOCK) && sentry_can_defer(c)) {
-		ret = send_blocking(c, sock, m, false, connected, flags);
+		ret = send_blocking(c, sock, m, false, connected, flags,
+				    len_at);
 		if (ret == SENTRY_RET_DEFERRED)
 			return ret;	/* disconnected when done */
 	}
@@ -411,9 +426,28 @@ out:
 	return ret;
 }
 
-static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags,
-		     bool may_defer)
+/*
+ * How send_one may wait: SEND_DEFER (sendmsg, or sendmmsg's first message:
+ * a send that would block on a blocking socket is answered when the socket
+ * drains, so the other tasks keep being served), SEND_TRY (sendmmsg's
+ * later messages: never wait, -EAGAIN ends the batch).
+ */
+enum send_wait { SEND_DEFER, SEND_TRY };
+
+/* A blocking socket (the file's O_NONBLOCK) and no MSG_DONTWAIT. */
+static bool would_wait(int sock, int flags)
 {
+	int fl = fcntl(sock, F_GETFL);
+
+	return !(flags & MSG_DONTWAIT) && fl >= 0 && !(fl & O_NONBLOCK);
+}
+
+/* len_at: for sendmmsg, where the message's msg_len goes (a deferred
+ * reply writes it and answers 1), else 0. */
+static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags,
+		     enum send_wait wait, uint64_t len_at)
+{
+	bool may_defer = wait == SEND_DEFER;
 	struct msghdr h;
 	struct sent_msg m = { .nfds = 0 };
 	const char *path = NULL;
@@ -434,11 +468,14 @@ static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags,
 	if (ret == 0)
 		ret = read_control(c, &h, &m);
 	if (ret == 0 && path != NULL)
-		return send_to_path(c, sock, path, &m, flags, may_defer);
-	if (ret == 0 && may_defer && !(flags & MSG_DONTWAIT) &&
-	    !(fcntl(sock, F_GETFL) & O_NONBLOCK) && sentry_can_defer(c))
+		return send_to_path(c, sock, path, &m, flags, may_defer,
+				    len_at);
+	if (ret == 0 && may_defer && would_wait(sock, flags) &&
+	    sentry_can_defer(c))
 		return send_blocking(c, sock, &m, h.msg_name != NULL, false,
-				     flags);
+				     flags, len_at);
+	if (ret == 0 && wait == SEND_TRY)
+		flags |= MSG_DONTWAIT;
 	if (ret == 0) {
 		iov = (struct iovec){ m.data, m.len };
 		h = (struct msghdr){
@@ -481,10 +518,9 @@ SENTRY_HANDLER(sendto)
 		return -ENOMEM;
 	ret = task_read(c, c->args[1], m.data, m.len);
 	if (ret == 0 && path != NULL)
-		return send_to_path(c, sock, path, &m, flags, true);
-	if (ret == 0 && !(flags & MSG_DONTWAIT) &&
-	    !(fcntl(sock, F_GETFL) & O_NONBLOCK) && sentry_can_defer(c))
-		return send_blocking(c, sock, &m, true, false, flags);
+		return send_to_path(c, sock, path, &m, flags, true, 0);
+	if (ret == 0 && would_wait(sock, flags) && sentry_can_defer(c))
+		return send_blocking(c, sock, &m, true, false, flags, 0);
 	if (ret == 0) {
 		ret = sendto(sock, m.data, m.len, flags | MSG_NOSIGNAL,
 			     (struct sockaddr *)&m.addr.ss, m.addr.len);
@@ -501,9 +537,17 @@ SENTRY_HANDLER(sendmsg)
 
 	if (sock < 0)
 		return sock;
-	return send_one(c, sock, c->args[1], (int)c->args[2], true);
+	return send_one(c, sock, c->args[1], (int)c->args[2], SEND_DEFER, 0);
 }
 
+/*
+ * The messages are sent in order. Only the first may wait: if it would
+ * block on a blocking socket the call is answered (1, msg_len written)
+ * once the socket drains, while the sentry serves the other tasks; a later
+ * message that would block ends the batch with the count sent so far,
+ * which sendmmsg callers must handle anyway (Linux returns a short count
+ * when a later message fails). The workload's next call waits for the rest.
+ */
 SENTRY_HANDLER(sendmmsg)
 {
 	cleanup_close int sock = dup_socket(c, (int)c->args[0]);
@@ -516,14 +560,17 @@ SENTRY_HANDLER(sendmmsg)
 		n = 1024;
 	for (i = 0; i < n; i++) {
 		uint64_t at = c->args[1] + i * sizeof(struct mmsghdr);
+		uint64_t len_at = at + offsetof(struct mmsghdr, msg_len);
 		unsigned int len;
-		long ret = send_one(c, sock, at, (int)c->args[3], false);
+		long ret = send_one(c, sock, at, (int)c->args[3],
+				    i == 0 ? SEND_DEFER : SEND_TRY, len_at);
 
+		if (ret == SENTRY_RET_DEFERRED)
+			return ret;
 		if (ret < 0)
 			return i ? (long)i : ret;
 		len = (unsigned int)ret;
-		ret = task_write(c, at + offsetof(struct mmsghdr, msg_len),
-				 &len, sizeof(len));
+		ret = task_write(c, len_at, &len, sizeof(len));
 		if (ret < 0)
 			return i ? (long)i : ret;
 	}
