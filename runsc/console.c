@@ -11,13 +11,22 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sched.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
+#include "runsc/mounts.h"
+
+/* Unix98 pty slaves: majors 136..143, index = (major - 136) * 256 + minor. */
+#define PTS_MAJOR_FIRST 136u
+#define PTS_MAJOR_LAST 143u
 
 int console_connect(const char *path, struct cv_error **err)
 {
@@ -101,5 +110,96 @@ int console_make_controlling(int slave, struct cv_error **err)
 			return cv_error_set(err, errno, "console: dup2");
 	if (slave > 2)
 		close(slave);
+	return 0;
+}
+
+int console_pts_index(int slave)
+{
+	struct stat st;
+
+	if (fstat(slave, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	    major(st.st_rdev) < PTS_MAJOR_FIRST ||
+	    major(st.st_rdev) > PTS_MAJOR_LAST)
+		return -1;
+	return (int)((major(st.st_rdev) - PTS_MAJOR_FIRST) * 256 +
+		     minor(st.st_rdev));
+}
+
+int console_bind_dev_console(int idx, struct cv_error **err)
+{
+	struct mount_attr a = { .attr_clr = MOUNT_ATTR_NODEV };
+	cleanup_close int root = -1, src = -1, dst = -1, tree = -1;
+	char path[32];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/dev/pts/%d", idx);
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return cv_error_set(err, errno, "/dev/console: open /");
+	if (mount_resolve(root, path, MOUNT_NO_CREATE, &src, err) < 0 ||
+	    mount_resolve(root, "/dev/console", MOUNT_CREATE_FILE, &dst,
+			  err) < 0)
+		return cv_error_wrap(err, "/dev/console");
+	/* The name must still be the pty the workload holds. */
+	if (fstat(src, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	    major(st.st_rdev) < PTS_MAJOR_FIRST ||
+	    (int)((major(st.st_rdev) - PTS_MAJOR_FIRST) * 256 +
+		  minor(st.st_rdev)) != idx)
+		return cv_error_setx(err, "/dev/console: %s is not the "
+				     "container's pty", path);
+	tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					  AT_EMPTY_PATH);
+	if (tree < 0)
+		return cv_error_set(err, errno, "/dev/console: clone %s", path);
+	/* Openable even where the view's /dev/pts is nodev; a locked flag
+	 * (a user namespace's view) stays as it is. */
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 &&
+	    errno != EPERM)
+		return cv_error_set(err, errno, "/dev/console: clear nodev");
+	if (move_mount(tree, "", dst, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cv_error_set(err, errno, "/dev/console: bind %s", path);
+	return 0;
+}
+
+int console_bind_in_ns(int mntns, int idx, struct cv_error **err)
+{
+	char msg[256] = "";
+	int status, p[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return cv_error_set(err, errno, "/dev/console: pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return cv_error_set(err, errno, "/dev/console: fork");
+	}
+	if (pid == 0) {
+		struct cv_error *e = NULL;
+
+		close(p[0]);
+		if (setns(mntns, CLONE_NEWNS) < 0)
+			cv_error_set(&e, errno, "/dev/console: join the "
+				     "gofer's mount namespace");
+		else if (console_bind_dev_console(idx, &e) == 0)
+			_exit(0);
+		if (e != NULL && write(p[1], e->msg, strlen(e->msg)) < 0)
+			_exit(2);
+		_exit(1);
+	}
+	close(p[1]);
+	n = read(p[0], msg, sizeof(msg) - 1);
+	close(p[0]);
+	msg[n > 0 ? n : 0] = '\0';
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return cv_error_set(err, errno, "/dev/console: wait");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return cv_error_setx(err, "%s", msg[0] != '\0' ? msg :
+				     "/dev/console: cannot bind the pty in "
+				     "the gofer's mount namespace");
 	return 0;
 }

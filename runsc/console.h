@@ -29,4 +29,16 @@ int console_send_master(int sock, int master, const struct oci_process *p,
 /* setsid, TIOCSCTTY and slave onto 0, 1, 2 (slave is closed if > 2). */
 int console_make_controlling(int slave, struct cv_error **err);
 
+/*
+ * /dev/console, as runc makes it for a process with a terminal: a bind of
+ * the pty slave. console_pts_index gives the slave's index in its devpts
+ * (N of /dev/pts/N), or -1 if slave is not a pty slave.
+ */
+int console_pts_index(int slave);
+/* In the current mount namespace: binds /dev/pts/<idx> (resolved inside
+ * "/") onto /dev/console, creating an empty file there if needed. */
+int console_bind_dev_console(int idx, struct cv_error **err);
+/* The same in the mount namespace mntns (the gofer's), from a child. */
+int console_bind_in_ns(int mntns, int idx, struct cv_error **err);
+
 #endif

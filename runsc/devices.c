@@ -204,6 +204,15 @@ int devices_setup(int rootfd, const struct oci_spec *spec,
 	for (size_t i = 0; i < spec->linux_.n_devices; i++)
 		if (config_device(rootfd, &spec->linux_.devices[i], i, err) < 0)
 			return -1;
+	/* The mount point of the pty's bind (console.c), made while /dev
+	 * is writable by us: an empty file, as runc makes it. */
+	if (spec->process.terminal && !config_has_device(spec, "/dev/console")) {
+		cleanup_close int fd = -1;
+
+		if (mount_resolve(rootfd, "/dev/console", MOUNT_CREATE_FILE,
+				  &fd, err) < 0)
+			return -1;
+	}
 	/* The links name /proc paths the sentry serves; made anyway, as
 	 * runc does, so tools that test for them find them. */
 	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++)

@@ -39,6 +39,31 @@ else
 	t_fail "exit status through the console" "status $rc"
 fi
 
+# /dev/console is the pty (runc binds the slave there): same device
+# numbers as the terminal on stdin, and what is written to it reaches
+# runsc's terminal. Seen through the gofer, so its mount namespace has it.
+BC=$T_TMP/bc
+# (One line: make_bundle makes one argument per line.)
+tty_bundle "$BC" /bin/sh -c 'echo "tty $(tty)"; stat -c "console %F %t:%T" /dev/console; stat -L -c "stdin %t:%T" /proc/self/fd/0; stat -c "ttydev %t:%T" "$(tty)"; echo via-console >/dev/console'
+out=$(timeout 60 script -qec "$RUN --bundle '$BC' tc" /dev/null </dev/null 2>&1 | tr -d '\r')
+con=$(echo "$out" | sed -n 's/^console character special file //p')
+if [ -n "$con" ] && [ "$con" != 0:0 ] &&
+	[ "stdin $con" = "$(echo "$out" | grep '^stdin ')" ] &&
+	[ "ttydev $con" = "$(echo "$out" | grep '^ttydev ')" ]; then
+	t_ok "/dev/console is the pty slave (device $con)"
+else
+	t_fail "/dev/console is the pty slave" "got '$(echo "$out" | tr '\n' ' ' | tail -c 300)'"
+fi
+if echo "$out" | grep -qx 'via-console'; then
+	t_ok "writes to /dev/console reach the terminal"
+else
+	t_fail "writes to /dev/console reach the terminal" "got '$(echo "$out" | tr '\n' ' ' | tail -c 300)'"
+fi
+# Without a terminal there is no /dev/console (runc makes none either).
+BN=$T_TMP/bn
+make_bundle "$BN" /bin/sh -c 'test -e /dev/console && echo present || echo absent'
+t_expect "no /dev/console without a terminal" absent runsc run --bundle "$BN" tn
+
 # stdin is not a terminal: copied to the pty as it comes.
 B2=$T_TMP/b2
 tty_bundle "$B2" /bin/sh
