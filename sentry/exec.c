@@ -54,22 +54,60 @@ static void exec_fail(struct task *t, struct plat_call *pc, long err)
 	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
 }
 
-/* The interpreter named by a "#!" line, or -ENOEXEC. */
+static bool spacetab(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *next_non_spacetab(const char *first, const char *last)
+{
+	for (; first <= last; first++)
+		if (!spacetab(*first))
+			return first;
+	return NULL;
+}
+
+static const char *next_terminator(const char *first, const char *last)
+{
+	for (; first <= last; first++)
+		if (spacetab(*first) || !*first)
+			return first;
+	return NULL;
+}
+
+/*
+ * The interpreter named by a "#!" line, or -ENOEXEC, parsed as
+ * binfmt_script does in the first 256 bytes (NUL-padded): without a
+ * newline there the name must end before the buffer does (a truncated
+ * interpreter name is ENOEXEC; truncated arguments are fine).
+ */
 static int shebang(const struct gofer_exec_info *info, char *interp,
 		   size_t len)
 {
-	size_t i = 2, start, n = info->head_len;
+	char buf[256] = { 0 };
+	const char *end = buf + sizeof(buf) - 1, *i_end, *name, *sep;
 
-	while (i < n && (info->head[i] == ' ' || info->head[i] == '\t'))
-		i++;
-	start = i;
-	while (i < n && info->head[i] != ' ' && info->head[i] != '\t' &&
-	       info->head[i] != '\n' && info->head[i] != '\0')
-		i++;
-	if (i == start || i - start >= len)
+	memcpy(buf, info->head,
+	       info->head_len < sizeof(buf) ? info->head_len : sizeof(buf));
+	i_end = memchr(buf, '\n', sizeof(buf));
+	if (i_end == NULL) {
+		i_end = next_non_spacetab(buf + 2, end);
+		if (i_end == NULL || next_terminator(i_end, end) == NULL)
+			return -ENOEXEC;
+		i_end = end;
+	}
+	while (spacetab(i_end[-1]))
+		i_end--;
+	name = next_non_spacetab(buf + 2, i_end);
+	if (name == NULL || name == i_end)
 		return -ENOEXEC;
-	memcpy(interp, info->head + start, i - start);
-	interp[i - start] = '\0';
+	sep = next_terminator(name, i_end);
+	if (sep == NULL || sep > i_end)
+		sep = i_end;
+	if ((size_t)(sep - name) >= len)
+		return -ENOEXEC;
+	memcpy(interp, name, (size_t)(sep - name));
+	interp[sep - name] = '\0';
 	return 0;
 }
 
@@ -91,6 +129,12 @@ static int exec_check(struct sentry *s, struct task *t,
 
 	if (info->head_len >= 4 && memcmp(info->head, "\177ELF", 4) == 0) {
 		snprintf(binary, PATH_MAX, "%s", info->path);
+		return 0;
+	}
+	/* An fd (O_PATH: the gofer cannot read it): the kernel execs the
+	 * task's own fd and decides (ENOEXEC...) as Linux does. */
+	if (depth == 0 && info->path[0] == '\0' && info->head_len == 0) {
+		binary[0] = '\0';
 		return 0;
 	}
 	if (info->head_len < 2 || info->head[0] != '#' || info->head[1] != '!')
@@ -187,9 +231,11 @@ static void comm_of(const char *path, char comm[16])
 	comm[n] = '\0';
 }
 
+/* *wfd gets the workload's fd to exec from (fexecve, execveat with
+ * AT_EMPTY_PATH, /proc/self/fd/N), -1 for a path. */
 static long exec_resolve(struct sentry *s, struct sc_call *c,
 			 const struct exec_req *rq, struct gofer_exec_info *info,
-			 char comm[16], char *binary)
+			 char comm[16], char *binary, int *wfd)
 {
 	struct task *t = c->t;
 	cleanup_close int dfd = -1;
@@ -218,6 +264,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 			return dfd;
 		at.dirfd = dfd;
 	}
+	*wfd = path[0] == '\0' ? dirfd : -1;
 	at.path = path;
 	task_gofer_creds(t, &cr);
 	ret = gofer_exec_resolve(&s->gofer, &cr, &at, flags, info);
@@ -243,6 +290,7 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	struct sc_call c = { .t = t, .nr = (long)pc->regs.orig_rax,
 			     .ip = pc->regs.rip, .platform = pc };
 	struct exec_req rq = { AT_FDCWD, 0, 0 };
+	int wfd = -1;
 	cleanup_free struct gofer_exec_info *info = malloc(sizeof(*info));
 	struct user_regs_struct r = pc->regs;
 	char args[1024], comm[16] = "", canon[16];
@@ -258,8 +306,9 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 					(int)c.args[4] };
 	else
 		rq.path_addr = c.args[0];
-	ret = info && binary ? exec_resolve(s, &c, &rq, info, comm, binary) :
-			       -ENOMEM;
+	ret = info && binary ?
+		      exec_resolve(s, &c, &rq, info, comm, binary, &wfd) :
+		      -ENOMEM;
 	if (ret >= 0)
 		ret = exec_place(&c, pc, info->path);
 	stats_record(s, c.nr, SC_EMULATE, cv_now_ns() - t0, ret < 0 ? ret : 0);
@@ -270,7 +319,20 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 		exec_fail(t, pc, ret);
 		return;
 	}
-	if (c.nr == SYS_execveat) {
+	if (wfd >= 0) {
+		/* From an fd: the kernel execs the task's own fd, as
+		 * fexecve (so ETXTBSY, a script's /dev/fd/N and the name
+		 * "N" are Linux's); execve becomes execveat. */
+		if (c.nr == SYS_execve) {
+			r.orig_rax = SYS_execveat;
+			r.rdx = pc->regs.rsi;
+			r.r10 = pc->regs.rdx;
+		}
+		r.rdi = (uint64_t)wfd;
+		r.rsi = (uint64_t)ret;
+		r.r8 = AT_EMPTY_PATH;
+		comm[0] = '\0';
+	} else if (c.nr == SYS_execveat) {
 		r.rdi = AT_FDCWD;
 		r.rsi = (uint64_t)ret;
 		r.r8 = rq.flags & ~AT_EMPTY_PATH;
@@ -284,7 +346,7 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	/* The kernel names the program after the path it runs (the
 	 * canonical one); Linux after the path it was called by. */
 	comm_of(info->path, canon);
-	if (strcmp(comm, canon) == 0)
+	if (wfd >= 0 || strcmp(comm, canon) == 0)
 		comm[0] = '\0';
 	memcpy(st->exec_comm, comm, sizeof(st->exec_comm));
 	st->saved = pc->regs;
@@ -302,6 +364,8 @@ void exec_on_exit(struct sentry *s, struct task *t,
 	(void)s;
 	r->rdi = st->saved.rdi;
 	r->rsi = st->saved.rsi;
+	r->rdx = st->saved.rdx;
+	r->r10 = st->saved.r10;
 	r->r8 = st->saved.r8;
 	plat_setregs(t->host_tid, r);
 	free(st->exec_path);
