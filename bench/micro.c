@@ -78,8 +78,68 @@ static void setup_files(void)
 	}
 }
 
+/* A tree for the path-resolution rows: deep/d1/.../d6 with a file at the
+ * bottom, and wide/{0..9}/{0..19}. Left to settle (60 ms) so the sentry's
+ * directory cache may keep it (docs/benchmarks.md). */
+static char deep_dir[400], deep_file[420], wide_dir[300];
+
+static void setup_tree(void)
+{
+	char p[600];
+	int fd;
+
+	snprintf(deep_dir, sizeof(deep_dir), "%s/micro-deep", scratch);
+	mkdir(deep_dir, 0755);
+	for (int i = 1; i <= 6; i++) {
+		size_t n = strlen(deep_dir);
+
+		snprintf(deep_dir + n, sizeof(deep_dir) - n, "/d%d", i);
+		if (mkdir(deep_dir, 0755) < 0 && errno != EEXIST)
+			die(deep_dir);
+	}
+	snprintf(deep_file, sizeof(deep_file), "%s/file", deep_dir);
+	fd = open(deep_file, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0)
+		die(deep_file);
+	close(fd);
+	snprintf(wide_dir, sizeof(wide_dir), "%s/micro-wide", scratch);
+	mkdir(wide_dir, 0755);
+	for (int i = 0; i < 10; i++) {
+		snprintf(p, sizeof(p), "%s/%d", wide_dir, i);
+		mkdir(p, 0755);
+		for (int j = 0; j < 20; j++) {
+			snprintf(p, sizeof(p), "%s/%d/f%d", wide_dir, i, j);
+			fd = open(p, O_WRONLY | O_CREAT, 0644);
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	usleep(60000);
+}
+
+static void cleanup_tree(void)
+{
+	char p[600];
+
+	unlink(deep_file);
+	for (int i = 6; i >= 0; i--) {
+		rmdir(deep_dir);
+		*strrchr(deep_dir, '/') = '\0';
+	}
+	for (int i = 0; i < 10; i++) {
+		for (int j = 0; j < 20; j++) {
+			snprintf(p, sizeof(p), "%s/%d/f%d", wide_dir, i, j);
+			unlink(p);
+		}
+		snprintf(p, sizeof(p), "%s/%d", wide_dir, i);
+		rmdir(p);
+	}
+	rmdir(wide_dir);
+}
+
 static void cleanup_files(void)
 {
+	cleanup_tree();
 	for (int i = 0; i < 1000; i++) {
 		char p[400];
 
@@ -158,6 +218,60 @@ static void b_stat(long n)
 	for (long i = 0; i < n; i++)
 		if (stat(file_path, &st) < 0)
 			die("stat");
+}
+
+static void b_stat_deep_dir(long n)
+{
+	struct stat st;
+
+	for (long i = 0; i < n; i++)
+		if (stat(deep_dir, &st) < 0)
+			die("stat deep dir");
+}
+
+static void b_stat_deep_file(long n)
+{
+	struct stat st;
+
+	for (long i = 0; i < n; i++)
+		if (stat(deep_file, &st) < 0)
+			die("stat deep file");
+}
+
+static void b_chdir_getcwd(long n)
+{
+	char cwd[512];
+
+	for (long i = 0; i < n; i++) {
+		if (chdir(deep_dir) < 0 || !getcwd(cwd, sizeof(cwd)))
+			die("chdir deep");
+		if (chdir(scratch) < 0)
+			die("chdir back");
+	}
+}
+
+/* find(1)-style: lstat every entry of a 10 x 20 tree by absolute path
+ * (one iteration = 211 lstat calls; names from readdir). */
+static void b_find_tree(long n)
+{
+	char p[600];
+	struct stat st;
+
+	for (long k = 0; k < n; k++) {
+		if (lstat(wide_dir, &st) < 0)
+			die("lstat tree");
+		for (int i = 0; i < 10; i++) {
+			snprintf(p, sizeof(p), "%s/%d", wide_dir, i);
+			if (lstat(p, &st) < 0)
+				die("lstat tree dir");
+			for (int j = 0; j < 20; j++) {
+				snprintf(p, sizeof(p), "%s/%d/f%d", wide_dir,
+					 i, j);
+				if (lstat(p, &st) < 0)
+					die("lstat tree file");
+			}
+		}
+	}
 }
 
 static void b_readdir1000(long n)
@@ -439,6 +553,10 @@ static const struct bench benches[] = {
 	{ "pipe_write", b_pipe_write },
 	{ "open_close", b_open_close },
 	{ "stat", b_stat },
+	{ "stat_deep_dir", b_stat_deep_dir },
+	{ "stat_deep_file", b_stat_deep_file },
+	{ "chdir_getcwd", b_chdir_getcwd },
+	{ "find_tree_211", b_find_tree },
 	{ "readdir_1000", b_readdir1000 },
 	{ "mmap_touch_munmap", b_mmap_touch },
 	{ "fork_wait", b_fork_wait },
@@ -526,6 +644,7 @@ int main(int argc, char **argv)
 		snprintf(self_path, sizeof(self_path), "%s", argv[0]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup_files();
+	setup_tree();
 	for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
 		long iters;
 		double ns;

@@ -78,7 +78,9 @@ SENTRY_HANDLER(chdir)
 	ret = fs_path_get(c, AT_FDCWD, c->args[0], FS_VIRT_LINKS, &p);
 	if (ret < 0)
 		return ret;
-	ret = open_dir(c, &p, &fd);
+	ret = p.virt ? -EAGAIN : fs_dcache_chdir(c, p.path, &fd);
+	if (ret == -EAGAIN)
+		ret = open_dir(c, &p, &fd);
 	if (ret < 0)
 		return ret;
 	set_cwd(c->t, fd);

@@ -44,6 +44,7 @@ void fs_dir_path_flush(void)
 {
 	for (size_t i = 0; i < DIR_CACHE_SIZE; i++)
 		dir_cache[i].used = false;
+	fs_dcache_flush();
 }
 
 static const char *dir_cache_find(const struct stat *st)

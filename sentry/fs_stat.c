@@ -28,6 +28,12 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 	struct gofer_creds cr;
 	int hops = 0, ret;
 
+	if (!p->virt && !p->empty) {
+		ret = fs_dcache_stat(c, p->path, !(flags & AT_SYMLINK_NOFOLLOW),
+				     st);
+		if (ret != -EAGAIN)
+			return ret;
+	}
 	for (;;) {
 		if (p->virt)
 			return vfs_stat(c, p->vpath,

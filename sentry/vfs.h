@@ -150,6 +150,24 @@ int fs_path_redirect(struct sc_call *c, struct fs_path *p, int *hops);
 int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len);
 /* Forget cached directory paths (after rename, rmdir). */
 void fs_dir_path_flush(void);
+/*
+ * The cache of resolved directories (sentry/fs_dcache.c). Each returns
+ * -EAGAIN when it cannot answer (then do the full gofer call), else the
+ * answer Linux gives now. path: as the workload gave it.
+ */
+/* chdir: *fd_out a new O_PATH fd of the directory (search checked). */
+int fs_dcache_chdir(struct sc_call *c, const char *path, int *fd_out);
+/* stat/lstat: the answer (a cached directory: fstat of its fd; else the
+ * gofer's fstatat of the last name from the cached parent). */
+int fs_dcache_stat(struct sc_call *c, const char *path, bool follow,
+		   struct stat *st);
+/* Empties the cache (a rename or rmdir by a task; a mismatch). */
+void fs_dcache_flush(void);
+bool fs_dcache_enabled(void);
+struct fs_dcache_stats {
+	uint64_t hits, misses, gofer_calls, flushes;
+};
+const struct fs_dcache_stats *fs_dcache_stats(void);
 /* Whether the task holds capability cap in its effective set. */
 bool fs_capable(const struct task *t, int cap);
 /*

@@ -19,6 +19,8 @@ fi
 # Native: a work directory next to the bundle (same filesystem) and a tmpfs.
 N=$T_TMP/native
 mkdir -p "$N/work" "$N/tmpfs"
+# Searchable by others, as /conform is in the sandbox (cases run as uid 1000).
+chmod 755 "$T_TMP" "$N" "$N/work"
 if ! mount -t tmpfs -o size=4m tmpfs "$N/tmpfs"; then
 	t_skip fs_conform "cannot mount a tmpfs"
 	exit 0

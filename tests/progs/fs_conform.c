@@ -22,6 +22,8 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #ifndef SYS_fchmodat2
@@ -649,6 +651,172 @@ static void case_proc_links(void)
 		close(fd);
 }
 
+/* stat's type and permission bits, or the errno. */
+static void stat_mode(const char *name, const char *path, int flags)
+{
+	struct stat st;
+	char buf[32];
+
+	if (fstatat(AT_FDCWD, path, &st, flags) < 0) {
+		res(name, -1);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s-%o", ftype(st.st_mode),
+		 st.st_mode & 07777);
+	res_str(name, buf);
+}
+
+/* Old enough for the sentry's directory cache to keep (its ctime must be
+ * older than the coarse clock's tick): then the next lookups are served
+ * from it, and each change below must still be seen at once. */
+static void settle(void)
+{
+	usleep(60000);
+}
+
+/* As uid/gid 1000 in a child: stat path's type, or the errno. */
+static void stat_as_user(const char *name, const char *path)
+{
+	int pfd[2];
+	char buf[64] = "";
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pfd) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		struct stat st;
+		const char *r;
+
+		close(pfd[0]);
+		if (setgroups(0, NULL) < 0 || setresgid(1000, 1000, 1000) < 0 ||
+		    setresuid(1000, 1000, 1000) < 0)
+			r = "setuid-failed";
+		else if (stat(path, &st) < 0)
+			r = ename(errno);
+		else
+			r = ftype(st.st_mode);
+		if (write(pfd[1], r, strlen(r)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], buf, sizeof(buf) - 1);
+	close(pfd[0]);
+	waitpid(pid, NULL, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	res_str(name, buf);
+}
+
+/*
+ * Coherence of the sentry's cache of resolved directories: absolute paths
+ * of settled directories are cached after their first lookup; renames,
+ * rmdir+mkdir, chmod (by path and by fd, which the sentry never sees),
+ * changes by another process and on a separate tmpfs mount must be seen
+ * exactly as Linux shows them.
+ */
+static void case_dcache(const char *tmpfs)
+{
+	char w[PATH_MAX], a[PATH_MAX + 64], b[PATH_MAX + 64];
+	int fd;
+	pid_t pid;
+
+	if (!getcwd(w, sizeof(w)))
+		return;
+	snprintf(a, sizeof(a), "%s/dc/a/b/c", w);
+	mkdir("dc", 0755);
+	mkdir("dc/a", 0755);
+	mkdir("dc/a/b", 0755);
+	mkdir("dc/a/b/c", 0755);
+	write_file("dc/a/b/c/f", "x");
+	settle();
+	stat_mode("dc_warm", a, 0);
+	stat_mode("dc_warm2", a, 0);
+	snprintf(b, sizeof(b), "%s/dc/a/b/c/f", w);
+	stat_mode("dc_file", b, 0);
+	/* rename a cached directory away and recreate the name */
+	res("dc_rename", rename("dc/a/b", "dc/a/b2"));
+	stat_mode("dc_after_rename", a, 0);
+	stat_mode("dc_after_rename_f", b, 0);
+	res("dc_chdir_after_rename", chdir(a));
+	mkdir("dc/a/b", 0700);
+	stat_mode("dc_recreated_parent", a, 0);
+	mkdir("dc/a/b/c", 0711);
+	stat_mode("dc_recreated", a, 0);
+	stat_mode("dc_recreated_f", b, 0);
+	/* rmdir + mkdir of the cached leaf */
+	settle();
+	stat_mode("dc_leaf", a, 0);
+	res("dc_rmdir", rmdir(a));
+	stat_mode("dc_leaf_gone", a, 0);
+	res("dc_leaf_mkdir", mkdir(a, 0750));
+	stat_mode("dc_leaf_new", a, 0);
+	/* chdir into a cached directory, then it is renamed */
+	settle();
+	fd = open(".", O_PATH | O_DIRECTORY);
+	res("dc_chdir", chdir(a));
+	stat_type("dc_chdir_rel", ".", 0);
+	if (fd >= 0 && fchdir(fd) == 0)
+		close(fd);
+	res("dc_chdir_again", chdir(a));
+	fd = open(w, O_PATH | O_DIRECTORY);
+	if (fd >= 0 && fchdir(fd) == 0)
+		close(fd);
+	/* permissions: a cached directory made unsearchable */
+	snprintf(a, sizeof(a), "%s/dc/p/q", w);
+	mkdir("dc/p", 0755);
+	mkdir("dc/p/q", 0755);
+	settle();
+	stat_as_user("dc_user_warm", a);
+	stat_as_user("dc_user_warm2", a);
+	res("dc_chmod_000", chmod("dc/p", 0));
+	stat_as_user("dc_user_after_chmod", a);
+	stat_mode("dc_root_after_chmod", a, 0);
+	res("dc_chmod_back", chmod("dc/p", 0755));
+	settle();
+	stat_as_user("dc_user_back", a);
+	fd = open("dc/p", O_RDONLY | O_DIRECTORY);
+	res("dc_fchmod_000", fd < 0 ? -1 : fchmod(fd, 0));
+	stat_as_user("dc_user_after_fchmod", a);
+	res("dc_fchmod_back", fd < 0 ? -1 : fchmod(fd, 0755));
+	stat_as_user("dc_user_after_fchmod_back", a);
+	if (fd >= 0)
+		close(fd);
+	/* chdir as a user into a directory whose x bit went away */
+	settle();
+	res("dc_fchown", chown("dc/p/q", 1000, 1000));
+	res("dc_chmod_q", chmod("dc/p/q", 0700));
+	stat_as_user("dc_user_owner", a);
+	/* another process changes it */
+	settle();
+	stat_mode("dc_other_warm", a, 0);
+	pid = fork();
+	if (pid == 0)
+		_exit(rename("dc/p", "dc/p2") < 0 || mkdir("dc/p", 0705) < 0);
+	waitpid(pid, NULL, 0);
+	stat_mode("dc_other_renamed", a, 0);
+	snprintf(b, sizeof(b), "%s/dc/p", w);
+	stat_mode("dc_other_new", b, 0);
+	/* a directory on another mount (not cached; must still be right) */
+	snprintf(a, sizeof(a), "%s/dcm", tmpfs);
+	mkdir(a, 0755);
+	settle();
+	stat_mode("dc_mnt_warm", a, 0);
+	res("dc_mnt_rmdir", rmdir(a));
+	res("dc_mnt_mkdir", mkdir(a, 0701));
+	stat_mode("dc_mnt_new", a, 0);
+	/* lstat and stat of a symlink to a cached directory */
+	settle();
+	snprintf(a, sizeof(a), "%s/dc/lnk", w);
+	res("dc_symlink", symlink("p2", "dc/lnk"));
+	settle();
+	stat_mode("dc_lnk_stat", a, 0);
+	stat_mode("dc_lnk_lstat", a, AT_SYMLINK_NOFOLLOW);
+	res("dc_lnk_swap", unlink(a) < 0 ? -1 : symlink("a", a));
+	stat_mode("dc_lnk_swapped", a, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -672,6 +840,7 @@ int main(int argc, char **argv)
 	case_edges();
 	case_openat2();
 	case_proc_links();
+	case_dcache(argv[2]);
 	printf("done 0\n");
 	return 0;
 }
