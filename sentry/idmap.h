@@ -19,8 +19,10 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+struct sc_call;
 struct sentry;
 struct task;
+struct vnode;
 
 enum ident_kind { IDENT_UID, IDENT_GID };
 
@@ -42,5 +44,8 @@ uint32_t ident_from_host(const struct sentry *s, enum ident_kind k,
  * copy of an fd) made, as the task sees them. */
 void ident_stat_from_host(const struct task *t, struct stat *st);
 void ident_statx_from_host(const struct task *t, struct statx *stx);
+/* Owner and group of a virtual /proc, /sys or /dev node (vfs_pid.c). */
+void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
+		       struct stat *st);
 
 #endif

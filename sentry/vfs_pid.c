@@ -22,6 +22,7 @@
 
 #include "gofer/client.h"
 #include "lib/cleanup.h"
+#include "sentry/idmap.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
@@ -74,6 +75,30 @@ bool vproc_may_read(struct sc_call *c, const struct vnode *n)
 }
 
 /* ---- id mapping (user namespaces) ---------------------------------------- */
+
+/* Owner of a virtual node, as Linux shows it: /proc/<pid> and everything
+ * in it belong to the process's owner as the kernel decides it
+ * (task_dump_owner: its euid/egid, root when not dumpable), read from
+ * the sandbox's procfs; everything else to the host's root. Both seen
+ * through the task's user namespace. */
+void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
+		       struct stat *st)
+{
+	uint32_t uid = 0, gid = 0;
+	int pfd = vfs_host_proc_fd();
+	struct stat real;
+	char name[16];
+
+	if (n->pid > 0 && pfd >= 0) {
+		snprintf(name, sizeof(name), "%d", (int)n->pid);
+		if (fstatat(pfd, name, &real, 0) == 0) {
+			uid = real.st_uid;
+			gid = real.st_gid;
+		}
+	}
+	st->st_uid = ident_from_host(c->t->sentry, IDENT_UID, uid);
+	st->st_gid = ident_from_host(c->t->sentry, IDENT_GID, gid);
+}
 
 /* Host id -> the sandbox's, by the process's uid_map/gid_map. */
 static long map_id(const char *map, long id)

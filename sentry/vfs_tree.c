@@ -22,6 +22,7 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "sentry/idmap.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
@@ -538,6 +539,7 @@ int vfs_stat(struct sc_call *c, const char *path, bool follow,
 		return ret;
 	}
 	synth_stat(&w.node, st);
+	ident_vnode_owner(c, &w.node, st);
 	return 0;
 }
 
