@@ -18,6 +18,7 @@
 #include "lib/util.h"
 #include "runsc/config.h"
 #include "sentry/internal.h"
+#include "sentry/vfs_cgroup.h"
 #include "syscalls/table.h"
 
 #define SENTRY_RELEASE "4.4.0"
@@ -43,38 +44,29 @@ SENTRY_HANDLER(uname)
 	return task_write(c, c->args[0], &u, sizeof(u));
 }
 
-static uint64_t mem_limit(const struct sentry *s)
-{
-	const struct oci_spec *sp = s->cfg->spec;
-	const struct oci_memory *m;
-
-	if (sp == NULL || !sp->has_linux)
-		return 0;
-	m = &sp->linux_.resources.memory;
-	if (!sp->linux_.resources.has_memory || !m->has_limit || m->limit <= 0)
-		return 0;
-	return (uint64_t)m->limit;
-}
-
+/* The cgroup's memory and the sandbox's load, as /proc/meminfo and
+ * /proc/loadavg show them (sentry/vfs_cgroup.c). */
 SENTRY_HANDLER(sysinfo)
 {
 	struct sentry *s = c->t->sentry;
-	uint64_t limit = mem_limit(s);
-	struct sysinfo host, si;
+	struct vcg_mem m;
+	struct sysinfo si;
+	int total;
+	double load[3];
 
 	memset(&si, 0, sizeof(si));
-	if (sysinfo(&host) < 0)
-		memset(&host, 0, sizeof(host));
+	vcg_memory(&m);
+	vcg_loadavg(vcg_running_tasks(c, &total), load);
 	si.uptime = (long)((cv_now_ns() - s->start_ns) / 1000000000ull);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = (unsigned long)(load[i] * (1 << SI_LOAD_SHIFT));
 	si.mem_unit = 1;
-	si.totalram = (uint64_t)host.totalram * host.mem_unit;
-	si.freeram = (uint64_t)host.freeram * host.mem_unit;
-	if (limit && limit < si.totalram) {
-		si.totalram = limit;
-		if (si.freeram > limit)
-			si.freeram = limit;
-	}
-	si.procs = s->ntasks;
+	si.totalram = m.total;
+	si.freeram = m.free;
+	si.sharedram = m.shmem;
+	si.totalswap = m.swap_total;
+	si.freeswap = m.swap_free;
+	si.procs = (unsigned short)(total > 0xffff ? 0xffff : total);
 	return task_write(c, c->args[0], &si, sizeof(si));
 }
 
