@@ -226,6 +226,9 @@ int cgroup_stats_json(const struct cgroup_stats *st, char **json);
  * grows. */
 int cgroup_oom_count(const struct cgroup *cg, uint64_t *count,
 		     struct cv_error **err);
+/* v1: memory.oom_control says under_oom 1 (a task waits for memory with
+ * the OOM killer disabled). Always false on v2. */
+bool cgroup_under_oom(const struct cgroup *cg);
 
 /* ---- persistence ------------------------------------------------------ */
 

@@ -331,6 +331,19 @@ int cgroup_oom_count(const struct cgroup *cg, uint64_t *count,
 	return 0;
 }
 
+bool cgroup_under_oom(const struct cgroup *cg)
+{
+	const char *d = cgroup_dir(cg, "memory");
+	cleanup_free char *s = NULL;
+	uint64_t v = 0;
+
+	if (cg->mode == CGROUP_MODE_V2 || d == NULL ||
+	    cg_read(d, "memory.oom_control", &s, NULL) < 0 ||
+	    cg_kv(s, "under_oom", &v) < 0)
+		return false;
+	return v != 0;
+}
+
 /* ---- JSON ------------------------------------------------------------- */
 
 static void gs(yajl_gen g, const char *s)
@@ -430,6 +443,10 @@ static void gen_memory(yajl_gen g, const struct cgroup_stats *st)
 		yajl_gen_map_open(g);
 		for (size_t i = 0; i < st->n_mem_raw; i++)
 			gu(g, st->mem_raw[i].key, st->mem_raw[i].value);
+		/* The OOM-kill counter (v1 memory.oom_control, v2
+		 * memory.events): not in memory.stat, so runc has no key
+		 * for it; added to "raw" under the kernel's name. */
+		gu(g, "oom_kill", st->oom_kill);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);

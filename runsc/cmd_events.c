@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * runsc events ID [--stats] [--interval D]: cgroup statistics as runc
- * prints them ({"type":"stats","id":..,"data":{..}}) and an {"type":"oom"}
- * event whenever the cgroup's OOM-kill count grows. "data" also holds
+ * prints them ({"type":"stats","id":..,"data":{..}}) and an
+ * {"type":"oom","id":..} event, as it happens, for every OOM kill in the
+ * cgroup (v1 eventfd on memory.oom_control, v2 inotify on memory.events,
+ * the oom_kill counter as the truth). "data" also holds
  * "sentry": the sentry's syscall counters (per disposition and per
  * syscall), when its control socket answers.
  */
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -85,24 +93,128 @@ static bool still_there(struct global_opts *g, const char *id)
 	return strcmp(state_status(st), "stopped") != 0;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A file descriptor that becomes readable when the kernel reports an OOM
+ * in the cgroup, so the event is printed when it happens rather than at
+ * the next --interval. v1 (and the memory controller of a hybrid host):
+ * an eventfd registered in cgroup.event_control for memory.oom_control,
+ * which the kernel signals on every OOM (and on rmdir). v2: inotify on
+ * memory.events, which the kernel modifies (and notifies) on every event.
+ * -1 if neither works: the loop below then only polls the counter.
+ */
+static int oom_notifier(const struct cgroup *cg, bool *is_eventfd)
+{
+	const char *d = cgroup_dir(cg, "memory");
+	cleanup_close int efd = -1, ofd = -1, cfd = -1;
+	char path[PATH_MAX], reg[64];
+	int ifd;
+
+	*is_eventfd = false;
+	if (d == NULL)
+		return -1;
+	if (cgroup_get_mode(cg) == CGROUP_MODE_V2) {
+		snprintf(path, sizeof(path), "%s/memory.events", d);
+		ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+		if (ifd >= 0 && inotify_add_watch(ifd, path, IN_MODIFY) < 0) {
+			close(ifd);
+			return -1;
+		}
+		return ifd;
+	}
+	snprintf(path, sizeof(path), "%s/memory.oom_control", d);
+	ofd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/cgroup.event_control", d);
+	cfd = open(path, O_WRONLY | O_CLOEXEC);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ofd < 0 || cfd < 0 || efd < 0)
+		return -1;
+	snprintf(reg, sizeof(reg), "%d %d", efd, ofd);
+	if (write(cfd, reg, strlen(reg)) < 0)
+		return -1;
+	*is_eventfd = true;
+	return steal_fd(efd);
+}
+
+/* Reads what the notifier has (it is non-blocking); true if anything. */
+static bool drain(int fd, bool is_eventfd)
+{
+	char buf[4096];
+	bool any = false;
+	ssize_t n;
+
+	if (is_eventfd)
+		return read(fd, buf, sizeof(uint64_t)) == sizeof(uint64_t);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		any = true;
+	return any;
+}
+
+/*
+ * One {"type":"oom"} per OOM kill the counter shows since the last look
+ * (runc prints one per notification). A v1 notification without a kill
+ * (memory.oom_control oom_kill_disable: the task waits under OOM) is an
+ * event too.
+ */
+static void report_ooms(const char *id, const struct cgroup *cg,
+			uint64_t *seen, bool notified)
+{
+	uint64_t now;
+	bool emitted = false;
+
+	if (cgroup_oom_count(cg, &now, NULL) < 0)
+		return;
+	for (; *seen < now; (*seen)++) {
+		printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
+		emitted = true;
+	}
+	if (notified && !emitted && cgroup_under_oom(cg))
+		printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
+	fflush(stdout);
+}
+
+/*
+ * Stats every ms milliseconds (the first at once), OOM events as they
+ * come; ends when the container has stopped, after a last look at the
+ * OOM counter (the kill that stopped it is reported too).
+ */
 static int watch(struct global_opts *g, const char *id, struct cgroup *cg,
 		 const char *sock, uint64_t ms, struct cv_error **err)
 {
-	uint64_t ooms = 0, now;
-	struct timespec ts = { (time_t)(ms / 1000),
-			       (long)(ms % 1000) * 1000000 };
+	cleanup_close int nfd = -1;
+	uint64_t ooms = 0, next = now_ms();
+	bool is_eventfd;
 
 	cgroup_oom_count(cg, &ooms, NULL);
-	while (still_there(g, id)) {
-		if (cgroup_oom_count(cg, &now, NULL) == 0 && now > ooms) {
-			printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);
-			ooms = now;
+	nfd = oom_notifier(cg, &is_eventfd);
+	for (;;) {
+		struct pollfd p = { .fd = nfd, .events = POLLIN };
+		uint64_t t = now_ms();
+		int wait = 200;
+		bool notified = false;
+
+		if (t >= next) {
+			if (print_stats(id, cg, sock, err) < 0)
+				return still_there(g, id) ? -1 : 0;
+			next = t + ms;
 		}
-		if (print_stats(id, cg, sock, err) < 0)
-			return still_there(g, id) ? -1 : 0;
-		nanosleep(&ts, NULL);
+		if (next - t < (uint64_t)wait)
+			wait = (int)(next - t);
+		if (poll(&p, nfd >= 0 ? 1 : 0, wait) > 0)
+			notified = drain(nfd, is_eventfd);
+		report_ooms(id, cg, &ooms, notified);
+		if (!still_there(g, id)) {
+			report_ooms(id, cg, &ooms, false);
+			return 0;
+		}
 	}
-	return 0;
 }
 
 int cmd_events(struct global_opts *g, int argc, char **argv,
