@@ -37,6 +37,17 @@ static int gofer_flags(const struct fs_path *p, int flags)
 	return p->empty ? (flags | AT_EMPTY_PATH) : (flags & ~AT_EMPTY_PATH);
 }
 
+/* A virtual path followed at its end: Linux follows a final magic link
+ * (/proc/<pid>/fd/N, cwd, root, exe) to the object, so that glibc's
+ * fchmodat(AT_SYMLINK_NOFOLLOW), which chmods "/proc/self/fd/N" of an
+ * O_PATH fd, reaches the file. p stays virtual for anything else. */
+static int follow_magic(struct sc_call *c, struct fs_path *p, int flags)
+{
+	if (!p->virt || (flags & AT_SYMLINK_NOFOLLOW))
+		return 0;
+	return vfs_escape_final(c, p);
+}
+
 /* ---- chmod, chown -------------------------------------------------------- */
 
 /* chmod and chown: the path whose attributes change. A virtual path gets
@@ -49,6 +60,8 @@ static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	if (flags & ~AT_FLAGS)
 		return -EINVAL;
 	ret = fs_path_get(c, dirfd, upath, path_flags(flags), p);
+	if (ret == 0)
+		ret = follow_magic(c, p, flags);
 	if (ret < 0)
 		return ret;
 	if (p->virt)
@@ -168,6 +181,9 @@ static long do_utimes(struct sc_call *c, int dirfd, uint64_t upath,
 	if (times != NULL && times[0].tv_nsec == UTIME_OMIT &&
 	    times[1].tv_nsec == UTIME_OMIT)
 		return 0;
+	ret = follow_magic(c, &p, flags);
+	if (ret < 0)
+		return ret;
 	if (p.virt)
 		return vfs_modify_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
@@ -314,6 +330,8 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 			return ret;
 	}
 	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret == 0)
+		ret = follow_magic(c, &p, flags);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -344,6 +362,8 @@ static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	if (size > 0 && (value = malloc(size)) == NULL)
 		return -ENOMEM;
 	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret == 0)
+		ret = follow_magic(c, &p, flags);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -371,6 +391,8 @@ static long do_listxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	if (size > 0 && (list = malloc(size)) == NULL)
 		return -ENOMEM;
 	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret == 0)
+		ret = follow_magic(c, &p, flags);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -397,6 +419,8 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 	if (ret < 0)
 		return ret;
 	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
+	if (ret == 0)
+		ret = follow_magic(c, &p, flags);
 	if (ret < 0)
 		return ret;
 	if (p.virt)

@@ -98,6 +98,10 @@ int vfs_fd_path(int fd, char *buf, size_t len);
  */
 struct fs_path;
 int vfs_escape(struct sc_call *c, struct fs_path *p);
+/* The same, following a final magic link too (chmod("/proc/self/fd/3")
+ * changes the file fd 3 is, as on Linux): an fd's object ends up as p's
+ * dirfd with an empty path (p->empty). */
+int vfs_escape_final(struct sc_call *c, struct fs_path *p);
 
 /*
  * For execve of a virtual path (busybox runs "/proc/self/exe" first): the

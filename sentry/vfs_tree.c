@@ -310,10 +310,10 @@ static int vwalk_mode(struct sc_call *c, const char *path, bool follow,
 	return 0;
 }
 
-int vfs_escape(struct sc_call *c, struct fs_path *p)
+static int escape(struct sc_call *c, struct fs_path *p, bool follow)
 {
 	struct vwalk w;
-	int ret = vwalk(c, p->vpath, false, &w);
+	int ret = vwalk(c, p->vpath, follow, &w);
 
 	if (ret < 0 || !w.foreign)
 		return ret;
@@ -325,10 +325,24 @@ int vfs_escape(struct sc_call *c, struct fs_path *p)
 	p->at.path = p->path;
 	p->virt = false;
 	if (p->path[0] == '\0') {
-		/* the object itself: "." of a directory */
-		strcpy(p->path, ".");
+		/* The object itself: an fd the task holds is operated on
+		 * directly (AT_EMPTY_PATH), the root as "." of the root. */
+		if (follow && w.fd != GOFER_AT_ROOT)
+			p->empty = true;
+		else
+			strcpy(p->path, ".");
 	}
 	return 0;
+}
+
+int vfs_escape(struct sc_call *c, struct fs_path *p)
+{
+	return escape(c, p, false);
+}
+
+int vfs_escape_final(struct sc_call *c, struct fs_path *p)
+{
+	return escape(c, p, true);
 }
 
 /* ---- operations ---------------------------------------------------------- */
