@@ -25,12 +25,15 @@ enum {
 	OPT_CWD,
 	OPT_NNP,
 	OPT_IGNORED,
+	OPT_LABEL,
+	OPT_APPARMOR,
 };
 
 struct exec_args {
 	const char *process_file;
 	bool detach, tty, tty_set, nnp;
 	const char *pid_file, *console_socket, *cwd, *user;
+	const char *label, *apparmor;	/* --process-label, --apparmor */
 	const char **env;
 	size_t n_env;
 	uint64_t caps;
@@ -38,6 +41,17 @@ struct exec_args {
 	size_t n_gids;
 	int preserve_fds;
 };
+
+static int replace_str(char **dst, const char *src, struct cv_error **err)
+{
+	char *d = strdup(src);
+
+	if (d == NULL)
+		return cv_error_set(err, ENOMEM, "exec");
+	free(*dst);
+	*dst = d;
+	return 0;
+}
 
 static int add_env(char ***envp, size_t *n, const char *kv)
 {
@@ -205,6 +219,13 @@ static int do_exec(struct global_opts *g, const char *id,
 	if (build_process(st, a, argc, argv, &p, err) < 0)
 		goto out;
 	a->gids = NULL;		/* owned by p now */
+	/* As runc: the flags override the process' labels. */
+	if ((a->apparmor != NULL &&
+	     replace_str(&p.apparmor_profile, a->apparmor, err) < 0) ||
+	    (a->label != NULL &&
+	     replace_str(&p.selinux_label, a->label, err) < 0) ||
+	    oci_check_lsm(&p, NULL, "exec", err) < 0)
+		goto out;
 	if (p.terminal && a->console_socket == NULL) {
 		/* In the foreground runsc is the console (cmd_run_tty.c). */
 		if (a->detach) {
@@ -283,6 +304,8 @@ static int exec_option(struct exec_args *a, int c, struct cv_error **err)
 	case OPT_CONSOLE: a->console_socket = optarg; break;
 	case OPT_CWD: a->cwd = optarg; break;
 	case OPT_NNP: a->nnp = true; break;
+	case OPT_LABEL: a->label = optarg; break;
+	case OPT_APPARMOR: a->apparmor = optarg; break;
 	case 'u': a->user = optarg; break;
 	case 'g': return add_gid(a, optarg, err);
 	case 'e':
@@ -326,8 +349,8 @@ int cmd_exec(struct global_opts *g, int argc, char **argv,
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "ignore-paused", no_argument, NULL, OPT_IGNORED },
-		{ "process-label", required_argument, NULL, OPT_IGNORED },
-		{ "apparmor", required_argument, NULL, OPT_IGNORED },
+		{ "process-label", required_argument, NULL, OPT_LABEL },
+		{ "apparmor", required_argument, NULL, OPT_APPARMOR },
 		CLI_HELP_OPTION,
 		{ 0 },
 	};

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
@@ -160,6 +161,58 @@ static int read_config(const char *file, char **json, size_t *len,
 	return 0;
 }
 
+/* ---- LSMs --------------------------------------------------------------- */
+
+static bool file_starts_with(const char *path, const char *prefix)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "re");
+	bool r;
+
+	if (f == NULL)
+		return false;
+	r = fgets(buf, sizeof(buf), f) != NULL &&
+	    strncmp(buf, prefix, strlen(prefix)) == 0;
+	fclose(f);
+	return r;
+}
+
+/* As libapparmor's aa_is_enabled: the module parameter says Y. */
+bool oci_host_has_apparmor(void)
+{
+	return file_starts_with("/sys/module/apparmor/parameters/enabled", "Y");
+}
+
+/* As libselinux: selinuxfs is mounted (it is only while SELinux runs). */
+bool oci_host_has_selinux(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+int oci_check_lsm(const struct oci_process *p, const char *mount_label,
+		  const char *what, struct cv_error **err)
+{
+	if (p->apparmor_profile != NULL && p->apparmor_profile[0] != '\0' &&
+	    !oci_host_has_apparmor())
+		return cv_error_setx(err, "%s: process.apparmorProfile: \"%s\": "
+				     "AppArmor is not enabled on this host",
+				     what, p->apparmor_profile);
+	if (p->selinux_label != NULL && p->selinux_label[0] != '\0' &&
+	    !oci_host_has_selinux())
+		return cv_error_setx(err, "%s: process.selinuxLabel: \"%s\": "
+				     "SELinux is not enabled on this host",
+				     what, p->selinux_label);
+	if (mount_label == NULL || mount_label[0] == '\0')
+		return 0;
+	if (!oci_host_has_selinux())
+		return cv_error_setx(err, "%s: linux.mountLabel: \"%s\": SELinux "
+				     "is not enabled on this host", what,
+				     mount_label);
+	return cv_error_setx(err, "%s: linux.mountLabel: \"%s\": not supported "
+			     "(mount labels are not applied to the container's "
+			     "mounts)", what, mount_label);
+}
+
 int oci_spec_load(const char *bundle, struct oci_spec **out,
 		  struct cv_error **err)
 {
@@ -177,7 +230,8 @@ int oci_spec_load(const char *bundle, struct oci_spec **out,
 		return cv_error_set(err, ENOMEM, "bundle %s", bundle);
 	if (read_config(file, &json, &len, err) < 0)
 		return -1;
-	if (oci_spec_parse(json, len, file, &s, err) < 0)
+	if (oci_spec_parse(json, len, file, &s, err) < 0 ||
+	    oci_check_lsm(&s->process, s->linux_.mount_label, file, err) < 0)
 		return -1;
 	s->rootfs = join_clean(abs, s->root.path);
 	if (s->rootfs == NULL)

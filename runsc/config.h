@@ -374,6 +374,18 @@ int oci_spec_load(const char *bundle, struct oci_spec **out,
 		  struct cv_error **err);
 
 /* Same, from a JSON text; "what" names the source in messages. */
+/*
+ * The LSM fields against the host: process.apparmorProfile needs AppArmor
+ * enabled, process.selinuxLabel SELinux; linux.mountLabel is refused (not
+ * applied to mounts; on a host without SELinux the message says that).
+ * Errors name what ("config.json", "exec") and the field. oci_spec_load
+ * runs it, so a bad label stops create before anything exists.
+ */
+int oci_check_lsm(const struct oci_process *p, const char *mount_label,
+		  const char *what, struct cv_error **err);
+bool oci_host_has_apparmor(void);
+bool oci_host_has_selinux(void);
+
 int oci_spec_parse(const char *json, size_t len, const char *what,
 		   struct oci_spec **out, struct cv_error **err);
 

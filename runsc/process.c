@@ -235,17 +235,12 @@ int process_set_oom_score_adj(const struct oci_process *p,
 	return 0;
 }
 
-static bool path_exists(const char *p)
-{
-	return access(p, F_OK) == 0;
-}
-
 int process_set_lsm(const struct oci_process *p, struct cv_error **err)
 {
 	cleanup_free char *v = NULL;
 
 	if (p->apparmor_profile != NULL && p->apparmor_profile[0] != '\0') {
-		if (!path_exists("/sys/kernel/security/apparmor"))
+		if (!oci_host_has_apparmor())
 			return cv_error_setx(err, "process.apparmorProfile: "
 					     "%s: AppArmor is not enabled on "
 					     "this host", p->apparmor_profile);
@@ -257,7 +252,7 @@ int process_set_lsm(const struct oci_process *p, struct cv_error **err)
 			return cv_error_wrap(err, "process.apparmorProfile");
 	}
 	if (p->selinux_label != NULL && p->selinux_label[0] != '\0') {
-		if (!path_exists("/sys/fs/selinux/enforce"))
+		if (!oci_host_has_selinux())
 			return cv_error_setx(err, "process.selinuxLabel: %s: "
 					     "SELinux is not enabled on this "
 					     "host", p->selinux_label);

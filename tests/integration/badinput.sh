@@ -104,6 +104,32 @@ jq '.process.args = 5' "$B/config.json" >"$T_TMP/badjson/config.json"
 fails_exact "config.json with a bad field" "$BJ: process.args: expected an array" runsc create -b "$T_TMP/badjson" bf
 nothing_left bf "bad field"
 
+# LSM labels: applied where the host has the LSM, a clear error naming
+# the field where it has not (this host: neither AppArmor nor SELinux);
+# linux.mountLabel is not applied anywhere, so it is refused everywhere.
+lsm_case() {	# NAME JQ-FILTER WANT (after the config path)
+	jq "$2" "$B/config.json" >"$BJ"
+	fails_exact "$1" "$BJ: $3" runsc create -b "$T_TMP/badjson" lsm
+	nothing_left lsm "$1"
+}
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+	lsm_case "process.apparmorProfile without AppArmor" '.process.apparmorProfile = "cvisor-test"' \
+		'process.apparmorProfile: "cvisor-test": AppArmor is not enabled on this host'
+else
+	t_skip "process.apparmorProfile without AppArmor" "AppArmor is enabled here"
+fi
+if [ ! -e /sys/fs/selinux/enforce ]; then
+	lsm_case "process.selinuxLabel without SELinux" '.process.selinuxLabel = "system_u:system_r:container_t:s0"' \
+		'process.selinuxLabel: "system_u:system_r:container_t:s0": SELinux is not enabled on this host'
+	lsm_case "linux.mountLabel without SELinux" '.linux.mountLabel = "system_u:object_r:container_file_t:s0"' \
+		'linux.mountLabel: "system_u:object_r:container_file_t:s0": SELinux is not enabled on this host'
+else
+	lsm_case "linux.mountLabel (not applied)" '.linux.mountLabel = "system_u:object_r:container_file_t:s0"' \
+		'linux.mountLabel: "system_u:object_r:container_file_t:s0": not supported (mount labels are not applied to the container'"'"'s mounts)'
+fi
+lsm_case "empty labels are no labels" '.process.apparmorProfile = "" | .process.selinuxLabel = "" | .linux.mountLabel = "" | .process.args = 5' \
+	'process.args: expected an array'
+
 fails "missing bundle dir" "$T_TMP/nosuch" runsc create -b "$T_TMP/nosuch" nb
 nothing_left nb "missing bundle"
 
@@ -151,6 +177,22 @@ fails "update with a bad --memory" "memory" runsc update --memory lots "$id"
 t_expect "still running after the bad update" running sh -c \
 	"'$RUNSC_BIN' --root '$T_ROOT' state $id | jq -r .status"
 fails "resume of a running container" "container not paused" runsc resume "$id"
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+	fails_exact "exec --apparmor without AppArmor" \
+		'exec: process.apparmorProfile: "p": AppArmor is not enabled on this host' \
+		runsc exec --apparmor p "$id" /bin/true
+fi
+if [ ! -e /sys/fs/selinux/enforce ]; then
+	fails_exact "exec --process-label without SELinux" \
+		'exec: process.selinuxLabel: "l": SELinux is not enabled on this host' \
+		runsc exec --process-label l "$id" /bin/true
+	jq '.process | .selinuxLabel = "l2"' "$B/config.json" >"$T_TMP/proc.json"
+	fails_exact "exec --process with selinuxLabel without SELinux" \
+		'exec: process.selinuxLabel: "l2": SELinux is not enabled on this host' \
+		runsc exec --process "$T_TMP/proc.json" "$id"
+fi
+t_expect "only the init after the refused execs" 1 sh -c \
+	"'$RUNSC_BIN' --root '$T_ROOT' ps --format json $id | jq length"
 
 runsc kill "$id" KILL >/dev/null 2>&1
 for i in $(seq 100); do
