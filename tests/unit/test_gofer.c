@@ -791,7 +791,7 @@ TEST(donated_host_fd_is_refused)
 
 TEST(bind_and_connect_unix)
 {
-	char deep[200] = "/tmp/dddddddddddddddddddddddddddddddddddddddddddddddddd"
+	char deep[PATH_MAX] = "/tmp/dddddddddddddddddddddddddddddddddddddddddddddddddd"
 			 "dddddddddddddddddddddddddddddddddddddddddddddddddddd";
 	struct gofer_at at = at_root("/tmp/s.sock");
 	int srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
