@@ -155,6 +155,9 @@ void cli_print_usage(FILE *out)
 		"  --overlay2 SPEC       root:memory[,size=N]: the root as an\n"
 		"                        in-memory overlay (image untouched);\n"
 		"                        none (default). --overlay: root:memory\n"
+		"  --file-access MODE    exclusive (default: the sentry caches\n"
+		"                        directories of the root) or shared\n"
+		"  --file-access-mounts shared  (other mounts: never cached)\n"
 		"  --version, -v         print the version\n"
 		"  --help, -h            show this help\n");
 }
@@ -296,6 +299,8 @@ enum {
 	OPT_CRIU,
 	OPT_OVERLAY2,
 	OPT_OVERLAY,
+	OPT_FILE_ACCESS,
+	OPT_FILE_ACCESS_MOUNTS,
 };
 
 static const struct option global_options[] = {
@@ -312,6 +317,9 @@ static const struct option global_options[] = {
 	{ "criu", required_argument, NULL, OPT_CRIU },
 	{ "overlay2", required_argument, NULL, OPT_OVERLAY2 },
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
+	{ "file-access", required_argument, NULL, OPT_FILE_ACCESS },
+	{ "file-access-mounts", required_argument, NULL,
+	  OPT_FILE_ACCESS_MOUNTS },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -379,6 +387,21 @@ static int global_option(struct global_opts *g, int c, struct cv_error **err)
 					  err);
 	case OPT_OVERLAY:	/* gVisor's older flag */
 		g->overlay = (struct root_overlay){ .enabled = true };
+		return 0;
+	case OPT_FILE_ACCESS:
+		p = file_access_from_name(optarg);
+		if (p < 0)
+			return cv_error_setx(err, "--file-access: invalid value "
+					     "\"%s\" (exclusive or shared)",
+					     optarg);
+		g->file_access_shared = p == 1;
+		return 0;
+	case OPT_FILE_ACCESS_MOUNTS:	/* bind mounts are never cached */
+		if (file_access_from_name(optarg) != 1)
+			return cv_error_setx(err, "--file-access-mounts: "
+					     "invalid value \"%s\" (only shared: "
+					     "other mounts are never cached)",
+					     optarg);
 		return 0;
 	case OPT_ROOTLESS:
 	case OPT_CRIU:

@@ -38,6 +38,7 @@ struct global_opts {
 	const char *debug_log;
 	const char *argv0;
 	struct root_overlay overlay;	/* --overlay2; the annotation wins */
+	bool file_access_shared;	/* --file-access; the annotation wins */
 };
 
 typedef int (*cmd_fn)(struct global_opts *g, int argc, char **argv,

@@ -231,6 +231,7 @@ struct sandbox_ctx {
 	int mntns;		/* the gofer's mount namespace */
 	int ctl;		/* listening control socket */
 	pid_t gofer_pid, init_pid;
+	bool file_access_shared;	/* resolved: flag, annotation */
 };
 
 __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
@@ -728,6 +729,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		.ctl_fd = c->ctl, .init_fd = c->init_sv[0],
 		.init_pid = c->init_pid, .strace = o->strace,
 		.log_fd = o->log_fd, .debug = o->debug,
+		.file_access_shared = c->file_access_shared,
 	};
 	{
 		int keep[] = { cfg.gofer_fd, cfg.ctl_fd, cfg.init_fd,
@@ -808,6 +810,27 @@ static int wait_ready(const struct sandbox_opts *o, int sync,
 	}
 }
 
+/* --file-access, unless the annotation says otherwise. */
+static int file_access_resolve(const struct sandbox_opts *o, bool *shared,
+			       struct cv_error **err)
+{
+	*shared = o->file_access_shared;
+	for (size_t i = 0; i < o->spec->n_annotations; i++) {
+		const struct oci_kv *kv = &o->spec->annotations[i];
+		int v;
+
+		if (strcmp(kv->key, FILE_ACCESS_ANNOTATION) != 0)
+			continue;
+		v = file_access_from_name(kv->value);
+		if (v < 0)
+			return cv_error_setx(err, "annotations[\"%s\"]: invalid "
+					     "value \"%s\" (exclusive or shared)",
+					     kv->key, kv->value);
+		*shared = v == 1;
+	}
+	return 0;
+}
+
 int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
 		   struct cv_error **err)
 {
@@ -822,7 +845,8 @@ int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
 	*out = (struct sandbox_info){ 0 };
 	if (!o->spec->has_process)
 		return cv_error_setx(err, "process: missing");
-	if (sb_check_preserved(o->preserve_fds, err) < 0)
+	if (sb_check_preserved(o->preserve_fds, err) < 0 ||
+	    file_access_resolve(o, &c.file_access_shared, err) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return cv_error_set(err, errno, "socketpair");

@@ -41,6 +41,8 @@ struct sandbox_opts {
 	bool strace;
 	int log_fd;
 	bool debug;
+	/* --file-access shared; the annotation dev.cvisor.file-access wins */
+	bool file_access_shared;
 	struct root_overlay overlay;	/* resolved: root_overlay_resolve() */
 	/*
 	 * Called in the runsc create process once the init's namespaces
@@ -58,6 +60,8 @@ struct sandbox_opts {
 	 */
 	const char *state_json;
 };
+
+#define FILE_ACCESS_ANNOTATION "dev.cvisor.file-access"
 
 struct sandbox_info {
 	pid_t sandbox_pid;

@@ -25,8 +25,9 @@
  * recorded only when the gofer, running as k, walked through D (or
  * checked X on it), and is forgotten with D's entry. Only the root's own
  * mount is cached (a bind mount's files may be shared with the host, and
- * mounts can appear below it); CVISOR_FILE_ACCESS=shared in runsc's
- * environment turns the cache off. Chrooted tasks are not served.
+ * mounts can appear below it); runsc --file-access shared (or the
+ * annotation dev.cvisor.file-access) turns the cache off. Chrooted tasks
+ * are not served.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +40,8 @@
 
 #include "gofer/client.h"
 #include "lib/cleanup.h"
+#include "lib/log.h"
+#include "sentry/sentry.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
@@ -65,7 +68,7 @@ static struct dc_ent dc[DC_MAX];
 static size_t dc_used;
 static struct gofer_creds dc_creds[DC_CREDS];
 static int dc_ncreds;
-static int dc_state = -1;	/* -1 unknown, 0 off, 1 on */
+static bool dc_on = true;	/* --file-access exclusive */
 static uint64_t dc_root_mnt;
 static struct fs_dcache_stats dc_stats;
 
@@ -74,14 +77,37 @@ const struct fs_dcache_stats *fs_dcache_stats(void)
 	return &dc_stats;
 }
 
+int file_access_from_name(const char *name)
+{
+	if (strcmp(name, "exclusive") == 0)
+		return 0;
+	if (strcmp(name, "shared") == 0)
+		return 1;
+	return -1;
+}
+
+void fs_dcache_configure(bool on)
+{
+	dc_on = on;
+}
+
 bool fs_dcache_enabled(void)
 {
-	if (dc_state < 0) {
-		const char *v = getenv("CVISOR_FILE_ACCESS");
+	return dc_on;
+}
 
-		dc_state = !(v && strcmp(v, "shared") == 0);
+void fs_dcache_log_stats(void)
+{
+	if (!dc_on) {
+		log_debug("directory cache: off (--file-access shared)");
+		return;
 	}
-	return dc_state == 1;
+	log_debug("directory cache: on, %llu hits, %llu misses, %llu gofer "
+		  "calls, %llu flushes",
+		  (unsigned long long)dc_stats.hits,
+		  (unsigned long long)dc_stats.misses,
+		  (unsigned long long)dc_stats.gofer_calls,
+		  (unsigned long long)dc_stats.flushes);
 }
 
 void fs_dcache_flush(void)

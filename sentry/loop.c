@@ -722,6 +722,7 @@ int sentry_loop(struct sentry *s)
 				break;
 		}
 	}
+	fs_dcache_log_stats();
 	if (!s->init_exited)
 		return -1;
 	return s->init_status;
@@ -740,6 +741,7 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->platform = cfg->platform;
 	s->init_pid = cfg->init_pid;
 	s->strace = cfg->strace;
+	fs_dcache_configure(!cfg->file_access_shared);
 	s->log_fd = cfg->log_fd;
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;

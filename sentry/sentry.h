@@ -33,6 +33,9 @@ enum platform_kind {
 /* "seccomp" / "ptrace" <-> enum; -1 if unknown. */
 int platform_from_name(const char *name);
 const char *platform_name(enum platform_kind k);
+/* --file-access: "exclusive" 0 (the sentry caches directories of the
+ * root), "shared" 1 (no cache); -1 if unknown. sentry/fs_dcache.c. */
+int file_access_from_name(const char *name);
 
 struct sentry_config {
 	const char *id;			/* container id */
@@ -44,6 +47,7 @@ struct sentry_config {
 	int init_fd;			/* socketpair end shared with the init */
 	pid_t init_pid;			/* host pid, a child of the caller */
 	bool strace;			/* --strace */
+	bool file_access_shared;	/* --file-access shared: no dir cache */
 	int log_fd;			/* --debug-log / --log, -1: stderr */
 	bool debug;
 };

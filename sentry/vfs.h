@@ -168,10 +168,14 @@ int fs_dcache_stat(struct sc_call *c, const char *path, bool follow,
 /* Empties the cache (a rename or rmdir by a task; a mismatch). */
 void fs_dcache_flush(void);
 bool fs_dcache_enabled(void);
+/* On unless --file-access shared (sentry_setup, before any call). */
+void fs_dcache_configure(bool on);
 struct fs_dcache_stats {
 	uint64_t hits, misses, gofer_calls, flushes;
 };
 const struct fs_dcache_stats *fs_dcache_stats(void);
+/* One debug log line: on/off and the counters (at the sentry's exit). */
+void fs_dcache_log_stats(void);
 /* Whether the task holds capability cap in its effective set. */
 bool fs_capable(const struct task *t, int cap);
 /*

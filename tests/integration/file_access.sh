@@ -1,0 +1,80 @@
+#!/bin/bash
+# --file-access exclusive|shared (and the annotation dev.cvisor.file-access,
+# which wins): the sentry's directory cache of the root is on by default,
+# off with "shared"; bad values are refused naming the flag or annotation,
+# before anything is created. The sentry's debug log says at exit whether
+# the cache was on and how often it answered.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+B=$T_TMP/b
+make_bundle "$B" /bin/sh -c 'for i in 1 2 3 4 5 6; do cd /bin; cd /etc; done; stat -c %F /etc /etc'
+cd "$B" || exit 1
+
+# run ID [global flags...]: the debug log's directory-cache line.
+dc_line() {
+	local id=$1
+	shift
+	rm -f "$T_TMP/$id.log"
+	timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+		--debug --debug-log "$T_TMP/$id.log" "$@" run "$id" \
+		>"$T_TMP/$id.out" 2>"$T_TMP/$id.err" </dev/null
+	echo "rc=$? $(cat "$T_TMP/$id.log" "$T_TMP/$id.err" 2>/dev/null | grep -o "directory cache: [^\"]*" | tail -n 1)"
+}
+
+# The default: on, and it answered (chdir into /bin and /etc, stat /etc).
+line=$(dc_line fa1)
+if [[ $line =~ ^rc=0\ directory\ cache:\ on,\ ([0-9]+)\ hits ]] &&
+	[ "${BASH_REMATCH[1]}" -ge 8 ]; then
+	t_ok default_exclusive_hits
+else
+	t_fail default_exclusive_hits "$line $(tail -c 300 "$T_TMP/fa1.err")"
+fi
+t_check same_output_default grep -qx directory "$T_TMP/fa1.out"
+
+line=$(dc_line fa2 --file-access exclusive)
+t_check flag_exclusive_on test "${line#rc=0 directory cache: on,}" != "$line"
+
+line=$(dc_line fa3 --file-access shared)
+t_expect flag_shared_off "rc=0 directory cache: off (--file-access shared)" \
+	echo "$line"
+t_check same_output_shared grep -qx directory "$T_TMP/fa3.out"
+t_check gvisor_mounts_flag_accepted test "$(dc_line fa4 --file-access-mounts=shared | cut -c1-4)" = "rc=0"
+
+# The annotation wins over the flag, both ways.
+jq '.annotations = {"dev.cvisor.file-access":"shared"}' config.json >c.json
+cp config.json plain.json
+mv c.json config.json
+line=$(dc_line fa5)
+t_expect annotation_shared_off "rc=0 directory cache: off (--file-access shared)" \
+	echo "$line"
+jq '.annotations = {"dev.cvisor.file-access":"exclusive"}' plain.json >config.json
+line=$(dc_line fa6 --file-access shared)
+t_check annotation_exclusive_wins test "${line#rc=0 directory cache: on,}" != "$line"
+
+# Bad values: refused, named, nothing left behind.
+jq '.annotations = {"dev.cvisor.file-access":"sometimes"}' plain.json >config.json
+out=$(runsc run fa7 2>&1 </dev/null)
+rc=$?
+if [ $rc -ne 0 ] && [[ $out == *'annotations["dev.cvisor.file-access"]: invalid value "sometimes"'* ]]; then
+	t_ok bad_annotation_refused
+else
+	t_fail bad_annotation_refused "rc=$rc: $out"
+fi
+t_expect bad_annotation_nothing_left "" runsc list -q
+cp plain.json config.json
+out=$(runsc --file-access maybe run fa8 2>&1 </dev/null)
+rc=$?
+if [ $rc -ne 0 ] && [[ $out == *'--file-access: invalid value "maybe"'* ]]; then
+	t_ok bad_flag_refused
+else
+	t_fail bad_flag_refused "rc=$rc: $out"
+fi
+out=$(runsc --file-access-mounts exclusive run fa9 2>&1 </dev/null)
+rc=$?
+if [ $rc -ne 0 ] && [[ $out == *'--file-access-mounts: invalid value "exclusive"'* ]]; then
+	t_ok mounts_exclusive_refused
+else
+	t_fail mounts_exclusive_refused "rc=$rc: $out"
+fi
+t_expect bad_flag_nothing_left "" runsc list -q
