@@ -40,7 +40,34 @@ t_expect meminfo_limit "MemTotal:         262144 kB" run_sh 'head -1 /proc/memin
 t_expect mounts_link "self/mounts" run_sh 'readlink /proc/mounts'
 t_expect thread_self "yes" run_sh 'x=$(readlink /proc/thread-self); test "${x%%/*}/task/${x##*/}" = "$x" && test -n "${x##*/}" && echo yes'
 t_expect task_listing "1" run_sh 'ls /proc/1/task'
-t_expect mounts_root "rootfs / rootfs rw 0 0" run_sh 'head -1 /proc/mounts'
+# The mount table: the root with the real type of the container root (as
+# the host sees root.path), a neutral source (never a host path or device
+# name), and for each mount the device stat() gives its mount point, so
+# busybox df (matches by st_dev) and findmnt-style lookups work.
+root_type=$(findmnt -n -o FSTYPE --target "$B/rootfs")
+t_expect mounts_root "none / $root_type rw" \
+	run_sh 'head -1 /proc/mounts | cut -d" " -f1-3,4 | sed "s/,.*//"'
+t_expect mount_root_line "none on / type $root_type" \
+	run_sh 'mount | grep " on / " | sed "s/ (.*//"'
+t_expect mounts_no_host_path "yes" \
+	run_sh "grep -q -e '$B' -e rootfs -e /dev/sd -e /dev/vd -e /dev/nvme /proc/self/mountinfo /proc/mounts || echo yes"
+t_expect df_root "/ yes" \
+	run_sh 'df / | awk "NR == 2 {print \$6, (\$2 > 0 && \$3 <= \$2) ? \"yes\" : \$0}"'
+t_expect df_lists_root "yes" \
+	run_sh 'df | awk "\$6 == \"/\" && \$2 > 0 {print \"yes\"}"'
+t_expect df_file_in_mount "/dev/shm" \
+	run_sh 'echo x >/dev/shm/f; df /dev/shm/f | awk "NR == 2 {print \$6}"'
+t_expect mountinfo_dev_is_stat_dev "ok" \
+	run_sh 'bad=; while read id parent mm root mp rest; do d=$(stat -c %d "$mp");
+	  m="$(( (d >> 8) & 0xfff )):$(( (d & 0xff) | ((d >> 12) & 0xfff00) ))";
+	  [ "$m" = "$mm" ] || bad="$bad $mp:$mm/$m"; done </proc/self/mountinfo; echo ${bad:-ok}'
+t_expect mountinfo_parents "ok" \
+	run_sh 'ids=$(cut -d" " -f1 /proc/self/mountinfo | tr "\n" " "); bad=;
+	  while read id parent rest; do case " $ids " in *" $parent "*) ;; *) [ "$id" = "$(head -1 /proc/self/mountinfo | cut -d" " -f1)" ] || bad="$bad $id";; esac; done </proc/self/mountinfo; echo ${bad:-ok}'
+jq '.root.readonly = true' config.json >c.json && mv c.json config.json
+t_expect mounts_root_ro "ro" run_sh 'head -1 /proc/mounts | cut -d" " -f4 | cut -d, -f1'
+t_expect mountinfo_root_ro "ro ro" run_sh 'head -1 /proc/self/mountinfo | awk "{print substr(\$6, 1, 2), \$NF}"'
+jq '.root.readonly = false' config.json >c.json && mv c.json config.json
 t_expect cgroup "0::/" run_sh 'cat /proc/self/cgroup'
 t_expect cpus_online "yes" \
 	run_sh 'c=$(cat /sys/devices/system/cpu/online); case $c in 0|0-*) echo yes;; *) echo "$c";; esac'
