@@ -18,7 +18,12 @@ static int get_pids(struct global_opts *g, const struct container_state *st,
 	cleanup_cgroup struct cgroup *cg = NULL;
 	cleanup_close int fd = -1;
 
-	if (dir != NULL && asprintf(&sock, "%s/sentry.sock", dir) >= 0) {
+	size_t k = 0;
+
+	/* A paused sandbox is frozen with the rest: its sentry would never
+	 * answer. The cgroup then, as runc reads it. */
+	if (strcmp(state_status(st), "paused") != 0 && dir != NULL &&
+	    asprintf(&sock, "%s/sentry.sock", dir) >= 0) {
 		fd = sentry_ctl_connect(sock, NULL);
 		if (fd >= 0 && sentry_ctl_ps(fd, pids, n, NULL) == 0)
 			return 0;
@@ -27,7 +32,15 @@ static int get_pids(struct global_opts *g, const struct container_state *st,
 		return -1;
 	if (cg == NULL)
 		return cv_error_setx(err, "container %s has no cgroup", st->id);
-	return cgroup_pids(cg, pids, n, err);
+	if (cgroup_pids(cg, pids, n, err) < 0)
+		return -1;
+	/* The workload's processes, as the sentry reports them: not the
+	 * sandbox (the sentry) and the gofer, which share the cgroup. */
+	for (size_t i = 0; i < *n; i++)
+		if ((*pids)[i] != st->sandbox_pid && (*pids)[i] != st->gofer_pid)
+			(*pids)[k++] = (*pids)[i];
+	*n = k;
+	return 0;
 }
 
 /* The command line of pid, NUL separators turned into spaces. */
