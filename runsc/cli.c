@@ -230,12 +230,9 @@ int cli_need_args(const char *verb, int argc, int n, bool at_least,
 
 	if (have == n || (at_least && have > n))
 		return 0;
-	if (n == 1 && have == 0)
-		return cli_usage_error(err, verb, "\"%s\" requires a container id",
-				       verb);
-	return cli_usage_error(err, verb,
-			       "\"%s\" requires %s%d argument(s), got %d", verb,
-			       at_least ? "at least " : "", n, have);
+	/* runc's words (utils.go checkArgs). */
+	return cli_usage_error(err, verb, "\"%s\" requires %s %d argument(s)",
+			       verb, at_least ? "a minimum of" : "exactly", n);
 }
 
 int cli_check_id(const char *id, struct cv_error **err)

@@ -70,8 +70,11 @@ int cmd_kill(struct global_opts *g, int argc, char **argv,
 		if (c == 'a')
 			all = true;
 	}
-	if (argc - optind < 1 || argc - optind > 2)
-		return cli_need_args("kill", argc, 1, false, err);
+	if (argc - optind < 1)
+		return cli_need_args("kill", argc, 1, true, err);
+	if (argc - optind > 2)
+		return cli_usage_error(err, "kill", "\"kill\" requires a maximum "
+				       "of 2 argument(s)");
 	id = argv[optind];
 	if (argc - optind == 2) {
 		sig = cv_signal_parse(argv[optind + 1]);

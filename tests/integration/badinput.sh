@@ -158,7 +158,19 @@ for v in state start kill delete ps events pause resume; do
 done
 fails "exec of an unknown id" "container does not exist" runsc exec nosuch /bin/true
 fails "update of an unknown id" "container does not exist" runsc update --pids-limit 10 nosuch
-fails "missing id" "requires a container id" runsc state
+fails "missing id" '"state" requires exactly 1 argument(s)' runsc state
+fails "two ids" '"delete" requires exactly 1 argument(s)' runsc delete a b
+fails "kill with too many arguments" '"kill" requires a maximum of 2 argument(s)' runsc kill a KILL extra
+fails "kill without an id" '"kill" requires a minimum of 1 argument(s)' runsc kill
+fails "unknown flag" 'flag provided but not defined: --bogus' runsc state --bogus x
+fails "unknown command" "No help topic for 'bogus'" runsc bogus
+for v in spec create start run state kill delete list ps exec events pause resume update features do; do
+	if ! runsc "$v" --help >"$T_TMP/help" 2>&1 || ! grep -q "^Usage: runsc $v" "$T_TMP/help"; then
+		t_fail "$v --help" "$(head -c 200 "$T_TMP/help")"
+		continue
+	fi
+	t_ok "$v --help: status 0 and a usage line"
+done
 
 # A real container for the rest.
 id=bad-$$
