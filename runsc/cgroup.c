@@ -917,6 +917,27 @@ static int apply(struct cgroup *cg, const struct oci_resources *r,
 	return 0;
 }
 
+/*
+ * A container never joins a cgroup that already holds processes, as runc
+ * (1.2) refuses it: they would share its limits, and delete --force or
+ * kill --all of this container would kill them too. That is what happens
+ * when two containers with the same id but different --root directories
+ * both leave cgroupsPath empty (the default path is /cvisor/<id>).
+ */
+static int check_empty(const struct cgroup *cg, struct cv_error **err)
+{
+	cleanup_free pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (cgroup_pids(cg, &pids, &n, err) < 0)
+		return -1;
+	if (n > 0)
+		return cv_error_setx(err, "container's cgroup is not empty: "
+				     "%zu process(es) found (pid %d): in use "
+				     "by another container?", n, (int)pids[0]);
+	return 0;
+}
+
 int cgroup_create_at(const struct cgroup_layout *l, const char *path,
 		     const struct oci_resources *r, struct cgroup **out,
 		     struct cv_error **err)
@@ -928,7 +949,8 @@ int cgroup_create_at(const struct cgroup_layout *l, const char *path,
 		return -1;
 	if (cgroup_alloc(l, path, &cg, err) < 0)
 		return -1;
-	if (make_all(l, cg, &c, err) < 0 || apply(cg, r, err) < 0) {
+	if (make_all(l, cg, &c, err) < 0 || check_empty(cg, err) < 0 ||
+	    apply(cg, r, err) < 0) {
 		created_rollback(&c);
 		return cv_error_wrap(err, "cgroup %s", path);
 	}
