@@ -227,6 +227,9 @@ int gofer_virtual_probe(struct gofer_srv *s, const struct gofer_req *r,
 	case GOFER_OP_READLINKAT:
 		follow = false;
 		break;
+	case GOFER_OP_EXEC_RESOLVE:
+		follow = !(r->h.flags & AT_SYMLINK_NOFOLLOW);
+		break;
 	case GOFER_OP_STATFS:
 		if (ret == 0 && fstatat(gofer_base(s, r), r->path, &st, 0) == 0)
 			candidate = gofer_virtual_dir(s, &st);

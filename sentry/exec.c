@@ -231,6 +231,23 @@ static void comm_of(const char *path, char comm[16])
 	comm[n] = '\0';
 }
 
+/*
+ * What /proc/self/exe shows after an exec from the task's fd N: the
+ * file's path inside the sandbox, as /proc/self/fd/N shows it (Linux
+ * shows the file's path); left empty for an object with none.
+ */
+static void fd_exe_path(struct sc_call *c, int fd, char *binary)
+{
+	char link[64];
+	int n;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)c->t->tgid, fd);
+	n = vfs_readlink(c, link, binary, PATH_MAX - 1);
+	if (n <= 0 || binary[0] != '/')
+		n = 0;
+	binary[n] = '\0';
+}
+
 /* *wfd gets the workload's fd to exec from (fexecve, execveat with
  * AT_EMPTY_PATH, /proc/self/fd/N), -1 for a path. */
 static long exec_resolve(struct sentry *s, struct sc_call *c,
@@ -253,24 +270,42 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	else if (ret < 0)
 		return ret;
 	comm_of(path, comm);
-	if (path[0] == '/') {
-		ret = exec_virtual(c, path, sizeof(path), &dirfd, &flags);
-		if (ret < 0)
-			return ret;
-	}
-	if (dirfd != AT_FDCWD && (path[0] != '/' || path[0] == '\0')) {
-		dfd = task_dup_fd(c, dirfd);
-		if (dfd < 0)
-			return dfd;
-		at.dirfd = dfd;
-	}
-	*wfd = path[0] == '\0' ? dirfd : -1;
-	at.path = path;
 	task_gofer_creds(t, &cr);
-	ret = gofer_exec_resolve(&s->gofer, &cr, &at, flags, info);
+	for (int hops = 0;; hops++) {
+		if (path[0] == '/') {
+			ret = exec_virtual(c, path, sizeof(path), &dirfd,
+					   &flags);
+			if (ret < 0)
+				return ret;
+		}
+		if (dirfd != AT_FDCWD && (path[0] != '/' || path[0] == '\0')) {
+			if (dfd >= 0)
+				close(dfd);
+			dfd = task_dup_fd(c, dirfd);
+			if (dfd < 0)
+				return dfd;
+			at.dirfd = dfd;
+		}
+		*wfd = path[0] == '\0' ? dirfd : -1;
+		at.path = path;
+		/* a symlink that leads into /proc (/x -> /proc/self/exe):
+		 * the gofer reports where, and the walk goes on there */
+		at.virt_ok = at.rootfd == GOFER_AT_ROOT;
+		ret = gofer_exec_resolve(&s->gofer, &cr, &at, flags, info);
+		if (ret != -GOFER_EVIRTUAL)
+			break;
+		if (hops >= 8)
+			return -ELOOP;
+		if (strlen(s->gofer.virt) >= sizeof(path))
+			return -ENAMETOOLONG;
+		strcpy(path, s->gofer.virt);
+	}
 	if (ret < 0)
 		return ret;
-	return exec_check(s, t, info, 0, binary);
+	ret = exec_check(s, t, info, 0, binary);
+	if (ret >= 0 && *wfd >= 0 && binary[0] == '\0')
+		fd_exe_path(c, *wfd, binary);
+	return ret;
 }
 
 /* Writes the canonical path below the red zone; its address, or -errno. */

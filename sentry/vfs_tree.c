@@ -400,6 +400,98 @@ static int open_file(struct sc_call *c, const struct vnode *n, int flags,
 	return ret;
 }
 
+/* The access open(2) checks for flags (may_open): read, write, both;
+ * O_TRUNC needs write. 0 for O_PATH. */
+static int open_access(int flags)
+{
+	int mode;
+
+	if (flags & O_PATH)
+		return 0;
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		mode = R_OK;
+		break;
+	case O_WRONLY:
+		mode = W_OK;
+		break;
+	default:
+		mode = R_OK | W_OK;
+		break;
+	}
+	return (flags & O_TRUNC) ? mode | W_OK : mode;
+}
+
+/* Whether fd's own access mode covers what flags ask. */
+static bool fd_covers(int fd, int flags)
+{
+	int fl = fcntl(fd, F_GETFL), have, want = flags & O_ACCMODE;
+
+	if (fl < 0 || (fl & O_PATH) || (flags & O_TRUNC))
+		return false;
+	have = fl & O_ACCMODE;
+	return have == O_RDWR || have == want;
+}
+
+/*
+ * Opens the file, FIFO or device behind a magic link (/proc/<pid>/exe,
+ * fd/N) with the flags asked, as Linux does: a new open file description
+ * (its own offset and access mode), the access checked as the caller
+ * (the gofer's faccessat on the object, with the task's credentials),
+ * then reopened through the sandbox's procfs, so that ETXTBSY, a deleted
+ * file and a FIFO's new end are the kernel's. A socket is ENXIO.
+ */
+static int reopen_object(struct sc_call *c, struct vwalk *w,
+			 const struct stat *st, int flags, int *fd_out)
+{
+	struct gofer_creds cr;
+	struct gofer_at at = { .dirfd = w->fd, .rootfd = GOFER_AT_ROOT };
+	int pfd = vfs_host_proc_fd(), mode = open_access(flags), fd, ret;
+	int oflags = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_DIRECTORY |
+				O_NOCTTY)) | O_CLOEXEC | O_NOCTTY;
+	bool fifo = S_ISFIFO(st->st_mode);
+
+	if (S_ISSOCK(st->st_mode))
+		return -ENXIO;
+	if (mode != 0) {
+		task_gofer_creds(c->t, &cr);
+		ret = gofer_faccessat(task_gofer(c->t), &cr, &at, mode, 0);
+		/* not a gofer file (a pipe, the host's stdio): the reopen's
+		 * own check decides */
+		if (ret < 0 && ret != -EXDEV && ret != -EBADF)
+			return ret;
+	}
+	if (pfd < 0 || strncmp(w->link.path, "/proc/", 6) != 0)
+		return pfd < 0 ? pfd : -ENOENT;
+	/* a FIFO's open must not wait here: the end asked for exists or
+	 * the open is ENXIO, as the gofer's FIFO opens are */
+	fd = openat(pfd, w->link.path + 6,
+		    oflags | (fifo && !(flags & O_PATH) ? O_NONBLOCK : 0));
+	if (fd < 0)
+		return -errno;
+	if (fifo && !(flags & (O_NONBLOCK | O_PATH)))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	*fd_out = fd;
+	return 0;
+}
+
+/* /proc/<pid>/exe by the path it shows, opened as the task. */
+static int open_exe_by_path(struct sc_call *c, struct vwalk *w, int flags,
+			    int *fd_out)
+{
+	char path[PATH_MAX];
+	struct gofer_creds cr;
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = path };
+	int ret = w->link.ent->link(c, &w->link, path, sizeof(path) - 1);
+
+	if (ret < 0)
+		return ret;
+	path[ret] = '\0';
+	task_gofer_creds(c->t, &cr);
+	return gofer_openat(task_gofer(c->t), &cr, &at, flags, 0, 0, fd_out);
+}
+
 /* Opens the object a foreign link leads to. */
 static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 			int *fd_out)
@@ -408,7 +500,7 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 	struct gofer_at at = { .dirfd = w->fd, .rootfd = c->t->fs->root_fd,
 			       .path = w->rest[0] ? w->rest : "." };
 	struct stat st;
-	int fd;
+	int fd, ret;
 
 	task_gofer_creds(c->t, &cr);
 	if (w->rest[0] || w->fd == GOFER_AT_ROOT)
@@ -419,10 +511,20 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 	if (S_ISDIR(st.st_mode))
 		return gofer_openat(task_gofer(c->t), &cr, &at, flags, 0, 0,
 				    fd_out);
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
-	/* A file, pipe or socket the task holds: share it, as a reopen
-	 * through Linux's /proc/<pid>/fd would reach the same object. */
+	ret = reopen_object(c, w, &st, flags, fd_out);
+	if (ret != -EACCES && ret != -EPERM)
+		return ret;
+	/* The sentry itself may not reopen it (another uid's fd/ is 0500
+	 * and the sentry has no DAC override): the exe by its path, as
+	 * the task; an fd the task holds with the access asked, shared. */
+	if (strcmp(w->link.ent->name, "exe") == 0)
+		return open_exe_by_path(c, w, flags, fd_out);
+	if (!fd_covers(w->fd, flags))
+		return ret;
 	fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
