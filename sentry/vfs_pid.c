@@ -20,10 +20,12 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gofer/client.h"
 #include "lib/cleanup.h"
+#include "lib/util.h"
 #include "sentry/idmap.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
@@ -156,6 +158,62 @@ static unsigned long long stat_field(const char *stat, int k)
 			p++;
 	}
 	return strtoull(p, NULL, 10);
+}
+
+/* The sandbox's start on the clock /proc/<pid>/stat counts start times
+ * on (CLOCK_BOOTTIME), in USER_HZ ticks. */
+static unsigned long long boot_ticks(void)
+{
+	struct timespec bt;
+	uint64_t now, since;
+
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	now = (uint64_t)bt.tv_sec * 1000000000ULL + (uint64_t)bt.tv_nsec;
+	since = cv_now_ns() - vfs_boot_ns();
+	return since < now ? (now - since) / (1000000000ULL / 100) : 0;
+}
+
+/*
+ * /proc/<pid>/stat: the kernel's line with the start time (field 22)
+ * counted from the sandbox's start, as /proc/uptime is, so that
+ * ps's elapsed time (uptime - start) is right. A process older than the
+ * sandbox's clock (the init, forked just before it) starts at 0.
+ */
+static int gen_pid_stat(struct sc_call *c, const struct vnode *n,
+			struct vbuf *b)
+{
+	struct vbuf raw = { 0 };
+	int ret = gen_copy(c, n, &raw);
+	const char *p, *f22, *end;
+	unsigned long long start, base;
+
+	if (ret < 0 || raw.data == NULL || (p = strrchr(raw.data, ')')) == NULL) {
+		if (ret >= 0 && raw.data != NULL)
+			vbuf_put(b, raw.data, raw.len);
+		vbuf_free(&raw);
+		return ret;
+	}
+	/* after ")" come fields 3..: skip 19 to reach field 22 */
+	f22 = p + 1;
+	for (int i = 3; i < 22 && *f22; i++) {
+		while (*f22 == ' ')
+			f22++;
+		while (*f22 && *f22 != ' ')
+			f22++;
+	}
+	while (*f22 == ' ')
+		f22++;
+	start = strtoull(f22, (char **)&end, 10);
+	if (end == f22) {
+		vbuf_put(b, raw.data, raw.len);
+	} else {
+		base = boot_ticks();
+		vbuf_put(b, raw.data, (size_t)(f22 - raw.data));
+		vbuf_printf(b, "%llu", start > base ? start - base : 0);
+		vbuf_put(b, end, raw.len - (size_t)(end - raw.data));
+	}
+	vbuf_free(&raw);
+	return b->err;
 }
 
 /*
@@ -777,7 +835,7 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "root", .type = VN_LINK, .link = link_root,
 	  .foreign = foreign_root, .ptrace = true },
 	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
-	{ .name = "stat", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
 	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
 	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,

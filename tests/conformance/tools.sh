@@ -81,3 +81,23 @@ t_expect "nproc is the CPUs the sandbox may use" "$(nproc)" run_sh nproc
 t_expect "chmod, touch, chown through /proc/self/fd/N" "600 7:8 200001010000" run_sh \
 	'echo x >/tmp/f; exec 3</tmp/f; chmod 600 /proc/self/fd/3 && touch -t 200001010000 /proc/self/fd/3 &&
 	 chown 7:8 /proc/self/fd/3 && echo $(stat -c "%a %u:%g" /tmp/f) $(date -r /tmp/f +%Y%m%d%H%M)'
+
+# /proc/<pid>/stat's start time counts from the sandbox's start, as
+# /proc/uptime does (ps's elapsed time is uptime - start): a process
+# started after 1 s shows about 100 ticks, none starts after "now".
+t_expect "stat start time is relative to the sandbox's uptime" "yes" run_sh \
+	'sleep 1; sleep 5 & p=$!; s=$(cut -d" " -f22 /proc/$p/stat); u=$(cut -d" " -f1 /proc/uptime | tr -d .);
+	 i=$(cut -d" " -f22 /proc/1/stat); kill $p;
+	 [ "$s" -ge 90 ] && [ "$s" -le "$u" ] && [ "$i" -le 20 ] && echo yes || echo "start $s init $i uptime $u"'
+# ps's columns for a known workload: pid/ppid inside the sandbox, the
+# user through the namespace, sizes from the process, its state and args.
+t_expect "ps -o pid,ppid,user,vsz,rss,stat,args of a sleeper" "yes" run_sh \
+	'sleep 7 & p=$!; sleep 0.3; ps -o pid,ppid,user,vsz,rss,stat,args >/tmp/ps; kill $p;
+	 awk -v p=$p "\$1 == p && \$2 == 1 && \$3 == \"root\" && \$4 > 0 && \$5 > 0 && \$6 ~ /^S/ && \$7 == \"sleep\" && \$8 == 7 {ok=1} END {print ok ? \"yes\" : \"no\"}" /tmp/ps | grep yes || cat /tmp/ps'
+# status: no tracer (the sentry is invisible), one pid namespace level,
+# the thread count.
+t_expect "status: TracerPid 0, NSpid one level, Threads" "0 1 1" run_sh \
+	'awk "/^TracerPid:/ {t=\$2} /^NSpid:/ {n=NF-1} /^Threads:/ {h=\$2} END {print t, n, h}" /proc/self/status'
+t_expect "maps and mountinfo name no host path" "yes" run_sh \
+	"cat /proc/self/maps /proc/self/mountinfo | grep -q -e '$B' -e /tmp/cvisor || echo yes"
+t_expect "cgroup is 0::/" "0::/" run_sh 'cat /proc/1/cgroup'
