@@ -238,6 +238,51 @@ static void b_stat_deep_file(long n)
 			die("stat deep file");
 }
 
+static void b_statx_deep_dir(long n)
+{
+	struct statx stx;
+
+	for (long i = 0; i < n; i++)
+		if (statx(AT_FDCWD, deep_dir, 0, STATX_BASIC_STATS, &stx) < 0)
+			die("statx deep dir");
+}
+
+static void b_access_deep_dir(long n)
+{
+	for (long i = 0; i < n; i++)
+		if (access(deep_dir, X_OK) < 0)
+			die("access deep dir");
+}
+
+/* open(O_PATH | O_DIRECTORY) + close: how fts and openat-style walkers
+ * hold a directory. */
+static void b_open_path_dir(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int fd = open(deep_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0)
+			die("open O_PATH deep dir");
+		close(fd);
+	}
+}
+
+/* stat of a directory by a path relative to the cwd (6 levels). */
+static void b_stat_rel_dir(long n)
+{
+	char base[420];
+	struct stat st;
+
+	snprintf(base, sizeof(base), "%s/micro-deep", scratch);
+	if (chdir(base) < 0)
+		die("chdir micro-deep");
+	for (long i = 0; i < n; i++)
+		if (stat("d1/d2/d3/d4/d5/d6", &st) < 0)
+			die("stat rel dir");
+	if (chdir(scratch) < 0)
+		die("chdir back");
+}
+
 static void b_chdir_getcwd(long n)
 {
 	char cwd[512];
@@ -555,6 +600,10 @@ static const struct bench benches[] = {
 	{ "stat", b_stat },
 	{ "stat_deep_dir", b_stat_deep_dir },
 	{ "stat_deep_file", b_stat_deep_file },
+	{ "statx_deep_dir", b_statx_deep_dir },
+	{ "access_deep_dir", b_access_deep_dir },
+	{ "open_path_dir", b_open_path_dir },
+	{ "stat_rel_dir", b_stat_rel_dir },
 	{ "chdir_getcwd", b_chdir_getcwd },
 	{ "find_tree_211", b_find_tree },
 	{ "readdir_1000", b_readdir1000 },

@@ -61,6 +61,18 @@ static int open_dir(struct sc_call *c, struct fs_path *p, int *fd_out)
 	return ret;
 }
 
+/* chdir found a directory: the cache may keep it for the next calls. */
+static void note_dir(struct sc_call *c, const struct fs_path *p, int fd)
+{
+	struct gofer_creds cr;
+	struct stat st;
+
+	if (p->virt || fstat(fd, &st) < 0)
+		return;
+	task_gofer_creds(c->t, &cr);
+	fs_dcache_note(c, p, &cr, &st);
+}
+
 static void set_cwd(struct task *t, int fd)
 {
 	int old = t->fs->cwd_fd;
@@ -78,9 +90,12 @@ SENTRY_HANDLER(chdir)
 	ret = fs_path_get(c, AT_FDCWD, c->args[0], FS_VIRT_LINKS, &p);
 	if (ret < 0)
 		return ret;
-	ret = p.virt ? -EAGAIN : fs_dcache_chdir(c, p.path, &fd);
-	if (ret == -EAGAIN)
+	ret = fs_dcache_chdir(c, &p, &fd);
+	if (ret == -EAGAIN) {
 		ret = open_dir(c, &p, &fd);
+		if (ret == 0)
+			note_dir(c, &p, fd);
+	}
 	if (ret < 0)
 		return ret;
 	set_cwd(c->t, fd);

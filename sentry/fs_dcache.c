@@ -4,12 +4,14 @@
  * "Directory cache").
  *
  * An entry is a directory of the sandbox root's own mount reached from "/"
- * by plain names (no symlink, ".", ".."): the O_PATH fd the gofer opened,
- * its parent entry, and what fstat said of it when it was cached (dev,
- * ino, mode, uid, gid, ctime). With it the sentry answers stat/lstat/statx
- * of a cached directory and chdir into it without the gofer, and sends the
- * gofer "parent fd + last name" for anything else below a cached directory.
- * It never resolves a path itself (invariant 4): every fd came from the
+ * by plain names (no symlink, ".."): the O_PATH fd the gofer opened, its
+ * parent entry, and what fstat said of it when it was cached (dev, ino,
+ * mode, uid, gid, ctime). With it the sentry answers, without the gofer,
+ * the calls whose path names a cached directory (absolute, or relative to
+ * a cwd or dirfd that is one): stat/lstat/statx (fstat of the fd), access
+ * F_OK/X_OK, chdir and open(O_PATH). Everything else is the full gofer
+ * call, after which a directory found is cached (fs_dcache_note). It
+ * never resolves a path itself (invariant 4): every fd came from the
  * gofer; the sentry only fstats fds it holds.
  *
  * Soundness. A cached answer is used only after every entry from the root
@@ -25,9 +27,11 @@
  * recorded only when the gofer, running as k, walked through D (or
  * checked X on it), and is forgotten with D's entry. Only the root's own
  * mount is cached (a bind mount's files may be shared with the host, and
- * mounts can appear below it); runsc --file-access shared (or the
- * annotation dev.cvisor.file-access) turns the cache off. Chrooted tasks
- * are not served.
+ * mounts can appear below it), and not when the root is shared (a mount
+ * made in the workload's namespace would then propagate onto a cached
+ * directory; docs/architecture.md says why nothing else can mount there);
+ * runsc --file-access shared (or the annotation dev.cvisor.file-access)
+ * turns the cache off. Chrooted tasks are not served.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,11 +45,13 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "runsc/config.h"
 #include "sentry/sentry.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
 #define DC_MAX 512
+#define DC_BUCKETS 1024		/* a power of two */
 #define DC_CREDS 32
 #define DC_MARGIN_NS 20000000LL		/* 20 ms: the coarse clock's tick */
 #define DC_MARGIN_SEC_NS 2000000000LL	/* whole-second (or 2 s) ctimes */
@@ -53,6 +59,8 @@
 struct dc_ent {
 	char *path;		/* NULL: free slot */
 	uint32_t hash;
+	int next;		/* the next entry of its bucket, -1 */
+	int next_ino;		/* the same, in the index by inode */
 	int parent;		/* index, -1 for "/" */
 	int fd;
 	dev_t dev;
@@ -64,11 +72,16 @@ struct dc_ent {
 	uint32_t xmask;		/* creds ids that may search it */
 };
 
+/* Entries are only ever dropped all at once (fs_dcache_flush), so they
+ * fill dc[] in order: dc[0..dc_used) are live. */
 static struct dc_ent dc[DC_MAX];
 static size_t dc_used;
+static int dc_bucket[DC_BUCKETS];	/* first entry, -1 (after a flush) */
+static int dc_ino_bucket[DC_BUCKETS];	/* the same, by inode number */
 static struct gofer_creds dc_creds[DC_CREDS];
 static int dc_ncreds;
 static bool dc_on = true;	/* --file-access exclusive */
+static bool dc_root_shared;	/* off for rootfsPropagation (r)shared */
 static uint64_t dc_root_mnt;
 static struct fs_dcache_stats dc_stats;
 
@@ -86,9 +99,17 @@ int file_access_from_name(const char *name)
 	return -1;
 }
 
-void fs_dcache_configure(bool on)
+void fs_dcache_configure(bool on, const struct oci_spec *spec)
 {
-	dc_on = on;
+	enum oci_propagation prop =
+		spec != NULL ? spec->linux_.rootfs_propagation : OCI_PROP_NONE;
+
+	/* A shared root has a peer mount outside the gofer's namespace: the
+	 * workload's view, a copy of it. A mount made there (nsenter into
+	 * the container, as tools add mounts to a running container) would
+	 * appear in the gofer's namespace on a cached directory. */
+	dc_root_shared = prop == OCI_PROP_SHARED || prop == OCI_PROP_RSHARED;
+	dc_on = on && !dc_root_shared;
 }
 
 bool fs_dcache_enabled(void)
@@ -99,7 +120,9 @@ bool fs_dcache_enabled(void)
 void fs_dcache_log_stats(void)
 {
 	if (!dc_on) {
-		log_debug("directory cache: off (--file-access shared)");
+		log_debug("directory cache: off (%s)",
+			  dc_root_shared ? "linux.rootfsPropagation shared" :
+					   "--file-access shared");
 		return;
 	}
 	log_debug("directory cache: on, %llu hits, %llu misses, %llu gofer "
@@ -112,9 +135,7 @@ void fs_dcache_log_stats(void)
 
 void fs_dcache_flush(void)
 {
-	for (size_t i = 0; i < DC_MAX; i++) {
-		if (!dc[i].path)
-			continue;
+	for (size_t i = 0; i < dc_used; i++) {
 		free(dc[i].path);
 		dc[i].path = NULL;
 		close(dc[i].fd);
@@ -122,6 +143,8 @@ void fs_dcache_flush(void)
 	if (dc_used)
 		dc_stats.flushes++;
 	dc_used = 0;
+	memset(dc_bucket, 0xff, sizeof(dc_bucket));
+	memset(dc_ino_bucket, 0xff, sizeof(dc_ino_bucket));
 }
 
 static uint32_t hash_path(const char *s, size_t n)
@@ -137,9 +160,11 @@ static int find(const char *path, size_t n)
 {
 	uint32_t h = hash_path(path, n);
 
-	for (int i = 0; i < DC_MAX; i++)
-		if (dc[i].path && dc[i].hash == h &&
-		    strncmp(dc[i].path, path, n) == 0 && dc[i].path[n] == '\0')
+	if (dc_used == 0)
+		return -1;
+	for (int i = dc_bucket[h & (DC_BUCKETS - 1)]; i >= 0; i = dc[i].next)
+		if (dc[i].hash == h && strncmp(dc[i].path, path, n) == 0 &&
+		    dc[i].path[n] == '\0')
 			return i;
 	return -1;
 }
@@ -190,6 +215,15 @@ static int64_t ns_of(struct timespec t)
 	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+/* When the last directory refused by keepable() for its age may be kept
+ * if it does not change again (0: refused for another reason). */
+static int64_t dc_young_until;
+/* Set by get_dir when a name could not be cached for what it is (a
+ * symlink, not a directory, another mount, too young): the length of
+ * the prefix that names it; 0 after any other failure (a change seen, a
+ * full table, an error), which is worth trying again at once. */
+static size_t dc_refused_len;
+
 /* Whether fd (a directory the gofer just opened, after t0) may be kept:
  * on the root's mount, and changed long enough before t0. */
 static bool keepable(int fd, const struct stat *st, struct timespec t0)
@@ -197,12 +231,19 @@ static bool keepable(int fd, const struct stat *st, struct timespec t0)
 	struct statx stx;
 	int64_t margin = st->st_ctim.tv_nsec ? DC_MARGIN_NS : DC_MARGIN_SEC_NS;
 
+	dc_young_until = 0;
 	if (!S_ISDIR(st->st_mode))
 		return false;
-	if (ns_of(st->st_ctim) >= ns_of(t0) - margin)
+	if (ns_of(st->st_ctim) >= ns_of(t0) - margin) {
+		dc_young_until = ns_of(st->st_ctim) + margin + DC_MARGIN_NS;
 		return false;
+	}
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
 	    !(stx.stx_mask & STATX_MNT_ID))
+		return false;
+	/* An automount point (autofs, an NFS referral) gets a mount on top
+	 * when a walk crosses it: never a cached directory. */
+	if (stx.stx_attributes & STATX_ATTR_AUTOMOUNT)
 		return false;
 	return stx.stx_mnt_id == dc_root_mnt;
 }
@@ -210,20 +251,26 @@ static bool keepable(int fd, const struct stat *st, struct timespec t0)
 static int insert(const char *path, size_t n, int parent, int fd,
 		  const struct stat *st)
 {
-	int i;
+	int i = (int)dc_used;
 
 	if (dc_used == DC_MAX)
 		return -1;
-	for (i = 0; i < DC_MAX && dc[i].path; i++)
-		;
+	if (dc_used == 0) {	/* the first entry since start or a flush */
+		memset(dc_bucket, 0xff, sizeof(dc_bucket));
+		memset(dc_ino_bucket, 0xff, sizeof(dc_ino_bucket));
+	}
 	dc[i].path = strndup(path, n);
 	if (!dc[i].path)
 		return -1;
 	dc[i].hash = hash_path(path, n);
+	dc[i].next = dc_bucket[dc[i].hash & (DC_BUCKETS - 1)];
+	dc_bucket[dc[i].hash & (DC_BUCKETS - 1)] = i;
 	dc[i].parent = parent;
 	dc[i].fd = fd;
 	dc[i].dev = st->st_dev;
 	dc[i].ino = st->st_ino;
+	dc[i].next_ino = dc_ino_bucket[st->st_ino & (DC_BUCKETS - 1)];
+	dc_ino_bucket[st->st_ino & (DC_BUCKETS - 1)] = i;
 	dc[i].mode = st->st_mode;
 	dc[i].uid = st->st_uid;
 	dc[i].gid = st->st_gid;
@@ -263,8 +310,9 @@ static int root_entry(struct sc_call *c, struct timespec t0)
 	return i;
 }
 
-/* A path the cache can serve: absolute, plain names only, no trailing
- * slash. Returns its length without repeated slashes in out, or -1. */
+/* A path the cache can serve: absolute, plain names and "." only, no
+ * trailing slash. Returns its length without repeated slashes and "."
+ * in out, or -1. */
 static int plain_path(const char *path, char *out, size_t cap)
 {
 	size_t n = 0;
@@ -283,9 +331,12 @@ static int plain_path(const char *path, char *out, size_t cap)
 			break;
 		end = strchrnul(p, '/');
 		len = (size_t)(end - p);
-		if ((len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.'))
+		if (len == 2 && p[0] == '.' && p[1] == '.')
 			return -1;
+		if (len == 1 && p[0] == '.') {	/* the same directory */
+			p = end;
+			continue;
+		}
 		if (n + len + 2 > cap)
 			return -1;
 		if (n > 1)
@@ -347,6 +398,7 @@ static int get_dir(struct sc_call *c, const struct gofer_creds *cr, int k,
 				return -EAGAIN;
 			dc[i].xmask |= 1u << k;
 			if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+				dc_refused_len = end;
 				close(fd);
 				return -EAGAIN;
 			}
@@ -356,8 +408,11 @@ static int get_dir(struct sc_call *c, const struct gofer_creds *cr, int k,
 					fs_dcache_flush();
 					return -EAGAIN;
 				}
-			} else if (!keepable(fd, &st, t0) ||
-				   (j = insert(path, end, i, fd, &st)) < 0) {
+			} else if (!keepable(fd, &st, t0)) {
+				dc_refused_len = end;
+				close(fd);
+				return -EAGAIN;
+			} else if ((j = insert(path, end, i, fd, &st)) < 0) {
 				close(fd);
 				return -EAGAIN;
 			}
@@ -380,105 +435,246 @@ static int get_dir(struct sc_call *c, const struct gofer_creds *cr, int k,
 	return i;
 }
 
-/* Common prologue: -EAGAIN when the cache does not apply. */
-static int prologue(struct sc_call *c, const char *path, char *clean,
-		    size_t cap, struct gofer_creds *cr, int *k,
-		    struct timespec *t0)
+/* The entry of a cached directory with this inode, or -1. */
+static int find_ino(dev_t dev, ino_t ino)
 {
-	int n;
+	for (int i = dc_ino_bucket[ino & (DC_BUCKETS - 1)]; dc_used && i >= 0;
+	     i = dc[i].next_ino)
+		if (dc[i].ino == ino && dc[i].dev == dev)
+			return i;
+	return -1;
+}
 
-	if (!fs_dcache_enabled() || c->t->fs->root_fd != GOFER_AT_ROOT)
+/*
+ * The plain absolute path p names, from the root or from its start
+ * directory when that is a cached directory (the cwd or a dirfd, found by
+ * its inode: the fd holds it alive, so the number is not reused). Its
+ * entry's chain is not checked here: the entry of the whole path has it
+ * as an ancestor (one entry per path), so lookup() checks it. -EAGAIN
+ * when the cache does not apply.
+ */
+static int clean_path(struct sc_call *c, const struct fs_path *p,
+		      char *clean, size_t cap)
+{
+	char joined[PATH_MAX];
+	const char *path = p->at.path;	/* what the gofer would walk */
+	struct stat st;
+	int n, base;
+
+	if (!dc_on || c->t->fs->root_fd != GOFER_AT_ROOT || p->virt ||
+	    p->empty)
 		return -EAGAIN;
+	if (path[0] != '/') {
+		if (dc_used == 0 || fstat(p->at.dirfd, &st) < 0)
+			return -EAGAIN;
+		base = find_ino(st.st_dev, st.st_ino);
+		if (base < 0)
+			return -EAGAIN;
+		if ((size_t)snprintf(joined, sizeof(joined), "%s/%s",
+				     dc[base].path, path) >= sizeof(joined))
+			return -EAGAIN;
+		path = joined;
+	}
 	n = plain_path(path, clean, cap);
-	if (n < 0)
-		return -EAGAIN;
+	return n < 0 ? -EAGAIN : n;
+}
+
+/* The creds' id and the coarse time before any gofer call. */
+static void ids(const struct gofer_creds *cr, int *k, struct timespec *t0)
+{
 	clock_gettime(CLOCK_REALTIME_COARSE, t0);
-	task_gofer_creds(c->t, cr);
 	*k = creds_id(cr);
 	if (*k < 0) {	/* every id is in use: start again */
 		fs_dcache_flush();
 		dc_ncreds = 0;
 		*k = creds_id(cr);
 	}
-	return n;
 }
 
-int fs_dcache_chdir(struct sc_call *c, const char *path, int *fd_out)
+/*
+ * The cached directory path (clean, n bytes) names, valid now, every
+ * ancestor searchable by creds cr (and the directory itself with need_x):
+ * its index, or -EAGAIN. No gofer call, except to check X for creds new
+ * to a directory of the chain.
+ */
+static int lookup(struct sc_call *c, const struct gofer_creds *cr,
+		  const char *clean, size_t n, bool need_x)
+{
+	struct timespec t0;
+	int j = find(clean, n), k;
+
+	if (j < 0) {
+		dc_stats.misses++;
+		return -EAGAIN;
+	}
+	ids(cr, &k, &t0);
+	for (int a = dc[j].parent; a >= 0; a = dc[a].parent)
+		if (!(dc[a].xmask & (1u << k)))	/* creds new to a dir */
+			return get_dir(c, cr, k, clean, n, need_x, t0);
+	if (!valid_chain(j))
+		return -EAGAIN;
+	if (need_x && !(dc[j].xmask & (1u << k)))
+		return get_dir(c, cr, k, clean, n, need_x, t0);
+	dc_stats.hits++;
+	return j;
+}
+
+/* Prefixes whose walk could not be cached: not tried again before the
+ * directory that was too young may be kept (if it does not change
+ * again), or for a second when it was refused for another reason (a
+ * symlink, another mount, no search permission), so that such paths cost
+ * a bounded number of extra gofer calls, not one per call. */
+#define DC_NOKEEP 8
+#define DC_NOKEEP_NS 1000000000LL
+static struct {
+	uint32_t hash;
+	int64_t until;
+} dc_nokeep[DC_NOKEEP];
+static unsigned dc_nokeep_next;
+
+static bool nokeep(const char *clean, size_t n, int64_t now)
+{
+	for (size_t len = n; len > 0; len--) {
+		uint32_t h;
+
+		if (len != n && clean[len] != '/')
+			continue;
+		h = hash_path(clean, len);
+		for (int i = 0; i < DC_NOKEEP; i++)
+			if (dc_nokeep[i].hash == h && dc_nokeep[i].until > now)
+				return true;
+	}
+	return false;
+}
+
+int fs_dcache_note(struct sc_call *c, const struct fs_path *p,
+		   const struct gofer_creds *cr, const struct stat *st)
+{
+	char clean[PATH_MAX];
+	struct timespec t0;
+	int n, k, i;
+
+	if (!S_ISDIR(st->st_mode))
+		return -EAGAIN;
+	n = clean_path(c, p, clean, sizeof(clean));
+	if (n < 0 || find(clean, (size_t)n) >= 0)
+		return -EAGAIN;
+	ids(cr, &k, &t0);
+	/* Changed too recently to be kept (keepable()): do not walk. */
+	if (ns_of(st->st_ctim) >= ns_of(t0) - (st->st_ctim.tv_nsec ?
+					       DC_MARGIN_NS : DC_MARGIN_SEC_NS) ||
+	    nokeep(clean, (size_t)n, ns_of(t0)))
+		return -EAGAIN;
+	dc_young_until = 0;
+	dc_refused_len = 0;
+	i = get_dir(c, cr, k, clean, (size_t)n, false, t0);
+	if (i < 0 && dc_refused_len > 0) {
+		dc_nokeep[dc_nokeep_next % DC_NOKEEP].hash =
+			hash_path(clean, dc_refused_len);
+		dc_nokeep[dc_nokeep_next++ % DC_NOKEEP].until =
+			dc_young_until ? dc_young_until :
+					 ns_of(t0) + DC_NOKEEP_NS;
+	}
+	return i < 0 ? i : 0;
+}
+
+int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p, int *fd_out)
 {
 	char clean[PATH_MAX];
 	struct gofer_creds cr;
-	struct timespec t0;
-	int n, k, i, fd;
+	int n, i, fd;
 
-	n = prologue(c, path, clean, sizeof(clean), &cr, &k, &t0);
+	n = clean_path(c, p, clean, sizeof(clean));
 	if (n < 0)
 		return n;
-	i = get_dir(c, &cr, k, clean, (size_t)n, true, t0);
+	task_gofer_creds(c->t, &cr);
+	i = lookup(c, &cr, clean, (size_t)n, true);
 	if (i < 0)
 		return i;
 	fd = fcntl(dc[i].fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -EAGAIN;
-	dc_stats.hits++;
 	*fd_out = fd;
 	return 0;
 }
 
-int fs_dcache_stat(struct sc_call *c, const char *path, bool follow,
-		   struct stat *st_out)
+int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
+		   struct stat *st)
 {
 	char clean[PATH_MAX];
 	struct gofer_creds cr;
-	struct gofer_at at = { .rootfd = GOFER_AT_ROOT, .virt_ok = true };
-	struct timespec t0;
-	int n, k, i, j, fd, ret;
-	size_t pn;
+	int n, i;
 
-	n = prologue(c, path, clean, sizeof(clean), &cr, &k, &t0);
+	n = clean_path(c, p, clean, sizeof(clean));
 	if (n < 0)
 		return n;
-	if (n == 1) {
-		i = get_dir(c, &cr, k, clean, 1, false, t0);
-		j = i;
-	} else {
-		pn = (size_t)(strrchr(clean, '/') - clean);
-		i = get_dir(c, &cr, k, clean, pn ? pn : 1, true, t0);
-		j = i < 0 ? -1 : find(clean, (size_t)n);
-		if (j >= 0 && dc[j].parent != i)
-			j = -1;
-	}
+	/* A cached directory is a directory reached by plain names: stat
+	 * and lstat agree. */
+	task_gofer_creds(c->t, &cr);
+	i = lookup(c, &cr, clean, (size_t)n, false);
 	if (i < 0)
-		return -EAGAIN;
-	if (j >= 0) {
-		/* name -> directory: bound as long as the parent's ctime is */
-		if (fstat(dc[j].fd, st_out) < 0)
-			return -EAGAIN;
-		dc_stats.hits++;
-		return 0;
-	}
-	/* The last name, from the cached parent: one gofer call, as
-	 * without the cache, but no walk of the prefix. */
-	at.dirfd = dc[i].fd;
-	at.path = strrchr(clean, '/') + 1;
-	dc_stats.misses++;
-	dc_stats.gofer_calls++;
-	ret = gofer_fstatat(task_gofer(c->t), &cr, &at,
-			    follow ? 0 : AT_SYMLINK_NOFOLLOW, st_out);
-	if (ret < 0)
-		return ret == -ENOENT || ret == -ENOTDIR || ret == -EACCES ? ret
-									    : -EAGAIN;
-	/* A directory reached by its own name: cache it for next time. */
-	if (S_ISDIR(st_out->st_mode) &&
-	    ns_of(st_out->st_ctim) < ns_of(t0) - DC_MARGIN_NS &&
-	    open_below(c, &cr, i, at.path, &fd) == 0) {
-		struct stat st;
+		return i;
+	return fstat(dc[i].fd, st) < 0 ? -EAGAIN : 0;
+}
 
-		/* not through a symlink: O_NOFOLLOW gave the same dir */
-		if (fstat(fd, &st) < 0 || st.st_ino != st_out->st_ino ||
-		    st.st_dev != st_out->st_dev || !keepable(fd, &st, t0) ||
-		    find(clean, (size_t)n) >= 0 ||
-		    insert(clean, (size_t)n, i, fd, &st) < 0)
-			close(fd);
-	}
+int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
+		    unsigned mask, struct statx *stx)
+{
+	char clean[PATH_MAX];
+	struct gofer_creds cr;
+	int n, i;
+
+	n = clean_path(c, p, clean, sizeof(clean));
+	if (n < 0)
+		return n;
+	task_gofer_creds(c->t, &cr);
+	i = lookup(c, &cr, clean, (size_t)n, false);
+	if (i < 0)
+		return i;
+	flags &= AT_STATX_SYNC_TYPE;
+	return statx(dc[i].fd, "", AT_EMPTY_PATH | flags, mask, stx) < 0 ?
+		       -EAGAIN : 0;
+}
+
+int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
+		     const struct gofer_creds *cr, int mode)
+{
+	char clean[PATH_MAX];
+	int n, i;
+
+	/* F_OK and X_OK only: search permission is what the cache knows
+	 * (R and W: the gofer; W also depends on the mount). */
+	if (mode & ~X_OK)
+		return -EAGAIN;
+	n = clean_path(c, p, clean, sizeof(clean));
+	if (n < 0)
+		return n;
+	i = lookup(c, cr, clean, (size_t)n, mode & X_OK);
+	return i < 0 ? i : 0;
+}
+
+int fs_dcache_open_path(struct sc_call *c, const struct fs_path *p,
+			int flags, int *fd_out)
+{
+	char clean[PATH_MAX];
+	struct gofer_creds cr;
+	int n, i, fd;
+
+	/* O_PATH alone, or with O_DIRECTORY/O_NOFOLLOW (a cached directory
+	 * is reached without links): the task gets a new fd of the cached
+	 * one's O_PATH description, which has no offset or status flags. */
+	if (!(flags & O_PATH))
+		return -EAGAIN;
+	n = clean_path(c, p, clean, sizeof(clean));
+	if (n < 0)
+		return n;
+	task_gofer_creds(c->t, &cr);
+	i = lookup(c, &cr, clean, (size_t)n, false);
+	if (i < 0)
+		return i;
+	fd = fcntl(dc[i].fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -EAGAIN;
+	*fd_out = fd;
 	return 0;
 }

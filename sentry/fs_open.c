@@ -38,6 +38,17 @@ static bool creates(int flags)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
+/* An O_PATH or O_DIRECTORY open found a directory: the cache may keep
+ * it for the next calls. */
+static void note_dir(struct sc_call *c, const struct fs_path *p,
+		     const struct gofer_creds *cr, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		fs_dcache_note(c, p, cr, &st);
+}
+
 static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 		    mode_t mode, uint64_t resolve)
 {
@@ -48,6 +59,9 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 
 	/* openat2's RESOLVE_* rules are the gofer's; no redirect then. */
 	ret = fs_path_get(c, dirfd, upath, resolve ? 0 : FS_VIRT_LINKS, &p);
+	if (ret == 0 && !resolve && fs_dcache_open_path(c, &p, flags, &fd) == 0)
+		return task_install_fd(c, steal_fd(fd),
+				       (unsigned)(flags & O_CLOEXEC));
 	while (ret == 0) {
 		if (p.virt) {
 			ret = vfs_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);
@@ -56,6 +70,8 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_openat(task_gofer(c->t), &cr, &p.at,
 				   flags & ~O_CLOEXEC, mode, resolve, &fd);
+		if (ret == 0 && !resolve && (flags & (O_PATH | O_DIRECTORY)))
+			note_dir(c, &p, &cr, fd);
 		if (ret != -GOFER_EVIRTUAL)
 			break;
 		ret = fs_path_redirect(c, &p, &hops);

@@ -28,12 +28,8 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 	struct gofer_creds cr;
 	int hops = 0, ret;
 
-	if (!p->virt && !p->empty) {
-		ret = fs_dcache_stat(c, p->path, !(flags & AT_SYMLINK_NOFOLLOW),
-				     st);
-		if (ret != -EAGAIN)
-			return ret;
-	}
+	if (fs_dcache_stat(c, p, st) == 0)
+		return 0;
 	for (;;) {
 		if (p->virt)
 			return vfs_stat(c, p->vpath,
@@ -43,6 +39,8 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_fstatat(task_gofer(c->t), &cr, &p->at,
 				    flags & AT_SYMLINK_NOFOLLOW, st);
+		if (ret == 0 && S_ISDIR(st->st_mode))
+			fs_dcache_note(c, p, &cr, st);
 		if (ret != -GOFER_EVIRTUAL)
 			return ret;
 		ret = fs_path_redirect(c, p, &hops);
@@ -127,6 +125,8 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 	struct stat st;
 	int hops = 0, ret;
 
+	if (fs_dcache_statx(c, p, flags, mask, stx) == 0)
+		return 0;
 	for (;;) {
 		if (p->virt) {
 			ret = vfs_stat(c, p->vpath,
@@ -141,6 +141,13 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_statx(task_gofer(c->t), &cr, &p->at, flags, mask,
 				  stx);
+		if (ret == 0 && S_ISDIR(stx->stx_mode) &&
+		    (stx->stx_mask & STATX_CTIME)) {
+			st = (struct stat){ .st_mode = stx->stx_mode };
+			st.st_ctim.tv_sec = stx->stx_ctime.tv_sec;
+			st.st_ctim.tv_nsec = stx->stx_ctime.tv_nsec;
+			fs_dcache_note(c, p, &cr, &st);
+		}
 		if (ret != -GOFER_EVIRTUAL)
 			return ret;
 		ret = fs_path_redirect(c, p, &hops);
@@ -244,6 +251,8 @@ static long do_access(struct sc_call *c, int dirfd, uint64_t upath, int mode,
 		task_gofer_creds(c->t, &cr);
 		if (!(flags & AT_EACCESS))
 			access_creds(c->t, &cr);
+		if (hops == 0 && fs_dcache_access(c, &p, &cr, mode) == 0)
+			return 0;
 		ret = gofer_faccessat(task_gofer(c->t), &cr, &p.at, mode,
 				      flags);
 		if (ret != -GOFER_EVIRTUAL)

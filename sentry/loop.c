@@ -741,7 +741,7 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->platform = cfg->platform;
 	s->init_pid = cfg->init_pid;
 	s->strace = cfg->strace;
-	fs_dcache_configure(!cfg->file_access_shared);
+	fs_dcache_configure(!cfg->file_access_shared, cfg->spec);
 	s->log_fd = cfg->log_fd;
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;

@@ -155,21 +155,38 @@ int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len);
 /* Forget cached directory paths (after rename, rmdir). */
 void fs_dir_path_flush(void);
 /*
- * The cache of resolved directories (sentry/fs_dcache.c). Each returns
- * -EAGAIN when it cannot answer (then do the full gofer call), else the
- * answer Linux gives now. path: as the workload gave it.
+ * The cache of resolved directories (sentry/fs_dcache.c). Each answers
+ * only when p (absolute, or relative to a start directory that is itself
+ * cached) names a cached directory, valid now; it returns -EAGAIN
+ * otherwise (then do the full gofer call) and never calls the gofer for
+ * the answer itself.
  */
 /* chdir: *fd_out a new O_PATH fd of the directory (search checked). */
-int fs_dcache_chdir(struct sc_call *c, const char *path, int *fd_out);
-/* stat/lstat: the answer (a cached directory: fstat of its fd; else the
- * gofer's fstatat of the last name from the cached parent). */
-int fs_dcache_stat(struct sc_call *c, const char *path, bool follow,
+int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p,
+		    int *fd_out);
+/* stat/lstat/newfstatat, statx: fstat/statx of the cached fd. */
+int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
 		   struct stat *st);
+struct statx;
+int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
+		    unsigned mask, struct statx *stx);
+/* access/faccessat with F_OK or X_OK, as creds cr: 0 or -EAGAIN. */
+int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
+		     const struct gofer_creds *cr, int mode);
+/* open with O_PATH of a cached directory: *fd_out to install. */
+int fs_dcache_open_path(struct sc_call *c, const struct fs_path *p,
+			int flags, int *fd_out);
+/* After a full call found that p (got as above) names a directory (st,
+ * its stat), as creds cr: cache it for the next calls, if it may be. */
+int fs_dcache_note(struct sc_call *c, const struct fs_path *p,
+		   const struct gofer_creds *cr, const struct stat *st);
 /* Empties the cache (a rename or rmdir by a task; a mismatch). */
 void fs_dcache_flush(void);
 bool fs_dcache_enabled(void);
-/* On unless --file-access shared (sentry_setup, before any call). */
-void fs_dcache_configure(bool on);
+/* On unless --file-access shared or the spec's root has shared
+ * propagation (sentry_setup, before any call). spec may be NULL. */
+struct oci_spec;
+void fs_dcache_configure(bool on, const struct oci_spec *spec);
 struct fs_dcache_stats {
 	uint64_t hits, misses, gofer_calls, flushes;
 };

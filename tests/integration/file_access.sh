@@ -78,3 +78,43 @@ else
 	t_fail mounts_exclusive_refused "rc=$rc: $out"
 fi
 t_expect bad_flag_nothing_left "" runsc list -q
+
+# Mounts. A mount made in the container's mount namespace from the host
+# (nsenter, as tools add mounts to a running container) reaches the
+# gofer's namespace only when the root is shared (rootfsPropagation
+# shared/rshared: the workload's view is a copy of the gofer's, peers):
+# then the directory cache is off, so the new mount is seen at once. With
+# the default (private) it is never seen, cache or not.
+children() { cat /proc/"$1"/task/*/children 2>/dev/null; }
+mount_case() {	# mount_case ID PROPAGATION: what the sandbox reads in the mount
+	local id=$1 prop=$2 s i c
+	jq --arg p "$prop" '.process.args = ["/bin/sleep", "100"] |
+	    if $p == "" then del(.linux.rootfsPropagation)
+	    else .linux.rootfsPropagation = $p end' plain.json >config.json
+	mkdir -p rootfs/m
+	runsc run -d "$id" </dev/null >/dev/null 2>&1
+	s=$(runsc state "$id" | jq -r .pid)
+	for c in $(children "$s"); do
+		[ "$(awk '/^TracerPid:/ {print $2}' "/proc/$c/status")" = "$s" ] && i=$c
+	done
+	# warm: the sandbox looks at /m (and would cache it) twice
+	runsc exec "$id" /bin/sh -c 'stat /m >/dev/null; cd /m; stat -c %F /m' >/dev/null 2>&1
+	nsenter -t "$i" -m /bin/sh -c 'mount -t tmpfs -o size=1m tmpfs /m &&
+		echo mounted >/m/x' >/dev/null 2>&1 || { echo "nsenter failed"; return; }
+	runsc exec "$id" /bin/sh -c 'cd /m && cat x 2>/dev/null || echo none'
+	runsc kill "$id" KILL >/dev/null 2>&1
+	for _ in $(seq 50); do
+		runsc state "$id" 2>/dev/null | grep -q '"stopped"' && break
+		sleep 0.1
+	done
+	runsc delete -f "$id" >/dev/null 2>&1
+}
+t_expect mount_rshared_seen mounted mount_case fam1 rshared
+t_expect mount_private_unseen none mount_case fam2 ""
+jq '.linux.rootfsPropagation = "rshared"' plain.json >config.json
+t_expect rshared_cache_off "rc=0 directory cache: off (linux.rootfsPropagation shared)" \
+	dc_line fa10
+jq '.linux.rootfsPropagation = "rslave"' plain.json >config.json
+line=$(dc_line fa11)
+t_check rslave_cache_on test "${line#rc=0 directory cache: on,}" != "$line"
+cp plain.json config.json

@@ -817,6 +817,212 @@ static void case_dcache(const char *tmpfs)
 	stat_mode("dc_lnk_swapped", a, 0);
 }
 
+/* As uid/gid 1000 in a child: access(path, mode) (op 'a'), or
+ * open(path, O_PATH | O_DIRECTORY) (op 'o'), or chdir (op 'c'). */
+static void as_user(const char *name, char op, const char *path, int mode)
+{
+	int pfd[2];
+	char buf[64] = "";
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(pfd) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		const char *r = "0";
+		int ret;
+
+		close(pfd[0]);
+		if (setgroups(0, NULL) < 0 || setresgid(1000, 1000, 1000) < 0 ||
+		    setresuid(1000, 1000, 1000) < 0) {
+			r = "setuid-failed";
+		} else {
+			if (op == 'a')
+				ret = access(path, mode);
+			else if (op == 'o')
+				ret = open(path, O_PATH | O_DIRECTORY);
+			else
+				ret = chdir(path);
+			if (ret < 0)
+				r = ename(errno);
+		}
+		if (write(pfd[1], r, strlen(r)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], buf, sizeof(buf) - 1);
+	close(pfd[0]);
+	waitpid(pid, NULL, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	res_str(name, buf);
+}
+
+/* statx's type and permission bits from dirfd + path, or the errno. */
+static void statx_mode(const char *name, int dirfd, const char *path)
+{
+	struct statx stx;
+	char buf[32];
+
+	if (statx(dirfd, path, 0, STATX_BASIC_STATS, &stx) < 0) {
+		res(name, -1);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s-%o", ftype(stx.stx_mode),
+		 stx.stx_mode & 07777);
+	res_str(name, buf);
+}
+
+/* getcwd below w, as "./rest" (the work dir's own path differs). */
+static void cwd_below(const char *name, const char *w)
+{
+	char cwd[PATH_MAX];
+	size_t n = strlen(w);
+
+	if (!getcwd(cwd, sizeof(cwd))) {
+		res(name, -1);
+		return;
+	}
+	if (strncmp(cwd, w, n) != 0) {
+		res_str(name, "outside");
+		return;
+	}
+	printf("%s .%s\n", name, cwd + n);
+}
+
+/*
+ * The directory cache, continued: paths relative to the cwd and to a
+ * dirfd (served from the cache when the start directory is cached),
+ * statx, access and open(O_PATH) of cached directories, and a rename
+ * racing with lookups in another process.
+ */
+static void case_dcache_rel(void)
+{
+	char w[PATH_MAX], a[PATH_MAX + 64];
+	struct stat st;
+	int dfd, fd, bad = 0, seen_dir = 0;
+	pid_t pid;
+
+	if (!getcwd(w, sizeof(w)))
+		return;
+	mkdir("dr", 0755);
+	mkdir("dr/x", 0755);
+	mkdir("dr/x/y", 0755);
+	mkdir("dr/x/y/z", 0751);
+	settle();
+	/* dirfd-relative, then an ancestor of the dirfd is renamed */
+	dfd = open("dr/x", O_PATH | O_DIRECTORY);
+	snprintf(a, sizeof(a), "%s/dr/x", w);
+	stat_mode("dcr_abs_warm", a, 0);
+	statx_mode("dcr_fd_warm", dfd, "y/z");
+	statx_mode("dcr_fd_warm2", dfd, "y/z");
+	res("dcr_rename_anc", rename("dr", "dr2"));
+	statx_mode("dcr_fd_after_anc", dfd, "y/z");
+	statx_mode("dcr_fd_dot_after_anc", dfd, "./y/./z/.");
+	stat_mode("dcr_abs_after_anc", "dr/x/y/z", 0);
+	mkdir("dr", 0700);
+	mkdir("dr/x", 0700);
+	mkdir("dr/x/y", 0700);
+	mkdir("dr/x/y/z", 0700);
+	settle();
+	stat_mode("dcr_abs_new", a, 0);
+	statx_mode("dcr_fd_old", dfd, "y/z");
+	res("dcr_rename_below", rename("dr2/x/y", "dr2/x/y2"));
+	statx_mode("dcr_fd_renamed_below", dfd, "y/z");
+	statx_mode("dcr_fd_renamed_below2", dfd, "y2/z");
+	statx_mode("dcr_fd_dot", dfd, ".");
+	close(dfd);
+	/* cwd-relative: chdir in, rename the parent, walk ".." */
+	settle();
+	res("dcr_chdir", chdir("dr2/x"));
+	stat_mode("dcr_cwd_warm", "y2/z", 0);
+	stat_mode("dcr_cwd_warm2", "y2/z", 0);
+	res("dcr_rename_parent", rename("../../dr2", "../../dr3"));
+	stat_mode("dcr_cwd_after", "y2/z", 0);
+	stat_mode("dcr_cwd_dot", ".", 0);
+	stat_mode("dcr_cwd_dotdot", "..", 0);
+	cwd_below("dcr_getcwd", w);
+	res("dcr_chdir_dotdot", chdir(".."));
+	cwd_below("dcr_getcwd_dotdot", w);
+	stat_mode("dcr_dotdot_rel", "x/y2/z", 0);
+	res("dcr_chdir_back", chdir(w));
+	stat_mode("dcr_old_name", "dr2/x", 0);
+	stat_mode("dcr_new_name", "dr3/x/y2/z", 0);
+	/* statx, access and open(O_PATH) of a cached directory after a
+	 * chmod through an fd (which the sentry never sees) */
+	mkdir("ac", 0755);
+	mkdir("ac/d", 0755);
+	mkdir("ac/d/e", 0755);
+	settle();
+	snprintf(a, sizeof(a), "%s/ac/d", w);
+	as_user("dca_user_x", 'a', a, X_OK);
+	as_user("dca_user_x2", 'a', a, X_OK);
+	as_user("dca_user_f_below", 'a', "ac/d/e", F_OK);
+	as_user("dca_user_open", 'o', a, 0);
+	as_user("dca_user_chdir", 'c', a, 0);
+	res("dca_access_root", access(a, X_OK | F_OK));
+	statx_mode("dca_statx_warm", AT_FDCWD, a);
+	fd = open("ac/d", O_RDONLY | O_DIRECTORY);
+	res("dca_fchmod_700", fd < 0 ? -1 : fchmod(fd, 0700));
+	as_user("dca_user_x_after", 'a', a, X_OK);
+	as_user("dca_user_f_below_after", 'a', "ac/d/e", F_OK);
+	as_user("dca_user_open_below_after", 'o', "ac/d/e", 0);
+	as_user("dca_user_chdir_after", 'c', a, 0);
+	statx_mode("dca_statx_after", AT_FDCWD, a);
+	res("dca_fchmod_back", fd < 0 ? -1 : fchmod(fd, 0755));
+	as_user("dca_user_x_back", 'a', a, X_OK);
+	if (fd >= 0)
+		close(fd);
+	fd = open(a, O_PATH | O_DIRECTORY);
+	res("dca_open_path", fd < 0 ? -1 : 0);
+	res("dca_rename_d", rename("ac/d", "ac/d2"));
+	if (fd >= 0) {
+		statx_mode("dca_open_path_moved", fd, "e");
+		close(fd);
+	}
+	fd = open(a, O_PATH | O_DIRECTORY);
+	res("dca_open_path_gone", fd);
+	if (fd >= 0)
+		close(fd);
+	/* another process renames and recreates the name while this one
+	 * stats below it: only the old tree (sub 0751) or ENOENT */
+	mkdir("race", 0755);
+	mkdir("race/a", 0755);
+	mkdir("race/a/sub", 0751);
+	settle();
+	snprintf(a, sizeof(a), "%s/race/a/sub", w);
+	stat_mode("dcx_warm", a, 0);
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 300; i++)
+			if (rename("race/a", "race/b") < 0 ||
+			    mkdir("race/a", 0700) < 0 || rmdir("race/a") < 0 ||
+			    rename("race/b", "race/a") < 0)
+				_exit(1);
+		_exit(0);
+	}
+	for (int i = 0; i < 3000; i++) {
+		if (stat(a, &st) == 0) {
+			seen_dir++;
+			if (!S_ISDIR(st.st_mode) || (st.st_mode & 07777) != 0751)
+				bad++;
+		} else if (errno != ENOENT) {
+			bad++;
+		}
+		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			pid = -1;
+			break;
+		}
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	res("dcx_race_only_old_or_enoent", bad);
+	res("dcx_race_saw_it", seen_dir > 0);
+	stat_mode("dcx_after", a, 0);
+	stat_mode("dcx_after_b", "race/b", 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -841,6 +1047,7 @@ int main(int argc, char **argv)
 	case_openat2();
 	case_proc_links();
 	case_dcache(argv[2]);
+	case_dcache_rel();
 	printf("done 0\n");
 	return 0;
 }
