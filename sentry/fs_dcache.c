@@ -9,7 +9,7 @@
  * mode, uid, gid, ctime). With it the sentry answers, without the gofer,
  * the calls whose path names a cached directory (absolute, or relative to
  * a cwd or dirfd that is one): stat/lstat/statx (fstat of the fd), access
- * F_OK/X_OK, chdir and open(O_PATH). Everything else is the full gofer
+ * F_OK/X_OK and chdir. Everything else is the full gofer
  * call, after which a directory found is cached (fs_dcache_note). It
  * never resolves a path itself (invariant 4): every fd came from the
  * gofer; the sentry only fstats fds it holds.
@@ -651,30 +651,4 @@ int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
 		return n;
 	i = lookup(c, cr, clean, (size_t)n, mode & X_OK);
 	return i < 0 ? i : 0;
-}
-
-int fs_dcache_open_path(struct sc_call *c, const struct fs_path *p,
-			int flags, int *fd_out)
-{
-	char clean[PATH_MAX];
-	struct gofer_creds cr;
-	int n, i, fd;
-
-	/* O_PATH alone, or with O_DIRECTORY/O_NOFOLLOW (a cached directory
-	 * is reached without links): the task gets a new fd of the cached
-	 * one's O_PATH description, which has no offset or status flags. */
-	if (!(flags & O_PATH))
-		return -EAGAIN;
-	n = clean_path(c, p, clean, sizeof(clean));
-	if (n < 0)
-		return n;
-	task_gofer_creds(c->t, &cr);
-	i = lookup(c, &cr, clean, (size_t)n, false);
-	if (i < 0)
-		return i;
-	fd = fcntl(dc[i].fd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0)
-		return -EAGAIN;
-	*fd_out = fd;
-	return 0;
 }

@@ -59,9 +59,6 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 
 	/* openat2's RESOLVE_* rules are the gofer's; no redirect then. */
 	ret = fs_path_get(c, dirfd, upath, resolve ? 0 : FS_VIRT_LINKS, &p);
-	if (ret == 0 && !resolve && fs_dcache_open_path(c, &p, flags, &fd) == 0)
-		return task_install_fd(c, steal_fd(fd),
-				       (unsigned)(flags & O_CLOEXEC));
 	while (ret == 0) {
 		if (p.virt) {
 			ret = vfs_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);

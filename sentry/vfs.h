@@ -173,9 +173,6 @@ int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
 /* access/faccessat with F_OK or X_OK, as creds cr: 0 or -EAGAIN. */
 int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
 		     const struct gofer_creds *cr, int mode);
-/* open with O_PATH of a cached directory: *fd_out to install. */
-int fs_dcache_open_path(struct sc_call *c, const struct fs_path *p,
-			int flags, int *fd_out);
 /* After a full call found that p (got as above) names a directory (st,
  * its stat), as creds cr: cache it for the next calls, if it may be. */
 int fs_dcache_note(struct sc_call *c, const struct fs_path *p,

@@ -899,7 +899,7 @@ static void cwd_below(const char *name, const char *w)
  */
 static void case_dcache_rel(void)
 {
-	char w[PATH_MAX], a[PATH_MAX + 64];
+	char w[PATH_MAX], a[PATH_MAX + 64], b[PATH_MAX + 64];
 	struct stat st;
 	int dfd, fd, bad = 0, seen_dir = 0;
 	pid_t pid;
@@ -976,11 +976,28 @@ static void case_dcache_rel(void)
 		close(fd);
 	fd = open(a, O_PATH | O_DIRECTORY);
 	res("dca_open_path", fd < 0 ? -1 : 0);
+	/* a new open file description: its own flags */
+	res("dca_open_path_flags", fd < 0 ? -1 : fcntl(fd, F_GETFL));
 	res("dca_rename_d", rename("ac/d", "ac/d2"));
 	if (fd >= 0) {
 		statx_mode("dca_open_path_moved", fd, "e");
 		close(fd);
 	}
+	/* open(O_PATH) of a settled, cached directory: a new open file
+	 * description with the flags asked for */
+	mkdir("op", 0755);
+	settle();
+	snprintf(b, sizeof(b), "%s/op", w);
+	stat_mode("dca_op_warm", b, 0);
+	stat_mode("dca_op_warm2", b, 0);
+	fd = open(b, O_PATH | O_DIRECTORY);
+	res("dca_op_flags_dir", fd < 0 ? -1 : fcntl(fd, F_GETFL));
+	if (fd >= 0)
+		close(fd);
+	fd = open(b, O_PATH);
+	res("dca_op_flags", fd < 0 ? -1 : fcntl(fd, F_GETFL));
+	if (fd >= 0)
+		close(fd);
 	fd = open(a, O_PATH | O_DIRECTORY);
 	res("dca_open_path_gone", fd);
 	if (fd >= 0)
