@@ -111,6 +111,40 @@ mount_case() {	# mount_case ID PROPAGATION: what the sandbox reads in the mount
 }
 t_expect mount_rshared_seen mounted mount_case fam1 rshared
 t_expect mount_private_unseen none mount_case fam2 ""
+# Changes the sentry never sees: the host renames and recreates a
+# directory while the sandbox looks it up (absolute, cwd- and
+# dirfd-relative: tests/progs/dc_race.c); then the host leaves it alone
+# long enough for the cache to keep it, and replaces it once more: every
+# lookup after that must see the new directory (mode 705), never the
+# cached one (751).
+RACE=$CVISOR_PROGS/dc_race
+if [ -x "$RACE" ]; then
+	cp "$RACE" rootfs/dc_race
+	rm -rf rootfs/r
+	mkdir -p rootfs/r/g/a
+	chmod 751 rootfs/r/g/a
+	sleep 0.1
+	jq '.process.args = ["/dc_race", "/r/g/a", "1500", "/r/done"]' \
+		plain.json >config.json
+	timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+		--debug run race1 >"$T_TMP/race.out" 2>"$T_TMP/race.err" </dev/null &
+	rp=$!
+	t0=$(date +%s%N)
+	while [ $((($(date +%s%N) - t0) / 1000000)) -lt 800 ]; do
+		mv rootfs/r/g/a rootfs/r/g/b && mkdir -m 700 rootfs/r/g/a &&
+			rmdir rootfs/r/g/a && mv rootfs/r/g/b rootfs/r/g/a
+	done
+	sleep 0.5
+	mv rootfs/r/g/a rootfs/r/g/c && mkdir -m 705 rootfs/r/g/a &&
+		touch rootfs/r/done
+	wait $rp
+	t_expect host_race_final "bad=0 final= dir-705 dir-705 dir-705" \
+		cat "$T_TMP/race.out"
+	hits=$(grep -o 'directory cache: on, [0-9]* hits' "$T_TMP/race.err" |
+		grep -o '[0-9]*')
+	t_check host_race_cache_used test "${hits:-0}" -gt 100
+	rm -rf rootfs/r rootfs/dc_race
+fi
 jq '.linux.rootfsPropagation = "rshared"' plain.json >config.json
 t_expect rshared_cache_off "rc=0 directory cache: off (linux.rootfsPropagation shared)" \
 	dc_line fa10
