@@ -42,6 +42,8 @@ static const int gofer_syscalls[] = {
 	SCMP_SYS(setfsuid), SCMP_SYS(setfsgid), SCMP_SYS(setgroups),
 	SCMP_SYS(capget), SCMP_SYS(capset), SCMP_SYS(umask),
 	SCMP_SYS(fchdir), SCMP_SYS(chroot),
+	/* the task's euid/egid for an AF_UNIX connect (SO_PEERCRED) */
+	SCMP_SYS(setresuid), SCMP_SYS(setresgid),
 	/* the C library: memory, logging, signals, exit */
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(brk),
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),

@@ -19,9 +19,24 @@
  * identity first. The root and cwd are always put back after a request.
  * If the gofer cannot get back to its own identity or root it aborts: it
  * must never serve a request as somebody else or in somebody else's root.
+ *
+ * With a user namespace the gofer joins the container's before it
+ * confines itself (gofer_creds_join_userns()) and becomes its root: ids
+ * on the wire are then the container's, and the kernel interprets them,
+ * and the capabilities, in that namespace, exactly as for a process of
+ * the container (a capability applies only to an inode whose owner and
+ * group are mapped: capable_wrt_inode_uidgid()).
+ *
+ * connect(2) of an AF_UNIX socket: the kernel gives the listener the
+ * connecting thread's euid/egid (SO_PEERCRED), not its fs ids, so the
+ * gofer takes the task's ids as its euid/egid for that call
+ * (gofer_peer_creds_begin/end; ruid and suid stay the gofer's, so the
+ * way back needs no privilege beyond its own).
  */
 #include <errno.h>
+#include <grp.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,6 +94,25 @@ int gofer_creds_init(void)
 	cur_umask = 0;
 	cur_own = true;
 	return caps_get(&eff, &gofer_permitted);
+}
+
+/*
+ * Start-up, before confinement: into the container's user namespace (an
+ * fd of it), as its root. The process must be single-threaded and share
+ * no fs struct (setns(2)); its mount namespace stays the sandbox root's.
+ * The namespace must map uid and gid 0: the gofer's own identity (for
+ * DIR_PATH and the tail of EXEC_RESOLVE) is the container's root, never
+ * an unmapped host id.
+ */
+int gofer_creds_join_userns(int nsfd)
+{
+	if (setns(nsfd, CLONE_NEWUSER) < 0)
+		return -errno;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return errno == EINVAL ? -EOVERFLOW : -errno;
+	if (setgroups(0, NULL) < 0)
+		return -errno;
+	return 0;
 }
 
 static __attribute__((noreturn)) void fatal(void)
@@ -214,4 +248,42 @@ void gofer_leave(struct gofer_srv *s)
 			fatal();
 		s->cwd_moved = false;
 	}
+}
+
+/* The identity on the thread is unknown: the next request switches in
+ * full (through become_own()). */
+static void forget_identity(void)
+{
+	cur_own = false;
+	cur.ngroups = UINT32_MAX;
+}
+
+/* After gofer_enter(): the task's fs ids as the thread's euid/egid too,
+ * with the task's fs capabilities. gofer_peer_creds_end() must follow,
+ * whatever this returned. */
+int gofer_peer_creds_begin(const struct gofer_wire_creds *c)
+{
+	forget_identity();
+	/* CAP_SETUID and CAP_SETGID for the switch */
+	if (caps_set_effective(gofer_permitted) < 0)
+		return -EPERM;
+	if (syscall(SYS_setresgid, -1, c->fsgid, -1) < 0 ||
+	    syscall(SYS_setresuid, -1, c->fsuid, -1) < 0)
+		return -EPERM;
+	/* A non-root euid cleared the effective set (and the fs ids now
+	 * follow the euid: the task's). */
+	return caps_set_effective(c->cap_effective & GOFER_FS_CAPS &
+				  gofer_permitted) < 0 ? -EPERM : 0;
+}
+
+void gofer_peer_creds_end(void)
+{
+	/* Back to root's euid, which restores the effective set; then the
+	 * gid with it. */
+	if (caps_set_effective(gofer_permitted) < 0 ||
+	    syscall(SYS_setresuid, -1, own_fsuid, -1) < 0 ||
+	    caps_set_effective(gofer_permitted) < 0 ||
+	    syscall(SYS_setresgid, -1, own_fsgid, -1) < 0)
+		fatal();
+	forget_identity();
 }

@@ -24,11 +24,20 @@ struct gofer_config {
 				 * (runsc/mounts_overlay.c); informational:
 				 * the kernel's overlayfs does the work */
 	bool no_seccomp;	/* tests under valgrind only: skip the filter */
+	bool userns;		/* wait for the container's user namespace
+				 * (gofer_join_userns) before serving */
 };
 
 /* Serves until the peer closes; returns the process exit status.
  * cfg->sock must be an AF_UNIX SOCK_SEQPACKET socket (socketpair). The
  * calling process must be single-threaded and its "/" the sandbox root. */
 int gofer_run(const struct gofer_config *cfg);
+
+/* The sandbox's side of the start-up hand-off (cfg->userns): sends an fd
+ * of the container's user namespace on the sentry's end of the socket,
+ * once the namespace and its id maps exist, and waits for the gofer to
+ * have joined it. 0, or -errno from the gofer's setns (-EOVERFLOW: the
+ * namespace maps no uid or gid 0). The gofer serves nothing before. */
+int gofer_join_userns(int sock, int nsfd);
 
 #endif

@@ -5,6 +5,15 @@
  * root) as the task: the gofer changes its cwd to the base directory (or
  * to the parent directory, when the path does not fit in sun_path) and
  * uses a relative sun_path. gofer_leave() restores the cwd.
+ *
+ * The socket file bind makes is owned by the task's fsuid/fsgid (the
+ * thread's fs ids). connect runs with the task's ids as the thread's
+ * euid/egid too, since the kernel records those (and the connecting
+ * process) as the listener's peer credentials: SO_PEERCRED shows the
+ * task's uid and gid, and pid 0, as Linux shows a peer outside the
+ * reader's pid namespace (the gofer is not in the sandbox's). A
+ * blocking socket blocks here only if the sentry could not defer the
+ * call (sentry/socket.c makes the connect non-blocking otherwise).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -78,10 +87,15 @@ static long sock_op(struct gofer_srv *s, const struct gofer_req *r,
 	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 			  strlen(name) + 1);
 	if (do_bind)
-		ret = bind(r->sockfd, (struct sockaddr *)&sun, len);
-	else
-		ret = connect(r->sockfd, (struct sockaddr *)&sun, len);
-	return ret < 0 ? -errno : 0;
+		return bind(r->sockfd, (struct sockaddr *)&sun, len) < 0 ?
+			       -errno : 0;
+	/* The listener's SO_PEERCRED: the task's ids, not the gofer's. */
+	ret = gofer_peer_creds_begin(&r->h.creds);
+	if (ret == 0 &&
+	    connect(r->sockfd, (struct sockaddr *)&sun, len) < 0)
+		ret = -errno;
+	gofer_peer_creds_end();
+	return ret;
 }
 
 long gofer_op_bind_unix(struct gofer_srv *s, const struct gofer_req *r,

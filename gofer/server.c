@@ -369,6 +369,62 @@ static int srv_init(struct gofer_srv *s, int sock)
 	return gofer_mnt_init(s);
 }
 
+#define USERNS_HELLO 'U'
+
+int gofer_join_userns(int sock, int nsfd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char hello = USERNS_HELLO;
+	struct iovec iov = { .iov_base = &hello, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	int32_t result;
+	ssize_t n;
+
+	memset(&u, 0, sizeof(u));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &nsfd, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1)
+		return -errno;
+	do {
+		n = recv(sock, &result, sizeof(result), 0);
+	} while (n < 0 && errno == EINTR);
+	if (n != sizeof(result))
+		return n < 0 ? -errno : -EPROTO;
+	return result;
+}
+
+/* The gofer's side: before confinement (setns needs CAP_SYS_ADMIN). */
+static int await_userns(int sock)
+{
+	int fds[GOFER_MAX_FDS], nfds;
+	char hello = 0;
+	int32_t result;
+	ssize_t n;
+
+	n = recv_msg(sock, &hello, 1, fds, &nfds);
+	if (n < 0 || n == 0)
+		return n == 0 ? -EPIPE : (int)n;
+	if (n != 1 || hello != USERNS_HELLO || nfds != 1) {
+		close_fds(fds, nfds);
+		return -EPROTO;
+	}
+	result = gofer_creds_join_userns(fds[0]);
+	close(fds[0]);
+	if (send(sock, &result, sizeof(result), MSG_NOSIGNAL) < 0 &&
+	    result == 0)
+		result = -errno;
+	return result;
+}
+
 int gofer_run(const struct gofer_config *cfg)
 {
 	struct gofer_srv s = { .root_fd = -1 };
@@ -387,6 +443,13 @@ int gofer_run(const struct gofer_config *cfg)
 	}
 	s.debug = cfg->debug;
 	ret = srv_init(&s, cfg->sock);
+	if (ret == 0 && cfg->userns) {
+		ret = await_userns(cfg->sock);
+		if (ret < 0)
+			log_error("join the container's user namespace: %s",
+				  ret == -EOVERFLOW ? "uid or gid 0 not mapped"
+						    : strerror(-ret));
+	}
 	if (ret == 0)
 		ret = gofer_confine(!cfg->no_seccomp);
 	if (ret == 0)

@@ -133,6 +133,9 @@ int gofer_creds_init(void);
 int gofer_enter(struct gofer_srv *s, const struct gofer_req *r);
 void gofer_leave(struct gofer_srv *s);
 int gofer_privileged(struct gofer_srv *s);
+int gofer_creds_join_userns(int nsfd);
+int gofer_peer_creds_begin(const struct gofer_wire_creds *c);
+void gofer_peer_creds_end(void);
 
 /* virtual.c: paths that lead into the sentry's trees (GOFER_X_VIRTUAL). */
 struct stat;

@@ -84,10 +84,12 @@ static bool host_node_matches(const struct oci_device *d)
 	       st.st_rdev == makedev(d->major, d->minor);
 }
 
-static int config_device(int rootfd, const struct oci_device *d, size_t i,
+static int config_device(int rootfd, const struct oci_spec *spec,
+			 const struct oci_device *d, size_t i,
 			 struct cv_error **err)
 {
 	mode_t mode = d->has_file_mode ? d->file_mode & 07777 : 0666;
+	uint32_t uid = 0, gid = 0;
 	cleanup_close int parent = -1;
 	cleanup_free char *dir = NULL;
 	const char *name;
@@ -124,9 +126,17 @@ static int config_device(int rootfd, const struct oci_device *d, size_t i,
 	if (fchmodat(parent, name, mode, 0) < 0)
 		return cv_error_set(err, errno, "linux.devices[%zu]: chmod %s",
 				    i, d->path);
+	/* The spec's ids are the container's: host ids with a user
+	 * namespace. */
+	if (d->has_uid && mounts_host_id(spec, false, d->uid, &uid) < 0)
+		return cv_error_setx(err, "linux.devices[%zu].uid: %u not "
+				     "mapped in linux.uidMappings", i, d->uid);
+	if (d->has_gid && mounts_host_id(spec, true, d->gid, &gid) < 0)
+		return cv_error_setx(err, "linux.devices[%zu].gid: %u not "
+				     "mapped in linux.gidMappings", i, d->gid);
 	if ((d->has_uid || d->has_gid) &&
-	    fchownat(parent, name, d->has_uid ? d->uid : (uid_t)-1,
-		     d->has_gid ? d->gid : (gid_t)-1, AT_SYMLINK_NOFOLLOW) < 0)
+	    fchownat(parent, name, d->has_uid ? uid : (uid_t)-1,
+		     d->has_gid ? gid : (gid_t)-1, AT_SYMLINK_NOFOLLOW) < 0)
 		return cv_error_set(err, errno, "linux.devices[%zu]: chown %s",
 				    i, d->path);
 	return 0;
@@ -202,7 +212,8 @@ int devices_setup(int rootfd, const struct oci_spec *spec,
 			return -1;
 	}
 	for (size_t i = 0; i < spec->linux_.n_devices; i++)
-		if (config_device(rootfd, &spec->linux_.devices[i], i, err) < 0)
+		if (config_device(rootfd, spec, &spec->linux_.devices[i], i,
+				  err) < 0)
 			return -1;
 	/* The mount point of the pty's bind (console.c), made while /dev
 	 * is writable by us: an empty file, as runc makes it. */

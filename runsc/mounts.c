@@ -379,11 +379,130 @@ static int apply_bind(int rootfd, int bundlefd, const struct mount_op *op,
 	return apply_propagation(rootfd, op, err);
 }
 
-static int apply_fs(int rootfd, const struct mount_op *op,
-		    struct cv_error **err)
+/* ---- ownership in a user namespace --------------------------------- */
+
+/* Container id -> host id through linux.uidMappings/gidMappings: 0, or -1
+ * if unmapped. Without mappings (no user namespace, or one joined by
+ * path) the id stays as it is. */
+int mounts_host_id(const struct oci_spec *spec, bool gid, uint32_t id,
+		   uint32_t *host)
+{
+	const struct oci_id_mapping *m = gid ? spec->linux_.gid_mappings :
+					      spec->linux_.uid_mappings;
+	size_t n = gid ? spec->linux_.n_gid_mappings :
+			 spec->linux_.n_uid_mappings;
+
+	*host = id;
+	if (oci_spec_namespace(spec, OCI_NS_USER) == NULL || n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (id >= m[i].container_id && id - m[i].container_id < m[i].size) {
+			*host = m[i].host_id + (id - m[i].container_id);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static bool has_mappings(const struct oci_spec *spec)
+{
+	return oci_spec_namespace(spec, OCI_NS_USER) != NULL &&
+	       spec->linux_.n_uid_mappings > 0 &&
+	       spec->linux_.n_gid_mappings > 0;
+}
+
+/*
+ * runc mounts tmpfs and devpts inside the container's user namespace:
+ * uid=/gid= options are container ids there, and a tmpfs without them
+ * is owned by the container's root. These mounts are made from the host's
+ * namespace, so the options are translated to host ids and a tmpfs gets
+ * the container root's. NULL data stays NULL unless something is added.
+ * An unmapped uid= or gid= is refused (Linux's mount refuses it too).
+ */
+static int userns_data(const struct oci_spec *spec, const struct mount_op *op,
+		       char **out, struct cv_error **err)
+{
+	bool tmpfs = strcmp(op->fstype, "tmpfs") == 0, seen[2] = { 0 };
+	size_t cap = (op->data ? strlen(op->data) : 0) + 64;
+	cleanup_free char *copy = op->data ? strdup(op->data) : NULL;
+	cleanup_free char *buf = malloc(cap + 64);
+	char *save = NULL, *o;
+	size_t len = 0;
+
+	*out = NULL;
+	if (!tmpfs && strcmp(op->fstype, "devpts") != 0)
+		return 0;
+	if (buf == NULL || (op->data && copy == NULL))
+		return op_errorx(op, err, ENOMEM, "options");
+	buf[0] = '\0';
+	for (o = copy ? strtok_r(copy, ",", &save) : NULL; o;
+	     o = strtok_r(NULL, ",", &save)) {
+		bool gid = strncmp(o, "gid=", 4) == 0;
+		char *end;
+		unsigned long v;
+		uint32_t host;
+
+		if (gid || strncmp(o, "uid=", 4) == 0) {
+			errno = 0;
+			v = strtoul(o + 4, &end, 10);
+			if (errno || *end || end == o + 4 || v > UINT32_MAX)
+				return op_errorx(op, err, EINVAL, o);
+			if (mounts_host_id(spec, gid, (uint32_t)v, &host) < 0)
+				return cv_error_setx(err, "%s (%s): %s: not "
+						     "mapped in linux.%cidMappings",
+						     op->dest, op->fstype, o,
+						     gid ? 'g' : 'u');
+			seen[gid] = true;
+			len += (size_t)snprintf(buf + len, cap + 64 - len,
+						"%s%cid=%u", len ? "," : "",
+						gid ? 'g' : 'u', host);
+		} else {
+			len += (size_t)snprintf(buf + len, cap + 64 - len,
+						"%s%s", len ? "," : "", o);
+		}
+	}
+	for (int gid = 0; tmpfs && gid < 2; gid++) {
+		uint32_t host;
+
+		if (!seen[gid] && mounts_host_id(spec, gid, 0, &host) == 0)
+			len += (size_t)snprintf(buf + len, cap + 64 - len,
+						"%s%cid=%u", len ? "," : "",
+						gid ? 'g' : 'u', host);
+	}
+	*out = buf;
+	buf = NULL;
+	return 0;
+}
+
+/* devpts made in the user namespace has its ptmx owned by the namespace's
+ * root (mknod_ptmx): so here too. */
+static int userns_ptmx(int rootfd, const struct oci_spec *spec,
+		       const struct mount_op *op, struct cv_error **err)
+{
+	cleanup_free char *path = NULL;
+	cleanup_close int fd = -1;
+	uint32_t uid, gid;
+
+	if (strcmp(op->fstype, "devpts") != 0 ||
+	    mounts_host_id(spec, false, 0, &uid) < 0 ||
+	    mounts_host_id(spec, true, 0, &gid) < 0)
+		return 0;
+	if (asprintf(&path, "%s/ptmx", op->dest) < 0)
+		return op_errorx(op, err, ENOMEM, "ptmx");
+	if (mount_resolve(rootfd, path, MOUNT_NO_CREATE, &fd, err) < 0)
+		return -1;
+	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+		return op_errorx(op, err, errno, "chown ptmx");
+	return 0;
+}
+
+static int apply_fs(int rootfd, const struct oci_spec *spec,
+		    const struct mount_op *op, struct cv_error **err)
 {
 	unsigned long flags = op->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	cleanup_free char *data = NULL;
 	cleanup_close int dst = -1;
+	bool userns = has_mappings(spec);
 	char p[64];
 
 	if (mount_resolve(rootfd, op->dest, MOUNT_CREATE_DIR, &dst, err) < 0) {
@@ -391,9 +510,14 @@ static int apply_fs(int rootfd, const struct mount_op *op,
 			cv_error_wrap(err, "mounts[%d].destination", op->index);
 		return -1;
 	}
+	if (userns && userns_data(spec, op, &data, err) < 0)
+		return -1;
 	fd_path(p, sizeof(p), dst);
-	if (mount(op->source, p, op->fstype, flags, op->data) < 0)
+	if (mount(op->source, p, op->fstype, flags,
+		  data ? data : op->data) < 0)
 		return op_errorx(op, err, errno, "mount");
+	if (userns && userns_ptmx(rootfd, spec, op, err) < 0)
+		return -1;
 	return apply_propagation(rootfd, op, err);
 }
 
@@ -412,8 +536,8 @@ static int apply_virtual(int rootfd, const struct mount_op *op,
 	return 0;
 }
 
-static int apply_plan(int rootfd, int bundlefd, const struct mount_plan *p,
-		      struct cv_error **err)
+static int apply_plan(int rootfd, int bundlefd, const struct oci_spec *spec,
+		      const struct mount_plan *p, struct cv_error **err)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mount_op *op = &p->ops[i];
@@ -422,7 +546,7 @@ static int apply_plan(int rootfd, int bundlefd, const struct mount_plan *p,
 		if (op->kind == MOUNT_OP_BIND)
 			r = apply_bind(rootfd, bundlefd, op, err);
 		else if (op->kind == MOUNT_OP_FS)
-			r = apply_fs(rootfd, op, err);
+			r = apply_fs(rootfd, spec, op, err);
 		else
 			r = apply_virtual(rootfd, op, err);
 		if (r < 0)
@@ -723,8 +847,8 @@ int mounts_setup_root_ov(const struct oci_spec *spec,
 					    rootfs);
 	}
 	if (drop_kernel_mounts(rootfd, rootfs, err) < 0 ||
-	    apply_plan(rootfd, bundlefd >= 0 ? bundlefd : AT_FDCWD, &plan,
-		       err) < 0)
+	    apply_plan(rootfd, bundlefd >= 0 ? bundlefd : AT_FDCWD, spec,
+		       &plan, err) < 0)
 		return -1;
 	/* Devices after the mounts: they go into the /dev tmpfs. */
 	if (devices_setup(rootfd, spec, err) < 0)

@@ -95,6 +95,10 @@ int mount_resolve(int rootfd, const char *path, enum mount_create create,
  * /proc and nothing of the host but the bind mounts the spec asked for.
  */
 int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err);
+/* A container id as a host id through linux.uidMappings (gid: the gid
+ * mappings): 0, or -1 if unmapped; unchanged without mappings. */
+int mounts_host_id(const struct oci_spec *spec, bool gid, uint32_t id,
+		   uint32_t *host);
 
 /* ---- the root overlay (mounts_overlay.c) ------------------------------ */
 

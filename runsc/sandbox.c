@@ -241,6 +241,7 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 	struct gofer_config cfg = {
 		.sock = c->gofer_sv[1], .log_fd = c->o->log_fd,
 		.debug = c->o->debug, .overlay = c->o->overlay.enabled,
+		.userns = c->ns.new_user || c->ns.join_fd[OCI_NS_USER] >= 0,
 	};
 
 	/* The gofer must not outlive the sandbox. The getppid check closes
@@ -618,6 +619,30 @@ static int start_init(struct sandbox_ctx *c, struct cv_error **err)
 	return 0;
 }
 
+/* With a user namespace the gofer works in it (gofer/gofer.h): handed
+ * over once the init is in it with its id maps written. */
+static int gofer_to_userns(struct sandbox_ctx *c, struct cv_error **err)
+{
+	cleanup_close int fd = -1;
+	char path[64];
+	int ret;
+
+	if (!c->ns.new_user && c->ns.join_fd[OCI_NS_USER] < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c->init_pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cv_error_set(err, errno, "%s", path);
+	ret = gofer_join_userns(c->gofer_sv[0], fd);
+	if (ret == -EOVERFLOW)
+		return cv_error_setx(err, "linux.uidMappings/gidMappings: "
+				     "the gofer needs uid and gid 0 mapped");
+	if (ret < 0)
+		return cv_error_set(err, -ret, "gofer: join the user "
+				    "namespace");
+	return 0;
+}
+
 /* Serves the init's requests until it is about to attach. -1: it failed
  * (and told runsc create) or a step here failed (err set). */
 static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
@@ -633,6 +658,8 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 				return -1;
 			break;
 		case SB_MSG_NS_READY:
+			if (gofer_to_userns(c, err) < 0)
+				return -1;
 			if (m.pid1 > 0 &&
 			    console_bind_in_ns(c->mntns, m.pid1 - 1, err) < 0)
 				return -1;

@@ -20,7 +20,6 @@
 
 #include "gofer/client.h"
 #include "lib/cleanup.h"
-#include "sentry/idmap.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
@@ -105,27 +104,16 @@ static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	struct gofer_creds cr;
-	uint32_t huid, hgid;
 	int ret;
 
 	ret = attr_path(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	task_gofer_creds(c->t, &cr);
-	/* The gofer works in host ids. An id outside the task's user
-	 * namespace is refused after the lookup, as chown_common() does:
-	 * the lookup's own error (ENOENT, EACCES...) comes first. */
-	if (ident_to_host(c->t->sentry, IDENT_UID, uid, &huid) < 0 ||
-	    ident_to_host(c->t->sentry, IDENT_GID, gid, &hgid) < 0) {
-		struct stat st;
-
-		if (p.empty)
-			return -EINVAL;
-		ret = gofer_fstatat(task_gofer(c->t), &cr, &p.at,
-				    flags & AT_SYMLINK_NOFOLLOW, &st);
-		return ret < 0 ? ret : -EINVAL;
-	}
-	return gofer_fchownat(task_gofer(c->t), &cr, &p.at, huid, hgid,
+	/* The task's ids as they are: the gofer is in its user namespace,
+	 * where the kernel refuses an unmapped id (EINVAL) after the
+	 * lookup, as chown_common() does. */
+	return gofer_fchownat(task_gofer(c->t), &cr, &p.at, uid, gid,
 			      gofer_flags(&p, flags));
 }
 

@@ -28,14 +28,21 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 	struct gofer_creds cr;
 	int hops = 0, ret;
 
-	if (fs_dcache_stat(c, p, st) == 0)
+	if (fs_dcache_stat(c, p, st) == 0) {
+		ident_stat_from_host(c->t, st);
 		return 0;
+	}
 	for (;;) {
 		if (p->virt)
 			return vfs_stat(c, p->vpath,
 					!(flags & AT_SYMLINK_NOFOLLOW), st);
-		if (p->empty)
-			return fstat(p->at.dirfd, st) < 0 ? -errno : 0;
+		if (p->empty) {
+			if (fstat(p->at.dirfd, st) < 0)
+				return -errno;
+			ident_stat_from_host(c->t, st);
+			return 0;
+		}
+		/* The gofer's stat is in the task's ids already. */
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_fstatat(task_gofer(c->t), &cr, &p->at,
 				    flags & AT_SYMLINK_NOFOLLOW, st);
@@ -67,8 +74,6 @@ static long do_stat(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = stat_path(c, &p, flags, &st);
 	if (ret < 0)
 		return ret;
-	if (!p.virt)
-		ident_stat_from_host(c->t, &st);
 	return task_write(c, ubuf, &st, sizeof(st));
 }
 
@@ -125,8 +130,10 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 	struct stat st;
 	int hops = 0, ret;
 
-	if (fs_dcache_statx(c, p, flags, mask, stx) == 0)
+	if (fs_dcache_statx(c, p, flags, mask, stx) == 0) {
+		ident_statx_from_host(c->t, stx);
 		return 0;
+	}
 	for (;;) {
 		if (p->virt) {
 			ret = vfs_stat(c, p->vpath,
@@ -135,9 +142,13 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 				stat_to_statx(&st, stx);
 			return ret;
 		}
-		if (p->empty)
-			return statx(p->at.dirfd, "", flags | AT_EMPTY_PATH,
-				     mask, stx) < 0 ? -errno : 0;
+		if (p->empty) {
+			if (statx(p->at.dirfd, "", flags | AT_EMPTY_PATH, mask,
+				  stx) < 0)
+				return -errno;
+			ident_statx_from_host(c->t, stx);
+			return 0;
+		}
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_statx(task_gofer(c->t), &cr, &p->at, flags, mask,
 				  stx);
@@ -181,8 +192,6 @@ SENTRY_HANDLER(statx)
 	ret = statx_path(c, &p, flags, mask, &stx);
 	if (ret < 0)
 		return ret;
-	if (!p.virt)
-		ident_statx_from_host(c->t, &stx);
 	return task_write(c, ubuf, &stx, sizeof(stx));
 }
 
@@ -222,8 +231,8 @@ SENTRY_HANDLER(statfs)
  * do_faccessat without SECURE_NO_SETUID_FIXUP). */
 static void access_creds(const struct task *t, struct gofer_creds *cr)
 {
-	cr->fsuid = ident_to_host_cred(t->sentry, IDENT_UID, t->creds.ruid);
-	cr->fsgid = ident_to_host_cred(t->sentry, IDENT_GID, t->creds.rgid);
+	cr->fsuid = t->creds.ruid;
+	cr->fsgid = t->creds.rgid;
 	cr->cap_effective = t->creds.ruid == 0 ? t->creds.cap_permitted : 0;
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Ids across the workload's user namespace (idmap.h): the mappings are the
- * spec's linux.uidMappings/gidMappings (what runsc wrote to the init's
- * uid_map and gid_map), or, for a user namespace joined by path, the
- * init's own maps read once from the sandbox's procfs.
+ * Host ids the sentry sees, as the workload sees them (idmap.h): the
+ * mappings are the spec's linux.uidMappings/gidMappings (what runsc wrote
+ * to the init's uid_map and gid_map), or, for a user namespace joined by
+ * path, the init's own maps read once from the sandbox's procfs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,33 +80,6 @@ static struct id_map id_map_of(const struct sentry *s, enum ident_kind k)
 		im.n = n_joined[k];
 	}
 	return im;
-}
-
-int ident_to_host(const struct sentry *s, enum ident_kind k, uint32_t id,
-		  uint32_t *host)
-{
-	struct id_map im = id_map_of(s, k);
-
-	*host = id;
-	if (!im.userns || id == UINT32_MAX)
-		return 0;
-	for (size_t i = 0; i < im.n; i++) {
-		const struct oci_id_mapping *e = &im.m[i];
-
-		if (id >= e->container_id && id - e->container_id < e->size) {
-			*host = e->host_id + (id - e->container_id);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-uint32_t ident_to_host_cred(const struct sentry *s, enum ident_kind k,
-			    uint32_t id)
-{
-	uint32_t host;
-
-	return ident_to_host(s, k, id, &host) < 0 ? IDENT_OVERFLOW : host;
 }
 
 uint32_t ident_from_host(const struct sentry *s, enum ident_kind k,

@@ -14,7 +14,6 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "runsc/config.h"
-#include "sentry/idmap.h"
 #include "sentry/internal.h"
 
 #ifndef PIDFD_THREAD
@@ -304,13 +303,13 @@ void task_gofer_creds(const struct task *t, struct gofer_creds *cr)
 	const struct task_creds *c = &t->creds;
 
 	memset(cr, 0, sizeof(*cr));
-	cr->fsuid = ident_to_host_cred(t->sentry, IDENT_UID, c->fsuid);
-	cr->fsgid = ident_to_host_cred(t->sentry, IDENT_GID, c->fsgid);
+	/* The task's own ids: the gofer is in its user namespace. */
+	cr->fsuid = c->fsuid;
+	cr->fsgid = c->fsgid;
 	cr->ngroups = c->ngroups < GOFER_MAX_GROUPS ? c->ngroups :
 						       GOFER_MAX_GROUPS;
 	for (uint32_t i = 0; i < cr->ngroups; i++)
-		cr->groups[i] = ident_to_host_cred(t->sentry, IDENT_GID,
-						   c->groups[i]);
+		cr->groups[i] = c->groups[i];
 	cr->cap_effective = c->cap_effective;
 	cr->umask = t->fs ? t->fs->umask : 022;
 }
