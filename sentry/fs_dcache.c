@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -448,7 +449,9 @@ static int find_ino(dev_t dev, ino_t ino)
 /*
  * The plain absolute path p names, from the root or from its start
  * directory when that is a cached directory (the cwd or a dirfd, found by
- * its inode: the fd holds it alive, so the number is not reused). Its
+ * its inode: the fd holds it alive, so the number is not reused; and on
+ * the root's own mount: the same directory seen through a bind mount
+ * leads to that bind's submounts, not the root's). Its
  * entry's chain is not checked here: the entry of the whole path has it
  * as an ancestor (one entry per path), so lookup() checks it. -EAGAIN
  * when the cache does not apply.
@@ -458,16 +461,21 @@ static int clean_path(struct sc_call *c, const struct fs_path *p,
 {
 	char joined[PATH_MAX];
 	const char *path = p->at.path;	/* what the gofer would walk */
-	struct stat st;
+	struct statx stx;
 	int n, base;
 
 	if (!dc_on || c->t->fs->root_fd != GOFER_AT_ROOT || p->virt ||
 	    p->empty)
 		return -EAGAIN;
 	if (path[0] != '/') {
-		if (dc_used == 0 || fstat(p->at.dirfd, &st) < 0)
+		if (dc_used == 0 ||
+		    statx(p->at.dirfd, "", AT_EMPTY_PATH,
+			  STATX_INO | STATX_MNT_ID, &stx) < 0 ||
+		    !(stx.stx_mask & STATX_MNT_ID) ||
+		    stx.stx_mnt_id != dc_root_mnt)
 			return -EAGAIN;
-		base = find_ino(st.st_dev, st.st_ino);
+		base = find_ino(makedev(stx.stx_dev_major, stx.stx_dev_minor),
+				stx.stx_ino);
 		if (base < 0)
 			return -EAGAIN;
 		if ((size_t)snprintf(joined, sizeof(joined), "%s/%s",

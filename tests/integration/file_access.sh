@@ -152,3 +152,23 @@ jq '.linux.rootfsPropagation = "rslave"' plain.json >config.json
 line=$(dc_line fa11)
 t_check rslave_cache_on test "${line#rc=0 directory cache: on,}" != "$line"
 cp plain.json config.json
+
+# The same directory through another mount: a bind mount of a directory of
+# the root's own filesystem (/data, seen again at /mnt/x) with a tmpfs on
+# its sub. A cwd or dirfd there has a cached directory's inode, but lookups
+# from it cross the bind's mounts, not the root's: never served from the
+# cache (the tmpfs's device, not /data/sub's).
+mkdir -p rootfs/data/sub rootfs/mnt/x
+jq --arg src "$B/rootfs/data" '.process.args = ["/bin/sh", "-c",
+	"sleep 0.1; stat -c %d /data/sub >/dev/null; stat -c %d /data/sub; cd /mnt/x && stat -c %d sub && stat -c %d ./sub/."] |
+    .mounts += [{"destination":"/mnt/x","type":"bind","source":$src,"options":["bind"]},
+		{"destination":"/mnt/x/sub","type":"tmpfs","source":"tmpfs","options":["size=1m"]}]' \
+	plain.json >config.json
+out=$(runsc run bind1 2>"$T_TMP/bind1.err" </dev/null | tr '\n' ' ')
+read -r d_root d_bind d_bind2 <<<"$out"
+if [ -n "$d_bind" ] && [ "$d_root" != "$d_bind" ] && [ "$d_bind" = "$d_bind2" ]; then
+	t_ok bind_of_cached_dir_not_served
+else
+	t_fail bind_of_cached_dir_not_served "devices: '$out' $(tail -c 200 "$T_TMP/bind1.err")"
+fi
+cp plain.json config.json
