@@ -15,6 +15,7 @@
 
 #include "gofer/server.h"
 #include "lib/cleanup.h"
+#include "lib/sanitizer.h"
 
 #define GOFER_KEEP_CAPS                                                      \
 	((1ull << CAP_CHOWN) | (1ull << CAP_DAC_OVERRIDE) |                  \
@@ -86,6 +87,9 @@ static int install_filter(void)
 		return -ENOMEM;
 	for (size_t i = 0; i < ARRAY_SIZE(gofer_syscalls) && ret == 0; i++)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, gofer_syscalls[i],
+				       0);
+	if (CV_SANITIZED && !ret)	/* make asan builds only */
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack),
 				       0);
 	/* follow_cpu() (server.c): its own affinity only */
 	if (ret == 0)

@@ -60,24 +60,19 @@ static int send_with_creds(int sock, const void *buf, size_t len)
 	return 0;
 }
 
+/* The request header, the attach record, the groups and the cwd, packed
+ * back to back: the record sits at offset 12, so it is copied in, never
+ * written through a (misaligned) struct pointer. */
 static char *attach_payload(const struct sentry_attach_info *info,
 			    enum platform_kind kind, size_t *len)
 {
 	size_t cwd_len = info->cwd ? strlen(info->cwd) : 0;
 	size_t n = sizeof(struct ctl_req) + sizeof(struct ctl_attach) +
 		   info->ngroups * sizeof(uint32_t) + cwd_len;
-	char *buf = calloc(1, n);
-	struct ctl_req *req = (struct ctl_req *)buf;
-	struct ctl_attach *a;
-	uint32_t *groups;
-
-	if (buf == NULL)
-		return NULL;
-	a = (struct ctl_attach *)(req + 1);
-	groups = (uint32_t *)(a + 1);
-	*req = (struct ctl_req){ CTL_MAGIC, CTL_OP_ATTACH,
-				 n - sizeof(struct ctl_req) };
-	*a = (struct ctl_attach){
+	char *buf = calloc(1, n), *p = buf;
+	struct ctl_req req = { CTL_MAGIC, CTL_OP_ATTACH,
+			       n - sizeof(struct ctl_req) };
+	struct ctl_attach a = {
 		.platform = kind, .is_exec = info->is_exec,
 		.ruid = info->ruid, .euid = info->euid, .suid = info->suid,
 		.rgid = info->rgid, .egid = info->egid, .sgid = info->sgid,
@@ -89,10 +84,21 @@ static char *attach_payload(const struct sentry_attach_info *info,
 		.umask = info->umask, .ngroups = info->ngroups,
 		.cwd_len = cwd_len, .ns_pid = getpid(),
 	};
-	for (size_t i = 0; i < info->ngroups; i++)
-		groups[i] = info->groups[i];
+
+	if (buf == NULL)
+		return NULL;
+	memcpy(p, &req, sizeof(req));
+	p += sizeof(req);
+	memcpy(p, &a, sizeof(a));
+	p += sizeof(a);
+	for (size_t i = 0; i < info->ngroups; i++) {
+		uint32_t g = info->groups[i];
+
+		memcpy(p, &g, sizeof(g));
+		p += sizeof(g);
+	}
 	if (cwd_len)
-		memcpy(groups + info->ngroups, info->cwd, cwd_len);
+		memcpy(p, info->cwd, cwd_len);
 	*len = n;
 	return buf;
 }

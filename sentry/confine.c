@@ -28,6 +28,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/sanitizer.h"
 #include "sentry/internal.h"
 
 /*
@@ -203,6 +204,9 @@ static int install_filter(void)
 	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]) && !ret; i++)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				       SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+	if (CV_SANITIZED && !ret)	/* make asan builds only */
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack),
+				       0);
 	/* sentry/loop.c's placement: its own threads only */
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,

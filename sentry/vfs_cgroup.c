@@ -27,6 +27,34 @@
 #include "sentry/vfs.h"
 #include "sentry/vfs_cgroup.h"
 
+/*
+ * The sentry keeps no cgroup directory (it holds no file system: DESIGN.md
+ * invariant 4, tests/escape/inv_sentry_confined.sh), only these files,
+ * opened read-only before it confines itself and read with pread() at 0,
+ * which makes cgroupfs generate them afresh. mem_fd and cpu_fd say which
+ * set is open (CG_MEM, CG_CPU) or -1.
+ */
+enum { CG_MEM, CG_CPU };
+static struct cg_file {
+	int set;
+	const char *name;
+	int fd;
+} cg_files[] = {
+	{ CG_MEM, "memory.limit_in_bytes", -1 },
+	{ CG_MEM, "memory.usage_in_bytes", -1 },
+	{ CG_MEM, "memory.memsw.limit_in_bytes", -1 },
+	{ CG_MEM, "memory.memsw.usage_in_bytes", -1 },
+	{ CG_MEM, "memory.max", -1 },
+	{ CG_MEM, "memory.current", -1 },
+	{ CG_MEM, "memory.swap.max", -1 },
+	{ CG_MEM, "memory.swap.current", -1 },
+	{ CG_MEM, "memory.stat", -1 },
+	{ CG_CPU, "cpuacct.usage_user", -1 },
+	{ CG_CPU, "cpuacct.usage_sys", -1 },
+	{ CG_CPU, "cpuacct.usage_percpu_user", -1 },
+	{ CG_CPU, "cpuacct.usage_percpu_sys", -1 },
+	{ CG_CPU, "cpu.stat", -1 },
+};
 static int mem_fd = -1, cpu_fd = -1;
 static bool mem_v1, cpu_v1;
 
@@ -122,45 +150,64 @@ static bool has_file(int dir, const char *name)
 	return dir >= 0 && faccessat(dir, name, R_OK, 0) == 0;
 }
 
+/* Opens the files of set that dir has; closes dir. The set's id, or -1. */
+static int open_set(int dir, int set)
+{
+	int n = 0;
+
+	if (dir < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(cg_files); i++) {
+		if (cg_files[i].set != set || cg_files[i].fd >= 0)
+			continue;
+		cg_files[i].fd = openat(dir, cg_files[i].name,
+					O_RDONLY | O_CLOEXEC);
+		n += cg_files[i].fd >= 0;
+	}
+	close(dir);
+	return n > 0 ? set : -1;
+}
+
 void vcg_init(void)
 {
-	int v2 = open_dir(NULL);
+	int v2 = open_dir(NULL), mem = open_dir("memory");
+	int cpu = open_dir("cpuacct");
 
-	mem_fd = open_dir("memory");
-	mem_v1 = has_file(mem_fd, "memory.usage_in_bytes");
-	if (!mem_v1) {
-		if (mem_fd >= 0)
-			close(mem_fd);
-		mem_fd = has_file(v2, "memory.current") ? dup(v2) : -1;
+	mem_v1 = has_file(mem, "memory.usage_in_bytes");
+	cpu_v1 = has_file(cpu, "cpuacct.usage");
+	if (!mem_v1 && has_file(v2, "memory.current")) {
+		if (mem >= 0)
+			close(mem);
+		mem = dup(v2);
 	}
-	cpu_fd = open_dir("cpuacct");
-	cpu_v1 = has_file(cpu_fd, "cpuacct.usage");
-	if (!cpu_v1) {
-		if (cpu_fd >= 0)
-			close(cpu_fd);
-		cpu_fd = has_file(v2, "cpu.stat") ? dup(v2) : -1;
+	if (!cpu_v1 && has_file(v2, "cpu.stat")) {
+		if (cpu >= 0)
+			close(cpu);
+		cpu = dup(v2);
 	}
+	mem_fd = open_set(mem, CG_MEM);
+	cpu_fd = open_set(cpu, CG_CPU);
 	if (v2 >= 0)
 		close(v2);
 }
 
 /* ---- reading them ---------------------------------------------------------- */
 
-static int read_text(int dir, const char *name, char *buf, size_t len)
+static int read_text(int set, const char *name, char *buf, size_t len)
 {
-	cleanup_close int fd = -1;
 	ssize_t n;
 
-	if (dir < 0)
-		return -ENOENT;
-	fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return (int)n;
+	for (size_t i = 0; i < ARRAY_SIZE(cg_files); i++) {
+		if (cg_files[i].set != set || cg_files[i].fd < 0 ||
+		    strcmp(cg_files[i].name, name) != 0)
+			continue;
+		n = pread(cg_files[i].fd, buf, len - 1, 0);
+		if (n < 0)
+			return -errno;
+		buf[n] = '\0';
+		return (int)n;
+	}
+	return -ENOENT;
 }
 
 /* A single number; "max" (v2) is UINT64_MAX. */

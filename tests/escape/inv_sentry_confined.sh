@@ -121,7 +121,10 @@ fi
 #    virtual /proc and /sys, sentry/vfs_mirror.c): a tmpfs that is mounted
 #    nowhere on the host;
 #  - O_PATH fds the gofer donated for a task's cwd/root: inodes inside the
-#    bundle rootfs (same device, found there).
+#    bundle rootfs (same device, found there);
+#  - read-only regular files of the container's own cgroup (the figures of
+#    /proc/meminfo, /proc/stat: sentry/vfs_cgroup.c); never a directory,
+#    never writable, never another cgroup.
 # Anything else is a host file or directory the sentry can reach.
 host_devs=$(awk '{ print $3 }' /proc/self/mountinfo | sort -u)
 in_rootfs() { # DEV INO: is that inode inside the bundle rootfs?
@@ -150,6 +153,13 @@ for fdp in /proc/$S/fd/*; do
 	fi
 	if in_rootfs "$dev" "$ino"; then
 		continue
+	fi
+	if [ "$fstype" = cgroupfs ] || [ "$fstype" = cgroup2fs ]; then
+		flags=$(awk '/^flags:/ { print $2 }' "/proc/$S/fdinfo/$fd")
+		if [ -f "$fdp" ] && [ $((8#$flags & 3)) = 0 ] &&
+			[[ $tgt == */cvisor/$id/* ]]; then
+			continue # its own cgroup's figures, read-only
+		fi
 	fi
 	bad="$bad $fd->$tgt($fstype)"
 done
