@@ -162,6 +162,8 @@ static const int allowed[] = {
 	SCMP_SYS(capget),
 	/* sentry/socket.c on copies of workload sockets */
 	SCMP_SYS(bind), SCMP_SYS(connect), SCMP_SYS(sendmmsg),
+	/* the retry timer of a deferred AF_UNIX connect */
+	SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime),
 	/* the virtual /proc /sys /dev (sentry/vfs_*.c): a private tmpfs
 	 * mirror, sealed memfds, the workload's own entries in procfs */
 	SCMP_SYS(openat), SCMP_SYS(newfstatat), SCMP_SYS(statx),

@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -75,6 +77,115 @@ static const char *unix_path(struct sock_addr *a, long *err)
 	return un->sun_path;
 }
 
+/*
+ * A blocking connect to an AF_UNIX path whose listener's backlog is full
+ * would hold the gofer, and so every task, until the listener accepts.
+ * The gofer connects non-blocking instead (O_NONBLOCK set on the shared
+ * file for that call only, as connect_addr() does); on EAGAIN the call is
+ * deferred and retried on a timer (nothing to poll: the kernel wakes a
+ * blocked connector from the listener's side), 1 ms first, doubling up to
+ * 32 ms. Like Linux, each attempt looks the path up again.
+ */
+struct unix_connect {
+	struct gofer_client *g;
+	struct gofer_creds cr;
+	int sock, dirfd, rootfd;	/* owned (the fds when >= 0) */
+	int fl;				/* the file's own flags */
+	long delay_ms;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+};
+
+#define UNIX_CONNECT_MAX_MS 32
+
+static long unix_connect_once(struct gofer_client *g,
+			      const struct gofer_creds *cr,
+			      const struct gofer_at *at, int sock, int fl)
+{
+	long ret;
+
+	fcntl(sock, F_SETFL, fl | O_NONBLOCK);
+	ret = gofer_connect_unix(g, cr, at, sock);
+	fcntl(sock, F_SETFL, fl);
+	return ret;
+}
+
+static int arm(int tfd, long ms)
+{
+	struct itimerspec it = { .it_value = { .tv_sec = ms / 1000,
+					       .tv_nsec = (ms % 1000) * 1000000 } };
+
+	return timerfd_settime(tfd, 0, &it, NULL) < 0 ? -errno : 0;
+}
+
+static long unix_connect_retry(struct deferred *d)
+{
+	struct unix_connect *u = d->ctx;
+	struct gofer_at at = { u->dirfd, u->rootfd, u->path, false };
+	uint64_t n;
+	long ret;
+
+	if (read(d->wait_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return -errno;
+	ret = unix_connect_once(u->g, &u->cr, &at, u->sock, u->fl);
+	if (ret != -EAGAIN)
+		return ret;
+	if (u->delay_ms < UNIX_CONNECT_MAX_MS)
+		u->delay_ms *= 2;
+	ret = arm(d->wait_fd, u->delay_ms);
+	return ret < 0 ? ret : -EAGAIN;
+}
+
+static void unix_connect_done(struct deferred *d)
+{
+	struct unix_connect *u = d->ctx;
+
+	if (u == NULL)
+		return;
+	close(u->sock);
+	if (u->dirfd >= 0)
+		close(u->dirfd);
+	if (u->rootfd >= 0)
+		close(u->rootfd);
+	free(u);
+}
+
+static int dup_at(int fd)
+{
+	return fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : fd;
+}
+
+static long unix_connect_defer(struct sc_call *c, int *sock,
+			       const struct gofer_creds *cr,
+			       const struct gofer_at *at, int fl)
+{
+	struct unix_connect *u;
+	int tfd, ret;
+
+	u = calloc(1, sizeof(*u));
+	if (u == NULL)
+		return -ENOMEM;
+	*u = (struct unix_connect){ .g = task_gofer(c->t), .cr = *cr,
+				    .sock = -1, .fl = fl, .delay_ms = 1 };
+	snprintf(u->path, sizeof(u->path), "%s", at->path);
+	u->dirfd = dup_at(at->dirfd);
+	u->rootfd = dup_at(at->rootfd);
+	u->sock = steal_fd(*sock);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (tfd < 0 || (at->dirfd >= 0 && u->dirfd < 0) ||
+	    (at->rootfd >= 0 && u->rootfd < 0) || arm(tfd, 1) < 0) {
+		ret = -errno;
+		struct deferred tmp = { .ctx = u, .wait_fd = -1 };
+
+		if (tfd >= 0)
+			close(tfd);
+		unix_connect_done(&tmp);
+		return ret;
+	}
+	ret = sentry_defer(c, tfd, EPOLLIN, unix_connect_retry,
+			   unix_connect_done, u);
+	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
+}
+
 static long unix_op(struct sc_call *c, int sock, const char *path,
 		    bool bind_op)
 {
@@ -85,6 +196,23 @@ static long unix_op(struct sc_call *c, int sock, const char *path,
 	if (bind_op)
 		return gofer_bind_unix(task_gofer(c->t), &cr, &at, sock);
 	return gofer_connect_unix(task_gofer(c->t), &cr, &at, sock);
+}
+
+/* connect(2) to an AF_UNIX path: deferred rather than blocking. */
+static long unix_connect(struct sc_call *c, int *sock, const char *path)
+{
+	struct gofer_creds cr;
+	struct gofer_at at = { c->t->fs->cwd_fd, c->t->fs->root_fd, path };
+	long ret;
+	int fl = fcntl(*sock, F_GETFL);
+
+	if (fl < 0 || (fl & O_NONBLOCK) || !sentry_can_defer(c))
+		return unix_op(c, *sock, path, false);
+	task_gofer_creds(c->t, &cr);
+	ret = unix_connect_once(task_gofer(c->t), &cr, &at, *sock, fl);
+	if (ret != -EAGAIN)
+		return ret;
+	return unix_connect_defer(c, sock, &cr, &at, fl);
 }
 
 static long connect_retry(struct deferred *d)
@@ -144,7 +272,8 @@ static long bind_or_connect(struct sc_call *c, bool bind_op)
 	if (ret < 0)
 		return ret;
 	if (path != NULL)
-		return unix_op(c, sock, path, bind_op);
+		return bind_op ? unix_op(c, sock, path, true) :
+				 unix_connect(c, &sock, path);
 	if (!bind_op)
 		return connect_addr(c, &sock, &a);
 	ret = bind(sock, (struct sockaddr *)&a.ss, a.len);

@@ -5,7 +5,11 @@
 #   its euid/egid), pid 0 (the gofer is outside the sandbox's pid
 #   namespace; docs/security.md "AF_UNIX peer credentials"); the socket
 #   file a uid 1000 task binds is its own.
-# It also runs natively, as the reference.
+# A connect to a listener whose backlog is full: EAGAIN when non-blocking
+#   (as Linux); a blocking one waits without stalling the sentry (another
+#   thread keeps making emulated calls) and completes when the listener
+#   accepts.
+# Both also run natively, as the reference.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -22,9 +26,10 @@ fi
 N=$T_TMP/native
 mkdir -p "$N" && chmod 1777 "$N" && chmod 755 "$T_TMP"
 "$PROG" peer "$N" >"$T_TMP/native_peer.out" 2>&1
+"$PROG" block "$N" >"$T_TMP/native_block.out" 2>&1
 
 B=$T_TMP/b
-make_bundle "$B" /t/sock_peercred peer /tmp
+make_bundle "$B" /bin/sh -c '/t/sock_peercred peer /tmp; /t/sock_peercred block /tmp'
 mkdir -p "$B/rootfs/t" "$B/rootfs/tmp"
 chmod 1777 "$B/rootfs/tmp"
 cp "$PROG" "$B/rootfs/t/"
@@ -51,9 +56,16 @@ check peer_uid "$T_TMP/native_peer.out" 1000 native_
 check peer_gid "$T_TMP/native_peer.out" 1000 native_
 check peer_pid "$T_TMP/native_peer.out" client native_
 check bind_owner "$T_TMP/native_peer.out" 1000:1000 native_
+check nonblock_full "$T_TMP/native_block.out" EAGAIN native_
+check blocked_meanwhile "$T_TMP/native_block.out" yes native_
+check blocked_connect "$T_TMP/native_block.out" ok native_
 
 check peer_uid "$T_TMP/sandbox.out" 1000
 check peer_gid "$T_TMP/sandbox.out" 1000
 check peer_pid "$T_TMP/sandbox.out" 0
 check bind_owner "$T_TMP/sandbox.out" 1000:1000
 check client_exit "$T_TMP/sandbox.out" 0
+check nonblock_full "$T_TMP/sandbox.out" EAGAIN
+check blocked_meanwhile "$T_TMP/sandbox.out" yes
+check calls_meanwhile "$T_TMP/sandbox.out" many
+check blocked_connect "$T_TMP/sandbox.out" ok
