@@ -149,7 +149,8 @@ static int take_virt(struct gofer_client *c, const struct crep *p, size_t len)
 	if (len < 2 || len > sizeof(c->virt))
 		return -EIO;
 	memmove(c->virt + k, c->virt, len - k);
-	memcpy(c->virt, p->buf, k);
+	if (k > 0)	/* p->buf may be NULL (an op without a buffer) */
+		memcpy(c->virt, p->buf, k);
 	if (c->virt[0] != '/' || memchr(c->virt, '\0', len) != c->virt + len - 1)
 		return -EIO;
 	return 0;

@@ -2,9 +2,14 @@
 /*
  * Sanitizer builds (make asan) only: what the processes that confine
  * themselves under a seccomp filter (the sentry, the gofer) need of the
- * sanitizer runtime. The runtime calls sigaltstack() before every
- * no-return call and in its signal handlers, so their filters allow it in
- * these builds (CV_SANITIZED); production builds do not. (Both processes
+ * sanitizer runtime (CV_SANITIZED; production builds are unchanged):
+ *  - sigaltstack(), which the runtime calls before every no-return call
+ *    and in its signal handlers, and must not fail (it aborts), is allowed;
+ *  - a call outside the filter fails with ENOSYS instead of killing the
+ *    process, so that a report (which reads /proc/self/exe and maps,
+ *    probes the terminal...) is printed rather than lost in a SIGSYS.
+ *    The escape tests check the filter is there, not its default action.
+ * (Both processes
  * end with _exit(), so the leak checker's end-of-process pass, which a
  * confined process could not run, never starts; their serving loops are
  * checked under valgrind: tests/escape/gofer_memcheck.sh.)
