@@ -746,6 +746,10 @@ static int link_fd_probe(struct sc_call *c, const struct vnode *n, char *buf,
 	return vfs_link_target(path, buf, len);
 }
 
+/* UNIX98_PTY_SLAVE_MAJOR and the majors after it (Linux's devices.txt). */
+#define PTS_MAJOR_FIRST 136u
+#define PTS_MAJOR_LAST 143u
+
 /*
  * The target of /proc/<pid>/fd/N. A path is shown only if it names the
  * same object inside the sandbox (gofer files, mirror directories); a
@@ -777,6 +781,17 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 		return vfs_link_target(path, buf, len);
 	if (fstat(fd, &st) < 0)
 		st.st_ino = 0;
+	/* A terminal of the sandbox's devpts (the console of a terminal
+	 * container, one opened from /dev/ptmx): the procfs path is that of
+	 * the gofer's namespace; its name in the sandbox is /dev/pts/N. */
+	if (S_ISCHR(st.st_mode) && major(st.st_rdev) >= PTS_MAJOR_FIRST &&
+	    major(st.st_rdev) <= PTS_MAJOR_LAST) {
+		snprintf(path, sizeof(path), "/dev/pts/%u",
+			 (major(st.st_rdev) - PTS_MAJOR_FIRST) * 256 +
+				 minor(st.st_rdev));
+		if (same_in_sandbox(c, fd, path))
+			return vfs_link_target(path, buf, len);
+	}
 	snprintf(path, sizeof(path), "host:[%lu]", (unsigned long)st.st_ino);
 	return vfs_link_target(path, buf, len);
 }

@@ -44,7 +44,7 @@ fi
 # runsc's terminal. Seen through the gofer, so its mount namespace has it.
 BC=$T_TMP/bc
 # (One line: make_bundle makes one argument per line.)
-tty_bundle "$BC" /bin/sh -c 'echo "tty $(tty)"; stat -c "console %F %t:%T" /dev/console; stat -L -c "stdin %t:%T" /proc/self/fd/0; stat -c "ttydev %t:%T" "$(tty)"; echo via-console >/dev/console'
+tty_bundle "$BC" /bin/sh -c 'echo "tty $(tty)"; stat -c "console %F %t:%T" /dev/console; stat -L -c "stdin %t:%T" /proc/self/fd/0; stat -c "ttydev %t:%T" "$(tty)"; echo "fd0 $(readlink /proc/self/fd/0)"; echo via-console >/dev/console'
 out=$(timeout 60 script -qec "$RUN --bundle '$BC' tc" /dev/null </dev/null 2>&1 | tr -d '\r')
 con=$(echo "$out" | sed -n 's/^console character special file //p')
 if [ -n "$con" ] && [ "$con" != 0:0 ] &&
@@ -53,6 +53,15 @@ if [ -n "$con" ] && [ "$con" != 0:0 ] &&
 	t_ok "/dev/console is the pty slave (device $con)"
 else
 	t_fail "/dev/console is the pty slave" "got '$(echo "$out" | tr '\n' ' ' | tail -c 300)'"
+fi
+# /proc/self/fd/0 names the terminal as the sandbox sees it, as tty does.
+# (script(1) may put a "^@" before the first line.)
+tty_path=$(echo "$out" | sed -n 's|.*tty \(/dev/pts/[0-9]*\)$|\1|p')
+fd0=$(echo "$out" | sed -n 's/^fd0 //p')
+if [ -n "$tty_path" ] && [ "$fd0" = "$tty_path" ]; then
+	t_ok "/proc/self/fd/0 is the terminal's /dev/pts path"
+else
+	t_fail "/proc/self/fd/0 is the terminal's /dev/pts path" "tty '$tty_path', fd 0 '$fd0'"
 fi
 if echo "$out" | grep -qx 'via-console'; then
 	t_ok "writes to /dev/console reach the terminal"
