@@ -34,7 +34,7 @@
  * which makes cgroupfs generate them afresh. mem_fd and cpu_fd say which
  * set is open (CG_MEM, CG_CPU) or -1.
  */
-enum { CG_MEM, CG_CPU };
+enum { CG_MEM, CG_CPU, CG_CTL, CG_PIDS };
 static struct cg_file {
 	int set;
 	const char *name;
@@ -49,14 +49,27 @@ static struct cg_file {
 	{ CG_MEM, "memory.swap.max", -1 },
 	{ CG_MEM, "memory.swap.current", -1 },
 	{ CG_MEM, "memory.stat", -1 },
+	{ CG_MEM, "memory.events", -1 },
+	{ CG_MEM, "memory.failcnt", -1 },
+	{ CG_MEM, "memory.oom_control", -1 },
+	{ CG_CPU, "cpuacct.usage", -1 },
 	{ CG_CPU, "cpuacct.usage_user", -1 },
 	{ CG_CPU, "cpuacct.usage_sys", -1 },
 	{ CG_CPU, "cpuacct.usage_percpu_user", -1 },
 	{ CG_CPU, "cpuacct.usage_percpu_sys", -1 },
 	{ CG_CPU, "cpu.stat", -1 },
+	/* the cpu controller (v1 "cpu", apart from cpuacct on some hosts) */
+	{ CG_CTL, "cpu.cfs_quota_us", -1 },
+	{ CG_CTL, "cpu.cfs_period_us", -1 },
+	{ CG_CTL, "cpu.shares", -1 },
+	{ CG_CTL, "cpu.max", -1 },
+	{ CG_CTL, "cpu.weight", -1 },
+	{ CG_CTL, "cpu.stat", -1 },
+	{ CG_PIDS, "pids.max", -1 },
+	{ CG_PIDS, "pids.current", -1 },
 };
-static int mem_fd = -1, cpu_fd = -1;
-static bool mem_v1, cpu_v1;
+static int mem_fd = -1, cpu_fd = -1, ctl_fd = -1, pids_fd = -1;
+static bool mem_v1, cpu_v1, ctl_v1;
 
 /* ---- finding the directories ---------------------------------------------- */
 
@@ -171,10 +184,22 @@ static int open_set(int dir, int set)
 void vcg_init(void)
 {
 	int v2 = open_dir(NULL), mem = open_dir("memory");
-	int cpu = open_dir("cpuacct");
+	int cpu = open_dir("cpuacct"), ctl = open_dir("cpu");
+	int pids = open_dir("pids");
 
 	mem_v1 = has_file(mem, "memory.usage_in_bytes");
 	cpu_v1 = has_file(cpu, "cpuacct.usage");
+	ctl_v1 = has_file(ctl, "cpu.shares");
+	if (!ctl_v1 && has_file(v2, "cpu.max")) {
+		if (ctl >= 0)
+			close(ctl);
+		ctl = dup(v2);
+	}
+	if (!has_file(pids, "pids.current") && has_file(v2, "pids.current")) {
+		if (pids >= 0)
+			close(pids);
+		pids = dup(v2);
+	}
 	if (!mem_v1 && has_file(v2, "memory.current")) {
 		if (mem >= 0)
 			close(mem);
@@ -187,6 +212,8 @@ void vcg_init(void)
 	}
 	mem_fd = open_set(mem, CG_MEM);
 	cpu_fd = open_set(cpu, CG_CPU);
+	ctl_fd = open_set(ctl, CG_CTL);
+	pids_fd = open_set(pids, CG_PIDS);
 	if (v2 >= 0)
 		close(v2);
 }
@@ -412,4 +439,359 @@ int vcg_running_tasks(struct sc_call *c, int *total)
 	if (total != NULL)
 		*total = r.total > r.n ? r.total : r.n;
 	return r.n;
+}
+
+/* ---- /sys/fs/cgroup ----------------------------------------------------------- */
+
+/*
+ * The container's own cgroup as a cgroup v2 view, the way a container with
+ * a private cgroup namespace sees it on a v2 host, whatever the host has:
+ * the v2 files passed through, or made from the v1 controllers' (memory,
+ * cpu, cpuacct, pids). Every file is generated from the live cgroup when it
+ * is opened. Read-only: the mount is ro (vfs_tree.c answers EROFS).
+ */
+
+/* v1 reports "no limit" as the largest page-aligned counter. */
+static void put_limit(struct vbuf *b, uint64_t v)
+{
+	if (v >= 0x7ffffffffffff000ull)
+		vbuf_printf(b, "max\n");
+	else
+		vbuf_printf(b, "%llu\n", (unsigned long long)v);
+}
+
+static int put_text(struct vbuf *b, int set, const char *name)
+{
+	char text[8192];
+	int n = read_text(set, name, text, sizeof(text));
+
+	if (n < 0)
+		return n;
+	vbuf_put(b, text, (size_t)n);
+	return 0;
+}
+
+static int put_u64(struct vbuf *b, int set, const char *name)
+{
+	uint64_t v;
+
+	if (read_u64(set, name, &v) < 0)
+		return -ENOENT;
+	put_limit(b, v);
+	return 0;
+}
+
+static int gen_controllers(struct sc_call *c, struct vbuf *b)
+{
+	bool cpu = cpu_fd >= 0 || ctl_fd >= 0;
+
+	(void)c;
+	vbuf_printf(b, "%s%s%s%s%s\n", cpu ? "cpu" : "",
+		    cpu && mem_fd >= 0 ? " " : "", mem_fd >= 0 ? "memory" : "",
+		    (cpu || mem_fd >= 0) && pids_fd >= 0 ? " " : "",
+		    pids_fd >= 0 ? "pids" : "");
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct tid_arg {
+	pid_t *v;
+	size_t n, max;
+};
+
+static int tid_visit(struct task *t, void *arg)
+{
+	struct tid_arg *a = arg;
+
+	if (a->n < a->max)
+		a->v[a->n++] = t->tid;
+	return 0;
+}
+
+/* cgroup.procs, cgroup.threads: the sandbox's processes or threads, by
+ * their ids in the sandbox (as a cgroup namespace's pid view gives). */
+static int gen_ids(struct sc_call *c, struct vbuf *b, bool threads)
+{
+	size_t max = 65536;
+	cleanup_free pid_t *v = calloc(max, sizeof(*v));
+	struct tid_arg a = { .v = v, .max = max };
+	int n;
+
+	if (v == NULL)
+		return -ENOMEM;
+	if (threads) {
+		task_for_each(c->t->sentry, tid_visit, &a);
+		qsort(v, a.n, sizeof(*v), cmp_id);
+		n = (int)a.n;
+	} else {
+		n = vproc_pids(c, v, max);
+		if (n < 0)
+			return n;
+	}
+	for (int i = 0; i < n; i++)
+		vbuf_printf(b, "%d\n", (int)v[i]);
+	return 0;
+}
+
+static int gen_mem_max(struct vbuf *b)
+{
+	return put_u64(b, CG_MEM, mem_v1 ? "memory.limit_in_bytes"
+					 : "memory.max");
+}
+
+static int gen_mem_current(struct vbuf *b)
+{
+	return put_u64(b, CG_MEM, mem_v1 ? "memory.usage_in_bytes"
+					 : "memory.current");
+}
+
+/* v1: memsw is memory + swap; what is above the memory figure is swap. */
+static int gen_swap(struct vbuf *b, bool max)
+{
+	uint64_t mem = 0, memsw = 0;
+
+	if (!mem_v1)
+		return put_u64(b, CG_MEM, max ? "memory.swap.max"
+					      : "memory.swap.current");
+	if (read_u64(CG_MEM, max ? "memory.memsw.limit_in_bytes"
+				 : "memory.memsw.usage_in_bytes", &memsw) < 0) {
+		/* no swap accounting: no figure to show but the default */
+		vbuf_printf(b, max ? "max\n" : "0\n");
+		return 0;
+	}
+	read_u64(CG_MEM, max ? "memory.limit_in_bytes"
+			     : "memory.usage_in_bytes", &mem);
+	if (max && memsw >= 0x7ffffffffffff000ull)
+		vbuf_printf(b, "max\n");
+	else
+		vbuf_printf(b, "%llu\n", (unsigned long long)(memsw > mem ?
+						       memsw - mem : 0));
+	return 0;
+}
+
+static int gen_mem_stat(struct vbuf *b)
+{
+	/* v2 name, v1 name (the hierarchical total) */
+	static const char *const keys[][2] = {
+		{ "anon", "total_rss" },
+		{ "file", "total_cache" },
+		{ "shmem", "total_shmem" },
+		{ "file_mapped", "total_mapped_file" },
+		{ "file_dirty", "total_dirty" },
+		{ "file_writeback", "total_writeback" },
+		{ "anon_thp", "total_rss_huge" },
+		{ "inactive_anon", "total_inactive_anon" },
+		{ "active_anon", "total_active_anon" },
+		{ "inactive_file", "total_inactive_file" },
+		{ "active_file", "total_active_file" },
+		{ "unevictable", "total_unevictable" },
+		{ "pgfault", "total_pgfault" },
+		{ "pgmajfault", "total_pgmajfault" },
+	};
+	char text[8192];
+
+	if (!mem_v1)
+		return put_text(b, CG_MEM, "memory.stat");
+	if (read_text(CG_MEM, "memory.stat", text, sizeof(text)) < 0)
+		return -ENOENT;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		vbuf_printf(b, "%s %llu\n", keys[i][0],
+			    (unsigned long long)keyed(text, keys[i][1]));
+	return 0;
+}
+
+/* v1 has no event counts but the limit's failcnt and oom_control's
+ * oom_kill: "max" and "oom"/"oom_kill" come from them. */
+static int gen_mem_events(struct vbuf *b)
+{
+	uint64_t fail = 0, kills = 0;
+	char text[1024];
+
+	if (!mem_v1)
+		return put_text(b, CG_MEM, "memory.events");
+	read_u64(CG_MEM, "memory.failcnt", &fail);
+	if (read_text(CG_MEM, "memory.oom_control", text, sizeof(text)) > 0)
+		kills = keyed(text, "oom_kill");
+	vbuf_printf(b, "low 0\nhigh 0\nmax %llu\noom %llu\noom_kill %llu\n",
+		    (unsigned long long)fail, (unsigned long long)kills,
+		    (unsigned long long)kills);
+	return 0;
+}
+
+static int gen_cpu_max(struct vbuf *b)
+{
+	uint64_t period = 100000;
+	char q[32];
+
+	if (!ctl_v1)
+		return put_text(b, CG_CTL, "cpu.max");
+	if (read_text(CG_CTL, "cpu.cfs_quota_us", q, sizeof(q)) < 0)
+		return -ENOENT;
+	q[strcspn(q, "\n")] = '\0';
+	read_u64(CG_CTL, "cpu.cfs_period_us", &period);
+	vbuf_printf(b, "%s %llu\n", q[0] == '-' ? "max" : q,
+		    (unsigned long long)period);
+	return 0;
+}
+
+/* v1 shares to v2 weight, the conversion runc and crun make (and
+ * runsc/cgroup.c when it writes a v2 host's cpu.weight). */
+static int gen_cpu_weight(struct vbuf *b)
+{
+	uint64_t shares;
+
+	if (!ctl_v1)
+		return put_text(b, CG_CTL, "cpu.weight");
+	if (read_u64(CG_CTL, "cpu.shares", &shares) < 0)
+		return -ENOENT;
+	if (shares < 2)
+		shares = 2;
+	if (shares > 262144)
+		shares = 262144;
+	vbuf_printf(b, "%llu\n",
+		    (unsigned long long)(1 + ((shares - 2) * 9999) / 262142));
+	return 0;
+}
+
+static int gen_cpu_stat(struct vbuf *b)
+{
+	uint64_t usage = 0, user = 0, sys = 0;
+	char text[1024];
+
+	if (!cpu_v1)
+		return put_text(b, CG_CPU, "cpu.stat");
+	if (cpu_fd < 0 || read_u64(CG_CPU, "cpuacct.usage", &usage) < 0)
+		return -ENOENT;
+	read_u64(CG_CPU, "cpuacct.usage_user", &user);
+	read_u64(CG_CPU, "cpuacct.usage_sys", &sys);
+	vbuf_printf(b, "usage_usec %llu\nuser_usec %llu\nsystem_usec %llu\n",
+		    (unsigned long long)usage / 1000,
+		    (unsigned long long)user / 1000,
+		    (unsigned long long)sys / 1000);
+	if (ctl_v1 && read_text(CG_CTL, "cpu.stat", text, sizeof(text)) > 0)
+		vbuf_printf(b, "nr_periods %llu\nnr_throttled %llu\n"
+			    "throttled_usec %llu\n",
+			    (unsigned long long)keyed(text, "nr_periods"),
+			    (unsigned long long)keyed(text, "nr_throttled"),
+			    (unsigned long long)keyed(text, "throttled_time") /
+				    1000);
+	return 0;
+}
+
+static int gen_cg_file(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b);
+
+#define CG_VIEW(n, p, nd) { { .name = n, .type = VN_FILE, .perm = p, \
+			     .gen = gen_cg_file }, nd }
+enum { F_ANY, F_MEM, F_CPU, F_CTL, F_PIDS };
+static const struct {
+	struct vfs_entry e;
+	int need;
+} cg_view[] = {
+	CG_VIEW("cgroup.controllers", 0444, F_ANY),
+	CG_VIEW("cgroup.procs", 0644, F_ANY),
+	CG_VIEW("cgroup.threads", 0644, F_ANY),
+	CG_VIEW("cgroup.type", 0644, F_ANY),
+	CG_VIEW("cpu.max", 0644, F_CTL),
+	CG_VIEW("cpu.stat", 0444, F_CPU),
+	CG_VIEW("cpu.weight", 0644, F_CTL),
+	CG_VIEW("memory.current", 0444, F_MEM),
+	CG_VIEW("memory.events", 0444, F_MEM),
+	CG_VIEW("memory.max", 0644, F_MEM),
+	CG_VIEW("memory.stat", 0444, F_MEM),
+	CG_VIEW("memory.swap.current", 0444, F_MEM),
+	CG_VIEW("memory.swap.max", 0644, F_MEM),
+	CG_VIEW("pids.current", 0444, F_PIDS),
+	CG_VIEW("pids.max", 0644, F_PIDS),
+};
+
+static bool cg_shown(size_t i)
+{
+	switch (cg_view[i].need) {
+	case F_MEM:
+		return mem_fd >= 0;
+	case F_CPU:
+		return cpu_fd >= 0;
+	case F_CTL:
+		return ctl_fd >= 0;
+	case F_PIDS:
+		return pids_fd >= 0;
+	default:
+		return true;
+	}
+}
+
+static int gen_cg_file(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	const char *name = strrchr(n->path, '/') + 1;
+
+	if (!strcmp(name, "cgroup.controllers"))
+		return gen_controllers(c, b);
+	if (!strcmp(name, "cgroup.procs"))
+		return gen_ids(c, b, false);
+	if (!strcmp(name, "cgroup.threads"))
+		return gen_ids(c, b, true);
+	if (!strcmp(name, "cgroup.type")) {
+		vbuf_printf(b, "domain\n");
+		return 0;
+	}
+	if (!strcmp(name, "cpu.max"))
+		return gen_cpu_max(b);
+	if (!strcmp(name, "cpu.stat"))
+		return gen_cpu_stat(b);
+	if (!strcmp(name, "cpu.weight"))
+		return gen_cpu_weight(b);
+	if (!strcmp(name, "memory.current"))
+		return gen_mem_current(b);
+	if (!strcmp(name, "memory.events"))
+		return gen_mem_events(b);
+	if (!strcmp(name, "memory.max"))
+		return gen_mem_max(b);
+	if (!strcmp(name, "memory.stat"))
+		return gen_mem_stat(b);
+	if (!strcmp(name, "memory.swap.current"))
+		return gen_swap(b, false);
+	if (!strcmp(name, "memory.swap.max"))
+		return gen_swap(b, true);
+	if (!strcmp(name, "pids.current"))
+		return put_u64(b, CG_PIDS, "pids.current");
+	if (!strcmp(name, "pids.max"))
+		return put_u64(b, CG_PIDS, "pids.max");
+	return -ENOENT;
+}
+
+int vcg_lookup(struct sc_call *c, const struct vnode *dir, const char *name,
+	       struct vnode *out)
+{
+	(void)c;
+	(void)dir;
+	for (size_t i = 0; i < ARRAY_SIZE(cg_view); i++) {
+		if (strcmp(cg_view[i].e.name, name) == 0 && cg_shown(i)) {
+			out->ent = &cg_view[i].e;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int vcg_list(struct sc_call *c, const struct vnode *dir,
+	     struct vfs_dirlist *l)
+{
+	(void)c;
+	(void)dir;
+	for (size_t i = 0; i < ARRAY_SIZE(cg_view); i++) {
+		int ret = cg_shown(i) ? vfs_dirlist_add(l, cg_view[i].e.name,
+							VN_FILE) : 0;
+
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
 }

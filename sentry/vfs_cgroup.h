@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The sandbox's resource figures from its cgroup, for /proc/meminfo,
- * /proc/stat, /proc/loadavg and sysinfo(2) (sentry/vfs_cgroup.c).
+ * /proc/stat, /proc/loadavg, sysinfo(2) and /sys/fs/cgroup
+ * (sentry/vfs_cgroup.c).
  */
 #ifndef CV_SENTRY_VFS_CGROUP_H
 #define CV_SENTRY_VFS_CGROUP_H
@@ -38,5 +39,15 @@ void vcg_loadavg(int running, double out[3]);
 /* The sandbox's tasks (threads) now runnable or in D state, the caller
  * included; *total (if not NULL): all of its threads. */
 int vcg_running_tasks(struct sc_call *c, int *total);
+
+struct vnode;
+struct vfs_dirlist;
+/* /sys/fs/cgroup: the container's cgroup as a read-only cgroup v2 view,
+ * its files generated from the live cgroup (lookup and list of the
+ * directory's vfs_entry). */
+int vcg_lookup(struct sc_call *c, const struct vnode *dir, const char *name,
+	       struct vnode *out);
+int vcg_list(struct sc_call *c, const struct vnode *dir,
+	     struct vfs_dirlist *l);
 
 #endif

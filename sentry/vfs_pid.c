@@ -446,7 +446,8 @@ static int parent_of(const struct vmount *v, size_t n, const char *dest)
 /*
  * The sandbox's mount table: its root (the real type of the container
  * root, never a host path or device name as the source), the sentry's
- * /proc and /sys, the gofer's /dev and /dev/pts, then the OCI mounts that
+ * /proc, /sys and /sys/fs/cgroup (cgroup2, sentry/vfs_cgroup.c), the
+ * gofer's /dev and /dev/pts, then the OCI mounts that
  * are really mounted there, each with the flags statfs reports and the
  * device stat() shows (so tools that match mounts by st_dev work).
  */
@@ -467,6 +468,9 @@ static size_t mount_table(struct sc_call *c, struct vmount *v, size_t cap)
 	virtual_mount(c, "rw,nosuid,nodev,noexec,relatime", &v[n++]);
 	v[n] = (struct vmount){ .dest = "/sys", .type = "sysfs",
 				.source = "sysfs" };
+	virtual_mount(c, "ro,nosuid,nodev,noexec,relatime", &v[n++]);
+	v[n] = (struct vmount){ .dest = "/sys/fs/cgroup", .type = "cgroup2",
+				.source = "cgroup2" };
 	virtual_mount(c, "ro,nosuid,nodev,noexec,relatime", &v[n++]);
 	for (size_t i = 0; i < 2 + cfg->n_mounts && n < cap; i++) {
 		static const struct vfs_mount_info dev[] = {
@@ -517,7 +521,7 @@ static void put_escaped(struct vbuf *b, const char *s)
 static int mount_lines(struct sc_call *c, struct vbuf *b, bool info)
 {
 	const struct vfs_config *cfg = vfs_cfg();
-	size_t cap = cfg->n_mounts + 5, n;
+	size_t cap = cfg->n_mounts + 6, n;
 	cleanup_free struct vmount *v = calloc(cap, sizeof(*v));
 
 	if (v == NULL)

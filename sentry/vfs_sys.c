@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sentry/vfs.h"
+#include "sentry/vfs_cgroup.h"
 
 static int gen_cpu_range(struct sc_call *c, const struct vnode *n,
 			 struct vbuf *b)
@@ -41,9 +42,11 @@ static const struct vfs_entry devices_children[] = {
 	{ 0 },
 };
 
-/* The container's cgroup view: empty until cgroupfs is emulated. */
+/* The container's cgroup as a read-only cgroup v2 mount shows it
+ * (sentry/vfs_cgroup.c). */
 static const struct vfs_entry fs_children[] = {
-	{ .name = "cgroup", .type = VN_DIR },
+	{ .name = "cgroup", .type = VN_DIR, .perm = 0755,
+	  .lookup = vcg_lookup, .list = vcg_list },
 	{ 0 },
 };
 

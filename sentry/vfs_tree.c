@@ -381,6 +381,29 @@ static int open_dir(struct sc_call *c, const struct vnode *n, int flags,
 	return ret;
 }
 
+/* /sys/fs/cgroup and below: the cgroup2 mount of the container's cgroup
+ * (read-only), a file system of its own under /sys. */
+static bool in_cgroup_mount(const char *path)
+{
+	return strncmp(path, "/sys/fs/cgroup", 14) == 0 &&
+	       (path[14] == '\0' || path[14] == '/');
+}
+
+/*
+ * A write open of a virtual file: EACCES (procfs, sysfs as they are
+ * here). In the read-only cgroup2 mount as Linux answers: O_TRUNC or a
+ * caller who passes the permission check (CAP_DAC_OVERRIDE; the files
+ * are root's) meets the read-only mount, EROFS; others EACCES.
+ */
+static int cgroup_write_errno(struct sc_call *c, const char *path, int flags)
+{
+	if (!in_cgroup_mount(path))
+		return -EACCES;
+	if ((flags & O_TRUNC) || fs_capable(c->t, CAP_DAC_OVERRIDE))
+		return -EROFS;
+	return -EACCES;
+}
+
 static int open_file(struct sc_call *c, const struct vnode *n, int flags,
 		     int *fd_out)
 {
@@ -390,7 +413,7 @@ static int open_file(struct sc_call *c, const struct vnode *n, int flags,
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
-		return -EACCES;
+		return cgroup_write_errno(c, n->path, flags);
 	ret = n->ent->gen(c, n, &b);
 	if (ret >= 0)
 		ret = b.err;
@@ -565,7 +588,7 @@ int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out)
 	 * (kernfs) refuses it with EACCES. */
 	if (ret == -ENOENT && (flags & O_CREAT) &&
 	    strncmp(path, "/sys/", 5) == 0)
-		return -EACCES;
+		return in_cgroup_mount(path) ? -EROFS : -EACCES;
 	if (ret < 0)
 		return ret;
 	if (w.foreign) {
@@ -605,7 +628,8 @@ static void synth_stat(const struct vnode *n, struct stat *st)
 	int64_t start;
 
 	memset(st, 0, sizeof(*st));
-	st->st_dev = strncmp(n->path, "/sys", 4) == 0 ? makedev(0, 0x17)
+	st->st_dev = in_cgroup_mount(n->path) ? makedev(0, 0x18) :
+		     strncmp(n->path, "/sys", 4) == 0 ? makedev(0, 0x17)
 						       : makedev(0, 0x16);
 	st->st_ino = path_hash(n->path) & 0xffffffffULL;
 	st->st_blksize = 1024;
@@ -667,13 +691,14 @@ int vfs_statfs(struct sc_call *c, const char *path, struct statfs *st)
 	if (ret < 0)
 		return ret;
 	memset(st, 0, sizeof(*st));
-	st->f_type = strncmp(path, "/sys", 4) == 0 ? SYSFS_MAGIC
+	st->f_type = in_cgroup_mount(path) ? CGROUP2_SUPER_MAGIC :
+		     strncmp(path, "/sys", 4) == 0 ? SYSFS_MAGIC
 						    : PROC_SUPER_MAGIC;
 	st->f_bsize = 4096;
 	st->f_frsize = 4096;
 	st->f_namelen = 255;
 	st->f_flags = ST_NOSUID | ST_NODEV | ST_NOEXEC;
-	if (st->f_type == SYSFS_MAGIC)
+	if (st->f_type != PROC_SUPER_MAGIC)
 		st->f_flags |= ST_RDONLY;
 	return 0;
 }
@@ -725,6 +750,9 @@ int vfs_modify_errno(struct sc_call *c, const char *path)
 	if (ret < 0)
 		return ret;
 	vwalk_release(&w);
+	/* a read-only mount refuses before any permission check */
+	if (in_cgroup_mount(path))
+		return -EROFS;
 	return fs_capable(c->t, CAP_DAC_OVERRIDE) ? -EPERM : -EACCES;
 }
 
