@@ -621,6 +621,17 @@ static uint64_t path_hash(const char *s)
 	return h | 1;
 }
 
+/*
+ * The device numbers of the synthesized trees: anonymous (major 0) with
+ * minors at the top of the 20-bit range, which the kernel's allocator
+ * (from the bottom) does not reach, so that no real mount of the sandbox
+ * (a bind of a host tmpfs keeps the host's 0:N) shares one with them and
+ * tools matching mounts by st_dev (df, findmnt) are never confused.
+ */
+#define VFS_DEV_PROC makedev(0, 0xffff0)
+#define VFS_DEV_SYS makedev(0, 0xffff1)
+#define VFS_DEV_CGROUP makedev(0, 0xffff2)
+
 static void synth_stat(const struct vnode *n, struct stat *st)
 {
 	uint64_t boot = vfs_boot_ns();
@@ -628,9 +639,9 @@ static void synth_stat(const struct vnode *n, struct stat *st)
 	int64_t start;
 
 	memset(st, 0, sizeof(*st));
-	st->st_dev = in_cgroup_mount(n->path) ? makedev(0, 0x18) :
-		     strncmp(n->path, "/sys", 4) == 0 ? makedev(0, 0x17)
-						       : makedev(0, 0x16);
+	st->st_dev = in_cgroup_mount(n->path) ? VFS_DEV_CGROUP :
+		     strncmp(n->path, "/sys", 4) == 0 ? VFS_DEV_SYS
+						       : VFS_DEV_PROC;
 	st->st_ino = path_hash(n->path) & 0xffffffffULL;
 	st->st_blksize = 1024;
 	switch (n->ent->type) {
