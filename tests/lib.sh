@@ -46,6 +46,37 @@ runsc() {
 	"$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" "$@"
 }
 
+# t_compare_native [KNOWN]: one verdict per case of a program run twice,
+# on the host ($T_TMP/native.out, .err) and in the sandbox
+# ($T_TMP/sandbox.out, .err): each prints "NAME RESULT..." lines and ends
+# with "done 0"; the host kernel's result is the expectation. KNOWN, if
+# given, is a function NAME HOST SANDBOX that succeeds for a documented
+# difference (reported as skip). Returns 1 if the runs cannot be compared
+# (the native run is incomplete or the sandbox printed nothing).
+t_compare_native() {
+	local known=${1:-} name want got
+	if ! grep -q '^done 0$' "$T_TMP/native.out"; then
+		t_fail native_run "$(tail -c 300 "$T_TMP/native.out" "$T_TMP/native.err" | tr '\n' ' ')"
+		return 1
+	fi
+	if ! grep -q '^done 0$' "$T_TMP/sandbox.out"; then
+		t_fail sandbox_run "incomplete output: $(tail -n 3 "$T_TMP/sandbox.out" |
+			tr '\n' ' ') $(tail -c 300 "$T_TMP/sandbox.err" | tr '\n' ' ')"
+		[ -s "$T_TMP/sandbox.out" ] || return 1
+	fi
+	while read -r name want; do
+		got=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' \
+			"$T_TMP/sandbox.out")
+		if [ "$got" = "$want" ]; then
+			t_ok "$name"
+		elif [ -n "$known" ] && "$known" "$name" "$want" "$got"; then
+			t_skip "$name" "known difference: host '$want', sandbox '$got'"
+		else
+			t_fail "$name" "host: '$want', sandbox: '${got:-(missing)}'"
+		fi
+	done <"$T_TMP/native.out"
+}
+
 # A minimal rootfs from Debian's busybox-static, cached per build.
 busybox_rootfs() {
 	local dir=$CVISOR_SRC/$BUILD/rootfs-busybox

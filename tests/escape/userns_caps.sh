@@ -71,29 +71,7 @@ jq --argjson c "$caps" --arg src "$H" '.root.readonly = false |
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 sandbox_host=$(host_view "$H")
 
-if ! grep -q '^done 0$' "$T_TMP/native.out"; then
-	t_fail native_run "$(tail -c 300 "$T_TMP/native.out" "$T_TMP/native.err" | tr '\n' ' ')"
-	exit 0
-fi
-if ! grep -q '^done 0$' "$T_TMP/sandbox.out"; then
-	t_fail sandbox_run "incomplete output: $(tail -n 3 "$T_TMP/sandbox.out" |
-		tr '\n' ' ') $(tail -c 300 "$T_TMP/sandbox.err" | tr '\n' ' ')"
-	[ -s "$T_TMP/sandbox.out" ] || exit 0
-fi
-
-got() {
-	awk -v n="$1" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' \
-		"$T_TMP/sandbox.out"
-}
-while read -r name want; do
-	[ "$name" = done ] && continue
-	g=$(got "$name")
-	if [ "$g" = "$want" ]; then
-		t_ok "$name"
-	else
-		t_fail "$name" "host kernel: '$want', sandbox: '${g:-(missing)}'"
-	fi
-done <"$T_TMP/native.out"
+t_compare_native || exit 0
 
 t_expect host_files_unchanged "$native_host" host_view "$H"
 # Host root's file must still be 0644, 2 bytes, owned by root (the
@@ -104,6 +82,10 @@ f" bash -c "stat -c '%n %u:%g %a' '$H/rootdir' | sed 's|.*/||'; ls '$H/rootdir'"
 # /dev as runc makes it in a user namespace: the tmpfs and /dev/shm are
 # the container root's, the default nodes host root's (nobody inside),
 # which root in the container may not chmod or chown but may use.
+got() {
+	awk -v n="$1" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' \
+		"$T_TMP/sandbox.out"
+}
 while read -r name want; do
 	g=$(got "$name")
 	if [ "$g" = "$want" ]; then

@@ -28,22 +28,4 @@ jq '.root.readonly = false' "$B/config.json" >"$B/c.json" &&
 	--platform "$CVISOR_PLATFORM" run ex </dev/null \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 
-if ! grep -q '^done 0$' "$T_TMP/native.out"; then
-	t_fail native_run "$(tail -c 300 "$T_TMP/native.err")"
-	exit 0
-fi
-if ! grep -q '^done 0$' "$T_TMP/sandbox.out"; then
-	t_fail sandbox_run "incomplete output: $(tail -n 3 "$T_TMP/sandbox.out" |
-		tr '\n' ' ') $(tail -c 300 "$T_TMP/sandbox.err" | tr '\n' ' ')"
-	[ -s "$T_TMP/sandbox.out" ] || exit 0
-fi
-
-while read -r name want; do
-	got=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' \
-		"$T_TMP/sandbox.out")
-	if [ "$got" = "$want" ]; then
-		t_ok "$name"
-	else
-		t_fail "$name" "host: '$want', sandbox: '${got:-(missing)}'"
-	fi
-done <"$T_TMP/native.out"
+t_compare_native

@@ -55,25 +55,7 @@ jq --argjson c "$caps" '.root.readonly = false |
 W=$B/rootfs/ids/work
 sandbox_host=$(stat -c '%u:%g' "$W/f" "$W/l" "$W/pub/made_by_user" | tr '\n' ' ')
 
-if ! grep -q '^done 0$' "$T_TMP/native.out"; then
-	t_fail native_run "$(tail -c 300 "$T_TMP/native.out" "$T_TMP/native.err" | tr '\n' ' ')"
-	exit 0
-fi
-if ! grep -q '^done 0$' "$T_TMP/sandbox.out"; then
-	t_fail sandbox_run "incomplete output: $(tail -n 3 "$T_TMP/sandbox.out" |
-		tr '\n' ' ') $(tail -c 300 "$T_TMP/sandbox.err" | tr '\n' ' ')"
-	[ -s "$T_TMP/sandbox.out" ] || exit 0
-fi
-
-while read -r name want; do
-	got=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' \
-		"$T_TMP/sandbox.out")
-	if [ "$got" = "$want" ]; then
-		t_ok "$name"
-	else
-		t_fail "$name" "host: '$want', sandbox: '${got:-(missing)}'"
-	fi
-done <"$T_TMP/native.out"
+t_compare_native || exit 0
 
 # What the files' owners are on the host (f, the symlink l, a file the
 # uid 1000 task made): host ids of the container's.
