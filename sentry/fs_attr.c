@@ -47,6 +47,16 @@ static int follow_magic(struct sc_call *c, struct fs_path *p, int flags)
 	return vfs_escape_final(c, p);
 }
 
+/* The path of an attribute call (chmod, chown, the xattr calls), a final
+ * magic link followed unless AT_SYMLINK_NOFOLLOW. */
+static int attr_lookup(struct sc_call *c, int dirfd, uint64_t upath,
+		       int flags, struct fs_path *p)
+{
+	int ret = fs_path_get(c, dirfd, upath, path_flags(flags), p);
+
+	return ret < 0 ? ret : follow_magic(c, p, flags);
+}
+
 /* ---- chmod, chown -------------------------------------------------------- */
 
 /* chmod and chown: the path whose attributes change. A virtual path gets
@@ -58,9 +68,7 @@ static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 
 	if (flags & ~AT_FLAGS)
 		return -EINVAL;
-	ret = fs_path_get(c, dirfd, upath, path_flags(flags), p);
-	if (ret == 0)
-		ret = follow_magic(c, p, flags);
+	ret = attr_lookup(c, dirfd, upath, flags, p);
 	if (ret < 0)
 		return ret;
 	if (p->virt)
@@ -317,9 +325,7 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		if (ret < 0)
 			return ret;
 	}
-	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
-	if (ret == 0)
-		ret = follow_magic(c, &p, flags);
+	ret = attr_lookup(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -349,9 +355,7 @@ static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		size = XATTR_SIZE_MAX;
 	if (size > 0 && (value = malloc(size)) == NULL)
 		return -ENOMEM;
-	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
-	if (ret == 0)
-		ret = follow_magic(c, &p, flags);
+	ret = attr_lookup(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -378,9 +382,7 @@ static long do_listxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		size = XATTR_LIST_MAX;
 	if (size > 0 && (list = malloc(size)) == NULL)
 		return -ENOMEM;
-	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
-	if (ret == 0)
-		ret = follow_magic(c, &p, flags);
+	ret = attr_lookup(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -406,9 +408,7 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = read_xattr_name(c, uname, name);
 	if (ret < 0)
 		return ret;
-	ret = fs_path_get(c, dirfd, upath, path_flags(flags), &p);
-	if (ret == 0)
-		ret = follow_magic(c, &p, flags);
+	ret = attr_lookup(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	if (p.virt)

@@ -586,17 +586,24 @@ int fs_dcache_note(struct sc_call *c, const struct fs_path *p,
 	return i < 0 ? i : 0;
 }
 
-int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p, int *fd_out)
+/* The cache entry that answers for p's directory, looked up as cr (with
+ * search permission checked if search), or -errno / -EAGAIN. */
+static int lookup_path(struct sc_call *c, const struct fs_path *p,
+		       const struct gofer_creds *cr, bool search)
 {
 	char clean[PATH_MAX];
-	struct gofer_creds cr;
-	int n, i, fd;
+	int n = clean_path(c, p, clean, sizeof(clean));
 
-	n = clean_path(c, p, clean, sizeof(clean));
-	if (n < 0)
-		return n;
+	return n < 0 ? n : lookup(c, cr, clean, (size_t)n, search);
+}
+
+int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p, int *fd_out)
+{
+	struct gofer_creds cr;
+	int i, fd;
+
 	task_gofer_creds(c->t, &cr);
-	i = lookup(c, &cr, clean, (size_t)n, true);
+	i = lookup_path(c, p, &cr, true);
 	if (i < 0)
 		return i;
 	fd = fcntl(dc[i].fd, F_DUPFD_CLOEXEC, 0);
@@ -609,17 +616,13 @@ int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p, int *fd_out)
 int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
 		   struct stat *st)
 {
-	char clean[PATH_MAX];
 	struct gofer_creds cr;
-	int n, i;
+	int i;
 
-	n = clean_path(c, p, clean, sizeof(clean));
-	if (n < 0)
-		return n;
 	/* A cached directory is a directory reached by plain names: stat
 	 * and lstat agree. */
 	task_gofer_creds(c->t, &cr);
-	i = lookup(c, &cr, clean, (size_t)n, false);
+	i = lookup_path(c, p, &cr, false);
 	if (i < 0)
 		return i;
 	return fstat(dc[i].fd, st) < 0 ? -EAGAIN : 0;
@@ -628,15 +631,11 @@ int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
 int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
 		    unsigned mask, struct statx *stx)
 {
-	char clean[PATH_MAX];
 	struct gofer_creds cr;
-	int n, i;
+	int i;
 
-	n = clean_path(c, p, clean, sizeof(clean));
-	if (n < 0)
-		return n;
 	task_gofer_creds(c->t, &cr);
-	i = lookup(c, &cr, clean, (size_t)n, false);
+	i = lookup_path(c, p, &cr, false);
 	if (i < 0)
 		return i;
 	flags &= AT_STATX_SYNC_TYPE;
@@ -647,16 +646,12 @@ int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
 int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
 		     const struct gofer_creds *cr, int mode)
 {
-	char clean[PATH_MAX];
-	int n, i;
+	int i;
 
 	/* F_OK and X_OK only: search permission is what the cache knows
 	 * (R and W: the gofer; W also depends on the mount). */
 	if (mode & ~X_OK)
 		return -EAGAIN;
-	n = clean_path(c, p, clean, sizeof(clean));
-	if (n < 0)
-		return n;
-	i = lookup(c, cr, clean, (size_t)n, mode & X_OK);
+	i = lookup_path(c, p, cr, mode & X_OK);
 	return i < 0 ? i : 0;
 }

@@ -19,6 +19,15 @@
 
 #define RENAME_FLAGS (RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)
 
+/* Creating a name in /proc or /sys: EEXIST if it is there, else what a
+ * read-only procfs or sysfs answers. */
+static int create_virtual_errno(struct sc_call *c, const char *vpath)
+{
+	if (vfs_stat(c, vpath, false, &(struct stat){ 0 }) == 0)
+		return -EEXIST;
+	return vfs_modify_errno(c, vpath);
+}
+
 static long do_mkdir(struct sc_call *c, int dirfd, uint64_t upath,
 		     mode_t mode)
 {
@@ -29,10 +38,8 @@ static long do_mkdir(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = fs_path_get(c, dirfd, upath, 0, &p);
 	if (ret < 0)
 		return ret;
-	if (p.virt) {
-		ret = vfs_stat(c, p.vpath, false, &(struct stat){ 0 });
-		return ret == 0 ? -EEXIST : vfs_modify_errno(c, p.vpath);
-	}
+	if (p.virt)
+		return create_virtual_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
 	return gofer_mkdirat(task_gofer(c->t), &cr, &p.at, mode & 07777);
 }
@@ -72,10 +79,8 @@ static long do_mknod(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = fs_path_get(c, dirfd, upath, 0, &p);
 	if (ret < 0)
 		return ret;
-	if (p.virt) {
-		ret = vfs_stat(c, p.vpath, false, &(struct stat){ 0 });
-		return ret == 0 ? -EEXIST : vfs_modify_errno(c, p.vpath);
-	}
+	if (p.virt)
+		return create_virtual_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
 	return gofer_mknodat(task_gofer(c->t), &cr, &p.at,
 			     mode & (S_IFMT | 07777), dev);
@@ -241,10 +246,8 @@ static long do_symlink(struct sc_call *c, uint64_t utarget, int newdirfd,
 	ret = fs_path_get(c, newdirfd, unew, 0, &p);
 	if (ret < 0)
 		return ret;
-	if (p.virt) {
-		ret = vfs_stat(c, p.vpath, false, &(struct stat){ 0 });
-		return ret == 0 ? -EEXIST : vfs_modify_errno(c, p.vpath);
-	}
+	if (p.virt)
+		return create_virtual_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
 	return gofer_symlinkat(task_gofer(c->t), &cr, target, &p.at);
 }
