@@ -66,7 +66,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LINK_LIBS) $(LDLIBS)
 
 test-progs: $(PROG_BINS)
-$(BUILD)/tests/progs/%: tests/progs/%.c
+$(BUILD)/tests/progs/%: tests/progs/%.c tests/progs/progs.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -static \
 		-o $@ $< -lpthread

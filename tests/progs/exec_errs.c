@@ -22,33 +22,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "progs.h"
+
 static const char *dir;
 static const char *self;	/* argv[0]: a path to this program */
 static char *const envp[] = { "PATH=/bin", NULL };
-
-static const char *ename(int e)
-{
-	static char buf[16];
-
-	switch (e) {
-	case 0: return "ok";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EACCES: return "EACCES";
-	case EINVAL: return "EINVAL";
-	case ENOEXEC: return "ENOEXEC";
-	case ELOOP: return "ELOOP";
-	case E2BIG: return "E2BIG";
-	case ETXTBSY: return "ETXTBSY";
-	case ENOTDIR: return "ENOTDIR";
-	case EBADF: return "EBADF";
-	case EFAULT: return "EFAULT";
-	case ENAMETOOLONG: return "ENAMETOOLONG";
-	case EISDIR: return "EISDIR";
-	}
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
-}
 
 static char *at(const char *name)
 {

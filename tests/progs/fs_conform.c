@@ -26,35 +26,11 @@
 #include <grp.h>
 #include <unistd.h>
 
+#include "progs.h"
+
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
-
-static const char *ename(int e)
-{
-	static const struct {
-		int e;
-		const char *n;
-	} t[] = {
-		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EBADF, "EBADF" },
-		{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EEXIST, "EEXIST" },
-		{ EXDEV, "EXDEV" }, { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" },
-		{ EINVAL, "EINVAL" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
-		{ EMLINK, "EMLINK" }, { ERANGE, "ERANGE" },
-		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ENOSYS, "ENOSYS" },
-		{ ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" },
-		{ ENODATA, "ENODATA" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-		{ E2BIG, "E2BIG" }, { EAGAIN, "EAGAIN" }, { EBUSY, "EBUSY" },
-		{ ETXTBSY, "ETXTBSY" },
-	};
-	static char buf[32];
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].e == e)
-			return t[i].n;
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
-}
 
 /* r: a syscall's result (-1 with errno). */
 static void res(const char *name, long r)

@@ -25,24 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "progs.h"
+
 static const char *dir;
-
-static const char *ename(int e)
-{
-	static char buf[16];
-
-	switch (e) {
-	case 0: return "ok";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EACCES: return "EACCES";
-	case EINVAL: return "EINVAL";
-	case EROFS: return "EROFS";
-	case EBADF: return "EBADF";
-	}
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
-}
 
 static const char *res(int ret)
 {

@@ -27,31 +27,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "progs.h"
+
 static const char *dir;
 static const char *self;
-
-static const char *ename(int e)
-{
-	static char buf[16];
-
-	switch (e) {
-	case 0: return "ok";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EACCES: return "EACCES";
-	case EINVAL: return "EINVAL";
-	case ENOEXEC: return "ENOEXEC";
-	case ELOOP: return "ELOOP";
-	case ETXTBSY: return "ETXTBSY";
-	case ENOTDIR: return "ENOTDIR";
-	case EISDIR: return "EISDIR";
-	case EBADF: return "EBADF";
-	case ENXIO: return "ENXIO";
-	case EEXIST: return "EEXIST";
-	}
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
-}
 
 static char *at(const char *name)
 {

@@ -29,24 +29,9 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "progs.h"
+
 static const char *dir;
-
-static const char *ename(int e)
-{
-	static char buf[16];
-
-	switch (e) {
-	case 0: return "ok";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EACCES: return "EACCES";
-	case EINVAL: return "EINVAL";
-	case EROFS: return "EROFS";
-	case ENOTSUP: return "ENOTSUP";
-	}
-	snprintf(buf, sizeof(buf), "errno%d", e);
-	return buf;
-}
 
 static void res(const char *name, int ret)
 {

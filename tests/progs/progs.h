@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared by the test programs that print one result line per case, run on
+ * the host and in the sandbox and compared (tests/lib.sh
+ * t_compare_native).
+ */
+#ifndef CV_TESTS_PROGS_H
+#define CV_TESTS_PROGS_H
+
+#include <stdio.h>
+#include <string.h>
+
+/* errno e by its name ("ENOENT"), "ok" for 0, "errnoN" if glibc has none. */
+static inline const char *ename(int e)
+{
+	static char buf[16];
+	const char *n;
+
+	if (e == 0)
+		return "ok";
+	n = strerrorname_np(e);
+	if (n != NULL)
+		return n;
+	snprintf(buf, sizeof(buf), "errno%d", e);
+	return buf;
+}
+
+#endif
