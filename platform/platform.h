@@ -73,6 +73,10 @@ int plat_setregs(pid_t tid, const struct user_regs_struct *r);
 int plat_resume(pid_t tid, int how, int sig);
 /* Arguments of the syscall at a stop, in order. */
 void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6]);
+/* At a PTRACE_EVENT_SECCOMP stop: the seccomp_data the filters ran on and
+ * the stop's SECCOMP_RET_DATA (a value a workload filter may have chosen).
+ * 0, -EINVAL (not a seccomp stop) or -ESRCH. */
+int plat_seccomp_data(pid_t tid, struct seccomp_data *d, uint32_t *ret_data);
 /* Runs one syscall in a tracee stopped at a seccomp or syscall-exit stop
  * (pc->regs are the registers of the original stop). Returns the result. */
 long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -51,6 +52,34 @@ void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6])
 	args[3] = r->r10;
 	args[4] = r->r8;
 	args[5] = r->r9;
+}
+
+/*
+ * The seccomp_data our filter ran on, at a PTRACE_EVENT_SECCOMP stop: the
+ * kernel's own account (PTRACE_GET_SYSCALL_INFO), with the architecture it
+ * used and nr as the int the filter saw. -EINVAL if the tracee is not at a
+ * seccomp stop, -ESRCH if it is gone.
+ */
+int plat_seccomp_data(pid_t tid, struct seccomp_data *d, uint32_t *ret_data)
+{
+	struct __ptrace_syscall_info info;
+	long n;
+
+	memset(&info, 0, sizeof(info));
+	n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info);
+	if (n < 0)
+		return errno == ESRCH ? -ESRCH : -errno;
+	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP ||
+	    (size_t)n < offsetof(struct __ptrace_syscall_info, seccomp.ret_data) +
+				sizeof(info.seccomp.ret_data))
+		return -EINVAL;
+	memset(d, 0, sizeof(*d));
+	d->nr = (int)info.seccomp.nr;
+	d->arch = info.arch;
+	d->instruction_pointer = info.instruction_pointer;
+	memcpy(d->args, info.seccomp.args, sizeof(d->args));
+	*ret_data = info.seccomp.ret_data;
+	return 0;
 }
 
 /* Waits for the tracee's next syscall stop (entry or exit); other stops

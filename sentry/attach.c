@@ -108,7 +108,7 @@ int sentry_attach(int fd, enum platform_kind kind,
 {
 	cleanup_free char *buf = NULL;
 	struct sc_filter_opts opts = { .mode = SC_FILTER_NOTIFY };
-	uint32_t flags = 0, len = 0;
+	uint32_t flags = 0, tag = 0, len = 0;
 	cleanup_free void *rep = NULL;
 	int32_t predicted = -1;
 	size_t n;
@@ -128,7 +128,10 @@ int sentry_attach(int fd, enum platform_kind kind,
 		return cv_error_set(err, -ret, "attach: sentry refused");
 	if (len >= sizeof(uint32_t))
 		memcpy(&flags, rep, sizeof(flags));
+	if (len >= 2 * sizeof(uint32_t))
+		memcpy(&tag, (char *)rep + sizeof(flags), sizeof(tag));
 	opts.strace = flags & CTL_ATTACH_F_STRACE;
+	opts.tag = (uint16_t)tag;
 	if (kind == PLATFORM_PTRACE)
 		opts.mode = SC_FILTER_TRACE;
 	if (opts.mode == SC_FILTER_NOTIFY) {
@@ -305,7 +308,9 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 	struct ctl_req req;
 	cleanup_free char *payload = NULL;
 	const struct ctl_attach *a;
-	uint32_t flags = s->strace ? CTL_ATTACH_F_STRACE : 0;
+	/* The filter's options: the task installs what s->ours holds. */
+	uint32_t opts[2] = { s->filter.strace ? CTL_ATTACH_F_STRACE : 0,
+			     s->filter.tag };
 	int32_t wfd = -1;
 	pid_t pid = fallback_pid;
 	int one = 1, ret;
@@ -329,7 +334,9 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 		return ctl_send_reply(sock, -EINVAL, NULL, 0);
 	if (pid <= 0)
 		return ctl_send_reply(sock, -ESRCH, NULL, 0);
-	ret = ctl_send_reply(sock, 0, &flags, sizeof(flags));
+	if (a->platform != (uint32_t)s->platform)
+		return ctl_send_reply(sock, -EINVAL, NULL, 0);
+	ret = ctl_send_reply(sock, 0, opts, sizeof(opts));
 	if (ret < 0)
 		return ret;
 	ret = cv_read_all(sock, &wfd, sizeof(wfd));

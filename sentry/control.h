@@ -43,7 +43,9 @@ struct ctl_reply {
 	uint32_t len;
 };
 
-/* The sentry asks the workload to report PASS calls too (--strace). */
+/* The attach reply: uint32_t flags, then uint32_t tag (the filter's
+ * sc_filter_opts.tag). The sentry asks the workload to report PASS calls
+ * too (--strace): */
 #define CTL_ATTACH_F_STRACE 0x1
 
 struct ctl_attach {

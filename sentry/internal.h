@@ -15,6 +15,7 @@
 #include "platform/platform.h"
 #include "sentry/sentry.h"
 #include "sentry/task.h"
+#include "syscalls/filter_eval.h"
 
 #define SENTRY_MAX_NR 512
 
@@ -78,6 +79,11 @@ struct sentry {
 	struct deferred *deferred;
 	struct sentry_stats stats;
 	bool strace;
+	/* The interception filter every task installs (its options, the tag
+	 * of its TRACE data) and its program, which decides what a stop is
+	 * (loop.c on_seccomp; syscalls/filter_eval.h). */
+	struct sc_filter_opts filter;
+	struct sc_filter_prog ours;
 	int log_fd;
 	struct placement {
 		cpu_set_t allowed;	/* the sentry's CPUs at start */

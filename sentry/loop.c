@@ -289,7 +289,6 @@ static void on_notify(struct sentry *s, int nfd)
 	struct seccomp_notif n;
 	struct plat_call pc = { .kind = PLATFORM_SECCOMP, .notify_fd = nfd };
 	struct sc_call c = { .platform = &pc };
-	const struct sc_entry *e;
 	long ret;
 
 	ret = plat_notif_recv(nfd, &n);
@@ -304,12 +303,13 @@ static void on_notify(struct sentry *s, int nfd)
 	c.ip = n.data.instruction_pointer;
 	memcpy(c.args, n.data.args, sizeof(c.args));
 	c.t = task_find(s, n.pid);
-	e = sc_lookup(c.nr);
-	if (e != NULL && e->disp == SC_PASS) {
-		/* Not sent by our filter (--strace reports PASS calls as
-		 * ptrace stops): its pointers are the kernel's business,
-		 * nothing is decided here. */
-		plat_notif_send(nfd, n.id, 0, true);
+	if ((sc_filter_eval(&s->ours, &n.data) & SECCOMP_RET_ACTION_FULL) !=
+	    SECCOMP_RET_USER_NOTIF) {
+		/* Our filter did not send this call (only a filter with this
+		 * listener can): never run a handler it did not ask for. */
+		log_warn("sentry: notification for nr %d our filter does not "
+			 "notify", n.data.nr);
+		plat_notif_send(nfd, n.id, -ENOSYS, false);
 		return;
 	}
 	if (c.t == NULL) {
@@ -479,40 +479,97 @@ static void seccomp_strace(struct sentry *s, struct task *t,
 	(void)s;
 }
 
+/*
+ * The call's seccomp_data, as the filters saw it, and the stop's data. nr
+ * is read as the int the filter and the kernel's dispatch use: orig_rax
+ * is made to agree, so the handler the sentry picks is for the row our
+ * filter decided on (high bits in rax would otherwise name another one).
+ */
+static int stop_data(struct task *t, struct plat_call *pc,
+		     struct seccomp_data *sd, uint32_t *data)
+{
+	int ret = plat_seccomp_data(t->host_tid, sd, data);
+
+	if (ret < 0)
+		return ret;
+	ret = plat_getregs(t->host_tid, &pc->regs);
+	if (ret < 0)
+		return ret;
+	pc->regs.orig_rax = (uint64_t)(long)sd->nr;
+	return 0;
+}
+
+/*
+ * A call that waits for its syscall-exit stop (st->pending) cannot reach
+ * a new seccomp stop first: the kernel reports the exit of a call before
+ * the task enters another. If it ever did, the pending action belongs to
+ * a call that is gone; it must not be applied to this one.
+ */
+static void drop_stale_pending(struct task *t)
+{
+	struct task_state *st = task_st(t);
+
+	if (st->pending == TP_NONE)
+		return;
+	log_warn("sentry: tid %d: seccomp stop while waiting for an exit "
+		 "stop (%d): dropped", t->host_tid, (int)st->pending);
+	st->pending = TP_NONE;
+}
+
+/*
+ * A PTRACE_EVENT_SECCOMP stop. Its SECCOMP_RET_DATA may be a workload
+ * filter's (syscalls/filter_eval.h): what the stop is, and which handler
+ * runs, comes from our own program run on the call's seccomp_data.
+ */
 static void on_seccomp(struct sentry *s, struct task *t)
 {
-	unsigned long data = event_msg(t->host_tid);
 	struct plat_call pc = { .kind = s->platform, .at_stop = true };
-	long nr;
+	struct seccomp_data sd;
+	enum sc_stop kind;
+	uint32_t data;
+	int ret;
 
-	if (plat_getregs(t->host_tid, &pc.regs) < 0)
+	ret = stop_data(t, &pc, &sd, &data);
+	if (ret == -ESRCH)
 		return;
 	place_on_call(s);
-	nr = (long)pc.regs.orig_rax;
-	if (!SC_TRACE_IS_OURS(data)) {
-		/* A workload filter's own TRACE: as if there were no tracer. */
+	drop_stale_pending(t);
+	if (ret < 0) {
+		/* Not a stop we can account for: refuse the call. */
+		log_warn("sentry: tid %d: seccomp stop: %s", t->host_tid,
+			 strerror(-ret));
 		plat_ptrace_finish(t->host_tid, &pc, -ENOSYS);
 		return;
 	}
-	switch (data) {
-	case SC_TRACE_HANDLE:
-		if (nr == SYS_execve || nr == SYS_execveat)
+	kind = sc_stop_classify(sc_filter_eval(&s->ours, &sd), data,
+				&s->filter);
+	switch (kind) {
+	case SC_STOP_HANDLE:
+		if (sd.nr == SYS_execve || sd.nr == SYS_execveat)
 			exec_on_seccomp(s, t, &pc);
-		else if (cred_is_traced(nr))
+		else if (cred_is_traced(sd.nr))
 			cred_on_seccomp(s, t, &pc);
 		else
 			seccomp_emulate(s, t, &pc);
 		return;
-	case SC_TRACE_OBSERVE:
+	case SC_STOP_OBSERVE:
 		cred_on_seccomp(s, t, &pc);
 		return;
-	case SC_TRACE_STRACE:
+	case SC_STOP_STRACE:
 		seccomp_strace(s, t, &pc);
 		return;
-	default:
+	case SC_STOP_EMULATE:
 		seccomp_emulate(s, t, &pc);
 		return;
+	case SC_STOP_FOREIGN:
+	case SC_STOP_WORKLOAD:
+		break;
 	}
+	/* Only a workload filter asked for a tracer: as if there were none. */
+	if (s->strace)
+		strace_log(s, t, sd.nr, 'W', "(a workload filter's TRACE)",
+			   -ENOSYS, true, 0);
+	plat_ptrace_finish(t->host_tid, &pc, -ENOSYS);
 }
 
 static void on_syscall_stop(struct sentry *s, struct task *t)
@@ -733,9 +790,26 @@ static void copy_name(char *dst, const char *src)
 	snprintf(dst, 65, "%s", src ? src : "");
 }
 
+/*
+ * The filter every task installs at attach (sentry_do_attach sends the
+ * options) and the sentry's copy of its program, built before
+ * confinement.
+ */
+static int filter_init(struct sentry *s)
+{
+	s->filter = (struct sc_filter_opts){
+		.mode = s->platform == PLATFORM_PTRACE ? SC_FILTER_TRACE :
+							  SC_FILTER_NOTIFY,
+		.strace = s->strace,
+		.tag = sc_trace_tag_new(),
+	};
+	return sc_filter_prog_build(&s->filter, &s->ours);
+}
+
 static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 {
 	sigset_t mask;
+	int ret;
 
 	s->cfg = cfg;
 	s->platform = cfg->platform;
@@ -746,6 +820,9 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;
 	place_init(s);	/* after s->platform */
+	ret = filter_init(s);
+	if (ret < 0)
+		return ret;
 	gofer_client_init(&s->gofer, cfg->gofer_fd);
 	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
 	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);

@@ -3,6 +3,8 @@
  * The workload's interception filter, generated from sc_table with
  * libseccomp.
  *
+ * TRACE(p) below is SECCOMP_RET_TRACE with SC_TRACE_DATA(opts->tag, p).
+ *
  *   PASS            ALLOW (--strace: TRACE(SC_TRACE_STRACE) on both
  *                   platforms; the sentry logs the call at its
  *                   syscall-exit stop, with its result and duration)
@@ -88,17 +90,17 @@ static uint32_t pass_action(const struct sc_filter_opts *o)
 {
 	if (!o->strace)
 		return SCMP_ACT_ALLOW;
-	return SCMP_ACT_TRACE(SC_TRACE_STRACE);
+	return SCMP_ACT_TRACE(SC_TRACE_DATA(o->tag, SC_TRACE_STRACE));
 }
 
 static uint32_t emulate_action(const struct sc_filter_opts *o,
 			       const struct sc_entry *e)
 {
 	if (e->flags & SC_F_TRACE)
-		return SCMP_ACT_TRACE(SC_TRACE_HANDLE);
+		return SCMP_ACT_TRACE(SC_TRACE_DATA(o->tag, SC_TRACE_HANDLE));
 	if (o->mode == SC_FILTER_NOTIFY)
 		return SCMP_ACT_NOTIFY;
-	return SCMP_ACT_TRACE(SC_TRACE_EMULATE);
+	return SCMP_ACT_TRACE(SC_TRACE_DATA(o->tag, SC_TRACE_EMULATE));
 }
 
 static uint32_t rule_action(const struct filter *f, enum rule_act act, int err)
@@ -109,7 +111,8 @@ static uint32_t rule_action(const struct filter *f, enum rule_act act, int err)
 	case R_EMULATE:
 		return emulate_action(f->opts, f->row);
 	case R_OBSERVE:
-		return SCMP_ACT_TRACE(SC_TRACE_OBSERVE);
+		return SCMP_ACT_TRACE(
+			SC_TRACE_DATA(f->opts->tag, SC_TRACE_OBSERVE));
 	case R_ERRNO:
 		break;
 	}
@@ -345,9 +348,13 @@ static int rules_personality(struct filter *f)
 }
 
 /*
- * A workload may stack its own filters, but may not create a listener: when
- * several filters return USER_NOTIF the newest listener gets the call, so a
- * workload listener would take notifications away from the sentry.
+ * A workload may stack its own filters, but may not create a listener: its
+ * USER_NOTIF outranks our TRACE (ptrace platform: every EMULATE call) and,
+ * being newer, wins a tie with our USER_NOTIF (seccomp platform), so its
+ * listener would get our calls and could let the kernel run them
+ * (SECCOMP_USER_NOTIF_FLAG_CONTINUE). EBUSY on both platforms: what Linux
+ * gives when the filter tree already has a listener, as it has on the
+ * seccomp platform (has_duplicate_listener()).
  */
 static int rules_seccomp(struct filter *f)
 {
@@ -360,7 +367,7 @@ static int rules_seccomp(struct filter *f)
 	r = ADD(f, R_PASS, 0, LO32(0, SECCOMP_SET_MODE_FILTER),
 		MASKED(1, SECCOMP_FILTER_FLAG_NEW_LISTENER, 0));
 	if (r == 0)
-		r = ADD(f, R_ERRNO, EINVAL, LO32(0, SECCOMP_SET_MODE_FILTER),
+		r = ADD(f, R_ERRNO, EBUSY, LO32(0, SECCOMP_SET_MODE_FILTER),
 			MASKED(1, SECCOMP_FILTER_FLAG_NEW_LISTENER,
 			       SECCOMP_FILTER_FLAG_NEW_LISTENER));
 	if (r < 0)

@@ -106,9 +106,10 @@ static void print_markdown(FILE *out, const struct counts *c)
 	      "reach the sentry as a seccomp user notification (seccomp "
 	      "platform) or a `SECCOMP_RET_TRACE` stop (ptrace platform); "
 	      "rows flagged `trace` stop for the tracer on both platforms. "
-	      "Our trace stops carry `SC_TRACE_MAGIC` (0xc7) in the high "
-	      "byte of the seccomp data, so the sentry can tell them from a "
-	      "workload filter's own. With `--strace`, PASS calls stop for "
+	      "What a trace stop is the sentry learns by running this "
+	      "filter's own program on the call (`syscalls/filter_eval.c`), "
+	      "never from the stop's seccomp data, which a filter the "
+	      "workload stacks may choose. With `--strace`, PASS calls stop for "
 	      "the tracer too (`SECCOMP_RET_TRACE` on both platforms, never "
 	      "a notification), and the sentry logs each at its "
 	      "syscall-exit stop with its result.\n\n", out);

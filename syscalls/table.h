@@ -63,22 +63,25 @@ struct sc_entry {
 #define SC_F_RULES 0x2
 
 /*
- * SECCOMP_RET_DATA of every SECCOMP_RET_TRACE our filter returns. The high
- * byte is SC_TRACE_MAGIC, so the sentry can tell our stops from those of a
- * filter the workload installed itself (which it must let through as if
- * there were no tracer: resume with the syscall skipped and -ENOSYS).
+ * SECCOMP_RET_DATA of the SECCOMP_RET_TRACE actions of our filter:
+ * SC_TRACE_DATA(opts.tag, purpose). The sentry never trusts it: a filter
+ * of the workload's can return any data, and on a tie the newest filter's
+ * data is what the tracer sees. The sentry recomputes what our filter
+ * returned (filter_eval.h); the data only tells it that a workload filter
+ * also returned TRACE (then the call fails with ENOSYS, as with no
+ * tracer). The tag is drawn per sandbox so that such a filter, not
+ * knowing it, is never taken for ours.
  */
-#define SC_TRACE_MAGIC 0xc700
-#define SC_TRACE_IS_OURS(data) (((data) & 0xff00) == SC_TRACE_MAGIC)
-/* An EMULATE row on the ptrace platform: run its handler. */
-#define SC_TRACE_EMULATE (SC_TRACE_MAGIC | 0x01)
-/* An SC_F_TRACE row (both platforms): run its handler at the stop. */
-#define SC_TRACE_HANDLE (SC_TRACE_MAGIC | 0x02)
-/* A PASS call reported only for --strace: log it and let it run. */
-#define SC_TRACE_STRACE (SC_TRACE_MAGIC | 0x03)
+#define SC_TRACE_EMULATE 1	/* an EMULATE row on the ptrace platform */
+#define SC_TRACE_HANDLE 2	/* an SC_F_TRACE row: handled at the stop */
+#define SC_TRACE_STRACE 3	/* a PASS call reported for --strace */
 /* A PASS call that changes credentials the sentry tracks (prctl
  * PR_CAPBSET_DROP, PR_CAP_AMBIENT): let it run, re-read them at exit. */
-#define SC_TRACE_OBSERVE (SC_TRACE_MAGIC | 0x04)
+#define SC_TRACE_OBSERVE 4
+#define SC_TRACE_PURPOSE(data) ((data) & 0x7u)
+#define SC_TRACE_TAG_MAX 0x1fffu
+#define SC_TRACE_DATA(tag, purpose)                                        \
+	((uint16_t)((((tag) & SC_TRACE_TAG_MAX) << 3) | (purpose)))
 
 /* Highest syscall number in the table. */
 #define SC_NR_MAX 469
@@ -101,6 +104,7 @@ enum sc_filter_mode {
 struct sc_filter_opts {
 	enum sc_filter_mode mode;
 	bool strace;		/* also report PASS calls to the sentry */
+	uint16_t tag;		/* of our TRACE data (SC_TRACE_DATA) */
 };
 
 /*
