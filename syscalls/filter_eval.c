@@ -11,7 +11,9 @@
  * forward, so a program runs at most len instructions.
  */
 #include <errno.h>
+#include <linux/audit.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -210,7 +212,121 @@ uint32_t sc_bpf_run(const struct sock_filter *prog, size_t len,
 	return SECCOMP_RET_KILL_PROCESS;	/* ran off the end */
 }
 
+/*
+ * The same run with only nr and arch known: the arguments and the
+ * instruction pointer are not. Gives the result if the program reaches a
+ * RET without a jump, ALU result or RET depending on an unknown word;
+ * false if it depends on one. A load of an unknown word makes A unknown,
+ * an operation with an unknown operand makes its result unknown.
+ */
+static bool bpf_run_nr(const struct sock_filter *prog, size_t len, int nr,
+		       uint32_t arch, uint32_t *out)
+{
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
+	bool ka = true, kx = true, kmem[BPF_MEMWORDS];
+	const uint32_t nr_off = offsetof(struct seccomp_data, nr);
+	const uint32_t arch_off = offsetof(struct seccomp_data, arch);
+
+	memset(kmem, 1, sizeof(kmem));
+	for (size_t pc = 0; pc < len; pc++) {
+		const struct sock_filter *f = &prog[pc];
+		uint16_t code = f->code;
+		bool kv;
+
+		switch (BPF_CLASS(code)) {
+		case BPF_LD:
+		case BPF_LDX: {
+			uint32_t v = 0;
+			bool k = true;
+
+			if (BPF_MODE(code) == BPF_ABS) {
+				k = f->k == nr_off || f->k == arch_off;
+				v = f->k == nr_off ? (uint32_t)nr : arch;
+			} else if (BPF_MODE(code) == BPF_LEN) {
+				v = SD_LEN;
+			} else if (BPF_MODE(code) == BPF_IMM) {
+				v = f->k;
+			} else if (f->k < BPF_MEMWORDS) {
+				v = mem[f->k];
+				k = kmem[f->k];
+			} else {
+				return false;
+			}
+			if (BPF_CLASS(code) == BPF_LD) {
+				a = v;
+				ka = k;
+			} else {
+				x = v;
+				kx = k;
+			}
+			break;
+		}
+		case BPF_ST:
+		case BPF_STX:
+			if (f->k >= BPF_MEMWORDS)
+				return false;
+			mem[f->k] = BPF_CLASS(code) == BPF_ST ? a : x;
+			kmem[f->k] = BPF_CLASS(code) == BPF_ST ? ka : kx;
+			break;
+		case BPF_ALU:
+			kv = BPF_SRC(code) == BPF_X ? kx : true;
+			if (!ka || !kv)
+				return false;
+			if (!alu(&a, BPF_OP(code),
+				 BPF_SRC(code) == BPF_X ? x : f->k)) {
+				*out = 0;
+				return true;
+			}
+			break;
+		case BPF_JMP:
+			if (BPF_OP(code) == BPF_JA) {
+				pc += f->k;
+				break;
+			}
+			kv = BPF_SRC(code) == BPF_X ? kx : true;
+			if (!ka || !kv)
+				return false;
+			pc += jump_taken(BPF_OP(code), a,
+					 BPF_SRC(code) == BPF_X ? x : f->k) ?
+				      f->jt : f->jf;
+			break;
+		case BPF_RET:
+			if (BPF_RVAL(code) == BPF_A && !ka)
+				return false;
+			*out = BPF_RVAL(code) == BPF_A ? a : f->k;
+			return true;
+		case BPF_MISC:
+			if (code == (BPF_MISC | BPF_TAX)) {
+				x = a;
+				kx = ka;
+			} else {
+				a = x;
+				ka = kx;
+			}
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
 /* --- our filter --------------------------------------------------------- */
+
+/* The result of every native number that decides without its arguments
+ * (rows without argument rules): a notification or a stop then costs a
+ * table look-up instead of a walk through the program. */
+static int precompute(struct sc_filter_prog *p)
+{
+	p->by_nr = calloc(SC_NR_MAX + 1, sizeof(*p->by_nr));
+	p->known = calloc(SC_NR_MAX + 1, sizeof(*p->known));
+	if (p->by_nr == NULL || p->known == NULL)
+		return -ENOMEM;
+	for (int nr = 0; nr <= SC_NR_MAX; nr++)
+		p->known[nr] = bpf_run_nr(p->insn, p->len, nr,
+					  AUDIT_ARCH_X86_64, &p->by_nr[nr]);
+	return 0;
+}
 
 int sc_filter_prog_build(const struct sc_filter_opts *opts,
 			 struct sc_filter_prog *p)
@@ -239,12 +355,17 @@ int sc_filter_prog_build(const struct sc_filter_opts *opts,
 		sc_filter_prog_free(p);
 		return n < 0 ? -errno : -EINVAL;
 	}
-	return 0;
+	r = precompute(p);
+	if (r < 0)
+		sc_filter_prog_free(p);
+	return r;
 }
 
 void sc_filter_prog_free(struct sc_filter_prog *p)
 {
 	free(p->insn);
+	free(p->by_nr);
+	free(p->known);
 	*p = (struct sc_filter_prog){ 0 };
 }
 
@@ -253,6 +374,9 @@ uint32_t sc_filter_eval(const struct sc_filter_prog *p,
 {
 	if (p == NULL || p->insn == NULL)
 		return SECCOMP_RET_KILL_PROCESS;
+	if (d->arch == AUDIT_ARCH_X86_64 && d->nr >= 0 && d->nr <= SC_NR_MAX &&
+	    p->known != NULL && p->known[d->nr])
+		return p->by_nr[d->nr];
 	return sc_bpf_run(p->insn, p->len, d);
 }
 

@@ -16,6 +16,7 @@
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,11 @@ uint32_t sc_bpf_run(const struct sock_filter *prog, size_t len,
 struct sc_filter_prog {
 	struct sock_filter *insn;
 	size_t len;
+	/* by_nr[nr] is the result for every call of that native number
+	 * if known[nr] (the program decides it without reading an
+	 * argument or the instruction pointer). */
+	uint32_t *by_nr;
+	bool *known;
 };
 
 /* Builds the program sc_install_filter(opts) installs. 0 or -errno. */
