@@ -99,7 +99,7 @@ static void argument_rules(void)
 	       syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0), EPERM);
 	EXPECT("seccomp NEW_LISTENER",
 	       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog), EINVAL);
+		       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog), EBUSY);
 	EXPECT("prctl PR_SET_MM", prctl(PR_SET_MM, 1, 0, 0, 0), EINVAL);
 	EXPECT("madvise MADV_HWPOISON", syscall(SYS_madvise, 0, 0, 100),
 	       EPERM);
