@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <signal.h>
 #include <string.h>
@@ -82,9 +83,33 @@ int plat_seccomp_data(pid_t tid, struct seccomp_data *d, uint32_t *ret_data)
 	return 0;
 }
 
+/*
+ * Whether the tracee, stopped in a call during an injection, is in the
+ * call the sentry set up (want: its number and arguments). From the second
+ * injected call on, the tracee re-executes its syscall instruction, which
+ * another thread may have rewritten: the tracee then runs code of its own,
+ * and a call it makes there must not pass, least of all at a seccomp stop,
+ * where passing it over lets the kernel run an EMULATE call natively.
+ */
+static bool injection_is_ours(pid_t tid, const struct user_regs_struct *want)
+{
+	struct user_regs_struct r;
+
+	if (want == NULL)
+		return true;
+	if (plat_getregs(tid, &r) < 0)
+		return false;
+	return r.orig_rax == want->orig_rax && r.rdi == want->rdi &&
+	       r.rsi == want->rsi && r.rdx == want->rdx &&
+	       r.r10 == want->r10 && r.r8 == want->r8 && r.r9 == want->r9;
+}
+
 /* Waits for the tracee's next syscall stop (entry or exit); other stops
- * are passed over, a signal kept for later. 0, or -ESRCH if it died. */
-static int wait_syscall_stop(pid_t tid, struct plat_call *pc)
+ * are passed over, a signal kept for later. want: the injected call (NULL:
+ * any call); a stop in another call kills the tracee. 0, or -ESRCH if it
+ * died. */
+static int wait_syscall_stop(pid_t tid, struct plat_call *pc,
+			     const struct user_regs_struct *want)
 {
 	for (;;) {
 		int st, sig, ev;
@@ -98,6 +123,12 @@ static int wait_syscall_stop(pid_t tid, struct plat_call *pc)
 			return -ESRCH;
 		sig = WSTOPSIG(st);
 		ev = st >> 16;
+		if (((ev == 0 && sig == (SIGTRAP | 0x80)) ||
+		     ev == PTRACE_EVENT_SECCOMP) &&
+		    !injection_is_ours(tid, want)) {
+			kill(tid, SIGKILL);	/* reaped by the event loop */
+			return -ESRCH;
+		}
 		if (ev == 0 && sig == (SIGTRAP | 0x80))
 			return 0;
 		if (ev == 0 && sig != SIGTRAP)
@@ -130,7 +161,7 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 			return ret;
 		if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
 			return -ESRCH;
-		ret = wait_syscall_stop(tid, pc);	/* entry */
+		ret = wait_syscall_stop(tid, pc, &r);	/* entry */
 		if (ret < 0)
 			return ret;
 	} else {
@@ -140,7 +171,7 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 	}
 	if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
 		return -ESRCH;
-	ret = wait_syscall_stop(tid, pc);		/* exit */
+	ret = wait_syscall_stop(tid, pc, &r);		/* exit */
 	if (ret < 0)
 		return ret;
 	pc->injected = true;
@@ -211,7 +242,7 @@ int plat_exec_set_comm(pid_t tid, const char *name)
 
 	if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
 		return -ESRCH;
-	ret = wait_syscall_stop(tid, &pc);		/* execve's exit */
+	ret = wait_syscall_stop(tid, &pc, NULL);	/* execve's exit */
 	if (ret < 0)
 		return ret;
 	ret = plat_getregs(tid, &r0);
