@@ -84,8 +84,8 @@ while read -r name res; do
 done <"$T_TMP/native.out"
 
 # ---- the sandbox: refused with every capability set ---------------------
-run_sandbox() {	# label caps-json
-	local label=$1 caps=$2 B=$T_TMP/b-$1 name res
+run_sandbox() {	# label caps-json [userns]
+	local label=$1 caps=$2 userns=${3:-} B=$T_TMP/b-$1 name res
 	make_bundle "$B" /pass_surface /victim
 	cp "$PROG" "$B/rootfs/pass_surface"
 	: >"$B/rootfs/victim"
@@ -95,6 +95,15 @@ run_sandbox() {	# label caps-json
 		.process.capabilities = {bounding: $c, effective: $c,
 			permitted: $c, inheritable: $c, ambient: $c} end' \
 		"$B/config.json" >"$B/config.json.new" && mv "$B/config.json.new" "$B/config.json"
+	if [ -n "$userns" ]; then
+		# Root of a user namespace owning the network namespace: its
+		# CAP_NET_ADMIN there is what rtnetlink checks.
+		chown -R 100000:100000 "$B/rootfs"
+		jq '.linux.namespaces += [{type: "user"}] |
+		    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+		    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
+			"$B/config.json" >"$B/config.json.new" && mv "$B/config.json.new" "$B/config.json"
+	fi
 	runsc run --bundle "$B" "ps-$label" >"$T_TMP/sandbox.out" \
 		2>"$T_TMP/sandbox.err" </dev/null
 	if ! grep -q '^done 0$' "$T_TMP/sandbox.out"; then
@@ -126,6 +135,7 @@ run_sandbox() {	# label caps-json
 }
 
 run_sandbox all "$ALL_CAPS"
+run_sandbox userns-all "$ALL_CAPS" userns
 run_sandbox docker "$DOCKER_CAPS"
 run_sandbox default null
 
