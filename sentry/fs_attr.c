@@ -336,6 +336,26 @@ static int attr_name_writable(const char *name)
 	return 0;
 }
 
+/*
+ * An fd object the gofer did not hand out (a pipe, a socket, a memfd: it
+ * answers EXDEV) is not a file of the container's: what Linux answers a
+ * write there without a gofer. user.* is EPERM on anything but regular
+ * files and directories (xattr_permission); elsewhere EOPNOTSUPP, as a
+ * filesystem without those xattrs (tmpfs before 6.6 for a memfd).
+ */
+static int xattr_foreign_errno(const struct fs_path *p, const char *name,
+			       int ret)
+{
+	struct stat st;
+
+	if (ret != -EXDEV || !p->empty || fstat(p->at.dirfd, &st) < 0)
+		return ret;
+	if (strncmp(name, "user.", 5) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode))
+		return -EPERM;
+	return -EOPNOTSUPP;
+}
+
 static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 			int flags, uint64_t uname, uint64_t uvalue,
 			size_t size, int xflags)
@@ -372,8 +392,9 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	if (ret < 0)
 		return ret;
 	task_gofer_creds(c->t, &cr);
-	return gofer_setxattr(task_gofer(c->t), &cr, xattr_at(&p),
-			      xattr_flags(flags), name, value, size, xflags);
+	ret = gofer_setxattr(task_gofer(c->t), &cr, xattr_at(&p),
+			     xattr_flags(flags), name, value, size, xflags);
+	return xattr_foreign_errno(&p, name, ret);
 }
 
 static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
@@ -457,8 +478,9 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 	if (ret < 0)
 		return ret;
 	task_gofer_creds(c->t, &cr);
-	return gofer_removexattr(task_gofer(c->t), &cr, xattr_at(&p),
-				 xattr_flags(flags), name);
+	ret = gofer_removexattr(task_gofer(c->t), &cr, xattr_at(&p),
+				xattr_flags(flags), name);
+	return xattr_foreign_errno(&p, name, ret);
 }
 
 SENTRY_HANDLER(setxattr)
