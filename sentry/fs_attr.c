@@ -26,8 +26,8 @@
 #include "sentry/vfs.h"
 
 #define AT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
-/* fsetxattr, fremovexattr: the fd itself, no path to read (never a flag
- * the workload can pass: the *at calls check AT_FLAGS first). */
+/* fsetxattr, fremovexattr: the fd itself, no path to read (a flag the
+ * workload cannot pass: setxattrat and removexattrat refuse it). */
 #define ATTR_FD_ONLY 0x40000000
 
 static int path_flags(int flags)
@@ -563,6 +563,8 @@ SENTRY_HANDLER(setxattrat)
 
 	if (ret < 0)
 		return ret;
+	if ((int)c->args[2] & ATTR_FD_ONLY)
+		return -EINVAL;
 	return do_setxattr(c, (int)c->args[0], c->args[1], (int)c->args[2],
 			   c->args[3], a.value, a.size, (int)a.flags);
 }
@@ -588,6 +590,8 @@ SENTRY_HANDLER(listxattrat)
 
 SENTRY_HANDLER(removexattrat)
 {
+	if ((int)c->args[2] & ATTR_FD_ONLY)
+		return -EINVAL;
 	return do_removexattr(c, (int)c->args[0], c->args[1], (int)c->args[2],
 			      c->args[3]);
 }
