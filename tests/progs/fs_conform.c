@@ -435,6 +435,10 @@ static void case_fxattr(const char *path)
 					     "user.at", &a, sizeof(a)));
 	res("removexattrat_empty_path", syscall(466, fd, "", AT_EMPTY_PATH,
 						"user.at"));
+	res("setxattrat_badflags", syscall(463, AT_FDCWD, path, 0x40000000,
+					   "user.at", &a, sizeof(a)));
+	res("removexattrat_badflags", syscall(466, AT_FDCWD, path, 0x40000000,
+					      "user.at"));
 	if (pipe(p) == 0) {
 		res("fsetxattr_pipe", fsetxattr(p[0], "user.f", "v", 1, 0));
 		close(p[0]);
