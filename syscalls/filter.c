@@ -495,6 +495,29 @@ static int rules_ioprio_set(struct filter *f)
 }
 
 /*
+ * CPU scheduling policies (table.def says why real-time ones are refused),
+ * SCHED_RESET_ON_FORK ignored: EPERM as without CAP_SYS_NICE and
+ * RLIMIT_RTPRIO; unknown policies (SCHED_DEADLINE: sched_setattr only)
+ * EINVAL, the kernel's answer.
+ */
+static int rules_sched_setscheduler(struct filter *f)
+{
+	static const uint32_t ok[] = { SCHED_OTHER, SCHED_BATCH, SCHED_IDLE };
+	const uint64_t pol = 0xffffffffULL & ~(uint64_t)SCHED_RESET_ON_FORK;
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ok) && r == 0; i++)
+		r = ADD(f, R_PASS, 0, MASKED(1, pol, ok[i]));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EPERM, MASKED(1, pol, SCHED_FIFO));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EPERM, MASKED(1, pol, SCHED_RR));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EINVAL, ANY(1));
+	return r;
+}
+
+/*
  * mq_notify(mqd, NULL) only removes a registration. A sigevent is in
  * workload memory, and with SIGEV_THREAD it names a netlink socket the
  * kernel attaches to the queue (CVE-2017-11176): not decidable in BPF,
@@ -530,6 +553,7 @@ static const struct {
 	{ "seccomp", rules_seccomp },	  { "sendto", rules_sendto },
 	{ "setsockopt", rules_setsockopt }, { "ioprio_set", rules_ioprio_set },
 	{ "mq_notify", rules_mq_notify },
+	{ "sched_setscheduler", rules_sched_setscheduler },
 };
 
 static int add_rules(struct filter *f)

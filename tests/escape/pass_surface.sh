@@ -3,8 +3,8 @@
 # docs/security.md "Surface a container does not need"): rtnetlink changes
 # (net/sched qdiscs and u32 classifiers, new links), protocol modules
 # (MPTCP, SCTP), socket filters, TCP_ULP, native AIO, vmsplice,
-# mq_notify(SIGEV_THREAD), PI futexes, real-time I/O priority,
-# memfd_secret, file capabilities through fsetxattr.
+# mq_notify(SIGEV_THREAD), PI futexes, real-time I/O priority and CPU
+# scheduling, memfd_secret, file capabilities through fsetxattr.
 # tests/progs/pass_surface makes each call. On the host, as root in fresh
 # network and IPC namespaces, each must succeed (the attack works there);
 # in the sandbox, as root with every capability, with Docker's 14 and
@@ -28,6 +28,7 @@ declare -A want=(
 	[so_attach_filter]=ENOPROTOOPT [tcp_ulp_tls]=ENOPROTOOPT
 	[io_setup]=ENOSYS [vmsplice]=ENOSYS [mq_notify_thread]=ENOSYS
 	[futex_lock_pi]=ENOSYS [ioprio_set_rt]=EPERM [memfd_secret]=ENOSYS
+	[sched_setscheduler_fifo]=EPERM [sched_setattr]=ENOSYS
 	[fsetxattr_security_capability]=EPERM
 )
 # What counts as "the kernel did it" on the host besides ok: TCP_ULP

@@ -24,6 +24,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <mqueue.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -367,6 +368,27 @@ static void ioprio(void)
 					     IOPRIO_VALUE(2, 4)));
 }
 
+/* Real-time CPU scheduling of the task itself (put back at once). */
+static void sched_rt(void)
+{
+	struct sched_param rt = { .sched_priority = 1 }, other = { 0 };
+	struct {
+		uint32_t size, policy;
+		uint64_t flags;
+		int32_t nice;
+		uint32_t priority;
+		uint64_t runtime, deadline, period;
+	} attr = { .size = 48, .policy = SCHED_OTHER };
+	long r = sched_setscheduler(0, SCHED_FIFO, &rt);
+
+	result("sched_setscheduler_fifo", r);
+	if (r == 0)
+		sched_setscheduler(0, SCHED_OTHER, &other);
+	result("sched_setattr", syscall(SYS_sched_setattr, 0, &attr, 0));
+	result("kept_sched_batch", sched_setscheduler(0, SCHED_BATCH, &other));
+	sched_setscheduler(0, SCHED_OTHER, &other);
+}
+
 static void secret(void)
 {
 	long fd = syscall(447 /* memfd_secret */, 0);
@@ -412,6 +434,7 @@ int main(int argc, char **argv)
 	futex_pi();
 	kept_tiocspgrp();
 	ioprio();
+	sched_rt();
 	secret();
 	file_caps(argv[1]);
 	printf("done 0\n");

@@ -800,6 +800,19 @@ static int child_scalar_rules(void)
 	/* I/O priority: real-time class refused, best-effort kept. */
 	EXPECT_ERR(syscall(SYS_ioprio_set, 1, 0, (1 << 13) | 4), EPERM);
 	EXPECT_OK(syscall(SYS_ioprio_set, 1, 0, (2 << 13) | 4));
+	/* CPU scheduling: real-time refused, sched_setattr too. */
+	{
+		struct sched_param rt = { .sched_priority = 1 }, zero = { 0 };
+
+		EXPECT_ERR(sched_setscheduler(0, SCHED_FIFO, &rt), EPERM);
+		EXPECT_ERR(sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK,
+					      &rt), EPERM);
+		EXPECT_ERR(sched_setscheduler(0, 6 /* DEADLINE */, &zero),
+			   EINVAL);
+		EXPECT_OK(sched_setscheduler(0, SCHED_BATCH, &zero));
+		EXPECT_OK(sched_setscheduler(0, SCHED_OTHER, &zero));
+		EXPECT_ERR(syscall(SYS_sched_setattr, 0, &zero, 0), ENOSYS);
+	}
 	/* mq_notify: unregistering only. */
 	EXPECT_ERR(syscall(SYS_mq_notify, 0, &word), ENOSYS);
 	EXPECT_ERR(syscall(SYS_mq_notify, -1, NULL), EBADF);
