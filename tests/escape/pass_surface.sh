@@ -29,6 +29,7 @@ declare -A want=(
 	[io_setup]=ENOSYS [vmsplice]=ENOSYS [mq_notify_thread]=ENOSYS
 	[futex_lock_pi]=ENOSYS [ioprio_set_rt]=EPERM [memfd_secret]=ENOSYS
 	[sched_setscheduler_fifo]=EPERM [sched_setattr]=ENOSYS
+	[pthread_mutex_prio_inherit]=EOPNOTSUPP	# ENOTSUP
 	[fsetxattr_security_capability]=EPERM
 )
 # What counts as "the kernel did it" on the host besides ok: TCP_ULP

@@ -24,6 +24,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <mqueue.h>
+#include <pthread.h>
 #include <sched.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -324,6 +325,26 @@ static void futex_pi(void)
 			NULL, 0);
 }
 
+/* glibc's answer to a kernel without PI futexes: a PTHREAD_PRIO_INHERIT
+ * mutex is refused at init (ENOTSUP), not at the first contended lock. */
+static void pi_mutex(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t m;
+	int e;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT);
+	e = pthread_mutex_init(&m, &a);
+	if (e == 0) {
+		e = pthread_mutex_lock(&m);
+		pthread_mutex_unlock(&m);
+		pthread_mutex_destroy(&m);
+	}
+	errno = e;
+	result("pthread_mutex_prio_inherit", e ? -1 : 0);
+}
+
 /* Job control: a new session on a pty, its slave the controlling
  * terminal, the foreground group set (kept). */
 static void kept_tiocspgrp(void)
@@ -432,6 +453,7 @@ int main(int argc, char **argv)
 	do_vmsplice();
 	mq_notify_thread();
 	futex_pi();
+	pi_mutex();
 	kept_tiocspgrp();
 	ioprio();
 	sched_rt();
