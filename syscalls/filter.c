@@ -237,8 +237,8 @@ static int rules_socket_inet(struct filter *f, int domain)
 /*
  * AF_UNIX: its three types (unix_create refuses any protocol but 0 and
  * PF_UNIX itself). Netlink: routing only (SOCK_RAW and SOCK_DGRAM are the
- * same), traced to the sentry, which creates the socket with
- * CAP_NET_ADMIN out of the task's effective set (sentry/socket_netlink.c):
+ * same), traced to the sentry, which has the task create it with
+ * CAP_NET_ADMIN out of its effective set (sentry/socket_netlink.c):
  * the kernel then refuses every rtnetlink change (links, addresses,
  * routes, qdiscs, filters) sent on it, whoever sends, while the dumps
  * (RTM_GET*) work. Every other family EAFNOSUPPORT.
