@@ -4,9 +4,11 @@
  * fchownat, utime, utimes, futimesat, utimensat, truncate and the xattr
  * family (set/get/list/remove, their l* forms and the *xattrat calls).
  * The gofer does each under the task's credentials; an fd the workload
- * holds ("" with AT_EMPTY_PATH, utimensat's NULL path) is passed to the
- * gofer as the object with AT_EMPTY_PATH, so permission checks stay the
- * task's. The virtual trees are read-only and have no xattrs.
+ * holds ("" with AT_EMPTY_PATH, utimensat's NULL path, fsetxattr and
+ * fremovexattr) is passed to the gofer as the object with AT_EMPTY_PATH,
+ * so permission checks stay the task's. The virtual trees are read-only
+ * and have no xattrs. No xattr call changes a security.* or trusted.*
+ * name (attr_name_writable).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,9 +26,14 @@
 #include "sentry/vfs.h"
 
 #define AT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
+/* fsetxattr, fremovexattr: the fd itself, no path to read (a flag the
+ * workload cannot pass: setxattrat and removexattrat refuse it). */
+#define ATTR_FD_ONLY 0x40000000
 
 static int path_flags(int flags)
 {
+	if (flags & ATTR_FD_ONLY)
+		return FS_EMPTY_OK | FS_NULL_OK;
 	return (flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0;
 }
 
@@ -288,6 +295,21 @@ SENTRY_HANDLER(truncate)
 
 /* ---- xattrs ----------------------------------------------------------------- */
 
+/* The gofer's object and flags for an xattr call: it takes the fd itself
+ * (p->empty) from an absent path, not "", and refuses AT_EMPTY_PATH
+ * (gofer/ops_xattr.c). */
+static const struct gofer_at *xattr_at(struct fs_path *p)
+{
+	if (p->empty)
+		p->at.path = NULL;
+	return &p->at;
+}
+
+static int xattr_flags(int flags)
+{
+	return flags & AT_SYMLINK_NOFOLLOW;
+}
+
 /* The attribute name: ERANGE if empty or longer than XATTR_NAME_MAX. */
 static int read_xattr_name(struct sc_call *c, uint64_t uname, char *name)
 {
@@ -296,6 +318,42 @@ static int read_xattr_name(struct sc_call *c, uint64_t uname, char *name)
 	if (n == -ENOENT || n == -ENAMETOOLONG)
 		return -ERANGE;
 	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * Whether the sandbox may set or remove this attribute. security.* holds
+ * what the host's kernel enforces beyond the sandbox: file capabilities
+ * (security.capability, honoured when a host user runs the file of a
+ * rootfs that is a host directory), LSM labels, IMA/EVM; trusted.* is
+ * the host administrator's (overlayfs keeps its metadata there). Refused
+ * with the EPERM Linux gives a task without CAP_SETFCAP or CAP_SYS_ADMIN.
+ */
+static int attr_name_writable(const char *name)
+{
+	if (strncmp(name, "security.", 9) == 0 ||
+	    strncmp(name, "trusted.", 8) == 0)
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * An fd object the gofer did not hand out (a pipe, a socket, a memfd: it
+ * answers EXDEV) is not a file of the container's: what Linux answers a
+ * write there without a gofer. user.* is EPERM on anything but regular
+ * files and directories (xattr_permission); elsewhere EOPNOTSUPP, as a
+ * filesystem without those xattrs (tmpfs before 6.6 for a memfd).
+ */
+static int xattr_foreign_errno(const struct fs_path *p, const char *name,
+			       int ret)
+{
+	struct stat st;
+
+	if (ret != -EXDEV || !p->empty || fstat(p->at.dirfd, &st) < 0)
+		return ret;
+	if (strncmp(name, "user.", 5) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode))
+		return -EPERM;
+	return -EOPNOTSUPP;
 }
 
 static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
@@ -308,7 +366,7 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	struct gofer_creds cr;
 	int ret;
 
-	if (flags & ~AT_FLAGS)
+	if (flags & ~(AT_FLAGS | ATTR_FD_ONLY))
 		return -EINVAL;
 	if (xflags & ~(XATTR_CREATE | XATTR_REPLACE))
 		return -EINVAL;
@@ -330,10 +388,13 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret;
 	if (p.virt)
 		return -EOPNOTSUPP;
+	ret = attr_name_writable(name);
+	if (ret < 0)
+		return ret;
 	task_gofer_creds(c->t, &cr);
-	return gofer_setxattr(task_gofer(c->t), &cr, &p.at,
-			      gofer_flags(&p, flags), name, value, size,
-			      xflags);
+	ret = gofer_setxattr(task_gofer(c->t), &cr, xattr_at(&p),
+			     xattr_flags(flags), name, value, size, xflags);
+	return xattr_foreign_errno(&p, name, ret);
 }
 
 static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
@@ -361,8 +422,8 @@ static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	if (p.virt)
 		return -ENODATA;
 	task_gofer_creds(c->t, &cr);
-	ret = gofer_getxattr(task_gofer(c->t), &cr, &p.at,
-			     gofer_flags(&p, flags), name, value, size);
+	ret = gofer_getxattr(task_gofer(c->t), &cr, xattr_at(&p),
+			     xattr_flags(flags), name, value, size);
 	if (ret <= 0 || size == 0)
 		return ret;
 	return task_write(c, uvalue, value, (size_t)ret) < 0 ? -EFAULT : ret;
@@ -388,8 +449,8 @@ static long do_listxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	if (p.virt)
 		return 0;
 	task_gofer_creds(c->t, &cr);
-	ret = gofer_listxattr(task_gofer(c->t), &cr, &p.at,
-			      gofer_flags(&p, flags), list, size);
+	ret = gofer_listxattr(task_gofer(c->t), &cr, xattr_at(&p),
+			      xattr_flags(flags), list, size);
 	if (ret <= 0 || size == 0)
 		return ret;
 	return task_write(c, ulist, list, (size_t)ret) < 0 ? -EFAULT : ret;
@@ -403,7 +464,7 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 	struct gofer_creds cr;
 	int ret;
 
-	if (flags & ~AT_FLAGS)
+	if (flags & ~(AT_FLAGS | ATTR_FD_ONLY))
 		return -EINVAL;
 	ret = read_xattr_name(c, uname, name);
 	if (ret < 0)
@@ -413,9 +474,13 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret;
 	if (p.virt)
 		return -EOPNOTSUPP;
+	ret = attr_name_writable(name);
+	if (ret < 0)
+		return ret;
 	task_gofer_creds(c->t, &cr);
-	return gofer_removexattr(task_gofer(c->t), &cr, &p.at,
-				 gofer_flags(&p, flags), name);
+	ret = gofer_removexattr(task_gofer(c->t), &cr, xattr_at(&p),
+				xattr_flags(flags), name);
+	return xattr_foreign_errno(&p, name, ret);
 }
 
 SENTRY_HANDLER(setxattr)
@@ -429,6 +494,13 @@ SENTRY_HANDLER(lsetxattr)
 	return do_setxattr(c, AT_FDCWD, c->args[0], AT_SYMLINK_NOFOLLOW,
 			   c->args[1], c->args[2], (size_t)c->args[3],
 			   (int)c->args[4]);
+}
+
+/* The fd's own file (not a path): EBADF for an O_PATH fd, as Linux. */
+SENTRY_HANDLER(fsetxattr)
+{
+	return do_setxattr(c, (int)c->args[0], 0, ATTR_FD_ONLY, c->args[1],
+			   c->args[2], (size_t)c->args[3], (int)c->args[4]);
 }
 
 SENTRY_HANDLER(getxattr)
@@ -466,6 +538,11 @@ SENTRY_HANDLER(lremovexattr)
 			      c->args[1]);
 }
 
+SENTRY_HANDLER(fremovexattr)
+{
+	return do_removexattr(c, (int)c->args[0], 0, ATTR_FD_ONLY, c->args[1]);
+}
+
 /* struct xattr_args of the *xattrat calls (Linux 6.13). */
 struct xattr_args_v0 {
 	uint64_t value;
@@ -486,6 +563,8 @@ SENTRY_HANDLER(setxattrat)
 
 	if (ret < 0)
 		return ret;
+	if ((int)c->args[2] & ATTR_FD_ONLY)
+		return -EINVAL;
 	return do_setxattr(c, (int)c->args[0], c->args[1], (int)c->args[2],
 			   c->args[3], a.value, a.size, (int)a.flags);
 }
@@ -511,6 +590,8 @@ SENTRY_HANDLER(listxattrat)
 
 SENTRY_HANDLER(removexattrat)
 {
+	if ((int)c->args[2] & ATTR_FD_ONLY)
+		return -EINVAL;
 	return do_removexattr(c, (int)c->args[0], c->args[1], (int)c->args[2],
 			      c->args[3]);
 }

@@ -62,6 +62,8 @@ enum rule_act {
 	R_PASS,		/* the row's PASS action (ALLOW, or reported) */
 	R_EMULATE,	/* the row's EMULATE action */
 	R_OBSERVE,	/* TRACE(SC_TRACE_OBSERVE) */
+	R_HANDLE,	/* TRACE(SC_TRACE_HANDLE): the row's handler at a ptrace
+			 * stop, on both platforms (it injects syscalls) */
 	R_ERRNO,
 };
 
@@ -113,6 +115,9 @@ static uint32_t rule_action(const struct filter *f, enum rule_act act, int err)
 	case R_OBSERVE:
 		return SCMP_ACT_TRACE(
 			SC_TRACE_DATA(f->opts->tag, SC_TRACE_OBSERVE));
+	case R_HANDLE:
+		return SCMP_ACT_TRACE(
+			SC_TRACE_DATA(f->opts->tag, SC_TRACE_HANDLE));
 	case R_ERRNO:
 		break;
 	}
@@ -190,29 +195,75 @@ static int rules_ioctl(struct filter *f)
 
 #define SOCK_TYPE_MASK 0xf
 
-static int rules_socket(struct filter *f)
+/* The (family, type, protocol) triples of inet sockets a container uses:
+ * TCP, UDP and ping sockets, protocol 0 meaning the same. */
+static const struct {
+	int domain, type, proto;
+} inet_ok[] = {
+	{ AF_INET, SOCK_STREAM, 0 },	   { AF_INET, SOCK_STREAM, IPPROTO_TCP },
+	{ AF_INET, SOCK_DGRAM, 0 },	   { AF_INET, SOCK_DGRAM, IPPROTO_UDP },
+	{ AF_INET, SOCK_DGRAM, IPPROTO_ICMP },
+	{ AF_INET6, SOCK_STREAM, 0 },	   { AF_INET6, SOCK_STREAM, IPPROTO_TCP },
+	{ AF_INET6, SOCK_DGRAM, 0 },	   { AF_INET6, SOCK_DGRAM, IPPROTO_UDP },
+	{ AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6 },
+};
+
+/*
+ * inet: the triples above; any other protocol of a stream or datagram
+ * socket (MPTCP, SCTP, UDP-Lite, L2TP, SMC...: each its own module)
+ * EPROTONOSUPPORT, SOCK_SEQPACKET (SCTP's) ESOCKTNOSUPPORT, as from a
+ * kernel without them; raw and packet sockets EPERM.
+ */
+static int rules_socket_inet(struct filter *f, int domain)
 {
-	static const int domains[] = { AF_UNIX, AF_INET, AF_INET6 };
-	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
 	static const int raw[] = { SOCK_RAW, SOCK_PACKET };
 	int r = 0;
 
-	for (size_t d = 0; d < ARRAY_SIZE(domains) && r == 0; d++) {
-		for (size_t t = 0; t < ARRAY_SIZE(types) && r == 0; t++)
-			r = ADD(f, R_PASS, 0, LO32(0, domains[d]),
-				MASKED(1, SOCK_TYPE_MASK, types[t]));
-		for (size_t t = 0; t < ARRAY_SIZE(raw) && r == 0; t++)
-			r = ADD(f, R_ERRNO, EPERM, LO32(0, domains[d]),
-				MASKED(1, SOCK_TYPE_MASK, raw[t]));
+	for (size_t i = 0; i < ARRAY_SIZE(inet_ok) && r == 0; i++) {
+		if (inet_ok[i].domain == domain)
+			r = ADD(f, R_PASS, 0, LO32(0, domain),
+				MASKED(1, SOCK_TYPE_MASK, inet_ok[i].type),
+				LO32(2, inet_ok[i].proto));
 	}
-	/* Netlink: routing only (SOCK_RAW and SOCK_DGRAM are the same). */
+	for (size_t t = 0; t < ARRAY_SIZE(types) && r == 0; t++)
+		r = ADD(f, R_ERRNO, EPROTONOSUPPORT, LO32(0, domain),
+			MASKED(1, SOCK_TYPE_MASK, types[t]), ANY(2));
 	if (r == 0)
-		r = ADD(f, R_PASS, 0, LO32(0, AF_NETLINK),
-			MASKED(1, SOCK_TYPE_MASK, SOCK_RAW),
-			LO32(2, NETLINK_ROUTE));
+		r = ADD(f, R_ERRNO, ESOCKTNOSUPPORT, LO32(0, domain),
+			MASKED(1, SOCK_TYPE_MASK, SOCK_SEQPACKET));
+	for (size_t t = 0; t < ARRAY_SIZE(raw) && r == 0; t++)
+		r = ADD(f, R_ERRNO, EPERM, LO32(0, domain),
+			MASKED(1, SOCK_TYPE_MASK, raw[t]));
+	return r;
+}
+
+/*
+ * AF_UNIX: its three types (unix_create refuses any protocol but 0 and
+ * PF_UNIX itself). Netlink: routing only (SOCK_RAW and SOCK_DGRAM are the
+ * same), traced to the sentry, which has the task create it with
+ * CAP_NET_ADMIN out of its effective set (sentry/socket_netlink.c):
+ * the kernel then refuses every rtnetlink change (links, addresses,
+ * routes, qdiscs, filters) sent on it, whoever sends, while the dumps
+ * (RTM_GET*) work. Every other family EAFNOSUPPORT.
+ */
+static int rules_socket(struct filter *f)
+{
+	static const int unix_types[] = { SOCK_STREAM, SOCK_DGRAM,
+					  SOCK_SEQPACKET };
+	static const int nl_types[] = { SOCK_RAW, SOCK_DGRAM };
+	int r = 0;
+
+	for (size_t t = 0; t < ARRAY_SIZE(unix_types) && r == 0; t++)
+		r = ADD(f, R_PASS, 0, LO32(0, AF_UNIX),
+			MASKED(1, SOCK_TYPE_MASK, unix_types[t]));
 	if (r == 0)
-		r = ADD(f, R_PASS, 0, LO32(0, AF_NETLINK),
-			MASKED(1, SOCK_TYPE_MASK, SOCK_DGRAM),
+		r = rules_socket_inet(f, AF_INET);
+	if (r == 0)
+		r = rules_socket_inet(f, AF_INET6);
+	for (size_t t = 0; t < ARRAY_SIZE(nl_types) && r == 0; t++)
+		r = ADD(f, R_HANDLE, 0, LO32(0, AF_NETLINK),
+			MASKED(1, SOCK_TYPE_MASK, nl_types[t]),
 			LO32(2, NETLINK_ROUTE));
 	if (r == 0)
 		r = ADD(f, R_ERRNO, EAFNOSUPPORT, ANY(0));
@@ -274,21 +325,27 @@ static int rules_prctl(struct filter *f)
 }
 
 /*
- * Allowed operations: 0..13 but FUTEX_FD (2, removed from the kernel),
- * with FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME ignored. futex is hot:
- * pairs {2k, 2k+1} are one test with bit 0 masked out (libseccomp tests
- * values in descending order, so the common WAIT/WAKE pair comes last;
- * fewer tests keep it near native).
+ * Allowed operations: WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP,
+ * WAIT_BITSET and WAKE_BITSET, with FUTEX_PRIVATE_FLAG and
+ * FUTEX_CLOCK_REALTIME ignored. The priority-inheritance operations
+ * (LOCK_PI, UNLOCK_PI, TRYLOCK_PI, WAIT_REQUEUE_PI, CMP_REQUEUE_PI,
+ * LOCK_PI2: rt_mutex code with a history of exploited bugs, CVE-2014-3153)
+ * and the removed FUTEX_FD get ENOSYS, as from a kernel without
+ * CONFIG_FUTEX_PI: glibc checks for that and refuses PTHREAD_PRIO_INHERIT
+ * mutexes with ENOTSUP; its other mutexes, condition variables and
+ * robust lists do not use them. futex is hot: WAIT/WAKE and
+ * CMP_REQUEUE/WAKE_OP are one test each with bit 0 masked out
+ * (libseccomp tests values in descending order, so the common WAIT/WAKE
+ * pair comes last; fewer tests keep it near native).
  */
 static int rules_futex(struct filter *f)
 {
 	static const uint32_t pairs[] = {
 		FUTEX_WAIT,		/* and FUTEX_WAKE */
 		FUTEX_CMP_REQUEUE,	/* and FUTEX_WAKE_OP */
-		FUTEX_LOCK_PI,		/* and FUTEX_UNLOCK_PI */
-		FUTEX_TRYLOCK_PI,	/* and FUTEX_WAIT_BITSET */
-		FUTEX_WAKE_BITSET,	/* and FUTEX_WAIT_REQUEUE_PI */
-		FUTEX_CMP_REQUEUE_PI,	/* and FUTEX_LOCK_PI2 (13) */
+	};
+	static const uint32_t singles[] = {
+		FUTEX_REQUEUE, FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET,
 	};
 	const uint64_t op = 0xffffffffULL & ~(uint64_t)(FUTEX_PRIVATE_FLAG |
 							FUTEX_CLOCK_REALTIME);
@@ -296,19 +353,19 @@ static int rules_futex(struct filter *f)
 
 	_Static_assert(FUTEX_WAKE == FUTEX_WAIT + 1 &&
 			       FUTEX_WAKE_OP == FUTEX_CMP_REQUEUE + 1 &&
-			       FUTEX_UNLOCK_PI == FUTEX_LOCK_PI + 1 &&
-			       FUTEX_WAIT_BITSET == FUTEX_TRYLOCK_PI + 1 &&
-			       FUTEX_WAIT_REQUEUE_PI == FUTEX_WAKE_BITSET + 1 &&
-			       FUTEX_CMP_REQUEUE_PI == 12,
+			       FUTEX_WAIT % 2 == 0 &&
+			       FUTEX_CMP_REQUEUE % 2 == 0,
 		       "futex operation pairs");
 	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
 		r = ADD(f, R_PASS, 0, MASKED(1, op & ~1ULL, pairs[i]));
 		if (r < 0)
 			return r;
 	}
-	r = ADD(f, R_PASS, 0, MASKED(1, op, FUTEX_REQUEUE));
-	if (r < 0)
-		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(singles); i++) {
+		r = ADD(f, R_PASS, 0, MASKED(1, op, singles[i]));
+		if (r < 0)
+			return r;
+	}
 	return ADD(f, R_ERRNO, ENOSYS, ANY(1));
 }
 
@@ -376,16 +433,24 @@ static int rules_seccomp(struct filter *f)
 }
 
 /*
- * Legacy netfilter tables are replaced whole through setsockopt on any
- * inet socket (CAP_NET_ADMIN in the network namespace's user namespace):
- * a large, bug-prone parser. Refused as by a kernel without netfilter.
- * (nf_tables is reached through NETLINK_NETFILTER, which socket() refuses.)
+ * setsockopt options refused as by a kernel without them (ENOPROTOOPT):
+ *  - legacy netfilter table replacement on any inet socket (CAP_NET_ADMIN
+ *    in the network namespace's user namespace): a large, bug-prone
+ *    parser (nf_tables is reached through NETLINK_NETFILTER, which
+ *    socket() refuses), IPVS likewise;
+ *  - socket filters (SO_ATTACH_FILTER, SO_ATTACH_BPF, the reuseport
+ *    ones): classic BPF programs the workload writes, run through the
+ *    kernel's verifier and JIT on every packet;
+ *  - TCP_ULP (kTLS, espintcp: upper-layer protocol modules), TCP_REPAIR
+ *    and its queue/sequence/options/window settings (checkpoint/restore
+ *    with CAP_NET_ADMIN, rewriting a live connection's state), and
+ *    IPV6_ADDRFORM (turns an IPv6 socket into an IPv4 one in place).
  */
 static int rules_setsockopt(struct filter *f)
 {
 	static const struct {
 		int level, opt;
-	} nf[] = {
+	} refused[] = {
 		{ SOL_IP, 64 },	   /* IPT_SO_SET_REPLACE */
 		{ SOL_IP, 65 },	   /* IPT_SO_SET_ADD_COUNTERS */
 		{ SOL_IP, 96 },	   /* ARPT_SO_SET_REPLACE */
@@ -394,18 +459,85 @@ static int rules_setsockopt(struct filter *f)
 		{ SOL_IP, 129 },   /* EBT_SO_SET_COUNTERS */
 		{ SOL_IPV6, 64 },  /* IP6T_SO_SET_REPLACE */
 		{ SOL_IPV6, 65 },  /* IP6T_SO_SET_ADD_COUNTERS */
+		{ SOL_IPV6, 1 },   /* IPV6_ADDRFORM */
+		{ SOL_SOCKET, 26 }, /* SO_ATTACH_FILTER */
+		{ SOL_SOCKET, 50 }, /* SO_ATTACH_BPF */
+		{ SOL_SOCKET, 51 }, /* SO_ATTACH_REUSEPORT_CBPF */
+		{ SOL_SOCKET, 52 }, /* SO_ATTACH_REUSEPORT_EBPF */
+		{ IPPROTO_TCP, 19 },   /* TCP_REPAIR */
+		{ IPPROTO_TCP, 20 },   /* TCP_REPAIR_QUEUE */
+		{ IPPROTO_TCP, 21 },   /* TCP_QUEUE_SEQ */
+		{ IPPROTO_TCP, 22 },   /* TCP_REPAIR_OPTIONS */
+		{ IPPROTO_TCP, 29 },   /* TCP_REPAIR_WINDOW */
+		{ IPPROTO_TCP, 31 },   /* TCP_ULP */
 	};
 	int r = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(nf) && r == 0; i++)
-		r = ADD(f, R_ERRNO, ENOPROTOOPT, LO32(1, nf[i].level),
-			LO32(2, nf[i].opt));
+	for (size_t i = 0; i < ARRAY_SIZE(refused) && r == 0; i++)
+		r = ADD(f, R_ERRNO, ENOPROTOOPT, LO32(1, refused[i].level),
+			LO32(2, refused[i].opt));
 	/* IP_VS_SO_SET_NONE .. IP_VS_SO_SET_ZERO */
 	for (int opt = 1152; opt <= 1167 && r == 0; opt++)
 		r = ADD(f, R_ERRNO, ENOPROTOOPT, LO32(1, SOL_IP), LO32(2, opt));
 	if (r == 0)
 		r = ADD(f, R_PASS, 0, ANY(1));
 	return r;
+}
+
+/*
+ * I/O priorities: the real-time class (which the kernel grants with
+ * CAP_SYS_ADMIN or CAP_SYS_NICE) would let the workload starve the
+ * host's other I/O on a shared disk; refused with the EPERM Linux gives
+ * without those capabilities. Best-effort and idle stay.
+ */
+#define IOPRIO_CLASS_MASK (7u << 13)
+#define IOPRIO_RT (1u << 13)
+
+static int rules_ioprio_set(struct filter *f)
+{
+	int r = ADD(f, R_ERRNO, EPERM, MASKED(2, IOPRIO_CLASS_MASK, IOPRIO_RT));
+
+	if (r < 0)
+		return r;
+	return ADD(f, R_PASS, 0, ANY(2));
+}
+
+/*
+ * CPU scheduling policies (table.def says why real-time ones are refused),
+ * SCHED_RESET_ON_FORK ignored: EPERM as without CAP_SYS_NICE and
+ * RLIMIT_RTPRIO; unknown policies (SCHED_DEADLINE: sched_setattr only)
+ * EINVAL, the kernel's answer.
+ */
+static int rules_sched_setscheduler(struct filter *f)
+{
+	static const uint32_t ok[] = { SCHED_OTHER, SCHED_BATCH, SCHED_IDLE };
+	const uint64_t pol = 0xffffffffULL & ~(uint64_t)SCHED_RESET_ON_FORK;
+	int r = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ok) && r == 0; i++)
+		r = ADD(f, R_PASS, 0, MASKED(1, pol, ok[i]));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EPERM, MASKED(1, pol, SCHED_FIFO));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EPERM, MASKED(1, pol, SCHED_RR));
+	if (r == 0)
+		r = ADD(f, R_ERRNO, EINVAL, ANY(1));
+	return r;
+}
+
+/*
+ * mq_notify(mqd, NULL) only removes a registration. A sigevent is in
+ * workload memory, and with SIGEV_THREAD it names a netlink socket the
+ * kernel attaches to the queue (CVE-2017-11176): not decidable in BPF,
+ * so any registration is refused with ENOSYS (the C library reports it).
+ */
+static int rules_mq_notify(struct filter *f)
+{
+	int r = ADD(f, R_PASS, 0, EQ64(1, 0));
+
+	if (r < 0)
+		return r;
+	return ADD(f, R_ERRNO, ENOSYS, ANY(1));
 }
 
 /* sendto with a NULL address names no path: the host runs it. */
@@ -427,7 +559,9 @@ static const struct {
 	{ "prctl", rules_prctl },	  { "futex", rules_futex },
 	{ "madvise", rules_madvise },	  { "personality", rules_personality },
 	{ "seccomp", rules_seccomp },	  { "sendto", rules_sendto },
-	{ "setsockopt", rules_setsockopt },
+	{ "setsockopt", rules_setsockopt }, { "ioprio_set", rules_ioprio_set },
+	{ "mq_notify", rules_mq_notify },
+	{ "sched_setscheduler", rules_sched_setscheduler },
 };
 
 static int add_rules(struct filter *f)

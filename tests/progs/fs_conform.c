@@ -401,6 +401,53 @@ static void case_statx_statfs(const char *tmpfs)
 	res("statfs_missing", statfs("nope", &sf));
 }
 
+/* struct xattr_args of setxattrat/getxattrat (Linux 6.13). */
+struct fc_xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
+/* The fd forms (fsetxattr and fremovexattr are emulated) and the *xattrat
+ * calls on an fd with an empty path. */
+static void case_fxattr(const char *path)
+{
+	struct fc_xattr_args a = { (uintptr_t)"abc", 3, 0 };
+	char buf[256];
+	int fd = open(path, O_RDWR), opath = open(path, O_PATH), p[2];
+
+	res("fsetxattr", fsetxattr(fd, "user.f", "fval", 4, 0));
+	res("fgetxattr", fgetxattr(fd, "user.f", buf, sizeof(buf)));
+	res("flistxattr_size", flistxattr(fd, NULL, 0));
+	res("fsetxattr_create_existing",
+	    fsetxattr(fd, "user.f", "v", 1, XATTR_CREATE));
+	res("fsetxattr_badflags", fsetxattr(fd, "user.f", "v", 1, 0x10));
+	res("fsetxattr_empty_name", fsetxattr(fd, "", "v", 1, 0));
+	res("fsetxattr_opath", fsetxattr(opath, "user.f", "v", 1, 0));
+	res("fsetxattr_badfd", fsetxattr(999, "user.f", "v", 1, 0));
+	res("fremovexattr", fremovexattr(fd, "user.f"));
+	res("fremovexattr_again", fremovexattr(fd, "user.f"));
+	res("setxattrat_empty_path", syscall(463, fd, "", AT_EMPTY_PATH,
+					     "user.at", &a, sizeof(a)));
+	a.value = (uintptr_t)buf;
+	a.size = sizeof(buf);
+	res("getxattrat_empty_path", syscall(464, fd, "", AT_EMPTY_PATH,
+					     "user.at", &a, sizeof(a)));
+	res("removexattrat_empty_path", syscall(466, fd, "", AT_EMPTY_PATH,
+						"user.at"));
+	res("setxattrat_badflags", syscall(463, AT_FDCWD, path, 0x40000000,
+					   "user.at", &a, sizeof(a)));
+	res("removexattrat_badflags", syscall(466, AT_FDCWD, path, 0x40000000,
+					      "user.at"));
+	if (pipe(p) == 0) {
+		res("fsetxattr_pipe", fsetxattr(p[0], "user.f", "v", 1, 0));
+		close(p[0]);
+		close(p[1]);
+	}
+	close(opath);
+	close(fd);
+}
+
 static void case_xattr(const char *tmpfs)
 {
 	char path[PATH_MAX], buf[256];
@@ -425,6 +472,7 @@ static void case_xattr(const char *tmpfs)
 	res("removexattr", removexattr(path, "user.test"));
 	res("removexattr_again", removexattr(path, "user.test"));
 	res("xattr_missing_file", getxattr("nope", "user.test", buf, 4));
+	case_fxattr(path);
 }
 
 static void case_bad_paths(void)

@@ -563,8 +563,25 @@ static int child_socket(void)
 	EXPECT_OK(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
 	EXPECT_OK(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
 	EXPECT_OK(socket(AF_INET6, SOCK_STREAM, 0));
-	EXPECT_OK(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-	EXPECT_OK(socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE));
+	EXPECT_OK(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+	EXPECT_OK(socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
+	EXPECT_OK(socket(AF_UNIX, SOCK_DGRAM, 0));
+	/* Protocol modules: refused as by a kernel without them. */
+	EXPECT_ERR(socket(AF_INET, SOCK_STREAM, 262 /* MPTCP */),
+		   EPROTONOSUPPORT);
+	EXPECT_ERR(socket(AF_INET6, SOCK_STREAM, IPPROTO_SCTP),
+		   EPROTONOSUPPORT);
+	EXPECT_ERR(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE),
+		   EPROTONOSUPPORT);
+	EXPECT_ERR(socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP),
+		   ESOCKTNOSUPPORT);
+	EXPECT_ERR(socket(AF_INET6, SOCK_SEQPACKET, 0), ESOCKTNOSUPPORT);
+	EXPECT_ERR(syscall(SYS_socket, AF_INET, SOCK_STREAM,
+			   (1UL << 32) | 262), EPROTONOSUPPORT);
+	/* Routing: traced to the sentry, which makes it (no tracer here). */
+	EXPECT_ERR(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE),
+		   ENOSYS);
+	EXPECT_ERR(socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE), ENOSYS);
 	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), EAFNOSUPPORT);
 	EXPECT_ERR(socket(AF_PACKET, SOCK_DGRAM, 0), EAFNOSUPPORT);
 	EXPECT_ERR(socket(AF_INET, SOCK_RAW, 1), EPERM);
@@ -611,6 +628,27 @@ static int child_setsockopt(void)
 		   ENOPROTOOPT);
 	EXPECT_ERR(setsockopt(s6, SOL_IPV6, 64, blob, sizeof(blob)),
 		   ENOPROTOOPT);
+	{
+		struct sock_filter ret = BPF_STMT(BPF_RET | BPF_K, 0);
+		struct sock_fprog prog = { 1, &ret };
+		int t = socket(AF_INET, SOCK_STREAM, 0);
+
+		EXPECT_ERR(setsockopt(s4, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+				      sizeof(prog)), ENOPROTOOPT);
+		EXPECT_ERR(setsockopt(s4, SOL_SOCKET, SO_ATTACH_BPF, &one,
+				      sizeof(one)), ENOPROTOOPT);
+		EXPECT_ERR(setsockopt(s4, SOL_SOCKET, 51, &prog, sizeof(prog)),
+			   ENOPROTOOPT);
+		EXPECT_ERR(setsockopt(t, IPPROTO_TCP, 31 /* TCP_ULP */, "tls",
+				      3), ENOPROTOOPT);
+		EXPECT_ERR(setsockopt(t, IPPROTO_TCP, 19 /* TCP_REPAIR */, &one,
+				      sizeof(one)), ENOPROTOOPT);
+		EXPECT_ERR(setsockopt(s6, SOL_IPV6, 1 /* IPV6_ADDRFORM */, &one,
+				      sizeof(one)), ENOPROTOOPT);
+		EXPECT_OK(setsockopt(t, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one,
+				     sizeof(one)));
+		close(t);
+	}
 	EXPECT_ERR(syscall(SYS_setsockopt, s4, (1UL << 32) | SOL_IP,
 			   (1UL << 33) | 64, blob, sizeof(blob)), ENOPROTOOPT);
 	return 0;
@@ -737,8 +775,42 @@ static int child_scalar_rules(void)
 			  0));
 	EXPECT_OK(syscall(SYS_futex, &word, FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG,
 			  1, NULL, NULL, FUTEX_BITSET_MATCH_ANY));
+	/* Priority inheritance: ENOSYS, as without CONFIG_FUTEX_PI. */
 	EXPECT_ERR(syscall(SYS_futex, &word, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL,
-			   NULL, 0), EPERM);
+			   NULL, 0), ENOSYS);
+	EXPECT_ERR(syscall(SYS_futex, &word, FUTEX_LOCK_PI, 0, NULL, NULL, 0),
+		   ENOSYS);
+	EXPECT_ERR(syscall(SYS_futex, &word, FUTEX_TRYLOCK_PI, 0, NULL, NULL,
+			   0), ENOSYS);
+	EXPECT_ERR(syscall(SYS_futex, &word, FUTEX_WAIT_REQUEUE_PI, 0, NULL,
+			   &word, 0), ENOSYS);
+	EXPECT_ERR(syscall(SYS_futex, &word, FUTEX_CMP_REQUEUE_PI, 1, NULL,
+			   &word, 0), ENOSYS);
+	EXPECT_ERR(syscall(SYS_futex, &word, 13 /* LOCK_PI2 */, 0, NULL, NULL,
+			   0), ENOSYS);
+	EXPECT_ERR(syscall(SYS_futex, &word, FUTEX_WAIT_BITSET_PRIVATE, 1, NULL,
+			   NULL, FUTEX_BITSET_MATCH_ANY), EAGAIN);
+	EXPECT_OK(syscall(SYS_futex, &word, FUTEX_WAKE_OP_PRIVATE, 1, NULL,
+			  &word, 0));
+	/* I/O priority: real-time class refused, best-effort kept. */
+	EXPECT_ERR(syscall(SYS_ioprio_set, 1, 0, (1 << 13) | 4), EPERM);
+	EXPECT_OK(syscall(SYS_ioprio_set, 1, 0, (2 << 13) | 4));
+	/* CPU scheduling: real-time refused, sched_setattr too. */
+	{
+		struct sched_param rt = { .sched_priority = 1 }, zero = { 0 };
+
+		EXPECT_ERR(sched_setscheduler(0, SCHED_FIFO, &rt), EPERM);
+		EXPECT_ERR(sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK,
+					      &rt), EPERM);
+		EXPECT_ERR(sched_setscheduler(0, 6 /* DEADLINE */, &zero),
+			   EINVAL);
+		EXPECT_OK(sched_setscheduler(0, SCHED_BATCH, &zero));
+		EXPECT_OK(sched_setscheduler(0, SCHED_OTHER, &zero));
+		EXPECT_ERR(syscall(SYS_sched_setattr, 0, &zero, 0), ENOSYS);
+	}
+	/* mq_notify: unregistering only. */
+	EXPECT_ERR(syscall(SYS_mq_notify, 0, &word), ENOSYS);
+	EXPECT_ERR(syscall(SYS_mq_notify, -1, NULL), EBADF);
 	EXPECT_OK(madvise(m, (size_t)page, MADV_DONTNEED));
 	EXPECT_OK(madvise(m, (size_t)page, MADV_NOHUGEPAGE));
 	EXPECT_ERR(madvise(m, (size_t)page, MADV_HWPOISON), EPERM);
