@@ -22,7 +22,6 @@ const struct dev_rule dev_rules_default[] = {
 	{ .allow = true, .type = 'c', .major = 1, .minor = 8, .access = RWM },
 	{ .allow = true, .type = 'c', .major = 1, .minor = 9, .access = RWM },
 	{ .allow = true, .type = 'c', .major = 5, .minor = 0, .access = RWM },
-	{ .allow = true, .type = 'c', .major = 5, .minor = 1, .access = RWM },
 	{ .allow = true, .type = 'c', .major = 5, .minor = 2, .access = RWM },
 	{ .allow = true, .type = 'c', .major = 136, .minor = -1,
 	  .access = RWM },

@@ -33,7 +33,9 @@ struct dev_rule {
 
 /* The devices every container may use whatever its config says, as runc
  * grants them (specconv.AllowedDevices): mknod of any node, null, zero,
- * full, random, urandom, tty, ptmx and the ptys. */
+ * full, random, urandom, tty, ptmx and the ptys. Not the host's console
+ * (5:1; a terminal's /dev/console is its pty) nor tun (10:200, which runc
+ * 1.1 allowed and 1.2 no longer does). */
 extern const struct dev_rule dev_rules_default[];
 extern const size_t dev_rules_n_default;
 
