@@ -470,7 +470,7 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 {
 	struct gofer_creds cr;
 	struct gofer_at at = { .dirfd = w->fd, .rootfd = GOFER_AT_ROOT };
-	int pfd = vfs_host_proc_fd(), mode = open_access(flags), fd, ret = 0;
+	int pfd = vfs_host_proc_fd(), mode = open_access(flags), fd, ret;
 	struct stat now;
 	int oflags = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_DIRECTORY |
 				O_NOCTTY)) | O_CLOEXEC | O_NOCTTY;
@@ -488,23 +488,20 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 	}
 	if (pfd < 0 || strncmp(w->link.path, "/proc/", 6) != 0)
 		return pfd < 0 ? pfd : -ENOENT;
-	/* A device node only if the container's rules allow the access
-	 * (the gofer's check, gofer/devices.c, for a reopen) ... */
-	ret = sentry_dev_check(c->t->sentry, st, dev_open_access(flags));
-	if (ret < 0)
-		return ret;
 	/* a FIFO's open must not wait here: the end asked for exists or
 	 * the open is ENXIO, as the gofer's FIFO opens are */
 	fd = openat(pfd, w->link.path + 6,
 		    oflags | (fifo && !(flags & O_PATH) ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -errno;
-	/* ... and on what was opened: the task may have put another file
-	 * at that fd number meanwhile. */
-	if (fstat(fd, &now) < 0 ||
-	    (ret = sentry_dev_check(c->t->sentry, &now,
-				    dev_open_access(flags))) < 0) {
-		ret = ret < 0 ? ret : -errno;
+	/* The device rules, checked before (open_foreign), again on what
+	 * was opened: the task may have put another file at that fd number
+	 * meanwhile. */
+	ret = fstat(fd, &now) < 0
+		      ? -errno
+		      : sentry_dev_check(c->t->sentry, &now,
+					 dev_open_access(flags));
+	if (ret < 0) {
 		close(fd);
 		return ret;
 	}
@@ -554,6 +551,11 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 		return -EEXIST;
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
+	/* A device node only for an access the container's rules allow
+	 * (as the gofer's opens, gofer/devices.c): no reopen, no dup. */
+	ret = sentry_dev_check(c->t->sentry, &st, dev_open_access(flags));
+	if (ret < 0)
+		return ret;
 	ret = reopen_object(c, w, &st, flags, fd_out);
 	if (ret != -EACCES && ret != -EPERM)
 		return ret;

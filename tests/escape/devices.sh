@@ -96,13 +96,13 @@ config() {	# CASE: the bundle's config.json for that case
 }
 
 run_runc() {	# CASE
-	(cd "$B" && timeout 60 runc --root "$T_TMP/runc" run "cvdev-$1-$$-$RANDOM" \
+	(cd "$B" && timeout -k 5 60 runc --root "$T_TMP/runc" run "cvdev-$1-$$-$RANDOM" \
 		</dev/null >"$T_TMP/runc.$1" 2>"$T_TMP/runc.$1.err")
 	true
 }
 
 run_cvisor() {	# CASE
-	(cd "$B" && timeout 60 "$RUNSC_BIN" --root "$T_ROOT" \
+	(cd "$B" && timeout -k 5 60 "$RUNSC_BIN" --root "$T_ROOT" \
 		--platform "$CVISOR_PLATFORM" run "dev-$1-$RANDOM" </dev/null \
 		>"$T_TMP/cv.$1" 2>"$T_TMP/cv.$1.err")
 }
