@@ -15,7 +15,9 @@
 # the attack is real), Docker's rules, a read-only rule for the loop
 # device, and no devices list with the cgroup's device controller opened
 # up by hand (what a host without one gives: the gofer and the sentry
-# refuse alone). Then the image on a nodev mount: EACCES on both.
+# refuse alone). A device the host handed the container as its stdin,
+# reopened through /proc/self/fd/0 (the sentry's own open). Then the
+# image on a nodev mount: EACCES on both.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -180,6 +182,63 @@ else
 	done
 	runsc delete -f dev-nocg >/dev/null 2>&1
 	compare nocgroup "$T_TMP/runc.none" "$T_TMP/cv.nocgroup"
+fi
+
+# A device the host gave the container (its stdin is the loop device),
+# reopened through /proc/self/fd/0: the sentry's own open. create/start,
+# so both runtimes pass stdin through as it is. With the cgroup's device
+# controller opened up for cvisor, the sentry's check stands alone.
+stdin_case() {	# RUNTIME ID [open-up]
+	local st i
+	jq '.process.args = ["/dev_open", "stdin", "/proc/self/fd/0"]' \
+		"$B/config.json" >"$T_TMP/c.json" && cp "$T_TMP/c.json" "$B/config.json"
+	if [ "$1" = runc ]; then
+		(cd "$B" && runc --root "$T_TMP/runc" create "$2" <"$LOOP" \
+			>"$T_TMP/$2.out" 2>"$T_TMP/$2.err")
+		runc --root "$T_TMP/runc" start "$2"
+	else
+		(cd "$B" && "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+			create "$2" <"$LOOP" >"$T_TMP/$2.out" 2>"$T_TMP/$2.err")
+		if [ -n "${3:-}" ]; then
+			st=$(jq -r '.cgroup.dirs.devices // empty' "$T_ROOT/$2/state.json")
+			[ -n "$st" ] && echo a >"$st/devices.allow"
+		fi
+		runsc start "$2"
+	fi
+	for i in $(seq 300); do
+		if [ "$1" = runc ]; then
+			st=$(runc --root "$T_TMP/runc" state "$2" 2>/dev/null | jq -r .status)
+		else
+			st=$(runsc state "$2" 2>/dev/null | jq -r .status)
+		fi
+		[ "$st" = stopped ] && break
+		sleep 0.1
+	done
+	if [ "$1" = runc ]; then
+		runc --root "$T_TMP/runc" delete -f "$2" >/dev/null 2>&1
+	else
+		runsc delete -f "$2" >/dev/null 2>&1
+	fi
+}
+config none
+stdin_case runc "cvdev-stdin-$$"
+stdin_case cvisor dev-stdin
+compare stdin "$T_TMP/cvdev-stdin-$$.out" "$T_TMP/dev-stdin.out"
+config allowall
+stdin_case runc "cvdev-stdin-all-$$"
+stdin_case cvisor dev-stdin-all
+compare "stdin allowall" "$T_TMP/cvdev-stdin-all-$$.out" "$T_TMP/dev-stdin-all.out"
+if grep -q "^stdin_read ok:$marker" "$T_TMP/cvdev-stdin-all-$$.out"; then
+	t_ok "stdin allowall: runc reads the host's loop device through /proc/self/fd/0"
+else
+	t_fail "stdin allowall: runc reads the host's loop device through /proc/self/fd/0" \
+		"$(head -n 1 "$T_TMP/cvdev-stdin-all-$$.out")"
+fi
+if [ -n "$devcg" ]; then
+	config none
+	stdin_case cvisor dev-stdin-nocg open-up
+	compare "stdin, no device controller" "$T_TMP/cvdev-stdin-$$.out" \
+		"$T_TMP/dev-stdin-nocg.out"
 fi
 
 # The image on a nodev mount: the kernel refuses the open first (EACCES),
