@@ -374,6 +374,10 @@ TEST(openat2_resolve_flags)
 			      RESOLVE_IN_ROOT, &fd), 0);
 	close(fd);
 	close(dfd);
+	/* a device node the rules refuse, as for openat (gofer/devices.c) */
+	at = at_root("/devs/loop");
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0,
+			      RESOLVE_IN_ROOT, &fd), -EPERM);
 }
 
 TEST(dirs_unlink_rename_link_symlink)
@@ -672,7 +676,8 @@ TEST(mknod_only_fifo_socket_regular)
 }
 
 /* Device nodes only as the device rules allow (here runc's defaults):
- * refused before the open, whatever the open's form (gofer/devices.c). */
+ * refused before the open, whatever the open's form (gofer/devices.c;
+ * openat2 in openat2_resolve_flags, which valgrind cannot run). */
 TEST(device_nodes_only_as_the_rules_allow)
 {
 	struct gofer_at at = at_root("/devs/loop");
@@ -686,8 +691,6 @@ TEST(device_nodes_only_as_the_rules_allow)
 	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY | O_TRUNC, 0, 0,
 			      &fd), -EPERM);
 	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_PATH, 0, 0, &fd), -EPERM);
-	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0,
-			      RESOLVE_IN_ROOT, &fd), -EPERM);
 	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDWR | O_CREAT, 0644, 0,
 			      &fd), -EPERM);
 	CHECK_EQ(gofer_exec_resolve(G(), &root_cr, &at, 0, &ei), -EACCES);
