@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "../lib/devrules.h"
 #include "../lib/error.h"
 
 struct gofer_config {
@@ -26,6 +27,10 @@ struct gofer_config {
 	bool no_seccomp;	/* tests under valgrind only: skip the filter */
 	bool userns;		/* wait for the container's user namespace
 				 * (gofer_join_userns) before serving */
+	/* The container's device rules (lib/devrules.h): a device node is
+	 * opened only for an access they allow. NULL: runc's defaults. */
+	const struct dev_rule *dev_rules;
+	size_t n_dev_rules;
 };
 
 /* Serves until the peer closes; returns the process exit status.

@@ -254,6 +254,12 @@ static long read_head(int dirfd, const char *name, const struct stat *want,
 	ssize_t n;
 
 	if (name) {
+		/* Only the regular file checked is opened: a node put there
+		 * since (a device) must not be (gofer/devices.c). */
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		if (!same_file(&st, want))
+			return -EAGAIN;
 		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 					 O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)

@@ -70,6 +70,11 @@ long gofer_op_openat(struct gofer_srv *s, const struct gofer_req *r,
 
 	if (!r->path)
 		return -EFAULT;
+	ret = gofer_dev_precheck(s, gofer_base(s, r), r->path, flags,
+				 r->h.arg[0] ? r->h.arg[0] | RESOLVE_NO_MAGICLINKS
+					     : 0);
+	if (ret < 0)
+		return ret;
 	if (r->h.arg[0]) {
 		struct open_how how = {
 			.flags = (uint64_t)(uint32_t)flags,

@@ -284,6 +284,10 @@ static long run_op(struct gofer_srv *s, const struct gofer_req *r,
 		return ret;
 	}
 	ret = fn(s, r, rep);
+	/* No fd of a device node the rules do not allow leaves the gofer,
+	 * whichever op opened it (devices.c). */
+	if (ret >= 0 && rep->fd >= 0)
+		ret = gofer_dev_check_fd(s, rep->fd);
 	if (gofer_virtual_probe(s, r, ret, rep) > 0)
 		ret = -GOFER_EVIRTUAL;
 	gofer_leave(s);
@@ -442,6 +446,8 @@ int gofer_run(const struct gofer_config *cfg)
 		return 1;
 	}
 	s.debug = cfg->debug;
+	s.dev_rules = cfg->dev_rules;
+	s.n_dev_rules = cfg->n_dev_rules;
 	ret = srv_init(&s, cfg->sock);
 	if (ret == 0 && cfg->userns) {
 		ret = await_userns(cfg->sock);

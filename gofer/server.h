@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "gofer/protocol.h"
+#include "lib/devrules.h"
 
 struct gofer_mnt_set {
 	uint64_t *ids;
@@ -35,6 +36,8 @@ struct gofer_srv {
 	uint32_t cpu_hint;	/* the CPU (+1) the gofer is pinned to */
 	uint32_t cpu_seen;	/* the previous request's cpu field */
 	struct gofer_mnt_set mnts;
+	const struct dev_rule *dev_rules;	/* NULL: the defaults */
+	size_t n_dev_rules;
 	/* virtual.c: the root's /dev, and the directories standing in for
 	 * the sentry's trees (/proc, /sys, /dev/fd) in the gofer's root */
 	dev_t dev_dev;
@@ -145,6 +148,13 @@ bool gofer_virtual_dir(const struct gofer_srv *s, const struct stat *st);
  * rep holds the virtual path and no fd), else 0. Runs as the task. */
 int gofer_virtual_probe(struct gofer_srv *s, const struct gofer_req *r,
 			long ret, struct gofer_rep *rep);
+
+/* devices.c: before an open of path from base with flags (and openat2's
+ * resolve bits): 0, or the errno of refusing a device node the rules do
+ * not allow. Then the fd to donate: 0 or -EPERM. */
+long gofer_dev_precheck(const struct gofer_srv *s, int base, const char *path,
+			int flags, uint64_t resolve);
+long gofer_dev_check_fd(const struct gofer_srv *s, int fd);
 
 /* confine.c */
 int gofer_confine(bool seccomp);

@@ -903,9 +903,13 @@ static int make_all(const struct cgroup_layout *l, struct cgroup *cg,
 	return 0;
 }
 
+/* devices: apply the device policy (always at creation; on update only
+ * when the update names devices, as runc leaves them alone otherwise). */
 static int apply(struct cgroup *cg, const struct oci_resources *r,
-		 struct cv_error **err)
+		 bool devices, struct cv_error **err)
 {
+	if (devices && cgroup_devices_apply(cg, r, err) < 0)
+		return -1;
 	if (r == NULL)
 		return 0;
 	if (cg->mode == CGROUP_MODE_V2)
@@ -950,7 +954,7 @@ int cgroup_create_at(const struct cgroup_layout *l, const char *path,
 	if (cgroup_alloc(l, path, &cg, err) < 0)
 		return -1;
 	if (make_all(l, cg, &c, err) < 0 || check_empty(cg, err) < 0 ||
-	    apply(cg, r, err) < 0) {
+	    apply(cg, r, true, err) < 0) {
 		created_rollback(&c);
 		return cv_error_wrap(err, "cgroup %s", path);
 	}
@@ -991,7 +995,8 @@ int cgroup_update(struct cgroup *cg, const struct oci_resources *r,
 	}
 	if (l->mode == cg->mode && check_resources(l, r, err) < 0)
 		return -1;
-	return apply(cg, r, err) < 0 ? cv_error_wrap(err, "cgroup update")
+	return apply(cg, r, r != NULL && r->n_devices > 0, err) < 0
+		       ? cv_error_wrap(err, "cgroup update")
 				     : 0;
 }
 

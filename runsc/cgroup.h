@@ -161,6 +161,16 @@ const char *cgroup_dir(const struct cgroup *cg, const char *ctl);
  */
 int cgroup_devices_v2_apply(const char *dir, const struct oci_device_rule *r,
 			    size_t n, struct cv_error **err);
+/*
+ * The container's device policy, whatever the spec says, as runc's: deny
+ * everything, then the spec's linux.resources.devices (r may be NULL),
+ * then the devices every container gets (lib/devrules.h). v1 devices
+ * controller, else the BPF program on the cgroup2 directory. No device
+ * controller at all: nothing done (the gofer and the sentry check the same
+ * rules themselves).
+ */
+int cgroup_devices_apply(struct cgroup *cg, const struct oci_resources *r,
+			 struct cv_error **err);
 /* v1: "a" to devices.deny, then each rule to devices.allow/deny. */
 int cgroup_devices_v1_apply(const char *dir, const struct oci_device_rule *r,
 			    size_t n, struct cv_error **err);

@@ -22,6 +22,8 @@
 #include <linux/bpf.h>
 
 #include "lib/cleanup.h"
+#include "lib/devrules.h"
+#include "lib/log.h"
 #include "runsc/cgroup_priv.h"
 
 /* ---- v1 --------------------------------------------------------------- */
@@ -45,38 +47,44 @@ static void rule_text(const struct oci_device_rule *r, char *buf, size_t len)
 			 r->access[0] ? r->access : "rwm");
 }
 
-/*
- * The devices every container may use whatever linux.resources.devices
- * says, as runc grants them: mknod of any node (creating a node is not
- * opening it), the standard character devices and the ptys. They come after
- * the spec's rules, so the spec cannot take them away (last match wins).
- */
-static const struct oci_device_rule default_rules[] = {
-	{ .allow = true, .type = 'c', .major = -1, .minor = -1, .access = "m" },
-	{ .allow = true, .type = 'b', .major = -1, .minor = -1, .access = "m" },
-	{ .allow = true, .type = 'c', .major = 1, .minor = 3, .access = "rwm" },
-	{ .allow = true, .type = 'c', .major = 1, .minor = 5, .access = "rwm" },
-	{ .allow = true, .type = 'c', .major = 1, .minor = 7, .access = "rwm" },
-	{ .allow = true, .type = 'c', .major = 1, .minor = 8, .access = "rwm" },
-	{ .allow = true, .type = 'c', .major = 1, .minor = 9, .access = "rwm" },
-	{ .allow = true, .type = 'c', .major = 5, .minor = 0, .access = "rwm" },
-	{ .allow = true, .type = 'c', .major = 5, .minor = 1, .access = "rwm" },
-	{ .allow = true, .type = 'c', .major = 5, .minor = 2, .access = "rwm" },
-	{ .allow = true, .type = 'c', .major = 136, .minor = -1,
-	  .access = "rwm" },
-};
+static void access_text(unsigned acc, char out[4])
+{
+	size_t k = 0;
 
+	if (acc & DEV_ACC_READ)
+		out[k++] = 'r';
+	if (acc & DEV_ACC_WRITE)
+		out[k++] = 'w';
+	if (acc & DEV_ACC_MKNOD)
+		out[k++] = 'm';
+	out[k] = '\0';
+}
+
+/*
+ * The spec's rules, then the devices every container may use whatever
+ * linux.resources.devices says, as runc grants them (lib/devrules.c). They
+ * come after the spec's rules, so the spec cannot take them away (last
+ * match wins), as with runc.
+ */
 int cgroup_devices_with_defaults(const struct oci_device_rule *r, size_t n,
 				 struct oci_device_rule **out, size_t *nout)
 {
-	size_t nd = ARRAY_SIZE(default_rules);
+	size_t nd = dev_rules_n_default;
 	struct oci_device_rule *v = calloc(n + nd, sizeof(*v));
 
 	if (v == NULL)
 		return -ENOMEM;
 	if (n > 0)
 		memcpy(v, r, n * sizeof(*v));
-	memcpy(v + n, default_rules, nd * sizeof(*v));
+	for (size_t i = 0; i < nd; i++) {
+		const struct dev_rule *d = &dev_rules_default[i];
+
+		v[n + i] = (struct oci_device_rule){ .allow = d->allow,
+						     .type = d->type,
+						     .major = d->major,
+						     .minor = d->minor };
+		access_text(d->access, v[n + i].access);
+	}
 	*out = v;
 	*nout = n + nd;
 	return 0;
@@ -147,7 +155,9 @@ static int access_bits(const char *a)
  * Registers: r2 = device type, r3 = requested access, r4 = major,
  * r5 = minor. One block per rule:
  *	if r2 != type goto next		(omitted for 'a')
- *	r1 = r3; r1 &= ~access; if r1 != 0 goto next (omitted for "rwm")
+ *	allow: r1 = r3; r1 &= ~access; if r1 != 0 goto next (all asked is
+ *	       in the rule; omitted for "rwm")
+ *	deny:  r1 = r3; r1 &= access; if r1 == 0 goto next (any of it is)
  *	if r4 != major goto next	(omitted for wildcard)
  *	if r5 != minor goto next	(omitted for wildcard)
  *	r0 = allow; exit
@@ -177,9 +187,9 @@ static int emit_rule(struct prog *p, const struct oci_device_rule *r)
 		rc |= emit(p, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1,
 			   BPF_REG_3, 0, 0);
 		rc |= emit(p, BPF_ALU64 | BPF_AND | BPF_K, BPF_REG_1, 0, 0,
-			   ~acc & 7);
-		rc |= emit(p, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_1, 0,
-			   (__s16)left, 0);
+			   r->allow ? ~acc & 7 : acc);
+		rc |= emit(p, BPF_JMP | (r->allow ? BPF_JNE : BPF_JEQ) | BPF_K,
+			   BPF_REG_1, 0, (__s16)left, 0);
 	}
 	if (!wmaj) {
 		left--;
@@ -283,4 +293,49 @@ int cgroup_devices_v2_apply(const char *dir, const struct oci_device_rule *r,
 		close(ofd);
 	}
 	return 0;
+}
+
+/* ---- the container's policy -------------------------------------------- */
+
+/* The kernel cannot run a device program for us (no
+ * BPF_PROG_TYPE_CGROUP_DEVICE, no bpf(2), no right to load one, a
+ * directory that is not a cgroup2 one: EBADF from the attach). */
+static bool no_device_bpf(struct cv_error **err)
+{
+	int e = err != NULL && *err != NULL ? (*err)->errnum : 0;
+
+	return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP || e == EPERM ||
+	       e == EBADF;
+}
+
+int cgroup_devices_apply(struct cgroup *cg, const struct oci_resources *r,
+			 struct cv_error **err)
+{
+	cleanup_free struct oci_device_rule *all = NULL;
+	size_t n_spec = r != NULL ? r->n_devices : 0, n;
+	const char *v1 = cg->mode == CGROUP_MODE_V2 ? NULL
+						    : cgroup_dir(cg, "devices");
+	int rc;
+
+	if (cgroup_devices_with_defaults(r != NULL ? r->devices : NULL, n_spec,
+					 &all, &n) < 0)
+		return cv_error_set(err, ENOMEM, "cgroup: devices");
+	if (v1 != NULL)
+		return cgroup_devices_v1_apply(v1, all, n, err);
+	if (cg->unified == NULL) {
+		log_debug("cgroup: no device controller: the gofer and the "
+			  "sentry check the device rules alone");
+		return 0;
+	}
+	rc = cgroup_devices_v2_apply(cg->unified, all, n, err);
+	/* Without rules in the spec, a kernel that cannot run the program
+	 * is left to the gofer's and the sentry's own checks, as before
+	 * rules were always applied; rules the spec asks for fail here. */
+	if (rc < 0 && n_spec == 0 && no_device_bpf(err)) {
+		log_warn("%s: the gofer and the sentry check the device "
+			 "rules alone", (*err)->msg);
+		cv_error_free(err);
+		return 0;
+	}
+	return rc;
 }

@@ -294,24 +294,6 @@ static int apply_hugetlb(const char *d, const struct oci_resources *r,
 	return 0;
 }
 
-/* Device rules: v1 devices controller, else a BPF program on the unified
- * hierarchy (hybrid hosts without a v1 devices controller). */
-static int apply_devices(struct cgroup *cg, const struct oci_resources *r,
-			 struct cv_error **err)
-{
-	cleanup_free struct oci_device_rule *all = NULL;
-	const char *d = cgroup_dir(cg, "devices");
-	size_t n;
-
-	if (cgroup_devices_with_defaults(r->devices, r->n_devices, &all, &n) < 0)
-		return cv_error_set(err, ENOMEM, "cgroup: devices");
-	if (d != NULL)
-		return cgroup_devices_v1_apply(d, all, n, err);
-	if (cg->unified != NULL)
-		return cgroup_devices_v2_apply(cg->unified, all, n, err);
-	return 0;
-}
-
 static int apply_net(const struct cgroup *cg, const struct oci_resources *r,
 		     struct cv_error **err)
 {
@@ -358,9 +340,5 @@ int cgroup_v1_apply(struct cgroup *cg, const struct oci_resources *r,
 	if ((d = cgroup_dir(cg, "hugetlb")) != NULL &&
 	    apply_hugetlb(d, r, err) < 0)
 		return -1;
-	if (apply_net(cg, r, err) < 0)
-		return -1;
-	if (r->n_devices > 0)
-		return apply_devices(cg, r, err);
-	return 0;
+	return apply_net(cg, r, err);
 }

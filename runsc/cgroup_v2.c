@@ -369,15 +369,5 @@ int cgroup_v2_apply(struct cgroup *cg, const struct oci_resources *r,
 		    0)
 			return -1;
 	}
-	if (r->n_devices > 0) {
-		cleanup_free struct oci_device_rule *all = NULL;
-		size_t n;
-
-		if (cgroup_devices_with_defaults(r->devices, r->n_devices,
-						 &all, &n) < 0)
-			return cv_error_set(err, ENOMEM, "cgroup: devices");
-		if (cgroup_devices_v2_apply(d, all, n, err) < 0)
-			return -1;
-	}
 	return cgroup_unified_apply(d, r, err);
 }

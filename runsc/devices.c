@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -230,5 +231,42 @@ int devices_setup(int rootfd, const struct oci_spec *spec,
 		if (make_link(rootfd, default_links[i].target,
 			      default_links[i].link, err) < 0)
 			return -1;
+	return 0;
+}
+
+static unsigned rule_access(const char *a)
+{
+	unsigned acc = 0;
+
+	if (a[0] == '\0')
+		return DEV_ACC_ALL;
+	for (; *a != '\0'; a++)
+		acc |= *a == 'r' ? DEV_ACC_READ
+		       : *a == 'w' ? DEV_ACC_WRITE
+		       : *a == 'm' ? DEV_ACC_MKNOD
+				   : 0;
+	return acc;
+}
+
+int devices_rules(const struct oci_spec *spec, struct dev_rule **out,
+		  size_t *n, struct cv_error **err)
+{
+	const struct oci_resources *r = &spec->linux_.resources;
+	size_t ns = spec->has_linux && r->present ? r->n_devices : 0;
+	struct dev_rule *v = calloc(ns + dev_rules_n_default, sizeof(*v));
+
+	if (v == NULL)
+		return cv_error_set(err, ENOMEM, "device rules");
+	for (size_t i = 0; i < ns; i++)
+		v[i] = (struct dev_rule){ .allow = r->devices[i].allow,
+					  .type = r->devices[i].type,
+					  .major = r->devices[i].major,
+					  .minor = r->devices[i].minor,
+					  .access = rule_access(
+						  r->devices[i].access) };
+	memcpy(v + ns, dev_rules_default,
+	       dev_rules_n_default * sizeof(*v));
+	*out = v;
+	*n = ns + dev_rules_n_default;
 	return 0;
 }

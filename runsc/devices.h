@@ -12,11 +12,22 @@
 #ifndef CV_RUNSC_DEVICES_H
 #define CV_RUNSC_DEVICES_H
 
+#include "lib/devrules.h"
 #include "lib/error.h"
 #include "runsc/config.h"
 
 /* rootfd: the container root (a directory fd) being built. */
 int devices_setup(int rootfd, const struct oci_spec *spec,
 		  struct cv_error **err);
+
+/*
+ * The rules the gofer and the sentry check before they open a device node
+ * (lib/devrules.h): the spec's linux.resources.devices in order, then runc's
+ * default set, the list the container's cgroup gets (cgroup_devices.c).
+ * linux.devices entries are not added: runc does not allow them either
+ * without a rule. *out is malloc'ed.
+ */
+int devices_rules(const struct oci_spec *spec, struct dev_rule **out,
+		  size_t *n, struct cv_error **err);
 
 #endif

@@ -37,6 +37,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "runsc/cgroup.h"
+#include "runsc/devices.h"
 #include "runsc/console.h"
 #include "runsc/hooks.h"
 #include "runsc/mounts.h"
@@ -232,6 +233,8 @@ struct sandbox_ctx {
 	int ctl;		/* listening control socket */
 	pid_t gofer_pid, init_pid;
 	bool file_access_shared;	/* resolved: flag, annotation */
+	struct dev_rule *dev_rules;	/* runsc/devices.h: for the gofer */
+	size_t n_dev_rules;		/* and the sentry */
 };
 
 __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
@@ -242,6 +245,7 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 		.sock = c->gofer_sv[1], .log_fd = c->o->log_fd,
 		.debug = c->o->debug, .overlay = c->o->overlay.enabled,
 		.userns = c->ns.new_user || c->ns.join_fd[OCI_NS_USER] >= 0,
+		.dev_rules = c->dev_rules, .n_dev_rules = c->n_dev_rules,
 	};
 
 	/* The gofer must not outlive the sandbox. The getppid check closes
@@ -738,6 +742,8 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	 * pid runsc create reports is how clients find them. */
 	if (ns_enter_pod(&c->ns, &err) < 0)
 		sb_die(c->sync, err, NULL);
+	if (devices_rules(c->spec, &c->dev_rules, &c->n_dev_rules, &err) < 0)
+		sb_die(c->sync, err, NULL);
 	r = start_gofer(c, &err);
 	if (r < 0)	/* -2: the gofer has reported its error */
 		sandbox_fail(c, r == -2 ? NULL : err);
@@ -757,6 +763,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		.init_pid = c->init_pid, .strace = o->strace,
 		.log_fd = o->log_fd, .debug = o->debug,
 		.file_access_shared = c->file_access_shared,
+		.dev_rules = c->dev_rules, .n_dev_rules = c->n_dev_rules,
 	};
 	{
 		int keep[] = { cfg.gofer_fd, cfg.ctl_fd, cfg.init_fd,

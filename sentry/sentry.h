@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../lib/devrules.h"
 #include "../lib/error.h"
 
 struct oci_spec;
@@ -50,6 +51,10 @@ struct sentry_config {
 	bool file_access_shared;	/* --file-access shared: no dir cache */
 	int log_fd;			/* --debug-log / --log, -1: stderr */
 	bool debug;
+	/* The container's device rules (lib/devrules.h), checked before the
+	 * sentry reopens a device (/proc/self/fd/N). NULL: the defaults. */
+	const struct dev_rule *dev_rules;
+	size_t n_dev_rules;
 };
 
 /*

@@ -328,3 +328,11 @@ const char *sentry_domainname(struct sentry *s)
 {
 	return s->domainname;
 }
+
+int sentry_dev_check(struct sentry *s, const struct stat *st, unsigned acc)
+{
+	const struct sentry_config *cfg = s->cfg;
+
+	return dev_rules_check(cfg ? cfg->dev_rules : NULL,
+			       cfg ? cfg->n_dev_rules : 0, st, acc);
+}

@@ -61,6 +61,10 @@ struct task *task_by_host_tid(struct sentry *s, pid_t host_tid);
 /* The sandbox's hostname and domainname (uname, sethostname). */
 const char *sentry_hostname(struct sentry *s);
 const char *sentry_domainname(struct sentry *s);
+/* The container's device rules (lib/devrules.h) for st and access acc
+ * (DEV_ACC_*, 0 for O_PATH): 0 or -EPERM. */
+struct stat;
+int sentry_dev_check(struct sentry *s, const struct stat *st, unsigned acc);
 
 /* One intercepted call. */
 struct sc_call {

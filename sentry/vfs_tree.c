@@ -21,6 +21,7 @@
 
 #include "gofer/client.h"
 #include "lib/cleanup.h"
+#include "lib/devrules.h"
 #include "lib/util.h"
 #include "sentry/idmap.h"
 #include "sentry/task.h"
@@ -470,6 +471,7 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 	struct gofer_creds cr;
 	struct gofer_at at = { .dirfd = w->fd, .rootfd = GOFER_AT_ROOT };
 	int pfd = vfs_host_proc_fd(), mode = open_access(flags), fd, ret;
+	struct stat now;
 	int oflags = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_DIRECTORY |
 				O_NOCTTY)) | O_CLOEXEC | O_NOCTTY;
 	bool fifo = S_ISFIFO(st->st_mode);
@@ -492,6 +494,17 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 		    oflags | (fifo && !(flags & O_PATH) ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -errno;
+	/* The device rules, checked before (open_foreign), again on what
+	 * was opened: the task may have put another file at that fd number
+	 * meanwhile. */
+	ret = fstat(fd, &now) < 0
+		      ? -errno
+		      : sentry_dev_check(c->t->sentry, &now,
+					 dev_open_access(flags));
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
 	if (fifo && !(flags & (O_NONBLOCK | O_PATH)))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	*fd_out = fd;
@@ -538,6 +551,11 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 		return -EEXIST;
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
+	/* A device node only for an access the container's rules allow
+	 * (as the gofer's opens, gofer/devices.c): no reopen, no dup. */
+	ret = sentry_dev_check(c->t->sentry, &st, dev_open_access(flags));
+	if (ret < 0)
+		return ret;
 	ret = reopen_object(c, w, &st, flags, fd_out);
 	if (ret != -EACCES && ret != -EPERM)
 		return ret;

@@ -107,6 +107,23 @@ jq '.linux.resources.devices += [{allow: true, type: "c", major: 10, minor: 237,
 	"$D/config.json" >"$D/c.json" && mv "$D/c.json" "$D/config.json"
 t_expect "device program: an allow rule opens it" open-ok runsc run -b "$D" "$id-d2"
 
+# Without linux.resources.devices the program is there all the same
+# (runc's policy): a host process put in the container's cgroup cannot
+# open /dev/loop-control, which it opens outside.
+jq 'del(.linux.resources.devices)' "$B/config.json" >"$D/config.json"
+if runsc create -b "$D" "$id-d3" >"$T_TMP/out" 2>&1; then
+	t_check "no device rules: the host opens /dev/loop-control" sh -c ': </dev/loop-control'
+	out=$(sh -c "echo \$\$ >'$CG/cvisor/$id-d3/cgroup.procs' && : </dev/loop-control" 2>&1)
+	if echo "$out" | grep -q "Operation not permitted"; then
+		t_ok "no device rules: the container's cgroup refuses it (device program)"
+	else
+		t_fail "no device rules: the container's cgroup refuses it (device program)" "$out"
+	fi
+	runsc delete --force "$id-d3" >/dev/null 2>&1
+else
+	t_fail "no device rules: create" "$(tail -c 300 "$T_TMP/out")"
+fi
+
 # Controllers: what the v2 root offers here. On this hybrid host memory,
 # pids, cpu and io are bound to v1, so v2 has none of them: asking for
 # one fails naming the field and leaves nothing; where v2 has it, it is

@@ -911,6 +911,27 @@ TEST(v1_device_rules_are_written)
 	OK(cgroup_destroy(cg, &err));
 }
 
+/* Without linux.resources.devices, runc's policy all the same: deny
+ * everything but the devices every container gets. */
+TEST(v1_device_policy_without_rules)
+{
+	struct cgroup *cg;
+	char *list;
+
+	need_host();
+	if (cgroup_layout_find(host, "devices") == NULL)
+		SKIP("no v1 devices controller");
+	cg = mk("devv1none", NULL);
+	list = rdall(cgroup_dir(cg, "devices"), "devices.list");
+	CHECK(strstr(list, "a *:* rwm") == NULL);
+	CHECK(strstr(list, "b 7:") == NULL);
+	CHECK_CONTAINS(list, "c 1:3 rwm");
+	CHECK_CONTAINS(list, "c 136:* rwm");
+	CHECK_CONTAINS(list, "b *:* m");
+	free(list);
+	OK(cgroup_destroy(cg, &err));
+}
+
 static int fn_open_devs(void *arg)
 {
 	int fn, fz;

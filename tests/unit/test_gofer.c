@@ -123,6 +123,24 @@ static void populate(void)
 	if (mount("noexec", "noexec", "tmpfs", MS_NOEXEC, "mode=0755") < 0)
 		die("mount noexec");
 	put("noexec/prog", "#!/bin/sh\n", 0755, 0, 0);
+	/* device nodes: a loop device and /dev/mem (no rule for them by
+	 * default), /dev/null (allowed); the same on a nodev mount */
+	mk("devs", 0755);
+	mk("nodevs", 0755);
+	if (mount("nodevs", "nodevs", "tmpfs", MS_NODEV, "mode=0755") < 0)
+		die("mount nodevs");
+	for (int i = 0; i < 2; i++) {
+		const char *d = i ? "nodevs" : "devs";
+
+		snprintf(a, sizeof(a), "%s/loop", d);
+		if (mknod(a, S_IFBLK | 0666, makedev(7, 0)) < 0)
+			die(a);
+		snprintf(a, sizeof(a), "%s/null", d);
+		if (mknod(a, S_IFCHR | 0666, makedev(1, 3)) < 0)
+			die(a);
+	}
+	if (mknod("devs/mem", S_IFCHR | 0600, makedev(1, 1)) < 0)
+		die("devs/mem");
 }
 
 /* valgrind does not implement seccomp(2); the sanitizers' exit-time
@@ -356,6 +374,10 @@ TEST(openat2_resolve_flags)
 			      RESOLVE_IN_ROOT, &fd), 0);
 	close(fd);
 	close(dfd);
+	/* a device node the rules refuse, as for openat (gofer/devices.c) */
+	at = at_root("/devs/loop");
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0,
+			      RESOLVE_IN_ROOT, &fd), -EPERM);
 }
 
 TEST(dirs_unlink_rename_link_symlink)
@@ -651,6 +673,45 @@ TEST(mknod_only_fifo_socket_regular)
 			      &fd), 0);
 	CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	close(fd);
+}
+
+/* Device nodes only as the device rules allow (here runc's defaults):
+ * refused before the open, whatever the open's form (gofer/devices.c;
+ * openat2 in openat2_resolve_flags, which valgrind cannot run). */
+TEST(device_nodes_only_as_the_rules_allow)
+{
+	struct gofer_at at = at_root("/devs/loop");
+	struct gofer_exec_info ei;
+	int fd = -1;
+
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd),
+		 -EPERM);
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_WRONLY, 0, 0, &fd),
+		 -EPERM);
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY | O_TRUNC, 0, 0,
+			      &fd), -EPERM);
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_PATH, 0, 0, &fd), -EPERM);
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDWR | O_CREAT, 0644, 0,
+			      &fd), -EPERM);
+	CHECK_EQ(gofer_exec_resolve(G(), &root_cr, &at, 0, &ei), -EACCES);
+	at.path = "/devs/mem";
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd),
+		 -EPERM);
+	/* no permission comes first, as in may_open() */
+	CHECK_EQ(gofer_openat(G(), &user_cr, &at, O_RDONLY, 0, 0, &fd),
+		 -EACCES);
+	at.path = "/devs/null";
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDWR, 0, 0, &fd), 0);
+	close(fd);
+	CHECK_EQ(gofer_openat(G(), &user_cr, &at, O_PATH, 0, 0, &fd), 0);
+	close(fd);
+	/* a nodev mount refuses any node first: EACCES */
+	at.path = "/nodevs/loop";
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd),
+		 -EACCES);
+	at.path = "/nodevs/null";
+	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd),
+		 -EACCES);
 }
 
 TEST(exec_resolve)

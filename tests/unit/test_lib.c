@@ -4,9 +4,11 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/devrules.h"
 #include "lib/error.h"
 #include "lib/fdpass.h"
 #include "lib/util.h"
@@ -102,6 +104,61 @@ TEST(mkdir_p_creates_and_rejects_files)
 	CHECK_CONTAINS(err->msg, "Not a directory");
 	cv_error_free(&err);
 	CHECK_EQ(system("rm -rf /tmp/cvisor-unit.*"), 0);
+}
+
+static struct stat node(mode_t t, unsigned maj, unsigned min)
+{
+	struct stat st = { .st_mode = t | 0600, .st_rdev = makedev(maj, min) };
+
+	return st;
+}
+
+/* The device rules: last match wins, default deny, runc's defaults. */
+TEST(devrules_last_match_and_defaults)
+{
+	const struct dev_rule deny_all[] = {
+		{ .allow = false, .type = 'a', .major = -1, .minor = -1,
+		  .access = DEV_ACC_ALL },
+	};
+	const struct dev_rule loop_read[] = {
+		{ .allow = true, .type = 'b', .major = 7, .minor = -1,
+		  .access = DEV_ACC_READ },
+	};
+	const struct dev_rule allow_then_deny_w[] = {
+		{ .allow = true, .type = 'a', .major = -1, .minor = -1,
+		  .access = DEV_ACC_ALL },
+		{ .allow = false, .type = 'c', .major = 1, .minor = 1,
+		  .access = DEV_ACC_WRITE },
+	};
+	struct stat loop = node(S_IFBLK, 7, 1), mem = node(S_IFCHR, 1, 1);
+	struct stat null = node(S_IFCHR, 1, 3), pts = node(S_IFCHR, 136, 4);
+	struct stat reg = { .st_mode = S_IFREG | 0644 };
+
+	/* the defaults alone (NULL): the standard nodes, no loop, no mem */
+	CHECK_EQ(dev_rules_check(NULL, 0, &null, DEV_ACC_READ | DEV_ACC_WRITE),
+		 0);
+	CHECK_EQ(dev_rules_check(NULL, 0, &pts, DEV_ACC_READ), 0);
+	CHECK_EQ(dev_rules_check(NULL, 0, &loop, DEV_ACC_READ), -EPERM);
+	CHECK_EQ(dev_rules_check(NULL, 0, &mem, DEV_ACC_READ), -EPERM);
+	CHECK_EQ(dev_rules_check(NULL, 0, &loop, 0), -EPERM);	/* O_PATH */
+	CHECK(dev_rules_allow(NULL, 0, S_IFBLK, 7, 1, DEV_ACC_MKNOD));
+	CHECK_EQ(dev_rules_check(deny_all, 1, &reg, DEV_ACC_READ), 0);
+	CHECK_EQ(dev_rules_check(deny_all, 1, &null, DEV_ACC_READ), -EPERM);
+	/* access bits: an allow rule must cover all that is asked */
+	CHECK_EQ(dev_rules_check(loop_read, 1, &loop, DEV_ACC_READ), 0);
+	CHECK_EQ(dev_rules_check(loop_read, 1, &loop, 0), 0);
+	CHECK_EQ(dev_rules_check(loop_read, 1, &loop,
+				 DEV_ACC_READ | DEV_ACC_WRITE), -EPERM);
+	CHECK_EQ(dev_rules_check(loop_read, 1, &mem, DEV_ACC_READ), -EPERM);
+	/* a deny rule refuses any of the access it names */
+	CHECK_EQ(dev_rules_check(allow_then_deny_w, 2, &mem, DEV_ACC_READ), 0);
+	CHECK_EQ(dev_rules_check(allow_then_deny_w, 2, &mem,
+				 DEV_ACC_READ | DEV_ACC_WRITE), -EPERM);
+	CHECK_EQ(dev_open_access(O_RDONLY), DEV_ACC_READ);
+	CHECK_EQ(dev_open_access(O_RDONLY | O_TRUNC),
+		 DEV_ACC_READ | DEV_ACC_WRITE);
+	CHECK_EQ(dev_open_access(O_WRONLY), DEV_ACC_WRITE);
+	CHECK_EQ(dev_open_access(O_PATH | O_RDWR), 0u);
 }
 
 int main(void)
