@@ -189,23 +189,20 @@ static void close_all_but(const int *keep, size_t n)
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
-static void null_stdio(bool in, bool out)
+/* /dev/null onto fds 0 .. n-1 (closed if it cannot be opened): never keep
+ * the workload's or the caller's pipes open in our stead. */
+static void null_stdio(int n)
 {
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-	if (fd < 0) {
-		/* Never keep the workload's pipes open in our stead. */
-		if (in)
-			close(0);
-		if (out)
-			close(1);
-		return;
+	for (int i = 0; i < n; i++) {
+		if (fd < 0)
+			close(i);
+		else
+			dup2(fd, i);
 	}
-	if (in)
-		dup2(fd, 0);
-	if (out)
-		dup2(fd, 1);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 }
 
 static int expect(int sock, enum sb_msg_type type)
@@ -234,6 +231,18 @@ struct sandbox_ctx {
 	bool file_access_shared;	/* resolved: flag, annotation */
 };
 
+/*
+ * How many of the inherited stdio fds the sandbox and the gofer give up.
+ * stdin and stdout always. stderr stays for the log (without --log) unless
+ * the process has a terminal: then it is the caller's, not the workload's
+ * (which gets the pty). A runc shim reads runsc create's output from a
+ * pipe to EOF; a sandbox keeping that pipe open would hang it (ctr run -t).
+ */
+static int stdio_to_drop(const struct sandbox_ctx *c)
+{
+	return c->proc->terminal ? 3 : 2;
+}
+
 __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 						 int ready, pid_t parent)
 {
@@ -258,7 +267,7 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 	/* The workload's stdio is not the gofer's business: the
 	 * container's /dev/null instead (the host's would be a file of a
 	 * mount outside the gofer's root). */
-	null_stdio(true, true);
+	null_stdio(stdio_to_drop(c));
 	if (write(ready, "R", 1) != 1)
 		_exit(1);
 	{
@@ -749,7 +758,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	close(c->mntns);
 	/* The workload's pipes belong to the workload: the shim sees EOF
 	 * when the workload closes them, not when the sandbox does. */
-	null_stdio(true, true);
+	null_stdio(stdio_to_drop(c));
 	cfg = (struct sentry_config){
 		.id = o->id, .spec = c->spec, .platform = o->platform,
 		.gofer_fd = c->gofer_sv[0], .gofer_pid = c->gofer_pid,
