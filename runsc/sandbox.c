@@ -29,13 +29,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "gofer/gofer.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/unixsock.h"
 #include "runsc/cgroup.h"
 #include "runsc/console.h"
 #include "runsc/hooks.h"
@@ -314,27 +314,23 @@ static int start_gofer(struct sandbox_ctx *c, struct cv_error **err)
 
 /* ---- the control socket -------------------------------------------------- */
 
+/* Bound in the state directory by name, whatever the length of its path
+ * (--root as the caller chose it, a 64-character id): lib/unixsock.h. */
 static int bind_control(struct sandbox_ctx *c, struct cv_error **err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	cleanup_close int dir = -1;
 	mode_t old;
-	int r;
 
-	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/sentry.sock",
-			     c->o->state_dir) >= sizeof(sa.sun_path))
-		return cv_error_setx(err, "%s/sentry.sock: path too long",
-				     c->o->state_dir);
-	c->ctl = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->ctl < 0)
-		return cv_error_set(err, errno, "control socket");
+	dir = open(c->o->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return cv_error_set(err, errno, "%s", c->o->state_dir);
 	/* 0600 from the start: no window where others could connect. */
 	old = umask(0177);
-	r = bind(c->ctl, (struct sockaddr *)&sa, sizeof(sa));
+	c->ctl = cv_unix_listen_at(dir, SENTRY_CTL_SOCK, 16);
 	umask(old);
-	if (r < 0)
-		return cv_error_set(err, errno, "bind %s", sa.sun_path);
-	if (listen(c->ctl, 16) < 0)
-		return cv_error_set(err, errno, "listen %s", sa.sun_path);
+	if (c->ctl < 0)
+		return cv_error_set(err, -c->ctl, "control socket %s/%s",
+				    c->o->state_dir, SENTRY_CTL_SOCK);
 	return 0;
 }
 
@@ -804,7 +800,7 @@ static void sandbox_undo(const struct sandbox_opts *o, pid_t pid)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	snprintf(path, sizeof(path), "%s/sentry.sock", o->state_dir);
+	snprintf(path, sizeof(path), "%s/" SENTRY_CTL_SOCK, o->state_dir);
 	unlink(path);
 }
 
