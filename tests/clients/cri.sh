@@ -11,7 +11,9 @@
 # characters (Root in the runtime options, as operators relocate it).
 # containerd runs in a network namespace of its own: its host-network pods
 # are there, the CNI bridge (bridge + host-local plugins) is made there,
-# and all of it goes with it.
+# and all of it goes with it. CRI_GROUPS overrides what the client runs
+# (SCENARIO:REF:HANDLER..., see cri_client.py); CRI_VERBOSE=1 prints the
+# reference results.
 # cvisor-test: slow
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/containerd-lib.sh"
@@ -65,7 +67,7 @@ mkdir -p "$T_TMP/podlogs"
 : >"$IDS"
 nsenter --net="/proc/$CD_PID/ns/net" /usr/bin/python3 \
 	"$CVISOR_SRC/tests/clients/cri_client.py" "$CD_SOCK" "$T_TMP/podlogs" \
-	"$IDS" full:runc:"${CRI_HANDLER:-cvisor}" basic:runc-longroot:cvisor-longroot
+	"$IDS" ${CRI_GROUPS:-full:runc:"${CRI_HANDLER:-cvisor}" basic:runc-longroot:cvisor-longroot}
 rc=$?
 [ $rc -eq 0 ] || tail -30 "$CD_DIR/log" | sed 's/^/containerd: /'
 

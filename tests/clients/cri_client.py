@@ -86,9 +86,10 @@ def ws_read_exact(s, n, buf):
     return out
 
 
-def ws_exec(url, timeout=30):
+def ws_exec(url, timeout=30, tty=False, typed=None):
     """Runs the exec behind url; returns (channels {1: out, 2: err},
-    status JSON of channel 3 or None)."""
+    status JSON of channel 3 or None). With tty, the terminal's size is
+    sent first, as kubectl does; typed goes to stdin (channel 0)."""
     u = urllib.parse.urlparse(url)
     s = socket.create_connection((u.hostname, u.port), timeout=timeout)
     key = base64.b64encode(os.urandom(16)).decode()
@@ -106,6 +107,11 @@ def ws_exec(url, timeout=30):
     head, buf[0] = buf[0].split(b"\r\n\r\n", 1)
     if b" 101 " not in head.split(b"\r\n")[0]:
         raise RuntimeError(head.split(b"\r\n")[0].decode())
+    if tty:
+        s.sendall(ws_frame(2, b"\x04" + json.dumps(
+            {"Width": 80, "Height": 24}).encode()))
+    if typed is not None:
+        s.sendall(ws_frame(2, b"\x00" + typed))
     chans, msg = {}, b""
     try:
         while True:
@@ -194,14 +200,15 @@ class Run:
         os.makedirs(self.logdir, exist_ok=True)
         self.results = []
 
-    def put(self, step, result):
-        self.results.append((step, str(result)))
+    def put(self, step, result, sane=None):
+        """sane: what the reference's result must contain to be one."""
+        self.results.append((step, str(result), sane))
 
     def note_id(self, i):
         with open(self.idfile, "a") as f:
             f.write(i + "\n")
 
-    def step(self, name, fn):
+    def step(self, name, fn, sane=None):
         """Runs fn; its value (or the error) is the step's result."""
         try:
             v = fn()
@@ -209,7 +216,7 @@ class Run:
             v = "error: %s" % e.details()
         except Exception as e:  # a step's failure is its result
             v = "error: %r" % e
-        self.put(name, v)
+        self.put(name, v, sane)
         return v
 
     def run_pod(self, name, network):
@@ -222,11 +229,11 @@ class Run:
         self.note_id(pod)
         return pod, ns, cfg
 
-    def create(self, pod, ns, cfg, name, command, args=()):
+    def create(self, pod, ns, cfg, name, command, args=(), tty=False):
         ccfg = pb.ContainerConfig(
             metadata=pb.ContainerMetadata(name=name, attempt=0),
             image=pb.ImageSpec(image=IMAGE), command=command, args=args,
-            log_path=name + ".log",
+            log_path=name + ".log", tty=tty,
             linux=pb.LinuxContainerConfig(
                 security_context=pb.LinuxContainerSecurityContext(
                     namespace_options=ns)))
@@ -279,7 +286,7 @@ class Run:
             self.step("ExecSync: output, exit code",
                       lambda: self.exec_sync(
                           cid, ["sh", "-c", "echo exec-ok; echo e >&2; "
-                                "exit 4"]))
+                                "exit 4"]), sane="exec-ok")
             info = container_info(self.rt, cid)
             self.step("container in the node's network namespace",
                       lambda: ns_of(info["pid"], "net") ==
@@ -288,6 +295,9 @@ class Run:
                       lambda: self.pod_ns_check(info, ["ipc"]))
             if full:
                 self.full_steps(cid, info)
+                self.step("a container with a terminal runs to its end",
+                          lambda: self.tty_container(pod, ns, cfg, cids),
+                          sane="tty-container-ok")
             self.rt.StopContainer(pb.StopContainerRequest(
                 container_id=cid, timeout=2), timeout=T)
             st = self.rt.ContainerStatus(pb.ContainerStatusRequest(
@@ -311,16 +321,36 @@ class Run:
                 bad.append(t)
         return "bad: " + ",".join(bad) if bad else "the pod's"
 
+    def tty_container(self, pod, ns, cfg, cids):
+        """tty: true: the shim holds the pty master (--console-socket)
+        and writes what the pty shows to the log."""
+        cid = self.create(pod, ns, cfg, "ttyapp", ["/bin/sh", "-c"],
+                          ["tty; echo tty-container-ok; exit 7"], tty=True)
+        cids.append(cid)
+        for _ in range(100):
+            st = self.rt.ContainerStatus(pb.ContainerStatusRequest(
+                container_id=cid), timeout=T).status
+            if st.state == pb.CONTAINER_EXITED:
+                break
+            time.sleep(0.1)
+        path = os.path.join(self.logdir, "ttyapp.log")
+        text = open(path).read() if os.path.exists(path) else ""
+        lines = [re.sub(r"^\S+ ", "", ln).replace("\r", "")
+                 for ln in text.splitlines()]
+        return "%s %d %r" % (pb.ContainerState.Name(st.state), st.exit_code,
+                             [re.sub(r"/dev/pts/\d+$", "/dev/pts/N", ln)
+                              for ln in lines])
+
     def full_steps(self, cid, info):
         rt = self.rt
         self.step("ExecSync: stderr apart", lambda: self.exec_sync(
             cid, ["sh", "-c", "echo out; echo err >&2"]))
 
-        def stream(tty, cmd):
+        def stream(tty, cmd, typed=None):
             url = rt.Exec(pb.ExecRequest(
-                container_id=cid, cmd=cmd, tty=tty, stdout=True,
-                stderr=not tty), timeout=T).url
-            chans, status = ws_exec(url)
+                container_id=cid, cmd=cmd, tty=tty, stdin=typed is not None,
+                stdout=True, stderr=not tty), timeout=T).url
+            chans, status = ws_exec(url, tty=tty, typed=typed)
             return chans, ws_exit_code(status)
 
         def streaming():
@@ -328,20 +358,22 @@ class Run:
                                          "echo stream-err >&2; exit 5"])
             return "out=%r err=%r exit=%s" % (
                 chans.get(1, b"").decode(), chans.get(2, b"").decode(), code)
-        self.step("Exec (streaming): stdout, stderr, exit code", streaming)
+        self.step("Exec (streaming): stdout, stderr, exit code", streaming,
+                  sane="stream-err")
 
         def tty():
-            # (The pauses: containerd 1.6 may lose the pty's output of
-            # a process that exits at once, with runc as well.)
-            chans, code = stream(True, ["sh", "-c", "sleep 0.3; tty; "
-                                        "echo tty-ok; sleep 0.3; exit 3"])
+            # With stdin, as kubectl exec -it: containerd 1.6 loses the
+            # output of a tty exec without stdin (with runc as well).
+            chans, code = stream(True, ["sh", "-c", "read x; tty; "
+                                        "echo got-$x; exit 3"], b"typed\r")
             out = chans.get(1, b"")
             return "pts=%s nul=%s lines=%r exit=%s" % (
-                bool(re.match(rb"/dev/pts/\d+\r\n", out)), b"\0" in out,
+                bool(re.search(rb"^/dev/pts/\d+\r$", out, re.M)),
+                b"\0" in out,
                 [ln for ln in out.decode(errors="replace").split("\r\n")
                  if not ln.startswith("/dev/pts/")], code)
-        self.step("Exec (streaming, tty): a pty, no stray byte, exit code",
-                  tty)
+        self.step("Exec (streaming, tty): stdin, a pty, no stray byte, "
+                  "exit code", tty, sane="pts=True nul=False")
 
         def logs():
             path = os.path.join(self.logdir, "app.log")
@@ -354,7 +386,8 @@ class Run:
                 time.sleep(0.1)
             return sorted(re.sub(r"^\S+ ", "", ln)
                           for ln in text.splitlines())
-        self.step("container log in CRI format", logs)
+        self.step("container log in CRI format", logs,
+                  sane="stdout F hello-from-cri")
 
         def stats():
             st = rt.ContainerStats(pb.ContainerStatsRequest(
@@ -362,7 +395,7 @@ class Run:
             return "cpu>0 %s memory>0 %s" % (
                 st.cpu.usage_core_nano_seconds.value > 0,
                 st.memory.working_set_bytes.value > 0)
-        self.step("ContainerStats", stats)
+        self.step("ContainerStats", stats, sane="cpu>0 True memory>0 True")
 
         def update():
             rt.UpdateContainerResources(pb.UpdateContainerResourcesRequest(
@@ -374,7 +407,8 @@ class Run:
                 host_cgroup_file(pid, "memory", "memory.limit_in_bytes",
                                  "memory.max"),
                 host_cgroup_file(pid, "cpu", "cpu.cfs_quota_us", "cpu.max"))
-        self.step("UpdateContainerResources reaches the cgroup", update)
+        self.step("UpdateContainerResources reaches the cgroup", update,
+                  sane="memory %d" % (96 << 20))
 
     # --- the pod with its own (CNI) network --------------------------
 
@@ -417,7 +451,7 @@ class Run:
                         time.sleep(0.1)
                 return "error: %r" % err
             self.step("HTTP from the node to the pod over the CNI bridge",
-                      fetch)
+                      fetch, sane="served-by-pod")
         except grpc.RpcError as e:
             self.put("CNI pod container lifecycle", "error: " + e.details())
         self.step("Remove the CNI pod", lambda: self.remove_pod(pod, cids))
@@ -433,18 +467,22 @@ def scenario(rt, handler, kind, logdir, idfile):
 
 def compare(label, ref_name, ref, got):
     ref_ok = True
-    for step, want in ref:
-        if want.startswith("error"):
+    for step, want, sane in ref:
+        if want.startswith("error") or (sane and sane not in want):
             line(False, "%s: reference %s: %s" % (label, ref_name, step), want)
             ref_ok = False
     if not ref_ok:
         return
-    have = dict(got)
-    for step, want in ref:
+    if os.environ.get("CRI_VERBOSE"):
+        for step, want, _ in ref:
+            print("# %s: %s: %s" % (ref_name, step, want), flush=True)
+    have = dict((s, r) for s, r, _ in got)
+    steps = set(s for s, _, _ in ref)
+    for step, want, _ in ref:
         g = have.get(step, "(missing)")
         line(g == want, "%s: %s" % (label, step),
              "%s: %r, ours: %r" % (ref_name, want, g))
-    extra = [s for s, _ in got if s not in dict(ref)]
+    extra = [s for s, _, _ in got if s not in steps]
     if extra:
         line(False, "%s: steps the reference did not reach" % label,
              dict((s, have[s]) for s in extra))
