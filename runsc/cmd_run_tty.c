@@ -18,13 +18,13 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
+#include "lib/unixsock.h"
 #include "lib/util.h"
 #include "runsc/cli.h"
 
@@ -41,7 +41,6 @@ static void copy_winsize(int from, int to)
 
 int cli_console_listen(struct cli_console *c, struct cv_error **err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char tmpl[] = "/tmp/cvisor-console.XXXXXX";
 
 	c->listen_fd = -1;
@@ -54,13 +53,10 @@ int cli_console_listen(struct cli_console *c, struct cv_error **err)
 		rmdir(tmpl);
 		return cv_error_set(err, ENOMEM, "console");
 	}
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", c->path);
-	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	c->listen_fd = cv_unix_listen(c->path, 1);
 	if (c->listen_fd < 0)
-		return cv_error_set(err, errno, "console: socket");
-	if (bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(c->listen_fd, 1) < 0)
-		return cv_error_set(err, errno, "console: listen %s", c->path);
+		return cv_error_set(err, -c->listen_fd, "console: listen %s",
+				    c->path);
 	return 0;
 }
 

@@ -15,13 +15,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
+#include "lib/unixsock.h"
 #include "runsc/mounts.h"
 
 /* Unix98 pty slaves: majors 136..143, index = (major - 136) * 256 + minor. */
@@ -30,19 +30,11 @@
 
 int console_connect(const char *path, struct cv_error **err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	cleanup_close int s = -1;
+	int s = cv_unix_connect(path);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return cv_error_setx(err, "console socket: %s: path too long",
-				     path);
-	strcpy(sa.sun_path, path);
-	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return cv_error_set(err, errno, "console socket");
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return cv_error_set(err, errno, "console socket: %s", path);
-	return steal_fd(s);
+		return cv_error_set(err, -s, "console socket: %s", path);
+	return s;
 }
 
 int console_open_pty(const char *pts_dir, int *master, int *slave,

@@ -29,13 +29,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "gofer/gofer.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/unixsock.h"
 #include "runsc/cgroup.h"
 #include "runsc/devices.h"
 #include "runsc/console.h"
@@ -190,23 +190,20 @@ static void close_all_but(const int *keep, size_t n)
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
-static void null_stdio(bool in, bool out)
+/* /dev/null onto fds 0 .. n-1 (closed if it cannot be opened): never keep
+ * the workload's or the caller's pipes open in our stead. */
+static void null_stdio(int n)
 {
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-	if (fd < 0) {
-		/* Never keep the workload's pipes open in our stead. */
-		if (in)
-			close(0);
-		if (out)
-			close(1);
-		return;
+	for (int i = 0; i < n; i++) {
+		if (fd < 0)
+			close(i);
+		else
+			dup2(fd, i);
 	}
-	if (in)
-		dup2(fd, 0);
-	if (out)
-		dup2(fd, 1);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 }
 
 static int expect(int sock, enum sb_msg_type type)
@@ -237,6 +234,18 @@ struct sandbox_ctx {
 	size_t n_dev_rules;		/* and the sentry */
 };
 
+/*
+ * How many of the inherited stdio fds the sandbox and the gofer give up.
+ * stdin and stdout always. stderr stays for the log (without --log) unless
+ * the process has a terminal: then it is the caller's, not the workload's
+ * (which gets the pty). A runc shim reads runsc create's output from a
+ * pipe to EOF; a sandbox keeping that pipe open would hang it (ctr run -t).
+ */
+static int stdio_to_drop(const struct sandbox_ctx *c)
+{
+	return c->proc->terminal ? 3 : 2;
+}
+
 __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 						 int ready, pid_t parent)
 {
@@ -262,7 +271,7 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 	/* The workload's stdio is not the gofer's business: the
 	 * container's /dev/null instead (the host's would be a file of a
 	 * mount outside the gofer's root). */
-	null_stdio(true, true);
+	null_stdio(stdio_to_drop(c));
 	if (write(ready, "R", 1) != 1)
 		_exit(1);
 	{
@@ -309,27 +318,23 @@ static int start_gofer(struct sandbox_ctx *c, struct cv_error **err)
 
 /* ---- the control socket -------------------------------------------------- */
 
+/* Bound in the state directory by name, whatever the length of its path
+ * (--root as the caller chose it, a 64-character id): lib/unixsock.h. */
 static int bind_control(struct sandbox_ctx *c, struct cv_error **err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	cleanup_close int dir = -1;
 	mode_t old;
-	int r;
 
-	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/sentry.sock",
-			     c->o->state_dir) >= sizeof(sa.sun_path))
-		return cv_error_setx(err, "%s/sentry.sock: path too long",
-				     c->o->state_dir);
-	c->ctl = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->ctl < 0)
-		return cv_error_set(err, errno, "control socket");
+	dir = open(c->o->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return cv_error_set(err, errno, "%s", c->o->state_dir);
 	/* 0600 from the start: no window where others could connect. */
 	old = umask(0177);
-	r = bind(c->ctl, (struct sockaddr *)&sa, sizeof(sa));
+	c->ctl = cv_unix_listen_at(dir, SENTRY_CTL_SOCK, 16);
 	umask(old);
-	if (r < 0)
-		return cv_error_set(err, errno, "bind %s", sa.sun_path);
-	if (listen(c->ctl, 16) < 0)
-		return cv_error_set(err, errno, "listen %s", sa.sun_path);
+	if (c->ctl < 0)
+		return cv_error_set(err, -c->ctl, "control socket %s/%s",
+				    c->o->state_dir, SENTRY_CTL_SOCK);
 	return 0;
 }
 
@@ -755,7 +760,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	close(c->mntns);
 	/* The workload's pipes belong to the workload: the shim sees EOF
 	 * when the workload closes them, not when the sandbox does. */
-	null_stdio(true, true);
+	null_stdio(stdio_to_drop(c));
 	cfg = (struct sentry_config){
 		.id = o->id, .spec = c->spec, .platform = o->platform,
 		.gofer_fd = c->gofer_sv[0], .gofer_pid = c->gofer_pid,
@@ -802,7 +807,7 @@ static void sandbox_undo(const struct sandbox_opts *o, pid_t pid)
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	snprintf(path, sizeof(path), "%s/sentry.sock", o->state_dir);
+	snprintf(path, sizeof(path), "%s/" SENTRY_CTL_SOCK, o->state_dir);
 	unlink(path);
 }
 

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
 #include "lib/log.h"
+#include "lib/unixsock.h"
 #include "sentry/control.h"
 #include "sentry/internal.h"
 
@@ -73,19 +73,11 @@ int ctl_read_reply(int sock, void **payload, uint32_t *len)
 
 int sentry_ctl_connect(const char *sock_path, struct cv_error **err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	cleanup_close int fd = -1;
+	int fd = cv_unix_connect(sock_path);
 
-	if (strlen(sock_path) >= sizeof(sa.sun_path))
-		return cv_error_setx(err, "control socket path too long: %s",
-				     sock_path);
-	strcpy(sa.sun_path, sock_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return cv_error_set(err, errno, "socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return cv_error_set(err, errno, "connect %s", sock_path);
-	return steal_fd(fd);
+		return cv_error_set(err, -fd, "connect %s", sock_path);
+	return fd;
 }
 
 static int ctl_call(int fd, uint32_t op, void **payload, uint32_t *len,

@@ -20,6 +20,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -806,6 +807,33 @@ static int filter_init(struct sentry *s)
 	return sc_filter_prog_build(&s->filter, &s->ours);
 }
 
+/*
+ * The names uname shows: the config's. Without one, in a UTS namespace
+ * joined by path (a pod's, which containerd's CRI gives each container of
+ * the pod) the name its owner set there, which the kernel tells the
+ * sandbox since it is in that namespace; otherwise the container id (as
+ * gVisor does), never the host's.
+ */
+static void init_names(struct sentry *s, const struct sentry_config *cfg)
+{
+	const struct oci_namespace *uts =
+		cfg->spec ? oci_spec_namespace(cfg->spec, OCI_NS_UTS) : NULL;
+	struct utsname u;
+
+	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
+	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);
+	if (uts != NULL && uts->path != NULL && uname(&u) == 0) {
+		if (s->hostname[0] == '\0')
+			copy_name(s->hostname, u.nodename);
+		if (s->domainname[0] == '\0')
+			copy_name(s->domainname, u.domainname);
+	}
+	if (s->hostname[0] == '\0')
+		copy_name(s->hostname, cfg->id);
+	if (s->domainname[0] == '\0')
+		copy_name(s->domainname, "(none)");
+}
+
 static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 {
 	sigset_t mask;
@@ -824,12 +852,7 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	if (ret < 0)
 		return ret;
 	gofer_client_init(&s->gofer, cfg->gofer_fd);
-	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
-	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);
-	if (s->hostname[0] == '\0')
-		copy_name(s->hostname, cfg->id);
-	if (s->domainname[0] == '\0')
-		copy_name(s->domainname, "(none)");
+	init_names(s, cfg);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);

@@ -93,7 +93,9 @@ int sentry_attach(int fd, enum platform_kind kind,
 /* Blocks until the sentry forwards "start"; 0, or < 0 if it went away. */
 int sentry_wait_start(int fd, struct cv_error **err);
 
-/* Control socket (the path is <state dir>/sentry.sock). */
+/* Control socket: <state dir>/sentry.sock. Connected by a path of any
+ * length (lib/unixsock.h): the state dir's depends on --root and the id. */
+#define SENTRY_CTL_SOCK "sentry.sock"
 int sentry_ctl_connect(const char *sock_path, struct cv_error **err);
 int sentry_ctl_start(int fd, struct cv_error **err);
 /* Host pids of every live workload process (init first). */

@@ -3,6 +3,11 @@
 # way a Kubernetes RuntimeClass uses it, started and stopped by the test.
 #
 #   cd_start            start it (sets CD_SOCK); registers cd_stop at exit
+#                       CD_NETNS=private: in a network namespace of its
+#                       own (so are its shims and host-network pods), with
+#                       only lo up; it goes away with them
+#                       CD_EXTRA_TOML: appended to the CRI plugin's
+#                       runtimes table (more runtime handlers)
 #   cd_ctr ARGS...      ctr against it
 #   cd_import TAR       import an OCI archive into namespaces default+k8s.io
 CD_DIR=$T_TMP/containerd
@@ -34,11 +39,17 @@ state = "$CD_DIR/state"
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.cvisor.options]
         BinaryName = "$CD_RUNTIME_BIN"
+${CD_EXTRA_TOML:-}
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$CD_DIR/cni"
 TOML
-	containerd --config "$CD_DIR/config.toml" >"$CD_DIR/log" 2>&1 &
+	if [ "${CD_NETNS:-}" = private ]; then
+		unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
+			containerd --config "$CD_DIR/config.toml" >"$CD_DIR/log" 2>&1 &
+	else
+		containerd --config "$CD_DIR/config.toml" >"$CD_DIR/log" 2>&1 &
+	fi
 	CD_PID=$!
 	for _ in $(seq 100); do
 		[ -S "$CD_SOCK" ] && ctr -a "$CD_SOCK" version >/dev/null 2>&1 && return 0

@@ -21,22 +21,33 @@ tty_bundle() {
 consoles_before=$(ls -d /tmp/cvisor-console.* 2>/dev/null | sort)
 
 RUN="'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' run"
+# On a pty of its own that nobody types into (script(1) with its stdin at
+# EOF would type a NUL, which the container's pty echoes as "^@").
+PTY_RUN=(timeout 90 python3 "$CVISOR_SRC/tests/pty_run.py")
 
 B1=$T_TMP/b1
 tty_bundle "$B1" /bin/sh -c 'tty; exit 3'
-out=$(timeout 60 script -qec "$RUN --bundle '$B1' t1" /dev/null </dev/null 2>&1)
+out=$("${PTY_RUN[@]}" sh -c "$RUN --bundle '$B1' t1" 2>&1)
 rc=$?
-# (script sends a NUL at the end of its stdin, which the pty may echo.)
-if echo "$out" | tr -d '\r' | grep -q '/dev/pts/[0-9][0-9]*$'; then
+if echo "$out" | tr -d '\r' | grep -qx '/dev/pts/[0-9][0-9]*'; then
 	t_ok "tty in the container is a pty"
 else
 	t_fail "tty in the container is a pty" "got '$(echo "$out" | tr '\r\n' '  ' | tail -c 300)'"
 fi
-# script(1) returns the child's status with -e.
 if [ "$rc" -eq 3 ]; then
 	t_ok "exit status through the console"
 else
 	t_fail "exit status through the console" "status $rc"
+fi
+# Byte for byte what runc shows on the same terminal (nothing written to
+# it but the workload's output: no stray byte before it).
+if command -v runc >/dev/null; then
+	want=$("${PTY_RUN[@]}" runc --root "$T_TMP/runc-root" run --bundle "$B1" r1 2>&1 | od -c)
+	if [ "$(echo "$out" | od -c)" = "$want" ]; then
+		t_ok "terminal output as under runc"
+	else
+		t_fail "terminal output as under runc" "runc: $want; ours: $(echo "$out" | od -c)"
+	fi
 fi
 
 # /dev/console is the pty (runc binds the slave there): same device
@@ -45,7 +56,7 @@ fi
 BC=$T_TMP/bc
 # (One line: make_bundle makes one argument per line.)
 tty_bundle "$BC" /bin/sh -c 'echo "tty $(tty)"; stat -c "console %F %t:%T" /dev/console; stat -L -c "stdin %t:%T" /proc/self/fd/0; stat -c "ttydev %t:%T" "$(tty)"; echo "fd0 $(readlink /proc/self/fd/0)"; echo via-console >/dev/console'
-out=$(timeout 60 script -qec "$RUN --bundle '$BC' tc" /dev/null </dev/null 2>&1 | tr -d '\r')
+out=$("${PTY_RUN[@]}" sh -c "$RUN --bundle '$BC' tc" 2>&1 | tr -d '\r')
 con=$(echo "$out" | sed -n 's/^console character special file //p')
 if [ -n "$con" ] && [ "$con" != 0:0 ] &&
 	[ "stdin $con" = "$(echo "$out" | grep '^stdin ')" ] &&
@@ -55,8 +66,7 @@ else
 	t_fail "/dev/console is the pty slave" "got '$(echo "$out" | tr '\n' ' ' | tail -c 300)'"
 fi
 # /proc/self/fd/0 names the terminal as the sandbox sees it, as tty does.
-# (script(1) may put a "^@" before the first line.)
-tty_path=$(echo "$out" | sed -n 's|.*tty \(/dev/pts/[0-9]*\)$|\1|p')
+tty_path=$(echo "$out" | sed -n 's|^tty \(/dev/pts/[0-9]*\)$|\1|p')
 fd0=$(echo "$out" | sed -n 's/^fd0 //p')
 if [ -n "$tty_path" ] && [ "$fd0" = "$tty_path" ]; then
 	t_ok "/proc/self/fd/0 is the terminal's /dev/pts path"
@@ -151,7 +161,7 @@ fi
 
 # runsc restores its terminal's mode (it was raw while the container ran).
 if command -v python3 >/dev/null; then
-	out=$(timeout 60 script -qec "stty -g; $RUN --bundle '$B1' t4 >/dev/null; stty -g" /dev/null </dev/null 2>&1 | tr -d '\r')
+	out=$("${PTY_RUN[@]}" sh -c "stty -g; $RUN --bundle '$B1' t4 >/dev/null; stty -g" 2>&1 | tr -d '\r')
 	if [ "$(echo "$out" | sed -n 1p)" = "$(echo "$out" | tail -1)" ] &&
 		[ -n "$(echo "$out" | sed -n 1p)" ]; then
 		t_ok "terminal mode restored"
@@ -166,8 +176,8 @@ fi
 B5=$T_TMP/b5
 make_bundle "$B5" /bin/sh -c 'tty'
 jq '.process.terminal = true' "$B5/config.json" >"$B5/c.json" && mv "$B5/c.json" "$B5/config.json"
-out=$(timeout 60 script -qec "$RUN --bundle '$B5' t5" /dev/null </dev/null 2>&1)
-if echo "$out" | tr -d '\r' | grep -q '/dev/pts/[0-9][0-9]*$'; then
+out=$("${PTY_RUN[@]}" sh -c "$RUN --bundle '$B5' t5" 2>&1)
+if echo "$out" | tr -d '\r' | grep -qx '/dev/pts/[0-9][0-9]*'; then
 	t_ok "default device rules allow the pty"
 else
 	t_fail "default device rules allow the pty" "got '$(echo "$out" | tr '\r\n' '  ' | tail -c 300)'"
@@ -178,9 +188,9 @@ B7=$T_TMP/b7
 tty_bundle "$B7" /bin/sleep 60
 jq '.process.terminal = false' "$B7/config.json" >"$B7/c.json" && mv "$B7/c.json" "$B7/config.json"
 if runsc run -d --bundle "$B7" t7 </dev/null >/dev/null 2>"$T_TMP/t7.err"; then
-	out=$(timeout 60 script -qec "'$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec -t t7 /bin/sh -c 'tty; exit 7'" /dev/null </dev/null 2>&1)
+	out=$("${PTY_RUN[@]}" "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" exec -t t7 /bin/sh -c 'tty; exit 7' 2>&1)
 	rc=$?
-	if echo "$out" | tr -d '\r' | grep -q '/dev/pts/[0-9][0-9]*$' && [ "$rc" = 7 ]; then
+	if echo "$out" | tr -d '\r' | grep -qx '/dev/pts/[0-9][0-9]*' && [ "$rc" = 7 ]; then
 		t_ok "exec -t without --console-socket"
 	else
 		t_fail "exec -t without --console-socket" "status $rc, got '$(echo "$out" | tr '\r\n' '  ' | tail -c 300)'"

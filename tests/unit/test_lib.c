@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* lib/: error object, atomic writes, number parsing, fd passing. */
+/* lib/: error object, atomic writes, number parsing, fd passing, unix
+ * sockets by long paths. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 #include "lib/devrules.h"
 #include "lib/error.h"
 #include "lib/fdpass.h"
+#include "lib/unixsock.h"
 #include "lib/util.h"
 #include "tests/unit/test.h"
 
@@ -159,6 +161,69 @@ TEST(devrules_last_match_and_defaults)
 		 DEV_ACC_READ | DEV_ACC_WRITE);
 	CHECK_EQ(dev_open_access(O_WRONLY), DEV_ACC_WRITE);
 	CHECK_EQ(dev_open_access(O_PATH | O_RDWR), 0u);
+}
+
+/* A directory whose path is far longer than sun_path (108 bytes). */
+static void long_dir(char *base, char *dir, size_t len)
+{
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(dir, len, "%s/%0100d/%0100d", base, 1, 2);
+	CHECK_EQ(cv_mkdir_p(dir, 0700, NULL), 0);
+}
+
+TEST(unix_sockets_by_paths_longer_than_sun_path)
+{
+	char base[] = "/tmp/cvisor-unixsock.XXXXXX", dir[512], path[600];
+	char cwd[4096], cwd2[4096], c = 0;
+	int l, s, a, d;
+	struct stat st;
+
+	long_dir(base, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/ctl.sock", dir);
+	CHECK(strlen(path) > 200);
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	l = cv_unix_listen(path, 4);
+	CHECK(l >= 0);
+	CHECK(fcntl(l, F_GETFD) & FD_CLOEXEC);
+	CHECK_EQ(stat(path, &st), 0);
+	CHECK(S_ISSOCK(st.st_mode));
+	s = cv_unix_connect(path);
+	CHECK(s >= 0);
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	CHECK_EQ(write(s, "x", 1), 1);
+	CHECK_EQ(read(a, &c, 1), 1);
+	CHECK_EQ(c, 'x');
+	close(s);
+	close(a);
+	/* By directory fd too; the cwd is never changed on the way. */
+	d = open(dir, O_PATH | O_DIRECTORY);
+	CHECK(d >= 0);
+	s = cv_unix_connect_at(d, "ctl.sock");
+	CHECK(s >= 0);
+	close(s);
+	CHECK_EQ(cv_unix_listen_at(d, "ctl.sock", 1), -EADDRINUSE);
+	CHECK_EQ(cv_unix_connect_at(d, "none.sock"), -ENOENT);
+	CHECK_EQ(cv_unix_connect_at(d, "a/b"), -EINVAL);
+	CHECK_EQ(cv_unix_connect_at(d, ".."), -EINVAL);
+	CHECK(getcwd(cwd2, sizeof(cwd2)) != NULL);
+	CHECK_STREQ(cwd, cwd2);
+	close(d);
+	close(l);
+	snprintf(path, sizeof(path), "rm -rf %s", base);
+	CHECK_EQ(system(path), 0);
+}
+
+TEST(unix_socket_name_must_fit_sun_path)
+{
+	char name[200];
+	int d = open("/tmp", O_PATH | O_DIRECTORY);
+
+	CHECK(d >= 0);
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	CHECK_EQ(cv_unix_connect_at(d, name), -ENAMETOOLONG);
+	close(d);
 }
 
 int main(void)
