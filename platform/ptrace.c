@@ -53,6 +53,39 @@ void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6])
 	args[5] = r->r9;
 }
 
+/*
+ * Waits for tid's next wait status (a stop: 0, *st set). Waits for any
+ * child, not only tid: a thread group leader's exit is reported only once
+ * the group's other threads, our tracees too, have been reaped, so a wait
+ * for the leader alone could wait for ever. Whatever else it reaps (another
+ * task's stop or exit, the gofer's exit) and tid's own exit or exec goes
+ * to the sentry's event handling (sentry_queue_wait): a reaped status is
+ * never dropped. -ESRCH (pc->gone set) if tid is no longer ours to run.
+ */
+static int wait_tid(pid_t tid, struct plat_call *pc, int *st)
+{
+	for (;;) {
+		pid_t pid = waitpid(-1, st, __WALL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			pc->gone = true;
+			return -ESRCH;
+		}
+		if (pid == tid && WIFSTOPPED(*st) &&
+		    (*st >> 16) != PTRACE_EVENT_EXEC)
+			return 0;
+		sentry_queue_wait(pid, *st);
+		if (pid == tid) {
+			/* Dead, or another thread's exec took its place
+			 * (the event belongs to the exec'ing thread). */
+			pc->gone = true;
+			return -ESRCH;
+		}
+	}
+}
+
 /* Waits for the tracee's next syscall stop (entry or exit); other stops
  * are passed over, a signal kept for later. 0, or -ESRCH if it died. */
 static int wait_syscall_stop(pid_t tid, struct plat_call *pc)
@@ -60,12 +93,7 @@ static int wait_syscall_stop(pid_t tid, struct plat_call *pc)
 	for (;;) {
 		int st, sig, ev;
 
-		if (waitpid(tid, &st, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -ESRCH;
-		}
-		if (!WIFSTOPPED(st))
+		if (wait_tid(tid, pc, &st) < 0)
 			return -ESRCH;
 		sig = WSTOPSIG(st);
 		ev = st >> 16;
@@ -85,6 +113,8 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 	struct user_regs_struct r = pc->regs;
 	int ret;
 
+	if (pc->gone)
+		return -ESRCH;
 	r.orig_rax = nr;
 	r.rax = nr;
 	r.rdi = a0;
@@ -139,12 +169,7 @@ int plat_notif_to_stop(pid_t tid, struct plat_call *pc)
 	for (;;) {
 		int st, sig, ev;
 
-		if (waitpid(tid, &st, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -ESRCH;
-		}
-		if (!WIFSTOPPED(st))
+		if (wait_tid(tid, pc, &st) < 0)
 			return -ESRCH;
 		sig = WSTOPSIG(st);
 		ev = st >> 16;
@@ -204,11 +229,15 @@ int plat_exec_set_comm(pid_t tid, const char *name)
 		pc.injected = true;
 		plat_inject(tid, &pc, SYS_prctl, PR_SET_NAME, at, 0, 0, 0, 0);
 	}
+	if (pc.gone)
+		return -ESRCH;	/* reaped: tid may be anyone's by now */
 	ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip, (void *)word);
 out:
 	ret = plat_setregs(tid, &r0);
 	if (ret < 0)
 		return ret;
+	/* tgkill of a raw tid is safe here: it is our tracee, stopped (the
+	 * SETREGS just worked) and not reaped, so the tid is still its. */
 	if (pc.pending_sig)
 		syscall(SYS_tgkill, tid, tid, pc.pending_sig);
 	return plat_resume(tid, PTRACE_CONT, 0);
@@ -219,6 +248,8 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
 	struct user_regs_struct r = pc->regs;
 	int err;
 
+	if (pc->gone)
+		return -ESRCH;	/* reaped: tid may be anyone's by now */
 	if (ret == SENTRY_RET_CONTINUE && !pc->injected)
 		return plat_resume(tid, PTRACE_CONT, 0);
 	if (ret == SENTRY_RET_CONTINUE)
@@ -230,6 +261,7 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
 	if (err < 0)
 		return err;
 	if (pc->pending_sig) {
+		/* Safe on the raw tid: a stopped tracee, not reaped. */
 		syscall(SYS_tgkill, tid, tid, pc->pending_sig);
 		pc->pending_sig = 0;
 	}

@@ -87,13 +87,59 @@ static void drop_notify(struct sentry *s, int fd)
 	}
 }
 
+/* Whether the exit of pid waits in the queue (reaped, not yet handled). */
+static bool exit_queued(const struct sentry *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->nwaitq; i++)
+		if (s->waitq[i].pid == pid && !WIFSTOPPED(s->waitq[i].status))
+			return true;
+	return false;
+}
+
+/*
+ * SIGKILL to every task, each through its pidfd (task_signal): a task
+ * whose exit was reaped is skipped, and a reaped tid reused by a host
+ * process cannot be reached. The init before it has a task record is the
+ * sandbox's own child (sentry_run runs in the process that forked it), so
+ * its pid is its own until this process reaps it.
+ */
 void sentry_kill_all(struct sentry *s)
 {
-	for (size_t i = 0; i < s->ntasks; i++)
-		syscall(SYS_tgkill, s->tasks[i]->host_tgid,
-			s->tasks[i]->host_tid, SIGKILL);
-	if (!s->init_exited)
+	bool init_known = false;
+
+	for (size_t i = 0; i < s->ntasks; i++) {
+		if (s->tasks[i]->host_tid == s->init_pid)
+			init_known = true;
+		task_signal(s->tasks[i], SIGKILL);
+	}
+	if (!init_known && !s->init_exited && !exit_queued(s, s->init_pid))
 		kill(s->init_pid, SIGKILL);
+}
+
+void sentry_queue_wait(pid_t pid, int status)
+{
+	struct sentry *s = the_sentry;
+	struct task *t;
+
+	if (s->nwaitq == s->capwaitq) {
+		size_t cap = s->capwaitq ? s->capwaitq * 2 : 16;
+		struct wait_ev *q = realloc(s->waitq, cap * sizeof(*q));
+
+		if (q == NULL) {
+			/* Only under memory exhaustion; the task stays
+			 * listed, marked below so it is never signalled. */
+			log_error("sentry: wait status %#x of %d lost: %s",
+				  status, (int)pid, strerror(ENOMEM));
+			goto mark;
+		}
+		s->waitq = q;
+		s->capwaitq = cap;
+	}
+	s->waitq[s->nwaitq++] = (struct wait_ev){ pid, status };
+mark:
+	t = task_find(s, pid);
+	if (t != NULL && !WIFSTOPPED(status))
+		task_st(t)->exited = true;
 }
 
 /* --- deferred replies ------------------------------------------------- */
@@ -107,8 +153,11 @@ bool sentry_can_defer(struct sc_call *c)
 
 static bool deferred_valid(struct sentry *s, struct deferred *d)
 {
-	if (d->pc.at_stop)
-		return task_find(s, d->host_tid) != NULL;
+	if (d->pc.at_stop) {
+		struct task *t = task_find(s, d->host_tid);
+
+		return t != NULL && !task_st(t)->exited;
+	}
 	return plat_notif_valid(d->notify_fd, d->id) == 0;
 }
 
@@ -385,7 +434,8 @@ static void release(struct sentry *s, struct task *t)
 	if (!st->group_stop)
 		task_update_ids(s, t, t->host_tgid != t->host_tid ?
 					      st->ns_tgid : 0);
-	plat_resume(t->host_tid, PTRACE_CONT, 0);
+	if (!st->exited)	/* killed in the injected gettid */
+		plat_resume(t->host_tid, PTRACE_CONT, 0);
 }
 
 static void on_clone(struct sentry *s, struct task *parent)
@@ -625,19 +675,36 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	}
 }
 
+static void on_wait_status(struct sentry *s, pid_t pid, int status)
+{
+	if (WIFSTOPPED(status))
+		on_stop(s, pid, status);
+	else if (WIFEXITED(status) || WIFSIGNALED(status))
+		on_exit_status(s, pid, status);
+}
+
+/* Statuses a synchronous wait reaped come first, in their order: a task's
+ * later statuses come only after it was resumed for them. */
+static bool next_wait_status(struct sentry *s, pid_t *pid, int *status)
+{
+	if (s->nwaitq > 0) {
+		*pid = s->waitq[0].pid;
+		*status = s->waitq[0].status;
+		memmove(s->waitq, s->waitq + 1,
+			--s->nwaitq * sizeof(*s->waitq));
+		return true;
+	}
+	*pid = waitpid(-1, status, WNOHANG | __WALL);
+	return *pid > 0;
+}
+
 static void reap(struct sentry *s)
 {
-	for (;;) {
-		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+	pid_t pid;
+	int status;
 
-		if (pid <= 0)
-			return;
-		if (WIFSTOPPED(status))
-			on_stop(s, pid, status);
-		else if (WIFEXITED(status) || WIFSIGNALED(status))
-			on_exit_status(s, pid, status);
-	}
+	while (next_wait_status(s, &pid, &status))
+		on_wait_status(s, pid, status);
 }
 
 /* --- the loop --------------------------------------------------------- */
@@ -710,7 +777,7 @@ int sentry_loop(struct sentry *s)
 			}
 		}
 		/* ptrace stops come with SIGCHLD; the timeout is a backstop. */
-		if (wait_events)
+		if (wait_events || s->nwaitq > 0)
 			reap(s);
 		if (n == 0 && s->deferred != NULL)
 			deferred_gc(s);
