@@ -51,6 +51,9 @@ struct plat_call {
  * in order, and handled as if the loop had reaped it. Nothing is dropped.
  */
 void sentry_queue_wait(pid_t pid, int status);
+/* Set when such a wait took a SIGCHLD the loop's signalfd will not see
+ * (statuses may be left to reap); the loop clears it. */
+extern bool plat_sigchld_taken;
 
 /* Names. */
 int platform_from_name(const char *name);

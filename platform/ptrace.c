@@ -12,6 +12,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,36 +54,62 @@ void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6])
 	args[5] = r->r9;
 }
 
+bool plat_sigchld_taken;
+
 /*
- * Waits for tid's next wait status (a stop: 0, *st set). Waits for any
- * child, not only tid: a thread group leader's exit is reported only once
- * the group's other threads, our tracees too, have been reaped, so a wait
- * for the leader alone could wait for ever. Whatever else it reaps (another
- * task's stop or exit, the gofer's exit) and tid's own exit or exec goes
- * to the sentry's event handling (sentry_queue_wait): a reaped status is
- * never dropped. -ESRCH (pc->gone set) if tid is no longer ours to run.
+ * Whether tid has exited, even if its exit cannot be reaped yet: a thread
+ * group leader's exit is reported only once the group's other threads
+ * have been, and no pidfd polls readable for it before that. An exited
+ * task has no memory: process_vm_readv says ESRCH (EFAULT while alive).
+ */
+static bool tid_exited(pid_t tid)
+{
+	char b;
+	struct iovec l = { &b, 1 }, r = { NULL, 1 };
+
+	return process_vm_readv(tid, &l, 1, &r, 1, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * Waits for tid's next wait status (a stop: 0, *st set). Reaps any child,
+ * not only tid, and hands whatever else it reaps (another task's stop or
+ * exit, the gofer's exit) and tid's own exit or exec to the sentry's
+ * event handling (sentry_queue_wait): a reaped status is never dropped.
+ * A leader that died while another thread lives is seen by tid_exited()
+ * (its exit is reaped later by the loop, once the other threads have
+ * been handled: a blocking wait for it could wait for ever on a thread
+ * this wait just queued). SIGCHLD is blocked in the sentry; the wait
+ * sleeps in sigtimedwait and looks at tid again at least every 20 ms.
+ * -ESRCH (pc->gone set) if tid is no longer ours to run.
  */
 static int wait_tid(pid_t tid, struct plat_call *pc, int *st)
 {
-	for (;;) {
-		pid_t pid = waitpid(-1, st, __WALL);
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+	sigset_t chld;
 
-		if (pid < 0) {
-			if (errno == EINTR)
-				continue;
-			pc->gone = true;
-			return -ESRCH;
-		}
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		pid_t pid = waitpid(-1, st, WNOHANG | __WALL);
+
 		if (pid == tid && WIFSTOPPED(*st) &&
 		    (*st >> 16) != PTRACE_EVENT_EXEC)
 			return 0;
-		sentry_queue_wait(pid, *st);
-		if (pid == tid) {
+		if (pid > 0) {
+			sentry_queue_wait(pid, *st);
+			if (pid != tid)
+				continue;
 			/* Dead, or another thread's exec took its place
 			 * (the event belongs to the exec'ing thread). */
 			pc->gone = true;
 			return -ESRCH;
 		}
+		if ((pid < 0 && errno != EINTR) || tid_exited(tid)) {
+			pc->gone = true;
+			return -ESRCH;
+		}
+		if (sigtimedwait(&chld, NULL, &tick) == SIGCHLD)
+			plat_sigchld_taken = true;
 	}
 }
 

@@ -4,43 +4,52 @@
  * it), destroys the cgroup, runs poststop hooks and removes the state.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "lib/util.h"
 #include "runsc/cgroup.h"
 #include "runsc/cli.h"
 #include "runsc/hooks.h"
 
-/* Waits up to 10 s for the sandbox to be gone (reaping it if it is our
- * child, as in "runsc run"). */
-static int wait_gone(const struct container_state *st)
+/* Waits up to 10 s for the sandbox (sb: its pidfd) to be gone, reaping it
+ * if it is our child, as in "runsc run". */
+static int wait_gone(int sb)
 {
-	struct timespec ts = { 0, 5 * 1000 * 1000 };
-	uint64_t deadline = cv_now_ns() + 10000000000ull;
+	struct pollfd p = { .fd = sb, .events = POLLIN };
+	siginfo_t si;
+	int r;
 
-	while (cv_now_ns() < deadline) {
-		waitpid(st->sandbox_pid, NULL, WNOHANG);
-		if (!proc_alive(st->sandbox_pid, st->sandbox_start))
-			return 0;
-		nanosleep(&ts, NULL);
-	}
-	return -ETIMEDOUT;
+	do {
+		r = poll(&p, 1, 10000);
+	} while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return -ETIMEDOUT;
+	waitid(P_PIDFD, (id_t)sb, &si, WEXITED | WNOHANG);
+	return 0;
 }
 
+/*
+ * SIGKILL to the sandbox (the sentry: every workload task dies with it,
+ * PTRACE_O_EXITKILL) through a pidfd checked against the recorded start
+ * time, so a reused pid is never killed; then the cgroup (cgroup.kill on
+ * v2) for anything that escaped. Always returns, even if the sandbox
+ * does not die (a warning after 10 s).
+ */
 static void kill_sandbox(const struct container_state *st, struct cgroup *cg)
 {
-	if (proc_alive(st->sandbox_pid, st->sandbox_start))
-		kill(st->sandbox_pid, SIGKILL);
+	cleanup_close int sb = proc_pidfd(st->sandbox_pid, st->sandbox_start);
+
+	if (sb >= 0)
+		pidfd_signal(sb, SIGKILL);
 	if (cg != NULL)
 		cgroup_kill_all(cg, SIGKILL, NULL);
-	if (wait_gone(st) < 0)
+	if (sb >= 0 && wait_gone(sb) < 0)
 		log_warn("sandbox %d of %s did not exit", st->sandbox_pid,
 			 st->id);
 }

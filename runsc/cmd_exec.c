@@ -265,9 +265,10 @@ static int do_exec(struct global_opts *g, const char *id,
 			waitpid(pid, NULL, 0);
 			goto out;
 		}
-		r = cli_wait_console(pid, pid, con.master, err);
+		r = cli_wait_console(pid, CLI_FWD_CHILD, con.master, err);
 	} else {
-		r = a->detach ? 0 : cli_wait_forward(pid, pid, err);
+		r = a->detach ? 0 : cli_wait_forward(pid, CLI_FWD_CHILD,
+							      err);
 	}
 out:
 	cli_console_close(&con);

@@ -777,8 +777,10 @@ int sentry_loop(struct sentry *s)
 			}
 		}
 		/* ptrace stops come with SIGCHLD; the timeout is a backstop. */
-		if (wait_events || s->nwaitq > 0)
+		if (wait_events || s->nwaitq > 0 || plat_sigchld_taken) {
+			plat_sigchld_taken = false;
 			reap(s);
+		}
 		if (n == 0 && s->deferred != NULL)
 			deferred_gc(s);
 		if (s->init_exited && s->ntasks > 0) {

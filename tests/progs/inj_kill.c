@@ -18,6 +18,9 @@
  *                                      status, then pauses for ever
  *   inj_kill group                     one thread opens O_PATH fds in a
  *                                      loop, another calls exit_group(3)
+ *   inj_kill leader ACTION SYSCALLS    the leader does ACTION with a
+ *                                      KILL_THREAD filter; another thread
+ *                                      calls exit_group(5) 200 ms later
  *
  * SYSCALLS: a comma-separated list of socketpair, recvmsg, close, gettid,
  * prctl. "thread": SECCOMP_RET_KILL_THREAD instead of KILL_PROCESS. A
@@ -173,6 +176,27 @@ static void group(void)
 	syscall(SYS_exit_group, 3);
 }
 
+static void *exit_later(void *arg)
+{
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	syscall(SYS_exit_group, 5);
+	return NULL;
+}
+
+/* The leader dies alone (KILL_THREAD); the kernel reports its exit only
+ * after the other thread's. */
+static void leader(const char *action, const char *list)
+{
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, exit_later, NULL) != 0)
+		exit(2);
+	trigger(action, list, 1);
+}
+
 int main(int argc, char **argv)
 {
 	pid_t pid;
@@ -180,6 +204,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 2 && strcmp(argv[1], "group") == 0)
 		group();
+	if (argc >= 4 && strcmp(argv[1], "leader") == 0)
+		leader(argv[2], argv[3]);
 	if (argc >= 5 && strcmp(argv[1], "hold") == 0) {
 		pid = fork();
 		if (pid == 0) {
