@@ -246,7 +246,8 @@ static int do_exec(struct global_opts *g, const char *id,
 	}
 	struct sandbox_exec_opts eo = {
 		.id = id, .state_dir = dir, .spec = spec, .process = &p,
-		.init_pid = st->init_pid, .cgroup = cg,
+		.init_pid = st->init_pid, .init_start = st->init_start,
+		.cgroup = cg,
 		.console_socket = con.path != NULL ? con.path : a->console_socket,
 		.preserve_fds = a->preserve_fds, .platform = g->platform,
 		.detach = a->detach,
