@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -20,11 +22,18 @@ static int all_pids(struct global_opts *g, const struct container_state *st,
 	cleanup_free char *sock = NULL;
 	cleanup_cgroup struct cgroup *cg = NULL;
 	cleanup_close int fd = -1;
+	struct timeval tv = { 2, 0 };
 
 	*pids = NULL;
 	*n = 0;
 	if (dir != NULL && asprintf(&sock, "%s/sentry.sock", dir) >= 0) {
 		fd = sentry_ctl_connect(sock, NULL);
+		/* A wedged sentry must not hang "kill --all": 2 s, then
+		 * the cgroup. */
+		if (fd >= 0 &&
+		    (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+		     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0))
+			return -1;
 		if (fd >= 0 && sentry_ctl_ps(fd, pids, n, NULL) == 0)
 			return 0;
 	}

@@ -214,6 +214,7 @@ wedged() {
 	runsc run -d "$id" >/dev/null 2>&1 </dev/null
 	sb=$(runsc state "$id" | jq -r .pid)
 	kill -STOP "$sb"
+	t_check wedged_kill_all timeout 20 "$RUNSC_BIN" --root "$T_ROOT" kill --all "$id" TERM
 	t_check wedged_kill timeout 20 "$RUNSC_BIN" --root "$T_ROOT" kill "$id" KILL
 	t_check wedged_delete timeout 20 "$RUNSC_BIN" --root "$T_ROOT" delete --force "$id"
 	if [ -e "/proc/$sb" ] && [ "$(awk '{ print $3 }' "/proc/$sb/stat")" != Z ]; then
@@ -224,3 +225,38 @@ wedged() {
 	fi
 }
 wedged
+
+# kill --all still reaches every task (each checked as the sandbox's
+# tracee before it is signalled): a shell, its child shell and a sleep.
+kill_all() {
+	local id=k$RANDOM sb pids left i
+	set_args /bin/sh -c 'sh -c "sleep 1000; true"; true'
+	runsc run -d "$id" >/dev/null 2>&1 </dev/null
+	for i in $(seq 50); do
+		pids=$(runsc ps --format json "$id" 2>/dev/null | jq -r '.[]' 2>/dev/null)
+		[ "$(echo "$pids" | wc -w)" -ge 3 ] && break
+		sleep 0.1
+	done
+	if [ "$(echo "$pids" | wc -w)" -lt 3 ]; then
+		t_fail kill_all "expected 3 processes: $pids"
+		runsc delete --force "$id" >/dev/null 2>&1
+		return
+	fi
+	runsc kill --all "$id" KILL
+	for i in $(seq 30); do
+		left=""
+		for p in $pids; do
+			[ -e "/proc/$p" ] && [ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" != Z ] &&
+				left="$left $p"
+		done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	if [ -n "$left" ]; then
+		t_fail kill_all "still alive after 3 s:$left"
+	else
+		t_ok kill_all
+	fi
+	runsc delete --force "$id" >/dev/null 2>&1
+}
+kill_all
