@@ -17,6 +17,7 @@ P=$CVISOR_PROGS/inj_kill
 B=$T_TMP/b
 make_bundle "$B"
 cp "$P" "$B/rootfs/bin/"
+ln -s inj_kill "$B/rootfs/bin/inj_alias"
 cd "$B" || exit 1
 
 set_args() {
@@ -33,12 +34,13 @@ result() {
 }
 
 # native NAME WANT ARGS...: the host's exit status and output of inj_kill
-# ARGS must be WANT ("STATUS OUTPUT"): the attack works where nothing
+# ARGS, run on the host (chrooted in the bundle rootfs), must be WANT
+# ("STATUS OUTPUT"): the attack works where nothing
 # guards it.
 native() {
 	local name=$1 want=$2 out rc
 	shift 2
-	{ timeout 10 "$P" "$@" >"$T_TMP/nout"; } 2>/dev/null
+	{ timeout 10 chroot "$B/rootfs" /bin/inj_kill "$@" >"$T_TMP/nout"; } 2>/dev/null
 	rc=$?
 	out=$(result "$rc" "$T_TMP/nout")
 	if [ "$out" = "$want" ]; then
@@ -75,6 +77,7 @@ sandboxed() {
 native kill_socketpair "159" direct socketpair
 native kill_recvmsg "159" direct recvmsg
 native kill_close_thread "159" direct close thread
+native kill_prctl "159" direct prctl
 native child_gettid "0 child signal 31" fork gettid
 native leader_dies_first "5" leader direct socketpair
 native exit_group "3" group
@@ -83,6 +86,10 @@ native exit_group "3" group
 sandboxed init_socketpair "159" opath socketpair
 sandboxed init_recvmsg "159" opath recvmsg
 sandboxed init_close_thread "159" opath close thread
+# The prctl(PR_SET_NAME) injected after an exec by a link of another
+# name (on the host the exec'd program never calls prctl: it prints noop).
+native exec_by_link "0 noop" exec prctl
+sandboxed init_exec_prctl "159" exec prctl
 # A child killed in the gettid injected at its first stop: the parent's
 # wait4 sees SIGSYS.
 sandboxed child_gettid "0 child signal 31" fork gettid

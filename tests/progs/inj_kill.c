@@ -10,6 +10,10 @@
  *                                      of SYSCALLS itself (dies anywhere)
  *   inj_kill opath SYSCALLS [thread]   ... then open("/", O_PATH)
  *   inj_kill open SYSCALLS [thread]    ... then open("/etc/passwd")
+ *   inj_kill exec SYSCALLS [thread]    ... then execs /bin/inj_alias, a
+ *                                      link to inj_kill, with "noop" (the
+ *                                      sentry names it after the link)
+ *   inj_kill noop                      prints "noop"
  *   inj_kill fork SYSCALLS [thread]    ... then fork(); the child calls
  *                                      the first of SYSCALLS; the parent
  *                                      prints "child signal N"
@@ -136,6 +140,11 @@ static void trigger(const char *action, const char *list, int thread)
 		fd = open("/", O_PATH);
 	} else if (strcmp(action, "open") == 0) {
 		fd = open("/etc/passwd", O_RDONLY);
+	} else if (strcmp(action, "exec") == 0) {
+		char *av[] = { "inj_alias", "noop", NULL };
+
+		execv("/bin/inj_alias", av);
+		fd = -1;
 	} else if (strcmp(action, "fork") == 0) {
 		pid = fork();
 		if (pid == 0) {
@@ -202,6 +211,10 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "noop") == 0) {
+		printf("noop\n");
+		return 0;
+	}
 	if (argc >= 2 && strcmp(argv[1], "group") == 0)
 		group();
 	if (argc >= 4 && strcmp(argv[1], "leader") == 0)
