@@ -94,6 +94,9 @@ struct sentry {
 	} place;
 };
 
+/* loop.c: room in the wait-status queue for ntasks tasks. */
+int sentry_waitq_reserve(struct sentry *s, size_t ntasks);
+
 /* task.c */
 struct task *task_find(struct sentry *s, pid_t host_tid);
 struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid);

@@ -116,30 +116,45 @@ void sentry_kill_all(struct sentry *s)
 		kill(s->init_pid, SIGKILL);
 }
 
+/*
+ * Room for a status per task and two more (the gofer, a task not yet
+ * known): a task has at most one status waiting, since a stopped task
+ * makes no other until it is resumed, so sentry_queue_wait never needs
+ * memory. Called as tasks are created (task_new fails without it).
+ */
+int sentry_waitq_reserve(struct sentry *s, size_t ntasks)
+{
+	size_t cap = s->capwaitq ? s->capwaitq : 16;
+	struct wait_ev *q;
+
+	while (cap < ntasks + 2)
+		cap *= 2;
+	if (cap == s->capwaitq)
+		return 0;
+	q = realloc(s->waitq, cap * sizeof(*q));
+	if (q == NULL)
+		return -ENOMEM;
+	s->waitq = q;
+	s->capwaitq = cap;
+	return 0;
+}
+
 void sentry_queue_wait(pid_t pid, int status)
 {
 	struct sentry *s = the_sentry;
 	struct task *t;
 
-	if (s->nwaitq == s->capwaitq) {
-		size_t cap = s->capwaitq ? s->capwaitq * 2 : 16;
-		struct wait_ev *q = realloc(s->waitq, cap * sizeof(*q));
-
-		if (q == NULL) {
-			/* Only under memory exhaustion; the task stays
-			 * listed, marked below so it is never signalled. */
-			log_error("sentry: wait status %#x of %d lost: %s",
-				  status, (int)pid, strerror(ENOMEM));
-			goto mark;
-		}
-		s->waitq = q;
-		s->capwaitq = cap;
+	if (s->nwaitq == s->capwaitq &&
+	    sentry_waitq_reserve(s, s->capwaitq) < 0) {
+		/* Cannot happen with the reservation above. */
+		log_error("sentry: wait status %#x of %d lost: %s", status,
+			  (int)pid, strerror(ENOMEM));
+	} else {
+		s->waitq[s->nwaitq++] = (struct wait_ev){ pid, status };
 	}
-	s->waitq[s->nwaitq++] = (struct wait_ev){ pid, status };
-mark:
 	t = task_find(s, pid);
 	if (t != NULL && !WIFSTOPPED(status))
-		task_st(t)->exited = true;
+		task_st(t)->exited = true;	/* never signalled again */
 }
 
 /* --- deferred replies ------------------------------------------------- */

@@ -106,6 +106,8 @@ struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid)
 {
 	struct task *t;
 
+	if (sentry_waitq_reserve(s, s->ntasks + 1) < 0)
+		return NULL;
 	if (s->ntasks == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
 		struct task **v = realloc(s->tasks, cap * sizeof(*v));
