@@ -39,19 +39,46 @@ static int wait_gone(int sb)
  * PTRACE_O_EXITKILL) through a pidfd checked against the recorded start
  * time, so a reused pid is never killed; then the cgroup (cgroup.kill on
  * v2) for anything that escaped. Always returns, even if the sandbox
- * does not die (a warning after 10 s).
+ * does not die (a warning after 10 s). False if the sandbox was gone
+ * already.
  */
-static void kill_sandbox(const struct container_state *st, struct cgroup *cg)
+static bool kill_sandbox(const struct container_state *st, struct cgroup *cg)
 {
 	cleanup_close int sb = proc_pidfd(st->sandbox_pid, st->sandbox_start);
 
-	if (sb >= 0)
-		pidfd_signal(sb, SIGKILL);
+	if (sb < 0)
+		return false;
+	pidfd_signal(sb, SIGKILL);
 	if (cg != NULL)
 		cgroup_kill_all(cg, SIGKILL, NULL);
-	if (sb >= 0 && wait_gone(sb) < 0)
+	if (wait_gone(sb) < 0)
 		log_warn("sandbox %d of %s did not exit", st->sandbox_pid,
 			 st->id);
+	return true;
+}
+
+/*
+ * The cgroup is the container's only while its sandbox lives: once it is
+ * gone, so is every workload process (they die with the sentry), and the
+ * cgroup may have been taken by another container since (create accepts
+ * an empty cgroup). Then it is removed only if it is empty; its processes
+ * are never killed.
+ */
+static void remove_cgroup(const struct container_state *st, struct cgroup *cg,
+			  bool ours)
+{
+	cleanup_error struct cv_error *e = NULL;
+	cleanup_free pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (!ours && cgroup_pids(cg, &pids, &n, NULL) == 0 && n > 0) {
+		log_warn("cgroup %s of %s holds %zu process(es) that are not "
+			 "the container's (its sandbox is gone): left as it is",
+			 cgroup_path(cg), st->id, n);
+		return;
+	}
+	if (cgroup_destroy(cg, &e) < 0)
+		log_warn("%s", e->msg);
 }
 
 static void poststop(const struct container_state *st)
@@ -91,6 +118,7 @@ int container_delete(struct global_opts *g, const char *id, bool force,
 	cleanup_error struct cv_error *e = NULL;
 	cleanup_close int lock = -1;
 	const char *status;
+	bool ours;
 
 	if (cli_check_id(id, err) < 0)
 		return -1;
@@ -109,11 +137,9 @@ int container_delete(struct global_opts *g, const char *id, bool force,
 	}
 	if (cg != NULL && strcmp(status, "paused") == 0)
 		cgroup_freeze(cg, false, NULL);
-	kill_sandbox(st, cg);
-	if (cg != NULL && cgroup_destroy(cg, &e) < 0) {
-		log_warn("%s", e->msg);
-		cv_error_free(&e);
-	}
+	ours = kill_sandbox(st, cg);
+	if (cg != NULL)
+		remove_cgroup(st, cg, ours);
 	poststop(st);
 	return state_remove_dir(g->root, id, err);
 }

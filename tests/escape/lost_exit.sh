@@ -267,3 +267,38 @@ kill_all() {
 	runsc delete --force "$id" >/dev/null 2>&1
 }
 kill_all
+
+# A stopped container's cgroup is not its own any more: another container
+# may have taken the same cgroupsPath (create accepts an empty cgroup).
+# "runsc delete" of the first must leave the second's processes alone.
+cgroup_reuse() {
+	local a=ca$RANDOM b=cb$RANDOM cgp=/cvisor-lost-exit-$RANDOM binit i
+	set_args sleep 1000
+	jq --arg p "$cgp" '.linux.cgroupsPath = $p' config.json >config.json.new &&
+		mv config.json.new config.json
+	runsc run -d "$a" >/dev/null 2>&1 </dev/null
+	runsc kill "$a" KILL >/dev/null 2>&1
+	for i in $(seq 50); do
+		[ "$(runsc state "$a" 2>/dev/null | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	runsc run -d "$b" >/dev/null 2>&1 </dev/null
+	binit=$(runsc ps --format json "$b" 2>/dev/null | jq -r '.[0] // empty')
+	if [ -z "$binit" ] || ! grep -q ":$cgp\$" "/proc/$binit/cgroup"; then
+		t_fail cgroup_reuse "the second container is not in $cgp: $binit"
+	else
+		runsc delete "$a" >/dev/null 2>&1
+		sleep 0.3
+		if [ "$(runsc state "$b" 2>/dev/null | jq -r .status)" = running ] &&
+			[ -e "/proc/$binit" ]; then
+			t_ok cgroup_reuse
+		else
+			t_fail cgroup_reuse "deleting $a killed $b, which took its cgroup"
+		fi
+	fi
+	runsc delete --force "$b" >/dev/null 2>&1
+	runsc delete --force "$a" >/dev/null 2>&1
+	jq 'del(.linux.cgroupsPath)' config.json >config.json.new &&
+		mv config.json.new config.json
+}
+cgroup_reuse
