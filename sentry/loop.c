@@ -461,6 +461,11 @@ static void on_clone(struct sentry *s, struct task *parent)
 	uint64_t flags = 0;
 	bool thread;
 
+	/* No message: the parent was killed at its event stop (exit_group
+	 * of another thread). The child, if any, is met at its own stops,
+	 * and a task of tid 0 would be no one's. */
+	if (tid <= 0)
+		return;
 	if (plat_getregs(parent->host_tid, &r) == 0)
 		flags = clone_flags(parent, &r);
 	thread = flags & CLONE_THREAD;
@@ -760,6 +765,22 @@ static bool done(struct sentry *s)
 	return s->init_exited && s->ntasks == 0;
 }
 
+/* Tasks still listed 2 s after the init's exit: what the sentry missed. */
+static void log_tasks_left(struct sentry *s)
+{
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task *t = s->tasks[i];
+		struct task_state *st = task_st(t);
+
+		log_warn("sentry: task %d (group %d) still listed after the "
+			 "init's exit (first stop %s, parent's event %s%s)",
+			 (int)t->host_tid, (int)t->host_tgid,
+			 st->ids_known ? "seen" : "not seen",
+			 st->known ? "seen" : "not seen",
+			 st->exited ? ", exit reaped" : "");
+	}
+}
+
 int sentry_loop(struct sentry *s)
 {
 	uint64_t deadline = 0;
@@ -802,8 +823,10 @@ int sentry_loop(struct sentry *s)
 			/* Tasks left after the init: they were killed. */
 			if (deadline == 0)
 				deadline = cv_now_ns() + 2000000000ull;
-			else if (cv_now_ns() > deadline)
+			else if (cv_now_ns() > deadline) {
+				log_tasks_left(s);
 				break;
+			}
 		}
 	}
 	fs_dcache_log_stats();

@@ -22,6 +22,9 @@
  *                                      status, then pauses for ever
  *   inj_kill group                     one thread opens O_PATH fds in a
  *                                      loop, another calls exit_group(3)
+ *   inj_kill storm                     threads open O_PATH fds and fork
+ *                                      children that do the same, then
+ *                                      exit_group(4) after 100 ms
  *   inj_kill leader ACTION SYSCALLS    the leader does ACTION with a
  *                                      KILL_THREAD filter; another thread
  *                                      calls exit_group(5) 200 ms later
@@ -185,6 +188,38 @@ static void group(void)
 	syscall(SYS_exit_group, 3);
 }
 
+static void *forker(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			int fd = open("/", O_PATH);
+
+			_exit(fd >= 0 ? 0 : 1);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	return NULL;
+}
+
+/* Many tasks stopping, being created and exiting while the sentry injects
+ * calls, and an exit_group in the middle of it. */
+static void storm(void)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	pthread_t th;
+
+	for (int i = 0; i < 3; i++)
+		if (pthread_create(&th, NULL, opener, NULL) != 0 ||
+		    pthread_create(&th, NULL, forker, NULL) != 0)
+			exit(2);
+	nanosleep(&ts, NULL);
+	syscall(SYS_exit_group, 4);
+}
+
 static void *exit_later(void *arg)
 {
 	struct timespec ts = { 0, 200 * 1000 * 1000 };
@@ -217,6 +252,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "group") == 0)
 		group();
+	if (argc >= 2 && strcmp(argv[1], "storm") == 0)
+		storm();
 	if (argc >= 4 && strcmp(argv[1], "leader") == 0)
 		leader(argv[2], argv[3]);
 	if (argc >= 5 && strcmp(argv[1], "hold") == 0) {
