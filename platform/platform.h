@@ -41,7 +41,19 @@ struct plat_call {
 	bool at_stop;		/* the call came as a ptrace stop */
 	bool injected;		/* the tracee now sits at a syscall-exit stop */
 	int pending_sig;	/* a signal that arrived during injection */
+	bool gone;		/* its exit (or exec) was reaped meanwhile */
 };
+
+/*
+ * Implemented by the sentry's event loop (sentry/loop.c): every wait
+ * status a platform's synchronous wait reaps and does not consume itself
+ * (another task's stop, any exit, the gofer's death) is handed over here,
+ * in order, and handled as if the loop had reaped it. Nothing is dropped.
+ */
+void sentry_queue_wait(pid_t pid, int status);
+/* Set when such a wait took a SIGCHLD the loop's signalfd will not see
+ * (statuses may be left to reap); the loop clears it. */
+extern bool plat_sigchld_taken;
 
 /* Names. */
 int platform_from_name(const char *name);

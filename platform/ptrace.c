@@ -14,6 +14,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,6 +105,65 @@ static bool injection_is_ours(pid_t tid, const struct user_regs_struct *want)
 	       r.r10 == want->r10 && r.r8 == want->r8 && r.r9 == want->r9;
 }
 
+bool plat_sigchld_taken;
+
+/*
+ * Whether tid has exited, even if its exit cannot be reaped yet: a thread
+ * group leader's exit is reported only once the group's other threads
+ * have been, and no pidfd polls readable for it before that. An exited
+ * task has no memory: process_vm_readv says ESRCH (EFAULT while alive).
+ */
+static bool tid_exited(pid_t tid)
+{
+	char b;
+	struct iovec l = { &b, 1 }, r = { NULL, 1 };
+
+	return process_vm_readv(tid, &l, 1, &r, 1, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * Waits for tid's next wait status (a stop: 0, *st set). Reaps any child,
+ * not only tid, and hands whatever else it reaps (another task's stop or
+ * exit, the gofer's exit) and tid's own exit or exec to the sentry's
+ * event handling (sentry_queue_wait): a reaped status is never dropped.
+ * A leader that died while another thread lives is seen by tid_exited()
+ * (its exit is reaped later by the loop, once the other threads have
+ * been handled: a blocking wait for it could wait for ever on a thread
+ * this wait just queued). SIGCHLD is blocked in the sentry; the wait
+ * sleeps in sigtimedwait and looks at tid again at least every 20 ms.
+ * -ESRCH (pc->gone set) if tid is no longer ours to run.
+ */
+static int wait_tid(pid_t tid, struct plat_call *pc, int *st)
+{
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		pid_t pid = waitpid(-1, st, WNOHANG | __WALL);
+
+		if (pid == tid && WIFSTOPPED(*st) &&
+		    (*st >> 16) != PTRACE_EVENT_EXEC)
+			return 0;
+		if (pid > 0) {
+			sentry_queue_wait(pid, *st);
+			if (pid != tid)
+				continue;
+			/* Dead, or another thread's exec took its place
+			 * (the event belongs to the exec'ing thread). */
+			pc->gone = true;
+			return -ESRCH;
+		}
+		if ((pid < 0 && errno != EINTR) || tid_exited(tid)) {
+			pc->gone = true;
+			return -ESRCH;
+		}
+		if (sigtimedwait(&chld, NULL, &tick) == SIGCHLD)
+			plat_sigchld_taken = true;
+	}
+}
+
 /* Waits for the tracee's next syscall stop (entry or exit); other stops
  * are passed over, a signal kept for later. want: the injected call (NULL:
  * any call); a stop in another call kills the tracee. 0, or -ESRCH if it
@@ -114,12 +174,7 @@ static int wait_syscall_stop(pid_t tid, struct plat_call *pc,
 	for (;;) {
 		int st, sig, ev;
 
-		if (waitpid(tid, &st, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -ESRCH;
-		}
-		if (!WIFSTOPPED(st))
+		if (wait_tid(tid, pc, &st) < 0)
 			return -ESRCH;
 		sig = WSTOPSIG(st);
 		ev = st >> 16;
@@ -145,6 +200,8 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 	struct user_regs_struct r = pc->regs;
 	int ret;
 
+	if (pc->gone)
+		return -ESRCH;
 	r.orig_rax = nr;
 	r.rax = nr;
 	r.rdi = a0;
@@ -199,12 +256,7 @@ int plat_notif_to_stop(pid_t tid, struct plat_call *pc)
 	for (;;) {
 		int st, sig, ev;
 
-		if (waitpid(tid, &st, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -ESRCH;
-		}
-		if (!WIFSTOPPED(st))
+		if (wait_tid(tid, pc, &st) < 0)
 			return -ESRCH;
 		sig = WSTOPSIG(st);
 		ev = st >> 16;
@@ -264,11 +316,15 @@ int plat_exec_set_comm(pid_t tid, const char *name)
 		pc.injected = true;
 		plat_inject(tid, &pc, SYS_prctl, PR_SET_NAME, at, 0, 0, 0, 0);
 	}
+	if (pc.gone)
+		return -ESRCH;	/* reaped: tid may be anyone's by now */
 	ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip, (void *)word);
 out:
 	ret = plat_setregs(tid, &r0);
 	if (ret < 0)
 		return ret;
+	/* tgkill of a raw tid is safe here: it is our tracee, stopped (the
+	 * SETREGS just worked) and not reaped, so the tid is still its. */
 	if (pc.pending_sig)
 		syscall(SYS_tgkill, tid, tid, pc.pending_sig);
 	return plat_resume(tid, PTRACE_CONT, 0);
@@ -279,6 +335,8 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
 	struct user_regs_struct r = pc->regs;
 	int err;
 
+	if (pc->gone)
+		return -ESRCH;	/* reaped: tid may be anyone's by now */
 	if (ret == SENTRY_RET_CONTINUE && !pc->injected)
 		return plat_resume(tid, PTRACE_CONT, 0);
 	if (ret == SENTRY_RET_CONTINUE)
@@ -290,6 +348,7 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
 	if (err < 0)
 		return err;
 	if (pc->pending_sig) {
+		/* Safe on the raw tid: a stopped tracee, not reaped. */
 		syscall(SYS_tgkill, tid, tid, pc->pending_sig);
 		pc->pending_sig = 0;
 	}

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -1218,18 +1219,43 @@ int cgroup_is_frozen(const struct cgroup *cg, bool *frozen,
 
 /* ---- kill and destroy ------------------------------------------------- */
 
+/*
+ * sig to every process of the cgroup, never to a pid that left it and
+ * was reused: a pidfd is opened for each listed pid, the list is read
+ * again, and only pidfds whose pid is still listed are signalled (the
+ * process holding the pid then is a member; if it is not the one the
+ * pidfd names, that one is dead and the kernel says ESRCH).
+ */
 static int signal_all(const struct cgroup *cg, int sig, struct cv_error **err)
 {
-	cleanup_free pid_t *pids = NULL;
-	size_t n;
+	cleanup_free pid_t *pids = NULL, *again = NULL;
+	cleanup_free int *fds = NULL;
+	size_t n, m;
+	int r = 0;
 
 	if (cgroup_pids(cg, &pids, &n, err) < 0)
 		return -1;
+	fds = calloc(n + 1, sizeof(int));
+	if (fds == NULL)
+		return cv_error_set(err, ENOMEM, "cgroup: kill");
 	for (size_t i = 0; i < n; i++)
-		if (kill(pids[i], sig) < 0 && errno != ESRCH)
-			return cv_error_set(err, errno, "cgroup: kill %d",
-					    (int)pids[i]);
-	return 0;
+		fds[i] = (int)syscall(SYS_pidfd_open, pids[i], 0);
+	if (cgroup_pids(cg, &again, &m, err) < 0) {
+		r = -1;
+		m = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (r == 0 && bsearch(&pids[i], again, m, sizeof(pid_t),
+				      cmp_pid) != NULL &&
+		    syscall(SYS_pidfd_send_signal, fds[i], sig, NULL, 0) < 0 &&
+		    errno != ESRCH)
+			r = cv_error_set(err, errno, "cgroup: kill %d",
+					 (int)pids[i]);
+		close(fds[i]);
+	}
+	return r;
 }
 
 int cgroup_kill_all(const struct cgroup *cg, int sig, struct cv_error **err)

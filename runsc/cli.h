@@ -144,9 +144,16 @@ int container_delete(struct global_opts *g, const char *id, bool force,
 		     struct cv_error **err);
 /*
  * cmd_run.c: waits for the child pid, forwarding the usual signals to
- * fwd_pid (the init), and returns the exit status (128+N for a signal).
+ * fwd_pidfd (the init's pidfd, proc_pidfd), and returns the exit status
+ * (128+N for a signal). fwd_pidfd CLI_FWD_CHILD: to the child itself;
+ * CLI_FWD_GONE: the init was gone already.
  */
-int cli_wait_forward(pid_t child, pid_t fwd_pid, struct cv_error **err);
+#define CLI_FWD_CHILD (-1)
+#define CLI_FWD_GONE (-2)
+int cli_wait_forward(pid_t child, int fwd_pidfd, struct cv_error **err);
+/* One signal received by cli_wait_forward or cli_wait_console; *nterm
+ * counts the terminating ones. */
+void cli_forward_signal(pid_t child, int fwd_pidfd, int sig, int *nterm);
 /*
  * cmd_run_tty.c: runsc as the console of a "runsc run" with
  * process.terminal and no --console-socket. cli_console_listen makes a
@@ -168,7 +175,7 @@ void cli_console_close(struct cli_console *c);
  * meanwhile (stdin in raw mode if it is a terminal; SIGWINCH resizes the
  * pty instead of being forwarded).
  */
-int cli_wait_console(pid_t child, pid_t fwd_pid, int master,
+int cli_wait_console(pid_t child, int fwd_pidfd, int master,
 		     struct cv_error **err);
 /* cmd_run.c: create + start (+ wait + delete unless detach). */
 int cli_run_container(struct global_opts *g, const struct create_opts *o,

@@ -4,45 +4,81 @@
  * it), destroys the cgroup, runs poststop hooks and removes the state.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "lib/util.h"
 #include "runsc/cgroup.h"
 #include "runsc/cli.h"
 #include "runsc/hooks.h"
 
-/* Waits up to 10 s for the sandbox to be gone (reaping it if it is our
- * child, as in "runsc run"). */
-static int wait_gone(const struct container_state *st)
+/* Waits up to 10 s for the sandbox (sb: its pidfd) to be gone, reaping it
+ * if it is our child, as in "runsc run". */
+static int wait_gone(int sb)
 {
-	struct timespec ts = { 0, 5 * 1000 * 1000 };
-	uint64_t deadline = cv_now_ns() + 10000000000ull;
+	struct pollfd p = { .fd = sb, .events = POLLIN };
+	siginfo_t si;
+	int r;
 
-	while (cv_now_ns() < deadline) {
-		waitpid(st->sandbox_pid, NULL, WNOHANG);
-		if (!proc_alive(st->sandbox_pid, st->sandbox_start))
-			return 0;
-		nanosleep(&ts, NULL);
-	}
-	return -ETIMEDOUT;
+	do {
+		r = poll(&p, 1, 10000);
+	} while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return -ETIMEDOUT;
+	waitid(P_PIDFD, (id_t)sb, &si, WEXITED | WNOHANG);
+	return 0;
 }
 
-static void kill_sandbox(const struct container_state *st, struct cgroup *cg)
+/*
+ * SIGKILL to the sandbox (the sentry: every workload task dies with it,
+ * PTRACE_O_EXITKILL) through a pidfd checked against the recorded start
+ * time, so a reused pid is never killed; then the cgroup (cgroup.kill on
+ * v2) for anything that escaped. Always returns, even if the sandbox
+ * does not die (a warning after 10 s). False if the sandbox was gone
+ * already.
+ */
+static bool kill_sandbox(const struct container_state *st, struct cgroup *cg)
 {
-	if (proc_alive(st->sandbox_pid, st->sandbox_start))
-		kill(st->sandbox_pid, SIGKILL);
+	cleanup_close int sb = proc_pidfd(st->sandbox_pid, st->sandbox_start);
+
+	if (sb < 0)
+		return false;
+	pidfd_signal(sb, SIGKILL);
 	if (cg != NULL)
 		cgroup_kill_all(cg, SIGKILL, NULL);
-	if (wait_gone(st) < 0)
+	if (wait_gone(sb) < 0)
 		log_warn("sandbox %d of %s did not exit", st->sandbox_pid,
 			 st->id);
+	return true;
+}
+
+/*
+ * The cgroup is the container's only while its sandbox lives: once it is
+ * gone, so is every workload process (they die with the sentry), and the
+ * cgroup may have been taken by another container since (create accepts
+ * an empty cgroup). Then it is removed only if it is empty; its processes
+ * are never killed.
+ */
+static void remove_cgroup(const struct container_state *st, struct cgroup *cg,
+			  bool ours)
+{
+	cleanup_error struct cv_error *e = NULL;
+	cleanup_free pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (!ours && cgroup_pids(cg, &pids, &n, NULL) == 0 && n > 0) {
+		log_warn("cgroup %s of %s holds %zu process(es) that are not "
+			 "the container's (its sandbox is gone): left as it is",
+			 cgroup_path(cg), st->id, n);
+		return;
+	}
+	if (cgroup_destroy(cg, &e) < 0)
+		log_warn("%s", e->msg);
 }
 
 static void poststop(const struct container_state *st)
@@ -82,6 +118,7 @@ int container_delete(struct global_opts *g, const char *id, bool force,
 	cleanup_error struct cv_error *e = NULL;
 	cleanup_close int lock = -1;
 	const char *status;
+	bool ours;
 
 	if (cli_check_id(id, err) < 0)
 		return -1;
@@ -100,11 +137,9 @@ int container_delete(struct global_opts *g, const char *id, bool force,
 	}
 	if (cg != NULL && strcmp(status, "paused") == 0)
 		cgroup_freeze(cg, false, NULL);
-	kill_sandbox(st, cg);
-	if (cg != NULL && cgroup_destroy(cg, &e) < 0) {
-		log_warn("%s", e->msg);
-		cv_error_free(&e);
-	}
+	ours = kill_sandbox(st, cg);
+	if (cg != NULL)
+		remove_cgroup(st, cg, ours);
 	poststop(st);
 	return state_remove_dir(g->root, id, err);
 }

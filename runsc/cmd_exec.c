@@ -246,7 +246,8 @@ static int do_exec(struct global_opts *g, const char *id,
 	}
 	struct sandbox_exec_opts eo = {
 		.id = id, .state_dir = dir, .spec = spec, .process = &p,
-		.init_pid = st->init_pid, .cgroup = cg,
+		.init_pid = st->init_pid, .init_start = st->init_start,
+		.cgroup = cg,
 		.console_socket = con.path != NULL ? con.path : a->console_socket,
 		.preserve_fds = a->preserve_fds, .platform = g->platform,
 		.detach = a->detach,
@@ -265,9 +266,10 @@ static int do_exec(struct global_opts *g, const char *id,
 			waitpid(pid, NULL, 0);
 			goto out;
 		}
-		r = cli_wait_console(pid, pid, con.master, err);
+		r = cli_wait_console(pid, CLI_FWD_CHILD, con.master, err);
 	} else {
-		r = a->detach ? 0 : cli_wait_forward(pid, pid, err);
+		r = a->detach ? 0 : cli_wait_forward(pid, CLI_FWD_CHILD,
+							      err);
 	}
 out:
 	cli_console_close(&con);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "lib/util.h"
 #include "runsc/cli.h"
 
@@ -33,11 +34,46 @@ static int status_of(int ws)
 	return 1;
 }
 
-int cli_wait_forward(pid_t child, pid_t fwd_pid, struct cv_error **err)
+/* Signals the sentry does not catch: they end the sandbox process. */
+static bool ends_sandbox(int sig)
+{
+	return sig == SIGHUP || sig == SIGINT || sig == SIGQUIT ||
+	       sig == SIGTERM;
+}
+
+/*
+ * kill() of child is safe: it is our child, not yet reaped, so its pid is
+ * its own. Anything else is signalled through fwd_pidfd (proc_pidfd). If
+ * the init is gone while the sandbox lingers (a sentry that missed its
+ * exit, or is wedged), a signal that would end the init ends the sandbox;
+ * the third such signal SIGKILLs the sandbox whatever the init does (a
+ * wedged sentry never lets a signal reach its tracee).
+ */
+void cli_forward_signal(pid_t child, int fwd_pidfd, int sig, int *nterm)
+{
+	if (sig == SIGCHLD)
+		return;
+	if (fwd_pidfd == CLI_FWD_CHILD) {
+		kill(child, sig);
+		return;
+	}
+	if (ends_sandbox(sig) && ++*nterm >= 3) {
+		log_warn("signal %d received 3 times: killing the sandbox",
+			 sig);
+		kill(child, SIGKILL);
+		return;
+	}
+	if (fwd_pidfd >= 0 && pidfd_signal(fwd_pidfd, sig) == 0)
+		return;
+	if (ends_sandbox(sig))
+		kill(child, sig);
+}
+
+int cli_wait_forward(pid_t child, int fwd_pidfd, struct cv_error **err)
 {
 	cleanup_close int sfd = -1;
 	sigset_t set, old;
-	int ws;
+	int ws, nterm = 0;
 
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
@@ -61,8 +97,7 @@ int cli_wait_forward(pid_t child, pid_t fwd_pid, struct cv_error **err)
 		}
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
-		if (si.ssi_signo != SIGCHLD && fwd_pid > 0)
-			kill(fwd_pid, (int)si.ssi_signo);
+		cli_forward_signal(child, fwd_pidfd, (int)si.ssi_signo, &nterm);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status_of(ws);
@@ -98,6 +133,7 @@ static int run_container(struct global_opts *g, const struct create_opts *o,
 	cleanup_state struct container_state *st = NULL;
 	cleanup_error struct cv_error *e = NULL;
 	struct create_opts co = *o;
+	cleanup_close int init = -1;
 	int status;
 
 	if (wants_console(o, detach)) {
@@ -116,11 +152,14 @@ static int run_container(struct global_opts *g, const struct create_opts *o,
 		return 0;
 	if (state_load(g->root, o->id, &st, err) < 0)
 		return -1;
+	init = proc_pidfd(st->init_pid, st->init_start);
+	if (init < 0)
+		init = CLI_FWD_GONE;
 	if (con.master >= 0)
-		status = cli_wait_console(st->sandbox_pid, st->init_pid,
-					  con.master, err);
+		status = cli_wait_console(st->sandbox_pid, init, con.master,
+					  err);
 	else
-		status = cli_wait_forward(st->sandbox_pid, st->init_pid, err);
+		status = cli_wait_forward(st->sandbox_pid, init, err);
 	/* A concurrent "runsc delete" may have cleaned up already. */
 	if (container_delete(g, o->id, true, &e) < 0 &&
 	    strcmp(e->msg, "container does not exist") != 0)

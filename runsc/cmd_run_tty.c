@@ -183,7 +183,7 @@ static int wait_status(int ws)
 }
 
 /* The proxy loop: returns the child's exit status. */
-static int proxy(pid_t child, pid_t fwd_pid, int master, int sfd)
+static int proxy(pid_t child, int fwd_pidfd, int master, int sfd)
 {
 	struct pollfd p[3] = {
 		{ .fd = sfd, .events = POLLIN },
@@ -191,6 +191,7 @@ static int proxy(pid_t child, pid_t fwd_pid, int master, int sfd)
 		{ .fd = STDIN_FILENO, .events = POLLIN },
 	};
 	char buf[8192];
+	int nterm = 0;
 
 	for (;;) {
 		struct signalfd_siginfo si;
@@ -212,8 +213,9 @@ static int proxy(pid_t child, pid_t fwd_pid, int master, int sfd)
 		    read(sfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGWINCH)
 				copy_winsize(STDIN_FILENO, master);
-			else if (si.ssi_signo != SIGCHLD && fwd_pid > 0)
-				kill(fwd_pid, (int)si.ssi_signo);
+			else
+				cli_forward_signal(child, fwd_pidfd,
+						   (int)si.ssi_signo, &nterm);
 		}
 		/* No slave left: only the child's exit matters now. */
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL) &&
@@ -231,7 +233,7 @@ static int proxy(pid_t child, pid_t fwd_pid, int master, int sfd)
 	}
 }
 
-int cli_wait_console(pid_t child, pid_t fwd_pid, int master,
+int cli_wait_console(pid_t child, int fwd_pidfd, int master,
 		     struct cv_error **err)
 {
 	static const int sigs[] = {
@@ -260,7 +262,7 @@ int cli_wait_console(pid_t child, pid_t fwd_pid, int master,
 	tty_raw(&mode);
 	/* A closed stdout must not kill runsc before it cleans up. */
 	sigaction(SIGPIPE, &ign, &old_pipe);
-	status = proxy(child, fwd_pid, master, sfd);
+	status = proxy(child, fwd_pidfd, master, sfd);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	tty_restore(&mode);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -726,7 +726,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	const struct sandbox_opts *o = c->o;
 	struct cv_error *err = NULL;
 	struct sentry_config cfg;
-	int status, r;
+	int status, r, gofer_pidfd;
 
 	cv_log_set_name("sandbox");
 	/* Inherited by the gofer and the init, and by the workload across
@@ -755,6 +755,10 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	if (bind_control(c, &err) < 0 || start_init(c, &err) < 0 ||
 	    drive_init(c, &err) < 0)
 		sandbox_fail(c, err);
+	/* The sentry reaps the gofer if it dies: after sentry_run its pid
+	 * may be anyone's, so it is killed through a pidfd opened now, while
+	 * it is our unreaped child. */
+	gofer_pidfd = (int)syscall(SYS_pidfd_open, c->gofer_pid, 0);
 	close(c->sync);
 	ns_plan_close(&c->ns);
 	close(c->mntns);
@@ -772,14 +776,21 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	};
 	{
 		int keep[] = { cfg.gofer_fd, cfg.ctl_fd, cfg.init_fd,
-			       cfg.log_fd };
+			       cfg.log_fd, gofer_pidfd };
 
 		close_all_but(keep, ARRAY_SIZE(keep));
 	}
 	status = sentry_run(&cfg);
 	/* The gofer serves nobody any more (it exits when the sentry's end
 	 * closes); reaped here rather than left to whoever adopts it. */
-	kill_and_reap(c->gofer_pid);
+	if (gofer_pidfd >= 0) {
+		siginfo_t si;
+
+		syscall(SYS_pidfd_send_signal, gofer_pidfd, SIGKILL, NULL, 0);
+		while (waitid(P_PIDFD, (id_t)gofer_pidfd, &si, WEXITED) < 0 &&
+		       errno == EINTR)
+			;
+	}
 	_exit(sb_exit_code(status));
 }
 

@@ -84,6 +84,7 @@ struct sandbox_exec_opts {
 	const struct oci_spec *spec;		/* the container's spec */
 	const struct oci_process *process;	/* what to run */
 	pid_t init_pid;				/* join its namespaces */
+	uint64_t init_start;			/* its start time (state) */
 	const struct cgroup *cgroup;
 	const char *console_socket;
 	int preserve_fds;

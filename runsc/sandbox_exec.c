@@ -34,6 +34,7 @@
 #include "runsc/console.h"
 #include "runsc/process.h"
 #include "runsc/seccomp_profile.h"
+#include "runsc/state.h"
 
 /* In the order they are joined: pid first (owned by the host's user
  * namespace, so joined while we still have host privileges; it applies to
@@ -87,6 +88,11 @@ static int open_namespaces(struct exec_ctx *c, struct cv_error **err)
 		}
 		c->ns[i] = fd;
 	}
+	/* Checked after the opens: if the init still is the recorded
+	 * process, the namespaces are its, not a reused pid's. */
+	if (!proc_alive(c->o->init_pid, c->o->init_start))
+		return cv_error_setx(err, "the container's init %d is gone",
+				     (int)c->o->init_pid);
 	return 0;
 }
 

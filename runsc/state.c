@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
@@ -224,6 +225,60 @@ bool proc_alive(pid_t pid, uint64_t start)
 	if (s == 'Z' || s == 'X')
 		return false;
 	return start == 0 || now == start;
+}
+
+/*
+ * The pidfd is opened first and the start time checked after: if it still
+ * matches, the process that holds pid now held it since before the open,
+ * so the pidfd is that process, and it stays so even if the process dies
+ * and its pid is reused later (the kernel then says ESRCH).
+ */
+int proc_pidfd(pid_t pid, uint64_t start)
+{
+	int fd;
+
+	if (pid <= 0 || start == 0)
+		return -ESRCH;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return -errno;
+	if (!proc_alive(pid, start)) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+int pidfd_signal(int pidfd, int sig)
+{
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int proc_signal(pid_t pid, uint64_t start, int sig)
+{
+	cleanup_close int fd = proc_pidfd(pid, start);
+
+	if (fd < 0)
+		return fd;
+	return pidfd_signal(fd, sig);
+}
+
+int proc_tracer(pid_t pid)
+{
+	cleanup_fclose FILE *f = NULL;
+	char path[64], line[128];
+	int tracer;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -errno;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "TracerPid: %d", &tracer) == 1)
+			return tracer;
+	return -ESRCH;
 }
 
 int state_cgroup(const struct container_state *st, struct cgroup **out,

@@ -78,6 +78,17 @@ int state_save(const char *root, const struct container_state *st,
 uint64_t proc_start_time(pid_t pid);
 /* True if pid is alive (not a zombie) and started at start. */
 bool proc_alive(pid_t pid, uint64_t start);
+/*
+ * Signals go to a stored pid only through these: a pidfd of the process a
+ * state file names (pid and start time), or -ESRCH if it is gone or its
+ * pid now belongs to another process; start 0 (unknown) is refused.
+ */
+int proc_pidfd(pid_t pid, uint64_t start);
+int proc_signal(pid_t pid, uint64_t start, int sig);
+/* sig through a pidfd; 0 or -errno. */
+int pidfd_signal(int pidfd, int sig);
+/* The TracerPid of pid (0: none), or -errno. */
+int proc_tracer(pid_t pid);
 
 /* "created", "running", "paused" or "stopped" (static strings). */
 const char *state_status(const struct container_state *st);

@@ -181,6 +181,7 @@ static const int allowed[] = {
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
 	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigtimedwait),
 	SCMP_SYS(restart_syscall), SCMP_SYS(getpid), SCMP_SYS(gettid),
 	SCMP_SYS(sysinfo), SCMP_SYS(exit), SCMP_SYS(exit_group),
 };

@@ -43,7 +43,7 @@ struct task_state {
 	bool ids_known;		/* its first stop was seen (or attached) */
 	bool group_stop;	/* that first stop was a group stop */
 	pid_t ns_tgid;		/* for a new thread: its group's sandbox id */
-	bool exited;
+	bool exited;		/* its exit was reaped (queued, not yet freed) */
 };
 
 struct notify_src {
@@ -77,6 +77,13 @@ struct sentry {
 	char domainname[65];
 	struct notify_src *notifs;
 	struct deferred *deferred;
+	/* Wait statuses reaped by a synchronous wait (platform/ptrace.c),
+	 * handled by the loop before it waits again (sentry_queue_wait). */
+	struct wait_ev {
+		pid_t pid;
+		int status;
+	} *waitq;
+	size_t nwaitq, capwaitq;
 	struct sentry_stats stats;
 	bool strace;
 	/* The interception filter every task installs (its options, the tag
@@ -92,6 +99,9 @@ struct sentry {
 		bool usable;
 	} place;
 };
+
+/* loop.c: room in the wait-status queue for ntasks tasks. */
+int sentry_waitq_reserve(struct sentry *s, size_t ntasks);
 
 /* task.c */
 struct task *task_find(struct sentry *s, pid_t host_tid);
@@ -112,6 +122,9 @@ static inline struct task_state *task_st(struct task *t)
 }
 /* Refreshes the capability sets from the kernel (capget). */
 void task_refresh_caps(struct task *t);
+/* Sends sig to the task through its pidfd (never a raw pid the sentry has
+ * reaped). 0 or -errno (ESRCH: gone). */
+int task_signal(struct task *t, int sig);
 
 /* attach.c (sentry side) */
 int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid);

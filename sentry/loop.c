@@ -88,13 +88,74 @@ static void drop_notify(struct sentry *s, int fd)
 	}
 }
 
+/* Whether the exit of pid waits in the queue (reaped, not yet handled). */
+static bool exit_queued(const struct sentry *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->nwaitq; i++)
+		if (s->waitq[i].pid == pid && !WIFSTOPPED(s->waitq[i].status))
+			return true;
+	return false;
+}
+
+/*
+ * SIGKILL to every task, each through its pidfd (task_signal): a task
+ * whose exit was reaped is skipped, and a reaped tid reused by a host
+ * process cannot be reached. The init before it has a task record is the
+ * sandbox's own child (sentry_run runs in the process that forked it), so
+ * its pid is its own until this process reaps it.
+ */
 void sentry_kill_all(struct sentry *s)
 {
-	for (size_t i = 0; i < s->ntasks; i++)
-		syscall(SYS_tgkill, s->tasks[i]->host_tgid,
-			s->tasks[i]->host_tid, SIGKILL);
-	if (!s->init_exited)
+	bool init_known = false;
+
+	for (size_t i = 0; i < s->ntasks; i++) {
+		if (s->tasks[i]->host_tid == s->init_pid)
+			init_known = true;
+		task_signal(s->tasks[i], SIGKILL);
+	}
+	if (!init_known && !s->init_exited && !exit_queued(s, s->init_pid))
 		kill(s->init_pid, SIGKILL);
+}
+
+/*
+ * Room for a status per task and two more (the gofer, a task not yet
+ * known): a task has at most one status waiting, since a stopped task
+ * makes no other until it is resumed, so sentry_queue_wait never needs
+ * memory. Called as tasks are created (task_new fails without it).
+ */
+int sentry_waitq_reserve(struct sentry *s, size_t ntasks)
+{
+	size_t cap = s->capwaitq ? s->capwaitq : 16;
+	struct wait_ev *q;
+
+	while (cap < ntasks + 2)
+		cap *= 2;
+	if (cap == s->capwaitq)
+		return 0;
+	q = realloc(s->waitq, cap * sizeof(*q));
+	if (q == NULL)
+		return -ENOMEM;
+	s->waitq = q;
+	s->capwaitq = cap;
+	return 0;
+}
+
+void sentry_queue_wait(pid_t pid, int status)
+{
+	struct sentry *s = the_sentry;
+	struct task *t;
+
+	if (s->nwaitq == s->capwaitq &&
+	    sentry_waitq_reserve(s, s->capwaitq) < 0) {
+		/* Cannot happen with the reservation above. */
+		log_error("sentry: wait status %#x of %d lost: %s", status,
+			  (int)pid, strerror(ENOMEM));
+	} else {
+		s->waitq[s->nwaitq++] = (struct wait_ev){ pid, status };
+	}
+	t = task_find(s, pid);
+	if (t != NULL && !WIFSTOPPED(status))
+		task_st(t)->exited = true;	/* never signalled again */
 }
 
 /* --- deferred replies ------------------------------------------------- */
@@ -108,8 +169,11 @@ bool sentry_can_defer(struct sc_call *c)
 
 static bool deferred_valid(struct sentry *s, struct deferred *d)
 {
-	if (d->pc.at_stop)
-		return task_find(s, d->host_tid) != NULL;
+	if (d->pc.at_stop) {
+		struct task *t = task_find(s, d->host_tid);
+
+		return t != NULL && !task_st(t)->exited;
+	}
 	return plat_notif_valid(d->notify_fd, d->id) == 0;
 }
 
@@ -386,7 +450,8 @@ static void release(struct sentry *s, struct task *t)
 	if (!st->group_stop)
 		task_update_ids(s, t, t->host_tgid != t->host_tid ?
 					      st->ns_tgid : 0);
-	plat_resume(t->host_tid, PTRACE_CONT, 0);
+	if (!st->exited)	/* killed in the injected gettid */
+		plat_resume(t->host_tid, PTRACE_CONT, 0);
 }
 
 static void on_clone(struct sentry *s, struct task *parent)
@@ -397,6 +462,11 @@ static void on_clone(struct sentry *s, struct task *parent)
 	uint64_t flags = 0;
 	bool thread;
 
+	/* No message: the parent was killed at its event stop (exit_group
+	 * of another thread). The child, if any, is met at its own stops,
+	 * and a task of tid 0 would be no one's. */
+	if (tid <= 0)
+		return;
 	if (plat_getregs(parent->host_tid, &r) == 0)
 		flags = clone_flags(parent, &r);
 	thread = flags & CLONE_THREAD;
@@ -683,19 +753,36 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	}
 }
 
+static void on_wait_status(struct sentry *s, pid_t pid, int status)
+{
+	if (WIFSTOPPED(status))
+		on_stop(s, pid, status);
+	else if (WIFEXITED(status) || WIFSIGNALED(status))
+		on_exit_status(s, pid, status);
+}
+
+/* Statuses a synchronous wait reaped come first, in their order: a task's
+ * later statuses come only after it was resumed for them. */
+static bool next_wait_status(struct sentry *s, pid_t *pid, int *status)
+{
+	if (s->nwaitq > 0) {
+		*pid = s->waitq[0].pid;
+		*status = s->waitq[0].status;
+		memmove(s->waitq, s->waitq + 1,
+			--s->nwaitq * sizeof(*s->waitq));
+		return true;
+	}
+	*pid = waitpid(-1, status, WNOHANG | __WALL);
+	return *pid > 0;
+}
+
 static void reap(struct sentry *s)
 {
-	for (;;) {
-		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+	pid_t pid;
+	int status;
 
-		if (pid <= 0)
-			return;
-		if (WIFSTOPPED(status))
-			on_stop(s, pid, status);
-		else if (WIFEXITED(status) || WIFSIGNALED(status))
-			on_exit_status(s, pid, status);
-	}
+	while (next_wait_status(s, &pid, &status))
+		on_wait_status(s, pid, status);
 }
 
 /* --- the loop --------------------------------------------------------- */
@@ -736,6 +823,22 @@ static bool done(struct sentry *s)
 	return s->init_exited && s->ntasks == 0;
 }
 
+/* Tasks still listed 2 s after the init's exit: what the sentry missed. */
+static void log_tasks_left(struct sentry *s)
+{
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task *t = s->tasks[i];
+		struct task_state *st = task_st(t);
+
+		log_warn("sentry: task %d (group %d) still listed after the "
+			 "init's exit (first stop %s, parent's event %s%s)",
+			 (int)t->host_tid, (int)t->host_tgid,
+			 st->ids_known ? "seen" : "not seen",
+			 st->known ? "seen" : "not seen",
+			 st->exited ? ", exit reaped" : "");
+	}
+}
+
 int sentry_loop(struct sentry *s)
 {
 	uint64_t deadline = 0;
@@ -768,16 +871,20 @@ int sentry_loop(struct sentry *s)
 			}
 		}
 		/* ptrace stops come with SIGCHLD; the timeout is a backstop. */
-		if (wait_events)
+		if (wait_events || s->nwaitq > 0 || plat_sigchld_taken) {
+			plat_sigchld_taken = false;
 			reap(s);
+		}
 		if (n == 0 && s->deferred != NULL)
 			deferred_gc(s);
 		if (s->init_exited && s->ntasks > 0) {
 			/* Tasks left after the init: they were killed. */
 			if (deadline == 0)
 				deadline = cv_now_ns() + 2000000000ull;
-			else if (cv_now_ns() > deadline)
+			else if (cv_now_ns() > deadline) {
+				log_tasks_left(s);
 				break;
+			}
 		}
 	}
 	fs_dcache_log_stats();

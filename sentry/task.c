@@ -68,20 +68,46 @@ void task_update_ids(struct sentry *s, struct task *t, pid_t ns_tgid)
 	if (plat_getregs(t->host_tid, &pc.regs) < 0)
 		return;
 	tid = plat_inject(t->host_tid, &pc, SYS_gettid, 0, 0, 0, 0, 0, 0);
+	if (pc.gone)
+		return;	/* killed in the injected call: its exit is queued */
 	if (plat_setregs(t->host_tid, &pc.regs) < 0 || tid <= 0)
 		return;
 	t->tid = (pid_t)tid;
 	t->tgid = ns_tgid > 0 ? ns_tgid : t->tid;
 	if (pc.pending_sig)
-		syscall(SYS_tgkill, t->host_tgid, t->host_tid, pc.pending_sig);
+		task_signal(t, pc.pending_sig);
 	log_debug("sentry: task %d is %d:%d in the sandbox", (int)t->host_tid,
 		  (int)t->tid, (int)t->tgid);
+}
+
+/*
+ * Signals one task through its pidfd, opened while it was known alive (at
+ * its first stop): if it has died and been reaped since, the kernel says
+ * ESRCH; the signal can never reach a process that reused its tid. A task
+ * without a pidfd (pidfd_open failed) is signalled by raw tid only while
+ * the sentry has not reaped its exit: a traced task's tid stays its own
+ * until its tracer has waited for it (sentry_queue_wait marks it).
+ */
+int task_signal(struct task *t, int sig)
+{
+	if (task_st(t)->exited)
+		return -ESRCH;
+	if (t->pidfd >= 0) {
+		if (syscall(SYS_pidfd_send_signal, t->pidfd, sig, NULL, 0) < 0)
+			return -errno;
+		return 0;
+	}
+	if (syscall(SYS_tgkill, t->host_tgid, t->host_tid, sig) < 0)
+		return -errno;
+	return 0;
 }
 
 struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid)
 {
 	struct task *t;
 
+	if (sentry_waitq_reserve(s, s->ntasks + 1) < 0)
+		return NULL;
 	if (s->ntasks == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
 		struct task **v = realloc(s->tasks, cap * sizeof(*v));

@@ -240,6 +240,42 @@ TEST(status_detects_pid_reuse)
 	CHECK_CONTAINS(js, "\"pid\":0");
 }
 
+/* A stored pid is signalled only while it is the recorded process. */
+TEST(proc_signal_only_the_recorded_process)
+{
+	pid_t child = fork();
+	uint64_t start;
+	int status, fd;
+
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK(child > 0);
+	start = proc_start_time(child);
+	CHECK(start != 0);
+	/* Another start time: a reused pid; 0: unknown. Neither is signalled. */
+	CHECK(proc_signal(child, start + 1, SIGKILL) == -ESRCH);
+	CHECK(proc_signal(child, 0, SIGKILL) == -ESRCH);
+	CHECK(kill(child, 0) == 0);
+	fd = proc_pidfd(child, start);
+	CHECK(fd >= 0);
+	CHECK(pidfd_signal(fd, SIGKILL) == 0);
+	CHECK(waitpid(child, &status, 0) == child);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* Reaped: the pidfd names the dead process, never the pid's next
+	 * owner. */
+	CHECK(pidfd_signal(fd, SIGKILL) == -ESRCH);
+	CHECK(proc_signal(child, start, SIGKILL) == -ESRCH);
+	close(fd);
+}
+
+TEST(proc_tracer_reads_status)
+{
+	CHECK(proc_tracer(getpid()) >= 0);
+	CHECK(proc_tracer(-1) < 0);
+}
+
 TEST(create_dir_exclusive)
 {
 	cleanup_root char *root = make_root();
