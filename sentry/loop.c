@@ -421,6 +421,7 @@ static void on_clone(struct sentry *s, struct task *parent)
 	task_creds_copy(&c->creds, &parent->creds);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
+	c->workload = parent->workload;
 	task_st(c)->ns_tgid = thread ? parent->tgid : 0;
 	task_st(c)->known = true;
 	release(s, c);

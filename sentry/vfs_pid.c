@@ -52,30 +52,71 @@ static int read_host(pid_t hp, const char *what, struct vbuf *b)
 	return b->err;
 }
 
-/* The task of a sandbox thread group, by its host pid. */
+/* The task of a sandbox thread group, by its host pid; NULL for one
+ * that is not yet the workload's (still joining, sentry/attach.c). */
 static struct task *task_of(struct sc_call *c, pid_t hp)
 {
+	struct task *t;
+
 	if (hp == c->t->host_tgid)
 		return c->t;
-	return task_by_host_tid(c->t->sentry, hp);
+	t = task_by_host_tid(c->t->sentry, hp);
+	return t != NULL && t->workload ? t : NULL;
 }
 
+/*
+ * Whether the process is dumpable, as far as its procfs directory tells:
+ * the kernel gives it to the process's euid/egid when it is
+ * (task_dump_owner), to root otherwise. A root process is taken as
+ * dumpable (both look alike); the exec'd process of runsc exec, which is
+ * not, is not shown at all before its exec.
+ */
+static bool is_dumpable(struct sc_call *c, const struct vnode *n,
+			const struct task_creds *it)
+{
+	struct stat st;
+	int pfd = vfs_host_proc_fd();
+	char name[16];
+
+	if (pfd < 0)
+		return false;
+	snprintf(name, sizeof(name), "%d", (int)n->pid);
+	if (fstatat(pfd, name, &st, 0) < 0)
+		return false;
+	return ident_from_host(c->t->sentry, IDENT_UID, st.st_uid) ==
+		       it->euid &&
+	       ident_from_host(c->t->sentry, IDENT_GID, st.st_gid) == it->egid;
+}
+
+/*
+ * Linux's ptrace_may_access(PTRACE_MODE_READ_FSCREDS) for the caller over
+ * the process of n: its own thread group; else CAP_SYS_PTRACE; else the
+ * caller's fsuid/fsgid equal to all of the target's uids/gids, the target
+ * dumpable and its permitted capabilities within the caller's effective
+ * ones (cap_ptrace_access_check). Never a task that is not yet the
+ * workload's (task_of).
+ */
 bool vproc_may_read(struct sc_call *c, const struct vnode *n)
 {
 	const struct task_creds *me = &c->t->creds, *it;
 	struct task *t;
 
-	if (n->pid == c->t->tgid || n->pid == c->t->tid)
-		return true;
-	if ((me->cap_effective >> CAP_SYS_PTRACE) & 1)
+	if (n->host_pid == c->t->host_tgid)
 		return true;
 	t = task_of(c, n->host_pid);
 	if (t == NULL)
 		return false;
+	if (t->host_tgid == c->t->host_tgid ||
+	    ((me->cap_effective >> CAP_SYS_PTRACE) & 1))
+		return true;
 	it = &t->creds;
-	return me->fsuid == it->ruid && me->fsuid == it->euid &&
-	       me->fsuid == it->suid && me->fsgid == it->rgid &&
-	       me->fsgid == it->egid && me->fsgid == it->sgid;
+	if (me->fsuid != it->ruid || me->fsuid != it->euid ||
+	    me->fsuid != it->suid || me->fsgid != it->rgid ||
+	    me->fsgid != it->egid || me->fsgid != it->sgid)
+		return false;
+	if ((it->cap_permitted & ~me->cap_effective) != 0)
+		return false;
+	return is_dumpable(c, n, it);
 }
 
 /* ---- id mapping (user namespaces) ---------------------------------------- */
@@ -881,7 +922,7 @@ static int thread_visit(struct task *t, void *arg)
 	struct thread_arg *a = arg;
 	char name[16];
 
-	if (t->tgid != a->tgid)
+	if (t->tgid != a->tgid || !t->workload)
 		return 0;
 	if (a->l != NULL) {
 		snprintf(name, sizeof(name), "%d", t->tid);
