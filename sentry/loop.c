@@ -821,6 +821,7 @@ int sentry_run(const struct sentry_config *cfg)
 	ret = sentry_vfs_init(cfg);
 	if (ret < 0)
 		log_warn("sentry: virtual filesystems: %s", strerror(-ret));
+	sock_creds_init(cfg->init_pid);
 	ret = sentry_confine(&s);
 	if (ret < 0) {
 		log_error("sentry: confinement: %s", strerror(-ret));
