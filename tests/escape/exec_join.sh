@@ -14,6 +14,9 @@
 #    host: no secret, no host path, the log untouched (content and mode),
 #    while it does see the exec'd processes once they run the workload.
 # 3. The same in a runc container with runc exec, for comparison.
+# 4. runsc's own part, without the sentry's: with the sentry stopped
+#    (SIGSTOP), a joining process waits in its attach; seen from the host
+#    it holds no secret, no host path, no fd but stdio and two sockets.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -47,6 +50,49 @@ N=$T_TMP/n
 make_bundle "$N" /bin/sleep 1000
 id=exec-join-$$
 runsc run --bundle "$N" -d "$id" </dev/null >/dev/null 2>&1
+
+# ---- 4. a joining process, caught in its attach ---------------------------
+# (first: the native watcher of 1 scribbles over runsc's own files)
+sentry=$(runsc state "$id" 2>/dev/null | jq -r .pid)
+log=$T_TMP/caught.log
+: >"$log"
+kill -STOP "$sentry"
+RT_HOST_SECRET=$secret "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+	--log "$log" exec "$id" /bin/true </dev/null >/dev/null 2>&1 &
+epid=$!
+caught=
+for _ in $(seq 100); do
+	for p in $(pgrep -P "$epid"); do
+		[ "$(readlink "/proc/$p/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] &&
+			caught=$p
+	done
+	[ -n "$caught" ] && sleep 0.2 && break
+	sleep 0.05
+done
+if [ -z "$caught" ]; then
+	t_fail "caught a joining process" "no child of runsc exec in the container's pid namespace"
+else
+	grep -qa "$secret" "/proc/$caught/environ" &&
+		t_fail "joining process: no host environment" "the secret is in /proc/$caught/environ" ||
+		t_ok "joining process: no host environment"
+	grep -qa -e "$T_ROOT" -e "$log" "/proc/$caught/cmdline" &&
+		t_fail "joining process: no host path in its command line" "$(tr '\0' ' ' <"/proc/$caught/cmdline")" ||
+		t_ok "joining process: no host path in its command line"
+	fds=$(for f in "/proc/$caught/fd/"*; do
+		t=$(readlink "$f")
+		case ${f##*/}:$t in
+		[012]:*) ;;
+		*:socket:*) echo socket ;;
+		*) echo "${f##*/}=$t" ;;
+		esac
+	done | sort | tr '\n' ' ')
+	t_expect "joining process: no fd but stdio and two sockets" "socket socket " echo "$fds"
+fi
+kill -CONT "$sentry"
+wait $epid
+t_expect "the exec completes once the sentry runs again" 0 echo $?
+
+# ---- 1, continued ----------------------------------------------------------
 log=$T_TMP/native.log
 : >"$log"
 chmod 0640 "$log"
