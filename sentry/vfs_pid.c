@@ -65,27 +65,41 @@ static struct task *task_of(struct sc_call *c, pid_t hp)
 }
 
 /*
- * Whether the process is dumpable, as far as its procfs directory tells:
- * the kernel gives it to the process's euid/egid when it is
- * (task_dump_owner), to root otherwise. A root process is taken as
- * dumpable (both look alike); the exec'd process of runsc exec, which is
- * not, is not shown at all before its exec.
+ * The owner the kernel gives the process's private files (task_dump_owner
+ * for any mode but a 0555 directory): its euid/egid while it is dumpable,
+ * root otherwise; read from its environ in the sandbox's procfs, host ids.
+ */
+static int dump_owner(pid_t pid, uid_t *uid, gid_t *gid)
+{
+	struct stat st;
+	int pfd = vfs_host_proc_fd();
+	char name[32];
+
+	if (pfd < 0)
+		return pfd;
+	snprintf(name, sizeof(name), "%d/environ", (int)pid);
+	if (fstatat(pfd, name, &st, 0) < 0)
+		return -errno;
+	*uid = st.st_uid;
+	*gid = st.st_gid;
+	return 0;
+}
+
+/*
+ * Whether the process is dumpable, as far as its files' owner tells. A
+ * root process is taken as dumpable (both look alike); the exec'd process
+ * of runsc exec, which is not, is not shown at all before its exec.
  */
 static bool is_dumpable(struct sc_call *c, const struct vnode *n,
 			const struct task_creds *it)
 {
-	struct stat st;
-	int pfd = vfs_host_proc_fd();
-	char name[16];
+	uid_t uid;
+	gid_t gid;
 
-	if (pfd < 0)
+	if (dump_owner(n->pid, &uid, &gid) < 0)
 		return false;
-	snprintf(name, sizeof(name), "%d", (int)n->pid);
-	if (fstatat(pfd, name, &st, 0) < 0)
-		return false;
-	return ident_from_host(c->t->sentry, IDENT_UID, st.st_uid) ==
-		       it->euid &&
-	       ident_from_host(c->t->sentry, IDENT_GID, st.st_gid) == it->egid;
+	return ident_from_host(c->t->sentry, IDENT_UID, uid) == it->euid &&
+	       ident_from_host(c->t->sentry, IDENT_GID, gid) == it->egid;
 }
 
 /*
@@ -119,23 +133,43 @@ bool vproc_may_read(struct sc_call *c, const struct vnode *n)
 	return is_dumpable(c, n, it);
 }
 
+bool vproc_may_search(struct sc_call *c, const struct vnode *n)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (n->host_pid == c->t->host_tgid ||
+	    fs_capable(c->t, CAP_DAC_OVERRIDE) ||
+	    fs_capable(c->t, CAP_DAC_READ_SEARCH))
+		return true;
+	if (task_of(c, n->host_pid) == NULL ||
+	    dump_owner(n->pid, &uid, &gid) < 0)
+		return false;
+	return ident_from_host(c->t->sentry, IDENT_UID, uid) ==
+	       c->t->creds.fsuid;
+}
+
 /* ---- id mapping (user namespaces) ---------------------------------------- */
 
 /* Owner of a virtual node, as Linux shows it: /proc/<pid> and everything
  * in it belong to the process's owner as the kernel decides it
- * (task_dump_owner: its euid/egid, root when not dumpable), read from
- * the sandbox's procfs; everything else to the host's root. Both seen
- * through the task's user namespace. */
+ * (task_dump_owner: its euid/egid; for anything but a 0555 directory,
+ * root when it is not dumpable), read from the sandbox's procfs;
+ * everything else to the host's root. Both seen through the task's user
+ * namespace. */
 void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
 		       struct stat *st)
 {
 	uint32_t uid = 0, gid = 0;
 	int pfd = vfs_host_proc_fd();
+	bool open_dir = n->ent->type == VN_DIR &&
+			(n->ent->perm == 0 || n->ent->perm == 0555);
 	struct stat real;
-	char name[16];
+	char name[32];
 
 	if (n->pid > 0 && pfd >= 0) {
-		snprintf(name, sizeof(name), "%d", (int)n->pid);
+		snprintf(name, sizeof(name), open_dir ? "%d" : "%d/environ",
+			 (int)n->pid);
 		if (fstatat(pfd, name, &real, 0) == 0) {
 			uid = real.st_uid;
 			gid = real.st_gid;
@@ -884,7 +918,7 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "exe", .type = VN_LINK, .link = link_exe,
 	  .foreign = foreign_exe, .ptrace = true },
 	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = fd_lookup,
-	  .list = fd_list, .ptrace = true },
+	  .list = fd_list, .owner_dir = true },
 	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "maps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
@@ -1022,8 +1056,10 @@ static int fd_lookup(struct sc_call *c, const struct vnode *dir,
 
 	if (num < 0)
 		return -ENOENT;
+	/* following or reading the link: ptrace access (proc_fd_link) */
+	if (!vproc_may_read(c, dir))
+		return -EACCES;
 	snprintf(what, sizeof(what), "%d/fd/%d", dir->pid, num);
-	(void)c;
 	if (pfd < 0)
 		return pfd;
 	if (fstatat(pfd, what, &st, AT_SYMLINK_NOFOLLOW) < 0 &&

@@ -102,7 +102,8 @@ static int lookup_child(struct sc_call *c, const struct vnode *dir,
 	for (const struct vfs_entry *ch = e->children; ch && ch->name; ch++) {
 		if (strcmp(ch->name, name) == 0) {
 			out->ent = ch;
-			if (ch->ptrace && !vproc_may_read(c, out))
+			if ((ch->ptrace && !vproc_may_read(c, out)) ||
+			    (ch->owner_dir && !vproc_may_search(c, out)))
 				return -EACCES;
 			return 0;
 		}

@@ -66,7 +66,13 @@ for _ in $(seq 100); do
 		[ "$(readlink "/proc/$p/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] &&
 			caught=$p
 	done
-	[ -n "$caught" ] && sleep 0.2 && break
+	[ -n "$caught" ] && break
+	sleep 0.05
+done
+# until it waits for the sentry's answer (asleep, its attach sent)
+for _ in $(seq 100); do
+	[ -n "$caught" ] && grep -q '^State:.*S' "/proc/$caught/status" 2>/dev/null &&
+		[ "$(ls "/proc/$caught/fd" 2>/dev/null | wc -l)" -gt 2 ] && break
 	sleep 0.05
 done
 if [ -z "$caught" ]; then
@@ -86,7 +92,8 @@ else
 		*) echo "${f##*/}=$t" ;;
 		esac
 	done | sort | tr '\n' ' ')
-	t_expect "joining process: no fd but stdio and two sockets" "socket socket " echo "$fds"
+	t_expect "joining process: no fd but stdio and two sockets" "socket socket " \
+		echo "$fds$(grep -h '^State:' "/proc/$caught/status" 2>/dev/null | tr -d '\t' | grep -v 'S')"
 fi
 kill -CONT "$sentry"
 wait $epid
