@@ -22,8 +22,8 @@
  * again), wipes runsc's command line and environment (the host's) from its
  * memory, and closes every fd but stdio, --preserve-fds, the sentry's
  * control connection, the console socket and the pipe to runsc exec. The
- * sentry shows the process in /proc only after that execve
- * (sentry/attach.c).
+ * sentry shows the process in /proc only after that execve (task->workload,
+ * sentry/attach.c and sentry/exec.c).
  */
 #include "runsc/sandbox.h"
 
