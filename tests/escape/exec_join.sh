@@ -63,7 +63,9 @@ epid=$!
 caught=
 for _ in $(seq 100); do
 	for p in $(pgrep -P "$epid"); do
-		[ "$(readlink "/proc/$p/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] &&
+		# (the joiner, in our pid namespace, may be gone by now)
+		ns=$(readlink "/proc/$p/ns/pid" 2>/dev/null)
+		[ -n "$ns" ] && [ "$ns" != "$(readlink /proc/self/ns/pid)" ] &&
 			caught=$p
 	done
 	[ -n "$caught" ] && break
