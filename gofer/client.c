@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "gofer/client.h"
@@ -586,6 +587,18 @@ int gofer_connect_unix(struct gofer_client *c, const struct gofer_creds *cr,
 		       const struct gofer_at *at, int sockfd)
 {
 	return sock_call(c, GOFER_OP_CONNECT_UNIX, cr, at, sockfd);
+}
+
+int gofer_connect_abstract(struct gofer_client *c, const struct gofer_creds *cr,
+			   const void *name, size_t len, int sockfd)
+{
+	CREQ(q, GOFER_OP_CONNECT_ABSTRACT, cr);
+	if (len == 0 || len > sizeof(((struct sockaddr_un *)0)->sun_path))
+		return -EINVAL;
+	q.part[GOFER_LEN_VALUE] = name;
+	q.h.len[GOFER_LEN_VALUE] = (uint32_t)len;
+	TRY(add_fd(&q, GOFER_FD_SOCK, sockfd));
+	return call_simple(c, &q);
 }
 
 #define EXEC_REP_MAX \

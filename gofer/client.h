@@ -134,6 +134,11 @@ int gofer_bind_unix(struct gofer_client *c, const struct gofer_creds *cr,
 		    const struct gofer_at *at, int sockfd);
 int gofer_connect_unix(struct gofer_client *c, const struct gofer_creds *cr,
 		       const struct gofer_at *at, int sockfd);
+/* connect(2) of a donated AF_UNIX socket to an abstract name (name[0] is
+ * NUL; len bytes of sun_path), with the task's ids as the thread's euid
+ * and egid, so that the listener's SO_PEERCRED names the task. */
+int gofer_connect_abstract(struct gofer_client *c, const struct gofer_creds *cr,
+			   const void *name, size_t len, int sockfd);
 
 /* exec resolution: permission checks (X on the file, search on the path),
  * ELOOP/ENOENT/EACCES/ETXTBSY as execve gives them. On success fills the

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * bind(2) and connect(2) of a donated AF_UNIX socket to a filesystem
- * path. The path is resolved in the gofer's mount namespace (the sandbox
+ * path, and connect(2) to an abstract name (for its peer credentials). The path is resolved in the gofer's mount namespace (the sandbox
  * root) as the task: the gofer changes its cwd to the base directory (or
  * to the parent directory, when the path does not fit in sun_path) and
  * uses a relative sun_path. gofer_leave() restores the cwd.
@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -110,4 +111,32 @@ long gofer_op_connect_unix(struct gofer_srv *s, const struct gofer_req *r,
 {
 	(void)rep;
 	return sock_op(s, r, false);
+}
+
+/* An abstract name is no file: nothing is looked up, only the peer
+ * credentials the kernel records are the reason to be here. */
+long gofer_op_connect_abstract(struct gofer_srv *s, const struct gofer_req *r,
+			       struct gofer_rep *rep)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int ret;
+
+	(void)s;
+	(void)rep;
+	if (r->value == NULL || r->value_len == 0 ||
+	    r->value_len > sizeof(sun.sun_path) ||
+	    ((const char *)r->value)[0] != '\0')
+		return -EINVAL;
+	ret = check_unix_socket(r->sockfd);
+	if (ret < 0)
+		return ret;
+	memcpy(sun.sun_path, r->value, r->value_len);
+	ret = gofer_peer_creds_begin(&r->h.creds);
+	if (ret == 0 &&
+	    connect(r->sockfd, (struct sockaddr *)&sun,
+		    (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				r->value_len)) < 0)
+		ret = -errno;
+	gofer_peer_creds_end();
+	return ret;
 }

@@ -42,6 +42,7 @@ static const gofer_op_fn gofer_ops[GOFER_OP_MAX] = {
 	[GOFER_OP_CONNECT_UNIX] = gofer_op_connect_unix,
 	[GOFER_OP_EXEC_RESOLVE] = gofer_op_exec_resolve,
 	[GOFER_OP_DIR_PATH] = gofer_op_dir_path,
+	[GOFER_OP_CONNECT_ABSTRACT] = gofer_op_connect_abstract,
 };
 
 #define GOFER_REQ_BUF (sizeof(struct gofer_req_hdr) + GOFER_REQ_PAYLOAD_MAX)

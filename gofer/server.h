@@ -116,6 +116,8 @@ long gofer_op_bind_unix(struct gofer_srv *, const struct gofer_req *,
 			struct gofer_rep *);
 long gofer_op_connect_unix(struct gofer_srv *, const struct gofer_req *,
 			   struct gofer_rep *);
+long gofer_op_connect_abstract(struct gofer_srv *, const struct gofer_req *,
+			       struct gofer_rep *);
 /* ops_exec.c */
 long gofer_op_exec_resolve(struct gofer_srv *, const struct gofer_req *,
 			   struct gofer_rep *);

@@ -168,9 +168,7 @@ int sb_exit_code(int status)
 	return 1;
 }
 
-/* Closes every fd >= 3 except those in keep (used before sentry_run and
- * gofer_run: they must not hold the workload's pipes or runsc's sockets). */
-static void close_all_but(const int *keep, size_t n)
+void sb_close_all_but(const int *keep, size_t n)
 {
 	int from = 3;
 
@@ -277,7 +275,7 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 	{
 		int keep[] = { cfg.sock, cfg.log_fd };
 
-		close_all_but(keep, ARRAY_SIZE(keep));
+		sb_close_all_but(keep, ARRAY_SIZE(keep));
 	}
 	_exit(gofer_run(&cfg));
 }
@@ -778,7 +776,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		int keep[] = { cfg.gofer_fd, cfg.ctl_fd, cfg.init_fd,
 			       cfg.log_fd, gofer_pidfd };
 
-		close_all_but(keep, ARRAY_SIZE(keep));
+		sb_close_all_but(keep, ARRAY_SIZE(keep));
 	}
 	status = sentry_run(&cfg);
 	/* The gofer serves nobody any more (it exits when the sentry's end

@@ -127,6 +127,9 @@ int sb_recv(int sock, struct sb_msg *m);
 /* In a forked child: sends err (prefixed by what) and _exits(1). */
 __attribute__((noreturn)) void sb_die(int sock, struct cv_error *err,
 				      const char *what);
+/* Closes every fd >= 3 except those in keep: what a sandbox process or
+ * an exec'd one must not hold of runsc's (log, lock, cgroup, state). */
+void sb_close_all_but(const int *keep, size_t n);
 /* Before exec: every fd above the preserved 3..3+n-1 close-on-exec. */
 void sb_prepare_fds(int n);
 /* fds 3..3+n-1 must be open and inherited (not close-on-exec): otherwise

@@ -13,6 +13,17 @@
  * reparented: to runsc exec itself when it waits (it makes itself a child
  * subreaper), or, detached, to the caller's subreaper (the shim), which
  * reaps the pid written to --pid-file.
+ *
+ * The exec'd process is in the container's pid namespace from its first
+ * instruction, while it still runs runsc's code: nothing of the host may
+ * be left in it by then (CVE-2016-9962, CVE-2019-5736 and CVE-2024-21626
+ * are this race in runc). So the joiner, before it forks, makes itself
+ * non-dumpable (inherited; the final execve makes the workload dumpable
+ * again), wipes runsc's command line and environment (the host's) from its
+ * memory, and closes every fd but stdio, --preserve-fds, the sentry's
+ * control connection, the console socket and the pipe to runsc exec. The
+ * sentry shows the process in /proc only after that execve (task->workload,
+ * sentry/attach.c and sentry/exec.c).
  */
 #include "runsc/sandbox.h"
 
@@ -30,6 +41,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "runsc/cgroup.h"
 #include "runsc/console.h"
 #include "runsc/process.h"
@@ -173,14 +185,98 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	_exit(127);
 }
 
+/* Field k (1-based, as proc(5) numbers them) of a stat line, or 0. */
+static unsigned long stat_field(const char *stat, int k)
+{
+	const char *p = strrchr(stat, ')');
+
+	if (p == NULL)
+		return 0;
+	p++;
+	for (int i = 3; i <= k; i++) {
+		while (*p == ' ')
+			p++;
+		if (i == k)
+			break;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return strtoul(p, NULL, 10);
+}
+
+/*
+ * Wipes the command line and the environment runsc was started with (host
+ * paths; the caller's variables, secrets included) from the memory the
+ * kernel shows as /proc/<pid>/cmdline and environ (arg_start..env_end,
+ * from the host's /proc, so before the view is joined). runsc keeps no
+ * pointer into it past option parsing: the process spec has its own
+ * copies. Returns 0 or -errno.
+ */
+static int wipe_host_args(void)
+{
+	char buf[2048];
+	unsigned long a0, a1, e0, e1;
+	ssize_t n;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = '\0';
+	a0 = stat_field(buf, 48);
+	a1 = stat_field(buf, 49);
+	e0 = stat_field(buf, 50);
+	e1 = stat_field(buf, 51);
+	if (a0 == 0 || a1 < a0 || e0 == 0 || e1 < e0)
+		return -EIO;
+	memset((void *)a0, 0, a1 - a0);
+	memset((void *)e0, 0, e1 - e0);
+	clearenv();
+	return 0;
+}
+
+/* Every fd but stdio, the preserved ones and the three still needed. */
+static int close_host_fds(struct exec_ctx *c)
+{
+	int n = c->o->preserve_fds, *keep = calloc((size_t)n + 3, sizeof(int));
+
+	if (keep == NULL)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		keep[i] = 3 + i;
+	keep[n] = c->ctl;
+	keep[n + 1] = c->sync;
+	keep[n + 2] = c->csock;
+	cv_log_close();		/* the --log file: errors go over sync */
+	sb_close_all_but(keep, (size_t)n + 3);
+	free(keep);
+	return 0;
+}
+
 __attribute__((noreturn)) static void exec_joiner(struct exec_ctx *c)
 {
 	const struct oci_process *p = c->o->process;
 	struct cv_error *err = NULL;
 	pid_t pid;
+	int ret;
 
+	/* Before anything of the container can see its child: only a
+	 * tracer with CAP_SYS_PTRACE over the host (the sentry) reaches a
+	 * non-dumpable process; the workload's execve resets it. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		cv_error_set(&err, errno, "PR_SET_DUMPABLE");
+		sb_die(c->sync, err, "exec");
+	}
 	/* The mask and ignored signals would survive execve. */
 	sb_reset_signals();
+	ret = wipe_host_args();
+	if (ret < 0) {
+		cv_error_set(&err, -ret, "wipe runsc's arguments");
+		sb_die(c->sync, err, "exec");
+	}
 	/* Host paths and the host's /proc first. */
 	if (c->o->cgroup != NULL &&
 	    cgroup_enter(c->o->cgroup, getpid(), &err) < 0)
@@ -188,6 +284,11 @@ __attribute__((noreturn)) static void exec_joiner(struct exec_ctx *c)
 	if (process_set_oom_score_adj(p, &err) < 0 ||
 	    process_set_lsm(p, &err) < 0 || join_namespaces(c, &err) < 0)
 		sb_die(c->sync, err, "exec");
+	ret = close_host_fds(c);
+	if (ret < 0) {
+		cv_error_set(&err, -ret, "close runsc's fds");
+		sb_die(c->sync, err, "exec");
+	}
 	pid = fork();
 	if (pid < 0) {
 		cv_error_set(&err, errno, "fork");

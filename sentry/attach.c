@@ -286,6 +286,8 @@ static int attach_task(struct sentry *s, pid_t pid, const struct ctl_attach *a,
 		return -ENOMEM;
 	task_st(t)->known = true;
 	task_st(t)->ids_known = true;
+	/* t->workload stays false until its exec (exec_on_event): until
+	 * then it runs runsc's code and /proc shows nothing of it. */
 	if (a->ns_pid > 0)
 		t->tid = t->tgid = a->ns_pid;
 	ret = fill_creds(&t->creds, a, groups);

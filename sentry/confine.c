@@ -4,8 +4,10 @@
  * seized and every fd it needs is open:
  *  1. a new mount namespace whose root is an empty, read-only tmpfs
  *     (but for /proc: the sandbox's own procfs, sandbox_procfs_mount());
- *  2. only CAP_SYS_PTRACE, CAP_KILL and CAP_NET_BIND_SERVICE, an empty
- *     bounding set, no ambient capabilities;
+ *  2. only CAP_SYS_PTRACE, CAP_KILL, CAP_NET_BIND_SERVICE, CAP_SETUID and
+ *     CAP_SETGID (the last three used for a task only where it holds the
+ *     right itself: sentry/sock_creds.c), an empty bounding set, no
+ *     ambient capabilities;
  *  3. no_new_privs and a seccomp filter listing the host syscalls the
  *     sentry makes (docs/security.md says why each is needed).
  */
@@ -122,7 +124,8 @@ static int empty_root(int pfd)
 
 #define KEEP_CAPS                                                          \
 	((1ull << CAP_SYS_PTRACE) | (1ull << CAP_KILL) |                   \
-	 (1ull << CAP_NET_BIND_SERVICE))
+	 (1ull << CAP_NET_BIND_SERVICE) | (1ull << CAP_SETUID) |           \
+	 (1ull << CAP_SETGID))
 
 static int drop_caps(void)
 {

@@ -440,6 +440,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 		e->exe = steal_ptr(task_st(e)->exec_path);
 	}
 	task_st(e)->pending = TP_NONE;
+	e->workload = true;	/* nothing of runsc left in it */
 	e->tid = e->tgid;	/* the exec'ing thread is the leader now */
 	task_refresh_caps(e);
 	if (task_st(e)->exec_comm[0] != '\0') {

@@ -98,6 +98,35 @@ uint32_t ident_from_host(const struct sentry *s, enum ident_kind k,
 	return IDENT_OVERFLOW;
 }
 
+uint32_t ident_to_host(const struct sentry *s, enum ident_kind k,
+		       uint32_t id)
+{
+	struct id_map im = id_map_of(s, k);
+
+	if (!im.userns)
+		return id;
+	for (size_t i = 0; i < im.n; i++) {
+		const struct oci_id_mapping *e = &im.m[i];
+
+		if (id >= e->container_id && id - e->container_id < e->size)
+			return e->host_id + (id - e->container_id);
+	}
+	return (uint32_t)-1;
+}
+
+bool ident_mapped(const struct sentry *s, enum ident_kind k, uint32_t host)
+{
+	struct id_map im = id_map_of(s, k);
+
+	if (!im.userns)
+		return true;
+	for (size_t i = 0; i < im.n; i++)
+		if (host >= im.m[i].host_id &&
+		    host - im.m[i].host_id < im.m[i].size)
+			return true;
+	return false;
+}
+
 void ident_stat_from_host(const struct task *t, struct stat *st)
 {
 	st->st_uid = ident_from_host(t->sentry, IDENT_UID, st->st_uid);

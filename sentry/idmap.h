@@ -16,6 +16,7 @@
 #ifndef CV_SENTRY_IDMAP_H
 #define CV_SENTRY_IDMAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -31,6 +32,13 @@ enum ident_kind { IDENT_UID, IDENT_GID };
 /* A host id as the workload sees it; IDENT_OVERFLOW if unmapped. */
 uint32_t ident_from_host(const struct sentry *s, enum ident_kind k,
 			 uint32_t host);
+/* A workload id as the host names it; (uint32_t)-1 if unmapped. */
+uint32_t ident_to_host(const struct sentry *s, enum ident_kind k,
+		       uint32_t id);
+/* Whether a host id has a name in the workload's user namespace (always
+ * true without one): capabilities apply only to inodes whose owner and
+ * group do (capable_wrt_inode_uidgid). */
+bool ident_mapped(const struct sentry *s, enum ident_kind k, uint32_t host);
 /* Owner and group of a stat/statx the sentry made (on its own copy of an
  * fd, or of a cached directory), as the task sees them. Not for the
  * gofer's replies: those are in the task's ids already. */

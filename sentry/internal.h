@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "gofer/client.h"
@@ -125,6 +126,19 @@ void task_refresh_caps(struct task *t);
 /* Sends sig to the task through its pidfd (never a raw pid the sentry has
  * reaped). 0 or -errno (ESRCH: gone). */
 int task_signal(struct task *t, int sig);
+
+/* sock_creds.c: the task's credentials for what the sentry does with its
+ * own on the task's sockets. Before confinement: the container's
+ * ip_unprivileged_port_start (0 or -errno; 1024 is kept on failure). */
+int sock_creds_init(pid_t init_pid);
+/* bind: 0, or -EACCES for a privileged port the task may not bind. */
+long sock_bind_check(struct sc_call *c, int sock,
+		     const struct sockaddr_storage *ss, socklen_t len);
+/* sendmsg/sendto on an AF_UNIX socket: checks the task's SCM_CREDENTIALS
+ * (-EPERM, -EINVAL as Linux) and makes *control carry credentials that
+ * name the task (reallocated if one is added). 0 or -errno. */
+long sock_task_creds(struct sc_call *c, int sock, char **control,
+		     size_t *clen);
 
 /* attach.c (sentry side) */
 int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid);

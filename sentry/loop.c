@@ -492,6 +492,7 @@ static void on_clone(struct sentry *s, struct task *parent)
 	task_creds_copy(&c->creds, &parent->creds);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
+	c->workload = parent->workload;
 	task_st(c)->ns_tgid = thread ? parent->tgid : 0;
 	task_st(c)->known = true;
 	release(s, c);
@@ -1027,6 +1028,7 @@ int sentry_run(const struct sentry_config *cfg)
 	ret = sentry_vfs_init(cfg);
 	if (ret < 0)
 		log_warn("sentry: virtual filesystems: %s", strerror(-ret));
+	sock_creds_init(cfg->init_pid);
 	ret = sentry_confine(&s);
 	if (ret < 0) {
 		log_error("sentry: confinement: %s", strerror(-ret));

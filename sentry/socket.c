@@ -4,10 +4,14 @@
  * sendmmsg. AF_UNIX path addresses are file system lookups: the gofer binds
  * or connects a sentry-side copy (pidfd_getfd) of the workload's socket.
  * Other addresses are used by the sentry on that copy, with the address it
- * copied, so the kernel never reads the workload's address itself.
+ * copied, so the kernel never reads the workload's address itself. What
+ * the kernel would decide by the sentry's own credentials (a privileged
+ * port, the credentials an AF_UNIX message carries) is decided by the
+ * task's first: sentry/sock_creds.c.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -85,26 +89,45 @@ static const char *unix_path(struct sock_addr *a, long *err)
  * deferred and retried on a timer (nothing to poll: the kernel wakes a
  * blocked connector from the listener's side), 1 ms first, doubling up to
  * 32 ms. Like Linux, each attempt looks the path up again.
+ *
+ * A connect to an abstract name goes through the gofer too, though
+ * nothing is looked up: the kernel records the connecting thread's euid,
+ * egid and groups as the listener's SO_PEERCRED, and the gofer connects
+ * with the task's (the sentry's would be root's).
  */
+#define SUN_PATH_LEN sizeof(((struct sockaddr_un *)0)->sun_path)
+
+/* What a connect goes to: a path (at) or, if len > 0, an abstract name. */
+struct unix_target {
+	const struct gofer_at *at;
+	const char *name;
+	size_t len;
+};
+
 struct unix_connect {
 	struct gofer_client *g;
 	struct gofer_creds cr;
 	int sock, dirfd, rootfd;	/* owned (the fds when >= 0) */
 	int fl;				/* the file's own flags */
 	long delay_ms;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	char path[SUN_PATH_LEN + 1];
+	char name[SUN_PATH_LEN];	/* abstract: name_len > 0 */
+	size_t name_len;
 };
 
 #define UNIX_CONNECT_MAX_MS 32
 
 static long unix_connect_once(struct gofer_client *g,
 			      const struct gofer_creds *cr,
-			      const struct gofer_at *at, int sock, int fl)
+			      const struct unix_target *to, int sock, int fl)
 {
 	long ret;
 
 	fcntl(sock, F_SETFL, fl | O_NONBLOCK);
-	ret = gofer_connect_unix(g, cr, at, sock);
+	if (to->len > 0)
+		ret = gofer_connect_abstract(g, cr, to->name, to->len, sock);
+	else
+		ret = gofer_connect_unix(g, cr, to->at, sock);
 	fcntl(sock, F_SETFL, fl);
 	return ret;
 }
@@ -121,12 +144,13 @@ static long unix_connect_retry(struct deferred *d)
 {
 	struct unix_connect *u = d->ctx;
 	struct gofer_at at = { u->dirfd, u->rootfd, u->path, false };
+	struct unix_target to = { &at, u->name, u->name_len };
 	uint64_t n;
 	long ret;
 
 	if (read(d->wait_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return -errno;
-	ret = unix_connect_once(u->g, &u->cr, &at, u->sock, u->fl);
+	ret = unix_connect_once(u->g, &u->cr, &to, u->sock, u->fl);
 	if (ret != -EAGAIN)
 		return ret;
 	if (u->delay_ms < UNIX_CONNECT_MAX_MS)
@@ -156,8 +180,9 @@ static int dup_at(int fd)
 
 static long unix_connect_defer(struct sc_call *c, int *sock,
 			       const struct gofer_creds *cr,
-			       const struct gofer_at *at, int fl)
+			       const struct unix_target *to, int fl)
 {
+	const struct gofer_at *at = to->at;
 	struct unix_connect *u;
 	int tfd, ret;
 
@@ -166,7 +191,9 @@ static long unix_connect_defer(struct sc_call *c, int *sock,
 		return -ENOMEM;
 	*u = (struct unix_connect){ .g = task_gofer(c->t), .cr = *cr,
 				    .sock = -1, .fl = fl, .delay_ms = 1 };
-	snprintf(u->path, sizeof(u->path), "%s", at->path);
+	snprintf(u->path, sizeof(u->path), "%s", at->path ? at->path : "");
+	memcpy(u->name, to->name, to->len);
+	u->name_len = to->len;
 	u->dirfd = dup_at(at->dirfd);
 	u->rootfd = dup_at(at->rootfd);
 	u->sock = steal_fd(*sock);
@@ -198,21 +225,51 @@ static long unix_op(struct sc_call *c, int sock, const char *path,
 	return gofer_connect_unix(task_gofer(c->t), &cr, &at, sock);
 }
 
-/* connect(2) to an AF_UNIX path: deferred rather than blocking. */
-static long unix_connect(struct sc_call *c, int *sock, const char *path)
+/* connect(2) to an AF_UNIX path or abstract name (len > 0): deferred
+ * rather than blocking. */
+static long unix_connect(struct sc_call *c, int *sock, const char *path,
+			 const char *name, size_t len)
 {
 	struct gofer_creds cr;
 	struct gofer_at at = { c->t->fs->cwd_fd, c->t->fs->root_fd, path };
+	struct unix_target to = { &at, name, len };
 	long ret;
 	int fl = fcntl(*sock, F_GETFL);
 
-	if (fl < 0 || (fl & O_NONBLOCK) || !sentry_can_defer(c))
-		return unix_op(c, *sock, path, false);
 	task_gofer_creds(c->t, &cr);
-	ret = unix_connect_once(task_gofer(c->t), &cr, &at, *sock, fl);
+	if (fl < 0 || (fl & O_NONBLOCK) || !sentry_can_defer(c)) {
+		if (len > 0)
+			return gofer_connect_abstract(task_gofer(c->t), &cr,
+						      name, len, *sock);
+		return unix_op(c, *sock, path, false);
+	}
+	ret = unix_connect_once(task_gofer(c->t), &cr, &to, *sock, fl);
 	if (ret != -EAGAIN)
 		return ret;
-	return unix_connect_defer(c, sock, &cr, &at, fl);
+	return unix_connect_defer(c, sock, &cr, &to, fl);
+}
+
+static bool is_unix_socket(int sock)
+{
+	int domain = -1;
+	socklen_t l = sizeof(domain);
+
+	return getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &domain, &l) == 0 &&
+	       domain == AF_UNIX;
+}
+
+/* The abstract name of an AF_UNIX address (sun_path[0] is NUL) and its
+ * length, or 0. */
+static size_t abstract_name(const struct sock_addr *a, const char **name)
+{
+	const struct sockaddr_un *un = (const struct sockaddr_un *)&a->ss;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+
+	if (a->len <= off || a->len > sizeof(*un) ||
+	    un->sun_family != AF_UNIX || un->sun_path[0] != '\0')
+		return 0;
+	*name = un->sun_path;
+	return a->len - off;
 }
 
 static long connect_retry(struct deferred *d)
@@ -259,7 +316,8 @@ static long bind_or_connect(struct sc_call *c, bool bind_op)
 {
 	struct sock_addr a;
 	cleanup_close int sock = -1;
-	const char *path;
+	const char *path, *name = NULL;
+	size_t name_len;
 	long ret;
 
 	sock = dup_socket(c, (int)c->args[0]);
@@ -273,9 +331,15 @@ static long bind_or_connect(struct sc_call *c, bool bind_op)
 		return ret;
 	if (path != NULL)
 		return bind_op ? unix_op(c, sock, path, true) :
-				 unix_connect(c, &sock, path);
+				 unix_connect(c, &sock, path, NULL, 0);
+	name_len = abstract_name(&a, &name);
+	if (!bind_op && name_len > 0 && is_unix_socket(sock))
+		return unix_connect(c, &sock, NULL, name, name_len);
 	if (!bind_op)
 		return connect_addr(c, &sock, &a);
+	ret = sock_bind_check(c, sock, &a.ss, a.len);
+	if (ret < 0)
+		return ret;
 	ret = bind(sock, (struct sockaddr *)&a.ss, a.len);
 	return ret < 0 ? -errno : 0;
 }
@@ -596,6 +660,8 @@ static long send_one(struct sc_call *c, int sock, uint64_t addr, int flags,
 		ret = read_iov(c, &h, &m);
 	if (ret == 0)
 		ret = read_control(c, &h, &m);
+	if (ret == 0)
+		ret = sock_task_creds(c, sock, &m.control, &m.clen);
 	if (ret == 0 && path != NULL)
 		return send_to_path(c, sock, path, &m, flags, may_defer,
 				    len_at);
@@ -646,13 +712,22 @@ SENTRY_HANDLER(sendto)
 	if (m.data == NULL)
 		return -ENOMEM;
 	ret = task_read(c, c->args[1], m.data, m.len);
+	if (ret == 0)
+		ret = sock_task_creds(c, sock, &m.control, &m.clen);
 	if (ret == 0 && path != NULL)
 		return send_to_path(c, sock, path, &m, flags, true, 0);
 	if (ret == 0 && would_wait(sock, flags) && sentry_can_defer(c))
 		return send_blocking(c, sock, &m, true, false, flags, 0);
 	if (ret == 0) {
-		ret = sendto(sock, m.data, m.len, flags | MSG_NOSIGNAL,
-			     (struct sockaddr *)&m.addr.ss, m.addr.len);
+		/* sendmsg: the credentials sock_task_creds() added go along */
+		struct iovec iov = { m.data, m.len };
+		struct msghdr h = {
+			.msg_name = &m.addr.ss, .msg_namelen = m.addr.len,
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = m.control, .msg_controllen = m.clen,
+		};
+
+		ret = sendmsg(sock, &h, flags | MSG_NOSIGNAL);
 		if (ret < 0)
 			ret = -errno;
 	}

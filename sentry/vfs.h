@@ -252,8 +252,11 @@ struct vfs_entry {
 	int (*list)(struct sc_call *c, const struct vnode *dir,
 		    struct vfs_dirlist *l);
 	/* reaching it needs ptrace-read access to the process (environ,
-	 * maps, fd/, cwd, root, exe), as Linux's procfs requires */
+	 * maps, cwd, root, exe; fd/N), as Linux's procfs requires */
 	bool ptrace;
+	/* a 0500 directory of the process's dump owner (fd/): reaching into
+	 * it needs that owner's fsuid or CAP_DAC_OVERRIDE/READ_SEARCH */
+	bool owner_dir;
 };
 
 struct vnode {
@@ -287,6 +290,9 @@ int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
 /* Whether the caller may ptrace-read the process of n (PTRACE_MODE_READ
  * with its filesystem ids, as Linux checks /proc/<pid>/fd and friends). */
 bool vproc_may_read(struct sc_call *c, const struct vnode *n);
+/* Whether the caller may search the process's owner-only directory of n
+ * (generic_permission on a 0500 directory owned by the dump owner). */
+bool vproc_may_search(struct sc_call *c, const struct vnode *n);
 /* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
 int vproc_pids(struct sc_call *c, pid_t *pids, size_t max);
 

@@ -410,6 +410,8 @@ static int run_visit(struct task *t, void *arg)
 	cleanup_close int fd = -1;
 	ssize_t n;
 
+	if (!t->workload)
+		return 0;
 	r->total++;
 	if (t->tid == r->self)
 		return 0;
@@ -509,7 +511,7 @@ static int tid_visit(struct task *t, void *arg)
 {
 	struct tid_arg *a = arg;
 
-	if (a->n < a->max)
+	if (a->n < a->max && t->workload)
 		a->v[a->n++] = t->tid;
 	return 0;
 }

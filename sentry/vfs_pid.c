@@ -52,49 +52,124 @@ static int read_host(pid_t hp, const char *what, struct vbuf *b)
 	return b->err;
 }
 
-/* The task of a sandbox thread group, by its host pid. */
+/* The task of a sandbox thread group, by its host pid; NULL for one
+ * that is not yet the workload's (still joining, sentry/attach.c). */
 static struct task *task_of(struct sc_call *c, pid_t hp)
 {
+	struct task *t;
+
 	if (hp == c->t->host_tgid)
 		return c->t;
-	return task_by_host_tid(c->t->sentry, hp);
+	t = task_by_host_tid(c->t->sentry, hp);
+	return t != NULL && t->workload ? t : NULL;
 }
 
+/*
+ * The owner the kernel gives the process's private files (task_dump_owner
+ * for any mode but a 0555 directory): its euid/egid while it is dumpable,
+ * root otherwise; read from its environ in the sandbox's procfs, host ids.
+ */
+static int dump_owner(pid_t pid, uid_t *uid, gid_t *gid)
+{
+	struct stat st;
+	int pfd = vfs_host_proc_fd();
+	char name[32];
+
+	if (pfd < 0)
+		return pfd;
+	snprintf(name, sizeof(name), "%d/environ", (int)pid);
+	if (fstatat(pfd, name, &st, 0) < 0)
+		return -errno;
+	*uid = st.st_uid;
+	*gid = st.st_gid;
+	return 0;
+}
+
+/*
+ * Whether the process is dumpable, as far as its files' owner tells. A
+ * root process is taken as dumpable (both look alike); the exec'd process
+ * of runsc exec, which is not, is not shown at all before its exec.
+ */
+static bool is_dumpable(struct sc_call *c, const struct vnode *n,
+			const struct task_creds *it)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (dump_owner(n->pid, &uid, &gid) < 0)
+		return false;
+	return ident_from_host(c->t->sentry, IDENT_UID, uid) == it->euid &&
+	       ident_from_host(c->t->sentry, IDENT_GID, gid) == it->egid;
+}
+
+/*
+ * Linux's ptrace_may_access(PTRACE_MODE_READ_FSCREDS) for the caller over
+ * the process of n: its own thread group; else CAP_SYS_PTRACE; else the
+ * caller's fsuid/fsgid equal to all of the target's uids/gids, the target
+ * dumpable and its permitted capabilities within the caller's effective
+ * ones (cap_ptrace_access_check). Never a task that is not yet the
+ * workload's (task_of).
+ */
 bool vproc_may_read(struct sc_call *c, const struct vnode *n)
 {
 	const struct task_creds *me = &c->t->creds, *it;
 	struct task *t;
 
-	if (n->pid == c->t->tgid || n->pid == c->t->tid)
-		return true;
-	if ((me->cap_effective >> CAP_SYS_PTRACE) & 1)
+	if (n->host_pid == c->t->host_tgid)
 		return true;
 	t = task_of(c, n->host_pid);
 	if (t == NULL)
 		return false;
+	if (t->host_tgid == c->t->host_tgid ||
+	    ((me->cap_effective >> CAP_SYS_PTRACE) & 1))
+		return true;
 	it = &t->creds;
-	return me->fsuid == it->ruid && me->fsuid == it->euid &&
-	       me->fsuid == it->suid && me->fsgid == it->rgid &&
-	       me->fsgid == it->egid && me->fsgid == it->sgid;
+	if (me->fsuid != it->ruid || me->fsuid != it->euid ||
+	    me->fsuid != it->suid || me->fsgid != it->rgid ||
+	    me->fsgid != it->egid || me->fsgid != it->sgid)
+		return false;
+	if ((it->cap_permitted & ~me->cap_effective) != 0)
+		return false;
+	return is_dumpable(c, n, it);
+}
+
+bool vproc_may_search(struct sc_call *c, const struct vnode *n)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (n->host_pid == c->t->host_tgid ||
+	    fs_capable(c->t, CAP_DAC_OVERRIDE) ||
+	    fs_capable(c->t, CAP_DAC_READ_SEARCH))
+		return true;
+	if (task_of(c, n->host_pid) == NULL ||
+	    dump_owner(n->pid, &uid, &gid) < 0)
+		return false;
+	return ident_from_host(c->t->sentry, IDENT_UID, uid) ==
+	       c->t->creds.fsuid;
 }
 
 /* ---- id mapping (user namespaces) ---------------------------------------- */
 
 /* Owner of a virtual node, as Linux shows it: /proc/<pid> and everything
  * in it belong to the process's owner as the kernel decides it
- * (task_dump_owner: its euid/egid, root when not dumpable), read from
- * the sandbox's procfs; everything else to the host's root. Both seen
- * through the task's user namespace. */
+ * (task_dump_owner: its euid/egid; for anything but a 0555 directory,
+ * root when it is not dumpable), read from the sandbox's procfs;
+ * everything else to the host's root. Both seen through the task's user
+ * namespace. */
 void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
 		       struct stat *st)
 {
 	uint32_t uid = 0, gid = 0;
 	int pfd = vfs_host_proc_fd();
+	bool open_dir = n->ent->type == VN_DIR &&
+			(n->ent->perm == 0 || n->ent->perm == 0555);
 	struct stat real;
-	char name[16];
+	char name[32];
 
 	if (n->pid > 0 && pfd >= 0) {
-		snprintf(name, sizeof(name), "%d", (int)n->pid);
+		snprintf(name, sizeof(name), open_dir ? "%d" : "%d/environ",
+			 (int)n->pid);
 		if (fstatat(pfd, name, &real, 0) == 0) {
 			uid = real.st_uid;
 			gid = real.st_gid;
@@ -843,7 +918,7 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "exe", .type = VN_LINK, .link = link_exe,
 	  .foreign = foreign_exe, .ptrace = true },
 	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = fd_lookup,
-	  .list = fd_list, .ptrace = true },
+	  .list = fd_list, .owner_dir = true },
 	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "maps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
@@ -881,7 +956,7 @@ static int thread_visit(struct task *t, void *arg)
 	struct thread_arg *a = arg;
 	char name[16];
 
-	if (t->tgid != a->tgid)
+	if (t->tgid != a->tgid || !t->workload)
 		return 0;
 	if (a->l != NULL) {
 		snprintf(name, sizeof(name), "%d", t->tid);
@@ -981,8 +1056,10 @@ static int fd_lookup(struct sc_call *c, const struct vnode *dir,
 
 	if (num < 0)
 		return -ENOENT;
+	/* following or reading the link: ptrace access (proc_fd_link) */
+	if (!vproc_may_read(c, dir))
+		return -EACCES;
 	snprintf(what, sizeof(what), "%d/fd/%d", dir->pid, num);
-	(void)c;
 	if (pfd < 0)
 		return pfd;
 	if (fstatat(pfd, what, &st, AT_SYMLINK_NOFOLLOW) < 0 &&

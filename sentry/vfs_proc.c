@@ -32,7 +32,7 @@ static int find_visit(struct task *t, void *arg)
 {
 	struct find_arg *f = arg;
 
-	if (t->tgid != f->want)
+	if (t->tgid != f->want || !t->workload)
 		return 0;
 	f->host = t->host_tgid;
 	return 1;
@@ -62,6 +62,8 @@ static int list_visit(struct task *t, void *arg)
 {
 	struct list_arg *l = arg;
 
+	if (!t->workload)
+		return 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->pids[i] == t->tgid)
 			return 0;

@@ -103,7 +103,8 @@ static int lookup_child(struct sc_call *c, const struct vnode *dir,
 	for (const struct vfs_entry *ch = e->children; ch && ch->name; ch++) {
 		if (strcmp(ch->name, name) == 0) {
 			out->ent = ch;
-			if (ch->ptrace && !vproc_may_read(c, out))
+			if ((ch->ptrace && !vproc_may_read(c, out)) ||
+			    (ch->owner_dir && !vproc_may_search(c, out)))
 				return -EACCES;
 			return 0;
 		}
@@ -457,16 +458,64 @@ static bool fd_covers(int fd, int flags)
 	return have == O_RDWR || have == want;
 }
 
+static bool in_groups(const struct task_creds *cr, gid_t g)
+{
+	if (cr->fsgid == g)
+		return true;
+	for (size_t i = 0; i < cr->ngroups; i++)
+		if (cr->groups[i] == g)
+			return true;
+	return false;
+}
+
+/*
+ * Linux's generic_permission() for the task over an object the gofer does
+ * not serve (a pipe, a file runsc was handed): its mode bits for the
+ * task's fsuid, fsgid and groups, then CAP_DAC_OVERRIDE or (reading)
+ * CAP_DAC_READ_SEARCH, each only over an inode whose owner and group are
+ * mapped in the task's user namespace. st is in host ids.
+ */
+static int task_permission(struct sc_call *c, const struct stat *host_st,
+			   int mode)
+{
+	const struct task_creds *cr = &c->t->creds;
+	struct sentry *s = c->t->sentry;
+	struct stat st = *host_st;
+	bool mapped;
+	int perm;
+
+	ident_stat_from_host(c->t, &st);
+	if (cr->fsuid == st.st_uid)
+		perm = (st.st_mode >> 6) & 7;
+	else if (in_groups(cr, st.st_gid))
+		perm = (st.st_mode >> 3) & 7;
+	else
+		perm = st.st_mode & 7;
+	if ((mode & ~perm) == 0)
+		return 0;
+	mapped = ident_mapped(s, IDENT_UID, host_st->st_uid) &&
+		 ident_mapped(s, IDENT_GID, host_st->st_gid);
+	if (mapped && fs_capable(c->t, CAP_DAC_OVERRIDE) &&
+	    (!(mode & X_OK) || (st.st_mode & 0111)))
+		return 0;
+	if (mapped && mode == R_OK && fs_capable(c->t, CAP_DAC_READ_SEARCH))
+		return 0;
+	return -EACCES;
+}
+
 /*
  * Opens the file, FIFO or device behind a magic link (/proc/<pid>/exe,
  * fd/N) with the flags asked, as Linux does: a new open file description
  * (its own offset and access mode), the access checked as the caller
- * (the gofer's faccessat on the object, with the task's credentials),
- * then reopened through the sandbox's procfs, so that ETXTBSY, a deleted
- * file and a FIFO's new end are the kernel's. A socket is ENXIO.
+ * (the gofer's faccessat on the object, with the task's credentials; for
+ * an object that is not the gofer's, task_permission), then reopened
+ * through the sandbox's procfs, so that ETXTBSY, a deleted file and a
+ * FIFO's new end are the kernel's. A socket is ENXIO. The sentry's own
+ * credentials never decide: it reopens only what the task may open.
  */
 static int reopen_object(struct sc_call *c, struct vwalk *w,
-			 const struct stat *st, int flags, int *fd_out)
+			 const struct stat *st, int flags, int *fd_out,
+			 bool *denied)
 {
 	struct gofer_creds cr;
 	struct gofer_at at = { .dirfd = w->fd, .rootfd = GOFER_AT_ROOT };
@@ -481,9 +530,12 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 	if (mode != 0) {
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_faccessat(task_gofer(c->t), &cr, &at, mode, 0);
-		/* not a gofer file (a pipe, the host's stdio): the reopen's
-		 * own check decides */
-		if (ret < 0 && ret != -EXDEV && ret != -EBADF)
+		/* not a gofer file (a pipe, the host's stdio): checked here,
+		 * as the task */
+		if (ret == -EXDEV || ret == -EBADF)
+			ret = task_permission(c, st, mode);
+		*denied = ret < 0;
+		if (ret < 0)
 			return ret;
 	}
 	if (pfd < 0 || strncmp(w->link.path, "/proc/", 6) != 0)
@@ -536,6 +588,7 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 	struct gofer_at at = { .dirfd = w->fd, .rootfd = c->t->fs->root_fd,
 			       .path = w->rest[0] ? w->rest : "." };
 	struct stat st;
+	bool denied = false;
 	int fd, ret;
 
 	task_gofer_creds(c->t, &cr);
@@ -556,8 +609,8 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 	ret = sentry_dev_check(c->t->sentry, &st, dev_open_access(flags));
 	if (ret < 0)
 		return ret;
-	ret = reopen_object(c, w, &st, flags, fd_out);
-	if (ret != -EACCES && ret != -EPERM)
+	ret = reopen_object(c, w, &st, flags, fd_out, &denied);
+	if (denied || (ret != -EACCES && ret != -EPERM))
 		return ret;
 	/* The sentry itself may not reopen it (another uid's fd/ is 0500
 	 * and the sentry has no DAC override): the exe by its path, as

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The sentry confines itself (DESIGN.md invariant 4): an empty read-only
-# root, only CAP_SYS_PTRACE, CAP_KILL and CAP_NET_BIND_SERVICE, no_new_privs
+# root, only CAP_SYS_PTRACE, CAP_KILL, CAP_NET_BIND_SERVICE, CAP_SETUID and
+# CAP_SETGID (docs/security.md says what for), no_new_privs
 # and its own seccomp filter; every workload task is traced by it.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
@@ -18,9 +19,10 @@ fi
 st=/proc/$pid/status
 t_expect seccomp_filter "2" awk '/^Seccomp:/ { print $2 }' "$st"
 t_expect no_new_privs "1" awk '/^NoNewPrivs:/ { print $2 }' "$st"
-# CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_SYS_PTRACE (19)
-t_expect cap_effective "0000000000080420" awk '/^CapEff:/ { print $2 }' "$st"
-t_expect cap_bounding "0000000000080420" awk '/^CapBnd:/ { print $2 }' "$st"
+# CAP_KILL (5), CAP_SETGID (6), CAP_SETUID (7), CAP_NET_BIND_SERVICE (10),
+# CAP_SYS_PTRACE (19)
+t_expect cap_effective "00000000000804e0" awk '/^CapEff:/ { print $2 }' "$st"
+t_expect cap_bounding "00000000000804e0" awk '/^CapBnd:/ { print $2 }' "$st"
 # Empty but for /proc, the sandbox's own procfs (docs/security.md;
 # tests/escape/inv_sentry_confined.sh checks what it lists).
 t_expect empty_root "proc" ls -A "/proc/$pid/root/"

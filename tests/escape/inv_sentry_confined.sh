@@ -8,14 +8,16 @@
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
-CAP_KILL=5 CAP_NET_BIND_SERVICE=10 CAP_SYS_PTRACE=19
+CAP_KILL=5 CAP_SETGID=6 CAP_SETUID=7 CAP_NET_BIND_SERVICE=10 CAP_SYS_PTRACE=19
 # DESIGN.md and docs/architecture.md: CAP_SYS_PTRACE and CAP_KILL. Anything
 # more must be listed in docs/security.md (the page sentry/confine.c points
 # to for why each is needed).
 allowed=$(((1 << CAP_SYS_PTRACE) | (1 << CAP_KILL)))
-if grep -q 'CAP_NET_BIND_SERVICE' "$CVISOR_SRC/docs/security.md" 2>/dev/null; then
-	allowed=$((allowed | (1 << CAP_NET_BIND_SERVICE)))
-fi
+for cap in CAP_NET_BIND_SERVICE CAP_SETUID CAP_SETGID; do
+	if grep -q "$cap" "$CVISOR_SRC/docs/security.md" 2>/dev/null; then
+		allowed=$((allowed | (1 << ${!cap})))
+	fi
+done
 
 # caps_extra PID FIELD: the bits of /proc/PID/status FIELD outside $allowed
 # (hex, 0 if none).
