@@ -1550,6 +1550,21 @@ TEST(unlimited_memory_pids_and_quota_alone)
 	OK(cgroup_destroy(cg, &err));
 }
 
+/* pids.current as runc counts it: the sandbox's own tasks left out. */
+TEST(stats_exclude_the_sandbox_tasks)
+{
+	struct cgroup_stats st = { .pids_current = 5 };
+	pid_t self = getpid(), gone = 0;
+
+	cgroup_stats_exclude(&st, &self, 1);
+	CHECK_EQ(st.pids_current, 4u);
+	cgroup_stats_exclude(&st, &gone, 1);
+	CHECK_EQ(st.pids_current, 4u);
+	st.pids_current = 0;
+	cgroup_stats_exclude(&st, &self, 1);
+	CHECK_EQ(st.pids_current, 0u);
+}
+
 /* runc's v1 -> v2 conversions. */
 static const char *memv(int64_t limit, bool has_swap, int64_t swap,
 			int64_t reservation)
