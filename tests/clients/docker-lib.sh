@@ -5,6 +5,7 @@
 #
 #   dk_have              the daemon and the 20.10 client are installed
 #   dk_start RUNTIMES    start it; RUNTIMES is daemon.json's "runtimes" object
+#   dk_config RUNTIMES [DEFAULT]  rewrite daemon.json (then SIGHUP $DK_PID)
 #   dk ARGS...           the 20.10 client against it ($DK_DIR/dk: a script)
 #   dk_stop              remove every container, stop dockerd by its pid,
 #                        kill by pid whatever of it is left (shims)
@@ -31,17 +32,12 @@ SH
 chmod +x "$DK_DIR/dk"
 dk() { "$DK_DIR/dk" "$@"; }
 
-dk_start() {
-	# runsc keeps its state in <exec-root>/runtime-runc/moby/<64-hex id>/
-	# and binds sentry.sock there: the exec root must stay short (108).
-	DK_EXEC=$(mktemp -d /run/cvdXXXX) || return 1
-	# dockerd 20.10 makes a trust key and a plugin directory outside its
-	# roots: removed at the end unless they were there before.
-	[ -e $KEY ] && key_was_there=1 || key_was_there=
-	[ -e /run/docker ] && run_docker_was_there=1 || run_docker_was_there=
+# dk_config RUNTIMES [DEFAULT]: daemon.json.
+dk_config() {
 	cat >"$DK_DIR/daemon.json" <<JSON
 {
 	"runtimes": $1,
+	"default-runtime": "${2:-runc}",
 	"storage-driver": "overlay2",
 	"cgroup-parent": "/$DK_CG",
 	"iptables": false,
@@ -50,6 +46,17 @@ dk_start() {
 	"userland-proxy": false
 }
 JSON
+}
+
+dk_start() {
+	# runsc keeps its state in <exec-root>/runtime-runc/moby/<64-hex id>/
+	# and binds sentry.sock there: the exec root must stay short (108).
+	DK_EXEC=$(mktemp -d /run/cvdXXXX) || return 1
+	# dockerd 20.10 makes a trust key and a plugin directory outside its
+	# roots: removed at the end unless they were there before.
+	[ -e $KEY ] && key_was_there=1 || key_was_there=
+	[ -e /run/docker ] && run_docker_was_there=1 || run_docker_was_there=
+	dk_config "$1"
 	$DOCKERD --config-file "$DK_DIR/daemon.json" --data-root "$DK_DIR/data" \
 		--exec-root "$DK_EXEC" --pidfile "$DK_DIR/docker.pid" \
 		-H "unix://$DK_SOCK" >"$DK_DIR/log" 2>&1 &

@@ -11,7 +11,8 @@ source "$(dirname "$0")/docker-lib.sh"
 dk_have || { t_skip docker "docker.io (dockerd, docker 20.10, containerd) not installed"; exit 0; }
 trap 'dk_cleanup; t_cleanup' EXIT
 
-dk_start "{\"cvisor\": {\"path\": \"$RUNSC_BIN\", \"runtimeArgs\": [\"--platform\", \"$CVISOR_PLATFORM\"]}}" || { t_fail dockerd "did not start: $(tail -5 "$DK_DIR/log")"; exit 1; }
+RUNTIMES="{\"cvisor\": {\"path\": \"$RUNSC_BIN\", \"runtimeArgs\": [\"--platform\", \"$CVISOR_PLATFORM\"]}}"
+dk_start "$RUNTIMES" || { t_fail dockerd "did not start: $(tail -5 "$DK_DIR/log")"; exit 1; }
 tar -C "$(busybox_rootfs)" -c . | dk import -c 'CMD ["/bin/sh"]' - $IMG >/dev/null ||
 	{ t_fail import "docker import failed"; exit 1; }
 
@@ -263,6 +264,24 @@ s_init() {
 	runn --rm --init $IMG sh -c 'cat /proc/1/comm; tr "\0" " " </proc/1/cmdline; echo; echo "my parent: $PPID"'
 }
 step "--init" s_init
+
+# daemon.json's default-runtime, reloaded by SIGHUP: a container started
+# without --runtime runs in the sandbox (whose /sys/fs/cgroup is a cgroup2
+# view, where runc's on this host is v1's tmpfs).
+dk_config "$RUNTIMES" cvisor
+kill -HUP $DK_PID
+for _ in $(seq 50); do
+	[ "$(dk info -f '{{.DefaultRuntime}}' 2>/dev/null)" = cvisor ] && break
+	sleep 0.1
+done
+out=$(timeout 60 "$DK_DIR/dk" run --rm --network none $IMG stat -f -c %T /sys/fs/cgroup 2>&1)
+want=$(timeout 60 "$DK_DIR/dk" run --rm --network none --runtime=cvisor $IMG stat -f -c %T /sys/fs/cgroup 2>&1)
+other=$(timeout 60 "$DK_DIR/dk" run --rm --network none --runtime=runc $IMG stat -f -c %T /sys/fs/cgroup 2>&1)
+if [ "$out" = "$want" ] && [ "$out" != "$other" ]; then
+	t_ok "default-runtime cvisor (daemon.json, reloaded)"
+else
+	t_fail "default-runtime cvisor (daemon.json, reloaded)" "default: '$out', cvisor: '$want', runc: '$other'"
+fi
 
 dk_stop
 procs=$(our_pids)
