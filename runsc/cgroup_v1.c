@@ -70,7 +70,7 @@ int cgroup_v1_check(const struct cgroup_layout *l,
 	    (check_cpuset(l, "cpuset.cpus", r->cpu.cpus, err) < 0 ||
 	     check_cpuset(l, "cpuset.mems", r->cpu.mems, err) < 0))
 		return -1;
-	if (cgroup_pids_asked(r) && need(l, "pids", "pids.limit", err) < 0)
+	if (cgroup_pids_asked(r) && need(l, "pids", "pids", err) < 0)
 		return -1;
 	if (cgroup_blkio_asked(r) && need(l, "blkio", "blockIO", err) < 0)
 		return -1;

@@ -117,7 +117,7 @@ int cgroup_v2_check(const struct cgroup_layout *l,
 				 err) < 0)
 			return -1;
 	}
-	if (cgroup_pids_asked(r) && need(root, "pids", "pids.limit", err) < 0)
+	if (cgroup_pids_asked(r) && need(root, "pids", "pids", err) < 0)
 		return -1;
 	if (cgroup_blkio_asked(r) && need(root, "io", "blockIO", err) < 0)
 		return -1;

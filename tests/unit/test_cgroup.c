@@ -1655,7 +1655,7 @@ TEST(v2_zero_values_need_no_controller)
 	r.pids_limit = 5;
 	cv_error_free(&err);
 	CHECK(cgroup_create_at(&l, "/v2pids", &r, &cg, &err) < 0);
-	CHECK_CONTAINS(emsg(), "linux.resources.pids.limit: the pids "
+	CHECK_CONTAINS(emsg(), "linux.resources.pids: the pids "
 			       "controller is not available");
 	r.pids_limit = 0;
 	r.memory.has_limit = true;
