@@ -1115,6 +1115,7 @@ TEST(unavailable_controllers_rejected)
 	struct oci_kv kv = { .key = "../memory.max", .value = "1" };
 	struct oci_resources r = { .present = true };
 	struct cgroup *cg = NULL;
+	char p0[128];
 
 	need_host();
 	r.hugepage_limits = &bad;
@@ -1137,7 +1138,26 @@ TEST(unavailable_controllers_rejected)
 		CHECK(cgroup_create_at(host, "/cvisor-test-never", &r, &cg,
 				       &err) < 0);
 		CHECK_CONTAINS(emsg(), "net_cls");
+		/* classID 0 is "not set": nothing to refuse */
+		r.net_class_id = 0;
+		snprintf(p0, sizeof(p0), "%s/classid0", troot);
+		OK(cgroup_create_at(host, p0, &r, &cg, &err));
+		track(cg);
+		OK(cgroup_destroy(cg, &err));
+		cg = NULL;
 		r.has_class_id = false;
+	}
+	if (cgroup_layout_find(host, "net_prio") == NULL) {
+		struct oci_net_priority np = { .name = "lo", .priority = 1 };
+
+		r.net_priorities = &np;
+		r.n_net_priorities = 1;
+		cv_error_free(&err);
+		CHECK(cgroup_create_at(host, "/cvisor-test-never", &r, &cg,
+				       &err) < 0);
+		CHECK_CONTAINS(emsg(), "linux.resources.network.priorities: "
+				       "the net_prio controller is not mounted");
+		r.n_net_priorities = 0;
 	}
 	if (host->unified != NULL) {
 		char p[128];
