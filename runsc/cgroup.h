@@ -228,6 +228,11 @@ struct cgroup_stats {
 /* Fills st from whichever controllers exist; missing ones stay 0. */
 int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *st,
 		 struct cv_error **err);
+/* pids.current less the tasks (threads) of the given processes: the
+ * sandbox's sentry and gofer share the container's cgroup, while runc's
+ * count, which Docker shows, is the container's processes alone. */
+void cgroup_stats_exclude(struct cgroup_stats *st, const pid_t *pids,
+			  size_t n);
 /* The "data" object of runc's `events --stats`: {"cpu":..,"memory":..,
  * "pids":..,"blkio":..,"hugetlb":..}. *json is malloc'ed. 0 or -ENOMEM. */
 int cgroup_stats_json(const struct cgroup_stats *st, char **json);

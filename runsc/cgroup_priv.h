@@ -40,6 +40,33 @@ int cg_kv(const char *text, const char *key, uint64_t *out);
  * with cg_list_parse); -EINVAL if either is malformed. */
 int cg_list_subset(const char *s, const char *of);
 
+/*
+ * What linux.resources really asks for (cgroup_asked.c). A zero value is
+ * "not set", as Docker writes it ("shares": 0, "weight": 0, "limit": 0 for
+ * pids, "classID": 0) and runc reads it: nothing is written for it and
+ * its controller need not exist. Pointer-like fields (swappiness, idle,
+ * burst) count as set whenever present, 0 included.
+ */
+bool cgroup_memory_asked(const struct oci_resources *r);
+bool cgroup_cpu_asked(const struct oci_resources *r);
+bool cgroup_cpuset_asked(const struct oci_resources *r);
+bool cgroup_pids_asked(const struct oci_resources *r);
+bool cgroup_blkio_asked(const struct oci_resources *r);
+bool cgroup_blkio_weight_asked(const struct oci_blkio *b);
+bool cgroup_net_cls_asked(const struct oci_resources *r);
+
+/* The cgroup v2 values runc 1.1 derives from the v1-shaped fields, ""
+ * where nothing is to be written (cgroup_v2.c):
+ *   memory.swap.max, memory.max, memory.low (each >= 32 bytes);
+ *   cpu.max from cur (the file as it reads now, or NULL);
+ *   io.weight from a blkio weight (10..1000 -> 1..10000). */
+int cgroup_v2_memory_values(const struct oci_memory *m, char *swap,
+			    char *max, char *low, size_t len,
+			    struct cv_error **err);
+void cgroup_v2_cpu_max(const struct oci_cpu *c, const char *cur, char *out,
+		       size_t len);
+unsigned cgroup_v2_io_weight(unsigned blkio_weight);
+
 /* v1 and v2 resource application (cgroup_v1.c, cgroup_v2.c). */
 int cgroup_v1_check(const struct cgroup_layout *l,
 		    const struct oci_resources *r, struct cv_error **err);

@@ -14,6 +14,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "lib/cleanup.h"
+#include "lib/util.h"
 #include "runsc/cgroup_priv.h"
 
 static uint64_t rd(const char *dir, const char *file)
@@ -309,6 +310,29 @@ int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *st,
 	if (st->pids_limit == UINT64_MAX)
 		st->pids_limit = 0;
 	return 0;
+}
+
+static uint64_t threads_of(pid_t pid)
+{
+	cleanup_free char *s = NULL;
+	char path[64];
+	const char *t;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (cv_read_file(path, &s, NULL, NULL) < 0)
+		return 0;
+	t = strstr(s, "\nThreads:");
+	return t != NULL ? strtoull(t + 9, NULL, 10) : 0;
+}
+
+void cgroup_stats_exclude(struct cgroup_stats *st, const pid_t *pids,
+			  size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t = pids[i] > 0 ? threads_of(pids[i]) : 0;
+
+		st->pids_current -= t < st->pids_current ? t : st->pids_current;
+	}
 }
 
 int cgroup_oom_count(const struct cgroup *cg, uint64_t *count,

@@ -87,35 +87,44 @@ static int check_cpuset(const char *root, const char *file, const char *val,
 int cgroup_v2_check(const struct cgroup_layout *l,
 		    const struct oci_resources *r, struct cv_error **err)
 {
+	const struct oci_memory *m = &r->memory;
+	const struct oci_cpu *c = &r->cpu;
 	const char *root = l->unified;
 
-	if (r->has_memory && need(root, "memory", "memory", err) < 0)
+	if (r->has_memory &&
+	    ((m->has_limit && m->limit != 0) ||
+	     (m->has_reservation && m->reservation != 0) ||
+	     (m->has_swap && m->swap != 0)) &&
+	    need(root, "memory", "memory", err) < 0)
 		return -1;
-	if (r->has_cpu && (r->cpu.has_shares || r->cpu.has_quota ||
-			   r->cpu.has_period || r->cpu.has_burst) &&
+	if (r->has_cpu &&
+	    ((c->has_shares && c->shares != 0) ||
+	     (c->has_quota && c->quota != 0) ||
+	     (c->has_period && c->period != 0) || c->has_burst ||
+	     c->has_idle) &&
 	    need(root, "cpu", "cpu", err) < 0)
 		return -1;
-	if (r->has_cpu && (r->cpu.has_realtime_period ||
-			   r->cpu.has_realtime_runtime))
+	if (r->has_cpu && ((c->has_realtime_period && c->realtime_period) ||
+			   (c->has_realtime_runtime && c->realtime_runtime)))
 		return cv_error_setx(err, "cgroup: linux.resources.cpu."
 				     "realtime*: not supported on cgroup v2");
-	if (r->has_cpu && (r->cpu.cpus || r->cpu.mems)) {
+	if (cgroup_cpuset_asked(r)) {
 		if (need(root, "cpuset", "cpu.cpus", err) < 0)
 			return -1;
-		if (check_cpuset(root, "cpuset.cpus.effective", r->cpu.cpus,
+		if (check_cpuset(root, "cpuset.cpus.effective", c->cpus,
 				 err) < 0 ||
-		    check_cpuset(root, "cpuset.mems.effective", r->cpu.mems,
+		    check_cpuset(root, "cpuset.mems.effective", c->mems,
 				 err) < 0)
 			return -1;
 	}
-	if (r->has_pids && need(root, "pids", "pids", err) < 0)
+	if (cgroup_pids_asked(r) && need(root, "pids", "pids", err) < 0)
 		return -1;
-	if (r->has_blkio && need(root, "io", "blockIO", err) < 0)
+	if (cgroup_blkio_asked(r) && need(root, "io", "blockIO", err) < 0)
 		return -1;
 	if (r->n_hugepage_limits > 0 &&
 	    need(root, "hugetlb", "hugepageLimits", err) < 0)
 		return -1;
-	if (r->has_class_id || r->n_net_priorities > 0)
+	if (cgroup_net_cls_asked(r) || r->n_net_priorities > 0)
 		return cv_error_setx(err, "cgroup: linux.resources.network: "
 				     "net_cls/net_prio do not exist on cgroup "
 				     "v2");
@@ -155,60 +164,75 @@ int cgroup_v2_enable_controllers(const char *root, const char *leaf,
 	return 0;
 }
 
-/* OCI swap is memory+swap; v2 memory.swap.max is swap alone. */
-static int swap_value(const struct oci_memory *m, char *buf, size_t len,
-		      struct cv_error **err)
+/* 0 is "not set" (nothing written), -1 is "max". */
+static void num(char *buf, size_t len, int64_t v)
 {
-	if (m->swap < 0) {
-		snprintf(buf, len, "max");
-		return 0;
-	}
-	if (!m->has_limit || m->limit == 0)
-		return cv_error_setx(err, "cgroup: linux.resources.memory.swap:"
-				     " a swap limit needs a memory limit");
-	if (m->limit < 0) {
-		snprintf(buf, len, "%lld", (long long)m->swap);
-		return 0;
-	}
-	if (m->swap < m->limit)
-		return cv_error_setx(err, "cgroup: linux.resources.memory.swap"
-				     " (%lld) is below memory.limit (%lld)",
-				     (long long)m->swap, (long long)m->limit);
-	snprintf(buf, len, "%lld", (long long)(m->swap - m->limit));
-	return 0;
-}
-
-static void max_or(char *buf, size_t len, int64_t v)
-{
-	if (v < 0)
+	if (v == 0)
+		buf[0] = '\0';
+	else if (v < 0)
 		snprintf(buf, len, "max");
 	else
 		snprintf(buf, len, "%lld", (long long)v);
 }
 
+/* OCI swap is memory+swap; v2 memory.swap.max is swap alone. As runc:
+ * unlimited memory with no swap value is unlimited swap too. */
+static int swap_value(int64_t limit, int64_t swap, char *buf, size_t len,
+		      struct cv_error **err)
+{
+	if (limit == -1 && swap == 0)
+		swap = -1;
+	if (swap == 0 || swap == -1) {
+		num(buf, len, swap);
+		return 0;
+	}
+	if (limit == 0 || limit == -1)
+		return cv_error_setx(err, "cgroup: linux.resources.memory.swap:"
+				     " a swap limit needs a memory limit");
+	if (swap < limit)
+		return cv_error_setx(err, "cgroup: linux.resources.memory.swap"
+				     " (%lld) is below memory.limit (%lld)",
+				     (long long)swap, (long long)limit);
+	snprintf(buf, len, "%lld", (long long)(swap - limit));
+	return 0;
+}
+
+int cgroup_v2_memory_values(const struct oci_memory *m, char *swap,
+			    char *max, char *low, size_t len,
+			    struct cv_error **err)
+{
+	int64_t limit = m->has_limit ? m->limit : 0;
+
+	if (swap_value(limit, m->has_swap ? m->swap : 0, swap, len, err) < 0)
+		return -1;
+	num(max, len, limit);
+	num(low, len, m->has_reservation ? m->reservation : 0);
+	return 0;
+}
+
 static int apply_memory(const char *d, const struct oci_memory *m,
 			struct cv_error **err)
 {
-	char v[32];
+	char swap[32], max[32], low[32];
 
-	if (m->has_swap) {
-		if (swap_value(m, v, sizeof(v), err) < 0)
-			return -1;
-		if (cg_exists(d, "memory.swap.max") &&
-		    cg_write(d, "memory.swap.max", v, err) < 0)
-			return -1;
-	}
-	if (m->has_limit) {
-		max_or(v, sizeof(v), m->limit);
-		if (cg_write(d, "memory.max", v, err) < 0)
-			return -1;
-	}
-	if (m->has_reservation) {
-		max_or(v, sizeof(v), m->reservation);
-		if (cg_write(d, "memory.low", v, err) < 0)
-			return -1;
-	}
-	if (m->has_swappiness || m->has_kernel || m->has_kernel_tcp)
+	if (cgroup_v2_memory_values(m, swap, max, low, sizeof(swap), err) < 0)
+		return -1;
+	/* Without swap accounting, unlimited or no swap beyond the limit is
+	 * the best the host does; any other value cannot be applied. */
+	if (*swap != '\0' && !cg_exists(d, "memory.swap.max") &&
+	    strcmp(swap, "max") != 0 && strcmp(swap, "0") != 0)
+		return cv_error_setx(err, "cgroup: linux.resources.memory.swap:"
+				     " swap accounting is not enabled on this "
+				     "host (no memory.swap.max)");
+	if (*swap != '\0' && cg_exists(d, "memory.swap.max") &&
+	    cg_write(d, "memory.swap.max", swap, err) < 0)
+		return -1;
+	if (*max != '\0' && cg_write(d, "memory.max", max, err) < 0)
+		return -1;
+	if (*low != '\0' && cg_write(d, "memory.low", low, err) < 0)
+		return -1;
+	if (m->has_swappiness || (m->has_kernel && m->kernel != 0) ||
+	    (m->has_kernel_tcp && m->kernel_tcp != 0))
 		log_warn("cgroup: memory swappiness/kernel limits do not "
 			 "exist on cgroup v2; ignored");
 	if (m->has_disable_oom_killer && m->disable_oom_killer)
@@ -217,33 +241,51 @@ static int apply_memory(const char *d, const struct oci_memory *m,
 	return 0;
 }
 
+/* "QUOTA PERIOD": a quota of 0 (not given) keeps the current one, as does
+ * a period of 0; a fresh cgroup reads "max 100000", which makes this
+ * runc's "max" and 100000 defaults on create. */
+void cgroup_v2_cpu_max(const struct oci_cpu *c, const char *cur, char *out,
+		       size_t len)
+{
+	int64_t quota = c->has_quota ? c->quota : 0;
+	uint64_t period = c->has_period ? c->period : 0;
+	unsigned long long cur_period = 100000;
+	char q[32] = "max";
+
+	out[0] = '\0';
+	if (quota == 0 && period == 0)
+		return;
+	if (cur != NULL && sscanf(cur, "%31s %llu", q, &cur_period) < 1)
+		snprintf(q, sizeof(q), "max");
+	if (quota != 0)
+		num(q, sizeof(q), quota);
+	if (period == 0)
+		period = cur_period;
+	snprintf(out, len, "%s %llu", q, (unsigned long long)period);
+}
+
 static int apply_cpu(const char *d, const struct oci_cpu *c,
 		     struct cv_error **err)
 {
-	if (c->has_shares && c->shares > 0 &&
+	cleanup_free char *cur = NULL;
+	char max[80];
+
+	if (c->has_shares && c->shares != 0 &&
 	    cg_writef(d, "cpu.weight", err, "%llu",
 		      (unsigned long long)cgroup_shares_to_weight(c->shares)) <
 		    0)
 		return -1;
-	if (c->has_quota || c->has_period) {
-		cleanup_free char *cur = NULL;
-		char q[32] = "max";
-		unsigned long long period = 100000;
-
-		if (cg_read(d, "cpu.max", &cur, NULL) == 0)
-			sscanf(cur, "%31s %llu", q, &period);
-		if (c->has_quota)
-			max_or(q, sizeof(q), c->quota);
-		if (c->has_period && c->period > 0)
-			period = c->period;
-		if (cg_writef(d, "cpu.max", err, "%s %llu", q, period) < 0)
+	if (c->has_idle && cg_writef(d, "cpu.idle", err, "%lld",
+				     (long long)c->idle) < 0)
+		return -1;
+	if ((c->has_quota && c->quota != 0) || (c->has_period && c->period)) {
+		cg_read(d, "cpu.max", &cur, NULL);
+		cgroup_v2_cpu_max(c, cur, max, sizeof(max));
+		if (cg_write(d, "cpu.max", max, err) < 0)
 			return -1;
 	}
 	if (c->has_burst && cg_writef(d, "cpu.max.burst", err, "%llu",
 				      (unsigned long long)c->burst) < 0)
-		return -1;
-	if (c->has_idle && cg_writef(d, "cpu.idle", err, "%lld",
-				     (long long)c->idle) < 0)
 		return -1;
 	if (c->cpus != NULL && *c->cpus != '\0' &&
 	    cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
@@ -255,10 +297,12 @@ static int apply_cpu(const char *d, const struct oci_cpu *c,
 }
 
 /* blkio weight 10..1000 -> io.weight 1..10000 */
-static unsigned io_weight(unsigned w)
+unsigned cgroup_v2_io_weight(unsigned w)
 {
 	if (w == 0)
 		return 0;
+	if (w < 10)
+		w = 10;
 	return 1 + (w - 10) * 9999 / 990;
 }
 
@@ -274,23 +318,26 @@ static int io_max(const char *d, const char *key,
 	return 0;
 }
 
+/* BFQ's io.bfq.weight takes the blkio value as is; io.weight (io.cost)
+ * its conversion. Leaf weights have no v2 counterpart. */
 static int apply_io(const char *d, const struct oci_blkio *b,
 		    struct cv_error **err)
 {
 	bool bfq = cg_exists(d, "io.bfq.weight");
 	const char *wf = bfq ? "io.bfq.weight" : "io.weight";
 
-	if (b->has_weight &&
-	    cg_writef(d, wf, err, "default %u",
-		      bfq ? b->weight : io_weight(b->weight)) < 0)
+	if (b->has_weight && b->weight != 0 &&
+	    cg_writef(d, wf, err, "%u",
+		      bfq ? b->weight : cgroup_v2_io_weight(b->weight)) < 0)
 		return -1;
 	for (size_t i = 0; i < b->n_weight_device; i++) {
 		const struct oci_weight_device *w = &b->weight_device[i];
 
-		if (w->has_weight &&
+		if (w->has_weight && w->weight != 0 &&
 		    cg_writef(d, wf, err, "%lld:%lld %u", (long long)w->major,
 			      (long long)w->minor,
-			      bfq ? w->weight : io_weight(w->weight)) < 0)
+			      bfq ? w->weight
+				  : cgroup_v2_io_weight(w->weight)) < 0)
 			return -1;
 	}
 	if (io_max(d, "rbps", b->throttle_read_bps, b->n_throttle_read_bps,
@@ -348,16 +395,12 @@ int cgroup_v2_apply(struct cgroup *cg, const struct oci_resources *r,
 		return -1;
 	if (r->has_cpu && apply_cpu(d, &r->cpu, err) < 0)
 		return -1;
-	if (r->has_pids) {
-		int rc = r->pids_limit > 0
-				 ? cg_writef(d, "pids.max", err, "%lld",
-					     (long long)r->pids_limit)
-				 : cg_write(d, "pids.max", "max", err);
-
-		if (rc < 0)
-			return -1;
-	}
-	if (r->has_blkio && apply_io(d, &r->blkio, err) < 0)
+	if (cgroup_pids_asked(r) &&
+	    (r->pids_limit > 0 ? cg_writef(d, "pids.max", err, "%lld",
+					   (long long)r->pids_limit)
+			       : cg_write(d, "pids.max", "max", err)) < 0)
+		return -1;
+	if (cgroup_blkio_asked(r) && apply_io(d, &r->blkio, err) < 0)
 		return -1;
 	for (size_t i = 0; i < r->n_hugepage_limits; i++) {
 		char f[64];

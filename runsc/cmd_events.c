@@ -39,6 +39,9 @@ static char *sentry_stats(const char *sock)
 	return json;
 }
 
+/* The sandbox's own processes, left out of pids.current. */
+static pid_t helpers[2];
+
 static int print_stats(const char *id, const struct cgroup *cg,
 		       const char *sock, struct cv_error **err)
 {
@@ -49,6 +52,7 @@ static int print_stats(const char *id, const struct cgroup *cg,
 	memset(&st, 0, sizeof(st));
 	if (cgroup_stats(cg, &st, err) < 0)
 		return -1;
+	cgroup_stats_exclude(&st, helpers, 2);
 	if (cgroup_stats_json(&st, &data) < 0)
 		return cv_error_setx(err, "out of memory");
 	sentry = sentry_stats(sock);
@@ -257,6 +261,8 @@ int cmd_events(struct global_opts *g, int argc, char **argv,
 		return -1;
 	if (cg == NULL)
 		return cv_error_setx(err, "container %s has no cgroup", id);
+	helpers[0] = st->sandbox_pid;
+	helpers[1] = st->gofer_pid;
 	dir = state_dir(g->root, id);
 	if (dir == NULL || asprintf(&sock, "%s/sentry.sock", dir) < 0)
 		return cv_error_setx(err, "out of memory");

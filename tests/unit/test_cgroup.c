@@ -19,6 +19,7 @@
 #include "lib/error.h"
 #include "lib/util.h"
 #include "runsc/cgroup.h"
+#include "runsc/cgroup_priv.h"
 #include "tests/unit/test.h"
 
 static struct cv_error *err;
@@ -139,6 +140,14 @@ static char *rdall(const char *dir, const char *file)
 static bool exists(const char *p)
 {
 	return access(p, F_OK) == 0;
+}
+
+static bool exists_in(const char *dir, const char *file)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	return exists(p);
 }
 
 static void sleep_ms(long ms)
@@ -1127,6 +1136,7 @@ TEST(unavailable_controllers_rejected)
 	struct oci_kv kv = { .key = "../memory.max", .value = "1" };
 	struct oci_resources r = { .present = true };
 	struct cgroup *cg = NULL;
+	char p0[128];
 
 	need_host();
 	r.hugepage_limits = &bad;
@@ -1149,7 +1159,26 @@ TEST(unavailable_controllers_rejected)
 		CHECK(cgroup_create_at(host, "/cvisor-test-never", &r, &cg,
 				       &err) < 0);
 		CHECK_CONTAINS(emsg(), "net_cls");
+		/* classID 0 is "not set": nothing to refuse */
+		r.net_class_id = 0;
+		snprintf(p0, sizeof(p0), "%s/classid0", troot);
+		OK(cgroup_create_at(host, p0, &r, &cg, &err));
+		track(cg);
+		OK(cgroup_destroy(cg, &err));
+		cg = NULL;
 		r.has_class_id = false;
+	}
+	if (cgroup_layout_find(host, "net_prio") == NULL) {
+		struct oci_net_priority np = { .name = "lo", .priority = 1 };
+
+		r.net_priorities = &np;
+		r.n_net_priorities = 1;
+		cv_error_free(&err);
+		CHECK(cgroup_create_at(host, "/cvisor-test-never", &r, &cg,
+				       &err) < 0);
+		CHECK_CONTAINS(emsg(), "linux.resources.network.priorities: "
+				       "the net_prio controller is not mounted");
+		r.n_net_priorities = 0;
 	}
 	if (host->unified != NULL) {
 		char p[128];
@@ -1334,12 +1363,347 @@ TEST(pure_v2_on_a_unified_subtree)
 	/* a pure v2 host has no net_cls */
 	r.n_hugepage_limits = 0;
 	r.has_class_id = true;
+	r.net_class_id = 7;
 	cv_error_free(&err);
 	CHECK(cgroup_create_at(&l, "/v2b", &r, &cg, &err) < 0);
 	CHECK_CONTAINS(emsg(), "net_cls");
 	cleanup_all();
 	close(v2_lock);
 	v2_lock = -1;
+}
+
+/* ---- zero means "not set" (runc 1.1), as Docker writes its config ---- */
+
+/* The resources `docker run` (20.10) writes when no limit is given. */
+static void docker_defaults(struct oci_resources *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->present = true;
+	r->has_memory = r->has_cpu = r->has_blkio = r->has_pids = true;
+	r->memory.has_disable_oom_killer = true;
+	r->memory.disable_oom_killer = false;
+	r->cpu.has_shares = true;
+	r->cpu.shares = 0;
+	r->blkio.has_weight = true;
+	r->blkio.weight = 0;
+	r->has_pids = true;
+	r->pids_limit = 0;
+	r->has_network = r->has_class_id = true;
+	r->net_class_id = 0;
+}
+
+TEST(zero_values_ask_for_nothing)
+{
+	struct oci_weight_device wd = { .major = 8, .minor = 0,
+					.has_weight = true, .weight = 0 };
+	struct oci_resources r;
+
+	docker_defaults(&r);
+	CHECK(!cgroup_memory_asked(&r));
+	CHECK(!cgroup_cpu_asked(&r));
+	CHECK(!cgroup_cpuset_asked(&r));
+	CHECK(!cgroup_pids_asked(&r));
+	CHECK(!cgroup_blkio_asked(&r));
+	CHECK(!cgroup_net_cls_asked(&r));
+	r.blkio.weight_device = &wd;
+	r.blkio.n_weight_device = 1;
+	CHECK(!cgroup_blkio_asked(&r));
+	wd.weight = 100;
+	CHECK(cgroup_blkio_asked(&r));
+	r.blkio.n_weight_device = 0;
+	r.blkio.has_leaf_weight = true;
+	r.blkio.leaf_weight = 10;
+	CHECK(cgroup_blkio_asked(&r));
+	/* swappiness is a pointer in runc: 0 present is "set to 0" */
+	r.memory.has_swappiness = true;
+	CHECK(cgroup_memory_asked(&r));
+	r.memory.has_swappiness = false;
+	r.memory.disable_oom_killer = true;
+	CHECK(cgroup_memory_asked(&r));
+	r.memory.disable_oom_killer = false;
+	r.memory.has_limit = true;
+	r.memory.limit = -1;
+	CHECK(cgroup_memory_asked(&r));
+	r.cpu.shares = 2;
+	CHECK(cgroup_cpu_asked(&r));
+	r.cpu.shares = 0;
+	r.cpu.has_idle = true;	/* idle 0 is a value too */
+	CHECK(cgroup_cpu_asked(&r));
+	r.pids_limit = -1;
+	CHECK(cgroup_pids_asked(&r));
+	r.net_class_id = 1;
+	CHECK(cgroup_net_cls_asked(&r));
+}
+
+/* Docker's zero-filled resources create a cgroup on this host (which has
+ * neither blkio weight files nor net_cls) and write nothing: every file
+ * keeps the value the parent gives a new cgroup. */
+static void same_file(struct cgroup *a, struct cgroup *b, const char *ctl,
+		      const char *file)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "%s", rdf(cgroup_dir(b, ctl), file));
+	CHECK_STREQ(rdf(cgroup_dir(a, ctl), file), want);
+}
+
+TEST(docker_zero_resources_write_nothing_on_v1)
+{
+	struct oci_resources r;
+	struct cgroup *cg, *ref;
+
+	need_host();
+	docker_defaults(&r);
+	ref = mk("zero-ref", NULL);
+	cg = mk("zero", &r);
+	same_file(cg, ref, "cpu", "cpu.shares");
+	CHECK_STREQ(rdf(cgroup_dir(cg, "pids"), "pids.max"), "max");
+	same_file(cg, ref, "memory", "memory.oom_control");
+	same_file(cg, ref, "memory", "memory.swappiness");
+	OK(cgroup_destroy(cg, &err));
+	OK(cgroup_destroy(ref, &err));
+}
+
+/* A value the host cannot apply fails with the field's name, before any
+ * directory is left behind. */
+TEST(blkio_weight_the_host_lacks_names_the_field)
+{
+	struct oci_resources r;
+	struct cgroup *cg = NULL, *probe;
+	const char *d;
+	char p[128];
+
+	need_host();
+	if (cgroup_layout_find(host, "blkio") == NULL)
+		SKIP("no blkio controller");
+	probe = mk("blkio-probe", NULL);
+	d = cgroup_dir(probe, "blkio");
+	docker_defaults(&r);
+	snprintf(p, sizeof(p), "%s/blkio-weight", troot);
+	r.blkio.weight = 500;
+	cv_error_free(&err);
+	if (!exists_in(d, "blkio.weight") && !exists_in(d, "blkio.bfq.weight")) {
+		CHECK(cgroup_create_at(host, p, &r, &cg, &err) < 0);
+		CHECK_CONTAINS(emsg(), "linux.resources.blockIO.weight");
+		CHECK(!exists_in(cgroup_layout_find(host, "blkio")->mount, p + 1));
+	} else {
+		OK(cgroup_create_at(host, p, &r, &cg, &err));
+		track(cg);
+		CHECK_CONTAINS(rdf(cgroup_dir(cg, "blkio"),
+				   exists_in(d, "blkio.weight")
+					   ? "blkio.weight"
+					   : "blkio.bfq.weight"),
+			       "500");
+	}
+	r.blkio.weight = 0;
+	r.blkio.has_leaf_weight = true;
+	r.blkio.leaf_weight = 500;
+	snprintf(p, sizeof(p), "%s/blkio-leaf", troot);
+	cv_error_free(&err);
+	if (!exists_in(d, "blkio.leaf_weight")) {
+		CHECK(cgroup_create_at(host, p, &r, &cg, &err) < 0);
+		CHECK_CONTAINS(emsg(), "linux.resources.blockIO.leafWeight");
+	}
+	OK(cgroup_destroy(probe, &err));
+}
+
+TEST(cpu_shares_the_kernel_clamps_are_refused)
+{
+	struct oci_resources r = { .present = true, .has_cpu = true };
+	struct cgroup *cg = NULL;
+	char p[128];
+
+	need_host();
+	r.cpu.has_shares = true;
+	r.cpu.shares = 1;
+	snprintf(p, sizeof(p), "%s/shares", troot);
+	cv_error_free(&err);
+	CHECK(cgroup_create_at(host, p, &r, &cg, &err) < 0);
+	CHECK_CONTAINS(emsg(), "cpu.shares: 1 is out of range (the minimum "
+			       "is 2)");
+	r.cpu.shares = 1u << 20;
+	cv_error_free(&err);
+	CHECK(cgroup_create_at(host, p, &r, &cg, &err) < 0);
+	CHECK_CONTAINS(emsg(), "(the maximum is 262144)");
+}
+
+TEST(swappiness_zero_is_written_and_oom_killer_only_when_disabled)
+{
+	struct oci_resources r = { .present = true, .has_memory = true };
+	struct cgroup *cg;
+
+	need_host();
+	r.memory.has_swappiness = true;
+	r.memory.swappiness = 0;
+	cg = mk("swappiness", &r);
+	CHECK_STREQ(rdf(cgroup_dir(cg, "memory"), "memory.swappiness"), "0");
+	CHECK_STREQ(rdf(cgroup_dir(cg, "memory"), "memory.oom_control"),
+		    "oom_kill_disable 0");
+	r.memory.has_swappiness = false;
+	r.memory.has_disable_oom_killer = true;
+	r.memory.disable_oom_killer = true;
+	OK(cgroup_update(cg, &r, &err));
+	CHECK_STREQ(rdf(cgroup_dir(cg, "memory"), "memory.oom_control"),
+		    "oom_kill_disable 1");
+	CHECK_STREQ(rdf(cgroup_dir(cg, "memory"), "memory.swappiness"), "0");
+	OK(cgroup_destroy(cg, &err));
+}
+
+/* memory -1 with no swap value: memory+swap unlimited too; pids 0 keeps
+ * what is there, -1 is "max"; quota alone keeps the period. */
+TEST(unlimited_memory_pids_and_quota_alone)
+{
+	struct oci_resources r = { .present = true, .has_memory = true,
+				   .has_pids = true, .has_cpu = true };
+	struct cgroup *cg;
+	const char *m;
+	char mem[32];
+
+	need_host();
+	r.memory.has_limit = r.memory.has_swap = true;
+	r.memory.limit = 32 << 20;
+	r.memory.swap = 64 << 20;
+	r.pids_limit = 7;
+	r.cpu.has_period = true;
+	r.cpu.period = 50000;
+	cg = mk("unlimited", &r);
+	m = cgroup_dir(cg, "memory");
+	CHECK_STREQ(rdf(cgroup_dir(cg, "pids"), "pids.max"), "7");
+	r.memory.limit = -1;
+	r.memory.has_swap = false;
+	r.pids_limit = 0;
+	r.cpu.has_period = false;
+	r.cpu.has_quota = true;
+	r.cpu.quota = 20000;
+	OK(cgroup_update(cg, &r, &err));
+	snprintf(mem, sizeof(mem), "%s",
+		 rdf(cgroup_layout_find(host, "memory")->mount,
+		     "memory.limit_in_bytes"));
+	CHECK_STREQ(rdf(m, "memory.limit_in_bytes"), mem);
+	if (exists_in(m, "memory.memsw.limit_in_bytes"))
+		CHECK_STREQ(rdf(m, "memory.memsw.limit_in_bytes"), mem);
+	CHECK_STREQ(rdf(cgroup_dir(cg, "pids"), "pids.max"), "7");
+	CHECK_STREQ(rdf(cgroup_dir(cg, "cpu"), "cpu.cfs_period_us"), "50000");
+	CHECK_STREQ(rdf(cgroup_dir(cg, "cpu"), "cpu.cfs_quota_us"), "20000");
+	r.pids_limit = -1;
+	OK(cgroup_update(cg, &r, &err));
+	CHECK_STREQ(rdf(cgroup_dir(cg, "pids"), "pids.max"), "max");
+	OK(cgroup_destroy(cg, &err));
+}
+
+/* pids.current as runc counts it: the sandbox's own tasks left out. */
+TEST(stats_exclude_the_sandbox_tasks)
+{
+	struct cgroup_stats st = { .pids_current = 5 };
+	pid_t self = getpid(), gone = 0;
+
+	cgroup_stats_exclude(&st, &self, 1);
+	CHECK_EQ(st.pids_current, 4u);
+	cgroup_stats_exclude(&st, &gone, 1);
+	CHECK_EQ(st.pids_current, 4u);
+	st.pids_current = 0;
+	cgroup_stats_exclude(&st, &self, 1);
+	CHECK_EQ(st.pids_current, 0u);
+}
+
+/* runc's v1 -> v2 conversions. */
+static const char *memv(int64_t limit, bool has_swap, int64_t swap,
+			int64_t reservation)
+{
+	struct oci_memory m = { .has_limit = true, .limit = limit,
+				.has_swap = has_swap, .swap = swap,
+				.has_reservation = true,
+				.reservation = reservation };
+	static char out[128];
+	char sw[32], mx[32], lo[32];
+
+	cv_error_free(&err);
+	if (cgroup_v2_memory_values(&m, sw, mx, lo, sizeof(sw), &err) < 0)
+		return "error";
+	snprintf(out, sizeof(out), "swap=%s max=%s low=%s", sw, mx, lo);
+	return out;
+}
+
+static const char *cpumax(bool hq, int64_t q, bool hp, uint64_t p,
+			  const char *cur)
+{
+	struct oci_cpu c = { .has_quota = hq, .quota = q, .has_period = hp,
+			     .period = p };
+	static char out[64];
+
+	cgroup_v2_cpu_max(&c, cur, out, sizeof(out));
+	return out;
+}
+
+TEST(v2_conversions_as_runc)
+{
+	CHECK_STREQ(memv(0, true, 0, 0), "swap= max= low=");
+	CHECK_STREQ(memv(-1, false, 0, -1), "swap=max max=max low=max");
+	CHECK_STREQ(memv(64 << 20, true, 128 << 20, 0),
+		    "swap=67108864 max=67108864 low=");
+	CHECK_STREQ(memv(64 << 20, true, 64 << 20, 0),
+		    "swap=0 max=67108864 low=");
+	CHECK_STREQ(memv(64 << 20, true, -1, 0), "swap=max max=67108864 low=");
+	CHECK_STREQ(memv(0, true, 128 << 20, 0), "error");
+	CHECK_CONTAINS(emsg(), "a swap limit needs a memory limit");
+	CHECK_STREQ(memv(-1, true, 128 << 20, 0), "error");
+	CHECK_STREQ(memv(64 << 20, true, 32 << 20, 0), "error");
+	CHECK_CONTAINS(emsg(), "is below memory.limit");
+	CHECK_STREQ(cpumax(true, 0, true, 0, NULL), "");
+	CHECK_STREQ(cpumax(false, 0, false, 0, "max 100000\n"), "");
+	CHECK_STREQ(cpumax(true, 50000, false, 0, NULL), "50000 100000");
+	CHECK_STREQ(cpumax(true, -1, true, 20000, NULL), "max 20000");
+	CHECK_STREQ(cpumax(false, 0, true, 20000, "30000 100000\n"),
+		    "30000 20000");
+	CHECK_STREQ(cpumax(true, 40000, false, 0, "30000 50000\n"),
+		    "40000 50000");
+	CHECK_EQ(cgroup_v2_io_weight(0), 0u);
+	CHECK_EQ(cgroup_v2_io_weight(10), 1u);
+	CHECK_EQ(cgroup_v2_io_weight(500), 4950u);
+	CHECK_EQ(cgroup_v2_io_weight(1000), 10000u);
+	CHECK_EQ(cgroup_shares_to_weight(0), 0u);
+	CHECK_EQ(cgroup_shares_to_weight(1024), 39u);
+}
+
+/* On a v2 tree offering none of memory, cpu, io, pids (the hybrid host's
+ * cgroup2 side), Docker's zero values still create; a real value needs
+ * the controller and says which. */
+TEST(v2_zero_values_need_no_controller)
+{
+	struct cgroup_layout l = { .mode = CGROUP_MODE_V2 };
+	struct oci_resources r;
+	struct cgroup *cg = NULL;
+	cleanup_free char *ctl = NULL;
+	char base[128];
+
+	need_host();
+	if (host->unified == NULL)
+		SKIP("no cgroup2 hierarchy");
+	ctl = rdall(host->unified, "cgroup.controllers");
+	if (strstr(ctl, "pids") != NULL || strstr(ctl, "memory") != NULL)
+		SKIP("this cgroup2 tree has pids or memory");
+	snprintf(base, sizeof(base), "%s%s", host->unified, troot);
+	OK(cv_mkdir_p(base, 0755, &err));
+	l.root = base;
+	l.unified = base;
+	l.unified_own = "/";
+	docker_defaults(&r);
+	r.has_class_id = false;
+	OK(cgroup_create_at(&l, "/v2zero", &r, &cg, &err));
+	track(cg);
+	CHECK(exists(cgroup_dir(cg, NULL)));
+	OK(cgroup_destroy(cg, &err));
+	r.pids_limit = 5;
+	cv_error_free(&err);
+	CHECK(cgroup_create_at(&l, "/v2pids", &r, &cg, &err) < 0);
+	CHECK_CONTAINS(emsg(), "linux.resources.pids: the pids "
+			       "controller is not available");
+	r.pids_limit = 0;
+	r.memory.has_limit = true;
+	r.memory.limit = 1 << 20;
+	cv_error_free(&err);
+	CHECK(cgroup_create_at(&l, "/v2mem", &r, &cg, &err) < 0);
+	CHECK_CONTAINS(emsg(), "the memory controller is not available");
 }
 
 int main(void)
