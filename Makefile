@@ -11,11 +11,11 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 SAN     ?=
 
-PKGS    := libseccomp yajl libcap libbpf capstone
+PKGS    := libseccomp yajl libcap libbpf
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fno-strict-aliasing \
 	   -Wno-missing-field-initializers -Wshadow -Wformat=2 -I.
-LDLIBS  += -lseccomp -lyajl -lcap -lbpf -lcapstone -lpthread
+LDLIBS  += -lseccomp -lyajl -lcap -lbpf -lpthread
 
 ifneq ($(SAN),)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -O1

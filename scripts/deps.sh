@@ -3,7 +3,7 @@
 # when any is missing. Idempotent and quiet when everything is there.
 set -eu
 build_pkgs="gcc make pkg-config libseccomp-dev libyajl-dev libcap-dev libbpf-dev
-libcapstone-dev busybox-static jq iproute2 procps psmisc util-linux"
+busybox-static jq iproute2 procps psmisc util-linux"
 test_pkgs="runc crun containerd docker.io podman conmon containernetworking-plugins runsc umoci skopeo python3-grpcio
 python3-grpc-tools python3 perl valgrind libclang-rt-14-dev"
 bench_pkgs="gnuplot-nox hyperfine"
