@@ -40,6 +40,13 @@ int cg_kv(const char *text, const char *key, uint64_t *out);
  * with cg_list_parse); -EINVAL if either is malformed. */
 int cg_list_subset(const char *s, const char *of);
 
+/* cgroup_create's rootless form (cgroup_rootless.c): path as resolved,
+ * cgroups_path as the spec gives it. */
+int cgroup_rootless_create(const struct cgroup_layout *l, const char *id,
+			   const char *cgroups_path, const char *path,
+			   const struct oci_resources *r, struct cgroup **out,
+			   struct cv_error **err);
+
 /* v1 and v2 resource application (cgroup_v1.c, cgroup_v2.c). */
 int cgroup_v1_check(const struct cgroup_layout *l,
 		    const struct oci_resources *r, struct cv_error **err);
