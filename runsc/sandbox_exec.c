@@ -99,6 +99,17 @@ static void close_namespaces(struct exec_ctx *c)
 
 static int join_namespaces(struct exec_ctx *c, struct cv_error **err)
 {
+	/* Rootless: every namespace is the user namespace's, and only its
+	 * root may join them: user first. */
+	for (size_t i = 0; i < N_JOIN && geteuid() != 0; i++) {
+		if (join_order[i].flag != CLONE_NEWUSER || c->ns[i] < 0)
+			continue;
+		if (setns(c->ns[i], CLONE_NEWUSER) < 0)
+			return cv_error_set(err, errno, "join the user "
+					    "namespace");
+		close(c->ns[i]);
+		c->ns[i] = -1;
+	}
 	for (size_t i = 0; i < N_JOIN; i++) {
 		if (c->ns[i] < 0)
 			continue;

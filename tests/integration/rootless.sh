@@ -1,0 +1,147 @@
+#!/bin/bash
+# Rootless runsc: a user that is not root (a test user made here) runs
+# "runsc spec --rootless", then run, create/start/exec/kill/delete, a
+# terminal, and the refusals (a resource limit with no writable cgroup, no
+# user namespace), each step compared with runc doing the same as the same
+# user on the same bundle. Nothing may be left behind: state, processes,
+# cgroups.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../rootless-lib.sh"
+
+command -v runc >/dev/null || { t_skip rootless "runc not installed"; exit 0; }
+rl_setup || exit 0
+
+B=$RL_DIR/bundle
+mkdir -p "$B" "$RL_DIR/rc"
+cp -a "$(busybox_rootfs)" "$B/rootfs"
+chown -R "$RL_USER:" "$B" "$RL_DIR/rc"
+rs() { as_user "$RL_RUNSC" --root "$RL_DIR/state" --platform "$CVISOR_PLATFORM" "$@"; }
+rr() { as_user runc --root "$RL_DIR/runc-state" "$@"; }
+# set_args JQ-ARRAY [extra jq filter]: the bundle's process.
+set_config() {
+	jq "$1" "$B/config.json.orig" >"$B/config.json" && chown "$RL_USER:" "$B/config.json"
+}
+# The state's status, "gone" when the container does not exist.
+st_of() { "$@" 2>/dev/null | jq -r .status 2>/dev/null || echo gone; }
+wait_stopped() {
+	local s
+	for _ in $(seq 100); do
+		s=$(st_of "$@")
+		[ "$s" = stopped ] && break
+		sleep 0.1
+	done
+	echo "$s"
+}
+# compare NAME: one verdict from $T_TMP/{rs,rr}.{out,rc}.
+compare() {
+	local a b
+	a="$(cat "$T_TMP/rs.out") rc=$(cat "$T_TMP/rs.rc")"
+	b="$(cat "$T_TMP/rr.out") rc=$(cat "$T_TMP/rr.rc")"
+	if [ "$a" = "$b" ]; then
+		t_ok "$1"
+	else
+		t_fail "$1" "runc: '$b', runsc: '$a' $(tail -c 300 "$T_TMP/rs.err" | tr '\n' ' ')"
+	fi
+}
+both() { # NAME ARGS...: the same command line to each runtime
+	local name=$1
+	shift
+	rs "$@" >"$T_TMP/rs.out" 2>"$T_TMP/rs.err"
+	echo $? >"$T_TMP/rs.rc"
+	rr "$@" >"$T_TMP/rr.out" 2>"$T_TMP/rr.err"
+	echo $? >"$T_TMP/rr.rc"
+	compare "$name"
+}
+
+# ---- spec --rootless --------------------------------------------------
+as_user "$RL_RUNSC" spec --rootless --bundle "$B" 2>"$T_TMP/err" ||
+	{ t_fail "spec --rootless" "$(cat "$T_TMP/err")"; exit 0; }
+as_user env -C "$RL_DIR/rc" runc spec --rootless
+sel='.linux | {uidMappings, gidMappings, ns: [.namespaces[].type] | sort}'
+t_expect "spec --rootless: the user namespace and maps runc writes" \
+	"$(jq -c "$sel" "$RL_DIR/rc/config.json")" jq -c "$sel" "$B/config.json"
+t_expect "spec --rootless: maps the user's own uid" "$RL_UID" \
+	jq -r '.linux.uidMappings[0].hostID' "$B/config.json"
+cp "$B/config.json" "$B/config.json.orig"
+
+# ---- run to completion ----------------------------------------------------
+set_config '.process.terminal = false | .process.args = ["sh", "-c", "id -u; id -g; cat /etc/hostname 2>/dev/null; echo hello; exit 3"]'
+both "run: output and exit status" run -b "$B" rl-run-$$
+t_check "run: the user's processes are gone" test -z "$(rl_procs)"
+
+# ---- create / start / exec / kill / delete -------------------------------
+set_config '.process.terminal = false | .process.args = ["sleep", "1000"]'
+id=rl-$$
+for r in rs rr; do
+	$r create -b "$B" "$id" >"$T_TMP/$r.out" 2>"$T_TMP/$r.err"
+	echo $? >"$T_TMP/$r.rc"
+done
+compare "create"
+for r in rs rr; do st_of $r state "$id" >"$T_TMP/$r.out"; echo 0 >"$T_TMP/$r.rc"; done
+compare "create: state created"
+t_expect "create: no cgroup of the container (none writable, no limit)" null \
+	jq -c .cgroup "$RL_DIR/state/$id/state.json"
+t_expect "create: no cgroup directory made" "" \
+	sh -c "ls -d /sys/fs/cgroup/*/cvisor/$id /sys/fs/cgroup/cvisor/$id 2>/dev/null"
+t_expect "create: the sandbox runs as the user" "$RL_UID" \
+	sh -c "ps -o uid= -p \$(jq -r .sandboxPid '$RL_DIR/state/$id/state.json') | tr -d ' '"
+both "start" start "$id"
+for r in rs rr; do st_of $r state "$id" >"$T_TMP/$r.out"; echo 0 >"$T_TMP/$r.rc"; done
+compare "start: state running"
+both "exec: output and status" exec "$id" sh -c 'id -u; echo exec-ok; exit 4'
+both "exec -d" exec -d "$id" sleep 1000
+both "kill" kill "$id" KILL
+for r in rs rr; do wait_stopped $r state "$id" >"$T_TMP/$r.out"; echo 0 >"$T_TMP/$r.rc"; done
+compare "kill: stopped"
+both "delete" delete "$id"
+both "delete: state gone" state "$id"
+t_expect "delete: nothing left in --root" "" ls -A "$RL_DIR/state"
+t_check "delete: none of the user's processes left" test -z "$(rl_procs)"
+
+# ---- a terminal -------------------------------------------------------------
+set_config '.process.terminal = true | .process.args = ["tty"]'
+for r in rs rr; do
+	if [ $r = rs ]; then
+		cmd="$RL_RUNSC --root $RL_DIR/state --platform $CVISOR_PLATFORM run -b $B tty-$$"
+	else
+		cmd="runc --root $RL_DIR/runc-state run -b $B tty-$$"
+	fi
+	timeout 60 runuser -u "$RL_USER" -- env -C "$RL_DIR" HOME="$RL_DIR" \
+		script -qec "$cmd" /dev/null </dev/null 2>"$T_TMP/$r.err" |
+		tr -d '\r' | sed 's|[0-9]*$|N|' >"$T_TMP/$r.out"
+	echo "${PIPESTATUS[0]}" >"$T_TMP/$r.rc"
+done
+compare "run with a terminal: the process has a pty"
+
+# ---- refusals -----------------------------------------------------------------
+set_config '.process.terminal = false | .process.args = ["true"] | .linux.resources = {"memory": {"limit": 67108864}}'
+rs create -b "$B" lim-$$ >/dev/null 2>"$T_TMP/rs.err"
+rsrc=$?
+rr create -b "$B" lim-$$ >/dev/null 2>"$T_TMP/rr.err"
+rrrc=$?
+rr delete -f lim-$$ >/dev/null 2>&1
+if [ $rrrc -eq 0 ]; then
+	t_skip "a memory limit without a writable cgroup is refused" "runc accepted it here"
+elif [ $rsrc -ne 0 ] && grep -q 'linux.resources.memory' "$T_TMP/rs.err"; then
+	t_ok "a memory limit without a writable cgroup is refused (as runc), naming the field"
+else
+	t_fail "a memory limit without a writable cgroup is refused (as runc), naming the field" \
+		"rc=$rsrc $(cat "$T_TMP/rs.err")"
+fi
+t_expect "the refused create left nothing in --root" "" ls -A "$RL_DIR/state"
+
+set_config '.process.terminal = false | .process.args = ["true"] | .linux.namespaces |= map(select(.type != "user")) | del(.linux.uidMappings, .linux.gidMappings)'
+rs run -b "$B" nouserns-$$ >/dev/null 2>"$T_TMP/rs.err"
+rsrc=$?
+rr run -b "$B" nouserns-$$ >/dev/null 2>"$T_TMP/rr.err"
+rrrc=$?
+rr delete -f nouserns-$$ >/dev/null 2>&1
+if [ $rrrc -ne 0 ] && [ $rsrc -ne 0 ] && grep -q 'linux.namespaces' "$T_TMP/rs.err"; then
+	t_ok "no user namespace is refused (as runc), naming linux.namespaces"
+else
+	t_fail "no user namespace is refused (as runc), naming linux.namespaces" \
+		"runc rc=$rrrc runsc rc=$rsrc $(cat "$T_TMP/rs.err")"
+fi
+t_expect "nothing left in --root at the end" "" ls -A "$RL_DIR/state"
+t_check "no process of the user left at the end" test -z "$(rl_procs)"
