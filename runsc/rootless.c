@@ -37,10 +37,32 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "runsc/cgroup.h"
 
 bool rootless_needs_userns(void)
 {
 	return geteuid() != 0;
+}
+
+/*
+ * runc's rule for its default --root: $XDG_RUNTIME_DIR/runc for a user
+ * that is not root, or root of a user namespace other than USER=root
+ * (rootless podman runs the runtime so, and expects it); the host's root
+ * keeps /run whatever XDG_RUNTIME_DIR says.
+ */
+char *rootless_default_root(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+	char *out = NULL;
+
+	if (xdg == NULL || xdg[0] != '/')
+		return NULL;
+	if (geteuid() == 0 &&
+	    (!cgroup_is_rootless() || (user != NULL && !strcmp(user, "root"))))
+		return NULL;
+	if (asprintf(&out, "%s/cvisor", xdg) < 0)
+		return NULL;
+	return out;
 }
 
 int rootless_check(const struct oci_spec *spec, struct cv_error **err)

@@ -12,6 +12,9 @@
 #include "lib/error.h"
 #include "runsc/config.h"
 
+/* The default --root of a rootless runsc, $XDG_RUNTIME_DIR/cvisor
+ * (malloc'ed), or NULL for /run/cvisor; runc's rule. */
+char *rootless_default_root(void);
 /* Not root: the sandbox must make its user namespace itself. */
 bool rootless_needs_userns(void);
 /* When rootless_needs_userns(): the spec must ask a new user namespace

@@ -233,7 +233,7 @@ struct sandbox_ctx {
 	int ctl;		/* listening control socket */
 	pid_t gofer_pid, init_pid;
 	bool file_access_shared;	/* resolved: flag, annotation */
-	bool rootless;		/* in the user namespace it made itself */
+	bool rootless;		/* not root of the host's user namespace */
 };
 
 __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
@@ -744,7 +744,6 @@ static int rootless_sandbox(struct sandbox_ctx *c, struct cv_error **err)
 	int r = rootless_enter(c->spec, &view, rootless_maps_written,
 			       &c->sync, err);
 
-	c->rootless = true;
 	if (view != NULL) {
 		c->spec = view;
 		c->proc = &view->process;
@@ -772,6 +771,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	if (o->cgroup != NULL && cgroup_enter(o->cgroup, getpid(), &err) < 0)
 		sb_die(c->sync, err, "cgroup");
 	/* Not root: into the user namespace before anything else. */
+	c->rootless = cgroup_is_rootless();
 	if (rootless_needs_userns() && rootless_sandbox(c, &err) < 0)
 		sb_die(c->sync, err, NULL);
 	/* The paths of namespaces to join are host paths: opened now. */
