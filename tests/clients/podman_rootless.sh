@@ -91,6 +91,8 @@ step() {
 step "run to completion with exit status" \
 	"\$pm run --rm --network none $IMG sh -c 'id -u; echo hello-podman; exit 3'" \
 	'hello-podman'
+step "run with a memory limit (podman drops it on v1 rootless hosts)" \
+	"\$pm run --rm --memory 64m --network none $IMG echo mem-ok 2>/dev/null" '^mem-ok$'
 step "run -d: running" \
 	"\$pm run -d --name bg --network none $IMG sleep 1000 >/dev/null &&
 	 \$pm inspect -f '{{.State.Status}}' bg" '^running$'
