@@ -56,6 +56,7 @@ struct exec_ctx {
 	int ctl;		/* connection to the sentry */
 	int csock;		/* console socket, or -1 */
 	int sync;		/* to runsc exec */
+	bool rootless;		/* not root of the host's user namespace */
 };
 
 static bool same_ns(const char *name, int fd)
@@ -163,6 +164,11 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	    process_set_creds(p, &info, &err) < 0 ||
 	    process_finish(p, &info, &err) < 0)
 		sb_die(c->sync, err, "exec");
+	/* Attachable by a rootless sentry (see init_process). */
+	if (c->rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+		cv_error_set(&err, errno, "PR_SET_DUMPABLE");
+		sb_die(c->sync, err, "exec");
+	}
 	sb_prepare_fds(c->o->preserve_fds);
 	if (sentry_attach(c->ctl, c->o->platform, &info, &err) < 0)
 		sb_die(c->sync, err, "exec: attach to the sentry");
@@ -187,6 +193,7 @@ __attribute__((noreturn)) static void exec_joiner(struct exec_ctx *c)
 	/* The mask and ignored signals would survive execve. */
 	sb_reset_signals();
 	/* Host paths and the host's /proc first. */
+	c->rootless = cgroup_is_rootless();
 	if (c->o->cgroup != NULL &&
 	    cgroup_enter(c->o->cgroup, getpid(), &err) < 0)
 		sb_die(c->sync, err, "exec: cgroup");

@@ -33,12 +33,16 @@ wait_stopped() {
 	done
 	echo "$s"
 }
-# compare NAME: one verdict from $T_TMP/{rs,rr}.{out,rc}.
+# compare NAME [WANT]: one verdict from $T_TMP/{rs,rr}.{out,rc}; runc's
+# output and status ("... rc=N", newlines as spaces) must match the regex
+# WANT, so that a step failing under both cannot pass.
 compare() {
 	local a b
 	a="$(cat "$T_TMP/rs.out") rc=$(cat "$T_TMP/rs.rc")"
 	b="$(cat "$T_TMP/rr.out") rc=$(cat "$T_TMP/rr.rc")"
-	if [ "$a" = "$b" ]; then
+	if [ -n "${2:-}" ] && ! printf %s "$b" | tr '\n' ' ' | grep -Eq "$2"; then
+		t_fail "$1" "runc's result is not as expected ($2): '$(printf %s "$b" | tr "\\n" " ")' $(tail -c 200 "$T_TMP/rr.err")"
+	elif [ "$a" = "$b" ]; then
 		t_ok "$1"
 	else
 		t_fail "$1" "runc: '$b', runsc: '$a' $(tail -c 300 "$T_TMP/rs.err" | tr '\n' ' ')"
@@ -51,7 +55,7 @@ both() { # NAME ARGS...: the same command line to each runtime
 	echo $? >"$T_TMP/rs.rc"
 	rr "$@" >"$T_TMP/rr.out" 2>"$T_TMP/rr.err"
 	echo $? >"$T_TMP/rr.rc"
-	compare "$name"
+	compare "$name" "${WANT:-}"
 }
 
 # ---- spec --rootless --------------------------------------------------
@@ -67,7 +71,7 @@ cp "$B/config.json" "$B/config.json.orig"
 
 # ---- run to completion ----------------------------------------------------
 set_config '.process.terminal = false | .process.args = ["sh", "-c", "id -u; id -g; cat /etc/hostname 2>/dev/null; echo hello; exit 3"]'
-both "run: output and exit status" run -b "$B" rl-run-$$
+WANT='^0 0 (.* )?hello rc=3$' both "run: output and exit status" run -b "$B" rl-run-$$
 t_check "run: the user's processes are gone" test -z "$(rl_procs)"
 
 # ---- create / start / exec / kill / delete -------------------------------
@@ -77,25 +81,25 @@ for r in rs rr; do
 	$r create -b "$B" "$id" >"$T_TMP/$r.out" 2>"$T_TMP/$r.err"
 	echo $? >"$T_TMP/$r.rc"
 done
-compare "create"
+compare "create" '^ rc=0$'
 for r in rs rr; do st_of $r state "$id" >"$T_TMP/$r.out"; echo 0 >"$T_TMP/$r.rc"; done
-compare "create: state created"
+compare "create: state created" '^created rc=0$'
 t_expect "create: no cgroup of the container (none writable, no limit)" null \
 	jq -c .cgroup "$RL_DIR/state/$id/state.json"
 t_expect "create: no cgroup directory made" "" \
 	sh -c "ls -d /sys/fs/cgroup/*/cvisor/$id /sys/fs/cgroup/cvisor/$id 2>/dev/null"
 t_expect "create: the sandbox runs as the user" "$RL_UID" \
 	sh -c "ps -o uid= -p \$(jq -r .sandboxPid '$RL_DIR/state/$id/state.json') | tr -d ' '"
-both "start" start "$id"
+WANT='rc=0' both "start" start "$id"
 for r in rs rr; do st_of $r state "$id" >"$T_TMP/$r.out"; echo 0 >"$T_TMP/$r.rc"; done
-compare "start: state running"
-both "exec: output and status" exec "$id" sh -c 'id -u; echo exec-ok; exit 4'
-both "exec -d" exec -d "$id" sleep 1000
-both "kill" kill "$id" KILL
+compare "start: state running" '^running rc=0$'
+WANT='^0 exec-ok rc=4$' both "exec: output and status" exec "$id" sh -c 'id -u; echo exec-ok; exit 4'
+WANT='rc=0' both "exec -d" exec -d "$id" sleep 1000
+WANT='rc=0' both "kill" kill "$id" KILL
 for r in rs rr; do wait_stopped $r state "$id" >"$T_TMP/$r.out"; echo 0 >"$T_TMP/$r.rc"; done
-compare "kill: stopped"
-both "delete" delete "$id"
-both "delete: state gone" state "$id"
+compare "kill: stopped" '^stopped rc=0$'
+WANT='rc=0' both "delete" delete "$id"
+WANT='rc=1' both "delete: state gone" state "$id"
 t_expect "delete: nothing left in --root" "" ls -A "$RL_DIR/state"
 t_check "delete: none of the user's processes left" test -z "$(rl_procs)"
 
@@ -109,10 +113,24 @@ for r in rs rr; do
 	fi
 	timeout 60 runuser -u "$RL_USER" -- env -C "$RL_DIR" HOME="$RL_DIR" \
 		script -qec "$cmd" /dev/null </dev/null 2>"$T_TMP/$r.err" |
-		tr -d '\r' | sed 's|[0-9]*$|N|' >"$T_TMP/$r.out"
+		tr -d '\r\0' | sed 's|[0-9]*$|N|' >"$T_TMP/$r.out"
 	echo "${PIPESTATUS[0]}" >"$T_TMP/$r.rc"
 done
-compare "run with a terminal: the process has a pty"
+compare "run with a terminal: the process has a pty" '/dev/pts/N rc=0$'
+
+# ---- maps beyond the user's own ids (newuidmap, /etc/subuid) -------------
+sub=$(awk -F: -v u="$RL_USER" '$1 == u { print $2 }' /etc/subuid 2>/dev/null)
+subg=$(awk -F: -v u="$RL_USER" '$1 == u { print $2 }' /etc/subgid 2>/dev/null)
+if ! command -v newuidmap >/dev/null || [ -z "$sub" ] || [ -z "$subg" ]; then
+	t_skip "subordinate ids" "no newuidmap (package uidmap) or no /etc/subuid entry"
+else
+	set_config ".process.terminal = false | .process.user = {uid: 1000, gid: 1000} |
+		.process.args = [\"sh\", \"-c\", \"id -u; id -g; stat -c '%u %g' /bin/busybox\"] |
+		.linux.uidMappings += [{containerID: 1, hostID: $sub, size: 65536}] |
+		.linux.gidMappings += [{containerID: 1, hostID: $subg, size: 65536}]"
+	WANT='^1000 1000 0 0 rc=0$' both "subordinate ids: run as uid 1000 through newuidmap" run -b "$B" rl-sub-$$
+	t_check "subordinate ids: the user's processes are gone" test -z "$(rl_procs)"
+fi
 
 # ---- refusals -----------------------------------------------------------------
 set_config '.process.terminal = false | .process.args = ["true"] | .linux.resources = {"memory": {"limit": 67108864}}'
