@@ -118,6 +118,20 @@ for r in rs rr; do
 done
 compare "run with a terminal: the process has a pty" '/dev/pts/N rc=0$'
 
+# ---- a host directory of root's, bound read-write --------------------------
+# The container's root is the user: it may not write, chmod or chown what
+# host root owns (unmapped: 65534 inside), with runc as with the gofer.
+mkdir -p "$RL_DIR/rootdir"
+echo secret >"$RL_DIR/rootdir/f"
+chmod 644 "$RL_DIR/rootdir/f"
+chown root:root "$RL_DIR/rootdir" "$RL_DIR/rootdir/f"
+set_config ".process.terminal = false |
+	.mounts += [{destination: \"/mnt\", type: \"bind\", source: \"$RL_DIR/rootdir\", options: [\"rbind\", \"rw\"]}] |
+	.process.args = [\"sh\", \"-c\", \"stat -c '%u %g %a' /mnt/f; touch /mnt/new 2>/dev/null; echo create=\$?; echo x >> /mnt/f 2>/dev/null; echo write=\$?; chmod 666 /mnt/f 2>/dev/null; echo chmod=\$?; chown 0 /mnt/f 2>/dev/null; echo chown=\$?; cat /mnt/f\"]"
+WANT='^65534 65534 644 create=1 write=1 chmod=1 chown=1 secret rc=0$' \
+	both "host root's files bound rw: no write, chmod, chown (as runc)" run -b "$B" rl-bind-$$
+t_expect "host root's directory unchanged" "f secret" sh -c "ls '$RL_DIR/rootdir' | tr '\n' ' '; cat '$RL_DIR/rootdir/f'"
+
 # ---- maps beyond the user's own ids (newuidmap, /etc/subuid) -------------
 sub=$(awk -F: -v u="$RL_USER" '$1 == u { print $2 }' /etc/subuid 2>/dev/null)
 subg=$(awk -F: -v u="$RL_USER" '$1 == u { print $2 }' /etc/subgid 2>/dev/null)
