@@ -146,6 +146,22 @@ else
 	t_check "subordinate ids: the user's processes are gone" test -z "$(rl_procs)"
 fi
 
+# ---- runsc do --------------------------------------------------------------
+# The user's command over the host root, as root of its own user namespace:
+# what "unshare -r" gives it natively.
+cmd='id -u; id -g; pwd; cat /etc/hostname >/dev/null && echo read; touch /etc/x 2>/dev/null; echo touch=$?; exit 6'
+as_user unshare -r sh -c "$cmd" >"$T_TMP/native" 2>&1
+echo "rc=$?" >>"$T_TMP/native"
+as_user "$RL_RUNSC" --root "$RL_DIR/do-state" --platform "$CVISOR_PLATFORM" do sh -c "$cmd" \
+	>"$T_TMP/do" 2>"$T_TMP/do.err"
+echo "rc=$?" >>"$T_TMP/do"
+if [ "$(cat "$T_TMP/do")" = "$(cat "$T_TMP/native")" ]; then
+	t_ok "do: as with unshare -r"
+else
+	t_fail "do: as with unshare -r" "native: '$(cat "$T_TMP/native" | tr '\n' ' ')', do: '$(cat "$T_TMP/do" | tr '\n' ' ')' $(tail -c 200 "$T_TMP/do.err")"
+fi
+t_expect "do: leaves no state" "" sh -c "ls -A '$RL_DIR/do-state' 2>/dev/null"
+
 # ---- refusals -----------------------------------------------------------------
 set_config '.process.terminal = false | .process.args = ["true"] | .linux.resources = {"memory": {"limit": 67108864}}'
 rs create -b "$B" lim-$$ >/dev/null 2>"$T_TMP/rs.err"
