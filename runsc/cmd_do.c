@@ -14,6 +14,7 @@
 
 #include "lib/cleanup.h"
 #include "runsc/cli.h"
+#include "runsc/rootless.h"
 
 extern char **environ;
 
@@ -215,7 +216,9 @@ int cmd_do(struct global_opts *g, int argc, char **argv,
 		{ 0 },
 	};
 	char cwd[PATH_MAX], tmp[] = "/tmp/cvisor-do.XXXXXX";
-	bool own_root = strcmp(g->root, CVISOR_DEFAULT_ROOT) == 0;
+	cleanup_free char *xdg = rootless_default_root();
+	bool own_root = strcmp(g->root, CVISOR_DEFAULT_ROOT) == 0 ||
+			(xdg != NULL && strcmp(g->root, xdg) == 0);
 	const char *dir = NULL;
 	int c, r;
 
