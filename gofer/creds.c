@@ -90,15 +90,24 @@ static int caps_set_effective(uint64_t eff)
 int gofer_creds_init(void)
 {
 	uint64_t eff;
+	int ret;
 
 	own_fsuid = (uint32_t)syscall(SYS_setfsuid, -1);
 	own_fsgid = (uint32_t)syscall(SYS_setfsgid, -1);
 	umask(0);
 	cur_umask = 0;
 	cur_own = true;
+	ret = caps_get(&eff, &gofer_permitted);
+	if (ret < 0 || !(gofer_permitted & (1ull << CAP_SETGID)))
+		return ret;
+	/* Our own identity has every permitted capability; with
+	 * CAP_SETGID only a denied setgroups refuses. */
+	ret = caps_set_effective(gofer_permitted);
+	if (ret < 0)
+		return ret;
 	groups_fixed = syscall(SYS_setgroups, (size_t)0, NULL) < 0 &&
 		       errno == EPERM;
-	return caps_get(&eff, &gofer_permitted);
+	return 0;
 }
 
 /*

@@ -98,13 +98,13 @@ step "run -d: running" \
 	 \$pm inspect -f '{{.State.Status}}' bg" '^running$'
 step "exec" "\$pm exec bg sh -c 'id -u; echo exec-ok; exit 5'" '^rc=5$'
 step "exec -it gets a terminal" \
-	"script -qec \"\$pm exec -it bg tty\" /dev/null | tr -d '\\r' | sed 's|[0-9]*\$||'" \
+	"script -qec \"\$pm exec -it bg tty\" /dev/null | tr -d '\\r' | sed 's|\\^@||g; s|[0-9]*\$||'" \
 	'/dev/pts/'
 step "top lists the container's processes" "\$pm top bg args" 'sleep 1000'
 step "stop" "\$pm stop -t 1 bg >/dev/null 2>&1; \$pm inspect -f '{{.State.Status}}' bg" \
 	'^exited$'
 step "rm leaves no container" "\$pm rm bg >/dev/null && \$pm ps -aq" '^rc=0$'
 step "run -t gets a terminal" \
-	"\$pm run --rm -t --network none $IMG tty | tr -d '\\r' | sed 's|[0-9]*\$||'" '^/dev/pts/$'
+	"\$pm run --rm -t --network none $IMG tty | tr -d '\\r' | sed 's|\\^@||g; s|[0-9]*\$||'" '^/dev/pts/$'
 t_expect "no state of ours left under the runtime's root" "" \
 	sh -c "ls -A '$XDG/cvisor' 2>/dev/null"

@@ -113,10 +113,10 @@ for r in rs rr; do
 	fi
 	timeout 60 runuser -u "$RL_USER" -- env -C "$RL_DIR" HOME="$RL_DIR" \
 		script -qec "$cmd" /dev/null </dev/null 2>"$T_TMP/$r.err" |
-		tr -d '\r\0' | sed 's|[0-9]*$|N|' >"$T_TMP/$r.out"
+		tr -d '\r\0' | sed 's|\^@||g; s|[0-9]*$|N|' >"$T_TMP/$r.out"
 	echo "${PIPESTATUS[0]}" >"$T_TMP/$r.rc"
 done
-compare "run with a terminal: the process has a pty" '/dev/pts/N rc=0$'
+compare "run with a terminal: the process has a pty" '^/dev/pts/N rc=0$'
 
 # ---- a host directory of root's, bound read-write --------------------------
 # The container's root is the user: it may not write, chmod or chown what
