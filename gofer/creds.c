@@ -54,6 +54,9 @@
 
 static uint64_t gofer_permitted;
 static uint32_t own_fsuid, own_fsgid;
+/* A rootless user namespace ("deny" in /proc/PID/setgroups): the
+ * supplementary groups cannot change; the ones inherited stay. */
+static bool groups_fixed;
 
 /* The identity on the thread now: the gofer's own, or a task's. */
 static bool cur_own = true;
@@ -87,13 +90,24 @@ static int caps_set_effective(uint64_t eff)
 int gofer_creds_init(void)
 {
 	uint64_t eff;
+	int ret;
 
 	own_fsuid = (uint32_t)syscall(SYS_setfsuid, -1);
 	own_fsgid = (uint32_t)syscall(SYS_setfsgid, -1);
 	umask(0);
 	cur_umask = 0;
 	cur_own = true;
-	return caps_get(&eff, &gofer_permitted);
+	ret = caps_get(&eff, &gofer_permitted);
+	if (ret < 0 || !(gofer_permitted & (1ull << CAP_SETGID)))
+		return ret;
+	/* Our own identity has every permitted capability; with
+	 * CAP_SETGID only a denied setgroups refuses. */
+	ret = caps_set_effective(gofer_permitted);
+	if (ret < 0)
+		return ret;
+	groups_fixed = syscall(SYS_setgroups, (size_t)0, NULL) < 0 &&
+		       errno == EPERM;
+	return 0;
 }
 
 /*
@@ -135,7 +149,7 @@ static int become_own(void)
 	if ((uint32_t)syscall(SYS_setfsuid, -1) != own_fsuid ||
 	    (uint32_t)syscall(SYS_setfsgid, -1) != own_fsgid)
 		return -EPERM;
-	if (syscall(SYS_setgroups, (size_t)0, none) < 0)
+	if (!groups_fixed && syscall(SYS_setgroups, (size_t)0, none) < 0)
 		return -EPERM;
 	cur_own = true;
 	return 0;
@@ -147,7 +161,8 @@ static int set_ids(const struct gofer_wire_creds *c)
 
 	for (uint32_t i = 0; i < c->ngroups; i++)
 		groups[i] = c->groups[i];
-	if (syscall(SYS_setgroups, (size_t)c->ngroups, groups) < 0)
+	if (!groups_fixed &&
+	    syscall(SYS_setgroups, (size_t)c->ngroups, groups) < 0)
 		return -errno;
 	syscall(SYS_setfsgid, c->fsgid);
 	if ((uint32_t)syscall(SYS_setfsgid, -1) != c->fsgid)

@@ -981,6 +981,8 @@ int cgroup_create(const char *id, const struct oci_spec *spec, bool systemd,
 		return -1;
 	if (cgroup_layout_host(&l, err) < 0)
 		return -1;
+	if (cgroup_is_rootless())	/* the cgroup may be optional */
+		return cgroup_rootless_create(l, id, cp, path, r, out, err);
 	return cgroup_create_at(l, path, r, out, err);
 }
 

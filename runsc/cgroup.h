@@ -114,6 +114,15 @@ int cgroup_create(const char *id, const struct oci_spec *spec, bool systemd,
 int cgroup_create_at(const struct cgroup_layout *layout, const char *path,
 		     const struct oci_resources *r, struct cgroup **out,
 		     struct cv_error **err);
+/*
+ * Rootless (not root, or root of a user namespace): cgroup_create may then
+ * succeed with *out NULL, the container running without a cgroup of its
+ * own (cgroup_rootless.c has the rules).
+ */
+bool cgroup_is_rootless(void);
+/* The first resource limit field r asks ("linux.resources.memory"...),
+ * devices aside; NULL if none. */
+const char *cgroup_limit_field(const struct oci_resources *r);
 /* Moves pid into the cgroup in every hierarchy (cgroup.procs). */
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct cv_error **err);
 /* Applies resources again (runsc update); only the fields present. */

@@ -67,6 +67,13 @@ void cgroup_v2_cpu_max(const struct oci_cpu *c, const char *cur, char *out,
 		       size_t len);
 unsigned cgroup_v2_io_weight(unsigned blkio_weight);
 
+/* cgroup_create's rootless form (cgroup_rootless.c): path as resolved,
+ * cgroups_path as the spec gives it. */
+int cgroup_rootless_create(const struct cgroup_layout *l, const char *id,
+			   const char *cgroups_path, const char *path,
+			   const struct oci_resources *r, struct cgroup **out,
+			   struct cv_error **err);
+
 /* v1 and v2 resource application (cgroup_v1.c, cgroup_v2.c). */
 int cgroup_v1_check(const struct cgroup_layout *l,
 		    const struct oci_resources *r, struct cv_error **err);

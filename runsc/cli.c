@@ -143,7 +143,8 @@ void cli_print_usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", v->name, v->summary);
 	fprintf(out,
 		"\nGlobal options:\n"
-		"  --root DIR            state directory (default: " CVISOR_DEFAULT_ROOT ")\n"
+		"  --root DIR            state directory (default: " CVISOR_DEFAULT_ROOT ";\n"
+		"                        rootless: $XDG_RUNTIME_DIR/cvisor)\n"
 		"  --log FILE            log file (default: stderr)\n"
 		"  --log-format FORMAT   text (default) or json\n"
 		"  --debug               debug logging\n"

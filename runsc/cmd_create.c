@@ -190,7 +190,7 @@ static int create_locked(struct global_opts *g, const struct create_opts *o,
 		goto fail;
 	if (cgroup_create(o->id, spec, g->systemd_cgroup, &cg, err) < 0)
 		goto fail;
-	if (cgroup_to_json(cg, &st->cgroup_json) < 0) {
+	if (cg != NULL && cgroup_to_json(cg, &st->cgroup_json) < 0) {
 		cv_error_set(err, ENOMEM, "cgroup");
 		goto fail;
 	}

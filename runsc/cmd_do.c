@@ -14,6 +14,7 @@
 
 #include "lib/cleanup.h"
 #include "runsc/cli.h"
+#include "runsc/rootless.h"
 
 extern char **environ;
 
@@ -53,10 +54,12 @@ static void gen_process(yajl_gen g, int argc, char **argv, const char *cwd)
 	yajl_gen_bool(g, 0);
 	s(g, "user");
 	yajl_gen_map_open(g);
+	/* Rootless: the caller is root of its user namespace (as with
+	 * "unshare -r"); the only ids it maps are its own. */
 	s(g, "uid");
-	yajl_gen_integer(g, getuid());
+	yajl_gen_integer(g, geteuid() != 0 ? 0 : getuid());
 	s(g, "gid");
-	yajl_gen_integer(g, getgid());
+	yajl_gen_integer(g, geteuid() != 0 ? 0 : getgid());
 	yajl_gen_map_close(g);
 	s(g, "args");
 	yajl_gen_array_open(g);
@@ -85,12 +88,32 @@ static void gen_process(yajl_gen g, int argc, char **argv, const char *cwd)
 	yajl_gen_map_close(g);
 }
 
+static void gen_map(yajl_gen g, const char *key, unsigned id)
+{
+	s(g, key);
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	s(g, "containerID");
+	yajl_gen_integer(g, 0);
+	s(g, "hostID");
+	yajl_gen_integer(g, id);
+	s(g, "size");
+	yajl_gen_integer(g, 1);
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+}
+
 static void gen_linux(yajl_gen g, bool netns)
 {
 	static const char *const ns[] = { "pid", "ipc", "uts", "mount", NULL };
+	bool rootless = geteuid() != 0;
 
 	s(g, "linux");
 	yajl_gen_map_open(g);
+	if (rootless) {
+		gen_map(g, "uidMappings", (unsigned)geteuid());
+		gen_map(g, "gidMappings", (unsigned)getegid());
+	}
 	s(g, "namespaces");
 	yajl_gen_array_open(g);
 	for (const char *const *n = ns; *n != NULL; n++) {
@@ -103,6 +126,12 @@ static void gen_linux(yajl_gen g, bool netns)
 		yajl_gen_map_open(g);
 		s(g, "type");
 		s(g, "network");
+		yajl_gen_map_close(g);
+	}
+	if (rootless) {
+		yajl_gen_map_open(g);
+		s(g, "type");
+		s(g, "user");
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -187,7 +216,9 @@ int cmd_do(struct global_opts *g, int argc, char **argv,
 		{ 0 },
 	};
 	char cwd[PATH_MAX], tmp[] = "/tmp/cvisor-do.XXXXXX";
-	bool own_root = strcmp(g->root, CVISOR_DEFAULT_ROOT) == 0;
+	cleanup_free char *xdg = rootless_default_root();
+	bool own_root = strcmp(g->root, CVISOR_DEFAULT_ROOT) == 0 ||
+			(xdg != NULL && strcmp(g->root, xdg) == 0);
 	const char *dir = NULL;
 	int c, r;
 

@@ -14,6 +14,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "runsc/cli.h"
+#include "runsc/rootless.h"
 
 /* State paths end up in state.json: keep them absolute. */
 static char *absolute_root(const char *root)
@@ -46,10 +47,13 @@ int main(int argc, char **argv)
 		.argv0 = argv[0],
 	};
 	cleanup_error struct cv_error *err = NULL;
-	cleanup_free char *abs_root = NULL;
+	cleanup_free char *abs_root = NULL, *xdg_root = NULL;
 	const struct cli_verb *v;
 	int status = 1, i, r;
 
+	xdg_root = rootless_default_root();
+	if (xdg_root != NULL)
+		g.root = xdg_root;
 	i = cli_parse_globals(&g, argc, argv, &status, &err);
 	if (cv_log_open(g.log, g.log_format, g.debug) < 0) {
 		fprintf(stderr, "runsc: open log %s: %s\n", g.log,

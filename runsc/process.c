@@ -146,7 +146,11 @@ int process_set_creds(const struct oci_process *p,
 	/* Bounding first: dropping needs CAP_SETPCAP, lost below. */
 	if (drop_bounding(plan.drop_bounding, err) < 0)
 		return -1;
-	if (setgroups(u->n_additional_gids, u->additional_gids) < 0)
+	/* A rootless user namespace denies setgroups (EPERM: /proc is not
+	 * the host's here to read setgroups): no groups asked is then no
+	 * change, as with runc; asked ones are an error. */
+	if (setgroups(u->n_additional_gids, u->additional_gids) < 0 &&
+	    (errno != EPERM || u->n_additional_gids > 0))
 		return cv_error_set(err, errno, "process.user.additionalGids");
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return cv_error_set(err, errno, "process.user.gid: %u",

@@ -43,6 +43,7 @@
 #include "runsc/mounts.h"
 #include "runsc/namespaces.h"
 #include "runsc/process.h"
+#include "runsc/rootless.h"
 #include "runsc/seccomp_profile.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -230,6 +231,7 @@ struct sandbox_ctx {
 	bool file_access_shared;	/* resolved: flag, annotation */
 	struct dev_rule *dev_rules;	/* runsc/devices.h: for the gofer */
 	size_t n_dev_rules;		/* and the sentry */
+	bool rootless;		/* not root of the host's user namespace */
 };
 
 /*
@@ -447,6 +449,11 @@ static int init_process(struct sandbox_ctx *c, int slave, char **exe,
 	/* A credential change clears the parent-death signal. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return cv_error_set(err, errno, "PR_SET_PDEATHSIG");
+	/* And makes it undumpable: only CAP_SYS_PTRACE in the host's user
+	 * namespace (where this mm was made) could attach then, which a
+	 * rootless sentry lacks. After execve it is the container's. */
+	if (c->rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return cv_error_set(err, errno, "PR_SET_DUMPABLE");
 	return 0;
 }
 
@@ -609,6 +616,19 @@ static int start_init(struct sandbox_ctx *c, struct cv_error **err)
 	own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	if (own < 0)
 		return cv_error_set(err, errno, "/proc/self/ns/pid");
+	/* Rootless: the host's pid namespace could not be set back (it is
+	 * not the user namespace's), so the init alone is cloned into a new
+	 * one, fork-like (no stack: the child goes on on a copy of ours). */
+	if (c->rootless && c->ns.new_pid &&
+	    c->ns.join_fd[OCI_NS_PID] < 0) {
+		c->init_pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD,
+					     NULL, NULL, NULL, NULL);
+		if (c->init_pid < 0)
+			return cv_error_set(err, errno, "fork the init");
+		if (c->init_pid == 0)
+			init_main(c);
+		goto forked;
+	}
 	if (enter_pid_ns_for_children(c, err) < 0)
 		return -1;
 	c->init_pid = fork();
@@ -620,6 +640,7 @@ static int start_init(struct sandbox_ctx *c, struct cv_error **err)
 	 * init's namespaces itself) must not depend on the init living. */
 	if (setns(own, CLONE_NEWPID) < 0)
 		return cv_error_set(err, errno, "restore the pid namespace");
+forked:
 	close(c->isync[1]);
 	close(c->init_sv[1]);
 	c->isync[1] = c->init_sv[1] = -1;
@@ -719,6 +740,29 @@ __attribute__((noreturn)) static void sandbox_fail(struct sandbox_ctx *c,
 	_exit(1);
 }
 
+static int rootless_maps_written(void *arg)
+{
+	int sync = *(int *)arg;
+
+	if (sb_send(sync, SB_MSG_USERNS, 0, 0, NULL) < 0)
+		return -1;
+	return expect(sync, SB_MSG_GO);
+}
+
+/* The rest of the sandbox sees the spec without its user namespace. */
+static int rootless_sandbox(struct sandbox_ctx *c, struct cv_error **err)
+{
+	struct oci_spec *view = NULL;
+	int r = rootless_enter(c->spec, &view, rootless_maps_written,
+			       &c->sync, err);
+
+	if (view != NULL) {
+		c->spec = view;
+		c->proc = &view->process;
+	}
+	return r;
+}
+
 __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 {
 	const struct sandbox_opts *o = c->o;
@@ -738,6 +782,10 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	 * accounted in the container's cgroup. */
 	if (o->cgroup != NULL && cgroup_enter(o->cgroup, getpid(), &err) < 0)
 		sb_die(c->sync, err, "cgroup");
+	/* Not root: into the user namespace before anything else. */
+	c->rootless = cgroup_is_rootless();
+	if (rootless_needs_userns() && rootless_sandbox(c, &err) < 0)
+		sb_die(c->sync, err, NULL);
 	/* The paths of namespaces to join are host paths: opened now. */
 	if (ns_plan_build(c->spec, o->network, &c->ns, &err) < 0)
 		sb_die(c->sync, err, NULL);
@@ -820,7 +868,7 @@ static void sandbox_undo(const struct sandbox_opts *o, pid_t pid)
 	unlink(path);
 }
 
-static int wait_ready(const struct sandbox_opts *o, int sync,
+static int wait_ready(const struct sandbox_opts *o, int sync, pid_t pid,
 		      struct sandbox_info *out, struct cv_error **err)
 {
 	struct sb_msg m;
@@ -844,6 +892,13 @@ static int wait_ready(const struct sandbox_opts *o, int sync,
 							      "failed") :
 						cv_error_setx(err, "sandbox "
 							      "gone");
+			break;
+		case SB_MSG_USERNS:	/* rootless: the sandbox's own */
+			r = rootless_write_maps(pid, o->spec, err);
+			if (sb_send(sync, r == 0 ? SB_MSG_GO : SB_MSG_ABORT, 0,
+				    0, NULL) < 0 || r < 0)
+				return r < 0 ? -1 : cv_error_setx(err, "sandbox "
+								  "gone");
 			break;
 		case SB_MSG_PIDS:
 			out->init_pid = m.pid1;
@@ -893,7 +948,8 @@ int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
 	*out = (struct sandbox_info){ 0 };
 	if (!o->spec->has_process)
 		return cv_error_setx(err, "process: missing");
-	if (sb_check_preserved(o->preserve_fds, err) < 0 ||
+	if (rootless_check(o->spec, err) < 0 ||
+	    sb_check_preserved(o->preserve_fds, err) < 0 ||
 	    file_access_resolve(o, &c.file_access_shared, err) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -912,7 +968,7 @@ int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
 		sandbox_main(&c);
 	}
 	close(sv[1]);
-	if (wait_ready(o, sv[0], out, err) < 0) {
+	if (wait_ready(o, sv[0], pid, out, err) < 0) {
 		close(sv[0]);
 		sandbox_undo(o, pid);
 		return -1;

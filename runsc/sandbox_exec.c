@@ -69,6 +69,7 @@ struct exec_ctx {
 	int ctl;		/* connection to the sentry */
 	int csock;		/* console socket, or -1 */
 	int sync;		/* to runsc exec */
+	bool rootless;		/* not root of the host's user namespace */
 };
 
 static bool same_ns(const char *name, int fd)
@@ -117,6 +118,17 @@ static void close_namespaces(struct exec_ctx *c)
 
 static int join_namespaces(struct exec_ctx *c, struct cv_error **err)
 {
+	/* Rootless: every namespace is the user namespace's, and only its
+	 * root may join them: user first. */
+	for (size_t i = 0; i < N_JOIN && geteuid() != 0; i++) {
+		if (join_order[i].flag != CLONE_NEWUSER || c->ns[i] < 0)
+			continue;
+		if (setns(c->ns[i], CLONE_NEWUSER) < 0)
+			return cv_error_set(err, errno, "join the user "
+					    "namespace");
+		close(c->ns[i]);
+		c->ns[i] = -1;
+	}
 	for (size_t i = 0; i < N_JOIN; i++) {
 		if (c->ns[i] < 0)
 			continue;
@@ -170,6 +182,11 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	    process_set_creds(p, &info, &err) < 0 ||
 	    process_finish(p, &info, &err) < 0)
 		sb_die(c->sync, err, "exec");
+	/* Attachable by a rootless sentry (see init_process). */
+	if (c->rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+		cv_error_set(&err, errno, "PR_SET_DUMPABLE");
+		sb_die(c->sync, err, "exec");
+	}
 	sb_prepare_fds(c->o->preserve_fds);
 	if (sentry_attach(c->ctl, c->o->platform, &info, &err) < 0)
 		sb_die(c->sync, err, "exec: attach to the sentry");
@@ -278,6 +295,7 @@ __attribute__((noreturn)) static void exec_joiner(struct exec_ctx *c)
 		sb_die(c->sync, err, "exec");
 	}
 	/* Host paths and the host's /proc first. */
+	c->rootless = cgroup_is_rootless();
 	if (c->o->cgroup != NULL &&
 	    cgroup_enter(c->o->cgroup, getpid(), &err) < 0)
 		sb_die(c->sync, err, "exec: cgroup");
