@@ -162,14 +162,11 @@ static const enum oci_ns_type pod_types[] = {
 	OCI_NS_NETWORK, OCI_NS_IPC, OCI_NS_UTS,
 };
 
-int ns_enter_pod(struct ns_plan *p, struct cv_error **err)
+int ns_join_pod(struct ns_plan *p, struct cv_error **err)
 {
-	int create = 0;
-
 	for (size_t i = 0; i < ARRAY_SIZE(pod_types); i++) {
 		enum oci_ns_type t = pod_types[i];
 
-		create |= p->unshare_flags & ns_clone_flag(t);
 		if (p->join_fd[t] < 0)
 			continue;
 		if (setns(p->join_fd[t], ns_clone_flag(t)) < 0)
@@ -178,6 +175,15 @@ int ns_enter_pod(struct ns_plan *p, struct cv_error **err)
 		close(p->join_fd[t]);
 		p->join_fd[t] = -1;
 	}
+	return 0;
+}
+
+int ns_create_pod(struct ns_plan *p, struct cv_error **err)
+{
+	int create = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(pod_types); i++)
+		create |= p->unshare_flags & ns_clone_flag(pod_types[i]);
 	if (create == 0)
 		return 0;
 	if (p->new_user || p->join_fd[OCI_NS_USER] >= 0) {
@@ -190,6 +196,13 @@ int ns_enter_pod(struct ns_plan *p, struct cv_error **err)
 	if ((create & CLONE_NEWNET) && ns_loopback_up(err) < 0)
 		return -1;
 	return 0;
+}
+
+int ns_enter_pod(struct ns_plan *p, struct cv_error **err)
+{
+	if (ns_join_pod(p, err) < 0)
+		return -1;
+	return ns_create_pod(p, err);
 }
 
 int ns_join_pid(pid_t pid, int flags, struct cv_error **err)

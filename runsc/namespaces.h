@@ -63,6 +63,11 @@ int ns_clone_flag(enum oci_ns_type t);
  * in a new network namespace. What is done is removed from the plan.
  */
 int ns_enter_pod(struct ns_plan *p, struct cv_error **err);
+/* Its two halves, for a sandbox that takes its own user namespace in
+ * between (runsc/rootless.h, sandbox_userns_*): joined by path from the
+ * host's user namespace, created in the sandbox's so that it owns them. */
+int ns_join_pod(struct ns_plan *p, struct cv_error **err);
+int ns_create_pod(struct ns_plan *p, struct cv_error **err);
 
 /* setns() into pid's namespaces of the CLONE_NEW* types in flags. */
 int ns_join_pid(pid_t pid, int flags, struct cv_error **err);

@@ -238,3 +238,72 @@ int rootless_enter(const struct oci_spec *spec, struct oci_spec **view,
 		return cv_error_set(err, errno, "new mount namespace");
 	return 0;
 }
+
+/*
+ * The sandbox's own user namespace, as root (docs/security.md, "The
+ * sandbox's user namespace"). Root of the host's user namespace, the
+ * sandbox process unshares one whose maps, written by runsc create, are
+ * the identity over every id: file ownership, the cgroup's files and the
+ * console socket read the same from inside, but the capabilities the
+ * sentry and the gofer keep are capabilities in it, over what it owns
+ * (the container's namespaces, created after it; its processes) and not
+ * over the host's processes or namespaces. A namespace that must be
+ * joined by path other than the pod's net, ipc and uts (joined before)
+ * belongs to another user namespace that the sandbox could not enter from
+ * inside its own: then it keeps the host's, as before.
+ */
+static bool initial_userns(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned a, b, n;
+	bool ok;
+
+	if (f == NULL)
+		return false;
+	ok = fgets(buf, sizeof(buf), f) != NULL &&
+	     sscanf(buf, "%u %u %u", &a, &b, &n) == 3 && a == 0 && b == 0 &&
+	     n == 4294967295u && fgetc(f) == EOF;
+	fclose(f);
+	return ok;
+}
+
+bool sandbox_userns_wanted(const int join_fd[OCI_NS__COUNT])
+{
+	if (geteuid() != 0 || !initial_userns())
+		return false;
+	for (int t = 0; t < OCI_NS__COUNT; t++)
+		if (join_fd[t] >= 0 && t != OCI_NS_NETWORK &&
+		    t != OCI_NS_IPC && t != OCI_NS_UTS)
+			return false;
+	return true;
+}
+
+int sandbox_userns_write_maps(pid_t pid, struct cv_error **err)
+{
+	static const char map[] = "0 0 4294967295\n";
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if (cv_write_string(path, map, err) < 0)
+		return cv_error_wrap(err, "the sandbox's user namespace");
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	if (cv_write_string(path, map, err) < 0)
+		return cv_error_wrap(err, "the sandbox's user namespace");
+	return 0;
+}
+
+int sandbox_userns_enter(int (*maps_written)(void *), void *arg,
+			 struct cv_error **err)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		return cv_error_set(err, errno, "the sandbox's user namespace");
+	if (maps_written(arg) < 0)
+		return cv_error_setx(err, "the sandbox's user namespace: the "
+				     "id maps were not written");
+	/* Already ids 0 (mapped to themselves); every capability in it. */
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return cv_error_set(err, errno, "the sandbox's user namespace: "
+				    "become root");
+	return 0;
+}

@@ -231,7 +231,9 @@ struct sandbox_ctx {
 	bool file_access_shared;	/* resolved: flag, annotation */
 	struct dev_rule *dev_rules;	/* runsc/devices.h: for the gofer */
 	size_t n_dev_rules;		/* and the sentry */
-	bool rootless;		/* not root of the host's user namespace */
+	/* Not root of the host's user namespace: rootless, or root in the
+	 * sandbox's own (rootless.h, sandbox_userns_wanted). */
+	bool rootless;
 };
 
 /*
@@ -543,7 +545,18 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 
 /* createContainer hooks: in the container's namespaces (but the host's
  * mount namespace, where the hook paths resolve, as with runc before its
- * pivot, and the host's user namespace, keeping root's privileges). */
+ * pivot, and the sandbox's user namespace: as root, that is root over
+ * the container's namespaces and files, not over the host's). */
+static bool same_ns_as_self(int fd, const char *name)
+{
+	struct stat a, b;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return stat(path, &a) == 0 && fstat(fd, &b) == 0 &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 static int run_create_container_hooks(struct sandbox_ctx *c,
 				      struct cv_error **err)
 {
@@ -568,6 +581,12 @@ static int run_create_container_hooks(struct sandbox_ctx *c,
 			snprintf(path, sizeof(path), "/proc/%d/ns/%s",
 				 (int)c->init_pid, names[i]);
 			fd = open(path, O_RDONLY | O_CLOEXEC);
+			/* One we are in may be the host user namespace's
+			 * (a pod's, by path): not to be joined again. */
+			if (fd >= 0 && same_ns_as_self(fd, names[i])) {
+				close(fd);
+				continue;
+			}
 			if (fd < 0 || setns(fd, 0) < 0)
 				_exit(2);
 			close(fd);
@@ -740,13 +759,40 @@ __attribute__((noreturn)) static void sandbox_fail(struct sandbox_ctx *c,
 	_exit(1);
 }
 
-static int rootless_maps_written(void *arg)
+/* pid1 0: the spec's maps (rootless); 1: the sandbox's identity maps. */
+static int ask_maps(int sync, int kind)
 {
-	int sync = *(int *)arg;
-
-	if (sb_send(sync, SB_MSG_USERNS, 0, 0, NULL) < 0)
+	if (sb_send(sync, SB_MSG_USERNS, kind, 0, NULL) < 0)
 		return -1;
 	return expect(sync, SB_MSG_GO);
+}
+
+static int rootless_maps_written(void *arg)
+{
+	return ask_maps(*(int *)arg, 0);
+}
+
+static int sandbox_maps_written(void *arg)
+{
+	return ask_maps(*(int *)arg, 1);
+}
+
+/*
+ * Root: the pod's namespaces to join by path are the host's user
+ * namespace's, joined from it; then the sandbox's own user namespace, in
+ * which everything else is created (the pod's new namespaces by
+ * ns_enter_pod, the gofer's and the init's), so that the capabilities the
+ * gofer and the sentry keep reach no further than the sandbox.
+ */
+static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
+{
+	if (!sandbox_userns_wanted(c->ns.join_fd))
+		return 0;
+	if (ns_join_pod(&c->ns, err) < 0 ||
+	    sandbox_userns_enter(sandbox_maps_written, &c->sync, err) < 0)
+		return -1;
+	c->rootless = true;
+	return 0;
 }
 
 /* The rest of the sandbox sees the spec without its user namespace. */
@@ -787,7 +833,8 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	if (rootless_needs_userns() && rootless_sandbox(c, &err) < 0)
 		sb_die(c->sync, err, NULL);
 	/* The paths of namespaces to join are host paths: opened now. */
-	if (ns_plan_build(c->spec, o->network, &c->ns, &err) < 0)
+	if (ns_plan_build(c->spec, o->network, &c->ns, &err) < 0 ||
+	    sandbox_userns(c, &err) < 0)
 		sb_die(c->sync, err, NULL);
 	/* The pod's net, ipc and uts namespaces are the sandbox's own: the
 	 * pid runsc create reports is how clients find them. */
@@ -893,8 +940,9 @@ static int wait_ready(const struct sandbox_opts *o, int sync, pid_t pid,
 						cv_error_setx(err, "sandbox "
 							      "gone");
 			break;
-		case SB_MSG_USERNS:	/* rootless: the sandbox's own */
-			r = rootless_write_maps(pid, o->spec, err);
+		case SB_MSG_USERNS:	/* the sandbox's own */
+			r = m.pid1 == 1 ? sandbox_userns_write_maps(pid, err) :
+					  rootless_write_maps(pid, o->spec, err);
 			if (sb_send(sync, r == 0 ? SB_MSG_GO : SB_MSG_ABORT, 0,
 				    0, NULL) < 0 || r < 0)
 				return r < 0 ? -1 : cv_error_setx(err, "sandbox "

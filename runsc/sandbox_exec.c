@@ -48,9 +48,8 @@
 #include "runsc/seccomp_profile.h"
 #include "runsc/state.h"
 
-/* In the order they are joined: pid first (owned by the host's user
- * namespace, so joined while we still have host privileges; it applies to
- * children only), then user, then the rest, which may belong to it. */
+/* In the order they are joined (user: see join_namespaces). pid first
+ * (it applies to children only). */
 static const struct {
 	const char *name;
 	int flag;
@@ -70,6 +69,7 @@ struct exec_ctx {
 	int csock;		/* console socket, or -1 */
 	int sync;		/* to runsc exec */
 	bool rootless;		/* not root of the host's user namespace */
+	bool joined_user;	/* the init's user namespace is not ours */
 };
 
 static bool same_ns(const char *name, int fd)
@@ -116,11 +116,9 @@ static void close_namespaces(struct exec_ctx *c)
 			close(c->ns[i]);
 }
 
-static int join_namespaces(struct exec_ctx *c, struct cv_error **err)
+static int join_user(struct exec_ctx *c, struct cv_error **err)
 {
-	/* Rootless: every namespace is the user namespace's, and only its
-	 * root may join them: user first. */
-	for (size_t i = 0; i < N_JOIN && geteuid() != 0; i++) {
+	for (size_t i = 0; i < N_JOIN; i++) {
 		if (join_order[i].flag != CLONE_NEWUSER || c->ns[i] < 0)
 			continue;
 		if (setns(c->ns[i], CLONE_NEWUSER) < 0)
@@ -128,9 +126,21 @@ static int join_namespaces(struct exec_ctx *c, struct cv_error **err)
 					    "namespace");
 		close(c->ns[i]);
 		c->ns[i] = -1;
+		c->joined_user = true;
 	}
+	return 0;
+}
+
+static int join_namespaces(struct exec_ctx *c, struct cv_error **err)
+{
+	/* Rootless: every namespace is the user namespace's, and only its
+	 * root may join them: user first. Root: user last, as a pod's
+	 * namespaces joined by path are the host user namespace's, which
+	 * the sandbox's (or the container's, in it) has no power over. */
+	if (geteuid() != 0 && join_user(c, err) < 0)
+		return -1;
 	for (size_t i = 0; i < N_JOIN; i++) {
-		if (c->ns[i] < 0)
+		if (c->ns[i] < 0 || join_order[i].flag == CLONE_NEWUSER)
 			continue;
 		if (setns(c->ns[i], join_order[i].flag) < 0)
 			return cv_error_set(err, errno, "join the %s namespace",
@@ -138,7 +148,7 @@ static int join_namespaces(struct exec_ctx *c, struct cv_error **err)
 		close(c->ns[i]);
 		c->ns[i] = -1;
 	}
-	return 0;
+	return join_user(c, err);
 }
 
 static int exec_terminal(struct exec_ctx *c, struct cv_error **err)
@@ -182,8 +192,10 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	    process_set_creds(p, &info, &err) < 0 ||
 	    process_finish(p, &info, &err) < 0)
 		sb_die(c->sync, err, "exec");
-	/* Attachable by a rootless sentry (see init_process). */
-	if (c->rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+	/* Attachable by a sentry without CAP_SYS_PTRACE over the host's
+	 * user namespace, where this mm was made: rootless, or in the
+	 * sandbox's own (see init_process). */
+	if ((c->rootless || c->joined_user) && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
 		cv_error_set(&err, errno, "PR_SET_DUMPABLE");
 		sb_die(c->sync, err, "exec");
 	}
