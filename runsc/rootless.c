@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -268,9 +269,22 @@ static bool initial_userns(void)
 	return ok;
 }
 
-bool sandbox_userns_wanted(const int join_fd[OCI_NS__COUNT])
+/* runsc do's: the host's /proc, /sys... below it are locked together
+ * with it in a mount namespace of a user namespace, and the gofer could
+ * not detach them from its root (runsc/mounts.c drop_kernel_mounts). */
+static bool rootfs_is_host_root(const struct oci_spec *spec)
 {
-	if (geteuid() != 0 || !initial_userns())
+	struct stat a, b;
+
+	return spec->rootfs != NULL && stat(spec->rootfs, &a) == 0 &&
+	       stat("/", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+bool sandbox_userns_wanted(const struct oci_spec *spec,
+			   const int join_fd[OCI_NS__COUNT])
+{
+	if (geteuid() != 0 || !initial_userns() || rootfs_is_host_root(spec))
 		return false;
 	for (int t = 0; t < OCI_NS__COUNT; t++)
 		if (join_fd[t] >= 0 && t != OCI_NS_NETWORK &&
@@ -305,5 +319,11 @@ int sandbox_userns_enter(int (*maps_written)(void *), void *arg,
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return cv_error_set(err, errno, "the sandbox's user namespace: "
 				    "become root");
+	/* The sentry's mounts (its procfs and tmpfs) need a mount namespace
+	 * the user namespace owns (as rootless_enter's): a copy of the
+	 * host's, whose mounts propagate into it. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return cv_error_set(err, errno, "the sandbox's user namespace: "
+				    "new mount namespace");
 	return 0;
 }

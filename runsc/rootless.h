@@ -36,9 +36,11 @@ int rootless_enter(const struct oci_spec *spec, struct oci_spec **view,
 /*
  * Root's sandbox in a user namespace of its own (rootless.c): wanted when
  * runsc is root of the host's user namespace and no namespace but the
- * pod's net, ipc and uts is joined by path (join_fd: struct ns_plan's).
+ * pod's net, ipc and uts is joined by path (join_fd: struct ns_plan's),
+ * and root.path is not the host's "/" (runsc do).
  */
-bool sandbox_userns_wanted(const int join_fd[OCI_NS__COUNT]);
+bool sandbox_userns_wanted(const struct oci_spec *spec,
+			   const int join_fd[OCI_NS__COUNT]);
 /* runsc create's side: the identity maps over every id. */
 int sandbox_userns_write_maps(pid_t pid, struct cv_error **err);
 /* The sandbox's side: unshare, maps_written(arg), become its root. */

@@ -786,7 +786,7 @@ static int sandbox_maps_written(void *arg)
  */
 static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 {
-	if (!sandbox_userns_wanted(c->ns.join_fd))
+	if (!sandbox_userns_wanted(c->spec, c->ns.join_fd))
 		return 0;
 	if (ns_join_pod(&c->ns, err) < 0 ||
 	    sandbox_userns_enter(sandbox_maps_written, &c->sync, err) < 0)

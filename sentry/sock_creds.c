@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -47,6 +48,14 @@ struct port_probe {
 	int value, err;
 };
 
+static bool same_netns(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat("/proc/thread-self/ns/net", &b) == 0 &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 /* In a thread of its own: a net namespace is per thread, and the
  * sysctl files under /proc/sys/net are those of the reader's. */
 static void *probe_port_start(void *arg)
@@ -58,12 +67,18 @@ static void *probe_port_start(void *arg)
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)p->init_pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Already ours, as a rule (the pod's): then not joined again, which
+	 * a sentry in the sandbox's user namespace may not do for a pod
+	 * namespace the host's owns (joined by path, the host network). */
+	if (fd >= 0 && same_netns(fd))
+		goto read;
 	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
 		p->err = errno;
 		if (fd >= 0)
 			close(fd);
 		return NULL;
 	}
+read:
 	close(fd);
 	fd = open("/proc/sys/net/ipv4/ip_unprivileged_port_start",
 		  O_RDONLY | O_CLOEXEC);
