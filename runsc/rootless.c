@@ -327,3 +327,29 @@ int sandbox_userns_enter(int (*maps_written)(void *), void *arg,
 				    "new mount namespace");
 	return 0;
 }
+
+/*
+ * The sentry binds the tasks' sockets (sentry/sock_creds.c): in a network
+ * namespace the host's user namespace owns (joined by path: Docker's,
+ * CRI's; the host's), a port below ip_unprivileged_port_start would need
+ * CAP_NET_BIND_SERVICE over the host's, which the sandbox's namespace
+ * does not give. So the sandbox takes it there only if no port is below
+ * that: the sysctl is 0 in the spec (Docker sets it so) or already.
+ */
+bool sandbox_userns_ports_ok(const struct oci_spec *spec)
+{
+	const char *key = "net.ipv4.ip_unprivileged_port_start";
+	char buf[32] = "";
+	FILE *f;
+	bool ok;
+
+	for (size_t i = 0; i < spec->linux_.n_sysctl; i++)
+		if (!strcmp(spec->linux_.sysctl[i].key, key))
+			return atoi(spec->linux_.sysctl[i].value) == 0;
+	f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+	if (f == NULL)
+		return false;
+	ok = fgets(buf, sizeof(buf), f) != NULL && atoi(buf) == 0;
+	fclose(f);
+	return ok;
+}

@@ -41,6 +41,9 @@ int rootless_enter(const struct oci_spec *spec, struct oci_spec **view,
  */
 bool sandbox_userns_wanted(const struct oci_spec *spec,
 			   const int join_fd[OCI_NS__COUNT]);
+/* In the pod's network namespace, if the host's user namespace owns it:
+ * may the sentry bind every port the tasks may (no privileged port)? */
+bool sandbox_userns_ports_ok(const struct oci_spec *spec);
 /* runsc create's side: the identity maps over every id. */
 int sandbox_userns_write_maps(pid_t pid, struct cv_error **err);
 /* The sandbox's side: unshare, maps_written(arg), become its root. */

@@ -788,8 +788,13 @@ static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 {
 	if (!sandbox_userns_wanted(c->spec, c->ns.join_fd))
 		return 0;
-	if (ns_join_pod(&c->ns, err) < 0 ||
-	    sandbox_userns_enter(sandbox_maps_written, &c->sync, err) < 0)
+	if (ns_join_pod(&c->ns, err) < 0)
+		return -1;
+	/* Not ours to create: the host's user namespace owns it. */
+	if (!(c->ns.unshare_flags & CLONE_NEWNET) &&
+	    !sandbox_userns_ports_ok(c->spec))
+		return 0;
+	if (sandbox_userns_enter(sandbox_maps_written, &c->sync, err) < 0)
 		return -1;
 	c->rootless = true;
 	return 0;
