@@ -453,7 +453,8 @@ static int init_process(struct sandbox_ctx *c, int slave, char **exe,
 		return cv_error_set(err, errno, "PR_SET_PDEATHSIG");
 	/* And makes it undumpable: only CAP_SYS_PTRACE in the host's user
 	 * namespace (where this mm was made) could attach then, which a
-	 * rootless sentry lacks. After execve it is the container's. */
+	 * sentry in a user namespace (rootless, or the sandbox's own as
+	 * root) lacks. After execve it is the container's. */
 	if (c->rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		return cv_error_set(err, errno, "PR_SET_DUMPABLE");
 	return 0;
