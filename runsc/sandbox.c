@@ -510,6 +510,16 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 	    init_terminal(c, csock, &slave, &err) < 0 ||
 	    mounts_readonly_view(&err) < 0)
 		sb_die(c->sync, err, "init");
+	/* The sandbox process opens our /proc/PID/ns/ next (the gofer's
+	 * hand-off, the pod's namespaces, the hooks): in a user namespace it
+	 * has no CAP_SYS_PTRACE over the host's, where this mm was made, so
+	 * not unless we are dumpable (the credential change above reset it;
+	 * init_process sets it again after the next). No workload exists
+	 * yet that could trace us. */
+	if (c->rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+		cv_error_set(&err, errno, "PR_SET_DUMPABLE");
+		sb_die(c->sync, err, "init");
+	}
 	/* Host fds (namespaces, the console socket) end here. */
 	close(c->mntns);
 	ns_plan_close(&c->ns);
@@ -787,7 +797,11 @@ static int sandbox_maps_written(void *arg)
  */
 static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 {
-	if (!sandbox_userns_wanted(c->spec, c->ns.join_fd))
+	/* The overlay's lower layer is made noatime, which a mount
+	 * namespace of a user namespace may not change (its atime flags are
+	 * locked): not with the root overlay either. */
+	if (!sandbox_userns_wanted(c->spec, c->ns.join_fd) ||
+	    c->o->overlay.enabled)
 		return 0;
 	if (ns_join_pod(&c->ns, err) < 0)
 		return -1;
