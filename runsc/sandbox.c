@@ -25,7 +25,11 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <dirent.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -367,6 +371,50 @@ static int init_host_steps(struct sandbox_ctx *c, int *csock, int *procsys,
 	return ns_join_others(&c->ns, err);
 }
 
+/*
+ * In a user namespace the gofer cannot mknod the default device nodes and
+ * binds the host's (runsc/devices.c): mounts of the host's devtmpfs, which
+ * the workload's view must not hold (DESIGN.md invariant 3; the gofer
+ * serves /dev). Detached from a private copy made in the gofer's user
+ * namespace, where they are not locked (a container user namespace's copy
+ * would lock them). devpts nodes (/dev/console) stay.
+ */
+static int drop_host_device_binds(struct cv_error **err)
+{
+	cleanup_close int dev = -1;
+	struct dirent *e;
+	DIR *d;
+	int ret = 0;
+
+	if (unshare(CLONE_NEWNS) < 0)
+		return cv_error_set(err, errno, "unshare the mount namespace");
+	dev = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dev < 0)
+		return 0;	/* no /dev: nothing bound */
+	d = fdopendir(dup(dev));
+	if (d == NULL)
+		return cv_error_set(err, errno, "/dev");
+	while (ret == 0 && (e = readdir(d)) != NULL) {
+		struct statx stx;
+		struct statfs fs;
+		char path[300];
+
+		if (statx(dev, e->d_name, AT_SYMLINK_NOFOLLOW,
+			  STATX_TYPE, &stx) < 0 ||
+		    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+		    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ||
+		    !(S_ISCHR(stx.stx_mode) || S_ISBLK(stx.stx_mode)))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
+		if (statfs(path, &fs) == 0 && fs.f_type == DEVPTS_SUPER_MAGIC)
+			continue;
+		if (umount2(path, MNT_DETACH) < 0)
+			ret = cv_error_set(err, errno, "detach %s", path);
+	}
+	closedir(d);
+	return ret;
+}
+
 /* The view: a private copy of the gofer's namespace; with a user
  * namespace, unshared after it so the new namespaces belong to it. */
 static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
@@ -376,6 +424,8 @@ static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
 	if (setns(c->mntns, CLONE_NEWNS) < 0)
 		return cv_error_set(err, errno, "join the gofer's mount "
 				    "namespace");
+	if (c->rootless && drop_host_device_binds(err) < 0)
+		return -1;
 	if (c->ns.join_fd[OCI_NS_USER] >= 0) {
 		if (setns(c->ns.join_fd[OCI_NS_USER], CLONE_NEWUSER) < 0)
 			return cv_error_set(err, errno, "join the user "
