@@ -34,9 +34,10 @@ bool fs_capable(const struct task *t, int cap)
  * parent for the child's inode; the cache keeps the answer by inode. A
  * path can go stale without the sentry seeing it (the host or another
  * process renames the directory or an ancestor, or removes it), so a hit
- * is used only after the gofer opened that path again, symlinks refused,
- * and found the same directory there: then it is the directory's path
- * now (one open instead of the walk and the reads).
+ * is used only after that path was found to name the same directory
+ * now: by the directory cache (fs_dcache.c, validated, no gofer call)
+ * when it holds the path, else by the gofer opening it again, symlinks
+ * refused (one open instead of the walk and the reads).
  */
 
 #define DIR_CACHE_SIZE 16
@@ -69,15 +70,22 @@ static struct dir_cache_ent *dir_cache_find(const struct stat *st)
 	return NULL;
 }
 
-/* Whether e's path still names the directory st is of. */
+/* Whether e's path still names the directory st is of: the directory
+ * cache's (validated) answer when it has one, else the gofer's. */
 static bool dir_cache_valid(struct sc_call *c, const struct dir_cache_ent *e,
 			    const struct stat *st)
 {
 	struct gofer_at at = { .dirfd = GOFER_AT_ROOT,
 			       .rootfd = GOFER_AT_ROOT, .path = e->path };
+	struct fs_path p = { .dupfd = -1 };
 	struct stat now;
 	int fd = -1, ret;
 
+	strcpy(p.path, e->path);
+	p.at = at;
+	p.at.path = p.path;
+	if (fs_dcache_stat(c, &p, &now) == 0)
+		return now.st_dev == st->st_dev && now.st_ino == st->st_ino;
 	ret = gofer_openat(task_gofer(c->t), NULL, &at,
 			   O_PATH | O_DIRECTORY | O_NOFOLLOW,
 			   0, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, &fd);

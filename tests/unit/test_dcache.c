@@ -880,6 +880,40 @@ TEST(dir_path_through_a_symlink_is_not_its_path)
 	close(host);
 }
 
+/* A hit checked by the directory cache when it holds the path (no gofer
+ * call), which then names another directory. */
+TEST(dir_path_checked_by_the_directory_cache)
+{
+	struct fs_dcache_stats s0;
+	int fd, host;
+
+	setup("dirdc");
+	hmkdir("r");
+	hmkdir("r/s");
+	settle();
+	fd = gofer_dir(sp("r/s"));
+	CHECK(fd >= 0);
+	host = open(hp("r/s"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(host >= 0);
+	CHECK_EQ(note(sp("r/s")), 0);
+	CHECK_STREQ(dir_path(fd), sp("r/s"));
+	s0 = snap();
+	CHECK_STREQ(dir_path(fd), sp("r/s"));
+	CHECK_EQ(snap().hits - s0.hits, 1);
+	CHECK_EQ(snap().gofer_calls, s0.gofer_calls);
+	/* r/s moves; a new r/s, old enough to be cached, takes its place */
+	CHECK_EQ(rename(hp("r/s"), hp("r/old")), 0);
+	hmkdir("r/s");
+	settle();
+	CHECK_EQ(cached_ino(sp("r/s")), 0);	/* the change seen: flushed */
+	CHECK_EQ(note(sp("r/s")), 0);
+	CHECK(cached_ino(sp("r/s")) == host_ino("r/s"));
+	CHECK_STREQ(dir_path(fd), kernel_path(host));
+	CHECK_STREQ(dir_path(fd), sp("r/old"));
+	close(fd);
+	close(host);
+}
+
 TEST(dir_path_of_a_removed_directory)
 {
 	int fd;
