@@ -83,6 +83,7 @@ static char *attach_payload(const struct sentry_attach_info *info,
 		.cap_ambient = info->cap_ambient,
 		.umask = info->umask, .ngroups = info->ngroups,
 		.cwd_len = cwd_len, .ns_pid = getpid(),
+		.no_new_privs = info->no_new_privs,
 	};
 
 	if (buf == NULL)
@@ -222,6 +223,7 @@ static int fill_creds(struct task_creds *c, const struct ctl_attach *a,
 		.cap_inheritable = a->cap_inheritable,
 		.cap_bounding = a->cap_bounding,
 		.cap_ambient = a->cap_ambient,
+		.no_new_privs = a->no_new_privs != 0,
 	};
 	if (a->ngroups == 0)
 		return 0;

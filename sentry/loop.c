@@ -20,6 +20,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -733,6 +734,15 @@ static void copy_name(char *dst, const char *src)
 	snprintf(dst, 65, "%s", src ? src : "");
 }
 
+/* The node name the sandbox was started with (a new uts namespace starts
+ * with its parent's), shown when the config sets none, as runc does. */
+static const char *host_nodename(void)
+{
+	static struct utsname u;
+
+	return uname(&u) == 0 ? u.nodename : "localhost";
+}
+
 static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 {
 	sigset_t mask;
@@ -749,8 +759,8 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	gofer_client_init(&s->gofer, cfg->gofer_fd);
 	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
 	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);
-	if (s->hostname[0] == '\0')
-		copy_name(s->hostname, cfg->id);
+	if (s->hostname[0] == '\0')	/* as the namespace was made */
+		copy_name(s->hostname, host_nodename());
 	if (s->domainname[0] == '\0')
 		copy_name(s->domainname, "(none)");
 	signal(SIGPIPE, SIG_IGN);

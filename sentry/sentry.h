@@ -70,6 +70,7 @@ struct sentry_attach_info {
 	mode_t umask;
 	const char *cwd;		/* absolute, inside the sandbox */
 	bool is_exec;			/* started by "runsc exec" */
+	bool no_new_privs;		/* process.noNewPrivileges, as shown */
 };
 
 /*

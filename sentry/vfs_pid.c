@@ -294,11 +294,14 @@ static bool key_is(const char *line, const char *key)
 }
 
 static void status_line(const char *line, const char *uid_map,
-			const char *gid_map, struct vbuf *b)
+			const char *gid_map, int nnp, struct vbuf *b)
 {
 	size_t len = strcspn(line, "\n");
 
-	if (key_is(line, "TracerPid:")) {
+	if (key_is(line, "NoNewPrivs:") && nnp >= 0) {
+		/* the task's own flag: the host's is the sandbox's */
+		vbuf_printf(b, "NoNewPrivs:\t%d\n", nnp);
+	} else if (key_is(line, "TracerPid:")) {
 		vbuf_printf(b, "TracerPid:\t0\n");
 	} else if (key_is(line, "Uid:")) {
 		status_ids(b, line, uid_map);
@@ -315,13 +318,14 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 {
 	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
 	int ret = read_host(n->pid, "status", &raw);
+	struct task *t = task_of(c, n->host_pid);
+	int nnp = t != NULL ? t->creds.no_new_privs : -1;
 
-	(void)c;
 	if (ret == 0 && raw.data != NULL) {
 		read_host(n->pid, "uid_map", &um);
 		read_host(n->pid, "gid_map", &gm);
 		for (const char *l = raw.data; *l; ) {
-			status_line(l, um.data, gm.data, b);
+			status_line(l, um.data, gm.data, nnp, b);
 			l = strchrnul(l, '\n');
 			if (*l)
 				l++;

@@ -1,0 +1,186 @@
+#!/bin/bash
+# The OCI runtime spec's observable behaviour, compared with runc: one
+# bundle config is run under runc (its own --root) and under cvisor, and
+# what a program inside sees (tests/progs/oci_spec.c) must be the same:
+# mounts in mountinfo with their options and propagation, NoNewPrivs,
+# hostname, signals from "kill", namespaces, masked and read-only paths,
+# sysctls, rlimits, capabilities, getcwd under a seccomp profile.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+RUNC=${RUNC:-$(command -v runc || echo /usr/sbin/runc)}
+if [ ! -x "$RUNC" ]; then
+	t_skip all "no runc to compare with"
+	exit 0
+fi
+chmod 755 "$T_TMP"	# the user namespace case's root must reach its rootfs
+RUNC_ROOT=$T_TMP/runc-root
+PROG=$CVISOR_PROGS/oci_spec
+B=$T_TMP/b
+make_bundle "$B" /oci_spec info
+cp "$PROG" "$B/rootfs/oci_spec"
+BASE=$T_TMP/base.json
+cp "$B/config.json" "$BASE"
+n=0
+
+runc_cleanup() {
+	local id
+	for id in $("$RUNC" --root "$RUNC_ROOT" list -q 2>/dev/null); do
+		"$RUNC" --root "$RUNC_ROOT" delete --force "$id" >/dev/null 2>&1
+	done
+}
+trap 'runc_cleanup; t_cleanup' EXIT
+
+# config JQ: the bundle's config is the base one edited by JQ.
+config() {
+	jq "$1" "$BASE" >"$B/config.json" || exit 1
+}
+
+# The namespace links as "new" or "runtime's" (the test's own).
+norm_ns() {
+	local ns mine
+	for ns in cgroup ipc mnt net pid user uts; do
+		mine=$(readlink "/proc/$$/ns/$ns")
+		sed -i "s|^ns_$ns $mine\$|ns_$ns runtime's|; s|^ns_$ns $ns:.*|ns_$ns new|" "$1"
+	done
+}
+
+# both ARGS...: the program's output under runc (native.out) and cvisor
+# (sandbox.out) with the current config.
+both() {
+	local args
+	n=$((n + 1))
+	args=$(printf '%s\n' /oci_spec "$@" | jq -R . | jq -s -c .)
+	jq --argjson a "$args" '.process.args = $a' "$B/config.json" >"$B/c.json" &&
+		mv "$B/c.json" "$B/config.json"
+	timeout 60 "$RUNC" --root "$RUNC_ROOT" run -b "$B" "runc$$-$n" \
+		</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err"
+	timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+		run -b "$B" "cv$$-$n" </dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
+	norm_ns "$T_TMP/native.out"
+	norm_ns "$T_TMP/sandbox.out"
+	# /sys/fs/cgroup is a cgroup2 view whatever the host has (a v1 host
+	# gives runc a tmpfs with one mount per controller below it)
+	sed -i -E 's| /sys/fs/cgroup/[^ ]*||g' "$T_TMP/native.out" "$T_TMP/sandbox.out"
+}
+
+# Documented differences (docs/oci-features.md): /sys/fs/cgroup.
+known() {
+	case $1 in
+	mount:/sys/fs/cgroup*) return 0 ;;
+	esac
+	return 1
+}
+
+# cmp_runc: the verdicts, runc's lines as the expectation.
+cmp_runc() {
+	t_compare_native known
+}
+
+# A typical config, as "runsc spec" writes it (runc's defaults).
+config '.'
+both info
+cmp_runc
+both mounts
+cmp_runc
+both path $(jq -r '.linux.maskedPaths[], .linux.readonlyPaths[]' "$BASE")
+cmp_runc
+
+# The process block of a typical test: no NoNewPrivs, rlimit soft values
+# below hard ones, the five capability sets, an empty hostname.
+config '.process.noNewPrivileges = false | .hostname = "" |
+	.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":512,"hard":1024},
+			    {"type":"RLIMIT_NPROC","soft":100,"hard":200},
+			    {"type":"RLIMIT_CORE","soft":0,"hard":4096}] |
+	.process.capabilities = {
+	  "bounding": ["CAP_CHOWN","CAP_KILL","CAP_NET_BIND_SERVICE","CAP_SETUID","CAP_SETGID","CAP_AUDIT_WRITE"],
+	  "effective": ["CAP_CHOWN","CAP_KILL","CAP_NET_BIND_SERVICE"],
+	  "inheritable": ["CAP_CHOWN","CAP_KILL"],
+	  "permitted": ["CAP_CHOWN","CAP_KILL","CAP_NET_BIND_SERVICE"],
+	  "ambient": ["CAP_KILL"]}'
+both info
+cmp_runc
+config '.hostname = "box-1"'
+both info
+cmp_runc
+
+# Bind mounts with each propagation, a private rootfs propagation.
+mkdir -p "$T_TMP/src"
+echo x >"$T_TMP/src/f"
+mounts='[]'
+for p in shared rshared slave rslave private rprivate unbindable runbindable; do
+	mkdir -p "$B/rootfs/mnt/$p"
+	mounts=$(jq -c --arg p "$p" --arg s "$T_TMP/src" \
+		'. + [{"destination":("/mnt/" + $p),"type":"bind","source":$s,"options":["rbind",$p]}]' <<<"$mounts")
+done
+for rp in private slave shared; do
+	config ".linux.rootfsPropagation = \"$rp\" | .mounts += $mounts"
+	both mounts
+	cmp_runc
+done
+
+# sysctls readable where they are set.
+config '.linux.sysctl = {"net.ipv4.ip_forward":"1","kernel.shm_rmid_forced":"1","net.ipv4.ping_group_range":"0 2147483647"}'
+both cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shm_rmid_forced /proc/sys/net/ipv4/ping_group_range
+cmp_runc
+
+# Masked files, directories and device nodes; read-only paths of the
+# rootfs and of /proc.
+mkdir -p "$B/rootfs/mdir" "$B/rootfs/rodir"
+echo secret >"$B/rootfs/mfile"
+echo x >"$B/rootfs/mdir/f"
+echo x >"$B/rootfs/rodir/f"
+echo x >"$B/rootfs/rofile"
+config '.root.readonly = false |
+	.linux.maskedPaths += ["/mfile", "/mdir", "/dev/zero", "/proc/cpuinfo", "/no/such"] |
+	.linux.readonlyPaths += ["/rodir", "/rofile", "/proc/sys/kernel", "/no/such/ro"]'
+both path /mfile /mdir /dev/zero /proc/cpuinfo /rodir /rofile /proc/sys/kernel/hostname /proc/sysrq-trigger /proc/kcore /proc/sys
+cmp_runc
+
+# New user, pid and cgroup namespaces show as such.
+config '.linux.namespaces += [{"type":"user"}] |
+	.linux.uidMappings = [{"containerID":0,"hostID":100000,"size":65536}] |
+	.linux.gidMappings = [{"containerID":0,"hostID":100000,"size":65536}]'
+chown -R 100000:100000 "$B/rootfs"
+both info
+cmp_runc
+chown -R 0:0 "$B/rootfs"
+
+# getcwd under a config seccomp profile that allows it.
+calls='["read","write","close","fstat","newfstatat","lseek","mmap","munmap","mprotect","brk",
+ "rt_sigaction","rt_sigprocmask","rt_sigreturn","ioctl","pread64","readv","writev","access",
+ "pipe","pipe2","select","sched_yield","dup","dup2","dup3","nanosleep","getpid","clone","fork",
+ "execve","execveat","exit","exit_group","wait4","kill","uname","fcntl","getdents64","getcwd","chdir",
+ "readlink","readlinkat","getuid","getgid","geteuid","getegid","getppid","getpgrp","setsid","capget",
+ "capset","prctl","arch_prctl","getrlimit","prlimit64","setrlimit","futex","set_tid_address",
+ "set_robust_list","rseq","getrandom","openat","open","close_range","epoll_pwait","epoll_ctl",
+ "epoll_create1","tgkill","gettid","sigaltstack","statx","newfstatat","fstatfs","statfs","setgroups",
+ "setuid","setgid","setresuid","setresgid","sched_getaffinity","mkdirat","umask","keyctl","write",
+ "getxattr","lgetxattr","fchdir","fchown","setns","unshare","madvise","mremap","poll","ppoll"]'
+config ".linux.seccomp = {\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],
+	\"syscalls\":[{\"names\":$calls,\"action\":\"SCMP_ACT_ALLOW\"}]}"
+both info
+cmp_runc
+
+# "kill ID SIG" delivers exactly SIG to the container's process.
+config '.process.args = ["/oci_spec", "trap"]'
+# trap_under RUNTIME-COMMAND ID SIG: what the trapping process reports.
+trap_under() {
+	local id=$2 sig=$3 out=$T_TMP/trap.out i
+	$1 run -d -b "$B" "$id" </dev/null >"$out" 2>"$T_TMP/trap.err"
+	for i in $(seq 100); do grep -q ready "$out" && break; sleep 0.05; done
+	$1 kill "$id" "$sig" 2>>"$T_TMP/trap.err"
+	for i in $(seq 100); do grep -q caught "$out" && break; sleep 0.05; done
+	$1 delete --force "$id" >/dev/null 2>&1
+	grep caught "$out" || echo "nothing caught: $(tail -c 200 "$T_TMP/trap.err")"
+}
+for sig in HUP INT QUIT USR1 USR2 TERM WINCH 10 34; do
+	n=$((n + 1))
+	want=$(trap_under "$RUNC --root $RUNC_ROOT" "runc$$-$n" "$sig")
+	got=$(trap_under "$RUNSC_BIN --root $T_ROOT --platform $CVISOR_PLATFORM" "cv$$-$n" "$sig")
+	if [ "$want" = "$got" ] && [ "${want#caught}" != "$want" ]; then
+		t_ok "kill $sig"
+	else
+		t_fail "kill $sig" "runc: '$want', cvisor: '$got'"
+	fi
+done
