@@ -697,6 +697,34 @@ static int foreign_root(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/* ---- /proc/<pid>/ns --------------------------------------------------------- */
+
+/* "mnt:[4026531841]": the kernel's own namespace ids (what tools compare),
+ * the link name being the namespace's. */
+static int link_ns(struct sc_call *c, const struct vnode *n, char *buf,
+		   size_t len)
+{
+	char what[48], target[64];
+	int ret;
+
+	(void)c;
+	snprintf(what, sizeof(what), "ns/%s", n->ent->name);
+	ret = host_readlink(n->pid, what, target, sizeof(target) - 1);
+	if (ret < 0)
+		return ret;
+	target[ret] = '\0';
+	return vfs_link_target(target, buf, len);
+}
+
+#define NS_LINK(nm) { .name = nm, .type = VN_LINK, .link = link_ns, \
+		      .ptrace = true }
+static const struct vfs_entry ns_children[] = {
+	NS_LINK("cgroup"), NS_LINK("ipc"), NS_LINK("mnt"), NS_LINK("net"),
+	NS_LINK("pid"), NS_LINK("pid_for_children"), NS_LINK("time"),
+	NS_LINK("time_for_children"), NS_LINK("user"), NS_LINK("uts"),
+	{ 0 },
+};
+
 /* ---- /proc/<pid>/fd ------------------------------------------------------- */
 
 static int fd_lookup(struct sc_call *c, const struct vnode *dir,
@@ -853,6 +881,7 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "maps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
+	{ .name = "ns", .type = VN_DIR, .perm = 0511, .children = ns_children },
 	{ .name = "oom_score_adj", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_copy },
 	{ .name = "root", .type = VN_LINK, .link = link_root,
