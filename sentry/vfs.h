@@ -277,6 +277,7 @@ int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
 		     int flags, int *fd_out);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
 int vfs_host_proc_fd(void);		/* the sandbox's procfs, or -errno */
+void vproc_sysctl_init(void);		/* vfs_proc.c: before confinement */
 const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
 int vfs_ncpus(void);			/* CPUs the sandbox may use */

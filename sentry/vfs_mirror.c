@@ -305,6 +305,7 @@ int vfs_init(const struct vfs_config *cfg)
 		proc_fd = -1;
 	}
 	vcg_init();
+	vproc_sysctl_init();
 	return ret;
 }
 
