@@ -795,6 +795,12 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 	    sp->linux_.resources.memory.has_limit &&
 	    sp->linux_.resources.memory.limit > 0)
 		vc.memory_limit = sp->linux_.resources.memory.limit;
+	if (sp != NULL && sp->has_linux) {
+		vc.masked = (const char *const *)sp->linux_.masked_paths;
+		vc.n_masked = sp->linux_.n_masked_paths;
+		vc.readonly = (const char *const *)sp->linux_.readonly_paths;
+		vc.n_readonly = sp->linux_.n_readonly_paths;
+	}
 	if (sp != NULL && sp->n_mounts > 0) {
 		mi = calloc(sp->n_mounts, sizeof(*mi));
 		if (mi == NULL)

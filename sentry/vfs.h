@@ -42,6 +42,10 @@ struct vfs_config {
 	uint64_t memory_limit;		/* bytes, 0: none (then the cgroup's) */
 	const struct vfs_mount_info *mounts;	/* the OCI mounts, shown in */
 	size_t n_mounts;			/* /proc/<pid>/mounts */
+	const char *const *masked;	/* linux.maskedPaths */
+	size_t n_masked;
+	const char *const *readonly;	/* linux.readonlyPaths */
+	size_t n_readonly;
 	pid_t init_pid;		/* host pid of the workload init: /proc is
 				 * read through a procfs of its pid ns */
 };
@@ -254,7 +258,28 @@ struct vfs_entry {
 	/* reaching it needs ptrace-read access to the process (environ,
 	 * maps, fd/, cwd, root, exe), as Linux's procfs requires */
 	bool ptrace;
+	/* VN_FILE shown as this character device (makedev), 0: a file */
+	unsigned rdev;
 };
+
+/* vfs_mask.c: linux.maskedPaths and readonlyPaths in /proc and /sys. */
+extern const struct vfs_entry vmask_dir_entry, vmask_null_entry;
+/* Before confinement: which paths exist on the host, and their type. */
+void vmask_init(const char *const *masked, size_t n_masked,
+		const char *const *readonly, size_t n_readonly);
+/* A masked path: out->ent set, 0; else -ENOENT. */
+int vmask_lookup(const char *path, struct vnode *out);
+/* A configured path the trees lack: an empty entry of the host's mode. */
+int vmask_fallback(const char *path, struct vnode *out);
+/* Under a read-only path (or a masked directory): writes are EROFS. */
+bool vmask_readonly(const char *path);
+/* Adds the configured names directly under dir that l lacks. */
+int vmask_list(const char *dir, struct vfs_dirlist *l);
+/* An fd of the host's /dev/null for a masked file. */
+int vmask_open_null(int flags, int *fd_out);
+/* The configured paths in the config's order (mountinfo). */
+size_t vmask_count(void);
+bool vmask_get(size_t i, const char **path, bool *masked, bool *dir);
 
 struct vnode {
 	const struct vfs_entry *ent;

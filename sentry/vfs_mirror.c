@@ -263,6 +263,8 @@ static void copy_config(const struct vfs_config *cfg)
 	config.hostname = dup_or_null(cfg->hostname);
 	config.mounts = NULL;
 	config.n_mounts = 0;
+	config.masked = config.readonly = NULL;	/* kept by vfs_mask.c */
+	config.n_masked = config.n_readonly = 0;
 	if (cfg->n_mounts == 0)
 		return;
 	m = calloc(cfg->n_mounts, sizeof(*m));
@@ -291,8 +293,11 @@ int vfs_init(const struct vfs_config *cfg)
 	inited = true;
 	boot_ns = cv_now_ns();
 	cpus = count_cpus();
-	if (cfg != NULL)
+	if (cfg != NULL) {
 		copy_config(cfg);
+		vmask_init(cfg->masked, cfg->n_masked, cfg->readonly,
+			   cfg->n_readonly);
+	}
 	ret = make_mirror();
 	if (ret < 0)
 		log_warn("vfs: no private tmpfs for /proc directories: %s",
