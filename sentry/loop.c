@@ -808,7 +808,8 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 		for (size_t i = 0; i < sp->n_mounts; i++)
 			mi[i] = (struct vfs_mount_info){
 				sp->mounts[i].source, sp->mounts[i].destination,
-				sp->mounts[i].type, NULL };
+				sp->mounts[i].type, NULL, sp->mounts[i].flags,
+				(int)sp->mounts[i].propagation };
 		vc.mounts = mi;
 		vc.n_mounts = sp->n_mounts;
 	}

@@ -35,7 +35,14 @@
 
 struct vfs_mount_info {
 	const char *source, *destination, *type, *options;
+	unsigned long flags;	/* MS_* the config's options set */
+	int propagation;	/* enum oci_propagation */
 };
+
+/* vfs_mounts.c: the lines of /proc/<pid>/mounts (info: mountinfo). */
+struct sc_call;
+struct vbuf;
+int vfs_mount_lines(struct sc_call *c, struct vbuf *b, bool info);
 
 struct vfs_config {
 	const char *hostname;		/* the container's; NULL: "localhost" */
@@ -279,7 +286,8 @@ int vmask_list(const char *dir, struct vfs_dirlist *l);
 int vmask_open_null(int flags, int *fd_out);
 /* The configured paths in the config's order (mountinfo). */
 size_t vmask_count(void);
-bool vmask_get(size_t i, const char **path, bool *masked, bool *dir);
+bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,
+	       bool *dir);
 
 struct vnode {
 	const struct vfs_entry *ent;

@@ -26,7 +26,8 @@
 #include "sentry/vfs.h"
 
 struct vmask {
-	char *path;		/* cleaned, under /proc or /sys */
+	char *path;		/* cleaned */
+	bool virt;		/* under /proc or /sys: the sentry's */
 	bool masked;		/* else read-only */
 	bool dir;		/* on the host */
 	mode_t perm;		/* on the host */
@@ -63,11 +64,15 @@ static void add(const char *path, bool masked, int order)
 	struct stat st;
 	struct vmask *m;
 
-	if (vfs_path_clean(clean, sizeof(clean), NULL, path) < 0 ||
-	    !vfs_path_is_virtual(clean) || strncmp(clean, "/dev", 4) == 0)
+	bool virt;
+
+	if (vfs_path_clean(clean, sizeof(clean), NULL, path) < 0)
 		return;
-	/* as runc: a path missing on Linux is no mount */
-	if (lstat(clean, &st) < 0 || S_ISLNK(st.st_mode))
+	virt = vfs_path_is_virtual(clean) && strncmp(clean, "/dev", 4) != 0;
+	/* as runc: a path missing on Linux is no mount (the gofer's are
+	 * looked up there, when the mount table is made) */
+	memset(&st, 0, sizeof(st));
+	if (virt && (lstat(clean, &st) < 0 || S_ISLNK(st.st_mode)))
 		return;
 	m = realloc(masks, (n_masks + 1) * sizeof(*m));
 	if (m == NULL)
@@ -77,6 +82,7 @@ static void add(const char *path, bool masked, int order)
 	m->path = strdup(clean);
 	if (m->path == NULL)
 		return;
+	m->virt = virt;
 	m->masked = masked;
 	m->dir = S_ISDIR(st.st_mode);
 	m->perm = st.st_mode & 07777;
@@ -109,7 +115,7 @@ void vmask_init(const char *const *masked, size_t n_masked,
 static const struct vmask *find(const char *path, size_t *idx)
 {
 	for (size_t i = 0; i < n_masks; i++) {
-		if (strcmp(masks[i].path, path) == 0) {
+		if (masks[i].virt && strcmp(masks[i].path, path) == 0) {
 			if (idx != NULL)
 				*idx = i;
 			return &masks[i];
@@ -144,7 +150,7 @@ bool vmask_readonly(const char *path)
 		size_t l = strlen(masks[i].path);
 
 		/* a masked directory is a read-only tmpfs too */
-		if (!masks[i].masked || masks[i].dir)
+		if (masks[i].virt && (!masks[i].masked || masks[i].dir))
 			if (strncmp(path, masks[i].path, l) == 0 &&
 			    (path[l] == '\0' || path[l] == '/'))
 				return true;
@@ -160,7 +166,7 @@ int vmask_list(const char *dir, struct vfs_dirlist *l)
 		const char *p = masks[i].path, *name;
 		bool have = false;
 
-		if (strncmp(p, dir, dl) != 0 || p[dl] != '/')
+		if (!masks[i].virt || strncmp(p, dir, dl) != 0 || p[dl] != '/')
 			continue;
 		name = p + dl + 1;
 		if (strchr(name, '/') != NULL)
@@ -194,12 +200,14 @@ size_t vmask_count(void)
 	return n_masks;
 }
 
-bool vmask_get(size_t i, const char **path, bool *masked, bool *dir)
+bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,
+	       bool *dir)
 {
 	if (i >= n_masks)
 		return false;
 	*path = masks[i].path;
 	*masked = masks[i].masked;
+	*virt = masks[i].virt;
 	*dir = masks[i].dir;
 	return true;
 }

@@ -277,6 +277,8 @@ static void copy_config(const struct vfs_config *cfg)
 		m[i].destination = dup_or_null(src->destination);
 		m[i].type = dup_or_null(src->type);
 		m[i].options = dup_or_null(src->options);
+		m[i].flags = src->flags;
+		m[i].propagation = src->propagation;
 		if (m[i].destination == NULL)
 			m[i].destination = "/";
 	}

@@ -117,7 +117,7 @@ for p in shared rshared slave rslave private rprivate unbindable runbindable; do
 	mounts=$(jq -c --arg p "$p" --arg s "$T_TMP/src" \
 		'. + [{"destination":("/mnt/" + $p),"type":"bind","source":$s,"options":["rbind",$p]}]' <<<"$mounts")
 done
-for rp in private slave shared; do
+for rp in private rprivate slave rslave shared rshared; do
 	config ".linux.rootfsPropagation = \"$rp\" | .mounts += $mounts"
 	both mounts
 	cmp_runc
@@ -139,6 +139,8 @@ config '.root.readonly = false |
 	.linux.maskedPaths += ["/mfile", "/mdir", "/dev/zero", "/proc/cpuinfo", "/no/such"] |
 	.linux.readonlyPaths += ["/rodir", "/rofile", "/proc/sys/kernel", "/no/such/ro"]'
 both path /mfile /mdir /dev/zero /proc/cpuinfo /rodir /rofile /proc/sys/kernel/hostname /proc/sysrq-trigger /proc/kcore /proc/sys
+cmp_runc
+both mounts
 cmp_runc
 
 # New user, pid and cgroup namespaces show as such.
