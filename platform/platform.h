@@ -75,6 +75,8 @@ int plat_resume(pid_t tid, int how, int sig);
 void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6]);
 /* Runs one syscall in a tracee stopped at a seccomp or syscall-exit stop
  * (pc->regs are the registers of the original stop). Returns the result. */
+/* Carried in the sixth argument of injected calls (sentry/sentry.h). */
+extern uint64_t plat_inject_cookie;
 long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		 uint64_t a5);

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -104,6 +106,26 @@ static char *attach_payload(const struct sentry_attach_info *info,
 	return buf;
 }
 
+uint64_t sentry_inject_cookie;
+
+int sentry_attach_init(void)
+{
+	uint64_t c = 0;
+
+	if (getrandom(&c, sizeof(c), 0) != (ssize_t)sizeof(c))
+		return -errno;
+	sentry_inject_cookie = c | 1;
+	plat_inject_cookie = sentry_inject_cookie;
+	return 0;
+}
+
+/* The attach reply: flags, then the cookie. */
+struct attach_reply {
+	uint32_t flags;
+	uint32_t pad;
+	uint64_t cookie;
+};
+
 int sentry_attach(int fd, enum platform_kind kind,
 		  const struct sentry_attach_info *info, struct cv_error **err)
 {
@@ -129,6 +151,10 @@ int sentry_attach(int fd, enum platform_kind kind,
 		return cv_error_set(err, -ret, "attach: sentry refused");
 	if (len >= sizeof(uint32_t))
 		memcpy(&flags, rep, sizeof(flags));
+	if (len >= sizeof(struct attach_reply))
+		memcpy(&sentry_inject_cookie,
+		       (char *)rep + offsetof(struct attach_reply, cookie),
+		       sizeof(sentry_inject_cookie));
 	opts.strace = flags & CTL_ATTACH_F_STRACE;
 	if (kind == PLATFORM_PTRACE)
 		opts.mode = SC_FILTER_TRACE;
@@ -307,7 +333,10 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 	struct ctl_req req;
 	cleanup_free char *payload = NULL;
 	const struct ctl_attach *a;
-	uint32_t flags = s->strace ? CTL_ATTACH_F_STRACE : 0;
+	struct attach_reply rep = {
+		.flags = s->strace ? CTL_ATTACH_F_STRACE : 0,
+		.cookie = sentry_inject_cookie,
+	};
 	int32_t wfd = -1;
 	pid_t pid = fallback_pid;
 	int one = 1, ret;
@@ -331,7 +360,7 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 		return ctl_send_reply(sock, -EINVAL, NULL, 0);
 	if (pid <= 0)
 		return ctl_send_reply(sock, -ESRCH, NULL, 0);
-	ret = ctl_send_reply(sock, 0, &flags, sizeof(flags));
+	ret = ctl_send_reply(sock, 0, &rep, sizeof(rep));
 	if (ret < 0)
 		return ret;
 	ret = cv_read_all(sock, &wfd, sizeof(wfd));

@@ -825,6 +825,8 @@ int sentry_run(const struct sentry_config *cfg)
 	the_sentry = &s;
 	cv_log_set_name("sentry");
 	ret = sentry_setup(&s, cfg);
+	if (ret == 0)
+		ret = sentry_attach_init();	/* before the init attaches */
 	if (ret < 0) {
 		log_error("sentry: set-up: %s", strerror(-ret));
 		goto fail;

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,10 +228,15 @@ static void cat(const char *p)
 		return;
 	}
 	buf[n] = '\0';
-	for (char *c = buf; *c; c++)
-		if (*c == '\n' || *c == '\t')
-			*c = ' ';
-	printf("cat:%s [%s]\n", p, buf);
+	/* one line, white space squeezed (as the comparison reads it) */
+	printf("cat:%s [", p);
+	for (char *c = buf; *c; c++) {
+		bool space = *c == '\n' || *c == '\t' || *c == ' ';
+
+		if (!space || (c[1] != '\n' && c[1] != '\t' && c[1] != ' '))
+			putchar(space ? ' ' : *c);
+	}
+	printf("]\n");
 }
 
 /*
