@@ -203,9 +203,29 @@ int process_finish(const struct oci_process *p, struct sentry_attach_info *info,
 
 /* ---- rlimits -------------------------------------------------------- */
 
+/*
+ * Without RLIMIT_NOFILE in the config, the soft limit is raised to the
+ * hard one, as the container gets it from runc (Go raises its own at
+ * start, and the container inherits it): 1024 would be the caller's.
+ */
+static void nofile_as_runc(const struct oci_rlimit *rl, size_t n)
+{
+	struct rlimit cur;
+
+	for (size_t i = 0; i < n; i++)
+		if (rl[i].type == RLIMIT_NOFILE)
+			return;
+	if (getrlimit(RLIMIT_NOFILE, &cur) == 0 &&
+	    cur.rlim_cur < cur.rlim_max) {
+		cur.rlim_cur = cur.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &cur);
+	}
+}
+
 int process_set_rlimits(const struct oci_rlimit *rl, size_t n,
 			struct cv_error **err)
 {
+	nofile_as_runc(rl, n);
 	for (size_t i = 0; i < n; i++) {
 		struct rlimit want = { .rlim_cur = rl[i].soft,
 				       .rlim_max = rl[i].hard };

@@ -53,9 +53,9 @@ both() {
 	args=$(printf '%s\n' /oci_spec "$@" | jq -R . | jq -s -c .)
 	jq --argjson a "$args" '.process.args = $a' "$B/config.json" >"$B/c.json" &&
 		mv "$B/c.json" "$B/config.json"
-	timeout 60 "$RUNC" --root "$RUNC_ROOT" run -b "$B" "runc$$-$n" \
+	timeout 60 ${WRAP:-} "$RUNC" --root "$RUNC_ROOT" run -b "$B" "runc$$-$n" \
 		</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err"
-	timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+	timeout 60 ${WRAP:-} "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
 		run -b "$B" "cv$$-$n" </dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
 	norm_ns "$T_TMP/native.out"
 	norm_ns "$T_TMP/sandbox.out"
@@ -106,6 +106,11 @@ both info
 cmp_runc
 config '.hostname = "box-1"'
 both info
+cmp_runc
+# No rlimits in the config, started with a soft RLIMIT_NOFILE below the
+# hard one.
+config 'del(.process.rlimits)'
+WRAP="prlimit --nofile=1024:4096" both info
 cmp_runc
 
 # Bind mounts with each propagation, a private rootfs propagation.
