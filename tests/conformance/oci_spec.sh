@@ -107,6 +107,22 @@ cmp_runc
 config '.hostname = "box-1"'
 both info
 cmp_runc
+# The five sets with every capability this host's bounding set has, as
+# root and as another user, without NoNewPrivs.
+if command -v capsh >/dev/null; then
+	allcaps=$(capsh --decode="$(awk '/^CapBnd:/ {print $2}' /proc/self/status)" |
+		sed 's/.*=//' | tr , '\n' | tr a-z A-Z | jq -R . | jq -s -c .)
+	for user in '{"uid":0,"gid":0}' '{"uid":1000,"gid":1000,"additionalGids":[5]}'; do
+		config ".process.noNewPrivileges = false | .process.user = $user |
+			.process.capabilities = {\"bounding\":$allcaps,\"effective\":$allcaps,
+			\"inheritable\":$allcaps,\"permitted\":$allcaps,\"ambient\":$allcaps}"
+		both info
+		cmp_runc
+	done
+else
+	t_skip "all capabilities" "no capsh to list the host's"
+fi
+
 # No rlimits in the config, started with a soft RLIMIT_NOFILE below the
 # hard one.
 config 'del(.process.rlimits)'
