@@ -36,12 +36,15 @@ config() {
 	jq "$1" "$BASE" >"$B/config.json" || exit 1
 }
 
-# The namespace links as "new" or "runtime's" (the test's own).
+# The namespace links as "runtime's" (the test's own), "joined" (those of
+# process $JOINED) or "new".
 norm_ns() {
-	local ns mine
+	local ns mine joined
 	for ns in cgroup ipc mnt net pid user uts; do
 		mine=$(readlink "/proc/$$/ns/$ns")
-		sed -i "s|^ns_$ns $mine\$|ns_$ns runtime's|; s|^ns_$ns $ns:.*|ns_$ns new|" "$1"
+		joined=$(readlink "/proc/${JOINED:-$$}/ns/$ns")
+		sed -i "s|^ns_$ns $mine\$|ns_$ns runtime's|; s|^ns_$ns $joined\$|ns_$ns joined|;
+			s|^ns_$ns $ns:.*|ns_$ns new|" "$1"
 	done
 }
 
@@ -53,10 +56,10 @@ both() {
 	args=$(printf '%s\n' /oci_spec "$@" | jq -R . | jq -s -c .)
 	jq --argjson a "$args" '.process.args = $a' "$B/config.json" >"$B/c.json" &&
 		mv "$B/c.json" "$B/config.json"
-	timeout 60 ${WRAP:-} "$RUNC" --root "$RUNC_ROOT" run -b "$B" "runc$$-$n" \
-		</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err"
 	timeout 60 ${WRAP:-} "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
 		run -b "$B" "cv$$-$n" </dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
+	timeout 60 ${WRAP:-} "$RUNC" --root "$RUNC_ROOT" run -b "$B" "runc$$-$n" \
+		</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err"
 	norm_ns "$T_TMP/native.out"
 	norm_ns "$T_TMP/sandbox.out"
 	# /sys/fs/cgroup is a cgroup2 view whatever the host has (a v1 host
@@ -78,7 +81,14 @@ known() {
 
 # cmp_runc: the verdicts, runc's lines as the expectation.
 cmp_runc() {
-	t_compare_native known
+	t_compare_native "${1:-known}"
+}
+
+# A joined mount namespace is entered by the gofer, which builds the root
+# in a private copy of it: the process's own namespace is that copy
+# (docs/oci-features.md).
+known_joined() {
+	[ "$1/$2/$3" = "ns_mnt/joined/new" ] || known "$@"
 }
 
 # A typical config, as "runsc spec" writes it (runc's defaults).
@@ -172,6 +182,43 @@ chown -R 100000:100000 "$B/rootfs"
 both info
 cmp_runc
 chown -R 0:0 "$B/rootfs"
+
+# Joining a mount and a pid namespace by path: root.path and the mounts'
+# sources resolve in the joined mount namespace (a tmpfs mounted only
+# there is what the container sees), the process is in the joined pid
+# namespace. runc mounts and pivots in the joined namespace itself, so
+# each case gets a fresh one, and cvisor runs first.
+mkdir -p "$T_TMP/joined" "$B/rootfs/mnt/joined"
+joined_case() {	# joined_case KNOWN ARGS...
+	local known=$1 holder i
+	shift
+	unshare --mount --propagation private --pid --fork sh -c \
+		"mount -t tmpfs none '$T_TMP/joined' && echo in-joined >'$T_TMP/joined/marker' && exec sleep 300" &
+	holder=$!
+	JOINED=
+	for i in $(seq 50); do
+		JOINED=$(pgrep -P "$holder" -x sleep) && break
+		sleep 0.1
+	done
+	if [ -z "$JOINED" ]; then
+		t_fail "joined namespaces" "no process to join"
+		return
+	fi
+	config ".linux.namespaces = [.linux.namespaces[] | select(.type != \"mount\" and .type != \"pid\")] +
+		[{\"type\":\"mount\",\"path\":\"/proc/$JOINED/ns/mnt\"},
+		 {\"type\":\"pid\",\"path\":\"/proc/$JOINED/ns/pid\"}] |
+		.mounts += [{\"destination\":\"/mnt/joined\",\"type\":\"bind\",
+			     \"source\":\"$T_TMP/joined\",\"options\":[\"rbind\"]}]"
+	both "$@"
+	cmp_runc "$known"
+	# the namespace's init (unshare --fork ignores SIGTERM, an init
+	# whose parent namespace sends it only takes SIGKILL)
+	kill -KILL "$JOINED" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	JOINED=
+}
+joined_case known cat /mnt/joined/marker
+joined_case known_joined info
 
 # Under a config seccomp profile that allows little more than what the
 # program calls: getcwd, and the calls the sentry makes for it (opening
