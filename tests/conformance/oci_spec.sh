@@ -39,13 +39,26 @@ config() {
 # The namespace links as "runtime's" (the test's own), "joined" (those of
 # process $JOINED) or "new".
 norm_ns() {
-	local ns mine joined
-	for ns in cgroup ipc mnt net pid user uts; do
-		mine=$(readlink "/proc/$$/ns/$ns")
-		joined=$(readlink "/proc/${JOINED:-$$}/ns/$ns")
-		sed -i "s|^ns_$ns $mine\$|ns_$ns runtime's|; s|^ns_$ns $joined\$|ns_$ns joined|;
-			s|^ns_$ns $ns:.*|ns_$ns new|" "$1"
-	done
+	local line ns val out=()
+	while IFS= read -r line; do
+		case $line in
+		ns_*)
+			ns=${line%% *}
+			ns=${ns#ns_}
+			val=${line#* }
+			if [ "$val" = "$(readlink "/proc/$$/ns/$ns")" ]; then
+				val="runtime's"
+			elif [ "$val" = "$(readlink "/proc/${JOINED:-$$}/ns/$ns")" ]; then
+				val=joined
+			elif [[ $val == *:\[* ]]; then
+				val=new
+			fi
+			line="ns_$ns $val"
+			;;
+		esac
+		out+=("$line")
+	done <"$1"
+	printf '%s\n' "${out[@]}" >"$1"
 }
 
 # both ARGS...: the program's output under runc (native.out) and cvisor
