@@ -233,6 +233,21 @@ joined_case() {	# joined_case KNOWN ARGS...
 joined_case known cat /mnt/joined/marker
 joined_case known_joined info
 
+# The host's own mount namespace is refused, naming the field, and
+# nothing is left behind.
+config '.linux.namespaces = [.linux.namespaces[] | select(.type != "mount")] +
+	[{"type":"mount","path":"/proc/'$$'/ns/mnt"}]'
+out=$("$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run -b "$B" "cvhost$$" </dev/null 2>&1)
+case $out in
+*"linux.namespaces["[0-9]"].path: /proc/$$/ns/mnt: the host's mount namespace cannot be the container's"*)
+	if "$RUNSC_BIN" --root "$T_ROOT" state "cvhost$$" >/dev/null 2>&1; then
+		t_fail "host mount namespace refused" "state left behind"
+	else
+		t_ok "host mount namespace refused"
+	fi ;;
+*) t_fail "host mount namespace refused" "$out" ;;
+esac
+
 # Under a config seccomp profile that allows little more than what the
 # program calls: getcwd, and the calls the sentry makes for it (opening
 # /proc files), work as under runc.
