@@ -228,11 +228,11 @@ static void add_virtual(struct sc_call *c, struct mtable *t,
 
 	if (m == NULL)
 		return;
-	/* /sys/fs/cgroup is a cgroup2 view whatever the config asks */
-	if (!strcmp(type, "cgroup"))
-		type = "cgroup2";
 	m->type = type;
 	m->source = mi->source && mi->source[0] != '/' ? mi->source : type;
+	/* /sys/fs/cgroup is a cgroup2 view whatever the config asks */
+	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
+		m->type = m->source = "cgroup2";
 	flag_opts(m->opts, sizeof(m->opts), mi->flags);
 	m->dev = dev_of(c, clean);
 	t->n++;
@@ -364,7 +364,8 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 				 masked ? "rw" : "ro",
 				 under->opts + 2);
 		}
-		m->dev = masked ? under->dev : dev_of(c, path);
+		/* what stat() of it gives, as for every line */
+		m->dev = dev_of(c, path);
 		t->n++;
 	}
 }
