@@ -61,8 +61,9 @@ norm_ns() {
 	printf '%s\n' "${out[@]}" >"$1"
 }
 
-# both ARGS...: the program's output under runc (native.out) and cvisor
-# (sandbox.out) with the current config.
+# both ARGS...: the program's output under cvisor (sandbox.out) and runc
+# (native.out) with the current config; cvisor first, as runc mounts and
+# pivots in a joined mount namespace. WRAP: a command both run under.
 both() {
 	local args
 	n=$((n + 1))
