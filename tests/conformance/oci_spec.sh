@@ -172,6 +172,8 @@ done
 config '.linux.sysctl = {"net.ipv4.ip_forward":"1","kernel.shm_rmid_forced":"1","net.ipv4.ping_group_range":"0 2147483647"}'
 both cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shm_rmid_forced /proc/sys/net/ipv4/ping_group_range
 cmp_runc
+both path /proc/sys/net/ipv4 /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax /proc/sys/fs/mqueue
+cmp_runc
 
 # Masked files, directories and device nodes; read-only paths of the
 # rootfs and of /proc.
