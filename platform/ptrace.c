@@ -193,6 +193,8 @@ static int wait_syscall_stop(pid_t tid, struct plat_call *pc,
 	}
 }
 
+uint64_t plat_inject_cookie;
+
 long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		 uint64_t a5)
@@ -202,6 +204,11 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 
 	if (pc->gone)
 		return -ESRCH;
+	/* the calls injected read at most five arguments: the sixth says
+	 * to the config's seccomp profile that the sentry runs it */
+	if (a5 == 0)
+		a5 = plat_inject_cookie;
+
 	r.orig_rax = nr;
 	r.rax = nr;
 	r.rdi = a0;

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -83,6 +85,7 @@ static char *attach_payload(const struct sentry_attach_info *info,
 		.cap_ambient = info->cap_ambient,
 		.umask = info->umask, .ngroups = info->ngroups,
 		.cwd_len = cwd_len, .ns_pid = getpid(),
+		.no_new_privs = info->no_new_privs,
 	};
 
 	if (buf == NULL)
@@ -102,6 +105,26 @@ static char *attach_payload(const struct sentry_attach_info *info,
 	*len = n;
 	return buf;
 }
+
+uint64_t sentry_inject_cookie;
+
+int sentry_attach_init(void)
+{
+	uint64_t c = 0;
+
+	if (getrandom(&c, sizeof(c), 0) != (ssize_t)sizeof(c))
+		return -errno;
+	sentry_inject_cookie = c | 1;
+	plat_inject_cookie = sentry_inject_cookie;
+	return 0;
+}
+
+/* The attach reply: flags, our filter's trace tag, then the cookie. */
+struct attach_reply {
+	uint32_t flags;
+	uint32_t tag;
+	uint64_t cookie;
+};
 
 int sentry_attach(int fd, enum platform_kind kind,
 		  const struct sentry_attach_info *info, struct cv_error **err)
@@ -130,6 +153,10 @@ int sentry_attach(int fd, enum platform_kind kind,
 		memcpy(&flags, rep, sizeof(flags));
 	if (len >= 2 * sizeof(uint32_t))
 		memcpy(&tag, (char *)rep + sizeof(flags), sizeof(tag));
+	if (len >= sizeof(struct attach_reply))
+		memcpy(&sentry_inject_cookie,
+		       (char *)rep + offsetof(struct attach_reply, cookie),
+		       sizeof(sentry_inject_cookie));
 	opts.strace = flags & CTL_ATTACH_F_STRACE;
 	opts.tag = (uint16_t)tag;
 	if (kind == PLATFORM_PTRACE)
@@ -225,6 +252,7 @@ static int fill_creds(struct task_creds *c, const struct ctl_attach *a,
 		.cap_inheritable = a->cap_inheritable,
 		.cap_bounding = a->cap_bounding,
 		.cap_ambient = a->cap_ambient,
+		.no_new_privs = a->no_new_privs != 0,
 	};
 	if (a->ngroups == 0)
 		return 0;
@@ -311,8 +339,11 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 	cleanup_free char *payload = NULL;
 	const struct ctl_attach *a;
 	/* The filter's options: the task installs what s->ours holds. */
-	uint32_t opts[2] = { s->filter.strace ? CTL_ATTACH_F_STRACE : 0,
-			     s->filter.tag };
+	struct attach_reply rep = {
+		.flags = s->filter.strace ? CTL_ATTACH_F_STRACE : 0,
+		.tag = s->filter.tag,
+		.cookie = sentry_inject_cookie,
+	};
 	int32_t wfd = -1;
 	pid_t pid = fallback_pid;
 	int one = 1, ret;
@@ -338,7 +369,7 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 		return ctl_send_reply(sock, -ESRCH, NULL, 0);
 	if (a->platform != (uint32_t)s->platform)
 		return ctl_send_reply(sock, -EINVAL, NULL, 0);
-	ret = ctl_send_reply(sock, 0, opts, sizeof(opts));
+	ret = ctl_send_reply(sock, 0, &rep, sizeof(rep));
 	if (ret < 0)
 		return ret;
 	ret = cv_read_all(sock, &wfd, sizeof(wfd));

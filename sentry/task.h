@@ -37,6 +37,8 @@ struct task_creds {
 	size_t ngroups;
 	uint64_t cap_effective, cap_permitted, cap_inheritable;
 	uint64_t cap_bounding, cap_ambient;
+	bool no_new_privs;	/* what the workload asked (the host's flag
+				 * is always set for the sandbox's filter) */
 };
 
 struct task {

@@ -308,8 +308,7 @@ static int rules_prctl(struct filter *f)
 		PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_SET_SECCOMP,
 		PR_CAPBSET_READ, PR_GET_SECUREBITS, PR_SET_TIMERSLACK,
 		PR_GET_TIMERSLACK, PR_MCE_KILL_GET, PR_SET_CHILD_SUBREAPER,
-		PR_GET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS,
-		PR_GET_NO_NEW_PRIVS, PR_GET_TID_ADDRESS, PR_SET_THP_DISABLE,
+		PR_GET_CHILD_SUBREAPER, PR_GET_TID_ADDRESS, PR_SET_THP_DISABLE,
 		PR_GET_THP_DISABLE, PR_GET_SPECULATION_CTRL,
 		PR_SET_SPECULATION_CTRL, PR_SET_VMA,
 	};
@@ -319,6 +318,12 @@ static int rules_prctl(struct filter *f)
 	r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAPBSET_DROP));
 	if (r == 0)
 		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAP_AMBIENT));
+	/* The host's flag is always set (the sandbox's own filter needs
+	 * it); the sentry shows and keeps the one the workload asked. */
+	if (r == 0)
+		r = ADD(f, R_EMULATE, 0, LO32(0, PR_GET_NO_NEW_PRIVS));
+	if (r == 0)
+		r = ADD(f, R_EMULATE, 0, LO32(0, PR_SET_NO_NEW_PRIVS));
 	if (r < 0)
 		return r;
 	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);
