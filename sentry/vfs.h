@@ -285,8 +285,8 @@ int vmask_fallback(const char *path, struct vnode *out);
 bool vmask_readonly(const char *path);
 /* Adds the configured names directly under dir that l lacks. */
 int vmask_list(const char *dir, struct vfs_dirlist *l);
-/* An fd of the host's /dev/null for a masked file. */
-int vmask_open_null(int flags, int *fd_out);
+/* An fd of the container's /dev/null for a masked file (via the gofer). */
+int vmask_open_null(struct sc_call *c, int flags, int *fd_out);
 /* The configured paths in the config's order (mountinfo). */
 size_t vmask_count(void);
 bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,

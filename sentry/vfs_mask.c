@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "sentry/task.h"
 #include "sentry/vfs.h"
+#include "gofer/client.h"
 
 struct vmask {
 	char *path;		/* cleaned */
@@ -36,7 +38,6 @@ struct vmask {
 
 static struct vmask *masks;
 static size_t n_masks;
-static int null_fd[3] = { -1, -1, -1 };	/* O_RDONLY, O_WRONLY, O_RDWR */
 
 static int gen_empty(struct sc_call *c, const struct vnode *n,
 		     struct vbuf *b)
@@ -93,8 +94,6 @@ static void add(const char *path, bool masked, int order)
 void vmask_init(const char *const *masked, size_t n_masked,
 		const char *const *readonly, size_t n_readonly)
 {
-	static const int modes[3] = { O_RDONLY, O_WRONLY, O_RDWR };
-
 	for (size_t i = 0; i < n_masked; i++)
 		add(masked[i], true, (int)i);
 	for (size_t i = 0; i < n_readonly; i++)
@@ -108,8 +107,6 @@ void vmask_init(const char *const *masked, size_t n_masked,
 		if (masks[i].dir)
 			shown[i].gen = NULL;
 	}
-	for (int i = 0; i < 3 && n_masks > 0; i++)
-		null_fd[i] = open("/dev/null", modes[i] | O_CLOEXEC);
 }
 
 static const struct vmask *find(const char *path, size_t *idx)
@@ -180,17 +177,34 @@ int vmask_list(const char *dir, struct vfs_dirlist *l)
 	return 0;
 }
 
-int vmask_open_null(int flags, int *fd_out)
+/*
+ * A masked file opens the container's /dev/null, as runc binds the
+ * container's own node over it: through the gofer, as the task. Never an
+ * fd of the host's /dev/null: fchmod and fchown are PASS, and a root
+ * workload would change the host's node through it (mode 000 made every
+ * host program's /dev/null unusable). Anything else at that path (the
+ * workload replaced it) is refused.
+ */
+int vmask_open_null(struct sc_call *c, int flags, int *fd_out)
 {
-	int i = (flags & O_ACCMODE) == O_WRONLY ? 1 :
-		(flags & O_ACCMODE) == O_RDWR ? 2 : 0;
-	int fd;
+	struct gofer_creds cr;
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = "/dev/null" };
+	struct stat st;
+	int fd, ret;
 
-	if (null_fd[i] < 0)
+	task_gofer_creds(c->t, &cr);
+	ret = gofer_openat(task_gofer(c->t), &cr, &at,
+			   (flags & (O_ACCMODE | O_NONBLOCK)) | O_NOFOLLOW |
+				   O_CLOEXEC | O_NOCTTY,
+			   0, 0, &fd);
+	if (ret < 0)
+		return ret == -ENOENT || ret == -ELOOP ? -ENXIO : ret;
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	    st.st_rdev != makedev(1, 3)) {
+		close(fd);
 		return -ENXIO;
-	fd = fcntl(null_fd[i], F_DUPFD_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
+	}
 	*fd_out = fd;
 	return 0;
 }

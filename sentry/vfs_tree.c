@@ -426,7 +426,7 @@ static int open_file(struct sc_call *c, const struct vnode *n, int flags,
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
 	if (n->ent == &vmask_null_entry)
-		return vmask_open_null(flags, fd_out);
+		return vmask_open_null(c, flags, fd_out);
 	if (((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
 	    vmask_readonly(n->path))
 		return -EROFS;
