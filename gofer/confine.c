@@ -76,9 +76,12 @@ static const struct cf_rule gofer_rules[] = {
 	CF_ANY(lseek, NULL),
 	CF_ANY(dup, NULL),
 	CF_ANY(close, NULL),
-	CF_ARGN(fcntl, "a FIFO opened non-blocking made blocking", 1, "cmd",
+	CF_ARGN(fcntl, "a FIFO opened non-blocking made blocking; "
+		       "fdopendir()", 1, "cmd",
 		F_GETFL, "F_GETFL"),
 	CF_ARGN(fcntl, NULL, 1, "cmd", F_SETFL, "F_SETFL"),
+	/* fdopendir() (ops_exec.c) */
+	CF_ARG2(fcntl, NULL, 1, "cmd", F_SETFD, 2, "arg", FD_CLOEXEC),
 	CF_ANY(setfsuid, "a task's identity (creds.c)"),
 	CF_ANY(setfsgid, NULL),
 	CF_ANY(setgroups, NULL),

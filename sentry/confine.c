@@ -190,6 +190,8 @@ static const struct cf_rule sentry_rules[] = {
 	FCNTL(F_GETFL, NULL),
 	FCNTL(F_SETFL, NULL),
 	FCNTL(F_ADD_SEALS, NULL),
+	/* fdopendir() (vfs_mirror.c, vfs_pid.c) */
+	CF_ARG2(fcntl, NULL, 1, "cmd", F_SETFD, 2, "arg", FD_CLOEXEC),
 	IOCTL(SECCOMP_IOCTL_NOTIF_RECV, "seccomp notifications (the old "
 					"ID_VALID number too; sync wake-ups)"),
 	IOCTL(SECCOMP_IOCTL_NOTIF_SEND, NULL),

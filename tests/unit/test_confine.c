@@ -33,7 +33,9 @@
 #include <unistd.h>
 
 #include "gofer/server.h"
+#include "lib/cleanup.h"
 #include "lib/confine.h"
+#include "lib/util.h"
 #include "platform/platform.h"
 #include "sentry/internal.h"
 #include "tests/unit/test.h"
@@ -330,6 +332,32 @@ TEST(tables_print)
 	CHECK(cf_count(&sentry_cf_table, true) ==
 	      cf_count(&sentry_cf_table, false) + 1);
 	free(buf);
+}
+
+/* docs/security.md holds each table as printed (make docs). */
+TEST(docs_match_the_tables)
+{
+	const struct cf_table *tables[] = { &sentry_cf_table, &gofer_cf_table };
+	cleanup_free char *have = NULL;
+	struct cv_error *err = NULL;
+	size_t len;
+
+	if (cv_read_file("docs/security.md", &have, &len, &err) < 0) {
+		cv_error_free(&err);
+		FAILF("docs/security.md missing");
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+		cleanup_free char *want = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&want, &n);
+
+		CHECK(f != NULL);
+		CHECK_EQ(cf_print_markdown(f, tables[i]), 0);
+		fclose(f);
+		if (strstr(have, want) == NULL)
+			FAILF("docs/security.md: the %s's table is stale: "
+			      "make docs", tables[i]->process);
+	}
 }
 
 int main(void)
