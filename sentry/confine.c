@@ -154,11 +154,9 @@ static int empty_root(int pfd)
  */
 static const struct cf_rule sentry_rules[] = {
 	CF_ANY(epoll_wait, "the event loop"),
-	CF_ANY(epoll_pwait, NULL),
 	CF_ANY(epoll_ctl, NULL),
 	CF_ANY(read, "control socket, init socketpair, log"),
 	CF_ANY(write, NULL),
-	CF_ANY(readv, NULL),
 	CF_ANY(writev, NULL),
 	CF_ANY(recvmsg, "gofer protocol (fd passing), socket handlers on "
 			"copies of workload sockets"),
@@ -173,8 +171,8 @@ static const struct cf_rule sentry_rules[] = {
 	SOCKOPT(getsockopt, "socket type checks, the result of a deferred "
 			    "connect", SO_TYPE),
 	SOCKOPT(getsockopt, NULL, SO_ERROR),
-	CF_ANY(getsockname, "socket handlers"),
-	CF_ANY(getpeername, "whether a datagram socket is connected"),
+	CF_ANY(getpeername, "whether a datagram socket is connected before "
+			    "a send to an AF_UNIX path"),
 	CF_ANY(bind, "sentry/socket.c, on pidfd_getfd copies of workload "
 		     "sockets"),
 	CF_ANY(connect, NULL),
@@ -214,7 +212,6 @@ static const struct cf_rule sentry_rules[] = {
 	PTRACE(PTRACE_PEEKTEXT),
 	PTRACE(PTRACE_POKETEXT),
 	CF_ANY(wait4, "fork/exec/exit events"),
-	CF_ANY(waitid, NULL),
 	CF_ARG(process_vm_readv, "workload memory", 5, "flags", 0),
 	CF_ARG(process_vm_writev, NULL, 5, "flags", 0),
 	CF_ARG(pidfd_open, "a pidfd per task", 1, "flags", 0),
@@ -236,8 +233,6 @@ static const struct cf_rule sentry_rules[] = {
 	CF_ANY(getdents64, NULL),
 	CF_ANY(lseek, NULL),
 	CF_ANY(pread64, NULL),
-	CF_ANY(ftruncate, NULL),
-	CF_ANY(fstatfs, NULL),
 	CF_ANY(fchdir, NULL),
 	CF_ANY(fchmod, NULL),
 	CF_ANY(fchmodat, NULL),

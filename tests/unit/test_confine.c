@@ -44,19 +44,31 @@
 static volatile int victim_word = 1;
 
 /* A host process of another uid (not dumpable after its setuid, as a
- * daemon dropping root is), idle until killed. */
+ * daemon dropping root is) holding VICTIM_FD, idle until killed. */
+#define VICTIM_FD 100
 static pid_t victim_start(void)
 {
-	pid_t pid = fork();
+	int p[2];
+	char c = 0;
+	pid_t pid;
 
+	if (pipe2(p, O_CLOEXEC) < 0)
+		FAILF("pipe: %s", strerror(errno));
+	pid = fork();
 	if (pid == 0) {
-		if (setresgid(VICTIM_UID, VICTIM_UID, VICTIM_UID) < 0 ||
+		if (dup2(p[1], VICTIM_FD) < 0 ||
+		    setresgid(VICTIM_UID, VICTIM_UID, VICTIM_UID) < 0 ||
 		    setresuid(VICTIM_UID, VICTIM_UID, VICTIM_UID) < 0)
+			_exit(1);
+		if (write(p[1], "r", 1) != 1)
 			_exit(1);
 		for (;;)
 			pause();
 	}
-	usleep(20 * 1000);	/* past its setuid */
+	close(p[1]);
+	if (pid < 0 || read(p[0], &c, 1) != 1 || c != 'r')
+		FAILF("the victim did not start");
+	close(p[0]);
 	return pid;
 }
 
@@ -103,7 +115,7 @@ static int a_pidfd_getfd(pid_t v)
 
 	if (pfd < 0)
 		return -errno;
-	return ret_of(syscall(SYS_pidfd_getfd, pfd, 0, 0));
+	return ret_of(syscall(SYS_pidfd_getfd, pfd, VICTIM_FD, 0));
 }
 
 static int a_pidfd_signal(pid_t v)
