@@ -120,8 +120,11 @@ size_t cf_count(const struct cf_table *t, bool with_sanitizer)
 static void print_name(FILE *out, const char *s)
 {
 	fputc('`', out);
-	for (; *s; s++)
-		fputs(*s == '|' ? "\\|" : (char[]){ *s, 0 }, out);
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
 	fputc('`', out);
 }
 
