@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -136,6 +137,7 @@ static int empty_root(int pfd)
 #define PIDFD_THREAD O_EXCL
 #endif
 
+
 #define NOT_EXEC(sys, why)                                                 \
 	CF_RULE(sys, why, 1, CF_CV(2, CF_CLEAR, "prot", PROT_EXEC))
 #define SOCKOPT(sys, why, opt)                                             \
@@ -169,8 +171,11 @@ static const struct cf_rule sentry_rules[] = {
 	SOCKOPT(setsockopt, NULL, SO_RCVTIMEO),
 	SOCKOPT(setsockopt, NULL, SO_SNDTIMEO),
 	SOCKOPT(getsockopt, "socket type checks, the result of a deferred "
-			    "connect", SO_TYPE),
+			    "connect, a bind's port check", SO_TYPE),
 	SOCKOPT(getsockopt, NULL, SO_ERROR),
+	/* sentry/sock_creds.c: the port check of a bind */
+	SOCKOPT(getsockopt, NULL, SO_DOMAIN),
+	SOCKOPT(getsockopt, NULL, SO_PROTOCOL),
 	CF_ANY(getpeername, "whether a datagram socket is connected before "
 			    "a send to an AF_UNIX path"),
 	CF_ANY(bind, "sentry/socket.c, on pidfd_getfd copies of workload "
@@ -209,9 +214,13 @@ static const struct cf_rule sentry_rules[] = {
 	PTRACE(PTRACE_LISTEN),
 	PTRACE(PTRACE_INTERRUPT),
 	PTRACE(PTRACE_GETEVENTMSG),
+	PTRACE(PTRACE_GET_SYSCALL_INFO),
 	PTRACE(PTRACE_PEEKTEXT),
 	PTRACE(PTRACE_POKETEXT),
 	CF_ANY(wait4, "fork/exec/exit events"),
+	CF_ARGN(waitid, "the gofer, reaped through its pidfd after "
+			"sentry_run (runsc/sandbox.c)", 0, "idtype", P_PIDFD,
+		"P_PIDFD"),
 	CF_ARG(process_vm_readv, "workload memory", 5, "flags", 0),
 	CF_ARG(process_vm_writev, NULL, 5, "flags", 0),
 	CF_ARG(pidfd_open, "a pidfd per task", 1, "flags", 0),
