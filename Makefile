@@ -93,6 +93,9 @@ bench: deps all
 
 docs: $(BUILD)/bin/runsc
 	$(BUILD)/bin/runsc syscalls --format markdown > docs/syscalls.md
+	$(foreach p,sentry gofer,scripts/doc-section.sh docs/security.md \
+		confinement-$(p) $(BUILD)/bin/runsc syscalls --confinement $(p) \
+		--format markdown &&) true
 
 install: $(BUILD)/bin/runsc
 	install -D -m 0755 $(BUILD)/bin/runsc $(DESTDIR)$(PREFIX)/bin/cvisor-runsc

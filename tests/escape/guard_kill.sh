@@ -29,7 +29,7 @@ alive() {	# alive PID...: those still running (not zombies)
 }
 
 guard_test() {	# guard_test NAME WHICH(sentry|gofer)
-	local name=$1 which=$2 id=g$2 sandbox init victim procs left i
+	local name=$1 which=$2 id=g$2 sandbox init victim procs left i t0 ms
 	runsc create "$id" >/dev/null 2>&1 || { t_fail "$name" "create failed"; return; }
 	runsc start "$id" >/dev/null 2>&1 || { t_fail "$name" "start failed"; return; }
 	sleep 0.5
@@ -49,12 +49,16 @@ guard_test() {	# guard_test NAME WHICH(sentry|gofer)
 			grep -q '^TracerPid:[[:space:]]*0$' "/proc/$i/status" && victim=$i
 		done
 	fi
+	t0=$(date +%s%N)
 	kill -9 "$victim"
-	for i in $(seq 10); do
+	for i in $(seq 100); do
 		left=$(alive $procs $sandbox)
 		[ -z "$left" ] && break
-		sleep 0.1
+		[ $(( ($(date +%s%N) - t0) / 1000000 )) -ge 1000 ] && break
+		sleep 0.01
 	done
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "# $name: $(echo $procs $sandbox | wc -w) processes, ${left:+not all }gone ${ms} ms after kill -9 of the $which"
 	if [ -n "$left" ]; then
 		t_fail "$name" "still alive after 1s: $(for p in $left; do tr '\0' ' ' </proc/$p/cmdline; echo; done)"
 		kill -9 $left 2>/dev/null
