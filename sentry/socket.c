@@ -290,13 +290,16 @@ SENTRY_HANDLER(connect)
 	return bind_or_connect(c, false);
 }
 
+/* Linux's SCM_MAX_FD: more fds in one message is EINVAL (scm_fp_copy). */
+#define SOCK_MAX_FDS 253
+
 struct sent_msg {
 	struct sock_addr addr;
 	char *data;
 	size_t len;
 	char *control;
 	size_t clen;
-	int fds[64];
+	int fds[SOCK_MAX_FDS];
 	int nfds;
 };
 
@@ -373,11 +376,12 @@ static long read_control(struct sc_call *c, const struct msghdr *h,
 		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
 			continue;
 		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		/* counted before any fd is looked at, as scm_fp_copy does */
+		if (m->nfds + n > ARRAY_SIZE(m->fds))
+			return -EINVAL;
 		for (size_t i = 0; i < n; i++) {
 			int fd;
 
-			if (m->nfds == (int)ARRAY_SIZE(m->fds))
-				return -ETOOMANYREFS;
 			fd = task_dup_fd(c, fds[i]);
 			if (fd < 0)
 				return -EBADF;
