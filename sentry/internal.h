@@ -145,6 +145,11 @@ int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
 		 long (*retry)(struct deferred *d),
 		 void (*done)(struct deferred *d), void *ctx);
 
+/* fd_budget.c: fds the sentry holds for tasks' sends in flight */
+void fd_budget_init(void);
+bool fd_budget_take(void);
+void fd_budget_put(size_t n);
+
 /* loop.c */
 int sentry_loop(struct sentry *s);
 void sentry_kill_all(struct sentry *s);

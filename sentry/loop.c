@@ -884,6 +884,7 @@ int sentry_run(const struct sentry_config *cfg)
 
 	the_sentry = &s;
 	cv_log_set_name("sentry");
+	fd_budget_init();
 	ret = sentry_setup(&s, cfg);
 	if (ret < 0) {
 		log_error("sentry: set-up: %s", strerror(-ret));

@@ -309,6 +309,8 @@ static void sent_msg_free(struct sent_msg *m)
 	free(m->control);
 	for (int i = 0; i < m->nfds; i++)
 		close(m->fds[i]);
+	fd_budget_put((size_t)m->nfds);
+	m->nfds = 0;
 }
 
 static long read_iov(struct sc_call *c, const struct msghdr *h,
@@ -382,9 +384,14 @@ static long read_control(struct sc_call *c, const struct msghdr *h,
 		for (size_t i = 0; i < n; i++) {
 			int fd;
 
+			/* the sentry's fd table is not the workload's to fill */
+			if (!fd_budget_take())
+				return -ENOBUFS;
 			fd = task_dup_fd(c, fds[i]);
-			if (fd < 0)
+			if (fd < 0) {
+				fd_budget_put(1);
 				return -EBADF;
+			}
 			m->fds[m->nfds++] = fd;
 			fds[i] = fd;
 		}

@@ -231,6 +231,7 @@ int main(void)
 {
 	static const size_t lens[] = { PATH_MAX - 1, PATH_MAX };
 
+	hold("ready");
 	mkdir(DIR, 0755);
 	ino = inotify_init1(IN_CLOEXEC);
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
@@ -252,6 +253,8 @@ int main(void)
 	rmdir(DIR "/d");
 	chdir("/");
 	rmdir(DIR);
+	hold("held");
+	hold("released");
 	printf("done 0\n");
 	return 0;
 }

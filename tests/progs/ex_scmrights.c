@@ -83,6 +83,7 @@ int main(void)
 	};
 	int sv[2];
 
+	hold("ready");
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0) {
 		perror("socketpair");
 		return 1;
@@ -101,6 +102,8 @@ int main(void)
 		printf("fds%d_cmsgs%d %s %d\n", cases[i].n, cases[i].ncm,
 		       ename(e), got);
 	}
+	hold("held");
+	hold("released");
 	printf("done 0\n");
 	return 0;
 }
