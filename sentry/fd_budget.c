@@ -9,12 +9,19 @@
  * flight, all tasks together, stay under half of it (at most 65536):
  * past that a send gets ENOBUFS, as Linux answers when the control
  * messages of the senders blocked on a socket exceed its optmem
- * (docs/security.md, "Resource exhaustion").
+ * (docs/security.md, "Resource exhaustion"). Tasks may still fill the
+ * table where the limit cannot be raised (a pidfd each); so that runsc
+ * keeps an answer then, one fd is kept in reserve and given up to accept
+ * a control connection.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sentry/internal.h"
 
@@ -22,6 +29,7 @@
 
 static size_t budget = 512;	/* until fd_budget_init */
 static size_t held;
+static int reserve = -1;
 
 /* fs.nr_open, the most RLIMIT_NOFILE may be. */
 static rlim_t nr_open(void)
@@ -44,7 +52,7 @@ static rlim_t nr_open(void)
  * kernel.threads-max, so a pidfd per task cannot fill it; without, the
  * soft limit goes to the hard one.
  */
-void fd_budget_init(void)
+void fd_budget_init(int ctl_fd)
 {
 	struct rlimit rl;
 	rlim_t max = nr_open();
@@ -63,6 +71,27 @@ void fd_budget_init(void)
 			getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	budget = rl.rlim_cur / 2 < BUDGET_MAX ? rl.rlim_cur / 2 : BUDGET_MAX;
+	fd_budget_refill(ctl_fd);
+}
+
+void fd_budget_refill(int ctl_fd)
+{
+	if (reserve < 0 && ctl_fd >= 0)
+		reserve = fcntl(ctl_fd, F_DUPFD_CLOEXEC, 0);
+}
+
+/* accept4 on the control socket; when the table is full, the reserve fd's
+ * slot takes the connection (fd_budget_refill takes it back). */
+int fd_budget_accept(int ctl_fd)
+{
+	int conn = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (conn < 0 && (errno == EMFILE || errno == ENFILE) && reserve >= 0) {
+		close(reserve);
+		reserve = -1;
+		conn = accept4(ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+	}
+	return conn;
 }
 
 /* One more fd held for a task's send; false when the budget is spent. */

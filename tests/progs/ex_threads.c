@@ -4,7 +4,8 @@
  * exhaust.sh): ex_threads [N [CALLS]] starts N threads (default 2000),
  * released together, each doing CALLS rounds (default 20) of open+close,
  * stat and getcwd after chdir. Prints "threads_started N", "calls_failed
- * K" and ends with "done 0"; the rate is printed on stderr.
+ * K", after they are gone "open_after ERRNO", and ends with "done 0"; the
+ * rate is printed on stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +21,7 @@
 #include "progs.h"
 
 static int calls = 20;
-static atomic_int failed, done_calls;
+static atomic_int failed, done_calls, first_errno;
 static pthread_barrier_t start, finish, leave;
 
 static void *worker(void *arg)
@@ -33,8 +34,10 @@ static void *worker(void *arg)
 	for (int i = 0; i < calls; i++) {
 		int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
 
-		if (fd < 0)
+		if (fd < 0) {
 			atomic_fetch_add(&failed, 1);
+			atomic_store(&first_errno, errno);
+		}
 		else
 			close(fd);
 		if (stat("/bin/sh", &st) < 0)
@@ -51,7 +54,7 @@ static void *worker(void *arg)
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 2000, started = 0, err = 0;
+	int n = argc > 1 ? atoi(argv[1]) : 2000, started = 0, err = 0, fd;
 	pthread_t *tids = calloc(n, sizeof(*tids));
 	pthread_attr_t a;
 	struct timespec t0, t1;
@@ -87,10 +90,14 @@ int main(int argc, char **argv)
 	for (int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	printf("calls_failed %d\n", atomic_load(&failed));
-	fprintf(stderr, "threads %d calls %d in_ms %.0f\n", started,
-		atomic_load(&done_calls),
+	fprintf(stderr, "threads %d calls %d failed %d (open: %s) in_ms %.0f\n",
+		started, atomic_load(&done_calls), atomic_load(&failed),
+		ename(atomic_load(&first_errno)),
 		(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	hold("released");
+	/* the sentry serves again once the threads are gone */
+	fd = open("/etc/passwd", O_RDONLY);
+	printf("open_after %s\n", ename(fd < 0 ? errno : 0));
 	printf("done 0\n");
 	return 0;
 }
