@@ -4,8 +4,8 @@
  * sentry's.
  *  1. RLIMIT_NOFILE 512: open until the table is full; then every call
  *     that makes an fd, emulated or not, must give EMFILE, and an O_CREAT
- *     open that fails so must not create the file (Linux takes the fd
- *     before the lookup).
+ *     open that fails so must not create the file, nor an O_TRUNC one
+ *     truncate it (Linux takes the fd before the lookup).
  *  2. ex_fdtable [T [flood]]: (flood: without 1.) T threads (default 32) each block in a sendmsg of
  *     253 SCM_RIGHTS fds on a stream socket whose buffer is full (the
  *     sentry holds what a deferred send carries); with them blocked the
@@ -49,6 +49,12 @@ static void table_full(void)
 	int opened = 0, pre = 0, err = 0, fd, sv[2], pf[2];
 	struct stat st;
 
+	fd = open("/tmp/cvx-fd-trunc", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	if (fd >= 0) {
+		if (write(fd, "data", 4) != 4)
+			perror("write");
+		close(fd);
+	}
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 		printf("setrlimit %s\n", ename(errno));
 	for (int i = 0; i < LIMIT; i++)
@@ -75,6 +81,11 @@ static void table_full(void)
 	printf("full_creat_left %s\n",
 	       ename(stat("/tmp/cvx-fd-new", &st) < 0 ? errno : 0));
 	unlink("/tmp/cvx-fd-new");
+	printf("full_trunc %s\n", ename(e(open("/tmp/cvx-fd-trunc",
+						O_WRONLY | O_TRUNC))));
+	printf("full_trunc_size %ld\n",
+	       stat("/tmp/cvx-fd-trunc", &st) < 0 ? -1L : (long)st.st_size);
+	unlink("/tmp/cvx-fd-trunc");
 	printf("full_socket %s\n", ename(e(socket(AF_UNIX, SOCK_STREAM, 0))));
 	printf("full_socketpair %s\n",
 	       ename(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 ? errno : 0));
