@@ -60,15 +60,29 @@ wait_tag() {
 # Every process, state dir, cgroup and mount of container $2 (sentry $3)
 # gone after delete --force.
 check_gone() {
-	local name=$1 id=$2 sentry=$3 left="" cg
+	local name=$1 id=$2 sentry=$3 left="" cg mnt p i
 	runsc delete --force "$id" >/dev/null 2>&1
-	sleep 0.2
-	[ -n "$sentry" ] && [ -e "/proc/$sentry" ] && left="sentry $sentry;"
+	for ((i = 0; i < 30; i++)); do	# zombies being reaped: up to 3 s
+		mnt=""
+		for p in $sentry ${HELD_PROCS:-}; do
+			[ -e "/proc/$p" ] && mnt=1
+		done
+		[ -z "$mnt" ] && break
+		sleep 0.1
+	done
+	for p in $sentry ${HELD_PROCS:-}; do
+		[ -e "/proc/$p" ] && left="$left process $p ($(awk '/^State/ { print $2 }' \
+			"/proc/$p/status" 2>/dev/null) $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)," \
+			"parent $(awk '/^PPid/ { print $2 }' "/proc/$p/status" 2>/dev/null));"
+	done
+	HELD_PROCS=
 	[ -e "$T_ROOT/$id" ] && left="$left state $T_ROOT/$id;"
 	cg=$(find /sys/fs/cgroup/pids /sys/fs/cgroup/unified -maxdepth 4 \
 		-type d -name "*$id*" 2>/dev/null | head -3)
 	[ -n "$cg" ] && left="$left cgroups $cg;"
-	grep -q "$T_TMP/" /proc/self/mountinfo && left="$left mounts of $T_TMP;"
+	# no mount namespace left holding the bundle
+	mnt=$(grep -l "$T_TMP/" /proc/[0-9]*/mountinfo 2>/dev/null | head -3)
+	[ -n "$mnt" ] && left="$left mounts of $T_TMP in $mnt;"
 	if [ -z "$left" ]; then
 		t_ok "${name}_delete_leaves_nothing"
 	else
@@ -181,6 +195,7 @@ attack() {
 	if wait_tag "$T_TMP/sandbox.raw" held 120; then
 		t1=$(date +%s%N)
 		fds1=$(sentry_fds "$sentry") rss1=$(sentry_rss "$sentry")
+		HELD_PROCS=$(descendants "$sentry" | head -200)
 		lim=$(awk '/^Max open files/ { print $4 }' "/proc/$sentry/limits")
 		# room left for the sentry's own work (fd_budget.c)
 		if [ -n "${ON_READY:-}" ]; then
