@@ -163,7 +163,7 @@ delete_held() {
 # attack NAME PROG JQ [ARGS...]: runc's answer, then cvisor's, compared.
 attack() {
 	local name=$1 prog=$2 filter=$3 id=exh$$-$1 sentry pid
-	local fds0 fds1 fds2 rss0 rss1 rss2 t0 t1 lim
+	local fds0 fds1 fds2 rss0 rss1 rss2 t0 t1 lim i
 	shift 3
 	bundle "$T_TMP/b" "$prog" "$filter" "$@"
 
@@ -212,7 +212,13 @@ attack() {
 		runtime_checks "$name" "$id"
 		echo >&3
 		wait_tag "$T_TMP/sandbox.raw" released 60
-		fds2=$(sentry_fds "$sentry") rss2=$(sentry_rss "$sentry")
+		# the sentry closes a task's pidfd when it sees the exit: up to 5 s
+		for ((i = 0; i < 50; i++)); do
+			fds2=$(sentry_fds "$sentry")
+			[ "$fds2" -le $((fds0 + 16)) ] && break
+			sleep 0.1
+		done
+		rss2=$(sentry_rss "$sentry")
 		echo "# $name: attack $(((t1 - t0) / 1000000)) ms;" \
 			"sentry fds $fds0 -> $fds1 -> $fds2 (ready, held, released; limit $lim);" \
 			"RSS KiB $rss0 -> $rss1 -> $rss2"
