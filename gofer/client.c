@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -157,6 +158,24 @@ static int take_virt(struct gofer_client *c, const struct crep *p, size_t len)
 	return 0;
 }
 
+/*
+ * A well-formed reply whose fds the kernel could not install because the
+ * sentry's own fd table is full (MSG_CTRUNC, fewer fds than the header
+ * says): not a broken gofer. The call fails with ENFILE, Linux's errno when
+ * the system's file table is full (docs/security.md, "Resource
+ * exhaustion").
+ */
+static bool fds_dropped(const struct msghdr *msg, ssize_t n,
+			const struct creq *q, const struct gofer_rep_hdr *h,
+			int nfds)
+{
+	return (msg->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == MSG_CTRUNC &&
+	       (size_t)n >= sizeof(*h) && h->magic == GOFER_PROTO_MAGIC &&
+	       h->tag == q->h.tag && h->op == q->h.op &&
+	       h->len == (size_t)n - sizeof(*h) && h->nfds > (uint32_t)nfds &&
+	       h->nfds <= GOFER_MAX_FDS;
+}
+
 /* Receives the reply; -EIO if anything about it is wrong. The payload goes
  * to p->buf; only a redirect (-GOFER_EVIRTUAL) may overflow into c->virt. */
 static int recv_rep(struct gofer_client *cl, const struct creq *q,
@@ -197,6 +216,12 @@ static int recv_rep(struct gofer_client *cl, const struct creq *q,
 			else
 				close(fd);
 		}
+	}
+	if (fds_dropped(&msg, n, q, h, nfds)) {
+		if (p->fd >= 0)
+			close(p->fd);
+		p->fd = -1;
+		return -ENFILE;
 	}
 	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
 		bad = 1;

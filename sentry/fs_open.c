@@ -8,10 +8,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "gofer/client.h"
+#include "platform/platform.h"
 #include "lib/cleanup.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
@@ -38,6 +44,77 @@ static bool creates(int flags)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
+/* The number after KEY in /proc/PID/FILE of the sentry's procfs of the
+ * sandbox, 0 if unknown ("unlimited" included). */
+static unsigned long proc_value(pid_t pid, const char *file, const char *key)
+{
+	char path[64], buf[4096], *l;
+	unsigned long v = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	l = strstr(buf, key);
+	if (l == NULL || sscanf(l + strlen(key), "%lu", &v) != 1)
+		return 0;
+	return v;
+}
+
+/*
+ * Whether fewer fd numbers than the install takes (ptrace: two, for the
+ * socketpair it receives through) are free below the task's limit.
+ * Linux takes the
+ * fd before it looks the path up, so an open that finds the table full
+ * creates and truncates nothing; here the gofer opens first, so a creating
+ * or truncating open asks this before (docs/security.md, "Resource
+ * exhaustion"). Best effort: racy against the task's other threads, no
+ * answer without the procfs, none above 65536 fds (the scan's cost).
+ * Costs two procfs reads per creating or truncating open.
+ */
+static bool fd_table_full(struct sc_call *c)
+{
+	const struct plat_call *pc = c->platform;
+	unsigned long need = pc->kind == PLATFORM_PTRACE || pc->at_stop ? 2 : 1;
+	unsigned long lim, size, used = 0;
+	char path[64], buf[8192];
+	long n;
+	int fd;
+
+	lim = proc_value(c->t->tgid, "limits", "Max open files");
+	if (lim == 0 || lim > 65536)
+		return false;
+	/* Every open fd is below the table's size: smaller than the limit
+	 * (the common case), there is room without counting. */
+	size = proc_value(c->t->tgid, "status", "FDSize:");
+	if (size != 0 && size + need <= lim)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)c->t->tgid);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long o = 0; o < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + o);
+			char *end;
+			unsigned long v = strtoul(d->d_name, &end, 10);
+
+			if (end != d->d_name && *end == '\0' && v < lim)
+				used++;
+			o += d->d_reclen;
+		}
+	}
+	close(fd);
+	return used + need > lim;
+}
+
 /* An O_PATH or O_DIRECTORY open found a directory: the cache may keep
  * it for the next calls. */
 static void note_dir(struct sc_call *c, const struct fs_path *p,
@@ -57,6 +134,8 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	struct gofer_creds cr;
 	int hops = 0, ret;
 
+	if ((creates(flags) || (flags & O_TRUNC)) && fd_table_full(c))
+		return -EMFILE;
 	/* openat2's RESOLVE_* rules are the gofer's; no redirect then. */
 	ret = fs_path_get(c, dirfd, upath, resolve ? 0 : FS_VIRT_LINKS, &p);
 	while (ret == 0) {

@@ -788,14 +788,10 @@ static void reap(struct sentry *s)
 
 /* --- the loop --------------------------------------------------------- */
 
-static void on_ctl(struct sentry *s)
+static void serve_ctl(struct sentry *s, int conn)
 {
 	struct timeval tv = { 2, 0 };
-	cleanup_close int conn = accept4(s->cfg->ctl_fd, NULL, NULL,
-					 SOCK_CLOEXEC);
 
-	if (conn < 0)
-		return;
 	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	/* A client may send several requests on one connection. */
@@ -807,6 +803,18 @@ static void on_ctl(struct sentry *s)
 		if (recv(conn, &probe, 1, MSG_PEEK | MSG_DONTWAIT) != 1)
 			break;
 	}
+}
+
+/* With the fd table full, the reserve fd makes room (fd_budget.c). */
+static void on_ctl(struct sentry *s)
+{
+	int conn = fd_budget_accept(s->cfg->ctl_fd);
+
+	if (conn < 0)
+		return;
+	serve_ctl(s, conn);
+	close(conn);
+	fd_budget_refill(s->cfg->ctl_fd);
 }
 
 static void drain_signalfd(struct sentry *s)
@@ -1014,6 +1022,7 @@ int sentry_run(const struct sentry_config *cfg)
 
 	the_sentry = &s;
 	cv_log_set_name("sentry");
+	fd_budget_init(cfg->ctl_fd);
 	ret = sentry_setup(&s, cfg);
 	if (ret == 0)
 		ret = sentry_attach_init();	/* before the init attaches */

@@ -354,13 +354,16 @@ SENTRY_HANDLER(connect)
 	return bind_or_connect(c, false);
 }
 
+/* Linux's SCM_MAX_FD: more fds in one message is EINVAL (scm_fp_copy). */
+#define SOCK_MAX_FDS 253
+
 struct sent_msg {
 	struct sock_addr addr;
 	char *data;
 	size_t len;
 	char *control;
 	size_t clen;
-	int fds[64];
+	int fds[SOCK_MAX_FDS];
 	int nfds;
 };
 
@@ -370,6 +373,8 @@ static void sent_msg_free(struct sent_msg *m)
 	free(m->control);
 	for (int i = 0; i < m->nfds; i++)
 		close(m->fds[i]);
+	fd_budget_put((size_t)m->nfds);
+	m->nfds = 0;
 }
 
 static long read_iov(struct sc_call *c, const struct msghdr *h,
@@ -437,14 +442,20 @@ static long read_control(struct sc_call *c, const struct msghdr *h,
 		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
 			continue;
 		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		/* counted before any fd is looked at, as scm_fp_copy does */
+		if (m->nfds + n > ARRAY_SIZE(m->fds))
+			return -EINVAL;
 		for (size_t i = 0; i < n; i++) {
 			int fd;
 
-			if (m->nfds == (int)ARRAY_SIZE(m->fds))
-				return -ETOOMANYREFS;
+			/* the sentry's fd table is not the workload's to fill */
+			if (!fd_budget_take())
+				return -ENOBUFS;
 			fd = task_dup_fd(c, fds[i]);
-			if (fd < 0)
+			if (fd < 0) {
+				fd_budget_put(1);
 				return -EBADF;
+			}
 			m->fds[m->nfds++] = fd;
 			fds[i] = fd;
 		}
