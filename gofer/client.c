@@ -18,6 +18,7 @@
 
 #include "gofer/client.h"
 #include "gofer/protocol.h"
+#include "lib/fdpass.h"
 
 /* A request being built. */
 struct creq {
@@ -110,35 +111,16 @@ static int add_at(struct creq *q, const struct gofer_at *at, int slot,
 
 static int send_req(int sock, struct creq *q)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * GOFER_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
 	struct iovec iov[1 + GOFER_LEN_N];
-	struct msghdr msg = { .msg_iov = iov };
-	ssize_t n;
+	int iovcnt = 1;
 
 	iov[0] = (struct iovec){ &q->h, sizeof(q->h) };
-	msg.msg_iovlen = 1;
 	for (int i = 0; i < GOFER_LEN_N; i++)
 		if (q->h.len[i])
-			iov[msg.msg_iovlen++] = (struct iovec){
-				(void *)q->part[i], q->h.len[i] };
-	if (q->nfds) {
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * q->nfds);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * q->nfds);
-		memcpy(CMSG_DATA(c), q->fds, sizeof(int) * q->nfds);
-	}
-	do {
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -EIO : 0;
+			iov[iovcnt++] = (struct iovec){ (void *)q->part[i],
+							q->h.len[i] };
+	return cv_sendmsg_fds(sock, iov, iovcnt, q->fds, q->nfds, 0) < 0 ?
+		       -EIO : 0;
 }
 
 /* A redirect's path arrived split over the op's buffer and c->virt: put
@@ -162,45 +144,19 @@ static int take_virt(struct gofer_client *c, const struct crep *p, size_t len)
 static int recv_rep(struct gofer_client *cl, const struct creq *q,
 		    struct crep *p, struct gofer_rep_hdr *h)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * GOFER_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
+	/* A reply carries at most one fd and a whole header; the helper
+	 * refuses anything else with whatever came closed. */
+	struct cv_fdrecv lim = { .flags = MSG_CMSG_CLOEXEC, .maxfds = 1,
+				 .minlen = sizeof(*h) };
 	struct iovec iov[3] = { { h, sizeof(*h) }, { p->buf, p->cap },
 				{ cl->virt, sizeof(cl->virt) } };
-	struct msghdr msg = {
-		.msg_iov = iov,
-		.msg_iovlen = 3,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
 	int nfds = 0, bad = 0;
 	ssize_t n;
 
-	do {
-		n = recvmsg(cl->sock, &msg, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
+	n = cv_recvmsg_fds(cl->sock, iov, 3, &lim, &p->fd, &nfds);
 	if (n <= 0)
 		return -EIO;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
-	     c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-
-		for (int i = 0; i < k; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			if (nfds++ == 0 && p->fd < 0)
-				p->fd = fd;
-			else
-				close(fd);
-		}
-	}
-	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-		bad = 1;
-	else if ((size_t)n < sizeof(*h) || h->magic != GOFER_PROTO_MAGIC)
+	if (h->magic != GOFER_PROTO_MAGIC)
 		bad = 1;
 	else if (h->tag != q->h.tag || h->op != q->h.op)
 		bad = 1;
