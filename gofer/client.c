@@ -4,9 +4,11 @@
  * sends one request and waits for its reply. Replies are checked as
  * strictly as requests: wrong magic, tag or op, a size that does not
  * match the op, or a missing descriptor mean the gofer is broken; so does
- * a closed or failing socket. All of these return -EIO: the sentry treats
- * -EIO from a call whose real syscall cannot give EIO as "gofer gone" and
- * kills the sandbox (DESIGN.md invariant 5).
+ * a closed or failing socket. All of these return -EIO and close the
+ * connection for good (broken()): the gofer exits at end of stream and the
+ * sentry stops the sandbox when it sees the gofer's pidfd fire
+ * (docs/architecture.md, "Security invariants", 5). An -EIO the gofer
+ * reports as an operation's result is the syscall's errno, nothing more.
  */
 #include <errno.h>
 #include <sched.h>
@@ -119,8 +121,9 @@ static int send_req(int sock, struct creq *q)
 		if (q->h.len[i])
 			iov[iovcnt++] = (struct iovec){ (void *)q->part[i],
 							q->h.len[i] };
-	return cv_sendmsg_fds(sock, iov, iovcnt, q->fds, q->nfds, 0) < 0 ?
-		       -EIO : 0;
+	ssize_t n = cv_sendmsg_fds(sock, iov, iovcnt, q->fds, q->nfds, 0);
+
+	return n < 0 ? (int)n : 0;
 }
 
 /* A redirect's path arrived split over the op's buffer and c->virt: put
@@ -181,6 +184,21 @@ static int recv_rep(struct gofer_client *cl, const struct creq *q,
 	return 0;
 }
 
+/*
+ * The gofer broke the protocol (or is gone): drop the connection for good.
+ * The gofer then reads end of stream and exits, and the sentry, which
+ * watches its pidfd, stops the sandbox (docs/architecture.md, "Security
+ * invariants", 5). Every later call is -EIO at once.
+ */
+static int broken(struct gofer_client *c)
+{
+	if (c->sock >= 0) {
+		close(c->sock);
+		c->sock = -1;
+	}
+	return -EIO;
+}
+
 static int call(struct gofer_client *c, struct creq *q, struct crep *p)
 {
 	struct gofer_rep_hdr h;
@@ -194,11 +212,13 @@ static int call(struct gofer_client *c, struct creq *q, struct crep *p)
 	cpu = sched_getcpu();	/* rseq or vDSO: no system call */
 	q->h.cpu = cpu >= 0 ? (uint32_t)cpu + 1 : 0;
 	ret = send_req(c->sock, q);
+	if (ret == -EMSGSIZE)	/* bigger than the socket buffer: not sent */
+		return -EIO;
 	if (ret < 0)
-		return ret;
+		return broken(c);
 	ret = recv_rep(c, q, p, &h);
 	if (ret < 0)
-		return ret;
+		return broken(c);
 	if (h.result == -GOFER_EVIRTUAL)
 		p->len = 0;
 	return (int)h.result;
@@ -212,10 +232,10 @@ static int call_simple(struct gofer_client *c, struct creq *q)
 
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret >= 0 && p.len)
-		return -EIO;
+		return broken(c);
 	return ret;
 }
 
@@ -228,10 +248,10 @@ static int call_fixed(struct gofer_client *c, struct creq *q, void *buf,
 
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret >= 0 && p.len != len)
-		return -EIO;
+		return broken(c);
 	return ret;
 }
 
@@ -266,7 +286,7 @@ int gofer_openat(struct gofer_client *c, const struct gofer_creds *cr,
 	if (ret < 0)
 		return ret;
 	if (p.fd < 0 || p.len)
-		return p.fd >= 0 ? (close(p.fd), -EIO) : -EIO;
+		return p.fd >= 0 ? (close(p.fd), broken(c)) : broken(c);
 	*fd_out = p.fd;
 	return 0;
 }
@@ -323,10 +343,10 @@ int gofer_readlinkat(struct gofer_client *c, const struct gofer_creds *cr,
 	ret = call(c, &q, &p);
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret >= 0 && p.len != (size_t)ret)
-		return -EIO;
+		return broken(c);
 	return ret;
 }
 
@@ -461,10 +481,10 @@ static int call_sized(struct gofer_client *c, struct creq *q, void *buf,
 
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret >= 0 && p.len != (cap ? (size_t)ret : 0))
-		return -EIO;
+		return broken(c);
 	return ret;
 }
 
@@ -599,7 +619,7 @@ int gofer_exec_resolve(struct gofer_client *c, const struct gofer_creds *cr,
 	ret = call(c, &q, &p);
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret < 0)
 		return ret;
@@ -617,7 +637,7 @@ int gofer_dir_path(struct gofer_client *c, int dirfd, char *buf, size_t len)
 	ret = call(c, &q, &p);
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret < 0)
 		return ret;
