@@ -8,7 +8,9 @@
  *
  * All functions return the byte count (>= 0) or -errno; they retry EINTR.
  * A receive that fails for any reason leaves no descriptor open: every fd
- * the kernel installed for the message is closed before returning.
+ * the kernel installed for the message is closed before returning. Not for
+ * a socket with SO_PASSCRED: the kernel adds SCM_CREDENTIALS to every
+ * message, which the receiver refuses (-EBADMSG).
  */
 #ifndef CV_LIB_FDPASS_H
 #define CV_LIB_FDPASS_H

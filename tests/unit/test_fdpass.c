@@ -55,7 +55,8 @@ static ssize_t raw_send(int sock, const void *buf, size_t len, int fd, int n)
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
 		for (int i = 0; i < n; i++)
-			memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(int));
+			memcpy(CMSG_DATA(c) + i * sizeof(int), &fd,
+			       sizeof(int));
 	}
 	return sendmsg(sock, &msg, MSG_NOSIGNAL);
 }
@@ -93,7 +94,8 @@ TEST(round_trip_with_iovec_and_cloexec_choice)
 		CHECK_EQ(memcmp(got, "abcde", 5), 0);
 		CHECK_EQ(open_fds(), base + 3);
 		CHECK_EQ(fcntl(fds[0], F_GETFD) & FD_CLOEXEC, 0);
-		CHECK_EQ(write(fds[1], "z", 1), 1);	/* the pipe's write end */
+		/* fds[1] is the pipe's write end */
+		CHECK_EQ(write(fds[1], "z", 1), 1);
 		CHECK_EQ(read(fds[0], got, 1), 1);
 		CHECK_EQ(got[0], 'z');
 		for (int i = 0; i < nfds; i++)
