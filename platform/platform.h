@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The small interface between the sentry core and the two interception
- * mechanisms (DESIGN.md "Platforms"):
+ * mechanisms (docs/architecture.md, "Platforms"):
  *
  *  seccomp  EMULATE calls arrive on a seccomp user-notification fd; the
  *           result goes back with SECCOMP_IOCTL_NOTIF_SEND; fds are

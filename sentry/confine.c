@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The sentry's self-confinement (DESIGN.md invariant 4), once the init is
- * seized and every fd it needs is open:
+ * The sentry's self-confinement (docs/architecture.md, invariant 4), once
+ * the init is seized and every fd it needs is open:
  *  1. a new mount namespace whose root is an empty, read-only tmpfs
  *     (but for /proc: the sandbox's own procfs, sandbox_procfs_mount());
  *  2. only CAP_SYS_PTRACE, CAP_KILL, CAP_NET_BIND_SERVICE, CAP_SETUID and

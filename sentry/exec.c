@@ -4,8 +4,8 @@
  * by the gofer under the task's credentials (with "#!" interpreters checked
  * the same way), and the path register is pointed at the canonical path,
  * written below the red zone of the task's stack. The kernel then runs that
- * path in the workload's read-only view (DESIGN.md invariant 3). Errors are
- * given by skipping the call (orig_rax = -1) and setting rax.
+ * path in the workload's read-only view (docs/architecture.md, invariant
+ * 3). Errors are given by skipping the call (orig_rax = -1) and setting rax.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -101,8 +101,8 @@ struct gofer_client *task_gofer(struct task *t);
 typedef long (*sentry_handler_fn)(struct sc_call *c);
 
 /* A handler's result meaning "let the kernel run the call as it is". Only
- * where no pointer argument decides anything (DESIGN.md invariant 1): the
- * kernel reads workload memory again. */
+ * where no pointer argument decides anything (docs/architecture.md,
+ * invariant 1): the kernel reads workload memory again. */
 #define SENTRY_RET_CONTINUE (-100000L)
 
 struct sentry_handler {

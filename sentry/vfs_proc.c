@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The virtual /proc: synthesised for the sandbox only (DESIGN.md,
- * "Processes, exec and /proc"). System-wide files show the sandbox
+ * The virtual /proc: synthesised for the sandbox only (docs/architecture.md,
+ * "The sandbox's own figures in /proc"). System-wide files show the sandbox
  * (uptime since it started, memory as its cgroup limits it, the CPUs it
  * may use), never the host's. /proc/<pid> is in sentry/vfs_pid.c.
  */

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Dangerous kernel surface never reaches the host (DESIGN.md invariant 6):
+# Dangerous kernel surface never reaches the host (docs/architecture.md, invariant 6):
 # tests/progs/sc_deny calls each family inside the sandbox and every call
 # must fail with the errno the syscall table gives ("runsc syscalls").
 # cvisor-test: per-platform

@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariants 1 and 8: a filter the workload stacks over the
+# docs/architecture.md, invariants 1 and 8: a filter the workload stacks over the
 # sentry's must not make the host kernel run an emulated call natively.
 # tests/progs/sc_forge installs, per probe, a filter returning TRACE with
 # the data values of the sentry's own stops (the fixed ones of earlier

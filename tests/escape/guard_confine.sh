@@ -1,5 +1,5 @@
 #!/bin/bash
-# The sentry confines itself (DESIGN.md invariant 4): an empty read-only
+# The sentry confines itself (docs/architecture.md, invariant 4): an empty read-only
 # root, only CAP_SYS_PTRACE, CAP_KILL, CAP_NET_BIND_SERVICE, CAP_SETUID and
 # CAP_SETGID (docs/security.md says what for), no_new_privs
 # and its own seccomp filter; every workload task is traced by it.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Nothing outlives its guard (DESIGN.md invariant 5): kill -9 of the sentry
+# Nothing outlives its guard (docs/architecture.md, invariant 5): kill -9 of the sentry
 # (the sandbox process) or of the gofer leaves no workload process, and
 # "runsc delete" cleans up.
 # cvisor-test: per-platform

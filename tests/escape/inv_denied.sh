@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariant 6, a quick cross-check with ordinary tools from
+# docs/architecture.md, invariant 6, a quick cross-check with ordinary tools from
 # inside (tests/escape/deny_surface.sh covers every row of the table):
 # mounting a procfs, creating namespaces (unshare), entering them (nsenter),
 # reading the kernel log all fail as root in the container, and the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariant 2: the gofer is the only file server, confined to the
+# docs/architecture.md, invariant 2: the gofer is the only file server, confined to the
 # container root. From the host, on a running container: the gofer (goferPid
 # in state.json) runs under its own seccomp filter with no_new_privs, keeps
 # only the file capabilities docs/gofer-protocol.md lists, its root is the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariant 5: nothing outlives its guard. A container whose
+# docs/architecture.md, invariant 5: nothing outlives its guard. A container whose
 # workload is "sh -c 'sleep 1000 & sleep 1000'" (a background child and a
 # foreground one): kill -9 of the sentry, kill -9 of the gofer, and
 # "runsc delete --force" of the running container each leave, within a

@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariant 1, from inside: no host path lookup on workload
+# docs/architecture.md, invariant 1, from inside: no host path lookup on workload
 # memory. tests/progs/inv_toctou races a path buffer between
 # "/etc/hostname" (in the container) and the absolute path of a marker
 # planted on the host outside the rootfs, for 2 seconds; the workload must

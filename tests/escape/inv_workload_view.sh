@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariant 3: the workload's own mount namespace holds nothing of
+# docs/architecture.md, invariant 3: the workload's own mount namespace holds nothing of
 # the host. From the host: the init's mountinfo has no proc, sysfs,
 # devtmpfs, cgroup (or other kernel) mounts and every mount is
 # ro,nosuid,nodev; its root is the container rootfs (same inode as a marker

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Dangerous kernel surface never reaches the host (DESIGN.md invariant 6):
+# Dangerous kernel surface never reaches the host (docs/architecture.md, invariant 6):
 # tests/progs/sys_surface, run inside a sandbox, tries every DENY row of
 # the syscall table and the argument rules, and prints one ok / not ok
 # line per check. The bundle has no linux.seccomp section, so only

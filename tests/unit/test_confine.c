@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Attacks on the sentry's and the gofer's own confinement (issue 11,
- * DESIGN.md invariant 4): a child process applies the real confinement
+ * docs/architecture.md "Security invariants", 4): a child process applies the real confinement
  * code (sentry_confine(), gofer_confine(): capabilities, empty root for
  * the sentry, no_new_privs, the filter built from the process's table),
  * as a compromised sentry or gofer would find itself, and then tries to

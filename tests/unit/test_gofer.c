@@ -1212,6 +1212,45 @@ TEST(client_refuses_bad_replies_and_dead_gofer)
 	close(c.sock);
 }
 
+/* A broken reply drops the connection for good: the gofer reads end of
+ * stream (and exits, which the sentry sees on its pidfd), later calls fail
+ * without touching the socket. */
+TEST(client_drops_connection_after_bad_reply)
+{
+	struct gofer_at at = at_root("/x");
+	struct gofer_client c;
+	int sv[2], status;
+	pid_t pid;
+
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char buf[sizeof(struct gofer_req_hdr) + GOFER_REQ_PAYLOAD_MAX];
+		struct gofer_req_hdr q;
+		struct gofer_rep_hdr h = { .magic = GOFER_PROTO_MAGIC };
+
+		close(sv[0]);
+		if (recv(sv[1], buf, sizeof(buf), 0) < (ssize_t)sizeof(q))
+			_exit(1);
+		memcpy(&q, buf, sizeof(q));
+		h.tag = q.tag + 1;	/* wrong tag */
+		h.op = q.op;
+		if (send(sv[1], &h, sizeof(h), 0) != sizeof(h))
+			_exit(2);
+		_exit(recv(sv[1], buf, sizeof(buf), 0) == 0 ? 0 : 3);
+	}
+	close(sv[1]);
+	gofer_client_init(&c, sv[0]);
+	CHECK_EQ(gofer_mkdirat(&c, &root_cr, &at, 0755), -EIO);
+	CHECK_EQ(c.sock, -1);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);	/* it saw end of stream */
+	CHECK_EQ(gofer_mkdirat(&c, &root_cr, &at, 0755), -EIO);
+	CHECK_EQ(fcntl(sv[0], F_GETFD), -1);	/* closed, not leaked */
+}
+
 static int count_fds(pid_t pid)
 {
 	char path[64];

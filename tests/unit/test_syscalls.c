@@ -158,7 +158,7 @@ TEST(rows_are_complete_decisions)
 	}
 }
 
-/* DESIGN.md invariant 1. */
+/* docs/architecture.md, invariant 1. */
 static const char *const path_calls[] = {
 	"open", "openat", "openat2", "creat", "stat", "lstat", "newfstatat",
 	"statx", "access", "faccessat", "faccessat2", "readlink",
@@ -207,7 +207,7 @@ TEST(path_taking_syscalls_are_emulated)
 	}
 }
 
-/* DESIGN.md invariant 6. */
+/* docs/architecture.md, invariant 6. */
 static const char *const dangerous[] = {
 	"io_uring_setup", "io_uring_enter", "io_uring_register", "bpf",
 	"perf_event_open", "kexec_load", "kexec_file_load", "init_module",
