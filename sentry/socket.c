@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -779,4 +781,82 @@ SENTRY_HANDLER(sendmmsg)
 			return i ? (long)i : ret;
 	}
 	return i;
+}
+
+/*
+ * socket() and socketpair() arguments the filter does not pass (filter.c,
+ * rules_socket): the errno Linux gives, checked in its order
+ * (__sys_socket, __sock_create, then the family's create), where the
+ * sandbox offers what Linux would create an errno of a kernel without it.
+ */
+#define SOCK_TYPE_MASK 0xf
+#define SOCK_TYPES_MAX (SOCK_PACKET + 1)	/* the kernel's SOCK_MAX */
+#define NETLINK_LINKS 32			/* the kernel's MAX_LINKS */
+
+static bool inet_offered(int domain, int type, int proto)
+{
+	if (type == SOCK_STREAM)
+		return proto == 0 || proto == IPPROTO_TCP;
+	if (type != SOCK_DGRAM)
+		return false;
+	return proto == 0 || proto == IPPROTO_UDP ||
+	       proto == (domain == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+}
+
+/* inet_create()/inet6_create(); 0 for a socket the filter passes. */
+static long inet_refusal(int domain, int type, int proto)
+{
+	if (proto < 0 || proto >= IPPROTO_MAX)
+		return -EINVAL;
+	switch (type) {
+	case SOCK_STREAM:
+	case SOCK_DGRAM:
+		/* TCP's and UDP's others (MPTCP, UDP-Lite) or none. */
+		return inet_offered(domain, type, proto) ? 0 : -EPROTONOSUPPORT;
+	case SOCK_RAW:
+		return -EPERM;		/* as without CAP_NET_RAW */
+	case SOCK_PACKET:
+		/* __sock_create makes (AF_INET, SOCK_PACKET) a packet socket. */
+		return domain == AF_INET ? -EPERM : -ESOCKTNOSUPPORT;
+	default:
+		return -ESOCKTNOSUPPORT; /* SOCK_SEQPACKET (SCTP), DCCP, RDM */
+	}
+}
+
+long sock_refusal(int domain, int type, int proto, bool pair)
+{
+	int t = type & SOCK_TYPE_MASK;
+	long ret;
+
+	if (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	if (domain < 0 || domain >= AF_MAX)
+		return -EAFNOSUPPORT;
+	if (t >= SOCK_TYPES_MAX)
+		return -EINVAL;
+	switch (domain) {
+	case AF_INET:
+	case AF_INET6:
+		ret = inet_refusal(domain, t, proto);
+		break;
+	case AF_NETLINK:
+		if (t != SOCK_RAW && t != SOCK_DGRAM)
+			return -ESOCKTNOSUPPORT;
+		if (proto < 0 || proto >= NETLINK_LINKS)
+			return -EPROTONOSUPPORT;
+		/* Routing only (socket_netlink.c). */
+		ret = proto == NETLINK_ROUTE ? 0 : -EAFNOSUPPORT;
+		break;
+	default:
+		return -EAFNOSUPPORT;
+	}
+	if (ret == 0)
+		ret = pair ? -EOPNOTSUPP : -EAFNOSUPPORT;
+	return ret;
+}
+
+SENTRY_HANDLER(socketpair)
+{
+	return sock_refusal((int)c->args[0], (int)c->args[1],
+			    (int)c->args[2], true);
 }

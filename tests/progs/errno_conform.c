@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Errno conformance (issue 14): run natively and inside the sandbox, it
+ * prints one line per case, "name result", where result is a value or an
+ * errno name; tests/conformance/errnos.sh compares the two outputs: the
+ * host kernel is the expectation.
+ *
+ *	errno_conform WORKDIR
+ * WORKDIR: an empty writable directory (it becomes the cwd).
+ * Nothing printed may depend on where the directory is.
+ */
+#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "progs.h"
+
+static void res(const char *name, long r)
+{
+	if (r < 0)
+		printf("%s %s\n", name, ename(errno));
+	else
+		printf("%s ok\n", name);
+	fflush(stdout);
+}
+
+/* An fd result: "fd" (numbers may differ), closed. */
+static void res_fd(const char *name, int fd)
+{
+	res(name, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- socket, socketpair ---- */
+
+static void sock_case(const char *name, int d, int t, int p)
+{
+	char n[64];
+	int sv[2];
+
+	snprintf(n, sizeof(n), "socket_%s", name);
+	res_fd(n, (int)syscall(SYS_socket, d, t, p));
+	snprintf(n, sizeof(n), "socketpair_%s", name);
+	if (syscall(SYS_socketpair, d, t, p, sv) == 0) {
+		close(sv[0]);
+		close(sv[1]);
+		res(n, 0);
+	} else {
+		res(n, -1);
+	}
+}
+
+static void sockets(void)
+{
+	sock_case("unix_stream", AF_UNIX, SOCK_STREAM, 0);
+	sock_case("unix_proto1", AF_UNIX, SOCK_STREAM, 1);
+	sock_case("unix_proto5", AF_UNIX, SOCK_STREAM, 5);
+	sock_case("unix_rdm", AF_UNIX, SOCK_RDM, 0);
+	sock_case("unix_raw", AF_UNIX, SOCK_RAW, 0);
+	sock_case("unix_type7", AF_UNIX, 7, 0);
+	sock_case("unix_type11", AF_UNIX, 11, 0);
+	sock_case("unix_type99", AF_UNIX, 99, 0);
+	sock_case("unix_typeneg", AF_UNIX, -1, 0);
+	sock_case("unix_badflag", AF_UNIX, SOCK_STREAM | 0x1000, 0);
+	sock_case("inet_udp_stream", AF_INET, SOCK_STREAM, IPPROTO_UDP);
+	sock_case("inet_tcp_dgram", AF_INET, SOCK_DGRAM, IPPROTO_TCP);
+	sock_case("inet_rdm", AF_INET, SOCK_RDM, 0);
+	sock_case("inet_type7", AF_INET, 7, 0);
+	sock_case("inet_type11", AF_INET, 11, 0);
+	sock_case("inet_typeneg", AF_INET, -1, 0);
+	sock_case("inet_proto300", AF_INET, SOCK_STREAM, 300);
+	sock_case("inet_protoneg", AF_INET, SOCK_DGRAM, -1);
+	sock_case("inet6_rdm", AF_INET6, SOCK_RDM, 0);
+	sock_case("inet6_proto300", AF_INET6, SOCK_DGRAM, 300);
+	sock_case("inet6_type12", AF_INET6, 12, 0);
+	sock_case("family_neg", -1, SOCK_STREAM, 0);
+	sock_case("family_46", 46, SOCK_STREAM, 0);
+	sock_case("family_99", 99, SOCK_STREAM, 0);
+	sock_case("family_unspec", AF_UNSPEC, SOCK_STREAM, 0);
+	sock_case("family_99_type99", 99, 99, 0);
+}
+
+/* ---- bind, connect ---- */
+
+static socklen_t sun_of(struct sockaddr_un *a, const char *path)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	strncpy(a->sun_path, path, sizeof(a->sun_path) - 1);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+			   strlen(path) + 1);
+}
+
+static void bind_path(const char *name, int type, const char *path)
+{
+	struct sockaddr_un a;
+	socklen_t len = sun_of(&a, path);
+	int s = socket(AF_UNIX, type, 0);
+
+	res(name, bind(s, (struct sockaddr *)&a, len));
+	close(s);
+}
+
+static void binds(void)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	int s;
+
+	mkdir("dir", 0755);
+	mkfifo("fifo", 0644);
+	close(open("file", O_CREAT | O_WRONLY, 0644));
+	symlink("nowhere/x", "dangling");
+	symlink("sock1", "tosock");
+	bind_path("bind_cwd_dot", SOCK_STREAM, ".");
+	bind_path("bind_dir", SOCK_STREAM, "dir");
+	bind_path("bind_dir_slash", SOCK_STREAM, "dir/");
+	bind_path("bind_fifo", SOCK_STREAM, "fifo");
+	bind_path("bind_file", SOCK_STREAM, "file");
+	bind_path("bind_noparent", SOCK_STREAM, "missing/s");
+	bind_path("bind_parent_file", SOCK_STREAM, "file/s");
+	bind_path("bind_dangling", SOCK_STREAM, "dangling");
+	bind_path("bind_new", SOCK_STREAM, "sock1");
+	bind_path("bind_existing_sock", SOCK_STREAM, "sock1");
+	bind_path("bind_symlink_to_sock", SOCK_STREAM, "tosock");
+	bind_path("bind_dgram_dir", SOCK_DGRAM, "dir");
+	bind_path("bind_dgram_existing", SOCK_DGRAM, "sock1");
+	/* Twice on one socket. */
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	len = sun_of(&a, "sock2");
+	res("bind_twice_first", bind(s, (struct sockaddr *)&a, len));
+	len = sun_of(&a, "sock3");
+	res("bind_twice_second", bind(s, (struct sockaddr *)&a, len));
+	close(s);
+	/* Short and wrong-family addresses. */
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	res("bind_len1", bind(s, (struct sockaddr *)&a, 1));
+	a.sun_family = AF_INET;
+	len = sun_of(&a, "sock4");
+	a.sun_family = AF_INET;
+	res("bind_family_inet", bind(s, (struct sockaddr *)&a, len));
+	close(s);
+}
+
+static void connects(void)
+{
+	struct sockaddr_un a;
+	struct sockaddr_in in = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sun_of(&a, "srv");
+	int l, c, c2, sv[2];
+
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	bind(l, (struct sockaddr *)&a, len);
+	listen(l, 4);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	res("connect_first", connect(c, (struct sockaddr *)&a, len));
+	res("connect_again", connect(c, (struct sockaddr *)&a, len));
+	res("connect_inet_on_unix", connect(c, (struct sockaddr *)&in,
+					    sizeof(in)));
+	c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+	res("connect_inet_on_fresh_unix",
+	    connect(c2, (struct sockaddr *)&in, sizeof(in)));
+	close(c2);
+	c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+	res("connect_on_listener", connect(l, (struct sockaddr *)&a, len));
+	close(c2);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	res("connect_socketpair", connect(sv[0], (struct sockaddr *)&a, len));
+	close(sv[0]);
+	close(sv[1]);
+	/* A datagram socket may reconnect. */
+	c2 = socket(AF_UNIX, SOCK_DGRAM, 0);
+	unlink("dsrv");
+	len = sun_of(&a, "dsrv");
+	sv[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	bind(sv[0], (struct sockaddr *)&a, len);
+	res("connect_dgram_first", connect(c2, (struct sockaddr *)&a, len));
+	res("connect_dgram_again", connect(c2, (struct sockaddr *)&a, len));
+	res("connect_dgram_inet", connect(c2, (struct sockaddr *)&in,
+					  sizeof(in)));
+	close(sv[0]);
+	close(c2);
+	/* An inet socket given a unix address. */
+	c2 = socket(AF_INET, SOCK_STREAM, 0);
+	res("connect_unix_on_inet", connect(c2, (struct sockaddr *)&a, len));
+	close(c2);
+	close(c);
+	close(l);
+}
+
+/* ---- ioctl on O_PATH ---- */
+
+static void ioctls(void)
+{
+	int fd = open("file", O_PATH), d;
+	int n = 0;
+
+	res("ioctl_opath_fionread", ioctl(fd, FIONREAD, &n));
+	res("ioctl_opath_tcgets", ioctl(fd, TCGETS, &n));
+	res("ioctl_opath_unknown", ioctl(fd, 0x1234abcd, &n));
+	res("ioctl_opath_fioclex", ioctl(fd, FIOCLEX));
+	d = dup(fd);
+	res("ioctl_opath_dup_unknown", ioctl(d, 0x1234abcd, &n));
+	res("ioctl_opath_dup_fionbio", ioctl(d, FIONBIO, &n));
+	close(d);
+	close(fd);
+	fd = open("file", O_RDONLY);
+	res("ioctl_file_unknown", ioctl(fd, 0x1234abcd, &n));
+	close(fd);
+	res("ioctl_badfd_unknown", ioctl(999, 0x1234abcd, &n));
+}
+
+/* ---- openat2 ---- */
+
+static void oa2(const char *name, int dfd, const char *path, int flags,
+		unsigned long long resolve)
+{
+	struct open_how how = { .flags = (unsigned long long)flags,
+				.resolve = resolve };
+
+	res_fd(name, (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how)));
+}
+
+static void openat2s(void)
+{
+	int d;
+
+	mkdir("o2", 0755);
+	mkdir("o2/sub", 0755);
+	close(open("o2/f", O_CREAT | O_WRONLY, 0644));
+	symlink("f", "o2/lnk");
+	symlink("../file", "o2/up");
+	symlink("/proc/self/exe", "o2/toself");
+	d = open("o2", O_PATH | O_DIRECTORY);
+	oa2("oa2_plain", d, "f", O_RDONLY, 0);
+	oa2("oa2_symlink", d, "lnk", O_RDONLY, 0);
+	oa2("oa2_symlink_nofollow_path", d, "lnk", O_PATH | O_NOFOLLOW, 0);
+	oa2("oa2_no_symlinks", d, "lnk", O_RDONLY, RESOLVE_NO_SYMLINKS);
+	oa2("oa2_no_symlinks_plain", d, "f", O_RDONLY, RESOLVE_NO_SYMLINKS);
+	oa2("oa2_beneath_dotdot", d, "../file", O_RDONLY, RESOLVE_BENEATH);
+	oa2("oa2_beneath_abs", d, "/etc/passwd", O_RDONLY, RESOLVE_BENEATH);
+	oa2("oa2_beneath_up_link", d, "up", O_RDONLY, RESOLVE_BENEATH);
+	oa2("oa2_beneath_inside", d, "sub/../f", O_RDONLY, RESOLVE_BENEATH);
+	oa2("oa2_in_root_dotdot", d, "../f", O_RDONLY, RESOLVE_IN_ROOT);
+	oa2("oa2_in_root_abs", d, "/f", O_RDONLY, RESOLVE_IN_ROOT);
+	oa2("oa2_no_magiclinks_proc", AT_FDCWD, "/proc/self/exe", O_RDONLY,
+	    RESOLVE_NO_MAGICLINKS);
+	oa2("oa2_no_magiclinks_fd", AT_FDCWD, "/proc/self/fd/0", O_RDONLY,
+	    RESOLVE_NO_MAGICLINKS);
+	oa2("oa2_no_xdev_proc", AT_FDCWD, "/proc/self/status", O_RDONLY,
+	    RESOLVE_NO_XDEV);
+	oa2("oa2_no_xdev_same", d, "f", O_RDONLY, RESOLVE_NO_XDEV);
+	oa2("oa2_bad_resolve", d, "f", O_RDONLY, 1ULL << 40);
+	close(d);
+}
+
+/* ---- madvise ---- */
+
+static void madvises(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, (size_t)pg * 4, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	res("madvise_normal", madvise(p, (size_t)pg, MADV_NORMAL));
+	res("madvise_advice99", madvise(p, (size_t)pg, 99));
+	res("madvise_advice_neg", madvise(p, (size_t)pg, -1));
+	res("madvise_unaligned", madvise(p + 1, (size_t)pg, MADV_NORMAL));
+	res("madvise_unaligned_dontneed", madvise(p + 1, (size_t)pg,
+						  MADV_DONTNEED));
+	res("madvise_unmapped", madvise(p + pg * 4, (size_t)pg, MADV_NORMAL));
+	res("madvise_unmapped_willneed", madvise(p + pg * 4, (size_t)pg,
+						 MADV_WILLNEED));
+	res("madvise_wrap", madvise(p, (size_t)-pg, MADV_NORMAL));
+	res("madvise_zero_len", madvise(p, 0, MADV_NORMAL));
+	res("madvise_unaligned_zero_len", madvise(p + 1, 0, MADV_NORMAL));
+	munmap(p, (size_t)pg * 4);
+}
+
+/* ---- prctl ---- */
+
+static void prctls(void)
+{
+	int v = -1;
+
+	res("prctl_get_tsc", prctl(PR_GET_TSC, &v, 0, 0, 0));
+	printf("prctl_get_tsc_value %d\n", v);
+	res("prctl_set_tsc_enable", prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0));
+	res("prctl_set_tsc_bad", prctl(PR_SET_TSC, 7, 0, 0, 0));
+}
+
+/* ---- signals ---- */
+
+static void sigwaits(void)
+{
+	sigset_t set;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	siginfo_t si;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	res("sigtimedwait_expires", sigtimedwait(&set, &si, &ts));
+	ts.tv_nsec = 0;
+	res("sigtimedwait_zero", sigtimedwait(&set, &si, &ts));
+	kill(getpid(), SIGUSR1);
+	ts.tv_nsec = 20 * 1000 * 1000;
+	printf("sigtimedwait_pending %d\n", sigtimedwait(&set, &si, &ts));
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static void pidfds(void)
+{
+	pid_t pid = fork();
+	int fd, st = 0;
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	res("pidfd_open_child", fd);
+	res("pidfd_send_signal_child",
+	    syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0));
+	waitpid(pid, &st, 0);
+	printf("pidfd_child_status %s%d\n",
+	       WIFSIGNALED(st) ? "sig" : "exit",
+	       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	if (fd >= 0)
+		close(fd);
+	res("pidfd_send_signal_badfd",
+	    syscall(SYS_pidfd_send_signal, 0, SIGTERM, NULL, 0));
+	/* CPython's test_pidfd_send_signal: a /proc/PID directory fd. */
+	pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	{
+		char p[64];
+
+		snprintf(p, sizeof(p), "/proc/%d", pid);
+		fd = open(p, O_DIRECTORY);
+	}
+	res("pidfd_send_signal_procdir",
+	    syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0));
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	printf("pidfd_procdir_status %s%d\n",
+	       WIFSIGNALED(st) ? "sig" : "exit",
+	       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	if (fd >= 0)
+		close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 || chdir(argv[1]) < 0) {
+		fprintf(stderr, "usage: errno_conform WORKDIR\n");
+		return 2;
+	}
+	sockets();
+	binds();
+	connects();
+	ioctls();
+	openat2s();
+	madvises();
+	prctls();
+	sigwaits();
+	pidfds();
+	printf("done 0\n");
+	return 0;
+}
