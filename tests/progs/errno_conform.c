@@ -269,6 +269,33 @@ static void openat2s(void)
 	    RESOLVE_NO_XDEV);
 	oa2("oa2_no_xdev_same", d, "f", O_RDONLY, RESOLVE_NO_XDEV);
 	oa2("oa2_bad_resolve", d, "f", O_RDONLY, 1ULL << 40);
+	oa2("oa2_in_root_slash", d, "/", O_RDONLY | O_DIRECTORY,
+	    RESOLVE_IN_ROOT);
+	oa2("oa2_in_root_abs_link", d, "/up", O_RDONLY, RESOLVE_IN_ROOT);
+	oa2("oa2_beneath_abs_proc", d, "/proc/self/status", O_RDONLY,
+	    RESOLVE_BENEATH);
+	oa2("oa2_no_symlinks_proc_self", AT_FDCWD, "/proc/self/status",
+	    O_RDONLY, RESOLVE_NO_SYMLINKS);
+	oa2("oa2_no_symlinks_proc_self_nofollow", AT_FDCWD, "/proc/self",
+	    O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
+	oa2("oa2_no_magiclinks_fd_nofollow", AT_FDCWD, "/proc/self/fd/0",
+	    O_PATH | O_NOFOLLOW, RESOLVE_NO_MAGICLINKS);
+	oa2("oa2_no_magiclinks_status", AT_FDCWD, "/proc/self/status",
+	    O_RDONLY, RESOLVE_NO_MAGICLINKS);
+	oa2("oa2_no_magiclinks_cwd_dir", AT_FDCWD, "/proc/self/cwd/",
+	    O_RDONLY | O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
+	oa2("oa2_no_magiclinks_devfd", AT_FDCWD, "/dev/fd/0", O_RDONLY,
+	    RESOLVE_NO_MAGICLINKS);
+	oa2("oa2_no_xdev_dev_null", AT_FDCWD, "/dev/null", O_RDONLY,
+	    RESOLVE_NO_XDEV);
+	close(d);
+	d = open("/proc", O_PATH | O_DIRECTORY);
+	oa2("oa2_no_xdev_from_proc", d, "self/status", O_RDONLY,
+	    RESOLVE_NO_XDEV);
+	oa2("oa2_no_magiclinks_from_proc", d, "self/exe", O_RDONLY,
+	    RESOLVE_NO_MAGICLINKS);
+	oa2("oa2_beneath_from_proc_up", d, "../etc/passwd", O_RDONLY,
+	    RESOLVE_BENEATH);
 	close(d);
 }
 
