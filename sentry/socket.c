@@ -19,12 +19,14 @@
 #include <sys/epoll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "sentry/internal.h"
+#include "sentry/vfs.h"
 
 #define SOCK_MAX_DATA (256 * 1024)
 #define SOCK_MAX_CONTROL 4096
@@ -274,14 +276,31 @@ static size_t abstract_name(const struct sock_addr *a, const char **name)
 	return a->len - off;
 }
 
+/*
+ * Once the sentry's non-blocking connect has completed, connect() again
+ * with the same address: that is what moves the socket from connecting
+ * to connected in the kernel (a blocking connect does it itself), so that
+ * the workload's next connect is EISCONN, not a second success.
+ */
 static long connect_retry(struct deferred *d)
 {
+	const struct sock_addr *a = d->ctx;
 	int err = 0;
 	socklen_t l = sizeof(err);
 
 	if (getsockopt(d->wait_fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
 		return -errno;
-	return -err;
+	if (err != 0)
+		return -err;
+	if (connect(d->wait_fd, (const struct sockaddr *)&a->ss, a->len) < 0 &&
+	    errno != EISCONN)
+		return -errno;
+	return 0;
+}
+
+static void connect_done(struct deferred *d)
+{
+	free(d->ctx);
 }
 
 /*
@@ -293,6 +312,7 @@ static long connect_addr(struct sc_call *c, int *sock,
 			 const struct sock_addr *a)
 {
 	int fl = fcntl(*sock, F_GETFL), err;
+	struct sock_addr *copy;
 	long ret;
 
 	if (fl < 0)
@@ -309,9 +329,50 @@ static long connect_addr(struct sc_call *c, int *sock,
 		return 0;
 	if (err != EINPROGRESS)
 		return -err;
-	ret = sentry_defer(c, steal_fd(*sock), EPOLLOUT, connect_retry, NULL,
-			   NULL);
+	copy = malloc(sizeof(*copy));
+	if (copy == NULL)
+		return -ENOMEM;
+	*copy = *a;
+	ret = sentry_defer(c, steal_fd(*sock), EPOLLOUT, connect_retry,
+			   connect_done, copy);
 	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
+}
+
+/*
+ * bind() to a path in a tree the sentry serves (/proc, /sys): the name
+ * cannot be created there: an existing name is EADDRINUSE, a new one
+ * ENOENT in procfs (its lookup fails), else what the read-only tree
+ * answers a change. The path is looked up again from workload
+ * memory (it is NUL-terminated there: checked on the copy), as every
+ * path handler does; 1 if not virtual.
+ */
+static long bind_virtual(struct sc_call *c, const struct sock_addr *a,
+			 const char *path)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	long ret;
+
+	if (strnlen(path, a->len - off) >= a->len - off)
+		return 1;	/* fills the address: not virtual-routable */
+	ret = fs_path_get(c, AT_FDCWD, c->args[1] + off, 0, &p);
+	if (ret < 0 || !p.virt || strcmp(p.path, path) != 0)
+		return 1;	/* the gofer answers */
+	if (vfs_stat(c, p.vpath, false, &(struct stat){ 0 }) == 0)
+		return -EADDRINUSE;
+	/* procfs fails the lookup of a name it does not have. */
+	if (strncmp(p.vpath, "/proc/", 6) == 0 ||
+	    strncmp(p.vpath, "/dev/fd/", 8) == 0)
+		return -ENOENT;
+	return vfs_modify_errno(c, p.vpath);
+}
+
+static long unix_bind(struct sc_call *c, int sock, const struct sock_addr *a,
+		      const char *path)
+{
+	long ret = bind_virtual(c, a, path);
+
+	return ret <= 0 ? ret : unix_op(c, sock, path, true);
 }
 
 static long bind_or_connect(struct sc_call *c, bool bind_op)
@@ -331,8 +392,12 @@ static long bind_or_connect(struct sc_call *c, bool bind_op)
 	path = unix_path(&a, &ret);
 	if (ret < 0)
 		return ret;
+	/* A path address on another family's socket is not a path: its
+	 * kernel call refuses it (EAFNOSUPPORT, EISCONN...). */
+	if (path != NULL && !is_unix_socket(sock))
+		path = NULL;
 	if (path != NULL)
-		return bind_op ? unix_op(c, sock, path, true) :
+		return bind_op ? unix_bind(c, sock, &a, path) :
 				 unix_connect(c, &sock, path, NULL, 0);
 	name_len = abstract_name(&a, &name);
 	if (!bind_op && name_len > 0 && is_unix_socket(sock))

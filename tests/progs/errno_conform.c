@@ -142,6 +142,22 @@ static void binds(void)
 	bind_path("bind_symlink_to_sock", SOCK_STREAM, "tosock");
 	bind_path("bind_dgram_dir", SOCK_DGRAM, "dir");
 	bind_path("bind_dgram_existing", SOCK_DGRAM, "sock1");
+	bind_path("bind_dotdot", SOCK_STREAM, "..");
+	bind_path("bind_root", SOCK_STREAM, "/");
+	bind_path("bind_proc", SOCK_STREAM, "/proc");
+	bind_path("bind_proc_self_x", SOCK_STREAM, "/proc/self/x");
+	bind_path("bind_proc_x", SOCK_STREAM, "/proc/x");
+	bind_path("bind_dev_null", SOCK_STREAM, "/dev/null");
+	/* Not /dev/x or /sys/x: the native run would create them on the
+	 * host, or its writable sysfs answer differently from a
+	 * container's. */
+	bind_path("bind_dev_fd_x", SOCK_STREAM, "/dev/fd/x");
+	{
+		char cwd[256];
+
+		if (getcwd(cwd, sizeof(cwd)) != NULL)
+			bind_path("bind_cwd_abs", SOCK_STREAM, cwd);
+	}
 	/* Twice on one socket. */
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
 	len = sun_of(&a, "sock2");
@@ -198,6 +214,69 @@ static void connects(void)
 					  sizeof(in)));
 	close(sv[0]);
 	close(c2);
+	/* TCP on loopback. */
+	{
+		struct sockaddr_in6 in6 = { .sin6_family = AF_INET6,
+					    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+		socklen_t sl = sizeof(in);
+		int tl = socket(AF_INET, SOCK_STREAM, 0), tc;
+
+		bind(tl, (struct sockaddr *)&in, sizeof(in));
+		listen(tl, 4);
+		getsockname(tl, (struct sockaddr *)&in, &sl);
+		tc = socket(AF_INET, SOCK_STREAM, 0);
+		res("connect_tcp_first", connect(tc, (struct sockaddr *)&in,
+						 sizeof(in)));
+		res("connect_tcp_again", connect(tc, (struct sockaddr *)&in,
+						 sizeof(in)));
+		res("connect_tcp_unix_addr", connect(tc, (struct sockaddr *)&a,
+						     len));
+		close(tc);
+		tc = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(tc, (struct sockaddr *)&in, sizeof(in));
+		usleep(20000);
+		res("connect_tcp_nb_again", connect(tc, (struct sockaddr *)&in,
+						    sizeof(in)));
+		close(tc);
+		tc = socket(AF_INET, SOCK_STREAM, 0);
+		in6.sin6_port = in.sin_port;
+		res("connect_tcp_inet6_addr", connect(tc, (struct sockaddr *)&in6,
+						      sizeof(in6)));
+		close(tc);
+		tc = socket(AF_INET6, SOCK_STREAM, 0);
+		res("connect_tcp6_unix_addr", connect(tc, (struct sockaddr *)&a,
+						      len));
+		close(tc);
+		tc = socket(AF_INET, SOCK_DGRAM, 0);
+		res("connect_udp_first", connect(tc, (struct sockaddr *)&in,
+						 sizeof(in)));
+		res("connect_udp_again", connect(tc, (struct sockaddr *)&in,
+						 sizeof(in)));
+		res("connect_udp_unix_addr", connect(tc, (struct sockaddr *)&a,
+						     len));
+		close(tc);
+		close(tl);
+	}
+	/* A unix socket given an abstract address, twice. */
+	{
+		struct sockaddr_un ab = { .sun_family = AF_UNIX };
+		socklen_t al = offsetof(struct sockaddr_un, sun_path) + 12;
+		int al_fd = socket(AF_UNIX, SOCK_STREAM, 0), ac;
+
+		snprintf(ab.sun_path + 1, sizeof(ab.sun_path) - 1,
+			 "errno%05d", getpid() % 100000);
+		bind(al_fd, (struct sockaddr *)&ab, al);
+		listen(al_fd, 4);
+		ac = socket(AF_UNIX, SOCK_STREAM, 0);
+		res("connect_abstract_first",
+		    connect(ac, (struct sockaddr *)&ab, al));
+		res("connect_abstract_again",
+		    connect(ac, (struct sockaddr *)&ab, al));
+		res("connect_abstract_inet",
+		    connect(ac, (struct sockaddr *)&in, sizeof(in)));
+		close(ac);
+		close(al_fd);
+	}
 	/* An inet socket given a unix address. */
 	c2 = socket(AF_INET, SOCK_STREAM, 0);
 	res("connect_unix_on_inet", connect(c2, (struct sockaddr *)&a, len));
