@@ -339,15 +339,16 @@ static long connect_addr(struct sc_call *c, int *sock,
 }
 
 /*
- * bind() to a path in a tree the sentry serves (/proc, /sys): the name
- * cannot be created there: an existing name is EADDRINUSE, a new one
- * ENOENT in procfs (its lookup fails), else what the read-only tree
- * answers a change. The path is looked up again from workload
- * memory (it is NUL-terminated there: checked on the copy), as every
- * path handler does; 1 if not virtual.
+ * bind() or connect() to a path in a tree the sentry serves (/proc, /sys,
+ * /dev/fd): no socket is there, and none can be made. bind: an existing
+ * name is EADDRINUSE, a new one ENOENT in procfs (its lookup fails), else
+ * what the read-only tree answers a change. connect: ECONNREFUSED if the
+ * name exists, else the lookup's errno. The path is looked up again from
+ * workload memory (NUL-terminated there: checked on the copy), as every
+ * path handler reads it; 1 if it is not virtual (the gofer answers).
  */
-static long bind_virtual(struct sc_call *c, const struct sock_addr *a,
-			 const char *path)
+static long virtual_errno(struct sc_call *c, const struct sock_addr *a,
+			  const char *path, bool bind_op)
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	size_t off = offsetof(struct sockaddr_un, sun_path);
@@ -357,22 +358,28 @@ static long bind_virtual(struct sc_call *c, const struct sock_addr *a,
 		return 1;	/* fills the address: not virtual-routable */
 	ret = fs_path_get(c, AT_FDCWD, c->args[1] + off, 0, &p);
 	if (ret < 0 || !p.virt || strcmp(p.path, path) != 0)
-		return 1;	/* the gofer answers */
-	if (vfs_stat(c, p.vpath, false, &(struct stat){ 0 }) == 0)
+		return 1;
+	ret = vfs_stat(c, p.vpath, !bind_op, &(struct stat){ 0 });
+	if (!bind_op)
+		return ret == 0 ? -ECONNREFUSED : ret;
+	if (ret == 0)
 		return -EADDRINUSE;
-	/* procfs fails the lookup of a name it does not have. */
 	if (strncmp(p.vpath, "/proc/", 6) == 0 ||
 	    strncmp(p.vpath, "/dev/fd/", 8) == 0)
 		return -ENOENT;
 	return vfs_modify_errno(c, p.vpath);
 }
 
-static long unix_bind(struct sc_call *c, int sock, const struct sock_addr *a,
-		      const char *path)
+static long unix_path_op(struct sc_call *c, int *sock,
+			 const struct sock_addr *a, const char *path,
+			 bool bind_op)
 {
-	long ret = bind_virtual(c, a, path);
+	long ret = virtual_errno(c, a, path, bind_op);
 
-	return ret <= 0 ? ret : unix_op(c, sock, path, true);
+	if (ret <= 0)
+		return ret;
+	return bind_op ? unix_op(c, *sock, path, true) :
+			 unix_connect(c, sock, path, NULL, 0);
 }
 
 static long bind_or_connect(struct sc_call *c, bool bind_op)
@@ -397,8 +404,7 @@ static long bind_or_connect(struct sc_call *c, bool bind_op)
 	if (path != NULL && !is_unix_socket(sock))
 		path = NULL;
 	if (path != NULL)
-		return bind_op ? unix_bind(c, sock, &a, path) :
-				 unix_connect(c, &sock, path, NULL, 0);
+		return unix_path_op(c, &sock, &a, path, bind_op);
 	name_len = abstract_name(&a, &name);
 	if (!bind_op && name_len > 0 && is_unix_socket(sock))
 		return unix_connect(c, &sock, NULL, name, name_len);

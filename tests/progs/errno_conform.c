@@ -175,6 +175,16 @@ static void binds(void)
 	close(s);
 }
 
+static void connect_path(const char *name, int type, const char *path)
+{
+	struct sockaddr_un a;
+	socklen_t len = sun_of(&a, path);
+	int s = socket(AF_UNIX, type, 0);
+
+	res(name, connect(s, (struct sockaddr *)&a, len));
+	close(s);
+}
+
 static void connects(void)
 {
 	struct sockaddr_un a;
@@ -183,6 +193,18 @@ static void connects(void)
 	socklen_t len = sun_of(&a, "srv");
 	int l, c, c2, sv[2];
 
+	connect_path("connect_fifo", SOCK_STREAM, "fifo");
+	connect_path("connect_dir", SOCK_STREAM, "dir");
+	connect_path("connect_cwd", SOCK_STREAM, ".");
+	connect_path("connect_file", SOCK_STREAM, "file");
+	connect_path("connect_missing", SOCK_STREAM, "missing");
+	connect_path("connect_noparent", SOCK_STREAM, "missing/s");
+	connect_path("connect_dangling", SOCK_STREAM, "dangling");
+	connect_path("connect_dgram_fifo", SOCK_DGRAM, "fifo");
+	connect_path("connect_dgram_dir", SOCK_DGRAM, "dir");
+	connect_path("connect_unbound_sock", SOCK_STREAM, "sock1");
+	connect_path("connect_dgram_to_stream", SOCK_DGRAM, "sock2");
+	connect_path("connect_proc", SOCK_STREAM, "/proc/self/status");
 	l = socket(AF_UNIX, SOCK_STREAM, 0);
 	bind(l, (struct sockaddr *)&a, len);
 	listen(l, 4);
