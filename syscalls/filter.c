@@ -535,6 +535,13 @@ static int rules_sendto(struct filter *f)
 	return ADD(f, R_EMULATE, 0, ANY(4));
 }
 
+/* pidfd_send_signal: traced, for a /proc/<pid> directory fd, which is the
+ * sentry's (sentry/pidfd.c); the kernel runs every other call. */
+static int rules_pidfd_send_signal(struct filter *f)
+{
+	return ADD(f, R_HANDLE, 0, ANY(0));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct filter *f);
@@ -546,6 +553,7 @@ static const struct {
 	{ "seccomp", rules_seccomp },	  { "sendto", rules_sendto },
 	{ "setsockopt", rules_setsockopt }, { "ioprio_set", rules_ioprio_set },
 	{ "mq_notify", rules_mq_notify },
+	{ "pidfd_send_signal", rules_pidfd_send_signal },
 	{ "sched_setscheduler", rules_sched_setscheduler },
 };
 

@@ -476,21 +476,36 @@ static void pidfds(void)
 		close(fd);
 	res("pidfd_send_signal_badfd",
 	    syscall(SYS_pidfd_send_signal, 0, SIGTERM, NULL, 0));
-	/* CPython's test_pidfd_send_signal: a /proc/PID directory fd. */
-	pid = fork();
-	if (pid == 0) {
-		pause();
-		_exit(0);
-	}
+	/* CPython's test_pidfd_send_signal: a /proc/PID directory fd (of
+	 * a child that has started running). */
 	{
-		char p[64];
+		char p[64], c;
+		int go[2];
 
+		if (pipe(go) < 0)
+			return;
+		pid = fork();
+		if (pid == 0) {
+			close(go[0]);
+			if (write(go[1], "x", 1) != 1)
+				_exit(1);
+			pause();
+			_exit(0);
+		}
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			printf("pidfd_child_start failed\n");
+		close(go[0]);
 		snprintf(p, sizeof(p), "/proc/%d", pid);
 		fd = open(p, O_DIRECTORY);
+		res("pidfd_procdir_open", fd);
 	}
-	res("pidfd_send_signal_procdir",
-	    syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0));
-	kill(pid, SIGKILL);
+	if (syscall(SYS_pidfd_send_signal, fd, SIGTERM, NULL, 0) == 0) {
+		res("pidfd_send_signal_procdir", 0);
+	} else {
+		res("pidfd_send_signal_procdir", -1);
+		kill(pid, SIGKILL);
+	}
 	waitpid(pid, &st, 0);
 	printf("pidfd_procdir_status %s%d\n",
 	       WIFSIGNALED(st) ? "sig" : "exit",
