@@ -421,6 +421,22 @@ static void madvises(void)
 	res("madvise_wrap", madvise(p, (size_t)-pg, MADV_NORMAL));
 	res("madvise_zero_len", madvise(p, 0, MADV_NORMAL));
 	res("madvise_unaligned_zero_len", madvise(p + 1, 0, MADV_NORMAL));
+	res("madvise_advice_high_bits",
+	    syscall(SYS_madvise, p, pg, (1UL << 32) | 99));
+	res("madvise_advice_high_normal",
+	    syscall(SYS_madvise, p, pg, (1UL << 32) | MADV_NORMAL));
+	res("madvise_unmergeable", madvise(p, (size_t)pg, MADV_UNMERGEABLE));
+	res("madvise_mergeable", madvise(p, (size_t)pg, MADV_MERGEABLE));
+	res("madvise_populate_read", madvise(p, (size_t)pg, 22));
+	res("madvise_dontneed_locked", madvise(p, (size_t)pg, 24));
+	res("madvise_collapse", madvise(p, (size_t)pg, 25));
+	res("madvise_guard_install", madvise(p, (size_t)pg, 102));
+	res("madvise_guard_remove", madvise(p, (size_t)pg, 103));
+	res("madvise_advice_26", madvise(p, (size_t)pg, 26));
+	res("madvise_advice_104", madvise(p, (size_t)pg, 104));
+	res("madvise_remove_anon", madvise(p, (size_t)pg, MADV_REMOVE));
+	res("madvise_free_unaligned", madvise(p + 8, (size_t)pg, MADV_FREE));
+	res("madvise_len_huge", madvise(p, (size_t)1 << 62, MADV_DONTNEED));
 	munmap(p, (size_t)pg * 4);
 }
 
