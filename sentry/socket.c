@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <stddef.h>
@@ -343,15 +344,34 @@ static long connect_addr(struct sc_call *c, int *sock,
  * /dev/fd): no socket is there, and none can be made. bind: an existing
  * name is EADDRINUSE, a new one ENOENT in procfs (its lookup fails), else
  * what the read-only tree answers a change. connect: ECONNREFUSED if the
- * name exists, else the lookup's errno. The path is looked up again from
+ * name exists and the task may write it, else the errno of that check or
+ * of the lookup. The path is looked up again from
  * workload memory (NUL-terminated there: checked on the copy), as every
  * path handler reads it; 1 if it is not virtual (the gofer answers).
  */
+/* Write permission on an inode by the task's fs ids, as
+ * generic_permission() decides it (CAP_DAC_OVERRIDE writes anything that
+ * is not a directory). */
+static bool may_write(const struct task_creds *cr, const struct stat *st)
+{
+	bool in_group = st->st_gid == cr->fsgid;
+
+	if ((cr->cap_effective & (1ULL << CAP_DAC_OVERRIDE)) &&
+	    !S_ISDIR(st->st_mode))
+		return true;
+	if (st->st_uid == cr->fsuid)
+		return st->st_mode & S_IWUSR;
+	for (size_t i = 0; i < cr->ngroups && !in_group; i++)
+		in_group = cr->groups[i] == st->st_gid;
+	return st->st_mode & (in_group ? S_IWGRP : S_IWOTH);
+}
+
 static long virtual_errno(struct sc_call *c, const struct sock_addr *a,
 			  const char *path, bool bind_op)
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	size_t off = offsetof(struct sockaddr_un, sun_path);
+	struct stat st;
 	long ret;
 
 	if (strnlen(path, a->len - off) >= a->len - off)
@@ -359,9 +379,13 @@ static long virtual_errno(struct sc_call *c, const struct sock_addr *a,
 	ret = fs_path_get(c, AT_FDCWD, c->args[1] + off, 0, &p);
 	if (ret < 0 || !p.virt || strcmp(p.path, path) != 0)
 		return 1;
-	ret = vfs_stat(c, p.vpath, !bind_op, &(struct stat){ 0 });
-	if (!bind_op)
+	ret = vfs_stat(c, p.vpath, !bind_op, &st);
+	if (!bind_op) {
+		/* Linux checks write permission on the inode first. */
+		if (ret == 0 && !may_write(&c->t->creds, &st))
+			ret = -EACCES;
 		return ret == 0 ? -ECONNREFUSED : ret;
+	}
 	if (ret == 0)
 		return -EADDRINUSE;
 	if (strncmp(p.vpath, "/proc/", 6) == 0 ||
