@@ -126,6 +126,112 @@ static void note_dir(struct sc_call *c, const struct fs_path *p,
 		fs_dcache_note(c, p, cr, &st);
 }
 
+/*
+ * openat2's RESOLVE_* rules on a path the vfs serves (the gofer applies
+ * them to the rest, in its openat2): /proc and /dev are mounts of their
+ * own, /proc/self, /proc/thread-self and /dev/fd are symlinks, and a pid
+ * directory's exe, cwd, root, fd/N, map_files/X and ns/X are magic
+ * links. A trailing link with O_NOFOLLOW is not followed, so allowed.
+ */
+#define VIRT_MAX_COMPS 16
+
+static bool all_digits(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static size_t split_path(char *buf, const char **comp)
+{
+	size_t n = 0;
+
+	for (char *t = strtok(buf, "/"); t != NULL && n < VIRT_MAX_COMPS;
+	     t = strtok(NULL, "/"))
+		comp[n++] = t;
+	return n;
+}
+
+/* The index of the magic link among comp[i..n), or n if none. */
+static size_t magic_at(const char **comp, size_t i, size_t n)
+{
+	if (i + 1 < n && strcmp(comp[i], "task") == 0 && all_digits(comp[i + 1]))
+		i += 2;
+	if (i >= n)
+		return n;
+	if (strcmp(comp[i], "exe") == 0 || strcmp(comp[i], "cwd") == 0 ||
+	    strcmp(comp[i], "root") == 0)
+		return i;
+	if (i + 1 < n && (strcmp(comp[i], "fd") == 0 ||
+			  strcmp(comp[i], "map_files") == 0 ||
+			  strcmp(comp[i], "ns") == 0))
+		return i + 1;
+	return n;
+}
+
+static int virt_resolve(const struct fs_path *p, bool abs, bool from_vfs,
+			int flags, uint64_t resolve)
+{
+	char buf[PATH_MAX];
+	const char *comp[VIRT_MAX_COMPS];
+	size_t n, link = 0, magic;
+	bool nofollow_ok;
+
+	if (!vfs_path_is_virtual(p->vpath))
+		return 0;
+	if (abs && (resolve & RESOLVE_BENEATH))
+		return -EXDEV;
+	if ((resolve & RESOLVE_NO_XDEV) && (abs || !from_vfs))
+		return -EXDEV;		/* walked into the vfs's mount */
+	snprintf(buf, sizeof(buf), "%s", p->vpath);
+	n = split_path(buf, comp);
+	if (n >= 2 && strcmp(comp[0], "dev") == 0 && strcmp(comp[1], "fd") == 0)
+		magic = n > 2 ? 2 : n, link = 1;	/* /dev/fd -> /proc/self/fd */
+	else if (n >= 2 && strcmp(comp[0], "proc") == 0)
+		magic = magic_at(comp, 2, n);
+	else
+		return 0;
+	if (strcmp(comp[1], "self") == 0 || strcmp(comp[1], "thread-self") == 0)
+		link = 1;
+	nofollow_ok = (flags & O_NOFOLLOW) != 0;
+	if ((resolve & RESOLVE_NO_SYMLINKS) && link &&
+	    !(n == 2 && nofollow_ok))
+		return -ELOOP;
+	if ((resolve & (RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)) &&
+	    magic < n && !(magic == n - 1 && nofollow_ok))
+		return -ELOOP;
+	return 0;
+}
+
+/* RESOLVE_* on a path routed through the vfs (served by it, or led out
+ * of it by a magic link). */
+static int open_resolve(struct sc_call *c, int dirfd, uint64_t upath,
+			const struct fs_path *p, int flags, uint64_t resolve)
+{
+	char first = 0, start[PATH_MAX];
+	bool abs, from_vfs = false;
+	int fd, ret;
+
+	ret = task_read(c, upath, &first, 1);
+	if (ret < 0)
+		return ret;
+	abs = first == '/' && !(resolve & RESOLVE_IN_ROOT);
+	if (!abs && dirfd != AT_FDCWD) {
+		fd = task_dup_fd(c, dirfd);
+		if (fd >= 0) {
+			from_vfs = vfs_fd_path(fd, start, sizeof(start)) == 0;
+			close(fd);
+		}
+	} else if (!abs) {
+		from_vfs = vfs_fd_path(c->t->fs->cwd_fd, start,
+				       sizeof(start)) == 0;
+	}
+	return virt_resolve(p, abs, from_vfs, flags, resolve);
+}
+
 static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 		    mode_t mode, uint64_t resolve)
 {
@@ -136,8 +242,15 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 
 	if ((creates(flags) || (flags & O_TRUNC)) && fd_table_full(c))
 		return -EMFILE;
-	/* openat2's RESOLVE_* rules are the gofer's; no redirect then. */
-	ret = fs_path_get(c, dirfd, upath, resolve ? 0 : FS_VIRT_LINKS, &p);
+	/* openat2's RESOLVE_* rules are the gofer's (the vfs's checked
+	 * here); no redirect then. RESOLVE_IN_ROOT: "/" is the dirfd. */
+	ret = fs_path_get(c, dirfd, upath,
+			  resolve ? ((resolve & RESOLVE_IN_ROOT) ? FS_AT_DIRFD
+								 : 0)
+				  : FS_VIRT_LINKS,
+			  &p);
+	if (ret == 0 && resolve)
+		ret = open_resolve(c, dirfd, upath, &p, flags, resolve);
 	while (ret == 0) {
 		if (p.virt) {
 			ret = vfs_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);

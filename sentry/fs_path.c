@@ -296,6 +296,17 @@ int fs_read_ext_struct(struct sc_call *c, uint64_t uaddr, size_t usize,
 	return 0;
 }
 
+/* "/x" is "x" from the start directory, "/" the directory itself. */
+static void at_dirfd(char *path)
+{
+	size_t skip = strspn(path, "/");
+
+	if (path[skip] == '\0')
+		strcpy(path, ".");
+	else
+		memmove(path, path + skip, strlen(path + skip) + 1);
+}
+
 int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 		struct fs_path *p)
 {
@@ -316,6 +327,8 @@ int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 		return ret;
 	if (p->empty)
 		return resolve_empty(c, dirfd, p);
+	if ((how & FS_AT_DIRFD) && p->path[0] == '/')
+		at_dirfd(p->path);
 	if (p->path[0] != '/')
 		return resolve_relative(c, dirfd, how, p);
 	/* Absolute: dirfd is not used, but Linux does not check it either. */

@@ -132,6 +132,12 @@ int task_signal(struct task *t, int sig);
  * ip_unprivileged_port_start (0 or -errno; 1024 is kept on failure). */
 int sock_creds_init(pid_t init_pid);
 /* bind: 0, or -EACCES for a privileged port the task may not bind. */
+/* At a signal-delivery stop of t for sig: an rt_sigtimedwait the
+ * (ignored) signal interrupted restarts (sentry/sigwait.c). */
+void sigwait_on_signal_stop(struct task *t, int sig);
+/* The errno of a socket()/socketpair() the filter does not pass
+ * (sentry/socket.c). */
+long sock_refusal(int domain, int type, int proto, bool pair);
 long sock_bind_check(struct sc_call *c, int sock,
 		     const struct sockaddr_storage *ss, socklen_t len);
 /* sendmsg/sendto on an AF_UNIX socket: checks the task's SCM_CREDENTIALS

@@ -746,6 +746,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			on_syscall_stop(s, t);
 			return;
 		}
+		sigwait_on_signal_stop(t, sig);
 		resume(t, sig);
 		return;
 	default:

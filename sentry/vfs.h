@@ -131,6 +131,7 @@ int vfs_exec_path(struct sc_call *c, const char *path, char *out,
 #define FS_NULL_OK	0x4	/* a NULL pointer is "" (utimensat, statx) */
 #define FS_VIRT_LINKS	0x8	/* the caller handles -GOFER_EVIRTUAL with
 				 * fs_path_redirect (a symlink into /proc) */
+#define FS_AT_DIRFD	0x10	/* "/" is dirfd (RESOLVE_IN_ROOT) */
 
 /*
  * A path argument, read once from workload memory and resolved to where

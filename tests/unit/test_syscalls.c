@@ -539,10 +539,12 @@ static int child_ioctl(void)
 	EXPECT_ERR(ioctl(0, TIOCSTI, &c), EPERM);
 	EXPECT_ERR(syscall(SYS_ioctl, 0, (1UL << 32) | TIOCSTI, &c), EPERM);
 	EXPECT_ERR(ioctl(0, TIOCLINUX, &c), EPERM);
-	EXPECT_ERR(ioctl(p[0], 0x1234, &n), ENOTTY);
-	EXPECT_ERR(ioctl(p[0], TIOCCONS, 0), ENOTTY);
-	EXPECT_ERR(ioctl(p[0], TIOCSETD, &n), ENOTTY);
-	EXPECT_ERR(ioctl(p[0], SECCOMP_IOCTL_NOTIF_RECV, &n), ENOTTY);
+	/* The rest: traced to the sentry (ENOTTY or EBADF by the fd),
+	 * ENOSYS here with no tracer; never the kernel's. */
+	EXPECT_ERR(ioctl(p[0], 0x1234, &n), ENOSYS);
+	EXPECT_ERR(ioctl(p[0], TIOCCONS, 0), ENOSYS);
+	EXPECT_ERR(ioctl(p[0], TIOCSETD, &n), ENOSYS);
+	EXPECT_ERR(ioctl(p[0], SECCOMP_IOCTL_NOTIF_RECV, &n), ENOSYS);
 	EXPECT_OK(ioctl(p[0], FIONREAD, &n));
 	EXPECT_OK(ioctl(p[0], FIOCLEX));
 	EXPECT_OK(ioctl(p[0], FIONBIO, &n));
@@ -566,35 +568,24 @@ static int child_socket(void)
 	EXPECT_OK(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
 	EXPECT_OK(socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
 	EXPECT_OK(socket(AF_UNIX, SOCK_DGRAM, 0));
-	/* Protocol modules: refused as by a kernel without them. */
-	EXPECT_ERR(socket(AF_INET, SOCK_STREAM, 262 /* MPTCP */),
-		   EPROTONOSUPPORT);
-	EXPECT_ERR(socket(AF_INET6, SOCK_STREAM, IPPROTO_SCTP),
-		   EPROTONOSUPPORT);
-	EXPECT_ERR(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE),
-		   EPROTONOSUPPORT);
-	EXPECT_ERR(socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP),
-		   ESOCKTNOSUPPORT);
-	EXPECT_ERR(socket(AF_INET6, SOCK_SEQPACKET, 0), ESOCKTNOSUPPORT);
+	/* AF_UNIX: whatever the type, the kernel decides. */
+	EXPECT_ERR(socket(AF_UNIX, SOCK_RDM, 0), ESOCKTNOSUPPORT);
+	EXPECT_ERR(socket(AF_UNIX, SOCK_STREAM, 5), EPROTONOSUPPORT);
+	/* Everything else not passed is traced to the sentry, which makes
+	 * routing sockets and gives Linux's errno for the rest
+	 * (sock_refusal, checked below): ENOSYS here, no tracer. */
+	EXPECT_ERR(socket(AF_INET, SOCK_STREAM, 262 /* MPTCP */), ENOSYS);
 	EXPECT_ERR(syscall(SYS_socket, AF_INET, SOCK_STREAM,
-			   (1UL << 32) | 262), EPROTONOSUPPORT);
-	/* Routing: traced to the sentry, which makes it (no tracer here). */
+			   (1UL << 32) | 262), ENOSYS);
 	EXPECT_ERR(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE),
 		   ENOSYS);
 	EXPECT_ERR(socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE), ENOSYS);
-	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_PACKET, SOCK_DGRAM, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_INET, SOCK_RAW, 1), EPERM);
-	EXPECT_ERR(socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 58), EPERM);
-	EXPECT_ERR(socket(AF_INET, SOCK_PACKET, 0), EPERM);
-	EXPECT_ERR(socket(AF_ALG, SOCK_SEQPACKET, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_VSOCK, SOCK_STREAM, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_INET, SOCK_RDM, 0), EAFNOSUPPORT);
+	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), ENOSYS);
+	EXPECT_ERR(socket(AF_INET, SOCK_RAW, 1), ENOSYS);
 	EXPECT_ERR(syscall(SYS_socket, (1UL << 32) | AF_PACKET, SOCK_RAW, 0),
-		   EAFNOSUPPORT);
+		   ENOSYS);
 	EXPECT_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	EXPECT_ERR(socketpair(AF_INET, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
+	EXPECT_ERR(socketpair(AF_INET, SOCK_STREAM, 0, sv), ENOSYS);
 	/* sendto: a NULL address passes, an address is emulated (ENOSYS
 	 * here: no tracer). */
 	EXPECT_OK(sendto(sv[0], "a", 1, 0, NULL, 0));
@@ -662,6 +653,50 @@ TEST(filter_setsockopt_netfilter)
 TEST(filter_socket_rules)
 {
 	CHECK_EQ(in_filtered_child(&trace_mode, child_socket, NULL), 0);
+}
+
+long sock_refusal(int domain, int type, int proto, bool pair);
+
+/* The sandbox's own refusals (what Linux itself refuses is compared with
+ * the host kernel by tests/conformance/errnos.sh). */
+TEST(sock_refusal_policy)
+{
+	/* Protocol modules: as from a kernel without them. */
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_STREAM, 262, false),
+		 -EPROTONOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_INET6, SOCK_STREAM, IPPROTO_SCTP, false),
+		 -EPROTONOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, false),
+		 -EPROTONOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP, false),
+		 -ESOCKTNOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_INET6, SOCK_SEQPACKET, 0, false),
+		 -ESOCKTNOSUPPORT);
+	/* Raw and packet sockets: as without CAP_NET_RAW. */
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_RAW, 1, false), -EPERM);
+	CHECK_EQ(sock_refusal(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 58, false),
+		 -EPERM);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_PACKET, 0, false), -EPERM);
+	/* Families not offered. */
+	CHECK_EQ(sock_refusal(AF_PACKET, SOCK_RAW, 0, false), -EAFNOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_ALG, SOCK_SEQPACKET, 0, false),
+		 -EAFNOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_VSOCK, SOCK_STREAM, 0, false),
+		 -EAFNOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT, false),
+		 -EAFNOSUPPORT);
+	/* Linux's own checks come first. */
+	CHECK_EQ(sock_refusal(AF_PACKET, SOCK_RAW | 0x1000, 0, false),
+		 -EINVAL);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_STREAM, 300, false), -EINVAL);
+	CHECK_EQ(sock_refusal(AF_INET, 12, 0, false), -EINVAL);
+	CHECK_EQ(sock_refusal(99, 12, 0, false), -EAFNOSUPPORT);
+	/* A pair of what socket() would make. */
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_STREAM, 0, true), -EOPNOTSUPP);
+	CHECK_EQ(sock_refusal(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, true),
+		 -EOPNOTSUPP);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_STREAM, 262, true),
+		 -EPROTONOSUPPORT);
 }
 
 static int child_clone(void)
@@ -935,9 +970,10 @@ static int child_strace_trace(void)
 	EXPECT_ERR(syscall(SYS_getppid), ENOSYS);
 	EXPECT_ERR(ioctl(0, FIONREAD, &c), ENOSYS);
 	EXPECT_ERR(ioctl(0, TIOCSTI, &c), EPERM);
-	EXPECT_ERR(ioctl(0, 0x1234, &c), ENOTTY);
+	EXPECT_ERR(ioctl(0, 0x1234, &c), ENOSYS);	/* traced */
 	EXPECT_ERR(socket(AF_INET, SOCK_STREAM, 0), ENOSYS);
-	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), EAFNOSUPPORT);
+	/* Traced to the sentry for Linux's errno (none here). */
+	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), ENOSYS);
 	EXPECT_ERR(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0),
 		   EPERM);
 	EXPECT_ERR(syscall(SYS_bpf, 0, NULL, 0), EPERM);
