@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "lib/util.h"
 #include "sentry/internal.h"
@@ -171,14 +170,20 @@ static struct key *key_find(int32_t serial)
 	return NULL;
 }
 
+/* Serials look random, as Linux's do (xorshift seeded by the clock: the
+ * confined sentry has no getrandom, and nothing secret rides on them). */
 static int32_t new_serial(void)
 {
+	static uint64_t x;
 	uint32_t r;
 
+	if (x == 0)
+		x = cv_now_ns() | 1;
 	do {
-		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-			r = (uint32_t)cv_now_ns();
-		r &= 0x7fffffff;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		r = (uint32_t)(x >> 16) & 0x7fffffff;
 	} while (r < 3 || key_find((int32_t)r) != NULL);
 	return (int32_t)r;
 }
@@ -424,6 +429,8 @@ struct search {
 	bool state;		/* revoked/expired keys are skipped */
 	bool perm;		/* search permission needed */
 	long err;		/* the best error so far */
+	bool all_failed;	/* every top keyring met an error (EACCES,
+				 * EKEYREVOKED...), none a plain miss */
 };
 
 static bool matches(struct search *s, struct key *k)
@@ -489,25 +496,44 @@ static struct key *search_from(struct search *s, struct key *top)
 	return search_ring(s, top, 1);
 }
 
+/* One of the task's keyrings: notes whether it missed without an error. */
+static struct key *search_top(struct search *s, struct key *top, bool *miss)
+{
+	long before = s->err;
+	struct key *f;
+
+	if (top == NULL)
+		return NULL;
+	s->err = -ENOKEY;
+	f = search_from(s, top);
+	if (f == NULL && s->err == -ENOKEY) {
+		*miss = true;
+		s->err = before;
+	}
+	return f;
+}
+
 static struct key *search_task(struct search *s)
 {
 	struct task_keys *tk = s->t->keys;
 	struct key *f = NULL;
+	bool miss = false;
 	long err;
 
 	if (tk != NULL) {
-		f = search_from(s, tk->thread);
+		f = search_top(s, tk->thread, &miss);
 		if (f == NULL && tk->proc != NULL)
-			f = search_from(s, tk->proc->ring);
+			f = search_top(s, tk->proc->ring, &miss);
 		if (f == NULL && tk->session != NULL)
-			f = search_from(s, tk->session);
+			f = search_top(s, tk->session, &miss);
 	}
 	if (f == NULL && (tk == NULL || tk->session == NULL)) {
 		struct kuser *u = user_rings(s->t, &err);
 
 		if (u != NULL)
-			f = search_from(s, u->ses);
+			f = search_top(s, u->ses, &miss);
 	}
+	s->all_failed = !miss;
 	return f;
 }
 
@@ -576,9 +602,7 @@ static long lookup_special(struct task *t, int32_t id, unsigned fl,
 			return err;
 		r->k = id == KEY_SPEC_USER_KEYRING ? u->ring : u->ses;
 		break;
-	case KEY_SPEC_GROUP_KEYRING:
-	case KEY_SPEC_REQKEY_AUTH_KEY:
-		return -ENOKEY;
+	case KEY_SPEC_REQKEY_AUTH_KEY:	/* not instantiating a key */
 	case KEY_SPEC_REQUESTOR_KEYRING:
 		return -ENOKEY;
 	default:
@@ -905,8 +929,6 @@ SENTRY_HANDLER(request_key)
 	ret = read_str(c, c->args[1], desc, sizeof(desc));
 	if (ret < 0)
 		return ret;
-	if (desc[0] == '\0')
-		return -EINVAL;
 	if (s.type == KT_KEYRING && desc[0] == '.')
 		return -EPERM;
 	if ((int32_t)c->args[3] != 0) {
@@ -916,8 +938,8 @@ SENTRY_HANDLER(request_key)
 			return ret;
 	}
 	k = search_task(&s);
-	if (k == NULL)
-		return s.err;	/* no upcall: no /sbin/request-key */
+	if (k == NULL)	/* no upcall: as without /sbin/request-key */
+		return s.all_failed ? s.err : -ENOKEY;
 	if (dest.k != NULL) {
 		ret = key_perm(c->t, k, true, NEED_LINK);
 		if (ret == 0)
@@ -1085,9 +1107,12 @@ static long kc_describe(struct sc_call *c)
 	ret = lookup(c->t, (int32_t)c->args[1], 0, NEED_VIEW, &r);
 	if (ret < 0)
 		return ret;
-	n = asprintf(&s, "%s;%d;%d;%08x;%s",
-		     r.k->type == KT_USER ? "user" : "keyring", (int)r.k->uid,
-		     (int)r.k->gid, r.k->perm, r.k->desc);
+	/* An unset owner shows as the overflow id, as Linux. */
+	n = asprintf(&s, "%s;%u;%u;%08x;%s",
+		     r.k->type == KT_USER ? "user" : "keyring",
+		     r.k->uid == (uid_t)-1 ? 65534u : (unsigned)r.k->uid,
+		     r.k->gid == (gid_t)-1 ? 65534u : (unsigned)r.k->gid,
+		     r.k->perm, r.k->desc);
 	if (n < 0)
 		return -ENOMEM;
 	ret = n + 1;
@@ -1193,19 +1218,18 @@ static long kc_read(struct sc_call *c)
 		return ret;
 	if (key_perm(c->t, r.k, r.poss, NEED_READ) < 0 && !r.poss)
 		return -EACCES;
+	/* Copied only if all of it fits, as Linux. */
 	if (r.k->type == KT_USER) {
-		size_t n = buflen < r.k->len ? buflen : r.k->len;
-
-		if (c->args[2] != 0 && n > 0 &&
-		    task_write(c, c->args[2], r.k->data, n) < 0)
+		if (c->args[2] != 0 && r.k->len > 0 && buflen >= r.k->len &&
+		    task_write(c, c->args[2], r.k->data, r.k->len) < 0)
 			return -EFAULT;
 		return (long)r.k->len;
 	}
-	for (size_t i = 0; c->args[2] != 0 && i < r.k->nlinks; i++) {
+	if (c->args[2] == 0 || buflen < r.k->nlinks * sizeof(int32_t))
+		return (long)(r.k->nlinks * sizeof(int32_t));
+	for (size_t i = 0; i < r.k->nlinks; i++) {
 		int32_t id = r.k->links[i]->serial;
 
-		if ((i + 1) * sizeof(id) > buflen)
-			break;
 		if (task_write(c, c->args[2] + i * sizeof(id), &id,
 			       sizeof(id)) < 0)
 			return -EFAULT;
@@ -1330,10 +1354,15 @@ void keys_on_clone(struct task *c, struct task *parent, uint64_t flags)
 		return;
 	ck->session = key_get(pk->session);
 	ck->reqkey = pk->reqkey;
-	if ((flags & CLONE_THREAD) && pk->proc != NULL) {
+	if (!(flags & CLONE_THREAD))
+		return;
+	if (pk->proc != NULL) {
 		ck->proc = pk->proc;
 		ck->proc->refs++;
 	}
+	/* A thread of one that has a thread keyring gets its own. */
+	if (pk->thread != NULL)
+		install_thread(c, ck);
 }
 
 void keys_on_exec(struct task *t)
