@@ -357,7 +357,8 @@ static void states(void)
 	num("invalidate", kc(KEYCTL_INVALIDATE, k7, 0, 0, 0));
 	readk("read_invalidated", k7, 64);
 	desc("describe_invalidated", k7);
-	readk("session_after_invalidate", KEY_SPEC_SESSION_KEYRING, 256);
+	/* (The kernel's collector unlinks it later: keyring contents right
+	 * after are not comparable.) */
 	num("invalidate_missing", kc(KEYCTL_INVALIDATE, 0x7ffffff0, 0, 0, 0));
 }
 
