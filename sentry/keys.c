@@ -12,8 +12,7 @@
  * default quotas (200 keys / 20000 bytes per non-root uid) and a
  * sandbox-wide cap. Not covered: other key types (ENODEV from add_key,
  * ENOKEY from request_key), request_key upcalls (no /sbin/request-key:
- * ENOKEY), persistent keyrings (EOPNOTSUPP, as a kernel built without
- * CONFIG_PERSISTENT_KEYRINGS), DH, public-key, restrict and watch
+ * ENOKEY), DH, public-key, restrict, move, watch and capabilities
  * operations (EOPNOTSUPP), instantiation by authorisation keys.
  */
 #include <errno.h>
@@ -56,6 +55,7 @@
 #define LK_DEFER	0x04	/* no permission check */
 
 #define SEARCH_DEPTH	6
+#define PERSISTENT_EXPIRY_NS (3ull * 24 * 3600 * 1000000000ull)
 #define DESC_MAX	4096
 #define TYPE_MAX	32
 #define USER_DATA_MAX	32767
@@ -86,6 +86,8 @@ struct key {
 	size_t nlinks, caplinks;
 	uint64_t expiry;	/* cv_now_ns() deadline, 0: never */
 	bool revoked, invalid;
+	bool uid_ring;		/* a user, user-session or persistent keyring:
+				 * never joined by name */
 	size_t charged;		/* bytes charged to uid's quota */
 	struct key *next;
 };
@@ -94,7 +96,7 @@ struct key {
 struct kuser {
 	uid_t uid;
 	size_t nkeys, nbytes;
-	struct key *ring, *ses;
+	struct key *ring, *ses, *persistent;
 };
 
 struct proc_keys {
@@ -358,6 +360,7 @@ static struct kuser *user_rings(struct task *t, long *err)
 				    true, err);
 		if (u->ring == NULL)
 			return NULL;
+		u->ring->uid_ring = true;
 		u = kuser_of(uid);	/* key_alloc may have moved it */
 	}
 	if (u->ses == NULL) {
@@ -369,6 +372,7 @@ static struct kuser *user_rings(struct task *t, long *err)
 		if (ses == NULL)
 			return NULL;
 		u = kuser_of(uid);
+		ses->uid_ring = true;
 		ses->links = malloc(sizeof(*ses->links));
 		if (ses->links != NULL) {
 			ses->links[0] = key_get(u->ring);
@@ -987,7 +991,7 @@ static long kc_join(struct sc_call *c)
 		return -EINVAL;
 	for (struct key *o = all_keys; o != NULL; o = o->next) {
 		if (o->type != KT_KEYRING || o->revoked || o->invalid ||
-		    strcmp(o->desc, name) != 0 ||
+		    o->uid_ring || strcmp(o->desc, name) != 0 ||
 		    key_perm(c->t, o, false, NEED_SEARCH) < 0)
 			continue;
 		k = o;
@@ -1267,6 +1271,48 @@ static long kc_invalidate(struct sc_call *c)
 	return 0;
 }
 
+/* The uid's persistent keyring, linked into the destination; its expiry
+ * (3 days, Linux's default) starts again at each call. */
+static long kc_persistent(struct sc_call *c)
+{
+	uid_t uid = (uid_t)c->args[1];
+	struct task *t = c->t;
+	struct kref dest;
+	struct kuser *u;
+	char name[32];
+	long ret;
+
+	if (uid == (uid_t)-1)
+		uid = t->creds.ruid;
+	else if (uid != t->creds.ruid && uid != t->creds.euid &&
+		 !has_cap(t, CAP_SETUID))
+		return -EPERM;
+	ret = lookup(t, (int32_t)c->args[2], LK_CREATE, NEED_WRITE, &dest);
+	if (ret < 0)
+		return ret;
+	u = kuser_of(uid);
+	if (u == NULL)
+		return -ENOMEM;
+	if (u->persistent == NULL || u->persistent->invalid ||
+	    u->persistent->revoked) {
+		struct key *k;
+
+		snprintf(name, sizeof(name), "_persistent.%u", (unsigned)uid);
+		k = key_alloc(KT_KEYRING, name, uid, (gid_t)-1,
+			      (KEY_POS_ALL & ~KEY_POS_SETATTR) |
+			      KEY_USR_VIEW | KEY_USR_READ, true, &ret);
+		if (k == NULL)
+			return ret;
+		k->uid_ring = true;
+		u = kuser_of(uid);
+		key_put(u->persistent);
+		u->persistent = k;
+	}
+	u->persistent->expiry = cv_now_ns() + PERSISTENT_EXPIRY_NS;
+	ret = ring_link(dest.k, u->persistent);
+	return ret < 0 ? ret : u->persistent->serial;
+}
+
 static long kc_reqkey(struct sc_call *c)
 {
 	struct task_keys *tk = tkeys(c->t);
@@ -1335,6 +1381,7 @@ SENTRY_HANDLER(keyctl)
 	case KEYCTL_INVALIDATE:
 		return kc_invalidate(c);
 	case KEYCTL_GET_PERSISTENT:
+		return kc_persistent(c);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -416,6 +416,8 @@ static void children(void)
 					  0));
 		num("uid1000_chown", kc(KEYCTL_CHOWN, k1, 1000, -1, 0));
 		desc("uid1000_user_keyring", KEY_SPEC_USER_KEYRING);
+		res("uid1000_persistent_of_root", kc(KEYCTL_GET_PERSISTENT, 0,
+			KEY_SPEC_SESSION_KEYRING, 0, 0));
 		name(kc(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0), "ses2");
 		desc("uid1000_new_session", KEY_SPEC_SESSION_KEYRING);
 		desc("uid1000_not_possessed", k1);
@@ -445,6 +447,25 @@ static void children(void)
 	}
 	waitpid(pid, &st, 0);
 	num("child_status", WIFEXITED(st) ? WEXITSTATUS(st) : 128);
+}
+
+static void persistent(void)
+{
+	long p = kc(KEYCTL_GET_PERSISTENT, -1, KEY_SPEC_SESSION_KEYRING, 0, 0);
+
+	name(p, "persistent");
+	res("get_persistent", p);
+	desc("persistent_desc", p);
+	res("get_persistent_again", kc(KEYCTL_GET_PERSISTENT, 0,
+				       KEY_SPEC_SESSION_KEYRING, 0, 0));
+	res("persistent_in_session", kc(KEYCTL_SEARCH,
+					KEY_SPEC_SESSION_KEYRING,
+					(long)"keyring",
+					(long)"_persistent.0", 0));
+	res("get_persistent_bad_dest", kc(KEYCTL_GET_PERSISTENT, -1, 0, 0,
+					  0));
+	num("unlink_persistent", kc(KEYCTL_UNLINK, p,
+				    KEY_SPEC_SESSION_KEYRING, 0, 0));
 }
 
 static int marks(int argc, char **argv)
@@ -486,11 +507,7 @@ int main(int argc, char **argv)
 	states();
 	request();
 	children();
-	/* Not comparable by value: differs with the kernel's build. */
-	num("get_persistent", kc(KEYCTL_GET_PERSISTENT, -1,
-				 KEY_SPEC_SESSION_KEYRING, 0, 0) > 0 ? 0 :
-			      kc(KEYCTL_GET_PERSISTENT, -1,
-				 KEY_SPEC_SESSION_KEYRING, 0, 0));
+	persistent();
 	printf("done 0\n");
 	return 0;
 }
