@@ -89,6 +89,8 @@ struct key {
 	bool uid_ring;		/* a user, user-session or persistent keyring:
 				 * never joined by name */
 	size_t charged;		/* bytes charged to uid's quota */
+	uint64_t seen;		/* walk that last reached it, and at what */
+	int seen_depth;		/* depth (shallowest) */
 	struct key *next;
 };
 
@@ -112,6 +114,19 @@ struct task_keys {
 };
 
 static struct key *all_keys;
+static uint64_t walk_gen;
+
+/* A keyring reached by walk gen at depth: whether to go through it (again).
+ * A keyring linked from many is gone through once per depth at most, so a
+ * lattice of links cannot make one search exponential. */
+static bool walk_enter(struct key *k, uint64_t gen, int depth)
+{
+	if (k->seen == gen && k->seen_depth <= depth)
+		return false;
+	k->seen = gen;
+	k->seen_depth = depth;
+	return true;
+}
 static size_t total_keys, total_bytes;
 static struct kuser *kusers;
 static size_t nkusers;
@@ -427,6 +442,7 @@ static void set_session(struct task_keys *tk, struct key *k)
 
 struct search {
 	struct task *t;
+	uint64_t gen;
 	enum ktype type;
 	const char *desc;	/* NULL: look for the key target */
 	const struct key *target;
@@ -481,6 +497,8 @@ static struct key *search_ring(struct search *s, struct key *ring, int depth)
 			continue;
 		if (s->perm && key_perm(s->t, n, true, NEED_SEARCH) < 0)
 			continue;
+		if (!walk_enter(n, s->gen, depth + 1))
+			continue;
 		f = search_ring(s, n, depth + 1);
 		if (f != NULL)
 			return f;
@@ -497,6 +515,10 @@ static struct key *search_from(struct search *s, struct key *top)
 		return NULL;
 	if (consider(s, top))
 		return top;
+	if (s->gen == 0)
+		s->gen = ++walk_gen;
+	if (!walk_enter(top, s->gen, 1))
+		return NULL;
 	return search_ring(s, top, 1);
 }
 
@@ -662,16 +684,17 @@ static struct key *ring_find(struct key *ring, enum ktype type,
 
 /* Whether ring is reachable from k: linking k into ring would loop.
  * -EDEADLK (a cycle) or -ELOOP (too deep to tell), else 0. */
-static long cycle_check(struct key *k, struct key *ring, int depth)
+static long cycle_check(struct key *k, struct key *ring, int depth,
+			uint64_t gen)
 {
 	if (k == ring)
 		return -EDEADLK;
-	if (k->type != KT_KEYRING)
+	if (k->type != KT_KEYRING || !walk_enter(k, gen, depth))
 		return 0;
 	if (depth > SEARCH_DEPTH)
 		return -ELOOP;
 	for (size_t i = 0; i < k->nlinks; i++) {
-		long ret = cycle_check(k->links[i], ring, depth + 1);
+		long ret = cycle_check(k->links[i], ring, depth + 1, gen);
 
 		if (ret < 0)
 			return ret;
@@ -689,7 +712,7 @@ static long ring_link(struct key *ring, struct key *k)
 	if (ring->type != KT_KEYRING)
 		return -ENOTDIR;
 	if (k->type == KT_KEYRING) {
-		ret = cycle_check(k, ring, 1);
+		ret = cycle_check(k, ring, 1, ++walk_gen);
 		if (ret < 0)
 			return ret;
 	}
@@ -858,7 +881,6 @@ static long add_key_in(struct task *t, enum ktype type, const char *desc,
 	size_t idx;
 	long ret;
 
-	(void)ring_poss;
 	ret = payload_ok(type, data, len);
 	if (ret < 0)
 		return ret;
@@ -866,7 +888,7 @@ static long add_key_in(struct task *t, enum ktype type, const char *desc,
 		return -ENOTDIR;
 	k = type == KT_USER ? ring_find(ring, type, desc, &idx) : NULL;
 	if (k != NULL && key_validate(k) == 0) {
-		ret = key_perm(t, k, true, NEED_WRITE);
+		ret = key_perm(t, k, ring_poss, NEED_WRITE);
 		if (ret < 0)
 			return ret;
 		ret = set_payload(k, data, len);
@@ -1047,6 +1069,8 @@ static long kc_revoke(struct sc_call *c)
 		r.k->revoked = true;
 		if (r.k->type == KT_USER)
 			set_payload(r.k, NULL, 0);
+		else
+			ring_clear(r.k);	/* as Linux's keyring_revoke */
 	}
 	return 0;
 }
@@ -1197,7 +1221,8 @@ static long kc_search(struct sc_call *c)
 	}
 	if (ring.k->type != KT_KEYRING)
 		return -ENOTDIR;
-	s.t = c->t;
+	s.gen = ++walk_gen;
+	walk_enter(ring.k, s.gen, 1);
 	k = consider(&s, ring.k) ? ring.k : search_ring(&s, ring.k, 1);
 	if (k == NULL)
 		return s.err;

@@ -49,6 +49,20 @@ run_in "$T_TMP/b" "keys-$$" >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
 
 t_compare_native
 
+# The sentry's memory: root (whose Linux quota is a million keys) fills
+# its session keyring until the sandbox's cap (20000 keys, 32 MiB: EDQUOT);
+# the sentry still answers after. Not run natively: it would fill 25 MB
+# of the host kernel's memory.
+keys_bundle "$T_TMP/f" /keyctl_conform flood
+run_in "$T_TMP/f" "keys-flood-$$" >"$T_TMP/flood.out" 2>&1
+read -r _ n err <<<"$(grep '^flood ' "$T_TMP/flood.out")"
+if [ "$err" = EDQUOT ] && [ "${n:-0}" -gt 1000 ] && [ "$n" -le 20000 ] &&
+	grep -q '^flood_after 0$' "$T_TMP/flood.out"; then
+	t_ok sandbox_key_cap
+else
+	t_fail sandbox_key_cap "$(tr '\n' ' ' <"$T_TMP/flood.out")"
+fi
+
 # The host's keyrings: a marker key added to the user keyring natively is
 # in the host's /proc/keys (so the check can see one); the same from the
 # sandbox is not.

@@ -468,8 +468,99 @@ static void persistent(void)
 				    KEY_SPEC_SESSION_KEYRING, 0, 0));
 }
 
+/* execve drops the thread and process keyrings, keeps the session. */
+static void exec_drops(const char *argv0)
+{
+	char sesid[16];
+	pid_t pid;
+	int st;
+
+	snprintf(sesid, sizeof(sesid), "%ld", ses);
+	pid = fork();
+	if (pid == 0) {
+		kc(KEYCTL_GET_KEYRING_ID, KEY_SPEC_THREAD_KEYRING, 1, 0, 0);
+		kc(KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 1, 0, 0);
+		execl(argv0, argv0, "afterexec", sesid, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	num("exec_status", WIFEXITED(st) ? WEXITSTATUS(st) : 128);
+}
+
+static int after_exec(const char *sesid)
+{
+	long s = kc(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0, 0, 0);
+
+	num("afterexec_thread", kc(KEYCTL_GET_KEYRING_ID,
+				   KEY_SPEC_THREAD_KEYRING, 0, 0, 0));
+	num("afterexec_process", kc(KEYCTL_GET_KEYRING_ID,
+				    KEY_SPEC_PROCESS_KEYRING, 0, 0, 0));
+	printf("afterexec_session %s\n", s == atol(sesid) ? "same" : "other");
+	return 0;
+}
+
+/* Keys go with the last process that holds them: rounds of a uid 1000
+ * child filling most of its quota in a fresh session, then exiting. */
+static void exit_frees(void)
+{
+	char nm[32];
+
+	for (int round = 0; round < 3; round++) {
+		pid_t pid;
+		int st;
+
+		usleep(300000);	/* the kernel's collector is asynchronous */
+		pid = fork();
+		if (pid == 0) {
+			if (setgid(1000) < 0 || setuid(1000) < 0)
+				_exit(2);
+			kc(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0);
+			for (int i = 0; i < 150; i++) {
+				char d[16];
+
+				snprintf(d, sizeof(d), "f%d", i);
+				if (addk("user", d, "0123456789", 10,
+					 KEY_SPEC_SESSION_KEYRING) < 0)
+					_exit(1);
+			}
+			_exit(0);
+		}
+		waitpid(pid, &st, 0);
+		snprintf(nm, sizeof(nm), "exit_frees_round%d", round);
+		num(nm, WIFEXITED(st) ? WEXITSTATUS(st) : 128);
+	}
+}
+
+/* Sandbox only: root fills keys until the sandbox's cap. */
+static int flood(void)
+{
+	static char data[1000];
+	long n = 0, r;
+
+	kc(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0);
+	for (;;) {
+		char d[16];
+
+		snprintf(d, sizeof(d), "x%ld", n);
+		r = addk("user", d, data, sizeof(data),
+			 KEY_SPEC_SESSION_KEYRING);
+		if (r < 0 || n > 2000000)
+			break;
+		n++;
+	}
+	printf("flood %ld %s\n", n, r < 0 ? ename((int)-r) : "no-limit");
+	num("flood_clear", kc(KEYCTL_CLEAR, KEY_SPEC_SESSION_KEYRING, 0, 0, 0));
+	res("flood_after", addk("user", "y", "y", 1,
+				KEY_SPEC_SESSION_KEYRING) > 0 ? 0 : -1);
+	return 0;
+}
+
 static int marks(int argc, char **argv)
 {
+	if (strcmp(argv[1], "afterexec") == 0 && argc == 3)
+		return after_exec(argv[2]);
+	if (strcmp(argv[1], "flood") == 0)
+		return flood();
 	if (strcmp(argv[1], "mark") == 0 && argc == 3) {
 		long r = addk("user", argv[2], "m", 1, KEY_SPEC_USER_KEYRING);
 
@@ -507,6 +598,8 @@ int main(int argc, char **argv)
 	states();
 	request();
 	children();
+	exec_drops(argv[0]);
+	exit_frees();
 	persistent();
 	printf("done 0\n");
 	return 0;
