@@ -91,7 +91,8 @@ struct key {
 	size_t charged;		/* bytes charged to uid's quota */
 	uint64_t seen;		/* walk that last reached it, and at what */
 	int seen_depth;		/* depth (shallowest) */
-	struct key *next;
+	struct key *next;	/* all_keys */
+	struct key *hnext;	/* its serial's hash chain */
 };
 
 /* Per sandbox uid: quota use and the user keyrings. */
@@ -114,6 +115,8 @@ struct task_keys {
 };
 
 static struct key *all_keys;
+#define SERIAL_BUCKETS 4096
+static struct key *by_serial[SERIAL_BUCKETS];
 static uint64_t walk_gen;
 
 /* A keyring reached by walk gen at depth: whether to go through it (again).
@@ -181,7 +184,9 @@ static void quota_release(uid_t uid, size_t nkeys, size_t bytes)
 
 static struct key *key_find(int32_t serial)
 {
-	for (struct key *k = all_keys; k != NULL; k = k->next)
+	struct key *k = by_serial[(uint32_t)serial % SERIAL_BUCKETS];
+
+	for (; k != NULL; k = k->hnext)
 		if (k->serial == serial)
 			return k;
 	return NULL;
@@ -214,6 +219,14 @@ static struct key *key_get(struct key *k)
 
 static void key_unlist(struct key *k)
 {
+	struct key **hp = &by_serial[(uint32_t)k->serial % SERIAL_BUCKETS];
+
+	for (; *hp != NULL; hp = &(*hp)->hnext) {
+		if (*hp == k) {
+			*hp = k->hnext;
+			break;
+		}
+	}
 	for (struct key **pp = &all_keys; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == k) {
 			*pp = k->next;
@@ -285,6 +298,8 @@ static struct key *key_alloc(enum ktype type, const char *desc, uid_t uid,
 	k->charged = charge;
 	k->next = all_keys;
 	all_keys = k;
+	k->hnext = by_serial[(uint32_t)k->serial % SERIAL_BUCKETS];
+	by_serial[(uint32_t)k->serial % SERIAL_BUCKETS] = k;
 	return k;
 }
 
