@@ -1353,6 +1353,48 @@ static long kc_persistent(struct sc_call *c)
 	return ret < 0 ? ret : u->persistent->serial;
 }
 
+static size_t group_size(struct sentry *sn, pid_t host_tgid)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sn->ntasks; i++)
+		n += sn->tasks[i]->host_tgid == host_tgid;
+	return n;
+}
+
+/* The parent process (a single-threaded one of the sandbox, with the
+ * caller's effective ids) takes the caller's session keyring. */
+static long kc_session_to_parent(struct sc_call *c)
+{
+	struct task *t = c->t, *p;
+	const struct task_creds *pc;
+	struct task_keys *pk;
+	uid_t e = t->creds.euid;
+	gid_t g = t->creds.egid;
+	struct kref r;
+	long ret;
+
+	ret = lookup(t, KEY_SPEC_SESSION_KEYRING, 0, NEED_LINK, &r);
+	if (ret < 0)
+		return ret;
+	p = t->host_ppid > 0 ? task_find(t->sentry, t->host_ppid) : NULL;
+	if (p == NULL || group_size(t->sentry, p->host_tgid) != 1)
+		return -EPERM;
+	pk = tkeys(p);
+	if (pk == NULL)
+		return -ENOMEM;
+	if (pk->session == r.k)
+		return 0;
+	pc = &p->creds;
+	if (pc->ruid != e || pc->euid != e || pc->suid != e ||
+	    pc->rgid != g || pc->egid != g || pc->sgid != g)
+		return -EPERM;
+	if ((pk->session != NULL && pk->session->uid != e) || r.k->uid != e)
+		return -EPERM;
+	set_session(pk, r.k);
+	return 0;
+}
+
 static long kc_reqkey(struct sc_call *c)
 {
 	struct task_keys *tk = tkeys(c->t);
@@ -1422,6 +1464,8 @@ SENTRY_HANDLER(keyctl)
 		return kc_invalidate(c);
 	case KEYCTL_GET_PERSISTENT:
 		return kc_persistent(c);
+	case KEYCTL_SESSION_TO_PARENT:
+		return kc_session_to_parent(c);
 	default:
 		return -EOPNOTSUPP;
 	}

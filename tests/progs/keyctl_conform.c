@@ -531,6 +531,29 @@ static void exit_frees(void)
 	}
 }
 
+/* A grandchild gives its new session keyring to its parent. */
+static void to_parent(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		pid_t gc = fork();
+
+		if (gc == 0) {
+			kc(KEYCTL_JOIN_SESSION_KEYRING, (long)"tp1", 0, 0, 0);
+			num("session_to_parent", kc(KEYCTL_SESSION_TO_PARENT,
+						    0, 0, 0, 0));
+			_exit(0);
+		}
+		waitpid(gc, &st, 0);
+		desc("parent_session_after", KEY_SPEC_SESSION_KEYRING);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	desc("grandparent_session", KEY_SPEC_SESSION_KEYRING);
+}
+
 /* Sandbox only: root fills keys until the sandbox's cap. */
 static int flood(void)
 {
@@ -600,6 +623,7 @@ int main(int argc, char **argv)
 	children();
 	exec_drops(argv[0]);
 	exit_frees();
+	to_parent();
 	persistent();
 	printf("done 0\n");
 	return 0;
