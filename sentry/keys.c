@@ -447,10 +447,13 @@ static long install_process(struct task *t, struct task_keys *tk)
 	return tk->proc->ring ? 0 : err;
 }
 
+/* (The new one is held first: it may live only inside the old one.) */
 static void set_session(struct task_keys *tk, struct key *k)
 {
-	key_put(tk->session);
+	struct key *old = tk->session;
+
 	tk->session = key_get(k);
+	key_put(old);
 }
 
 /* ---- searching ---- */
@@ -1303,11 +1306,14 @@ static long kc_invalidate(struct sc_call *c)
 	if (ret < 0)
 		return ret;
 	r.k->invalid = true;
-	/* Linux's collector unlinks it from every keyring. */
+	/* Linux's collector unlinks it from every keyring. Held meanwhile:
+	 * its going may free keys the walk has yet to reach. */
+	key_get(r.k);
 	for (struct key *o = all_keys; o != NULL; o = o->next)
 		if (o->type == KT_KEYRING && o != r.k)
 			while (ring_unlink(o, r.k) == 0)
 				;
+	key_put(r.k);
 	return 0;
 }
 

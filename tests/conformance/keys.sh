@@ -63,6 +63,17 @@ else
 	t_fail sandbox_key_cap "$(tr '\n' ' ' <"$T_TMP/flood.out")"
 fi
 
+# Random calls (sandbox only: natively they would chown and revoke the
+# host's keyrings): the sentry answers every one.
+make_bundle "$T_TMP/z" /keyctl_fuzz "$$" 50000
+cp "$CVISOR_PROGS/keyctl_fuzz" "$T_TMP/z/rootfs/"
+run_in "$T_TMP/z" "keys-fuzz-$$" >"$T_TMP/fuzz.out" 2>&1
+if grep -q '^fuzz done 50000$' "$T_TMP/fuzz.out"; then
+	t_ok random_calls
+else
+	t_fail random_calls "seed $$: $(tail -c 300 "$T_TMP/fuzz.out" | tr '\n' ' ')"
+fi
+
 # The host's keyrings: a marker key added to the user keyring natively is
 # in the host's /proc/keys (so the check can see one); the same from the
 # sandbox is not.
