@@ -36,6 +36,7 @@
 #define KEY_POS_ALL	0x3f000000
 #define KEY_USR_VIEW	0x00010000
 #define KEY_USR_READ	0x00020000
+#define KEY_USR_SEARCH	0x00080000
 #define KEY_USR_LINK	0x00100000
 #define KEY_USR_ALL	0x003f0000
 #define KEY_GRP_ALL	0x00003f00
@@ -1478,6 +1479,40 @@ SENTRY_HANDLER(keyctl)
 }
 
 /* ---- task lifetime ---- */
+
+/*
+ * A process runsc starts (the init, or by runsc exec) joins the container's
+ * session keyring "_ses.<id>", as runc's do: made once, owned by root,
+ * searchable by its owner (0x3f1b0000, runc's mask).
+ */
+void keys_attach(struct task *t, const char *id)
+{
+	struct task_keys *tk = tkeys(t);
+	char name[DESC_MAX];
+	struct key *k = NULL;
+	long err;
+
+	if (tk == NULL || id == NULL)
+		return;
+	snprintf(name, sizeof(name), "_ses.%s", id);
+	for (struct key *o = all_keys; o != NULL; o = o->next) {
+		if (o->type == KT_KEYRING && !o->revoked && !o->invalid &&
+		    !o->uid_ring && o->uid == 0 && strcmp(o->desc, name) == 0) {
+			k = o;
+			break;
+		}
+	}
+	if (k != NULL) {
+		set_session(tk, k);
+		return;
+	}
+	k = key_alloc(KT_KEYRING, name, 0, 0, KEY_POS_ALL | KEY_USR_VIEW |
+		      KEY_USR_READ | KEY_USR_SEARCH | KEY_USR_LINK, true, &err);
+	if (k == NULL)
+		return;	/* the session keyring is then made on demand */
+	set_session(tk, k);
+	key_put(k);
+}
 
 void keys_on_clone(struct task *c, struct task *parent, uint64_t flags)
 {

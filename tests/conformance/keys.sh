@@ -49,6 +49,44 @@ run_in "$T_TMP/b" "keys-$$" >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
 
 t_compare_native
 
+# The container's session keyring, as runc gives it: the init and a
+# process exec'd as another user join "_ses.<id>", made by root. The same
+# bundle and container id under runc, then under cvisor.
+RUNC=$(command -v runc)
+session_runs() {	# runtime-command... ; prints init's then exec's lines
+	local id=keys-ses-$$
+	(cd "$T_TMP/s" && timeout 60 "$@" run "$id" </dev/null 2>&1)
+	sed -i 's|"/keyctl_conform", *"session"|"/bin/sleep", "30"|' \
+		"$T_TMP/s/config.json"
+	(cd "$T_TMP/s" && timeout 60 "$@" run -d "$id-x" </dev/null \
+		>/dev/null 2>&1)
+	timeout 60 "$@" exec --user 1000:1000 "$id-x" /keyctl_conform session \
+		2>&1 | sed 's/^/exec_/'
+	"$@" kill "$id-x" KILL >/dev/null 2>&1
+	sleep 0.5
+	"$@" delete --force "$id-x" >/dev/null 2>&1
+	"$@" delete --force "$id" >/dev/null 2>&1
+	sed -i 's|"/bin/sleep", *"30"|"/keyctl_conform", "session"|' \
+		"$T_TMP/s/config.json"
+}
+if [ -z "$RUNC" ]; then
+	t_skip container_session_keyring "runc is not installed"
+else
+	keys_bundle "$T_TMP/s" /keyctl_conform session
+	jq -c . "$T_TMP/s/config.json" >"$T_TMP/s/c.json" &&
+		mv "$T_TMP/s/c.json" "$T_TMP/s/config.json"
+	session_runs "$RUNC" --root "$T_TMP/runc-root" >"$T_TMP/ses.runc"
+	session_runs "$RUNSC_BIN" --root "$T_ROOT" \
+		--platform "$CVISOR_PLATFORM" >"$T_TMP/ses.cvisor"
+	if grep -q '^initial_session .*;_ses\.keys-ses-' "$T_TMP/ses.runc" &&
+		grep -q '^exec_initial_session ' "$T_TMP/ses.runc" &&
+		cmp -s "$T_TMP/ses.runc" "$T_TMP/ses.cvisor"; then
+		t_ok container_session_keyring
+	else
+		t_fail container_session_keyring "runc: $(tr '\n' ' ' <"$T_TMP/ses.runc") cvisor: $(tr '\n' ' ' <"$T_TMP/ses.cvisor")"
+	fi
+fi
+
 # The sentry's memory: root (whose Linux quota is a million keys) fills
 # its session keyring until the sandbox's cap (20000 keys, 32 MiB: EDQUOT);
 # the sentry still answers after. Not run natively: it would fill 25 MB

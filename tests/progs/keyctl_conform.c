@@ -584,6 +584,11 @@ static int marks(int argc, char **argv)
 		return after_exec(argv[2]);
 	if (strcmp(argv[1], "flood") == 0)
 		return flood();
+	if (strcmp(argv[1], "session") == 0) {
+		desc("initial_session", KEY_SPEC_SESSION_KEYRING);
+		desc("initial_user_session", KEY_SPEC_USER_SESSION_KEYRING);
+		return 0;
+	}
 	if (strcmp(argv[1], "mark") == 0 && argc == 3) {
 		long r = addk("user", argv[2], "m", 1, KEY_SPEC_USER_KEYRING);
 
