@@ -200,6 +200,19 @@ static void user_keys(void)
 	name(k1, "k1");
 	res("add_user", k1);
 	desc("describe_user", k1);
+	{
+		char small[5] = "";
+		long r = kc(KEYCTL_DESCRIBE, k1, (long)small, sizeof(small), 0);
+
+		printf("describe_short %ld '%.5s'\n", r, small);
+		num("describe_size", kc(KEYCTL_DESCRIBE, k1, 0, 0, 0));
+		num("describe_efault", kc(KEYCTL_DESCRIBE, k1, 8, 100, 0));
+		num("read_efault", kc(KEYCTL_READ, k1, 8, 100, 0));
+		res("add_efault_payload", addk("user", "e", NULL, 3,
+					       KEY_SPEC_SESSION_KEYRING));
+		res("add_efault_type", addk((const char *)8, "e", "x", 1,
+					    KEY_SPEC_SESSION_KEYRING));
+	}
 	readk("read_user", k1, 64);
 	readk("read_short", k1, 2);
 	num("read_size", kc(KEYCTL_READ, k1, 0, 0, 0));
