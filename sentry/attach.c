@@ -28,6 +28,7 @@
 #include "lib/log.h"
 #include "sentry/control.h"
 #include "sentry/internal.h"
+#include "sentry/keys.h"
 #include "syscalls/table.h"
 
 static int send_with_creds(int sock, const void *buf, size_t len)
@@ -321,6 +322,7 @@ static int attach_task(struct sentry *s, pid_t pid, const struct ctl_attach *a,
 	ret = fill_creds(&t->creds, a, groups);
 	if (ret < 0)
 		return ret;
+	keys_attach(t, s->cfg->id);
 	t->fs = task_fs_new(GOFER_AT_ROOT, a->umask & 0777);
 	if (t->fs == NULL)
 		return -ENOMEM;

@@ -21,6 +21,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "sentry/internal.h"
+#include "sentry/keys.h"
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
@@ -435,6 +436,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 			i = (size_t)-1;
 		}
 	}
+	keys_on_exec(e);
 	if (task_st(e)->exec_path != NULL) {
 		free(e->exe);
 		e->exe = steal_ptr(task_st(e)->exec_path);

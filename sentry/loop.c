@@ -29,6 +29,7 @@
 #include "lib/util.h"
 #include "runsc/config.h"
 #include "sentry/internal.h"
+#include "sentry/keys.h"
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
@@ -490,6 +491,7 @@ static void on_clone(struct sentry *s, struct task *parent)
 				     task_fs_copy(parent->fs);
 	task_creds_clear(&c->creds);
 	task_creds_copy(&c->creds, &parent->creds);
+	keys_on_clone(c, parent, flags);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
 	c->workload = parent->workload;

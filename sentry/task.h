@@ -53,6 +53,7 @@ struct task {
 	char *exe;		/* canonical path of the last execve (for
 				 * /proc/<pid>/exe), NULL before the first */
 	pid_t host_ppid;	/* host pid of the parent, 0 if unknown */
+	struct task_keys *keys;	/* keyrings (sentry/keys.c), NULL: none yet */
 	bool workload;		/* exec'd since it attached (or a child of
 				 * such a task): before that it still runs
 				 * runsc's code and /proc does not show it */

@@ -211,8 +211,7 @@ TEST(path_taking_syscalls_are_emulated)
 static const char *const dangerous[] = {
 	"io_uring_setup", "io_uring_enter", "io_uring_register", "bpf",
 	"perf_event_open", "kexec_load", "kexec_file_load", "init_module",
-	"finit_module", "delete_module", "keyctl", "add_key", "request_key",
-	"userfaultfd", "mount", "umount2", "pivot_root", "move_mount",
+	"finit_module", "delete_module", "userfaultfd", "mount", "umount2", "pivot_root", "move_mount",
 	"open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
 	"mount_setattr", "open_tree_attr", "statmount", "listmount",
 	"open_by_handle_at", "name_to_handle_at", "unshare", "setns",
@@ -241,6 +240,22 @@ TEST(dangerous_surface_is_denied)
 	CHECK(sc_lookup_name("socket")->flags & SC_F_RULES);
 	CHECK(sc_lookup_name("clone")->flags & SC_F_RULES);
 	CHECK(sc_lookup_name("seccomp")->flags & SC_F_RULES);
+}
+
+/* Invariant 6 for the keyctl family: emulated in the sentry's own
+ * keyrings (sentry/keys.c), never passed to the host's. */
+TEST(keyctl_family_is_emulated)
+{
+	static const char *const keys[] = { "keyctl", "add_key",
+					    "request_key" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct sc_entry *e = sc_lookup_name(keys[i]);
+
+		if (e == NULL || e->disp != SC_EMULATE ||
+		    (e->flags & (SC_F_RULES | SC_F_TRACE)))
+			FAILF("%s is not a plain EMULATE row", keys[i]);
+	}
 }
 
 static const char *const trace_calls[] = {
