@@ -66,10 +66,12 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LINK_LIBS) $(LDLIBS)
 
 test-progs: $(PROG_BINS)
+# -MMD: a program that includes syscalls/table.def (sys_surface) is
+# rebuilt when a row changes.
 $(BUILD)/tests/progs/%: tests/progs/%.c tests/progs/progs.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -static \
-		-o $@ $< -lpthread
+		-MMD -MP -MF $@.d -o $@ $< -lpthread
 
 deps:
 	@./scripts/deps.sh
