@@ -239,10 +239,11 @@ t_clean_begin() {
 # (waiting up to 10 s for their processes), nothing of them is left that
 # was not there at t_clean_begin; ok or not ok "nothing left behind".
 t_assert_clean() {
-	local i left
-	[ -f "$T_TMP/.clean_before" ] || : >"$T_TMP/.clean_before"
+	local i left before=
+	# (no command of ours may name $T_TMP while t_leftovers looks)
+	[ -f "$T_TMP/.clean_before" ] && before=$(cat "$T_TMP/.clean_before")
 	for i in $(seq 100); do
-		left=$(cd / && t_leftovers "$@" | sort | comm -23 - "$T_TMP/.clean_before")
+		left=$(cd / && t_leftovers "$@" | sort | comm -23 - <(echo "$before"))
 		[ -z "$left" ] && break
 		sleep 0.1
 	done
