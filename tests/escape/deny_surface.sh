@@ -4,6 +4,7 @@
 # must fail with the errno the syscall table gives ("runsc syscalls").
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 B=$T_TMP/b
 make_bundle "$B" /bin/sc_deny
@@ -18,7 +19,7 @@ declare -A rules=(
 	[clone_newns]=EPERM [clone_newuser]=EPERM [clone_untraced]=EPERM
 )
 
-timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run d1 \
+timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run d1-$$ \
 	>"$T_TMP/out" 2>"$T_TMP/err"
 if [ "$(wc -l <"$T_TMP/out")" -lt 30 ]; then
 	t_fail run "sc_deny printed $(wc -l <"$T_TMP/out") lines: $(tail -c 300 "$T_TMP/err")"
@@ -40,3 +41,4 @@ while read -r label sc got; do
 		t_fail "$label" "want $want, got $got"
 	fi
 done <"$T_TMP/out"
+t_assert_clean "*-$$"

@@ -6,6 +6,7 @@
 # container sees only its own processes.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 # The probe: one "name=status" line per attempt. $1 is a scratch directory.
 cat >"$T_TMP/probe.sh" <<'SH'
@@ -74,4 +75,5 @@ ndirs=$(grep -cxE '[0-9]+' "$T_TMP/ps.out")
 	t_fail "inside: /proc lists only the container's pids" "$ndirs pid dirs"
 host_pids=$(ls /proc | grep -cxE '[0-9]+')
 [ "$host_pids" -gt 6 ] || t_skip "host has few processes" "$host_pids: the ps check is weak here"
+t_assert_clean "*-$$"
 exit 0

@@ -7,6 +7,7 @@
 # state dir, no cgroup directory, no mount of the rootfs on the host.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 B=$T_TMP/b
 make_bundle "$B" /bin/sh -c 'sleep 1000 & sleep 1000'
@@ -117,4 +118,5 @@ scenario() {
 scenario "kill -9 sentry" sentry
 scenario "kill -9 gofer" gofer
 scenario "delete --force running" delete
+t_assert_clean "*-$$"
 exit 0
