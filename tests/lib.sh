@@ -178,6 +178,29 @@ for_each_caps() {
 	done
 }
 
+# t_gone_ms PID...: waits (up to 10 s) until none of the pids is a live
+# process (zombies count as gone); prints the milliseconds it took, or
+# "alive" and the survivors.
+t_gone_ms() {
+	local t0 left p
+	t0=$(date +%s%N)
+	while :; do
+		left=
+		for p in "$@"; do
+			[ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null &&
+				left="$left $p"
+		done
+		[ -z "$left" ] && break
+		[ $(($(date +%s%N) - t0)) -gt 10000000000 ] && break
+		sleep 0.01
+	done
+	if [ -n "$left" ]; then
+		echo "alive$left"
+	else
+		echo $((($(date +%s%N) - t0) / 1000000))
+	fi
+}
+
 # ---- nothing left behind ----
 # t_leftovers [ID-GLOB...]: one line per thing of this test's containers
 # that exists now: a process whose command line names the test's --root or

@@ -30,24 +30,6 @@ alive() {	# alive PID...: those still running (not zombies)
 	done
 }
 
-# gone_ms PID...: waits (up to 10 s) until none is alive; prints the
-# milliseconds it took, or "alive" and the survivors.
-gone_ms() {
-	local t0 left
-	t0=$(date +%s%N)
-	while :; do
-		left=$(alive "$@")
-		[ -z "$left" ] && break
-		[ $(($(date +%s%N) - t0)) -gt 10000000000 ] && break
-		sleep 0.01
-	done
-	if [ -n "$left" ]; then
-		echo "alive $left"
-	else
-		echo $((($(date +%s%N) - t0) / 1000000))
-	fi
-}
-
 guard_test() {	# guard_test NAME WHICH(sentry|gofer)
 	local name=$1 which=$2 id=guard-$2-$$ sandbox init victim procs left i ms
 	runsc create "$id" >/dev/null 2>&1 || { t_fail "$name" "create failed"; return; }
@@ -79,7 +61,7 @@ guard_test() {	# guard_test NAME WHICH(sentry|gofer)
 		t_fail "${name}: leftover checker sees the live container" "$(echo "$left" | tr '\n' ';')"
 	fi
 	kill -9 "$victim"
-	ms=$(gone_ms $procs $sandbox)
+	ms=$(t_gone_ms $procs $sandbox)
 	case $ms in
 	alive*)
 		left=${ms#alive }
