@@ -7,6 +7,7 @@
 # directory.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 CAP_KILL=5 CAP_SETGID=6 CAP_SETUID=7 CAP_NET_BIND_SERVICE=10 CAP_SYS_PTRACE=19
 # docs/architecture.md (invariants 4 and 7): CAP_SYS_PTRACE and CAP_KILL. Anything
@@ -198,3 +199,4 @@ n=$(wc -l <"/proc/$S/mountinfo")
 	t_fail "sentry sees its root (and /proc) only" "$n: $others $(head -3 "/proc/$S/mountinfo" | tr '\n' ';')"
 
 runsc delete --force "$id" >/dev/null 2>&1
+t_assert_clean "*-$$"
