@@ -887,6 +887,22 @@ static long read_payload(struct sc_call *c, uint64_t addr, size_t len,
 	return ret;
 }
 
+/* A key found by request_key or KEYCTL_SEARCH: linked into the
+ * destination keyring if one was given (the task needs Link on the key),
+ * then its serial. */
+static long found_link(struct sc_call *c, struct key *dest, struct key *k)
+{
+	if (dest != NULL) {
+		long ret = key_perm(c->t, k, true, NEED_LINK);
+
+		if (ret == 0)
+			ret = ring_link(dest, k);
+		if (ret < 0)
+			return ret;
+	}
+	return k->serial;
+}
+
 /* ---- add_key and request_key ---- */
 
 static long add_key_in(struct task *t, enum ktype type, const char *desc,
@@ -985,14 +1001,7 @@ SENTRY_HANDLER(request_key)
 	k = search_task(&s);
 	if (k == NULL)	/* no upcall: as without /sbin/request-key */
 		return s.all_failed ? s.err : -ENOKEY;
-	if (dest.k != NULL) {
-		ret = key_perm(c->t, k, true, NEED_LINK);
-		if (ret == 0)
-			ret = ring_link(dest.k, k);
-		if (ret < 0)
-			return ret;
-	}
-	return k->serial;
+	return found_link(c, dest.k, k);
 }
 
 /* ---- keyctl operations ---- */
@@ -1245,14 +1254,7 @@ static long kc_search(struct sc_call *c)
 	k = consider(&s, ring.k) ? ring.k : search_ring(&s, ring.k, 1);
 	if (k == NULL)
 		return s.err;
-	if (dest.k != NULL) {
-		ret = key_perm(c->t, k, true, NEED_LINK);
-		if (ret == 0)
-			ret = ring_link(dest.k, k);
-		if (ret < 0)
-			return ret;
-	}
-	return k->serial;
+	return found_link(c, dest.k, k);
 }
 
 static long kc_read(struct sc_call *c)
