@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Keyrings: add_key, request_key and keyctl emulated in the sentry's own
- * memory. The host's keyrings are never reached (DESIGN.md invariant 6):
+ * memory. The host's keyrings are never reached (docs/architecture.md, invariant 6):
  * every key, serial number and keyring of the sandbox lives here, so a
  * sandbox sees only its own keys.
  *
