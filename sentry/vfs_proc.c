@@ -434,6 +434,15 @@ static int gen_hostname(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/* The uts namespace's domain name, as uname shows it ("(none)" unset). */
+static int gen_domainname(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	(void)n;
+	vbuf_printf(b, "%s\n", sentry_domainname(c->t->sentry));
+	return 0;
+}
+
 static int gen_osrelease(struct sc_call *c, const struct vnode *n,
 			 struct vbuf *b)
 {
@@ -475,6 +484,8 @@ static int gen_cap_last_cap(struct sc_call *c, const struct vnode *n,
 static const struct vfs_entry sys_kernel[] = {
 	{ .name = "hostname", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_hostname },
+	{ .name = "domainname", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_domainname },
 	{ .name = "osrelease", .type = VN_FILE, .gen = gen_osrelease },
 	{ .name = "ostype", .type = VN_FILE, .gen = gen_ostype },
 	{ .name = "pid_max", .type = VN_FILE, .perm = 0644,
