@@ -66,10 +66,12 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/test.h $(LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LINK_LIBS) $(LDLIBS)
 
 test-progs: $(PROG_BINS)
+# -MMD: a program that includes syscalls/table.def (sys_surface) is
+# rebuilt when a row changes.
 $(BUILD)/tests/progs/%: tests/progs/%.c tests/progs/progs.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -static \
-		-o $@ $< -lpthread
+		-MMD -MP -MF $@.d -o $@ $< -lpthread
 
 deps:
 	@./scripts/deps.sh
@@ -93,6 +95,9 @@ bench: deps all
 
 docs: $(BUILD)/bin/runsc
 	$(BUILD)/bin/runsc syscalls --format markdown > docs/syscalls.md
+	$(foreach p,sentry gofer,scripts/doc-section.sh docs/security.md \
+		confinement-$(p) $(BUILD)/bin/runsc syscalls --confinement $(p) \
+		--format markdown &&) true
 
 install: $(BUILD)/bin/runsc
 	install -D -m 0755 $(BUILD)/bin/runsc $(DESTDIR)$(PREFIX)/bin/cvisor-runsc

@@ -4,12 +4,15 @@
  * sends one request and waits for its reply. Replies are checked as
  * strictly as requests: wrong magic, tag or op, a size that does not
  * match the op, or a missing descriptor mean the gofer is broken; so does
- * a closed or failing socket. All of these return -EIO: the sentry treats
- * -EIO from a call whose real syscall cannot give EIO as "gofer gone" and
- * kills the sandbox (DESIGN.md invariant 5).
+ * a closed or failing socket. All of these return -EIO and close the
+ * connection for good (broken()): the gofer exits at end of stream and the
+ * sentry stops the sandbox when it sees the gofer's pidfd fire
+ * (docs/architecture.md, "Security invariants", 5). An -EIO the gofer
+ * reports as an operation's result is the syscall's errno, nothing more.
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -18,6 +21,7 @@
 
 #include "gofer/client.h"
 #include "gofer/protocol.h"
+#include "lib/fdpass.h"
 
 /* A request being built. */
 struct creq {
@@ -110,35 +114,17 @@ static int add_at(struct creq *q, const struct gofer_at *at, int slot,
 
 static int send_req(int sock, struct creq *q)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * GOFER_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
 	struct iovec iov[1 + GOFER_LEN_N];
-	struct msghdr msg = { .msg_iov = iov };
-	ssize_t n;
+	int iovcnt = 1;
 
 	iov[0] = (struct iovec){ &q->h, sizeof(q->h) };
-	msg.msg_iovlen = 1;
 	for (int i = 0; i < GOFER_LEN_N; i++)
 		if (q->h.len[i])
-			iov[msg.msg_iovlen++] = (struct iovec){
-				(void *)q->part[i], q->h.len[i] };
-	if (q->nfds) {
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * q->nfds);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+			iov[iovcnt++] = (struct iovec){ (void *)q->part[i],
+							q->h.len[i] };
+	ssize_t n = cv_sendmsg_fds(sock, iov, iovcnt, q->fds, q->nfds, 0);
 
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * q->nfds);
-		memcpy(CMSG_DATA(c), q->fds, sizeof(int) * q->nfds);
-	}
-	do {
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -EIO : 0;
+	return n < 0 ? (int)n : 0;
 }
 
 /* A redirect's path arrived split over the op's buffer and c->virt: put
@@ -157,50 +143,47 @@ static int take_virt(struct gofer_client *c, const struct crep *p, size_t len)
 	return 0;
 }
 
+/*
+ * A well-formed reply whose fds the kernel could not install because the
+ * sentry's own fd table is full (MSG_CTRUNC, fewer fds than the header
+ * says): not a broken gofer. The call fails with ENFILE, Linux's errno when
+ * the system's file table is full (docs/security.md, "Resource
+ * exhaustion").
+ */
+static bool fds_dropped(const struct creq *q, const struct gofer_rep_hdr *h,
+			const struct crep *p)
+{
+	return h->magic == GOFER_PROTO_MAGIC && h->tag == q->h.tag &&
+	       h->op == q->h.op && h->nfds > 0 && h->nfds <= GOFER_MAX_FDS &&
+	       h->result >= 0 && h->len <= p->cap;
+}
+
 /* Receives the reply; -EIO if anything about it is wrong. The payload goes
  * to p->buf; only a redirect (-GOFER_EVIRTUAL) may overflow into c->virt. */
 static int recv_rep(struct gofer_client *cl, const struct creq *q,
 		    struct crep *p, struct gofer_rep_hdr *h)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * GOFER_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
+	/* A reply carries at most one fd and a whole header; the helper
+	 * refuses anything else with whatever came closed. */
+	struct cv_fdrecv lim = { .flags = MSG_CMSG_CLOEXEC, .maxfds = 1,
+				 .minlen = sizeof(*h) };
 	struct iovec iov[3] = { { h, sizeof(*h) }, { p->buf, p->cap },
 				{ cl->virt, sizeof(cl->virt) } };
-	struct msghdr msg = {
-		.msg_iov = iov,
-		.msg_iovlen = 3,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
 	int nfds = 0, bad = 0;
 	ssize_t n;
 
-	do {
-		n = recvmsg(cl->sock, &msg, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
+	n = cv_recvmsg_fds(cl->sock, iov, 3, &lim, &p->fd, &nfds);
+	/* MSG_CTRUNC with a whole, valid header and a payload that fits (so
+	 * not MSG_TRUNC): the kernel dropped the fd because the sentry's
+	 * table is full. The channel is intact: the call fails, nothing
+	 * more. */
+	if (n == -EMSGSIZE && fds_dropped(q, h, p)) {
+		p->fd = -1;
+		return -ENFILE;
+	}
 	if (n <= 0)
 		return -EIO;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
-	     c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-
-		for (int i = 0; i < k; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			if (nfds++ == 0 && p->fd < 0)
-				p->fd = fd;
-			else
-				close(fd);
-		}
-	}
-	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-		bad = 1;
-	else if ((size_t)n < sizeof(*h) || h->magic != GOFER_PROTO_MAGIC)
+	if (h->magic != GOFER_PROTO_MAGIC)
 		bad = 1;
 	else if (h->tag != q->h.tag || h->op != q->h.op)
 		bad = 1;
@@ -225,9 +208,24 @@ static int recv_rep(struct gofer_client *cl, const struct creq *q,
 	return 0;
 }
 
+/*
+ * The gofer broke the protocol (or is gone): drop the connection for good.
+ * The gofer then reads end of stream and exits, and the sentry, which
+ * watches its pidfd, stops the sandbox (docs/architecture.md, "Security
+ * invariants", 5). Every later call is -EIO at once.
+ */
+static int broken(struct gofer_client *c)
+{
+	if (c->sock >= 0) {
+		close(c->sock);
+		c->sock = -1;
+	}
+	return -EIO;
+}
+
 static int call(struct gofer_client *c, struct creq *q, struct crep *p)
 {
-	struct gofer_rep_hdr h;
+	struct gofer_rep_hdr h = { 0 };
 	int cpu, ret;
 
 	p->fd = -1;
@@ -238,11 +236,15 @@ static int call(struct gofer_client *c, struct creq *q, struct crep *p)
 	cpu = sched_getcpu();	/* rseq or vDSO: no system call */
 	q->h.cpu = cpu >= 0 ? (uint32_t)cpu + 1 : 0;
 	ret = send_req(c->sock, q);
+	if (ret == -EMSGSIZE)	/* bigger than the socket buffer: not sent */
+		return -EIO;
 	if (ret < 0)
-		return ret;
+		return broken(c);
 	ret = recv_rep(c, q, p, &h);
-	if (ret < 0)
+	if (ret == -ENFILE)	/* our table is full; the channel is fine */
 		return ret;
+	if (ret < 0)
+		return broken(c);
 	if (h.result == -GOFER_EVIRTUAL)
 		p->len = 0;
 	return (int)h.result;
@@ -256,10 +258,10 @@ static int call_simple(struct gofer_client *c, struct creq *q)
 
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret >= 0 && p.len)
-		return -EIO;
+		return broken(c);
 	return ret;
 }
 
@@ -272,10 +274,10 @@ static int call_fixed(struct gofer_client *c, struct creq *q, void *buf,
 
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret >= 0 && p.len != len)
-		return -EIO;
+		return broken(c);
 	return ret;
 }
 
@@ -310,7 +312,7 @@ int gofer_openat(struct gofer_client *c, const struct gofer_creds *cr,
 	if (ret < 0)
 		return ret;
 	if (p.fd < 0 || p.len)
-		return p.fd >= 0 ? (close(p.fd), -EIO) : -EIO;
+		return p.fd >= 0 ? (close(p.fd), broken(c)) : broken(c);
 	*fd_out = p.fd;
 	return 0;
 }
@@ -367,10 +369,10 @@ int gofer_readlinkat(struct gofer_client *c, const struct gofer_creds *cr,
 	ret = call(c, &q, &p);
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret >= 0 && p.len != (size_t)ret)
-		return -EIO;
+		return broken(c);
 	return ret;
 }
 
@@ -505,10 +507,10 @@ static int call_sized(struct gofer_client *c, struct creq *q, void *buf,
 
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret >= 0 && p.len != (cap ? (size_t)ret : 0))
-		return -EIO;
+		return broken(c);
 	return ret;
 }
 
@@ -643,7 +645,7 @@ int gofer_exec_resolve(struct gofer_client *c, const struct gofer_creds *cr,
 	ret = call(c, &q, &p);
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret < 0)
 		return ret;
@@ -661,7 +663,7 @@ int gofer_dir_path(struct gofer_client *c, int dirfd, char *buf, size_t len)
 	ret = call(c, &q, &p);
 	if (p.fd >= 0) {
 		close(p.fd);
-		return -EIO;
+		return broken(c);
 	}
 	if (ret < 0)
 		return ret;

@@ -2,20 +2,23 @@
 /*
  * The gofer confines itself before serving: it keeps only the
  * capabilities it needs to impersonate a task's file access (and to
- * chroot for a chrooted task), and installs a seccomp filter that lists
- * the host syscalls it uses. Anything else kills the gofer (and so the
- * sandbox). The list is in docs/gofer-protocol.md ("Confinement").
+ * chroot for a chrooted task), and installs the seccomp filter built from
+ * gofer_rules (lib/confine.c): the host syscalls it uses and their
+ * argument values. Anything else kills the gofer (and so the sandbox).
+ * docs/security.md lists the table (generated: make docs).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "gofer/server.h"
 #include "lib/cleanup.h"
-#include "lib/sanitizer.h"
+#include "lib/confine.h"
 
 #define GOFER_KEEP_CAPS                                                      \
 	((1ull << CAP_CHOWN) | (1ull << CAP_DAC_OVERRIDE) |                  \
@@ -23,94 +26,110 @@
 	 (1ull << CAP_FSETID) | (1ull << CAP_SETGID) | (1ull << CAP_SETUID) | \
 	 (1ull << CAP_SYS_CHROOT))
 
-/* Host syscalls the gofer uses; numbers for those libseccomp 2.5 lacks. */
-static const int gofer_syscalls[] = {
-	/* the protocol */
-	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(getsockopt),
-	/* the operations */
-	SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(newfstatat),
-	SCMP_SYS(fstat), SCMP_SYS(statx), SCMP_SYS(fstatfs),
-	SCMP_SYS(faccessat2), SCMP_SYS(readlinkat), SCMP_SYS(mkdirat),
-	SCMP_SYS(mknodat), SCMP_SYS(unlinkat), SCMP_SYS(renameat2),
-	SCMP_SYS(linkat), SCMP_SYS(symlinkat), SCMP_SYS(fchmod),
-	SCMP_SYS(fchmodat), 452 /* fchmodat2 */, SCMP_SYS(fchown),
-	SCMP_SYS(fchownat), SCMP_SYS(utimensat), SCMP_SYS(truncate),
-	SCMP_SYS(ftruncate), 463 /* setxattrat */, 464 /* getxattrat */,
-	465 /* listxattrat */, 466 /* removexattrat */, SCMP_SYS(bind),
-	SCMP_SYS(connect), SCMP_SYS(getdents64), SCMP_SYS(pread64),
-	SCMP_SYS(lseek), SCMP_SYS(dup), SCMP_SYS(fcntl), SCMP_SYS(close),
-	/* identity and root switching (creds.c) */
-	SCMP_SYS(setfsuid), SCMP_SYS(setfsgid), SCMP_SYS(setgroups),
-	SCMP_SYS(capget), SCMP_SYS(capset), SCMP_SYS(umask),
-	SCMP_SYS(fchdir), SCMP_SYS(chroot),
-	/* the task's euid/egid for an AF_UNIX connect (SO_PEERCRED) */
-	SCMP_SYS(setresuid), SCMP_SYS(setresgid),
-	/* the C library: memory, logging, signals, exit */
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(brk),
-	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
-	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),
-	SCMP_SYS(clock_gettime), SCMP_SYS(getpid), SCMP_SYS(gettid),
-	SCMP_SYS(tgkill), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction),
-	SCMP_SYS(rt_sigreturn), SCMP_SYS(exit), SCMP_SYS(exit_group),
+#define NOT_EXEC(sys, why)                                                 \
+	CF_RULE(sys, why, 1, CF_CV(2, CF_CLEAR, "prot", PROT_EXEC))
+/* setresuid(-1, id, -1): the effective id only */
+#define EFFECTIVE_ONLY(sys, why)                                           \
+	CF_RULE(sys, why, 2, CF_CV(0, CF_EQ, "real", -1),                  \
+		CF_CV(2, CF_EQ, "saved", -1))
+
+/* Host syscalls the gofer makes once confined; rules of one syscall are
+ * consecutive. Not here, so fatal: execve, clone/fork, socket, ptrace,
+ * kill, the mount API, unshare/setns, prctl, setsockopt. */
+static const struct cf_rule gofer_rules[] = {
+	CF_ANY(recvmsg, "the protocol"),
+	CF_ANY(sendmsg, NULL),
+	CF_ARG2N(getsockopt, "socket checks", 1, "level", SOL_SOCKET,
+		 "SOL_SOCKET", 2, "optname", SO_TYPE, "SO_TYPE"),
+	CF_ARG2N(getsockopt, NULL, 1, "level", SOL_SOCKET, "SOL_SOCKET", 2,
+		 "optname", SO_DOMAIN, "SO_DOMAIN"),
+	CF_ANY(openat, "the operations, on the container's files"),
+	CF_ANY(openat2, NULL),
+	CF_ANY(newfstatat, NULL),
+	CF_ANY(fstat, NULL),
+	CF_ANY(statx, NULL),
+	CF_ANY(fstatfs, NULL),
+	CF_ANY(faccessat2, NULL),
+	CF_ANY(readlinkat, NULL),
+	CF_ANY(mkdirat, NULL),
+	CF_ANY(mknodat, NULL),
+	CF_ANY(unlinkat, NULL),
+	CF_ANY(renameat2, NULL),
+	CF_ANY(linkat, NULL),
+	CF_ANY(symlinkat, NULL),
+	CF_ANY(fchmod, NULL),
+	CF_ANY(fchmodat, NULL),
+	CF_ANY_NR(452, "fchmodat2", NULL),
+	CF_ANY(fchown, NULL),
+	CF_ANY(fchownat, NULL),
+	CF_ANY(utimensat, NULL),
+	CF_ANY(truncate, NULL),
+	CF_ANY(ftruncate, NULL),
+	CF_ANY_NR(463, "setxattrat", NULL),
+	CF_ANY_NR(464, "getxattrat", NULL),
+	CF_ANY_NR(465, "listxattrat", NULL),
+	CF_ANY_NR(466, "removexattrat", NULL),
+	CF_ANY(bind, "AF_UNIX paths, on the sentry's copy of the socket"),
+	CF_ANY(connect, NULL),
+	CF_ANY(getdents64, "the operations"),
+	CF_ANY(pread64, NULL),
+	CF_ANY(lseek, NULL),
+	CF_ANY(dup, NULL),
+	CF_ANY(close, NULL),
+	CF_ARGN(fcntl, "a FIFO opened non-blocking made blocking; "
+		       "fdopendir()", 1, "cmd",
+		F_GETFL, "F_GETFL"),
+	CF_ARGN(fcntl, NULL, 1, "cmd", F_SETFL, "F_SETFL"),
+	/* fdopendir() (ops_exec.c) */
+	CF_ARG2(fcntl, NULL, 1, "cmd", F_SETFD, 2, "arg", FD_CLOEXEC),
+	CF_ANY(setfsuid, "a task's identity (creds.c)"),
+	CF_ANY(setfsgid, NULL),
+	CF_ANY(setgroups, NULL),
+	CF_ANY(capget, NULL),
+	CF_ANY(capset, NULL),
+	CF_ANY(umask, NULL),
+	CF_ANY(fchdir, "a chrooted task's root"),
+	CF_ANY(chroot, NULL),
+	EFFECTIVE_ONLY(setresuid, "the task's euid/egid for an AF_UNIX "
+				  "connect (SO_PEERCRED)"),
+	EFFECTIVE_ONLY(setresgid, NULL),
+	CF_ARG(sched_setaffinity, "follow_cpu() (server.c): itself only", 0,
+	       "pid", 0),
+	CF_ANY(read, "the C library: logging, memory, abort"),
+	CF_ANY(write, NULL),
+	CF_ANY(writev, NULL),
+	CF_ANY(brk, NULL),
+	NOT_EXEC(mmap, "never executable memory"),
+	NOT_EXEC(mprotect, NULL),
+	CF_ANY(munmap, NULL),
+	CF_ANY(mremap, NULL),
+	CF_ANY(madvise, NULL),
+	CF_ANY(futex, NULL),
+	CF_ANY(clock_gettime, NULL),
+	CF_ANY(getpid, NULL),
+	CF_ANY(gettid, NULL),
+	CF_ARG(tgkill, "abort(): its own threads only", 0, "tgid", CF_SELF),
+	CF_ANY(rt_sigprocmask, NULL),
+	CF_ANY(rt_sigaction, NULL),
+	CF_ANY(rt_sigreturn, NULL),
+	CF_ANY(exit, NULL),
+	CF_ANY(exit_group, NULL),
+	{ SCMP_SYS(sigaltstack), "sigaltstack", "the sanitizer runtime "
+	  "(lib/sanitizer.h)", true, 0, { { 0 } } },
 };
 
-static int drop_caps(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-	uint64_t keep;
-
-	if (syscall(SYS_capget, &h, d) < 0)
-		return -errno;
-	keep = (d[0].permitted | ((uint64_t)d[1].permitted << 32)) &
-	       GOFER_KEEP_CAPS;
-	/* The bounding set needs CAP_SETPCAP, which we may not have. */
-	for (int cap = 0; cap <= 63; cap++) {
-		if (keep & (1ull << cap))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
-			break;
-	}
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	d[0].permitted = d[0].effective = (uint32_t)keep;
-	d[1].permitted = d[1].effective = (uint32_t)(keep >> 32);
-	d[0].inheritable = d[1].inheritable = 0;
-	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
-}
-
-static int install_filter(void)
-{
-	scmp_filter_ctx ctx = seccomp_init(CV_SANITIZED ? SCMP_ACT_ERRNO(ENOSYS)
-						       : SCMP_ACT_KILL_PROCESS);
-	int ret = 0;
-
-	if (!ctx)
-		return -ENOMEM;
-	for (size_t i = 0; i < ARRAY_SIZE(gofer_syscalls) && ret == 0; i++)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, gofer_syscalls[i],
-				       0);
-	if (CV_SANITIZED && !ret)	/* make asan builds only */
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack),
-				       0);
-	/* follow_cpu() (server.c): its own affinity only */
-	if (ret == 0)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-				       SCMP_SYS(sched_setaffinity), 1,
-				       SCMP_A0(SCMP_CMP_EQ, 0));
-	if (ret == 0)
-		ret = seccomp_load(ctx);
-	seccomp_release(ctx);
-	return ret;
-}
+const struct cf_table gofer_cf_table = {
+	"gofer", gofer_rules, ARRAY_SIZE(gofer_rules)
+};
 
 int gofer_confine(bool seccomp)
 {
 	int ret;
 
-	ret = drop_caps();
+	ret = cf_keep_caps(GOFER_KEEP_CAPS);
 	if (ret < 0)
 		return ret;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -errno;
-	return seccomp ? install_filter() : 0;
+	if (!seccomp)
+		return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+	return cf_install(&gofer_cf_table);
 }

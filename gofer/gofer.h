@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The gofer: the sandbox's only file server (DESIGN.md invariant 2).
+ * The gofer: the sandbox's only file server (docs/architecture.md,
+ * invariant 2).
  *
  * runsc starts it as a child of the sandbox process, in a new mount
  * namespace whose root (after pivot_root, done by runsc/mounts.c) is the

@@ -15,6 +15,7 @@
 #include "gofer/gofer.h"
 #include "gofer/server.h"
 #include "lib/cleanup.h"
+#include "lib/fdpass.h"
 #include "lib/log.h"
 
 static const gofer_op_fn gofer_ops[GOFER_OP_MAX] = {
@@ -76,79 +77,28 @@ static void close_fds(int *fds, int n)
 }
 
 /* Receives one message; returns its size, 0 at end of stream, -errno.
- * Truncated messages or control data are reported as -EMSGSIZE (with
- * whatever fds came closed). */
+ * Truncated messages or control data are -EMSGSIZE, unexpected control
+ * data -EBADMSG; either way no fd is left open and *nfds is 0. */
 static ssize_t recv_msg(int sock, void *buf, size_t len, int *fds, int *nfds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * GOFER_MAX_FDS)];
-		struct cmsghdr align;
-	} u;
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof(u.buf),
-	};
-	ssize_t n;
+	struct cv_fdrecv lim = { .flags = MSG_CMSG_CLOEXEC,
+				 .maxfds = GOFER_MAX_FDS };
 
-	*nfds = 0;
-	do {
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
-	     c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-
-		for (int i = 0; i < k; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			if (*nfds < GOFER_MAX_FDS)
-				fds[(*nfds)++] = fd;
-			else
-				close(fd);
-		}
-	}
-	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
-		return -EMSGSIZE;
-	return n;
+	return cv_recvmsg_fds(sock, &iov, 1, &lim, fds, nfds);
 }
 
 static int send_reply(int sock, const struct gofer_rep_hdr *h,
 		      const void *payload, int fd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	struct iovec iov[2] = {
 		{ .iov_base = (void *)h, .iov_len = sizeof(*h) },
 		{ .iov_base = (void *)payload, .iov_len = h->len },
 	};
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = h->len ? 2 : 1 };
-	ssize_t n;
+	ssize_t n = cv_sendmsg_fds(sock, iov, h->len ? 2 : 1, &fd,
+				   fd >= 0 ? 1 : 0, 0);
 
-	if (fd >= 0) {
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = sizeof(u.buf);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	do {
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : 0;
+	return n < 0 ? (int)n : 0;
 }
 
 /* A string field: non-empty, NUL-terminated at its last byte only. */
@@ -309,9 +259,9 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 	n = recv_msg(s->sock, buf, GOFER_REQ_BUF, fds, &nfds);
 	if (n == 0)
 		return -EPIPE;
-	if (n < 0 && n != -EMSGSIZE)
+	if (n < 0 && n != -EMSGSIZE && n != -EBADMSG)
 		return (int)n;
-	if (n < (ssize_t)sizeof(r.h)) {
+	if (n < (ssize_t)sizeof(r.h)) {	/* nfds is 0 after an error */
 		h.result = -EPROTO;
 		close_fds(fds, nfds);
 	} else if (decode(&r, buf, (size_t)n, fds, nfds) < 0) {
@@ -378,27 +328,13 @@ static int srv_init(struct gofer_srv *s, int sock)
 
 int gofer_join_userns(int sock, int nsfd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	char hello = USERNS_HELLO;
-	struct iovec iov = { .iov_base = &hello, .iov_len = 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c;
 	int32_t result;
 	ssize_t n;
 
-	memset(&u, 0, sizeof(u));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &nsfd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1)
-		return -errno;
+	n = cv_send_fds(sock, &hello, 1, &nsfd, 1);
+	if (n != 1)
+		return n < 0 ? (int)n : -EPROTO;
 	do {
 		n = recv(sock, &result, sizeof(result), 0);
 	} while (n < 0 && errno == EINTR);
@@ -410,16 +346,19 @@ int gofer_join_userns(int sock, int nsfd)
 /* The gofer's side: before confinement (setns needs CAP_SYS_ADMIN). */
 static int await_userns(int sock)
 {
-	int fds[GOFER_MAX_FDS], nfds;
+	struct cv_fdrecv lim = { .flags = MSG_CMSG_CLOEXEC, .minfds = 1,
+				 .maxfds = 1, .minlen = 1 };
 	char hello = 0;
+	struct iovec iov = { .iov_base = &hello, .iov_len = 1 };
+	int fds[1], nfds;
 	int32_t result;
 	ssize_t n;
 
-	n = recv_msg(sock, &hello, 1, fds, &nfds);
-	if (n < 0 || n == 0)
-		return n == 0 ? -EPIPE : (int)n;
-	if (n != 1 || hello != USERNS_HELLO || nfds != 1) {
-		close_fds(fds, nfds);
+	n = cv_recvmsg_fds(sock, &iov, 1, &lim, fds, &nfds);
+	if (n <= 0)
+		return n == 0 ? -EPIPE : n == -EBADMSG ? -EPROTO : (int)n;
+	if (hello != USERNS_HELLO) {
+		close(fds[0]);
 		return -EPROTO;
 	}
 	result = gofer_creds_join_userns(fds[0]);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The small interface between the sentry core and the two interception
- * mechanisms (DESIGN.md "Platforms"):
+ * mechanisms (docs/architecture.md, "Platforms"):
  *
  *  seccomp  EMULATE calls arrive on a seccomp user-notification fd; the
  *           result goes back with SECCOMP_IOCTL_NOTIF_SEND; fds are
@@ -91,6 +91,8 @@ void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6]);
 int plat_seccomp_data(pid_t tid, struct seccomp_data *d, uint32_t *ret_data);
 /* Runs one syscall in a tracee stopped at a seccomp or syscall-exit stop
  * (pc->regs are the registers of the original stop). Returns the result. */
+/* Carried in the sixth argument of injected calls (sentry/sentry.h). */
+extern uint64_t plat_inject_cookie;
 long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		 uint64_t a5);

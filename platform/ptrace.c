@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/fdpass.h"
 #include "platform/platform.h"
 
 int plat_seize(pid_t pid)
@@ -193,6 +194,8 @@ static int wait_syscall_stop(pid_t tid, struct plat_call *pc,
 	}
 }
 
+uint64_t plat_inject_cookie;
+
 long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		 uint64_t a5)
@@ -202,6 +205,11 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 
 	if (pc->gone)
 		return -ESRCH;
+	/* the calls injected read at most five arguments: the sixth says
+	 * to the config's seccomp profile that the sentry runs it */
+	if (a5 == 0)
+		a5 = plat_inject_cookie;
+
 	r.orig_rax = nr;
 	r.rax = nr;
 	r.rdi = a0;
@@ -363,25 +371,11 @@ static uint64_t scratch(const struct plat_call *pc, size_t len)
 
 static int send_fd(int sock, int fd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	char byte = 0;
 	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	ssize_t n = cv_sendmsg_fds(sock, &iov, 1, &fd, 1, MSG_DONTWAIT);
 
-	memset(u.buf, 0, sizeof(u.buf));
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == 1 ? 0 :
-								      -errno;
+	return n == 1 ? 0 : n < 0 ? (int)n : -EIO;
 }
 
 /* The tracee's view of the recvmsg we inject. */
@@ -402,9 +396,8 @@ static long inj_recv_fd(struct sc_call *c, struct plat_call *pc, int rfd,
 	pid_t tid = c->t->host_tid;
 	uint64_t at = scratch(pc, sizeof(struct inj_recv));
 	struct inj_recv m;
-	struct cmsghdr *cm;
 	long ret;
-	int fd;
+	int fd, nfds;
 
 	memset(&m, 0, sizeof(m));
 	m.iov.iov_base = (void *)(uintptr_t)(at + offsetof(struct inj_recv, byte));
@@ -423,11 +416,11 @@ static long inj_recv_fd(struct sc_call *c, struct plat_call *pc, int rfd,
 	ret = plat_mem_read(tid, at, &m, sizeof(m));
 	if (ret < 0)
 		return ret;
+	/* The kernel set msg_controllen and msg_flags; the numbers are the
+	 * tracee's, so the parse closes nothing. */
 	m.msg.msg_control = m.u.buf;
-	cm = CMSG_FIRSTHDR(&m.msg);
-	if (cm == NULL || cm->cmsg_type != SCM_RIGHTS)
+	if (cv_fdmsg_parse(&m.msg, &fd, 1, &nfds) < 0 || nfds != 1)
 		return -EIO;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	return fd;
 }
 

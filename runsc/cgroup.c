@@ -1249,8 +1249,8 @@ static int signal_all(const struct cgroup *cg, int sig, struct cv_error **err)
 	for (size_t i = 0; i < n; i++) {
 		if (fds[i] < 0)
 			continue;
-		if (r == 0 && bsearch(&pids[i], again, m, sizeof(pid_t),
-				      cmp_pid) != NULL &&
+		if (r == 0 && m > 0 &&
+		    bsearch(&pids[i], again, m, sizeof(pid_t), cmp_pid) != NULL &&
 		    syscall(SYS_pidfd_send_signal, fds[i], sig, NULL, 0) < 0 &&
 		    errno != ESRCH)
 			r = cv_error_set(err, errno, "cgroup: kill %d",

@@ -114,7 +114,9 @@ const struct cli_verb cli_verbs[] = {
 	{ "syscalls", cmd_syscalls, "print the syscall table",
 	  "Usage: runsc syscalls [options]\n\n"
 	  "Options:\n"
-	  "  -f, --format text|markdown|json   output format (default: text)\n" },
+	  "  -f, --format text|markdown|json   output format (default: text)\n"
+	  "      --confinement sentry|gofer    that process's own host\n"
+	  "                                    syscalls once confined (markdown)\n" },
 	{ "version", cmd_version, "print the version",
 	  "Usage: runsc version\n" },
 	{ "help", cmd_help, "show the commands, or help for one",

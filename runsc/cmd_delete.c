@@ -58,20 +58,37 @@ static bool kill_sandbox(const struct container_state *st, struct cgroup *cg)
 }
 
 /*
+ * How many processes the cgroup holds after up to 2 s: those of a sandbox
+ * that has just died (SIGKILLed by run's third signal a moment ago) leave
+ * it within milliseconds, as they die with the sentry; another
+ * container's stay. 0 if it cannot be read.
+ */
+static size_t cgroup_settled_count(struct cgroup *cg)
+{
+	for (int i = 0;; i++) {
+		cleanup_free pid_t *pids = NULL;
+		size_t n = 0;
+
+		if (cgroup_pids(cg, &pids, &n, NULL) < 0 || n == 0 || i == 200)
+			return n;
+		usleep(10000);
+	}
+}
+
+/*
  * The cgroup is the container's only while its sandbox lives: once it is
  * gone, so is every workload process (they die with the sentry), and the
  * cgroup may have been taken by another container since (create accepts
- * an empty cgroup). Then it is removed only if it is empty; its processes
- * are never killed.
+ * an empty cgroup). Then it is removed only if it is empty (once the
+ * sandbox's last processes are gone); its processes are never killed.
  */
 static void remove_cgroup(const struct container_state *st, struct cgroup *cg,
 			  bool ours)
 {
 	cleanup_error struct cv_error *e = NULL;
-	cleanup_free pid_t *pids = NULL;
-	size_t n = 0;
+	size_t n;
 
-	if (!ours && cgroup_pids(cg, &pids, &n, NULL) == 0 && n > 0) {
+	if (!ours && (n = cgroup_settled_count(cg)) > 0) {
 		log_warn("cgroup %s of %s holds %zu process(es) that are not "
 			 "the container's (its sandbox is gone): left as it is",
 			 cgroup_path(cg), st->id, n);

@@ -146,8 +146,8 @@ static int config_device(int rootfd, const struct oci_spec *spec,
 /*
  * A default device: a node of the host's type and number made in the
  * container's /dev tmpfs, so the container holds no mount of the host's
- * devtmpfs (DESIGN.md invariant 3). A bind of the host's node where a
- * node cannot be made or would not open (a nodev /dev).
+ * devtmpfs (docs/architecture.md, invariant 3). A bind of the host's node
+ * where a node cannot be made or would not open (a nodev /dev).
  */
 static int default_device(int rootfd, const char *path, struct cv_error **err)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The container's file system views (DESIGN.md invariants 2 and 3).
+ * The container's file system views (docs/architecture.md, invariants 2 and 3).
  *
  * Gofer side: in a fresh mount namespace, the rootfs is bound onto itself,
  * the OCI bind/tmpfs mounts and a /dev are applied on top in the order of a

@@ -42,20 +42,37 @@ int ns_clone_flag(enum oci_ns_type t)
 	}
 }
 
+static bool same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Whether fd (a namespace of type name) is the host's: runsc's own or
+ * pid 1's. */
+static bool is_host_ns(int fd, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	if (same_file(fd, path))
+		return true;
+	snprintf(path, sizeof(path), "/proc/1/ns/%s", name);
+	return same_file(fd, path);
+}
+
 static int plan_entry(const struct oci_namespace *ns, size_t i,
 		      struct ns_plan *p, struct cv_error **err)
 {
 	if (ns->type == OCI_NS_TIME)
 		return cv_error_setx(err, "linux.namespaces[%zu]: time "
 				     "namespaces are not supported", i);
-	if (ns->type == OCI_NS_MOUNT) {
-		/* The sandbox always builds its own mount namespaces. */
-		if (ns->path != NULL)
-			return cv_error_setx(err, "linux.namespaces[%zu]: "
-					     "joining a mount namespace is "
-					     "not supported", i);
+	/* The sandbox always builds its own mount namespaces: a joined one
+	 * is where the gofer builds the root, in a private copy of it. */
+	if (ns->type == OCI_NS_MOUNT && ns->path == NULL)
 		return 0;
-	}
 	if (ns->path != NULL) {
 		int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 
@@ -63,6 +80,13 @@ static int plan_entry(const struct oci_namespace *ns, size_t i,
 			return cv_error_set(err, errno,
 					    "linux.namespaces[%zu].path: %s",
 					    i, ns->path);
+		if (ns->type == OCI_NS_MOUNT && is_host_ns(fd, "mnt")) {
+			close(fd);
+			return cv_error_setx(err, "linux.namespaces[%zu].path: "
+					     "%s: the host's mount namespace "
+					     "cannot be the container's", i,
+					     ns->path);
+		}
 		if (p->join_fd[ns->type] >= 0)
 			close(p->join_fd[ns->type]);
 		p->join_fd[ns->type] = fd;
@@ -84,27 +108,6 @@ static int plan_entry(const struct oci_namespace *ns, size_t i,
 			p->new_uts = true;
 	}
 	return 0;
-}
-
-static bool same_file(int fd, const char *path)
-{
-	struct stat a, b;
-
-	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-/* Whether fd (a namespace of type name) is the host's: runsc's own or
- * pid 1's. */
-static bool is_host_ns(int fd, const char *name)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
-	if (same_file(fd, path))
-		return true;
-	snprintf(path, sizeof(path), "/proc/1/ns/%s", name);
-	return same_file(fd, path);
 }
 
 static bool own_ns(const struct ns_plan *p, enum oci_ns_type t,
@@ -227,12 +230,26 @@ int ns_join_pid(pid_t pid, int flags, struct cv_error **err)
 int ns_join_others(const struct ns_plan *p, struct cv_error **err)
 {
 	for (int t = 0; t < OCI_NS__COUNT; t++) {
-		if (t == OCI_NS_USER || t == OCI_NS_PID || p->join_fd[t] < 0)
+		if (t == OCI_NS_USER || t == OCI_NS_PID || t == OCI_NS_MOUNT ||
+		    p->join_fd[t] < 0)
 			continue;
 		if (setns(p->join_fd[t], ns_clone_flag(t)) < 0)
 			return cv_error_set(err, errno, "join the %s namespace",
 					    oci_ns_type_name(t));
 	}
+	return 0;
+}
+
+int ns_enter_mount(const struct ns_plan *p, struct cv_error **err)
+{
+	int fd = p->join_fd[OCI_NS_MOUNT];
+
+	if (fd >= 0 && setns(fd, CLONE_NEWNS) < 0)
+		return cv_error_set(err, errno, "linux.namespaces: join the "
+				    "mount namespace");
+	/* A private copy: the joined namespace is never changed. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return cv_error_set(err, errno, "unshare the mount namespace");
 	return 0;
 }
 

@@ -75,6 +75,14 @@ int ns_join_pid(pid_t pid, int flags, struct cv_error **err);
 /* setns() into every joined namespace of the plan except user and pid. */
 int ns_join_others(const struct ns_plan *p, struct cv_error **err);
 
+/*
+ * The gofer's mount namespace, where the root is built: a private copy of
+ * the joined one (linux.namespaces mount with a path: root.path and the
+ * mounts' sources resolve in it, as with runc, but it is not changed), or
+ * of runsc's.
+ */
+int ns_enter_mount(const struct ns_plan *p, struct cv_error **err);
+
 /* From the parent: /proc/<pid>/{uid_map,gid_map} from the spec. */
 int ns_write_id_maps(pid_t pid, const struct oci_spec *spec,
 		     struct cv_error **err);

@@ -57,6 +57,21 @@ int process_cap_plan(const struct oci_caps *c, int last_cap,
 	return 0;
 }
 
+/*
+ * What the workload's execve would make of the sets under runc: a root
+ * process (no SECBIT_NOROOT) gets permitted = bounding | inheritable and
+ * effective = permitted, unless no_new_privs stops the gain. The sandbox
+ * always execs with no_new_privs (and traced), which would keep the sets
+ * as they are: so the gain is made here, before the exec.
+ */
+void process_cap_exec_as_root(struct cap_plan *plan, uid_t uid, bool nnp)
+{
+	if (uid != 0 || nnp)
+		return;
+	plan->permitted |= plan->bounding | plan->inheritable;
+	plan->effective = plan->permitted;
+}
+
 int process_last_cap(void)
 {
 	cleanup_free char *s = NULL;
@@ -139,6 +154,7 @@ int process_set_creds(const struct oci_process *p,
 
 	if (process_cap_plan(&p->caps, process_last_cap(), &plan, err) < 0)
 		return -1;
+	process_cap_exec_as_root(&plan, u->uid, p->no_new_privileges);
 	/* Keep the permitted set across the uid change; the sets are then
 	 * made exactly what the config says. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -181,6 +197,7 @@ int process_finish(const struct oci_process *p, struct sentry_attach_info *info,
 
 	umask(mask);
 	info->umask = mask;
+	info->no_new_privs = p->no_new_privileges;
 	/* Always: the view is nosuid anyway, and installing the
 	 * interception filter without CAP_SYS_ADMIN requires it. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -190,9 +207,29 @@ int process_finish(const struct oci_process *p, struct sentry_attach_info *info,
 
 /* ---- rlimits -------------------------------------------------------- */
 
+/*
+ * Without RLIMIT_NOFILE in the config, the soft limit is raised to the
+ * hard one, as the container gets it from runc (Go raises its own at
+ * start, and the container inherits it): 1024 would be the caller's.
+ */
+static void nofile_as_runc(const struct oci_rlimit *rl, size_t n)
+{
+	struct rlimit cur;
+
+	for (size_t i = 0; i < n; i++)
+		if (rl[i].type == RLIMIT_NOFILE)
+			return;
+	if (getrlimit(RLIMIT_NOFILE, &cur) == 0 &&
+	    cur.rlim_cur < cur.rlim_max) {
+		cur.rlim_cur = cur.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &cur);
+	}
+}
+
 int process_set_rlimits(const struct oci_rlimit *rl, size_t n,
 			struct cv_error **err)
 {
+	nofile_as_runc(rl, n);
 	for (size_t i = 0; i < n; i++) {
 		struct rlimit want = { .rlim_cur = rl[i].soft,
 				       .rlim_max = rl[i].hard };
@@ -439,6 +476,12 @@ int process_set_hostname(const struct oci_spec *spec, bool new_uts,
 {
 	const char *h = spec->hostname, *d = spec->domainname;
 
+	/* An empty name is no name, as with runc: the namespace keeps the
+	 * one it was made with. */
+	if (h != NULL && h[0] == '\0')
+		h = NULL;
+	if (d != NULL && d[0] == '\0')
+		d = NULL;
 	if ((h != NULL || d != NULL) && !new_uts)
 		return cv_error_setx(err, "%s: needs a new uts namespace",
 				     h != NULL ? "hostname" : "domainname");

@@ -34,6 +34,9 @@ struct cap_plan {
  */
 int process_cap_plan(const struct oci_caps *c, int last_cap,
 		     struct cap_plan *out, struct cv_error **err);
+/* The sets a root process has after execve without no_new_privs, as
+ * under runc (uid: process.user.uid; nnp: process.noNewPrivileges). */
+void process_cap_exec_as_root(struct cap_plan *plan, uid_t uid, bool nnp);
 /* /proc/sys/kernel/cap_last_cap, or probing PR_CAPBSET_READ. */
 int process_last_cap(void);
 

@@ -268,10 +268,8 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
 	cv_log_set_name("gofer");
-	if (unshare(CLONE_NEWNS) < 0) {
-		cv_error_set(&err, errno, "unshare the mount namespace");
+	if (ns_enter_mount(&c->ns, &err) < 0)
 		sb_die(c->sync, err, "gofer");
-	}
 	if (mounts_setup_root_ov(c->spec, &c->o->overlay, &err) < 0)
 		sb_die(c->sync, err, NULL);
 	/* The workload's stdio is not the gofer's business: the

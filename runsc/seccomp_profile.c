@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "runsc/seccomp_profile.h"
+#include "sentry/sentry.h"
 
 static void ctx_releasep(scmp_filter_ctx *ctx)
 {
@@ -284,14 +285,59 @@ static size_t enosys_stub(const struct oci_seccomp *s, struct sock_filter *f)
 #endif
 }
 
-/* The whole program: the stub, then libseccomp's filter. */
+/*
+ * The sentry runs a few calls in the task itself (ptrace platform: fd
+ * donation by recvmsg over a socketpair it makes, close, gettid, the comm
+ * after exec). The profile is the workload's, not the sentry's: those
+ * calls pass it when they carry the sandbox's secret in their unused sixth
+ * argument (none of them reads it); a workload cannot learn it, it never
+ * was in its memory, and the sandbox's own filter still applies to it.
+ */
+static size_t sentry_stub(struct sock_filter *f)
+{
+#ifdef __x86_64__
+	uint64_t cookie = sentry_inject_cookie;
+	const struct sock_filter stub[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 11),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_recvmsg, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socketpair, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_gettid, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[5])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)cookie, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[5]) + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(cookie >> 32),
+			 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	if (cookie == 0)
+		return 0;
+	if (f != NULL)
+		memcpy(f, stub, sizeof(stub));
+	return ARRAY_SIZE(stub);
+#else
+	(void)f;
+	return 0;
+#endif
+}
+
+/* The whole program: the stubs, then libseccomp's filter. */
 static int compile(const struct oci_seccomp *s, struct sock_filter **out,
 		   size_t *n, struct cv_error **err)
 {
 	cleanup_scmp scmp_filter_ctx ctx = NULL;
 	cleanup_close int fd = -1;
 	cleanup_free char *bpf = NULL;
-	size_t len = 0, stub = enosys_stub(s, NULL);
+	size_t len = 0, sstub = sentry_stub(NULL);
+	size_t stub = sstub + enosys_stub(s, NULL);
 	struct sock_filter *prog;
 	int r;
 
@@ -313,7 +359,8 @@ static int compile(const struct oci_seccomp *s, struct sock_filter **out,
 	prog = calloc(stub + len / sizeof(*prog), sizeof(*prog));
 	if (prog == NULL)
 		return cv_error_set(err, ENOMEM, "seccomp");
-	enosys_stub(s, prog);
+	sentry_stub(prog);
+	enosys_stub(s, prog + sstub);
 	memcpy(prog + stub, bpf, len);
 	*out = prog;
 	*n = stub + len / sizeof(*prog);

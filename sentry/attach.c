@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -26,6 +28,7 @@
 #include "lib/log.h"
 #include "sentry/control.h"
 #include "sentry/internal.h"
+#include "sentry/keys.h"
 #include "syscalls/table.h"
 
 static int send_with_creds(int sock, const void *buf, size_t len)
@@ -83,6 +86,7 @@ static char *attach_payload(const struct sentry_attach_info *info,
 		.cap_ambient = info->cap_ambient,
 		.umask = info->umask, .ngroups = info->ngroups,
 		.cwd_len = cwd_len, .ns_pid = getpid(),
+		.no_new_privs = info->no_new_privs,
 	};
 
 	if (buf == NULL)
@@ -102,6 +106,26 @@ static char *attach_payload(const struct sentry_attach_info *info,
 	*len = n;
 	return buf;
 }
+
+uint64_t sentry_inject_cookie;
+
+int sentry_attach_init(void)
+{
+	uint64_t c = 0;
+
+	if (getrandom(&c, sizeof(c), 0) != (ssize_t)sizeof(c))
+		return -errno;
+	sentry_inject_cookie = c | 1;
+	plat_inject_cookie = sentry_inject_cookie;
+	return 0;
+}
+
+/* The attach reply: flags, our filter's trace tag, then the cookie. */
+struct attach_reply {
+	uint32_t flags;
+	uint32_t tag;
+	uint64_t cookie;
+};
 
 int sentry_attach(int fd, enum platform_kind kind,
 		  const struct sentry_attach_info *info, struct cv_error **err)
@@ -130,6 +154,10 @@ int sentry_attach(int fd, enum platform_kind kind,
 		memcpy(&flags, rep, sizeof(flags));
 	if (len >= 2 * sizeof(uint32_t))
 		memcpy(&tag, (char *)rep + sizeof(flags), sizeof(tag));
+	if (len >= sizeof(struct attach_reply))
+		memcpy(&sentry_inject_cookie,
+		       (char *)rep + offsetof(struct attach_reply, cookie),
+		       sizeof(sentry_inject_cookie));
 	opts.strace = flags & CTL_ATTACH_F_STRACE;
 	opts.tag = (uint16_t)tag;
 	if (kind == PLATFORM_PTRACE)
@@ -225,6 +253,7 @@ static int fill_creds(struct task_creds *c, const struct ctl_attach *a,
 		.cap_inheritable = a->cap_inheritable,
 		.cap_bounding = a->cap_bounding,
 		.cap_ambient = a->cap_ambient,
+		.no_new_privs = a->no_new_privs != 0,
 	};
 	if (a->ngroups == 0)
 		return 0;
@@ -293,6 +322,7 @@ static int attach_task(struct sentry *s, pid_t pid, const struct ctl_attach *a,
 	ret = fill_creds(&t->creds, a, groups);
 	if (ret < 0)
 		return ret;
+	keys_attach(t, s->cfg->id);
 	t->fs = task_fs_new(GOFER_AT_ROOT, a->umask & 0777);
 	if (t->fs == NULL)
 		return -ENOMEM;
@@ -311,8 +341,11 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 	cleanup_free char *payload = NULL;
 	const struct ctl_attach *a;
 	/* The filter's options: the task installs what s->ours holds. */
-	uint32_t opts[2] = { s->filter.strace ? CTL_ATTACH_F_STRACE : 0,
-			     s->filter.tag };
+	struct attach_reply rep = {
+		.flags = s->filter.strace ? CTL_ATTACH_F_STRACE : 0,
+		.tag = s->filter.tag,
+		.cookie = sentry_inject_cookie,
+	};
 	int32_t wfd = -1;
 	pid_t pid = fallback_pid;
 	int one = 1, ret;
@@ -338,7 +371,7 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 		return ctl_send_reply(sock, -ESRCH, NULL, 0);
 	if (a->platform != (uint32_t)s->platform)
 		return ctl_send_reply(sock, -EINVAL, NULL, 0);
-	ret = ctl_send_reply(sock, 0, opts, sizeof(opts));
+	ret = ctl_send_reply(sock, 0, &rep, sizeof(rep));
 	if (ret < 0)
 		return ret;
 	ret = cv_read_all(sock, &wfd, sizeof(wfd));

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The sentry's self-confinement (DESIGN.md invariant 4), once the init is
- * seized and every fd it needs is open:
+ * The sentry's self-confinement (docs/architecture.md, invariant 4), once
+ * the init is seized and every fd it needs is open:
  *  1. a new mount namespace whose root is an empty, read-only tmpfs
  *     (but for /proc: the sandbox's own procfs, sandbox_procfs_mount());
  *  2. only CAP_SYS_PTRACE, CAP_KILL, CAP_NET_BIND_SERVICE, CAP_SETUID and
  *     CAP_SETGID (the last three used for a task only where it holds the
  *     right itself: sentry/sock_creds.c), an empty bounding set, no
  *     ambient capabilities;
- *  3. no_new_privs and a seccomp filter listing the host syscalls the
- *     sentry makes (docs/security.md says why each is needed).
+ *  3. no_new_privs and a seccomp filter built from sentry_rules, the
+ *     host syscalls the sentry makes and their argument values
+ *     (lib/confine.c; docs/security.md is generated from the table).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,16 +20,22 @@
 #include <sched.h>
 #include <stdio.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/confine.h"
 #include "lib/log.h"
 #include "lib/sanitizer.h"
 #include "sentry/internal.h"
@@ -127,103 +134,158 @@ static int empty_root(int pfd)
 	 (1ull << CAP_NET_BIND_SERVICE) | (1ull << CAP_SETUID) |           \
 	 (1ull << CAP_SETGID))
 
-static int drop_caps(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
+/* The old, wrongly-encoded number of SECCOMP_IOCTL_NOTIF_ID_VALID. */
+#define SECCOMP_IOR_ID_VALID_OLD _IOR(SECCOMP_IOC_MAGIC, 2, __u64)
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
 
-	for (int cap = 0; cap < 64; cap++) {
-		if (KEEP_CAPS & (1ull << cap))
-			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return -errno;
-	}
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	memset(d, 0, sizeof(d));
-	d[0].effective = d[0].permitted = (uint32_t)KEEP_CAPS;
-	d[1].effective = d[1].permitted = (uint32_t)(KEEP_CAPS >> 32);
-	if (syscall(SYS_capset, &h, d) < 0)
-		return -errno;
-	return 0;
-}
 
-/* Every host syscall the sentry makes after confinement. */
-static const int allowed[] = {
-	/* event loop, control socket, gofer protocol, logging */
-	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
-	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
-	SCMP_SYS(sendto), SCMP_SYS(accept4), SCMP_SYS(setsockopt),
-	SCMP_SYS(getsockopt), SCMP_SYS(getsockname), SCMP_SYS(close),
-	SCMP_SYS(getpeername),
-	SCMP_SYS(fcntl), SCMP_SYS(fstat),
-	/* ptrace platform and task tracking */
-	SCMP_SYS(ptrace), SCMP_SYS(wait4), SCMP_SYS(waitid),
-	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
-	SCMP_SYS(pidfd_open), SCMP_SYS(pidfd_getfd),
-	SCMP_SYS(pidfd_send_signal), SCMP_SYS(kill), SCMP_SYS(tgkill),
-	SCMP_SYS(capget),
-	/* sentry/socket.c on copies of workload sockets */
-	SCMP_SYS(bind), SCMP_SYS(connect), SCMP_SYS(sendmmsg),
-	/* the retry timer of a deferred AF_UNIX connect */
-	SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime),
-	/* the virtual /proc /sys /dev (sentry/vfs_*.c): a private tmpfs
-	 * mirror, sealed memfds, the workload's own entries in procfs */
-	SCMP_SYS(openat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
-	SCMP_SYS(readlinkat), SCMP_SYS(getdents64), SCMP_SYS(memfd_create),
-	SCMP_SYS(lseek), SCMP_SYS(pread64), SCMP_SYS(ftruncate),
-	SCMP_SYS(fstatfs), SCMP_SYS(fchdir), SCMP_SYS(dup), SCMP_SYS(fchmod),
-	SCMP_SYS(fchmodat), SCMP_SYS(mkdirat), SCMP_SYS(unlinkat),
-	SCMP_SYS(symlinkat), SCMP_SYS(uname),
-	/* sentry/fs_notify.c: a watch on the sentry's copy of a workload
-	 * inotify fd, from inside the directory the gofer resolved */
-	SCMP_SYS(inotify_add_watch),
-	/* memory, time, signals, exit */
-	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(brk),
-	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),
-	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
-	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
-	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
-	SCMP_SYS(rt_sigtimedwait),
-	SCMP_SYS(restart_syscall), SCMP_SYS(getpid), SCMP_SYS(gettid),
-	SCMP_SYS(sysinfo), SCMP_SYS(exit), SCMP_SYS(exit_group),
+#define NOT_EXEC(sys, why)                                                 \
+	CF_RULE(sys, why, 1, CF_CV(2, CF_CLEAR, "prot", PROT_EXEC))
+#define SOCKOPT(sys, why, opt)                                             \
+	CF_ARG2N(sys, why, 1, "level", SOL_SOCKET, "SOL_SOCKET", 2,        \
+		 "optname", opt, #opt)
+#define PTRACE(req) CF_ARGN(ptrace, NULL, 0, "request", req, #req)
+#define IOCTL(req, why) CF_ARGN(ioctl, why, 1, "request", req, #req)
+#define FCNTL(cmd, why) CF_ARGN(fcntl, why, 1, "cmd", cmd, #cmd)
+
+/*
+ * Every host syscall the sentry makes once confined, with the argument
+ * values it uses (docs/security.md is generated from this table: make
+ * docs). Rules of one syscall are consecutive. Not here, so fatal:
+ * execve, clone/fork (the sentry is one thread), socket, the mount API,
+ * unshare/setns, prctl, capset, setuid and friends, bpf, io_uring.
+ */
+static const struct cf_rule sentry_rules[] = {
+	CF_ANY(epoll_wait, "the event loop"),
+	CF_ANY(epoll_ctl, NULL),
+	CF_ANY(read, "control socket, init socketpair, log"),
+	CF_ANY(write, NULL),
+	CF_ANY(writev, NULL),
+	CF_ANY(recvmsg, "gofer protocol (fd passing), socket handlers on "
+			"copies of workload sockets"),
+	CF_ANY(sendmsg, NULL),
+	CF_ANY(recvfrom, NULL),
+	CF_ANY(sendto, NULL),
+	CF_ANY(accept4, "control connections"),
+	SOCKOPT(setsockopt, "control connections: credentials of an "
+			    "attaching process, timeouts", SO_PASSCRED),
+	SOCKOPT(setsockopt, NULL, SO_RCVTIMEO),
+	SOCKOPT(setsockopt, NULL, SO_SNDTIMEO),
+	SOCKOPT(getsockopt, "socket type checks, the result of a deferred "
+			    "connect, a bind's port check", SO_TYPE),
+	SOCKOPT(getsockopt, NULL, SO_ERROR),
+	/* sentry/sock_creds.c: the port check of a bind */
+	SOCKOPT(getsockopt, NULL, SO_DOMAIN),
+	SOCKOPT(getsockopt, NULL, SO_PROTOCOL),
+	CF_ANY(getpeername, "whether a datagram socket is connected before "
+			    "a send to an AF_UNIX path"),
+	CF_ANY(bind, "sentry/socket.c, on pidfd_getfd copies of workload "
+		     "sockets"),
+	CF_ANY(connect, NULL),
+	CF_ANY(sendmmsg, NULL),
+	CF_ANY(timerfd_create, "the retry timer of a deferred AF_UNIX "
+			       "connect"),
+	CF_ANY(timerfd_settime, NULL),
+	CF_ANY(close, "fd bookkeeping"),
+	CF_ANY(fstat, NULL),
+	CF_ANY(dup, NULL),
+	FCNTL(F_DUPFD_CLOEXEC, "cwd fds on fork, socket copies, a FIFO's "
+			       "blocking mode, seals of generated files"),
+	FCNTL(F_GETFL, NULL),
+	FCNTL(F_SETFL, NULL),
+	FCNTL(F_ADD_SEALS, NULL),
+	/* fdopendir() (vfs_mirror.c, vfs_pid.c) */
+	CF_ARG2(fcntl, NULL, 1, "cmd", F_SETFD, 2, "arg", FD_CLOEXEC),
+	IOCTL(SECCOMP_IOCTL_NOTIF_RECV, "seccomp notifications (the old "
+					"ID_VALID number too; sync wake-ups)"),
+	IOCTL(SECCOMP_IOCTL_NOTIF_SEND, NULL),
+	IOCTL(SECCOMP_IOCTL_NOTIF_ID_VALID, NULL),
+	IOCTL(SECCOMP_IOR_ID_VALID_OLD, NULL),
+	IOCTL(SECCOMP_IOCTL_NOTIF_ADDFD, NULL),
+	IOCTL(PLAT_IOCTL_NOTIF_SET_FLAGS, NULL),
+	/* a new task (runsc exec) with the platform's options only; the
+	 * rest are requests on tasks already traced */
+	CF_ARG2(ptrace, "tracing every workload task: the requests "
+			"platform/ and sentry/ make",
+		0, "request", PTRACE_SEIZE, 3, "data", PLAT_PTRACE_OPTIONS),
+	PTRACE(PTRACE_GETREGS),
+	PTRACE(PTRACE_SETREGS),
+	PTRACE(PTRACE_CONT),
+	PTRACE(PTRACE_SYSCALL),
+	PTRACE(PTRACE_LISTEN),
+	PTRACE(PTRACE_INTERRUPT),
+	PTRACE(PTRACE_GETEVENTMSG),
+	PTRACE(PTRACE_GET_SYSCALL_INFO),
+	PTRACE(PTRACE_PEEKTEXT),
+	PTRACE(PTRACE_POKETEXT),
+	CF_ANY(wait4, "fork/exec/exit events"),
+	CF_ARGN(waitid, "the gofer, reaped through its pidfd after "
+			"sentry_run (runsc/sandbox.c)", 0, "idtype", P_PIDFD,
+		"P_PIDFD"),
+	CF_ARG(process_vm_readv, "workload memory", 5, "flags", 0),
+	CF_ARG(process_vm_writev, NULL, 5, "flags", 0),
+	CF_ARG(pidfd_open, "a pidfd per task", 1, "flags", 0),
+	CF_ARGN(pidfd_open, NULL, 1, "flags", PIDFD_THREAD, "PIDFD_THREAD"),
+	CF_ARG(pidfd_getfd, "copies of workload fds", 2, "flags", 0),
+	CF_RULE(pidfd_send_signal, "signals to tasks through their pidfds",
+		2, CF_CV(2, CF_EQ64, "info", NULL), CF_CV(3, CF_EQ, "flags", 0)),
+	CF_ARGN(kill, "a new task the sentry cannot record, the init before "
+		     "it is a task", 1, "sig", SIGKILL, "SIGKILL"),
+	CF_ANY(tgkill, "a signal held back during an injection, re-raised in "
+		       "the stopped tracee (platform/ptrace.c)"),
+	CF_ANY(capget, "capability sets of tasks after credential changes "
+		       "and exec"),
+	CF_ANY(openat, "the virtual /proc, /sys and /dev (sentry/vfs_*.c): "
+		       "the private tmpfs mirror, the sandbox's procfs"),
+	CF_ANY(newfstatat, NULL),
+	CF_ANY(statx, NULL),
+	CF_ANY(readlinkat, NULL),
+	CF_ANY(getdents64, NULL),
+	CF_ANY(lseek, NULL),
+	CF_ANY(pread64, NULL),
+	CF_ANY(fchdir, NULL),
+	CF_ANY(fchmod, NULL),
+	CF_ANY(fchmodat, NULL),
+	CF_ANY(mkdirat, NULL),
+	CF_ANY(unlinkat, NULL),
+	CF_ANY(symlinkat, NULL),
+	CF_ANY(uname, NULL),
+	CF_ARGN(memfd_create, "sealed memfds of generated files", 1, "flags",
+		MFD_CLOEXEC | MFD_ALLOW_SEALING,
+		"MFD_CLOEXEC | MFD_ALLOW_SEALING"),
+	CF_ANY(inotify_add_watch, "sentry/fs_notify.c: a watch on the "
+				  "sentry's copy of a workload inotify fd"),
+	NOT_EXEC(mmap, "the C library's allocator: never executable memory"),
+	NOT_EXEC(mprotect, NULL),
+	CF_ANY(munmap, NULL),
+	CF_ANY(mremap, NULL),
+	CF_ANY(brk, NULL),
+	CF_ANY(madvise, NULL),
+	CF_ANY(futex, NULL),
+	CF_ARG(sched_setaffinity, "sentry/loop.c's placement: itself only",
+	       0, "pid", 0),
+	CF_ANY(clock_gettime, "strace timing, uptime, waits"),
+	CF_ANY(gettimeofday, NULL),
+	CF_ANY(clock_nanosleep, NULL),
+	CF_ANY(nanosleep, NULL),
+	CF_ANY(rt_sigprocmask, "SIGCHLD is blocked and waited for"),
+	CF_ANY(rt_sigtimedwait, NULL),
+	CF_ANY(rt_sigreturn, NULL),
+	CF_ANY(restart_syscall, NULL),
+	CF_ANY(getpid, "log lines, sysinfo(2) emulation"),
+	CF_ANY(gettid, NULL),
+	CF_ANY(sysinfo, NULL),
+	CF_ANY(exit, NULL),
+	CF_ANY(exit_group, NULL),
+	{ SCMP_SYS(sigaltstack), "sigaltstack", "the sanitizer runtime "
+	  "(lib/sanitizer.h)", true, 0, { { 0 } } },
 };
 
-static const unsigned long ioctls[] = {
-	SECCOMP_IOCTL_NOTIF_RECV, SECCOMP_IOCTL_NOTIF_SEND,
-	SECCOMP_IOCTL_NOTIF_ID_VALID, SECCOMP_IOCTL_NOTIF_ADDFD,
-	PLAT_IOCTL_NOTIF_SET_FLAGS,	/* sync wake-ups (loop.c) */
-	/* the old, wrongly-encoded ID_VALID number */
-	_IOR(SECCOMP_IOC_MAGIC, 2, __u64),
+const struct cf_table sentry_cf_table = {
+	"sentry", sentry_rules, ARRAY_SIZE(sentry_rules)
 };
-
-static int install_filter(void)
-{
-	scmp_filter_ctx ctx = seccomp_init(CV_SANITIZED ? SCMP_ACT_ERRNO(ENOSYS)
-						       : SCMP_ACT_KILL_PROCESS);
-	int ret = 0;
-
-	if (ctx == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]) && !ret;
-	     i++)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
-	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]) && !ret; i++)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				       SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
-	if (CV_SANITIZED && !ret)	/* make asan builds only */
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack),
-				       0);
-	/* sentry/loop.c's placement: its own threads only */
-	if (!ret)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-				       SCMP_SYS(sched_setaffinity), 1,
-				       SCMP_A0(SCMP_CMP_EQ, 0));
-	if (!ret)
-		ret = seccomp_load(ctx);
-	seccomp_release(ctx);
-	return ret;
-}
 
 int sentry_confine(struct sentry *s)
 {
@@ -239,14 +301,12 @@ int sentry_confine(struct sentry *s)
 		log_error("sentry: empty root: %s", strerror(-ret));
 		return ret;
 	}
-	ret = drop_caps();
+	ret = cf_keep_caps(KEEP_CAPS);
 	if (ret < 0) {
 		log_error("sentry: capabilities: %s", strerror(-ret));
 		return ret;
 	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -errno;
-	ret = install_filter();
+	ret = cf_install(&sentry_cf_table);
 	if (ret < 0)
 		log_error("sentry: seccomp filter: %s", strerror(-ret));
 	return ret;

@@ -58,6 +58,7 @@ struct ctl_attach {
 	uint32_t umask;
 	uint32_t ngroups;
 	uint32_t cwd_len;
+	uint32_t no_new_privs;	/* as the config asked (shown, not enforced) */
 	int32_t ns_pid;		/* getpid() in the workload's pid namespace */
 };
 

@@ -4,8 +4,8 @@
  * by the gofer under the task's credentials (with "#!" interpreters checked
  * the same way), and the path register is pointed at the canonical path,
  * written below the red zone of the task's stack. The kernel then runs that
- * path in the workload's read-only view (DESIGN.md invariant 3). Errors are
- * given by skipping the call (orig_rax = -1) and setting rax.
+ * path in the workload's read-only view (docs/architecture.md, invariant
+ * 3). Errors are given by skipping the call (orig_rax = -1) and setting rax.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +21,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "sentry/internal.h"
+#include "sentry/keys.h"
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
@@ -435,6 +436,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 			i = (size_t)-1;
 		}
 	}
+	keys_on_exec(e);
 	if (task_st(e)->exec_path != NULL) {
 		free(e->exe);
 		e->exe = steal_ptr(task_st(e)->exec_path);

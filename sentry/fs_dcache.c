@@ -509,13 +509,14 @@ static int lookup(struct sc_call *c, const struct gofer_creds *cr,
 		  const char *clean, size_t n, bool need_x)
 {
 	struct timespec t0;
-	int j = find(clean, n), k;
+	int j, k;
 
+	ids(cr, &k, &t0);	/* may empty the cache: find after it */
+	j = find(clean, n);
 	if (j < 0) {
 		dc_stats.misses++;
 		return -EAGAIN;
 	}
-	ids(cr, &k, &t0);
 	for (int a = dc[j].parent; a >= 0; a = dc[a].parent)
 		if (!(dc[a].xmask & (1u << k)))	/* creds new to a dir */
 			return get_dir(c, cr, k, clean, n, need_x, t0);

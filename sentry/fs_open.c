@@ -8,10 +8,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "gofer/client.h"
+#include "platform/platform.h"
 #include "lib/cleanup.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
@@ -38,6 +44,77 @@ static bool creates(int flags)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
+/* The number after KEY in /proc/PID/FILE of the sentry's procfs of the
+ * sandbox, 0 if unknown ("unlimited" included). */
+static unsigned long proc_value(pid_t pid, const char *file, const char *key)
+{
+	char path[64], buf[4096], *l;
+	unsigned long v = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	l = strstr(buf, key);
+	if (l == NULL || sscanf(l + strlen(key), "%lu", &v) != 1)
+		return 0;
+	return v;
+}
+
+/*
+ * Whether fewer fd numbers than the install takes (ptrace: two, for the
+ * socketpair it receives through) are free below the task's limit.
+ * Linux takes the
+ * fd before it looks the path up, so an open that finds the table full
+ * creates and truncates nothing; here the gofer opens first, so a creating
+ * or truncating open asks this before (docs/security.md, "Resource
+ * exhaustion"). Best effort: racy against the task's other threads, no
+ * answer without the procfs, none above 65536 fds (the scan's cost).
+ * Costs two procfs reads per creating or truncating open.
+ */
+static bool fd_table_full(struct sc_call *c)
+{
+	const struct plat_call *pc = c->platform;
+	unsigned long need = pc->kind == PLATFORM_PTRACE || pc->at_stop ? 2 : 1;
+	unsigned long lim, size, used = 0;
+	char path[64], buf[8192];
+	long n;
+	int fd;
+
+	lim = proc_value(c->t->tgid, "limits", "Max open files");
+	if (lim == 0 || lim > 65536)
+		return false;
+	/* Every open fd is below the table's size: smaller than the limit
+	 * (the common case), there is room without counting. */
+	size = proc_value(c->t->tgid, "status", "FDSize:");
+	if (size != 0 && size + need <= lim)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)c->t->tgid);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long o = 0; o < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + o);
+			char *end;
+			unsigned long v = strtoul(d->d_name, &end, 10);
+
+			if (end != d->d_name && *end == '\0' && v < lim)
+				used++;
+			o += d->d_reclen;
+		}
+	}
+	close(fd);
+	return used + need > lim;
+}
+
 /* An O_PATH or O_DIRECTORY open found a directory: the cache may keep
  * it for the next calls. */
 static void note_dir(struct sc_call *c, const struct fs_path *p,
@@ -49,6 +126,112 @@ static void note_dir(struct sc_call *c, const struct fs_path *p,
 		fs_dcache_note(c, p, cr, &st);
 }
 
+/*
+ * openat2's RESOLVE_* rules on a path the vfs serves (the gofer applies
+ * them to the rest, in its openat2): /proc and /dev are mounts of their
+ * own, /proc/self, /proc/thread-self and /dev/fd are symlinks, and a pid
+ * directory's exe, cwd, root, fd/N, map_files/X and ns/X are magic
+ * links. A trailing link with O_NOFOLLOW is not followed, so allowed.
+ */
+#define VIRT_MAX_COMPS 16
+
+static bool all_digits(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static size_t split_path(char *buf, const char **comp)
+{
+	size_t n = 0;
+
+	for (char *t = strtok(buf, "/"); t != NULL && n < VIRT_MAX_COMPS;
+	     t = strtok(NULL, "/"))
+		comp[n++] = t;
+	return n;
+}
+
+/* The index of the magic link among comp[i..n), or n if none. */
+static size_t magic_at(const char **comp, size_t i, size_t n)
+{
+	if (i + 1 < n && strcmp(comp[i], "task") == 0 && all_digits(comp[i + 1]))
+		i += 2;
+	if (i >= n)
+		return n;
+	if (strcmp(comp[i], "exe") == 0 || strcmp(comp[i], "cwd") == 0 ||
+	    strcmp(comp[i], "root") == 0)
+		return i;
+	if (i + 1 < n && (strcmp(comp[i], "fd") == 0 ||
+			  strcmp(comp[i], "map_files") == 0 ||
+			  strcmp(comp[i], "ns") == 0))
+		return i + 1;
+	return n;
+}
+
+static int virt_resolve(const struct fs_path *p, bool abs, bool from_vfs,
+			int flags, uint64_t resolve)
+{
+	char buf[PATH_MAX];
+	const char *comp[VIRT_MAX_COMPS];
+	size_t n, link = 0, magic;
+	bool nofollow_ok;
+
+	if (!vfs_path_is_virtual(p->vpath))
+		return 0;
+	if (abs && (resolve & RESOLVE_BENEATH))
+		return -EXDEV;
+	if ((resolve & RESOLVE_NO_XDEV) && (abs || !from_vfs))
+		return -EXDEV;		/* walked into the vfs's mount */
+	snprintf(buf, sizeof(buf), "%s", p->vpath);
+	n = split_path(buf, comp);
+	if (n >= 2 && strcmp(comp[0], "dev") == 0 && strcmp(comp[1], "fd") == 0)
+		magic = n > 2 ? 2 : n, link = 1;	/* /dev/fd -> /proc/self/fd */
+	else if (n >= 2 && strcmp(comp[0], "proc") == 0)
+		magic = magic_at(comp, 2, n);
+	else
+		return 0;
+	if (strcmp(comp[1], "self") == 0 || strcmp(comp[1], "thread-self") == 0)
+		link = 1;
+	nofollow_ok = (flags & O_NOFOLLOW) != 0;
+	if ((resolve & RESOLVE_NO_SYMLINKS) && link &&
+	    !(n == 2 && nofollow_ok))
+		return -ELOOP;
+	if ((resolve & (RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)) &&
+	    magic < n && !(magic == n - 1 && nofollow_ok))
+		return -ELOOP;
+	return 0;
+}
+
+/* RESOLVE_* on a path routed through the vfs (served by it, or led out
+ * of it by a magic link). */
+static int open_resolve(struct sc_call *c, int dirfd, uint64_t upath,
+			const struct fs_path *p, int flags, uint64_t resolve)
+{
+	char first = 0, start[PATH_MAX];
+	bool abs, from_vfs = false;
+	int fd, ret;
+
+	ret = task_read(c, upath, &first, 1);
+	if (ret < 0)
+		return ret;
+	abs = first == '/' && !(resolve & RESOLVE_IN_ROOT);
+	if (!abs && dirfd != AT_FDCWD) {
+		fd = task_dup_fd(c, dirfd);
+		if (fd >= 0) {
+			from_vfs = vfs_fd_path(fd, start, sizeof(start)) == 0;
+			close(fd);
+		}
+	} else if (!abs) {
+		from_vfs = vfs_fd_path(c->t->fs->cwd_fd, start,
+				       sizeof(start)) == 0;
+	}
+	return virt_resolve(p, abs, from_vfs, flags, resolve);
+}
+
 static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 		    mode_t mode, uint64_t resolve)
 {
@@ -57,8 +240,17 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	struct gofer_creds cr;
 	int hops = 0, ret;
 
-	/* openat2's RESOLVE_* rules are the gofer's; no redirect then. */
-	ret = fs_path_get(c, dirfd, upath, resolve ? 0 : FS_VIRT_LINKS, &p);
+	if ((creates(flags) || (flags & O_TRUNC)) && fd_table_full(c))
+		return -EMFILE;
+	/* openat2's RESOLVE_* rules are the gofer's (the vfs's checked
+	 * here); no redirect then. RESOLVE_IN_ROOT: "/" is the dirfd. */
+	ret = fs_path_get(c, dirfd, upath,
+			  resolve ? ((resolve & RESOLVE_IN_ROOT) ? FS_AT_DIRFD
+								 : 0)
+				  : FS_VIRT_LINKS,
+			  &p);
+	if (ret == 0 && resolve)
+		ret = open_resolve(c, dirfd, upath, &p, flags, resolve);
 	while (ret == 0) {
 		if (p.virt) {
 			ret = vfs_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +28,17 @@ bool fs_capable(const struct task *t, int cap)
 }
 
 /* ---- directory paths, cached by inode ---------------------------------- */
+
+/*
+ * The gofer finds a directory's path by walking ".." and reading each
+ * parent for the child's inode; the cache keeps the answer by inode. A
+ * path can go stale without the sentry seeing it (the host or another
+ * process renames the directory or an ancestor, or removes it), so a hit
+ * is used only after that path was found to name the same directory
+ * now: by the directory cache (fs_dcache.c, validated, no gofer call)
+ * when it holds the path, else by the gofer opening it again, symlinks
+ * refused (one open instead of the walk and the reads).
+ */
 
 #define DIR_CACHE_SIZE 16
 
@@ -47,15 +59,41 @@ void fs_dir_path_flush(void)
 	fs_dcache_flush();
 }
 
-static const char *dir_cache_find(const struct stat *st)
+static struct dir_cache_ent *dir_cache_find(const struct stat *st)
 {
 	for (size_t i = 0; i < DIR_CACHE_SIZE; i++) {
 		struct dir_cache_ent *e = &dir_cache[i];
 
 		if (e->used && e->dev == st->st_dev && e->ino == st->st_ino)
-			return e->path;
+			return e;
 	}
 	return NULL;
+}
+
+/* Whether e's path still names the directory st is of: the directory
+ * cache's (validated) answer when it has one, else the gofer's. */
+static bool dir_cache_valid(struct sc_call *c, const struct dir_cache_ent *e,
+			    const struct stat *st)
+{
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT,
+			       .rootfd = GOFER_AT_ROOT, .path = e->path };
+	struct fs_path p = { .dupfd = -1 };
+	struct stat now;
+	int fd = -1, ret;
+
+	strcpy(p.path, e->path);
+	p.at = at;
+	p.at.path = p.path;
+	if (fs_dcache_stat(c, &p, &now) == 0)
+		return now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+	ret = gofer_openat(task_gofer(c->t), NULL, &at,
+			   O_PATH | O_DIRECTORY | O_NOFOLLOW,
+			   0, RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, &fd);
+	if (ret < 0)
+		return false;
+	ret = fstat(fd, &now);
+	close(fd);
+	return ret == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino;
 }
 
 static void dir_cache_add(const struct stat *st, const char *path)
@@ -73,7 +111,7 @@ static void dir_cache_add(const struct stat *st, const char *path)
 int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len)
 {
 	struct stat st;
-	const char *hit;
+	struct dir_cache_ent *hit;
 	int ret;
 
 	if (vfs_fd_path(fd, buf, len) == 0)
@@ -83,12 +121,14 @@ int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len)
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
 	hit = dir_cache_find(&st);
-	if (hit != NULL) {
-		if (strlen(hit) >= len)
+	if (hit != NULL && dir_cache_valid(c, hit, &st)) {
+		if (strlen(hit->path) >= len)
 			return -ERANGE;
-		strcpy(buf, hit);
+		strcpy(buf, hit->path);
 		return (int)strlen(buf);
 	}
+	if (hit != NULL)	/* moved or gone since */
+		hit->used = false;
 	ret = gofer_dir_path(task_gofer(c->t), fd, buf, len);
 	if (ret < 0)
 		return ret;
@@ -256,6 +296,17 @@ int fs_read_ext_struct(struct sc_call *c, uint64_t uaddr, size_t usize,
 	return 0;
 }
 
+/* "/x" is "x" from the start directory, "/" the directory itself. */
+static void at_dirfd(char *path)
+{
+	size_t skip = strspn(path, "/");
+
+	if (path[skip] == '\0')
+		strcpy(path, ".");
+	else
+		memmove(path, path + skip, strlen(path + skip) + 1);
+}
+
 int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 		struct fs_path *p)
 {
@@ -276,6 +327,8 @@ int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 		return ret;
 	if (p->empty)
 		return resolve_empty(c, dirfd, p);
+	if ((how & FS_AT_DIRFD) && p->path[0] == '/')
+		at_dirfd(p->path);
 	if (p->path[0] != '/')
 		return resolve_relative(c, dirfd, how, p);
 	/* Absolute: dirfd is not used, but Linux does not check it either. */

@@ -88,6 +88,29 @@ static long set_name(struct sc_call *c, char *dst)
 	return 0;
 }
 
+/*
+ * The no_new_privs options only (the filter passes the others): the host
+ * flag is always set for the sandbox's filter, so the task's own is kept
+ * here, as the config (process.noNewPrivileges) and the task set it.
+ */
+SENTRY_HANDLER(prctl)
+{
+	const uint64_t *a = c->args;
+
+	switch (a[0]) {
+	case PR_GET_NO_NEW_PRIVS:
+		if (a[1] || a[2] || a[3] || a[4])
+			return -EINVAL;
+		return c->t->creds.no_new_privs ? 1 : 0;
+	case PR_SET_NO_NEW_PRIVS:
+		if (a[1] != 1 || a[2] || a[3] || a[4])
+			return -EINVAL;
+		c->t->creds.no_new_privs = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 SENTRY_HANDLER(sethostname)
 {
 	return set_name(c, c->t->sentry->hostname);

@@ -132,6 +132,12 @@ int task_signal(struct task *t, int sig);
  * ip_unprivileged_port_start (0 or -errno; 1024 is kept on failure). */
 int sock_creds_init(pid_t init_pid);
 /* bind: 0, or -EACCES for a privileged port the task may not bind. */
+/* At a signal-delivery stop of t for sig: an rt_sigtimedwait the
+ * (ignored) signal interrupted restarts (sentry/sigwait.c). */
+void sigwait_on_signal_stop(struct task *t, int sig);
+/* The errno of a socket()/socketpair() the filter does not pass
+ * (sentry/socket.c). */
+long sock_refusal(int domain, int type, int proto, bool pair);
 long sock_bind_check(struct sc_call *c, int sock,
 		     const struct sockaddr_storage *ss, socklen_t len);
 /* sendmsg/sendto on an AF_UNIX socket: checks the task's SCM_CREDENTIALS
@@ -171,6 +177,13 @@ bool sentry_can_defer(struct sc_call *c);
 int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
 		 long (*retry)(struct deferred *d),
 		 void (*done)(struct deferred *d), void *ctx);
+
+/* fd_budget.c: fds the sentry holds for tasks' sends in flight */
+void fd_budget_init(int ctl_fd);
+bool fd_budget_take(void);
+void fd_budget_put(size_t n);
+int fd_budget_accept(int ctl_fd);
+void fd_budget_refill(int ctl_fd);
 
 /* loop.c */
 int sentry_loop(struct sentry *s);

@@ -29,6 +29,7 @@
 #include "lib/util.h"
 #include "runsc/config.h"
 #include "sentry/internal.h"
+#include "sentry/keys.h"
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
@@ -490,6 +491,7 @@ static void on_clone(struct sentry *s, struct task *parent)
 				     task_fs_copy(parent->fs);
 	task_creds_clear(&c->creds);
 	task_creds_copy(&c->creds, &parent->creds);
+	keys_on_clone(c, parent, flags);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
 	c->workload = parent->workload;
@@ -746,6 +748,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			on_syscall_stop(s, t);
 			return;
 		}
+		sigwait_on_signal_stop(t, sig);
 		resume(t, sig);
 		return;
 	default:
@@ -788,14 +791,10 @@ static void reap(struct sentry *s)
 
 /* --- the loop --------------------------------------------------------- */
 
-static void on_ctl(struct sentry *s)
+static void serve_ctl(struct sentry *s, int conn)
 {
 	struct timeval tv = { 2, 0 };
-	cleanup_close int conn = accept4(s->cfg->ctl_fd, NULL, NULL,
-					 SOCK_CLOEXEC);
 
-	if (conn < 0)
-		return;
 	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	/* A client may send several requests on one connection. */
@@ -807,6 +806,18 @@ static void on_ctl(struct sentry *s)
 		if (recv(conn, &probe, 1, MSG_PEEK | MSG_DONTWAIT) != 1)
 			break;
 	}
+}
+
+/* With the fd table full, the reserve fd makes room (fd_budget.c). */
+static void on_ctl(struct sentry *s)
+{
+	int conn = fd_budget_accept(s->cfg->ctl_fd);
+
+	if (conn < 0)
+		return;
+	serve_ctl(s, conn);
+	close(conn);
+	fd_budget_refill(s->cfg->ctl_fd);
 }
 
 static void drain_signalfd(struct sentry *s)
@@ -916,30 +927,22 @@ static int filter_init(struct sentry *s)
 }
 
 /*
- * The names uname shows: the config's. Without one, in a UTS namespace
- * joined by path (a pod's, which containerd's CRI gives each container of
- * the pod) the name its owner set there, which the kernel tells the
- * sandbox since it is in that namespace; otherwise the container id (as
- * gVisor does), never the host's.
+ * The names uname shows: the config's; without one, what the sandbox's
+ * UTS namespace holds, as runc shows it: a new namespace starts with its
+ * parent's names, and one joined by path (a pod's, which containerd's CRI
+ * gives each container of the pod) has what its owner set there.
  */
 static void init_names(struct sentry *s, const struct sentry_config *cfg)
 {
-	const struct oci_namespace *uts =
-		cfg->spec ? oci_spec_namespace(cfg->spec, OCI_NS_UTS) : NULL;
 	struct utsname u;
+	bool have = uname(&u) == 0;
 
 	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
 	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);
-	if (uts != NULL && uts->path != NULL && uname(&u) == 0) {
-		if (s->hostname[0] == '\0')
-			copy_name(s->hostname, u.nodename);
-		if (s->domainname[0] == '\0')
-			copy_name(s->domainname, u.domainname);
-	}
 	if (s->hostname[0] == '\0')
-		copy_name(s->hostname, cfg->id);
+		copy_name(s->hostname, have ? u.nodename : "localhost");
 	if (s->domainname[0] == '\0')
-		copy_name(s->domainname, "(none)");
+		copy_name(s->domainname, have ? u.domainname : "(none)");
 }
 
 static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
@@ -993,6 +996,12 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 	    sp->linux_.resources.memory.has_limit &&
 	    sp->linux_.resources.memory.limit > 0)
 		vc.memory_limit = sp->linux_.resources.memory.limit;
+	if (sp != NULL && sp->has_linux) {
+		vc.masked = (const char *const *)sp->linux_.masked_paths;
+		vc.n_masked = sp->linux_.n_masked_paths;
+		vc.readonly = (const char *const *)sp->linux_.readonly_paths;
+		vc.n_readonly = sp->linux_.n_readonly_paths;
+	}
 	if (sp != NULL && sp->n_mounts > 0) {
 		mi = calloc(sp->n_mounts, sizeof(*mi));
 		if (mi == NULL)
@@ -1000,7 +1009,8 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 		for (size_t i = 0; i < sp->n_mounts; i++)
 			mi[i] = (struct vfs_mount_info){
 				sp->mounts[i].source, sp->mounts[i].destination,
-				sp->mounts[i].type, NULL };
+				sp->mounts[i].type, NULL, sp->mounts[i].flags,
+				(int)sp->mounts[i].propagation };
 		vc.mounts = mi;
 		vc.n_mounts = sp->n_mounts;
 	}
@@ -1015,7 +1025,10 @@ int sentry_run(const struct sentry_config *cfg)
 
 	the_sentry = &s;
 	cv_log_set_name("sentry");
+	fd_budget_init(cfg->ctl_fd);
 	ret = sentry_setup(&s, cfg);
+	if (ret == 0)
+		ret = sentry_attach_init();	/* before the init attaches */
 	if (ret < 0) {
 		log_error("sentry: set-up: %s", strerror(-ret));
 		goto fail;

@@ -64,6 +64,16 @@ struct sentry_config {
  */
 int sentry_run(const struct sentry_config *cfg);
 
+/*
+ * The sandbox's secret that the calls the sentry runs in a task carry (in
+ * their unused sixth argument), so the config's seccomp profile lets them
+ * through (runsc/seccomp_profile.c). In the sentry: made before
+ * confinement by sentry_attach_init(); in an attaching process: set by
+ * sentry_attach() from the sentry's reply; 0 if unknown.
+ */
+extern uint64_t sentry_inject_cookie;
+int sentry_attach_init(void);
+
 /* What the sentry needs to know of a process that attaches. */
 struct sentry_attach_info {
 	uid_t ruid, euid, suid;
@@ -75,6 +85,7 @@ struct sentry_attach_info {
 	mode_t umask;
 	const char *cwd;		/* absolute, inside the sandbox */
 	bool is_exec;			/* started by "runsc exec" */
+	bool no_new_privs;		/* process.noNewPrivileges, as shown */
 };
 
 /*

@@ -3,8 +3,8 @@
  * Socket operations the sentry performs with its own credentials for a
  * task (sentry/socket.c works on pidfd_getfd copies of the task's
  * sockets): what the kernel would decide by the sentry's ids and
- * capabilities is decided here by the task's first (DESIGN.md invariant
- * 8), with the errno Linux gives the task.
+ * capabilities is decided here by the task's first
+ * (docs/architecture.md, invariant 8), with the errno Linux gives the task.
  *
  *  - bind(2) of an AF_INET/AF_INET6 port below ip_unprivileged_port_start
  *    of the container's net namespace needs the task's

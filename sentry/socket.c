@@ -11,18 +11,23 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "sentry/internal.h"
+#include "sentry/vfs.h"
 
 #define SOCK_MAX_DATA (256 * 1024)
 #define SOCK_MAX_CONTROL 4096
@@ -272,14 +277,31 @@ static size_t abstract_name(const struct sock_addr *a, const char **name)
 	return a->len - off;
 }
 
+/*
+ * Once the sentry's non-blocking connect has completed, connect() again
+ * with the same address: that is what moves the socket from connecting
+ * to connected in the kernel (a blocking connect does it itself), so that
+ * the workload's next connect is EISCONN, not a second success.
+ */
 static long connect_retry(struct deferred *d)
 {
+	const struct sock_addr *a = d->ctx;
 	int err = 0;
 	socklen_t l = sizeof(err);
 
 	if (getsockopt(d->wait_fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0)
 		return -errno;
-	return -err;
+	if (err != 0)
+		return -err;
+	if (connect(d->wait_fd, (const struct sockaddr *)&a->ss, a->len) < 0 &&
+	    errno != EISCONN)
+		return -errno;
+	return 0;
+}
+
+static void connect_done(struct deferred *d)
+{
+	free(d->ctx);
 }
 
 /*
@@ -291,6 +313,7 @@ static long connect_addr(struct sc_call *c, int *sock,
 			 const struct sock_addr *a)
 {
 	int fl = fcntl(*sock, F_GETFL), err;
+	struct sock_addr *copy;
 	long ret;
 
 	if (fl < 0)
@@ -307,9 +330,80 @@ static long connect_addr(struct sc_call *c, int *sock,
 		return 0;
 	if (err != EINPROGRESS)
 		return -err;
-	ret = sentry_defer(c, steal_fd(*sock), EPOLLOUT, connect_retry, NULL,
-			   NULL);
+	copy = malloc(sizeof(*copy));
+	if (copy == NULL)
+		return -ENOMEM;
+	*copy = *a;
+	ret = sentry_defer(c, steal_fd(*sock), EPOLLOUT, connect_retry,
+			   connect_done, copy);
 	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
+}
+
+/*
+ * bind() or connect() to a path in a tree the sentry serves (/proc, /sys,
+ * /dev/fd): no socket is there, and none can be made. bind: an existing
+ * name is EADDRINUSE, a new one ENOENT in procfs (its lookup fails), else
+ * what the read-only tree answers a change. connect: ECONNREFUSED if the
+ * name exists and the task may write it, else the errno of that check or
+ * of the lookup. The path is looked up again from
+ * workload memory (NUL-terminated there: checked on the copy), as every
+ * path handler reads it; 1 if it is not virtual (the gofer answers).
+ */
+/* Write permission on an inode by the task's fs ids, as
+ * generic_permission() decides it (CAP_DAC_OVERRIDE writes anything that
+ * is not a directory). */
+static bool may_write(const struct task_creds *cr, const struct stat *st)
+{
+	bool in_group = st->st_gid == cr->fsgid;
+
+	if ((cr->cap_effective & (1ULL << CAP_DAC_OVERRIDE)) &&
+	    !S_ISDIR(st->st_mode))
+		return true;
+	if (st->st_uid == cr->fsuid)
+		return st->st_mode & S_IWUSR;
+	for (size_t i = 0; i < cr->ngroups && !in_group; i++)
+		in_group = cr->groups[i] == st->st_gid;
+	return st->st_mode & (in_group ? S_IWGRP : S_IWOTH);
+}
+
+static long virtual_errno(struct sc_call *c, const struct sock_addr *a,
+			  const char *path, bool bind_op)
+{
+	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	struct stat st;
+	long ret;
+
+	if (strnlen(path, a->len - off) >= a->len - off)
+		return 1;	/* fills the address: not virtual-routable */
+	ret = fs_path_get(c, AT_FDCWD, c->args[1] + off, 0, &p);
+	if (ret < 0 || !p.virt || strcmp(p.path, path) != 0)
+		return 1;
+	ret = vfs_stat(c, p.vpath, !bind_op, &st);
+	if (!bind_op) {
+		/* Linux checks write permission on the inode first. */
+		if (ret == 0 && !may_write(&c->t->creds, &st))
+			ret = -EACCES;
+		return ret == 0 ? -ECONNREFUSED : ret;
+	}
+	if (ret == 0)
+		return -EADDRINUSE;
+	if (strncmp(p.vpath, "/proc/", 6) == 0 ||
+	    strncmp(p.vpath, "/dev/fd/", 8) == 0)
+		return -ENOENT;
+	return vfs_modify_errno(c, p.vpath);
+}
+
+static long unix_path_op(struct sc_call *c, int *sock,
+			 const struct sock_addr *a, const char *path,
+			 bool bind_op)
+{
+	long ret = virtual_errno(c, a, path, bind_op);
+
+	if (ret <= 0)
+		return ret;
+	return bind_op ? unix_op(c, *sock, path, true) :
+			 unix_connect(c, sock, path, NULL, 0);
 }
 
 static long bind_or_connect(struct sc_call *c, bool bind_op)
@@ -329,9 +423,12 @@ static long bind_or_connect(struct sc_call *c, bool bind_op)
 	path = unix_path(&a, &ret);
 	if (ret < 0)
 		return ret;
+	/* A path address on another family's socket is not a path: its
+	 * kernel call refuses it (EAFNOSUPPORT, EISCONN...). */
+	if (path != NULL && !is_unix_socket(sock))
+		path = NULL;
 	if (path != NULL)
-		return bind_op ? unix_op(c, sock, path, true) :
-				 unix_connect(c, &sock, path, NULL, 0);
+		return unix_path_op(c, &sock, &a, path, bind_op);
 	name_len = abstract_name(&a, &name);
 	if (!bind_op && name_len > 0 && is_unix_socket(sock))
 		return unix_connect(c, &sock, NULL, name, name_len);
@@ -354,13 +451,16 @@ SENTRY_HANDLER(connect)
 	return bind_or_connect(c, false);
 }
 
+/* Linux's SCM_MAX_FD: more fds in one message is EINVAL (scm_fp_copy). */
+#define SOCK_MAX_FDS 253
+
 struct sent_msg {
 	struct sock_addr addr;
 	char *data;
 	size_t len;
 	char *control;
 	size_t clen;
-	int fds[64];
+	int fds[SOCK_MAX_FDS];
 	int nfds;
 };
 
@@ -370,6 +470,8 @@ static void sent_msg_free(struct sent_msg *m)
 	free(m->control);
 	for (int i = 0; i < m->nfds; i++)
 		close(m->fds[i]);
+	fd_budget_put((size_t)m->nfds);
+	m->nfds = 0;
 }
 
 static long read_iov(struct sc_call *c, const struct msghdr *h,
@@ -437,14 +539,20 @@ static long read_control(struct sc_call *c, const struct msghdr *h,
 		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
 			continue;
 		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		/* counted before any fd is looked at, as scm_fp_copy does */
+		if (m->nfds + n > ARRAY_SIZE(m->fds))
+			return -EINVAL;
 		for (size_t i = 0; i < n; i++) {
 			int fd;
 
-			if (m->nfds == (int)ARRAY_SIZE(m->fds))
-				return -ETOOMANYREFS;
+			/* the sentry's fd table is not the workload's to fill */
+			if (!fd_budget_take())
+				return -ENOBUFS;
 			fd = task_dup_fd(c, fds[i]);
-			if (fd < 0)
+			if (fd < 0) {
+				fd_budget_put(1);
 				return -EBADF;
+			}
 			m->fds[m->nfds++] = fd;
 			fds[i] = fd;
 		}
@@ -779,4 +887,82 @@ SENTRY_HANDLER(sendmmsg)
 			return i ? (long)i : ret;
 	}
 	return i;
+}
+
+/*
+ * socket() and socketpair() arguments the filter does not pass (filter.c,
+ * rules_socket): the errno Linux gives, checked in its order
+ * (__sys_socket, __sock_create, then the family's create), where the
+ * sandbox offers what Linux would create an errno of a kernel without it.
+ */
+#define SOCK_TYPE_MASK 0xf
+#define SOCK_TYPES_MAX (SOCK_PACKET + 1)	/* the kernel's SOCK_MAX */
+#define NETLINK_LINKS 32			/* the kernel's MAX_LINKS */
+
+static bool inet_offered(int domain, int type, int proto)
+{
+	if (type == SOCK_STREAM)
+		return proto == 0 || proto == IPPROTO_TCP;
+	if (type != SOCK_DGRAM)
+		return false;
+	return proto == 0 || proto == IPPROTO_UDP ||
+	       proto == (domain == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+}
+
+/* inet_create()/inet6_create(); 0 for a socket the filter passes. */
+static long inet_refusal(int domain, int type, int proto)
+{
+	if (proto < 0 || proto >= IPPROTO_MAX)
+		return -EINVAL;
+	switch (type) {
+	case SOCK_STREAM:
+	case SOCK_DGRAM:
+		/* TCP's and UDP's others (MPTCP, UDP-Lite) or none. */
+		return inet_offered(domain, type, proto) ? 0 : -EPROTONOSUPPORT;
+	case SOCK_RAW:
+		return -EPERM;		/* as without CAP_NET_RAW */
+	case SOCK_PACKET:
+		/* __sock_create makes (AF_INET, SOCK_PACKET) a packet socket. */
+		return domain == AF_INET ? -EPERM : -ESOCKTNOSUPPORT;
+	default:
+		return -ESOCKTNOSUPPORT; /* SOCK_SEQPACKET (SCTP), DCCP, RDM */
+	}
+}
+
+long sock_refusal(int domain, int type, int proto, bool pair)
+{
+	int t = type & SOCK_TYPE_MASK;
+	long ret;
+
+	if (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	if (domain < 0 || domain >= AF_MAX)
+		return -EAFNOSUPPORT;
+	if (t >= SOCK_TYPES_MAX)
+		return -EINVAL;
+	switch (domain) {
+	case AF_INET:
+	case AF_INET6:
+		ret = inet_refusal(domain, t, proto);
+		break;
+	case AF_NETLINK:
+		if (t != SOCK_RAW && t != SOCK_DGRAM)
+			return -ESOCKTNOSUPPORT;
+		if (proto < 0 || proto >= NETLINK_LINKS)
+			return -EPROTONOSUPPORT;
+		/* Routing only (socket_netlink.c). */
+		ret = proto == NETLINK_ROUTE ? 0 : -EAFNOSUPPORT;
+		break;
+	default:
+		return -EAFNOSUPPORT;
+	}
+	if (ret == 0)
+		ret = pair ? -EOPNOTSUPP : -EAFNOSUPPORT;
+	return ret;
+}
+
+SENTRY_HANDLER(socketpair)
+{
+	return sock_refusal((int)c->args[0], (int)c->args[1],
+			    (int)c->args[2], true);
 }

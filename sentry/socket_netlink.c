@@ -104,10 +104,14 @@ SENTRY_HANDLER(socket)
 	long fd;
 	int ret;
 
-	/* Only the netlink rule sends socket() here, as a ptrace stop. */
+	/* The netlink rule sends socket() here as a ptrace stop; the
+	 * filter's catch-all sends what it refuses (sentry/socket.c). */
 	if (!pc->at_stop || (int)c->args[0] != AF_NETLINK ||
-	    (int)c->args[2] != NETLINK_ROUTE)
-		return -EAFNOSUPPORT;
+	    (int)c->args[2] != NETLINK_ROUTE ||
+	    sock_refusal(AF_NETLINK, (int)c->args[1], NETLINK_ROUTE,
+			 false) != -EAFNOSUPPORT)
+		return sock_refusal((int)c->args[0], (int)c->args[1],
+				    (int)c->args[2], false);
 	ret = caps_get(c->t->host_tid, &orig);
 	if (ret < 0)
 		return ret;

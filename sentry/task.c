@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "runsc/config.h"
 #include "sentry/internal.h"
+#include "sentry/keys.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -147,6 +148,7 @@ void task_free(struct sentry *s, struct task *t)
 		close(t->pidfd);
 	if (t->fs)
 		task_fs_put(t->fs);
+	keys_task_free(t);
 	task_creds_clear(&t->creds);
 	free(st->exec_path);
 	free(st);

@@ -37,6 +37,8 @@ struct task_creds {
 	size_t ngroups;
 	uint64_t cap_effective, cap_permitted, cap_inheritable;
 	uint64_t cap_bounding, cap_ambient;
+	bool no_new_privs;	/* what the workload asked (the host's flag
+				 * is always set for the sandbox's filter) */
 };
 
 struct task {
@@ -51,6 +53,7 @@ struct task {
 	char *exe;		/* canonical path of the last execve (for
 				 * /proc/<pid>/exe), NULL before the first */
 	pid_t host_ppid;	/* host pid of the parent, 0 if unknown */
+	struct task_keys *keys;	/* keyrings (sentry/keys.c), NULL: none yet */
 	bool workload;		/* exec'd since it attached (or a child of
 				 * such a task): before that it still runs
 				 * runsc's code and /proc does not show it */
@@ -99,8 +102,8 @@ struct gofer_client *task_gofer(struct task *t);
 typedef long (*sentry_handler_fn)(struct sc_call *c);
 
 /* A handler's result meaning "let the kernel run the call as it is". Only
- * where no pointer argument decides anything (DESIGN.md invariant 1): the
- * kernel reads workload memory again. */
+ * where no pointer argument decides anything (docs/architecture.md,
+ * invariant 1): the kernel reads workload memory again. */
 #define SENTRY_RET_CONTINUE (-100000L)
 
 struct sentry_handler {

@@ -35,13 +35,24 @@
 
 struct vfs_mount_info {
 	const char *source, *destination, *type, *options;
+	unsigned long flags;	/* MS_* the config's options set */
+	int propagation;	/* enum oci_propagation */
 };
+
+/* vfs_mounts.c: the lines of /proc/<pid>/mounts (info: mountinfo). */
+struct sc_call;
+struct vbuf;
+int vfs_mount_lines(struct sc_call *c, struct vbuf *b, bool info);
 
 struct vfs_config {
 	const char *hostname;		/* the container's; NULL: "localhost" */
 	uint64_t memory_limit;		/* bytes, 0: none (then the cgroup's) */
 	const struct vfs_mount_info *mounts;	/* the OCI mounts, shown in */
 	size_t n_mounts;			/* /proc/<pid>/mounts */
+	const char *const *masked;	/* linux.maskedPaths */
+	size_t n_masked;
+	const char *const *readonly;	/* linux.readonlyPaths */
+	size_t n_readonly;
 	pid_t init_pid;		/* host pid of the workload init: /proc is
 				 * read through a procfs of its pid ns */
 };
@@ -120,6 +131,7 @@ int vfs_exec_path(struct sc_call *c, const char *path, char *out,
 #define FS_NULL_OK	0x4	/* a NULL pointer is "" (utimensat, statx) */
 #define FS_VIRT_LINKS	0x8	/* the caller handles -GOFER_EVIRTUAL with
 				 * fs_path_redirect (a symlink into /proc) */
+#define FS_AT_DIRFD	0x10	/* "/" is dirfd (RESOLVE_IN_ROOT) */
 
 /*
  * A path argument, read once from workload memory and resolved to where
@@ -257,7 +269,29 @@ struct vfs_entry {
 	/* a 0500 directory of the process's dump owner (fd/): reaching into
 	 * it needs that owner's fsuid or CAP_DAC_OVERRIDE/READ_SEARCH */
 	bool owner_dir;
+	/* VN_FILE shown as this character device (makedev), 0: a file */
+	unsigned rdev;
 };
+
+/* vfs_mask.c: linux.maskedPaths and readonlyPaths in /proc and /sys. */
+extern const struct vfs_entry vmask_dir_entry, vmask_null_entry;
+/* Before confinement: which paths exist on the host, and their type. */
+void vmask_init(const char *const *masked, size_t n_masked,
+		const char *const *readonly, size_t n_readonly);
+/* A masked path: out->ent set, 0; else -ENOENT. */
+int vmask_lookup(const char *path, struct vnode *out);
+/* A configured path the trees lack: an empty entry of the host's mode. */
+int vmask_fallback(const char *path, struct vnode *out);
+/* Under a read-only path (or a masked directory): writes are EROFS. */
+bool vmask_readonly(const char *path);
+/* Adds the configured names directly under dir that l lacks. */
+int vmask_list(const char *dir, struct vfs_dirlist *l);
+/* An fd of the container's /dev/null for a masked file (via the gofer). */
+int vmask_open_null(struct sc_call *c, int flags, int *fd_out);
+/* The configured paths in the config's order (mountinfo). */
+size_t vmask_count(void);
+bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,
+	       bool *dir);
 
 struct vnode {
 	const struct vfs_entry *ent;
@@ -280,6 +314,7 @@ int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
 		     int flags, int *fd_out);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
 int vfs_host_proc_fd(void);		/* the sandbox's procfs, or -errno */
+void vproc_sysctl_init(void);		/* vfs_proc.c: before confinement */
 const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
 int vfs_ncpus(void);			/* CPUs the sandbox may use */

@@ -28,11 +28,11 @@
 #include "sentry/vfs_cgroup.h"
 
 /*
- * The sentry keeps no cgroup directory (it holds no file system: DESIGN.md
- * invariant 4, tests/escape/inv_sentry_confined.sh), only these files,
- * opened read-only before it confines itself and read with pread() at 0,
- * which makes cgroupfs generate them afresh. mem_fd and cpu_fd say which
- * set is open (CG_MEM, CG_CPU) or -1.
+ * The sentry keeps no cgroup directory (it holds no file system:
+ * docs/architecture.md, invariant 4; tests/escape/inv_sentry_confined.sh),
+ * only these files, opened read-only before it confines itself and read
+ * with pread() at 0, which makes cgroupfs generate them afresh. mem_fd and
+ * cpu_fd say which set is open (CG_MEM, CG_CPU) or -1.
  */
 enum { CG_MEM, CG_CPU, CG_CTL, CG_PIDS };
 static struct cg_file {

@@ -263,6 +263,8 @@ static void copy_config(const struct vfs_config *cfg)
 	config.hostname = dup_or_null(cfg->hostname);
 	config.mounts = NULL;
 	config.n_mounts = 0;
+	config.masked = config.readonly = NULL;	/* kept by vfs_mask.c */
+	config.n_masked = config.n_readonly = 0;
 	if (cfg->n_mounts == 0)
 		return;
 	m = calloc(cfg->n_mounts, sizeof(*m));
@@ -275,6 +277,8 @@ static void copy_config(const struct vfs_config *cfg)
 		m[i].destination = dup_or_null(src->destination);
 		m[i].type = dup_or_null(src->type);
 		m[i].options = dup_or_null(src->options);
+		m[i].flags = src->flags;
+		m[i].propagation = src->propagation;
 		if (m[i].destination == NULL)
 			m[i].destination = "/";
 	}
@@ -291,8 +295,11 @@ int vfs_init(const struct vfs_config *cfg)
 	inited = true;
 	boot_ns = cv_now_ns();
 	cpus = count_cpus();
-	if (cfg != NULL)
+	if (cfg != NULL) {
 		copy_config(cfg);
+		vmask_init(cfg->masked, cfg->n_masked, cfg->readonly,
+			   cfg->n_readonly);
+	}
 	ret = make_mirror();
 	if (ret < 0)
 		log_warn("vfs: no private tmpfs for /proc directories: %s",
@@ -305,6 +312,7 @@ int vfs_init(const struct vfs_config *cfg)
 		proc_fd = -1;
 	}
 	vcg_init();
+	vproc_sysctl_init();
 	return ret;
 }
 

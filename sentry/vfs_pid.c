@@ -369,11 +369,14 @@ static bool key_is(const char *line, const char *key)
 }
 
 static void status_line(const char *line, const char *uid_map,
-			const char *gid_map, struct vbuf *b)
+			const char *gid_map, int nnp, struct vbuf *b)
 {
 	size_t len = strcspn(line, "\n");
 
-	if (key_is(line, "TracerPid:")) {
+	if (key_is(line, "NoNewPrivs:") && nnp >= 0) {
+		/* the task's own flag: the host's is the sandbox's */
+		vbuf_printf(b, "NoNewPrivs:\t%d\n", nnp);
+	} else if (key_is(line, "TracerPid:")) {
 		vbuf_printf(b, "TracerPid:\t0\n");
 	} else if (key_is(line, "Uid:")) {
 		status_ids(b, line, uid_map);
@@ -390,13 +393,14 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 {
 	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
 	int ret = read_host(n->pid, "status", &raw);
+	struct task *t = task_of(c, n->host_pid);
+	int nnp = t != NULL ? t->creds.no_new_privs : -1;
 
-	(void)c;
 	if (ret == 0 && raw.data != NULL) {
 		read_host(n->pid, "uid_map", &um);
 		read_host(n->pid, "gid_map", &gm);
 		for (const char *l = raw.data; *l; ) {
-			status_line(l, um.data, gm.data, b);
+			status_line(l, um.data, gm.data, nnp, b);
 			l = strchrnul(l, '\n');
 			if (*l)
 				l++;
@@ -408,231 +412,19 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 	return ret;
 }
 
-/* ---- the mount table ------------------------------------------------------ */
-
-/* File system names by statfs magic, as /proc/filesystems names them. */
-static const char *fs_name(unsigned long magic)
-{
-	static const struct {
-		unsigned long magic;
-		const char *name;
-	} names[] = {
-		{ 0xef53, "ext4" },		/* ext2/3/4 share it */
-		{ 0x58465342, "xfs" },		{ 0x9123683e, "btrfs" },
-		{ 0x794c7630, "overlay" },	{ 0x01021994, "tmpfs" },
-		{ 0x858458f6, "ramfs" },	{ 0x1cd1, "devpts" },
-		{ 0x19800202, "mqueue" },	{ 0x9fa0, "proc" },
-		{ 0x62656572, "sysfs" },	{ 0x63677270, "cgroup2" },
-		{ 0x27e0eb, "cgroup" },		{ 0x2fc12fc1, "zfs" },
-		{ 0xf2f52010, "f2fs" },		{ 0x6969, "nfs" },
-		{ 0x65735546, "fuse" },		{ 0x73717368, "squashfs" },
-		{ 0x4d44, "vfat" },		{ 0x01021997, "9p" },
-		{ 0x5346414f, "afs" },		{ 0xff534d42, "cifs" },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].magic == (magic & 0xffffffffUL))
-			return names[i].name;
-	return NULL;
-}
-
-/* One line of the table, as the sandbox sees it. */
-struct vmount {
-	const char *dest, *type, *source;
-	char opts[96];
-	dev_t dev;
-	int id, parent;
-};
-
-/* Per-mount options from statfs flags (ro, nosuid... as Linux lists them). */
-static void mount_opts(char *buf, size_t len, unsigned long f)
-{
-	snprintf(buf, len, "%s%s%s%s%s%s", f & ST_RDONLY ? "ro" : "rw",
-		 f & ST_NOSUID ? ",nosuid" : "", f & ST_NODEV ? ",nodev" : "",
-		 f & ST_NOEXEC ? ",noexec" : "",
-		 f & ST_SYNCHRONOUS ? ",sync" : "",
-		 f & ST_NOATIME ? ",noatime" :
-		 f & ST_RELATIME ? ",relatime" : "");
-}
-
-/*
- * A mount point the gofer serves: its device (what stat() of it gives the
- * task), type and flags, looked up as the sandbox's root would. Returns
- * the type's name (cfg_type when the magic is unknown), NULL if the path
- * cannot be looked up.
- */
-static const char *real_mount(struct sc_call *c, const char *dest,
-			      const char *cfg_type, struct vmount *m)
-{
-	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
-			       .path = dest };
-	struct gofer_creds cr;
-	struct statfs sfs;
-	struct stat st;
-	const char *name;
-
-	task_gofer_creds(c->t, &cr);
-	if (gofer_fstatat(task_gofer(c->t), &cr, &at, 0, &st) < 0 ||
-	    gofer_statfs(task_gofer(c->t), &cr, &at, &sfs) < 0)
-		return NULL;
-	m->dev = st.st_dev;
-	mount_opts(m->opts, sizeof(m->opts), (unsigned long)sfs.f_flags);
-	name = fs_name((unsigned long)sfs.f_type);
-	return name ? name : cfg_type ? cfg_type : "none";
-}
-
-/* A mount point of the sentry's trees: stat's device, fixed options. */
-static void virtual_mount(struct sc_call *c, const char *opts,
-			  struct vmount *m)
-{
-	struct stat st;
-
-	m->dev = vfs_stat(c, m->dest, true, &st) == 0 ? st.st_dev : 0;
-	snprintf(m->opts, sizeof(m->opts), "%s", opts);
-}
-
-/* Whether an OCI mount's type names a mount of the type found there
- * (a bind shows the type of what it binds). */
-static bool type_matches(const char *cfg, const char *real)
-{
-	return cfg == NULL || !strcmp(cfg, "bind") || !strcmp(cfg, "none") ||
-	       !strcmp(cfg, real);
-}
-
-/* The mount point below which dest lies, among the first n: its id. */
-static int parent_of(const struct vmount *v, size_t n, const char *dest)
-{
-	size_t best = 0, best_len = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(v[i].dest);
-
-		if (l == 1)
-			l = 0;
-		if (l >= best_len && !strncmp(dest, v[i].dest, l) &&
-		    dest[l] == '/') {
-			best = i;
-			best_len = l;
-		}
-	}
-	return v[best].id;
-}
-
-/*
- * The sandbox's mount table: its root (the real type of the container
- * root, never a host path or device name as the source), the sentry's
- * /proc, /sys and /sys/fs/cgroup (cgroup2, sentry/vfs_cgroup.c), the
- * gofer's /dev and /dev/pts, then the OCI mounts that
- * are really mounted there, each with the flags statfs reports and the
- * device stat() shows (so tools that match mounts by st_dev work).
- */
-static size_t mount_table(struct sc_call *c, struct vmount *v, size_t cap)
-{
-	const struct vfs_config *cfg = vfs_cfg();
-	const char *type;
-	size_t n = 0;
-
-	v[n] = (struct vmount){ .dest = "/" };
-	type = real_mount(c, "/", NULL, &v[n]);
-	v[n].type = type ? type : "none";
-	v[n].source = !strcmp(v[n].type, "overlay") ||
-		      !strcmp(v[n].type, "tmpfs") ? v[n].type : "none";
-	n++;
-	v[n] = (struct vmount){ .dest = "/proc", .type = "proc",
-				.source = "proc" };
-	virtual_mount(c, "rw,nosuid,nodev,noexec,relatime", &v[n++]);
-	v[n] = (struct vmount){ .dest = "/sys", .type = "sysfs",
-				.source = "sysfs" };
-	virtual_mount(c, "ro,nosuid,nodev,noexec,relatime", &v[n++]);
-	v[n] = (struct vmount){ .dest = "/sys/fs/cgroup", .type = "cgroup2",
-				.source = "cgroup2" };
-	virtual_mount(c, "ro,nosuid,nodev,noexec,relatime", &v[n++]);
-	for (size_t i = 0; i < 2 + cfg->n_mounts && n < cap; i++) {
-		static const struct vfs_mount_info dev[] = {
-			{ "tmpfs", "/dev", "tmpfs", NULL },
-			{ "devpts", "/dev/pts", "devpts", NULL },
-		};
-		const struct vfs_mount_info *mi = i < 2 ? &dev[i] :
-						  &cfg->mounts[i - 2];
-		char clean[PATH_MAX];
-
-		if (mi->destination == NULL ||
-		    vfs_path_clean(clean, sizeof(clean), NULL,
-				   mi->destination) < 0 ||
-		    vfs_path_is_virtual(clean) || !strcmp(clean, "/") ||
-		    (i >= 2 && (!strcmp(clean, "/dev") ||
-				!strcmp(clean, "/dev/pts"))))
-			continue;
-		v[n] = (struct vmount){ .dest = mi->destination };
-		type = real_mount(c, clean, mi->type, &v[n]);
-		/* recorded but served by nobody (mqueue): not a mount */
-		if (type == NULL || !type_matches(mi->type, type))
-			continue;
-		v[n].type = type;
-		/* a bind mount's source is a host path: never shown */
-		v[n].source = mi->source && mi->source[0] != '/' ?
-			mi->source : "none";
-		n++;
-	}
-	for (size_t i = 0; i < n; i++) {
-		v[i].id = (int)i + 21;
-		v[i].parent = i == 0 ? 1 : parent_of(v, i, v[i].dest);
-	}
-	return n;
-}
-
-/* A path or name as the kernel writes it in mount tables (octal escapes
- * for space, tab, newline and backslash). */
-static void put_escaped(struct vbuf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\')
-			vbuf_printf(b, "\\%03o", (unsigned char)*s);
-		else
-			vbuf_put(b, s, 1);
-	}
-}
-
-static int mount_lines(struct sc_call *c, struct vbuf *b, bool info)
-{
-	const struct vfs_config *cfg = vfs_cfg();
-	size_t cap = cfg->n_mounts + 6, n;
-	cleanup_free struct vmount *v = calloc(cap, sizeof(*v));
-
-	if (v == NULL)
-		return -ENOMEM;
-	n = mount_table(c, v, cap);
-	for (size_t i = 0; i < n; i++) {
-		const char *ro = strncmp(v[i].opts, "ro", 2) ? "rw" : "ro";
-
-		if (info) {
-			vbuf_printf(b, "%d %d %u:%u / ", v[i].id, v[i].parent,
-				    major(v[i].dev), minor(v[i].dev));
-			put_escaped(b, v[i].dest);
-			vbuf_printf(b, " %s - %s ", v[i].opts, v[i].type);
-			put_escaped(b, v[i].source);
-			vbuf_printf(b, " %s\n", ro);
-		} else {
-			put_escaped(b, v[i].source);
-			vbuf_printf(b, " ");
-			put_escaped(b, v[i].dest);
-			vbuf_printf(b, " %s %s 0 0\n", v[i].type, v[i].opts);
-		}
-	}
-	return b->err;
-}
+/* ---- the mount table (sentry/vfs_mounts.c) -------------------------------- */
 
 static int gen_mounts(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	(void)n;
-	return mount_lines(c, b, false);
+	return vfs_mount_lines(c, b, false);
 }
 
 static int gen_mountinfo(struct sc_call *c, const struct vnode *n,
 			 struct vbuf *b)
 {
 	(void)n;
-	return mount_lines(c, b, true);
+	return vfs_mount_lines(c, b, true);
 }
 
 /* ---- per-process links -------------------------------------------------- */
@@ -767,6 +559,34 @@ static int foreign_root(struct sc_call *c, const struct vnode *n,
 	*owned = false;
 	return 0;
 }
+
+/* ---- /proc/<pid>/ns --------------------------------------------------------- */
+
+/* "mnt:[4026531841]": the kernel's own namespace ids (what tools compare),
+ * the link name being the namespace's. */
+static int link_ns(struct sc_call *c, const struct vnode *n, char *buf,
+		   size_t len)
+{
+	char what[48], target[64];
+	int ret;
+
+	(void)c;
+	snprintf(what, sizeof(what), "ns/%s", n->ent->name);
+	ret = host_readlink(n->pid, what, target, sizeof(target) - 1);
+	if (ret < 0)
+		return ret;
+	target[ret] = '\0';
+	return vfs_link_target(target, buf, len);
+}
+
+#define NS_LINK(nm) { .name = nm, .type = VN_LINK, .link = link_ns, \
+		      .ptrace = true }
+static const struct vfs_entry ns_children[] = {
+	NS_LINK("cgroup"), NS_LINK("ipc"), NS_LINK("mnt"), NS_LINK("net"),
+	NS_LINK("pid"), NS_LINK("pid_for_children"), NS_LINK("time"),
+	NS_LINK("time_for_children"), NS_LINK("user"), NS_LINK("uts"),
+	{ 0 },
+};
 
 /* ---- /proc/<pid>/fd ------------------------------------------------------- */
 
@@ -924,6 +744,7 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "maps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
+	{ .name = "ns", .type = VN_DIR, .perm = 0511, .children = ns_children },
 	{ .name = "oom_score_adj", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_copy },
 	{ .name = "root", .type = VN_LINK, .link = link_root,

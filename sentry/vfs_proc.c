@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The virtual /proc: synthesised for the sandbox only (DESIGN.md,
- * "Processes, exec and /proc"). System-wide files show the sandbox
+ * The virtual /proc: synthesised for the sandbox only (docs/architecture.md,
+ * "The sandbox's own figures in /proc"). System-wide files show the sandbox
  * (uptime since it started, memory as its cgroup limits it, the CPUs it
  * may use), never the host's. /proc/<pid> is in sentry/vfs_pid.c.
  */
 #include <cpuid.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -296,6 +297,129 @@ static int gen_filesystems(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/* ---- /proc/sys: the namespaced sysctls ------------------------------------- */
+
+/*
+ * The sandbox shares the container's network and ipc namespaces, and a
+ * sysctl file shows the namespace of whoever opens it: through a /proc/sys
+ * opened before confinement, the sentry reads the container's own values
+ * (linux.sysctl, set by the init, included). Only the namespaced ones are
+ * shown: net/, the ipc ones in kernel/ and fs/mqueue/; the host-wide
+ * ones stay the sandbox's fixed answers.
+ */
+static int sysctl_fd = -1;
+
+void vproc_sysctl_init(void)
+{
+	if (sysctl_fd < 0)
+		sysctl_fd = open("/proc/sys", O_RDONLY | O_DIRECTORY |
+						  O_CLOEXEC);
+}
+
+/* The path below /proc/sys/ of a node, or NULL. */
+static const char *sysctl_rel(const struct vnode *n)
+{
+	if (strncmp(n->path, "/proc/sys/", 10) != 0 || n->path[10] == '\0')
+		return NULL;
+	return n->path + 10;
+}
+
+static int gen_sysctl(struct sc_call *c, const struct vnode *n,
+		      struct vbuf *b)
+{
+	const char *rel = sysctl_rel(n);
+	cleanup_close int fd = -1;
+	char chunk[4096];
+	ssize_t r;
+
+	(void)c;
+	if (rel == NULL || sysctl_fd < 0)
+		return -ENOENT;
+	fd = openat(sysctl_fd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+		vbuf_put(b, chunk, (size_t)r);
+	return r < 0 ? -errno : b->err;
+}
+
+static int sysctl_lookup(struct sc_call *c, const struct vnode *dir,
+			 const char *name, struct vnode *out);
+static int sysctl_list(struct sc_call *c, const struct vnode *dir,
+		       struct vfs_dirlist *l);
+
+static const struct vfs_entry sysctl_dir = {
+	.name = "", .type = VN_DIR, .lookup = sysctl_lookup,
+	.list = sysctl_list,
+};
+static const struct vfs_entry sysctl_files[] = {
+	{ .name = "", .type = VN_FILE, .perm = 0644, .gen = gen_sysctl },
+	{ .name = "", .type = VN_FILE, .perm = 0444, .gen = gen_sysctl },
+	{ .name = "", .type = VN_FILE, .perm = 0200, .gen = gen_sysctl },
+};
+
+static const struct vfs_entry *sysctl_entry(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return &sysctl_dir;
+	if (!S_ISREG(mode))
+		return NULL;
+	if ((mode & 0777) == 0444)
+		return &sysctl_files[1];
+	if ((mode & 0777) == 0200)
+		return &sysctl_files[2];
+	return &sysctl_files[0];
+}
+
+static int sysctl_lookup(struct sc_call *c, const struct vnode *dir,
+			 const char *name, struct vnode *out)
+{
+	const char *rel = sysctl_rel(out);
+	struct stat st;
+
+	(void)c;
+	(void)dir;
+	if (rel == NULL || sysctl_fd < 0)
+		return -ENOENT;
+	if (fstatat(sysctl_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	out->ent = sysctl_entry(st.st_mode);
+	(void)name;
+	return out->ent != NULL ? 0 : -ENOENT;
+}
+
+static int sysctl_list(struct sc_call *c, const struct vnode *dir,
+		       struct vfs_dirlist *l)
+{
+	const char *rel = sysctl_rel(dir);
+	struct dirent *e;
+	DIR *d;
+	int fd;
+
+	(void)c;
+	if (rel == NULL || sysctl_fd < 0)
+		return 0;
+	fd = openat(sysctl_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= 32)
+			continue;
+		vfs_dirlist_add(l, e->d_name,
+				e->d_type == DT_DIR ? VN_DIR : VN_FILE);
+	}
+	closedir(d);
+	return 0;
+}
+
+#define SYSCTL_FILE(nm) { .name = nm, .type = VN_FILE, .perm = 0644, \
+			  .gen = gen_sysctl }
+
 /* ---- /proc/sys -------------------------------------------------------------- */
 
 static int gen_hostname(struct sc_call *c, const struct vnode *n,
@@ -307,6 +431,15 @@ static int gen_hostname(struct sc_call *c, const struct vnode *n,
 	if (h == NULL || *h == '\0')
 		h = vfs_cfg()->hostname;
 	vbuf_printf(b, "%s\n", h ? h : "localhost");
+	return 0;
+}
+
+/* The uts namespace's domain name, as uname shows it ("(none)" unset). */
+static int gen_domainname(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	(void)n;
+	vbuf_printf(b, "%s\n", sentry_domainname(c->t->sentry));
 	return 0;
 }
 
@@ -351,12 +484,18 @@ static int gen_cap_last_cap(struct sc_call *c, const struct vnode *n,
 static const struct vfs_entry sys_kernel[] = {
 	{ .name = "hostname", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_hostname },
+	{ .name = "domainname", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_domainname },
 	{ .name = "osrelease", .type = VN_FILE, .gen = gen_osrelease },
 	{ .name = "ostype", .type = VN_FILE, .gen = gen_ostype },
 	{ .name = "pid_max", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_pid_max },
 	{ .name = "ngroups_max", .type = VN_FILE, .gen = gen_ngroups_max },
 	{ .name = "cap_last_cap", .type = VN_FILE, .gen = gen_cap_last_cap },
+	/* the ipc namespace's */
+	SYSCTL_FILE("msgmax"), SYSCTL_FILE("msgmnb"), SYSCTL_FILE("msgmni"),
+	SYSCTL_FILE("sem"), SYSCTL_FILE("shm_rmid_forced"),
+	SYSCTL_FILE("shmall"), SYSCTL_FILE("shmmax"), SYSCTL_FILE("shmmni"),
 	{ 0 },
 };
 
@@ -371,12 +510,16 @@ static const struct vfs_entry sys_fs[] = {
 	  .gen = gen_file_max },
 	{ .name = "nr_open", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_nr_open },
+	{ .name = "mqueue", .type = VN_DIR, .lookup = sysctl_lookup,
+	  .list = sysctl_list },
 	{ 0 },
 };
 
 static const struct vfs_entry proc_sys[] = {
 	{ .name = "fs", .type = VN_DIR, .children = sys_fs },
 	{ .name = "kernel", .type = VN_DIR, .children = sys_kernel },
+	{ .name = "net", .type = VN_DIR, .lookup = sysctl_lookup,
+	  .list = sysctl_list },
 	{ .name = "vm", .type = VN_DIR, .children = sys_vm },
 	{ 0 },
 };

@@ -91,6 +91,8 @@ static int lookup_child(struct sc_call *c, const struct vnode *dir,
 	*out = (struct vnode){ .pid = dir->pid, .host_pid = dir->host_pid,
 			       .num = dir->num };
 	set_child_path(out, dir, name);
+	if (vmask_lookup(out->path, out) == 0)
+		return 0;
 	if (e == &vroot) {
 		for (size_t i = 0; i < ARRAY_SIZE(top); i++) {
 			if (strcmp(top[i]->name, name) == 0) {
@@ -109,9 +111,15 @@ static int lookup_child(struct sc_call *c, const struct vnode *dir,
 			return 0;
 		}
 	}
-	if (e->lookup != NULL)
-		return e->lookup(c, dir, name, out);
-	return -ENOENT;
+	if (e->lookup != NULL) {
+		int ret = e->lookup(c, dir, name, out);
+
+		if (ret != -ENOENT)
+			return ret;
+	}
+	if (e == &vmask_dir_entry)	/* an empty tmpfs */
+		return -ENOENT;
+	return vmask_fallback(out->path, out);
 }
 
 static void root_node(struct vnode *n)
@@ -365,7 +373,10 @@ static int list_dir(struct sc_call *c, const struct vnode *n,
 		if (ret < 0)
 			return ret;
 	}
-	return e->list != NULL ? e->list(c, n, l) : 0;
+	ret = e->list != NULL ? e->list(c, n, l) : 0;
+	if (ret < 0 || e == &vmask_dir_entry)
+		return ret;
+	return vmask_list(n->path, l);
 }
 
 static int open_dir(struct sc_call *c, const struct vnode *n, int flags,
@@ -414,6 +425,11 @@ static int open_file(struct sc_call *c, const struct vnode *n, int flags,
 
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
+	if (n->ent == &vmask_null_entry)
+		return vmask_open_null(c, flags, fd_out);
+	if (((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
+	    vmask_readonly(n->path))
+		return -EROFS;
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
 		return cgroup_write_errno(c, n->path, flags);
 	ret = n->ent->gen(c, n, &b);
@@ -648,6 +664,22 @@ static int open_link(struct sc_call *c, const struct vnode *n, int *fd_out)
 	return 0;
 }
 
+/* A name in a masked directory (an empty read-only tmpfs, which has
+ * negative dentries: creating there meets the read-only mount). */
+static bool in_masked_dir(const char *path)
+{
+	char parent[PATH_MAX];
+	struct vnode n;
+	char *slash;
+
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (slash == NULL || slash == parent)
+		return false;
+	*slash = '\0';
+	return vmask_lookup(parent, &n) == 0 && n.ent == &vmask_dir_entry;
+}
+
 int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out)
 {
 	bool nofollow = (flags & O_NOFOLLOW) != 0;
@@ -657,6 +689,8 @@ int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out)
 	ret = vwalk(c, path, !nofollow, &w);
 	/* procfs has no create: the missing name stays ENOENT; sysfs
 	 * (kernfs) refuses it with EACCES. */
+	if (ret == -ENOENT && (flags & O_CREAT) && in_masked_dir(path))
+		return -EROFS;
 	if (ret == -ENOENT && (flags & O_CREAT) &&
 	    strncmp(path, "/sys/", 5) == 0)
 		return in_cgroup_mount(path) ? -EROFS : -EACCES;
@@ -727,6 +761,10 @@ static void synth_stat(const struct vnode *n, struct stat *st)
 	default:
 		st->st_mode = S_IFREG | (n->ent->perm ? n->ent->perm : 0444);
 		st->st_nlink = 1;
+		if (n->ent->rdev) {
+			st->st_mode = S_IFCHR | n->ent->perm;
+			st->st_rdev = n->ent->rdev;
+		}
 		break;
 	}
 	/* the sandbox's start, in wall-clock time */
@@ -794,6 +832,10 @@ int vfs_access(struct sc_call *c, const char *path, int mode, bool follow)
 		return ret;
 	if (mode == F_OK)
 		return 0;
+	if ((mode & W_OK) && !S_ISLNK(st.st_mode) && vmask_readonly(path))
+		return -EROFS;
+	if ((mode & W_OK) && S_ISCHR(st.st_mode))	/* a mask: /dev/null */
+		return (mode & X_OK) ? -EACCES : 0;
 	if ((mode & W_OK) && !S_ISLNK(st.st_mode))
 		return -EACCES;
 	if ((mode & X_OK) && S_ISREG(st.st_mode) && !(st.st_mode & 0111))
@@ -833,7 +875,7 @@ int vfs_modify_errno(struct sc_call *c, const char *path)
 		return ret;
 	vwalk_release(&w);
 	/* a read-only mount refuses before any permission check */
-	if (in_cgroup_mount(path))
+	if (in_cgroup_mount(path) || vmask_readonly(path))
 		return -EROFS;
 	return fs_capable(c->t, CAP_DAC_OVERRIDE) ? -EPERM : -EACCES;
 }

@@ -190,7 +190,14 @@ static int rules_ioctl(struct filter *f)
 		r = ADD(f, R_ERRNO, EPERM, LO32(1, TIOCLINUX));
 	if (r < 0)
 		return r;
-	return allow_values(f, 1, ok, ARRAY_SIZE(ok), ENOTTY);
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+		r = ADD(f, R_PASS, 0, LO32(1, ok[i]));
+		if (r < 0)
+			return r;
+	}
+	/* The rest ENOTTY, or EBADF on an fd that is not open or is
+	 * O_PATH, which only the sentry can tell (sentry/ioctl.c). */
+	return ADD(f, R_HANDLE, 0, ANY(1));
 }
 
 #define SOCK_TYPE_MASK 0xf
@@ -209,72 +216,48 @@ static const struct {
 };
 
 /*
- * inet: the triples above; any other protocol of a stream or datagram
- * socket (MPTCP, SCTP, UDP-Lite, L2TP, SMC...: each its own module)
- * EPROTONOSUPPORT, SOCK_SEQPACKET (SCTP's) ESOCKTNOSUPPORT, as from a
- * kernel without them; raw and packet sockets EPERM.
- */
-static int rules_socket_inet(struct filter *f, int domain)
-{
-	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
-	static const int raw[] = { SOCK_RAW, SOCK_PACKET };
-	int r = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(inet_ok) && r == 0; i++) {
-		if (inet_ok[i].domain == domain)
-			r = ADD(f, R_PASS, 0, LO32(0, domain),
-				MASKED(1, SOCK_TYPE_MASK, inet_ok[i].type),
-				LO32(2, inet_ok[i].proto));
-	}
-	for (size_t t = 0; t < ARRAY_SIZE(types) && r == 0; t++)
-		r = ADD(f, R_ERRNO, EPROTONOSUPPORT, LO32(0, domain),
-			MASKED(1, SOCK_TYPE_MASK, types[t]), ANY(2));
-	if (r == 0)
-		r = ADD(f, R_ERRNO, ESOCKTNOSUPPORT, LO32(0, domain),
-			MASKED(1, SOCK_TYPE_MASK, SOCK_SEQPACKET));
-	for (size_t t = 0; t < ARRAY_SIZE(raw) && r == 0; t++)
-		r = ADD(f, R_ERRNO, EPERM, LO32(0, domain),
-			MASKED(1, SOCK_TYPE_MASK, raw[t]));
-	return r;
-}
-
-/*
- * AF_UNIX: its three types (unix_create refuses any protocol but 0 and
- * PF_UNIX itself). Netlink: routing only (SOCK_RAW and SOCK_DGRAM are the
+ * inet: the triples above pass. AF_UNIX passes whatever the type and
+ * protocol: unix_create() refuses what it does not know and reaches
+ * nothing else. Netlink: routing only (SOCK_RAW and SOCK_DGRAM are the
  * same), traced to the sentry, which has the task create it with
- * CAP_NET_ADMIN out of its effective set (sentry/socket_netlink.c):
- * the kernel then refuses every rtnetlink change (links, addresses,
- * routes, qdiscs, filters) sent on it, whoever sends, while the dumps
- * (RTM_GET*) work. Every other family EAFNOSUPPORT.
+ * CAP_NET_ADMIN out of its effective set (sentry/socket_netlink.c): the
+ * kernel then refuses every rtnetlink change (links, addresses, routes,
+ * qdiscs, filters) sent on it, whoever sends, while the dumps (RTM_GET*)
+ * work. Everything else is traced to the sentry too, which refuses it
+ * with the errno Linux gives for those arguments, or for a family or
+ * protocol the sandbox does not offer the errno of a kernel without it
+ * (sentry/socket.c, sock_refusal(): MPTCP, SCTP, UDP-Lite...
+ * EPROTONOSUPPORT, SOCK_SEQPACKET ESOCKTNOSUPPORT, raw and packet
+ * sockets EPERM, other families EAFNOSUPPORT). The kernel creates none
+ * of those sockets.
  */
 static int rules_socket(struct filter *f)
 {
-	static const int unix_types[] = { SOCK_STREAM, SOCK_DGRAM,
-					  SOCK_SEQPACKET };
 	static const int nl_types[] = { SOCK_RAW, SOCK_DGRAM };
-	int r = 0;
+	int r = ADD(f, R_PASS, 0, LO32(0, AF_UNIX));
 
-	for (size_t t = 0; t < ARRAY_SIZE(unix_types) && r == 0; t++)
-		r = ADD(f, R_PASS, 0, LO32(0, AF_UNIX),
-			MASKED(1, SOCK_TYPE_MASK, unix_types[t]));
-	if (r == 0)
-		r = rules_socket_inet(f, AF_INET);
-	if (r == 0)
-		r = rules_socket_inet(f, AF_INET6);
+	for (size_t i = 0; i < ARRAY_SIZE(inet_ok) && r == 0; i++)
+		r = ADD(f, R_PASS, 0, LO32(0, inet_ok[i].domain),
+			MASKED(1, SOCK_TYPE_MASK, inet_ok[i].type),
+			LO32(2, inet_ok[i].proto));
 	for (size_t t = 0; t < ARRAY_SIZE(nl_types) && r == 0; t++)
 		r = ADD(f, R_HANDLE, 0, LO32(0, AF_NETLINK),
 			MASKED(1, SOCK_TYPE_MASK, nl_types[t]),
 			LO32(2, NETLINK_ROUTE));
 	if (r == 0)
-		r = ADD(f, R_ERRNO, EAFNOSUPPORT, ANY(0));
+		r = ADD(f, R_HANDLE, 0, ANY(0));
 	return r;
 }
 
+/* AF_UNIX passes; any other family's errno is the sentry's, as for
+ * socket() (an inet pair is EOPNOTSUPP once the socket could be made). */
 static int rules_socketpair(struct filter *f)
 {
-	static const uint32_t ok[] = { AF_UNIX };
+	int r = ADD(f, R_PASS, 0, LO32(0, AF_UNIX));
 
-	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EAFNOSUPPORT);
+	if (r < 0)
+		return r;
+	return ADD(f, R_HANDLE, 0, ANY(0));
 }
 
 /*
@@ -308,10 +291,11 @@ static int rules_prctl(struct filter *f)
 		PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_SET_SECCOMP,
 		PR_CAPBSET_READ, PR_GET_SECUREBITS, PR_SET_TIMERSLACK,
 		PR_GET_TIMERSLACK, PR_MCE_KILL_GET, PR_SET_CHILD_SUBREAPER,
-		PR_GET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS,
-		PR_GET_NO_NEW_PRIVS, PR_GET_TID_ADDRESS, PR_SET_THP_DISABLE,
+		PR_GET_CHILD_SUBREAPER, PR_GET_TID_ADDRESS, PR_SET_THP_DISABLE,
 		PR_GET_THP_DISABLE, PR_GET_SPECULATION_CTRL,
 		PR_SET_SPECULATION_CTRL, PR_SET_VMA,
+		/* rdtsc faulting in the task itself */
+		PR_GET_TSC, PR_SET_TSC,
 	};
 	int r;
 
@@ -319,6 +303,12 @@ static int rules_prctl(struct filter *f)
 	r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAPBSET_DROP));
 	if (r == 0)
 		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAP_AMBIENT));
+	/* The host's flag is always set (the sandbox's own filter needs
+	 * it); the sentry shows and keeps the one the workload asked. */
+	if (r == 0)
+		r = ADD(f, R_EMULATE, 0, LO32(0, PR_GET_NO_NEW_PRIVS));
+	if (r == 0)
+		r = ADD(f, R_EMULATE, 0, LO32(0, PR_SET_NO_NEW_PRIVS));
 	if (r < 0)
 		return r;
 	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);
@@ -550,6 +540,13 @@ static int rules_sendto(struct filter *f)
 	return ADD(f, R_EMULATE, 0, ANY(4));
 }
 
+/* pidfd_send_signal: traced, for a /proc/<pid> directory fd, which is the
+ * sentry's (sentry/pidfd.c); the kernel runs every other call. */
+static int rules_pidfd_send_signal(struct filter *f)
+{
+	return ADD(f, R_HANDLE, 0, ANY(0));
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct filter *f);
@@ -561,6 +558,7 @@ static const struct {
 	{ "seccomp", rules_seccomp },	  { "sendto", rules_sendto },
 	{ "setsockopt", rules_setsockopt }, { "ioprio_set", rules_ioprio_set },
 	{ "mq_notify", rules_mq_notify },
+	{ "pidfd_send_signal", rules_pidfd_send_signal },
 	{ "sched_setscheduler", rules_sched_setscheduler },
 };
 

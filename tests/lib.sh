@@ -7,6 +7,9 @@
 #   runsc ARGS...              our runsc with a private --root and the
 #                              platform under test
 #   make_bundle DIR [args...]  a busybox bundle whose process runs args
+#   caps_profile DIR PROFILE   process.capabilities := default|docker|all
+#   for_each_caps FN [args...] FN PROFILE args... for each profile
+#   t_assert_clean [ID-GLOB...] nothing of the test's containers is left
 set -u
 CVISOR_SRC=${CVISOR_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 BUILD=${BUILD:-build}
@@ -99,6 +102,178 @@ make_bundle() {
 		jq --argjson a "$args" '.process.args = $a | .process.terminal = false' \
 			"$dir/config.json" >"$dir/config.json.new" &&
 			mv "$dir/config.json.new" "$dir/config.json"
+	fi
+}
+
+# ---- capability profiles (issue 10: every attack with default, Docker's
+# and all capabilities) ----
+# default: what "runsc spec" writes (runc's default set);
+# docker:  Docker's 14 (moby's oci/caps/defaults.go);
+# all:     every capability in the host's bounding set (a CI runner may
+#          lack one or two), as "--cap-add ALL" gives.
+# docker and all set bounding, effective, permitted, inheritable and
+# ambient alike: the strongest form, in which even a non-root process.user
+# holds them.
+CAP_NAMES=(CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID
+	SETUID SETPCAP LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN
+	NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE
+	SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME
+	SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP
+	MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ
+	PERFMON BPF CHECKPOINT_RESTORE)
+DOCKER_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER",
+"CAP_MKNOD","CAP_NET_RAW","CAP_SETGID","CAP_SETUID","CAP_SETFCAP",
+"CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL",
+"CAP_AUDIT_WRITE"]'
+CAPS_PROFILES=${CVISOR_CAPS_PROFILES:-default docker all}
+
+# caps_all: the JSON list of every capability in our bounding set.
+caps_all() {
+	local bnd i
+	bnd=$((16#$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)))
+	for i in "${!CAP_NAMES[@]}"; do
+		[ $(((bnd >> i) & 1)) -eq 1 ] && echo "CAP_${CAP_NAMES[$i]}"
+	done | jq -R . | jq -s -c .
+}
+
+# caps_json PROFILE: the process.capabilities object of PROFILE.
+caps_json() {
+	local c d
+	case $1 in
+	default)
+		d=$(mktemp -d "$T_TMP/spec.XXXXXX")
+		"$RUNSC_BIN" spec --bundle "$d" >/dev/null &&
+			jq -c '.process.capabilities' "$d/config.json"
+		rm -rf "$d"
+		return
+		;;
+	docker) c=$DOCKER_CAPS ;;
+	all) c=$(caps_all) ;;
+	*)
+		echo "caps_json: unknown profile '$1'" >&2
+		return 1
+		;;
+	esac
+	jq -c -n --argjson c "$c" '{bounding: $c, effective: $c, permitted: $c,
+		inheritable: $c, ambient: $c}'
+}
+
+# caps_profile DIR PROFILE: DIR/config.json's process.capabilities := the
+# profile's (what the test adds afterwards is its own).
+caps_profile() {
+	local dir=$1 caps
+	caps=$(caps_json "$2") || return 1
+	jq --argjson c "$caps" '.process.capabilities = $c' "$dir/config.json" \
+		>"$dir/config.json.caps" && mv "$dir/config.json.caps" "$dir/config.json"
+}
+
+# for_each_caps FN [ARGS...]: FN PROFILE ARGS... for each profile of
+# $CAPS_PROFILES (CVISOR_CAPS_PROFILES narrows it); FN names its results
+# "PROFILE: ..." so that they stay distinct.
+for_each_caps() {
+	local fn=$1 prof
+	shift
+	for prof in $CAPS_PROFILES; do
+		"$fn" "$prof" "$@"
+	done
+}
+
+# t_gone_ms PID...: waits (up to 10 s) until none of the pids is a live
+# process (zombies count as gone); prints the milliseconds it took, or
+# "alive" and the survivors.
+t_gone_ms() {
+	local t0 left p
+	t0=$(date +%s%N)
+	while :; do
+		left=
+		for p in "$@"; do
+			[ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null &&
+				left="$left $p"
+		done
+		[ -z "$left" ] && break
+		[ $(($(date +%s%N) - t0)) -gt 10000000000 ] && break
+		sleep 0.01
+	done
+	if [ -n "$left" ]; then
+		echo "alive$left"
+	else
+		echo $((($(date +%s%N) - t0) / 1000000))
+	fi
+}
+
+# ---- nothing left behind ----
+# t_leftovers [ID-GLOB...]: one line per thing of this test's containers
+# that exists now: a process whose command line names the test's --root or
+# temporary directory, whose cwd is in them or whose cgroup is named for one
+# of the ids; a mount of a path under them (in our and pid 1's mount
+# namespace); a cgroup directory named for an id (v1 and unified); an
+# entry in the --root dir.
+t_leftovers() {
+	local p cmd cwd g d pat
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
+		# zombies are gone but for their parent's wait
+		grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null && continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
+		cwd=$(readlink "/proc/$p/cwd" 2>/dev/null)
+		case "$cmd" in
+		*"$T_ROOT"* | *"$T_TMP"*)
+			echo "process $p: $cmd"
+			continue
+			;;
+		esac
+		case "$cwd/" in
+		"$T_ROOT"/* | "$T_TMP"/*)
+			echo "process $p (cwd $cwd): $cmd"
+			continue
+			;;
+		esac
+		for pat in "$@"; do
+			while IFS=: read -r _ _ g; do
+				# shellcheck disable=SC2254
+				case "${g##*/}" in
+				$pat) echo "process $p (cgroup $g): $cmd" ;;
+				esac
+			done 2>/dev/null <"/proc/$p/cgroup" | head -1
+		done
+	done
+	grep -F -e "$T_ROOT" -e "$T_TMP" /proc/self/mountinfo 2>/dev/null |
+		sed 's/^/mount: /'
+	grep -F -e "$T_ROOT" -e "$T_TMP" /proc/1/mountinfo 2>/dev/null |
+		sed "s/^/mount in pid 1's namespace: /"
+	for pat in "$@"; do
+		find /sys/fs/cgroup -maxdepth 5 -type d -name "$pat" 2>/dev/null |
+			sed 's/^/cgroup: /'
+	done
+	for d in "$T_ROOT"/*; do
+		[ -e "$d" ] && echo "state: $d"
+	done
+	return 0
+}
+
+# t_clean_begin: what t_leftovers already sees before the test's
+# containers (other runs' leftovers are not this test's).
+t_clean_begin() {
+	(cd / && t_leftovers "$@") | sort >"$T_TMP/.clean_before"
+}
+
+# t_assert_clean [ID-GLOB...]: after the test's containers are gone
+# (waiting up to 10 s for their processes), nothing of them is left that
+# was not there at t_clean_begin; ok or not ok "nothing left behind".
+t_assert_clean() {
+	local i left before=
+	# (no command of ours may name $T_TMP while t_leftovers looks)
+	[ -f "$T_TMP/.clean_before" ] && before=$(cat "$T_TMP/.clean_before")
+	for i in $(seq 100); do
+		left=$(cd / && t_leftovers "$@" | sort | comm -23 - <(echo "$before"))
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	if [ -z "$left" ]; then
+		t_ok "nothing left behind"
+	else
+		t_fail "nothing left behind" "$(echo "$left" | head -5 | tr '\n' ';' | tail -c 600)"
 	fi
 }
 

@@ -46,6 +46,7 @@ cleanup_all() {
 	t_cleanup
 }
 trap cleanup_all EXIT
+t_clean_begin "dev-*-$$"
 lmaj=$((0x$(stat -c %t "$LOOP")))
 lmin=$((0x$(stat -c %T "$LOOP")))
 t_expect "the host reads the marker from $LOOP" "$marker" head -c ${#marker} "$LOOP"
@@ -60,15 +61,21 @@ mknod "$B/rootfs/nodes/mem" c 1 1
 mknod "$B/rootfs/nodes/sda" b 8 0
 mknod "$B/rootfs/nodes/null" c 1 3
 mknod "$T_TMP/hostnodes/loop" b "$lmaj" "$lmin"
-# Docker's capabilities include CAP_MKNOD; the same config for both.
+# base_config PROFILE: $T_TMP/base.json with PROFILE's capabilities and
+# CAP_MKNOD (Docker's include it); the same config for both runtimes.
+base_config() {
+caps_profile "$B" "$1"
 jq --arg src "$T_TMP/hostnodes" --argjson maj "$lmaj" --argjson min "$lmin" '
 	.root.readonly = false |
-	.process.capabilities |= with_entries(.value += ["CAP_MKNOD"]) |
+	.process.capabilities |= with_entries(.value = (.value + ["CAP_MKNOD"] | unique)) |
 	.mounts += [{destination: "/hostnodes", type: "bind", source: $src,
 		     options: ["rbind", "rw"]}] |
 	.linux.devices = [{path: "/dev/xloop", type: "b", major: $maj,
 			   minor: $min, fileMode: 384}]' \
 	"$B/config.json" >"$T_TMP/base.json"
+}
+cp "$B/config.json" "$T_TMP/spec.json"
+base_config default
 
 docker_rules='[{"allow":false,"access":"rwm"},
 	{"allow":true,"type":"c","access":"m"},{"allow":true,"type":"b","access":"m"},
@@ -105,7 +112,7 @@ run_runc() {	# CASE
 
 run_cvisor() {	# CASE
 	(cd "$B" && timeout -k 5 60 "$RUNSC_BIN" --root "$T_ROOT" \
-		--platform "$CVISOR_PLATFORM" run "dev-$1-$RANDOM" </dev/null \
+		--platform "$CVISOR_PLATFORM" run "dev-$1-$RANDOM-$$" </dev/null \
 		>"$T_TMP/cv.$1" 2>"$T_TMP/cv.$1.err")
 }
 
@@ -160,27 +167,51 @@ done
 leak=$(grep -l "$marker" "$T_TMP/cv.none" "$T_TMP/cv.docker" 2>/dev/null)
 t_expect "no config without a rule for it reads the loop device" "" echo "$leak"
 
+# The same rules with Docker's and with all capabilities (CAP_SYS_RAWIO,
+# SYS_ADMIN, MKNOD...): the verdicts are still runc's or the documented
+# stricter ones, and nothing without a rule for it reads the loop device.
+caps_cases() {	# PROFILE
+	local prof=$1 c leak
+	[ "$prof" = default ] && return
+	cp "$T_TMP/spec.json" "$B/config.json"
+	base_config "$prof"
+	for c in none docker loopread; do
+		config "$c"
+		run_runc "$c"
+		run_cvisor "$c"
+		compare "$prof/$c" "$T_TMP/runc.$c" "$T_TMP/cv.$c"
+	done
+	leak=$(grep -l "$marker" "$T_TMP/cv.none" "$T_TMP/cv.docker" 2>/dev/null)
+	t_expect "$prof: no config without a rule for it reads the loop device" "" echo "$leak"
+}
+mkdir -p "$T_TMP/keep"
+cp "$T_TMP"/runc.* "$T_TMP"/cv.* "$T_TMP/keep/"
+for_each_caps caps_cases
+cp "$T_TMP"/keep/* "$T_TMP/"
+cp "$T_TMP/spec.json" "$B/config.json"
+base_config default
+
 # No device controller: the cgroup's opened up by hand ("a" allowed) after
 # create; a host process put in it reads the loop device, the container
 # must not.
 config nocgroup
 (cd "$B" && "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
-	create dev-nocg </dev/null >"$T_TMP/cv.nocgroup" 2>"$T_TMP/cv.nocgroup.err")
-devcg=$(jq -r '.cgroup.dirs.devices // empty' "$T_ROOT/dev-nocg/state.json" 2>/dev/null)
+	create dev-nocg-$$ </dev/null >"$T_TMP/cv.nocgroup" 2>"$T_TMP/cv.nocgroup.err")
+devcg=$(jq -r '.cgroup.dirs.devices // empty' "$T_ROOT/dev-nocg-$$/state.json" 2>/dev/null)
 if [ -z "$devcg" ] || [ ! -w "$devcg/devices.allow" ]; then
 	t_skip nocgroup "no v1 devices controller to open up"
-	runsc delete -f dev-nocg >/dev/null 2>&1
+	runsc delete -f dev-nocg-$$ >/dev/null 2>&1
 else
 	echo a >"$devcg/devices.allow"
 	t_expect "nocgroup: the cgroup now allows every device" "a *:* rwm" cat "$devcg/devices.list"
 	t_expect "nocgroup: a host process in that cgroup reads the loop device" "$marker" \
 		sh -c "echo \$\$ >'$devcg/cgroup.procs' && exec head -c ${#marker} '$LOOP'"
-	runsc start dev-nocg
+	runsc start dev-nocg-$$
 	for i in $(seq 300); do
-		[ "$(runsc state dev-nocg 2>/dev/null | jq -r .status)" = stopped ] && break
+		[ "$(runsc state dev-nocg-$$ 2>/dev/null | jq -r .status)" = stopped ] && break
 		sleep 0.1
 	done
-	runsc delete -f dev-nocg >/dev/null 2>&1
+	runsc delete -f dev-nocg-$$ >/dev/null 2>&1
 	compare nocgroup "$T_TMP/runc.none" "$T_TMP/cv.nocgroup"
 fi
 
@@ -222,12 +253,12 @@ stdin_case() {	# RUNTIME ID [open-up]
 }
 config none
 stdin_case runc "cvdev-stdin-$$"
-stdin_case cvisor dev-stdin
-compare stdin "$T_TMP/cvdev-stdin-$$.out" "$T_TMP/dev-stdin.out"
+stdin_case cvisor "dev-stdin-$$"
+compare stdin "$T_TMP/cvdev-stdin-$$.out" "$T_TMP/dev-stdin-$$.out"
 config allowall
 stdin_case runc "cvdev-stdin-all-$$"
-stdin_case cvisor dev-stdin-all
-compare "stdin allowall" "$T_TMP/cvdev-stdin-all-$$.out" "$T_TMP/dev-stdin-all.out"
+stdin_case cvisor "dev-stdin-all-$$"
+compare "stdin allowall" "$T_TMP/cvdev-stdin-all-$$.out" "$T_TMP/dev-stdin-all-$$.out"
 if grep -q "^stdin_read ok:$marker" "$T_TMP/cvdev-stdin-all-$$.out"; then
 	t_ok "stdin allowall: runc reads the host's loop device through /proc/self/fd/0"
 else
@@ -236,9 +267,9 @@ else
 fi
 if [ -n "$devcg" ]; then
 	config none
-	stdin_case cvisor dev-stdin-nocg open-up
+	stdin_case cvisor "dev-stdin-nocg-$$" open-up
 	compare "stdin, no device controller" "$T_TMP/cvdev-stdin-$$.out" \
-		"$T_TMP/dev-stdin-nocg.out"
+		"$T_TMP/dev-stdin-nocg-$$.out"
 fi
 
 # The image on a nodev mount: the kernel refuses the open first (EACCES),
@@ -260,3 +291,8 @@ if mount --bind "$NODEV_MNT" "$NODEV_MNT" &&
 else
 	t_skip nodev "cannot remount the rootfs nodev"
 fi
+if [ -n "$NODEV_MNT" ]; then
+	umount "$NODEV_MNT" 2>/dev/null
+	NODEV_MNT=
+fi
+t_assert_clean "dev-*-$$"

@@ -6,6 +6,7 @@
 # rootfs only.
 # cvisor-test: per-platform
 . "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 hostfile=$T_TMP/marker
 marker=gofer-escape-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
@@ -19,7 +20,7 @@ run_in() { # name, shell script [jq filter]: prints the container's output
 		mv "$b/config.json.new" "$b/config.json"
 	[ -z "${4:-}" ] || "$4" "$b"
 	(cd "$b" && timeout -k 5 20 "$RUNSC_BIN" --root "$T_ROOT" \
-		--platform "$CVISOR_PLATFORM" run "$1" 2>&1)
+		--platform "$CVISOR_PLATFORM" run "$1-$$" 2>&1)
 }
 
 if [ "$(run_in smoke 'echo sandbox-ok')" != "sandbox-ok" ]; then
@@ -87,3 +88,4 @@ elif [ -e "$T_TMP/user/rootfs/etc/not-mine" ]; then
 else
 	t_ok user_creds
 fi
+t_assert_clean "*-$$"

@@ -1,17 +1,18 @@
 #!/bin/bash
-# The sentry confines itself (DESIGN.md invariant 4): an empty read-only
+# The sentry confines itself (docs/architecture.md, invariant 4): an empty read-only
 # root, only CAP_SYS_PTRACE, CAP_KILL, CAP_NET_BIND_SERVICE, CAP_SETUID and
 # CAP_SETGID (docs/security.md says what for), no_new_privs
 # and its own seccomp filter; every workload task is traced by it.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 B=$T_TMP/b
 make_bundle "$B" /bin/sh -c 'sh -c "sleep 100; true"; true'
 cd "$B" || exit 1
-runsc create s1 >/dev/null 2>&1 && runsc start s1 >/dev/null 2>&1
+runsc create s1-$$ >/dev/null 2>&1 && runsc start s1-$$ >/dev/null 2>&1
 sleep 0.5
-pid=$(runsc state s1 2>/dev/null | jq -r .pid)
+pid=$(runsc state s1-$$ 2>/dev/null | jq -r .pid)
 if [ -z "$pid" ] || [ ! -d "/proc/$pid" ]; then
 	t_fail running "no sandbox process"
 	exit 0
@@ -49,4 +50,5 @@ for p in $(pgrep -P "$pid"); do
 	done
 done
 if [ -z "$bad" ]; then t_ok tasks_traced; else t_fail tasks_traced "not traced:$bad"; fi
-runsc delete --force s1 >/dev/null 2>&1
+runsc delete --force s1-$$ >/dev/null 2>&1
+t_assert_clean "*-$$"

@@ -1,11 +1,13 @@
 #!/bin/bash
-# DESIGN.md invariant 6, a quick cross-check with ordinary tools from
+# docs/architecture.md, invariant 6, a quick cross-check with ordinary tools from
 # inside (tests/escape/deny_surface.sh covers every row of the table):
 # mounting a procfs, creating namespaces (unshare), entering them (nsenter),
-# reading the kernel log all fail as root in the container, and the
+# reading the kernel log all fail as root in the container (with the
+# default capabilities, Docker's and all of them), and the
 # container sees only its own processes.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 # The probe: one "name=status" line per attempt. $1 is a scratch directory.
 cat >"$T_TMP/probe.sh" <<'SH'
@@ -32,22 +34,27 @@ ctl_ok=$(grep -cE '^(mount_proc|mount_tmpfs|unshare_user|unshare_mount|nsenter_s
 [ "$ctl_ok" -eq 6 ] && t_ok "control: the probes succeed as root on the host" ||
 	t_fail "control: the probes succeed as root on the host" "$(tr '\n' ' ' <"$T_TMP/host.out")"
 
-B=$T_TMP/b
-make_bundle "$B" /bin/sh /probe.sh /tmp
-cp "$T_TMP/probe.sh" "$B/rootfs/probe.sh"
-id=inv-denied-$$
-timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
-	run --bundle "$B" "$id" </dev/null >"$T_TMP/in.out" 2>&1
-runsc delete --force "$id" >/dev/null 2>&1
-for probe in mount_proc mount_tmpfs unshare_user unshare_mount unshare_net unshare_pid nsenter_self read_kmsg dmesg; do
-	v=$(sed -n "s/^$probe=//p" "$T_TMP/in.out")
-	case $v in
-	"") t_fail "inside: $probe fails" "no result: $(tail -c 300 "$T_TMP/in.out" | tr '\n' ' ')" ;;
-	0) t_fail "inside: $probe fails" "it succeeded" ;;
-	absent) t_ok "inside: $probe fails (no /dev/kmsg)" ;;
-	*) t_ok "inside: $probe fails" ;;
-	esac
-done
+# probe PROFILE: as root with PROFILE's capabilities (with all of them,
+# CAP_SYS_ADMIN: the kernel would allow every probe).
+probe() {
+	local prof=$1 B=$T_TMP/b-$1 id=inv-denied-$1-$$ p v
+	make_bundle "$B" /bin/sh /probe.sh /tmp
+	cp "$T_TMP/probe.sh" "$B/rootfs/probe.sh"
+	caps_profile "$B" "$prof"
+	timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+		run --bundle "$B" "$id" </dev/null >"$T_TMP/in.out" 2>&1
+	runsc delete --force "$id" >/dev/null 2>&1
+	for p in mount_proc mount_tmpfs unshare_user unshare_mount unshare_net unshare_pid nsenter_self read_kmsg dmesg; do
+		v=$(sed -n "s/^$p=//p" "$T_TMP/in.out")
+		case $v in
+		"") t_fail "$prof: inside: $p fails" "no result: $(tail -c 300 "$T_TMP/in.out" | tr '\n' ' ')" ;;
+		0) t_fail "$prof: inside: $p fails" "it succeeded" ;;
+		absent) t_ok "$prof: inside: $p fails (no /dev/kmsg)" ;;
+		*) t_ok "$prof: inside: $p fails" ;;
+		esac
+	done
+}
+for_each_caps probe
 
 # Only the container's processes: a shell running ps (and ps itself).
 # The host has many more (this test's own shell, at least), so a leak of
@@ -74,4 +81,5 @@ ndirs=$(grep -cxE '[0-9]+' "$T_TMP/ps.out")
 	t_fail "inside: /proc lists only the container's pids" "$ndirs pid dirs"
 host_pids=$(ls /proc | grep -cxE '[0-9]+')
 [ "$host_pids" -gt 6 ] || t_skip "host has few processes" "$host_pids: the ps check is weak here"
+t_assert_clean "*-$$"
 exit 0

@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariant 2: the gofer is the only file server, confined to the
+# docs/architecture.md, invariant 2: the gofer is the only file server, confined to the
 # container root. From the host, on a running container: the gofer (goferPid
 # in state.json) runs under its own seccomp filter with no_new_privs, keeps
 # only the file capabilities docs/gofer-protocol.md lists, its root is the
@@ -8,6 +8,7 @@
 # root and files inside the rootfs.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 # docs/gofer-protocol.md "Confinement": CHOWN, DAC_OVERRIDE,
 # DAC_READ_SEARCH, FOWNER, FSETID, SETGID, SETUID, SYS_CHROOT.
@@ -115,3 +116,4 @@ done
 	t_fail "gofer fds: sockets, its root, rootfs files" "fds$bad"
 
 runsc delete --force "$id" >/dev/null 2>&1
+t_assert_clean "*-$$"

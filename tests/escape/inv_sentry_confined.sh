@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariant 4: the sentry holds no filesystem. From the host, on a
+# docs/architecture.md, invariant 4: the sentry holds no filesystem. From the host, on a
 # running container: the sentry (the sandbox pid of "runsc state") runs
 # under a seccomp filter with no_new_privs, keeps only the capabilities it
 # needs, has an empty root (but for /proc: the sandbox's own procfs, which
@@ -7,9 +7,10 @@
 # directory.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 CAP_KILL=5 CAP_SETGID=6 CAP_SETUID=7 CAP_NET_BIND_SERVICE=10 CAP_SYS_PTRACE=19
-# DESIGN.md and docs/architecture.md: CAP_SYS_PTRACE and CAP_KILL. Anything
+# docs/architecture.md (invariants 4 and 7): CAP_SYS_PTRACE and CAP_KILL. Anything
 # more must be listed in docs/security.md (the page sentry/confine.c points
 # to for why each is needed).
 allowed=$(((1 << CAP_SYS_PTRACE) | (1 << CAP_KILL)))
@@ -198,3 +199,4 @@ n=$(wc -l <"/proc/$S/mountinfo")
 	t_fail "sentry sees its root (and /proc) only" "$n: $others $(head -3 "/proc/$S/mountinfo" | tr '\n' ';')"
 
 runsc delete --force "$id" >/dev/null 2>&1
+t_assert_clean "*-$$"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# DESIGN.md invariant 3: the workload's own mount namespace holds nothing of
+# docs/architecture.md, invariant 3: the workload's own mount namespace holds nothing of
 # the host. From the host: the init's mountinfo has no proc, sysfs,
 # devtmpfs, cgroup (or other kernel) mounts and every mount is
 # ro,nosuid,nodev; its root is the container rootfs (same inode as a marker
@@ -8,6 +8,7 @@
 # mountinfo names no host path.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 # bad_mounts MOUNTINFO: prints one line per mount that breaks the rule
 # (forbidden filesystem type, or missing ro/nosuid/nodev in the per-mount
@@ -124,3 +125,4 @@ else
 fi
 
 runsc delete --force "$id" >/dev/null 2>&1
+t_assert_clean "*-$$"

@@ -14,6 +14,7 @@ source "$(dirname "$0")/../lib.sh"
 
 P=$CVISOR_PROGS/inj_kill
 [ -x "$P" ] || { t_fail build "no inj_kill"; exit 0; }
+t_clean_begin "*-$$"
 B=$T_TMP/b
 make_bundle "$B"
 cp "$P" "$B/rootfs/bin/"
@@ -53,7 +54,7 @@ native() {
 # sandboxed NAME WANT ARGS...: "runsc run" of inj_kill ARGS returns
 # within 20 s with the same "STATUS OUTPUT" and leaves no state.
 sandboxed() {
-	local name=$1 want=$2 id=x$RANDOM rc out
+	local name=$1 want=$2 id=x$RANDOM-$$ rc out
 	shift 2
 	set_args /bin/inj_kill "$@"
 	timeout -s KILL 20 "$RUNSC_BIN" --root "$T_ROOT" \
@@ -110,6 +111,22 @@ if [ "$CVISOR_PLATFORM" = ptrace ]; then
 	sandboxed init_open_recvmsg "159" open recvmsg
 fi
 
+# The same attacks by a workload with Docker's and with all capabilities
+# (with CAP_SYS_ADMIN its filter needs no no_new_privs).
+lost_caps() {
+	local prof=$1
+	[ "$prof" = default ] && return
+	cp config.json config.default.json
+	caps_profile "$B" "$prof"
+	sandboxed "$prof: init_socketpair" "159" opath socketpair
+	sandboxed "$prof: child_gettid" "0 child signal 31" fork gettid
+	sandboxed "$prof: leader_dies_first" "5" leader opath socketpair
+	sandboxed "$prof: exit_group" "3" group
+	sandboxed "$prof: storm" "4" storm
+	mv config.default.json config.json
+}
+for_each_caps lost_caps
+
 # pid_of_child INIT_HOST_PID: the host pid of the init's child, if any.
 pid_of_child() {
 	local p
@@ -141,7 +158,7 @@ reuse_pid() {
 # A child killed in an injected call; its host pid is reused by a host
 # process; then the container ends.
 pid_reuse() {
-	local id=r$RANDOM run init child victim i
+	local id=r$RANDOM-$$ run init child victim i
 	set_args /bin/inj_kill hold 1 opath socketpair
 	"$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run "$id" \
 		>"$T_TMP/hold.out" 2>"$T_TMP/hold.err" &
@@ -197,7 +214,7 @@ pid_reuse
 # A wedged sentry (SIGSTOP): kill and delete --force return, and run
 # returns at the third SIGTERM.
 wedged() {
-	local id=w$RANDOM run sb i
+	local id=w$RANDOM-$$ run sb i
 	set_args sleep 1000
 	"$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run "$id" \
 		>/dev/null 2>&1 &
@@ -225,7 +242,7 @@ wedged() {
 	wait "$run" 2>/dev/null
 	runsc delete --force "$id" >/dev/null 2>&1
 
-	id=v$RANDOM
+	id=v$RANDOM-$$
 	runsc run -d "$id" >/dev/null 2>&1 </dev/null
 	sb=$(runsc state "$id" | jq -r .pid)
 	kill -STOP "$sb"
@@ -244,7 +261,7 @@ wedged
 # kill --all still reaches every task (each checked as the sandbox's
 # tracee before it is signalled): a shell, its child shell and a sleep.
 kill_all() {
-	local id=k$RANDOM sb pids left i
+	local id=k$RANDOM-$$ sb pids left i
 	set_args /bin/sh -c 'sh -c "sleep 1000; true"; true'
 	runsc run -d "$id" >/dev/null 2>&1 </dev/null
 	for i in $(seq 50); do
@@ -280,7 +297,7 @@ kill_all
 # may have taken the same cgroupsPath (create accepts an empty cgroup).
 # "runsc delete" of the first must leave the second's processes alone.
 cgroup_reuse() {
-	local a=ca$RANDOM b=cb$RANDOM cgp=/cvisor-lost-exit-$RANDOM binit i
+	local a=ca$RANDOM-$$ b=cb$RANDOM-$$ cgp=/cvisor-lost-exit-$RANDOM-$$ binit i
 	set_args sleep 1000
 	jq --arg p "$cgp" '.linux.cgroupsPath = $p' config.json >config.json.new &&
 		mv config.json.new config.json
@@ -310,3 +327,4 @@ cgroup_reuse() {
 		mv config.json.new config.json
 }
 cgroup_reuse
+t_assert_clean "*-$$"

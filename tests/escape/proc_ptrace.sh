@@ -13,14 +13,25 @@ source "$(dirname "$0")/../lib.sh"
 PROG=$CVISOR_PROGS/proc_ptrace
 [ -x "$PROG" ] || { t_fail "proc_ptrace built" "$PROG missing"; exit 0; }
 [ "$(id -u)" = 0 ] || { t_skip proc_ptrace "needs root"; exit 0; }
+t_clean_begin "*-$$"
 
 "$PROG" >"$T_TMP/native.out" 2>"$T_TMP/native.err"
-B=$T_TMP/b
-make_bundle "$B" /proc_ptrace
-cp "$PROG" "$B/rootfs/proc_ptrace"
-jq '.process.capabilities |= with_entries(.value += ["CAP_SETUID", "CAP_SETGID"])' \
-	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
-timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
-	run --bundle "$B" "proc-ptrace-$$" </dev/null \
-	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
-t_compare_native
+cp "$T_TMP/native.out" "$T_TMP/native.raw"
+# sandbox PROFILE: the container's root with PROFILE's capabilities (and
+# SETUID/SETGID to change uids), as root on the host has all of them.
+sandbox() {
+	local prof=$1 B=$T_TMP/b-$1
+	make_bundle "$B" /proc_ptrace
+	cp "$PROG" "$B/rootfs/proc_ptrace"
+	caps_profile "$B" "$prof"
+	jq '.process.capabilities |= with_entries(.value = (.value + ["CAP_SETUID", "CAP_SETGID"] | unique))' \
+		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+	timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+		run --bundle "$B" "proc-ptrace-$prof-$$" </dev/null \
+		>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
+	sed "s/^/$prof:/; s/^$prof:done 0$/done 0/" "$T_TMP/native.raw" >"$T_TMP/native.out"
+	sed -i "s/^/$prof:/; s/^$prof:done 0$/done 0/" "$T_TMP/sandbox.out"
+	t_compare_native
+}
+for_each_caps sandbox
+t_assert_clean "*-$$"

@@ -26,23 +26,37 @@ pid_known() { # NAME HOST SANDBOX
 # ---- inside the container --------------------------------------------------
 d=$(mktemp -d "$T_TMP/native.XXXXXX")
 chmod 1777 "$d"
+t_clean_begin "sock-creds-*-$$"
 unshare -n sh -c "ip link set lo up && exec '$PROG' local '$d'" \
 	>"$T_TMP/native.out" 2>"$T_TMP/native.err"
 
-B=$T_TMP/b
-make_bundle "$B" /sock_creds local /tmp
-cp "$PROG" "$B/rootfs/sock_creds"
-mkdir -p "$B/rootfs/tmp"
-chmod 1777 "$B/rootfs/tmp"
-# root may drop to uid 1000 (CAP_SETUID/SETGID); CAP_NET_BIND_SERVICE is
-# in the default set: root binds port 80, the uid 1000 child has none.
-jq '.process.capabilities |= with_entries(.value += ["CAP_SETUID", "CAP_SETGID"])
-    | .root.readonly = false' "$B/config.json" >"$B/c.json" &&
-	mv "$B/c.json" "$B/config.json"
-timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
-	run --bundle "$B" "sock-creds-$$" </dev/null \
-	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
-t_compare_native pid_known
+cp "$T_TMP/native.out" "$T_TMP/native.local"
+# local PROFILE: root with PROFILE's capabilities (and SETUID/SETGID to
+# drop to uid 1000, whose child has none; with all of them root may claim
+# any credentials, as natively); the host's answers are the expectation.
+local_run() {
+	local prof=$1
+	B=$T_TMP/b-$prof
+	make_bundle "$B" /sock_creds local /tmp
+	cp "$PROG" "$B/rootfs/sock_creds"
+	mkdir -p "$B/rootfs/tmp"
+	chmod 1777 "$B/rootfs/tmp"
+	caps_profile "$B" "$prof"
+	# root may drop to uid 1000 (CAP_SETUID/SETGID); CAP_NET_BIND_SERVICE is
+	# in the default set: root binds port 80, the uid 1000 child has none.
+	jq '.process.capabilities |= with_entries(.value = (.value + ["CAP_SETUID", "CAP_SETGID"] | unique))
+	    | .root.readonly = false' "$B/config.json" >"$B/c.json" &&
+		mv "$B/c.json" "$B/config.json"
+	timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+		run --bundle "$B" "sock-creds-$prof-$$" </dev/null \
+		>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
+	sed "s/^/$prof:/; s/^$prof:done 0$/done 0/" "$T_TMP/native.local" >"$T_TMP/native.out"
+	sed -i "s/^/$prof:/; s/^$prof:done 0$/done 0/" "$T_TMP/sandbox.out"
+	t_compare_native pid_known
+}
+for_each_caps local_run
+B=$T_TMP/b-default
+cp "$T_TMP/native.local" "$T_TMP/native.out"
 
 # ---- the same in a user namespace (0..65535 -> host 100000..) -------------
 # The sentry sends host ids (101000); a receiver in the namespace reads
@@ -59,7 +73,7 @@ jq '.process.capabilities |= with_entries(.value += ["CAP_SETUID", "CAP_SETGID"]
     | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
 	"$U/config.json" >"$U/c.json" && mv "$U/c.json" "$U/config.json"
 timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
-	run --bundle "$U" "sock-creds-u-$$" </dev/null \
+	run --bundle "$U" "sock-creds-u-x-$$" </dev/null \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
 sed -i 's/^/userns_/; s/^userns_done 0$/done 0/' "$T_TMP/native.out" "$T_TMP/sandbox.out"
 t_compare_native pid_known
@@ -75,7 +89,7 @@ jq '.process.args = ["/sock_creds", "binds"]
     | .linux.sysctl = { "net.ipv4.ip_unprivileged_port_start": "80" }' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
-	run --bundle "$B" "sock-creds-p-$$" </dev/null \
+	run --bundle "$B" "sock-creds-p-x-$$" </dev/null \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
 sed -i 's/^bind_/sysctl80_bind_/' "$T_TMP/sandbox.out"
 t_compare_native
@@ -112,5 +126,6 @@ jq --arg s "$hs" '.process.capabilities |= with_entries(.value += ["CAP_SETUID",
 		    options: ["rbind", "rw"] }]' "$H/config.json" >"$H/c.json" &&
 	mv "$H/c.json" "$H/config.json"
 host_run timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
-	run --bundle "$H" "sock-creds-h-$$" >"$T_TMP/sandbox.out" </dev/null
+	run --bundle "$H" "sock-creds-h-x-$$" >"$T_TMP/sandbox.out" </dev/null
 t_compare_native
+t_assert_clean "sock-creds-*-$$"

@@ -1,11 +1,12 @@
 #!/bin/bash
-# Dangerous kernel surface never reaches the host (DESIGN.md invariant 6):
+# Dangerous kernel surface never reaches the host (docs/architecture.md, invariant 6):
 # tests/progs/sys_surface, run inside a sandbox, tries every DENY row of
 # the syscall table and the argument rules, and prints one ok / not ok
 # line per check. The bundle has no linux.seccomp section, so only
 # cvisor's own filter is in the way.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 PROG=$CVISOR_PROGS/sys_surface
 if [ ! -x "$PROG" ]; then
@@ -20,7 +21,7 @@ jq 'del(.linux.seccomp)' "$B/config.json" >"$B/config.json.new" &&
 	mv "$B/config.json.new" "$B/config.json"
 
 OUT=$T_TMP/surface.out
-runsc run --bundle "$B" surface >"$OUT" 2>"$T_TMP/surface.err" </dev/null
+runsc run --bundle "$B" surface-$$ >"$OUT" 2>"$T_TMP/surface.err" </dev/null
 rc=$?
 
 if [ "$rc" -eq 0 ]; then
@@ -64,3 +65,4 @@ if [ -z "$(ls "$T_ROOT" 2>/dev/null)" ]; then
 else
 	t_fail "no state left" "$(ls "$T_ROOT")"
 fi
+t_assert_clean "*-$$"

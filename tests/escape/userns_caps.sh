@@ -12,6 +12,7 @@
 # bind-mounted nodes are), /dev/shm the container root's.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+t_clean_begin "*-$$"
 
 PROG=$CVISOR_PROGS/userns_caps
 if [ ! -x "$PROG" ]; then
@@ -67,7 +68,7 @@ jq --argjson c "$caps" --arg src "$H" '.root.readonly = false |
 		 options: ["rbind", "rw"]}]' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 (cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
-	--platform "$CVISOR_PLATFORM" run caps </dev/null \
+	--platform "$CVISOR_PLATFORM" run caps-$$ </dev/null \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 sandbox_host=$(host_view "$H")
 
@@ -104,3 +105,4 @@ owner_devpts_ptmx 0:0
 mkfile_dev ok
 owner_dev_made 0:0
 CASES
+t_assert_clean "*-$$"

@@ -172,3 +172,37 @@ else
 	t_fail bind_of_cached_dir_not_served "devices: '$out' $(tail -c 200 "$T_TMP/bind1.err")"
 fi
 cp plain.json config.json
+
+# getcwd after the host moves an ancestor of the cwd: the kernel gives the
+# new path; so must the sentry, which keeps directory paths by inode
+# (sentry/fs_path.c) and never saw the move. The same script natively, in
+# a chroot of the same rootfs, says what the kernel gives. (/bin/pwd -P
+# calls getcwd; the shell's own pwd -P prints what it saw at cd.)
+cwd_case() {	# cwd_case OUT COMMAND...: getcwd before and after the move
+	local out=$1 p
+	shift
+	rm -rf rootfs/w rootfs/v rootfs/go
+	mkdir -p rootfs/w/x/y
+	: >"$out"
+	"$@" >"$out" 2>&1 </dev/null &
+	p=$!
+	for _ in $(seq 200); do
+		[ -s "$out" ] && break
+		sleep 0.05
+	done
+	mv rootfs/w rootfs/v && touch rootfs/go
+	wait $p
+	tr '\n' ' ' <"$out"
+}
+script='cd /w/x/y && /bin/pwd -P; while [ ! -e /go ]; do sleep 0.05; done; /bin/pwd -P'
+native=$(cwd_case "$T_TMP/cwd_native.out" chroot rootfs /bin/sh -c "$script")
+jq --arg s "$script; readlink /proc/self/cwd" \
+	'.process.args = ["/bin/sh", "-c", $s]' plain.json >config.json
+got=$(cwd_case "$T_TMP/cwd_sandbox.out" runsc run cwd1)
+if [ "$native" = "/w/x/y /v/x/y " ] && [ "$got" = "$native/v/x/y " ]; then
+	t_ok getcwd_after_host_moves_an_ancestor
+else
+	t_fail getcwd_after_host_moves_an_ancestor "native '$native' sandbox '$got'"
+fi
+rm -rf rootfs/w rootfs/v rootfs/go
+cp plain.json config.json

@@ -10,8 +10,12 @@ cp "$CVISOR_PROGS/sc_fuzz" "$B/rootfs/bin/" || { t_fail build "no sc_fuzz"; exit
 mkdir -p "$B/rootfs/tmp"
 cd "$B" || exit 1
 
+# The fuzzer chmods, truncates and renames through /proc/self/fd/0 with
+# random arguments, as root: its stdin must be a file of its own (the
+# caller's /dev/null once ended up mode 000 on the host).
+: >"$T_TMP/stdin"
 timeout 60 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run f1 \
-	>"$T_TMP/out" 2>"$T_TMP/err"
+	<"$T_TMP/stdin" >"$T_TMP/out" 2>"$T_TMP/err"
 declare -A want=(
 	[open_bad_pointer]=EFAULT [open_kernel_pointer]=EFAULT
 	[open_long_path]=ENAMETOOLONG [open_unterminated]=EFAULT

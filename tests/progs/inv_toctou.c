@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * inv_toctou SECONDS HOSTPATH SECRET: attacks DESIGN.md invariant 1 (no
- * host path lookup on workload-controlled memory) from inside a sandbox.
+ * inv_toctou SECONDS HOSTPATH SECRET: attacks invariant 1 (no host path
+ * lookup on workload-controlled memory; docs/architecture.md) from inside
+ * a sandbox.
  *
  * Thread A calls openat(AT_FDCWD, buf, O_RDONLY) and reads what it opened,
  * in a loop; thread B keeps rewriting buf between "/etc/hostname" (which

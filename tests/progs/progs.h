@@ -25,4 +25,19 @@ static inline const char *ename(int e)
 	return buf;
 }
 
+/*
+ * hold(TAG): print TAG and wait for a line on stdin (tests/escape/
+ * exhaust.sh measures the sandbox meanwhile); at EOF (a native run with
+ * stdin from /dev/null) goes on at once.
+ */
+static inline void hold(const char *tag)
+{
+	char line[16];
+
+	printf("%s\n", tag);
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		clearerr(stdin);
+}
+
 #endif

@@ -177,8 +177,11 @@ static void run_probe(const char *name)
 		}
 		if (lfd > 0) {
 			server = fork();
-			if (server == 0)
+			if (server == 0) {
+				/* gone with the probe, also after its execve */
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
 				serve(lfd);
+			}
 			close(lfd);
 		}
 		probe(name);

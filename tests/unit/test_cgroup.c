@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/file.h>
@@ -84,9 +85,35 @@ static pid_t kid(pid_t p)
 	return p;
 }
 
+static int rmdir_cb(const char *p, const struct stat *st, int flag,
+		    struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		rmdir(p);	/* a cgroup's files go with it */
+	return 0;
+}
+
+/* The test root in every hierarchy, whatever is left below it. (Not
+ * through cgroup_create_at: it writes the default device rules, which
+ * v1 refuses, EINVAL, in a cgroup that has children.) */
+static void remove_troot(void)
+{
+	char d[512];
+
+	for (size_t i = 0; i < host->n_hier; i++) {
+		snprintf(d, sizeof(d), "%s%s", host->hier[i].mount, troot);
+		nftw(d, rmdir_cb, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	if (host->unified != NULL) {
+		snprintf(d, sizeof(d), "%s%s", host->unified, troot);
+		nftw(d, rmdir_cb, 16, FTW_DEPTH | FTW_PHYS);
+	}
+}
+
 static void cleanup_all(void)
 {
-	struct cgroup *root = NULL;
 
 	for (int i = 0; i < n_kids; i++) {
 		kill(kids[i], SIGKILL);
@@ -98,11 +125,8 @@ static void cleanup_all(void)
 		cgroup_free(live[i]);
 	}
 	n_live = 0;
-	if (host != NULL && troot[0] != '\0' &&
-	    cgroup_create_at(host, troot, NULL, &root, NULL) == 0) {
-		cgroup_destroy(root, NULL);
-		cgroup_free(root);
-	}
+	if (host != NULL && troot[0] != '\0')
+		remove_troot();
 	if (hugetlb_enabled_by_us) {
 		cv_write_string("/sys/fs/cgroup/unified/cgroup.subtree_control",
 				"-hugetlb", NULL);

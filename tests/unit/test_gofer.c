@@ -3,8 +3,10 @@
  * The gofer, driven through the client as the sentry drives it. A child
  * process builds a sandbox root on a private tmpfs in a new mount
  * namespace, pivot_roots into it (as runsc does) and runs gofer_run(); the
- * test process holds the other end of the socketpair. One gofer serves
- * every test; it is stopped (and the temp dir removed) at exit.
+ * test process holds the other end of the socketpair. One gofer, started
+ * by main() before the tests (each runs in a forked child of main), serves
+ * every test; main stops it (and removes the temp dir) at the end and
+ * reports whether it exited cleanly.
  *
  * CVISOR_GOFER_NO_SECCOMP=1 (valgrind) or CVISOR_SAN (sanitizer builds)
  * skip the gofer's seccomp filter.
@@ -49,6 +51,7 @@ static pid_t gofer_pid = -1;
 static int gofer_status;
 static char tmpdir[64];
 static const char *start_err;
+static pid_t gofer_owner;	/* the process that started it (main) */
 
 static const struct gofer_creds root_cr = {
 	.fsuid = 0, .fsgid = 0, .cap_effective = FS_CAPS, .umask = 022,
@@ -179,6 +182,8 @@ static void gofer_child(int sock)
 
 static void stop_gofer(void)
 {
+	if (getpid() != gofer_owner)	/* a test's child, leaving */
+		return;
 	if (gofer_pid > 0) {
 		close(gc.sock);
 		waitpid(gofer_pid, &gofer_status, 0);
@@ -215,6 +220,7 @@ static int start_gofer(void)
 		return -1;
 	}
 	gofer_client_init(&gc, sv[0]);
+	gofer_owner = getpid();
 	atexit(stop_gofer);
 	return 0;
 }
@@ -222,15 +228,10 @@ static int start_gofer(void)
 /* The shared gofer; skips when the host cannot run it (not root). */
 static struct gofer_client *G(void)
 {
-	static int started;
-
 	if (geteuid() != 0)
 		SKIP("needs root (mount namespace, pivot_root)");
-	if (!started) {
-		started = 1;
-		if (start_gofer() < 0)
-			FAILF("start: %s", start_err);
-	}
+	if (start_err != NULL)
+		FAILF("start: %s", start_err);
 	if (gofer_pid < 0)
 		FAILF("gofer not running");
 	return &gc;
@@ -1211,6 +1212,45 @@ TEST(client_refuses_bad_replies_and_dead_gofer)
 	close(c.sock);
 }
 
+/* A broken reply drops the connection for good: the gofer reads end of
+ * stream (and exits, which the sentry sees on its pidfd), later calls fail
+ * without touching the socket. */
+TEST(client_drops_connection_after_bad_reply)
+{
+	struct gofer_at at = at_root("/x");
+	struct gofer_client c;
+	int sv[2], status;
+	pid_t pid;
+
+	CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char buf[sizeof(struct gofer_req_hdr) + GOFER_REQ_PAYLOAD_MAX];
+		struct gofer_req_hdr q;
+		struct gofer_rep_hdr h = { .magic = GOFER_PROTO_MAGIC };
+
+		close(sv[0]);
+		if (recv(sv[1], buf, sizeof(buf), 0) < (ssize_t)sizeof(q))
+			_exit(1);
+		memcpy(&q, buf, sizeof(q));
+		h.tag = q.tag + 1;	/* wrong tag */
+		h.op = q.op;
+		if (send(sv[1], &h, sizeof(h), 0) != sizeof(h))
+			_exit(2);
+		_exit(recv(sv[1], buf, sizeof(buf), 0) == 0 ? 0 : 3);
+	}
+	close(sv[1]);
+	gofer_client_init(&c, sv[0]);
+	CHECK_EQ(gofer_mkdirat(&c, &root_cr, &at, 0755), -EIO);
+	CHECK_EQ(c.sock, -1);
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);	/* it saw end of stream */
+	CHECK_EQ(gofer_mkdirat(&c, &root_cr, &at, 0755), -EIO);
+	CHECK_EQ(fcntl(sv[0], F_GETFD), -1);	/* closed, not leaked */
+}
+
 static int count_fds(pid_t pid)
 {
 	char path[64];
@@ -1250,24 +1290,52 @@ TEST(gofer_does_not_leak_fds)
 	CHECK_EQ(count_fds(gofer_pid), before);
 }
 
-/* Last: the gofer survived everything above (no seccomp kill). */
+/* Last: the gofer survived everything above (no seccomp kill). It is
+ * main's child: not a zombie, and not stopped by anything. */
 TEST(zz_gofer_still_running)
 {
-	int status;
+	char path[64], buf[512], *st;
+	FILE *f;
 
 	G();
-	CHECK_EQ(waitpid(gofer_pid, &status, WNOHANG), 0);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)gofer_pid);
+	f = fopen(path, "re");
+	CHECK(f != NULL);
+	CHECK(fgets(buf, sizeof(buf), f) != NULL);
+	fclose(f);
+	st = strrchr(buf, ')');
+	CHECK(st != NULL && st[1] == ' ');
+	CHECK(st[2] == 'S' || st[2] == 'R');
 }
 
-TEST(zz_gofer_exits_cleanly_on_close)
+/* Run by main after the tests: the gofer leaves with status 0 when the
+ * sentry's end of the socket closes. */
+static void gofer_exits_cleanly_on_close(void)
 {
-	G();
+	const char *name = "zz_gofer_exits_cleanly_on_close";
+
+	if (geteuid() != 0) {
+		test_print(name, 's', "needs root (mount namespace, pivot_root)");
+		return;
+	}
+	if (gofer_pid < 0) {
+		test_print(name, 'n', start_err ? start_err : "not running");
+		return;
+	}
 	stop_gofer();
-	CHECK(WIFEXITED(gofer_status));
-	CHECK_EQ(WEXITSTATUS(gofer_status), 0);
+	if (WIFEXITED(gofer_status) && WEXITSTATUS(gofer_status) == 0)
+		test_print(name, 'o', "");
+	else
+		test_print(name, 'n', "the gofer did not exit with status 0");
 }
 
 int main(void)
 {
-	return test_main();
+	int rc;
+
+	if (geteuid() == 0 && start_gofer() < 0 && start_err == NULL)
+		start_err = "start_gofer";
+	rc = test_main();
+	gofer_exits_cleanly_on_close();
+	return rc || !WIFEXITED(gofer_status) || WEXITSTATUS(gofer_status);
 }

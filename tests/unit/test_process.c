@@ -67,6 +67,25 @@ TEST(cap_plan_rejects_inconsistent_sets)
 	CHECK_EQ(p.ambient, BIT(3));
 }
 
+/* The kernel's execve for root without no_new_privs: permitted and
+ * effective become bounding | inheritable; otherwise nothing changes. */
+TEST(cap_exec_as_root)
+{
+	struct cap_plan p = { .bounding = BIT(0) | BIT(5) | BIT(7),
+			      .permitted = BIT(5), .effective = 0,
+			      .inheritable = BIT(9) };
+	struct cap_plan q = p;
+
+	process_cap_exec_as_root(&p, 0, false);
+	CHECK_EQ(p.permitted, BIT(0) | BIT(5) | BIT(7) | BIT(9));
+	CHECK_EQ(p.effective, p.permitted);
+	process_cap_exec_as_root(&q, 0, true);
+	CHECK_EQ(q.permitted, BIT(5));
+	process_cap_exec_as_root(&q, 1000, false);
+	CHECK_EQ(q.permitted, BIT(5));
+	CHECK_EQ(q.effective, 0);
+}
+
 TEST(last_cap_is_sane)
 {
 	int last = process_last_cap();

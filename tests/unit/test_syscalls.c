@@ -158,7 +158,7 @@ TEST(rows_are_complete_decisions)
 	}
 }
 
-/* DESIGN.md invariant 1. */
+/* docs/architecture.md, invariant 1. */
 static const char *const path_calls[] = {
 	"open", "openat", "openat2", "creat", "stat", "lstat", "newfstatat",
 	"statx", "access", "faccessat", "faccessat2", "readlink",
@@ -207,12 +207,11 @@ TEST(path_taking_syscalls_are_emulated)
 	}
 }
 
-/* DESIGN.md invariant 6. */
+/* docs/architecture.md, invariant 6. */
 static const char *const dangerous[] = {
 	"io_uring_setup", "io_uring_enter", "io_uring_register", "bpf",
 	"perf_event_open", "kexec_load", "kexec_file_load", "init_module",
-	"finit_module", "delete_module", "keyctl", "add_key", "request_key",
-	"userfaultfd", "mount", "umount2", "pivot_root", "move_mount",
+	"finit_module", "delete_module", "userfaultfd", "mount", "umount2", "pivot_root", "move_mount",
 	"open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
 	"mount_setattr", "open_tree_attr", "statmount", "listmount",
 	"open_by_handle_at", "name_to_handle_at", "unshare", "setns",
@@ -241,6 +240,22 @@ TEST(dangerous_surface_is_denied)
 	CHECK(sc_lookup_name("socket")->flags & SC_F_RULES);
 	CHECK(sc_lookup_name("clone")->flags & SC_F_RULES);
 	CHECK(sc_lookup_name("seccomp")->flags & SC_F_RULES);
+}
+
+/* Invariant 6 for the keyctl family: emulated in the sentry's own
+ * keyrings (sentry/keys.c), never passed to the host's. */
+TEST(keyctl_family_is_emulated)
+{
+	static const char *const keys[] = { "keyctl", "add_key",
+					    "request_key" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct sc_entry *e = sc_lookup_name(keys[i]);
+
+		if (e == NULL || e->disp != SC_EMULATE ||
+		    (e->flags & (SC_F_RULES | SC_F_TRACE)))
+			FAILF("%s is not a plain EMULATE row", keys[i]);
+	}
 }
 
 static const char *const trace_calls[] = {
@@ -539,10 +554,12 @@ static int child_ioctl(void)
 	EXPECT_ERR(ioctl(0, TIOCSTI, &c), EPERM);
 	EXPECT_ERR(syscall(SYS_ioctl, 0, (1UL << 32) | TIOCSTI, &c), EPERM);
 	EXPECT_ERR(ioctl(0, TIOCLINUX, &c), EPERM);
-	EXPECT_ERR(ioctl(p[0], 0x1234, &n), ENOTTY);
-	EXPECT_ERR(ioctl(p[0], TIOCCONS, 0), ENOTTY);
-	EXPECT_ERR(ioctl(p[0], TIOCSETD, &n), ENOTTY);
-	EXPECT_ERR(ioctl(p[0], SECCOMP_IOCTL_NOTIF_RECV, &n), ENOTTY);
+	/* The rest: traced to the sentry (ENOTTY or EBADF by the fd),
+	 * ENOSYS here with no tracer; never the kernel's. */
+	EXPECT_ERR(ioctl(p[0], 0x1234, &n), ENOSYS);
+	EXPECT_ERR(ioctl(p[0], TIOCCONS, 0), ENOSYS);
+	EXPECT_ERR(ioctl(p[0], TIOCSETD, &n), ENOSYS);
+	EXPECT_ERR(ioctl(p[0], SECCOMP_IOCTL_NOTIF_RECV, &n), ENOSYS);
 	EXPECT_OK(ioctl(p[0], FIONREAD, &n));
 	EXPECT_OK(ioctl(p[0], FIOCLEX));
 	EXPECT_OK(ioctl(p[0], FIONBIO, &n));
@@ -566,35 +583,24 @@ static int child_socket(void)
 	EXPECT_OK(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
 	EXPECT_OK(socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP));
 	EXPECT_OK(socket(AF_UNIX, SOCK_DGRAM, 0));
-	/* Protocol modules: refused as by a kernel without them. */
-	EXPECT_ERR(socket(AF_INET, SOCK_STREAM, 262 /* MPTCP */),
-		   EPROTONOSUPPORT);
-	EXPECT_ERR(socket(AF_INET6, SOCK_STREAM, IPPROTO_SCTP),
-		   EPROTONOSUPPORT);
-	EXPECT_ERR(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE),
-		   EPROTONOSUPPORT);
-	EXPECT_ERR(socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP),
-		   ESOCKTNOSUPPORT);
-	EXPECT_ERR(socket(AF_INET6, SOCK_SEQPACKET, 0), ESOCKTNOSUPPORT);
+	/* AF_UNIX: whatever the type, the kernel decides. */
+	EXPECT_ERR(socket(AF_UNIX, SOCK_RDM, 0), ESOCKTNOSUPPORT);
+	EXPECT_ERR(socket(AF_UNIX, SOCK_STREAM, 5), EPROTONOSUPPORT);
+	/* Everything else not passed is traced to the sentry, which makes
+	 * routing sockets and gives Linux's errno for the rest
+	 * (sock_refusal, checked below): ENOSYS here, no tracer. */
+	EXPECT_ERR(socket(AF_INET, SOCK_STREAM, 262 /* MPTCP */), ENOSYS);
 	EXPECT_ERR(syscall(SYS_socket, AF_INET, SOCK_STREAM,
-			   (1UL << 32) | 262), EPROTONOSUPPORT);
-	/* Routing: traced to the sentry, which makes it (no tracer here). */
+			   (1UL << 32) | 262), ENOSYS);
 	EXPECT_ERR(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE),
 		   ENOSYS);
 	EXPECT_ERR(socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE), ENOSYS);
-	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_PACKET, SOCK_DGRAM, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_INET, SOCK_RAW, 1), EPERM);
-	EXPECT_ERR(socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 58), EPERM);
-	EXPECT_ERR(socket(AF_INET, SOCK_PACKET, 0), EPERM);
-	EXPECT_ERR(socket(AF_ALG, SOCK_SEQPACKET, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_VSOCK, SOCK_STREAM, 0), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT), EAFNOSUPPORT);
-	EXPECT_ERR(socket(AF_INET, SOCK_RDM, 0), EAFNOSUPPORT);
+	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), ENOSYS);
+	EXPECT_ERR(socket(AF_INET, SOCK_RAW, 1), ENOSYS);
 	EXPECT_ERR(syscall(SYS_socket, (1UL << 32) | AF_PACKET, SOCK_RAW, 0),
-		   EAFNOSUPPORT);
+		   ENOSYS);
 	EXPECT_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	EXPECT_ERR(socketpair(AF_INET, SOCK_STREAM, 0, sv), EAFNOSUPPORT);
+	EXPECT_ERR(socketpair(AF_INET, SOCK_STREAM, 0, sv), ENOSYS);
 	/* sendto: a NULL address passes, an address is emulated (ENOSYS
 	 * here: no tracer). */
 	EXPECT_OK(sendto(sv[0], "a", 1, 0, NULL, 0));
@@ -664,6 +670,50 @@ TEST(filter_socket_rules)
 	CHECK_EQ(in_filtered_child(&trace_mode, child_socket, NULL), 0);
 }
 
+long sock_refusal(int domain, int type, int proto, bool pair);
+
+/* The sandbox's own refusals (what Linux itself refuses is compared with
+ * the host kernel by tests/conformance/errnos.sh). */
+TEST(sock_refusal_policy)
+{
+	/* Protocol modules: as from a kernel without them. */
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_STREAM, 262, false),
+		 -EPROTONOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_INET6, SOCK_STREAM, IPPROTO_SCTP, false),
+		 -EPROTONOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE, false),
+		 -EPROTONOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP, false),
+		 -ESOCKTNOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_INET6, SOCK_SEQPACKET, 0, false),
+		 -ESOCKTNOSUPPORT);
+	/* Raw and packet sockets: as without CAP_NET_RAW. */
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_RAW, 1, false), -EPERM);
+	CHECK_EQ(sock_refusal(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, 58, false),
+		 -EPERM);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_PACKET, 0, false), -EPERM);
+	/* Families not offered. */
+	CHECK_EQ(sock_refusal(AF_PACKET, SOCK_RAW, 0, false), -EAFNOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_ALG, SOCK_SEQPACKET, 0, false),
+		 -EAFNOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_VSOCK, SOCK_STREAM, 0, false),
+		 -EAFNOSUPPORT);
+	CHECK_EQ(sock_refusal(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT, false),
+		 -EAFNOSUPPORT);
+	/* Linux's own checks come first. */
+	CHECK_EQ(sock_refusal(AF_PACKET, SOCK_RAW | 0x1000, 0, false),
+		 -EINVAL);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_STREAM, 300, false), -EINVAL);
+	CHECK_EQ(sock_refusal(AF_INET, 12, 0, false), -EINVAL);
+	CHECK_EQ(sock_refusal(99, 12, 0, false), -EAFNOSUPPORT);
+	/* A pair of what socket() would make. */
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_STREAM, 0, true), -EOPNOTSUPP);
+	CHECK_EQ(sock_refusal(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, true),
+		 -EOPNOTSUPP);
+	CHECK_EQ(sock_refusal(AF_INET, SOCK_STREAM, 262, true),
+		 -EPROTONOSUPPORT);
+}
+
 static int child_clone(void)
 {
 	static const unsigned long denied[] = {
@@ -713,7 +763,8 @@ static int child_prctl_seccomp(void)
 
 	EXPECT_OK(prctl(PR_GET_NAME, name, 0, 0, 0));
 	EXPECT_OK(prctl(PR_SET_NAME, "cvisor-test", 0, 0, 0));
-	EXPECT_OK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	/* Emulated (the config's value, not the host's); no sentry here. */
+	EXPECT_ERR(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), ENOSYS);
 	EXPECT_ERR(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 0, 0, 0), EINVAL);
 	EXPECT_ERR(prctl(PR_SET_PTRACER, -1, 0, 0, 0), EINVAL);
 	EXPECT_ERR(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0), EINVAL);
@@ -934,9 +985,10 @@ static int child_strace_trace(void)
 	EXPECT_ERR(syscall(SYS_getppid), ENOSYS);
 	EXPECT_ERR(ioctl(0, FIONREAD, &c), ENOSYS);
 	EXPECT_ERR(ioctl(0, TIOCSTI, &c), EPERM);
-	EXPECT_ERR(ioctl(0, 0x1234, &c), ENOTTY);
+	EXPECT_ERR(ioctl(0, 0x1234, &c), ENOSYS);	/* traced */
 	EXPECT_ERR(socket(AF_INET, SOCK_STREAM, 0), ENOSYS);
-	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), EAFNOSUPPORT);
+	/* Traced to the sentry for Linux's errno (none here). */
+	EXPECT_ERR(socket(AF_PACKET, SOCK_RAW, 0), ENOSYS);
 	EXPECT_ERR(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0),
 		   EPERM);
 	EXPECT_ERR(syscall(SYS_bpf, 0, NULL, 0), EPERM);
