@@ -44,13 +44,39 @@ static int reopen_dir(int opath)
 	return fd;
 }
 
-/* Binds the host node host_path onto path inside the root. */
-static int bind_host_node(int rootfd, const char *host_path, const char *path,
-			  struct cv_error **err)
+/*
+ * Where the nodes go: the root being built (store false), or the /dev
+ * tmpfs alone before the gofer attaches it (store true: its root is the
+ * container's /dev, made in the host's user namespace, devices.h).
+ */
+struct dev_where {
+	int fd;
+	bool store;
+};
+
+static int dev_resolve(const struct dev_where *w, const char *path,
+		       enum mount_create create, int *out,
+		       struct cv_error **err)
+{
+	if (w->store) {
+		if (strncmp(path, "/dev", 4) != 0 ||
+		    (path[4] != '/' && path[4] != '\0'))
+			return cv_error_setx(err, "%s: not under /dev", path);
+		path = path[4] == '\0' ? "/" : path + 4;
+	}
+	return mount_resolve(w->fd, path, create, out, err);
+}
+
+/* Binds the host node host_path onto path inside the root. Never into
+ * the store: made by root of the host's user namespace, it can mknod. */
+static int bind_host_node(const struct dev_where *w, const char *host_path,
+			  const char *path, struct cv_error **err)
 {
 	cleanup_close int dst = -1, tree = -1;
 
-	if (mount_resolve(rootfd, path, MOUNT_CREATE_FILE, &dst, err) < 0)
+	if (w->store)
+		return cv_error_setx(err, "%s: mknod not permitted", path);
+	if (mount_resolve(w->fd, path, MOUNT_CREATE_FILE, &dst, err) < 0)
 		return -1;
 	tree = open_tree(AT_FDCWD, host_path,
 			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -85,7 +111,8 @@ static bool host_node_matches(const struct oci_device *d)
 	       st.st_rdev == makedev(d->major, d->minor);
 }
 
-static int config_device(int rootfd, const struct oci_spec *spec,
+static int config_device(const struct dev_where *w,
+			 const struct oci_spec *spec,
 			 const struct oci_device *d, size_t i,
 			 struct cv_error **err)
 {
@@ -106,7 +133,7 @@ static int config_device(int rootfd, const struct oci_spec *spec,
 	dir = strndup(d->path, (size_t)(name - d->path));
 	if (dir == NULL)
 		return cv_error_set(err, ENOMEM, "linux.devices[%zu]", i);
-	if (mount_resolve(rootfd, dir, MOUNT_CREATE_DIR, &parent, err) < 0)
+	if (dev_resolve(w, dir, MOUNT_CREATE_DIR, &parent, err) < 0)
 		return cv_error_wrap(err, "linux.devices[%zu].path", i);
 	/* A real directory fd: mknodat and fchownat need one. */
 	parent = reopen_dir(parent);
@@ -122,7 +149,7 @@ static int config_device(int rootfd, const struct oci_spec *spec,
 			return cv_error_set(err, errno,
 					    "linux.devices[%zu]: mknod %s", i,
 					    d->path);
-		return bind_host_node(rootfd, d->path, d->path, err);
+		return bind_host_node(w, d->path, d->path, err);
 	}
 	if (fchmodat(parent, name, mode, 0) < 0)
 		return cv_error_set(err, errno, "linux.devices[%zu]: chmod %s",
@@ -149,7 +176,8 @@ static int config_device(int rootfd, const struct oci_spec *spec,
  * devtmpfs (docs/architecture.md, invariant 3). A bind of the host's node
  * where a node cannot be made or would not open (a nodev /dev).
  */
-static int default_device(int rootfd, const char *path, struct cv_error **err)
+static int default_device(const struct dev_where *w, const char *path,
+			  struct cv_error **err)
 {
 	const char *name = strrchr(path, '/') + 1;
 	cleanup_close int dev = -1;
@@ -158,7 +186,7 @@ static int default_device(int rootfd, const char *path, struct cv_error **err)
 
 	if (stat(path, &st) < 0)
 		return cv_error_set(err, errno, "%s", path);
-	if (mount_resolve(rootfd, "/dev", MOUNT_NO_CREATE, &dev, err) < 0)
+	if (dev_resolve(w, "/dev", MOUNT_NO_CREATE, &dev, err) < 0)
 		return -1;
 	dev = reopen_dir(dev);
 	if (dev < 0)
@@ -166,11 +194,11 @@ static int default_device(int rootfd, const char *path, struct cv_error **err)
 	if (fstatvfs(dev, &vfs) < 0)
 		return cv_error_set(err, errno, "/dev");
 	if (vfs.f_flag & ST_NODEV)
-		return bind_host_node(rootfd, path, path, err);
+		return bind_host_node(w, path, path, err);
 	unlinkat(dev, name, 0);
 	if (mknodat(dev, name, (st.st_mode & S_IFMT) | 0600, st.st_rdev) < 0) {
 		if (errno == EPERM)
-			return bind_host_node(rootfd, path, path, err);
+			return bind_host_node(w, path, path, err);
 		return cv_error_set(err, errno, "mknod %s", path);
 	}
 	if (fchmodat(dev, name, st.st_mode & 07777, 0) < 0)
@@ -187,12 +215,12 @@ static bool config_has_device(const struct oci_spec *spec, const char *path)
 	return false;
 }
 
-static int make_link(int rootfd, const char *target, const char *link,
-		     struct cv_error **err)
+static int make_link(const struct dev_where *w, const char *target,
+		     const char *link, struct cv_error **err)
 {
 	cleanup_close int dev = -1;
 
-	if (mount_resolve(rootfd, "/dev", MOUNT_NO_CREATE, &dev, err) < 0)
+	if (dev_resolve(w, "/dev", MOUNT_NO_CREATE, &dev, err) < 0)
 		return -1;
 	dev = reopen_dir(dev);
 	if (dev < 0)
@@ -203,17 +231,17 @@ static int make_link(int rootfd, const char *target, const char *link,
 	return 0;
 }
 
-int devices_setup(int rootfd, const struct oci_spec *spec,
-		  struct cv_error **err)
+static int devices_make(const struct dev_where *w,
+			const struct oci_spec *spec, struct cv_error **err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		if (config_has_device(spec, default_devices[i]))
 			continue;
-		if (default_device(rootfd, default_devices[i], err) < 0)
+		if (default_device(w, default_devices[i], err) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < spec->linux_.n_devices; i++)
-		if (config_device(rootfd, spec, &spec->linux_.devices[i], i,
+		if (config_device(w, spec, &spec->linux_.devices[i], i,
 				  err) < 0)
 			return -1;
 	/* The mount point of the pty's bind (console.c), made while /dev
@@ -221,17 +249,44 @@ int devices_setup(int rootfd, const struct oci_spec *spec,
 	if (spec->process.terminal && !config_has_device(spec, "/dev/console")) {
 		cleanup_close int fd = -1;
 
-		if (mount_resolve(rootfd, "/dev/console", MOUNT_CREATE_FILE,
-				  &fd, err) < 0)
+		if (dev_resolve(w, "/dev/console", MOUNT_CREATE_FILE, &fd,
+				err) < 0)
 			return -1;
 	}
 	/* The links name /proc paths the sentry serves; made anyway, as
 	 * runc does, so tools that test for them find them. */
 	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++)
-		if (make_link(rootfd, default_links[i].target,
+		if (make_link(w, default_links[i].target,
 			      default_links[i].link, err) < 0)
 			return -1;
 	return 0;
+}
+
+int devices_setup(int rootfd, const struct oci_spec *spec,
+		  struct cv_error **err)
+{
+	struct dev_where w = { .fd = rootfd };
+
+	return devices_make(&w, spec, err);
+}
+
+int devices_setup_store(int devfd, const struct oci_spec *spec,
+			struct cv_error **err)
+{
+	struct dev_where w = { .fd = devfd, .store = true };
+
+	return devices_make(&w, spec, err);
+}
+
+bool devices_all_under_dev(const struct oci_spec *spec)
+{
+	for (size_t i = 0; i < spec->linux_.n_devices; i++) {
+		const char *p = spec->linux_.devices[i].path;
+
+		if (p == NULL || strncmp(p, "/dev/", 5) != 0)
+			return false;
+	}
+	return true;
 }
 
 static unsigned rule_access(const char *a)

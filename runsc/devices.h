@@ -19,6 +19,16 @@
 /* rootfd: the container root (a directory fd) being built. */
 int devices_setup(int rootfd, const struct oci_spec *spec,
 		  struct cv_error **err);
+/*
+ * The same nodes and links made in devfd, the container's /dev tmpfs
+ * before it is attached (mounts_dev_store): by root of the host's user
+ * namespace, so that a sandbox in a user namespace of its own gets nodes
+ * of its own, never binds of the host's (which its root could chmod).
+ * Every path must be under /dev (devices_all_under_dev).
+ */
+int devices_setup_store(int devfd, const struct oci_spec *spec,
+			struct cv_error **err);
+bool devices_all_under_dev(const struct oci_spec *spec);
 
 /*
  * The rules the gofer and the sentry check before they open a device node

@@ -496,6 +496,24 @@ static int userns_ptmx(int rootfd, const struct oci_spec *spec,
 	return 0;
 }
 
+/* The /dev tmpfs the sandbox made in the host's user namespace
+ * (mounts_dev_store), attached where the plan mounts /dev. */
+static int attach_dev_store(int rootfd, int store, const struct mount_op *op,
+			    struct cv_error **err)
+{
+	cleanup_close int dst = -1;
+
+	if (mount_resolve(rootfd, op->dest, MOUNT_CREATE_DIR, &dst, err) < 0) {
+		if (op->index >= 0)
+			cv_error_wrap(err, "mounts[%d].destination", op->index);
+		return -1;
+	}
+	if (move_mount(store, "", dst, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return op_errorx(op, err, errno, "attach the /dev tmpfs");
+	return apply_propagation(rootfd, op, err);
+}
+
 static int apply_fs(int rootfd, const struct oci_spec *spec,
 		    const struct mount_op *op, struct cv_error **err)
 {
@@ -536,14 +554,23 @@ static int apply_virtual(int rootfd, const struct mount_op *op,
 	return 0;
 }
 
+static bool is_dev_tmpfs(const struct mount_op *op)
+{
+	return op->kind == MOUNT_OP_FS && strcmp(op->dest, "/dev") == 0 &&
+	       strcmp(op->fstype, "tmpfs") == 0;
+}
+
 static int apply_plan(int rootfd, int bundlefd, const struct oci_spec *spec,
-		      const struct mount_plan *p, struct cv_error **err)
+		      const struct mount_plan *p, int dev_store,
+		      struct cv_error **err)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mount_op *op = &p->ops[i];
 		int r;
 
-		if (op->kind == MOUNT_OP_BIND)
+		if (dev_store >= 0 && is_dev_tmpfs(op))
+			r = attach_dev_store(rootfd, dev_store, op, err);
+		else if (op->kind == MOUNT_OP_BIND)
 			r = apply_bind(rootfd, bundlefd, op, err);
 		else if (op->kind == MOUNT_OP_FS)
 			r = apply_fs(rootfd, spec, op, err);
@@ -555,9 +582,29 @@ static int apply_plan(int rootfd, int bundlefd, const struct oci_spec *spec,
 	return 0;
 }
 
-/* maskedPaths: /dev/null over files, an empty read-only tmpfs over
+/* maskedPaths: the container's /dev/null over files (as runc binds it
+ * after its pivot: never the host's node, which a sandbox in a user
+ * namespace could chmod through it), an empty read-only tmpfs over
  * directories. Most live in /proc and /sys, which the sentry serves (it
  * has the spec); what does not exist in the root is skipped. */
+static int open_null_tree(int rootfd, struct cv_error **err)
+{
+	cleanup_close int fd = -1;
+	struct stat st;
+	int tree;
+
+	if (mount_resolve(rootfd, "/dev/null", MOUNT_NO_CREATE, &fd, err) < 0)
+		return cv_error_wrap(err, "linux.maskedPaths");
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode))
+		return cv_error_setx(err, "linux.maskedPaths: the container's "
+				     "/dev/null is not a character device");
+	tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				 AT_EMPTY_PATH);
+	if (tree < 0)
+		return cv_error_set(err, errno, "linux.maskedPaths: /dev/null");
+	return tree;
+}
+
 static int mask_paths(int rootfd, const struct oci_spec *spec,
 		      struct cv_error **err)
 {
@@ -582,10 +629,10 @@ static int mask_paths(int rootfd, const struct oci_spec *spec,
 						    i, path);
 			continue;
 		}
-		tree = open_tree(AT_FDCWD, "/dev/null",
-				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		if (tree < 0 ||
-		    move_mount(tree, "", fd, "",
+		tree = open_null_tree(rootfd, err);
+		if (tree < 0)
+			return -1;
+		if (move_mount(tree, "", fd, "",
 			       MOVE_MOUNT_F_EMPTY_PATH |
 				       MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return cv_error_set(err, errno,
@@ -801,11 +848,12 @@ static int finish_root(const struct oci_spec *spec, struct cv_error **err)
 
 int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err)
 {
-	return mounts_setup_root_ov(spec, NULL, err);
+	return mounts_setup_root_ov(spec, NULL, -1, err);
 }
 
 int mounts_setup_root_ov(const struct oci_spec *spec,
-			 const struct root_overlay *ov, struct cv_error **err)
+			 const struct root_overlay *ov, int dev_store,
+			 struct cv_error **err)
 {
 	struct mount_plan plan __attribute__((cleanup(mount_plan_clear))) = {
 		0
@@ -848,10 +896,11 @@ int mounts_setup_root_ov(const struct oci_spec *spec,
 	}
 	if (drop_kernel_mounts(rootfd, rootfs, err) < 0 ||
 	    apply_plan(rootfd, bundlefd >= 0 ? bundlefd : AT_FDCWD, spec,
-		       &plan, err) < 0)
+		       &plan, dev_store, err) < 0)
 		return -1;
-	/* Devices after the mounts: they go into the /dev tmpfs. */
-	if (devices_setup(rootfd, spec, err) < 0)
+	/* Devices after the mounts: they go into the /dev tmpfs (the store
+	 * holds them already). */
+	if (dev_store < 0 && devices_setup(rootfd, spec, err) < 0)
 		return -1;
 	if (make_cwd(rootfd, spec, err) < 0)
 		return -1;
@@ -863,6 +912,105 @@ int mounts_setup_root_ov(const struct oci_spec *spec,
 	if (pivot(rootfd, rootfs, err) < 0)
 		return -1;
 	return finish_root(spec, err);
+}
+
+/* The store's tmpfs options: "k=v" strings and bare flags, as mount(2)'s
+ * data string says them. */
+static int store_config(int fs, const struct mount_op *op, const char *data,
+			struct cv_error **err)
+{
+	cleanup_free char *copy = data != NULL ? strdup(data) : NULL;
+	char *save = NULL, *o;
+
+	if (data != NULL && copy == NULL)
+		return op_errorx(op, err, ENOMEM, "options");
+	for (o = copy ? strtok_r(copy, ",", &save) : NULL; o;
+	     o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+		int r;
+
+		if (eq != NULL) {
+			*eq = '\0';
+			r = fsconfig(fs, FSCONFIG_SET_STRING, o, eq + 1, 0);
+		} else {
+			r = fsconfig(fs, FSCONFIG_SET_FLAG, o, NULL, 0);
+		}
+		if (r < 0)
+			return op_errorx(op, err, errno, o);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return op_errorx(op, err, errno, "create");
+	return 0;
+}
+
+static uint64_t store_attrs(unsigned long flags)
+{
+	uint64_t a = 0;
+
+	a |= flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0;
+	a |= flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0;
+	a |= flags & MS_NODIRATIME ? MOUNT_ATTR_NODIRATIME : 0;
+	if (flags & MS_NOATIME)
+		a |= MOUNT_ATTR_NOATIME;
+	else if (flags & MS_STRICTATIME)
+		a |= MOUNT_ATTR_STRICTATIME;
+	return a;
+}
+
+static int make_dev_store(const struct oci_spec *spec,
+			  const struct mount_op *op, int *out,
+			  struct cv_error **err)
+{
+	cleanup_free char *data = NULL;
+	cleanup_close int fs = -1, m = -1;
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (has_mappings(spec) && userns_data(spec, op, &data, err) < 0)
+		return -1;
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return op_errorx(op, err, errno, "fsopen");
+	if (store_config(fs, op, data ? data : op->data, err) < 0)
+		return -1;
+	m = fsmount(fs, FSMOUNT_CLOEXEC, store_attrs(op->flags));
+	if (m < 0)
+		return op_errorx(op, err, errno, "fsmount");
+	if (devices_setup_store(m, spec, err) < 0)
+		return -1;
+	if ((op->flags & MS_RDONLY) &&
+	    mount_setattr(m, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return op_errorx(op, err, errno, "read-only");
+	*out = steal_fd(m);
+	return 0;
+}
+
+int mounts_dev_store(const struct oci_spec *spec, int *out,
+		     struct cv_error **err)
+{
+	struct mount_plan plan __attribute__((cleanup(mount_plan_clear))) = {
+		0
+	};
+
+	*out = -1;
+	if (!devices_all_under_dev(spec))
+		return 0;
+	if (mount_plan_build(spec, &plan, err) < 0)
+		return -1;
+	for (size_t i = 0; i < plan.n; i++) {
+		const struct mount_op *op = &plan.ops[i];
+
+		/* The first mount at /dev; one over it again is not ours
+		 * to second-guess: none then. */
+		if (strcmp(op->dest, "/dev") != 0)
+			continue;
+		if (!is_dev_tmpfs(op) || (op->flags & MS_NODEV))
+			return 0;
+		for (size_t j = i + 1; j < plan.n; j++)
+			if (strcmp(plan.ops[j].dest, "/dev") == 0)
+				return 0;
+		return make_dev_store(spec, op, out, err);
+	}
+	return 0;
 }
 
 int mounts_readonly_view(struct cv_error **err)

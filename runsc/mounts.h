@@ -138,9 +138,22 @@ int root_overlay_resolve(const struct oci_spec *spec,
 int overlay_mount_root(const char *rootfs, const struct root_overlay *ov,
 		       int *rootfd, struct cv_error **err);
 
-/* mounts_setup_root with the root overlay ov (NULL or disabled: none). */
+/* mounts_setup_root with the root overlay ov (NULL or disabled: none)
+ * and, if dev_store >= 0, that tmpfs as /dev (mounts_dev_store). */
 int mounts_setup_root_ov(const struct oci_spec *spec,
-			 const struct root_overlay *ov, struct cv_error **err);
+			 const struct root_overlay *ov, int dev_store,
+			 struct cv_error **err);
+
+/*
+ * Root of the host's user namespace, before the sandbox takes its own:
+ * the plan's /dev tmpfs, detached (fsmount), holding the device nodes and
+ * links (devices_setup_store), in *out; the gofer attaches it in place of
+ * a new tmpfs. *out is -1 (and 0 returned) when the plan has no tmpfs of
+ * its own at /dev that could hold usable nodes or a linux.devices path is
+ * outside /dev: the sandbox then stays in the host's user namespace.
+ */
+int mounts_dev_store(const struct oci_spec *spec, int *out,
+		     struct cv_error **err);
 
 /*
  * In the workload init after unshare(CLONE_NEWNS) of the gofer's view:

@@ -286,11 +286,6 @@ bool sandbox_userns_wanted(const struct oci_spec *spec,
 {
 	if (geteuid() != 0 || !initial_userns() || rootfs_is_host_root(spec))
 		return false;
-	/* linux.devices are made by mknod, which only the host's user
-	 * namespace may do (a bind of the host's node instead would need
-	 * one at the same path, which runc does not ask for). */
-	if (spec->linux_.n_devices > 0)
-		return false;
 	for (int t = 0; t < OCI_NS__COUNT; t++)
 		if (join_fd[t] >= 0 && t != OCI_NS_NETWORK &&
 		    t != OCI_NS_IPC && t != OCI_NS_UTS)

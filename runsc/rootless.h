@@ -37,7 +37,8 @@ int rootless_enter(const struct oci_spec *spec, struct oci_spec **view,
  * Root's sandbox in a user namespace of its own (rootless.c): wanted when
  * runsc is root of the host's user namespace and no namespace but the
  * pod's net, ipc and uts is joined by path (join_fd: struct ns_plan's),
- * root.path is not the host's "/" (runsc do) and linux.devices is empty.
+ * root.path is not the host's "/" (runsc do); runsc/sandbox.c also wants
+ * the /dev of runsc/mounts.h mounts_dev_store.
  */
 bool sandbox_userns_wanted(const struct oci_spec *spec,
 			   const int join_fd[OCI_NS__COUNT]);

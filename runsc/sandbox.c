@@ -16,10 +16,8 @@
  */
 #include "runsc/sandbox.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -29,7 +27,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/statfs.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -238,6 +235,9 @@ struct sandbox_ctx {
 	/* Not root of the host's user namespace: rootless, or root in the
 	 * sandbox's own (rootless.h, sandbox_userns_wanted). */
 	bool rootless;
+	/* The /dev tmpfs made in the host's user namespace for a sandbox
+	 * in its own (mounts_dev_store), for the gofer; or -1. */
+	int dev_store;
 };
 
 /*
@@ -270,7 +270,8 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 	cv_log_set_name("gofer");
 	if (ns_enter_mount(&c->ns, &err) < 0)
 		sb_die(c->sync, err, "gofer");
-	if (mounts_setup_root_ov(c->spec, &c->o->overlay, &err) < 0)
+	if (mounts_setup_root_ov(c->spec, &c->o->overlay, c->dev_store,
+				 &err) < 0)
 		sb_die(c->sync, err, NULL);
 	/* The workload's stdio is not the gofer's business: the
 	 * container's /dev/null instead (the host's would be a file of a
@@ -369,50 +370,6 @@ static int init_host_steps(struct sandbox_ctx *c, int *csock, int *procsys,
 	return ns_join_others(&c->ns, err);
 }
 
-/*
- * In a user namespace the gofer cannot mknod the default device nodes and
- * binds the host's (runsc/devices.c): mounts of the host's devtmpfs, which
- * the workload's view must not hold (DESIGN.md invariant 3; the gofer
- * serves /dev). Detached from a private copy made in the gofer's user
- * namespace, where they are not locked (a container user namespace's copy
- * would lock them). devpts nodes (/dev/console) stay.
- */
-static int drop_host_device_binds(struct cv_error **err)
-{
-	cleanup_close int dev = -1;
-	struct dirent *e;
-	DIR *d;
-	int ret = 0;
-
-	if (unshare(CLONE_NEWNS) < 0)
-		return cv_error_set(err, errno, "unshare the mount namespace");
-	dev = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dev < 0)
-		return 0;	/* no /dev: nothing bound */
-	d = fdopendir(dup(dev));
-	if (d == NULL)
-		return cv_error_set(err, errno, "/dev");
-	while (ret == 0 && (e = readdir(d)) != NULL) {
-		struct statx stx;
-		struct statfs fs;
-		char path[300];
-
-		if (statx(dev, e->d_name, AT_SYMLINK_NOFOLLOW,
-			  STATX_TYPE, &stx) < 0 ||
-		    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
-		    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ||
-		    !(S_ISCHR(stx.stx_mode) || S_ISBLK(stx.stx_mode)))
-			continue;
-		snprintf(path, sizeof(path), "/dev/%s", e->d_name);
-		if (statfs(path, &fs) == 0 && fs.f_type == DEVPTS_SUPER_MAGIC)
-			continue;
-		if (umount2(path, MNT_DETACH) < 0)
-			ret = cv_error_set(err, errno, "detach %s", path);
-	}
-	closedir(d);
-	return ret;
-}
-
 /* The view: a private copy of the gofer's namespace; with a user
  * namespace, unshared after it so the new namespaces belong to it. */
 static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
@@ -422,8 +379,6 @@ static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
 	if (setns(c->mntns, CLONE_NEWNS) < 0)
 		return cv_error_set(err, errno, "join the gofer's mount "
 				    "namespace");
-	if (c->rootless && drop_host_device_binds(err) < 0)
-		return -1;
 	if (c->ns.join_fd[OCI_NS_USER] >= 0) {
 		if (setns(c->ns.join_fd[OCI_NS_USER], CLONE_NEWUSER) < 0)
 			return cv_error_set(err, errno, "join the user "
@@ -857,6 +812,13 @@ static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 	if (!(c->ns.unshare_flags & CLONE_NEWNET) &&
 	    !sandbox_userns_ports_ok(c->spec))
 		return 0;
+	/* mknod needs the host's user namespace: the device nodes are made
+	 * now, in a /dev of the container's own, never bound from the
+	 * host's /dev (its root could chmod those through the gofer). */
+	if (mounts_dev_store(c->spec, &c->dev_store, err) < 0)
+		return -1;
+	if (c->dev_store < 0)
+		return 0;
 	if (sandbox_userns_enter(sandbox_maps_written, &c->sync, err) < 0)
 		return -1;
 	c->rootless = true;
@@ -911,6 +873,9 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	if (devices_rules(c->spec, &c->dev_rules, &c->n_dev_rules, &err) < 0)
 		sb_die(c->sync, err, NULL);
 	r = start_gofer(c, &err);
+	if (c->dev_store >= 0)
+		close(c->dev_store);	/* the gofer's now */
+	c->dev_store = -1;
 	if (r < 0)	/* -2: the gofer has reported its error */
 		sandbox_fail(c, r == -2 ? NULL : err);
 	if (bind_control(c, &err) < 0 || start_init(c, &err) < 0 ||
@@ -1057,6 +1022,7 @@ int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
 		.o = o, .spec = o->spec, .proc = &o->spec->process,
 		.isync = { -1, -1 }, .init_sv = { -1, -1 },
 		.gofer_sv = { -1, -1 }, .mntns = -1, .ctl = -1,
+		.dev_store = -1,
 	};
 	int sv[2];
 	pid_t pid;
