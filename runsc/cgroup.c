@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/undo.h"
 #include "lib/fdpass.h"
 #include "lib/log.h"
 #include "lib/util.h"
@@ -746,31 +747,9 @@ static char *dir_for(const char *mount, const char *own, const char *path)
 	return asprintf(&s, "%s%s/%s", mount, own, path) < 0 ? NULL : s;
 }
 
-/* A list of directories this call created, removed again on failure. */
-struct created {
-	char **v;
-	size_t n;
-};
-
-static void created_rollback(struct created *c)
+static void rmdir_step(void *path)
 {
-	for (size_t i = c->n; i > 0; i--) {
-		if (c->v[i - 1] != NULL)
-			rmdir(c->v[i - 1]);
-		free(c->v[i - 1]);
-	}
-	free(c->v);
-	c->v = NULL;
-	c->n = 0;
-}
-
-static void created_forget(struct created *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->v[i]);
-	free(c->v);
-	c->v = NULL;
-	c->n = 0;
+	rmdir(path);
 }
 
 /* Copies cpuset.cpus/mems from the parent into a new v1 cpuset level, which
@@ -805,7 +784,7 @@ static int cpuset_init_level(const char *dir, struct cv_error **err)
 /* mkdir -p below mount, recording the levels made; an empty cpuset level
  * is initialised from its parent. */
 static int make_dirs(const char *mount, const char *dir, bool cpuset,
-		     struct created *c, struct cv_error **err)
+		     struct cv_undo *u, struct cv_error **err)
 {
 	cleanup_free char *p = strdup(dir);
 	size_t start = strlen(mount);
@@ -814,7 +793,6 @@ static int make_dirs(const char *mount, const char *dir, bool cpuset,
 		return cv_error_set(err, ENOMEM, "cgroup");
 	for (char *s = p + start + 1;; s++) {
 		char saved = *s;
-		char **nv;
 
 		if (*s != '/' && *s != '\0')
 			continue;
@@ -824,11 +802,14 @@ static int make_dirs(const char *mount, const char *dir, bool cpuset,
 				return cv_error_set(err, errno,
 						    "cgroup: mkdir %s", p);
 		} else {
-			nv = realloc(c->v, (c->n + 1) * sizeof(char *));
-			if (nv == NULL)
+			char *made = strdup(p);
+
+			/* (Without memory to remember it, it goes now.) */
+			if (made == NULL)
+				rmdir(p);
+			if (made == NULL ||
+			    cv_undo_push(u, rmdir_step, made, free) < 0)
 				return cv_error_set(err, ENOMEM, "cgroup");
-			c->v = nv;
-			c->v[c->n++] = strdup(p);
 		}
 		/* Also levels that exist: someone may have made them
 		 * without filling cpus/mems. */
@@ -885,18 +866,18 @@ static int check_resources(const struct cgroup_layout *l,
 }
 
 static int make_all(const struct cgroup_layout *l, struct cgroup *cg,
-		    struct created *c, struct cv_error **err)
+		    struct cv_undo *u, struct cv_error **err)
 {
 	for (size_t i = 0; i < cg->n_dirs; i++) {
 		bool cpuset = strstr(cg->dirs[i].ctls, "cpuset") != NULL;
 
-		if (make_dirs(l->hier[i].mount, cg->dirs[i].dir, cpuset, c,
+		if (make_dirs(l->hier[i].mount, cg->dirs[i].dir, cpuset, u,
 			      err) < 0)
 			return -1;
 	}
 	if (cg->unified == NULL)
 		return 0;
-	if (make_dirs(l->unified, cg->unified, false, c, err) < 0)
+	if (make_dirs(l->unified, cg->unified, false, u, err) < 0)
 		return -1;
 	if (l->mode == CGROUP_MODE_V2)
 		return cgroup_v2_enable_controllers(l->unified, cg->unified,
@@ -948,18 +929,17 @@ int cgroup_create_at(const struct cgroup_layout *l, const char *path,
 		     struct cv_error **err)
 {
 	cleanup_cgroup struct cgroup *cg = NULL;
-	struct created c = { 0 };
+	/* The levels made here, removed again (deepest first) on failure. */
+	cleanup_undo struct cv_undo made = CV_UNDO_INIT;
 
 	if (check_resources(l, r, err) < 0)
 		return -1;
 	if (cgroup_alloc(l, path, &cg, err) < 0)
 		return -1;
-	if (make_all(l, cg, &c, err) < 0 || check_empty(cg, err) < 0 ||
-	    apply(cg, r, true, err) < 0) {
-		created_rollback(&c);
+	if (make_all(l, cg, &made, err) < 0 || check_empty(cg, err) < 0 ||
+	    apply(cg, r, true, err) < 0)
 		return cv_error_wrap(err, "cgroup %s", path);
-	}
-	created_forget(&c);
+	cv_undo_release(&made);
 	*out = steal_ptr(cg);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/undo.h"
 #include "lib/util.h"
 #include "runsc/cgroup.h"
 #include "runsc/cli.h"
@@ -146,29 +147,49 @@ static int open_debug_log(struct global_opts *g)
 		    0644);
 }
 
-static void undo(struct global_opts *g, const struct oci_spec *spec,
-		 struct cgroup *cg, pid_t sandbox_pid, bool hooks_ran,
-		 const struct container_state *st)
+/* ---- undo steps (lib/undo.h), last done first undone ---- */
+
+struct state_dir_ref {
+	const char *root, *id;
+};
+
+static void undo_state_dir(void *arg)
+{
+	const struct state_dir_ref *r = arg;
+
+	state_remove_dir(r->root, r->id, NULL);
+}
+
+/* poststop hooks, if createRuntime's ran (runc runs them once the rest
+ * is torn down). */
+static void undo_hooks(void *arg)
+{
+	struct hook_ctx *h = arg;
+	cleanup_error struct cv_error *e = NULL;
+	cleanup_free char *json = NULL;
+
+	if (!h->ran)
+		return;
+	json = state_oci_json(h->st, "stopped", false);
+	if (hooks_run_spec(h->spec, OCI_HOOK_POSTSTOP, json, &e) < 0)
+		log_warn("%s", e->msg);
+}
+
+static void undo_cgroup(void *arg)
 {
 	cleanup_error struct cv_error *e = NULL;
 
-	if (sandbox_pid > 0) {
-		kill(sandbox_pid, SIGKILL);
-		while (waitpid(sandbox_pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (cg != NULL && cgroup_destroy(cg, &e) < 0) {
+	if (cgroup_destroy(arg, &e) < 0)
 		log_warn("%s", e->msg);
-		cv_error_free(&e);
-	}
-	if (hooks_ran) {
-		cleanup_free char *json = state_oci_json(st, "stopped", false);
+}
 
-		if (hooks_run_spec(spec, OCI_HOOK_POSTSTOP, json, &e) < 0)
-			log_warn("%s", e->msg);
-		cv_error_free(&e);
-	}
-	state_remove_dir(g->root, st->id, NULL);
+static void undo_sandbox(void *arg)
+{
+	pid_t pid = *(pid_t *)arg;
+
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 
 static int create_locked(struct global_opts *g, const struct create_opts *o,
@@ -182,18 +203,22 @@ static int create_locked(struct global_opts *g, const struct create_opts *o,
 	struct sandbox_info info = { 0 };
 	struct hook_ctx hc = { spec, NULL, err, false };
 	struct sandbox_opts so = { 0 };
+	/* Run before cg and st are freed (declared after them). */
+	cleanup_undo struct cv_undo undo = CV_UNDO_INIT;
 
 	if (st == NULL || fill_state(st, spec, o->id, dir, g) < 0)
 		return cv_error_set(err, ENOMEM, "state");
 	hc.st = st;
+	if (cv_undo_push(&undo, undo_hooks, &hc, NULL) < 0)
+		return cv_error_set(err, ENOMEM, "state");
 	if (copy_config(o, st->config_path, err) < 0)
-		goto fail;
+		return -1;
 	if (cgroup_create(o->id, spec, g->systemd_cgroup, &cg, err) < 0)
-		goto fail;
-	if (cg != NULL && cgroup_to_json(cg, &st->cgroup_json) < 0) {
-		cv_error_set(err, ENOMEM, "cgroup");
-		goto fail;
-	}
+		return -1;
+	if (cg != NULL && cv_undo_push(&undo, undo_cgroup, cg, NULL) < 0)
+		return cv_error_set(err, ENOMEM, "cgroup");
+	if (cg != NULL && cgroup_to_json(cg, &st->cgroup_json) < 0)
+		return cv_error_set(err, ENOMEM, "cgroup");
 	hook_json = state_oci_json(st, "creating", false);
 	log_fd = g->debug_log != NULL ? open_debug_log(g) : -1;
 	so = (struct sandbox_opts){
@@ -207,7 +232,9 @@ static int create_locked(struct global_opts *g, const struct create_opts *o,
 		.state_json = hook_json, .overlay = *ov,
 	};
 	if (sandbox_create(&so, &info, err) < 0)
-		goto fail;
+		return -1;
+	if (cv_undo_push(&undo, undo_sandbox, &info.sandbox_pid, NULL) < 0)
+		return cv_error_set(err, ENOMEM, "sandbox");
 	st->sandbox_pid = info.sandbox_pid;
 	st->sandbox_start = proc_start_time(info.sandbox_pid);
 	st->init_pid = info.init_pid;
@@ -216,14 +243,12 @@ static int create_locked(struct global_opts *g, const struct create_opts *o,
 	free(st->status);
 	st->status = strdup("created");
 	if (state_save(g->root, st, err) < 0)
-		goto fail;
+		return -1;
 	if (o->pid_file != NULL &&
 	    cli_write_pid_file(o->pid_file, info.sandbox_pid, err) < 0)
-		goto fail;
+		return -1;
+	cv_undo_release(&undo);
 	return 0;
-fail:
-	undo(g, spec, cg, info.sandbox_pid, hc.ran, st);
-	return -1;
 }
 
 int create_parse_option(const char *verb, int c, struct create_opts *o,
@@ -259,6 +284,8 @@ int container_create(struct global_opts *g, const struct create_opts *o,
 	cleanup_close int lock = -1;
 	const struct oci_spec *spec = o->spec;
 	struct root_overlay ov;
+	struct state_dir_ref ref = { g->root, o->id };
+	cleanup_undo struct cv_undo undo = CV_UNDO_INIT;
 
 	if (cli_check_id(o->id, err) < 0)
 		return -1;
@@ -276,7 +303,12 @@ int container_create(struct global_opts *g, const struct create_opts *o,
 		return cv_error_set(err, ENOMEM, "state dir");
 	if (state_create_dir(g->root, o->id, &lock, err) < 0)
 		return -1;
-	return create_locked(g, o, spec, dir, &ov, err);
+	if (cv_undo_push(&undo, undo_state_dir, &ref, NULL) < 0)
+		return cv_error_set(err, ENOMEM, "state dir");
+	if (create_locked(g, o, spec, dir, &ov, err) < 0)
+		return -1;	/* the state dir goes (its lock with it) */
+	cv_undo_release(&undo);
+	return 0;
 }
 
 int cmd_create(struct global_opts *g, int argc, char **argv,

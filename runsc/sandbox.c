@@ -36,6 +36,7 @@
 #include "gofer/gofer.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/undo.h"
 #include "lib/unixsock.h"
 #include "runsc/cgroup.h"
 #include "runsc/devices.h"
@@ -238,6 +239,7 @@ struct sandbox_ctx {
 	/* The /dev tmpfs made in the host's user namespace for a sandbox
 	 * in its own (mounts_dev_store), for the gofer; or -1. */
 	int dev_store;
+	struct cv_undo undo;	/* the children to kill if start-up fails */
 };
 
 /*
@@ -752,8 +754,11 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 	}
 }
 
-static void kill_and_reap(pid_t pid)
+/* An undo step (c->undo): the child whose pid is at arg, once forked. */
+static void kill_and_reap(void *arg)
 {
+	pid_t pid = *(pid_t *)arg;
+
 	if (pid <= 0)
 		return;
 	kill(pid, SIGKILL);
@@ -761,13 +766,13 @@ static void kill_and_reap(pid_t pid)
 		;
 }
 
-/* Leaves nothing behind: the children are reaped here, so none of them
- * lingers as a zombie of whatever adopts them. */
+/* Leaves nothing behind: the children are reaped here (c->undo, last
+ * started first), so none of them lingers as a zombie of whatever adopts
+ * them. */
 __attribute__((noreturn)) static void sandbox_fail(struct sandbox_ctx *c,
 						   struct cv_error *err)
 {
-	kill_and_reap(c->init_pid);
-	kill_and_reap(c->gofer_pid);
+	cv_undo_run(&c->undo);
 	if (err != NULL)
 		sb_die(c->sync, err, NULL);
 	_exit(1);
@@ -872,6 +877,13 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		sb_die(c->sync, err, NULL);
 	if (devices_rules(c->spec, &c->dev_rules, &c->n_dev_rules, &err) < 0)
 		sb_die(c->sync, err, NULL);
+	/* Pushed before each start: the step reads the pid when it runs
+	 * (0: not forked). */
+	if (cv_undo_push(&c->undo, kill_and_reap, &c->gofer_pid, NULL) < 0 ||
+	    cv_undo_push(&c->undo, kill_and_reap, &c->init_pid, NULL) < 0) {
+		cv_error_set(&err, ENOMEM, "sandbox");
+		sb_die(c->sync, err, NULL);
+	}
 	r = start_gofer(c, &err);
 	if (c->dev_store >= 0)
 		close(c->dev_store);	/* the gofer's now */
@@ -881,6 +893,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	if (bind_control(c, &err) < 0 || start_init(c, &err) < 0 ||
 	    drive_init(c, &err) < 0)
 		sandbox_fail(c, err);
+	cv_undo_release(&c->undo);	/* the sentry guards them now */
 	/* The sentry reaps the gofer if it dies: after sentry_run its pid
 	 * may be anyone's, so it is killed through a pidfd opened now, while
 	 * it is our unreaped child. */
