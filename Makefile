@@ -98,6 +98,8 @@ docs: $(BUILD)/bin/runsc
 	$(foreach p,sentry gofer,scripts/doc-section.sh docs/security.md \
 		confinement-$(p) $(BUILD)/bin/runsc syscalls --confinement $(p) \
 		--format markdown &&) true
+	scripts/doc-section.sh docs/architecture.md handshake \
+		$(BUILD)/tests/unit/test_handshake --markdown
 
 install: $(BUILD)/bin/runsc
 	install -D -m 0755 $(BUILD)/bin/runsc $(DESTDIR)$(PREFIX)/bin/cvisor-runsc

@@ -54,51 +54,6 @@
 
 /* ---- shared helpers --------------------------------------------------- */
 
-int sb_send(int sock, enum sb_msg_type type, pid_t pid1, pid_t pid2,
-	    const char *text)
-{
-	struct sb_msg m = { .type = type, .pid1 = pid1, .pid2 = pid2 };
-	size_t len = offsetof(struct sb_msg, text) + 1;
-
-	if (text != NULL) {
-		snprintf(m.text, sizeof(m.text), "%s", text);
-		len += strlen(m.text);
-	}
-	while (send(sock, &m, len, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
-
-int sb_recv(int sock, struct sb_msg *m)
-{
-	ssize_t n;
-
-	memset(m, 0, sizeof(*m));
-	do {
-		n = recv(sock, m, sizeof(*m) - 1, 0);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (n == 0)
-		return -EPIPE;
-	if ((size_t)n < offsetof(struct sb_msg, text))
-		return -EPROTO;
-	return 0;
-}
-
-void sb_die(int sock, struct cv_error *err, const char *what)
-{
-	char buf[sizeof(((struct sb_msg *)0)->text)];
-
-	snprintf(buf, sizeof(buf), "%s%s%s", what != NULL ? what : "",
-		 what != NULL ? ": " : "",
-		 err != NULL && err->msg != NULL ? err->msg : "failed");
-	if (sb_send(sock, SB_MSG_ERROR, 0, 0, buf) < 0)
-		fprintf(stderr, "runsc: %s\n", buf);
-	_exit(1);
-}
-
 void sb_prepare_fds(int n)
 {
 	int from = 3 + n;
@@ -207,15 +162,6 @@ static void null_stdio(int n)
 		close(fd);
 }
 
-static int expect(int sock, enum sb_msg_type type)
-{
-	struct sb_msg m;
-
-	if (sb_recv(sock, &m) < 0 || m.type != type)
-		return -1;
-	return 0;
-}
-
 /* ---- the gofer ---------------------------------------------------------- */
 
 struct sandbox_ctx {
@@ -313,9 +259,10 @@ static int start_gofer(struct sandbox_ctx *c, struct cv_error **err)
 	c->gofer_sv[1] = -1;
 	rd = p[0];
 	/* Wait until the root is built: the init copies this namespace. On
-	 * failure the gofer has already sent its error to runsc create. */
+	 * failure the gofer has already sent its error to runsc create:
+	 * -1 with *err left unset. */
 	if (read(rd, &b, 1) != 1 || b != 'R')
-		return -2;
+		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)c->gofer_pid);
 	c->mntns = open(path, O_RDONLY | O_CLOEXEC);
 	if (c->mntns < 0)
@@ -389,7 +336,7 @@ static int init_enter_view(struct sandbox_ctx *c, struct cv_error **err)
 		if (unshare(CLONE_NEWUSER) < 0)
 			return cv_error_set(err, errno, "new user namespace");
 		if (sb_send(isync, SB_MSG_USERNS, 0, 0, NULL) < 0 ||
-		    expect(isync, SB_MSG_GO) < 0)
+		    sb_expect(isync, SB_MSG_GO) < 0)
 			_exit(1);	/* the sandbox reported it */
 	}
 	/* Become the namespace's root (if mapped), so what the namespaces
@@ -536,7 +483,7 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 	if (sb_send(c->isync[1], SB_MSG_NS_READY,
 		    slave >= 0 ? console_pts_index(slave) + 1 : 0, 0,
 		    NULL) < 0 ||
-	    expect(c->isync[1], SB_MSG_GO) < 0)
+	    sb_expect(c->isync[1], SB_MSG_GO) < 0)
 		_exit(1);
 	if (init_namespaced_settings(c, procsys, &err) < 0 ||
 	    init_process(c, slave, &exe, &info, &err) < 0)
@@ -546,7 +493,7 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 	/* The sandbox tells runsc create the pids, answers GO and becomes
 	 * the sentry; READY (below) thus always follows PIDS. */
 	if (sb_send(c->isync[1], SB_MSG_ATTACHING, 0, 0, NULL) < 0 ||
-	    expect(c->isync[1], SB_MSG_GO) < 0)
+	    sb_expect(c->isync[1], SB_MSG_GO) < 0)
 		_exit(1);
 	close(c->isync[1]);
 	/* Nothing but stdio and the preserved fds reaches the workload. */
@@ -747,7 +694,8 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 				return -1;
 			return sb_send(c->isync[0], SB_MSG_GO, 0, 0, NULL);
 		default:
-			return cv_error_setx(err, "init: unexpected message");
+			return cv_error_setx(err, "init: unexpected message "
+					     "%s", sb_msg_name(m.type));
 		}
 		if (sb_send(c->isync[0], SB_MSG_GO, 0, 0, NULL) < 0)
 			return -1;
@@ -783,7 +731,7 @@ static int ask_maps(int sync, int kind)
 {
 	if (sb_send(sync, SB_MSG_USERNS, kind, 0, NULL) < 0)
 		return -1;
-	return expect(sync, SB_MSG_GO);
+	return sb_expect(sync, SB_MSG_GO);
 }
 
 static int rootless_maps_written(void *arg)
@@ -888,8 +836,8 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	if (c->dev_store >= 0)
 		close(c->dev_store);	/* the gofer's now */
 	c->dev_store = -1;
-	if (r < 0)	/* -2: the gofer has reported its error */
-		sandbox_fail(c, r == -2 ? NULL : err);
+	if (r < 0)	/* err unset: the gofer has reported its error */
+		sandbox_fail(c, err);
 	if (bind_control(c, &err) < 0 || start_init(c, &err) < 0 ||
 	    drive_init(c, &err) < 0)
 		sandbox_fail(c, err);
@@ -1002,7 +950,7 @@ static int wait_ready(const struct sandbox_opts *o, int sync, pid_t pid,
 			return 0;
 		default:
 			return cv_error_setx(err, "sandbox: unexpected "
-					     "message %u", m.type);
+					     "message %s", sb_msg_name(m.type));
 		}
 	}
 }

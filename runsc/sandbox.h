@@ -17,6 +17,7 @@
 
 #include "lib/error.h"
 #include "runsc/config.h"
+#include "runsc/handshake.h"
 #include "runsc/mounts.h"	/* struct root_overlay */
 #include "sentry/sentry.h"	/* enum platform_kind */
 
@@ -101,32 +102,8 @@ int sandbox_exec(const struct sandbox_exec_opts *o, pid_t *pid_out,
 
 /* ---- internal: shared by sandbox.c and sandbox_exec.c ---------------- */
 
-/* Messages on the SOCK_SEQPACKET sync sockets between runsc, the sandbox
- * process and the processes it starts. */
-enum sb_msg_type {
-	SB_MSG_ERROR = 1,	/* text: the failure, for the runsc user */
-	SB_MSG_USERNS,		/* init -> sandbox: write my id maps */
-	SB_MSG_NS_READY,	/* namespaces exist; pid1: init (host pid) */
-	SB_MSG_GO,		/* continue */
-	SB_MSG_ABORT,		/* stop: a hook failed */
-	SB_MSG_ATTACHING,	/* init -> sandbox: start the sentry now */
-	SB_MSG_PIDS,		/* pid1: init/exec'd process, pid2: gofer */
-	SB_MSG_READY,		/* attached to the sentry */
-};
+/* The handshake's messages: runsc/handshake.h. */
 
-struct sb_msg {
-	uint32_t type;
-	int32_t pid1, pid2;
-	char text[2048];
-};
-
-int sb_send(int sock, enum sb_msg_type type, pid_t pid1, pid_t pid2,
-	    const char *text);
-/* 0 on a message, -EPIPE at end of stream, -errno. */
-int sb_recv(int sock, struct sb_msg *m);
-/* In a forked child: sends err (prefixed by what) and _exits(1). */
-__attribute__((noreturn)) void sb_die(int sock, struct cv_error *err,
-				      const char *what);
 /* Closes every fd >= 3 except those in keep: what a sandbox process or
  * an exec'd one must not hold of runsc's (log, lock, cgroup, state). */
 void sb_close_all_but(const int *keep, size_t n);
