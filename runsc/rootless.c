@@ -120,6 +120,23 @@ static int write_direct(pid_t pid, const char *file,
 	return cv_write_string(path, buf, err);
 }
 
+/* A new user namespace whose maps runsc create writes (maps_written
+ * returns once it did), then its root; what names it in errors, hint is
+ * added to the error of becoming root. */
+static int enter_userns(const char *what, const char *hint,
+			int (*maps_written)(void *), void *arg,
+			struct cv_error **err)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		return cv_error_set(err, errno, "%s", what);
+	if (maps_written(arg) < 0)
+		return cv_error_setx(err, "%s: the id maps were not written",
+				     what);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return cv_error_set(err, errno, "%s: become root%s", what,
+				    hint);
+	return 0;
+}
 /* newuidmap PID ID HOSTID SIZE... (setuid root, checks /etc/subuid). */
 static int write_helper(pid_t pid, const char *helper,
 			const struct oci_id_mapping *m, size_t n,
@@ -224,15 +241,9 @@ int rootless_enter(const struct oci_spec *spec, struct oci_spec **view,
 	v->linux_.uid_mappings = v->linux_.gid_mappings = NULL;
 	v->linux_.n_uid_mappings = v->linux_.n_gid_mappings = 0;
 	*view = v;
-	if (unshare(CLONE_NEWUSER) < 0)
-		return cv_error_set(err, errno, "new user namespace");
-	if (maps_written(arg) < 0)
-		return cv_error_setx(err, "user namespace: the id maps were "
-				     "not written");
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return cv_error_set(err, errno, "user namespace: become root "
-				    "(linux.uidMappings/gidMappings must map "
-				    "0)");
+	if (enter_userns("user namespace", " (linux.uidMappings/gidMappings "
+			 "must map 0)", maps_written, arg, err) < 0)
+		return -1;
 	/* The sentry mounts its procfs and tmpfs and confines itself to an
 	 * empty root: in a mount namespace the user namespace owns. */
 	if (unshare(CLONE_NEWNS) < 0)
@@ -310,15 +321,10 @@ int sandbox_userns_write_maps(pid_t pid, struct cv_error **err)
 int sandbox_userns_enter(int (*maps_written)(void *), void *arg,
 			 struct cv_error **err)
 {
-	if (unshare(CLONE_NEWUSER) < 0)
-		return cv_error_set(err, errno, "the sandbox's user namespace");
-	if (maps_written(arg) < 0)
-		return cv_error_setx(err, "the sandbox's user namespace: the "
-				     "id maps were not written");
 	/* Already ids 0 (mapped to themselves); every capability in it. */
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return cv_error_set(err, errno, "the sandbox's user namespace: "
-				    "become root");
+	if (enter_userns("the sandbox's user namespace", "", maps_written,
+			 arg, err) < 0)
+		return -1;
 	/* The sentry's mounts (its procfs and tmpfs) need a mount namespace
 	 * the user namespace owns (as rootless_enter's): a copy of the
 	 * host's, whose mounts propagate into it. */
