@@ -114,8 +114,7 @@ static const struct cf_rule gofer_rules[] = {
 	CF_ANY(rt_sigreturn, NULL),
 	CF_ANY(exit, NULL),
 	CF_ANY(exit_group, NULL),
-	{ SCMP_SYS(sigaltstack), "sigaltstack", "the sanitizer runtime "
-	  "(lib/sanitizer.h)", true, 0, { { 0 } } },
+	CF_SANITIZER_RULES,
 };
 
 const struct cf_table gofer_cf_table = {

@@ -58,6 +58,10 @@ struct cf_table {
  * to another must stringify it itself (#v), before it is expanded.
  */
 #define CF_C(a, op, an, v, vn) { (a), (op), (an), (uint64_t)(v), (vn) }
+/* The rows every process's table has for make asan's runtime. */
+#define CF_SANITIZER_RULES                                                 \
+	{ SCMP_SYS(sigaltstack), "sigaltstack", "the sanitizer runtime "    \
+	  "(lib/sanitizer.h)", true, 0, { { 0 } } }
 #define CF_CV(a, op, an, v) CF_C(a, op, an, v, #v)
 #define CF_ANY(sys, why) { SCMP_SYS(sys), #sys, (why), false, 0, { { 0 } } }
 #define CF_ANY_NR(nr, name, why) { (nr), (name), (why), false, 0, { { 0 } } }

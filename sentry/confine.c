@@ -279,8 +279,7 @@ static const struct cf_rule sentry_rules[] = {
 	CF_ANY(sysinfo, NULL),
 	CF_ANY(exit, NULL),
 	CF_ANY(exit_group, NULL),
-	{ SCMP_SYS(sigaltstack), "sigaltstack", "the sanitizer runtime "
-	  "(lib/sanitizer.h)", true, 0, { { 0 } } },
+	CF_SANITIZER_RULES,
 };
 
 const struct cf_table sentry_cf_table = {
