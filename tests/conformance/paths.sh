@@ -2,7 +2,8 @@
 # Path-syscall conformance: tests/progs/fs_conform runs natively and in the
 # sandbox on the same kind of directories (a directory of the bundle's
 # filesystem and a tmpfs); every case's result in the sandbox must equal
-# the host kernel's.
+# the host kernel's. CVISOR_FILE_ACCESS (paths_shared.sh: shared) is
+# runsc's --file-access; unset, the default (exclusive).
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -43,6 +44,7 @@ jq --argjson c "$caps" '.root.readonly = false |
 		 "source":"tmpfs","options":["nosuid","size=4m"]}]' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 (cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	${CVISOR_FILE_ACCESS:+--file-access "$CVISOR_FILE_ACCESS"} \
 	--platform "$CVISOR_PLATFORM" run conform </dev/null \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 
