@@ -6,7 +6,8 @@
  *	name ns_per_op iterations
  * one line each, so the runner can compare runtimes op for op.
  *
- * Usage: micro [--ms N] [--dir D] [--only a,b,c]   (D: scratch, default /tmp)
+ * Usage: micro [--ms N] [--dir D] [--only a,b,c] [--skip d,e]
+ *        (D: scratch, default /tmp)
  *        micro --true                              (exits 0: exec target)
  */
 #include <dirent.h>
@@ -775,7 +776,7 @@ static int selected(const char *only, const char *name)
 int main(int argc, char **argv)
 {
 	double ms = 300;
-	const char *only = NULL;
+	const char *only = NULL, *skip = "";
 	ssize_t l;
 
 	for (int i = 1; i < argc; i++) {
@@ -787,8 +788,11 @@ int main(int argc, char **argv)
 			snprintf(scratch, sizeof(scratch), "%s", argv[++i]);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--skip") == 0 && i + 1 < argc)
+			skip = argv[++i];
 		else {
-			fprintf(stderr, "usage: micro [--ms N] [--dir D] [--only a,b]\n");
+			fprintf(stderr, "usage: micro [--ms N] [--dir D] "
+				"[--only a,b] [--skip c,d]\n");
 			return 2;
 		}
 	}
@@ -807,7 +811,8 @@ int main(int argc, char **argv)
 		long iters;
 		double ns;
 
-		if (!selected(only, benches[i].name))
+		if (!selected(only, benches[i].name) ||
+		    (*skip && selected(skip, benches[i].name)))
 			continue;
 		ns = measure(&benches[i], ms, &iters);
 		printf("%s %.1f %ld\n", benches[i].name, ns, iters);
