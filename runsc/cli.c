@@ -159,7 +159,8 @@ void cli_print_usage(FILE *out)
 		"                        in-memory overlay (image untouched);\n"
 		"                        none (default). --overlay: root:memory\n"
 		"  --file-access MODE    exclusive (default: the sentry caches\n"
-		"                        directories of the root) or shared\n"
+		"                        directories and files of the root)\n"
+		"                        or shared (no cache)\n"
 		"  --file-access-mounts shared  (other mounts: never cached)\n"
 		"  --version, -v         print the version\n"
 		"  --help, -h            show this help\n");

@@ -10,7 +10,10 @@
  * the calls whose path names a cached directory (absolute, or relative to
  * a cwd or dirfd that is one): stat/lstat/statx (fstat of the fd), access
  * F_OK/X_OK and chdir. Everything else is the full gofer
- * call, after which a directory found is cached (fs_dcache_note). It
+ * call, after which a directory found is cached (fs_dcache_note). Files
+ * too (below, "files"): their entries are named by their directory, so
+ * the directory's validation covers them; their attributes are read
+ * live. It
  * never resolves a path itself (invariant 4): every fd came from the
  * gofer; the sentry only fstats fds it holds.
  *

@@ -258,7 +258,8 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 			break;
 		}
 		task_gofer_creds(c->t, &cr);
-		fs_dcache_begin(c, &p, &ch);
+		if (flags & O_CREAT)
+			fs_dcache_begin(c, &p, &ch);
 		ret = gofer_openat(task_gofer(c->t), &cr, &p.at,
 				   flags & ~O_CLOEXEC, mode, resolve, &fd);
 		if (flags & O_CREAT)	/* it may have made the name */
