@@ -76,6 +76,7 @@ struct dc_ent {
 	struct timespec ctime;
 	uint32_t xmask;		/* creds ids that may search it */
 	bool file;		/* not a directory (exclusive access only) */
+	uint64_t mnt;		/* its mount's id */
 };
 
 /* Entries are dropped all at once (fs_dcache_flush), or a file's alone
@@ -240,7 +241,8 @@ static size_t dc_refused_len;
 
 /* Whether fd (a directory the gofer just opened, after t0) may be kept:
  * on the root's mount, and changed long enough before t0. */
-static bool keepable(int fd, const struct stat *st, struct timespec t0)
+static bool keepable(int fd, const struct stat *st, struct timespec t0,
+		     bool any_mnt)
 {
 	struct statx stx;
 	int64_t margin = st->st_ctim.tv_nsec ? DC_MARGIN_NS : DC_MARGIN_SEC_NS;
@@ -259,7 +261,17 @@ static bool keepable(int fd, const struct stat *st, struct timespec t0)
 	 * when a walk crosses it: never a cached directory. */
 	if (stx.stx_attributes & STATX_ATTR_AUTOMOUNT)
 		return false;
-	return stx.stx_mnt_id == dc_root_mnt;
+	return any_mnt || stx.stx_mnt_id == dc_root_mnt;
+}
+
+/* --file-access-mounts exclusive: other mounts than the root's are
+ * cached too. */
+static bool mounts_excl(const struct sc_call *c)
+{
+	const struct sentry *s = c->t != NULL ? c->t->sentry : NULL;
+
+	return s != NULL && s->cfg != NULL &&
+	       s->cfg->file_access_mounts_exclusive;
 }
 
 static int insert(const char *path, size_t n, int parent, int fd,
@@ -284,6 +296,13 @@ static int insert(const char *path, size_t n, int parent, int fd,
 	dc[i].dev = st->st_dev;
 	dc[i].ino = st->st_ino;
 	dc[i].file = !S_ISDIR(st->st_mode);
+	{
+		struct statx stx;
+
+		dc[i].mnt = statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID,
+				  &stx) == 0 && (stx.stx_mask & STATX_MNT_ID) ?
+				    stx.stx_mnt_id : 0;
+	}
 	dc[i].next_ino = -1;
 	if (!dc[i].file) {	/* start directories are found by inode */
 		dc[i].next_ino = dc_ino_bucket[st->st_ino & (DC_BUCKETS - 1)];
@@ -321,7 +340,8 @@ static int root_entry(struct sc_call *c, struct timespec t0)
 		return -EAGAIN;
 	}
 	dc_root_mnt = stx.stx_mnt_id;
-	if (!keepable(fd, &st, t0) || (i = insert("/", 1, -1, fd, &st)) < 0) {
+	if (!keepable(fd, &st, t0, false) ||
+	    (i = insert("/", 1, -1, fd, &st)) < 0) {
 		close(fd);
 		return -EAGAIN;
 	}
@@ -426,7 +446,7 @@ static int get_dir(struct sc_call *c, const struct gofer_creds *cr, int k,
 					fs_dcache_flush();
 					return -EAGAIN;
 				}
-			} else if (!keepable(fd, &st, t0)) {
+			} else if (!keepable(fd, &st, t0, mounts_excl(c))) {
 				dc_refused_len = end;
 				close(fd);
 				return -EAGAIN;
@@ -469,11 +489,11 @@ static void drop(int i)
 }
 
 /* The entry of a cached directory with this inode, or -1. */
-static int find_ino(dev_t dev, ino_t ino)
+static int find_ino(dev_t dev, ino_t ino, uint64_t mnt)
 {
 	for (int i = dc_ino_bucket[ino & (DC_BUCKETS - 1)]; dc_used && i >= 0;
 	     i = dc[i].next_ino)
-		if (dc[i].ino == ino && dc[i].dev == dev)
+		if (dc[i].ino == ino && dc[i].dev == dev && dc[i].mnt == mnt)
 			return i;
 	return -1;
 }
@@ -503,11 +523,10 @@ static int clean_path(struct sc_call *c, const struct fs_path *p,
 		if (dc_used == 0 ||
 		    statx(p->at.dirfd, "", AT_EMPTY_PATH,
 			  STATX_INO | STATX_MNT_ID, &stx) < 0 ||
-		    !(stx.stx_mask & STATX_MNT_ID) ||
-		    stx.stx_mnt_id != dc_root_mnt)
+		    !(stx.stx_mask & STATX_MNT_ID))
 			return -EAGAIN;
 		base = find_ino(makedev(stx.stx_dev_major, stx.stx_dev_minor),
-				stx.stx_ino);
+				stx.stx_ino, stx.stx_mnt_id);
 		if (base < 0)
 			return -EAGAIN;
 		if ((size_t)snprintf(joined, sizeof(joined), "%s/%s",
@@ -706,14 +725,15 @@ int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
 /* Whether fd, a non-directory the gofer opened below a cached directory,
  * may be kept: on the root's own mount (a bind-mounted file may be the
  * host's, renamed over from outside). */
-static bool file_keepable(int fd)
+static bool file_keepable(int fd, bool any_mnt)
 {
 	struct statx stx;
 
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
 	    !(stx.stx_mask & STATX_MNT_ID))
 		return false;
-	return stx.stx_mnt_id == dc_root_mnt && fd_budget_may_keep(fd);
+	return (any_mnt || stx.stx_mnt_id == dc_root_mnt) &&
+	       fd_budget_may_keep(fd);
 }
 
 /* The walk to the directory clean[0..n) for a file below it, with the
@@ -784,8 +804,8 @@ static int fill(struct sc_call *c, const struct fs_path *p, int *fd,
 	/* Kept if nothing changed on the way (an entry per path). */
 	if (!valid_chain(i) || find(clean, (size_t)n) >= 0)
 		return 0;
-	if (S_ISDIR(st.st_mode) ? !keepable(*fd, &st, t0) :
-				  !file_keepable(*fd))
+	if (S_ISDIR(st.st_mode) ? !keepable(*fd, &st, t0, mounts_excl(c)) :
+				  !file_keepable(*fd, mounts_excl(c)))
 		return 0;
 	j = insert(clean, (size_t)n, i, *fd, &st);
 	if (j >= 0)
