@@ -278,9 +278,17 @@ static int insert(const char *path, size_t n, int parent, int fd,
 		  const struct stat *st)
 {
 	int i = (int)dc_used;
+	bool hole = false;
 
-	if (dc_used == DC_MAX)
-		return -1;
+	if (dc_used == DC_MAX) {
+		/* Full: the slot of a dropped file, if there is one (a
+		 * workload that makes and removes files keeps caching). */
+		for (i = 0; i < DC_MAX && dc[i].path != NULL; i++)
+			;
+		if (i == DC_MAX)
+			return -1;
+		hole = true;
+	}
 	if (dc_used == 0) {	/* the first entry since start or a flush */
 		memset(dc_bucket, 0xff, sizeof(dc_bucket));
 		memset(dc_ino_bucket, 0xff, sizeof(dc_ino_bucket));
@@ -313,7 +321,8 @@ static int insert(const char *path, size_t n, int parent, int fd,
 	dc[i].gid = st->st_gid;
 	dc[i].ctime = st->st_ctim;
 	dc[i].xmask = 0;
-	dc_used++;
+	if (!hole)
+		dc_used++;
 	return i;
 }
 
