@@ -6,7 +6,8 @@
  *	name ns_per_op iterations
  * one line each, so the runner can compare runtimes op for op.
  *
- * Usage: micro [--ms N] [--dir D] [--only a,b,c]   (D: scratch, default /tmp)
+ * Usage: micro [--ms N] [--dir D] [--only a,b,c] [--skip d,e]
+ *        (D: scratch, default /tmp)
  *        micro --true                              (exits 0: exec target)
  */
 #include <dirent.h>
@@ -18,6 +19,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -209,6 +212,14 @@ static void b_open_close(long n)
 			die("open");
 		close(fd);
 	}
+}
+
+static void b_uname(long n)
+{
+	struct utsname u;
+
+	for (long i = 0; i < n; i++)
+		uname(&u);
 }
 
 static void b_stat(long n)
@@ -583,15 +594,103 @@ static void b_futex_wake(long n)
 	pthread_join(th, NULL);
 }
 
+/* The scaling rows: n stats of the file split over T threads; ns per op
+ * is the wall time over n, so ops/s = 1e9 / ns (the runner prints it). */
+struct stat_worker {
+	long n;
+	pthread_t th;
+};
+
+static void *stat_worker(void *arg)
+{
+	struct stat_worker *w = arg;
+	struct stat st;
+
+	for (long i = 0; i < w->n; i++)
+		if (stat(file_path, &st) < 0)
+			die("stat (threads)");
+	return NULL;
+}
+
+static void stat_threads(long n, int nthreads)
+{
+	struct stat_worker w[8];
+
+	for (int t = 0; t < nthreads; t++) {
+		w[t].n = n / nthreads + (t < n % nthreads);
+		if (pthread_create(&w[t].th, NULL, stat_worker, &w[t]) != 0)
+			die("pthread_create");
+	}
+	for (int t = 0; t < nthreads; t++)
+		pthread_join(w[t].th, NULL);
+}
+
+static void b_stat_threads_1(long n) { stat_threads(n, 1); }
+static void b_stat_threads_2(long n) { stat_threads(n, 2); }
+static void b_stat_threads_4(long n) { stat_threads(n, 4); }
+static void b_stat_threads_8(long n) { stat_threads(n, 8); }
+
+/* The small-files workload, one op: 5,000 files of 1 KiB written, stat'ed,
+ * read back and removed in a directory of the scratch dir. */
+#define SMALL_FILES 5000
+
+static void small_files_once(void)
+{
+	char dir[300], p[400], b[1024];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s/micro-small", scratch);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		die(dir);
+	memset(b, 's', sizeof(b));
+	for (int i = 0; i < SMALL_FILES; i++) {
+		int fd;
+
+		snprintf(p, sizeof(p), "%s/f%d", dir, i);
+		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, b, sizeof(b)) != sizeof(b))
+			die("small file write");
+		close(fd);
+	}
+	for (int i = 0; i < SMALL_FILES; i++) {
+		snprintf(p, sizeof(p), "%s/f%d", dir, i);
+		if (stat(p, &st) < 0 || st.st_size != sizeof(b))
+			die("small file stat");
+	}
+	for (int i = 0; i < SMALL_FILES; i++) {
+		int fd;
+
+		snprintf(p, sizeof(p), "%s/f%d", dir, i);
+		fd = open(p, O_RDONLY);
+		if (fd < 0 || read(fd, b, sizeof(b)) != sizeof(b))
+			die("small file read");
+		close(fd);
+	}
+	for (int i = 0; i < SMALL_FILES; i++) {
+		snprintf(p, sizeof(p), "%s/f%d", dir, i);
+		if (unlink(p) < 0)
+			die("small file unlink");
+	}
+	rmdir(dir);
+}
+
+static void b_small_files(long n)
+{
+	for (long i = 0; i < n; i++)
+		small_files_once();
+}
+
 /* ---- driver ------------------------------------------------------------ */
 
 struct bench {
 	const char *name;
 	void (*fn)(long n);
+	bool once;	/* one timed run, no warm-up or calibration */
 };
 
 static const struct bench benches[] = {
 	{ "getppid", b_getppid },
+	{ "uname", b_uname },
 	{ "clock_gettime", b_clock_gettime },
 	{ "read_4k", b_read4k },
 	{ "pread_4k", b_pread4k },
@@ -616,6 +715,11 @@ static const struct bench benches[] = {
 	{ "tcp_stream_64k", b_tcp_stream },
 	{ "signal", b_signal },
 	{ "futex_wake", b_futex_wake },
+	{ "stat_threads_1", b_stat_threads_1 },
+	{ "stat_threads_2", b_stat_threads_2 },
+	{ "stat_threads_4", b_stat_threads_4 },
+	{ "stat_threads_8", b_stat_threads_8 },
+	{ "small_files_5000", b_small_files, true },
 };
 
 /* Runs fn long enough for target_ms; returns ns per op. */
@@ -624,6 +728,12 @@ static double measure(const struct bench *b, double target_ms, long *iters)
 	long n = 1;
 	uint64_t t0, dt;
 
+	if (b->once) {
+		t0 = now_ns();
+		b->fn(1);
+		*iters = 1;
+		return (double)(now_ns() - t0);
+	}
 	b->fn(1); /* warm-up: faults, caches, lazy binding */
 	for (;;) {
 		t0 = now_ns();
@@ -666,7 +776,7 @@ static int selected(const char *only, const char *name)
 int main(int argc, char **argv)
 {
 	double ms = 300;
-	const char *only = NULL;
+	const char *only = NULL, *skip = "";
 	ssize_t l;
 
 	for (int i = 1; i < argc; i++) {
@@ -678,8 +788,11 @@ int main(int argc, char **argv)
 			snprintf(scratch, sizeof(scratch), "%s", argv[++i]);
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--skip") == 0 && i + 1 < argc)
+			skip = argv[++i];
 		else {
-			fprintf(stderr, "usage: micro [--ms N] [--dir D] [--only a,b]\n");
+			fprintf(stderr, "usage: micro [--ms N] [--dir D] "
+				"[--only a,b] [--skip c,d]\n");
 			return 2;
 		}
 	}
@@ -698,7 +811,8 @@ int main(int argc, char **argv)
 		long iters;
 		double ns;
 
-		if (!selected(only, benches[i].name))
+		if (!selected(only, benches[i].name) ||
+		    (*skip && selected(skip, benches[i].name)))
 			continue;
 		ns = measure(&benches[i], ms, &iters);
 		printf("%s %.1f %ld\n", benches[i].name, ns, iters);

@@ -159,8 +159,11 @@ void cli_print_usage(FILE *out)
 		"                        in-memory overlay (image untouched);\n"
 		"                        none (default). --overlay: root:memory\n"
 		"  --file-access MODE    exclusive (default: the sentry caches\n"
-		"                        directories of the root) or shared\n"
-		"  --file-access-mounts shared  (other mounts: never cached)\n"
+		"                        directories and files of the root)\n"
+		"                        or shared (no cache)\n"
+		"  --file-access-mounts MODE  shared (default: other mounts\n"
+		"                        than the root's are never cached)\n"
+		"                        or exclusive (cached as the root)\n"
 		"  --version, -v         print the version\n"
 		"  --help, -h            show this help\n");
 }
@@ -396,12 +399,13 @@ static int global_option(struct global_opts *g, int c, struct cv_error **err)
 					     optarg);
 		g->file_access_shared = p == 1;
 		return 0;
-	case OPT_FILE_ACCESS_MOUNTS:	/* bind mounts are never cached */
-		if (file_access_from_name(optarg) != 1)
-			return cv_error_setx(err, "--file-access-mounts: "
-					     "invalid value \"%s\" (only shared: "
-					     "other mounts are never cached)",
+	case OPT_FILE_ACCESS_MOUNTS:
+		p = file_access_from_name(optarg);
+		if (p < 0)
+			return cv_error_setx(err, "--file-access-mounts: invalid "
+					     "value \"%s\" (exclusive or shared)",
 					     optarg);
+		g->file_access_mounts_exclusive = p == 0;
 		return 0;
 	case OPT_ROOTLESS:
 	case OPT_CRIU:

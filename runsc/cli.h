@@ -39,6 +39,7 @@ struct global_opts {
 	const char *argv0;
 	struct root_overlay overlay;	/* --overlay2; the annotation wins */
 	bool file_access_shared;	/* --file-access; the annotation wins */
+	bool file_access_mounts_exclusive;	/* --file-access-mounts */
 };
 
 typedef int (*cmd_fn)(struct global_opts *g, int argc, char **argv,

@@ -859,6 +859,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		.init_pid = c->init_pid, .strace = o->strace,
 		.log_fd = o->log_fd, .debug = o->debug,
 		.file_access_shared = c->file_access_shared,
+		.file_access_mounts_exclusive = o->file_access_mounts_exclusive,
 		.dev_rules = c->dev_rules, .n_dev_rules = c->n_dev_rules,
 	};
 	{

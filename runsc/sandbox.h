@@ -44,6 +44,8 @@ struct sandbox_opts {
 	bool debug;
 	/* --file-access shared; the annotation dev.cvisor.file-access wins */
 	bool file_access_shared;
+	/* --file-access-mounts exclusive */
+	bool file_access_mounts_exclusive;
 	struct root_overlay overlay;	/* resolved: root_overlay_resolve() */
 	/*
 	 * Called in the runsc create process once the init's namespaces

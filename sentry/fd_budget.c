@@ -74,6 +74,14 @@ void fd_budget_init(int ctl_fd)
 	fd_budget_refill(ctl_fd);
 }
 
+/* Whether the sentry may keep fd for long (a file entry of the directory
+ * cache): a number below a quarter of its table, so that sends in flight
+ * and tasks' pidfds keep their room. */
+bool fd_budget_may_keep(int fd)
+{
+	return fd >= 0 && (size_t)fd < budget / 2;
+}
+
 void fd_budget_refill(int ctl_fd)
 {
 	if (reserve < 0 && ctl_fd >= 0)

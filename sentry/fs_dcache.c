@@ -10,7 +10,10 @@
  * the calls whose path names a cached directory (absolute, or relative to
  * a cwd or dirfd that is one): stat/lstat/statx (fstat of the fd), access
  * F_OK/X_OK and chdir. Everything else is the full gofer
- * call, after which a directory found is cached (fs_dcache_note). It
+ * call, after which a directory found is cached (fs_dcache_note). Files
+ * too (below, "files"): their entries are named by their directory, so
+ * the directory's validation covers them; their attributes are read
+ * live. It
  * never resolves a path itself (invariant 4): every fd came from the
  * gofer; the sentry only fstats fds it holds.
  *
@@ -47,12 +50,13 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "runsc/config.h"
+#include "sentry/internal.h"
 #include "sentry/sentry.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
-#define DC_MAX 512
-#define DC_BUCKETS 1024		/* a power of two */
+#define DC_MAX 4096
+#define DC_BUCKETS 8192		/* a power of two */
 #define DC_CREDS 32
 #define DC_MARGIN_NS 20000000LL		/* 20 ms: the coarse clock's tick */
 #define DC_MARGIN_SEC_NS 2000000000LL	/* whole-second (or 2 s) ctimes */
@@ -71,10 +75,14 @@ struct dc_ent {
 	gid_t gid;
 	struct timespec ctime;
 	uint32_t xmask;		/* creds ids that may search it */
+	bool file;		/* not a directory (exclusive access only) */
+	uint64_t mnt;		/* its mount's id */
 };
 
-/* Entries are only ever dropped all at once (fs_dcache_flush), so they
- * fill dc[] in order: dc[0..dc_used) are live. */
+/* Entries are dropped all at once (fs_dcache_flush), or a file's alone
+ * when a task unlinks or renames it (drop(), which leaves a hole), so
+ * they fill dc[] in order: dc[0..dc_used) are live or holes (path
+ * NULL). */
 static struct dc_ent dc[DC_MAX];
 static size_t dc_used;
 static int dc_bucket[DC_BUCKETS];	/* first entry, -1 (after a flush) */
@@ -137,6 +145,8 @@ void fs_dcache_log_stats(void)
 void fs_dcache_flush(void)
 {
 	for (size_t i = 0; i < dc_used; i++) {
+		if (dc[i].path == NULL)
+			continue;	/* a dropped file */
 		free(dc[i].path);
 		dc[i].path = NULL;
 		close(dc[i].fd);
@@ -203,6 +213,10 @@ static bool valid_chain(int i)
 	struct stat st;
 
 	for (; i >= 0; i = dc[i].parent) {
+		/* A file's name is its parent's: any change to it changes
+		 * the parent's ctime. Its attributes are read live. */
+		if (dc[i].file)
+			continue;
 		if (fstat(dc[i].fd, &st) < 0 || !same(&dc[i], &st)) {
 			fs_dcache_flush();
 			return false;
@@ -227,7 +241,8 @@ static size_t dc_refused_len;
 
 /* Whether fd (a directory the gofer just opened, after t0) may be kept:
  * on the root's mount, and changed long enough before t0. */
-static bool keepable(int fd, const struct stat *st, struct timespec t0)
+static bool keepable(int fd, const struct stat *st, struct timespec t0,
+		     bool any_mnt)
 {
 	struct statx stx;
 	int64_t margin = st->st_ctim.tv_nsec ? DC_MARGIN_NS : DC_MARGIN_SEC_NS;
@@ -246,16 +261,34 @@ static bool keepable(int fd, const struct stat *st, struct timespec t0)
 	 * when a walk crosses it: never a cached directory. */
 	if (stx.stx_attributes & STATX_ATTR_AUTOMOUNT)
 		return false;
-	return stx.stx_mnt_id == dc_root_mnt;
+	return any_mnt || stx.stx_mnt_id == dc_root_mnt;
+}
+
+/* --file-access-mounts exclusive: other mounts than the root's are
+ * cached too. */
+static bool mounts_excl(const struct sc_call *c)
+{
+	const struct sentry *s = c->t != NULL ? c->t->sentry : NULL;
+
+	return s != NULL && s->cfg != NULL &&
+	       s->cfg->file_access_mounts_exclusive;
 }
 
 static int insert(const char *path, size_t n, int parent, int fd,
 		  const struct stat *st)
 {
 	int i = (int)dc_used;
+	bool hole = false;
 
-	if (dc_used == DC_MAX)
-		return -1;
+	if (dc_used == DC_MAX) {
+		/* Full: the slot of a dropped file, if there is one (a
+		 * workload that makes and removes files keeps caching). */
+		for (i = 0; i < DC_MAX && dc[i].path != NULL; i++)
+			;
+		if (i == DC_MAX)
+			return -1;
+		hole = true;
+	}
 	if (dc_used == 0) {	/* the first entry since start or a flush */
 		memset(dc_bucket, 0xff, sizeof(dc_bucket));
 		memset(dc_ino_bucket, 0xff, sizeof(dc_ino_bucket));
@@ -270,14 +303,26 @@ static int insert(const char *path, size_t n, int parent, int fd,
 	dc[i].fd = fd;
 	dc[i].dev = st->st_dev;
 	dc[i].ino = st->st_ino;
-	dc[i].next_ino = dc_ino_bucket[st->st_ino & (DC_BUCKETS - 1)];
-	dc_ino_bucket[st->st_ino & (DC_BUCKETS - 1)] = i;
+	dc[i].file = !S_ISDIR(st->st_mode);
+	{
+		struct statx stx;
+
+		dc[i].mnt = statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID,
+				  &stx) == 0 && (stx.stx_mask & STATX_MNT_ID) ?
+				    stx.stx_mnt_id : 0;
+	}
+	dc[i].next_ino = -1;
+	if (!dc[i].file) {	/* start directories are found by inode */
+		dc[i].next_ino = dc_ino_bucket[st->st_ino & (DC_BUCKETS - 1)];
+		dc_ino_bucket[st->st_ino & (DC_BUCKETS - 1)] = i;
+	}
 	dc[i].mode = st->st_mode;
 	dc[i].uid = st->st_uid;
 	dc[i].gid = st->st_gid;
 	dc[i].ctime = st->st_ctim;
 	dc[i].xmask = 0;
-	dc_used++;
+	if (!hole)
+		dc_used++;
 	return i;
 }
 
@@ -304,7 +349,8 @@ static int root_entry(struct sc_call *c, struct timespec t0)
 		return -EAGAIN;
 	}
 	dc_root_mnt = stx.stx_mnt_id;
-	if (!keepable(fd, &st, t0) || (i = insert("/", 1, -1, fd, &st)) < 0) {
+	if (!keepable(fd, &st, t0, false) ||
+	    (i = insert("/", 1, -1, fd, &st)) < 0) {
 		close(fd);
 		return -EAGAIN;
 	}
@@ -409,7 +455,7 @@ static int get_dir(struct sc_call *c, const struct gofer_creds *cr, int k,
 					fs_dcache_flush();
 					return -EAGAIN;
 				}
-			} else if (!keepable(fd, &st, t0)) {
+			} else if (!keepable(fd, &st, t0, mounts_excl(c))) {
 				dc_refused_len = end;
 				close(fd);
 				return -EAGAIN;
@@ -436,12 +482,27 @@ static int get_dir(struct sc_call *c, const struct gofer_creds *cr, int k,
 	return i;
 }
 
+/* Forgets the file entry i (a task unlinked or renamed it). */
+static void drop(int i)
+{
+	int *link = &dc_bucket[dc[i].hash & (DC_BUCKETS - 1)];
+
+	while (*link >= 0 && *link != i)
+		link = &dc[*link].next;
+	if (*link == i)
+		*link = dc[i].next;
+	free(dc[i].path);
+	dc[i].path = NULL;
+	close(dc[i].fd);
+	dc[i].fd = -1;
+}
+
 /* The entry of a cached directory with this inode, or -1. */
-static int find_ino(dev_t dev, ino_t ino)
+static int find_ino(dev_t dev, ino_t ino, uint64_t mnt)
 {
 	for (int i = dc_ino_bucket[ino & (DC_BUCKETS - 1)]; dc_used && i >= 0;
 	     i = dc[i].next_ino)
-		if (dc[i].ino == ino && dc[i].dev == dev)
+		if (dc[i].ino == ino && dc[i].dev == dev && dc[i].mnt == mnt)
 			return i;
 	return -1;
 }
@@ -471,11 +532,10 @@ static int clean_path(struct sc_call *c, const struct fs_path *p,
 		if (dc_used == 0 ||
 		    statx(p->at.dirfd, "", AT_EMPTY_PATH,
 			  STATX_INO | STATX_MNT_ID, &stx) < 0 ||
-		    !(stx.stx_mask & STATX_MNT_ID) ||
-		    stx.stx_mnt_id != dc_root_mnt)
+		    !(stx.stx_mask & STATX_MNT_ID))
 			return -EAGAIN;
 		base = find_ino(makedev(stx.stx_dev_major, stx.stx_dev_minor),
-				stx.stx_ino);
+				stx.stx_ino, stx.stx_mnt_id);
 		if (base < 0)
 			return -EAGAIN;
 		if ((size_t)snprintf(joined, sizeof(joined), "%s/%s",
@@ -607,6 +667,8 @@ int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p, int *fd_out)
 	i = lookup_path(c, p, &cr, true);
 	if (i < 0)
 		return i;
+	if (dc[i].file)
+		return -EAGAIN;
 	fd = fcntl(dc[i].fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return -EAGAIN;
@@ -620,12 +682,14 @@ int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
 	struct gofer_creds cr;
 	int i;
 
-	/* A cached directory is a directory reached by plain names: stat
-	 * and lstat agree. */
+	/* A cached entry was reached by plain names: stat and lstat agree
+	 * but on a symlink (fs_dcache_stat_fill serves lstat of those). */
 	task_gofer_creds(c->t, &cr);
 	i = lookup_path(c, p, &cr, false);
 	if (i < 0)
 		return i;
+	if (S_ISLNK(dc[i].mode))
+		return -EAGAIN;
 	return fstat(dc[i].fd, st) < 0 ? -EAGAIN : 0;
 }
 
@@ -639,6 +703,8 @@ int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
 	i = lookup_path(c, p, &cr, false);
 	if (i < 0)
 		return i;
+	if (S_ISLNK(dc[i].mode) && !(flags & AT_SYMLINK_NOFOLLOW))
+		return -EAGAIN;
 	flags &= AT_STATX_SYNC_TYPE;
 	return statx(dc[i].fd, "", AT_EMPTY_PATH | flags, mask, stx) < 0 ?
 		       -EAGAIN : 0;
@@ -653,6 +719,234 @@ int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
 	 * (R and W: the gofer; W also depends on the mount). */
 	if (mode & ~X_OK)
 		return -EAGAIN;
-	i = lookup_path(c, p, cr, mode & X_OK);
+	i = lookup_path(c, p, cr, false);
+	if (i < 0)
+		return i;
+	if (dc[i].file)		/* X of a file; a link to follow */
+		return mode || S_ISLNK(dc[i].mode) ? -EAGAIN : 0;
+	if (mode & X_OK)
+		i = lookup_path(c, p, cr, true);
 	return i < 0 ? i : 0;
+}
+
+/* ---- files (--file-access exclusive) --------------------------------- */
+
+/* Whether fd, a non-directory the gofer opened below a cached directory,
+ * may be kept: on the root's own mount (a bind-mounted file may be the
+ * host's, renamed over from outside). */
+static bool file_keepable(int fd, bool any_mnt)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return false;
+	return (any_mnt || stx.stx_mnt_id == dc_root_mnt) &&
+	       fd_budget_may_keep(fd);
+}
+
+/* The walk to the directory clean[0..n) for a file below it, with the
+ * note's bounds on directories that cannot be kept. */
+static int parent_dir(struct sc_call *c, const struct gofer_creds *cr, int k,
+		      const char *clean, size_t n, struct timespec t0)
+{
+	int i;
+
+	if (find(clean, n) < 0 && nokeep(clean, n, ns_of(t0)))
+		return -EAGAIN;
+	dc_young_until = 0;
+	dc_refused_len = 0;
+	i = get_dir(c, cr, k, clean, n, false, t0);
+	if (i < 0 && dc_refused_len > 0) {
+		dc_nokeep[dc_nokeep_next % DC_NOKEEP].hash =
+			hash_path(clean, dc_refused_len);
+		dc_nokeep[dc_nokeep_next++ % DC_NOKEEP].until =
+			dc_young_until ? dc_young_until :
+					 ns_of(t0) + DC_NOKEEP_NS;
+	}
+	if (i >= 0 && dc[i].file)
+		return -EAGAIN;
+	return i;
+}
+
+/*
+ * A name the cache does not hold, below a cached directory: the gofer
+ * opens it (O_PATH, not following a link, as the task: one round trip,
+ * as the stat it replaces) and the entry is kept when it may be. *fd is
+ * the entry's fd (*own false) or one the caller closes (*own true).
+ * -ENOENT is the answer (no such name: what the stat would say); -EAGAIN
+ * means "do the full call".
+ */
+static int fill(struct sc_call *c, const struct fs_path *p, int *fd,
+		bool *own)
+{
+	char clean[PATH_MAX];
+	struct gofer_creds cr;
+	struct timespec t0;
+	struct stat st;
+	int n, k, i, j, ret;
+	size_t pl;
+
+	if (!dc_on)
+		return -EAGAIN;
+	n = clean_path(c, p, clean, sizeof(clean));
+	if (n <= 1)
+		return -EAGAIN;
+	pl = (size_t)(strrchr(clean, '/') - clean);
+	task_gofer_creds(c->t, &cr);
+	ids(&cr, &k, &t0);
+	i = parent_dir(c, &cr, k, clean, pl ? pl : 1, t0);
+	if (i < 0)
+		return -EAGAIN;
+	dc_stats.misses++;
+	ret = open_below(c, &cr, i, clean + pl + 1, fd);
+	if (ret == -ENOENT)
+		return ret;
+	if (ret < 0)
+		return -EAGAIN;
+	dc[i].xmask |= 1u << k;
+	*own = true;
+	if (fstat(*fd, &st) < 0) {
+		close(*fd);
+		return -EAGAIN;
+	}
+	/* Kept if nothing changed on the way (an entry per path). */
+	if (!valid_chain(i) || find(clean, (size_t)n) >= 0)
+		return 0;
+	if (S_ISDIR(st.st_mode) ? !keepable(*fd, &st, t0, mounts_excl(c)) :
+				  !file_keepable(*fd, mounts_excl(c)))
+		return 0;
+	j = insert(clean, (size_t)n, i, *fd, &st);
+	if (j >= 0)
+		*own = false;
+	return 0;
+}
+
+int fs_dcache_stat_fill(struct sc_call *c, const struct fs_path *p,
+			bool nofollow, struct stat *st)
+{
+	struct gofer_creds cr;
+	bool own = false;
+	int i, fd, ret;
+
+	if (!dc_on)
+		return -EAGAIN;
+	task_gofer_creds(c->t, &cr);
+	i = lookup_path(c, p, &cr, false);
+	if (i >= 0) {
+		if (S_ISLNK(dc[i].mode) && !nofollow)
+			return -EAGAIN;
+		return fstat(dc[i].fd, st) < 0 ? -EAGAIN : 0;
+	}
+	ret = fill(c, p, &fd, &own);
+	if (ret < 0)
+		return ret;
+	ret = fstat(fd, st) < 0 ? -EAGAIN : 0;
+	if (ret == 0 && S_ISLNK(st->st_mode) && !nofollow)
+		ret = -EAGAIN;
+	if (own)
+		close(fd);
+	return ret;
+}
+
+int fs_dcache_statx_fill(struct sc_call *c, const struct fs_path *p,
+			 int flags, unsigned mask, struct statx *stx)
+{
+	bool own = false;
+	int fd, ret;
+
+	ret = fs_dcache_statx(c, p, flags, mask, stx);
+	if (ret != -EAGAIN || !dc_on)
+		return ret;
+	ret = fill(c, p, &fd, &own);
+	if (ret < 0)
+		return ret;
+	ret = statx(fd, "", AT_EMPTY_PATH | (flags & AT_STATX_SYNC_TYPE), mask,
+		    stx) < 0 ? -EAGAIN : 0;
+	if (ret == 0 && S_ISLNK(stx->stx_mode) &&
+	    !(flags & AT_SYMLINK_NOFOLLOW))
+		ret = -EAGAIN;
+	if (own)
+		close(fd);
+	return ret;
+}
+
+int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
+		       size_t len)
+{
+	struct gofer_creds cr;
+	ssize_t n;
+	int i;
+
+	task_gofer_creds(c->t, &cr);
+	i = lookup_path(c, p, &cr, false);
+	if (i < 0)
+		return i;
+	if (!S_ISLNK(dc[i].mode))
+		return -EAGAIN;	/* EINVAL: the full call says it */
+	n = readlinkat(dc[i].fd, "", buf, len);
+	return n < 0 ? -EAGAIN : (int)n;
+}
+
+/*
+ * A task's change of a name: the sentry's own mutations keep the cache
+ * instead of emptying it. begin() (before the gofer call) notes the
+ * entry of the name and of its directory, validated; end() (after)
+ * drops the name's entry (a directory's: everything, for what is below)
+ * and takes the directory's new ctime, if its identity, mode and owner
+ * are unchanged. Only the sentry's own call ran between the two (it
+ * serves one call at a time): a change from outside in that window is
+ * taken as ours, the "exclusive" promise (docs/architecture.md).
+ */
+void fs_dcache_begin(struct sc_call *c, const struct fs_path *p,
+		     struct fs_dcache_change *ch)
+{
+	char clean[PATH_MAX];
+	int n, pi;
+	size_t pl;
+
+	ch->self = ch->parent = -1;
+	ch->gen = dc_stats.flushes;
+	if (!dc_on || dc_used == 0)
+		return;
+	n = clean_path(c, p, clean, sizeof(clean));
+	if (n <= 1)
+		return;
+	pl = (size_t)(strrchr(clean, '/') - clean);
+	pi = find(clean, pl ? pl : 1);
+	if (pi < 0 || dc[pi].file || !valid_chain(pi))
+		return;
+	ch->gen = dc_stats.flushes;
+	ch->parent = pi;
+	ch->self = find(clean, (size_t)n);
+}
+
+bool fs_dcache_is_file(const struct fs_dcache_change *ch)
+{
+	return ch->self >= 0 && ch->gen == dc_stats.flushes &&
+	       dc[ch->self].file;
+}
+
+void fs_dcache_end(struct fs_dcache_change *ch, int ret)
+{
+	struct stat st;
+	struct dc_ent *e;
+
+	if (ret < 0 || ch->parent < 0 || ch->gen != dc_stats.flushes)
+		return;
+	if (ch->self >= 0 && dc[ch->self].path != NULL) {
+		if (!dc[ch->self].file) {
+			fs_dcache_flush();
+			return;
+		}
+		drop(ch->self);
+	}
+	e = &dc[ch->parent];
+	if (fstat(e->fd, &st) < 0 || e->dev != st.st_dev ||
+	    e->ino != st.st_ino || e->mode != st.st_mode ||
+	    e->uid != st.st_uid || e->gid != st.st_gid) {
+		fs_dcache_flush();
+		return;
+	}
+	e->ctime = st.st_ctim;
 }

@@ -32,6 +32,7 @@ static long do_mkdir(struct sc_call *c, int dirfd, uint64_t upath,
 		     mode_t mode)
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct fs_dcache_change ch;
 	struct gofer_creds cr;
 	int ret;
 
@@ -41,7 +42,10 @@ static long do_mkdir(struct sc_call *c, int dirfd, uint64_t upath,
 	if (p.virt)
 		return create_virtual_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
-	return gofer_mkdirat(task_gofer(c->t), &cr, &p.at, mode & 07777);
+	fs_dcache_begin(c, &p, &ch);
+	ret = gofer_mkdirat(task_gofer(c->t), &cr, &p.at, mode & 07777);
+	fs_dcache_end(&ch, ret);
+	return ret;
 }
 
 SENTRY_HANDLER(mkdir)
@@ -58,6 +62,7 @@ static long do_mknod(struct sc_call *c, int dirfd, uint64_t upath,
 		     mode_t mode, dev_t dev)
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct fs_dcache_change ch;
 	struct gofer_creds cr;
 	int ret;
 
@@ -82,8 +87,11 @@ static long do_mknod(struct sc_call *c, int dirfd, uint64_t upath,
 	if (p.virt)
 		return create_virtual_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
-	return gofer_mknodat(task_gofer(c->t), &cr, &p.at,
-			     mode & (S_IFMT | 07777), dev);
+	fs_dcache_begin(c, &p, &ch);
+	ret = gofer_mknodat(task_gofer(c->t), &cr, &p.at,
+			    mode & (S_IFMT | 07777), dev);
+	fs_dcache_end(&ch, ret);
+	return ret;
 }
 
 SENTRY_HANDLER(mknod)
@@ -102,6 +110,7 @@ static long do_unlink(struct sc_call *c, int dirfd, uint64_t upath,
 		      int flags)
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
+	struct fs_dcache_change ch;
 	struct gofer_creds cr;
 	int ret;
 
@@ -115,9 +124,12 @@ static long do_unlink(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret < 0 ? ret : vfs_modify_errno(c, p.vpath);
 	}
 	task_gofer_creds(c->t, &cr);
+	fs_dcache_begin(c, &p, &ch);
 	ret = gofer_unlinkat(task_gofer(c->t), &cr, &p.at, flags);
 	if (ret == 0 && (flags & AT_REMOVEDIR))
 		fs_dir_path_flush();
+	else
+		fs_dcache_end(&ch, ret);
 	return ret;
 }
 
@@ -157,7 +169,9 @@ static long do_rename(struct sc_call *c, int olddirfd, uint64_t uold,
 {
 	cleanup_fs_path struct fs_path from = { .dupfd = -1 };
 	cleanup_fs_path struct fs_path to = { .dupfd = -1 };
+	struct fs_dcache_change chf, cht;
 	struct gofer_creds cr;
+	bool file;
 	int ret;
 
 	if (flags & ~RENAME_FLAGS)
@@ -174,9 +188,19 @@ static long do_rename(struct sc_call *c, int olddirfd, uint64_t uold,
 	if (from.virt || to.virt)
 		return virtual_pair_errno(c, &from, &to);
 	task_gofer_creds(c->t, &cr);
+	fs_dcache_begin(c, &from, &chf);
+	fs_dcache_begin(c, &to, &cht);
+	/* A file renamed (not exchanged: the other may be a directory)
+	 * moves no directory: its two names are followed; anything else
+	 * empties the caches of directories. */
+	file = fs_dcache_is_file(&chf) && !(flags & RENAME_EXCHANGE);
 	ret = gofer_renameat2(task_gofer(c->t), &cr, &from.at, &to.at, flags);
-	if (ret == 0)
+	if (ret == 0 && !file) {
 		fs_dir_path_flush();
+	} else {
+		fs_dcache_end(&chf, ret);
+		fs_dcache_end(&cht, ret);
+	}
 	return ret;
 }
 
@@ -202,6 +226,7 @@ static long do_link(struct sc_call *c, int olddirfd, uint64_t uold,
 {
 	cleanup_fs_path struct fs_path from = { .dupfd = -1 };
 	cleanup_fs_path struct fs_path to = { .dupfd = -1 };
+	struct fs_dcache_change ch;
 	struct gofer_creds cr;
 	int ret;
 
@@ -217,7 +242,10 @@ static long do_link(struct sc_call *c, int olddirfd, uint64_t uold,
 	if (from.virt || to.virt)
 		return virtual_pair_errno(c, &from, &to);
 	task_gofer_creds(c->t, &cr);
-	return gofer_linkat(task_gofer(c->t), &cr, &from.at, &to.at, flags);
+	fs_dcache_begin(c, &to, &ch);
+	ret = gofer_linkat(task_gofer(c->t), &cr, &from.at, &to.at, flags);
+	fs_dcache_end(&ch, ret);
+	return ret;
 }
 
 SENTRY_HANDLER(link)
@@ -236,6 +264,7 @@ static long do_symlink(struct sc_call *c, uint64_t utarget, int newdirfd,
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	char target[PATH_MAX];
+	struct fs_dcache_change ch;
 	struct gofer_creds cr;
 	long n;
 	int ret;
@@ -249,7 +278,10 @@ static long do_symlink(struct sc_call *c, uint64_t utarget, int newdirfd,
 	if (p.virt)
 		return create_virtual_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
-	return gofer_symlinkat(task_gofer(c->t), &cr, target, &p.at);
+	fs_dcache_begin(c, &p, &ch);
+	ret = gofer_symlinkat(task_gofer(c->t), &cr, target, &p.at);
+	fs_dcache_end(&ch, ret);
+	return ret;
 }
 
 SENTRY_HANDLER(symlink)

@@ -237,6 +237,7 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	cleanup_close int fd = -1;
+	struct fs_dcache_change ch;
 	struct gofer_creds cr;
 	int hops = 0, ret;
 
@@ -257,8 +258,12 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 			break;
 		}
 		task_gofer_creds(c->t, &cr);
+		if (flags & O_CREAT)
+			fs_dcache_begin(c, &p, &ch);
 		ret = gofer_openat(task_gofer(c->t), &cr, &p.at,
 				   flags & ~O_CLOEXEC, mode, resolve, &fd);
+		if (flags & O_CREAT)	/* it may have made the name */
+			fs_dcache_end(&ch, ret);
 		if (ret == 0 && !resolve && (flags & (O_PATH | O_DIRECTORY)))
 			note_dir(c, &p, &cr, fd);
 		if (ret != -GOFER_EVIRTUAL)
@@ -267,7 +272,7 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	}
 	if (ret < 0)
 		return ret;
-	return task_install_fd(c, fd, (unsigned)(flags & O_CLOEXEC));
+	return task_install_fd_reply(c, fd, (unsigned)(flags & O_CLOEXEC));
 }
 
 /* open(2)/openat(2): unknown bits are ignored, as Linux does. */

@@ -28,10 +28,11 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 	struct gofer_creds cr;
 	int hops = 0, ret;
 
-	if (fs_dcache_stat(c, p, st) == 0) {
+	ret = fs_dcache_stat_fill(c, p, flags & AT_SYMLINK_NOFOLLOW, st);
+	if (ret == 0)
 		ident_stat_from_host(c->t, st);
-		return 0;
-	}
+	if (ret != -EAGAIN)
+		return ret;
 	for (;;) {
 		if (p->virt)
 			return vfs_stat(c, p->vpath,
@@ -130,10 +131,11 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 	struct stat st;
 	int hops = 0, ret;
 
-	if (fs_dcache_statx(c, p, flags, mask, stx) == 0) {
+	ret = fs_dcache_statx_fill(c, p, flags, mask, stx);
+	if (ret == 0)
 		ident_statx_from_host(c->t, stx);
-		return 0;
-	}
+	if (ret != -EAGAIN)
+		return ret;
 	for (;;) {
 		if (p->virt) {
 			ret = vfs_stat(c, p->vpath,
@@ -312,6 +314,9 @@ static long do_readlink(struct sc_call *c, int dirfd, uint64_t upath,
 			ret = -ENOENT;
 			break;
 		}
+		if (hops == 0 && !p.empty &&
+		    (ret = fs_dcache_readlink(c, &p, buf, len)) != -EAGAIN)
+			break;
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_readlinkat(task_gofer(c->t), &cr, &p.at, buf, len);
 		if (ret != -GOFER_EVIRTUAL)

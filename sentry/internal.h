@@ -184,6 +184,7 @@ bool fd_budget_take(void);
 void fd_budget_put(size_t n);
 int fd_budget_accept(int ctl_fd);
 void fd_budget_refill(int ctl_fd);
+bool fd_budget_may_keep(int fd);
 
 /* loop.c */
 int sentry_loop(struct sentry *s);

@@ -49,6 +49,8 @@ struct sentry_config {
 	pid_t init_pid;			/* host pid, a child of the caller */
 	bool strace;			/* --strace */
 	bool file_access_shared;	/* --file-access shared: no dir cache */
+	/* --file-access-mounts exclusive: other mounts are cached too */
+	bool file_access_mounts_exclusive;
 	int log_fd;			/* --debug-log / --log, -1: stderr */
 	bool debug;
 	/* The container's device rules (lib/devrules.h), checked before the

@@ -314,6 +314,24 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	return plat_ptrace_install_fd(c, fd, flags);
 }
 
+int task_install_fd_reply(struct sc_call *c, int fd, unsigned flags)
+{
+	struct plat_call *pc = c->platform;
+	int fl, ret;
+
+	if (pc->kind == PLATFORM_PTRACE || pc->at_stop)
+		return task_install_fd(c, fd, flags);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || (fl & O_PATH))
+		return task_install_fd(c, fd, flags);
+	ret = plat_notif_addfd_send(pc->notify_fd, pc->id, fd, flags);
+	/* EINVAL: a kernel without SEND; the plain install then. */
+	if (ret == -EINVAL)
+		return plat_notif_addfd(pc->notify_fd, pc->id, fd, flags);
+	pc->replied = ret >= 0;
+	return ret;
+}
+
 int task_dup_fd(struct sc_call *c, int wfd)
 {
 	int fd;

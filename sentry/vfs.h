@@ -189,6 +189,30 @@ int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
  * its stat), as creds cr: cache it for the next calls, if it may be. */
 int fs_dcache_note(struct sc_call *c, const struct fs_path *p,
 		   const struct gofer_creds *cr, const struct stat *st);
+/*
+ * --file-access exclusive: files too. stat/lstat/newfstatat and statx
+ * answered from the cache, or, for a name below a cached directory, by
+ * one gofer open of it (O_PATH) that the cache then keeps: 0, -ENOENT (no
+ * such name) or -EAGAIN (do the full call). readlink of a cached symlink.
+ */
+int fs_dcache_stat_fill(struct sc_call *c, const struct fs_path *p,
+			bool nofollow, struct stat *st);
+int fs_dcache_statx_fill(struct sc_call *c, const struct fs_path *p,
+			 int flags, unsigned mask, struct statx *stx);
+int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
+		       size_t len);
+/* Around a task's creation, removal or rename of the name p by the gofer
+ * (end() with the call's result), so the cache follows the sentry's own
+ * changes instead of emptying itself. */
+struct fs_dcache_change {
+	int self, parent;	/* entries, -1 */
+	uint64_t gen;		/* the flush count when noted */
+};
+void fs_dcache_begin(struct sc_call *c, const struct fs_path *p,
+		     struct fs_dcache_change *ch);
+void fs_dcache_end(struct fs_dcache_change *ch, int ret);
+/* Whether begin() found p to be a cached non-directory. */
+bool fs_dcache_is_file(const struct fs_dcache_change *ch);
 /* Empties the cache (a rename or rmdir by a task; a mismatch). */
 void fs_dcache_flush(void);
 bool fs_dcache_enabled(void);

@@ -2,7 +2,10 @@
 # Path-syscall conformance: tests/progs/fs_conform runs natively and in the
 # sandbox on the same kind of directories (a directory of the bundle's
 # filesystem and a tmpfs); every case's result in the sandbox must equal
-# the host kernel's.
+# the host kernel's. CVISOR_FILE_ACCESS (paths_shared.sh: shared) is
+# runsc's --file-access; unset, the default (exclusive).
+# CVISOR_FILE_ACCESS_MOUNTS (paths_mounts.sh: exclusive) is
+# --file-access-mounts, and the work directory is then a bind mount.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -42,7 +45,16 @@ jq --argjson c "$caps" '.root.readonly = false |
     .mounts += [{"destination":"/conform/tmpfs","type":"tmpfs",
 		 "source":"tmpfs","options":["nosuid","size=4m"]}]' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+if [ -n "${CVISOR_FILE_ACCESS_MOUNTS:-}" ]; then
+	mkdir -p "$T_TMP/bindwork"
+	chmod 755 "$T_TMP/bindwork"
+	jq --arg s "$T_TMP/bindwork" '.mounts += [{"destination":"/conform/work",
+		"type":"bind","source":$s,"options":["rbind","rw"]}]' \
+		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+fi
 (cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	${CVISOR_FILE_ACCESS:+--file-access "$CVISOR_FILE_ACCESS"} \
+	${CVISOR_FILE_ACCESS_MOUNTS:+--file-access-mounts "$CVISOR_FILE_ACCESS_MOUNTS"} \
 	--platform "$CVISOR_PLATFORM" run conform </dev/null \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 

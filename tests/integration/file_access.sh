@@ -70,12 +70,12 @@ if [ $rc -ne 0 ] && [[ $out == *'--file-access: invalid value "maybe"'* ]]; then
 else
 	t_fail bad_flag_refused "rc=$rc: $out"
 fi
-out=$(runsc --file-access-mounts exclusive run fa9 2>&1 </dev/null)
+out=$(runsc --file-access-mounts always run fa9 2>&1 </dev/null)
 rc=$?
-if [ $rc -ne 0 ] && [[ $out == *'--file-access-mounts: invalid value "exclusive"'* ]]; then
-	t_ok mounts_exclusive_refused
+if [ $rc -ne 0 ] && [[ $out == *'--file-access-mounts: invalid value "always"'* ]]; then
+	t_ok bad_mounts_flag_refused
 else
-	t_fail mounts_exclusive_refused "rc=$rc: $out"
+	t_fail bad_mounts_flag_refused "rc=$rc: $out"
 fi
 t_expect bad_flag_nothing_left "" runsc list -q
 

@@ -1064,6 +1064,168 @@ static void case_dcache_rel(void)
 	stat_mode("dcx_after_b", "race/b", 0);
 }
 
+/* stat's type, mode, size and link count, or the errno. */
+static void stat_full(const char *name, const char *path, int flags)
+{
+	struct stat st;
+	char buf[64];
+
+	if (fstatat(AT_FDCWD, path, &st, flags) < 0) {
+		res(name, -1);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s-%o-%lld-%lu", ftype(st.st_mode),
+		 st.st_mode & 07777, (long long)st.st_size,
+		 (unsigned long)st.st_nlink);
+	res_str(name, buf);
+}
+
+static ino_t ino_of(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) < 0 ? 0 : st.st_ino;
+}
+
+static void readlink_res(const char *name, const char *path)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	if (n < 0) {
+		res(name, -1);
+		return;
+	}
+	buf[n] = '\0';
+	res_str(name, buf);
+}
+
+/* In a child process: unlink path and make a directory there. */
+static void other_replaces(const char *path)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unlink(path) < 0 || mkdir(path, 0700) < 0);
+	waitpid(pid, NULL, 0);
+}
+
+/*
+ * Coherence of files the sentry caches under --file-access exclusive:
+ * after a file is looked up its stat is served from the cache, and
+ * every change the container makes (by path or by fd, in this process
+ * or another) must show at once, as Linux shows it.
+ */
+/* Absolute paths below the work directory (the cache serves absolute
+ * paths, and relative ones only from a cached cwd): A("fc/f"). */
+static char fc_base[PATH_MAX];
+static char fc_bufs[8][PATH_MAX + 64];
+static unsigned fc_next;
+
+static const char *A(const char *rel)
+{
+	char *b = fc_bufs[fc_next++ % 8];
+
+	snprintf(b, sizeof(fc_bufs[0]), "%s/%s", fc_base, rel);
+	return b;
+}
+
+static void case_fcache(void)
+{
+	ino_t before;
+	int fd;
+
+	if (!getcwd(fc_base, sizeof(fc_base)))
+		return;
+
+	mkdir(A("fc"), 0755);
+	write_file(A("fc/f"), "hello");
+	symlink("f", A("fc/l"));
+	settle();
+	stat_full("fc_warm", A("fc/f"), 0);
+	stat_full("fc_warm2", A("fc/f"), 0);
+	stat_full("fc_warm_lnk", A("fc/l"), AT_SYMLINK_NOFOLLOW);
+	stat_full("fc_warm_lnk_follow", A("fc/l"), 0);
+	readlink_res("fc_readlink", A("fc/l"));
+	readlink_res("fc_readlink2", A("fc/l"));
+	readlink_res("fc_readlink_file", A("fc/f"));
+	res("fc_access", access(A("fc/f"), F_OK));
+	/* writes and truncation through fds the sentry never sees */
+	fd = open(A("fc/f"), O_WRONLY | O_APPEND);
+	res("fc_append", fd < 0 ? -1 : write(fd, " world", 6));
+	stat_full("fc_after_write", A("fc/f"), 0);
+	res("fc_ftruncate", fd < 0 ? -1 : ftruncate(fd, 2));
+	stat_full("fc_after_ftruncate", A("fc/f"), 0);
+	res("fc_fchmod", fd < 0 ? -1 : fchmod(fd, 0600));
+	stat_full("fc_after_fchmod", A("fc/f"), 0);
+	if (fd >= 0)
+		close(fd);
+	res("fc_truncate", truncate(A("fc/f"), 7));
+	stat_full("fc_after_truncate", A("fc/f"), 0);
+	res("fc_chmod", chmod(A("fc/f"), 0640));
+	stat_full("fc_after_chmod", A("fc/f"), 0);
+	/* names */
+	res("fc_link", link(A("fc/f"), A("fc/h")));
+	stat_full("fc_linked", A("fc/f"), 0);
+	stat_full("fc_linked_h", A("fc/h"), 0);
+	res("fc_link_same", ino_of(A("fc/f")) == ino_of(A("fc/h")));
+	res("fc_unlink_h", unlink(A("fc/h")));
+	stat_full("fc_unlinked_h", A("fc/h"), 0);
+	stat_full("fc_one_link", A("fc/f"), 0);
+	res("fc_rename", rename(A("fc/f"), A("fc/g")));
+	stat_full("fc_renamed_from", A("fc/f"), 0);
+	stat_full("fc_renamed_to", A("fc/g"), 0);
+	res("fc_access_gone", access(A("fc/f"), F_OK));
+	stat_full("fc_lnk_dangling", A("fc/l"), 0);
+	stat_full("fc_lnk_dangling_l", A("fc/l"), AT_SYMLINK_NOFOLLOW);
+	write_file(A("fc/f"), "new file");
+	stat_full("fc_recreated", A("fc/f"), 0);
+	stat_full("fc_lnk_again", A("fc/l"), 0);
+	before = ino_of(A("fc/f"));
+	write_file(A("fc/tmp"), "replacement!");
+	res("fc_rename_over", rename(A("fc/tmp"), A("fc/f")));
+	stat_full("fc_replaced", A("fc/f"), 0);
+	res("fc_replaced_new_ino", ino_of(A("fc/f")) != before);
+	stat_full("fc_tmp_gone", A("fc/tmp"), 0);
+	res("fc_unlink_lnk", unlink(A("fc/l")));
+	res("fc_symlink_new", symlink("g", A("fc/l")));
+	readlink_res("fc_readlink_new", A("fc/l"));
+	stat_full("fc_lnk_new", A("fc/l"), 0);
+	res("fc_unlink_g", unlink(A("fc/g")));
+	stat_full("fc_unlinked_g", A("fc/g"), 0);
+	stat_full("fc_lnk_to_gone", A("fc/l"), 0);
+	/* a name made a directory by another process */
+	stat_full("fc_other_warm", A("fc/f"), 0);
+	other_replaces(A("fc/f"));
+	stat_full("fc_other_dir", A("fc/f"), 0);
+	res("fc_mkdir_in", mkdir(A("fc/f/sub"), 0755));
+	write_file(A("fc/f/sub/x"), "x");
+	stat_full("fc_other_below", A("fc/f/sub/x"), 0);
+	/* a file name used as a directory */
+	write_file(A("fc/plain"), "p");
+	stat_full("fc_plain", A("fc/plain"), 0);
+	stat_full("fc_plain_as_dir", A("fc/plain/x"), 0);
+	stat_full("fc_plain_slash", A("fc/plain/"), 0);
+	/* relative to the cwd, and mknod/mkfifo */
+	res("fc_chdir", chdir(A("fc")));
+	stat_full("fc_rel", "plain", 0);
+	res("fc_mkfifo", mkfifo("fifo", 0600));
+	stat_full("fc_fifo", "fifo", 0);
+	res("fc_unlink_fifo", unlink("fifo"));
+	stat_full("fc_fifo_gone", "fifo", 0);
+	res("fc_chdir_back", chdir(".."));
+	/* a file below a directory renamed away and back */
+	mkdir(A("fc/d"), 0755);
+	write_file(A("fc/d/in"), "in");
+	settle();
+	stat_full("fc_in", A("fc/d/in"), 0);
+	res("fc_rename_dir", rename(A("fc/d"), A("fc/d2")));
+	stat_full("fc_in_moved", A("fc/d/in"), 0);
+	stat_full("fc_in_moved2", A("fc/d2/in"), 0);
+	res("fc_rename_dir_back", rename(A("fc/d2"), A("fc/d")));
+	stat_full("fc_in_back", A("fc/d/in"), 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -1089,6 +1251,7 @@ int main(int argc, char **argv)
 	case_proc_links();
 	case_dcache(argv[2]);
 	case_dcache_rel();
+	case_fcache();
 	printf("done 0\n");
 	return 0;
 }

@@ -632,7 +632,7 @@ TEST(search_permission_is_per_creds)
 
 /* ---- fs_dcache.c: bounds ---------------------------------------------- */
 
-/* 512 entries at most; when full, more are not cached and the others
+/* 4096 entries at most; when full, more are not cached and the others
  * still answer. Entries leave all at once (a flush). */
 TEST(a_full_table_keeps_what_it_has)
 {
@@ -640,20 +640,20 @@ TEST(a_full_table_keeps_what_it_has)
 	int cached = 0;
 
 	setup("full");
-	for (int i = 0; i < 600; i++) {
+	for (int i = 0; i < 4200; i++) {
 		snprintf(name, sizeof(name), "d%d", i);
 		hmkdir(name);
 	}
 	settle();
-	for (int i = 0; i < 600; i++) {
+	for (int i = 0; i < 4200; i++) {
 		snprintf(name, sizeof(name), "%s/d%d", T, i);
 		cached += note(name) == 0;
 	}
 	/* "/" and T take two entries */
-	CHECK_EQ(cached, 510);
-	for (int i = 0; i < 600; i++) {
+	CHECK_EQ(cached, 4094);
+	for (int i = 0; i < 4200; i++) {
 		snprintf(name, sizeof(name), "d%d", i);
-		if (cached_ino(sp(name)) != (i < 510 ? host_ino(name) : 0))
+		if (cached_ino(sp(name)) != (i < 4094 ? host_ino(name) : 0))
 			FAILF("entry %d", i);
 	}
 	fs_dcache_flush();
