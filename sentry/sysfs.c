@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sentry/vfs.h"
-#include "sentry/vfs_cgroup.h"
+#include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 static int gen_cpu_range(struct sc_call *c, const struct vnode *n,
 			 struct vbuf *b)
@@ -43,7 +43,7 @@ static const struct vfs_entry devices_children[] = {
 };
 
 /* The container's cgroup as a read-only cgroup v2 mount shows it
- * (sentry/vfs_cgroup.c). */
+ * (sentry/synth_cgroup.c). */
 static const struct vfs_entry fs_children[] = {
 	{ .name = "cgroup", .type = VN_DIR, .perm = 0755,
 	  .lookup = vcg_lookup, .list = vcg_list },

@@ -23,7 +23,7 @@
 #include "lib/util.h"
 #include "runsc/config.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/synth.h"
 
 /* File system names by statfs magic, as /proc/filesystems names them. */
 static const char *fs_name(unsigned long magic)

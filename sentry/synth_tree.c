@@ -25,7 +25,7 @@
 #include "lib/util.h"
 #include "sentry/idmap.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/synth.h"
 
 #define VFS_MAXLINKS 40
 

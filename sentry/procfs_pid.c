@@ -28,7 +28,7 @@
 #include "lib/util.h"
 #include "sentry/idmap.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/synth.h"
 
 /* ---- the sandbox's procfs (its pid namespace only) ------------------------ */
 
@@ -412,7 +412,7 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 	return ret;
 }
 
-/* ---- the mount table (sentry/vfs_mounts.c) -------------------------------- */
+/* ---- the mount table (sentry/procfs_mounts.c) -------------------------------- */
 
 static int gen_mounts(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {

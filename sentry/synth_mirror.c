@@ -34,8 +34,8 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "sentry/vfs.h"
-#include "sentry/vfs_cgroup.h"
+#include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 static int mirror_fd = -1;
 static dev_t mirror_dev;
@@ -263,7 +263,7 @@ static void copy_config(const struct vfs_config *cfg)
 	config.hostname = dup_or_null(cfg->hostname);
 	config.mounts = NULL;
 	config.n_mounts = 0;
-	config.masked = config.readonly = NULL;	/* kept by vfs_mask.c */
+	config.masked = config.readonly = NULL;	/* kept by synth_mask.c */
 	config.n_masked = config.n_readonly = 0;
 	if (cfg->n_mounts == 0)
 		return;

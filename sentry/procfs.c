@@ -3,7 +3,7 @@
  * The virtual /proc: synthesised for the sandbox only (docs/architecture.md,
  * "The sandbox's own figures in /proc"). System-wide files show the sandbox
  * (uptime since it started, memory as its cgroup limits it, the CPUs it
- * may use), never the host's. /proc/<pid> is in sentry/vfs_pid.c.
+ * may use), never the host's. /proc/<pid> is in sentry/procfs_pid.c.
  */
 #include <cpuid.h>
 #include <dirent.h>
@@ -20,8 +20,8 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "sentry/vfs.h"
-#include "sentry/vfs_cgroup.h"
+#include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 /* ---- the sandbox's processes ----------------------------------------------- */
 
