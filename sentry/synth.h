@@ -114,7 +114,7 @@ const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
 int vfs_ncpus(void);			/* CPUs the sandbox may use */
 
-/* procfs.c and procfs_pid.c: the sandbox's processes. */
+/* procfs.c and procfs_pid*.c: the sandbox's processes. */
 /* Host pid of sandbox pid (a thread group), or -ESRCH. */
 int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
 /* Whether the caller may ptrace-read the process of n (PTRACE_MODE_READ
@@ -123,6 +123,35 @@ bool vproc_may_read(struct sc_call *c, const struct vnode *n);
 /* Whether the caller may search the process's owner-only directory of n
  * (generic_permission on a 0500 directory owned by the dump owner). */
 bool vproc_may_search(struct sc_call *c, const struct vnode *n);
+/* procfs_pid_access.c: the content of <host pid>/what in the sandbox's
+ * procfs, appended to b; -ESRCH if the process is gone. */
+int vproc_read_host(pid_t hp, const char *what, struct vbuf *b);
+/* The task of a sandbox thread group, by its host pid; NULL for one that
+ * is not yet the workload's (still joining, sentry/attach.c). */
+struct task *vproc_task_of(struct sc_call *c, pid_t hp);
+/* Host id -> the sandbox's, by a process's uid_map/gid_map text. */
+long vproc_map_id(const char *map, long id);
+
+/* procfs_pid_links.c: the links of /proc/<pid> (entries' link/foreign). */
+int vproc_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
+		   size_t len);
+int vproc_foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
+		      bool *owned);
+int vproc_link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
+		   size_t len);
+int vproc_foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
+		      bool *owned);
+int vproc_link_root(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len);
+int vproc_foreign_root(struct sc_call *c, const struct vnode *n, int *fd_out,
+		       bool *owned);
+extern const struct vfs_entry vproc_ns_children[];	/* /proc/<pid>/ns */
+/* /proc/<pid>/fd: lookup and list of its directory entry. */
+int vproc_fd_lookup(struct sc_call *c, const struct vnode *dir,
+		    const char *name, struct vnode *out);
+int vproc_fd_list(struct sc_call *c, const struct vnode *dir,
+		  struct vfs_dirlist *l);
+
 /* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
 int vproc_pids(struct sc_call *c, pid_t *pids, size_t max);
 
