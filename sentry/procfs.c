@@ -554,23 +554,72 @@ static int link_mounts(struct sc_call *c, const struct vnode *n, char *buf,
 	return vfs_link_target("self/mounts", buf, len);
 }
 
+/*
+ * Whether sandbox pid is a zombie thread group leader (exited, not yet
+ * waited for by its parent): the sentry, its tracer, has seen its exit
+ * and forgotten the task, but Linux still shows /proc/<pid> (state Z) until
+ * the parent reaps it. Read from the sandbox's procfs.
+ */
+static bool is_zombie(pid_t pid)
+{
+	struct vbuf st = { 0 };
+	const char *p;
+	bool z = false;
+
+	if (vproc_read_host(pid, "stat", &st) == 0 && st.data != NULL &&
+	    (p = strrchr(st.data, ')')) != NULL)
+		z = p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+	vbuf_free(&st);
+	return z;
+}
+
 static int proc_lookup(struct sc_call *c, const struct vnode *dir,
 		       const char *name, struct vnode *out)
 {
 	int pid = vfs_parse_num(name);
-	pid_t host;
+	pid_t host = 0;
 	int ret;
 
 	(void)dir;
 	if (pid <= 0)
 		return -ENOENT;
 	ret = vproc_host_pid(c, pid, &host);
-	if (ret < 0)
+	if (ret < 0 && !is_zombie(pid))
 		return -ENOENT;
 	out->ent = &vproc_pid_entry;
 	out->pid = pid;
-	out->host_pid = host;
+	out->host_pid = host;	/* 0 for a zombie: no task */
 	return 0;
+}
+
+/* Adds the zombies of the sandbox's procfs that l (its pids from index
+ * first on) lacks. */
+static void list_zombies(struct vfs_dirlist *l, size_t first)
+{
+	int pfd = vfs_host_proc_fd(), fd;
+	struct dirent *e;
+	DIR *d;
+
+	if (pfd < 0 || (fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY |
+						   O_CLOEXEC)) < 0)
+		return;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		int pid = vfs_parse_num(e->d_name);
+		bool have = false;
+
+		if (pid <= 0)
+			continue;
+		for (size_t i = first, end = l->n; i < end && !have; i++)
+			have = strcmp(l->v[i].name, e->d_name) == 0;
+		if (!have && is_zombie(pid))
+			vfs_dirlist_add(l, e->d_name, VN_DIR);
+	}
+	closedir(d);
 }
 
 static int proc_list(struct sc_call *c, const struct vnode *dir,
@@ -578,6 +627,7 @@ static int proc_list(struct sc_call *c, const struct vnode *dir,
 {
 	pid_t pids[1024];
 	int n = vproc_pids(c, pids, ARRAY_SIZE(pids));
+	size_t first = l->n;
 	char name[16];
 
 	(void)dir;
@@ -585,6 +635,8 @@ static int proc_list(struct sc_call *c, const struct vnode *dir,
 		snprintf(name, sizeof(name), "%d", pids[i]);
 		vfs_dirlist_add(l, name, VN_DIR);
 	}
+	if (n >= 0)
+		list_zombies(l, first);
 	return n < 0 ? n : 0;
 }
 
