@@ -210,6 +210,79 @@ static void cpu_flags(struct vbuf *b)
 		vbuf_printf(b, " aes");
 }
 
+/*
+ * The first processor's block of the host's /proc/cpuinfo, read before
+ * confinement: the description of the CPU the sandbox runs on (model,
+ * flags, bugs, cache and address sizes: what cpuid shows the workload
+ * anyway), in the kernel's order. The topology lines are the sandbox's.
+ */
+static char cpu_block[16384];
+
+static void cpuinfo_init(void)
+{
+	cleanup_close int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
+	ssize_t r, n = 0;
+	char *end;
+
+	if (fd < 0)
+		return;
+	while (n < (ssize_t)sizeof(cpu_block) - 1 &&
+	       (r = read(fd, cpu_block + n, sizeof(cpu_block) - 1 - n)) > 0)
+		n += r;
+	cpu_block[n] = '\0';
+	end = strstr(cpu_block, "\n\n");
+	if (end == NULL || strncmp(cpu_block, "processor", 9) != 0)
+		cpu_block[0] = '\0';
+	else
+		end[1] = '\0';
+}
+
+/* The value of a line of the block for CPU i of cpus, if it is one the
+ * sandbox's topology decides (its key in key); NULL to keep the host's. */
+static const char *cpu_topology(const char *key, int i, int cpus,
+				char *buf, size_t len)
+{
+	if (strcmp(key, "processor") == 0 || strcmp(key, "core id") == 0 ||
+	    strcmp(key, "apicid") == 0 || strcmp(key, "initial apicid") == 0)
+		snprintf(buf, len, "%d", i);
+	else if (strcmp(key, "physical id") == 0)
+		snprintf(buf, len, "0");
+	else if (strcmp(key, "siblings") == 0 ||
+		 strcmp(key, "cpu cores") == 0)
+		snprintf(buf, len, "%d", cpus);
+	else
+		return NULL;
+	return buf;
+}
+
+static void cpuinfo_from_host(struct vbuf *b, int cpus)
+{
+	for (int i = 0; i < cpus; i++) {
+		for (const char *l = cpu_block; *l; ) {
+			const char *nl = strchrnul(l, '\n');
+			const char *colon = memchr(l, ':', (size_t)(nl - l));
+			char key[64], val[32];
+			size_t k;
+
+			if (colon == NULL) {
+				l = *nl ? nl + 1 : nl;
+				continue;
+			}
+			k = (size_t)(colon - l);
+			while (k > 0 && (l[k - 1] == '\t' || l[k - 1] == ' '))
+				k--;
+			snprintf(key, sizeof(key), "%.*s", (int)k, l);
+			if (cpu_topology(key, i, cpus, val, sizeof(val)))
+				vbuf_printf(b, "%.*s: %s\n",
+					    (int)(colon - l), l, val);
+			else
+				vbuf_put(b, l, (size_t)(nl - l) + 1);
+			l = *nl ? nl + 1 : nl;
+		}
+		vbuf_printf(b, "\n");
+	}
+}
+
 static int gen_cpuinfo(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
@@ -218,6 +291,10 @@ static int gen_cpuinfo(struct sc_call *c, const struct vnode *n,
 
 	(void)c;
 	(void)n;
+	if (cpu_block[0] != '\0') {
+		cpuinfo_from_host(b, cpus);
+		return 0;
+	}
 	__builtin_cpu_init();
 	cpu_brand(brand, sizeof(brand), vendor);
 	for (int i = 0; i < cpus; i++) {
@@ -292,10 +369,98 @@ static int gen_filesystems(struct sc_call *c, const struct vnode *n,
 	(void)c;
 	(void)n;
 	vbuf_printf(b, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\n"
+		       "nodev\tcgroup\nnodev\tcgroup2\n"
 		       "nodev\tdevpts\nnodev\tmqueue\n\text4\n\tbtrfs\n"
 		       "\txfs\nnodev\toverlay\n");
 	return 0;
 }
+
+/* The kernel's command line is the host's (its root device, its boot
+ * options): the sandbox's names only the kernel release, as
+ * /proc/version does. */
+static int gen_cmdline(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	struct utsname u;
+
+	(void)c;
+	(void)n;
+	uname(&u);
+	vbuf_printf(b, "BOOT_IMAGE=/boot/vmlinuz-%s ro quiet\n", u.release);
+	return 0;
+}
+
+/* No swap device and no block device is the sandbox's: the headers. */
+static int gen_swaps(struct sc_call *c, const struct vnode *n,
+		     struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\t"
+		       "Priority\n");
+	return 0;
+}
+
+static int gen_partitions(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "major minor  #blocks  name\n\n");
+	return 0;
+}
+
+/* The sandbox's memory in pages, as vmstat(8) and free read them; the
+ * event counters the sandbox does not keep are 0. */
+static int gen_vmstat(struct sc_call *c, const struct vnode *n,
+		      struct vbuf *b)
+{
+	static const char *const zero[] = {
+		"pgpgin", "pgpgout", "pswpin", "pswpout", "pgfault",
+		"pgmajfault", "pgfree", NULL,
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	struct vcg_mem m;
+
+	(void)c;
+	(void)n;
+	vcg_memory(&m);
+	vbuf_printf(b, "nr_free_pages %llu\nnr_inactive_file %llu\n"
+		       "nr_active_anon %llu\nnr_file_pages %llu\n"
+		       "nr_shmem %llu\n",
+		    (unsigned long long)(m.free / page),
+		    (unsigned long long)(m.cache / page),
+		    (unsigned long long)((m.usage - m.cache) / page),
+		    (unsigned long long)(m.cache / page),
+		    (unsigned long long)(m.shmem / page));
+	for (int i = 0; zero[i]; i++)
+		vbuf_printf(b, "%s 0\n", zero[i]);
+	return 0;
+}
+
+/* The tty drivers the sandbox has (its /dev/tty, console and devpts). */
+static int gen_tty_drivers(struct sc_call *c, const struct vnode *n,
+			   struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "/dev/tty             /dev/tty        5       0 "
+		       "system:/dev/tty\n"
+		       "/dev/console         /dev/console    5       1 "
+		       "system:console\n"
+		       "/dev/ptmx            /dev/ptmx       5       2 "
+		       "system\n"
+		       "pty_slave            /dev/pts      136 0-1048575 "
+		       "pty:slave\n"
+		       "pty_master           /dev/ptm      128 0-1048575 "
+		       "pty:master\n");
+	return 0;
+}
+
+static const struct vfs_entry proc_tty[] = {
+	{ .name = "drivers", .type = VN_FILE, .gen = gen_tty_drivers },
+	{ 0 },
+};
 
 /* ---- /proc/sys: the namespaced sysctls ------------------------------------- */
 
@@ -311,6 +476,8 @@ static int sysctl_fd = -1;
 
 void vproc_sysctl_init(void)
 {
+	if (cpu_block[0] == '\0')
+		cpuinfo_init();
 	if (sysctl_fd < 0)
 		sysctl_fd = open("/proc/sys", O_RDONLY | O_DIRECTORY |
 						  O_CLOEXEC);
@@ -471,6 +638,81 @@ GEN_CONST(gen_ngroups_max, "65536\n")
 GEN_CONST(gen_zero, "0\n")
 GEN_CONST(gen_file_max, "9223372036854775807\n")
 GEN_CONST(gen_nr_open, "1048576\n")
+/* Linux's defaults, where the host's value is the host's business */
+GEN_CONST(gen_core_pattern, "core\n")
+GEN_CONST(gen_pipe_max_size, "1048576\n")
+GEN_CONST(gen_max_map_count, "65530\n")
+GEN_CONST(gen_poolsize, "256\n")
+GEN_CONST(gen_entropy_avail, "256\n")
+
+/* The kernel's default for the memory it has (totalram / 128 KiB), here the
+ * sandbox's memory. */
+static int gen_threads_max(struct sc_call *c, const struct vnode *n,
+			   struct vbuf *b)
+{
+	struct vcg_mem m;
+
+	(void)c;
+	(void)n;
+	vcg_memory(&m);
+	vbuf_printf(b, "%llu\n", (unsigned long long)(m.total / 131072));
+	return 0;
+}
+
+/* A fresh random UUID from the kernel (its kernel/random/uuid, through the
+ * /proc/sys opened before confinement: the confined sentry has no
+ * getrandom). Nothing of the host's is in it. */
+static int random_uuid(char out[40])
+{
+	cleanup_close int fd = -1;
+	ssize_t r;
+
+	if (sysctl_fd < 0)
+		return -ENOENT;
+	fd = openat(sysctl_fd, "kernel/random/uuid", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = read(fd, out, 39);
+	if (r != 37)
+		return r < 0 ? -errno : -EIO;
+	out[r] = '\0';
+	return 0;
+}
+
+/* A new random UUID on each read, as Linux's. */
+static int gen_uuid(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	char u[40];
+	int ret = random_uuid(u);
+
+	(void)c;
+	(void)n;
+	if (ret == 0)
+		vbuf_printf(b, "%s", u);
+	return ret;
+}
+
+/* The sandbox's boot: one random UUID for its life, never the host's. */
+static int gen_boot_id(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	static char id[40];
+
+	(void)c;
+	(void)n;
+	if (id[0] == '\0' && random_uuid(id) < 0)
+		return -EIO;
+	vbuf_printf(b, "%s", id);
+	return 0;
+}
+
+static const struct vfs_entry sys_kernel_random[] = {
+	{ .name = "boot_id", .type = VN_FILE, .gen = gen_boot_id },
+	{ .name = "entropy_avail", .type = VN_FILE, .gen = gen_entropy_avail },
+	{ .name = "poolsize", .type = VN_FILE, .gen = gen_poolsize },
+	{ .name = "uuid", .type = VN_FILE, .gen = gen_uuid },
+	{ 0 },
+};
 
 static int gen_cap_last_cap(struct sc_call *c, const struct vnode *n,
 			    struct vbuf *b)
@@ -492,6 +734,12 @@ static const struct vfs_entry sys_kernel[] = {
 	  .gen = gen_pid_max },
 	{ .name = "ngroups_max", .type = VN_FILE, .gen = gen_ngroups_max },
 	{ .name = "cap_last_cap", .type = VN_FILE, .gen = gen_cap_last_cap },
+	{ .name = "core_pattern", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_core_pattern },
+	{ .name = "random", .type = VN_DIR, .children = sys_kernel_random },
+	{ .name = "tainted", .type = VN_FILE, .perm = 0644, .gen = gen_zero },
+	{ .name = "threads-max", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_threads_max },
 	/* the ipc namespace's */
 	SYSCTL_FILE("msgmax"), SYSCTL_FILE("msgmnb"), SYSCTL_FILE("msgmni"),
 	SYSCTL_FILE("sem"), SYSCTL_FILE("shm_rmid_forced"),
@@ -500,6 +748,8 @@ static const struct vfs_entry sys_kernel[] = {
 };
 
 static const struct vfs_entry sys_vm[] = {
+	{ .name = "max_map_count", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_max_map_count },
 	{ .name = "overcommit_memory", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_zero },
 	{ 0 },
@@ -510,6 +760,8 @@ static const struct vfs_entry sys_fs[] = {
 	  .gen = gen_file_max },
 	{ .name = "nr_open", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_nr_open },
+	{ .name = "pipe-max-size", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_pipe_max_size },
 	{ .name = "mqueue", .type = VN_DIR, .lookup = sysctl_lookup,
 	  .list = sysctl_list },
 	{ 0 },
@@ -640,18 +892,32 @@ static int proc_list(struct sc_call *c, const struct vnode *dir,
 	return n < 0 ? n : 0;
 }
 
+static int link_net(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len)
+{
+	(void)c;
+	(void)n;
+	return vfs_link_target("self/net", buf, len);
+}
+
 static const struct vfs_entry proc_children[] = {
+	{ .name = "cmdline", .type = VN_FILE, .gen = gen_cmdline },
 	{ .name = "cpuinfo", .type = VN_FILE, .gen = gen_cpuinfo },
 	{ .name = "filesystems", .type = VN_FILE, .gen = gen_filesystems },
 	{ .name = "loadavg", .type = VN_FILE, .gen = gen_loadavg },
 	{ .name = "meminfo", .type = VN_FILE, .gen = gen_meminfo },
 	{ .name = "mounts", .type = VN_LINK, .link = link_mounts },
+	{ .name = "net", .type = VN_LINK, .link = link_net },
+	{ .name = "partitions", .type = VN_FILE, .gen = gen_partitions },
 	{ .name = "self", .type = VN_LINK, .link = link_self },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_stat },
+	{ .name = "swaps", .type = VN_FILE, .gen = gen_swaps },
 	{ .name = "sys", .type = VN_DIR, .children = proc_sys },
 	{ .name = "thread-self", .type = VN_LINK, .link = link_thread_self },
+	{ .name = "tty", .type = VN_DIR, .children = proc_tty },
 	{ .name = "uptime", .type = VN_FILE, .gen = gen_uptime },
 	{ .name = "version", .type = VN_FILE, .gen = gen_version },
+	{ .name = "vmstat", .type = VN_FILE, .gen = gen_vmstat },
 	{ 0 },
 };
 

@@ -242,6 +242,157 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 	return ret;
 }
 
+/* The audit login uid and session of a process: the sandbox has no audit
+ * of its own, so "unset" (what Linux shows a process no login set it
+ * for), never the host's. */
+static int gen_audit_unset(struct sc_call *c, const struct vnode *n,
+			   struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "%u", 4294967295u);
+	return 0;
+}
+
+/* ---- files the kernel serves itself ---------------------------------------- */
+
+/* Whether the caller may write the process's file of n (owned by the
+ * process's owner as the kernel decides it): its fsuid is the owner's,
+ * or it holds CAP_DAC_OVERRIDE. */
+static int may_write(struct sc_call *c, const struct vnode *n)
+{
+	struct stat st = { 0 };
+
+	if (!(n->ent->perm & 0200))
+		return -EACCES;
+	ident_vnode_owner(c, n, &st);
+	if (c->t->creds.fsuid == st.st_uid ||
+	    fs_capable(c->t, CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
+/*
+ * The kernel's own <pid>/<name> of the sandbox's procfs, opened for the
+ * task: a write reaches the kernel and is checked there as the writer
+ * (lowering oom_score_adj below its floor needs CAP_SYS_RESOURCE, which
+ * the workload's processes never hold on the host), a read is live, and
+ * pagemap is read with the sentry's credentials, which hold no
+ * CAP_SYS_ADMIN: frame numbers read as 0, as an unprivileged reader's.
+ */
+static int open_direct(struct sc_call *c, const struct vnode *n, int flags,
+		       int *fd_out)
+{
+	const char *name = strrchr(n->path, '/') + 1;
+	int pfd = vfs_host_proc_fd(), fd, ret;
+	char path[64];
+
+	if (pfd < 0)
+		return pfd;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) {
+		ret = may_write(c, n);
+		if (ret < 0)
+			return ret;
+		pfd = vfs_host_proc_rw_fd();
+		if (pfd < 0)
+			return pfd;
+	}
+	snprintf(path, sizeof(path), "%d/%s", n->pid, name);
+	fd = openat(pfd, path, (flags & (O_ACCMODE | O_TRUNC | O_APPEND |
+					 O_NONBLOCK)) |
+				       O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	*fd_out = fd;
+	return 0;
+}
+
+/* ---- /proc/<pid>/net: the process's network namespace --------------------- */
+
+/* "net/..." of a node under /proc/<pid>/net, or NULL. */
+static const char *net_rel(const struct vnode *n)
+{
+	const char *p = strstr(n->path, "/net");
+
+	return p != NULL && (p[4] == '/' || p[4] == '\0') ? p + 1 : NULL;
+}
+
+static int gen_net(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	const char *rel = net_rel(n);
+
+	(void)c;
+	return rel != NULL ? vproc_read_host(n->pid, rel, b) : -ENOENT;
+}
+
+static int net_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out);
+static int net_list(struct sc_call *c, const struct vnode *dir,
+		    struct vfs_dirlist *l);
+
+static const struct vfs_entry net_dir_entry = {
+	.name = "", .type = VN_DIR, .lookup = net_lookup, .list = net_list,
+};
+static const struct vfs_entry net_file_entry = {
+	.name = "", .type = VN_FILE, .gen = gen_net,
+};
+
+static int net_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out)
+{
+	const char *rel = net_rel(out);
+	int pfd = vfs_host_proc_fd();
+	char path[PATH_MAX];
+	struct stat st;
+
+	(void)c;
+	(void)dir;
+	(void)name;
+	if (rel == NULL || pfd < 0)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%d/%s", out->pid, rel);
+	if (fstatat(pfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		out->ent = &net_dir_entry;
+	else if (S_ISREG(st.st_mode))
+		out->ent = &net_file_entry;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static int net_list(struct sc_call *c, const struct vnode *dir,
+		    struct vfs_dirlist *l)
+{
+	const char *rel = net_rel(dir);
+	int pfd = vfs_host_proc_fd(), fd;
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	(void)c;
+	if (rel == NULL || pfd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "%d/%s", dir->pid, rel);
+	fd = openat(pfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= 32)
+			continue;
+		vfs_dirlist_add(l, e->d_name,
+				e->d_type == DT_DIR ? VN_DIR : VN_FILE);
+	}
+	closedir(d);
+	return 0;
+}
+
 /* ---- the mount table (sentry/procfs_mounts.c) -------------------------------- */
 
 static int gen_mounts(struct sc_call *c, const struct vnode *n, struct vbuf *b)
@@ -262,10 +413,15 @@ static int task_lookup(struct sc_call *c, const struct vnode *dir,
 static int task_list(struct sc_call *c, const struct vnode *dir,
 		     struct vfs_dirlist *l);
 
+#define DIRECT(nm, mode) { .name = nm, .type = VN_FILE, .perm = mode, \
+			    .open = open_direct }
 static const struct vfs_entry pid_children[] = {
+	{ .name = "auxv", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
+	  .ptrace = true },
 	{ .name = "cgroup", .type = VN_FILE, .gen = gen_cgroup },
 	{ .name = "cmdline", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "comm", .type = VN_FILE, .perm = 0644, .gen = gen_copy },
+	DIRECT("coredump_filter", 0644),
 	{ .name = "cwd", .type = VN_LINK, .link = vproc_link_cwd,
 	  .foreign = vproc_foreign_cwd, .ptrace = true },
 	{ .name = "environ", .type = VN_FILE, .perm = 0400, .gen = gen_environ,
@@ -274,23 +430,41 @@ static const struct vfs_entry pid_children[] = {
 	  .foreign = vproc_foreign_exe, .ptrace = true },
 	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = vproc_fd_lookup,
 	  .list = vproc_fd_list, .owner_dir = true },
+	{ .name = "fdinfo", .type = VN_DIR, .perm = 0500,
+	  .lookup = vproc_fdinfo_lookup, .list = vproc_fdinfo_list,
+	  .owner_dir = true },
 	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "io", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
+	  .ptrace = true },
 	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "loginuid", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_audit_unset },
 	{ .name = "maps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
+	{ .name = "net", .type = VN_DIR, .lookup = net_lookup,
+	  .list = net_list },
 	{ .name = "ns", .type = VN_DIR, .perm = 0511, .children = vproc_ns_children },
-	{ .name = "oom_score_adj", .type = VN_FILE, .perm = 0644,
-	  .gen = gen_copy },
+	DIRECT("oom_adj", 0644),
+	{ .name = "oom_score", .type = VN_FILE, .gen = gen_copy },
+	DIRECT("oom_score_adj", 0644),
+	{ .name = "pagemap", .type = VN_FILE, .perm = 0400,
+	  .open = open_direct, .ptrace = true },
 	{ .name = "root", .type = VN_LINK, .link = vproc_link_root,
 	  .foreign = vproc_foreign_root, .ptrace = true },
+	{ .name = "schedstat", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "sessionid", .type = VN_FILE, .gen = gen_audit_unset },
 	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "smaps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
+	{ .name = "smaps_rollup", .type = VN_FILE, .gen = gen_copy,
+	  .ptrace = true },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
 	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
 	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
 	  .list = task_list },
 	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "wchan", .type = VN_FILE, .gen = gen_copy },
 	{ 0 },
 };
 

@@ -427,3 +427,44 @@ int vproc_fd_list(struct sc_call *c, const struct vnode *dir,
 	return ret;
 }
 
+
+/* ---- /proc/<pid>/fdinfo ------------------------------------------------- */
+
+/* The kernel's fdinfo of the process's fd (pos, flags, mnt_id, ino and
+ * the kind's own lines); mnt_id is the kernel's, not one of the sandbox's
+ * mountinfo (docs/architecture.md). */
+static int gen_fdinfo(struct sc_call *c, const struct vnode *n,
+		      struct vbuf *b)
+{
+	char what[48];
+
+	(void)c;
+	snprintf(what, sizeof(what), "fdinfo/%d", n->num);
+	return vproc_read_host(n->pid, what, b);
+}
+
+static const struct vfs_entry fdinfo_file_entry = {
+	.name = "", .type = VN_FILE, .gen = gen_fdinfo,
+};
+
+/* fdinfo/N exists where fd/N does, with the same access check. */
+int vproc_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
+			const char *name, struct vnode *out)
+{
+	int ret = vproc_fd_lookup(c, dir, name, out);
+
+	if (ret == 0)
+		out->ent = &fdinfo_file_entry;
+	return ret;
+}
+
+int vproc_fdinfo_list(struct sc_call *c, const struct vnode *dir,
+		      struct vfs_dirlist *l)
+{
+	size_t first = l->n;
+	int ret = vproc_fd_list(c, dir, l);
+
+	for (size_t i = first; i < l->n; i++)
+		l->v[i].type = VN_FILE;
+	return ret;
+}

@@ -46,6 +46,11 @@ struct vfs_entry {
 	mode_t perm;
 	/* VN_FILE: the content */
 	int (*gen)(struct sc_call *c, const struct vnode *n, struct vbuf *b);
+	/* VN_FILE served by the kernel's own file (a write reaches the
+	 * kernel, a read is not a snapshot: oom_score_adj, pagemap): opens
+	 * it with flags for the task, its access checked; 0 or -errno */
+	int (*open)(struct sc_call *c, const struct vnode *n, int flags,
+		    int *fd_out);
 	/* VN_LINK: the target; its length or -errno */
 	int (*link)(struct sc_call *c, const struct vnode *n, char *buf,
 		    size_t len);
@@ -109,6 +114,9 @@ int vfs_parse_num(const char *name);
 int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
 		     int flags, int *fd_out);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
+/* A writable instance of the sandbox's procfs, or -errno: used only to open
+ * the few files a task may write (procfs_pid.c, open_direct). */
+int vfs_host_proc_rw_fd(void);
 void vproc_sysctl_init(void);		/* procfs.c: before confinement */
 const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
@@ -151,6 +159,11 @@ int vproc_fd_lookup(struct sc_call *c, const struct vnode *dir,
 		    const char *name, struct vnode *out);
 int vproc_fd_list(struct sc_call *c, const struct vnode *dir,
 		  struct vfs_dirlist *l);
+/* /proc/<pid>/fdinfo: the same names, files. */
+int vproc_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
+			const char *name, struct vnode *out);
+int vproc_fdinfo_list(struct sc_call *c, const struct vnode *dir,
+		      struct vfs_dirlist *l);
 
 /* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
 int vproc_pids(struct sc_call *c, pid_t *pids, size_t max);
