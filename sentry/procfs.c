@@ -126,13 +126,97 @@ static int gen_loadavg(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/*
+ * The keys of the host kernel's /proc/meminfo, in its order, read before
+ * confinement: the sandbox's shows the same keys (programs parse by key,
+ * some expect them all), each with the sandbox's figure where it has one
+ * (sentry/synth_cgroup.c) and 0 where it keeps none. Only the architecture's
+ * constants (VmallocTotal, Hugepagesize) are the kernel's own.
+ */
+#define MEMINFO_KEYS 96
+static struct {
+	char key[24];
+	bool kb;
+	unsigned long long host;	/* kept for the constants only */
+} meminfo_host[MEMINFO_KEYS];
+static size_t n_meminfo_host;
+
+static void meminfo_init(void)
+{
+	cleanup_close int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	static char text[8192];
+	ssize_t n = 0, r;
+
+	if (fd < 0)
+		return;
+	while (n < (ssize_t)sizeof(text) - 1 &&
+	       (r = read(fd, text + n, sizeof(text) - 1 - n)) > 0)
+		n += r;
+	text[n] = '\0';
+	for (char *l = text; *l && n_meminfo_host < MEMINFO_KEYS; ) {
+		char *nl = strchrnul(l, '\n'), *colon = strchr(l, ':');
+
+		if (colon != NULL && colon < nl &&
+		    (size_t)(colon - l) < sizeof(meminfo_host[0].key)) {
+			size_t i = n_meminfo_host++;
+
+			memcpy(meminfo_host[i].key, l, (size_t)(colon - l));
+			meminfo_host[i].kb = nl - l > 3 &&
+					     strncmp(nl - 3, " kB", 3) == 0;
+			meminfo_host[i].host = strtoull(colon + 1, NULL, 10);
+		}
+		l = *nl ? nl + 1 : nl;
+	}
+}
+
+/* The sandbox's figure for a meminfo key, in bytes (pages for the
+ * HugePages_ counts); false if it has none (then 0 is shown). */
+static bool meminfo_value(const char *key, const struct vcg_mem *m,
+			  uint64_t avail, unsigned long long host,
+			  unsigned long long *v)
+{
+	uint64_t anon = m->usage > m->cache ? m->usage - m->cache : 0;
+	const struct {
+		const char *key;
+		uint64_t v;
+	} map[] = {
+		{ "MemTotal", m->total }, { "MemFree", m->free },
+		{ "MemAvailable", avail }, { "Cached", m->cache },
+		{ "Active", anon }, { "Inactive", m->cache },
+		{ "Active(anon)", anon }, { "Inactive(file)", m->cache },
+		{ "AnonPages", anon }, { "SwapTotal", m->swap_total },
+		{ "SwapFree", m->swap_free }, { "Shmem", m->shmem },
+		{ "CommitLimit", m->total / 2 + m->swap_total },
+		{ "Committed_AS", m->usage },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (strcmp(key, map[i].key) == 0) {
+			*v = map[i].v;
+			return true;
+		}
+	}
+	if (strcmp(key, "VmallocTotal") == 0 ||
+	    strcmp(key, "Hugepagesize") == 0) {
+		*v = host * 1024;
+		return true;
+	}
+	return false;
+}
+
 /* The cgroup's memory as LXCFS shows it: the limit is the total, what the
  * cgroup uses is not free, its page cache counts as available. */
 static int gen_meminfo(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
+	static const char *const fallback[] = {
+		"MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached",
+		"SwapCached", "Active", "Inactive", "SwapTotal", "SwapFree",
+		"Dirty", "Shmem",
+	};
 	struct vcg_mem m;
 	uint64_t avail;
+	size_t nkeys = n_meminfo_host ? n_meminfo_host : ARRAY_SIZE(fallback);
 
 	(void)c;
 	(void)n;
@@ -140,21 +224,21 @@ static int gen_meminfo(struct sc_call *c, const struct vnode *n,
 	avail = m.free + m.cache - (m.shmem < m.cache ? m.shmem : m.cache);
 	if (avail > m.total)
 		avail = m.total;
-#define KB(name, v) vbuf_printf(b, "%-16s%8llu kB\n", name ":", \
-				(unsigned long long)((v) / 1024))
-	KB("MemTotal", m.total);
-	KB("MemFree", m.free);
-	KB("MemAvailable", avail);
-	KB("Buffers", 0);
-	KB("Cached", m.cache);
-	KB("SwapCached", 0);
-	KB("Active", m.usage - m.cache);
-	KB("Inactive", m.cache);
-	KB("SwapTotal", m.swap_total);
-	KB("SwapFree", m.swap_free);
-	KB("Dirty", 0);
-	KB("Shmem", m.shmem);
-#undef KB
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *key = n_meminfo_host ? meminfo_host[i].key
+						 : fallback[i];
+		bool kb = n_meminfo_host ? meminfo_host[i].kb : true;
+		unsigned long long v = 0;
+		char label[32];
+
+		meminfo_value(key, &m, avail,
+			      n_meminfo_host ? meminfo_host[i].host : 0, &v);
+		snprintf(label, sizeof(label), "%.24s:", key);
+		if (kb)
+			vbuf_printf(b, "%-16s%8llu kB\n", label, v / 1024);
+		else
+			vbuf_printf(b, "%-16s%8llu\n", label, v);
+	}
 	return 0;
 }
 
@@ -478,6 +562,8 @@ void vproc_sysctl_init(void)
 {
 	if (cpu_block[0] == '\0')
 		cpuinfo_init();
+	if (n_meminfo_host == 0)
+		meminfo_init();
 	if (sysctl_fd < 0)
 		sysctl_fd = open("/proc/sys", O_RDONLY | O_DIRECTORY |
 						  O_CLOEXEC);
@@ -645,16 +731,16 @@ GEN_CONST(gen_max_map_count, "65530\n")
 GEN_CONST(gen_poolsize, "256\n")
 GEN_CONST(gen_entropy_avail, "256\n")
 
-/* The kernel's default for the memory it has (totalram / 128 KiB), here the
- * sandbox's memory. */
+/* The kernel's default for the memory it has (its free RAM at boot / 128
+ * KiB): for a sandbox whose memory is limited, the limit / 128 KiB. */
 static int gen_threads_max(struct sc_call *c, const struct vnode *n,
 			   struct vbuf *b)
 {
 	struct vcg_mem m;
 
 	(void)c;
-	(void)n;
-	vcg_memory(&m);
+	if (vcg_memory(&m) < 0 || !m.limited)
+		return gen_sysctl(c, n, b);	/* the kernel's, for its RAM */
 	vbuf_printf(b, "%llu\n", (unsigned long long)(m.total / 131072));
 	return 0;
 }

@@ -118,6 +118,7 @@ int vmirror_file_open(const struct vbuf *b, int *fd_out);
  * the few files a task may write (procfs_pid.c, open_direct). */
 int vfs_host_proc_rw_fd(void);
 void vproc_sysctl_init(void);		/* procfs.c: before confinement */
+void vsys_init(void);			/* sysfs.c: before confinement */
 const struct vfs_config *vfs_cfg(void);
 uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
 int vfs_ncpus(void);			/* CPUs the sandbox may use */

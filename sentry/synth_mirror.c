@@ -321,6 +321,7 @@ int vfs_init(const struct vfs_config *cfg)
 	}
 	vcg_init();
 	vproc_sysctl_init();
+	vsys_init();
 	return ret;
 }
 
