@@ -48,6 +48,54 @@ static int gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	return vproc_read_host(n->pid, name, b);
 }
 
+/* The path of a maps (or smaps header) line from l to nl: after the five
+ * fields (range, perms, offset, device, inode) and the padding; NULL for
+ * a line that is not one or has no path. */
+static const char *map_line_path(const char *l, const char *nl)
+{
+	const char *p = l;
+
+	if (memchr(l, '-', strcspn(l, " \n")) == NULL)
+		return NULL;
+	for (int f = 0; f < 5; f++) {
+		while (p < nl && *p != ' ')
+			p++;
+		while (p < nl && *p == ' ')
+			p++;
+	}
+	return p < nl && *p == '/' ? p : NULL;
+}
+
+/* maps and smaps: the kernel's, a mapped file's path as the reader sees
+ * it (relative to its chroot, as Linux's d_path). */
+static int gen_maps(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	char root[PATH_MAX], path[PATH_MAX];
+	struct vbuf raw = { 0 };
+	int ret;
+
+	if (!vproc_reader_root(c, root, sizeof(root)))
+		return gen_copy(c, n, b);
+	ret = gen_copy(c, n, &raw);
+	for (const char *l = raw.data; ret == 0 && l != NULL && *l; ) {
+		const char *nl = strchrnul(l, '\n');
+		const char *p = map_line_path(l, nl);
+
+		if (p != NULL && (size_t)(nl - p) < sizeof(path)) {
+			snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
+			vbuf_put(b, l, (size_t)(p - l));
+			vbuf_printf(b, "%s", vproc_reader_path(root, path));
+		} else {
+			vbuf_put(b, l, (size_t)(nl - l));
+		}
+		if (*nl)
+			vbuf_printf(b, "\n");
+		l = *nl ? nl + 1 : nl;
+	}
+	vbuf_free(&raw);
+	return ret < 0 ? ret : b->err;
+}
+
 /* Field k (1-based, as proc(5) numbers them) of a stat line, or 0. */
 static unsigned long long stat_field(const char *stat, int k)
 {
@@ -439,7 +487,7 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "loginuid", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_audit_unset },
-	{ .name = "maps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
+	{ .name = "maps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
 	{ .name = "net", .type = VN_DIR, .lookup = net_lookup,
@@ -455,7 +503,7 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "schedstat", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "sessionid", .type = VN_FILE, .gen = gen_audit_unset },
 	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
-	{ .name = "smaps", .type = VN_FILE, .gen = gen_copy, .ptrace = true },
+	{ .name = "smaps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
 	{ .name = "smaps_rollup", .type = VN_FILE, .gen = gen_copy,
 	  .ptrace = true },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },

@@ -198,3 +198,32 @@ long vproc_map_id(const char *map, long id)
 	return 65534;
 }
 
+
+/* ---- paths as the reader sees them (its root: chroot) ------------------- */
+
+bool vproc_reader_root(struct sc_call *c, char *root, size_t len)
+{
+	struct task_fs *fs = c->t->fs;
+
+	if (fs == NULL || fs->root_fd == GOFER_AT_ROOT ||
+	    fs_dir_path(c, fs->root_fd, root, len) < 0)
+		return false;
+	return strcmp(root, "/") != 0;
+}
+
+bool vproc_under_root(const char *root, const char *path)
+{
+	size_t l = strlen(root);
+
+	return strncmp(path, root, l) == 0 &&
+	       (path[l] == '\0' || path[l] == '/');
+}
+
+const char *vproc_reader_path(const char *root, const char *path)
+{
+	size_t l = strlen(root);
+
+	if (!vproc_under_root(root, path))
+		return path;
+	return path[l] == '\0' ? "/" : path + l;
+}

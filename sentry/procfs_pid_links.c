@@ -29,6 +29,17 @@
 
 /* ---- per-process links -------------------------------------------------- */
 
+/* A link's target path as the reader sees it (relative to its chroot). */
+static int reader_link(struct sc_call *c, const char *path, char *buf,
+		       size_t len)
+{
+	char root[PATH_MAX];
+
+	if (path[0] == '/' && vproc_reader_root(c, root, sizeof(root)))
+		path = vproc_reader_path(root, path);
+	return vfs_link_target(path, buf, len);
+}
+
 static bool is_caller(struct sc_call *c, const struct vnode *n)
 {
 	return n->host_pid == c->t->host_tgid;
@@ -76,7 +87,7 @@ int vproc_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
 
 	if (ret < 0)
 		return ret;
-	return vfs_link_target(path, buf, len);
+	return reader_link(c, path, buf, len);
 }
 
 int vproc_foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
@@ -116,7 +127,7 @@ int vproc_link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
 	ret = fs_dir_path(c, fs->cwd_fd, path, sizeof(path));
 	if (ret < 0)
 		return ret;
-	return vfs_link_target(path, buf, len);
+	return reader_link(c, path, buf, len);
 }
 
 int vproc_foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
@@ -145,7 +156,7 @@ int vproc_link_root(struct sc_call *c, const struct vnode *n, char *buf,
 	ret = fs_dir_path(c, fs->root_fd, path, sizeof(path));
 	if (ret < 0)
 		return ret;
-	return vfs_link_target(path, buf, len);
+	return reader_link(c, path, buf, len);
 }
 
 int vproc_foreign_root(struct sc_call *c, const struct vnode *n,
@@ -227,7 +238,7 @@ static int link_fd_probe(struct sc_call *c, const struct vnode *n, char *buf,
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISDIR(st.st_mode) && fs_dir_path(c, fd, path, sizeof(path)) >= 0)
-		return vfs_link_target(path, buf, len);
+		return reader_link(c, path, buf, len);
 	if (S_ISFIFO(st.st_mode))
 		snprintf(path, sizeof(path), "pipe:[%lu]",
 			 (unsigned long)st.st_ino);
@@ -237,7 +248,7 @@ static int link_fd_probe(struct sc_call *c, const struct vnode *n, char *buf,
 	else
 		snprintf(path, sizeof(path), "(unknown:[%lu])",
 			 (unsigned long)st.st_ino);
-	return vfs_link_target(path, buf, len);
+	return reader_link(c, path, buf, len);
 }
 
 /* UNIX98_PTY_SLAVE_MAJOR and the majors after it (Linux's devices.txt). */
@@ -272,7 +283,7 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 		return vfs_link_target("host:[0]", buf, len);
 	if (vfs_fd_path(fd, path, sizeof(path)) == 0 ||
 	    same_in_sandbox(c, fd, path))
-		return vfs_link_target(path, buf, len);
+		return reader_link(c, path, buf, len);
 	if (fstat(fd, &st) < 0)
 		st.st_ino = 0;
 	/* A terminal of the sandbox's devpts (the console of a terminal
@@ -284,10 +295,10 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 			 (major(st.st_rdev) - PTS_MAJOR_FIRST) * 256 +
 				 minor(st.st_rdev));
 		if (same_in_sandbox(c, fd, path))
-			return vfs_link_target(path, buf, len);
+			return reader_link(c, path, buf, len);
 	}
 	snprintf(path, sizeof(path), "host:[%lu]", (unsigned long)st.st_ino);
-	return vfs_link_target(path, buf, len);
+	return reader_link(c, path, buf, len);
 }
 
 static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,

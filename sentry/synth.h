@@ -141,6 +141,16 @@ struct task *vproc_task_of(struct sc_call *c, pid_t hp);
 /* Host id -> the sandbox's, by a process's uid_map/gid_map text. */
 long vproc_map_id(const char *map, long id);
 
+/*
+ * A path as the reading task sees it, as Linux's d_path: relative to its
+ * root (after chroot) when under it, unchanged when out of its reach.
+ * vproc_reader_root: the reader's root as a sandbox path in root, false
+ * when it is the sandbox's own "/" (then paths need no change).
+ */
+bool vproc_reader_root(struct sc_call *c, char *root, size_t len);
+bool vproc_under_root(const char *root, const char *path);
+const char *vproc_reader_path(const char *root, const char *path);
+
 /* procfs_pid_links.c: the links of /proc/<pid> (entries' link/foreign). */
 int vproc_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
 		   size_t len);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -647,10 +648,136 @@ static void tools(void)
 	}
 }
 
+/* ---- a chrooted process through a /proc opened before its chroot ----------- */
+
+static void readlink_at(const char *name, int dfd, const char *path)
+{
+	char t[4096];
+	ssize_t r = readlinkat(dfd, path, t, sizeof(t) - 1);
+
+	if (r < 0) {
+		put(name, "%s", ename(errno));
+		return;
+	}
+	t[r] = '\0';
+	put(name, "'%s'", t);
+}
+
+/* Lines of dfd/path, and how many name jail (the chroot's host-side
+ * path, which must not show). */
+static void lines_at(const char *name, int dfd, const char *path)
+{
+	int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC);
+	long n = 0, r;
+	int lines = 0, jail = 0;
+
+	if (fd < 0) {
+		put(name, "%s", ename(errno));
+		return;
+	}
+	while (n < (long)sizeof(buf) - 1 &&
+	       (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += r;
+	buf[n] = '\0';
+	close(fd);
+	for (char *l = buf; *l; l = *strchrnul(l, '\n') ? strchrnul(l, '\n') + 1 : strchrnul(l, '\n')) {
+		lines++;
+		if (strstr(l, "/pcjail") != NULL &&
+		    strstr(l, "/pcjail") < strchrnul(l, '\n'))
+			jail++;
+	}
+	put(name, "lines=%d naming_jail=%d", lines, jail);
+}
+
+/* The path maps shows for the mapping of the file f (inode ino). */
+static void maps_path_at(const char *name, int dfd, const char *path,
+			 unsigned long ino)
+{
+	int fd = openat(dfd, path, O_RDONLY | O_CLOEXEC);
+	char want[32];
+	long n = 0, r;
+	char *l;
+
+	if (fd < 0) {
+		put(name, "%s", ename(errno));
+		return;
+	}
+	while (n < (long)sizeof(buf) - 1 &&
+	       (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += r;
+	buf[n] = '\0';
+	close(fd);
+	snprintf(want, sizeof(want), " %lu ", ino);
+	l = strstr(buf, want);
+	if (l == NULL) {
+		put(name, "no-mapping");
+		return;
+	}
+	l += strlen(want);
+	while (*l == ' ')
+		l++;
+	put(name, "'%.*s'", (int)strcspn(l, "\n"), l);
+}
+
+static void chrooted(void)
+{
+	int procfd, ffd, st;
+	struct stat sb;
+	pid_t pid;
+	void *m;
+
+	mkdir("/pcjail", 0755);
+	mkdir("/pcjail/sub", 0755);
+	ffd = open("/pcjail/f", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ffd < 0 || procfd < 0 || write(ffd, "x", 1) != 1 ||
+	    fstat(ffd, &sb) < 0) {
+		put("chroot_setup", "%s", ename(errno));
+		return;
+	}
+	m = mmap(NULL, 1, PROT_READ, MAP_SHARED, ffd, 0);
+	pid = fork();
+	if (pid == 0) {
+		if (chroot("/pcjail") < 0) {
+			put("chroot", "%s", ename(errno));
+			_exit(0);
+		}
+		chdir("/sub");
+		put("chroot", "ok");
+		{
+			char p[32];
+
+			snprintf(p, sizeof(p), "self/fd/%d", ffd);
+			readlink_at("chroot_fd_link", procfd, p);
+		}
+		readlink_at("chroot_root_link", procfd, "self/root");
+		readlink_at("chroot_cwd_link", procfd, "self/cwd");
+		readlink_at("chroot_exe_link", procfd, "self/exe");
+		maps_path_at("chroot_maps_path", procfd, "self/maps",
+			     (unsigned long)sb.st_ino);
+		maps_path_at("chroot_smaps_path", procfd, "self/smaps",
+			     (unsigned long)sb.st_ino);
+		lines_at("chroot_mounts", procfd, "self/mounts");
+		lines_at("chroot_mountinfo", procfd, "self/mountinfo");
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	if (m != MAP_FAILED)
+		munmap(m, 1);
+	close(ffd);
+	close(procfd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--sleep") == 0) {
 		sleep(30);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--chroot") == 0) {
+		chrooted();	/* needs CAP_SYS_CHROOT */
+		printf("done 0\n");
 		return 0;
 	}
 	fork_stat();
