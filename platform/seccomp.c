@@ -54,6 +54,21 @@ int plat_notif_valid(int nfd, uint64_t id)
 	return 0;
 }
 
+int plat_notif_addfd_send(int nfd, uint64_t id, int srcfd, unsigned flags)
+{
+	struct seccomp_notif_addfd a = {
+		.id = id,
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
+		.srcfd = srcfd,
+		.newfd_flags = flags & O_CLOEXEC,
+	};
+	int ret = ioctl(nfd, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+
+	if (ret < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	return ret;
+}
+
 int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags)
 {
 	struct seccomp_notif_addfd a = {

@@ -384,7 +384,7 @@ static void on_notify(struct sentry *s, int nfd)
 		return;
 	}
 	ret = sentry_dispatch(s, &c);
-	if (ret == SENTRY_RET_DEFERRED)
+	if (ret == SENTRY_RET_DEFERRED || pc.replied)
 		return;
 	if (pc.at_stop) {
 		/* The handler moved the call to a ptrace stop

@@ -314,6 +314,30 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	return plat_ptrace_install_fd(c, fd, flags);
 }
 
+/*
+ * Installs fd as the call's result. On a seccomp notification the fd and
+ * the reply go in one ADDFD: a task stopped by a signal (SIGSTOP) after
+ * the fd was installed, but before a separate reply, would have its call
+ * restarted by the kernel and keep the first fd as a leak (the shell's
+ * open("/dev/null") expecting fd 0 got another). The loop sends no reply
+ * then (pc->replied).
+ */
+int task_install_fd_result(struct sc_call *c, int fd, unsigned flags)
+{
+	struct plat_call *pc = c->platform;
+	int fl = fcntl(fd, F_GETFL), ret;
+
+	if (pc->kind == PLATFORM_PTRACE || pc->at_stop || fl < 0 ||
+	    (fl & O_PATH))
+		return task_install_fd(c, fd, flags);
+	ret = plat_notif_addfd_send(pc->notify_fd, pc->id, fd, flags);
+	if (ret == -EINVAL)	/* a kernel before 5.14 */
+		return task_install_fd(c, fd, flags);
+	if (ret >= 0)
+		pc->replied = true;
+	return ret;
+}
+
 int task_dup_fd(struct sc_call *c, int wfd)
 {
 	int fd;
