@@ -478,9 +478,11 @@ static const struct vfs_entry pid_children[] = {
 	  .foreign = vproc_foreign_exe, .ptrace = true },
 	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = vproc_fd_lookup,
 	  .list = vproc_fd_list, .owner_dir = true },
-	{ .name = "fdinfo", .type = VN_DIR, .perm = 0500,
+	/* 0555, reaching in needs ptrace-read access (Linux's
+	 * proc_fdinfo_permission) */
+	{ .name = "fdinfo", .type = VN_DIR, .perm = 0555,
 	  .lookup = vproc_fdinfo_lookup, .list = vproc_fdinfo_list,
-	  .owner_dir = true },
+	  .ptrace = true },
 	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "io", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
 	  .ptrace = true },

@@ -618,6 +618,26 @@ static void tools(void)
 				*q = '_';
 		exists(name, files[i]);
 	}
+	{
+		static const char *const m[] = {
+			"oom_score_adj", "oom_score", "oom_adj", "pagemap",
+			"smaps", "smaps_rollup", "io", "auxv",
+			"coredump_filter", "fdinfo", "fd", "net", "loginuid",
+			"sessionid", "wchan", "schedstat", "maps", "environ",
+			NULL,
+		};
+		char path[64];
+		struct stat st;
+
+		for (int i = 0; m[i]; i++) {
+			snprintf(path, sizeof(path), "/proc/self/%s", m[i]);
+			snprintf(name, sizeof(name), "mode_self_%s", m[i]);
+			if (stat(path, &st) < 0)
+				put(name, "%s", ename(errno));
+			else
+				put(name, "%o", (unsigned)st.st_mode);
+		}
+	}
 	if (slurp("/proc/self/status") > 0) {
 		keys(buf, k, sizeof(k), 0);
 		put("self_status_keys", "%s", k);
