@@ -492,9 +492,9 @@ static void net(void)
 	n = slurp("/proc/net/unix");
 	snprintf(want, sizeof(want), " @cvproc%d\n", getpid());
 	put("net_unix_header", "%s", n < 0 ? ename((int)-n) :
-	    strncmp(buf, "Num       RefCount Protocol Flags    Type St Inode Path", 55) == 0 ? "ok" : "other");
+	    strncmp(buf, "Num       RefCount Protocol Flags    Type St "
+			 "Inode Path", 55) == 0 ? "ok" : "other");
 	put("net_unix_socket", "%d", n > 0 && strstr(buf, want) != NULL);
-	numeric("net_tcp6_readable", "/proc/net/tcp6", 0);
 	n = slurp("/proc/net/tcp6");
 	put("net_tcp6", "%s", n < 0 ? ename((int)-n) : "ok");
 	n = slurp("/proc/net/udp6");
@@ -700,11 +700,12 @@ static void lines_at(const char *name, int dfd, const char *path)
 		n += r;
 	buf[n] = '\0';
 	close(fd);
-	for (char *l = buf; *l; l = *strchrnul(l, '\n') ? strchrnul(l, '\n') + 1 : strchrnul(l, '\n')) {
+	for (char *l = buf; *l; ) {
+		char *nl = strchrnul(l, '\n'), *j = strstr(l, "/pcjail");
+
 		lines++;
-		if (strstr(l, "/pcjail") != NULL &&
-		    strstr(l, "/pcjail") < strchrnul(l, '\n'))
-			jail++;
+		jail += j != NULL && j < nl;
+		l = *nl ? nl + 1 : nl;
 	}
 	put(name, "lines=%d naming_jail=%d", lines, jail);
 }
