@@ -848,6 +848,9 @@ static const struct vfs_entry sys_fs[] = {
 	  .gen = gen_nr_open },
 	{ .name = "pipe-max-size", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_pipe_max_size },
+	/* limits of the user namespace (no host files or counts) */
+	{ .name = "inotify", .type = VN_DIR, .lookup = sysctl_lookup,
+	  .list = sysctl_list },
 	{ .name = "mqueue", .type = VN_DIR, .lookup = sysctl_lookup,
 	  .list = sysctl_list },
 	{ 0 },

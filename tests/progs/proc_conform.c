@@ -333,7 +333,8 @@ static void sysctls(void)
 		"net/ipv4/ip_forward", "net/ipv4/tcp_keepalive_time",
 		"net/unix/max_dgram_qlen", "fs/mqueue/msg_max",
 		"kernel/threads-max", "vm/max_map_count",
-		"kernel/random/poolsize", NULL,
+		"kernel/random/poolsize", "fs/inotify/max_user_watches",
+		"fs/inotify/max_user_instances", NULL,
 	};
 	char name[128], path[128];
 
