@@ -42,7 +42,7 @@ struct plat_call {
 	bool injected;		/* the tracee now sits at a syscall-exit stop */
 	int pending_sig;	/* a signal that arrived during injection */
 	bool gone;		/* its exit (or exec) was reaped meanwhile */
-	bool replied;		/* seccomp: answered by ADDFD_FLAG_SEND */
+	bool replied;		/* seccomp: the reply went with an ADDFD */
 };
 
 /*
@@ -65,8 +65,10 @@ int plat_notif_recv(int nfd, struct seccomp_notif *n);
 int plat_notif_send(int nfd, uint64_t id, long ret, bool cont);
 int plat_notif_valid(int nfd, uint64_t id);
 int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags);
-/* The same, and the new fd number is the call's return value, in one step
- * (SECCOMP_ADDFD_FLAG_SEND, Linux 5.14): the notification is answered. */
+/* The same, and the new fd is the call's result, in one step
+ * (SECCOMP_ADDFD_FLAG_SEND): a call interrupted by a signal meanwhile
+ * (then restarted by the kernel) gets no fd. -EINVAL where the kernel
+ * has no such flag. */
 int plat_notif_addfd_send(int nfd, uint64_t id, int srcfd, unsigned flags);
 /* Linux 6.6's uapi, which Debian 12's headers predate. */
 #define PLAT_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)

@@ -196,7 +196,7 @@ static const struct cf_rule sentry_rules[] = {
 	FCNTL(F_GETFL, NULL),
 	FCNTL(F_SETFL, NULL),
 	FCNTL(F_ADD_SEALS, NULL),
-	/* fdopendir() (vfs_mirror.c, vfs_pid.c) */
+	/* fdopendir() (synth_mirror.c, procfs_pid.c) */
 	CF_ARG2(fcntl, NULL, 1, "cmd", F_SETFD, 2, "arg", FD_CLOEXEC),
 	IOCTL(SECCOMP_IOCTL_NOTIF_RECV, "seccomp notifications (the old "
 					"ID_VALID number too; sync wake-ups)"),
@@ -237,8 +237,9 @@ static const struct cf_rule sentry_rules[] = {
 		       "the stopped tracee (platform/ptrace.c)"),
 	CF_ANY(capget, "capability sets of tasks after credential changes "
 		       "and exec"),
-	CF_ANY(openat, "the virtual /proc, /sys and /dev (sentry/vfs_*.c): "
-		       "the private tmpfs mirror, the sandbox's procfs"),
+	CF_ANY(openat, "the virtual /proc, /sys and /dev (sentry/synth_*.c, "
+		       "procfs*.c, sysfs.c): the private tmpfs mirror, the "
+		       "sandbox's procfs"),
 	CF_ANY(newfstatat, NULL),
 	CF_ANY(statx, NULL),
 	CF_ANY(readlinkat, NULL),

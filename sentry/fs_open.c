@@ -272,7 +272,7 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	}
 	if (ret < 0)
 		return ret;
-	return task_install_fd_reply(c, fd, (unsigned)(flags & O_CLOEXEC));
+	return task_install_fd_result(c, fd, (unsigned)(flags & O_CLOEXEC));
 }
 
 /* open(2)/openat(2): unknown bits are ignored, as Linux does. */

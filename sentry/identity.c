@@ -18,7 +18,7 @@
 #include "lib/util.h"
 #include "runsc/config.h"
 #include "sentry/internal.h"
-#include "sentry/vfs_cgroup.h"
+#include "sentry/synth_cgroup.h"
 #include "syscalls/table.h"
 
 #define SENTRY_RELEASE "4.4.0"
@@ -45,7 +45,7 @@ SENTRY_HANDLER(uname)
 }
 
 /* The cgroup's memory and the sandbox's load, as /proc/meminfo and
- * /proc/loadavg show them (sentry/vfs_cgroup.c). */
+ * /proc/loadavg show them (sentry/synth_cgroup.c). */
 SENTRY_HANDLER(sysinfo)
 {
 	struct sentry *s = c->t->sentry;

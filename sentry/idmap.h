@@ -44,7 +44,7 @@ bool ident_mapped(const struct sentry *s, enum ident_kind k, uint32_t host);
  * gofer's replies: those are in the task's ids already. */
 void ident_stat_from_host(const struct task *t, struct stat *st);
 void ident_statx_from_host(const struct task *t, struct statx *stx);
-/* Owner and group of a virtual /proc, /sys or /dev node (vfs_pid.c). */
+/* Owner and group of a virtual /proc, /sys or /dev node (procfs_pid.c). */
 void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
 		       struct stat *st);
 

@@ -45,6 +45,8 @@ struct task_state {
 	bool group_stop;	/* that first stop was a group stop */
 	pid_t ns_tgid;		/* for a new thread: its group's sandbox id */
 	bool exited;		/* its exit was reaped (queued, not yet freed) */
+	pid_t parent_held;	/* host tid of the parent held at its clone
+				 * event until this task's ids are known */
 };
 
 struct notify_src {

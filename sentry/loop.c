@@ -384,7 +384,8 @@ static void on_notify(struct sentry *s, int nfd)
 		return;
 	}
 	ret = sentry_dispatch(s, &c);
-	if (ret == SENTRY_RET_DEFERRED)
+	/* pc.replied: task_install_fd_result answered it with the fd. */
+	if (ret == SENTRY_RET_DEFERRED || pc.replied)
 		return;
 	if (pc.at_stop) {
 		/* The handler moved the call to a ptrace stop
@@ -392,8 +393,6 @@ static void on_notify(struct sentry *s, int nfd)
 		plat_ptrace_finish(c.t->host_tid, &pc, ret);
 		return;
 	}
-	if (pc.replied)		/* task_install_fd_reply */
-		return;
 	if (ret == SENTRY_RET_CONTINUE)
 		plat_notif_send(nfd, n.id, 0, true);
 	else
@@ -441,6 +440,21 @@ static uint64_t clone_flags(struct task *t, const struct user_regs_struct *r)
 	}
 }
 
+/* Lets the parent of t go on from its clone event, if it was held there
+ * (on_clone): t's ids are known now, or t is gone. */
+static void release_parent(struct sentry *s, struct task *t)
+{
+	struct task_state *st = task_st(t);
+	struct task *parent;
+
+	if (st->parent_held <= 0)
+		return;
+	parent = task_find(s, st->parent_held);
+	st->parent_held = 0;
+	if (parent != NULL && !task_st(parent)->exited)
+		resume(parent, 0);
+}
+
 /* The new task t may run once its parent's clone event has been seen and
  * it is at its first stop. */
 static void release(struct sentry *s, struct task *t)
@@ -455,9 +469,12 @@ static void release(struct sentry *s, struct task *t)
 					      st->ns_tgid : 0);
 	if (!st->exited)	/* killed in the injected gettid */
 		plat_resume(t->host_tid, PTRACE_CONT, 0);
+	release_parent(s, t);
 }
 
-static void on_clone(struct sentry *s, struct task *parent)
+/* The clone event of parent: the child's task. Returns whether the parent
+ * may go on now (else the child's release resumes it). */
+static bool on_clone(struct sentry *s, struct task *parent)
 {
 	pid_t tid = (pid_t)event_msg(parent->host_tid);
 	struct user_regs_struct r;
@@ -469,7 +486,7 @@ static void on_clone(struct sentry *s, struct task *parent)
 	 * of another thread). The child, if any, is met at its own stops,
 	 * and a task of tid 0 would be no one's. */
 	if (tid <= 0)
-		return;
+		return true;
 	if (plat_getregs(parent->host_tid, &r) == 0)
 		flags = clone_flags(parent, &r);
 	thread = flags & CLONE_THREAD;
@@ -478,7 +495,7 @@ static void on_clone(struct sentry *s, struct task *parent)
 		c = task_new(s, tid, tid);
 	if (c == NULL) {
 		kill(tid, SIGKILL);
-		return;
+		return true;
 	}
 	if (thread) {
 		c->host_tgid = parent->host_tgid;
@@ -499,7 +516,16 @@ static void on_clone(struct sentry *s, struct task *parent)
 	c->workload = parent->workload;
 	task_st(c)->ns_tgid = thread ? parent->tgid : 0;
 	task_st(c)->known = true;
+	if (!task_st(c)->held) {
+		/* Not yet at its first stop: the sandbox does not know its
+		 * pid. The parent's clone returns only once it does (as on
+		 * Linux, where the child is in /proc when fork returns):
+		 * release lets the parent go on. */
+		task_st(c)->parent_held = parent->host_tid;
+		return false;
+	}
 	release(s, c);
+	return true;
 }
 
 static bool is_stop_signal(int sig)
@@ -699,8 +725,10 @@ static void on_exit_status(struct sentry *s, pid_t pid, int status)
 			       cv_now_ns() - st->t0);
 		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0, 0);
 	}
-	if (t != NULL)
+	if (t != NULL) {
+		release_parent(s, t);	/* died before its first stop */
 		task_free(s, t);
+	}
 	if (s->deferred != NULL)
 		deferred_gc(s);
 	if (pid == s->init_pid && !s->init_exited) {
@@ -733,8 +761,8 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		on_clone(s, t);
-		resume(t, 0);
+		if (on_clone(s, t))
+			resume(t, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
 		exec_on_event(s, t, (pid_t)event_msg(pid));

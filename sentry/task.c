@@ -314,21 +314,27 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	return plat_ptrace_install_fd(c, fd, flags);
 }
 
-int task_install_fd_reply(struct sc_call *c, int fd, unsigned flags)
+/*
+ * Installs fd as the call's result. On a seccomp notification the fd and
+ * the reply go in one ADDFD: a task stopped by a signal (SIGSTOP) after
+ * the fd was installed, but before a separate reply, would have its call
+ * restarted by the kernel and keep the first fd as a leak (the shell's
+ * open("/dev/null") expecting fd 0 got another). The loop sends no reply
+ * then (pc->replied).
+ */
+int task_install_fd_result(struct sc_call *c, int fd, unsigned flags)
 {
 	struct plat_call *pc = c->platform;
-	int fl, ret;
+	int fl = fcntl(fd, F_GETFL), ret;
 
-	if (pc->kind == PLATFORM_PTRACE || pc->at_stop)
-		return task_install_fd(c, fd, flags);
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || (fl & O_PATH))
+	if (pc->kind == PLATFORM_PTRACE || pc->at_stop || fl < 0 ||
+	    (fl & O_PATH))
 		return task_install_fd(c, fd, flags);
 	ret = plat_notif_addfd_send(pc->notify_fd, pc->id, fd, flags);
-	/* EINVAL: a kernel without SEND; the plain install then. */
-	if (ret == -EINVAL)
-		return plat_notif_addfd(pc->notify_fd, pc->id, fd, flags);
-	pc->replied = ret >= 0;
+	if (ret == -EINVAL)	/* a kernel before 5.14 */
+		return task_install_fd(c, fd, flags);
+	if (ret >= 0)
+		pc->replied = true;
 	return ret;
 }
 

@@ -92,10 +92,9 @@ long task_read_path(struct sc_call *c, uint64_t addr, char *buf, size_t cap);
 /* Installs a sentry-side fd in the task (consumes nothing: the caller still
  * owns fd). O_CLOEXEC honoured. Returns the workload's fd number or -errno. */
 int task_install_fd(struct sc_call *c, int fd, unsigned flags);
-/* The same as the last thing a handler does: its result is the call's
- * return value. On the seccomp platform the install answers the
- * notification too (the handler must return what this returned). */
-int task_install_fd_reply(struct sc_call *c, int fd, unsigned flags);
+/* The same for an fd that is the call's own result (open): the fd and
+ * the reply in one step on a seccomp notification. */
+int task_install_fd_result(struct sc_call *c, int fd, unsigned flags);
 /* A sentry-side duplicate of the workload's fd wfd, or -EBADF. */
 int task_dup_fd(struct sc_call *c, int wfd);
 

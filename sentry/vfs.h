@@ -1,7 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The sentry's virtual filesystems: /proc, /sys and the virtual entries of
- * /dev (fd, stdin, stdout, stderr). They are never served by the gofer.
+ * The paths the sentry serves itself: /proc, /sys and the virtual entries
+ * of /dev (fd, stdin, stdout, stderr), never the gofer. This header is the
+ * interface the path handlers (sentry/fs_*.c) use; how the trees are made
+ * is in sentry/synth.h:
+ *  - sentry/synth_tree.c: walking the trees, open/stat/access/readlink;
+ *  - sentry/synth_path.c: the lexical routing helpers below;
+ *  - sentry/synth_mirror.c: the private tmpfs and the memfds;
+ *  - sentry/synth_mask.c: linux.maskedPaths and readonlyPaths;
+ *  - sentry/synth_cgroup.c: the sandbox's cgroup figures;
+ *  - sentry/procfs.c: /proc's system-wide files and /proc/sys;
+ *  - sentry/procfs_pid.c: /proc/<pid> and its files;
+ *  - sentry/procfs_pid_links.c: its links (exe, cwd, root, ns/, fd/);
+ *  - sentry/procfs_pid_access.c: who may read a process's files, and as
+ *    whose ids they are shown;
+ *  - sentry/procfs_mounts.c: /proc/<pid>/mounts and mountinfo;
+ *  - sentry/sysfs.c: /sys and the /dev entries.
  *
  * The path handlers (sentry/fs_*.c) decide the routing on a lexically
  * cleaned absolute path (vfs_path_is_virtual) and hand virtual paths here.
@@ -39,7 +53,7 @@ struct vfs_mount_info {
 	int propagation;	/* enum oci_propagation */
 };
 
-/* vfs_mounts.c: the lines of /proc/<pid>/mounts (info: mountinfo). */
+/* procfs_mounts.c: the lines of /proc/<pid>/mounts (info: mountinfo). */
 struct sc_call;
 struct vbuf;
 int vfs_mount_lines(struct sc_call *c, struct vbuf *b, bool info);
@@ -237,122 +251,7 @@ bool fs_capable(const struct task *t, int cap);
 int fs_read_ext_struct(struct sc_call *c, uint64_t uaddr, size_t usize,
 		       void *dst, size_t ksize);
 
-/* ---- internal to sentry/vfs_*.c ---------------------------------------- */
-
-enum vnode_type { VN_DIR, VN_FILE, VN_LINK };
-
-/* A growing text buffer for synthesised file contents. */
-struct vbuf {
-	char *data;
-	size_t len, cap;
-	int err;		/* first -errno, sticky */
-};
-void vbuf_printf(struct vbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void vbuf_put(struct vbuf *b, const void *data, size_t len);
-void vbuf_free(struct vbuf *b);
-
-struct vfs_dirent {
-	char name[32];
-	enum vnode_type type;
-};
-
-struct vfs_dirlist {
-	struct vfs_dirent *v;
-	size_t n, cap;
-};
-int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
-		    enum vnode_type type);
-
-struct vnode;
-
-/* A node of the virtual trees. Static children, or lookup/list for
- * dynamic ones (pids, fds), or both. */
-struct vfs_entry {
-	const char *name;
-	enum vnode_type type;
-	mode_t perm;
-	/* VN_FILE: the content */
-	int (*gen)(struct sc_call *c, const struct vnode *n, struct vbuf *b);
-	/* VN_LINK: the target; its length or -errno */
-	int (*link)(struct sc_call *c, const struct vnode *n, char *buf,
-		    size_t len);
-	/* VN_LINK leaving the virtual trees: a sentry-side fd of the target;
-	 * *owned false when it is the task's (root or cwd) fd */
-	int (*foreign)(struct sc_call *c, const struct vnode *n, int *fd_out,
-		       bool *owned);
-	/* VN_DIR */
-	const struct vfs_entry *children;	/* ends with a NULL name */
-	int (*lookup)(struct sc_call *c, const struct vnode *dir,
-		      const char *name, struct vnode *out);
-	int (*list)(struct sc_call *c, const struct vnode *dir,
-		    struct vfs_dirlist *l);
-	/* reaching it needs ptrace-read access to the process (environ,
-	 * maps, cwd, root, exe; fd/N), as Linux's procfs requires */
-	bool ptrace;
-	/* a 0500 directory of the process's dump owner (fd/): reaching into
-	 * it needs that owner's fsuid or CAP_DAC_OVERRIDE/READ_SEARCH */
-	bool owner_dir;
-	/* VN_FILE shown as this character device (makedev), 0: a file */
-	unsigned rdev;
-};
-
-/* vfs_mask.c: linux.maskedPaths and readonlyPaths in /proc and /sys. */
-extern const struct vfs_entry vmask_dir_entry, vmask_null_entry;
-/* Before confinement: which paths exist on the host, and their type. */
-void vmask_init(const char *const *masked, size_t n_masked,
-		const char *const *readonly, size_t n_readonly);
-/* A masked path: out->ent set, 0; else -ENOENT. */
-int vmask_lookup(const char *path, struct vnode *out);
-/* A configured path the trees lack: an empty entry of the host's mode. */
-int vmask_fallback(const char *path, struct vnode *out);
-/* Under a read-only path (or a masked directory): writes are EROFS. */
-bool vmask_readonly(const char *path);
-/* Adds the configured names directly under dir that l lacks. */
-int vmask_list(const char *dir, struct vfs_dirlist *l);
-/* An fd of the container's /dev/null for a masked file (via the gofer). */
-int vmask_open_null(struct sc_call *c, int flags, int *fd_out);
-/* The configured paths in the config's order (mountinfo). */
-size_t vmask_count(void);
-bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,
-	       bool *dir);
-
-struct vnode {
-	const struct vfs_entry *ent;
-	pid_t pid;		/* sandbox pid under /proc/<pid>, else 0 */
-	pid_t host_pid;
-	int num;		/* /proc/<pid>/fd/<num> */
-	char path[PATH_MAX];	/* canonical virtual path */
-};
-
-extern const struct vfs_entry vfs_proc_entry, vfs_sys_entry, vfs_dev_entry;
-extern const struct vfs_entry vproc_pid_entry;	/* /proc/<pid> */
-
-/* vfs_tree.c: a link's target into readlink's buffer (no NUL): length. */
-int vfs_link_target(const char *target, char *buf, size_t len);
-/* A decimal name ("12"): its value, or -1. */
-int vfs_parse_num(const char *name);
-
-/* vfs_mirror.c: the private tmpfs and the memfds. */
-int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
-		     int flags, int *fd_out);
-int vmirror_file_open(const struct vbuf *b, int *fd_out);
-int vfs_host_proc_fd(void);		/* the sandbox's procfs, or -errno */
-void vproc_sysctl_init(void);		/* vfs_proc.c: before confinement */
-const struct vfs_config *vfs_cfg(void);
-uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
-int vfs_ncpus(void);			/* CPUs the sandbox may use */
-
-/* vfs_proc.c and vfs_pid.c: the sandbox's processes. */
-/* Host pid of sandbox pid (a thread group), or -ESRCH. */
-int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
-/* Whether the caller may ptrace-read the process of n (PTRACE_MODE_READ
- * with its filesystem ids, as Linux checks /proc/<pid>/fd and friends). */
-bool vproc_may_read(struct sc_call *c, const struct vnode *n);
-/* Whether the caller may search the process's owner-only directory of n
- * (generic_permission on a 0500 directory owned by the dump owner). */
-bool vproc_may_search(struct sc_call *c, const struct vnode *n);
-/* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
-int vproc_pids(struct sc_call *c, pid_t *pids, size_t max);
+/* The sandbox's procfs (its pid namespace, opened at vfs_init), or -errno. */
+int vfs_host_proc_fd(void);
 
 #endif

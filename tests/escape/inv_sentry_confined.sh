@@ -121,12 +121,12 @@ fi
 # Its fds. Allowed: sockets, pipes, anon inodes, memfds, /dev/null; fds 0-2
 # naming the container stdio we passed; and, explicitly justified:
 #  - directories of the sentry's private, detached tmpfs (the mirror of the
-#    virtual /proc and /sys, sentry/vfs_mirror.c): a tmpfs that is mounted
+#    virtual /proc and /sys, sentry/synth_mirror.c): a tmpfs that is mounted
 #    nowhere on the host;
 #  - O_PATH fds the gofer donated for a task's cwd/root: inodes inside the
 #    bundle rootfs (same device, found there);
 #  - read-only regular files of the container's own cgroup (the figures of
-#    /proc/meminfo, /proc/stat: sentry/vfs_cgroup.c); never a directory,
+#    /proc/meminfo, /proc/stat: sentry/synth_cgroup.c); never a directory,
 #    never writable, never another cgroup.
 # Anything else is a host file or directory the sentry can reach.
 host_devs=$(awk '{ print $3 }' /proc/self/mountinfo | sort -u)

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sentry/vfs.h"
+#include "sentry/synth.h"
 #include "tests/unit/test.h"
 
 static const char *clean(const char *base, const char *path)

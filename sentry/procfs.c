@@ -3,7 +3,7 @@
  * The virtual /proc: synthesised for the sandbox only (docs/architecture.md,
  * "The sandbox's own figures in /proc"). System-wide files show the sandbox
  * (uptime since it started, memory as its cgroup limits it, the CPUs it
- * may use), never the host's. /proc/<pid> is in sentry/vfs_pid.c.
+ * may use), never the host's. /proc/<pid> is in sentry/procfs_pid.c.
  */
 #include <cpuid.h>
 #include <dirent.h>
@@ -20,8 +20,8 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "sentry/vfs.h"
-#include "sentry/vfs_cgroup.h"
+#include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 /* ---- the sandbox's processes ----------------------------------------------- */
 
@@ -126,13 +126,97 @@ static int gen_loadavg(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/*
+ * The keys of the host kernel's /proc/meminfo, in its order, read before
+ * confinement: the sandbox's shows the same keys (programs parse by key,
+ * some expect them all), each with the sandbox's figure where it has one
+ * (sentry/synth_cgroup.c) and 0 where it keeps none. Only the architecture's
+ * constants (VmallocTotal, Hugepagesize) are the kernel's own.
+ */
+#define MEMINFO_KEYS 96
+static struct {
+	char key[24];
+	bool kb;
+	unsigned long long host;	/* kept for the constants only */
+} meminfo_host[MEMINFO_KEYS];
+static size_t n_meminfo_host;
+
+static void meminfo_init(void)
+{
+	cleanup_close int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	static char text[8192];
+	ssize_t n = 0, r;
+
+	if (fd < 0)
+		return;
+	while (n < (ssize_t)sizeof(text) - 1 &&
+	       (r = read(fd, text + n, sizeof(text) - 1 - n)) > 0)
+		n += r;
+	text[n] = '\0';
+	for (char *l = text; *l && n_meminfo_host < MEMINFO_KEYS; ) {
+		char *nl = strchrnul(l, '\n'), *colon = strchr(l, ':');
+
+		if (colon != NULL && colon < nl &&
+		    (size_t)(colon - l) < sizeof(meminfo_host[0].key)) {
+			size_t i = n_meminfo_host++;
+
+			memcpy(meminfo_host[i].key, l, (size_t)(colon - l));
+			meminfo_host[i].kb = nl - l > 3 &&
+					     strncmp(nl - 3, " kB", 3) == 0;
+			meminfo_host[i].host = strtoull(colon + 1, NULL, 10);
+		}
+		l = *nl ? nl + 1 : nl;
+	}
+}
+
+/* The sandbox's figure for a meminfo key, in bytes (pages for the
+ * HugePages_ counts); false if it has none (then 0 is shown). */
+static bool meminfo_value(const char *key, const struct vcg_mem *m,
+			  uint64_t avail, unsigned long long host,
+			  unsigned long long *v)
+{
+	uint64_t anon = m->usage > m->cache ? m->usage - m->cache : 0;
+	const struct {
+		const char *key;
+		uint64_t v;
+	} map[] = {
+		{ "MemTotal", m->total }, { "MemFree", m->free },
+		{ "MemAvailable", avail }, { "Cached", m->cache },
+		{ "Active", anon }, { "Inactive", m->cache },
+		{ "Active(anon)", anon }, { "Inactive(file)", m->cache },
+		{ "AnonPages", anon }, { "SwapTotal", m->swap_total },
+		{ "SwapFree", m->swap_free }, { "Shmem", m->shmem },
+		{ "CommitLimit", m->total / 2 + m->swap_total },
+		{ "Committed_AS", m->usage },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (strcmp(key, map[i].key) == 0) {
+			*v = map[i].v;
+			return true;
+		}
+	}
+	if (strcmp(key, "VmallocTotal") == 0 ||
+	    strcmp(key, "Hugepagesize") == 0) {
+		*v = host * 1024;
+		return true;
+	}
+	return false;
+}
+
 /* The cgroup's memory as LXCFS shows it: the limit is the total, what the
  * cgroup uses is not free, its page cache counts as available. */
 static int gen_meminfo(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
+	static const char *const fallback[] = {
+		"MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached",
+		"SwapCached", "Active", "Inactive", "SwapTotal", "SwapFree",
+		"Dirty", "Shmem",
+	};
 	struct vcg_mem m;
 	uint64_t avail;
+	size_t nkeys = n_meminfo_host ? n_meminfo_host : ARRAY_SIZE(fallback);
 
 	(void)c;
 	(void)n;
@@ -140,21 +224,21 @@ static int gen_meminfo(struct sc_call *c, const struct vnode *n,
 	avail = m.free + m.cache - (m.shmem < m.cache ? m.shmem : m.cache);
 	if (avail > m.total)
 		avail = m.total;
-#define KB(name, v) vbuf_printf(b, "%-16s%8llu kB\n", name ":", \
-				(unsigned long long)((v) / 1024))
-	KB("MemTotal", m.total);
-	KB("MemFree", m.free);
-	KB("MemAvailable", avail);
-	KB("Buffers", 0);
-	KB("Cached", m.cache);
-	KB("SwapCached", 0);
-	KB("Active", m.usage - m.cache);
-	KB("Inactive", m.cache);
-	KB("SwapTotal", m.swap_total);
-	KB("SwapFree", m.swap_free);
-	KB("Dirty", 0);
-	KB("Shmem", m.shmem);
-#undef KB
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *key = n_meminfo_host ? meminfo_host[i].key
+						 : fallback[i];
+		bool kb = n_meminfo_host ? meminfo_host[i].kb : true;
+		unsigned long long v = 0;
+		char label[32];
+
+		meminfo_value(key, &m, avail,
+			      n_meminfo_host ? meminfo_host[i].host : 0, &v);
+		snprintf(label, sizeof(label), "%.24s:", key);
+		if (kb)
+			vbuf_printf(b, "%-16s%8llu kB\n", label, v / 1024);
+		else
+			vbuf_printf(b, "%-16s%8llu\n", label, v);
+	}
 	return 0;
 }
 
@@ -210,6 +294,79 @@ static void cpu_flags(struct vbuf *b)
 		vbuf_printf(b, " aes");
 }
 
+/*
+ * The first processor's block of the host's /proc/cpuinfo, read before
+ * confinement: the description of the CPU the sandbox runs on (model,
+ * flags, bugs, cache and address sizes: what cpuid shows the workload
+ * anyway), in the kernel's order. The topology lines are the sandbox's.
+ */
+static char cpu_block[16384];
+
+static void cpuinfo_init(void)
+{
+	cleanup_close int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
+	ssize_t r, n = 0;
+	char *end;
+
+	if (fd < 0)
+		return;
+	while (n < (ssize_t)sizeof(cpu_block) - 1 &&
+	       (r = read(fd, cpu_block + n, sizeof(cpu_block) - 1 - n)) > 0)
+		n += r;
+	cpu_block[n] = '\0';
+	end = strstr(cpu_block, "\n\n");
+	if (end == NULL || strncmp(cpu_block, "processor", 9) != 0)
+		cpu_block[0] = '\0';
+	else
+		end[1] = '\0';
+}
+
+/* The value of a line of the block for CPU i of cpus, if it is one the
+ * sandbox's topology decides (its key in key); NULL to keep the host's. */
+static const char *cpu_topology(const char *key, int i, int cpus,
+				char *buf, size_t len)
+{
+	if (strcmp(key, "processor") == 0 || strcmp(key, "core id") == 0 ||
+	    strcmp(key, "apicid") == 0 || strcmp(key, "initial apicid") == 0)
+		snprintf(buf, len, "%d", i);
+	else if (strcmp(key, "physical id") == 0)
+		snprintf(buf, len, "0");
+	else if (strcmp(key, "siblings") == 0 ||
+		 strcmp(key, "cpu cores") == 0)
+		snprintf(buf, len, "%d", cpus);
+	else
+		return NULL;
+	return buf;
+}
+
+static void cpuinfo_from_host(struct vbuf *b, int cpus)
+{
+	for (int i = 0; i < cpus; i++) {
+		for (const char *l = cpu_block; *l; ) {
+			const char *nl = strchrnul(l, '\n');
+			const char *colon = memchr(l, ':', (size_t)(nl - l));
+			char key[64], val[32];
+			size_t k;
+
+			if (colon == NULL) {
+				l = *nl ? nl + 1 : nl;
+				continue;
+			}
+			k = (size_t)(colon - l);
+			while (k > 0 && (l[k - 1] == '\t' || l[k - 1] == ' '))
+				k--;
+			snprintf(key, sizeof(key), "%.*s", (int)k, l);
+			if (cpu_topology(key, i, cpus, val, sizeof(val)))
+				vbuf_printf(b, "%.*s: %s\n",
+					    (int)(colon - l), l, val);
+			else
+				vbuf_put(b, l, (size_t)(nl - l) + 1);
+			l = *nl ? nl + 1 : nl;
+		}
+		vbuf_printf(b, "\n");
+	}
+}
+
 static int gen_cpuinfo(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
@@ -218,6 +375,10 @@ static int gen_cpuinfo(struct sc_call *c, const struct vnode *n,
 
 	(void)c;
 	(void)n;
+	if (cpu_block[0] != '\0') {
+		cpuinfo_from_host(b, cpus);
+		return 0;
+	}
 	__builtin_cpu_init();
 	cpu_brand(brand, sizeof(brand), vendor);
 	for (int i = 0; i < cpus; i++) {
@@ -292,10 +453,98 @@ static int gen_filesystems(struct sc_call *c, const struct vnode *n,
 	(void)c;
 	(void)n;
 	vbuf_printf(b, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\n"
+		       "nodev\tcgroup\nnodev\tcgroup2\n"
 		       "nodev\tdevpts\nnodev\tmqueue\n\text4\n\tbtrfs\n"
 		       "\txfs\nnodev\toverlay\n");
 	return 0;
 }
+
+/* The kernel's command line is the host's (its root device, its boot
+ * options): the sandbox's names only the kernel release, as
+ * /proc/version does. */
+static int gen_cmdline(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	struct utsname u;
+
+	(void)c;
+	(void)n;
+	uname(&u);
+	vbuf_printf(b, "BOOT_IMAGE=/boot/vmlinuz-%s ro quiet\n", u.release);
+	return 0;
+}
+
+/* No swap device and no block device is the sandbox's: the headers. */
+static int gen_swaps(struct sc_call *c, const struct vnode *n,
+		     struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\t"
+		       "Priority\n");
+	return 0;
+}
+
+static int gen_partitions(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "major minor  #blocks  name\n\n");
+	return 0;
+}
+
+/* The sandbox's memory in pages, as vmstat(8) and free read them; the
+ * event counters the sandbox does not keep are 0. */
+static int gen_vmstat(struct sc_call *c, const struct vnode *n,
+		      struct vbuf *b)
+{
+	static const char *const zero[] = {
+		"pgpgin", "pgpgout", "pswpin", "pswpout", "pgfault",
+		"pgmajfault", "pgfree", NULL,
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	struct vcg_mem m;
+
+	(void)c;
+	(void)n;
+	vcg_memory(&m);
+	vbuf_printf(b, "nr_free_pages %llu\nnr_inactive_file %llu\n"
+		       "nr_active_anon %llu\nnr_file_pages %llu\n"
+		       "nr_shmem %llu\n",
+		    (unsigned long long)(m.free / page),
+		    (unsigned long long)(m.cache / page),
+		    (unsigned long long)((m.usage - m.cache) / page),
+		    (unsigned long long)(m.cache / page),
+		    (unsigned long long)(m.shmem / page));
+	for (int i = 0; zero[i]; i++)
+		vbuf_printf(b, "%s 0\n", zero[i]);
+	return 0;
+}
+
+/* The tty drivers the sandbox has (its /dev/tty, console and devpts). */
+static int gen_tty_drivers(struct sc_call *c, const struct vnode *n,
+			   struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "/dev/tty             /dev/tty        5       0 "
+		       "system:/dev/tty\n"
+		       "/dev/console         /dev/console    5       1 "
+		       "system:console\n"
+		       "/dev/ptmx            /dev/ptmx       5       2 "
+		       "system\n"
+		       "pty_slave            /dev/pts      136 0-1048575 "
+		       "pty:slave\n"
+		       "pty_master           /dev/ptm      128 0-1048575 "
+		       "pty:master\n");
+	return 0;
+}
+
+static const struct vfs_entry proc_tty[] = {
+	{ .name = "drivers", .type = VN_FILE, .gen = gen_tty_drivers },
+	{ 0 },
+};
 
 /* ---- /proc/sys: the namespaced sysctls ------------------------------------- */
 
@@ -311,6 +560,10 @@ static int sysctl_fd = -1;
 
 void vproc_sysctl_init(void)
 {
+	if (cpu_block[0] == '\0')
+		cpuinfo_init();
+	if (n_meminfo_host == 0)
+		meminfo_init();
 	if (sysctl_fd < 0)
 		sysctl_fd = open("/proc/sys", O_RDONLY | O_DIRECTORY |
 						  O_CLOEXEC);
@@ -471,6 +724,81 @@ GEN_CONST(gen_ngroups_max, "65536\n")
 GEN_CONST(gen_zero, "0\n")
 GEN_CONST(gen_file_max, "9223372036854775807\n")
 GEN_CONST(gen_nr_open, "1048576\n")
+/* Linux's defaults, where the host's value is the host's business */
+GEN_CONST(gen_core_pattern, "core\n")
+GEN_CONST(gen_pipe_max_size, "1048576\n")
+GEN_CONST(gen_max_map_count, "65530\n")
+GEN_CONST(gen_poolsize, "256\n")
+GEN_CONST(gen_entropy_avail, "256\n")
+
+/* The kernel's default for the memory it has (its free RAM at boot / 128
+ * KiB): for a sandbox whose memory is limited, the limit / 128 KiB. */
+static int gen_threads_max(struct sc_call *c, const struct vnode *n,
+			   struct vbuf *b)
+{
+	struct vcg_mem m;
+
+	(void)c;
+	if (vcg_memory(&m) < 0 || !m.limited)
+		return gen_sysctl(c, n, b);	/* the kernel's, for its RAM */
+	vbuf_printf(b, "%llu\n", (unsigned long long)(m.total / 131072));
+	return 0;
+}
+
+/* A fresh random UUID from the kernel (its kernel/random/uuid, through the
+ * /proc/sys opened before confinement: the confined sentry has no
+ * getrandom). Nothing of the host's is in it. */
+static int random_uuid(char out[40])
+{
+	cleanup_close int fd = -1;
+	ssize_t r;
+
+	if (sysctl_fd < 0)
+		return -ENOENT;
+	fd = openat(sysctl_fd, "kernel/random/uuid", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = read(fd, out, 39);
+	if (r != 37)
+		return r < 0 ? -errno : -EIO;
+	out[r] = '\0';
+	return 0;
+}
+
+/* A new random UUID on each read, as Linux's. */
+static int gen_uuid(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	char u[40];
+	int ret = random_uuid(u);
+
+	(void)c;
+	(void)n;
+	if (ret == 0)
+		vbuf_printf(b, "%s", u);
+	return ret;
+}
+
+/* The sandbox's boot: one random UUID for its life, never the host's. */
+static int gen_boot_id(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	static char id[40];
+
+	(void)c;
+	(void)n;
+	if (id[0] == '\0' && random_uuid(id) < 0)
+		return -EIO;
+	vbuf_printf(b, "%s", id);
+	return 0;
+}
+
+static const struct vfs_entry sys_kernel_random[] = {
+	{ .name = "boot_id", .type = VN_FILE, .gen = gen_boot_id },
+	{ .name = "entropy_avail", .type = VN_FILE, .gen = gen_entropy_avail },
+	{ .name = "poolsize", .type = VN_FILE, .gen = gen_poolsize },
+	{ .name = "uuid", .type = VN_FILE, .gen = gen_uuid },
+	{ 0 },
+};
 
 static int gen_cap_last_cap(struct sc_call *c, const struct vnode *n,
 			    struct vbuf *b)
@@ -492,6 +820,12 @@ static const struct vfs_entry sys_kernel[] = {
 	  .gen = gen_pid_max },
 	{ .name = "ngroups_max", .type = VN_FILE, .gen = gen_ngroups_max },
 	{ .name = "cap_last_cap", .type = VN_FILE, .gen = gen_cap_last_cap },
+	{ .name = "core_pattern", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_core_pattern },
+	{ .name = "random", .type = VN_DIR, .children = sys_kernel_random },
+	{ .name = "tainted", .type = VN_FILE, .perm = 0644, .gen = gen_zero },
+	{ .name = "threads-max", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_threads_max },
 	/* the ipc namespace's */
 	SYSCTL_FILE("msgmax"), SYSCTL_FILE("msgmnb"), SYSCTL_FILE("msgmni"),
 	SYSCTL_FILE("sem"), SYSCTL_FILE("shm_rmid_forced"),
@@ -500,6 +834,8 @@ static const struct vfs_entry sys_kernel[] = {
 };
 
 static const struct vfs_entry sys_vm[] = {
+	{ .name = "max_map_count", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_max_map_count },
 	{ .name = "overcommit_memory", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_zero },
 	{ 0 },
@@ -510,6 +846,11 @@ static const struct vfs_entry sys_fs[] = {
 	  .gen = gen_file_max },
 	{ .name = "nr_open", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_nr_open },
+	{ .name = "pipe-max-size", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_pipe_max_size },
+	/* limits of the user namespace (no host files or counts) */
+	{ .name = "inotify", .type = VN_DIR, .lookup = sysctl_lookup,
+	  .list = sysctl_list },
 	{ .name = "mqueue", .type = VN_DIR, .lookup = sysctl_lookup,
 	  .list = sysctl_list },
 	{ 0 },
@@ -554,23 +895,72 @@ static int link_mounts(struct sc_call *c, const struct vnode *n, char *buf,
 	return vfs_link_target("self/mounts", buf, len);
 }
 
+/*
+ * Whether sandbox pid is a zombie thread group leader (exited, not yet
+ * waited for by its parent): the sentry, its tracer, has seen its exit
+ * and forgotten the task, but Linux still shows /proc/<pid> (state Z) until
+ * the parent reaps it. Read from the sandbox's procfs.
+ */
+static bool is_zombie(pid_t pid)
+{
+	struct vbuf st = { 0 };
+	const char *p;
+	bool z = false;
+
+	if (vproc_read_host(pid, "stat", &st) == 0 && st.data != NULL &&
+	    (p = strrchr(st.data, ')')) != NULL)
+		z = p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+	vbuf_free(&st);
+	return z;
+}
+
 static int proc_lookup(struct sc_call *c, const struct vnode *dir,
 		       const char *name, struct vnode *out)
 {
 	int pid = vfs_parse_num(name);
-	pid_t host;
+	pid_t host = 0;
 	int ret;
 
 	(void)dir;
 	if (pid <= 0)
 		return -ENOENT;
 	ret = vproc_host_pid(c, pid, &host);
-	if (ret < 0)
+	if (ret < 0 && !is_zombie(pid))
 		return -ENOENT;
 	out->ent = &vproc_pid_entry;
 	out->pid = pid;
-	out->host_pid = host;
+	out->host_pid = host;	/* 0 for a zombie: no task */
 	return 0;
+}
+
+/* Adds the zombies of the sandbox's procfs that l (its pids from index
+ * first on) lacks. */
+static void list_zombies(struct vfs_dirlist *l, size_t first)
+{
+	int pfd = vfs_host_proc_fd(), fd;
+	struct dirent *e;
+	DIR *d;
+
+	if (pfd < 0 || (fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY |
+						   O_CLOEXEC)) < 0)
+		return;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		int pid = vfs_parse_num(e->d_name);
+		bool have = false;
+
+		if (pid <= 0)
+			continue;
+		for (size_t i = first, end = l->n; i < end && !have; i++)
+			have = strcmp(l->v[i].name, e->d_name) == 0;
+		if (!have && is_zombie(pid))
+			vfs_dirlist_add(l, e->d_name, VN_DIR);
+	}
+	closedir(d);
 }
 
 static int proc_list(struct sc_call *c, const struct vnode *dir,
@@ -578,6 +968,7 @@ static int proc_list(struct sc_call *c, const struct vnode *dir,
 {
 	pid_t pids[1024];
 	int n = vproc_pids(c, pids, ARRAY_SIZE(pids));
+	size_t first = l->n;
 	char name[16];
 
 	(void)dir;
@@ -585,21 +976,37 @@ static int proc_list(struct sc_call *c, const struct vnode *dir,
 		snprintf(name, sizeof(name), "%d", pids[i]);
 		vfs_dirlist_add(l, name, VN_DIR);
 	}
+	if (n >= 0)
+		list_zombies(l, first);
 	return n < 0 ? n : 0;
 }
 
+static int link_net(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len)
+{
+	(void)c;
+	(void)n;
+	return vfs_link_target("self/net", buf, len);
+}
+
 static const struct vfs_entry proc_children[] = {
+	{ .name = "cmdline", .type = VN_FILE, .gen = gen_cmdline },
 	{ .name = "cpuinfo", .type = VN_FILE, .gen = gen_cpuinfo },
 	{ .name = "filesystems", .type = VN_FILE, .gen = gen_filesystems },
 	{ .name = "loadavg", .type = VN_FILE, .gen = gen_loadavg },
 	{ .name = "meminfo", .type = VN_FILE, .gen = gen_meminfo },
 	{ .name = "mounts", .type = VN_LINK, .link = link_mounts },
+	{ .name = "net", .type = VN_LINK, .link = link_net },
+	{ .name = "partitions", .type = VN_FILE, .gen = gen_partitions },
 	{ .name = "self", .type = VN_LINK, .link = link_self },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_stat },
+	{ .name = "swaps", .type = VN_FILE, .gen = gen_swaps },
 	{ .name = "sys", .type = VN_DIR, .children = proc_sys },
 	{ .name = "thread-self", .type = VN_LINK, .link = link_thread_self },
+	{ .name = "tty", .type = VN_DIR, .children = proc_tty },
 	{ .name = "uptime", .type = VN_FILE, .gen = gen_uptime },
 	{ .name = "version", .type = VN_FILE, .gen = gen_version },
+	{ .name = "vmstat", .type = VN_FILE, .gen = gen_vmstat },
 	{ 0 },
 };
 

@@ -24,8 +24,8 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "sentry/vfs.h"
-#include "sentry/vfs_cgroup.h"
+#include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 /*
  * The sentry keeps no cgroup directory (it holds no file system:
@@ -450,7 +450,7 @@ int vcg_running_tasks(struct sc_call *c, int *total)
  * a private cgroup namespace sees it on a v2 host, whatever the host has:
  * the v2 files passed through, or made from the v1 controllers' (memory,
  * cpu, cpuacct, pids). Every file is generated from the live cgroup when it
- * is opened. Read-only: the mount is ro (vfs_tree.c answers EROFS).
+ * is opened. Read-only: the mount is ro (synth_tree.c answers EROFS).
  */
 
 /* v1 reports "no limit" as the largest page-aligned counter. */

@@ -24,7 +24,7 @@
 
 #include "lib/util.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/synth.h"
 #include "gofer/client.h"
 
 struct vmask {

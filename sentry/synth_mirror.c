@@ -34,12 +34,13 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "sentry/vfs.h"
-#include "sentry/vfs_cgroup.h"
+#include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 static int mirror_fd = -1;
 static dev_t mirror_dev;
 static int proc_fd = -1;
+static int proc_rw_fd = -1;	/* the same, writable (open_direct only) */
 static bool inited;
 static uint64_t boot_ns;
 static int cpus = 1;
@@ -216,8 +217,11 @@ static pid_t find_init(void)
  * which must not be the sentry's own (a sandbox sharing the host's pid
  * namespace gets no procfs at all: the host's processes are never
  * reachable). -errno if the kernel has no "pidns" option for proc.
+ * Read-only, unless writable: the second instance the sentry keeps only
+ * to open a process's few writable files for a task that may write them
+ * (vfs_host_proc_rw_fd).
  */
-static int sandbox_procfs(pid_t init_pid)
+static int sandbox_procfs(pid_t init_pid, bool writable)
 {
 	cleanup_close int ns = -1, own = -1, fs = -1;
 	struct stat a, b;
@@ -245,7 +249,8 @@ static int sandbox_procfs(pid_t init_pid)
 		return -errno;
 	m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
 			 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				 MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY);
+				 MOUNT_ATTR_NOEXEC |
+				 (writable ? 0 : MOUNT_ATTR_RDONLY));
 	return m < 0 ? -errno : m;
 }
 
@@ -263,7 +268,7 @@ static void copy_config(const struct vfs_config *cfg)
 	config.hostname = dup_or_null(cfg->hostname);
 	config.mounts = NULL;
 	config.n_mounts = 0;
-	config.masked = config.readonly = NULL;	/* kept by vfs_mask.c */
+	config.masked = config.readonly = NULL;	/* kept by synth_mask.c */
 	config.n_masked = config.n_readonly = 0;
 	if (cfg->n_mounts == 0)
 		return;
@@ -304,15 +309,19 @@ int vfs_init(const struct vfs_config *cfg)
 	if (ret < 0)
 		log_warn("vfs: no private tmpfs for /proc directories: %s",
 			 strerror(-ret));
-	proc_fd = sandbox_procfs(cfg != NULL ? cfg->init_pid : 0);
+	proc_fd = sandbox_procfs(cfg != NULL ? cfg->init_pid : 0, false);
 	if (proc_fd < 0) {
 		if (proc_fd != -ESRCH)
 			log_warn("vfs: no procfs of the sandbox's pid "
 				 "namespace: %s", strerror(-proc_fd));
 		proc_fd = -1;
+	} else {
+		proc_rw_fd = sandbox_procfs(cfg != NULL ? cfg->init_pid : 0,
+					    true);
 	}
 	vcg_init();
 	vproc_sysctl_init();
+	vsys_init();
 	return ret;
 }
 
@@ -326,6 +335,12 @@ int vfs_host_proc_fd(void)
 {
 	lazy_init();
 	return proc_fd >= 0 ? proc_fd : -ENOENT;
+}
+
+int vfs_host_proc_rw_fd(void)
+{
+	lazy_init();
+	return proc_rw_fd >= 0 ? proc_rw_fd : -EROFS;
 }
 
 

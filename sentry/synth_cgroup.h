@@ -2,10 +2,10 @@
 /*
  * The sandbox's resource figures from its cgroup, for /proc/meminfo,
  * /proc/stat, /proc/loadavg, sysinfo(2) and /sys/fs/cgroup
- * (sentry/vfs_cgroup.c).
+ * (sentry/synth_cgroup.c).
  */
-#ifndef CV_SENTRY_VFS_CGROUP_H
-#define CV_SENTRY_VFS_CGROUP_H
+#ifndef CV_SENTRY_SYNTH_CGROUP_H
+#define CV_SENTRY_SYNTH_CGROUP_H
 
 #include <stdbool.h>
 #include <stdint.h>

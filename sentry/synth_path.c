@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sentry/vfs.h"
+#include "sentry/synth.h"
 
 /* Appends one component to out (length *n), handling "." and "..". */
 static int push_component(char *out, size_t cap, size_t *n, const char *comp,

@@ -23,7 +23,7 @@
 #include "lib/util.h"
 #include "runsc/config.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/synth.h"
 
 /* File system names by statfs magic, as /proc/filesystems names them. */
 static const char *fs_name(unsigned long magic)
@@ -370,14 +370,16 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 	}
 }
 
-static void put_line(struct vbuf *b, const struct vmount *v, bool info)
+/* dest: the mount point as the reader sees it (v->dest after chroot). */
+static void put_line(struct vbuf *b, const struct vmount *v,
+		     const char *dest, bool info)
 {
 	const char *ro = strncmp(v->opts, "ro", 2) ? "rw" : "ro";
 
 	if (info) {
 		vbuf_printf(b, "%d %d %u:%u / ", v->id, v->parent,
 			    major(v->dev), minor(v->dev));
-		put_escaped(b, v->dest);
+		put_escaped(b, dest);
 		vbuf_printf(b, " %s%s%s - %s ", v->opts,
 			    v->optional[0] ? " " : "", v->optional, v->type);
 		put_escaped(b, v->source);
@@ -385,7 +387,7 @@ static void put_line(struct vbuf *b, const struct vmount *v, bool info)
 	} else {
 		put_escaped(b, v->source);
 		vbuf_printf(b, " ");
-		put_escaped(b, v->dest);
+		put_escaped(b, dest);
 		vbuf_printf(b, " %s %s 0 0\n", v->type, v->opts);
 	}
 }
@@ -394,6 +396,8 @@ int vfs_mount_lines(struct sc_call *c, struct vbuf *b, bool info)
 {
 	const struct vfs_config *cfg = vfs_cfg();
 	struct mtable t = { .cap = cfg->n_mounts + vmask_count() + 8 };
+	char root[PATH_MAX];
+	bool rooted;
 	cleanup_free struct vmount *v = calloc(t.cap, sizeof(*v));
 	const char *type;
 
@@ -410,10 +414,16 @@ int vfs_mount_lines(struct sc_call *c, struct vbuf *b, bool info)
 	add_implicit(c, &t);
 	add_masks(c, &t, false);
 	add_masks(c, &t, true);
+	rooted = vproc_reader_root(c, root, sizeof(root));
 	for (size_t i = 0; i < t.n; i++) {
 		v[i].id = (int)i + 21;
 		v[i].parent = i == 0 ? 1 : parent_of(v, i, v[i].dest);
-		put_line(b, &v[i], info);
+		/* after chroot, as Linux: only the mounts at or below the
+		 * reader's root, their points relative to it */
+		if (rooted && !vproc_under_root(root, v[i].dest))
+			continue;
+		put_line(b, &v[i], rooted ? vproc_reader_path(root, v[i].dest)
+					  : v[i].dest, info);
 	}
 	return b->err;
 }

@@ -5,11 +5,14 @@
  * them). The rest of /dev is the gofer's tmpfs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "sentry/vfs.h"
-#include "sentry/vfs_cgroup.h"
+#include "lib/cleanup.h"
+#include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 static int gen_cpu_range(struct sc_call *c, const struct vnode *n,
 			 struct vbuf *b)
@@ -43,10 +46,103 @@ static const struct vfs_entry devices_children[] = {
 };
 
 /* The container's cgroup as a read-only cgroup v2 mount shows it
- * (sentry/vfs_cgroup.c). */
+ * (sentry/synth_cgroup.c). */
 static const struct vfs_entry fs_children[] = {
 	{ .name = "cgroup", .type = VN_DIR, .perm = 0755,
 	  .lookup = vcg_lookup, .list = vcg_list },
+	{ 0 },
+};
+
+/* ---- /sys/kernel/mm/transparent_hugepage --------------------------------- */
+
+/*
+ * The kernel's transparent huge page policy, which governs the sandbox's
+ * memory too (Go, the JVM and Node read it to size their heaps' pages):
+ * read from the host's sysfs before confinement. Files the host lacks
+ * are absent here too.
+ */
+static const char *const thp_names[] = {
+	"defrag", "enabled", "hpage_pmd_size", "shmem_enabled",
+	"use_zero_page",
+};
+static char thp_text[ARRAY_SIZE(thp_names)][128];
+
+void vsys_init(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++) {
+		char path[96];
+		ssize_t r;
+		int fd;
+
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/mm/transparent_hugepage/%s", thp_names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		r = read(fd, thp_text[i], sizeof(thp_text[i]) - 1);
+		close(fd);
+		thp_text[i][r > 0 ? r : 0] = '\0';
+	}
+}
+
+static int thp_index(const struct vnode *n)
+{
+	const char *name = strrchr(n->path, '/') + 1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++)
+		if (strcmp(name, thp_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int gen_thp(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	int i = thp_index(n);
+
+	(void)c;
+	if (i < 0 || thp_text[i][0] == '\0')
+		return -ENOENT;
+	vbuf_printf(b, "%s", thp_text[i]);
+	return 0;
+}
+
+static const struct vfs_entry thp_file = {
+	.name = "", .type = VN_FILE, .gen = gen_thp,
+};
+
+static int thp_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out)
+{
+	(void)c;
+	(void)dir;
+	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++) {
+		if (strcmp(name, thp_names[i]) == 0 && thp_text[i][0]) {
+			out->ent = &thp_file;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int thp_list(struct sc_call *c, const struct vnode *dir,
+		    struct vfs_dirlist *l)
+{
+	(void)c;
+	(void)dir;
+	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++)
+		if (thp_text[i][0])
+			vfs_dirlist_add(l, thp_names[i], VN_FILE);
+	return 0;
+}
+
+static const struct vfs_entry mm_children[] = {
+	{ .name = "transparent_hugepage", .type = VN_DIR, .perm = 0755,
+	  .lookup = thp_lookup, .list = thp_list },
+	{ 0 },
+};
+
+static const struct vfs_entry kernel_children[] = {
+	{ .name = "mm", .type = VN_DIR, .perm = 0755, .children = mm_children },
 	{ 0 },
 };
 
@@ -54,7 +150,7 @@ static const struct vfs_entry sys_children[] = {
 	{ .name = "devices", .type = VN_DIR, .children = devices_children },
 	{ .name = "fs", .type = VN_DIR, .children = fs_children },
 	{ .name = "class", .type = VN_DIR },
-	{ .name = "kernel", .type = VN_DIR },
+	{ .name = "kernel", .type = VN_DIR, .children = kernel_children },
 	{ 0 },
 };
 

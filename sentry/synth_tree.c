@@ -25,7 +25,7 @@
 #include "lib/util.h"
 #include "sentry/idmap.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/synth.h"
 
 #define VFS_MAXLINKS 40
 
@@ -430,6 +430,8 @@ static int open_file(struct sc_call *c, const struct vnode *n, int flags,
 	if (((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
 	    vmask_readonly(n->path))
 		return -EROFS;
+	if (n->ent->open != NULL)
+		return n->ent->open(c, n, flags, fd_out);
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
 		return cgroup_write_errno(c, n->path, flags);
 	ret = n->ent->gen(c, n, &b);

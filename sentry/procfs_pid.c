@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * /proc/<pid>: the per-process part of the virtual /proc, its directory
+ * (and /proc/<pid>/task/<tid>) and files. Files are read from a procfs
+ * instance of the sandbox's own pid namespace (its pids, no host process),
+ * ids mapped to the sandbox's user namespace. The links (exe, cwd, root,
+ * ns/, fd/) are in sentry/procfs_pid_links.c; who may read what, in
+ * sentry/procfs_pid_access.c.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gofer/client.h"
+#include "lib/cleanup.h"
+#include "lib/util.h"
+#include "sentry/idmap.h"
+#include "sentry/task.h"
+#include "sentry/synth.h"
+
+static int gen_cgroup(struct sc_call *c, const struct vnode *n,
+		      struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "0::/\n");
+	return 0;
+}
+
+/* ---- per-process files ------------------------------------------------------ */
+
+static int gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	const char *name = strrchr(n->path, '/') + 1;
+
+	(void)c;
+	return vproc_read_host(n->pid, name, b);
+}
+
+/* The path of a maps (or smaps header) line from l to nl: after the five
+ * fields (range, perms, offset, device, inode) and the padding; NULL for
+ * a line that is not one or has no path. */
+static const char *map_line_path(const char *l, const char *nl)
+{
+	const char *p = l;
+
+	if (memchr(l, '-', strcspn(l, " \n")) == NULL)
+		return NULL;
+	for (int f = 0; f < 5; f++) {
+		while (p < nl && *p != ' ')
+			p++;
+		while (p < nl && *p == ' ')
+			p++;
+	}
+	return p < nl && *p == '/' ? p : NULL;
+}
+
+/* maps and smaps: the kernel's, a mapped file's path as the reader sees
+ * it (relative to its chroot, as Linux's d_path). */
+static int gen_maps(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	char root[PATH_MAX], path[PATH_MAX];
+	struct vbuf raw = { 0 };
+	int ret;
+
+	if (!vproc_reader_root(c, root, sizeof(root)))
+		return gen_copy(c, n, b);
+	ret = gen_copy(c, n, &raw);
+	for (const char *l = raw.data; ret == 0 && l != NULL && *l; ) {
+		const char *nl = strchrnul(l, '\n');
+		const char *p = map_line_path(l, nl);
+
+		if (p != NULL && (size_t)(nl - p) < sizeof(path)) {
+			snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
+			vbuf_put(b, l, (size_t)(p - l));
+			vbuf_printf(b, "%s", vproc_reader_path(root, path));
+		} else {
+			vbuf_put(b, l, (size_t)(nl - l));
+		}
+		if (*nl)
+			vbuf_printf(b, "\n");
+		l = *nl ? nl + 1 : nl;
+	}
+	vbuf_free(&raw);
+	return ret < 0 ? ret : b->err;
+}
+
+/* Field k (1-based, as proc(5) numbers them) of a stat line, or 0. */
+static unsigned long long stat_field(const char *stat, int k)
+{
+	const char *p = strrchr(stat, ')');
+
+	if (p == NULL || k < 3)
+		return 0;
+	p++;
+	for (int i = 3; i < k && *p; i++) {
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return strtoull(p, NULL, 10);
+}
+
+/* The sandbox's start on the clock /proc/<pid>/stat counts start times
+ * on (CLOCK_BOOTTIME), in USER_HZ ticks. */
+static unsigned long long boot_ticks(void)
+{
+	struct timespec bt;
+	uint64_t now, since;
+
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	now = (uint64_t)bt.tv_sec * 1000000000ULL + (uint64_t)bt.tv_nsec;
+	since = cv_now_ns() - vfs_boot_ns();
+	return since < now ? (now - since) / (1000000000ULL / 100) : 0;
+}
+
+/*
+ * /proc/<pid>/stat: the kernel's line with the start time (field 22)
+ * counted from the sandbox's start, as /proc/uptime is, so that
+ * ps's elapsed time (uptime - start) is right. A process older than the
+ * sandbox's clock (the init, forked just before it) starts at 0.
+ */
+static int gen_pid_stat(struct sc_call *c, const struct vnode *n,
+			struct vbuf *b)
+{
+	struct vbuf raw = { 0 };
+	int ret = gen_copy(c, n, &raw);
+	const char *p, *f22, *end;
+	unsigned long long start, base;
+
+	if (ret < 0 || raw.data == NULL || (p = strrchr(raw.data, ')')) == NULL) {
+		if (ret >= 0 && raw.data != NULL)
+			vbuf_put(b, raw.data, raw.len);
+		vbuf_free(&raw);
+		return ret;
+	}
+	/* after ")" come fields 3..: skip 19 to reach field 22 */
+	f22 = p + 1;
+	for (int i = 3; i < 22 && *f22; i++) {
+		while (*f22 == ' ')
+			f22++;
+		while (*f22 && *f22 != ' ')
+			f22++;
+	}
+	while (*f22 == ' ')
+		f22++;
+	start = strtoull(f22, (char **)&end, 10);
+	if (end == f22) {
+		vbuf_put(b, raw.data, raw.len);
+	} else {
+		base = boot_ticks();
+		vbuf_put(b, raw.data, (size_t)(f22 - raw.data));
+		vbuf_printf(b, "%llu", start > base ? start - base : 0);
+		vbuf_put(b, end, raw.len - (size_t)(end - raw.data));
+	}
+	vbuf_free(&raw);
+	return b->err;
+}
+
+/*
+ * environ of a process the sentry may not open in procfs (another uid:
+ * the confined sentry has no DAC override): the env_start..env_end range
+ * of its memory, read as its tracer. At most 4 MiB.
+ */
+static int environ_from_memory(const struct vnode *n, struct vbuf *b)
+{
+	unsigned long long start, end;
+	struct vbuf st = { 0 };
+	char chunk[65536];
+	int ret;
+
+	ret = vproc_read_host(n->pid, "stat", &st);
+	if (ret < 0 || st.data == NULL) {
+		vbuf_free(&st);
+		return ret < 0 ? ret : -EIO;
+	}
+	start = stat_field(st.data, 50);
+	end = stat_field(st.data, 51);
+	vbuf_free(&st);
+	if (start == 0 || end <= start)
+		return 0;
+	if (end - start > (4u << 20))
+		end = start + (4u << 20);
+	while (start < end) {
+		size_t want = end - start < sizeof(chunk) ? end - start
+							 : sizeof(chunk);
+		struct iovec local = { chunk, want };
+		struct iovec remote = { (void *)(uintptr_t)start, want };
+		ssize_t got = process_vm_readv(n->host_pid, &local, 1, &remote,
+					       1, 0);
+
+		if (got <= 0)
+			break;
+		vbuf_put(b, chunk, (size_t)got);
+		start += (unsigned long long)got;
+	}
+	return b->err;
+}
+
+static int gen_environ(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	int ret = gen_copy(c, n, b);
+
+	if (ret == -EACCES || ret == -EPERM)
+		return environ_from_memory(n, b);
+	return ret;
+}
+
+static void status_ids(struct vbuf *b, const char *line, const char *map)
+{
+	const char *p = strchr(line, ':') + 1;
+	char *end;
+
+	vbuf_put(b, line, (size_t)(p - line));
+	for (;;) {
+		long v;
+
+		while (*p == '\t' || *p == ' ')
+			p++;
+		if (*p == '\n' || *p == '\0')
+			break;
+		v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		vbuf_printf(b, "\t%ld", vproc_map_id(map, v));
+		p = end;
+	}
+	vbuf_printf(b, "\n");
+}
+
+static bool key_is(const char *line, const char *key)
+{
+	return strncmp(line, key, strlen(key)) == 0;
+}
+
+static void status_line(const char *line, const char *uid_map,
+			const char *gid_map, int nnp, struct vbuf *b)
+{
+	size_t len = strcspn(line, "\n");
+
+	if (key_is(line, "NoNewPrivs:") && nnp >= 0) {
+		/* the task's own flag: the host's is the sandbox's */
+		vbuf_printf(b, "NoNewPrivs:\t%d\n", nnp);
+	} else if (key_is(line, "TracerPid:")) {
+		vbuf_printf(b, "TracerPid:\t0\n");
+	} else if (key_is(line, "Uid:")) {
+		status_ids(b, line, uid_map);
+	} else if (key_is(line, "Gid:") || key_is(line, "Groups:")) {
+		status_ids(b, line, gid_map);
+	} else {
+		vbuf_put(b, line, len);
+		vbuf_printf(b, "\n");
+	}
+}
+
+static int gen_pid_status(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
+	int ret = vproc_read_host(n->pid, "status", &raw);
+	struct task *t = vproc_task_of(c, n->host_pid);
+	int nnp = t != NULL ? t->creds.no_new_privs : -1;
+
+	if (ret == 0 && raw.data != NULL) {
+		vproc_read_host(n->pid, "uid_map", &um);
+		vproc_read_host(n->pid, "gid_map", &gm);
+		for (const char *l = raw.data; *l; ) {
+			status_line(l, um.data, gm.data, nnp, b);
+			l = strchrnul(l, '\n');
+			if (*l)
+				l++;
+		}
+	}
+	vbuf_free(&raw);
+	vbuf_free(&um);
+	vbuf_free(&gm);
+	return ret;
+}
+
+/* The audit login uid and session of a process: the sandbox has no audit
+ * of its own, so "unset" (what Linux shows a process no login set it
+ * for), never the host's. */
+static int gen_audit_unset(struct sc_call *c, const struct vnode *n,
+			   struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "%u", 4294967295u);
+	return 0;
+}
+
+/* ---- files the kernel serves itself ---------------------------------------- */
+
+/* Whether the caller may write the process's file of n (owned by the
+ * process's owner as the kernel decides it): its fsuid is the owner's,
+ * or it holds CAP_DAC_OVERRIDE. */
+static int may_write(struct sc_call *c, const struct vnode *n)
+{
+	struct stat st = { 0 };
+
+	if (!(n->ent->perm & 0200))
+		return -EACCES;
+	ident_vnode_owner(c, n, &st);
+	if (c->t->creds.fsuid == st.st_uid ||
+	    fs_capable(c->t, CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
+/*
+ * The kernel's own <pid>/<name> of the sandbox's procfs, opened for the
+ * task: a write reaches the kernel and is checked there as the writer
+ * (lowering oom_score_adj below its floor needs CAP_SYS_RESOURCE, which
+ * the workload's processes never hold on the host), a read is live, and
+ * pagemap is read with the sentry's credentials, which hold no
+ * CAP_SYS_ADMIN: frame numbers read as 0, as an unprivileged reader's.
+ */
+static int open_direct(struct sc_call *c, const struct vnode *n, int flags,
+		       int *fd_out)
+{
+	const char *name = strrchr(n->path, '/') + 1;
+	int pfd = vfs_host_proc_fd(), fd, ret;
+	char path[64];
+
+	if (pfd < 0)
+		return pfd;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) {
+		ret = may_write(c, n);
+		if (ret < 0)
+			return ret;
+		pfd = vfs_host_proc_rw_fd();
+		if (pfd < 0)
+			return pfd;
+	}
+	snprintf(path, sizeof(path), "%d/%s", n->pid, name);
+	fd = openat(pfd, path, (flags & (O_ACCMODE | O_TRUNC | O_APPEND |
+					 O_NONBLOCK)) |
+				       O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	*fd_out = fd;
+	return 0;
+}
+
+/* ---- /proc/<pid>/net: the process's network namespace --------------------- */
+
+/* "net/..." of a node under /proc/<pid>/net, or NULL. */
+static const char *net_rel(const struct vnode *n)
+{
+	const char *p = strstr(n->path, "/net");
+
+	return p != NULL && (p[4] == '/' || p[4] == '\0') ? p + 1 : NULL;
+}
+
+static int gen_net(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	const char *rel = net_rel(n);
+
+	(void)c;
+	return rel != NULL ? vproc_read_host(n->pid, rel, b) : -ENOENT;
+}
+
+static int net_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out);
+static int net_list(struct sc_call *c, const struct vnode *dir,
+		    struct vfs_dirlist *l);
+
+static const struct vfs_entry net_dir_entry = {
+	.name = "", .type = VN_DIR, .lookup = net_lookup, .list = net_list,
+};
+static const struct vfs_entry net_file_entry = {
+	.name = "", .type = VN_FILE, .gen = gen_net,
+};
+
+static int net_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out)
+{
+	const char *rel = net_rel(out);
+	int pfd = vfs_host_proc_fd();
+	char path[PATH_MAX];
+	struct stat st;
+
+	(void)c;
+	(void)dir;
+	(void)name;
+	if (rel == NULL || pfd < 0)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%d/%s", out->pid, rel);
+	if (fstatat(pfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		out->ent = &net_dir_entry;
+	else if (S_ISREG(st.st_mode))
+		out->ent = &net_file_entry;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static int net_list(struct sc_call *c, const struct vnode *dir,
+		    struct vfs_dirlist *l)
+{
+	const char *rel = net_rel(dir);
+	int pfd = vfs_host_proc_fd(), fd;
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	(void)c;
+	if (rel == NULL || pfd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "%d/%s", dir->pid, rel);
+	fd = openat(pfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= 32)
+			continue;
+		vfs_dirlist_add(l, e->d_name,
+				e->d_type == DT_DIR ? VN_DIR : VN_FILE);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* ---- the mount table (sentry/procfs_mounts.c) -------------------------------- */
+
+static int gen_mounts(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+{
+	(void)n;
+	return vfs_mount_lines(c, b, false);
+}
+
+static int gen_mountinfo(struct sc_call *c, const struct vnode *n,
+			 struct vbuf *b)
+{
+	(void)n;
+	return vfs_mount_lines(c, b, true);
+}
+
+static int task_lookup(struct sc_call *c, const struct vnode *dir,
+		       const char *name, struct vnode *out);
+static int task_list(struct sc_call *c, const struct vnode *dir,
+		     struct vfs_dirlist *l);
+
+#define DIRECT(nm, mode) { .name = nm, .type = VN_FILE, .perm = mode, \
+			    .open = open_direct }
+static const struct vfs_entry pid_children[] = {
+	{ .name = "auxv", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
+	  .ptrace = true },
+	{ .name = "cgroup", .type = VN_FILE, .gen = gen_cgroup },
+	{ .name = "cmdline", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "comm", .type = VN_FILE, .perm = 0644, .gen = gen_copy },
+	DIRECT("coredump_filter", 0644),
+	{ .name = "cwd", .type = VN_LINK, .link = vproc_link_cwd,
+	  .foreign = vproc_foreign_cwd, .ptrace = true },
+	{ .name = "environ", .type = VN_FILE, .perm = 0400, .gen = gen_environ,
+	  .ptrace = true },
+	{ .name = "exe", .type = VN_LINK, .link = vproc_link_exe,
+	  .foreign = vproc_foreign_exe, .ptrace = true },
+	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = vproc_fd_lookup,
+	  .list = vproc_fd_list, .owner_dir = true },
+	/* 0555, reaching in needs ptrace-read access (Linux's
+	 * proc_fdinfo_permission) */
+	{ .name = "fdinfo", .type = VN_DIR, .perm = 0555,
+	  .lookup = vproc_fdinfo_lookup, .list = vproc_fdinfo_list,
+	  .ptrace = true },
+	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "io", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
+	  .ptrace = true },
+	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "loginuid", .type = VN_FILE, .perm = 0644,
+	  .gen = gen_audit_unset },
+	{ .name = "maps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
+	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
+	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
+	{ .name = "net", .type = VN_DIR, .lookup = net_lookup,
+	  .list = net_list },
+	{ .name = "ns", .type = VN_DIR, .perm = 0511, .children = vproc_ns_children },
+	DIRECT("oom_adj", 0644),
+	{ .name = "oom_score", .type = VN_FILE, .gen = gen_copy },
+	DIRECT("oom_score_adj", 0644),
+	{ .name = "pagemap", .type = VN_FILE, .perm = 0400,
+	  .open = open_direct, .ptrace = true },
+	{ .name = "root", .type = VN_LINK, .link = vproc_link_root,
+	  .foreign = vproc_foreign_root, .ptrace = true },
+	{ .name = "schedstat", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "sessionid", .type = VN_FILE, .gen = gen_audit_unset },
+	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "smaps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
+	{ .name = "smaps_rollup", .type = VN_FILE, .gen = gen_copy,
+	  .ptrace = true },
+	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
+	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
+	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
+	  .list = task_list },
+	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "wchan", .type = VN_FILE, .gen = gen_copy },
+	{ 0 },
+};
+
+const struct vfs_entry vproc_pid_entry = {
+	.name = "", .type = VN_DIR, .children = pid_children,
+};
+
+
+/* ---- /proc/<pid>/task --------------------------------------------------- */
+
+struct thread_arg {
+	pid_t tgid, want;
+	pid_t host;
+	struct vfs_dirlist *l;
+};
+
+static int thread_visit(struct task *t, void *arg)
+{
+	struct thread_arg *a = arg;
+	char name[16];
+
+	if (t->tgid != a->tgid || !t->workload)
+		return 0;
+	if (a->l != NULL) {
+		snprintf(name, sizeof(name), "%d", t->tid);
+		vfs_dirlist_add(a->l, name, VN_DIR);
+		return 0;
+	}
+	if (t->tid != a->want)
+		return 0;
+	a->host = t->host_tid;
+	return 1;
+}
+
+static int task_lookup(struct sc_call *c, const struct vnode *dir,
+		       const char *name, struct vnode *out)
+{
+	struct thread_arg a = { .tgid = dir->pid, .want = vfs_parse_num(name) };
+
+	if (a.want <= 0)
+		return -ENOENT;
+	if (a.want == c->t->tid && c->t->tgid == dir->pid)
+		a.host = c->t->host_tid;
+	else
+		task_for_each(c->t->sentry, thread_visit, &a);
+	if (a.host <= 0)
+		return -ENOENT;
+	out->ent = &vproc_pid_entry;
+	out->pid = a.want;
+	out->host_pid = a.host;
+	return 0;
+}
+
+static int task_list(struct sc_call *c, const struct vnode *dir,
+		     struct vfs_dirlist *l)
+{
+	struct thread_arg a = { .tgid = dir->pid, .l = l };
+
+	task_for_each(c->t->sentry, thread_visit, &a);
+	if (l->n == 0) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%d", dir->pid);
+		vfs_dirlist_add(l, name, VN_DIR);
+	}
+	return 0;
+}
+
+int vfs_parse_num(const char *name)
+{
+	char *end;
+	long v;
+
+	if (name[0] < '0' || name[0] > '9')
+		return -1;
+	v = strtol(name, &end, 10);
+	if (*end != '\0' || v < 0 || v > 0x7fffffff)
+		return -1;
+	return (int)v;
+}
+

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * How the sentry synthesises /proc, /sys and the virtual /dev entries: the
+ * tree of entries, the content buffers, and what the files that make them
+ * (sentry/synth_*.c, procfs*.c, sysfs.c) share. Nothing outside them needs
+ * it: the path handlers use sentry/vfs.h.
+ */
+#ifndef CV_SENTRY_SYNTH_H
+#define CV_SENTRY_SYNTH_H
+
+#include "sentry/vfs.h"
+
+
+enum vnode_type { VN_DIR, VN_FILE, VN_LINK };
+
+/* A growing text buffer for synthesised file contents. */
+struct vbuf {
+	char *data;
+	size_t len, cap;
+	int err;		/* first -errno, sticky */
+};
+void vbuf_printf(struct vbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void vbuf_put(struct vbuf *b, const void *data, size_t len);
+void vbuf_free(struct vbuf *b);
+
+struct vfs_dirent {
+	char name[32];
+	enum vnode_type type;
+};
+
+struct vfs_dirlist {
+	struct vfs_dirent *v;
+	size_t n, cap;
+};
+int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
+		    enum vnode_type type);
+
+struct vnode;
+
+/* A node of the virtual trees. Static children, or lookup/list for
+ * dynamic ones (pids, fds), or both. */
+struct vfs_entry {
+	const char *name;
+	enum vnode_type type;
+	mode_t perm;
+	/* VN_FILE: the content */
+	int (*gen)(struct sc_call *c, const struct vnode *n, struct vbuf *b);
+	/* VN_FILE served by the kernel's own file (a write reaches the
+	 * kernel, a read is not a snapshot: oom_score_adj, pagemap): opens
+	 * it with flags for the task, its access checked; 0 or -errno */
+	int (*open)(struct sc_call *c, const struct vnode *n, int flags,
+		    int *fd_out);
+	/* VN_LINK: the target; its length or -errno */
+	int (*link)(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len);
+	/* VN_LINK leaving the virtual trees: a sentry-side fd of the target;
+	 * *owned false when it is the task's (root or cwd) fd */
+	int (*foreign)(struct sc_call *c, const struct vnode *n, int *fd_out,
+		       bool *owned);
+	/* VN_DIR */
+	const struct vfs_entry *children;	/* ends with a NULL name */
+	int (*lookup)(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out);
+	int (*list)(struct sc_call *c, const struct vnode *dir,
+		    struct vfs_dirlist *l);
+	/* reaching it needs ptrace-read access to the process (environ,
+	 * maps, cwd, root, exe; fd/N), as Linux's procfs requires */
+	bool ptrace;
+	/* a 0500 directory of the process's dump owner (fd/): reaching into
+	 * it needs that owner's fsuid or CAP_DAC_OVERRIDE/READ_SEARCH */
+	bool owner_dir;
+	/* VN_FILE shown as this character device (makedev), 0: a file */
+	unsigned rdev;
+};
+
+/* synth_mask.c: linux.maskedPaths and readonlyPaths in /proc and /sys. */
+extern const struct vfs_entry vmask_dir_entry, vmask_null_entry;
+/* Before confinement: which paths exist on the host, and their type. */
+void vmask_init(const char *const *masked, size_t n_masked,
+		const char *const *readonly, size_t n_readonly);
+/* A masked path: out->ent set, 0; else -ENOENT. */
+int vmask_lookup(const char *path, struct vnode *out);
+/* A configured path the trees lack: an empty entry of the host's mode. */
+int vmask_fallback(const char *path, struct vnode *out);
+/* Under a read-only path (or a masked directory): writes are EROFS. */
+bool vmask_readonly(const char *path);
+/* Adds the configured names directly under dir that l lacks. */
+int vmask_list(const char *dir, struct vfs_dirlist *l);
+/* An fd of the container's /dev/null for a masked file (via the gofer). */
+int vmask_open_null(struct sc_call *c, int flags, int *fd_out);
+/* The configured paths in the config's order (mountinfo). */
+size_t vmask_count(void);
+bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,
+	       bool *dir);
+
+struct vnode {
+	const struct vfs_entry *ent;
+	pid_t pid;		/* sandbox pid under /proc/<pid>, else 0 */
+	pid_t host_pid;
+	int num;		/* /proc/<pid>/fd/<num> */
+	char path[PATH_MAX];	/* canonical virtual path */
+};
+
+extern const struct vfs_entry vfs_proc_entry, vfs_sys_entry, vfs_dev_entry;
+extern const struct vfs_entry vproc_pid_entry;	/* /proc/<pid> */
+
+/* synth_tree.c: a link's target into readlink's buffer (no NUL): length. */
+int vfs_link_target(const char *target, char *buf, size_t len);
+/* A decimal name ("12"): its value, or -1. */
+int vfs_parse_num(const char *name);
+
+/* synth_mirror.c: the private tmpfs and the memfds. */
+int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
+		     int flags, int *fd_out);
+int vmirror_file_open(const struct vbuf *b, int *fd_out);
+/* A writable instance of the sandbox's procfs, or -errno: used only to open
+ * the few files a task may write (procfs_pid.c, open_direct). */
+int vfs_host_proc_rw_fd(void);
+void vproc_sysctl_init(void);		/* procfs.c: before confinement */
+void vsys_init(void);			/* sysfs.c: before confinement */
+const struct vfs_config *vfs_cfg(void);
+uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
+int vfs_ncpus(void);			/* CPUs the sandbox may use */
+
+/* procfs.c and procfs_pid*.c: the sandbox's processes. */
+/* Host pid of sandbox pid (a thread group), or -ESRCH. */
+int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
+/* Whether the caller may ptrace-read the process of n (PTRACE_MODE_READ
+ * with its filesystem ids, as Linux checks /proc/<pid>/fd and friends). */
+bool vproc_may_read(struct sc_call *c, const struct vnode *n);
+/* Whether the caller may search the process's owner-only directory of n
+ * (generic_permission on a 0500 directory owned by the dump owner). */
+bool vproc_may_search(struct sc_call *c, const struct vnode *n);
+/* procfs_pid_access.c: the content of <host pid>/what in the sandbox's
+ * procfs, appended to b; -ESRCH if the process is gone. */
+int vproc_read_host(pid_t hp, const char *what, struct vbuf *b);
+/* The task of a sandbox thread group, by its host pid; NULL for one that
+ * is not yet the workload's (still joining, sentry/attach.c). */
+struct task *vproc_task_of(struct sc_call *c, pid_t hp);
+/* Host id -> the sandbox's, by a process's uid_map/gid_map text. */
+long vproc_map_id(const char *map, long id);
+
+/*
+ * A path as the reading task sees it, as Linux's d_path: relative to its
+ * root (after chroot) when under it, unchanged when out of its reach.
+ * vproc_reader_root: the reader's root as a sandbox path in root, false
+ * when it is the sandbox's own "/" (then paths need no change).
+ */
+bool vproc_reader_root(struct sc_call *c, char *root, size_t len);
+bool vproc_under_root(const char *root, const char *path);
+const char *vproc_reader_path(const char *root, const char *path);
+
+/* procfs_pid_links.c: the links of /proc/<pid> (entries' link/foreign). */
+int vproc_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
+		   size_t len);
+int vproc_foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
+		      bool *owned);
+int vproc_link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
+		   size_t len);
+int vproc_foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
+		      bool *owned);
+int vproc_link_root(struct sc_call *c, const struct vnode *n, char *buf,
+		    size_t len);
+int vproc_foreign_root(struct sc_call *c, const struct vnode *n, int *fd_out,
+		       bool *owned);
+extern const struct vfs_entry vproc_ns_children[];	/* /proc/<pid>/ns */
+/* /proc/<pid>/fd: lookup and list of its directory entry. */
+int vproc_fd_lookup(struct sc_call *c, const struct vnode *dir,
+		    const char *name, struct vnode *out);
+int vproc_fd_list(struct sc_call *c, const struct vnode *dir,
+		  struct vfs_dirlist *l);
+/* /proc/<pid>/fdinfo: the same names, files. */
+int vproc_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
+			const char *name, struct vnode *out);
+int vproc_fdinfo_list(struct sc_call *c, const struct vnode *dir,
+		      struct vfs_dirlist *l);
+
+/* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
+int vproc_pids(struct sc_call *c, pid_t *pids, size_t max);
+
+#endif

@@ -1,0 +1,95 @@
+#!/bin/bash
+# The host's procps, util-linux, Python and Node read /proc and /sys in
+# the sandbox as in a runc container of the same bundle (the host's /usr
+# bound read-only under a root of merged-/usr links): each tool's exit
+# status and the shape of what it prints (header, labels, the container's
+# processes), not host figures. One line per case, "name result", then
+# "done 0"; compared like the other conformance tests.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+RUNC=$(command -v runc)
+if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ] || [ ! -x /usr/bin/bash ]; then
+	t_skip proc_tools "needs root, runc (the reference) and /usr/bin/bash"
+	exit 0
+fi
+
+B=$T_TMP/b
+R=$B/rootfs
+mkdir -p "$R"/{usr,etc,tmp,proc,dev,sys,root}
+for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
+printf 'root:x:0:0:root:/root:/bin/bash\n' >"$R/etc/passwd"
+printf 'root:x:0:\n' >"$R/etc/group"
+cat >"$R/probe.sh" <<'EOF'
+c() {	# c NAME CMD...: "NAME rc=N", the command's exit status
+	local name=$1
+	shift
+	"$@" >/dev/null 2>&1
+	echo "$name rc=$?"
+}
+c ps_ef ps -ef
+echo "ps_ef_header $(ps -ef | head -1 | tr -s ' ')"
+ps -e -o comm= >/tmp/ps	# a child of this shell only: no pipeline
+echo "ps_processes $(sort /tmp/ps | tr '\n' ' ')"
+echo "ps_fields $(ps -o pid=,stat=,ni=,pri=,tty= -p $$ | wc -w)"
+c ps_aux ps aux
+echo "ps_aux_header $(ps aux | head -1 | tr -s ' ')"
+echo "ps_rss_nonzero $(ps -o rss= -p $$ | awk '{print ($1 > 0)}')"
+c top top -b -n 1
+echo "top_labels $(top -b -n 1 | sed -n 2,5p | sed 's/[ 0-9.,:]*//g' | tr '\n' ' ' | cut -c1-60)"
+c free free -k
+echo "free_labels $(free -k | awk '{print $1}' | tr '\n' ' ')"
+c vmstat vmstat
+echo "vmstat_header $(vmstat | sed -n 2p | tr -s ' ')"
+c uptime uptime
+c w w
+c pgrep_self pgrep -x bash
+c pidof pidof bash
+c pmap pmap $$
+echo "pmap_total $(pmap $$ | tail -1 | awk '{print $1}')"
+c pmap_x pmap -x $$
+c pwdx pwdx $$
+c pstree pstree
+c lscpu lscpu
+echo "lscpu_arch $(lscpu | awk -F: '/^Architecture/ {gsub(/ /, "", $2); print $2}')"
+echo "lscpu_cpus_match_nproc $(lscpu -p=cpu | grep -vc '^#' | awk -v n="$(nproc)" '{print ($1 == n)}')"
+c findmnt findmnt -n -o TARGET /
+echo "findmnt_root $(findmnt -n -o TARGET /)"
+c lsns lsns
+c prlimit prlimit --pid $$
+c getconf getconf -a
+echo "nproc_matches_cpuinfo $(( $(nproc) == $(grep -c ^processor /proc/cpuinfo) ))"
+py() { echo "$1 $(python3 -c "$2" 2>&1 | tail -1)"; }
+py py_cpu_count 'import os; print(os.cpu_count() == len(os.sched_getaffinity(0)))'
+py py_loadavg 'import os; print(len(os.getloadavg()))'
+py py_sysconf 'import os; print(os.sysconf("SC_PHYS_PAGES") > 0, os.sysconf("SC_NPROCESSORS_ONLN") > 0)'
+py py_resource 'import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0)'
+py py_platform 'import platform; print(platform.system(), platform.libc_ver()[0])'
+py py_uuid 'import uuid; print(uuid.uuid4().version)'
+py py_mp 'import multiprocessing as m; print(m.cpu_count() > 0)'
+py py_listdir_proc_self 'import os; print(sorted(set(["fd","status","maps","stat","cmdline"]) - set(os.listdir("/proc/self"))))'
+py py_fds 'import os; print(len(os.listdir("/proc/self/fd")) >= 3)'
+if [ -x /usr/bin/node ]; then
+	nd() { echo "$1 $(node -e "$2" 2>&1 | tail -1)"; }
+	nd node_os 'const os=require("os"); console.log(os.cpus().length === os.availableParallelism(), os.totalmem() > 0, os.freemem() > 0, os.loadavg().length, os.uptime() >= 0)'
+	nd node_cpus_model 'console.log(require("os").cpus().every(c => c.model.length > 0 && c.times.user >= 0))'
+	nd node_rss 'console.log(process.memoryUsage().rss > 0, process.resourceUsage().maxRSS > 0)'
+	nd node_constrained 'console.log(typeof process.constrainedMemory())'
+	nd node_hostname 'console.log(require("os").hostname() === require("fs").readFileSync("/proc/sys/kernel/hostname", "utf8").trim())'
+fi
+echo "done 0"
+EOF
+"$RUNSC_BIN" spec --bundle "$B" >/dev/null
+jq '.process.terminal = false | .root.readonly = false | .hostname = "proc-tools" |
+    .process.env += ["HOME=/root", "LC_ALL=C.UTF-8", "TERM=dumb", "COLUMNS=200"] |
+    .process.args = ["/usr/bin/bash", "/probe.sh"] |
+    .mounts += [{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}]' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+
+(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "pt-runc-$$" \
+	</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err")
+"$RUNC" --root "$T_TMP/runc-root" delete --force "pt-runc-$$" >/dev/null 2>&1
+(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "pt-$$" \
+	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+t_compare_native
