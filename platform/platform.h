@@ -42,6 +42,7 @@ struct plat_call {
 	bool injected;		/* the tracee now sits at a syscall-exit stop */
 	int pending_sig;	/* a signal that arrived during injection */
 	bool gone;		/* its exit (or exec) was reaped meanwhile */
+	bool replied;		/* seccomp: answered with an installed fd */
 };
 
 /*
@@ -63,7 +64,16 @@ const char *platform_name(enum platform_kind k);
 int plat_notif_recv(int nfd, struct seccomp_notif *n);
 int plat_notif_send(int nfd, uint64_t id, long ret, bool cont);
 int plat_notif_valid(int nfd, uint64_t id);
-int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags);
+/*
+ * Installs srcfd in the notifying task: its fd number, or -errno (-ESRCH:
+ * the call is gone). With send, the call is answered with that number in
+ * the same step (SECCOMP_ADDFD_FLAG_SEND, Linux 5.14; -EINVAL before): a
+ * signal that interrupts the call then finds it either without the fd or
+ * answered. Installed first and answered after, a signal between the two
+ * restarts the call with the first fd left behind in the task.
+ */
+int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags,
+		     bool send);
 /* Linux 6.6's uapi, which Debian 12's headers predate. */
 #define PLAT_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
 #define PLAT_NOTIF_FD_SYNC_WAKE_UP 1ull

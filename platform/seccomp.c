@@ -54,10 +54,12 @@ int plat_notif_valid(int nfd, uint64_t id)
 	return 0;
 }
 
-int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags)
+int plat_notif_addfd(int nfd, uint64_t id, int srcfd, unsigned flags,
+		     bool send)
 {
 	struct seccomp_notif_addfd a = {
 		.id = id,
+		.flags = send ? SECCOMP_ADDFD_FLAG_SEND : 0,
 		.srcfd = srcfd,
 		.newfd_flags = flags & O_CLOEXEC,
 	};

@@ -392,6 +392,8 @@ static void on_notify(struct sentry *s, int nfd)
 		plat_ptrace_finish(c.t->host_tid, &pc, ret);
 		return;
 	}
+	if (pc.replied)
+		return;		/* with the fd it installed */
 	if (ret == SENTRY_RET_CONTINUE)
 		plat_notif_send(nfd, n.id, 0, true);
 	else

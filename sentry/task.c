@@ -295,6 +295,18 @@ long task_read_path(struct sc_call *c, uint64_t addr, char *buf, size_t cap)
 	return -ENAMETOOLONG;
 }
 
+/* The fd and the call's answer in one step (plat_notif_addfd). */
+static int notif_install_fd(struct plat_call *pc, int fd, unsigned flags)
+{
+	int ret = plat_notif_addfd(pc->notify_fd, pc->id, fd, flags, true);
+
+	if (ret >= 0)
+		pc->replied = true;
+	else if (ret == -EINVAL)	/* Linux < 5.14: answered after */
+		ret = plat_notif_addfd(pc->notify_fd, pc->id, fd, flags, false);
+	return ret;
+}
+
 int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 {
 	struct plat_call *pc = c->platform;
@@ -307,7 +319,7 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	 * those go the ptrace platform's way, from a ptrace stop. */
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || !(fl & O_PATH))
-		return plat_notif_addfd(pc->notify_fd, pc->id, fd, flags);
+		return notif_install_fd(pc, fd, flags);
 	ret = plat_notif_to_stop(c->t->host_tid, pc);
 	if (ret < 0)
 		return ret;
