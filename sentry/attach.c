@@ -6,8 +6,12 @@
  * Once the interception filter is installed, any syscall the workload makes
  * may be sent to the sentry, so the listener fd cannot be passed with
  * sendmsg (the sentry is not listening yet). Instead the workload tells the
- * sentry the fd number the listener will get (the lowest free one), installs
- * the filter, and the sentry copies it with pidfd_getfd after seizing.
+ * sentry the fd number the listener will get (the lowest free one), waits
+ * until the sentry has seized it, installs the filter, and the sentry
+ * copies the listener with pidfd_getfd. Seized first: under --strace
+ * every call the workload makes once the filter is in (reading the
+ * sentry's reply, a sanitizer's mmap) stops for the tracer, and with no
+ * tracer yet would fail with ENOSYS.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -172,6 +176,9 @@ int sentry_attach(int fd, enum platform_kind kind,
 	ret = cv_write_all(fd, &predicted, sizeof(predicted));
 	if (ret < 0)
 		return cv_error_set(err, -ret, "attach: send to the sentry");
+	ret = ctl_read_reply(fd, NULL, NULL);
+	if (ret < 0)
+		return cv_error_set(err, -ret, "attach: sentry did not seize");
 	lfd = sc_install_filter(&opts);
 	if (lfd < 0)
 		return cv_error_set(err, -lfd, "attach: install filter");
@@ -184,7 +191,7 @@ int sentry_attach(int fd, enum platform_kind kind,
 	if (opts.mode == SC_FILTER_NOTIFY)
 		close(lfd);
 	if (ret < 0)
-		return cv_error_set(err, -ret, "attach: sentry did not seize");
+		return cv_error_set(err, -ret, "attach: sentry did not attach");
 	return 0;
 }
 
@@ -308,8 +315,6 @@ static int attach_task(struct sentry *s, pid_t pid, const struct ctl_attach *a,
 	struct task *t;
 	int ret, lfd;
 
-	if (plat_seize(pid) < 0)
-		return -errno;
 	t = task_new(s, pid, pid);
 	if (t == NULL)
 		return -ENOMEM;
@@ -375,6 +380,16 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 	if (ret < 0)
 		return ret;
 	ret = cv_read_all(sock, &wfd, sizeof(wfd));
+	if (ret < 0)
+		return ret;
+	/* Before the task installs its filter (sentry_attach). */
+	if (plat_seize(pid) < 0) {
+		ret = -errno;
+		log_error("sentry: attach of pid %d: seize: %s", pid,
+			  strerror(-ret));
+		return ctl_send_reply(sock, ret, NULL, 0);
+	}
+	ret = ctl_send_reply(sock, 0, NULL, 0);
 	if (ret < 0)
 		return ret;
 	ret = attach_task(s, pid, a, (const uint32_t *)(a + 1),

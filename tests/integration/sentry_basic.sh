@@ -1,7 +1,8 @@
 #!/bin/bash
 # The sentry runs real workloads: busybox, "#!" scripts, exec errors,
-# dynamically linked host binaries, signals and job control, exec'd
-# processes in "runsc ps", uname, --strace and the stats counters.
+# dynamically linked host binaries, signals and job control (and the
+# opens they interrupt), exec'd processes in "runsc ps", uname, --strace
+# and the stats counters.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -45,6 +46,15 @@ t_expect shebang_depth "chain-ok 127" run_sh c7b 'echo $(/bin/l4; /bin/l5; echo 
 
 t_expect stop_and_continue "done 0" run_sh c8 \
 	'sleep 0.3 & p=$!; kill -STOP $p; sleep 0.2; kill -CONT $p; wait $p; echo done $?'
+# Signals that interrupt an open (handled ones; stops and continues, as
+# above): every open still returns the lowest free fd, none is left
+# behind (seccomp: a signal between the fd's install and the reply).
+"$CVISOR_PROGS/sig_open" >"$T_TMP/native.out" 2>"$T_TMP/native.err"
+cp "$CVISOR_PROGS/sig_open" rootfs/sig_open
+jq '.process.args = ["/sig_open"]' config.json >c.json && mv c.json config.json
+timeout 120 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run c8b \
+	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
+t_compare_native
 t_expect sigchld_trap "trapped" run_sh c9 \
 	'trap "echo trapped" CHLD; sleep 0.1 & wait; true'
 t_expect kill_child "137" run_sh c10 'sleep 100 & kill -9 $!; wait $!; echo $?'
