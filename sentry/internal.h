@@ -27,6 +27,7 @@ enum task_pending {
 	TP_CRED,	/* a credential call runs: update creds at exit */
 	TP_FAIL,	/* skipped: set rax at the syscall-exit stop */
 	TP_STRACE,	/* a PASS call traced for --strace */
+	TP_WAIT,	/* a tracer's wait4 (sentry/ptrace_wait.c) */
 };
 
 /* Sentry-private per-task state (struct task.platform). */
@@ -45,6 +46,8 @@ struct task_state {
 	bool group_stop;	/* that first stop was a group stop */
 	pid_t ns_tgid;		/* for a new thread: its group's sandbox id */
 	bool exited;		/* its exit was reaped (queued, not yet freed) */
+	bool pt_parked;		/* a tracer's wait4 held at its exit stop
+				 * until a report (sentry/ptrace_wait.c) */
 };
 
 struct notify_src {

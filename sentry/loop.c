@@ -30,6 +30,7 @@
 #include "runsc/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
+#include "sentry/ptrace_emu.h"
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
@@ -451,23 +452,24 @@ static void release(struct sentry *s, struct task *t)
 	if (!st->group_stop)
 		task_update_ids(s, t, t->host_tgid != t->host_tid ?
 					      st->ns_tgid : 0);
-	if (!st->exited)	/* killed in the injected gettid */
+	if (!st->exited && !ptrace_emu_on_child_ready(s, t))
 		plat_resume(t->host_tid, PTRACE_CONT, 0);
 }
 
-static void on_clone(struct sentry *s, struct task *parent)
+/* true: the parent is held for its emulated tracer (ptrace_emu.h). */
+static bool on_clone(struct sentry *s, struct task *parent, int event)
 {
 	pid_t tid = (pid_t)event_msg(parent->host_tid);
 	struct user_regs_struct r;
 	struct task *c;
 	uint64_t flags = 0;
-	bool thread;
+	bool thread, held;
 
 	/* No message: the parent was killed at its event stop (exit_group
 	 * of another thread). The child, if any, is met at its own stops,
 	 * and a task of tid 0 would be no one's. */
 	if (tid <= 0)
-		return;
+		return false;
 	if (plat_getregs(parent->host_tid, &r) == 0)
 		flags = clone_flags(parent, &r);
 	thread = flags & CLONE_THREAD;
@@ -476,7 +478,7 @@ static void on_clone(struct sentry *s, struct task *parent)
 		c = task_new(s, tid, tid);
 	if (c == NULL) {
 		kill(tid, SIGKILL);
-		return;
+		return false;
 	}
 	if (thread) {
 		c->host_tgid = parent->host_tgid;
@@ -497,7 +499,9 @@ static void on_clone(struct sentry *s, struct task *parent)
 	c->workload = parent->workload;
 	task_st(c)->ns_tgid = thread ? parent->tgid : 0;
 	task_st(c)->known = true;
+	held = ptrace_emu_on_clone(s, parent, c, event);
 	release(s, c);
+	return held;
 }
 
 static bool is_stop_signal(int sig)
@@ -518,6 +522,8 @@ static void on_event_stop(struct sentry *s, struct task *t, int sig)
 		release(s, t);
 		return;
 	}
+	if (ptrace_emu_on_group_stop(s, t, sig))
+		return;
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
 	    sig == SIGTTOU) {
 		ptrace(PTRACE_LISTEN, t->host_tid, 0, 0);
@@ -621,6 +627,8 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	case SC_STOP_HANDLE:
 		if (sd.nr == SYS_execve || sd.nr == SYS_execveat)
 			exec_on_seccomp(s, t, &pc);
+		else if (sd.nr == SYS_wait4)
+			ptrace_wait_on_seccomp(s, t, &pc);
 		else if (cred_is_traced(sd.nr))
 			cred_on_seccomp(s, t, &pc);
 		else
@@ -672,10 +680,15 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0,
 			     (long)r.rax);
 		break;
+	case TP_WAIT:
+		if (ptrace_wait_on_exit(s, t, &r))
+			return;		/* parked until a report */
+		break;
 	default:
 		break;
 	}
-	plat_resume(t->host_tid, PTRACE_CONT, 0);
+	if (!ptrace_emu_on_syscall_stop(s, t))
+		plat_resume(t->host_tid, PTRACE_CONT, 0);
 }
 
 static void on_exit_status(struct sentry *s, pid_t pid, int status)
@@ -697,8 +710,10 @@ static void on_exit_status(struct sentry *s, pid_t pid, int status)
 			       cv_now_ns() - st->t0);
 		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0, 0);
 	}
-	if (t != NULL)
+	if (t != NULL) {
+		ptrace_emu_on_exit(s, t, status);
 		task_free(s, t);
+	}
 	if (s->deferred != NULL)
 		deferred_gc(s);
 	if (pid == s->init_pid && !s->init_exited) {
@@ -731,8 +746,8 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		on_clone(s, t);
-		resume(t, 0);
+		if (!on_clone(s, t, ev))
+			resume(t, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
 		exec_on_event(s, t, (pid_t)event_msg(pid));
@@ -749,7 +764,8 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			return;
 		}
 		sigwait_on_signal_stop(t, sig);
-		resume(t, sig);
+		if (!ptrace_emu_on_signal(s, t, sig))
+			resume(t, sig);
 		return;
 	default:
 		resume(t, 0);
