@@ -66,7 +66,9 @@ struct ptrace_link {
 				 * signal without one: SIGSTOP of an
 				 * auto-attached child, exec's SIGTRAP */
 	pid_t synth_pid;	/* its si_pid */
+	int synth_code;		/* its si_code */
 	bool exec_trap;		/* exec's SIGTRAP queued, its stop to come */
+	bool attach_stop;	/* PTRACE_ATTACH's SIGSTOP, its stop to come */
 	struct ptrace_link *next;
 };
 

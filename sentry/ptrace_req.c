@@ -24,9 +24,13 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <linux/ptrace.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <sys/user.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "sentry/idmap.h"
@@ -92,7 +96,7 @@ static bool dumpable(struct sentry *s, struct task *t)
 
 	if (pfd < 0)
 		return false;
-	snprintf(name, sizeof(name), "%d/environ", (int)t->host_tgid);
+	snprintf(name, sizeof(name), "%d/environ", (int)t->tgid);
 	if (fstatat(pfd, name, &st, 0) < 0)
 		return false;
 	return ident_from_host(s, IDENT_UID, st.st_uid) == t->creds.euid;
@@ -118,8 +122,8 @@ static bool may_attach(struct sentry *s, struct task *me, struct task *it)
 	return dumpable(s, it);
 }
 
-static long pt_attach(struct sc_call *c, long req, pid_t pid, uint64_t addr,
-		      uint64_t data)
+static long pt_attach_now(struct sc_call *c, long req, pid_t pid,
+			  uint64_t addr, uint64_t data)
 {
 	struct sentry *s = c->t->sentry;
 	struct task *t = task_by_tid(s, pid);
@@ -129,7 +133,7 @@ static long pt_attach(struct sc_call *c, long req, pid_t pid, uint64_t addr,
 	if (req == PTRACE_SEIZE && addr != 0)
 		return -EIO;
 	if (req == PTRACE_SEIZE && (data & ~(uint64_t)PT_OPTIONS_LINUX))
-		return -EINVAL;
+		return -EIO;
 	if (t == NULL)
 		return -ESRCH;
 	if (t->host_tgid == c->t->host_tgid || ptrace_link_of(t) != NULL ||
@@ -147,8 +151,94 @@ static long pt_attach(struct sc_call *c, long req, pid_t pid, uint64_t addr,
 		}
 		return 0;
 	}
-	task_signal(t, SIGSTOP);	/* its stop is the tracer's first */
+	/* its stop is the tracer's first */
+	if (task_signal(t, SIGSTOP) == 0)
+		l->attach_stop = true;
 	return 0;
+}
+
+/*
+ * A process just forked has no sandbox pid in the sentry until its first
+ * stop has been handled (its pid is learned there): an ATTACH or SEIZE of
+ * a pid the sentry does not know yet is retried every millisecond while
+ * some task is that new, up to ATTACH_RETRIES times, then ESRCH.
+ */
+#define ATTACH_RETRIES 200
+
+struct attach_retry {
+	long req;
+	pid_t pid;
+	uint64_t addr, data;
+	int tries;
+};
+
+static bool tasks_settling(struct sentry *s)
+{
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task_state *st = task_st(s->tasks[i]);
+
+		if (!st->exited && (st->held || !st->ids_known))
+			return true;
+	}
+	return false;
+}
+
+static int arm_1ms(int tfd)
+{
+	struct itimerspec it = { .it_value = { 0, 1000000 } };
+
+	return timerfd_settime(tfd, 0, &it, NULL) < 0 ? -errno : 0;
+}
+
+static long attach_retry(struct deferred *d)
+{
+	struct attach_retry *a = d->ctx;
+	struct task *t = task_find(the_sentry, d->host_tid);
+	struct sc_call c = { .t = t, .nr = SYS_ptrace, .platform = &d->pc };
+	uint64_t n;
+	long ret;
+
+	if (read(d->wait_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return -errno;
+	if (t == NULL)
+		return -ESRCH;
+	ret = pt_attach_now(&c, a->req, a->pid, a->addr, a->data);
+	if (ret != -ESRCH || ++a->tries >= ATTACH_RETRIES ||
+	    !tasks_settling(t->sentry))
+		return ret;
+	ret = arm_1ms(d->wait_fd);
+	return ret < 0 ? ret : -EAGAIN;
+}
+
+static void attach_done(struct deferred *d)
+{
+	free(d->ctx);
+}
+
+static long pt_attach(struct sc_call *c, long req, pid_t pid, uint64_t addr,
+		      uint64_t data)
+{
+	long ret = pt_attach_now(c, req, pid, addr, data);
+	struct attach_retry *a;
+	int tfd;
+
+	if (ret != -ESRCH || pid <= 0 || !tasks_settling(c->t->sentry) ||
+	    !sentry_can_defer(c))
+		return ret;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return ret;
+	*a = (struct attach_retry){ req, pid, addr, data, 0 };
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (tfd < 0 || arm_1ms(tfd) < 0) {
+		if (tfd >= 0)
+			close(tfd);
+		free(a);
+		return ret;
+	}
+	if (sentry_defer(c, tfd, EPOLLIN, attach_retry, attach_done, a) < 0)
+		return ret;
+	return SENTRY_RET_DEFERRED;
 }
 
 /* The link of the caller's tracee pid, or NULL. */
@@ -310,6 +400,7 @@ static long pt_siginfo(struct sc_call *c, struct ptrace_link *l, long req,
 		/* Linux queues it without a siginfo: SI_USER */
 		memset(&si, 0, sizeof(si));
 		si.si_signo = l->synth_sig;
+		si.si_code = l->synth_code;
 		si.si_pid = l->synth_pid;
 		si.si_uid = l->synth_pid ? l->tracee->creds.ruid : 0;
 		return task_write(c, data, &si, sizeof(si));

@@ -148,6 +148,13 @@ bool ptrace_emu_on_signal(struct sentry *s, struct task *t, int sig)
 		l->exec_trap = false;
 		l->synth_sig = SIGTRAP;
 		l->synth_pid = t->tgid;
+		l->synth_code = SI_USER;
+	} else if (sig == SIGSTOP && l->attach_stop) {
+		/* PTRACE_ATTACH's, sent with SEND_SIG_PRIV */
+		l->attach_stop = false;
+		l->synth_sig = SIGSTOP;
+		l->synth_pid = 0;
+		l->synth_code = SI_KERNEL;
 	}
 	ptrace_hold(s, l, PTS_SIGNAL, STOPPED(sig));
 	return true;
@@ -276,6 +283,7 @@ bool ptrace_emu_on_child_ready(struct sentry *s, struct task *child)
 	 * seized. */
 	cl->synth_sig = cl->seized ? 0 : SIGSTOP;
 	cl->synth_pid = 0;
+	cl->synth_code = SI_USER;
 	ptrace_hold(s, cl, cl->seized ? PTS_EVENT : PTS_SIGNAL,
 		    cl->seized ? EVENT_STATUS(SIGTRAP, PTRACE_EVENT_STOP) :
 				 STOPPED(SIGSTOP));

@@ -5,7 +5,10 @@
  * its child and prints every stop it sees, in a form that does not depend
  * on pids, addresses or the environment.
  *
- *   ptrace_conform            every case
+ *   ptrace_conform            every TRACEME case
+ *   ptrace_conform attach     ATTACH, SEIZE, INTERRUPT, LISTEN and their
+ *                             permissions (as root with CAP_SYS_PTRACE,
+ *                             CAP_SETUID and CAP_SETGID)
  *   ptrace_conform exit N     (exec target) exits with N
  */
 #include <elf.h>
@@ -374,12 +377,170 @@ static void case_errors(void)
 	waitpid(p, NULL, 0);
 }
 
+/* A child that waits for a byte on fd (or is killed), then exits 40. */
+static pid_t sleeper(int fd, uid_t uid, int dumpable)
+{
+	pid_t p = fork();
+	char b;
+
+	if (p != 0)
+		return p;
+	if (uid != 0 && (setresgid(uid, uid, uid) < 0 ||
+			 setresuid(uid, uid, uid) < 0))
+		_exit(99);
+	if (dumpable >= 0)
+		prctl(PR_SET_DUMPABLE, dumpable);
+	while (read(fd, &b, 1) < 0 && errno == EINTR)
+		;
+	_exit(40);
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? ename(errno) : "ok";
+}
+
+/* ATTACH of a child, a second tracer refused, DETACH. */
+static void case_attach(void)
+{
+	int pfd[2];
+	pid_t c;
+
+	if (pipe(pfd) < 0)
+		return;
+	c = sleeper(pfd[0], 0, -1);
+	req("attach", "attach", ptrace(PTRACE_ATTACH, c, 0, 0));
+	wait_show("attach", c, 0);
+	show_siginfo("attach", c);
+	say("attach again %s", res(ptrace(PTRACE_ATTACH, c, 0, 0)));
+	say("attach seize traced %s",
+	    res(ptrace(PTRACE_SEIZE, c, 0, 0)));
+	req("attach", "detach", ptrace(PTRACE_DETACH, c, 0, 0));
+	say("attach getregs detached %s",
+	    res(ptrace(PTRACE_GETREGS, c, 0, &(struct user_regs_struct){0})));
+	write(pfd[1], "x", 1);
+	wait_show("attach", c, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* A sibling attaches (not the parent): its wait is the sentry's alone;
+ * it sees the tracee's stop and its exit. */
+static void case_attach_sibling(void)
+{
+	int pfd[2];
+	pid_t c, t;
+
+	if (pipe(pfd) < 0)
+		return;
+	c = sleeper(pfd[0], 0, -1);
+	t = fork();
+	if (t == 0) {
+		req("sibling", "attach", ptrace(PTRACE_ATTACH, c, 0, 0));
+		wait_show("sibling", c, 0);
+		say("sibling wnohang %d", waitpid(c, NULL, WNOHANG));
+		req("sibling", "cont", ptrace(PTRACE_CONT, c, 0, 0));
+		write(pfd[1], "x", 1);
+		wait_show("sibling", c, 0);
+		say("sibling after exit %s", res(waitpid(-1, NULL, 0)));
+		_exit(0);
+	}
+	waitpid(t, NULL, 0);
+	wait_show("sibling parent", c, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* SEIZE: no stop; INTERRUPT's event stop; a group stop; KILL. */
+static void case_seize(void)
+{
+	int pfd[2], st;
+	pid_t c;
+
+	if (pipe(pfd) < 0)
+		return;
+	c = sleeper(pfd[0], 0, -1);
+	say("seize bad flags %s", res(ptrace(PTRACE_SEIZE, c, 0, 1ul << 30)));
+	say("seize bad addr %s", res(ptrace(PTRACE_SEIZE, c, 1, 0)));
+	req("seize", "seize",
+	    ptrace(PTRACE_SEIZE, c, 0, PTRACE_O_TRACESYSGOOD));
+	say("seize wnohang %d", waitpid(c, &st, WNOHANG));
+	say("seize getregs running %s",
+	    res(ptrace(PTRACE_GETREGS, c, 0, &(struct user_regs_struct){0})));
+	req("seize", "interrupt", ptrace(PTRACE_INTERRUPT, c, 0, 0));
+	wait_show("seize", c, 0);
+	req("seize", "cont", ptrace(PTRACE_CONT, c, 0, 0));
+	kill(c, SIGSTOP);
+	wait_show("seize", c, 0);
+	req("seize", "cont stop", ptrace(PTRACE_CONT, c, 0, SIGSTOP));
+	wait_show("seize", c, 0);
+	req("seize", "listen", ptrace(PTRACE_LISTEN, c, 0, 0));
+	say("seize listen wnohang %d", waitpid(c, &st, WNOHANG));
+	req("seize", "kill", ptrace(PTRACE_KILL, c, 0, 0));
+	wait_show("seize", c, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* Linux's permission rules from uid 1000 without capabilities. */
+static void case_perm(void)
+{
+	int pfd[2];
+	pid_t other, same_nd, same, d;
+
+	if (pipe(pfd) < 0)
+		return;
+	other = sleeper(pfd[0], 1001, 1);
+	same_nd = sleeper(pfd[0], 1000, 0);
+	same = sleeper(pfd[0], 1000, 1);
+	usleep(200000);		/* their uids are set */
+	d = fork();
+	if (d == 0) {
+		if (setresgid(1000, 1000, 1000) < 0 ||
+		    setresuid(1000, 1000, 1000) < 0)
+			_exit(99);
+		say("perm other uid %s", res(ptrace(PTRACE_ATTACH, other, 0, 0)));
+		say("perm not dumpable %s",
+		    res(ptrace(PTRACE_SEIZE, same_nd, 0, 0)));
+		say("perm same uid %s", res(ptrace(PTRACE_SEIZE, same, 0, 0)));
+		say("perm own parent %s",
+		    res(ptrace(PTRACE_SEIZE, getppid(), 0, 0)));
+		_exit(0);
+	}
+	waitpid(d, NULL, 0);
+	say("perm root other uid %s", res(ptrace(PTRACE_SEIZE, other, 0, 0)));
+	say("perm root not dumpable %s",
+	    res(ptrace(PTRACE_SEIZE, same_nd, 0, 0)));
+	ptrace(PTRACE_DETACH, other, 0, 0);
+	ptrace(PTRACE_DETACH, same_nd, 0, 0);
+	for (int i = 0; i < 3; i++)
+		write(pfd[1], "x", 1);
+	for (int i = 0; i < 3; i++)
+		waitpid(-1, NULL, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+static void attach_cases(void)
+{
+	case_attach();
+	case_attach_sibling();
+	case_seize();
+	case_perm();
+	say("done");
+}
+
 int main(int argc, char **argv)
 {
 	self = argv[0];
 	if (argc == 3 && strcmp(argv[1], "exit") == 0)
 		return atoi(argv[2]);
 	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(60);	/* a lost stop ends the run rather than hanging it */
+	if (argc == 2 && strcmp(argv[1], "attach") == 0) {
+		attach_cases();
+		return 0;
+	}
 	case_traceme_exec();
 	case_syscall();
 	case_signals();
