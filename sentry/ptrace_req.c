@@ -9,11 +9,11 @@
  * Covered: TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, KILL, DETACH, CONT,
  * SYSCALL, SINGLESTEP, PEEK/POKE TEXT/DATA/USER, GET/SETREGS,
  * GET/SETFPREGS, GET/SETREGSET, GET/SETSIGINFO, GETEVENTMSG, SETOPTIONS
- * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEEXEC, EXITKILL),
+ * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEEXEC, TRACEEXIT, EXITKILL),
  * GET_SYSCALL_INFO. Not covered (EIO): SYSEMU, SYSEMU_SINGLESTEP,
  * PEEKSIGINFO, GET/SETSIGMASK, ARCH_PRCTL, thread areas, seccomp filter
- * dumps; options TRACEEXIT, TRACEVFORKDONE, TRACESECCOMP and
- * SUSPEND_SECCOMP are refused with EINVAL.
+ * dumps; options TRACEVFORKDONE, TRACESECCOMP and SUSPEND_SECCOMP are
+ * refused with EINVAL.
  */
 #include <elf.h>
 #include <errno.h>
@@ -40,10 +40,10 @@
 
 #define PT_OPTIONS_OK                                                     \
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
-	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)
+	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |     \
+	 PTRACE_O_TRACEEXIT)
 #define PT_OPTIONS_LINUX (PT_OPTIONS_OK | PTRACE_O_TRACEVFORKDONE |       \
-			  PTRACE_O_TRACEEXIT | PTRACE_O_TRACESECCOMP |     \
-			  PTRACE_O_SUSPEND_SECCOMP)
+			  PTRACE_O_TRACESECCOMP | PTRACE_O_SUSPEND_SECCOMP)
 #define REGSET_MAX 16384
 
 /* The workload task with this sandbox tid, or NULL. */
@@ -376,20 +376,6 @@ static long pt_regset(struct sc_call *c, struct ptrace_link *l, long req,
 	return task_write(c, data, &wio, sizeof(wio));
 }
 
-/* A sender pid and uid as the tracer's namespaces name them. */
-static void siginfo_to_sandbox(struct sentry *s, siginfo_t *si)
-{
-	struct task *from = NULL;
-
-	if (si->si_code > 0 && si->si_signo != SIGCHLD)
-		return;	/* kernel-made: no sender fields */
-	for (size_t i = 0; i < s->ntasks && si->si_pid > 0; i++)
-		if (s->tasks[i]->host_tid == si->si_pid)
-			from = s->tasks[i];
-	si->si_pid = from != NULL && from->workload ? from->tgid : 0;
-	si->si_uid = ident_from_host(s, IDENT_UID, si->si_uid);
-}
-
 static long pt_siginfo(struct sc_call *c, struct ptrace_link *l, long req,
 		       uint64_t data)
 {
@@ -408,7 +394,8 @@ static long pt_siginfo(struct sc_call *c, struct ptrace_link *l, long req,
 	if (req == PTRACE_GETSIGINFO) {
 		if (ptrace(PTRACE_GETSIGINFO, l->tracee->host_tid, 0, &si) < 0)
 			return -errno;
-		siginfo_to_sandbox(c->t->sentry, &si);
+		/* The kernel keeps the sender as the tracee's namespaces
+		 * name it: the tracer's (one sandbox). */
 		return task_write(c, data, &si, sizeof(si));
 	}
 	ret = task_read(c, data, &si, sizeof(si));
