@@ -28,7 +28,7 @@
 #define PLAT_PTRACE_OPTIONS                                                  \
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |   \
 	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP |   \
-	 PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
+	 PTRACE_O_EXITKILL)
 
 /* Per-call platform state (struct sc_call.platform). */
 struct plat_call {

@@ -758,12 +758,6 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	case PTRACE_EVENT_STOP:
 		on_event_stop(s, t, sig);
 		return;
-	case PTRACE_EVENT_EXIT:
-		/* every task stops at its exit for an emulated tracer's
-		 * PTRACE_O_TRACEEXIT; otherwise it goes on at once */
-		if (!ptrace_emu_on_exit_event(s, t, event_msg(pid)))
-			resume(t, 0);
-		return;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
 			on_syscall_stop(s, t);

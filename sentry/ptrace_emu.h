@@ -102,9 +102,6 @@ bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,
 /* child, held at its first stop, has its sandbox ids: its auto-attach
  * stop, and its parent's event stop report. true if child is held. */
 bool ptrace_emu_on_child_ready(struct sentry *s, struct task *child);
-/* t at its PTRACE_EVENT_EXIT stop (status: its wait status to be). */
-bool ptrace_emu_on_exit_event(struct sentry *s, struct task *t,
-			      unsigned long status);
 /* t exited with status (before its record is freed). */
 void ptrace_emu_on_exit(struct sentry *s, struct task *t, int status);
 /* t's record is freed: its links as tracee and as tracer go. */

@@ -290,18 +290,6 @@ bool ptrace_emu_on_child_ready(struct sentry *s, struct task *child)
 	return true;
 }
 
-bool ptrace_emu_on_exit_event(struct sentry *s, struct task *t,
-			      unsigned long status)
-{
-	struct ptrace_link *l = ptrace_link_of(t);
-
-	if (l == NULL || !(l->options & PTRACE_O_TRACEEXIT))
-		return false;
-	l->msg = status;
-	ptrace_hold(s, l, PTS_EVENT, EVENT_STATUS(SIGTRAP, PTRACE_EVENT_EXIT));
-	return true;
-}
-
 void ptrace_emu_on_exit(struct sentry *s, struct task *t, int status)
 {
 	struct ptrace_link *l = ptrace_link_of(t);
