@@ -61,6 +61,21 @@ static const char *evname(int ev)
 	}
 }
 
+/* One line describing a wait status. */
+static void show_status(const char *c, int st)
+{
+	if (WIFEXITED(st))
+		say("%s exited %d", c, WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		say("%s killed %s", c, sigabbrev_np(WTERMSIG(st)));
+	else if (WIFSTOPPED(st) && (st >> 16))
+		say("%s stopped %s event %s", c,
+		    sigabbrev_np(WSTOPSIG(st) & 0x7f), evname(st >> 16));
+	else if (WIFSTOPPED(st))
+		say("%s stopped %s%s", c, sigabbrev_np(WSTOPSIG(st) & 0x7f),
+		    (WSTOPSIG(st) & 0x80) ? "|0x80" : "");
+}
+
 /* waitpid(pid) and one line describing the status; the status. */
 static int wait_show(const char *c, pid_t pid, int opts)
 {
@@ -75,17 +90,34 @@ static int wait_show(const char *c, pid_t pid, int opts)
 		say("%s wait other-pid", c);
 		return -1;
 	}
-	if (WIFEXITED(st))
-		say("%s exited %d", c, WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		say("%s killed %s", c, sigabbrev_np(WTERMSIG(st)));
-	else if (WIFSTOPPED(st) && (st >> 16))
-		say("%s stopped %s event %s", c,
-		    sigabbrev_np(WSTOPSIG(st) & 0x7f), evname(st >> 16));
-	else if (WIFSTOPPED(st))
-		say("%s stopped %s%s", c, sigabbrev_np(WSTOPSIG(st) & 0x7f),
-		    (WSTOPSIG(st) & 0x80) ? "|0x80" : "");
+	show_status(c, st);
 	return st;
+}
+
+/* wait_show, but a stop that does not come within 5 s is a failure
+ * ("timeout") rather than a hang; the tracee is killed then. */
+static int wait_bounded(const char *c, pid_t pid)
+{
+	int st;
+
+	for (int i = 0; i < 500; i++) {
+		pid_t got = waitpid(pid, &st, WNOHANG);
+
+		if (got == 0) {
+			usleep(10000);
+			continue;
+		}
+		if (got < 0) {
+			say("%s wait %s", c, ename(errno));
+			return -1;
+		}
+		show_status(c, st);
+		return st;
+	}
+	say("%s wait timeout", c);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
 }
 
 static void show_siginfo(const char *c, pid_t pid)
@@ -473,7 +505,8 @@ static void case_seize(void)
 	kill(c, SIGSTOP);
 	wait_show("seize", c, 0);
 	req("seize", "cont stop", ptrace(PTRACE_CONT, c, 0, SIGSTOP));
-	wait_show("seize", c, 0);
+	if (wait_bounded("seize", c) < 0)
+		return;
 	req("seize", "listen", ptrace(PTRACE_LISTEN, c, 0, 0));
 	say("seize listen wnohang %d", waitpid(c, &st, WNOHANG));
 	req("seize", "kill", ptrace(PTRACE_KILL, c, 0, 0));
