@@ -52,6 +52,12 @@ struct plat_call {
  * in order, and handled as if the loop had reaped it. Nothing is dropped.
  */
 void sentry_queue_wait(pid_t pid, int status);
+/*
+ * Implemented by the sentry (sentry/ptrace_stop.c): the mode a resume with
+ * how must use for tid, whose emulated tracer may have asked for
+ * PTRACE_SYSCALL or PTRACE_SINGLESTEP (plat_resume applies it).
+ */
+int sentry_resume_how(pid_t tid, int how);
 /* Set when such a wait took a SIGCHLD the loop's signalfd will not see
  * (statuses may be left to reap); the loop clears it. */
 extern bool plat_sigchld_taken;
@@ -108,7 +114,8 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret);
  * stop (the notification is abandoned), for what needs injection. */
 int plat_notif_to_stop(pid_t tid, struct plat_call *pc);
 /* At a PTRACE_EVENT_EXEC stop: sets the new program's comm (as the kernel
- * names it from the path the program was called by), then resumes it. */
+ * names it from the path the program was called by); the task stays
+ * stopped (the caller resumes it). 0 or -errno (-ESRCH: gone). */
 int plat_exec_set_comm(pid_t tid, const char *name);
 /* ptrace platform: installs sentry-side fd in the tracee. */
 int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags);

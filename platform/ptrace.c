@@ -42,6 +42,7 @@ int plat_setregs(pid_t tid, const struct user_regs_struct *r)
 
 int plat_resume(pid_t tid, int how, int sig)
 {
+	how = sentry_resume_how(tid, how);
 	if (ptrace(how, tid, 0, (void *)(long)sig) < 0)
 		return -errno;
 	return 0;
@@ -289,6 +290,7 @@ int plat_notif_to_stop(pid_t tid, struct plat_call *pc)
  * program before its first instruction, then lets it go. The syscall
  * instruction is written over the entry point for the time of the call
  * (ptrace writes through the text's protection) and put back after.
+ * The task is left stopped (the caller resumes it); -ESRCH if it is gone.
  */
 int plat_exec_set_comm(pid_t tid, const char *name)
 {
@@ -335,7 +337,7 @@ out:
 	 * SETREGS just worked) and not reaped, so the tid is still its. */
 	if (pc.pending_sig)
 		syscall(SYS_tgkill, tid, tid, pc.pending_sig);
-	return plat_resume(tid, PTRACE_CONT, 0);
+	return 0;
 }
 
 int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
@@ -359,6 +361,14 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
 		/* Safe on the raw tid: a stopped tracee, not reaped. */
 		syscall(SYS_tgkill, tid, tid, pc->pending_sig);
 		pc->pending_sig = 0;
+	}
+	if (pc->injected &&
+	    sentry_resume_how(tid, PTRACE_CONT) == PTRACE_SYSCALL) {
+		/* Its emulated tracer wants the call's exit stop: the task
+		 * sits at one (of the last injected call, registers now the
+		 * call's own), which the loop handles as such. */
+		sentry_queue_wait(tid, ((SIGTRAP | 0x80) << 8) | 0x7f);
+		return 0;
 	}
 	return plat_resume(tid, PTRACE_CONT, 0);
 }

@@ -220,6 +220,16 @@ static const struct cf_rule sentry_rules[] = {
 	PTRACE(PTRACE_GET_SYSCALL_INFO),
 	PTRACE(PTRACE_PEEKTEXT),
 	PTRACE(PTRACE_POKETEXT),
+	/* emulated ptrace: requests on a held tracee (sentry/ptrace_req.c) */
+	PTRACE(PTRACE_PEEKUSER),
+	PTRACE(PTRACE_POKEUSER),
+	PTRACE(PTRACE_GETFPREGS),
+	PTRACE(PTRACE_SETFPREGS),
+	PTRACE(PTRACE_GETREGSET),
+	PTRACE(PTRACE_SETREGSET),
+	PTRACE(PTRACE_GETSIGINFO),
+	PTRACE(PTRACE_SETSIGINFO),
+	PTRACE(PTRACE_SINGLESTEP),
 	CF_ANY(wait4, "fork/exec/exit events"),
 	CF_ARGN(waitid, "the gofer, reaped through its pidfd after "
 			"sentry_run (runsc/sandbox.c)", 0, "idtype", P_PIDFD,

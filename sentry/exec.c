@@ -22,6 +22,7 @@
 #include "lib/util.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
+#include "sentry/ptrace_emu.h"
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
@@ -450,8 +451,9 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 
 		memcpy(comm, task_st(e)->exec_comm, sizeof(comm));
 		task_st(e)->exec_comm[0] = '\0';
-		plat_exec_set_comm(tid, comm);
-		return;
+		if (plat_exec_set_comm(tid, comm) == -ESRCH)
+			return;
 	}
-	plat_resume(tid, PTRACE_CONT, 0);
+	if (!ptrace_emu_on_exec(s, e))
+		plat_resume(tid, PTRACE_CONT, 0);
 }

@@ -27,6 +27,7 @@ enum task_pending {
 	TP_CRED,	/* a credential call runs: update creds at exit */
 	TP_FAIL,	/* skipped: set rax at the syscall-exit stop */
 	TP_STRACE,	/* a PASS call traced for --strace */
+	TP_WAIT,	/* a tracer's wait4 (sentry/ptrace_wait.c) */
 };
 
 /* Sentry-private per-task state (struct task.platform). */
@@ -47,6 +48,8 @@ struct task_state {
 	bool exited;		/* its exit was reaped (queued, not yet freed) */
 	pid_t parent_held;	/* host tid of the parent held at its clone
 				 * event until this task's ids are known */
+	bool pt_parked;		/* a tracer's wait4 held at its exit stop
+				 * until a report (sentry/ptrace_wait.c) */
 };
 
 struct notify_src {

@@ -30,6 +30,7 @@
 #include "runsc/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
+#include "sentry/ptrace_emu.h"
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
@@ -467,20 +468,22 @@ static void release(struct sentry *s, struct task *t)
 	if (!st->group_stop)
 		task_update_ids(s, t, t->host_tgid != t->host_tid ?
 					      st->ns_tgid : 0);
-	if (!st->exited)	/* killed in the injected gettid */
+	if (!st->exited && !ptrace_emu_on_child_ready(s, t))
 		plat_resume(t->host_tid, PTRACE_CONT, 0);
 	release_parent(s, t);
 }
 
 /* The clone event of parent: the child's task. Returns whether the parent
- * may go on now (else the child's release resumes it). */
-static bool on_clone(struct sentry *s, struct task *parent)
+ * may go on now: not while it is held for its emulated tracer
+ * (ptrace_emu.h), nor until the child's first stop (release then lets
+ * it go on). */
+static bool on_clone(struct sentry *s, struct task *parent, int event)
 {
 	pid_t tid = (pid_t)event_msg(parent->host_tid);
 	struct user_regs_struct r;
 	struct task *c;
 	uint64_t flags = 0;
-	bool thread;
+	bool thread, held;
 
 	/* No message: the parent was killed at its event stop (exit_group
 	 * of another thread). The child, if any, is met at its own stops,
@@ -516,16 +519,19 @@ static bool on_clone(struct sentry *s, struct task *parent)
 	c->workload = parent->workload;
 	task_st(c)->ns_tgid = thread ? parent->tgid : 0;
 	task_st(c)->known = true;
+	held = ptrace_emu_on_clone(s, parent, c, event);
 	if (!task_st(c)->held) {
 		/* Not yet at its first stop: the sandbox does not know its
 		 * pid. The parent's clone returns only once it does (as on
 		 * Linux, where the child is in /proc when fork returns):
-		 * release lets the parent go on. */
-		task_st(c)->parent_held = parent->host_tid;
+		 * release lets the parent go on, unless its tracer holds it
+		 * (the tracer's resume does). */
+		if (!held)
+			task_st(c)->parent_held = parent->host_tid;
 		return false;
 	}
 	release(s, c);
-	return true;
+	return !held;
 }
 
 static bool is_stop_signal(int sig)
@@ -546,6 +552,8 @@ static void on_event_stop(struct sentry *s, struct task *t, int sig)
 		release(s, t);
 		return;
 	}
+	if (ptrace_emu_on_group_stop(s, t, sig))
+		return;
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
 	    sig == SIGTTOU) {
 		ptrace(PTRACE_LISTEN, t->host_tid, 0, 0);
@@ -649,6 +657,8 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	case SC_STOP_HANDLE:
 		if (sd.nr == SYS_execve || sd.nr == SYS_execveat)
 			exec_on_seccomp(s, t, &pc);
+		else if (sd.nr == SYS_wait4)
+			ptrace_wait_on_seccomp(s, t, &pc);
 		else if (cred_is_traced(sd.nr))
 			cred_on_seccomp(s, t, &pc);
 		else
@@ -700,10 +710,15 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0,
 			     (long)r.rax);
 		break;
+	case TP_WAIT:
+		if (ptrace_wait_on_exit(s, t, &r))
+			return;		/* parked until a report */
+		break;
 	default:
 		break;
 	}
-	plat_resume(t->host_tid, PTRACE_CONT, 0);
+	if (!ptrace_emu_on_syscall_stop(s, t))
+		plat_resume(t->host_tid, PTRACE_CONT, 0);
 }
 
 static void on_exit_status(struct sentry *s, pid_t pid, int status)
@@ -727,6 +742,7 @@ static void on_exit_status(struct sentry *s, pid_t pid, int status)
 	}
 	if (t != NULL) {
 		release_parent(s, t);	/* died before its first stop */
+		ptrace_emu_on_exit(s, t, status);
 		task_free(s, t);
 	}
 	if (s->deferred != NULL)
@@ -761,7 +777,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		if (on_clone(s, t))
+		if (on_clone(s, t, ev))
 			resume(t, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
@@ -779,7 +795,8 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			return;
 		}
 		sigwait_on_signal_stop(t, sig);
-		resume(t, sig);
+		if (!ptrace_emu_on_signal(s, t, sig))
+			resume(t, sig);
 		return;
 	default:
 		resume(t, 0);

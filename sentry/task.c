@@ -16,6 +16,7 @@
 #include "runsc/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
+#include "sentry/ptrace_emu.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -138,6 +139,7 @@ void task_free(struct sentry *s, struct task *t)
 {
 	struct task_state *st = task_st(t);
 
+	ptrace_emu_task_gone(s, t);
 	for (size_t i = 0; i < s->ntasks; i++) {
 		if (s->tasks[i] != t)
 			continue;

@@ -18,6 +18,10 @@ declare -A rules=(
 	[ioctl_tiocsti]=EPERM [socket_packet_raw]=EAFNOSUPPORT
 	[socket_packet_dgram]=EAFNOSUPPORT [socket_alg]=EAFNOSUPPORT
 	[clone_newns]=EPERM [clone_newuser]=EPERM [clone_untraced]=EPERM
+	# ptrace is emulated (tests/escape/ptrace_reach.sh): the init's
+	# parent is the sentry (TRACEME: EPERM), which has no pid inside
+	# (getppid() is 0: ESRCH)
+	[ptrace_traceme]=EPERM [ptrace_attach]=ESRCH
 )
 
 # deny PROFILE: sc_deny as root with PROFILE's capabilities (the DENY

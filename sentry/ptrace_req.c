@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Emulated ptrace, the requests: the ptrace(2) handler
+ * (sentry/ptrace_emu.h). A request names a tracee by its sandbox tid and
+ * is allowed only to its tracer; what reads or changes the tracee's
+ * state is done by the sentry's own ptrace on the held (really stopped)
+ * tracee, whose result is copied to or from the tracer's memory.
+ *
+ * Covered: TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, KILL, DETACH, CONT,
+ * SYSCALL, SINGLESTEP, PEEK/POKE TEXT/DATA/USER, GET/SETREGS,
+ * GET/SETFPREGS, GET/SETREGSET, GET/SETSIGINFO, GETEVENTMSG, SETOPTIONS
+ * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEEXEC, EXITKILL; TRACEEXIT is
+ * accepted, as strace sets it, but no PTRACE_EVENT_EXIT stop is reported:
+ * the sentry's own tasks do not stop at their exit), GET_SYSCALL_INFO. Not covered (EIO): SYSEMU, SYSEMU_SINGLESTEP,
+ * PEEKSIGINFO, GET/SETSIGMASK, ARCH_PRCTL, thread areas, seccomp filter
+ * dumps; options TRACEVFORKDONE, TRACESECCOMP and SUSPEND_SECCOMP are
+ * refused with EINVAL.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <linux/ptrace.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "sentry/idmap.h"
+#include "sentry/internal.h"
+#include "sentry/ptrace_emu.h"
+#include "sentry/vfs.h"
+
+#define PT_OPTIONS_OK                                                     \
+	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
+	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |     \
+	 PTRACE_O_TRACEEXIT)
+#define PT_OPTIONS_LINUX (PT_OPTIONS_OK | PTRACE_O_TRACEVFORKDONE |       \
+			  PTRACE_O_TRACESECCOMP | PTRACE_O_SUSPEND_SECCOMP)
+#define REGSET_MAX 16384
+
+/* The workload task with this sandbox tid, or NULL. */
+static struct task *task_by_tid(struct sentry *s, pid_t tid)
+{
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task *t = s->tasks[i];
+
+		if (t->tid == tid && t->workload && task_st(t)->ids_known &&
+		    !task_st(t)->held && !task_st(t)->exited)
+			return t;
+	}
+	return NULL;
+}
+
+static int set_options(struct ptrace_link *l, unsigned long opts)
+{
+	if (opts & ~(unsigned long)PT_OPTIONS_LINUX)
+		return -EINVAL;
+	if (opts & ~(unsigned long)PT_OPTIONS_OK)
+		return -EINVAL;	/* Linux's, not emulated (docs/syscalls.md) */
+	l->options = opts;
+	return 0;
+}
+
+static long pt_traceme(struct sc_call *c)
+{
+	struct task *t = c->t, *parent;
+	struct ptrace_link *l;
+
+	parent = t->host_ppid > 0 ? task_find(t->sentry, t->host_ppid) : NULL;
+	/* A parent outside the workload (the sentry for the init, runsc
+	 * for an exec'd process) is never a tracer. */
+	if (parent == NULL || !parent->workload || ptrace_link_of(t) != NULL)
+		return -EPERM;
+	l = ptrace_link_new(t, parent);
+	if (l == NULL)
+		return -ENOMEM;
+	l->traceme = true;
+	return 0;
+}
+
+/* Whether t is dumpable, as its /proc files' owner tells (root while it
+ * is not; a root task looks dumpable either way). */
+static bool dumpable(struct sentry *s, struct task *t)
+{
+	int pfd = vfs_host_proc_fd();
+	char name[32];
+	struct stat st;
+
+	if (pfd < 0)
+		return false;
+	snprintf(name, sizeof(name), "%d/environ", (int)t->tgid);
+	if (fstatat(pfd, name, &st, 0) < 0)
+		return false;
+	return ident_from_host(s, IDENT_UID, st.st_uid) == t->creds.euid;
+}
+
+/*
+ * Linux's __ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS): CAP_SYS_PTRACE
+ * in the container; else the caller's real ids equal to all of the
+ * target's, its permitted capabilities within the caller's and the target
+ * dumpable.
+ */
+static bool may_attach(struct sentry *s, struct task *me, struct task *it)
+{
+	const struct task_creds *a = &me->creds, *b = &it->creds;
+
+	if ((a->cap_effective >> CAP_SYS_PTRACE) & 1)
+		return true;
+	if (a->ruid != b->ruid || a->ruid != b->euid || a->ruid != b->suid ||
+	    a->rgid != b->rgid || a->rgid != b->egid || a->rgid != b->sgid)
+		return false;
+	if (b->cap_permitted & ~a->cap_permitted)
+		return false;
+	return dumpable(s, it);
+}
+
+static long pt_attach_now(struct sc_call *c, long req, pid_t pid,
+			  uint64_t addr, uint64_t data)
+{
+	struct sentry *s = c->t->sentry;
+	struct task *t = task_by_tid(s, pid);
+	struct ptrace_link *l;
+	int ret;
+
+	if (req == PTRACE_SEIZE && addr != 0)
+		return -EIO;
+	if (req == PTRACE_SEIZE && (data & ~(uint64_t)PT_OPTIONS_LINUX))
+		return -EIO;
+	if (t == NULL)
+		return -ESRCH;
+	if (t->host_tgid == c->t->host_tgid || ptrace_link_of(t) != NULL ||
+	    !may_attach(s, c->t, t))
+		return -EPERM;
+	l = ptrace_link_new(t, c->t);
+	if (l == NULL)
+		return -ENOMEM;
+	if (req == PTRACE_SEIZE) {
+		l->seized = true;
+		ret = set_options(l, data);
+		if (ret < 0) {
+			ptrace_link_drop(s, l);
+			return ret;
+		}
+		return 0;
+	}
+	/* its stop is the tracer's first */
+	if (task_signal(t, SIGSTOP) == 0)
+		l->attach_stop = true;
+	return 0;
+}
+
+/*
+ * A process just forked has no sandbox pid in the sentry until its first
+ * stop has been handled (its pid is learned there): an ATTACH or SEIZE of
+ * a pid the sentry does not know yet is retried every millisecond while
+ * some task is that new, up to ATTACH_RETRIES times, then ESRCH.
+ */
+#define ATTACH_RETRIES 200
+
+struct attach_retry {
+	long req;
+	pid_t pid;
+	uint64_t addr, data;
+	int tries;
+};
+
+static bool tasks_settling(struct sentry *s)
+{
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task_state *st = task_st(s->tasks[i]);
+
+		if (!st->exited && (st->held || !st->ids_known))
+			return true;
+	}
+	return false;
+}
+
+static int arm_1ms(int tfd)
+{
+	struct itimerspec it = { .it_value = { 0, 1000000 } };
+
+	return timerfd_settime(tfd, 0, &it, NULL) < 0 ? -errno : 0;
+}
+
+static long attach_retry(struct deferred *d)
+{
+	struct attach_retry *a = d->ctx;
+	struct task *t = task_find(the_sentry, d->host_tid);
+	struct sc_call c = { .t = t, .nr = SYS_ptrace, .platform = &d->pc };
+	uint64_t n;
+	long ret;
+
+	if (read(d->wait_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		return -errno;
+	if (t == NULL)
+		return -ESRCH;
+	ret = pt_attach_now(&c, a->req, a->pid, a->addr, a->data);
+	if (ret != -ESRCH || ++a->tries >= ATTACH_RETRIES ||
+	    !tasks_settling(t->sentry))
+		return ret;
+	ret = arm_1ms(d->wait_fd);
+	return ret < 0 ? ret : -EAGAIN;
+}
+
+static void attach_done(struct deferred *d)
+{
+	free(d->ctx);
+}
+
+static long pt_attach(struct sc_call *c, long req, pid_t pid, uint64_t addr,
+		      uint64_t data)
+{
+	long ret = pt_attach_now(c, req, pid, addr, data);
+	struct attach_retry *a;
+	int tfd;
+
+	if (ret != -ESRCH || pid <= 0 || !tasks_settling(c->t->sentry) ||
+	    !sentry_can_defer(c))
+		return ret;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return ret;
+	*a = (struct attach_retry){ req, pid, addr, data, 0 };
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (tfd < 0 || arm_1ms(tfd) < 0) {
+		if (tfd >= 0)
+			close(tfd);
+		free(a);
+		return ret;
+	}
+	if (sentry_defer(c, tfd, EPOLLIN, attach_retry, attach_done, a) < 0)
+		return ret;
+	return SENTRY_RET_DEFERRED;
+}
+
+/* The link of the caller's tracee pid, or NULL. */
+static struct ptrace_link *tracee_of(struct sc_call *c, pid_t pid)
+{
+	for (struct ptrace_link *l = ptrace_links; l; l = l->next)
+		if (l->tracee != NULL && l->tracee_tid == pid &&
+		    ptrace_is_tracer(l, c->t))
+			return l;
+	return NULL;
+}
+
+static long pt_resume(struct sc_call *c, struct ptrace_link *l, long req,
+		      uint64_t data)
+{
+	int how = req == PTRACE_SYSCALL ? PTRACE_SYSCALL :
+		  req == PTRACE_SINGLESTEP ? PTRACE_SINGLESTEP :
+					    PTRACE_CONT;
+
+	if (data > 64)
+		return -EIO;
+	if (req == PTRACE_DETACH) {
+		struct task *t = l->tracee;
+		int real = task_st(t)->pending != TP_NONE ? PTRACE_SYSCALL :
+							    PTRACE_CONT;
+
+		ptrace_link_drop(c->t->sentry, l);
+		plat_resume(t->host_tid, real, (int)data);
+		return 0;
+	}
+	return ptrace_resume(l, how, (int)data) < 0 ? -ESRCH : 0;
+}
+
+/* orig_rax of a call the ptrace platform skipped, at its exit stop. */
+static void fix_orig_rax(struct ptrace_link *l, struct user_regs_struct *r)
+{
+	if (l->stop == PTS_SYSCALL && !l->syscall_entry &&
+	    (long)r->orig_rax == -1 && l->entry_nr >= 0)
+		r->orig_rax = (uint64_t)l->entry_nr;
+}
+
+static long pt_peek(struct sc_call *c, struct ptrace_link *l, long req,
+		    uint64_t addr, uint64_t data)
+{
+	pid_t tid = l->tracee->host_tid;
+	long word;
+
+	errno = 0;
+	word = ptrace(req == PTRACE_PEEKUSER ? PTRACE_PEEKUSER :
+					       PTRACE_PEEKTEXT,
+		      tid, (void *)(uintptr_t)addr, 0);
+	if (errno != 0)
+		return -errno;
+	if (req == PTRACE_PEEKUSER &&
+	    addr == offsetof(struct user, regs.orig_rax)) {
+		struct user_regs_struct r = { .orig_rax = (uint64_t)word };
+
+		fix_orig_rax(l, &r);
+		word = (long)r.orig_rax;
+	}
+	return task_write(c, data, &word, sizeof(word));
+}
+
+static long pt_poke(struct ptrace_link *l, long req, uint64_t addr,
+		    uint64_t data)
+{
+	if (ptrace(req == PTRACE_POKEUSER ? PTRACE_POKEUSER : PTRACE_POKETEXT,
+		   l->tracee->host_tid, (void *)(uintptr_t)addr,
+		   (void *)(uintptr_t)data) < 0)
+		return -errno;
+	return 0;
+}
+
+static long pt_regs(struct sc_call *c, struct ptrace_link *l, long req,
+		    uint64_t data)
+{
+	pid_t tid = l->tracee->host_tid;
+	struct user_regs_struct r;
+	struct user_fpregs_struct f;
+	long ret;
+
+	switch (req) {
+	case PTRACE_GETREGS:
+		ret = plat_getregs(tid, &r);
+		if (ret < 0)
+			return ret;
+		fix_orig_rax(l, &r);
+		return task_write(c, data, &r, sizeof(r));
+	case PTRACE_SETREGS:
+		ret = task_read(c, data, &r, sizeof(r));
+		return ret < 0 ? ret : plat_setregs(tid, &r);
+	case PTRACE_GETFPREGS:
+		if (ptrace(PTRACE_GETFPREGS, tid, 0, &f) < 0)
+			return -errno;
+		return task_write(c, data, &f, sizeof(f));
+	default:
+		ret = task_read(c, data, &f, sizeof(f));
+		if (ret < 0)
+			return ret;
+		return ptrace(PTRACE_SETFPREGS, tid, 0, &f) < 0 ? -errno : 0;
+	}
+}
+
+static long pt_regset(struct sc_call *c, struct ptrace_link *l, long req,
+		      uint64_t type, uint64_t data)
+{
+	cleanup_free char *buf = NULL;
+	struct iovec wio, io;
+	long ret;
+
+	ret = task_read(c, data, &wio, sizeof(wio));
+	if (ret < 0)
+		return ret;
+	io.iov_len = wio.iov_len < REGSET_MAX ? wio.iov_len : REGSET_MAX;
+	buf = calloc(1, io.iov_len ? io.iov_len : 1);
+	if (buf == NULL)
+		return -ENOMEM;
+	io.iov_base = buf;
+	if (req == PTRACE_SETREGSET) {
+		ret = task_read(c, (uint64_t)(uintptr_t)wio.iov_base, buf,
+				io.iov_len);
+		if (ret < 0)
+			return ret;
+	}
+	if (ptrace(req, l->tracee->host_tid, (void *)(uintptr_t)type, &io) < 0)
+		return -errno;
+	if (req == PTRACE_SETREGSET)
+		return 0;
+	if (type == NT_PRSTATUS && io.iov_len >= sizeof(struct user_regs_struct))
+		fix_orig_rax(l, (struct user_regs_struct *)(void *)buf);
+	ret = task_write(c, (uint64_t)(uintptr_t)wio.iov_base, buf, io.iov_len);
+	if (ret < 0)
+		return ret;
+	wio.iov_len = io.iov_len;
+	return task_write(c, data, &wio, sizeof(wio));
+}
+
+static long pt_siginfo(struct sc_call *c, struct ptrace_link *l, long req,
+		       uint64_t data)
+{
+	siginfo_t si;
+	long ret;
+
+	if (req == PTRACE_GETSIGINFO && l->synth_sig != 0) {
+		/* Linux queues it without a siginfo: SI_USER */
+		memset(&si, 0, sizeof(si));
+		si.si_signo = l->synth_sig;
+		si.si_code = l->synth_code;
+		si.si_pid = l->synth_pid;
+		si.si_uid = l->synth_pid ? l->tracee->creds.ruid : 0;
+		return task_write(c, data, &si, sizeof(si));
+	}
+	if (req == PTRACE_GETSIGINFO) {
+		if (ptrace(PTRACE_GETSIGINFO, l->tracee->host_tid, 0, &si) < 0)
+			return -errno;
+		/* The kernel keeps the sender as the tracee's namespaces
+		 * name it: the tracer's (one sandbox). */
+		return task_write(c, data, &si, sizeof(si));
+	}
+	ret = task_read(c, data, &si, sizeof(si));
+	if (ret < 0)
+		return ret;
+	if (ptrace(PTRACE_SETSIGINFO, l->tracee->host_tid, 0, &si) < 0)
+		return -errno;
+	return 0;
+}
+
+static long pt_syscall_info(struct sc_call *c, struct ptrace_link *l,
+			    uint64_t size, uint64_t data)
+{
+	struct __ptrace_syscall_info info;
+	long n;
+
+	memset(&info, 0, sizeof(info));
+	n = ptrace(PTRACE_GET_SYSCALL_INFO, l->tracee->host_tid,
+		   (void *)sizeof(info), &info);
+	if (n < 0)
+		return -errno;
+	if (size > (uint64_t)n)
+		size = (uint64_t)n;
+	if (size > 0 && task_write(c, data, &info, size) < 0)
+		return -EFAULT;
+	return n;
+}
+
+/* Requests on a tracee held at a stop. */
+static long pt_stopped(struct sc_call *c, struct ptrace_link *l, long req,
+		       uint64_t addr, uint64_t data)
+{
+	switch (req) {
+	case PTRACE_PEEKTEXT:
+	case PTRACE_PEEKDATA:
+	case PTRACE_PEEKUSER:
+		return pt_peek(c, l, req, addr, data);
+	case PTRACE_POKETEXT:
+	case PTRACE_POKEDATA:
+	case PTRACE_POKEUSER:
+		return pt_poke(l, req, addr, data);
+	case PTRACE_GETREGS:
+	case PTRACE_SETREGS:
+	case PTRACE_GETFPREGS:
+	case PTRACE_SETFPREGS:
+		return pt_regs(c, l, req, data);
+	case PTRACE_GETREGSET:
+	case PTRACE_SETREGSET:
+		return pt_regset(c, l, req, addr, data);
+	case PTRACE_GETSIGINFO:
+	case PTRACE_SETSIGINFO:
+		return pt_siginfo(c, l, req, data);
+	case PTRACE_GETEVENTMSG:
+		return task_write(c, data, &l->msg, sizeof(l->msg));
+	case PTRACE_SETOPTIONS:
+		return set_options(l, data);
+	case PTRACE_GET_SYSCALL_INFO:
+		return pt_syscall_info(c, l, addr, data);
+	case PTRACE_CONT:
+	case PTRACE_SYSCALL:
+	case PTRACE_SINGLESTEP:
+	case PTRACE_DETACH:
+		return pt_resume(c, l, req, data);
+	case PTRACE_LISTEN:
+		if (!l->seized || l->stop != PTS_GROUP)
+			return -EIO;
+		l->stop = PTS_RUNNING;
+		l->interrupt = true;	/* the end of the group stop */
+		return ptrace(PTRACE_LISTEN, l->tracee->host_tid, 0, 0) < 0 ?
+			       -errno : 0;
+	default:
+		return -EIO;
+	}
+}
+
+SENTRY_HANDLER(ptrace)
+{
+	long req = (long)c->args[0];
+	pid_t pid = (pid_t)c->args[1];
+	uint64_t addr = c->args[2], data = c->args[3];
+	struct ptrace_link *l;
+
+	if (!c->t->workload)
+		return -EPERM;
+	if (req == PTRACE_TRACEME)
+		return pt_traceme(c);
+	if (req == PTRACE_ATTACH || req == PTRACE_SEIZE)
+		return pt_attach(c, req, pid, addr, data);
+	l = tracee_of(c, pid);
+	if (l == NULL)
+		return -ESRCH;
+	if (req == PTRACE_KILL) {
+		task_signal(l->tracee, SIGKILL);
+		return 0;
+	}
+	if (req == PTRACE_INTERRUPT) {
+		if (!l->seized)
+			return -EIO;
+		if (l->stop != PTS_RUNNING)
+			return 0;
+		l->interrupt = true;
+		return ptrace(PTRACE_INTERRUPT, l->tracee->host_tid, 0, 0) < 0 ?
+			       -ESRCH : 0;
+	}
+	if (l->stop == PTS_RUNNING)
+		return -ESRCH;
+	return pt_stopped(c, l, req, addr, data);
+}

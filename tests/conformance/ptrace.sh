@@ -1,0 +1,69 @@
+#!/bin/bash
+# ptrace between workload processes (issue 14), emulated by the sentry:
+# tests/progs/ptrace_conform forks, traces its child (TRACEME + exec,
+# PTRACE_SYSCALL, signal injection, PEEK/POKE, registers and regsets,
+# options and their events, KILL, DETACH, the tracer's exit) and prints
+# every stop it sees. It runs natively and in the sandbox; each case's
+# lines must be the host kernel's. Then the same for ATTACH, SEIZE,
+# INTERRUPT, LISTEN and their permission rules.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+PROG=$CVISOR_PROGS/ptrace_conform
+[ -x "$PROG" ] || { t_fail "ptrace_conform built" "$PROG missing"; exit 0; }
+t_clean_begin "*-$$"
+
+"$PROG" >"$T_TMP/native.out" 2>"$T_TMP/native.err"
+
+B=$T_TMP/b
+make_bundle "$B" /ptrace_conform
+cp "$PROG" "$B/rootfs/ptrace_conform"
+(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "ptrace-conform-$$" </dev/null \
+	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+
+# compare_cases NATIVE SANDBOX SANDBOX_ERR: each case's lines, in order,
+# as on the host.
+compare_cases() {
+	local c want got
+	if ! grep -q '^done$' "$1"; then
+		t_fail "native run" "$(tail -c 300 "$1" | tr '\n' ' ')"
+	fi
+	if grep -q '^done$' "$2"; then
+		t_ok "sandbox run $(head -c 20 "$2" | awk '{ print $1; exit }')"
+	else
+		t_fail "sandbox run" "$(tail -n 3 "$2" | tr '\n' ' ') $(tail -c 300 "$3" | tr '\n' ' ')"
+	fi
+	for c in $(awk '{ print $1 }' "$1" | uniq); do
+		[ "$c" = done ] && continue
+		want=$(grep "^$c " "$1")
+		got=$(grep "^$c " "$2")
+		if [ "$want" = "$got" ]; then
+			t_ok "$c"
+		else
+			t_fail "$c" "$(diff <(echo "$want") <(echo "$got") | grep '^[<>]' | head -6 | tr '\n' ';')"
+		fi
+	done
+}
+compare_cases "$T_TMP/native.out" "$T_TMP/sandbox.out" "$T_TMP/sandbox.err"
+
+# ATTACH, SEIZE, INTERRUPT, LISTEN and Linux's permission rules: natively
+# as root; in the sandbox as root with CAP_SYS_PTRACE (which root has
+# natively), CAP_SETUID and CAP_SETGID added to the default set.
+if [ "$(id -u)" != 0 ]; then
+	t_skip attach "needs root"
+	t_assert_clean "*-$$"
+	exit 0
+fi
+"$PROG" attach >"$T_TMP/native-a.out" 2>&1
+A=$T_TMP/a
+make_bundle "$A" /ptrace_conform attach
+cp "$PROG" "$A/rootfs/ptrace_conform"
+jq '.process.capabilities |= with_entries(.value = (.value +
+	["CAP_SYS_PTRACE", "CAP_SETUID", "CAP_SETGID"] | unique))' \
+	"$A/config.json" >"$A/c.json" && mv "$A/c.json" "$A/config.json"
+(cd "$A" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "ptrace-attach-$$" </dev/null \
+	>"$T_TMP/sandbox-a.out" 2>"$T_TMP/sandbox-a.err")
+compare_cases "$T_TMP/native-a.out" "$T_TMP/sandbox-a.out" "$T_TMP/sandbox-a.err"
+t_assert_clean "*-$$"

@@ -1,0 +1,110 @@
+#!/bin/bash
+# Debian's strace and gdb inside a container (issue 14), on the host's /usr
+# bound read-only as in userland.sh: `strace -f` of a shell pipeline and
+# `gdb -batch` (a conditional breakpoint, a backtrace, continue) on a small
+# program; each output, normalised for pids and addresses, must be what
+# the same command prints on the host. ptrace is emulated by the sentry
+# (docs/architecture.md, "Emulated ptrace").
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+for tool in strace gdb gcc bash; do
+	if ! command -v "$tool" >/dev/null; then
+		t_skip ptrace_tools "no $tool on the host (scripts/deps.sh)"
+		exit 0
+	fi
+done
+t_clean_begin "*-$$"
+
+B=$T_TMP/b
+R=$B/rootfs
+mkdir -p "$R"/{usr,etc,tmp,work,proc,dev,sys,root}
+for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
+printf 'root:x:0:0:root:/root:/bin/bash\n' >"$R/etc/passwd"
+printf 'root:x:0:\n' >"$R/etc/group"
+"$RUNSC_BIN" spec --bundle "$B" >/dev/null
+jq '.process.terminal = false | .root.readonly = false |
+    .process.env = ["PATH=/usr/bin:/bin", "HOME=/root", "LC_ALL=C"] |
+    .mounts += [{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}]' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+
+# The program gdb debugs: not position-independent (the sandbox's /proc
+# has no <pid>/auxv, from which gdb learns where a PIE was loaded); its
+# source is not shipped, on the host nor in the sandbox.
+cat >"$T_TMP/g.c" <<'C'
+#include <stdio.h>
+int depth(int n) { return n <= 0 ? 42 : depth(n - 1) + 1; }
+int f(int x) { return depth(x) * 2; }
+int main(void) { printf("%d\n", f(3)); return 0; }
+C
+gcc -g -O0 -no-pie -fdebug-prefix-map="$T_TMP"=/src -o "$R/work/g" "$T_TMP/g.c"
+cp "$R/work/g" "$T_TMP/g"
+
+n=0
+in_sandbox() {	# ARGS...: the workload's stdout and stderr
+	n=$((n + 1))
+	local args
+	args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
+	jq --argjson a "$args" '.process.args = $a' "$B/config.json" \
+		>"$B/c.json" && mv "$B/c.json" "$B/config.json"
+	(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+		--platform "$CVISOR_PLATFORM" run "ptrace-tools-$n-$$" 2>&1 </dev/null)
+}
+# pids, addresses, counts of variables: what differs between two runs
+normalise() {
+	sed -E 's/\[pid +[0-9]+\]/[pid]/; s/0x[0-9a-f]+/0x/g;
+		s/\/\* [0-9]+ vars \*\//\/* vars *\//; s/si_pid=[0-9]+/si_pid=/;
+		s/process [0-9]+/process/; /libthread_db/d' | sort
+}
+compare() {	# NAME NATIVE SANDBOX
+	if [ -s "$2" ] && cmp -s "$2" "$3"; then
+		t_ok "$1"
+	else
+		t_fail "$1" "$(diff "$2" "$3" | grep '^[<>]' | head -8 | tr '\n' ';')"
+	fi
+}
+
+# strace -f of a pipeline: its exec and exit_group calls, the pipeline's
+# output. Three runs: a stop lost to a race would show in one.
+PIPE='echo hi | tr a-z A-Z; echo done'
+env -i PATH=/usr/bin:/bin HOME=/root LC_ALL=C strace -f -qq \
+	-e trace=execve,exit_group bash -c "$PIPE" 2>&1 </dev/null |
+	normalise >"$T_TMP/strace.native"
+# A known difference (docs/architecture.md, "Emulated ptrace"): no
+# PTRACE_EVENT_EXIT stop, so strace ends exit_group as "<detached ...>"
+# rather than "= ?"; shown as a skip, the rest compared.
+for i in 1 2 3; do
+	in_sandbox strace -f -qq -e trace=execve,exit_group bash -c "$PIPE" |
+		normalise >"$T_TMP/strace.raw"
+	if grep -q 'exit_group(0 <detached ...>' "$T_TMP/strace.raw"; then
+		t_skip "strace: exit_group's exit stop (run $i)" \
+			"known: no PTRACE_EVENT_EXIT stop, strace prints <detached ...>"
+	fi
+	sed -E 's/exit_group\(0 <detached \.\.\.>/exit_group(0) = ?/; s/ +=/ =/' \
+		"$T_TMP/strace.raw" | sort >"$T_TMP/strace.sandbox"
+	sed -E 's/ +=/ =/' "$T_TMP/strace.native" | sort >"$T_TMP/strace.n2"
+	mv "$T_TMP/strace.n2" "$T_TMP/strace.native"
+	compare "strace -f of a pipeline (run $i)" "$T_TMP/strace.native" \
+		"$T_TMP/strace.sandbox"
+done
+
+# gdb -batch: a conditional breakpoint, backtrace, continue to the end.
+GDB=(gdb -nx -batch -ex 'break depth if n == 0' -ex run -ex bt -ex continue)
+(cd / && env -i PATH=/usr/bin:/bin HOME=/root LC_ALL=C "${GDB[@]}" \
+	"$T_TMP/g" 2>&1 </dev/null) | sed "s|$T_TMP/g|/work/g|g" |
+	normalise >"$T_TMP/gdb.native"
+in_sandbox "${GDB[@]}" /work/g | normalise >"$T_TMP/gdb.raw"
+# A known gap of the sandbox's /proc (issue 14, its /proc part): no
+# <pid>/mem, so gdb warns and falls back to PTRACE_PEEKTEXT/POKETEXT.
+if grep -q 'opening /proc/.*mem file' "$T_TMP/gdb.raw"; then
+	t_skip "gdb through /proc/<pid>/mem" "known gap: the sandbox's /proc has no <pid>/mem; gdb uses PEEK/POKE"
+fi
+grep -v 'opening /proc/.*mem file' "$T_TMP/gdb.raw" >"$T_TMP/gdb.sandbox"
+compare "gdb -batch: breakpoint, backtrace, continue" "$T_TMP/gdb.native" \
+	"$T_TMP/gdb.sandbox"
+if grep -q '^#5 .* in main ()' "$T_TMP/gdb.sandbox"; then
+	t_ok "gdb's backtrace reaches main"
+else
+	t_fail "gdb's backtrace reaches main" "$(tr '\n' ';' <"$T_TMP/gdb.sandbox" | tail -c 300)"
+fi
+t_assert_clean "*-$$"

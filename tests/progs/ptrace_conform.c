@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * ptrace between processes, run natively and in the sandbox (where the
+ * sentry emulates it) by tests/conformance/ptrace.sh; each case forks, traces
+ * its child and prints every stop it sees, in a form that does not depend
+ * on pids, addresses or the environment.
+ *
+ *   ptrace_conform            every TRACEME case
+ *   ptrace_conform attach     ATTACH, SEIZE, INTERRUPT, LISTEN and their
+ *                             permissions (as root with CAP_SYS_PTRACE,
+ *                             CAP_SETUID and CAP_SETGID)
+ *   ptrace_conform exit N     (exec target) exits with N
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <linux/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "progs.h"
+
+static const char *self;
+static volatile long magic = 0x1122334455667788L;
+static volatile int handled;
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static const char *evname(int ev)
+{
+	switch (ev) {
+	case PTRACE_EVENT_FORK: return "fork";
+	case PTRACE_EVENT_VFORK: return "vfork";
+	case PTRACE_EVENT_CLONE: return "clone";
+	case PTRACE_EVENT_EXEC: return "exec";
+	case PTRACE_EVENT_STOP: return "stop";
+	default: return "?";
+	}
+}
+
+/* One line describing a wait status. */
+static void show_status(const char *c, int st)
+{
+	if (WIFEXITED(st))
+		say("%s exited %d", c, WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		say("%s killed %s", c, sigabbrev_np(WTERMSIG(st)));
+	else if (WIFSTOPPED(st) && (st >> 16))
+		say("%s stopped %s event %s", c,
+		    sigabbrev_np(WSTOPSIG(st) & 0x7f), evname(st >> 16));
+	else if (WIFSTOPPED(st))
+		say("%s stopped %s%s", c, sigabbrev_np(WSTOPSIG(st) & 0x7f),
+		    (WSTOPSIG(st) & 0x80) ? "|0x80" : "");
+}
+
+/* waitpid(pid) and one line describing the status; the status. */
+static int wait_show(const char *c, pid_t pid, int opts)
+{
+	int st = 0;
+	pid_t got = waitpid(pid, &st, opts);
+
+	if (got < 0) {
+		say("%s wait %s", c, ename(errno));
+		return -1;
+	}
+	if (got != pid && pid > 0) {
+		say("%s wait other-pid", c);
+		return -1;
+	}
+	show_status(c, st);
+	return st;
+}
+
+/* wait_show, but a stop that does not come within 5 s is a failure
+ * ("timeout") rather than a hang; the tracee is killed then. */
+static int wait_bounded(const char *c, pid_t pid)
+{
+	int st;
+
+	for (int i = 0; i < 500; i++) {
+		pid_t got = waitpid(pid, &st, WNOHANG);
+
+		if (got == 0) {
+			usleep(10000);
+			continue;
+		}
+		if (got < 0) {
+			say("%s wait %s", c, ename(errno));
+			return -1;
+		}
+		show_status(c, st);
+		return st;
+	}
+	say("%s wait timeout", c);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+static void show_siginfo(const char *c, pid_t pid)
+{
+	siginfo_t si;
+
+	if (ptrace(PTRACE_GETSIGINFO, pid, 0, &si) < 0) {
+		say("%s siginfo %s", c, ename(errno));
+		return;
+	}
+	say("%s siginfo %s code %d", c, sigabbrev_np(si.si_signo), si.si_code);
+}
+
+static void req(const char *c, const char *what, long r)
+{
+	say("%s %s %s", c, what, r < 0 ? ename(errno) : "ok");
+}
+
+/* PTRACE_TRACEME then exec of this program, which exits with 7. */
+static void case_traceme_exec(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			_exit(100);
+		execl(self, self, "exit", "7", (char *)NULL);
+		_exit(101);
+	}
+	wait_show("traceme_exec", p, 0);
+	show_siginfo("traceme_exec", p);
+	req("traceme_exec", "cont", ptrace(PTRACE_CONT, p, 0, 0));
+	wait_show("traceme_exec", p, 0);
+}
+
+/* Stops itself, then raw calls: what PTRACE_SYSCALL shows of them. */
+static void syscall_child(void)
+{
+	ptrace(PTRACE_TRACEME, 0, 0, 0);
+	raise(SIGSTOP);
+	syscall(SYS_getppid);
+	syscall(SYS_getuid);
+	long fd = syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY);
+	syscall(SYS_close, fd);
+	syscall(SYS_exit_group, 3);
+}
+
+static void case_syscall(void)
+{
+	pid_t p = fork();
+	struct user_regs_struct r;
+	int st;
+
+	if (p == 0)
+		syscall_child();
+	wait_show("syscall", p, 0);
+	req("syscall", "setoptions",
+	    ptrace(PTRACE_SETOPTIONS, p, 0,
+		   PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL));
+	ptrace(PTRACE_SYSCALL, p, 0, 0);
+	for (int i = 0; i < 40; i++) {
+		st = wait_show("syscall", p, 0);
+		if (st < 0 || !WIFSTOPPED(st))
+			return;
+		if (ptrace(PTRACE_GETREGS, p, 0, &r) < 0) {
+			say("syscall getregs %s", ename(errno));
+		} else {
+			struct __ptrace_syscall_info info;
+			long n = ptrace(PTRACE_GET_SYSCALL_INFO, p,
+					sizeof(info), &info);
+			const char *op = n < 0 ? ename(errno) :
+					 info.op == PTRACE_SYSCALL_INFO_ENTRY ?
+					 "entry" :
+					 info.op == PTRACE_SYSCALL_INFO_EXIT ?
+					 "exit" : "other";
+
+			say("syscall nr %ld %s rax %s", (long)r.orig_rax, op,
+			    (long)r.rax == -ENOSYS ? "-ENOSYS" :
+			    (long)r.rax < 0 ? "negative" : "nonneg");
+		}
+		ptrace(PTRACE_SYSCALL, p, 0, 0);
+	}
+	kill(p, SIGKILL);
+	wait_show("syscall", p, 0);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled++;
+}
+
+/* Signal-delivery stops; the tracer replaces SIGUSR2 by SIGUSR1 and
+ * suppresses the next SIGUSR1: the child exits with its handler count. */
+static void case_signals(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		signal(SIGUSR1, on_usr1);
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGUSR2);
+		raise(SIGUSR1);
+		raise(SIGUSR1);
+		_exit(10 + handled);
+	}
+	wait_show("signals", p, 0);
+	show_siginfo("signals", p);
+	ptrace(PTRACE_CONT, p, 0, SIGUSR1);	/* USR2 -> USR1 */
+	wait_show("signals", p, 0);
+	ptrace(PTRACE_CONT, p, 0, 0);		/* suppressed */
+	wait_show("signals", p, 0);
+	ptrace(PTRACE_CONT, p, 0, SIGUSR1);	/* delivered */
+	wait_show("signals", p, 0);
+}
+
+/* Memory and registers of a stopped child. */
+static void case_peekpoke(void)
+{
+	struct user_regs_struct r, r2;
+	struct iovec io = { &r2, sizeof(r2) };
+	pid_t p = fork();
+	long v;
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		_exit(magic == 0x55aa55aa ? 20 : 21);
+	}
+	wait_show("peek", p, 0);
+	errno = 0;
+	v = ptrace(PTRACE_PEEKDATA, p, &magic, 0);
+	say("peek data %s %s", ename(errno), v == magic ? "same" : "differs");
+	req("peek", "pokedata", ptrace(PTRACE_POKEDATA, p, &magic, 0x55aa55aa));
+	errno = 0;
+	v = ptrace(PTRACE_PEEKTEXT, p, &magic, 0);
+	say("peek after poke %s", v == 0x55aa55aa ? "new" : "old");
+	errno = 0;
+	v = ptrace(PTRACE_PEEKDATA, p, (void *)8, 0);
+	say("peek unmapped %s", ename(errno));
+	req("peek", "getregs", ptrace(PTRACE_GETREGS, p, 0, &r));
+	req("peek", "getregset", ptrace(PTRACE_GETREGSET, p, NT_PRSTATUS, &io));
+	say("peek regset len %s equal %d",
+	    io.iov_len == sizeof(r2) ? "full" : "short",
+	    memcmp(&r, &r2, sizeof(r)) == 0);
+	errno = 0;
+	v = ptrace(PTRACE_PEEKUSER, p, offsetof(struct user, regs.orig_rax), 0);
+	say("peek user orig_rax %s %s", ename(errno),
+	    v == (long)r.orig_rax ? "same" : "differs");
+	r.rbx ^= 1;
+	req("peek", "setregs", ptrace(PTRACE_SETREGS, p, 0, &r));
+	ptrace(PTRACE_GETREGS, p, 0, &r2);
+	say("peek setregs kept %d", r2.rbx == r.rbx);
+	r.rbx ^= 1;
+	io.iov_base = &r;
+	io.iov_len = sizeof(r);
+	req("peek", "setregset", ptrace(PTRACE_SETREGSET, p, NT_PRSTATUS, &io));
+	req("peek", "cont", ptrace(PTRACE_CONT, p, 0, 0));
+	wait_show("peek", p, 0);
+}
+
+/* Options: TRACEEXEC's event stop and message, TRACEFORK's new child. */
+static void case_options(void)
+{
+	unsigned long msg = 0;
+	pid_t p = fork(), g;
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		g = fork();
+		if (g == 0)
+			_exit(5);
+		waitpid(g, NULL, 0);
+		execl(self, self, "exit", "4", (char *)NULL);
+		_exit(101);
+	}
+	wait_show("options", p, 0);
+	say("options bad %s", ptrace(PTRACE_SETOPTIONS, p, 0, 1ul << 30) < 0 ?
+				      ename(errno) : "ok");
+	req("options", "set",
+	    ptrace(PTRACE_SETOPTIONS, p, 0,
+		   PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK));
+	ptrace(PTRACE_CONT, p, 0, 0);
+	wait_show("options", p, 0);
+	req("options", "eventmsg", ptrace(PTRACE_GETEVENTMSG, p, 0, &msg));
+	g = (pid_t)msg;
+	wait_show("options new child", g, __WALL);
+	show_siginfo("options new child", g);
+	ptrace(PTRACE_CONT, g, 0, 0);
+	wait_show("options new child", g, __WALL);
+	/* Until the exec event (SIGCHLD of the new child suppressed). */
+	for (int i = 0; i < 5; i++) {
+		int st;
+
+		ptrace(PTRACE_CONT, p, 0, 0);
+		st = wait_show("options", p, 0);
+		if (st < 0 || !WIFSTOPPED(st))
+			return;
+		if ((st >> 16) == PTRACE_EVENT_EXEC)
+			break;
+	}
+	msg = 0;
+	ptrace(PTRACE_GETEVENTMSG, p, 0, &msg);
+	say("options exec msg %s", (pid_t)msg == p ? "pid" : "other");
+	ptrace(PTRACE_CONT, p, 0, 0);
+	wait_show("options", p, 0);
+}
+
+/* KILL and DETACH. */
+static void case_kill_detach(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		_exit(30);
+	}
+	wait_show("kill", p, 0);
+	req("kill", "kill", ptrace(PTRACE_KILL, p, 0, 0));
+	wait_show("kill", p, 0);
+
+	p = fork();
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGWINCH);
+		_exit(31);
+	}
+	wait_show("detach", p, 0);
+	req("detach", "detach", ptrace(PTRACE_DETACH, p, 0, 0));
+	req("detach", "cont after detach", ptrace(PTRACE_CONT, p, 0, 0));
+	wait_show("detach", p, 0);
+}
+
+/* The tracer exits with its tracee stopped: it runs on (detached), or
+ * dies with PTRACE_O_EXITKILL. The tracee reports through a pipe. */
+static void tracer_exit(const char *c, bool exitkill)
+{
+	int pfd[2];
+	char buf[8] = "";
+	pid_t t;
+
+	if (pipe(pfd) < 0)
+		return;
+	t = fork();
+	if (t == 0) {
+		pid_t p = fork();
+
+		if (p == 0) {
+			close(pfd[0]);
+			ptrace(PTRACE_TRACEME, 0, 0, 0);
+			raise(SIGWINCH);
+			write(pfd[1], "alive", 5);
+			_exit(0);
+		}
+		close(pfd[1]);
+		waitpid(p, NULL, 0);
+		if (exitkill)
+			ptrace(PTRACE_SETOPTIONS, p, 0, PTRACE_O_EXITKILL);
+		_exit(0);
+	}
+	close(pfd[1]);
+	waitpid(t, NULL, 0);
+	if (read(pfd[0], buf, sizeof(buf) - 1) <= 0)
+		strcpy(buf, "eof");
+	close(pfd[0]);
+	say("%s tracee says %s", c, buf);
+}
+
+/* Requests that must fail. */
+static void case_errors(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	say("errors cont untraced %s", ptrace(PTRACE_CONT, p, 0, 0) < 0 ?
+						 ename(errno) : "ok");
+	say("errors peek untraced %s",
+	    ptrace(PTRACE_PEEKDATA, p, &magic, 0) < 0 ? ename(errno) : "ok");
+	say("errors self attach %s",
+	    ptrace(PTRACE_ATTACH, getpid(), 0, 0) < 0 ? ename(errno) : "ok");
+	say("errors no such pid %s",
+	    ptrace(PTRACE_ATTACH, 999999, 0, 0) < 0 ? ename(errno) : "ok");
+	kill(p, SIGKILL);
+	waitpid(p, NULL, 0);
+}
+
+/* A child that waits for a byte on fd (or is killed), then exits 40. */
+static pid_t sleeper(int fd, uid_t uid, int dumpable)
+{
+	pid_t p = fork();
+	char b;
+
+	if (p != 0)
+		return p;
+	if (uid != 0 && (setresgid(uid, uid, uid) < 0 ||
+			 setresuid(uid, uid, uid) < 0))
+		_exit(99);
+	if (dumpable >= 0)
+		prctl(PR_SET_DUMPABLE, dumpable);
+	while (read(fd, &b, 1) < 0 && errno == EINTR)
+		;
+	_exit(40);
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? ename(errno) : "ok";
+}
+
+/* ATTACH of a child, a second tracer refused, DETACH. */
+static void case_attach(void)
+{
+	int pfd[2];
+	pid_t c;
+
+	if (pipe(pfd) < 0)
+		return;
+	c = sleeper(pfd[0], 0, -1);
+	req("attach", "attach", ptrace(PTRACE_ATTACH, c, 0, 0));
+	wait_show("attach", c, 0);
+	show_siginfo("attach", c);
+	say("attach again %s", res(ptrace(PTRACE_ATTACH, c, 0, 0)));
+	say("attach seize traced %s",
+	    res(ptrace(PTRACE_SEIZE, c, 0, 0)));
+	req("attach", "detach", ptrace(PTRACE_DETACH, c, 0, 0));
+	say("attach getregs detached %s",
+	    res(ptrace(PTRACE_GETREGS, c, 0, &(struct user_regs_struct){0})));
+	write(pfd[1], "x", 1);
+	wait_show("attach", c, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* A sibling attaches (not the parent): its wait is the sentry's alone;
+ * it sees the tracee's stop and its exit. */
+static void case_attach_sibling(void)
+{
+	int pfd[2];
+	pid_t c, t;
+
+	if (pipe(pfd) < 0)
+		return;
+	c = sleeper(pfd[0], 0, -1);
+	t = fork();
+	if (t == 0) {
+		req("sibling", "attach", ptrace(PTRACE_ATTACH, c, 0, 0));
+		wait_show("sibling", c, 0);
+		say("sibling wnohang %d", waitpid(c, NULL, WNOHANG));
+		req("sibling", "cont", ptrace(PTRACE_CONT, c, 0, 0));
+		write(pfd[1], "x", 1);
+		wait_show("sibling", c, 0);
+		say("sibling after exit %s", res(waitpid(-1, NULL, 0)));
+		_exit(0);
+	}
+	waitpid(t, NULL, 0);
+	wait_show("sibling parent", c, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* SEIZE: no stop; INTERRUPT's event stop; a group stop; KILL. */
+static void case_seize(void)
+{
+	int pfd[2], st;
+	pid_t c;
+
+	if (pipe(pfd) < 0)
+		return;
+	c = sleeper(pfd[0], 0, -1);
+	say("seize bad flags %s", res(ptrace(PTRACE_SEIZE, c, 0, 1ul << 30)));
+	say("seize bad addr %s", res(ptrace(PTRACE_SEIZE, c, 1, 0)));
+	req("seize", "seize",
+	    ptrace(PTRACE_SEIZE, c, 0, PTRACE_O_TRACESYSGOOD));
+	say("seize wnohang %d", waitpid(c, &st, WNOHANG));
+	say("seize getregs running %s",
+	    res(ptrace(PTRACE_GETREGS, c, 0, &(struct user_regs_struct){0})));
+	req("seize", "interrupt", ptrace(PTRACE_INTERRUPT, c, 0, 0));
+	wait_show("seize", c, 0);
+	req("seize", "cont", ptrace(PTRACE_CONT, c, 0, 0));
+	kill(c, SIGSTOP);
+	wait_show("seize", c, 0);
+	req("seize", "cont stop", ptrace(PTRACE_CONT, c, 0, SIGSTOP));
+	if (wait_bounded("seize", c) < 0)
+		return;
+	req("seize", "listen", ptrace(PTRACE_LISTEN, c, 0, 0));
+	say("seize listen wnohang %d", waitpid(c, &st, WNOHANG));
+	req("seize", "kill", ptrace(PTRACE_KILL, c, 0, 0));
+	wait_show("seize", c, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+/* Linux's permission rules from uid 1000 without capabilities. */
+static void case_perm(void)
+{
+	int pfd[2];
+	pid_t other, same_nd, same, d;
+
+	if (pipe(pfd) < 0)
+		return;
+	other = sleeper(pfd[0], 1001, 1);
+	same_nd = sleeper(pfd[0], 1000, 0);
+	same = sleeper(pfd[0], 1000, 1);
+	usleep(200000);		/* their uids are set */
+	d = fork();
+	if (d == 0) {
+		if (setresgid(1000, 1000, 1000) < 0 ||
+		    setresuid(1000, 1000, 1000) < 0)
+			_exit(99);
+		say("perm other uid %s", res(ptrace(PTRACE_ATTACH, other, 0, 0)));
+		say("perm not dumpable %s",
+		    res(ptrace(PTRACE_SEIZE, same_nd, 0, 0)));
+		say("perm same uid %s", res(ptrace(PTRACE_SEIZE, same, 0, 0)));
+		say("perm own parent %s",
+		    res(ptrace(PTRACE_SEIZE, getppid(), 0, 0)));
+		_exit(0);
+	}
+	waitpid(d, NULL, 0);
+	say("perm root other uid %s", res(ptrace(PTRACE_SEIZE, other, 0, 0)));
+	say("perm root not dumpable %s",
+	    res(ptrace(PTRACE_SEIZE, same_nd, 0, 0)));
+	ptrace(PTRACE_DETACH, other, 0, 0);
+	ptrace(PTRACE_DETACH, same_nd, 0, 0);
+	for (int i = 0; i < 3; i++)
+		write(pfd[1], "x", 1);
+	for (int i = 0; i < 3; i++)
+		waitpid(-1, NULL, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+static void attach_cases(void)
+{
+	case_attach();
+	case_attach_sibling();
+	case_seize();
+	case_perm();
+	say("done");
+}
+
+int main(int argc, char **argv)
+{
+	self = argv[0];
+	if (argc == 3 && strcmp(argv[1], "exit") == 0)
+		return atoi(argv[2]);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(60);	/* a lost stop ends the run rather than hanging it */
+	if (argc == 2 && strcmp(argv[1], "attach") == 0) {
+		attach_cases();
+		return 0;
+	}
+	case_traceme_exec();
+	case_syscall();
+	case_signals();
+	case_peekpoke();
+	case_options();
+	case_kill_detach();
+	tracer_exit("tracer_exit", false);
+	tracer_exit("tracer_exitkill", true);
+	case_errors();
+	say("done");
+	return 0;
+}
