@@ -23,7 +23,8 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # One archive per subsystem; the runsc binary and the tests link them all.
-DIRS    := lib syscalls platform gofer sentry runsc
+# oci/ (the OCI config model) is a leaf: it uses lib/ and nothing else.
+DIRS    := lib oci syscalls platform gofer sentry runsc
 $(foreach d,$(DIRS),$(eval SRCS_$(d) := $(filter-out runsc/main.c,$(wildcard $(d)/*.c))))
 $(foreach d,$(DIRS),$(eval OBJS_$(d) := $(patsubst %.c,$(BUILD)/%.o,$(SRCS_$(d)))))
 LIBS    := $(foreach d,$(DIRS),$(BUILD)/libcv_$(d).a)

@@ -46,7 +46,7 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "sentry/sentry.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "sentry/idmap.h"
 #include "sentry/internal.h"
 #include "sentry/vfs.h"

@@ -27,7 +27,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 #include "sentry/vfs.h"

@@ -13,7 +13,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 

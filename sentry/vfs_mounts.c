@@ -21,7 +21,7 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 

@@ -36,7 +36,7 @@
 
 #include "gofer/client.h"
 #include "gofer/gofer.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "sentry/internal.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
