@@ -108,6 +108,13 @@ static bool injection_is_ours(pid_t tid, const struct user_regs_struct *want)
 
 bool plat_sigchld_taken;
 
+static plat_wait_fn wait_handler;
+
+void plat_set_wait_handler(plat_wait_fn fn)
+{
+	wait_handler = fn;
+}
+
 /*
  * Whether tid has exited, even if its exit cannot be reaped yet: a thread
  * group leader's exit is reported only once the group's other threads
@@ -126,7 +133,8 @@ static bool tid_exited(pid_t tid)
  * Waits for tid's next wait status (a stop: 0, *st set). Reaps any child,
  * not only tid, and hands whatever else it reaps (another task's stop or
  * exit, the gofer's exit) and tid's own exit or exec to the sentry's
- * event handling (sentry_queue_wait): a reaped status is never dropped.
+ * event handling (the wait handler it set): a reaped status is never
+ * dropped.
  * A leader that died while another thread lives is seen by tid_exited()
  * (its exit is reaped later by the loop, once the other threads have
  * been handled: a blocking wait for it could wait for ever on a thread
@@ -148,7 +156,7 @@ static int wait_tid(pid_t tid, struct plat_call *pc, int *st)
 		    (*st >> 16) != PTRACE_EVENT_EXEC)
 			return 0;
 		if (pid > 0) {
-			sentry_queue_wait(pid, *st);
+			wait_handler(pid, *st);
 			if (pid != tid)
 				continue;
 			/* Dead, or another thread's exec took its place
@@ -338,16 +346,16 @@ out:
 	return plat_resume(tid, PTRACE_CONT, 0);
 }
 
-int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
+int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont)
 {
 	struct user_regs_struct r = pc->regs;
 	int err;
 
 	if (pc->gone)
 		return -ESRCH;	/* reaped: tid may be anyone's by now */
-	if (ret == SENTRY_RET_CONTINUE && !pc->injected)
+	if (cont && !pc->injected)
 		return plat_resume(tid, PTRACE_CONT, 0);
-	if (ret == SENTRY_RET_CONTINUE)
+	if (cont)
 		ret = -EIO;
 	if (!pc->injected)
 		r.orig_rax = -1;	/* skip the real call */
@@ -390,10 +398,9 @@ struct inj_recv {
 	} u;
 };
 
-static long inj_recv_fd(struct sc_call *c, struct plat_call *pc, int rfd,
+static long inj_recv_fd(pid_t tid, struct plat_call *pc, int rfd,
 			unsigned flags)
 {
-	pid_t tid = c->t->host_tid;
 	uint64_t at = scratch(pc, sizeof(struct inj_recv));
 	struct inj_recv m;
 	long ret;
@@ -429,10 +436,9 @@ static long inj_recv_fd(struct sc_call *c, struct plat_call *pc, int rfd,
  * a; close(a) so the received fd takes the lowest free number, as open()
  * would give; recvmsg(b); close(b).
  */
-int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags)
+int plat_ptrace_install_fd(pid_t tid, int pidfd, struct plat_call *pc,
+			   int fd, unsigned flags)
 {
-	struct plat_call *pc = c->platform;
-	pid_t tid = c->t->host_tid;
 	uint64_t at = scratch(pc, 512);
 	int pair[2], mine;
 	long ret, got;
@@ -444,7 +450,7 @@ int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags)
 	ret = plat_mem_read(tid, at, pair, sizeof(pair));
 	if (ret < 0)
 		return (int)ret;
-	mine = syscall(SYS_pidfd_getfd, c->t->pidfd, pair[0], 0);
+	mine = syscall(SYS_pidfd_getfd, pidfd, pair[0], 0);
 	if (mine < 0) {
 		ret = -errno;
 		goto out;
@@ -454,7 +460,7 @@ int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags)
 	plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
 	if (ret < 0)
 		goto out_b;
-	got = inj_recv_fd(c, pc, pair[1], flags);
+	got = inj_recv_fd(tid, pc, pair[1], flags);
 	plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
 	return (int)got;
 out:

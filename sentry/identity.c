@@ -16,7 +16,6 @@
 #include <sys/utsname.h>
 
 #include "lib/util.h"
-#include "oci/config.h"
 #include "sentry/internal.h"
 #include "sentry/vfs_cgroup.h"
 #include "syscalls/table.h"

@@ -27,7 +27,6 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "oci/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 #include "sentry/vfs.h"
@@ -141,7 +140,8 @@ int sentry_waitq_reserve(struct sentry *s, size_t ntasks)
 	return 0;
 }
 
-void sentry_queue_wait(pid_t pid, int status)
+/* The platform's wait handler (plat_set_wait_handler). */
+static void sentry_queue_wait(pid_t pid, int status)
 {
 	struct sentry *s = the_sentry;
 	struct task *t;
@@ -181,7 +181,7 @@ static bool deferred_valid(struct sentry *s, struct deferred *d)
 static void deferred_reply(struct deferred *d, long ret)
 {
 	if (d->pc.at_stop)
-		plat_ptrace_finish(d->host_tid, &d->pc, ret);
+		plat_ptrace_finish(d->host_tid, &d->pc, ret, false);
 	else
 		plat_notif_send(d->notify_fd, d->id, ret, false);
 }
@@ -389,7 +389,8 @@ static void on_notify(struct sentry *s, int nfd)
 	if (pc.at_stop) {
 		/* The handler moved the call to a ptrace stop
 		 * (plat_notif_to_stop): the notification is gone. */
-		plat_ptrace_finish(c.t->host_tid, &pc, ret);
+		plat_ptrace_finish(c.t->host_tid, &pc, ret,
+				   ret == SENTRY_RET_CONTINUE);
 		return;
 	}
 	if (ret == SENTRY_RET_CONTINUE)
@@ -537,7 +538,7 @@ static void seccomp_emulate(struct sentry *s, struct task *t,
 	ret = sentry_dispatch(s, &c);
 	if (ret == SENTRY_RET_DEFERRED)
 		return;		/* stays stopped until the reply */
-	plat_ptrace_finish(t->host_tid, pc, ret);
+	plat_ptrace_finish(t->host_tid, pc, ret, ret == SENTRY_RET_CONTINUE);
 }
 
 static void seccomp_strace(struct sentry *s, struct task *t,
@@ -612,7 +613,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 		/* Not a stop we can account for: refuse the call. */
 		log_warn("sentry: tid %d: seccomp stop: %s", t->host_tid,
 			 strerror(-ret));
-		plat_ptrace_finish(t->host_tid, &pc, -ENOSYS);
+		plat_ptrace_finish(t->host_tid, &pc, -ENOSYS, false);
 		return;
 	}
 	kind = sc_stop_classify(sc_filter_eval(&s->ours, &sd), data,
@@ -643,7 +644,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	if (s->strace)
 		strace_log(s, t, sd.nr, 'W', "(a workload filter's TRACE)",
 			   -ENOSYS, true, 0);
-	plat_ptrace_finish(t->host_tid, &pc, -ENOSYS);
+	plat_ptrace_finish(t->host_tid, &pc, -ENOSYS, false);
 }
 
 static void on_syscall_stop(struct sentry *s, struct task *t)
@@ -937,8 +938,8 @@ static void init_names(struct sentry *s, const struct sentry_config *cfg)
 	struct utsname u;
 	bool have = uname(&u) == 0;
 
-	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
-	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);
+	copy_name(s->hostname, cfg->hostname);
+	copy_name(s->domainname, cfg->domainname);
 	if (s->hostname[0] == '\0')
 		copy_name(s->hostname, have ? u.nodename : "localhost");
 	if (s->domainname[0] == '\0')
@@ -954,10 +955,11 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->platform = cfg->platform;
 	s->init_pid = cfg->init_pid;
 	s->strace = cfg->strace;
-	fs_dcache_configure(!cfg->file_access_shared, cfg->spec);
+	fs_dcache_configure(!cfg->file_access_shared, cfg->root_shared);
 	s->log_fd = cfg->log_fd;
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;
+	plat_set_wait_handler(sentry_queue_wait);
 	place_init(s);	/* after s->platform */
 	ret = filter_init(s);
 	if (ret < 0)
@@ -986,36 +988,30 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 /* The virtual filesystems need their host objects before confinement. */
 static int sentry_vfs_init(const struct sentry_config *cfg)
 {
-	const struct oci_spec *sp = cfg->spec;
 	cleanup_free struct vfs_mount_info *mi = NULL;
 	struct vfs_config vc = { .hostname = the_sentry->hostname,
-				 .init_pid = cfg->init_pid };
-	int ret;
+				 .init_pid = cfg->init_pid,
+				 .memory_limit = cfg->memory_limit,
+				 .masked = cfg->masked,
+				 .n_masked = cfg->n_masked,
+				 .readonly = cfg->readonly,
+				 .n_readonly = cfg->n_readonly };
 
-	if (sp != NULL && sp->has_linux && sp->linux_.resources.has_memory &&
-	    sp->linux_.resources.memory.has_limit &&
-	    sp->linux_.resources.memory.limit > 0)
-		vc.memory_limit = sp->linux_.resources.memory.limit;
-	if (sp != NULL && sp->has_linux) {
-		vc.masked = (const char *const *)sp->linux_.masked_paths;
-		vc.n_masked = sp->linux_.n_masked_paths;
-		vc.readonly = (const char *const *)sp->linux_.readonly_paths;
-		vc.n_readonly = sp->linux_.n_readonly_paths;
-	}
-	if (sp != NULL && sp->n_mounts > 0) {
-		mi = calloc(sp->n_mounts, sizeof(*mi));
+	if (cfg->n_mounts > 0) {
+		mi = calloc(cfg->n_mounts, sizeof(*mi));
 		if (mi == NULL)
 			return -ENOMEM;
-		for (size_t i = 0; i < sp->n_mounts; i++)
+		for (size_t i = 0; i < cfg->n_mounts; i++) {
+			const struct sentry_mount *m = &cfg->mounts[i];
+
 			mi[i] = (struct vfs_mount_info){
-				sp->mounts[i].source, sp->mounts[i].destination,
-				sp->mounts[i].type, NULL, sp->mounts[i].flags,
-				(int)sp->mounts[i].propagation };
+				m->source, m->destination, m->type, NULL,
+				m->flags, m->propagation };
+		}
 		vc.mounts = mi;
-		vc.n_mounts = sp->n_mounts;
+		vc.n_mounts = cfg->n_mounts;
 	}
-	ret = vfs_init(&vc);
-	return ret;
+	return vfs_init(&vc);
 }
 
 int sentry_run(const struct sentry_config *cfg)

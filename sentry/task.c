@@ -13,7 +13,6 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
-#include "oci/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 
@@ -302,7 +301,8 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	int fl, ret;
 
 	if (pc->kind == PLATFORM_PTRACE || pc->at_stop)
-		return plat_ptrace_install_fd(c, fd, flags);
+		return plat_ptrace_install_fd(c->t->host_tid, c->t->pidfd, pc,
+					      fd, flags);
 	/* ADDFD refuses O_PATH files (the kernel's fget() skips them):
 	 * those go the ptrace platform's way, from a ptrace stop. */
 	fl = fcntl(fd, F_GETFL);
@@ -311,7 +311,8 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	ret = plat_notif_to_stop(c->t->host_tid, pc);
 	if (ret < 0)
 		return ret;
-	return plat_ptrace_install_fd(c, fd, flags);
+	return plat_ptrace_install_fd(c->t->host_tid, c->t->pidfd, pc, fd,
+				      flags);
 }
 
 int task_dup_fd(struct sc_call *c, int wfd)
