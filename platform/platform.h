@@ -115,7 +115,9 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont);
  * stop (the notification is abandoned), for what needs injection. */
 int plat_notif_to_stop(pid_t tid, struct plat_call *pc);
 /* At a PTRACE_EVENT_EXEC stop: sets the new program's comm (as the kernel
- * names it from the path the program was called by), then resumes it. */
+ * names it from the path the program was called by), then resumes it. 0,
+ * or -errno: not resumed, perhaps with the injected syscall left at its
+ * entry point (the caller kills it); -ESRCH if it is gone. */
 int plat_exec_set_comm(pid_t tid, const char *name);
 /* ptrace platform: installs the sentry's fd in the tracee tid (whose pidfd
  * is given), stopped in the call pc; the tracee's number, or -errno. */

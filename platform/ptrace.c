@@ -330,11 +330,18 @@ int plat_exec_set_comm(pid_t tid, const char *name)
 		pc.regs = r0;
 		pc.regs.rip += 2;	/* as if just past that instruction */
 		pc.injected = true;
-		plat_inject(tid, &pc, SYS_prctl, PR_SET_NAME, at, 0, 0, 0, 0);
+		/* Failing, the program keeps the name the kernel gave it:
+		 * nothing else is lost. */
+		(void)plat_inject(tid, &pc, SYS_prctl, PR_SET_NAME, at, 0, 0,
+				  0, 0);
 	}
 	if (pc.gone)
 		return -ESRCH;	/* reaped: tid may be anyone's by now */
-	ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip, (void *)word);
+	/* Its entry point must be its own again before it runs: if not,
+	 * the caller kills it. */
+	if (ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip,
+		   (void *)word) < 0)
+		return -errno;
 out:
 	ret = plat_setregs(tid, &r0);
 	if (ret < 0)
@@ -342,7 +349,7 @@ out:
 	/* tgkill of a raw tid is safe here: it is our tracee, stopped (the
 	 * SETREGS just worked) and not reaped, so the tid is still its. */
 	if (pc.pending_sig)
-		syscall(SYS_tgkill, tid, tid, pc.pending_sig);
+		(void)syscall(SYS_tgkill, tid, tid, pc.pending_sig);
 	return plat_resume(tid, PTRACE_CONT, 0);
 }
 
@@ -364,8 +371,9 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont)
 	if (err < 0)
 		return err;
 	if (pc->pending_sig) {
-		/* Safe on the raw tid: a stopped tracee, not reaped. */
-		syscall(SYS_tgkill, tid, tid, pc->pending_sig);
+		/* Safe on the raw tid: a stopped tracee, not reaped (so
+		 * it cannot fail but for the tracee's death meanwhile). */
+		(void)syscall(SYS_tgkill, tid, tid, pc->pending_sig);
 		pc->pending_sig = 0;
 	}
 	return plat_resume(tid, PTRACE_CONT, 0);
@@ -457,15 +465,17 @@ int plat_ptrace_install_fd(pid_t tid, int pidfd, struct plat_call *pc,
 	}
 	ret = send_fd(mine, fd);
 	close(mine);
-	plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
+	/* The injected closes fail only if the tracee is gone (pc->gone):
+	 * then its table is gone with it. */
+	(void)plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
 	if (ret < 0)
 		goto out_b;
 	got = inj_recv_fd(tid, pc, pair[1], flags);
-	plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
+	(void)plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
 	return (int)got;
 out:
-	plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
+	(void)plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
 out_b:
-	plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
+	(void)plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
 	return (int)ret;
 }

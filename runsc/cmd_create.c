@@ -168,7 +168,9 @@ static void undo(struct global_opts *g, const struct oci_spec *spec,
 			log_warn("%s", e->msg);
 		cv_error_free(&e);
 	}
-	state_remove_dir(g->root, st->id, NULL);
+	if (state_remove_dir(g->root, st->id, &e) < 0)
+		log_warn("%s", e->msg);	/* left behind: say so */
+	cv_error_free(&e);
 }
 
 static int create_locked(struct global_opts *g, const struct create_opts *o,

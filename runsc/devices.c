@@ -113,7 +113,8 @@ static int config_device(int rootfd, const struct oci_spec *spec,
 	if (parent < 0)
 		return cv_error_set(err, errno, "linux.devices[%zu].path: %s",
 				    i, d->path);
-	unlinkat(parent, name, 0);
+	/* Whatever is there goes; if it cannot, mknodat says EEXIST. */
+	(void)unlinkat(parent, name, 0);
 	if (mknodat(parent, name, device_type_bits(d->type) | mode,
 		    makedev(d->major, d->minor)) < 0) {
 		/* Not permitted (user namespace, nodev): a bind of the
@@ -167,7 +168,7 @@ static int default_device(int rootfd, const char *path, struct cv_error **err)
 		return cv_error_set(err, errno, "/dev");
 	if (vfs.f_flag & ST_NODEV)
 		return bind_host_node(rootfd, path, path, err);
-	unlinkat(dev, name, 0);
+	(void)unlinkat(dev, name, 0);	/* as in config_device */
 	if (mknodat(dev, name, (st.st_mode & S_IFMT) | 0600, st.st_rdev) < 0) {
 		if (errno == EPERM)
 			return bind_host_node(rootfd, path, path, err);

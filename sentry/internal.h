@@ -126,6 +126,23 @@ void task_refresh_caps(struct task *t);
 /* Sends sig to the task through its pidfd (never a raw pid the sentry has
  * reaped). 0 or -errno (ESRCH: gone). */
 int task_signal(struct task *t, int sig);
+/*
+ * For what the sentry does to a stopped task and cannot undo (a resume, a
+ * reply, a register write): -ESRCH (the task is gone; the loop reaps its
+ * exit) and -ENOENT (its notification is gone: the call was interrupted
+ * and the kernel restarts it) are expected; anything else is logged with
+ * what, as the task may be left stopped.
+ */
+void sentry_plat_result(pid_t tid, int ret, const char *what);
+/*
+ * Sets a stopped task's registers. If they cannot be set the task is
+ * killed, never resumed as it stands: a call the sentry rewrote (an
+ * exec's path) or refused would run as the workload made it. 0, or -errno
+ * (the task is then dead or dying).
+ */
+int task_setregs_or_kill(struct task *t, const struct user_regs_struct *r);
+/* plat_resume() of the task, its result checked by sentry_plat_result(). */
+void task_resume(struct task *t, int how, int sig);
 
 /* sock_creds.c: the task's credentials for what the sentry does with its
  * own on the task's sockets. Before confinement: the container's

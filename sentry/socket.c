@@ -128,12 +128,13 @@ static long unix_connect_once(struct gofer_client *g,
 {
 	long ret;
 
-	fcntl(sock, F_SETFL, fl | O_NONBLOCK);
+	/* F_SETFL of status flags on an open socket cannot fail. */
+	(void)fcntl(sock, F_SETFL, fl | O_NONBLOCK);
 	if (to->len > 0)
 		ret = gofer_connect_abstract(g, cr, to->name, to->len, sock);
 	else
 		ret = gofer_connect_unix(g, cr, to->at, sock);
-	fcntl(sock, F_SETFL, fl);
+	(void)fcntl(sock, F_SETFL, fl);
 	return ret;
 }
 
@@ -322,10 +323,11 @@ static long connect_addr(struct sc_call *c, int *sock,
 		ret = connect(*sock, (const struct sockaddr *)&a->ss, a->len);
 		return ret < 0 ? -errno : 0;
 	}
-	fcntl(*sock, F_SETFL, fl | O_NONBLOCK);
+	/* As in unix_connect_once: F_SETFL on an open socket. */
+	(void)fcntl(*sock, F_SETFL, fl | O_NONBLOCK);
 	ret = connect(*sock, (const struct sockaddr *)&a->ss, a->len);
 	err = errno;
-	fcntl(*sock, F_SETFL, fl);
+	(void)fcntl(*sock, F_SETFL, fl);
 	if (ret == 0)
 		return 0;
 	if (err != EINPROGRESS)
