@@ -52,10 +52,10 @@ $(BUILD)/libcv_$(1).a: $(OBJS_$(1))
 endef
 $(foreach d,$(DIRS),$(eval $(call archive_rule,$(d))))
 
-# The sentry archive is linked whole: its handlers register themselves in a
-# linker section (SENTRY_HANDLER) and nothing references them by name.
-LINK_LIBS := -Wl,--whole-archive $(BUILD)/libcv_sentry.a -Wl,--no-whole-archive \
-	     -Wl,--start-group $(LIBS) -Wl,--end-group
+# The sentry's handlers are referenced by its dispatch table
+# (sentry/handlers.c, built from syscalls/table.def): no archive is linked
+# whole.
+LINK_LIBS := -Wl,--start-group $(LIBS) -Wl,--end-group
 
 $(BUILD)/bin/runsc: $(BUILD)/runsc/main.o $(LIBS)
 	@mkdir -p $(dir $@)

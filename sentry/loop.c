@@ -244,6 +244,7 @@ int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
 		return err;
 	}
 	s->deferred = d;
+	c->outcome = SC_OUT_DEFERRED;
 	return 0;
 }
 
@@ -392,13 +393,13 @@ static void on_notify(struct sentry *s, int nfd)
 	} else {
 		ret = sentry_dispatch(s, &c);
 	}
-	if (ret == SENTRY_RET_DEFERRED)
+	if (c.outcome == SC_OUT_DEFERRED)
 		return;
 	if (pc.at_stop)	/* the handler moved the call to a ptrace stop
 			 * (plat_notif_to_stop): the notification is gone */
 		ret = plat_ptrace_finish(n.pid, &pc, ret,
-					 ret == SENTRY_RET_CONTINUE);
-	else if (ret == SENTRY_RET_CONTINUE)
+					 c.outcome == SC_OUT_CONTINUE);
+	else if (c.outcome == SC_OUT_CONTINUE)
 		ret = plat_notif_send(nfd, n.id, 0, true);
 	else
 		ret = plat_notif_send(nfd, n.id, ret, false);
@@ -543,11 +544,11 @@ static void on_event_stop(struct sentry *s, struct task *t, int sig)
 	resume(t, 0);
 }
 
-/* The call at a ptrace stop gets ret (or runs: SENTRY_RET_CONTINUE). */
-static void finish_at_stop(struct task *t, struct plat_call *pc, long ret)
+/* The call at a ptrace stop gets ret, or runs (cont). */
+static void finish_at_stop(struct task *t, struct plat_call *pc, long ret,
+			   bool cont)
 {
-	int err = plat_ptrace_finish(t->host_tid, pc, ret,
-				     ret == SENTRY_RET_CONTINUE);
+	int err = plat_ptrace_finish(t->host_tid, pc, ret, cont);
 
 	sentry_plat_result(t->host_tid, err, "reply");
 }
@@ -561,9 +562,9 @@ static void seccomp_emulate(struct sentry *s, struct task *t,
 
 	plat_regs_args(&pc->regs, c.args);
 	ret = sentry_dispatch(s, &c);
-	if (ret == SENTRY_RET_DEFERRED)
+	if (c.outcome == SC_OUT_DEFERRED)
 		return;		/* stays stopped until the reply */
-	finish_at_stop(t, pc, ret);
+	finish_at_stop(t, pc, ret, c.outcome == SC_OUT_CONTINUE);
 }
 
 static void seccomp_strace(struct sentry *s, struct task *t,
@@ -638,7 +639,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 		/* Not a stop we can account for: refuse the call. */
 		log_warn("sentry: tid %d: seccomp stop: %s", t->host_tid,
 			 strerror(-ret));
-		finish_at_stop(t, &pc, -ENOSYS);
+		finish_at_stop(t, &pc, -ENOSYS, false);
 		return;
 	}
 	kind = sc_stop_classify(sc_filter_eval(&s->ours, &sd), data,
@@ -669,7 +670,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	if (s->strace)
 		strace_log(s, t, sd.nr, 'W', "(a workload filter's TRACE)",
 			   -ENOSYS, true, 0);
-	finish_at_stop(t, &pc, -ENOSYS);
+	finish_at_stop(t, &pc, -ENOSYS, false);
 }
 
 static void on_syscall_stop(struct sentry *s, struct task *t)
