@@ -23,7 +23,8 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # One archive per subsystem; the runsc binary and the tests link them all.
-DIRS    := lib syscalls platform gofer sentry runsc
+# oci/ (the OCI config model) is a leaf: it uses lib/ and nothing else.
+DIRS    := lib oci syscalls platform gofer sentry runsc
 $(foreach d,$(DIRS),$(eval SRCS_$(d) := $(filter-out runsc/main.c,$(wildcard $(d)/*.c))))
 $(foreach d,$(DIRS),$(eval OBJS_$(d) := $(patsubst %.c,$(BUILD)/%.o,$(SRCS_$(d)))))
 LIBS    := $(foreach d,$(DIRS),$(BUILD)/libcv_$(d).a)
@@ -51,10 +52,10 @@ $(BUILD)/libcv_$(1).a: $(OBJS_$(1))
 endef
 $(foreach d,$(DIRS),$(eval $(call archive_rule,$(d))))
 
-# The sentry archive is linked whole: its handlers register themselves in a
-# linker section (SENTRY_HANDLER) and nothing references them by name.
-LINK_LIBS := -Wl,--whole-archive $(BUILD)/libcv_sentry.a -Wl,--no-whole-archive \
-	     -Wl,--start-group $(LIBS) -Wl,--end-group
+# The sentry's handlers are referenced by its dispatch table
+# (sentry/handlers.c, built from syscalls/table.def): no archive is linked
+# whole.
+LINK_LIBS := -Wl,--start-group $(LIBS) -Wl,--end-group
 
 $(BUILD)/bin/runsc: $(BUILD)/runsc/main.o $(LIBS)
 	@mkdir -p $(dir $@)

@@ -144,8 +144,10 @@ static int become_own(void)
 		return 0;
 	if (caps_set_effective(gofer_permitted) < 0)
 		return -EPERM;
-	syscall(SYS_setfsuid, own_fsuid);
-	syscall(SYS_setfsgid, own_fsgid);
+	/* setfs*id() report no error (they return the previous id): the
+	 * ids are read back below. */
+	(void)syscall(SYS_setfsuid, own_fsuid);
+	(void)syscall(SYS_setfsgid, own_fsgid);
 	if ((uint32_t)syscall(SYS_setfsuid, -1) != own_fsuid ||
 	    (uint32_t)syscall(SYS_setfsgid, -1) != own_fsgid)
 		return -EPERM;
@@ -164,10 +166,10 @@ static int set_ids(const struct gofer_wire_creds *c)
 	if (!groups_fixed &&
 	    syscall(SYS_setgroups, (size_t)c->ngroups, groups) < 0)
 		return -errno;
-	syscall(SYS_setfsgid, c->fsgid);
+	(void)syscall(SYS_setfsgid, c->fsgid);	/* read back, as above */
 	if ((uint32_t)syscall(SYS_setfsgid, -1) != c->fsgid)
 		return -EPERM;
-	syscall(SYS_setfsuid, c->fsuid);
+	(void)syscall(SYS_setfsuid, c->fsuid);
 	if ((uint32_t)syscall(SYS_setfsuid, -1) != c->fsuid)
 		return -EPERM;
 	return 0;

@@ -34,7 +34,8 @@ int cf_keep_caps(uint64_t keep)
 				return -errno;	/* EPERM: no CAP_SETPCAP */
 		}
 	}
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* EINVAL only where the kernel has no ambient set to clear. */
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	memset(d, 0, sizeof(d));
 	d[0].permitted = d[0].effective = (uint32_t)keep;
 	d[1].permitted = d[1].effective = (uint32_t)(keep >> 32);

@@ -103,7 +103,7 @@ void cv_log(enum cv_log_level lvl, const char *fmt, ...)
 	if (logger.fmt == CV_LOG_JSON) {
 		char esc[sizeof(msg) * 2];
 
-		json_escape(esc, sizeof(esc), msg);
+		(void)json_escape(esc, sizeof(esc), msg); /* terminated */
 		n = snprintf(line, sizeof(line),
 			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n",
 			     level_names[lvl], esc, ts, now.tv_nsec);

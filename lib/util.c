@@ -79,13 +79,15 @@ int cv_write_file_atomic(const char *path, const void *data, size_t len,
 	r = cv_write_all(fd, data, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
+	/* The temporary file is removed on failure, best effort: the error
+	 * reported is the write's or the rename's. */
 	if (r < 0) {
-		unlink(tmp);
+		(void)unlink(tmp);
 		return cv_error_set(err, -r, "write %s", tmp);
 	}
 	if (rename(tmp, path) < 0) {
 		r = errno;
-		unlink(tmp);
+		(void)unlink(tmp);
 		return cv_error_set(err, r, "rename %s", path);
 	}
 	return 0;

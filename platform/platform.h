@@ -12,6 +12,11 @@
  *
  * Both: every workload task is traced (PTRACE_SEIZE with EXITKILL), and
  * memory is read with process_vm_readv/writev.
+ *
+ * A layer below the sentry: the sentry calls it; it knows nothing of the
+ * sentry's tasks or calls (host tids, pidfds and its own per-call state
+ * only), and hands back what it reaps through a function the sentry sets
+ * (plat_set_wait_handler).
  */
 #ifndef CV_PLATFORM_PLATFORM_H
 #define CV_PLATFORM_PLATFORM_H
@@ -22,8 +27,10 @@
 #include <sys/user.h>
 #include <linux/seccomp.h>
 
-#include "sentry/sentry.h"
-#include "sentry/task.h"
+enum platform_kind {
+	PLATFORM_SECCOMP,	/* default */
+	PLATFORM_PTRACE,
+};
 
 #define PLAT_PTRACE_OPTIONS                                                  \
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |   \
@@ -46,23 +53,27 @@ struct plat_call {
 };
 
 /*
- * Implemented by the sentry's event loop (sentry/loop.c): every wait
- * status a platform's synchronous wait reaps and does not consume itself
- * (another task's stop, any exit, the gofer's death) is handed over here,
- * in order, and handled as if the loop had reaped it. Nothing is dropped.
+ * Set by the sentry's event loop (sentry/loop.c) before any task is
+ * traced: every wait status a platform's synchronous wait reaps and does
+ * not consume itself (another task's stop, any exit, the gofer's death) is
+ * handed to fn, in order, and handled as if the loop had reaped it.
+ * Nothing is dropped.
  */
-void sentry_queue_wait(pid_t pid, int status);
+typedef void (*plat_wait_fn)(pid_t pid, int status);
+void plat_set_wait_handler(plat_wait_fn fn);
 /*
- * Implemented by the sentry (sentry/ptrace_stop.c): the mode a resume with
- * how must use for tid, whose emulated tracer may have asked for
- * PTRACE_SYSCALL or PTRACE_SINGLESTEP (plat_resume applies it).
+ * Set by the sentry (sentry/ptrace_stop.c sentry_resume_how): the mode a
+ * resume with how must use for tid, whose emulated tracer may have asked
+ * for PTRACE_SYSCALL or PTRACE_SINGLESTEP (plat_resume applies it). None
+ * set: how as given.
  */
-int sentry_resume_how(pid_t tid, int how);
+typedef int (*plat_resume_how_fn)(pid_t tid, int how);
+void plat_set_resume_how(plat_resume_how_fn fn);
 /* Set when such a wait took a SIGCHLD the loop's signalfd will not see
  * (statuses may be left to reap); the loop clears it. */
 extern bool plat_sigchld_taken;
 
-/* Names. */
+/* "seccomp" (or gVisor's "systrap") / "ptrace" <-> enum; -1 if unknown. */
 int platform_from_name(const char *name);
 const char *platform_name(enum platform_kind k);
 
@@ -103,21 +114,29 @@ void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6]);
 int plat_seccomp_data(pid_t tid, struct seccomp_data *d, uint32_t *ret_data);
 /* Runs one syscall in a tracee stopped at a seccomp or syscall-exit stop
  * (pc->regs are the registers of the original stop). Returns the result. */
-/* Carried in the sixth argument of injected calls (sentry/sentry.h). */
+/* Carried in the sixth argument of injected calls: the sandbox's secret
+ * (sentry_inject_cookie, sentry/sentry.h), set by the sentry. */
 extern uint64_t plat_inject_cookie;
 long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		 uint64_t a5);
-/* Finishes an emulated call at a ptrace stop: the workload sees ret. */
-int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret);
+/* Finishes an emulated call at a ptrace stop: the workload sees ret; or,
+ * with cont, the call runs as the workload made it (after an injection,
+ * which ran calls of its own in its place, it sees -EIO). 0, or -ESRCH if
+ * tid is gone (pc->gone: reaped meanwhile, nothing to finish). */
+int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont);
 /* seccomp platform: turns the notification being handled into a ptrace
  * stop (the notification is abandoned), for what needs injection. */
 int plat_notif_to_stop(pid_t tid, struct plat_call *pc);
 /* At a PTRACE_EVENT_EXEC stop: sets the new program's comm (as the kernel
  * names it from the path the program was called by); the task stays
- * stopped (the caller resumes it). 0 or -errno (-ESRCH: gone). */
+ * stopped (the caller resumes it). 0, or -errno: perhaps with the
+ * injected syscall left at its entry point (the caller kills it); -ESRCH
+ * if it is gone. */
 int plat_exec_set_comm(pid_t tid, const char *name);
-/* ptrace platform: installs sentry-side fd in the tracee. */
-int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags);
+/* ptrace platform: installs the sentry's fd in the tracee tid (whose pidfd
+ * is given), stopped in the call pc; the tracee's number, or -errno. */
+int plat_ptrace_install_fd(pid_t tid, int pidfd, struct plat_call *pc,
+			   int fd, unsigned flags);
 
 #endif

@@ -40,9 +40,17 @@ int plat_setregs(pid_t tid, const struct user_regs_struct *r)
 	return 0;
 }
 
+static plat_resume_how_fn resume_how;
+
+void plat_set_resume_how(plat_resume_how_fn fn)
+{
+	resume_how = fn;
+}
+
 int plat_resume(pid_t tid, int how, int sig)
 {
-	how = sentry_resume_how(tid, how);
+	if (resume_how != NULL)
+		how = resume_how(tid, how);
 	if (ptrace(how, tid, 0, (void *)(long)sig) < 0)
 		return -errno;
 	return 0;
@@ -109,6 +117,13 @@ static bool injection_is_ours(pid_t tid, const struct user_regs_struct *want)
 
 bool plat_sigchld_taken;
 
+static plat_wait_fn wait_handler;
+
+void plat_set_wait_handler(plat_wait_fn fn)
+{
+	wait_handler = fn;
+}
+
 /*
  * Whether tid has exited, even if its exit cannot be reaped yet: a thread
  * group leader's exit is reported only once the group's other threads
@@ -127,7 +142,8 @@ static bool tid_exited(pid_t tid)
  * Waits for tid's next wait status (a stop: 0, *st set). Reaps any child,
  * not only tid, and hands whatever else it reaps (another task's stop or
  * exit, the gofer's exit) and tid's own exit or exec to the sentry's
- * event handling (sentry_queue_wait): a reaped status is never dropped.
+ * event handling (the wait handler it set): a reaped status is never
+ * dropped.
  * A leader that died while another thread lives is seen by tid_exited()
  * (its exit is reaped later by the loop, once the other threads have
  * been handled: a blocking wait for it could wait for ever on a thread
@@ -149,7 +165,7 @@ static int wait_tid(pid_t tid, struct plat_call *pc, int *st)
 		    (*st >> 16) != PTRACE_EVENT_EXEC)
 			return 0;
 		if (pid > 0) {
-			sentry_queue_wait(pid, *st);
+			wait_handler(pid, *st);
 			if (pid != tid)
 				continue;
 			/* Dead, or another thread's exec took its place
@@ -324,11 +340,18 @@ int plat_exec_set_comm(pid_t tid, const char *name)
 		pc.regs = r0;
 		pc.regs.rip += 2;	/* as if just past that instruction */
 		pc.injected = true;
-		plat_inject(tid, &pc, SYS_prctl, PR_SET_NAME, at, 0, 0, 0, 0);
+		/* Failing, the program keeps the name the kernel gave it:
+		 * nothing else is lost. */
+		(void)plat_inject(tid, &pc, SYS_prctl, PR_SET_NAME, at, 0, 0,
+				  0, 0);
 	}
 	if (pc.gone)
 		return -ESRCH;	/* reaped: tid may be anyone's by now */
-	ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip, (void *)word);
+	/* Its entry point must be its own again before it runs: if not,
+	 * the caller kills it. */
+	if (ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip,
+		   (void *)word) < 0)
+		return -errno;
 out:
 	ret = plat_setregs(tid, &r0);
 	if (ret < 0)
@@ -336,20 +359,20 @@ out:
 	/* tgkill of a raw tid is safe here: it is our tracee, stopped (the
 	 * SETREGS just worked) and not reaped, so the tid is still its. */
 	if (pc.pending_sig)
-		syscall(SYS_tgkill, tid, tid, pc.pending_sig);
+		(void)syscall(SYS_tgkill, tid, tid, pc.pending_sig);
 	return 0;
 }
 
-int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
+int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont)
 {
 	struct user_regs_struct r = pc->regs;
 	int err;
 
 	if (pc->gone)
 		return -ESRCH;	/* reaped: tid may be anyone's by now */
-	if (ret == SENTRY_RET_CONTINUE && !pc->injected)
+	if (cont && !pc->injected)
 		return plat_resume(tid, PTRACE_CONT, 0);
-	if (ret == SENTRY_RET_CONTINUE)
+	if (cont)
 		ret = -EIO;
 	if (!pc->injected)
 		r.orig_rax = -1;	/* skip the real call */
@@ -358,16 +381,17 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret)
 	if (err < 0)
 		return err;
 	if (pc->pending_sig) {
-		/* Safe on the raw tid: a stopped tracee, not reaped. */
-		syscall(SYS_tgkill, tid, tid, pc->pending_sig);
+		/* Safe on the raw tid: a stopped tracee, not reaped (so
+		 * it cannot fail but for the tracee's death meanwhile). */
+		(void)syscall(SYS_tgkill, tid, tid, pc->pending_sig);
 		pc->pending_sig = 0;
 	}
-	if (pc->injected &&
-	    sentry_resume_how(tid, PTRACE_CONT) == PTRACE_SYSCALL) {
+	if (pc->injected && resume_how != NULL &&
+	    resume_how(tid, PTRACE_CONT) == PTRACE_SYSCALL) {
 		/* Its emulated tracer wants the call's exit stop: the task
 		 * sits at one (of the last injected call, registers now the
 		 * call's own), which the loop handles as such. */
-		sentry_queue_wait(tid, ((SIGTRAP | 0x80) << 8) | 0x7f);
+		wait_handler(tid, ((SIGTRAP | 0x80) << 8) | 0x7f);
 		return 0;
 	}
 	return plat_resume(tid, PTRACE_CONT, 0);
@@ -400,10 +424,9 @@ struct inj_recv {
 	} u;
 };
 
-static long inj_recv_fd(struct sc_call *c, struct plat_call *pc, int rfd,
+static long inj_recv_fd(pid_t tid, struct plat_call *pc, int rfd,
 			unsigned flags)
 {
-	pid_t tid = c->t->host_tid;
 	uint64_t at = scratch(pc, sizeof(struct inj_recv));
 	struct inj_recv m;
 	long ret;
@@ -439,10 +462,9 @@ static long inj_recv_fd(struct sc_call *c, struct plat_call *pc, int rfd,
  * a; close(a) so the received fd takes the lowest free number, as open()
  * would give; recvmsg(b); close(b).
  */
-int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags)
+int plat_ptrace_install_fd(pid_t tid, int pidfd, struct plat_call *pc,
+			   int fd, unsigned flags)
 {
-	struct plat_call *pc = c->platform;
-	pid_t tid = c->t->host_tid;
 	uint64_t at = scratch(pc, 512);
 	int pair[2], mine;
 	long ret, got;
@@ -454,22 +476,24 @@ int plat_ptrace_install_fd(struct sc_call *c, int fd, unsigned flags)
 	ret = plat_mem_read(tid, at, pair, sizeof(pair));
 	if (ret < 0)
 		return (int)ret;
-	mine = syscall(SYS_pidfd_getfd, c->t->pidfd, pair[0], 0);
+	mine = syscall(SYS_pidfd_getfd, pidfd, pair[0], 0);
 	if (mine < 0) {
 		ret = -errno;
 		goto out;
 	}
 	ret = send_fd(mine, fd);
 	close(mine);
-	plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
+	/* The injected closes fail only if the tracee is gone (pc->gone):
+	 * then its table is gone with it. */
+	(void)plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
 	if (ret < 0)
 		goto out_b;
-	got = inj_recv_fd(c, pc, pair[1], flags);
-	plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
+	got = inj_recv_fd(tid, pc, pair[1], flags);
+	(void)plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
 	return (int)got;
 out:
-	plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
+	(void)plat_inject(tid, pc, SYS_close, pair[0], 0, 0, 0, 0, 0);
 out_b:
-	plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
+	(void)plat_inject(tid, pc, SYS_close, pair[1], 0, 0, 0, 0, 0);
 	return (int)ret;
 }

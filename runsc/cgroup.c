@@ -1138,8 +1138,8 @@ static int freeze_v1(const char *dir, bool frozen, struct cv_error **err)
 			return 0;
 		sleep_ms(i < 10 ? 1 : 10);
 	}
-	if (frozen)
-		cg_write(dir, "freezer.state", "THAWED", NULL);
+	if (frozen)	/* undone as far as it can be: ETIMEDOUT is the news */
+		(void)cg_write(dir, "freezer.state", "THAWED", NULL);
 	return cv_error_set(err, ETIMEDOUT, "cgroup: %s: %s", dir, want);
 }
 
@@ -1157,8 +1157,8 @@ static int freeze_v2(const char *dir, bool frozen, struct cv_error **err)
 			return 0;
 		sleep_ms(i < 10 ? 1 : 10);
 	}
-	if (frozen)
-		cg_write(dir, "cgroup.freeze", "0", NULL);
+	if (frozen)	/* as in freeze_v1 */
+		(void)cg_write(dir, "cgroup.freeze", "0", NULL);
 	return cv_error_set(err, ETIMEDOUT, "cgroup: %s: freeze", dir);
 }
 
@@ -1261,7 +1261,9 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, struct cv_error **err)
 	if (!was_frozen && cgroup_freeze(mut, true, NULL) < 0)
 		return signal_all(cg, sig, err);
 	r = signal_all(cg, sig, err);
-	cgroup_freeze(mut, false, NULL);
+	/* Left frozen, a v1 cgroup's tasks would not even die of SIGKILL. */
+	if (cgroup_freeze(mut, false, r < 0 ? NULL : err) < 0)
+		r = -1;
 	return r;
 }
 
@@ -1307,8 +1309,8 @@ static int wait_empty(const struct cgroup *cg, struct cv_error **err)
 			return -1;
 		if (n == 0)
 			return 0;
-		if (i % 50 == 49)
-			signal_all(cg, SIGKILL, NULL);
+		if (i % 50 == 49)	/* a failure shows as EBUSY below */
+			(void)signal_all(cg, SIGKILL, NULL);
 		sleep_ms(10);
 	}
 	return cv_error_set(err, EBUSY, "cgroup %s: processes survive SIGKILL",
@@ -1325,8 +1327,9 @@ int cgroup_destroy(struct cgroup *cg, struct cv_error **err)
 	if (cgroup_pids(cg, &pids, &n, err) < 0)
 		return -1;
 	if (n > 0) {
+		/* Still frozen, its tasks survive: wait_empty's EBUSY. */
 		if (cgroup_is_frozen(cg, &frozen, NULL) == 0 && frozen)
-			cgroup_freeze(cg, false, NULL);
+			(void)cgroup_freeze(cg, false, NULL);
 		if (cgroup_kill_all(cg, SIGKILL, err) < 0)
 			return -1;
 		if (wait_empty(cg, err) < 0)

@@ -31,7 +31,7 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 
 struct cgroup;	/* opaque: one container's cgroup in every hierarchy */
 

@@ -109,8 +109,9 @@ static int set_limit(const char *d, int64_t v, struct cv_error **err)
 		return 0;
 	if (rc != -EBUSY)
 		return cv_error_setx(err, "%s", e->msg);
-	cg_read_u64(d, "memory.usage_in_bytes", &use, NULL);
-	cg_read_u64(d, "memory.max_usage_in_bytes", &peak, NULL);
+	/* For the message only: 0 where unreadable. */
+	(void)cg_read_u64(d, "memory.usage_in_bytes", &use, NULL);
+	(void)cg_read_u64(d, "memory.max_usage_in_bytes", &peak, NULL);
 	return cv_error_setx(err, "cgroup: linux.resources.memory.limit: "
 			     "cannot set %lld (current usage %llu, peak "
 			     "%llu)", (long long)v, (unsigned long long)use,
@@ -191,9 +192,11 @@ static int apply_memory(const char *d, const struct oci_memory *m,
 	if (m->has_disable_oom_killer && m->disable_oom_killer &&
 	    cg_write(d, "memory.oom_control", "1", err) < 0)
 		return -1;
+	/* Deprecated: newer kernels are always hierarchical and refuse 0,
+	 * a request they cannot honour and runc does not fail on. */
 	if (m->has_use_hierarchy && cg_exists(d, "memory.use_hierarchy"))
-		cg_write(d, "memory.use_hierarchy",
-			 m->use_hierarchy ? "1" : "0", NULL);
+		(void)cg_write(d, "memory.use_hierarchy",
+			       m->use_hierarchy ? "1" : "0", NULL);
 	return 0;
 }
 

@@ -279,7 +279,8 @@ static int apply_cpu(const char *d, const struct oci_cpu *c,
 				     (long long)c->idle) < 0)
 		return -1;
 	if ((c->has_quota && c->quota != 0) || (c->has_period && c->period)) {
-		cg_read(d, "cpu.max", &cur, NULL);
+		/* Unreadable (cur NULL): runc's defaults, "max 100000". */
+		(void)cg_read(d, "cpu.max", &cur, NULL);
 		cgroup_v2_cpu_max(c, cur, max, sizeof(max));
 		if (cg_write(d, "cpu.max", max, err) < 0)
 			return -1;

@@ -17,7 +17,7 @@
 
 #include "lib/error.h"
 #include "lib/log.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "runsc/sandbox.h"
 #include "runsc/state.h"
 #include "sentry/sentry.h"

@@ -156,8 +156,10 @@ struct state_dir_ref {
 static void undo_state_dir(void *arg)
 {
 	const struct state_dir_ref *r = arg;
+	cleanup_error struct cv_error *e = NULL;
 
-	state_remove_dir(r->root, r->id, NULL);
+	if (state_remove_dir(r->root, r->id, &e) < 0)
+		log_warn("%s", e->msg);	/* left behind: say so */
 }
 
 /* poststop hooks, if createRuntime's ran (runc runs them once the rest

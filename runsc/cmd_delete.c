@@ -48,9 +48,11 @@ static bool kill_sandbox(const struct container_state *st, struct cgroup *cg)
 
 	if (sb < 0)
 		return false;
-	pidfd_signal(sb, SIGKILL);
+	/* Either fails only for what is gone already; whatever survives
+	 * is in wait_gone's warning or the cgroup's removal. */
+	(void)pidfd_signal(sb, SIGKILL);
 	if (cg != NULL)
-		cgroup_kill_all(cg, SIGKILL, NULL);
+		(void)cgroup_kill_all(cg, SIGKILL, NULL);
 	if (wait_gone(sb) < 0)
 		log_warn("sandbox %d of %s did not exit", st->sandbox_pid,
 			 st->id);
@@ -152,8 +154,9 @@ int container_delete(struct global_opts *g, const char *id, bool force,
 		log_warn("%s", e->msg);
 		cv_error_free(&e);
 	}
+	/* Still frozen, its tasks survive the kill: remove_cgroup says so. */
 	if (cg != NULL && strcmp(status, "paused") == 0)
-		cgroup_freeze(cg, false, NULL);
+		(void)cgroup_freeze(cg, false, NULL);
 	ours = kill_sandbox(st, cg);
 	if (cg != NULL)
 		remove_cgroup(st, cg, ours);

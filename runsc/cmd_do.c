@@ -13,6 +13,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "lib/cleanup.h"
+#include "lib/log.h"
 #include "runsc/cli.h"
 #include "runsc/rootless.h"
 
@@ -242,7 +243,7 @@ int cmd_do(struct global_opts *g, int argc, char **argv,
 		g->root = tmp;
 	}
 	r = run_do(g, argc - optind, argv + optind, dir ? dir : cwd, err);
-	if (own_root)
-		rmdir(tmp);
+	if (own_root && rmdir(tmp) < 0)	/* emptied by the delete */
+		log_warn("runsc do: %s: %s", tmp, strerror(errno));
 	return r;
 }

@@ -196,7 +196,8 @@ static int watch(struct global_opts *g, const char *id, struct cgroup *cg,
 	uint64_t ooms = 0, next = now_ms();
 	bool is_eventfd;
 
-	cgroup_oom_count(cg, &ooms, NULL);
+	/* Unreadable: counted from 0, as the loop's reads are. */
+	(void)cgroup_oom_count(cg, &ooms, NULL);
 	nfd = oom_notifier(cg, &is_eventfd);
 	for (;;) {
 		struct pollfd p = { .fd = nfd, .events = POLLIN };

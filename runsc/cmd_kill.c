@@ -60,7 +60,7 @@ static void signal_task(pid_t pid, const struct container_state *st, int sb,
 		return;
 	if (poll(&p, 1, 0) != 0)
 		return;		/* the sandbox exited: its pid is not proof */
-	pidfd_signal(fd, sig);
+	(void)pidfd_signal(fd, sig);	/* -ESRCH: it exited meanwhile */
 }
 
 static int kill_all(struct global_opts *g, const struct container_state *st,

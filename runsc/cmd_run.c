@@ -145,7 +145,9 @@ static int run_container(struct global_opts *g, const struct create_opts *o,
 		return -1;
 	if ((con.path != NULL && cli_console_recv(&con, err) < 0) ||
 	    container_start(g, o->id, err) < 0) {
-		container_delete(g, o->id, true, &e);
+		/* err says why; a failed clean-up is worth a warning. */
+		if (container_delete(g, o->id, true, &e) < 0)
+			log_warn("%s", e->msg);
 		return -1;
 	}
 	if (detach)

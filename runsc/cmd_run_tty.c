@@ -35,8 +35,9 @@ static void copy_winsize(int from, int to)
 {
 	struct winsize ws;
 
+	/* Best effort: a pty that refuses keeps its size. */
 	if (ioctl(from, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
-		ioctl(to, TIOCSWINSZ, &ws);
+		(void)ioctl(to, TIOCSWINSZ, &ws);
 }
 
 int cli_console_listen(struct cli_console *c, struct cv_error **err)
@@ -50,7 +51,7 @@ int cli_console_listen(struct cli_console *c, struct cv_error **err)
 	c->dir = strdup(tmpl);
 	if (c->dir == NULL || asprintf(&c->path, "%s/console.sock", tmpl) < 0) {
 		c->path = NULL;
-		rmdir(tmpl);
+		(void)rmdir(tmpl);	/* empty, just made */
 		return cv_error_set(err, ENOMEM, "console");
 	}
 	c->listen_fd = cv_unix_listen(c->path, 1);
@@ -89,8 +90,9 @@ int cli_console_recv(struct cli_console *c, struct cv_error **err)
 	/* Nothing else will connect: leave no socket behind in /tmp. */
 	close(c->listen_fd);
 	c->listen_fd = -1;
-	unlink(c->path);
-	rmdir(c->dir);
+	/* Ours, just made: removable but for someone else's meddling. */
+	(void)unlink(c->path);
+	(void)rmdir(c->dir);
 	return 0;
 }
 
@@ -100,10 +102,10 @@ void cli_console_close(struct cli_console *c)
 		close(c->master);
 	if (c->listen_fd >= 0)
 		close(c->listen_fd);
-	if (c->path != NULL)
-		unlink(c->path);
+	if (c->path != NULL)	/* as in cli_console_recv; ENOENT once done */
+		(void)unlink(c->path);
 	if (c->dir != NULL)
-		rmdir(c->dir);
+		(void)rmdir(c->dir);
 	free(c->path);
 	free(c->dir);
 	*c = (struct cli_console){ .listen_fd = -1, .master = -1 };
@@ -135,7 +137,9 @@ static bool pump_master(int master)
 		return true;
 	if (n <= 0)
 		return false;
-	write_all(STDOUT_FILENO, buf, (size_t)n);
+	/* A stdout that is gone loses the output; the master is still
+	 * drained so the workload never blocks on it. */
+	(void)write_all(STDOUT_FILENO, buf, (size_t)n);
 	return true;
 }
 
@@ -255,15 +259,16 @@ int cli_wait_console(pid_t child, int fwd_pidfd, int master,
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return cv_error_set(err, errno, "signalfd");
 	}
-	/* Reads from the master must not block the loop. */
-	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+	/* Reads from the master must not block the loop (F_SETFL of an
+	 * open fd cannot fail). */
+	(void)fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	if (isatty(STDIN_FILENO))
 		copy_winsize(STDIN_FILENO, master);
 	tty_raw(&mode);
 	/* A closed stdout must not kill runsc before it cleans up. */
-	sigaction(SIGPIPE, &ign, &old_pipe);
+	(void)sigaction(SIGPIPE, &ign, &old_pipe);	/* a valid signal */
 	status = proxy(child, fwd_pidfd, master, sfd);
-	sigaction(SIGPIPE, &old_pipe, NULL);
+	(void)sigaction(SIGPIPE, &old_pipe, NULL);
 	tty_restore(&mode);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status;

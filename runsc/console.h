@@ -9,7 +9,7 @@
 #define CV_RUNSC_CONSOLE_H
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 
 /* Connects to the console socket (a host path: before entering the view). */
 int console_connect(const char *path, struct cv_error **err);

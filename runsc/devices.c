@@ -140,7 +140,8 @@ static int config_device(const struct dev_where *w,
 	if (parent < 0)
 		return cv_error_set(err, errno, "linux.devices[%zu].path: %s",
 				    i, d->path);
-	unlinkat(parent, name, 0);
+	/* Whatever is there goes; if it cannot, mknodat says EEXIST. */
+	(void)unlinkat(parent, name, 0);
 	if (mknodat(parent, name, device_type_bits(d->type) | mode,
 		    makedev(d->major, d->minor)) < 0) {
 		/* Not permitted (user namespace, nodev): a bind of the
@@ -195,7 +196,7 @@ static int default_device(const struct dev_where *w, const char *path,
 		return cv_error_set(err, errno, "/dev");
 	if (vfs.f_flag & ST_NODEV)
 		return bind_host_node(w, path, path, err);
-	unlinkat(dev, name, 0);
+	(void)unlinkat(dev, name, 0);	/* as in config_device */
 	if (mknodat(dev, name, (st.st_mode & S_IFMT) | 0600, st.st_rdev) < 0) {
 		if (errno == EPERM)
 			return bind_host_node(w, path, path, err);

@@ -14,7 +14,7 @@
 
 #include "lib/devrules.h"
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 
 /* rootfd: the container root (a directory fd) being built. */
 int devices_setup(int rootfd, const struct oci_spec *spec,

@@ -209,8 +209,9 @@ static int run_one(const char *kind, size_t i, const struct oci_hook *h,
 		return cv_error_set(err, e, "%s%s[%zu] (%s): fork", pfx, k, i,
 				    h->path);
 	}
-	fcntl(r.out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	/* F_SETFL of fresh pipes cannot fail. */
+	(void)fcntl(r.out_fd, F_SETFL, O_NONBLOCK);
+	(void)fcntl(in[1], F_SETFL, O_NONBLOCK);
 	r.in_fd = in[1];
 	r.in = state_json != NULL ? state_json : "";
 	r.in_len = strlen(r.in);

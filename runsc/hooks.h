@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 
 /*
  * Runs the n hooks of list in order, stopping at the first failure. A hook

@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 
 enum mount_op_kind {
 	MOUNT_OP_BIND,		/* open_tree + move_mount */

@@ -28,7 +28,7 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "runsc/sandbox.h"
 
 struct ns_plan {

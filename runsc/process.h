@@ -17,7 +17,7 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "sentry/sentry.h"
 
 struct cap_plan {

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 
 /* The default --root of a rootless runsc, $XDG_RUNTIME_DIR/cvisor
  * (malloc'ed), or NULL for /run/cvisor; runc's rule. */

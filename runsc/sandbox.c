@@ -47,6 +47,7 @@
 #include "runsc/process.h"
 #include "runsc/rootless.h"
 #include "runsc/seccomp_profile.h"
+#include "runsc/sentry_config.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -796,7 +797,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 {
 	const struct sandbox_opts *o = c->o;
 	struct cv_error *err = NULL;
-	struct sentry_config cfg;
+	struct sentry_config cfg = { 0 };
 	int status, r, gofer_pidfd;
 
 	cv_log_set_name("sandbox");
@@ -825,6 +826,10 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		sb_die(c->sync, err, NULL);
 	if (devices_rules(c->spec, &c->dev_rules, &c->n_dev_rules, &err) < 0)
 		sb_die(c->sync, err, NULL);
+	/* The sentry sees the config as the sandbox does (rootless: the
+	 * view without the user namespace), and only what it uses. */
+	if (sentry_config_from_spec(&cfg, c->spec, &err) < 0)
+		sb_die(c->sync, err, NULL);
 	/* Pushed before each start: the step reads the pid when it runs
 	 * (0: not forked). */
 	if (cv_undo_push(&c->undo, kill_and_reap, &c->gofer_pid, NULL) < 0 ||
@@ -852,16 +857,19 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	/* The workload's pipes belong to the workload: the shim sees EOF
 	 * when the workload closes them, not when the sandbox does. */
 	null_stdio(stdio_to_drop(c));
-	cfg = (struct sentry_config){
-		.id = o->id, .spec = c->spec, .platform = o->platform,
-		.gofer_fd = c->gofer_sv[0], .gofer_pid = c->gofer_pid,
-		.ctl_fd = c->ctl, .init_fd = c->init_sv[0],
-		.init_pid = c->init_pid, .strace = o->strace,
-		.log_fd = o->log_fd, .debug = o->debug,
-		.file_access_shared = c->file_access_shared,
-		.file_access_mounts_exclusive = o->file_access_mounts_exclusive,
-		.dev_rules = c->dev_rules, .n_dev_rules = c->n_dev_rules,
-	};
+	cfg.id = o->id;
+	cfg.platform = o->platform;
+	cfg.gofer_fd = c->gofer_sv[0];
+	cfg.gofer_pid = c->gofer_pid;
+	cfg.ctl_fd = c->ctl;
+	cfg.init_fd = c->init_sv[0];
+	cfg.init_pid = c->init_pid;
+	cfg.strace = o->strace;
+	cfg.log_fd = o->log_fd;
+	cfg.file_access_shared = c->file_access_shared;
+	cfg.dev_rules = c->dev_rules;
+	cfg.n_dev_rules = c->n_dev_rules;
+	cfg.file_access_mounts_exclusive = o->file_access_mounts_exclusive;
 	{
 		int keep[] = { cfg.gofer_fd, cfg.ctl_fd, cfg.init_fd,
 			       cfg.log_fd, gofer_pidfd };
@@ -869,6 +877,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 		sb_close_all_but(keep, ARRAY_SIZE(keep));
 	}
 	status = sentry_run(&cfg);
+	sentry_config_release(&cfg);
 	/* The gofer serves nobody any more (it exits when the sentry's end
 	 * closes); reaped here rather than left to whoever adopts it. */
 	if (gofer_pidfd >= 0) {

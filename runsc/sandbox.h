@@ -16,7 +16,7 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "runsc/handshake.h"
 #include "runsc/mounts.h"	/* struct root_overlay */
 #include "sentry/sentry.h"	/* enum platform_kind */

@@ -359,8 +359,9 @@ static int compile(const struct oci_seccomp *s, struct sock_filter **out,
 	prog = calloc(stub + len / sizeof(*prog), sizeof(*prog));
 	if (prog == NULL)
 		return cv_error_set(err, ENOMEM, "seccomp");
-	sentry_stub(prog);
-	enosys_stub(s, prog + sstub);
+	/* Their lengths (sstub, stub) were taken above. */
+	(void)sentry_stub(prog);
+	(void)enosys_stub(s, prog + sstub);
 	memcpy(prog + stub, bpf, len);
 	*out = prog;
 	*n = stub + len / sizeof(*prog);

@@ -17,7 +17,7 @@
 #define CV_RUNSC_SECCOMP_PROFILE_H
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 
 /* Compiles s and loads it into the calling thread (all threads with
  * SECCOMP_FILTER_FLAG_TSYNC). s->present false: nothing to do. */

@@ -577,8 +577,12 @@ int state_load(const char *root, const char *id, struct container_state **out,
 	st->cgroup_json = dup_raw(tree, "cgroup");
 	st->platform = dup_str(tree, "platform");
 	st->resources_json = dup_raw(tree, "resources");
-	load_annotations(tree, st);
-	load_exec_pids(tree, st);
+	/* Without its exec pids, kill --all would miss processes. */
+	if (load_annotations(tree, st) < 0 || load_exec_pids(tree, st) < 0) {
+		yajl_tree_free(tree);
+		state_free(st);
+		return cv_error_set(err, ENOMEM, "state");
+	}
 	yajl_tree_free(tree);
 	if (st->id == NULL)
 		st->id = strdup(id);

@@ -19,7 +19,7 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 
 struct cgroup;
 

@@ -355,7 +355,10 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 	pid_t pid = fallback_pid;
 	int one = 1, ret;
 
-	setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	/* The attaching pid is the kernel's word (SCM_CREDENTIALS), never
+	 * the fallback, when the socket can carry it. */
+	if (setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		return -errno;
 	ret = recv_with_creds(sock, &req, sizeof(req), &pid);
 	if (ret < 0)
 		return ret;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,10 +51,11 @@ static void exec_fail(struct task *t, struct plat_call *pc, long err)
 
 	r.orig_rax = -1;
 	r.rax = err;
-	plat_setregs(t->host_tid, &r);
+	if (task_setregs_or_kill(t, &r) < 0)
+		return;	/* the refused exec must not run */
 	st->pending = TP_FAIL;
 	st->err = err;
-	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+	task_resume(t, PTRACE_SYSCALL, 0);
 }
 
 static bool spacetab(char c)
@@ -388,8 +390,9 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	memcpy(st->exec_comm, comm, sizeof(st->exec_comm));
 	st->saved = pc->regs;
 	st->pending = TP_EXEC;
-	plat_setregs(t->host_tid, &r);
-	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+	if (task_setregs_or_kill(t, &r) < 0)
+		return;	/* never the workload's own path */
+	task_resume(t, PTRACE_SYSCALL, 0);
 }
 
 /* The kernel failed the rewritten exec: give the registers back. */
@@ -404,10 +407,20 @@ void exec_on_exit(struct sentry *s, struct task *t,
 	r->rdx = st->saved.rdx;
 	r->r10 = st->saved.r10;
 	r->r8 = st->saved.r8;
-	plat_setregs(t->host_tid, r);
+	/* The caller resumes it; killed if its arguments stay ours. */
+	(void)task_setregs_or_kill(t, r);
 	free(st->exec_path);
 	st->exec_path = NULL;
 	st->exec_comm[0] = '\0';
+}
+
+/* The new program could not be set going as it should (its entry point
+ * may still hold the injected syscall): it must not run. */
+static void kill_unfinished(struct task *t)
+{
+	log_warn("sentry: tid %d: the new program's start failed: killed",
+		 (int)t->host_tid);
+	(void)task_signal(t, SIGKILL);	/* -ESRCH: gone already */
 }
 
 /* PTRACE_EVENT_EXEC: other threads are gone; the exec'ing thread may have
@@ -448,12 +461,17 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 	task_refresh_caps(e);
 	if (task_st(e)->exec_comm[0] != '\0') {
 		char comm[16];
+		int ret;
 
 		memcpy(comm, task_st(e)->exec_comm, sizeof(comm));
 		task_st(e)->exec_comm[0] = '\0';
-		if (plat_exec_set_comm(tid, comm) == -ESRCH)
+		ret = plat_exec_set_comm(tid, comm);
+		if (ret < 0) {
+			if (ret != -ESRCH)
+				kill_unfinished(e);
 			return;
+		}
 	}
 	if (!ptrace_emu_on_exec(s, e))
-		plat_resume(tid, PTRACE_CONT, 0);
+		task_resume(e, PTRACE_CONT, 0);
 }

@@ -49,7 +49,6 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
-#include "runsc/config.h"
 #include "sentry/internal.h"
 #include "sentry/sentry.h"
 #include "sentry/task.h"
@@ -108,16 +107,13 @@ int file_access_from_name(const char *name)
 	return -1;
 }
 
-void fs_dcache_configure(bool on, const struct oci_spec *spec)
+void fs_dcache_configure(bool on, bool root_shared)
 {
-	enum oci_propagation prop =
-		spec != NULL ? spec->linux_.rootfs_propagation : OCI_PROP_NONE;
-
 	/* A shared root has a peer mount outside the gofer's namespace: the
 	 * workload's view, a copy of it. A mount made there (nsenter into
 	 * the container, as tools add mounts to a running container) would
 	 * appear in the gofer's namespace on a cached directory. */
-	dc_root_shared = prop == OCI_PROP_SHARED || prop == OCI_PROP_RSHARED;
+	dc_root_shared = root_shared;
 	dc_on = on && !dc_root_shared;
 }
 

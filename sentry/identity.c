@@ -16,7 +16,6 @@
 #include <sys/utsname.h>
 
 #include "lib/util.h"
-#include "runsc/config.h"
 #include "sentry/internal.h"
 #include "sentry/synth_cgroup.h"
 #include "syscalls/table.h"
@@ -51,11 +50,13 @@ SENTRY_HANDLER(sysinfo)
 	struct sentry *s = c->t->sentry;
 	struct vcg_mem m;
 	struct sysinfo si;
-	int total;
+	int total, ret;
 	double load[3];
 
 	memset(&si, 0, sizeof(si));
-	vcg_memory(&m);
+	ret = vcg_memory(&m);	/* the host's sysinfo failed */
+	if (ret < 0)
+		return ret;
 	vcg_loadavg(vcg_running_tasks(c, &total), load);
 	si.uptime = (long)((cv_now_ns() - s->start_ns) / 1000000000ull);
 	for (int i = 0; i < 3; i++)
@@ -170,7 +171,7 @@ void cred_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	st->nr = (long)pc->regs.orig_rax;
 	plat_regs_args(&pc->regs, st->args);
 	st->t0 = cv_now_ns();
-	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+	task_resume(t, PTRACE_SYSCALL, 0);
 }
 
 #define UNSET ((uint32_t)-1)

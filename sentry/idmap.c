@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Host ids the sentry sees, as the workload sees them (idmap.h): the
- * mappings are the spec's linux.uidMappings/gidMappings (what runsc wrote
- * to the init's uid_map and gid_map), or, for a user namespace joined by
+ * mappings are the config's linux.uidMappings/gidMappings (what runsc
+ * wrote to the init's uid_map and gid_map, passed in struct sentry_config),
+ * or, for a user namespace joined by
  * path, the init's own maps read once from the sandbox's procfs.
  */
 #include <errno.h>
@@ -14,7 +15,6 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config.h"
 #include "sentry/idmap.h"
 #include "sentry/internal.h"
 #include "sentry/vfs.h"
@@ -22,14 +22,14 @@
 #define MAP_LINES 340	/* the kernel's limit on uid_map lines */
 
 struct id_map {
-	const struct oci_id_mapping *m;
+	const struct sentry_id_map *m;
 	size_t n;
 	bool userns;
 };
 
-/* A user namespace joined by path has no mappings in the spec: its maps
+/* A user namespace joined by path has no mappings in the config: its maps
  * are read once from the sandbox's procfs (pid 1 is the init). */
-static struct oci_id_mapping joined[2][MAP_LINES];
+static struct sentry_id_map joined[2][MAP_LINES];
 static size_t n_joined[2];
 static bool joined_read[2];
 
@@ -52,7 +52,7 @@ static void read_joined(enum ident_kind k)
 		unsigned in, out, count;
 
 		if (sscanf(p, "%u %u %u", &in, &out, &count) == 3)
-			joined[k][n_joined[k]++] = (struct oci_id_mapping){
+			joined[k][n_joined[k]++] = (struct sentry_id_map){
 				in, out, count };
 		p = strchrnul(p, '\n');
 		if (*p)
@@ -62,17 +62,14 @@ static void read_joined(enum ident_kind k)
 
 static struct id_map id_map_of(const struct sentry *s, enum ident_kind k)
 {
-	const struct oci_spec *sp = s && s->cfg ? s->cfg->spec : NULL;
+	const struct sentry_config *cfg = s ? s->cfg : NULL;
 	struct id_map im = { 0 };
 
-	if (sp == NULL || !sp->has_linux ||
-	    oci_spec_namespace(sp, OCI_NS_USER) == NULL)
+	if (cfg == NULL || !cfg->userns)
 		return im;
 	im.userns = true;
-	im.m = k == IDENT_UID ? sp->linux_.uid_mappings :
-				sp->linux_.gid_mappings;
-	im.n = k == IDENT_UID ? sp->linux_.n_uid_mappings :
-				sp->linux_.n_gid_mappings;
+	im.m = k == IDENT_UID ? cfg->uid_map : cfg->gid_map;
+	im.n = k == IDENT_UID ? cfg->n_uid_map : cfg->n_gid_map;
 	if (im.n == 0) {
 		if (!joined_read[k])
 			read_joined(k);
@@ -90,7 +87,7 @@ uint32_t ident_from_host(const struct sentry *s, enum ident_kind k,
 	if (!im.userns)
 		return host;
 	for (size_t i = 0; i < im.n; i++) {
-		const struct oci_id_mapping *e = &im.m[i];
+		const struct sentry_id_map *e = &im.m[i];
 
 		if (host >= e->host_id && host - e->host_id < e->size)
 			return e->container_id + (host - e->host_id);
@@ -106,7 +103,7 @@ uint32_t ident_to_host(const struct sentry *s, enum ident_kind k,
 	if (!im.userns)
 		return id;
 	for (size_t i = 0; i < im.n; i++) {
-		const struct oci_id_mapping *e = &im.m[i];
+		const struct sentry_id_map *e = &im.m[i];
 
 		if (id >= e->container_id && id - e->container_id < e->size)
 			return e->host_id + (id - e->container_id);

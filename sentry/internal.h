@@ -131,6 +131,23 @@ void task_refresh_caps(struct task *t);
 /* Sends sig to the task through its pidfd (never a raw pid the sentry has
  * reaped). 0 or -errno (ESRCH: gone). */
 int task_signal(struct task *t, int sig);
+/*
+ * For what the sentry does to a stopped task and cannot undo (a resume, a
+ * reply, a register write): -ESRCH (the task is gone; the loop reaps its
+ * exit) and -ENOENT (its notification is gone: the call was interrupted
+ * and the kernel restarts it) are expected; anything else is logged with
+ * what, as the task may be left stopped.
+ */
+void sentry_plat_result(pid_t tid, int ret, const char *what);
+/*
+ * Sets a stopped task's registers. If they cannot be set the task is
+ * killed, never resumed as it stands: a call the sentry rewrote (an
+ * exec's path) or refused would run as the workload made it. 0, or -errno
+ * (the task is then dead or dying).
+ */
+int task_setregs_or_kill(struct task *t, const struct user_regs_struct *r);
+/* plat_resume() of the task, its result checked by sentry_plat_result(). */
+void task_resume(struct task *t, int how, int sig);
 
 /* sock_creds.c: the task's credentials for what the sentry does with its
  * own on the task's sockets. Before confinement: the container's
@@ -173,12 +190,10 @@ struct deferred {
 	struct deferred *next;
 };
 
-/* Handlers: return this after sentry_defer() succeeded. */
-#define SENTRY_RET_DEFERRED (-100001L)
-
 /* Whether the call can be answered later (not after a ptrace injection). */
 bool sentry_can_defer(struct sc_call *c);
-/* Takes ownership of wait_fd and ctx (also on failure). 0 or -errno. */
+/* Takes ownership of wait_fd and ctx (also on failure). 0, and the call's
+ * outcome is SC_OUT_DEFERRED (the handler returns), or -errno. */
 int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
 		 long (*retry)(struct deferred *d),
 		 void (*done)(struct deferred *d), void *ctx);
@@ -209,13 +224,18 @@ void cred_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc);
 void cred_on_exit(struct sentry *s, struct task *t,
 		  struct user_regs_struct *r);
 
-/* handlers.c: runs one emulated call (strace and stats included). */
+/* handlers.c: runs one emulated call (strace and stats included). The
+ * result, if c->outcome is SC_OUT_VALUE; else 0 (the kernel runs it, or
+ * the reply comes later). */
 long sentry_dispatch(struct sentry *s, struct sc_call *c);
 
 /* strace.c */
 void strace_format_args(struct sc_call *c, char *buf, size_t len);
 void strace_log(struct sentry *s, struct task *t, long nr, char disp,
 		const char *args, long ret, bool has_ret, uint64_t ns);
+/* An emulated call its handler let the kernel run (SC_OUT_CONTINUE). */
+void strace_log_continued(struct sentry *s, struct task *t, long nr,
+			  const char *args, uint64_t ns);
 /* A PASS call traced for --strace, at its syscall-exit stop (has_ret), or
  * when its task exited in it. */
 void strace_pending(struct sentry *s, struct task *t, long nr,

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "lib/util.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
@@ -1095,8 +1096,8 @@ static long kc_revoke(struct sc_call *c)
 		return ret;
 	if (!r.k->revoked) {
 		r.k->revoked = true;
-		if (r.k->type == KT_USER)
-			set_payload(r.k, NULL, 0);
+		if (r.k->type == KT_USER)	/* empty: nothing to fail */
+			(void)set_payload(r.k, NULL, 0);
 		else
 			ring_clear(r.k);	/* as Linux's keyring_revoke */
 	}
@@ -1250,7 +1251,7 @@ static long kc_search(struct sc_call *c)
 	if (ring.k->type != KT_KEYRING)
 		return -ENOTDIR;
 	s.gen = ++walk_gen;
-	walk_enter(ring.k, s.gen, 1);
+	(void)walk_enter(ring.k, s.gen, 1);	/* a new walk: marks it seen */
 	k = consider(&s, ring.k) ? ring.k : search_ring(&s, ring.k, 1);
 	if (k == NULL)
 		return s.err;
@@ -1311,7 +1312,7 @@ static long kc_invalidate(struct sc_call *c)
 	r.k->invalid = true;
 	/* Linux's collector unlinks it from every keyring. Held meanwhile:
 	 * its going may free keys the walk has yet to reach. */
-	key_get(r.k);
+	(void)key_get(r.k);
 	for (struct key *o = all_keys; o != NULL; o = o->next)
 		if (o->type == KT_KEYRING && o != r.k)
 			while (ring_unlink(o, r.k) == 0)
@@ -1535,8 +1536,11 @@ void keys_on_clone(struct task *c, struct task *parent, uint64_t flags)
 		ck->proc->refs++;
 	}
 	/* A thread of one that has a thread keyring gets its own. */
-	if (pk->thread != NULL)
-		install_thread(c, ck);
+	if (pk->thread != NULL && install_thread(c, ck) < 0)
+		/* Linux would fail the clone; it is done: the thread starts
+		 * without one, as if it had none to inherit. */
+		log_warn("sentry: tid %d: thread keyring: out of memory or "
+			 "quota", (int)c->host_tid);
 }
 
 void keys_on_exec(struct task *t)

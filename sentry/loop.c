@@ -27,7 +27,6 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
-#include "runsc/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 #include "sentry/ptrace_emu.h"
@@ -67,8 +66,9 @@ int sentry_add_notify(struct sentry *s, int fd)
 		free(n);
 		return ret;
 	}
-	/* Best effort: an older kernel just wakes the task elsewhere. */
-	plat_notif_sync_wakeup(fd);
+	/* Best effort: an older kernel (-EINVAL) just wakes the task on
+	 * another CPU; nothing else depends on it. */
+	(void)plat_notif_sync_wakeup(fd);
 	n->fd = fd;
 	n->next = s->notifs;
 	s->notifs = n;
@@ -82,7 +82,9 @@ static void drop_notify(struct sentry *s, int fd)
 
 		if (n->fd != fd)
 			continue;
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+		/* The close takes it out of the set in any case (the
+		 * sentry holds no other copy of it). */
+		(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
 		close(fd);
 		*p = n->next;
 		free(n);
@@ -113,7 +115,8 @@ void sentry_kill_all(struct sentry *s)
 	for (size_t i = 0; i < s->ntasks; i++) {
 		if (s->tasks[i]->host_tid == s->init_pid)
 			init_known = true;
-		task_signal(s->tasks[i], SIGKILL);
+		/* Fails only for a task already gone (-ESRCH). */
+		(void)task_signal(s->tasks[i], SIGKILL);
 	}
 	if (!init_known && !s->init_exited && !exit_queued(s, s->init_pid))
 		kill(s->init_pid, SIGKILL);
@@ -142,7 +145,8 @@ int sentry_waitq_reserve(struct sentry *s, size_t ntasks)
 	return 0;
 }
 
-void sentry_queue_wait(pid_t pid, int status)
+/* The platform's wait handler (plat_set_wait_handler). */
+static void sentry_queue_wait(pid_t pid, int status)
 {
 	struct sentry *s = the_sentry;
 	struct task *t;
@@ -181,10 +185,13 @@ static bool deferred_valid(struct sentry *s, struct deferred *d)
 
 static void deferred_reply(struct deferred *d, long ret)
 {
+	int err;
+
 	if (d->pc.at_stop)
-		plat_ptrace_finish(d->host_tid, &d->pc, ret);
+		err = plat_ptrace_finish(d->host_tid, &d->pc, ret, false);
 	else
-		plat_notif_send(d->notify_fd, d->id, ret, false);
+		err = plat_notif_send(d->notify_fd, d->id, ret, false);
+	sentry_plat_result(d->host_tid, err, "deferred reply");
 }
 
 static void deferred_free(struct sentry *s, struct deferred *d)
@@ -195,7 +202,8 @@ static void deferred_free(struct sentry *s, struct deferred *d)
 			break;
 		}
 	}
-	epoll_ctl(s->epfd, EPOLL_CTL_DEL, d->wait_fd, NULL);
+	/* As in drop_notify: the close below takes it out of the set. */
+	(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, d->wait_fd, NULL);
 	if (d->done)
 		d->done(d);	/* may still use wait_fd */
 	close(d->wait_fd);
@@ -237,6 +245,7 @@ int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
 		return err;
 	}
 	s->deferred = d;
+	c->outcome = SC_OUT_DEFERRED;
 	return 0;
 }
 
@@ -254,8 +263,10 @@ static void on_deferred(struct sentry *s, int fd)
 	if (ret == -EAGAIN && deferred_valid(s, d)) {
 		ev = (struct epoll_event){ .events = d->events | EPOLLONESHOT,
 					   .data.u64 = EV(EV_DEFERRED, fd) };
-		epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
-		return;
+		if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
+			return;
+		/* Not re-armed, it would never be answered: fail it. */
+		ret = -errno;
 	}
 	stats_record(s, d->nr, SC_EMULATE, cv_now_ns() - d->t0, ret);
 	if (s->strace)
@@ -376,28 +387,25 @@ static void on_notify(struct sentry *s, int nfd)
 		 * listener can): never run a handler it did not ask for. */
 		log_warn("sentry: notification for nr %d our filter does not "
 			 "notify", n.data.nr);
-		plat_notif_send(nfd, n.id, -ENOSYS, false);
-		return;
-	}
-	if (c.t == NULL) {
+		ret = -ENOSYS;
+	} else if (c.t == NULL) {
 		log_warn("sentry: notification from unknown tid %d", n.pid);
-		plat_notif_send(nfd, n.id, -ENOSYS, false);
-		return;
+		ret = -ENOSYS;
+	} else {
+		ret = sentry_dispatch(s, &c);
 	}
-	ret = sentry_dispatch(s, &c);
 	/* pc.replied: task_install_fd_result answered it with the fd. */
-	if (ret == SENTRY_RET_DEFERRED || pc.replied)
+	if (c.outcome == SC_OUT_DEFERRED || pc.replied)
 		return;
-	if (pc.at_stop) {
-		/* The handler moved the call to a ptrace stop
-		 * (plat_notif_to_stop): the notification is gone. */
-		plat_ptrace_finish(c.t->host_tid, &pc, ret);
-		return;
-	}
-	if (ret == SENTRY_RET_CONTINUE)
-		plat_notif_send(nfd, n.id, 0, true);
+	if (pc.at_stop)	/* the handler moved the call to a ptrace stop
+			 * (plat_notif_to_stop): the notification is gone */
+		ret = plat_ptrace_finish(n.pid, &pc, ret,
+					 c.outcome == SC_OUT_CONTINUE);
+	else if (c.outcome == SC_OUT_CONTINUE)
+		ret = plat_notif_send(nfd, n.id, 0, true);
 	else
-		plat_notif_send(nfd, n.id, ret, false);
+		ret = plat_notif_send(nfd, n.id, ret, false);
+	sentry_plat_result(n.pid, (int)ret, "reply");
 }
 
 /* --- ptrace events ---------------------------------------------------- */
@@ -411,15 +419,17 @@ static void on_notify(struct sentry *s, int nfd)
  */
 static void resume(struct task *t, int sig)
 {
-	plat_resume(t->host_tid, task_st(t)->pending != TP_NONE ?
-					 PTRACE_SYSCALL : PTRACE_CONT, sig);
+	task_resume(t, task_st(t)->pending != TP_NONE ? PTRACE_SYSCALL :
+							  PTRACE_CONT, sig);
 }
 
 static unsigned long event_msg(pid_t tid)
 {
 	unsigned long msg = 0;
 
-	ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
+	/* Failing (the task was killed at its stop), msg stays 0, which
+	 * the callers take as "no message". */
+	(void)ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg);
 	return msg;
 }
 
@@ -469,7 +479,7 @@ static void release(struct sentry *s, struct task *t)
 		task_update_ids(s, t, t->host_tgid != t->host_tid ?
 					      st->ns_tgid : 0);
 	if (!st->exited && !ptrace_emu_on_child_ready(s, t))
-		plat_resume(t->host_tid, PTRACE_CONT, 0);
+		task_resume(t, PTRACE_CONT, 0);
 	release_parent(s, t);
 }
 
@@ -512,7 +522,12 @@ static bool on_clone(struct sentry *s, struct task *parent, int event)
 	c->fs = (flags & CLONE_FS) ? task_fs_get(parent->fs) :
 				     task_fs_copy(parent->fs);
 	task_creds_clear(&c->creds);
-	task_creds_copy(&c->creds, &parent->creds);
+	if (task_creds_copy(&c->creds, &parent->creds) < 0) {
+		/* Without its groups it would not be its parent's copy. */
+		log_warn("sentry: tid %d: credentials: %s: killed", (int)tid,
+			 strerror(ENOMEM));
+		(void)task_signal(c, SIGKILL);
+	}
 	keys_on_clone(c, parent, flags);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
@@ -556,10 +571,22 @@ static void on_event_stop(struct sentry *s, struct task *t, int sig)
 		return;
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
 	    sig == SIGTTOU) {
-		ptrace(PTRACE_LISTEN, t->host_tid, 0, 0);
+		sentry_plat_result(t->host_tid,
+				   ptrace(PTRACE_LISTEN, t->host_tid, 0, 0) < 0 ?
+					   -errno : 0,
+				   "listen");
 		return;
 	}
 	resume(t, 0);
+}
+
+/* The call at a ptrace stop gets ret, or runs (cont). */
+static void finish_at_stop(struct task *t, struct plat_call *pc, long ret,
+			   bool cont)
+{
+	int err = plat_ptrace_finish(t->host_tid, pc, ret, cont);
+
+	sentry_plat_result(t->host_tid, err, "reply");
 }
 
 static void seccomp_emulate(struct sentry *s, struct task *t,
@@ -571,9 +598,9 @@ static void seccomp_emulate(struct sentry *s, struct task *t,
 
 	plat_regs_args(&pc->regs, c.args);
 	ret = sentry_dispatch(s, &c);
-	if (ret == SENTRY_RET_DEFERRED)
+	if (c.outcome == SC_OUT_DEFERRED)
 		return;		/* stays stopped until the reply */
-	plat_ptrace_finish(t->host_tid, pc, ret);
+	finish_at_stop(t, pc, ret, c.outcome == SC_OUT_CONTINUE);
 }
 
 static void seccomp_strace(struct sentry *s, struct task *t,
@@ -585,7 +612,7 @@ static void seccomp_strace(struct sentry *s, struct task *t,
 	st->nr = (long)pc->regs.orig_rax;
 	plat_regs_args(&pc->regs, st->args);
 	st->t0 = cv_now_ns();
-	plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+	task_resume(t, PTRACE_SYSCALL, 0);
 	(void)s;
 }
 
@@ -648,7 +675,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 		/* Not a stop we can account for: refuse the call. */
 		log_warn("sentry: tid %d: seccomp stop: %s", t->host_tid,
 			 strerror(-ret));
-		plat_ptrace_finish(t->host_tid, &pc, -ENOSYS);
+		finish_at_stop(t, &pc, -ENOSYS, false);
 		return;
 	}
 	kind = sc_stop_classify(sc_filter_eval(&s->ours, &sd), data,
@@ -681,7 +708,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	if (s->strace)
 		strace_log(s, t, sd.nr, 'W', "(a workload filter's TRACE)",
 			   -ENOSYS, true, 0);
-	plat_ptrace_finish(t->host_tid, &pc, -ENOSYS);
+	finish_at_stop(t, &pc, -ENOSYS, false);
 }
 
 static void on_syscall_stop(struct sentry *s, struct task *t)
@@ -692,7 +719,7 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 
 	st->pending = TP_NONE;
 	if (plat_getregs(t->host_tid, &r) < 0)
-		return;
+		return;	/* -ESRCH: it is gone, nothing to resume */
 	switch (p) {
 	case TP_EXEC:
 		exec_on_exit(s, t, &r);
@@ -702,7 +729,9 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 		break;
 	case TP_FAIL:
 		r.rax = st->err;
-		plat_setregs(t->host_tid, &r);
+		/* The call was skipped; failing, it shows ENOSYS. */
+		sentry_plat_result(t->host_tid, plat_setregs(t->host_tid, &r),
+				   "exec error");
 		break;
 	case TP_STRACE:
 		strace_pending(s, t, st->nr, st->args, (long)r.rax, true,
@@ -718,7 +747,7 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 		break;
 	}
 	if (!ptrace_emu_on_syscall_stop(s, t))
-		plat_resume(t->host_tid, PTRACE_CONT, 0);
+		task_resume(t, PTRACE_CONT, 0);
 }
 
 static void on_exit_status(struct sentry *s, pid_t pid, int status)
@@ -842,8 +871,13 @@ static void serve_ctl(struct sentry *s, int conn)
 {
 	struct timeval tv = { 2, 0 };
 
-	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	/* Without its timeouts a client that stops reading or writing
+	 * would hold the whole sentry: not served. */
+	if (setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(conn, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		log_warn("sentry: control connection: %s", strerror(errno));
+		return;
+	}
 	/* A client may send several requests on one connection. */
 	while (sentry_ctl_serve(s, conn) >= 0) {
 		struct ctl_probe {
@@ -926,7 +960,9 @@ int sentry_loop(struct sentry *s)
 			} else if (kind == EV_GOFER) {
 				s->dying = true;
 				sentry_kill_all(s);
-				epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+				/* Out of the set (it stays readable). */
+				close(s->gofer_pidfd);
+				s->gofer_pidfd = -1;
 			}
 		}
 		/* ptrace stops come with SIGCHLD; the timeout is a backstop. */
@@ -984,12 +1020,38 @@ static void init_names(struct sentry *s, const struct sentry_config *cfg)
 	struct utsname u;
 	bool have = uname(&u) == 0;
 
-	copy_name(s->hostname, cfg->spec ? cfg->spec->hostname : NULL);
-	copy_name(s->domainname, cfg->spec ? cfg->spec->domainname : NULL);
+	copy_name(s->hostname, cfg->hostname);
+	copy_name(s->domainname, cfg->domainname);
 	if (s->hostname[0] == '\0')
 		copy_name(s->hostname, have ? u.nodename : "localhost");
 	if (s->domainname[0] == '\0')
 		copy_name(s->domainname, have ? u.domainname : "(none)");
+}
+
+/*
+ * What the loop waits on. Each is needed: without the control socket
+ * "runsc start" would wait for ever; without the gofer's pidfd (besides
+ * its exit status, the sentry being its parent) the sandbox would outlive
+ * its gofer.
+ */
+static int events_init(struct sentry *s, const struct sentry_config *cfg,
+		       const sigset_t *mask)
+{
+	int ret;
+
+	s->sigfd = signalfd(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->sigfd < 0 || s->epfd < 0)
+		return -errno;
+	ret = ep_add(s, s->sigfd, EV_SIGNAL);
+	if (ret == 0 && cfg->ctl_fd >= 0)
+		ret = ep_add(s, cfg->ctl_fd, EV_CTL);
+	if (ret < 0 || cfg->gofer_pid <= 0)
+		return ret;
+	s->gofer_pidfd = (int)syscall(SYS_pidfd_open, cfg->gofer_pid, 0);
+	if (s->gofer_pidfd < 0)
+		return -errno;
+	return ep_add(s, s->gofer_pidfd, EV_GOFER);
 }
 
 static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
@@ -1001,68 +1063,53 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->platform = cfg->platform;
 	s->init_pid = cfg->init_pid;
 	s->strace = cfg->strace;
-	fs_dcache_configure(!cfg->file_access_shared, cfg->spec);
+	fs_dcache_configure(!cfg->file_access_shared, cfg->root_shared);
 	s->log_fd = cfg->log_fd;
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;
+	plat_set_wait_handler(sentry_queue_wait);
+	plat_set_resume_how(sentry_resume_how);
 	place_init(s);	/* after s->platform */
 	ret = filter_init(s);
 	if (ret < 0)
 		return ret;
 	gofer_client_init(&s->gofer, cfg->gofer_fd);
 	init_names(s, cfg);
-	signal(SIGPIPE, SIG_IGN);
+	/* SIG_IGN and SIG_BLOCK of valid signals cannot fail. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	s->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (s->sigfd < 0 || s->epfd < 0)
-		return -errno;
-	ep_add(s, s->sigfd, EV_SIGNAL);
-	if (cfg->ctl_fd >= 0)
-		ep_add(s, cfg->ctl_fd, EV_CTL);
-	if (cfg->gofer_pid > 0) {
-		s->gofer_pidfd = syscall(SYS_pidfd_open, cfg->gofer_pid, 0);
-		if (s->gofer_pidfd >= 0)
-			ep_add(s, s->gofer_pidfd, EV_GOFER);
-	}
-	return 0;
+	(void)sigprocmask(SIG_BLOCK, &mask, NULL);
+	return events_init(s, cfg, &mask);
 }
 
 /* The virtual filesystems need their host objects before confinement. */
 static int sentry_vfs_init(const struct sentry_config *cfg)
 {
-	const struct oci_spec *sp = cfg->spec;
 	cleanup_free struct vfs_mount_info *mi = NULL;
 	struct vfs_config vc = { .hostname = the_sentry->hostname,
-				 .init_pid = cfg->init_pid };
-	int ret;
+				 .init_pid = cfg->init_pid,
+				 .memory_limit = cfg->memory_limit,
+				 .masked = cfg->masked,
+				 .n_masked = cfg->n_masked,
+				 .readonly = cfg->readonly,
+				 .n_readonly = cfg->n_readonly };
 
-	if (sp != NULL && sp->has_linux && sp->linux_.resources.has_memory &&
-	    sp->linux_.resources.memory.has_limit &&
-	    sp->linux_.resources.memory.limit > 0)
-		vc.memory_limit = sp->linux_.resources.memory.limit;
-	if (sp != NULL && sp->has_linux) {
-		vc.masked = (const char *const *)sp->linux_.masked_paths;
-		vc.n_masked = sp->linux_.n_masked_paths;
-		vc.readonly = (const char *const *)sp->linux_.readonly_paths;
-		vc.n_readonly = sp->linux_.n_readonly_paths;
-	}
-	if (sp != NULL && sp->n_mounts > 0) {
-		mi = calloc(sp->n_mounts, sizeof(*mi));
+	if (cfg->n_mounts > 0) {
+		mi = calloc(cfg->n_mounts, sizeof(*mi));
 		if (mi == NULL)
 			return -ENOMEM;
-		for (size_t i = 0; i < sp->n_mounts; i++)
+		for (size_t i = 0; i < cfg->n_mounts; i++) {
+			const struct sentry_mount *m = &cfg->mounts[i];
+
 			mi[i] = (struct vfs_mount_info){
-				sp->mounts[i].source, sp->mounts[i].destination,
-				sp->mounts[i].type, NULL, sp->mounts[i].flags,
-				(int)sp->mounts[i].propagation };
+				m->source, m->destination, m->type, NULL,
+				m->flags, m->propagation };
+		}
 		vc.mounts = mi;
-		vc.n_mounts = sp->n_mounts;
+		vc.n_mounts = cfg->n_mounts;
 	}
-	ret = vfs_init(&vc);
-	return ret;
+	return vfs_init(&vc);
 }
 
 int sentry_run(const struct sentry_config *cfg)
@@ -1088,7 +1135,8 @@ int sentry_run(const struct sentry_config *cfg)
 	ret = sentry_vfs_init(cfg);
 	if (ret < 0)
 		log_warn("sentry: virtual filesystems: %s", strerror(-ret));
-	sock_creds_init(cfg->init_pid);
+	/* Failing, it logs and keeps Linux's default (1024). */
+	(void)sock_creds_init(cfg->init_pid);
 	ret = sentry_confine(&s);
 	if (ret < 0) {
 		log_error("sentry: confinement: %s", strerror(-ret));

@@ -43,10 +43,10 @@ SENTRY_HANDLER(pidfd_send_signal)
 	long pid;
 
 	if (!pc->at_stop)
-		return SENTRY_RET_CONTINUE;
+		return sc_continue(c);
 	pid = proc_dir_pid(c, (int)c->args[0]);
 	if (pid == 0)
-		return SENTRY_RET_CONTINUE;
+		return sc_continue(c);
 	if ((unsigned)c->args[3] != 0)
 		return -EINVAL;
 	if (c->args[2] == 0)

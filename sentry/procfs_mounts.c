@@ -21,7 +21,6 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "runsc/config.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
 
@@ -161,18 +160,17 @@ static bool is_virtual_type(const char *type)
 	return false;
 }
 
-static void set_propagation(struct vmount *m, int prop, int id)
+static void set_propagation(struct vmount *m, enum sentry_propagation prop,
+			    int id)
 {
 	switch (prop) {
-	case OCI_PROP_SHARED:
-	case OCI_PROP_RSHARED:
+	case SENTRY_PROP_SHARED:
 		snprintf(m->optional, sizeof(m->optional), "shared:%d", id);
 		break;
-	case OCI_PROP_UNBINDABLE:
-	case OCI_PROP_RUNBINDABLE:
+	case SENTRY_PROP_UNBINDABLE:
 		snprintf(m->optional, sizeof(m->optional), "unbindable");
 		break;
-	default:
+	case SENTRY_PROP_PRIVATE:
 		m->optional[0] = '\0';
 	}
 }

@@ -119,4 +119,9 @@ void ptrace_wait_wake(struct sentry *s, struct task *tracer);
 /* Whether any thread of t's group traces someone (cheap check). */
 bool ptrace_is_tracing(const struct task *t);
 
+/* The mode a resume with how must use for tid, whose emulated tracer may
+ * have asked for PTRACE_SYSCALL or PTRACE_SINGLESTEP: the platform's
+ * plat_set_resume_how hook (set by the loop). */
+int sentry_resume_how(pid_t tid, int how);
+
 #endif

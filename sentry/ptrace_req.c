@@ -239,7 +239,7 @@ static long pt_attach(struct sc_call *c, long req, pid_t pid, uint64_t addr,
 	}
 	if (sentry_defer(c, tfd, EPOLLIN, attach_retry, attach_done, a) < 0)
 		return ret;
-	return SENTRY_RET_DEFERRED;
+	return 0;	/* c->outcome: SC_OUT_DEFERRED */
 }
 
 /* The link of the caller's tracee pid, or NULL. */

@@ -135,12 +135,16 @@ void ptrace_wait_on_seccomp(struct sentry *s, struct task *t,
 	plat_regs_args(&pc->regs, st->args);
 	wait_args(st->args, &w);
 	if (pc->regs.orig_rax != SYS_wait4 || !may_report(t, &w, false)) {
-		plat_ptrace_finish(t->host_tid, pc, SENTRY_RET_CONTINUE);
+		sentry_plat_result(t->host_tid,
+				   plat_ptrace_finish(t->host_tid, pc, 0, true),
+				   "reply");
 		return;
 	}
 	ret = answer(t, &w);
 	if (ret != 0) {
-		plat_ptrace_finish(t->host_tid, pc, ret);
+		sentry_plat_result(t->host_tid,
+				   plat_ptrace_finish(t->host_tid, pc, ret,
+						      false), "reply");
 		return;
 	}
 	/* The kernel's wait, its exit stop watched. */

@@ -23,24 +23,39 @@
 
 #include "../lib/devrules.h"
 #include "../lib/error.h"
+#include "../platform/platform.h"	/* enum platform_kind */
 
-struct oci_spec;
-
-enum platform_kind {
-	PLATFORM_SECCOMP,	/* default */
-	PLATFORM_PTRACE,
-};
-
-/* "seccomp" / "ptrace" <-> enum; -1 if unknown. */
-int platform_from_name(const char *name);
-const char *platform_name(enum platform_kind k);
 /* --file-access: "exclusive" 0 (the sentry caches directories of the
  * root), "shared" 1 (no cache); -1 if unknown. sentry/fs_dcache.c. */
 int file_access_from_name(const char *name);
 
+/* A line of the user namespace's uid_map or gid_map. */
+struct sentry_id_map {
+	uint32_t container_id, host_id, size;
+};
+
+/* A mount's propagation, as /proc/<pid>/mountinfo shows it. */
+enum sentry_propagation {
+	SENTRY_PROP_PRIVATE,	/* and slave: nothing shown */
+	SENTRY_PROP_SHARED,	/* "shared:N" */
+	SENTRY_PROP_UNBINDABLE,	/* "unbindable" */
+};
+
+/* A mount of the container's config, as the sentry shows it in
+ * /proc/<pid>/mounts and mountinfo. */
+struct sentry_mount {
+	const char *source, *destination, *type;
+	unsigned long flags;	/* the MS_* its options set */
+	enum sentry_propagation propagation;
+};
+
+/*
+ * Everything the sentry is told. runsc builds it (runsc/sentry_config.c)
+ * from its options and the container's config: the sentry never sees the
+ * OCI spec. It must stay valid until sentry_run() returns.
+ */
 struct sentry_config {
 	const char *id;			/* container id */
-	const struct oci_spec *spec;
 	enum platform_kind platform;
 	int gofer_fd;			/* connected to the gofer */
 	pid_t gofer_pid;
@@ -52,11 +67,29 @@ struct sentry_config {
 	/* --file-access-mounts exclusive: other mounts are cached too */
 	bool file_access_mounts_exclusive;
 	int log_fd;			/* --debug-log / --log, -1: stderr */
-	bool debug;
 	/* The container's device rules (lib/devrules.h), checked before the
 	 * sentry reopens a device (/proc/self/fd/N). NULL: the defaults. */
 	const struct dev_rule *dev_rules;
 	size_t n_dev_rules;
+
+	/* From the container's config. */
+	const char *hostname;		/* NULL: the uts namespace's */
+	const char *domainname;		/* NULL: the uts namespace's */
+	/* linux.rootfsPropagation (r)shared: the root has a peer outside
+	 * the gofer's namespace, so no directory cache. */
+	bool root_shared;
+	uint64_t memory_limit;		/* bytes, 0: none (the cgroup's) */
+	const struct sentry_mount *mounts;	/* in the config's order */
+	size_t n_mounts;
+	const char *const *masked;	/* linux.maskedPaths */
+	size_t n_masked;
+	const char *const *readonly;	/* linux.readonlyPaths */
+	size_t n_readonly;
+	/* A user namespace: ids are mapped by these lines; with none (a
+	 * namespace joined by path) the init's own maps are read. */
+	bool userns;
+	const struct sentry_id_map *uid_map, *gid_map;
+	size_t n_uid_map, n_gid_map;
 };
 
 /*

@@ -74,5 +74,7 @@ void sigwait_on_signal_stop(struct task *t, int sig)
 	if (!task_ignores(t, sig))
 		return;
 	r.rax = (unsigned long long)-ERESTARTNOHAND;
-	plat_setregs(t->host_tid, &r);
+	/* Failing, the wait returns EINTR, as if the signal were caught. */
+	sentry_plat_result(t->host_tid, plat_setregs(t->host_tid, &r),
+			   "restart wait");
 }

@@ -128,12 +128,13 @@ static long unix_connect_once(struct gofer_client *g,
 {
 	long ret;
 
-	fcntl(sock, F_SETFL, fl | O_NONBLOCK);
+	/* F_SETFL of status flags on an open socket cannot fail. */
+	(void)fcntl(sock, F_SETFL, fl | O_NONBLOCK);
 	if (to->len > 0)
 		ret = gofer_connect_abstract(g, cr, to->name, to->len, sock);
 	else
 		ret = gofer_connect_unix(g, cr, to->at, sock);
-	fcntl(sock, F_SETFL, fl);
+	(void)fcntl(sock, F_SETFL, fl);
 	return ret;
 }
 
@@ -215,7 +216,7 @@ static long unix_connect_defer(struct sc_call *c, int *sock,
 	}
 	ret = sentry_defer(c, tfd, EPOLLIN, unix_connect_retry,
 			   unix_connect_done, u);
-	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
+	return ret;	/* 0: deferred */
 }
 
 static long unix_op(struct sc_call *c, int sock, const char *path,
@@ -322,10 +323,11 @@ static long connect_addr(struct sc_call *c, int *sock,
 		ret = connect(*sock, (const struct sockaddr *)&a->ss, a->len);
 		return ret < 0 ? -errno : 0;
 	}
-	fcntl(*sock, F_SETFL, fl | O_NONBLOCK);
+	/* As in unix_connect_once: F_SETFL on an open socket. */
+	(void)fcntl(*sock, F_SETFL, fl | O_NONBLOCK);
 	ret = connect(*sock, (const struct sockaddr *)&a->ss, a->len);
 	err = errno;
-	fcntl(*sock, F_SETFL, fl);
+	(void)fcntl(*sock, F_SETFL, fl);
 	if (ret == 0)
 		return 0;
 	if (err != EINPROGRESS)
@@ -336,7 +338,7 @@ static long connect_addr(struct sc_call *c, int *sock,
 	*copy = *a;
 	ret = sentry_defer(c, steal_fd(*sock), EPOLLOUT, connect_retry,
 			   connect_done, copy);
-	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
+	return ret;	/* 0: deferred */
 }
 
 /*
@@ -657,7 +659,7 @@ static long send_blocking(struct sc_call *c, int sock, struct sent_msg *m,
 		return -errno;
 	}
 	ret = sentry_defer(c, dup, EPOLLOUT, pending_retry, pending_done, p);
-	return ret < 0 ? ret : SENTRY_RET_DEFERRED;
+	return ret;	/* 0: deferred */
 }
 
 /*
@@ -717,7 +719,7 @@ static long send_to_path(struct sc_call *c, int sock, const char *path,
 	    fl >= 0 && !(fl & O_NONBLOCK) && sentry_can_defer(c)) {
 		ret = send_blocking(c, sock, m, false, connected, flags,
 				    len_at);
-		if (ret == SENTRY_RET_DEFERRED)
+		if (c->outcome == SC_OUT_DEFERRED)
 			return ret;	/* disconnected when done */
 	}
 	if (connected)
@@ -805,7 +807,7 @@ SENTRY_HANDLER(sendto)
 
 	/* No address: the registers say all, nothing is looked up. */
 	if (c->args[4] == 0)
-		return SENTRY_RET_CONTINUE;
+		return sc_continue(c);
 	sock = dup_socket(c, (int)c->args[0]);
 	if (sock < 0)
 		return sock;
@@ -877,7 +879,7 @@ SENTRY_HANDLER(sendmmsg)
 		long ret = send_one(c, sock, at, (int)c->args[3],
 				    i == 0 ? SEND_DEFER : SEND_TRY, len_at);
 
-		if (ret == SENTRY_RET_DEFERRED)
+		if (c->outcome == SC_OUT_DEFERRED)
 			return ret;
 		if (ret < 0)
 			return i ? (long)i : ret;

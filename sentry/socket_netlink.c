@@ -116,7 +116,7 @@ SENTRY_HANDLER(socket)
 	if (ret < 0)
 		return ret;
 	if (!(orig.eff & NET_ADMIN_BIT))
-		return SENTRY_RET_CONTINUE;	/* scalars only */
+		return sc_continue(c);	/* scalars only */
 	lowered = orig;
 	lowered.eff &= ~NET_ADMIN_BIT;
 	ret = caps_set(c, &lowered);

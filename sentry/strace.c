@@ -210,10 +210,6 @@ static void format_ret(char *b, size_t n, long ret)
 {
 	const char *name;
 
-	if (ret == SENTRY_RET_CONTINUE) {
-		snprintf(b, n, "? (run by the host)");
-		return;
-	}
 	if (restart_name(ret) != NULL) {
 		snprintf(b, n, "? %s (interrupted, restarted or EINTR)",
 			 restart_name(ret));
@@ -227,13 +223,13 @@ static void format_ret(char *b, size_t n, long ret)
 	snprintf(b, n, "-1 %s (%s)", name ? name : "E?", strerror(-ret));
 }
 
-void strace_log(struct sentry *s, struct task *t, long nr, char disp,
-		const char *args, long ret, bool has_ret, uint64_t ns)
+static void log_line(struct sentry *s, struct task *t, long nr, char disp,
+		     const char *args, const char *res, uint64_t ns)
 {
 	const struct sc_entry *e = sc_lookup(nr);
 	struct timeval tv;
 	struct tm tm;
-	char when[32], res[96] = "?";
+	char when[32];
 	char line[1536];
 	int fd = s->log_fd >= 0 ? s->log_fd : 2;
 	int len;
@@ -241,8 +237,6 @@ void strace_log(struct sentry *s, struct task *t, long nr, char disp,
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(when, sizeof(when), "%m%d %H:%M:%S", &tm);
-	if (has_ret)
-		format_ret(res, sizeof(res), ret);
 	len = snprintf(line, sizeof(line),
 		       "I%s.%06ld %7d strace.c] [%4d:%4d] %.15s %c %s(%s) = %s "
 		       "(%.1fµs)\n",
@@ -253,6 +247,22 @@ void strace_log(struct sentry *s, struct task *t, long nr, char disp,
 		len = sizeof(line);
 	if (write(fd, line, len) < 0)
 		return;
+}
+
+void strace_log(struct sentry *s, struct task *t, long nr, char disp,
+		const char *args, long ret, bool has_ret, uint64_t ns)
+{
+	char res[96] = "?";
+
+	if (has_ret)
+		format_ret(res, sizeof(res), ret);
+	log_line(s, t, nr, disp, args, res, ns);
+}
+
+void strace_log_continued(struct sentry *s, struct task *t, long nr,
+			  const char *args, uint64_t ns)
+{
+	log_line(s, t, nr, 'E', args, "? (run by the host)", ns);
 }
 
 void strace_pending(struct sentry *s, struct task *t, long nr,

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -13,7 +14,6 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
-#include "runsc/config.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 #include "sentry/ptrace_emu.h"
@@ -72,12 +72,15 @@ void task_update_ids(struct sentry *s, struct task *t, pid_t ns_tgid)
 	tid = plat_inject(t->host_tid, &pc, SYS_gettid, 0, 0, 0, 0, 0, 0);
 	if (pc.gone)
 		return;	/* killed in the injected call: its exit is queued */
-	if (plat_setregs(t->host_tid, &pc.regs) < 0 || tid <= 0)
+	/* Not resumed with the injected call's registers. */
+	if (task_setregs_or_kill(t, &pc.regs) < 0 || tid <= 0)
 		return;
 	t->tid = (pid_t)tid;
 	t->tgid = ns_tgid > 0 ? ns_tgid : t->tid;
+	/* A signal that came during the injection: -ESRCH if the task was
+	 * killed meanwhile, which its exit tells the loop. */
 	if (pc.pending_sig)
-		task_signal(t, pc.pending_sig);
+		(void)task_signal(t, pc.pending_sig);
 	log_debug("sentry: task %d is %d:%d in the sandbox", (int)t->host_tid,
 		  (int)t->tid, (int)t->tgid);
 }
@@ -102,6 +105,32 @@ int task_signal(struct task *t, int sig)
 	if (syscall(SYS_tgkill, t->host_tgid, t->host_tid, sig) < 0)
 		return -errno;
 	return 0;
+}
+
+void sentry_plat_result(pid_t tid, int ret, const char *what)
+{
+	if (ret < 0 && ret != -ESRCH && ret != -ENOENT)
+		log_warn("sentry: tid %d: %s: %s", (int)tid, what,
+			 strerror(-ret));
+}
+
+int task_setregs_or_kill(struct task *t, const struct user_regs_struct *r)
+{
+	int ret = plat_setregs(t->host_tid, r);
+
+	if (ret < 0) {
+		sentry_plat_result(t->host_tid, ret, "registers (killed)");
+		/* -ESRCH: gone already, its exit is the loop's to reap */
+		(void)task_signal(t, SIGKILL);
+	}
+	return ret;
+}
+
+void task_resume(struct task *t, int how, int sig)
+{
+	int ret = plat_resume(t->host_tid, how, sig);
+
+	sentry_plat_result(t->host_tid, ret, "resume");
 }
 
 struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid)
@@ -304,7 +333,8 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	int fl, ret;
 
 	if (pc->kind == PLATFORM_PTRACE || pc->at_stop)
-		return plat_ptrace_install_fd(c, fd, flags);
+		return plat_ptrace_install_fd(c->t->host_tid, c->t->pidfd, pc,
+					      fd, flags);
 	/* ADDFD refuses O_PATH files (the kernel's fget() skips them):
 	 * those go the ptrace platform's way, from a ptrace stop. */
 	fl = fcntl(fd, F_GETFL);
@@ -313,7 +343,8 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	ret = plat_notif_to_stop(c->t->host_tid, pc);
 	if (ret < 0)
 		return ret;
-	return plat_ptrace_install_fd(c, fd, flags);
+	return plat_ptrace_install_fd(c->t->host_tid, c->t->pidfd, pc, fd,
+				      flags);
 }
 
 /*

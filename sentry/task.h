@@ -3,11 +3,14 @@
  * The platform-neutral task interface every syscall handler is written
  * against. A handler gets a struct sc_call for one intercepted syscall,
  * decodes its arguments, does the operation and returns the result: >= 0,
- * or -errno, which is what the workload sees. Handlers never touch the
- * platform (seccomp notification or ptrace) directly.
+ * or -errno, which is what the workload sees; or says with the call's
+ * outcome (enum sc_outcome) that the kernel runs it or that it is answered
+ * later. Handlers never touch the platform (seccomp notification or
+ * ptrace) directly.
  *
- * Handlers are registered with SENTRY_HANDLER(name) and found through the
- * syscalls/ table: every EMULATE row must have one (a unit test checks).
+ * Handlers are defined with SENTRY_HANDLER(name) and bound to their rows
+ * of syscalls/table.def at compile time: an EMULATE row without one fails
+ * the build.
  */
 #ifndef CV_SENTRY_TASK_H
 #define CV_SENTRY_TASK_H
@@ -73,12 +76,25 @@ struct stat;
 int sentry_dev_check(struct sentry *s, const struct stat *st, unsigned acc);
 
 /* One intercepted call. */
+/*
+ * What became of a call its handler was given (struct sc_call.outcome). A
+ * handler returns the call's result, a value or -errno, unless it says
+ * otherwise: with sc_continue(), or by handing the call to sentry_defer()
+ * (sentry/internal.h), which answers it later.
+ */
+enum sc_outcome {
+	SC_OUT_VALUE,		/* the handler's return value is the result */
+	SC_OUT_CONTINUE,	/* the kernel runs the call as it is */
+	SC_OUT_DEFERRED,	/* the reply comes later (sentry_defer) */
+};
+
 struct sc_call {
 	struct task *t;
 	long nr;
 	uint64_t args[6];
 	uint64_t ip;
 	void *platform;		/* platform-private */
+	enum sc_outcome outcome;	/* set by sentry_dispatch() */
 };
 
 /* Workload memory. Each returns 0 or -EFAULT (or -ESRCH if the task died
@@ -104,23 +120,34 @@ struct gofer_client *task_gofer(struct task *t);
 
 typedef long (*sentry_handler_fn)(struct sc_call *c);
 
-/* A handler's result meaning "let the kernel run the call as it is". Only
+/* "Let the kernel run the call as it is": return sc_continue(c). Only
  * where no pointer argument decides anything (docs/architecture.md,
  * invariant 1): the kernel reads workload memory again. */
-#define SENTRY_RET_CONTINUE (-100000L)
+static inline long sc_continue(struct sc_call *c)
+{
+	c->outcome = SC_OUT_CONTINUE;
+	return 0;
+}
 
-struct sentry_handler {
-	const char *name;	/* syscall name as in syscalls/table.def */
-	sentry_handler_fn fn;
+/*
+ * Handlers are bound to their rows of syscalls/table.def at compile time
+ * (sentry/handlers.c): each row has SC_NR_<name> and a prototype of
+ * sys_<name>; an EMULATE row whose handler is missing fails the link, and
+ * SENTRY_HANDLER of a name with no row fails the compile.
+ */
+#define SC(nr, name, ...)                                                    \
+	SC_NR_##name = nr,
+enum sc_row_nr {
+#include "syscalls/table.def"
 };
+#undef SC
+#define SC(nr, name, ...) long sys_##name(struct sc_call *c);
+#include "syscalls/table.def"
+#undef SC
 
 #define SENTRY_HANDLER(sysname)                                              \
-	static long sys_##sysname(struct sc_call *c);                        \
-	static const struct sentry_handler handler_##sysname                 \
-		__attribute__((used, section("sentry_handlers"),              \
-			       aligned(sizeof(void *)))) = { #sysname,         \
-							     sys_##sysname }; \
-	static long sys_##sysname(struct sc_call *c)
+	_Static_assert(SC_NR_##sysname >= 0, "a row of syscalls/table.def"); \
+	long sys_##sysname(struct sc_call *c)
 
 /* The handler registered for a syscall name, or NULL. */
 sentry_handler_fn sentry_handler_lookup(const char *name);

@@ -45,12 +45,13 @@
 #include <sys/statfs.h>
 #include <sys/types.h>
 
+#include "sentry/sentry.h"
 #include "sentry/task.h"
 
 struct vfs_mount_info {
 	const char *source, *destination, *type, *options;
 	unsigned long flags;	/* MS_* the config's options set */
-	int propagation;	/* enum oci_propagation */
+	enum sentry_propagation propagation;
 };
 
 /* procfs_mounts.c: the lines of /proc/<pid>/mounts (info: mountinfo). */
@@ -230,10 +231,9 @@ bool fs_dcache_is_file(const struct fs_dcache_change *ch);
 /* Empties the cache (a rename or rmdir by a task; a mismatch). */
 void fs_dcache_flush(void);
 bool fs_dcache_enabled(void);
-/* On unless --file-access shared or the spec's root has shared
- * propagation (sentry_setup, before any call). spec may be NULL. */
-struct oci_spec;
-void fs_dcache_configure(bool on, const struct oci_spec *spec);
+/* On unless --file-access shared (!on) or the root has shared propagation
+ * (sentry_setup, before any call). */
+void fs_dcache_configure(bool on, bool root_shared);
 struct fs_dcache_stats {
 	uint64_t hits, misses, gofer_calls, flushes;
 };

@@ -15,7 +15,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "tests/unit/test.h"
 
 static struct oci_spec *load_fixture(const char *name)

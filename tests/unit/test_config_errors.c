@@ -7,7 +7,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "tests/unit/test.h"
 
 #define HEAD "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"}"

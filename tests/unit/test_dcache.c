@@ -36,7 +36,8 @@
 
 #include "gofer/client.h"
 #include "gofer/gofer.h"
-#include "runsc/config.h"
+#include "oci/config.h"
+#include "runsc/sentry_config.h"
 #include "sentry/internal.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
@@ -181,7 +182,7 @@ static void setup(const char *name)
 	tk.fs = &tfs;
 	set_creds(0, ALL_CAPS);
 	call = (struct sc_call){ .t = &tk };
-	fs_dcache_configure(true, NULL);
+	fs_dcache_configure(true, false);
 	fs_dcache_flush();
 }
 
@@ -777,27 +778,32 @@ TEST(shared_root_propagation_turns_it_off)
 		OCI_PROP_SLAVE, OCI_PROP_RSLAVE,
 	};
 	struct oci_spec spec;
+	struct sentry_config cfg;
 
 	setup("propagation");
 	hmkdir("a");
 	settle();
 	memset(&spec, 0, sizeof(spec));
+	memset(&cfg, 0, sizeof(cfg));
+	spec.has_linux = true;
 	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
 		spec.linux_.rootfs_propagation = off[i];
-		fs_dcache_configure(true, &spec);
+		CHECK_EQ(sentry_config_from_spec(&cfg, &spec, NULL), 0);
+		fs_dcache_configure(true, cfg.root_shared);
 		CHECK(!fs_dcache_enabled());
 		CHECK_EQ(note(sp("a")), -EAGAIN);
 		CHECK_EQ(cached_ino(sp("a")), 0);
 	}
 	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
 		spec.linux_.rootfs_propagation = on[i];
-		fs_dcache_configure(true, &spec);
+		CHECK_EQ(sentry_config_from_spec(&cfg, &spec, NULL), 0);
+		fs_dcache_configure(true, cfg.root_shared);
 		CHECK(fs_dcache_enabled());
 	}
 	CHECK_EQ(note(sp("a")), 0);
 	CHECK(cached_ino(sp("a")) != 0);
 	/* --file-access shared */
-	fs_dcache_configure(false, NULL);
+	fs_dcache_configure(false, false);
 	CHECK(!fs_dcache_enabled());
 	CHECK_EQ(cached_ino(sp("a")), 0);
 	CHECK_EQ(file_access_from_name("shared"), 1);

@@ -18,7 +18,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "runsc/mounts.h"
 #include "tests/unit/test.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "runsc/mounts.h"
 #include "tests/unit/test.h"
 

@@ -14,7 +14,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "runsc/process.h"
 #include "tests/unit/test.h"
 

@@ -15,7 +15,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "runsc/config.h"
+#include "oci/config.h"
 #include "runsc/seccomp_profile.h"
 #include "tests/unit/test.h"
 

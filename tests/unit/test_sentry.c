@@ -52,6 +52,23 @@ TEST(every_emulate_row_has_a_handler)
 	CHECK(sentry_handler_lookup("no_such_call") == NULL);
 }
 
+/* A handler's outcome is its own field, not a value in the result's
+ * range: pidfd_send_signal by notification lets the kernel run it, and a
+ * row without a handler (a PASS row) is ENOSYS, a plain value. */
+TEST(dispatch_outcomes)
+{
+	struct plat_call notif = { .kind = PLATFORM_SECCOMP };
+	struct sc_call c = self_call(SYS_pidfd_send_signal);
+
+	c.platform = &notif;
+	CHECK_EQ(sentry_dispatch(&sen, &c), 0);
+	CHECK_EQ(c.outcome, SC_OUT_CONTINUE);
+	c = self_call(SYS_read);
+	c.outcome = SC_OUT_DEFERRED;	/* reset by the dispatch */
+	CHECK_EQ(sentry_dispatch(&sen, &c), -ENOSYS);
+	CHECK_EQ(c.outcome, SC_OUT_VALUE);
+}
+
 TEST(read_path_cases)
 {
 	struct sc_call c = self_call(SYS_openat);

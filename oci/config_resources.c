@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 static int parse_dev_rule(struct cfg_ctx *c, yajl_val o, const char *path,
 			  struct oci_device_rule *d)

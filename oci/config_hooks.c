@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 static int parse_hook(struct cfg_ctx *c, yajl_val o, const char *path,
 		      struct oci_hook *h)

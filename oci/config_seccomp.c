@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 struct scmp_name {
 	const char *name;

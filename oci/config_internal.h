@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Private to runsc/config*.c: the parse context, typed accessors over the
+ * Private to oci/config*.c: the parse context, typed accessors over the
  * yajl tree that report errors with a JSON path, and the per-area parsers.
  *
  * Every accessor takes the object, the JSON path of that object ("" at the
@@ -14,15 +14,15 @@
  * runtimes must tolerate. Fields that are known but not supported by cvisor
  * (idmapped mounts, intelRdt, seccomp notify, netDevices) are rejected.
  */
-#ifndef CV_RUNSC_CONFIG_INTERNAL_H
-#define CV_RUNSC_CONFIG_INTERNAL_H
+#ifndef CV_OCI_CONFIG_INTERNAL_H
+#define CV_OCI_CONFIG_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <yajl/yajl_tree.h>
 
-#include "runsc/config.h"
+#include "oci/config.h"
 
 #define CFG_PATH_MAX 256
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 #define IOPRIO_CLASS_RT_ 1
 #define IOPRIO_CLASS_BE_ 2

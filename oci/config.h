@@ -18,8 +18,8 @@
  * nesting deeper than 64 levels are rejected. uid/gid 4294967295 (-1, which
  * set*id() read as "unchanged") is out of range.
  */
-#ifndef CV_RUNSC_CONFIG_H
-#define CV_RUNSC_CONFIG_H
+#ifndef CV_OCI_CONFIG_H
+#define CV_OCI_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>

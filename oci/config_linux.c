@@ -11,7 +11,7 @@
 #include <sys/personality.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 static int parse_namespace(struct cfg_ctx *c, yajl_val o, const char *path,
 			   struct oci_namespace *ns)

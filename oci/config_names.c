@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 /* Index = CAP_* number; up to CAP_LAST_CAP (40) on the kernels we know. */
 static const char *const cap_names[] = {

@@ -16,7 +16,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 static void tree_freep(yajl_val *v)
 {

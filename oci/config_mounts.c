@@ -14,7 +14,7 @@
 #include <sys/mount.h>
 
 #include "lib/cleanup.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 enum opt_kind { OPT_FLAG, OPT_PROP, OPT_REC };
 

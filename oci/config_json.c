@@ -15,7 +15,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/error.h"
-#include "runsc/config_internal.h"
+#include "oci/config_internal.h"
 
 int cfg_err(struct cfg_ctx *c, const char *path, const char *fmt, ...)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runsc/config.h"
+#include "oci/config.h"
 
 #define SPEC_HEAD \
 	"{\n" \

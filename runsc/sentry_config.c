@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The sentry's view of the container's config (runsc/sentry_config.h). */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "runsc/sentry_config.h"
+
+static enum sentry_propagation propagation(enum oci_propagation p)
+{
+	switch (p) {
+	case OCI_PROP_SHARED:
+	case OCI_PROP_RSHARED:
+		return SENTRY_PROP_SHARED;
+	case OCI_PROP_UNBINDABLE:
+	case OCI_PROP_RUNBINDABLE:
+		return SENTRY_PROP_UNBINDABLE;
+	case OCI_PROP_NONE:
+	case OCI_PROP_PRIVATE:
+	case OCI_PROP_RPRIVATE:
+	case OCI_PROP_SLAVE:
+	case OCI_PROP_RSLAVE:
+		break;
+	}
+	return SENTRY_PROP_PRIVATE;
+}
+
+static struct sentry_mount *mounts_of(const struct oci_spec *spec)
+{
+	struct sentry_mount *m = calloc(spec->n_mounts, sizeof(*m));
+
+	for (size_t i = 0; m != NULL && i < spec->n_mounts; i++) {
+		const struct oci_mount *om = &spec->mounts[i];
+
+		m[i] = (struct sentry_mount){
+			.source = om->source,
+			.destination = om->destination,
+			.type = om->type,
+			.flags = om->flags,
+			.propagation = propagation(om->propagation),
+		};
+	}
+	return m;
+}
+
+static struct sentry_id_map *id_map_of(const struct oci_id_mapping *om,
+				       size_t n)
+{
+	struct sentry_id_map *m = calloc(n, sizeof(*m));
+
+	for (size_t i = 0; m != NULL && i < n; i++)
+		m[i] = (struct sentry_id_map){ om[i].container_id,
+					       om[i].host_id, om[i].size };
+	return m;
+}
+
+static uint64_t memory_limit(const struct oci_linux *l)
+{
+	const struct oci_memory *mem = &l->resources.memory;
+
+	if (!l->resources.has_memory || !mem->has_limit || mem->limit <= 0)
+		return 0;
+	return (uint64_t)mem->limit;
+}
+
+static void from_linux(struct sentry_config *cfg, const struct oci_linux *l)
+{
+	cfg->root_shared = propagation(l->rootfs_propagation) ==
+			   SENTRY_PROP_SHARED;
+	cfg->memory_limit = memory_limit(l);
+	cfg->masked = (const char *const *)l->masked_paths;
+	cfg->n_masked = l->n_masked_paths;
+	cfg->readonly = (const char *const *)l->readonly_paths;
+	cfg->n_readonly = l->n_readonly_paths;
+}
+
+static int from_userns(struct sentry_config *cfg, const struct oci_linux *l)
+{
+	cfg->userns = true;
+	cfg->n_uid_map = l->n_uid_mappings;
+	cfg->n_gid_map = l->n_gid_mappings;
+	if (l->n_uid_mappings > 0) {
+		cfg->uid_map = id_map_of(l->uid_mappings, l->n_uid_mappings);
+		if (cfg->uid_map == NULL)
+			return -ENOMEM;
+	}
+	if (l->n_gid_mappings > 0) {
+		cfg->gid_map = id_map_of(l->gid_mappings, l->n_gid_mappings);
+		if (cfg->gid_map == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int sentry_config_from_spec(struct sentry_config *cfg,
+			    const struct oci_spec *spec, struct cv_error **err)
+{
+	int ret = 0;
+
+	cfg->hostname = spec->hostname;
+	cfg->domainname = spec->domainname;
+	if (spec->n_mounts > 0) {
+		cfg->mounts = mounts_of(spec);
+		if (cfg->mounts == NULL)
+			ret = -ENOMEM;
+		cfg->n_mounts = spec->n_mounts;
+	}
+	if (ret == 0 && spec->has_linux) {
+		from_linux(cfg, &spec->linux_);
+		if (oci_spec_namespace(spec, OCI_NS_USER) != NULL)
+			ret = from_userns(cfg, &spec->linux_);
+	}
+	if (ret < 0) {
+		sentry_config_release(cfg);
+		return cv_error_set(err, -ret, "the sentry's config");
+	}
+	return 0;
+}
+
+void sentry_config_release(struct sentry_config *cfg)
+{
+	free((void *)cfg->mounts);
+	free((void *)cfg->uid_map);
+	free((void *)cfg->gid_map);
+	cfg->mounts = NULL;
+	cfg->uid_map = cfg->gid_map = NULL;
+	cfg->n_mounts = cfg->n_uid_map = cfg->n_gid_map = 0;
+}
