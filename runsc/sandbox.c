@@ -186,6 +186,9 @@ struct sandbox_ctx {
 	/* The /dev tmpfs made in the host's user namespace for a sandbox
 	 * in its own (mounts_dev_store), for the gofer; or -1. */
 	int dev_store;
+	/* In the sandbox's own user namespace: the runtime's, "user:[N]"
+	 * (sentry_config.runtime_userns); else "". */
+	char runtime_userns[64];
 	struct cv_undo undo;	/* the children to kill if start-up fails */
 };
 
@@ -754,6 +757,8 @@ static int sandbox_maps_written(void *arg)
  */
 static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 {
+	ssize_t n;
+
 	/* The overlay's lower layer is made noatime, which a mount
 	 * namespace of a user namespace may not change (its atime flags are
 	 * locked): not with the root overlay either. */
@@ -773,6 +778,9 @@ static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 		return -1;
 	if (c->dev_store < 0)
 		return 0;
+	n = readlink("/proc/self/ns/user", c->runtime_userns,
+		     sizeof(c->runtime_userns) - 1);
+	c->runtime_userns[n > 0 ? n : 0] = '\0';
 	if (sandbox_userns_enter(sandbox_maps_written, &c->sync, err) < 0)
 		return -1;
 	c->rootless = true;
@@ -870,6 +878,8 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	cfg.dev_rules = c->dev_rules;
 	cfg.n_dev_rules = c->n_dev_rules;
 	cfg.file_access_mounts_exclusive = o->file_access_mounts_exclusive;
+	if (c->runtime_userns[0] != '\0' && !c->ns.new_user)
+		cfg.runtime_userns = c->runtime_userns;
 	{
 		int keep[] = { cfg.gofer_fd, cfg.ctl_fd, cfg.init_fd,
 			       cfg.log_fd, gofer_pidfd };

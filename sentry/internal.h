@@ -66,6 +66,7 @@ struct sentry_stats {
 
 struct sentry {
 	const struct sentry_config *cfg;
+	char own_userns[64];	/* "user:[N]", read before confinement */
 	enum platform_kind platform;
 	struct gofer_client gofer;
 	int epfd;

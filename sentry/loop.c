@@ -1121,6 +1121,12 @@ int sentry_run(const struct sentry_config *cfg)
 	cv_log_set_name("sentry");
 	fd_budget_init(cfg->ctl_fd);
 	ret = sentry_setup(&s, cfg);
+	if (ret == 0) {
+		ssize_t n = readlink("/proc/self/ns/user", s.own_userns,
+				     sizeof(s.own_userns) - 1);
+
+		s.own_userns[n > 0 ? n : 0] = '\0';
+	}
 	if (ret == 0)
 		ret = sentry_attach_init();	/* before the init attaches */
 	if (ret < 0) {

@@ -24,6 +24,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "sentry/idmap.h"
+#include "sentry/internal.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
 
@@ -173,6 +174,19 @@ int vproc_foreign_root(struct sc_call *c, const struct vnode *n,
 
 /* ---- /proc/<pid>/ns --------------------------------------------------------- */
 
+/* The sandbox's own user namespace is an implementation detail of a
+ * config without one (docs/security.md, "The sandbox's user namespace"):
+ * shown as the runtime's, as runc's container shares it. */
+static const char *user_alias(struct sc_call *c, const char *target)
+{
+	const struct sentry *s = c->t->sentry;
+	const char *runtime = s->cfg->runtime_userns;
+
+	if (runtime == NULL || s->own_userns[0] == '\0')
+		return target;
+	return strcmp(s->own_userns, target) == 0 ? runtime : target;
+}
+
 /* "mnt:[4026531841]": the kernel's own namespace ids (what tools compare),
  * the link name being the namespace's. */
 static int link_ns(struct sc_call *c, const struct vnode *n, char *buf,
@@ -181,12 +195,13 @@ static int link_ns(struct sc_call *c, const struct vnode *n, char *buf,
 	char what[48], target[64];
 	int ret;
 
-	(void)c;
 	snprintf(what, sizeof(what), "ns/%s", n->ent->name);
 	ret = host_readlink(n->pid, what, target, sizeof(target) - 1);
 	if (ret < 0)
 		return ret;
 	target[ret] = '\0';
+	if (strcmp(n->ent->name, "user") == 0)
+		return vfs_link_target(user_alias(c, target), buf, len);
 	return vfs_link_target(target, buf, len);
 }
 

@@ -90,6 +90,11 @@ struct sentry_config {
 	bool userns;
 	const struct sentry_id_map *uid_map, *gid_map;
 	size_t n_uid_map, n_gid_map;
+	/* The sandbox took a user namespace of its own (identity maps) for a
+	 * config without one: the runtime's, "user:[N]", which
+	 * /proc/<pid>/ns/user shows for the sandbox's, as under runc the
+	 * container shares the runtime's. NULL otherwise. */
+	const char *runtime_userns;
 };
 
 /*
