@@ -64,8 +64,8 @@ void sb_prepare_fds(int n)
 	for (int fd = from; fd < 65536; fd++) {
 		int fl = fcntl(fd, F_GETFD);
 
-		if (fl >= 0)
-			fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+		if (fl >= 0)	/* an open fd: F_SETFD cannot fail */
+			(void)fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
 	}
 }
 
@@ -108,10 +108,11 @@ void sb_reset_signals(void)
 	struct kernel_sigaction ksa = { .handler = SIG_DFL };
 	sigset_t none;
 
+	/* SIG_DFL for a valid signal other than KILL and STOP: cannot fail */
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			syscall(SYS_rt_sigaction, sig, &ksa, NULL,
-				sizeof(ksa.mask));
+			(void)syscall(SYS_rt_sigaction, sig, &ksa, NULL,
+				      sizeof(ksa.mask));
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
@@ -131,7 +132,9 @@ void sb_close_all_but(const int *keep, size_t n)
 {
 	int from = 3;
 
-	/* Close the gaps between kept fds, lowest first. */
+	/* Close the gaps between kept fds, lowest first. close_range with
+	 * first <= last and no flags cannot fail (Linux 5.9, older than the
+	 * seccomp ADDFD the sentry needs). */
 	for (;;) {
 		int next = -1;
 
@@ -141,10 +144,10 @@ void sb_close_all_but(const int *keep, size_t n)
 		if (next < 0)
 			break;
 		if (next > from)
-			syscall(SYS_close_range, from, next - 1, 0);
+			(void)syscall(SYS_close_range, from, next - 1, 0);
 		from = next + 1;
 	}
-	syscall(SYS_close_range, from, ~0U, 0);
+	(void)syscall(SYS_close_range, from, ~0U, 0);
 }
 
 /* /dev/null onto fds 0 .. n-1 (closed if it cannot be opened): never keep
@@ -156,8 +159,8 @@ static void null_stdio(int n)
 	for (int i = 0; i < n; i++) {
 		if (fd < 0)
 			close(i);
-		else
-			dup2(fd, i);
+		else	/* both fds valid: dup2 cannot fail */
+			(void)dup2(fd, i);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -815,7 +818,7 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	/* Out of runsc's session so the caller's terminal signals do not
 	 * reach it; with a terminal the init makes its own session. */
 	if (!c->proc->terminal)
-		setsid();
+		(void)setsid();	/* a new child leads no group: no EPERM */
 	/* First, so the gofer, the sentry and the workload are all
 	 * accounted in the container's cgroup. */
 	if (o->cgroup != NULL && cgroup_enter(o->cgroup, getpid(), &err) < 0)
@@ -893,7 +896,9 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	if (gofer_pidfd >= 0) {
 		siginfo_t si;
 
-		syscall(SYS_pidfd_send_signal, gofer_pidfd, SIGKILL, NULL, 0);
+		/* ESRCH if it exited already: reaped below either way */
+		(void)syscall(SYS_pidfd_send_signal, gofer_pidfd, SIGKILL,
+			      NULL, 0);
 		while (waitid(P_PIDFD, (id_t)gofer_pidfd, &si, WEXITED) < 0 &&
 		       errno == EINTR)
 			;
@@ -926,7 +931,7 @@ static void sandbox_undo(const struct sandbox_opts *o, pid_t pid)
 			;
 	}
 	snprintf(path, sizeof(path), "%s/" SENTRY_CTL_SOCK, o->state_dir);
-	unlink(path);
+	(void)unlink(path);	/* ENOENT if the sentry never bound it */
 }
 
 static int wait_ready(const struct sandbox_opts *o, int sync, pid_t pid,

@@ -70,7 +70,8 @@ static void note_dir(struct sc_call *c, const struct fs_path *p, int fd)
 	if (p->virt || fstat(fd, &st) < 0)
 		return;
 	task_gofer_creds(c->t, &cr);
-	fs_dcache_note(c, p, &cr, &st);
+	/* a cache: a directory not noted costs the next call a gofer trip */
+	(void)fs_dcache_note(c, p, &cr, &st);
 }
 
 static void set_cwd(struct task *t, int fd)

@@ -122,8 +122,9 @@ static void note_dir(struct sc_call *c, const struct fs_path *p,
 {
 	struct stat st;
 
+	/* a cache: a directory not noted costs the next call a gofer trip */
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		fs_dcache_note(c, p, cr, &st);
+		(void)fs_dcache_note(c, p, cr, &st);
 }
 
 /*

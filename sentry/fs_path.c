@@ -241,8 +241,10 @@ static int route_clean(struct sc_call *c, struct fs_path *p,
 		p->at.dirfd = c->t->fs->root_fd;
 		p->at.path = p->vpath;
 	}
+	/* A walk that fails leaves p virtual: the virtual call walks the
+	 * same path again and answers with that error. */
 	if (p->virt)
-		vfs_escape(c, p);
+		(void)vfs_escape(c, p);
 	return 0;
 }
 

@@ -47,8 +47,9 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_fstatat(task_gofer(c->t), &cr, &p->at,
 				    flags & AT_SYMLINK_NOFOLLOW, st);
+		/* a cache: a directory not noted costs a gofer trip later */
 		if (ret == 0 && S_ISDIR(st->st_mode))
-			fs_dcache_note(c, p, &cr, st);
+			(void)fs_dcache_note(c, p, &cr, st);
 		if (ret != -GOFER_EVIRTUAL)
 			return ret;
 		ret = fs_path_redirect(c, p, &hops);
@@ -159,7 +160,7 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 			st = (struct stat){ .st_mode = stx->stx_mode };
 			st.st_ctim.tv_sec = stx->stx_ctime.tv_sec;
 			st.st_ctim.tv_nsec = stx->stx_ctime.tv_nsec;
-			fs_dcache_note(c, p, &cr, &st);
+			(void)fs_dcache_note(c, p, &cr, &st); /* as above */
 		}
 		if (ret != -GOFER_EVIRTUAL)
 			return ret;

@@ -47,7 +47,8 @@ int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host)
 		*host = c->t->host_tgid;
 		return 0;
 	}
-	task_for_each(c->t->sentry, find_visit, &f);
+	/* find_visit returns 0 or 1 (found): the answer is in f. */
+	(void)task_for_each(c->t->sentry, find_visit, &f);
 	if (f.host <= 0)
 		return -ESRCH;
 	*host = f.host;
@@ -87,7 +88,8 @@ int vproc_pids(struct sc_call *c, pid_t *pids, size_t max)
 	if (max == 0)
 		return 0;
 	pids[l.n++] = c->t->tgid;
-	task_for_each(c->t->sentry, list_visit, &l);
+	/* list_visit always returns 0: the pids are in l. */
+	(void)task_for_each(c->t->sentry, list_visit, &l);
 	qsort(pids, l.n, sizeof(*pids), cmp_pid);
 	return (int)l.n;
 }
@@ -220,7 +222,8 @@ static int gen_meminfo(struct sc_call *c, const struct vnode *n,
 
 	(void)c;
 	(void)n;
-	vcg_memory(&m);
+	/* Fails only if sysinfo(2) does (a bad pointer): m is zeroed. */
+	(void)vcg_memory(&m);
 	avail = m.free + m.cache - (m.shmem < m.cache ? m.shmem : m.cache);
 	if (avail > m.total)
 		avail = m.total;
@@ -409,7 +412,9 @@ static int gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 
 	(void)n;
 	clock_gettime(CLOCK_REALTIME, &now);
-	vcg_cpu(&cpu, ncpu);
+	/* -ENOENT without CPU accounting: cpu is zeroed, as the times
+	 * shown have always been then (the sandbox has no other source). */
+	(void)vcg_cpu(&cpu, ncpu);
 	for (int i = 0; i < ncpu; i++) {
 		user[i] = cpu.has_percpu ? cpu.percpu_user[i] :
 					   cpu.user_ns / ncpu;
@@ -508,7 +513,8 @@ static int gen_vmstat(struct sc_call *c, const struct vnode *n,
 
 	(void)c;
 	(void)n;
-	vcg_memory(&m);
+	/* Fails only if sysinfo(2) does (a bad pointer): m is zeroed. */
+	(void)vcg_memory(&m);
 	vbuf_printf(b, "nr_free_pages %llu\nnr_inactive_file %llu\n"
 		       "nr_active_anon %llu\nnr_file_pages %llu\n"
 		       "nr_shmem %llu\n",
@@ -647,7 +653,7 @@ static int sysctl_list(struct sc_call *c, const struct vnode *dir,
 	const char *rel = sysctl_rel(dir);
 	struct dirent *e;
 	DIR *d;
-	int fd;
+	int fd, ret = 0;
 
 	(void)c;
 	if (rel == NULL || sysctl_fd < 0)
@@ -660,14 +666,14 @@ static int sysctl_list(struct sc_call *c, const struct vnode *dir,
 		close(fd);
 		return -ENOMEM;
 	}
-	while ((e = readdir(d)) != NULL) {
+	while (ret == 0 && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= 32)
 			continue;
-		vfs_dirlist_add(l, e->d_name,
-				e->d_type == DT_DIR ? VN_DIR : VN_FILE);
+		ret = vfs_dirlist_add(l, e->d_name,
+				      e->d_type == DT_DIR ? VN_DIR : VN_FILE);
 	}
 	closedir(d);
-	return 0;
+	return ret;
 }
 
 #define SYSCTL_FILE(nm) { .name = nm, .type = VN_FILE, .perm = 0644, \
@@ -934,22 +940,22 @@ static int proc_lookup(struct sc_call *c, const struct vnode *dir,
 }
 
 /* Adds the zombies of the sandbox's procfs that l (its pids from index
- * first on) lacks. */
-static void list_zombies(struct vfs_dirlist *l, size_t first)
+ * first on) lacks: 0 (none if that procfs cannot be read), or -ENOMEM. */
+static int list_zombies(struct vfs_dirlist *l, size_t first)
 {
-	int pfd = vfs_host_proc_fd(), fd;
+	int pfd = vfs_host_proc_fd(), fd, ret = 0;
 	struct dirent *e;
 	DIR *d;
 
 	if (pfd < 0 || (fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY |
 						   O_CLOEXEC)) < 0)
-		return;
+		return 0;
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
-		return;
+		return 0;
 	}
-	while ((e = readdir(d)) != NULL) {
+	while (ret == 0 && (e = readdir(d)) != NULL) {
 		int pid = vfs_parse_num(e->d_name);
 		bool have = false;
 
@@ -958,9 +964,10 @@ static void list_zombies(struct vfs_dirlist *l, size_t first)
 		for (size_t i = first, end = l->n; i < end && !have; i++)
 			have = strcmp(l->v[i].name, e->d_name) == 0;
 		if (!have && is_zombie(pid))
-			vfs_dirlist_add(l, e->d_name, VN_DIR);
+			ret = vfs_dirlist_add(l, e->d_name, VN_DIR);
 	}
 	closedir(d);
+	return ret;
 }
 
 static int proc_list(struct sc_call *c, const struct vnode *dir,
@@ -971,14 +978,16 @@ static int proc_list(struct sc_call *c, const struct vnode *dir,
 	size_t first = l->n;
 	char name[16];
 
+	int ret = 0;
+
 	(void)dir;
-	for (int i = 0; i < n; i++) {
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n && ret == 0; i++) {
 		snprintf(name, sizeof(name), "%d", pids[i]);
-		vfs_dirlist_add(l, name, VN_DIR);
+		ret = vfs_dirlist_add(l, name, VN_DIR);
 	}
-	if (n >= 0)
-		list_zombies(l, first);
-	return n < 0 ? n : 0;
+	return ret < 0 ? ret : list_zombies(l, first);
 }
 
 static int link_net(struct sc_call *c, const struct vnode *n, char *buf,

@@ -274,9 +274,12 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 	struct task *t = vproc_task_of(c, n->host_pid);
 	int nnp = t != NULL ? t->creds.no_new_privs : -1;
 
+	/* Without the maps the host's ids would show: an error instead. */
+	if (ret == 0 && raw.data != NULL)
+		ret = vproc_read_host(n->pid, "uid_map", &um);
+	if (ret == 0 && raw.data != NULL)
+		ret = vproc_read_host(n->pid, "gid_map", &gm);
 	if (ret == 0 && raw.data != NULL) {
-		vproc_read_host(n->pid, "uid_map", &um);
-		vproc_read_host(n->pid, "gid_map", &gm);
 		for (const char *l = raw.data; *l; ) {
 			status_line(l, um.data, gm.data, nnp, b);
 			l = strchrnul(l, '\n');
@@ -414,7 +417,7 @@ static int net_list(struct sc_call *c, const struct vnode *dir,
 		    struct vfs_dirlist *l)
 {
 	const char *rel = net_rel(dir);
-	int pfd = vfs_host_proc_fd(), fd;
+	int pfd = vfs_host_proc_fd(), fd, ret = 0;
 	char path[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
@@ -431,14 +434,14 @@ static int net_list(struct sc_call *c, const struct vnode *dir,
 		close(fd);
 		return -ENOMEM;
 	}
-	while ((e = readdir(d)) != NULL) {
+	while (ret == 0 && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= 32)
 			continue;
-		vfs_dirlist_add(l, e->d_name,
-				e->d_type == DT_DIR ? VN_DIR : VN_FILE);
+		ret = vfs_dirlist_add(l, e->d_name,
+				      e->d_type == DT_DIR ? VN_DIR : VN_FILE);
 	}
 	closedir(d);
-	return 0;
+	return ret;
 }
 
 /* ---- the mount table (sentry/procfs_mounts.c) -------------------------------- */
@@ -540,8 +543,7 @@ static int thread_visit(struct task *t, void *arg)
 		return 0;
 	if (a->l != NULL) {
 		snprintf(name, sizeof(name), "%d", t->tid);
-		vfs_dirlist_add(a->l, name, VN_DIR);
-		return 0;
+		return vfs_dirlist_add(a->l, name, VN_DIR);
 	}
 	if (t->tid != a->want)
 		return 0;
@@ -558,8 +560,8 @@ static int task_lookup(struct sc_call *c, const struct vnode *dir,
 		return -ENOENT;
 	if (a.want == c->t->tid && c->t->tgid == dir->pid)
 		a.host = c->t->host_tid;
-	else
-		task_for_each(c->t->sentry, thread_visit, &a);
+	else	/* 0 or 1 (found) without a list: the answer is in a */
+		(void)task_for_each(c->t->sentry, thread_visit, &a);
 	if (a.host <= 0)
 		return -ENOENT;
 	out->ent = &vproc_pid_entry;
@@ -572,15 +574,15 @@ static int task_list(struct sc_call *c, const struct vnode *dir,
 		     struct vfs_dirlist *l)
 {
 	struct thread_arg a = { .tgid = dir->pid, .l = l };
+	int ret = task_for_each(c->t->sentry, thread_visit, &a);
 
-	task_for_each(c->t->sentry, thread_visit, &a);
-	if (l->n == 0) {
+	if (ret == 0 && l->n == 0) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "%d", dir->pid);
-		vfs_dirlist_add(l, name, VN_DIR);
+		ret = vfs_dirlist_add(l, name, VN_DIR);
 	}
-	return 0;
+	return ret;
 }
 
 int vfs_parse_num(const char *name)

@@ -405,22 +405,22 @@ int vproc_fd_lookup(struct sc_call *c, const struct vnode *dir,
 static int fd_list_probe(const struct vnode *dir, struct vfs_dirlist *l)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, dir->host_pid, 0);
-	int size = fd_table_size(dir->pid);
+	int size = fd_table_size(dir->pid), ret = 0;
 	char name[16];
 
 	if (pidfd < 0)
 		return -ESRCH;
-	for (int i = 0; i < size; i++) {
+	for (int i = 0; i < size && ret == 0; i++) {
 		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, i, 0);
 
 		if (fd < 0)
 			continue;
 		close(fd);
 		snprintf(name, sizeof(name), "%d", i);
-		vfs_dirlist_add(l, name, VN_LINK);
+		ret = vfs_dirlist_add(l, name, VN_LINK);
 	}
 	close(pidfd);
-	return 0;
+	return ret;
 }
 
 int vproc_fd_list(struct sc_call *c, const struct vnode *dir,

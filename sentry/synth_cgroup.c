@@ -252,6 +252,16 @@ static int read_u64(int dir, const char *name, uint64_t *v)
 	return cv_parse_u64(buf, v);
 }
 
+/* The same where *v's default (no limit, or 0) stands for a file absent
+ * in this hierarchy or unreadable: the figure is optional. */
+static void read_u64_or(int dir, const char *name, uint64_t *v)
+{
+	uint64_t got;
+
+	if (read_u64(dir, name, &got) == 0)
+		*v = got;
+}
+
 /* The value of "key N" in a flat keyed file (memory.stat, cpu.stat). */
 static uint64_t keyed(const char *text, const char *key)
 {
@@ -285,8 +295,8 @@ int vcg_memory(struct vcg_mem *m)
 	if (mem_v1) {
 		uint64_t memsw = UINT64_MAX, memsw_usage = 0;
 
-		read_u64(mem_fd, "memory.limit_in_bytes", &limit);
-		read_u64(mem_fd, "memory.usage_in_bytes", &m->usage);
+		read_u64_or(mem_fd, "memory.limit_in_bytes", &limit);
+		read_u64_or(mem_fd, "memory.usage_in_bytes", &m->usage);
 		if (read_u64(mem_fd, "memory.memsw.limit_in_bytes", &memsw) == 0 &&
 		    memsw != UINT64_MAX && limit != UINT64_MAX && memsw >= limit)
 			swlimit = memsw - limit;
@@ -298,10 +308,10 @@ int vcg_memory(struct vcg_mem *m)
 			m->shmem = keyed(stat, "total_shmem");
 		}
 	} else {
-		read_u64(mem_fd, "memory.max", &limit);
-		read_u64(mem_fd, "memory.current", &m->usage);
-		read_u64(mem_fd, "memory.swap.max", &swlimit);
-		read_u64(mem_fd, "memory.swap.current", &m->swap_usage);
+		read_u64_or(mem_fd, "memory.max", &limit);
+		read_u64_or(mem_fd, "memory.current", &m->usage);
+		read_u64_or(mem_fd, "memory.swap.max", &swlimit);
+		read_u64_or(mem_fd, "memory.swap.current", &m->swap_usage);
 		if (read_text(mem_fd, "memory.stat", stat, sizeof(stat)) > 0) {
 			m->cache = keyed(stat, "file");
 			m->shmem = keyed(stat, "shmem");
@@ -338,8 +348,8 @@ int vcg_cpu(struct vcg_cpu *cpu, int ncpus)
 			"cpuacct.usage_percpu_user", "cpuacct.usage_percpu_sys"
 		};
 
-		read_u64(cpu_fd, "cpuacct.usage_user", &cpu->user_ns);
-		read_u64(cpu_fd, "cpuacct.usage_sys", &cpu->sys_ns);
+		read_u64_or(cpu_fd, "cpuacct.usage_user", &cpu->user_ns);
+		read_u64_or(cpu_fd, "cpuacct.usage_sys", &cpu->sys_ns);
 		for (int f = 0; f < 2; f++) {
 			char *p = text, *end;
 
@@ -437,7 +447,8 @@ int vcg_running_tasks(struct sc_call *c, int *total)
 	/* The caller runs (it is reading); the others as the kernel has
 	 * them: R or D in the sandbox's procfs. */
 	if (r.proc >= 0)
-		task_for_each(c->t->sentry, run_visit, &r);
+		/* run_visit always returns 0: the count is in r */
+		(void)task_for_each(c->t->sentry, run_visit, &r);
 	if (total != NULL)
 		*total = r.total > r.n ? r.total : r.n;
 	return r.n;
@@ -528,7 +539,8 @@ static int gen_ids(struct sc_call *c, struct vbuf *b, bool threads)
 	if (v == NULL)
 		return -ENOMEM;
 	if (threads) {
-		task_for_each(c->t->sentry, tid_visit, &a);
+		/* tid_visit always returns 0: the ids are in a */
+		(void)task_for_each(c->t->sentry, tid_visit, &a);
 		qsort(v, a.n, sizeof(*v), cmp_id);
 		n = (int)a.n;
 	} else {
@@ -567,8 +579,8 @@ static int gen_swap(struct vbuf *b, bool max)
 		vbuf_printf(b, max ? "max\n" : "0\n");
 		return 0;
 	}
-	read_u64(CG_MEM, max ? "memory.limit_in_bytes"
-			     : "memory.usage_in_bytes", &mem);
+	read_u64_or(CG_MEM, max ? "memory.limit_in_bytes"
+				: "memory.usage_in_bytes", &mem);
 	if (max && memsw >= 0x7ffffffffffff000ull)
 		vbuf_printf(b, "max\n");
 	else
@@ -617,7 +629,7 @@ static int gen_mem_events(struct vbuf *b)
 
 	if (!mem_v1)
 		return put_text(b, CG_MEM, "memory.events");
-	read_u64(CG_MEM, "memory.failcnt", &fail);
+	read_u64_or(CG_MEM, "memory.failcnt", &fail);
 	if (read_text(CG_MEM, "memory.oom_control", text, sizeof(text)) > 0)
 		kills = keyed(text, "oom_kill");
 	vbuf_printf(b, "low 0\nhigh 0\nmax %llu\noom %llu\noom_kill %llu\n",
@@ -636,7 +648,7 @@ static int gen_cpu_max(struct vbuf *b)
 	if (read_text(CG_CTL, "cpu.cfs_quota_us", q, sizeof(q)) < 0)
 		return -ENOENT;
 	q[strcspn(q, "\n")] = '\0';
-	read_u64(CG_CTL, "cpu.cfs_period_us", &period);
+	read_u64_or(CG_CTL, "cpu.cfs_period_us", &period);
 	vbuf_printf(b, "%s %llu\n", q[0] == '-' ? "max" : q,
 		    (unsigned long long)period);
 	return 0;
@@ -670,8 +682,8 @@ static int gen_cpu_stat(struct vbuf *b)
 		return put_text(b, CG_CPU, "cpu.stat");
 	if (cpu_fd < 0 || read_u64(CG_CPU, "cpuacct.usage", &usage) < 0)
 		return -ENOENT;
-	read_u64(CG_CPU, "cpuacct.usage_user", &user);
-	read_u64(CG_CPU, "cpuacct.usage_sys", &sys);
+	read_u64_or(CG_CPU, "cpuacct.usage_user", &user);
+	read_u64_or(CG_CPU, "cpuacct.usage_sys", &sys);
 	vbuf_printf(b, "usage_usec %llu\nuser_usec %llu\nsystem_usec %llu\n",
 		    (unsigned long long)usage / 1000,
 		    (unsigned long long)user / 1000,

@@ -158,6 +158,7 @@ bool vmask_readonly(const char *path)
 int vmask_list(const char *dir, struct vfs_dirlist *l)
 {
 	size_t dl = strlen(dir);
+	int ret;
 
 	for (size_t i = 0; i < n_masks; i++) {
 		const char *p = masks[i].path, *name;
@@ -170,9 +171,12 @@ int vmask_list(const char *dir, struct vfs_dirlist *l)
 			continue;
 		for (size_t j = 0; j < l->n; j++)
 			have = have || strcmp(l->v[j].name, name) == 0;
-		if (!have)
-			vfs_dirlist_add(l, name, masks[i].dir ? VN_DIR
-							      : VN_FILE);
+		/* a name no entry can hold was never listed: skipped still */
+		if (have || strlen(name) >= sizeof(l->v[0].name))
+			continue;
+		ret = vfs_dirlist_add(l, name, masks[i].dir ? VN_DIR : VN_FILE);
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }

@@ -327,8 +327,10 @@ int vfs_init(const struct vfs_config *cfg)
 
 static void lazy_init(void)
 {
+	/* A failure is logged there; without the mirror the callers fall
+	 * back (memfd files) or answer -ENOENT. */
 	if (!inited)
-		vfs_init(NULL);
+		(void)vfs_init(NULL);
 }
 
 int vfs_host_proc_fd(void)
@@ -459,7 +461,8 @@ static int mkdir_p(const char *path)
 		*p = '\0';
 		if (mkdirat(mirror_fd, buf + 1, 0755) < 0 && errno != EEXIST)
 			return -errno;
-		fchmodat(mirror_fd, buf + 1, 0755, 0);
+		/* writable for the next level: a failure shows there */
+		(void)fchmodat(mirror_fd, buf + 1, 0755, 0);
 		if (save == '\0')
 			return 0;
 		*p = save;
@@ -484,66 +487,74 @@ static bool wanted(const struct vfs_dirlist *l, const char *name,
 	return false;
 }
 
-static void remove_tree(int parent, const char *name)
+/* 0, or -errno: an entry left would be listed though it is gone. */
+static int remove_tree(int parent, const char *name)
 {
 	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				     O_CLOEXEC);
 	DIR *d;
 	struct dirent *e;
+	int ret = 0;
 
-	if (fd < 0) {
-		unlinkat(parent, name, 0);
-		return;
-	}
-	fchmod(fd, 0755);
+	if (fd < 0)
+		return unlinkat(parent, name, 0) < 0 ? -errno : 0;
+	/* our own directory on our tmpfs: a failure shows in the unlinks */
+	(void)fchmod(fd, 0755);
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
-		return;
+		return -ENOMEM;
 	}
-	while ((e = readdir(d)) != NULL) {
+	while (ret == 0 && (e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			remove_tree(dirfd(d), e->d_name);
+			ret = remove_tree(dirfd(d), e->d_name);
 	}
 	closedir(d);
-	unlinkat(parent, name, AT_REMOVEDIR);
+	if (ret == 0 && unlinkat(parent, name, AT_REMOVEDIR) < 0)
+		ret = -errno;
+	return ret;
 }
 
-static void remove_stale(int dfd, const struct vfs_dirlist *l)
+static int remove_stale(int dfd, const struct vfs_dirlist *l)
 {
 	/* a new open file: a dup would share (and move) dfd's offset */
 	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *e;
 	DIR *d;
+	int ret = 0;
 
 	if (fd < 0)
-		return;
+		return -errno;
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
-		return;
+		return -ENOMEM;
 	}
-	while ((e = readdir(d)) != NULL) {
+	while (ret == 0 && (e = readdir(d)) != NULL) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (!wanted(l, e->d_name, e->d_type))
-			remove_tree(dfd, e->d_name);
+			ret = remove_tree(dfd, e->d_name);
 	}
 	closedir(d);
+	return ret;
 }
 
-static void add_missing(int dfd, const struct vfs_dirlist *l)
+/* 0, or -errno (ENOSPC, ENOMEM): an entry missing would not be listed.
+ * EEXIST is an entry of an earlier listing, of the right type (kept by
+ * remove_stale). */
+static int add_missing(int dfd, const struct vfs_dirlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const char *name = l->v[i].name;
-		int fd;
+		int fd = 0;
 
 		switch (l->v[i].type) {
 		case VN_DIR:
-			mkdirat(dfd, name, 0555);
+			fd = mkdirat(dfd, name, 0555);
 			break;
 		case VN_LINK:
-			symlinkat(".", dfd, name);
+			fd = symlinkat(".", dfd, name);
 			break;
 		default:
 			fd = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY |
@@ -552,7 +563,10 @@ static void add_missing(int dfd, const struct vfs_dirlist *l)
 				close(fd);
 			break;
 		}
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
 	}
+	return 0;
 }
 
 int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
@@ -571,9 +585,13 @@ int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
 		     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
-	remove_stale(dfd, l);
-	add_missing(dfd, l);
-	fchmod(dfd, 0555);
+	ret = remove_stale(dfd, l);
+	if (ret == 0)
+		ret = add_missing(dfd, l);
+	if (ret < 0)
+		return ret;
+	/* our own directory on our tmpfs: only EIO could fail it */
+	(void)fchmod(dfd, 0555);
 	remember_dir(dfd, path);
 	if (flags & O_PATH) {
 		fd = openat(dfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -613,7 +631,7 @@ static int memfd_file(const struct vbuf *b, int *fd_out)
 		return -errno;
 	if (write_all(fd, b) < 0)
 		return -errno;
-	fchmod(fd, 0444);
+	(void)fchmod(fd, 0444);	/* our own memfd: cannot fail */
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW |
 					   F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
 		return -errno;
@@ -628,7 +646,7 @@ int vmirror_file_open(const struct vbuf *b, int *fd_out)
 	static unsigned long seq;
 	cleanup_close int wfd = -1;
 	char name[32];
-	int fd;
+	int fd, ret;
 
 	lazy_init();
 	if (mirror_fd < 0)
@@ -639,11 +657,14 @@ int vmirror_file_open(const struct vbuf *b, int *fd_out)
 	if (wfd < 0)
 		return memfd_file(b, fd_out);
 	if (write_all(wfd, b) < 0) {
-		unlinkat(mirror_fd, name, 0);
-		return -errno;
+		ret = -errno;
+		/* our own file, just created: unlinking it cannot fail */
+		(void)unlinkat(mirror_fd, name, 0);
+		return ret;
 	}
 	fd = openat(mirror_fd, name, O_RDONLY | O_CLOEXEC);
-	unlinkat(mirror_fd, name, 0);
+	/* the same file: cannot fail; the fd (if any) keeps the content */
+	(void)unlinkat(mirror_fd, name, 0);
 	if (fd < 0)
 		return -errno;
 	*fd_out = fd;

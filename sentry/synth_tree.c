@@ -364,8 +364,11 @@ static int list_dir(struct sc_call *c, const struct vnode *n,
 	int ret;
 
 	if (e == &vroot) {
-		for (size_t i = 0; i < ARRAY_SIZE(top); i++)
-			vfs_dirlist_add(l, top[i]->name, VN_DIR);
+		for (size_t i = 0; i < ARRAY_SIZE(top); i++) {
+			ret = vfs_dirlist_add(l, top[i]->name, VN_DIR);
+			if (ret < 0)
+				return ret;
+		}
 		return 0;
 	}
 	for (const struct vfs_entry *ch = e->children; ch && ch->name; ch++) {
@@ -575,8 +578,9 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 		close(fd);
 		return ret;
 	}
+	/* F_GETFL/F_SETFL of an fd just opened and checked cannot fail. */
 	if (fifo && !(flags & (O_NONBLOCK | O_PATH)))
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	*fd_out = fd;
 	return 0;
 }

@@ -129,9 +129,13 @@ static int thp_list(struct sc_call *c, const struct vnode *dir,
 {
 	(void)c;
 	(void)dir;
-	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++)
-		if (thp_text[i][0])
-			vfs_dirlist_add(l, thp_names[i], VN_FILE);
+	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++) {
+		int ret = thp_text[i][0] ? vfs_dirlist_add(l, thp_names[i],
+							   VN_FILE) : 0;
+
+		if (ret < 0)
+			return ret;
+	}
 	return 0;
 }
 

@@ -126,9 +126,9 @@ TEST(mirror_directory_lists_and_maps_back)
 
 	if (geteuid() != 0)
 		SKIP("needs root for fsmount");
-	vfs_dirlist_add(&l, "self", VN_LINK);
-	vfs_dirlist_add(&l, "meminfo", VN_FILE);
-	vfs_dirlist_add(&l, "1", VN_DIR);
+	CHECK_EQ(vfs_dirlist_add(&l, "self", VN_LINK), 0);
+	CHECK_EQ(vfs_dirlist_add(&l, "meminfo", VN_FILE), 0);
+	CHECK_EQ(vfs_dirlist_add(&l, "1", VN_DIR), 0);
 	if (vmirror_dir_open("/proc", &l, O_RDONLY, &fd) == -ENOENT)
 		SKIP("no private tmpfs here");
 	CHECK(fd >= 0);
@@ -165,7 +165,7 @@ TEST(mirror_path_of_nested_dir)
 
 	if (geteuid() != 0)
 		SKIP("needs root for fsmount");
-	vfs_dirlist_add(&l, "online", VN_FILE);
+	CHECK_EQ(vfs_dirlist_add(&l, "online", VN_FILE), 0);
 	if (vmirror_dir_open("/sys/devices/system/cpu", &l, O_PATH, &fd) ==
 	    -ENOENT)
 		SKIP("no private tmpfs here");
