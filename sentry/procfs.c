@@ -651,9 +651,7 @@ static int sysctl_list(struct sc_call *c, const struct vnode *dir,
 		       struct vfs_dirlist *l)
 {
 	const char *rel = sysctl_rel(dir);
-	struct dirent *e;
-	DIR *d;
-	int fd, ret = 0;
+	int fd;
 
 	(void)c;
 	if (rel == NULL || sysctl_fd < 0)
@@ -661,19 +659,7 @@ static int sysctl_list(struct sc_call *c, const struct vnode *dir,
 	fd = openat(sysctl_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (ret == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= 32)
-			continue;
-		ret = vfs_dirlist_add(l, e->d_name,
-				      e->d_type == DT_DIR ? VN_DIR : VN_FILE);
-	}
-	closedir(d);
-	return ret;
+	return vfs_dirlist_add_host(l, fd);
 }
 
 #define SYSCTL_FILE(nm) { .name = nm, .type = VN_FILE, .perm = 0644, \

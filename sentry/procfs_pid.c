@@ -417,10 +417,8 @@ static int net_list(struct sc_call *c, const struct vnode *dir,
 		    struct vfs_dirlist *l)
 {
 	const char *rel = net_rel(dir);
-	int pfd = vfs_host_proc_fd(), fd, ret = 0;
+	int pfd = vfs_host_proc_fd(), fd;
 	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
 
 	(void)c;
 	if (rel == NULL || pfd < 0)
@@ -429,19 +427,7 @@ static int net_list(struct sc_call *c, const struct vnode *dir,
 	fd = openat(pfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (ret == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strlen(e->d_name) >= 32)
-			continue;
-		ret = vfs_dirlist_add(l, e->d_name,
-				      e->d_type == DT_DIR ? VN_DIR : VN_FILE);
-	}
-	closedir(d);
-	return ret;
+	return vfs_dirlist_add_host(l, fd);
 }
 
 /* ---- the mount table (sentry/procfs_mounts.c) -------------------------------- */

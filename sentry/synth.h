@@ -35,6 +35,9 @@ struct vfs_dirlist {
 };
 int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
 		    enum vnode_type type);
+/* Adds the entries of the host directory fd (consumed) but dot-files and
+ * names too long for an entry, as directories or files. */
+int vfs_dirlist_add_host(struct vfs_dirlist *l, int fd);
 
 struct vnode;
 

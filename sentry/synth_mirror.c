@@ -18,6 +18,7 @@
  * sandbox's processes only, never the host's) and the sandbox's cgroup
  * directory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -121,6 +122,30 @@ int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
 	l->v[l->n].type = type;
 	l->n++;
 	return 0;
+}
+
+int vfs_dirlist_add_host(struct vfs_dirlist *l, int fd)
+{
+	struct dirent *e;
+	DIR *d;
+	int ret = 0;
+
+	if (fd < 0)
+		return -EBADF;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (ret == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' ||
+		    strlen(e->d_name) >= sizeof(l->v[0].name))
+			continue;
+		ret = vfs_dirlist_add(l, e->d_name,
+				      e->d_type == DT_DIR ? VN_DIR : VN_FILE);
+	}
+	closedir(d);
+	return ret;
 }
 
 static void lazy_init(void);
