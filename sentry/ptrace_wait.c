@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 
 #include "lib/log.h"
+#include "lib/util.h"
 #include "sentry/internal.h"
 #include "sentry/ptrace_emu.h"
 
@@ -135,6 +136,15 @@ void ptrace_wait_on_seccomp(struct sentry *s, struct task *t,
 	plat_regs_args(&pc->regs, st->args);
 	wait_args(st->args, &w);
 	if (pc->regs.orig_rax != SYS_wait4 || !may_report(t, &w, false)) {
+		if (s->strace) {
+			/* The kernel's, logged at its exit stop as a PASS
+			 * call is under --strace. */
+			st->pending = TP_STRACE;
+			st->nr = (long)pc->regs.orig_rax;
+			st->t0 = cv_now_ns();
+			task_resume(t, PTRACE_SYSCALL, 0);
+			return;
+		}
 		sentry_plat_result(t->host_tid,
 				   plat_ptrace_finish(t->host_tid, pc, 0, true),
 				   "reply");
