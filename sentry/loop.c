@@ -406,6 +406,10 @@ static void on_notify(struct sentry *s, int nfd)
 	else
 		ret = plat_notif_send(nfd, n.id, ret, false);
 	sentry_plat_result(n.pid, (int)ret, "reply");
+	/* Not taken (interrupted): the kernel restarts the call, and its
+	 * handler runs again. */
+	if (ret == 0 && c.commit != NULL)
+		c.commit(&c);
 }
 
 /* --- ptrace events ---------------------------------------------------- */
@@ -581,12 +585,13 @@ static void on_event_stop(struct sentry *s, struct task *t, int sig)
 }
 
 /* The call at a ptrace stop gets ret, or runs (cont). */
-static void finish_at_stop(struct task *t, struct plat_call *pc, long ret,
-			   bool cont)
+static int finish_at_stop(struct task *t, struct plat_call *pc, long ret,
+			  bool cont)
 {
 	int err = plat_ptrace_finish(t->host_tid, pc, ret, cont);
 
 	sentry_plat_result(t->host_tid, err, "reply");
+	return err;
 }
 
 static void seccomp_emulate(struct sentry *s, struct task *t,
@@ -600,7 +605,9 @@ static void seccomp_emulate(struct sentry *s, struct task *t,
 	ret = sentry_dispatch(s, &c);
 	if (c.outcome == SC_OUT_DEFERRED)
 		return;		/* stays stopped until the reply */
-	finish_at_stop(t, pc, ret, c.outcome == SC_OUT_CONTINUE);
+	if (finish_at_stop(t, pc, ret, c.outcome == SC_OUT_CONTINUE) == 0 &&
+	    c.commit != NULL)
+		c.commit(&c);
 }
 
 static void seccomp_strace(struct sentry *s, struct task *t,
@@ -675,7 +682,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 		/* Not a stop we can account for: refuse the call. */
 		log_warn("sentry: tid %d: seccomp stop: %s", t->host_tid,
 			 strerror(-ret));
-		finish_at_stop(t, &pc, -ENOSYS, false);
+		(void)finish_at_stop(t, &pc, -ENOSYS, false);	/* logged */
 		return;
 	}
 	kind = sc_stop_classify(sc_filter_eval(&s->ours, &sd), data,
@@ -708,7 +715,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	if (s->strace)
 		strace_log(s, t, sd.nr, 'W', "(a workload filter's TRACE)",
 			   -ENOSYS, true, 0);
-	finish_at_stop(t, &pc, -ENOSYS, false);
+	(void)finish_at_stop(t, &pc, -ENOSYS, false);	/* logged */
 }
 
 static void on_syscall_stop(struct sentry *s, struct task *t)

@@ -35,6 +35,7 @@
 
 #include "lib/cleanup.h"
 #include "sentry/idmap.h"
+#include "lib/log.h"
 #include "sentry/internal.h"
 #include "sentry/ptrace_emu.h"
 #include "sentry/vfs.h"
@@ -60,30 +61,63 @@ static struct task *task_by_tid(struct sentry *s, pid_t tid)
 	return NULL;
 }
 
-static int set_options(struct ptrace_link *l, unsigned long opts)
+static int options_check(unsigned long opts)
 {
 	if (opts & ~(unsigned long)PT_OPTIONS_LINUX)
 		return -EINVAL;
 	if (opts & ~(unsigned long)PT_OPTIONS_OK)
 		return -EINVAL;	/* Linux's, not emulated (docs/syscalls.md) */
-	l->options = opts;
 	return 0;
+}
+
+static int set_options(struct ptrace_link *l, unsigned long opts)
+{
+	int ret = options_check(opts);
+
+	if (ret == 0)
+		l->options = opts;
+	return ret;
+}
+
+/*
+ * The link a TRACEME, ATTACH or SEIZE makes, once the caller took its 0
+ * (sc_commit): made by the handler, a restart of the call after a signal
+ * would find it and fail with EPERM. commit_obj is the tracee (TRACEME:
+ * the tracer), commit_arg the request and SEIZE's options.
+ */
+static void link_commit(struct sc_call *c)
+{
+	long req = c->commit_arg[0];
+	struct task *t = c->commit_obj;
+	struct ptrace_link *l;
+
+	l = req == PTRACE_TRACEME ? ptrace_link_new(c->t, t) :
+				    ptrace_link_new(t, c->t);
+	if (l == NULL) {
+		log_warn("sentry: ptrace: tid %d: link: %s", (int)c->t->tid,
+			 strerror(ENOMEM));
+		return;
+	}
+	if (req == PTRACE_TRACEME) {
+		l->traceme = true;
+	} else if (req == PTRACE_SEIZE) {
+		l->seized = true;
+		l->options = (unsigned long)c->commit_arg[1];
+	} else if (task_signal(t, SIGSTOP) == 0) {
+		l->attach_stop = true;	/* its stop is the tracer's first */
+	}
 }
 
 static long pt_traceme(struct sc_call *c)
 {
 	struct task *t = c->t, *parent;
-	struct ptrace_link *l;
 
 	parent = t->host_ppid > 0 ? task_find(t->sentry, t->host_ppid) : NULL;
 	/* A parent outside the workload (the sentry for the init, runsc
 	 * for an exec'd process) is never a tracer. */
 	if (parent == NULL || !parent->workload || ptrace_link_of(t) != NULL)
 		return -EPERM;
-	l = ptrace_link_new(t, parent);
-	if (l == NULL)
-		return -ENOMEM;
-	l->traceme = true;
+	sc_commit(c, link_commit, parent, PTRACE_TRACEME, 0);
 	return 0;
 }
 
@@ -128,8 +162,6 @@ static long pt_attach_now(struct sc_call *c, long req, pid_t pid,
 {
 	struct sentry *s = c->t->sentry;
 	struct task *t = task_by_tid(s, pid);
-	struct ptrace_link *l;
-	int ret;
 
 	if (req == PTRACE_SEIZE && addr != 0)
 		return -EIO;
@@ -140,21 +172,9 @@ static long pt_attach_now(struct sc_call *c, long req, pid_t pid,
 	if (t->host_tgid == c->t->host_tgid || ptrace_link_of(t) != NULL ||
 	    !may_attach(s, c->t, t))
 		return -EPERM;
-	l = ptrace_link_new(t, c->t);
-	if (l == NULL)
-		return -ENOMEM;
-	if (req == PTRACE_SEIZE) {
-		l->seized = true;
-		ret = set_options(l, data);
-		if (ret < 0) {
-			ptrace_link_drop(s, l);
-			return ret;
-		}
-		return 0;
-	}
-	/* its stop is the tracer's first */
-	if (task_signal(t, SIGSTOP) == 0)
-		l->attach_stop = true;
+	if (req == PTRACE_SEIZE && options_check(data) < 0)
+		return -EINVAL;
+	sc_commit(c, link_commit, t, req, (long)data);
 	return 0;
 }
 
@@ -204,6 +224,8 @@ static long attach_retry(struct deferred *d)
 	if (t == NULL)
 		return -ESRCH;
 	ret = pt_attach_now(&c, a->req, a->pid, a->addr, a->data);
+	if (ret == 0 && c.commit != NULL)
+		c.commit(&c);	/* with the deferred reply still to come */
 	if (ret != -ESRCH || ++a->tries >= ATTACH_RETRIES ||
 	    !tasks_settling(t->sentry))
 		return ret;
@@ -252,25 +274,53 @@ static struct ptrace_link *tracee_of(struct sc_call *c, pid_t pid)
 	return NULL;
 }
 
-static long pt_resume(struct sc_call *c, struct ptrace_link *l, long req,
-		      uint64_t data)
+/* The resume of a request, once the tracer took its 0 (sc_commit): a
+ * resume done twice would let the tracee run past the stop after. */
+static void resume_commit(struct sc_call *c)
 {
-	int how = req == PTRACE_SYSCALL ? PTRACE_SYSCALL :
-		  req == PTRACE_SINGLESTEP ? PTRACE_SINGLESTEP :
-					    PTRACE_CONT;
+	struct ptrace_link *l = c->commit_obj;
+	long req = c->commit_arg[0];
+	int sig = (int)c->commit_arg[1];
 
-	if (data > 64)
-		return -EIO;
 	if (req == PTRACE_DETACH) {
 		struct task *t = l->tracee;
 		int real = task_st(t)->pending != TP_NONE ? PTRACE_SYSCALL :
 							    PTRACE_CONT;
 
 		ptrace_link_drop(c->t->sentry, l);
-		plat_resume(t->host_tid, real, (int)data);
-		return 0;
+		sentry_plat_result(t->host_tid,
+				   plat_resume(t->host_tid, real, sig),
+				   "detach");
+		return;
 	}
-	return ptrace_resume(l, how, (int)data) < 0 ? -ESRCH : 0;
+	if (req == PTRACE_LISTEN) {
+		l->stop = PTS_RUNNING;
+		l->interrupt = true;	/* the end of the group stop */
+		sentry_plat_result(l->tracee->host_tid,
+				   ptrace(PTRACE_LISTEN, l->tracee->host_tid,
+					  0, 0) < 0 ? -errno : 0,
+				   "listen");
+		return;
+	}
+	sentry_plat_result(l->tracee->host_tid,
+			   ptrace_resume(l, (int)req, sig), "resume");
+}
+
+static long pt_resume(struct sc_call *c, struct ptrace_link *l, long req,
+		      uint64_t data)
+{
+	int how = req == PTRACE_SYSCALL ? PTRACE_SYSCALL :
+		  req == PTRACE_SINGLESTEP ? PTRACE_SINGLESTEP :
+		  req == PTRACE_CONT ? PTRACE_CONT : (int)req;
+
+	if (data > 64)
+		return -EIO;
+	if (req == PTRACE_LISTEN && (!l->seized || l->stop != PTS_GROUP))
+		return -EIO;
+	/* The tracee is held at its stop until then: nothing else runs in
+	 * the sentry between the reply and the commit. */
+	sc_commit(c, resume_commit, l, how, (long)data);
+	return 0;
 }
 
 /* orig_rax of a call the ptrace platform skipped, at its exit stop. */
@@ -461,12 +511,7 @@ static long pt_stopped(struct sc_call *c, struct ptrace_link *l, long req,
 	case PTRACE_DETACH:
 		return pt_resume(c, l, req, data);
 	case PTRACE_LISTEN:
-		if (!l->seized || l->stop != PTS_GROUP)
-			return -EIO;
-		l->stop = PTS_RUNNING;
-		l->interrupt = true;	/* the end of the group stop */
-		return ptrace(PTRACE_LISTEN, l->tracee->host_tid, 0, 0) < 0 ?
-			       -errno : 0;
+		return pt_resume(c, l, req, 0);
 	default:
 		return -EIO;
 	}

@@ -121,6 +121,8 @@ int ptrace_resume(struct ptrace_link *l, int how, int sig)
 	/* The sentry's own call waits for its exit stop (loop.c resume). */
 	if (how == PTRACE_CONT && task_st(t)->pending != TP_NONE)
 		real = PTRACE_SYSCALL;
+	log_debug("sentry: ptrace: %d resumed by its tracer (%d, signal %d)",
+		  (int)l->tracee_tid, real, sig);
 	return plat_resume(t->host_tid, real, sig);
 }
 
@@ -201,6 +203,9 @@ bool ptrace_emu_on_syscall_stop(struct sentry *s, struct task *t)
 		l->entry_nr = (long)info.entry.nr;
 	if (l->options & PTRACE_O_TRACESYSGOOD)
 		sig |= 0x80;
+	log_debug("sentry: ptrace: %d syscall %s stop, nr %ld",
+		  (int)l->tracee_tid, l->syscall_entry ? "entry" : "exit",
+		  l->syscall_entry ? (long)info.entry.nr : (long)info.exit.rval);
 	ptrace_hold(s, l, PTS_SYSCALL, STOPPED(sig));
 	return true;
 }

@@ -119,6 +119,8 @@ static long answer(struct task *t, const struct wait_args *w)
 			return -EFAULT;
 	}
 	ret = l->tracee_tid;
+	log_debug("sentry: ptrace: wait of %d reports %ld, status %#x",
+		  (int)t->tid, ret, status);
 	if (l->tracee == NULL)
 		ptrace_link_drop(t->sentry, l);	/* the exit is reaped */
 	else

@@ -95,7 +95,28 @@ struct sc_call {
 	uint64_t ip;
 	void *platform;		/* platform-private */
 	enum sc_outcome outcome;	/* set by sentry_dispatch() */
+	/*
+	 * An effect that must happen once, and only if the task takes the
+	 * result: run after the reply reached it (sc_commit). A signal may
+	 * interrupt a notified call after the sentry served it and before
+	 * its reply: the kernel drops the reply and restarts the call, so
+	 * an effect done by the handler itself would happen twice (every
+	 * workload task is ptraced, so even an ignored SIGCHLD does it).
+	 */
+	void (*commit)(struct sc_call *c);
+	void *commit_obj;
+	long commit_arg[2];
 };
+
+/* Makes fn(c) the call's commit: run once its result reached the task. */
+static inline void sc_commit(struct sc_call *c, void (*fn)(struct sc_call *c),
+			     void *obj, long a, long b)
+{
+	c->commit = fn;
+	c->commit_obj = obj;
+	c->commit_arg[0] = a;
+	c->commit_arg[1] = b;
+}
 
 /* Workload memory. Each returns 0 or -EFAULT (or -ESRCH if the task died
  * or the notification is no longer valid: the read is not trusted). */
