@@ -50,6 +50,15 @@ struct task_state {
 				 * event until this task's ids are known */
 	bool pt_parked;		/* a tracer's wait4 held at its exit stop
 				 * until a report (sentry/ptrace_wait.c) */
+	/* A notified call the sentry served whose reply the kernel refused
+	 * (a signal took it away): loop.c, restart_note. */
+	struct {
+		bool set;
+		long nr;
+		uint64_t args[6];
+		uint64_t ip;
+		long ret;
+	} restart;
 };
 
 struct notify_src {

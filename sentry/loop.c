@@ -362,12 +362,103 @@ static void place_on_call(struct sentry *s)
 
 /* --- seccomp notifications ------------------------------------------- */
 
+/*
+ * A signal that reaches a task after the sentry served its notified call
+ * can take the result away: the task's wait for the reply is
+ * interruptible, and once interrupted the kernel refuses the reply and
+ * returns -ERESTARTSYS, which restarts the call with the same registers
+ * or, under a handler without SA_RESTART, gives EINTR. Served again, a
+ * call with an effect would see its own effect (a mkdir's EEXIST, a
+ * rename's ENOENT, a getdents past the entries already written) or do it
+ * twice; with EINTR, the task would take a done mkdir for not done. Every
+ * workload task is ptraced, so even a signal it ignores does this.
+ *
+ * So a result whose reply was refused is kept (restart_note): the task
+ * surely did not take it, and its next step is that call's way out:
+ *  - its signal-delivery stop, where the call still shows -ERESTART*
+ *    with the served call's number, arguments and place: it gets the
+ *    result instead (restart_complete): no restart, no EINTR, as if the
+ *    signal had come after the call;
+ *  - or, when another thread took the signal, the restart itself: the
+ *    next notification, if it is that same call, gets the result
+ *    (restart_of_served).
+ * Any other notification of the task forgets it. A refused commit
+ * (sc_commit) is not kept: the restart runs the handler and its commit.
+ * Not covered: a reply the kernel accepted just as the signal woke the
+ * task (it drops it all the same, and the call is served again); an
+ * accepted reply cannot be told from one the task took, and a record of
+ * it would answer the task's next identical call. docs/architecture.md,
+ * "Calls interrupted after they were served".
+ */
+static void restart_note(struct sc_call *c, long ret)
+{
+	struct task_state *st = task_st(c->t);
+
+	st->restart.set = true;
+	st->restart.nr = c->nr;
+	memcpy(st->restart.args, c->args, sizeof(st->restart.args));
+	st->restart.ip = c->ip;
+	st->restart.ret = ret;
+	log_debug("sentry: tid %d: call %ld served, its reply refused: %ld "
+		  "kept for the restart", (int)c->t->tid, c->nr, ret);
+}
+
+static bool restart_of_served(struct sc_call *c, long *ret)
+{
+	struct task_state *st = task_st(c->t);
+
+	if (!st->restart.set)
+		return false;
+	st->restart.set = false;
+	if (st->restart.nr != c->nr ||
+	    st->restart.ip != c->ip ||
+	    memcmp(st->restart.args, c->args, sizeof(c->args)) != 0)
+		return false;
+	log_debug("sentry: tid %d: restarted call %ld answered as served: %ld",
+		  (int)c->t->tid, c->nr, st->restart.ret);
+	*ret = st->restart.ret;
+	return true;
+}
+
+#ifndef ERESTARTSYS
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#endif
+
+/* At a signal-delivery stop of t: its served call's result, if the
+ * signal took it away (see restart_note). */
+static void restart_complete(struct task *t)
+{
+	struct task_state *st = task_st(t);
+	struct user_regs_struct r;
+	uint64_t args[6];
+	long rax;
+
+	if (!st->restart.set || plat_getregs(t->host_tid, &r) < 0)
+		return;
+	rax = (long)r.rax;
+	plat_regs_args(&r, args);
+	if ((long)r.orig_rax != st->restart.nr || r.rip != st->restart.ip ||
+	    memcmp(args, st->restart.args, sizeof(args)) != 0 ||
+	    (rax != -ERESTARTSYS && rax != -ERESTARTNOINTR &&
+	     rax != -ERESTARTNOHAND))
+		return;
+	st->restart.set = false;
+	r.rax = (uint64_t)st->restart.ret;
+	sentry_plat_result(t->host_tid, plat_setregs(t->host_tid, &r),
+			   "served result");
+	log_debug("sentry: tid %d: call %ld interrupted after it was served: "
+		  "returns %ld", (int)t->tid, st->restart.nr, st->restart.ret);
+}
+
 static void on_notify(struct sentry *s, int nfd)
 {
 	struct seccomp_notif n;
 	struct plat_call pc = { .kind = PLATFORM_SECCOMP, .notify_fd = nfd };
 	struct sc_call c = { .platform = &pc };
 	long ret;
+	int err;
 
 	ret = plat_notif_recv(nfd, &n);
 	if (ret < 0) {
@@ -391,7 +482,7 @@ static void on_notify(struct sentry *s, int nfd)
 	} else if (c.t == NULL) {
 		log_warn("sentry: notification from unknown tid %d", n.pid);
 		ret = -ENOSYS;
-	} else {
+	} else if (!restart_of_served(&c, &ret)) {
 		ret = sentry_dispatch(s, &c);
 	}
 	/* pc.replied: task_install_fd_result answered it with the fd. */
@@ -399,17 +490,22 @@ static void on_notify(struct sentry *s, int nfd)
 		return;
 	if (pc.at_stop)	/* the handler moved the call to a ptrace stop
 			 * (plat_notif_to_stop): the notification is gone */
-		ret = plat_ptrace_finish(n.pid, &pc, ret,
+		err = plat_ptrace_finish(n.pid, &pc, ret,
 					 c.outcome == SC_OUT_CONTINUE);
 	else if (c.outcome == SC_OUT_CONTINUE)
-		ret = plat_notif_send(nfd, n.id, 0, true);
+		err = plat_notif_send(nfd, n.id, 0, true);
 	else
-		ret = plat_notif_send(nfd, n.id, ret, false);
-	sentry_plat_result(n.pid, (int)ret, "reply");
-	/* Not taken (interrupted): the kernel restarts the call, and its
-	 * handler runs again. */
-	if (ret == 0 && c.commit != NULL)
+		err = plat_notif_send(nfd, n.id, ret, false);
+	sentry_plat_result(n.pid, err, "reply");
+	if (err == 0 && c.commit != NULL)
 		c.commit(&c);
+	/* Refused: kept for the restart (restart_note). A refused commit
+	 * is left to the restart, and a handler that found the
+	 * notification gone (c.gone) stopped there or left the task's
+	 * memory unwritten: its restart must be served. */
+	else if (err != 0 && c.t != NULL && !pc.at_stop &&
+		 c.outcome == SC_OUT_VALUE && !c.gone && c.commit == NULL)
+		restart_note(&c, ret);
 }
 
 /* --- ptrace events ---------------------------------------------------- */
@@ -830,6 +926,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			on_syscall_stop(s, t);
 			return;
 		}
+		restart_complete(t);
 		sigwait_on_signal_stop(t, sig);
 		if (!ptrace_emu_on_signal(s, t, sig))
 			resume(t, sig);

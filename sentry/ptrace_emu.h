@@ -69,6 +69,8 @@ struct ptrace_link {
 	int synth_code;		/* its si_code */
 	bool exec_trap;		/* exec's SIGTRAP queued, its stop to come */
 	bool attach_stop;	/* PTRACE_ATTACH's SIGSTOP, its stop to come */
+	bool resumed;		/* running since its tracer's resume, no stop
+				 * held since (a restarted resume: 0) */
 	struct ptrace_link *next;
 };
 

@@ -304,6 +304,7 @@ static void resume_commit(struct sc_call *c)
 	}
 	sentry_plat_result(l->tracee->host_tid,
 			   ptrace_resume(l, (int)req, sig), "resume");
+	l->resumed = true;
 }
 
 static long pt_resume(struct sc_call *c, struct ptrace_link *l, long req,
@@ -545,6 +546,15 @@ SENTRY_HANDLER(ptrace)
 		l->interrupt = true;
 		return ptrace(PTRACE_INTERRUPT, l->tracee->host_tid, 0, 0) < 0 ?
 			       -ESRCH : 0;
+	}
+	if (l->stop == PTS_RUNNING && l->resumed &&
+	    (req == PTRACE_CONT || req == PTRACE_SYSCALL ||
+	     req == PTRACE_SINGLESTEP)) {
+		/* The tracer's resume, restarted after its reply was taken
+		 * away by a signal just as the kernel accepted it (loop.c,
+		 * restart_note): it was done; say so once. */
+		l->resumed = false;
+		return 0;
 	}
 	if (l->stop == PTS_RUNNING)
 		return -ESRCH;

@@ -103,6 +103,7 @@ void ptrace_hold(struct sentry *s, struct ptrace_link *l, enum pt_stop kind,
 	l->stop = kind;
 	l->status = status;
 	l->reported = false;
+	l->resumed = false;
 	log_debug("sentry: ptrace: %d held for %d, status %#x",
 		  (int)l->tracee_tid, l->tracer ? (int)l->tracer->tid : 0,
 		  status);

@@ -277,7 +277,10 @@ static int call_valid(struct sc_call *c)
 
 	if (pc == NULL || pc->at_stop)
 		return 0;
-	return plat_notif_valid(pc->notify_fd, pc->id) < 0 ? -ESRCH : 0;
+	if (plat_notif_valid(pc->notify_fd, pc->id) == 0)
+		return 0;
+	c->gone = true;
+	return -ESRCH;
 }
 
 int task_read(struct sc_call *c, uint64_t addr, void *buf, size_t len)
@@ -326,10 +329,20 @@ long task_read_path(struct sc_call *c, uint64_t addr, char *buf, size_t cap)
 	return -ENAMETOOLONG;
 }
 
+static int install_fd(struct sc_call *c, int fd, unsigned flags);
+
 int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 {
-	struct plat_call *pc = c->platform;
+	int ret = install_fd(c, fd, flags);
 
+	if (ret == -ESRCH)
+		c->gone = true;	/* nothing installed: as call_valid */
+	return ret;
+}
+
+static int install_fd(struct sc_call *c, int fd, unsigned flags)
+{
+	struct plat_call *pc = c->platform;
 	int fl, ret;
 
 	if (pc->kind == PLATFORM_PTRACE || pc->at_stop)
@@ -368,6 +381,8 @@ int task_install_fd_result(struct sc_call *c, int fd, unsigned flags)
 		return task_install_fd(c, fd, flags);
 	if (ret >= 0)
 		pc->replied = true;
+	else if (ret == -ESRCH)
+		c->gone = true;
 	return ret;
 }
 

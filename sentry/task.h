@@ -103,6 +103,9 @@ struct sc_call {
 	 * an effect done by the handler itself would happen twice (every
 	 * workload task is ptraced, so even an ignored SIGCHLD does it).
 	 */
+	/* The handler found the notification gone (task_read, task_write:
+	 * -ESRCH): what it served did not reach the task's memory. */
+	bool gone;
 	void (*commit)(struct sc_call *c);
 	void *commit_obj;
 	long commit_arg[2];
