@@ -891,6 +891,13 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	int sig = WSTOPSIG(status), ev = status >> 16;
 	struct task *t = task_find(s, pid);
 
+	if (t == NULL && ev == PTRACE_EVENT_EXIT) {
+		/* A child that inherited an emulated tracee's exit option
+		 * (ptrace_stop.c) and dies before the sentry met it. */
+		sentry_plat_result(pid, plat_resume(pid, PTRACE_CONT, 0),
+				   "resume");
+		return;
+	}
 	if (t == NULL) {
 		/* A new child whose parent's event is still to come. */
 		t = task_new(s, pid, pid);
@@ -920,6 +927,10 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 		return;
 	case PTRACE_EVENT_STOP:
 		on_event_stop(s, t, sig);
+		return;
+	case PTRACE_EVENT_EXIT:
+		if (!ptrace_emu_on_exit_stop(s, t))
+			resume(t, 0);
 		return;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {

@@ -71,6 +71,8 @@ struct ptrace_link {
 	bool attach_stop;	/* PTRACE_ATTACH's SIGSTOP, its stop to come */
 	bool resumed;		/* running since its tracer's resume, no stop
 				 * held since (a restarted resume: 0) */
+	bool exit_option;	/* the sentry's PTRACE_O_TRACEEXIT is set on
+				 * the tracee (ptrace_stop.c) */
 	struct ptrace_link *next;
 };
 
@@ -97,6 +99,9 @@ bool ptrace_emu_on_syscall_stop(struct sentry *s, struct task *t);
 /* At PTRACE_EVENT_EXEC, once the sentry is done with it: held at an exec
  * event stop (PTRACE_O_TRACEEXEC), or the legacy SIGTRAP is queued. */
 bool ptrace_emu_on_exec(struct sentry *s, struct task *t);
+/* t at its PTRACE_EVENT_EXIT stop: held for a tracer that asked for it
+ * (PTRACE_O_TRACEEXIT). */
+bool ptrace_emu_on_exit_stop(struct sentry *s, struct task *t);
 /* A fork/vfork/clone event of parent made child (a task with its first
  * stop still to come): a tracer asking for it traces the child too. */
 bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,
