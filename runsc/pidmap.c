@@ -181,3 +181,84 @@ int sandbox_pids_to_host(const struct container_state *st, pid_t **pids,
 	*n = (size_t)k;
 	return 0;
 }
+
+struct mnt_line {
+	char *point;
+	bool proc_rw;	/* a read-write procfs of its whole tree */
+};
+
+/* Fields 4 (root), 5 (mount point) and 6 (options) and, after "-", the
+ * type and the super block's options of one mountinfo line. */
+static bool parse_mnt(char *line, struct mnt_line *m)
+{
+	char *t[64], *save = NULL, *tok;
+	int n = 0, dash = -1;
+
+	for (tok = strtok_r(line, " \n", &save); tok != NULL && n < 64;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		if (dash < 0 && !strcmp(tok, "-"))
+			dash = n;
+		t[n++] = tok;
+	}
+	if (dash < 6 || dash + 3 >= n)
+		return false;
+	m->point = strdup(t[4]);
+	m->proc_rw = !strcmp(t[dash + 1], "proc") && !strcmp(t[3], "/") &&
+		     !strncmp(t[5], "rw", 2) && !strncmp(t[dash + 3], "rw", 2);
+	return m->point != NULL;
+}
+
+/* Is a mount at `point` over something inside the procfs at `proc`
+ * (other than its permanently empty binfmt_misc directory)? */
+static bool covers(const char *proc, const char *point)
+{
+	size_t n = strlen(proc);
+	const char *rest;
+
+	if (!strcmp(proc, "/"))
+		n = 0;
+	if (strncmp(point, proc, n) != 0 || point[n] != '/' ||
+	    point[n + 1] == '\0')
+		return false;
+	rest = point + n;
+	return strcmp(rest, "/sys/fs/binfmt_misc") != 0;
+}
+
+static bool fully_visible(const struct mnt_line *m, size_t n, size_t i)
+{
+	if (!m[i].proc_rw)
+		return false;
+	for (size_t j = 0; j < n; j++)
+		if (j != i && covers(m[i].point, m[j].point))
+			return false;
+	return true;
+}
+
+bool pidmap_procfs_mountable(void)
+{
+	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	struct mnt_line *m = NULL;
+	size_t n = 0, cap = 0, len = 0;
+	bool ok = false;
+
+	while (f != NULL && getline(&line, &len, f) > 0) {
+		if (n == cap) {
+			struct mnt_line *g;
+
+			cap = cap ? 2 * cap : 64;
+			g = realloc(m, cap * sizeof(*m));
+			if (g == NULL)
+				break;
+			m = g;
+		}
+		if (parse_mnt(line, &m[n]))
+			n++;
+	}
+	for (size_t i = 0; i < n && !ok; i++)
+		ok = fully_visible(m, n, i);
+	for (size_t i = 0; i < n; i++)
+		free(m[i].point);
+	free(m);
+	return ok;
+}

@@ -27,6 +27,17 @@ ssize_t pidmap_to_host(pid_t sandbox, pid_t *pids, size_t n);
 bool pidmap_sandbox_has_own(pid_t sandbox);
 
 /*
+ * Whether a process of a new user namespace could mount a procfs of its
+ * own pid namespace (the sandbox process does, runsc/sandbox.c): the
+ * kernel allows it only if the mount namespace it copies holds a procfs
+ * mount that is fully visible (read-write, its whole tree, no mount over
+ * anything in it but the permanently empty binfmt_misc directory); not
+ * in a container whose /proc has masked paths, say. Read from
+ * /proc/self/mountinfo, conservatively.
+ */
+bool pidmap_procfs_mountable(void);
+
+/*
  * The sentry's ps (its pid namespace's numbers, malloc'ed *pids) as
  * runsc's; on failure *pids is freed and 0'ed: the caller falls back to
  * the cgroup.

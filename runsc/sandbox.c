@@ -764,7 +764,15 @@ static bool sandbox_pidns_wanted(const struct sandbox_ctx *c)
 
 	if (env != NULL && strcmp(env, "0") == 0)
 		return false;
-	return c->ns.new_pid && c->ns.join_fd[OCI_NS_PID] < 0;
+	if (!c->ns.new_pid || c->ns.join_fd[OCI_NS_PID] >= 0)
+		return false;
+	/* Its /proc could not be mounted: today's mode, as before. */
+	if (!pidmap_procfs_mountable()) {
+		log_debug("the sandbox's pid namespace: no fully visible "
+			  "procfs to copy (masked /proc?): not taken");
+		return false;
+	}
+	return true;
 }
 
 /* The clone's /proc: its own pid namespace's, so that /proc/<pid> of the

@@ -191,3 +191,17 @@ for _ in $(seq 50); do
 done
 t_check sigterm_to_sandbox_ends_container gone "$S2" "$G2" "$I2"
 t_check delete2 runsc delete ns2
+
+# Where a new procfs could not be mounted in the sandbox's namespaces (a
+# /proc with a path masked by a mount over it, as in a container), the
+# sandbox keeps today's mode: the host's pid namespace, and it runs.
+if unshare -m --propagation private sh -c "mount --bind /dev/null /proc/loadavg &&
+	cd '$B' && '$RUNSC_BIN' --root '$T_ROOT' --platform '$CVISOR_PLATFORM' \
+	run -d ns3 </dev/null" >"$T_TMP/run3.out" 2>&1; then
+	S3=$(runsc state ns3 | jq -r .pid)
+	t_expect masked_proc_keeps_host_pidns "$host_pid" readlink /proc/"$S3"/ns/pid
+	t_check masked_proc_workload_runs runsc exec ns3 true
+	runsc delete -f ns3 >/dev/null 2>&1
+else
+	t_fail masked_proc_run "$(tail -c 300 "$T_TMP/run3.out")"
+fi
