@@ -752,21 +752,14 @@ static int sandbox_maps_written(void *arg)
 	return ask_maps(*(int *)arg, 1);
 }
 
-/*
- * The sandbox's own pid namespace, with its user namespace: when the
- * container gets a new pid namespace (one joined by path keeps the host's
- * user namespace anyway) and CVISOR_SANDBOX_PIDNS is not "0". A config
- * without one shares the runtime's pids: so does the sandbox then.
- */
-static bool sandbox_pidns_wanted(const struct sandbox_ctx *c)
+/* Not turned off (CVISOR_SANDBOX_PIDNS=0), and its /proc could be
+ * mounted; else today's mode, as before. */
+static bool pidns_possible(void)
 {
 	const char *env = getenv("CVISOR_SANDBOX_PIDNS");
 
 	if (env != NULL && strcmp(env, "0") == 0)
 		return false;
-	if (!c->ns.new_pid || c->ns.join_fd[OCI_NS_PID] >= 0)
-		return false;
-	/* Its /proc could not be mounted: today's mode, as before. */
 	if (!pidmap_procfs_mountable()) {
 		log_debug("the sandbox's pid namespace: no fully visible "
 			  "procfs to copy (masked /proc?): not taken");
@@ -775,16 +768,45 @@ static bool sandbox_pidns_wanted(const struct sandbox_ctx *c)
 	return true;
 }
 
+/*
+ * The sandbox's own pid namespace, with its user namespace: when the
+ * container gets a new pid namespace (one joined by path keeps the host's
+ * user namespace anyway). A config without one shares the runtime's pids:
+ * so does the sandbox then.
+ */
+static bool sandbox_pidns_wanted(const struct sandbox_ctx *c)
+{
+	if (!c->ns.new_pid || c->ns.join_fd[OCI_NS_PID] >= 0)
+		return false;
+	return pidns_possible();
+}
+
+/* Rootless: a new pid namespace and no namespace joined by path (their
+ * paths are opened later, and would resolve in the clone's /proc). */
+static bool rootless_pidns_wanted(const struct oci_spec *spec)
+{
+	const struct oci_namespace *ns = oci_spec_namespace(spec, OCI_NS_PID);
+
+	if (ns == NULL)
+		return false;
+	for (size_t i = 0; i < spec->linux_.n_namespaces; i++)
+		if (spec->linux_.namespaces[i].path != NULL)
+			return false;
+	return pidns_possible();
+}
+
 /* The clone's /proc: its own pid namespace's, so that /proc/<pid> of the
- * gofer and the init (numbered in it) are theirs. */
-static int sandbox_pidns_setup(struct cv_error **err)
+ * gofer and the init (numbered in it) are theirs. what, hint: as
+ * rootless.c names its steps. */
+static int sandbox_pidns_setup(const char *what, const char *hint,
+			       struct cv_error **err)
 {
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return cv_error_set(err, errno, "the sandbox's user namespace: "
-				    "become root");
+		return cv_error_set(err, errno, "%s: become root%s", what,
+				    hint);
 	if (unshare(CLONE_NEWNS) < 0)
-		return cv_error_set(err, errno, "the sandbox's user namespace: "
-				    "new mount namespace");
+		return cv_error_set(err, errno, "%s: new mount namespace",
+				    what);
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) < 0)
 		return cv_error_set(err, errno, "the sandbox's pid namespace: "
@@ -793,8 +815,9 @@ static int sandbox_pidns_setup(struct cv_error **err)
 }
 
 /*
- * Root taking the sandbox's pid namespace (docs/security.md, "The
- * sandbox's user and pid namespaces (root)"): this process, which did the
+ * Taking the sandbox's pid namespace (docs/security.md, "The sandbox's
+ * pid namespace"; rootless: the user namespace is the container's, with
+ * the spec's maps, as rootless_enter's): this process, which did the
  * steps that need the host's namespaces (the cgroup, the pod's namespaces
  * joined by path, the /dev store), clones itself in one call into a new
  * user namespace and a pid namespace owned by it, where the clone is pid
@@ -805,7 +828,8 @@ static int sandbox_pidns_setup(struct cv_error **err)
  * (no stack of its own); glibc's idea of its tid is stale, which nothing
  * here uses (raise() and pthread_kill() of oneself ask gettid()).
  */
-static int sandbox_pidns_clone(struct sandbox_ctx *c, struct cv_error **err)
+static int sandbox_pidns_clone(struct sandbox_ctx *c, bool rootless,
+			       struct cv_error **err)
 {
 	int go[2];
 	pid_t pid;
@@ -827,7 +851,8 @@ static int sandbox_pidns_clone(struct sandbox_ctx *c, struct cv_error **err)
 		/* A failure was reported to runsc (ABORT) or runsc is
 		 * gone; the clone sees EOF on go and exits. */
 		if (sb_send(c->sync, SB_MSG_SANDBOX_PID, pid, 0, NULL) < 0 ||
-		    ask_maps(c->sync, 1) < 0 || write(go[1], "G", 1) != 1)
+		    ask_maps(c->sync, rootless ? 0 : 1) < 0 ||
+		    write(go[1], "G", 1) != 1)
 			_exit(1);
 		_exit(0);
 	}
@@ -835,7 +860,10 @@ static int sandbox_pidns_clone(struct sandbox_ctx *c, struct cv_error **err)
 	if (read(go[0], &b, 1) != 1)
 		_exit(1);
 	close(go[0]);
-	return sandbox_pidns_setup(err);
+	if (rootless)
+		return sandbox_pidns_setup("user namespace", " (linux.uidMappings"
+					   "/gidMappings must map 0)", err);
+	return sandbox_pidns_setup("the sandbox's user namespace", "", err);
 }
 
 /*
@@ -872,7 +900,7 @@ static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 		     sizeof(c->runtime_userns) - 1);
 	c->runtime_userns[n > 0 ? n : 0] = '\0';
 	if (sandbox_pidns_wanted(c)) {
-		if (sandbox_pidns_clone(c, err) < 0)
+		if (sandbox_pidns_clone(c, false, err) < 0)
 			return -1;
 	} else if (sandbox_userns_enter(sandbox_maps_written, &c->sync,
 					err) < 0) {
@@ -886,9 +914,16 @@ static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 static int rootless_sandbox(struct sandbox_ctx *c, struct cv_error **err)
 {
 	struct oci_spec *view = NULL;
-	int r = rootless_enter(c->spec, &view, rootless_maps_written,
-			       &c->sync, err);
+	int r;
 
+	if (rootless_pidns_wanted(c->spec)) {
+		r = rootless_view(c->spec, &view, err);
+		if (r == 0)
+			r = sandbox_pidns_clone(c, true, err);
+	} else {
+		r = rootless_enter(c->spec, &view, rootless_maps_written,
+				   &c->sync, err);
+	}
 	if (view != NULL) {
 		c->spec = view;
 		c->proc = &view->process;
