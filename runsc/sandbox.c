@@ -6,6 +6,10 @@
  *                             │ ──clone─> init    (namespaces, view, creds)
  *                             └─ sentry_run()
  *
+ * With the sandbox's own pid namespace, the process runsc create forked
+ * does the host's steps, clones the sandbox process (pid 1 there,
+ * CLONE_PARENT: runsc create's child) and exits (sandbox_pidns_clone).
+ *
  * Three sockets keep the steps in order:
  *  - sync (runsc create <-> sandbox): errors, NS_READY for the CLI's
  *    createRuntime/prestart hooks, PIDS and READY. The gofer and the init
