@@ -8,7 +8,9 @@
  * a sandbox whose init is gone, a shim, an operator's kill) are blocked and
  * read from the loop's signalfd, and handled as the default would: every
  * task killed, and the sandbox process's exit status says that signal
- * (128 + its number, as a process killed by it shows).
+ * (128 + its number, as a process killed by it shows). Only from outside
+ * the namespace, as the kernel's rule for an init: one sent by a process
+ * of the namespace is dropped.
  *
  * Left out: the faults the kernel raises itself (SIGSEGV, SIGBUS, SIGILL,
  * SIGFPE, SIGTRAP, SIGSYS), which must stay deliverable to the sentry's
@@ -59,8 +61,18 @@ void sentry_init_signal(struct sentry *s, const struct signalfd_siginfo *si)
 
 	if (!handled_here(sig) || s->fatal_signal != 0)
 		return;
-	log_info("sentry: %s from pid %u (uid %u): killing every task",
-		 strsignal(sig), si->ssi_pid, si->ssi_uid);
+	/* From a process of the namespace (a pod sharing it by path): the
+	 * kernel drops that at an init whose action is SIG_DFL; so do we.
+	 * A sender outside it (runsc, the host) shows as pid 0, as does
+	 * the kernel. */
+	if (si->ssi_pid != 0) {
+		log_debug("sentry: %s from pid %u of the namespace: dropped, "
+			  "as at a pid namespace's init", strsignal(sig),
+			  si->ssi_pid);
+		return;
+	}
+	log_info("sentry: %s from outside its pid namespace (uid %u): "
+		 "killing every task", strsignal(sig), si->ssi_uid);
 	s->fatal_signal = sig;
 	s->dying = true;
 	sentry_kill_all(s);

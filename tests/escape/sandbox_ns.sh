@@ -177,6 +177,27 @@ fi
 S2=$(runsc state ns2 | jq -r .pid)
 G2=$(jq -r .goferPid "$T_ROOT/ns2/state.json")
 I2=$(jq -r .initPid "$T_ROOT/ns2/state.json")
+# First from inside that namespace (a pod sharing it by path): the kernel
+# drops SIGTERM sent to an init from its own namespace (natively: a
+# sleep as pid 1 of a new one survives), and so does the sentry.
+unshare -pf sleep 300 &
+U=$!
+for _ in $(seq 50); do
+	N=$(pgrep -P "$U")
+	[ -n "$N" ] && break
+	sleep 0.1
+done
+nsenter -t "$N" -p -- sh -c 'kill -TERM 1' 2>/dev/null
+sleep 0.5
+t_check native_init_ignores_sigterm_from_its_namespace test -d /proc/"$N"
+kill -KILL "$N" 2>/dev/null
+wait "$U" 2>/dev/null
+# sent (kill succeeds), so the verdict below is not a failed kill's
+t_check sigterm_from_sandbox_pidns_sent \
+	nsenter -t "$S2" -U -p --preserve-credentials -- sh -c 'kill -TERM 1'
+sleep 0.5
+status_of() { runsc state "$1" 2>/dev/null | jq -r .status; }
+t_expect sigterm_from_sandbox_pidns_dropped running status_of ns2
 kill -TERM "$S2"
 gone() {
 	for p in "$@"; do
