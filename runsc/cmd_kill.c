@@ -13,6 +13,7 @@
 #include "lib/cleanup.h"
 #include "runsc/cgroup.h"
 #include "runsc/cli.h"
+#include "runsc/pidmap.h"
 
 /* Every workload pid: the sentry knows them, the cgroup is the fallback. */
 static int all_pids(struct global_opts *g, const struct container_state *st,
@@ -34,7 +35,8 @@ static int all_pids(struct global_opts *g, const struct container_state *st,
 		    (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
 		     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0))
 			return -1;
-		if (fd >= 0 && sentry_ctl_ps(fd, pids, n, NULL) == 0)
+		if (fd >= 0 && sentry_ctl_ps(fd, pids, n, NULL) == 0 &&
+		    sandbox_pids_to_host(st, pids, n) == 0)
 			return 0;
 	}
 	if (state_cgroup(st, &cg, NULL) == 0 && cg != NULL &&

@@ -9,6 +9,7 @@
 #include "lib/cleanup.h"
 #include "runsc/cgroup.h"
 #include "runsc/cli.h"
+#include "runsc/pidmap.h"
 
 static int get_pids(struct global_opts *g, const struct container_state *st,
 		    pid_t **pids, size_t *n, struct cv_error **err)
@@ -25,7 +26,8 @@ static int get_pids(struct global_opts *g, const struct container_state *st,
 	if (strcmp(state_status(st), "paused") != 0 && dir != NULL &&
 	    asprintf(&sock, "%s/sentry.sock", dir) >= 0) {
 		fd = sentry_ctl_connect(sock, NULL);
-		if (fd >= 0 && sentry_ctl_ps(fd, pids, n, NULL) == 0)
+		if (fd >= 0 && sentry_ctl_ps(fd, pids, n, NULL) == 0 &&
+		    sandbox_pids_to_host(st, pids, n) == 0)
 			return 0;
 	}
 	if (state_cgroup(st, &cg, err) < 0)

@@ -18,19 +18,33 @@ const struct sb_msg_info sb_msg_table[SB_MSG__COUNT] = {
 				      "identity maps" },
 	[SB_MSG_NS_READY] = { "NS_READY", "pid1: init -> sandbox, the pty's "
 					  "index + 1 (0: none); sandbox -> "
-					  "runsc, the init's pid" },
+					  "runsc, the init's pid (in the "
+					  "sandbox's pid namespace)" },
 	[SB_MSG_GO] = { "GO", "-" },
 	[SB_MSG_ABORT] = { "ABORT", "-" },
 	[SB_MSG_ATTACHING] = { "ATTACHING", "-" },
 	[SB_MSG_PIDS] = { "PIDS", "pid1: the init (the exec'd process), "
-				  "pid2: the gofer" },
+				  "pid2: the gofer (create: in the sandbox's "
+				  "pid namespace; runsc maps them, "
+				  "runsc/pidmap.h)" },
 	[SB_MSG_READY] = { "READY", "-" },
+	[SB_MSG_SANDBOX_PID] = { "SANDBOX_PID", "pid1: the sandbox process "
+						"cloned into its own user and "
+						"pid namespaces (runsc's pid "
+						"numbering), which replaces "
+						"the sender" },
 };
 
 const struct sb_step sb_create_sequence[] = {
+	{ "sync", "sandbox", "runsc", SB_MSG_SANDBOX_PID,
+	  "root taking the sandbox's user and pid namespaces: the sandbox "
+	  "process cloned itself (CLONE_PARENT: runsc's child too) into them "
+	  "and exits once the maps are written; the clone is the sandbox "
+	  "process from now on" },
 	{ "sync", "sandbox", "runsc", SB_MSG_USERNS,
 	  "rootless, or root taking the sandbox's user namespace: runsc "
-	  "writes the sandbox's id maps" },
+	  "writes the sandbox's id maps (with its pid namespace: the "
+	  "clone's, asked for by the process that is about to exit)" },
 	{ "sync", "runsc", "sandbox", SB_MSG_GO,
 	  "maps written (ABORT: they could not be)" },
 	{ "ready", "gofer", "sandbox", 0,
@@ -51,7 +65,8 @@ const struct sb_step sb_create_sequence[] = {
 	{ "isync", "init", "sandbox", SB_MSG_ATTACHING,
 	  "about to install the interception filter" },
 	{ "sync", "sandbox", "runsc", SB_MSG_PIDS,
-	  "runsc records the pids (state.json)" },
+	  "runsc records the pids (state.json), mapped to its own numbering "
+	  "when the sandbox has its own pid namespace" },
 	{ "isync", "sandbox", "init", SB_MSG_GO,
 	  "the sandbox process becomes the sentry" },
 	{ "sync", "init", "runsc", SB_MSG_READY,

@@ -32,6 +32,7 @@ enum sb_msg_type {
 	SB_MSG_ATTACHING,	/* init -> sandbox: start the sentry now */
 	SB_MSG_PIDS,		/* pid1: init/exec'd process, pid2: gofer */
 	SB_MSG_READY,		/* attached to the sentry */
+	SB_MSG_SANDBOX_PID,	/* pid1: the sandbox process from now on */
 	SB_MSG__COUNT,
 };
 

@@ -216,9 +216,8 @@ int rootless_write_maps(pid_t pid, const struct oci_spec *spec,
 	return r < 0 ? cv_error_wrap(err, "linux.gidMappings") : 0;
 }
 
-int rootless_enter(const struct oci_spec *spec, struct oci_spec **view,
-		   int (*maps_written)(void *), void *arg,
-		   struct cv_error **err)
+int rootless_view(const struct oci_spec *spec, struct oci_spec **view,
+		  struct cv_error **err)
 {
 	struct oci_spec *v;
 	struct oci_namespace *ns;
@@ -241,6 +240,15 @@ int rootless_enter(const struct oci_spec *spec, struct oci_spec **view,
 	v->linux_.uid_mappings = v->linux_.gid_mappings = NULL;
 	v->linux_.n_uid_mappings = v->linux_.n_gid_mappings = 0;
 	*view = v;
+	return 0;
+}
+
+int rootless_enter(const struct oci_spec *spec, struct oci_spec **view,
+		   int (*maps_written)(void *), void *arg,
+		   struct cv_error **err)
+{
+	if (rootless_view(spec, view, err) < 0)
+		return -1;
 	if (enter_userns("user namespace", " (linux.uidMappings/gidMappings "
 			 "must map 0)", maps_written, arg, err) < 0)
 		return -1;

@@ -23,6 +23,10 @@ int rootless_check(const struct oci_spec *spec, struct cv_error **err);
 /* runsc create's side: the sandbox pid's id maps from the spec. */
 int rootless_write_maps(pid_t pid, const struct oci_spec *spec,
 			struct cv_error **err);
+/* *view (as rootless_enter's) only: the sandbox's pid namespace comes
+ * with its user namespace in one clone (runsc/sandbox.c). */
+int rootless_view(const struct oci_spec *spec, struct oci_spec **view,
+		  struct cv_error **err);
 /*
  * The sandbox's side: unshare(CLONE_NEWUSER), maps_written(arg) asks the
  * parent to write the maps and waits (< 0: it failed), then becomes the

@@ -6,6 +6,10 @@
  *                             │ ──clone─> init    (namespaces, view, creds)
  *                             └─ sentry_run()
  *
+ * With the sandbox's own pid namespace, the process runsc create forked
+ * does the host's steps, clones the sandbox process (pid 1 there,
+ * CLONE_PARENT: runsc create's child) and exits (sandbox_pidns_clone).
+ *
  * Three sockets keep the steps in order:
  *  - sync (runsc create <-> sandbox): errors, NS_READY for the CLI's
  *    createRuntime/prestart hooks, PIDS and READY. The gofer and the init
@@ -44,6 +48,7 @@
 #include "runsc/hooks.h"
 #include "runsc/mounts.h"
 #include "runsc/namespaces.h"
+#include "runsc/pidmap.h"
 #include "runsc/process.h"
 #include "runsc/rootless.h"
 #include "runsc/seccomp_profile.h"
@@ -751,6 +756,120 @@ static int sandbox_maps_written(void *arg)
 	return ask_maps(*(int *)arg, 1);
 }
 
+/* Not turned off (CVISOR_SANDBOX_PIDNS=0), and its /proc could be
+ * mounted; else today's mode, as before. */
+static bool pidns_possible(void)
+{
+	const char *env = getenv("CVISOR_SANDBOX_PIDNS");
+
+	if (env != NULL && strcmp(env, "0") == 0)
+		return false;
+	if (!pidmap_procfs_mountable()) {
+		log_debug("the sandbox's pid namespace: no fully visible "
+			  "procfs to copy (masked /proc?): not taken");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The sandbox's own pid namespace, with its user namespace: when the
+ * container gets a new pid namespace (one joined by path keeps the host's
+ * user namespace anyway). A config without one shares the runtime's pids:
+ * so does the sandbox then.
+ */
+static bool sandbox_pidns_wanted(const struct sandbox_ctx *c)
+{
+	if (!c->ns.new_pid || c->ns.join_fd[OCI_NS_PID] >= 0)
+		return false;
+	return pidns_possible();
+}
+
+/* Rootless: a new pid namespace and no namespace joined by path (their
+ * paths are opened later, and would resolve in the clone's /proc). */
+static bool rootless_pidns_wanted(const struct oci_spec *spec)
+{
+	const struct oci_namespace *ns = oci_spec_namespace(spec, OCI_NS_PID);
+
+	if (ns == NULL)
+		return false;
+	for (size_t i = 0; i < spec->linux_.n_namespaces; i++)
+		if (spec->linux_.namespaces[i].path != NULL)
+			return false;
+	return pidns_possible();
+}
+
+/* The clone's /proc: its own pid namespace's, so that /proc/<pid> of the
+ * gofer and the init (numbered in it) are theirs. what, hint: as
+ * rootless.c names its steps. */
+static int sandbox_pidns_setup(const char *what, const char *hint,
+			       struct cv_error **err)
+{
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return cv_error_set(err, errno, "%s: become root%s", what,
+				    hint);
+	if (unshare(CLONE_NEWNS) < 0)
+		return cv_error_set(err, errno, "%s: new mount namespace",
+				    what);
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		return cv_error_set(err, errno, "the sandbox's pid namespace: "
+				    "mount its /proc");
+	return 0;
+}
+
+/*
+ * Taking the sandbox's pid namespace (docs/security.md, "The sandbox's
+ * pid namespace"; rootless: the user namespace is the container's, with
+ * the spec's maps, as rootless_enter's): this process, which did the
+ * steps that need the host's namespaces (the cgroup, the pod's namespaces
+ * joined by path, the /dev store), clones itself in one call into a new
+ * user namespace and a pid namespace owned by it, where the clone is pid
+ * 1. CLONE_PARENT makes the clone runsc create's child, as this process
+ * was (runsc run waits for it, a shim adopts it). This one reports the
+ * clone's pid, has its maps written and exits; the clone goes on as the
+ * sandbox process once it has (a byte on `go`). The clone is fork-like
+ * (no stack of its own); glibc's idea of its tid is stale, which nothing
+ * here uses (raise() and pthread_kill() of oneself ask gettid()).
+ */
+static int sandbox_pidns_clone(struct sandbox_ctx *c, bool rootless,
+			       struct cv_error **err)
+{
+	int go[2];
+	pid_t pid;
+	char b;
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return cv_error_set(err, errno, "pipe");
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID |
+				 CLONE_PARENT | SIGCHLD,
+			     NULL, NULL, NULL, NULL);
+	if (pid < 0) {
+		cv_error_set(err, errno, "clone the sandbox into its user and "
+			     "pid namespaces");
+		close(go[0]);
+		close(go[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		/* A failure was reported to runsc (ABORT) or runsc is
+		 * gone; the clone sees EOF on go and exits. */
+		if (sb_send(c->sync, SB_MSG_SANDBOX_PID, pid, 0, NULL) < 0 ||
+		    ask_maps(c->sync, rootless ? 0 : 1) < 0 ||
+		    write(go[1], "G", 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	close(go[1]);
+	if (read(go[0], &b, 1) != 1)
+		_exit(1);
+	close(go[0]);
+	if (rootless)
+		return sandbox_pidns_setup("user namespace", " (linux.uidMappings"
+					   "/gidMappings must map 0)", err);
+	return sandbox_pidns_setup("the sandbox's user namespace", "", err);
+}
+
 /*
  * Root: the pod's namespaces to join by path are the host's user
  * namespace's, joined from it; then the sandbox's own user namespace, in
@@ -784,8 +903,13 @@ static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 	n = readlink("/proc/self/ns/user", c->runtime_userns,
 		     sizeof(c->runtime_userns) - 1);
 	c->runtime_userns[n > 0 ? n : 0] = '\0';
-	if (sandbox_userns_enter(sandbox_maps_written, &c->sync, err) < 0)
+	if (sandbox_pidns_wanted(c)) {
+		if (sandbox_pidns_clone(c, false, err) < 0)
+			return -1;
+	} else if (sandbox_userns_enter(sandbox_maps_written, &c->sync,
+					err) < 0) {
 		return -1;
+	}
 	c->rootless = true;
 	return 0;
 }
@@ -794,9 +918,16 @@ static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 static int rootless_sandbox(struct sandbox_ctx *c, struct cv_error **err)
 {
 	struct oci_spec *view = NULL;
-	int r = rootless_enter(c->spec, &view, rootless_maps_written,
-			       &c->sync, err);
+	int r;
 
+	if (rootless_pidns_wanted(c->spec)) {
+		r = rootless_view(c->spec, &view, err);
+		if (r == 0)
+			r = sandbox_pidns_clone(c, true, err);
+	} else {
+		r = rootless_enter(c->spec, &view, rootless_maps_written,
+				   &c->sync, err);
+	}
 	if (view != NULL) {
 		c->spec = view;
 		c->proc = &view->process;
@@ -908,12 +1039,23 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 
 /* ---- runsc create's side ------------------------------------------------- */
 
+/* Kills and reaps pid (0: none). */
+static void kill_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 /*
  * After a failure (sync already closed): the sandbox notices that its
  * children failed or that runsc went away, kills and reaps them, and
- * exits; it gets a moment to do so before it is killed outright.
+ * exits; it gets a moment to do so before it is killed outright. first:
+ * the process that cloned the sandbox into its pid namespace, or 0.
  */
-static void sandbox_undo(const struct sandbox_opts *o, pid_t pid)
+static void sandbox_undo(const struct sandbox_opts *o, pid_t pid, pid_t first)
 {
 	char path[4096];
 
@@ -925,22 +1067,65 @@ static void sandbox_undo(const struct sandbox_opts *o, pid_t pid)
 		else
 			usleep(10000);
 	}
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
+	kill_reap(pid);
+	kill_reap(first);
 	snprintf(path, sizeof(path), "%s/" SENTRY_CTL_SOCK, o->state_dir);
 	(void)unlink(path);	/* ENOENT if the sentry never bound it */
 }
 
-static int wait_ready(const struct sandbox_opts *o, int sync, pid_t pid,
-		      struct sandbox_info *out, struct cv_error **err)
+/* The pids the sandbox names, in its pid namespace's numbering, as
+ * runsc's (pidmap.h); each must be found. */
+static int pids_to_host(pid_t sandbox, pid_t *pids, size_t n,
+			struct cv_error **err)
+{
+	ssize_t k = pidmap_to_host(sandbox, pids, n);
+
+	if (k < 0)
+		return cv_error_set(err, (int)-k, "the sandbox's pids");
+	if ((size_t)k != n)
+		return cv_error_setx(err, "the sandbox's pids: a process of "
+				     "its pid namespace is gone");
+	return 0;
+}
+
+/* The sandbox process is now its clone (sandbox_pidns_clone); the
+ * sender exits once the maps are written. */
+static int new_sandbox(pid_t *pid, pid_t *first, pid_t clone,
+		       struct cv_error **err)
+{
+	if (*first != 0 || clone <= 0)
+		return cv_error_setx(err, "sandbox: unexpected message "
+				     "SANDBOX_PID");
+	*first = *pid;
+	*pid = clone;
+	return 0;
+}
+
+static int on_ns_ready(const struct sandbox_opts *o, int sync, pid_t pid,
+		       pid_t init, struct cv_error **err)
+{
+	int r;
+
+	if (pids_to_host(pid, &init, 1, err) < 0)
+		return -1;
+	r = o->on_namespaces_ready != NULL ?
+		    o->on_namespaces_ready(init, o->arg) : 0;
+	if (sb_send(sync, r == 0 ? SB_MSG_GO : SB_MSG_ABORT, 0, 0, NULL) < 0 ||
+	    r != 0)
+		return r != 0 ? cv_error_setx(err, "hooks failed") :
+				cv_error_setx(err, "sandbox gone");
+	return 0;
+}
+
+static int wait_ready(const struct sandbox_opts *o, int sync, pid_t *pid,
+		      pid_t *first, struct sandbox_info *out,
+		      struct cv_error **err)
 {
 	struct sb_msg m;
 
 	for (;;) {
 		int r = sb_recv(sync, &m);
+		pid_t two[2];
 
 		if (r < 0)
 			return cv_error_setx(err, "the sandbox exited during "
@@ -948,28 +1133,30 @@ static int wait_ready(const struct sandbox_opts *o, int sync, pid_t pid,
 		switch (m.type) {
 		case SB_MSG_ERROR:
 			return cv_error_setx(err, "%s", m.text);
+		case SB_MSG_SANDBOX_PID:
+			if (new_sandbox(pid, first, m.pid1, err) < 0)
+				return -1;
+			break;
 		case SB_MSG_NS_READY:
-			r = o->on_namespaces_ready != NULL ?
-				    o->on_namespaces_ready(m.pid1, o->arg) :
-				    0;
-			if (sb_send(sync, r == 0 ? SB_MSG_GO : SB_MSG_ABORT, 0,
-				    0, NULL) < 0 || r != 0)
-				return r != 0 ? cv_error_setx(err, "hooks "
-							      "failed") :
-						cv_error_setx(err, "sandbox "
-							      "gone");
+			if (on_ns_ready(o, sync, *pid, m.pid1, err) < 0)
+				return -1;
 			break;
 		case SB_MSG_USERNS:	/* the sandbox's own */
-			r = m.pid1 == 1 ? sandbox_userns_write_maps(pid, err) :
-					  rootless_write_maps(pid, o->spec, err);
+			r = m.pid1 == 1 ? sandbox_userns_write_maps(*pid, err) :
+					  rootless_write_maps(*pid, o->spec,
+							      err);
 			if (sb_send(sync, r == 0 ? SB_MSG_GO : SB_MSG_ABORT, 0,
 				    0, NULL) < 0 || r < 0)
 				return r < 0 ? -1 : cv_error_setx(err, "sandbox "
 								  "gone");
 			break;
 		case SB_MSG_PIDS:
-			out->init_pid = m.pid1;
-			out->gofer_pid = m.pid2;
+			two[0] = m.pid1;
+			two[1] = m.pid2;
+			if (pids_to_host(*pid, two, 2, err) < 0)
+				return -1;
+			out->init_pid = two[0];
+			out->gofer_pid = two[1];
 			break;
 		case SB_MSG_READY:
 			return 0;
@@ -1011,7 +1198,7 @@ int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
 		.dev_store = -1,
 	};
 	int sv[2];
-	pid_t pid;
+	pid_t pid, first = 0;
 
 	*out = (struct sandbox_info){ 0 };
 	if (!o->spec->has_process)
@@ -1036,12 +1223,15 @@ int sandbox_create(const struct sandbox_opts *o, struct sandbox_info *out,
 		sandbox_main(&c);
 	}
 	close(sv[1]);
-	if (wait_ready(o, sv[0], pid, out, err) < 0) {
+	if (wait_ready(o, sv[0], &pid, &first, out, err) < 0) {
 		close(sv[0]);
-		sandbox_undo(o, pid);
+		sandbox_undo(o, pid, first);
 		return -1;
 	}
 	close(sv[0]);
+	/* The first sandbox process exited once the maps were written. */
+	while (first > 0 && waitpid(first, NULL, 0) < 0 && errno == EINTR)
+		;
 	out->sandbox_pid = pid;
 	return 0;
 }

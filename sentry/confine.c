@@ -5,7 +5,8 @@
  *  1. a new mount namespace whose root is an empty, read-only tmpfs
  *     (but for /proc: the sandbox's own procfs, sandbox_procfs_mount());
  *  2. only CAP_SYS_PTRACE, CAP_KILL, CAP_NET_BIND_SERVICE, CAP_SETUID and
- *     CAP_SETGID (the last three used for a task only where it holds the
+ *     CAP_SETGID, and CAP_SYS_ADMIN as pid 1 of the sandbox's pid
+ *     namespace (the last four used for a task only where it holds the
  *     right itself: sentry/sock_creds.c), an empty bounding set, no
  *     ambient capabilities;
  *  3. no_new_privs and a seccomp filter built from sentry_rules, the
@@ -317,7 +318,13 @@ int sentry_confine(struct sentry *s)
 		log_error("sentry: empty root: %s", strerror(-ret));
 		return ret;
 	}
-	ret = cf_keep_caps(KEEP_CAPS);
+	/* pid 1 of the sandbox's pid namespace: CAP_SYS_ADMIN in the user
+	 * namespace that owns it names a task's pid in the SCM_CREDENTIALS
+	 * it sends for it (sentry/sock_creds.c); that user namespace owns
+	 * nothing of the host's, and the filter below has no call that
+	 * would use it for anything else (docs/security.md). */
+	ret = cf_keep_caps(KEEP_CAPS |
+			   (getpid() == 1 ? 1ull << CAP_SYS_ADMIN : 0));
 	if (ret < 0) {
 		log_error("sentry: capabilities: %s", strerror(-ret));
 		return ret;

@@ -88,6 +88,9 @@ struct sentry {
 	int init_status;
 	bool started;
 	bool dying;
+	/* pid 1 of the sandbox's pid namespace: a signal runsc sent it
+	 * whose default is to terminate (sentry/signals.c), or 0. */
+	int fatal_signal;
 	uint64_t start_ns;
 	char hostname[65];
 	char domainname[65];
@@ -219,6 +222,11 @@ bool fd_budget_may_keep(int fd);
 /* loop.c */
 int sentry_loop(struct sentry *s);
 void sentry_kill_all(struct sentry *s);
+/* sentry/init_signals.c: as pid 1 of the sandbox's pid namespace, the
+ * signals to block and read from the signalfd, and their handling. */
+struct signalfd_siginfo;
+void sentry_init_signals_mask(sigset_t *mask);
+void sentry_init_signal(struct sentry *s, const struct signalfd_siginfo *si);
 int sentry_add_notify(struct sentry *s, int fd);
 
 /* control.c (sentry side) */

@@ -1021,7 +1021,7 @@ static void drain_signalfd(struct sentry *s)
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si))
-		;
+		sentry_init_signal(s, &si);
 }
 
 static bool done(struct sentry *s)
@@ -1098,6 +1098,8 @@ int sentry_loop(struct sentry *s)
 		}
 	}
 	fs_dcache_log_stats();
+	if (s->fatal_signal != 0)	/* a wait status: killed by it */
+		return s->fatal_signal;
 	if (!s->init_exited)
 		return -1;
 	return s->init_status;
@@ -1194,6 +1196,7 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	(void)signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
+	sentry_init_signals_mask(&mask);
 	(void)sigprocmask(SIG_BLOCK, &mask, NULL);
 	return events_init(s, cfg, &mask);
 }

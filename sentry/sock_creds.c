@@ -17,10 +17,13 @@
  *    EPERM; an id its user namespace does not map: EINVAL), and every
  *    message gets an SCM_CREDENTIALS with the uid and gid it claimed, or
  *    its real uid and gid (what the kernel records for a receiver with
- *    SO_PASSCRED). The sentry may claim them with CAP_SETUID/CAP_SETGID;
- *    the pid in them is the sentry's own, which the workload's pid
- *    namespace does not contain: a receiver there reads 0
- *    (docs/security.md, "Credentials the sentry sends for a task").
+ *    SO_PASSCRED). The sentry may claim them with CAP_SETUID/CAP_SETGID.
+ *    The pid in them is the task's (or the one it claimed) where the
+ *    sentry is pid 1 of the sandbox's pid namespace and holds
+ *    CAP_SYS_ADMIN over its owner (sentry/confine.c); elsewhere it is
+ *    the sentry's own, which the workload's pid namespace does not
+ *    contain: a receiver there reads 0 (docs/security.md, "Credentials
+ *    the sentry sends for a task").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -203,12 +206,56 @@ static long check_control(struct sc_call *c, char *control, size_t clen,
 	return 0;
 }
 
+struct vpid_find {
+	pid_t vpid;
+	pid_t out;	/* in the sentry's pid namespace */
+};
+
+static int match_vpid(struct task *t, void *arg)
+{
+	struct vpid_find *f = arg;
+
+	if (t->tid == f->vpid)
+		f->out = t->host_tid;
+	else if (t->tgid == f->vpid)
+		f->out = t->host_tgid;
+	return f->out != 0;
+}
+
+/*
+ * The pid the kernel is to record, in the sentry's pid namespace: the
+ * task's process, or the pid it claimed (checked: check_claim), which the
+ * kernel's scm_send looks up (ESRCH if no process has it). Only pid 1 of
+ * the sandbox's pid namespace may name another pid than its own (it holds
+ * CAP_SYS_ADMIN over that namespace's owner); any other sentry sends its
+ * own.
+ */
+static long message_pid(struct sc_call *c, const struct ucred *claim,
+			bool claimed, pid_t *out)
+{
+	struct vpid_find f = { claimed ? claim->pid : c->t->tgid, 0 };
+
+	*out = getpid();
+	if (*out != 1)
+		return 0;
+	if (f.vpid == c->t->tgid) {
+		*out = c->t->host_tgid;
+		return 0;
+	}
+	(void)task_for_each(c->t->sentry, match_vpid, &f);
+	if (f.out == 0)
+		return -ESRCH;
+	*out = f.out;
+	return 0;
+}
+
 long sock_task_creds(struct sc_call *c, int sock, char **control,
 		     size_t *clen)
 {
 	struct ucred claim, out;
 	struct cmsghdr *cm;
 	char *buf;
+	pid_t pid;
 	long ret;
 
 	if (sockopt_int(sock, SO_DOMAIN) != AF_UNIX)
@@ -220,8 +267,11 @@ long sock_task_creds(struct sc_call *c, int sock, char **control,
 		claim.uid = c->t->creds.ruid;
 		claim.gid = c->t->creds.rgid;
 	}
+	ret = message_pid(c, &claim, cm != NULL, &pid);
+	if (ret < 0)
+		return ret;
 	out = (struct ucred){
-		.pid = getpid(),
+		.pid = pid,
 		.uid = ident_to_host(c->t->sentry, IDENT_UID, claim.uid),
 		.gid = ident_to_host(c->t->sentry, IDENT_GID, claim.gid),
 	};

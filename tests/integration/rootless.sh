@@ -90,7 +90,19 @@ t_expect "create: no cgroup directory made" "" \
 	sh -c "ls -d /sys/fs/cgroup/*/cvisor/$id /sys/fs/cgroup/cvisor/$id 2>/dev/null"
 t_expect "create: the sandbox runs as the user" "$RL_UID" \
 	sh -c "ps -o uid= -p \$(jq -r .sandboxPid '$RL_DIR/state/$id/state.json') | tr -d ' '"
+# The sandbox's own pid namespace (docs/security.md), as for root: the
+# sandbox process is its pid 1 (the last NSpid field), the gofer in it;
+# state.json's pids are the host's (the init is traced by the sandbox).
+sp=$(jq -r .sandboxPid "$RL_DIR/state/$id/state.json")
+t_expect "create: the sandbox is pid 1 of its own pid namespace" 1 \
+	awk '/^NSpid:/ { print $NF }' /proc/"$sp"/status
+t_expect "create: the gofer in the sandbox's pid namespace" \
+	"$(readlink /proc/"$sp"/ns/pid)" readlink /proc/"$(jq -r .goferPid "$RL_DIR/state/$id/state.json")"/ns/pid
+t_expect "create: the init's host pid, traced by the sandbox's" "$sp" \
+	awk '/^TracerPid:/ { print $2 }' /proc/"$(jq -r .initPid "$RL_DIR/state/$id/state.json")"/status
 WANT='rc=0' both "start" start "$id"
+t_expect "ps: the init's host pid" "[$(jq -r .initPid "$RL_DIR/state/$id/state.json")]" \
+	rs ps --format json "$id"
 for r in rs rr; do st_of $r state "$id" >"$T_TMP/$r.out"; echo 0 >"$T_TMP/$r.rc"; done
 compare "start: state running" '^running rc=0$'
 WANT='^0 exec-ok rc=4$' both "exec: output and status" exec "$id" sh -c 'id -u; echo exec-ok; exit 4'
