@@ -27,6 +27,7 @@
 #ifndef CV_GOFER_CLIENT_H
 #define CV_GOFER_CLIENT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,14 +65,18 @@ struct gofer_at {
 #define GOFER_EVIRTUAL 4095
 
 struct gofer_client {
+	pthread_mutex_t lock;	/* one request in flight: sock, next_tag */
 	int sock;
 	uint32_t next_tag;
-	char virt[4096];	/* the path of the last -GOFER_EVIRTUAL */
+	/* The path of the last -GOFER_EVIRTUAL, written under lock: read it
+	 * only where no other thread can make a call (the sentry's main
+	 * thread, holding the sentry lock for writing). */
+	char virt[4096];
 };
 
 /* sock: the sentry's end of the SOCK_SEQPACKET pair (the client never
- * closes it). A client has one request in flight at a time: it is not
- * thread-safe; use one client (and socket) per sentry thread, or a lock. */
+ * closes it). A client has one request in flight at a time: concurrent
+ * callers (the sentry's workers) take turns on its lock. */
 void gofer_client_init(struct gofer_client *c, int sock);
 
 /* Opens; *fd_out is a new sentry-side fd (O_CLOEXEC) to donate.
