@@ -923,9 +923,10 @@ int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
  * entry of the name and of its directory, validated; end() (after)
  * drops the name's entry (a directory's: everything, for what is below)
  * and takes the directory's new ctime, if its identity, mode and owner
- * are unchanged. Only the sentry's own call ran between the two (it
- * serves one call at a time): a change from outside in that window is
- * taken as ours, the "exclusive" promise (docs/architecture.md).
+ * are unchanged. Only the sentry's own call ran between the two (a
+ * mutating call is the main thread's, which holds the sentry lock for
+ * writing: no worker runs meanwhile): a change from outside in that
+ * window is taken as ours, the "exclusive" promise (docs/architecture.md).
  */
 void fs_dcache_begin(struct sc_call *c, const struct fs_path *p,
 		     struct fs_dcache_change *ch)
