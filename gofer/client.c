@@ -696,3 +696,18 @@ int gofer_dir_path(struct gofer_client *c, int dirfd, char *buf, size_t len)
 	memcpy(buf, tmp, (size_t)ret + 1);
 	return ret;
 }
+
+int gofer_channel_open(struct gofer_client *c, int *sock_out)
+{
+	struct crep p = { 0 };
+	int ret;
+
+	CREQ(q, GOFER_OP_CHANNEL, NULL);
+	ret = call(c, &q, &p);
+	if (ret < 0)
+		return ret;
+	if (p.fd < 0 || p.len)
+		return p.fd >= 0 ? (close(p.fd), broken(c)) : broken(c);
+	*sock_out = p.fd;
+	return 0;
+}

@@ -161,6 +161,11 @@ int gofer_exec_resolve(struct gofer_client *c, const struct gofer_creds *cr,
 		       const struct gofer_at *at, int flags,
 		       struct gofer_exec_info *out);
 
+/* One more channel to the gofer, served by a thread of its own
+ * (GOFER_OP_CHANNEL): *sock_out is its socket for gofer_client_init();
+ * -EAGAIN when the gofer has none left. */
+int gofer_channel_open(struct gofer_client *c, int *sock_out);
+
 /* The absolute path (inside the sandbox) of a directory fd, for getcwd. */
 int gofer_dir_path(struct gofer_client *c, int dirfd, char *buf, size_t len);
 

@@ -246,6 +246,9 @@ bool sentry_serve_notif(struct sentry *s, int nfd, struct seccomp_notif *n);
 
 /* workers.c */
 bool sentry_in_worker(void);
+/* The calling worker's own gofer channel, NULL (the main thread, or a
+ * worker without one): the shared one. */
+struct gofer_client *sentry_thread_gofer(void);
 unsigned sentry_workers_wanted(void);
 /* Starts count workers on listener nfd (a copy is kept): how many, or
  * -errno. Before the sentry's own filter is installed (confine.c). */

@@ -39,10 +39,17 @@
 #include "sentry/internal.h"
 
 static __thread bool in_worker;
+/* The worker's own channel to the gofer, NULL: the shared one. */
+static __thread struct gofer_client *own_gofer;
 
 bool sentry_in_worker(void)
 {
 	return in_worker;
+}
+
+struct gofer_client *sentry_thread_gofer(void)
+{
+	return own_gofer;
 }
 
 /* The calls a worker serves: path lookups that change nothing (their
@@ -81,6 +88,8 @@ struct sentry_workers {
 	struct handoff *head, *tail;
 	unsigned n;
 	unsigned ready;		/* workers past their start (under qlock) */
+	unsigned next_gofer;	/* the next of gofer[] to take (qlock) */
+	struct gofer_client gofer[SENTRY_MAX_WORKERS];
 	pthread_cond_t ready_cv;
 	pthread_t th[SENTRY_MAX_WORKERS];
 };
@@ -172,6 +181,28 @@ static bool serve_here(struct sentry_workers *w, struct seccomp_notif *n)
 	return done;
 }
 
+/* A channel of the worker's own, so its gofer trips run beside the
+ * others' (gofer/server.c): without one (the gofer has none left) the
+ * worker takes turns on the shared one. */
+static void gofer_channel(struct sentry_workers *w)
+{
+	struct gofer_client *c;
+	int sock, ret;
+
+	ret = gofer_channel_open(&w->s->gofer, &sock);
+	if (ret < 0) {
+		if (ret != -EAGAIN)
+			log_warn("sentry: worker: gofer channel: %s",
+				 strerror(-ret));
+		return;
+	}
+	pthread_mutex_lock(&w->qlock);
+	c = &w->gofer[w->next_gofer++];
+	pthread_mutex_unlock(&w->qlock);
+	gofer_client_init(c, sock);
+	own_gofer = c;
+}
+
 static void *worker_main(void *arg)
 {
 	struct sentry_workers *w = arg;
@@ -181,6 +212,7 @@ static void *worker_main(void *arg)
 	int ret;
 
 	in_worker = true;
+	gofer_channel(w);
 	/* Started: the C library's set-up of the thread (rseq, robust
 	 * list: calls the filter does not allow) is done. */
 	pthread_mutex_lock(&w->qlock);
