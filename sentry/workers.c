@@ -31,11 +31,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/util.h"
 #include "sentry/internal.h"
 
 static __thread bool in_worker;
@@ -89,6 +91,13 @@ struct sentry_workers {
 	unsigned n;
 	unsigned ready;		/* workers past their start (under qlock) */
 	unsigned next_gofer;	/* the next of gofer[] to take (qlock) */
+	unsigned next_cpu;	/* the next worker's CPU, by rank (qlock) */
+	bool leader;		/* a worker waits in NOTIF_RECV (qlock) */
+	unsigned idle;		/* workers waiting for the lead (qlock) */
+	pid_t last_pid;		/* the task of the last call received */
+	uint64_t last_ns;	/* and when (qlock) */
+	pthread_cond_t lead_cv;
+	int pollfd;		/* epoll set of the listener alone */
 	struct gofer_client gofer[SENTRY_MAX_WORKERS];
 	pthread_cond_t ready_cv;
 	pthread_t th[SENTRY_MAX_WORKERS];
@@ -181,6 +190,34 @@ static bool serve_here(struct sentry_workers *w, struct seccomp_notif *n)
 	return done;
 }
 
+/*
+ * Worker k stays on the k-th CPU of the sentry's set. In sync wake-up mode
+ * a notification moves its receiver to the task's CPU and a reply moves
+ * the task to the worker's: unpinned, every worker and every task ends up
+ * on the CPU of the last call, and nothing runs in parallel. Pinned,
+ * each task settles with the worker that answers it, one pair per CPU.
+ */
+static void pin(struct sentry_workers *w)
+{
+	unsigned k, seen = 0;
+	cpu_set_t all, one;
+
+	pthread_mutex_lock(&w->qlock);
+	k = w->next_cpu++;
+	pthread_mutex_unlock(&w->qlock);
+	if (sched_getaffinity(0, sizeof(all), &all) < 0)
+		return;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &all) || seen++ != k)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		/* Failing, the worker runs anywhere: slower, still right. */
+		(void)sched_setaffinity(0, sizeof(one), &one);
+		return;
+	}
+}
+
 /* A channel of the worker's own, so its gofer trips run beside the
  * others' (gofer/server.c): without one (the gofer has none left) the
  * worker takes turns on the shared one. */
@@ -203,6 +240,60 @@ static void gofer_channel(struct sentry_workers *w)
 	own_gofer = c;
 }
 
+/*
+ * One worker at a time waits in NOTIF_RECV (the leader): the kernel wakes
+ * every thread waiting there for each notification (and, in sync wake-up
+ * mode, moves each to the notifying task's CPU), so a pool that all
+ * waited would be woken, and moved, whole for every call. The lead is
+ * handed on lazily: the leader wakes an idle worker to lead after it only
+ * when its call comes from another task than the call before it, and
+ * that one was recent (RECV_SPREAD_NS): two tasks or more are calling at
+ * once. A single busy task pays no wake-up: it makes a call only after the
+ * reply to the one before, so whichever worker is done takes the lead
+ * itself. (Whether another call waits says nothing: the reply wakes the
+ * task on the worker's CPU, and it often makes its next call before the
+ * worker is back in its receive. A poll of the listener for it also cost
+ * a system call per call.)
+ */
+#define RECV_SPREAD_NS 1000000ull
+
+static void lead(struct sentry_workers *w)
+{
+	pthread_mutex_lock(&w->qlock);
+	while (w->leader) {
+		w->idle++;
+		pthread_cond_wait(&w->lead_cv, &w->qlock);
+		w->idle--;
+	}
+	w->leader = true;
+	pthread_mutex_unlock(&w->qlock);
+}
+
+static void unlead(struct sentry_workers *w, pid_t pid)
+{
+	uint64_t now = pid > 0 ? cv_now_ns() : 0;
+
+	pthread_mutex_lock(&w->qlock);
+	w->leader = false;
+	if (pid > 0) {
+		if (pid != w->last_pid && now - w->last_ns < RECV_SPREAD_NS &&
+		    w->idle > 0)
+			pthread_cond_signal(&w->lead_cv);
+		w->last_pid = pid;
+		w->last_ns = now;
+	}
+	pthread_mutex_unlock(&w->qlock);
+}
+
+/* The listener's state without a wait: EPOLLHUP, no task has the filter
+ * any more. */
+static uint32_t listener_events(struct sentry_workers *w)
+{
+	struct epoll_event ev;
+
+	return epoll_wait(w->pollfd, &ev, 1, 0) > 0 ? ev.events : 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct sentry_workers *w = arg;
@@ -212,6 +303,7 @@ static void *worker_main(void *arg)
 	int ret;
 
 	in_worker = true;
+	pin(w);
 	gofer_channel(w);
 	/* Started: the C library's set-up of the thread (rseq, robust
 	 * list: calls the filter does not allow) is done. */
@@ -220,7 +312,13 @@ static void *worker_main(void *arg)
 	pthread_cond_signal(&w->ready_cv);
 	pthread_mutex_unlock(&w->qlock);
 	for (;;) {
+		lead(w);
 		ret = plat_notif_recv(w->nfd, &n);
+		unlead(w, ret == 0 ? (pid_t)n.pid : 0);
+		/* -ENOENT: a call withdrawn (its task was signalled), or,
+		 * once no task has the filter, every receive. */
+		if (ret == -ENOENT && (listener_events(w) & EPOLLHUP))
+			break;
 		if (ret == -EINTR || ret == -ENOENT)
 			continue;	/* the task is gone, or a signal */
 		if (ret < 0)
@@ -228,7 +326,9 @@ static void *worker_main(void *arg)
 		if (!serve_here(w, &n))
 			handoff(w, &n);
 	}
-	log_warn("sentry: worker: receive: %s: parked", strerror(-ret));
+	if (ret != -ENOENT)
+		log_warn("sentry: worker: receive: %s: parked",
+			 strerror(-ret));
 	/* Exiting would take calls the filter does not allow: park. */
 	pthread_mutex_lock(&park);
 	for (;;)
@@ -248,14 +348,24 @@ int sentry_workers_start(struct sentry *s, int nfd, unsigned count)
 	if (w == NULL)
 		return -ENOMEM;
 	w->s = s;
-	w->nfd = w->evfd = -1;
+	w->nfd = w->evfd = w->pollfd = -1;
 	pthread_mutex_init(&w->qlock, NULL);
 	pthread_cond_init(&w->ready_cv, NULL);
+	pthread_cond_init(&w->lead_cv, NULL);
 	w->nfd = fcntl(nfd, F_DUPFD_CLOEXEC, 0);
 	w->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (w->nfd < 0 || w->evfd < 0) {
+	w->pollfd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->nfd < 0 || w->evfd < 0 || w->pollfd < 0) {
 		ret = -errno;
 		goto fail;
+	}
+	{
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		if (epoll_ctl(w->pollfd, EPOLL_CTL_ADD, w->nfd, &ev) < 0) {
+			ret = -errno;
+			goto fail;
+		}
 	}
 	/* Workers take no signal: SIGCHLD and the rest go to the loop. */
 	sigfillset(&all);
@@ -279,6 +389,8 @@ fail:
 		close(w->nfd);
 	if (w->evfd >= 0)
 		close(w->evfd);
+	if (w->pollfd >= 0)
+		close(w->pollfd);
 	free(w);
 	return ret;
 }
