@@ -54,6 +54,7 @@ for f in CapEff CapPrm CapBnd; do
 done
 t_expect "gofer CapInh empty" 0000000000000000 status "$G" CapInh
 t_expect "gofer CapAmb empty" 0000000000000000 status "$G" CapAmb
+t_threads_confined gofer "$G" caps_extra
 
 # Its root is the container rootfs.
 want=$(stat -c '%d:%i' "$B/rootfs/$marker")

@@ -61,6 +61,7 @@ for f in CapEff CapPrm CapBnd; do
 done
 t_expect "sentry CapInh empty" 0000000000000000 status "$S" CapInh
 t_expect "sentry CapAmb empty" 0000000000000000 status "$S" CapAmb
+t_threads_confined sentry "$S" caps_extra
 
 # Empty root: nothing listed, not the host's root or the container's, but
 # for /proc: the procfs of the sandbox's own pid namespace, mounted there for
