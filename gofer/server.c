@@ -328,24 +328,28 @@ static void *chan_main(void *arg)
 	return NULL;
 }
 
-/* How many channels: the CPUs the gofer may use (its affinity, the
- * container's cpuset), as the sentry counts its workers
- * (sentry/workers.c), CVISOR_SENTRY_WORKERS included. */
+/* How many channels: as many as the sentry has workers
+ * (sentry/workers.c sentry_workers_wanted: CVISOR_SENTRY_WORKERS, off by
+ * default; "cpus": the CPUs the gofer may use, its affinity being the
+ * container's cpuset). */
 static unsigned channels_wanted(void)
 {
 	const char *env = getenv("CVISOR_SENTRY_WORKERS");
 	cpu_set_t set;
 	long n = 0;
 
-	if (env != NULL && *env != '\0') {
+	if (env == NULL || *env == '\0') {
+		n = 0;
+	} else if (strcmp(env, "cpus") == 0) {
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			n = CPU_COUNT(&set);
+		if (n < 2)
+			n = 0;
+	} else {
 		char *end;
 
 		n = strtol(env, &end, 10);
 		if (*end != '\0' || n < 0)
-			n = 0;
-	} else if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-		n = CPU_COUNT(&set);
-		if (n < 2)
 			n = 0;
 	}
 	return n > GOFER_MAX_CHANNELS ? GOFER_MAX_CHANNELS : (unsigned)n;

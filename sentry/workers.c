@@ -103,27 +103,32 @@ struct sentry_workers {
 	pthread_t th[SENTRY_MAX_WORKERS];
 };
 
-/* How many workers: the CPUs the sentry may run on (its affinity, which
- * is the container's cpuset), at most SENTRY_MAX_WORKERS; none with one
- * CPU. CVISOR_SENTRY_WORKERS=N overrides (0: none). */
+/*
+ * How many workers. Off by default (docs/architecture.md, "Threads of the
+ * sentry": strace -f in the sandbox loses syscall stops with workers, not
+ * understood yet). CVISOR_SENTRY_WORKERS=N turns them on: N, at most
+ * SENTRY_MAX_WORKERS; "cpus": one per CPU the sentry may run on (its
+ * affinity, the container's cpuset), none with one CPU.
+ */
 unsigned sentry_workers_wanted(void)
 {
 	const char *env = getenv("CVISOR_SENTRY_WORKERS");
 	cpu_set_t set;
-	long n;
+	long n = 0;
 
-	if (env != NULL && *env != '\0') {
+	if (env == NULL || *env == '\0') {
+		n = 0;
+	} else if (strcmp(env, "cpus") == 0) {
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			n = CPU_COUNT(&set);
+		if (n < 2)
+			n = 0;
+	} else {
 		char *end;
 
 		n = strtol(env, &end, 10);
 		if (*end != '\0' || n < 0)
 			n = 0;
-	} else if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-		n = CPU_COUNT(&set);
-		if (n < 2)
-			n = 0;
-	} else {
-		n = 0;
 	}
 	return n > SENTRY_MAX_WORKERS ? SENTRY_MAX_WORKERS : (unsigned)n;
 }
@@ -170,7 +175,13 @@ void sentry_workers_drain(struct sentry *s)
 	while (h != NULL) {
 		struct handoff *next = h->next;
 
-		sentry_serve_notif(s, h->nfd, &h->n);
+		/* A call a signal interrupted while it waited here is gone:
+		 * the kernel restarts it as a new one. Served anyway, a call
+		 * with effects would take them twice (a tracer's
+		 * PTRACE_SYSCALL, restarted after a SIGCHLD, resumed its
+		 * tracee past the next stop). */
+		if (plat_notif_valid(h->nfd, h->n.id) == 0)
+			sentry_serve_notif(s, h->nfd, &h->n);
 		free(h);
 		h = next;
 	}

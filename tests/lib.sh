@@ -320,9 +320,11 @@ t_threads_confined() {
 	done
 	[ -z "$bad" ] && t_ok "$who: all $n threads confined as the main one" ||
 		t_fail "$who: all $n threads confined as the main one" "$bad"
-	# With more than one CPU the seccomp platform has threads to check.
-	if [ "$CVISOR_PLATFORM" = seccomp ] && [ "$(nproc)" -gt 1 ] &&
-		[ -z "${CVISOR_SENTRY_WORKERS:-}" ]; then
+	# Workers asked for (CVISOR_SENTRY_WORKERS=N, N > 1): threads to
+	# check (the gofer makes its channels on both platforms, the sentry
+	# its workers on seccomp).
+	if [ "${CVISOR_SENTRY_WORKERS:-0}" -gt 1 ] 2>/dev/null &&
+		{ [ "$who" = gofer ] || [ "$CVISOR_PLATFORM" = seccomp ]; }; then
 		[ "$n" -gt 1 ] && t_ok "$who: has worker threads" ||
 			t_fail "$who: has worker threads" "$n thread(s)"
 	fi

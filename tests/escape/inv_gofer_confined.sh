@@ -8,6 +8,10 @@
 # root and files inside the rootfs.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+# With the sentry's worker threads and the gofer's channel threads (off
+# by default: docs/architecture.md, "Threads of the sentry"), so each
+# thread's confinement is checked.
+export CVISOR_SENTRY_WORKERS=${CVISOR_SENTRY_WORKERS:-2}
 t_clean_begin "*-$$"
 
 # docs/gofer-protocol.md "Confinement": CHOWN, DAC_OVERRIDE,
