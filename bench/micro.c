@@ -612,18 +612,41 @@ static void *stat_worker(void *arg)
 	return NULL;
 }
 
-static void stat_threads(long n, int nthreads)
+/* The bare emulated call from T threads: the sentry's own scaling,
+ * without the directory cache or the gofer. */
+static void *uname_worker(void *arg)
+{
+	struct stat_worker *w = arg;
+	struct utsname u;
+
+	for (long i = 0; i < w->n; i++)
+		if (uname(&u) < 0)
+			die("uname (threads)");
+	return NULL;
+}
+
+static void run_threads(long n, int nthreads, void *(*fn)(void *))
 {
 	struct stat_worker w[8];
 
 	for (int t = 0; t < nthreads; t++) {
 		w[t].n = n / nthreads + (t < n % nthreads);
-		if (pthread_create(&w[t].th, NULL, stat_worker, &w[t]) != 0)
+		if (pthread_create(&w[t].th, NULL, fn, &w[t]) != 0)
 			die("pthread_create");
 	}
 	for (int t = 0; t < nthreads; t++)
 		pthread_join(w[t].th, NULL);
 }
+
+static void stat_threads(long n, int nthreads)
+{
+	run_threads(n, nthreads, stat_worker);
+}
+
+static void b_uname_threads_1(long n) { run_threads(n, 1, uname_worker); }
+static void b_uname_threads_2(long n) { run_threads(n, 2, uname_worker); }
+static void b_uname_threads_4(long n) { run_threads(n, 4, uname_worker); }
+static void b_uname_threads_8(long n) { run_threads(n, 8, uname_worker); }
 
 static void b_stat_threads_1(long n) { stat_threads(n, 1); }
 static void b_stat_threads_2(long n) { stat_threads(n, 2); }
@@ -719,6 +742,10 @@ static const struct bench benches[] = {
 	{ "stat_threads_2", b_stat_threads_2 },
 	{ "stat_threads_4", b_stat_threads_4 },
 	{ "stat_threads_8", b_stat_threads_8 },
+	{ "uname_threads_1", b_uname_threads_1 },
+	{ "uname_threads_2", b_uname_threads_2 },
+	{ "uname_threads_4", b_uname_threads_4 },
+	{ "uname_threads_8", b_uname_threads_8 },
 	{ "small_files_5000", b_small_files, true },
 };
 

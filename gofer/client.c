@@ -11,6 +11,7 @@
  * reports as an operation's result is the syscall's errno, nothing more.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <string.h>
@@ -41,6 +42,13 @@ struct crep {
 
 void gofer_client_init(struct gofer_client *c, int sock)
 {
+	pthread_mutexattr_t a;
+
+	/* Recursive: broken() takes it, inside a call or after one. */
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&c->lock, &a);
+	pthread_mutexattr_destroy(&a);
 	c->sock = sock;
 	c->next_tag = 1;
 }
@@ -216,14 +224,17 @@ static int recv_rep(struct gofer_client *cl, const struct creq *q,
  */
 static int broken(struct gofer_client *c)
 {
+	pthread_mutex_lock(&c->lock);
 	if (c->sock >= 0) {
 		close(c->sock);
 		c->sock = -1;
 	}
+	pthread_mutex_unlock(&c->lock);
 	return -EIO;
 }
 
-static int call(struct gofer_client *c, struct creq *q, struct crep *p)
+static int call_locked(struct gofer_client *c, struct creq *q,
+		       struct crep *p)
 {
 	struct gofer_rep_hdr h = { 0 };
 	int cpu, ret;
@@ -248,6 +259,16 @@ static int call(struct gofer_client *c, struct creq *q, struct crep *p)
 	if (h.result == -GOFER_EVIRTUAL)
 		p->len = 0;
 	return (int)h.result;
+}
+
+static int call(struct gofer_client *c, struct creq *q, struct crep *p)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	ret = call_locked(c, q, p);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
 }
 
 /* A call whose reply carries nothing but the result. */
@@ -674,4 +695,19 @@ int gofer_dir_path(struct gofer_client *c, int dirfd, char *buf, size_t len)
 		return -ERANGE;
 	memcpy(buf, tmp, (size_t)ret + 1);
 	return ret;
+}
+
+int gofer_channel_open(struct gofer_client *c, int *sock_out)
+{
+	struct crep p = { 0 };
+	int ret;
+
+	CREQ(q, GOFER_OP_CHANNEL, NULL);
+	ret = call(c, &q, &p);
+	if (ret < 0)
+		return ret;
+	if (p.fd < 0 || p.len)
+		return p.fd >= 0 ? (close(p.fd), broken(c)) : broken(c);
+	*sock_out = p.fd;
+	return 0;
 }

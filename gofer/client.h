@@ -27,6 +27,7 @@
 #ifndef CV_GOFER_CLIENT_H
 #define CV_GOFER_CLIENT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,14 +65,18 @@ struct gofer_at {
 #define GOFER_EVIRTUAL 4095
 
 struct gofer_client {
+	pthread_mutex_t lock;	/* one request in flight: sock, next_tag */
 	int sock;
 	uint32_t next_tag;
-	char virt[4096];	/* the path of the last -GOFER_EVIRTUAL */
+	/* The path of the last -GOFER_EVIRTUAL, written under lock: read it
+	 * only where no other thread can make a call (the sentry's main
+	 * thread, holding the sentry lock for writing). */
+	char virt[4096];
 };
 
 /* sock: the sentry's end of the SOCK_SEQPACKET pair (the client never
- * closes it). A client has one request in flight at a time: it is not
- * thread-safe; use one client (and socket) per sentry thread, or a lock. */
+ * closes it). A client has one request in flight at a time: concurrent
+ * callers (the sentry's workers) take turns on its lock. */
 void gofer_client_init(struct gofer_client *c, int sock);
 
 /* Opens; *fd_out is a new sentry-side fd (O_CLOEXEC) to donate.
@@ -155,6 +160,11 @@ struct gofer_exec_info {
 int gofer_exec_resolve(struct gofer_client *c, const struct gofer_creds *cr,
 		       const struct gofer_at *at, int flags,
 		       struct gofer_exec_info *out);
+
+/* One more channel to the gofer, served by a thread of its own
+ * (GOFER_OP_CHANNEL): *sock_out is its socket for gofer_client_init();
+ * -EAGAIN when the gofer has none left. */
+int gofer_channel_open(struct gofer_client *c, int *sock_out);
 
 /* The absolute path (inside the sandbox) of a directory fd, for getcwd. */
 int gofer_dir_path(struct gofer_client *c, int dirfd, char *buf, size_t len);

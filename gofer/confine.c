@@ -121,14 +121,23 @@ const struct cf_table gofer_cf_table = {
 	"gofer", gofer_rules, ARRAY_SIZE(gofer_rules)
 };
 
-int gofer_confine(bool seccomp)
+int gofer_confine_caps(void)
 {
-	int ret;
+	return cf_keep_caps(GOFER_KEEP_CAPS);
+}
 
-	ret = cf_keep_caps(GOFER_KEEP_CAPS);
-	if (ret < 0)
-		return ret;
+/* With TSYNC (lib/confine.c): the channels' threads, made between the
+ * two steps, carry it too. */
+int gofer_confine_filter(bool seccomp)
+{
 	if (!seccomp)
 		return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
 	return cf_install(&gofer_cf_table);
+}
+
+int gofer_confine(bool seccomp)
+{
+	int ret = gofer_confine_caps();
+
+	return ret < 0 ? ret : gofer_confine_filter(seccomp);
 }

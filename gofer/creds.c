@@ -58,10 +58,11 @@ static uint32_t own_fsuid, own_fsgid;
  * supplementary groups cannot change; the ones inherited stay. */
 static bool groups_fixed;
 
-/* The identity on the thread now: the gofer's own, or a task's. */
-static bool cur_own = true;
-static struct gofer_wire_creds cur;
-static uint32_t cur_umask;
+/* The identity on the thread now: the gofer's own, or a task's. Per
+ * thread: each channel's thread (server.c) switches its own. */
+static __thread bool cur_own = true;
+static __thread struct gofer_wire_creds cur;
+static __thread uint32_t cur_umask;
 
 static int caps_get(uint64_t *eff, uint64_t *perm)
 {
@@ -108,6 +109,17 @@ int gofer_creds_init(void)
 	groups_fixed = syscall(SYS_setgroups, (size_t)0, NULL) < 0 &&
 		       errno == EPERM;
 	return 0;
+}
+
+/* A channel's thread (server.c), after gofer_creds_init() in the main
+ * one: its own fs struct (umask) and its effective set, as the main
+ * thread's. */
+int gofer_creds_thread_init(void)
+{
+	umask(0);
+	cur_umask = 0;
+	cur_own = true;
+	return caps_set_effective(gofer_permitted);
 }
 
 /*

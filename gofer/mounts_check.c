@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -19,6 +21,15 @@
 #ifndef STATX_MNT_ID_UNIQUE
 #define STATX_MNT_ID_UNIQUE 0x00004000U
 #endif
+
+/* The set is the main thread's; channels' threads record and check
+ * against it too. */
+static pthread_mutex_t mnt_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct gofer_mnt_set *set_of(struct gofer_srv *s)
+{
+	return s->main != NULL ? &s->main->mnts : &s->mnts;
+}
 
 static int mnt_id(const struct gofer_mnt_set *m, int fd, uint64_t *id)
 {
@@ -81,23 +92,32 @@ int gofer_mnt_init(struct gofer_srv *s)
 
 void gofer_mnt_record(struct gofer_srv *s, int fd)
 {
+	struct gofer_mnt_set *m = set_of(s);
 	uint64_t id;
 
 	/* Not recorded (-ENOMEM), the mount is refused later by
 	 * gofer_mnt_check(): the failure closes, never opens. */
-	if (mnt_id(&s->mnts, fd, &id) == 0)
-		(void)mnt_add(&s->mnts, id);
+	if (mnt_id(m, fd, &id) < 0)
+		return;
+	pthread_mutex_lock(&mnt_lock);
+	(void)mnt_add(m, id);
+	pthread_mutex_unlock(&mnt_lock);
 }
 
 int gofer_mnt_check(struct gofer_srv *s, int fd)
 {
+	struct gofer_mnt_set *m = set_of(s);
 	uint64_t id;
+	bool known;
 	int ret;
 
-	ret = mnt_id(&s->mnts, fd, &id);
+	ret = mnt_id(m, fd, &id);
 	if (ret < 0)
 		return ret;
-	return mnt_known(&s->mnts, id) ? 0 : -EXDEV;
+	pthread_mutex_lock(&mnt_lock);
+	known = mnt_known(m, id);
+	pthread_mutex_unlock(&mnt_lock);
+	return known ? 0 : -EXDEV;
 }
 
 void gofer_mnt_free(struct gofer_srv *s)

@@ -48,6 +48,7 @@ enum gofer_op {
 	GOFER_OP_EXEC_RESOLVE,
 	GOFER_OP_DIR_PATH,
 	GOFER_OP_CONNECT_ABSTRACT,
+	GOFER_OP_CHANNEL,	/* one more channel: its socket, or -EAGAIN */
 	GOFER_OP_MAX,
 };
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,176 @@ static long run_op(struct gofer_srv *s, const struct gofer_req *r,
 	return ret;
 }
 
+/* --- channels ---------------------------------------------------------- */
+
+/*
+ * The sentry's workers each get a channel of their own, so their requests
+ * run side by side (docs/architecture.md, "Threads of the sentry"). The
+ * threads that serve them are made at start-up, after the capabilities
+ * are dropped and before the filter (which does not allow clone, socket
+ * or unshare): each makes its own fs struct (umask, cwd and chroot per
+ * request) and waits until the main thread has its identity set up; then
+ * it serves its socket like the main thread serves runsc's. The other end
+ * is handed to the sentry by GOFER_OP_CHANNEL, one per request, -EAGAIN
+ * when none is left.
+ */
+#define GOFER_MAX_CHANNELS 8
+
+struct gofer_chan {
+	struct gofer_srv srv;
+	int peer;		/* the sentry's end until handed over, or -1 */
+	pthread_t th;
+};
+
+struct gofer_chans {
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	unsigned n;		/* threads made */
+	unsigned started;	/* past unshare(CLONE_FS) */
+	int go;			/* 1: serve, -1: the set-up failed */
+	unsigned next;		/* the next channel to hand over */
+	struct gofer_chan ch[GOFER_MAX_CHANNELS];
+};
+
+static long channel_take(struct gofer_srv *s, const struct gofer_req *r,
+			 struct gofer_rep *rep)
+{
+	struct gofer_chans *cs = s->chans;
+	long ret = -EAGAIN;
+
+	if (r->h.fdmask != 0 || s->main != NULL)
+		return -EINVAL;
+	if (cs == NULL)
+		return -EAGAIN;
+	pthread_mutex_lock(&cs->lock);
+	if (cs->next < cs->n) {
+		rep->fd = cs->ch[cs->next].peer;	/* closed once sent */
+		cs->ch[cs->next++].peer = -1;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&cs->lock);
+	return ret;
+}
+
+static int serve_one(struct gofer_srv *s, char *buf, void *out);
+
+static void *chan_main(void *arg)
+{
+	struct gofer_chan *c = arg;
+	struct gofer_chans *cs = c->srv.main->chans;
+	char *buf = malloc(GOFER_REQ_BUF);
+	void *out = malloc(GOFER_REP_PAYLOAD_MAX);
+	bool ok = buf != NULL && out != NULL && unshare(CLONE_FS) == 0 &&
+		  fchdir(c->srv.root_fd) == 0;
+	int go;
+
+	pthread_mutex_lock(&cs->lock);
+	cs->started++;
+	if (!ok)
+		cs->go = -1;
+	pthread_cond_broadcast(&cs->cv);
+	while (cs->go == 0)
+		pthread_cond_wait(&cs->cv, &cs->lock);
+	go = cs->go;
+	pthread_mutex_unlock(&cs->lock);
+	if (go > 0 && gofer_creds_thread_init() == 0)
+		while (serve_one(&c->srv, buf, out) == 0)
+			;
+	/* End of stream (the sentry is gone), or never started: the
+	 * socket stays open until the process ends. */
+	free(buf);
+	free(out);
+	return NULL;
+}
+
+/* How many channels: as many as the sentry has workers
+ * (sentry/workers.c sentry_workers_wanted: CVISOR_SENTRY_WORKERS, off by
+ * default; "cpus": the CPUs the gofer may use, its affinity being the
+ * container's cpuset). */
+static unsigned channels_wanted(void)
+{
+	const char *env = getenv("CVISOR_SENTRY_WORKERS");
+	cpu_set_t set;
+	long n = 0;
+
+	if (env == NULL || *env == '\0') {
+		n = 0;
+	} else if (strcmp(env, "cpus") == 0) {
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			n = CPU_COUNT(&set);
+		if (n < 2)
+			n = 0;
+	} else {
+		char *end;
+
+		n = strtol(env, &end, 10);
+		if (*end != '\0' || n < 0)
+			n = 0;
+	}
+	return n > GOFER_MAX_CHANNELS ? GOFER_MAX_CHANNELS : (unsigned)n;
+}
+
+static int chan_make(struct gofer_srv *s, struct gofer_chan *c)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	c->srv = *s;
+	c->srv.main = s;
+	c->srv.chans = NULL;
+	c->srv.sock = sv[0];
+	c->srv.cpu_hint = c->srv.cpu_seen = 0;
+	c->srv.mnts = (struct gofer_mnt_set){ 0 };
+	c->peer = sv[1];
+	if (pthread_create(&c->th, NULL, chan_main, c) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Between the capabilities and the filter. Failing, the gofer serves
+ * the one channel (the sentry's workers share it). */
+static void channels_start(struct gofer_srv *s)
+{
+	unsigned want = channels_wanted();
+	struct gofer_chans *cs;
+
+	if (want == 0)
+		return;
+	cs = calloc(1, sizeof(*cs));
+	if (cs == NULL)
+		return;
+	pthread_mutex_init(&cs->lock, NULL);
+	pthread_cond_init(&cs->cv, NULL);
+	s->chans = cs;
+	while (cs->n < want && chan_make(s, &cs->ch[cs->n]) == 0)
+		cs->n++;
+	pthread_mutex_lock(&cs->lock);
+	while (cs->started < cs->n)
+		pthread_cond_wait(&cs->cv, &cs->lock);
+	pthread_mutex_unlock(&cs->lock);
+}
+
+/* After the main thread's identity is set up (ok) or the start-up
+ * failed: the channels' threads serve, or stop. */
+static void channels_go(struct gofer_srv *s, bool ok)
+{
+	struct gofer_chans *cs = s->chans;
+
+	if (cs == NULL)
+		return;
+	pthread_mutex_lock(&cs->lock);
+	if (cs->go == 0)
+		cs->go = ok ? 1 : -1;
+	if (cs->go < 0)
+		cs->n = 0;	/* none handed over */
+	pthread_cond_broadcast(&cs->cv);
+	pthread_mutex_unlock(&cs->lock);
+}
+
 /* Handles one message; returns 0 to go on, < 0 to stop serving. */
 static int serve_one(struct gofer_srv *s, char *buf, void *out)
 {
@@ -274,7 +445,10 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 		h.tag = r.h.tag;
 		h.op = r.h.op;
 		follow_cpu(s, r.h.cpu);
-		h.result = run_op(s, &r, &rep);
+		if (r.h.op == GOFER_OP_CHANNEL)
+			h.result = channel_take(s, &r, &rep);
+		else
+			h.result = run_op(s, &r, &rep);
 		close_fds(fds, nfds);
 		if (s->debug)
 			log_debug("tag %u op %u path \"%s\" fsuid %u -> %lld",
@@ -288,7 +462,10 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 		rep.fd = -1;
 	}
 	if (rep.fd >= 0) {
-		gofer_mnt_record(s, rep.fd);
+		/* A channel's socket is no file the sentry may donate back:
+		 * its mount (sockfs) is never one of ours. */
+		if (h.op != GOFER_OP_CHANNEL)
+			gofer_mnt_record(s, rep.fd);
 		h.nfds = 1;
 	}
 	h.len = (uint32_t)rep.len;
@@ -371,11 +548,13 @@ static int await_userns(int sock)
 
 int gofer_run(const struct gofer_config *cfg)
 {
-	struct gofer_srv s = { .root_fd = -1 };
+	/* Static: the channels' threads use it until the process ends. */
+	static struct gofer_srv s;
 	cleanup_free char *buf = malloc(GOFER_REQ_BUF);
 	cleanup_free void *out = malloc(GOFER_REP_PAYLOAD_MAX);
 	int ret;
 
+	s = (struct gofer_srv){ .root_fd = -1 };
 	if (!buf || !out)
 		return 1;
 	cv_log_set_name("gofer");
@@ -397,12 +576,18 @@ int gofer_run(const struct gofer_config *cfg)
 						    : strerror(-ret));
 	}
 	if (ret == 0)
-		ret = gofer_confine(!cfg->no_seccomp);
+		ret = gofer_confine_caps();
+	if (ret == 0)
+		channels_start(&s);
+	if (ret == 0)
+		ret = gofer_confine_filter(!cfg->no_seccomp);
 	if (ret == 0)
 		ret = gofer_creds_init();
+	channels_go(&s, ret == 0);
 	if (ret < 0) {
 		log_error("start-up: %s", strerror(-ret));
-		gofer_mnt_free(&s);
+		if (s.chans == NULL)
+			gofer_mnt_free(&s);
 		return 1;
 	}
 	if (cfg->debug)
@@ -410,7 +595,9 @@ int gofer_run(const struct gofer_config *cfg)
 	do {
 		ret = serve_one(&s, buf, out);
 	} while (ret == 0);
-	gofer_mnt_free(&s);
+	/* Channels' threads may still be in a request: their set stays. */
+	if (s.chans == NULL)
+		gofer_mnt_free(&s);
 	if (s.root_fd >= 0)
 		close(s.root_fd);
 	return ret == -EPIPE || ret == -ECONNRESET ? 0 : 1;

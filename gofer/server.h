@@ -3,10 +3,13 @@
  * Gofer internals shared by server.c, creds.c, confine.c, mounts_check.c
  * and the ops_*.c families. Not for use outside gofer/.
  *
- * The gofer is single-threaded: one request at a time, so per-thread state
- * (fs credentials, capabilities, umask, cwd and root) is switched for the
- * request and restored after it. Tags let a later version run requests in
- * worker threads (each with unshare(CLONE_FS)) and reply out of order.
+ * Each channel (a SOCK_SEQPACKET socket to the sentry) is served by one
+ * thread, one request at a time, so per-thread state (fs credentials,
+ * capabilities, umask, cwd and root: every thread but the main one has
+ * its own fs struct, unshare(CLONE_FS)) is switched for the request and
+ * restored after it. The main thread serves the channel runsc made; the
+ * sentry's workers ask it for one more each (GOFER_OP_CHANNEL), served by
+ * threads made at start-up (server.c).
  */
 #ifndef CV_GOFER_SERVER_H
 #define CV_GOFER_SERVER_H
@@ -27,6 +30,10 @@ struct gofer_mnt_set {
 
 struct gofer_srv {
 	int sock;
+	/* A channel's thread: the main thread's srv (its mount set), NULL
+	 * in the main thread. */
+	struct gofer_srv *main;
+	struct gofer_chans *chans;	/* main thread: the spare channels */
 	int root_fd;		/* O_PATH "/" : the sandbox root */
 	dev_t root_dev;
 	ino_t root_ino;
@@ -135,6 +142,7 @@ const char *gofer_path_or_empty(const char *path);
 
 /* creds.c: run as the task (creds, umask, chroot), then back. */
 int gofer_creds_init(void);
+int gofer_creds_thread_init(void);
 int gofer_enter(struct gofer_srv *s, const struct gofer_req *r);
 void gofer_leave(struct gofer_srv *s);
 int gofer_privileged(struct gofer_srv *s);
@@ -160,6 +168,9 @@ long gofer_dev_check_fd(const struct gofer_srv *s, int fd);
 
 /* confine.c */
 int gofer_confine(bool seccomp);
+/* The same in two steps: capabilities, then the filter. */
+int gofer_confine_caps(void);
+int gofer_confine_filter(bool seccomp);
 
 /* mounts_check.c */
 int gofer_mnt_init(struct gofer_srv *s);

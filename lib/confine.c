@@ -91,6 +91,10 @@ int cf_install(const struct cf_table *t)
 	for (size_t i = 0; i < t->nrules && ret == 0; i++)
 		if (!t->rules[i].sanitizer_only || CV_SANITIZED)
 			ret = add_rule(ctx, &t->rules[i]);
+	/* Every thread: a process that made threads before its filter
+	 * (the sentry's workers) confines them with it. */
+	if (ret == 0)
+		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	if (ret == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		ret = -errno;
 	if (ret == 0)

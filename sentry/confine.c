@@ -329,6 +329,11 @@ int sentry_confine(struct sentry *s)
 		log_error("sentry: capabilities: %s", strerror(-ret));
 		return ret;
 	}
+	/* Threads share the root and the capabilities just set; the filter
+	 * (TSYNC) reaches them too. */
+	ret = sentry_start_workers(s);
+	if (ret < 0)
+		return ret;
 	ret = cf_install(&sentry_cf_table);
 	if (ret < 0)
 		log_error("sentry: seccomp filter: %s", strerror(-ret));

@@ -38,6 +38,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,26 @@ static bool dc_root_shared;	/* off for rootfsPropagation (r)shared */
 static uint64_t dc_root_mnt;
 static struct fs_dcache_stats dc_stats;
 
+/*
+ * Guards everything above (and the rest of this file's state). Workers
+ * (sentry/workers.c) look paths up side by side: each entry point takes
+ * it for its whole call, gofer trips of a miss included. Recursive: the
+ * entry points call one another (a flush from a failed validation). It
+ * is taken after the sentry lock, and nothing is taken under it but the
+ * gofer channel's.
+ */
+static pthread_mutex_t dc_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+static void dc_unlock(int *guard)
+{
+	(void)guard;
+	pthread_mutex_unlock(&dc_lock);
+}
+
+#define DC_LOCKED()                                                  \
+	pthread_mutex_lock(&dc_lock);                                \
+	int dc_guard_ __attribute__((cleanup(dc_unlock), unused)) = 0
+
 const struct fs_dcache_stats *fs_dcache_stats(void)
 {
 	return &dc_stats;
@@ -124,6 +145,8 @@ bool fs_dcache_enabled(void)
 
 void fs_dcache_log_stats(void)
 {
+	DC_LOCKED();
+
 	if (!dc_on) {
 		log_debug("directory cache: off (%s)",
 			  dc_root_shared ? "linux.rootfsPropagation shared" :
@@ -140,6 +163,8 @@ void fs_dcache_log_stats(void)
 
 void fs_dcache_flush(void)
 {
+	DC_LOCKED();
+
 	for (size_t i = 0; i < dc_used; i++) {
 		if (dc[i].path == NULL)
 			continue;	/* a dropped file */
@@ -618,6 +643,7 @@ int fs_dcache_note(struct sc_call *c, const struct fs_path *p,
 	char clean[PATH_MAX];
 	struct timespec t0;
 	int n, k, i;
+	DC_LOCKED();
 
 	if (!S_ISDIR(st->st_mode))
 		return -EAGAIN;
@@ -658,6 +684,7 @@ int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p, int *fd_out)
 {
 	struct gofer_creds cr;
 	int i, fd;
+	DC_LOCKED();
 
 	task_gofer_creds(c->t, &cr);
 	i = lookup_path(c, p, &cr, true);
@@ -677,6 +704,7 @@ int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
 {
 	struct gofer_creds cr;
 	int i;
+	DC_LOCKED();
 
 	/* A cached entry was reached by plain names: stat and lstat agree
 	 * but on a symlink (fs_dcache_stat_fill serves lstat of those). */
@@ -694,6 +722,7 @@ int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
 {
 	struct gofer_creds cr;
 	int i;
+	DC_LOCKED();
 
 	task_gofer_creds(c->t, &cr);
 	i = lookup_path(c, p, &cr, false);
@@ -710,6 +739,7 @@ int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
 		     const struct gofer_creds *cr, int mode)
 {
 	int i;
+	DC_LOCKED();
 
 	/* F_OK and X_OK only: search permission is what the cache knows
 	 * (R and W: the gofer; W also depends on the mount). */
@@ -824,6 +854,7 @@ int fs_dcache_stat_fill(struct sc_call *c, const struct fs_path *p,
 	struct gofer_creds cr;
 	bool own = false;
 	int i, fd, ret;
+	DC_LOCKED();
 
 	if (!dc_on)
 		return -EAGAIN;
@@ -850,6 +881,7 @@ int fs_dcache_statx_fill(struct sc_call *c, const struct fs_path *p,
 {
 	bool own = false;
 	int fd, ret;
+	DC_LOCKED();
 
 	ret = fs_dcache_statx(c, p, flags, mask, stx);
 	if (ret != -EAGAIN || !dc_on)
@@ -873,6 +905,7 @@ int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
 	struct gofer_creds cr;
 	ssize_t n;
 	int i;
+	DC_LOCKED();
 
 	task_gofer_creds(c->t, &cr);
 	i = lookup_path(c, p, &cr, false);
@@ -890,9 +923,10 @@ int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
  * entry of the name and of its directory, validated; end() (after)
  * drops the name's entry (a directory's: everything, for what is below)
  * and takes the directory's new ctime, if its identity, mode and owner
- * are unchanged. Only the sentry's own call ran between the two (it
- * serves one call at a time): a change from outside in that window is
- * taken as ours, the "exclusive" promise (docs/architecture.md).
+ * are unchanged. Only the sentry's own call ran between the two (a
+ * mutating call is the main thread's, which holds the sentry lock for
+ * writing: no worker runs meanwhile): a change from outside in that
+ * window is taken as ours, the "exclusive" promise (docs/architecture.md).
  */
 void fs_dcache_begin(struct sc_call *c, const struct fs_path *p,
 		     struct fs_dcache_change *ch)
@@ -900,6 +934,7 @@ void fs_dcache_begin(struct sc_call *c, const struct fs_path *p,
 	char clean[PATH_MAX];
 	int n, pi;
 	size_t pl;
+	DC_LOCKED();
 
 	ch->self = ch->parent = -1;
 	ch->gen = dc_stats.flushes;
@@ -919,6 +954,8 @@ void fs_dcache_begin(struct sc_call *c, const struct fs_path *p,
 
 bool fs_dcache_is_file(const struct fs_dcache_change *ch)
 {
+	DC_LOCKED();
+
 	return ch->self >= 0 && ch->gen == dc_stats.flushes &&
 	       dc[ch->self].file;
 }
@@ -927,6 +964,7 @@ void fs_dcache_end(struct fs_dcache_change *ch, int ret)
 {
 	struct stat st;
 	struct dc_ent *e;
+	DC_LOCKED();
 
 	if (ret < 0 || ch->parent < 0 || ch->gen != dc_stats.flushes)
 		return;

@@ -19,6 +19,7 @@
 
 #include "gofer/client.h"
 #include "lib/cleanup.h"
+#include "sentry/internal.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
@@ -114,6 +115,8 @@ int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len)
 	struct dir_cache_ent *hit;
 	int ret;
 
+	if (sentry_in_worker())	/* the cache is the main thread's */
+		return -SENTRY_EHANDOFF;
 	if (vfs_fd_path(fd, buf, len) == 0)
 		return (int)strlen(buf);
 	if (fstat(fd, &st) < 0)
@@ -197,8 +200,11 @@ static int resolve_empty(struct sc_call *c, int dirfd, struct fs_path *p)
 			return -errno;
 		fd = p->dupfd;
 	}
-	if (vfs_fd_path(fd, p->vpath, sizeof(p->vpath)) == 0)
+	if (vfs_fd_path(fd, p->vpath, sizeof(p->vpath)) == 0) {
+		if (sentry_in_worker())	/* the virtual trees: main thread */
+			return -SENTRY_EHANDOFF;
 		p->virt = true;
+	}
 	p->at.dirfd = fd;
 	p->at.path = p->path;
 	return 0;
@@ -236,6 +242,8 @@ static int route_clean(struct sc_call *c, struct fs_path *p,
 		strcpy(p->vpath + n, "/");
 	}
 	p->virt = vfs_path_is_virtual(p->vpath);
+	if ((p->virt || mirror) && sentry_in_worker())
+		return -SENTRY_EHANDOFF;	/* the virtual trees: main thread */
 	if (!p->virt && mirror) {
 		/* Climbed out of a virtual tree: continue from the root. */
 		p->at.dirfd = c->t->fs->root_fd;
@@ -265,6 +273,8 @@ static int resolve_relative(struct sc_call *c, int dirfd, unsigned how,
 		return 0;
 	if (!mirror) {
 		ret = fs_dir_path(c, fd, base, sizeof(base));
+		if (ret == -SENTRY_EHANDOFF)
+			return ret;
 		if (ret < 0)	/* not a directory, gone...: the gofer says */
 			return 0;
 	}
@@ -347,6 +357,8 @@ int fs_path_redirect(struct sc_call *c, struct fs_path *p, int *hops)
 {
 	const char *virt = task_gofer(c->t)->virt;
 
+	if (sentry_in_worker())	/* virt is the main thread's */
+		return -SENTRY_EHANDOFF;
 	if (++*hops > FS_MAX_REDIRECTS)
 		return -ELOOP;
 	if (strlen(virt) >= sizeof(p->path))

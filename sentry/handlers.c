@@ -69,6 +69,8 @@ long sentry_dispatch(struct sentry *s, struct sc_call *c)
 	t0 = cv_now_ns();
 	ret = fn ? fn(c) : -ENOSYS;
 	t0 = cv_now_ns() - t0;
+	if (ret == -SENTRY_EHANDOFF && c->outcome == SC_OUT_VALUE)
+		return ret;	/* served again by the main thread */
 	switch (c->outcome) {
 	case SC_OUT_DEFERRED:
 		/* Counted and logged when it completes (loop.c). */

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,8 +72,13 @@ static struct id_map id_map_of(const struct sentry *s, enum ident_kind k)
 	im.m = k == IDENT_UID ? cfg->uid_map : cfg->gid_map;
 	im.n = k == IDENT_UID ? cfg->n_uid_map : cfg->n_gid_map;
 	if (im.n == 0) {
+		/* Workers map ids side by side (sentry/workers.c). */
+		static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+		pthread_mutex_lock(&lock);
 		if (!joined_read[k])
 			read_joined(k);
+		pthread_mutex_unlock(&lock);
 		im.m = joined[k];
 		im.n = n_joined[k];
 	}

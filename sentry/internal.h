@@ -6,6 +6,7 @@
 #ifndef CV_SENTRY_INTERNAL_H
 #define CV_SENTRY_INTERNAL_H
 
+#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,15 @@
 #include "syscalls/filter_eval.h"
 
 #define SENTRY_MAX_NR 512
+#define SENTRY_MAX_WORKERS 8
+
+/*
+ * Returned (negated) by a handler running in a worker thread for a call
+ * the worker may not finish (a virtual path, a gofer redirect...), before
+ * anything the workload can see was done: the main thread serves the
+ * call again from the start (sentry/workers.c). Never the workload's.
+ */
+#define SENTRY_EHANDOFF 4094
 
 /* What a task stopped at a RET_TRACE stop waits for. */
 enum task_pending {
@@ -73,8 +83,24 @@ struct sentry_stats {
 	uint64_t errors;
 };
 
+/*
+ * Locking (docs/architecture.md, "Threads of the sentry"). lock is held
+ * for writing by the main thread (the tracer and event loop) whenever it
+ * is not asleep in epoll_wait, and for reading by a worker serving a call
+ * of the parallel set: everything below that the main thread changes
+ * (tasks, their fs and creds, the virtual trees, deferred replies) is
+ * stable for workers. What workers change among themselves has its own
+ * lock, taken after this one: the directory cache (fs_dcache.c), the
+ * gofer channel (gofer/client.c), the joined id maps (idmap.c); the
+ * counters (stats) are atomic.
+ */
+struct sentry_workers;
+
 struct sentry {
 	const struct sentry_config *cfg;
+	pthread_rwlock_t lock;
+	struct sentry_workers *workers;	/* NULL: the main thread alone */
+	unsigned nworkers_wanted;
 	char own_userns[64];	/* "user:[N]", read before confinement */
 	enum platform_kind platform;
 	struct gofer_client gofer;
@@ -221,6 +247,8 @@ bool fd_budget_may_keep(int fd);
 
 /* loop.c */
 int sentry_loop(struct sentry *s);
+/* Starts the workers; from sentry_confine(), before the filter. */
+int sentry_start_workers(struct sentry *s);
 void sentry_kill_all(struct sentry *s);
 /* sentry/init_signals.c: as pid 1 of the sandbox's pid namespace, the
  * signals to block and read from the signalfd, and their handling. */
@@ -228,6 +256,24 @@ struct signalfd_siginfo;
 void sentry_init_signals_mask(sigset_t *mask);
 void sentry_init_signal(struct sentry *s, const struct signalfd_siginfo *si);
 int sentry_add_notify(struct sentry *s, int fd);
+
+/* loop.c: serves a received notification (main thread or worker). */
+struct seccomp_notif;
+bool sentry_serve_notif(struct sentry *s, int nfd, struct seccomp_notif *n);
+
+/* workers.c */
+bool sentry_in_worker(void);
+/* The calling worker's own gofer channel, NULL (the main thread, or a
+ * worker without one): the shared one. */
+struct gofer_client *sentry_thread_gofer(void);
+unsigned sentry_workers_wanted(void);
+/* Starts count workers on listener nfd (a copy is kept): how many, or
+ * -errno. Before the sentry's own filter is installed (confine.c). */
+int sentry_workers_start(struct sentry *s, int nfd, unsigned count);
+/* The eventfd the loop watches for handed-off calls, -1 without workers;
+ * sentry_workers_drain serves them (main thread). */
+int sentry_workers_evfd(const struct sentry *s);
+void sentry_workers_drain(struct sentry *s);
 
 /* control.c (sentry side) */
 int sentry_ctl_serve(struct sentry *s, int conn);

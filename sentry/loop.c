@@ -41,6 +41,7 @@ enum ev_kind {
 	EV_GOFER,
 	EV_NOTIFY,
 	EV_DEFERRED,
+	EV_HANDOFF,	/* calls the workers handed to the main thread */
 };
 
 #define EV(kind, fd) (((uint64_t)(kind) << 32) | (uint32_t)(fd))
@@ -452,51 +453,62 @@ static void restart_complete(struct task *t)
 		  "returns %ld", (int)t->tid, st->restart.nr, st->restart.ret);
 }
 
-static void on_notify(struct sentry *s, int nfd)
+/*
+ * Serves the received notification n of listener nfd: in the main thread
+ * (from on_notify, or handed off by a worker), or in a worker under the
+ * sentry lock taken for reading (sentry/workers.c). false: a worker may
+ * not serve it (the handler said -SENTRY_EHANDOFF before any effect, or
+ * the task is not one it can look at): nothing was answered.
+ */
+bool sentry_serve_notif(struct sentry *s, int nfd, struct seccomp_notif *n)
 {
-	struct seccomp_notif n;
 	struct plat_call pc = { .kind = PLATFORM_SECCOMP, .notify_fd = nfd };
 	struct sc_call c = { .platform = &pc };
+	bool worker = sentry_in_worker();
 	long ret;
 	int err;
 
-	ret = plat_notif_recv(nfd, &n);
-	if (ret < 0) {
-		if (ret != -EINTR && ret != -ENOENT)
-			drop_notify(s, nfd);
-		return;
-	}
-	place_on_call(s);
-	pc.id = n.id;
-	c.nr = n.data.nr;
-	c.ip = n.data.instruction_pointer;
-	memcpy(c.args, n.data.args, sizeof(c.args));
-	c.t = task_find(s, n.pid);
-	if ((sc_filter_eval(&s->ours, &n.data) & SECCOMP_RET_ACTION_FULL) !=
+	if (!worker)
+		place_on_call(s);
+	pc.id = n->id;
+	c.nr = n->data.nr;
+	c.ip = n->data.instruction_pointer;
+	memcpy(c.args, n->data.args, sizeof(c.args));
+	c.t = task_find(s, n->pid);
+	if ((sc_filter_eval(&s->ours, &n->data) & SECCOMP_RET_ACTION_FULL) !=
 	    SECCOMP_RET_USER_NOTIF) {
 		/* Our filter did not send this call (only a filter with this
 		 * listener can): never run a handler it did not ask for. */
 		log_warn("sentry: notification for nr %d our filter does not "
-			 "notify", n.data.nr);
+			 "notify", n->data.nr);
 		ret = -ENOSYS;
+	} else if (worker && (c.t == NULL || ptrace_link_of(c.t) != NULL)) {
+		/* Unknown (the main thread says it), or traced by a task:
+		 * emulated ptrace drives its stops from the main thread,
+		 * and strace -f lost syscall stops when workers served its
+		 * tracees (tests/integration/ptrace_tools.sh). */
+		return false;
 	} else if (c.t == NULL) {
-		log_warn("sentry: notification from unknown tid %d", n.pid);
+		log_warn("sentry: notification from unknown tid %d", n->pid);
 		ret = -ENOSYS;
 	} else if (!restart_of_served(&c, &ret)) {
 		ret = sentry_dispatch(s, &c);
+		if (worker && ret == -SENTRY_EHANDOFF &&
+		    c.outcome == SC_OUT_VALUE)
+			return false;
 	}
 	/* pc.replied: task_install_fd_result answered it with the fd. */
 	if (c.outcome == SC_OUT_DEFERRED || pc.replied)
-		return;
+		return true;
 	if (pc.at_stop)	/* the handler moved the call to a ptrace stop
 			 * (plat_notif_to_stop): the notification is gone */
-		err = plat_ptrace_finish(n.pid, &pc, ret,
+		err = plat_ptrace_finish(n->pid, &pc, ret,
 					 c.outcome == SC_OUT_CONTINUE);
 	else if (c.outcome == SC_OUT_CONTINUE)
-		err = plat_notif_send(nfd, n.id, 0, true);
+		err = plat_notif_send(nfd, n->id, 0, true);
 	else
-		err = plat_notif_send(nfd, n.id, ret, false);
-	sentry_plat_result(n.pid, err, "reply");
+		err = plat_notif_send(nfd, n->id, ret, false);
+	sentry_plat_result(n->pid, err, "reply");
 	if (err == 0 && c.commit != NULL)
 		c.commit(&c);
 	/* Refused: kept for the restart (restart_note). A refused commit
@@ -506,6 +518,21 @@ static void on_notify(struct sentry *s, int nfd)
 	else if (err != 0 && c.t != NULL && !pc.at_stop &&
 		 c.outcome == SC_OUT_VALUE && !c.gone && c.commit == NULL)
 		restart_note(&c, ret);
+	return true;
+}
+
+static void on_notify(struct sentry *s, int nfd)
+{
+	struct seccomp_notif n;
+	long ret;
+
+	ret = plat_notif_recv(nfd, &n);
+	if (ret < 0) {
+		if (ret != -EINTR && ret != -ENOENT)
+			drop_notify(s, nfd);
+		return;
+	}
+	(void)sentry_serve_notif(s, nfd, &n);
 }
 
 /* --- ptrace events ---------------------------------------------------- */
@@ -1053,8 +1080,14 @@ int sentry_loop(struct sentry *s)
 
 	while (!done(s)) {
 		struct epoll_event evs[16];
-		int n = epoll_wait(s->epfd, evs, 16, 100);
-		bool wait_events = n <= 0;
+		bool wait_events;
+		int n;
+
+		/* Workers serve calls only while the main thread sleeps. */
+		pthread_rwlock_unlock(&s->lock);
+		n = epoll_wait(s->epfd, evs, 16, 100);
+		pthread_rwlock_wrlock(&s->lock);
+		wait_events = n <= 0;
 
 		for (int i = 0; i < n; i++) {
 			uint32_t kind = evs[i].data.u64 >> 32;
@@ -1067,6 +1100,8 @@ int sentry_loop(struct sentry *s)
 					drop_notify(s, fd);
 			} else if (kind == EV_DEFERRED) {
 				on_deferred(s, fd);
+			} else if (kind == EV_HANDOFF) {
+				sentry_workers_drain(s);
 			} else if (kind == EV_SIGNAL) {
 				drain_signalfd(s);
 				wait_events = true;
@@ -1103,6 +1138,37 @@ int sentry_loop(struct sentry *s)
 	if (!s->init_exited)
 		return -1;
 	return s->init_status;
+}
+
+/*
+ * The workers (sentry/workers.c) on the init's listener, which the main
+ * loop then watches only for its end (EPOLLHUP: no task left with the
+ * filter); their handed-off calls wake the loop. Called by
+ * sentry_confine() once the sentry's root and capabilities are final and
+ * before its filter, which the workers then carry too. Without workers
+ * (one CPU, CVISOR_SENTRY_WORKERS=0, a failure) the main thread serves
+ * every call, as it always did.
+ */
+int sentry_start_workers(struct sentry *s)
+{
+	struct epoll_event ev = { .events = 0 };
+	int nfd = s->notifs != NULL ? s->notifs->fd : -1;
+	int n, evfd;
+
+	n = sentry_workers_start(s, nfd, s->nworkers_wanted);
+	if (n <= 0) {
+		if (n < 0)
+			log_warn("sentry: workers: %s: the main thread serves "
+				 "every call", strerror(-n));
+		return 0;
+	}
+	evfd = sentry_workers_evfd(s);
+	ev.data.u64 = EV(EV_NOTIFY, nfd);
+	if (ep_add(s, evfd, EV_HANDOFF) < 0 ||
+	    epoll_ctl(s->epfd, EPOLL_CTL_MOD, nfd, &ev) < 0)
+		return -errno;
+	log_debug("sentry: %d workers", n);
+	return 0;
 }
 
 static void copy_name(char *dst, const char *src)
@@ -1173,9 +1239,19 @@ static int events_init(struct sentry *s, const struct sentry_config *cfg,
 
 static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 {
+	pthread_rwlockattr_t la;
 	sigset_t mask;
 	int ret;
 
+	/* Writer first: a stream of workers' calls must not keep the main
+	 * thread (ptrace events, exits) waiting. */
+	pthread_rwlockattr_init(&la);
+	pthread_rwlockattr_setkind_np(&la,
+		PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&s->lock, &la);
+	pthread_rwlockattr_destroy(&la);
+	pthread_rwlock_wrlock(&s->lock);	/* the main thread's */
+	s->nworkers_wanted = sentry_workers_wanted();
 	s->cfg = cfg;
 	s->platform = cfg->platform;
 	s->init_pid = cfg->init_pid;

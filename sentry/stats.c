@@ -8,14 +8,15 @@
 
 void stats_record(struct sentry *s, long nr, int disp, uint64_t ns, long ret)
 {
+	/* Atomic: workers count side by side (sentry/workers.c). */
 	if (disp >= 0 && disp < 3)
-		s->stats.disp[disp]++;
+		__atomic_fetch_add(&s->stats.disp[disp], 1, __ATOMIC_RELAXED);
 	if (ret < 0 && ret > -4096)
-		s->stats.errors++;
+		__atomic_fetch_add(&s->stats.errors, 1, __ATOMIC_RELAXED);
 	if (nr < 0 || nr >= SENTRY_MAX_NR)
 		return;
-	s->stats.count[nr]++;
-	s->stats.ns[nr] += ns;
+	__atomic_fetch_add(&s->stats.count[nr], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->stats.ns[nr], ns, __ATOMIC_RELAXED);
 }
 
 /*

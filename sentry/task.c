@@ -414,9 +414,12 @@ void task_gofer_creds(const struct task *t, struct gofer_creds *cr)
 	cr->umask = t->fs ? t->fs->umask : 022;
 }
 
+/* A worker's own channel when it has one (sentry/workers.c). */
 struct gofer_client *task_gofer(struct task *t)
 {
-	return &t->sentry->gofer;
+	struct gofer_client *own = sentry_thread_gofer();
+
+	return own != NULL ? own : &t->sentry->gofer;
 }
 
 const char *sentry_hostname(struct sentry *s)

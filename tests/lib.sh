@@ -287,3 +287,45 @@ t_cleanup() {
 	rm -rf "$T_ROOT" "$T_TMP"
 }
 trap t_cleanup EXIT
+
+# t_threads_confined WHO PID CAPS_EXTRA_FN: every thread of PID (the
+# sentry's workers, the gofer's channel threads: docs/architecture.md,
+# "Threads of the sentry") runs under the main thread's filter, no_new_privs,
+# permitted, bounding, inheritable and ambient sets, root and mount
+# namespace, and CAPS_EXTRA_FN ID CapEff (the test's own check of the
+# effective set against what WHO may keep) passes for each. Checked
+# against this shell first, which differs, so the check can fail.
+t_thread_diff() { # A B: what differs between /proc/A and /proc/B
+	local f out=
+	for f in Seccomp NoNewPrivs CapPrm CapBnd CapInh CapAmb; do
+		[ "$(awk -v f="$f:" '$1 == f { print $2 }' "/proc/$1/status")" = \
+			"$(awk -v f="$f:" '$1 == f { print $2 }' "/proc/$2/status")" ] ||
+			out="$out $f"
+	done
+	[ "$(stat -L -c %d:%i "/proc/$1/root/")" = "$(stat -L -c %d:%i "/proc/$2/root/")" ] ||
+		out="$out root"
+	[ "$(readlink "/proc/$1/ns/mnt")" = "$(readlink "/proc/$2/ns/mnt")" ] || out="$out mnt"
+	echo "${out# }"
+}
+t_threads_confined() {
+	local who=$1 pid=$2 extra=$3 t tid n=0 bad= d
+	[ -n "$(t_thread_diff $$ "$pid")" ] && t_ok "$who: thread checker flags this shell" ||
+		t_fail "$who: thread checker flags this shell" "no difference found"
+	for t in /proc/"$pid"/task/*; do
+		tid=${t##*/}
+		n=$((n + 1))
+		d=$(t_thread_diff "$pid/task/$tid" "$pid")
+		[ -z "$d" ] || bad="$bad $tid:$d"
+		[ "$("$extra" "$pid/task/$tid" CapEff)" = 0x0 ] || bad="$bad $tid:CapEff"
+	done
+	[ -z "$bad" ] && t_ok "$who: all $n threads confined as the main one" ||
+		t_fail "$who: all $n threads confined as the main one" "$bad"
+	# Workers asked for (CVISOR_SENTRY_WORKERS=N, N > 1): threads to
+	# check (the gofer makes its channels on both platforms, the sentry
+	# its workers on seccomp).
+	if [ "${CVISOR_SENTRY_WORKERS:-0}" -gt 1 ] 2>/dev/null &&
+		{ [ "$who" = gofer ] || [ "$CVISOR_PLATFORM" = seccomp ]; }; then
+		[ "$n" -gt 1 ] && t_ok "$who: has worker threads" ||
+			t_fail "$who: has worker threads" "$n thread(s)"
+	fi
+}

@@ -8,6 +8,10 @@
 # root and files inside the rootfs.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+# With the sentry's worker threads and the gofer's channel threads (off
+# by default: docs/architecture.md, "Threads of the sentry"), so each
+# thread's confinement is checked.
+export CVISOR_SENTRY_WORKERS=${CVISOR_SENTRY_WORKERS:-2}
 t_clean_begin "*-$$"
 
 # docs/gofer-protocol.md "Confinement": CHOWN, DAC_OVERRIDE,
@@ -54,6 +58,7 @@ for f in CapEff CapPrm CapBnd; do
 done
 t_expect "gofer CapInh empty" 0000000000000000 status "$G" CapInh
 t_expect "gofer CapAmb empty" 0000000000000000 status "$G" CapAmb
+t_threads_confined gofer "$G" caps_extra
 
 # Its root is the container rootfs.
 want=$(stat -c '%d:%i' "$B/rootfs/$marker")

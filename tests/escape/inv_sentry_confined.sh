@@ -7,6 +7,10 @@
 # directory.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
+# With the sentry's worker threads and the gofer's channel threads (off
+# by default: docs/architecture.md, "Threads of the sentry"), so each
+# thread's confinement is checked.
+export CVISOR_SENTRY_WORKERS=${CVISOR_SENTRY_WORKERS:-2}
 t_clean_begin "*-$$"
 
 CAP_KILL=5 CAP_SETGID=6 CAP_SETUID=7 CAP_NET_BIND_SERVICE=10 CAP_SYS_PTRACE=19
@@ -69,6 +73,7 @@ for f in CapEff CapPrm CapBnd; do
 done
 t_expect "sentry CapInh empty" 0000000000000000 status "$S" CapInh
 t_expect "sentry CapAmb empty" 0000000000000000 status "$S" CapAmb
+t_threads_confined sentry "$S" caps_extra
 
 # Empty root: nothing listed, not the host's root or the container's, but
 # for /proc: the procfs of the sandbox's own pid namespace, mounted there for
