@@ -50,10 +50,12 @@ in_sandbox() {	# ARGS...: the workload's stdout and stderr
 	(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
 		--platform "$CVISOR_PLATFORM" run "ptrace-tools-$n-$$" 2>&1 </dev/null)
 }
-# pids, addresses, counts of variables: what differs between two runs
+# pids, addresses, counts of variables, CPU times: what differs between
+# two runs
 normalise() {
 	sed -E 's/\[pid +[0-9]+\]/[pid]/; s/0x[0-9a-f]+/0x/g;
 		s/\/\* [0-9]+ vars \*\//\/* vars *\//; s/si_pid=[0-9]+/si_pid=/;
+		s/(si_[us]time)=[0-9]+( \/\* [^*]* \*\/)?/\1=/g;
 		s/process [0-9]+/process/; /libthread_db/d' | sort
 }
 compare() {	# NAME NATIVE SANDBOX
