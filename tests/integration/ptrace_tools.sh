@@ -50,10 +50,29 @@ in_sandbox() {	# ARGS...: the workload's stdout and stderr
 	(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
 		--platform "$CVISOR_PLATFORM" run "ptrace-tools-$n-$$" 2>&1 </dev/null)
 }
+# strace -f prints a call another process's output cut as "NAME(args
+# <unfinished ...>" and, later, "<... NAME resumed>rest": joined into one
+# line, as an uninterrupted call prints (where the cut falls is timing).
+join_unfinished() {
+	awk '
+	match($0, /^\[pid +[0-9]+\] /) && / <unfinished \.\.\.>$/ {
+		p = substr($0, 1, RLENGTH); held[p] = $0; next
+	}
+	match($0, /^\[pid +[0-9]+\] <\.\.\. [a-z0-9_]+ resumed>/) {
+		p = substr($0, 1, index($0, "<...") - 1)
+		if (p in held) {
+			line = held[p]; sub(/ <unfinished \.\.\.>$/, "", line)
+			rest = $0; sub(/^[^>]*resumed>/, "", rest)
+			print line rest; delete held[p]; next
+		}
+	}
+	{ print }
+	END { for (p in held) print held[p] }'
+}
 # pids, addresses, counts of variables, CPU times: what differs between
 # two runs
 normalise() {
-	sed -E 's/\[pid +[0-9]+\]/[pid]/; s/0x[0-9a-f]+/0x/g;
+	join_unfinished | sed -E 's/\[pid +[0-9]+\]/[pid]/; s/0x[0-9a-f]+/0x/g;
 		s/\/\* [0-9]+ vars \*\//\/* vars *\//; s/si_pid=[0-9]+/si_pid=/;
 		s/(si_[us]time)=[0-9]+( \/\* [^*]* \*\/)?/\1=/g;
 		s/process [0-9]+/process/; /libthread_db/d' | sort
