@@ -55,7 +55,7 @@ fi
 (cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
 	${CVISOR_FILE_ACCESS:+--file-access "$CVISOR_FILE_ACCESS"} \
 	${CVISOR_FILE_ACCESS_MOUNTS:+--file-access-mounts "$CVISOR_FILE_ACCESS_MOUNTS"} \
-	--platform "$CVISOR_PLATFORM" run conform </dev/null \
+	--platform "$CVISOR_PLATFORM" run "conform-$$" </dev/null \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 
 # One verdict per case, in the native order.
