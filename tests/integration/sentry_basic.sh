@@ -52,7 +52,7 @@ t_expect stop_and_continue "done 0" run_sh c8 \
 "$CVISOR_PROGS/sig_open" >"$T_TMP/native.out" 2>"$T_TMP/native.err"
 cp "$CVISOR_PROGS/sig_open" rootfs/sig_open
 jq '.process.args = ["/sig_open"]' config.json >c.json && mv c.json config.json
-timeout 120 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run c8b \
+timeout 120 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run "c8b-$$" \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
 t_compare_native
 t_expect sigchld_trap "trapped" run_sh c9 \
