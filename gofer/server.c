@@ -15,6 +15,7 @@
 
 #include "gofer/gofer.h"
 #include "gofer/server.h"
+#include "lib/util.h"
 #include "lib/cleanup.h"
 #include "lib/fdpass.h"
 #include "lib/log.h"
@@ -334,25 +335,7 @@ static void *chan_main(void *arg)
  * container's cpuset). */
 static unsigned channels_wanted(void)
 {
-	const char *env = getenv("CVISOR_SENTRY_WORKERS");
-	cpu_set_t set;
-	long n = 0;
-
-	if (env == NULL || *env == '\0') {
-		n = 0;
-	} else if (strcmp(env, "cpus") == 0) {
-		if (sched_getaffinity(0, sizeof(set), &set) == 0)
-			n = CPU_COUNT(&set);
-		if (n < 2)
-			n = 0;
-	} else {
-		char *end;
-
-		n = strtol(env, &end, 10);
-		if (*end != '\0' || n < 0)
-			n = 0;
-	}
-	return n > GOFER_MAX_CHANNELS ? GOFER_MAX_CHANNELS : (unsigned)n;
+	return cv_workers_wanted(GOFER_MAX_CHANNELS);
 }
 
 static int chan_make(struct gofer_srv *s, struct gofer_chan *c)

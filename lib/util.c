@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,4 +171,27 @@ uint64_t cv_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+unsigned cv_workers_wanted(unsigned max)
+{
+	const char *env = getenv("CVISOR_SENTRY_WORKERS");
+	cpu_set_t set;
+	long n = 0;
+
+	if (env == NULL || *env == '\0') {
+		n = 0;
+	} else if (strcmp(env, "cpus") == 0) {
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			n = CPU_COUNT(&set);
+		if (n < 2)
+			n = 0;
+	} else {
+		char *end;
+
+		n = strtol(env, &end, 10);
+		if (*end != '\0' || n < 0)
+			n = 0;
+	}
+	return n > (long)max ? max : (unsigned)n;
 }

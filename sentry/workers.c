@@ -103,34 +103,11 @@ struct sentry_workers {
 	pthread_t th[SENTRY_MAX_WORKERS];
 };
 
-/*
- * How many workers. Off by default (docs/architecture.md, "Threads of the
- * sentry": strace -f in the sandbox loses syscall stops with workers, not
- * understood yet). CVISOR_SENTRY_WORKERS=N turns them on: N, at most
- * SENTRY_MAX_WORKERS; "cpus": one per CPU the sentry may run on (its
- * affinity, the container's cpuset), none with one CPU.
- */
+/* How many workers: CVISOR_SENTRY_WORKERS (lib/util.h cv_workers_wanted),
+ * off by default (docs/architecture.md, "Threads of the sentry"). */
 unsigned sentry_workers_wanted(void)
 {
-	const char *env = getenv("CVISOR_SENTRY_WORKERS");
-	cpu_set_t set;
-	long n = 0;
-
-	if (env == NULL || *env == '\0') {
-		n = 0;
-	} else if (strcmp(env, "cpus") == 0) {
-		if (sched_getaffinity(0, sizeof(set), &set) == 0)
-			n = CPU_COUNT(&set);
-		if (n < 2)
-			n = 0;
-	} else {
-		char *end;
-
-		n = strtol(env, &end, 10);
-		if (*end != '\0' || n < 0)
-			n = 0;
-	}
-	return n > SENTRY_MAX_WORKERS ? SENTRY_MAX_WORKERS : (unsigned)n;
+	return cv_workers_wanted(SENTRY_MAX_WORKERS);
 }
 
 static void handoff(struct sentry_workers *w, const struct seccomp_notif *n)
