@@ -44,7 +44,7 @@ jq --argjson c "$caps" '.root.readonly = false |
 # read-only), so no WCOREDUMP/CLD_DUMPED; clone3 is ENOSYS (its flags are
 # in memory; libc falls back to clone); the container's first process
 # carries the sandbox's parent-death signal (SIGKILL, nothing outlives its
-# guard); pidfd_getfd is refused with EPERM.
+# guard).
 known() {	# name host sandbox
 	case $1 in
 	core_*) { [ "$2" != "$3" ] && [ "${2% core}" = "$3" ]; } ||
@@ -52,8 +52,6 @@ known() {	# name host sandbox
 	clone3_pidfd_set|clone3_parent_settid) [ "$3" = 0 ] ;;
 	clone3_*) [ "$3" = ENOSYS ] ;;
 	pdeathsig_get_default) [ "$2" = 0 ] && [ "$3" = 9 ] ;;
-	pidfd_getfd_same_file|pidfd_getfd_cloexec) [ -z "$3" ] ;;
-	pidfd_getfd_*) [ "$3" = EPERM ] ;;
 	*) return 1 ;;
 	esac
 }

@@ -267,33 +267,36 @@ static const char *try_clone(unsigned long flags)
 /* A child that clones with CLONE_PARENT: the grandchild is ours. */
 static void clone_parent(void)
 {
-	int p[2], st;
-	pid_t mid, me = getpid(), got = 0, reaped;
-	long g;
+	int p[2], q[2], st;
+	pid_t mid, me = getpid(), got = 0, reaped, g = 0;
+	long r;
 
-	if (pipe(p) < 0)
+	if (pipe(p) < 0 || pipe(q) < 0)
 		return;
 	mid = fork();
 	if (mid == 0) {
-		g = raw_clone(CLONE_PARENT | SIGCHLD);
-		if (g == 0) {
+		r = raw_clone(CLONE_PARENT | SIGCHLD);
+		if (r == 0) {
 			got = getppid();
-			write(p[1], &got, sizeof(got));
+			write(q[1], &got, sizeof(got));
 			_exit(4);
 		}
-		write(p[1], &g, sizeof(pid_t));
-		_exit(g > 0 ? 0 : 1);
+		g = (pid_t)r;
+		write(p[1], &g, sizeof(g));
+		_exit(r > 0 ? 0 : 1);
 	}
 	waitpid(mid, &st, 0);
 	put("clone_parent_mid", "%s", wstatus(st));
-	read(p[0], &g, sizeof(pid_t));
-	read(p[0], &got, sizeof(got));
+	read(p[0], &g, sizeof(g));
+	read(q[0], &got, sizeof(got));
 	put("clone_parent_ppid_is_grandparent", "%d", got == me);
-	reaped = waitpid((pid_t)g, &st, 0);
-	put("clone_parent_reaped_by_grandparent", "%d %s", reaped == (pid_t)g,
+	reaped = waitpid(g, &st, 0);
+	put("clone_parent_reaped_by_grandparent", "%d %s", reaped == g,
 	    wstatus(st));
 	close(p[0]);
 	close(p[1]);
+	close(q[0]);
+	close(q[1]);
 	/* As the container's pid 1: its parent is outside the namespace. */
 	put("clone_parent_from_init", "%s", getpid() == 1 ?
 	    try_clone(CLONE_PARENT | SIGCHLD) : "not-init");
