@@ -505,9 +505,18 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "smaps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
 	{ .name = "smaps_rollup", .type = VN_FILE, .gen = gen_copy,
 	  .ptrace = true },
+	/* the kernel's: a read needs CAP_SYS_ADMIN over the host, which
+	 * no reader in the sandbox holds (EACCES), as for Linux's
+	 * unprivileged readers */
+	{ .name = "stack", .type = VN_FILE, .perm = 0400,
+	  .open = open_direct, .ptrace = true },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
 	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
+	/* the kernel's, read by the caller: its ptrace-attach check is
+	 * made at the read with the reader's own credentials */
+	{ .name = "syscall", .type = VN_FILE, .perm = 0400,
+	  .open = open_direct, .ptrace = true },
 	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
 	  .list = task_list },
 	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },
