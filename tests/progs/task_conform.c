@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -469,6 +470,92 @@ static int mem_child_main(void)
 	return 0;
 }
 
+/* ---- 5. exec ----------------------------------------------------------- */
+
+static char *const sh_argv[] = { "script", NULL };
+static char *const no_env[] = { NULL };
+
+/* A child execs by execveat(dfd, path, flags); its status or errno. */
+static void exec_case(const char *name, int dfd, const char *path, int flags)
+{
+	int p[2], st, err = 0;
+	pid_t pid;
+
+	pipe2(p, O_CLOEXEC);
+	pid = fork();
+	if (pid == 0) {
+		syscall(SYS_execveat, dfd, path, sh_argv, no_env, flags);
+		err = errno;
+		write(p[1], &err, sizeof(err));
+		_exit(127);
+	}
+	close(p[1]);
+	if (read(p[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	put(name, "%s", err ? ename(err) : wstatus(st));
+}
+
+static void execs(void)
+{
+	static const char script[] = "#!/bin/sh\nexit 7\n";
+	int fd, dfd, st;
+	pid_t pid;
+
+	mkdir("/tmp/ex", 0755);
+	fd = open("/tmp/ex/script", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	write(fd, script, strlen(script));
+	close(fd);
+	unlink("/tmp/ex/link");
+	symlink("/tmp/ex/script", "/tmp/ex/link");
+	exec_case("exec_script", AT_FDCWD, "/tmp/ex/script", 0);
+	exec_case("exec_link", AT_FDCWD, "/tmp/ex/link", 0);
+	exec_case("exec_link_nofollow", AT_FDCWD, "/tmp/ex/link",
+		  AT_SYMLINK_NOFOLLOW);
+	exec_case("exec_bad_flags", AT_FDCWD, "/tmp/ex/script", 0x4);
+	dfd = open("/tmp/ex", O_RDONLY | O_DIRECTORY);
+	exec_case("exec_script_dirfd", dfd, "script", 0);
+	close(dfd);
+	dfd = open("/tmp/ex", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	exec_case("exec_script_cloexec_dirfd", dfd, "script", 0);
+	exec_case("exec_script_cloexec_dirfd_abs", dfd, "/tmp/ex/script", 0);
+	close(dfd);
+	fd = (int)syscall(SYS_memfd_create, "script", 0);
+	write(fd, script, strlen(script));
+	exec_case("exec_memfd_script", fd, "", AT_EMPTY_PATH);
+	close(fd);
+	fd = (int)syscall(SYS_memfd_create, "script", MFD_CLOEXEC);
+	write(fd, script, strlen(script));
+	exec_case("exec_memfd_cloexec_script", fd, "", AT_EMPTY_PATH);
+	close(fd);
+	fd = open("/tmp/ex/script", O_RDONLY | O_CLOEXEC);
+	exec_case("exec_fd_cloexec_script", fd, "", AT_EMPTY_PATH);
+	close(fd);
+
+	/* setpgid of a child before and after its exec */
+	{
+		int p[2];
+		char c;
+
+		pipe(p);
+		pid = fork();
+		if (pid == 0) {
+			close(p[1]);
+			read(p[0], &c, 1);
+			execl("/bin/sh", "sh", "-c", "read x", (char *)NULL);
+			_exit(127);
+		}
+		put("setpgid_before_exec", "%s", res(setpgid(pid, pid)));
+		close(p[0]);
+		close(p[1]);
+		usleep(300000);
+		put("setpgid_after_exec", "%s", res(setpgid(pid, pid)));
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+}
+
 /* ---- 6. subreaper, parent-death signal, personality --------------------------- */
 
 static void subreaper(void)
@@ -768,6 +855,7 @@ int main(int argc, char **argv)
 	clone3s();
 	clone_parent();
 	mem();
+	execs();
 	subreaper();
 	pdeathsig();
 	personalities();
