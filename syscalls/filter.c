@@ -303,6 +303,11 @@ static int rules_prctl(struct filter *f)
 	r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAPBSET_DROP));
 	if (r == 0)
 		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAP_AMBIENT));
+	/* securebits (the kernel checks CAP_SETPCAP and the locks): what
+	 * they change shows in the capabilities the sentry reads after
+	 * each credential call */
+	if (r == 0)
+		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_SET_SECUREBITS));
 	/* The host's flag is always set (the sandbox's own filter needs
 	 * it); the sentry shows and keeps the one the workload asked. */
 	if (r == 0)

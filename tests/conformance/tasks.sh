@@ -25,7 +25,7 @@ make_bundle "$B" /task_conform
 cp "$PROG" "$B/rootfs/task_conform"
 # A core limit the cases may raise (runc passes the runtime's own on);
 # the capabilities the cases use to become another user.
-caps='["CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_AUDIT_WRITE",
+caps='["CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_AUDIT_WRITE",
 	"CAP_NET_BIND_SERVICE"]'
 jq --argjson c "$caps" '.root.readonly = false |
     .process.capabilities = {"bounding":$c,"effective":$c,"permitted":$c} |

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <pthread.h>
@@ -556,6 +557,74 @@ static void execs(void)
 	}
 }
 
+/* ---- 5b. securebits and capabilities across setuid -------------------- */
+
+static void caps_of(uint64_t *prm, uint64_t *eff)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	syscall(SYS_capget, &h, d);
+	*prm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
+}
+
+/* A child: how (0: nothing, 1: PR_SET_KEEPCAPS, 2: SECBIT_KEEP_CAPS),
+ * then setuid(1000); whether it kept permitted and effective caps. */
+static void setuid_case(const char *name, int how)
+{
+	int p[2], st;
+	char out[64] = "";
+
+	pipe(p);
+	if (fork() == 0) {
+		uint64_t prm, eff;
+		long r = 0;
+
+		if (how == 1)
+			r = prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+		else if (how == 2)
+			r = prctl(PR_SET_SECUREBITS, 1 << 4 /* KEEP_CAPS */, 0,
+				  0, 0);
+		if (setuid(1000) < 0)
+			r = -1;
+		caps_of(&prm, &eff);
+		snprintf(out, sizeof(out), "%s prm=%d eff=%d keep=%d",
+			 res(r), prm != 0, eff != 0,
+			 (int)prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0));
+		write(p[1], out, strlen(out));
+		_exit(0);
+	}
+	close(p[1]);
+	read(p[0], out, sizeof(out) - 1);
+	close(p[0]);
+	wait(&st);
+	put(name, "%s", out);
+}
+
+static void securebits(void)
+{
+	put("securebits_get", "%d", (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+	setuid_case("setuid_drops_caps", 0);
+	setuid_case("setuid_keepcaps", 1);
+	setuid_case("setuid_secbit_keep_caps", 2);
+	if (fork() == 0) {
+		long r = prctl(PR_SET_SECUREBITS, (1 << 4) | (1 << 5), 0, 0, 0);
+
+		put("secbit_keep_caps_locked", "%s", res(r));
+		put("secbit_locked_clear", "%s",
+		    res(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0)));
+		put("secbit_get_after", "%d",
+		    (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+		_exit(0);
+	}
+	wait(NULL);
+	put("ambient_raise_not_inheritable", "%s",
+	    res(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0)));
+	put("ambient_is_set", "%d",
+	    (int)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0));
+}
+
 /* ---- 6. subreaper, parent-death signal, personality --------------------------- */
 
 static void subreaper(void)
@@ -856,6 +925,7 @@ int main(int argc, char **argv)
 	clone_parent();
 	mem();
 	execs();
+	securebits();
 	subreaper();
 	pdeathsig();
 	personalities();
