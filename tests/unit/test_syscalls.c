@@ -892,10 +892,10 @@ static int child_prctl_seccomp(void)
 	EXPECT_ERR(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), ENOSYS);
 	EXPECT_ERR(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 0, 0, 0), EINVAL);
 	EXPECT_ERR(prctl(PR_SET_PTRACER, -1, 0, 0, 0), EINVAL);
-	EXPECT_ERR(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0), EINVAL);
 	EXPECT_ERR(prctl(0x7fff, 0, 0, 0, 0), EINVAL);
 	/* Traced to the sentry to observe; no tracer here. */
 	EXPECT_ERR(prctl(PR_CAPBSET_DROP, 40, 0, 0, 0), ENOSYS);
+	EXPECT_ERR(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0), ENOSYS);
 	EXPECT_ERR(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0),
 		   ENOSYS);
 	/* seccomp(): stacking yes, a listener of its own no. */
