@@ -314,6 +314,9 @@ static int rules_prctl(struct filter *f)
 		r = ADD(f, R_EMULATE, 0, LO32(0, PR_GET_NO_NEW_PRIVS));
 	if (r == 0)
 		r = ADD(f, R_EMULATE, 0, LO32(0, PR_SET_NO_NEW_PRIVS));
+	/* its checks and MAP_SIZE; the rest EPERM (sentry/identity.c) */
+	if (r == 0)
+		r = ADD(f, R_EMULATE, 0, LO32(0, PR_SET_MM));
 	if (r < 0)
 		return r;
 	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);

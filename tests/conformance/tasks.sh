@@ -39,12 +39,13 @@ jq --argjson c "$caps" '.root.readonly = false |
 	--platform "$CVISOR_PLATFORM" run "tc-$$" \
 	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 
-# Documented differences (docs/architecture.md, "Processes: known
-# differences"): no core file is written (the workload's view is
-# read-only), so no WCOREDUMP/CLD_DUMPED; clone3 is ENOSYS (its flags are
-# in memory; libc falls back to clone); the container's first process
-# carries the sandbox's parent-death signal (SIGKILL, nothing outlives its
-# guard).
+# Documented differences (docs/architecture.md, "What /proc and /sys
+# serve", its processes paragraph; docs/security.md "Core dumps"): no core
+# file can be written (the tasks' host cwd is a removed empty directory),
+# so no WCOREDUMP/CLD_DUMPED; clone3 is ENOSYS (its arguments are in
+# memory the kernel would read again; libc falls back to clone); the
+# container's first process carries the sandbox's parent-death signal
+# (SIGKILL: nothing outlives its guard).
 known() {	# name host sandbox
 	case $1 in
 	core_*) { [ "$2" != "$3" ] && [ "${2% core}" = "$3" ]; } ||

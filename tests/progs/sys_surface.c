@@ -100,7 +100,7 @@ static void argument_rules(void)
 	EXPECT("seccomp NEW_LISTENER",
 	       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog), EBUSY);
-	EXPECT("prctl PR_SET_MM", prctl(PR_SET_MM, 1, 0, 0, 0), EINVAL);
+	EXPECT("prctl PR_SET_MM", prctl(PR_SET_MM, 1, 0, 0, 0), EPERM);
 	EXPECT("madvise MADV_HWPOISON", syscall(SYS_madvise, 0, 0, 100),
 	       EPERM);
 	EXPECT("personality MMAP_PAGE_ZERO",

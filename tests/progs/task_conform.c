@@ -621,6 +621,22 @@ static void securebits(void)
 	wait(NULL);
 	put("ambient_raise_not_inheritable", "%s",
 	    res(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0)));
+	{
+		unsigned int size = 0;
+		const char *r = res(prctl(PR_SET_MM, PR_SET_MM_MAP_SIZE,
+					  &size, 0, 0));
+
+		put("set_mm_map_size", "%s %u", r, size);
+	}
+	put("set_mm_start_code", "%s",
+	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 0, 0)));
+	put("set_mm_bad_arg5", "%s",
+	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 0, 1)));
+	put("set_mm_bad_arg4", "%s",
+	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 1, 0)));
+	put("set_mm_map_bad_size", "%s",
+	    res(prctl(PR_SET_MM, PR_SET_MM_MAP, 4096, 3, 0)));
+	put("set_mm_unknown", "%s", res(prctl(PR_SET_MM, 9999, 0, 0, 0)));
 	put("ambient_is_set", "%d",
 	    (int)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0));
 }
