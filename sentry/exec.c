@@ -24,6 +24,7 @@
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 #include "sentry/ptrace_emu.h"
+#include "sentry/synth.h"
 #include "sentry/vfs.h"
 #include "syscalls/table.h"
 
@@ -252,6 +253,43 @@ static void fd_exe_path(struct sc_call *c, int fd, char *binary)
 	binary[n] = '\0';
 }
 
+/* Whether the task's fd is close-on-exec (its fdinfo's flags). */
+static bool fd_cloexec(struct sc_call *c, int fd)
+{
+	struct vbuf b = { 0 };
+	char what[48];
+	const char *f;
+	bool ret = false;
+
+	snprintf(what, sizeof(what), "fdinfo/%d", fd);
+	if (vproc_read_host(c->t->tid, what, &b) == 0) {
+		vbuf_put(&b, "", 1);
+		f = b.err == 0 ? strstr(b.data, "flags:") : NULL;
+		ret = f != NULL && (strtoul(f + 6, NULL, 8) & O_CLOEXEC) != 0;
+	}
+	vbuf_free(&b);
+	return ret;
+}
+
+/*
+ * An fd of no file of the container's (the gofer answers EXDEV) that is a
+ * memfd: the kernel execs the task's own fd and decides, as for an O_PATH
+ * fd (exec_check); a script's interpreter gets /dev/fd/N, which a
+ * close-on-exec memfd no longer has (ENOENT from the kernel, as Linux).
+ */
+static long exec_memfd(struct sc_call *c, int wfd,
+		       struct gofer_exec_info *info)
+{
+	char link[PATH_MAX];
+
+	fd_exe_path(c, wfd, link);
+	if (strncmp(link, "/memfd:", 7) != 0)
+		return -EXDEV;
+	info->path[0] = '\0';
+	info->head_len = 0;
+	return 0;
+}
+
 /* *wfd gets the workload's fd to exec from (fexecve, execveat with
  * AT_EMPTY_PATH, /proc/self/fd/N), -1 for a path. */
 static long exec_resolve(struct sentry *s, struct sc_call *c,
@@ -264,6 +302,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	struct gofer_at at = { t->fs->cwd_fd, t->fs->root_fd, NULL };
 	char path[PATH_MAX];
 	int dirfd = rq->dirfd, flags = rq->flags;
+	bool inaccessible;
 	long ret;
 
 	if (rq->flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
@@ -274,6 +313,11 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	else if (ret < 0)
 		return ret;
 	comm_of(path, comm);
+	/* Linux's BINPRM_FLAGS_PATH_INACCESSIBLE: a path relative to a
+	 * close-on-exec dirfd, which a script's interpreter could not open
+	 * as /dev/fd/N/path */
+	inaccessible = dirfd != AT_FDCWD && path[0] != '/' && path[0] != '\0' &&
+		       fd_cloexec(c, dirfd);
 	task_gofer_creds(t, &cr);
 	for (int hops = 0;; hops++) {
 		if (path[0] == '/') {
@@ -304,8 +348,13 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 			return -ENAMETOOLONG;
 		strcpy(path, s->gofer.virt);
 	}
+	if (ret == -EXDEV && *wfd >= 0)
+		ret = exec_memfd(c, *wfd, info);
 	if (ret < 0)
 		return ret;
+	if (inaccessible && info->head_len >= 2 && info->head[0] == '#' &&
+	    info->head[1] == '!')
+		return -ENOENT;
 	ret = exec_check(s, t, info, 0, binary);
 	if (ret >= 0 && *wfd >= 0 && binary[0] == '\0')
 		fd_exe_path(c, *wfd, binary);

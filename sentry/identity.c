@@ -94,11 +94,30 @@ static long set_name(struct sc_call *c, char *dst)
  * flag is always set for the sandbox's filter, so the task's own is kept
  * here, as the config (process.noNewPrivileges) and the task set it.
  */
+/*
+ * PR_SET_MM: Linux's argument checks and PR_SET_MM_MAP_SIZE (which needs
+ * no privilege); changing the memory layout's fields (checkpoint/restore)
+ * is not offered: EPERM, as for a caller without CAP_SYS_RESOURCE.
+ */
+static long prctl_set_mm(struct sc_call *c, const uint64_t *a)
+{
+	unsigned int size = sizeof(struct prctl_mm_map);
+
+	if (a[4] || (a[3] && a[1] != PR_SET_MM_AUXV &&
+		     a[1] != PR_SET_MM_MAP && a[1] != PR_SET_MM_MAP_SIZE))
+		return -EINVAL;
+	if (a[1] == PR_SET_MM_MAP_SIZE)
+		return task_write(c, a[2], &size, sizeof(size)) < 0 ? -EFAULT : 0;
+	if (a[1] == PR_SET_MM_MAP && a[3] != size)
+		return -EINVAL;
+	return -EPERM;
+}
+
 SENTRY_HANDLER(prctl)
 {
 	const uint64_t *a = c->args;
 
-	switch (a[0]) {
+	switch ((int)a[0]) {	/* the kernel's option is an int */
 	case PR_GET_NO_NEW_PRIVS:
 		if (a[1] || a[2] || a[3] || a[4])
 			return -EINVAL;
@@ -108,6 +127,8 @@ SENTRY_HANDLER(prctl)
 			return -EINVAL;
 		c->t->creds.no_new_privs = true;
 		return 0;
+	case PR_SET_MM:
+		return prctl_set_mm(c, a);
 	}
 	return -EINVAL;
 }

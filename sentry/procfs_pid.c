@@ -329,7 +329,8 @@ static int may_write(struct sc_call *c, const struct vnode *n)
  * (lowering oom_score_adj below its floor needs CAP_SYS_RESOURCE, which
  * the workload's processes never hold on the host), a read is live, and
  * pagemap is read with the sentry's credentials, which hold no
- * CAP_SYS_ADMIN: frame numbers read as 0, as an unprivileged reader's.
+ * CAP_SYS_ADMIN: frame numbers read as 0, as an unprivileged reader's;
+ * mem gives the fd of the target's memory, reaching no other process.
  */
 static int open_direct(struct sc_call *c, const struct vnode *n, int flags,
 		       int *fd_out)
@@ -479,6 +480,13 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "loginuid", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_audit_unset },
 	{ .name = "maps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
+	/* the kernel's own, opened by the sentry once the caller passed
+	 * Linux's check (mem_open: PTRACE_MODE_ATTACH, the same checks as
+	 * READ here: the host has no Yama), then the inode's 0600: the fd
+	 * reaches the target's memory as it was at open (after its exec, an
+	 * old fd reads nothing), as Linux's does */
+	{ .name = "mem", .type = VN_FILE, .perm = 0600, .open = open_direct,
+	  .ptrace = true },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
 	{ .name = "net", .type = VN_DIR, .lookup = net_lookup,
@@ -497,9 +505,18 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "smaps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
 	{ .name = "smaps_rollup", .type = VN_FILE, .gen = gen_copy,
 	  .ptrace = true },
+	/* the kernel's: a read needs CAP_SYS_ADMIN over the host, which
+	 * no reader in the sandbox holds (EACCES), as for Linux's
+	 * unprivileged readers */
+	{ .name = "stack", .type = VN_FILE, .perm = 0400,
+	  .open = open_direct, .ptrace = true },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
 	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
+	/* the kernel's, read by the caller: its ptrace-attach check is
+	 * made at the read with the reader's own credentials */
+	{ .name = "syscall", .type = VN_FILE, .perm = 0400,
+	  .open = open_direct, .ptrace = true },
 	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
 	  .list = task_list },
 	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },

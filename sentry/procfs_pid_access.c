@@ -89,13 +89,13 @@ static int dump_owner(pid_t pid, uid_t *uid, gid_t *gid)
  * root process is taken as dumpable (both look alike); the exec'd process
  * of runsc exec, which is not, is not shown at all before its exec.
  */
-static bool is_dumpable(struct sc_call *c, const struct vnode *n,
+static bool is_dumpable(struct sc_call *c, pid_t pid,
 			const struct task_creds *it)
 {
 	uid_t uid;
 	gid_t gid;
 
-	if (dump_owner(n->pid, &uid, &gid) < 0)
+	if (dump_owner(pid, &uid, &gid) < 0)
 		return false;
 	return ident_from_host(c->t->sentry, IDENT_UID, uid) == it->euid &&
 	       ident_from_host(c->t->sentry, IDENT_GID, gid) == it->egid;
@@ -129,7 +129,30 @@ bool vproc_may_read(struct sc_call *c, const struct vnode *n)
 		return false;
 	if ((it->cap_permitted & ~me->cap_effective) != 0)
 		return false;
-	return is_dumpable(c, n, it);
+	return is_dumpable(c, n->pid, it);
+}
+
+/*
+ * Linux's ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS) for the caller
+ * over the workload task t (pidfd_getfd): its own thread group; else
+ * CAP_SYS_PTRACE; else the caller's real uid/gid equal to all of the
+ * target's uids/gids, the target dumpable and its permitted capabilities
+ * within the caller's effective ones. The host has no Yama.
+ */
+bool vproc_may_attach(struct sc_call *c, struct task *t)
+{
+	const struct task_creds *me = &c->t->creds, *it = &t->creds;
+
+	if (t->host_tgid == c->t->host_tgid ||
+	    ((me->cap_effective >> CAP_SYS_PTRACE) & 1))
+		return true;
+	if (me->ruid != it->ruid || me->ruid != it->euid ||
+	    me->ruid != it->suid || me->rgid != it->rgid ||
+	    me->rgid != it->egid || me->rgid != it->sgid)
+		return false;
+	if ((it->cap_permitted & ~me->cap_effective) != 0)
+		return false;
+	return is_dumpable(c, t->tgid, it);
 }
 
 bool vproc_may_search(struct sc_call *c, const struct vnode *n)

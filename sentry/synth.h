@@ -132,6 +132,9 @@ int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
 /* Whether the caller may ptrace-read the process of n (PTRACE_MODE_READ
  * with its filesystem ids, as Linux checks /proc/<pid>/fd and friends). */
 bool vproc_may_read(struct sc_call *c, const struct vnode *n);
+/* Whether the caller may ptrace-attach t by its real ids
+ * (PTRACE_MODE_ATTACH_REALCREDS: pidfd_getfd). */
+bool vproc_may_attach(struct sc_call *c, struct task *t);
 /* Whether the caller may search the process's owner-only directory of n
  * (generic_permission on a 0500 directory owned by the dump owner). */
 bool vproc_may_search(struct sc_call *c, const struct vnode *n);

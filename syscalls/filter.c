@@ -303,12 +303,20 @@ static int rules_prctl(struct filter *f)
 	r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAPBSET_DROP));
 	if (r == 0)
 		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAP_AMBIENT));
+	/* securebits (the kernel checks CAP_SETPCAP and the locks): what
+	 * they change shows in the capabilities the sentry reads after
+	 * each credential call */
+	if (r == 0)
+		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_SET_SECUREBITS));
 	/* The host's flag is always set (the sandbox's own filter needs
 	 * it); the sentry shows and keeps the one the workload asked. */
 	if (r == 0)
 		r = ADD(f, R_EMULATE, 0, LO32(0, PR_GET_NO_NEW_PRIVS));
 	if (r == 0)
 		r = ADD(f, R_EMULATE, 0, LO32(0, PR_SET_NO_NEW_PRIVS));
+	/* its checks and MAP_SIZE; the rest EPERM (sentry/identity.c) */
+	if (r == 0)
+		r = ADD(f, R_EMULATE, 0, LO32(0, PR_SET_MM));
 	if (r < 0)
 		return r;
 	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);
@@ -383,15 +391,27 @@ static int rules_madvise(struct filter *f)
 	return allow_values(f, 2, ok, ARRAY_SIZE(ok), EINVAL);
 }
 
+/*
+ * Any execution domain (on x86_64 only PER_LINUX32 changes anything: the
+ * machine uname shows) and the flags that change how the task's own calls
+ * behave (SHORT_INODE, WHOLE_SECONDS, STICKY_TIMEOUTS, ADDR_NO_RANDOMIZE,
+ * UNAME26). Refused with EINVAL: the flags that change how exec lays out
+ * memory (MMAP_PAGE_ZERO maps page 0, READ_IMPLIES_EXEC makes readable
+ * mappings executable, the legacy layouts and address limits).
+ */
+#define PERSONALITY_DENIED                                                \
+	(MMAP_PAGE_ZERO | READ_IMPLIES_EXEC | ADDR_COMPAT_LAYOUT |          \
+	 ADDR_LIMIT_32BIT | ADDR_LIMIT_3GB | FDPIC_FUNCPTRS)
+
 static int rules_personality(struct filter *f)
 {
-	static const uint32_t ok[] = {
-		PER_LINUX, PER_LINUX32, UNAME26, UNAME26 | PER_LINUX32,
-		ADDR_NO_RANDOMIZE, ADDR_NO_RANDOMIZE | PER_LINUX32,
-		0xffffffff, /* query */
-	};
+	int r = ADD(f, R_PASS, 0, LO32(0, 0xffffffff));	/* query */
 
-	return allow_values(f, 0, ok, ARRAY_SIZE(ok), EINVAL);
+	if (r == 0)
+		r = ADD(f, R_PASS, 0, MASKED(0, PERSONALITY_DENIED, 0));
+	if (r < 0)
+		return r;
+	return ADD(f, R_ERRNO, EINVAL, ANY(0));
 }
 
 /*

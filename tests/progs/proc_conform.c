@@ -412,6 +412,27 @@ static void filesystems(void)
 	}
 }
 
+/* /proc/<pid>/{stack,syscall}: stack needs CAP_SYS_ADMIN over the
+ * host (read: EACCES for everyone else); syscall the caller's own call
+ * (read(2) while it reads: "0 0x<fd> ...") after a ptrace-attach check. */
+static void stack_syscall(void)
+{
+	long n = slurp("/proc/self/stack");
+	char want[32];
+
+	put("self_stack", "%s", n < 0 ? ename((int)-n) : "read");
+	n = slurp("/proc/self/syscall");
+	if (n < 0) {
+		put("self_syscall", "%s", ename((int)-n));
+		return;
+	}
+	snprintf(want, sizeof(want), "0 0x");
+	put("self_syscall", "%s", strncmp(buf, want, strlen(want)) == 0 ?
+	    "read" : buf);
+	n = slurp("/proc/1/syscall");
+	put("init_syscall", "%s", n < 0 ? ename((int)-n) : "read");
+}
+
 static void cmdline(void)
 {
 	long n = slurp("/proc/cmdline");
@@ -810,6 +831,7 @@ int main(int argc, char **argv)
 	cpuinfo();
 	filesystems();
 	cmdline();
+	stack_syscall();
 	oom();
 	net();
 	seeking();

@@ -100,10 +100,11 @@ static void argument_rules(void)
 	EXPECT("seccomp NEW_LISTENER",
 	       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog), EBUSY);
-	EXPECT("prctl PR_SET_MM", prctl(PR_SET_MM, 1, 0, 0, 0), EINVAL);
+	EXPECT("prctl PR_SET_MM", prctl(PR_SET_MM, 1, 0, 0, 0), EPERM);
 	EXPECT("madvise MADV_HWPOISON", syscall(SYS_madvise, 0, 0, 100),
 	       EPERM);
-	EXPECT("personality PER_BSD", syscall(SYS_personality, 6), EINVAL);
+	EXPECT("personality MMAP_PAGE_ZERO",
+	       syscall(SYS_personality, 0x0100000 /* MMAP_PAGE_ZERO */), EINVAL);
 }
 
 static void other_abis(void)

@@ -1,0 +1,953 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Processes as a program sees them (issue 14): core dumps in the wait
+ * status, clone3 and CLONE_PARENT, /proc/<pid>/mem, subreapers, the
+ * parent-death signal, personality flags and pidfds. Run in a runc
+ * container and in a cvisor one with the same config, one line per case,
+ * "name result", then "done 0"; tests/conformance/tasks.sh compares.
+ *
+ *   task_conform               every case (as pid 1 of a container)
+ *   task_conform --mem-child   prints the address of its variable and its
+ *                              value, then waits for stdin to close
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "progs.h"
+
+#ifndef CLONE_CLEAR_SIGHAND
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+static const char *self_exe = "/proc/self/exe";
+
+static void put(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void put(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? ename(errno) : "ok";
+}
+
+/* "exit N", "signal N[ core]" or "?" of a wait status. */
+static const char *wstatus(int st)
+{
+	static char s[32];
+
+	if (WIFEXITED(st))
+		snprintf(s, sizeof(s), "exit %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(s, sizeof(s), "signal %d%s", WTERMSIG(st),
+			 WCOREDUMP(st) ? " core" : "");
+	else
+		snprintf(s, sizeof(s), "? %#x", st);
+	return s;
+}
+
+/* ---- 1. core dumps in the wait status ---------------------------------------- */
+
+static void die_by(int sig, rlim_t core)
+{
+	struct rlimit r;
+	sigset_t all;
+
+	getrlimit(RLIMIT_CORE, &r);
+	r.rlim_cur = core < r.rlim_max ? core : r.rlim_max;
+	setrlimit(RLIMIT_CORE, &r);
+	if (chdir("/tmp/cores") < 0)
+		_exit(98);
+	signal(sig, SIG_DFL);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	raise(sig);
+	_exit(99);
+}
+
+static void core_case(const char *name, int sig, rlim_t core, int by_waitid)
+{
+	siginfo_t si = { 0 };
+	pid_t pid;
+	int st = 0;
+
+	pid = fork();
+	if (pid == 0)
+		die_by(sig, core);
+	if (by_waitid) {
+		if (waitid(P_PID, pid, &si, WEXITED) < 0)
+			put(name, "waitid %s", ename(errno));
+		else
+			put(name, "code %s status %d",
+			    si.si_code == CLD_DUMPED ? "dumped" :
+			    si.si_code == CLD_KILLED ? "killed" : "other",
+			    si.si_status);
+	} else if (waitpid(pid, &st, 0) < 0) {
+		put(name, "waitpid %s", ename(errno));
+	} else {
+		put(name, "%s", wstatus(st));
+	}
+	unlink("/tmp/cores/core");
+}
+
+static void cores(void)
+{
+	mkdir("/tmp", 01777);
+	mkdir("/tmp/cores", 0777);
+	core_case("core_quit", SIGQUIT, RLIM_INFINITY, 0);
+	core_case("core_ill", SIGILL, RLIM_INFINITY, 0);
+	core_case("core_trap", SIGTRAP, RLIM_INFINITY, 0);
+	core_case("core_segv", SIGSEGV, RLIM_INFINITY, 0);
+	core_case("core_abrt_waitid", SIGABRT, RLIM_INFINITY, 1);
+	core_case("core_term", SIGTERM, RLIM_INFINITY, 0);
+	core_case("core_limit_0", SIGQUIT, 0, 0);
+	core_case("core_limit_0_waitid", SIGSEGV, 0, 1);
+}
+
+/* ---- 2. clone3, CLONE_PARENT ------------------------------------------------- */
+
+static long clone3_call(struct clone_args *a, size_t size)
+{
+	return syscall(SYS_clone3, a, size);
+}
+
+static void clone3_result(const char *name, long pid)
+{
+	int st;
+
+	if (pid < 0) {
+		put(name, "%s", ename(errno));
+		return;
+	}
+	if (waitpid((pid_t)pid, &st, __WALL) < 0)
+		put(name, "waitpid %s", ename(errno));
+	else
+		put(name, "%s", wstatus(st));
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static void clone3s(void)
+{
+	struct clone_args a = { .exit_signal = SIGCHLD };
+	char big[8192] = { 0 };
+	struct sigaction sa = { .sa_handler = on_usr1 }, cur;
+	int pidfd = -1;
+	long pid;
+
+	pid = clone3_call(&a, sizeof(a));
+	if (pid == 0)
+		_exit(7);
+	clone3_result("clone3_basic", pid);
+	pid = clone3_call(&a, CLONE_ARGS_SIZE_VER0);
+	if (pid == 0)
+		_exit(getppid() > 0 ? 8 : 9);
+	clone3_result("clone3_size_ver0", pid);
+	clone3_result("clone3_size_small", clone3_call(&a, 32));
+	memcpy(big, &a, sizeof(a));
+	pid = clone3_call((struct clone_args *)big, sizeof(big));
+	clone3_result("clone3_size_big", pid);
+	big[sizeof(a)] = 1;
+	pid = clone3_call((struct clone_args *)big, 256);
+	clone3_result("clone3_size_tail_nonzero", pid);
+	clone3_result("clone3_null", clone3_call(NULL, sizeof(a)));
+	a.flags = 1ULL << 40;
+	clone3_result("clone3_unknown_flag", clone3_call(&a, sizeof(a)));
+	a.flags = 0;
+	a.exit_signal = 200;
+	clone3_result("clone3_bad_exit_signal", clone3_call(&a, sizeof(a)));
+	a.exit_signal = 0;
+	pid = clone3_call(&a, sizeof(a));
+	if (pid == 0)
+		_exit(3);
+	clone3_result("clone3_no_exit_signal", pid);
+	a.exit_signal = SIGCHLD;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	a.flags = CLONE_CLEAR_SIGHAND;
+	pid = clone3_call(&a, sizeof(a));
+	if (pid == 0) {
+		sigaction(SIGUSR1, NULL, &cur);
+		_exit(cur.sa_handler == SIG_DFL ? 0 : 1);
+	}
+	clone3_result("clone3_clear_sighand", pid);
+	a.flags = 0;
+	pid = clone3_call(&a, sizeof(a));
+	if (pid == 0) {
+		sigaction(SIGUSR1, NULL, &cur);
+		_exit(cur.sa_handler == on_usr1 ? 0 : 1);
+	}
+	clone3_result("clone3_keeps_sighand", pid);
+	a.flags = CLONE_CLEAR_SIGHAND | CLONE_SIGHAND | CLONE_VM;
+	clone3_result("clone3_clear_sighand_with_sighand",
+		      clone3_call(&a, sizeof(a)));
+	signal(SIGUSR1, SIG_DFL);
+
+	a.flags = CLONE_PIDFD;
+	a.pidfd = (uintptr_t)&pidfd;
+	pid = clone3_call(&a, sizeof(a));
+	if (pid == 0)
+		_exit(5);
+	put("clone3_pidfd_set", "%d", pidfd >= 0);
+	clone3_result("clone3_pidfd", pid);
+	if (pidfd >= 0)
+		close(pidfd);
+	a.flags = CLONE_PARENT_SETTID;
+	a.parent_tid = (uintptr_t)&pidfd;
+	pidfd = 0;
+	pid = clone3_call(&a, sizeof(a));
+	if (pid == 0)
+		_exit(6);
+	put("clone3_parent_settid", "%d", pid > 0 && pidfd == pid);
+	clone3_result("clone3_parent_settid_wait", pid);
+	memset(&a, 0, sizeof(a));
+	a.flags = CLONE_NEWPID;
+	a.exit_signal = SIGCHLD;
+	clone3_result("clone3_newpid", clone3_call(&a, sizeof(a)));
+	a.flags = CLONE_INTO_CGROUP;
+	a.cgroup = 9999;
+	clone3_result("clone3_into_bad_cgroup", clone3_call(&a, sizeof(a)));
+}
+
+/* clone(2) with flags and no stack: a child made exits at once (one
+ * sharing our memory may not return into our frames). */
+static long raw_clone(unsigned long flags)
+{
+	long r = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+
+	if (r == 0 && (flags & CLONE_VM))
+		syscall(SYS_exit, 0);
+	return r;
+}
+
+static const char *try_clone(unsigned long flags)
+{
+	long r = raw_clone(flags);
+
+	if (r == 0)
+		_exit(0);
+	if (r > 0)
+		waitpid((pid_t)r, NULL, __WALL);
+	return res(r);
+}
+
+/* A child that clones with CLONE_PARENT: the grandchild is ours. */
+static void clone_parent(void)
+{
+	int p[2], q[2], st;
+	pid_t mid, me = getpid(), got = 0, reaped, g = 0;
+	long r;
+
+	if (pipe(p) < 0 || pipe(q) < 0)
+		return;
+	mid = fork();
+	if (mid == 0) {
+		r = raw_clone(CLONE_PARENT | SIGCHLD);
+		if (r == 0) {
+			got = getppid();
+			write(q[1], &got, sizeof(got));
+			_exit(4);
+		}
+		g = (pid_t)r;
+		write(p[1], &g, sizeof(g));
+		_exit(r > 0 ? 0 : 1);
+	}
+	waitpid(mid, &st, 0);
+	put("clone_parent_mid", "%s", wstatus(st));
+	read(p[0], &g, sizeof(g));
+	read(q[0], &got, sizeof(got));
+	put("clone_parent_ppid_is_grandparent", "%d", got == me);
+	reaped = waitpid(g, &st, 0);
+	put("clone_parent_reaped_by_grandparent", "%d %s", reaped == g,
+	    wstatus(st));
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+	/* As the container's pid 1: its parent is outside the namespace. */
+	put("clone_parent_from_init", "%s", getpid() == 1 ?
+	    try_clone(CLONE_PARENT | SIGCHLD) : "not-init");
+	put("clone_sighand_without_vm", "%s",
+	    try_clone(CLONE_SIGHAND | SIGCHLD));
+	put("clone_thread_without_sighand", "%s",
+	    try_clone(CLONE_THREAD | CLONE_VM | SIGCHLD));
+}
+
+/* ---- 3. /proc/<pid>/mem ---------------------------------------------------- */
+
+static volatile long target = 0x1122334455667788;
+static const long rodata = 0x0102030405060708;
+
+static int mem_rw(const char *name, pid_t pid, int flags, void *addr, long *v,
+		  int write)
+{
+	char path[64];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0) {
+		put(name, "open %s", ename(errno));
+		return -1;
+	}
+	n = write ? pwrite(fd, v, sizeof(*v), (off_t)(uintptr_t)addr) :
+		    pread(fd, v, sizeof(*v), (off_t)(uintptr_t)addr);
+	put(name, "%s", n < 0 ? ename(errno) : n == sizeof(*v) ? "ok" :
+	    n == 0 ? "eof" : "short");
+	close(fd);
+	return n == sizeof(*v) ? 0 : -1;
+}
+
+/* A child blocked reading p[0]; its stdout is q[1]. */
+static pid_t mem_child(int p[2], int q[2], uid_t uid)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char c;
+
+		close(p[1]);
+		close(q[0]);
+		c = uid != 0 && (setgid(uid) < 0 || setuid(uid) < 0) ? 'f' : 'r';
+		write(q[1], &c, 1);
+		if (c == 'f')
+			_exit(2);
+		read(p[0], &c, 1);
+		_exit(target == 0x55 ? 0 : 1);
+	}
+	return pid;
+}
+
+static void mem(void)
+{
+	long v = 0, w;
+	int p[2], q[2], st, fd;
+	pid_t pid;
+	char c, path[64];
+	FILE *f;
+
+	mem_rw("mem_self_read", getpid(), O_RDONLY, (void *)&target, &v, 0);
+	put("mem_self_read_value", "%d", v == target);
+	w = 0x42;
+	if (mem_rw("mem_self_write", getpid(), O_RDWR, (void *)&target, &w,
+		   1) == 0)
+		put("mem_self_write_value", "%lx", (long)target);
+	mem_rw("mem_self_write_rdonly_fd", getpid(), O_RDONLY,
+	       (void *)&target, &w, 1);
+	mem_rw("mem_self_unmapped", getpid(), O_RDONLY, (void *)4096, &v, 0);
+	put("mem_self_rodata_before", "%lx", *(volatile const long *)&rodata);
+
+	pipe(p);
+	pipe(q);
+	pid = mem_child(p, q, 0);
+	read(q[0], &c, 1);
+	v = 0;
+	mem_rw("mem_child_read", pid, O_RDONLY, (void *)&target, &v, 0);
+	put("mem_child_read_value", "%lx", v);
+	w = 0x55;
+	mem_rw("mem_child_write", pid, O_RDWR, (void *)&target, &w, 1);
+	close(p[1]);
+	waitpid(pid, &st, 0);
+	put("mem_child_saw_write", "%s", wstatus(st));
+	close(p[0]);
+	close(q[0]);
+	close(q[1]);
+
+	pipe(p);
+	pipe(q);
+	pid = mem_child(p, q, 1000);
+	read(q[0], &c, 1);
+	mem_rw("mem_other_user_read", pid, O_RDONLY, (void *)&target, &v, 0);
+	mem_rw("mem_other_user_write", pid, O_RDWR, (void *)&target, &w, 1);
+	close(p[1]);
+	waitpid(pid, &st, 0);
+	close(p[0]);
+	close(q[0]);
+	close(q[1]);
+
+	/* As uid 1000, root's (our) memory. */
+	pid = fork();
+	if (pid == 0) {
+		pid_t parent = getppid();
+
+		if (setgid(1000) < 0 || setuid(1000) < 0)
+			_exit(2);
+		mem_rw("mem_user_reads_root", parent, O_RDONLY,
+		       (void *)&target, &v, 0);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+
+	/* Opened before the child's exec, read after it; then reopened. */
+	pipe(p);
+	pipe(q);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[0], 0);
+		dup2(q[1], 1);
+		close(p[0]);
+		close(p[1]);
+		close(q[0]);
+		close(q[1]);
+		read(0, &c, 1);
+		execl(self_exe, "task_conform", "--mem-child", (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	close(q[1]);
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	put("mem_before_exec_open", "%s", res(fd));
+	write(p[1], "g", 1);
+	f = fdopen(q[0], "r");
+	if (f != NULL && fscanf(f, "%lx %lx", (unsigned long *)&w,
+				(unsigned long *)&v) == 2) {
+		long got = 0;
+		ssize_t n = fd < 0 ? -1 : pread(fd, &got, sizeof(got), (off_t)w);
+
+		put("mem_old_fd_after_exec", "%s", n < 0 ? ename(errno) :
+		    n == 0 ? "eof" : "data");
+		got = 0;
+		mem_rw("mem_after_exec", pid, O_RDONLY, (void *)w, &got, 0);
+		put("mem_after_exec_value", "%d", got == v);
+	} else {
+		put("mem_old_fd_after_exec", "no-child-output");
+	}
+	if (fd >= 0)
+		close(fd);
+	close(p[1]);
+	waitpid(pid, &st, 0);
+	put("mem_exec_child", "%s", wstatus(st));
+	if (f != NULL)
+		fclose(f);
+}
+
+static int mem_child_main(void)
+{
+	char c;
+
+	target = 0x7766;
+	printf("%lx %lx\n", (unsigned long)(uintptr_t)&target,
+	       (unsigned long)target);
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	return 0;
+}
+
+/* ---- 5. exec ----------------------------------------------------------- */
+
+static char *const sh_argv[] = { "script", NULL };
+static char *const no_env[] = { NULL };
+
+/* A child execs by execveat(dfd, path, flags); its status or errno. */
+static void exec_case(const char *name, int dfd, const char *path, int flags)
+{
+	int p[2], st, err = 0;
+	pid_t pid;
+
+	pipe2(p, O_CLOEXEC);
+	pid = fork();
+	if (pid == 0) {
+		syscall(SYS_execveat, dfd, path, sh_argv, no_env, flags);
+		err = errno;
+		write(p[1], &err, sizeof(err));
+		_exit(127);
+	}
+	close(p[1]);
+	if (read(p[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	put(name, "%s", err ? ename(err) : wstatus(st));
+}
+
+static void execs(void)
+{
+	static const char script[] = "#!/bin/sh\nexit 7\n";
+	int fd, dfd, st;
+	pid_t pid;
+
+	mkdir("/tmp/ex", 0755);
+	fd = open("/tmp/ex/script", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	write(fd, script, strlen(script));
+	close(fd);
+	unlink("/tmp/ex/link");
+	symlink("/tmp/ex/script", "/tmp/ex/link");
+	exec_case("exec_script", AT_FDCWD, "/tmp/ex/script", 0);
+	exec_case("exec_link", AT_FDCWD, "/tmp/ex/link", 0);
+	exec_case("exec_link_nofollow", AT_FDCWD, "/tmp/ex/link",
+		  AT_SYMLINK_NOFOLLOW);
+	exec_case("exec_bad_flags", AT_FDCWD, "/tmp/ex/script", 0x4);
+	dfd = open("/tmp/ex", O_RDONLY | O_DIRECTORY);
+	exec_case("exec_script_dirfd", dfd, "script", 0);
+	close(dfd);
+	dfd = open("/tmp/ex", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	exec_case("exec_script_cloexec_dirfd", dfd, "script", 0);
+	exec_case("exec_script_cloexec_dirfd_abs", dfd, "/tmp/ex/script", 0);
+	close(dfd);
+	fd = (int)syscall(SYS_memfd_create, "script", 0);
+	write(fd, script, strlen(script));
+	exec_case("exec_memfd_script", fd, "", AT_EMPTY_PATH);
+	close(fd);
+	fd = (int)syscall(SYS_memfd_create, "script", MFD_CLOEXEC);
+	write(fd, script, strlen(script));
+	exec_case("exec_memfd_cloexec_script", fd, "", AT_EMPTY_PATH);
+	close(fd);
+	fd = open("/tmp/ex/script", O_RDONLY | O_CLOEXEC);
+	exec_case("exec_fd_cloexec_script", fd, "", AT_EMPTY_PATH);
+	close(fd);
+
+	/* setpgid of a child before and after its exec */
+	{
+		int p[2];
+		char c;
+
+		pipe(p);
+		pid = fork();
+		if (pid == 0) {
+			close(p[1]);
+			read(p[0], &c, 1);
+			execl("/bin/sh", "sh", "-c", "read x", (char *)NULL);
+			_exit(127);
+		}
+		put("setpgid_before_exec", "%s", res(setpgid(pid, pid)));
+		close(p[0]);
+		close(p[1]);
+		usleep(300000);
+		put("setpgid_after_exec", "%s", res(setpgid(pid, pid)));
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+}
+
+/* ---- 5b. securebits and capabilities across setuid -------------------- */
+
+static void caps_of(uint64_t *prm, uint64_t *eff)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	syscall(SYS_capget, &h, d);
+	*prm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
+}
+
+/* A child: how (0: nothing, 1: PR_SET_KEEPCAPS, 2: SECBIT_KEEP_CAPS),
+ * then setuid(1000); whether it kept permitted and effective caps. */
+static void setuid_case(const char *name, int how)
+{
+	int p[2], st;
+	char out[64] = "";
+
+	pipe(p);
+	if (fork() == 0) {
+		uint64_t prm, eff;
+		long r = 0;
+
+		if (how == 1)
+			r = prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+		else if (how == 2)
+			r = prctl(PR_SET_SECUREBITS, 1 << 4 /* KEEP_CAPS */, 0,
+				  0, 0);
+		if (setuid(1000) < 0)
+			r = -1;
+		caps_of(&prm, &eff);
+		snprintf(out, sizeof(out), "%s prm=%d eff=%d keep=%d",
+			 res(r), prm != 0, eff != 0,
+			 (int)prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0));
+		write(p[1], out, strlen(out));
+		_exit(0);
+	}
+	close(p[1]);
+	read(p[0], out, sizeof(out) - 1);
+	close(p[0]);
+	wait(&st);
+	put(name, "%s", out);
+}
+
+static void securebits(void)
+{
+	put("securebits_get", "%d", (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+	setuid_case("setuid_drops_caps", 0);
+	setuid_case("setuid_keepcaps", 1);
+	setuid_case("setuid_secbit_keep_caps", 2);
+	if (fork() == 0) {
+		long r = prctl(PR_SET_SECUREBITS, (1 << 4) | (1 << 5), 0, 0, 0);
+
+		put("secbit_keep_caps_locked", "%s", res(r));
+		put("secbit_locked_clear", "%s",
+		    res(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0)));
+		put("secbit_get_after", "%d",
+		    (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+		_exit(0);
+	}
+	wait(NULL);
+	put("ambient_raise_not_inheritable", "%s",
+	    res(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0)));
+	{
+		unsigned int size = 0;
+		const char *r = res(prctl(PR_SET_MM, PR_SET_MM_MAP_SIZE,
+					  &size, 0, 0));
+
+		put("set_mm_map_size", "%s %u", r, size);
+	}
+	put("set_mm_start_code", "%s",
+	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 0, 0)));
+	put("set_mm_bad_arg5", "%s",
+	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 0, 1)));
+	put("set_mm_bad_arg4", "%s",
+	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 1, 0)));
+	put("set_mm_map_bad_size", "%s",
+	    res(prctl(PR_SET_MM, PR_SET_MM_MAP, 4096, 3, 0)));
+	put("set_mm_unknown", "%s", res(prctl(PR_SET_MM, 9999, 0, 0, 0)));
+	put("ambient_is_set", "%d",
+	    (int)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0));
+}
+
+/* ---- 6. subreaper, parent-death signal, personality --------------------------- */
+
+static void subreaper(void)
+{
+	int down[2], up[2], st;
+	pid_t s;
+
+	pipe(down);
+	pipe(up);
+	s = fork();
+	if (s == 0) {
+		pid_t orphan = 0, ppid = 0, reaped;
+		int v = -1;
+
+		put("subreaper_set", "%s",
+		    res(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)));
+		prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0);
+		put("subreaper_get", "%d", v);
+		if (fork() == 0) {
+			pid_t g = fork();
+
+			if (g == 0) {
+				char c;
+
+				read(down[0], &c, 1);	/* the middle one is gone */
+				ppid = getppid();
+				write(up[1], &ppid, sizeof(ppid));
+				_exit(0);
+			}
+			write(up[1], &g, sizeof(g));
+			_exit(0);
+		}
+		wait(&st);
+		read(up[0], &orphan, sizeof(orphan));
+		write(down[1], "x", 1);
+		read(up[0], &ppid, sizeof(ppid));
+		put("subreaper_orphan_reparented", "%d", ppid == getpid());
+		reaped = waitpid(orphan, &st, 0);
+		put("subreaper_reaps_orphan", "%d %s", reaped == orphan,
+		    wstatus(st));
+		if (fork() == 0) {
+			prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0);
+			_exit(v);
+		}
+		wait(&st);
+		put("subreaper_not_inherited", "%s", wstatus(st));
+		_exit(0);
+	}
+	waitpid(s, &st, 0);
+	close(down[0]);
+	close(down[1]);
+	close(up[0]);
+	close(up[1]);
+}
+
+static volatile sig_atomic_t got_sig;
+
+static void on_sig(int sig)
+{
+	got_sig = sig;
+}
+
+static void pdeathsig(void)
+{
+	int p[2], st, v = -1;
+	pid_t mid;
+
+	put("pdeathsig_bad", "%s", res(prctl(PR_SET_PDEATHSIG, 99, 0, 0, 0)));
+	prctl(PR_GET_PDEATHSIG, &v, 0, 0, 0);
+	put("pdeathsig_get_default", "%d", v);
+	pipe(p);
+	mid = fork();
+	if (mid == 0) {
+		pid_t c = fork();
+
+		if (c == 0) {
+			int w = -1;
+
+			signal(SIGUSR2, on_sig);
+			prctl(PR_SET_PDEATHSIG, SIGUSR2, 0, 0, 0);
+			prctl(PR_GET_PDEATHSIG, &w, 0, 0, 0);
+			write(p[1], &w, sizeof(w));
+			for (int i = 0; i < 500 && !got_sig; i++)
+				usleep(10000);
+			w = got_sig;
+			write(p[1], &w, sizeof(w));
+			_exit(0);
+		}
+		read(p[0], &v, sizeof(v));
+		write(p[1], &v, sizeof(v));	/* back for the grandparent */
+		_exit(0);
+	}
+	waitpid(mid, &st, 0);
+	read(p[0], &v, sizeof(v));
+	put("pdeathsig_get", "%d", v);
+	read(p[0], &v, sizeof(v));
+	put("pdeathsig_delivered", "%d", v);
+	close(p[0]);
+	close(p[1]);
+	while (waitpid(-1, &st, WNOHANG) > 0)
+		;
+}
+
+static void person(const char *name, unsigned long v)
+{
+	int r = personality(v);
+
+	put(name, "%s %#x now %#x", r < 0 ? ename(errno) : "ok",
+	    r < 0 ? 0 : r, personality(0xffffffff));
+}
+
+static void personalities(void)
+{
+	int st;
+	unsigned long base = (unsigned long)personality(0xffffffff);
+
+	put("personality_query", "%#lx", base);
+	person("personality_bsd", PER_BSD);
+	person("personality_short_inode", PER_LINUX | SHORT_INODE);
+	person("personality_whole_seconds", PER_LINUX | WHOLE_SECONDS);
+	person("personality_several",
+	       PER_LINUX | SHORT_INODE | WHOLE_SECONDS | ADDR_NO_RANDOMIZE |
+		       STICKY_TIMEOUTS);
+	if (fork() == 0)
+		_exit(personality(0xffffffff) ==
+			      (SHORT_INODE | WHOLE_SECONDS | ADDR_NO_RANDOMIZE |
+			       STICKY_TIMEOUTS) ? 0 : 1);
+	wait(&st);
+	put("personality_inherited", "%s", wstatus(st));
+	person("personality_unset", PER_LINUX);
+	person("personality_bad_base", 0x42);
+	person("personality_reset", base);
+}
+
+/* ---- 7. pidfds ------------------------------------------------------------- */
+
+static int pidfd_open(pid_t pid, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+static int pidfd_getfd(int pidfd, int fd, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_getfd, pidfd, fd, flags);
+}
+
+static int send_sig(int pidfd, int sig, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, flags);
+}
+
+static void pidfd_poll(void)
+{
+	int p[2], fd, ep, st;
+	struct pollfd pf;
+	struct epoll_event ev = { .events = EPOLLIN }, got;
+	siginfo_t si = { 0 };
+	pid_t pid;
+	char c;
+
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		read(p[0], &c, 1);
+		_exit(3);
+	}
+	fd = pidfd_open(pid, 0);
+	put("pidfd_open_child", "%s", res(fd));
+	pf = (struct pollfd){ .fd = fd, .events = POLLIN };
+	put("pidfd_poll_running", "%d", poll(&pf, 1, 0));
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	put("pidfd_epoll_running", "%d", epoll_wait(ep, &got, 1, 0));
+	close(p[1]);
+	put("pidfd_poll_exited", "%d %#x", poll(&pf, 1, 5000), pf.revents);
+	put("pidfd_epoll_exited", "%d", epoll_wait(ep, &got, 1, 5000));
+	put("pidfd_waitid", "%s", res(waitid(P_PIDFD, (id_t)fd, &si, WEXITED)));
+	put("pidfd_waitid_status", "%d %d", si.si_code == CLD_EXITED,
+	    si.si_status);
+	put("pidfd_signal_reaped", "%s", res(send_sig(fd, SIGTERM, 0)));
+	put("pidfd_poll_reaped", "%d %#x", poll(&pf, 1, 0), pf.revents);
+	close(ep);
+	close(fd);
+	close(p[0]);
+	(void)st;
+}
+
+static int thread_pipe[2];
+static volatile pid_t thread_tid;
+
+static void *thread_fn(void *arg)
+{
+	char c;
+
+	thread_tid = (pid_t)syscall(SYS_gettid);
+	read(thread_pipe[0], &c, 1);
+	return arg;
+}
+
+static void pidfd_threads(void)
+{
+	pthread_t th;
+	int fd;
+
+	pipe(thread_pipe);
+	if (pthread_create(&th, NULL, thread_fn, NULL) != 0)
+		return;
+	while (thread_tid == 0)
+		usleep(1000);
+	fd = pidfd_open(thread_tid, 0);
+	put("pidfd_open_thread", "%s", res(fd));
+	if (fd >= 0)
+		close(fd);
+	fd = pidfd_open(thread_tid, 0x80 /* PIDFD_THREAD */);
+	put("pidfd_open_thread_flag", "%s", res(fd));
+	if (fd >= 0) {
+		put("pidfd_thread_signal", "%s", res(send_sig(fd, 0, 0)));
+		close(fd);
+	}
+	write(thread_pipe[1], "x", 1);
+	pthread_join(th, NULL);
+	close(thread_pipe[0]);
+	close(thread_pipe[1]);
+}
+
+static void pidfd_errors(void)
+{
+	int fd, p[2], st, got;
+	pid_t pid;
+	char c;
+
+	put("pidfd_open_bad_flags", "%s", res(pidfd_open(getpid(), 0x1234)));
+	put("pidfd_open_negative", "%s", res(pidfd_open(-1, 0)));
+	put("pidfd_open_zero", "%s", res(pidfd_open(0, 0)));
+	put("pidfd_open_none", "%s", res(pidfd_open(4000000, 0)));
+	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	put("pidfd_signal_dirfd", "%s", res(send_sig(fd, 0, 0)));
+	close(fd);
+	pipe(p);
+	put("pidfd_signal_pipe", "%s", res(send_sig(p[0], 0, 0)));
+	put("pidfd_signal_badfd", "%s", res(send_sig(999, 0, 0)));
+	put("pidfd_getfd_pipe", "%s", res(pidfd_getfd(p[0], 0, 0)));
+	put("pidfd_getfd_badfd", "%s", res(pidfd_getfd(999, 0, 0)));
+
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		read(p[0], &c, 1);
+		_exit(0);
+	}
+	fd = pidfd_open(pid, 0);
+	put("pidfd_signal_bad_flags", "%s", res(send_sig(fd, 0, 0x40)));
+	put("pidfd_signal_bad_sig", "%s", res(send_sig(fd, 200, 0)));
+	got = pidfd_getfd(fd, p[0], 0);
+	put("pidfd_getfd_works", "%s", res(got));
+	if (got >= 0) {
+		struct stat a, b;
+
+		fstat(got, &a);
+		fstat(p[0], &b);
+		put("pidfd_getfd_same_file", "%d", a.st_ino == b.st_ino);
+		put("pidfd_getfd_cloexec", "%d",
+		    (fcntl(got, F_GETFD) & FD_CLOEXEC) != 0);
+		close(got);
+	}
+	put("pidfd_getfd_flags", "%s", res(pidfd_getfd(fd, p[0], 1)));
+	put("pidfd_getfd_unknown_fd", "%s", res(pidfd_getfd(fd, 777, 0)));
+	close(p[1]);
+	waitpid(pid, &st, 0);
+	put("pidfd_getfd_exited", "%s", res(pidfd_getfd(fd, 0, 0)));
+	close(fd);
+
+	/* Another user's process: uid 1000 asks for ours. */
+	pid = fork();
+	if (pid == 0) {
+		pid_t parent = getppid();
+		int pf = pidfd_open(parent, 0);
+
+		if (setgid(1000) < 0 || setuid(1000) < 0)
+			_exit(2);
+		put("pidfd_getfd_unprivileged", "%s",
+		    res(pidfd_getfd(pf, 1, 0)));
+		put("pidfd_signal_unprivileged", "%s", res(send_sig(pf, 0, 0)));
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	close(p[0]);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--mem-child") == 0)
+		return mem_child_main();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	cores();
+	clone3s();
+	clone_parent();
+	mem();
+	execs();
+	securebits();
+	subreaper();
+	pdeathsig();
+	personalities();
+	pidfd_poll();
+	pidfd_threads();
+	pidfd_errors();
+	printf("done 0\n");
+	return 0;
+}
