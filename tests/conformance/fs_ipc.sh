@@ -107,3 +107,36 @@ rm -rf "$B/rootfs/conform/work" && mkdir -p "$B/rootfs/conform/work"
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 overlay_names "$T_TMP/sandbox.out"
 t_compare_native known
+
+# POSIX message queues per IPC namespace: a queue a sandbox holds opens
+# in a process exec'd into it (the same namespace: the probe can see
+# one), not in the host's IPC namespace, nor in a second sandbox.
+q=/cvisor-fsipc-$$
+M=$T_TMP/mq
+make_bundle "$M" /bin/sh -c "/conform/fsipc_conform mqhold $q >/held"
+mkdir -p "$M/rootfs/conform"
+cp "$PROG" "$M/rootfs/conform/fsipc_conform"
+jq '.root.readonly = false' "$M/config.json" >"$M/c.json" &&
+	mv "$M/c.json" "$M/config.json"
+(cd "$M" && "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+	run -d "fsipc-mq-$$" </dev/null >/dev/null 2>"$T_TMP/mq.err")
+for _ in $(seq 50); do
+	grep -q held "$M/rootfs/held" 2>/dev/null && break
+	sleep 0.2
+done
+same=$("$RUNSC_BIN" --root "$T_ROOT" exec "fsipc-mq-$$" \
+	/conform/fsipc_conform mqprobe "$q" 2>&1)
+host=$("$PROG" mqprobe "$q" 2>&1)
+O=$T_TMP/mq2
+make_bundle "$O" /conform/fsipc_conform mqprobe "$q"
+mkdir -p "$O/rootfs/conform"
+cp "$PROG" "$O/rootfs/conform/fsipc_conform"
+other=$(cd "$O" && timeout 60 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "fsipc-mq2-$$" </dev/null 2>&1)
+"$RUNSC_BIN" --root "$T_ROOT" delete --force "fsipc-mq-$$" >/dev/null 2>&1
+if [ "$same" = "probe ok" ] && [ "$host" = "probe ENOENT" ] &&
+	[ "$other" = "probe ENOENT" ]; then
+	t_ok mq_per_ipc_namespace
+else
+	t_fail mq_per_ipc_namespace "same sandbox: '$same', host: '$host', other sandbox: '$other' ($(cat "$M/rootfs/held" "$T_TMP/mq.err" 2>/dev/null | tr '\n' ' '))"
+fi

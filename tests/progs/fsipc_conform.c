@@ -913,6 +913,35 @@ static void ttys(void)
 	close(m);
 }
 
+/* mqhold NAME: makes queue NAME, prints "held", waits for stdin's EOF
+ * (or 60 s), removes it. mqprobe NAME: "probe ok" if NAME opens, else
+ * "probe ERRNO". For the per-IPC-namespace check of fs_ipc.sh. */
+static int mq_hold(const char *name)
+{
+	struct mq_attr at = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	mqd_t q;
+
+	mq_unlink(name);
+	q = mq_open(name, O_CREAT | O_RDWR, 0600, &at);
+	if (q < 0) {
+		printf("hold %s\n", ename(errno));
+		return 1;
+	}
+	printf("held\n");
+	fflush(stdout);
+	sleep(60);
+	mq_unlink(name);
+	return 0;
+}
+
+static int mq_probe(const char *name)
+{
+	mqd_t q = mq_open(name, O_RDONLY);
+
+	printf("probe %s\n", q < 0 ? ename(errno) : "ok");
+	return 0;
+}
+
 static int want(int argc, char **argv, const char *sec)
 {
 	int i;
@@ -931,6 +960,10 @@ int main(int argc, char **argv)
 
 	if (argc >= 3 && strcmp(argv[1], "-") == 0)
 		return 0;	/* exec'd by the inotify case */
+	if (argc == 3 && strcmp(argv[1], "mqhold") == 0)
+		return mq_hold(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "mqprobe") == 0)
+		return mq_probe(argv[2]);
 	if (argc < 2 || chdir(argv[1]) < 0) {
 		fprintf(stderr, "usage: %s WORKDIR [SECTION...]\n", argv[0]);
 		return 2;
