@@ -124,7 +124,8 @@ for _ in $(seq 50); do
 	grep -q held "$M/rootfs/held" 2>/dev/null && break
 	sleep 0.2
 done
-same=$("$RUNSC_BIN" --root "$T_ROOT" exec "fsipc-mq-$$" \
+same=$("$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
+	exec "fsipc-mq-$$" \
 	/conform/fsipc_conform mqprobe "$q" 2>&1)
 host=$("$PROG" mqprobe "$q" 2>&1)
 O=$T_TMP/mq2
