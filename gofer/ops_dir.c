@@ -27,8 +27,9 @@ long gofer_op_mkdirat(struct gofer_srv *s, const struct gofer_req *r,
 	return neg_errno(mkdirat(gofer_base(s, r), r->path, r->h.mode));
 }
 
-/* Regular files, FIFOs and sockets only: the sandbox gets no devices
- * (the gofer has no CAP_MKNOD either). */
+/* Regular files, FIFOs, sockets and whiteouts (a character device 0:0,
+ * which Linux lets anyone make, as overlayfs's "deleted" mark) only: the
+ * sandbox gets no devices (the gofer has no CAP_MKNOD either). */
 long gofer_op_mknodat(struct gofer_srv *s, const struct gofer_req *r,
 		      struct gofer_rep *rep)
 {
@@ -44,6 +45,9 @@ long gofer_op_mknodat(struct gofer_srv *s, const struct gofer_req *r,
 	case S_IFSOCK:
 		break;
 	case S_IFCHR:
+		if (r->h.arg[0] != 0)
+			return -EPERM;
+		break;
 	case S_IFBLK:
 		return -EPERM;
 	default:

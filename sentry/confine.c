@@ -189,6 +189,13 @@ static const struct cf_rule sentry_rules[] = {
 	CF_ANY(timerfd_create, "the retry timer of a deferred AF_UNIX "
 			       "connect"),
 	CF_ANY(timerfd_settime, NULL),
+	CF_ARG(tee, "whether a FIFO a blocked open waits on has a writer "
+		    "(one byte copied, none consumed: sentry/fs_fifo.c)",
+	       3, "flags", SPLICE_F_NONBLOCK),
+	CF_ARG(pipe2, "tee's scratch pipe", 1, "flags",
+	       O_CLOEXEC | O_NONBLOCK),
+	CF_ARG(poll, "the same FIFO's data or hang-up, not waiting", 2,
+	       "timeout", 0),
 	CF_ANY(close, "fd bookkeeping"),
 	CF_ANY(fstat, NULL),
 	CF_ANY(dup, NULL),

@@ -271,6 +271,12 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 			break;
 		ret = fs_path_redirect(c, &p, &hops);
 	}
+	if (!p.virt) {
+		long res = ret;
+
+		if (fs_fifo_open(c, &p, &cr, flags, resolve, &fd, &res))
+			return res;
+	}
 	if (ret < 0)
 		return ret;
 	return task_install_fd_result(c, fd, (unsigned)(flags & O_CLOEXEC));

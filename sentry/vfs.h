@@ -176,6 +176,16 @@ void fs_path_put(struct fs_path *p);
 int fs_path_redirect(struct sc_call *c, struct fs_path *p, int *hops);
 #define cleanup_fs_path __attribute__((cleanup(fs_path_put)))
 
+/*
+ * sentry/fs_fifo.c: after the gofer's open of p (result *ret, fd *fd),
+ * the blocking open of a FIFO the task did not ask to be non-blocking.
+ * true: handled, *ret is the call's result (or deferred) and *fd taken;
+ * false: not a FIFO to wait on, nothing done.
+ */
+bool fs_fifo_open(struct sc_call *c, const struct fs_path *p,
+		  const struct gofer_creds *cr, int flags, uint64_t resolve,
+		  int *fd, long *ret);
+
 /* The absolute path of a sentry-side directory fd (mirror or gofer), for
  * getcwd and routing; cached by inode. Returns the length or -errno. */
 int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len);

@@ -173,6 +173,9 @@ static int rules_ioctl(struct filter *f)
 		TIOCGPTN, TIOCSPTLCK, TIOCGPTPEER, TIOCGPTLCK,
 		/* any fd */
 		FIONBIO, FIOCLEX, FIONCLEX, FIOASYNC,
+		/* a socket's SIGIO owner: F_GETOWN/F_SETOWN's (fcntl is
+		 * PASS), a pid in the workload's own pid namespace */
+		FIOGETOWN, FIOSETOWN, SIOCGPGRP, SIOCSPGRP,
 		/* sockets: interface queries, no changes */
 		SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFINDEX, SIOCGIFNAME,
 		SIOCGIFADDR, SIOCGIFNETMASK, SIOCGIFMTU, SIOCGIFHWADDR,

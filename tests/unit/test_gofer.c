@@ -665,6 +665,11 @@ TEST(mknod_only_fifo_socket_regular)
 	CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	close(fd);
 	CHECK_EQ(gofer_unlinkat(G(), &root_cr, &at, 0), 0);
+	/* a whiteout (0:0), which Linux lets anyone make */
+	CHECK_EQ(gofer_mknodat(G(), &root_cr, &at, S_IFCHR | 0600, 0), 0);
+	CHECK_EQ(gofer_fstatat(G(), &root_cr, &at, 0, &st), 0);
+	CHECK(S_ISCHR(st.st_mode) && st.st_rdev == 0);
+	CHECK_EQ(gofer_unlinkat(G(), &root_cr, &at, 0), 0);
 	/* a regular file opened blocking is blocking */
 	at.path = "/etc/passwd";
 	CHECK_EQ(gofer_openat(G(), &root_cr, &at, O_RDONLY, 0, 0, &fd), 0);
