@@ -45,7 +45,7 @@
  * A procfs of the sandbox's pid namespace for /proc in the sentry's root,
  * so that a host tool entering the sandbox process's mount namespace
  * (podman top: psgo, with the pid runsc wrote to --pid-file) sees exactly
- * the container's processes. A full instance, not the vfs's subset=pid
+ * the container's processes. A full instance, not the virtual trees' subset=pid
  * one: psgo also reads /proc/stat (boot time). Read-only, nosuid, nodev,
  * noexec; no host process is in it (docs/security.md). -errno if the
  * sandbox shares the sentry's pid namespace: then no /proc.

@@ -25,7 +25,7 @@
 #include "sentry/keys.h"
 #include "sentry/ptrace_emu.h"
 #include "sentry/synth.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 #include "syscalls/table.h"
 
 /* The kernel runs at most 5 nested "#!" scripts (exec_binprm: depth 0..5,
@@ -191,7 +191,7 @@ static int fd_path(const char *p)
 /*
  * Paths in the sentry's virtual /proc and /dev: "fd/N" execs that open
  * file (as fexecve); "exe", "cwd/...", "root/..." and other links lead to
- * the sandbox path vfs_exec_path() gives; anything else virtual is not
+ * the sandbox path vtree_exec_path() gives; anything else virtual is not
  * executable.
  */
 static long exec_virtual(struct sc_call *c, char *path, size_t cap,
@@ -201,9 +201,9 @@ static long exec_virtual(struct sc_call *c, char *path, size_t cap,
 	long n;
 
 	for (int i = 0; i < 40; i++) {
-		if (vfs_path_clean(clean, sizeof(clean), NULL, path) < 0)
+		if (vtree_path_clean(clean, sizeof(clean), NULL, path) < 0)
 			return -ENAMETOOLONG;
-		if (!vfs_path_is_virtual(clean))
+		if (!vtree_path_is_virtual(clean))
 			return 0;
 		n = fd_path(clean);
 		if (n >= 0) {
@@ -212,7 +212,7 @@ static long exec_virtual(struct sc_call *c, char *path, size_t cap,
 			path[0] = '\0';
 			return 0;
 		}
-		n = vfs_exec_path(c, clean, target, sizeof(target));
+		n = vtree_exec_path(c, clean, target, sizeof(target));
 		if (n < 0)
 			return n;
 		if (strlen(target) >= cap)
@@ -247,7 +247,7 @@ static void fd_exe_path(struct sc_call *c, int fd, char *binary)
 	int n;
 
 	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)c->t->tgid, fd);
-	n = vfs_readlink(c, link, binary, PATH_MAX - 1);
+	n = vtree_readlink(c, link, binary, PATH_MAX - 1);
 	if (n <= 0 || binary[0] != '/')
 		n = 0;
 	binary[n] = '\0';
@@ -262,7 +262,7 @@ static bool fd_cloexec(struct sc_call *c, int fd)
 	bool ret = false;
 
 	snprintf(what, sizeof(what), "fdinfo/%d", fd);
-	if (vproc_read_host(c->t->tid, what, &b) == 0) {
+	if (procfs_read_host(c->t->tid, what, &b) == 0) {
 		vbuf_put(&b, "", 1);
 		f = b.err == 0 ? strstr(b.data, "flags:") : NULL;
 		ret = f != NULL && (strtoul(f + 6, NULL, 8) & O_CLOEXEC) != 0;

@@ -23,7 +23,7 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define AT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
 /* fsetxattr, fremovexattr: the fd itself, no path to read (a flag the
@@ -51,7 +51,7 @@ static int follow_magic(struct sc_call *c, struct fs_path *p, int flags)
 {
 	if (!p->virt || (flags & AT_SYMLINK_NOFOLLOW))
 		return 0;
-	return vfs_escape_final(c, p);
+	return vtree_escape_final(c, p);
 }
 
 /* The path of an attribute call (chmod, chown, the xattr calls), a final
@@ -79,7 +79,7 @@ static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	if (ret < 0)
 		return ret;
 	if (p->virt)
-		return vfs_modify_errno(c, p->vpath);
+		return vtree_modify_errno(c, p->vpath);
 	return 0;
 }
 
@@ -188,7 +188,7 @@ static long do_utimes(struct sc_call *c, int dirfd, uint64_t upath,
 	if (ret < 0)
 		return ret;
 	if (p.virt)
-		return vfs_modify_errno(c, p.vpath);
+		return vtree_modify_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
 	return gofer_utimensat(task_gofer(c->t), &cr, &p.at, times,
 			       gofer_flags(&p, flags));
@@ -286,7 +286,7 @@ SENTRY_HANDLER(truncate)
 	if (ret < 0)
 		return ret;
 	if (p.virt) {
-		ret = vfs_stat(c, p.vpath, true, &(struct stat){ 0 });
+		ret = vtree_stat(c, p.vpath, true, &(struct stat){ 0 });
 		return ret < 0 ? ret : -EACCES;
 	}
 	task_gofer_creds(c->t, &cr);

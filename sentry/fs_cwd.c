@@ -16,7 +16,7 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 /* Search permission on a directory fd, as the task. */
 static int may_enter(struct sc_call *c, int fd)
@@ -26,7 +26,7 @@ static int may_enter(struct sc_call *c, int fd)
 			       .path = "." };
 	char vpath[PATH_MAX];
 
-	if (vfs_fd_path(fd, vpath, sizeof(vpath)) == 0)
+	if (vtree_fd_path(fd, vpath, sizeof(vpath)) == 0)
 		return 0;
 	task_gofer_creds(c->t, &cr);
 	return gofer_faccessat(task_gofer(c->t), &cr, &at, X_OK, AT_EACCESS);
@@ -40,7 +40,7 @@ static int open_dir(struct sc_call *c, struct fs_path *p, int *fd_out)
 
 	for (;;) {
 		if (p->virt)
-			return vfs_open(c, p->vpath, O_PATH | O_DIRECTORY,
+			return vtree_open(c, p->vpath, O_PATH | O_DIRECTORY,
 					fd_out);
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_openat(task_gofer(c->t), &cr, &p->at,

@@ -53,7 +53,7 @@
 #include "sentry/internal.h"
 #include "sentry/sentry.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define DC_MAX 4096
 #define DC_BUCKETS 8192		/* a power of two */

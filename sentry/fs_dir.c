@@ -15,7 +15,7 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define RENAME_FLAGS (RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)
 
@@ -23,9 +23,9 @@
  * read-only procfs or sysfs answers. */
 static int create_virtual_errno(struct sc_call *c, const char *vpath)
 {
-	if (vfs_stat(c, vpath, false, &(struct stat){ 0 }) == 0)
+	if (vtree_stat(c, vpath, false, &(struct stat){ 0 }) == 0)
 		return -EEXIST;
-	return vfs_modify_errno(c, vpath);
+	return vtree_modify_errno(c, vpath);
 }
 
 static long do_mkdir(struct sc_call *c, int dirfd, uint64_t upath,
@@ -120,8 +120,8 @@ static long do_unlink(struct sc_call *c, int dirfd, uint64_t upath,
 	if (ret < 0)
 		return ret;
 	if (p.virt) {
-		ret = vfs_stat(c, p.vpath, false, &(struct stat){ 0 });
-		return ret < 0 ? ret : vfs_modify_errno(c, p.vpath);
+		ret = vtree_stat(c, p.vpath, false, &(struct stat){ 0 });
+		return ret < 0 ? ret : vtree_modify_errno(c, p.vpath);
 	}
 	task_gofer_creds(c->t, &cr);
 	fs_dcache_begin(c, &p, &ch);
@@ -155,13 +155,13 @@ static int virtual_pair_errno(struct sc_call *c, const struct fs_path *from,
 	int ret;
 
 	if (from->virt) {
-		ret = vfs_stat(c, from->vpath, false, &(struct stat){ 0 });
+		ret = vtree_stat(c, from->vpath, false, &(struct stat){ 0 });
 		if (ret < 0)
 			return ret;
 	}
 	if (from->virt != to->virt)
 		return -EXDEV;
-	return vfs_modify_errno(c, to->vpath);
+	return vtree_modify_errno(c, to->vpath);
 }
 
 static long do_rename(struct sc_call *c, int olddirfd, uint64_t uold,

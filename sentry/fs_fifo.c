@@ -35,7 +35,7 @@
 #include "platform/platform.h"
 #include "sentry/internal.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define FIFO_MAX_MS 32
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * inotify_add_watch. The path is the workload's: the gofer (or the vfs)
- * resolves it, under the task's credentials, and checks the read
+ * inotify_add_watch. The path is the workload's: the gofer (or the
+ * virtual trees) resolves it, under the task's credentials, and checks the read
  * permission inotify requires. The sentry then adds the watch on its copy
  * of the workload's inotify fd without any host lookup of the workload's
  * path: from inside the resolved directory (fchdir to the gofer's fd) it
@@ -22,7 +22,7 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 /* inotify_add_watch(ifd, name, mask) run from directory dirfd. */
 static int watch_in(int ifd, int dirfd, const char *name, uint32_t mask)
@@ -101,7 +101,7 @@ static int add_watch(struct sc_call *c, struct fs_path *p, int ifd,
 	if (mask & IN_ONLYDIR)
 		flags |= O_DIRECTORY;
 	if (p->virt) {
-		ret = vfs_open(c, p->vpath, flags | O_DIRECTORY, &obj);
+		ret = vtree_open(c, p->vpath, flags | O_DIRECTORY, &obj);
 		return ret < 0 ? ret : watch_in(ifd, obj, ".", mask);
 	}
 	task_gofer_creds(c->t, &cr);

@@ -3,7 +3,7 @@
  * open, openat, openat2, creat. The gofer opens (every O_ flag passes
  * through, under the task's credentials and umask) and donates the fd;
  * the sentry installs it in the task, applying O_CLOEXEC there, and closes
- * its own copy. Virtual paths are opened by the sentry's vfs.
+ * its own copy. Virtual paths are opened by the sentry's virtual trees.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 #include "platform/platform.h"
 #include "lib/cleanup.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #ifndef __O_TMPFILE
 #define __O_TMPFILE (O_TMPFILE & ~O_DIRECTORY)
@@ -128,8 +128,8 @@ static void note_dir(struct sc_call *c, const struct fs_path *p,
 }
 
 /*
- * openat2's RESOLVE_* rules on a path the vfs serves (the gofer applies
- * them to the rest, in its openat2): /proc and /dev are mounts of their
+ * openat2's RESOLVE_* rules on a path the virtual trees serve (the gofer
+ * applies them to the rest, in its openat2): /proc and /dev are mounts of their
  * own, /proc/self, /proc/thread-self and /dev/fd are symlinks, and a pid
  * directory's exe, cwd, root, fd/N, map_files/X and ns/X are magic
  * links. A trailing link with O_NOFOLLOW is not followed, so allowed.
@@ -181,12 +181,12 @@ static int virt_resolve(const struct fs_path *p, bool abs, bool from_vfs,
 	size_t n, link = 0, magic;
 	bool nofollow_ok;
 
-	if (!vfs_path_is_virtual(p->vpath))
+	if (!vtree_path_is_virtual(p->vpath))
 		return 0;
 	if (abs && (resolve & RESOLVE_BENEATH))
 		return -EXDEV;
 	if ((resolve & RESOLVE_NO_XDEV) && (abs || !from_vfs))
-		return -EXDEV;		/* walked into the vfs's mount */
+		return -EXDEV;	/* walked into the virtual trees' mount */
 	snprintf(buf, sizeof(buf), "%s", p->vpath);
 	n = split_path(buf, comp);
 	if (n >= 2 && strcmp(comp[0], "dev") == 0 && strcmp(comp[1], "fd") == 0)
@@ -207,8 +207,8 @@ static int virt_resolve(const struct fs_path *p, bool abs, bool from_vfs,
 	return 0;
 }
 
-/* RESOLVE_* on a path routed through the vfs (served by it, or led out
- * of it by a magic link). */
+/* RESOLVE_* on a path routed through the virtual trees (served by them, or
+ * led out of them by a magic link). */
 static int open_resolve(struct sc_call *c, int dirfd, uint64_t upath,
 			const struct fs_path *p, int flags, uint64_t resolve)
 {
@@ -223,11 +223,11 @@ static int open_resolve(struct sc_call *c, int dirfd, uint64_t upath,
 	if (!abs && dirfd != AT_FDCWD) {
 		fd = task_dup_fd(c, dirfd);
 		if (fd >= 0) {
-			from_vfs = vfs_fd_path(fd, start, sizeof(start)) == 0;
+			from_vfs = vtree_fd_path(fd, start, sizeof(start)) == 0;
 			close(fd);
 		}
 	} else if (!abs) {
-		from_vfs = vfs_fd_path(c->t->fs->cwd_fd, start,
+		from_vfs = vtree_fd_path(c->t->fs->cwd_fd, start,
 				       sizeof(start)) == 0;
 	}
 	return virt_resolve(p, abs, from_vfs, flags, resolve);
@@ -244,7 +244,7 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 
 	if ((creates(flags) || (flags & O_TRUNC)) && fd_table_full(c))
 		return -EMFILE;
-	/* openat2's RESOLVE_* rules are the gofer's (the vfs's checked
+	/* openat2's RESOLVE_* rules are the gofer's (the virtual trees' checked
 	 * here); no redirect then. RESOLVE_IN_ROOT: "/" is the dirfd. */
 	ret = fs_path_get(c, dirfd, upath,
 			  resolve ? ((resolve & RESOLVE_IN_ROOT) ? FS_AT_DIRFD
@@ -255,7 +255,7 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 		ret = open_resolve(c, dirfd, upath, &p, flags, resolve);
 	while (ret == 0) {
 		if (p.virt) {
-			ret = vfs_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);
+			ret = vtree_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);
 			break;
 		}
 		task_gofer_creds(c->t, &cr);

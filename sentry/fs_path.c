@@ -21,7 +21,7 @@
 #include "lib/cleanup.h"
 #include "sentry/internal.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 bool fs_capable(const struct task *t, int cap)
 {
@@ -117,7 +117,7 @@ int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len)
 
 	if (sentry_in_worker())	/* the cache is the main thread's */
 		return -SENTRY_EHANDOFF;
-	if (vfs_fd_path(fd, buf, len) == 0)
+	if (vtree_fd_path(fd, buf, len) == 0)
 		return (int)strlen(buf);
 	if (fstat(fd, &st) < 0)
 		return -errno;
@@ -200,7 +200,7 @@ static int resolve_empty(struct sc_call *c, int dirfd, struct fs_path *p)
 			return -errno;
 		fd = p->dupfd;
 	}
-	if (vfs_fd_path(fd, p->vpath, sizeof(p->vpath)) == 0) {
+	if (vtree_fd_path(fd, p->vpath, sizeof(p->vpath)) == 0) {
 		if (sentry_in_worker())	/* the virtual trees: main thread */
 			return -SENTRY_EHANDOFF;
 		p->virt = true;
@@ -229,19 +229,19 @@ static bool ends_dir(const char *path)
 static int route_clean(struct sc_call *c, struct fs_path *p,
 		       const char *base, bool mirror)
 {
-	int ret = vfs_path_clean(p->vpath, sizeof(p->vpath), base, p->path);
+	int ret = vtree_path_clean(p->vpath, sizeof(p->vpath), base, p->path);
 	size_t n = strlen(p->vpath);
 
 	if (ret < 0)
 		return ret;
 	/* "x/", "x/." must name a directory (and follow a final link):
-	 * keep the slash for the vfs walk. */
+	 * keep the slash for the virtual tree walk. */
 	if (n > 1 && ends_dir(p->path)) {
 		if (n + 2 > sizeof(p->vpath))
 			return -ENAMETOOLONG;
 		strcpy(p->vpath + n, "/");
 	}
-	p->virt = vfs_path_is_virtual(p->vpath);
+	p->virt = vtree_path_is_virtual(p->vpath);
 	if ((p->virt || mirror) && sentry_in_worker())
 		return -SENTRY_EHANDOFF;	/* the virtual trees: main thread */
 	if (!p->virt && mirror) {
@@ -252,7 +252,7 @@ static int route_clean(struct sc_call *c, struct fs_path *p,
 	/* A walk that fails leaves p virtual: the virtual call walks the
 	 * same path again and answers with that error. */
 	if (p->virt)
-		(void)vfs_escape(c, p);
+		(void)vtree_escape(c, p);
 	return 0;
 }
 
@@ -267,9 +267,9 @@ static int resolve_relative(struct sc_call *c, int dirfd, unsigned how,
 	if (fd < 0)
 		return fd;
 	p->at.dirfd = fd;
-	mirror = vfs_fd_path(fd, base, sizeof(base)) == 0;
+	mirror = vtree_fd_path(fd, base, sizeof(base)) == 0;
 	if (!mirror && ((how & FS_NO_VIRTUAL) || chrooted(c->t) ||
-			!vfs_relative_may_be_virtual(p->path)))
+			!vtree_relative_may_be_virtual(p->path)))
 		return 0;
 	if (!mirror) {
 		ret = fs_dir_path(c, fd, base, sizeof(base));

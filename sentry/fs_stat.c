@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * stat, lstat, newfstatat, statx, statfs, access, faccessat, faccessat2,
- * readlink, readlinkat. The gofer answers for real paths; the vfs for
+ * readlink, readlinkat. The gofer answers for real paths; the virtual trees for
  * /proc, /sys and /dev/fd; an fd the workload already holds ("" with
  * AT_EMPTY_PATH) is stat'ed by the sentry on its own copy, which needs no
  * permission.
@@ -18,7 +18,7 @@
 #include "lib/cleanup.h"
 #include "sentry/idmap.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define STAT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)
 
@@ -35,7 +35,7 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 		return ret;
 	for (;;) {
 		if (p->virt)
-			return vfs_stat(c, p->vpath,
+			return vtree_stat(c, p->vpath,
 					!(flags & AT_SYMLINK_NOFOLLOW), st);
 		if (p->empty) {
 			if (fstat(p->at.dirfd, st) < 0)
@@ -139,7 +139,7 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 		return ret;
 	for (;;) {
 		if (p->virt) {
-			ret = vfs_stat(c, p->vpath,
+			ret = vtree_stat(c, p->vpath,
 				       !(flags & AT_SYMLINK_NOFOLLOW), &st);
 			if (ret == 0)
 				stat_to_statx(&st, stx);
@@ -210,7 +210,7 @@ SENTRY_HANDLER(statfs)
 	ret = fs_path_get(c, AT_FDCWD, c->args[0], FS_VIRT_LINKS, &p);
 	while (ret == 0) {
 		if (p.virt) {
-			ret = vfs_statfs(c, p.vpath, &st);
+			ret = vtree_statfs(c, p.vpath, &st);
 			break;
 		}
 		task_gofer_creds(c->t, &cr);
@@ -258,7 +258,7 @@ static long do_access(struct sc_call *c, int dirfd, uint64_t upath, int mode,
 		return ret;
 	for (;;) {
 		if (p.virt)
-			return vfs_access(c, p.vpath, mode,
+			return vtree_access(c, p.vpath, mode,
 					  !(flags & AT_SYMLINK_NOFOLLOW));
 		task_gofer_creds(c->t, &cr);
 		if (!(flags & AT_EACCESS))
@@ -308,7 +308,7 @@ static long do_readlink(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = fs_path_get(c, dirfd, upath, FS_EMPTY_OK | FS_VIRT_LINKS, &p);
 	while (ret == 0) {
 		if (p.virt) {
-			ret = vfs_readlink(c, p.vpath, buf, len);
+			ret = vtree_readlink(c, p.vpath, buf, len);
 			break;
 		}
 		if (p.empty && dirfd == AT_FDCWD) {

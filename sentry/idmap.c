@@ -18,7 +18,7 @@
 #include "lib/cleanup.h"
 #include "sentry/idmap.h"
 #include "sentry/internal.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define MAP_LINES 340	/* the kernel's limit on uid_map lines */
 
@@ -38,7 +38,7 @@ static void read_joined(enum ident_kind k)
 {
 	cleanup_close int fd = -1;
 	char buf[MAP_LINES * 36 + 1], *p = buf;
-	int pfd = vfs_host_proc_fd();
+	int pfd = vtree_host_proc_fd();
 	ssize_t len;
 
 	joined_read[k] = true;

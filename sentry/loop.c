@@ -30,7 +30,7 @@
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 #include "sentry/ptrace_emu.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 #include "syscalls/table.h"
 
 struct sentry *the_sentry;
@@ -1280,8 +1280,8 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 /* The virtual filesystems need their host objects before confinement. */
 static int sentry_vfs_init(const struct sentry_config *cfg)
 {
-	cleanup_free struct vfs_mount_info *mi = NULL;
-	struct vfs_config vc = { .hostname = the_sentry->hostname,
+	cleanup_free struct vtree_mount_info *mi = NULL;
+	struct vtree_config vc = { .hostname = the_sentry->hostname,
 				 .init_pid = cfg->init_pid,
 				 .memory_limit = cfg->memory_limit,
 				 .masked = cfg->masked,
@@ -1296,14 +1296,14 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 		for (size_t i = 0; i < cfg->n_mounts; i++) {
 			const struct sentry_mount *m = &cfg->mounts[i];
 
-			mi[i] = (struct vfs_mount_info){
+			mi[i] = (struct vtree_mount_info){
 				m->source, m->destination, m->type, NULL,
 				m->flags, m->propagation };
 		}
 		vc.mounts = mi;
 		vc.n_mounts = cfg->n_mounts;
 	}
-	return vfs_init(&vc);
+	return vtree_init(&vc);
 }
 
 int sentry_run(const struct sentry_config *cfg)

@@ -22,7 +22,7 @@
 #include "platform/platform.h"
 #include "sentry/internal.h"
 #include "sentry/synth.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 /* The pid of a /proc/<pid> mirror directory fd of the task, or 0. */
 static long proc_dir_pid(struct sc_call *c, int wfd)
@@ -33,7 +33,7 @@ static long proc_dir_pid(struct sc_call *c, int wfd)
 
 	if (fd < 0)
 		return 0;
-	if (vfs_fd_path(fd, path, sizeof(path)) < 0 ||
+	if (vtree_fd_path(fd, path, sizeof(path)) < 0 ||
 	    strncmp(path, "/proc/", 6) != 0) {
 		close(fd);
 		return 0;
@@ -126,7 +126,7 @@ SENTRY_HANDLER(pidfd_getfd)
 	ret = pidfd_task(c, (int)c->args[0], &t);
 	if (ret < 0)
 		return ret;
-	if (!vproc_may_attach(c, t))
+	if (!procfs_may_attach(c, t))
 		return -EPERM;
 	fd = (int)syscall(SYS_pidfd_getfd, t->pidfd, (int)c->args[1], 0);
 	if (fd < 0)

@@ -39,7 +39,7 @@ static int find_visit(struct task *t, void *arg)
 	return 1;
 }
 
-int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host)
+int procfs_host_pid(struct sc_call *c, pid_t pid, pid_t *host)
 {
 	struct find_arg f = { .want = pid };
 
@@ -81,7 +81,7 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int vproc_pids(struct sc_call *c, pid_t *pids, size_t max)
+int procfs_pids(struct sc_call *c, pid_t *pids, size_t max)
 {
 	struct list_arg l = { .pids = pids, .max = max };
 
@@ -98,7 +98,7 @@ int vproc_pids(struct sc_call *c, pid_t *pids, size_t max)
 
 static double uptime_s(void)
 {
-	return (double)(cv_now_ns() - vfs_boot_ns()) / 1e9;
+	return (double)(cv_now_ns() - vtree_boot_ns()) / 1e9;
 }
 
 static int gen_uptime(struct sc_call *c, const struct vnode *n, struct vbuf *b)
@@ -107,7 +107,7 @@ static int gen_uptime(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 
 	(void)c;
 	(void)n;
-	vbuf_printf(b, "%.2f %.2f\n", up, up * vfs_ncpus());
+	vbuf_printf(b, "%.2f %.2f\n", up, up * vtree_ncpus());
 	return 0;
 }
 
@@ -115,7 +115,7 @@ static int gen_loadavg(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
 	pid_t pids[1024];
-	int np = vproc_pids(c, pids, ARRAY_SIZE(pids));
+	int np = procfs_pids(c, pids, ARRAY_SIZE(pids));
 	int total, running = vcg_running_tasks(c, &total);
 	double l[3];
 
@@ -374,7 +374,7 @@ static int gen_cpuinfo(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
 	char brand[64], vendor[16];
-	int cpus = vfs_ncpus();
+	int cpus = vtree_ncpus();
 
 	(void)c;
 	(void)n;
@@ -403,9 +403,9 @@ static int gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	const uint64_t tick_ns = 10000000;	/* USER_HZ = 100 */
 	pid_t pids[1024];
-	int np = vproc_pids(c, pids, ARRAY_SIZE(pids));
-	int ncpu = vfs_ncpus() < VCG_MAX_CPUS ? vfs_ncpus() : VCG_MAX_CPUS;
-	uint64_t up_ns = cv_now_ns() - vfs_boot_ns(), idle = 0;
+	int np = procfs_pids(c, pids, ARRAY_SIZE(pids));
+	int ncpu = vtree_ncpus() < VCG_MAX_CPUS ? vtree_ncpus() : VCG_MAX_CPUS;
+	uint64_t up_ns = cv_now_ns() - vtree_boot_ns(), idle = 0;
 	uint64_t user[VCG_MAX_CPUS], sys[VCG_MAX_CPUS];
 	static struct vcg_cpu cpu;	/* 4 KiB: not on the stack */
 	struct timespec now;
@@ -547,7 +547,7 @@ static int gen_tty_drivers(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
-static const struct vfs_entry proc_tty[] = {
+static const struct vtree_entry proc_tty[] = {
 	{ .name = "drivers", .type = VN_FILE, .gen = gen_tty_drivers },
 	{ 0 },
 };
@@ -564,7 +564,7 @@ static const struct vfs_entry proc_tty[] = {
  */
 static int sysctl_fd = -1;
 
-void vproc_sysctl_init(void)
+void procfs_sysctl_init(void)
 {
 	if (cpu_block[0] == '\0')
 		cpuinfo_init();
@@ -605,19 +605,19 @@ static int gen_sysctl(struct sc_call *c, const struct vnode *n,
 static int sysctl_lookup(struct sc_call *c, const struct vnode *dir,
 			 const char *name, struct vnode *out);
 static int sysctl_list(struct sc_call *c, const struct vnode *dir,
-		       struct vfs_dirlist *l);
+		       struct vtree_dirlist *l);
 
-static const struct vfs_entry sysctl_dir = {
+static const struct vtree_entry sysctl_dir = {
 	.name = "", .type = VN_DIR, .lookup = sysctl_lookup,
 	.list = sysctl_list,
 };
-static const struct vfs_entry sysctl_files[] = {
+static const struct vtree_entry sysctl_files[] = {
 	{ .name = "", .type = VN_FILE, .perm = 0644, .gen = gen_sysctl },
 	{ .name = "", .type = VN_FILE, .perm = 0444, .gen = gen_sysctl },
 	{ .name = "", .type = VN_FILE, .perm = 0200, .gen = gen_sysctl },
 };
 
-static const struct vfs_entry *sysctl_entry(mode_t mode)
+static const struct vtree_entry *sysctl_entry(mode_t mode)
 {
 	if (S_ISDIR(mode))
 		return &sysctl_dir;
@@ -648,7 +648,7 @@ static int sysctl_lookup(struct sc_call *c, const struct vnode *dir,
 }
 
 static int sysctl_list(struct sc_call *c, const struct vnode *dir,
-		       struct vfs_dirlist *l)
+		       struct vtree_dirlist *l)
 {
 	const char *rel = sysctl_rel(dir);
 	int fd;
@@ -659,7 +659,7 @@ static int sysctl_list(struct sc_call *c, const struct vnode *dir,
 	fd = openat(sysctl_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	return vfs_dirlist_add_host(l, fd);
+	return vtree_dirlist_add_host(l, fd);
 }
 
 #define SYSCTL_FILE(nm) { .name = nm, .type = VN_FILE, .perm = 0644, \
@@ -674,7 +674,7 @@ static int gen_hostname(struct sc_call *c, const struct vnode *n,
 
 	(void)n;
 	if (h == NULL || *h == '\0')
-		h = vfs_cfg()->hostname;
+		h = vtree_cfg()->hostname;
 	vbuf_printf(b, "%s\n", h ? h : "localhost");
 	return 0;
 }
@@ -784,7 +784,7 @@ static int gen_boot_id(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
-static const struct vfs_entry sys_kernel_random[] = {
+static const struct vtree_entry sys_kernel_random[] = {
 	{ .name = "boot_id", .type = VN_FILE, .gen = gen_boot_id },
 	{ .name = "entropy_avail", .type = VN_FILE, .gen = gen_entropy_avail },
 	{ .name = "poolsize", .type = VN_FILE, .gen = gen_poolsize },
@@ -801,7 +801,7 @@ static int gen_cap_last_cap(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
-static const struct vfs_entry sys_kernel[] = {
+static const struct vtree_entry sys_kernel[] = {
 	{ .name = "hostname", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_hostname },
 	{ .name = "domainname", .type = VN_FILE, .perm = 0644,
@@ -825,7 +825,7 @@ static const struct vfs_entry sys_kernel[] = {
 	{ 0 },
 };
 
-static const struct vfs_entry sys_vm[] = {
+static const struct vtree_entry sys_vm[] = {
 	{ .name = "max_map_count", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_max_map_count },
 	{ .name = "overcommit_memory", .type = VN_FILE, .perm = 0644,
@@ -833,7 +833,7 @@ static const struct vfs_entry sys_vm[] = {
 	{ 0 },
 };
 
-static const struct vfs_entry sys_fs[] = {
+static const struct vtree_entry sys_fs[] = {
 	{ .name = "file-max", .type = VN_FILE, .perm = 0644,
 	  .gen = gen_file_max },
 	{ .name = "nr_open", .type = VN_FILE, .perm = 0644,
@@ -848,7 +848,7 @@ static const struct vfs_entry sys_fs[] = {
 	{ 0 },
 };
 
-static const struct vfs_entry proc_sys[] = {
+static const struct vtree_entry proc_sys[] = {
 	{ .name = "fs", .type = VN_DIR, .children = sys_fs },
 	{ .name = "kernel", .type = VN_DIR, .children = sys_kernel },
 	{ .name = "net", .type = VN_DIR, .lookup = sysctl_lookup,
@@ -866,7 +866,7 @@ static int link_self(struct sc_call *c, const struct vnode *n, char *buf,
 
 	(void)n;
 	snprintf(target, sizeof(target), "%d", c->t->tgid);
-	return vfs_link_target(target, buf, len);
+	return vtree_link_target(target, buf, len);
 }
 
 static int link_thread_self(struct sc_call *c, const struct vnode *n,
@@ -876,7 +876,7 @@ static int link_thread_self(struct sc_call *c, const struct vnode *n,
 
 	(void)n;
 	snprintf(target, sizeof(target), "%d/task/%d", c->t->tgid, c->t->tid);
-	return vfs_link_target(target, buf, len);
+	return vtree_link_target(target, buf, len);
 }
 
 static int link_mounts(struct sc_call *c, const struct vnode *n, char *buf,
@@ -884,7 +884,7 @@ static int link_mounts(struct sc_call *c, const struct vnode *n, char *buf,
 {
 	(void)c;
 	(void)n;
-	return vfs_link_target("self/mounts", buf, len);
+	return vtree_link_target("self/mounts", buf, len);
 }
 
 /*
@@ -899,7 +899,7 @@ static bool is_zombie(pid_t pid)
 	const char *p;
 	bool z = false;
 
-	if (vproc_read_host(pid, "stat", &st) == 0 && st.data != NULL &&
+	if (procfs_read_host(pid, "stat", &st) == 0 && st.data != NULL &&
 	    (p = strrchr(st.data, ')')) != NULL)
 		z = p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
 	vbuf_free(&st);
@@ -909,17 +909,17 @@ static bool is_zombie(pid_t pid)
 static int proc_lookup(struct sc_call *c, const struct vnode *dir,
 		       const char *name, struct vnode *out)
 {
-	int pid = vfs_parse_num(name);
+	int pid = vtree_parse_num(name);
 	pid_t host = 0;
 	int ret;
 
 	(void)dir;
 	if (pid <= 0)
 		return -ENOENT;
-	ret = vproc_host_pid(c, pid, &host);
+	ret = procfs_host_pid(c, pid, &host);
 	if (ret < 0 && !is_zombie(pid))
 		return -ENOENT;
-	out->ent = &vproc_pid_entry;
+	out->ent = &procfs_pid_entry;
 	out->pid = pid;
 	out->host_pid = host;	/* 0 for a zombie: no task */
 	return 0;
@@ -927,9 +927,9 @@ static int proc_lookup(struct sc_call *c, const struct vnode *dir,
 
 /* Adds the zombies of the sandbox's procfs that l (its pids from index
  * first on) lacks: 0 (none if that procfs cannot be read), or -ENOMEM. */
-static int list_zombies(struct vfs_dirlist *l, size_t first)
+static int list_zombies(struct vtree_dirlist *l, size_t first)
 {
-	int pfd = vfs_host_proc_fd(), fd, ret = 0;
+	int pfd = vtree_host_proc_fd(), fd, ret = 0;
 	struct dirent *e;
 	DIR *d;
 
@@ -942,7 +942,7 @@ static int list_zombies(struct vfs_dirlist *l, size_t first)
 		return 0;
 	}
 	while (ret == 0 && (e = readdir(d)) != NULL) {
-		int pid = vfs_parse_num(e->d_name);
+		int pid = vtree_parse_num(e->d_name);
 		bool have = false;
 
 		if (pid <= 0)
@@ -950,17 +950,17 @@ static int list_zombies(struct vfs_dirlist *l, size_t first)
 		for (size_t i = first, end = l->n; i < end && !have; i++)
 			have = strcmp(l->v[i].name, e->d_name) == 0;
 		if (!have && is_zombie(pid))
-			ret = vfs_dirlist_add(l, e->d_name, VN_DIR);
+			ret = vtree_dirlist_add(l, e->d_name, VN_DIR);
 	}
 	closedir(d);
 	return ret;
 }
 
 static int proc_list(struct sc_call *c, const struct vnode *dir,
-		     struct vfs_dirlist *l)
+		     struct vtree_dirlist *l)
 {
 	pid_t pids[1024];
-	int n = vproc_pids(c, pids, ARRAY_SIZE(pids));
+	int n = procfs_pids(c, pids, ARRAY_SIZE(pids));
 	size_t first = l->n;
 	char name[16];
 
@@ -971,7 +971,7 @@ static int proc_list(struct sc_call *c, const struct vnode *dir,
 		return n;
 	for (int i = 0; i < n && ret == 0; i++) {
 		snprintf(name, sizeof(name), "%d", pids[i]);
-		ret = vfs_dirlist_add(l, name, VN_DIR);
+		ret = vtree_dirlist_add(l, name, VN_DIR);
 	}
 	return ret < 0 ? ret : list_zombies(l, first);
 }
@@ -981,10 +981,10 @@ static int link_net(struct sc_call *c, const struct vnode *n, char *buf,
 {
 	(void)c;
 	(void)n;
-	return vfs_link_target("self/net", buf, len);
+	return vtree_link_target("self/net", buf, len);
 }
 
-static const struct vfs_entry proc_children[] = {
+static const struct vtree_entry proc_children[] = {
 	{ .name = "cmdline", .type = VN_FILE, .gen = gen_cmdline },
 	{ .name = "cpuinfo", .type = VN_FILE, .gen = gen_cpuinfo },
 	{ .name = "filesystems", .type = VN_FILE, .gen = gen_filesystems },
@@ -1005,7 +1005,7 @@ static const struct vfs_entry proc_children[] = {
 	{ 0 },
 };
 
-const struct vfs_entry vfs_proc_entry = {
+const struct vtree_entry vtree_proc_entry = {
 	.name = "proc", .type = VN_DIR, .children = proc_children,
 	.lookup = proc_lookup, .list = proc_list,
 };

@@ -191,8 +191,8 @@ static dev_t dev_of(struct sc_call *c, const char *clean)
 {
 	struct stat st;
 
-	if (vfs_path_is_virtual(clean))
-		return vfs_stat(c, clean, true, &st) == 0 ? st.st_dev : 0;
+	if (vtree_path_is_virtual(clean))
+		return vtree_stat(c, clean, true, &st) == 0 ? st.st_dev : 0;
 	return gofer_stat(c, clean, &st) == 0 ? st.st_dev : 0;
 }
 
@@ -219,7 +219,7 @@ static bool mt_has(const struct mtable *t, const char *dest)
 
 /* A mount of the sentry's (or nobody's) from the config's options. */
 static void add_virtual(struct sc_call *c, struct mtable *t,
-			const struct vfs_mount_info *mi, const char *clean)
+			const struct vtree_mount_info *mi, const char *clean)
 {
 	struct vmount *m = mt_add(t, mi->destination);
 	const char *type = mi->type;
@@ -238,7 +238,7 @@ static void add_virtual(struct sc_call *c, struct mtable *t,
 
 /* A mount the gofer made: what is really there. */
 static void add_real(struct sc_call *c, struct mtable *t,
-		     const struct vfs_mount_info *mi, const char *clean)
+		     const struct vtree_mount_info *mi, const char *clean)
 {
 	struct vmount *m = mt_add(t, mi->destination);
 	const char *type;
@@ -257,18 +257,18 @@ static void add_real(struct sc_call *c, struct mtable *t,
 
 static void add_config_mounts(struct sc_call *c, struct mtable *t)
 {
-	const struct vfs_config *cfg = vfs_cfg();
+	const struct vtree_config *cfg = vtree_cfg();
 
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
-		const struct vfs_mount_info *mi = &cfg->mounts[i];
+		const struct vtree_mount_info *mi = &cfg->mounts[i];
 		char clean[PATH_MAX];
 
 		if (mi->destination == NULL ||
-		    vfs_path_clean(clean, sizeof(clean), NULL,
+		    vtree_path_clean(clean, sizeof(clean), NULL,
 				   mi->destination) < 0 ||
 		    !strcmp(clean, "/"))
 			continue;
-		if (is_virtual_type(mi->type) || vfs_path_is_virtual(clean))
+		if (is_virtual_type(mi->type) || vtree_path_is_virtual(clean))
 			add_virtual(c, t, mi, clean);
 		else
 			add_real(c, t, mi, clean);
@@ -278,7 +278,7 @@ static void add_config_mounts(struct sc_call *c, struct mtable *t)
 /* What the sandbox always has, where the config did not mount it. */
 static void add_implicit(struct sc_call *c, struct mtable *t)
 {
-	static const struct vfs_mount_info imp[] = {
+	static const struct vtree_mount_info imp[] = {
 		{ "proc", "/proc", "proc", NULL,
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
 		{ "sysfs", "/sys", "sysfs", NULL,
@@ -288,7 +288,7 @@ static void add_implicit(struct sc_call *c, struct mtable *t)
 		{ "tmpfs", "/dev", "tmpfs", NULL, 0, 0 },
 		{ "devpts", "/dev/pts", "devpts", NULL, 0, 0 },
 	};
-	const struct vfs_config *cfg = vfs_cfg();
+	const struct vtree_config *cfg = vtree_cfg();
 
 	for (size_t i = 0; i < ARRAY_SIZE(imp); i++) {
 		bool in_cfg = false;
@@ -390,9 +390,9 @@ static void put_line(struct vbuf *b, const struct vmount *v,
 	}
 }
 
-int vfs_mount_lines(struct sc_call *c, struct vbuf *b, bool info)
+int vtree_mount_lines(struct sc_call *c, struct vbuf *b, bool info)
 {
-	const struct vfs_config *cfg = vfs_cfg();
+	const struct vtree_config *cfg = vtree_cfg();
 	struct mtable t = { .cap = cfg->n_mounts + vmask_count() + 8 };
 	char root[PATH_MAX];
 	bool rooted;
@@ -412,15 +412,15 @@ int vfs_mount_lines(struct sc_call *c, struct vbuf *b, bool info)
 	add_implicit(c, &t);
 	add_masks(c, &t, false);
 	add_masks(c, &t, true);
-	rooted = vproc_reader_root(c, root, sizeof(root));
+	rooted = procfs_reader_root(c, root, sizeof(root));
 	for (size_t i = 0; i < t.n; i++) {
 		v[i].id = (int)i + 21;
 		v[i].parent = i == 0 ? 1 : parent_of(v, i, v[i].dest);
 		/* after chroot, as Linux: only the mounts at or below the
 		 * reader's root, their points relative to it */
-		if (rooted && !vproc_under_root(root, v[i].dest))
+		if (rooted && !procfs_under_root(root, v[i].dest))
 			continue;
-		put_line(b, &v[i], rooted ? vproc_reader_path(root, v[i].dest)
+		put_line(b, &v[i], rooted ? procfs_reader_path(root, v[i].dest)
 					  : v[i].dest, info);
 	}
 	return b->err;

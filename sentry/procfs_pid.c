@@ -45,7 +45,7 @@ static int gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	const char *name = strrchr(n->path, '/') + 1;
 
 	(void)c;
-	return vproc_read_host(n->pid, name, b);
+	return procfs_read_host(n->pid, name, b);
 }
 
 /* The path of a maps (or smaps header) line from l to nl: after the five
@@ -74,7 +74,7 @@ static int gen_maps(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	struct vbuf raw = { 0 };
 	int ret;
 
-	if (!vproc_reader_root(c, root, sizeof(root)))
+	if (!procfs_reader_root(c, root, sizeof(root)))
 		return gen_copy(c, n, b);
 	ret = gen_copy(c, n, &raw);
 	for (const char *l = raw.data; ret == 0 && l != NULL && *l; ) {
@@ -84,7 +84,7 @@ static int gen_maps(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 		if (p != NULL && (size_t)(nl - p) < sizeof(path)) {
 			snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
 			vbuf_put(b, l, (size_t)(p - l));
-			vbuf_printf(b, "%s", vproc_reader_path(root, path));
+			vbuf_printf(b, "%s", procfs_reader_path(root, path));
 		} else {
 			vbuf_put(b, l, (size_t)(nl - l));
 		}
@@ -122,7 +122,7 @@ static unsigned long long boot_ticks(void)
 
 	clock_gettime(CLOCK_BOOTTIME, &bt);
 	now = (uint64_t)bt.tv_sec * 1000000000ULL + (uint64_t)bt.tv_nsec;
-	since = cv_now_ns() - vfs_boot_ns();
+	since = cv_now_ns() - vtree_boot_ns();
 	return since < now ? (now - since) / (1000000000ULL / 100) : 0;
 }
 
@@ -181,7 +181,7 @@ static int environ_from_memory(const struct vnode *n, struct vbuf *b)
 	char chunk[65536];
 	int ret;
 
-	ret = vproc_read_host(n->pid, "stat", &st);
+	ret = procfs_read_host(n->pid, "stat", &st);
 	if (ret < 0 || st.data == NULL) {
 		vbuf_free(&st);
 		return ret < 0 ? ret : -EIO;
@@ -235,7 +235,7 @@ static void status_ids(struct vbuf *b, const char *line, const char *map)
 		v = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		vbuf_printf(b, "\t%ld", vproc_map_id(map, v));
+		vbuf_printf(b, "\t%ld", procfs_map_id(map, v));
 		p = end;
 	}
 	vbuf_printf(b, "\n");
@@ -270,15 +270,15 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 			  struct vbuf *b)
 {
 	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
-	int ret = vproc_read_host(n->pid, "status", &raw);
-	struct task *t = vproc_task_of(c, n->host_pid);
+	int ret = procfs_read_host(n->pid, "status", &raw);
+	struct task *t = procfs_task_of(c, n->host_pid);
 	int nnp = t != NULL ? t->creds.no_new_privs : -1;
 
 	/* Without the maps the host's ids would show: an error instead. */
 	if (ret == 0 && raw.data != NULL)
-		ret = vproc_read_host(n->pid, "uid_map", &um);
+		ret = procfs_read_host(n->pid, "uid_map", &um);
 	if (ret == 0 && raw.data != NULL)
-		ret = vproc_read_host(n->pid, "gid_map", &gm);
+		ret = procfs_read_host(n->pid, "gid_map", &gm);
 	if (ret == 0 && raw.data != NULL) {
 		for (const char *l = raw.data; *l; ) {
 			status_line(l, um.data, gm.data, nnp, b);
@@ -336,7 +336,7 @@ static int open_direct(struct sc_call *c, const struct vnode *n, int flags,
 		       int *fd_out)
 {
 	const char *name = strrchr(n->path, '/') + 1;
-	int pfd = vfs_host_proc_fd(), fd, ret;
+	int pfd = vtree_host_proc_fd(), fd, ret;
 	char path[64];
 
 	if (pfd < 0)
@@ -345,7 +345,7 @@ static int open_direct(struct sc_call *c, const struct vnode *n, int flags,
 		ret = may_write(c, n);
 		if (ret < 0)
 			return ret;
-		pfd = vfs_host_proc_rw_fd();
+		pfd = vtree_host_proc_rw_fd();
 		if (pfd < 0)
 			return pfd;
 	}
@@ -374,18 +374,18 @@ static int gen_net(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	const char *rel = net_rel(n);
 
 	(void)c;
-	return rel != NULL ? vproc_read_host(n->pid, rel, b) : -ENOENT;
+	return rel != NULL ? procfs_read_host(n->pid, rel, b) : -ENOENT;
 }
 
 static int net_lookup(struct sc_call *c, const struct vnode *dir,
 		      const char *name, struct vnode *out);
 static int net_list(struct sc_call *c, const struct vnode *dir,
-		    struct vfs_dirlist *l);
+		    struct vtree_dirlist *l);
 
-static const struct vfs_entry net_dir_entry = {
+static const struct vtree_entry net_dir_entry = {
 	.name = "", .type = VN_DIR, .lookup = net_lookup, .list = net_list,
 };
-static const struct vfs_entry net_file_entry = {
+static const struct vtree_entry net_file_entry = {
 	.name = "", .type = VN_FILE, .gen = gen_net,
 };
 
@@ -393,7 +393,7 @@ static int net_lookup(struct sc_call *c, const struct vnode *dir,
 		      const char *name, struct vnode *out)
 {
 	const char *rel = net_rel(out);
-	int pfd = vfs_host_proc_fd();
+	int pfd = vtree_host_proc_fd();
 	char path[PATH_MAX];
 	struct stat st;
 
@@ -415,10 +415,10 @@ static int net_lookup(struct sc_call *c, const struct vnode *dir,
 }
 
 static int net_list(struct sc_call *c, const struct vnode *dir,
-		    struct vfs_dirlist *l)
+		    struct vtree_dirlist *l)
 {
 	const char *rel = net_rel(dir);
-	int pfd = vfs_host_proc_fd(), fd;
+	int pfd = vtree_host_proc_fd(), fd;
 	char path[PATH_MAX];
 
 	(void)c;
@@ -428,7 +428,7 @@ static int net_list(struct sc_call *c, const struct vnode *dir,
 	fd = openat(pfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
-	return vfs_dirlist_add_host(l, fd);
+	return vtree_dirlist_add_host(l, fd);
 }
 
 /* ---- the mount table (sentry/procfs_mounts.c) -------------------------------- */
@@ -436,42 +436,43 @@ static int net_list(struct sc_call *c, const struct vnode *dir,
 static int gen_mounts(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	(void)n;
-	return vfs_mount_lines(c, b, false);
+	return vtree_mount_lines(c, b, false);
 }
 
 static int gen_mountinfo(struct sc_call *c, const struct vnode *n,
 			 struct vbuf *b)
 {
 	(void)n;
-	return vfs_mount_lines(c, b, true);
+	return vtree_mount_lines(c, b, true);
 }
 
 static int task_lookup(struct sc_call *c, const struct vnode *dir,
 		       const char *name, struct vnode *out);
 static int task_list(struct sc_call *c, const struct vnode *dir,
-		     struct vfs_dirlist *l);
+		     struct vtree_dirlist *l);
 
 #define DIRECT(nm, mode) { .name = nm, .type = VN_FILE, .perm = mode, \
 			    .open = open_direct }
-static const struct vfs_entry pid_children[] = {
+static const struct vtree_entry pid_children[] = {
 	{ .name = "auxv", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
 	  .ptrace = true },
 	{ .name = "cgroup", .type = VN_FILE, .gen = gen_cgroup },
 	{ .name = "cmdline", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "comm", .type = VN_FILE, .perm = 0644, .gen = gen_copy },
 	DIRECT("coredump_filter", 0644),
-	{ .name = "cwd", .type = VN_LINK, .link = vproc_link_cwd,
-	  .foreign = vproc_foreign_cwd, .ptrace = true },
+	{ .name = "cwd", .type = VN_LINK, .link = procfs_link_cwd,
+	  .foreign = procfs_foreign_cwd, .ptrace = true },
 	{ .name = "environ", .type = VN_FILE, .perm = 0400, .gen = gen_environ,
 	  .ptrace = true },
-	{ .name = "exe", .type = VN_LINK, .link = vproc_link_exe,
-	  .foreign = vproc_foreign_exe, .ptrace = true },
-	{ .name = "fd", .type = VN_DIR, .perm = 0500, .lookup = vproc_fd_lookup,
-	  .list = vproc_fd_list, .owner_dir = true },
+	{ .name = "exe", .type = VN_LINK, .link = procfs_link_exe,
+	  .foreign = procfs_foreign_exe, .ptrace = true },
+	{ .name = "fd", .type = VN_DIR, .perm = 0500,
+	  .lookup = procfs_fd_lookup, .list = procfs_fd_list,
+	  .owner_dir = true },
 	/* 0555, reaching in needs ptrace-read access (Linux's
 	 * proc_fdinfo_permission) */
 	{ .name = "fdinfo", .type = VN_DIR, .perm = 0555,
-	  .lookup = vproc_fdinfo_lookup, .list = vproc_fdinfo_list,
+	  .lookup = procfs_fdinfo_lookup, .list = procfs_fdinfo_list,
 	  .ptrace = true },
 	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "io", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
@@ -491,14 +492,15 @@ static const struct vfs_entry pid_children[] = {
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
 	{ .name = "net", .type = VN_DIR, .lookup = net_lookup,
 	  .list = net_list },
-	{ .name = "ns", .type = VN_DIR, .perm = 0511, .children = vproc_ns_children },
+	{ .name = "ns", .type = VN_DIR, .perm = 0511,
+	  .children = procfs_ns_children },
 	DIRECT("oom_adj", 0644),
 	{ .name = "oom_score", .type = VN_FILE, .gen = gen_copy },
 	DIRECT("oom_score_adj", 0644),
 	{ .name = "pagemap", .type = VN_FILE, .perm = 0400,
 	  .open = open_direct, .ptrace = true },
-	{ .name = "root", .type = VN_LINK, .link = vproc_link_root,
-	  .foreign = vproc_foreign_root, .ptrace = true },
+	{ .name = "root", .type = VN_LINK, .link = procfs_link_root,
+	  .foreign = procfs_foreign_root, .ptrace = true },
 	{ .name = "schedstat", .type = VN_FILE, .gen = gen_copy },
 	{ .name = "sessionid", .type = VN_FILE, .gen = gen_audit_unset },
 	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
@@ -524,7 +526,7 @@ static const struct vfs_entry pid_children[] = {
 	{ 0 },
 };
 
-const struct vfs_entry vproc_pid_entry = {
+const struct vtree_entry procfs_pid_entry = {
 	.name = "", .type = VN_DIR, .children = pid_children,
 };
 
@@ -534,7 +536,7 @@ const struct vfs_entry vproc_pid_entry = {
 struct thread_arg {
 	pid_t tgid, want;
 	pid_t host;
-	struct vfs_dirlist *l;
+	struct vtree_dirlist *l;
 };
 
 static int thread_visit(struct task *t, void *arg)
@@ -546,7 +548,7 @@ static int thread_visit(struct task *t, void *arg)
 		return 0;
 	if (a->l != NULL) {
 		snprintf(name, sizeof(name), "%d", t->tid);
-		return vfs_dirlist_add(a->l, name, VN_DIR);
+		return vtree_dirlist_add(a->l, name, VN_DIR);
 	}
 	if (t->tid != a->want)
 		return 0;
@@ -557,7 +559,8 @@ static int thread_visit(struct task *t, void *arg)
 static int task_lookup(struct sc_call *c, const struct vnode *dir,
 		       const char *name, struct vnode *out)
 {
-	struct thread_arg a = { .tgid = dir->pid, .want = vfs_parse_num(name) };
+	struct thread_arg a = { .tgid = dir->pid,
+				.want = vtree_parse_num(name) };
 
 	if (a.want <= 0)
 		return -ENOENT;
@@ -567,14 +570,14 @@ static int task_lookup(struct sc_call *c, const struct vnode *dir,
 		(void)task_for_each(c->t->sentry, thread_visit, &a);
 	if (a.host <= 0)
 		return -ENOENT;
-	out->ent = &vproc_pid_entry;
+	out->ent = &procfs_pid_entry;
 	out->pid = a.want;
 	out->host_pid = a.host;
 	return 0;
 }
 
 static int task_list(struct sc_call *c, const struct vnode *dir,
-		     struct vfs_dirlist *l)
+		     struct vtree_dirlist *l)
 {
 	struct thread_arg a = { .tgid = dir->pid, .l = l };
 	int ret = task_for_each(c->t->sentry, thread_visit, &a);
@@ -583,12 +586,12 @@ static int task_list(struct sc_call *c, const struct vnode *dir,
 		char name[16];
 
 		snprintf(name, sizeof(name), "%d", dir->pid);
-		ret = vfs_dirlist_add(l, name, VN_DIR);
+		ret = vtree_dirlist_add(l, name, VN_DIR);
 	}
 	return ret;
 }
 
-int vfs_parse_num(const char *name)
+int vtree_parse_num(const char *name)
 {
 	char *end;
 	long v;

@@ -31,11 +31,11 @@
 
 /* ---- the sandbox's procfs (its pid namespace only) ------------------------ */
 
-int vproc_read_host(pid_t hp, const char *what, struct vbuf *b)
+int procfs_read_host(pid_t hp, const char *what, struct vbuf *b)
 {
 	char path[64], chunk[4096];
 	cleanup_close int fd = -1;
-	int pfd = vfs_host_proc_fd();
+	int pfd = vtree_host_proc_fd();
 	ssize_t n;
 
 	if (pfd < 0)
@@ -53,7 +53,7 @@ int vproc_read_host(pid_t hp, const char *what, struct vbuf *b)
 
 /* The task of a sandbox thread group, by its host pid; NULL for one
  * that is not yet the workload's (still joining, sentry/attach.c). */
-struct task *vproc_task_of(struct sc_call *c, pid_t hp)
+struct task *procfs_task_of(struct sc_call *c, pid_t hp)
 {
 	struct task *t;
 
@@ -71,7 +71,7 @@ struct task *vproc_task_of(struct sc_call *c, pid_t hp)
 static int dump_owner(pid_t pid, uid_t *uid, gid_t *gid)
 {
 	struct stat st;
-	int pfd = vfs_host_proc_fd();
+	int pfd = vtree_host_proc_fd();
 	char name[32];
 
 	if (pfd < 0)
@@ -107,16 +107,16 @@ static bool is_dumpable(struct sc_call *c, pid_t pid,
  * caller's fsuid/fsgid equal to all of the target's uids/gids, the target
  * dumpable and its permitted capabilities within the caller's effective
  * ones (cap_ptrace_access_check). Never a task that is not yet the
- * workload's (vproc_task_of).
+ * workload's (procfs_task_of).
  */
-bool vproc_may_read(struct sc_call *c, const struct vnode *n)
+bool procfs_may_read(struct sc_call *c, const struct vnode *n)
 {
 	const struct task_creds *me = &c->t->creds, *it;
 	struct task *t;
 
 	if (n->host_pid == c->t->host_tgid)
 		return true;
-	t = vproc_task_of(c, n->host_pid);
+	t = procfs_task_of(c, n->host_pid);
 	if (t == NULL)
 		return false;
 	if (t->host_tgid == c->t->host_tgid ||
@@ -139,7 +139,7 @@ bool vproc_may_read(struct sc_call *c, const struct vnode *n)
  * target's uids/gids, the target dumpable and its permitted capabilities
  * within the caller's effective ones. The host has no Yama.
  */
-bool vproc_may_attach(struct sc_call *c, struct task *t)
+bool procfs_may_attach(struct sc_call *c, struct task *t)
 {
 	const struct task_creds *me = &c->t->creds, *it = &t->creds;
 
@@ -155,7 +155,7 @@ bool vproc_may_attach(struct sc_call *c, struct task *t)
 	return is_dumpable(c, t->tgid, it);
 }
 
-bool vproc_may_search(struct sc_call *c, const struct vnode *n)
+bool procfs_may_search(struct sc_call *c, const struct vnode *n)
 {
 	uid_t uid;
 	gid_t gid;
@@ -164,7 +164,7 @@ bool vproc_may_search(struct sc_call *c, const struct vnode *n)
 	    fs_capable(c->t, CAP_DAC_OVERRIDE) ||
 	    fs_capable(c->t, CAP_DAC_READ_SEARCH))
 		return true;
-	if (vproc_task_of(c, n->host_pid) == NULL ||
+	if (procfs_task_of(c, n->host_pid) == NULL ||
 	    dump_owner(n->pid, &uid, &gid) < 0)
 		return false;
 	return ident_from_host(c->t->sentry, IDENT_UID, uid) ==
@@ -183,7 +183,7 @@ void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
 		       struct stat *st)
 {
 	uint32_t uid = 0, gid = 0;
-	int pfd = vfs_host_proc_fd();
+	int pfd = vtree_host_proc_fd();
 	bool open_dir = n->ent->type == VN_DIR &&
 			(n->ent->perm == 0 || n->ent->perm == 0555);
 	struct stat real;
@@ -202,7 +202,7 @@ void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
 }
 
 /* Host id -> the sandbox's, by the process's uid_map/gid_map. */
-long vproc_map_id(const char *map, long id)
+long procfs_map_id(const char *map, long id)
 {
 	const char *p = map;
 
@@ -224,7 +224,7 @@ long vproc_map_id(const char *map, long id)
 
 /* ---- paths as the reader sees them (its root: chroot) ------------------- */
 
-bool vproc_reader_root(struct sc_call *c, char *root, size_t len)
+bool procfs_reader_root(struct sc_call *c, char *root, size_t len)
 {
 	struct task_fs *fs = c->t->fs;
 
@@ -234,7 +234,7 @@ bool vproc_reader_root(struct sc_call *c, char *root, size_t len)
 	return strcmp(root, "/") != 0;
 }
 
-bool vproc_under_root(const char *root, const char *path)
+bool procfs_under_root(const char *root, const char *path)
 {
 	size_t l = strlen(root);
 
@@ -242,11 +242,11 @@ bool vproc_under_root(const char *root, const char *path)
 	       (path[l] == '\0' || path[l] == '/');
 }
 
-const char *vproc_reader_path(const char *root, const char *path)
+const char *procfs_reader_path(const char *root, const char *path)
 {
 	size_t l = strlen(root);
 
-	if (!vproc_under_root(root, path))
+	if (!procfs_under_root(root, path))
 		return path;
 	return path[l] == '\0' ? "/" : path + l;
 }

@@ -36,9 +36,9 @@ static int reader_link(struct sc_call *c, const char *path, char *buf,
 {
 	char root[PATH_MAX];
 
-	if (path[0] == '/' && vproc_reader_root(c, root, sizeof(root)))
-		path = vproc_reader_path(root, path);
-	return vfs_link_target(path, buf, len);
+	if (path[0] == '/' && procfs_reader_root(c, root, sizeof(root)))
+		path = procfs_reader_path(root, path);
+	return vtree_link_target(path, buf, len);
 }
 
 static bool is_caller(struct sc_call *c, const struct vnode *n)
@@ -49,7 +49,7 @@ static bool is_caller(struct sc_call *c, const struct vnode *n)
 static int host_readlink(pid_t hp, const char *what, char *buf, size_t len)
 {
 	char path[64];
-	int pfd = vfs_host_proc_fd();
+	int pfd = vtree_host_proc_fd();
 	ssize_t r;
 
 	if (pfd < 0)
@@ -65,7 +65,7 @@ static int host_readlink(pid_t hp, const char *what, char *buf, size_t len)
 static int exe_path(struct sc_call *c, const struct vnode *n, char *buf,
 		    size_t len)
 {
-	struct task *t = vproc_task_of(c, n->host_pid);
+	struct task *t = procfs_task_of(c, n->host_pid);
 	int ret;
 
 	if (t != NULL && t->exe != NULL) {
@@ -80,7 +80,7 @@ static int exe_path(struct sc_call *c, const struct vnode *n, char *buf,
 	return ret;
 }
 
-int vproc_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
+int procfs_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
 		    size_t len)
 {
 	char path[PATH_MAX];
@@ -91,7 +91,7 @@ int vproc_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
 	return reader_link(c, path, buf, len);
 }
 
-int vproc_foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
+int procfs_foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
 		       bool *owned)
 {
 	char path[PATH_MAX];
@@ -111,12 +111,12 @@ int vproc_foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
 /* The filesystem context of the process; NULL if unknown. */
 static struct task_fs *fs_of(struct sc_call *c, const struct vnode *n)
 {
-	struct task *t = vproc_task_of(c, n->host_pid);
+	struct task *t = procfs_task_of(c, n->host_pid);
 
 	return t != NULL ? t->fs : NULL;
 }
 
-int vproc_link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
+int procfs_link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
 		    size_t len)
 {
 	struct task_fs *fs = fs_of(c, n);
@@ -131,7 +131,7 @@ int vproc_link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
 	return reader_link(c, path, buf, len);
 }
 
-int vproc_foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
+int procfs_foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
 		       bool *owned)
 {
 	struct task_fs *fs = fs_of(c, n);
@@ -143,7 +143,7 @@ int vproc_foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
 	return 0;
 }
 
-int vproc_link_root(struct sc_call *c, const struct vnode *n, char *buf,
+int procfs_link_root(struct sc_call *c, const struct vnode *n, char *buf,
 		     size_t len)
 {
 	struct task_fs *fs = fs_of(c, n);
@@ -153,14 +153,14 @@ int vproc_link_root(struct sc_call *c, const struct vnode *n, char *buf,
 	if (fs == NULL)
 		return -EACCES;
 	if (fs->root_fd == GOFER_AT_ROOT || is_caller(c, n))
-		return vfs_link_target("/", buf, len);
+		return vtree_link_target("/", buf, len);
 	ret = fs_dir_path(c, fs->root_fd, path, sizeof(path));
 	if (ret < 0)
 		return ret;
 	return reader_link(c, path, buf, len);
 }
 
-int vproc_foreign_root(struct sc_call *c, const struct vnode *n,
+int procfs_foreign_root(struct sc_call *c, const struct vnode *n,
 			int *fd_out, bool *owned)
 {
 	struct task_fs *fs = fs_of(c, n);
@@ -201,13 +201,13 @@ static int link_ns(struct sc_call *c, const struct vnode *n, char *buf,
 		return ret;
 	target[ret] = '\0';
 	if (strcmp(n->ent->name, "user") == 0)
-		return vfs_link_target(user_alias(c, target), buf, len);
-	return vfs_link_target(target, buf, len);
+		return vtree_link_target(user_alias(c, target), buf, len);
+	return vtree_link_target(target, buf, len);
 }
 
 #define NS_LINK(nm) { .name = nm, .type = VN_LINK, .link = link_ns, \
 		      .ptrace = true }
-const struct vfs_entry vproc_ns_children[] = {
+const struct vtree_entry procfs_ns_children[] = {
 	NS_LINK("cgroup"), NS_LINK("ipc"), NS_LINK("mnt"), NS_LINK("net"),
 	NS_LINK("pid"), NS_LINK("pid_for_children"), NS_LINK("time"),
 	NS_LINK("time_for_children"), NS_LINK("user"), NS_LINK("uts"),
@@ -293,10 +293,10 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 		return ret;
 	path[ret] = '\0';
 	if (path[0] != '/' || strncmp(path, "/memfd:", 7) == 0)
-		return vfs_link_target(path, buf, len);
+		return vtree_link_target(path, buf, len);
 	if (foreign_fd(c, n, &fd, &owned) < 0)
-		return vfs_link_target("host:[0]", buf, len);
-	if (vfs_fd_path(fd, path, sizeof(path)) == 0 ||
+		return vtree_link_target("host:[0]", buf, len);
+	if (vtree_fd_path(fd, path, sizeof(path)) == 0 ||
 	    same_in_sandbox(c, fd, path))
 		return reader_link(c, path, buf, len);
 	if (fstat(fd, &st) < 0)
@@ -339,7 +339,7 @@ static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,
 	return 0;
 }
 
-static const struct vfs_entry fd_link_entry = {
+static const struct vtree_entry fd_link_entry = {
 	.name = "", .type = VN_LINK, .link = link_fd, .foreign = foreign_fd,
 };
 
@@ -367,25 +367,25 @@ static int fd_table_size(pid_t pid)
 	const char *p;
 	long n = 0;
 
-	if (vproc_read_host(pid, "status", &st) == 0 && st.data != NULL &&
+	if (procfs_read_host(pid, "status", &st) == 0 && st.data != NULL &&
 	    (p = strstr(st.data, "\nFDSize:")) != NULL)
 		n = strtol(p + 8, NULL, 10);
 	vbuf_free(&st);
 	return n <= 0 ? 64 : n > 4096 ? 4096 : (int)n;
 }
 
-int vproc_fd_lookup(struct sc_call *c, const struct vnode *dir,
+int procfs_fd_lookup(struct sc_call *c, const struct vnode *dir,
 		     const char *name, struct vnode *out)
 {
 	char what[48];
-	int num = vfs_parse_num(name);
-	int pfd = vfs_host_proc_fd();
+	int num = vtree_parse_num(name);
+	int pfd = vtree_host_proc_fd();
 	struct stat st;
 
 	if (num < 0)
 		return -ENOENT;
 	/* following or reading the link: ptrace access (proc_fd_link) */
-	if (!vproc_may_read(c, dir))
+	if (!procfs_may_read(c, dir))
 		return -EACCES;
 	snprintf(what, sizeof(what), "%d/fd/%d", dir->pid, num);
 	if (pfd < 0)
@@ -402,7 +402,7 @@ int vproc_fd_lookup(struct sc_call *c, const struct vnode *dir,
 }
 
 /* The fd list of a process whose procfs fd/ the sentry may not read. */
-static int fd_list_probe(const struct vnode *dir, struct vfs_dirlist *l)
+static int fd_list_probe(const struct vnode *dir, struct vtree_dirlist *l)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, dir->host_pid, 0);
 	int size = fd_table_size(dir->pid), ret = 0;
@@ -417,18 +417,18 @@ static int fd_list_probe(const struct vnode *dir, struct vfs_dirlist *l)
 			continue;
 		close(fd);
 		snprintf(name, sizeof(name), "%d", i);
-		ret = vfs_dirlist_add(l, name, VN_LINK);
+		ret = vtree_dirlist_add(l, name, VN_LINK);
 	}
 	close(pidfd);
 	return ret;
 }
 
-int vproc_fd_list(struct sc_call *c, const struct vnode *dir,
-		   struct vfs_dirlist *l)
+int procfs_fd_list(struct sc_call *c, const struct vnode *dir,
+		   struct vtree_dirlist *l)
 {
 	char what[32];
 	struct dirent *e;
-	int pfd = vfs_host_proc_fd(), fd, ret = 0;
+	int pfd = vtree_host_proc_fd(), fd, ret = 0;
 	DIR *d;
 
 	(void)c;
@@ -446,8 +446,8 @@ int vproc_fd_list(struct sc_call *c, const struct vnode *dir,
 		return -ENOMEM;
 	}
 	while (ret == 0 && (e = readdir(d)) != NULL) {
-		if (vfs_parse_num(e->d_name) >= 0)
-			ret = vfs_dirlist_add(l, e->d_name, VN_LINK);
+		if (vtree_parse_num(e->d_name) >= 0)
+			ret = vtree_dirlist_add(l, e->d_name, VN_LINK);
 	}
 	closedir(d);
 	return ret;
@@ -466,29 +466,29 @@ static int gen_fdinfo(struct sc_call *c, const struct vnode *n,
 
 	(void)c;
 	snprintf(what, sizeof(what), "fdinfo/%d", n->num);
-	return vproc_read_host(n->pid, what, b);
+	return procfs_read_host(n->pid, what, b);
 }
 
-static const struct vfs_entry fdinfo_file_entry = {
+static const struct vtree_entry fdinfo_file_entry = {
 	.name = "", .type = VN_FILE, .gen = gen_fdinfo,
 };
 
 /* fdinfo/N exists where fd/N does, with the same access check. */
-int vproc_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
+int procfs_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
 			const char *name, struct vnode *out)
 {
-	int ret = vproc_fd_lookup(c, dir, name, out);
+	int ret = procfs_fd_lookup(c, dir, name, out);
 
 	if (ret == 0)
 		out->ent = &fdinfo_file_entry;
 	return ret;
 }
 
-int vproc_fdinfo_list(struct sc_call *c, const struct vnode *dir,
-		      struct vfs_dirlist *l)
+int procfs_fdinfo_list(struct sc_call *c, const struct vnode *dir,
+		      struct vtree_dirlist *l)
 {
 	size_t first = l->n;
-	int ret = vproc_fd_list(c, dir, l);
+	int ret = procfs_fd_list(c, dir, l);
 
 	for (size_t i = first; i < l->n; i++)
 		l->v[i].type = VN_FILE;

@@ -37,7 +37,7 @@
 #include "lib/log.h"
 #include "sentry/internal.h"
 #include "sentry/ptrace_emu.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define PT_OPTIONS_OK                                                     \
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
@@ -124,7 +124,7 @@ static long pt_traceme(struct sc_call *c)
  * is not; a root task looks dumpable either way). */
 static bool dumpable(struct sentry *s, struct task *t)
 {
-	int pfd = vfs_host_proc_fd();
+	int pfd = vtree_host_proc_fd();
 	char name[32];
 	struct stat st;
 

@@ -24,7 +24,7 @@
 #include "lib/cleanup.h"
 #include "platform/platform.h"
 #include "sentry/internal.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define ERESTARTNOHAND 514
 
@@ -48,7 +48,7 @@ static bool task_ignores(const struct task *t, int sig)
 {
 	cleanup_close int fd = -1;
 	char path[32], buf[4096];
-	int pfd = vfs_host_proc_fd();
+	int pfd = vtree_host_proc_fd();
 	uint64_t bit = 1ULL << (sig - 1);
 	ssize_t n;
 

@@ -41,7 +41,7 @@
 #include "lib/log.h"
 #include "sentry/idmap.h"
 #include "sentry/internal.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 /* Linux's default for a new net namespace (PROT_SOCK). */
 static int port_start = 1024;

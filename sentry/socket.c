@@ -27,7 +27,7 @@
 
 #include "lib/cleanup.h"
 #include "sentry/internal.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 #define SOCK_MAX_DATA (256 * 1024)
 #define SOCK_MAX_CONTROL 4096
@@ -381,7 +381,7 @@ static long virtual_errno(struct sc_call *c, const struct sock_addr *a,
 	ret = fs_path_get(c, AT_FDCWD, c->args[1] + off, 0, &p);
 	if (ret < 0 || !p.virt || strcmp(p.path, path) != 0)
 		return 1;
-	ret = vfs_stat(c, p.vpath, !bind_op, &st);
+	ret = vtree_stat(c, p.vpath, !bind_op, &st);
 	if (!bind_op) {
 		/* Linux checks write permission on the inode first. */
 		if (ret == 0 && !may_write(&c->t->creds, &st))
@@ -393,7 +393,7 @@ static long virtual_errno(struct sc_call *c, const struct sock_addr *a,
 	if (strncmp(p.vpath, "/proc/", 6) == 0 ||
 	    strncmp(p.vpath, "/dev/fd/", 8) == 0)
 		return -ENOENT;
-	return vfs_modify_errno(c, p.vpath);
+	return vtree_modify_errno(c, p.vpath);
 }
 
 static long unix_path_op(struct sc_call *c, int *sock,

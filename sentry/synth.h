@@ -3,12 +3,12 @@
  * How the sentry synthesises /proc, /sys and the virtual /dev entries: the
  * tree of entries, the content buffers, and what the files that make them
  * (sentry/synth_*.c, procfs*.c, sysfs.c) share. Nothing outside them needs
- * it: the path handlers use sentry/vfs.h.
+ * it: the path handlers use sentry/vtree.h.
  */
 #ifndef CV_SENTRY_SYNTH_H
 #define CV_SENTRY_SYNTH_H
 
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 
 
 enum vnode_type { VN_DIR, VN_FILE, VN_LINK };
@@ -24,26 +24,26 @@ void vbuf_printf(struct vbuf *b, const char *fmt, ...)
 void vbuf_put(struct vbuf *b, const void *data, size_t len);
 void vbuf_free(struct vbuf *b);
 
-struct vfs_dirent {
+struct vtree_dirent {
 	char name[32];
 	enum vnode_type type;
 };
 
-struct vfs_dirlist {
-	struct vfs_dirent *v;
+struct vtree_dirlist {
+	struct vtree_dirent *v;
 	size_t n, cap;
 };
-int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
+int vtree_dirlist_add(struct vtree_dirlist *l, const char *name,
 		    enum vnode_type type);
 /* Adds the entries of the host directory fd (consumed) but dot-files and
  * names too long for an entry, as directories or files. */
-int vfs_dirlist_add_host(struct vfs_dirlist *l, int fd);
+int vtree_dirlist_add_host(struct vtree_dirlist *l, int fd);
 
 struct vnode;
 
 /* A node of the virtual trees. Static children, or lookup/list for
  * dynamic ones (pids, fds), or both. */
-struct vfs_entry {
+struct vtree_entry {
 	const char *name;
 	enum vnode_type type;
 	mode_t perm;
@@ -62,11 +62,11 @@ struct vfs_entry {
 	int (*foreign)(struct sc_call *c, const struct vnode *n, int *fd_out,
 		       bool *owned);
 	/* VN_DIR */
-	const struct vfs_entry *children;	/* ends with a NULL name */
+	const struct vtree_entry *children;	/* ends with a NULL name */
 	int (*lookup)(struct sc_call *c, const struct vnode *dir,
 		      const char *name, struct vnode *out);
 	int (*list)(struct sc_call *c, const struct vnode *dir,
-		    struct vfs_dirlist *l);
+		    struct vtree_dirlist *l);
 	/* reaching it needs ptrace-read access to the process (environ,
 	 * maps, cwd, root, exe; fd/N), as Linux's procfs requires */
 	bool ptrace;
@@ -78,7 +78,7 @@ struct vfs_entry {
 };
 
 /* synth_mask.c: linux.maskedPaths and readonlyPaths in /proc and /sys. */
-extern const struct vfs_entry vmask_dir_entry, vmask_null_entry;
+extern const struct vtree_entry vmask_dir_entry, vmask_null_entry;
 /* Before confinement: which paths exist on the host, and their type. */
 void vmask_init(const char *const *masked, size_t n_masked,
 		const char *const *readonly, size_t n_readonly);
@@ -89,7 +89,7 @@ int vmask_fallback(const char *path, struct vnode *out);
 /* Under a read-only path (or a masked directory): writes are EROFS. */
 bool vmask_readonly(const char *path);
 /* Adds the configured names directly under dir that l lacks. */
-int vmask_list(const char *dir, struct vfs_dirlist *l);
+int vmask_list(const char *dir, struct vtree_dirlist *l);
 /* An fd of the container's /dev/null for a masked file (via the gofer). */
 int vmask_open_null(struct sc_call *c, int flags, int *fd_out);
 /* The configured paths in the config's order (mountinfo). */
@@ -98,91 +98,93 @@ bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,
 	       bool *dir);
 
 struct vnode {
-	const struct vfs_entry *ent;
+	const struct vtree_entry *ent;
 	pid_t pid;		/* sandbox pid under /proc/<pid>, else 0 */
 	pid_t host_pid;
 	int num;		/* /proc/<pid>/fd/<num> */
 	char path[PATH_MAX];	/* canonical virtual path */
 };
 
-extern const struct vfs_entry vfs_proc_entry, vfs_sys_entry, vfs_dev_entry;
-extern const struct vfs_entry vproc_pid_entry;	/* /proc/<pid> */
+extern const struct vtree_entry vtree_proc_entry, vtree_sys_entry,
+	vtree_dev_entry;
+extern const struct vtree_entry procfs_pid_entry;	/* /proc/<pid> */
 
 /* synth_tree.c: a link's target into readlink's buffer (no NUL): length. */
-int vfs_link_target(const char *target, char *buf, size_t len);
+int vtree_link_target(const char *target, char *buf, size_t len);
 /* A decimal name ("12"): its value, or -1. */
-int vfs_parse_num(const char *name);
+int vtree_parse_num(const char *name);
 
 /* synth_mirror.c: the private tmpfs and the memfds. */
-int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
+int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		     int flags, int *fd_out);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
 /* A writable instance of the sandbox's procfs, or -errno: used only to open
  * the few files a task may write (procfs_pid.c, open_direct). */
-int vfs_host_proc_rw_fd(void);
-void vproc_sysctl_init(void);		/* procfs.c: before confinement */
+int vtree_host_proc_rw_fd(void);
+void procfs_sysctl_init(void);		/* procfs.c: before confinement */
 void vsys_init(void);			/* sysfs.c: before confinement */
-const struct vfs_config *vfs_cfg(void);
-uint64_t vfs_boot_ns(void);		/* CLOCK_MONOTONIC at vfs_init */
-int vfs_ncpus(void);			/* CPUs the sandbox may use */
+const struct vtree_config *vtree_cfg(void);
+uint64_t vtree_boot_ns(void);		/* CLOCK_MONOTONIC at vtree_init */
+int vtree_ncpus(void);			/* CPUs the sandbox may use */
 
 /* procfs.c and procfs_pid*.c: the sandbox's processes. */
 /* Host pid of sandbox pid (a thread group), or -ESRCH. */
-int vproc_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
+int procfs_host_pid(struct sc_call *c, pid_t pid, pid_t *host);
 /* Whether the caller may ptrace-read the process of n (PTRACE_MODE_READ
  * with its filesystem ids, as Linux checks /proc/<pid>/fd and friends). */
-bool vproc_may_read(struct sc_call *c, const struct vnode *n);
+bool procfs_may_read(struct sc_call *c, const struct vnode *n);
 /* Whether the caller may ptrace-attach t by its real ids
  * (PTRACE_MODE_ATTACH_REALCREDS: pidfd_getfd). */
-bool vproc_may_attach(struct sc_call *c, struct task *t);
+bool procfs_may_attach(struct sc_call *c, struct task *t);
 /* Whether the caller may search the process's owner-only directory of n
  * (generic_permission on a 0500 directory owned by the dump owner). */
-bool vproc_may_search(struct sc_call *c, const struct vnode *n);
+bool procfs_may_search(struct sc_call *c, const struct vnode *n);
 /* procfs_pid_access.c: the content of <host pid>/what in the sandbox's
  * procfs, appended to b; -ESRCH if the process is gone. */
-int vproc_read_host(pid_t hp, const char *what, struct vbuf *b);
+int procfs_read_host(pid_t hp, const char *what, struct vbuf *b);
 /* The task of a sandbox thread group, by its host pid; NULL for one that
  * is not yet the workload's (still joining, sentry/attach.c). */
-struct task *vproc_task_of(struct sc_call *c, pid_t hp);
+struct task *procfs_task_of(struct sc_call *c, pid_t hp);
 /* Host id -> the sandbox's, by a process's uid_map/gid_map text. */
-long vproc_map_id(const char *map, long id);
+long procfs_map_id(const char *map, long id);
 
 /*
  * A path as the reading task sees it, as Linux's d_path: relative to its
  * root (after chroot) when under it, unchanged when out of its reach.
- * vproc_reader_root: the reader's root as a sandbox path in root, false
+ * procfs_reader_root: the reader's root as a sandbox path in root, false
  * when it is the sandbox's own "/" (then paths need no change).
  */
-bool vproc_reader_root(struct sc_call *c, char *root, size_t len);
-bool vproc_under_root(const char *root, const char *path);
-const char *vproc_reader_path(const char *root, const char *path);
+bool procfs_reader_root(struct sc_call *c, char *root, size_t len);
+bool procfs_under_root(const char *root, const char *path);
+const char *procfs_reader_path(const char *root, const char *path);
 
 /* procfs_pid_links.c: the links of /proc/<pid> (entries' link/foreign). */
-int vproc_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
+int procfs_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
 		   size_t len);
-int vproc_foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
+int procfs_foreign_exe(struct sc_call *c, const struct vnode *n, int *fd_out,
 		      bool *owned);
-int vproc_link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
+int procfs_link_cwd(struct sc_call *c, const struct vnode *n, char *buf,
 		   size_t len);
-int vproc_foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
+int procfs_foreign_cwd(struct sc_call *c, const struct vnode *n, int *fd_out,
 		      bool *owned);
-int vproc_link_root(struct sc_call *c, const struct vnode *n, char *buf,
+int procfs_link_root(struct sc_call *c, const struct vnode *n, char *buf,
 		    size_t len);
-int vproc_foreign_root(struct sc_call *c, const struct vnode *n, int *fd_out,
+int procfs_foreign_root(struct sc_call *c, const struct vnode *n, int *fd_out,
 		       bool *owned);
-extern const struct vfs_entry vproc_ns_children[];	/* /proc/<pid>/ns */
+/* /proc/<pid>/ns */
+extern const struct vtree_entry procfs_ns_children[];
 /* /proc/<pid>/fd: lookup and list of its directory entry. */
-int vproc_fd_lookup(struct sc_call *c, const struct vnode *dir,
+int procfs_fd_lookup(struct sc_call *c, const struct vnode *dir,
 		    const char *name, struct vnode *out);
-int vproc_fd_list(struct sc_call *c, const struct vnode *dir,
-		  struct vfs_dirlist *l);
+int procfs_fd_list(struct sc_call *c, const struct vnode *dir,
+		  struct vtree_dirlist *l);
 /* /proc/<pid>/fdinfo: the same names, files. */
-int vproc_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
+int procfs_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
 			const char *name, struct vnode *out);
-int vproc_fdinfo_list(struct sc_call *c, const struct vnode *dir,
-		      struct vfs_dirlist *l);
+int procfs_fdinfo_list(struct sc_call *c, const struct vnode *dir,
+		      struct vtree_dirlist *l);
 
 /* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
-int vproc_pids(struct sc_call *c, pid_t *pids, size_t max);
+int procfs_pids(struct sc_call *c, pid_t *pids, size_t max);
 
 #endif

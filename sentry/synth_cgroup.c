@@ -395,7 +395,7 @@ void vcg_loadavg(int running, double out[3])
 	uint64_t steps;
 
 	if (load_last_ns == 0)
-		load_last_ns = vfs_boot_ns();
+		load_last_ns = vtree_boot_ns();
 	steps = (now - load_last_ns) / 5000000000ull;
 	if (steps > 0) {
 		/* After 2,000 steps (2.8 h) the past no longer shows. */
@@ -441,7 +441,7 @@ static int run_visit(struct task *t, void *arg)
 
 int vcg_running_tasks(struct sc_call *c, int *total)
 {
-	struct run_arg r = { .proc = vfs_host_proc_fd(), .n = 1,
+	struct run_arg r = { .proc = vtree_host_proc_fd(), .n = 1,
 			     .self = c->t->tid };
 
 	/* The caller runs (it is reading); the others as the kernel has
@@ -544,7 +544,7 @@ static int gen_ids(struct sc_call *c, struct vbuf *b, bool threads)
 		qsort(v, a.n, sizeof(*v), cmp_id);
 		n = (int)a.n;
 	} else {
-		n = vproc_pids(c, v, max);
+		n = procfs_pids(c, v, max);
 		if (n < 0)
 			return n;
 	}
@@ -705,7 +705,7 @@ static int gen_cg_file(struct sc_call *c, const struct vnode *n,
 			     .gen = gen_cg_file }, nd }
 enum { F_ANY, F_MEM, F_CPU, F_CTL, F_PIDS };
 static const struct {
-	struct vfs_entry e;
+	struct vtree_entry e;
 	int need;
 } cg_view[] = {
 	CG_VIEW("cgroup.controllers", 0444, F_ANY),
@@ -796,12 +796,12 @@ int vcg_lookup(struct sc_call *c, const struct vnode *dir, const char *name,
 }
 
 int vcg_list(struct sc_call *c, const struct vnode *dir,
-	     struct vfs_dirlist *l)
+	     struct vtree_dirlist *l)
 {
 	(void)c;
 	(void)dir;
 	for (size_t i = 0; i < ARRAY_SIZE(cg_view); i++) {
-		int ret = cg_shown(i) ? vfs_dirlist_add(l, cg_view[i].e.name,
+		int ret = cg_shown(i) ? vtree_dirlist_add(l, cg_view[i].e.name,
 							VN_FILE) : 0;
 
 		if (ret < 0)

@@ -41,13 +41,13 @@ void vcg_loadavg(int running, double out[3]);
 int vcg_running_tasks(struct sc_call *c, int *total);
 
 struct vnode;
-struct vfs_dirlist;
+struct vtree_dirlist;
 /* /sys/fs/cgroup: the container's cgroup as a read-only cgroup v2 view,
  * its files generated from the live cgroup (lookup and list of the
- * directory's vfs_entry). */
+ * directory's vtree_entry). */
 int vcg_lookup(struct sc_call *c, const struct vnode *dir, const char *name,
 	       struct vnode *out);
 int vcg_list(struct sc_call *c, const struct vnode *dir,
-	     struct vfs_dirlist *l);
+	     struct vtree_dirlist *l);
 
 #endif

@@ -48,16 +48,16 @@ static int gen_empty(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
-const struct vfs_entry vmask_dir_entry = {
+const struct vtree_entry vmask_dir_entry = {
 	.name = "", .type = VN_DIR, .perm = 01777,
 };
-const struct vfs_entry vmask_null_entry = {
+const struct vtree_entry vmask_null_entry = {
 	.name = "", .type = VN_FILE, .perm = 0666, .gen = gen_empty,
 	.rdev = 0x103,	/* makedev(1, 3): /dev/null */
 };
 
 /* Entries of the host's mode for paths the trees lack. */
-static struct vfs_entry *shown;
+static struct vtree_entry *shown;
 
 static void add(const char *path, bool masked, int order)
 {
@@ -67,9 +67,9 @@ static void add(const char *path, bool masked, int order)
 
 	bool virt;
 
-	if (vfs_path_clean(clean, sizeof(clean), NULL, path) < 0)
+	if (vtree_path_clean(clean, sizeof(clean), NULL, path) < 0)
 		return;
-	virt = vfs_path_is_virtual(clean) && strncmp(clean, "/dev", 4) != 0;
+	virt = vtree_path_is_virtual(clean) && strncmp(clean, "/dev", 4) != 0;
 	/* as runc: a path missing on Linux is no mount (the gofer's are
 	 * looked up there, when the mount table is made) */
 	memset(&st, 0, sizeof(st));
@@ -100,7 +100,7 @@ void vmask_init(const char *const *masked, size_t n_masked,
 		add(readonly[i], false, (int)(n_masked + i));
 	shown = calloc(n_masks ? n_masks : 1, sizeof(*shown));
 	for (size_t i = 0; shown != NULL && i < n_masks; i++) {
-		shown[i] = (struct vfs_entry){
+		shown[i] = (struct vtree_entry){
 			.name = "", .type = masks[i].dir ? VN_DIR : VN_FILE,
 			.perm = masks[i].perm, .gen = gen_empty,
 		};
@@ -155,7 +155,7 @@ bool vmask_readonly(const char *path)
 	return false;
 }
 
-int vmask_list(const char *dir, struct vfs_dirlist *l)
+int vmask_list(const char *dir, struct vtree_dirlist *l)
 {
 	size_t dl = strlen(dir);
 	int ret;
@@ -174,7 +174,8 @@ int vmask_list(const char *dir, struct vfs_dirlist *l)
 		/* a name no entry can hold was never listed: skipped still */
 		if (have || strlen(name) >= sizeof(l->v[0].name))
 			continue;
-		ret = vfs_dirlist_add(l, name, masks[i].dir ? VN_DIR : VN_FILE);
+		ret = vtree_dirlist_add(l, name,
+					masks[i].dir ? VN_DIR : VN_FILE);
 		if (ret < 0)
 			return ret;
 	}

@@ -45,7 +45,7 @@ static int proc_rw_fd = -1;	/* the same, writable (open_direct only) */
 static bool inited;
 static uint64_t boot_ns;
 static int cpus = 1;
-static struct vfs_config config;
+static struct vtree_config config;
 
 /* ---- vbuf, dirlist ----------------------------------------------------- */
 
@@ -104,14 +104,14 @@ void vbuf_free(struct vbuf *b)
 	b->len = b->cap = 0;
 }
 
-int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
+int vtree_dirlist_add(struct vtree_dirlist *l, const char *name,
 		    enum vnode_type type)
 {
 	if (strlen(name) >= sizeof(l->v[0].name))
 		return -ENAMETOOLONG;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 32;
-		struct vfs_dirent *v = realloc(l->v, cap * sizeof(*v));
+		struct vtree_dirent *v = realloc(l->v, cap * sizeof(*v));
 
 		if (v == NULL)
 			return -ENOMEM;
@@ -124,7 +124,7 @@ int vfs_dirlist_add(struct vfs_dirlist *l, const char *name,
 	return 0;
 }
 
-int vfs_dirlist_add_host(struct vfs_dirlist *l, int fd)
+int vtree_dirlist_add_host(struct vtree_dirlist *l, int fd)
 {
 	struct dirent *e;
 	DIR *d;
@@ -141,7 +141,7 @@ int vfs_dirlist_add_host(struct vfs_dirlist *l, int fd)
 		if (e->d_name[0] == '.' ||
 		    strlen(e->d_name) >= sizeof(l->v[0].name))
 			continue;
-		ret = vfs_dirlist_add(l, e->d_name,
+		ret = vtree_dirlist_add(l, e->d_name,
 				      e->d_type == DT_DIR ? VN_DIR : VN_FILE);
 	}
 	closedir(d);
@@ -195,7 +195,7 @@ static int count_cpus(void)
 	return n > 0 ? n : 1;
 }
 
-int vfs_ncpus(void)
+int vtree_ncpus(void)
 {
 	lazy_init();
 	return cpus;
@@ -213,7 +213,7 @@ static int pidns_fd(pid_t pid)
 }
 
 /* The sentry's child in another pid namespace (the gofer shares the
- * sentry's): the workload init, when vfs_init was not told. */
+ * sentry's): the workload init, when vtree_init was not told. */
 static pid_t find_init(void)
 {
 	cleanup_free char *text = NULL;
@@ -244,7 +244,7 @@ static pid_t find_init(void)
  * reachable). -errno if the kernel has no "pidns" option for proc.
  * Read-only, unless writable: the second instance the sentry keeps only
  * to open a process's few writable files for a task that may write them
- * (vfs_host_proc_rw_fd).
+ * (vtree_host_proc_rw_fd).
  */
 static int sandbox_procfs(pid_t init_pid, bool writable)
 {
@@ -284,10 +284,10 @@ static const char *dup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-/* A deep copy: the caller's config need not outlive vfs_init(). */
-static void copy_config(const struct vfs_config *cfg)
+/* A deep copy: the caller's config need not outlive vtree_init(). */
+static void copy_config(const struct vtree_config *cfg)
 {
-	struct vfs_mount_info *m = NULL;
+	struct vtree_mount_info *m = NULL;
 
 	config = *cfg;
 	config.hostname = dup_or_null(cfg->hostname);
@@ -301,7 +301,7 @@ static void copy_config(const struct vfs_config *cfg)
 	if (m == NULL)
 		return;
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
-		const struct vfs_mount_info *src = &cfg->mounts[i];
+		const struct vtree_mount_info *src = &cfg->mounts[i];
 
 		m[i].source = dup_or_null(src->source);
 		m[i].destination = dup_or_null(src->destination);
@@ -316,7 +316,7 @@ static void copy_config(const struct vfs_config *cfg)
 	config.n_mounts = cfg->n_mounts;
 }
 
-int vfs_init(const struct vfs_config *cfg)
+int vtree_init(const struct vtree_config *cfg)
 {
 	int ret;
 
@@ -332,20 +332,20 @@ int vfs_init(const struct vfs_config *cfg)
 	}
 	ret = make_mirror();
 	if (ret < 0)
-		log_warn("vfs: no private tmpfs for /proc directories: %s",
-			 strerror(-ret));
+		log_warn("virtual trees: no private tmpfs for /proc "
+			 "directories: %s", strerror(-ret));
 	proc_fd = sandbox_procfs(cfg != NULL ? cfg->init_pid : 0, false);
 	if (proc_fd < 0) {
 		if (proc_fd != -ESRCH)
-			log_warn("vfs: no procfs of the sandbox's pid "
-				 "namespace: %s", strerror(-proc_fd));
+			log_warn("virtual trees: no procfs of the sandbox's "
+				 "pid namespace: %s", strerror(-proc_fd));
 		proc_fd = -1;
 	} else {
 		proc_rw_fd = sandbox_procfs(cfg != NULL ? cfg->init_pid : 0,
 					    true);
 	}
 	vcg_init();
-	vproc_sysctl_init();
+	procfs_sysctl_init();
 	vsys_init();
 	return ret;
 }
@@ -355,29 +355,29 @@ static void lazy_init(void)
 	/* A failure is logged there; without the mirror the callers fall
 	 * back (memfd files) or answer -ENOENT. */
 	if (!inited)
-		(void)vfs_init(NULL);
+		(void)vtree_init(NULL);
 }
 
-int vfs_host_proc_fd(void)
+int vtree_host_proc_fd(void)
 {
 	lazy_init();
 	return proc_fd >= 0 ? proc_fd : -ENOENT;
 }
 
-int vfs_host_proc_rw_fd(void)
+int vtree_host_proc_rw_fd(void)
 {
 	lazy_init();
 	return proc_rw_fd >= 0 ? proc_rw_fd : -EROFS;
 }
 
 
-const struct vfs_config *vfs_cfg(void)
+const struct vtree_config *vtree_cfg(void)
 {
 	lazy_init();
 	return &config;
 }
 
-uint64_t vfs_boot_ns(void)
+uint64_t vtree_boot_ns(void)
 {
 	lazy_init();
 	return boot_ns;
@@ -446,7 +446,7 @@ static void remember_dir(int fd, const char *path)
 		ndirs++;
 }
 
-int vfs_fd_path(int fd, char *buf, size_t len)
+int vtree_fd_path(int fd, char *buf, size_t len)
 {
 	struct stat st, now;
 
@@ -494,7 +494,7 @@ static int mkdir_p(const char *path)
 	}
 }
 
-static bool wanted(const struct vfs_dirlist *l, const char *name,
+static bool wanted(const struct vtree_dirlist *l, const char *name,
 		   unsigned char dtype)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -540,7 +540,7 @@ static int remove_tree(int parent, const char *name)
 	return ret;
 }
 
-static int remove_stale(int dfd, const struct vfs_dirlist *l)
+static int remove_stale(int dfd, const struct vtree_dirlist *l)
 {
 	/* a new open file: a dup would share (and move) dfd's offset */
 	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -568,7 +568,7 @@ static int remove_stale(int dfd, const struct vfs_dirlist *l)
 /* 0, or -errno (ENOSPC, ENOMEM): an entry missing would not be listed.
  * EEXIST is an entry of an earlier listing, of the right type (kept by
  * remove_stale). */
-static int add_missing(int dfd, const struct vfs_dirlist *l)
+static int add_missing(int dfd, const struct vtree_dirlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const char *name = l->v[i].name;
@@ -594,7 +594,7 @@ static int add_missing(int dfd, const struct vfs_dirlist *l)
 	return 0;
 }
 
-int vmirror_dir_open(const char *path, const struct vfs_dirlist *l,
+int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		     int flags, int *fd_out)
 {
 	cleanup_close int dfd = -1;

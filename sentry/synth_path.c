@@ -53,7 +53,7 @@ static int push_path(char *out, size_t cap, size_t *n, const char *path)
 	return 0;
 }
 
-int vfs_path_clean(char *out, size_t cap, const char *base, const char *path)
+int vtree_path_clean(char *out, size_t cap, const char *base, const char *path)
 {
 	size_t n = 1;
 	int ret;
@@ -79,7 +79,7 @@ static bool under(const char *path, const char *prefix)
 	       (path[n] == '\0' || path[n] == '/');
 }
 
-bool vfs_path_is_virtual(const char *clean)
+bool vtree_path_is_virtual(const char *clean)
 {
 	return under(clean, "/proc") || under(clean, "/sys") ||
 	       under(clean, "/dev/fd") || strcmp(clean, "/dev/stdin") == 0 ||
@@ -95,7 +95,7 @@ static bool first_is(const char *path, const char *name)
 	       (path[n] == '\0' || path[n] == '/');
 }
 
-bool vfs_relative_may_be_virtual(const char *path)
+bool vtree_relative_may_be_virtual(const char *path)
 {
 	static const char *const firsts[] = {
 		"proc", "sys", "dev", "fd", "stdin", "stdout", "stderr",

@@ -29,7 +29,7 @@
 
 #define VFS_MAXLINKS 40
 
-int vfs_link_target(const char *target, char *buf, size_t len)
+int vtree_link_target(const char *target, char *buf, size_t len)
 {
 	size_t n = strlen(target);
 
@@ -41,11 +41,11 @@ int vfs_link_target(const char *target, char *buf, size_t len)
 
 /* ---- the root: proc, sys, dev ------------------------------------------ */
 
-static const struct vfs_entry *const top[] = {
-	&vfs_proc_entry, &vfs_sys_entry, &vfs_dev_entry,
+static const struct vtree_entry *const top[] = {
+	&vtree_proc_entry, &vtree_sys_entry, &vtree_dev_entry,
 };
 
-static const struct vfs_entry vroot = { .name = "", .type = VN_DIR,
+static const struct vtree_entry vroot = { .name = "", .type = VN_DIR,
 					.perm = 0755 };
 
 struct vwalk {
@@ -84,7 +84,7 @@ static void set_child_path(struct vnode *out, const struct vnode *dir,
 static int lookup_child(struct sc_call *c, const struct vnode *dir,
 			const char *name, struct vnode *out)
 {
-	const struct vfs_entry *e = dir->ent;
+	const struct vtree_entry *e = dir->ent;
 
 	if (e->type != VN_DIR)
 		return -ENOTDIR;
@@ -102,11 +102,11 @@ static int lookup_child(struct sc_call *c, const struct vnode *dir,
 		}
 		return -ENOENT;
 	}
-	for (const struct vfs_entry *ch = e->children; ch && ch->name; ch++) {
+	for (const struct vtree_entry *ch = e->children; ch && ch->name; ch++) {
 		if (strcmp(ch->name, name) == 0) {
 			out->ent = ch;
-			if ((ch->ptrace && !vproc_may_read(c, out)) ||
-			    (ch->owner_dir && !vproc_may_search(c, out)))
+			if ((ch->ptrace && !procfs_may_read(c, out)) ||
+			    (ch->owner_dir && !procfs_may_search(c, out)))
 				return -EACCES;
 			return 0;
 		}
@@ -201,7 +201,7 @@ static int follow_link(struct sc_call *c, struct vnode *dir,
 		if (ret < 0)
 			return ret;
 		w->foreign = true;
-		if (w->fd >= 0 && vfs_fd_path(w->fd, target, sizeof(target))
+		if (w->fd >= 0 && vtree_fd_path(w->fd, target, sizeof(target))
 				== 0) {
 			/* a cwd inside the virtual trees: walk on there */
 			vwalk_release(w);
@@ -345,12 +345,12 @@ static int escape(struct sc_call *c, struct fs_path *p, bool follow)
 	return 0;
 }
 
-int vfs_escape(struct sc_call *c, struct fs_path *p)
+int vtree_escape(struct sc_call *c, struct fs_path *p)
 {
 	return escape(c, p, false);
 }
 
-int vfs_escape_final(struct sc_call *c, struct fs_path *p)
+int vtree_escape_final(struct sc_call *c, struct fs_path *p)
 {
 	return escape(c, p, true);
 }
@@ -358,21 +358,21 @@ int vfs_escape_final(struct sc_call *c, struct fs_path *p)
 /* ---- operations ---------------------------------------------------------- */
 
 static int list_dir(struct sc_call *c, const struct vnode *n,
-		    struct vfs_dirlist *l)
+		    struct vtree_dirlist *l)
 {
-	const struct vfs_entry *e = n->ent;
+	const struct vtree_entry *e = n->ent;
 	int ret;
 
 	if (e == &vroot) {
 		for (size_t i = 0; i < ARRAY_SIZE(top); i++) {
-			ret = vfs_dirlist_add(l, top[i]->name, VN_DIR);
+			ret = vtree_dirlist_add(l, top[i]->name, VN_DIR);
 			if (ret < 0)
 				return ret;
 		}
 		return 0;
 	}
-	for (const struct vfs_entry *ch = e->children; ch && ch->name; ch++) {
-		ret = vfs_dirlist_add(l, ch->name, ch->type);
+	for (const struct vtree_entry *ch = e->children; ch && ch->name; ch++) {
+		ret = vtree_dirlist_add(l, ch->name, ch->type);
 		if (ret < 0)
 			return ret;
 	}
@@ -385,7 +385,7 @@ static int list_dir(struct sc_call *c, const struct vnode *n,
 static int open_dir(struct sc_call *c, const struct vnode *n, int flags,
 		    int *fd_out)
 {
-	struct vfs_dirlist l = { 0 };
+	struct vtree_dirlist l = { 0 };
 	int ret;
 
 	if ((flags & O_ACCMODE) != O_RDONLY)
@@ -540,7 +540,7 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 {
 	struct gofer_creds cr;
 	struct gofer_at at = { .dirfd = w->fd, .rootfd = GOFER_AT_ROOT };
-	int pfd = vfs_host_proc_fd(), mode = open_access(flags), fd, ret;
+	int pfd = vtree_host_proc_fd(), mode = open_access(flags), fd, ret;
 	struct stat now;
 	int oflags = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_DIRECTORY |
 				O_NOCTTY)) | O_CLOEXEC | O_NOCTTY;
@@ -686,7 +686,7 @@ static bool in_masked_dir(const char *path)
 	return vmask_lookup(parent, &n) == 0 && n.ent == &vmask_dir_entry;
 }
 
-int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out)
+int vtree_open(struct sc_call *c, const char *path, int flags, int *fd_out)
 {
 	bool nofollow = (flags & O_NOFOLLOW) != 0;
 	struct vwalk w;
@@ -745,7 +745,7 @@ static uint64_t path_hash(const char *s)
 
 static void synth_stat(const struct vnode *n, struct stat *st)
 {
-	uint64_t boot = vfs_boot_ns();
+	uint64_t boot = vtree_boot_ns();
 	struct timespec now;
 	int64_t start;
 
@@ -781,7 +781,7 @@ static void synth_stat(const struct vnode *n, struct stat *st)
 	st->st_ctim.tv_sec = start;
 }
 
-int vfs_stat(struct sc_call *c, const char *path, bool follow,
+int vtree_stat(struct sc_call *c, const char *path, bool follow,
 	     struct stat *st)
 {
 	struct vwalk w;
@@ -809,10 +809,10 @@ int vfs_stat(struct sc_call *c, const char *path, bool follow,
 	return 0;
 }
 
-int vfs_statfs(struct sc_call *c, const char *path, struct statfs *st)
+int vtree_statfs(struct sc_call *c, const char *path, struct statfs *st)
 {
 	struct stat sb;
-	int ret = vfs_stat(c, path, true, &sb);
+	int ret = vtree_stat(c, path, true, &sb);
 
 	if (ret < 0)
 		return ret;
@@ -829,10 +829,10 @@ int vfs_statfs(struct sc_call *c, const char *path, struct statfs *st)
 	return 0;
 }
 
-int vfs_access(struct sc_call *c, const char *path, int mode, bool follow)
+int vtree_access(struct sc_call *c, const char *path, int mode, bool follow)
 {
 	struct stat st;
-	int ret = vfs_stat(c, path, follow, &st);
+	int ret = vtree_stat(c, path, follow, &st);
 
 	if (ret < 0)
 		return ret;
@@ -849,7 +849,7 @@ int vfs_access(struct sc_call *c, const char *path, int mode, bool follow)
 	return 0;
 }
 
-int vfs_readlink(struct sc_call *c, const char *path, char *buf, size_t len)
+int vtree_readlink(struct sc_call *c, const char *path, char *buf, size_t len)
 {
 	struct vwalk w;
 	int ret = vwalk(c, path, false, &w);
@@ -865,7 +865,7 @@ int vfs_readlink(struct sc_call *c, const char *path, char *buf, size_t len)
 	return w.node.ent->link(c, &w.node, buf, len);
 }
 
-int vfs_modify_errno(struct sc_call *c, const char *path)
+int vtree_modify_errno(struct sc_call *c, const char *path)
 {
 	char parent[PATH_MAX];
 	struct vwalk w;
@@ -886,7 +886,7 @@ int vfs_modify_errno(struct sc_call *c, const char *path)
 	return fs_capable(c->t, CAP_DAC_OVERRIDE) ? -EPERM : -EACCES;
 }
 
-int vfs_exec_path(struct sc_call *c, const char *path, char *out, size_t len)
+int vtree_exec_path(struct sc_call *c, const char *path, char *out, size_t len)
 {
 	char text[PATH_MAX];
 	struct vwalk w;

@@ -17,7 +17,7 @@
 static int gen_cpu_range(struct sc_call *c, const struct vnode *n,
 			 struct vbuf *b)
 {
-	int cpus = vfs_ncpus();
+	int cpus = vtree_ncpus();
 
 	(void)c;
 	(void)n;
@@ -28,26 +28,26 @@ static int gen_cpu_range(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
-static const struct vfs_entry cpu_children[] = {
+static const struct vtree_entry cpu_children[] = {
 	{ .name = "online", .type = VN_FILE, .gen = gen_cpu_range },
 	{ .name = "possible", .type = VN_FILE, .gen = gen_cpu_range },
 	{ .name = "present", .type = VN_FILE, .gen = gen_cpu_range },
 	{ 0 },
 };
 
-static const struct vfs_entry system_children[] = {
+static const struct vtree_entry system_children[] = {
 	{ .name = "cpu", .type = VN_DIR, .children = cpu_children },
 	{ 0 },
 };
 
-static const struct vfs_entry devices_children[] = {
+static const struct vtree_entry devices_children[] = {
 	{ .name = "system", .type = VN_DIR, .children = system_children },
 	{ 0 },
 };
 
 /* The container's cgroup as a read-only cgroup v2 mount shows it
  * (sentry/synth_cgroup.c). */
-static const struct vfs_entry fs_children[] = {
+static const struct vtree_entry fs_children[] = {
 	{ .name = "cgroup", .type = VN_DIR, .perm = 0755,
 	  .lookup = vcg_lookup, .list = vcg_list },
 	{ 0 },
@@ -106,7 +106,7 @@ static int gen_thp(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	return 0;
 }
 
-static const struct vfs_entry thp_file = {
+static const struct vtree_entry thp_file = {
 	.name = "", .type = VN_FILE, .gen = gen_thp,
 };
 
@@ -125,12 +125,12 @@ static int thp_lookup(struct sc_call *c, const struct vnode *dir,
 }
 
 static int thp_list(struct sc_call *c, const struct vnode *dir,
-		    struct vfs_dirlist *l)
+		    struct vtree_dirlist *l)
 {
 	(void)c;
 	(void)dir;
 	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++) {
-		int ret = thp_text[i][0] ? vfs_dirlist_add(l, thp_names[i],
+		int ret = thp_text[i][0] ? vtree_dirlist_add(l, thp_names[i],
 							   VN_FILE) : 0;
 
 		if (ret < 0)
@@ -139,18 +139,18 @@ static int thp_list(struct sc_call *c, const struct vnode *dir,
 	return 0;
 }
 
-static const struct vfs_entry mm_children[] = {
+static const struct vtree_entry mm_children[] = {
 	{ .name = "transparent_hugepage", .type = VN_DIR, .perm = 0755,
 	  .lookup = thp_lookup, .list = thp_list },
 	{ 0 },
 };
 
-static const struct vfs_entry kernel_children[] = {
+static const struct vtree_entry kernel_children[] = {
 	{ .name = "mm", .type = VN_DIR, .perm = 0755, .children = mm_children },
 	{ 0 },
 };
 
-static const struct vfs_entry sys_children[] = {
+static const struct vtree_entry sys_children[] = {
 	{ .name = "devices", .type = VN_DIR, .children = devices_children },
 	{ .name = "fs", .type = VN_DIR, .children = fs_children },
 	{ .name = "class", .type = VN_DIR },
@@ -158,7 +158,7 @@ static const struct vfs_entry sys_children[] = {
 	{ 0 },
 };
 
-const struct vfs_entry vfs_sys_entry = {
+const struct vtree_entry vtree_sys_entry = {
 	.name = "sys", .type = VN_DIR, .children = sys_children,
 };
 
@@ -169,7 +169,7 @@ static int link_dev_fd(struct sc_call *c, const struct vnode *n, char *buf,
 {
 	(void)c;
 	(void)n;
-	return vfs_link_target("/proc/self/fd", buf, len);
+	return vtree_link_target("/proc/self/fd", buf, len);
 }
 
 static int link_dev_std(struct sc_call *c, const struct vnode *n, char *buf,
@@ -182,10 +182,10 @@ static int link_dev_std(struct sc_call *c, const struct vnode *n, char *buf,
 
 	(void)c;
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	return vfs_link_target(target, buf, len);
+	return vtree_link_target(target, buf, len);
 }
 
-static const struct vfs_entry dev_children[] = {
+static const struct vtree_entry dev_children[] = {
 	{ .name = "fd", .type = VN_LINK, .link = link_dev_fd },
 	{ .name = "stdin", .type = VN_LINK, .link = link_dev_std },
 	{ .name = "stdout", .type = VN_LINK, .link = link_dev_std },
@@ -193,6 +193,6 @@ static const struct vfs_entry dev_children[] = {
 	{ 0 },
 };
 
-const struct vfs_entry vfs_dev_entry = {
+const struct vtree_entry vtree_dev_entry = {
 	.name = "dev", .type = VN_DIR, .perm = 0755, .children = dev_children,
 };

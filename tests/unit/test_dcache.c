@@ -40,7 +40,7 @@
 #include "runsc/sentry_config.h"
 #include "sentry/internal.h"
 #include "sentry/task.h"
-#include "sentry/vfs.h"
+#include "sentry/vtree.h"
 #include "tests/unit/test.h"
 
 #pragma GCC diagnostic ignored "-Wformat-truncation"

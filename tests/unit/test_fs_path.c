@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The sentry's path routing helpers and the vfs building blocks. */
+/* The sentry's path routing helpers and the virtual trees' building blocks. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@ static const char *clean(const char *base, const char *path)
 {
 	static char out[128];
 
-	if (vfs_path_clean(out, sizeof(out), base, path) < 0)
+	if (vtree_path_clean(out, sizeof(out), base, path) < 0)
 		return "(error)";
 	return out;
 }
@@ -44,44 +44,44 @@ TEST(clean_too_long)
 {
 	char out[16];
 
-	CHECK_EQ(vfs_path_clean(out, sizeof(out), NULL, "/0123456789abcdef"),
+	CHECK_EQ(vtree_path_clean(out, sizeof(out), NULL, "/0123456789abcdef"),
 		 -ENAMETOOLONG);
-	CHECK_EQ(vfs_path_clean(out, sizeof(out), NULL, "/0123456789abcd"),
+	CHECK_EQ(vtree_path_clean(out, sizeof(out), NULL, "/0123456789abcd"),
 		 0);
 	CHECK_STREQ(out, "/0123456789abcd");
 }
 
 TEST(virtual_routing)
 {
-	CHECK(vfs_path_is_virtual("/proc"));
-	CHECK(vfs_path_is_virtual("/proc/self/fd/1"));
-	CHECK(vfs_path_is_virtual("/sys/devices/system/cpu/online"));
-	CHECK(vfs_path_is_virtual("/dev/fd"));
-	CHECK(vfs_path_is_virtual("/dev/fd/0"));
-	CHECK(vfs_path_is_virtual("/dev/stdin"));
-	CHECK(vfs_path_is_virtual("/dev/stderr"));
-	CHECK(!vfs_path_is_virtual("/"));
-	CHECK(!vfs_path_is_virtual("/dev"));
-	CHECK(!vfs_path_is_virtual("/dev/null"));
-	CHECK(!vfs_path_is_virtual("/dev/fdx"));
-	CHECK(!vfs_path_is_virtual("/procx"));
-	CHECK(!vfs_path_is_virtual("/system"));
-	CHECK(!vfs_path_is_virtual("/home/proc"));
+	CHECK(vtree_path_is_virtual("/proc"));
+	CHECK(vtree_path_is_virtual("/proc/self/fd/1"));
+	CHECK(vtree_path_is_virtual("/sys/devices/system/cpu/online"));
+	CHECK(vtree_path_is_virtual("/dev/fd"));
+	CHECK(vtree_path_is_virtual("/dev/fd/0"));
+	CHECK(vtree_path_is_virtual("/dev/stdin"));
+	CHECK(vtree_path_is_virtual("/dev/stderr"));
+	CHECK(!vtree_path_is_virtual("/"));
+	CHECK(!vtree_path_is_virtual("/dev"));
+	CHECK(!vtree_path_is_virtual("/dev/null"));
+	CHECK(!vtree_path_is_virtual("/dev/fdx"));
+	CHECK(!vtree_path_is_virtual("/procx"));
+	CHECK(!vtree_path_is_virtual("/system"));
+	CHECK(!vtree_path_is_virtual("/home/proc"));
 }
 
 TEST(relative_may_be_virtual)
 {
-	CHECK(vfs_relative_may_be_virtual("proc"));
-	CHECK(vfs_relative_may_be_virtual("./proc/self"));
-	CHECK(vfs_relative_may_be_virtual(".//sys"));
-	CHECK(vfs_relative_may_be_virtual("fd/3"));
-	CHECK(vfs_relative_may_be_virtual("stdin"));
-	CHECK(vfs_relative_may_be_virtual("a/../b"));
-	CHECK(vfs_relative_may_be_virtual(".."));
-	CHECK(!vfs_relative_may_be_virtual("a/b"));
-	CHECK(!vfs_relative_may_be_virtual("procfile"));
-	CHECK(!vfs_relative_may_be_virtual("a/..b"));
-	CHECK(!vfs_relative_may_be_virtual("x/proc"));
+	CHECK(vtree_relative_may_be_virtual("proc"));
+	CHECK(vtree_relative_may_be_virtual("./proc/self"));
+	CHECK(vtree_relative_may_be_virtual(".//sys"));
+	CHECK(vtree_relative_may_be_virtual("fd/3"));
+	CHECK(vtree_relative_may_be_virtual("stdin"));
+	CHECK(vtree_relative_may_be_virtual("a/../b"));
+	CHECK(vtree_relative_may_be_virtual(".."));
+	CHECK(!vtree_relative_may_be_virtual("a/b"));
+	CHECK(!vtree_relative_may_be_virtual("procfile"));
+	CHECK(!vtree_relative_may_be_virtual("a/..b"));
+	CHECK(!vtree_relative_may_be_virtual("x/proc"));
 }
 
 TEST(vbuf_grows)
@@ -118,7 +118,7 @@ TEST(virtual_file_is_read_only)
 
 TEST(mirror_directory_lists_and_maps_back)
 {
-	struct vfs_dirlist l = { 0 };
+	struct vtree_dirlist l = { 0 };
 	char path[PATH_MAX];
 	int fd = -1, n = 0;
 	struct dirent *e;
@@ -126,13 +126,13 @@ TEST(mirror_directory_lists_and_maps_back)
 
 	if (geteuid() != 0)
 		SKIP("needs root for fsmount");
-	CHECK_EQ(vfs_dirlist_add(&l, "self", VN_LINK), 0);
-	CHECK_EQ(vfs_dirlist_add(&l, "meminfo", VN_FILE), 0);
-	CHECK_EQ(vfs_dirlist_add(&l, "1", VN_DIR), 0);
+	CHECK_EQ(vtree_dirlist_add(&l, "self", VN_LINK), 0);
+	CHECK_EQ(vtree_dirlist_add(&l, "meminfo", VN_FILE), 0);
+	CHECK_EQ(vtree_dirlist_add(&l, "1", VN_DIR), 0);
 	if (vmirror_dir_open("/proc", &l, O_RDONLY, &fd) == -ENOENT)
 		SKIP("no private tmpfs here");
 	CHECK(fd >= 0);
-	CHECK_EQ(vfs_fd_path(fd, path, sizeof(path)), 0);
+	CHECK_EQ(vtree_fd_path(fd, path, sizeof(path)), 0);
 	CHECK(strcmp(path, "/proc") == 0);
 	/* a second open with fewer entries drops the stale ones */
 	l.n = 2;
@@ -154,25 +154,25 @@ TEST(mirror_directory_lists_and_maps_back)
 	closedir(d);
 	CHECK_EQ(n, 2);
 	free(l.v);
-	CHECK_EQ(vfs_fd_path(0, path, sizeof(path)), -ENOENT);
+	CHECK_EQ(vtree_fd_path(0, path, sizeof(path)), -ENOENT);
 }
 
 TEST(mirror_path_of_nested_dir)
 {
-	struct vfs_dirlist l = { 0 };
+	struct vtree_dirlist l = { 0 };
 	char path[128];
 	int fd = -1;
 
 	if (geteuid() != 0)
 		SKIP("needs root for fsmount");
-	CHECK_EQ(vfs_dirlist_add(&l, "online", VN_FILE), 0);
+	CHECK_EQ(vtree_dirlist_add(&l, "online", VN_FILE), 0);
 	if (vmirror_dir_open("/sys/devices/system/cpu", &l, O_PATH, &fd) ==
 	    -ENOENT)
 		SKIP("no private tmpfs here");
 	CHECK(fd >= 0);
-	CHECK_EQ(vfs_fd_path(fd, path, sizeof(path)), 0);
+	CHECK_EQ(vtree_fd_path(fd, path, sizeof(path)), 0);
 	CHECK_STREQ(path, "/sys/devices/system/cpu");
-	CHECK_EQ(vfs_fd_path(fd, path, 8), -ENAMETOOLONG);
+	CHECK_EQ(vtree_fd_path(fd, path, 8), -ENAMETOOLONG);
 	close(fd);
 	free(l.v);
 }

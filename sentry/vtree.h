@@ -18,7 +18,7 @@
  *  - sentry/sysfs.c: /sys and the /dev entries.
  *
  * The path handlers (sentry/fs_*.c) decide the routing on a lexically
- * cleaned absolute path (vfs_path_is_virtual) and hand virtual paths here.
+ * cleaned absolute path (vtree_path_is_virtual) and hand virtual paths here.
  *
  * How a virtual object reaches the workload:
  *  - a file: its content is synthesised into a sealed memfd (mode 0444),
@@ -29,13 +29,13 @@
  *    on the real fd) lists the right names and types;
  *  - a symlink: readlink gives its target; opens follow it.
  *
- * Set-up: vfs_init() must run before the sentry confines itself and after
+ * Set-up: vtree_init() must run before the sentry confines itself and after
  * the init was forked: it mounts the private tmpfs and a procfs of the
  * sandbox's pid namespace (never the host's) with the new mount API. If
  * it was not called, the first use tries it lazily.
  */
-#ifndef CV_SENTRY_VFS_H
-#define CV_SENTRY_VFS_H
+#ifndef CV_SENTRY_VTREE_H
+#define CV_SENTRY_VTREE_H
 
 #include <limits.h>
 #include <stdbool.h>
@@ -48,7 +48,7 @@
 #include "sentry/sentry.h"
 #include "sentry/task.h"
 
-struct vfs_mount_info {
+struct vtree_mount_info {
 	const char *source, *destination, *type, *options;
 	unsigned long flags;	/* MS_* the config's options set */
 	enum sentry_propagation propagation;
@@ -57,13 +57,14 @@ struct vfs_mount_info {
 /* procfs_mounts.c: the lines of /proc/<pid>/mounts (info: mountinfo). */
 struct sc_call;
 struct vbuf;
-int vfs_mount_lines(struct sc_call *c, struct vbuf *b, bool info);
+int vtree_mount_lines(struct sc_call *c, struct vbuf *b, bool info);
 
-struct vfs_config {
+struct vtree_config {
 	const char *hostname;		/* the container's; NULL: "localhost" */
 	uint64_t memory_limit;		/* bytes, 0: none (then the cgroup's) */
-	const struct vfs_mount_info *mounts;	/* the OCI mounts, shown in */
-	size_t n_mounts;			/* /proc/<pid>/mounts */
+	/* the OCI mounts, shown in /proc/<pid>/mounts */
+	const struct vtree_mount_info *mounts;
+	size_t n_mounts;
 	const char *const *masked;	/* linux.maskedPaths */
 	size_t n_masked;
 	const char *const *readonly;	/* linux.readonlyPaths */
@@ -73,7 +74,7 @@ struct vfs_config {
 };
 
 /* Before confinement. cfg may be NULL; it is copied. 0 or -errno. */
-int vfs_init(const struct vfs_config *cfg);
+int vtree_init(const struct vtree_config *cfg);
 
 /* ---- pure path helpers (unit-tested) ----------------------------------- */
 
@@ -82,38 +83,38 @@ int vfs_init(const struct vfs_config *cfg);
  * cleans the result lexically: "." dropped, ".." pops (stops at "/"),
  * repeated slashes collapsed. 0, or -ENAMETOOLONG if it does not fit cap.
  */
-int vfs_path_clean(char *out, size_t cap, const char *base, const char *path);
+int vtree_path_clean(char *out, size_t cap, const char *base, const char *path);
 
 /* A cleaned absolute path that belongs to the sentry, not the gofer:
  * /proc, /sys and below; /dev/fd and below; /dev/std{in,out,err}. */
-bool vfs_path_is_virtual(const char *clean);
+bool vtree_path_is_virtual(const char *clean);
 
 /* Could "base/path" be virtual? False when base is a non-virtual directory
  * and path has no ".." and base is not "/" or "/dev": then no need to know
  * base's real path. Used to skip a gofer round trip. */
-bool vfs_relative_may_be_virtual(const char *path);
+bool vtree_relative_may_be_virtual(const char *path);
 
 /* ---- operations on a cleaned virtual path ------------------------------ */
 
 /* Opens: *fd_out is a sentry-side fd to install. flags are O_*. */
-int vfs_open(struct sc_call *c, const char *path, int flags, int *fd_out);
-int vfs_stat(struct sc_call *c, const char *path, bool follow,
+int vtree_open(struct sc_call *c, const char *path, int flags, int *fd_out);
+int vtree_stat(struct sc_call *c, const char *path, bool follow,
 	     struct stat *st);
-int vfs_statfs(struct sc_call *c, const char *path, struct statfs *st);
+int vtree_statfs(struct sc_call *c, const char *path, struct statfs *st);
 /* Linux's answer for access(2) (mode: R_OK|W_OK|X_OK|F_OK). */
-int vfs_access(struct sc_call *c, const char *path, int mode, bool follow);
+int vtree_access(struct sc_call *c, const char *path, int mode, bool follow);
 /* The target of a virtual symlink (no NUL), -EINVAL if not a link. */
-int vfs_readlink(struct sc_call *c, const char *path, char *buf, size_t len);
+int vtree_readlink(struct sc_call *c, const char *path, char *buf, size_t len);
 /* What a modification (create, remove, chmod...) of a virtual path gets:
  * -ENOENT if it does not exist, else -EACCES/-EPERM like a read-only
  * procfs would answer. */
-int vfs_modify_errno(struct sc_call *c, const char *path);
+int vtree_modify_errno(struct sc_call *c, const char *path);
 
 /*
  * If the sentry-side fd is a directory of the mirror, its virtual path in
  * buf and 0; -ENOENT otherwise (a gofer fd or anything else).
  */
-int vfs_fd_path(int fd, char *buf, size_t len);
+int vtree_fd_path(int fd, char *buf, size_t len);
 
 /*
  * If resolving p->vpath crosses a virtual symlink that leads out of the
@@ -123,11 +124,11 @@ int vfs_fd_path(int fd, char *buf, size_t len);
  * 0, or -errno of the walk (then p stays virtual and the op reports it).
  */
 struct fs_path;
-int vfs_escape(struct sc_call *c, struct fs_path *p);
+int vtree_escape(struct sc_call *c, struct fs_path *p);
 /* The same, following a final magic link too (chmod("/proc/self/fd/3")
  * changes the file fd 3 is, as on Linux): an fd's object ends up as p's
  * dirfd with an empty path (p->empty). */
-int vfs_escape_final(struct sc_call *c, struct fs_path *p);
+int vtree_escape_final(struct sc_call *c, struct fs_path *p);
 
 /*
  * For execve of a virtual path (busybox runs "/proc/self/exe" first): the
@@ -135,14 +136,14 @@ int vfs_escape_final(struct sc_call *c, struct fs_path *p);
  * fd/N of a file the gofer opened), to resolve with the gofer as usual.
  * 0, or -errno (EACCES for /proc files, ENOENT...).
  */
-int vfs_exec_path(struct sc_call *c, const char *path, char *out,
+int vtree_exec_path(struct sc_call *c, const char *path, char *out,
 		  size_t len);
 
 /* ---- path resolution shared by the handlers (sentry/fs_path.c) --------- */
 
 /* How fs_path_get treats the path. */
 #define FS_EMPTY_OK	0x1	/* AT_EMPTY_PATH given: "" is the dirfd */
-#define FS_NO_VIRTUAL	0x2	/* never route to the vfs */
+#define FS_NO_VIRTUAL	0x2	/* never route to the virtual trees */
 #define FS_NULL_OK	0x4	/* a NULL pointer is "" (utimensat, statx) */
 #define FS_VIRT_LINKS	0x8	/* the caller handles -GOFER_EVIRTUAL with
 				 * fs_path_redirect (a symlink into /proc) */
@@ -150,7 +151,8 @@ int vfs_exec_path(struct sc_call *c, const char *path, char *out,
 
 /*
  * A path argument, read once from workload memory and resolved to where
- * it must be served: the gofer (at) or the sentry's vfs (virt, vpath).
+ * it must be served: the gofer (at) or the sentry's virtual trees (virt,
+ * vpath).
  * For FS_EMPTY_OK with "", empty is set and at.dirfd (or, if virt, vpath)
  * is the object itself.
  */
@@ -261,7 +263,7 @@ bool fs_capable(const struct task *t, int cap);
 int fs_read_ext_struct(struct sc_call *c, uint64_t uaddr, size_t usize,
 		       void *dst, size_t ksize);
 
-/* The sandbox's procfs (its pid namespace, opened at vfs_init), or -errno. */
-int vfs_host_proc_fd(void);
+/* The sandbox's procfs (its pid namespace, opened at vtree_init), or -errno. */
+int vtree_host_proc_fd(void);
 
 #endif
