@@ -315,6 +315,16 @@ static int call_fixed(struct gofer_client *c, struct creq *q, void *buf,
 			return r_;    \
 	} while (0)
 
+/* A reply that is one fd and nothing else: the fd, or the channel is
+ * broken (a stray fd closed). */
+static int fd_reply(struct gofer_client *c, struct crep *p, int *fd_out)
+{
+	if (p->fd < 0 || p->len)
+		return p->fd >= 0 ? (close(p->fd), broken(c)) : broken(c);
+	*fd_out = p->fd;
+	return 0;
+}
+
 int gofer_openat(struct gofer_client *c, const struct gofer_creds *cr,
 		 const struct gofer_at *at, int flags, mode_t mode,
 		 uint64_t resolve, int *fd_out)
@@ -330,12 +340,7 @@ int gofer_openat(struct gofer_client *c, const struct gofer_creds *cr,
 	q.h.mode = (uint32_t)mode;
 	q.h.arg[0] = resolve;
 	ret = call(c, &q, &p);
-	if (ret < 0)
-		return ret;
-	if (p.fd < 0 || p.len)
-		return p.fd >= 0 ? (close(p.fd), broken(c)) : broken(c);
-	*fd_out = p.fd;
-	return 0;
+	return ret < 0 ? ret : fd_reply(c, &p, fd_out);
 }
 
 int gofer_fstatat(struct gofer_client *c, const struct gofer_creds *cr,
@@ -704,10 +709,5 @@ int gofer_channel_open(struct gofer_client *c, int *sock_out)
 
 	CREQ(q, GOFER_OP_CHANNEL, NULL);
 	ret = call(c, &q, &p);
-	if (ret < 0)
-		return ret;
-	if (p.fd < 0 || p.len)
-		return p.fd >= 0 ? (close(p.fd), broken(c)) : broken(c);
-	*sock_out = p.fd;
-	return 0;
+	return ret < 0 ? ret : fd_reply(c, &p, sock_out);
 }
