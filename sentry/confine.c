@@ -40,42 +40,20 @@
 #include "lib/log.h"
 #include "lib/sanitizer.h"
 #include "sentry/internal.h"
+#include "sentry/vtree.h"
 
 /*
  * A procfs of the sandbox's pid namespace for /proc in the sentry's root,
  * so that a host tool entering the sandbox process's mount namespace
  * (podman top: psgo, with the pid runsc wrote to --pid-file) sees exactly
- * the container's processes. A full instance, not the virtual trees' subset=pid
- * one: psgo also reads /proc/stat (boot time). Read-only, nosuid, nodev,
- * noexec; no host process is in it (docs/security.md). -errno if the
- * sandbox shares the sentry's pid namespace: then no /proc.
+ * the container's processes. A full instance, not the virtual trees'
+ * subset=pid one: psgo also reads /proc/stat (boot time). Read-only,
+ * nosuid, nodev, noexec; no host process is in it (docs/security.md).
+ * -errno if the sandbox shares the sentry's pid namespace: then no /proc.
  */
 static int sandbox_procfs_mount(pid_t init_pid)
 {
-	cleanup_close int ns = -1, own = -1, fs = -1;
-	char path[64];
-	struct stat a, b;
-	int m;
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init_pid);
-	ns = open(path, O_RDONLY | O_CLOEXEC);
-	own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (ns < 0 || own < 0)
-		return -errno;
-	if (fstat(ns, &a) < 0 || fstat(own, &b) < 0)
-		return -errno;
-	if (a.st_ino == b.st_ino && a.st_dev == b.st_dev)
-		return -EPERM;
-	fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return -errno;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) < 0 ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return -errno;
-	m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-			 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				 MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY);
-	return m < 0 ? -errno : m;
+	return vtree_procfs_mount(init_pid, 0);
 }
 
 /* Attaches the procfs mount pfd at /proc of the new root (cwd). */

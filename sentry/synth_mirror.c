@@ -248,15 +248,21 @@ static pid_t find_init(void)
  */
 static int sandbox_procfs(pid_t init_pid, bool writable)
 {
-	cleanup_close int ns = -1, own = -1, fs = -1;
-	struct stat a, b;
-	int m;
-
 	if (init_pid <= 0)
 		init_pid = find_init();
 	if (init_pid <= 0)
 		return -ESRCH;
-	ns = pidns_fd(init_pid);
+	return vtree_procfs_mount(init_pid, VTREE_PROCFS_SUBSET_PID |
+				  (writable ? VTREE_PROCFS_WRITABLE : 0));
+}
+
+int vtree_procfs_mount(pid_t pid, unsigned how)
+{
+	cleanup_close int ns = -1, own = -1, fs = -1;
+	struct stat a, b;
+	int m;
+
+	ns = pidns_fd(pid);
 	own = pidns_fd(getpid());
 	if (ns < 0 || own < 0)
 		return ns < 0 ? ns : own;
@@ -267,15 +273,19 @@ static int sandbox_procfs(pid_t init_pid, bool writable)
 	fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -errno;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) < 0 ||
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, ns) < 0)
+		return -errno;
+	if ((how & VTREE_PROCFS_SUBSET_PID) &&
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "subset", "pid",
-		    0) < 0 ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		    0) < 0)
+		return -errno;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -errno;
 	m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
 			 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 				 MOUNT_ATTR_NOEXEC |
-				 (writable ? 0 : MOUNT_ATTR_RDONLY));
+				 ((how & VTREE_PROCFS_WRITABLE) ?
+					  0 : MOUNT_ATTR_RDONLY));
 	return m < 0 ? -errno : m;
 }
 

@@ -266,4 +266,15 @@ int fs_read_ext_struct(struct sc_call *c, uint64_t uaddr, size_t usize,
 /* The sandbox's procfs (its pid namespace, opened at vtree_init), or -errno. */
 int vtree_host_proc_fd(void);
 
+/*
+ * A procfs of pid's pid namespace, detached (fsmount: the caller attaches
+ * or keeps it), nosuid, nodev, noexec, read-only unless
+ * VTREE_PROCFS_WRITABLE; VTREE_PROCFS_SUBSET_PID: only the pid
+ * directories. -EPERM if that namespace is the caller's own: a procfs of
+ * the sentry's namespace could name processes outside the sandbox.
+ */
+#define VTREE_PROCFS_SUBSET_PID 0x1
+#define VTREE_PROCFS_WRITABLE 0x2
+int vtree_procfs_mount(pid_t pid, unsigned how);
+
 #endif
