@@ -659,7 +659,7 @@ static int sysctl_list(struct sc_call *c, const struct vnode *dir,
 	fd = openat(sysctl_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	return vtree_dirlist_add_host(l, fd);
+	return vtree_dirlist_add_host(l, fd, 0);
 }
 
 #define SYSCTL_FILE(nm) { .name = nm, .type = VN_FILE, .perm = 0644, \

@@ -428,7 +428,7 @@ static int net_list(struct sc_call *c, const struct vnode *dir,
 	fd = openat(pfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
-	return vtree_dirlist_add_host(l, fd);
+	return vtree_dirlist_add_host(l, fd, 0);
 }
 
 /* ---- the mount table (sentry/procfs_mounts.c) -------------------------------- */

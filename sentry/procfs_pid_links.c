@@ -427,9 +427,7 @@ int procfs_fd_list(struct sc_call *c, const struct vnode *dir,
 		   struct vtree_dirlist *l)
 {
 	char what[32];
-	struct dirent *e;
-	int pfd = vtree_host_proc_fd(), fd, ret = 0;
-	DIR *d;
+	int pfd = vtree_host_proc_fd(), fd;
 
 	(void)c;
 	if (pfd < 0)
@@ -440,17 +438,7 @@ int procfs_fd_list(struct sc_call *c, const struct vnode *dir,
 		return fd_list_probe(dir, l);
 	if (fd < 0)
 		return -errno;
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (ret == 0 && (e = readdir(d)) != NULL) {
-		if (vtree_parse_num(e->d_name) >= 0)
-			ret = vtree_dirlist_add(l, e->d_name, VN_LINK);
-	}
-	closedir(d);
-	return ret;
+	return vtree_dirlist_add_host(l, fd, VTREE_HOST_FDS);
 }
 
 

@@ -34,10 +34,12 @@ struct vtree_dirlist {
 	size_t n, cap;
 };
 int vtree_dirlist_add(struct vtree_dirlist *l, const char *name,
-		    enum vnode_type type);
+		      enum vnode_type type);
 /* Adds the entries of the host directory fd (consumed) but dot-files and
- * names too long for an entry, as directories or files. */
-int vtree_dirlist_add_host(struct vtree_dirlist *l, int fd);
+ * names too long for an entry, as directories or files; with
+ * VTREE_HOST_FDS only the numeric names, as links (a /proc/<pid>/fd). */
+#define VTREE_HOST_FDS 0x1
+int vtree_dirlist_add_host(struct vtree_dirlist *l, int fd, unsigned how);
 
 struct vnode;
 

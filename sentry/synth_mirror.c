@@ -124,7 +124,7 @@ int vtree_dirlist_add(struct vtree_dirlist *l, const char *name,
 	return 0;
 }
 
-int vtree_dirlist_add_host(struct vtree_dirlist *l, int fd)
+int vtree_dirlist_add_host(struct vtree_dirlist *l, int fd, unsigned how)
 {
 	struct dirent *e;
 	DIR *d;
@@ -141,6 +141,11 @@ int vtree_dirlist_add_host(struct vtree_dirlist *l, int fd)
 		if (e->d_name[0] == '.' ||
 		    strlen(e->d_name) >= sizeof(l->v[0].name))
 			continue;
+		if (how & VTREE_HOST_FDS) {
+			if (vtree_parse_num(e->d_name) >= 0)
+				ret = vtree_dirlist_add(l, e->d_name, VN_LINK);
+			continue;
+		}
 		ret = vtree_dirlist_add(l, e->d_name,
 				      e->d_type == DT_DIR ? VN_DIR : VN_FILE);
 	}
