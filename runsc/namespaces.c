@@ -17,6 +17,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "runsc/pidmap.h"
 
 int ns_clone_flag(enum oci_ns_type t)
 {
@@ -63,6 +64,27 @@ static bool is_host_ns(int fd, const char *name)
 	return same_file(fd, path);
 }
 
+/* A cvisor sandbox's own pid namespace stands for its container's
+ * (pidmap_container_pidns): *fd is replaced by that one. */
+static int sandbox_pidns(int *fd, size_t i, const char *path,
+			 struct cv_error **err)
+{
+	int cfd, ret = pidmap_container_pidns(*fd, &cfd);
+
+	if (ret < 0) {
+		close(*fd);
+		*fd = -1;
+		return cv_error_set(err, -ret, "linux.namespaces[%zu].path: "
+				    "%s: a cvisor sandbox's pid namespace, "
+				    "its container's init gone", i, path);
+	}
+	if (cfd >= 0) {
+		close(*fd);
+		*fd = cfd;
+	}
+	return 0;
+}
+
 static int plan_entry(const struct oci_namespace *ns, size_t i,
 		      struct ns_plan *p, struct cv_error **err)
 {
@@ -87,6 +109,9 @@ static int plan_entry(const struct oci_namespace *ns, size_t i,
 					     "cannot be the container's", i,
 					     ns->path);
 		}
+		if (ns->type == OCI_NS_PID && sandbox_pidns(&fd, i, ns->path,
+							   err) < 0)
+			return -1;
 		if (p->join_fd[ns->type] >= 0)
 			close(p->join_fd[ns->type]);
 		p->join_fd[ns->type] = fd;

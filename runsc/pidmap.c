@@ -262,3 +262,111 @@ bool pidmap_procfs_mountable(void)
 	free(m);
 	return ok;
 }
+
+/* The last NSpid field of pid: its pid in its own namespace; 0 if gone. */
+static pid_t own_nspid(pid_t pid)
+{
+	pid_t f[NSPID_MAX];
+	int k = read_nspid(pid, f);
+
+	return k > 0 ? f[k - 1] : 0;
+}
+
+static pid_t ppid_of(pid_t pid)
+{
+	cleanup_fclose FILE *f = NULL;
+	char path[64], line[256];
+	int ppid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "PPid: %d", &ppid) == 1)
+			break;
+	return (pid_t)ppid;
+}
+
+/* One line of /proc/PID/NAME (pid 0: self), without its newline. */
+static bool read_line(pid_t pid, const char *name, char *buf, size_t len)
+{
+	cleanup_fclose FILE *f = NULL;
+	char path[64];
+
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	else
+		snprintf(path, sizeof(path), "/proc/self/%s", name);
+	f = fopen(path, "re");
+	if (f == NULL || fgets(buf, (int)len, f) == NULL)
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return true;
+}
+
+/* Whether pid is runsc: it runs runsc's executable, or one of its name
+ * (a binary replaced since the sandbox started is another file). */
+static bool is_runsc(pid_t pid)
+{
+	char a[32], b[32], path[64];
+	struct stat x, y;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (stat(path, &x) == 0 && stat("/proc/self/exe", &y) == 0 &&
+	    x.st_dev == y.st_dev && x.st_ino == y.st_ino)
+		return true;
+	return read_line(pid, "comm", a, sizeof(a)) &&
+	       read_line(0, "comm", b, sizeof(b)) && strcmp(a, b) == 0;
+}
+
+/* The first process (runsc's pid) that is pid 1 of a pid namespace `up`
+ * levels under sb's and, if parent > 0, a child of parent; 0 if none. */
+static pid_t find_ns_init(const struct stat *sb, int up, pid_t parent)
+{
+	struct dirent *de;
+	pid_t found = 0;
+	DIR *d = opendir("/proc");
+
+	while (d != NULL && found == 0 && (de = readdir(d)) != NULL) {
+		pid_t pid;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = (pid_t)atoi(de->d_name);
+		if (own_nspid(pid) == 1 && ns_is(pid, up, sb) &&
+		    (parent <= 0 || ppid_of(pid) == parent))
+			found = pid;
+	}
+	if (d != NULL)
+		closedir(d);
+	return found;
+}
+
+int pidmap_container_pidns(int fd, int *out)
+{
+	struct stat sb;
+	pid_t sandbox, init;
+	int cfd;
+
+	*out = -1;
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	sandbox = find_ns_init(&sb, 0, 0);
+	if (sandbox <= 0 || !is_runsc(sandbox))
+		return 0;
+	/* The container's init: the sandbox process's child, pid 1 of a
+	 * namespace nested in the sandbox's. None (gone): refused, never the
+	 * sandbox's namespace. */
+	init = find_ns_init(&sb, 1, sandbox);
+	if (init <= 0)
+		return -ESRCH;
+	cfd = ns_fd_of(init);
+	if (cfd < 0)
+		return cfd;
+	/* Still that namespace's, once opened (the pid not reused). */
+	if (!ns_is(init, 1, &sb) || ppid_of(init) != sandbox) {
+		close(cfd);
+		return -ESRCH;
+	}
+	*out = cfd;
+	return 0;
+}

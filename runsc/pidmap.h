@@ -38,6 +38,18 @@ bool pidmap_sandbox_has_own(pid_t sandbox);
 bool pidmap_procfs_mountable(void);
 
 /*
+ * A pid namespace joined by path (fd) that is a cvisor sandbox's own
+ * (its pid 1 is a process running runsc's executable) stands for that
+ * sandbox's container: *out is then a new fd of the container's pid
+ * namespace, the one nested in it that holds the container's init (pid 1
+ * there, the sandbox process's child), so that a pod's containers share
+ * the pause container's processes and never the sentry and the gofer.
+ * *out is -1 for any other namespace (joined as given). Returns 0, or
+ * -ESRCH for a sandbox whose container has no init any more.
+ */
+int pidmap_container_pidns(int fd, int *out);
+
+/*
  * The sentry's ps (its pid namespace's numbers, malloc'ed *pids) as
  * runsc's; on failure *pids is freed and 0'ed: the caller falls back to
  * the cgroup.
