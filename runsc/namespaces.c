@@ -64,12 +64,12 @@ static bool is_host_ns(int fd, const char *name)
 	return same_file(fd, path);
 }
 
-/* A cvisor sandbox's own pid namespace stands for its container's
+/* A cvisor sandbox's pid namespace stands for its container's
  * (pidmap_container_pidns): *fd is replaced by that one. */
 static int sandbox_pidns(int *fd, size_t i, const char *path,
 			 struct cv_error **err)
 {
-	int cfd, ret = pidmap_container_pidns(*fd, &cfd);
+	int cfd, ret = pidmap_container_pidns(*fd, path, &cfd);
 
 	if (ret < 0) {
 		close(*fd);

@@ -341,24 +341,56 @@ static pid_t find_ns_init(const struct stat *sb, int up, pid_t parent)
 	return found;
 }
 
-int pidmap_container_pidns(int fd, int *out)
+/* The pid N of a path "/proc/N/ns/pid", or 0. */
+static pid_t path_pid(const char *path)
+{
+	int pid, end = 0;
+
+	if (path == NULL ||
+	    sscanf(path, "/proc/%d/ns/pid%n", &pid, &end) != 1 ||
+	    path[end] != '\0' || pid <= 0)
+		return 0;
+	return (pid_t)pid;
+}
+
+/* The sandbox process the namespace sb stands for: its pid 1 if that
+ * runs runsc (the sandbox's own namespace), else the process the path
+ * names if it runs runsc and is in it (a sandbox in the host's pid
+ * namespace); 0 if neither. *own: which. */
+static pid_t find_sandbox(const struct stat *sb, const char *path, bool *own)
+{
+	pid_t pid = find_ns_init(sb, 0, 0);
+
+	*own = pid > 0 && is_runsc(pid);
+	if (*own)
+		return pid;
+	pid = path_pid(path);
+	if (pid > 0 && ns_is(pid, 0, sb) && is_runsc(pid))
+		return pid;
+	return 0;
+}
+
+int pidmap_container_pidns(int fd, const char *path, int *out)
 {
 	struct stat sb;
 	pid_t sandbox, init;
+	bool own;
 	int cfd;
 
 	*out = -1;
 	if (fstat(fd, &sb) < 0)
 		return -errno;
-	sandbox = find_ns_init(&sb, 0, 0);
-	if (sandbox <= 0 || !is_runsc(sandbox))
+	sandbox = find_sandbox(&sb, path, &own);
+	if (sandbox <= 0)
 		return 0;
 	/* The container's init: the sandbox process's child, pid 1 of a
-	 * namespace nested in the sandbox's. None (gone): refused, never the
-	 * sandbox's namespace. */
+	 * namespace nested in the sandbox's. None: in the sandbox's own
+	 * namespace, refused (its init is gone); in the host's, the
+	 * container shares that one (no pid namespace of its own): joined
+	 * as given. */
 	init = find_ns_init(&sb, 1, sandbox);
 	if (init <= 0)
-		return -ESRCH;
+		return own ? -ESRCH : 0;
 	cfd = ns_fd_of(init);
 	if (cfd < 0)
 		return cfd;

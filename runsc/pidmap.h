@@ -38,16 +38,19 @@ bool pidmap_sandbox_has_own(pid_t sandbox);
 bool pidmap_procfs_mountable(void);
 
 /*
- * A pid namespace joined by path (fd) that is a cvisor sandbox's own
- * (its pid 1 is a process running runsc's executable) stands for that
- * sandbox's container: *out is then a new fd of the container's pid
- * namespace, the one nested in it that holds the container's init (pid 1
- * there, the sandbox process's child), so that a pod's containers share
- * the pause container's processes and never the sentry and the gofer.
- * *out is -1 for any other namespace (joined as given). Returns 0, or
- * -ESRCH for a sandbox whose container has no init any more.
+ * A pid namespace joined by path (fd, opened from path) that stands for a
+ * cvisor sandbox stands for its container: *out is then a new fd of the
+ * container's pid namespace, the one nested in the sandbox's that holds
+ * the container's init (pid 1 there, the sandbox process's child), so
+ * that a pod's containers share the pause container's processes and
+ * never the sentry and the gofer. Such a namespace is a sandbox's own (its
+ * pid 1 runs runsc's executable or one of its name) or, where the sandbox
+ * stays in the host's pid namespace, the one of the sandbox process that
+ * path names ("/proc/<pid file pid>/ns/pid"). *out is -1 for any other
+ * namespace (joined as given). Returns 0, or -ESRCH for a sandbox's own
+ * namespace whose container has no init any more.
  */
-int pidmap_container_pidns(int fd, int *out);
+int pidmap_container_pidns(int fd, const char *path, int *out);
 
 /*
  * The sentry's ps (its pid namespace's numbers, malloc'ed *pids) as

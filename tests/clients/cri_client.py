@@ -180,8 +180,33 @@ def host_cgroup_file(pid, controller, v1_name, v2_name):
     return "no cgroup"
 
 
-def pod_config(name, uid, logdir, network):
-    ns = pb.NamespaceOption(network=network, pid=pb.CONTAINER, ipc=pb.POD)
+def workload(pid, comm):
+    """pid if it runs comm, else its child that does (a cvisor container's
+    pid is its sandbox process, whose child is the container's init)."""
+    def comm_of(p):
+        with open("/proc/%d/comm" % p) as f:
+            return f.read().strip()
+    if comm_of(pid) == comm:
+        return pid
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        for c in f.read().split():
+            if comm_of(int(c)) == comm:
+                return int(c)
+    raise LookupError("no %s under %d" % (comm, pid))
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
+def pod_config(name, uid, logdir, network, pid=None):
+    ns = pb.NamespaceOption(network=network,
+                            pid=pb.CONTAINER if pid is None else pid,
+                            ipc=pb.POD)
     return ns, pb.PodSandboxConfig(
         metadata=pb.PodSandboxMetadata(name=name, uid=uid,
                                        namespace="default", attempt=0),
@@ -219,10 +244,10 @@ class Run:
         self.put(name, v, sane)
         return v
 
-    def run_pod(self, name, network):
+    def run_pod(self, name, network, pid=None):
         ns, cfg = pod_config("%s-%s" % (name, self.handler),
                              "uid-%s-%s" % (name, self.handler),
-                             self.logdir, network)
+                             self.logdir, network, pid)
         pod = self.rt.RunPodSandbox(pb.RunPodSandboxRequest(
             config=cfg, runtime_handler=self.handler),
             timeout=T).pod_sandbox_id
@@ -457,11 +482,65 @@ class Run:
         self.step("Remove the CNI pod", lambda: self.remove_pod(pod, cids))
 
 
+def _pid_pod(self):
+    """A pod sharing its process namespace (pid=POD): the app's pid
+    namespace is the pause's (with cvisor: the pause's container one, not
+    its sandbox's, docs/security.md); SIGKILL to every pid the app can
+    name leaves the pause (a sleep here) running."""
+    try:
+        pod, ns, cfg = self.run_pod("pidpod", pb.NODE, pb.POD)
+        self.put("RunPodSandbox (shared pid namespace)", "ok")
+    except grpc.RpcError as e:
+        self.put("RunPodSandbox (shared pid namespace)",
+                 "error: " + e.details())
+        return
+    cids = []
+    try:
+        st = self.rt.PodSandboxStatus(pb.PodSandboxStatusRequest(
+            pod_sandbox_id=pod, verbose=True), timeout=T)
+        sandbox = json.loads(st.info.get("info", "{}"))["pid"]
+        cid = self.create(pod, ns, cfg, "app", ["sleep"], ["1000"])
+        cids.append(cid)
+        app = container_info(self.rt, cid)["pid"]
+        self.step("shared pid: the app's pid namespace is the pause's",
+                  lambda: ns_of(workload(app, "sleep"), "pid") ==
+                  ns_of(workload(sandbox, "sleep"), "pid") !=
+                  ns_of(os.getpid(), "pid"))
+        self.step("shared pid: the app names pid 1",
+                  lambda: self.exec_sync(cid, ["sh", "-c",
+                                               "kill -0 1 && echo pid1"]),
+                  sane="pid1")
+        attack = "shared pid: SIGKILL to every pid from the app: the " \
+            "pause still runs"
+        if ns_of(workload(app, "sleep"), "pid") == ns_of(os.getpid(), "pid"):
+            raise RuntimeError("the app is in the host's pid namespace: "
+                               "no attack run from there")
+        try:
+            self.exec_sync(cid, ["sh", "-c", "for p in $(seq 1 64); do "
+                                 "[ $p = $$ ] || kill -9 $p; done "
+                                 "2>/dev/null; true"])
+        except grpc.RpcError:
+            pass	# the app's own init is among those killed
+        time.sleep(0.5)
+        self.step(attack, lambda: alive(sandbox) and
+                  alive(workload(sandbox, "sleep")))
+    except grpc.RpcError as e:
+        self.put("shared pid pod lifecycle", "error: " + e.details())
+    except RuntimeError as e:
+        self.put("shared pid pod lifecycle", "error: %s" % e)
+    self.step("Remove the shared pid pod",
+              lambda: self.remove_pod(pod, cids))
+
+
+Run.pid_pod = _pid_pod
+
+
 def scenario(rt, handler, kind, logdir, idfile):
     r = Run(rt, handler, logdir, idfile)
     r.host_pod(kind == "full")
     if kind == "full":
         r.cni_pod()
+        r.pid_pod()
     return r.results
 
 

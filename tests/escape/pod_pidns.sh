@@ -123,7 +123,11 @@ seen=$(runsc exec "$ID-b" sh -c "$PROBE" | wc -l)
 t_expect joiner_names_only_its_namespace "$(($(in_ns_of "$BI" | wc -l) + 1))" \
 	echo "$seen"
 
-# The attack from inside the joiner.
+# The attack from inside the joiner (never from the host's namespace).
+if [ "$(readlink /proc/"$BI"/ns/pid)" = "$(readlink /proc/$$/ns/pid)" ]; then
+	t_fail attack_setup "the joiner is in the host's pid namespace"
+	exit 0
+fi
 runsc exec "$ID-b" sh -c "$ATTACK" >/dev/null 2>&1
 sleep 0.5
 alive() { for p in "$@"; do [ -d /proc/"$p" ] && ! grep -q '^State:[[:space:]]*Z' \
@@ -133,6 +137,32 @@ t_expect pause_running running bash -c \
 	"'$RUNSC_BIN' --root '$T_ROOT' state '$ID-a' | jq -r .status"
 t_check pause_exec_works runsc exec "$ID-a" true
 runsc delete -f "$ID-b" >/dev/null 2>&1
+
+# A pause whose sandbox stays in the host's pid namespace (its own not
+# taken: CVISOR_SANDBOX_PIDNS=0 here; under containerd's CRI, say): the
+# path names the host's pid namespace; the joiner gets the pause's
+# container namespace all the same, never the host's.
+make_bundle "$T_TMP/h" sleep 300
+if (cd "$T_TMP/h" && CVISOR_SANDBOX_PIDNS=0 runsc run -d "$ID-h" \
+	</dev/null >"$T_TMP/run.out" 2>&1); then
+	H=$(runsc state "$ID-h" | jq -r .pid)
+	HI=$(jq -r .initPid "$T_ROOT/$ID-h/state.json")
+	t_expect host_pidns_sandbox_setup "$(readlink /proc/$$/ns/pid)" \
+		readlink /proc/"$H"/ns/pid
+	joiner_bundle "$T_TMP/hj" "$H"
+	if (cd "$T_TMP/hj" && runsc run -d "$ID-hj" </dev/null \
+		>"$T_TMP/run.out" 2>&1); then
+		t_expect host_pidns_sandbox_joiner_in_container_pidns \
+			"$(readlink /proc/"$HI"/ns/pid)" readlink /proc/"$(jq -r \
+			.initPid "$T_ROOT/$ID-hj/state.json")"/ns/pid
+	else
+		t_fail host_pidns_sandbox_joiner_run "$(tail -c 300 "$T_TMP/run.out")"
+	fi
+	runsc delete -f "$ID-hj" >/dev/null 2>&1
+	runsc delete -f "$ID-h" >/dev/null 2>&1
+else
+	t_fail host_pidns_sandbox_run "$(tail -c 300 "$T_TMP/run.out")"
+fi
 
 # A pid namespace made by nobody's sandbox, joined by path: as given
 # (a plain unshare'd one: the joiner's pid 1 is its sleep).
