@@ -5,7 +5,7 @@ set -eu
 build_pkgs="gcc make pkg-config libseccomp-dev libyajl-dev libcap-dev libbpf-dev
 busybox-static jq iproute2 procps psmisc util-linux"
 test_pkgs="runc crun containerd docker.io podman conmon uidmap containernetworking-plugins runsc umoci skopeo python3-grpcio
-python3-grpc-tools python3 perl valgrind libclang-rt-14-dev"
+python3-grpc-tools python3 perl valgrind libclang-rt-14-dev strace gdb"
 bench_pkgs="gnuplot-nox hyperfine nginx-light wrk"
 want="$build_pkgs"
 case "${1:-all}" in
