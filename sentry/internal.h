@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -21,6 +22,14 @@
 
 #define SENTRY_MAX_NR 512
 #define SENTRY_MAX_WORKERS 8
+
+/* The kernel's restart codes (include/linux/errno.h, not in its uapi): a
+ * call a signal interrupted shows one in rax at the signal-delivery stop. */
+#ifndef ERESTARTSYS
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#endif
 
 /*
  * Returned (negated) by a handler running in a worker thread for a call
@@ -164,6 +173,13 @@ void task_creds_clear(struct task_creds *c);
 static inline struct task_state *task_st(struct task *t)
 {
 	return t->platform;
+}
+/* How t is resumed from a stop that is not its syscall-exit stop: a task
+ * whose call waits for that exit stop (st->pending) keeps being traced
+ * with PTRACE_SYSCALL through the events and stops met on the way. */
+static inline int task_own_resume_how(struct task *t)
+{
+	return task_st(t)->pending != TP_NONE ? PTRACE_SYSCALL : PTRACE_CONT;
 }
 /* Refreshes the capability sets from the kernel (capget). */
 void task_refresh_caps(struct task *t);

@@ -404,28 +404,28 @@ static void restart_note(struct sc_call *c, long ret)
 		  "kept for the restart", (int)c->t->tid, c->nr, ret);
 }
 
+/* Whether the call nr(args) at ip is the one whose result st keeps. */
+static bool restart_is(const struct task_state *st, long nr, uint64_t ip,
+		       const uint64_t args[6])
+{
+	return st->restart.set && st->restart.nr == nr &&
+	       st->restart.ip == ip &&
+	       memcmp(st->restart.args, args, sizeof(st->restart.args)) == 0;
+}
+
 static bool restart_of_served(struct sc_call *c, long *ret)
 {
 	struct task_state *st = task_st(c->t);
+	bool same = restart_is(st, c->nr, c->ip, c->args);
 
-	if (!st->restart.set)
-		return false;
 	st->restart.set = false;
-	if (st->restart.nr != c->nr ||
-	    st->restart.ip != c->ip ||
-	    memcmp(st->restart.args, c->args, sizeof(c->args)) != 0)
+	if (!same)
 		return false;
 	log_debug("sentry: tid %d: restarted call %ld answered as served: %ld",
 		  (int)c->t->tid, c->nr, st->restart.ret);
 	*ret = st->restart.ret;
 	return true;
 }
-
-#ifndef ERESTARTSYS
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
-#endif
 
 /* At a signal-delivery stop of t: its served call's result, if the
  * signal took it away (see restart_note). */
@@ -440,8 +440,7 @@ static void restart_complete(struct task *t)
 		return;
 	rax = (long)r.rax;
 	plat_regs_args(&r, args);
-	if ((long)r.orig_rax != st->restart.nr || r.rip != st->restart.ip ||
-	    memcmp(args, st->restart.args, sizeof(args)) != 0 ||
+	if (!restart_is(st, (long)r.orig_rax, r.rip, args) ||
 	    (rax != -ERESTARTSYS && rax != -ERESTARTNOINTR &&
 	     rax != -ERESTARTNOHAND))
 		return;
@@ -546,8 +545,7 @@ static void on_notify(struct sentry *s, int nfd)
  */
 static void resume(struct task *t, int sig)
 {
-	task_resume(t, task_st(t)->pending != TP_NONE ? PTRACE_SYSCALL :
-							  PTRACE_CONT, sig);
+	task_resume(t, task_own_resume_how(t), sig);
 }
 
 static unsigned long event_msg(pid_t tid)

@@ -283,8 +283,7 @@ static void resume_commit(struct sc_call *c)
 
 	if (req == PTRACE_DETACH) {
 		struct task *t = l->tracee;
-		int real = task_st(t)->pending != TP_NONE ? PTRACE_SYSCALL :
-							    PTRACE_CONT;
+		int real = task_own_resume_how(t);
 
 		ptrace_link_drop(c->t->sentry, l);
 		sentry_plat_result(t->host_tid,

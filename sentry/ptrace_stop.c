@@ -142,8 +142,8 @@ int ptrace_resume(struct ptrace_link *l, int how, int sig)
 	l->synth_sig = 0;
 	l->reported = false;
 	/* The sentry's own call waits for its exit stop (loop.c resume). */
-	if (how == PTRACE_CONT && task_st(t)->pending != TP_NONE)
-		real = PTRACE_SYSCALL;
+	if (how == PTRACE_CONT)
+		real = task_own_resume_how(t);
 	log_debug("sentry: ptrace: %d resumed by its tracer (%d, signal %d)",
 		  (int)l->tracee_tid, real, sig);
 	return plat_resume(t->host_tid, real, sig);

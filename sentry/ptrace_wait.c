@@ -31,10 +31,6 @@
 #include "sentry/internal.h"
 #include "sentry/ptrace_emu.h"
 
-#ifndef ERESTARTSYS
-#define ERESTARTSYS 512
-#endif
-
 /* wait4(pid, status, options, rusage) */
 struct wait_args {
 	pid_t pid;

@@ -26,8 +26,6 @@
 #include "sentry/internal.h"
 #include "sentry/vtree.h"
 
-#define ERESTARTNOHAND 514
-
 /* Signals whose default action is to ignore them. */
 static bool default_ignored(int sig)
 {
