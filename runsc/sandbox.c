@@ -439,6 +439,14 @@ __attribute__((noreturn)) static void init_exec(struct sandbox_ctx *c,
 			   c->o->state_json, &err) < 0)
 		goto fail;
 	close(fd);
+	/* The sentry has seized us (sentry_attach, with PTRACE_O_EXITKILL):
+	 * its death kills us now, so the parent-death signal set for the
+	 * steps before goes, and the container's process starts with none,
+	 * as runc's does (PR_GET_PDEATHSIG 0). */
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0) {
+		cv_error_set(&err, errno, "PR_SET_PDEATHSIG");
+		goto fail;
+	}
 	/* Last: the profile may forbid what the steps above needed. The
 	 * kernel applies the strictest of it and the sentry's filter. */
 	if (c->spec->linux_.seccomp.present &&
