@@ -27,6 +27,15 @@
 #include <sys/user.h>
 #include <linux/seccomp.h>
 
+/* The kernel's restart codes (include/linux/errno.h, not in its uapi): a
+ * call a signal interrupted shows one in rax at its exit and at the
+ * signal-delivery stop that follows. */
+#ifndef ERESTARTSYS
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#endif
+
 enum platform_kind {
 	PLATFORM_SECCOMP,	/* default */
 	PLATFORM_PTRACE,
@@ -125,6 +134,11 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
  * which ran calls of its own in its place, it sees -EIO). 0, or -ESRCH if
  * tid is gone (pc->gone: reaped meanwhile, nothing to finish). */
 int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont);
+/* Ends a call held at a ptrace stop as a signal ends a blocking wait of
+ * Linux's (-ERESTARTSYS): for a task with a signal pending that only it
+ * can take, whose delivery then restarts the call or makes it fail with
+ * EINTR, as the task's handler asks. 0, or -ESRCH if tid is gone. */
+int plat_ptrace_interrupt(pid_t tid, struct plat_call *pc);
 /* seccomp platform: turns the notification being handled into a ptrace
  * stop (the notification is abandoned), for what needs injection. */
 int plat_notif_to_stop(pid_t tid, struct plat_call *pc);

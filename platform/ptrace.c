@@ -397,6 +397,36 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont)
 	return plat_resume(tid, PTRACE_CONT, 0);
 }
 
+/*
+ * -ERESTARTSYS means something to the kernel only at the exit of a call
+ * whose number is in orig_rax: at a syscall-entry stop the call is skipped
+ * first (orig_rax -1) to its exit stop, where it gets its own registers
+ * back with that result. The caller saw a signal pending that only the
+ * task can take, so the kernel delivers it on the way out (the task is
+ * never seen with -ERESTARTSYS) and restarts the call or gives EINTR.
+ */
+int plat_ptrace_interrupt(pid_t tid, struct plat_call *pc)
+{
+	struct user_regs_struct r = pc->regs;
+	int ret;
+
+	if (pc->gone)
+		return -ESRCH;
+	if (!pc->injected) {
+		r.orig_rax = -1;
+		ret = plat_setregs(tid, &r);
+		if (ret < 0)
+			return ret;
+		if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+			return -ESRCH;
+		ret = wait_syscall_stop(tid, pc, &r);
+		if (ret < 0)
+			return ret;
+		pc->injected = true;
+	}
+	return plat_ptrace_finish(tid, pc, -ERESTARTSYS, false);
+}
+
 /* Scratch memory in the tracee: below the stack pointer's red zone. */
 static uint64_t scratch(const struct plat_call *pc, size_t len)
 {

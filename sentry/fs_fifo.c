@@ -16,7 +16,8 @@
  * once (fifo_kick), and a timer (1 ms, doubling to FIFO_MAX_MS) polls for
  * what no open here shows (a peer outside the sentry's view: none today). A signal interrupts it as it interrupts Linux's wait:
  * EINTR, or the open restarted under SA_RESTART (the kernel abandons the
- * seccomp notification). Not on a ptrace stop: see may_wait(). Then O_NONBLOCK is
+ * seccomp notification; at a ptrace stop the loop ends the wait when it
+ * sees the signal pending). Then O_NONBLOCK is
  * cleared and the fd installed.
  */
 #include <errno.h>
@@ -288,18 +289,11 @@ fail:
 	return ret;
 }
 
-/*
- * Only a seccomp notification waits: a signal arriving at a task whose
- * open waits at a ptrace stop was not delivered before the open returned
- * (seen in tests/conformance/fs_ipc.sh on the ptrace platform), so there
- * the open returns at once, blocking but without its wait for the peer
- * (docs/security.md, known differences).
- */
+/* An open at a ptrace stop waits too: the loop ends the wait when a
+ * signal comes (loop.c, deferred_signals). */
 static bool may_wait(struct sc_call *c)
 {
-	const struct plat_call *pc = c->platform;
-
-	return sentry_can_defer(c) && !pc->at_stop;
+	return sentry_can_defer(c);
 }
 
 /* An open the gofer answered with a non-blocking FIFO fd the task did

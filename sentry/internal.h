@@ -23,14 +23,6 @@
 #define SENTRY_MAX_NR 512
 #define SENTRY_MAX_WORKERS 8
 
-/* The kernel's restart codes (include/linux/errno.h, not in its uapi): a
- * call a signal interrupted shows one in rax at the signal-delivery stop. */
-#ifndef ERESTARTSYS
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
-#endif
-
 /*
  * Returned (negated) by a handler running in a worker thread for a call
  * the worker may not finish (a virtual path, a gofer redirect...), before
@@ -131,6 +123,7 @@ struct sentry {
 	char domainname[65];
 	struct notify_src *notifs;
 	struct deferred *deferred;
+	uint64_t deferred_sig_ns;	/* next look for signals (loop.c) */
 	/* Wait statuses reaped by a synchronous wait (platform/ptrace.c),
 	 * handled by the loop before it waits again (sentry_queue_wait). */
 	struct wait_ev {
@@ -212,6 +205,10 @@ int sock_creds_init(pid_t init_pid);
 /* At a signal-delivery stop of t for sig: an rt_sigtimedwait the
  * (ignored) signal interrupted restarts (sentry/sigwait.c). */
 void sigwait_on_signal_stop(struct task *t, int sig);
+/* Whether a signal t does not block is pending that only t can take (its
+ * own, or its process's when it is the only thread): such a signal ends
+ * a wait at a ptrace stop (loop.c, deferred_signals). */
+bool task_signal_pending(const struct task *t);
 /* The errno of a socket()/socketpair() the filter does not pass
  * (sentry/socket.c). */
 long sock_refusal(int domain, int type, int proto, bool pair);

@@ -278,6 +278,52 @@ static void on_deferred(struct sentry *s, int fd)
 	deferred_free(s, d);
 }
 
+/*
+ * A call waiting at a ptrace stop (the ptrace platform's, or one the
+ * seccomp platform moved to a stop) is not ended by a signal as a seccomp
+ * notification's wait is: the stopped task is not woken and its tracer is
+ * not told. So while such a call waits, the loop looks every
+ * DEFERRED_SIG_MS for a signal pending for its task, and ends the wait as
+ * Linux ends a blocking call's: the kernel restarts it or gives EINTR
+ * when it delivers the signal (plat_ptrace_interrupt). A signal the task
+ * ignores restarts it, and the sentry serves it again.
+ */
+#define DEFERRED_SIG_MS 5
+
+static bool deferred_at_stop(const struct sentry *s)
+{
+	for (const struct deferred *d = s->deferred; d != NULL; d = d->next)
+		if (d->pc.at_stop)
+			return true;
+	return false;
+}
+
+static void deferred_signals(struct sentry *s)
+{
+	uint64_t now = cv_now_ns();
+	struct deferred *d, *next;
+
+	if (now < s->deferred_sig_ns)
+		return;
+	s->deferred_sig_ns = now + DEFERRED_SIG_MS * 1000000ull;
+	for (d = s->deferred; d != NULL; d = next) {
+		struct task *t = task_find(s, d->host_tid);
+
+		next = d->next;
+		if (!d->pc.at_stop || t == NULL || task_st(t)->exited ||
+		    !task_signal_pending(t))
+			continue;
+		stats_record(s, d->nr, SC_EMULATE, now - d->t0, -ERESTARTSYS);
+		if (s->strace)
+			strace_log(s, t, d->nr, 'E', "(interrupted)",
+				   -ERESTARTSYS, true, now - d->t0);
+		sentry_plat_result(d->host_tid,
+				   plat_ptrace_interrupt(d->host_tid, &d->pc),
+				   "interrupted wait");
+		deferred_free(s, d);
+	}
+}
+
 /* Replies nobody waits for any more (the task died or was signalled). */
 static void deferred_gc(struct sentry *s)
 {
@@ -1083,7 +1129,8 @@ int sentry_loop(struct sentry *s)
 
 		/* Workers serve calls only while the main thread sleeps. */
 		pthread_rwlock_unlock(&s->lock);
-		n = epoll_wait(s->epfd, evs, 16, 100);
+		n = epoll_wait(s->epfd, evs, 16,
+			       deferred_at_stop(s) ? DEFERRED_SIG_MS : 100);
 		pthread_rwlock_wrlock(&s->lock);
 		wait_events = n <= 0;
 
@@ -1120,6 +1167,8 @@ int sentry_loop(struct sentry *s)
 		}
 		if (n == 0 && s->deferred != NULL)
 			deferred_gc(s);
+		if (s->deferred != NULL)
+			deferred_signals(s);
 		if (s->init_exited && s->ntasks > 0) {
 			/* Tasks left after the init: they were killed. */
 			if (deadline == 0)

@@ -62,6 +62,31 @@ static bool task_ignores(const struct task *t, int sig)
 	return default_ignored(sig) && !(status_mask(buf, "\nSigCgt:\t") & bit);
 }
 
+bool task_signal_pending(const struct task *t)
+{
+	cleanup_close int fd = -1;
+	char path[48], buf[4096];
+	int pfd = vtree_host_proc_fd();
+	uint64_t blocked;
+	const char *th;
+	ssize_t n;
+
+	if (pfd < 0)
+		return false;
+	snprintf(path, sizeof(path), "%d/task/%d/status", (int)t->tgid,
+		 (int)t->tid);
+	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[n] = '\0';
+	blocked = status_mask(buf, "\nSigBlk:\t");
+	if (status_mask(buf, "\nSigPnd:\t") & ~blocked)
+		return true;
+	th = strstr(buf, "\nThreads:\t");
+	return (status_mask(buf, "\nShdPnd:\t") & ~blocked) && th != NULL &&
+	       strtol(th + strlen("\nThreads:\t"), NULL, 10) == 1;
+}
+
 void sigwait_on_signal_stop(struct task *t, int sig)
 {
 	struct user_regs_struct r;

@@ -58,7 +58,6 @@ jq --argjson c "$caps" '.root.readonly = false |
 #  - an inotify watch through a symlink to a non-directory (ENOSYS);
 #  - stealing a terminal (TIOCSCTTY, force): the kernel wants
 #    CAP_SYS_ADMIN in the initial user namespace (EPERM);
-#  - ptrace platform: a FIFO's open returns without waiting for the peer.
 #  - the overlay root is an overlayfs, which refuses to make a whiteout
 #    (EPERM, ovl_mknod), as it does under runc on an overlay root.
 known() {
@@ -84,8 +83,6 @@ known() {
 	tty_steal_force | tty_sctty_again) [ "$got" = EPERM ] ;;
 	tty_getsid_after | tty_sid_is_stealer | tty_getsid_parent | \
 		tty_sid_is_holder) true ;;
-	fifo_open_eintr | fifo_open_restart)
-		[ "$CVISOR_PLATFORM" = ptrace ] && [ "$got" = "ok sigs=0" ] ;;
 	*) false ;;
 	esac
 }

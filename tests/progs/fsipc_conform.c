@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <linux/capability.h>
@@ -277,6 +278,51 @@ static void fifo_open_intr(const char *name, int restart)
 	signal(SIGALRM, SIG_DFL);
 }
 
+/* A blocking connect to a listener whose backlog is full, ended by a
+ * signal without SA_RESTART: EINTR. A child accepts after 2 s, so a
+ * connect the signal did not end shows (as "ok"), not hangs. */
+static void connect_intr(void)
+{
+	struct sigaction sa = { .sa_handler = on_sig };
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int l, c1, c2, r;
+	pid_t helper;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "csock");
+	unlink("csock");
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 0) < 0) {
+		printf("connect_intr_setup %s\n", ename(errno));
+		return;
+	}
+	c1 = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	res("connect_backlog_first", connect(c1, (struct sockaddr *)&a,
+					     sizeof(a)));
+	helper = fork();
+	if (helper == 0) {
+		usleep(2000 * 1000);
+		close(accept(l, NULL, NULL));
+		close(accept(l, NULL, NULL));
+		_exit(0);
+	}
+	c2 = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sa.sa_flags = 0;
+	sigaction(SIGALRM, &sa, NULL);
+	sigs = 0;
+	timer_ms(100);
+	r = connect(c2, (struct sockaddr *)&a, sizeof(a));
+	printf("connect_eintr %s sigs=%d\n", r < 0 ? ename(errno) : "ok",
+	       (int)sigs);
+	fflush(stdout);
+	signal(SIGALRM, SIG_DFL);
+	kill(helper, SIGKILL);
+	waitpid(helper, NULL, 0);
+	close(c1);
+	close(c2);
+	close(l);
+	unlink("csock");
+}
+
 static void fifos(void)
 {
 	struct stat st;
@@ -317,6 +363,7 @@ static void fifos(void)
 	res("fifo_truncate", truncate("fifo", 0));
 	fifo_open_intr("fifo_open_eintr", 0);
 	fifo_open_intr("fifo_open_restart", 1);
+	connect_intr();
 	res("fifo_mknod", mknod("fifo2", S_IFIFO | 0600, 0));
 	stat("fifo2", &st);
 	val("fifo_mknod_mode", "%o", st.st_mode);
