@@ -143,6 +143,25 @@ static int args_valid(const struct c3_args *a)
 	return 0;
 }
 
+/* copy_process's checks of flag combinations, which come before any
+ * capability check: Linux fails these EINVAL whatever the namespaces. */
+static int combinations_valid(const struct task *t, uint64_t f)
+{
+	if ((f & CLONE_NEWNS) && (f & CLONE_FS))
+		return -EINVAL;
+	if ((f & CLONE_NEWUSER) && (f & CLONE_FS))
+		return -EINVAL;
+	if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
+		return -EINVAL;
+	if ((f & CLONE_PARENT) && t->tgid == 1)
+		return -EINVAL;	/* the pid namespace's init */
+	if ((f & CLONE_THREAD) && (f & (CLONE_NEWUSER | CLONE_NEWPID)))
+		return -EINVAL;
+	return 0;
+}
+
 /*
  * What the sentry does not run: namespaces (clone's policy), set_tid
  * (CAP_CHECKPOINT_RESTORE over the pid namespace, which the sandbox
@@ -180,6 +199,8 @@ static int check(struct task *t, uint64_t addr, uint64_t usize,
 	if (ret == 0)
 		ret = args_valid(a);
 	if (ret == 0)
+		ret = combinations_valid(t, a->flags);
+	if (ret == 0)
 		ret = policy(t, a);
 	return ret;
 }
@@ -191,6 +212,8 @@ static void as_clone(const struct c3_args *a, struct user_regs_struct *r)
 {
 	uint64_t flags = a->flags & 0xffffffffull;
 
+	if (flags & CLONE_PIDFD)
+		flags &= ~(uint64_t)CLONE_PARENT_SETTID;
 	r->orig_rax = SYS_clone;
 	r->rax = SYS_clone;
 	r->rdi = flags | a->exit_signal;
