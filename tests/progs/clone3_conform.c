@@ -527,7 +527,7 @@ static void restart_case(void)
 	pthread_create(&p, NULL, pinger, (void *)(intptr_t)gettid());
 	cur_a = &a;
 	cur_size = sizeof(a);
-	for (int i = 0; i < 100 && !bad; i++) {
+	for (int i = 0; i < 300 && !bad; i++) {
 		long pid;
 
 		memset(&regs, 0, sizeof(regs));
