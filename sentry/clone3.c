@@ -48,15 +48,21 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-/* The struct as this kernel generation knows it (VER2: 88 bytes). */
+#define C3_PAGE 4096
+#define C3_MAX_PID_NS_LEVEL 32
+
+/* The struct as this kernel generation knows it (VER2: 88 bytes), and
+ * the set_tid array it names. */
 struct c3_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
 	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 _Static_assert(sizeof(struct c3_args) == CLONE_ARGS_SIZE_VER2, "VER2");
 
-#define C3_PAGE 4096
-#define C3_MAX_PID_NS_LEVEL 32
+struct c3_call {
+	struct c3_args a;
+	pid_t set_tid[C3_MAX_PID_NS_LEVEL];
+};
 #define C3_CSIGNAL 0xffull
 #define C3_NSIG 64
 
@@ -88,13 +94,14 @@ static int tail_zero(pid_t tid, uint64_t addr, size_t usize)
 	return 0;
 }
 
-/* copy_clone_args_from_user. */
+/* copy_clone_args_from_user, set_tid included. */
 static int copy_args(struct task *t, uint64_t addr, uint64_t usize,
-		     struct c3_args *a)
+		     struct c3_call *call)
 {
+	struct c3_args *a = &call->a;
 	int ret;
 
-	memset(a, 0, sizeof(*a));
+	memset(call, 0, sizeof(*call));
 	if (usize > C3_PAGE)
 		return -E2BIG;
 	if (usize < CLONE_ARGS_SIZE_VER0)
@@ -115,7 +122,10 @@ static int copy_args(struct task *t, uint64_t addr, uint64_t usize,
 	if ((a->flags & CLONE_INTO_CGROUP) &&
 	    (a->cgroup > INT_MAX || usize < CLONE_ARGS_SIZE_VER2))
 		return -EINVAL;
-	return 0;
+	if (a->set_tid_size == 0)
+		return 0;
+	return plat_mem_read(t->host_tid, a->set_tid, call->set_tid,
+			     a->set_tid_size * sizeof(pid_t));
 }
 
 /* clone3_args_valid (its stack check included). */
@@ -169,20 +179,15 @@ static int combinations_valid(const struct task *t, uint64_t f)
  * cgroup2 directory: its /sys/fs/cgroup is synthesised, and Linux
  * refuses any other fd with EBADF).
  */
-static int policy(struct task *t, const struct c3_args *a)
+static int policy(const struct c3_call *call)
 {
-	pid_t tids[C3_MAX_PID_NS_LEVEL];
-	int ret;
+	const struct c3_args *a = &call->a;
 
 	if (a->flags & C3_DENIED)
 		return -EPERM;
 	if (a->set_tid_size) {
-		ret = plat_mem_read(t->host_tid, a->set_tid, tids,
-				    a->set_tid_size * sizeof(pid_t));
-		if (ret < 0)
-			return ret;
 		for (uint64_t i = 0; i < a->set_tid_size; i++)
-			if (tids[i] < 1)
+			if (call->set_tid[i] < 1)
 				return -EINVAL;
 		return -EPERM;
 	}
@@ -192,16 +197,16 @@ static int policy(struct task *t, const struct c3_args *a)
 }
 
 static int check(struct task *t, uint64_t addr, uint64_t usize,
-		 struct c3_args *a)
+		 struct c3_call *call)
 {
-	int ret = copy_args(t, addr, usize, a);
+	int ret = copy_args(t, addr, usize, call);
 
 	if (ret == 0)
-		ret = args_valid(a);
+		ret = args_valid(&call->a);
 	if (ret == 0)
-		ret = combinations_valid(t, a->flags);
+		ret = combinations_valid(t, call->a.flags);
 	if (ret == 0)
-		ret = policy(t, a);
+		ret = policy(call);
 	return ret;
 }
 
@@ -243,12 +248,13 @@ void clone3_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 {
 	struct task_state *st = task_st(t);
 	struct user_regs_struct r = pc->regs;
-	struct c3_args a;
+	struct c3_call call;
+	const struct c3_args *a = &call.a;
 	int ret;
 
 	st->t0 = cv_now_ns();
 	plat_regs_args(&pc->regs, st->args);
-	ret = check(t, pc->regs.rdi, pc->regs.rsi, &a);
+	ret = check(t, pc->regs.rdi, pc->regs.rsi, &call);
 	if (ret < 0) {
 		log_call(s, t, ret);
 		sentry_plat_result(t->host_tid,
@@ -257,10 +263,10 @@ void clone3_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 				   "reply");
 		return;
 	}
-	as_clone(&a, &r);
+	as_clone(a, &r);
 	st->saved = pc->regs;
-	st->c3.flags = a.flags;
-	st->c3.parent_tid = a.parent_tid;
+	st->c3.flags = a->flags;
+	st->c3.parent_tid = a->parent_tid;
 	st->pending = TP_CLONE3;
 	if (task_setregs_or_kill(t, &r) < 0)
 		return;	/* never a call the sentry did not check */

@@ -262,6 +262,18 @@ static void flags(void)
 	err_case("set_tid_size_33", &a, sizeof(a));
 	a.set_tid_size = 0;
 	err_case("set_tid_no_size", &a, sizeof(a));
+	{
+		pid_t tids[2] = { 0, 0 };
+
+		a.set_tid = (uintptr_t)tids;
+		a.set_tid_size = 1;
+		err_case("set_tid_zero", &a, sizeof(a));
+		tids[0] = 2;
+		err_case("set_tid_unprivileged", &a, sizeof(a));
+		a.set_tid = 8;
+		err_case("set_tid_fault", &a, sizeof(a));
+	}
+	a.set_tid_size = 0;
 	a.set_tid = 0;
 	a.flags = CLONE_INTO_CGROUP;
 	a.cgroup = 0;
