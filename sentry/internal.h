@@ -39,6 +39,7 @@ enum task_pending {
 	TP_FAIL,	/* skipped: set rax at the syscall-exit stop */
 	TP_STRACE,	/* a PASS call traced for --strace */
 	TP_WAIT,	/* a tracer's wait4 (sentry/ptrace_wait.c) */
+	TP_CLONE3,	/* clone3 run as clone: restore registers at exit */
 };
 
 /* Sentry-private per-task state (struct task.platform). */
@@ -61,6 +62,16 @@ struct task_state {
 				 * event until this task's ids are known */
 	bool pt_parked;		/* a tracer's wait4 held at its exit stop
 				 * until a report (sentry/ptrace_wait.c) */
+	/* clone3 run as clone (sentry/clone3.c): in the caller, its flags
+	 * and parent_tid while the call runs (saved: its registers); in a
+	 * child it made, the same and the caller's host tid, for its first
+	 * stop (child_fix: still to do). */
+	struct {
+		uint64_t flags;
+		uint64_t parent_tid;
+		pid_t parent;
+		bool child_fix;
+	} c3;
 	/* A notified call the sentry served whose reply the kernel refused
 	 * (a signal took it away): loop.c, restart_note. */
 	struct {
@@ -297,6 +308,13 @@ void exec_on_exit(struct sentry *s, struct task *t,
 		  struct user_regs_struct *r);
 void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid);
 bool cred_is_traced(long nr);
+/* clone3.c: clone3 at its RET_TRACE stop, run as clone; the caller's
+ * registers back at its exit stop and in the child at its first stop. */
+void clone3_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc);
+void clone3_on_exit(struct sentry *s, struct task *t,
+		    struct user_regs_struct *r);
+void clone3_on_clone(struct task *parent, struct task *child);
+void clone3_on_child_ready(struct sentry *s, struct task *t);
 void cred_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc);
 void cred_on_exit(struct sentry *s, struct task *t,
 		  struct user_regs_struct *r);

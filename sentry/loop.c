@@ -604,17 +604,12 @@ static unsigned long event_msg(pid_t tid)
 	return msg;
 }
 
-static uint64_t clone_flags(struct task *t, const struct user_regs_struct *r)
+/* clone3 is run as a clone (sentry/clone3.c): its event shows clone's. */
+static uint64_t clone_flags(const struct user_regs_struct *r)
 {
-	uint64_t flags = 0;
-
 	switch (r->orig_rax) {
 	case SYS_clone:
 		return r->rdi;
-	case SYS_clone3:
-		if (plat_mem_read(t->host_tid, r->rdi, &flags, 8) < 0)
-			return 0;
-		return flags;
 	case SYS_vfork:
 		return CLONE_VM | CLONE_VFORK;
 	default:
@@ -649,6 +644,7 @@ static void release(struct sentry *s, struct task *t)
 	if (!st->group_stop)
 		task_update_ids(s, t, t->host_tgid != t->host_tid ?
 					      st->ns_tgid : 0);
+	clone3_on_child_ready(s, t);
 	if (!st->exited && !ptrace_emu_on_child_ready(s, t))
 		task_resume(t, PTRACE_CONT, 0);
 	release_parent(s, t);
@@ -672,7 +668,7 @@ static bool on_clone(struct sentry *s, struct task *parent, int event)
 	if (tid <= 0)
 		return true;
 	if (plat_getregs(parent->host_tid, &r) == 0)
-		flags = clone_flags(parent, &r);
+		flags = clone_flags(&r);
 	thread = flags & CLONE_THREAD;
 	c = task_find(s, tid);
 	if (c == NULL)
@@ -700,6 +696,7 @@ static bool on_clone(struct sentry *s, struct task *parent, int event)
 		(void)task_signal(c, SIGKILL);
 	}
 	keys_on_clone(c, parent, flags);
+	clone3_on_clone(parent, c);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
 	c->workload = parent->workload;
@@ -860,6 +857,8 @@ static void on_seccomp(struct sentry *s, struct task *t)
 			exec_on_seccomp(s, t, &pc);
 		else if (sd.nr == SYS_wait4)
 			ptrace_wait_on_seccomp(s, t, &pc);
+		else if (sd.nr == SYS_clone3)
+			clone3_on_seccomp(s, t, &pc);
 		else if (cred_is_traced(sd.nr))
 			cred_on_seccomp(s, t, &pc);
 		else
@@ -916,6 +915,9 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 	case TP_WAIT:
 		if (ptrace_wait_on_exit(s, t, &r))
 			return;		/* parked until a report */
+		break;
+	case TP_CLONE3:
+		clone3_on_exit(s, t, &r);
 		break;
 	default:
 		break;

@@ -265,9 +265,10 @@ static int rules_socketpair(struct filter *f)
 
 /*
  * clone(2) takes its flags in the low 32 bits of arg 0 (the low byte is
- * the exit signal: CLONE_NEWTIME's bit is only a flag for clone3, which is
- * denied). CLONE_UNTRACED would let the child escape the sentry's ptrace
- * process tracking.
+ * the exit signal: CLONE_NEWTIME's bit is only a flag for clone3, whose
+ * flags the sentry checks: sentry/clone3.c, which runs it as a clone
+ * these rules see again). CLONE_UNTRACED would let the child escape the
+ * sentry's ptrace process tracking.
  */
 #define CLONE_DENIED                                                      \
 	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |     \

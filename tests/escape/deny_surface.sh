@@ -18,6 +18,9 @@ declare -A rules=(
 	[ioctl_tiocsti]=EPERM [socket_packet_raw]=EAFNOSUPPORT
 	[socket_packet_dgram]=EAFNOSUPPORT [socket_alg]=EAFNOSUPPORT
 	[clone_newns]=EPERM [clone_newuser]=EPERM [clone_untraced]=EPERM
+	# clone3 is emulated (sentry/clone3.c) with clone's flag policy
+	[clone3_newuser]=EPERM [clone3_newns]=EPERM [clone3_newpid]=EPERM
+	[clone3_newtime]=EPERM [clone3_untraced]=EPERM
 	# ptrace is emulated (tests/escape/ptrace_reach.sh): the init's
 	# parent is the sentry (TRACEME: EPERM), which has no pid inside
 	# (getppid() is 0: ESRCH)
@@ -53,4 +56,29 @@ deny() {
 	done <"$T_TMP/out"
 }
 for_each_caps deny
+
+# The clone3 attacks work where nothing stops them: under runc with every
+# capability, sc_deny --clone3 (those attacks alone: the rest would act
+# on the host) makes a user namespace, a mount namespace and a pid
+# namespace by clone3, so that their refusal above is the sandbox's
+# doing, not a broken attack.
+RUNC=$(command -v runc)
+if [ -n "$RUNC" ] && [ "$(id -u)" = 0 ]; then
+	caps_profile "$B" all
+	jq '.process.args = ["/bin/sc_deny", "--clone3"]' "$B/config.json" \
+		>"$B/c.json" && mv "$B/c.json" "$B/config.json"
+	timeout 60 "$RUNC" --root "$T_TMP/runc-root" run "d1-runc-$$" \
+		>"$T_TMP/runc.out" 2>"$T_TMP/runc.err" </dev/null
+	"$RUNC" --root "$T_TMP/runc-root" delete --force "d1-runc-$$" >/dev/null 2>&1
+	for label in clone3_newuser clone3_newns clone3_newpid; do
+		got=$(awk -v l="$label" '$1 == l { print $3 }' "$T_TMP/runc.out")
+		if [ "$got" = OK ]; then
+			t_ok "runc: $label succeeds"
+		else
+			t_fail "runc: $label succeeds" "got '${got:-(missing)}': $(tail -c 200 "$T_TMP/runc.err")"
+		fi
+	done
+else
+	t_skip "runc: clone3 attacks" "needs root and runc"
+fi
 t_assert_clean "*-$$"

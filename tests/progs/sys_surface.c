@@ -79,6 +79,17 @@ static void deny_rows(void)
 	}
 }
 
+/* clone3 with flags (a child made exits at once). */
+static long clone3_flags(unsigned long long flags)
+{
+	unsigned long long a[11] = { flags, 0, 0, 0, SIGCHLD };
+	long r = syscall(SYS_clone3, a, sizeof(a));
+
+	if (r == 0)
+		_exit(0);
+	return r;
+}
+
 static void argument_rules(void)
 {
 	char c = 'x';
@@ -97,6 +108,8 @@ static void argument_rules(void)
 	       syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0), EPERM);
 	EXPECT("clone CLONE_UNTRACED",
 	       syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0), EPERM);
+	EXPECT("clone3 CLONE_NEWUSER", clone3_flags(CLONE_NEWUSER), EPERM);
+	EXPECT("clone3 CLONE_UNTRACED", clone3_flags(CLONE_UNTRACED), EPERM);
 	EXPECT("seccomp NEW_LISTENER",
 	       syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog), EBUSY);
@@ -128,10 +141,10 @@ int main(void)
 
 	/* A buffer of our own: stdio need not fstat stdout. */
 	setvbuf(stdout, obuf, _IOLBF, sizeof(obuf));
-	/* clone3(NULL, 0) is EINVAL on any kernel since 5.3; the filter
-	 * refuses it with ENOSYS. */
+	/* io_uring_setup(0, NULL) is EINVAL, EFAULT or EPERM on a kernel
+	 * with io_uring (5.1 on); the filter refuses it with ENOSYS. */
 	errno = 0;
-	if (syscall(SYS_clone3, NULL, 0) != -1 || errno != ENOSYS) {
+	if (syscall(SYS_io_uring_setup, 0, NULL) != -1 || errno != ENOSYS) {
 		printf("skip sys_surface: not under the cvisor filter\n");
 		return 0;
 	}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# clone3 against Linux (issue 14): tests/progs/clone3_conform runs in a
+# runc container and in a cvisor one made from the same bundle, and every
+# case's line must be the same: sizes (VER0, VER1, trailing bytes, past a
+# page, faults), unknown and invalid flags, exit_signal, set_tid,
+# CLONE_INTO_CGROUP, namespaces, CLONE_CLEAR_SIGHAND seen by the child,
+# pidfds, a thread on a new stack, CLONE_VFORK, a call restarted by
+# signals, the registers clone3 leaves alone in the parent and in the
+# child (glibc's clone3 child keeps its function in rdx, its argument in
+# r8), and glibc's own users: pthread_create, posix_spawn, fork.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+PROG=$CVISOR_PROGS/clone3_conform
+RUNC=$(command -v runc)
+if [ ! -x "$PROG" ]; then
+	t_skip clone3_conform "no $PROG (make test-progs)"
+	exit 0
+fi
+if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ]; then
+	t_skip clone3_conform "needs root and runc (the reference)"
+	exit 0
+fi
+
+B=$T_TMP/b
+make_bundle "$B" /clone3_conform
+cp "$PROG" "$B/rootfs/clone3_conform"
+
+(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "c3-runc-$$" \
+	</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err")
+"$RUNC" --root "$T_TMP/runc-root" delete --force "c3-runc-$$" >/dev/null 2>&1
+(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "c3-$$" \
+	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+
+t_compare_native
