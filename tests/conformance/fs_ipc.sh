@@ -52,7 +52,6 @@ jq --argjson c "$caps" '.root.readonly = false |
 #  - device nodes: the gofer makes none, even with CAP_MKNOD (EPERM);
 #  - /dev/mqueue is not served: the queues work by mq_* calls, not as
 #    files of an mqueue mount (ENOENT);
-#  - set_mempolicy and mbind are refused (EPERM, their table rows);
 #  - the exec of a watched file shows the gofer's open and read for the
 #    exec check too (the events twice);
 #  - an inotify watch through a symlink to a non-directory (ENOSYS);
@@ -72,11 +71,6 @@ known() {
 	mknod_chr_stat | mknod_blk_stat) [ "$got" = ENOENT ] ;;
 	mq_file_read | mq_file_stat | mq_open_file_made | mq_file_create | \
 		mq_file_unlink) [ "$got" = ENOENT ] ;;
-	mp_set_* | mbind_bind0 | mbind_default | mbind_strict_move | \
-		mbind_unaligned | mbind_bad* | mbind_nonode | mbind_unmapped)
-		[ "$got" = EPERM ] ;;
-	mp_get_bind0 | mp_get_interleave0 | mp_get_preferred0 | mp_get_local | \
-		mbind_get_addr_mode) [ "$got" = "0 0" ] || [ "$got" = 0 ] ;;
 	inotify_exec_events) [ "$got" = "$want,$want" ] ;;
 	inotify_watch_link) [ "$got" = ENOSYS ] ;;
 	inotify_link_events) [ "$got" = EAGAIN ] ;;

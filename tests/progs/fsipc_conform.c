@@ -638,6 +638,10 @@ static void mqs(const char *qname)
 #define MPOL_LOCAL	4
 #define MPOL_F_NODE	(1 << 0)
 #define MPOL_F_ADDR	(1 << 1)
+#define MPOL_F_MEMS_ALLOWED (1 << 2)
+#define MPOL_F_NUMA_BALANCING (1 << 13)
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+#define MPOL_F_STATIC_NODES (1 << 15)
 #define MPOL_MF_STRICT	(1 << 0)
 #define MPOL_MF_MOVE	(1 << 1)
 
@@ -655,6 +659,63 @@ static void get_mp(const char *name)
 		res(name, -1);
 	else
 		printf("%s %d %lx\n", name, mode, mask[0]);
+}
+
+/* Mode flags, MPOL_F_NODE, the argument checks, a child's copy. */
+static void mempolicy_more(void)
+{
+	unsigned long two = 3, node0 = 1, mask[16] = { 0 };
+	int mode = -1;
+	pid_t pid;
+	int st;
+
+	res("mp_set_static", set_mp(MPOL_BIND | MPOL_F_STATIC_NODES, &two, 64));
+	get_mp("mp_get_static");
+	res("mp_set_relative", set_mp(MPOL_INTERLEAVE | MPOL_F_RELATIVE_NODES,
+				      &two, 64));
+	get_mp("mp_get_relative");
+	res("mp_set_static_relative", set_mp(MPOL_BIND | MPOL_F_STATIC_NODES |
+					     MPOL_F_RELATIVE_NODES, &node0, 64));
+	res("mp_set_balancing_interleave",
+	    set_mp(MPOL_INTERLEAVE | MPOL_F_NUMA_BALANCING, &node0, 64));
+	res("mp_set_balancing_bind",
+	    set_mp(MPOL_BIND | MPOL_F_NUMA_BALANCING, &node0, 64));
+	get_mp("mp_get_balancing_bind");
+	res("mp_set_preferred_static_empty",
+	    set_mp(MPOL_PREFERRED | MPOL_F_STATIC_NODES, NULL, 0));
+	res("mp_set_local_mask", set_mp(MPOL_LOCAL, &node0, 64));
+	res("mp_set_huge_maxnode", set_mp(MPOL_BIND, &node0, 1ul << 20));
+	res("mp_set_maxnode1", set_mp(MPOL_BIND, &node0, 1));
+	res("mp_set_interleave", set_mp(MPOL_INTERLEAVE, &node0, 64));
+	res("mp_get_node", syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL,
+				   MPOL_F_NODE));
+	val("mp_get_node_value", "%ld", mode);
+	res("mp_get_addr_no_flag", syscall(SYS_get_mempolicy, &mode, NULL, 0,
+					   &mode, 0));
+	res("mp_get_badflags", syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL,
+				       0x10));
+	res("mp_get_allowed_addr", syscall(SYS_get_mempolicy, &mode, mask,
+					   1024, NULL,
+					   MPOL_F_MEMS_ALLOWED | MPOL_F_ADDR));
+	res("mp_get_allowed", syscall(SYS_get_mempolicy, &mode, mask, 1024,
+				      NULL, MPOL_F_MEMS_ALLOWED));
+	val("mp_get_allowed_mask", "%lx", mask[0]);
+	res("mp_get_addr_unmapped", syscall(SYS_get_mempolicy, &mode, NULL, 0,
+					    (void *)0x10000, MPOL_F_ADDR));
+	res("mp_get_maxnode0", syscall(SYS_get_mempolicy, &mode, mask, 0,
+				       NULL, 0));
+	res("mp_get_badmode_ptr", syscall(SYS_get_mempolicy, (int *)8, NULL,
+					  0, NULL, 0));
+	set_mp(MPOL_PREFERRED, &node0, 64);
+	pid = fork();
+	if (pid == 0) {
+		mode = -1;
+		syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0);
+		_exit(mode);
+	}
+	waitpid(pid, &st, 0);
+	val("mp_child_inherits", "%d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	set_mp(MPOL_DEFAULT, NULL, 0);
 }
 
 static void mempolicies(void)
@@ -683,6 +744,7 @@ static void mempolicies(void)
 	res("mp_set_badptr", set_mp(MPOL_BIND, (unsigned long *)8, 64));
 	res("mp_set_default_again", set_mp(MPOL_DEFAULT, NULL, 0));
 	get_mp("mp_get_final");
+	mempolicy_more();
 
 	m = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
