@@ -54,7 +54,6 @@ jq --argjson c "$caps" '.root.readonly = false |
 #    files of an mqueue mount (ENOENT);
 #  - the exec of a watched file shows the gofer's open and read for the
 #    exec check too (the events twice);
-#  - an inotify watch through a symlink to a non-directory (ENOSYS);
 #  - stealing a terminal (TIOCSCTTY, force): the kernel wants
 #    CAP_SYS_ADMIN in the initial user namespace (EPERM);
 #  - ptrace platform: a FIFO's open returns without waiting for the peer.
@@ -72,9 +71,6 @@ known() {
 	mq_file_read | mq_file_stat | mq_open_file_made | mq_file_create | \
 		mq_file_unlink) [ "$got" = ENOENT ] ;;
 	inotify_exec_events) [ "$got" = "$want,$want" ] ;;
-	inotify_watch_link) [ "$got" = ENOSYS ] ;;
-	inotify_link_events) [ "$got" = EAGAIN ] ;;
-	inotify_link_same_wd) [ "$got" = 0 ] ;;
 	tty_steal_force | tty_sctty_again) [ "$got" = EPERM ] ;;
 	tty_getsid_after | tty_sid_is_stealer | tty_getsid_parent | \
 		tty_sid_is_holder) true ;;

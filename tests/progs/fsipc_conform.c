@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -775,6 +776,8 @@ static void mempolicies(void)
 
 /* ---- inotify: exec of a watched file, watches through symlinks ---- */
 
+static void ino_link_chains(int in, int wd);
+
 static void ino_events(const char *name, int in)
 {
 	char buf[4096], out[256];
@@ -868,7 +871,34 @@ static void inotifies(const char *self)
 							IN_ATTRIB));
 	res("inotify_watch_dangling_nofollow",
 	    inotify_add_watch(in, "ino_dangling", IN_ATTRIB | IN_DONT_FOLLOW));
+	ino_link_chains(in, wd);
 	close(in);
+}
+
+/* Chains of links to the file watched as wd: relative to a link's own
+ * directory, absolute, a loop. */
+static void ino_link_chains(int in, int wd)
+{
+	char cwd[PATH_MAX], abs[PATH_MAX + 16];
+
+	mkdir("ino_sub", 0755);
+	symlink("../ino_target", "ino_sub/l2");
+	symlink("ino_sub/l2", "ino_chain");
+	val("inotify_chain_same_wd", "%ld",
+	    inotify_add_watch(in, "ino_chain", IN_MODIFY | IN_ATTRIB) == wd);
+	chmod("ino_target", 0640);
+	ino_events("inotify_chain_events", in);
+	if (getcwd(cwd, sizeof(cwd)) != NULL) {
+		snprintf(abs, sizeof(abs), "%s/ino_sub/l2", cwd);
+		symlink(abs, "ino_abs");
+	}
+	val("inotify_abs_same_wd", "%ld",
+	    inotify_add_watch(in, "ino_abs", IN_MODIFY | IN_ATTRIB) == wd);
+	symlink("ino_loop", "ino_loop");
+	res("inotify_watch_loop", inotify_add_watch(in, "ino_loop", IN_ATTRIB));
+	symlink("ino_target/x", "ino_notdir");
+	res("inotify_watch_notdir", inotify_add_watch(in, "ino_notdir",
+						      IN_ATTRIB));
 }
 
 /* ---- TIOCSCTTY with force ---- */
