@@ -50,8 +50,6 @@ jq --argjson c "$caps" '.root.readonly = false |
 # Known differences (docs/security.md, "Known differences", each with
 # the errno the sandbox gives):
 #  - device nodes: the gofer makes none, even with CAP_MKNOD (EPERM);
-#  - /dev/mqueue is not served: the queues work by mq_* calls, not as
-#    files of an mqueue mount (ENOENT);
 #  - the exec of a watched file shows the gofer's open and read for the
 #    exec check too (the events twice);
 #  - stealing a terminal (TIOCSCTTY, force): the kernel wants
@@ -68,8 +66,6 @@ known() {
 	case $n in
 	mknod_chr | mknod_blk) [ "$got" = EPERM ] ;;
 	mknod_chr_stat | mknod_blk_stat) [ "$got" = ENOENT ] ;;
-	mq_file_read | mq_file_stat | mq_open_file_made | mq_file_create | \
-		mq_file_unlink) [ "$got" = ENOENT ] ;;
 	inotify_exec_events) [ "$got" = "$want,$want" ] ;;
 	tty_steal_force | tty_sctty_again) [ "$got" = EPERM ] ;;
 	tty_getsid_after | tty_sid_is_stealer | tty_getsid_parent | \

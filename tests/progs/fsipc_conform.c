@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/statfs.h>
+#include <dirent.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -574,6 +576,96 @@ static void mq_file(const char *name, const char *qname)
 	close(fd);
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The mount's entries, sorted, as one line; the test's queue name
+ * (qname without its "/", which holds a pid) shown as "Q". */
+static void mq_list(const char *name, const char *qname)
+{
+	size_t ql = strlen(qname + 1);
+
+	char *names[64], line[1024] = "";
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d = opendir("/dev/mqueue");
+
+	if (d == NULL) {
+		res(name, -1);
+		return;
+	}
+	while ((e = readdir(d)) != NULL && n < 64) {
+		char nm[300];
+
+		if (strncmp(e->d_name, qname + 1, ql) == 0)
+			snprintf(nm, sizeof(nm), "Q%s", e->d_name + ql);
+		else
+			snprintf(nm, sizeof(nm), "%s", e->d_name);
+		names[n++] = strdup(nm);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		strncat(line, names[i], sizeof(line) - strlen(line) - 2);
+		strcat(line, ",");
+		free(names[i]);
+	}
+	printf("%s %s\n", name, line);
+}
+
+/* The mount as files: access modes, what it refuses, its listing. */
+static void mq_files_more(const char *qname)
+{
+	struct mq_attr at = { .mq_maxmsg = 2, .mq_msgsize = 16 };
+	char path[128], other[140], mname[100];
+	struct statfs sfs;
+	struct stat st;
+	mqd_t q;
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/mqueue%s-m", qname);
+	snprintf(other, sizeof(other), "/dev/mqueue%s-x", qname);
+	mq_list("mq_list_empty", qname);
+	snprintf(mname, sizeof(mname), "%s-m", qname);
+	q = mq_open(mname, O_CREAT | O_RDWR, 0604, &at);
+	res("mq_more_create", q);
+	mq_send(q, "abc", 3, 0);
+	mq_list("mq_list_one", qname);
+	fd = open(path, O_WRONLY);
+	res("mq_file_open_wronly", fd);
+	res("mq_file_write", fd < 0 ? -1 : write(fd, "x", 1));
+	close(fd);
+	fd = open(path, O_RDWR);
+	res("mq_file_open_rdwr", fd);
+	close(fd);
+	res("mq_file_open_excl", open(path, O_CREAT | O_EXCL | O_RDWR, 0600));
+	res("mq_file_open_dir", open(path, O_RDONLY | O_DIRECTORY));
+	mq_file("mq_file_read_qsize", mname);
+	res("mq_file_chmod", chmod(path, 0600));
+	if (stat(path, &st) < 0)
+		res("mq_file_stat_after_chmod", -1);
+	else
+		printf("mq_file_stat_after_chmod %o %lld\n", st.st_mode,
+		       (long long)st.st_size);
+	res("mq_file_mkdir", mkdir("/dev/mqueue/sub", 0755));
+	res("mq_file_symlink", symlink("x", other));
+	res("mq_file_rename", rename(path, other));
+	res("mq_file_link", link(path, other));
+	if (statfs("/dev/mqueue", &sfs) < 0)
+		res("mq_statfs", -1);
+	else
+		printf("mq_statfs %lx\n", (unsigned long)sfs.f_type);
+	if (stat("/dev/mqueue", &st) < 0)
+		res("mq_dir_stat", -1);
+	else
+		printf("mq_dir_stat %o\n", st.st_mode);
+	mq_close(q);
+	res("mq_file_unlink_more", unlink(path));
+	mq_list("mq_list_after_unlink", qname);
+}
+
 static void mqs(const char *qname)
 {
 	struct mq_attr at = { .mq_maxmsg = 4, .mq_msgsize = 32 };
@@ -628,6 +720,7 @@ static void mqs(const char *qname)
 	res("mq_file_unlink", unlink(buf));
 	snprintf(buf, sizeof(buf), "%s-f", qname);
 	res("mq_open_file_unlinked", mq_open(buf, O_RDWR));
+	mq_files_more(qname);
 }
 
 /* ---- memory policies ---- */
