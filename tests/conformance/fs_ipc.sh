@@ -127,3 +127,42 @@ if [ "$same" = "probe ok" ] && [ "$host" = "probe ENOENT" ] &&
 else
 	t_fail mq_per_ipc_namespace "same sandbox: '$same', host: '$host', other sandbox: '$other' ($(cat "$M/rootfs/held" "$T_TMP/mq.err" 2>/dev/null | tr '\n' ' '))"
 fi
+
+# A container without an IPC namespace of its own is in the host's: its
+# mqueue mount is not served (an empty directory), so no queue of the
+# host's shows as a file. The probe is checked under runc with the same
+# config, whose mqueue mount lists the host's queue.
+hq=cvisor-fsipc-host-$$
+"$PROG" mqhold "/$hq" >"$T_TMP/hold.out" 2>&1 &
+holder=$!
+for _ in $(seq 50); do
+	grep -q held "$T_TMP/hold.out" 2>/dev/null && break
+	sleep 0.1
+done
+H=$T_TMP/hostipc
+make_bundle "$H" /bin/ls -a /dev/mqueue
+jq '.linux.namespaces |= map(select(.type != "ipc"))' "$H/config.json" \
+	>"$H/c.json" && mv "$H/c.json" "$H/config.json"
+ref=""
+if command -v runc >/dev/null; then
+	ref=$(cd "$H" && timeout 60 runc --root "$T_TMP/runc-root" \
+		run "fsipc-h-runc-$$" </dev/null 2>&1)
+	runc --root "$T_TMP/runc-root" delete --force "fsipc-h-runc-$$" \
+		>/dev/null 2>&1
+fi
+got=$(cd "$H" && timeout 60 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "fsipc-h-$$" </dev/null 2>&1)
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+mkdir -p "$T_TMP/hmq"
+unshare --mount --propagation private sh -c \
+	'mount -t mqueue mqueue "$1" && rm -f "$1/$2"' sh "$T_TMP/hmq" "$hq"
+if [ -z "$ref" ]; then
+	t_skip mq_host_ipc_not_served "no runc to check the probe"
+elif ! grep -qx "$hq" <<<"$ref"; then
+	t_fail mq_host_ipc_not_served "the probe failed: runc lists '$(tr '\n' ' ' <<<"$ref")'"
+elif grep -q "$hq" <<<"$got" || ! grep -qx '\.\.' <<<"$got"; then
+	t_fail mq_host_ipc_not_served "sandbox lists '$(tr '\n' ' ' <<<"$got")'"
+else
+	t_ok mq_host_ipc_not_served
+fi
