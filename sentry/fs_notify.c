@@ -141,6 +141,36 @@ static int watch_file(struct sc_call *c, struct fs_path *p, int ifd,
 	return watch_in(ifd, dfd, name, mask | IN_DONT_FOLLOW);
 }
 
+/*
+ * A /proc or /sys file (or link): its entry in the mirror directory of
+ * its parent (synth_mirror.c), an inode that lives as long as the entry
+ * is listed, so a second watch of the path gets the same wd, as on Linux.
+ * procfs and sysfs make no events for changes of a file's content; reads
+ * and opens of the file do on Linux, not here (each open is a snapshot of
+ * its own). A watch that follows a link to a file of the container
+ * watches the link's entry.
+ */
+static int watch_virtual_file(struct sc_call *c, const char *vpath, int ifd,
+			      uint32_t mask)
+{
+	cleanup_close int obj = -1, dfd = -1;
+	char parent[PATH_MAX];
+	const char *name;
+	int ret;
+
+	ret = vtree_open(c, vpath, O_PATH | O_CLOEXEC |
+			 ((mask & IN_DONT_FOLLOW) ? O_NOFOLLOW : 0), &obj);
+	if (ret < 0)
+		return ret;
+	name = split_last(vpath, parent, sizeof(parent));
+	if (*name == '\0')
+		return -ENOTDIR;
+	ret = vtree_open(c, parent, O_PATH | O_DIRECTORY | O_CLOEXEC, &dfd);
+	if (ret < 0)
+		return ret;
+	return watch_in(ifd, dfd, name, mask | IN_DONT_FOLLOW);
+}
+
 static int add_watch(struct sc_call *c, struct fs_path *p, int ifd,
 		     uint32_t mask)
 {
@@ -156,6 +186,12 @@ static int add_watch(struct sc_call *c, struct fs_path *p, int ifd,
 		flags |= O_DIRECTORY;
 	if (p->virt) {
 		ret = vtree_open(c, p->vpath, flags | O_DIRECTORY, &obj);
+		/* A link not followed opens as itself, whatever O_DIRECTORY
+		 * says. */
+		if (ret == 0 && (fstat(obj, &st) < 0 || !S_ISDIR(st.st_mode)))
+			ret = -ENOTDIR;
+		if (ret == -ENOTDIR && !(mask & IN_ONLYDIR))
+			return watch_virtual_file(c, p->vpath, ifd, mask);
 		return ret < 0 ? ret : watch_in(ifd, obj, ".", mask);
 	}
 	task_gofer_creds(c->t, &cr);

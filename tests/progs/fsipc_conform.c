@@ -870,6 +870,7 @@ static void mempolicies(void)
 /* ---- inotify: exec of a watched file, watches through symlinks ---- */
 
 static void ino_link_chains(int in, int wd);
+static void ino_proc(int in);
 
 static void ino_events(const char *name, int in)
 {
@@ -965,7 +966,44 @@ static void inotifies(const char *self)
 	res("inotify_watch_dangling_nofollow",
 	    inotify_add_watch(in, "ino_dangling", IN_ATTRIB | IN_DONT_FOLLOW));
 	ino_link_chains(in, wd);
+	ino_proc(in);
 	close(in);
+}
+
+/* Watches on /proc and /sys files and directories: whether they are
+ * taken (the events of such files are not compared: procfs makes none
+ * for changes of their content). */
+static void ino_proc(int in)
+{
+	static const char *const paths[][2] = {
+		{ "inotify_proc_status", "/proc/self/status" },
+		{ "inotify_proc_meminfo", "/proc/meminfo" },
+		{ "inotify_proc_dir", "/proc/self" },
+		{ "inotify_proc_fd_dir", "/proc/self/fd" },
+		{ "inotify_proc_sysctl", "/proc/sys/kernel/hostname" },
+		{ "inotify_proc_self_link", "/proc/self/exe" },
+		{ "inotify_sys_online", "/sys/devices/system/cpu/online" },
+		{ "inotify_sys_dir", "/sys/devices/system/cpu" },
+		{ "inotify_proc_missing", "/proc/self/no-such-file" },
+	};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		res(paths[i][0], inotify_add_watch(in, paths[i][1], IN_MODIFY));
+	res("inotify_proc_status_onlydir",
+	    inotify_add_watch(in, "/proc/self/status", IN_MODIFY | IN_ONLYDIR));
+	res("inotify_proc_self_nofollow",
+	    inotify_add_watch(in, "/proc/self", IN_MODIFY | IN_DONT_FOLLOW));
+	{
+		char path[64];
+		int a = inotify_add_watch(in, "/proc/self/status", IN_MODIFY);
+		int b;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)getpid());
+		b = inotify_add_watch(in, path, IN_ATTRIB);
+		val("inotify_proc_same_wd", "%ld", a >= 0 && a == b);
+		b = inotify_add_watch(in, "/proc/meminfo", IN_ATTRIB);
+		val("inotify_proc_other_wd", "%ld", a >= 0 && b >= 0 && a != b);
+	}
 }
 
 /* Chains of links to the file watched as wd: relative to a link's own
