@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sys/statfs.h>
 #include <dirent.h>
 #include <sys/inotify.h>
@@ -755,6 +756,36 @@ static void get_mp(const char *name)
 		printf("%s %d %lx\n", name, mode, mask[0]);
 }
 
+static void *mp_thread(void *arg)
+{
+	unsigned long node0 = 1;
+	int mode = -1;
+
+	syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0);
+	*(int *)arg = mode;
+	syscall(SYS_set_mempolicy, MPOL_INTERLEAVE, &node0, 64);
+	return NULL;
+}
+
+/* A thread starts with its creator's policy; its own is its own. */
+static void mempolicy_threads(void)
+{
+	unsigned long node0 = 1;
+	int seen = -1, mode = -1;
+	pthread_t th;
+
+	syscall(SYS_set_mempolicy, MPOL_BIND, &node0, 64);
+	if (pthread_create(&th, NULL, mp_thread, &seen) != 0) {
+		res("mp_thread", -1);
+		return;
+	}
+	pthread_join(th, NULL);
+	syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0);
+	printf("mp_thread_inherits %d\n", seen);
+	printf("mp_thread_own %d\n", mode);
+	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+}
+
 /* Mode flags, MPOL_F_NODE, the argument checks, a child's copy. */
 static void mempolicy_more(void)
 {
@@ -810,6 +841,7 @@ static void mempolicy_more(void)
 	waitpid(pid, &st, 0);
 	val("mp_child_inherits", "%d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	set_mp(MPOL_DEFAULT, NULL, 0);
+	mempolicy_threads();
 }
 
 static void mempolicies(void)
