@@ -61,6 +61,9 @@ enum {
 #define MAX_NUMNODES	1024
 #define NODE_WORDS	(MAX_NUMNODES / 64)
 #define PAGE		4096ul
+/* Ranges recorded per address space: Linux's default vm.max_map_count
+ * (a split past it is ENOMEM there too). */
+#define MAX_RANGES	65530
 /* get_nodes: at most a page of bits. */
 #define MAX_MASK_BITS	(PAGE * 8)
 
@@ -496,7 +499,11 @@ static int ranges_cut(struct mm_pol *m, uint64_t start, uint64_t end)
 static int ranges_set(struct mm_pol *m, uint64_t start, uint64_t end,
 		      const struct mpol *p)
 {
-	int ret = ranges_cut(m, start, end);
+	int ret;
+
+	if (m->n + 2 > MAX_RANGES)
+		return -ENOMEM;
+	ret = ranges_cut(m, start, end);
 
 	if (ret < 0 || p->mode == MPOL_DEFAULT)
 		return ret;
