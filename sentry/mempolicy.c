@@ -16,7 +16,8 @@
  * fails with EIO (pages are where the host put them); get_mempolicy with
  * MPOL_F_NODE | MPOL_F_ADDR (the node a page is on) and MPOL_F_MEMS_ALLOWED
  * are the kernel's own answers; the interleave node MPOL_F_NODE gives is
- * the first of the policy's nodes (the sentry does not see allocations).
+ * the first of the policy's nodes (the sentry does not see allocations);
+ * at most MAX_RANGES ranges per address space (ENOMEM past them).
  */
 #include <errno.h>
 #include <linux/capability.h>
@@ -61,9 +62,10 @@ enum {
 #define MAX_NUMNODES	1024
 #define NODE_WORDS	(MAX_NUMNODES / 64)
 #define PAGE		4096ul
-/* Ranges recorded per address space: Linux's default vm.max_map_count
- * (a split past it is ENOMEM there too). */
-#define MAX_RANGES	65530
+/* Ranges recorded per address space (each about 280 bytes, copied by
+ * fork): past it ENOMEM, which Linux gives past vm.max_map_count (65530
+ * mappings) when mbind splits one. */
+#define MAX_RANGES	4096
 /* get_nodes: at most a page of bits. */
 #define MAX_MASK_BITS	(PAGE * 8)
 
