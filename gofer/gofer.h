@@ -28,6 +28,11 @@ struct gofer_config {
 	bool no_seccomp;	/* tests under valgrind only: skip the filter */
 	bool userns;		/* wait for the container's user namespace
 				 * (gofer_join_userns) before serving */
+	/* The container's mqueue mount (gofer/mqueue.c): its destination
+	 * (NULL: none), and its MS_* flags. The gofer waits for the
+	 * container's IPC namespace (gofer_mqueue_send) before serving. */
+	const char *mqueue_dest;
+	unsigned long mqueue_flags;
 	/* The container's device rules (lib/devrules.h): a device node is
 	 * opened only for an access they allow. NULL: runc's defaults. */
 	const struct dev_rule *dev_rules;
@@ -45,5 +50,12 @@ int gofer_run(const struct gofer_config *cfg);
  * have joined it. 0, or -errno from the gofer's setns (-EOVERFLOW: the
  * namespace maps no uid or gid 0). The gofer serves nothing before. */
 int gofer_join_userns(int sock, int nsfd);
+
+/* The same hand-off for cfg->mqueue_dest, before gofer_join_userns: an fd
+ * of the container's IPC namespace; 0 once the gofer has mounted its
+ * mqueue instance, or -errno from the gofer's setns or mount (the gofer
+ * serves on without it). gofer_mqueue_await is the gofer's side. */
+int gofer_mqueue_send(int sock, int ipcnsfd);
+int gofer_mqueue_await(int sock, const char *dest, unsigned long flags);
 
 #endif

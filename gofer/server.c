@@ -551,6 +551,9 @@ int gofer_run(const struct gofer_config *cfg)
 	s.dev_rules = cfg->dev_rules;
 	s.n_dev_rules = cfg->n_dev_rules;
 	ret = srv_init(&s, cfg->sock);
+	if (ret == 0 && cfg->mqueue_dest != NULL)
+		ret = gofer_mqueue_await(cfg->sock, cfg->mqueue_dest,
+					 cfg->mqueue_flags);
 	if (ret == 0 && cfg->userns) {
 		ret = await_userns(cfg->sock);
 		if (ret < 0)

@@ -212,6 +212,50 @@ static int stdio_to_drop(const struct sandbox_ctx *c)
 	return c->proc->terminal ? 3 : 2;
 }
 
+/* The container's mqueue mount the gofer serves (gofer/mqueue.c): the
+ * first of type "mqueue", and only with an IPC namespace of the
+ * container's own (never the host's queues). NULL: none. */
+static const struct oci_mount *mqueue_mount(const struct sandbox_ctx *c)
+{
+	const struct oci_spec *spec = c->spec;
+
+	if (!c->ns.own_ipc)
+		return NULL;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct oci_mount *m = &spec->mounts[i];
+
+		if (m->type != NULL && strcmp(m->type, "mqueue") == 0 &&
+		    !m->is_bind && m->destination != NULL)
+			return m;
+	}
+	return NULL;
+}
+
+/* At SB_MSG_NS_READY: the init's IPC namespace to the gofer, which mounts
+ * the mqueue instance in its root. A failure leaves the destination an
+ * empty directory (logged): the container runs as before. */
+static int gofer_mqueue(struct sandbox_ctx *c, struct cv_error **err)
+{
+	const struct oci_mount *m = mqueue_mount(c);
+	cleanup_close int fd = -1;
+	char path[64];
+	int ret;
+
+	if (m == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)c->init_pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cv_error_set(err, errno, "%s", path);
+	ret = gofer_mqueue_send(c->gofer_sv[0], fd);
+	if (ret == -EPIPE || ret == -ECONNRESET || ret == -EPROTO)
+		return cv_error_set(err, -ret, "gofer: mqueue hand-off");
+	if (ret < 0)
+		log_warn("mounts: mqueue at %s not served: %s",
+			 m->destination, strerror(-ret));
+	return 0;
+}
+
 __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 						 int ready, pid_t parent)
 {
@@ -222,6 +266,12 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 		.userns = c->ns.new_user || c->ns.join_fd[OCI_NS_USER] >= 0,
 		.dev_rules = c->dev_rules, .n_dev_rules = c->n_dev_rules,
 	};
+	const struct oci_mount *mq = mqueue_mount(c);
+
+	if (mq != NULL) {
+		cfg.mqueue_dest = mq->destination;
+		cfg.mqueue_flags = mq->flags;
+	}
 
 	/* The gofer must not outlive the sandbox. The getppid check closes
 	 * the race with a parent that died before the prctl. */
@@ -688,7 +738,8 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 				return -1;
 			break;
 		case SB_MSG_NS_READY:
-			if (gofer_to_userns(c, err) < 0)
+			if (gofer_mqueue(c, err) < 0 ||
+			    gofer_to_userns(c, err) < 0)
 				return -1;
 			if (m.pid1 > 0 &&
 			    console_bind_in_ns(c->mntns, m.pid1 - 1, err) < 0)

@@ -23,6 +23,7 @@
 #include "lib/util.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
+#include "sentry/mempolicy.h"
 #include "sentry/ptrace_emu.h"
 #include "sentry/synth.h"
 #include "sentry/vtree.h"
@@ -500,6 +501,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 		}
 	}
 	keys_on_exec(e);
+	mempol_on_exec(e);
 	if (task_st(e)->exec_path != NULL) {
 		free(e->exe);
 		e->exe = steal_ptr(task_st(e)->exec_path);

@@ -29,6 +29,7 @@
 #include "lib/util.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
+#include "sentry/mempolicy.h"
 #include "sentry/ptrace_emu.h"
 #include "sentry/vtree.h"
 #include "syscalls/table.h"
@@ -697,6 +698,7 @@ static bool on_clone(struct sentry *s, struct task *parent, int event)
 	}
 	keys_on_clone(c, parent, flags);
 	clone3_on_clone(parent, c);
+	mempol_on_clone(c, parent, flags);
 	free(c->exe);
 	c->exe = parent->exe ? strdup(parent->exe) : NULL;
 	c->workload = parent->workload;

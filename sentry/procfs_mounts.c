@@ -146,9 +146,9 @@ static void flag_opts(char *buf, size_t len, unsigned long f)
 		 f & MS_STRICTATIME ? "" : ",relatime");
 }
 
-/* A mount the sentry serves (proc, sysfs, cgroup) or that nobody serves
- * (mqueue: POSIX message queues are the host's ipc namespace's, the
- * directory is the gofer's). */
+/* A mount the sentry serves (proc, sysfs, cgroup), or an mqueue mount
+ * (the gofer's instance of the container's IPC namespace, gofer/mqueue.c,
+ * or none): shown with the config's options. */
 static bool is_virtual_type(const char *type)
 {
 	static const char *const v[] = { "proc", "sysfs", "mqueue", "cgroup",

@@ -120,6 +120,9 @@ int vtree_parse_num(const char *name);
 int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		     int flags, int *fd_out);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
+/* synth_seek.c: fd is the snapshot of virtual file path (how lseek
+ * answers SEEK_END for it). */
+void vseek_remember(int fd, const char *path);
 /* A writable instance of the sandbox's procfs, or -errno: used only to open
  * the few files a task may write (procfs_pid.c, open_direct). */
 int vtree_host_proc_rw_fd(void);

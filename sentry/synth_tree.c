@@ -442,6 +442,8 @@ static int open_file(struct sc_call *c, const struct vnode *n, int flags,
 		ret = b.err;
 	if (ret >= 0)
 		ret = vmirror_file_open(&b, fd_out);
+	if (ret >= 0)
+		vseek_remember(*fd_out, n->path);
 	vbuf_free(&b);
 	return ret;
 }

@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
+#include "sentry/mempolicy.h"
 #include "sentry/ptrace_emu.h"
 
 #ifndef PIDFD_THREAD
@@ -180,6 +181,7 @@ void task_free(struct sentry *s, struct task *t)
 	if (t->fs)
 		task_fs_put(t->fs);
 	keys_task_free(t);
+	mempol_task_free(t);
 	task_creds_clear(&t->creds);
 	free(st->exec_path);
 	free(st);

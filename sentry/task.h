@@ -57,6 +57,8 @@ struct task {
 				 * /proc/<pid>/exe), NULL before the first */
 	pid_t host_ppid;	/* host pid of the parent, 0 if unknown */
 	struct task_keys *keys;	/* keyrings (sentry/keys.c), NULL: none yet */
+	struct task_mempol *mempol;	/* memory policy (sentry/mempolicy.c),
+					 * NULL: the default */
 	bool workload;		/* exec'd since it attached (or a child of
 				 * such a task): before that it still runs
 				 * runsc's code and /proc does not show it */

@@ -43,6 +43,7 @@
 #include <sys/prctl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "lib/cleanup.h"
 #include "syscalls/table.h"
@@ -564,6 +565,20 @@ static int rules_sendto(struct filter *f)
 	return ADD(f, R_EMULATE, 0, ANY(4));
 }
 
+/* lseek: SEEK_SET and SEEK_CUR are the kernel's; SEEK_END, SEEK_DATA and
+ * SEEK_HOLE of a virtual /proc or /sys file differ from the tmpfs file
+ * behind it (sentry/synth_seek.c). */
+static int rules_lseek(struct filter *f)
+{
+	int r = ADD(f, R_PASS, 0, LO32(2, SEEK_SET));
+
+	if (r == 0)
+		r = ADD(f, R_PASS, 0, LO32(2, SEEK_CUR));
+	if (r == 0)
+		r = ADD(f, R_EMULATE, 0, ANY(2));
+	return r;
+}
+
 /* pidfd_send_signal: traced, for a /proc/<pid> directory fd, which is the
  * sentry's (sentry/pidfd.c); the kernel runs every other call. */
 static int rules_pidfd_send_signal(struct filter *f)
@@ -581,7 +596,7 @@ static const struct {
 	{ "madvise", rules_madvise },	  { "personality", rules_personality },
 	{ "seccomp", rules_seccomp },	  { "sendto", rules_sendto },
 	{ "setsockopt", rules_setsockopt }, { "ioprio_set", rules_ioprio_set },
-	{ "mq_notify", rules_mq_notify },
+	{ "mq_notify", rules_mq_notify },   { "lseek", rules_lseek },
 	{ "pidfd_send_signal", rules_pidfd_send_signal },
 	{ "sched_setscheduler", rules_sched_setscheduler },
 };

@@ -4,9 +4,7 @@
 # same config: a fresh network, ipc, uts and pid namespace, the default
 # capabilities), and every case's line must be the same. The cases print
 # what must agree with Linux (errnos, formats, keys, the container's own
-# sockets, sysctls and processes), not values that differ by design. A
-# case in KNOWN is a documented difference (docs/architecture.md, "What
-# /proc and /sys serve"), reported as skip.
+# sockets, sysctls and processes), not values that differ by design.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -34,19 +32,7 @@ jq '.root.readonly = false' "$B/config.json" >"$B/c.json" &&
 	--platform "$CVISOR_PLATFORM" run "pc-$$" \
 	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 
-# Documented differences (docs/architecture.md, "What /proc and /sys
-# serve"): lseek(SEEK_END) on a synthesised file or directory. Its file
-# is a snapshot in a tmpfs file, which has a size (Linux's seq files
-# refuse SEEK_END, its sysctl files are of size 0); its directory is one
-# of the mirror's tmpfs, which refuses SEEK_END (procfs's seek to 0).
-known() {	# name host sandbox
-	case $1 in
-	f_*_seek_end) [ "$3" = positive ] ;;
-	d_*_seek_end) [ "$2" = 0 ] && [ "$3" = EINVAL ] ;;
-	*) return 1 ;;
-	esac
-}
-t_compare_native known
+t_compare_native
 
 # A chrooted process reading through a /proc opened before its chroot
 # (fd, maps, smaps, cwd, root, exe links; mounts and mountinfo): paths

@@ -72,12 +72,51 @@ else
 fi
 
 # No procfs, sysfs or cgroupfs anywhere in its mount namespace; /proc in
-# its root is the rootfs's empty directory.
+# its root is the rootfs's empty directory. The config's mqueue mount is
+# the one kernel file system it has (gofer/mqueue.c): checked below to be
+# the container's IPC namespace's, never the host's.
 kmounts=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { t = $(i + 1); break }
 	if (t ~ /^(proc|sysfs|cgroup|cgroup2|mqueue|debugfs|tracefs|securityfs|bpf|configfs)$/) print $5 " " t }' \
-	"/proc/$G/mountinfo" | tr '\n' ';')
+	"/proc/$G/mountinfo" | grep -vx '/dev/mqueue mqueue' | tr '\n' ';')
 [ -z "$kmounts" ] && grep -q . "/proc/$G/mountinfo" && t_ok "gofer has no proc/sys/cgroup mount" ||
 	t_fail "gofer has no proc/sys/cgroup mount" "$kmounts"
+# Its mqueue instance: the container init's IPC namespace, not the
+# host's; a queue the host holds is not listed there (the same listing of
+# an mqueue mount of the host's namespace shows it: the probe works).
+I=$(jq -r .initPid "$T_ROOT/$id/state.json")
+gipc=$(readlink "/proc/$G/ns/ipc")
+if [ "$gipc" = "$(readlink /proc/self/ns/ipc)" ] ||
+	[ "$gipc" != "$(readlink "/proc/$I/ns/ipc")" ]; then
+	t_fail "gofer's IPC namespace is the container's" "gofer $gipc, host $(readlink /proc/self/ns/ipc), init $(readlink "/proc/$I/ns/ipc")"
+else
+	t_ok "gofer's IPC namespace is the container's"
+fi
+hq=cvisor-inv-gofer-$$
+if [ -x "$CVISOR_PROGS/fsipc_conform" ]; then
+	"$CVISOR_PROGS/fsipc_conform" mqhold "/$hq" >"$T_TMP/hold" 2>&1 &
+	holder=$!
+	for _ in $(seq 50); do
+		grep -q held "$T_TMP/hold" && break
+		sleep 0.1
+	done
+	mkdir -p "$T_TMP/hmq"
+	ref=$(unshare --mount --propagation private sh -c \
+		'mount -t mqueue mqueue "$1" && ls "$1"' sh "$T_TMP/hmq")
+	got=$(ls "/proc/$G/root/dev/mqueue" 2>&1)
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	unshare --mount --propagation private sh -c \
+		'mount -t mqueue mqueue "$1" && rm -f "$1/$2"' sh "$T_TMP/hmq" "$hq"
+	if ! grep -qx "$hq" <<<"$ref"; then
+		t_fail "gofer's mqueue lists no host queue" "probe: the host's mount lists '$ref'"
+	elif grep -q "$hq" <<<"$got"; then
+		t_fail "gofer's mqueue lists no host queue" "gofer lists '$got'"
+	else
+		t_ok "gofer's mqueue lists no host queue"
+	fi
+else
+	t_skip "gofer's mqueue lists no host queue" "no fsipc_conform (make test-progs)"
+fi
 t_expect "gofer's /proc is not a procfs" 0 sh -c "ls -A /proc/$G/root/proc | wc -l"
 if [ "$(stat -f -c %T "/proc/$G/root/proc" 2>/dev/null)" = proc ]; then
 	t_fail "gofer's /proc is on the rootfs" "procfs"

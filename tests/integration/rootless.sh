@@ -74,6 +74,11 @@ set_config '.process.terminal = false | .process.args = ["sh", "-c", "id -u; id 
 WANT='^0 0 (.* )?hello rc=3$' both "run: output and exit status" run -b "$B" rl-run-$$
 t_check "run: the user's processes are gone" test -z "$(rl_procs)"
 
+# /dev/mqueue: the container's own queues as files (gofer/mqueue.c), the
+# gofer in the user's namespace mounting an instance of the container's.
+set_config '.process.terminal = false | .process.args = ["sh", "-c", "echo x >/dev/mqueue/rlq 2>/dev/null; cut -c1-7 /dev/mqueue/rlq; ls /dev/mqueue; rm /dev/mqueue/rlq; ls /dev/mqueue | wc -l"]'
+WANT='^QSIZE:0 rlq 0 rc=0$' both "run: /dev/mqueue queues as files" run -b "$B" rl-mq-$$
+
 # ---- create / start / exec / kill / delete -------------------------------
 set_config '.process.terminal = false | .process.args = ["sleep", "1000"]'
 id=rl-$$

@@ -20,6 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sys/statfs.h>
+#include <dirent.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -620,6 +624,96 @@ static void mq_file(const char *name, const char *qname)
 	close(fd);
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The mount's entries, sorted, as one line; the test's queue name
+ * (qname without its "/", which holds a pid) shown as "Q". */
+static void mq_list(const char *name, const char *qname)
+{
+	size_t ql = strlen(qname + 1);
+
+	char *names[64], line[1024] = "";
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d = opendir("/dev/mqueue");
+
+	if (d == NULL) {
+		res(name, -1);
+		return;
+	}
+	while ((e = readdir(d)) != NULL && n < 64) {
+		char nm[300];
+
+		if (strncmp(e->d_name, qname + 1, ql) == 0)
+			snprintf(nm, sizeof(nm), "Q%s", e->d_name + ql);
+		else
+			snprintf(nm, sizeof(nm), "%s", e->d_name);
+		names[n++] = strdup(nm);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		strncat(line, names[i], sizeof(line) - strlen(line) - 2);
+		strcat(line, ",");
+		free(names[i]);
+	}
+	printf("%s %s\n", name, line);
+}
+
+/* The mount as files: access modes, what it refuses, its listing. */
+static void mq_files_more(const char *qname)
+{
+	struct mq_attr at = { .mq_maxmsg = 2, .mq_msgsize = 16 };
+	char path[128], other[140], mname[100];
+	struct statfs sfs;
+	struct stat st;
+	mqd_t q;
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/mqueue%s-m", qname);
+	snprintf(other, sizeof(other), "/dev/mqueue%s-x", qname);
+	mq_list("mq_list_empty", qname);
+	snprintf(mname, sizeof(mname), "%s-m", qname);
+	q = mq_open(mname, O_CREAT | O_RDWR, 0604, &at);
+	res("mq_more_create", q);
+	mq_send(q, "abc", 3, 0);
+	mq_list("mq_list_one", qname);
+	fd = open(path, O_WRONLY);
+	res("mq_file_open_wronly", fd);
+	res("mq_file_write", fd < 0 ? -1 : write(fd, "x", 1));
+	close(fd);
+	fd = open(path, O_RDWR);
+	res("mq_file_open_rdwr", fd);
+	close(fd);
+	res("mq_file_open_excl", open(path, O_CREAT | O_EXCL | O_RDWR, 0600));
+	res("mq_file_open_dir", open(path, O_RDONLY | O_DIRECTORY));
+	mq_file("mq_file_read_qsize", mname);
+	res("mq_file_chmod", chmod(path, 0600));
+	if (stat(path, &st) < 0)
+		res("mq_file_stat_after_chmod", -1);
+	else
+		printf("mq_file_stat_after_chmod %o %lld\n", st.st_mode,
+		       (long long)st.st_size);
+	res("mq_file_mkdir", mkdir("/dev/mqueue/sub", 0755));
+	res("mq_file_symlink", symlink("x", other));
+	res("mq_file_rename", rename(path, other));
+	res("mq_file_link", link(path, other));
+	if (statfs("/dev/mqueue", &sfs) < 0)
+		res("mq_statfs", -1);
+	else
+		printf("mq_statfs %lx\n", (unsigned long)sfs.f_type);
+	if (stat("/dev/mqueue", &st) < 0)
+		res("mq_dir_stat", -1);
+	else
+		printf("mq_dir_stat %o\n", st.st_mode);
+	mq_close(q);
+	res("mq_file_unlink_more", unlink(path));
+	mq_list("mq_list_after_unlink", qname);
+}
+
 static void mqs(const char *qname)
 {
 	struct mq_attr at = { .mq_maxmsg = 4, .mq_msgsize = 32 };
@@ -674,6 +768,7 @@ static void mqs(const char *qname)
 	res("mq_file_unlink", unlink(buf));
 	snprintf(buf, sizeof(buf), "%s-f", qname);
 	res("mq_open_file_unlinked", mq_open(buf, O_RDWR));
+	mq_files_more(qname);
 }
 
 /* ---- memory policies ---- */
@@ -685,6 +780,10 @@ static void mqs(const char *qname)
 #define MPOL_LOCAL	4
 #define MPOL_F_NODE	(1 << 0)
 #define MPOL_F_ADDR	(1 << 1)
+#define MPOL_F_MEMS_ALLOWED (1 << 2)
+#define MPOL_F_NUMA_BALANCING (1 << 13)
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+#define MPOL_F_STATIC_NODES (1 << 15)
 #define MPOL_MF_STRICT	(1 << 0)
 #define MPOL_MF_MOVE	(1 << 1)
 
@@ -702,6 +801,94 @@ static void get_mp(const char *name)
 		res(name, -1);
 	else
 		printf("%s %d %lx\n", name, mode, mask[0]);
+}
+
+static void *mp_thread(void *arg)
+{
+	unsigned long node0 = 1;
+	int mode = -1;
+
+	syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0);
+	*(int *)arg = mode;
+	syscall(SYS_set_mempolicy, MPOL_INTERLEAVE, &node0, 64);
+	return NULL;
+}
+
+/* A thread starts with its creator's policy; its own is its own. */
+static void mempolicy_threads(void)
+{
+	unsigned long node0 = 1;
+	int seen = -1, mode = -1;
+	pthread_t th;
+
+	syscall(SYS_set_mempolicy, MPOL_BIND, &node0, 64);
+	if (pthread_create(&th, NULL, mp_thread, &seen) != 0) {
+		res("mp_thread", -1);
+		return;
+	}
+	pthread_join(th, NULL);
+	syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0);
+	printf("mp_thread_inherits %d\n", seen);
+	printf("mp_thread_own %d\n", mode);
+	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+}
+
+/* Mode flags, MPOL_F_NODE, the argument checks, a child's copy. */
+static void mempolicy_more(void)
+{
+	unsigned long two = 3, node0 = 1, mask[16] = { 0 };
+	int mode = -1;
+	pid_t pid;
+	int st;
+
+	res("mp_set_static", set_mp(MPOL_BIND | MPOL_F_STATIC_NODES, &two, 64));
+	get_mp("mp_get_static");
+	res("mp_set_relative", set_mp(MPOL_INTERLEAVE | MPOL_F_RELATIVE_NODES,
+				      &two, 64));
+	get_mp("mp_get_relative");
+	res("mp_set_static_relative", set_mp(MPOL_BIND | MPOL_F_STATIC_NODES |
+					     MPOL_F_RELATIVE_NODES, &node0, 64));
+	res("mp_set_balancing_interleave",
+	    set_mp(MPOL_INTERLEAVE | MPOL_F_NUMA_BALANCING, &node0, 64));
+	res("mp_set_balancing_bind",
+	    set_mp(MPOL_BIND | MPOL_F_NUMA_BALANCING, &node0, 64));
+	get_mp("mp_get_balancing_bind");
+	res("mp_set_preferred_static_empty",
+	    set_mp(MPOL_PREFERRED | MPOL_F_STATIC_NODES, NULL, 0));
+	res("mp_set_local_mask", set_mp(MPOL_LOCAL, &node0, 64));
+	res("mp_set_huge_maxnode", set_mp(MPOL_BIND, &node0, 1ul << 20));
+	res("mp_set_maxnode1", set_mp(MPOL_BIND, &node0, 1));
+	res("mp_set_interleave", set_mp(MPOL_INTERLEAVE, &node0, 64));
+	res("mp_get_node", syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL,
+				   MPOL_F_NODE));
+	val("mp_get_node_value", "%ld", mode);
+	res("mp_get_addr_no_flag", syscall(SYS_get_mempolicy, &mode, NULL, 0,
+					   &mode, 0));
+	res("mp_get_badflags", syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL,
+				       0x10));
+	res("mp_get_allowed_addr", syscall(SYS_get_mempolicy, &mode, mask,
+					   1024, NULL,
+					   MPOL_F_MEMS_ALLOWED | MPOL_F_ADDR));
+	res("mp_get_allowed", syscall(SYS_get_mempolicy, &mode, mask, 1024,
+				      NULL, MPOL_F_MEMS_ALLOWED));
+	val("mp_get_allowed_mask", "%lx", mask[0]);
+	res("mp_get_addr_unmapped", syscall(SYS_get_mempolicy, &mode, NULL, 0,
+					    (void *)0x10000, MPOL_F_ADDR));
+	res("mp_get_maxnode0", syscall(SYS_get_mempolicy, &mode, mask, 0,
+				       NULL, 0));
+	res("mp_get_badmode_ptr", syscall(SYS_get_mempolicy, (int *)8, NULL,
+					  0, NULL, 0));
+	set_mp(MPOL_PREFERRED, &node0, 64);
+	pid = fork();
+	if (pid == 0) {
+		mode = -1;
+		syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0);
+		_exit(mode);
+	}
+	waitpid(pid, &st, 0);
+	val("mp_child_inherits", "%d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	set_mp(MPOL_DEFAULT, NULL, 0);
+	mempolicy_threads();
 }
 
 static void mempolicies(void)
@@ -730,6 +917,7 @@ static void mempolicies(void)
 	res("mp_set_badptr", set_mp(MPOL_BIND, (unsigned long *)8, 64));
 	res("mp_set_default_again", set_mp(MPOL_DEFAULT, NULL, 0));
 	get_mp("mp_get_final");
+	mempolicy_more();
 
 	m = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -759,6 +947,9 @@ static void mempolicies(void)
 }
 
 /* ---- inotify: exec of a watched file, watches through symlinks ---- */
+
+static void ino_link_chains(int in, int wd);
+static void ino_proc(int in);
 
 static void ino_events(const char *name, int in)
 {
@@ -853,7 +1044,71 @@ static void inotifies(const char *self)
 							IN_ATTRIB));
 	res("inotify_watch_dangling_nofollow",
 	    inotify_add_watch(in, "ino_dangling", IN_ATTRIB | IN_DONT_FOLLOW));
+	ino_link_chains(in, wd);
+	ino_proc(in);
 	close(in);
+}
+
+/* Watches on /proc and /sys files and directories: whether they are
+ * taken (the events of such files are not compared: procfs makes none
+ * for changes of their content). */
+static void ino_proc(int in)
+{
+	static const char *const paths[][2] = {
+		{ "inotify_proc_status", "/proc/self/status" },
+		{ "inotify_proc_meminfo", "/proc/meminfo" },
+		{ "inotify_proc_dir", "/proc/self" },
+		{ "inotify_proc_fd_dir", "/proc/self/fd" },
+		{ "inotify_proc_sysctl", "/proc/sys/kernel/hostname" },
+		{ "inotify_proc_self_link", "/proc/self/exe" },
+		{ "inotify_sys_online", "/sys/devices/system/cpu/online" },
+		{ "inotify_sys_dir", "/sys/devices/system/cpu" },
+		{ "inotify_proc_missing", "/proc/self/no-such-file" },
+	};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		res(paths[i][0], inotify_add_watch(in, paths[i][1], IN_MODIFY));
+	res("inotify_proc_status_onlydir",
+	    inotify_add_watch(in, "/proc/self/status", IN_MODIFY | IN_ONLYDIR));
+	res("inotify_proc_self_nofollow",
+	    inotify_add_watch(in, "/proc/self", IN_MODIFY | IN_DONT_FOLLOW));
+	{
+		char path[64];
+		int a = inotify_add_watch(in, "/proc/self/status", IN_MODIFY);
+		int b;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)getpid());
+		b = inotify_add_watch(in, path, IN_ATTRIB);
+		val("inotify_proc_same_wd", "%ld", a >= 0 && a == b);
+		b = inotify_add_watch(in, "/proc/meminfo", IN_ATTRIB);
+		val("inotify_proc_other_wd", "%ld", a >= 0 && b >= 0 && a != b);
+	}
+}
+
+/* Chains of links to the file watched as wd: relative to a link's own
+ * directory, absolute, a loop. */
+static void ino_link_chains(int in, int wd)
+{
+	char cwd[PATH_MAX], abs[PATH_MAX + 16];
+
+	mkdir("ino_sub", 0755);
+	symlink("../ino_target", "ino_sub/l2");
+	symlink("ino_sub/l2", "ino_chain");
+	val("inotify_chain_same_wd", "%ld",
+	    inotify_add_watch(in, "ino_chain", IN_MODIFY | IN_ATTRIB) == wd);
+	chmod("ino_target", 0640);
+	ino_events("inotify_chain_events", in);
+	if (getcwd(cwd, sizeof(cwd)) != NULL) {
+		snprintf(abs, sizeof(abs), "%s/ino_sub/l2", cwd);
+		symlink(abs, "ino_abs");
+	}
+	val("inotify_abs_same_wd", "%ld",
+	    inotify_add_watch(in, "ino_abs", IN_MODIFY | IN_ATTRIB) == wd);
+	symlink("ino_loop", "ino_loop");
+	res("inotify_watch_loop", inotify_add_watch(in, "ino_loop", IN_ATTRIB));
+	symlink("ino_target/x", "ino_notdir");
+	res("inotify_watch_notdir", inotify_add_watch(in, "ino_notdir",
+						      IN_ATTRIB));
 }
 
 /* ---- TIOCSCTTY with force ---- */

@@ -537,19 +537,46 @@ static void net(void)
 
 /* ---- seeking ----------------------------------------------------------------- */
 
+static void seek_put(const char *name, const char *what, off_t o)
+{
+	char nm[96];
+
+	snprintf(nm, sizeof(nm), "%s_%s", name, what);
+	if (o < 0)
+		put(nm, "%s", ename(errno));
+	else
+		put(nm, "%lld", (long long)o);
+}
+
+/* SEEK_END (exact: a page for sysfs, 0 for sysctls, EINVAL for seq
+ * files), SEEK_DATA, SEEK_HOLE, and a read after a seek past the end. */
 static void seek_file(const char *name, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char nm[96];
+	char nm[96], buf[64];
+	ssize_t r;
 	off_t o;
 
 	if (fd < 0) {
 		put(name, "open %s", ename(errno));
 		return;
 	}
-	o = lseek(fd, 0, SEEK_END);
-	snprintf(nm, sizeof(nm), "%s_seek_end", name);
-	put(nm, "%s", o < 0 ? ename(errno) : o == 0 ? "0" : "positive");
+	seek_put(name, "seek_end", lseek(fd, 0, SEEK_END));
+	seek_put(name, "seek_end_plus", lseek(fd, 10, SEEK_END));
+	seek_put(name, "seek_end_minus", lseek(fd, -1, SEEK_END));
+	seek_put(name, "seek_data", lseek(fd, 0, SEEK_DATA));
+	seek_put(name, "seek_hole", lseek(fd, 0, SEEK_HOLE));
+	seek_put(name, "seek_bad_whence", lseek(fd, 0, 7));
+	o = lseek(fd, 1 << 20, SEEK_SET);
+	r = read(fd, buf, sizeof(buf));
+	snprintf(nm, sizeof(nm), "%s_read_past_end", name);
+	put(nm, "%s", o < 0 ? ename(errno) : r < 0 ? ename(errno) :
+		       r == 0 ? "eof" : "data");
+	seek_put(name, "seek_cur", lseek(fd, 0, SEEK_CUR));
+	o = lseek(fd, 0, SEEK_SET);
+	r = read(fd, buf, sizeof(buf));
+	snprintf(nm, sizeof(nm), "%s_read_again", name);
+	put(nm, "%s", o < 0 ? ename(errno) : r > 0 ? "data" : "none");
 	close(fd);
 }
 
@@ -589,6 +616,14 @@ static void seeking(void)
 	seek_file("f_self_stat", "/proc/self/stat");
 	seek_file("f_hostname", "/proc/sys/kernel/hostname");
 	seek_file("f_cpu_online", "/sys/devices/system/cpu/online");
+	seek_file("f_self_cmdline", "/proc/self/cmdline");
+	seek_file("f_self_environ", "/proc/self/environ");
+	seek_file("f_self_status", "/proc/self/status");
+	seek_file("f_self_maps", "/proc/self/maps");
+	seek_file("f_self_fdinfo", "/proc/self/fdinfo/0");
+	seek_file("f_proc_cmdline", "/proc/cmdline");
+	seek_file("f_uuid", "/proc/sys/kernel/random/uuid");
+	seek_file("f_thp", "/sys/kernel/mm/transparent_hugepage/enabled");
 	seek_dir("d_proc", "/proc");
 	seek_dir("d_self", "/proc/self");
 	seek_dir("d_self_fd", "/proc/self/fd");
