@@ -48,8 +48,8 @@ jq --argjson c "$caps" '.root.readonly = false |
 pool=$(cat "$T_TMP/sandbox.log" "$T_TMP/sandbox.err" 2>/dev/null |
 	grep -o 'fd pool: [^"]*' | tail -n 1)
 if [ "${CVISOR_FILE_ACCESS:-exclusive}" = exclusive ]; then
-	if [[ $pool =~ ^fd\ pool:\ on,\ ([0-9]+)\ hits ]] &&
-		[ "${BASH_REMATCH[1]}" -ge 10 ]; then
+	if [[ $pool =~ ^fd\ pool:\ (on|off\ \(inotify\)),\ ([0-9]+)\ hits ]] &&
+		[ "${BASH_REMATCH[2]}" -ge 10 ]; then
 		t_ok pool_served_opens
 	else
 		t_fail pool_served_opens "'$pool'"

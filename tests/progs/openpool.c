@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/fsuid.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -317,6 +318,34 @@ static void case_lease(void)
 	}
 }
 
+/* An inotify watch sees the task's own opens and closes only: the
+ * sandbox stops pre-opening once a watch is added (last: for good). */
+static void case_inotify(void)
+{
+	char buf[4096];
+	int ifd, opens = 0, closes = 0;
+	ssize_t n;
+
+	settle();
+	warm(A("op/f"), 6);
+	ifd = inotify_init1(IN_NONBLOCK);
+	res("op_inotify_watch", ifd < 0 ? -1 :
+		inotify_add_watch(ifd, A("op/f"), IN_OPEN | IN_CLOSE) >= 0);
+	warm(A("op/f"), 3);
+	usleep(20000);
+	while (ifd >= 0 && (n = read(ifd, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *e = (struct inotify_event *)p;
+
+			opens += (e->mask & IN_OPEN) != 0;
+			closes += (e->mask & IN_CLOSE) != 0;
+			p += sizeof(*e) + e->len;
+		}
+	printf("op_inotify_events %d opens %d closes\n", opens, closes);
+	if (ifd >= 0)
+		close(ifd);
+}
+
 static void conform(void)
 {
 	mkdir(A("op"), 0755);
@@ -331,6 +360,7 @@ static void conform(void)
 	case_independent();
 	case_fsuid();
 	case_lease();
+	case_inotify();
 }
 
 /* ---- credentials ---------------------------------------------------- */
