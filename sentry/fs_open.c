@@ -282,9 +282,9 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 			  &p);
 	if (ret == 0 && resolve)
 		ret = open_resolve(c, dirfd, upath, &p, flags, resolve);
-	if (ret == 0 && !resolve && !p.virt) {
+	if (ret == 0) {
 		task_gofer_creds(c->t, &cr);
-		if (fs_openpool_take(c, &p, &cr, flags, &fd) == 0)
+		if (fs_openpool_take(c, &p, &cr, flags, resolve, &fd) == 0)
 			return install_then_refill(c, &p, fd, flags);
 	}
 	while (ret == 0) {

@@ -39,11 +39,12 @@
  *
  * Bounded: POOL_MAX fds, the least recently used given up first, each
  * counted in the sentry's fd budget (fd_budget.c) and kept only below a
- * quarter of its table. Locking: pool_lock guards everything here; it is
- * taken after the directory cache's (which calls in to keep, forget and
- * clear) and nothing is taken under it. Opens are served by the main
- * thread (workers hand them off), so the pending refill is the main
- * thread's.
+ * quarter of its table. Locking: pool_lock guards everything here but
+ * the pending refill, which is the serving thread's own; it is taken
+ * after the directory cache's (which calls in to keep, forget and clear)
+ * and nothing is taken under it. A refill checks that its cache entry is
+ * still there (fs_dcache_reopen), so one left pending by a call that
+ * failed is harmless, and the next take forgets it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -94,8 +95,9 @@ static struct pool_key seen[POOL_SEEN];
 static unsigned seen_next;
 static uint32_t seen_path[POOL_SEEN];
 static unsigned seen_path_next;
-/* The refill the current open's reply is followed by. */
-static struct {
+/* The refill the current open's reply is followed by: the serving
+ * thread's own (the take, the reply and the refill are one call's). */
+static __thread struct {
 	bool set;
 	bool fill;		/* the entry is to be made first (k.id 0) */
 	unsigned n;		/* how many fds */
@@ -258,18 +260,19 @@ static int take(const struct pool_key *k, const struct stat *st)
 }
 
 int fs_openpool_take(struct sc_call *c, const struct fs_path *p,
-		     const struct gofer_creds *cr, int flags, int *fd)
+		     const struct gofer_creds *cr, int flags, uint64_t resolve,
+		     int *fd)
 {
 	struct fs_dcache_ref ref;
 	struct pool_key k;
 	struct stat st;
 
-	if (!fs_openpool_eligible(flags) || p->virt)
+	pending.set = false;	/* a refill is this call's, or none */
+	if (!fs_openpool_eligible(flags) || resolve || p->virt)
 		return -EAGAIN;
 	{
 		POOL_LOCKED();
 
-		pending.set = false;
 		if (pool_off)
 			return -EAGAIN;
 	}

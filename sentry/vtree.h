@@ -273,12 +273,14 @@ void fs_dcache_reopen(struct sc_call *c, const struct fs_dcache_ref *ref,
 		      const struct gofer_creds *cr, int flags, unsigned n);
 /* Whether an open with these flags may be served from the pool. */
 bool fs_openpool_eligible(int flags);
-/* A pooled fd for the open of p as cr with flags: 0 and *fd (the
- * caller's), or -EAGAIN (do the gofer call). Either way it may note a
- * refill for fs_openpool_refill, which the caller runs once the task has
- * its answer. */
+/* A pooled fd for the open of p as cr with flags (and openat2's resolve
+ * bits: none is pooled): 0 and *fd (the caller's), or -EAGAIN (do the
+ * gofer call). Called by every open, it forgets any earlier refill and
+ * may note one for fs_openpool_refill, which the caller runs once the
+ * task has its answer. */
 int fs_openpool_take(struct sc_call *c, const struct fs_path *p,
-		     const struct gofer_creds *cr, int flags, int *fd);
+		     const struct gofer_creds *cr, int flags, uint64_t resolve,
+		     int *fd);
 /* The noted refill, in two steps: the cache entry of p if it had none
  * (a gofer call while p is still the call's), then the pre-open. */
 void fs_openpool_fill(struct sc_call *c, const struct fs_path *p);
