@@ -389,6 +389,13 @@ void fs_openpool_refill(struct sc_call *c)
 	fs_dcache_reopen(c, &ref, &k.cr, k.flags, n);
 }
 
+size_t fs_openpool_held(void)
+{
+	POOL_LOCKED();
+
+	return pool_n;
+}
+
 void fs_openpool_log_stats(void)
 {
 	POOL_LOCKED();

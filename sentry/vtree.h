@@ -295,6 +295,8 @@ void fs_openpool_clear(void);
 /* For good (an inotify watch was added: pre-opens would be events). */
 void fs_openpool_disable(void);
 void fs_openpool_log_stats(void);
+/* How many fds the pool holds. */
+size_t fs_openpool_held(void);
 /* Whether the task holds capability cap in its effective set. */
 bool fs_capable(const struct task *t, int cap);
 /*
