@@ -139,10 +139,12 @@ static void key_of(struct pool_key *k, uint64_t id,
 	k->cr.cap_effective = cr->cap_effective;
 }
 
-/* Keys are made by key_of (zeroed, umask 0): compared whole. */
+/* Keys are made by key_of (zeroed, umask 0): the credentials compared
+ * whole, after the cheap fields. */
 static bool key_eq(const struct pool_key *a, const struct pool_key *b)
 {
-	return memcmp(a, b, sizeof(*a)) == 0;
+	return a->id == b->id && a->flags == b->flags &&
+	       memcmp(&a->cr, &b->cr, sizeof(a->cr)) == 0;
 }
 
 static void release(struct pool_fd *e)
