@@ -959,6 +959,15 @@ int fs_dcache_file_fill(struct sc_call *c, const struct fs_path *p,
 	return fs_dcache_file(c, p, cr, ref, &st);
 }
 
+bool fs_dcache_settled(const struct stat *st)
+{
+	struct timespec now;
+	int64_t margin = st->st_ctim.tv_nsec ? DC_MARGIN_NS : DC_MARGIN_SEC_NS;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	return ns_of(st->st_ctim) < ns_of(now) - margin;
+}
+
 /* Whether st, of an fd opened after t0, is entry e's regular file and
  * old enough that a change after t0 shows as a new ctime. */
 static bool reopened(const struct dc_ent *e, const struct stat *st,

@@ -297,8 +297,11 @@ int fs_openpool_take(struct sc_call *c, const struct fs_path *p,
 	else
 		pool_stats.misses++;
 	/* A hit that took the last one: a file opened again and again,
-	 * refilled by a batch. A miss of a key seen before: one. */
-	if (*fd >= 0 ? held(&k) == 0 : seen_before(&k)) {
+	 * refilled by a batch. A miss of a key seen before: one. Not while
+	 * the file changes (a write, a chmod): the pre-open would not be
+	 * kept (fs_dcache_reopen), a gofer call for nothing. */
+	if ((*fd >= 0 ? held(&k) == 0 : seen_before(&k)) &&
+	    fs_dcache_settled(&st)) {
 		pending.set = true;
 		pending.fill = false;
 		pending.n = *fd >= 0 ? POOL_BATCH : 1;

@@ -266,6 +266,9 @@ struct fs_dcache_ref {
 int fs_dcache_file(struct sc_call *c, const struct fs_path *p,
 		   const struct gofer_creds *cr, struct fs_dcache_ref *ref,
 		   struct stat *st);
+/* Whether a file of this stat changed long enough ago that a pre-open
+ * now may be kept (the cache's coarse-clock margin). */
+bool fs_dcache_settled(const struct stat *st);
 /* The same after a gofer open of p (O_PATH) made the entry, if it may. */
 int fs_dcache_file_fill(struct sc_call *c, const struct fs_path *p,
 			const struct gofer_creds *cr, struct fs_dcache_ref *ref);
