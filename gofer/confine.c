@@ -69,6 +69,8 @@ static const struct cf_rule gofer_rules[] = {
 	CF_ANY_NR(464, "getxattrat", NULL),
 	CF_ANY_NR(465, "listxattrat", NULL),
 	CF_ANY_NR(466, "removexattrat", NULL),
+	CF_ARG(socketpair, "a batch of pre-opened fds (ops_file.c)", 0,
+	       "domain", AF_UNIX),
 	CF_ANY(bind, "AF_UNIX paths, on the sentry's copy of the socket"),
 	CF_ANY(connect, NULL),
 	CF_ANY(getdents64, "the operations"),

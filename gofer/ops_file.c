@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -17,6 +18,7 @@
 
 #include "gofer/server.h"
 #include "lib/cleanup.h"
+#include "lib/fdpass.h"
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
@@ -58,6 +60,48 @@ static int unblock(int fd, int asked)
 	return 0;
 }
 
+/*
+ * GOFER_OPEN_BATCH: the same open n times, for the sentry's pool of
+ * pre-opened fds (sentry/fs_openpool.c): one round trip for n fds. A
+ * reply carries one fd, so they go through a socket of their own: its
+ * peer end holds one message with the n fds, already queued when the
+ * reply is sent (the sentry reads it without waking the gofer).
+ */
+static long open_batch(struct gofer_srv *s, const struct gofer_req *r,
+		       int flags, unsigned n, struct gofer_rep *rep)
+{
+	int fds[GOFER_OPEN_BATCH_MAX], sv[2], ret = 0;
+	unsigned got = 0;
+
+	for (; got < n; got++) {
+		fds[got] = openat(gofer_base(s, r), r->path, flags);
+		if (fds[got] < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = unblock(fds[got], r->h.flags);
+		if (ret < 0) {
+			close(fds[got]);
+			break;
+		}
+	}
+	if (got == 0)
+		return ret;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		ret = -errno;
+	} else {
+		ret = cv_send_fds(sv[0], "n", 1, fds, (int)got) < 0 ? -EIO : 0;
+		close(sv[0]);
+		if (ret < 0)
+			close(sv[1]);
+		else
+			rep->fd = sv[1];
+	}
+	for (unsigned i = 0; i < got; i++)
+		close(fds[i]);
+	return ret;
+}
+
 long gofer_op_openat(struct gofer_srv *s, const struct gofer_req *r,
 		     struct gofer_rep *rep)
 {
@@ -70,6 +114,11 @@ long gofer_op_openat(struct gofer_srv *s, const struct gofer_req *r,
 
 	if (!r->path)
 		return -EFAULT;
+	if ((r->h.mode & GOFER_OPEN_BATCH) &&
+	    (r->h.arg[0] || (flags & (O_CREAT | __O_TMPFILE | O_PATH)) ||
+	     (r->h.mode & ~GOFER_OPEN_BATCH) == 0 ||
+	     (r->h.mode & ~GOFER_OPEN_BATCH) > GOFER_OPEN_BATCH_MAX))
+		return -EINVAL;
 	ret = gofer_dev_precheck(s, gofer_base(s, r), r->path, flags,
 				 r->h.arg[0] ? r->h.arg[0] | RESOLVE_NO_MAGICLINKS
 					     : 0);
@@ -85,6 +134,9 @@ long gofer_op_openat(struct gofer_srv *s, const struct gofer_req *r,
 			how.mode = r->h.mode;
 		fd = (int)syscall(SYS_openat2, gofer_base(s, r), r->path, &how,
 				  sizeof(how));
+	} else if (r->h.mode & GOFER_OPEN_BATCH) {
+		return open_batch(s, r, flags,
+				  r->h.mode & ~GOFER_OPEN_BATCH, rep);
 	} else {
 		fd = openat(gofer_base(s, r), r->path, flags, r->h.mode);
 	}

@@ -102,7 +102,11 @@ struct gofer_req_hdr {
 
 /*
  * Scalars in arg[]:
- *   OPENAT      arg0 = openat2 resolve bits
+ *   OPENAT      arg0 = openat2 resolve bits; mode GOFER_OPEN_BATCH | n
+ *               (1..GOFER_OPEN_BATCH_MAX) in a non-creating, non-O_PATH
+ *               open without resolve bits: the file opened n times (the
+ *               sentry's fd pool); the reply's fd is then a socket whose
+ *               one queued message carries the n fds
  *   STATX       arg0 = mask
  *   FACCESSAT   mode = access mode
  *   READLINKAT  arg0 = buffer size the caller has
@@ -114,6 +118,8 @@ struct gofer_req_hdr {
  *   xattrs      arg0 = size the caller has; arg1 = XATTR_CREATE/REPLACE
  */
 #define GOFER_UTIME_NULL 0x40000000
+#define GOFER_OPEN_BATCH 0x40000000u
+#define GOFER_OPEN_BATCH_MAX 16	/* CV_FDPASS_MAX */
 
 /*
  * xflags. GOFER_X_VIRTUAL: the sentry serves /proc, /sys and /dev/fd for

@@ -48,6 +48,8 @@
 #include <unistd.h>
 
 #include "gofer/client.h"
+#include "gofer/protocol.h"
+#include "lib/fdpass.h"
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "sentry/internal.h"
@@ -77,6 +79,7 @@ struct dc_ent {
 	uint32_t xmask;		/* creds ids that may search it */
 	bool file;		/* not a directory (exclusive access only) */
 	uint64_t mnt;		/* its mount's id */
+	uint64_t id;		/* never reused: names it in the fd pool */
 };
 
 /* Entries are dropped all at once (fs_dcache_flush), or a file's alone
@@ -92,6 +95,7 @@ static int dc_ncreds;
 static bool dc_on = true;	/* --file-access exclusive */
 static bool dc_root_shared;	/* off for rootfsPropagation (r)shared */
 static uint64_t dc_root_mnt;
+static uint64_t dc_next_id = 1;
 static struct fs_dcache_stats dc_stats;
 
 /*
@@ -159,12 +163,14 @@ void fs_dcache_log_stats(void)
 		  (unsigned long long)dc_stats.misses,
 		  (unsigned long long)dc_stats.gofer_calls,
 		  (unsigned long long)dc_stats.flushes);
+	fs_openpool_log_stats();
 }
 
 void fs_dcache_flush(void)
 {
 	DC_LOCKED();
 
+	fs_openpool_clear();	/* its fds are of entries */
 	for (size_t i = 0; i < dc_used; i++) {
 		if (dc[i].path == NULL)
 			continue;	/* a dropped file */
@@ -342,6 +348,7 @@ static int insert(const char *path, size_t n, int parent, int fd,
 	dc[i].gid = st->st_gid;
 	dc[i].ctime = st->st_ctim;
 	dc[i].xmask = 0;
+	dc[i].id = dc_next_id++;
 	if (!hole)
 		dc_used++;
 	return i;
@@ -512,6 +519,7 @@ static void drop(int i)
 		link = &dc[*link].next;
 	if (*link == i)
 		*link = dc[i].next;
+	fs_openpool_forget(dc[i].id);
 	free(dc[i].path);
 	dc[i].path = NULL;
 	close(dc[i].fd);
@@ -915,6 +923,105 @@ int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
 		return -EAGAIN;	/* EINVAL: the full call says it */
 	n = readlinkat(dc[i].fd, "", buf, len);
 	return n < 0 ? -EAGAIN : (int)n;
+}
+
+/* ---- the pre-opened fd pool's files (sentry/fs_openpool.c) ----------- */
+
+int fs_dcache_file(struct sc_call *c, const struct fs_path *p,
+		   const struct gofer_creds *cr, struct fs_dcache_ref *ref,
+		   struct stat *st)
+{
+	int i;
+	DC_LOCKED();
+
+	i = lookup_path(c, p, cr, false);
+	if (i < 0)
+		return -EAGAIN;
+	if (!dc[i].file || fstat(dc[i].fd, st) < 0 || !S_ISREG(st->st_mode))
+		return -EAGAIN;
+	ref->idx = i;
+	ref->id = dc[i].id;
+	return 0;
+}
+
+int fs_dcache_file_fill(struct sc_call *c, const struct fs_path *p,
+			const struct gofer_creds *cr, struct fs_dcache_ref *ref)
+{
+	struct stat st;
+	bool own = false;
+	int fd;
+	DC_LOCKED();
+
+	if (fill(c, p, &fd, &own) < 0)
+		return -EAGAIN;
+	if (own)
+		close(fd);
+	return fs_dcache_file(c, p, cr, ref, &st);
+}
+
+bool fs_dcache_settled(const struct stat *st)
+{
+	struct timespec now;
+	int64_t margin = st->st_ctim.tv_nsec ? DC_MARGIN_NS : DC_MARGIN_SEC_NS;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	return ns_of(st->st_ctim) < ns_of(now) - margin;
+}
+
+/* Whether st, of an fd opened after t0, is entry e's regular file and
+ * old enough that a change after t0 shows as a new ctime. */
+static bool reopened(const struct dc_ent *e, const struct stat *st,
+		     struct timespec t0)
+{
+	int64_t margin = st->st_ctim.tv_nsec ? DC_MARGIN_NS : DC_MARGIN_SEC_NS;
+
+	return st->st_dev == e->dev && st->st_ino == e->ino &&
+	       S_ISREG(st->st_mode) &&
+	       ns_of(st->st_ctim) < ns_of(t0) - margin;
+}
+
+/*
+ * Opens the file entry ref again n times (the gofer: its path from "/",
+ * as cr, with flags; one round trip, GOFER_OPEN_BATCH) and hands the fds
+ * to the pool (fs_openpool_keep), under this file's lock so that a flush
+ * cannot pass between. Each is kept only if the entry is still there and
+ * valid, the fd is that very inode, and its ctime is older than the
+ * coarse time before the open by a margin, as for a directory
+ * (keepable()): a later chmod, chown, ACL change or truncation (by path,
+ * or through an fd the sentry never sees) then always shows as a new
+ * ctime, which fs_openpool_take checks.
+ */
+void fs_dcache_reopen(struct sc_call *c, const struct fs_dcache_ref *ref,
+		      const struct gofer_creds *cr, int flags, unsigned n)
+{
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT,
+			       .rootfd = GOFER_AT_ROOT };
+	int fds[GOFER_OPEN_BATCH_MAX], nfds = 0, sock;
+	struct timespec t0;
+	struct stat st;
+	char b;
+	DC_LOCKED();
+
+	if (!dc_on || ref->idx < 0 || ref->idx >= DC_MAX || n == 0 ||
+	    n > GOFER_OPEN_BATCH_MAX)
+		return;
+	if (dc[ref->idx].path == NULL || dc[ref->idx].id != ref->id ||
+	    !valid_chain(ref->idx))
+		return;
+	clock_gettime(CLOCK_REALTIME_COARSE, &t0);
+	at.path = dc[ref->idx].path;
+	dc_stats.gofer_calls++;
+	if (gofer_openat(task_gofer(c->t), cr, &at, flags,
+			 GOFER_OPEN_BATCH | n, 0, &sock) < 0)
+		return;
+	if (cv_recv_fds(sock, &b, 1, fds, (int)n, &nfds) != 1)
+		nfds = 0;
+	close(sock);
+	for (int i = 0; i < nfds; i++)
+		if (fstat(fds[i], &st) < 0 ||
+		    !reopened(&dc[ref->idx], &st, t0) ||
+		    fs_openpool_keep(ref, cr, flags, fds[i], &st) < 0)
+			close(fds[i]);
 }
 
 /*

@@ -217,6 +217,8 @@ SENTRY_HANDLER(inotify_add_watch)
 	uint32_t mask = (uint32_t)c->args[2];
 	int ret;
 
+	/* Before any watch: pre-opens would be events (fs_openpool.c). */
+	fs_openpool_disable();
 	ifd = task_dup_fd(c, (int)c->args[0]);
 	if (ifd < 0)
 		return ifd;

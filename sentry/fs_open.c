@@ -233,6 +233,35 @@ static int open_resolve(struct sc_call *c, int dirfd, uint64_t upath,
 	return virt_resolve(p, abs, from_vfs, flags, resolve);
 }
 
+static void refill_commit(struct sc_call *c)
+{
+	fs_openpool_refill(c);
+}
+
+/*
+ * The fd is the call's result; the fd pool's refill (if the open noted
+ * one) comes after the task has it, off its latency: at once when the
+ * install was the reply (ADDFD with SEND), else as the call's commit,
+ * which runs after the reply (ptrace, older kernels; the cache entry a
+ * refill may need first is then made before the reply, while p is
+ * there).
+ */
+static long install_then_refill(struct sc_call *c, const struct fs_path *p,
+				int fd, int flags)
+{
+	const struct plat_call *pc = c->platform;
+	int ret = task_install_fd_result(c, fd, (unsigned)(flags & O_CLOEXEC));
+
+	if (ret < 0)
+		return ret;
+	fs_openpool_fill(c, p);
+	if (pc->replied)
+		fs_openpool_refill(c);
+	else
+		sc_commit(c, refill_commit, NULL, 0, 0);
+	return ret;
+}
+
 static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 		    mode_t mode, uint64_t resolve)
 {
@@ -253,6 +282,11 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 			  &p);
 	if (ret == 0 && resolve)
 		ret = open_resolve(c, dirfd, upath, &p, flags, resolve);
+	if (ret == 0) {
+		task_gofer_creds(c->t, &cr);
+		if (fs_openpool_take(c, &p, &cr, flags, resolve, &fd) == 0)
+			return install_then_refill(c, &p, fd, flags);
+	}
 	while (ret == 0) {
 		if (p.virt) {
 			ret = vtree_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);
@@ -279,7 +313,7 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	}
 	if (ret < 0)
 		return ret;
-	return task_install_fd_result(c, fd, (unsigned)(flags & O_CLOEXEC));
+	return install_then_refill(c, &p, fd, flags);
 }
 
 /* open(2)/openat(2): unknown bits are ignored, as Linux does. */

@@ -252,6 +252,54 @@ struct fs_dcache_stats {
 const struct fs_dcache_stats *fs_dcache_stats(void);
 /* One debug log line: on/off and the counters (at the sentry's exit). */
 void fs_dcache_log_stats(void);
+/*
+ * The pre-opened fd pool (sentry/fs_openpool.c). fs_dcache_file: the
+ * cached regular file p names for an open as cr (valid now, searchable),
+ * its entry and live stat; 0 or -EAGAIN. fs_dcache_reopen: the gofer opens
+ * that entry again n times as cr with flags, and the fds go to the pool
+ * (fs_openpool_keep) if they are the entry's inode, old enough.
+ */
+struct fs_dcache_ref {
+	int idx;		/* the entry's slot */
+	uint64_t id;		/* its id: the slot holds it still */
+};
+int fs_dcache_file(struct sc_call *c, const struct fs_path *p,
+		   const struct gofer_creds *cr, struct fs_dcache_ref *ref,
+		   struct stat *st);
+/* Whether a file of this stat changed long enough ago that a pre-open
+ * now may be kept (the cache's coarse-clock margin). */
+bool fs_dcache_settled(const struct stat *st);
+/* The same after a gofer open of p (O_PATH) made the entry, if it may. */
+int fs_dcache_file_fill(struct sc_call *c, const struct fs_path *p,
+			const struct gofer_creds *cr, struct fs_dcache_ref *ref);
+void fs_dcache_reopen(struct sc_call *c, const struct fs_dcache_ref *ref,
+		      const struct gofer_creds *cr, int flags, unsigned n);
+/* Whether an open with these flags may be served from the pool. */
+bool fs_openpool_eligible(int flags);
+/* A pooled fd for the open of p as cr with flags (and openat2's resolve
+ * bits: none is pooled): 0 and *fd (the caller's), or -EAGAIN (do the
+ * gofer call). Called by every open, it forgets any earlier refill and
+ * may note one for fs_openpool_refill, which the caller runs once the
+ * task has its answer. */
+int fs_openpool_take(struct sc_call *c, const struct fs_path *p,
+		     const struct gofer_creds *cr, int flags, uint64_t resolve,
+		     int *fd);
+/* The noted refill, in two steps: the cache entry of p if it had none
+ * (a gofer call while p is still the call's), then the pre-open. */
+void fs_openpool_fill(struct sc_call *c, const struct fs_path *p);
+void fs_openpool_refill(struct sc_call *c);
+/* From fs_dcache.c, under its lock: a new pooled fd (0, or -1: the
+ * caller closes it), an entry gone, the cache emptied. */
+int fs_openpool_keep(const struct fs_dcache_ref *ref,
+		     const struct gofer_creds *cr, int flags, int fd,
+		     const struct stat *st);
+void fs_openpool_forget(uint64_t id);
+void fs_openpool_clear(void);
+/* For good (an inotify watch was added: pre-opens would be events). */
+void fs_openpool_disable(void);
+void fs_openpool_log_stats(void);
+/* How many fds the pool holds. */
+size_t fs_openpool_held(void);
 /* Whether the task holds capability cap in its effective set. */
 bool fs_capable(const struct task *t, int cap);
 /*

@@ -962,3 +962,185 @@ int main(void)
 		start_gofer();
 	return test_main();
 }
+
+/* ---- fs_openpool.c: the pool of pre-opened fds ------------------------ */
+
+#define KERNEL_O_LARGEFILE 0100000	/* x86_64's; glibc's macro is 0 */
+
+/* An open as do_open makes it: the pool's fd, or the gofer's; then the
+ * refill the open noted (after the reply, in a handler). *hit: from the
+ * pool. The fd, or -errno. */
+static int pool_open(const char *path, int flags, bool *hit)
+{
+	struct fs_path *p = fp(path);
+	struct gofer_creds cr;
+	int fd = -1, ret;
+
+	task_gofer_creds(&tk, &cr);
+	*hit = fs_openpool_take(&call, p, &cr, flags, 0, &fd) == 0;
+	if (!*hit) {
+		ret = gofer_openat(&sen.gofer, &cr, &p->at, flags, 0, 0, &fd);
+		if (ret < 0)
+			return ret;
+	}
+	fs_openpool_fill(&call, p);
+	fs_openpool_refill(&call);
+	return fd;
+}
+
+/* Opens path n times; how many came from the pool. */
+static int pool_opens(const char *path, int n)
+{
+	int hits = 0;
+
+	for (int i = 0; i < n; i++) {
+		bool hit;
+		int fd = pool_open(path, O_RDONLY, &hit);
+
+		if (fd >= 0)
+			close(fd);
+		hits += hit;
+	}
+	return hits;
+}
+
+static void hwrite(const char *rel, const char *s, mode_t mode)
+{
+	int fd = open(hp(rel), O_WRONLY | O_CREAT | O_TRUNC, mode);
+
+	if (fd < 0 || write(fd, s, strlen(s)) < 0)
+		FAILF("write %s: %s", hp(rel), strerror(errno));
+	close(fd);
+}
+
+/* The second open pre-opens one fd, the third takes it and a batch
+ * follows: then opens are hits, each a new open file description. */
+TEST(pool_serves_a_file_opened_again)
+{
+	bool hit;
+	int a, b;
+
+	setup("pool");
+	hwrite("f", "0123456789", 0644);
+	settle();
+	CHECK_EQ(pool_opens(sp("f"), 2), 0);
+	CHECK_EQ(fs_openpool_held(), 1);
+	CHECK_EQ(pool_opens(sp("f"), 1), 1);
+	CHECK_EQ(fs_openpool_held(), 8);
+	CHECK_EQ(pool_opens(sp("f"), 8), 8);
+	a = pool_open(sp("f"), O_RDONLY, &hit);
+	CHECK(hit);
+	b = pool_open(sp("f"), O_RDONLY, &hit);
+	CHECK(hit);
+	CHECK(a >= 0 && b >= 0);
+	CHECK_EQ(lseek(a, 4, SEEK_SET), 4);
+	CHECK_EQ(lseek(b, 0, SEEK_CUR), 0);	/* not a dup */
+	CHECK_EQ(fcntl(a, F_GETFL) & ~KERNEL_O_LARGEFILE, O_RDONLY);
+	close(a);
+	close(b);
+	/* other flags: their own key, their own flags */
+	CHECK_EQ(pool_opens(sp("f"), 3), 3);
+	CHECK_EQ(pool_opens(sp("f"), 0), 0);
+	for (int i = 0; i < 3; i++) {
+		a = pool_open(sp("f"), O_RDONLY | O_NONBLOCK, &hit);
+		CHECK(a >= 0);
+		CHECK_EQ(hit, i == 2);
+		CHECK_EQ(fcntl(a, F_GETFL) & ~KERNEL_O_LARGEFILE,
+			 O_RDONLY | O_NONBLOCK);
+		close(a);
+	}
+	/* writers are never pooled */
+	for (int i = 0; i < 4; i++) {
+		a = pool_open(sp("f"), O_RDWR, &hit);
+		CHECK(a >= 0 && !hit);
+		close(a);
+	}
+}
+
+/* A chmod from outside (or by an fd the sentry never sees) changes the
+ * ctime: the pooled fds are not given, the gofer answers. */
+TEST(pool_misses_after_a_change_of_the_file)
+{
+	setup("poolchg");
+	hwrite("f", "x", 0644);
+	settle();
+	CHECK_EQ(pool_opens(sp("f"), 4), 2);
+	CHECK(fs_openpool_held() > 0);
+	CHECK_EQ(chmod(hp("f"), 0600), 0);
+	CHECK_EQ(pool_opens(sp("f"), 1), 0);
+	/* the refill waits until the new ctime is old enough */
+	settle();
+	CHECK_EQ(pool_opens(sp("f"), 3), 2);
+}
+
+/* Other credentials never take root's fds. */
+TEST(pool_is_per_credentials)
+{
+	bool hit;
+	int fd;
+
+	setup("poolcr");
+	hwrite("secret", "s", 0600);
+	hwrite("public", "p", 0644);
+	settle();
+	CHECK_EQ(pool_opens(sp("secret"), 4), 2);
+	CHECK_EQ(pool_opens(sp("public"), 4), 2);
+	set_creds(1000, 0);
+	for (int i = 0; i < 3; i++) {
+		fd = pool_open(sp("secret"), O_RDONLY, &hit);
+		CHECK_EQ(fd, -EACCES);
+		CHECK(!hit);
+	}
+	CHECK_EQ(pool_opens(sp("public"), 4), 2);	/* its own fds */
+	set_creds(0, ALL_CAPS & ~(1ull << 1));	/* no CAP_DAC_OVERRIDE */
+	CHECK_EQ(pool_opens(sp("public"), 1), 0);
+}
+
+/* The sentry's own unlink drops the name's entry and its fds; a flush
+ * closes them all; inotify turns the pool off. */
+TEST(pool_follows_the_cache)
+{
+	struct fs_dcache_change ch;
+	size_t held;
+
+	setup("poolrm");
+	hwrite("f", "f", 0644);
+	hwrite("g", "g", 0644);
+	settle();
+	CHECK_EQ(pool_opens(sp("f"), 3), 1);
+	CHECK_EQ(pool_opens(sp("g"), 3), 1);
+	held = fs_openpool_held();
+	CHECK_EQ(held, 16);
+	fs_dcache_begin(&call, fp(sp("f")), &ch);
+	CHECK_EQ(unlink(hp("f")), 0);	/* the gofer's unlink, as it were */
+	fs_dcache_end(&ch, 0);
+	CHECK_EQ(fs_openpool_held(), 8);
+	fs_dcache_flush();
+	CHECK_EQ(fs_openpool_held(), 0);
+	settle();	/* the directory changed: young until then */
+	CHECK_EQ(pool_opens(sp("g"), 4), 2);	/* seen again from scratch */
+	fs_openpool_disable();
+	CHECK_EQ(fs_openpool_held(), 0);
+	CHECK_EQ(pool_opens(sp("g"), 4), 0);
+}
+
+/* At most 64 fds, the oldest given up first. */
+TEST(pool_is_bounded)
+{
+	char name[16];
+
+	setup("poolmax");
+	for (int i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		hwrite(name, "x", 0644);
+	}
+	settle();
+	for (int i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		CHECK_EQ(pool_opens(sp(name), 3), 1);
+		CHECK(fs_openpool_held() <= 64);
+	}
+	CHECK_EQ(fs_openpool_held(), 64);
+	CHECK_EQ(pool_opens(sp("f11"), 1), 1);	/* the newest are there */
+	CHECK_EQ(pool_opens(sp("f0"), 1), 0);	/* the oldest are not */
+}
