@@ -115,7 +115,8 @@ int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len)
 	struct dir_cache_ent *hit;
 	int ret;
 
-	if (sentry_in_worker())	/* the cache is the main thread's */
+	/* The cache is written under the sentry lock held for writing. */
+	if (sentry_worker_shared())
 		return -SENTRY_EHANDOFF;
 	if (vtree_fd_path(fd, buf, len) == 0)
 		return (int)strlen(buf);

@@ -261,8 +261,12 @@ int sentry_add_notify(struct sentry *s, int fd);
 struct seccomp_notif;
 bool sentry_serve_notif(struct sentry *s, int nfd, struct seccomp_notif *n);
 
-/* workers.c */
+/* workers.c: whether the calling thread is a worker (never the ptrace
+ * tracer; the virtual trees are the main thread's), and whether it
+ * serves its call under the sentry lock taken for reading (other workers
+ * run beside it) rather than for writing. */
 bool sentry_in_worker(void);
+bool sentry_worker_shared(void);
 /* The calling worker's own gofer channel, NULL (the main thread, or a
  * worker without one): the shared one. */
 struct gofer_client *sentry_thread_gofer(void);

@@ -40,13 +40,24 @@
 #include "lib/util.h"
 #include "sentry/internal.h"
 
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
 static __thread bool in_worker;
+/* Serving a call under the sentry lock taken for reading. */
+static __thread bool shared;
 /* The worker's own channel to the gofer, NULL: the shared one. */
 static __thread struct gofer_client *own_gofer;
 
 bool sentry_in_worker(void)
 {
 	return in_worker;
+}
+
+bool sentry_worker_shared(void)
+{
+	return shared;
 }
 
 struct gofer_client *sentry_thread_gofer(void)
@@ -70,6 +81,61 @@ static bool parallel_nr(long nr)
 	case SYS_readlink:
 	case SYS_readlinkat:
 	case SYS_uname:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The calls a worker serves alone, under the sentry lock taken for
+ * writing: as the main thread would (nothing else of the sentry runs),
+ * without waking it. Their handlers (sentry/fs_*.c) never need the ptrace
+ * tracer on the seccomp platform: an open installs its fd with ADDFD, a
+ * FIFO open defers its reply to the loop. Not here: an O_PATH open (the fd
+ * goes in from a ptrace stop), openat2 (its flags are in the task's
+ * memory), exec, credentials, signals, ptrace, sockets, keys. The virtual
+ * trees stay the main thread's (an open there may give an O_PATH fd):
+ * paths into them, and gofer redirects, are handed off (-SENTRY_EHANDOFF)
+ * as in the parallel set.
+ */
+static bool exclusive_call(const struct seccomp_notif *n)
+{
+	switch (n->data.nr) {
+	case SYS_open:
+		return !(n->data.args[1] & O_PATH);
+	case SYS_openat:
+		return !(n->data.args[2] & O_PATH);
+	case SYS_creat:
+	case SYS_mkdir:
+	case SYS_mkdirat:
+	case SYS_mknod:
+	case SYS_mknodat:
+	case SYS_rmdir:
+	case SYS_unlink:
+	case SYS_unlinkat:
+	case SYS_rename:
+	case SYS_renameat:
+	case SYS_renameat2:
+	case SYS_link:
+	case SYS_linkat:
+	case SYS_symlink:
+	case SYS_symlinkat:
+	case SYS_chmod:
+	case SYS_fchmodat:
+	case SYS_fchmodat2:
+	case SYS_chown:
+	case SYS_lchown:
+	case SYS_fchownat:
+	case SYS_truncate:
+	case SYS_utime:
+	case SYS_utimes:
+	case SYS_futimesat:
+	case SYS_utimensat:
+	case SYS_chdir:
+	case SYS_fchdir:
+	case SYS_getcwd:
+	case SYS_statfs:
 		return true;
 	default:
 		return false;
@@ -170,11 +236,19 @@ static bool serve_here(struct sentry_workers *w, struct seccomp_notif *n)
 	struct sentry *s = w->s;
 	bool done;
 
-	if (s->strace || !parallel_nr(n->data.nr))
+	if (s->strace)
 		return false;
-	pthread_rwlock_rdlock(&s->lock);
+	if (parallel_nr(n->data.nr))
+		shared = true;
+	else if (!exclusive_call(n))
+		return false;
+	if (shared)
+		pthread_rwlock_rdlock(&s->lock);
+	else
+		pthread_rwlock_wrlock(&s->lock);
 	done = sentry_serve_notif(s, w->nfd, n);
 	pthread_rwlock_unlock(&s->lock);
+	shared = false;
 	return done;
 }
 
