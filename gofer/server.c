@@ -332,9 +332,9 @@ static void *chan_main(void *arg)
 }
 
 /* How many channels: as many as the sentry has workers
- * (sentry/workers.c sentry_workers_wanted: CVISOR_SENTRY_WORKERS, off by
- * default; "cpus": the CPUs the gofer may use, its affinity being the
- * container's cpuset). */
+ * (sentry/workers.c sentry_workers_wanted: CVISOR_SENTRY_WORKERS, by
+ * default "cpus": the CPUs the gofer may use, its affinity being the
+ * container's cpuset; 0: none). */
 static unsigned channels_wanted(void)
 {
 	return cv_workers_wanted(GOFER_MAX_CHANNELS);

@@ -170,7 +170,7 @@ struct sentry_workers {
 };
 
 /* How many workers: CVISOR_SENTRY_WORKERS (lib/util.h cv_workers_wanted),
- * off by default (docs/architecture.md, "Threads of the sentry"). */
+ * one per CPU by default (docs/architecture.md, "Threads of the sentry"). */
 unsigned sentry_workers_wanted(void)
 {
 	return cv_workers_wanted(SENTRY_MAX_WORKERS);
