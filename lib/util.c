@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "fdpass.h"
+#include "log.h"
 
 int cv_read_fd(int fd, char **out, size_t *len, struct cv_error **err)
 {
@@ -190,8 +191,11 @@ unsigned cv_workers_wanted(unsigned max)
 		char *end;
 
 		n = strtol(env, &end, 10);
-		if (*end != '\0' || n < 0)
+		if (*end != '\0' || n < 0) {
+			log_warn("CVISOR_SENTRY_WORKERS=%s: not a count nor "
+				 "\"cpus\": no workers", env);
 			n = 0;
+		}
 	}
 	return n > (long)max ? max : (unsigned)n;
 }
