@@ -28,6 +28,9 @@ struct gofer_config {
 	bool no_seccomp;	/* tests under valgrind only: skip the filter */
 	bool userns;		/* wait for the container's user namespace
 				 * (gofer_join_userns) before serving */
+	bool no_channels;	/* the sentry has no workers (the ptrace
+				 * platform): no spare channels, nor their
+				 * threads (docs/gofer-protocol.md) */
 	/* The container's device rules (lib/devrules.h): a device node is
 	 * opened only for an access they allow. NULL: runc's defaults. */
 	const struct dev_rule *dev_rules;

@@ -615,7 +615,7 @@ int gofer_run(const struct gofer_config *cfg)
 	}
 	if (ret == 0)
 		ret = gofer_confine_caps();
-	if (ret == 0)
+	if (ret == 0 && !cfg->no_channels)
 		channels_start(&s);
 	if (ret == 0)
 		ret = gofer_confine_filter(!cfg->no_seccomp);
