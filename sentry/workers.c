@@ -47,6 +47,9 @@
 static __thread bool in_worker;
 /* Serving a call under the sentry lock taken for reading. */
 static __thread bool shared;
+/* Serving a call of the parallel set under the write side: it may use
+ * the virtual trees. */
+static __thread bool vtree_ok;
 /* The worker's own channel to the gofer, NULL: the shared one. */
 static __thread struct gofer_client *own_gofer;
 
@@ -58,6 +61,11 @@ bool sentry_in_worker(void)
 bool sentry_worker_shared(void)
 {
 	return shared;
+}
+
+bool sentry_worker_no_vtree(void)
+{
+	return in_worker && !vtree_ok;
 }
 
 struct gofer_client *sentry_thread_gofer(void)
@@ -248,6 +256,18 @@ static bool serve_here(struct sentry_workers *w, struct seccomp_notif *n)
 		pthread_rwlock_wrlock(&s->lock);
 	done = sentry_serve_notif(s, w->nfd, n);
 	pthread_rwlock_unlock(&s->lock);
+	if (!done && shared) {
+		/* A path into a virtual tree (a static program's
+		 * readlink("/proc/self/exe") at its start), or the
+		 * directory-path cache: the write side may, without a
+		 * wake-up of the main thread. */
+		shared = false;
+		vtree_ok = true;
+		pthread_rwlock_wrlock(&s->lock);
+		done = sentry_serve_notif(s, w->nfd, n);
+		pthread_rwlock_unlock(&s->lock);
+		vtree_ok = false;
+	}
 	shared = false;
 	return done;
 }
