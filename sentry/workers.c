@@ -12,10 +12,14 @@
  *  - a call of the parallel set (parallel_nr()) is served in the worker,
  *    under the sentry lock taken for reading: workers run side by side,
  *    never while the main thread changes tasks, credentials, cwds or the
- *    virtual trees. A handler of that set that meets what it may not do
- *    in a worker (a path into /proc, /sys, /dev/fd, a gofer redirect, the
+ *    virtual trees. A handler of that set that meets what the read side
+ *    may not do (a path into /proc, /sys, /dev/fd, a gofer redirect, the
  *    directory path cache) returns -SENTRY_EHANDOFF before any effect the
- *    workload can see;
+ *    workload can see, and the worker serves the call again under the
+ *    write side;
+ *  - a call of the exclusive set (exclusive_call(): opens, the mutating
+ *    path calls, the cwd calls) is served in the worker under the write
+ *    side: nothing else of the sentry runs meanwhile;
  *  - anything else (and everything under --strace) is handed to the main
  *    thread: queued, and an eventfd wakes its loop, which serves the
  *    notification as if it had received it (loop.c sentry_serve_notif).
@@ -102,10 +106,9 @@ static bool parallel_nr(long nr)
  * tracer on the seccomp platform: an open installs its fd with ADDFD, a
  * FIFO open defers its reply to the loop. Not here: an O_PATH open (the fd
  * goes in from a ptrace stop), openat2 (its flags are in the task's
- * memory), exec, credentials, signals, ptrace, sockets, keys. The virtual
- * trees stay the main thread's (an open there may give an O_PATH fd):
- * paths into them, and gofer redirects, are handed off (-SENTRY_EHANDOFF)
- * as in the parallel set.
+ * memory), exec, credentials, signals, ptrace, sockets, keys. Paths into
+ * the virtual trees (an open there may give an O_PATH fd), and gofer
+ * redirects into them, are handed off (-SENTRY_EHANDOFF).
  */
 static bool exclusive_call(const struct seccomp_notif *n)
 {
