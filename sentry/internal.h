@@ -262,9 +262,8 @@ struct seccomp_notif;
 bool sentry_serve_notif(struct sentry *s, int nfd, struct seccomp_notif *n);
 
 /* workers.c: whether the calling thread is a worker (never the ptrace
- * tracer; the virtual trees are the main thread's), and whether it
- * serves its call under the sentry lock taken for reading (other workers
- * run beside it) rather than for writing. */
+ * tracer), and whether it serves its call under the sentry lock taken for
+ * reading (other workers run beside it) rather than for writing. */
 bool sentry_in_worker(void);
 bool sentry_worker_shared(void);
 /* A worker that may not walk into the virtual trees (/proc, /sys, /dev):
