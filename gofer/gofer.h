@@ -33,6 +33,9 @@ struct gofer_config {
 	 * container's IPC namespace (gofer_mqueue_send) before serving. */
 	const char *mqueue_dest;
 	unsigned long mqueue_flags;
+	bool no_channels;	/* the sentry has no workers (the ptrace
+				 * platform): no spare channels, nor their
+				 * threads (docs/gofer-protocol.md) */
 	/* The container's device rules (lib/devrules.h): a device node is
 	 * opened only for an access they allow. NULL: runc's defaults. */
 	const struct dev_rule *dev_rules;

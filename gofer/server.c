@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gofer/gofer.h"
@@ -271,7 +272,8 @@ struct gofer_chan {
 struct gofer_chans {
 	pthread_mutex_t lock;
 	pthread_cond_t cv;
-	unsigned n;		/* threads made */
+	unsigned n;		/* channels that may be handed over */
+	unsigned made;		/* threads made */
 	unsigned started;	/* past unshare(CLONE_FS) */
 	int go;			/* 1: serve, -1: the set-up failed */
 	unsigned next;		/* the next channel to hand over */
@@ -322,17 +324,17 @@ static void *chan_main(void *arg)
 	if (go > 0 && gofer_creds_thread_init() == 0)
 		while (serve_one(&c->srv, buf, out) == 0)
 			;
-	/* End of stream (the sentry is gone), or never started: the
-	 * socket stays open until the process ends. */
+	/* End of stream (the sentry is gone), or never started:
+	 * channels_stop joins the thread. */
 	free(buf);
 	free(out);
 	return NULL;
 }
 
 /* How many channels: as many as the sentry has workers
- * (sentry/workers.c sentry_workers_wanted: CVISOR_SENTRY_WORKERS, off by
- * default; "cpus": the CPUs the gofer may use, its affinity being the
- * container's cpuset). */
+ * (sentry/workers.c sentry_workers_wanted: CVISOR_SENTRY_WORKERS, by
+ * default "cpus": the CPUs the gofer may use, its affinity being the
+ * container's cpuset; 0: none). */
 static unsigned channels_wanted(void)
 {
 	return cv_workers_wanted(GOFER_MAX_CHANNELS);
@@ -374,10 +376,11 @@ static void channels_start(struct gofer_srv *s)
 	pthread_mutex_init(&cs->lock, NULL);
 	pthread_cond_init(&cs->cv, NULL);
 	s->chans = cs;
-	while (cs->n < want && chan_make(s, &cs->ch[cs->n]) == 0)
-		cs->n++;
+	while (cs->made < want && chan_make(s, &cs->ch[cs->made]) == 0)
+		cs->made++;
+	cs->n = cs->made;
 	pthread_mutex_lock(&cs->lock);
-	while (cs->started < cs->n)
+	while (cs->started < cs->made)
 		pthread_cond_wait(&cs->cv, &cs->lock);
 	pthread_mutex_unlock(&cs->lock);
 }
@@ -397,6 +400,58 @@ static void channels_go(struct gofer_srv *s, bool ok)
 		cs->n = 0;	/* none handed over */
 	pthread_cond_broadcast(&cs->cv);
 	pthread_mutex_unlock(&cs->lock);
+}
+
+/* How long the end of the gofer waits for a channel's thread. */
+#define CHAN_JOIN_NS 2000000000L
+
+static bool chan_join(struct gofer_chan *c, const struct timespec *until)
+{
+	if (pthread_timedjoin_np(c->th, NULL, until) != 0)
+		return false;
+	close(c->srv.sock);
+	gofer_mnt_free(&c->srv);
+	return true;
+}
+
+/*
+ * At the end of the main channel (the sentry is gone, and its ends of the
+ * channels with it): each thread ends at its socket's end of stream, the
+ * ones never handed over once their other end is closed here. Joined, so
+ * that nothing of theirs is left at exit (tests/escape/gofer_memcheck.sh);
+ * a thread still in a request after CHAN_JOIN_NS (its end held by some
+ * other process) is left to the process's exit, with the set it uses.
+ */
+static void channels_stop(struct gofer_srv *s)
+{
+	struct gofer_chans *cs = s->chans;
+	struct timespec until;
+	bool all = true;
+
+	if (cs == NULL)
+		return;
+	pthread_mutex_lock(&cs->lock);
+	for (unsigned i = 0; i < cs->made; i++) {
+		if (cs->ch[i].peer >= 0)
+			close(cs->ch[i].peer);
+		cs->ch[i].peer = -1;
+	}
+	cs->n = cs->next;	/* none handed over any more */
+	pthread_mutex_unlock(&cs->lock);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += CHAN_JOIN_NS % 1000000000L;
+	until.tv_sec += CHAN_JOIN_NS / 1000000000L + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	for (unsigned i = 0; i < cs->made; i++)
+		all = chan_join(&cs->ch[i], &until) && all;
+	if (!all) {
+		log_warn("a channel's thread did not end: left to the exit");
+		return;
+	}
+	pthread_mutex_destroy(&cs->lock);
+	pthread_cond_destroy(&cs->cv);
+	free(cs);
+	s->chans = NULL;
 }
 
 /* Handles one message; returns 0 to go on, < 0 to stop serving. */
@@ -563,7 +618,7 @@ int gofer_run(const struct gofer_config *cfg)
 	}
 	if (ret == 0)
 		ret = gofer_confine_caps();
-	if (ret == 0)
+	if (ret == 0 && !cfg->no_channels)
 		channels_start(&s);
 	if (ret == 0)
 		ret = gofer_confine_filter(!cfg->no_seccomp);
@@ -572,6 +627,7 @@ int gofer_run(const struct gofer_config *cfg)
 	channels_go(&s, ret == 0);
 	if (ret < 0) {
 		log_error("start-up: %s", strerror(-ret));
+		channels_stop(&s);
 		if (s.chans == NULL)
 			gofer_mnt_free(&s);
 		return 1;
@@ -581,7 +637,8 @@ int gofer_run(const struct gofer_config *cfg)
 	do {
 		ret = serve_one(&s, buf, out);
 	} while (ret == 0);
-	/* Channels' threads may still be in a request: their set stays. */
+	channels_stop(&s);
+	/* A channel's thread left running may still use the set. */
 	if (s.chans == NULL)
 		gofer_mnt_free(&s);
 	if (s.root_fd >= 0)

@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "fdpass.h"
+#include "log.h"
 
 int cv_read_fd(int fd, char **out, size_t *len, struct cv_error **err)
 {
@@ -179,9 +180,9 @@ unsigned cv_workers_wanted(unsigned max)
 	cpu_set_t set;
 	long n = 0;
 
-	if (env == NULL || *env == '\0') {
-		n = 0;
-	} else if (strcmp(env, "cpus") == 0) {
+	/* Unset: one per CPU (docs/architecture.md, "Threads of the
+	 * sentry"); 0 turns them off. */
+	if (env == NULL || *env == '\0' || strcmp(env, "cpus") == 0) {
 		if (sched_getaffinity(0, sizeof(set), &set) == 0)
 			n = CPU_COUNT(&set);
 		if (n < 2)
@@ -190,8 +191,11 @@ unsigned cv_workers_wanted(unsigned max)
 		char *end;
 
 		n = strtol(env, &end, 10);
-		if (*end != '\0' || n < 0)
+		if (*end != '\0' || n < 0) {
+			log_warn("CVISOR_SENTRY_WORKERS=%s: not a count nor "
+				 "\"cpus\": no workers", env);
 			n = 0;
+		}
 	}
 	return n > (long)max ? max : (unsigned)n;
 }

@@ -264,6 +264,8 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 		.sock = c->gofer_sv[1], .log_fd = c->o->log_fd,
 		.debug = c->o->debug, .overlay = c->o->overlay.enabled,
 		.userns = c->ns.new_user || c->ns.join_fd[OCI_NS_USER] >= 0,
+		/* Workers are the seccomp platform's (sentry/workers.c). */
+		.no_channels = c->o->platform != PLATFORM_SECCOMP,
 		.dev_rules = c->dev_rules, .n_dev_rules = c->n_dev_rules,
 	};
 	const struct oci_mount *mq = mqueue_mount(c);

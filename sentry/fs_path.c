@@ -115,7 +115,8 @@ int fs_dir_path(struct sc_call *c, int fd, char *buf, size_t len)
 	struct dir_cache_ent *hit;
 	int ret;
 
-	if (sentry_in_worker())	/* the cache is the main thread's */
+	/* The cache is written under the sentry lock held for writing. */
+	if (sentry_worker_shared())
 		return -SENTRY_EHANDOFF;
 	if (vtree_fd_path(fd, buf, len) == 0)
 		return (int)strlen(buf);
@@ -201,7 +202,7 @@ static int resolve_empty(struct sc_call *c, int dirfd, struct fs_path *p)
 		fd = p->dupfd;
 	}
 	if (vtree_fd_path(fd, p->vpath, sizeof(p->vpath)) == 0) {
-		if (sentry_in_worker())	/* the virtual trees: main thread */
+		if (sentry_worker_no_vtree())	/* sentry/workers.c */
 			return -SENTRY_EHANDOFF;
 		p->virt = true;
 	}
@@ -242,8 +243,8 @@ static int route_clean(struct sc_call *c, struct fs_path *p,
 		strcpy(p->vpath + n, "/");
 	}
 	p->virt = vtree_path_is_virtual(p->vpath);
-	if ((p->virt || mirror) && sentry_in_worker())
-		return -SENTRY_EHANDOFF;	/* the virtual trees: main thread */
+	if ((p->virt || mirror) && sentry_worker_no_vtree())
+		return -SENTRY_EHANDOFF;	/* sentry/workers.c */
 	if (!p->virt && mirror) {
 		/* Climbed out of a virtual tree: continue from the root. */
 		p->at.dirfd = c->t->fs->root_fd;
@@ -357,7 +358,7 @@ int fs_path_redirect(struct sc_call *c, struct fs_path *p, int *hops)
 {
 	const char *virt = task_gofer(c->t)->virt;
 
-	if (sentry_in_worker())	/* virt is the main thread's */
+	if (sentry_worker_no_vtree())	/* it leads into a virtual tree */
 		return -SENTRY_EHANDOFF;
 	if (++*hops > FS_MAX_REDIRECTS)
 		return -ELOOP;

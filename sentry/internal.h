@@ -285,8 +285,14 @@ int sentry_add_notify(struct sentry *s, int fd);
 struct seccomp_notif;
 bool sentry_serve_notif(struct sentry *s, int nfd, struct seccomp_notif *n);
 
-/* workers.c */
+/* workers.c: whether the calling thread is a worker (never the ptrace
+ * tracer), and whether it serves its call under the sentry lock taken for
+ * reading (other workers run beside it) rather than for writing. */
 bool sentry_in_worker(void);
+bool sentry_worker_shared(void);
+/* A worker that may not walk into the virtual trees (/proc, /sys, /dev):
+ * all but one serving a call of the parallel set under the write side. */
+bool sentry_worker_no_vtree(void);
 /* The calling worker's own gofer channel, NULL (the main thread, or a
  * worker without one): the shared one. */
 struct gofer_client *sentry_thread_gofer(void);

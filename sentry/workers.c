@@ -12,10 +12,14 @@
  *  - a call of the parallel set (parallel_nr()) is served in the worker,
  *    under the sentry lock taken for reading: workers run side by side,
  *    never while the main thread changes tasks, credentials, cwds or the
- *    virtual trees. A handler of that set that meets what it may not do
- *    in a worker (a path into /proc, /sys, /dev/fd, a gofer redirect, the
+ *    virtual trees. A handler of that set that meets what the read side
+ *    may not do (a path into /proc, /sys, /dev/fd, a gofer redirect, the
  *    directory path cache) returns -SENTRY_EHANDOFF before any effect the
- *    workload can see;
+ *    workload can see, and the worker serves the call again under the
+ *    write side;
+ *  - a call of the exclusive set (exclusive_call(): opens, the mutating
+ *    path calls, the cwd calls) is served in the worker under the write
+ *    side: nothing else of the sentry runs meanwhile;
  *  - anything else (and everything under --strace) is handed to the main
  *    thread: queued, and an eventfd wakes its loop, which serves the
  *    notification as if it had received it (loop.c sentry_serve_notif).
@@ -40,13 +44,32 @@
 #include "lib/util.h"
 #include "sentry/internal.h"
 
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
 static __thread bool in_worker;
+/* Serving a call under the sentry lock taken for reading. */
+static __thread bool shared;
+/* Serving a call of the parallel set under the write side: it may use
+ * the virtual trees. */
+static __thread bool vtree_ok;
 /* The worker's own channel to the gofer, NULL: the shared one. */
 static __thread struct gofer_client *own_gofer;
 
 bool sentry_in_worker(void)
 {
 	return in_worker;
+}
+
+bool sentry_worker_shared(void)
+{
+	return shared;
+}
+
+bool sentry_worker_no_vtree(void)
+{
+	return in_worker && !vtree_ok;
 }
 
 struct gofer_client *sentry_thread_gofer(void)
@@ -70,6 +93,60 @@ static bool parallel_nr(long nr)
 	case SYS_readlink:
 	case SYS_readlinkat:
 	case SYS_uname:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The calls a worker serves alone, under the sentry lock taken for
+ * writing: as the main thread would (nothing else of the sentry runs),
+ * without waking it. Their handlers (sentry/fs_*.c) never need the ptrace
+ * tracer on the seccomp platform: an open installs its fd with ADDFD, a
+ * FIFO open defers its reply to the loop. Not here: an O_PATH open (the fd
+ * goes in from a ptrace stop), openat2 (its flags are in the task's
+ * memory), exec, credentials, signals, ptrace, sockets, keys. Paths into
+ * the virtual trees (an open there may give an O_PATH fd), and gofer
+ * redirects into them, are handed off (-SENTRY_EHANDOFF).
+ */
+static bool exclusive_call(const struct seccomp_notif *n)
+{
+	switch (n->data.nr) {
+	case SYS_open:
+		return !(n->data.args[1] & O_PATH);
+	case SYS_openat:
+		return !(n->data.args[2] & O_PATH);
+	case SYS_creat:
+	case SYS_mkdir:
+	case SYS_mkdirat:
+	case SYS_mknod:
+	case SYS_mknodat:
+	case SYS_rmdir:
+	case SYS_unlink:
+	case SYS_unlinkat:
+	case SYS_rename:
+	case SYS_renameat:
+	case SYS_renameat2:
+	case SYS_link:
+	case SYS_linkat:
+	case SYS_symlink:
+	case SYS_symlinkat:
+	case SYS_chmod:
+	case SYS_fchmodat:
+	case SYS_fchmodat2:
+	case SYS_chown:
+	case SYS_lchown:
+	case SYS_fchownat:
+	case SYS_truncate:
+	case SYS_utime:
+	case SYS_utimes:
+	case SYS_futimesat:
+	case SYS_utimensat:
+	case SYS_chdir:
+	case SYS_fchdir:
+	case SYS_getcwd:
+	case SYS_statfs:
 		return true;
 	default:
 		return false;
@@ -104,7 +181,7 @@ struct sentry_workers {
 };
 
 /* How many workers: CVISOR_SENTRY_WORKERS (lib/util.h cv_workers_wanted),
- * off by default (docs/architecture.md, "Threads of the sentry"). */
+ * one per CPU by default (docs/architecture.md, "Threads of the sentry"). */
 unsigned sentry_workers_wanted(void)
 {
 	return cv_workers_wanted(SENTRY_MAX_WORKERS);
@@ -170,11 +247,31 @@ static bool serve_here(struct sentry_workers *w, struct seccomp_notif *n)
 	struct sentry *s = w->s;
 	bool done;
 
-	if (s->strace || !parallel_nr(n->data.nr))
+	if (s->strace)
 		return false;
-	pthread_rwlock_rdlock(&s->lock);
+	if (parallel_nr(n->data.nr))
+		shared = true;
+	else if (!exclusive_call(n))
+		return false;
+	if (shared)
+		pthread_rwlock_rdlock(&s->lock);
+	else
+		pthread_rwlock_wrlock(&s->lock);
 	done = sentry_serve_notif(s, w->nfd, n);
 	pthread_rwlock_unlock(&s->lock);
+	if (!done && shared) {
+		/* A path into a virtual tree (a static program's
+		 * readlink("/proc/self/exe") at its start), or the
+		 * directory-path cache: the write side may, without a
+		 * wake-up of the main thread. */
+		shared = false;
+		vtree_ok = true;
+		pthread_rwlock_wrlock(&s->lock);
+		done = sentry_serve_notif(s, w->nfd, n);
+		pthread_rwlock_unlock(&s->lock);
+		vtree_ok = false;
+	}
+	shared = false;
 	return done;
 }
 

@@ -320,11 +320,15 @@ t_threads_confined() {
 	done
 	[ -z "$bad" ] && t_ok "$who: all $n threads confined as the main one" ||
 		t_fail "$who: all $n threads confined as the main one" "$bad"
-	# Workers asked for (CVISOR_SENTRY_WORKERS=N, N > 1): threads to
-	# check (the gofer makes its channels on both platforms, the sentry
-	# its workers on seccomp).
-	if [ "${CVISOR_SENTRY_WORKERS:-0}" -gt 1 ] 2>/dev/null &&
-		{ [ "$who" = gofer ] || [ "$CVISOR_PLATFORM" = seccomp ]; }; then
+	# Workers (CVISOR_SENTRY_WORKERS=N, N > 1, or cpus, the default:
+	# one per CPU, none on one): threads to check on seccomp (the
+	# sentry's workers and the gofer's channels); on ptrace, none.
+	local want=${CVISOR_SENTRY_WORKERS:-cpus}
+	[ "$want" = cpus ] && want=$(nproc)
+	if [ "$CVISOR_PLATFORM" = ptrace ]; then
+		[ "$n" = 1 ] && t_ok "$who: no worker threads on ptrace" ||
+			t_fail "$who: no worker threads on ptrace" "$n thread(s)"
+	elif [ "$want" -gt 1 ] 2>/dev/null; then
 		[ "$n" -gt 1 ] && t_ok "$who: has worker threads" ||
 			t_fail "$who: has worker threads" "$n thread(s)"
 	fi

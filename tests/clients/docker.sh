@@ -100,12 +100,24 @@ s_stats() {
 step "stats" s_stats
 
 # Docker's runc shim reads PIDs from the container's cgroup itself, and
-# the sandbox's sentry and gofer live in that cgroup: two tasks more than
-# under runc (docs/user-guide.md).
+# the sandbox's sentry and gofer live in that cgroup with their threads
+# (the sentry's workers and the gofer's channels: one each per CPU on the
+# seccomp platform): as many tasks more than under runc
+# (docs/user-guide.md), counted here as the tasks of the cgroup that run
+# runsc.
 s_stats_pids() {
-	local n
+	local n id t tasks sb=0
 	n=$(dk stats --no-stream --format '{{.PIDs}}' "bg-$RT")
-	[ "$RT" = cvisor ] && n=$((n - 2))
+	if [ "$RT" = cvisor ]; then
+		id=$(dk inspect -f '{{.Id}}' "bg-$RT")
+		tasks=/sys/fs/cgroup/pids/$DK_CG/$id/tasks
+		[ -r "$tasks" ] || tasks=/sys/fs/cgroup/$DK_CG/$id/cgroup.threads
+		for t in $(cat "$tasks"); do
+			[ "$(readlink "/proc/$t/exe")" = "$RUNSC_BIN" ] &&
+				sb=$((sb + 1))
+		done
+		n=$((n - sb))
+	fi
 	echo "$n"
 }
 step "stats PIDs: runc's count, and the sandbox's sentry and gofer" s_stats_pids

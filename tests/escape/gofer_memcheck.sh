@@ -24,17 +24,27 @@ if [ ! -x "$bin" ]; then
 	t_fail memcheck "$bin is not built"
 	exit 0
 fi
-CVISOR_GOFER_NO_SECCOMP=1 valgrind -q --leak-check=full \
-	--errors-for-leak-kinds=definite,possible --error-exitcode=42 \
-	"$bin" >"$T_TMP/out" 2>"$T_TMP/err"
-rc=$?
-# Unknown syscalls under valgrind: openat2 (437), fchmodat2 (452), *xattrat.
-unexpected=$(grep '^not ok' "$T_TMP/out" |
-	grep -v -e openat2_resolve_flags -e attributes_chmod -e xattrs)
-if [ $rc -eq 42 ] || grep -q 'Invalid \|uninitialised\|definitely lost\|possibly lost' "$T_TMP/err"; then
-	t_fail memcheck "$(grep -v 'unhandled\|You may\|README_MISSING\|Nevertheless\|bug_reports\|malformed' "$T_TMP/err" | head -c 800 | tr '\n' ' ')"
-elif [ -n "$unexpected" ]; then
-	t_fail memcheck "$unexpected"
-else
-	t_ok memcheck
-fi
+# NAME WORKERS: one run, with CVISOR_SENTRY_WORKERS=WORKERS (0: the one
+# channel; 2: two channels' threads, which must be joined at the end).
+memcheck() {
+	local name=$1 rc unexpected
+
+	CVISOR_SENTRY_WORKERS=$2 CVISOR_GOFER_NO_SECCOMP=1 valgrind -q \
+		--leak-check=full --errors-for-leak-kinds=definite,possible \
+		--error-exitcode=42 "$bin" >"$T_TMP/out" 2>"$T_TMP/err"
+	rc=$?
+	# Unknown syscalls under valgrind: openat2 (437), fchmodat2 (452),
+	# *xattrat.
+	unexpected=$(grep '^not ok' "$T_TMP/out" |
+		grep -v -e openat2_resolve_flags -e attributes_chmod -e xattrs)
+	if [ $rc -eq 42 ] || grep -q 'Invalid \|uninitialised\|definitely lost\|possibly lost' "$T_TMP/err"; then
+		t_fail "$name" "$(grep -v 'unhandled\|You may\|README_MISSING\|Nevertheless\|bug_reports\|malformed' "$T_TMP/err" | head -c 800 | tr '\n' ' ')"
+	elif [ -n "$unexpected" ]; then
+		t_fail "$name" "$unexpected"
+	else
+		t_ok "$name"
+	fi
+}
+
+memcheck memcheck 0
+memcheck memcheck_channels 2

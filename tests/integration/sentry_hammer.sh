@@ -4,8 +4,10 @@
 # made and removed, fork+exec, signals): every case's result in the
 # sandbox must equal the host kernel's, and stay the same across every
 # repetition from every thread. With workers (sentry/workers.c,
-# CVISOR_SENTRY_WORKERS=2) the path calls run side by side in the sentry;
-# the run is repeated without them (the default) as the reference.
+# CVISOR_SENTRY_WORKERS=2; one per CPU by default) the path calls run side
+# by side in the sentry, opens and mutating calls in the worker that
+# received them; the run is repeated without them
+# (CVISOR_SENTRY_WORKERS=0: the main thread serves every call).
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -58,7 +60,7 @@ known() {
 run_sandbox hammer1 CVISOR_SENTRY_WORKERS=2
 t_compare_native known
 
-# The serial sentry (the default), for reference.
+# The serial sentry, for reference.
 run_sandbox hammer0 CVISOR_SENTRY_WORKERS=0
 sed -i -e '/^done 0$/!s/^/serial_/' "$T_TMP/native.out" "$T_TMP/sandbox.out"
 t_compare_native known

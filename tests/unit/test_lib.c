@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* lib/: error object, atomic writes, number parsing, fd passing, unix
- * sockets by long paths. */
+ * sockets by long paths, the sentry's worker count. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -224,6 +225,44 @@ TEST(unix_socket_name_must_fit_sun_path)
 	name[sizeof(name) - 1] = '\0';
 	CHECK_EQ(cv_unix_connect_at(d, name), -ENAMETOOLONG);
 	close(d);
+}
+
+/* One worker per CPU of this process's affinity unless told otherwise
+ * (docs/architecture.md, "Threads of the sentry"); none on one CPU. */
+TEST(workers_one_per_cpu_by_default)
+{
+	cpu_set_t set, one;
+	unsigned cpus, want;
+
+	CHECK(sched_getaffinity(0, sizeof(set), &set) == 0);
+	cpus = (unsigned)CPU_COUNT(&set);
+	want = cpus < 2 ? 0 : cpus > 8 ? 8 : cpus;
+	CHECK(unsetenv("CVISOR_SENTRY_WORKERS") == 0);
+	CHECK_EQ(cv_workers_wanted(8), want);
+	setenv("CVISOR_SENTRY_WORKERS", "", 1);
+	CHECK_EQ(cv_workers_wanted(8), want);
+	setenv("CVISOR_SENTRY_WORKERS", "cpus", 1);
+	CHECK_EQ(cv_workers_wanted(8), want);
+	CHECK_EQ(cv_workers_wanted(1), cpus < 2 ? 0 : 1);
+	setenv("CVISOR_SENTRY_WORKERS", "0", 1);
+	CHECK_EQ(cv_workers_wanted(8), 0);
+	setenv("CVISOR_SENTRY_WORKERS", "3", 1);
+	CHECK_EQ(cv_workers_wanted(8), 3);
+	setenv("CVISOR_SENTRY_WORKERS", "20", 1);
+	CHECK_EQ(cv_workers_wanted(8), 8);
+	setenv("CVISOR_SENTRY_WORKERS", "two", 1);
+	CHECK_EQ(cv_workers_wanted(8), 0);
+	/* One CPU: none, by default as with "cpus". */
+	CPU_ZERO(&one);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (CPU_ISSET(cpu, &set)) {
+			CPU_SET(cpu, &one);
+			break;
+		}
+	}
+	CHECK(sched_setaffinity(0, sizeof(one), &one) == 0);
+	CHECK(unsetenv("CVISOR_SENTRY_WORKERS") == 0);
+	CHECK_EQ(cv_workers_wanted(8), 0);
 }
 
 int main(void)
