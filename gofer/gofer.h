@@ -53,6 +53,12 @@ int gofer_run(const struct gofer_config *cfg);
  * have joined it. 0, or -errno from the gofer's setns (-EOVERFLOW: the
  * namespace maps no uid or gid 0). The gofer serves nothing before. */
 int gofer_join_userns(int sock, int nsfd);
+/* The start-up hand-offs' wire: hello and a namespace fd one way, the
+ * gofer's int32 result the other. gofer_ns_send is the sandbox's side
+ * (the result, or -errno); gofer_ns_recv the gofer's (the fd, or -EPROTO
+ * for another hello, -EPIPE for none). */
+int gofer_ns_send(int sock, char hello, int nsfd);
+int gofer_ns_recv(int sock, char hello);
 
 /* The same hand-off for cfg->mqueue_dest, before gofer_join_userns: an fd
  * of the container's IPC namespace; 0 once the gofer has mounted its

@@ -24,25 +24,12 @@
 
 #include "gofer/gofer.h"
 #include "lib/cleanup.h"
-#include "lib/fdpass.h"
 
 #define MQUEUE_HELLO 'Q'
 
 int gofer_mqueue_send(int sock, int ipcnsfd)
 {
-	char hello = MQUEUE_HELLO;
-	int32_t result;
-	ssize_t n;
-
-	n = cv_send_fds(sock, &hello, 1, &ipcnsfd, 1);
-	if (n != 1)
-		return n < 0 ? (int)n : -EPROTO;
-	do {
-		n = recv(sock, &result, sizeof(result), 0);
-	} while (n < 0 && errno == EINTR);
-	if (n != sizeof(result))
-		return n < 0 ? -errno : -EPROTO;
-	return result;
+	return gofer_ns_send(sock, MQUEUE_HELLO, ipcnsfd);
 }
 
 /* The destination, inside the gofer's root (made by runsc/mounts.c). */
@@ -105,23 +92,13 @@ static int mount_instance(const char *dest, unsigned long flags)
 
 int gofer_mqueue_await(int sock, const char *dest, unsigned long flags)
 {
-	struct cv_fdrecv lim = { .flags = MSG_CMSG_CLOEXEC, .minfds = 1,
-				 .maxfds = 1, .minlen = 1 };
-	char hello = 0;
-	struct iovec iov = { .iov_base = &hello, .iov_len = 1 };
-	int fds[1], nfds;
+	int fd = gofer_ns_recv(sock, MQUEUE_HELLO);
 	int32_t result;
-	ssize_t n;
 
-	n = cv_recvmsg_fds(sock, &iov, 1, &lim, fds, &nfds);
-	if (n <= 0)
-		return n == 0 ? -EPIPE : n == -EBADMSG ? -EPROTO : (int)n;
-	if (hello != MQUEUE_HELLO) {
-		close(fds[0]);
-		return -EPROTO;
-	}
-	result = setns(fds[0], CLONE_NEWIPC) < 0 ? -errno : 0;
-	close(fds[0]);
+	if (fd < 0)
+		return fd;
+	result = setns(fd, CLONE_NEWIPC) < 0 ? -errno : 0;
+	close(fd);
 	if (result == 0)
 		result = mount_instance(dest, flags);
 	if (send(sock, &result, sizeof(result), MSG_NOSIGNAL) < 0)

@@ -541,9 +541,8 @@ static int srv_init(struct gofer_srv *s, int sock)
 
 #define USERNS_HELLO 'U'
 
-int gofer_join_userns(int sock, int nsfd)
+int gofer_ns_send(int sock, char hello, int nsfd)
 {
-	char hello = USERNS_HELLO;
 	int32_t result;
 	ssize_t n;
 
@@ -558,26 +557,40 @@ int gofer_join_userns(int sock, int nsfd)
 	return result;
 }
 
-/* The gofer's side: before confinement (setns needs CAP_SYS_ADMIN). */
-static int await_userns(int sock)
+int gofer_ns_recv(int sock, char want)
 {
 	struct cv_fdrecv lim = { .flags = MSG_CMSG_CLOEXEC, .minfds = 1,
 				 .maxfds = 1, .minlen = 1 };
 	char hello = 0;
 	struct iovec iov = { .iov_base = &hello, .iov_len = 1 };
 	int fds[1], nfds;
-	int32_t result;
 	ssize_t n;
 
 	n = cv_recvmsg_fds(sock, &iov, 1, &lim, fds, &nfds);
 	if (n <= 0)
 		return n == 0 ? -EPIPE : n == -EBADMSG ? -EPROTO : (int)n;
-	if (hello != USERNS_HELLO) {
+	if (hello != want) {
 		close(fds[0]);
 		return -EPROTO;
 	}
-	result = gofer_creds_join_userns(fds[0]);
-	close(fds[0]);
+	return fds[0];
+}
+
+int gofer_join_userns(int sock, int nsfd)
+{
+	return gofer_ns_send(sock, USERNS_HELLO, nsfd);
+}
+
+/* The gofer's side: before confinement (setns needs CAP_SYS_ADMIN). */
+static int await_userns(int sock)
+{
+	int fd = gofer_ns_recv(sock, USERNS_HELLO);
+	int32_t result;
+
+	if (fd < 0)
+		return fd;
+	result = gofer_creds_join_userns(fd);
+	close(fd);
 	if (send(sock, &result, sizeof(result), MSG_NOSIGNAL) < 0 &&
 	    result == 0)
 		result = -errno;

@@ -180,9 +180,11 @@ unsigned cv_workers_wanted(unsigned max)
 	cpu_set_t set;
 	long n = 0;
 
-	/* Unset: one per CPU (docs/architecture.md, "Threads of the
-	 * sentry"); 0 turns them off. */
-	if (env == NULL || *env == '\0' || strcmp(env, "cpus") == 0) {
+	/* Unset: none, for now (docs/architecture.md, "Threads of the
+	 * sentry", what keeps them off); "cpus": one per CPU. */
+	if (env == NULL || *env == '\0') {
+		n = 0;
+	} else if (strcmp(env, "cpus") == 0) {
 		if (sched_getaffinity(0, sizeof(set), &set) == 0)
 			n = CPU_COUNT(&set);
 		if (n < 2)

@@ -38,9 +38,9 @@ uint64_t cv_now_ns(void);
 
 /* The worker threads CVISOR_SENTRY_WORKERS asks of the sentry (and the
  * gofer its channels: docs/architecture.md, "Threads of the sentry"):
- * unset or "cpus" (the default), one per CPU this process may run on (its
- * affinity, the container's cpuset), none with one CPU; N, at most max;
- * 0 or invalid, none. */
+ * "cpus", one per CPU this process may run on (its affinity, the
+ * container's cpuset), none with one CPU; N, at most max; unset (the
+ * default), 0 or invalid, none. */
 unsigned cv_workers_wanted(unsigned max);
 
 #endif

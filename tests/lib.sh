@@ -320,10 +320,10 @@ t_threads_confined() {
 	done
 	[ -z "$bad" ] && t_ok "$who: all $n threads confined as the main one" ||
 		t_fail "$who: all $n threads confined as the main one" "$bad"
-	# Workers (CVISOR_SENTRY_WORKERS=N, N > 1, or cpus, the default:
-	# one per CPU, none on one): threads to check on seccomp (the
-	# sentry's workers and the gofer's channels); on ptrace, none.
-	local want=${CVISOR_SENTRY_WORKERS:-cpus}
+	# Workers asked for (CVISOR_SENTRY_WORKERS=N, N > 1, or cpus: one
+	# per CPU, none on one; unset: none): threads to check on seccomp
+	# (the sentry's workers and the gofer's channels); on ptrace, none.
+	local want=${CVISOR_SENTRY_WORKERS:-0}
 	[ "$want" = cpus ] && want=$(nproc)
 	if [ "$CVISOR_PLATFORM" = ptrace ]; then
 		[ "$n" = 1 ] && t_ok "$who: no worker threads on ptrace" ||

@@ -227,9 +227,10 @@ TEST(unix_socket_name_must_fit_sun_path)
 	close(d);
 }
 
-/* One worker per CPU of this process's affinity unless told otherwise
- * (docs/architecture.md, "Threads of the sentry"); none on one CPU. */
-TEST(workers_one_per_cpu_by_default)
+/* No workers unless asked; "cpus": one per CPU of this process's
+ * affinity (docs/architecture.md, "Threads of the sentry"), none on one
+ * CPU. */
+TEST(workers_one_per_cpu_when_asked)
 {
 	cpu_set_t set, one;
 	unsigned cpus, want;
@@ -238,9 +239,9 @@ TEST(workers_one_per_cpu_by_default)
 	cpus = (unsigned)CPU_COUNT(&set);
 	want = cpus < 2 ? 0 : cpus > 8 ? 8 : cpus;
 	CHECK(unsetenv("CVISOR_SENTRY_WORKERS") == 0);
-	CHECK_EQ(cv_workers_wanted(8), want);
+	CHECK_EQ(cv_workers_wanted(8), 0);
 	setenv("CVISOR_SENTRY_WORKERS", "", 1);
-	CHECK_EQ(cv_workers_wanted(8), want);
+	CHECK_EQ(cv_workers_wanted(8), 0);
 	setenv("CVISOR_SENTRY_WORKERS", "cpus", 1);
 	CHECK_EQ(cv_workers_wanted(8), want);
 	CHECK_EQ(cv_workers_wanted(1), cpus < 2 ? 0 : 1);
@@ -252,7 +253,7 @@ TEST(workers_one_per_cpu_by_default)
 	CHECK_EQ(cv_workers_wanted(8), 8);
 	setenv("CVISOR_SENTRY_WORKERS", "two", 1);
 	CHECK_EQ(cv_workers_wanted(8), 0);
-	/* One CPU: none, by default as with "cpus". */
+	/* One CPU: none with "cpus". */
 	CPU_ZERO(&one);
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
 		if (CPU_ISSET(cpu, &set)) {
@@ -261,7 +262,7 @@ TEST(workers_one_per_cpu_by_default)
 		}
 	}
 	CHECK(sched_setaffinity(0, sizeof(one), &one) == 0);
-	CHECK(unsetenv("CVISOR_SENTRY_WORKERS") == 0);
+	setenv("CVISOR_SENTRY_WORKERS", "cpus", 1);
 	CHECK_EQ(cv_workers_wanted(8), 0);
 }
 
