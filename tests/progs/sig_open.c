@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,18 +25,27 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
-/* A child that signals its parent until killed. */
+/* Set by the parent to end the pester, which checks it only after a
+ * whole pair: a SIGSTOP is always followed by its SIGCONT. (Killing it
+ * instead could land between the two and leave the parent stopped for
+ * ever, on the host as in the sandbox.) */
+static volatile int *pester_stop;
+
+/* A child that signals its parent until told to stop. */
 static pid_t pester(int first, int second)
 {
-	pid_t ppid = getpid(), pid = fork();
+	pid_t ppid = getpid(), pid;
 
+	*pester_stop = 0;
+	pid = fork();
 	if (pid != 0)
 		return pid;
-	for (;;) {
+	while (!*pester_stop) {
 		kill(ppid, first);
 		if (second != 0)
 			kill(ppid, second);
 	}
+	_exit(0);
 }
 
 /* Opens path n times; every fd must be the one the first open got. */
@@ -57,9 +67,9 @@ static void opens(const char *name, const char *path, int n, int first,
 		if (got >= 0)
 			close(got);
 	}
-	kill(pid, SIGKILL);
-	kill(getpid(), SIGCONT);
-	waitpid(pid, NULL, 0);
+	*pester_stop = 1;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 	/* Nothing left behind: the next open gets the same fd again. */
 	fd = open(path, O_RDONLY);
 	if (got < 0)
@@ -79,6 +89,12 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
 	int n = argc > 1 ? atoi(argv[1]) : 3000;
 
+	pester_stop = mmap(NULL, sizeof(*pester_stop), PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (pester_stop == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGUSR1, &sa, NULL);
 	opens("open_handled_signals", "/dev/null", n, SIGUSR1, 0);
