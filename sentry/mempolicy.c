@@ -461,6 +461,22 @@ static int range_check(const struct vmas *m, uint64_t start, uint64_t end,
 	return 0;
 }
 
+/* Room for one more range in m. 0, or -ENOMEM. */
+static int ranges_reserve(struct mm_pol *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 8;
+	void *nv;
+
+	if (m->n < m->cap)
+		return 0;
+	nv = realloc(m->v, cap * sizeof(*m->v));
+	if (nv == NULL)
+		return -ENOMEM;
+	m->v = nv;
+	m->cap = cap;
+	return 0;
+}
+
 /* Takes [start, end) out of the recorded ranges. */
 static int ranges_cut(struct mm_pol *m, uint64_t start, uint64_t end)
 {
@@ -472,16 +488,9 @@ static int ranges_cut(struct mm_pol *m, uint64_t start, uint64_t end)
 		if (r->start < start && r->end > end) {
 			struct mrange tail = *r;
 
-			if (m->n == m->cap) {
-				size_t cap = m->cap ? m->cap * 2 : 8;
-				void *nv = realloc(m->v, cap * sizeof(*m->v));
-
-				if (nv == NULL)
-					return -ENOMEM;
-				m->v = nv;
-				m->cap = cap;
-				r = &m->v[i];
-			}
+			if (ranges_reserve(m) < 0)
+				return -ENOMEM;
+			r = &m->v[i];
 			tail.start = end;
 			r->end = start;
 			m->v[m->n++] = tail;
@@ -509,15 +518,8 @@ static int ranges_set(struct mm_pol *m, uint64_t start, uint64_t end,
 
 	if (ret < 0 || p->mode == MPOL_DEFAULT)
 		return ret;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 8;
-		void *nv = realloc(m->v, cap * sizeof(*m->v));
-
-		if (nv == NULL)
-			return -ENOMEM;
-		m->v = nv;
-		m->cap = cap;
-	}
+	if (ranges_reserve(m) < 0)
+		return -ENOMEM;
 	m->v[m->n++] = (struct mrange){ start, end, *p };
 	return 0;
 }
