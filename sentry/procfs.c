@@ -96,18 +96,24 @@ int procfs_pids(struct sc_call *c, pid_t *pids, size_t max)
 
 /* ---- system-wide files ---------------------------------------------------- */
 
-static double uptime_s(void)
+/* Seconds and hundredths, cut rather than rounded as the kernel prints
+ * them: rounding up could show an uptime before a process's start. */
+static void put_centis(struct vbuf *b, uint64_t ns, const char *end)
 {
-	return (double)(cv_now_ns() - vtree_boot_ns()) / 1e9;
+	uint64_t cs = ns / 10000000ull;
+
+	vbuf_printf(b, "%llu.%02llu%s", (unsigned long long)(cs / 100),
+		    (unsigned long long)(cs % 100), end);
 }
 
 static int gen_uptime(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
-	double up = uptime_s();
+	uint64_t up = cv_now_ns() - vtree_boot_ns();
 
 	(void)c;
 	(void)n;
-	vbuf_printf(b, "%.2f %.2f\n", up, up * vtree_ncpus());
+	put_centis(b, up, " ");
+	put_centis(b, up * (uint64_t)vtree_ncpus(), "\n");
 	return 0;
 }
 

@@ -113,19 +113,6 @@ static unsigned long long stat_field(const char *stat, int k)
 	return strtoull(p, NULL, 10);
 }
 
-/* The sandbox's start on the clock /proc/<pid>/stat counts start times
- * on (CLOCK_BOOTTIME), in USER_HZ ticks. */
-static unsigned long long boot_ticks(void)
-{
-	struct timespec bt;
-	uint64_t now, since;
-
-	clock_gettime(CLOCK_BOOTTIME, &bt);
-	now = (uint64_t)bt.tv_sec * 1000000000ULL + (uint64_t)bt.tv_nsec;
-	since = cv_now_ns() - vtree_boot_ns();
-	return since < now ? (now - since) / (1000000000ULL / 100) : 0;
-}
-
 /*
  * /proc/<pid>/stat: the kernel's line with the start time (field 22)
  * counted from the sandbox's start, as /proc/uptime is, so that
@@ -160,7 +147,7 @@ static int gen_pid_stat(struct sc_call *c, const struct vnode *n,
 	if (end == f22) {
 		vbuf_put(b, raw.data, raw.len);
 	} else {
-		base = boot_ticks();
+		base = vtree_boot_ticks();
 		vbuf_put(b, raw.data, (size_t)(f22 - raw.data));
 		vbuf_printf(b, "%llu", start > base ? start - base : 0);
 		vbuf_put(b, end, raw.len - (size_t)(end - raw.data));

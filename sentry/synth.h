@@ -130,6 +130,9 @@ void procfs_sysctl_init(void);		/* procfs.c: before confinement */
 void vsys_init(void);			/* sysfs.c: before confinement */
 const struct vtree_config *vtree_cfg(void);
 uint64_t vtree_boot_ns(void);		/* CLOCK_MONOTONIC at vtree_init */
+/* The same instant on CLOCK_BOOTTIME, in USER_HZ ticks: boot_ns lies on a
+ * whole tick of it, so start times and uptime agree (synth_mirror.c). */
+uint64_t vtree_boot_ticks(void);
 int vtree_ncpus(void);			/* CPUs the sandbox may use */
 
 /* procfs.c and procfs_pid*.c: the sandbox's processes. */

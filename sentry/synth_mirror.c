@@ -44,6 +44,7 @@ static int proc_fd = -1;
 static int proc_rw_fd = -1;	/* the same, writable (open_direct only) */
 static bool inited;
 static uint64_t boot_ns;
+static uint64_t boot_ticks;	/* the same instant, CLOCK_BOOTTIME in USER_HZ */
 static int cpus = 1;
 static struct vtree_config config;
 
@@ -331,6 +332,32 @@ static void copy_config(const struct vtree_config *cfg)
 	config.n_mounts = cfg->n_mounts;
 }
 
+/*
+ * The sandbox's boot instant, on a whole USER_HZ tick of CLOCK_BOOTTIME (the
+ * clock /proc/<pid>/stat counts start times on) and the same instant on
+ * CLOCK_MONOTONIC (the one uptime is measured on). Aligning it to a tick
+ * makes the two views agree as the kernel's do: a process's start, in
+ * ticks since boot, is never later than the uptime read after it. The two
+ * clocks are read back to back; a read preempted in between is retried.
+ */
+static void boot_mark(void)
+{
+	const uint64_t tick_ns = 1000000000ull / 100;
+	struct timespec bt;
+	uint64_t mono, after, boot;
+
+	for (int tries = 0;; tries++) {
+		mono = cv_now_ns();
+		clock_gettime(CLOCK_BOOTTIME, &bt);
+		after = cv_now_ns();
+		if (after - mono < 100000 || tries == 8)
+			break;
+	}
+	boot = (uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec;
+	boot_ticks = boot / tick_ns;
+	boot_ns = mono - boot % tick_ns;
+}
+
 int vtree_init(const struct vtree_config *cfg)
 {
 	int ret;
@@ -338,7 +365,7 @@ int vtree_init(const struct vtree_config *cfg)
 	if (inited)
 		return 0;
 	inited = true;
-	boot_ns = cv_now_ns();
+	boot_mark();
 	cpus = count_cpus();
 	if (cfg != NULL) {
 		copy_config(cfg);
@@ -390,6 +417,12 @@ const struct vtree_config *vtree_cfg(void)
 {
 	lazy_init();
 	return &config;
+}
+
+uint64_t vtree_boot_ticks(void)
+{
+	lazy_init();
+	return boot_ticks;
 }
 
 uint64_t vtree_boot_ns(void)
