@@ -91,6 +91,12 @@ int cf_install(const struct cf_table *t)
 	for (size_t i = 0; i < t->nrules && ret == 0; i++)
 		if (!t->rules[i].sanitizer_only || CV_SANITIZED)
 			ret = add_rule(ctx, &t->rules[i]);
+	/* A binary search on the syscall number rather than libseccomp's
+	 * default linear chain: calls whose rules look at arguments (ioctl,
+	 * fcntl: several a notification) are not in the kernel's
+	 * always-allow cache and run the program each time. */
+	if (ret == 0)
+		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	/* Every thread: a process that made threads before its filter
 	 * (the sentry's workers) confines them with it. */
 	if (ret == 0)

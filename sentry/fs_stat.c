@@ -67,6 +67,7 @@ static long do_stat(struct sc_call *c, int dirfd, uint64_t upath,
 
 	if (flags & ~STAT_FLAGS)
 		return -EINVAL;
+	c->pure = true;
 	ret = fs_path_get(c, dirfd, upath,
 			  FS_VIRT_LINKS |
 				  ((flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0),
@@ -186,6 +187,7 @@ SENTRY_HANDLER(statx)
 		return -EINVAL;
 	if (mask & STATX__RESERVED)
 		return -EINVAL;
+	c->pure = true;
 	ret = fs_path_get(c, dirfd, upath,
 			  FS_VIRT_LINKS | ((flags & AT_EMPTY_PATH) ?
 						   FS_EMPTY_OK | FS_NULL_OK : 0),
@@ -207,6 +209,7 @@ SENTRY_HANDLER(statfs)
 	struct statfs st;
 	int hops = 0, ret;
 
+	c->pure = true;
 	ret = fs_path_get(c, AT_FDCWD, c->args[0], FS_VIRT_LINKS, &p);
 	while (ret == 0) {
 		if (p.virt) {
@@ -250,6 +253,7 @@ static long do_access(struct sc_call *c, int dirfd, uint64_t upath, int mode,
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	c->pure = true;
 	ret = fs_path_get(c, dirfd, upath,
 			  FS_VIRT_LINKS |
 				  ((flags & AT_EMPTY_PATH) ? FS_EMPTY_OK : 0),
@@ -305,6 +309,7 @@ static long do_readlink(struct sc_call *c, int dirfd, uint64_t upath,
 	if (bufsiz <= 0)
 		return -EINVAL;
 	len = (size_t)bufsiz < sizeof(buf) ? (size_t)bufsiz : sizeof(buf);
+	c->pure = true;
 	ret = fs_path_get(c, dirfd, upath, FS_EMPTY_OK | FS_VIRT_LINKS, &p);
 	while (ret == 0) {
 		if (p.virt) {

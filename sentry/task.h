@@ -108,6 +108,15 @@ struct sc_call {
 	/* The handler found the notification gone (task_read, task_write:
 	 * -ESRCH): what it served did not reach the task's memory. */
 	bool gone;
+	/*
+	 * Set by a handler whose only effects are its reply and what it
+	 * writes with task_write (stat, access, readlink): its reads of the
+	 * task's memory skip their own validity check. The check task_write
+	 * (or the reply) makes later covers them: a notification still
+	 * valid then means the task never died, so its pid was never
+	 * reused and what was read was its own memory. One ioctl less.
+	 */
+	bool pure;
 	void (*commit)(struct sc_call *c);
 	void *commit_obj;
 	long commit_arg[2];
