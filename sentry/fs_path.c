@@ -201,7 +201,9 @@ static int resolve_empty(struct sc_call *c, int dirfd, struct fs_path *p)
 			return -errno;
 		fd = p->dupfd;
 	}
-	if (vtree_fd_path(fd, p->vpath, sizeof(p->vpath)) == 0) {
+	p->have_st = fstat(fd, &p->st) == 0;
+	if ((!p->have_st || vtree_maybe_mirror(&p->st)) &&
+	    vtree_fd_path(fd, p->vpath, sizeof(p->vpath)) == 0) {
 		if (sentry_worker_no_vtree())	/* sentry/workers.c */
 			return -SENTRY_EHANDOFF;
 		p->virt = true;

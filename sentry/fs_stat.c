@@ -38,7 +38,9 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 			return vtree_stat(c, p->vpath,
 					!(flags & AT_SYMLINK_NOFOLLOW), st);
 		if (p->empty) {
-			if (fstat(p->at.dirfd, st) < 0)
+			if (p->have_st)
+				*st = p->st;
+			else if (fstat(p->at.dirfd, st) < 0)
 				return -errno;
 			ident_stat_from_host(c->t, st);
 			return 0;

@@ -494,6 +494,12 @@ static void remember_dir(int fd, const char *path)
 		ndirs++;
 }
 
+bool vtree_maybe_mirror(const struct stat *st)
+{
+	return mirror_fd >= 0 && st->st_dev == mirror_dev &&
+	       S_ISDIR(st->st_mode);
+}
+
 int vtree_fd_path(int fd, char *buf, size_t len)
 {
 	struct stat st, now;

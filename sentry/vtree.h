@@ -115,6 +115,9 @@ int vtree_modify_errno(struct sc_call *c, const char *path);
  * buf and 0; -ENOENT otherwise (a gofer fd or anything else).
  */
 int vtree_fd_path(int fd, char *buf, size_t len);
+/* Whether st (an fstat) may be of a directory of the virtual trees' mirror:
+ * only then can vtree_fd_path find a path for it. */
+bool vtree_maybe_mirror(const struct stat *st);
 
 /*
  * If resolving p->vpath crosses a virtual symlink that leads out of the
@@ -163,6 +166,10 @@ struct fs_path {
 	bool empty;
 	int dupfd;		/* owned copy of a workload fd, or -1 */
 	struct gofer_at at;
+	/* empty: the fstat of at.dirfd resolve_empty took (fstat(2) needs
+	 * no other host call), valid if have_st */
+	struct stat st;
+	bool have_st;
 };
 
 int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
