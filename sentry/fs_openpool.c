@@ -215,17 +215,18 @@ static bool path_seen_before(const char *path)
 	return false;
 }
 
-/* The pooled fd e, if its file is unchanged: the entry's inode, the
- * ctime of the pre-open. */
+/*
+ * The pooled fd e, if its file is unchanged. now is the fstat of the cache
+ * entry, just taken; e's dev, inode and ctime are its fd's own fstat at
+ * the pre-open. The fd holds its inode alive, so no other file has that
+ * dev and inode number meanwhile: equal ones are the same inode, and
+ * now's ctime is that inode's ctime now. No fstat of the fd itself.
+ */
 static bool still_good(const struct pool_fd *e, const struct stat *now)
 {
-	struct stat st;
-
-	return fstat(e->fd, &st) == 0 && st.st_dev == now->st_dev &&
-	       st.st_ino == now->st_ino && e->dev == st.st_dev &&
-	       e->ino == st.st_ino &&
-	       st.st_ctim.tv_sec == e->ctime.tv_sec &&
-	       st.st_ctim.tv_nsec == e->ctime.tv_nsec;
+	return e->dev == now->st_dev && e->ino == now->st_ino &&
+	       now->st_ctim.tv_sec == e->ctime.tv_sec &&
+	       now->st_ctim.tv_nsec == e->ctime.tv_nsec;
 }
 
 /* How many fds of key k the pool holds. */
