@@ -247,10 +247,13 @@ static void refill_commit(struct sc_call *c)
  * there).
  */
 static long install_then_refill(struct sc_call *c, const struct fs_path *p,
-				int fd, int flags)
+				int fd, int flags, bool pooled)
 {
 	const struct plat_call *pc = c->platform;
-	int ret = task_install_fd_result(c, fd, (unsigned)(flags & O_CLOEXEC));
+	unsigned fl = (unsigned)(flags & O_CLOEXEC);
+	/* a pooled fd is never O_PATH (fs_openpool_eligible) */
+	int ret = pooled ? task_install_file_result(c, fd, fl) :
+			   task_install_fd_result(c, fd, fl);
 
 	if (ret < 0)
 		return ret;
@@ -273,6 +276,11 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 
 	if ((creates(flags) || (flags & O_TRUNC)) && fd_table_full(c))
 		return -EMFILE;
+	/* An open the pool may serve is pure up to its install (an ADDFD,
+	 * which fails on a notification gone): its path read is checked
+	 * only if it then goes elsewhere (a device or FIFO open, the gofer,
+	 * may have effects). */
+	c->pure = fs_openpool_eligible(flags) && !resolve;
 	/* openat2's RESOLVE_* rules are the gofer's (the virtual trees' checked
 	 * here); no redirect then. RESOLVE_IN_ROOT: "/" is the dirfd. */
 	ret = fs_path_get(c, dirfd, upath,
@@ -285,8 +293,10 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	if (ret == 0) {
 		task_gofer_creds(c->t, &cr);
 		if (fs_openpool_take(c, &p, &cr, flags, resolve, &fd) == 0)
-			return install_then_refill(c, &p, fd, flags);
+			return install_then_refill(c, &p, fd, flags, true);
 	}
+	if (ret == 0 && c->pure)
+		ret = task_call_valid(c);
 	while (ret == 0) {
 		if (p.virt) {
 			ret = vtree_open(c, p.vpath, flags & ~O_CLOEXEC, &fd);
@@ -313,7 +323,7 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	}
 	if (ret < 0)
 		return ret;
-	return install_then_refill(c, &p, fd, flags);
+	return install_then_refill(c, &p, fd, flags, false);
 }
 
 /* open(2)/openat(2): unknown bits are ignored, as Linux does. */

@@ -285,6 +285,12 @@ static int call_valid(struct sc_call *c)
 	return -ESRCH;
 }
 
+int task_call_valid(struct sc_call *c)
+{
+	c->pure = false;
+	return call_valid(c);
+}
+
 /* After a read: see struct sc_call's pure. */
 static int read_valid(struct sc_call *c)
 {
@@ -376,13 +382,14 @@ static int install_fd(struct sc_call *c, int fd, unsigned flags)
  * open("/dev/null") expecting fd 0 got another). The loop sends no reply
  * then (pc->replied).
  */
-int task_install_fd_result(struct sc_call *c, int fd, unsigned flags)
+/* slow: fd is O_PATH (ADDFD refuses those) or its flags are unknown */
+static int install_result(struct sc_call *c, int fd, unsigned flags,
+			  bool slow)
 {
 	struct plat_call *pc = c->platform;
-	int fl = fcntl(fd, F_GETFL), ret;
+	int ret;
 
-	if (pc->kind == PLATFORM_PTRACE || pc->at_stop || fl < 0 ||
-	    (fl & O_PATH))
+	if (pc->kind == PLATFORM_PTRACE || pc->at_stop || slow)
 		return task_install_fd(c, fd, flags);
 	ret = plat_notif_addfd_send(pc->notify_fd, pc->id, fd, flags);
 	if (ret == -EINVAL)	/* a kernel before 5.14 */
@@ -392,6 +399,18 @@ int task_install_fd_result(struct sc_call *c, int fd, unsigned flags)
 	else if (ret == -ESRCH)
 		c->gone = true;
 	return ret;
+}
+
+int task_install_fd_result(struct sc_call *c, int fd, unsigned flags)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return install_result(c, fd, flags, fl < 0 || (fl & O_PATH));
+}
+
+int task_install_file_result(struct sc_call *c, int fd, unsigned flags)
+{
+	return install_result(c, fd, flags, false);
 }
 
 int task_dup_fd(struct sc_call *c, int wfd)

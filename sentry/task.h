@@ -122,6 +122,10 @@ struct sc_call {
 	long commit_arg[2];
 };
 
+/* Ends a pure stretch (struct sc_call's pure) before an effect: checks the
+ * notification now, as the reads skipped. 0 or -ESRCH (c->gone). */
+int task_call_valid(struct sc_call *c);
+
 /* Makes fn(c) the call's commit: run once its result reached the task. */
 static inline void sc_commit(struct sc_call *c, void (*fn)(struct sc_call *c),
 			     void *obj, long a, long b)
@@ -146,6 +150,8 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags);
 /* The same for an fd that is the call's own result (open): the fd and
  * the reply in one step on a seccomp notification. */
 int task_install_fd_result(struct sc_call *c, int fd, unsigned flags);
+/* The same for an fd known not to be O_PATH (no F_GETFL to ask). */
+int task_install_file_result(struct sc_call *c, int fd, unsigned flags);
 /* A sentry-side duplicate of the workload's fd wfd, or -EBADF. */
 int task_dup_fd(struct sc_call *c, int wfd);
 
