@@ -231,6 +231,17 @@ static void b_stat(long n)
 			die("stat");
 }
 
+/* glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH): a path call to
+ * any runtime that filters paths (nginx makes one per request). */
+static void b_fstat(long n)
+{
+	struct stat st;
+
+	for (long i = 0; i < n; i++)
+		if (fstat(file_fd, &st) < 0)
+			die("fstat");
+}
+
 static void b_stat_deep_dir(long n)
 {
 	struct stat st;
@@ -720,6 +731,7 @@ static const struct bench benches[] = {
 	{ "pipe_write", b_pipe_write },
 	{ "open_close", b_open_close },
 	{ "stat", b_stat },
+	{ "fstat", b_fstat },
 	{ "stat_deep_dir", b_stat_deep_dir },
 	{ "stat_deep_file", b_stat_deep_file },
 	{ "statx_deep_dir", b_statx_deep_dir },
