@@ -18,6 +18,10 @@
 #include "../lib/devrules.h"
 #include "../lib/error.h"
 
+/* mqueue mounts of one container the gofer serves; more are logged and
+ * left empty directories (runsc/sandbox.c). */
+#define GOFER_MQUEUE_MAX 8
+
 struct gofer_config {
 	int sock;		/* the sentry's end is the peer */
 	int log_fd;		/* -1: stderr */
@@ -28,11 +32,12 @@ struct gofer_config {
 	bool no_seccomp;	/* tests under valgrind only: skip the filter */
 	bool userns;		/* wait for the container's user namespace
 				 * (gofer_join_userns) before serving */
-	/* The container's mqueue mount (gofer/mqueue.c): its destination
-	 * (NULL: none), and its MS_* flags. The gofer waits for the
+	/* The container's mqueue mounts (gofer/mqueue.c): each one's
+	 * destination and MS_* flags. With any, the gofer waits for the
 	 * container's IPC namespace (gofer_mqueue_send) before serving. */
-	const char *mqueue_dest;
-	unsigned long mqueue_flags;
+	const char *mqueue_dest[GOFER_MQUEUE_MAX];
+	unsigned long mqueue_flags[GOFER_MQUEUE_MAX];
+	size_t n_mqueue;
 	bool no_channels;	/* the sentry has no workers (the ptrace
 				 * platform): no spare channels, nor their
 				 * threads (docs/gofer-protocol.md) */
@@ -65,6 +70,7 @@ int gofer_ns_recv(int sock, char hello);
  * mqueue instance, or -errno from the gofer's setns or mount (the gofer
  * serves on without it). gofer_mqueue_await is the gofer's side. */
 int gofer_mqueue_send(int sock, int ipcnsfd);
-int gofer_mqueue_await(int sock, const char *dest, unsigned long flags);
+int gofer_mqueue_await(int sock, const char *const *dest,
+		       const unsigned long *flags, size_t n);
 
 #endif

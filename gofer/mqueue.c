@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The container's mqueue mount (an OCI mount of type "mqueue", Docker's
+ * The container's mqueue mounts (OCI mounts of type "mqueue", Docker's
  * and runc's /dev/mqueue), served by the gofer as any other mount.
  *
  * An mqueue instance shows the queues of the IPC namespace of the process
  * that makes it. That namespace is the container's, made by its init
  * after the gofer started: so at start-up, before confinement, the gofer
  * waits for an fd of it from the sandbox process (gofer_mqueue_send),
- * joins it, makes a fresh instance (fsopen/fsmount) and attaches it at the
- * mount's destination in its root. Only a namespace that is the
+ * joins it, makes a fresh instance (fsopen/fsmount) for each mount and
+ * attaches it at the mount's destination in its root: all show the same
+ * queues, as on Linux. Only a namespace that is the
  * container's own is sent (runsc/sandbox.c): never the host's, whose
  * queues the container must not see.
  */
@@ -90,7 +91,8 @@ static int mount_instance(const char *dest, unsigned long flags)
 	return 0;
 }
 
-int gofer_mqueue_await(int sock, const char *dest, unsigned long flags)
+int gofer_mqueue_await(int sock, const char *const *dest,
+		       const unsigned long *flags, size_t n)
 {
 	int fd = gofer_ns_recv(sock, MQUEUE_HELLO);
 	int32_t result;
@@ -99,8 +101,10 @@ int gofer_mqueue_await(int sock, const char *dest, unsigned long flags)
 		return fd;
 	result = setns(fd, CLONE_NEWIPC) < 0 ? -errno : 0;
 	close(fd);
-	if (result == 0)
-		result = mount_instance(dest, flags);
+	/* One instance each (of the one namespace: the same queues), with
+	 * its own flags; the first failure is the one reported. */
+	for (size_t i = 0; i < n && result == 0; i++)
+		result = mount_instance(dest[i], flags[i]);
 	if (send(sock, &result, sizeof(result), MSG_NOSIGNAL) < 0)
 		return -errno;
 	/* A failed mount is the sandbox's to report: the gofer serves on,

@@ -619,9 +619,9 @@ int gofer_run(const struct gofer_config *cfg)
 	s.dev_rules = cfg->dev_rules;
 	s.n_dev_rules = cfg->n_dev_rules;
 	ret = srv_init(&s, cfg->sock);
-	if (ret == 0 && cfg->mqueue_dest != NULL)
+	if (ret == 0 && cfg->n_mqueue > 0)
 		ret = gofer_mqueue_await(cfg->sock, cfg->mqueue_dest,
-					 cfg->mqueue_flags);
+					 cfg->mqueue_flags, cfg->n_mqueue);
 	if (ret == 0 && cfg->userns) {
 		ret = await_userns(cfg->sock);
 		if (ret < 0)

@@ -212,23 +212,36 @@ static int stdio_to_drop(const struct sandbox_ctx *c)
 	return c->proc->terminal ? 3 : 2;
 }
 
-/* The container's mqueue mount the gofer serves (gofer/mqueue.c): the
- * first of type "mqueue", and only with an IPC namespace of the
- * container's own (never the host's queues). NULL: none. */
-static const struct oci_mount *mqueue_mount(const struct sandbox_ctx *c)
+/* The container's mqueue mounts the gofer serves (gofer/mqueue.c): those
+ * of type "mqueue", up to GOFER_MQUEUE_MAX (more are logged, and left
+ * empty directories), and only with an IPC namespace of the container's
+ * own (never the host's queues). Their number, 0: none. */
+static size_t mqueue_mounts(const struct sandbox_ctx *c,
+			    const struct oci_mount **out)
 {
 	const struct oci_spec *spec = c->spec;
+	size_t n = 0;
 
 	if (!c->ns.own_ipc)
-		return NULL;
+		return 0;
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct oci_mount *m = &spec->mounts[i];
 
-		if (m->type != NULL && strcmp(m->type, "mqueue") == 0 &&
-		    !m->is_bind && m->destination != NULL)
-			return m;
+		if (m->type == NULL || strcmp(m->type, "mqueue") != 0 ||
+		    m->is_bind || m->destination == NULL)
+			continue;
+		if (n == GOFER_MQUEUE_MAX) {
+			if (out != NULL)	/* once: the gofer's call */
+				log_warn("mounts: mqueue at %s not served: "
+					 "more than %d mqueue mounts",
+					 m->destination, GOFER_MQUEUE_MAX);
+			continue;
+		}
+		if (out != NULL)
+			out[n] = m;
+		n++;
 	}
-	return NULL;
+	return n;
 }
 
 /* At SB_MSG_NS_READY: the init's IPC namespace to the gofer, which mounts
@@ -236,12 +249,11 @@ static const struct oci_mount *mqueue_mount(const struct sandbox_ctx *c)
  * empty directory (logged): the container runs as before. */
 static int gofer_mqueue(struct sandbox_ctx *c, struct cv_error **err)
 {
-	const struct oci_mount *m = mqueue_mount(c);
 	cleanup_close int fd = -1;
 	char path[64];
 	int ret;
 
-	if (m == NULL)
+	if (mqueue_mounts(c, NULL) == 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)c->init_pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -251,8 +263,7 @@ static int gofer_mqueue(struct sandbox_ctx *c, struct cv_error **err)
 	if (ret == -EPIPE || ret == -ECONNRESET || ret == -EPROTO)
 		return cv_error_set(err, -ret, "gofer: mqueue hand-off");
 	if (ret < 0)
-		log_warn("mounts: mqueue at %s not served: %s",
-			 m->destination, strerror(-ret));
+		log_warn("mounts: mqueue not served: %s", strerror(-ret));
 	return 0;
 }
 
@@ -268,11 +279,12 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 		.no_channels = c->o->platform != PLATFORM_SECCOMP,
 		.dev_rules = c->dev_rules, .n_dev_rules = c->n_dev_rules,
 	};
-	const struct oci_mount *mq = mqueue_mount(c);
+	const struct oci_mount *mq[GOFER_MQUEUE_MAX];
 
-	if (mq != NULL) {
-		cfg.mqueue_dest = mq->destination;
-		cfg.mqueue_flags = mq->flags;
+	cfg.n_mqueue = mqueue_mounts(c, mq);
+	for (size_t i = 0; i < cfg.n_mqueue; i++) {
+		cfg.mqueue_dest[i] = mq[i]->destination;
+		cfg.mqueue_flags[i] = mq[i]->flags;
 	}
 
 	/* The gofer must not outlive the sandbox. The getppid check closes

@@ -163,3 +163,34 @@ elif grep -q "$hq" <<<"$got" || ! grep -qx '\.\.' <<<"$got"; then
 else
 	t_ok mq_host_ipc_not_served
 fi
+
+# Several mqueue mounts of one container (as a config may hold): each
+# shows the queues of the container's IPC namespace, with its own
+# options. The same config under runc is the reference.
+M=$T_TMP/multimq
+make_bundle "$M" /bin/sh -c 'touch /dev/mqueue/q1 && ls /mnt/mq2 /mnt/mq3; touch /mnt/mq3/q2 2>/dev/null && echo rw3 || echo ro3; touch /mnt/mq2/q3 && ls /dev/mqueue'
+jq '.root.readonly = false | .mounts += [
+	{"destination":"/mnt/mq2","type":"mqueue","source":"mqueue",
+	 "options":["nosuid","noexec","nodev"]},
+	{"destination":"/mnt/mq3","type":"mqueue","source":"mqueue",
+	 "options":["nosuid","noexec","nodev","ro"]}]' \
+	"$M/config.json" >"$M/c.json" && mv "$M/c.json" "$M/config.json"
+mkdir -p "$M/rootfs/mnt/mq2" "$M/rootfs/mnt/mq3"
+ref=""
+if command -v runc >/dev/null; then
+	ref=$(cd "$M" && timeout 60 runc --root "$T_TMP/runc-root" \
+		run "fsipc-m-runc-$$" </dev/null 2>&1)
+	runc --root "$T_TMP/runc-root" delete --force "fsipc-m-runc-$$" \
+		>/dev/null 2>&1
+fi
+got=$(cd "$M" && timeout 60 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "fsipc-m-$$" </dev/null 2>&1)
+if [ -z "$ref" ]; then
+	t_skip mq_several_mounts "no runc to compare with"
+elif ! grep -qx q1 <<<"$ref" || ! grep -qx ro3 <<<"$ref"; then
+	t_fail mq_several_mounts "the probe failed under runc: '$(tr '\n' ' ' <<<"$ref")'"
+elif [ "$got" != "$ref" ]; then
+	t_fail mq_several_mounts "want '$(tr '\n' ' ' <<<"$ref")', got '$(tr '\n' ' ' <<<"$got")'"
+else
+	t_ok mq_several_mounts
+fi
