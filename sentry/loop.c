@@ -27,6 +27,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "sentry/coredump.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 #include "sentry/mempolicy.h"
@@ -645,6 +646,8 @@ static void release(struct sentry *s, struct task *t)
 	if (!st->group_stop)
 		task_update_ids(s, t, t->host_tgid != t->host_tid ?
 					      st->ns_tgid : 0);
+	if (t->host_tgid == t->host_tid)
+		coredump_forget(t->tgid);	/* a new process: its pid */
 	clone3_on_child_ready(s, t);
 	if (!st->exited && !ptrace_emu_on_child_ready(s, t))
 		task_resume(t, PTRACE_CONT, 0);
@@ -857,7 +860,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	case SC_STOP_HANDLE:
 		if (sd.nr == SYS_execve || sd.nr == SYS_execveat)
 			exec_on_seccomp(s, t, &pc);
-		else if (sd.nr == SYS_wait4)
+		else if (sd.nr == SYS_wait4 || sd.nr == SYS_waitid)
 			ptrace_wait_on_seccomp(s, t, &pc);
 		else if (sd.nr == SYS_clone3)
 			clone3_on_seccomp(s, t, &pc);
@@ -1014,8 +1017,10 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 		}
 		restart_complete(t);
 		sigwait_on_signal_stop(t, sig);
-		if (!ptrace_emu_on_signal(s, t, sig))
+		if (!ptrace_emu_on_signal(s, t, sig)) {
+			coredump_on_signal(s, t, sig);
 			resume(t, sig);
+		}
 		return;
 	default:
 		resume(t, 0);

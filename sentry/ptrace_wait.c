@@ -28,6 +28,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "sentry/coredump.h"
 #include "sentry/internal.h"
 #include "sentry/ptrace_emu.h"
 
@@ -42,6 +43,14 @@ struct wait_args {
 /* Handled at the ptrace stop (ptrace_wait_on_seccomp), never by
  * notification. */
 SENTRY_HANDLER(wait4)
+{
+	(void)c;
+	return -ENOSYS;
+}
+
+/* The same: the kernel's, watched while a core dump is pending
+ * (sentry/coredump.c). */
+SENTRY_HANDLER(waitid)
 {
 	(void)c;
 	return -ENOSYS;
@@ -134,6 +143,14 @@ void ptrace_wait_on_seccomp(struct sentry *s, struct task *t,
 	plat_regs_args(&pc->regs, st->args);
 	wait_args(st->args, &w);
 	if (pc->regs.orig_rax != SYS_wait4 || !may_report(t, &w, false)) {
+		if (coredump_pending()) {
+			/* It may reap a process the sentry dumped: its
+			 * status gets WCOREDUMP at the exit stop. */
+			st->pending = TP_WAIT;
+			st->nr = (long)pc->regs.orig_rax;
+			plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+			return;
+		}
 		if (s->strace) {
 			/* The kernel's, logged at its exit stop as a PASS
 			 * call is under --strace. */
@@ -175,6 +192,11 @@ bool ptrace_wait_on_exit(struct sentry *s, struct task *t,
 	long kret = (long)r->rax, ret;
 	struct wait_args w;
 
+	if (st->nr == SYS_waitid) {
+		coredump_fix_waitid(t, st->args, kret);
+		return false;
+	}
+	coredump_fix_wait4(t, st->args, kret);
 	wait_args(st->args, &w);
 	if (kret > 0 || (kret < 0 && kret != -ERESTARTSYS && kret != -ECHILD))
 		return false;	/* the kernel's own result (or EINTR...) */
