@@ -23,9 +23,9 @@
  *  - streamed: pages absent from pagemap or all zero are holes (lseek),
  *    the rest copied 64 KiB at a time with process_vm_readv; the sentry
  *    holds a fixed buffer whatever the mapping's size;
- *  - at most RLIMIT_CORE bytes written (holes do not count, as in Linux's
- *    dump_emit): a dump cut short leaves its partial file and, as in
- *    Linux, no WCOREDUMP bit.
+ *  - at most RLIMIT_CORE bytes long, holes included: what would go past
+ *    it is left out, and the dump still counts as made (WCOREDUMP), as
+ *    with Linux 6.18 here; under a page, no dump (Linux's min_coredump).
  *
  * A complete dump records the process (its sandbox pid and signal); the
  * parent's wait4 and waitid are watched at their exit stops while a record
@@ -101,8 +101,8 @@ struct cd_out {
 	int fd;
 	uint64_t pos;		/* file offset after the pending skip */
 	uint64_t skip;		/* a hole not yet made */
-	uint64_t written;	/* bytes written: what RLIMIT_CORE counts */
-	uint64_t limit;
+	uint64_t limit;		/* RLIMIT_CORE: the file's size at most */
+	bool full;		/* it reached the limit */
 	bool failed;
 };
 
@@ -326,6 +326,7 @@ static int core_open(struct cd_ctx *x, const char *name)
 
 /* ---- output, within RLIMIT_CORE ---------------------------------------- */
 
+/* The pending hole (pos already counts it). */
 static bool out_flush_skip(struct cd_out *o)
 {
 	if (o->skip == 0)
@@ -342,12 +343,14 @@ static bool out_emit(struct cd_out *o, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 
-	if (o->failed || !out_flush_skip(o))
+	if (o->failed || o->full)
 		return false;
-	if (o->written + len > o->limit) {
-		o->failed = true;
+	if (o->pos + len > o->limit) {
+		o->full = true;	/* the file stops here; still a dump */
 		return false;
 	}
+	if (!out_flush_skip(o))
+		return false;
 	while (len > 0) {
 		ssize_t n = write(o->fd, p, len);
 
@@ -357,7 +360,6 @@ static bool out_emit(struct cd_out *o, const void *buf, size_t len)
 		}
 		p += n;
 		len -= (size_t)n;
-		o->written += (uint64_t)n;
 		o->pos += (uint64_t)n;
 	}
 	return true;
@@ -384,7 +386,7 @@ static bool out_finish(struct cd_out *o)
 
 	if (o->failed)
 		return false;
-	if (o->skip == 0)
+	if (o->full || o->skip == 0)
 		return true;
 	o->skip--;
 	o->pos--;
@@ -535,8 +537,32 @@ static bool elf_magic_at(const struct cd_ctx *x, uint64_t addr)
 	       memcmp(m, ELFMAG, SELFMAG) == 0;
 }
 
+static void page_states(struct cd_ctx *x, uint64_t addr, uint64_t *pm,
+			size_t n);
+
+/* Whether a private file mapping has anonymous (copied) pages. */
+static bool has_anon(struct cd_ctx *x, const struct cd_vma *v)
+{
+	uint64_t pm[CD_SPAN];
+
+	if (x->pagemap < 0)
+		return true;
+	for (uint64_t a = v->start; a < v->end; a += CD_SPAN * CD_PAGE) {
+		size_t n = (size_t)((v->end - a) / CD_PAGE);
+
+		if (n > CD_SPAN)
+			n = CD_SPAN;
+		page_states(x, a, pm, n);
+		for (size_t i = 0; i < n; i++)
+			if ((pm[i] & (PM_PRESENT | PM_SWAPPED)) &&
+			    !(pm[i] & PM_FILE))
+				return true;
+	}
+	return false;
+}
+
 /* Linux's vma_dump_size, as far as maps and pagemap tell. */
-static void vma_judge(const struct cd_ctx *x, struct cd_vma *v,
+static void vma_judge(struct cd_ctx *x, struct cd_vma *v,
 		      const char *perms, uint64_t off, unsigned long ino,
 		      const char *name)
 {
@@ -561,8 +587,9 @@ static void vma_judge(const struct cd_ctx *x, struct cd_vma *v,
 	} else if (f & F_MAPPED_PRIVATE) {
 		v->pages = CD_ALL;
 	} else {
-		if (f & F_ANON_PRIVATE)
-			v->pages = CD_ANON;	/* its copied-on-write pages */
+		/* Linux: whole if it has copied-on-write pages (anon_vma) */
+		if ((f & F_ANON_PRIVATE) && has_anon(x, v))
+			v->pages = CD_ANON;
 		v->header = (f & F_ELF_HEADERS) && off == 0 &&
 			    elf_magic_at(x, v->start);
 	}
@@ -786,12 +813,12 @@ static bool write_core(struct cd_ctx *x, int fd)
 {
 	struct cd_out o = { .fd = fd, .limit = x->limit };
 
-	if (!write_headers(x, &o))
-		return false;
-	for (size_t i = 0; i < x->nvmas; i++)
-		if (!write_vma(x, &o, &x->vmas[i]))
-			return false;
-	return out_finish(&o);
+	bool ok = write_headers(x, &o);
+
+	for (size_t i = 0; ok && i < x->nvmas; i++)
+		ok = write_vma(x, &o, &x->vmas[i]);
+	/* Cut at RLIMIT_CORE, it is still a dump (Linux sets the bit) */
+	return o.full ? !o.failed : ok && out_finish(&o);
 }
 
 /* ---- the dump and its records ------------------------------------------ */
@@ -864,13 +891,14 @@ static bool dump(struct cd_ctx *x)
 			  name, strerror(-fd));
 		return false;
 	}
-	x->notes = malloc(CD_NOTES_MAX);
-	if (x->notes == NULL || read_vmas(x) < 0)
-		return false;
-	make_notes(x);
 	snprintf(path, sizeof(path), "%d/pagemap", (int)x->t->tgid);
 	x->pagemap = pfd < 0 ? -1 : openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	ok = write_core(x, fd);
+	x->notes = malloc(CD_NOTES_MAX);
+	ok = x->notes != NULL && read_vmas(x) == 0;
+	if (ok) {
+		make_notes(x);
+		ok = write_core(x, fd);
+	}
 	if (x->pagemap >= 0)
 		close(x->pagemap);
 	log_debug("sentry: tid %d: core dumped to %s (%zu mappings)%s",
