@@ -10,11 +10,11 @@
  *  - named by the sandbox's core_pattern (CV_CORE_PATTERN; %p %P %i %I
  *    %s %u %g %e %t %h %% expanded; a "|pipe" pattern runs nothing and
  *    dumps nothing), relative to the task's cwd;
- *  - created through the gofer as the task's fsuid/fsgid, mode 0600 under
- *    its umask, opened O_CREAT|O_WRONLY|O_NOFOLLOW as Linux does: a
- *    symlink as the last component is refused, an existing file is used
- *    only if it is a regular file with one link owned by the task's fsuid,
- *    then truncated (by the gofer);
+ *  - made through the gofer as the task's fsuid/fsgid, mode 0600 under
+ *    its umask, as Linux's do_coredump does: whatever has the name is
+ *    unlinked (a symlink, another's file, a hard link: never written
+ *    through), then the file created O_CREAT|O_EXCL|O_NOFOLLOW, and used
+ *    only if it is a regular file with one link owned by the task's fsuid;
  *  - ET_CORE: a PT_NOTE (NT_PRSTATUS with the dying thread's registers,
  *    NT_FPREGSET, NT_PRPSINFO, NT_SIGINFO, NT_AUXV) and one PT_LOAD per
  *    mapping of /proc/<pid>/maps, whose contents follow the process's
@@ -286,7 +286,12 @@ static bool core_name(const struct cd_ctx *x, char *out, size_t cap)
 	return len > 0;
 }
 
-/* Creates or reuses the core file as Linux does; an fd to write, -errno. */
+/*
+ * Makes the core file as Linux's do_coredump does: the name is unlinked
+ * first (whatever it was: a symlink, a file of another owner, a hard
+ * link; a directory stays), then created O_CREAT|O_EXCL|O_NOFOLLOW, all
+ * as the task; an fd to write, or -errno.
+ */
 static int core_open(struct cd_ctx *x, const char *name)
 {
 	struct task *t = x->t;
@@ -301,22 +306,19 @@ static int core_open(struct cd_ctx *x, const char *name)
 	else if (t->fs->cwd_fd < 0)
 		return -ENOENT;
 	task_gofer_creds(t, &cr);
+	(void)gofer_unlinkat(task_gofer(t), &cr, &at, 0);
 	ret = gofer_openat(task_gofer(t), &cr, &at,
-			   O_CREAT | O_WRONLY | O_NOFOLLOW | O_LARGEFILE,
+			   O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
+				   O_LARGEFILE,
 			   0600, 0, &fd);
-	fs_dcache_flush();	/* it may have made the name */
+	fs_dcache_flush();	/* the name changed */
 	if (ret < 0)
 		return ret;
 	if (fstat(fd, &st) < 0)
 		ret = -errno;
 	else if (!S_ISREG(st.st_mode) || st.st_nlink > 1 ||
 		 ident_from_host(x->s, IDENT_UID, st.st_uid) != t->creds.fsuid)
-		ret = -EPERM;	/* Linux: not over another's file or a link */
-	if (ret == 0 && st.st_size > 0) {
-		struct gofer_at self = { .dirfd = fd, .rootfd = GOFER_AT_ROOT };
-
-		ret = gofer_truncate(task_gofer(t), &cr, &self, 0);
-	}
+		ret = -EPERM;	/* Linux checks the same after its open */
 	if (ret < 0) {
 		close(fd);
 		return ret;
@@ -540,8 +542,12 @@ static bool elf_magic_at(const struct cd_ctx *x, uint64_t addr)
 static void page_states(struct cd_ctx *x, uint64_t addr, uint64_t *pm,
 			size_t n);
 
-/* Whether a private file mapping has anonymous (copied) pages. */
-static bool has_anon(struct cd_ctx *x, const struct cd_vma *v)
+/*
+ * Whether a private mapping has anonymous pages (Linux's anon_vma): any
+ * page at all for an anonymous one, a copied-on-write page for one of a
+ * file.
+ */
+static bool has_anon(struct cd_ctx *x, const struct cd_vma *v, bool file)
 {
 	uint64_t pm[CD_SPAN];
 
@@ -555,7 +561,7 @@ static bool has_anon(struct cd_ctx *x, const struct cd_vma *v)
 		page_states(x, a, pm, n);
 		for (size_t i = 0; i < n; i++)
 			if ((pm[i] & (PM_PRESENT | PM_SWAPPED)) &&
-			    !(pm[i] & PM_FILE))
+			    !(file && (pm[i] & PM_FILE)))
 				return true;
 	}
 	return false;
@@ -582,13 +588,13 @@ static void vma_judge(struct cd_ctx *x, struct cd_vma *v,
 				      (f & F_MAPPED_SHARED))
 			v->pages = CD_ALL;
 	} else if (!file) {
-		if (f & F_ANON_PRIVATE)
+		if ((f & F_ANON_PRIVATE) && has_anon(x, v, false))
 			v->pages = CD_ALL;
 	} else if (f & F_MAPPED_PRIVATE) {
 		v->pages = CD_ALL;
 	} else {
 		/* Linux: whole if it has copied-on-write pages (anon_vma) */
-		if ((f & F_ANON_PRIVATE) && has_anon(x, v))
+		if ((f & F_ANON_PRIVATE) && has_anon(x, v, true))
 			v->pages = CD_ANON;
 		v->header = (f & F_ELF_HEADERS) && off == 0 &&
 			    elf_magic_at(x, v->start);
