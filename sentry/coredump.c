@@ -201,9 +201,10 @@ static uint64_t core_limit(const struct task *t)
 }
 
 /*
- * Dumpable, as far as the owner of its /proc files tells (the kernel makes
- * them root's while it is not): a non-dumpable root process looks
- * dumpable (docs/security.md, "Core dumps").
+ * Dumpable: not made non-dumpable since its exec as the sentry saw it
+ * (creds.nodump: PR_SET_DUMPABLE 0, a change of effective or filesystem
+ * ids), and the owner of its /proc files agrees (the kernel makes them
+ * root's while it is not).
  */
 static bool dumpable(struct sentry *s, const struct task *t)
 {
@@ -211,7 +212,7 @@ static bool dumpable(struct sentry *s, const struct task *t)
 	char name[32];
 	struct stat st;
 
-	if (pfd < 0)
+	if (pfd < 0 || t->creds.nodump)
 		return false;
 	snprintf(name, sizeof(name), "%d/environ", (int)t->tgid);
 	if (fstatat(pfd, name, &st, 0) < 0)

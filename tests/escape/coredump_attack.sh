@@ -57,16 +57,7 @@ else
 	t_fail native_control_dumps "$(grep '^control' "$T_TMP/native.out" | tr '\n' ' ')"
 fi
 
-# Known difference (docs/security.md, "Core dumps"): a root task that made
-# itself non-dumpable looks dumpable to the sentry.
-known() {	# name host sandbox
-	case $1 in
-	nondumpable_root) [ "$2" = "signal 11" ] && [ "$3" = "signal 11 core" ] ;;
-	nondumpable_root_core) [ "$2" = none ] && [ "$3" = "uid 0 links 1 elf" ] ;;
-	*) return 1 ;;
-	esac
-}
-t_compare_native known
+t_compare_native
 
 t_check no_host_file_dotdot test ! -e /tmp/cvisor-core-escape
 t_check no_host_file_dangling test ! -e /tmp/made-by-core
