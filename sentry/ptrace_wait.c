@@ -5,7 +5,10 @@
  * tracees that are not its children; everything else is the kernel's.
  *
  * wait4 is an EMULATE row with SC_F_TRACE: at its RET_TRACE stop, a task
- * that traces nobody goes on to the kernel at once. A tracer gets a
+ * that traces nobody goes on to the kernel at once, unless a process the
+ * sentry dumped core for is unreaped: then its exit stop is watched
+ * (TP_WAIT) for the status to get WCOREDUMP. waitid (SC_F_TRACE too) only
+ * ever goes on that way, watched for CLD_DUMPED (sentry/coredump.c). A tracer gets a
  * report the sentry holds, or runs the kernel's wait with its exit stop
  * watched (TP_WAIT). A stop that becomes reportable meanwhile breaks that
  * wait (PTRACE_INTERRUPT, and the SIGCHLD Linux sends anyway): at the
