@@ -122,8 +122,29 @@ struct cd_ctx {
 
 static uint8_t chunk[CD_CHUNK];
 
+void coredump_forget(pid_t pid);
+
+/* Records of processes reaped unseen (a parent that ignores SIGCHLD, a
+ * waitid the sentry did not watch) go: no /proc/<pid> left. */
+static void prune(void)
+{
+	int pfd = vtree_host_proc_fd();
+	char name[16];
+	struct stat st;
+
+	for (size_t i = 0; pfd >= 0 && i < nrecs;) {
+		snprintf(name, sizeof(name), "%d", (int)recs[i].pid);
+		if (fstatat(pfd, name, &st, 0) < 0 && errno == ENOENT)
+			coredump_forget(recs[i].pid);
+		else
+			i++;
+	}
+}
+
 bool coredump_pending(void)
 {
+	if (nrecs > 0)
+		prune();
 	return nrecs > 0;
 }
 

@@ -207,6 +207,44 @@ static void core_nowait(void)
 	unlink(CORE);
 }
 
+static void *abort_thread(void *arg)
+{
+	const struct core_how *h = arg;
+
+	if (chdir(CORES) == 0)
+		raise(h->sig);	/* this thread's signal */
+	return NULL;
+}
+
+/* A thread of a process with another one running dies of SIGABRT. */
+static void core_thread(void)
+{
+	struct core_how h = { .sig = SIGABRT, .core = RLIM_INFINITY,
+			      .dumpable = -1 };
+	struct rlimit r;
+	pthread_t th;
+	pid_t pid;
+	int st = 0;
+
+	pid = fork();
+	if (pid == 0) {
+		getrlimit(RLIMIT_CORE, &r);
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_CORE, &r);
+		signal(SIGABRT, SIG_DFL);
+		if (pthread_create(&th, NULL, abort_thread, &h) != 0)
+			_exit(96);
+		for (;;)
+			pause();
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		put("core_thread", "waitpid %s", ename(errno));
+	else
+		put("core_thread", "%s", wstatus(st));
+	put("core_thread_file", "%s", core_file(CORE, RLIM_INFINITY));
+	unlink(CORE);
+}
+
 /* The parent already asleep in its wait when the child dies. */
 static void core_wait_first(void)
 {
@@ -255,6 +293,7 @@ static void cores(void)
 	core_case("core_limit_cut", SIGSEGV, 3 * 4096, 0);
 	core_nowait();
 	core_wait_first();
+	core_thread();
 	/* another user (setuid made it non-dumpable; it says again) */
 	h.uid = 1000;
 	h.dumpable = 1;
