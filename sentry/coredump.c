@@ -15,17 +15,20 @@
  *    unlinked (a symlink, another's file, a hard link: never written
  *    through), then the file created O_CREAT|O_EXCL|O_NOFOLLOW, and used
  *    only if it is a regular file with one link owned by the task's fsuid;
- *  - ET_CORE: a PT_NOTE (NT_PRSTATUS with the dying thread's registers,
- *    NT_FPREGSET, NT_PRPSINFO, NT_SIGINFO, NT_AUXV) and one PT_LOAD per
+ *  - ET_CORE: a PT_NOTE (NT_PRSTATUS and NT_FPREGSET of the dying thread,
+ *    NT_PRPSINFO, NT_SIGINFO, NT_AUXV, then NT_PRSTATUS and NT_FPREGSET
+ *    of each other thread: they are stopped first, as Linux stops them,
+ *    those that stop within 200 ms) and one PT_LOAD per
  *    mapping of /proc/<pid>/maps, whose contents follow the process's
  *    coredump_filter as Linux's vma_dump_size does (approximately: a
  *    private file mapping's anonymous pages are told by pagemap);
  *  - streamed: pages absent from pagemap or all zero are holes (lseek),
  *    the rest copied 64 KiB at a time with process_vm_readv; the sentry
  *    holds a fixed buffer whatever the mapping's size;
- *  - at most RLIMIT_CORE bytes long, holes included: what would go past
- *    it is left out, and the dump still counts as made (WCOREDUMP), as
- *    with Linux 6.18 here; under a page, no dump (Linux's min_coredump).
+ *  - at most RLIMIT_CORE bytes written (holes do not count, as in Linux's
+ *    dump_emit): what would go past it is left out, and the dump still
+ *    counts as made (WCOREDUMP), as with Linux 6.18 here; under a page,
+ *    no dump (Linux's min_coredump).
  *
  * A complete dump records the process (its sandbox pid and signal); the
  * parent's wait4 and waitid are watched at their exit stops while a record
@@ -51,6 +54,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "lib/util.h"
 #include "platform/platform.h"
 #include "sentry/coredump.h"
 #include "sentry/idmap.h"
@@ -63,7 +67,9 @@
 #define CD_SPAN 512			/* pagemap entries per pread */
 #define CD_MAX_VMAS 65534		/* e_phnum without PN_XNUM */
 #define CD_MAX_RECS 256
-#define CD_NOTES_MAX 16384
+#define CD_NOTES_BASE 16384		/* the notes but the threads' */
+#define CD_THREAD_NOTES 1024		/* NT_PRSTATUS + NT_FPREGSET */
+#define CD_STOP_WAIT_NS 200000000L	/* for the other threads */
 #define CD_AUXV_MAX 4096
 
 /* Linux's coredump_filter bits (MMF_DUMP_*) */
@@ -101,7 +107,8 @@ struct cd_out {
 	int fd;
 	uint64_t pos;		/* file offset after the pending skip */
 	uint64_t skip;		/* a hole not yet made */
-	uint64_t limit;		/* RLIMIT_CORE: the file's size at most */
+	uint64_t written;	/* bytes written (holes are not) */
+	uint64_t limit;		/* RLIMIT_CORE: written bytes at most */
 	bool full;		/* it reached the limit */
 	bool failed;
 };
@@ -116,7 +123,9 @@ struct cd_ctx {
 	struct cd_vma *vmas;
 	size_t nvmas;
 	char *notes;
-	size_t notes_len;
+	size_t notes_len, notes_max;
+	pid_t *threads;		/* other threads, stopped for the dump */
+	size_t nthreads;
 	int pagemap;		/* -1: not readable, every page has contents */
 };
 
@@ -369,7 +378,7 @@ static bool out_emit(struct cd_out *o, const void *buf, size_t len)
 
 	if (o->failed || o->full)
 		return false;
-	if (o->pos + len > o->limit) {
+	if (o->written + len > o->limit) {
 		o->full = true;	/* the file stops here; still a dump */
 		return false;
 	}
@@ -385,6 +394,7 @@ static bool out_emit(struct cd_out *o, const void *buf, size_t len)
 		p += n;
 		len -= (size_t)n;
 		o->pos += (uint64_t)n;
+		o->written += (uint64_t)n;
 	}
 	return true;
 }
@@ -427,7 +437,7 @@ static void note_add(struct cd_ctx *x, uint32_t type, const void *desc,
 			 .n_type = type };
 	size_t need = sizeof(h) + sizeof(name) + ((len + 3) & ~3UL);
 
-	if (x->notes_len + need > CD_NOTES_MAX)
+	if (x->notes_len + need > x->notes_max)
 		return;
 	memcpy(x->notes + x->notes_len, &h, sizeof(h));
 	memcpy(x->notes + x->notes_len + sizeof(h), name, sizeof(name));
@@ -452,31 +462,31 @@ static void stat_ids(pid_t pid, int ids[3])
 			     &ids[2]);
 }
 
-static void note_prstatus(struct cd_ctx *x, const int ids[3])
+/* A thread's registers (the dying one's with the signal), then its
+ * floating-point registers. */
+static void note_thread(struct cd_ctx *x, const struct task *u,
+			const int ids[3])
 {
 	struct elf_prstatus pr;
 	struct user_regs_struct r;
+	struct user_fpregs_struct fp;
 
+	if (plat_getregs(u->host_tid, &r) < 0)
+		return;
 	memset(&pr, 0, sizeof(pr));
-	pr.pr_info.si_signo = x->sig;
-	pr.pr_cursig = (short)x->sig;
-	pr.pr_pid = x->t->tid;
+	if (u == x->t) {
+		pr.pr_info.si_signo = x->sig;
+		pr.pr_cursig = (short)x->sig;
+	}
+	pr.pr_pid = u->tid;
 	pr.pr_ppid = ids[0];
 	pr.pr_pgrp = ids[1];
 	pr.pr_sid = ids[2];
-	if (plat_getregs(x->t->host_tid, &r) == 0)
-		memcpy(&pr.pr_reg, &r, sizeof(pr.pr_reg) < sizeof(r) ?
-					       sizeof(pr.pr_reg) :
-					       sizeof(r));
+	memcpy(&pr.pr_reg, &r,
+	       sizeof(pr.pr_reg) < sizeof(r) ? sizeof(pr.pr_reg) : sizeof(r));
 	pr.pr_fpvalid = 1;
 	note_add(x, NT_PRSTATUS, &pr, sizeof(pr));
-}
-
-static void note_fpregs(struct cd_ctx *x)
-{
-	struct user_fpregs_struct fp;
-
-	if (ptrace(PTRACE_GETFPREGS, x->t->host_tid, 0, &fp) == 0)
+	if (ptrace(PTRACE_GETFPREGS, u->host_tid, 0, &fp) == 0)
 		note_add(x, NT_FPREGSET, &fp, sizeof(fp));
 }
 
@@ -544,11 +554,16 @@ static void make_notes(struct cd_ctx *x)
 	int ids[3];
 
 	stat_ids(x->t->tgid, ids);
-	note_prstatus(x, ids);
-	note_fpregs(x);
+	note_thread(x, x->t, ids);	/* first: gdb's current thread */
 	note_prpsinfo(x, ids);
 	note_siginfo(x);
 	note_auxv(x);
+	for (size_t i = 0; i < x->nthreads; i++) {
+		struct task *u = task_by_host_tid(x->s, x->threads[i]);
+
+		if (u != NULL)
+			note_thread(x, u, ids);
+	}
 }
 
 /* ---- mappings ---------------------------------------------------------- */
@@ -904,6 +919,78 @@ static void kick_parent(struct sentry *s, const struct task *t)
 	}
 }
 
+/* Whether tid stopped (within the wait): a status it made is queued for
+ * the event loop, which handles it after the dump; a thread already in a
+ * stop (its status taken before) answers PTRACE_GETREGS. */
+static bool thread_stopped(struct cd_ctx *x, pid_t tid)
+{
+	struct user_regs_struct r;
+	int status;
+	pid_t got = waitpid(tid, &status, __WALL | WNOHANG);
+
+	if (got == tid) {
+		sentry_queue_wait(tid, status);
+		return WIFSTOPPED(status);
+	}
+	(void)x;
+	return plat_getregs(tid, &r) == 0;
+}
+
+/*
+ * The process's other threads, stopped as Linux stops them before its
+ * dump (so that the memory holds still and their registers go in the
+ * core): each is interrupted (PTRACE_INTERRUPT), and the ones that stop
+ * within CD_STOP_WAIT_NS are kept in x->threads. The group dies of the
+ * signal right after the dump: nothing resumes them.
+ */
+static void stop_threads(struct cd_ctx *x)
+{
+	struct sentry *s = x->s;
+	size_t n = 0, left;
+	uint64_t until = cv_now_ns() + (uint64_t)CD_STOP_WAIT_NS;
+	struct timespec ms = { 0, 1000000 };
+	pid_t *pending;
+
+	for (size_t i = 0; i < s->ntasks; i++)
+		n += s->tasks[i]->host_tgid == x->t->host_tgid &&
+		     s->tasks[i] != x->t && !task_st(s->tasks[i])->exited;
+	if (n == 0 || (x->threads = calloc(n, sizeof(pid_t))) == NULL)
+		return;
+	for (size_t i = 0; i < s->ntasks && x->nthreads < n; i++) {
+		struct task *u = s->tasks[i];
+
+		if (u->host_tgid != x->t->host_tgid || u == x->t ||
+		    task_st(u)->exited)
+			continue;
+		(void)ptrace(PTRACE_INTERRUPT, u->host_tid, 0, 0);
+		x->threads[x->nthreads++] = u->host_tid;
+	}
+	/* pending[i] != 0: not stopped yet */
+	left = x->nthreads;
+	pending = calloc(x->nthreads, sizeof(pid_t));
+	if (pending == NULL) {
+		x->nthreads = 0;
+		return;
+	}
+	memcpy(pending, x->threads, x->nthreads * sizeof(pid_t));
+	while (left > 0 && cv_now_ns() < until) {
+		for (size_t i = 0; i < x->nthreads; i++) {
+			if (pending[i] == 0 || !thread_stopped(x, pending[i]))
+				continue;
+			pending[i] = 0;
+			left--;
+		}
+		if (left > 0)
+			nanosleep(&ms, NULL);
+	}
+	/* the ones that did not stop: no registers of theirs */
+	for (size_t i = 0, j = 0; i < x->nthreads; i++)
+		if (pending[i] == 0)
+			x->threads[j++] = x->threads[i];
+	x->nthreads -= left;
+	free(pending);
+}
+
 static bool dump(struct cd_ctx *x)
 {
 	cleanup_close int fd = -1;
@@ -921,7 +1008,9 @@ static bool dump(struct cd_ctx *x)
 	}
 	snprintf(path, sizeof(path), "%d/pagemap", (int)x->t->tgid);
 	x->pagemap = pfd < 0 ? -1 : openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	x->notes = malloc(CD_NOTES_MAX);
+	stop_threads(x);
+	x->notes_max = CD_NOTES_BASE + x->nthreads * CD_THREAD_NOTES;
+	x->notes = malloc(x->notes_max);
 	ok = x->notes != NULL && read_vmas(x) == 0;
 	if (ok) {
 		make_notes(x);
@@ -959,6 +1048,7 @@ void coredump_on_signal(struct sentry *s, struct task *t, int sig)
 	}
 	free(x.vmas);
 	free(x.notes);
+	free(x.threads);
 }
 
 /* ---- the parent's wait ------------------------------------------------- */

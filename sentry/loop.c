@@ -148,8 +148,9 @@ int sentry_waitq_reserve(struct sentry *s, size_t ntasks)
 	return 0;
 }
 
-/* The platform's wait handler (plat_set_wait_handler). */
-static void sentry_queue_wait(pid_t pid, int status)
+/* The platform's wait handler (plat_set_wait_handler); also the core
+ * dump's, which stops a process's threads (sentry/coredump.c). */
+void sentry_queue_wait(pid_t pid, int status)
 {
 	struct sentry *s = the_sentry;
 	struct task *t;

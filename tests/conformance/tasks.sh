@@ -35,10 +35,11 @@ jq --argjson c "$caps" '.root.readonly = false |
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 
 KEPT=$B/rootfs/tmp/cores/kept.core
+THREADS=$B/rootfs/tmp/cores/thread.core
 # gdb's backtrace of the kept core, as a case of its own: whether it
 # names the frames that died and the signal.
 gdb_bt() {	# out
-	local bt words=
+	local bt words= nthreads=
 	[ -x /usr/bin/gdb ] || return 0
 	if [ -s "$KEPT" ]; then
 		bt=$(timeout 60 gdb -batch -nx -ex bt "$B/rootfs/task_conform" \
@@ -48,8 +49,20 @@ gdb_bt() {	# out
 		done
 	fi
 	rm -f "$KEPT"
+	# the threads of core_thread's core (both are in it, as in Linux's)
+	if [ -s "$THREADS" ]; then
+		bt=$(timeout 60 gdb -batch -nx -ex 'info threads' \
+			-ex 'thread apply all bt' "$B/rootfs/task_conform" \
+			"$THREADS" 2>&1)
+		nthreads="$(grep -c '^[* ] *[0-9][0-9]* *.*LWP' <<<"$bt")"
+		for w in abort_thread core_thread; do
+			grep -q "$w" <<<"$bt" && nthreads="$nthreads $w"
+		done
+	fi
+	rm -f "$THREADS"
 	sed -i '/^done 0$/d' "$1"
-	printf 'gdb_bt%s\ndone 0\n' "${words:- none}" >>"$1"
+	printf 'gdb_bt%s\ngdb_threads %s\ndone 0\n' "${words:- none}" \
+		"${nthreads:-none}" >>"$1"
 }
 
 (cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "tc-runc-$$" \

@@ -115,7 +115,8 @@ static void die_by(const struct core_how *h)
 }
 
 /* "none", or what the file at path is: an ELF core or not, its owner,
- * its mode, and whether it fits in limit bytes. */
+ * its mode, and whether its data (holes are not) fits in limit bytes
+ * (and a block). */
 static const char *core_file(const char *path, rlim_t limit)
 {
 	static char s[96];
@@ -137,7 +138,8 @@ static const char *core_file(const char *path, rlim_t limit)
 		close(fd);
 	snprintf(s, sizeof(s), "%s uid %u mode %o%s", what,
 		 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
-		 (rlim_t)st.st_size <= limit ? "" : " over-limit");
+		 (rlim_t)st.st_blocks * 512 <= limit + 4096 ? "" :
+							     " over-limit");
 	return s;
 }
 
@@ -242,7 +244,7 @@ static void core_thread(void)
 	else
 		put("core_thread", "%s", wstatus(st));
 	put("core_thread_file", "%s", core_file(CORE, RLIM_INFINITY));
-	unlink(CORE);
+	rename(CORE, CORES "/thread.core");	/* for gdb's thread count */
 }
 
 /* The parent already asleep in its wait when the child dies. */
