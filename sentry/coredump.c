@@ -30,7 +30,7 @@
  *    counts as made (WCOREDUMP), as with Linux 6.18 here; under a page,
  *    no dump (Linux's min_coredump).
  *
- * A complete dump records the process (its sandbox pid and signal); the
+ * A dump made records the process (its sandbox pid and signal); the
  * parent's wait4 and waitid are watched at their exit stops while a record
  * is pending (sentry/ptrace_wait.c) and get the bit and CLD_DUMPED. The
  * kernel's own SIGCHLD siginfo and a signalfd's still say CLD_KILLED.
