@@ -46,6 +46,7 @@
 #include <sys/procfs.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -898,11 +899,29 @@ static const struct cd_rec *find_rec(pid_t pid)
 	return NULL;
 }
 
+/* Whether thread u may be in a wait4 or waitid that was let go on
+ * unwatched (/proc/<pid>/task/<tid>/syscall: the number of the call it is
+ * blocked in, or "running": perhaps on its way to sleep in one). */
+static bool in_wait(const struct task *u)
+{
+	char name[48], buf[64];
+	long nr;
+
+	snprintf(name, sizeof(name), "task/%d/syscall", (int)u->tid);
+	if (proc_read(u->tgid, name, buf, sizeof(buf)) <= 0)
+		return true;
+	if (strncmp(buf, "running", 7) == 0)
+		return true;
+	nr = strtol(buf, NULL, 10);
+	return nr == SYS_wait4 || nr == SYS_waitid;
+}
+
 /*
- * A wait of the parent that is already asleep in the kernel was not
- * watched: its threads are interrupted (PTRACE_INTERRUPT: the wait
- * restarts, and its new entry stop watches it). Threads in a stop of the
- * sentry's, or traced by a workload task, are left alone.
+ * A wait of the parent already asleep in the kernel was not watched (no
+ * record then): the threads of the parent that may be in one are interrupted
+ * (PTRACE_INTERRUPT: the wait restarts, and its new entry stop watches
+ * it). Threads in a stop of the sentry's, or traced by a workload task,
+ * are left alone.
  */
 static void kick_parent(struct sentry *s, const struct task *t)
 {
@@ -913,7 +932,7 @@ static void kick_parent(struct sentry *s, const struct task *t)
 		if (u->host_tgid != t->host_ppid || st->exited ||
 		    st->pt_parked || !st->ids_known || st->held ||
 		    (st->pending != TP_NONE && st->pending != TP_WAIT) ||
-		    ptrace_link_of(u) != NULL)
+		    ptrace_link_of(u) != NULL || !in_wait(u))
 			continue;
 		(void)ptrace(PTRACE_INTERRUPT, u->host_tid, 0, 0);
 	}
