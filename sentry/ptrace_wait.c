@@ -146,9 +146,10 @@ void ptrace_wait_on_seccomp(struct sentry *s, struct task *t,
 	plat_regs_args(&pc->regs, st->args);
 	wait_args(st->args, &w);
 	if (pc->regs.orig_rax != SYS_wait4 || !may_report(t, &w, false)) {
-		if (coredump_pending()) {
+		if (coredump_pending() && !s->strace) {
 			/* It may reap a process the sentry dumped: its
-			 * status gets WCOREDUMP at the exit stop. */
+			 * status gets WCOREDUMP at the exit stop (under
+			 * --strace, loop.c's TP_STRACE exit does it). */
 			st->pending = TP_WAIT;
 			st->nr = (long)pc->regs.orig_rax;
 			plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
