@@ -66,7 +66,7 @@
 #define CD_PAGE 4096UL
 #define CD_CHUNK (64 * 1024UL)		/* one process_vm_readv */
 #define CD_SPAN 512			/* pagemap entries per pread */
-#define CD_MAX_VMAS 65534		/* e_phnum without PN_XNUM */
+#define CD_MAX_VMAS 65533		/* e_phnum under PN_XNUM (0xffff) */
 #define CD_MAX_RECS 256
 #define CD_NOTES_BASE 16384		/* the notes but the threads' */
 #define CD_THREAD_NOTES 1024		/* NT_PRSTATUS + NT_FPREGSET */
