@@ -502,6 +502,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 	}
 	keys_on_exec(e);
 	mempol_on_exec(e);
+	e->creds.nodump = false;	/* a new mm: dumpable (nosuid root) */
 	if (task_st(e)->exec_path != NULL) {
 		free(e->exe);
 		e->exe = steal_ptr(task_st(e)->exec_path);

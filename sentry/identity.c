@@ -251,6 +251,27 @@ static void on_prctl(struct task_creds *cr, const uint64_t *a)
 		cr->cap_ambient &= ~(1ull << a[2]);
 }
 
+/* PR_SET_DUMPABLE, and commit_creds's rule: a change of the effective or
+ * filesystem ids makes the process non-dumpable (suid_dumpable is 0):
+ * sentry/coredump.c. */
+static void dumpable_update(struct sentry *s, struct task *t,
+			    const struct task_creds *old, const uint64_t *a,
+			    long nr)
+{
+	const struct task_creds *cr = &t->creds;
+	bool nodump = cr->nodump;
+
+	if (nr == SYS_prctl && a[0] == PR_SET_DUMPABLE)
+		nodump = a[1] == 0;
+	else if (old->euid != cr->euid || old->egid != cr->egid ||
+		 old->fsuid != cr->fsuid || old->fsgid != cr->fsgid ||
+		 (cr->cap_permitted & ~old->cap_permitted) != 0)
+		nodump = true;
+	for (size_t i = 0; i < s->ntasks; i++)
+		if (s->tasks[i]->host_tgid == t->host_tgid)
+			s->tasks[i]->creds.nodump = nodump;
+}
+
 /* Linux's rules for the successful call st->nr (before caps refresh). */
 static void cred_apply(struct sc_call *c, long ret)
 {
@@ -328,8 +349,11 @@ void cred_on_exit(struct sentry *s, struct task *t,
 	if (c.nr == SYS_setfsuid || c.nr == SYS_setfsgid)
 		ok = true;
 	if (ok) {
+		struct task_creds old = t->creds;
+
 		cred_apply(&c, ret);
 		task_refresh_caps(t);
+		dumpable_update(s, t, &old, c.args, c.nr);
 	}
 	stats_record(s, c.nr, SC_EMULATE, cv_now_ns() - st->t0, ret);
 	if (s->strace) {

@@ -160,6 +160,8 @@ struct sentry {
 
 /* loop.c: room in the wait-status queue for ntasks tasks. */
 int sentry_waitq_reserve(struct sentry *s, size_t ntasks);
+/* loop.c: a wait status reaped outside the loop, handled by it later. */
+void sentry_queue_wait(pid_t pid, int status);
 
 /* task.c */
 struct task *task_find(struct sentry *s, pid_t host_tid);

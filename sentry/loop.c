@@ -27,6 +27,7 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "lib/util.h"
+#include "sentry/coredump.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 #include "sentry/mempolicy.h"
@@ -147,8 +148,9 @@ int sentry_waitq_reserve(struct sentry *s, size_t ntasks)
 	return 0;
 }
 
-/* The platform's wait handler (plat_set_wait_handler). */
-static void sentry_queue_wait(pid_t pid, int status)
+/* The platform's wait handler (plat_set_wait_handler); also the core
+ * dump's, which stops a process's threads (sentry/coredump.c). */
+void sentry_queue_wait(pid_t pid, int status)
 {
 	struct sentry *s = the_sentry;
 	struct task *t;
@@ -645,6 +647,8 @@ static void release(struct sentry *s, struct task *t)
 	if (!st->group_stop)
 		task_update_ids(s, t, t->host_tgid != t->host_tid ?
 					      st->ns_tgid : 0);
+	if (t->host_tgid == t->host_tid)
+		coredump_forget(t->tgid);	/* a new process: its pid */
 	clone3_on_child_ready(s, t);
 	if (!st->exited && !ptrace_emu_on_child_ready(s, t))
 		task_resume(t, PTRACE_CONT, 0);
@@ -857,7 +861,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	case SC_STOP_HANDLE:
 		if (sd.nr == SYS_execve || sd.nr == SYS_execveat)
 			exec_on_seccomp(s, t, &pc);
-		else if (sd.nr == SYS_wait4)
+		else if (sd.nr == SYS_wait4 || sd.nr == SYS_waitid)
 			ptrace_wait_on_seccomp(s, t, &pc);
 		else if (sd.nr == SYS_clone3)
 			clone3_on_seccomp(s, t, &pc);
@@ -909,6 +913,10 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 				   "exec error");
 		break;
 	case TP_STRACE:
+		if (st->nr == SYS_wait4)	/* sentry/coredump.c */
+			coredump_fix_wait4(t, st->args, (long)r.rax);
+		else if (st->nr == SYS_waitid)
+			coredump_fix_waitid(t, st->args, (long)r.rax);
 		strace_pending(s, t, st->nr, st->args, (long)r.rax, true,
 			       cv_now_ns() - st->t0);
 		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0,
@@ -1014,8 +1022,10 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 		}
 		restart_complete(t);
 		sigwait_on_signal_stop(t, sig);
-		if (!ptrace_emu_on_signal(s, t, sig))
+		if (!ptrace_emu_on_signal(s, t, sig)) {
+			coredump_on_signal(s, t, sig);
 			resume(t, sig);
+		}
 		return;
 	default:
 		resume(t, 0);

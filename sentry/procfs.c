@@ -20,6 +20,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/util.h"
+#include "sentry/coredump.h"
 #include "sentry/synth.h"
 #include "sentry/synth_cgroup.h"
 
@@ -723,7 +724,7 @@ GEN_CONST(gen_zero, "0\n")
 GEN_CONST(gen_file_max, "9223372036854775807\n")
 GEN_CONST(gen_nr_open, "1048576\n")
 /* Linux's defaults, where the host's value is the host's business */
-GEN_CONST(gen_core_pattern, "core\n")
+GEN_CONST(gen_core_pattern, CV_CORE_PATTERN "\n")	/* sentry/coredump.c */
 GEN_CONST(gen_pipe_max_size, "1048576\n")
 GEN_CONST(gen_max_map_count, "65530\n")
 GEN_CONST(gen_poolsize, "256\n")

@@ -5,7 +5,10 @@
  * tracees that are not its children; everything else is the kernel's.
  *
  * wait4 is an EMULATE row with SC_F_TRACE: at its RET_TRACE stop, a task
- * that traces nobody goes on to the kernel at once. A tracer gets a
+ * that traces nobody goes on to the kernel at once, unless a process the
+ * sentry dumped core for is unreaped: then its exit stop is watched
+ * (TP_WAIT) for the status to get WCOREDUMP. waitid (SC_F_TRACE too) only
+ * ever goes on that way, watched for CLD_DUMPED (sentry/coredump.c). A tracer gets a
  * report the sentry holds, or runs the kernel's wait with its exit stop
  * watched (TP_WAIT). A stop that becomes reportable meanwhile breaks that
  * wait (PTRACE_INTERRUPT, and the SIGCHLD Linux sends anyway): at the
@@ -28,6 +31,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "sentry/coredump.h"
 #include "sentry/internal.h"
 #include "sentry/ptrace_emu.h"
 
@@ -42,6 +46,14 @@ struct wait_args {
 /* Handled at the ptrace stop (ptrace_wait_on_seccomp), never by
  * notification. */
 SENTRY_HANDLER(wait4)
+{
+	(void)c;
+	return -ENOSYS;
+}
+
+/* The same: the kernel's, watched while a core dump is pending
+ * (sentry/coredump.c). */
+SENTRY_HANDLER(waitid)
 {
 	(void)c;
 	return -ENOSYS;
@@ -134,6 +146,15 @@ void ptrace_wait_on_seccomp(struct sentry *s, struct task *t,
 	plat_regs_args(&pc->regs, st->args);
 	wait_args(st->args, &w);
 	if (pc->regs.orig_rax != SYS_wait4 || !may_report(t, &w, false)) {
+		if (coredump_pending() && !s->strace) {
+			/* It may reap a process the sentry dumped: its
+			 * status gets WCOREDUMP at the exit stop (under
+			 * --strace, loop.c's TP_STRACE exit does it). */
+			st->pending = TP_WAIT;
+			st->nr = (long)pc->regs.orig_rax;
+			plat_resume(t->host_tid, PTRACE_SYSCALL, 0);
+			return;
+		}
 		if (s->strace) {
 			/* The kernel's, logged at its exit stop as a PASS
 			 * call is under --strace. */
@@ -175,6 +196,11 @@ bool ptrace_wait_on_exit(struct sentry *s, struct task *t,
 	long kret = (long)r->rax, ret;
 	struct wait_args w;
 
+	if (st->nr == SYS_waitid) {
+		coredump_fix_waitid(t, st->args, kret);
+		return false;
+	}
+	coredump_fix_wait4(t, st->args, kret);
 	wait_args(st->args, &w);
 	if (kret > 0 || (kret < 0 && kret != -ERESTARTSYS && kret != -ECHILD))
 		return false;	/* the kernel's own result (or EINTR...) */

@@ -42,6 +42,11 @@ struct task_creds {
 	uint64_t cap_bounding, cap_ambient;
 	bool no_new_privs;	/* what the workload asked (the host's flag
 				 * is always set for the sandbox's filter) */
+	/* Its process made non-dumpable since its last exec: by
+	 * PR_SET_DUMPABLE 0, or a change of its effective or filesystem
+	 * ids (suid_dumpable 0). Per process, as the kernel's (its mm):
+	 * set in every thread, inherited by fork (sentry/coredump.c). */
+	bool nodump;
 };
 
 struct task {

@@ -292,7 +292,7 @@ static int rules_prctl(struct filter *f)
 {
 	static const uint32_t ok[] = {
 		PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE,
-		PR_SET_DUMPABLE, PR_GET_KEEPCAPS, PR_SET_KEEPCAPS,
+		PR_GET_KEEPCAPS, PR_SET_KEEPCAPS,
 		PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_SET_SECCOMP,
 		PR_CAPBSET_READ, PR_GET_SECUREBITS, PR_SET_TIMERSLACK,
 		PR_GET_TIMERSLACK, PR_MCE_KILL_GET, PR_SET_CHILD_SUBREAPER,
@@ -306,6 +306,9 @@ static int rules_prctl(struct filter *f)
 
 	/* Capability changes the sentry must see to keep creds exact. */
 	r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAPBSET_DROP));
+	/* whether the process may dump core (sentry/coredump.c) */
+	if (r == 0)
+		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_SET_DUMPABLE));
 	if (r == 0)
 		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAP_AMBIENT));
 	/* securebits (the kernel checks CAP_SETPCAP and the locks): what

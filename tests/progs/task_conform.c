@@ -10,6 +10,7 @@
  *   task_conform --mem-child   prints the address of its variable and its
  *                              value, then waits for stdin to close
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -80,33 +81,82 @@ static const char *wstatus(int st)
 
 /* ---- 1. core dumps in the wait status ---------------------------------------- */
 
-static void die_by(int sig, rlim_t core)
+#define CORES "/tmp/cores"
+#define CORE CORES "/core"
+
+/* How the child dies: its signal and RLIMIT_CORE, as whom, dumpable. */
+struct core_how {
+	int sig;
+	rlim_t core;
+	uid_t uid;		/* 0: stays root */
+	int dumpable;		/* PR_SET_DUMPABLE value, -1: untouched */
+	int by_waitid;
+};
+
+static void die_by(const struct core_how *h)
 {
 	struct rlimit r;
 	sigset_t all;
 
 	getrlimit(RLIMIT_CORE, &r);
-	r.rlim_cur = core < r.rlim_max ? core : r.rlim_max;
+	r.rlim_cur = h->core < r.rlim_max ? h->core : r.rlim_max;
 	setrlimit(RLIMIT_CORE, &r);
-	if (chdir("/tmp/cores") < 0)
+	if (h->uid != 0 && (setgid(h->uid) < 0 || setuid(h->uid) < 0))
+		_exit(97);
+	if (h->dumpable >= 0)
+		prctl(PR_SET_DUMPABLE, h->dumpable, 0, 0, 0);
+	if (chdir(CORES) < 0)
 		_exit(98);
-	signal(sig, SIG_DFL);
+	signal(h->sig, SIG_DFL);
 	sigfillset(&all);
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
-	raise(sig);
+	raise(h->sig);
 	_exit(99);
 }
 
-static void core_case(const char *name, int sig, rlim_t core, int by_waitid)
+/* "none", or what the file at path is: an ELF core or not, its owner,
+ * its mode, and whether its data (holes are not) fits in limit bytes
+ * (and a block). */
+static const char *core_file(const char *path, rlim_t limit)
 {
+	static char s[96];
+	unsigned char id[EI_NIDENT + 2] = { 0 };
+	struct stat st;
+	const char *what = "other";
+	int fd;
+
+	if (lstat(path, &st) < 0)
+		return "none";
+	fd = open(path, O_RDONLY | O_NOFOLLOW);
+	if (fd >= 0 && read(fd, id, sizeof(id)) == (ssize_t)sizeof(id) &&
+	    memcmp(id, ELFMAG, SELFMAG) == 0 &&
+	    id[EI_NIDENT] == ET_CORE && id[EI_NIDENT + 1] == 0)
+		what = "elf-core";
+	else if (st.st_size == 0)
+		what = "empty";
+	if (fd >= 0)
+		close(fd);
+	snprintf(s, sizeof(s), "%s uid %u mode %o%s", what,
+		 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
+		 (rlim_t)st.st_blocks * 512 <= limit + 4096 ? "" :
+							     " over-limit");
+	return s;
+}
+
+/* One death; its wait status (or waitid code) and then the core file
+ * ("<name>_file"); keep: the core is renamed to it, for gdb. */
+static void core_run(const char *name, const struct core_how *h,
+		     const char *keep)
+{
+	char fname[64];
 	siginfo_t si = { 0 };
 	pid_t pid;
 	int st = 0;
 
 	pid = fork();
 	if (pid == 0)
-		die_by(sig, core);
-	if (by_waitid) {
+		die_by(h);
+	if (h->by_waitid) {
 		if (waitid(P_PID, pid, &si, WEXITED) < 0)
 			put(name, "waitid %s", ename(errno));
 		else
@@ -119,13 +169,119 @@ static void core_case(const char *name, int sig, rlim_t core, int by_waitid)
 	} else {
 		put(name, "%s", wstatus(st));
 	}
-	unlink("/tmp/cores/core");
+	snprintf(fname, sizeof(fname), "%s_file", name);
+	put(fname, "%s", core_file(CORE, h->core));
+	if (keep != NULL)
+		rename(CORE, keep);
+	else
+		unlink(CORE);
+}
+
+static void core_case(const char *name, int sig, rlim_t core, int by_waitid)
+{
+	struct core_how h = { .sig = sig, .core = core, .dumpable = -1,
+			      .by_waitid = by_waitid };
+
+	core_run(name, &h, NULL);
+}
+
+/* A waitid with WNOWAIT, then a wait4 of the same child. */
+static void core_nowait(void)
+{
+	siginfo_t si = { 0 };
+	pid_t pid;
+	int st = 0;
+	struct core_how h = { .sig = SIGSEGV, .core = RLIM_INFINITY,
+			      .dumpable = -1 };
+
+	pid = fork();
+	if (pid == 0)
+		die_by(&h);
+	if (waitid(P_PID, pid, &si, WEXITED | WNOWAIT) < 0)
+		put("core_waitid_nowait", "waitid %s", ename(errno));
+	else
+		put("core_waitid_nowait", "code %s",
+		    si.si_code == CLD_DUMPED ? "dumped" : "killed");
+	if (waitpid(pid, &st, 0) < 0)
+		put("core_nowait_then_wait", "waitpid %s", ename(errno));
+	else
+		put("core_nowait_then_wait", "%s", wstatus(st));
+	unlink(CORE);
+}
+
+static void *abort_thread(void *arg)
+{
+	const struct core_how *h = arg;
+
+	if (chdir(CORES) == 0)
+		raise(h->sig);	/* this thread's signal */
+	return NULL;
+}
+
+/* A thread of a process with another one running dies of SIGABRT. */
+static void core_thread(void)
+{
+	struct core_how h = { .sig = SIGABRT, .core = RLIM_INFINITY,
+			      .dumpable = -1 };
+	struct rlimit r;
+	pthread_t th;
+	pid_t pid;
+	int st = 0;
+
+	pid = fork();
+	if (pid == 0) {
+		getrlimit(RLIMIT_CORE, &r);
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_CORE, &r);
+		signal(SIGABRT, SIG_DFL);
+		if (pthread_create(&th, NULL, abort_thread, &h) != 0)
+			_exit(96);
+		for (;;)
+			pause();
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		put("core_thread", "waitpid %s", ename(errno));
+	else
+		put("core_thread", "%s", wstatus(st));
+	put("core_thread_file", "%s", core_file(CORE, RLIM_INFINITY));
+	rename(CORE, CORES "/thread.core");	/* for gdb's thread count */
+}
+
+/* The parent already asleep in its wait when the child dies. */
+static void core_wait_first(void)
+{
+	int p[2], st = 0;
+	pid_t pid;
+	char c;
+	struct core_how h = { .sig = SIGABRT, .core = RLIM_INFINITY,
+			      .dumpable = -1 };
+
+	if (pipe(p) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		(void)read(p[0], &c, 1);	/* the parent's EOF, later */
+		usleep(200000);		/* it is in waitpid by then */
+		die_by(&h);
+	}
+	close(p[0]);
+	close(p[1]);
+	if (waitpid(pid, &st, 0) < 0)
+		put("core_parent_waiting", "waitpid %s", ename(errno));
+	else
+		put("core_parent_waiting", "%s", wstatus(st));
+	unlink(CORE);
 }
 
 static void cores(void)
 {
+	struct core_how h = { .sig = SIGSEGV, .core = RLIM_INFINITY,
+			      .dumpable = -1 };
+
 	mkdir("/tmp", 01777);
-	mkdir("/tmp/cores", 0777);
+	mkdir(CORES, 0777);
+	chmod(CORES, 0777);
 	core_case("core_quit", SIGQUIT, RLIM_INFINITY, 0);
 	core_case("core_ill", SIGILL, RLIM_INFINITY, 0);
 	core_case("core_trap", SIGTRAP, RLIM_INFINITY, 0);
@@ -134,6 +290,24 @@ static void cores(void)
 	core_case("core_term", SIGTERM, RLIM_INFINITY, 0);
 	core_case("core_limit_0", SIGQUIT, 0, 0);
 	core_case("core_limit_0_waitid", SIGSEGV, 0, 1);
+	/* under a page: none; a few pages: the file cut short, no bit */
+	core_case("core_limit_small", SIGSEGV, 1000, 0);
+	core_case("core_limit_cut", SIGSEGV, 3 * 4096, 0);
+	core_nowait();
+	core_wait_first();
+	core_thread();
+	/* another user (setuid made it non-dumpable; it says again) */
+	h.uid = 1000;
+	h.dumpable = 1;
+	core_run("core_user", &h, NULL);
+	h.dumpable = 0;
+	core_run("core_user_nodump", &h, NULL);
+	h.dumpable = -1;
+	core_run("core_user_setuid", &h, NULL);
+	/* one kept for tests/conformance/tasks.sh's gdb */
+	h.uid = 0;
+	h.sig = SIGQUIT;
+	core_run("core_kept", &h, CORES "/kept.core");
 }
 
 /* ---- 2. clone3, CLONE_PARENT ------------------------------------------------- */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Core dumps made by the sentry (sentry/coredump.c), never by the host
+ * kernel: the ELF core file of a task about to die of a core-dumping
+ * signal, written into its cwd through the gofer, and the WCOREDUMP bit
+ * (CLD_DUMPED) its parent's wait4/waitid then shows.
+ */
+#ifndef CV_SENTRY_COREDUMP_H
+#define CV_SENTRY_COREDUMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sentry;
+struct task;
+
+/* The sandbox's /proc/sys/kernel/core_pattern (sentry/procfs.c shows the
+ * same text). */
+#define CV_CORE_PATTERN "core"
+
+/*
+ * At t's signal-delivery stop, before it is resumed with sig: if sig's
+ * default action is to dump core and t's process takes it so (no handler,
+ * not ignored), its RLIMIT_CORE allows one and it is dumpable, writes the
+ * core file and records the process as dumped for its parent's wait.
+ */
+void coredump_on_signal(struct sentry *s, struct task *t, int sig);
+
+/* Whether a wait4/waitid may report a dumped process: watch its exit. */
+bool coredump_pending(void);
+/* At the exit stop of a watched wait4 (args) of t that returned ret:
+ * the status word gets WCOREDUMP for a dumped process. */
+void coredump_fix_wait4(struct task *t, const uint64_t args[6], long ret);
+/* The same for waitid: si_code CLD_KILLED becomes CLD_DUMPED. */
+void coredump_fix_waitid(struct task *t, const uint64_t args[6], long ret);
+/* A new process has the sandbox pid pid: a record of an older one (reaped
+ * unseen, by an auto-reaping parent) is stale. */
+void coredump_forget(pid_t pid);
+
+#endif
