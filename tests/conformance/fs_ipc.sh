@@ -125,6 +125,20 @@ else
 	t_fail mq_per_ipc_namespace "same sandbox: '$same', host: '$host', other sandbox: '$other' ($(cat "$M/rootfs/held" "$T_TMP/mq.err" 2>/dev/null | tr '\n' ' '))"
 fi
 
+# both BUNDLE TAG: runs the bundle under runc (ref, empty without runc)
+# and under cvisor (got), each to completion with its output.
+both() {
+	ref=""
+	if command -v runc >/dev/null; then
+		ref=$(cd "$1" && timeout 60 runc --root "$T_TMP/runc-root" \
+			run "fsipc-$2-runc-$$" </dev/null 2>&1)
+		runc --root "$T_TMP/runc-root" delete --force \
+			"fsipc-$2-runc-$$" >/dev/null 2>&1
+	fi
+	got=$(cd "$1" && timeout 60 "$RUNSC_BIN" --root "$T_ROOT" \
+		--platform "$CVISOR_PLATFORM" run "fsipc-$2-$$" </dev/null 2>&1)
+}
+
 # A container without an IPC namespace of its own is in the host's: its
 # mqueue mount is not served (an empty directory), so no queue of the
 # host's shows as a file. The probe is checked under runc with the same
@@ -140,15 +154,7 @@ H=$T_TMP/hostipc
 make_bundle "$H" /bin/ls -a /dev/mqueue
 jq '.linux.namespaces |= map(select(.type != "ipc"))' "$H/config.json" \
 	>"$H/c.json" && mv "$H/c.json" "$H/config.json"
-ref=""
-if command -v runc >/dev/null; then
-	ref=$(cd "$H" && timeout 60 runc --root "$T_TMP/runc-root" \
-		run "fsipc-h-runc-$$" </dev/null 2>&1)
-	runc --root "$T_TMP/runc-root" delete --force "fsipc-h-runc-$$" \
-		>/dev/null 2>&1
-fi
-got=$(cd "$H" && timeout 60 "$RUNSC_BIN" --root "$T_ROOT" \
-	--platform "$CVISOR_PLATFORM" run "fsipc-h-$$" </dev/null 2>&1)
+both "$H" h
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 mkdir -p "$T_TMP/hmq"
@@ -176,15 +182,7 @@ jq '.root.readonly = false | .mounts += [
 	 "options":["nosuid","noexec","nodev","ro"]}]' \
 	"$M/config.json" >"$M/c.json" && mv "$M/c.json" "$M/config.json"
 mkdir -p "$M/rootfs/mnt/mq2" "$M/rootfs/mnt/mq3"
-ref=""
-if command -v runc >/dev/null; then
-	ref=$(cd "$M" && timeout 60 runc --root "$T_TMP/runc-root" \
-		run "fsipc-m-runc-$$" </dev/null 2>&1)
-	runc --root "$T_TMP/runc-root" delete --force "fsipc-m-runc-$$" \
-		>/dev/null 2>&1
-fi
-got=$(cd "$M" && timeout 60 "$RUNSC_BIN" --root "$T_ROOT" \
-	--platform "$CVISOR_PLATFORM" run "fsipc-m-$$" </dev/null 2>&1)
+both "$M" m
 if [ -z "$ref" ]; then
 	t_skip mq_several_mounts "no runc to compare with"
 elif ! grep -qx q1 <<<"$ref" || ! grep -qx ro3 <<<"$ref"; then

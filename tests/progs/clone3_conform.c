@@ -90,20 +90,6 @@ __asm__(".text\n"
 	"	hlt\n"
 	".size c3_call, .-c3_call\n");
 
-static void put(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 static const char *wstatus(int st)
 {
 	static char s[32];
@@ -159,14 +145,14 @@ static void fork_case(const char *name, struct clone_args *a, size_t size)
 	cur_size = size;
 	pid = c3_call(a, size, child_check, &regs, arg_mark);
 	if (pid < 0) {
-		put(name, "%s", ename((int)-pid));
+		case_out(name, "%s", ename((int)-pid));
 		return;
 	}
 	if (waitpid((pid_t)pid, &st, __WALL) < 0) {
-		put(name, "waitpid %s", ename(errno));
+		case_out(name, "waitpid %s", ename(errno));
 		return;
 	}
-	put(name, "%s regs %d", wstatus(st),
+	case_out(name, "%s regs %d", wstatus(st),
 	    regs_ok(regs.r, a, size, child_check, arg_mark));
 }
 
@@ -177,11 +163,11 @@ static void err_case(const char *name, void *a, size_t size)
 	int st;
 
 	if (pid < 0) {
-		put(name, "%s", ename((int)-pid));
+		case_out(name, "%s", ename((int)-pid));
 		return;
 	}
 	waitpid((pid_t)pid, &st, __WALL);
-	put(name, "made %s", wstatus(st));
+	case_out(name, "made %s", wstatus(st));
 }
 
 /* The known part readable, the tail running into an unmapped page. */
@@ -191,7 +177,7 @@ static void unmapped_tail(const struct clone_args *a)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
-		put("unmapped_tail", "mmap %s", ename(errno));
+		case_out("unmapped_tail", "mmap %s", ename(errno));
 		return;
 	}
 	munmap(p + 4096, 4096);
@@ -330,18 +316,18 @@ static void sighand_case(const char *name, uint64_t flags)
 	ssize_t n;
 
 	if (pipe(sig_pipe) < 0) {
-		put(name, "pipe %s", ename(errno));
+		case_out(name, "pipe %s", ename(errno));
 		return;
 	}
 	pid = c3_call(&a, sizeof(a), sighand_child, &regs, NULL);
 	if (pid < 0) {
-		put(name, "%s", ename((int)-pid));
+		case_out(name, "%s", ename((int)-pid));
 	} else {
 		waitpid((pid_t)pid, &st, 0);
 		close(sig_pipe[1]);
 		n = read(sig_pipe[0], got, sizeof(got) - 1);
 		got[n > 0 ? n : 0] = '\0';
-		put(name, "%s%s", got, wstatus(st));
+		case_out(name, "%s%s", got, wstatus(st));
 	}
 	close(sig_pipe[0]);
 	if (pid < 0)
@@ -382,18 +368,18 @@ static void pidfds(void)
 	cur_a = &a;
 	cur_size = sizeof(a);
 	pid = c3_call(&a, sizeof(a), child_check, &regs, arg_mark);
-	put("pidfd_set", "%d", pid > 0 && pidfd >= 0);
+	case_out("pidfd_set", "%d", pid > 0 && pidfd >= 0);
 	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-	put("pidfd_poll_exit", "%d", poll(&p, 1, 5000));
+	case_out("pidfd_poll_exit", "%d", poll(&p, 1, 5000));
 	if (pid > 0 && waitpid((pid_t)pid, &st, 0) == (pid_t)pid)
-		put("pidfd_child", "%s", wstatus(st));
+		case_out("pidfd_child", "%s", wstatus(st));
 	close(pidfd);
 
 	a.flags = CLONE_PIDFD | CLONE_PARENT_SETTID;
 	a.parent_tid = (uintptr_t)&ptid;
 	pidfd = -1;
 	pid = c3_call(&a, sizeof(a), child_check, &regs, arg_mark);
-	put("pidfd_and_parent_tid", "%d %d", pid > 0 && pidfd >= 0,
+	case_out("pidfd_and_parent_tid", "%d %d", pid > 0 && pidfd >= 0,
 	    pid > 0 && ptid == pid);
 	if (pid > 0)
 		waitpid((pid_t)pid, &st, 0);
@@ -405,7 +391,7 @@ static void pidfds(void)
 	a.parent_tid = (uintptr_t)&ptid;
 	ptid = 0;
 	pid = c3_call(&a, sizeof(a), child_check, &regs, arg_mark);
-	put("parent_settid", "%d", pid > 0 && ptid == pid);
+	case_out("parent_settid", "%d", pid > 0 && ptid == pid);
 	if (pid > 0)
 		waitpid((pid_t)pid, &st, 0);
 }
@@ -445,13 +431,13 @@ static void thread_case(void)
 	memset(&regs, 0, sizeof(regs));
 	tid = c3_call(&a, sizeof(a), thread_fn, &regs, arg_mark);
 	if (tid < 0) {
-		put("thread", "%s", ename((int)-tid));
+		case_out("thread", "%s", ename((int)-tid));
 		return;
 	}
 	/* CLONE_CHILD_CLEARTID: 0 and a futex wake once it is gone */
 	while ((t = __atomic_load_n(&thread_tid, __ATOMIC_ACQUIRE)) != 0)
 		syscall(SYS_futex, &thread_tid, FUTEX_WAIT, t, NULL, NULL, 0);
-	put("thread", "saw %d regs %d", thread_saw,
+	case_out("thread", "saw %d regs %d", thread_saw,
 	    regs_ok(regs.r, &a, sizeof(a), thread_fn, arg_mark));
 	munmap(stack, sz);
 }
@@ -482,7 +468,7 @@ static void vfork_case(void)
 	mark = vfork_mark;
 	if (pid > 0)
 		waitpid((pid_t)pid, &st, 0);
-	put("vfork_stack", "%s mark %d", pid < 0 ? ename((int)-pid) :
+	case_out("vfork_stack", "%s mark %d", pid < 0 ? ename((int)-pid) :
 						    wstatus(st), mark);
 	munmap(stack, sz);
 }
@@ -504,12 +490,12 @@ static void exit_signal_case(void)
 	cur_size = sizeof(a);
 	pid = c3_call(&a, sizeof(a), child_check, &regs, arg_mark);
 	sig = sigtimedwait(&set, NULL, &ts);
-	put("exit_signal_usr1", "%s", sig == SIGUSR1 ? "SIGUSR1" :
+	case_out("exit_signal_usr1", "%s", sig == SIGUSR1 ? "SIGUSR1" :
 				      ename(errno));
-	put("exit_signal_wait_plain", "%d",
+	case_out("exit_signal_wait_plain", "%d",
 	    (int)waitpid((pid_t)pid, &st, WNOHANG) == -1 ? errno : 0);
 	if (pid > 0 && waitpid((pid_t)pid, &st, __WCLONE) == (pid_t)pid)
-		put("exit_signal_wclone", "%s", wstatus(st));
+		case_out("exit_signal_wclone", "%s", wstatus(st));
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
@@ -559,7 +545,7 @@ static void restart_case(void)
 	stop_pinger = 1;
 	pthread_join(p, NULL);
 	signal(SIGUSR1, SIG_DFL);
-	put("restarted_by_signals", "%d", bad);
+	case_out("restarted_by_signals", "%d", bad);
 }
 
 /* ---- glibc's users of clone3 ---------------------------------------- */
@@ -587,19 +573,19 @@ static void glibc_users(const char *self)
 		if (th[i] && pthread_join(th[i], &r) == 0)
 			sum += (intptr_t)r;
 	}
-	put("pthread_create_join", "%ld", (long)sum);
+	case_out("pthread_create_join", "%ld", (long)sum);
 	ret = posix_spawn(&pid, self, NULL, NULL, argv, NULL);
 	if (ret == 0)
 		waitpid(pid, &st, 0);
-	put("posix_spawn", "%s %s", ename(ret), ret ? "-" : wstatus(st));
+	case_out("posix_spawn", "%s %s", ename(ret), ret ? "-" : wstatus(st));
 	argv[0] = "/nonexistent";
 	ret = posix_spawn(&pid, "/nonexistent", NULL, NULL, argv, NULL);
-	put("posix_spawn_enoent", "%s", ename(ret));
+	case_out("posix_spawn_enoent", "%s", ename(ret));
 	pid = fork();
 	if (pid == 0)
 		_exit(getppid() > 0 ? 4 : 5);
 	waitpid(pid, &st, 0);
-	put("fork", "%s", wstatus(st));
+	case_out("fork", "%s", wstatus(st));
 }
 
 int main(int argc, char **argv)
@@ -615,6 +601,6 @@ int main(int argc, char **argv)
 	exit_signal_case();
 	restart_case();
 	glibc_users("/proc/self/exe");
-	put("done", "0");
+	case_out("done", "0");
 	return 0;
 }

@@ -33,20 +33,6 @@
 #define VICTIM "/tmp/victim"
 #define PRECIOUS "precious\n"
 
-static void put(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 struct how {
 	const char *dir;
 	uid_t uid;
@@ -162,17 +148,17 @@ static void symlinks(void)
 
 	victim();
 	symlink(VICTIM, CORE);
-	put("symlink_file", "%s", run(&h));
-	put("symlink_file_victim", "%s", what(VICTIM));
-	put("symlink_file_core", "%s", what(CORE));
+	case_out("symlink_file", "%s", run(&h));
+	case_out("symlink_file_victim", "%s", what(VICTIM));
+	case_out("symlink_file_core", "%s", what(CORE));
 	clean();
 	symlink("/tmp/made-by-core", CORE);
-	put("symlink_dangling", "%s", run(&h));
-	put("symlink_dangling_target", "%s", what("/tmp/made-by-core"));
+	case_out("symlink_dangling", "%s", run(&h));
+	case_out("symlink_dangling_target", "%s", what("/tmp/made-by-core"));
 	clean();
 	symlink("../../../../../../../../tmp/cvisor-core-escape", CORE);
-	put("symlink_dotdot", "%s", run(&h));
-	put("symlink_dotdot_target", "%s",
+	case_out("symlink_dotdot", "%s", run(&h));
+	case_out("symlink_dotdot_target", "%s",
 	    what("/tmp/cvisor-core-escape"));
 	clean();
 }
@@ -184,25 +170,25 @@ static void others(void)
 
 	victim();
 	if (chown(VICTIM, 1000, 1000) < 0 || rename(VICTIM, CORE) < 0)
-		put("other_owner", "setup %s", ename(errno));
+		case_out("other_owner", "setup %s", ename(errno));
 	else
-		put("other_owner", "%s", run(&h));
-	put("other_owner_core", "%s", what(CORE));
+		case_out("other_owner", "%s", run(&h));
+	case_out("other_owner_core", "%s", what(CORE));
 	clean();
 	victim();
 	link(VICTIM, CORE);
-	put("hard_link", "%s", run(&h));
-	put("hard_link_victim", "%s", what(VICTIM));
+	case_out("hard_link", "%s", run(&h));
+	case_out("hard_link_victim", "%s", what(VICTIM));
 	clean();
 	mkdir(CORE, 0755);
-	put("directory", "%s", run(&h));
-	put("directory_core", "%s", what(CORE) /* a directory: "other" */);
+	case_out("directory", "%s", run(&h));
+	case_out("directory_core", "%s", what(CORE) /* a directory: "other" */);
 	rmdir(CORE);
 	/* an existing file of its own: reused, truncated */
 	victim();
 	rename(VICTIM, CORE);
-	put("own_file", "%s", run(&h));
-	put("own_file_core", "%s", what(CORE));
+	case_out("own_file", "%s", run(&h));
+	case_out("own_file_core", "%s", what(CORE));
 	clean();
 }
 
@@ -211,21 +197,21 @@ static void places(void)
 {
 	struct how h = { .dir = "/ro", .dumpable = -1 };
 
-	put("readonly_cwd", "%s", run(&h));
-	put("readonly_cwd_core", "%s", what("/ro/core"));
+	case_out("readonly_cwd", "%s", run(&h));
+	case_out("readonly_cwd_core", "%s", what("/ro/core"));
 	h.dir = DIR_;
 	h.dumpable = 0;
-	put("nondumpable_root", "%s", run(&h));
-	put("nondumpable_root_core", "%s", what(CORE));
+	case_out("nondumpable_root", "%s", run(&h));
+	case_out("nondumpable_root_core", "%s", what(CORE));
 	clean();
 	h.uid = 1000;
-	put("nondumpable_user", "%s", run(&h));
-	put("nondumpable_user_core", "%s", what(CORE));
+	case_out("nondumpable_user", "%s", run(&h));
+	case_out("nondumpable_user_core", "%s", what(CORE));
 	clean();
 	h.uid = 0;
 	h.dumpable = -1;
-	put("control", "%s", run(&h));
-	put("control_core", "%s", what(CORE));
+	case_out("control", "%s", run(&h));
+	case_out("control_core", "%s", what(CORE));
 	clean();
 }
 
@@ -237,7 +223,7 @@ static int huge(void)
 
 	mkdir("/tmp", 01777);
 	mkdir(h.dir, 0777);
-	put("huge", "%s", run(&h));
+	case_out("huge", "%s", run(&h));
 	printf("done 0\n");
 	fflush(stdout);
 	while (read(0, &c, 1) > 0)

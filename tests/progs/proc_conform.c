@@ -50,27 +50,13 @@ static long slurp(const char *path)
 	return r;
 }
 
-static void put(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 /* The file's content (first line, at most 80 chars) or its errno. */
 static void value(const char *name, const char *path)
 {
 	long n = slurp(path);
 
 	if (n < 0) {
-		put(name, "%s", ename((int)-n));
+		case_out(name, "%s", ename((int)-n));
 		return;
 	}
 	buf[strcspn(buf, "\n")] = '\0';
@@ -78,7 +64,7 @@ static void value(const char *name, const char *path)
 	for (char *q = buf; *q; q++)
 		if (*q == '\t')
 			*q = ' ';
-	put(name, "'%s'", buf);
+	case_out(name, "'%s'", buf);
 }
 
 /* One line, a number (decimal or hex with hex set): "num", else what. */
@@ -88,11 +74,11 @@ static void numeric(const char *name, const char *path, int hex)
 	char *end;
 
 	if (n < 0) {
-		put(name, "%s", ename((int)-n));
+		case_out(name, "%s", ename((int)-n));
 		return;
 	}
 	strtoll(buf, &end, hex ? 16 : 10);
-	put(name, "%s", end != buf && strcmp(end, "\n") == 0 ? "num"
+	case_out(name, "%s", end != buf && strcmp(end, "\n") == 0 ? "num"
 							     : "not-a-number");
 }
 
@@ -158,7 +144,7 @@ static void fork_stat(void)
 		close(p[1]);
 		waitpid(pid, NULL, 0);
 	}
-	put("fork_child_stat_failures", "%d%s%s", fails, fails ? " " : "",
+	case_out("fork_child_stat_failures", "%d%s%s", fails, fails ? " " : "",
 	    fails ? ename(first) : "");
 }
 
@@ -189,31 +175,31 @@ static void child_files(const char *tag, pid_t pid, const char *want_cmd,
 	snprintf(name, sizeof(name), "%s_stat", tag);
 	n = slurp(path);
 	if (n < 0) {
-		put(name, "%s", ename((int)-n));
+		case_out(name, "%s", ename((int)-n));
 	} else {
 		stat_field(3, f3, sizeof(f3));
 		stat_field(4, f4, sizeof(f4));
-		put(name, "state=%s ppid_is_parent=%d fields=%d", f3,
+		case_out(name, "state=%s ppid_is_parent=%d fields=%d", f3,
 		    atoi(f4) == getpid(), (int)(strlen(buf) > 0));
 	}
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	snprintf(name, sizeof(name), "%s_status", tag);
 	n = slurp(path);
 	if (n < 0) {
-		put(name, "%s", ename((int)-n));
+		case_out(name, "%s", ename((int)-n));
 	} else {
 		char *st = strstr(buf, "\nState:\t"), *pp = strstr(buf, "\nPPid:\t");
 
-		put(name, "state='%.*s' ppid_is_parent=%d", st ? (int)strcspn(st + 8, "\n") : 0,
+		case_out(name, "state='%.*s' ppid_is_parent=%d", st ? (int)strcspn(st + 8, "\n") : 0,
 		    st ? st + 8 : "", pp ? atoi(pp + 7) == getpid() : -1);
 	}
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	snprintf(name, sizeof(name), "%s_cmdline", tag);
 	n = slurp(path);
 	if (n < 0)
-		put(name, "%s", ename((int)-n));
+		case_out(name, "%s", ename((int)-n));
 	else
-		put(name, "len=%ld same=%d", n == want_len ? -1 : n,
+		case_out(name, "len=%ld same=%d", n == want_len ? -1 : n,
 		    n == want_len && memcmp(buf, want_cmd, (size_t)n) == 0);
 }
 
@@ -258,7 +244,7 @@ static void children(const char *self)
 
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 		n = slurp(path);
-		put("execd_cmdline", "%s", n < 0 ? ename((int)-n)
+		case_out("execd_cmdline", "%s", n < 0 ? ename((int)-n)
 			  : (n > 8 && strcmp(buf + strlen(buf) + 1, "--sleep") == 0)
 				  ? "argv ok" : "other");
 	}
@@ -275,21 +261,21 @@ static void smaps(void)
 	char *p;
 
 	if (n < 0) {
-		put("smaps", "%s", ename((int)-n));
+		case_out("smaps", "%s", ename((int)-n));
 	} else {
 		p = strchr(buf, '\n');
 		keys(p ? p + 1 : buf, k, sizeof(k), 2);
-		put("smaps_keys", "%s", k);
-		put("smaps_has_vmflags", "%d", strstr(buf, "\nVmFlags:") != NULL);
+		case_out("smaps_keys", "%s", k);
+		case_out("smaps_has_vmflags", "%d", strstr(buf, "\nVmFlags:") != NULL);
 	}
 	n = slurp("/proc/self/smaps_rollup");
 	if (n < 0) {
-		put("smaps_rollup", "%s", ename((int)-n));
+		case_out("smaps_rollup", "%s", ename((int)-n));
 	} else {
 		p = strchr(buf, '\n');
 		keys(p ? p + 1 : buf, k, sizeof(k), 2);
-		put("smaps_rollup_keys", "%s", k);
-		put("smaps_rollup_header", "%d", strstr(buf, "[rollup]") != NULL);
+		case_out("smaps_rollup_keys", "%s", k);
+		case_out("smaps_rollup_header", "%d", strstr(buf, "[rollup]") != NULL);
 	}
 }
 
@@ -302,19 +288,19 @@ static void pagemap(void)
 	ssize_t r;
 
 	if (fd < 0) {
-		put("pagemap", "%s", ename(errno));
+		case_out("pagemap", "%s", ename(errno));
 		return;
 	}
 	page[0] = 1;
 	r = pread(fd, &e, 8, (off_t)((uintptr_t)page / 4096 * 8));
 	if (r != 8) {
-		put("pagemap", "read %zd %s", r, ename(errno));
+		case_out("pagemap", "read %zd %s", r, ename(errno));
 	} else {
-		put("pagemap_present", "%d", (int)(e >> 63));
-		put("pagemap_pfn_hidden", "%d", (e & ((1ULL << 55) - 1)) == 0);
+		case_out("pagemap_present", "%d", (int)(e >> 63));
+		case_out("pagemap_pfn_hidden", "%d", (e & ((1ULL << 55) - 1)) == 0);
 	}
 	r = pread(fd, &e, 4, 0);
-	put("pagemap_short_read", "%s", r < 0 ? ename(errno) : "ok");
+	case_out("pagemap_short_read", "%s", r < 0 ? ename(errno) : "ok");
 	close(fd);
 }
 
@@ -353,10 +339,10 @@ static void sysctls(void)
 	{
 		long n = slurp("/proc/sys/kernel/random/uuid");
 
-		put("sysctl_random_uuid", "%s", n < 0 ? ename((int)-n) :
+		case_out("sysctl_random_uuid", "%s", n < 0 ? ename((int)-n) :
 		    n == 37 && buf[8] == '-' && buf[14] == '4' ? "uuid4" : buf);
 		n = slurp("/proc/sys/kernel/random/boot_id");
-		put("sysctl_random_boot_id", "%s", n < 0 ? ename((int)-n) :
+		case_out("sysctl_random_boot_id", "%s", n < 0 ? ename((int)-n) :
 		    n == 37 && buf[8] == '-' ? "uuid" : buf);
 	}
 }
@@ -370,22 +356,22 @@ static void cpuinfo(void)
 	int fd;
 
 	if (n < 0) {
-		put("cpuinfo", "%s", ename((int)-n));
+		case_out("cpuinfo", "%s", ename((int)-n));
 	} else {
 		keys(buf, k, sizeof(k), 1);
-		put("cpuinfo_keys", "%s", k);
+		case_out("cpuinfo_keys", "%s", k);
 		int procs = 0;
 		for (char *p = buf; (p = strstr(p, "processor\t")); p++)
 			procs++;
-		put("cpuinfo_processors_match_online", "%d",
+		case_out("cpuinfo_processors_match_online", "%d",
 		    procs == sysconf(_SC_NPROCESSORS_ONLN));
 	}
 	fd = open("/proc/cpuinfo", O_WRONLY | O_CLOEXEC);
-	put("cpuinfo_open_wronly", "%s", fd < 0 ? ename(errno) : "ok");
+	case_out("cpuinfo_open_wronly", "%s", fd < 0 ? ename(errno) : "ok");
 	if (fd >= 0)
 		close(fd);
 	fd = open("/proc/cpuinfo", O_RDWR | O_CLOEXEC);
-	put("cpuinfo_open_rdwr", "%s", fd < 0 ? ename(errno) : "ok");
+	case_out("cpuinfo_open_rdwr", "%s", fd < 0 ? ename(errno) : "ok");
 	if (fd >= 0)
 		close(fd);
 }
@@ -399,7 +385,7 @@ static void filesystems(void)
 	long n = slurp("/proc/filesystems");
 
 	if (n < 0) {
-		put("filesystems", "%s", ename((int)-n));
+		case_out("filesystems", "%s", ename((int)-n));
 		return;
 	}
 	for (int i = 0; want[i]; i++) {
@@ -408,7 +394,7 @@ static void filesystems(void)
 		snprintf(line, sizeof(line), "%s\n", want[i]);
 		snprintf(name, sizeof(name), "filesystems_%s",
 			 strchr(want[i], '\t') + 1);
-		put(name, "%d", strstr(buf, line) != NULL);
+		case_out(name, "%d", strstr(buf, line) != NULL);
 	}
 }
 
@@ -420,17 +406,17 @@ static void stack_syscall(void)
 	long n = slurp("/proc/self/stack");
 	char want[32];
 
-	put("self_stack", "%s", n < 0 ? ename((int)-n) : "read");
+	case_out("self_stack", "%s", n < 0 ? ename((int)-n) : "read");
 	n = slurp("/proc/self/syscall");
 	if (n < 0) {
-		put("self_syscall", "%s", ename((int)-n));
+		case_out("self_syscall", "%s", ename((int)-n));
 		return;
 	}
 	snprintf(want, sizeof(want), "0 0x");
-	put("self_syscall", "%s", strncmp(buf, want, strlen(want)) == 0 ?
+	case_out("self_syscall", "%s", strncmp(buf, want, strlen(want)) == 0 ?
 	    "read" : buf);
 	n = slurp("/proc/1/syscall");
-	put("init_syscall", "%s", n < 0 ? ename((int)-n) : "read");
+	case_out("init_syscall", "%s", n < 0 ? ename((int)-n) : "read");
 }
 
 static void cmdline(void)
@@ -438,9 +424,9 @@ static void cmdline(void)
 	long n = slurp("/proc/cmdline");
 
 	if (n < 0)
-		put("proc_cmdline", "%s", ename((int)-n));
+		case_out("proc_cmdline", "%s", ename((int)-n));
 	else
-		put("proc_cmdline", "lines=%d nonempty=%d",
+		case_out("proc_cmdline", "lines=%d nonempty=%d",
 		    (int)(strchr(buf, '\n') == buf + n - 1), n > 1);
 }
 
@@ -452,11 +438,11 @@ static void write_file(const char *name, const char *path, const char *v)
 	ssize_t r;
 
 	if (fd < 0) {
-		put(name, "open %s", ename(errno));
+		case_out(name, "open %s", ename(errno));
 		return;
 	}
 	r = write(fd, v, strlen(v));
-	put(name, "%s", r < 0 ? ename(errno) : "ok");
+	case_out(name, "%s", r < 0 ? ename(errno) : "ok");
 	close(fd);
 }
 
@@ -496,9 +482,9 @@ static void net(void)
 	snprintf(want, sizeof(want), "0100007F:%04X 00000000:0000 0A",
 		 ntohs(a.sin_port));
 	n = slurp("/proc/net/tcp");
-	put("net_tcp_header", "%s", n < 0 ? ename((int)-n) :
+	case_out("net_tcp_header", "%s", n < 0 ? ename((int)-n) :
 	    strncmp(buf, "  sl  local_address rem_address   st", 36) == 0 ? "ok" : "other");
-	put("net_tcp_listener", "%d", n > 0 && strstr(buf, want) != NULL);
+	case_out("net_tcp_listener", "%d", n > 0 && strstr(buf, want) != NULL);
 	a.sin_port = 0;
 	bind(d, (struct sockaddr *)&a, sizeof(a));
 	al = sizeof(a);
@@ -506,30 +492,30 @@ static void net(void)
 	snprintf(want, sizeof(want), "0100007F:%04X 00000000:0000 07",
 		 ntohs(a.sin_port));
 	n = slurp("/proc/net/udp");
-	put("net_udp_socket", "%d", n > 0 && strstr(buf, want) != NULL);
+	case_out("net_udp_socket", "%d", n > 0 && strstr(buf, want) != NULL);
 	snprintf(u.sun_path + 1, sizeof(u.sun_path) - 1, "cvproc%d", getpid());
 	bind(x, (struct sockaddr *)&u, sizeof(sa_family_t) + 1 +
 					      strlen(u.sun_path + 1));
 	listen(x, 1);
 	n = slurp("/proc/net/unix");
 	snprintf(want, sizeof(want), " @cvproc%d\n", getpid());
-	put("net_unix_header", "%s", n < 0 ? ename((int)-n) :
+	case_out("net_unix_header", "%s", n < 0 ? ename((int)-n) :
 	    strncmp(buf, "Num       RefCount Protocol Flags    Type St "
 			 "Inode Path", 55) == 0 ? "ok" : "other");
-	put("net_unix_socket", "%d", n > 0 && strstr(buf, want) != NULL);
+	case_out("net_unix_socket", "%d", n > 0 && strstr(buf, want) != NULL);
 	n = slurp("/proc/net/tcp6");
-	put("net_tcp6", "%s", n < 0 ? ename((int)-n) : "ok");
+	case_out("net_tcp6", "%s", n < 0 ? ename((int)-n) : "ok");
 	n = slurp("/proc/net/udp6");
-	put("net_udp6", "%s", n < 0 ? ename((int)-n) : "ok");
+	case_out("net_udp6", "%s", n < 0 ? ename((int)-n) : "ok");
 	n = slurp("/proc/net/dev");
-	put("net_dev_lo", "%s", n < 0 ? ename((int)-n) :
+	case_out("net_dev_lo", "%s", n < 0 ? ename((int)-n) :
 	    strstr(buf, "    lo:") ? "ok" : "no-lo");
 	n = slurp("/proc/net/if_inet6");
-	put("net_if_inet6", "%s", n < 0 ? ename((int)-n) : "ok");
+	case_out("net_if_inet6", "%s", n < 0 ? ename((int)-n) : "ok");
 	n = slurp("/proc/net/route");
-	put("net_route", "%s", n < 0 ? ename((int)-n) : "ok");
+	case_out("net_route", "%s", n < 0 ? ename((int)-n) : "ok");
 	n = slurp("/proc/self/net/tcp");
-	put("self_net_tcp", "%s", n < 0 ? ename((int)-n) : "ok");
+	case_out("self_net_tcp", "%s", n < 0 ? ename((int)-n) : "ok");
 	close(t);
 	close(d);
 	close(x);
@@ -543,9 +529,9 @@ static void seek_put(const char *name, const char *what, off_t o)
 
 	snprintf(nm, sizeof(nm), "%s_%s", name, what);
 	if (o < 0)
-		put(nm, "%s", ename(errno));
+		case_out(nm, "%s", ename(errno));
 	else
-		put(nm, "%lld", (long long)o);
+		case_out(nm, "%lld", (long long)o);
 }
 
 /* SEEK_END (exact: a page for sysfs, 0 for sysctls, EINVAL for seq
@@ -558,7 +544,7 @@ static void seek_file(const char *name, const char *path)
 	off_t o;
 
 	if (fd < 0) {
-		put(name, "open %s", ename(errno));
+		case_out(name, "open %s", ename(errno));
 		return;
 	}
 	seek_put(name, "seek_end", lseek(fd, 0, SEEK_END));
@@ -570,13 +556,13 @@ static void seek_file(const char *name, const char *path)
 	o = lseek(fd, 1 << 20, SEEK_SET);
 	r = read(fd, buf, sizeof(buf));
 	snprintf(nm, sizeof(nm), "%s_read_past_end", name);
-	put(nm, "%s", o < 0 ? ename(errno) : r < 0 ? ename(errno) :
+	case_out(nm, "%s", o < 0 ? ename(errno) : r < 0 ? ename(errno) :
 		       r == 0 ? "eof" : "data");
 	seek_put(name, "seek_cur", lseek(fd, 0, SEEK_CUR));
 	o = lseek(fd, 0, SEEK_SET);
 	r = read(fd, buf, sizeof(buf));
 	snprintf(nm, sizeof(nm), "%s_read_again", name);
-	put(nm, "%s", o < 0 ? ename(errno) : r > 0 ? "data" : "none");
+	case_out(nm, "%s", o < 0 ? ename(errno) : r > 0 ? "data" : "none");
 	close(fd);
 }
 
@@ -590,7 +576,7 @@ static void seek_dir(const char *name, const char *path)
 	off_t end, o;
 
 	if (fd < 0) {
-		put(name, "open %s", ename(errno));
+		case_out(name, "open %s", ename(errno));
 		return;
 	}
 	while ((r = syscall(SYS_getdents64, fd, d, sizeof(d))) > 0)
@@ -599,14 +585,14 @@ static void seek_dir(const char *name, const char *path)
 	o = lseek(fd, 0, SEEK_SET);
 	r = syscall(SYS_getdents64, fd, d, sizeof(d));
 	snprintf(nm, sizeof(nm), "%s_reread", name);
-	put(nm, "%s", o != 0 ? "seek-failed" : r > 0 ? "entries" : "none");
+	case_out(nm, "%s", o != 0 ? "seek-failed" : r > 0 ? "entries" : "none");
 	o = lseek(fd, end, SEEK_SET);
 	r = syscall(SYS_getdents64, fd, d, sizeof(d));
 	snprintf(nm, sizeof(nm), "%s_at_end", name);
-	put(nm, "%s", o < 0 ? ename(errno) : r == 0 ? "none" : r > 0 ? "entries" : ename(errno));
+	case_out(nm, "%s", o < 0 ? ename(errno) : r == 0 ? "none" : r > 0 ? "entries" : ename(errno));
 	o = lseek(fd, 0, SEEK_END);
 	snprintf(nm, sizeof(nm), "%s_seek_end", name);
-	put(nm, "%s", o < 0 ? ename(errno) : o == 0 ? "0" : "positive");
+	case_out(nm, "%s", o < 0 ? ename(errno) : o == 0 ? "0" : "positive");
 	close(fd);
 }
 
@@ -638,7 +624,7 @@ static void exists(const char *name, const char *path)
 {
 	long n = slurp(path);
 
-	put(name, "%s", n < 0 ? ename((int)-n) : n > 0 ? "nonempty" : "empty");
+	case_out(name, "%s", n < 0 ? ename((int)-n) : n > 0 ? "nonempty" : "empty");
 }
 
 static void tools(void)
@@ -690,38 +676,38 @@ static void tools(void)
 			snprintf(path, sizeof(path), "/proc/self/%s", m[i]);
 			snprintf(name, sizeof(name), "mode_self_%s", m[i]);
 			if (stat(path, &st) < 0)
-				put(name, "%s", ename(errno));
+				case_out(name, "%s", ename(errno));
 			else
-				put(name, "%o", (unsigned)st.st_mode);
+				case_out(name, "%o", (unsigned)st.st_mode);
 		}
 	}
 	if (slurp("/proc/self/status") > 0) {
 		keys(buf, k, sizeof(k), 0);
-		put("self_status_keys", "%s", k);
+		case_out("self_status_keys", "%s", k);
 	}
 	if (slurp("/proc/self/statm") > 0) {
 		int f = 0;
 		for (char *p = buf; *p; p++)
 			f += *p == ' ';
-		put("self_statm_fields", "%d", f + 1);
+		case_out("self_statm_fields", "%d", f + 1);
 	}
 	if (slurp("/proc/self/stat") > 0) {
 		int f = 0;
 		for (char *p = strrchr(buf, ')'); *p; p++)
 			f += *p == ' ';
-		put("self_stat_fields", "%d", f + 2);
+		case_out("self_stat_fields", "%d", f + 2);
 	}
 	if (slurp("/proc/meminfo") > 0) {
 		keys(buf, k, sizeof(k), 0);
-		put("meminfo_keys", "%s", k);
+		case_out("meminfo_keys", "%s", k);
 	}
 	if (slurp("/proc/self/fdinfo/0") > 0) {
 		keys(buf, k, sizeof(k), 0);
-		put("fdinfo_keys", "%s", k);
+		case_out("fdinfo_keys", "%s", k);
 	}
 	if (slurp("/proc/self/io") > 0) {
 		keys(buf, k, sizeof(k), 0);
-		put("io_keys", "%s", k);
+		case_out("io_keys", "%s", k);
 	}
 }
 
@@ -733,11 +719,11 @@ static void readlink_at(const char *name, int dfd, const char *path)
 	ssize_t r = readlinkat(dfd, path, t, sizeof(t) - 1);
 
 	if (r < 0) {
-		put(name, "%s", ename(errno));
+		case_out(name, "%s", ename(errno));
 		return;
 	}
 	t[r] = '\0';
-	put(name, "'%s'", t);
+	case_out(name, "'%s'", t);
 }
 
 /* Lines of dfd/path, and how many name jail (the chroot's host-side
@@ -749,7 +735,7 @@ static void lines_at(const char *name, int dfd, const char *path)
 	int lines = 0, jail = 0;
 
 	if (fd < 0) {
-		put(name, "%s", ename(errno));
+		case_out(name, "%s", ename(errno));
 		return;
 	}
 	while (n < (long)sizeof(buf) - 1 &&
@@ -764,7 +750,7 @@ static void lines_at(const char *name, int dfd, const char *path)
 		jail += j != NULL && j < nl;
 		l = *nl ? nl + 1 : nl;
 	}
-	put(name, "lines=%d naming_jail=%d", lines, jail);
+	case_out(name, "lines=%d naming_jail=%d", lines, jail);
 }
 
 /* The path maps shows for the mapping of the file f (inode ino). */
@@ -777,7 +763,7 @@ static void maps_path_at(const char *name, int dfd, const char *path,
 	char *l;
 
 	if (fd < 0) {
-		put(name, "%s", ename(errno));
+		case_out(name, "%s", ename(errno));
 		return;
 	}
 	while (n < (long)sizeof(buf) - 1 &&
@@ -788,13 +774,13 @@ static void maps_path_at(const char *name, int dfd, const char *path,
 	snprintf(want, sizeof(want), " %lu ", ino);
 	l = strstr(buf, want);
 	if (l == NULL) {
-		put(name, "no-mapping");
+		case_out(name, "no-mapping");
 		return;
 	}
 	l += strlen(want);
 	while (*l == ' ')
 		l++;
-	put(name, "'%.*s'", (int)strcspn(l, "\n"), l);
+	case_out(name, "'%.*s'", (int)strcspn(l, "\n"), l);
 }
 
 static void chrooted(void)
@@ -810,18 +796,18 @@ static void chrooted(void)
 	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ffd < 0 || procfd < 0 || write(ffd, "x", 1) != 1 ||
 	    fstat(ffd, &sb) < 0) {
-		put("chroot_setup", "%s", ename(errno));
+		case_out("chroot_setup", "%s", ename(errno));
 		return;
 	}
 	m = mmap(NULL, 1, PROT_READ, MAP_SHARED, ffd, 0);
 	pid = fork();
 	if (pid == 0) {
 		if (chroot("/pcjail") < 0) {
-			put("chroot", "%s", ename(errno));
+			case_out("chroot", "%s", ename(errno));
 			_exit(0);
 		}
 		chdir("/sub");
-		put("chroot", "ok");
+		case_out("chroot", "ok");
 		{
 			char p[32];
 

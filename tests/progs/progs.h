@@ -7,6 +7,7 @@
 #ifndef CV_TESTS_PROGS_H
 #define CV_TESTS_PROGS_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,22 @@ static inline const char *ename(int e)
 		return n;
 	snprintf(buf, sizeof(buf), "errno%d", e);
 	return buf;
+}
+
+/* One result line, "NAME value...", flushed (the output may be a pipe
+ * that a crash of the next case would leave unflushed). */
+static inline void case_out(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline void case_out(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
 }
 
 /*

@@ -45,20 +45,6 @@
 
 static const char *self_exe = "/proc/self/exe";
 
-static void put(const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 static const char *res(long r)
 {
 	return r < 0 ? ename(errno) : "ok";
@@ -158,19 +144,19 @@ static void core_run(const char *name, const struct core_how *h,
 		die_by(h);
 	if (h->by_waitid) {
 		if (waitid(P_PID, pid, &si, WEXITED) < 0)
-			put(name, "waitid %s", ename(errno));
+			case_out(name, "waitid %s", ename(errno));
 		else
-			put(name, "code %s status %d",
+			case_out(name, "code %s status %d",
 			    si.si_code == CLD_DUMPED ? "dumped" :
 			    si.si_code == CLD_KILLED ? "killed" : "other",
 			    si.si_status);
 	} else if (waitpid(pid, &st, 0) < 0) {
-		put(name, "waitpid %s", ename(errno));
+		case_out(name, "waitpid %s", ename(errno));
 	} else {
-		put(name, "%s", wstatus(st));
+		case_out(name, "%s", wstatus(st));
 	}
 	snprintf(fname, sizeof(fname), "%s_file", name);
-	put(fname, "%s", core_file(CORE, h->core));
+	case_out(fname, "%s", core_file(CORE, h->core));
 	if (keep != NULL)
 		rename(CORE, keep);
 	else
@@ -198,14 +184,14 @@ static void core_nowait(void)
 	if (pid == 0)
 		die_by(&h);
 	if (waitid(P_PID, pid, &si, WEXITED | WNOWAIT) < 0)
-		put("core_waitid_nowait", "waitid %s", ename(errno));
+		case_out("core_waitid_nowait", "waitid %s", ename(errno));
 	else
-		put("core_waitid_nowait", "code %s",
+		case_out("core_waitid_nowait", "code %s",
 		    si.si_code == CLD_DUMPED ? "dumped" : "killed");
 	if (waitpid(pid, &st, 0) < 0)
-		put("core_nowait_then_wait", "waitpid %s", ename(errno));
+		case_out("core_nowait_then_wait", "waitpid %s", ename(errno));
 	else
-		put("core_nowait_then_wait", "%s", wstatus(st));
+		case_out("core_nowait_then_wait", "%s", wstatus(st));
 	unlink(CORE);
 }
 
@@ -240,10 +226,10 @@ static void core_thread(void)
 			pause();
 	}
 	if (waitpid(pid, &st, 0) < 0)
-		put("core_thread", "waitpid %s", ename(errno));
+		case_out("core_thread", "waitpid %s", ename(errno));
 	else
-		put("core_thread", "%s", wstatus(st));
-	put("core_thread_file", "%s", core_file(CORE, RLIM_INFINITY));
+		case_out("core_thread", "%s", wstatus(st));
+	case_out("core_thread_file", "%s", core_file(CORE, RLIM_INFINITY));
 	rename(CORE, CORES "/thread.core");	/* for gdb's thread count */
 }
 
@@ -268,9 +254,9 @@ static void core_wait_first(void)
 	close(p[0]);
 	close(p[1]);
 	if (waitpid(pid, &st, 0) < 0)
-		put("core_parent_waiting", "waitpid %s", ename(errno));
+		case_out("core_parent_waiting", "waitpid %s", ename(errno));
 	else
-		put("core_parent_waiting", "%s", wstatus(st));
+		case_out("core_parent_waiting", "%s", wstatus(st));
 	unlink(CORE);
 }
 
@@ -322,13 +308,13 @@ static void clone3_result(const char *name, long pid)
 	int st;
 
 	if (pid < 0) {
-		put(name, "%s", ename(errno));
+		case_out(name, "%s", ename(errno));
 		return;
 	}
 	if (waitpid((pid_t)pid, &st, __WALL) < 0)
-		put(name, "waitpid %s", ename(errno));
+		case_out(name, "waitpid %s", ename(errno));
 	else
-		put(name, "%s", wstatus(st));
+		case_out(name, "%s", wstatus(st));
 }
 
 static void on_usr1(int sig)
@@ -397,7 +383,7 @@ static void clone3s(void)
 	pid = clone3_call(&a, sizeof(a));
 	if (pid == 0)
 		_exit(5);
-	put("clone3_pidfd_set", "%d", pidfd >= 0);
+	case_out("clone3_pidfd_set", "%d", pidfd >= 0);
 	clone3_result("clone3_pidfd", pid);
 	if (pidfd >= 0)
 		close(pidfd);
@@ -407,7 +393,7 @@ static void clone3s(void)
 	pid = clone3_call(&a, sizeof(a));
 	if (pid == 0)
 		_exit(6);
-	put("clone3_parent_settid", "%d", pid > 0 && pidfd == pid);
+	case_out("clone3_parent_settid", "%d", pid > 0 && pidfd == pid);
 	clone3_result("clone3_parent_settid_wait", pid);
 	memset(&a, 0, sizeof(a));
 	a.flags = CLONE_NEWPID;
@@ -462,23 +448,23 @@ static void clone_parent(void)
 		_exit(r > 0 ? 0 : 1);
 	}
 	waitpid(mid, &st, 0);
-	put("clone_parent_mid", "%s", wstatus(st));
+	case_out("clone_parent_mid", "%s", wstatus(st));
 	read(p[0], &g, sizeof(g));
 	read(q[0], &got, sizeof(got));
-	put("clone_parent_ppid_is_grandparent", "%d", got == me);
+	case_out("clone_parent_ppid_is_grandparent", "%d", got == me);
 	reaped = waitpid(g, &st, 0);
-	put("clone_parent_reaped_by_grandparent", "%d %s", reaped == g,
+	case_out("clone_parent_reaped_by_grandparent", "%d %s", reaped == g,
 	    wstatus(st));
 	close(p[0]);
 	close(p[1]);
 	close(q[0]);
 	close(q[1]);
 	/* As the container's pid 1: its parent is outside the namespace. */
-	put("clone_parent_from_init", "%s", getpid() == 1 ?
+	case_out("clone_parent_from_init", "%s", getpid() == 1 ?
 	    try_clone(CLONE_PARENT | SIGCHLD) : "not-init");
-	put("clone_sighand_without_vm", "%s",
+	case_out("clone_sighand_without_vm", "%s",
 	    try_clone(CLONE_SIGHAND | SIGCHLD));
-	put("clone_thread_without_sighand", "%s",
+	case_out("clone_thread_without_sighand", "%s",
 	    try_clone(CLONE_THREAD | CLONE_VM | SIGCHLD));
 }
 
@@ -497,12 +483,12 @@ static int mem_rw(const char *name, pid_t pid, int flags, void *addr, long *v,
 	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
 	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0) {
-		put(name, "open %s", ename(errno));
+		case_out(name, "open %s", ename(errno));
 		return -1;
 	}
 	n = write ? pwrite(fd, v, sizeof(*v), (off_t)(uintptr_t)addr) :
 		    pread(fd, v, sizeof(*v), (off_t)(uintptr_t)addr);
-	put(name, "%s", n < 0 ? ename(errno) : n == sizeof(*v) ? "ok" :
+	case_out(name, "%s", n < 0 ? ename(errno) : n == sizeof(*v) ? "ok" :
 	    n == 0 ? "eof" : "short");
 	close(fd);
 	return n == sizeof(*v) ? 0 : -1;
@@ -537,15 +523,15 @@ static void mem(void)
 	FILE *f;
 
 	mem_rw("mem_self_read", getpid(), O_RDONLY, (void *)&target, &v, 0);
-	put("mem_self_read_value", "%d", v == target);
+	case_out("mem_self_read_value", "%d", v == target);
 	w = 0x42;
 	if (mem_rw("mem_self_write", getpid(), O_RDWR, (void *)&target, &w,
 		   1) == 0)
-		put("mem_self_write_value", "%lx", (long)target);
+		case_out("mem_self_write_value", "%lx", (long)target);
 	mem_rw("mem_self_write_rdonly_fd", getpid(), O_RDONLY,
 	       (void *)&target, &w, 1);
 	mem_rw("mem_self_unmapped", getpid(), O_RDONLY, (void *)4096, &v, 0);
-	put("mem_self_rodata_before", "%lx", *(volatile const long *)&rodata);
+	case_out("mem_self_rodata_before", "%lx", *(volatile const long *)&rodata);
 
 	pipe(p);
 	pipe(q);
@@ -553,12 +539,12 @@ static void mem(void)
 	read(q[0], &c, 1);
 	v = 0;
 	mem_rw("mem_child_read", pid, O_RDONLY, (void *)&target, &v, 0);
-	put("mem_child_read_value", "%lx", v);
+	case_out("mem_child_read_value", "%lx", v);
 	w = 0x55;
 	mem_rw("mem_child_write", pid, O_RDWR, (void *)&target, &w, 1);
 	close(p[1]);
 	waitpid(pid, &st, 0);
-	put("mem_child_saw_write", "%s", wstatus(st));
+	case_out("mem_child_saw_write", "%s", wstatus(st));
 	close(p[0]);
 	close(q[0]);
 	close(q[1]);
@@ -607,7 +593,7 @@ static void mem(void)
 	close(q[1]);
 	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	put("mem_before_exec_open", "%s", res(fd));
+	case_out("mem_before_exec_open", "%s", res(fd));
 	write(p[1], "g", 1);
 	f = fdopen(q[0], "r");
 	if (f != NULL && fscanf(f, "%lx %lx", (unsigned long *)&w,
@@ -615,19 +601,19 @@ static void mem(void)
 		long got = 0;
 		ssize_t n = fd < 0 ? -1 : pread(fd, &got, sizeof(got), (off_t)w);
 
-		put("mem_old_fd_after_exec", "%s", n < 0 ? ename(errno) :
+		case_out("mem_old_fd_after_exec", "%s", n < 0 ? ename(errno) :
 		    n == 0 ? "eof" : "data");
 		got = 0;
 		mem_rw("mem_after_exec", pid, O_RDONLY, (void *)w, &got, 0);
-		put("mem_after_exec_value", "%d", got == v);
+		case_out("mem_after_exec_value", "%d", got == v);
 	} else {
-		put("mem_old_fd_after_exec", "no-child-output");
+		case_out("mem_old_fd_after_exec", "no-child-output");
 	}
 	if (fd >= 0)
 		close(fd);
 	close(p[1]);
 	waitpid(pid, &st, 0);
-	put("mem_exec_child", "%s", wstatus(st));
+	case_out("mem_exec_child", "%s", wstatus(st));
 	if (f != NULL)
 		fclose(f);
 }
@@ -669,7 +655,7 @@ static void exec_case(const char *name, int dfd, const char *path, int flags)
 		err = 0;
 	close(p[0]);
 	waitpid(pid, &st, 0);
-	put(name, "%s", err ? ename(err) : wstatus(st));
+	case_out(name, "%s", err ? ename(err) : wstatus(st));
 }
 
 static void execs(void)
@@ -721,11 +707,11 @@ static void execs(void)
 			execl("/bin/sh", "sh", "-c", "read x", (char *)NULL);
 			_exit(127);
 		}
-		put("setpgid_before_exec", "%s", res(setpgid(pid, pid)));
+		case_out("setpgid_before_exec", "%s", res(setpgid(pid, pid)));
 		close(p[0]);
 		close(p[1]);
 		usleep(300000);
-		put("setpgid_after_exec", "%s", res(setpgid(pid, pid)));
+		case_out("setpgid_after_exec", "%s", res(setpgid(pid, pid)));
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 	}
@@ -773,45 +759,45 @@ static void setuid_case(const char *name, int how)
 	read(p[0], out, sizeof(out) - 1);
 	close(p[0]);
 	wait(&st);
-	put(name, "%s", out);
+	case_out(name, "%s", out);
 }
 
 static void securebits(void)
 {
-	put("securebits_get", "%d", (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+	case_out("securebits_get", "%d", (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
 	setuid_case("setuid_drops_caps", 0);
 	setuid_case("setuid_keepcaps", 1);
 	setuid_case("setuid_secbit_keep_caps", 2);
 	if (fork() == 0) {
 		long r = prctl(PR_SET_SECUREBITS, (1 << 4) | (1 << 5), 0, 0, 0);
 
-		put("secbit_keep_caps_locked", "%s", res(r));
-		put("secbit_locked_clear", "%s",
+		case_out("secbit_keep_caps_locked", "%s", res(r));
+		case_out("secbit_locked_clear", "%s",
 		    res(prctl(PR_SET_SECUREBITS, 0, 0, 0, 0)));
-		put("secbit_get_after", "%d",
+		case_out("secbit_get_after", "%d",
 		    (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
 		_exit(0);
 	}
 	wait(NULL);
-	put("ambient_raise_not_inheritable", "%s",
+	case_out("ambient_raise_not_inheritable", "%s",
 	    res(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0)));
 	{
 		unsigned int size = 0;
 		const char *r = res(prctl(PR_SET_MM, PR_SET_MM_MAP_SIZE,
 					  &size, 0, 0));
 
-		put("set_mm_map_size", "%s %u", r, size);
+		case_out("set_mm_map_size", "%s %u", r, size);
 	}
-	put("set_mm_start_code", "%s",
+	case_out("set_mm_start_code", "%s",
 	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 0, 0)));
-	put("set_mm_bad_arg5", "%s",
+	case_out("set_mm_bad_arg5", "%s",
 	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 0, 1)));
-	put("set_mm_bad_arg4", "%s",
+	case_out("set_mm_bad_arg4", "%s",
 	    res(prctl(PR_SET_MM, PR_SET_MM_START_CODE, 4096, 1, 0)));
-	put("set_mm_map_bad_size", "%s",
+	case_out("set_mm_map_bad_size", "%s",
 	    res(prctl(PR_SET_MM, PR_SET_MM_MAP, 4096, 3, 0)));
-	put("set_mm_unknown", "%s", res(prctl(PR_SET_MM, 9999, 0, 0, 0)));
-	put("ambient_is_set", "%d",
+	case_out("set_mm_unknown", "%s", res(prctl(PR_SET_MM, 9999, 0, 0, 0)));
+	case_out("ambient_is_set", "%d",
 	    (int)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0));
 }
 
@@ -829,10 +815,10 @@ static void subreaper(void)
 		pid_t orphan = 0, ppid = 0, reaped;
 		int v = -1;
 
-		put("subreaper_set", "%s",
+		case_out("subreaper_set", "%s",
 		    res(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)));
 		prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0);
-		put("subreaper_get", "%d", v);
+		case_out("subreaper_get", "%d", v);
 		if (fork() == 0) {
 			pid_t g = fork();
 
@@ -851,16 +837,16 @@ static void subreaper(void)
 		read(up[0], &orphan, sizeof(orphan));
 		write(down[1], "x", 1);
 		read(up[0], &ppid, sizeof(ppid));
-		put("subreaper_orphan_reparented", "%d", ppid == getpid());
+		case_out("subreaper_orphan_reparented", "%d", ppid == getpid());
 		reaped = waitpid(orphan, &st, 0);
-		put("subreaper_reaps_orphan", "%d %s", reaped == orphan,
+		case_out("subreaper_reaps_orphan", "%d %s", reaped == orphan,
 		    wstatus(st));
 		if (fork() == 0) {
 			prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0);
 			_exit(v);
 		}
 		wait(&st);
-		put("subreaper_not_inherited", "%s", wstatus(st));
+		case_out("subreaper_not_inherited", "%s", wstatus(st));
 		_exit(0);
 	}
 	waitpid(s, &st, 0);
@@ -882,9 +868,9 @@ static void pdeathsig(void)
 	int p[2], st, v = -1;
 	pid_t mid;
 
-	put("pdeathsig_bad", "%s", res(prctl(PR_SET_PDEATHSIG, 99, 0, 0, 0)));
+	case_out("pdeathsig_bad", "%s", res(prctl(PR_SET_PDEATHSIG, 99, 0, 0, 0)));
 	prctl(PR_GET_PDEATHSIG, &v, 0, 0, 0);
-	put("pdeathsig_get_default", "%d", v);
+	case_out("pdeathsig_get_default", "%d", v);
 	pipe(p);
 	mid = fork();
 	if (mid == 0) {
@@ -909,9 +895,9 @@ static void pdeathsig(void)
 	}
 	waitpid(mid, &st, 0);
 	read(p[0], &v, sizeof(v));
-	put("pdeathsig_get", "%d", v);
+	case_out("pdeathsig_get", "%d", v);
 	read(p[0], &v, sizeof(v));
-	put("pdeathsig_delivered", "%d", v);
+	case_out("pdeathsig_delivered", "%d", v);
 	close(p[0]);
 	close(p[1]);
 	while (waitpid(-1, &st, WNOHANG) > 0)
@@ -922,7 +908,7 @@ static void person(const char *name, unsigned long v)
 {
 	int r = personality(v);
 
-	put(name, "%s %#x now %#x", r < 0 ? ename(errno) : "ok",
+	case_out(name, "%s %#x now %#x", r < 0 ? ename(errno) : "ok",
 	    r < 0 ? 0 : r, personality(0xffffffff));
 }
 
@@ -931,7 +917,7 @@ static void personalities(void)
 	int st;
 	unsigned long base = (unsigned long)personality(0xffffffff);
 
-	put("personality_query", "%#lx", base);
+	case_out("personality_query", "%#lx", base);
 	person("personality_bsd", PER_BSD);
 	person("personality_short_inode", PER_LINUX | SHORT_INODE);
 	person("personality_whole_seconds", PER_LINUX | WHOLE_SECONDS);
@@ -943,7 +929,7 @@ static void personalities(void)
 			      (SHORT_INODE | WHOLE_SECONDS | ADDR_NO_RANDOMIZE |
 			       STICKY_TIMEOUTS) ? 0 : 1);
 	wait(&st);
-	put("personality_inherited", "%s", wstatus(st));
+	case_out("personality_inherited", "%s", wstatus(st));
 	person("personality_unset", PER_LINUX);
 	person("personality_bad_base", 0x42);
 	person("personality_reset", base);
@@ -983,20 +969,20 @@ static void pidfd_poll(void)
 		_exit(3);
 	}
 	fd = pidfd_open(pid, 0);
-	put("pidfd_open_child", "%s", res(fd));
+	case_out("pidfd_open_child", "%s", res(fd));
 	pf = (struct pollfd){ .fd = fd, .events = POLLIN };
-	put("pidfd_poll_running", "%d", poll(&pf, 1, 0));
+	case_out("pidfd_poll_running", "%d", poll(&pf, 1, 0));
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-	put("pidfd_epoll_running", "%d", epoll_wait(ep, &got, 1, 0));
+	case_out("pidfd_epoll_running", "%d", epoll_wait(ep, &got, 1, 0));
 	close(p[1]);
-	put("pidfd_poll_exited", "%d %#x", poll(&pf, 1, 5000), pf.revents);
-	put("pidfd_epoll_exited", "%d", epoll_wait(ep, &got, 1, 5000));
-	put("pidfd_waitid", "%s", res(waitid(P_PIDFD, (id_t)fd, &si, WEXITED)));
-	put("pidfd_waitid_status", "%d %d", si.si_code == CLD_EXITED,
+	case_out("pidfd_poll_exited", "%d %#x", poll(&pf, 1, 5000), pf.revents);
+	case_out("pidfd_epoll_exited", "%d", epoll_wait(ep, &got, 1, 5000));
+	case_out("pidfd_waitid", "%s", res(waitid(P_PIDFD, (id_t)fd, &si, WEXITED)));
+	case_out("pidfd_waitid_status", "%d %d", si.si_code == CLD_EXITED,
 	    si.si_status);
-	put("pidfd_signal_reaped", "%s", res(send_sig(fd, SIGTERM, 0)));
-	put("pidfd_poll_reaped", "%d %#x", poll(&pf, 1, 0), pf.revents);
+	case_out("pidfd_signal_reaped", "%s", res(send_sig(fd, SIGTERM, 0)));
+	case_out("pidfd_poll_reaped", "%d %#x", poll(&pf, 1, 0), pf.revents);
 	close(ep);
 	close(fd);
 	close(p[0]);
@@ -1026,13 +1012,13 @@ static void pidfd_threads(void)
 	while (thread_tid == 0)
 		usleep(1000);
 	fd = pidfd_open(thread_tid, 0);
-	put("pidfd_open_thread", "%s", res(fd));
+	case_out("pidfd_open_thread", "%s", res(fd));
 	if (fd >= 0)
 		close(fd);
 	fd = pidfd_open(thread_tid, 0x80 /* PIDFD_THREAD */);
-	put("pidfd_open_thread_flag", "%s", res(fd));
+	case_out("pidfd_open_thread_flag", "%s", res(fd));
 	if (fd >= 0) {
-		put("pidfd_thread_signal", "%s", res(send_sig(fd, 0, 0)));
+		case_out("pidfd_thread_signal", "%s", res(send_sig(fd, 0, 0)));
 		close(fd);
 	}
 	write(thread_pipe[1], "x", 1);
@@ -1047,18 +1033,18 @@ static void pidfd_errors(void)
 	pid_t pid;
 	char c;
 
-	put("pidfd_open_bad_flags", "%s", res(pidfd_open(getpid(), 0x1234)));
-	put("pidfd_open_negative", "%s", res(pidfd_open(-1, 0)));
-	put("pidfd_open_zero", "%s", res(pidfd_open(0, 0)));
-	put("pidfd_open_none", "%s", res(pidfd_open(4000000, 0)));
+	case_out("pidfd_open_bad_flags", "%s", res(pidfd_open(getpid(), 0x1234)));
+	case_out("pidfd_open_negative", "%s", res(pidfd_open(-1, 0)));
+	case_out("pidfd_open_zero", "%s", res(pidfd_open(0, 0)));
+	case_out("pidfd_open_none", "%s", res(pidfd_open(4000000, 0)));
 	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	put("pidfd_signal_dirfd", "%s", res(send_sig(fd, 0, 0)));
+	case_out("pidfd_signal_dirfd", "%s", res(send_sig(fd, 0, 0)));
 	close(fd);
 	pipe(p);
-	put("pidfd_signal_pipe", "%s", res(send_sig(p[0], 0, 0)));
-	put("pidfd_signal_badfd", "%s", res(send_sig(999, 0, 0)));
-	put("pidfd_getfd_pipe", "%s", res(pidfd_getfd(p[0], 0, 0)));
-	put("pidfd_getfd_badfd", "%s", res(pidfd_getfd(999, 0, 0)));
+	case_out("pidfd_signal_pipe", "%s", res(send_sig(p[0], 0, 0)));
+	case_out("pidfd_signal_badfd", "%s", res(send_sig(999, 0, 0)));
+	case_out("pidfd_getfd_pipe", "%s", res(pidfd_getfd(p[0], 0, 0)));
+	case_out("pidfd_getfd_badfd", "%s", res(pidfd_getfd(999, 0, 0)));
 
 	pid = fork();
 	if (pid == 0) {
@@ -1067,25 +1053,25 @@ static void pidfd_errors(void)
 		_exit(0);
 	}
 	fd = pidfd_open(pid, 0);
-	put("pidfd_signal_bad_flags", "%s", res(send_sig(fd, 0, 0x40)));
-	put("pidfd_signal_bad_sig", "%s", res(send_sig(fd, 200, 0)));
+	case_out("pidfd_signal_bad_flags", "%s", res(send_sig(fd, 0, 0x40)));
+	case_out("pidfd_signal_bad_sig", "%s", res(send_sig(fd, 200, 0)));
 	got = pidfd_getfd(fd, p[0], 0);
-	put("pidfd_getfd_works", "%s", res(got));
+	case_out("pidfd_getfd_works", "%s", res(got));
 	if (got >= 0) {
 		struct stat a, b;
 
 		fstat(got, &a);
 		fstat(p[0], &b);
-		put("pidfd_getfd_same_file", "%d", a.st_ino == b.st_ino);
-		put("pidfd_getfd_cloexec", "%d",
+		case_out("pidfd_getfd_same_file", "%d", a.st_ino == b.st_ino);
+		case_out("pidfd_getfd_cloexec", "%d",
 		    (fcntl(got, F_GETFD) & FD_CLOEXEC) != 0);
 		close(got);
 	}
-	put("pidfd_getfd_flags", "%s", res(pidfd_getfd(fd, p[0], 1)));
-	put("pidfd_getfd_unknown_fd", "%s", res(pidfd_getfd(fd, 777, 0)));
+	case_out("pidfd_getfd_flags", "%s", res(pidfd_getfd(fd, p[0], 1)));
+	case_out("pidfd_getfd_unknown_fd", "%s", res(pidfd_getfd(fd, 777, 0)));
 	close(p[1]);
 	waitpid(pid, &st, 0);
-	put("pidfd_getfd_exited", "%s", res(pidfd_getfd(fd, 0, 0)));
+	case_out("pidfd_getfd_exited", "%s", res(pidfd_getfd(fd, 0, 0)));
 	close(fd);
 
 	/* Another user's process: uid 1000 asks for ours. */
@@ -1096,9 +1082,9 @@ static void pidfd_errors(void)
 
 		if (setgid(1000) < 0 || setuid(1000) < 0)
 			_exit(2);
-		put("pidfd_getfd_unprivileged", "%s",
+		case_out("pidfd_getfd_unprivileged", "%s",
 		    res(pidfd_getfd(pf, 1, 0)));
-		put("pidfd_signal_unprivileged", "%s", res(send_sig(pf, 0, 0)));
+		case_out("pidfd_signal_unprivileged", "%s", res(send_sig(pf, 0, 0)));
 		_exit(0);
 	}
 	waitpid(pid, &st, 0);
