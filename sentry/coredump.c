@@ -916,28 +916,6 @@ static bool in_wait(const struct task *u)
 	return nr == SYS_wait4 || nr == SYS_waitid;
 }
 
-/*
- * A wait of the parent already asleep in the kernel was not watched (no
- * record then): the threads of the parent that may be in one are interrupted
- * (PTRACE_INTERRUPT: the wait restarts, and its new entry stop watches
- * it). Threads in a stop of the sentry's, or traced by a workload task,
- * are left alone.
- */
-static void kick_parent(struct sentry *s, const struct task *t)
-{
-	for (size_t i = 0; i < s->ntasks; i++) {
-		struct task *u = s->tasks[i];
-		struct task_state *st = task_st(u);
-
-		if (u->host_tgid != t->host_ppid || st->exited ||
-		    st->pt_parked || !st->ids_known || st->held ||
-		    (st->pending != TP_NONE && st->pending != TP_WAIT) ||
-		    ptrace_link_of(u) != NULL || !in_wait(u))
-			continue;
-		(void)ptrace(PTRACE_INTERRUPT, u->host_tid, 0, 0);
-	}
-}
-
 /* Whether tid stopped (within the wait): a status it made is queued for
  * the event loop, which handles it after the dump; a thread already in a
  * stop (its status taken before) answers PTRACE_GETREGS. */
@@ -953,6 +931,50 @@ static bool thread_stopped(struct cd_ctx *x, pid_t tid)
 	}
 	(void)x;
 	return plat_getregs(tid, &r) == 0;
+}
+
+/*
+ * A wait of the parent already asleep in the kernel was not watched (no
+ * record then): the threads of the parent that may be in one are interrupted
+ * (PTRACE_INTERRUPT: the wait restarts, and its new entry stop watches
+ * it). Threads in a stop of the sentry's, or traced by a workload task,
+ * are left alone. The dumped process dies only after: each thread kicked
+ * is waited for until it stopped (its status queued for the loop), up to
+ * CD_STOP_WAIT_NS, for one still on its way into the wait would reap the
+ * zombie unwatched, the interrupt notwithstanding (do_wait reaps a zombie
+ * it finds before it looks at signals).
+ */
+#define CD_KICK_MAX 64
+static void kick_parent(struct sentry *s, const struct task *t)
+{
+	uint64_t until = cv_now_ns() + (uint64_t)CD_STOP_WAIT_NS;
+	struct timespec ms = { 0, 1000000 };
+	pid_t kicked[CD_KICK_MAX];
+	size_t n = 0, left;
+
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task *u = s->tasks[i];
+		struct task_state *st = task_st(u);
+
+		if (u->host_tgid != t->host_ppid || st->exited ||
+		    st->pt_parked || !st->ids_known || st->held ||
+		    (st->pending != TP_NONE && st->pending != TP_WAIT) ||
+		    ptrace_link_of(u) != NULL || !in_wait(u))
+			continue;
+		if (ptrace(PTRACE_INTERRUPT, u->host_tid, 0, 0) == 0 &&
+		    n < CD_KICK_MAX)
+			kicked[n++] = u->host_tid;
+	}
+	for (left = n; left > 0 && cv_now_ns() < until;) {
+		for (size_t i = 0; i < n; i++) {
+			if (kicked[i] == 0 || !thread_stopped(NULL, kicked[i]))
+				continue;
+			kicked[i] = 0;
+			left--;
+		}
+		if (left > 0)
+			nanosleep(&ms, NULL);
+	}
 }
 
 /*
