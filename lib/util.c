@@ -174,10 +174,39 @@ uint64_t cv_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+unsigned cv_quota_cpus(int64_t quota, uint64_t period)
+{
+	if (quota <= 0 || period == 0)
+		return 0;
+	return (unsigned)(((uint64_t)quota + period - 1) / period);
+}
+
+/* The CPUs the container's CPU quota allows, 0: no quota (set by runsc's
+ * sandbox once in the container's cgroup; inherited by the gofer). */
+static unsigned workers_quota_cpus;
+
+void cv_workers_limit_cpus(unsigned cpus)
+{
+	workers_quota_cpus = cpus;
+}
+
+/* One per CPU the container may use: its cpuset (this process's
+ * affinity), at most its quota; none with one. */
+static long workers_per_cpu(void)
+{
+	cpu_set_t set;
+	long n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	if (workers_quota_cpus != 0 && n > (long)workers_quota_cpus)
+		n = workers_quota_cpus;
+	return n < 2 ? 0 : n;
+}
+
 unsigned cv_workers_wanted(unsigned max)
 {
 	const char *env = getenv("CVISOR_SENTRY_WORKERS");
-	cpu_set_t set;
 	long n = 0;
 
 	/* Unset: none, for now (docs/architecture.md, "Threads of the
@@ -185,10 +214,7 @@ unsigned cv_workers_wanted(unsigned max)
 	if (env == NULL || *env == '\0') {
 		n = 0;
 	} else if (strcmp(env, "cpus") == 0) {
-		if (sched_getaffinity(0, sizeof(set), &set) == 0)
-			n = CPU_COUNT(&set);
-		if (n < 2)
-			n = 0;
+		n = workers_per_cpu();
 	} else {
 		char *end;
 

@@ -39,8 +39,14 @@ uint64_t cv_now_ns(void);
 /* The worker threads CVISOR_SENTRY_WORKERS asks of the sentry (and the
  * gofer its channels: docs/architecture.md, "Threads of the sentry"):
  * "cpus", one per CPU this process may run on (its affinity, the
- * container's cpuset), none with one CPU; N, at most max; unset (the
- * default), 0 or invalid, none. */
+ * container's cpuset), at most the CPUs of the quota
+ * cv_workers_limit_cpus() set, none with one CPU; N, at most max; unset
+ * (the default), 0 or invalid, none. */
 unsigned cv_workers_wanted(unsigned max);
+/* The container's CPU quota in whole CPUs (cv_quota_cpus), 0: none. */
+void cv_workers_limit_cpus(unsigned cpus);
+/* ceil(quota / period): the CPUs a CFS quota lets run at once; 0 for no
+ * quota (quota <= 0, as cfs_quota_us -1, or no period). */
+unsigned cv_quota_cpus(int64_t quota, uint64_t period);
 
 #endif

@@ -717,6 +717,48 @@ const char *cgroup_dir(const struct cgroup *cg, const char *ctl)
 	return NULL;
 }
 
+/* v2 cpu.max: "QUOTA PERIOD" or "max PERIOD". */
+static unsigned cpu_max_cpus(const char *dir)
+{
+	cleanup_free char *s = NULL;
+	long long quota;
+	unsigned long long period;
+
+	if (cg_read(dir, "cpu.max", &s, NULL) < 0)
+		return 0;
+	if (sscanf(s, "%lld %llu", &quota, &period) != 2)
+		return 0;	/* "max ...": no quota */
+	return cv_quota_cpus(quota, period);
+}
+
+/* v1: cpu.cfs_quota_us (-1: none) over cpu.cfs_period_us. */
+static unsigned cfs_cpus(const char *dir)
+{
+	cleanup_free char *q = NULL;
+	uint64_t period;
+	int64_t quota;
+
+	if (cg_read(dir, "cpu.cfs_quota_us", &q, NULL) < 0)
+		return 0;
+	q[strcspn(q, "\n")] = '\0';
+	if (cv_parse_i64(q, &quota) < 0 ||
+	    cg_read_u64(dir, "cpu.cfs_period_us", &period, NULL) < 0)
+		return 0;
+	return cv_quota_cpus(quota, period);
+}
+
+unsigned cgroup_quota_cpus(const struct cgroup *cg)
+{
+	const char *dir;
+
+	if (cg == NULL)
+		return 0;
+	if (cg->mode == CGROUP_MODE_V2)
+		return cg->unified != NULL ? cpu_max_cpus(cg->unified) : 0;
+	dir = cgroup_dir(cg, "cpu");
+	return dir != NULL ? cfs_cpus(dir) : 0;
+}
+
 static char *join_ctls(char **ctls)
 {
 	size_t len = 1;

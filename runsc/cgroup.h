@@ -158,6 +158,10 @@ enum cgroup_mode cgroup_get_mode(const struct cgroup *cg);
  * the unified directory when ctl is NULL or the host is v2. NULL if none.
  */
 const char *cgroup_dir(const struct cgroup *cg, const char *ctl);
+/* The CPUs the cgroup's CFS quota lets run at once, ceil(quota/period)
+ * (v2 cpu.max, v1 cpu.cfs_quota_us/cpu.cfs_period_us); 0: no quota, or
+ * unreadable. For the sentry's workers (lib/util.h cv_workers_wanted). */
+unsigned cgroup_quota_cpus(const struct cgroup *cg);
 
 /* ---- devices ---------------------------------------------------------- */
 

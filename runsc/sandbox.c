@@ -42,6 +42,7 @@
 #include "lib/log.h"
 #include "lib/undo.h"
 #include "lib/unixsock.h"
+#include "lib/util.h"
 #include "runsc/cgroup.h"
 #include "runsc/devices.h"
 #include "runsc/console.h"
@@ -1027,6 +1028,9 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	 * accounted in the container's cgroup. */
 	if (o->cgroup != NULL && cgroup_enter(o->cgroup, getpid(), &err) < 0)
 		sb_die(c->sync, err, "cgroup");
+	/* The sentry's workers and the gofer's channels: one per CPU of the
+	 * cpuset (the affinity cgroup_enter gave us), at most the quota's. */
+	cv_workers_limit_cpus(cgroup_quota_cpus(o->cgroup));
 	/* Not root: into the user namespace before anything else. */
 	c->rootless = cgroup_is_rootless();
 	if (rootless_needs_userns() && rootless_sandbox(c, &err) < 0)

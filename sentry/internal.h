@@ -113,6 +113,7 @@ struct sentry {
 	pthread_rwlock_t lock;
 	struct sentry_workers *workers;	/* NULL: the main thread alone */
 	unsigned nworkers_wanted;
+	unsigned nworkers;		/* started (sentry_start_workers) */
 	char own_userns[64];	/* "user:[N]", read before confinement */
 	enum platform_kind platform;
 	struct gofer_client gofer;

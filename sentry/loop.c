@@ -1228,6 +1228,7 @@ int sentry_start_workers(struct sentry *s)
 	if (ep_add(s, evfd, EV_HANDOFF) < 0 ||
 	    epoll_ctl(s->epfd, EPOLL_CTL_MOD, nfd, &ev) < 0)
 		return -errno;
+	s->nworkers = (unsigned)n;
 	log_debug("sentry: %d workers", n);
 	return 0;
 }

@@ -21,7 +21,7 @@ void stats_record(struct sentry *s, long nr, int disp, uint64_t ns, long ret)
 
 /*
  * {"dispositions":{"pass":N,"emulate":N,"deny":N},"errors":N,
- *  "tasks":N,"syscalls":{"openat":{"count":N,"time_ns":N},...}}
+ *  "tasks":N,"workers":N,"syscalls":{"openat":{"count":N,"time_ns":N},...}}
  * PASS calls are only seen (and counted) with --strace; DENY never reach
  * the sentry.
  */
@@ -36,11 +36,11 @@ char *stats_json(struct sentry *s)
 		return NULL;
 	fprintf(f, "{\"dispositions\":{\"pass\":%llu,\"emulate\":%llu,"
 		   "\"deny\":%llu},\"errors\":%llu,\"tasks\":%zu,"
-		   "\"syscalls\":{",
+		   "\"workers\":%u,\"syscalls\":{",
 		(unsigned long long)s->stats.disp[SC_PASS],
 		(unsigned long long)s->stats.disp[SC_EMULATE],
 		(unsigned long long)s->stats.disp[SC_DENY],
-		(unsigned long long)s->stats.errors, s->ntasks);
+		(unsigned long long)s->stats.errors, s->ntasks, s->nworkers);
 	for (long nr = 0; nr < SENTRY_MAX_NR; nr++) {
 		const struct sc_entry *e;
 

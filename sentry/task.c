@@ -367,6 +367,10 @@ static int install_fd(struct sc_call *c, int fd, unsigned flags)
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || !(fl & O_PATH))
 		return plat_notif_addfd(pc->notify_fd, pc->id, fd, flags);
+	/* Only the tracer (the main thread) may drive the stop: a worker
+	 * hands the call off, nothing installed yet (sentry/workers.c). */
+	if (sentry_in_worker())
+		return -SENTRY_EHANDOFF;
 	ret = plat_notif_to_stop(c->t->host_tid, pc);
 	if (ret < 0)
 		return ret;

@@ -19,7 +19,8 @@
  *    write side;
  *  - a call of the exclusive set (exclusive_call(): opens, the mutating
  *    path calls, the cwd calls) is served in the worker under the write
- *    side: nothing else of the sentry runs meanwhile;
+ *    side, virtual trees included: nothing else of the sentry runs
+ *    meanwhile;
  *  - anything else (and everything under --strace) is handed to the main
  *    thread: queued, and an eventfd wakes its loop, which serves the
  *    notification as if it had received it (loop.c sentry_serve_notif).
@@ -107,8 +108,9 @@ static bool parallel_nr(long nr)
  * FIFO open defers its reply to the loop. Not here: an O_PATH open (the fd
  * goes in from a ptrace stop), openat2 (its flags are in the task's
  * memory), exec, credentials, signals, ptrace, sockets, keys. Paths into
- * the virtual trees (an open there may give an O_PATH fd), and gofer
- * redirects into them, are handed off (-SENTRY_EHANDOFF).
+ * the virtual trees (/dev, /proc, /sys) and gofer redirects into them are
+ * served here too; an open whose fd turns out to be O_PATH (ADDFD refuses
+ * those) is handed off before it is installed (sentry/task.c install_fd).
  */
 static bool exclusive_call(const struct seccomp_notif *n)
 {
@@ -253,10 +255,14 @@ static bool serve_here(struct sentry_workers *w, struct seccomp_notif *n)
 		shared = true;
 	else if (!exclusive_call(n))
 		return false;
-	if (shared)
+	if (shared) {
 		pthread_rwlock_rdlock(&s->lock);
-	else
+	} else {
+		/* The write side may use the virtual trees: an open of
+		 * /dev/null or /proc/... is served here, not handed off. */
+		vtree_ok = true;
 		pthread_rwlock_wrlock(&s->lock);
+	}
 	done = sentry_serve_notif(s, w->nfd, n);
 	pthread_rwlock_unlock(&s->lock);
 	if (!done && shared) {
@@ -272,6 +278,7 @@ static bool serve_here(struct sentry_workers *w, struct seccomp_notif *n)
 		vtree_ok = false;
 	}
 	shared = false;
+	vtree_ok = false;
 	return done;
 }
 

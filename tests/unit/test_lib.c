@@ -228,8 +228,8 @@ TEST(unix_socket_name_must_fit_sun_path)
 }
 
 /* No workers unless asked; "cpus": one per CPU of this process's
- * affinity (docs/architecture.md, "Threads of the sentry"), none on one
- * CPU. */
+ * affinity, at most the CPUs of the quota (docs/architecture.md,
+ * "Threads of the sentry"), none on one CPU. */
 TEST(workers_one_per_cpu_when_asked)
 {
 	cpu_set_t set, one;
@@ -238,6 +238,7 @@ TEST(workers_one_per_cpu_when_asked)
 	CHECK(sched_getaffinity(0, sizeof(set), &set) == 0);
 	cpus = (unsigned)CPU_COUNT(&set);
 	want = cpus < 2 ? 0 : cpus > 8 ? 8 : cpus;
+	cv_workers_limit_cpus(0);
 	CHECK(unsetenv("CVISOR_SENTRY_WORKERS") == 0);
 	CHECK_EQ(cv_workers_wanted(8), 0);
 	setenv("CVISOR_SENTRY_WORKERS", "", 1);
@@ -253,6 +254,21 @@ TEST(workers_one_per_cpu_when_asked)
 	CHECK_EQ(cv_workers_wanted(8), 8);
 	setenv("CVISOR_SENTRY_WORKERS", "two", 1);
 	CHECK_EQ(cv_workers_wanted(8), 0);
+	/* A quota of one CPU: none; of more than the cpuset: the cpuset. */
+	setenv("CVISOR_SENTRY_WORKERS", "cpus", 1);
+	cv_workers_limit_cpus(1);
+	CHECK_EQ(cv_workers_wanted(8), 0);
+	cv_workers_limit_cpus(cpus + 1);
+	CHECK_EQ(cv_workers_wanted(8), want);
+	if (cpus > 2) {
+		cv_workers_limit_cpus(2);
+		CHECK_EQ(cv_workers_wanted(8), 2);
+	}
+	/* An explicit count is not cut by the quota. */
+	cv_workers_limit_cpus(1);
+	setenv("CVISOR_SENTRY_WORKERS", "3", 1);
+	CHECK_EQ(cv_workers_wanted(8), 3);
+	cv_workers_limit_cpus(0);
 	/* One CPU: none with "cpus". */
 	CPU_ZERO(&one);
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
@@ -264,6 +280,20 @@ TEST(workers_one_per_cpu_when_asked)
 	CHECK(sched_setaffinity(0, sizeof(one), &one) == 0);
 	setenv("CVISOR_SENTRY_WORKERS", "cpus", 1);
 	CHECK_EQ(cv_workers_wanted(8), 0);
+	CHECK(sched_setaffinity(0, sizeof(set), &set) == 0);
+}
+
+/* ceil(quota / period); no quota (-1, 0, no period): 0. */
+TEST(quota_cpus_rounds_up)
+{
+	CHECK_EQ(cv_quota_cpus(-1, 100000), 0);
+	CHECK_EQ(cv_quota_cpus(0, 100000), 0);
+	CHECK_EQ(cv_quota_cpus(50000, 0), 0);
+	CHECK_EQ(cv_quota_cpus(50000, 100000), 1);
+	CHECK_EQ(cv_quota_cpus(100000, 100000), 1);
+	CHECK_EQ(cv_quota_cpus(100001, 100000), 2);
+	CHECK_EQ(cv_quota_cpus(150000, 100000), 2);
+	CHECK_EQ(cv_quota_cpus(800000, 100000), 8);
 }
 
 int main(void)
