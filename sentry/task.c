@@ -384,9 +384,9 @@ static int install_fd(struct sc_call *c, int fd, unsigned flags)
  * the fd was installed, but before a separate reply, would have its call
  * restarted by the kernel and keep the first fd as a leak (the shell's
  * open("/dev/null") expecting fd 0 got another). The loop sends no reply
- * then (pc->replied).
+ * then (pc->replied). slow: fd is O_PATH (ADDFD refuses those) or its
+ * flags are unknown: the install and the reply apart.
  */
-/* slow: fd is O_PATH (ADDFD refuses those) or its flags are unknown */
 static int install_result(struct sc_call *c, int fd, unsigned flags,
 			  bool slow)
 {
