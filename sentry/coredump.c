@@ -933,6 +933,29 @@ static bool thread_stopped(struct cd_ctx *x, pid_t tid)
 	return plat_getregs(tid, &r) == 0;
 }
 
+/* Waits until each tid of tids[0..n) stopped (thread_stopped: set to 0
+ * then), or until the CLOCK_MONOTONIC time until. Those still running. */
+static size_t await_stops(struct cd_ctx *x, pid_t *tids, size_t n,
+			  uint64_t until)
+{
+	struct timespec ms = { 0, 1000000 };
+	size_t left = 0;
+
+	for (size_t i = 0; i < n; i++)
+		left += tids[i] != 0;
+	while (left > 0 && cv_now_ns() < until) {
+		for (size_t i = 0; i < n; i++) {
+			if (tids[i] == 0 || !thread_stopped(x, tids[i]))
+				continue;
+			tids[i] = 0;
+			left--;
+		}
+		if (left > 0)
+			nanosleep(&ms, NULL);
+	}
+	return left;
+}
+
 /*
  * A wait of the parent already asleep in the kernel was not watched (no
  * record then): the threads of the parent that may be in one are interrupted
@@ -948,9 +971,8 @@ static bool thread_stopped(struct cd_ctx *x, pid_t tid)
 static void kick_parent(struct sentry *s, const struct task *t)
 {
 	uint64_t until = cv_now_ns() + (uint64_t)CD_STOP_WAIT_NS;
-	struct timespec ms = { 0, 1000000 };
 	pid_t kicked[CD_KICK_MAX];
-	size_t n = 0, left;
+	size_t n = 0;
 
 	for (size_t i = 0; i < s->ntasks; i++) {
 		struct task *u = s->tasks[i];
@@ -965,16 +987,7 @@ static void kick_parent(struct sentry *s, const struct task *t)
 		    n < CD_KICK_MAX)
 			kicked[n++] = u->host_tid;
 	}
-	for (left = n; left > 0 && cv_now_ns() < until;) {
-		for (size_t i = 0; i < n; i++) {
-			if (kicked[i] == 0 || !thread_stopped(NULL, kicked[i]))
-				continue;
-			kicked[i] = 0;
-			left--;
-		}
-		if (left > 0)
-			nanosleep(&ms, NULL);
-	}
+	(void)await_stops(NULL, kicked, n, until);
 }
 
 /*
@@ -989,7 +1002,6 @@ static void stop_threads(struct cd_ctx *x)
 	struct sentry *s = x->s;
 	size_t n = 0, left;
 	uint64_t until = cv_now_ns() + (uint64_t)CD_STOP_WAIT_NS;
-	struct timespec ms = { 0, 1000000 };
 	pid_t *pending;
 
 	for (size_t i = 0; i < s->ntasks; i++)
@@ -1007,23 +1019,13 @@ static void stop_threads(struct cd_ctx *x)
 		x->threads[x->nthreads++] = u->host_tid;
 	}
 	/* pending[i] != 0: not stopped yet */
-	left = x->nthreads;
 	pending = calloc(x->nthreads, sizeof(pid_t));
 	if (pending == NULL) {
 		x->nthreads = 0;
 		return;
 	}
 	memcpy(pending, x->threads, x->nthreads * sizeof(pid_t));
-	while (left > 0 && cv_now_ns() < until) {
-		for (size_t i = 0; i < x->nthreads; i++) {
-			if (pending[i] == 0 || !thread_stopped(x, pending[i]))
-				continue;
-			pending[i] = 0;
-			left--;
-		}
-		if (left > 0)
-			nanosleep(&ms, NULL);
-	}
+	left = await_stops(x, pending, x->nthreads, until);
 	/* the ones that did not stop: no registers of theirs */
 	for (size_t i = 0, j = 0; i < x->nthreads; i++)
 		if (pending[i] == 0)

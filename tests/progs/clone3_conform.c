@@ -90,19 +90,6 @@ __asm__(".text\n"
 	"	hlt\n"
 	".size c3_call, .-c3_call\n");
 
-static const char *wstatus(int st)
-{
-	static char s[32];
-
-	if (WIFEXITED(st))
-		snprintf(s, sizeof(s), "exit %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(s, sizeof(s), "signal %d", WTERMSIG(st));
-	else
-		snprintf(s, sizeof(s), "? %#x", st);
-	return s;
-}
-
 static struct c3_regs regs;
 static char arg_mark[] = "arg";
 

@@ -73,20 +73,6 @@ static void die(const struct how *h)
 	_exit(99);
 }
 
-static const char *wstatus(int st)
-{
-	static char s[32];
-
-	if (WIFEXITED(st))
-		snprintf(s, sizeof(s), "exit %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(s, sizeof(s), "signal %d%s", WTERMSIG(st),
-			 WCOREDUMP(st) ? " core" : "");
-	else
-		snprintf(s, sizeof(s), "? %#x", st);
-	return s;
-}
-
 static const char *run(const struct how *h)
 {
 	int st = 0;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 /* errno e by its name ("ENOENT"), "ok" for 0, "errnoN" if glibc has none. */
 static inline const char *ename(int e)
@@ -40,6 +41,21 @@ static inline void case_out(const char *name, const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
+}
+
+/* "exit N", "signal N[ core]" or "? 0xN" of a wait status. */
+static inline const char *wstatus(int st)
+{
+	static char s[32];
+
+	if (WIFEXITED(st))
+		snprintf(s, sizeof(s), "exit %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(s, sizeof(s), "signal %d%s", WTERMSIG(st),
+			 WCOREDUMP(st) ? " core" : "");
+	else
+		snprintf(s, sizeof(s), "? %#x", st);
+	return s;
 }
 
 /*

@@ -50,21 +50,6 @@ static const char *res(long r)
 	return r < 0 ? ename(errno) : "ok";
 }
 
-/* "exit N", "signal N[ core]" or "?" of a wait status. */
-static const char *wstatus(int st)
-{
-	static char s[32];
-
-	if (WIFEXITED(st))
-		snprintf(s, sizeof(s), "exit %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(s, sizeof(s), "signal %d%s", WTERMSIG(st),
-			 WCOREDUMP(st) ? " core" : "");
-	else
-		snprintf(s, sizeof(s), "? %#x", st);
-	return s;
-}
-
 /* ---- 1. core dumps in the wait status ---------------------------------------- */
 
 #define CORES "/tmp/cores"
