@@ -1096,7 +1096,7 @@ void coredump_on_signal(struct sentry *s, struct task *t, int sig)
 
 /* ---- the parent's wait ------------------------------------------------- */
 
-void coredump_fix_wait4(struct task *t, const uint64_t args[6], long ret)
+static void fix_wait4(struct task *t, const uint64_t args[6], long ret)
 {
 	const struct cd_rec *r = find_rec((pid_t)ret);
 	int status;
@@ -1113,7 +1113,7 @@ void coredump_fix_wait4(struct task *t, const uint64_t args[6], long ret)
 	coredump_forget((pid_t)ret);	/* reaped: the pid is free again */
 }
 
-void coredump_fix_waitid(struct task *t, const uint64_t args[6], long ret)
+static void fix_waitid(struct task *t, const uint64_t args[6], long ret)
 {
 	siginfo_t si;
 	const struct cd_rec *r;
@@ -1129,4 +1129,13 @@ void coredump_fix_waitid(struct task *t, const uint64_t args[6], long ret)
 	(void)plat_mem_write(t->host_tid, args[2], &si, sizeof(si));
 	if (!(args[3] & WNOWAIT))
 		coredump_forget(si.si_pid);
+}
+
+void coredump_fix_wait(struct task *t, long nr, const uint64_t args[6],
+		       long ret)
+{
+	if (nr == SYS_wait4)
+		fix_wait4(t, args, ret);
+	else if (nr == SYS_waitid)
+		fix_waitid(t, args, ret);
 }

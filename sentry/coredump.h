@@ -29,11 +29,11 @@ void coredump_on_signal(struct sentry *s, struct task *t, int sig);
 
 /* Whether a wait4/waitid may report a dumped process: watch its exit. */
 bool coredump_pending(void);
-/* At the exit stop of a watched wait4 (args) of t that returned ret:
- * the status word gets WCOREDUMP for a dumped process. */
-void coredump_fix_wait4(struct task *t, const uint64_t args[6], long ret);
-/* The same for waitid: si_code CLD_KILLED becomes CLD_DUMPED. */
-void coredump_fix_waitid(struct task *t, const uint64_t args[6], long ret);
+/* At the exit stop of a watched wait4 or waitid (nr, args) of t that
+ * returned ret: wait4's status word gets WCOREDUMP, waitid's si_code
+ * CLD_KILLED becomes CLD_DUMPED, for a dumped process. */
+void coredump_fix_wait(struct task *t, long nr, const uint64_t args[6],
+		       long ret);
 /* A new process has the sandbox pid pid: a record of an older one (reaped
  * unseen, by an auto-reaping parent) is stale. */
 void coredump_forget(pid_t pid);

@@ -913,10 +913,7 @@ static void on_syscall_stop(struct sentry *s, struct task *t)
 				   "exec error");
 		break;
 	case TP_STRACE:
-		if (st->nr == SYS_wait4)	/* sentry/coredump.c */
-			coredump_fix_wait4(t, st->args, (long)r.rax);
-		else if (st->nr == SYS_waitid)
-			coredump_fix_waitid(t, st->args, (long)r.rax);
+		coredump_fix_wait(t, st->nr, st->args, (long)r.rax);
 		strace_pending(s, t, st->nr, st->args, (long)r.rax, true,
 			       cv_now_ns() - st->t0);
 		stats_record(s, st->nr, SC_PASS, cv_now_ns() - st->t0,

@@ -8,8 +8,8 @@
  * that traces nobody goes on to the kernel at once, unless a process the
  * sentry dumped core for is unreaped: then its exit stop is watched
  * (TP_WAIT) for the status to get WCOREDUMP. waitid (SC_F_TRACE too) only
- * ever goes on that way, watched for CLD_DUMPED (sentry/coredump.c). A tracer gets a
- * report the sentry holds, or runs the kernel's wait with its exit stop
+ * ever goes on that way, watched for CLD_DUMPED (sentry/coredump.c). A
+ * tracer gets a report the sentry holds, or runs the kernel's wait with its exit stop
  * watched (TP_WAIT). A stop that becomes reportable meanwhile breaks that
  * wait (PTRACE_INTERRUPT, and the SIGCHLD Linux sends anyway): at the
  * exit stop, -ERESTARTSYS becomes the report. A kernel ECHILD while the
@@ -196,11 +196,9 @@ bool ptrace_wait_on_exit(struct sentry *s, struct task *t,
 	long kret = (long)r->rax, ret;
 	struct wait_args w;
 
-	if (st->nr == SYS_waitid) {
-		coredump_fix_waitid(t, st->args, kret);
+	coredump_fix_wait(t, st->nr, st->args, kret);
+	if (st->nr == SYS_waitid)
 		return false;
-	}
-	coredump_fix_wait4(t, st->args, kret);
 	wait_args(st->args, &w);
 	if (kret > 0 || (kret < 0 && kret != -ERESTARTSYS && kret != -ECHILD))
 		return false;	/* the kernel's own result (or EINTR...) */
