@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 static struct {
 	int fd;		/* -1: stderr */
 	enum cv_log_format fmt;
@@ -82,9 +84,8 @@ static size_t json_escape(char *out, size_t cap, const char *s)
 
 void cv_log(enum cv_log_level lvl, const char *fmt, ...)
 {
-	char msg[2048], line[4608], ts[40];
+	char msg[2048], line[4608], ts[CV_RFC3339_LEN];
 	struct timespec now;
-	struct tm tm;
 	int saved = errno, fd;
 	va_list ap;
 	int n;
@@ -96,8 +97,7 @@ void cv_log(enum cv_log_level lvl, const char *fmt, ...)
 	va_end(ap);
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	cv_rfc3339_utc(ts, &now);
 
 	fd = logger.fd >= 0 ? logger.fd : STDERR_FILENO;
 	if (logger.fmt == CV_LOG_JSON) {
@@ -105,8 +105,8 @@ void cv_log(enum cv_log_level lvl, const char *fmt, ...)
 
 		(void)json_escape(esc, sizeof(esc), msg); /* terminated */
 		n = snprintf(line, sizeof(line),
-			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n",
-			     level_names[lvl], esc, ts, now.tv_nsec);
+			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+			     level_names[lvl], esc, ts);
 	} else if (logger.fd < 0) {
 		/* Plain stderr: what a person reads. */
 		const char *who = logger.name[0] ? logger.name : "runsc";
@@ -117,8 +117,7 @@ void cv_log(enum cv_log_level lvl, const char *fmt, ...)
 			n = snprintf(line, sizeof(line), "%s: %s: %s\n", who,
 				     level_names[lvl], msg);
 	} else {
-		n = snprintf(line, sizeof(line), "%s.%09ldZ %s[%d] %s: %s\n",
-			     ts, now.tv_nsec,
+		n = snprintf(line, sizeof(line), "%s %s[%d] %s: %s\n", ts,
 			     logger.name[0] ? logger.name : "runsc", getpid(),
 			     level_names[lvl], msg);
 	}

@@ -174,6 +174,33 @@ uint64_t cv_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void cv_rfc3339_utc(char *buf, const struct timespec *ts)
+{
+	int64_t days = ts->tv_sec / 86400, secs = ts->tv_sec % 86400;
+	int64_t era, doe, yoe, doy, mp, year;
+	unsigned month, mday;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	/* the proleptic Gregorian calendar in 400-year eras that start on
+	 * 0000-03-01, so that the leap day ends each year */
+	days += 719468;		/* 1970-01-01 counted from 0000-03-01 */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;				/* [0, 146096] */
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		/* [0, 365] */
+	mp = (5 * doy + 2) / 153;				/* March = 0 */
+	mday = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	month = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	year = yoe + era * 400 + (month <= 2);
+	snprintf(buf, CV_RFC3339_LEN, "%04lld-%02u-%02uT%02u:%02u:%02u.%09ldZ",
+		 (long long)year, month, mday, (unsigned)(secs / 3600),
+		 (unsigned)(secs / 60 % 60), (unsigned)(secs % 60),
+		 (long)ts->tv_nsec);
+}
+
 unsigned cv_quota_cpus(int64_t quota, uint64_t period)
 {
 	if (quota <= 0 || period == 0)

@@ -36,6 +36,14 @@ int cv_parse_i64(const char *s, int64_t *out);
 /* Nanoseconds of CLOCK_MONOTONIC. */
 uint64_t cv_now_ns(void);
 
+/* ts as RFC 3339 UTC with nanoseconds, "2026-12-06T18:40:31.123456789Z"
+ * (at most CV_RFC3339_LEN bytes with the NUL; 31 for four-digit years).
+ * Computed, not gmtime_r(): glibc's reads the host's /etc/localtime
+ * (tzset) even for UTC, and keeps all it read in the heap that every
+ * sandbox process forked after it inherits. */
+#define CV_RFC3339_LEN 80
+void cv_rfc3339_utc(char *buf, const struct timespec *ts);
+
 /* The worker threads CVISOR_SENTRY_WORKERS asks of the sentry (and the
  * gofer its channels: docs/architecture.md, "Threads of the sentry"):
  * "cpus", one per CPU this process may run on (its affinity, the

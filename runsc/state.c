@@ -308,15 +308,11 @@ const char *state_status(const struct container_state *st)
 char *state_now_rfc3339(void)
 {
 	struct timespec ts;
-	char buf[40], *out = NULL;
-	struct tm tm;
+	char buf[CV_RFC3339_LEN];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0)
-		return NULL;
-	return out;
+	cv_rfc3339_utc(buf, &ts);
+	return strdup(buf);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */

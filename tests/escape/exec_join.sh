@@ -107,7 +107,18 @@ log=$T_TMP/native.log
 : >"$log"
 chmod 0640 "$log"
 cp "$T_ROOT/$id/state.json" "$T_TMP/state.json.saved"
-"$prog" "$WATCH_S" "$secret" "$T_ROOT" --only-marked >"$T_TMP/native.out" 2>&1 &
+# the host files a runsc exec opens on its way (its libraries, the
+# loader's cache, the zone file glibc may read): the control run leaves
+# them alone
+host_files() {
+	stat -L -c '%n %a %s %Y' /etc/ld.so.cache /etc/localtime \
+		$(ldd "$RUNSC_BIN" | awk '$3 ~ /^\// { print $3 }') 2>/dev/null
+}
+host_files >"$T_TMP/host-files.before"
+# (only files of this test's: runsc exec also holds host files open for a
+# moment, the dynamic loader's libraries, and those must stay untouched)
+"$prog" "$WATCH_S" "$secret" "$T_ROOT" --only-marked="$T_TMP:$T_ROOT" \
+	>"$T_TMP/native.out" 2>&1 &
 wpid=$!
 sleep 1
 exec_loop $((WATCH_S - 2)) "$RUNSC_BIN" --root "$T_ROOT" \
@@ -116,6 +127,9 @@ wait $wpid
 # (the watcher also wrote into the state.json runsc exec holds open: the
 # attack on the host reaches everything; put it back to delete)
 cp "$T_TMP/state.json.saved" "$T_ROOT/$id/state.json"
+host_files >"$T_TMP/host-files.after"
+t_check "detector: the host's libraries and zone file are left alone" \
+	cmp "$T_TMP/host-files.before" "$T_TMP/host-files.after"
 runsc delete --force "$id" >/dev/null 2>&1
 if [ "$(val environ "$T_TMP/native.out")" -gt 0 ] 2>/dev/null &&
 	[ "$(val cmdline "$T_TMP/native.out")" -gt 0 ] &&

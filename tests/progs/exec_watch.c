@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * exec_watch SECONDS SECRET HOSTMARK [--only-marked]: the attacker of
+ * exec_watch SECONDS SECRET HOSTMARK [--only-marked=DIR[:DIR...]]: the
+ * attacker of
  * tests/escape/exec_join.sh. For SECONDS it scans /proc over and over for
  * processes other than itself and those present when it started, and on
  * each one tries what CVE-2016-9962 / CVE-2019-5736 / CVE-2024-21626 did
@@ -13,8 +14,11 @@
  *             (mode 0606) through the magic link or the reopened file
  *
  * --only-marked (the control run on the host, which must not touch other
- * people's processes): fds are attacked only in processes whose command
- * line holds HOSTMARK.
+ * people's processes nor the host's files): fds are attacked only in
+ * processes whose command line holds HOSTMARK, and only files under one of
+ * the DIRs (the test's own). Without it, a runsc exec caught while glibc
+ * or the dynamic loader held a host file open (the zone file, libc.so.6,
+ * ld.so.cache) had lines appended to that file and its mode made 0606.
  *
  * Prints one line per kind, "environ N", "cmdline N", "fd_list N",
  * "fd_write N", "fd_chmod N" (N: how many times it succeeded), then
@@ -23,6 +27,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +69,32 @@ static ssize_t slurp(const char *path, char *buf, size_t cap)
 	return total;
 }
 
+static bool only_marked;
+static const char *only_dirs;	/* "DIR:DIR..." with --only-marked */
+
+/* Whether the file fd/N names lies under one of only_dirs (always true
+ * without --only-marked). */
+static bool may_attack(const char *link)
+{
+	char target[PATH_MAX];
+	ssize_t n;
+
+	if (!only_marked)
+		return true;
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	for (const char *d = only_dirs; *d != '\0';) {
+		size_t len = strcspn(d, ":");
+
+		if (len > 0 && strncmp(target, d, len) == 0 && target[len] == '/')
+			return true;
+		d += len + (d[len] == ':');
+	}
+	return false;
+}
+
 static void attack_fds(pid_t pid)
 {
 	char dir[64], path[320];
@@ -82,7 +113,8 @@ static void attack_fds(pid_t pid)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    !may_attack(path))
 			continue;
 		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 		if (fd >= 0) {
@@ -97,8 +129,6 @@ static void attack_fds(pid_t pid)
 	}
 	closedir(d);
 }
-
-static bool only_marked;
 
 static void attack(pid_t pid, const char *secret, const char *mark)
 {
@@ -147,12 +177,15 @@ int main(int argc, char **argv)
 	struct timespec t0, now;
 	pid_t self = getpid();
 
-	if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "--only-marked"))) {
+	if (argc == 5 && !strncmp(argv[4], "--only-marked=", 14) &&
+	    argv[4][14] == '/') {
+		only_marked = true;
+		only_dirs = argv[4] + 14;
+	} else if (argc != 4) {
 		fprintf(stderr, "usage: exec_watch SECONDS SECRET HOSTMARK "
-			"[--only-marked]\n");
+			"[--only-marked=DIR[:DIR...]]\n");
 		return 2;
 	}
-	only_marked = argc == 5;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	scan(self, argv[2], argv[3], true);
 	clock_gettime(CLOCK_MONOTONIC, &t0);

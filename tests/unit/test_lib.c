@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -294,6 +295,41 @@ TEST(quota_cpus_rounds_up)
 	CHECK_EQ(cv_quota_cpus(100001, 100000), 2);
 	CHECK_EQ(cv_quota_cpus(150000, 100000), 2);
 	CHECK_EQ(cv_quota_cpus(800000, 100000), 8);
+}
+
+/* cv_rfc3339_utc agrees with glibc's gmtime_r (the test may read the
+ * host's zone file; runsc must not) across eras, leap days and the
+ * epoch's edges, and prints the nanoseconds. */
+TEST(rfc3339_utc_matches_gmtime)
+{
+	static const int64_t fixed[] = {
+		0, -1, 86399, 86400, 951782400 /* 2000-02-29 */,
+		951868799, 4107542400 /* 2100-03-01 */, -30610224000 /* 1000-01-01 */,
+		253402300799 /* 9999-12-31T23:59:59 */, 68169600, 1796582540,
+	};
+	char got[CV_RFC3339_LEN], want[64], date[40];
+	struct timespec ts;
+	struct tm tm;
+	uint64_t x = 88172645463325252ull;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 20000; i++) {
+		if (i < sizeof(fixed) / sizeof(fixed[0])) {
+			ts.tv_sec = fixed[i];
+		} else {	/* xorshift: seconds in [-2^37, 2^37) */
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			ts.tv_sec = (int64_t)(x % (1ull << 38)) - (1ll << 37);
+			if (ts.tv_sec < -30610224000 || ts.tv_sec > 253402300799)
+				continue;	/* four-digit years only */
+		}
+		ts.tv_nsec = (long)(x % 1000000000ull);
+		CHECK(gmtime_r(&ts.tv_sec, &tm) != NULL);
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(want, sizeof(want), "%s.%09ldZ", date, ts.tv_nsec);
+		cv_rfc3339_utc(got, &ts);
+		CHECK_STREQ(got, want);
+	}
 }
 
 int main(void)
