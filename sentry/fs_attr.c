@@ -356,6 +356,25 @@ static int xattr_foreign_errno(const struct fs_path *p, const char *name,
 	return -EOPNOTSUPP;
 }
 
+/* The file a setxattr or removexattr of name changes, and the task's
+ * credentials for the gofer: no xattrs of the sentry's own trees. */
+static int xattr_write_lookup(struct sc_call *c, int dirfd, uint64_t upath,
+			      int flags, const char *name, struct fs_path *p,
+			      struct gofer_creds *cr)
+{
+	int ret = attr_lookup(c, dirfd, upath, flags, p);
+
+	if (ret < 0)
+		return ret;
+	if (p->virt)
+		return -EOPNOTSUPP;
+	ret = attr_name_writable(name);
+	if (ret < 0)
+		return ret;
+	task_gofer_creds(c->t, cr);
+	return 0;
+}
+
 static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 			int flags, uint64_t uname, uint64_t uvalue,
 			size_t size, int xflags)
@@ -383,15 +402,9 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		if (ret < 0)
 			return ret;
 	}
-	ret = attr_lookup(c, dirfd, upath, flags, &p);
+	ret = xattr_write_lookup(c, dirfd, upath, flags, name, &p, &cr);
 	if (ret < 0)
 		return ret;
-	if (p.virt)
-		return -EOPNOTSUPP;
-	ret = attr_name_writable(name);
-	if (ret < 0)
-		return ret;
-	task_gofer_creds(c->t, &cr);
 	ret = gofer_setxattr(task_gofer(c->t), &cr, xattr_at(&p),
 			     xattr_flags(flags), name, value, size, xflags);
 	return xattr_foreign_errno(&p, name, ret);
@@ -469,15 +482,9 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = read_xattr_name(c, uname, name);
 	if (ret < 0)
 		return ret;
-	ret = attr_lookup(c, dirfd, upath, flags, &p);
+	ret = xattr_write_lookup(c, dirfd, upath, flags, name, &p, &cr);
 	if (ret < 0)
 		return ret;
-	if (p.virt)
-		return -EOPNOTSUPP;
-	ret = attr_name_writable(name);
-	if (ret < 0)
-		return ret;
-	task_gofer_creds(c->t, &cr);
 	ret = gofer_removexattr(task_gofer(c->t), &cr, xattr_at(&p),
 				xattr_flags(flags), name);
 	return xattr_foreign_errno(&p, name, ret);
