@@ -25,10 +25,12 @@ prog=$CVISOR_PROGS/exec_watch
 t_clean_begin "*-$$"
 
 secret=rt-host-secret-$$-$RANDOM$RANDOM
-WATCH_S=6
-# (under AddressSanitizer a runsc exec takes over a second: more time,
-# so that the loop's last exec ends before the watcher does)
-[ -n "${CVISOR_SAN:-}" ] && WATCH_S=14
+# The exec loops run LOOP_S seconds; the watcher WATCH_S, long enough that
+# the loop's last exec (over a second on a loaded machine, or under
+# AddressSanitizer) ends before the watcher and its container do.
+LOOP_S=4
+[ -n "${CVISOR_SAN:-}" ] && LOOP_S=7
+WATCH_S=$((LOOP_S + 5))
 
 val() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 
@@ -129,11 +131,11 @@ host_files() {
 host_files >"$T_TMP/host-files.before"
 # (only files of this test's: runsc exec also holds host files open for a
 # moment, the dynamic loader's libraries, and those must stay untouched)
-"$prog" "$WATCH_S" "$secret" "$T_ROOT" --only-marked="$T_TMP:$T_ROOT" \
+"$prog" $((LOOP_S + 2)) "$secret" "$T_ROOT" --only-marked="$T_TMP:$T_ROOT" \
 	>"$T_TMP/native.out" 2>&1 &
 wpid=$!
 sleep 1
-exec_loop $((WATCH_S - 2)) "$RUNSC_BIN" --root "$T_ROOT" \
+exec_loop "$LOOP_S" "$RUNSC_BIN" --root "$T_ROOT" \
 	--platform "$CVISOR_PLATFORM" --log "$log" exec "$id" /bin/true >/dev/null
 wait $wpid
 # (the watcher also wrote into the state.json runsc exec holds open: the
@@ -166,12 +168,12 @@ sandbox_watch() {
 	rpid=$!
 	# the loop starts once the watcher runs (not before: those execs
 	# would fail for want of a container)
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		[ "$(runsc state "$id" 2>/dev/null | jq -r .status)" = running ] && break
-		sleep 0.05
+		sleep 0.1
 	done
 	sleep 0.5
-	read -r n bad < <(exec_loop $((WATCH_S / 2)) "$RUNSC_BIN" --root "$T_ROOT" \
+	read -r n bad < <(exec_loop "$LOOP_S" "$RUNSC_BIN" --root "$T_ROOT" \
 		--platform "$CVISOR_PLATFORM" --log "$log" exec "$id" /bin/sleep 0.2)
 	wait $rpid
 	runsc delete --force "$id" >/dev/null 2>&1
@@ -216,7 +218,7 @@ jq --arg r "$rroot" '.process.args[3] = $r' "$B/config.json" >"$B/c.json" &&
 runc --root "$rroot" run --bundle "$B" "$id" </dev/null >"$T_TMP/runc.out" 2>"$T_TMP/runc.err" &
 rpid=$!
 sleep 1
-read -r n bad < <(exec_loop $((WATCH_S - 2)) runc --root "$rroot" --log "$log" \
+read -r n bad < <(exec_loop "$LOOP_S" runc --root "$rroot" --log "$log" \
 	exec "$id" /bin/sleep 0.2)
 wait $rpid
 runc --root "$rroot" delete --force "$id" >/dev/null 2>&1
