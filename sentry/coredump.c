@@ -60,6 +60,7 @@
 #include "sentry/coredump.h"
 #include "sentry/idmap.h"
 #include "sentry/internal.h"
+#include "sentry/proc_status.h"
 #include "sentry/ptrace_emu.h"
 #include "sentry/vtree.h"
 
@@ -169,46 +170,17 @@ static bool dumps_core(int sig)
 	}
 }
 
-/* /proc/<pid>/name of the sandbox's procfs into buf (NUL-terminated):
- * its length, or -errno. */
-static ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t len)
-{
-	cleanup_close int fd = -1;
-	int pfd = vtree_host_proc_fd();
-	char path[64];
-	size_t got = 0;
-	ssize_t n;
-
-	if (pfd < 0)
-		return pfd;
-	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
-	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
-
-static uint64_t status_field(const char *buf, const char *key, int base)
-{
-	const char *p = strstr(buf, key);
-
-	return p != NULL ? strtoull(p + strlen(key), NULL, base) : 0;
-}
-
 /* Whether the process takes sig by its default action (no handler, not
  * ignored): dispositions are per process. */
 static bool takes_default(const struct task *t, int sig)
 {
 	uint64_t bit = 1ULL << (sig - 1);
-	char buf[4096];
+	char buf[TASK_STATUS_MAX];
 
-	if (proc_read(t->tgid, "status", buf, sizeof(buf)) <= 0)
+	if (task_status_read(t->tgid, 0, buf, sizeof(buf)) <= 0)
 		return false;
-	return !((status_field(buf, "\nSigIgn:\t", 16) |
-		  status_field(buf, "\nSigCgt:\t", 16)) & bit);
+	return !((status_num(buf, "SigIgn", 16) |
+		  status_num(buf, "SigCgt", 16)) & bit);
 }
 
 /* The soft RLIMIT_CORE of the process: 0 if unreadable. */
@@ -218,7 +190,7 @@ static uint64_t core_limit(const struct task *t)
 	char buf[4096];
 	const char *p;
 
-	if (proc_read(t->tgid, "limits", buf, sizeof(buf)) <= 0)
+	if (task_proc_read(t->tgid, "limits", buf, sizeof(buf)) <= 0)
 		return 0;
 	p = strstr(buf, key);
 	if (p == NULL)
@@ -302,7 +274,7 @@ static bool core_name(const struct cd_ctx *x, char *out, size_t cap)
 				 sentry_hostname(x->s));
 			break;
 		case 'e':
-			if (proc_read(x->t->tgid, "comm", v, sizeof(v)) <= 0)
+			if (task_proc_read(x->t->tgid, "comm", v, sizeof(v)) <= 0)
 				v[0] = '\0';
 			v[strcspn(v, "\n/")] = '\0';
 			break;
@@ -455,7 +427,7 @@ static void stat_ids(pid_t pid, int ids[3])
 	const char *p;
 
 	ids[0] = ids[1] = ids[2] = 0;
-	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+	if (task_proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
 		return;
 	p = strrchr(buf, ')');
 	if (p != NULL)
@@ -505,13 +477,13 @@ static void note_prpsinfo(struct cd_ctx *x, const int ids[3])
 	ps.pr_ppid = ids[0];
 	ps.pr_pgrp = ids[1];
 	ps.pr_sid = ids[2];
-	if (proc_read(x->t->tgid, "comm", buf, sizeof(ps.pr_fname) + 1) > 0) {
+	if (task_proc_read(x->t->tgid, "comm", buf, sizeof(ps.pr_fname) + 1) > 0) {
 		size_t l = strcspn(buf, "\n");
 
 		memcpy(ps.pr_fname, buf, l < sizeof(ps.pr_fname) - 1 ?
 						 l : sizeof(ps.pr_fname) - 1);
 	}
-	n = proc_read(x->t->tgid, "cmdline", buf, sizeof(buf));
+	n = task_proc_read(x->t->tgid, "cmdline", buf, sizeof(buf));
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
@@ -908,7 +880,7 @@ static bool in_wait(const struct task *u)
 	long nr;
 
 	snprintf(name, sizeof(name), "task/%d/syscall", (int)u->tid);
-	if (proc_read(u->tgid, name, buf, sizeof(buf)) <= 0)
+	if (task_proc_read(u->tgid, name, buf, sizeof(buf)) <= 0)
 		return true;
 	if (strncmp(buf, "running", 7) == 0)
 		return true;
@@ -1070,7 +1042,7 @@ static unsigned long dump_filter(const struct task *t)
 {
 	char buf[32];
 
-	if (proc_read(t->tgid, "coredump_filter", buf, sizeof(buf)) <= 0)
+	if (task_proc_read(t->tgid, "coredump_filter", buf, sizeof(buf)) <= 0)
 		return 0x33;	/* Linux's default */
 	return strtoul(buf, NULL, 16);
 }
