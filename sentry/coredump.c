@@ -37,6 +37,8 @@
  * docs/security.md, "Core dumps", has what is and is not covered.
  */
 #include <elf.h>
+#include <linux/audit.h>
+#include <sys/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -86,14 +88,22 @@
 #define PM_SWAPPED (1ULL << 62)
 #define PM_FILE (1ULL << 61)
 
-/* A dumped process its parent has not waited for yet. */
+/* A dumped process its parent has not seen as dumped yet. */
 struct cd_rec {
 	pid_t pid;	/* sandbox pid */
 	int sig;
 };
 
-static struct cd_rec recs[CD_MAX_RECS];
-static size_t nrecs;
+struct cd_recs {
+	struct cd_rec r[CD_MAX_RECS];
+	size_t n;
+};
+
+/* Dumped processes whose parent's wait is to get WCOREDUMP/CLD_DUMPED,
+ * and those whose SIGCHLD is to say CLD_DUMPED: the two come in either
+ * order (the wait reaps, the signal is delivered at the parent's next
+ * return to user mode), each consumes its own record. */
+static struct cd_recs waits, chlds;
 
 enum cd_pages { CD_NONE, CD_ALL, CD_ANON };
 
@@ -129,24 +139,55 @@ struct cd_ctx {
 	pid_t *threads;		/* other threads, stopped for the dump */
 	size_t nthreads;
 	int pagemap;		/* -1: not readable, every page has contents */
+	const siginfo_t *si;	/* the signal's, if not at its delivery stop */
 };
 
 static uint8_t chunk[CD_CHUNK];
 
-void coredump_forget(pid_t pid);
+static void recs_del(struct cd_recs *rs, pid_t pid)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		if (rs->r[i].pid != pid)
+			continue;
+		memmove(rs->r + i, rs->r + i + 1,
+			(rs->n - i - 1) * sizeof(*rs->r));
+		rs->n--;
+		return;
+	}
+}
 
-/* Records of processes reaped unseen (a parent that ignores SIGCHLD, a
- * waitid the sentry did not watch) go: no /proc/<pid> left. */
+static void recs_add(struct cd_recs *rs, pid_t pid, int sig)
+{
+	recs_del(rs, pid);
+	if (rs->n == CD_MAX_RECS) {	/* the oldest goes */
+		memmove(rs->r, rs->r + 1, (CD_MAX_RECS - 1) * sizeof(*rs->r));
+		rs->n--;
+	}
+	rs->r[rs->n].pid = pid;
+	rs->r[rs->n].sig = sig;
+	rs->n++;
+}
+
+static const struct cd_rec *recs_find(const struct cd_recs *rs, pid_t pid)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->r[i].pid == pid)
+			return &rs->r[i];
+	return NULL;
+}
+
+/* Wait records of processes reaped unseen (a parent that ignores SIGCHLD,
+ * a waitid the sentry did not watch) go: no /proc/<pid> left. */
 static void prune(void)
 {
 	int pfd = vtree_host_proc_fd();
 	char name[16];
 	struct stat st;
 
-	for (size_t i = 0; pfd >= 0 && i < nrecs;) {
-		snprintf(name, sizeof(name), "%d", (int)recs[i].pid);
+	for (size_t i = 0; pfd >= 0 && i < waits.n;) {
+		snprintf(name, sizeof(name), "%d", (int)waits.r[i].pid);
 		if (fstatat(pfd, name, &st, 0) < 0 && errno == ENOENT)
-			coredump_forget(recs[i].pid);
+			recs_del(&waits, waits.r[i].pid);
 		else
 			i++;
 	}
@@ -154,9 +195,9 @@ static void prune(void)
 
 bool coredump_pending(void)
 {
-	if (nrecs > 0)
+	if (waits.n > 0)
 		prune();
-	return nrecs > 0;
+	return waits.n > 0;
 }
 
 static bool dumps_core(int sig)
@@ -498,6 +539,10 @@ static void note_siginfo(struct cd_ctx *x)
 {
 	siginfo_t si;
 
+	if (x->si != NULL) {
+		note_add(x, NT_SIGINFO, x->si, sizeof(*x->si));
+		return;
+	}
 	if (ptrace(PTRACE_GETSIGINFO, x->t->host_tid, 0, &si) < 0) {
 		memset(&si, 0, sizeof(si));
 		si.si_signo = x->sig;
@@ -841,34 +886,14 @@ static bool write_core(struct cd_ctx *x, int fd)
 
 static void record(pid_t pid, int sig)
 {
-	coredump_forget(pid);
-	if (nrecs == CD_MAX_RECS) {	/* the oldest goes */
-		memmove(recs, recs + 1, (CD_MAX_RECS - 1) * sizeof(*recs));
-		nrecs--;
-	}
-	recs[nrecs].pid = pid;
-	recs[nrecs].sig = sig;
-	nrecs++;
+	recs_add(&waits, pid, sig);
+	recs_add(&chlds, pid, sig);
 }
 
 void coredump_forget(pid_t pid)
 {
-	for (size_t i = 0; i < nrecs; i++) {
-		if (recs[i].pid != pid)
-			continue;
-		memmove(recs + i, recs + i + 1,
-			(nrecs - i - 1) * sizeof(*recs));
-		nrecs--;
-		return;
-	}
-}
-
-static const struct cd_rec *find_rec(pid_t pid)
-{
-	for (size_t i = 0; i < nrecs; i++)
-		if (recs[i].pid == pid)
-			return &recs[i];
-	return NULL;
+	recs_del(&waits, pid);
+	recs_del(&chlds, pid);
 }
 
 /* Whether thread u may be in a wait4 or waitid that was let go on
@@ -1023,7 +1048,8 @@ static bool dump(struct cd_ctx *x)
 	}
 	snprintf(path, sizeof(path), "%d/pagemap", (int)x->t->tgid);
 	x->pagemap = pfd < 0 ? -1 : openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	stop_threads(x);
+	if (x->si == NULL)	/* a filter's kill: the kernel killed them */
+		stop_threads(x);
 	x->notes_max = CD_NOTES_BASE + x->nthreads * CD_THREAD_NOTES;
 	x->notes = malloc(x->notes_max);
 	ok = x->notes != NULL && read_vmas(x) == 0;
@@ -1047,30 +1073,180 @@ static unsigned long dump_filter(const struct task *t)
 	return strtoul(buf, NULL, 16);
 }
 
+/* The dump of x, if its RLIMIT_CORE and dumpability allow one; the
+ * parent is told. */
+static void dump_and_record(struct cd_ctx *x)
+{
+	x->limit = core_limit(x->t);
+	if (x->limit >= CD_PAGE && dumpable(x->s, x->t)) {
+		x->filter = dump_filter(x->t);
+		if (dump(x)) {
+			record(x->t->tgid, x->sig);
+			kick_parent(x->s, x->t);
+		}
+	}
+	free(x->vmas);
+	free(x->notes);
+	free(x->threads);
+}
+
 void coredump_on_signal(struct sentry *s, struct task *t, int sig)
 {
 	struct cd_ctx x = { .s = s, .t = t, .sig = sig, .pagemap = -1 };
 
 	if (!dumps_core(sig) || t->fs == NULL || !takes_default(t, sig))
 		return;
-	x.limit = core_limit(t);
-	if (x.limit < CD_PAGE || !dumpable(s, t))
-		return;
-	x.filter = dump_filter(t);
-	if (dump(&x)) {
-		record(t->tgid, sig);
-		kick_parent(s, t);
+	dump_and_record(&x);
+}
+
+/* ---- a seccomp filter's kill ------------------------------------------- */
+
+/*
+ * A filter's SECCOMP_RET_KILL_PROCESS (or KILL_THREAD in the last thread)
+ * forces SIGSYS on the task with an immutable default action: no
+ * signal-delivery stop, the kernel dumps (and fails: the host cwd is
+ * gone). A process with filters of its own therefore stops at its exit
+ * (PTRACE_O_TRACEEXIT, set when it installs one and inherited by the
+ * tasks it makes), where its memory is still whole: the sentry dumps
+ * there.
+ */
+#define CD_SECCOMP_MODE_DEAD 3	/* the kernel's, in status "Seccomp:" */
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1		/* SIGSYS's si_code (asm-generic/siginfo.h) */
+#endif
+#define CD_PF_EXITING 0x4
+#define CD_PF_POSTCOREDUMP 0x8
+
+bool coredump_on_filter(struct sentry *s, struct task *t,
+			struct plat_call *pc)
+{
+	struct task_state *st = task_st(t);
+	long nr = (long)pc->regs.orig_rax;
+
+	if (nr != SYS_seccomp &&
+	    !(nr == SYS_prctl && pc->regs.rdi == PR_SET_SECCOMP))
+		return false;
+	if (ptrace(PTRACE_SETOPTIONS, t->host_tid, 0,
+		   PLAT_PTRACE_OPTIONS | PTRACE_O_TRACEEXIT) == 0)
+		st->exit_watch = true;
+	if (s->strace) {
+		/* logged at its exit stop, as a PASS call is */
+		st->pending = TP_STRACE;
+		st->nr = nr;
+		plat_regs_args(&pc->regs, st->args);
+		st->t0 = cv_now_ns();
+		task_resume(t, PTRACE_SYSCALL, 0);
+		return true;
 	}
-	free(x.vmas);
-	free(x.notes);
-	free(x.threads);
+	sentry_plat_result(t->host_tid,
+			   plat_ptrace_finish(t->host_tid, pc, 0, true),
+			   "reply");
+	return true;
+}
+
+/* Whether thread u of a process one of whose threads a filter killed is
+ * dying too (the kernel's KILL_PROCESS, or its dump, zapped it: SIGKILL
+ * pending, or past it, in its exit), or gone. */
+static bool thread_dying(const struct task *u)
+{
+	char buf[TASK_STATUS_MAX], name[32];
+	unsigned long flags = 0;
+	const char *p;
+	char state;
+
+	if (task_status_read(u->tgid, u->tid, buf, sizeof(buf)) <= 0)
+		return true;
+	if (status_num(buf, "SigPnd", 16) & (1ULL << (SIGKILL - 1)))
+		return true;
+	snprintf(name, sizeof(name), "task/%d/stat", (int)u->tid);
+	if (task_proc_read(u->tgid, name, buf, sizeof(buf)) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL)
+		return true;
+	/* state ppid pgrp session tty_nr tpgid flags */
+	if (sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return true;
+	return state == 'Z' || state == 'X' ||
+	       (flags & (CD_PF_EXITING | CD_PF_POSTCOREDUMP)) != 0;
+}
+
+/* Linux dumps for KILL_PROCESS, and for KILL_THREAD in the process's last
+ * live thread: in both, no other thread of it lives on. */
+static bool process_dies(struct sentry *s, const struct task *t)
+{
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task *u = s->tasks[i];
+
+		if (u != t && u->host_tgid == t->host_tgid &&
+		    !task_st(u)->exited && !thread_dying(u))
+			return false;
+	}
+	return true;
+}
+
+/* Linux's force_sig_seccomp siginfo; si_errno is the filter's
+ * SECCOMP_RET_DATA, which the sentry cannot know: 0, as most filters'. */
+static void seccomp_siginfo(const struct task *t, siginfo_t *si)
+{
+	struct user_regs_struct r;
+
+	memset(si, 0, sizeof(*si));
+	si->si_signo = SIGSYS;
+	si->si_code = SYS_SECCOMP;
+	if (plat_getregs(t->host_tid, &r) < 0)
+		return;
+	si->si_call_addr = (void *)(uintptr_t)r.rip;
+	si->si_syscall = (int)r.orig_rax;
+	si->si_arch = r.cs == 0x23 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
+}
+
+void coredump_on_exit(struct sentry *s, struct task *t)
+{
+	char buf[TASK_STATUS_MAX];
+	siginfo_t si;
+	struct cd_ctx x = { .s = s, .t = t, .sig = SIGSYS, .pagemap = -1,
+			    .si = &si };
+	unsigned long msg = 0;
+	int code;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->host_tid, 0, &msg) < 0)
+		return;
+	code = (int)msg;
+	if (!WIFSIGNALED(code) || WTERMSIG(code) != SIGSYS ||
+	    WCOREDUMP(code) || t->fs == NULL)
+		return;
+	if (task_status_read(t->tgid, t->tid, buf, sizeof(buf)) <= 0 ||
+	    status_value(buf, "Seccomp") == NULL ||
+	    status_num(buf, "Seccomp", 10) != CD_SECCOMP_MODE_DEAD ||
+	    !process_dies(s, t))
+		return;
+	seccomp_siginfo(t, &si);
+	dump_and_record(&x);
+}
+
+/* ---- the parent's SIGCHLD ---------------------------------------------- */
+
+void coredump_on_sigchld(struct task *t, int sig)
+{
+	const struct cd_rec *r;
+	siginfo_t si;
+
+	if (sig != SIGCHLD || chlds.n == 0 ||
+	    ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &si) < 0 ||
+	    si.si_signo != SIGCHLD || si.si_code != CLD_KILLED)
+		return;
+	r = recs_find(&chlds, si.si_pid);
+	if (r == NULL || r->sig != si.si_status)
+		return;
+	si.si_code = CLD_DUMPED;
+	if (ptrace(PTRACE_SETSIGINFO, t->host_tid, 0, &si) == 0)
+		recs_del(&chlds, si.si_pid);
 }
 
 /* ---- the parent's wait ------------------------------------------------- */
 
 static void fix_wait4(struct task *t, const uint64_t args[6], long ret)
 {
-	const struct cd_rec *r = find_rec((pid_t)ret);
+	const struct cd_rec *r = recs_find(&waits, (pid_t)ret);
 	int status;
 
 	if (ret <= 0 || r == NULL)
@@ -1082,7 +1258,7 @@ static void fix_wait4(struct task *t, const uint64_t args[6], long ret)
 		(void)plat_mem_write(t->host_tid, args[1], &status,
 				     sizeof(status));
 	}
-	coredump_forget((pid_t)ret);	/* reaped: the pid is free again */
+	recs_del(&waits, (pid_t)ret);	/* reaped */
 }
 
 static void fix_waitid(struct task *t, const uint64_t args[6], long ret)
@@ -1093,14 +1269,14 @@ static void fix_waitid(struct task *t, const uint64_t args[6], long ret)
 	if (ret != 0 || args[2] == 0 ||
 	    plat_mem_read(t->host_tid, args[2], &si, sizeof(si)) < 0)
 		return;
-	r = find_rec(si.si_pid);
+	r = recs_find(&waits, si.si_pid);
 	if (r == NULL || si.si_signo != SIGCHLD || si.si_code != CLD_KILLED ||
 	    si.si_status != r->sig)
 		return;
 	si.si_code = CLD_DUMPED;
 	(void)plat_mem_write(t->host_tid, args[2], &si, sizeof(si));
 	if (!(args[3] & WNOWAIT))
-		coredump_forget(si.si_pid);
+		recs_del(&waits, si.si_pid);
 }
 
 void coredump_fix_wait(struct task *t, long nr, const uint64_t args[6],

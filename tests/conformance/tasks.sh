@@ -65,6 +65,17 @@ gdb_bt() {	# out
 		"${nthreads:-none}" >>"$1"
 }
 
+# A SIGCHLD taken from a signalfd or by sigwaitinfo is dequeued by the
+# kernel without a signal-delivery stop: it still says CLD_KILLED
+# (docs/security.md, "Core dumps").
+known() {	# name host sandbox
+	case $1 in
+	core_sigchld_signalfd | core_sigchld_sigwaitinfo)
+		[ "$2" = "${3/code killed/code dumped}" ] ;;
+	*) return 1 ;;
+	esac
+}
+
 (cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "tc-runc-$$" \
 	</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err")
 "$RUNC" --root "$T_TMP/runc-root" delete --force "tc-runc-$$" >/dev/null 2>&1
@@ -73,4 +84,4 @@ gdb_bt "$T_TMP/native.out"
 	--platform "$CVISOR_PLATFORM" run "tc-$$" \
 	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
 gdb_bt "$T_TMP/sandbox.out"
-t_compare_native
+t_compare_native known
