@@ -32,8 +32,11 @@
  *
  * A dump made records the process (its sandbox pid and signal); the
  * parent's wait4 and waitid are watched at their exit stops while a record
- * is pending (sentry/ptrace_wait.c) and get the bit and CLD_DUMPED. The
- * kernel's own SIGCHLD siginfo and a signalfd's still say CLD_KILLED.
+ * is pending (sentry/ptrace_wait.c) and get the bit and CLD_DUMPED; the
+ * parent's SIGCHLD is rewritten to CLD_DUMPED at its delivery stop (a
+ * signalfd's or sigwaitinfo's, dequeued without one, is not). A seccomp
+ * filter's kill, which has no signal-delivery stop, is dumped at the
+ * task's exit stop (coredump_on_filter, coredump_on_exit).
  * docs/security.md, "Core dumps", has what is and is not covered.
  */
 #include <elf.h>
