@@ -292,6 +292,9 @@ bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,
 {
 	struct ptrace_link *l = ptrace_link_of(parent), *cl;
 
+	/* The kernel gave the child the parent's options: the exit stop a
+	 * filter of its own asked for too (sync_exit_option keeps it). */
+	task_st(child)->exit_watch = task_st(parent)->exit_watch;
 	if (l == NULL || !(l->options & clone_option(event)) ||
 	    ptrace_link_of(child) != NULL)
 		return false;
