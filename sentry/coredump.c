@@ -1127,7 +1127,7 @@ bool coredump_on_filter(struct sentry *s, struct task *t,
 	long nr = (long)pc->regs.orig_rax;
 
 	if (nr != SYS_seccomp &&
-	    !(nr == SYS_prctl && pc->regs.rdi == PR_SET_SECCOMP))
+	    !(nr == SYS_prctl && (uint32_t)pc->regs.rdi == PR_SET_SECCOMP))
 		return false;
 	if (ptrace(PTRACE_SETOPTIONS, t->host_tid, 0,
 		   PLAT_PTRACE_OPTIONS | PTRACE_O_TRACEEXIT) == 0)
