@@ -916,7 +916,8 @@ static bool in_wait(const struct task *u)
 	return nr == SYS_wait4 || nr == SYS_waitid;
 }
 
-/* Whether tid stopped (within the wait): a status it made is queued for
+/* Whether tid stopped (within the wait), or is gone (nothing to wait
+ * for: its registers are not to be had): a status it made is queued for
  * the event loop, which handles it after the dump; a thread already in a
  * stop (its status taken before) answers PTRACE_GETREGS. */
 static bool thread_stopped(struct cd_ctx *x, pid_t tid)
@@ -925,11 +926,13 @@ static bool thread_stopped(struct cd_ctx *x, pid_t tid)
 	int status;
 	pid_t got = waitpid(tid, &status, __WALL | WNOHANG);
 
+	(void)x;
 	if (got == tid) {
 		sentry_queue_wait(tid, status);
-		return WIFSTOPPED(status);
+		return true;
 	}
-	(void)x;
+	if (got < 0 && errno == ECHILD)
+		return true;
 	return plat_getregs(tid, &r) == 0;
 }
 
@@ -1051,8 +1054,7 @@ static bool dump(struct cd_ctx *x)
 	}
 	snprintf(path, sizeof(path), "%d/pagemap", (int)x->t->tgid);
 	x->pagemap = pfd < 0 ? -1 : openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	if (x->si == NULL)	/* a filter's kill: the kernel killed them */
-		stop_threads(x);
+	stop_threads(x);
 	x->notes_max = CD_NOTES_BASE + x->nthreads * CD_THREAD_NOTES;
 	x->notes = malloc(x->notes_max);
 	ok = x->notes != NULL && read_vmas(x) == 0;

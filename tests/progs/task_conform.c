@@ -492,7 +492,10 @@ static void core_filter(const char *name, uint32_t action, int in_thread)
 	case_out(fname, "%s", core_file(CORE, RLIM_INFINITY));
 	snprintf(fname, sizeof(fname), "%s_siginfo", name);
 	case_out(fname, "%s", core_siginfo(CORE));
-	unlink(CORE);
+	if (in_thread && action == SECCOMP_RET_KILL_PROCESS)
+		rename(CORE, CORES "/filter_thread.core");	/* for gdb */
+	else
+		unlink(CORE);
 }
 
 /* The same, the parent told by waitid and by its SIGCHLD handler. */
