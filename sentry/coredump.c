@@ -1220,7 +1220,6 @@ void coredump_on_exit(struct sentry *s, struct task *t)
 	    WCOREDUMP(code) || t->fs == NULL)
 		return;
 	if (task_status_read(t->tgid, t->tid, buf, sizeof(buf)) <= 0 ||
-	    status_value(buf, "Seccomp") == NULL ||
 	    status_num(buf, "Seccomp", 10) != CD_SECCOMP_MODE_DEAD ||
 	    !process_dies(s, t))
 		return;
