@@ -208,6 +208,23 @@ unsigned cv_quota_cpus(int64_t quota, uint64_t period)
 	return (unsigned)(((uint64_t)quota + period - 1) / period);
 }
 
+int cv_parse_cpu_quota(const char *text, int64_t *quota, uint64_t *period)
+{
+	char q[32], p[32];
+	int n;
+
+	n = sscanf(text, "%31s %31s", q, p);
+	if (n < 1)
+		return -EINVAL;
+	if (strcmp(q, "max") == 0)
+		*quota = -1;
+	else if (cv_parse_i64(q, quota) < 0 || (*quota < 0 && *quota != -1))
+		return -EINVAL;
+	if (n == 2 && (period == NULL || cv_parse_u64(p, period) < 0))
+		return -EINVAL;
+	return 0;
+}
+
 /* The CPUs the container's CPU quota allows, 0: no quota (set by runsc's
  * sandbox once in the container's cgroup; inherited by the gofer). */
 static unsigned workers_quota_cpus;

@@ -56,5 +56,11 @@ void cv_workers_limit_cpus(unsigned cpus);
 /* ceil(quota / period): the CPUs a CFS quota lets run at once; 0 for no
  * quota (quota <= 0, as cfs_quota_us -1, or no period). */
 unsigned cv_quota_cpus(int64_t quota, uint64_t period);
+/* A cgroup's CPU quota as the kernel writes it: v1 cpu.cfs_quota_us
+ * ("-1": none) or v2 cpu.max ("max": none), the quota and the period after
+ * it; a newline may end it. *quota is -1 for none; *period is left as it
+ * was if the text has none (period may be NULL then: cfs_quota_us). 0, or
+ * -EINVAL for other text. */
+int cv_parse_cpu_quota(const char *text, int64_t *quota, uint64_t *period);
 
 #endif

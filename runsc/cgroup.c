@@ -721,14 +721,13 @@ const char *cgroup_dir(const struct cgroup *cg, const char *ctl)
 static unsigned cpu_max_cpus(const char *dir)
 {
 	cleanup_free char *s = NULL;
-	long long quota;
-	unsigned long long period;
+	uint64_t period = 0;
+	int64_t quota;
 
-	if (cg_read(dir, "cpu.max", &s, NULL) < 0)
+	if (cg_read(dir, "cpu.max", &s, NULL) < 0 ||
+	    cv_parse_cpu_quota(s, &quota, &period) < 0)
 		return 0;
-	if (sscanf(s, "%lld %llu", &quota, &period) != 2)
-		return 0;	/* "max ...": no quota */
-	return cv_quota_cpus(quota, period);
+	return cv_quota_cpus(quota, period);	/* "max ...": none */
 }
 
 /* v1: cpu.cfs_quota_us (-1: none) over cpu.cfs_period_us. */
@@ -738,10 +737,8 @@ static unsigned cfs_cpus(const char *dir)
 	uint64_t period;
 	int64_t quota;
 
-	if (cg_read(dir, "cpu.cfs_quota_us", &q, NULL) < 0)
-		return 0;
-	q[strcspn(q, "\n")] = '\0';
-	if (cv_parse_i64(q, &quota) < 0 ||
+	if (cg_read(dir, "cpu.cfs_quota_us", &q, NULL) < 0 ||
+	    cv_parse_cpu_quota(q, &quota, NULL) < 0 ||
 	    cg_read_u64(dir, "cpu.cfs_period_us", &period, NULL) < 0)
 		return 0;
 	return cv_quota_cpus(quota, period);

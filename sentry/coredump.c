@@ -32,11 +32,16 @@
  *
  * A dump made records the process (its sandbox pid and signal); the
  * parent's wait4 and waitid are watched at their exit stops while a record
- * is pending (sentry/ptrace_wait.c) and get the bit and CLD_DUMPED. The
- * kernel's own SIGCHLD siginfo and a signalfd's still say CLD_KILLED.
+ * is pending (sentry/ptrace_wait.c) and get the bit and CLD_DUMPED; the
+ * parent's SIGCHLD is rewritten to CLD_DUMPED at its delivery stop (a
+ * signalfd's or sigwaitinfo's, dequeued without one, is not). A seccomp
+ * filter's kill, which has no signal-delivery stop, is dumped at the
+ * task's exit stop (coredump_on_filter, coredump_on_exit).
  * docs/security.md, "Core dumps", has what is and is not covered.
  */
 #include <elf.h>
+#include <linux/audit.h>
+#include <sys/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -60,6 +65,7 @@
 #include "sentry/coredump.h"
 #include "sentry/idmap.h"
 #include "sentry/internal.h"
+#include "sentry/proc_status.h"
 #include "sentry/ptrace_emu.h"
 #include "sentry/vtree.h"
 
@@ -85,14 +91,22 @@
 #define PM_SWAPPED (1ULL << 62)
 #define PM_FILE (1ULL << 61)
 
-/* A dumped process its parent has not waited for yet. */
+/* A dumped process its parent has not seen as dumped yet. */
 struct cd_rec {
 	pid_t pid;	/* sandbox pid */
 	int sig;
 };
 
-static struct cd_rec recs[CD_MAX_RECS];
-static size_t nrecs;
+struct cd_recs {
+	struct cd_rec r[CD_MAX_RECS];
+	size_t n;
+};
+
+/* Dumped processes whose parent's wait is to get WCOREDUMP/CLD_DUMPED,
+ * and those whose SIGCHLD is to say CLD_DUMPED: the two come in either
+ * order (the wait reaps, the signal is delivered at the parent's next
+ * return to user mode), each consumes its own record. */
+static struct cd_recs waits, chlds;
 
 enum cd_pages { CD_NONE, CD_ALL, CD_ANON };
 
@@ -128,24 +142,55 @@ struct cd_ctx {
 	pid_t *threads;		/* other threads, stopped for the dump */
 	size_t nthreads;
 	int pagemap;		/* -1: not readable, every page has contents */
+	const siginfo_t *si;	/* the signal's, if not at its delivery stop */
 };
 
 static uint8_t chunk[CD_CHUNK];
 
-void coredump_forget(pid_t pid);
+static void recs_del(struct cd_recs *rs, pid_t pid)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		if (rs->r[i].pid != pid)
+			continue;
+		memmove(rs->r + i, rs->r + i + 1,
+			(rs->n - i - 1) * sizeof(*rs->r));
+		rs->n--;
+		return;
+	}
+}
 
-/* Records of processes reaped unseen (a parent that ignores SIGCHLD, a
- * waitid the sentry did not watch) go: no /proc/<pid> left. */
+static void recs_add(struct cd_recs *rs, pid_t pid, int sig)
+{
+	recs_del(rs, pid);
+	if (rs->n == CD_MAX_RECS) {	/* the oldest goes */
+		memmove(rs->r, rs->r + 1, (CD_MAX_RECS - 1) * sizeof(*rs->r));
+		rs->n--;
+	}
+	rs->r[rs->n].pid = pid;
+	rs->r[rs->n].sig = sig;
+	rs->n++;
+}
+
+static const struct cd_rec *recs_find(const struct cd_recs *rs, pid_t pid)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->r[i].pid == pid)
+			return &rs->r[i];
+	return NULL;
+}
+
+/* Wait records of processes reaped unseen (a parent that ignores SIGCHLD,
+ * a waitid the sentry did not watch) go: no /proc/<pid> left. */
 static void prune(void)
 {
 	int pfd = vtree_host_proc_fd();
 	char name[16];
 	struct stat st;
 
-	for (size_t i = 0; pfd >= 0 && i < nrecs;) {
-		snprintf(name, sizeof(name), "%d", (int)recs[i].pid);
+	for (size_t i = 0; pfd >= 0 && i < waits.n;) {
+		snprintf(name, sizeof(name), "%d", (int)waits.r[i].pid);
 		if (fstatat(pfd, name, &st, 0) < 0 && errno == ENOENT)
-			coredump_forget(recs[i].pid);
+			recs_del(&waits, waits.r[i].pid);
 		else
 			i++;
 	}
@@ -153,9 +198,9 @@ static void prune(void)
 
 bool coredump_pending(void)
 {
-	if (nrecs > 0)
+	if (waits.n > 0)
 		prune();
-	return nrecs > 0;
+	return waits.n > 0;
 }
 
 static bool dumps_core(int sig)
@@ -169,46 +214,17 @@ static bool dumps_core(int sig)
 	}
 }
 
-/* /proc/<pid>/name of the sandbox's procfs into buf (NUL-terminated):
- * its length, or -errno. */
-static ssize_t proc_read(pid_t pid, const char *name, char *buf, size_t len)
-{
-	cleanup_close int fd = -1;
-	int pfd = vtree_host_proc_fd();
-	char path[64];
-	size_t got = 0;
-	ssize_t n;
-
-	if (pfd < 0)
-		return pfd;
-	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
-	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
-
-static uint64_t status_field(const char *buf, const char *key, int base)
-{
-	const char *p = strstr(buf, key);
-
-	return p != NULL ? strtoull(p + strlen(key), NULL, base) : 0;
-}
-
 /* Whether the process takes sig by its default action (no handler, not
  * ignored): dispositions are per process. */
 static bool takes_default(const struct task *t, int sig)
 {
 	uint64_t bit = 1ULL << (sig - 1);
-	char buf[4096];
+	char buf[TASK_STATUS_MAX];
 
-	if (proc_read(t->tgid, "status", buf, sizeof(buf)) <= 0)
+	if (task_status_read(t->tgid, 0, buf, sizeof(buf)) <= 0)
 		return false;
-	return !((status_field(buf, "\nSigIgn:\t", 16) |
-		  status_field(buf, "\nSigCgt:\t", 16)) & bit);
+	return !((status_num(buf, "SigIgn", 16) |
+		  status_num(buf, "SigCgt", 16)) & bit);
 }
 
 /* The soft RLIMIT_CORE of the process: 0 if unreadable. */
@@ -218,7 +234,7 @@ static uint64_t core_limit(const struct task *t)
 	char buf[4096];
 	const char *p;
 
-	if (proc_read(t->tgid, "limits", buf, sizeof(buf)) <= 0)
+	if (task_proc_read(t->tgid, "limits", buf, sizeof(buf)) <= 0)
 		return 0;
 	p = strstr(buf, key);
 	if (p == NULL)
@@ -302,7 +318,7 @@ static bool core_name(const struct cd_ctx *x, char *out, size_t cap)
 				 sentry_hostname(x->s));
 			break;
 		case 'e':
-			if (proc_read(x->t->tgid, "comm", v, sizeof(v)) <= 0)
+			if (task_proc_read(x->t->tgid, "comm", v, sizeof(v)) <= 0)
 				v[0] = '\0';
 			v[strcspn(v, "\n/")] = '\0';
 			break;
@@ -455,7 +471,7 @@ static void stat_ids(pid_t pid, int ids[3])
 	const char *p;
 
 	ids[0] = ids[1] = ids[2] = 0;
-	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
+	if (task_proc_read(pid, "stat", buf, sizeof(buf)) <= 0)
 		return;
 	p = strrchr(buf, ')');
 	if (p != NULL)
@@ -505,13 +521,13 @@ static void note_prpsinfo(struct cd_ctx *x, const int ids[3])
 	ps.pr_ppid = ids[0];
 	ps.pr_pgrp = ids[1];
 	ps.pr_sid = ids[2];
-	if (proc_read(x->t->tgid, "comm", buf, sizeof(ps.pr_fname) + 1) > 0) {
+	if (task_proc_read(x->t->tgid, "comm", buf, sizeof(ps.pr_fname) + 1) > 0) {
 		size_t l = strcspn(buf, "\n");
 
 		memcpy(ps.pr_fname, buf, l < sizeof(ps.pr_fname) - 1 ?
 						 l : sizeof(ps.pr_fname) - 1);
 	}
-	n = proc_read(x->t->tgid, "cmdline", buf, sizeof(buf));
+	n = task_proc_read(x->t->tgid, "cmdline", buf, sizeof(buf));
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
@@ -526,6 +542,10 @@ static void note_siginfo(struct cd_ctx *x)
 {
 	siginfo_t si;
 
+	if (x->si != NULL) {
+		note_add(x, NT_SIGINFO, x->si, sizeof(*x->si));
+		return;
+	}
 	if (ptrace(PTRACE_GETSIGINFO, x->t->host_tid, 0, &si) < 0) {
 		memset(&si, 0, sizeof(si));
 		si.si_signo = x->sig;
@@ -869,34 +889,14 @@ static bool write_core(struct cd_ctx *x, int fd)
 
 static void record(pid_t pid, int sig)
 {
-	coredump_forget(pid);
-	if (nrecs == CD_MAX_RECS) {	/* the oldest goes */
-		memmove(recs, recs + 1, (CD_MAX_RECS - 1) * sizeof(*recs));
-		nrecs--;
-	}
-	recs[nrecs].pid = pid;
-	recs[nrecs].sig = sig;
-	nrecs++;
+	recs_add(&waits, pid, sig);
+	recs_add(&chlds, pid, sig);
 }
 
 void coredump_forget(pid_t pid)
 {
-	for (size_t i = 0; i < nrecs; i++) {
-		if (recs[i].pid != pid)
-			continue;
-		memmove(recs + i, recs + i + 1,
-			(nrecs - i - 1) * sizeof(*recs));
-		nrecs--;
-		return;
-	}
-}
-
-static const struct cd_rec *find_rec(pid_t pid)
-{
-	for (size_t i = 0; i < nrecs; i++)
-		if (recs[i].pid == pid)
-			return &recs[i];
-	return NULL;
+	recs_del(&waits, pid);
+	recs_del(&chlds, pid);
 }
 
 /* Whether thread u may be in a wait4 or waitid that was let go on
@@ -908,7 +908,7 @@ static bool in_wait(const struct task *u)
 	long nr;
 
 	snprintf(name, sizeof(name), "task/%d/syscall", (int)u->tid);
-	if (proc_read(u->tgid, name, buf, sizeof(buf)) <= 0)
+	if (task_proc_read(u->tgid, name, buf, sizeof(buf)) <= 0)
 		return true;
 	if (strncmp(buf, "running", 7) == 0)
 		return true;
@@ -916,7 +916,8 @@ static bool in_wait(const struct task *u)
 	return nr == SYS_wait4 || nr == SYS_waitid;
 }
 
-/* Whether tid stopped (within the wait): a status it made is queued for
+/* Whether tid stopped (within the wait), or is gone (nothing to wait
+ * for: its registers are not to be had): a status it made is queued for
  * the event loop, which handles it after the dump; a thread already in a
  * stop (its status taken before) answers PTRACE_GETREGS. */
 static bool thread_stopped(struct cd_ctx *x, pid_t tid)
@@ -925,11 +926,13 @@ static bool thread_stopped(struct cd_ctx *x, pid_t tid)
 	int status;
 	pid_t got = waitpid(tid, &status, __WALL | WNOHANG);
 
+	(void)x;
 	if (got == tid) {
 		sentry_queue_wait(tid, status);
-		return WIFSTOPPED(status);
+		return true;
 	}
-	(void)x;
+	if (got < 0 && errno == ECHILD)
+		return true;
 	return plat_getregs(tid, &r) == 0;
 }
 
@@ -1070,9 +1073,26 @@ static unsigned long dump_filter(const struct task *t)
 {
 	char buf[32];
 
-	if (proc_read(t->tgid, "coredump_filter", buf, sizeof(buf)) <= 0)
+	if (task_proc_read(t->tgid, "coredump_filter", buf, sizeof(buf)) <= 0)
 		return 0x33;	/* Linux's default */
 	return strtoul(buf, NULL, 16);
+}
+
+/* The dump of x, if its RLIMIT_CORE and dumpability allow one; the
+ * parent is told. */
+static void dump_and_record(struct cd_ctx *x)
+{
+	x->limit = core_limit(x->t);
+	if (x->limit >= CD_PAGE && dumpable(x->s, x->t)) {
+		x->filter = dump_filter(x->t);
+		if (dump(x)) {
+			record(x->t->tgid, x->sig);
+			kick_parent(x->s, x->t);
+		}
+	}
+	free(x->vmas);
+	free(x->notes);
+	free(x->threads);
 }
 
 void coredump_on_signal(struct sentry *s, struct task *t, int sig)
@@ -1081,24 +1101,156 @@ void coredump_on_signal(struct sentry *s, struct task *t, int sig)
 
 	if (!dumps_core(sig) || t->fs == NULL || !takes_default(t, sig))
 		return;
-	x.limit = core_limit(t);
-	if (x.limit < CD_PAGE || !dumpable(s, t))
-		return;
-	x.filter = dump_filter(t);
-	if (dump(&x)) {
-		record(t->tgid, sig);
-		kick_parent(s, t);
+	dump_and_record(&x);
+}
+
+/* ---- a seccomp filter's kill ------------------------------------------- */
+
+/*
+ * A filter's SECCOMP_RET_KILL_PROCESS (or KILL_THREAD in the last thread)
+ * forces SIGSYS on the task with an immutable default action: no
+ * signal-delivery stop, the kernel dumps (and fails: the host cwd is
+ * gone). A process with filters of its own therefore stops at its exit
+ * (PTRACE_O_TRACEEXIT, set when it installs one and inherited by the
+ * tasks it makes), where its memory is still whole: the sentry dumps
+ * there.
+ */
+#define CD_SECCOMP_MODE_DEAD 3	/* the kernel's, in status "Seccomp:" */
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1		/* SIGSYS's si_code (asm-generic/siginfo.h) */
+#endif
+#define CD_PF_EXITING 0x4
+#define CD_PF_POSTCOREDUMP 0x8
+
+bool coredump_on_filter(struct sentry *s, struct task *t,
+			struct plat_call *pc)
+{
+	struct task_state *st = task_st(t);
+	long nr = (long)pc->regs.orig_rax;
+
+	if (nr != SYS_seccomp &&
+	    !(nr == SYS_prctl && (uint32_t)pc->regs.rdi == PR_SET_SECCOMP))
+		return false;
+	if (ptrace(PTRACE_SETOPTIONS, t->host_tid, 0,
+		   PLAT_PTRACE_OPTIONS | PTRACE_O_TRACEEXIT) == 0)
+		st->exit_watch = true;
+	if (s->strace) {
+		/* logged at its exit stop, as a PASS call is */
+		st->pending = TP_STRACE;
+		st->nr = nr;
+		plat_regs_args(&pc->regs, st->args);
+		st->t0 = cv_now_ns();
+		task_resume(t, PTRACE_SYSCALL, 0);
+		return true;
 	}
-	free(x.vmas);
-	free(x.notes);
-	free(x.threads);
+	sentry_plat_result(t->host_tid,
+			   plat_ptrace_finish(t->host_tid, pc, 0, true),
+			   "reply");
+	return true;
+}
+
+/* Whether thread u of a process one of whose threads a filter killed is
+ * dying too (the kernel's KILL_PROCESS, or its dump, zapped it: SIGKILL
+ * pending, or past it, in its exit), or gone. */
+static bool thread_dying(const struct task *u)
+{
+	char buf[TASK_STATUS_MAX], name[32];
+	unsigned long flags = 0;
+	const char *p;
+	char state;
+
+	if (task_status_read(u->tgid, u->tid, buf, sizeof(buf)) <= 0)
+		return true;
+	if (status_num(buf, "SigPnd", 16) & (1ULL << (SIGKILL - 1)))
+		return true;
+	snprintf(name, sizeof(name), "task/%d/stat", (int)u->tid);
+	if (task_proc_read(u->tgid, name, buf, sizeof(buf)) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL)
+		return true;
+	/* state ppid pgrp session tty_nr tpgid flags */
+	if (sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return true;
+	return state == 'Z' || state == 'X' ||
+	       (flags & (CD_PF_EXITING | CD_PF_POSTCOREDUMP)) != 0;
+}
+
+/* Linux dumps for KILL_PROCESS, and for KILL_THREAD in the process's last
+ * live thread: in both, no other thread of it lives on. */
+static bool process_dies(struct sentry *s, const struct task *t)
+{
+	for (size_t i = 0; i < s->ntasks; i++) {
+		struct task *u = s->tasks[i];
+
+		if (u != t && u->host_tgid == t->host_tgid &&
+		    !task_st(u)->exited && !thread_dying(u))
+			return false;
+	}
+	return true;
+}
+
+/* Linux's force_sig_seccomp siginfo; si_errno is the filter's
+ * SECCOMP_RET_DATA, which the sentry cannot know: 0, as most filters'. */
+static void seccomp_siginfo(const struct task *t, siginfo_t *si)
+{
+	struct user_regs_struct r;
+
+	memset(si, 0, sizeof(*si));
+	si->si_signo = SIGSYS;
+	si->si_code = SYS_SECCOMP;
+	if (plat_getregs(t->host_tid, &r) < 0)
+		return;
+	si->si_call_addr = (void *)(uintptr_t)r.rip;
+	si->si_syscall = (int)r.orig_rax;
+	si->si_arch = r.cs == 0x23 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
+}
+
+void coredump_on_exit(struct sentry *s, struct task *t)
+{
+	char buf[TASK_STATUS_MAX];
+	siginfo_t si;
+	struct cd_ctx x = { .s = s, .t = t, .sig = SIGSYS, .pagemap = -1,
+			    .si = &si };
+	unsigned long msg = 0;
+	int code;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->host_tid, 0, &msg) < 0)
+		return;
+	code = (int)msg;
+	if (!WIFSIGNALED(code) || WTERMSIG(code) != SIGSYS ||
+	    WCOREDUMP(code) || t->fs == NULL)
+		return;
+	if (task_status_read(t->tgid, t->tid, buf, sizeof(buf)) <= 0 ||
+	    status_num(buf, "Seccomp", 10) != CD_SECCOMP_MODE_DEAD ||
+	    !process_dies(s, t))
+		return;
+	seccomp_siginfo(t, &si);
+	dump_and_record(&x);
+}
+
+/* ---- the parent's SIGCHLD ---------------------------------------------- */
+
+void coredump_on_sigchld(struct task *t, int sig)
+{
+	const struct cd_rec *r;
+	siginfo_t si;
+
+	if (sig != SIGCHLD || chlds.n == 0 ||
+	    ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &si) < 0 ||
+	    si.si_signo != SIGCHLD || si.si_code != CLD_KILLED)
+		return;
+	r = recs_find(&chlds, si.si_pid);
+	if (r == NULL || r->sig != si.si_status)
+		return;
+	si.si_code = CLD_DUMPED;
+	if (ptrace(PTRACE_SETSIGINFO, t->host_tid, 0, &si) == 0)
+		recs_del(&chlds, si.si_pid);
 }
 
 /* ---- the parent's wait ------------------------------------------------- */
 
 static void fix_wait4(struct task *t, const uint64_t args[6], long ret)
 {
-	const struct cd_rec *r = find_rec((pid_t)ret);
+	const struct cd_rec *r = recs_find(&waits, (pid_t)ret);
 	int status;
 
 	if (ret <= 0 || r == NULL)
@@ -1110,7 +1262,7 @@ static void fix_wait4(struct task *t, const uint64_t args[6], long ret)
 		(void)plat_mem_write(t->host_tid, args[1], &status,
 				     sizeof(status));
 	}
-	coredump_forget((pid_t)ret);	/* reaped: the pid is free again */
+	recs_del(&waits, (pid_t)ret);	/* reaped */
 }
 
 static void fix_waitid(struct task *t, const uint64_t args[6], long ret)
@@ -1121,14 +1273,14 @@ static void fix_waitid(struct task *t, const uint64_t args[6], long ret)
 	if (ret != 0 || args[2] == 0 ||
 	    plat_mem_read(t->host_tid, args[2], &si, sizeof(si)) < 0)
 		return;
-	r = find_rec(si.si_pid);
+	r = recs_find(&waits, si.si_pid);
 	if (r == NULL || si.si_signo != SIGCHLD || si.si_code != CLD_KILLED ||
 	    si.si_status != r->sig)
 		return;
 	si.si_code = CLD_DUMPED;
 	(void)plat_mem_write(t->host_tid, args[2], &si, sizeof(si));
 	if (!(args[3] & WNOWAIT))
-		coredump_forget(si.si_pid);
+		recs_del(&waits, si.si_pid);
 }
 
 void coredump_fix_wait(struct task *t, long nr, const uint64_t args[6],

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct plat_call;
 struct sentry;
 struct task;
 
@@ -26,6 +27,28 @@ struct task;
  * core file and records the process as dumped for its parent's wait.
  */
 void coredump_on_signal(struct sentry *s, struct task *t, int sig);
+
+/*
+ * At t's signal-delivery stop for sig, before anyone else sees it: the
+ * parent's SIGCHLD for a child the sentry dumped says CLD_DUMPED
+ * (PTRACE_SETSIGINFO), not the kernel's CLD_KILLED.
+ */
+void coredump_on_sigchld(struct task *t, int sig);
+
+/*
+ * At an observe stop (pc): for a seccomp(SECCOMP_SET_MODE_FILTER) or
+ * prctl(PR_SET_SECCOMP), sets PTRACE_O_TRACEEXIT on t (its exit stop is
+ * where a filter's kill gets its dump), lets the call run and returns
+ * true; false for any other call.
+ */
+bool coredump_on_filter(struct sentry *s, struct task *t,
+			struct plat_call *pc);
+/*
+ * At t's exit stop: if a seccomp filter killed it (SIGSYS, its status
+ * "Seccomp: 3"), and so its process (SECCOMP_RET_KILL_PROCESS, or
+ * KILL_THREAD in the last thread), dumps core as Linux does then.
+ */
+void coredump_on_exit(struct sentry *s, struct task *t);
 
 /* Whether a wait4/waitid may report a dumped process: watch its exit. */
 bool coredump_pending(void);

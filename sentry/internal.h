@@ -62,6 +62,8 @@ struct task_state {
 				 * event until this task's ids are known */
 	bool pt_parked;		/* a tracer's wait4 held at its exit stop
 				 * until a report (sentry/ptrace_wait.c) */
+	bool exit_watch;	/* PTRACE_O_TRACEEXIT for a filter of its
+				 * own (sentry/coredump.c) */
 	/* clone3 run as clone (sentry/clone3.c): in the caller, its flags
 	 * and parent_tid while the call runs (saved: its registers); in a
 	 * child it made, the same and the caller's host tid, for its first

@@ -871,7 +871,8 @@ static void on_seccomp(struct sentry *s, struct task *t)
 			seccomp_emulate(s, t, &pc);
 		return;
 	case SC_STOP_OBSERVE:
-		cred_on_seccomp(s, t, &pc);
+		if (!coredump_on_filter(s, t, &pc))
+			cred_on_seccomp(s, t, &pc);
 		return;
 	case SC_STOP_STRACE:
 		seccomp_strace(s, t, &pc);
@@ -1009,6 +1010,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 		on_event_stop(s, t, sig);
 		return;
 	case PTRACE_EVENT_EXIT:
+		coredump_on_exit(s, t);
 		if (!ptrace_emu_on_exit_stop(s, t))
 			resume(t, 0);
 		return;
@@ -1019,6 +1021,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 		}
 		restart_complete(t);
 		sigwait_on_signal_stop(t, sig);
+		coredump_on_sigchld(t, sig);
 		if (!ptrace_emu_on_signal(s, t, sig)) {
 			coredump_on_signal(s, t, sig);
 			resume(t, sig);

@@ -29,6 +29,7 @@
 #include "lib/util.h"
 #include "sentry/internal.h"
 #include "sentry/mempolicy.h"
+#include "sentry/proc_status.h"
 #include "sentry/synth.h"
 
 enum {
@@ -140,20 +141,17 @@ static unsigned node_weight(const struct nodes *n)
 static int allowed_nodes(struct sc_call *c, struct nodes *out,
 			 unsigned *nr_ids)
 {
-	struct vbuf b = { 0 };
-	const char *p;
-	int ret;
+	char buf[TASK_STATUS_MAX];
+	const char *p = NULL;
 
 	memset(out, 0, sizeof(*out));
 	*nr_ids = 1;
-	ret = procfs_read_host(c->t->tgid, "status", &b);
-	p = ret == 0 && b.data ? strstr(b.data, "\nMems_allowed_list:") : NULL;
+	if (task_status_read(c->t->tgid, 0, buf, sizeof(buf)) > 0)
+		p = status_value(buf, "Mems_allowed_list");
 	if (p == NULL) {
-		vbuf_free(&b);
 		node_set(out, 0);	/* no cpuset: node 0 */
 		return 0;
 	}
-	p += strlen("\nMems_allowed_list:");
 	while (*p && *p != '\n') {
 		char *end;
 		unsigned long lo, hi;
@@ -172,7 +170,6 @@ static int allowed_nodes(struct sc_call *c, struct nodes *out,
 		}
 		p = end;
 	}
-	vbuf_free(&b);
 	if (nodes_empty(out))
 		node_set(out, 0);
 	return 0;

@@ -103,14 +103,19 @@ static void notify_tracer(struct sentry *s, struct ptrace_link *l)
  * sentry's option set for every task: a task killed before its first stop
  * would stop at its exit unknown to the sentry (tests/escape/lost_exit.sh).
  * Children inherit it; an exit stop of a task without a link that wants
- * it is resumed (loop.c).
+ * it is resumed (loop.c). A task that installed a seccomp filter keeps it
+ * (sentry/coredump.c).
  */
 static void sync_exit_option(struct ptrace_link *l)
 {
 	bool want = l->options & PTRACE_O_TRACEEXIT;
 	unsigned long opts = PLAT_PTRACE_OPTIONS;
 
-	if (want == l->exit_option || l->tracee == NULL)
+	if (l->tracee == NULL)
+		return;
+	/* the sentry's own, for a filter's kill (coredump_on_filter) */
+	want = want || task_st(l->tracee)->exit_watch;
+	if (want == l->exit_option)
 		return;
 	if (want)
 		opts |= PTRACE_O_TRACEEXIT;
@@ -287,6 +292,9 @@ bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,
 {
 	struct ptrace_link *l = ptrace_link_of(parent), *cl;
 
+	/* The kernel gave the child the parent's options: the exit stop a
+	 * filter of its own asked for too (sync_exit_option keeps it). */
+	task_st(child)->exit_watch = task_st(parent)->exit_watch;
 	if (l == NULL || !(l->options & clone_option(event)) ||
 	    ptrace_link_of(child) != NULL)
 		return false;

@@ -12,19 +12,13 @@
  * timeout per ignored signal (docs/security.md, known differences).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
-#include <unistd.h>
 
-#include "lib/cleanup.h"
 #include "platform/platform.h"
 #include "sentry/internal.h"
-#include "sentry/vtree.h"
+#include "sentry/proc_status.h"
 
 /* Signals whose default action is to ignore them. */
 static bool default_ignored(int sig)
@@ -33,58 +27,33 @@ static bool default_ignored(int sig)
 	       sig == SIGCONT;
 }
 
-static uint64_t status_mask(const char *buf, const char *key)
-{
-	const char *p = strstr(buf, key);
-
-	return p != NULL ? strtoull(p + strlen(key), NULL, 16) : 0;
-}
-
 /* Does the task ignore sig (SIG_IGN, or SIG_DFL for a default-ignored
  * one)? Read from the sandbox's procfs: dispositions are per process. */
 static bool task_ignores(const struct task *t, int sig)
 {
-	cleanup_close int fd = -1;
-	char path[32], buf[4096];
-	int pfd = vtree_host_proc_fd();
+	char buf[TASK_STATUS_MAX];
 	uint64_t bit = 1ULL << (sig - 1);
-	ssize_t n;
 
-	if (pfd < 0 || sig < 1 || sig > 64)
+	if (sig < 1 || sig > 64 ||
+	    task_status_read(t->tgid, 0, buf, sizeof(buf)) <= 0)
 		return false;
-	snprintf(path, sizeof(path), "%d/status", (int)t->tgid);
-	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[n] = '\0';
-	if (status_mask(buf, "\nSigIgn:\t") & bit)
+	if (status_num(buf, "SigIgn", 16) & bit)
 		return true;
-	return default_ignored(sig) && !(status_mask(buf, "\nSigCgt:\t") & bit);
+	return default_ignored(sig) && !(status_num(buf, "SigCgt", 16) & bit);
 }
 
 bool task_signal_pending(const struct task *t)
 {
-	cleanup_close int fd = -1;
-	char path[48], buf[4096];
-	int pfd = vtree_host_proc_fd();
+	char buf[TASK_STATUS_MAX];
 	uint64_t blocked;
-	const char *th;
-	ssize_t n;
 
-	if (pfd < 0)
+	if (task_status_read(t->tgid, t->tid, buf, sizeof(buf)) <= 0)
 		return false;
-	snprintf(path, sizeof(path), "%d/task/%d/status", (int)t->tgid,
-		 (int)t->tid);
-	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[n] = '\0';
-	blocked = status_mask(buf, "\nSigBlk:\t");
-	if (status_mask(buf, "\nSigPnd:\t") & ~blocked)
+	blocked = status_num(buf, "SigBlk", 16);
+	if (status_num(buf, "SigPnd", 16) & ~blocked)
 		return true;
-	th = strstr(buf, "\nThreads:\t");
-	return (status_mask(buf, "\nShdPnd:\t") & ~blocked) && th != NULL &&
-	       strtol(th + strlen("\nThreads:\t"), NULL, 10) == 1;
+	return (status_num(buf, "ShdPnd", 16) & ~blocked) &&
+	       status_num(buf, "Threads", 10) == 1;
 }
 
 void sigwait_on_signal_stop(struct task *t, int sig)

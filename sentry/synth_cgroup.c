@@ -641,16 +641,20 @@ static int gen_mem_events(struct vbuf *b)
 static int gen_cpu_max(struct vbuf *b)
 {
 	uint64_t period = 100000;
+	int64_t quota;
 	char q[32];
 
 	if (!ctl_v1)
 		return put_text(b, CG_CTL, "cpu.max");
-	if (read_text(CG_CTL, "cpu.cfs_quota_us", q, sizeof(q)) < 0)
+	if (read_text(CG_CTL, "cpu.cfs_quota_us", q, sizeof(q)) < 0 ||
+	    cv_parse_cpu_quota(q, &quota, NULL) < 0)
 		return -ENOENT;
-	q[strcspn(q, "\n")] = '\0';
 	read_u64_or(CG_CTL, "cpu.cfs_period_us", &period);
-	vbuf_printf(b, "%s %llu\n", q[0] == '-' ? "max" : q,
-		    (unsigned long long)period);
+	if (quota < 0)
+		vbuf_printf(b, "max %llu\n", (unsigned long long)period);
+	else
+		vbuf_printf(b, "%lld %llu\n", (long long)quota,
+			    (unsigned long long)period);
 	return 0;
 }
 

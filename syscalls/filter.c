@@ -293,7 +293,7 @@ static int rules_prctl(struct filter *f)
 	static const uint32_t ok[] = {
 		PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE,
 		PR_GET_KEEPCAPS, PR_SET_KEEPCAPS,
-		PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_SET_SECCOMP,
+		PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP,
 		PR_CAPBSET_READ, PR_GET_SECUREBITS, PR_SET_TIMERSLACK,
 		PR_GET_TIMERSLACK, PR_MCE_KILL_GET, PR_SET_CHILD_SUBREAPER,
 		PR_GET_CHILD_SUBREAPER, PR_GET_TID_ADDRESS, PR_SET_THP_DISABLE,
@@ -311,6 +311,9 @@ static int rules_prctl(struct filter *f)
 		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_SET_DUMPABLE));
 	if (r == 0)
 		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_CAP_AMBIENT));
+	/* a filter of the workload's, as seccomp(2)'s (rules_seccomp) */
+	if (r == 0)
+		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_SET_SECCOMP));
 	/* securebits (the kernel checks CAP_SETPCAP and the locks): what
 	 * they change shows in the capabilities the sentry reads after
 	 * each credential call */
@@ -439,7 +442,9 @@ static int rules_seccomp(struct filter *f)
 	};
 	int r;
 
-	r = ADD(f, R_PASS, 0, LO32(0, SECCOMP_SET_MODE_FILTER),
+	/* observed: a process with filters of its own stops at its exit,
+	 * where the sentry dumps core for one they killed (coredump.c) */
+	r = ADD(f, R_OBSERVE, 0, LO32(0, SECCOMP_SET_MODE_FILTER),
 		MASKED(1, SECCOMP_FILTER_FLAG_NEW_LISTENER, 0));
 	if (r == 0)
 		r = ADD(f, R_ERRNO, EBUSY, LO32(0, SECCOMP_SET_MODE_FILTER),

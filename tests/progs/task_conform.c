@@ -14,7 +14,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -29,6 +33,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -94,6 +99,7 @@ static const char *core_file(const char *path, rlim_t limit)
 	unsigned char id[EI_NIDENT + 2] = { 0 };
 	struct stat st;
 	const char *what = "other";
+	bool over;
 	int fd;
 
 	if (lstat(path, &st) < 0)
@@ -107,10 +113,11 @@ static const char *core_file(const char *path, rlim_t limit)
 		what = "empty";
 	if (fd >= 0)
 		close(fd);
+	over = limit != RLIM_INFINITY &&
+	       (rlim_t)st.st_blocks * 512 > limit + 4096;
 	snprintf(s, sizeof(s), "%s uid %u mode %o%s", what,
 		 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777),
-		 (rlim_t)st.st_blocks * 512 <= limit + 4096 ? "" :
-							     " over-limit");
+		 over ? " over-limit" : "");
 	return s;
 }
 
@@ -279,6 +286,261 @@ static void cores(void)
 	h.uid = 0;
 	h.sig = SIGQUIT;
 	core_run("core_kept", &h, CORES "/kept.core");
+}
+
+/* ---- 1b. the parent's SIGCHLD; a seccomp filter's kill ---------------------- */
+
+static volatile sig_atomic_t chld_code, chld_status, chld_seen;
+
+static void on_chld(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	chld_code = si->si_code;
+	chld_status = si->si_status;
+	chld_seen = 1;
+}
+
+static const char *cld_code(int code)
+{
+	return code == CLD_DUMPED ? "dumped" :
+	       code == CLD_KILLED ? "killed" :
+	       code == CLD_EXITED ? "exited" : "other";
+}
+
+/* The SIGCHLD handler's siginfo (SA_SIGINFO) for a child that dumped:
+ * delivered before the wait (the parent waits for the signal first) or
+ * after it (SIGCHLD blocked until the child was reaped). */
+static void core_sigchld(const char *name, int after_wait)
+{
+	struct sigaction sa = { .sa_sigaction = on_chld,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	struct core_how h = { .sig = SIGSEGV, .core = RLIM_INFINITY,
+			      .dumpable = -1 };
+	sigset_t chld, old;
+	pid_t pid;
+	int st = 0;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	chld_seen = 0;
+	pid = fork();
+	if (pid == 0)
+		die_by(&h);
+	if (after_wait) {
+		waitpid(pid, &st, 0);
+		sigprocmask(SIG_SETMASK, &old, NULL);	/* delivered now */
+	} else {
+		while (!chld_seen)
+			sigsuspend(&old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		waitpid(pid, &st, 0);
+	}
+	if (!chld_seen)
+		case_out(name, "no signal, wait %s", wstatus(st));
+	else
+		case_out(name, "code %s status %d, wait %s",
+			 cld_code(chld_code), (int)chld_status, wstatus(st));
+	signal(SIGCHLD, SIG_DFL);
+	unlink(CORE);
+}
+
+/* SIGCHLD read from a signalfd, and taken by sigwaitinfo. */
+static void core_sigchld_fd(const char *name, int by_signalfd)
+{
+	struct core_how h = { .sig = SIGABRT, .core = RLIM_INFINITY,
+			      .dumpable = -1 };
+	struct signalfd_siginfo ssi;
+	siginfo_t si = { 0 };
+	sigset_t chld, old;
+	int fd = -1, st = 0, code = 0, status = 0;
+	pid_t pid;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	if (by_signalfd)
+		fd = signalfd(-1, &chld, SFD_CLOEXEC);
+	pid = fork();
+	if (pid == 0)
+		die_by(&h);
+	if (by_signalfd && read(fd, &ssi, sizeof(ssi)) == sizeof(ssi)) {
+		code = (int)ssi.ssi_code;
+		status = ssi.ssi_status;
+	} else if (!by_signalfd && sigwaitinfo(&chld, &si) == SIGCHLD) {
+		code = si.si_code;
+		status = si.si_status;
+	}
+	waitpid(pid, &st, 0);
+	case_out(name, "code %s status %d, wait %s", cld_code(code), status,
+		 wstatus(st));
+	if (fd >= 0)
+		close(fd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	unlink(CORE);
+}
+
+/* A filter of its own that kills with action on getppid. */
+static int kill_on_getppid(uint32_t action)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/* The core's NT_SIGINFO: signal, code, and for SIGSYS the call and
+ * architecture; "none" without a core, "no-siginfo" without the note. */
+static const char *core_siginfo(const char *path)
+{
+	static char s[96];
+	static char buf[1 << 16];
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return "none";
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	snprintf(s, sizeof(s), "no-siginfo");
+	if (n < (ssize_t)sizeof(*eh) ||
+	    eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > (uint64_t)n)
+		return s;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr *ph = (Elf64_Phdr *)(buf + eh->e_phoff) + i;
+		uint64_t off = ph->p_offset, end = off + ph->p_filesz;
+
+		if (ph->p_type != PT_NOTE || end > (uint64_t)n)
+			continue;
+		while (off + sizeof(Elf64_Nhdr) <= end) {
+			Elf64_Nhdr *nh = (Elf64_Nhdr *)(buf + off);
+			uint64_t desc = off + sizeof(*nh) +
+					((nh->n_namesz + 3) & ~3U);
+
+			if (nh->n_type == NT_SIGINFO && desc + sizeof(siginfo_t) <= end) {
+				siginfo_t *si = (siginfo_t *)(buf + desc);
+
+				snprintf(s, sizeof(s), "sig %d code %d "
+					 "syscall %d arch %#x errno %d",
+					 si->si_signo, si->si_code,
+					 si->si_syscall, si->si_arch,
+					 si->si_errno);
+				return s;
+			}
+			off = desc + ((nh->n_descsz + 3) & ~3U);
+		}
+	}
+	return s;
+}
+
+static void *call_getppid(void *arg)
+{
+	(void)arg;
+	syscall(SYS_getppid);
+	return NULL;
+}
+
+/* How the filter's kill is made: in the only thread, or in a second one
+ * (KILL_PROCESS: the process dumps; KILL_THREAD: that thread alone dies,
+ * no dump, the first lives on and exits 7). */
+static void filter_kill(uint32_t action, int in_thread)
+{
+	struct rlimit r;
+	pthread_t th;
+
+	getrlimit(RLIMIT_CORE, &r);
+	r.rlim_cur = r.rlim_max;
+	setrlimit(RLIMIT_CORE, &r);
+	if (chdir(CORES) < 0 || kill_on_getppid(action) < 0)
+		_exit(98);
+	if (!in_thread) {
+		syscall(SYS_getppid);
+		_exit(99);
+	}
+	if (pthread_create(&th, NULL, call_getppid, NULL) != 0)
+		_exit(96);
+	pthread_join(th, NULL);
+	usleep(100000);
+	_exit(7);
+}
+
+static void core_filter(const char *name, uint32_t action, int in_thread)
+{
+	char fname[64];
+	pid_t pid;
+	int st = 0;
+
+	pid = fork();
+	if (pid == 0)
+		filter_kill(action, in_thread);
+	if (waitpid(pid, &st, 0) < 0)
+		case_out(name, "waitpid %s", ename(errno));
+	else
+		case_out(name, "%s", wstatus(st));
+	snprintf(fname, sizeof(fname), "%s_file", name);
+	case_out(fname, "%s", core_file(CORE, RLIM_INFINITY));
+	snprintf(fname, sizeof(fname), "%s_siginfo", name);
+	case_out(fname, "%s", core_siginfo(CORE));
+	if (in_thread && action == SECCOMP_RET_KILL_PROCESS)
+		rename(CORE, CORES "/filter_thread.core");	/* for gdb */
+	else
+		unlink(CORE);
+}
+
+/* The same, the parent told by waitid and by its SIGCHLD handler. */
+static void core_filter_waitid(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_chld,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	siginfo_t si = { 0 };
+	sigset_t chld, old;
+	pid_t pid;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	chld_seen = 0;
+	pid = fork();
+	if (pid == 0)
+		filter_kill(SECCOMP_RET_KILL_PROCESS, 0);
+	if (waitid(P_PID, pid, &si, WEXITED) < 0)
+		case_out("core_filter_waitid", "waitid %s", ename(errno));
+	else
+		case_out("core_filter_waitid", "code %s status %d",
+			 cld_code(si.si_code), si.si_status);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	case_out("core_filter_sigchld", "%s code %s status %d",
+		 chld_seen ? "seen" : "unseen", cld_code(chld_code),
+		 (int)chld_status);
+	signal(SIGCHLD, SIG_DFL);
+	unlink(CORE);
+}
+
+static void cores_told(void)
+{
+	core_sigchld("core_sigchld_first", 0);
+	core_sigchld("core_sigchld_after_wait", 1);
+	core_sigchld_fd("core_sigchld_signalfd", 1);
+	core_sigchld_fd("core_sigchld_sigwaitinfo", 0);
+	core_filter("core_filter_kill_process", SECCOMP_RET_KILL_PROCESS, 0);
+	core_filter("core_filter_kill_thread", SECCOMP_RET_KILL_THREAD, 0);
+	core_filter("core_filter_thread_kill_process",
+		    SECCOMP_RET_KILL_PROCESS, 1);
+	core_filter("core_filter_thread_kill_thread",
+		    SECCOMP_RET_KILL_THREAD, 1);
+	core_filter_waitid();
 }
 
 /* ---- 2. clone3, CLONE_PARENT ------------------------------------------------- */
@@ -1082,6 +1344,7 @@ int main(int argc, char **argv)
 		return mem_child_main();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	cores();
+	cores_told();
 	clone3s();
 	clone_parent();
 	mem();

@@ -297,6 +297,31 @@ TEST(quota_cpus_rounds_up)
 	CHECK_EQ(cv_quota_cpus(800000, 100000), 8);
 }
 
+/* The quota texts the kernel writes: v1 cfs_quota_us, v2 cpu.max. */
+TEST(parse_cpu_quota)
+{
+	uint64_t period = 7;
+	int64_t quota = 0;
+
+	CHECK_EQ(cv_parse_cpu_quota("-1\n", &quota, NULL), 0);
+	CHECK_EQ(quota, -1);
+	CHECK_EQ(cv_parse_cpu_quota("150000\n", &quota, &period), 0);
+	CHECK_EQ(quota, 150000);
+	CHECK_EQ(period, 7);	/* none in the text: untouched */
+	CHECK_EQ(cv_parse_cpu_quota("max 100000\n", &quota, &period), 0);
+	CHECK_EQ(quota, -1);
+	CHECK_EQ(period, 100000);
+	CHECK_EQ(cv_parse_cpu_quota("50000 20000", &quota, &period), 0);
+	CHECK_EQ(quota, 50000);
+	CHECK_EQ(period, 20000);
+	CHECK_EQ(cv_quota_cpus(quota, period), 3);
+	CHECK_EQ(cv_parse_cpu_quota("", &quota, &period), -EINVAL);
+	CHECK_EQ(cv_parse_cpu_quota("-2", &quota, NULL), -EINVAL);
+	CHECK_EQ(cv_parse_cpu_quota("12x", &quota, NULL), -EINVAL);
+	CHECK_EQ(cv_parse_cpu_quota("max -5", &quota, &period), -EINVAL);
+	CHECK_EQ(cv_parse_cpu_quota("max 100000", &quota, NULL), -EINVAL);
+}
+
 /* cv_rfc3339_utc agrees with glibc's gmtime_r (the test may read the
  * host's zone file; runsc must not) across eras, leap days and the
  * epoch's edges, and prints the nanoseconds. */

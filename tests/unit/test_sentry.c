@@ -12,6 +12,7 @@
 #include "platform/platform.h"
 #include "sentry/control.h"
 #include "sentry/internal.h"
+#include "sentry/proc_status.h"
 #include "syscalls/table.h"
 #include "tests/unit/test.h"
 
@@ -139,6 +140,24 @@ TEST(control_reply_roundtrip)
 	close(sv[0]);
 	CHECK_EQ(ctl_read_reply(sv[1], NULL, NULL), -EPIPE);
 	close(sv[1]);
+}
+
+/* status fields by their key at a line's start, not inside another's. */
+TEST(status_fields)
+{
+	static const char st[] = "Name:\tx\nShdPnd:\t0000000000000100\n"
+				 "SigPnd:\t0000000000000002\n"
+				 "Threads:\t3\nMems_allowed_list:\t0-1,3\n";
+
+	CHECK_EQ(status_num(st, "SigPnd", 16), 2);
+	CHECK_EQ(status_num(st, "ShdPnd", 16), 0x100);
+	CHECK_EQ(status_num(st, "Threads", 10), 3);
+	CHECK_EQ(status_num(st, "Pnd", 16), 0);
+	CHECK_EQ(status_num(st, "SigBlk", 16), 0);
+	CHECK(strncmp(status_value(st, "Mems_allowed_list"), "0-1,3\n", 6) == 0);
+	CHECK(strncmp(status_value(st, "Name"), "x\n", 2) == 0);
+	CHECK(status_value(st, "Nam") == NULL);
+	CHECK(status_value("", "Name") == NULL);
 }
 
 int main(void)
