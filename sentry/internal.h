@@ -263,6 +263,9 @@ bool sentry_can_defer(struct sc_call *c);
 int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
 		 long (*retry)(struct deferred *d),
 		 void (*done)(struct deferred *d), void *ctx);
+/* After a PTRACE_INTERRUPT of t: its deferred notification, in a wait no
+ * signal ends (WAIT_KILLABLE_RECV), is ended with -ERESTARTSYS (loop.c). */
+void sentry_deferred_interrupt(struct sentry *s, struct task *t);
 
 /* fd_budget.c: fds the sentry holds for tasks' sends in flight */
 void fd_budget_init(int ctl_fd);
