@@ -310,6 +310,14 @@ int sentry_workers_start(struct sentry *s, int nfd, unsigned count);
  * sentry_workers_drain serves them (main thread). */
 int sentry_workers_evfd(const struct sentry *s);
 void sentry_workers_drain(struct sentry *s);
+/* A signal-delivery stop (main thread): under a storm of them the workers
+ * step aside and the main thread receives the calls (workers.c,
+ * "Signal storms"); sentry_workers_tick, each turn of the loop, gives
+ * them back once it is over. */
+void sentry_workers_signal_stop(struct sentry *s);
+void sentry_workers_tick(struct sentry *s);
+/* loop.c: whether the main thread receives the init's calls itself. */
+int sentry_main_receives(struct sentry *s, int nfd, bool on);
 
 /* control.c (sentry side) */
 int sentry_ctl_serve(struct sentry *s, int conn);

@@ -1056,6 +1056,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			on_syscall_stop(s, t);
 			return;
 		}
+		sentry_workers_signal_stop(s);
 		restart_complete(t);
 		sigwait_on_signal_stop(t, sig);
 		if (!ptrace_emu_on_signal(s, t, sig)) {
@@ -1217,6 +1218,7 @@ int sentry_loop(struct sentry *s)
 		}
 		if (n == 0 && s->deferred != NULL)
 			deferred_gc(s);
+		sentry_workers_tick(s);
 		if (s->deferred != NULL)
 			deferred_signals(s);
 		if (s->init_exited && s->ntasks > 0) {
@@ -1267,6 +1269,14 @@ int sentry_start_workers(struct sentry *s)
 	s->nworkers = (unsigned)n;
 	log_debug("sentry: %d workers", n);
 	return 0;
+}
+
+int sentry_main_receives(struct sentry *s, int nfd, bool on)
+{
+	struct epoll_event ev = { .events = on ? EPOLLIN : 0,
+				  .data.u64 = EV(EV_NOTIFY, nfd) };
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_MOD, nfd, &ev) < 0 ? -errno : 0;
 }
 
 static void copy_name(char *dst, const char *src)
