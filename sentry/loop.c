@@ -1271,11 +1271,18 @@ int sentry_start_workers(struct sentry *s)
 	return 0;
 }
 
+/* -ENOENT: the listener is gone (drop_notify closed it; its number may
+ * be another fd's by now). */
 int sentry_main_receives(struct sentry *s, int nfd, bool on)
 {
 	struct epoll_event ev = { .events = on ? EPOLLIN : 0,
 				  .data.u64 = EV(EV_NOTIFY, nfd) };
+	const struct notify_src *n = s->notifs;
 
+	while (n != NULL && n->fd != nfd)
+		n = n->next;
+	if (n == NULL)
+		return -ENOENT;
 	return epoll_ctl(s->epfd, EPOLL_CTL_MOD, nfd, &ev) < 0 ? -errno : 0;
 }
 

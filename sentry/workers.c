@@ -243,8 +243,10 @@ static void handoff(struct sentry_workers *w, const struct seccomp_notif *n)
 
 static void main_receive(struct sentry_workers *w, bool on)
 {
-	if (sentry_main_receives(w->s, w->main_nfd, on) == 0)
-		w->main_recv = on;
+	int ret = sentry_main_receives(w->s, w->main_nfd, on);
+
+	if (ret == 0 || ret == -ENOENT)	/* gone: nobody receives */
+		w->main_recv = on && ret == 0;
 }
 
 void sentry_workers_signal_stop(struct sentry *s)
