@@ -25,6 +25,9 @@
  *    thread: queued, and an eventfd wakes its loop, which serves the
  *    notification as if it had received it (loop.c sentry_serve_notif).
  *
+ * Under a storm of signals the workers step aside and the main thread
+ * receives every call itself ("Signal storms" below).
+ *
  * Workers are made before the sentry's seccomp filter is installed (with
  * TSYNC, so they carry it too), after its root, mount namespace and
  * capabilities are final: they share them. They never exit; the process's
@@ -173,13 +176,13 @@ struct sentry_workers {
 	unsigned next_cpu;	/* the next worker's CPU, by rank (qlock) */
 	bool leader;		/* a worker waits in NOTIF_RECV (qlock) */
 	bool yielded;		/* the lead was given away (qlock) */
+	pthread_t yielder;	/* by this worker, which waits (qlock) */
 	bool paused;		/* the main thread receives (qlock) */
 	bool main_recv;		/* its epoll set has the listener (main) */
 	uint64_t storm_t0;	/* the window of signal stops (main) */
 	unsigned storm_n;	/* counted in it (main) */
 	uint64_t storm_until;	/* paused until then at least (main) */
 	int main_nfd;		/* the main thread's copy of the listener */
-	pthread_t yielder;	/* by this worker, which waits (qlock) */
 	unsigned idle;		/* workers waiting for the lead (qlock) */
 	pid_t last_pid;		/* the task of the last call received */
 	uint64_t last_ns;	/* and when (qlock) */
@@ -437,8 +440,9 @@ static void gofer_channel(struct sentry_workers *w)
  * receiver runs at once. A leader pinned to a CPU another thread holds
  * (the signalling child) was woken too late for every call of a task on
  * the other CPU, which then made no progress for up to 90 s; the sentry
- * without workers, whose main thread is not pinned, took at most 6 s
- * (docs/architecture.md, "What kept them off").
+ * without workers, whose main thread moves to the calls it serves (its
+ * placement lease, loop.c), took at most 6 s (docs/architecture.md,
+ * "What kept them off"). The storms themselves: "Signal storms" above.
  */
 #define RECV_SPREAD_NS 1000000ull
 
