@@ -253,11 +253,9 @@ unsigned cv_workers_wanted(unsigned max)
 	const char *env = getenv("CVISOR_SENTRY_WORKERS");
 	long n = 0;
 
-	/* Unset: none, for now (docs/architecture.md, "Threads of the
-	 * sentry", what keeps them off); "cpus": one per CPU. */
-	if (env == NULL || *env == '\0') {
-		n = 0;
-	} else if (strcmp(env, "cpus") == 0) {
+	/* Unset, or "cpus": one per CPU (docs/architecture.md, "Threads of
+	 * the sentry"). */
+	if (env == NULL || *env == '\0' || strcmp(env, "cpus") == 0) {
 		n = workers_per_cpu();
 	} else {
 		char *end;

@@ -46,10 +46,10 @@ void cv_rfc3339_utc(char *buf, const struct timespec *ts);
 
 /* The worker threads CVISOR_SENTRY_WORKERS asks of the sentry (and the
  * gofer its channels: docs/architecture.md, "Threads of the sentry"):
- * "cpus", one per CPU this process may run on (its affinity, the
- * container's cpuset), at most the CPUs of the quota
- * cv_workers_limit_cpus() set, none with one CPU; N, at most max; unset
- * (the default), 0 or invalid, none. */
+ * "cpus" or unset (the default), one per CPU this process may run on (its
+ * affinity, the container's cpuset), at most the CPUs of the quota
+ * cv_workers_limit_cpus() set, none with one CPU; N, at most max; 0 or
+ * invalid, none. */
 unsigned cv_workers_wanted(unsigned max);
 /* The container's CPU quota in whole CPUs (cv_quota_cpus), 0: none. */
 void cv_workers_limit_cpus(unsigned cpus);

@@ -87,6 +87,9 @@ int platform_from_name(const char *name);
 const char *platform_name(enum platform_kind k);
 
 /* seccomp user notification */
+/* The kernel has SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19):
+ * a received call's wait for its reply ends only by a fatal signal. */
+bool plat_notif_wait_killable_supported(void);
 int plat_notif_recv(int nfd, struct seccomp_notif *n);
 int plat_notif_send(int nfd, uint64_t id, long ret, bool cont);
 int plat_notif_valid(int nfd, uint64_t id);

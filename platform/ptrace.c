@@ -265,12 +265,14 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 
 /*
  * The seccomp platform's way to a ptrace stop for a call that arrived as a
- * notification: PTRACE_INTERRUPT breaks the task's (interruptible) wait
- * for our reply, the kernel drops the notification and the call returns
- * -ERESTARTSYS; before the restart the task stops at PTRACE_EVENT_STOP,
- * where syscalls can be injected at the call's syscall instruction. The
- * call is then finished with plat_ptrace_finish(). A signal that arrives
- * meanwhile is kept in pc->pending_sig and sent again when finishing.
+ * notification: PTRACE_INTERRUPT breaks the task's wait for our reply if
+ * it is interruptible (the kernel drops the notification), or, with
+ * WAIT_KILLABLE_RECV, where only a fatal signal would, the reply
+ * -ERESTARTSYS ends it (refused if the interrupt did); either way the call
+ * returns -ERESTARTSYS and, before the restart, the task stops at
+ * PTRACE_EVENT_STOP, where syscalls can be injected at the call's
+ * syscall instruction. The call is then finished with
+ * plat_ptrace_finish(). A signal that arrives meanwhile is kept in pc->pending_sig and sent again when finishing.
  */
 int plat_notif_to_stop(pid_t tid, struct plat_call *pc)
 {
@@ -278,6 +280,8 @@ int plat_notif_to_stop(pid_t tid, struct plat_call *pc)
 
 	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
 		return -ESRCH;
+	/* After the interrupt: the task takes its stop on the way out. */
+	(void)plat_notif_send(pc->notify_fd, pc->id, -ERESTARTSYS, false);
 	for (;;) {
 		int st, sig, ev;
 

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "platform/platform.h"
 
@@ -21,6 +23,26 @@ int plat_notif_sync_wakeup(int nfd)
 	if (ioctl(nfd, PLAT_IOCTL_NOTIF_SET_FLAGS, flags) < 0)
 		return -errno;
 	return 0;
+}
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/*
+ * Whether this kernel takes SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux
+ * 5.19): it checks the flags before it reads the program, so a NULL
+ * program gives EFAULT where they are known and EINVAL where not. Nothing
+ * is installed either way.
+ */
+bool plat_notif_wait_killable_supported(void)
+{
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			 SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				 SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+			 NULL);
+
+	return r < 0 && errno == EFAULT;
 }
 
 int plat_notif_recv(int nfd, struct seccomp_notif *n)

@@ -163,6 +163,7 @@ int sentry_attach(int fd, enum platform_kind kind,
 		       (char *)rep + offsetof(struct attach_reply, cookie),
 		       sizeof(sentry_inject_cookie));
 	opts.strace = flags & CTL_ATTACH_F_STRACE;
+	opts.wait_killable = flags & CTL_ATTACH_F_WAIT_KILLABLE;
 	opts.tag = (uint16_t)tag;
 	if (kind == PLATFORM_PTRACE)
 		opts.mode = SC_FILTER_TRACE;
@@ -347,7 +348,9 @@ int sentry_do_attach(struct sentry *s, int sock, pid_t fallback_pid)
 	const struct ctl_attach *a;
 	/* The filter's options: the task installs what s->ours holds. */
 	struct attach_reply rep = {
-		.flags = s->filter.strace ? CTL_ATTACH_F_STRACE : 0,
+		.flags = (s->filter.strace ? CTL_ATTACH_F_STRACE : 0) |
+			 (s->filter.wait_killable ? CTL_ATTACH_F_WAIT_KILLABLE :
+						    0),
 		.tag = s->filter.tag,
 		.cookie = sentry_inject_cookie,
 	};

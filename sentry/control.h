@@ -47,6 +47,9 @@ struct ctl_reply {
  * sc_filter_opts.tag). The sentry asks the workload to report PASS calls
  * too (--strace): */
 #define CTL_ATTACH_F_STRACE 0x1
+/* ... and to install it with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+ * (sc_filter_opts.wait_killable): */
+#define CTL_ATTACH_F_WAIT_KILLABLE 0x2
 
 struct ctl_attach {
 	uint32_t platform;

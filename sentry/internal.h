@@ -265,6 +265,9 @@ bool sentry_can_defer(struct sc_call *c);
 int sentry_defer(struct sc_call *c, int wait_fd, uint32_t events,
 		 long (*retry)(struct deferred *d),
 		 void (*done)(struct deferred *d), void *ctx);
+/* After a PTRACE_INTERRUPT of t: its deferred notification, in a wait no
+ * signal ends (WAIT_KILLABLE_RECV), is ended with -ERESTARTSYS (loop.c). */
+void sentry_deferred_interrupt(struct sentry *s, struct task *t);
 
 /* fd_budget.c: fds the sentry holds for tasks' sends in flight */
 void fd_budget_init(int ctl_fd);
@@ -309,6 +312,14 @@ int sentry_workers_start(struct sentry *s, int nfd, unsigned count);
  * sentry_workers_drain serves them (main thread). */
 int sentry_workers_evfd(const struct sentry *s);
 void sentry_workers_drain(struct sentry *s);
+/* A signal-delivery stop (main thread): under a storm of them the workers
+ * step aside and the main thread receives the calls (workers.c,
+ * "Signal storms"); sentry_workers_tick, each turn of the loop, gives
+ * them back once it is over. */
+void sentry_workers_signal_stop(struct sentry *s);
+void sentry_workers_tick(struct sentry *s);
+/* loop.c: whether the main thread receives the init's calls itself. */
+int sentry_main_receives(struct sentry *s, int nfd, bool on);
 
 /* control.c (sentry side) */
 int sentry_ctl_serve(struct sentry *s, int conn);

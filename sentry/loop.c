@@ -282,23 +282,52 @@ static void on_deferred(struct sentry *s, int fd)
 }
 
 /*
- * A call waiting at a ptrace stop (the ptrace platform's, or one the
- * seccomp platform moved to a stop) is not ended by a signal as a seccomp
- * notification's wait is: the stopped task is not woken and its tracer is
- * not told. So while such a call waits, the loop looks every
- * DEFERRED_SIG_MS for a signal pending for its task, and ends the wait as
- * Linux ends a blocking call's: the kernel restarts it or gives EINTR
- * when it delivers the signal (plat_ptrace_interrupt). A signal the task
- * ignores restarts it, and the sentry serves it again.
+ * A deferred call's wait is not ended by a signal as Linux ends a blocking
+ * call's: one at a ptrace stop (the ptrace platform's, or one the seccomp
+ * platform moved to a stop) because a stopped task is not woken and its
+ * tracer is not told; a notification because, with WAIT_KILLABLE_RECV
+ * (struct sc_filter_opts), a call the sentry received waits for its reply
+ * until a fatal signal only. So while such a call waits, the loop looks
+ * every DEFERRED_SIG_MS for a signal pending for its task, and ends the
+ * wait as Linux ends a blocking call's: -ERESTARTSYS, which the kernel
+ * turns into a restart or EINTR when it delivers the signal on the way
+ * out (plat_ptrace_interrupt; a notification is answered with it). A
+ * signal the task ignores restarts it, and the sentry serves it again.
  */
 #define DEFERRED_SIG_MS 5
 
-static bool deferred_at_stop(const struct sentry *s)
+static bool deferred_polled(const struct sentry *s, const struct deferred *d)
+{
+	return d->pc.at_stop || s->filter.wait_killable;
+}
+
+static bool deferred_any_polled(const struct sentry *s)
 {
 	for (const struct deferred *d = s->deferred; d != NULL; d = d->next)
-		if (d->pc.at_stop)
+		if (deferred_polled(s, d))
 			return true;
 	return false;
+}
+
+/* Only for a task that will take a signal on its way out (it has one
+ * pending, task_signal_pending, or a PTRACE_INTERRUPT): the kernel acts on
+ * -ERESTARTSYS only when it delivers a signal, or the task would see 512. */
+static int deferred_interrupt(struct deferred *d)
+{
+	if (d->pc.at_stop)
+		return plat_ptrace_interrupt(d->host_tid, &d->pc);
+	return plat_notif_send(d->notify_fd, d->id, -ERESTARTSYS, false);
+}
+
+static void deferred_end(struct sentry *s, struct deferred *d, uint64_t now)
+{
+	stats_record(s, d->nr, SC_EMULATE, now - d->t0, -ERESTARTSYS);
+	if (s->strace)
+		strace_log(s, task_find(s, d->host_tid), d->nr, 'E',
+			   "(interrupted)", -ERESTARTSYS, true, now - d->t0);
+	sentry_plat_result(d->host_tid, deferred_interrupt(d),
+			   "interrupted wait");
+	deferred_free(s, d);
 }
 
 static void deferred_signals(struct sentry *s)
@@ -313,17 +342,27 @@ static void deferred_signals(struct sentry *s)
 		struct task *t = task_find(s, d->host_tid);
 
 		next = d->next;
-		if (!d->pc.at_stop || t == NULL || task_st(t)->exited ||
-		    !task_signal_pending(t))
+		if (!deferred_polled(s, d) || t == NULL ||
+		    task_st(t)->exited || !task_signal_pending(t))
 			continue;
-		stats_record(s, d->nr, SC_EMULATE, now - d->t0, -ERESTARTSYS);
-		if (s->strace)
-			strace_log(s, t, d->nr, 'E', "(interrupted)",
-				   -ERESTARTSYS, true, now - d->t0);
-		sentry_plat_result(d->host_tid,
-				   plat_ptrace_interrupt(d->host_tid, &d->pc),
-				   "interrupted wait");
-		deferred_free(s, d);
+		deferred_end(s, d, now);
+	}
+}
+
+/*
+ * t was sent PTRACE_INTERRUPT (an emulated tracer's): a deferred call of
+ * its, in a wait no signal ends (above), is ended as the interrupt ends
+ * Linux's waits; the interrupt stop comes on the call's way out.
+ */
+void sentry_deferred_interrupt(struct sentry *s, struct task *t)
+{
+	struct deferred *d, *next;
+
+	for (d = s->deferred; d != NULL; d = next) {
+		next = d->next;
+		if (d->host_tid == t->host_tid && !d->pc.at_stop &&
+		    s->filter.wait_killable)
+			deferred_end(s, d, cv_now_ns());
 	}
 }
 
@@ -1019,6 +1058,7 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 			on_syscall_stop(s, t);
 			return;
 		}
+		sentry_workers_signal_stop(s);
 		restart_complete(t);
 		sigwait_on_signal_stop(t, sig);
 		coredump_on_sigchld(t, sig);
@@ -1144,7 +1184,7 @@ int sentry_loop(struct sentry *s)
 		/* Workers serve calls only while the main thread sleeps. */
 		pthread_rwlock_unlock(&s->lock);
 		n = epoll_wait(s->epfd, evs, 16,
-			       deferred_at_stop(s) ? DEFERRED_SIG_MS : 100);
+			       deferred_any_polled(s) ? DEFERRED_SIG_MS : 100);
 		pthread_rwlock_wrlock(&s->lock);
 		wait_events = n <= 0;
 
@@ -1181,6 +1221,7 @@ int sentry_loop(struct sentry *s)
 		}
 		if (n == 0 && s->deferred != NULL)
 			deferred_gc(s);
+		sentry_workers_tick(s);
 		if (s->deferred != NULL)
 			deferred_signals(s);
 		if (s->init_exited && s->ntasks > 0) {
@@ -1233,9 +1274,38 @@ int sentry_start_workers(struct sentry *s)
 	return 0;
 }
 
+/* -ENOENT: the listener is gone (drop_notify closed it; its number may
+ * be another fd's by now). */
+int sentry_main_receives(struct sentry *s, int nfd, bool on)
+{
+	struct epoll_event ev = { .events = on ? EPOLLIN : 0,
+				  .data.u64 = EV(EV_NOTIFY, nfd) };
+	const struct notify_src *n = s->notifs;
+
+	while (n != NULL && n->fd != nfd)
+		n = n->next;
+	if (n == NULL)
+		return -ENOENT;
+	return epoll_ctl(s->epfd, EPOLL_CTL_MOD, nfd, &ev) < 0 ? -errno : 0;
+}
+
 static void copy_name(char *dst, const char *src)
 {
 	snprintf(dst, 65, "%s", src ? src : "");
+}
+
+/*
+ * Whether tasks install their filter with WAIT_KILLABLE_RECV: where the
+ * kernel has it, unless CVISOR_WAIT_KILLABLE=0 (docs/architecture.md,
+ * "Threads of the sentry").
+ */
+static bool notif_wait_killable(void)
+{
+	const char *v = getenv("CVISOR_WAIT_KILLABLE");
+
+	if (v != NULL && strcmp(v, "0") == 0)
+		return false;
+	return plat_notif_wait_killable_supported();
 }
 
 /*
@@ -1250,6 +1320,8 @@ static int filter_init(struct sentry *s)
 							  SC_FILTER_NOTIFY,
 		.strace = s->strace,
 		.tag = sc_trace_tag_new(),
+		.wait_killable = s->platform == PLATFORM_SECCOMP &&
+				 notif_wait_killable(),
 	};
 	return sc_filter_prog_build(&s->filter, &s->ours);
 }

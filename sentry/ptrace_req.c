@@ -542,8 +542,10 @@ SENTRY_HANDLER(ptrace)
 		if (l->stop != PTS_RUNNING)
 			return 0;
 		l->interrupt = true;
-		return ptrace(PTRACE_INTERRUPT, l->tracee->host_tid, 0, 0) < 0 ?
-			       -ESRCH : 0;
+		if (ptrace(PTRACE_INTERRUPT, l->tracee->host_tid, 0, 0) < 0)
+			return -ESRCH;
+		sentry_deferred_interrupt(c->t->sentry, l->tracee);
+		return 0;
 	}
 	if (l->stop == PTS_RUNNING && l->resumed &&
 	    (req == PTRACE_CONT || req == PTRACE_SYSCALL ||

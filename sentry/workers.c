@@ -25,6 +25,9 @@
  *    thread: queued, and an eventfd wakes its loop, which serves the
  *    notification as if it had received it (loop.c sentry_serve_notif).
  *
+ * Under a storm of signals the workers step aside and the main thread
+ * receives every call itself ("Signal storms" below).
+ *
  * Workers are made before the sentry's seccomp filter is installed (with
  * TSYNC, so they carry it too), after its root, mount namespace and
  * capabilities are final: they share them. They never exit; the process's
@@ -172,6 +175,14 @@ struct sentry_workers {
 	unsigned next_gofer;	/* the next of gofer[] to take (qlock) */
 	unsigned next_cpu;	/* the next worker's CPU, by rank (qlock) */
 	bool leader;		/* a worker waits in NOTIF_RECV (qlock) */
+	bool yielded;		/* the lead was given away (qlock) */
+	pthread_t yielder;	/* by this worker, which waits (qlock) */
+	bool paused;		/* the main thread receives (qlock) */
+	bool main_recv;		/* its epoll set has the listener (main) */
+	uint64_t storm_t0;	/* the window of signal stops (main) */
+	unsigned storm_n;	/* counted in it (main) */
+	uint64_t storm_until;	/* paused until then at least (main) */
+	int main_nfd;		/* the main thread's copy of the listener */
 	unsigned idle;		/* workers waiting for the lead (qlock) */
 	pid_t last_pid;		/* the task of the last call received */
 	uint64_t last_ns;	/* and when (qlock) */
@@ -215,16 +226,88 @@ static void handoff(struct sentry_workers *w, const struct seccomp_notif *n)
 	(void)!write(w->evfd, &one, sizeof(one));
 }
 
+/*
+ * Signal storms. Every signal a task takes is a ptrace stop the main
+ * thread must resume, and a task's call is received only if no signal
+ * comes first (lead()). Under a storm (tests/progs/sig_open: a child
+ * kill()s its parent in a loop) the task makes progress only while the
+ * signalling thread does not run, which the scheduler decides; it decided
+ * against the task far more often with workers (pinned, one per CPU)
+ * than with the main thread receiving the calls itself, as it does
+ * without workers: docs/architecture.md, "What kept them off". So after
+ * STORM_STOPS signal-delivery stops within STORM_WINDOW_NS the workers
+ * step aside (they finish the call in hand and wait), the main thread
+ * receives and serves every call as it does without workers, and
+ * STORM_HOLD_NS after the last such window the workers take over again.
+ */
+#define STORM_WINDOW_NS 10000000ull	/* 10 ms */
+#define STORM_STOPS 20			/* 2,000 a second */
+#define STORM_HOLD_NS 200000000ull	/* 200 ms */
+
+static void main_receive(struct sentry_workers *w, bool on)
+{
+	int ret = sentry_main_receives(w->s, w->main_nfd, on);
+
+	if (ret == 0 || ret == -ENOENT)	/* gone: nobody receives */
+		w->main_recv = on && ret == 0;
+}
+
+void sentry_workers_signal_stop(struct sentry *s)
+{
+	struct sentry_workers *w = s->workers;
+	uint64_t now;
+	bool take_over;
+
+	if (w == NULL)
+		return;
+	now = cv_now_ns();
+	if (now - w->storm_t0 > STORM_WINDOW_NS) {
+		w->storm_t0 = now;
+		w->storm_n = 0;
+	}
+	if (++w->storm_n < STORM_STOPS)
+		return;
+	w->storm_until = now + STORM_HOLD_NS;
+	if (w->main_recv)
+		return;
+	pthread_mutex_lock(&w->qlock);
+	w->paused = true;
+	/* A leader in its receive takes one more call, then wakes the
+	 * loop (unlead), which takes over in sentry_workers_drain. */
+	take_over = !w->leader;
+	pthread_mutex_unlock(&w->qlock);
+	if (take_over)
+		main_receive(w, true);
+}
+
+void sentry_workers_tick(struct sentry *s)
+{
+	struct sentry_workers *w = s->workers;
+
+	if (w == NULL || !w->paused || cv_now_ns() < w->storm_until)
+		return;
+	if (w->main_recv)
+		main_receive(w, false);
+	if (w->main_recv)
+		return;		/* not out of the set: try again */
+	pthread_mutex_lock(&w->qlock);
+	w->paused = false;
+	pthread_cond_broadcast(&w->lead_cv);
+	pthread_mutex_unlock(&w->qlock);
+}
+
 void sentry_workers_drain(struct sentry *s)
 {
 	struct sentry_workers *w = s->workers;
 	struct handoff *h;
 	uint64_t cnt;
+	bool take_over;
 
 	if (w == NULL)
 		return;
 	(void)!read(w->evfd, &cnt, sizeof(cnt));
 	pthread_mutex_lock(&w->qlock);
+	take_over = w->paused && !w->leader && !w->main_recv;
 	h = w->head;
 	w->head = w->tail = NULL;
 	pthread_mutex_unlock(&w->qlock);
@@ -241,6 +324,8 @@ void sentry_workers_drain(struct sentry *s)
 		free(h);
 		h = next;
 	}
+	if (take_over)
+		main_receive(w, true);
 }
 
 /* Serves n in the worker; false if it must go to the main thread. */
@@ -346,18 +431,39 @@ static void gofer_channel(struct sentry_workers *w)
  * task on the worker's CPU, and it often makes its next call before the
  * worker is back in its receive. A poll of the listener for it also cost
  * a system call per call.)
+ *
+ * A leader whose receive found the call withdrawn (yield) gives the lead
+ * to an idle worker, pinned to another CPU, and waits. A task's wait is
+ * interruptible until the sentry receives its call, and a signal that
+ * comes first withdraws it: under a storm of signals (tests/progs/sig_open:
+ * a child kill()s its parent in a loop) the call is received only if the
+ * receiver runs at once. A leader pinned to a CPU another thread holds
+ * (the signalling child) was woken too late for every call of a task on
+ * the other CPU, which then made no progress for up to 90 s; the sentry
+ * without workers, whose main thread moves to the calls it serves (its
+ * placement lease, loop.c), took at most 6 s (docs/architecture.md,
+ * "What kept them off"). The storms themselves: "Signal storms" above.
  */
 #define RECV_SPREAD_NS 1000000ull
 
-static void lead(struct sentry_workers *w)
+static void lead(struct sentry_workers *w, bool yield)
 {
+	pthread_t self = pthread_self();
+
 	pthread_mutex_lock(&w->qlock);
-	while (w->leader) {
+	if (yield && w->idle > 0) {
+		w->yielded = true;
+		w->yielder = self;
+		pthread_cond_signal(&w->lead_cv);
+	}
+	while (w->leader || w->paused ||
+	       (w->yielded && pthread_equal(w->yielder, self))) {
 		w->idle++;
 		pthread_cond_wait(&w->lead_cv, &w->qlock);
 		w->idle--;
 	}
 	w->leader = true;
+	w->yielded = false;
 	pthread_mutex_unlock(&w->qlock);
 }
 
@@ -367,6 +473,12 @@ static void unlead(struct sentry_workers *w, pid_t pid)
 
 	pthread_mutex_lock(&w->qlock);
 	w->leader = false;
+	if (w->paused) {
+		/* Out of the receive: the main thread may take over. */
+		uint64_t one = 1;
+
+		(void)!write(w->evfd, &one, sizeof(one));
+	}
 	if (pid > 0) {
 		if (pid != w->last_pid && now - w->last_ns < RECV_SPREAD_NS &&
 		    w->idle > 0)
@@ -403,8 +515,9 @@ static void *worker_main(void *arg)
 	w->ready++;
 	pthread_cond_signal(&w->ready_cv);
 	pthread_mutex_unlock(&w->qlock);
-	for (;;) {
-		lead(w);
+	for (ret = 0;;) {
+		/* -ENOENT: the last receive was too late (lead()). */
+		lead(w, ret == -ENOENT);
 		ret = plat_notif_recv(w->nfd, &n);
 		unlead(w, ret == 0 ? (pid_t)n.pid : 0);
 		/* -ENOENT: a call withdrawn (its task was signalled), or,
@@ -440,6 +553,7 @@ int sentry_workers_start(struct sentry *s, int nfd, unsigned count)
 	if (w == NULL)
 		return -ENOMEM;
 	w->s = s;
+	w->main_nfd = nfd;
 	w->nfd = w->evfd = w->pollfd = -1;
 	pthread_mutex_init(&w->qlock, NULL);
 	pthread_cond_init(&w->ready_cv, NULL);

@@ -42,7 +42,10 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <netinet/in.h>
+#include <stdlib.h>
+#include <linux/filter.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/cleanup.h"
@@ -697,6 +700,62 @@ static scmp_filter_ctx build(const struct sc_filter_opts *opts, int *rc)
 	return f.ctx;
 }
 
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/* The program libseccomp built, in memory (its memfd closed). */
+static int export_prog(scmp_filter_ctx ctx, struct sock_fprog *prog)
+{
+	cleanup_close int fd = memfd_create("cvisor-filter", MFD_CLOEXEC);
+	struct sock_filter *insn;
+	off_t len;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return r;
+	len = lseek(fd, 0, SEEK_END);
+	if (len <= 0 || len % sizeof(*insn) != 0 ||
+	    len / sizeof(*insn) > BPF_MAXINSNS)
+		return len < 0 ? -errno : -EINVAL;
+	insn = malloc(len);
+	if (insn == NULL)
+		return -ENOMEM;
+	if (pread(fd, insn, len, 0) != len) {
+		free(insn);
+		return -EIO;
+	}
+	*prog = (struct sock_fprog){ .len = (unsigned short)(len / sizeof(*insn)),
+				     .filter = insn };
+	return 0;
+}
+
+/*
+ * libseccomp (2.5) has no attribute for WAIT_KILLABLE_RECV: the program
+ * is exported and loaded with seccomp(2) itself. Returns the listener,
+ * which takes the lowest free fd (the attach predicted it): the export's
+ * memfd is closed by then.
+ */
+static int load_wait_killable(scmp_filter_ctx ctx)
+{
+	struct sock_fprog prog;
+	long r = export_prog(ctx, &prog);
+
+	if (r < 0)
+		return (int)r;
+	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+		    &prog);
+	if (r < 0)
+		r = -errno;
+	free(prog.filter);
+	return (int)r;
+}
+
 int sc_install_filter(const struct sc_filter_opts *opts)
 {
 	scmp_filter_ctx ctx;
@@ -705,6 +764,11 @@ int sc_install_filter(const struct sc_filter_opts *opts)
 	ctx = build(opts, &r);
 	if (ctx == NULL)
 		return r;
+	if (opts->mode == SC_FILTER_NOTIFY && opts->wait_killable) {
+		r = load_wait_killable(ctx);
+		seccomp_release(ctx);
+		return r;
+	}
 	r = seccomp_load(ctx);
 	if (r == 0 && opts->mode == SC_FILTER_NOTIFY) {
 		fd = seccomp_notify_fd(ctx);

@@ -105,6 +105,10 @@ struct sc_filter_opts {
 	enum sc_filter_mode mode;
 	bool strace;		/* also report PASS calls to the sentry */
 	uint16_t tag;		/* of our TRACE data (SC_TRACE_DATA) */
+	/* SC_FILTER_NOTIFY: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux
+	 * 5.19): once the sentry has received a call, only a fatal signal
+	 * ends the task's wait for the reply. */
+	bool wait_killable;
 };
 
 /*

@@ -120,8 +120,9 @@ one() {
 	runsc delete --force "$id" >/dev/null 2>&1
 }
 
-# The default: workers off (docs/architecture.md, "What keeps them off").
-DEFAULT_MODE=0
+# The default: one per CPU, as "cpus" (docs/architecture.md, "Threads of
+# the sentry").
+DEFAULT_MODE=cpus
 one default_count default
 one cpus_no_quota cpus
 one cpus_quota_one_cpu cpus 100000 100000

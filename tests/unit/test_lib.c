@@ -228,10 +228,10 @@ TEST(unix_socket_name_must_fit_sun_path)
 	close(d);
 }
 
-/* No workers unless asked; "cpus": one per CPU of this process's
- * affinity, at most the CPUs of the quota (docs/architecture.md,
- * "Threads of the sentry"), none on one CPU. */
-TEST(workers_one_per_cpu_when_asked)
+/* Unset or "cpus": one per CPU of this process's affinity, at most the
+ * CPUs of the quota (docs/architecture.md, "Threads of the sentry"),
+ * none on one CPU. */
+TEST(workers_one_per_cpu_by_default)
 {
 	cpu_set_t set, one;
 	unsigned cpus, want;
@@ -241,9 +241,9 @@ TEST(workers_one_per_cpu_when_asked)
 	want = cpus < 2 ? 0 : cpus > 8 ? 8 : cpus;
 	cv_workers_limit_cpus(0);
 	CHECK(unsetenv("CVISOR_SENTRY_WORKERS") == 0);
-	CHECK_EQ(cv_workers_wanted(8), 0);
+	CHECK_EQ(cv_workers_wanted(8), want);
 	setenv("CVISOR_SENTRY_WORKERS", "", 1);
-	CHECK_EQ(cv_workers_wanted(8), 0);
+	CHECK_EQ(cv_workers_wanted(8), want);
 	setenv("CVISOR_SENTRY_WORKERS", "cpus", 1);
 	CHECK_EQ(cv_workers_wanted(8), want);
 	CHECK_EQ(cv_workers_wanted(1), cpus < 2 ? 0 : 1);
@@ -280,6 +280,8 @@ TEST(workers_one_per_cpu_when_asked)
 	}
 	CHECK(sched_setaffinity(0, sizeof(one), &one) == 0);
 	setenv("CVISOR_SENTRY_WORKERS", "cpus", 1);
+	CHECK_EQ(cv_workers_wanted(8), 0);
+	CHECK(unsetenv("CVISOR_SENTRY_WORKERS") == 0);
 	CHECK_EQ(cv_workers_wanted(8), 0);
 	CHECK(sched_setaffinity(0, sizeof(set), &set) == 0);
 }
