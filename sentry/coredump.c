@@ -1019,6 +1019,9 @@ static void stop_threads(struct cd_ctx *x)
 		    task_st(u)->exited)
 			continue;
 		(void)ptrace(PTRACE_INTERRUPT, u->host_tid, 0, 0);
+		/* one in a deferred call (a killable wait since the sentry
+		 * received it) stops once that call is ended */
+		sentry_deferred_interrupt(s, u);
 		x->threads[x->nthreads++] = u->host_tid;
 	}
 	/* pending[i] != 0: not stopped yet */

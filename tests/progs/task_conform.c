@@ -191,12 +191,18 @@ static void *abort_thread(void *arg)
 {
 	const struct core_how *h = arg;
 
+	usleep(200000);	/* the main thread is in its open by then */
 	if (chdir(CORES) == 0)
 		raise(h->sig);	/* this thread's signal */
 	return NULL;
 }
 
-/* A thread of a process with another one running dies of SIGABRT. */
+#define CORE_FIFO "/tmp/task_conform.fifo"
+
+/* A thread of a process with another one running dies of SIGABRT; the
+ * other waits in the open of a FIFO nobody writes (under the sentry a
+ * deferred call: it must stop for the dump all the same, and be in the
+ * core with its registers). */
 static void core_thread(void)
 {
 	struct core_how h = { .sig = SIGABRT, .core = RLIM_INFINITY,
@@ -206,6 +212,9 @@ static void core_thread(void)
 	pid_t pid;
 	int st = 0;
 
+	unlink(CORE_FIFO);
+	if (mkfifo(CORE_FIFO, 0600) < 0)
+		case_out("core_thread_fifo", "mkfifo %s", ename(errno));
 	pid = fork();
 	if (pid == 0) {
 		getrlimit(RLIMIT_CORE, &r);
@@ -215,7 +224,8 @@ static void core_thread(void)
 		if (pthread_create(&th, NULL, abort_thread, &h) != 0)
 			_exit(96);
 		for (;;)
-			pause();
+			if (open(CORE_FIFO, O_RDONLY) < 0)
+				pause();
 	}
 	if (waitpid(pid, &st, 0) < 0)
 		case_out("core_thread", "waitpid %s", ename(errno));
@@ -223,6 +233,7 @@ static void core_thread(void)
 		case_out("core_thread", "%s", wstatus(st));
 	case_out("core_thread_file", "%s", core_file(CORE, RLIM_INFINITY));
 	rename(CORE, CORES "/thread.core");	/* for gdb's thread count */
+	unlink(CORE_FIFO);
 }
 
 /* The parent already asleep in its wait when the child dies. */
