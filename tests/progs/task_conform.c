@@ -312,6 +312,21 @@ static void on_chld(int sig, siginfo_t *si, void *uc)
 	chld_seen = 1;
 }
 
+/* on_chld as SIGCHLD's handler, SIGCHLD blocked (old: the mask before),
+ * nothing seen yet. */
+static void watch_chld(sigset_t *old)
+{
+	struct sigaction sa = { .sa_sigaction = on_chld,
+				.sa_flags = SA_SIGINFO | SA_RESTART };
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &chld, old);
+	chld_seen = 0;
+}
+
 static const char *cld_code(int code)
 {
 	return code == CLD_DUMPED ? "dumped" :
@@ -324,19 +339,13 @@ static const char *cld_code(int code)
  * after it (SIGCHLD blocked until the child was reaped). */
 static void core_sigchld(const char *name, int after_wait)
 {
-	struct sigaction sa = { .sa_sigaction = on_chld,
-				.sa_flags = SA_SIGINFO | SA_RESTART };
 	struct core_how h = { .sig = SIGSEGV, .core = RLIM_INFINITY,
 			      .dumpable = -1 };
-	sigset_t chld, old;
+	sigset_t old;
 	pid_t pid;
 	int st = 0;
 
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigaction(SIGCHLD, &sa, NULL);
-	sigprocmask(SIG_BLOCK, &chld, &old);
-	chld_seen = 0;
+	watch_chld(&old);
 	pid = fork();
 	if (pid == 0)
 		die_by(&h);
@@ -512,17 +521,11 @@ static void core_filter(const char *name, uint32_t action, int in_thread)
 /* The same, the parent told by waitid and by its SIGCHLD handler. */
 static void core_filter_waitid(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_chld,
-				.sa_flags = SA_SIGINFO | SA_RESTART };
 	siginfo_t si = { 0 };
-	sigset_t chld, old;
+	sigset_t old;
 	pid_t pid;
 
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigaction(SIGCHLD, &sa, NULL);
-	sigprocmask(SIG_BLOCK, &chld, &old);
-	chld_seen = 0;
+	watch_chld(&old);
 	pid = fork();
 	if (pid == 0)
 		filter_kill(SECCOMP_RET_KILL_PROCESS, 0);
