@@ -7,7 +7,11 @@
  * between the install and the reply restarts the call, which must not
  * leave the first fd behind. One line per case; "done 0" at the end.
  *
- *	sig_open [iterations]
+ *	sig_open [iterations [pace_us]]
+ *
+ * pace_us > 0: the pester waits that long between its signals (the ptrace
+ * platform's run: an open interrupted again before the sentry could
+ * finish it is a livelock there, docs/security.md "Known gaps").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +34,7 @@ static void on_usr1(int sig)
  * instead could land between the two and leave the parent stopped for
  * ever, on the host as in the sandbox.) */
 static volatile int *pester_stop;
+static int pace_us;
 
 /* A child that signals its parent until told to stop. */
 static pid_t pester(int first, int second)
@@ -44,6 +49,8 @@ static pid_t pester(int first, int second)
 		kill(ppid, first);
 		if (second != 0)
 			kill(ppid, second);
+		if (pace_us > 0)
+			usleep((useconds_t)pace_us);
 	}
 	_exit(0);
 }
@@ -88,6 +95,8 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
 	int n = argc > 1 ? atoi(argv[1]) : 3000;
+
+	pace_us = argc > 2 ? atoi(argv[2]) : 0;
 
 	pester_stop = mmap(NULL, sizeof(*pester_stop), PROT_READ | PROT_WRITE,
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
