@@ -555,17 +555,9 @@ static void note_siginfo(struct cd_ctx *x)
 
 static void note_auxv(struct cd_ctx *x)
 {
-	cleanup_close int fd = -1;
-	int pfd = vtree_host_proc_fd();
-	char path[32];
 	static char buf[CD_AUXV_MAX];
-	ssize_t n;
+	ssize_t n = task_proc_read(x->t->tgid, "auxv", buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "%d/auxv", (int)x->t->tgid);
-	fd = pfd < 0 ? -1 : openat(pfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof(buf));
 	if (n > 0)
 		note_add(x, NT_AUXV, buf, (size_t)n);
 }

@@ -37,12 +37,28 @@ jq --argjson c "$caps" '.root.readonly = false |
 KEPT=$B/rootfs/tmp/cores/kept.core
 THREADS=$B/rootfs/tmp/cores/thread.core
 FTHREADS=$B/rootfs/tmp/cores/filter_thread.core
+# gdb's view of the threads of a core: how many, then which of the
+# functions named after the core are in their backtraces.
+gdb_threads() {	# core function...
+	local core=$1 bt= out w
+	shift
+	[ -x /usr/bin/gdb ] && [ -s "$core" ] &&
+		bt=$(timeout 60 gdb -batch -nx -ex 'info threads' \
+			-ex 'thread apply all bt' "$B/rootfs/task_conform" \
+			"$core" 2>&1)
+	rm -f "$core"
+	[ -n "$bt" ] || return 0
+	out="$(grep -c '^[* ] *[0-9][0-9]* *.*LWP' <<<"$bt")"
+	for w; do
+		grep -q "$w" <<<"$bt" && out="$out $w"
+	done
+	printf '%s' "$out"
+}
 # gdb's backtrace of the kept core, as a case of its own: whether it
 # names the frames that died and the signal.
 gdb_bt() {	# out
 	local bt words= nthreads= fthreads=
-	[ -x /usr/bin/gdb ] || return 0
-	if [ -s "$KEPT" ]; then
+	if [ -x /usr/bin/gdb ] && [ -s "$KEPT" ]; then
 		bt=$(timeout 60 gdb -batch -nx -ex bt "$B/rootfs/task_conform" \
 			"$KEPT" 2>&1)
 		for w in die_by core_run 'signal SIGQUIT'; do
@@ -50,28 +66,9 @@ gdb_bt() {	# out
 		done
 	fi
 	rm -f "$KEPT"
-	# the threads of core_thread's core (both are in it, as in Linux's)
-	if [ -s "$THREADS" ]; then
-		bt=$(timeout 60 gdb -batch -nx -ex 'info threads' \
-			-ex 'thread apply all bt' "$B/rootfs/task_conform" \
-			"$THREADS" 2>&1)
-		nthreads="$(grep -c '^[* ] *[0-9][0-9]* *.*LWP' <<<"$bt")"
-		for w in abort_thread core_thread; do
-			grep -q "$w" <<<"$bt" && nthreads="$nthreads $w"
-		done
-	fi
-	rm -f "$THREADS"
+	nthreads=$(gdb_threads "$THREADS" abort_thread core_thread)
 	# the threads of a seccomp filter's kill in the second thread
-	if [ -s "$FTHREADS" ]; then
-		bt=$(timeout 60 gdb -batch -nx -ex 'info threads' \
-			-ex 'thread apply all bt' "$B/rootfs/task_conform" \
-			"$FTHREADS" 2>&1)
-		fthreads="$(grep -c '^[* ] *[0-9][0-9]* *.*LWP' <<<"$bt")"
-		for w in call_getppid filter_kill; do
-			grep -q "$w" <<<"$bt" && fthreads="$fthreads $w"
-		done
-	fi
-	rm -f "$FTHREADS"
+	fthreads=$(gdb_threads "$FTHREADS" call_getppid filter_kill)
 	sed -i '/^done 0$/d' "$1"
 	printf 'gdb_bt%s\ngdb_threads %s\ngdb_filter_threads %s\ndone 0\n' \
 		"${words:- none}" "${nthreads:-none}" "${fthreads:-none}" >>"$1"
