@@ -83,6 +83,15 @@ static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	return 0;
 }
 
+/* After a change of a file's mode, owner or xattrs (an ACL: search
+ * permission): the directory cache checks its entries again. */
+static long attrs_changed(long ret)
+{
+	if (ret >= 0)
+		fs_dcache_attrs_changed();
+	return ret;
+}
+
 static long do_chmod(struct sc_call *c, int dirfd, uint64_t upath,
 		     mode_t mode, int flags)
 {
@@ -94,8 +103,9 @@ static long do_chmod(struct sc_call *c, int dirfd, uint64_t upath,
 	if (ret < 0)
 		return ret;
 	task_gofer_creds(c->t, &cr);
-	return gofer_fchmodat(task_gofer(c->t), &cr, &p.at, mode & 07777,
-			      gofer_flags(&p, flags));
+	ret = gofer_fchmodat(task_gofer(c->t), &cr, &p.at, mode & 07777,
+			     gofer_flags(&p, flags));
+	return attrs_changed(ret);
 }
 
 SENTRY_HANDLER(chmod)
@@ -128,8 +138,9 @@ static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
 	/* The task's ids as they are: the gofer is in its user namespace,
 	 * where the kernel refuses an unmapped id (EINVAL) after the
 	 * lookup, as chown_common() does. */
-	return gofer_fchownat(task_gofer(c->t), &cr, &p.at, uid, gid,
-			      gofer_flags(&p, flags));
+	ret = gofer_fchownat(task_gofer(c->t), &cr, &p.at, uid, gid,
+			     gofer_flags(&p, flags));
+	return attrs_changed(ret);
 }
 
 SENTRY_HANDLER(chown)
@@ -407,7 +418,7 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret;
 	ret = gofer_setxattr(task_gofer(c->t), &cr, xattr_at(&p),
 			     xattr_flags(flags), name, value, size, xflags);
-	return xattr_foreign_errno(&p, name, ret);
+	return attrs_changed(xattr_foreign_errno(&p, name, ret));
 }
 
 static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
@@ -487,7 +498,7 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret;
 	ret = gofer_removexattr(task_gofer(c->t), &cr, xattr_at(&p),
 				xattr_flags(flags), name);
-	return xattr_foreign_errno(&p, name, ret);
+	return attrs_changed(xattr_foreign_errno(&p, name, ret));
 }
 
 SENTRY_HANDLER(setxattr)

@@ -18,11 +18,12 @@
  * gofer; the sentry only fstats fds it holds.
  *
  * Soundness. A cached answer is used only after every entry from the root
- * to it has been fstat'ed again and matches: a rename, unlink, rmdir,
- * mkdir or link in a directory changes its ctime; so do chmod, chown and
- * ACL changes of the directory itself, whoever makes them (another task,
- * "runsc exec", an fchmod on a dir fd that the sentry never sees, the
- * host). A mismatch empties the whole cache. ctime is a coarse clock: an
+ * to it that may have changed unseen (needs_check(): a directory a task
+ * holds an fd of, another mount, or any after the sentry's own chmod,
+ * chown or xattr change) has been fstat'ed again and matches: a rename,
+ * unlink, rmdir, mkdir or link in a directory changes its ctime; so do
+ * chmod, chown and ACL changes of the directory itself. A mismatch
+ * empties the whole cache. ctime is a coarse clock: an
  * entry is kept only if its ctime is older than the coarse time taken
  * before the gofer walked to it, minus a margin (2 s when the filesystem
  * keeps whole seconds), so a later change can never leave it equal.
@@ -78,6 +79,8 @@ struct dc_ent {
 	struct timespec ctime;
 	uint32_t xmask;		/* creds ids that may search it */
 	bool file;		/* not a directory (exclusive access only) */
+	bool exposed;		/* a task may hold an fd of it (dc_exposed) */
+	uint64_t checked;	/* the dc_attr_gen it was last fstat'ed at */
 	uint64_t mnt;		/* its mount's id */
 	uint64_t id;		/* never reused: names it in the fd pool */
 };
@@ -97,6 +100,30 @@ static bool dc_root_shared;	/* off for rootfsPropagation (r)shared */
 static uint64_t dc_root_mnt;
 static uint64_t dc_next_id = 1;
 static struct fs_dcache_stats dc_stats;
+
+/*
+ * What validation an entry needs (valid_chain). Under exclusive access the
+ * sentry sees every change to a directory of the root's mount, but two:
+ * an fchmod or fchown on a directory fd a task holds (PASS calls), and the
+ * host's (the "exclusive" promise, as in gVisor). So a directory is
+ * fstat'ed again on each use only if a task was ever given an fd of it
+ * that is not O_PATH (every such fd is an open the sentry served:
+ * fs_dcache_expose), or it is on another mount (a bind mount's source is
+ * the host's); the others once after each of the sentry's own attribute
+ * changes (chmod, chown, xattrs: fs_dcache_attrs_changed), which bump
+ * dc_attr_gen. Past DC_EXPOSED such directories, every entry is checked
+ * on every use, as with dc_trust off (the unit tests' "from outside"
+ * cases).
+ */
+#define DC_EXPOSED 256
+static struct {
+	dev_t dev;
+	ino_t ino;
+} dc_exposed[DC_EXPOSED];
+static size_t dc_nexposed;
+static bool dc_exposed_full;
+static bool dc_trust = true;
+static uint64_t dc_attr_gen = 1;
 
 /*
  * Guards everything above (and the rest of this file's state). Workers
@@ -158,11 +185,13 @@ void fs_dcache_log_stats(void)
 		return;
 	}
 	log_debug("directory cache: on, %llu hits, %llu misses, %llu gofer "
-		  "calls, %llu flushes",
+		  "calls, %llu flushes, %llu checks, %zu exposed%s",
 		  (unsigned long long)dc_stats.hits,
 		  (unsigned long long)dc_stats.misses,
 		  (unsigned long long)dc_stats.gofer_calls,
-		  (unsigned long long)dc_stats.flushes);
+		  (unsigned long long)dc_stats.flushes,
+		  (unsigned long long)dc_stats.checks, dc_nexposed,
+		  dc_exposed_full ? " (full: every entry checked)" : "");
 	fs_openpool_log_stats();
 }
 
@@ -234,6 +263,13 @@ static bool same(const struct dc_ent *e, const struct stat *st)
 	       e->ctime.tv_nsec == st->st_ctim.tv_nsec;
 }
 
+/* Whether entry e must be fstat'ed before it is used (above, DC_EXPOSED). */
+static bool needs_check(const struct dc_ent *e)
+{
+	return !dc_trust || dc_exposed_full || e->exposed ||
+	       e->mnt != dc_root_mnt || e->checked != dc_attr_gen;
+}
+
 /* Every entry from i up to "/" still matches its directory. */
 static bool valid_chain(int i)
 {
@@ -242,14 +278,57 @@ static bool valid_chain(int i)
 	for (; i >= 0; i = dc[i].parent) {
 		/* A file's name is its parent's: any change to it changes
 		 * the parent's ctime. Its attributes are read live. */
-		if (dc[i].file)
+		if (dc[i].file || !needs_check(&dc[i]))
 			continue;
+		dc_stats.checks++;
 		if (fstat(dc[i].fd, &st) < 0 || !same(&dc[i], &st)) {
 			fs_dcache_flush();
 			return false;
 		}
+		dc[i].checked = dc_attr_gen;
 	}
 	return true;
+}
+
+static bool exposed(dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < dc_nexposed; i++)
+		if (dc_exposed[i].dev == dev && dc_exposed[i].ino == ino)
+			return true;
+	return false;
+}
+
+void fs_dcache_expose(const struct stat *st)
+{
+	DC_LOCKED();
+
+	if (!S_ISDIR(st->st_mode) || exposed(st->st_dev, st->st_ino))
+		return;
+	if (dc_nexposed == DC_EXPOSED) {
+		dc_exposed_full = true;
+		return;
+	}
+	dc_exposed[dc_nexposed].dev = st->st_dev;
+	dc_exposed[dc_nexposed++].ino = st->st_ino;
+	for (int i = dc_used ? dc_ino_bucket[st->st_ino & (DC_BUCKETS - 1)] :
+			       -1;
+	     i >= 0; i = dc[i].next_ino)
+		if (dc[i].ino == st->st_ino && dc[i].dev == st->st_dev)
+			dc[i].exposed = true;
+}
+
+void fs_dcache_attrs_changed(void)
+{
+	DC_LOCKED();
+
+	dc_attr_gen++;
+}
+
+void fs_dcache_trust(bool on)
+{
+	DC_LOCKED();
+
+	dc_trust = on;
 }
 
 static int64_t ns_of(struct timespec t)
@@ -348,6 +427,8 @@ static int insert(const char *path, size_t n, int parent, int fd,
 	dc[i].gid = st->st_gid;
 	dc[i].ctime = st->st_ctim;
 	dc[i].xmask = 0;
+	dc[i].exposed = !dc[i].file && exposed(st->st_dev, st->st_ino);
+	dc[i].checked = dc_attr_gen;
 	dc[i].id = dc_next_id++;
 	if (!hole)
 		dc_used++;

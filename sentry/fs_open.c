@@ -265,6 +265,16 @@ static long install_then_refill(struct sc_call *c, const struct fs_path *p,
 	return ret;
 }
 
+/* A directory fd the task may fchmod or fchown (PASS calls) from now on:
+ * the directory cache validates that directory on every use. */
+static void expose_dir(int fd)
+{
+	struct stat st;
+
+	if (fs_dcache_enabled() && fstat(fd, &st) == 0)
+		fs_dcache_expose(&st);
+}
+
 static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 		    mode_t mode, uint64_t resolve)
 {
@@ -323,6 +333,8 @@ static long do_open(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	}
 	if (ret < 0)
 		return ret;
+	if (!p.virt && !(flags & O_PATH))
+		expose_dir(fd);
 	return install_then_refill(c, &p, fd, flags, false);
 }
 

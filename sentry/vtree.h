@@ -255,7 +255,18 @@ bool fs_dcache_enabled(void);
 void fs_dcache_configure(bool on, bool root_shared);
 struct fs_dcache_stats {
 	uint64_t hits, misses, gofer_calls, flushes;
+	uint64_t checks;	/* entries fstat'ed to validate them */
 };
+/* A task is given an fd (not O_PATH) of the file st: if a directory, its
+ * entries are validated on every use from now on (an fchmod or fchown on
+ * that fd is a call the sentry never sees). */
+void fs_dcache_expose(const struct stat *st);
+/* The sentry changed a file's mode, owner or xattrs (chmod, chown, the
+ * xattr calls): every directory entry is validated once more. */
+void fs_dcache_attrs_changed(void);
+/* Off: every entry is validated on every use, whatever the above say (the
+ * unit tests' changes from outside). On by default. */
+void fs_dcache_trust(bool on);
 const struct fs_dcache_stats *fs_dcache_stats(void);
 /* One debug log line: on/off and the counters (at the sentry's exit). */
 void fs_dcache_log_stats(void);

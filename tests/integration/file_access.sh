@@ -116,7 +116,11 @@ t_expect mount_private_unseen none mount_case fam2 ""
 # dirfd-relative: tests/progs/dc_race.c); then the host leaves it alone
 # long enough for the cache to keep it, and replaces it once more: every
 # lookup after that must see the new directory (mode 705), never the
-# cached one (751).
+# cached one (751). The program holds a (not O_PATH) fd of the parent, so
+# the sentry checks the parent on every use, as it must for an fchmod
+# through such an fd; the host stands in for that change. (Without the
+# fd, --file-access exclusive trusts that only the sandbox changes the
+# root, as gVisor does; tests/unit/test_dcache.c has both sides.)
 RACE=$CVISOR_PROGS/dc_race
 if [ -x "$RACE" ]; then
 	cp "$RACE" rootfs/dc_race
@@ -175,7 +179,9 @@ cp plain.json config.json
 
 # getcwd after the host moves an ancestor of the cwd: the kernel gives the
 # new path; so must the sentry, which keeps directory paths by inode
-# (sentry/fs_path.c) and never saw the move. The same script natively, in
+# (sentry/fs_path.c) and never saw the move. With --file-access shared:
+# the root is the host's to change (under exclusive, the default, a change
+# from outside is not looked for, as in gVisor). The same script natively, in
 # a chroot of the same rootfs, says what the kernel gives. (/bin/pwd -P
 # calls getcwd; the shell's own pwd -P prints what it saw at cd.)
 cwd_case() {	# cwd_case OUT COMMAND...: getcwd before and after the move
@@ -198,7 +204,7 @@ script='cd /w/x/y && /bin/pwd -P; while [ ! -e /go ]; do sleep 0.05; done; /bin/
 native=$(cwd_case "$T_TMP/cwd_native.out" chroot rootfs /bin/sh -c "$script")
 jq --arg s "$script; readlink /proc/self/cwd" \
 	'.process.args = ["/bin/sh", "-c", $s]' plain.json >config.json
-got=$(cwd_case "$T_TMP/cwd_sandbox.out" runsc run cwd1)
+got=$(cwd_case "$T_TMP/cwd_sandbox.out" runsc --file-access shared run cwd1)
 if [ "$native" = "/w/x/y /v/x/y " ] && [ "$got" = "$native/v/x/y " ]; then
 	t_ok getcwd_after_host_moves_an_ancestor
 else

@@ -3,7 +3,8 @@
  * Lookups racing with changes made outside the sandbox (tests/integration/
  * file_access.sh runs it in the sandbox while the host renames and
  * recreates the directory): the sentry sees none of those calls, so only
- * its validation of cached directories can notice them.
+ * its validation of cached directories can notice them. It holds an fd
+ * of G, which makes G one the sentry validates on every use.
  *
  *	dc_race G/A MS DONE
  * Stats G/A by absolute path, relative to the cwd (G) and relative to a
@@ -65,7 +66,11 @@ int main(int argc, char **argv)
 	name = slash + 1 - grand + argv[1];
 	if (chdir(grand) < 0)
 		return 1;
-	dfd = open(".", O_PATH | O_DIRECTORY);
+	/* Not O_PATH: a task that holds such an fd of G could fchmod it
+	 * unseen, so the sentry checks G on every use even under
+	 * --file-access exclusive, where the host's changes to directories
+	 * no task holds are not looked for (docs/architecture.md). */
+	dfd = open(".", O_RDONLY | O_DIRECTORY);
 	if (dfd < 0)
 		return 1;
 	end = now_ms() + atol(argv[2]);

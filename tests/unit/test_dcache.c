@@ -183,7 +183,16 @@ static void setup(const char *name)
 	set_creds(0, ALL_CAPS);
 	call = (struct sc_call){ .t = &tk };
 	fs_dcache_configure(true, false);
+	fs_dcache_trust(true);
 	fs_dcache_flush();
+}
+
+/* The test changes the host's files, as the host or an fd the sentry
+ * never sees would: only the validation of every entry on every use (the
+ * cache's trust in the "exclusive" promise off) can notice. */
+static void from_outside(void)
+{
+	fs_dcache_trust(false);
 }
 
 /* The host path of sandbox path "T/rel" (rel "" : T). */
@@ -371,6 +380,7 @@ TEST(relative_paths_from_a_cached_start_directory)
 	int cwd = -1, other;
 
 	setup("relative");
+	from_outside();
 	hmkdir("a");
 	hmkdir("a/b");
 	hmkdir("a/b/c");
@@ -448,6 +458,7 @@ TEST(chmod_of_an_ancestor_from_outside)
 	struct fs_dcache_stats s0;
 
 	setup("chmod");
+	from_outside();
 	hmkdir("a");
 	hmkdir("a/b");
 	settle();
@@ -479,6 +490,7 @@ TEST(rename_from_outside_and_a_new_directory_in_its_place)
 	ino_t old;
 
 	setup("rename");
+	from_outside();
 	hmkdir("a");
 	hmkdir("a/b");
 	settle();
@@ -502,6 +514,7 @@ TEST(replaced_ancestor_from_outside)
 	ino_t c;
 
 	setup("replace");
+	from_outside();
 	hmkdir("a");
 	hmkdir("a/b");
 	hmkdir("a/b/c");
@@ -527,6 +540,7 @@ TEST(exchange_from_outside)
 	ino_t x, y;
 
 	setup("exchange");
+	from_outside();
 	hmkdir("p");
 	hmkdir("p/x");
 	hmkdir("p/y");
@@ -552,12 +566,96 @@ TEST(change_inside_a_cached_directory)
 	struct fs_dcache_stats s0;
 
 	setup("inside");
+	from_outside();
 	hmkdir("a");
 	settle();
 	CHECK_EQ(note(sp("a")), 0);
 	s0 = snap();
 	CHECK_EQ(close(open(hp("a/f"), O_CREAT | O_WRONLY, 0644)), 0);
 	CHECK_EQ(cached_ino(sp("a")), 0);
+	CHECK_EQ(snap().flushes - s0.flushes, 1);
+}
+
+/* ---- fs_dcache.c: what is checked under the "exclusive" promise ------- */
+
+static void expose(const char *rel)
+{
+	struct stat st;
+
+	CHECK_EQ(stat(hp(rel), &st), 0);
+	fs_dcache_expose(&st);
+}
+
+/* No task holds an fd of these directories and the sentry changed none:
+ * a hit costs no fstat (the host's own changes are not seen then, as in
+ * gVisor's exclusive mode). */
+TEST(unexposed_directories_are_not_checked)
+{
+	struct fs_dcache_stats s0;
+
+	setup("unexp");
+	hmkdir("a");
+	hmkdir("a/b");
+	settle();
+	CHECK_EQ(note(sp("a/b")), 0);
+	s0 = snap();
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(cached_ino(sp("a/b")), host_ino("a/b"));
+	CHECK_EQ(snap().hits - s0.hits, 5);
+	CHECK_EQ(snap().checks - s0.checks, 0);
+	CHECK_EQ(snap().gofer_calls, s0.gofer_calls);
+}
+
+/* A directory a task was given an fd of may be fchmod'ed through it (a
+ * PASS call): it is checked on every use, cached before or after. */
+TEST(an_exposed_directory_is_checked_on_every_use)
+{
+	struct fs_dcache_stats s0;
+
+	setup("exp");
+	hmkdir("a");
+	hmkdir("a/b");
+	hmkdir("c");
+	hmkdir("c/d");
+	settle();
+	CHECK_EQ(note(sp("a/b")), 0);
+	expose("a");		/* cached, then exposed */
+	s0 = snap();
+	CHECK_EQ(cached_ino(sp("a/b")), host_ino("a/b"));
+	CHECK_EQ(snap().checks - s0.checks, 1);
+	CHECK_EQ(chmod(hp("a"), 0700), 0);	/* the task's fchmod */
+	CHECK_EQ(cached_ino(sp("a/b")), 0);
+	CHECK_EQ(snap().flushes - s0.flushes, 1);
+	expose("c");		/* exposed, then cached */
+	CHECK_EQ(note(sp("c/d")), 0);
+	CHECK(cached_ino(sp("c/d")) != 0);
+	CHECK_EQ(chown(hp("c"), 1000, 1000), 0);
+	CHECK_EQ(cached_ino(sp("c/d")), 0);
+}
+
+/* The sentry's own chmod, chown or xattr change: every entry is checked
+ * once more, then trusted again. */
+TEST(own_attribute_change_checks_each_entry_once)
+{
+	struct fs_dcache_stats s0;
+	ino_t b;
+
+	setup("attrs");
+	hmkdir("a");
+	hmkdir("a/b");
+	settle();
+	CHECK_EQ(note(sp("a/b")), 0);
+	b = host_ino("a/b");
+	fs_dcache_attrs_changed();
+	s0 = snap();
+	CHECK_EQ(cached_ino(sp("a/b")), b);
+	CHECK(snap().checks - s0.checks >= 2);	/* "/" .. a/b */
+	s0 = snap();
+	CHECK_EQ(cached_ino(sp("a/b")), b);
+	CHECK_EQ(snap().checks - s0.checks, 0);
+	CHECK_EQ(chmod(hp("a"), 0700), 0);	/* the gofer's, for a task */
+	fs_dcache_attrs_changed();
+	CHECK_EQ(cached_ino(sp("a/b")), 0);
 	CHECK_EQ(snap().flushes - s0.flushes, 1);
 }
 
@@ -915,6 +1013,7 @@ TEST(dir_path_checked_by_the_directory_cache)
 	int fd, host;
 
 	setup("dirdc");
+	from_outside();
 	hmkdir("r");
 	hmkdir("r/s");
 	settle();
