@@ -46,7 +46,6 @@ static int self_fd(const struct gofer_req *r)
 static int unblock(int fd, int asked)
 {
 	struct stat st;
-	int fl;
 
 	if ((asked & O_NONBLOCK) || (asked & O_PATH))
 		return 0;
@@ -54,8 +53,9 @@ static int unblock(int fd, int asked)
 		return -errno;
 	if (S_ISFIFO(st.st_mode))
 		return 0;
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+	/* The status flags open() set, as asked, less O_NONBLOCK (O_ASYNC
+	 * is never set by open(); F_SETFL would turn it on). */
+	if (fcntl(fd, F_SETFL, asked & (O_APPEND | O_DIRECT | O_NOATIME)) < 0)
 		return -errno;
 	return 0;
 }

@@ -526,6 +526,39 @@ static void case_edges(void)
 	stat_type("after_deleted_cwd", "f", 0);
 }
 
+/* The status flags an open leaves (F_GETFL), as the task asked: the
+ * gofer opens non-blocking and sets them back. */
+static void open_flags(const char *name, const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	res(name, fd < 0 ? -1 : fcntl(fd, F_GETFL) & ~O_LARGEFILE);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void case_open_flags(void)
+{
+	int fd = open("flags_f", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+	open_flags("fl_rdonly", "flags_f", O_RDONLY);
+	open_flags("fl_append", "flags_f", O_WRONLY | O_APPEND);
+	open_flags("fl_noatime", "flags_f", O_RDONLY | O_NOATIME);
+	open_flags("fl_async", "flags_f", O_RDONLY | O_ASYNC);
+	open_flags("fl_nonblock", "flags_f", O_RDWR | O_NONBLOCK);
+	open_flags("fl_sync", "flags_f", O_WRONLY | O_SYNC);
+	open_flags("fl_dir", ".", O_RDONLY | O_DIRECTORY);
+	for (int i = 0; i < 12; i++) {	/* through the fd pool too */
+		char name[32];
+
+		snprintf(name, sizeof(name), "fl_append_pool_%d", i);
+		open_flags(name, "flags_f", O_RDONLY | O_APPEND);
+	}
+	unlink("flags_f");
+}
+
 static void case_openat2(void)
 {
 	struct {
@@ -1239,6 +1272,7 @@ int main(int argc, char **argv)
 	}
 	umask(022);
 	case_open();
+	case_open_flags();
 	case_dirs();
 	case_links();
 	case_rename();
