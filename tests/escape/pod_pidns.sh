@@ -28,6 +28,29 @@ trap 'for c in "$ID-ra" "$ID-rb"; do runc --root "$RUNC_ROOT" delete -f "$c" \
 PROBE='for p in $(seq 1 64); do kill -0 $p 2>/dev/null && echo $p; done'
 # SIGKILL to every pid but the shell's own.
 ATTACK='for p in $(seq 1 64); do [ $p = $$ ] || kill -9 $p 2>/dev/null; done; true'
+# The joiner's /proc: "pid comm" of every /proc/<pid> but the shell's own
+# (read in the shell, which forks nothing), sorted by the caller.
+LIST='for d in /proc/[0-9]*; do p=${d#/proc/}; [ "$p" = $$ ] && continue;
+	read -r c <"$d/comm" && echo "$p $c"; done'
+# What the pause's private files give the joiner (its container root,
+# the pause's uid and capabilities: runc lets it ptrace-read the pause).
+PRIVATE='cat /proc/1/environ >/dev/null 2>&1 && echo environ
+	ls /proc/1/root/ >/dev/null 2>&1 && echo root
+	readlink /proc/1/exe >/dev/null 2>&1 && echo exe
+	ls /proc/1/fd >/dev/null 2>&1 && echo fd
+	cat /proc/1/maps >/dev/null 2>&1 && echo maps
+	(echo 0 >/proc/1/oom_score_adj) 2>/dev/null && echo oom_score_adj
+	true'
+# ps in the joiner: pid 1's line as is, the others' commands, sorted.
+ps_view() { awk 'NR > 1 { print ($1 == 1 ? "1 " $2 : $2) }' | sort | tr '\n' ' '; }
+# The same "pid comm" list from the host: the processes of the namespace of
+# host pid $1, their pid there (NSpid's last field).
+host_list() {
+	local p
+	for p in $(in_ns_of "$1"); do
+		echo "$(awk '/^NSpid:/ {print $NF}' /proc/"$p"/status 2>/dev/null) $(cat /proc/"$p"/comm 2>/dev/null)"
+	done | sort
+}
 
 joiner_bundle() {	# DIR PID: a bundle whose pid namespace is PID's
 	make_bundle "$1" sleep 300
@@ -71,9 +94,18 @@ if (cd "$T_TMP/ra" && runc --root "$RUNC_ROOT" run -d "$ID-ra" \
 		'kill -0 1 && echo 1')
 	t_expect runc_joiner_shares_pause_pidns "shared sleep 1" \
 		echo "$RUNC_SHARES $RUNC_PID1 $RUNC_SEES1"
+	RUNC_PS=$(runc --root "$RUNC_ROOT" exec "$ID-rb" ps -o pid,comm | ps_view)
+	RUNC_LS=$(runc --root "$RUNC_ROOT" exec "$ID-rb" ls /proc | grep -c '^[0-9]*$')
+	# the checks below are sound: under runc the joiner's /proc is the
+	# namespace's processes, and it reads the pause's private files
+	t_expect runc_joiner_proc_is_the_namespace "$(host_list "$RB")" \
+		eval 'runc --root "$RUNC_ROOT" exec "$ID-rb" sh -c "$LIST" | sort'
+	t_expect runc_joiner_reads_pause_private \
+		"$(printf 'environ\nroot\nexe\nfd\nmaps\noom_score_adj')" \
+		runc --root "$RUNC_ROOT" exec "$ID-rb" sh -c "$PRIVATE"
 else
 	t_fail runc_reference "$(tail -c 300 "$T_TMP/runc.out")"
-	RUNC_SHARES= RUNC_PID1= RUNC_SEES1=
+	RUNC_SHARES= RUNC_PID1= RUNC_SEES1= RUNC_PS=none RUNC_LS=none
 fi
 
 # ---- cvisor ----
@@ -122,6 +154,22 @@ t_expect no_sentry_or_gofer_in_view "" runsc_in_view
 seen=$(runsc exec "$ID-b" sh -c "$PROBE" | wc -l)
 t_expect joiner_names_only_its_namespace "$(($(in_ns_of "$BI" | wc -l) + 1))" \
 	echo "$seen"
+
+# Its /proc lists them too, the pause's init as pid 1 (ps, ls), as runc's
+# joiner does; every entry is a process of that namespace, never a
+# sentry, gofer or host process: its pid and comm there, as the host sees
+# them.
+got=$(runsc exec "$ID-b" ps -o pid,comm | ps_view)
+t_expect joiner_ps_as_runc "$RUNC_PS" echo "$got"
+got=$(runsc exec "$ID-b" ls /proc | grep -c '^[0-9]*$')
+t_expect joiner_ls_proc_as_runc "$RUNC_LS" echo "$got"
+inside=$(runsc exec "$ID-b" sh -c "$LIST" | sort)
+t_expect joiner_proc_is_the_namespace "$(host_list "$BI")" echo "$inside"
+t_expect joiner_proc_lists_pause_init "1 sleep" \
+	bash -c "echo '$inside' | grep '^1 '"
+# The pause's private files: runc's joiner reads them (above); here they
+# are another sandbox's, never given (EACCES), nor is a write taken.
+t_expect joiner_denied_pause_private "" runsc exec "$ID-b" sh -c "$PRIVATE"
 
 # The attack from inside the joiner (never from the host's namespace).
 if [ "$(readlink /proc/"$BI"/ns/pid)" = "$(readlink /proc/$$/ns/pid)" ]; then
