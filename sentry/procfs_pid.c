@@ -26,6 +26,7 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "sentry/idmap.h"
+#include "sentry/mempolicy.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
 
@@ -66,22 +67,64 @@ static const char *map_line_path(const char *l, const char *nl)
 	return p < nl && *p == '/' ? p : NULL;
 }
 
+/* A VmFlags line without the "dd" the sentry set (mempol_marked). */
+static void put_vmflags(struct vbuf *b, const char *l, const char *nl)
+{
+	const char *p = l + 8;		/* after "VmFlags:" */
+
+	vbuf_put(b, l, (size_t)(p - l));
+	while (p < nl) {
+		const char *end = p + 1;
+
+		while (end < nl && *end != ' ')
+			end++;
+		/* p is at a space, the flag after it */
+		if (!(end - p == 3 && p[1] == 'd' && p[2] == 'd'))
+			vbuf_put(b, p, (size_t)(end - p));
+		p = end;
+	}
+}
+
+/* The range of a maps (or smaps header) line into *s, *e: true; false
+ * for any other line. */
+static bool map_line_range(const char *l, uint64_t *s, uint64_t *e)
+{
+	unsigned long long a, z;
+
+	if (memchr(l, '-', strcspn(l, " \n")) == NULL ||
+	    sscanf(l, "%llx-%llx", &a, &z) != 2)
+		return false;
+	*s = a;
+	*e = z;
+	return true;
+}
+
 /* maps and smaps: the kernel's, a mapped file's path as the reader sees
- * it (relative to its chroot, as Linux's d_path). */
+ * it (relative to its chroot, as Linux's d_path); smaps' VmFlags without
+ * the sentry's marker of mbind's ranges (sentry/mempolicy.c). */
 static int gen_maps(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	char root[PATH_MAX], path[PATH_MAX];
+	struct task *t = procfs_task_of(c, n->host_pid);
+	bool chroot = procfs_reader_root(c, root, sizeof(root));
+	bool marks = t != NULL && strcmp(strrchr(n->path, '/'), "/smaps") == 0;
 	struct vbuf raw = { 0 };
+	uint64_t vs = 0, ve = 0;
 	int ret;
 
-	if (!procfs_reader_root(c, root, sizeof(root)))
+	if (!chroot && !marks)
 		return procfs_gen_copy(c, n, b);
 	ret = procfs_gen_copy(c, n, &raw);
 	for (const char *l = raw.data; ret == 0 && l != NULL && *l; ) {
 		const char *nl = strchrnul(l, '\n');
 		const char *p = map_line_path(l, nl);
 
-		if (p != NULL && (size_t)(nl - p) < sizeof(path)) {
+		if (!map_line_range(l, &vs, &ve) && marks &&
+		    strncmp(l, "VmFlags:", 8) == 0 &&
+		    mempol_marked(t, vs, ve)) {
+			put_vmflags(b, l, nl);
+		} else if (chroot && p != NULL &&
+			   (size_t)(nl - p) < sizeof(path)) {
 			snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
 			vbuf_put(b, l, (size_t)(p - l));
 			vbuf_printf(b, "%s", procfs_reader_path(root, path));
