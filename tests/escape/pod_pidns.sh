@@ -45,6 +45,34 @@ PRIVATE='cat /proc/1/environ >/dev/null 2>&1 && echo environ
 ps_view() { awk 'NR > 1 { print ($1 == 1 ? "1 " $2 : $2) }' | sort | tr '\n' ' '; }
 # The same "pid comm" list from the host: the processes of the namespace of
 # host pid $1, their pid there (NSpid's last field).
+# A host process that enters the namespace of host pid $1 and forks
+# (setns, fork, no exec: what a runtime's joiner is before its exec, its
+# command line the host's), kept 30 s; the child's pid in that namespace
+# (NSpid's last field) is printed once it runs. HF: the host process.
+host_fork_into() {
+	local f=$T_TMP/hostfork.$1 c=
+	rm -f "$f"
+	python3 -c '
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+if libc.setns(fd, 0x20000000) != 0:
+    sys.exit(1)
+pid = os.fork()
+if pid == 0:
+    time.sleep(30)
+    os._exit(0)
+with open(sys.argv[2] + ".t", "w") as o:
+    o.write("%d\n" % pid)
+os.rename(sys.argv[2] + ".t", sys.argv[2])
+os.waitpid(pid, 0)' "/proc/$1/ns/pid" "$f" &
+	HF=$!
+	for _ in $(seq 50); do
+		[ -s "$f" ] && c=$(cat "$f") && break
+		sleep 0.1
+	done
+	[ -n "$c" ] && awk '/^NSpid:/ {print $NF}' /proc/"$c"/status
+}
 host_list() {
 	local p
 	for p in $(in_ns_of "$1"); do
@@ -100,6 +128,13 @@ if (cd "$T_TMP/ra" && runc --root "$RUNC_ROOT" run -d "$ID-ra" \
 	# namespace's processes, and it reads the pause's private files
 	t_expect runc_joiner_proc_is_the_namespace "$(host_list "$RB")" \
 		eval 'runc --root "$RUNC_ROOT" exec "$ID-rb" sh -c "$LIST" | sort'
+	host_fork_into "$RB" >"$T_TMP/hfp"
+	HFP=$(cat "$T_TMP/hfp")
+	# Linux lists such a process (its command line the host's)
+	t_expect runc_joiner_lists_host_fork "1" bash -c "'$(command -v runc)' \
+		--root '$RUNC_ROOT' exec '$ID-rb' ls /proc | grep -cx '$HFP'"
+	pkill -KILL -P "$HF" 2>/dev/null
+	wait "$HF" 2>/dev/null
 	t_expect runc_joiner_reads_pause_private \
 		"$(printf 'environ\nroot\nexe\nfd\nmaps\noom_score_adj')" \
 		runc --root "$RUNC_ROOT" exec "$ID-rb" sh -c "$PRIVATE"
@@ -170,6 +205,19 @@ t_expect joiner_proc_lists_pause_init "1 sleep" \
 # The pause's private files: runc's joiner reads them (above); here they
 # are another sandbox's, never given (EACCES), nor is a write taken.
 t_expect joiner_denied_pause_private "" runsc exec "$ID-b" sh -c "$PRIVATE"
+# A host process that entered the namespace and has not exec'd (as a
+# runtime's joiner before its exec) is never listed, nor can its files be
+# read; runc's joiner lists it (above).
+host_fork_into "$BI" >"$T_TMP/hfp"
+HFP=$(cat "$T_TMP/hfp")
+[ -n "$HFP" ] || t_fail host_fork_setup "no process made in the namespace"
+[ -z "$HFP" ] || t_expect joiner_hides_host_fork "0 none" bash -c "echo \$('$RUNSC_BIN' \
+	--root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec '$ID-b' ls /proc |
+	grep -cx '$HFP') \$('$RUNSC_BIN' --root '$T_ROOT' --platform \
+	'$CVISOR_PLATFORM' exec '$ID-b' cat /proc/'$HFP'/cmdline 2>/dev/null ||
+	echo none)"
+pkill -KILL -P "$HF" 2>/dev/null
+wait "$HF" 2>/dev/null
 
 # The attack from inside the joiner (never from the host's namespace).
 if [ "$(readlink /proc/"$BI"/ns/pid)" = "$(readlink /proc/$$/ns/pid)" ]; then
