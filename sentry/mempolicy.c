@@ -13,10 +13,11 @@
  * dies with the range's vma, as Linux's, though munmap and mmap are PASS
  * (the marker: "noticing a vma's death" below).
  *
- * Not covered: MPOL_MF_STRICT never fails with EIO (pages are where the host put them); get_mempolicy with
- * MPOL_F_NODE | MPOL_F_ADDR (the node a page is on) and MPOL_F_MEMS_ALLOWED
- * are the kernel's own answers; the interleave node MPOL_F_NODE gives is
- * the first of the policy's nodes (the sentry does not see allocations);
+ * Not covered: MPOL_MF_STRICT never fails with EIO (pages are where the
+ * host put them); get_mempolicy with MPOL_F_NODE | MPOL_F_ADDR (the node a
+ * page is on) and MPOL_F_MEMS_ALLOWED are the kernel's own answers; the
+ * interleave node MPOL_F_NODE gives is the first of the policy's nodes
+ * (the sentry does not see allocations);
  * at most MAX_RANGES ranges per address space (ENOMEM past them).
  */
 #include <errno.h>

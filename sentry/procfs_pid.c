@@ -162,8 +162,7 @@ static unsigned long long stat_field(const char *stat, int k)
  * ps's elapsed time (uptime - start) is right. A process older than the
  * sandbox's clock (the init, forked just before it) starts at 0.
  */
-int procfs_gen_stat(struct sc_call *c, const struct vnode *n,
-			struct vbuf *b)
+int procfs_gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	struct vbuf raw = { 0 };
 	int ret = procfs_gen_copy(c, n, &raw);
@@ -499,7 +498,8 @@ static const struct vtree_entry pid_children[] = {
 	  .ptrace = true },
 	{ .name = "cgroup", .type = VN_FILE, .gen = procfs_gen_cgroup },
 	{ .name = "cmdline", .type = VN_FILE, .gen = procfs_gen_copy },
-	{ .name = "comm", .type = VN_FILE, .perm = 0644, .gen = procfs_gen_copy },
+	{ .name = "comm", .type = VN_FILE, .perm = 0644,
+	  .gen = procfs_gen_copy },
 	DIRECT("coredump_filter", 0644),
 	{ .name = "cwd", .type = VN_LINK, .link = procfs_link_cwd,
 	  .foreign = procfs_foreign_cwd, .ptrace = true },
