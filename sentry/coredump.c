@@ -617,7 +617,9 @@ static bool has_anon(struct cd_ctx *x, const struct cd_vma *v, bool file)
 	return false;
 }
 
-/* Linux's vma_dump_size, as far as maps and pagemap tell. */
+/* Linux's vma_dump_size, as far as maps and pagemap tell. VM_DONTDUMP
+ * (smaps' "dd") is not read: sentry/mempolicy.c sets it itself on the
+ * ranges mbind recorded (mempol_marked), which Linux would dump. */
 static void vma_judge(struct cd_ctx *x, struct cd_vma *v,
 		      const char *perms, uint64_t off, unsigned long ino,
 		      const char *name)
