@@ -21,11 +21,13 @@
  * at most MAX_RANGES ranges per address space (ENOMEM past them).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -422,41 +424,78 @@ static bool vmflag(const char *l, const char *nl, const char *f)
 	return false;
 }
 
-/* The task's mappings from its maps ([vsyscall] is no VMA of its mm);
- * with flags, from its smaps, each with its VM_DONTDUMP. */
-static int read_vmas(struct sc_call *c, struct vmas *out, bool flags)
+/* The maps (or smaps) of the task's process, opened in the sandbox's
+ * procfs. */
+static FILE *open_maps(struct sc_call *c, bool smaps, int *err)
 {
-	struct vbuf b = { 0 };
-	size_t cap = 0;
+	int pfd = vtree_host_proc_fd(), fd;
+	char path[40];
+	FILE *f;
+
+	*err = pfd < 0 ? pfd : 0;
+	if (pfd < 0)
+		return NULL;
+	snprintf(path, sizeof(path), "%d/%s", (int)c->t->tgid,
+		 smaps ? "smaps" : "maps");
+	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno == ENOENT ? -ESRCH : -errno;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
+		*err = -ENOMEM;
+	}
+	return f;
+}
+
+/*
+ * The task's mappings below until from its maps ([vsyscall] is no VMA of
+ * its mm); with flags, from its smaps, each with its VM_DONTDUMP. Read as
+ * the kernel makes it, up to the mapping that holds until - 1: smaps walks
+ * each mapping's pages, so what lies beyond is not asked for.
+ */
+static int read_vmas(struct sc_call *c, struct vmas *out, bool flags,
+		     uint64_t until)
+{
+	size_t cap = 0, lcap = 0;
 	bool skip = true;	/* the line's vma is not in out */
+	char *line = NULL;
 	int ret;
+	FILE *f = open_maps(c, flags, &ret);
 
 	out->v = NULL;
 	out->n = 0;
-	ret = procfs_read_host(c->t->tgid, flags ? "smaps" : "maps", &b);
-	for (const char *l = b.data; ret == 0 && l && *l; ) {
-		const char *nl = strchrnul(l, '\n');
+	while (f != NULL && ret == 0 && getline(&line, &lcap, f) > 0) {
 		unsigned long long s, e;
 
-		if (strncmp(l, "VmFlags:", 8) == 0) {
-			if (!skip)
-				out->v[out->n - 1].dd = vmflag(l, nl, "dd");
-		} else if (sscanf(l, "%llx-%llx", &s, &e) == 2 &&
-			   memchr(l, '-', strcspn(l, " \n")) != NULL) {
-			skip = memmem(l, (size_t)(nl - l), "[vsyscall]",
-				      10) != NULL;
+		if (strncmp(line, "VmFlags:", 8) == 0) {
+			if (skip)
+				continue;
+			out->v[out->n - 1].dd =
+				vmflag(line, line + strcspn(line, "\n"), "dd");
+			if (out->v[out->n - 1].end >= until)
+				break;
+		} else if (memchr(line, '-', strcspn(line, " \n")) != NULL &&
+			   sscanf(line, "%llx-%llx", &s, &e) == 2) {
+			if (s >= until)
+				break;
+			skip = strstr(line, "[vsyscall]") != NULL;
 			if (!skip)
 				ret = vmas_add(out, &cap, s, e);
 		}
-		l = *nl ? nl + 1 : nl;
 	}
-	vbuf_free(&b);
+	if (f != NULL && ret == 0 && ferror(f))
+		ret = -EIO;
+	free(line);
+	if (f != NULL)
+		fclose(f);
 	if (ret < 0) {
 		free(out->v);
 		out->v = NULL;
-		return ret == -ESRCH ? -ESRCH : ret;
 	}
-	return 0;
+	return ret;
 }
 
 static const struct vma *vma_at(const struct vmas *m, uint64_t addr)
@@ -749,7 +788,7 @@ SENTRY_HANDLER(get_mempolicy)
 		const struct vma *v;
 		struct vmas m;
 
-		ret = read_vmas(c, &m, range_at(c->t, addr) != NULL);
+		ret = read_vmas(c, &m, range_at(c->t, addr) != NULL, addr + 1);
 		if (ret < 0)
 			return ret;
 		v = vma_at(&m, addr);
@@ -810,7 +849,7 @@ SENTRY_HANDLER(mbind)
 	ret = mpol_make(c, mode, flags, &nodes, &p);
 	if (ret < 0)
 		return ret;
-	ret = read_vmas(c, &m, true);
+	ret = read_vmas(c, &m, true, end);
 	if (ret < 0)
 		return ret;
 	ret = range_check(&m, start, end, p.mode == MPOL_DEFAULT);
