@@ -617,7 +617,9 @@ static bool has_anon(struct cd_ctx *x, const struct cd_vma *v, bool file)
 	return false;
 }
 
-/* Linux's vma_dump_size, as far as maps and pagemap tell. */
+/* Linux's vma_dump_size, as far as maps and pagemap tell. VM_DONTDUMP
+ * (smaps' "dd") is not read: sentry/mempolicy.c sets it itself on the
+ * ranges mbind recorded (mempol_marked), which Linux would dump. */
 static void vma_judge(struct cd_ctx *x, struct cd_vma *v,
 		      const char *perms, uint64_t off, unsigned long ino,
 		      const char *name)
@@ -1278,6 +1280,26 @@ static void fix_waitid(struct task *t, const uint64_t args[6], long ret)
 		recs_del(&waits, si.si_pid);
 }
 
+/* rt_sigtimedwait that returned SIGCHLD: its siginfo (args[1]), written
+ * by the kernel, gets CLD_DUMPED for a child the sentry dumped; the
+ * SIGCHLD record is consumed, as its delivery would have. */
+static void fix_sigwait(struct task *t, const uint64_t args[6], long ret)
+{
+	const struct cd_rec *r;
+	siginfo_t si;
+
+	if (ret != SIGCHLD || args[1] == 0 || chlds.n == 0 ||
+	    plat_mem_read(t->host_tid, args[1], &si, sizeof(si)) < 0 ||
+	    si.si_signo != SIGCHLD || si.si_code != CLD_KILLED)
+		return;
+	r = recs_find(&chlds, si.si_pid);
+	if (r == NULL || r->sig != si.si_status)
+		return;
+	si.si_code = CLD_DUMPED;
+	if (plat_mem_write(t->host_tid, args[1], &si, sizeof(si)) == 0)
+		recs_del(&chlds, si.si_pid);
+}
+
 void coredump_fix_wait(struct task *t, long nr, const uint64_t args[6],
 		       long ret)
 {
@@ -1285,4 +1307,6 @@ void coredump_fix_wait(struct task *t, long nr, const uint64_t args[6],
 		fix_wait4(t, args, ret);
 	else if (nr == SYS_waitid)
 		fix_waitid(t, args, ret);
+	else if (nr == SYS_rt_sigtimedwait)
+		fix_sigwait(t, args, ret);
 }

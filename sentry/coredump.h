@@ -52,9 +52,10 @@ void coredump_on_exit(struct sentry *s, struct task *t);
 
 /* Whether a wait4/waitid may report a dumped process: watch its exit. */
 bool coredump_pending(void);
-/* At the exit stop of a watched wait4 or waitid (nr, args) of t that
- * returned ret: wait4's status word gets WCOREDUMP, waitid's si_code
- * CLD_KILLED becomes CLD_DUMPED, for a dumped process. */
+/* At the exit stop of a watched wait4, waitid or rt_sigtimedwait (nr,
+ * args) of t that returned ret: wait4's status word gets WCOREDUMP,
+ * waitid's si_code CLD_KILLED becomes CLD_DUMPED, for a dumped process;
+ * so does the siginfo of a SIGCHLD rt_sigtimedwait took for one. */
 void coredump_fix_wait(struct task *t, long nr, const uint64_t args[6],
 		       long ret);
 /* A new process has the sandbox pid pid: a record of an older one (reaped

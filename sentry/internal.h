@@ -221,6 +221,10 @@ int sock_creds_init(pid_t init_pid);
 /* At a signal-delivery stop of t for sig: an rt_sigtimedwait the
  * (ignored) signal interrupted restarts (sentry/sigwait.c). */
 void sigwait_on_signal_stop(struct task *t, int sig);
+/* At the observe stop of an rt_sigtimedwait with a siginfo pointer: lets
+ * it run, its exit watched if it may take a SIGCHLD (sentry/sigwait.c). */
+void sigwait_on_observe(struct sentry *s, struct task *t,
+			struct plat_call *pc);
 /* Whether a signal t does not block is pending that only t can take (its
  * own, or its process's when it is the only thread): such a signal ends
  * a wait at a ptrace stop (loop.c, deferred_signals). */

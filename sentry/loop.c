@@ -910,7 +910,9 @@ static void on_seccomp(struct sentry *s, struct task *t)
 			seccomp_emulate(s, t, &pc);
 		return;
 	case SC_STOP_OBSERVE:
-		if (!coredump_on_filter(s, t, &pc))
+		if (sd.nr == SYS_rt_sigtimedwait)
+			sigwait_on_observe(s, t, &pc);	/* sentry/sigwait.c */
+		else if (!coredump_on_filter(s, t, &pc))
 			cred_on_seccomp(s, t, &pc);
 		return;
 	case SC_STOP_STRACE:

@@ -9,24 +9,30 @@
  * The nodes the container may use are the task's Mems_allowed (its
  * cpuset), read from the procfs of the container's pid namespace. mbind
  * checks its range against the task's mappings (its maps) as Linux does
- * (a hole: EFAULT) and records the policy per address space.
+ * (a hole: EFAULT) and records the policy per address space; the policy
+ * dies with the range's vma, as Linux's, though munmap and mmap are PASS
+ * (the marker: "noticing a vma's death" below).
  *
- * Not covered: a range unmapped and mapped again keeps the policy mbind
- * recorded for it (the sentry does not see munmap); MPOL_MF_STRICT never
- * fails with EIO (pages are where the host put them); get_mempolicy with
- * MPOL_F_NODE | MPOL_F_ADDR (the node a page is on) and MPOL_F_MEMS_ALLOWED
- * are the kernel's own answers; the interleave node MPOL_F_NODE gives is
- * the first of the policy's nodes (the sentry does not see allocations);
+ * Not covered: MPOL_MF_STRICT never fails with EIO (pages are where the
+ * host put them); get_mempolicy with MPOL_F_NODE | MPOL_F_ADDR (the node a
+ * page is on) and MPOL_F_MEMS_ALLOWED are the kernel's own answers; the
+ * interleave node MPOL_F_NODE gives is the first of the policy's nodes
+ * (the sentry does not see allocations);
  * at most MAX_RANGES ranges per address space (ENOMEM past them).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "lib/util.h"
+#include "platform/platform.h"
 #include "sentry/internal.h"
 #include "sentry/mempolicy.h"
 #include "sentry/proc_status.h"
@@ -83,7 +89,8 @@ struct mpol {
 
 struct mrange {
 	uint64_t start, end;
-	struct mpol pol;
+	struct mpol pol;	/* MPOL_DEFAULT: only the marker (below) */
+	bool marked;		/* the sentry set VM_DONTDUMP on its vmas */
 };
 
 /* mbind's ranges of one address space. */
@@ -382,59 +389,121 @@ void mempol_task_free(struct task *t)
 
 /* ---- the address space: the task's mappings and mbind's ranges ---- */
 
+struct vma {
+	uint64_t start, end;
+	bool dd;		/* VM_DONTDUMP ("dd" in smaps' VmFlags) */
+};
+
 struct vmas {
-	uint64_t (*v)[2];
+	struct vma *v;
 	size_t n;
 };
 
-/* The task's mappings from its maps ([vsyscall] is no VMA of its mm). */
-static int read_vmas(struct sc_call *c, struct vmas *out)
+static int vmas_add(struct vmas *out, size_t *cap, uint64_t s, uint64_t e)
 {
-	struct vbuf b = { 0 };
-	size_t cap = 0;
-	int ret;
+	if (out->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		void *nv = realloc(out->v, ncap * sizeof(*out->v));
 
-	out->v = NULL;
-	out->n = 0;
-	ret = procfs_read_host(c->t->tgid, "maps", &b);
-	for (const char *l = b.data; ret == 0 && l && *l; ) {
-		const char *nl = strchrnul(l, '\n');
-		unsigned long long s, e;
-
-		if (sscanf(l, "%llx-%llx", &s, &e) == 2 &&
-		    memmem(l, (size_t)(nl - l), "[vsyscall]", 10) == NULL) {
-			if (out->n == cap) {
-				void *nv;
-
-				cap = cap ? cap * 2 : 64;
-				nv = realloc(out->v, cap * sizeof(*out->v));
-				if (nv == NULL) {
-					ret = -ENOMEM;
-					break;
-				}
-				out->v = nv;
-			}
-			out->v[out->n][0] = s;
-			out->v[out->n][1] = e;
-			out->n++;
-		}
-		l = *nl ? nl + 1 : nl;
+		if (nv == NULL)
+			return -ENOMEM;
+		out->v = nv;
+		*cap = ncap;
 	}
-	vbuf_free(&b);
-	if (ret < 0) {
-		free(out->v);
-		out->v = NULL;
-		return ret == -ESRCH ? -ESRCH : ret;
-	}
+	out->v[out->n++] = (struct vma){ s, e, false };
 	return 0;
 }
 
-static bool vma_at(const struct vmas *m, uint64_t addr)
+/* Whether a VmFlags line (l to nl) holds the two-letter flag f. */
+static bool vmflag(const char *l, const char *nl, const char *f)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (addr >= m->v[i][0] && addr < m->v[i][1])
+	for (const char *p = l + 8; p + 2 <= nl; p++)
+		if (p[-1] == ' ' && p[0] == f[0] && p[1] == f[1] &&
+		    (p + 2 == nl || p[2] == ' '))
 			return true;
 	return false;
+}
+
+/* The maps (or smaps) of the task's process, opened in the sandbox's
+ * procfs. */
+static FILE *open_maps(struct sc_call *c, bool smaps, int *err)
+{
+	int pfd = vtree_host_proc_fd(), fd;
+	char path[40];
+	FILE *f;
+
+	*err = pfd < 0 ? pfd : 0;
+	if (pfd < 0)
+		return NULL;
+	snprintf(path, sizeof(path), "%d/%s", (int)c->t->tgid,
+		 smaps ? "smaps" : "maps");
+	fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno == ENOENT ? -ESRCH : -errno;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
+		*err = -ENOMEM;
+	}
+	return f;
+}
+
+/*
+ * The task's mappings below until from its maps ([vsyscall] is no VMA of
+ * its mm); with flags, from its smaps, each with its VM_DONTDUMP. Read as
+ * the kernel makes it, up to the mapping that holds until - 1: smaps walks
+ * each mapping's pages, so what lies beyond is not asked for.
+ */
+static int read_vmas(struct sc_call *c, struct vmas *out, bool flags,
+		     uint64_t until)
+{
+	size_t cap = 0, lcap = 0;
+	bool skip = true;	/* the line's vma is not in out */
+	char *line = NULL;
+	int ret;
+	FILE *f = open_maps(c, flags, &ret);
+
+	out->v = NULL;
+	out->n = 0;
+	while (f != NULL && ret == 0 && getline(&line, &lcap, f) > 0) {
+		unsigned long long s, e;
+
+		if (strncmp(line, "VmFlags:", 8) == 0) {
+			if (skip)
+				continue;
+			out->v[out->n - 1].dd =
+				vmflag(line, line + strcspn(line, "\n"), "dd");
+			if (out->v[out->n - 1].end >= until)
+				break;
+		} else if (memchr(line, '-', strcspn(line, " \n")) != NULL &&
+			   sscanf(line, "%llx-%llx", &s, &e) == 2) {
+			if (s >= until)
+				break;
+			skip = strstr(line, "[vsyscall]") != NULL;
+			if (!skip)
+				ret = vmas_add(out, &cap, s, e);
+		}
+	}
+	if (f != NULL && ret == 0 && ferror(f))
+		ret = -EIO;
+	free(line);
+	if (f != NULL)
+		fclose(f);
+	if (ret < 0) {
+		free(out->v);
+		out->v = NULL;
+	}
+	return ret;
+}
+
+static const struct vma *vma_at(const struct vmas *m, uint64_t addr)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (addr >= m->v[i].start && addr < m->v[i].end)
+			return &m->v[i];
+	return NULL;
 }
 
 /* queue_pages_range()'s checks: no mapping in [start, end) is EFAULT;
@@ -446,12 +515,12 @@ static int range_check(const struct vmas *m, uint64_t start, uint64_t end,
 	bool any = false;
 
 	for (size_t i = 0; i < m->n; i++) {
-		if (m->v[i][1] <= start || m->v[i][0] >= end)
+		if (m->v[i].end <= start || m->v[i].start >= end)
 			continue;
-		if (!holes_ok && m->v[i][0] > at)
+		if (!holes_ok && m->v[i].start > at)
 			return -EFAULT;
 		any = true;
-		at = m->v[i][1];
+		at = m->v[i].end;
 	}
 	if (!any || (!holes_ok && at < end))
 		return -EFAULT;
@@ -504,8 +573,10 @@ static int ranges_cut(struct mm_pol *m, uint64_t start, uint64_t end)
 	return 0;
 }
 
+/* Records p for [start, end); a marked MPOL_DEFAULT is kept too, as the
+ * sentry's marker on those vmas (ranges_ours). */
 static int ranges_set(struct mm_pol *m, uint64_t start, uint64_t end,
-		      const struct mpol *p)
+		      const struct mpol *p, bool marked)
 {
 	int ret;
 
@@ -513,21 +584,111 @@ static int ranges_set(struct mm_pol *m, uint64_t start, uint64_t end,
 		return -ENOMEM;
 	ret = ranges_cut(m, start, end);
 
-	if (ret < 0 || p->mode == MPOL_DEFAULT)
+	if (ret < 0 || (p->mode == MPOL_DEFAULT && !marked))
 		return ret;
 	if (ranges_reserve(m) < 0)
 		return -ENOMEM;
-	m->v[m->n++] = (struct mrange){ start, end, *p };
+	m->v[m->n++] = (struct mrange){ start, end, *p, marked };
 	return 0;
 }
 
-static const struct mpol *range_policy(struct task *t, uint64_t addr)
+static struct mrange *range_at(struct task *t, uint64_t addr)
 {
-	const struct mm_pol *m = t->mempol ? t->mempol->mm : NULL;
+	struct mm_pol *m = t->mempol ? t->mempol->mm : NULL;
 
 	for (size_t i = 0; m && i < m->n; i++)
 		if (addr >= m->v[i].start && addr < m->v[i].end)
-			return &m->v[i].pol;
+			return &m->v[i];
+	return NULL;
+}
+
+/* ---- the marker: noticing a vma's death without seeing munmap ---- */
+
+/*
+ * Linux's policy lives in the vma: munmap, or an mmap over the range,
+ * ends it. munmap and mmap are PASS, so the sentry marks the vmas of the
+ * range it records with a flag the kernel keeps per vma and that a new
+ * mapping starts without: VM_DONTDUMP, set by an injected
+ * madvise(MADV_DONTDUMP), harmless here as the kernel never writes a
+ * core of a workload process (sentry/coredump.c does, from the maps).
+ * Like Linux's mbind it splits the vmas at the range's ends. A record
+ * whose vma lacks the flag at get_mempolicy(MPOL_F_ADDR) is stale.
+ * Not marked (the record is then trusted as before): a range where the
+ * workload had set VM_DONTDUMP itself, or where the injection failed.
+ */
+static bool ranges_ours(const struct mm_pol *m, uint64_t a, uint64_t b)
+{
+	while (a < b) {
+		size_t i;
+
+		for (i = 0; m != NULL && i < m->n; i++)
+			if (m->v[i].marked && a >= m->v[i].start &&
+			    a < m->v[i].end)
+				break;
+		if (m == NULL || i == m->n)
+			return false;
+		a = m->v[i].end;
+	}
+	return true;
+}
+
+/* Whether [start, end) holds a VM_DONTDUMP the sentry did not set. */
+static bool foreign_dontdump(const struct vmas *v, const struct mm_pol *m,
+			     uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		uint64_t a = v->v[i].start > start ? v->v[i].start : start;
+		uint64_t b = v->v[i].end < end ? v->v[i].end : end;
+
+		if (a < b && v->v[i].dd && !ranges_ours(m, a, b))
+			return true;
+	}
+	return false;
+}
+
+bool mempol_marked(struct task *t, uint64_t start, uint64_t end)
+{
+	const struct mm_pol *m = t->mempol ? t->mempol->mm : NULL;
+
+	return m != NULL && m->n > 0 && start < end &&
+	       ranges_ours(m, start, end);
+}
+
+/* madvise(MADV_DONTDUMP) run by the task (the seccomp platform's
+ * notification turned into a ptrace stop for it): 0 or -errno;
+ * -SENTRY_EHANDOFF in a worker, nothing done. */
+static int mark(struct sc_call *c, uint64_t start, uint64_t len)
+{
+	struct plat_call *pc = c->platform;
+	long ret;
+
+	if (!pc->at_stop) {
+		if (sentry_in_worker())
+			return -SENTRY_EHANDOFF;
+		ret = plat_notif_to_stop(c->t->host_tid, pc);
+		if (ret < 0)
+			return (int)ret;
+	}
+	ret = plat_inject(c->t->host_tid, pc, SYS_madvise, start, len,
+			  MADV_DONTDUMP, 0, 0, 0);
+	/* ENOMEM: a hole in a MPOL_DEFAULT range; the vmas are marked */
+	return ret == 0 || ret == -ENOMEM ? 0 : (int)ret;
+}
+
+/* The record at addr, its vma v: dropped where the vma is not the one
+ * the sentry marked (unmapped and mapped again since). */
+static struct mrange *range_live(struct task *t, uint64_t addr,
+				 const struct vma *v)
+{
+	struct mrange *r = range_at(t, addr);
+	uint64_t a, b;
+
+	if (r == NULL || !r->marked || v->dd)
+		return r;
+	a = r->start > v->start ? r->start : v->start;
+	b = r->end < v->end ? r->end : v->end;
+	/* no record holds addr after it (or, failing, shows it) */
+	(void)ranges_cut(t->mempol->mm, a, b);
 	return NULL;
 }
 
@@ -623,19 +784,22 @@ SENTRY_HANDLER(get_mempolicy)
 		return sc_continue(c);
 	}
 	if (flags & MPOL_F_ADDR) {
+		const struct mrange *r;
+		const struct vma *v;
 		struct vmas m;
 
-		ret = read_vmas(c, &m);
+		ret = read_vmas(c, &m, range_at(c->t, addr) != NULL, addr + 1);
 		if (ret < 0)
 			return ret;
-		ret = vma_at(&m, addr) ? 0 : -EFAULT;
+		v = vma_at(&m, addr);
+		if (v == NULL || (flags & MPOL_F_NODE)) {
+			free(m.v);
+			/* The node the page is on: the kernel's own answer. */
+			return v == NULL ? -EFAULT : sc_continue(c);
+		}
+		r = range_live(c->t, addr, v);
 		free(m.v);
-		if (ret < 0)
-			return ret;
-		/* The node the page is on: the kernel's own answer. */
-		if (flags & MPOL_F_NODE)
-			return sc_continue(c);
-		p = range_policy(c->t, addr);
+		p = r != NULL ? &r->pol : NULL;
 	} else if (addr != 0) {
 		return -EINVAL;
 	} else {
@@ -662,6 +826,7 @@ SENTRY_HANDLER(mbind)
 	struct vmas m;
 	struct mpol p;
 	int mode, ret;
+	bool marked;
 
 	ret = split_mode(c->args[2], &mode, &flags);
 	if (ret == 0)
@@ -684,13 +849,20 @@ SENTRY_HANDLER(mbind)
 	ret = mpol_make(c, mode, flags, &nodes, &p);
 	if (ret < 0)
 		return ret;
-	ret = read_vmas(c, &m);
+	ret = read_vmas(c, &m, true, end);
 	if (ret < 0)
 		return ret;
 	ret = range_check(&m, start, end, p.mode == MPOL_DEFAULT);
-	free(m.v);
-	if (ret < 0)
-		return ret;
 	mm = mm_of(c->t);
-	return mm ? ranges_set(mm, start, end, &p) : -ENOMEM;
+	marked = mm != NULL && !foreign_dontdump(&m, mm, start, end);
+	free(m.v);
+	if (ret < 0 || mm == NULL)
+		return ret < 0 ? ret : -ENOMEM;
+	if (marked) {
+		ret = mark(c, start, len);
+		if (ret == -SENTRY_EHANDOFF)
+			return ret;
+		marked = ret == 0;
+	}
+	return ranges_set(mm, start, end, &p, marked);
 }

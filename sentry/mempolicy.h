@@ -8,6 +8,7 @@
 #ifndef CV_SENTRY_MEMPOLICY_H
 #define CV_SENTRY_MEMPOLICY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct task;
@@ -19,5 +20,9 @@ void mempol_on_clone(struct task *c, struct task *parent, uint64_t flags);
 void mempol_on_exec(struct task *t);
 /* The task is gone: its references go. */
 void mempol_task_free(struct task *t);
+/* Whether the vma [start, end) of t's address space carries the marker
+ * (VM_DONTDUMP) the sentry set on the ranges mbind gave: its smaps then
+ * shows no "dd", as Linux's mbind sets none. */
+bool mempol_marked(struct task *t, uint64_t start, uint64_t end);
 
 #endif

@@ -924,6 +924,13 @@ static int proc_lookup(struct sc_call *c, const struct vnode *dir,
 	if (pid <= 0)
 		return -ENOENT;
 	ret = procfs_host_pid(c, pid, &host);
+	if (ret < 0 && procfs_foreign_visible(c, pid)) {
+		/* another sandbox's process of a shared pid namespace */
+		out->ent = &procfs_foreign_entry;
+		out->pid = pid;
+		out->host_pid = 0;
+		return 0;
+	}
 	if (ret < 0 && !is_zombie(pid))
 		return -ENOENT;
 	out->ent = &procfs_pid_entry;
@@ -980,6 +987,8 @@ static int proc_list(struct sc_call *c, const struct vnode *dir,
 		snprintf(name, sizeof(name), "%d", pids[i]);
 		ret = vtree_dirlist_add(l, name, VN_DIR);
 	}
+	if (ret == 0)
+		ret = procfs_foreign_list(c, l, first);
 	return ret < 0 ? ret : list_zombies(l, first);
 }
 

@@ -26,10 +26,11 @@
 #include "lib/cleanup.h"
 #include "lib/util.h"
 #include "sentry/idmap.h"
+#include "sentry/mempolicy.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
 
-static int gen_cgroup(struct sc_call *c, const struct vnode *n,
+int procfs_gen_cgroup(struct sc_call *c, const struct vnode *n,
 		      struct vbuf *b)
 {
 	(void)c;
@@ -40,7 +41,7 @@ static int gen_cgroup(struct sc_call *c, const struct vnode *n,
 
 /* ---- per-process files ------------------------------------------------------ */
 
-static int gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
+int procfs_gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	const char *name = strrchr(n->path, '/') + 1;
 
@@ -66,22 +67,64 @@ static const char *map_line_path(const char *l, const char *nl)
 	return p < nl && *p == '/' ? p : NULL;
 }
 
+/* A VmFlags line without the "dd" the sentry set (mempol_marked). */
+static void put_vmflags(struct vbuf *b, const char *l, const char *nl)
+{
+	const char *p = l + 8;		/* after "VmFlags:" */
+
+	vbuf_put(b, l, (size_t)(p - l));
+	while (p < nl) {
+		const char *end = p + 1;
+
+		while (end < nl && *end != ' ')
+			end++;
+		/* p is at a space, the flag after it */
+		if (!(end - p == 3 && p[1] == 'd' && p[2] == 'd'))
+			vbuf_put(b, p, (size_t)(end - p));
+		p = end;
+	}
+}
+
+/* The range of a maps (or smaps header) line into *s, *e: true; false
+ * for any other line. */
+static bool map_line_range(const char *l, uint64_t *s, uint64_t *e)
+{
+	unsigned long long a, z;
+
+	if (memchr(l, '-', strcspn(l, " \n")) == NULL ||
+	    sscanf(l, "%llx-%llx", &a, &z) != 2)
+		return false;
+	*s = a;
+	*e = z;
+	return true;
+}
+
 /* maps and smaps: the kernel's, a mapped file's path as the reader sees
- * it (relative to its chroot, as Linux's d_path). */
+ * it (relative to its chroot, as Linux's d_path); smaps' VmFlags without
+ * the sentry's marker of mbind's ranges (sentry/mempolicy.c). */
 static int gen_maps(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	char root[PATH_MAX], path[PATH_MAX];
+	struct task *t = procfs_task_of(c, n->host_pid);
+	bool chroot = procfs_reader_root(c, root, sizeof(root));
+	bool marks = t != NULL && strcmp(strrchr(n->path, '/'), "/smaps") == 0;
 	struct vbuf raw = { 0 };
+	uint64_t vs = 0, ve = 0;
 	int ret;
 
-	if (!procfs_reader_root(c, root, sizeof(root)))
-		return gen_copy(c, n, b);
-	ret = gen_copy(c, n, &raw);
+	if (!chroot && !marks)
+		return procfs_gen_copy(c, n, b);
+	ret = procfs_gen_copy(c, n, &raw);
 	for (const char *l = raw.data; ret == 0 && l != NULL && *l; ) {
 		const char *nl = strchrnul(l, '\n');
 		const char *p = map_line_path(l, nl);
 
-		if (p != NULL && (size_t)(nl - p) < sizeof(path)) {
+		if (!map_line_range(l, &vs, &ve) && marks &&
+		    strncmp(l, "VmFlags:", 8) == 0 &&
+		    mempol_marked(t, vs, ve)) {
+			put_vmflags(b, l, nl);
+		} else if (chroot && p != NULL &&
+			   (size_t)(nl - p) < sizeof(path)) {
 			snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
 			vbuf_put(b, l, (size_t)(p - l));
 			vbuf_printf(b, "%s", procfs_reader_path(root, path));
@@ -119,11 +162,10 @@ static unsigned long long stat_field(const char *stat, int k)
  * ps's elapsed time (uptime - start) is right. A process older than the
  * sandbox's clock (the init, forked just before it) starts at 0.
  */
-static int gen_pid_stat(struct sc_call *c, const struct vnode *n,
-			struct vbuf *b)
+int procfs_gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	struct vbuf raw = { 0 };
-	int ret = gen_copy(c, n, &raw);
+	int ret = procfs_gen_copy(c, n, &raw);
 	const char *p, *f22, *end;
 	unsigned long long start, base;
 
@@ -199,7 +241,7 @@ static int environ_from_memory(const struct vnode *n, struct vbuf *b)
 static int gen_environ(struct sc_call *c, const struct vnode *n,
 		       struct vbuf *b)
 {
-	int ret = gen_copy(c, n, b);
+	int ret = procfs_gen_copy(c, n, b);
 
 	if (ret == -EACCES || ret == -EPERM)
 		return environ_from_memory(n, b);
@@ -253,19 +295,21 @@ static void status_line(const char *line, const char *uid_map,
 	}
 }
 
-static int gen_pid_status(struct sc_call *c, const struct vnode *n,
-			  struct vbuf *b)
+/*
+ * A process's status with its ids as seen through the uid_map/gid_map of
+ * process map_pid (sandbox pids); nnp >= 0: the NoNewPrivs to show.
+ */
+int procfs_status_as(const struct vnode *n, pid_t map_pid, int nnp,
+		     struct vbuf *b)
 {
 	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
 	int ret = procfs_read_host(n->pid, "status", &raw);
-	struct task *t = procfs_task_of(c, n->host_pid);
-	int nnp = t != NULL ? t->creds.no_new_privs : -1;
 
 	/* Without the maps the host's ids would show: an error instead. */
 	if (ret == 0 && raw.data != NULL)
-		ret = procfs_read_host(n->pid, "uid_map", &um);
+		ret = procfs_read_host(map_pid, "uid_map", &um);
 	if (ret == 0 && raw.data != NULL)
-		ret = procfs_read_host(n->pid, "gid_map", &gm);
+		ret = procfs_read_host(map_pid, "gid_map", &gm);
 	if (ret == 0 && raw.data != NULL) {
 		for (const char *l = raw.data; *l; ) {
 			status_line(l, um.data, gm.data, nnp, b);
@@ -280,10 +324,19 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 	return ret;
 }
 
+static int gen_pid_status(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	struct task *t = procfs_task_of(c, n->host_pid);
+
+	return procfs_status_as(n, n->pid,
+				t != NULL ? t->creds.no_new_privs : -1, b);
+}
+
 /* The audit login uid and session of a process: the sandbox has no audit
  * of its own, so "unset" (what Linux shows a process no login set it
  * for), never the host's. */
-static int gen_audit_unset(struct sc_call *c, const struct vnode *n,
+int procfs_gen_audit_unset(struct sc_call *c, const struct vnode *n,
 			   struct vbuf *b)
 {
 	(void)c;
@@ -441,11 +494,12 @@ static int task_list(struct sc_call *c, const struct vnode *dir,
 #define DIRECT(nm, mode) { .name = nm, .type = VN_FILE, .perm = mode, \
 			    .open = open_direct }
 static const struct vtree_entry pid_children[] = {
-	{ .name = "auxv", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
+	{ .name = "auxv", .type = VN_FILE, .perm = 0400, .gen = procfs_gen_copy,
 	  .ptrace = true },
-	{ .name = "cgroup", .type = VN_FILE, .gen = gen_cgroup },
-	{ .name = "cmdline", .type = VN_FILE, .gen = gen_copy },
-	{ .name = "comm", .type = VN_FILE, .perm = 0644, .gen = gen_copy },
+	{ .name = "cgroup", .type = VN_FILE, .gen = procfs_gen_cgroup },
+	{ .name = "cmdline", .type = VN_FILE, .gen = procfs_gen_copy },
+	{ .name = "comm", .type = VN_FILE, .perm = 0644,
+	  .gen = procfs_gen_copy },
 	DIRECT("coredump_filter", 0644),
 	{ .name = "cwd", .type = VN_LINK, .link = procfs_link_cwd,
 	  .foreign = procfs_foreign_cwd, .ptrace = true },
@@ -461,12 +515,12 @@ static const struct vtree_entry pid_children[] = {
 	{ .name = "fdinfo", .type = VN_DIR, .perm = 0555,
 	  .lookup = procfs_fdinfo_lookup, .list = procfs_fdinfo_list,
 	  .ptrace = true },
-	{ .name = "gid_map", .type = VN_FILE, .gen = gen_copy },
-	{ .name = "io", .type = VN_FILE, .perm = 0400, .gen = gen_copy,
+	{ .name = "gid_map", .type = VN_FILE, .gen = procfs_gen_copy },
+	{ .name = "io", .type = VN_FILE, .perm = 0400, .gen = procfs_gen_copy,
 	  .ptrace = true },
-	{ .name = "limits", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "limits", .type = VN_FILE, .gen = procfs_gen_copy },
 	{ .name = "loginuid", .type = VN_FILE, .perm = 0644,
-	  .gen = gen_audit_unset },
+	  .gen = procfs_gen_audit_unset },
 	{ .name = "maps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
 	/* the kernel's own, opened by the sentry once the caller passed
 	 * Linux's check (mem_open: PTRACE_MODE_ATTACH, the same checks as
@@ -482,25 +536,25 @@ static const struct vtree_entry pid_children[] = {
 	{ .name = "ns", .type = VN_DIR, .perm = 0511,
 	  .children = procfs_ns_children },
 	DIRECT("oom_adj", 0644),
-	{ .name = "oom_score", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "oom_score", .type = VN_FILE, .gen = procfs_gen_copy },
 	DIRECT("oom_score_adj", 0644),
 	{ .name = "pagemap", .type = VN_FILE, .perm = 0400,
 	  .open = open_direct, .ptrace = true },
 	{ .name = "root", .type = VN_LINK, .link = procfs_link_root,
 	  .foreign = procfs_foreign_root, .ptrace = true },
-	{ .name = "schedstat", .type = VN_FILE, .gen = gen_copy },
-	{ .name = "sessionid", .type = VN_FILE, .gen = gen_audit_unset },
-	{ .name = "setgroups", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "schedstat", .type = VN_FILE, .gen = procfs_gen_copy },
+	{ .name = "sessionid", .type = VN_FILE, .gen = procfs_gen_audit_unset },
+	{ .name = "setgroups", .type = VN_FILE, .gen = procfs_gen_copy },
 	{ .name = "smaps", .type = VN_FILE, .gen = gen_maps, .ptrace = true },
-	{ .name = "smaps_rollup", .type = VN_FILE, .gen = gen_copy,
+	{ .name = "smaps_rollup", .type = VN_FILE, .gen = procfs_gen_copy,
 	  .ptrace = true },
 	/* the kernel's: a read needs CAP_SYS_ADMIN over the host, which
 	 * no reader in the sandbox holds (EACCES), as for Linux's
 	 * unprivileged readers */
 	{ .name = "stack", .type = VN_FILE, .perm = 0400,
 	  .open = open_direct, .ptrace = true },
-	{ .name = "stat", .type = VN_FILE, .gen = gen_pid_stat },
-	{ .name = "statm", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "stat", .type = VN_FILE, .gen = procfs_gen_stat },
+	{ .name = "statm", .type = VN_FILE, .gen = procfs_gen_copy },
 	{ .name = "status", .type = VN_FILE, .gen = gen_pid_status },
 	/* the kernel's, read by the caller: its ptrace-attach check is
 	 * made at the read with the reader's own credentials */
@@ -508,8 +562,8 @@ static const struct vtree_entry pid_children[] = {
 	  .open = open_direct, .ptrace = true },
 	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
 	  .list = task_list },
-	{ .name = "uid_map", .type = VN_FILE, .gen = gen_copy },
-	{ .name = "wchan", .type = VN_FILE, .gen = gen_copy },
+	{ .name = "uid_map", .type = VN_FILE, .gen = procfs_gen_copy },
+	{ .name = "wchan", .type = VN_FILE, .gen = procfs_gen_copy },
 	{ 0 },
 };
 

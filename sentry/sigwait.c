@@ -10,12 +10,23 @@
  * signal). The restarted wait starts its timeout again (the kernel keeps
  * no remaining time for it): it can last longer than asked, by up to one
  * timeout per ignored signal (docs/security.md, known differences).
+ *
+ * The SIGCHLD of a child the sentry dumped core for says CLD_KILLED in the
+ * kernel's queue (the kernel wrote no core). A handler gets CLD_DUMPED at
+ * the delivery stop (coredump_on_sigchld); rt_sigtimedwait dequeues it in
+ * the call, with no stop, so the filter sends the calls that fill a
+ * siginfo (sigwaitinfo, sigtimedwait; not sigwait's) to an observe stop:
+ * those whose set holds SIGCHLD run with their exit watched, where the
+ * siginfo the kernel wrote for a SIGCHLD it returned is made to say
+ * CLD_DUMPED if the sentry's record says so (coredump_fix_wait).
  */
 #include <errno.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/ptrace.h>
 #include <sys/user.h>
 
+#include "lib/util.h"
 #include "platform/platform.h"
 #include "sentry/internal.h"
 #include "sentry/proc_status.h"
@@ -69,4 +80,28 @@ void sigwait_on_signal_stop(struct task *t, int sig)
 	/* Failing, the wait returns EINTR, as if the signal were caught. */
 	sentry_plat_result(t->host_tid, plat_setregs(t->host_tid, &r),
 			   "restart wait");
+}
+
+void sigwait_on_observe(struct sentry *s, struct task *t, struct plat_call *pc)
+{
+	struct task_state *st = task_st(t);
+	uint64_t set = 0;
+
+	plat_regs_args(&pc->regs, st->args);
+	/* The set only says whether to watch the exit: a set rewritten
+	 * meanwhile by another thread costs the task its own fix-up. */
+	if (!s->strace &&
+	    (plat_mem_read(t->host_tid, st->args[0], &set, sizeof(set)) < 0 ||
+	     !(set & (1ULL << (SIGCHLD - 1))))) {
+		sentry_plat_result(t->host_tid,
+				   plat_ptrace_finish(t->host_tid, pc, 0, true),
+				   "reply");
+		return;
+	}
+	/* A PASS call watched to its exit (and logged under --strace):
+	 * loop.c's TP_STRACE exit runs coredump_fix_wait. */
+	st->pending = TP_STRACE;
+	st->nr = SYS_rt_sigtimedwait;
+	st->t0 = cv_now_ns();
+	task_resume(t, PTRACE_SYSCALL, 0);
 }

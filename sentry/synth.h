@@ -192,6 +192,33 @@ int procfs_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
 int procfs_fdinfo_list(struct sc_call *c, const struct vnode *dir,
 		      struct vtree_dirlist *l);
 
+/* procfs_pid.c: generators the foreign processes' files share. */
+int procfs_gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b);
+int procfs_gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b);
+int procfs_gen_cgroup(struct sc_call *c, const struct vnode *n,
+		      struct vbuf *b);
+int procfs_gen_audit_unset(struct sc_call *c, const struct vnode *n,
+			   struct vbuf *b);
+/* status with ids through the maps of process map_pid; nnp >= 0 shown. */
+int procfs_status_as(const struct vnode *n, pid_t map_pid, int nnp,
+		     struct vbuf *b);
+
+/*
+ * procfs_foreign.c: in a pid namespace shared with other sandboxes (a
+ * pod's joiner), the processes of that namespace that are not this
+ * sentry's tasks. procfs_foreign_shared: whether this sandbox's pid
+ * namespace is such a one (its pid 1 is not a task of this sentry).
+ * procfs_foreign_visible: whether pid is a process of it to show (not
+ * this sentry's, exec'd since it entered the namespace). Their
+ * directory: procfs_foreign_entry, read-only, no ptrace-read file.
+ */
+bool procfs_foreign_shared(struct sc_call *c);
+bool procfs_foreign_visible(struct sc_call *c, pid_t pid);
+/* Adds the visible foreign pids l lacks (its names from index first). */
+int procfs_foreign_list(struct sc_call *c, struct vtree_dirlist *l,
+			size_t first);
+extern const struct vtree_entry procfs_foreign_entry;
+
 /* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
 int procfs_pids(struct sc_call *c, pid_t *pids, size_t max);
 

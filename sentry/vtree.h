@@ -15,6 +15,8 @@
  *  - sentry/procfs_pid_access.c: who may read a process's files, and as
  *    whose ids they are shown;
  *  - sentry/procfs_mounts.c: /proc/<pid>/mounts and mountinfo;
+ *  - sentry/procfs_foreign.c: /proc/<pid> of another sandbox's process
+ *    in a shared pid namespace (a pod's joiner);
  *  - sentry/sysfs.c: /sys and the /dev entries.
  *
  * The path handlers (sentry/fs_*.c) decide the routing on a lexically

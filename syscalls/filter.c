@@ -82,6 +82,9 @@ enum rule_act {
 				.datum_a = (v) })
 #define ANY(a)                                                            \
 	((struct scmp_arg_cmp){ .arg = (a), .op = SCMP_CMP_GE, .datum_a = 0 })
+#define NE64(a, v)                                                        \
+	((struct scmp_arg_cmp){ .arg = (a), .op = SCMP_CMP_NE,             \
+				.datum_a = (v) })
 
 /*
  * --strace reports PASS calls as a ptrace stop, never as a notification:
@@ -590,6 +593,18 @@ static int rules_lseek(struct filter *f)
 	return r;
 }
 
+/* rt_sigtimedwait with a siginfo to fill (sigwaitinfo, sigtimedwait; not
+ * sigwait's NULL): observed, the siginfo of a SIGCHLD from a child the
+ * sentry dumped is rewritten at its exit (sentry/sigwait.c). */
+static int rules_rt_sigtimedwait(struct filter *f)
+{
+	int r = ADD(f, R_PASS, 0, EQ64(1, 0));
+
+	if (r < 0)
+		return r;
+	return ADD(f, R_OBSERVE, 0, NE64(1, 0));
+}
+
 /* pidfd_send_signal: traced, for a /proc/<pid> directory fd, which is the
  * sentry's (sentry/pidfd.c); the kernel runs every other call. */
 static int rules_pidfd_send_signal(struct filter *f)
@@ -609,6 +624,7 @@ static const struct {
 	{ "setsockopt", rules_setsockopt }, { "ioprio_set", rules_ioprio_set },
 	{ "mq_notify", rules_mq_notify },   { "lseek", rules_lseek },
 	{ "pidfd_send_signal", rules_pidfd_send_signal },
+	{ "rt_sigtimedwait", rules_rt_sigtimedwait },
 	{ "sched_setscheduler", rules_sched_setscheduler },
 };
 

@@ -510,6 +510,14 @@ def _pid_pod(self):
                   lambda: self.exec_sync(cid, ["sh", "-c",
                                                "kill -0 1 && echo pid1"]),
                   sane="pid1")
+        # its /proc lists the pause's processes too: ps shows pid 1 and
+        # both sleeps (the pause's, the app's)
+        self.step("shared pid: the app's ps lists the pause",
+                  lambda: self.exec_sync(cid, [
+                      "sh", "-c", "ps -o pid,comm | awk '$1 == 1 "
+                      "{print \"pid1\", $2} $2 == \"sleep\" {n++} "
+                      "END {print n}'"]),
+                  sane="pid1")
         attack = "shared pid: SIGKILL to every pid from the app: the " \
             "pause still runs"
         if ns_of(workload(app, "sleep"), "pid") == ns_of(os.getpid(), "pid"):

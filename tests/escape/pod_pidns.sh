@@ -28,6 +28,57 @@ trap 'for c in "$ID-ra" "$ID-rb"; do runc --root "$RUNC_ROOT" delete -f "$c" \
 PROBE='for p in $(seq 1 64); do kill -0 $p 2>/dev/null && echo $p; done'
 # SIGKILL to every pid but the shell's own.
 ATTACK='for p in $(seq 1 64); do [ $p = $$ ] || kill -9 $p 2>/dev/null; done; true'
+# The joiner's /proc: "pid comm" of every /proc/<pid> but the shell's own
+# (read in the shell, which forks nothing), sorted by the caller.
+LIST='for d in /proc/[0-9]*; do p=${d#/proc/}; [ "$p" = $$ ] && continue;
+	read -r c <"$d/comm" && echo "$p $c"; done'
+# What the pause's private files give the joiner (its container root,
+# the pause's uid and capabilities: runc lets it ptrace-read the pause).
+PRIVATE='cat /proc/1/environ >/dev/null 2>&1 && echo environ
+	ls /proc/1/root/ >/dev/null 2>&1 && echo root
+	readlink /proc/1/exe >/dev/null 2>&1 && echo exe
+	ls /proc/1/fd >/dev/null 2>&1 && echo fd
+	cat /proc/1/maps >/dev/null 2>&1 && echo maps
+	(echo 0 >/proc/1/oom_score_adj) 2>/dev/null && echo oom_score_adj
+	true'
+# ps in the joiner: pid 1's line as is, the others' commands, sorted.
+ps_view() { awk 'NR > 1 { print ($1 == 1 ? "1 " $2 : $2) }' | sort | tr '\n' ' '; }
+# The same "pid comm" list from the host: the processes of the namespace of
+# host pid $1, their pid there (NSpid's last field).
+# A host process that enters the namespace of host pid $1 and forks
+# (setns, fork, no exec: what a runtime's joiner is before its exec, its
+# command line the host's), kept 30 s; the child's pid in that namespace
+# (NSpid's last field) is printed once it runs. HF: the host process.
+host_fork_into() {
+	local f=$T_TMP/hostfork.$1 c=
+	rm -f "$f"
+	python3 -c '
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+if libc.setns(fd, 0x20000000) != 0:
+    sys.exit(1)
+pid = os.fork()
+if pid == 0:
+    time.sleep(30)
+    os._exit(0)
+with open(sys.argv[2] + ".t", "w") as o:
+    o.write("%d\n" % pid)
+os.rename(sys.argv[2] + ".t", sys.argv[2])
+os.waitpid(pid, 0)' "/proc/$1/ns/pid" "$f" &
+	HF=$!
+	for _ in $(seq 50); do
+		[ -s "$f" ] && c=$(cat "$f") && break
+		sleep 0.1
+	done
+	[ -n "$c" ] && awk '/^NSpid:/ {print $NF}' /proc/"$c"/status
+}
+host_list() {
+	local p
+	for p in $(in_ns_of "$1"); do
+		echo "$(awk '/^NSpid:/ {print $NF}' /proc/"$p"/status 2>/dev/null) $(cat /proc/"$p"/comm 2>/dev/null)"
+	done | sort
+}
 
 joiner_bundle() {	# DIR PID: a bundle whose pid namespace is PID's
 	make_bundle "$1" sleep 300
@@ -71,9 +122,25 @@ if (cd "$T_TMP/ra" && runc --root "$RUNC_ROOT" run -d "$ID-ra" \
 		'kill -0 1 && echo 1')
 	t_expect runc_joiner_shares_pause_pidns "shared sleep 1" \
 		echo "$RUNC_SHARES $RUNC_PID1 $RUNC_SEES1"
+	RUNC_PS=$(runc --root "$RUNC_ROOT" exec "$ID-rb" ps -o pid,comm | ps_view)
+	RUNC_LS=$(runc --root "$RUNC_ROOT" exec "$ID-rb" ls /proc | grep -c '^[0-9]*$')
+	# the checks below are sound: under runc the joiner's /proc is the
+	# namespace's processes, and it reads the pause's private files
+	t_expect runc_joiner_proc_is_the_namespace "$(host_list "$RB")" \
+		eval 'runc --root "$RUNC_ROOT" exec "$ID-rb" sh -c "$LIST" | sort'
+	host_fork_into "$RB" >"$T_TMP/hfp"
+	HFP=$(cat "$T_TMP/hfp")
+	# Linux lists such a process (its command line the host's)
+	t_expect runc_joiner_lists_host_fork "1" bash -c "'$(command -v runc)' \
+		--root '$RUNC_ROOT' exec '$ID-rb' ls /proc | grep -cx '$HFP'"
+	pkill -KILL -P "$HF" 2>/dev/null
+	wait "$HF" 2>/dev/null
+	t_expect runc_joiner_reads_pause_private \
+		"$(printf 'environ\nroot\nexe\nfd\nmaps\noom_score_adj')" \
+		runc --root "$RUNC_ROOT" exec "$ID-rb" sh -c "$PRIVATE"
 else
 	t_fail runc_reference "$(tail -c 300 "$T_TMP/runc.out")"
-	RUNC_SHARES= RUNC_PID1= RUNC_SEES1=
+	RUNC_SHARES= RUNC_PID1= RUNC_SEES1= RUNC_PS=none RUNC_LS=none
 fi
 
 # ---- cvisor ----
@@ -122,6 +189,35 @@ t_expect no_sentry_or_gofer_in_view "" runsc_in_view
 seen=$(runsc exec "$ID-b" sh -c "$PROBE" | wc -l)
 t_expect joiner_names_only_its_namespace "$(($(in_ns_of "$BI" | wc -l) + 1))" \
 	echo "$seen"
+
+# Its /proc lists them too, the pause's init as pid 1 (ps, ls), as runc's
+# joiner does; every entry is a process of that namespace, never a
+# sentry, gofer or host process: its pid and comm there, as the host sees
+# them.
+got=$(runsc exec "$ID-b" ps -o pid,comm | ps_view)
+t_expect joiner_ps_as_runc "$RUNC_PS" echo "$got"
+got=$(runsc exec "$ID-b" ls /proc | grep -c '^[0-9]*$')
+t_expect joiner_ls_proc_as_runc "$RUNC_LS" echo "$got"
+inside=$(runsc exec "$ID-b" sh -c "$LIST" | sort)
+t_expect joiner_proc_is_the_namespace "$(host_list "$BI")" echo "$inside"
+t_expect joiner_proc_lists_pause_init "1 sleep" \
+	bash -c "echo '$inside' | grep '^1 '"
+# The pause's private files: runc's joiner reads them (above); here they
+# are another sandbox's, never given (EACCES), nor is a write taken.
+t_expect joiner_denied_pause_private "" runsc exec "$ID-b" sh -c "$PRIVATE"
+# A host process that entered the namespace and has not exec'd (as a
+# runtime's joiner before its exec) is never listed, nor can its files be
+# read; runc's joiner lists it (above).
+host_fork_into "$BI" >"$T_TMP/hfp"
+HFP=$(cat "$T_TMP/hfp")
+[ -n "$HFP" ] || t_fail host_fork_setup "no process made in the namespace"
+[ -z "$HFP" ] || t_expect joiner_hides_host_fork "0 none" bash -c "echo \$('$RUNSC_BIN' \
+	--root '$T_ROOT' --platform '$CVISOR_PLATFORM' exec '$ID-b' ls /proc |
+	grep -cx '$HFP') \$('$RUNSC_BIN' --root '$T_ROOT' --platform \
+	'$CVISOR_PLATFORM' exec '$ID-b' cat /proc/'$HFP'/cmdline 2>/dev/null ||
+	echo none)"
+pkill -KILL -P "$HF" 2>/dev/null
+wait "$HF" 2>/dev/null
 
 # The attack from inside the joiner (never from the host's namespace).
 if [ "$(readlink /proc/"$BI"/ns/pid)" = "$(readlink /proc/$$/ns/pid)" ]; then

@@ -891,6 +891,108 @@ static void mempolicy_more(void)
 	mempolicy_threads();
 }
 
+/* The policy of the page at a (its mode, or the errno). */
+static void mode_at(const char *name, char *a)
+{
+	int mode = -1;
+
+	if (syscall(SYS_get_mempolicy, &mode, NULL, 0, a, MPOL_F_ADDR) < 0)
+		res(name, -1);
+	else
+		val(name, "%d", mode);
+}
+
+/* How many mappings of /proc/self/maps lie in [a, a + len). */
+static void maps_in(const char *name, char *a, size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long s, e;
+	char line[512];
+	int n = 0;
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 &&
+		    s >= (unsigned long)a && e <= (unsigned long)a + len)
+			n++;
+	if (f != NULL)
+		fclose(f);
+	val(name, "%d", n);
+}
+
+/* Whether smaps' VmFlags of the mapping at a has flag f: 1, 0, -1. */
+static int vmflag_at(char *a, const char *f)
+{
+	FILE *fp = fopen("/proc/self/smaps", "r");
+	unsigned long s, e;
+	char line[512], want[8];
+	int in = 0, got = -1;
+
+	snprintf(want, sizeof(want), " %s ", f);
+	while (fp != NULL && got < 0 && fgets(line, sizeof(line), fp) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 &&
+		    strchr(line, ':') != NULL && strchr(line, '-') < strchr(line, ' '))
+			in = (unsigned long)a >= s && (unsigned long)a < e;
+		else if (in && strncmp(line, "VmFlags:", 8) == 0)
+			got = strstr(line, want) != NULL;
+	}
+	if (fp != NULL)
+		fclose(fp);
+	return got;
+}
+
+static char *anon_at(char *at, size_t len)
+{
+	return mmap(at, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | (at ? MAP_FIXED : 0), -1, 0);
+}
+
+/* A vma's policy dies with it: unmapped and mapped again at the same
+ * address (whole or in part), or mapped over, it has none; mprotect and
+ * fork keep it. mbind splits the vmas at the range's ends. */
+static void mbind_vma_life(size_t pg)
+{
+	unsigned long node0 = 1;
+	char *m = anon_at(NULL, 4 * pg);
+	pid_t pid;
+	int st;
+
+	res("mbind_life_bind", syscall(SYS_mbind, m + pg, 2 * pg, MPOL_BIND,
+					&node0, 64, 0));
+	maps_in("mbind_life_split", m, 4 * pg);
+	val("mbind_life_vmflags_dd", "%d", vmflag_at(m + pg, "dd"));
+	mode_at("mbind_life_bound", m + pg);
+	res("mbind_life_mprotect", mprotect(m + pg, pg, PROT_READ));
+	mode_at("mbind_life_after_mprotect", m + pg);
+	pid = fork();
+	if (pid == 0) {
+		int mode = -1;
+
+		syscall(SYS_get_mempolicy, &mode, NULL, 0, m + pg, MPOL_F_ADDR);
+		_exit(mode);
+	}
+	waitpid(pid, &st, 0);
+	val("mbind_life_child", "%d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	/* the second page unmapped and mapped again, the third mapped
+	 * over (MAP_FIXED) */
+	res("mbind_life_munmap", munmap(m + pg, pg));
+	mode_at("mbind_life_unmapped", m + pg);
+	res("mbind_life_remap", anon_at(m + pg, pg) == m + pg ? 0 : -1);
+	mode_at("mbind_life_remapped", m + pg);
+	mode_at("mbind_life_other_page", m + 2 * pg);
+	res("mbind_life_map_over", anon_at(m + 2 * pg, pg) == m + 2 * pg ? 0
+									 : -1);
+	mode_at("mbind_life_mapped_over", m + 2 * pg);
+	/* the whole area, unmapped and mapped again at the same address */
+	res("mbind_life_bind_all", syscall(SYS_mbind, m, 4 * pg,
+					    MPOL_PREFERRED, &node0, 64, 0));
+	mode_at("mbind_life_bound_all", m + 3 * pg);
+	munmap(m, 4 * pg);
+	res("mbind_life_remap_all", anon_at(m, 4 * pg) == m ? 0 : -1);
+	mode_at("mbind_life_remapped_all", m + 3 * pg);
+	maps_in("mbind_life_remapped_maps", m, 4 * pg);
+	munmap(m, 4 * pg);
+}
+
 static void mempolicies(void)
 {
 	unsigned long node0 = 1, node_big = 1ul << 60;
@@ -944,6 +1046,7 @@ static void mempolicies(void)
 	res("mbind_unmapped", syscall(SYS_mbind, (void *)0x10000, pg,
 				      MPOL_BIND, &node0, 64, 0));
 	munmap(m, 4 * pg);
+	mbind_vma_life(pg);
 }
 
 /* ---- inotify: exec of a watched file, watches through symlinks ---- */

@@ -274,6 +274,7 @@ static const char *const trace_calls[] = {
 	"wait4",	/* a tracer's wait: emulated ptrace's stops */
 	"waitid",	/* watched while a core dump is unreaped */
 	"clone3",	/* run as a clone of the sentry's registers */
+	"mbind",	/* marks the range's vmas (an injected madvise) */
 };
 
 TEST(trace_rows_are_exec_and_credentials)
