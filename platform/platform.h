@@ -56,7 +56,10 @@ struct plat_call {
 	struct user_regs_struct regs;
 	bool at_stop;		/* the call came as a ptrace stop */
 	bool injected;		/* the tracee now sits at a syscall-exit stop */
-	int pending_sig;	/* a signal that arrived during injection */
+	bool masked;		/* its signals blocked while calls are injected */
+	bool stopped;		/* a SIGSTOP took effect during the injection */
+	uint64_t sigmask;	/* its own blocked set, while masked */
+	int pending_sig;	/* a signal held back, sent again at the end */
 	bool gone;		/* its exit (or exec) was reaped meanwhile */
 	bool replied;		/* seccomp: the reply went with an ADDFD */
 };
@@ -125,13 +128,25 @@ void plat_regs_args(const struct user_regs_struct *r, uint64_t args[6]);
  * 0, -EINVAL (not a seccomp stop) or -ESRCH. */
 int plat_seccomp_data(pid_t tid, struct seccomp_data *d, uint32_t *ret_data);
 /* Runs one syscall in a tracee stopped at a seccomp or syscall-exit stop
- * (pc->regs are the registers of the original stop). Returns the result. */
+ * (pc->regs are the registers of the original stop). Returns the result.
+ * From the first injected call to plat_inject_end the tracee blocks every
+ * signal it can (PTRACE_SETSIGMASK): a signal sent meanwhile stays
+ * queued, with its siginfo, as on Linux for a call in progress, and
+ * cannot stop the injected calls (docs/architecture.md, "Signals during
+ * an injection"). */
 /* Carried in the sixth argument of injected calls: the sandbox's secret
  * (sentry_inject_cookie, sentry/sentry.h), set by the sentry. */
 extern uint64_t plat_inject_cookie;
 long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		 uint64_t a5);
+/* Ends the injection into a tracee still stopped (its registers the
+ * caller's to restore): its own signal mask back, a SIGSTOP that came
+ * meanwhile applied at its next resume (a stop then, unless a SIGCONT
+ * came after it), a signal held back sent again. plat_ptrace_finish does
+ * it; other callers of plat_inject before they resume the tracee. 0, or
+ * -ESRCH if it is gone. */
+int plat_inject_end(pid_t tid, struct plat_call *pc);
 /* Finishes an emulated call at a ptrace stop: the workload sees ret; or,
  * with cont, the call runs as the workload made it (after an injection,
  * which ran calls of its own in its place, it sees -EIO). 0, or -ESRCH if

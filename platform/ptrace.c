@@ -182,15 +182,22 @@ static int wait_tid(pid_t tid, struct plat_call *pc, int *st)
 	}
 }
 
-/* Waits for the tracee's next syscall stop (entry or exit); other stops
- * are passed over, a signal kept for later. want: the injected call (NULL:
- * any call); a stop in another call kills the tracee. 0, or -ESRCH if it
- * died. */
+/*
+ * Waits for the tracee's next syscall stop (entry or exit); other stops
+ * are passed over. want: the injected call (NULL: any call); a stop in
+ * another call kills the tracee. 0, or -ESRCH if it died.
+ * A signal met on the way (one the injection's mask cannot block, or one
+ * taken before it was set) does not end the wait: SIGSTOP stops the
+ * thread group now, as on Linux, and this thread, which must first
+ * finish the call, at the injection's end (pc->stopped, plat_inject_end);
+ * any other is held back (pc->pending_sig) and sent again at the end.
+ * Group-stop and interrupt stops are passed over likewise.
+ */
 static int wait_syscall_stop(pid_t tid, struct plat_call *pc,
 			     const struct user_regs_struct *want)
 {
 	for (;;) {
-		int st, sig, ev;
+		int st, sig, ev, deliver = 0;
 
 		if (wait_tid(tid, pc, &st) < 0)
 			return -ESRCH;
@@ -204,11 +211,73 @@ static int wait_syscall_stop(pid_t tid, struct plat_call *pc,
 		}
 		if (ev == 0 && sig == (SIGTRAP | 0x80))
 			return 0;
-		if (ev == 0 && sig != SIGTRAP)
+		if (ev == 0 && sig == SIGSTOP) {
+			pc->stopped = true;
+			deliver = SIGSTOP;
+		} else if (ev == 0 && sig != SIGTRAP) {
 			pc->pending_sig = sig;
-		if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+		}
+		if (ptrace(PTRACE_SYSCALL, tid, 0, (void *)(long)deliver) < 0)
 			return -ESRCH;
 	}
+}
+
+/*
+ * Blocks the tracee's signals for the injection, once per call: each
+ * injected call after the first starts from user mode (at the syscall
+ * instruction), where the kernel first takes a pending signal, a stop the
+ * sentry answers in tens of microseconds. Under a storm of signals
+ * faster than that (a kill loop: one every microsecond or two), the call
+ * was never reached (issue 13). Blocked, they stay queued with their
+ * siginfo until plat_inject_end gives the tracee its own mask back, and
+ * the kernel delivers them when the call returns, as Linux does for a
+ * call in progress. SIGKILL and SIGSTOP cannot be blocked
+ * (wait_syscall_stop).
+ */
+static int inject_mask(pid_t tid, struct plat_call *pc)
+{
+	uint64_t all = ~0ull;
+
+	if (pc->masked)
+		return 0;
+	if (ptrace(PTRACE_GETSIGMASK, tid, (void *)sizeof(pc->sigmask),
+		   &pc->sigmask) < 0 ||
+	    ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof(all), &all) < 0)
+		return -ESRCH;	/* not stopped: killed meanwhile */
+	pc->masked = true;
+	return 0;
+}
+
+int plat_inject_end(pid_t tid, struct plat_call *pc)
+{
+	if (pc->gone)
+		return -ESRCH;	/* reaped: tid may be anyone's by now */
+	if (pc->masked) {
+		if (ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof(pc->sigmask),
+			   &pc->sigmask) < 0) {
+			/* A stopped tracee refuses only if killed: never
+			 * let it run with a mask not its own. */
+			kill(tid, SIGKILL);
+			return -ESRCH;
+		}
+		pc->masked = false;
+	}
+	if (pc->stopped) {
+		/* Its trap on the way out reports the group's state then
+		 * (PTRACE_EVENT_STOP): SIGSTOP if still stopped, which the
+		 * loop keeps (PTRACE_LISTEN), SIGTRAP if a SIGCONT came
+		 * since. */
+		pc->stopped = false;
+		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
+			return -ESRCH;
+	}
+	if (pc->pending_sig) {
+		/* Safe on the raw tid: a stopped tracee, not reaped (so
+		 * it cannot fail but for the tracee's death meanwhile). */
+		(void)syscall(SYS_tgkill, tid, tid, pc->pending_sig);
+		pc->pending_sig = 0;
+	}
+	return 0;
 }
 
 uint64_t plat_inject_cookie;
@@ -235,6 +304,9 @@ long plat_inject(pid_t tid, struct plat_call *pc, long nr, uint64_t a0,
 	r.r10 = a3;
 	r.r8 = a4;
 	r.r9 = a5;
+	ret = inject_mask(tid, pc);
+	if (ret < 0)
+		return ret;
 	if (pc->injected) {
 		/* At a syscall-exit stop: go back over the syscall insn. */
 		r.rip -= 2;
@@ -360,11 +432,7 @@ out:
 	ret = plat_setregs(tid, &r0);
 	if (ret < 0)
 		return ret;
-	/* tgkill of a raw tid is safe here: it is our tracee, stopped (the
-	 * SETREGS just worked) and not reaped, so the tid is still its. */
-	if (pc.pending_sig)
-		(void)syscall(SYS_tgkill, tid, tid, pc.pending_sig);
-	return 0;
+	return plat_inject_end(tid, &pc);
 }
 
 int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont)
@@ -372,8 +440,9 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont)
 	struct user_regs_struct r = pc->regs;
 	int err;
 
-	if (pc->gone)
-		return -ESRCH;	/* reaped: tid may be anyone's by now */
+	err = plat_inject_end(tid, pc);
+	if (err < 0)
+		return err;	/* gone (pc->gone: reaped, not ours) */
 	if (cont && !pc->injected)
 		return plat_resume(tid, PTRACE_CONT, 0);
 	if (cont)
@@ -384,12 +453,6 @@ int plat_ptrace_finish(pid_t tid, struct plat_call *pc, long ret, bool cont)
 	err = plat_setregs(tid, &r);
 	if (err < 0)
 		return err;
-	if (pc->pending_sig) {
-		/* Safe on the raw tid: a stopped tracee, not reaped (so
-		 * it cannot fail but for the tracee's death meanwhile). */
-		(void)syscall(SYS_tgkill, tid, tid, pc->pending_sig);
-		pc->pending_sig = 0;
-	}
 	if (pc->injected && resume_how != NULL &&
 	    resume_how(tid, PTRACE_CONT) == PTRACE_SYSCALL) {
 		/* Its emulated tracer wants the call's exit stop: the task

@@ -354,10 +354,9 @@ static int clear_sighand(struct task *t)
 	for (int sig = 1; sig <= C3_NSIG && ret == 0; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			ret = clear_one(t, &pc, sig, at);
-	if (pc.gone)
+	/* its own mask back (the caller restores its registers) */
+	if (plat_inject_end(t->host_tid, &pc) < 0)
 		return -ESRCH;
-	if (pc.pending_sig)
-		(void)task_signal(t, pc.pending_sig);
 	return ret;
 }
 

@@ -206,6 +206,10 @@ static const struct cf_rule sentry_rules[] = {
 	PTRACE(PTRACE_GET_SYSCALL_INFO),
 	PTRACE(PTRACE_PEEKTEXT),
 	PTRACE(PTRACE_POKETEXT),
+	/* a tracee's signals blocked while calls are injected
+	 * (platform/ptrace.c inject_mask) */
+	PTRACE(PTRACE_GETSIGMASK),
+	PTRACE(PTRACE_SETSIGMASK),
 	/* emulated ptrace: requests on a held tracee (sentry/ptrace_req.c) */
 	PTRACE(PTRACE_PEEKUSER),
 	PTRACE(PTRACE_POKEUSER),

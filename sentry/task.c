@@ -73,15 +73,13 @@ void task_update_ids(struct sentry *s, struct task *t, pid_t ns_tgid)
 	tid = plat_inject(t->host_tid, &pc, SYS_gettid, 0, 0, 0, 0, 0, 0);
 	if (pc.gone)
 		return;	/* killed in the injected call: its exit is queued */
-	/* Not resumed with the injected call's registers. */
-	if (task_setregs_or_kill(t, &pc.regs) < 0 || tid <= 0)
+	/* Not resumed with the injected call's registers, nor its mask
+	 * (-ESRCH: killed meanwhile, which its exit tells the loop). */
+	if (task_setregs_or_kill(t, &pc.regs) < 0 ||
+	    plat_inject_end(t->host_tid, &pc) < 0 || tid <= 0)
 		return;
 	t->tid = (pid_t)tid;
 	t->tgid = ns_tgid > 0 ? ns_tgid : t->tid;
-	/* A signal that came during the injection: -ESRCH if the task was
-	 * killed meanwhile, which its exit tells the loop. */
-	if (pc.pending_sig)
-		(void)task_signal(t, pc.pending_sig);
 	log_debug("sentry: task %d is %d:%d in the sandbox", (int)t->host_tid,
 		  (int)t->tid, (int)t->tgid);
 }

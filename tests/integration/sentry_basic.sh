@@ -48,14 +48,13 @@ t_expect stop_and_continue "done 0" run_sh c8 \
 	'sleep 0.3 & p=$!; kill -STOP $p; sleep 0.2; kill -CONT $p; wait $p; echo done $?'
 # Signals that interrupt an open (handled ones; stops and continues, as
 # above): every open still returns the lowest free fd, none is left
-# behind (seccomp: a signal between the fd's install and the reply).
-# (ptrace: the pester paces itself, 200 us between signals; a storm
-# faster than the sentry's open livelocks there: docs/security.md)
-pace=0
-[ "$CVISOR_PLATFORM" = ptrace ] && pace=200
-"$CVISOR_PROGS/sig_open" 3000 $pace >"$T_TMP/native.out" 2>"$T_TMP/native.err"
+# behind (seccomp: a signal between the fd's install and the reply); the
+# signals arrive as the host's do (sender, count, the last one, the mask)
+# and a storm with nothing between its kills does not stop the opens
+# (ptrace: the injected steps, issue 13).
+"$CVISOR_PROGS/sig_open" 3000 0 >"$T_TMP/native.out" 2>"$T_TMP/native.err"
 cp "$CVISOR_PROGS/sig_open" rootfs/sig_open
-jq --arg p "$pace" '.process.args = ["/sig_open", "3000", $p]' config.json >c.json && mv c.json config.json
+jq '.process.args = ["/sig_open", "3000", "0"]' config.json >c.json && mv c.json config.json
 timeout 120 "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" run "c8b-$$" \
 	>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err"
 t_compare_native
