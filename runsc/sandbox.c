@@ -513,8 +513,9 @@ __attribute__((noreturn)) static void init_exec(struct sandbox_ctx *c,
 		goto fail;
 	}
 	/* Last: the profile may forbid what the steps above needed. The
-	 * kernel applies the strictest of it and the sentry's filter. */
-	if (c->spec->linux_.seccomp.present &&
+	 * kernel applies the strictest of it and the sentry's filter.
+	 * Without no_new_privs it is in already (init_privileged_end). */
+	if (c->proc->no_new_privileges && c->spec->linux_.seccomp.present &&
 	    seccomp_profile_load(&c->spec->linux_.seccomp, &err) < 0)
 		goto fail;
 	execve(exe, c->proc->args, c->proc->env);
@@ -522,6 +523,23 @@ __attribute__((noreturn)) static void init_exec(struct sandbox_ctx *c,
 fail:
 	fprintf(stderr, "runsc: %s\n", err->msg);
 	_exit(127);
+}
+
+/*
+ * Without no_new_privs (process.noNewPrivileges false), as runc: the
+ * config's seccomp profile goes in while CAP_SYS_ADMIN is still held
+ * (process_set_creds kept it for the interception filter), then the
+ * config's capability sets exactly.
+ */
+int sb_privileged_end(const struct oci_spec *spec,
+		      const struct oci_process *p, struct cv_error **err)
+{
+	if (p->no_new_privileges)
+		return 0;
+	if (spec->linux_.seccomp.present &&
+	    seccomp_profile_load(&spec->linux_.seccomp, err) < 0)
+		return -1;
+	return process_drop_kept_caps(err);
 }
 
 __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
@@ -585,6 +603,8 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 	sb_prepare_fds(c->o->preserve_fds);
 	if (sentry_attach(c->init_sv[1], c->o->platform, &info, &err) < 0)
 		sb_die(c->sync, err, "init: attach to the sentry");
+	if (sb_privileged_end(c->spec, c->proc, &err) < 0)
+		sb_die(c->sync, err, "init");
 	if (sb_send(c->sync, SB_MSG_READY, 0, 0, NULL) < 0)
 		_exit(1);
 	close(c->sync);
