@@ -361,12 +361,16 @@ int main(int argc, char **argv)
 {
 	if (argc < 3 || strlen(argv[argc - 1]) >= sizeof(dir)) {
 		fprintf(stderr, "usage: setid_exec cases DIR | "
-				"report NAME DIR\n");
+				"report NAME DIR | hold DIR\n");
 		return 2;
 	}
 	snprintf(dir, sizeof(dir), "%s", argv[argc - 1]);
 	if (strcmp(argv[1], "cases") == 0)
 		return cases();
+	/* "hold DIR": stays, for its mappings to be looked at from the
+	 * host (tests/escape/setid_reach.sh) */
+	if (strcmp(argv[1], "hold") == 0 || strcmp(argv[argc - 2], "hold") == 0)
+		return sleep(60) != 0;
 	/* "report NAME DIR", after a script's interpreter arguments */
 	if (strcmp(argv[1], "report") == 0 && argc >= 4)
 		return report(argv[argc - 2]);
