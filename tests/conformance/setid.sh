@@ -32,12 +32,14 @@ B=$T_TMP/b
 make_bundle "$B" /s/plain cases /s
 S=$B/rootfs/s
 mkdir -p "$S"
-for f in plain suid_root sgid fcap; do
+for f in plain suid_root sgid fcap suid_other; do
 	cp "$PROG" "$S/$f"
 	chmod 755 "$S/$f"
 done
 chown 0:42 "$S/sgid"
 chmod 4755 "$S/suid_root"
+chown 2000:2000 "$S/suid_other"
+chmod 4755 "$S/suid_other"
 chmod 2755 "$S/sgid"
 setcap cap_kill,cap_net_bind_service+ep "$S/fcap"
 echo secret >"$S/root600"

@@ -39,12 +39,14 @@ B=$T_TMP/b
 make_bundle "$B" /s/plain cases /s
 S=$B/rootfs/s
 mkdir -p "$S"
-for f in plain suid_root sgid fcap; do
+for f in plain suid_root sgid fcap suid_other; do
 	cp "$PROG" "$S/$f"
 	chmod 755 "$S/$f"
 done
 chown 0:42 "$S/sgid"
 chmod 4755 "$S/suid_root"
+chown 2000:2000 "$S/suid_other"
+chmod 4755 "$S/suid_other"
 chmod 2755 "$S/sgid"
 setcap cap_kill,cap_net_bind_service+ep "$S/fcap"
 echo secret >"$S/root600"
@@ -73,6 +75,7 @@ line() { awk -v n="$2" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' "$T_TMP
 # The attack works under runc, else this test proves nothing.
 runc_ok=1
 for want in "suid_root uid 1000,0,0" "sgid gid 1000,42,42" \
+	"suid_other uid 1000,2000,2000" \
 	"script uid 1000,0,0" \
 	"own_suid uid 1000,1000,1000" "own_suid_made - mode 4755 owner 1000:1000" \
 	"own_sgid_made - mode 2755 owner 1000:1000"; do
@@ -144,6 +147,7 @@ check plain 1000 1000
 check suid_root 1000,0 1000
 check sgid 1000 1000,42
 check fcap 1000 1000
+check suid_other 1000,2000 1000
 check own_suid 1000 1000
 check own_sgid 1000 1000
 check script 1000 1000

@@ -335,7 +335,7 @@ static void race(const char *path)
 static int cases(void)
 {
 	static const char *const planted[] = { "plain", "suid_root", "sgid",
-					       "fcap" };
+					       "fcap", "suid_other" };
 	char p[300];
 
 	report("self");
