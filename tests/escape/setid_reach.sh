@@ -149,5 +149,30 @@ for c in script symlink; do
 	t_expect "$c: no ids gained" "1000 1000" \
 		awk '$1 == "Uid:" { print $2, $3 }' "/proc/${pid_of[$c]}/status"
 done
+# a process joining the namespace (runsc exec: setns, whose root is the
+# top mount on "/") has its root off the copy too
+runsc exec -d "$id" /bin/sleep 30 >/dev/null 2>&1
+for i in $(seq 50); do
+	j=$(pgrep -f '^/bin/sleep 30$' | head -n 1)
+	[ -n "$j" ] && break
+	sleep 0.2
+done
+m=$(python3 - "${j:-0}" <<'PY'
+import os, sys
+try:
+    fd = os.open(f"/proc/{sys.argv[1]}/root", os.O_PATH)
+    print([l.split()[1] for l in open(f"/proc/self/fdinfo/{fd}")
+           if l.startswith("mnt_id:")][0])
+except OSError as e:
+    print("error", e.errno)
+PY
+)
+if ! [[ $m =~ ^[0-9]+$ ]]; then
+	t_fail "exec'd process: root not the exec copy" "pid '${j:-}': $m"
+elif on_copy "$m"; then
+	t_fail "exec'd process: root not the exec copy" "mnt $m is the copy's"
+else
+	t_ok "exec'd process: root not the exec copy"
+fi
 runsc delete --force "$id" >/dev/null 2>&1
 t_assert_clean "*-$$"
