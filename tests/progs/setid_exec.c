@@ -20,7 +20,8 @@
  *
  * Then the rules (each as Linux, compared with runc by
  * tests/conformance/setid.sh): a set-id exec after the caller's own
- * PR_SET_NO_NEW_PRIVS (nnp_self), under its parent's PTRACE_TRACEME
+ * PR_SET_NO_NEW_PRIVS (nnp_self), by a thread not the leader
+ * (thread_exec), under its parent's PTRACE_TRACEME
  * (traced), a "#!" script whose interpreter is the set-id file by a path
  * through "/.." (script: Linux applies an interpreter's set-id bits), an
  * exec that fails (E2BIG) and the fds it leaves (e2big); and an attack
@@ -210,6 +211,33 @@ static void traced(const char *path)
 		case_out("traced", "child %s", wstatus(st));
 }
 
+static void *thread_exec_fn(void *path)
+{
+	char *argv[] = { (char *)"setid_exec", (char *)"report",
+			 (char *)"thread_exec", dir, NULL };
+
+	execv(path, argv);
+	case_out("thread_exec", "exec %s", ename(errno));
+	_exit(127);
+}
+
+/* A set-id exec by a thread that is not the leader (its tid becomes the
+ * process's at the exec). */
+static void thread_exec(const char *path)
+{
+	pid_t pid = fork();
+	pthread_t th;
+	int st;
+
+	if (pid == 0) {
+		if (pthread_create(&th, NULL, thread_exec_fn, (void *)path) == 0)
+			pause();
+		_exit(126);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
+		case_out("thread_exec", "child %s", wstatus(st));
+}
+
 /* A script whose interpreter is the set-id file, named through "/..". */
 static void script(void)
 {
@@ -349,6 +377,7 @@ static int cases(void)
 	run("/tmp/own_sgid", "own_sgid");
 	snprintf(p, sizeof(p), "%s/suid_root", dir);
 	nnp_self(p);
+	thread_exec(p);
 	traced(p);
 	script();
 	e2big(p);
