@@ -424,6 +424,12 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 		setid = setid_prepare(&c, info);
 	if (info != NULL && info->setid_fd >= 0)
 		close(info->setid_fd);
+	if (setid < 0 && pc->injected) {
+		/* the install failed half-way (the task died?): its
+		 * registers are an injected call's, not its exec's */
+		kill_unfinished(t);
+		return;
+	}
 	if (ret >= 0)
 		ret = exec_place(&c, pc, setid >= 0 ? "" : info->path);
 	if (ret < 0 && setid >= 0) {
@@ -509,7 +515,6 @@ void exec_on_exit(struct sentry *s, struct task *t,
 	st->exec_path = NULL;
 	st->exec_comm[0] = '\0';
 }
-
 
 /* PTRACE_EVENT_EXEC: other threads are gone; the exec'ing thread may have
  * taken over the leader's tid. */
