@@ -42,6 +42,8 @@ chown 2000:2000 "$S/suid_other"
 chmod 4755 "$S/suid_other"
 chmod 2755 "$S/sgid"
 setcap cap_kill,cap_net_bind_service+ep "$S/fcap"
+printf '#!/../s/suid_root report\n' >"$S/setid.sh"
+chmod 755 "$S/setid.sh"
 echo secret >"$S/root600"
 chmod 600 "$S/root600"
 
@@ -64,11 +66,11 @@ for nnp in false true; do
 	    .process.noNewPrivileges = $n |
 	    .process.user = {uid: 1000, gid: 1000}' \
 		"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
-	rm -f "$B"/rootfs/tmp/own_* "$B"/rootfs/tmp/setid.sh
+	rm -f "$B"/rootfs/tmp/own_*
 	(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run \
 		"setid-runc-$$" </dev/null >"$T_TMP/native.raw" 2>"$T_TMP/native.err")
 	"$RUNC" --root "$T_TMP/runc-root" delete --force "setid-runc-$$" >/dev/null 2>&1
-	rm -f "$B"/rootfs/tmp/own_* "$B"/rootfs/tmp/setid.sh
+	rm -f "$B"/rootfs/tmp/own_*
 	(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
 		--platform "$CVISOR_PLATFORM" run "setid-$$" \
 		</dev/null >"$T_TMP/sandbox.raw" 2>"$T_TMP/sandbox.err")

@@ -49,6 +49,8 @@ chown 2000:2000 "$S/suid_other"
 chmod 4755 "$S/suid_other"
 chmod 2755 "$S/sgid"
 setcap cap_kill,cap_net_bind_service+ep "$S/fcap"
+printf '#!/../s/suid_root report\n' >"$S/setid.sh"
+chmod 755 "$S/setid.sh"
 echo secret >"$S/root600"
 chmod 600 "$S/root600"
 jq '.root.readonly = false | .process.noNewPrivileges = false |
