@@ -39,7 +39,7 @@ B=$T_TMP/b
 make_bundle "$B" /s/plain cases /s
 S=$B/rootfs/s
 mkdir -p "$S"
-for f in plain suid_root sgid fcap suid_other; do
+for f in plain suid_root sgid fcap suid_other suid_far; do
 	cp "$PROG" "$S/$f"
 	chmod 755 "$S/$f"
 done
@@ -47,6 +47,8 @@ chown 0:42 "$S/sgid"
 chmod 4755 "$S/suid_root"
 chown 2000:2000 "$S/suid_other"
 chmod 4755 "$S/suid_other"
+chown 5000:5000 "$S/suid_far"
+chmod 4755 "$S/suid_far"
 chmod 2755 "$S/sgid"
 setcap cap_kill,cap_net_bind_service+ep "$S/fcap"
 printf '#!/../s/suid_root report\n' >"$S/setid.sh"
@@ -150,6 +152,7 @@ check suid_root 1000,0 1000
 check sgid 1000 1000,42
 check fcap 1000 1000
 check suid_other 1000,2000 1000
+check suid_far 1000,5000 1000
 check own_suid 1000 1000
 check own_sgid 1000 1000
 check script 1000 1000

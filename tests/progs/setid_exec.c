@@ -358,7 +358,8 @@ static void race(const char *path)
 static int cases(void)
 {
 	static const char *const planted[] = { "plain", "suid_root", "sgid",
-					       "fcap", "suid_other" };
+					       "fcap", "suid_other",
+					       "suid_far" };
 	char p[300];
 
 	report("self");
