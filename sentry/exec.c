@@ -488,7 +488,7 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	memcpy(st->exec_comm, comm, sizeof(st->exec_comm));
 	st->saved = pc->regs;
 	if (setid >= 0) {
-		setid_rearm(t, &r);
+		setid_rearm(t, pc, &r);
 		return;
 	}
 	st->pending = TP_EXEC;

@@ -153,6 +153,8 @@ void setid_on_exit(struct sentry *s, struct task *t,
 	 * registers after). -ESRCH: gone, with its table. */
 	(void)plat_inject(t->host_tid, &pc, SYS_close, (uint64_t)st->setid.fd,
 			  0, 0, 0, 0, 0);
+	if (pc.pending_sig)	/* one that came meanwhile: still its */
+		(void)task_signal(t, pc.pending_sig);
 }
 
 /*
@@ -191,7 +193,8 @@ void setid_on_event(struct task *t)
  * exec is made again from its syscall instruction, and its seccomp stop
  * (setid_rearmed) lets it run.
  */
-void setid_rearm(struct task *t, struct user_regs_struct *r)
+void setid_rearm(struct task *t, struct plat_call *pc,
+		 struct user_regs_struct *r)
 {
 	struct task_state *st = task_st(t);
 
@@ -200,6 +203,11 @@ void setid_rearm(struct task *t, struct user_regs_struct *r)
 	r->rip -= 2;	/* the syscall instruction */
 	if (task_setregs_or_kill(t, r) < 0)
 		return;
+	/* a signal that came during the install: delivered before the
+	 * exec is made again (a handler may go elsewhere: rearmed) */
+	if (pc->pending_sig)
+		(void)task_signal(t, pc->pending_sig);
+	pc->pending_sig = 0;
 	task_resume(t, PTRACE_CONT, 0);
 }
 

@@ -356,7 +356,8 @@ void setid_on_event(struct task *t);
 /* After setid_prepare: the exec, made again from the injected call's
  * exit stop; setid_rearmed, at a seccomp stop, lets exactly that one run
  * (true: handled). */
-void setid_rearm(struct task *t, struct user_regs_struct *r);
+void setid_rearm(struct task *t, struct plat_call *pc,
+		 struct user_regs_struct *r);
 bool setid_rearmed(struct task *t, struct plat_call *pc);
 /* Whether a workload fd is of the exec copy (its exec is refused). */
 bool setid_fd_refused(int fd);
