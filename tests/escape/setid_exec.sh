@@ -159,6 +159,7 @@ check script 1000 1000
 check traced 1000 1000
 check nnp_self 1000 1000
 check thread_exec 1000,0 1000
+check signals 1000,0 1000
 # a failed set-id exec leaves nothing (runc: nothing either)
 t_expect e2big "$(line native e2big)" line sandbox e2big
 # the exec fd, copied by a second thread, is never exec'd

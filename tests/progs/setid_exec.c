@@ -21,7 +21,8 @@
  * Then the rules (each as Linux, compared with runc by
  * tests/conformance/setid.sh): a set-id exec after the caller's own
  * PR_SET_NO_NEW_PRIVS (nnp_self), by a thread not the leader
- * (thread_exec), under its parent's PTRACE_TRACEME
+ * (thread_exec), under a stream of handled signals (signals), under
+ * its parent's PTRACE_TRACEME
  * (traced), a "#!" script whose interpreter is the set-id file by a path
  * through "/.." (script: Linux applies an interpreter's set-id bits), an
  * exec that fails (E2BIG) and the fds it leaves (e2big); and an attack
@@ -35,6 +36,8 @@
 #include <inttypes.h>
 #include <linux/capability.h>
 #include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -238,6 +241,39 @@ static void thread_exec(const char *path)
 		case_out("thread_exec", "child %s", wstatus(st));
 }
 
+static void on_urg(int sig)
+{
+	(void)sig;
+}
+
+/* A set-id exec while signals with a handler keep arriving (a POSIX
+ * timer every 20 us; the exec deletes it, SIGURG's default is ignore). */
+static void signals(const char *path)
+{
+	char *argv[] = { (char *)"setid_exec", (char *)"report",
+			 (char *)"signals", dir, NULL };
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+			       .sigev_signo = SIGURG };
+	struct itimerspec its = { { 0, 20000 }, { 0, 20000 } };
+	struct sigaction sa = { .sa_handler = on_urg,
+				.sa_flags = SA_RESTART };
+	pid_t pid = fork();
+	timer_t tm;
+	int st;
+
+	if (pid == 0) {
+		if (sigaction(SIGURG, &sa, NULL) < 0 ||
+		    timer_create(CLOCK_MONOTONIC, &ev, &tm) < 0 ||
+		    timer_settime(tm, 0, &its, NULL) < 0)
+			case_out("signals", "timer %s", ename(errno));
+		else
+			execv(path, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
+		case_out("signals", "child %s", wstatus(st));
+}
+
 /* A script whose interpreter is the set-id file, named through "/..":
  * DIR/setid.sh, "#!/../DIR/suid_root report", planted with the others
  * (made here, its exec could meet the write's ETXTBSY). */
@@ -374,6 +410,7 @@ static int cases(void)
 	snprintf(p, sizeof(p), "%s/suid_root", dir);
 	nnp_self(p);
 	thread_exec(p);
+	signals(p);
 	traced(p);
 	script();
 	e2big(p);
