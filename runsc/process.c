@@ -60,9 +60,9 @@ int process_cap_plan(const struct oci_caps *c, int last_cap,
 /*
  * What the workload's execve would make of the sets under runc: a root
  * process (no SECBIT_NOROOT) gets permitted = bounding | inheritable and
- * effective = permitted, unless no_new_privs stops the gain. The sandbox
- * always execs with no_new_privs (and traced), which would keep the sets
- * as they are: so the gain is made here, before the exec.
+ * effective = permitted, unless no_new_privs stops the gain. Made here,
+ * before the exec, so that the sentry's record has them from the attach
+ * on (the kernel's exec, without no_new_privs, gives the same sets).
  */
 void process_cap_exec_as_root(struct cap_plan *plan, uid_t uid, bool nnp)
 {
