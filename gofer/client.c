@@ -665,17 +665,22 @@ int gofer_exec_resolve(struct gofer_client *c, const struct gofer_creds *cr,
 	struct crep p = { .buf = buf, .cap = sizeof(buf) };
 	int ret;
 
+	out->setid_fd = -1;
 	CREQ(q, GOFER_OP_EXEC_RESOLVE, cr);
 	TRY(add_at(&q, at, GOFER_LEN_PATH, GOFER_FD_DIR, GOFER_FD_ROOT));
 	q.h.flags = flags;
 	ret = call(c, &q, &p);
-	if (p.fd >= 0) {
+	if (p.fd >= 0 && (ret < 0 || !(flags & GOFER_EXEC_SETID))) {
 		close(p.fd);
 		return broken(c);
 	}
-	if (ret < 0)
-		return ret;
-	return parse_exec(buf, p.len, out);
+	if (ret >= 0)
+		ret = parse_exec(buf, p.len, out);
+	if (ret < 0 && p.fd >= 0)
+		close(p.fd);
+	else
+		out->setid_fd = p.fd;
+	return ret;
 }
 
 int gofer_dir_path(struct gofer_client *c, int dirfd, char *buf, size_t len)

@@ -156,6 +156,10 @@ struct gofer_exec_info {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
+	/* GOFER_EXEC_SETID asked and the file gains ids or capabilities
+	 * at exec: it, O_PATH under the exec copy (the caller closes it);
+	 * else -1 */
+	int setid_fd;
 };
 int gofer_exec_resolve(struct gofer_client *c, const struct gofer_creds *cr,
 		       const struct gofer_at *at, int flags,

@@ -38,6 +38,8 @@ struct gofer_config {
 	const char *mqueue_dest[GOFER_MQUEUE_MAX];
 	unsigned long mqueue_flags[GOFER_MQUEUE_MAX];
 	size_t n_mqueue;
+	bool exec_root;		/* wait for the exec copy's root
+				 * (gofer_exec_root_send) before serving */
 	bool no_channels;	/* the sentry has no workers (the ptrace
 				 * platform): no spare channels, nor their
 				 * threads (docs/gofer-protocol.md) */
@@ -70,6 +72,12 @@ int gofer_ns_recv(int sock, char hello);
  * mqueue instance, or -errno from the gofer's setns or mount (the gofer
  * serves on without it). gofer_mqueue_await is the gofer's side. */
 int gofer_mqueue_send(int sock, int ipcnsfd);
+/* The same hand-off for cfg->exec_root, after gofer_join_userns: an
+ * O_PATH fd of the workload's exec copy of the root (runsc/mounts.c),
+ * under which EXEC_RESOLVE with GOFER_EXEC_SETID opens set-id files.
+ * gofer_exec_root_await is the gofer's side. */
+int gofer_exec_root_send(int sock, int rootfd);
+int gofer_exec_root_await(int sock);
 int gofer_mqueue_await(int sock, const char *const *dest,
 		       const unsigned long *flags, size_t n);
 

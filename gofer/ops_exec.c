@@ -17,6 +17,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -24,6 +27,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "gofer/gofer.h"
+#include "gofer/protocol.h"
 #include "gofer/server.h"
 #include "lib/cleanup.h"
 
@@ -307,6 +312,99 @@ static long exec_checks(int fd, struct stat *st)
 	return 0;
 }
 
+/* The workload's exec copy of the root (runsc/mounts.c, "exec copy"):
+ * set before serving, never changed after (the channels' threads read
+ * it). -1: none (noNewPrivileges, or not sent). */
+static int exec_root_fd = -1;
+
+#define EXEC_ROOT_HELLO 'X'
+
+int gofer_exec_root_send(int sock, int rootfd)
+{
+	return gofer_ns_send(sock, EXEC_ROOT_HELLO, rootfd);
+}
+
+int gofer_exec_root_await(int sock)
+{
+	int fd = gofer_ns_recv(sock, EXEC_ROOT_HELLO);
+	int32_t result = 0;
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		result = -ENOTDIR;
+		close(fd);
+	} else {
+		exec_root_fd = fd;
+	}
+	if (send(sock, &result, sizeof(result), MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Whether the kernel's exec would change the ids or capabilities for
+ * this file: set-user-ID, set-group-ID with group execute (without it,
+ * Linux gives no gid), or file capabilities. */
+static bool exec_gains(const char *path, const struct stat *st)
+{
+	struct {
+		uint64_t value;
+		uint32_t size, flags;
+	} a = { 0 };
+
+	if (st->st_mode & S_ISUID)
+		return true;
+	if ((st->st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		return true;
+	/* by the canonical path, in the gofer's root: an O_PATH fd has no
+	 * xattrs to read (EBADF) */
+	return syscall(464 /* getxattrat */, AT_FDCWD, path,
+		       AT_SYMLINK_NOFOLLOW, "security.capability", &a,
+		       sizeof(a)) >= 0;
+}
+
+/* The checked file at the canonical path under the exec copy: O_PATH,
+ * the same inode as want, else -errno (the exec goes the view's way). */
+static int open_in_copy(const char *path, const struct stat *want)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	int fd = (int)syscall(SYS_openat2, exec_root_fd, path, &how,
+			      sizeof(how));
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !same_file(&st, want)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+/* GOFER_EXEC_SETID: the reply's fd, when the file is an ELF file that
+ * gains at exec and the copy has it. */
+static void setid_fd(const struct gofer_req *r, const char *path,
+		     const struct stat *st, const unsigned char *head,
+		     long head_len, struct gofer_rep *rep)
+{
+	int fd;
+
+	if (!(r->h.flags & GOFER_EXEC_SETID) || exec_root_fd < 0 ||
+	    path[0] != '/' || head_len < 4 || memcmp(head, "\177ELF", 4) != 0)
+		return;
+	if (!exec_gains(path, st))
+		return;
+	fd = open_in_copy(path, st);
+	if (fd >= 0)
+		rep->fd = fd;
+}
+
 long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
 			   struct gofer_rep *rep)
 {
@@ -318,7 +416,8 @@ long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
 	struct stat st;
 	long ret, n;
 
-	if (r->h.flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (r->h.flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH |
+			   GOFER_EXEC_SETID))
 		return -EINVAL;
 	if (!r->path && !(r->h.flags & AT_EMPTY_PATH))
 		return -EFAULT;
@@ -349,6 +448,8 @@ long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
 	}
 	if (n < 0)
 		return n;
+	if (!empty)
+		setid_fd(r, path, &st, head, n, rep);
 	w->mode = st.st_mode;
 	w->uid = st.st_uid;
 	w->gid = st.st_gid;

@@ -118,6 +118,11 @@ struct gofer_req_hdr {
  *   xattrs      arg0 = size the caller has; arg1 = XATTR_CREATE/REPLACE
  */
 #define GOFER_UTIME_NULL 0x40000000
+/* EXEC_RESOLVE flags bit: for a set-user-ID, set-group-ID (with group
+ * execute) or file-capability ELF file, the reply's fd is that file
+ * opened O_PATH under the workload's exec copy (gofer_exec_root_await),
+ * for the sentry to exec as the task (docs/security.md, "Set-id exec") */
+#define GOFER_EXEC_SETID 0x20000000
 #define GOFER_OPEN_BATCH 0x40000000u
 #define GOFER_OPEN_BATCH_MAX 16	/* CV_FDPASS_MAX */
 

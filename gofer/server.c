@@ -629,6 +629,11 @@ int gofer_run(const struct gofer_config *cfg)
 				  ret == -EOVERFLOW ? "uid or gid 0 not mapped"
 						    : strerror(-ret));
 	}
+	if (ret == 0 && cfg->exec_root) {
+		ret = gofer_exec_root_await(cfg->sock);
+		if (ret < 0)
+			log_error("the exec copy: %s", strerror(-ret));
+	}
 	if (ret == 0)
 		ret = gofer_confine_caps();
 	if (ret == 0 && !cfg->no_channels)

@@ -1025,3 +1025,49 @@ int mounts_readonly_view(struct cv_error **err)
 				    "make the workload's view read-only");
 	return 0;
 }
+
+/*
+ * The exec copy (docs/security.md, "Set-id exec"): a recursive clone of
+ * the root as the gofer's namespace has it, each mount with the config's
+ * own nosuid (so a set-user-ID file gains at exec where runc's would),
+ * read-only and nodev as the view. Taken before the view is made nosuid.
+ */
+int mounts_exec_copy_begin(int *copy, struct cv_error **err)
+{
+	*copy = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					  AT_RECURSIVE);
+	if (*copy < 0)
+		return cv_error_set(err, errno, "the exec copy of the root");
+	return 0;
+}
+
+/*
+ * After mounts_readonly_view: the copy is attached on top of "/" and a
+ * clone of the view on top of it. No path reaches the copy: the
+ * workload's root stays the mount below, "/.." and a setns() to this
+ * namespace (runsc exec) land on the top one, the view's clone; the
+ * recursive nosuid of the view (taken before) never reaches it. Nothing
+ * of this namespace propagates anywhere (private first).
+ */
+int mounts_exec_copy_attach(int copy, struct cv_error **err)
+{
+	struct mount_attr a = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV,
+	};
+	cleanup_close int cover = -1;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return cv_error_set(err, errno, "the exec copy: private");
+	cover = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					 AT_RECURSIVE);
+	if (cover < 0)
+		return cv_error_set(err, errno, "the exec copy's cover");
+	if (mount_setattr(copy, "", AT_EMPTY_PATH | AT_RECURSIVE, &a,
+			  sizeof(a)) < 0)
+		return cv_error_set(err, errno, "the exec copy: read-only");
+	if (move_mount(copy, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return cv_error_set(err, errno, "the exec copy: attach");
+	if (move_mount(cover, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return cv_error_set(err, errno, "the exec copy: cover");
+	return 0;
+}

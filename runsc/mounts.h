@@ -162,4 +162,15 @@ int mounts_dev_store(const struct oci_spec *spec, int *out,
  */
 int mounts_readonly_view(struct cv_error **err);
 
+/*
+ * The workload's exec copy of the root, for set-id exec (process.
+ * noNewPrivileges false; docs/security.md, "Set-id exec"). In the
+ * workload's mount namespace: _begin before mounts_readonly_view (a
+ * recursive clone of "/" with the mounts' own nosuid), _attach after it
+ * (read-only, nodev, attached on "/" under a clone of the view, so that
+ * no path reaches it). *copy stays an fd of its root, for the gofer.
+ */
+int mounts_exec_copy_begin(int *copy, struct cv_error **err);
+int mounts_exec_copy_attach(int copy, struct cv_error **err);
+
 #endif

@@ -60,9 +60,9 @@ int process_cap_plan(const struct oci_caps *c, int last_cap,
 /*
  * What the workload's execve would make of the sets under runc: a root
  * process (no SECBIT_NOROOT) gets permitted = bounding | inheritable and
- * effective = permitted, unless no_new_privs stops the gain. The sandbox
- * always execs with no_new_privs (and traced), which would keep the sets
- * as they are: so the gain is made here, before the exec.
+ * effective = permitted, unless no_new_privs stops the gain. Made here,
+ * before the exec, so that the sentry's record has them from the attach
+ * on (the kernel's exec, without no_new_privs, gives the same sets).
  */
 void process_cap_exec_as_root(struct cap_plan *plan, uid_t uid, bool nnp)
 {
@@ -146,15 +146,41 @@ static int drop_bounding(uint64_t drop, struct cv_error **err)
 	return 0;
 }
 
+/* The sets the config asks, applied by process_drop_kept_caps() once the
+ * interception filter is in (kept_admin: CAP_SYS_ADMIN held till then). */
+static struct cap_plan final_plan;
+static bool kept_admin;
+
+int process_drop_kept_caps(struct cv_error **err)
+{
+	if (!kept_admin)
+		return 0;
+	kept_admin = false;
+	return apply_caps(&final_plan, err);
+}
+
 int process_set_creds(const struct oci_process *p,
 		      struct sentry_attach_info *info, struct cv_error **err)
 {
 	const struct oci_user *u = &p->user;
+	const uint64_t admin = UINT64_C(1) << CAP_SYS_ADMIN;
 	struct cap_plan plan;
 
 	if (process_cap_plan(&p->caps, process_last_cap(), &plan, err) < 0)
 		return -1;
 	process_cap_exec_as_root(&plan, u->uid, p->no_new_privileges);
+	final_plan = plan;
+	/* Without no_new_privs (as runc) the filter is installed with
+	 * CAP_SYS_ADMIN in our user namespace, the way runc installs its
+	 * profile before its capability drop: kept, effective, until then.
+	 * The sentry is told the final sets (a record below the kernel's
+	 * for that while, never above). */
+	kept_admin = !p->no_new_privileges &&
+		     !(plan.effective & plan.permitted & admin);
+	if (kept_admin) {
+		plan.permitted |= admin;
+		plan.effective |= admin;
+	}
 	/* Keep the permitted set across the uid change; the sets are then
 	 * made exactly what the config says. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -182,11 +208,11 @@ int process_set_creds(const struct oci_process *p,
 	info->rgid = info->egid = info->sgid = u->gid;
 	info->groups = u->additional_gids;
 	info->ngroups = u->n_additional_gids;
-	info->cap_effective = plan.effective;
-	info->cap_permitted = plan.permitted;
-	info->cap_inheritable = plan.inheritable;
-	info->cap_bounding = plan.bounding;
-	info->cap_ambient = plan.ambient;
+	info->cap_effective = final_plan.effective;
+	info->cap_permitted = final_plan.permitted;
+	info->cap_inheritable = final_plan.inheritable;
+	info->cap_bounding = final_plan.bounding;
+	info->cap_ambient = final_plan.ambient;
 	return 0;
 }
 
@@ -198,9 +224,10 @@ int process_finish(const struct oci_process *p, struct sentry_attach_info *info,
 	umask(mask);
 	info->umask = mask;
 	info->no_new_privs = p->no_new_privileges;
-	/* Always: the view is nosuid anyway, and installing the
-	 * interception filter without CAP_SYS_ADMIN requires it. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	/* As the config says: the kernel's flag is the workload's (set-id
+	 * exec, docs/security.md "Set-id exec"); without it the filter is
+	 * installed with the CAP_SYS_ADMIN process_set_creds kept. */
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cv_error_set(err, errno, "PR_SET_NO_NEW_PRIVS");
 	return 0;
 }

@@ -91,10 +91,13 @@ int process_set_hostname(const struct oci_spec *spec, bool new_uts,
 int process_set_creds(const struct oci_process *p,
 		      struct sentry_attach_info *info, struct cv_error **err);
 
-/* umask and no_new_privs (always: the view is nosuid anyway and the
- * interception filter needs it). */
+/* umask and no_new_privs (process.noNewPrivileges). */
 int process_finish(const struct oci_process *p, struct sentry_attach_info *info,
 		   struct cv_error **err);
+/* Without process.noNewPrivileges, process_set_creds keeps CAP_SYS_ADMIN
+ * (when the config does not give it) for the interception filter and the
+ * config's seccomp profile: after both, the config's sets exactly. */
+int process_drop_kept_caps(struct cv_error **err);
 
 /*
  * execvp-like lookup of args[0] in the PATH of env (runc's default PATH

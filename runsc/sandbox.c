@@ -39,6 +39,7 @@
 
 #include "gofer/gofer.h"
 #include "lib/cleanup.h"
+#include "lib/fdpass.h"
 #include "lib/log.h"
 #include "lib/undo.h"
 #include "lib/unixsock.h"
@@ -278,6 +279,7 @@ __attribute__((noreturn)) static void gofer_main(struct sandbox_ctx *c,
 		.userns = c->ns.new_user || c->ns.join_fd[OCI_NS_USER] >= 0,
 		/* Workers are the seccomp platform's (sentry/workers.c). */
 		.no_channels = c->o->platform != PLATFORM_SECCOMP,
+		.exec_root = !c->proc->no_new_privileges,
 		.dev_rules = c->dev_rules, .n_dev_rules = c->n_dev_rules,
 	};
 	const struct oci_mount *mq[GOFER_MQUEUE_MAX];
@@ -513,8 +515,9 @@ __attribute__((noreturn)) static void init_exec(struct sandbox_ctx *c,
 		goto fail;
 	}
 	/* Last: the profile may forbid what the steps above needed. The
-	 * kernel applies the strictest of it and the sentry's filter. */
-	if (c->spec->linux_.seccomp.present &&
+	 * kernel applies the strictest of it and the sentry's filter.
+	 * Without no_new_privs it is in already (init_privileged_end). */
+	if (c->proc->no_new_privileges && c->spec->linux_.seccomp.present &&
 	    seccomp_profile_load(&c->spec->linux_.seccomp, &err) < 0)
 		goto fail;
 	execve(exe, c->proc->args, c->proc->env);
@@ -524,10 +527,28 @@ fail:
 	_exit(127);
 }
 
+/*
+ * Without no_new_privs (process.noNewPrivileges false), as runc: the
+ * config's seccomp profile goes in while CAP_SYS_ADMIN is still held
+ * (process_set_creds kept it for the interception filter), then the
+ * config's capability sets exactly.
+ */
+int sb_privileged_end(const struct oci_spec *spec,
+		      const struct oci_process *p, struct cv_error **err)
+{
+	if (p->no_new_privileges)
+		return 0;
+	if (spec->linux_.seccomp.present &&
+	    seccomp_profile_load(&spec->linux_.seccomp, err) < 0)
+		return -1;
+	return process_drop_kept_caps(err);
+}
+
 __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 {
 	struct sentry_attach_info info = { .is_exec = false };
-	cleanup_close int csock = -1, procsys = -1;
+	cleanup_close int csock = -1, procsys = -1, exec_copy = -1;
+	bool setid = !c->proc->no_new_privileges;
 	struct cv_error *err = NULL;
 	char *exe = NULL;
 	int slave = -1;
@@ -545,7 +566,9 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 	if (init_host_steps(c, &csock, &procsys, &err) < 0 ||
 	    init_enter_view(c, &err) < 0 ||
 	    init_terminal(c, csock, &slave, &err) < 0 ||
-	    mounts_readonly_view(&err) < 0)
+	    (setid && mounts_exec_copy_begin(&exec_copy, &err) < 0) ||
+	    mounts_readonly_view(&err) < 0 ||
+	    (setid && mounts_exec_copy_attach(exec_copy, &err) < 0))
 		sb_die(c->sync, err, "init");
 	/* The sandbox process opens our /proc/PID/ns/ next (the gofer's
 	 * hand-off, the pod's namespaces, the hooks): in a user namespace it
@@ -565,11 +588,15 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 	/* Namespaces exist: the CLI's createRuntime/prestart hooks and the
 	 * createContainer hooks run now, before anything else changes. */
 	/* pid1: the pty's index + 1, for the gofer's /dev/console. */
+	/* Then the exec copy's fd, for the gofer (gofer_exec_root). */
 	if (sb_send(c->isync[1], SB_MSG_NS_READY,
 		    slave >= 0 ? console_pts_index(slave) + 1 : 0, 0,
 		    NULL) < 0 ||
+	    (setid && cv_send_fd(c->isync[1], exec_copy) < 0) ||
 	    sb_expect(c->isync[1], SB_MSG_GO) < 0)
 		_exit(1);
+	if (exec_copy >= 0)
+		close(steal_fd(exec_copy));
 	if (init_namespaced_settings(c, procsys, &err) < 0 ||
 	    init_process(c, slave, &exe, &info, &err) < 0)
 		sb_die(c->sync, err, "init");
@@ -585,6 +612,8 @@ __attribute__((noreturn)) static void init_main(struct sandbox_ctx *c)
 	sb_prepare_fds(c->o->preserve_fds);
 	if (sentry_attach(c->init_sv[1], c->o->platform, &info, &err) < 0)
 		sb_die(c->sync, err, "init: attach to the sentry");
+	if (sb_privileged_end(c->spec, c->proc, &err) < 0)
+		sb_die(c->sync, err, "init");
 	if (sb_send(c->sync, SB_MSG_READY, 0, 0, NULL) < 0)
 		_exit(1);
 	close(c->sync);
@@ -738,6 +767,25 @@ static int gofer_to_userns(struct sandbox_ctx *c, struct cv_error **err)
 	return 0;
 }
 
+/* The init's exec copy of the root (after its NS_READY) to the gofer,
+ * which opens set-id files under it (sentry/exec.c). Not kept here: the
+ * sandbox process becomes the sentry, which holds no filesystem. */
+static int gofer_exec_root(struct sandbox_ctx *c, struct cv_error **err)
+{
+	cleanup_close int fd = -1;
+	int ret;
+
+	if (c->proc->no_new_privileges)
+		return 0;
+	fd = cv_recv_fd(c->isync[0]);
+	if (fd < 0)
+		return cv_error_set(err, -fd, "init: the exec copy");
+	ret = gofer_exec_root_send(c->gofer_sv[0], fd);
+	if (ret < 0)
+		return cv_error_set(err, -ret, "gofer: the exec copy");
+	return 0;
+}
+
 /* Serves the init's requests until it is about to attach. -1: it failed
  * (and told runsc create) or a step here failed (err set). */
 static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
@@ -754,7 +802,8 @@ static int drive_init(struct sandbox_ctx *c, struct cv_error **err)
 			break;
 		case SB_MSG_NS_READY:
 			if (gofer_mqueue(c, err) < 0 ||
-			    gofer_to_userns(c, err) < 0)
+			    gofer_to_userns(c, err) < 0 ||
+			    gofer_exec_root(c, err) < 0)
 				return -1;
 			if (m.pid1 > 0 &&
 			    console_bind_in_ns(c->mntns, m.pid1 - 1, err) < 0)

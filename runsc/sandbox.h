@@ -114,6 +114,11 @@ void sb_prepare_fds(int n);
 /* fds 3..3+n-1 must be open and inherited (not close-on-exec): otherwise
  * runsc's own fds could take their numbers and reach the workload. */
 int sb_check_preserved(int n, struct cv_error **err);
+/* After sentry_attach, for a process without process.noNewPrivileges:
+ * the config's seccomp profile, then its capability sets exactly
+ * (process_drop_kept_caps). */
+int sb_privileged_end(const struct oci_spec *spec,
+		      const struct oci_process *p, struct cv_error **err);
 /* Default dispositions and an empty mask: whatever runsc's caller or the
  * CLI set must not reach the sandbox or the workload. */
 void sb_reset_signals(void);

@@ -203,7 +203,9 @@ __attribute__((noreturn)) static void exec_process(struct exec_ctx *c)
 	if (sentry_attach(c->ctl, c->o->platform, &info, &err) < 0)
 		sb_die(c->sync, err, "exec: attach to the sentry");
 	close(c->ctl);
-	if (c->o->spec->linux_.seccomp.present &&
+	if (sb_privileged_end(c->o->spec, p, &err) < 0)
+		sb_die(c->sync, err, "exec");
+	if (p->no_new_privileges && c->o->spec->linux_.seccomp.present &&
 	    seccomp_profile_load(&c->o->spec->linux_.seccomp, &err) < 0)
 		sb_die(c->sync, err, "exec");
 	if (sb_send(c->sync, SB_MSG_READY, 0, 0, NULL) < 0)

@@ -2,6 +2,7 @@
 /* Compiles linux.seccomp with libseccomp; see seccomp_profile.h. */
 #include <errno.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -383,6 +384,15 @@ static unsigned filter_flags(const struct oci_seccomp *s)
 	return flags;
 }
 
+static bool has_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	return syscall(SYS_capget, &h, d) == 0 &&
+	       (d[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32)));
+}
+
 int seccomp_profile_load(const struct oci_seccomp *s, struct cv_error **err)
 {
 	cleanup_free struct sock_filter *prog = NULL;
@@ -394,8 +404,10 @@ int seccomp_profile_load(const struct oci_seccomp *s, struct cv_error **err)
 		return 0;
 	if (compile(s, &prog, &n, err) < 0)
 		return -1;
-	/* Required without CAP_SYS_ADMIN; the caller has usually set it. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	/* Required without CAP_SYS_ADMIN; the caller has set it, or holds
+	 * CAP_SYS_ADMIN for a process without no_new_privs (as runc). */
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 && !has_sys_admin() &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cv_error_set(err, errno, "seccomp: PR_SET_NO_NEW_PRIVS");
 	fprog = (struct sock_fprog){ .len = (unsigned short)n, .filter = prog };
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags(s),

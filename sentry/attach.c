@@ -142,7 +142,9 @@ int sentry_attach(int fd, enum platform_kind kind,
 	size_t n;
 	int ret, lfd;
 
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 &&
+	/* The config's no_new_privs is the kernel's: without it the caller
+	 * holds CAP_SYS_ADMIN for the filter (runsc/process.c). */
+	if (info->no_new_privs && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cv_error_set(err, errno, "attach: no_new_privs");
 	buf = attach_payload(info, kind, &n);
@@ -181,6 +183,15 @@ int sentry_attach(int fd, enum platform_kind kind,
 	if (ret < 0)
 		return cv_error_set(err, -ret, "attach: sentry did not seize");
 	lfd = sc_install_filter(&opts);
+	if (lfd == -EACCES && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
+		/* no CAP_SYS_ADMIN after all: never unconfined, no set-id
+		 * gain then */
+		log_warn("attach: no CAP_SYS_ADMIN for the filter: "
+			 "no_new_privs set");
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return cv_error_set(err, errno, "attach: no_new_privs");
+		lfd = sc_install_filter(&opts);
+	}
 	if (lfd < 0)
 		return cv_error_set(err, -lfd, "attach: install filter");
 	if (opts.mode == SC_FILTER_NOTIFY && lfd != predicted) {

@@ -303,6 +303,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	struct gofer_at at = { t->fs->cwd_fd, t->fs->root_fd, NULL };
 	char path[PATH_MAX];
 	int dirfd = rq->dirfd, flags = rq->flags;
+	int setid = setid_resolve_flags(t);
 	bool inaccessible;
 	long ret;
 
@@ -336,11 +337,16 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 			at.dirfd = dfd;
 		}
 		*wfd = path[0] == '\0' ? dirfd : -1;
+		/* the exec copy is exec'd only here, under the rules */
+		if (*wfd >= 0 && dfd >= 0 && setid_fd_refused(dfd))
+			return -EACCES;
 		at.path = path;
 		/* a symlink that leads into /proc (/x -> /proc/self/exe):
 		 * the gofer reports where, and the walk goes on there */
 		at.virt_ok = at.rootfd == GOFER_AT_ROOT;
-		ret = gofer_exec_resolve(&s->gofer, &cr, &at, flags, info);
+		ret = gofer_exec_resolve(&s->gofer, &cr, &at,
+					 flags | (path[0] != '\0' ? setid : 0),
+					 info);
 		if (ret != -GOFER_EVIRTUAL)
 			break;
 		if (hops >= 8)
@@ -362,6 +368,16 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	return ret;
 }
 
+/* A task that could not be set going as it should (a new program whose
+ * entry point may still hold the injected syscall, an exec left half
+ * made): it must not run. */
+static void kill_unfinished(struct task *t)
+{
+	log_warn("sentry: tid %d: the new program's start failed: killed",
+		 (int)t->host_tid);
+	(void)task_signal(t, SIGKILL);	/* -ESRCH: gone already */
+}
+
 /* Writes the canonical path below the red zone; its address, or -errno. */
 static long exec_place(struct sc_call *c, struct plat_call *pc,
 		       const char *path)
@@ -379,7 +395,7 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	struct sc_call c = { .t = t, .nr = (long)pc->regs.orig_rax,
 			     .ip = pc->regs.rip, .platform = pc };
 	struct exec_req rq = { AT_FDCWD, 0, 0 };
-	int wfd = -1;
+	int wfd = -1, setid = -1;
 	cleanup_free struct gofer_exec_info *info = malloc(sizeof(*info));
 	struct user_regs_struct r = pc->regs;
 	char args[1024], comm[16] = "", canon[16];
@@ -387,6 +403,10 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	uint64_t t0 = cv_now_ns();
 	long ret;
 
+	if (setid_rearmed(t, pc))
+		return;
+	if (info != NULL)
+		info->setid_fd = -1;
 	plat_regs_args(&pc->regs, c.args);
 	if (s->strace)
 		strace_format_args(&c, args, sizeof(args));
@@ -398,8 +418,25 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	ret = info && binary ?
 		      exec_resolve(s, &c, &rq, info, comm, binary, &wfd) :
 		      -ENOMEM;
+	/* A file that gains at exec, from the exec copy: installed first
+	 * (the injection's scratch is where the path goes next) */
+	if (ret >= 0 && info->setid_fd >= 0)
+		setid = setid_prepare(&c, info);
+	if (info != NULL && info->setid_fd >= 0)
+		close(info->setid_fd);
+	if (setid < 0 && pc->injected) {
+		/* the install failed half-way (the task died?): its
+		 * registers are an injected call's, not its exec's */
+		kill_unfinished(t);
+		return;
+	}
 	if (ret >= 0)
-		ret = exec_place(&c, pc, info->path);
+		ret = exec_place(&c, pc, setid >= 0 ? "" : info->path);
+	if (ret < 0 && setid >= 0) {
+		/* its memory failed after the install: not resumable */
+		kill_unfinished(t);
+		return;
+	}
 	stats_record(s, c.nr, SC_EMULATE, cv_now_ns() - t0, ret < 0 ? ret : 0);
 	if (s->strace)
 		strace_log(s, t, c.nr, 'E', args, ret < 0 ? ret : 0, true,
@@ -408,7 +445,18 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 		exec_fail(t, pc, ret);
 		return;
 	}
-	if (wfd >= 0) {
+	if (setid >= 0) {
+		/* The copy's file, by the fd installed: named as Linux
+		 * names it, after the path it was called by. */
+		if (c.nr == SYS_execve) {
+			r.rdx = pc->regs.rsi;
+			r.r10 = pc->regs.rdx;
+		}
+		r.orig_rax = r.rax = SYS_execveat;
+		r.rdi = (uint64_t)setid;
+		r.rsi = (uint64_t)ret;
+		r.r8 = AT_EMPTY_PATH;
+	} else if (wfd >= 0) {
 		/* From an fd: the kernel execs the task's own fd, as
 		 * fexecve (so ETXTBSY, a script's /dev/fd/N and the name
 		 * "N" are Linux's); execve becomes execveat. */
@@ -435,10 +483,14 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	/* The kernel names the program after the path it runs (the
 	 * canonical one); Linux after the path it was called by. */
 	comm_of(info->path, canon);
-	if (wfd >= 0 || strcmp(comm, canon) == 0)
+	if (wfd >= 0 || (setid < 0 && strcmp(comm, canon) == 0))
 		comm[0] = '\0';
 	memcpy(st->exec_comm, comm, sizeof(st->exec_comm));
 	st->saved = pc->regs;
+	if (setid >= 0) {
+		setid_rearm(t, pc, &r);
+		return;
+	}
 	st->pending = TP_EXEC;
 	if (task_setregs_or_kill(t, &r) < 0)
 		return;	/* never the workload's own path */
@@ -451,7 +503,7 @@ void exec_on_exit(struct sentry *s, struct task *t,
 {
 	struct task_state *st = task_st(t);
 
-	(void)s;
+	setid_on_exit(s, t, r);
 	r->rdi = st->saved.rdi;
 	r->rsi = st->saved.rsi;
 	r->rdx = st->saved.rdx;
@@ -464,21 +516,16 @@ void exec_on_exit(struct sentry *s, struct task *t,
 	st->exec_comm[0] = '\0';
 }
 
-/* The new program could not be set going as it should (its entry point
- * may still hold the injected syscall): it must not run. */
-static void kill_unfinished(struct task *t)
-{
-	log_warn("sentry: tid %d: the new program's start failed: killed",
-		 (int)t->host_tid);
-	(void)task_signal(t, SIGKILL);	/* -ESRCH: gone already */
-}
-
 /* PTRACE_EVENT_EXEC: other threads are gone; the exec'ing thread may have
  * taken over the leader's tid. */
 void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 {
 	struct task *e = t;
 	pid_t tid = t->host_tid;
+	uint64_t old_prm;
+	uid_t old_euid;
+	gid_t old_egid;
+	bool gained;
 
 	if (old_tid != tid) {
 		struct task *old = task_find(s, old_tid);
@@ -502,6 +549,10 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 	}
 	keys_on_exec(e);
 	mempol_on_exec(e);
+	gained = task_st(e)->setid.on;
+	old_prm = e->creds.cap_permitted;
+	old_euid = e->creds.euid;
+	old_egid = e->creds.egid;
 	e->creds.nodump = false;	/* a new mm: dumpable (nosuid root) */
 	if (task_st(e)->exec_path != NULL) {
 		free(e->exe);
@@ -511,6 +562,11 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 	e->workload = true;	/* nothing of runsc left in it */
 	e->tid = e->tgid;	/* the exec'ing thread is the leader now */
 	task_refresh_caps(e);
+	setid_on_event(e);
+	/* what the kernel does to an mm whose process gained */
+	if (gained && (e->creds.euid != old_euid || e->creds.egid != old_egid ||
+		       (e->creds.cap_permitted & ~old_prm)))
+		e->creds.nodump = true;
 	if (task_st(e)->exec_comm[0] != '\0') {
 		char comm[16];
 		int ret;

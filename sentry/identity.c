@@ -90,9 +90,9 @@ static long set_name(struct sc_call *c, char *dst)
 }
 
 /*
- * The no_new_privs options only (the filter passes the others): the host
- * flag is always set for the sandbox's filter, so the task's own is kept
- * here, as the config (process.noNewPrivileges) and the task set it.
+ * PR_GET_NO_NEW_PRIVS answers from the record the sentry keeps of the
+ * kernel's flag (the config's, process.noNewPrivileges, then the task's
+ * own PR_SET_NO_NEW_PRIVS, which the kernel runs: cred_on_exit).
  */
 /*
  * PR_SET_MM: Linux's argument checks and PR_SET_MM_MAP_SIZE (which needs
@@ -122,11 +122,6 @@ SENTRY_HANDLER(prctl)
 		if (a[1] || a[2] || a[3] || a[4])
 			return -EINVAL;
 		return c->t->creds.no_new_privs ? 1 : 0;
-	case PR_SET_NO_NEW_PRIVS:
-		if (a[1] != 1 || a[2] || a[3] || a[4])
-			return -EINVAL;
-		c->t->creds.no_new_privs = true;
-		return 0;
 	case PR_SET_MM:
 		return prctl_set_mm(c, a);
 	}
@@ -239,6 +234,8 @@ static void set_groups(struct sc_call *c, size_t n)
 
 static void on_prctl(struct task_creds *cr, const uint64_t *a)
 {
+	if (a[0] == PR_SET_NO_NEW_PRIVS)
+		cr->no_new_privs = true;	/* the kernel's now too */
 	if (a[0] == PR_CAPBSET_DROP && a[1] < 64)
 		cr->cap_bounding &= ~(1ull << a[1]);
 	if (a[0] != PR_CAP_AMBIENT)

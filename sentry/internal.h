@@ -74,6 +74,18 @@ struct task_state {
 		pid_t parent;
 		bool child_fix;
 	} c3;
+	/* A set-id exec through the exec copy (sentry/exec_setid.c): the
+	 * fd installed for it, the file's ids, and the kernel's effective
+	 * ids before (as the sentry reads them); on: pending. */
+	struct {
+		bool on;
+		bool armed;	/* its exec re-made at rip (setid_rearm) */
+		uint64_t rip;
+		int fd;
+		uid_t uid;
+		gid_t gid;
+		unsigned long host_euid, host_egid;
+	} setid;
 	/* A notified call the sentry served whose reply the kernel refused
 	 * (a signal took it away): loop.c, restart_note. */
 	struct {
@@ -333,6 +345,26 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc);
 void exec_on_exit(struct sentry *s, struct task *t,
 		  struct user_regs_struct *r);
 void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid);
+/* exec_setid.c: set-id exec through the exec copy. The gofer flags for
+ * an exec's resolution (GOFER_EXEC_SETID where Linux would let the file
+ * gain); setid_prepare installs info->setid_fd in the task (its number,
+ * or -errno: the exec then goes the view's way); setid_on_exit closes it
+ * after a failed exec; setid_on_event reads what the kernel gave (and
+ * Linux's suid/fsuid = euid, sgid/fsgid = egid for every exec). */
+struct gofer_exec_info;
+int setid_resolve_flags(const struct task *t);
+int setid_prepare(struct sc_call *c, const struct gofer_exec_info *info);
+void setid_on_exit(struct sentry *s, struct task *t,
+		   const struct user_regs_struct *r);
+void setid_on_event(struct task *t);
+/* After setid_prepare: the exec, made again from the injected call's
+ * exit stop; setid_rearmed, at a seccomp stop, lets exactly that one run
+ * (true: handled). */
+void setid_rearm(struct task *t, struct plat_call *pc,
+		 struct user_regs_struct *r);
+bool setid_rearmed(struct task *t, struct plat_call *pc);
+/* Whether a workload fd is of the exec copy (its exec is refused). */
+bool setid_fd_refused(int fd);
 bool cred_is_traced(long nr);
 /* clone3.c: clone3 at its RET_TRACE stop, run as clone; the caller's
  * registers back at its exit stop and in the child at its first stop. */

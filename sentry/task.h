@@ -40,8 +40,8 @@ struct task_creds {
 	size_t ngroups;
 	uint64_t cap_effective, cap_permitted, cap_inheritable;
 	uint64_t cap_bounding, cap_ambient;
-	bool no_new_privs;	/* what the workload asked (the host's flag
-				 * is always set for the sandbox's filter) */
+	bool no_new_privs;	/* the kernel's flag: the config's, then
+				 * the task's own PR_SET_NO_NEW_PRIVS */
 	/* Its process made non-dumpable since its last exec: by
 	 * PR_SET_DUMPABLE 0, or a change of its effective or filesystem
 	 * ids (suid_dumpable 0). Per process, as the kernel's (its mm):

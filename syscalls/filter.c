@@ -325,12 +325,13 @@ static int rules_prctl(struct filter *f)
 	 * each credential call */
 	if (r == 0)
 		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_SET_SECUREBITS));
-	/* The host's flag is always set (the sandbox's own filter needs
-	 * it); the sentry shows and keeps the one the workload asked. */
+	/* The kernel's flag is the workload's (the config's, then its
+	 * own): the kernel sets it, the sentry keeps its record (set-id
+	 * exec, sentry/exec.c) and answers the query from it. */
 	if (r == 0)
 		r = ADD(f, R_EMULATE, 0, LO32(0, PR_GET_NO_NEW_PRIVS));
 	if (r == 0)
-		r = ADD(f, R_EMULATE, 0, LO32(0, PR_SET_NO_NEW_PRIVS));
+		r = ADD(f, R_OBSERVE, 0, LO32(0, PR_SET_NO_NEW_PRIVS));
 	/* its checks and MAP_SIZE; the rest EPERM (sentry/identity.c) */
 	if (r == 0)
 		r = ADD(f, R_EMULATE, 0, LO32(0, PR_SET_MM));
@@ -676,6 +677,10 @@ static int set_attrs(scmp_filter_ctx ctx)
 	int r;
 
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+	/* no_new_privs is the caller's to set (the config's, as runc):
+	 * without it the caller holds CAP_SYS_ADMIN (sentry/attach.c) */
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (r == 0)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, ACT_BADARCH);
 	if (r == 0)

@@ -7,23 +7,45 @@
  * line:
  *
  *   NAME uid=R,E,S gid=R,E,S groups=N capeff=X capprm=X
- *        st_uid=R,E,S st_gid=R,E,S root600=ok|ERRNO
+ *        st_uid=R,E,S st_gid=R,E,S root600=ok|ERRNO secure=N
+ *        created=UID:GID
  *
  * uid, gid, groups and the capabilities come from getresuid, getresgid,
  * getgroups and capget: PASS rows, so the kernel's own credentials. st_
  * are /proc/self/status (the sentry's record of them, in the sandbox);
  * root600 is the open of a 0600 file of root's (DIR/root600), which the
- * gofer makes with the credentials the sentry holds for the task.
+ * gofer makes with the credentials the sentry holds for the task, and
+ * created the owner of a file it creates in /tmp (the same); secure is
+ * getauxval(AT_SECURE).
+ *
+ * Then the rules (each as Linux, compared with runc by
+ * tests/conformance/setid.sh): a set-id exec after the caller's own
+ * PR_SET_NO_NEW_PRIVS (nnp_self), by a thread not the leader
+ * (thread_exec), under a stream of handled signals (signals), under
+ * its parent's PTRACE_TRACEME
+ * (traced), a "#!" script whose interpreter is the set-id file by a path
+ * through "/.." (script: Linux applies an interpreter's set-id bits), an
+ * exec that fails (E2BIG) and the fds it leaves (e2big); and an attack
+ * that only the sandbox has a target for (race): a second thread copies
+ * any O_PATH fd that appears while the main thread's set-id execs fail,
+ * then execs it, directly and reopened through /proc/self/fd.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <linux/capability.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -53,13 +75,33 @@ static void status_ids(const char *key, char *out, size_t len)
 	fclose(f);
 }
 
+/* The owner of a file made in /tmp, "U:G" (or the errno). */
+static void created(const char *name, char *out, size_t len)
+{
+	char p[300];
+	struct stat sb;
+	int fd;
+
+	snprintf(p, sizeof(p), "/tmp/created_%s", name);
+	unlink(p);
+	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		snprintf(out, len, "%s", ename(errno));
+	} else {
+		snprintf(out, len, "%u:%u", sb.st_uid, sb.st_gid);
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(p);
+}
+
 static int report(const char *name)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { { 0 } };
 	uid_t r, e, s;
 	gid_t gr, ge, gs;
-	char su[64], sg[64], p[300];
+	char su[64], sg[64], p[300], cr[32];
 	uint64_t eff, prm;
 	int fd, err = 0;
 
@@ -77,10 +119,12 @@ static int report(const char *name)
 		err = errno;
 	else
 		close(fd);
+	created(name, cr, sizeof(cr));
 	case_out(name, "uid=%u,%u,%u gid=%u,%u,%u groups=%d capeff=%" PRIx64
-		 " capprm=%" PRIx64 " st_uid=%s st_gid=%s root600=%s",
+		 " capprm=%" PRIx64 " st_uid=%s st_gid=%s root600=%s "
+		 "secure=%lu created=%s",
 		 r, e, s, gr, ge, gs, getgroups(0, NULL), eff, prm, su, sg,
-		 ename(err));
+		 ename(err), getauxval(AT_SECURE), cr);
 	return 0;
 }
 
@@ -127,10 +171,231 @@ static void own_copy(const char *to, mode_t mode, const char *name)
 		 sb.st_uid, sb.st_gid);
 }
 
+/* The caller's own no_new_privs, then a set-id exec. */
+static void nnp_self(const char *path)
+{
+	char *argv[] = { (char *)"setid_exec", (char *)"report",
+			 (char *)"nnp_self", dir, NULL };
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			case_out("nnp_self", "prctl %s", ename(errno));
+		else
+			execv(path, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
+		case_out("nnp_self", "child %s", wstatus(st));
+}
+
+/* A set-id exec under its parent's ptrace (PTRACE_TRACEME). */
+static void traced(const char *path)
+{
+	char *argv[] = { (char *)"setid_exec", (char *)"report",
+			 (char *)"traced", dir, NULL };
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			case_out("traced", "traceme %s", ename(errno));
+		else
+			execv(path, argv);
+		_exit(127);
+	}
+	/* the exec's SIGTRAP stop, then let it go */
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFSTOPPED(st))
+		ptrace(PTRACE_DETACH, pid, 0, 0);
+	if (pid > 0 && WIFSTOPPED(st) && waitpid(pid, &st, 0) != pid)
+		st = -1;
+	if (pid < 0 || st != 0)
+		case_out("traced", "child %s", wstatus(st));
+}
+
+static void *thread_exec_fn(void *path)
+{
+	char *argv[] = { (char *)"setid_exec", (char *)"report",
+			 (char *)"thread_exec", dir, NULL };
+
+	execv(path, argv);
+	case_out("thread_exec", "exec %s", ename(errno));
+	_exit(127);
+}
+
+/* A set-id exec by a thread that is not the leader (its tid becomes the
+ * process's at the exec). */
+static void thread_exec(const char *path)
+{
+	pid_t pid = fork();
+	pthread_t th;
+	int st;
+
+	if (pid == 0) {
+		if (pthread_create(&th, NULL, thread_exec_fn, (void *)path) == 0)
+			pause();
+		_exit(126);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
+		case_out("thread_exec", "child %s", wstatus(st));
+}
+
+static void on_urg(int sig)
+{
+	(void)sig;
+}
+
+/* A set-id exec while signals with a handler keep arriving (a POSIX
+ * timer every 20 us; the exec deletes it, SIGURG's default is ignore). */
+static void signals(const char *path)
+{
+	char *argv[] = { (char *)"setid_exec", (char *)"report",
+			 (char *)"signals", dir, NULL };
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+			       .sigev_signo = SIGURG };
+	struct itimerspec its = { { 0, 20000 }, { 0, 20000 } };
+	struct sigaction sa = { .sa_handler = on_urg,
+				.sa_flags = SA_RESTART };
+	pid_t pid = fork();
+	timer_t tm;
+	int st;
+
+	if (pid == 0) {
+		if (sigaction(SIGURG, &sa, NULL) < 0 ||
+		    timer_create(CLOCK_MONOTONIC, &ev, &tm) < 0 ||
+		    timer_settime(tm, 0, &its, NULL) < 0)
+			case_out("signals", "timer %s", ename(errno));
+		else
+			execv(path, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
+		case_out("signals", "child %s", wstatus(st));
+}
+
+/* A script whose interpreter is the set-id file, named through "/..":
+ * DIR/setid.sh, "#!/../DIR/suid_root report", planted with the others
+ * (made here, its exec could meet the write's ETXTBSY). */
+static void script(void)
+{
+	char p[300];
+
+	snprintf(p, sizeof(p), "%s/setid.sh", dir);
+	run(p, "script");
+}
+
+static int count_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
+/* argv too long for exec (E2BIG): the exec fails after the file is
+ * opened; NULL-terminated, malloc'ed. */
+static char **big_argv(void)
+{
+	static char arg[4096];
+	size_t n = (4u << 20) / sizeof(arg);
+	char **v = calloc(n + 1, sizeof(*v));
+
+	memset(arg, 'x', sizeof(arg) - 1);
+	for (size_t i = 0; v != NULL && i < n; i++)
+		v[i] = arg;
+	return v;
+}
+
+/* A failed set-id exec leaves no fd behind. */
+static void e2big(const char *path)
+{
+	char **v = big_argv();
+	int before = count_fds(), err;
+
+	if (v == NULL)
+		return;
+	execv(path, v);
+	err = errno;
+	case_out("e2big", "exec %s fds_added=%d", ename(err),
+		 count_fds() - before);
+	free(v);
+}
+
+static atomic_int race_stop;
+static int stolen[8];
+static atomic_int n_stolen;
+
+/* Copies every O_PATH fd it sees (the sandbox's exec fd, if any). */
+static void *thief(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&race_stop)) {
+		for (int fd = 3; fd < 64 && atomic_load(&n_stolen) < 8; fd++) {
+			int fl = fcntl(fd, F_GETFL), d;
+
+			if (fl < 0 || !(fl & O_PATH))
+				continue;
+			d = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+			if (d >= 0)
+				stolen[atomic_fetch_add(&n_stolen, 1)] = d;
+		}
+	}
+	return NULL;
+}
+
+/* Execs fd as "report NAME" in a child; its errno if the exec fails. */
+static void exec_fd(int fd, const char *name)
+{
+	char *argv[] = { (char *)"setid_exec", (char *)"report",
+			 (char *)name, dir, NULL };
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+		case_out(name, "exec %s", ename(errno));
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+}
+
+static void race(const char *path)
+{
+	char **v = big_argv();
+	pthread_t th;
+	char p[64];
+	int fd;
+
+	if (v == NULL || pthread_create(&th, NULL, thief, NULL) != 0)
+		return;
+	for (int i = 0; i < 300 && atomic_load(&n_stolen) == 0; i++)
+		execv(path, v);
+	atomic_store(&race_stop, 1);
+	pthread_join(th, NULL);
+	free(v);
+	case_out("race", "caught %d", atomic_load(&n_stolen) > 0);
+	if (atomic_load(&n_stolen) == 0)
+		return;
+	exec_fd(stolen[0], "race_exec");
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", stolen[0]);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		case_out("race_reopen", "open %s", ename(errno));
+		return;
+	}
+	exec_fd(fd, "race_reopen");
+	close(fd);
+}
+
 static int cases(void)
 {
 	static const char *const planted[] = { "plain", "suid_root", "sgid",
-					       "fcap" };
+					       "fcap", "suid_other",
+					       "suid_far" };
 	char p[300];
 
 	report("self");
@@ -142,6 +407,14 @@ static int cases(void)
 	run("/tmp/own_suid", "own_suid");
 	own_copy("/tmp/own_sgid", 02755, "own_sgid_made");
 	run("/tmp/own_sgid", "own_sgid");
+	snprintf(p, sizeof(p), "%s/suid_root", dir);
+	nnp_self(p);
+	thread_exec(p);
+	signals(p);
+	traced(p);
+	script();
+	e2big(p);
+	race(p);
 	printf("done 0\n");
 	return 0;
 }
@@ -150,13 +423,18 @@ int main(int argc, char **argv)
 {
 	if (argc < 3 || strlen(argv[argc - 1]) >= sizeof(dir)) {
 		fprintf(stderr, "usage: setid_exec cases DIR | "
-				"report NAME DIR\n");
+				"report NAME DIR | hold DIR\n");
 		return 2;
 	}
 	snprintf(dir, sizeof(dir), "%s", argv[argc - 1]);
 	if (strcmp(argv[1], "cases") == 0)
 		return cases();
-	if (strcmp(argv[1], "report") == 0 && argc == 4)
-		return report(argv[2]);
+	/* "hold DIR": stays, for its mappings to be looked at from the
+	 * host (tests/escape/setid_reach.sh) */
+	if (strcmp(argv[1], "hold") == 0 || strcmp(argv[argc - 2], "hold") == 0)
+		return sleep(60) != 0;
+	/* "report NAME DIR", after a script's interpreter arguments */
+	if (strcmp(argv[1], "report") == 0 && argc >= 4)
+		return report(argv[argc - 2]);
 	return 2;
 }

@@ -221,6 +221,7 @@ TEST(creds_and_caps_applied)
 				  .effective = BIT(13),
 				  .inheritable = BIT(13),
 				  .ambient = BIT(13) },
+			.no_new_privileges = true,
 		};
 		struct sentry_attach_info info = { 0 };
 		struct cv_error *err = NULL;
@@ -246,6 +247,50 @@ TEST(creds_and_caps_applied)
 		if (info.cap_permitted != (BIT(13) | BIT(10)) ||
 		    info.euid != 1000)
 			_exit(7);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
+/* Without noNewPrivileges: CAP_SYS_ADMIN kept (for the interception
+ * filter, as runc's profile) until process_drop_kept_caps, then exactly
+ * the config's sets; the sentry is told the final ones all along. */
+TEST(admin_kept_until_filter)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP("needs root");
+	pid = fork();
+	if (pid == 0) {
+		struct oci_process p = {
+			.user = { .uid = 1000, .gid = 1001 },
+			.caps = { .present = true, .bounding = BIT(13),
+				  .permitted = BIT(13), .effective = BIT(13) },
+		};
+		struct sentry_attach_info info = { 0 };
+		struct cv_error *err = NULL;
+		cleanup_free char *a = NULL, *b = NULL;
+
+		if (process_set_creds(&p, &info, &err) < 0 ||
+		    process_finish(&p, &info, &err) < 0)
+			_exit(2);
+		if (cv_read_file("/proc/self/status", &a, NULL, NULL) < 0 ||
+		    strstr(a, "CapEff:\t0000000000202000") == NULL ||
+		    strstr(a, "NoNewPrivs:\t0") == NULL)
+			_exit(3);
+		if (info.cap_effective != BIT(13) ||
+		    info.cap_permitted != BIT(13))
+			_exit(4);
+		if (process_drop_kept_caps(&err) < 0)
+			_exit(5);
+		if (cv_read_file("/proc/self/status", &b, NULL, NULL) < 0 ||
+		    strstr(b, "CapEff:\t0000000000002000") == NULL ||
+		    strstr(b, "CapPrm:\t0000000000002000") == NULL)
+			_exit(6);
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
