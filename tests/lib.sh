@@ -105,6 +105,31 @@ make_bundle() {
 	fi
 }
 
+# setid_files DIR PROG: copies of PROG (tests/progs/setid_exec) in DIR with
+# the set-id bits and file capabilities the set-id tests exec (setuid root,
+# setgid 42, setuid 2000 and 5000, file capabilities), a "#!" script
+# naming the setuid copy through "/..", and a root-only file.
+setid_files() {
+	local s=$1 prog=$2 f
+	mkdir -p "$s"
+	for f in plain suid_root sgid fcap suid_other suid_far; do
+		cp "$prog" "$s/$f"
+		chmod 755 "$s/$f"
+	done
+	chown 0:42 "$s/sgid"
+	chmod 4755 "$s/suid_root"
+	chown 2000:2000 "$s/suid_other"
+	chmod 4755 "$s/suid_other"
+	chown 5000:5000 "$s/suid_far"
+	chmod 4755 "$s/suid_far"
+	chmod 2755 "$s/sgid"
+	setcap cap_kill,cap_net_bind_service+ep "$s/fcap"
+	printf '#!/../s/suid_root report\n' >"$s/setid.sh"
+	chmod 755 "$s/setid.sh"
+	echo secret >"$s/root600"
+	chmod 600 "$s/root600"
+}
+
 # ---- capability profiles (issue 10: every attack with default, Docker's
 # and all capabilities) ----
 # default: what "runsc spec" writes (runc's default set);

@@ -32,23 +32,7 @@ t_clean_begin "*-$$"
 B=$T_TMP/b
 make_bundle "$B" /s/plain cases /s
 S=$B/rootfs/s
-mkdir -p "$S"
-for f in plain suid_root sgid fcap suid_other suid_far; do
-	cp "$PROG" "$S/$f"
-	chmod 755 "$S/$f"
-done
-chown 0:42 "$S/sgid"
-chmod 4755 "$S/suid_root"
-chown 2000:2000 "$S/suid_other"
-chmod 4755 "$S/suid_other"
-chown 5000:5000 "$S/suid_far"
-chmod 4755 "$S/suid_far"
-chmod 2755 "$S/sgid"
-setcap cap_kill,cap_net_bind_service+ep "$S/fcap"
-printf '#!/../s/suid_root report\n' >"$S/setid.sh"
-chmod 755 "$S/setid.sh"
-echo secret >"$S/root600"
-chmod 600 "$S/root600"
+setid_files "$S" "$PROG"
 
 # known NAME RUNC CVISOR: a documented difference
 known() {
