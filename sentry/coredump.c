@@ -1226,19 +1226,30 @@ void coredump_on_exit(struct sentry *s, struct task *t)
 
 /* ---- the parent's SIGCHLD ---------------------------------------------- */
 
-void coredump_on_sigchld(struct task *t, int sig)
+/* A SIGCHLD siginfo that says CLD_KILLED for a child the sentry dumped
+ * with that signal: made CLD_DUMPED (the caller writes it back and then
+ * consumes the record). */
+static bool chld_dumped(siginfo_t *si)
 {
 	const struct cd_rec *r;
+
+	if (si->si_signo != SIGCHLD || si->si_code != CLD_KILLED)
+		return false;
+	r = recs_find(&chlds, si->si_pid);
+	if (r == NULL || r->sig != si->si_status)
+		return false;
+	si->si_code = CLD_DUMPED;
+	return true;
+}
+
+void coredump_on_sigchld(struct task *t, int sig)
+{
 	siginfo_t si;
 
 	if (sig != SIGCHLD || chlds.n == 0 ||
 	    ptrace(PTRACE_GETSIGINFO, t->host_tid, 0, &si) < 0 ||
-	    si.si_signo != SIGCHLD || si.si_code != CLD_KILLED)
+	    !chld_dumped(&si))
 		return;
-	r = recs_find(&chlds, si.si_pid);
-	if (r == NULL || r->sig != si.si_status)
-		return;
-	si.si_code = CLD_DUMPED;
 	if (ptrace(PTRACE_SETSIGINFO, t->host_tid, 0, &si) == 0)
 		recs_del(&chlds, si.si_pid);
 }
@@ -1285,17 +1296,12 @@ static void fix_waitid(struct task *t, const uint64_t args[6], long ret)
  * SIGCHLD record is consumed, as its delivery would have. */
 static void fix_sigwait(struct task *t, const uint64_t args[6], long ret)
 {
-	const struct cd_rec *r;
 	siginfo_t si;
 
 	if (ret != SIGCHLD || args[1] == 0 || chlds.n == 0 ||
 	    plat_mem_read(t->host_tid, args[1], &si, sizeof(si)) < 0 ||
-	    si.si_signo != SIGCHLD || si.si_code != CLD_KILLED)
+	    !chld_dumped(&si))
 		return;
-	r = recs_find(&chlds, si.si_pid);
-	if (r == NULL || r->sig != si.si_status)
-		return;
-	si.si_code = CLD_DUMPED;
 	if (plat_mem_write(t->host_tid, args[1], &si, sizeof(si)) == 0)
 		recs_del(&chlds, si.si_pid);
 }
