@@ -39,6 +39,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -126,24 +127,47 @@ static bool dc_trust = true;
 static uint64_t dc_attr_gen = 1;
 
 /*
- * Guards everything above (and the rest of this file's state). Workers
- * (sentry/workers.c) look paths up side by side: each entry point takes
- * it for its whole call, gofer trips of a miss included. Recursive: the
- * entry points call one another (a flush from a failed validation). It
- * is taken after the sentry lock, and nothing is taken under it but the
- * gofer channel's.
+ * The locks of everything above (and of the rest of this file's state).
+ * Workers (sentry/workers.c) look paths up side by side.
+ *
+ * A hit (a stat, access or readlink of a cached name: the parallel set's
+ * common case) takes dc_rw for reading (hit_begin): it changes nothing
+ * but counters and the entries' "checked" generation, both atomics, so
+ * hits on different CPUs do not wait for one another. Anything else
+ * (a miss, a creds set or search permission new to an entry, a failed
+ * validation, every mutation) is the exclusive side, DC_LOCKED(): the
+ * recursive dc_lock (the entry points call one another: a flush from a
+ * failed validation) and, at its outermost level, dc_rw for writing,
+ * which waits for the hits under way. A writer is preferred, so a stream
+ * of hits does not starve it. Both are taken after the sentry lock, and
+ * nothing is taken under them but the gofer channel's and the fd pool's.
  */
 static pthread_mutex_t dc_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static pthread_rwlock_t dc_rw =
+	PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+static __thread unsigned dc_depth;	/* this thread's DC_LOCKED() levels */
+
+static void dc_lock_all(void)
+{
+	pthread_mutex_lock(&dc_lock);
+	if (dc_depth++ == 0)
+		pthread_rwlock_wrlock(&dc_rw);
+}
 
 static void dc_unlock(int *guard)
 {
 	(void)guard;
+	if (--dc_depth == 0)
+		pthread_rwlock_unlock(&dc_rw);
 	pthread_mutex_unlock(&dc_lock);
 }
 
 #define DC_LOCKED()                                                  \
-	pthread_mutex_lock(&dc_lock);                                \
+	dc_lock_all();                                               \
 	int dc_guard_ __attribute__((cleanup(dc_unlock), unused)) = 0
+
+/* Counters the shared side bumps too. */
+#define DC_COUNT(field) __atomic_fetch_add(&dc_stats.field, 1, __ATOMIC_RELAXED)
 
 const struct fs_dcache_stats *fs_dcache_stats(void)
 {
@@ -236,8 +260,8 @@ static int find(const char *path, size_t n)
 	return -1;
 }
 
-/* The id of the task's filesystem creds (umask aside), -1 if none free. */
-static int creds_id(const struct gofer_creds *cr)
+/* The id of the task's filesystem creds (umask aside), -1 if unknown. */
+static int creds_find(const struct gofer_creds *cr)
 {
 	for (int i = 0; i < dc_ncreds; i++) {
 		const struct gofer_creds *o = &dc_creds[i];
@@ -249,8 +273,16 @@ static int creds_id(const struct gofer_creds *cr)
 			   cr->ngroups * sizeof(cr->groups[0])) == 0)
 			return i;
 	}
-	if (dc_ncreds == DC_CREDS)
-		return -1;
+	return -1;
+}
+
+/* The same, given one if new; -1 if none is free. */
+static int creds_id(const struct gofer_creds *cr)
+{
+	int k = creds_find(cr);
+
+	if (k >= 0 || dc_ncreds == DC_CREDS)
+		return k;
 	dc_creds[dc_ncreds] = *cr;
 	return dc_ncreds++;
 }
@@ -267,11 +299,13 @@ static bool same(const struct dc_ent *e, const struct stat *st)
 static bool needs_check(const struct dc_ent *e)
 {
 	return !dc_trust || dc_exposed_full || e->exposed ||
-	       e->mnt != dc_root_mnt || e->checked != dc_attr_gen;
+	       e->mnt != dc_root_mnt ||
+	       __atomic_load_n(&e->checked, __ATOMIC_RELAXED) != dc_attr_gen;
 }
 
-/* Every entry from i up to "/" still matches its directory. */
-static bool valid_chain(int i)
+/* The first entry from i up to "/" that no longer matches its directory
+ * (each that needs_check() fstat'ed again), -1 if none. */
+static int stale_in_chain(int i)
 {
 	struct stat st;
 
@@ -280,14 +314,23 @@ static bool valid_chain(int i)
 		 * the parent's ctime. Its attributes are read live. */
 		if (dc[i].file || !needs_check(&dc[i]))
 			continue;
-		dc_stats.checks++;
-		if (fstat(dc[i].fd, &st) < 0 || !same(&dc[i], &st)) {
-			fs_dcache_flush();
-			return false;
-		}
-		dc[i].checked = dc_attr_gen;
+		DC_COUNT(checks);
+		if (fstat(dc[i].fd, &st) < 0 || !same(&dc[i], &st))
+			return i;
+		__atomic_store_n(&dc[i].checked, dc_attr_gen,
+				 __ATOMIC_RELAXED);
 	}
-	return true;
+	return -1;
+}
+
+/* Every entry from i up to "/" still matches its directory; if not, the
+ * cache is emptied. */
+static bool valid_chain(int i)
+{
+	if (stale_in_chain(i) < 0)
+		return true;
+	fs_dcache_flush();
+	return false;
 }
 
 static bool exposed(dev_t dev, ino_t ino)
@@ -669,6 +712,18 @@ static void ids(const struct gofer_creds *cr, int *k, struct timespec *t0)
 	}
 }
 
+/* Creds k were seen searching every ancestor of entry j (and j itself
+ * with self). */
+static bool searchable(int j, int k, bool self)
+{
+	if (self && !(dc[j].xmask & (1u << k)))
+		return false;
+	for (int a = dc[j].parent; a >= 0; a = dc[a].parent)
+		if (!(dc[a].xmask & (1u << k)))
+			return false;
+	return true;
+}
+
 /*
  * The cached directory path (clean, n bytes) names, valid now, every
  * ancestor searchable by creds cr (and the directory itself with need_x):
@@ -687,15 +742,52 @@ static int lookup(struct sc_call *c, const struct gofer_creds *cr,
 		dc_stats.misses++;
 		return -EAGAIN;
 	}
-	for (int a = dc[j].parent; a >= 0; a = dc[a].parent)
-		if (!(dc[a].xmask & (1u << k)))	/* creds new to a dir */
-			return get_dir(c, cr, k, clean, n, need_x, t0);
+	if (!searchable(j, k, false))	/* creds new to a dir */
+		return get_dir(c, cr, k, clean, n, need_x, t0);
 	if (!valid_chain(j))
 		return -EAGAIN;
-	if (need_x && !(dc[j].xmask & (1u << k)))
+	if (!searchable(j, k, need_x))
 		return get_dir(c, cr, k, clean, n, need_x, t0);
 	dc_stats.hits++;
 	return j;
+}
+
+/*
+ * The shared side's lookup (above, "the locks"): the entry p names for
+ * creds cr when it is a hit that needs nothing new (creds known, search
+ * permission seen, nothing stale), with dc_rw held for reading until
+ * hit_end(); -EAGAIN (nothing held) when the cache cannot serve p at
+ * all; DC_SLOW (nothing held) when only the exclusive side can tell (a
+ * miss, a walk, a flush).
+ */
+#define DC_SLOW INT_MIN
+static int hit_begin(struct sc_call *c, const struct fs_path *p,
+		     const struct gofer_creds *cr, bool search)
+{
+	char clean[PATH_MAX];
+	int n, k, j;
+
+	if (dc_depth)	/* the exclusive side is this thread's already */
+		return DC_SLOW;
+	pthread_rwlock_rdlock(&dc_rw);
+	n = clean_path(c, p, clean, sizeof(clean));
+	if (n < 0) {
+		pthread_rwlock_unlock(&dc_rw);
+		return n;
+	}
+	k = creds_find(cr);
+	j = k < 0 ? -1 : find(clean, (size_t)n);
+	if (j >= 0 && searchable(j, k, search) && stale_in_chain(j) < 0) {
+		DC_COUNT(hits);
+		return j;
+	}
+	pthread_rwlock_unlock(&dc_rw);
+	return DC_SLOW;
+}
+
+static void hit_end(void)
+{
+	pthread_rwlock_unlock(&dc_rw);
 }
 
 /* Prefixes whose walk could not be cached: not tried again before the
@@ -788,35 +880,37 @@ int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p, int *fd_out)
 	return 0;
 }
 
-int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
-		   struct stat *st)
+/* stat of entry i: a cached entry was reached by plain names, so stat
+ * and lstat agree but on a symlink, which only lstat (nofollow) serves. */
+static int stat_entry(int i, bool nofollow, struct stat *st)
 {
-	struct gofer_creds cr;
-	int i;
-	DC_LOCKED();
-
-	/* A cached entry was reached by plain names: stat and lstat agree
-	 * but on a symlink (fs_dcache_stat_fill serves lstat of those). */
-	task_gofer_creds(c->t, &cr);
-	i = lookup_path(c, p, &cr, false);
-	if (i < 0)
-		return i;
-	if (S_ISLNK(dc[i].mode))
+	if (S_ISLNK(dc[i].mode) && !nofollow)
 		return -EAGAIN;
 	return fstat(dc[i].fd, st) < 0 ? -EAGAIN : 0;
 }
 
-int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
-		    unsigned mask, struct statx *stx)
+int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
+		   struct stat *st)
 {
 	struct gofer_creds cr;
-	int i;
-	DC_LOCKED();
+	int i, ret;
 
 	task_gofer_creds(c->t, &cr);
+	i = hit_begin(c, p, &cr, false);
+	if (i != DC_SLOW) {
+		if (i < 0)
+			return i;
+		ret = stat_entry(i, false, st);
+		hit_end();
+		return ret;
+	}
+	DC_LOCKED();
 	i = lookup_path(c, p, &cr, false);
-	if (i < 0)
-		return i;
+	return i < 0 ? i : stat_entry(i, false, st);
+}
+
+static int statx_entry(int i, int flags, unsigned mask, struct statx *stx)
+{
 	if (S_ISLNK(dc[i].mode) && !(flags & AT_SYMLINK_NOFOLLOW))
 		return -EAGAIN;
 	flags &= AT_STATX_SYNC_TYPE;
@@ -824,21 +918,58 @@ int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
 		       -EAGAIN : 0;
 }
 
+int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
+		    unsigned mask, struct statx *stx)
+{
+	struct gofer_creds cr;
+	int i, ret;
+
+	task_gofer_creds(c->t, &cr);
+	i = hit_begin(c, p, &cr, false);
+	if (i != DC_SLOW) {
+		if (i < 0)
+			return i;
+		ret = statx_entry(i, flags, mask, stx);
+		hit_end();
+		return ret;
+	}
+	DC_LOCKED();
+	i = lookup_path(c, p, &cr, false);
+	return i < 0 ? i : statx_entry(i, flags, mask, stx);
+}
+
+/* access F_OK of entry i, or X_OK if it is a directory looked up with
+ * its own search permission. */
+static int access_entry(int i, int mode)
+{
+	if (dc[i].file)		/* X of a file; a link to follow */
+		return mode || S_ISLNK(dc[i].mode) ? -EAGAIN : 0;
+	return 0;
+}
+
 int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
 		     const struct gofer_creds *cr, int mode)
 {
-	int i;
-	DC_LOCKED();
+	int i, ret;
 
 	/* F_OK and X_OK only: search permission is what the cache knows
 	 * (R and W: the gofer; W also depends on the mount). */
 	if (mode & ~X_OK)
 		return -EAGAIN;
+	i = hit_begin(c, p, cr, mode & X_OK);
+	if (i != DC_SLOW) {
+		if (i < 0)
+			return i;
+		ret = access_entry(i, mode);
+		hit_end();
+		return ret;
+	}
+	DC_LOCKED();
 	i = lookup_path(c, p, cr, false);
 	if (i < 0)
 		return i;
-	if (dc[i].file)		/* X of a file; a link to follow */
-		return mode || S_ISLNK(dc[i].mode) ? -EAGAIN : 0;
+	if (dc[i].file)
+		return access_entry(i, mode);
 	if (mode & X_OK)
 		i = lookup_path(c, p, cr, true);
 	return i < 0 ? i : 0;
@@ -943,17 +1074,22 @@ int fs_dcache_stat_fill(struct sc_call *c, const struct fs_path *p,
 	struct gofer_creds cr;
 	bool own = false;
 	int i, fd, ret;
-	DC_LOCKED();
 
 	if (!dc_on)
 		return -EAGAIN;
 	task_gofer_creds(c->t, &cr);
-	i = lookup_path(c, p, &cr, false);
-	if (i >= 0) {
-		if (S_ISLNK(dc[i].mode) && !nofollow)
-			return -EAGAIN;
-		return fstat(dc[i].fd, st) < 0 ? -EAGAIN : 0;
+	i = hit_begin(c, p, &cr, false);
+	if (i != DC_SLOW) {
+		if (i < 0)
+			return i;
+		ret = stat_entry(i, nofollow, st);
+		hit_end();
+		return ret;
 	}
+	DC_LOCKED();
+	i = lookup_path(c, p, &cr, false);
+	if (i >= 0)
+		return stat_entry(i, nofollow, st);
 	ret = fill(c, p, &fd, &own);
 	if (ret < 0)
 		return ret;
@@ -970,11 +1106,11 @@ int fs_dcache_statx_fill(struct sc_call *c, const struct fs_path *p,
 {
 	bool own = false;
 	int fd, ret;
-	DC_LOCKED();
 
 	ret = fs_dcache_statx(c, p, flags, mask, stx);
 	if (ret != -EAGAIN || !dc_on)
 		return ret;
+	DC_LOCKED();
 	ret = fill(c, p, &fd, &own);
 	if (ret < 0)
 		return ret;
@@ -988,22 +1124,34 @@ int fs_dcache_statx_fill(struct sc_call *c, const struct fs_path *p,
 	return ret;
 }
 
-int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
-		       size_t len)
+static int readlink_entry(int i, char *buf, size_t len)
 {
-	struct gofer_creds cr;
 	ssize_t n;
-	int i;
-	DC_LOCKED();
 
-	task_gofer_creds(c->t, &cr);
-	i = lookup_path(c, p, &cr, false);
-	if (i < 0)
-		return i;
 	if (!S_ISLNK(dc[i].mode))
 		return -EAGAIN;	/* EINVAL: the full call says it */
 	n = readlinkat(dc[i].fd, "", buf, len);
 	return n < 0 ? -EAGAIN : (int)n;
+}
+
+int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
+		       size_t len)
+{
+	struct gofer_creds cr;
+	int i, ret;
+
+	task_gofer_creds(c->t, &cr);
+	i = hit_begin(c, p, &cr, false);
+	if (i != DC_SLOW) {
+		if (i < 0)
+			return i;
+		ret = readlink_entry(i, buf, len);
+		hit_end();
+		return ret;
+	}
+	DC_LOCKED();
+	i = lookup_path(c, p, &cr, false);
+	return i < 0 ? i : readlink_entry(i, buf, len);
 }
 
 /* ---- the pre-opened fd pool's files (sentry/fs_openpool.c) ----------- */

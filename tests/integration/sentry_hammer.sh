@@ -4,7 +4,7 @@
 # made and removed, fork+exec, signals): every case's result in the
 # sandbox must equal the host kernel's, and stay the same across every
 # repetition from every thread. With workers (sentry/workers.c,
-# CVISOR_SENTRY_WORKERS=2 or cpus; none by default) the path calls run side
+# CVISOR_SENTRY_WORKERS=2 or cpus; one per CPU by default) the path calls run side
 # by side in the sentry, opens and mutating calls in the worker that
 # received them; the run is repeated without them
 # (CVISOR_SENTRY_WORKERS=0: the main thread serves every call).
