@@ -880,96 +880,116 @@ int fs_dcache_chdir(struct sc_call *c, const struct fs_path *p, int *fd_out)
 	return 0;
 }
 
-/* stat of entry i: a cached entry was reached by plain names, so stat
- * and lstat agree but on a symlink, which only lstat (nofollow) serves. */
-static int stat_entry(int i, bool nofollow, struct stat *st)
+/* What a call asks of the entry its path names. */
+struct dc_query {
+	enum { DQ_STAT, DQ_STATX, DQ_ACCESS, DQ_READLINK } kind;
+	bool nofollow;		/* DQ_STAT: lstat */
+	int flags;		/* DQ_STATX: AT_* */
+	unsigned mask;		/* DQ_STATX */
+	int mode;		/* DQ_ACCESS: F_OK or X_OK */
+	void *out;		/* struct stat, struct statx, the link's buffer */
+	size_t len;		/* DQ_READLINK */
+};
+
+/* The answer to q from entry i, or -EAGAIN (the full call gives it). A
+ * cached entry was reached by plain names, so stat and lstat agree but on
+ * a symlink, which only lstat serves; access X_OK only of a directory
+ * looked up with its own search permission. */
+static int answer(int i, const struct dc_query *q)
 {
-	if (S_ISLNK(dc[i].mode) && !nofollow)
-		return -EAGAIN;
-	return fstat(dc[i].fd, st) < 0 ? -EAGAIN : 0;
+	ssize_t n;
+
+	switch (q->kind) {
+	case DQ_STAT:
+		if (S_ISLNK(dc[i].mode) && !q->nofollow)
+			return -EAGAIN;
+		return fstat(dc[i].fd, q->out) < 0 ? -EAGAIN : 0;
+	case DQ_STATX:
+		if (S_ISLNK(dc[i].mode) && !(q->flags & AT_SYMLINK_NOFOLLOW))
+			return -EAGAIN;
+		return statx(dc[i].fd, "",
+			     AT_EMPTY_PATH | (q->flags & AT_STATX_SYNC_TYPE),
+			     q->mask, q->out) < 0 ? -EAGAIN : 0;
+	case DQ_ACCESS:	/* X of a file; a link to follow */
+		if (dc[i].file)
+			return q->mode || S_ISLNK(dc[i].mode) ? -EAGAIN : 0;
+		return 0;
+	case DQ_READLINK:
+		if (!S_ISLNK(dc[i].mode))
+			return -EAGAIN;	/* EINVAL: the full call says it */
+		n = readlinkat(dc[i].fd, "", q->out, q->len);
+		return n < 0 ? -EAGAIN : (int)n;
+	}
+	return -EAGAIN;
+}
+
+/* q answered by a hit on the shared side; -EAGAIN if the cache cannot
+ * serve p; DC_SLOW if only the exclusive side can tell. */
+static int shared_answer(struct sc_call *c, const struct fs_path *p,
+			 const struct gofer_creds *cr,
+			 const struct dc_query *q)
+{
+	int i = hit_begin(c, p, cr,
+			  q->kind == DQ_ACCESS && (q->mode & X_OK));
+	int ret;
+
+	if (i < 0)
+		return i;
+	ret = answer(i, q);
+	hit_end();
+	return ret;
+}
+
+/* q answered by the cache: a hit, else the exclusive side's lookup. */
+static int cached_answer(struct sc_call *c, const struct fs_path *p,
+			 const struct dc_query *q)
+{
+	struct gofer_creds cr;
+	int i, ret;
+
+	task_gofer_creds(c->t, &cr);
+	ret = shared_answer(c, p, &cr, q);
+	if (ret != DC_SLOW)
+		return ret;
+	DC_LOCKED();
+	i = lookup_path(c, p, &cr, false);
+	return i < 0 ? i : answer(i, q);
 }
 
 int fs_dcache_stat(struct sc_call *c, const struct fs_path *p,
 		   struct stat *st)
 {
-	struct gofer_creds cr;
-	int i, ret;
+	struct dc_query q = { .kind = DQ_STAT, .out = st };
 
-	task_gofer_creds(c->t, &cr);
-	i = hit_begin(c, p, &cr, false);
-	if (i != DC_SLOW) {
-		if (i < 0)
-			return i;
-		ret = stat_entry(i, false, st);
-		hit_end();
-		return ret;
-	}
-	DC_LOCKED();
-	i = lookup_path(c, p, &cr, false);
-	return i < 0 ? i : stat_entry(i, false, st);
-}
-
-static int statx_entry(int i, int flags, unsigned mask, struct statx *stx)
-{
-	if (S_ISLNK(dc[i].mode) && !(flags & AT_SYMLINK_NOFOLLOW))
-		return -EAGAIN;
-	flags &= AT_STATX_SYNC_TYPE;
-	return statx(dc[i].fd, "", AT_EMPTY_PATH | flags, mask, stx) < 0 ?
-		       -EAGAIN : 0;
+	return cached_answer(c, p, &q);
 }
 
 int fs_dcache_statx(struct sc_call *c, const struct fs_path *p, int flags,
 		    unsigned mask, struct statx *stx)
 {
-	struct gofer_creds cr;
-	int i, ret;
+	struct dc_query q = { .kind = DQ_STATX, .flags = flags,
+			      .mask = mask, .out = stx };
 
-	task_gofer_creds(c->t, &cr);
-	i = hit_begin(c, p, &cr, false);
-	if (i != DC_SLOW) {
-		if (i < 0)
-			return i;
-		ret = statx_entry(i, flags, mask, stx);
-		hit_end();
-		return ret;
-	}
-	DC_LOCKED();
-	i = lookup_path(c, p, &cr, false);
-	return i < 0 ? i : statx_entry(i, flags, mask, stx);
-}
-
-/* access F_OK of entry i, or X_OK if it is a directory looked up with
- * its own search permission. */
-static int access_entry(int i, int mode)
-{
-	if (dc[i].file)		/* X of a file; a link to follow */
-		return mode || S_ISLNK(dc[i].mode) ? -EAGAIN : 0;
-	return 0;
+	return cached_answer(c, p, &q);
 }
 
 int fs_dcache_access(struct sc_call *c, const struct fs_path *p,
 		     const struct gofer_creds *cr, int mode)
 {
-	int i, ret;
+	struct dc_query q = { .kind = DQ_ACCESS, .mode = mode };
+	int i;
 
 	/* F_OK and X_OK only: search permission is what the cache knows
 	 * (R and W: the gofer; W also depends on the mount). */
 	if (mode & ~X_OK)
 		return -EAGAIN;
-	i = hit_begin(c, p, cr, mode & X_OK);
-	if (i != DC_SLOW) {
-		if (i < 0)
-			return i;
-		ret = access_entry(i, mode);
-		hit_end();
-		return ret;
-	}
+	i = shared_answer(c, p, cr, &q);
+	if (i != DC_SLOW)
+		return i;
 	DC_LOCKED();
 	i = lookup_path(c, p, cr, false);
-	if (i < 0)
-		return i;
-	if (dc[i].file)
-		return access_entry(i, mode);
+	if (i < 0 || dc[i].file)
+		return i < 0 ? i : answer(i, &q);
 	if (mode & X_OK)
 		i = lookup_path(c, p, cr, true);
 	return i < 0 ? i : 0;
@@ -1071,6 +1091,8 @@ static int fill(struct sc_call *c, const struct fs_path *p, int *fd,
 int fs_dcache_stat_fill(struct sc_call *c, const struct fs_path *p,
 			bool nofollow, struct stat *st)
 {
+	struct dc_query q = { .kind = DQ_STAT, .nofollow = nofollow,
+			      .out = st };
 	struct gofer_creds cr;
 	bool own = false;
 	int i, fd, ret;
@@ -1078,18 +1100,13 @@ int fs_dcache_stat_fill(struct sc_call *c, const struct fs_path *p,
 	if (!dc_on)
 		return -EAGAIN;
 	task_gofer_creds(c->t, &cr);
-	i = hit_begin(c, p, &cr, false);
-	if (i != DC_SLOW) {
-		if (i < 0)
-			return i;
-		ret = stat_entry(i, nofollow, st);
-		hit_end();
+	ret = shared_answer(c, p, &cr, &q);
+	if (ret != DC_SLOW)
 		return ret;
-	}
 	DC_LOCKED();
 	i = lookup_path(c, p, &cr, false);
 	if (i >= 0)
-		return stat_entry(i, nofollow, st);
+		return answer(i, &q);
 	ret = fill(c, p, &fd, &own);
 	if (ret < 0)
 		return ret;
@@ -1124,34 +1141,12 @@ int fs_dcache_statx_fill(struct sc_call *c, const struct fs_path *p,
 	return ret;
 }
 
-static int readlink_entry(int i, char *buf, size_t len)
-{
-	ssize_t n;
-
-	if (!S_ISLNK(dc[i].mode))
-		return -EAGAIN;	/* EINVAL: the full call says it */
-	n = readlinkat(dc[i].fd, "", buf, len);
-	return n < 0 ? -EAGAIN : (int)n;
-}
-
 int fs_dcache_readlink(struct sc_call *c, const struct fs_path *p, char *buf,
 		       size_t len)
 {
-	struct gofer_creds cr;
-	int i, ret;
+	struct dc_query q = { .kind = DQ_READLINK, .out = buf, .len = len };
 
-	task_gofer_creds(c->t, &cr);
-	i = hit_begin(c, p, &cr, false);
-	if (i != DC_SLOW) {
-		if (i < 0)
-			return i;
-		ret = readlink_entry(i, buf, len);
-		hit_end();
-		return ret;
-	}
-	DC_LOCKED();
-	i = lookup_path(c, p, &cr, false);
-	return i < 0 ? i : readlink_entry(i, buf, len);
+	return cached_answer(c, p, &q);
 }
 
 /* ---- the pre-opened fd pool's files (sentry/fs_openpool.c) ----------- */
