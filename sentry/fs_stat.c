@@ -263,12 +263,12 @@ static long do_access(struct sc_call *c, int dirfd, uint64_t upath, int mode,
 	if (ret < 0)
 		return ret;
 	for (;;) {
-		if (p.virt)
-			return vtree_access(c, p.vpath, mode,
-					  !(flags & AT_SYMLINK_NOFOLLOW));
 		task_gofer_creds(c->t, &cr);
 		if (!(flags & AT_EACCESS))
 			access_creds(c->t, &cr);
+		if (p.virt)
+			return vtree_access(c, p.vpath, mode,
+					    !(flags & AT_SYMLINK_NOFOLLOW), &cr);
 		if (hops == 0 && fs_dcache_access(c, &p, &cr, mode) == 0)
 			return 0;
 		ret = gofer_faccessat(task_gofer(c->t), &cr, &p.at, mode,

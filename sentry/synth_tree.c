@@ -831,24 +831,165 @@ int vtree_statfs(struct sc_call *c, const char *path, struct statfs *st)
 	return 0;
 }
 
-int vtree_access(struct sc_call *c, const char *path, int mode, bool follow)
+/* Whether creds cr hold group gid (their fsgid or a supplementary one). */
+static bool in_group(const struct gofer_creds *cr, uint32_t gid)
 {
+	if (cr->fsgid == gid)
+		return true;
+	for (uint32_t i = 0; i < cr->ngroups; i++)
+		if (cr->groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* Linux's generic_permission() for a synthetic node: the owner's, the
+ * group's or the others' bits of st for creds cr, then CAP_DAC_OVERRIDE
+ * (read and write always; execute if some x bit is set, or a directory)
+ * and CAP_DAC_READ_SEARCH (read; search of a directory). */
+static int synth_permission(const struct gofer_creds *cr,
+			    const struct stat *st, int mode)
+{
+	unsigned bits = st->st_mode & 07;
+
+	if (cr->fsuid == st->st_uid)
+		bits = (st->st_mode >> 6) & 07;
+	else if (in_group(cr, st->st_gid))
+		bits = (st->st_mode >> 3) & 07;
+	if (((unsigned)mode & bits) == (unsigned)mode)
+		return 0;
+	if ((cr->cap_effective & (1ull << CAP_DAC_OVERRIDE)) &&
+	    (!(mode & X_OK) || S_ISDIR(st->st_mode) || (st->st_mode & 0111)))
+		return 0;
+	if ((cr->cap_effective & (1ull << CAP_DAC_READ_SEARCH)) &&
+	    !(mode & W_OK) &&
+	    (S_ISDIR(st->st_mode) || !(mode & X_OK)))
+		return 0;
+	return -EACCES;
+}
+
+/* Linux's proc_fd_permission(): a process may always use the fd
+ * directories of its own threads. */
+static bool own_fd_dir(struct sc_call *c, const struct vnode *n)
+{
+	const char *base = strrchr(n->path, '/');
+	struct task *t;
+
+	if (n->pid <= 0 || base == NULL || strcmp(base, "/fd") != 0)
+		return false;
+	if (n->host_pid == c->t->host_tgid)
+		return true;
+	t = procfs_task_of(c, n->host_pid);
+	return t != NULL && t->host_tgid == c->t->host_tgid;
+}
+
+/* Whether the task's effective gid or a supplementary group is the
+ * host's root group. */
+static bool egroup_host_root(const struct sentry *s,
+			     const struct task_creds *tc)
+{
+	if (ident_to_host(s, IDENT_GID, tc->egid) == 0)
+		return true;
+	for (size_t i = 0; i < tc->ngroups; i++)
+		if (ident_to_host(s, IDENT_GID, tc->groups[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Linux's proc_sys_permission(): no capability overrides the mode, which
+ * is checked against the caller's effective ids, not the fs ids access()
+ * switches to: the host's root uid gets the owner's bits, its root group
+ * the group's, anyone else the others'. The top directory is never
+ * writable, and no sysctl file executable. */
+static int sysctl_permission(struct sc_call *c, const char *path,
+			     const struct stat *st, int mode)
+{
+	const struct task_creds *tc = &c->t->creds;
+	const struct sentry *s = c->t->sentry;
+	unsigned bits = st->st_mode & 07;
+
+	if (strcmp(path, "/proc/sys") == 0)
+		return (mode & W_OK) ? -EACCES : 0;
+	if ((mode & X_OK) && S_ISREG(st->st_mode))
+		return -EACCES;
+	if (ident_to_host(s, IDENT_UID, tc->euid) == 0)
+		bits = (st->st_mode >> 6) & 07;
+	else if (egroup_host_root(s, tc))
+		bits = (st->st_mode >> 3) & 07;
+	return ((unsigned)mode & ~bits) == 0 ? 0 : -EACCES;
+}
+
+static bool in_sysctl(const char *path)
+{
+	return strncmp(path, "/proc/sys", 9) == 0 &&
+	       (path[9] == '\0' || path[9] == '/');
+}
+
+/* The container's sysfs, a read-only superblock (not the cgroup mount
+ * below it). */
+static bool in_sysfs(const char *path)
+{
+	return strncmp(path, "/sys", 4) == 0 && !in_cgroup_mount(path);
+}
+
+/*
+ * access(2) as creds cr (the real or the effective ids, as the caller
+ * chose). A file outside the trees (what /proc/self/exe, cwd or fd/N
+ * lead to) is checked by the gofer, as any file. A node of the trees as
+ * Linux's inode_permission(): a write to the read-only sysfs superblock
+ * is EROFS first; then the mode and owner (synth_permission, the own fd
+ * directories; sysctl_permission under /proc/sys); then, past the permission check, a write to a
+ * read-only mount (a readonlyPaths bind, the cgroup mount) is EROFS.
+ */
+int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
+		 const struct gofer_creds *cr)
+{
+	struct vwalk w;
 	struct stat st;
-	int ret = vtree_stat(c, path, follow, &st);
+	int ret = vwalk(c, path, follow, &w);
 
 	if (ret < 0)
 		return ret;
+	if (w.foreign) {
+		struct gofer_at at = { .dirfd = w.fd,
+				       .rootfd = c->t->fs->root_fd,
+				       .path = w.rest[0] ? w.rest :
+					       w.fd == GOFER_AT_ROOT ? "." :
+								       NULL };
+
+		ret = gofer_faccessat(task_gofer(c->t), cr, &at, mode,
+				      AT_EACCESS);
+		/* Not a file of the gofer's (a pipe or socket the task was
+		 * given): its mode and owner, as any inode's. */
+		if (ret == -EXDEV && at.path == NULL) {
+			ret = fstat(w.fd, &st) < 0 ? -errno : 0;
+			if (ret == 0 && mode != F_OK) {
+				ident_stat_from_host(c->t, &st);
+				ret = synth_permission(cr, &st, mode);
+			}
+		}
+		vwalk_release(&w);
+		return ret;
+	}
+	synth_stat(&w.node, &st);
+	ident_vnode_owner(c, &w.node, &st);
 	if (mode == F_OK)
 		return 0;
-	if ((mode & W_OK) && !S_ISLNK(st.st_mode) && vmask_readonly(path))
+	if ((mode & W_OK) && in_sysfs(path) && !S_ISCHR(st.st_mode))
 		return -EROFS;
+	if (S_ISLNK(st.st_mode))
+		return 0;
 	if ((mode & W_OK) && S_ISCHR(st.st_mode))	/* a mask: /dev/null */
 		return (mode & X_OK) ? -EACCES : 0;
-	if ((mode & W_OK) && !S_ISLNK(st.st_mode))
-		return -EACCES;
-	if ((mode & X_OK) && S_ISREG(st.st_mode) && !(st.st_mode & 0111))
-		return -EACCES;
-	return 0;
+	if (in_sysctl(path))
+		ret = sysctl_permission(c, path, &st, mode);
+	else
+		ret = synth_permission(cr, &st, mode);
+	if (ret < 0 && own_fd_dir(c, &w.node))
+		ret = 0;
+	if (ret == 0 && (mode & W_OK) &&
+	    (vmask_readonly(path) || in_cgroup_mount(path)))
+		ret = -EROFS;
+	return ret;
 }
 
 int vtree_readlink(struct sc_call *c, const char *path, char *buf, size_t len)

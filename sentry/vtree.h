@@ -104,7 +104,8 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 	     struct stat *st);
 int vtree_statfs(struct sc_call *c, const char *path, struct statfs *st);
 /* Linux's answer for access(2) (mode: R_OK|W_OK|X_OK|F_OK). */
-int vtree_access(struct sc_call *c, const char *path, int mode, bool follow);
+int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
+		 const struct gofer_creds *cr);
 /* The target of a virtual symlink (no NUL), -EINVAL if not a link. */
 int vtree_readlink(struct sc_call *c, const char *path, char *buf, size_t len);
 /* What a modification (create, remove, chmod...) of a virtual path gets:
