@@ -483,11 +483,13 @@ static void place_on_call(struct sentry *s)
  * accepted, for the signal-delivery stop alone (the first one decides:
  * there the call shows -ERESTART* if the kernel dropped the reply, its
  * result if the task took it); a notification never gets it, as the task
- * may have taken the reply and made the same call again. Not covered: an
+ * may have taken the reply and made the same call again, and a call seen
+ * at a ptrace stop (a tracer's wait4) ends it too. Not covered: an
  * accepted reply dropped when another thread took the signal (no stop,
  * the kernel restarts the call), and a task that took the reply, made the
- * same call again at once and had that one interrupted before the sentry
- * received it (it returns the first one's result). Any other accepted
+ * same call again with nothing but PASS calls between, and had that one
+ * interrupted before the sentry received it, with no signal-delivery stop
+ * between either (it returns the first one's result, undone). Any other accepted
  * reply is served again. docs/architecture.md, "Calls interrupted after
  * they were served".
  */
@@ -558,6 +560,16 @@ static void restart_complete(struct task *t)
 		  "(its reply %s): returns %ld", (int)t->tid, st->restart.nr,
 		  st->restart.accepted ? "accepted, then dropped" : "refused",
 		  st->restart.ret);
+}
+
+/* t made a call the sentry sees at a ptrace stop (a wait4, an exec...):
+ * it took the reply of its last commit (restart_note). */
+static void restart_forget_accepted(struct task *t)
+{
+	struct task_state *st = task_st(t);
+
+	if (st->restart.accepted)
+		st->restart.set = false;
 }
 
 /*
@@ -911,6 +923,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 		return;
 	place_on_call(s);
 	drop_stale_pending(t);
+	restart_forget_accepted(t);
 	if (ret < 0) {
 		/* Not a stop we can account for: refuse the call. */
 		log_warn("sentry: tid %d: seccomp stop: %s", t->host_tid,
