@@ -107,23 +107,32 @@ static int wait_show(const char *c, pid_t pid, int opts)
 	return st;
 }
 
+/* waitpid(pid, WNOHANG) every ms for 5 s: its result (0: no status
+ * came), the status in *st. */
+static pid_t wait_5s(pid_t pid, int *st)
+{
+	pid_t got = 0;
+
+	for (int i = 0; i < 5000 && got == 0; i++) {
+		got = waitpid(pid, st, WNOHANG);
+		if (got == 0)
+			usleep(1000);
+	}
+	return got;
+}
+
 /* wait_show, but a stop that does not come within 5 s is a failure
  * ("timeout") rather than a hang; the tracee is killed then. */
 static int wait_bounded(const char *c, pid_t pid)
 {
 	int st;
+	pid_t got = wait_5s(pid, &st);
 
-	for (int i = 0; i < 500; i++) {
-		pid_t got = waitpid(pid, &st, WNOHANG);
-
-		if (got == 0) {
-			usleep(10000);
-			continue;
-		}
-		if (got < 0) {
-			say("%s wait %s", c, ename(errno));
-			return -1;
-		}
+	if (got < 0) {
+		say("%s wait %s", c, ename(errno));
+		return -1;
+	}
+	if (got > 0) {
 		show_status(c, st);
 		return st;
 	}
@@ -545,20 +554,12 @@ static void round_wait(char *line, size_t n, pid_t c)
 {
 	char buf[64] = "timeout";
 	int st;
+	pid_t got = wait_5s(c, &st);
 
-	for (int i = 0; i < 5000; i++) {
-		pid_t got = waitpid(c, &st, WNOHANG);
-
-		if (got == 0) {
-			usleep(1000);
-			continue;
-		}
-		if (got < 0)
-			snprintf(buf, sizeof(buf), "wait %s", ename(errno));
-		else
-			status_text(st, buf, sizeof(buf));
-		break;
-	}
+	if (got < 0)
+		snprintf(buf, sizeof(buf), "wait %s", ename(errno));
+	else if (got > 0)
+		status_text(st, buf, sizeof(buf));
 	snprintf(line + strlen(line), n - strlen(line), "; %s", buf);
 }
 
