@@ -87,9 +87,11 @@ struct task_state {
 		unsigned long host_euid, host_egid;
 	} setid;
 	/* A notified call the sentry served whose reply the kernel refused
-	 * (a signal took it away): loop.c, restart_note. */
+	 * (a signal took it away), or a commit's whose reply it accepted
+	 * (accepted): loop.c, restart_note. */
 	struct {
 		bool set;
+		bool accepted;
 		long nr;
 		uint64_t args[6];
 		uint64_t ip;

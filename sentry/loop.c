@@ -473,23 +473,40 @@ static void place_on_call(struct sentry *s)
  *    (restart_of_served).
  * Any other notification of the task forgets it. A refused commit
  * (sc_commit) is not kept: the restart runs the handler and its commit.
- * Not covered: a reply the kernel accepted just as the signal woke the
- * task (it drops it all the same, and the call is served again); an
- * accepted reply cannot be told from one the task took, and a record of
- * it would answer the task's next identical call. docs/architecture.md,
- * "Calls interrupted after they were served".
+ *
+ * A reply the kernel accepted just as the signal woke the task is dropped
+ * all the same (the task had given up its wait before the reply came, and
+ * then met it gone). The call of a commit must not be served again: a
+ * tracer's PTRACE_CONT done twice ran its tracee past the stop after (a
+ * seized tracee's group stop: tests/conformance/ptrace.sh), a SEIZE done
+ * twice failed with EPERM. So a commit's result is kept too, marked
+ * accepted, for the signal-delivery stop alone (the first one decides:
+ * there the call shows -ERESTART* if the kernel dropped the reply, its
+ * result if the task took it); a notification never gets it, as the task
+ * may have taken the reply and made the same call again, and a call seen
+ * at a ptrace stop (a tracer's wait4) ends it too. Not covered: an
+ * accepted reply dropped when another thread took the signal (no stop,
+ * the kernel restarts the call), and a task that took the reply, made the
+ * same call again with nothing but PASS calls between, and had that one
+ * interrupted before the sentry received it, with no signal-delivery stop
+ * between either (it returns the first one's result, undone). Any other accepted
+ * reply is served again. docs/architecture.md, "Calls interrupted after
+ * they were served".
  */
-static void restart_note(struct sc_call *c, long ret)
+static void restart_note(struct sc_call *c, long ret, bool accepted)
 {
 	struct task_state *st = task_st(c->t);
 
 	st->restart.set = true;
+	st->restart.accepted = accepted;
 	st->restart.nr = c->nr;
 	memcpy(st->restart.args, c->args, sizeof(st->restart.args));
 	st->restart.ip = c->ip;
 	st->restart.ret = ret;
-	log_debug("sentry: tid %d: call %ld served, its reply refused: %ld "
-		  "kept for the restart", (int)c->t->tid, c->nr, ret);
+	if (!accepted)
+		log_debug("sentry: tid %d: call %ld served, its reply "
+			  "refused: %ld kept for the restart", (int)c->t->tid,
+			  c->nr, ret);
 }
 
 /* Whether the call nr(args) at ip is the one whose result st keeps. */
@@ -504,7 +521,8 @@ static bool restart_is(const struct task_state *st, long nr, uint64_t ip,
 static bool restart_of_served(struct sc_call *c, long *ret)
 {
 	struct task_state *st = task_st(c->t);
-	bool same = restart_is(st, c->nr, c->ip, c->args);
+	bool same = restart_is(st, c->nr, c->ip, c->args) &&
+		    !st->restart.accepted;
 
 	st->restart.set = false;
 	if (!same)
@@ -526,6 +544,8 @@ static void restart_complete(struct task *t)
 
 	if (!st->restart.set || plat_getregs(t->host_tid, &r) < 0)
 		return;
+	if (st->restart.accepted)
+		st->restart.set = false;	/* this stop decides */
 	rax = (long)r.rax;
 	plat_regs_args(&r, args);
 	if (!restart_is(st, (long)r.orig_rax, r.rip, args) ||
@@ -536,8 +556,20 @@ static void restart_complete(struct task *t)
 	r.rax = (uint64_t)st->restart.ret;
 	sentry_plat_result(t->host_tid, plat_setregs(t->host_tid, &r),
 			   "served result");
-	log_debug("sentry: tid %d: call %ld interrupted after it was served: "
-		  "returns %ld", (int)t->tid, st->restart.nr, st->restart.ret);
+	log_debug("sentry: tid %d: call %ld interrupted after it was served "
+		  "(its reply %s): returns %ld", (int)t->tid, st->restart.nr,
+		  st->restart.accepted ? "accepted, then dropped" : "refused",
+		  st->restart.ret);
+}
+
+/* t made a call the sentry sees at a ptrace stop (a wait4, an exec...):
+ * it took the reply of its last commit (restart_note). */
+static void restart_forget_accepted(struct task *t)
+{
+	struct task_state *st = task_st(t);
+
+	if (st->restart.accepted)
+		st->restart.set = false;
 }
 
 /*
@@ -596,15 +628,19 @@ bool sentry_serve_notif(struct sentry *s, int nfd, struct seccomp_notif *n)
 	else
 		err = plat_notif_send(nfd, n->id, ret, false);
 	sentry_plat_result(n->pid, err, "reply");
-	if (err == 0 && c.commit != NULL)
+	if (err == 0 && c.commit != NULL) {
+		/* Accepted, and still maybe dropped (restart_note). */
+		if (!pc.at_stop && c.outcome == SC_OUT_VALUE)
+			restart_note(&c, ret, true);
 		c.commit(&c);
+	}
 	/* Refused: kept for the restart (restart_note). A refused commit
 	 * is left to the restart, and a handler that found the
 	 * notification gone (c.gone) stopped there or left the task's
 	 * memory unwritten: its restart must be served. */
 	else if (err != 0 && c.t != NULL && !pc.at_stop &&
 		 c.outcome == SC_OUT_VALUE && !c.gone && c.commit == NULL)
-		restart_note(&c, ret);
+		restart_note(&c, ret, false);
 	return true;
 }
 
@@ -887,6 +923,7 @@ static void on_seccomp(struct sentry *s, struct task *t)
 		return;
 	place_on_call(s);
 	drop_stale_pending(t);
+	restart_forget_accepted(t);
 	if (ret < 0) {
 		/* Not a stop we can account for: refuse the call. */
 		log_warn("sentry: tid %d: seccomp stop: %s", t->host_tid,

@@ -26,6 +26,7 @@
 #include <sys/ptrace.h>
 #include <linux/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -61,19 +62,31 @@ static const char *evname(int ev)
 	}
 }
 
+/* A wait status in words ("stopped STOP event stop"), in buf. */
+static const char *status_text(int st, char *buf, size_t n)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, n, "exited %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, n, "killed %s", sigabbrev_np(WTERMSIG(st)));
+	else if (WIFSTOPPED(st) && (st >> 16))
+		snprintf(buf, n, "stopped %s event %s",
+			 sigabbrev_np(WSTOPSIG(st) & 0x7f), evname(st >> 16));
+	else if (WIFSTOPPED(st))
+		snprintf(buf, n, "stopped %s%s",
+			 sigabbrev_np(WSTOPSIG(st) & 0x7f),
+			 (WSTOPSIG(st) & 0x80) ? "|0x80" : "");
+	else
+		snprintf(buf, n, "status %#x", st);
+	return buf;
+}
+
 /* One line describing a wait status. */
 static void show_status(const char *c, int st)
 {
-	if (WIFEXITED(st))
-		say("%s exited %d", c, WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		say("%s killed %s", c, sigabbrev_np(WTERMSIG(st)));
-	else if (WIFSTOPPED(st) && (st >> 16))
-		say("%s stopped %s event %s", c,
-		    sigabbrev_np(WSTOPSIG(st) & 0x7f), evname(st >> 16));
-	else if (WIFSTOPPED(st))
-		say("%s stopped %s%s", c, sigabbrev_np(WSTOPSIG(st) & 0x7f),
-		    (WSTOPSIG(st) & 0x80) ? "|0x80" : "");
+	char buf[64];
+
+	say("%s %s", c, status_text(st, buf, sizeof(buf)));
 }
 
 /* waitpid(pid) and one line describing the status; the status. */
@@ -94,23 +107,32 @@ static int wait_show(const char *c, pid_t pid, int opts)
 	return st;
 }
 
+/* waitpid(pid, WNOHANG) every ms for 5 s: its result (0: no status
+ * came), the status in *st. */
+static pid_t wait_5s(pid_t pid, int *st)
+{
+	pid_t got = 0;
+
+	for (int i = 0; i < 5000 && got == 0; i++) {
+		got = waitpid(pid, st, WNOHANG);
+		if (got == 0)
+			usleep(1000);
+	}
+	return got;
+}
+
 /* wait_show, but a stop that does not come within 5 s is a failure
  * ("timeout") rather than a hang; the tracee is killed then. */
 static int wait_bounded(const char *c, pid_t pid)
 {
 	int st;
+	pid_t got = wait_5s(pid, &st);
 
-	for (int i = 0; i < 500; i++) {
-		pid_t got = waitpid(pid, &st, WNOHANG);
-
-		if (got == 0) {
-			usleep(10000);
-			continue;
-		}
-		if (got < 0) {
-			say("%s wait %s", c, ename(errno));
-			return -1;
-		}
+	if (got < 0) {
+		say("%s wait %s", c, ename(errno));
+		return -1;
+	}
+	if (got > 0) {
 		show_status(c, st);
 		return st;
 	}
@@ -515,6 +537,91 @@ static void case_seize(void)
 	close(pfd[1]);
 }
 
+/*
+ * seize_rounds: the seize case's stops, ROUNDS times over one seized
+ * tracee, with the tracer under an interval timer's ignored SIGALRM (a
+ * signal from the kernel that can land between the sentry's service of a
+ * ptrace call and its reply; tests/progs/pt_sigstorm.c): INTERRUPT's
+ * event stop; SIGSTOP's delivery stop; CONT with SIGSTOP into the group
+ * stop; LISTEN; SIGCONT's event stop and delivery stop; CONT. Each stop
+ * is waited for 5 s at most (main's alarm is off meanwhile). One line per round, its statuses; printed
+ * are the first round's and the rounds that differ from it.
+ */
+#define ROUNDS 200
+
+/* Appends the next status of c (or "timeout") to line. */
+static void round_wait(char *line, size_t n, pid_t c)
+{
+	char buf[64] = "timeout";
+	int st;
+	pid_t got = wait_5s(c, &st);
+
+	if (got < 0)
+		snprintf(buf, sizeof(buf), "wait %s", ename(errno));
+	else if (got > 0)
+		status_text(st, buf, sizeof(buf));
+	snprintf(line + strlen(line), n - strlen(line), "; %s", buf);
+}
+
+static void round_req(char *line, size_t n, const char *what, long r)
+{
+	snprintf(line + strlen(line), n - strlen(line), "; %s %s", what,
+		 res(r));
+}
+
+static void seize_round(char *line, size_t n, pid_t c)
+{
+	int st;
+
+	line[0] = '\0';
+	round_req(line, n, "interrupt", ptrace(PTRACE_INTERRUPT, c, 0, 0));
+	round_wait(line, n, c);
+	round_req(line, n, "cont", ptrace(PTRACE_CONT, c, 0, 0));
+	kill(c, SIGSTOP);
+	round_wait(line, n, c);
+	round_req(line, n, "cont stop", ptrace(PTRACE_CONT, c, 0, SIGSTOP));
+	round_wait(line, n, c);
+	round_req(line, n, "listen", ptrace(PTRACE_LISTEN, c, 0, 0));
+	snprintf(line + strlen(line), n - strlen(line), "; wnohang %d",
+		 waitpid(c, &st, WNOHANG));
+	kill(c, SIGCONT);
+	round_wait(line, n, c);
+	round_req(line, n, "cont", ptrace(PTRACE_CONT, c, 0, 0));
+	round_wait(line, n, c);
+	round_req(line, n, "cont", ptrace(PTRACE_CONT, c, 0, 0));
+}
+
+static void case_seize_rounds(int rounds)
+{
+	struct itimerval it = { { 0, 250 }, { 0, 250 } }, guard;
+	char first[512], line[512];
+	int pfd[2], differ = 0;
+	pid_t c;
+
+	if (pipe(pfd) < 0)
+		return;
+	c = sleeper(pfd[0], 0, -1);
+	req("seize_rounds", "seize", ptrace(PTRACE_SEIZE, c, 0, 0));
+	signal(SIGALRM, SIG_IGN);
+	setitimer(ITIMER_REAL, &it, &guard);	/* main's alarm, kept */
+	seize_round(first, sizeof(first), c);
+	for (int i = 1; i < rounds; i++) {
+		seize_round(line, sizeof(line), c);
+		if (strcmp(line, first) != 0 && differ++ < 3)
+			say("seize_rounds round %d%s", i, line);
+		if (strstr(line, "timeout") != NULL)
+			break;	/* the tracee is lost: one is enough */
+	}
+	signal(SIGALRM, SIG_DFL);
+	setitimer(ITIMER_REAL, &guard, NULL);
+	say("seize_rounds first%s", first);
+	say("seize_rounds rounds differing %d", differ);
+	req("seize_rounds", "kill", ptrace(PTRACE_KILL, c, 0, 0));
+	wait_show("seize_rounds", c, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
 /* Linux's permission rules from uid 1000 without capabilities. */
 static void case_perm(void)
 {
@@ -559,6 +666,7 @@ static void attach_cases(void)
 	case_attach();
 	case_attach_sibling();
 	case_seize();
+	case_seize_rounds(ROUNDS);
 	case_perm();
 	say("done");
 }
@@ -570,6 +678,10 @@ int main(int argc, char **argv)
 		return atoi(argv[2]);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	alarm(60);	/* a lost stop ends the run rather than hanging it */
+	if (argc == 3 && strcmp(argv[1], "seize_rounds") == 0) {
+		case_seize_rounds(atoi(argv[2]));
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "attach") == 0) {
 		attach_cases();
 		return 0;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,72 +104,123 @@ TEST(rlimit_soft_above_hard)
 			      "10 above the hard limit 5");
 }
 
-/* In a child: the limits change the calling process. */
-TEST(rlimit_hard_above_current_names_the_entry)
+/*
+ * The fixture of the tests that change the calling process (limits,
+ * credentials): body runs in a forked child, which leaves with its
+ * result; what it writes in msg (an error's text) comes back through a
+ * pipe. Returns the child's exit status (-1: it did not exit), msg
+ * filled.
+ */
+static int in_child(int (*body)(char *msg, size_t n), char *msg, size_t n)
 {
-	int fds[2], status;
-	char buf[512] = { 0 };
+	int fds[2], status = 0;
+	ssize_t len;
 	pid_t pid;
 
 	if (pipe(fds) < 0)
-		FAILF("pipe");
+		FAILF("pipe: %s", strerror(errno));
 	pid = fork();
+	if (pid < 0)
+		FAILF("fork: %s", strerror(errno));
 	if (pid == 0) {
-		struct rlimit cur;
-		struct oci_rlimit rl[2];
-		struct cv_error *err = NULL;
+		char buf[512] = "";
+		int ret = body(buf, sizeof(buf));
 
-		getrlimit(RLIMIT_NOFILE, &cur);
-		/* Lower first, then ask for more than that: only
-		 * CAP_SYS_RESOURCE allows it. */
-		rl[0] = (struct oci_rlimit){ .type = RLIMIT_NOFILE,
-					     .soft = 100, .hard = 100 };
-		rl[1] = (struct oci_rlimit){ .type = RLIMIT_NOFILE,
-					     .soft = 100, .hard = 200 };
-		if (process_set_rlimits(rl, 2, &err) == 0)
-			_exit(3);	/* has CAP_SYS_RESOURCE */
-		if (write(fds[1], err->msg, strlen(err->msg)) < 0)
-			_exit(2);
-		_exit(0);
+		if (write(fds[1], buf, strlen(buf)) < 0)
+			_exit(99);
+		_exit(ret);
 	}
 	close(fds[1]);
-	if (read(fds[0], buf, sizeof(buf) - 1) < 0)
-		buf[0] = 0;
+	len = read(fds[0], msg, n - 1);
+	msg[len > 0 ? len : 0] = '\0';
 	close(fds[0]);
-	waitpid(pid, &status, 0);
-	if (WEXITSTATUS(status) == 3)
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* in_child as root: a SKIP elsewhere; the body must return 0. */
+static void in_root_child(int (*body)(char *msg, size_t n))
+{
+	char msg[512];
+	int ret;
+
+	if (geteuid() != 0)
+		SKIP("needs root");
+	ret = in_child(body, msg, sizeof(msg));
+	if (ret != 0)
+		FAILF("the child's step %d failed: %.300s", ret, msg);
+}
+
+/* Lower first, then ask for more than that: only CAP_SYS_RESOURCE
+ * allows it. 3 if it was allowed. */
+static int rlimit_raise(char *msg, size_t n)
+{
+	struct oci_rlimit rl[2];
+	struct cv_error *err = NULL;
+
+	rl[0] = (struct oci_rlimit){ .type = RLIMIT_NOFILE, .soft = 100,
+				     .hard = 100 };
+	rl[1] = (struct oci_rlimit){ .type = RLIMIT_NOFILE, .soft = 100,
+				     .hard = 200 };
+	if (process_set_rlimits(rl, 2, &err) == 0)
+		return 3;	/* has CAP_SYS_RESOURCE */
+	snprintf(msg, n, "%s", err->msg);
+	return 0;
+}
+
+/* In a child: the limits change the calling process. */
+TEST(rlimit_hard_above_current_names_the_entry)
+{
+	char buf[512];
+	int ret = in_child(rlimit_raise, buf, sizeof(buf));
+
+	if (ret == 3)
 		SKIP("this host grants CAP_SYS_RESOURCE");
-	CHECK_EQ(WEXITSTATUS(status), 0);
+	CHECK_EQ(ret, 0);
 	CHECK_STREQ(buf, "process.rlimits[1] (RLIMIT_NOFILE): hard limit 200 "
 			 "above the current 100 needs CAP_SYS_RESOURCE: "
 			 "Operation not permitted");
 }
 
+/* process_sysctl_check's cases: the key, the namespaces of its own
+ * (net, ipc, uts), and the error ("" accepted, NULL any error). */
+static const struct {
+	const char *key;
+	bool net, ipc, uts;
+	const char *msg;
+} sysctl_cases[] = {
+	{ "net.ipv4.ip_forward", true, false, false, "" },
+	{ "kernel.shmmax", false, true, false, "" },
+	{ "fs.mqueue.msg_max", false, true, false, "" },
+	{ "net.ipv4.ip_forward", false, true, true,
+	  "linux.sysctl: net.ipv4.ip_forward: needs a new network namespace" },
+	{ "kernel.shmmax", true, false, true, NULL },
+	{ "vm.swappiness", true, true, true,
+	  "linux.sysctl: vm.swappiness: not a namespaced sysctl" },
+	{ "net/../../kernel/x", true, true, true, NULL },
+	{ "kernel.hostname", true, true, false, NULL },
+};
+
 TEST(sysctl_only_namespaced)
 {
-	cleanup_error struct cv_error *e1 = NULL, *e2 = NULL, *e3 = NULL,
-				      *e4 = NULL, *e5 = NULL;
+	for (size_t i = 0; i < sizeof(sysctl_cases) / sizeof(*sysctl_cases);
+	     i++) {
+		cleanup_error struct cv_error *err = NULL;
+		int ret = process_sysctl_check(sysctl_cases[i].key,
+					       sysctl_cases[i].net,
+					       sysctl_cases[i].ipc,
+					       sysctl_cases[i].uts, &err);
+		const char *want = sysctl_cases[i].msg;
 
-	CHECK(process_sysctl_check("net.ipv4.ip_forward", true, false, false,
-				   NULL) == 0);
-	CHECK(process_sysctl_check("kernel.shmmax", false, true, false,
-				   NULL) == 0);
-	CHECK(process_sysctl_check("fs.mqueue.msg_max", false, true, false,
-				   NULL) == 0);
-	CHECK(process_sysctl_check("net.ipv4.ip_forward", false, true, true,
-				   &e1) < 0);
-	CHECK_STREQ(e1->msg, "linux.sysctl: net.ipv4.ip_forward: needs a new "
-			     "network namespace");
-	CHECK(process_sysctl_check("kernel.shmmax", true, false, true,
-				   &e2) < 0);
-	CHECK(process_sysctl_check("vm.swappiness", true, true, true,
-				   &e3) < 0);
-	CHECK_STREQ(e3->msg, "linux.sysctl: vm.swappiness: not a namespaced "
-			     "sysctl");
-	CHECK(process_sysctl_check("net/../../kernel/x", true, true, true,
-				   &e4) < 0);
-	CHECK(process_sysctl_check("kernel.hostname", true, true, false,
-				   &e5) < 0);
+		if (want != NULL && *want == '\0') {
+			CHECK_EQ(ret, 0);
+			continue;
+		}
+		CHECK(ret < 0 && err != NULL);
+		if (want != NULL)
+			CHECK_STREQ(err->msg, want);
+	}
 }
 
 TEST(find_exec_uses_process_path)
@@ -200,102 +252,100 @@ TEST(find_exec_uses_process_path)
 	CHECK_STREQ(out, "/bin/x");
 }
 
-/* As root, in a child: uid/gid/groups and the capability sets land. */
+/* Whether the calling process's /proc/self/status has every line of
+ * want (NULL-terminated), e.g. "CapEff:\t0000000000002000". */
+static bool status_has(const char *const *want)
+{
+	cleanup_free char *txt = NULL;
+
+	if (cv_read_file("/proc/self/status", &txt, NULL, NULL) < 0)
+		return false;
+	for (; *want != NULL; want++)
+		if (strstr(txt, *want) == NULL)
+			return false;
+	return true;
+}
+
+/* uid/gid/groups and the capability sets land (in_root_child). */
+static int creds_and_caps(char *msg, size_t n)
+{
+	gid_t groups[] = { 4, 24 };
+	struct oci_process p = {
+		.user = { .uid = 1000, .gid = 1001, .additional_gids = groups,
+			  .n_additional_gids = 2 },
+		.caps = { .present = true, .bounding = BIT(13) | BIT(10),
+			  .permitted = BIT(13) | BIT(10),
+			  .effective = BIT(13), .inheritable = BIT(13),
+			  .ambient = BIT(13) },
+		.no_new_privileges = true,
+	};
+	static const char *const caps[] = {
+		"CapEff:\t0000000000002000", "CapPrm:\t0000000000002400",
+		"CapBnd:\t0000000000002400", "CapAmb:\t0000000000002000", NULL
+	};
+	struct sentry_attach_info info = { 0 };
+	struct cv_error *err = NULL;
+	gid_t got[4];
+
+	if (process_set_creds(&p, &info, &err) < 0) {
+		snprintf(msg, n, "%s", err->msg);
+		return 2;
+	}
+	if (getuid() != 1000 || geteuid() != 1000 || getgid() != 1001)
+		return 3;
+	if (getgroups(4, got) != 2 || got[0] != 4 || got[1] != 24)
+		return 4;
+	if (!status_has(caps))
+		return 6;
+	if (info.cap_permitted != (BIT(13) | BIT(10)) || info.euid != 1000)
+		return 7;
+	return 0;
+}
+
 TEST(creds_and_caps_applied)
 {
-	int status;
-	pid_t pid;
-
-	if (geteuid() != 0)
-		SKIP("needs root");
-	pid = fork();
-	if (pid == 0) {
-		gid_t groups[] = { 4, 24 };
-		struct oci_process p = {
-			.user = { .uid = 1000, .gid = 1001,
-				  .additional_gids = groups,
-				  .n_additional_gids = 2 },
-			.caps = { .present = true,
-				  .bounding = BIT(13) | BIT(10),
-				  .permitted = BIT(13) | BIT(10),
-				  .effective = BIT(13),
-				  .inheritable = BIT(13),
-				  .ambient = BIT(13) },
-			.no_new_privileges = true,
-		};
-		struct sentry_attach_info info = { 0 };
-		struct cv_error *err = NULL;
-		cleanup_free char *status_txt = NULL;
-		gid_t got[4];
-
-		if (process_set_creds(&p, &info, &err) < 0) {
-			fprintf(stderr, "%s\n", err->msg);
-			_exit(2);
-		}
-		if (getuid() != 1000 || geteuid() != 1000 || getgid() != 1001)
-			_exit(3);
-		if (getgroups(4, got) != 2 || got[0] != 4 || got[1] != 24)
-			_exit(4);
-		if (cv_read_file("/proc/self/status", &status_txt, NULL,
-				 NULL) < 0)
-			_exit(5);
-		if (strstr(status_txt, "CapEff:\t0000000000002000") == NULL ||
-		    strstr(status_txt, "CapPrm:\t0000000000002400") == NULL ||
-		    strstr(status_txt, "CapBnd:\t0000000000002400") == NULL ||
-		    strstr(status_txt, "CapAmb:\t0000000000002000") == NULL)
-			_exit(6);
-		if (info.cap_permitted != (BIT(13) | BIT(10)) ||
-		    info.euid != 1000)
-			_exit(7);
-		_exit(0);
-	}
-	waitpid(pid, &status, 0);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), 0);
+	in_root_child(creds_and_caps);
 }
 
 /* Without noNewPrivileges: CAP_SYS_ADMIN kept (for the interception
  * filter, as runc's profile) until process_drop_kept_caps, then exactly
  * the config's sets; the sentry is told the final ones all along. */
+static int admin_kept(char *msg, size_t n)
+{
+	struct oci_process p = {
+		.user = { .uid = 1000, .gid = 1001 },
+		.caps = { .present = true, .bounding = BIT(13),
+			  .permitted = BIT(13), .effective = BIT(13) },
+	};
+	static const char *const kept[] = { "CapEff:\t0000000000202000",
+					    "NoNewPrivs:\t0", NULL };
+	static const char *const dropped[] = { "CapEff:\t0000000000002000",
+					       "CapPrm:\t0000000000002000",
+					       NULL };
+	struct sentry_attach_info info = { 0 };
+	struct cv_error *err = NULL;
+
+	if (process_set_creds(&p, &info, &err) < 0 ||
+	    process_finish(&p, &info, &err) < 0) {
+		snprintf(msg, n, "%s", err->msg);
+		return 2;
+	}
+	if (!status_has(kept))
+		return 3;
+	if (info.cap_effective != BIT(13) || info.cap_permitted != BIT(13))
+		return 4;
+	if (process_drop_kept_caps(&err) < 0) {
+		snprintf(msg, n, "%s", err->msg);
+		return 5;
+	}
+	if (!status_has(dropped))
+		return 6;
+	return 0;
+}
+
 TEST(admin_kept_until_filter)
 {
-	int status;
-	pid_t pid;
-
-	if (geteuid() != 0)
-		SKIP("needs root");
-	pid = fork();
-	if (pid == 0) {
-		struct oci_process p = {
-			.user = { .uid = 1000, .gid = 1001 },
-			.caps = { .present = true, .bounding = BIT(13),
-				  .permitted = BIT(13), .effective = BIT(13) },
-		};
-		struct sentry_attach_info info = { 0 };
-		struct cv_error *err = NULL;
-		cleanup_free char *a = NULL, *b = NULL;
-
-		if (process_set_creds(&p, &info, &err) < 0 ||
-		    process_finish(&p, &info, &err) < 0)
-			_exit(2);
-		if (cv_read_file("/proc/self/status", &a, NULL, NULL) < 0 ||
-		    strstr(a, "CapEff:\t0000000000202000") == NULL ||
-		    strstr(a, "NoNewPrivs:\t0") == NULL)
-			_exit(3);
-		if (info.cap_effective != BIT(13) ||
-		    info.cap_permitted != BIT(13))
-			_exit(4);
-		if (process_drop_kept_caps(&err) < 0)
-			_exit(5);
-		if (cv_read_file("/proc/self/status", &b, NULL, NULL) < 0 ||
-		    strstr(b, "CapEff:\t0000000000002000") == NULL ||
-		    strstr(b, "CapPrm:\t0000000000002000") == NULL)
-			_exit(6);
-		_exit(0);
-	}
-	waitpid(pid, &status, 0);
-	CHECK(WIFEXITED(status));
-	CHECK_EQ(WEXITSTATUS(status), 0);
+	in_root_child(admin_kept);
 }
 
 int main(void)

@@ -106,64 +106,83 @@ static uint8_t *code_page(void)
 	return page;
 }
 
-TEST(injection_runs_the_sentrys_calls)
-{
-	uint8_t *page = code_page();
+/*
+ * The fixture of every test: a child running code_page()'s code, seized
+ * and at the seccomp stop of its uname (pc). SKIPs where either cannot be
+ * had. A failed check kills the child (PTRACE_O_EXITKILL would as well,
+ * with the test's process).
+ */
+struct fixture {
+	uint8_t *page;
 	struct plat_call pc;
 	pid_t pid;
+};
 
-	if (page == NULL)
+static void fixture_start(struct fixture *f)
+{
+	f->page = code_page();
+	if (f->page == NULL)
 		SKIP("no executable anonymous memory: %s", strerror(errno));
-	pid = start(page, &pc);
-	if (pid < 0)
+	f->pid = start(f->page, &f->pc);
+	if (f->pid < 0)
 		SKIP("cannot trace a child: %s", strerror(errno));
-	/* At the seccomp stop, then twice from the syscall-exit stop. */
-	for (int i = 0; i < 3; i++) {
-		long r = plat_inject(pid, &pc, SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
 
-		if (r != pid) {
-			stop(pid);
-			FAILF("injection %d: %ld, want %d", i, r, pid);
+static void fixture_end(struct fixture *f)
+{
+	stop(f->pid);
+	munmap(f->page, 4096);
+}
+
+/* n injected getpid calls, each of which must return the child's pid:
+ * the first from the stop the child is at, each other from the previous
+ * one's exit stop (through user mode, where a pending signal is due). */
+static void inject_getpids(struct fixture *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		long r = plat_inject(f->pid, &f->pc, SYS_getpid, 0, 0, 0, 0,
+				     0, 0);
+
+		if (r != f->pid) {
+			stop(f->pid);
+			FAILF("injection %d: %ld, want %d", i, r, (int)f->pid);
 		}
 	}
-	stop(pid);
-	munmap(page, 4096);
+}
+
+TEST(injection_runs_the_sentrys_calls)
+{
+	struct fixture f;
+
+	fixture_start(&f);
+	inject_getpids(&f, 3);
+	fixture_end(&f);
 }
 
 TEST(injection_never_runs_a_call_of_the_tracees)
 {
-	uint8_t *page = code_page();
-	struct plat_call pc;
+	struct fixture f;
 	uint16_t jmp = JMP_TO_EVIL;
 	long r;
-	pid_t pid;
 	int st;
 
-	if (page == NULL)
-		SKIP("no executable anonymous memory: %s", strerror(errno));
-	pid = start(page, &pc);
-	if (pid < 0)
-		SKIP("cannot trace a child: %s", strerror(errno));
-	r = plat_inject(pid, &pc, SYS_getpid, 0, 0, 0, 0, 0, 0);
-	if (r != pid) {
-		stop(pid);
-		FAILF("first injection: %ld, want %d", r, pid);
-	}
+	fixture_start(&f);
+	inject_getpids(&f, 1);
 	/* Another thread's work: the syscall instruction becomes a jump to
 	 * code making openat("/") (EMULATE: a seccomp stop). */
-	if (plat_mem_write(pid, pc.regs.rip - 2, &jmp, 2) < 0) {
-		stop(pid);
+	if (plat_mem_write(f.pid, f.pc.regs.rip - 2, &jmp, 2) < 0) {
+		stop(f.pid);
 		FAILF("write: %s", strerror(errno));
 	}
-	r = plat_inject(pid, &pc, SYS_getpid, 0, 0, 0, 0, 0, 0);
+	r = plat_inject(f.pid, &f.pc, SYS_getpid, 0, 0, 0, 0, 0, 0);
 	/* The tracee's openat ran natively if r is an fd. */
 	if (r != -ESRCH) {
-		stop(pid);
+		stop(f.pid);
 		FAILF("second injection: %ld, want -ESRCH (tracee killed)", r);
 	}
-	CHECK_EQ(waitpid(pid, &st, __WALL), pid);
+	CHECK_EQ(waitpid(f.pid, &st, __WALL), f.pid);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	munmap(page, 4096);
+	munmap(f.page, 4096);
 }
 
 static uint64_t sigmask_of(pid_t pid)
@@ -173,20 +192,6 @@ static uint64_t sigmask_of(pid_t pid)
 	if (ptrace(PTRACE_GETSIGMASK, pid, (void *)sizeof(m), &m) < 0)
 		return ~0ull;
 	return m;
-}
-
-/* Three injected calls with sig pending in the tracee (sent at its
- * seccomp stop): the last two start from user mode, where the kernel
- * takes a pending signal first. 0, or the failing injection's result. */
-static long inject_three(pid_t pid, struct plat_call *pc)
-{
-	for (int i = 0; i < 3; i++) {
-		long r = plat_inject(pid, pc, SYS_getpid, 0, 0, 0, 0, 0, 0);
-
-		if (r != pid)
-			return r == 0 ? -1 : r;
-	}
-	return 0;
 }
 
 /*
@@ -200,37 +205,25 @@ static long inject_three(pid_t pid, struct plat_call *pc)
  */
 TEST(injection_keeps_signals_queued)
 {
-	uint8_t *page = code_page();
-	struct plat_call pc;
+	struct fixture f;
 	siginfo_t si;
 	uint64_t mask;
-	long r;
-	pid_t pid;
 	int st;
 
-	if (page == NULL)
-		SKIP("no executable anonymous memory: %s", strerror(errno));
-	pid = start(page, &pc);
-	if (pid < 0)
-		SKIP("cannot trace a child: %s", strerror(errno));
-	mask = sigmask_of(pid);
-	CHECK_EQ(kill(pid, SIGUSR1), 0);
-	r = inject_three(pid, &pc);
-	if (r != 0) {
-		stop(pid);
-		FAILF("injection: %ld, want %d", r, pid);
-	}
-	CHECK_EQ(pc.pending_sig, 0);	/* never taken meanwhile */
-	CHECK_EQ(plat_ptrace_finish(pid, &pc, 0, false), 0);
-	CHECK(!pc.masked);
-	CHECK_EQ(waitpid(pid, &st, __WALL), pid);
+	fixture_start(&f);
+	mask = sigmask_of(f.pid);
+	CHECK_EQ(kill(f.pid, SIGUSR1), 0);
+	inject_getpids(&f, 3);
+	CHECK_EQ(f.pc.pending_sig, 0);	/* never taken meanwhile */
+	CHECK_EQ(plat_ptrace_finish(f.pid, &f.pc, 0, false), 0);
+	CHECK(!f.pc.masked);
+	CHECK_EQ(waitpid(f.pid, &st, __WALL), f.pid);
 	CHECK(WIFSTOPPED(st) && st >> 16 == 0 && WSTOPSIG(st) == SIGUSR1);
-	CHECK_EQ(sigmask_of(pid), mask);
-	CHECK_EQ(ptrace(PTRACE_GETSIGINFO, pid, 0, &si), 0);
+	CHECK_EQ(sigmask_of(f.pid), mask);
+	CHECK_EQ(ptrace(PTRACE_GETSIGINFO, f.pid, 0, &si), 0);
 	CHECK_EQ(si.si_code, SI_USER);
 	CHECK_EQ(si.si_pid, getpid());
-	stop(pid);
-	munmap(page, 4096);
+	fixture_end(&f);
 }
 
 /* SIGSTOP cannot be blocked: taken between injected calls, it stops the
@@ -238,31 +231,19 @@ TEST(injection_keeps_signals_queued)
  * SIGSTOP), or, if a SIGCONT came meanwhile, not (SIGTRAP). */
 static void stop_during_injection(bool cont)
 {
-	uint8_t *page = code_page();
-	struct plat_call pc;
-	long r;
-	pid_t pid;
+	struct fixture f;
 	int st;
 
-	if (page == NULL)
-		SKIP("no executable anonymous memory: %s", strerror(errno));
-	pid = start(page, &pc);
-	if (pid < 0)
-		SKIP("cannot trace a child: %s", strerror(errno));
-	CHECK_EQ(kill(pid, SIGSTOP), 0);
-	r = inject_three(pid, &pc);
-	if (r != 0) {
-		stop(pid);
-		FAILF("injection: %ld, want %d", r, pid);
-	}
+	fixture_start(&f);
+	CHECK_EQ(kill(f.pid, SIGSTOP), 0);
+	inject_getpids(&f, 3);
 	if (cont)
-		CHECK_EQ(kill(pid, SIGCONT), 0);
-	CHECK_EQ(plat_ptrace_finish(pid, &pc, 0, false), 0);
-	CHECK_EQ(waitpid(pid, &st, __WALL), pid);
+		CHECK_EQ(kill(f.pid, SIGCONT), 0);
+	CHECK_EQ(plat_ptrace_finish(f.pid, &f.pc, 0, false), 0);
+	CHECK_EQ(waitpid(f.pid, &st, __WALL), f.pid);
 	CHECK(WIFSTOPPED(st) && st >> 16 == PTRACE_EVENT_STOP);
 	CHECK_EQ(WSTOPSIG(st), cont ? SIGTRAP : SIGSTOP);
-	stop(pid);
-	munmap(page, 4096);
+	fixture_end(&f);
 }
 
 TEST(injection_stop_takes_effect_at_its_end)
