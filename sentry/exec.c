@@ -338,7 +338,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 		}
 		*wfd = path[0] == '\0' ? dirfd : -1;
 		/* the exec copy is exec'd only here, under the rules */
-		if (*wfd >= 0 && dfd >= 0 && setid_fd_refused(dfd))
+		if (*wfd >= 0 && dfd >= 0 && setid_fd_refused(s, dfd))
 			return -EACCES;
 		at.path = path;
 		/* a symlink that leads into /proc (/x -> /proc/self/exe):
@@ -421,7 +421,7 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	/* A file that gains at exec, from the exec copy: installed first
 	 * (the injection's scratch is where the path goes next) */
 	if (ret >= 0 && info->setid_fd >= 0)
-		setid = setid_prepare(&c, info);
+		setid = setid_prepare(s, &c, info);
 	if (info != NULL && info->setid_fd >= 0)
 		close(info->setid_fd);
 	if (setid < 0 && pc->injected) {

@@ -38,12 +38,6 @@
 #include "sentry/proc_status.h"
 #include "sentry/ptrace_emu.h"
 
-/* The exec copy's mounts the sentry has handed out fds of (the copy's
- * root and its submounts: few). Only the loop's thread execs. */
-#define SETID_MNTS_MAX 64
-static uint64_t setid_mnts[SETID_MNTS_MAX];
-static size_t n_setid_mnts;
-
 static int mnt_id_of(int fd, uint64_t *id)
 {
 	struct statx sx;
@@ -56,34 +50,35 @@ static int mnt_id_of(int fd, uint64_t *id)
 	return 0;
 }
 
-static bool mnt_known(uint64_t id)
+static bool mnt_known(const struct setid_mnts *m, uint64_t id)
 {
-	for (size_t i = 0; i < n_setid_mnts; i++)
-		if (setid_mnts[i] == id)
+	for (size_t i = 0; i < m->n; i++)
+		if (m->id[i] == id)
 			return true;
 	return false;
 }
 
 /* Records the fd's mount; -errno if it cannot be (the fd is then not
  * used: its exec could not be refused later). */
-static int mnt_record(int fd)
+static int mnt_record(struct setid_mnts *m, int fd)
 {
 	uint64_t id;
 	int ret = mnt_id_of(fd, &id);
 
-	if (ret < 0 || mnt_known(id))
+	if (ret < 0 || mnt_known(m, id))
 		return ret;
-	if (n_setid_mnts == SETID_MNTS_MAX)
+	if (m->n == SETID_MNTS_MAX)
 		return -ENOSPC;
-	setid_mnts[n_setid_mnts++] = id;
+	m->id[m->n++] = id;
 	return 0;
 }
 
-bool setid_fd_refused(int fd)
+bool setid_fd_refused(const struct sentry *s, int fd)
 {
 	uint64_t id;
 
-	return n_setid_mnts > 0 && mnt_id_of(fd, &id) == 0 && mnt_known(id);
+	return s->setid_mnts.n > 0 && mnt_id_of(fd, &id) == 0 &&
+	       mnt_known(&s->setid_mnts, id);
 }
 
 int setid_resolve_flags(const struct task *t)
@@ -117,13 +112,14 @@ static int host_ids(const struct task *t, unsigned long *euid,
 	return 0;
 }
 
-int setid_prepare(struct sc_call *c, const struct gofer_exec_info *info)
+int setid_prepare(struct sentry *s, struct sc_call *c,
+		  const struct gofer_exec_info *info)
 {
 	struct task_state *st = task_st(c->t);
 	uint64_t amb;
 	int ret, n;
 
-	ret = mnt_record(info->setid_fd);
+	ret = mnt_record(&s->setid_mnts, info->setid_fd);
 	if (ret == 0)
 		ret = host_ids(c->t, &st->setid.host_euid,
 			       &st->setid.host_egid, &amb);

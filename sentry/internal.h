@@ -97,6 +97,15 @@ struct task_state {
 	} restart;
 };
 
+/* The exec copy's mounts the sentry has handed out fds of (the copy's
+ * root and its submounts: few; sentry/exec_setid.c). Only the loop's
+ * thread execs. */
+#define SETID_MNTS_MAX 64
+struct setid_mnts {
+	uint64_t id[SETID_MNTS_MAX];
+	size_t n;
+};
+
 struct notify_src {
 	int fd;
 	struct notify_src *next;
@@ -165,6 +174,7 @@ struct sentry {
 	struct sc_filter_opts filter;
 	struct sc_filter_prog ours;
 	int log_fd;
+	struct setid_mnts setid_mnts;	/* exec_setid.c */
 	struct placement {
 		cpu_set_t allowed;	/* the sentry's CPUs at start */
 		int cpu;		/* pinned to it, or -1 */
@@ -353,7 +363,8 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid);
  * Linux's suid/fsuid = euid, sgid/fsgid = egid for every exec). */
 struct gofer_exec_info;
 int setid_resolve_flags(const struct task *t);
-int setid_prepare(struct sc_call *c, const struct gofer_exec_info *info);
+int setid_prepare(struct sentry *s, struct sc_call *c,
+		  const struct gofer_exec_info *info);
 void setid_on_exit(struct sentry *s, struct task *t,
 		   const struct user_regs_struct *r);
 void setid_on_event(struct task *t);
@@ -364,7 +375,7 @@ void setid_rearm(struct task *t, struct plat_call *pc,
 		 struct user_regs_struct *r);
 bool setid_rearmed(struct task *t, struct plat_call *pc);
 /* Whether a workload fd is of the exec copy (its exec is refused). */
-bool setid_fd_refused(int fd);
+bool setid_fd_refused(const struct sentry *s, int fd);
 bool cred_is_traced(long nr);
 /* clone3.c: clone3 at its RET_TRACE stop, run as clone; the caller's
  * registers back at its exit stop and in the child at its first stop. */

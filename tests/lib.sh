@@ -105,6 +105,23 @@ make_bundle() {
 	fi
 }
 
+# setid_needs NAME: sets PROG (tests/progs/setid_exec) and RUNC; false,
+# after reporting NAME, when the set-id tests cannot run: PROG not built
+# (a failure: "make all" builds it), or no root, runc (the reference) or
+# setcap (a skip). Use: setid_needs NAME || exit 0
+setid_needs() {
+	PROG=$CVISOR_PROGS/setid_exec
+	RUNC=$(command -v runc)
+	if [ ! -x "$PROG" ]; then
+		t_fail "$1" "no $PROG (make test-progs)"
+		return 1
+	fi
+	if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ] || ! command -v setcap >/dev/null; then
+		t_skip "$1" "needs root, runc (the reference) and setcap"
+		return 1
+	fi
+}
+
 # setid_files DIR PROG: copies of PROG (tests/progs/setid_exec) in DIR with
 # the set-id bits and file capabilities the set-id tests exec (setuid root,
 # setgid 42, setuid 2000 and 5000, file capabilities), a "#!" script

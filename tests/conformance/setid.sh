@@ -17,16 +17,7 @@
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
-PROG=$CVISOR_PROGS/setid_exec
-RUNC=$(command -v runc)
-if [ ! -x "$PROG" ]; then
-	t_skip setid "no $PROG (make test-progs)"
-	exit 0
-fi
-if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ] || ! command -v setcap >/dev/null; then
-	t_skip setid "needs root, runc (the reference) and setcap"
-	exit 0
-fi
+setid_needs setid || exit 0
 t_clean_begin "*-$$"
 
 B=$T_TMP/b

@@ -26,13 +26,7 @@
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
-PROG=$CVISOR_PROGS/setid_exec
-RUNC=$(command -v runc)
-[ -x "$PROG" ] || { t_fail "setid_exec built" "$PROG missing"; exit 0; }
-if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ] || ! command -v setcap >/dev/null; then
-	t_skip setid_exec "needs root, runc (the reference) and setcap"
-	exit 0
-fi
+setid_needs setid_exec || exit 0
 t_clean_begin "*-$$"
 
 B=$T_TMP/b
