@@ -23,6 +23,7 @@
  * the rules.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,25 +114,25 @@ static int host_ids(const struct task *t, unsigned long *euid,
 }
 
 int setid_prepare(struct sentry *s, struct sc_call *c,
-		  const struct gofer_exec_info *info)
+		  const struct exec_bin *b)
 {
 	struct task_state *st = task_st(c->t);
 	uint64_t amb;
 	int ret, n;
 
-	ret = mnt_record(&s->setid_mnts, info->setid_fd);
+	ret = mnt_record(&s->setid_mnts, b->setid_fd);
 	if (ret == 0)
 		ret = host_ids(c->t, &st->setid.host_euid,
 			       &st->setid.host_egid, &amb);
 	if (ret < 0)
 		return ret;
-	n = task_install_fd(c, info->setid_fd, O_CLOEXEC);
+	n = task_install_fd(c, b->setid_fd, O_CLOEXEC);
 	if (n < 0)
 		return n;
 	st->setid.on = true;
 	st->setid.fd = n;
-	st->setid.uid = info->uid;
-	st->setid.gid = info->gid;
+	st->setid.uid = b->uid;
+	st->setid.gid = b->gid;
 	return n;
 }
 
@@ -142,6 +143,10 @@ void setid_on_exit(struct sentry *s, struct task *t,
 	struct plat_call pc = { .kind = s->platform, .at_stop = true,
 				.injected = true, .regs = *r };
 
+	st->setid.secure = false;
+	st->setid.execfn[0] = '\0';
+	free(st->setid.argv);
+	st->setid.argv = NULL;
 	if (!st->setid.on)
 		return;
 	st->setid.on = false;
@@ -167,6 +172,8 @@ void setid_on_event(struct task *t)
 	unsigned long euid, egid;
 	uint64_t amb;
 
+	free(st->setid.argv);
+	st->setid.argv = NULL;
 	if (st->setid.on) {
 		st->setid.on = false;
 		if (host_ids(t, &euid, &egid, &amb) == 0) {
@@ -196,6 +203,7 @@ void setid_rearm(struct task *t, struct plat_call *pc,
 
 	st->setid.armed = true;
 	st->setid.rip = r->rip;
+	st->setid.path_at = r->rsi;
 	r->rip -= 2;	/* the syscall instruction */
 	if (task_setregs_or_kill(t, r) < 0)
 		return;
@@ -205,6 +213,19 @@ void setid_rearm(struct task *t, struct plat_call *pc,
 		(void)task_signal(t, pc->pending_sig);
 	pc->pending_sig = 0;
 	task_resume(t, PTRACE_CONT, 0);
+}
+
+/* The empty path and a script's argv, written again now: a signal's
+ * handler that ran meanwhile had the stack below the red zone. */
+static int rewrite_args(struct task *t, const struct user_regs_struct *r)
+{
+	struct task_state *st = task_st(t);
+	int ret = plat_mem_write(t->host_tid, r->rsi, "", 1);
+
+	if (ret == 0 && st->setid.argv != NULL)
+		ret = plat_mem_write(t->host_tid, st->setid.argv_at,
+				     st->setid.argv, st->setid.argv_len);
+	return ret;
 }
 
 bool setid_rearmed(struct task *t, struct plat_call *pc)
@@ -217,13 +238,242 @@ bool setid_rearmed(struct task *t, struct plat_call *pc)
 	st->setid.armed = false;
 	if (r->orig_rax != SYS_execveat || r->rip != st->setid.rip ||
 	    r->rdi != (uint64_t)st->setid.fd || r->r8 != AT_EMPTY_PATH ||
-	    setid_resolve_flags(t) == 0) {
+	    r->rsi != st->setid.path_at || setid_resolve_flags(t) == 0 ||
+	    (st->setid.argv != NULL && (r->rsp != st->setid.sp ||
+					r->rdx != st->setid.argv_at))) {
 		/* not the exec made (a signal's handler ran first and went
 		 * elsewhere): the fd stays, refused for exec */
 		st->setid.on = false;
+		free(st->setid.argv);
+		st->setid.argv = NULL;
 		return false;
+	}
+	if (rewrite_args(t, r) < 0) {
+		/* its exec would read what a handler left: not run */
+		(void)task_signal(t, SIGKILL);
+		return true;
 	}
 	st->pending = TP_EXEC;
 	task_resume(t, PTRACE_SYSCALL, 0);
 	return true;
+}
+
+/*
+ * Linux's AT_SECURE for an exec of b that could not gain here (under
+ * no_new_privs or a workload tracer it goes through the nosuid view):
+ * cap_bprm_creds_from_file sets it when the ids bprm_fill_uid gave
+ * differ from the real ones (none under no_new_privs; an owner not
+ * mapped in the task's user namespace, shown as the overflow id, gives
+ * none), and for a file capability with its effective bit run by a
+ * real uid other than 0, even where the gain itself is then refused.
+ */
+bool setid_secure_wanted(const struct task *t, const struct exec_bin *b)
+{
+	const struct task_creds *cr = &t->creds;
+
+	if (!cr->no_new_privs) {
+		if ((b->gain & GOFER_GAIN_UID) && b->uid != 65534 &&
+		    b->uid != cr->ruid)
+			return true;
+		if ((b->gain & GOFER_GAIN_GID) && b->gid != 65534 &&
+		    b->gid != cr->rgid)
+			return true;
+	}
+	return (b->gain & GOFER_GAIN_FCAP_EFF) && cr->ruid != 0;
+}
+
+/* The task's argv pointers (argv[0] included), at most SETID_ARGV_MAX;
+ * *n gets their number. */
+#define SETID_ARGV_MAX 8192
+static int read_argv(struct sc_call *c, uint64_t addr, uint64_t **out,
+		     size_t *n)
+{
+	uint64_t *v = NULL, *nv;
+	size_t cap = 0;
+	int ret;
+
+	*n = 0;
+	for (; addr != 0; addr += 8, (*n)++) {
+		if (*n == SETID_ARGV_MAX) {
+			free(v);
+			return -E2BIG;
+		}
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (nv == NULL) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		ret = task_read(c, addr, &v[*n], sizeof(v[0]));
+		if (ret < 0) {
+			free(v);
+			return ret;
+		}
+		if (v[*n] == 0)
+			break;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * binfmt_script, once per script of the chain: argv[0] dropped, then
+ * the script's name (bprm->filename, then the interpreter that named
+ * it), the interpreter's argument if any, the interpreter's name:
+ * [I_n, A_n, ..., I_0, A_0, filename, argv[1], ...]. Laid out as
+ * pointers then strings, 4 KiB below the stack pointer (below the red
+ * zone and the injection's scratch).
+ */
+long setid_script_argv(struct sc_call *c, uint64_t sp, uint64_t argv,
+		       const struct exec_bin *b)
+{
+	struct task_state *st = task_st(c->t);
+	const char *pre[2 * EXEC_MAX_DEPTH + 1];
+	size_t npre = 0, nold, n, len, slen = 0, off;
+	uint64_t *old = NULL, *ptrs, at;
+	char *blob;
+	int ret;
+
+	for (int i = b->depth - 1; i >= 0; i--) {
+		pre[npre++] = b->interp[i];
+		if (b->arg[i][0] != '\0')
+			pre[npre++] = b->arg[i];
+	}
+	pre[npre++] = b->fname;
+	ret = read_argv(c, argv, &old, &nold);
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < npre; i++)
+		slen += strlen(pre[i]) + 1;
+	n = npre + (nold > 1 ? nold - 1 : 0);
+	len = (n + 1) * sizeof(uint64_t) + slen;
+	blob = malloc(len);
+	if (blob == NULL) {
+		free(old);
+		return -ENOMEM;
+	}
+	at = (sp - 4096 - len) & ~15ull;
+	ptrs = (uint64_t *)blob;
+	off = (n + 1) * sizeof(uint64_t);
+	for (size_t i = 0; i < npre; i++) {
+		ptrs[i] = at + off;
+		memcpy(blob + off, pre[i], strlen(pre[i]) + 1);
+		off += strlen(pre[i]) + 1;
+	}
+	for (size_t i = 1; i < nold; i++)
+		ptrs[npre + i - 1] = old[i];
+	ptrs[n] = 0;
+	free(old);
+	free(st->setid.argv);
+	st->setid.argv = blob;
+	st->setid.argv_len = len;
+	st->setid.argv_at = at;
+	st->setid.sp = sp;
+	return (long)at;
+}
+
+/* Words of the new image's stack, read a page at a time. */
+struct stack_words {
+	pid_t tid;
+	uint64_t base;
+	size_t n;
+	uint64_t w[512];
+};
+
+static int word_at(struct stack_words *ws, uint64_t addr, uint64_t *v)
+{
+	ssize_t got;
+
+	if (addr < ws->base || addr + 8 > ws->base + ws->n * 8) {
+		got = plat_mem_read_some(ws->tid, addr, ws->w, sizeof(ws->w));
+		if (got < 8)
+			return -EFAULT;
+		ws->base = addr;
+		ws->n = (size_t)got / 8;
+	}
+	*v = ws->w[(addr - ws->base) / 8];
+	return 0;
+}
+
+/*
+ * The address of the value of the auxv entry of type `type`: at the exec
+ * event the stack pointer is at argc, then argv, NULL, envp, NULL and
+ * the auxv pairs up to AT_NULL.
+ */
+static int auxv_entry(pid_t tid, uint64_t sp, uint64_t type, uint64_t *at)
+{
+	struct stack_words ws = { .tid = tid };
+	uint64_t argc, v, p;
+
+	if (word_at(&ws, sp, &argc) < 0 || argc > SETID_ARGV_MAX * 256ull)
+		return -EFAULT;
+	p = sp + 8 * (argc + 2);
+	for (size_t i = 0;; i++, p += 8) {
+		if (i > (1u << 20) || word_at(&ws, p, &v) < 0)
+			return -EFAULT;
+		if (v == 0)
+			break;
+	}
+	for (p += 8; p < sp + (1u << 24); p += 16) {
+		if (word_at(&ws, p, &v) < 0)
+			return -EFAULT;
+		if (v == type) {
+			*at = p + 8;
+			return 0;
+		}
+		if (v == 0 /* AT_NULL */)
+			return -ENOENT;
+	}
+	return -EFAULT;
+}
+
+static int set_secure(pid_t tid, uint64_t sp)
+{
+	uint64_t at, v, one = 1;
+	int ret = auxv_entry(tid, sp, 23 /* AT_SECURE */, &at);
+
+	if (ret == 0)
+		ret = plat_mem_read(tid, at, &v, sizeof(v));
+	if (ret == 0 && v == 0)
+		ret = plat_mem_write(tid, at, &one, sizeof(one));
+	return ret;
+}
+
+/* AT_EXECFN's string rewritten in place, when the name fits. */
+static int name_execfn(pid_t tid, uint64_t sp, const char *name)
+{
+	char old[32] = "";
+	uint64_t at, str;
+	int ret = auxv_entry(tid, sp, 31 /* AT_EXECFN */, &at);
+
+	if (ret == 0)
+		ret = plat_mem_read(tid, at, &str, sizeof(str));
+	if (ret == 0 && plat_mem_read_some(tid, str, old, sizeof(old) - 1) < 1)
+		ret = -EFAULT;
+	if (ret == 0 && strlen(name) <= strlen(old))
+		ret = plat_mem_write(tid, str, name, strlen(name) + 1);
+	return ret;
+}
+
+void setid_fix_auxv(struct task *t)
+{
+	struct task_state *st = task_st(t);
+	struct user_regs_struct r;
+	int ret = 0;
+
+	if (!st->setid.secure && st->setid.execfn[0] == '\0')
+		return;
+	ret = plat_getregs(t->host_tid, &r);
+	if (ret == 0 && st->setid.secure)
+		ret = set_secure(t->host_tid, r.rsp);
+	if (ret == 0 && st->setid.execfn[0] != '\0')
+		ret = name_execfn(t->host_tid, r.rsp, st->setid.execfn);
+	if (ret < 0 && ret != -ESRCH)
+		log_warn("sentry: tid %d: the new program's auxv not fixed: %s",
+			 (int)t->host_tid, strerror(-ret));
+	st->setid.secure = false;
+	st->setid.execfn[0] = '\0';
 }

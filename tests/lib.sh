@@ -124,8 +124,12 @@ setid_needs() {
 
 # setid_files DIR PROG: copies of PROG (tests/progs/setid_exec) in DIR with
 # the set-id bits and file capabilities the set-id tests exec (setuid root,
-# setgid 42, setuid 2000 and 5000, file capabilities), a "#!" script
-# naming the setuid copy through "/..", and a root-only file.
+# setgid 42, setuid 2000 and 5000, file capabilities, setuid root that only
+# root may execute), "#!" scripts: naming the setuid copy through "/..",
+# the same execute-only, one naming that script, a setuid one naming the
+# plain copy, one naming the root-only setuid copy, one naming /tmp/swap
+# (setid_exec's swap case points it at one copy or another); and a
+# root-only file.
 setid_files() {
 	local s=$1 prog=$2 f
 	mkdir -p "$s"
@@ -141,8 +145,17 @@ setid_files() {
 	chmod 4755 "$s/suid_far"
 	chmod 2755 "$s/sgid"
 	setcap cap_kill,cap_net_bind_service+ep "$s/fcap"
+	cp "$prog" "$s/suid_700"
+	chmod 4700 "$s/suid_700"
 	printf '#!/../s/suid_root report\n' >"$s/setid.sh"
-	chmod 755 "$s/setid.sh"
+	printf '#!/../s/suid_root report\n' >"$s/setid_x.sh"
+	printf '#!/s/setid.sh\n' >"$s/nested.sh"
+	printf '#!/s/plain report\n' >"$s/suid_script.sh"
+	printf '#!/s/suid_700 report\n' >"$s/setid_700.sh"
+	printf '#!/tmp/swap report\n' >"$s/swap.sh"
+	chmod 755 "$s/setid.sh" "$s/nested.sh" "$s/setid_700.sh" "$s/swap.sh"
+	chmod 711 "$s/setid_x.sh"
+	chmod 4755 "$s/suid_script.sh"
 	echo secret >"$s/root600"
 	chmod 600 "$s/root600"
 }
