@@ -14,6 +14,12 @@
  * (an unmapped owner, a shared fs_struct, no_new_privs...). The sentry
  * then reads what the kernel did (setid_on_event).
  *
+ * A "#!" script's set-id interpreter is resolved by the sentry (exec.c,
+ * exec_check) and exec'd the same way, with the argv binfmt_script would
+ * build (setid_script_argv). Where the gain is refused (no_new_privs, a
+ * workload tracer) the exec goes through the view and the sentry sets
+ * AT_SECURE as Linux would (setid_secure_wanted, setid_fix_auxv).
+ *
  * The fd is installed close-on-exec; after a failed exec it is closed
  * again (setid_on_exit). A thread of the same process may copy it in the
  * meantime: an O_PATH fd of a regular file on a read-only, nodev mount,
