@@ -128,8 +128,8 @@ setid_needs() {
 # root may execute), "#!" scripts: naming the setuid copy through "/..",
 # the same execute-only, one naming that script, a setuid one naming the
 # plain copy, one naming the root-only setuid copy, one naming /tmp/swap
-# (setid_exec's swap case points it at one copy or another); and a
-# root-only file.
+# (setid_exec's swap case points it at one copy or another), one whose
+# interpreter's argument has blanks; and a root-only file.
 setid_files() {
 	local s=$1 prog=$2 f
 	mkdir -p "$s"
@@ -153,7 +153,9 @@ setid_files() {
 	printf '#!/s/plain report\n' >"$s/suid_script.sh"
 	printf '#!/s/suid_700 report\n' >"$s/setid_700.sh"
 	printf '#!/tmp/swap report\n' >"$s/swap.sh"
-	chmod 755 "$s/setid.sh" "$s/nested.sh" "$s/setid_700.sh" "$s/swap.sh"
+	printf '#! \t/../s/suid_root  one two\t \n' >"$s/args.sh"
+	chmod 755 "$s/setid.sh" "$s/nested.sh" "$s/setid_700.sh" "$s/swap.sh" \
+		"$s/args.sh"
 	chmod 711 "$s/setid_x.sh"
 	chmod 4755 "$s/suid_script.sh"
 	echo secret >"$s/root600"

@@ -119,13 +119,13 @@ static unsigned long exe_ino(void)
 	return ino;
 }
 
-static int report(const char *name)
+static int report(const char *name, int argc, char **argv)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { { 0 } };
 	uid_t r, e, s;
 	gid_t gr, ge, gs;
-	char su[64], sg[64], p[300], cr[32], fn[300];
+	char su[64], sg[64], p[300], cr[32], fn[1024];
 	uint64_t eff, prm;
 	int fd, err = 0;
 
@@ -150,6 +150,13 @@ static int report(const char *name)
 	if (strcmp(name, "swap") == 0)
 		snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn), " ino=%lu",
 			 exe_ino());
+	/* a script's: the argv its interpreter got, "|"-joined */
+	if (strncmp(name, "script", 6) == 0 || strcmp(name, "nested") == 0) {
+		snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn), " argv=");
+		for (int i = 0; i < argc; i++)
+			snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn),
+				 "%s%s", i ? "|" : "", argv[i]);
+	}
 	case_out(name, "uid=%u,%u,%u gid=%u,%u,%u groups=%d capeff=%" PRIx64
 		 " capprm=%" PRIx64 " st_uid=%s st_gid=%s root600=%s "
 		 "secure=%lu created=%s%s",
@@ -325,6 +332,7 @@ static void scripts(void)
 		{ "setid_x.sh", "script_x" }, { "nested.sh", "nested" },
 		{ "suid_script.sh", "suid_script" },
 		{ "setid_700.sh", "script_700" },
+		{ "args.sh", "script_args" },
 	};
 	char p[300];
 
@@ -519,7 +527,7 @@ static int cases(void)
 					       "suid_far" };
 	char p[300];
 
-	report("self");
+	report("self", 0, NULL);
 	for (size_t i = 0; i < sizeof(planted) / sizeof(planted[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dir, planted[i]);
 		run(p, planted[i]);
@@ -566,7 +574,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "hold") == 0 || strcmp(argv[argc - 2], "hold") == 0)
 		return sleep(60) != 0;
 	/* "report NAME DIR", after a script's interpreter arguments */
-	if (strcmp(argv[1], "report") == 0 && argc >= 4)
-		return report(argv[argc - 2]);
+	if (argc >= 4 && (strcmp(argv[1], "report") == 0 ||
+			  strcmp(argv[argc - 3], "report") == 0))
+		return report(argv[argc - 2], argc, argv);
 	return 2;
 }
