@@ -289,37 +289,38 @@ bool setid_secure_wanted(const struct task *t, const struct exec_bin *b)
 }
 
 /* The task's argv pointers (argv[0] included), at most SETID_ARGV_MAX;
- * *n gets their number. */
+ * *n gets their number. Read up to a page at a time (never across one:
+ * the array may end just before an unmapped page). */
 #define SETID_ARGV_MAX 8192
 static int read_argv(struct sc_call *c, uint64_t addr, uint64_t **out,
 		     size_t *n)
 {
-	uint64_t *v = NULL, *nv;
-	size_t cap = 0;
+	uint64_t *v = calloc(SETID_ARGV_MAX + 1, sizeof(*v));
+	size_t k, chunk;
 	int ret;
 
-	*n = 0;
-	for (; addr != 0; addr += 8, (*n)++) {
-		if (*n == SETID_ARGV_MAX) {
-			free(v);
-			return -E2BIG;
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL) {
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		ret = task_read(c, addr, &v[*n], sizeof(v[0]));
+	if (v == NULL)
+		return -ENOMEM;
+	for (*n = 0; addr != 0;) {
+		chunk = (4096 - (addr & 4095)) / sizeof(*v);
+		chunk = chunk == 0 ? 1 : chunk;
+		if (chunk > SETID_ARGV_MAX + 1 - *n)
+			chunk = SETID_ARGV_MAX + 1 - *n;
+		ret = task_read(c, addr, &v[*n], chunk * sizeof(*v));
 		if (ret < 0) {
 			free(v);
 			return ret;
 		}
-		if (v[*n] == 0)
+		for (k = 0; k < chunk && v[*n + k] != 0; k++)
+			;
+		*n += k;
+		if (k < chunk)
 			break;
+		if (*n > SETID_ARGV_MAX) {
+			free(v);
+			return -E2BIG;
+		}
+		addr += chunk * sizeof(*v);
 	}
 	*out = v;
 	return 0;
