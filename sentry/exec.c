@@ -5,7 +5,9 @@
  * the same way), and the path register is pointed at the canonical path,
  * written below the red zone of the task's stack. The kernel then runs that
  * path in the workload's read-only view (docs/architecture.md, invariant
- * 3). Errors are given by skipping the call (orig_rax = -1) and setting rax.
+ * 3). A file that gains at exec (a script's set-id interpreter included)
+ * is exec'd from the exec copy instead: exec_setid.c. Errors are given by
+ * skipping the call (orig_rax = -1) and setting rax.
  */
 #include <errno.h>
 #include <fcntl.h>
