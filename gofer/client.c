@@ -654,6 +654,7 @@ static int parse_exec(const unsigned char *buf, size_t len,
 	out->mode = w.mode;
 	out->uid = w.uid;
 	out->gid = w.gid;
+	out->gain = w.gain;
 	return 0;
 }
 

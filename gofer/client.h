@@ -156,6 +156,7 @@ struct gofer_exec_info {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
+	uint32_t gain;	/* GOFER_GAIN_* */
 	/* GOFER_EXEC_SETID asked and the file gains ids or capabilities
 	 * at exec: it, O_PATH under the exec copy (the caller closes it);
 	 * else -1 */

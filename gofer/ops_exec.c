@@ -343,25 +343,50 @@ int gofer_exec_root_await(int sock)
 	return 0;
 }
 
-/* Whether the kernel's exec would change the ids or capabilities for
- * this file: set-user-ID, set-group-ID with group execute (without it,
- * Linux gives no gid), or file capabilities. */
-static bool exec_gains(const char *path, const struct stat *st)
+/* The file capability xattr's magic_etc (little-endian, first), or -1:
+ * by the canonical path in the gofer's root (an O_PATH fd has no xattrs
+ * for fgetxattr: EBADF), else by fexecve's fd itself. */
+static long fcap_magic(const char *path, int fd)
 {
+	unsigned char v[24];	/* vfs_ns_cap_data */
 	struct {
 		uint64_t value;
 		uint32_t size, flags;
-	} a = { 0 };
+	} a = { (uint64_t)(uintptr_t)v, sizeof(v), 0 };
+	bool by_fd = path[0] == '\0';
+	long n;
 
+	n = syscall(464 /* getxattrat */, by_fd ? fd : AT_FDCWD, path,
+		    AT_SYMLINK_NOFOLLOW | (by_fd ? AT_EMPTY_PATH : 0),
+		    "security.capability", &a, sizeof(a));
+	if (n < 4)
+		return -1;
+	return (long)((uint32_t)v[0] | (uint32_t)v[1] << 8 |
+		      (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24);
+}
+
+/* GOFER_GAIN_*: what the kernel's exec would read from this file for the
+ * ids and capabilities: set-user-ID, set-group-ID with group execute
+ * (without it, Linux gives no gid), file capabilities; nothing on a
+ * nosuid mount (mnt_may_suid). */
+static uint32_t exec_gains(const char *path, int fd, const struct stat *st)
+{
+	struct statfs sfs;
+	uint32_t g = 0;
+	long magic;
+
+	if (fstatfs(fd, &sfs) < 0 || (sfs.f_flags & ST_NOSUID))
+		return 0;
 	if (st->st_mode & S_ISUID)
-		return true;
+		g |= GOFER_GAIN_UID;
 	if ((st->st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
-		return true;
-	/* by the canonical path, in the gofer's root: an O_PATH fd has no
-	 * xattrs to read (EBADF) */
-	return syscall(464 /* getxattrat */, AT_FDCWD, path,
-		       AT_SYMLINK_NOFOLLOW, "security.capability", &a,
-		       sizeof(a)) >= 0;
+		g |= GOFER_GAIN_GID;
+	magic = fcap_magic(path, fd);
+	if (magic >= 0)
+		g |= GOFER_GAIN_FCAP |
+		     (magic & 0x1 /* VFS_CAP_FLAGS_EFFECTIVE */ ?
+			      GOFER_GAIN_FCAP_EFF : 0);
+	return g;
 }
 
 /* The checked file at the canonical path under the exec copy: O_PATH,
@@ -391,14 +416,14 @@ static int open_in_copy(const char *path, const struct stat *want)
  * gains at exec and the copy has it. */
 static void setid_fd(const struct gofer_req *r, const char *path,
 		     const struct stat *st, const unsigned char *head,
-		     long head_len, struct gofer_rep *rep)
+		     long head_len, uint32_t gain, struct gofer_rep *rep)
 {
 	int fd;
 
 	if (!(r->h.flags & GOFER_EXEC_SETID) || exec_root_fd < 0 ||
 	    path[0] != '/' || head_len < 4 || memcmp(head, "\177ELF", 4) != 0)
 		return;
-	if (!exec_gains(path, st))
+	if (gain == 0)
 		return;
 	fd = open_in_copy(path, st);
 	if (fd >= 0)
@@ -448,8 +473,9 @@ long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
 	}
 	if (n < 0)
 		return n;
+	w->gain = exec_gains(path, empty ? r->dirfd : fd, &st);
 	if (!empty)
-		setid_fd(r, path, &st, head, n, rep);
+		setid_fd(r, path, &st, head, n, w->gain, rep);
 	w->mode = st.st_mode;
 	w->uid = st.st_uid;
 	w->gid = st.st_gid;

@@ -152,7 +152,17 @@ struct gofer_wire_exec {
 	uint32_t mode, uid, gid;
 	uint32_t head_len;
 	uint32_t path_len;
-	uint32_t pad;
+	uint32_t gain;	/* GOFER_GAIN_* */
 };
+
+/* What Linux's exec would read from the file for its credentials (on a
+ * mount without nosuid; none on a nosuid one): set-user-ID, set-group-ID
+ * with group execute, a security.capability xattr and its effective
+ * bit. The sentry decides AT_SECURE from them where the exec cannot gain
+ * (no_new_privs, a workload tracer: docs/security.md, "Set-id exec"). */
+#define GOFER_GAIN_UID 0x1
+#define GOFER_GAIN_GID 0x2
+#define GOFER_GAIN_FCAP 0x4
+#define GOFER_GAIN_FCAP_EFF 0x8
 
 #endif

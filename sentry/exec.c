@@ -5,7 +5,9 @@
  * the same way), and the path register is pointed at the canonical path,
  * written below the red zone of the task's stack. The kernel then runs that
  * path in the workload's read-only view (docs/architecture.md, invariant
- * 3). Errors are given by skipping the call (orig_rax = -1) and setting rax.
+ * 3). A file that gains at exec (a script's set-id interpreter included)
+ * is exec'd from the exec copy instead: exec_setid.c. Errors are given by
+ * skipping the call (orig_rax = -1) and setting rax.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +30,6 @@
 #include "sentry/synth.h"
 #include "sentry/vtree.h"
 #include "syscalls/table.h"
-
-/* The kernel runs at most 5 nested "#!" scripts (exec_binprm: depth 0..5,
- * the last one being the binary). */
-#define EXEC_MAX_DEPTH 5
 
 /* Handled at the ptrace stop (exec_on_seccomp), never by notification. */
 SENTRY_HANDLER(execve)
@@ -82,13 +80,15 @@ static const char *next_terminator(const char *first, const char *last)
 }
 
 /*
- * The interpreter named by a "#!" line, or -ENOEXEC, parsed as
- * binfmt_script does in the first 256 bytes (NUL-padded): without a
- * newline there the name must end before the buffer does (a truncated
- * interpreter name is ENOEXEC; truncated arguments are fine).
+ * The interpreter named by a "#!" line and its argument ("": none), or
+ * -ENOEXEC, parsed as binfmt_script does in the first 256 bytes
+ * (NUL-padded): without a newline there the name must end before the
+ * buffer does (a truncated interpreter name is ENOEXEC; truncated
+ * arguments are fine). The argument is the rest of the line, trailing
+ * blanks stripped.
  */
 static int shebang(const struct gofer_exec_info *info, char *interp,
-		   size_t len)
+		   char *arg, size_t len)
 {
 	char buf[256] = { 0 };
 	const char *end = buf + sizeof(buf) - 1, *i_end, *name, *sep;
@@ -114,6 +114,15 @@ static int shebang(const struct gofer_exec_info *info, char *interp,
 		return -ENOEXEC;
 	memcpy(interp, name, (size_t)(sep - name));
 	interp[sep - name] = '\0';
+	arg[0] = '\0';
+	if (sep < i_end && *sep != '\0') {
+		const char *a = next_non_spacetab(sep, i_end - 1);
+
+		if (a != NULL && (size_t)(i_end - a) < len) {
+			memcpy(arg, a, (size_t)(i_end - a));
+			arg[i_end - a] = '\0';
+		}
+	}
 	return 0;
 }
 
@@ -121,20 +130,26 @@ static int shebang(const struct gofer_exec_info *info, char *interp,
  * Checks what execve would run: an ELF file, or a "#!" script whose
  * interpreter (recursively) is one. binary (PATH_MAX) gets the canonical
  * path of that ELF file: what Linux shows as /proc/<pid>/exe after the
- * exec (the interpreter, for a script).
+ * exec (the interpreter, for a script). b gets what Linux decides the
+ * credentials from: that file (its fd under the exec copy, when it
+ * gains and setid asked for it) and the chain of scripts.
  */
 static int exec_check(struct sentry *s, struct task *t,
-		      const struct gofer_exec_info *info, int depth,
-		      char *binary)
+		      struct gofer_exec_info *info, int depth, int setid,
+		      char *binary, struct exec_bin *b)
 {
 	struct gofer_exec_info *in;
 	struct gofer_creds cr;
 	struct gofer_at at;
-	char interp[256];
 	int ret;
 
 	if (info->head_len >= 4 && memcmp(info->head, "\177ELF", 4) == 0) {
 		snprintf(binary, PATH_MAX, "%s", info->path);
+		b->gain = info->gain;
+		b->uid = info->uid;
+		b->gid = info->gid;
+		b->depth = depth;
+		b->setid_fd = steal_fd(info->setid_fd);
 		return 0;
 	}
 	/* An fd (O_PATH: the gofer cannot read it): the kernel execs the
@@ -147,17 +162,23 @@ static int exec_check(struct sentry *s, struct task *t,
 		return -ENOEXEC;
 	if (depth >= EXEC_MAX_DEPTH)
 		return -ELOOP;
-	ret = shebang(info, interp, sizeof(interp));
+	ret = shebang(info, b->interp[depth], b->arg[depth],
+		      sizeof(b->interp[depth]));
 	if (ret < 0)
 		return ret;
 	in = malloc(sizeof(*in));
 	if (in == NULL)
 		return -ENOMEM;
 	task_gofer_creds(t, &cr);
-	at = (struct gofer_at){ t->fs->cwd_fd, t->fs->root_fd, interp };
-	ret = gofer_exec_resolve(&s->gofer, &cr, &at, 0, in);
+	at = (struct gofer_at){ t->fs->cwd_fd, t->fs->root_fd,
+				b->interp[depth] };
+	/* Linux applies the interpreter's set-id bits (the script's are
+	 * ignored): asked for it, as for a file exec'd directly */
+	ret = gofer_exec_resolve(&s->gofer, &cr, &at, setid, in);
 	if (ret >= 0)
-		ret = exec_check(s, t, in, depth + 1, binary);
+		ret = exec_check(s, t, in, depth + 1, setid, binary, b);
+	if (in->setid_fd >= 0)
+		close(in->setid_fd);
 	free(in);
 	return ret;
 }
@@ -291,11 +312,27 @@ static long exec_memfd(struct sc_call *c, int wfd,
 	return 0;
 }
 
+/* Linux's bprm->filename: the path as called, "/dev/fd/N" for an fd,
+ * "/dev/fd/N/path" relative to one (what a script's interpreter gets). */
+static void exec_fname(const struct exec_req *rq, const char *path,
+		       struct exec_bin *b)
+{
+	size_t cap = sizeof(b->fname);
+
+	if (path[0] == '/' || rq->dirfd == AT_FDCWD)
+		snprintf(b->fname, cap, "%s", path);
+	else if (path[0] == '\0')
+		snprintf(b->fname, cap, "/dev/fd/%d", rq->dirfd);
+	else
+		snprintf(b->fname, cap, "/dev/fd/%d/%s", rq->dirfd, path);
+}
+
 /* *wfd gets the workload's fd to exec from (fexecve, execveat with
  * AT_EMPTY_PATH, /proc/self/fd/N), -1 for a path. */
 static long exec_resolve(struct sentry *s, struct sc_call *c,
 			 const struct exec_req *rq, struct gofer_exec_info *info,
-			 char comm[16], char *binary, int *wfd)
+			 char comm[16], char *binary, int *wfd,
+			 struct exec_bin *b)
 {
 	struct task *t = c->t;
 	cleanup_close int dfd = -1;
@@ -315,6 +352,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	else if (ret < 0)
 		return ret;
 	comm_of(path, comm);
+	exec_fname(rq, path, b);
 	/* Linux's BINPRM_FLAGS_PATH_INACCESSIBLE: a path relative to a
 	 * close-on-exec dirfd, which a script's interpreter could not open
 	 * as /dev/fd/N/path */
@@ -338,7 +376,7 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 		}
 		*wfd = path[0] == '\0' ? dirfd : -1;
 		/* the exec copy is exec'd only here, under the rules */
-		if (*wfd >= 0 && dfd >= 0 && setid_fd_refused(dfd))
+		if (*wfd >= 0 && dfd >= 0 && setid_fd_refused(s, dfd))
 			return -EACCES;
 		at.path = path;
 		/* a symlink that leads into /proc (/x -> /proc/self/exe):
@@ -362,7 +400,9 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 	if (inaccessible && info->head_len >= 2 && info->head[0] == '#' &&
 	    info->head[1] == '!')
 		return -ENOENT;
-	ret = exec_check(s, t, info, 0, binary);
+	/* a script run from an fd is the kernel's (its /dev/fd/N, and
+	 * ENOENT for a close-on-exec one): its interpreter gains nothing */
+	ret = exec_check(s, t, info, 0, *wfd >= 0 ? 0 : setid, binary, b);
 	if (ret >= 0 && *wfd >= 0 && binary[0] == '\0')
 		fd_exe_path(c, *wfd, binary);
 	return ret;
@@ -389,6 +429,37 @@ static long exec_place(struct sc_call *c, struct plat_call *pc,
 	return ret < 0 ? ret : (long)at;
 }
 
+/*
+ * A file that gains at exec, from the exec copy: for a script's
+ * interpreter, Linux's argv made first (*argv: its address; too many
+ * arguments to copy: the view's way, no gain), then the fd installed
+ * (the injection's scratch is where the path goes next). Its number in
+ * the task, or -errno.
+ */
+static int exec_setid_begin(struct sentry *s, struct sc_call *c,
+			    const struct plat_call *pc, struct exec_bin *b,
+			    uint64_t *argv)
+{
+	struct task_state *st = task_st(c->t);
+	long at;
+	int ret;
+
+	if (b->setid_fd < 0)
+		return -ENOENT;
+	if (b->depth > 0) {
+		at = setid_script_argv(c, pc->regs.rsp, *argv, b);
+		if (at < 0)
+			return (int)at;
+		*argv = (uint64_t)at;
+	}
+	ret = setid_prepare(s, c, b);
+	if (ret < 0) {
+		free(st->setid.argv);
+		st->setid.argv = NULL;
+	}
+	return ret;
+}
+
 void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 {
 	struct task_state *st = task_st(t);
@@ -400,13 +471,16 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	struct user_regs_struct r = pc->regs;
 	char args[1024], comm[16] = "", canon[16];
 	cleanup_free char *binary = malloc(PATH_MAX);
-	uint64_t t0 = cv_now_ns();
+	cleanup_free struct exec_bin *b = malloc(sizeof(*b));
+	uint64_t t0 = cv_now_ns(), argv;
 	long ret;
 
 	if (setid_rearmed(t, pc))
 		return;
 	if (info != NULL)
 		info->setid_fd = -1;
+	if (b != NULL)
+		*b = (struct exec_bin){ .setid_fd = -1 };
 	plat_regs_args(&pc->regs, c.args);
 	if (s->strace)
 		strace_format_args(&c, args, sizeof(args));
@@ -415,15 +489,16 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 					(int)c.args[4] };
 	else
 		rq.path_addr = c.args[0];
-	ret = info && binary ?
-		      exec_resolve(s, &c, &rq, info, comm, binary, &wfd) :
+	argv = c.nr == SYS_execveat ? c.args[2] : c.args[1];
+	ret = info && binary && b ?
+		      exec_resolve(s, &c, &rq, info, comm, binary, &wfd, b) :
 		      -ENOMEM;
-	/* A file that gains at exec, from the exec copy: installed first
-	 * (the injection's scratch is where the path goes next) */
-	if (ret >= 0 && info->setid_fd >= 0)
-		setid = setid_prepare(&c, info);
+	if (ret >= 0)
+		setid = exec_setid_begin(s, &c, pc, b, &argv);
 	if (info != NULL && info->setid_fd >= 0)
 		close(info->setid_fd);
+	if (b != NULL && b->setid_fd >= 0)
+		close(b->setid_fd);
 	if (setid < 0 && pc->injected) {
 		/* the install failed half-way (the task died?): its
 		 * registers are an injected call's, not its exec's */
@@ -455,7 +530,12 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 		r.orig_rax = r.rax = SYS_execveat;
 		r.rdi = (uint64_t)setid;
 		r.rsi = (uint64_t)ret;
+		r.rdx = argv;
 		r.r8 = AT_EMPTY_PATH;
+		/* AT_EXECFN as Linux's where it fits (setid_fix_auxv) */
+		st->setid.execfn[0] = '\0';
+		if (strlen(b->fname) < sizeof(st->setid.execfn))
+			strcpy(st->setid.execfn, b->fname);
 	} else if (wfd >= 0) {
 		/* From an fd: the kernel execs the task's own fd, as
 		 * fexecve (so ETXTBSY, a script's /dev/fd/N and the name
@@ -483,8 +563,12 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 	/* The kernel names the program after the path it runs (the
 	 * canonical one); Linux after the path it was called by. */
 	comm_of(info->path, canon);
-	if (wfd >= 0 || (setid < 0 && strcmp(comm, canon) == 0))
+	if (setid >= 0)
+		comm_of(b->fname, comm);	/* "N" for an fd's */
+	else if (wfd >= 0 || strcmp(comm, canon) == 0)
 		comm[0] = '\0';
+	/* no gain here where Linux's has its AT_SECURE anyway */
+	st->setid.secure = setid < 0 && setid_secure_wanted(t, b);
 	memcpy(st->exec_comm, comm, sizeof(st->exec_comm));
 	st->saved = pc->regs;
 	if (setid >= 0) {
@@ -563,6 +647,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 	e->tid = e->tgid;	/* the exec'ing thread is the leader now */
 	task_refresh_caps(e);
 	setid_on_event(e);
+	setid_fix_auxv(e);	/* before the new program's first instruction */
 	/* what the kernel does to an mm whose process gained */
 	if (gained && (e->creds.euid != old_euid || e->creds.egid != old_egid ||
 		       (e->creds.cap_permitted & ~old_prm)))

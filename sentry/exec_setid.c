@@ -14,6 +14,12 @@
  * (an unmapped owner, a shared fs_struct, no_new_privs...). The sentry
  * then reads what the kernel did (setid_on_event).
  *
+ * A "#!" script's set-id interpreter is resolved by the sentry (exec.c,
+ * exec_check) and exec'd the same way, with the argv binfmt_script would
+ * build (setid_script_argv). Where the gain is refused (no_new_privs, a
+ * workload tracer) the exec goes through the view and the sentry sets
+ * AT_SECURE as Linux would (setid_secure_wanted, setid_fix_auxv).
+ *
  * The fd is installed close-on-exec; after a failed exec it is closed
  * again (setid_on_exit). A thread of the same process may copy it in the
  * meantime: an O_PATH fd of a regular file on a read-only, nodev mount,
@@ -23,6 +29,7 @@
  * the rules.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +45,6 @@
 #include "sentry/proc_status.h"
 #include "sentry/ptrace_emu.h"
 
-/* The exec copy's mounts the sentry has handed out fds of (the copy's
- * root and its submounts: few). Only the loop's thread execs. */
-#define SETID_MNTS_MAX 64
-static uint64_t setid_mnts[SETID_MNTS_MAX];
-static size_t n_setid_mnts;
-
 static int mnt_id_of(int fd, uint64_t *id)
 {
 	struct statx sx;
@@ -56,34 +57,35 @@ static int mnt_id_of(int fd, uint64_t *id)
 	return 0;
 }
 
-static bool mnt_known(uint64_t id)
+static bool mnt_known(const struct setid_mnts *m, uint64_t id)
 {
-	for (size_t i = 0; i < n_setid_mnts; i++)
-		if (setid_mnts[i] == id)
+	for (size_t i = 0; i < m->n; i++)
+		if (m->id[i] == id)
 			return true;
 	return false;
 }
 
 /* Records the fd's mount; -errno if it cannot be (the fd is then not
  * used: its exec could not be refused later). */
-static int mnt_record(int fd)
+static int mnt_record(struct setid_mnts *m, int fd)
 {
 	uint64_t id;
 	int ret = mnt_id_of(fd, &id);
 
-	if (ret < 0 || mnt_known(id))
+	if (ret < 0 || mnt_known(m, id))
 		return ret;
-	if (n_setid_mnts == SETID_MNTS_MAX)
+	if (m->n == SETID_MNTS_MAX)
 		return -ENOSPC;
-	setid_mnts[n_setid_mnts++] = id;
+	m->id[m->n++] = id;
 	return 0;
 }
 
-bool setid_fd_refused(int fd)
+bool setid_fd_refused(const struct sentry *s, int fd)
 {
 	uint64_t id;
 
-	return n_setid_mnts > 0 && mnt_id_of(fd, &id) == 0 && mnt_known(id);
+	return s->setid_mnts.n > 0 && mnt_id_of(fd, &id) == 0 &&
+	       mnt_known(&s->setid_mnts, id);
 }
 
 int setid_resolve_flags(const struct task *t)
@@ -117,25 +119,26 @@ static int host_ids(const struct task *t, unsigned long *euid,
 	return 0;
 }
 
-int setid_prepare(struct sc_call *c, const struct gofer_exec_info *info)
+int setid_prepare(struct sentry *s, struct sc_call *c,
+		  const struct exec_bin *b)
 {
 	struct task_state *st = task_st(c->t);
 	uint64_t amb;
 	int ret, n;
 
-	ret = mnt_record(info->setid_fd);
+	ret = mnt_record(&s->setid_mnts, b->setid_fd);
 	if (ret == 0)
 		ret = host_ids(c->t, &st->setid.host_euid,
 			       &st->setid.host_egid, &amb);
 	if (ret < 0)
 		return ret;
-	n = task_install_fd(c, info->setid_fd, O_CLOEXEC);
+	n = task_install_fd(c, b->setid_fd, O_CLOEXEC);
 	if (n < 0)
 		return n;
 	st->setid.on = true;
 	st->setid.fd = n;
-	st->setid.uid = info->uid;
-	st->setid.gid = info->gid;
+	st->setid.uid = b->uid;
+	st->setid.gid = b->gid;
 	return n;
 }
 
@@ -146,6 +149,10 @@ void setid_on_exit(struct sentry *s, struct task *t,
 	struct plat_call pc = { .kind = s->platform, .at_stop = true,
 				.injected = true, .regs = *r };
 
+	st->setid.secure = false;
+	st->setid.execfn[0] = '\0';
+	free(st->setid.argv);
+	st->setid.argv = NULL;
 	if (!st->setid.on)
 		return;
 	st->setid.on = false;
@@ -171,6 +178,8 @@ void setid_on_event(struct task *t)
 	unsigned long euid, egid;
 	uint64_t amb;
 
+	free(st->setid.argv);
+	st->setid.argv = NULL;
 	if (st->setid.on) {
 		st->setid.on = false;
 		if (host_ids(t, &euid, &egid, &amb) == 0) {
@@ -200,6 +209,7 @@ void setid_rearm(struct task *t, struct plat_call *pc,
 
 	st->setid.armed = true;
 	st->setid.rip = r->rip;
+	st->setid.path_at = r->rsi;
 	r->rip -= 2;	/* the syscall instruction */
 	if (task_setregs_or_kill(t, r) < 0)
 		return;
@@ -209,6 +219,19 @@ void setid_rearm(struct task *t, struct plat_call *pc,
 		(void)task_signal(t, pc->pending_sig);
 	pc->pending_sig = 0;
 	task_resume(t, PTRACE_CONT, 0);
+}
+
+/* The empty path and a script's argv, written again now: a signal's
+ * handler that ran meanwhile had the stack below the red zone. */
+static int rewrite_args(struct task *t, const struct user_regs_struct *r)
+{
+	struct task_state *st = task_st(t);
+	int ret = plat_mem_write(t->host_tid, r->rsi, "", 1);
+
+	if (ret == 0 && st->setid.argv != NULL)
+		ret = plat_mem_write(t->host_tid, st->setid.argv_at,
+				     st->setid.argv, st->setid.argv_len);
+	return ret;
 }
 
 bool setid_rearmed(struct task *t, struct plat_call *pc)
@@ -221,13 +244,243 @@ bool setid_rearmed(struct task *t, struct plat_call *pc)
 	st->setid.armed = false;
 	if (r->orig_rax != SYS_execveat || r->rip != st->setid.rip ||
 	    r->rdi != (uint64_t)st->setid.fd || r->r8 != AT_EMPTY_PATH ||
-	    setid_resolve_flags(t) == 0) {
+	    r->rsi != st->setid.path_at || setid_resolve_flags(t) == 0 ||
+	    (st->setid.argv != NULL && (r->rsp != st->setid.sp ||
+					r->rdx != st->setid.argv_at))) {
 		/* not the exec made (a signal's handler ran first and went
 		 * elsewhere): the fd stays, refused for exec */
 		st->setid.on = false;
+		free(st->setid.argv);
+		st->setid.argv = NULL;
 		return false;
+	}
+	if (rewrite_args(t, r) < 0) {
+		/* its exec would read what a handler left: not run */
+		(void)task_signal(t, SIGKILL);
+		return true;
 	}
 	st->pending = TP_EXEC;
 	task_resume(t, PTRACE_SYSCALL, 0);
 	return true;
+}
+
+/*
+ * Linux's AT_SECURE for an exec of b that could not gain here (under
+ * no_new_privs or a workload tracer it goes through the nosuid view):
+ * cap_bprm_creds_from_file sets it when the ids bprm_fill_uid gave
+ * differ from the real ones (none under no_new_privs; an owner not
+ * mapped in the task's user namespace, shown as the overflow id, gives
+ * none), and for a file capability with its effective bit run by a
+ * real uid other than 0, even where the gain itself is then refused.
+ */
+bool setid_secure_wanted(const struct task *t, const struct exec_bin *b)
+{
+	const struct task_creds *cr = &t->creds;
+
+	if (!cr->no_new_privs) {
+		if ((b->gain & GOFER_GAIN_UID) && b->uid != 65534 &&
+		    b->uid != cr->ruid)
+			return true;
+		if ((b->gain & GOFER_GAIN_GID) && b->gid != 65534 &&
+		    b->gid != cr->rgid)
+			return true;
+	}
+	return (b->gain & GOFER_GAIN_FCAP_EFF) && cr->ruid != 0;
+}
+
+/* The task's argv pointers (argv[0] included), at most SETID_ARGV_MAX;
+ * *n gets their number. Read up to a page at a time (never across one:
+ * the array may end just before an unmapped page). */
+#define SETID_ARGV_MAX 8192
+static int read_argv(struct sc_call *c, uint64_t addr, uint64_t **out,
+		     size_t *n)
+{
+	uint64_t *v = calloc(SETID_ARGV_MAX + 1, sizeof(*v));
+	size_t k, chunk;
+	int ret;
+
+	if (v == NULL)
+		return -ENOMEM;
+	for (*n = 0; addr != 0;) {
+		chunk = (4096 - (addr & 4095)) / sizeof(*v);
+		chunk = chunk == 0 ? 1 : chunk;
+		if (chunk > SETID_ARGV_MAX + 1 - *n)
+			chunk = SETID_ARGV_MAX + 1 - *n;
+		ret = task_read(c, addr, &v[*n], chunk * sizeof(*v));
+		if (ret < 0) {
+			free(v);
+			return ret;
+		}
+		for (k = 0; k < chunk && v[*n + k] != 0; k++)
+			;
+		*n += k;
+		if (k < chunk)
+			break;
+		if (*n > SETID_ARGV_MAX) {
+			free(v);
+			return -E2BIG;
+		}
+		addr += chunk * sizeof(*v);
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * binfmt_script, once per script of the chain: argv[0] dropped, then
+ * the script's name (bprm->filename, then the interpreter that named
+ * it), the interpreter's argument if any, the interpreter's name:
+ * [I_n, A_n, ..., I_0, A_0, filename, argv[1], ...]. Laid out as
+ * pointers then strings, 4 KiB below the stack pointer (below the red
+ * zone and the injection's scratch).
+ */
+long setid_script_argv(struct sc_call *c, uint64_t sp, uint64_t argv,
+		       const struct exec_bin *b)
+{
+	struct task_state *st = task_st(c->t);
+	const char *pre[2 * EXEC_MAX_DEPTH + 1];
+	size_t npre = 0, nold, n, len, slen = 0, off;
+	uint64_t *old = NULL, *ptrs, at;
+	char *blob;
+	int ret;
+
+	for (int i = b->depth - 1; i >= 0; i--) {
+		pre[npre++] = b->interp[i];
+		if (b->arg[i][0] != '\0')
+			pre[npre++] = b->arg[i];
+	}
+	pre[npre++] = b->fname;
+	ret = read_argv(c, argv, &old, &nold);
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < npre; i++)
+		slen += strlen(pre[i]) + 1;
+	n = npre + (nold > 1 ? nold - 1 : 0);
+	len = (n + 1) * sizeof(uint64_t) + slen;
+	blob = malloc(len);
+	if (blob == NULL) {
+		free(old);
+		return -ENOMEM;
+	}
+	at = (sp - 4096 - len) & ~15ull;
+	ptrs = (uint64_t *)blob;
+	off = (n + 1) * sizeof(uint64_t);
+	for (size_t i = 0; i < npre; i++) {
+		ptrs[i] = at + off;
+		memcpy(blob + off, pre[i], strlen(pre[i]) + 1);
+		off += strlen(pre[i]) + 1;
+	}
+	for (size_t i = 1; i < nold; i++)
+		ptrs[npre + i - 1] = old[i];
+	ptrs[n] = 0;
+	free(old);
+	free(st->setid.argv);
+	st->setid.argv = blob;
+	st->setid.argv_len = len;
+	st->setid.argv_at = at;
+	st->setid.sp = sp;
+	return (long)at;
+}
+
+/* Words of the new image's stack, read a page at a time. */
+struct stack_words {
+	pid_t tid;
+	uint64_t base;
+	size_t n;
+	uint64_t w[512];
+};
+
+static int word_at(struct stack_words *ws, uint64_t addr, uint64_t *v)
+{
+	ssize_t got;
+
+	if (addr < ws->base || addr + 8 > ws->base + ws->n * 8) {
+		got = plat_mem_read_some(ws->tid, addr, ws->w, sizeof(ws->w));
+		if (got < 8)
+			return -EFAULT;
+		ws->base = addr;
+		ws->n = (size_t)got / 8;
+	}
+	*v = ws->w[(addr - ws->base) / 8];
+	return 0;
+}
+
+/*
+ * The address of the value of the auxv entry of type `type`: at the exec
+ * event the stack pointer is at argc, then argv, NULL, envp, NULL and
+ * the auxv pairs up to AT_NULL.
+ */
+static int auxv_entry(pid_t tid, uint64_t sp, uint64_t type, uint64_t *at)
+{
+	struct stack_words ws = { .tid = tid };
+	uint64_t argc, v, p;
+
+	if (word_at(&ws, sp, &argc) < 0 || argc > SETID_ARGV_MAX * 256ull)
+		return -EFAULT;
+	p = sp + 8 * (argc + 2);
+	for (size_t i = 0;; i++, p += 8) {
+		if (i > (1u << 20) || word_at(&ws, p, &v) < 0)
+			return -EFAULT;
+		if (v == 0)
+			break;
+	}
+	for (p += 8; p < sp + (1u << 24); p += 16) {
+		if (word_at(&ws, p, &v) < 0)
+			return -EFAULT;
+		if (v == type) {
+			*at = p + 8;
+			return 0;
+		}
+		if (v == 0 /* AT_NULL */)
+			return -ENOENT;
+	}
+	return -EFAULT;
+}
+
+static int set_secure(pid_t tid, uint64_t sp)
+{
+	uint64_t at, v, one = 1;
+	int ret = auxv_entry(tid, sp, 23 /* AT_SECURE */, &at);
+
+	if (ret == 0)
+		ret = plat_mem_read(tid, at, &v, sizeof(v));
+	if (ret == 0 && v == 0)
+		ret = plat_mem_write(tid, at, &one, sizeof(one));
+	return ret;
+}
+
+/* AT_EXECFN's string rewritten in place, when the name fits. */
+static int name_execfn(pid_t tid, uint64_t sp, const char *name)
+{
+	char old[32] = "";
+	uint64_t at, str;
+	int ret = auxv_entry(tid, sp, 31 /* AT_EXECFN */, &at);
+
+	if (ret == 0)
+		ret = plat_mem_read(tid, at, &str, sizeof(str));
+	if (ret == 0 && plat_mem_read_some(tid, str, old, sizeof(old) - 1) < 1)
+		ret = -EFAULT;
+	if (ret == 0 && strlen(name) <= strlen(old))
+		ret = plat_mem_write(tid, str, name, strlen(name) + 1);
+	return ret;
+}
+
+void setid_fix_auxv(struct task *t)
+{
+	struct task_state *st = task_st(t);
+	struct user_regs_struct r;
+	int ret = 0;
+
+	if (!st->setid.secure && st->setid.execfn[0] == '\0')
+		return;
+	ret = plat_getregs(t->host_tid, &r);
+	if (ret == 0 && st->setid.secure)
+		ret = set_secure(t->host_tid, r.rsp);
+	if (ret == 0 && st->setid.execfn[0] != '\0')
+		ret = name_execfn(t->host_tid, r.rsp, st->setid.execfn);
+	if (ret < 0 && ret != -ESRCH)
+		log_warn("sentry: tid %d: the new program's auxv not fixed: %s",
+			 (int)t->host_tid, strerror(-ret));
+	st->setid.secure = false;
+	st->setid.execfn[0] = '\0';
 }

@@ -6,6 +6,7 @@
 #ifndef CV_SENTRY_INTERNAL_H
 #define CV_SENTRY_INTERNAL_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -85,6 +86,19 @@ struct task_state {
 		uid_t uid;
 		gid_t gid;
 		unsigned long host_euid, host_egid;
+		/* At the exec event: AT_SECURE set where Linux sets it but
+		 * the exec could not gain (setid_secure_wanted); after an
+		 * exec from the copy's fd, AT_EXECFN as Linux names it
+		 * (fexecve's /dev/fd/N, a short path) where it fits in the
+		 * kernel's "/dev/fd/<the copy's fd>". */
+		bool secure;
+		char execfn[32];	/* "": leave the kernel's */
+		/* a script's interpreter: Linux's argv, written at argv_at
+		 * when the exec is made again (setid_rearmed: after any
+		 * signal handler that ran meanwhile) */
+		void *argv;
+		size_t argv_len;
+		uint64_t argv_at, sp, path_at;
 	} setid;
 	/* A notified call the sentry served whose reply the kernel refused
 	 * (a signal took it away), or a commit's whose reply it accepted
@@ -97,6 +111,15 @@ struct task_state {
 		uint64_t ip;
 		long ret;
 	} restart;
+};
+
+/* The exec copy's mounts the sentry has handed out fds of (the copy's
+ * root and its submounts: few; sentry/exec_setid.c). Only the loop's
+ * thread execs. */
+#define SETID_MNTS_MAX 64
+struct setid_mnts {
+	uint64_t id[SETID_MNTS_MAX];
+	size_t n;
 };
 
 struct notify_src {
@@ -167,6 +190,7 @@ struct sentry {
 	struct sc_filter_opts filter;
 	struct sc_filter_prog ours;
 	int log_fd;
+	struct setid_mnts setid_mnts;	/* exec_setid.c */
 	struct placement {
 		cpu_set_t allowed;	/* the sentry's CPUs at start */
 		int cpu;		/* pinned to it, or -1 */
@@ -354,8 +378,33 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid);
  * after a failed exec; setid_on_event reads what the kernel gave (and
  * Linux's suid/fsuid = euid, sgid/fsgid = egid for every exec). */
 struct gofer_exec_info;
+/* The file an exec runs as Linux decides its credentials from (the
+ * final interpreter of a "#!" chain), and the chain: interp[i] and
+ * arg[i] ("": none) of each script, fname Linux's bprm->filename. */
+#define EXEC_MAX_DEPTH 5
+struct exec_bin {
+	uint32_t gain;		/* GOFER_GAIN_* */
+	uid_t uid;
+	gid_t gid;
+	int setid_fd;		/* under the exec copy, or -1 (owned) */
+	int depth;		/* scripts in the chain */
+	char interp[EXEC_MAX_DEPTH][256];
+	char arg[EXEC_MAX_DEPTH][256];
+	char fname[PATH_MAX + 32];
+};
 int setid_resolve_flags(const struct task *t);
-int setid_prepare(struct sc_call *c, const struct gofer_exec_info *info);
+bool setid_secure_wanted(const struct task *t, const struct exec_bin *b);
+int setid_prepare(struct sentry *s, struct sc_call *c,
+		  const struct exec_bin *b);
+/* A script's set-id interpreter run from the exec copy: Linux's argv
+ * (binfmt_script), made from the task's argv at argv and kept for
+ * setid_rearmed to write below sp; its address, or -errno (-E2BIG: too
+ * many to copy, the exec goes the view's way). */
+long setid_script_argv(struct sc_call *c, uint64_t sp, uint64_t argv,
+		       const struct exec_bin *b);
+/* At the exec event, before the new program runs: AT_SECURE and
+ * AT_EXECFN of its auxv as Linux's (st->setid.secure, .execfn). */
+void setid_fix_auxv(struct task *t);
 void setid_on_exit(struct sentry *s, struct task *t,
 		   const struct user_regs_struct *r);
 void setid_on_event(struct task *t);
@@ -366,7 +415,7 @@ void setid_rearm(struct task *t, struct plat_call *pc,
 		 struct user_regs_struct *r);
 bool setid_rearmed(struct task *t, struct plat_call *pc);
 /* Whether a workload fd is of the exec copy (its exec is refused). */
-bool setid_fd_refused(int fd);
+bool setid_fd_refused(const struct sentry *s, int fd);
 bool cred_is_traced(long nr);
 /* clone3.c: clone3 at its RET_TRACE stop, run as clone; the caller's
  * registers back at its exit stop and in the child at its first stop. */

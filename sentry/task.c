@@ -182,6 +182,7 @@ void task_free(struct sentry *s, struct task *t)
 	mempol_task_free(t);
 	task_creds_clear(&t->creds);
 	free(st->exec_path);
+	free(st->setid.argv);
 	free(st);
 	free(t->exe);
 	free(t);

@@ -105,10 +105,31 @@ make_bundle() {
 	fi
 }
 
+# setid_needs NAME: sets PROG (tests/progs/setid_exec) and RUNC; false,
+# after reporting NAME, when the set-id tests cannot run: PROG not built
+# (a failure: "make all" builds it), or no root, runc (the reference) or
+# setcap (a skip). Use: setid_needs NAME || exit 0
+setid_needs() {
+	PROG=$CVISOR_PROGS/setid_exec
+	RUNC=$(command -v runc)
+	if [ ! -x "$PROG" ]; then
+		t_fail "$1" "no $PROG (make test-progs)"
+		return 1
+	fi
+	if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ] || ! command -v setcap >/dev/null; then
+		t_skip "$1" "needs root, runc (the reference) and setcap"
+		return 1
+	fi
+}
+
 # setid_files DIR PROG: copies of PROG (tests/progs/setid_exec) in DIR with
 # the set-id bits and file capabilities the set-id tests exec (setuid root,
-# setgid 42, setuid 2000 and 5000, file capabilities), a "#!" script
-# naming the setuid copy through "/..", and a root-only file.
+# setgid 42, setuid 2000 and 5000, file capabilities, setuid root that only
+# root may execute), "#!" scripts: naming the setuid copy through "/..",
+# the same execute-only, one naming that script, a setuid one naming the
+# plain copy, one naming the root-only setuid copy, one naming /tmp/swap
+# (setid_exec's swap case points it at one copy or another), one whose
+# interpreter's argument has blanks; and a root-only file.
 setid_files() {
 	local s=$1 prog=$2 f
 	mkdir -p "$s"
@@ -124,8 +145,19 @@ setid_files() {
 	chmod 4755 "$s/suid_far"
 	chmod 2755 "$s/sgid"
 	setcap cap_kill,cap_net_bind_service+ep "$s/fcap"
+	cp "$prog" "$s/suid_700"
+	chmod 4700 "$s/suid_700"
 	printf '#!/../s/suid_root report\n' >"$s/setid.sh"
-	chmod 755 "$s/setid.sh"
+	printf '#!/../s/suid_root report\n' >"$s/setid_x.sh"
+	printf '#!/s/setid.sh\n' >"$s/nested.sh"
+	printf '#!/s/plain report\n' >"$s/suid_script.sh"
+	printf '#!/s/suid_700 report\n' >"$s/setid_700.sh"
+	printf '#!/tmp/swap report\n' >"$s/swap.sh"
+	printf '#! \t/../s/suid_root  one two\t \n' >"$s/args.sh"
+	chmod 755 "$s/setid.sh" "$s/nested.sh" "$s/setid_700.sh" "$s/swap.sh" \
+		"$s/args.sh"
+	chmod 711 "$s/setid_x.sh"
+	chmod 4755 "$s/suid_script.sh"
 	echo secret >"$s/root600"
 	chmod 600 "$s/root600"
 }

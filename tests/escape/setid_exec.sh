@@ -8,10 +8,15 @@
 # (cap_kill,cap_net_bind_service+ep), a plain one, and two it copies to
 # /tmp and makes setuid and setgid itself. Under runc (the attack must
 # work) the planted files give euid 0, egid 42 and the capabilities.
-# The exec copy's own attack surface: a "#!" line naming the set-id file
-# through "/.." (under runc the interpreter's set-id bits apply: euid 0;
-# in the sandbox "/.." is the nosuid view's clone that covers the copy:
-# no gain), a failed set-id exec must leave no fd, and a second thread
+# The exec copy's own attack surface: "#!" scripts, whose set-id
+# interpreter the sentry resolves and execs from the copy as Linux
+# applies its bits (euid 0 under runc and in the sandbox, never for a
+# script's own set-id bits nor an interpreter the caller may not
+# execute); a script whose interpreter, a symlink, is swapped between the
+# setuid copy and the plain one while it is exec'd 100 times: the ids
+# are only ever those of the file that runs (its inode in
+# /proc/self/maps), under runc and in the sandbox, and the sandbox must
+# have run both; a failed set-id exec must leave no fd, and a second thread
 # that copies the sandbox's exec fd while set-id execs fail (E2BIG) must
 # not exec it, directly or reopened through /proc/self/fd (no place
 # exists where that attack works: runc has no such fd). In the sandbox,
@@ -26,13 +31,7 @@
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
-PROG=$CVISOR_PROGS/setid_exec
-RUNC=$(command -v runc)
-[ -x "$PROG" ] || { t_fail "setid_exec built" "$PROG missing"; exit 0; }
-if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ] || ! command -v setcap >/dev/null; then
-	t_skip setid_exec "needs root, runc (the reference) and setcap"
-	exit 0
-fi
+setid_needs setid_exec || exit 0
 t_clean_begin "*-$$"
 
 B=$T_TMP/b
@@ -64,11 +63,12 @@ line() { awk -v n="$2" '$1 == n { $1 = ""; sub(/^ /, ""); print; exit }' "$T_TMP
 runc_ok=1
 for want in "suid_root uid 1000,0,0" "sgid gid 1000,42,42" \
 	"suid_other uid 1000,2000,2000" \
-	"script uid 1000,0,0" \
+	"script uid 1000,0,0" "script_x uid 1000,0,0" "nested uid 1000,0,0" \
+	"suid_script uid 1000,1000,1000" "script_700 - exec EACCES" \
 	"own_suid uid 1000,1000,1000" "own_suid_made - mode 4755 owner 1000:1000" \
 	"own_sgid_made - mode 2755 owner 1000:1000"; do
 	set -- $want
-	if [ "$3" = mode ]; then got=$(line native "$1"); w="${*:3}"
+	if [ "$3" = mode ] || [ "$3" = exec ]; then got=$(line native "$1"); w="${*:3}"
 	else got=$(field native "$1" "$2"); w=$3; fi
 	if [ "$got" != "$w" ]; then
 		t_fail "runc_$1" "want '$w', runc: '$got' ($(tail -c 300 "$T_TMP/native.err" | tr '\n' ' '))"
@@ -139,11 +139,45 @@ check suid_other 1000,2000 1000
 check suid_far 1000,5000 1000
 check own_suid 1000 1000
 check own_sgid 1000 1000
-check script 1000 1000
+check script 1000,0 1000
+check script_x 1000,0 1000
+check nested 1000,0 1000
+check suid_script 1000 1000
+check fexecve 1000,0 1000
+check fdpath_exec 1000,0 1000
+# an interpreter the caller may not execute: refused, as under runc
+t_expect script_700 "exec EACCES" line sandbox script_700
 check traced 1000 1000
 check nnp_self 1000 1000
 check thread_exec 1000,0 1000
 check signals 1000,0 1000
+# swap: the setuid copy's ids only with the setuid copy's inode
+ino_root=$(stat -c %i "$S/suid_root")
+ino_plain=$(stat -c %i "$S/plain")
+swap_runs() {
+	awk -v r="$ino_root" -v p="$ino_plain" '$1 == "swap" {
+		e = ""; i = ""
+		for (k = 2; k <= NF; k++) {
+			if ($k ~ /^uid=/) { split(substr($k, 5), u, ","); e = u[2] }
+			if ($k ~ /^ino=/) i = substr($k, 5)
+		}
+		if (e == "" || i == "") { other++; next }
+		if (i == r) root++; else if (i == p) plain++; else other++
+		if (e == 0 && i != r) bad++
+	} END { printf "root=%d plain=%d other=%d bad=%d\n", root, plain, other, bad }' \
+		"$T_TMP/$1.out"
+}
+for w in native sandbox; do
+	got=$(swap_runs "$w")
+	case $got in
+	*" other=0 bad=0") t_ok "swap_$w: ids only of the file run ($got)" ;;
+	*) t_fail "swap_$w: ids only of the file run" "$got" ;;
+	esac
+done
+case $(swap_runs sandbox) in
+root=0\ * | *" plain=0 "*) t_skip swap_race "the sandbox ran one interpreter only: $(swap_runs sandbox)" ;;
+*) t_ok swap_race ;;
+esac
 # a failed set-id exec leaves nothing (runc: nothing either)
 t_expect e2big "$(line native e2big)" line sandbox e2big
 # the exec fd, copied by a second thread, is never exec'd

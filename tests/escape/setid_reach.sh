@@ -27,20 +27,22 @@ fi
 t_clean_begin "*-$$"
 
 B=$T_TMP/b
-make_bundle "$B" /bin/sh -c '/s/suid_hold hold /s & /s/dyn & /s/hold.sh & /s/hold2.sh & sleep 60'
+make_bundle "$B" /bin/sh -c '/s/suid_hold hold /s & /s/dyn & /s/nnp nnp /s/hold.sh & /s/nnp nnp /s/hold2.sh & /s/hold3.sh & sleep 60'
 R=$B/rootfs
 mkdir -p "$R/s" "$R/lib64" "$R/lib/x86_64-linux-gnu"
 cp "$PROG" "$R/s/suid_hold"
 chmod 4755 "$R/s/suid_hold"
+cp "$PROG" "$R/s/nnp"
 cp "$LD" "$R/lib64/ld-linux-x86-64.so.2"
 cp "$LIBC" "$R/lib/x86_64-linux-gnu/libc.so.6"
 printf '#include <unistd.h>\nint main(void) { return sleep(60) != 0; }\n' >"$T_TMP/dyn.c"
 cc -o "$R/s/dyn" -Wl,--dynamic-linker=/../lib64/ld-linux-x86-64.so.2 \
 	-Wl,-rpath,/lib/x86_64-linux-gnu "$T_TMP/dyn.c"
 printf '#!/../s/suid_hold hold\n' >"$R/s/hold.sh"
+printf '#!/../s/suid_hold hold\n' >"$R/s/hold3.sh"
 ln -s /../s/suid_hold "$R/tmp/lnk"
 printf '#!/tmp/lnk hold\n' >"$R/s/hold2.sh"
-chmod 755 "$R/s/dyn" "$R/s/hold.sh" "$R/s/hold2.sh"
+chmod 755 "$R/s/dyn" "$R/s/hold.sh" "$R/s/hold2.sh" "$R/s/hold3.sh" "$R/s/nnp"
 jq '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 
@@ -50,23 +52,24 @@ if ! runsc run -d --bundle "$B" "$id" >"$T_TMP/run.out" 2>&1; then
 	exit 0
 fi
 init=$(jq -r .initPid "$T_ROOT/$id/state.json")
-# the four processes (the init's children), by their command line
+# the five processes (the init's children), by their command line
 declare -A pid_of
 for i in $(seq 50); do
 	for c in $(cat /proc/"$init"/task/*/children 2>/dev/null); do
 		cmd=$(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null)
 		case $cmd in
 		*hold2.sh*) pid_of[symlink]=$c ;;
+		*hold3.sh*) pid_of[gain]=$c ;;
 		*hold.sh*) pid_of[script]=$c ;;
 		"/s/suid_hold hold /s "*) pid_of[setid]=$c ;;
 		/s/dyn*) pid_of[interp]=$c ;;
 		esac
 	done
-	[ ${#pid_of[@]} = 4 ] && break
+	[ ${#pid_of[@]} = 5 ] && break
 	sleep 0.2
 done
-if [ ${#pid_of[@]} != 4 ]; then
-	t_fail processes "found ${!pid_of[*]} of setid interp script symlink"
+if [ ${#pid_of[@]} != 5 ]; then
+	t_fail processes "found ${!pid_of[*]} of setid interp script symlink gain"
 	runsc delete --force "$id" >/dev/null 2>&1
 	exit 0
 fi
@@ -149,6 +152,13 @@ for c in script symlink; do
 	t_expect "$c: no ids gained" "1000 1000" \
 		awk '$1 == "Uid:" { print $2, $3 }' "/proc/${pid_of[$c]}/status"
 done
+# the sentry's own exec of a script's set-id interpreter: from the copy,
+# with the interpreter's ids (Linux's)
+m=$(mnt_of "${pid_of[gain]}" suid_hold)
+on_copy "$m" && t_ok "gain: the set-id interpreter is mapped from the exec copy" ||
+	t_fail "gain: the set-id interpreter is mapped from the exec copy" "mnt $m, copy:$copy"
+t_expect "gain: the interpreter's ids" "1000 0" \
+	awk '$1 == "Uid:" { print $2, $3 }' "/proc/${pid_of[gain]}/status"
 # a process joining the namespace (runsc exec: setns, whose root is the
 # top mount on "/") has its root off the copy too
 runsc exec -d "$id" /bin/sleep 30 >/dev/null 2>&1

@@ -8,7 +8,7 @@
  *
  *   NAME uid=R,E,S gid=R,E,S groups=N capeff=X capprm=X
  *        st_uid=R,E,S st_gid=R,E,S root600=ok|ERRNO secure=N
- *        created=UID:GID
+ *        created=UID:GID execfn=NAME
  *
  * uid, gid, groups and the capabilities come from getresuid, getresgid,
  * getgroups and capget: PASS rows, so the kernel's own credentials. st_
@@ -16,7 +16,8 @@
  * root600 is the open of a 0600 file of root's (DIR/root600), which the
  * gofer makes with the credentials the sentry holds for the task, and
  * created the owner of a file it creates in /tmp (the same); secure is
- * getauxval(AT_SECURE).
+ * getauxval(AT_SECURE); execfn the string getauxval(AT_EXECFN) points
+ * to.
  *
  * Then the rules (each as Linux, compared with runc by
  * tests/conformance/setid.sh): a set-id exec after the caller's own
@@ -24,8 +25,16 @@
  * (thread_exec), under a stream of handled signals (signals), under
  * its parent's PTRACE_TRACEME
  * (traced), a "#!" script whose interpreter is the set-id file by a path
- * through "/.." (script: Linux applies an interpreter's set-id bits), an
- * exec that fails (E2BIG) and the fds it leaves (e2big); and an attack
+ * through "/.." (script: Linux applies an interpreter's set-id bits), the
+ * same script execute-only (script_x: the caller cannot read it), a
+ * script whose interpreter is that script (nested), a set-id script of
+ * a plain interpreter (suid_script: a script's own bits are ignored), a
+ * script whose set-id interpreter the caller may not execute
+ * (script_700), an exec of the set-id file from an fd the caller opened
+ * (fexecve: AT_EXECFN is "/dev/fd/N") and by its /proc/self/fd/N path
+ * (fdpath_exec), an exec that fails (E2BIG) and the fds it leaves
+ * (e2big); a script whose interpreter is swapped while it is exec'd
+ * (swap: the ids are only ever those of the file run); and an attack
  * that only the sandbox has a target for (race): a second thread copies
  * any O_PATH fd that appears while the main thread's set-id execs fail,
  * then execs it, directly and reopened through /proc/self/fd.
@@ -95,13 +104,28 @@ static void created(const char *name, char *out, size_t len)
 	unlink(p);
 }
 
-static int report(const char *name)
+/* The inode of the program's first mapping (/proc/self/maps): the file
+ * the kernel really exec'd, whatever its path names now. */
+static unsigned long exe_ino(void)
+{
+	unsigned long ino = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (f != NULL) {
+		if (fscanf(f, "%*s %*s %*s %*s %lu", &ino) != 1)
+			ino = 0;
+		fclose(f);
+	}
+	return ino;
+}
+
+static int report(const char *name, int argc, char **argv)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { { 0 } };
 	uid_t r, e, s;
 	gid_t gr, ge, gs;
-	char su[64], sg[64], p[300], cr[32];
+	char su[64], sg[64], p[300], cr[32], fn[1024];
 	uint64_t eff, prm;
 	int fd, err = 0;
 
@@ -120,11 +144,24 @@ static int report(const char *name)
 	else
 		close(fd);
 	created(name, cr, sizeof(cr));
+	snprintf(fn, sizeof(fn), " execfn=%s",
+		 getauxval(AT_EXECFN) ? (const char *)getauxval(AT_EXECFN) :
+					"(none)");
+	if (strcmp(name, "swap") == 0)
+		snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn), " ino=%lu",
+			 exe_ino());
+	/* a script's: the argv its interpreter got, "|"-joined */
+	if (strncmp(name, "script", 6) == 0 || strcmp(name, "nested") == 0) {
+		snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn), " argv=");
+		for (int i = 0; i < argc; i++)
+			snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn),
+				 "%s%s", i ? "|" : "", argv[i]);
+	}
 	case_out(name, "uid=%u,%u,%u gid=%u,%u,%u groups=%d capeff=%" PRIx64
 		 " capprm=%" PRIx64 " st_uid=%s st_gid=%s root600=%s "
-		 "secure=%lu created=%s",
+		 "secure=%lu created=%s%s",
 		 r, e, s, gr, ge, gs, getgroups(0, NULL), eff, prm, su, sg,
-		 ename(err), getauxval(AT_SECURE), cr);
+		 ename(err), getauxval(AT_SECURE), cr, fn);
 	return 0;
 }
 
@@ -132,13 +169,16 @@ static void run(const char *path, const char *name)
 {
 	char *argv[] = { (char *)"setid_exec", (char *)"report",
 			 (char *)name, (char *)dir, NULL };
-	pid_t pid = fork();
+	pid_t pid;
 	int st;
 
+	fflush(stdout);	/* nothing of ours copied into the child */
+	pid = fork();
 	if (pid == 0) {
 		execv(path, argv);
 		case_out(name, "exec %s", ename(errno));
-		_exit(127);
+		fflush(stdout);
+		_exit(0);	/* reported: one line per case */
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
 		case_out(name, "child %s", pid < 0 ? "fork failed" : wstatus(st));
@@ -285,6 +325,52 @@ static void script(void)
 	run(p, "script");
 }
 
+/* The scripts planted with it (tests/lib.sh setid_files). */
+static void scripts(void)
+{
+	static const char *const names[][2] = {
+		{ "setid_x.sh", "script_x" }, { "nested.sh", "nested" },
+		{ "suid_script.sh", "suid_script" },
+		{ "setid_700.sh", "script_700" },
+		{ "args.sh", "script_args" },
+	};
+	char p[300];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i][0]);
+		run(p, names[i][1]);
+	}
+}
+
+/* The set-id file exec'd from an fd the caller opened: by the fd
+ * (fexecve) and by its /proc/self/fd/N path. */
+static void from_fd(const char *path)
+{
+	char *argv[] = { (char *)"setid_exec", (char *)"report",
+			 (char *)"fexecve", dir, NULL };
+	char p[64];
+	pid_t pid;
+	int fd = open(path, O_RDONLY), st;
+
+	if (fd < 0) {
+		case_out("fexecve", "open %s", ename(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		fexecve(fd, argv, environ);
+		case_out("fexecve", "exec %s", ename(errno));
+		fflush(stdout);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
+		case_out("fexecve", "child %s", wstatus(st));
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	run(p, "fdpath_exec");
+	close(fd);
+}
+
 static int count_fds(void)
 {
 	int n = 0;
@@ -391,6 +477,49 @@ static void race(const char *path)
 	close(fd);
 }
 
+static atomic_int swap_stop;
+
+/* Points /tmp/swap at the setuid copy and at the plain one in turn. */
+static void *swapper(void *arg)
+{
+	char a[300], b[300];
+
+	(void)arg;
+	snprintf(a, sizeof(a), "%s/suid_root", dir);
+	snprintf(b, sizeof(b), "%s/plain", dir);
+	for (unsigned i = 0; !atomic_load(&swap_stop); i++) {
+		unlink("/tmp/swap_new");
+		if (symlink(i & 1 ? b : a, "/tmp/swap_new") == 0)
+			rename("/tmp/swap_new", "/tmp/swap");
+	}
+	return NULL;
+}
+
+/*
+ * A script whose interpreter (/tmp/swap, a symlink) is swapped between
+ * the setuid copy and the plain one while it is exec'd, 100 times: each
+ * run reports its ids and the inode it runs (ino=), which must agree
+ * (the setuid copy's ids only ever with the setuid copy's inode).
+ */
+static void swap(void)
+{
+	char p[300], a[300];
+	pthread_t th;
+
+	snprintf(a, sizeof(a), "%s/suid_root", dir);
+	snprintf(p, sizeof(p), "%s/swap.sh", dir);
+	unlink("/tmp/swap");
+	if (symlink(a, "/tmp/swap") < 0 ||
+	    pthread_create(&th, NULL, swapper, NULL) != 0) {
+		case_out("swap", "setup %s", ename(errno));
+		return;
+	}
+	for (int i = 0; i < 100; i++)
+		run(p, "swap");
+	atomic_store(&swap_stop, 1);
+	pthread_join(th, NULL);
+}
+
 static int cases(void)
 {
 	static const char *const planted[] = { "plain", "suid_root", "sgid",
@@ -398,7 +527,7 @@ static int cases(void)
 					       "suid_far" };
 	char p[300];
 
-	report("self");
+	report("self", 0, NULL);
 	for (size_t i = 0; i < sizeof(planted) / sizeof(planted[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dir, planted[i]);
 		run(p, planted[i]);
@@ -413,7 +542,10 @@ static int cases(void)
 	signals(p);
 	traced(p);
 	script();
+	scripts();
+	from_fd(p);
 	e2big(p);
+	swap();
 	race(p);
 	printf("done 0\n");
 	return 0;
@@ -421,9 +553,17 @@ static int cases(void)
 
 int main(int argc, char **argv)
 {
+	/* "nnp PATH ARGS...": PATH run under PR_SET_NO_NEW_PRIVS
+	 * (tests/escape/setid_reach.sh) */
+	if (argc >= 3 && strcmp(argv[1], "nnp") == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0)
+			execv(argv[2], argv + 2);
+		perror("setid_exec nnp");
+		return 127;
+	}
 	if (argc < 3 || strlen(argv[argc - 1]) >= sizeof(dir)) {
 		fprintf(stderr, "usage: setid_exec cases DIR | "
-				"report NAME DIR | hold DIR\n");
+				"report NAME DIR | hold DIR | nnp PATH ARGS...\n");
 		return 2;
 	}
 	snprintf(dir, sizeof(dir), "%s", argv[argc - 1]);
@@ -434,7 +574,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "hold") == 0 || strcmp(argv[argc - 2], "hold") == 0)
 		return sleep(60) != 0;
 	/* "report NAME DIR", after a script's interpreter arguments */
-	if (strcmp(argv[1], "report") == 0 && argc >= 4)
-		return report(argv[argc - 2]);
+	if (argc >= 4 && (strcmp(argv[1], "report") == 0 ||
+			  strcmp(argv[argc - 3], "report") == 0))
+		return report(argv[argc - 2], argc, argv);
 	return 2;
 }
