@@ -78,6 +78,7 @@ static const struct cf_rule gofer_rules[] = {
 	CF_ANY(lseek, NULL),
 	CF_ANY(dup, NULL),
 	CF_ANY(close, NULL),
+	CF_ANY(sched_yield, "an exec's resolution waits for a sent file's close (server.c)"),
 	CF_ARGN(fcntl, "a FIFO opened non-blocking made blocking; "
 		       "fdopendir()", 1, "cmd",
 		F_GETFL, "F_GETFL"),

@@ -446,6 +446,7 @@ long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
 		return -EINVAL;
 	if (!r->path && !(r->h.flags & AT_EMPTY_PATH))
 		return -EFAULT;
+	gofer_sent_writers_wait();
 	if (empty) {
 		if (r->dirfd < 0)
 			return -EBADF;

@@ -454,6 +454,26 @@ static void channels_stop(struct gofer_srv *s)
 	s->chans = NULL;
 }
 
+/*
+ * Files opened for writing that were sent and are not closed here yet.
+ * The sentry's task has the file as soon as it is sent, and the two are
+ * one open file, which holds the inode's write count until both are
+ * closed: a task that writes a file, closes it and runs it would meet
+ * ETXTBSY, where Linux's would not, if this thread was not run again
+ * between its send and its close (seen under load, the set-id tests'
+ * own_suid). An exec's resolution waits for them.
+ */
+static unsigned sent_writers;
+
+void gofer_sent_writers_wait(void)
+{
+	/* A close that is due, only; a bound in case it never comes. */
+	for (int i = 0; i < 10000 &&
+			__atomic_load_n(&sent_writers, __ATOMIC_SEQ_CST) > 0;
+	     i++)
+		sched_yield();
+}
+
 /* Handles one message; returns 0 to go on, < 0 to stop serving. */
 static int serve_one(struct gofer_srv *s, char *buf, void *out)
 {
@@ -463,6 +483,7 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 	struct gofer_rep_hdr h = { .magic = GOFER_PROTO_MAGIC };
 	int fds[GOFER_MAX_FDS];
 	int nfds, ret;
+	bool writer;
 	ssize_t n;
 
 	n = recv_msg(s->sock, buf, GOFER_REQ_BUF, fds, &nfds);
@@ -507,9 +528,15 @@ static int serve_one(struct gofer_srv *s, char *buf, void *out)
 		h.nfds = 1;
 	}
 	h.len = (uint32_t)rep.len;
+	writer = rep.fd >= 0 && h.op == GOFER_OP_OPENAT && h.result >= 0 &&
+		 (r.h.flags & O_ACCMODE) != O_RDONLY;
+	if (writer)
+		__atomic_add_fetch(&sent_writers, 1, __ATOMIC_SEQ_CST);
 	ret = send_reply(s->sock, &h, rep.buf, rep.fd);
 	if (rep.fd >= 0)
 		close(rep.fd);
+	if (writer)
+		__atomic_sub_fetch(&sent_writers, 1, __ATOMIC_SEQ_CST);
 	return ret;
 }
 

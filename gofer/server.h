@@ -76,6 +76,10 @@ typedef long (*gofer_op_fn)(struct gofer_srv *s, const struct gofer_req *r,
 			    struct gofer_rep *rep);
 
 /* ops_file.c */
+/* Waits for the files opened for writing that this gofer sent to be
+ * closed here (server.c), before an exec of one of them is resolved. */
+void gofer_sent_writers_wait(void);
+
 long gofer_op_openat(struct gofer_srv *, const struct gofer_req *,
 		     struct gofer_rep *);
 long gofer_op_fstatat(struct gofer_srv *, const struct gofer_req *,
