@@ -105,21 +105,36 @@ make_bundle() {
 	fi
 }
 
-# setid_needs NAME: sets PROG (tests/progs/setid_exec) and RUNC; false,
-# after reporting NAME, when the set-id tests cannot run: PROG not built
-# (a failure: "make all" builds it), or no root, runc (the reference) or
-# setcap (a skip). Use: setid_needs NAME || exit 0
-setid_needs() {
-	PROG=$CVISOR_PROGS/setid_exec
+# t_needs_runc NAME PROGNAME [COMMAND...]: sets PROG (tests/progs/PROGNAME)
+# and RUNC for a test compared with runc; false, after reporting NAME, when
+# it cannot run: PROG not built (a failure: "make all" builds it), or no
+# root, runc (the reference) or one of the COMMANDs (a skip).
+# Use: t_needs_runc NAME PROGNAME || exit 0
+t_needs_runc() {
+	local name=$1 cmd
+	PROG=$CVISOR_PROGS/$2
 	RUNC=$(command -v runc)
+	shift 2
 	if [ ! -x "$PROG" ]; then
-		t_fail "$1" "no $PROG (make test-progs)"
+		t_fail "$name" "no $PROG (make test-progs)"
 		return 1
 	fi
-	if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ] || ! command -v setcap >/dev/null; then
-		t_skip "$1" "needs root, runc (the reference) and setcap"
+	for cmd in "$@"; do
+		if ! command -v "$cmd" >/dev/null; then
+			t_skip "$name" "needs $cmd"
+			return 1
+		fi
+	done
+	if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ]; then
+		t_skip "$name" "needs root and runc (the reference)"
 		return 1
 	fi
+}
+
+# setid_needs NAME: t_needs_runc for the set-id tests (tests/progs/
+# setid_exec; setcap plants the file capabilities).
+setid_needs() {
+	t_needs_runc "$1" setid_exec setcap
 }
 
 # setid_files DIR PROG: copies of PROG (tests/progs/setid_exec) in DIR with

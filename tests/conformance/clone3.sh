@@ -11,16 +11,7 @@
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
-PROG=$CVISOR_PROGS/clone3_conform
-RUNC=$(command -v runc)
-if [ ! -x "$PROG" ]; then
-	t_skip clone3_conform "no $PROG (make test-progs)"
-	exit 0
-fi
-if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ]; then
-	t_skip clone3_conform "needs root and runc (the reference)"
-	exit 0
-fi
+t_needs_runc clone3_conform clone3_conform || exit 0
 
 B=$T_TMP/b
 make_bundle "$B" /clone3_conform

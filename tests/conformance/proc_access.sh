@@ -9,16 +9,7 @@
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
-PROG=$CVISOR_PROGS/proc_access
-RUNC=$(command -v runc)
-if [ ! -x "$PROG" ]; then
-	t_skip proc_access "no $PROG (make test-progs)"
-	exit 0
-fi
-if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ]; then
-	t_skip proc_access "needs root and runc (the reference)"
-	exit 0
-fi
+t_needs_runc proc_access proc_access || exit 0
 
 B=$T_TMP/b
 make_bundle "$B" /proc_access

@@ -15,16 +15,7 @@
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
-PROG=$CVISOR_PROGS/coredump_attack
-RUNC=$(command -v runc)
-if [ ! -x "$PROG" ]; then
-	t_skip coredump_attack "no $PROG (make test-progs)"
-	exit 0
-fi
-if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ]; then
-	t_skip coredump_attack "needs root and runc (the reference)"
-	exit 0
-fi
+t_needs_runc coredump_attack coredump_attack || exit 0
 
 B=$T_TMP/b
 RO=$T_TMP/ro
