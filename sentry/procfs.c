@@ -913,6 +913,66 @@ static bool is_zombie(pid_t pid)
 	return z;
 }
 
+/*
+ * Listings already open (ordered snapshots, synth_mirror.c) lose a thread
+ * at its exit, a process once reaped: Linux lists a zombie until then.
+ * The sentry sees no reap (the kernel's wait), so the processes that
+ * exited are checked at each task's birth and exit.
+ */
+static pid_t *exited;
+static size_t nexited, capexited;
+
+static void forget_pid(const char *dir, pid_t id)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", (int)id);
+	vmirror_snap_forget(dir, name);
+}
+
+static void reap_check(void)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < nexited; i++) {
+		if (is_zombie(exited[i]))
+			exited[kept++] = exited[i];
+		else
+			forget_pid("/proc", exited[i]);
+	}
+	nexited = kept;
+}
+
+void vtree_task_gone(pid_t tgid, pid_t tid)
+{
+	char dir[48];
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)tgid);
+	forget_pid(dir, tid);
+	if (tid == tgid && nexited == capexited) {
+		size_t cap = capexited ? capexited * 2 : 16;
+		pid_t *v = realloc(exited, cap * sizeof(*v));
+
+		/* no room: forgotten now, a zombie or not */
+		if (v == NULL) {
+			forget_pid("/proc", tgid);
+			tid = 0;
+		} else {
+			exited = v;
+			capexited = cap;
+		}
+	}
+	if (tid == tgid)
+		exited[nexited++] = tgid;
+	reap_check();
+}
+
+void vtree_task_born(void)
+{
+	if (nexited > 0)
+		reap_check();
+}
+
 static int proc_lookup(struct sc_call *c, const struct vnode *dir,
 		       const char *name, struct vnode *out)
 {
@@ -1021,7 +1081,34 @@ static const struct vtree_entry proc_children[] = {
 	{ 0 },
 };
 
+/* Where Linux lists name in /proc: its proc_dir_entry tree (by length,
+ * then bytes), then self and thread-self, then the pids ascending. */
+static int proc_rank(const char *name)
+{
+	if (vtree_parse_num(name) >= 0)
+		return 3;
+	if (strcmp(name, "self") == 0)
+		return 1;
+	return strcmp(name, "thread-self") == 0 ? 2 : 0;
+}
+
+static int proc_order(const void *a, const void *b)
+{
+	const char *x = ((const struct vtree_dirent *)a)->name;
+	const char *y = ((const struct vtree_dirent *)b)->name;
+	int rx = proc_rank(x), ry = proc_rank(y);
+	size_t lx = strlen(x), ly = strlen(y);
+
+	if (rx != ry)
+		return rx - ry;
+	if (rx == 3)
+		return vtree_order_num(a, b);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x, y);
+}
+
 const struct vtree_entry vtree_proc_entry = {
 	.name = "proc", .type = VN_DIR, .children = proc_children,
-	.lookup = proc_lookup, .list = proc_list,
+	.lookup = proc_lookup, .list = proc_list, .order = proc_order,
 };

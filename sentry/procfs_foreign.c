@@ -269,7 +269,7 @@ static const struct vtree_entry foreign_children[] = {
 	PUBLIC("status", 0, gen_status),
 	PRIVATE("syscall", 0400),
 	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
-	  .list = task_list },
+	  .list = task_list, .order = vtree_order_num },
 	PUBLIC("wchan", 0, procfs_gen_copy),
 	{ 0 },
 };

@@ -560,7 +560,8 @@ static const struct vtree_entry pid_children[] = {
 	 * made at the read with the reader's own credentials */
 	{ .name = "syscall", .type = VN_FILE, .perm = 0400,
 	  .open = open_direct, .ptrace = true },
-	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
+	{ .name = "task", .type = VN_DIR, .order = vtree_order_num,
+	  .lookup = task_lookup,
 	  .list = task_list },
 	{ .name = "uid_map", .type = VN_FILE, .gen = procfs_gen_copy },
 	{ .name = "wchan", .type = VN_FILE, .gen = procfs_gen_copy },
@@ -643,5 +644,13 @@ int vtree_parse_num(const char *name)
 	if (*end != '\0' || v < 0 || v > 0x7fffffff)
 		return -1;
 	return (int)v;
+}
+
+int vtree_order_num(const void *a, const void *b)
+{
+	int x = vtree_parse_num(((const struct vtree_dirent *)a)->name);
+	int y = vtree_parse_num(((const struct vtree_dirent *)b)->name);
+
+	return (x > y) - (x < y);
 }
 

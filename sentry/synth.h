@@ -69,6 +69,9 @@ struct vtree_entry {
 		      const char *name, struct vnode *out);
 	int (*list)(struct sc_call *c, const struct vnode *dir,
 		    struct vtree_dirlist *l);
+	/* a qsort comparator of struct vtree_dirent: listed in that order
+	 * (Linux's), else in the mirror's (newest first) */
+	int (*order)(const void *a, const void *b);
 	/* reaching it needs ptrace-read access to the process (environ,
 	 * maps, cwd, root, exe; fd/N), as Linux's procfs requires */
 	bool ptrace;
@@ -115,10 +118,20 @@ extern const struct vtree_entry procfs_pid_entry;	/* /proc/<pid> */
 int vtree_link_target(const char *target, char *buf, size_t len);
 /* A decimal name ("12"): its value, or -1. */
 int vtree_parse_num(const char *name);
+/* An order (vtree_entry.order): numeric names ascending (a task/). */
+int vtree_order_num(const void *a, const void *b);
 
 /* synth_mirror.c: the private tmpfs and the memfds. */
 int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		     int flags, int *fd_out);
+/* The same for a directory listed in l's order, as Linux lists it: a
+ * snapshot of l made for this open (an O_PATH fd: the directory). */
+int vmirror_dir_open_ordered(struct sc_call *c, const char *path,
+			     const struct vtree_dirlist *l, int flags,
+			     int *fd_out);
+/* Removes directory entry name from the snapshots of path handed out:
+ * a process gone is no longer listed by a /proc read on, as on Linux. */
+void vmirror_snap_forget(const char *path, const char *name);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
 /* synth_seek.c: fd is the snapshot of virtual file path (how lseek
  * answers SEEK_END for it). */

@@ -37,6 +37,7 @@
 #include "lib/util.h"
 #include "sentry/synth.h"
 #include "sentry/synth_cgroup.h"
+#include "sentry/task.h"
 
 static int mirror_fd = -1;
 static dev_t mirror_dev;
@@ -437,10 +438,26 @@ uint64_t vtree_boot_ns(void)
 struct mirror_dir {
 	ino_t ino;
 	char *path;
+	char *snap;	/* an ordered snapshot's place in the mirror, else
+			 * NULL (the directory is at path) */
 };
 
 static struct mirror_dir *dirs;
 static size_t ndirs, capdirs;
+
+/* Where directory i is in the mirror ("" for the root). */
+static const char *dir_place(size_t i)
+{
+	const char *p = dirs[i].snap != NULL ? dirs[i].snap : dirs[i].path;
+
+	return p[1] ? p + 1 : ".";
+}
+
+static void forget_dir(size_t i)
+{
+	free(dirs[i].path);
+	free(dirs[i].snap);
+}
 
 /* Forgets directories that are gone (a /proc/<pid> of an exited
  * process), so the table follows the live trees. */
@@ -449,49 +466,57 @@ static void prune_dirs(void)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < ndirs; i++) {
-		const char *p = dirs[i].path;
 		struct stat st;
 
-		if (fstatat(mirror_fd, p[1] ? p + 1 : ".", &st,
+		if (fstatat(mirror_fd, dir_place(i), &st,
 			    AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == dirs[i].ino) {
 			dirs[kept++] = dirs[i];
 			continue;
 		}
-		free(dirs[i].path);
+		forget_dir(i);
 	}
 	ndirs = kept;
 }
 
-static void remember_dir(int fd, const char *path)
+/* Remembers fd as virtual directory path, found in the mirror at snap
+ * (an ordered snapshot) or at path itself (snap NULL): 0, or -ENOMEM
+ * (a directory not remembered could not be told back). */
+static int remember_dir(int fd, const char *path, const char *snap)
 {
 	struct stat st;
+	size_t i;
 
 	if (fstat(fd, &st) < 0)
-		return;
-	for (size_t i = 0; i < ndirs; i++) {
-		if (dirs[i].ino == st.st_ino) {
-			if (strcmp(dirs[i].path, path) == 0)
-				return;
-			free(dirs[i].path);
-			dirs[i].path = strdup(path);
-			return;
-		}
-	}
-	if (ndirs == capdirs)
+		return -errno;
+	for (i = 0; i < ndirs && dirs[i].ino != st.st_ino; i++)
+		;
+	if (i < ndirs && snap == NULL && dirs[i].snap == NULL &&
+	    strcmp(dirs[i].path, path) == 0)
+		return 0;
+	if (i == ndirs && ndirs == capdirs)
 		prune_dirs();
-	if (ndirs == capdirs) {
+	if (i == ndirs && ndirs == capdirs) {
 		size_t cap = capdirs ? capdirs * 2 : 64;
 		struct mirror_dir *v = realloc(dirs, cap * sizeof(*v));
 
 		if (v == NULL)
-			return;
+			return -ENOMEM;
 		dirs = v;
 		capdirs = cap;
 	}
-	dirs[ndirs].ino = st.st_ino;
-	dirs[ndirs].path = strdup(path);
-	if (dirs[ndirs].path != NULL)
-		ndirs++;
+	if (i < ndirs)
+		forget_dir(i);
+	else
+		i = ndirs++;
+	dirs[i].ino = st.st_ino;
+	dirs[i].path = strdup(path);
+	dirs[i].snap = snap != NULL ? strdup(snap) : NULL;
+	if (dirs[i].path == NULL || (snap != NULL && dirs[i].snap == NULL)) {
+		forget_dir(i);
+		dirs[i] = dirs[--ndirs];
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 bool vtree_maybe_mirror(const struct stat *st)
@@ -513,7 +538,7 @@ int vtree_fd_path(int fd, char *buf, size_t len)
 		if (dirs[i].ino != st.st_ino)
 			continue;
 		/* still that directory (not removed and reused) */
-		if (fstatat(mirror_fd, p[1] ? p + 1 : ".", &now,
+		if (fstatat(mirror_fd, dir_place(i), &now,
 			    AT_SYMLINK_NOFOLLOW) < 0 || now.st_ino != st.st_ino)
 			return -ENOENT;
 		if (strlen(p) >= len)
@@ -594,6 +619,10 @@ static int remove_tree(int parent, const char *name)
 	return ret;
 }
 
+/* The ordered snapshots' directory in the mirror's root (below); no
+ * virtual directory lists this name. */
+#define SNAP_DIR ".snap"
+
 static int remove_stale(int dfd, const struct vtree_dirlist *l)
 {
 	/* a new open file: a dup would share (and move) dfd's offset */
@@ -610,7 +639,8 @@ static int remove_stale(int dfd, const struct vtree_dirlist *l)
 		return -ENOMEM;
 	}
 	while (ret == 0 && (e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, SNAP_DIR))
 			continue;
 		if (!wanted(l, e->d_name, e->d_type))
 			ret = remove_tree(dfd, e->d_name);
@@ -619,31 +649,39 @@ static int remove_stale(int dfd, const struct vtree_dirlist *l)
 	return ret;
 }
 
+/* Creates entry e in dfd: 0, or -errno (EEXIST: an entry of an earlier
+ * listing). */
+static int add_entry(int dfd, const struct vtree_dirent *e)
+{
+	int fd;
+
+	switch (e->type) {
+	case VN_DIR:
+		fd = mkdirat(dfd, e->name, 0555);
+		break;
+	case VN_LINK:
+		fd = symlinkat(".", dfd, e->name);
+		break;
+	default:
+		fd = openat(dfd, e->name, O_CREAT | O_EXCL | O_WRONLY |
+					      O_CLOEXEC, 0444);
+		if (fd >= 0)
+			close(fd);
+		break;
+	}
+	return fd < 0 ? -errno : 0;
+}
+
 /* 0, or -errno (ENOSPC, ENOMEM): an entry missing would not be listed.
  * EEXIST is an entry of an earlier listing, of the right type (kept by
  * remove_stale). */
 static int add_missing(int dfd, const struct vtree_dirlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		const char *name = l->v[i].name;
-		int fd = 0;
+		int ret = add_entry(dfd, &l->v[i]);
 
-		switch (l->v[i].type) {
-		case VN_DIR:
-			fd = mkdirat(dfd, name, 0555);
-			break;
-		case VN_LINK:
-			fd = symlinkat(".", dfd, name);
-			break;
-		default:
-			fd = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY |
-						   O_CLOEXEC, 0444);
-			if (fd >= 0)
-				close(fd);
-			break;
-		}
-		if (fd < 0 && errno != EEXIST)
-			return -errno;
+		if (ret < 0 && ret != -EEXIST)
+			return ret;
 	}
 	return 0;
 }
@@ -671,7 +709,10 @@ int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		return ret;
 	/* our own directory on our tmpfs: only EIO could fail it */
 	(void)fchmod(dfd, 0555);
-	remember_dir(dfd, path);
+	/* not remembered: paths from it fail, an open is refused first */
+	ret = remember_dir(dfd, path, NULL);
+	if (ret < 0)
+		return ret;
 	if (flags & O_PATH) {
 		fd = openat(dfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
@@ -680,6 +721,198 @@ int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		return 0;
 	}
 	*fd_out = steal_fd(dfd);
+	return 0;
+}
+
+/* ---- ordered snapshots ----------------------------------------------------- */
+
+/*
+ * tmpfs lists a directory newest entry first, and an entry keeps its place
+ * while it lives: a shared mirror directory cannot list /proc as Linux does
+ * (pids ascending) once a process is born after a smaller pid still
+ * listed. A directory whose order matters is handed out instead as a
+ * snapshot made for that open, SNAP_DIR/N, its entries created last to
+ * first; getdents, telldir and seekdir on the fd run in the kernel over
+ * entries that no longer change. The snapshot is remembered as the virtual
+ * directory, so calls relative to the fd resolve as before. Once there are
+ * more than snap_limit snapshots, those no fd of the sandbox refers to any
+ * more are removed.
+ */
+#define SNAP_KEEP 32
+
+static unsigned long snap_seq;
+static size_t snap_limit = SNAP_KEEP;
+
+struct snap_refs {
+	ino_t *v;
+	size_t n, cap;
+	int pfd;		/* the sandbox's procfs */
+	bool failed;		/* a table not known whole: remove nothing */
+};
+
+static void refs_add(struct snap_refs *r, const struct stat *st)
+{
+	if (st->st_dev != mirror_dev || !S_ISDIR(st->st_mode))
+		return;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 32;
+		ino_t *v = realloc(r->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			r->failed = true;
+			return;
+		}
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = st->st_ino;
+}
+
+/* The mirror directories task t's fds, cwd and root (sentry-side) refer
+ * to. A task gone meanwhile holds none; one whose fds cannot be read
+ * fails the scan. */
+static int refs_visit(struct task *t, void *arg)
+{
+	struct snap_refs *r = arg;
+	struct dirent *e;
+	struct stat st;
+	char path[32];
+	DIR *d;
+	int fd;
+
+	if (t->fs != NULL && fstat(t->fs->cwd_fd, &st) == 0)
+		refs_add(r, &st);
+	if (t->fs != NULL && t->fs->root_fd >= 0 &&
+	    fstat(t->fs->root_fd, &st) == 0)
+		refs_add(r, &st);
+	/* the sandbox's procfs: its pid namespace's numbers */
+	snprintf(path, sizeof(path), "%d/fd", (int)t->tid);
+	fd = openat(r->pfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		r->failed = r->failed || errno != ENOENT;
+		return r->failed;
+	}
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		r->failed = true;
+		return 1;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, 0) == 0)
+			refs_add(r, &st);
+	closedir(d);
+	return r->failed;
+}
+
+static bool referenced(const struct snap_refs *r, ino_t ino)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i] == ino)
+			return true;
+	return false;
+}
+
+/* Removes the snapshots no fd refers to, once there are more than
+ * snap_limit: a directory still listed by nobody. */
+static void snap_gc(struct sc_call *c)
+{
+	struct snap_refs r = { .pfd = vtree_host_proc_fd() };
+	size_t n = 0, kept = 0;
+
+	for (size_t i = 0; i < ndirs; i++)
+		n += dirs[i].snap != NULL;
+	if (n <= snap_limit || r.pfd < 0)
+		return;
+	/* refs_visit stops the walk (1) only when the scan failed */
+	(void)task_for_each(c->t->sentry, refs_visit, &r);
+	n = 0;
+	for (size_t i = 0; i < ndirs; i++) {
+		if (dirs[i].snap != NULL && !r.failed &&
+		    !referenced(&r, dirs[i].ino) &&
+		    remove_tree(mirror_fd, dirs[i].snap + 1) == 0) {
+			forget_dir(i);
+			continue;
+		}
+		n += dirs[i].snap != NULL;
+		dirs[kept++] = dirs[i];
+	}
+	ndirs = kept;
+	free(r.v);
+	snap_limit = n * 2 > SNAP_KEEP ? n * 2 : SNAP_KEEP;
+}
+
+static int snap_make(const struct vtree_dirlist *l, const char *snap,
+		     int *fd_out)
+{
+	cleanup_close int dfd = -1;
+	int ret;
+
+	if (mkdirat(mirror_fd, SNAP_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if (mkdirat(mirror_fd, snap + 1, 0755) < 0)
+		return -errno;
+	dfd = openat(mirror_fd, snap + 1, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	/* tmpfs lists the newest first */
+	for (size_t i = l->n; i-- > 0;) {
+		ret = add_entry(dfd, &l->v[i]);
+		if (ret < 0)
+			return ret;
+	}
+	/* our own directory on our tmpfs: only EIO could fail it */
+	(void)fchmod(dfd, 0555);
+	*fd_out = steal_fd(dfd);
+	return 0;
+}
+
+void vmirror_snap_forget(const char *path, const char *name)
+{
+	for (size_t i = 0; i < ndirs; i++) {
+		cleanup_close int fd = -1;
+
+		if (dirs[i].snap == NULL || strcmp(dirs[i].path, path) != 0)
+			continue;
+		fd = openat(mirror_fd, dirs[i].snap + 1,
+			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* our own directories: an entry left is listed, no more */
+		(void)fchmod(fd, 0755);
+		(void)unlinkat(fd, name, AT_REMOVEDIR);
+		(void)fchmod(fd, 0555);
+	}
+}
+
+int vmirror_dir_open_ordered(struct sc_call *c, const char *path,
+			     const struct vtree_dirlist *l, int flags,
+			     int *fd_out)
+{
+	char snap[64];
+	int ret, fd = -1;
+
+	/* the directory itself: its children's parent, an O_PATH fd */
+	ret = vmirror_dir_open(path, l, flags | O_PATH, &fd);
+	if (ret < 0)
+		return ret;
+	if (flags & O_PATH) {
+		*fd_out = fd;
+		return 0;
+	}
+	close(fd);
+	fd = -1;
+	snap_gc(c);
+	snprintf(snap, sizeof(snap), "/" SNAP_DIR "/%lu", snap_seq++);
+	ret = snap_make(l, snap, &fd);
+	if (ret == 0 && (ret = remember_dir(fd, path, snap)) < 0)
+		close(fd);
+	if (ret < 0) {
+		/* a snapshot nobody holds: removed whole or at the next gc */
+		(void)remove_tree(mirror_fd, snap + 1);
+		return ret;
+	}
+	*fd_out = fd;
 	return 0;
 }
 

@@ -391,8 +391,12 @@ static int open_dir(struct sc_call *c, const struct vnode *n, int flags,
 	if ((flags & O_ACCMODE) != O_RDONLY)
 		return -EISDIR;
 	ret = list_dir(c, n, &l);
-	if (ret >= 0)
+	if (ret >= 0 && n->ent->order != NULL) {
+		qsort(l.v, l.n, sizeof(*l.v), n->ent->order);
+		ret = vmirror_dir_open_ordered(c, n->path, &l, flags, fd_out);
+	} else if (ret >= 0) {
 		ret = vmirror_dir_open(n->path, &l, flags, fd_out);
+	}
 	free(l.v);
 	return ret;
 }
