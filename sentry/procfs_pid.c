@@ -417,19 +417,15 @@ static int gen_net(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	return rel != NULL ? procfs_read_host(n->pid, rel, b) : -ENOENT;
 }
 
-static int net_lookup(struct sc_call *c, const struct vnode *dir,
-		      const char *name, struct vnode *out);
-static int net_list(struct sc_call *c, const struct vnode *dir,
-		    struct vtree_dirlist *l);
-
 static const struct vtree_entry net_dir_entry = {
-	.name = "", .type = VN_DIR, .lookup = net_lookup, .list = net_list,
+	.name = "", .type = VN_DIR, .lookup = procfs_net_lookup,
+	.list = procfs_net_list,
 };
 static const struct vtree_entry net_file_entry = {
 	.name = "", .type = VN_FILE, .gen = gen_net,
 };
 
-static int net_lookup(struct sc_call *c, const struct vnode *dir,
+int procfs_net_lookup(struct sc_call *c, const struct vnode *dir,
 		      const char *name, struct vnode *out)
 {
 	const char *rel = net_rel(out);
@@ -454,7 +450,7 @@ static int net_lookup(struct sc_call *c, const struct vnode *dir,
 	return 0;
 }
 
-static int net_list(struct sc_call *c, const struct vnode *dir,
+int procfs_net_list(struct sc_call *c, const struct vnode *dir,
 		    struct vtree_dirlist *l)
 {
 	const char *rel = net_rel(dir);
@@ -531,8 +527,8 @@ static const struct vtree_entry pid_children[] = {
 	  .ptrace = true },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
-	{ .name = "net", .type = VN_DIR, .lookup = net_lookup,
-	  .list = net_list },
+	{ .name = "net", .type = VN_DIR, .lookup = procfs_net_lookup,
+	  .list = procfs_net_list },
 	{ .name = "ns", .type = VN_DIR, .perm = 0511,
 	  .children = procfs_ns_children },
 	DIRECT("oom_adj", 0644),

@@ -205,6 +205,12 @@ int procfs_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
 int procfs_fdinfo_list(struct sc_call *c, const struct vnode *dir,
 		      struct vtree_dirlist *l);
 
+/* procfs_pid.c: the files of /proc/<pid>/net, the process's network
+ * namespace's (read in the sandbox's procfs as <pid>/net/...). */
+int procfs_net_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out);
+int procfs_net_list(struct sc_call *c, const struct vnode *dir,
+		    struct vtree_dirlist *l);
 /* procfs_pid.c: generators the foreign processes' files share. */
 int procfs_gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b);
 int procfs_gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b);

@@ -359,6 +359,76 @@ static void boot_mark(void)
 	boot_ns = mono - boot % tick_ns;
 }
 
+/* Field 22 of a stat line (start time, ticks since the host's boot), or
+ * 0 if it cannot be read. */
+static uint64_t stat_start(const char *line)
+{
+	const char *p = strrchr(line, ')');
+	unsigned long long start = 0;
+
+	/* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
+	 * cmajflt utime stime cutime cstime priority nice threads itrealvalue
+	 * starttime: fields 3..22 */
+	if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u "
+				"%*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+				&start) != 1)
+		return 0;
+	return start;
+}
+
+/* Whether host pid init is not pid 1 of its own pid namespace: the
+ * sandbox joined one whose init is another's (a pod's pause). */
+static bool joined_pidns(pid_t init)
+{
+	cleanup_free char *text = NULL;
+	char path[64], *p, *last = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)init);
+	if (init <= 0 || cv_read_file(path, &text, &len, NULL) < 0 ||
+	    (p = strstr(text, "\nNSpid:")) == NULL)
+		return false;
+	for (p += 7; *p && *p != '\n'; p++)
+		if (*p != ' ' && *p != '\t' && (p[-1] == ' ' || p[-1] == '\t'))
+			last = p;
+	return last != NULL && strtol(last, NULL, 10) != 1;
+}
+
+/*
+ * A sandbox that joined another's pid namespace (a pod) boots when that
+ * namespace's init (the pause) started, if that was earlier: uptime, the
+ * start times in /proc/<pid>/stat and the files' times all count from it,
+ * so every process of the namespace, the pause too, shows how long it has
+ * run, as Linux shows them (counted from the host's boot there).
+ */
+static void pod_boot(pid_t init)
+{
+	const uint64_t tick_ns = 1000000000ull / 100;
+	struct vbuf b = { 0 };
+	char chunk[1024];
+	uint64_t start = 0;
+	int fd;
+	ssize_t n;
+
+	if (proc_fd < 0 || !joined_pidns(init > 0 ? init : find_init()))
+		return;
+	fd = openat(proc_fd, "1/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		vbuf_put(&b, chunk, (size_t)n);
+	close(fd);
+	vbuf_put(&b, "", 1);
+	if (b.err == 0 && b.data != NULL)
+		start = stat_start(b.data);
+	vbuf_free(&b);
+	if (start == 0 || start >= boot_ticks ||
+	    (boot_ticks - start) * tick_ns >= boot_ns)
+		return;
+	boot_ns -= (boot_ticks - start) * tick_ns;
+	boot_ticks = start;
+}
+
 int vtree_init(const struct vtree_config *cfg)
 {
 	int ret;
@@ -386,6 +456,7 @@ int vtree_init(const struct vtree_config *cfg)
 	} else {
 		proc_rw_fd = sandbox_procfs(cfg != NULL ? cfg->init_pid : 0,
 					    true);
+		pod_boot(cfg != NULL ? cfg->init_pid : 0);
 	}
 	vcg_init();
 	procfs_sysctl_init();
