@@ -152,7 +152,7 @@ int procfs_foreign_list(struct sc_call *c, struct vtree_dirlist *l,
 static int gen_status(struct sc_call *c, const struct vnode *n,
 		      struct vbuf *b)
 {
-	return procfs_status_as(n, c->t->tgid, -1, b);
+	return procfs_status_as(n, c->t->tgid, -1, false, b);
 }
 
 /* What needs ptrace-read access: never granted (lookup_child refuses it

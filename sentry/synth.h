@@ -219,8 +219,10 @@ int procfs_gen_cgroup(struct sc_call *c, const struct vnode *n,
 int procfs_gen_audit_unset(struct sc_call *c, const struct vnode *n,
 			   struct vbuf *b);
 /* status with ids through the maps of process map_pid; nnp >= 0 shown. */
+/* Whether n is the reader's own thread (its stat, status, wchan). */
+bool procfs_is_reader(struct sc_call *c, const struct vnode *n);
 int procfs_status_as(const struct vnode *n, pid_t map_pid, int nnp,
-		     struct vbuf *b);
+		     bool running, struct vbuf *b);
 
 /*
  * procfs_foreign.c: in a pid namespace shared with other sandboxes (a

@@ -36,6 +36,12 @@ c ps_aux ps aux
 echo "ps_aux_header $(ps aux | head -1 | tr -s ' ')"
 echo "ps_rss_nonzero $(ps -o rss= -p $$ | awk '{print ($1 > 0)}')"
 c top top -b -n 1
+echo "top_tasks $(top -b -n 1 | sed -n 2p | tr -s ' ')"
+echo "ps_own_line $(ps -o stat=,wchan=,comm= | awk '$3 == "ps"' | tr -s ' ')"
+echo "ps_e_rss_zero $(ps -e -o rss=,vsz= | awk '$1 == 0 || $2 == 0' | wc -l)"
+echo "status_groups $(grep '^Groups:' /proc/self/status | od -An -c | tr -s ' ')"
+echo "status_state_self $(grep '^State:' /proc/self/status | tr -s '\t' ' ')"
+echo "stat_state_self $(cut -d' ' -f3 /proc/self/stat) wchan $(cat /proc/self/wchan)"
 echo "top_labels $(top -b -n 1 | sed -n 2,5p | sed 's/[ 0-9.,:]*//g' | tr '\n' ' ' | cut -c1-60)"
 c free free -k
 echo "free_labels $(free -k | awk '{print $1}' | tr '\n' ' ')"
