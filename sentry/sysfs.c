@@ -5,6 +5,8 @@
  * them). The rest of /dev is the gofer's tmpfs.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +30,133 @@ static int gen_cpu_range(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/* ---- /sys/devices/system/cpu/cpuN/topology ------------------------------ */
+
+/*
+ * The sandbox's topology, as /proc/cpuinfo shows it: one package of as
+ * many cores as the CPUs it may use (0..n-1), one thread each. lscpu
+ * counts threads per core, cores per socket and sockets from these.
+ */
+
+/* N of a path below /sys/devices/system/cpu/cpuN, or -1. */
+static int cpu_of(const struct vnode *n)
+{
+	const char *p = strstr(n->path, "/cpu/cpu");
+	char *end;
+	long v;
+
+	if (p == NULL || p[8] < '0' || p[8] > '9')
+		return -1;
+	v = strtol(p + 8, &end, 10);
+	return *end == '/' && v < 4096 ? (int)v : -1;
+}
+
+/* A cpumask as Linux prints it (%*pb): hex, 32-bit groups separated by
+ * commas, as many digits as the CPUs take. */
+static void put_mask(struct vbuf *b, int first, int last, int ncpus)
+{
+	int digits = (ncpus + 3) / 4;
+
+	for (int d = digits - 1; d >= 0; d--) {
+		unsigned v = 0;
+
+		for (int bit = 0; bit < 4; bit++) {
+			int cpu = d * 4 + bit;
+
+			if (cpu >= first && cpu <= last)
+				v |= 1u << bit;
+		}
+		vbuf_printf(b, "%x", v);
+		if (d > 0 && d % 8 == 0)
+			vbuf_printf(b, ",");
+	}
+	vbuf_printf(b, "\n");
+}
+
+static void put_list(struct vbuf *b, int first, int last)
+{
+	if (first == last)
+		vbuf_printf(b, "%d\n", first);
+	else
+		vbuf_printf(b, "%d-%d\n", first, last);
+}
+
+static int gen_topology(struct sc_call *c, const struct vnode *n,
+			struct vbuf *b)
+{
+	const char *name = n->ent->name;
+	int cpu = cpu_of(n), ncpus = vtree_ncpus();
+	bool own = strncmp(name, "thread_siblings", 15) == 0 ||
+		   strncmp(name, "core_cpus", 9) == 0 ||
+		   strncmp(name, "cluster_cpus", 12) == 0;
+	int first = own ? cpu : 0, last = own ? cpu : ncpus - 1;
+
+	(void)c;
+	if (cpu < 0 || cpu >= ncpus)
+		return -ENOENT;
+	if (strcmp(name, "core_id") == 0)
+		vbuf_printf(b, "%d\n", cpu);
+	else if (strcmp(name, "cluster_id") == 0)
+		vbuf_printf(b, "65535\n");	/* x86: no cluster described */
+	else if (strstr(name, "_id") != NULL)
+		vbuf_printf(b, "0\n");
+	else if (strstr(name, "_list") != NULL)
+		put_list(b, first, last);
+	else
+		put_mask(b, first, last, ncpus);
+	return 0;
+}
+
+#define TOPO(nm) { .name = nm, .type = VN_FILE, .gen = gen_topology }
+static const struct vtree_entry topology_children[] = {
+	TOPO("cluster_cpus"), TOPO("cluster_cpus_list"), TOPO("cluster_id"),
+	TOPO("core_cpus"), TOPO("core_cpus_list"), TOPO("core_id"),
+	TOPO("core_siblings"), TOPO("core_siblings_list"),
+	TOPO("die_cpus"), TOPO("die_cpus_list"), TOPO("die_id"),
+	TOPO("package_cpus"), TOPO("package_cpus_list"),
+	TOPO("physical_package_id"), TOPO("thread_siblings"),
+	TOPO("thread_siblings_list"),
+	{ 0 },
+};
+
+static const struct vtree_entry cpu_n_children[] = {
+	{ .name = "topology", .type = VN_DIR, .perm = 0755,
+	  .children = topology_children },
+	{ 0 },
+};
+
+static const struct vtree_entry cpu_n_entry = {
+	.name = "", .type = VN_DIR, .perm = 0755, .children = cpu_n_children,
+};
+
+static int cpu_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out)
+{
+	int cpu = strncmp(name, "cpu", 3) == 0 ? vtree_parse_num(name + 3) : -1;
+
+	(void)c;
+	(void)dir;
+	if (cpu < 0 || cpu >= vtree_ncpus())
+		return -ENOENT;
+	out->ent = &cpu_n_entry;
+	return 0;
+}
+
+static int cpu_list(struct sc_call *c, const struct vnode *dir,
+		    struct vtree_dirlist *l)
+{
+	char name[16];
+	int ret = 0;
+
+	(void)c;
+	(void)dir;
+	for (int i = 0; i < vtree_ncpus() && ret == 0; i++) {
+		snprintf(name, sizeof(name), "cpu%d", i);
+		ret = vtree_dirlist_add(l, name, VN_DIR);
+	}
+	return ret;
+}
+
 static const struct vtree_entry cpu_children[] = {
 	{ .name = "online", .type = VN_FILE, .gen = gen_cpu_range },
 	{ .name = "possible", .type = VN_FILE, .gen = gen_cpu_range },
@@ -35,8 +164,51 @@ static const struct vtree_entry cpu_children[] = {
 	{ 0 },
 };
 
+/* ---- /sys/devices/system/node: one NUMA node of all the CPUs ----------- */
+
+static int gen_node0(struct sc_call *c, const struct vnode *n,
+		     struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "0\n");
+	return 0;
+}
+
+static int gen_node_cpus(struct sc_call *c, const struct vnode *n,
+			 struct vbuf *b)
+{
+	int ncpus = vtree_ncpus();
+
+	(void)c;
+	if (strcmp(n->ent->name, "cpulist") == 0)
+		put_list(b, 0, ncpus - 1);
+	else
+		put_mask(b, 0, ncpus - 1, ncpus);
+	return 0;
+}
+
+static const struct vtree_entry node0_children[] = {
+	{ .name = "cpulist", .type = VN_FILE, .gen = gen_node_cpus },
+	{ .name = "cpumap", .type = VN_FILE, .gen = gen_node_cpus },
+	{ 0 },
+};
+
+static const struct vtree_entry node_children[] = {
+	{ .name = "has_cpu", .type = VN_FILE, .gen = gen_node0 },
+	{ .name = "has_memory", .type = VN_FILE, .gen = gen_node0 },
+	{ .name = "has_normal_memory", .type = VN_FILE, .gen = gen_node0 },
+	{ .name = "node0", .type = VN_DIR, .perm = 0755,
+	  .children = node0_children },
+	{ .name = "online", .type = VN_FILE, .gen = gen_node0 },
+	{ .name = "possible", .type = VN_FILE, .gen = gen_node0 },
+	{ 0 },
+};
+
 static const struct vtree_entry system_children[] = {
-	{ .name = "cpu", .type = VN_DIR, .children = cpu_children },
+	{ .name = "cpu", .type = VN_DIR, .children = cpu_children,
+	  .lookup = cpu_lookup, .list = cpu_list },
+	{ .name = "node", .type = VN_DIR, .children = node_children },
 	{ 0 },
 };
 

@@ -18,6 +18,10 @@ B=$T_TMP/b
 R=$B/rootfs
 mkdir -p "$R"/{usr,etc,tmp,proc,dev,sys,root}
 for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
+# the host's alternatives (awk is mawk through /etc/alternatives): links
+# into the bound /usr; without them every awk case compared two blanks
+mkdir -p "$R/etc/alternatives"
+cp -P /etc/alternatives/* "$R/etc/alternatives/" 2>/dev/null
 printf 'root:x:0:0:root:/root:/bin/bash\n' >"$R/etc/passwd"
 printf 'root:x:0:\n' >"$R/etc/group"
 cat >"$R/probe.sh" <<'EOF'
@@ -59,6 +63,10 @@ c pstree pstree
 c lscpu lscpu
 echo "lscpu_arch $(lscpu | awk -F: '/^Architecture/ {gsub(/ /, "", $2); print $2}')"
 echo "lscpu_cpus_match_nproc $(lscpu -p=cpu | grep -vc '^#' | awk -v n="$(nproc)" '{print ($1 == n)}')"
+lscpu >/tmp/lscpu
+echo "lscpu_topology_product $(awk -F: '/^Thread\(s\) per core/ {t=$2} /^Core\(s\) per/ {c=$2} /^Socket\(s\)/ {s=$2} /^CPU\(s\)/ {n=$2} END {print (t * c * s == n && n > 0)}' /tmp/lscpu)"
+echo "lscpu_numa $(awk -F: '/^NUMA node\(s\)/ {print ($2 >= 1)}' /tmp/lscpu)"
+echo "lscpu_p_nodes_set $(lscpu -p=cpu,node | grep -v '^#' | awk -F, '$2 == ""' | wc -l)"
 c findmnt findmnt -n -o TARGET /
 echo "findmnt_root $(findmnt -n -o TARGET /)"
 c lsns lsns
