@@ -506,6 +506,31 @@ static int gen_partitions(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/* No block device: no line (vmstat -d, iostat read it). */
+static int gen_diskstats(struct sc_call *c, const struct vnode *n,
+			 struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	(void)b;
+	return 0;
+}
+
+/* The kernel's slab caches are the host's business: the header alone,
+ * as a kernel with none would print (vmstat -m, slabtop read it). */
+static int gen_slabinfo(struct sc_call *c, const struct vnode *n,
+			struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "slabinfo - version: 2.1\n"
+		       "# name            <active_objs> <num_objs> <objsize> "
+		       "<objperslab> <pagesperslab> : tunables <limit> "
+		       "<batchcount> <sharedfactor> : slabdata <active_slabs> "
+		       "<num_slabs> <sharedavail>\n");
+	return 0;
+}
+
 /* The sandbox's memory in pages, as vmstat(8) and free read them; the
  * event counters the sandbox does not keep are 0. */
 static int gen_vmstat(struct sc_call *c, const struct vnode *n,
@@ -1063,13 +1088,17 @@ static int link_net(struct sc_call *c, const struct vnode *n, char *buf,
 static const struct vtree_entry proc_children[] = {
 	{ .name = "cmdline", .type = VN_FILE, .gen = gen_cmdline },
 	{ .name = "cpuinfo", .type = VN_FILE, .gen = gen_cpuinfo },
+	{ .name = "diskstats", .type = VN_FILE, .gen = gen_diskstats },
 	{ .name = "filesystems", .type = VN_FILE, .gen = gen_filesystems },
 	{ .name = "loadavg", .type = VN_FILE, .gen = gen_loadavg },
+	{ .name = "locks", .type = VN_FILE, .gen = procfs_gen_locks },
 	{ .name = "meminfo", .type = VN_FILE, .gen = gen_meminfo },
 	{ .name = "mounts", .type = VN_LINK, .link = link_mounts },
 	{ .name = "net", .type = VN_LINK, .link = link_net },
 	{ .name = "partitions", .type = VN_FILE, .gen = gen_partitions },
 	{ .name = "self", .type = VN_LINK, .link = link_self },
+	{ .name = "slabinfo", .type = VN_FILE, .perm = 0400,
+	  .gen = gen_slabinfo },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_stat },
 	{ .name = "swaps", .type = VN_FILE, .gen = gen_swaps },
 	{ .name = "sys", .type = VN_DIR, .children = proc_sys },

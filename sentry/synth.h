@@ -242,5 +242,8 @@ extern const struct vtree_entry procfs_foreign_entry;
 
 /* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
 int procfs_pids(struct sc_call *c, pid_t *pids, size_t max);
+/* procfs_locks.c: /proc/locks, the locks the sandbox's processes hold. */
+int procfs_gen_locks(struct sc_call *c, const struct vnode *n,
+		     struct vbuf *b);
 
 #endif

@@ -322,7 +322,17 @@ static const struct vtree_entry kernel_children[] = {
 	{ 0 },
 };
 
+/* No block device is the sandbox's (/proc/partitions is empty): lsblk
+ * finds these directories, empty. */
+static const struct vtree_entry dev_dirs[] = {
+	{ .name = "block", .type = VN_DIR, .perm = 0755 },
+	{ .name = "char", .type = VN_DIR, .perm = 0755 },
+	{ 0 },
+};
+
 static const struct vtree_entry sys_children[] = {
+	{ .name = "block", .type = VN_DIR, .perm = 0755 },
+	{ .name = "dev", .type = VN_DIR, .perm = 0755, .children = dev_dirs },
 	{ .name = "devices", .type = VN_DIR, .children = devices_children },
 	{ .name = "fs", .type = VN_DIR, .children = fs_children },
 	{ .name = "class", .type = VN_DIR },

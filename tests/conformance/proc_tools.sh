@@ -70,6 +70,22 @@ echo "lscpu_p_nodes_set $(lscpu -p=cpu,node | grep -v '^#' | awk -F, '$2 == ""' 
 c findmnt findmnt -n -o TARGET /
 echo "findmnt_root $(findmnt -n -o TARGET /)"
 c lsns lsns
+c lsblk lsblk
+c vmstat_d vmstat -d
+c vmstat_m vmstat -m
+c slabtop slabtop -o
+# file locks: a POSIX lock and a flock held by live processes (lslocks
+# reads /proc/locks, then each holder's /proc/<pid>/fd for the path)
+python3 -c 'import fcntl, time; f = open("/tmp/lk", "w"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(20)' &
+LK=$!
+flock /tmp/lk2 sleep 20 &
+FL=$!
+for _ in $(seq 50); do [ "$(wc -l </proc/locks)" -ge 2 ] && break; sleep 0.1; done
+c lslocks lslocks
+echo "lslocks_rows $(lslocks -n -o COMMAND,TYPE,MODE,M,PATH | tr -s ' ' | sort | tr '\n' ';')"
+echo "proc_locks $(awk '{print $2, $3, $4}' /proc/locks | sort | tr '\n' ';')"
+kill $LK $FL 2>/dev/null
+wait $LK $FL 2>/dev/null
 c prlimit prlimit --pid $$
 c getconf getconf -a
 echo "nproc_matches_cpuinfo $(( $(nproc) == $(grep -c ^processor /proc/cpuinfo) ))"
