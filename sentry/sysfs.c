@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -164,6 +165,127 @@ static const struct vtree_entry cpu_children[] = {
 	{ 0 },
 };
 
+/* ---- /sys/devices/system/memory: the sandbox's memory in blocks -------- */
+
+/*
+ * The memory the sandbox has (/proc/meminfo's MemTotal: its cgroup limit,
+ * else the host's) as memory blocks of the host's block size, all online
+ * in node 0, numbered from 0 (lsmem sums them). Which physical ranges the
+ * host has is not shown.
+ */
+static uint64_t mem_block = 0x8000000;	/* the host's, read at init */
+
+static int mem_blocks(void)
+{
+	struct vcg_mem m;
+
+	/* Fails only if sysinfo(2) does (a bad pointer): m is zeroed. */
+	(void)vcg_memory(&m);
+	return (int)((m.total + mem_block - 1) / mem_block);
+}
+
+/* N of a path below /sys/devices/system/memory/memoryN, or -1. */
+static int block_of(const struct vnode *n)
+{
+	const char *p = strstr(n->path, "/memory/memory");
+	char *end;
+	long v;
+
+	if (p == NULL || p[14] < '0' || p[14] > '9')
+		return -1;
+	v = strtol(p + 14, &end, 10);
+	return *end == '/' ? (int)v : -1;
+}
+
+static int gen_block(struct sc_call *c, const struct vnode *n,
+		     struct vbuf *b)
+{
+	const char *name = n->ent->name;
+	int i = block_of(n);
+
+	(void)c;
+	if (i < 0 || i >= mem_blocks())
+		return -ENOENT;
+	if (strcmp(name, "phys_index") == 0)
+		vbuf_printf(b, "%08x\n", (unsigned)i);
+	else if (strcmp(name, "state") == 0)
+		vbuf_printf(b, "online\n");
+	else if (strcmp(name, "valid_zones") == 0)
+		vbuf_printf(b, "Normal\n");
+	else if (strcmp(name, "phys_device") == 0)
+		vbuf_printf(b, "0\n");
+	else	/* online, removable (always 1 since Linux 5.7) */
+		vbuf_printf(b, "1\n");
+	return 0;
+}
+
+static int link_node0(struct sc_call *c, const struct vnode *n, char *buf,
+		      size_t len)
+{
+	(void)c;
+	(void)n;
+	return vtree_link_target("../../node/node0", buf, len);
+}
+
+#define BLOCK(nm) { .name = nm, .type = VN_FILE, .gen = gen_block }
+static const struct vtree_entry block_children[] = {
+	{ .name = "node0", .type = VN_LINK, .link = link_node0 },
+	BLOCK("online"), BLOCK("phys_device"), BLOCK("phys_index"),
+	BLOCK("removable"), BLOCK("state"), BLOCK("valid_zones"),
+	{ 0 },
+};
+
+static const struct vtree_entry block_entry = {
+	.name = "", .type = VN_DIR, .perm = 0755, .children = block_children,
+};
+
+static int memory_lookup(struct sc_call *c, const struct vnode *dir,
+			 const char *name, struct vnode *out)
+{
+	int i = strncmp(name, "memory", 6) == 0 ? vtree_parse_num(name + 6)
+						   : -1;
+
+	(void)c;
+	(void)dir;
+	if (i < 0 || i >= mem_blocks())
+		return -ENOENT;
+	out->ent = &block_entry;
+	return 0;
+}
+
+static int memory_list(struct sc_call *c, const struct vnode *dir,
+		       struct vtree_dirlist *l)
+{
+	int n = mem_blocks(), ret = 0;
+	char name[24];
+
+	(void)c;
+	(void)dir;
+	for (int i = 0; i < n && ret == 0; i++) {
+		snprintf(name, sizeof(name), "memory%d", i);
+		ret = vtree_dirlist_add(l, name, VN_DIR);
+	}
+	return ret;
+}
+
+static int gen_block_size(struct sc_call *c, const struct vnode *n,
+			  struct vbuf *b)
+{
+	(void)c;
+	if (strcmp(n->ent->name, "auto_online_blocks") == 0)
+		vbuf_printf(b, "online\n");
+	else
+		vbuf_printf(b, "%llx\n", (unsigned long long)mem_block);
+	return 0;
+}
+
+static const struct vtree_entry memory_children[] = {
+	{ .name = "auto_online_blocks", .type = VN_FILE,
+	  .gen = gen_block_size },
+	{ .name = "block_size_bytes", .type = VN_FILE, .gen = gen_block_size },
+	{ 0 },
+};
+
 /* ---- /sys/devices/system/node: one NUMA node of all the CPUs ----------- */
 
 static int gen_node0(struct sc_call *c, const struct vnode *n,
@@ -208,6 +330,9 @@ static const struct vtree_entry node_children[] = {
 static const struct vtree_entry system_children[] = {
 	{ .name = "cpu", .type = VN_DIR, .children = cpu_children,
 	  .lookup = cpu_lookup, .list = cpu_list },
+	{ .name = "memory", .type = VN_DIR, .perm = 0755,
+	  .children = memory_children, .lookup = memory_lookup,
+	  .list = memory_list },
 	{ .name = "node", .type = VN_DIR, .children = node_children },
 	{ 0 },
 };
@@ -239,8 +364,27 @@ static const char *const thp_names[] = {
 };
 static char thp_text[ARRAY_SIZE(thp_names)][128];
 
+static void mem_block_init(void)
+{
+	char text[32];
+	ssize_t r;
+	int fd = open("/sys/devices/system/memory/block_size_bytes",
+		      O_RDONLY | O_CLOEXEC);
+	uint64_t v;
+
+	if (fd < 0)
+		return;
+	r = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[r > 0 ? r : 0] = '\0';
+	v = strtoull(text, NULL, 16);
+	if (v >= 4096)
+		mem_block = v;
+}
+
 void vsys_init(void)
 {
+	mem_block_init();
 	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++) {
 		char path[96];
 		ssize_t r;

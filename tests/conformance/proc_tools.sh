@@ -71,6 +71,8 @@ c findmnt findmnt -n -o TARGET /
 echo "findmnt_root $(findmnt -n -o TARGET /)"
 c lsns lsns
 c lsblk lsblk
+c lsmem lsmem
+echo "lsmem_covers_memtotal $(lsmem -b --summary=only | awk -v m="$(awk '/^MemTotal/ {print $2 * 1024}' /proc/meminfo)" '/online memory/ {print ($NF >= m && m > 0)}')"
 c vmstat_d vmstat -d
 c vmstat_m vmstat -m
 c slabtop slabtop -o
