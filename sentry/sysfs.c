@@ -120,7 +120,150 @@ static const struct vtree_entry topology_children[] = {
 	{ 0 },
 };
 
+/* ---- /sys/devices/system/cpu/cpuN/cache ---------------------------------- */
+
+/*
+ * The host CPU's caches as its cpu0 describes them (what cpuid shows the
+ * workload anyway), read before confinement, shared as the sandbox's
+ * topology has it: a cache the host gives one CPU is each CPU's own, a
+ * shared one is shared by all the sandbox's CPUs (lscpu counts the
+ * instances).
+ */
+#define CACHE_MAX 8
+static const char *const cache_keys[] = {
+	"coherency_line_size", "level", "number_of_sets",
+	"physical_line_partition", "size", "type", "ways_of_associativity",
+};
+static struct {
+	char val[ARRAY_SIZE(cache_keys)][24];
+	bool shared;
+} caches[CACHE_MAX];
+static int ncaches;
+
+static bool read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0)
+		return false;
+	r = read(fd, buf, len - 1);
+	close(fd);
+	if (r <= 0)
+		return false;
+	buf[r] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return true;
+}
+
+static void caches_init(void)
+{
+	char path[128], list[64];
+
+	for (ncaches = 0; ncaches < CACHE_MAX; ncaches++) {
+		int i = ncaches;
+
+		for (size_t k = 0; k < ARRAY_SIZE(cache_keys); k++) {
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/cpu/cpu0/cache/index%d/%s",
+				 i, cache_keys[k]);
+			if (!read_small(path, caches[i].val[k],
+					sizeof(caches[i].val[k])))
+				return;
+		}
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu0/cache/index%d/"
+			 "shared_cpu_list", i);
+		caches[i].shared = read_small(path, list, sizeof(list)) &&
+				   strpbrk(list, ",-") != NULL;
+	}
+}
+
+/* M of a path below .../cache/indexM, or -1. */
+static int cache_of(const struct vnode *n)
+{
+	const char *p = strstr(n->path, "/cache/index");
+
+	return p != NULL && p[12] >= '0' && p[12] < '0' + ncaches ?
+		       p[12] - '0' : -1;
+}
+
+static int gen_cache(struct sc_call *c, const struct vnode *n,
+		     struct vbuf *b)
+{
+	const char *name = n->ent->name;
+	int cpu = cpu_of(n), i = cache_of(n), ncpus = vtree_ncpus();
+	int first = 0, last = ncpus - 1;
+
+	(void)c;
+	if (cpu < 0 || cpu >= ncpus || i < 0)
+		return -ENOENT;
+	if (!caches[i].shared)
+		first = last = cpu;
+	if (strcmp(name, "shared_cpu_map") == 0) {
+		put_mask(b, first, last, ncpus);
+		return 0;
+	}
+	if (strcmp(name, "shared_cpu_list") == 0) {
+		put_list(b, first, last);
+		return 0;
+	}
+	if (strcmp(name, "id") == 0) {
+		vbuf_printf(b, "%d\n", first);
+		return 0;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(cache_keys); k++)
+		if (strcmp(name, cache_keys[k]) == 0)
+			vbuf_printf(b, "%s\n", caches[i].val[k]);
+	return 0;
+}
+
+#define CACHE(nm) { .name = nm, .type = VN_FILE, .gen = gen_cache }
+static const struct vtree_entry cache_index_children[] = {
+	CACHE("coherency_line_size"), CACHE("id"), CACHE("level"),
+	CACHE("number_of_sets"), CACHE("physical_line_partition"),
+	CACHE("shared_cpu_list"), CACHE("shared_cpu_map"), CACHE("size"),
+	CACHE("type"), CACHE("ways_of_associativity"),
+	{ 0 },
+};
+
+static const struct vtree_entry cache_index_entry = {
+	.name = "", .type = VN_DIR, .perm = 0755,
+	.children = cache_index_children,
+};
+
+static int cache_lookup(struct sc_call *c, const struct vnode *dir,
+			const char *name, struct vnode *out)
+{
+	int i = strncmp(name, "index", 5) == 0 ? vtree_parse_num(name + 5)
+						  : -1;
+
+	(void)c;
+	(void)dir;
+	if (i < 0 || i >= ncaches)
+		return -ENOENT;
+	out->ent = &cache_index_entry;
+	return 0;
+}
+
+static int cache_list(struct sc_call *c, const struct vnode *dir,
+		      struct vtree_dirlist *l)
+{
+	char name[16];
+	int ret = 0;
+
+	(void)c;
+	(void)dir;
+	for (int i = 0; i < ncaches && ret == 0; i++) {
+		snprintf(name, sizeof(name), "index%d", i);
+		ret = vtree_dirlist_add(l, name, VN_DIR);
+	}
+	return ret;
+}
+
 static const struct vtree_entry cpu_n_children[] = {
+	{ .name = "cache", .type = VN_DIR, .perm = 0755, .lookup = cache_lookup,
+	  .list = cache_list },
 	{ .name = "topology", .type = VN_DIR, .perm = 0755,
 	  .children = topology_children },
 	{ 0 },
@@ -385,6 +528,7 @@ static void mem_block_init(void)
 void vsys_init(void)
 {
 	mem_block_init();
+	caches_init();
 	for (size_t i = 0; i < ARRAY_SIZE(thp_names); i++) {
 		char path[96];
 		ssize_t r;

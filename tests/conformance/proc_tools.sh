@@ -65,6 +65,7 @@ echo "lscpu_arch $(lscpu | awk -F: '/^Architecture/ {gsub(/ /, "", $2); print $2
 echo "lscpu_cpus_match_nproc $(lscpu -p=cpu | grep -vc '^#' | awk -v n="$(nproc)" '{print ($1 == n)}')"
 lscpu >/tmp/lscpu
 echo "lscpu_topology_product $(awk -F: '/^Thread\(s\) per core/ {t=$2} /^Core\(s\) per/ {c=$2} /^Socket\(s\)/ {s=$2} /^CPU\(s\)/ {n=$2} END {print (t * c * s == n && n > 0)}' /tmp/lscpu)"
+echo "lscpu_caches $(lscpu -C -n -o NAME,ONE-SIZE,WAYS,TYPE,LEVEL,SETS 2>&1 | tr -s ' ' | tr '\n' ';')"
 echo "lscpu_numa $(awk -F: '/^NUMA node\(s\)/ {print ($2 >= 1)}' /tmp/lscpu)"
 echo "lscpu_p_nodes_set $(lscpu -p=cpu,node | grep -v '^#' | awk -F, '$2 == ""' | wc -l)"
 c findmnt findmnt -n -o TARGET /
