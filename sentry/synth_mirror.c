@@ -876,6 +876,121 @@ static int refs_visit(struct task *t, void *arg)
 	return r->failed;
 }
 
+/* Removes snapshot snap ("/.snap/N"): its entries are empty directories,
+ * links and files, one level. 0, or -errno. */
+static int snap_remove(const char *snap)
+{
+	int fd = openat(mirror_fd, snap + 1, O_RDONLY | O_DIRECTORY |
+					     O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *e;
+	DIR *d;
+	int ret = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* our own directory on our tmpfs: a failure shows in the unlinks */
+	(void)fchmod(fd, 0755);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (ret == 0 && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name,
+			     e->d_type == DT_DIR ? AT_REMOVEDIR : 0) < 0)
+			ret = -errno;
+	}
+	closedir(d);
+	if (ret == 0 && unlinkat(mirror_fd, snap + 1, AT_REMOVEDIR) < 0)
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * The latest snapshot of a few directories and what it lists: an open
+ * that would list the same gets another fd of it (its entries never move;
+ * a reaped process leaves every snapshot of /proc at once, which drops
+ * the entry here too). Saves making and removing one per open of an
+ * unchanged /proc (ps, top).
+ */
+#define SNAP_LAST 8
+static struct {
+	char *path;		/* the virtual directory; NULL: unused */
+	char *snap;
+	struct vtree_dirlist l;
+} last[SNAP_LAST];
+static unsigned last_next;
+
+static void last_drop(int i)
+{
+	free(last[i].path);
+	free(last[i].snap);
+	free(last[i].l.v);
+	memset(&last[i], 0, sizeof(last[i]));
+}
+
+/* Forgets the latest snapshot of path (or, path NULL, snapshot snap). */
+static void last_forget(const char *path, const char *snap)
+{
+	for (int i = 0; i < SNAP_LAST; i++)
+		if (last[i].path != NULL &&
+		    (path != NULL ? strcmp(last[i].path, path) == 0
+				  : strcmp(last[i].snap, snap) == 0))
+			last_drop(i);
+}
+
+static bool same_list(const struct vtree_dirlist *a,
+		      const struct vtree_dirlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].type != b->v[i].type ||
+		    strcmp(a->v[i].name, b->v[i].name) != 0)
+			return false;
+	return true;
+}
+
+/* Another fd of path's latest snapshot if it lists l: the fd, or -1. */
+static int last_reuse(const char *path, const struct vtree_dirlist *l)
+{
+	for (int i = 0; i < SNAP_LAST; i++) {
+		int fd;
+
+		if (last[i].path == NULL || strcmp(last[i].path, path) != 0)
+			continue;
+		if (!same_list(&last[i].l, l))
+			return -1;
+		fd = openat(mirror_fd, last[i].snap + 1,
+			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			last_drop(i);
+		return fd;
+	}
+	return -1;
+}
+
+static void last_keep(const char *path, const char *snap,
+		      const struct vtree_dirlist *l)
+{
+	int i = (int)(last_next++ % SNAP_LAST);
+
+	last_forget(path, NULL);
+	last_drop(i);
+	last[i].path = strdup(path);
+	last[i].snap = strdup(snap);
+	last[i].l.v = malloc((l->n ? l->n : 1) * sizeof(*l->v));
+	if (last[i].path == NULL || last[i].snap == NULL ||
+	    last[i].l.v == NULL) {
+		last_drop(i);	/* a cache: the next open makes its own */
+		return;
+	}
+	memcpy(last[i].l.v, l->v, l->n * sizeof(*l->v));
+	last[i].l.n = last[i].l.cap = l->n;
+}
+
 static bool referenced(const struct snap_refs *r, ino_t ino)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -901,7 +1016,8 @@ static void snap_gc(struct sc_call *c)
 	for (size_t i = 0; i < ndirs; i++) {
 		if (dirs[i].snap != NULL && !r.failed &&
 		    !referenced(&r, dirs[i].ino) &&
-		    remove_tree(mirror_fd, dirs[i].snap + 1) == 0) {
+		    snap_remove(dirs[i].snap) == 0) {
+			last_forget(NULL, dirs[i].snap);
 			forget_dir(i);
 			continue;
 		}
@@ -940,6 +1056,7 @@ static int snap_make(const struct vtree_dirlist *l, const char *snap,
 
 void vmirror_snap_forget(const char *path, const char *name)
 {
+	last_forget(path, NULL);
 	for (size_t i = 0; i < ndirs; i++) {
 		cleanup_close int fd = -1;
 
@@ -972,7 +1089,11 @@ int vmirror_dir_open_ordered(struct sc_call *c, const char *path,
 		return 0;
 	}
 	close(fd);
-	fd = -1;
+	fd = last_reuse(path, l);
+	if (fd >= 0) {
+		*fd_out = fd;
+		return 0;
+	}
 	snap_gc(c);
 	snprintf(snap, sizeof(snap), "/" SNAP_DIR "/%lu", snap_seq++);
 	ret = snap_make(l, snap, &fd);
@@ -980,9 +1101,10 @@ int vmirror_dir_open_ordered(struct sc_call *c, const char *path,
 		close(fd);
 	if (ret < 0) {
 		/* a snapshot nobody holds: removed whole or at the next gc */
-		(void)remove_tree(mirror_fd, snap + 1);
+		(void)snap_remove(snap);
 		return ret;
 	}
+	last_keep(path, snap, l);
 	*fd_out = fd;
 	return 0;
 }
