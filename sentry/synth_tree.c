@@ -26,6 +26,7 @@
 #include "sentry/idmap.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 #define VFS_MAXLINKS 40
 
@@ -815,13 +816,50 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 	return 0;
 }
 
+/*
+ * A masked path is what runc mounts there: a file is the container's
+ * /dev/null bound over it (the filesystem of the container's /dev, as
+ * the gofer's statfs of that node gives it), a directory a fresh read-only tmpfs (half the
+ * memory the sandbox has, empty). mountinfo lists both as tmpfs.
+ */
+static int masked_statfs(struct sc_call *c, const struct vnode *n,
+			 struct statfs *st)
+{
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = "/dev/null" };
+	struct gofer_creds cr;
+	struct vcg_mem m;
+
+	if (n->ent == &vmask_null_entry) {
+		/* the gofer's: the sentry's own filter has no statfs */
+		task_gofer_creds(c->t, &cr);
+		return gofer_statfs(task_gofer(c->t), &cr, &at, st);
+	}
+	/* Fails only if sysinfo(2) does (a bad pointer): m is zeroed. */
+	(void)vcg_memory(&m);
+	memset(st, 0, sizeof(*st));
+	st->f_type = TMPFS_MAGIC;
+	st->f_bsize = 4096;
+	st->f_frsize = 4096;
+	st->f_blocks = m.total / 2 / 4096;
+	st->f_bfree = st->f_bavail = st->f_blocks;
+	st->f_files = st->f_blocks;
+	st->f_ffree = st->f_files > 0 ? st->f_files - 1 : 0;
+	st->f_namelen = 255;
+	st->f_flags = ST_RDONLY | ST_RELATIME;
+	return 0;
+}
+
 int vtree_statfs(struct sc_call *c, const char *path, struct statfs *st)
 {
+	struct vnode masked = { 0 };
 	struct stat sb;
 	int ret = vtree_stat(c, path, true, &sb);
 
 	if (ret < 0)
 		return ret;
+	if (vmask_lookup(path, &masked) == 0)
+		return masked_statfs(c, &masked, st);
 	memset(st, 0, sizeof(*st));
 	st->f_type = in_cgroup_mount(path) ? CGROUP2_SUPER_MAGIC :
 		     strncmp(path, "/sys", 4) == 0 ? SYSFS_MAGIC

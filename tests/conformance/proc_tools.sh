@@ -72,6 +72,10 @@ c findmnt findmnt -n -o TARGET /
 echo "findmnt_root $(findmnt -n -o TARGET /)"
 c lsns lsns
 c lsblk lsblk
+# masked paths (runc's defaults): a file is the container's /dev/null
+# bound there, a directory a read-only tmpfs
+echo "masked_statfs $(stat -f -c '%T %S' /proc/keys /proc/timer_list /proc/acpi /sys/firmware | tr '\n' ';')"
+echo "masked_keys_blocks_as_dev $([ "$(stat -f -c %b /proc/keys)" = "$(stat -f -c %b /dev/null)" ] && echo yes)"
 c lsmem lsmem
 echo "lsmem_covers_memtotal $(lsmem -b --summary=only | awk -v m="$(awk '/^MemTotal/ {print $2 * 1024}' /proc/meminfo)" '/online memory/ {print ($NF >= m && m > 0)}')"
 c vmstat_d vmstat -d
