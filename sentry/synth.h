@@ -97,6 +97,8 @@ bool vmask_readonly(const char *path);
 int vmask_list(const char *dir, struct vtree_dirlist *l);
 /* An fd of the container's /dev/null for a masked file (via the gofer). */
 int vmask_open_null(struct sc_call *c, int flags, int *fd_out);
+/* The index of a configured path (in vmask_get's order), or -1. */
+int vmask_index(const char *path);
 /* The configured paths in the config's order (mountinfo). */
 size_t vmask_count(void);
 bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,

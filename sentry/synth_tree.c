@@ -749,6 +749,8 @@ static uint64_t path_hash(const char *s)
 #define VFS_DEV_PROC makedev(0, 0xffff0)
 #define VFS_DEV_SYS makedev(0, 0xffff1)
 #define VFS_DEV_CGROUP makedev(0, 0xffff2)
+/* a masked directory: an empty tmpfs of its own, as runc mounts one */
+#define VFS_DEV_MASK(i) makedev(0, 0xfff00 + (unsigned)(i))
 
 static void synth_stat(const struct vnode *n, struct stat *st)
 {
@@ -761,6 +763,8 @@ static void synth_stat(const struct vnode *n, struct stat *st)
 		     strncmp(n->path, "/sys", 4) == 0 ? VFS_DEV_SYS
 						       : VFS_DEV_PROC;
 	st->st_ino = path_hash(n->path) & 0xffffffffULL;
+	if (n->ent == &vmask_dir_entry && vmask_index(n->path) >= 0)
+		st->st_dev = VFS_DEV_MASK(vmask_index(n->path));
 	st->st_blksize = 1024;
 	switch (n->ent->type) {
 	case VN_DIR:
@@ -788,6 +792,19 @@ static void synth_stat(const struct vnode *n, struct stat *st)
 	st->st_ctim.tv_sec = start;
 }
 
+/* A masked file is the container's /dev/null bound over it: its stat,
+ * the gofer's, as the task. */
+static int null_stat(struct sc_call *c, struct stat *st)
+{
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = "/dev/null" };
+	struct gofer_creds cr;
+
+	task_gofer_creds(c->t, &cr);
+	return gofer_fstatat(task_gofer(c->t), &cr, &at, AT_SYMLINK_NOFOLLOW,
+			     st);
+}
+
 int vtree_stat(struct sc_call *c, const char *path, bool follow,
 	     struct stat *st)
 {
@@ -811,6 +828,8 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 		vwalk_release(&w);
 		return ret;
 	}
+	if (w.node.ent == &vmask_null_entry && null_stat(c, st) == 0)
+		return 0;
 	synth_stat(&w.node, st);
 	ident_vnode_owner(c, &w.node, st);
 	return 0;

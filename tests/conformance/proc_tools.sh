@@ -75,6 +75,9 @@ c lsblk lsblk
 # masked paths (runc's defaults): a file is the container's /dev/null
 # bound there, a directory a read-only tmpfs
 echo "masked_statfs $(stat -f -c '%T %S' /proc/keys /proc/timer_list /proc/acpi /sys/firmware | tr '\n' ';')"
+echo "masked_df $(df -a | awk '/\/proc\/(acpi|keys|timer_list)$|\/sys\/firmware$/ {print $1, ($2 == "-" ? "-" : "n"), $NF}' | tr '\n' ';')"
+echo "masked_findmnt $(findmnt -n -o TARGET,SOURCE,FSTYPE /proc/keys | tr -s ' ')"
+echo "masked_dev_as_dev_null $([ "$(stat -c %d:%i /proc/keys)" = "$(stat -c %d:%i /dev/null)" ] && echo yes)"
 echo "masked_keys_blocks_as_dev $([ "$(stat -f -c %b /proc/keys)" = "$(stat -f -c %b /dev/null)" ] && echo yes)"
 c lsmem lsmem
 echo "lsmem_covers_memtotal $(lsmem -b --summary=only | awk -v m="$(awk '/^MemTotal/ {print $2 * 1024}' /proc/meminfo)" '/online memory/ {print ($NF >= m && m > 0)}')"
