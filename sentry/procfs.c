@@ -941,8 +941,9 @@ static bool is_zombie(pid_t pid)
 /*
  * Listings already open (ordered snapshots, synth_mirror.c) lose a thread
  * at its exit, a process once reaped: Linux lists a zombie until then.
- * The sentry sees no reap (the kernel's wait), so the processes that
- * exited are checked at each task's birth and exit.
+ * The sentry sees no reap (the kernel's wait), so the processes whose
+ * leader's task was freed are checked at each task's birth and exit,
+ * and forgotten once the sandbox's procfs no longer has them.
  */
 static pid_t *exited;
 static size_t nexited, capexited;
@@ -955,12 +956,25 @@ static void forget_pid(const char *dir, pid_t id)
 	vmirror_snap_forget(dir, name);
 }
 
+/* Whether the sandbox's procfs still has /proc/<pid>: a process alive
+ * (a task freed at a multithreaded exec, the process going on) or a
+ * zombie. */
+static bool pid_listed(pid_t pid)
+{
+	int pfd = vtree_host_proc_fd();
+	char name[16];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	return pfd >= 0 && fstatat(pfd, name, &st, 0) == 0;
+}
+
 static void reap_check(void)
 {
 	size_t kept = 0;
 
 	for (size_t i = 0; i < nexited; i++) {
-		if (is_zombie(exited[i]))
+		if (pid_listed(exited[i]))
 			exited[kept++] = exited[i];
 		else
 			forget_pid("/proc", exited[i]);

@@ -364,9 +364,66 @@ static void case_many(void)
 			close(held[i]);
 }
 
-int main(void)
+static void *exec_self(void *arg)
 {
-	pid_t a = child(), b = child();
+	char *const argv[] = { "proc_dirents", "--sleep", NULL };
+
+	(void)arg;
+	execv("/proc/self/exe", argv);
+	_exit(127);
+}
+
+/* A process whose second thread execs (its leader's task ends, the process
+ * goes on under the leader's pid): a /proc fd opened before still lists
+ * it once the exec is done. */
+static void case_mt_exec(void)
+{
+	struct names l = { .n = 0 };
+	char path[64], cmd[256] = "";
+	int fd, done = 0;
+	pid_t p = fork();
+
+	if (p == 0) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, exec_self, NULL);
+		pause();
+		_exit(0);
+	}
+	usleep(100000);
+	fd = open("/proc", O_RDONLY | O_DIRECTORY);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)p);
+	for (int i = 0; i < 100 && !done; i++) {
+		int c = open(path, O_RDONLY);
+		ssize_t n = c >= 0 ? read(c, cmd, sizeof(cmd) - 1) : -1;
+
+		if (c >= 0)
+			close(c);
+		/* argv[1] after the NUL of argv[0] */
+		done = n > 0 && memchr(cmd, '\0', (size_t)n) != NULL &&
+		       strcmp(cmd + strlen(cmd) + 1, "--sleep") == 0;
+		if (!done)
+			usleep(20000);
+	}
+	if (fd >= 0) {
+		read_rest(fd, 4096, &l);
+		close(fd);
+	}
+	case_out("mt_exec", "exec %s listed %d", done ? "done" : "missing",
+		 count_pid(&l, p));
+	end(p);
+}
+
+int main(int argc, char **argv)
+{
+	pid_t a, b;
+
+	if (argc > 1 && strcmp(argv[1], "--sleep") == 0) {
+		pause();
+		return 0;
+	}
+	a = child();
+	b = child();
 
 	case_order();
 	case_small();
@@ -376,6 +433,7 @@ int main(void)
 	case_lseek();
 	case_task();
 	case_many();
+	case_mt_exec();
 	case_out("done", "0");
 	return 0;
 }
