@@ -986,6 +986,8 @@ void vtree_task_gone(pid_t tgid, pid_t tid)
 {
 	char dir[48];
 
+	if (!vtree_ready())
+		return;	/* no listing was made yet */
 	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)tgid);
 	forget_pid(dir, tid);
 	if (tid == tgid && nexited == capexited) {
@@ -1008,7 +1010,7 @@ void vtree_task_gone(pid_t tgid, pid_t tid)
 
 void vtree_task_born(void)
 {
-	if (nexited > 0)
+	if (nexited > 0 && vtree_ready())
 		reap_check();
 }
 

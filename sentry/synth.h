@@ -131,6 +131,8 @@ int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 int vmirror_dir_open_ordered(struct sc_call *c, const char *path,
 			     const struct vtree_dirlist *l, int flags,
 			     int *fd_out);
+/* Whether vtree_init ran (hooks called before it must not start it). */
+bool vtree_ready(void);
 /* Removes directory entry name from the snapshots of path handed out:
  * a process gone is no longer listed by a /proc read on, as on Linux. */
 void vmirror_snap_forget(const char *path, const char *name);

@@ -472,6 +472,11 @@ static void lazy_init(void)
 		(void)vtree_init(NULL);
 }
 
+bool vtree_ready(void)
+{
+	return inited;
+}
+
 int vtree_host_proc_fd(void)
 {
 	lazy_init();
