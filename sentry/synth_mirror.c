@@ -815,6 +815,10 @@ int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
  * more are removed.
  */
 #define SNAP_KEEP 32
+/* A task whose fds the sentry may not list (another uid's fd/ is 0500 and
+ * the sentry has no DAC override) may hold any snapshot: those of the
+ * last SNAP_HARD opens are kept for it, older ones removed. */
+#define SNAP_HARD 256
 
 static unsigned long snap_seq;
 static size_t snap_limit = SNAP_KEEP;
@@ -846,7 +850,7 @@ static void refs_add(struct snap_refs *r, const struct stat *st)
 
 /* The mirror directories task t's fds, cwd and root (sentry-side) refer
  * to. A task gone meanwhile holds none; one whose fds cannot be read
- * fails the scan. */
+ * marks the scan failed (the others' are still noted). */
 static int refs_visit(struct task *t, void *arg)
 {
 	struct snap_refs *r = arg;
@@ -866,19 +870,20 @@ static int refs_visit(struct task *t, void *arg)
 	fd = openat(r->pfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		r->failed = r->failed || errno != ENOENT;
-		return r->failed;
+		return 0;
 	}
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
 		r->failed = true;
-		return 1;
+		return 0;
 	}
 	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.' && fstatat(dirfd(d), e->d_name, &st, 0) == 0)
+		if (e->d_name[0] != '.' &&
+		    fstatat(dirfd(d), e->d_name, &st, 0) == 0)
 			refs_add(r, &st);
 	closedir(d);
-	return r->failed;
+	return 0;
 }
 
 /* Removes snapshot snap ("/.snap/N"): its entries are empty directories,
@@ -1006,6 +1011,18 @@ static bool referenced(const struct snap_refs *r, ino_t ino)
 
 /* Removes the snapshots no fd refers to, once there are more than
  * snap_limit: a directory still listed by nobody. */
+/* Whether snapshot i may go: no fd seen refers to it, and the scan saw
+ * every task's fds, or it is older than the last SNAP_HARD made. */
+static bool snap_unused(const struct snap_refs *r, size_t i)
+{
+	unsigned long seq = strtoul(dirs[i].snap + sizeof(SNAP_DIR) + 1,
+				    NULL, 10);
+
+	if (referenced(r, dirs[i].ino))
+		return false;
+	return !r->failed || seq + SNAP_HARD < snap_seq;
+}
+
 static void snap_gc(struct sc_call *c)
 {
 	struct snap_refs r = { .pfd = vtree_host_proc_fd() };
@@ -1015,12 +1032,11 @@ static void snap_gc(struct sc_call *c)
 		n += dirs[i].snap != NULL;
 	if (n <= snap_limit || r.pfd < 0)
 		return;
-	/* refs_visit stops the walk (1) only when the scan failed */
+	/* refs_visit returns 0: every task is looked at */
 	(void)task_for_each(c->t->sentry, refs_visit, &r);
 	n = 0;
 	for (size_t i = 0; i < ndirs; i++) {
-		if (dirs[i].snap != NULL && !r.failed &&
-		    !referenced(&r, dirs[i].ino) &&
+		if (dirs[i].snap != NULL && snap_unused(&r, i) &&
 		    snap_remove(dirs[i].snap) == 0) {
 			last_forget(NULL, dirs[i].snap);
 			forget_dir(i);
