@@ -838,8 +838,9 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 /*
  * A masked path is what runc mounts there: a file is the container's
  * /dev/null bound over it (the filesystem of the container's /dev, as
- * the gofer's statfs of that node gives it), a directory a fresh read-only tmpfs (half the
- * memory the sandbox has, empty). mountinfo lists both as tmpfs.
+ * the gofer's statfs of that node gives it), a directory a fresh
+ * read-only tmpfs (half the memory the sandbox has, empty). mountinfo
+ * lists both as tmpfs.
  */
 static int masked_statfs(struct sc_call *c, const struct vnode *n,
 			 struct statfs *st)
