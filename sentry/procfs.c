@@ -941,9 +941,9 @@ static bool is_zombie(pid_t pid)
 /*
  * Listings already open (ordered snapshots, synth_mirror.c) lose a thread
  * at its exit, a process once reaped: Linux lists a zombie until then.
- * The sentry sees no reap (the kernel's wait), so the processes whose
- * leader's task was freed are checked at each task's birth and exit,
- * and forgotten once the sandbox's procfs no longer has them.
+ * The sentry sees no reap (the kernel's wait), so a process whose
+ * leader's task was freed is checked then and at each task's birth, and
+ * forgotten once the sandbox's procfs no longer has it.
  */
 static pid_t *exited;
 static size_t nexited, capexited;
@@ -1003,9 +1003,12 @@ void vtree_task_gone(pid_t tgid, pid_t tid)
 			capexited = cap;
 		}
 	}
-	if (tid == tgid)
+	/* the others are checked at the next birth: a sandbox whose
+	 * processes all end at once is not walked once per exit */
+	if (tid == tgid && pid_listed(tgid))
 		exited[nexited++] = tgid;
-	reap_check();
+	else if (tid == tgid)
+		forget_pid("/proc", tgid);
 }
 
 void vtree_task_born(void)

@@ -516,6 +516,8 @@ struct mirror_dir {
 	char *path;
 	char *snap;	/* an ordered snapshot's place in the mirror, else
 			 * NULL (the directory is at path) */
+	int *nums;	/* a snapshot's numeric names (pids), ascending */
+	size_t nnums;
 };
 
 static struct mirror_dir *dirs;
@@ -533,6 +535,9 @@ static void forget_dir(size_t i)
 {
 	free(dirs[i].path);
 	free(dirs[i].snap);
+	free(dirs[i].nums);
+	dirs[i].nums = NULL;
+	dirs[i].nnums = 0;
 }
 
 /* Forgets directories that are gone (a /proc/<pid> of an exited
@@ -587,6 +592,8 @@ static int remember_dir(int fd, const char *path, const char *snap)
 	dirs[i].ino = st.st_ino;
 	dirs[i].path = strdup(path);
 	dirs[i].snap = snap != NULL ? strdup(snap) : NULL;
+	dirs[i].nums = NULL;
+	dirs[i].nnums = 0;
 	if (dirs[i].path == NULL || (snap != NULL && dirs[i].snap == NULL)) {
 		forget_dir(i);
 		dirs[i] = dirs[--ndirs];
@@ -1075,13 +1082,66 @@ static int snap_make(const struct vtree_dirlist *l, const char *snap,
 	return 0;
 }
 
+/* Whether snapshot d may list name: a number it was made with (most
+ * snapshots never listed a process that exits: no lookup at all), or a
+ * name that is not a number. */
+static bool snap_has(const struct mirror_dir *d, const char *name)
+{
+	int v = vtree_parse_num(name);
+	size_t lo = 0, hi = d->nnums;
+
+	if (v < 0 || d->nums == NULL)
+		return true;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (d->nums[mid] == v)
+			return true;
+		if (d->nums[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Notes the numeric names of l (ascending in an ordered listing) for
+ * snapshot i; without them every name is looked up. */
+static void snap_note_nums(size_t i, const struct vtree_dirlist *l)
+{
+	size_t n = 0;
+	int *v = malloc((l->n ? l->n : 1) * sizeof(*v));
+
+	if (v == NULL)
+		return;
+	for (size_t k = 0; k < l->n; k++) {
+		int num = vtree_parse_num(l->v[k].name);
+
+		if (num < 0)
+			continue;
+		if (n > 0 && num <= v[n - 1]) {	/* not ascending */
+			free(v);
+			return;
+		}
+		v[n++] = num;
+	}
+	dirs[i].nums = v;
+	dirs[i].nnums = n;
+}
+
 void vmirror_snap_forget(const char *path, const char *name)
 {
 	last_forget(path, NULL);
 	for (size_t i = 0; i < ndirs; i++) {
 		cleanup_close int fd = -1;
+		char entry[96];
+		struct stat st;
 
-		if (dirs[i].snap == NULL || strcmp(dirs[i].path, path) != 0)
+		if (dirs[i].snap == NULL || strcmp(dirs[i].path, path) != 0 ||
+		    !snap_has(&dirs[i], name))
+			continue;
+		snprintf(entry, sizeof(entry), "%s/%s", dirs[i].snap + 1, name);
+		if (fstatat(mirror_fd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		fd = openat(mirror_fd, dirs[i].snap + 1,
 			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1120,6 +1180,9 @@ int vmirror_dir_open_ordered(struct sc_call *c, const char *path,
 	ret = snap_make(l, snap, &fd);
 	if (ret == 0 && (ret = remember_dir(fd, path, snap)) < 0)
 		close(fd);
+	for (size_t i = 0; ret == 0 && i < ndirs; i++)
+		if (dirs[i].snap != NULL && strcmp(dirs[i].snap, snap) == 0)
+			snap_note_nums(i, l);
 	if (ret < 0) {
 		/* a snapshot nobody holds: removed whole or at the next gc */
 		(void)snap_remove(snap);
