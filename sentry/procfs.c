@@ -506,6 +506,31 @@ static int gen_partitions(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/* No block device: no line (vmstat -d, iostat read it). */
+static int gen_diskstats(struct sc_call *c, const struct vnode *n,
+			 struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	(void)b;
+	return 0;
+}
+
+/* The kernel's slab caches are the host's business: the header alone,
+ * as a kernel with none would print (vmstat -m, slabtop read it). */
+static int gen_slabinfo(struct sc_call *c, const struct vnode *n,
+			struct vbuf *b)
+{
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "slabinfo - version: 2.1\n"
+		       "# name            <active_objs> <num_objs> <objsize> "
+		       "<objperslab> <pagesperslab> : tunables <limit> "
+		       "<batchcount> <sharedfactor> : slabdata <active_slabs> "
+		       "<num_slabs> <sharedavail>\n");
+	return 0;
+}
+
 /* The sandbox's memory in pages, as vmstat(8) and free read them; the
  * event counters the sandbox does not keep are 0. */
 static int gen_vmstat(struct sc_call *c, const struct vnode *n,
@@ -913,6 +938,85 @@ static bool is_zombie(pid_t pid)
 	return z;
 }
 
+/*
+ * Listings already open (ordered snapshots, synth_mirror.c) lose a thread
+ * at its exit, a process once reaped: Linux lists a zombie until then.
+ * The sentry sees no reap (the kernel's wait), so a process whose
+ * leader's task was freed is checked then and at each task's birth, and
+ * forgotten once the sandbox's procfs no longer has it.
+ */
+static pid_t *exited;
+static size_t nexited, capexited;
+
+static void forget_pid(const char *dir, pid_t id)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%d", (int)id);
+	vmirror_snap_forget(dir, name);
+}
+
+/* Whether the sandbox's procfs still has /proc/<pid>: a process alive
+ * (a task freed at a multithreaded exec, the process going on) or a
+ * zombie. */
+static bool pid_listed(pid_t pid)
+{
+	int pfd = vtree_host_proc_fd();
+	char name[16];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	return pfd >= 0 && fstatat(pfd, name, &st, 0) == 0;
+}
+
+static void reap_check(void)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < nexited; i++) {
+		if (pid_listed(exited[i]))
+			exited[kept++] = exited[i];
+		else
+			forget_pid("/proc", exited[i]);
+	}
+	nexited = kept;
+}
+
+void vtree_task_gone(pid_t tgid, pid_t tid)
+{
+	char dir[48];
+
+	if (!vtree_ready())
+		return;	/* no listing was made yet */
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)tgid);
+	forget_pid(dir, tid);
+	if (tid == tgid && nexited == capexited) {
+		size_t cap = capexited ? capexited * 2 : 16;
+		pid_t *v = realloc(exited, cap * sizeof(*v));
+
+		/* no room: forgotten now, a zombie or not */
+		if (v == NULL) {
+			forget_pid("/proc", tgid);
+			tid = 0;
+		} else {
+			exited = v;
+			capexited = cap;
+		}
+	}
+	/* the others are checked at the next birth: a sandbox whose
+	 * processes all end at once is not walked once per exit */
+	if (tid == tgid && pid_listed(tgid))
+		exited[nexited++] = tgid;
+	else if (tid == tgid)
+		forget_pid("/proc", tgid);
+}
+
+void vtree_task_born(void)
+{
+	if (nexited > 0 && vtree_ready())
+		reap_check();
+}
+
 static int proc_lookup(struct sc_call *c, const struct vnode *dir,
 		       const char *name, struct vnode *out)
 {
@@ -1003,13 +1107,17 @@ static int link_net(struct sc_call *c, const struct vnode *n, char *buf,
 static const struct vtree_entry proc_children[] = {
 	{ .name = "cmdline", .type = VN_FILE, .gen = gen_cmdline },
 	{ .name = "cpuinfo", .type = VN_FILE, .gen = gen_cpuinfo },
+	{ .name = "diskstats", .type = VN_FILE, .gen = gen_diskstats },
 	{ .name = "filesystems", .type = VN_FILE, .gen = gen_filesystems },
 	{ .name = "loadavg", .type = VN_FILE, .gen = gen_loadavg },
+	{ .name = "locks", .type = VN_FILE, .gen = procfs_gen_locks },
 	{ .name = "meminfo", .type = VN_FILE, .gen = gen_meminfo },
 	{ .name = "mounts", .type = VN_LINK, .link = link_mounts },
 	{ .name = "net", .type = VN_LINK, .link = link_net },
 	{ .name = "partitions", .type = VN_FILE, .gen = gen_partitions },
 	{ .name = "self", .type = VN_LINK, .link = link_self },
+	{ .name = "slabinfo", .type = VN_FILE, .perm = 0400,
+	  .gen = gen_slabinfo },
 	{ .name = "stat", .type = VN_FILE, .gen = gen_stat },
 	{ .name = "swaps", .type = VN_FILE, .gen = gen_swaps },
 	{ .name = "sys", .type = VN_DIR, .children = proc_sys },
@@ -1021,7 +1129,34 @@ static const struct vtree_entry proc_children[] = {
 	{ 0 },
 };
 
+/* Where Linux lists name in /proc: its proc_dir_entry tree (by length,
+ * then bytes), then self and thread-self, then the pids ascending. */
+static int proc_rank(const char *name)
+{
+	if (vtree_parse_num(name) >= 0)
+		return 3;
+	if (strcmp(name, "self") == 0)
+		return 1;
+	return strcmp(name, "thread-self") == 0 ? 2 : 0;
+}
+
+static int proc_order(const void *a, const void *b)
+{
+	const char *x = ((const struct vtree_dirent *)a)->name;
+	const char *y = ((const struct vtree_dirent *)b)->name;
+	int rx = proc_rank(x), ry = proc_rank(y);
+	size_t lx = strlen(x), ly = strlen(y);
+
+	if (rx != ry)
+		return rx - ry;
+	if (rx == 3)
+		return vtree_order_num(a, b);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x, y);
+}
+
 const struct vtree_entry vtree_proc_entry = {
 	.name = "proc", .type = VN_DIR, .children = proc_children,
-	.lookup = proc_lookup, .list = proc_list,
+	.lookup = proc_lookup, .list = proc_list, .order = proc_order,
 };

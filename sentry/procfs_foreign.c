@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,10 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "sentry/idmap.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
+#include "sentry/vtree.h"
 
 #define FOREIGN_PF_FORKNOEXEC 0x40	/* Linux's PF_FORKNOEXEC */
 #define FOREIGN_DEPTH 16		/* parents looked at, at most */
@@ -149,7 +152,7 @@ int procfs_foreign_list(struct sc_call *c, struct vtree_dirlist *l,
 static int gen_status(struct sc_call *c, const struct vnode *n,
 		      struct vbuf *b)
 {
-	return procfs_status_as(n, c->t->tgid, -1, b);
+	return procfs_status_as(n, c->t->tgid, -1, false, b);
 }
 
 /* What needs ptrace-read access: never granted (lookup_child refuses it
@@ -227,6 +230,75 @@ static int task_list(struct sc_call *c, const struct vnode *dir,
 	return vtree_dirlist_add_host(l, fd, 0);
 }
 
+/*
+ * net/: the files of the process's network namespace, which Linux shows
+ * any reader. Given when that is the reader's own namespace (a pod's
+ * containers share the pause's): the same files the reader's /proc/self/net
+ * holds. Another namespace's (another sandbox's sockets and interfaces) is
+ * refused, EACCES. The namespaces are told apart by the inode of their
+ * net/dev in the sandbox's procfs (each network namespace makes its own
+ * proc entries; the net directory's inode is per process).
+ */
+static bool same_netns(struct sc_call *c, pid_t pid)
+{
+	int pfd = vtree_host_proc_fd();
+	char a[32], b[32];
+	struct stat x, y;
+
+	snprintf(a, sizeof(a), "%d/net/dev", (int)pid);
+	snprintf(b, sizeof(b), "%d/net/dev", (int)c->t->tgid);
+	return pfd >= 0 && fstatat(pfd, a, &x, 0) == 0 &&
+	       fstatat(pfd, b, &y, 0) == 0 && x.st_ino == y.st_ino &&
+	       x.st_dev == y.st_dev;
+}
+
+static int net_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out)
+{
+	if (!same_netns(c, dir->pid))
+		return -EACCES;
+	return procfs_net_lookup(c, dir, name, out);
+}
+
+static int net_list(struct sc_call *c, const struct vnode *dir,
+		    struct vtree_dirlist *l)
+{
+	if (!same_netns(c, dir->pid))
+		return -EACCES;
+	return procfs_net_list(c, dir, l);
+}
+
+/* mounts and mountinfo: the other sandbox's mount table, neither held nor
+ * to be given (Linux shows it any reader): refused at open, EACCES; stat
+ * shows the file, as Linux's. */
+#define REFUSED(nm) { .name = nm, .type = VN_FILE, .gen = gen_denied }
+/* ns/: the links of a process the reader may not ptrace-read: lstat
+ * shows them, readlink and open are EACCES (Linux's proc_ns_get_link). */
+#define NS_DENIED(nm) { .name = nm, .type = VN_LINK, .link = link_denied }
+/* Listing ns/ (0511, the process's dump owner's): its owner, or a reader
+ * with CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE, as Linux's permission. */
+static int ns_list(struct sc_call *c, const struct vnode *dir,
+		   struct vtree_dirlist *l)
+{
+	struct stat st = { 0 };
+
+	(void)l;
+	ident_vnode_owner(c, dir, &st);
+	if (c->t->creds.fsuid == st.st_uid ||
+	    fs_capable(c->t, CAP_DAC_READ_SEARCH) ||
+	    fs_capable(c->t, CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
+static const struct vtree_entry foreign_ns[] = {
+	NS_DENIED("cgroup"), NS_DENIED("ipc"), NS_DENIED("mnt"),
+	NS_DENIED("net"), NS_DENIED("pid"), NS_DENIED("pid_for_children"),
+	NS_DENIED("time"), NS_DENIED("time_for_children"), NS_DENIED("user"),
+	NS_DENIED("uts"),
+	{ 0 },
+};
+
 #define PUBLIC(nm, mode, fn) { .name = nm, .type = VN_FILE, .perm = mode, \
 			       .gen = fn }
 #define PRIVATE(nm, mode) { .name = nm, .type = VN_FILE, .perm = mode, \
@@ -254,6 +326,12 @@ static const struct vtree_entry foreign_children[] = {
 	PUBLIC("loginuid", 0644, procfs_gen_audit_unset),
 	PRIVATE("maps", 0),
 	PRIVATE("mem", 0600),
+	REFUSED("mountinfo"),
+	REFUSED("mounts"),
+	{ .name = "net", .type = VN_DIR, .lookup = net_lookup,
+	  .list = net_list },
+	{ .name = "ns", .type = VN_DIR, .perm = 0511, .children = foreign_ns,
+	  .list = ns_list },
 	PUBLIC("oom_adj", 0644, procfs_gen_copy),
 	PUBLIC("oom_score", 0, procfs_gen_copy),
 	PUBLIC("oom_score_adj", 0644, procfs_gen_copy),
@@ -269,7 +347,7 @@ static const struct vtree_entry foreign_children[] = {
 	PUBLIC("status", 0, gen_status),
 	PRIVATE("syscall", 0400),
 	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
-	  .list = task_list },
+	  .list = task_list, .order = vtree_order_num },
 	PUBLIC("wchan", 0, procfs_gen_copy),
 	{ 0 },
 };

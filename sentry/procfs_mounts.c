@@ -53,6 +53,7 @@ static const char *fs_name(unsigned long magic)
 /* One line of the table, as the sandbox sees it. */
 struct vmount {
 	const char *dest, *type, *source;
+	const char *root;	/* in its filesystem; NULL: "/" */
 	char opts[96];
 	char optional[32];	/* "shared:N", "unbindable" or "" */
 	dev_t dev;
@@ -361,6 +362,9 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 			snprintf(m->opts, sizeof(m->opts), "%s%s",
 				 masked ? "rw" : "ro",
 				 under->opts + 2);
+			/* /dev/null of the container's /dev, bound */
+			if (masked && !strcmp(under->dest, "/dev"))
+				m->root = "/null";
 		}
 		/* what stat() of it gives, as for every line */
 		m->dev = dev_of(c, path);
@@ -375,8 +379,10 @@ static void put_line(struct vbuf *b, const struct vmount *v,
 	const char *ro = strncmp(v->opts, "ro", 2) ? "rw" : "ro";
 
 	if (info) {
-		vbuf_printf(b, "%d %d %u:%u / ", v->id, v->parent,
+		vbuf_printf(b, "%d %d %u:%u ", v->id, v->parent,
 			    major(v->dev), minor(v->dev));
+		put_escaped(b, v->root != NULL ? v->root : "/");
+		vbuf_printf(b, " ");
 		put_escaped(b, dest);
 		vbuf_printf(b, " %s%s%s - %s ", v->opts,
 			    v->optional[0] ? " " : "", v->optional, v->type);

@@ -156,11 +156,29 @@ static unsigned long long stat_field(const char *stat, int k)
 	return strtoull(p, NULL, 10);
 }
 
+bool procfs_is_reader(struct sc_call *c, const struct vnode *n)
+{
+	return n->host_pid > 0 && n->pid == c->t->tid;
+}
+
+/* /proc/<pid>/wchan: "0" for the reader's own thread, which runs (the
+ * kernel sees it waiting for the sentry). */
+static int gen_wchan(struct sc_call *c, const struct vnode *n,
+		     struct vbuf *b)
+{
+	if (!procfs_is_reader(c, n))
+		return procfs_gen_copy(c, n, b);
+	vbuf_printf(b, "0");
+	return 0;
+}
+
 /*
  * /proc/<pid>/stat: the kernel's line with the start time (field 22)
  * counted from the sandbox's start, as /proc/uptime is, so that
  * ps's elapsed time (uptime - start) is right. A process older than the
- * sandbox's clock (the init, forked just before it) starts at 0.
+ * sandbox's clock (the init, forked just before it) starts at 0. The
+ * reader's own thread is R, as Linux shows it (the kernel sees it
+ * waiting for the sentry: S, or t on the ptrace platform).
  */
 int procfs_gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
@@ -175,6 +193,8 @@ int procfs_gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 		vbuf_free(&raw);
 		return ret;
 	}
+	if (p[1] == ' ' && p[2] != '\0' && procfs_is_reader(c, n))
+		raw.data[p + 2 - raw.data] = 'R';
 	/* after ")" come fields 3..: skip 19 to reach field 22 */
 	f22 = p + 1;
 	for (int i = 3; i < 22 && *f22; i++) {
@@ -248,12 +268,19 @@ static int gen_environ(struct sc_call *c, const struct vnode *n,
 	return ret;
 }
 
-static void status_ids(struct vbuf *b, const char *line, const char *map)
+/* "Uid:\t0\t0\t0\t0" with each id mapped; Groups, as Linux prints it, with
+ * a tab, the groups separated by spaces and a trailing space
+ * ("Groups:\t \n" for none). */
+static void status_ids(struct vbuf *b, const char *line, const char *map,
+		       bool groups)
 {
 	const char *p = strchr(line, ':') + 1;
+	const char *sep = "\t";
 	char *end;
 
 	vbuf_put(b, line, (size_t)(p - line));
+	if (groups)
+		vbuf_printf(b, "\t");
 	for (;;) {
 		long v;
 
@@ -264,10 +291,14 @@ static void status_ids(struct vbuf *b, const char *line, const char *map)
 		v = strtol(p, &end, 10);
 		if (end == p)
 			break;
-		vbuf_printf(b, "\t%ld", procfs_map_id(map, v));
+		vbuf_printf(b, "%s%ld", groups ? "" : sep,
+			    procfs_map_id(map, v));
+		if (groups)
+			vbuf_printf(b, " ");
 		p = end;
 	}
-	vbuf_printf(b, "\n");
+	vbuf_printf(b, "%s\n", groups && b->len > 0 &&
+			       b->data[b->len - 1] == '\t' ? " " : "");
 }
 
 static bool key_is(const char *line, const char *key)
@@ -276,19 +307,24 @@ static bool key_is(const char *line, const char *key)
 }
 
 static void status_line(const char *line, const char *uid_map,
-			const char *gid_map, int nnp, struct vbuf *b)
+			const char *gid_map, int nnp, bool running,
+			struct vbuf *b)
 {
 	size_t len = strcspn(line, "\n");
 
-	if (key_is(line, "NoNewPrivs:") && nnp >= 0) {
+	if (key_is(line, "State:") && running) {
+		vbuf_printf(b, "State:\tR (running)\n");
+	} else if (key_is(line, "NoNewPrivs:") && nnp >= 0) {
 		/* the task's own flag: the host's is the sandbox's */
 		vbuf_printf(b, "NoNewPrivs:\t%d\n", nnp);
 	} else if (key_is(line, "TracerPid:")) {
 		vbuf_printf(b, "TracerPid:\t0\n");
 	} else if (key_is(line, "Uid:")) {
-		status_ids(b, line, uid_map);
-	} else if (key_is(line, "Gid:") || key_is(line, "Groups:")) {
-		status_ids(b, line, gid_map);
+		status_ids(b, line, uid_map, false);
+	} else if (key_is(line, "Gid:")) {
+		status_ids(b, line, gid_map, false);
+	} else if (key_is(line, "Groups:")) {
+		status_ids(b, line, gid_map, true);
 	} else {
 		vbuf_put(b, line, len);
 		vbuf_printf(b, "\n");
@@ -297,10 +333,12 @@ static void status_line(const char *line, const char *uid_map,
 
 /*
  * A process's status with its ids as seen through the uid_map/gid_map of
- * process map_pid (sandbox pids); nnp >= 0: the NoNewPrivs to show.
+ * process map_pid (sandbox pids); nnp >= 0: the NoNewPrivs to show;
+ * running: the reader's own thread, R (running) as Linux shows it (the
+ * kernel sees it waiting for the sentry).
  */
 int procfs_status_as(const struct vnode *n, pid_t map_pid, int nnp,
-		     struct vbuf *b)
+		     bool running, struct vbuf *b)
 {
 	struct vbuf raw = { 0 }, um = { 0 }, gm = { 0 };
 	int ret = procfs_read_host(n->pid, "status", &raw);
@@ -312,7 +350,7 @@ int procfs_status_as(const struct vnode *n, pid_t map_pid, int nnp,
 		ret = procfs_read_host(map_pid, "gid_map", &gm);
 	if (ret == 0 && raw.data != NULL) {
 		for (const char *l = raw.data; *l; ) {
-			status_line(l, um.data, gm.data, nnp, b);
+			status_line(l, um.data, gm.data, nnp, running, b);
 			l = strchrnul(l, '\n');
 			if (*l)
 				l++;
@@ -330,7 +368,8 @@ static int gen_pid_status(struct sc_call *c, const struct vnode *n,
 	struct task *t = procfs_task_of(c, n->host_pid);
 
 	return procfs_status_as(n, n->pid,
-				t != NULL ? t->creds.no_new_privs : -1, b);
+				t != NULL ? t->creds.no_new_privs : -1,
+				procfs_is_reader(c, n), b);
 }
 
 /* The audit login uid and session of a process: the sandbox has no audit
@@ -417,19 +456,15 @@ static int gen_net(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 	return rel != NULL ? procfs_read_host(n->pid, rel, b) : -ENOENT;
 }
 
-static int net_lookup(struct sc_call *c, const struct vnode *dir,
-		      const char *name, struct vnode *out);
-static int net_list(struct sc_call *c, const struct vnode *dir,
-		    struct vtree_dirlist *l);
-
 static const struct vtree_entry net_dir_entry = {
-	.name = "", .type = VN_DIR, .lookup = net_lookup, .list = net_list,
+	.name = "", .type = VN_DIR, .lookup = procfs_net_lookup,
+	.list = procfs_net_list,
 };
 static const struct vtree_entry net_file_entry = {
 	.name = "", .type = VN_FILE, .gen = gen_net,
 };
 
-static int net_lookup(struct sc_call *c, const struct vnode *dir,
+int procfs_net_lookup(struct sc_call *c, const struct vnode *dir,
 		      const char *name, struct vnode *out)
 {
 	const char *rel = net_rel(out);
@@ -454,7 +489,7 @@ static int net_lookup(struct sc_call *c, const struct vnode *dir,
 	return 0;
 }
 
-static int net_list(struct sc_call *c, const struct vnode *dir,
+int procfs_net_list(struct sc_call *c, const struct vnode *dir,
 		    struct vtree_dirlist *l)
 {
 	const char *rel = net_rel(dir);
@@ -531,8 +566,8 @@ static const struct vtree_entry pid_children[] = {
 	  .ptrace = true },
 	{ .name = "mountinfo", .type = VN_FILE, .gen = gen_mountinfo },
 	{ .name = "mounts", .type = VN_FILE, .gen = gen_mounts },
-	{ .name = "net", .type = VN_DIR, .lookup = net_lookup,
-	  .list = net_list },
+	{ .name = "net", .type = VN_DIR, .lookup = procfs_net_lookup,
+	  .list = procfs_net_list },
 	{ .name = "ns", .type = VN_DIR, .perm = 0511,
 	  .children = procfs_ns_children },
 	DIRECT("oom_adj", 0644),
@@ -560,10 +595,11 @@ static const struct vtree_entry pid_children[] = {
 	 * made at the read with the reader's own credentials */
 	{ .name = "syscall", .type = VN_FILE, .perm = 0400,
 	  .open = open_direct, .ptrace = true },
-	{ .name = "task", .type = VN_DIR, .lookup = task_lookup,
+	{ .name = "task", .type = VN_DIR, .order = vtree_order_num,
+	  .lookup = task_lookup,
 	  .list = task_list },
 	{ .name = "uid_map", .type = VN_FILE, .gen = procfs_gen_copy },
-	{ .name = "wchan", .type = VN_FILE, .gen = procfs_gen_copy },
+	{ .name = "wchan", .type = VN_FILE, .gen = gen_wchan },
 	{ 0 },
 };
 
@@ -643,5 +679,13 @@ int vtree_parse_num(const char *name)
 	if (*end != '\0' || v < 0 || v > 0x7fffffff)
 		return -1;
 	return (int)v;
+}
+
+int vtree_order_num(const void *a, const void *b)
+{
+	int x = vtree_parse_num(((const struct vtree_dirent *)a)->name);
+	int y = vtree_parse_num(((const struct vtree_dirent *)b)->name);
+
+	return (x > y) - (x < y);
 }
 

@@ -69,6 +69,9 @@ struct vtree_entry {
 		      const char *name, struct vnode *out);
 	int (*list)(struct sc_call *c, const struct vnode *dir,
 		    struct vtree_dirlist *l);
+	/* a qsort comparator of struct vtree_dirent: listed in that order
+	 * (Linux's), else in the mirror's (newest first) */
+	int (*order)(const void *a, const void *b);
 	/* reaching it needs ptrace-read access to the process (environ,
 	 * maps, cwd, root, exe; fd/N), as Linux's procfs requires */
 	bool ptrace;
@@ -94,6 +97,8 @@ bool vmask_readonly(const char *path);
 int vmask_list(const char *dir, struct vtree_dirlist *l);
 /* An fd of the container's /dev/null for a masked file (via the gofer). */
 int vmask_open_null(struct sc_call *c, int flags, int *fd_out);
+/* The index of a configured path (in vmask_get's order), or -1. */
+int vmask_index(const char *path);
 /* The configured paths in the config's order (mountinfo). */
 size_t vmask_count(void);
 bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,
@@ -115,10 +120,22 @@ extern const struct vtree_entry procfs_pid_entry;	/* /proc/<pid> */
 int vtree_link_target(const char *target, char *buf, size_t len);
 /* A decimal name ("12"): its value, or -1. */
 int vtree_parse_num(const char *name);
+/* An order (vtree_entry.order): numeric names ascending (a task/). */
+int vtree_order_num(const void *a, const void *b);
 
 /* synth_mirror.c: the private tmpfs and the memfds. */
 int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		     int flags, int *fd_out);
+/* The same for a directory listed in l's order, as Linux lists it: a
+ * snapshot of l made for this open (an O_PATH fd: the directory). */
+int vmirror_dir_open_ordered(struct sc_call *c, const char *path,
+			     const struct vtree_dirlist *l, int flags,
+			     int *fd_out);
+/* Whether vtree_init ran (hooks called before it must not start it). */
+bool vtree_ready(void);
+/* Removes directory entry name from the snapshots of path handed out:
+ * a process gone is no longer listed by a /proc read on, as on Linux. */
+void vmirror_snap_forget(const char *path, const char *name);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
 /* synth_seek.c: fd is the snapshot of virtual file path (how lseek
  * answers SEEK_END for it). */
@@ -192,6 +209,12 @@ int procfs_fdinfo_lookup(struct sc_call *c, const struct vnode *dir,
 int procfs_fdinfo_list(struct sc_call *c, const struct vnode *dir,
 		      struct vtree_dirlist *l);
 
+/* procfs_pid.c: the files of /proc/<pid>/net, the process's network
+ * namespace's (read in the sandbox's procfs as <pid>/net/...). */
+int procfs_net_lookup(struct sc_call *c, const struct vnode *dir,
+		      const char *name, struct vnode *out);
+int procfs_net_list(struct sc_call *c, const struct vnode *dir,
+		    struct vtree_dirlist *l);
 /* procfs_pid.c: generators the foreign processes' files share. */
 int procfs_gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b);
 int procfs_gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b);
@@ -200,8 +223,10 @@ int procfs_gen_cgroup(struct sc_call *c, const struct vnode *n,
 int procfs_gen_audit_unset(struct sc_call *c, const struct vnode *n,
 			   struct vbuf *b);
 /* status with ids through the maps of process map_pid; nnp >= 0 shown. */
+/* Whether n is the reader's own thread (its stat, status, wchan). */
+bool procfs_is_reader(struct sc_call *c, const struct vnode *n);
 int procfs_status_as(const struct vnode *n, pid_t map_pid, int nnp,
-		     struct vbuf *b);
+		     bool running, struct vbuf *b);
 
 /*
  * procfs_foreign.c: in a pid namespace shared with other sandboxes (a
@@ -221,5 +246,8 @@ extern const struct vtree_entry procfs_foreign_entry;
 
 /* Sandbox pids of the sandbox's thread groups, sorted; count or -errno. */
 int procfs_pids(struct sc_call *c, pid_t *pids, size_t max);
+/* procfs_locks.c: /proc/locks, the locks the sandbox's processes hold. */
+int procfs_gen_locks(struct sc_call *c, const struct vnode *n,
+		     struct vbuf *b);
 
 #endif

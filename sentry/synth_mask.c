@@ -219,6 +219,13 @@ size_t vmask_count(void)
 	return n_masks;
 }
 
+int vmask_index(const char *path)
+{
+	size_t i;
+
+	return find(path, &i) != NULL ? (int)i : -1;
+}
+
 bool vmask_get(size_t i, const char **path, bool *masked, bool *virt,
 	       bool *dir)
 {

@@ -37,6 +37,7 @@
 #include "lib/util.h"
 #include "sentry/synth.h"
 #include "sentry/synth_cgroup.h"
+#include "sentry/task.h"
 
 static int mirror_fd = -1;
 static dev_t mirror_dev;
@@ -358,6 +359,76 @@ static void boot_mark(void)
 	boot_ns = mono - boot % tick_ns;
 }
 
+/* Field 22 of a stat line (start time, ticks since the host's boot), or
+ * 0 if it cannot be read. */
+static uint64_t stat_start(const char *line)
+{
+	const char *p = strrchr(line, ')');
+	unsigned long long start = 0;
+
+	/* state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
+	 * cmajflt utime stime cutime cstime priority nice threads itrealvalue
+	 * starttime: fields 3..22 */
+	if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u "
+				"%*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+				&start) != 1)
+		return 0;
+	return start;
+}
+
+/* Whether host pid init is not pid 1 of its own pid namespace: the
+ * sandbox joined one whose init is another's (a pod's pause). */
+static bool joined_pidns(pid_t init)
+{
+	cleanup_free char *text = NULL;
+	char path[64], *p, *last = NULL;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)init);
+	if (init <= 0 || cv_read_file(path, &text, &len, NULL) < 0 ||
+	    (p = strstr(text, "\nNSpid:")) == NULL)
+		return false;
+	for (p += 7; *p && *p != '\n'; p++)
+		if (*p != ' ' && *p != '\t' && (p[-1] == ' ' || p[-1] == '\t'))
+			last = p;
+	return last != NULL && strtol(last, NULL, 10) != 1;
+}
+
+/*
+ * A sandbox that joined another's pid namespace (a pod) boots when that
+ * namespace's init (the pause) started, if that was earlier: uptime, the
+ * start times in /proc/<pid>/stat and the files' times all count from it,
+ * so every process of the namespace, the pause too, shows how long it has
+ * run, as Linux shows them (counted from the host's boot there).
+ */
+static void pod_boot(pid_t init)
+{
+	const uint64_t tick_ns = 1000000000ull / 100;
+	struct vbuf b = { 0 };
+	char chunk[1024];
+	uint64_t start = 0;
+	int fd;
+	ssize_t n;
+
+	if (proc_fd < 0 || !joined_pidns(init > 0 ? init : find_init()))
+		return;
+	fd = openat(proc_fd, "1/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		vbuf_put(&b, chunk, (size_t)n);
+	close(fd);
+	vbuf_put(&b, "", 1);
+	if (b.err == 0 && b.data != NULL)
+		start = stat_start(b.data);
+	vbuf_free(&b);
+	if (start == 0 || start >= boot_ticks ||
+	    (boot_ticks - start) * tick_ns >= boot_ns)
+		return;
+	boot_ns -= (boot_ticks - start) * tick_ns;
+	boot_ticks = start;
+}
+
 int vtree_init(const struct vtree_config *cfg)
 {
 	int ret;
@@ -385,6 +456,7 @@ int vtree_init(const struct vtree_config *cfg)
 	} else {
 		proc_rw_fd = sandbox_procfs(cfg != NULL ? cfg->init_pid : 0,
 					    true);
+		pod_boot(cfg != NULL ? cfg->init_pid : 0);
 	}
 	vcg_init();
 	procfs_sysctl_init();
@@ -398,6 +470,11 @@ static void lazy_init(void)
 	 * back (memfd files) or answer -ENOENT. */
 	if (!inited)
 		(void)vtree_init(NULL);
+}
+
+bool vtree_ready(void)
+{
+	return inited;
 }
 
 int vtree_host_proc_fd(void)
@@ -437,10 +514,31 @@ uint64_t vtree_boot_ns(void)
 struct mirror_dir {
 	ino_t ino;
 	char *path;
+	char *snap;	/* an ordered snapshot's place in the mirror, else
+			 * NULL (the directory is at path) */
+	int *nums;	/* a snapshot's numeric names (pids), ascending */
+	size_t nnums;
 };
 
 static struct mirror_dir *dirs;
 static size_t ndirs, capdirs;
+
+/* Where directory i is in the mirror ("" for the root). */
+static const char *dir_place(size_t i)
+{
+	const char *p = dirs[i].snap != NULL ? dirs[i].snap : dirs[i].path;
+
+	return p[1] ? p + 1 : ".";
+}
+
+static void forget_dir(size_t i)
+{
+	free(dirs[i].path);
+	free(dirs[i].snap);
+	free(dirs[i].nums);
+	dirs[i].nums = NULL;
+	dirs[i].nnums = 0;
+}
 
 /* Forgets directories that are gone (a /proc/<pid> of an exited
  * process), so the table follows the live trees. */
@@ -449,49 +547,59 @@ static void prune_dirs(void)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < ndirs; i++) {
-		const char *p = dirs[i].path;
 		struct stat st;
 
-		if (fstatat(mirror_fd, p[1] ? p + 1 : ".", &st,
+		if (fstatat(mirror_fd, dir_place(i), &st,
 			    AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == dirs[i].ino) {
 			dirs[kept++] = dirs[i];
 			continue;
 		}
-		free(dirs[i].path);
+		forget_dir(i);
 	}
 	ndirs = kept;
 }
 
-static void remember_dir(int fd, const char *path)
+/* Remembers fd as virtual directory path, found in the mirror at snap
+ * (an ordered snapshot) or at path itself (snap NULL): 0, or -ENOMEM
+ * (a directory not remembered could not be told back). */
+static int remember_dir(int fd, const char *path, const char *snap)
 {
 	struct stat st;
+	size_t i;
 
 	if (fstat(fd, &st) < 0)
-		return;
-	for (size_t i = 0; i < ndirs; i++) {
-		if (dirs[i].ino == st.st_ino) {
-			if (strcmp(dirs[i].path, path) == 0)
-				return;
-			free(dirs[i].path);
-			dirs[i].path = strdup(path);
-			return;
-		}
-	}
-	if (ndirs == capdirs)
+		return -errno;
+	for (i = 0; i < ndirs && dirs[i].ino != st.st_ino; i++)
+		;
+	if (i < ndirs && snap == NULL && dirs[i].snap == NULL &&
+	    strcmp(dirs[i].path, path) == 0)
+		return 0;
+	if (i == ndirs && ndirs == capdirs)
 		prune_dirs();
-	if (ndirs == capdirs) {
+	if (i == ndirs && ndirs == capdirs) {
 		size_t cap = capdirs ? capdirs * 2 : 64;
 		struct mirror_dir *v = realloc(dirs, cap * sizeof(*v));
 
 		if (v == NULL)
-			return;
+			return -ENOMEM;
 		dirs = v;
 		capdirs = cap;
 	}
-	dirs[ndirs].ino = st.st_ino;
-	dirs[ndirs].path = strdup(path);
-	if (dirs[ndirs].path != NULL)
-		ndirs++;
+	if (i < ndirs)
+		forget_dir(i);
+	else
+		i = ndirs++;
+	dirs[i].ino = st.st_ino;
+	dirs[i].path = strdup(path);
+	dirs[i].snap = snap != NULL ? strdup(snap) : NULL;
+	dirs[i].nums = NULL;
+	dirs[i].nnums = 0;
+	if (dirs[i].path == NULL || (snap != NULL && dirs[i].snap == NULL)) {
+		forget_dir(i);
+		dirs[i] = dirs[--ndirs];
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 bool vtree_maybe_mirror(const struct stat *st)
@@ -513,7 +621,7 @@ int vtree_fd_path(int fd, char *buf, size_t len)
 		if (dirs[i].ino != st.st_ino)
 			continue;
 		/* still that directory (not removed and reused) */
-		if (fstatat(mirror_fd, p[1] ? p + 1 : ".", &now,
+		if (fstatat(mirror_fd, dir_place(i), &now,
 			    AT_SYMLINK_NOFOLLOW) < 0 || now.st_ino != st.st_ino)
 			return -ENOENT;
 		if (strlen(p) >= len)
@@ -594,6 +702,10 @@ static int remove_tree(int parent, const char *name)
 	return ret;
 }
 
+/* The ordered snapshots' directory in the mirror's root (below); no
+ * virtual directory lists this name. */
+#define SNAP_DIR ".snap"
+
 static int remove_stale(int dfd, const struct vtree_dirlist *l)
 {
 	/* a new open file: a dup would share (and move) dfd's offset */
@@ -610,7 +722,8 @@ static int remove_stale(int dfd, const struct vtree_dirlist *l)
 		return -ENOMEM;
 	}
 	while (ret == 0 && (e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, SNAP_DIR))
 			continue;
 		if (!wanted(l, e->d_name, e->d_type))
 			ret = remove_tree(dfd, e->d_name);
@@ -619,31 +732,39 @@ static int remove_stale(int dfd, const struct vtree_dirlist *l)
 	return ret;
 }
 
+/* Creates entry e in dfd: 0, or -errno (EEXIST: an entry of an earlier
+ * listing). */
+static int add_entry(int dfd, const struct vtree_dirent *e)
+{
+	int fd;
+
+	switch (e->type) {
+	case VN_DIR:
+		fd = mkdirat(dfd, e->name, 0555);
+		break;
+	case VN_LINK:
+		fd = symlinkat(".", dfd, e->name);
+		break;
+	default:
+		fd = openat(dfd, e->name, O_CREAT | O_EXCL | O_WRONLY |
+					      O_CLOEXEC, 0444);
+		if (fd >= 0)
+			close(fd);
+		break;
+	}
+	return fd < 0 ? -errno : 0;
+}
+
 /* 0, or -errno (ENOSPC, ENOMEM): an entry missing would not be listed.
  * EEXIST is an entry of an earlier listing, of the right type (kept by
  * remove_stale). */
 static int add_missing(int dfd, const struct vtree_dirlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		const char *name = l->v[i].name;
-		int fd = 0;
+		int ret = add_entry(dfd, &l->v[i]);
 
-		switch (l->v[i].type) {
-		case VN_DIR:
-			fd = mkdirat(dfd, name, 0555);
-			break;
-		case VN_LINK:
-			fd = symlinkat(".", dfd, name);
-			break;
-		default:
-			fd = openat(dfd, name, O_CREAT | O_EXCL | O_WRONLY |
-						   O_CLOEXEC, 0444);
-			if (fd >= 0)
-				close(fd);
-			break;
-		}
-		if (fd < 0 && errno != EEXIST)
-			return -errno;
+		if (ret < 0 && ret != -EEXIST)
+			return ret;
 	}
 	return 0;
 }
@@ -671,7 +792,10 @@ int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		return ret;
 	/* our own directory on our tmpfs: only EIO could fail it */
 	(void)fchmod(dfd, 0555);
-	remember_dir(dfd, path);
+	/* not remembered: paths from it fail, an open is refused first */
+	ret = remember_dir(dfd, path, NULL);
+	if (ret < 0)
+		return ret;
 	if (flags & O_PATH) {
 		fd = openat(dfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
@@ -680,6 +804,392 @@ int vmirror_dir_open(const char *path, const struct vtree_dirlist *l,
 		return 0;
 	}
 	*fd_out = steal_fd(dfd);
+	return 0;
+}
+
+/* ---- ordered snapshots ----------------------------------------------------- */
+
+/*
+ * tmpfs lists a directory newest entry first, and an entry keeps its place
+ * while it lives: a shared mirror directory cannot list /proc as Linux does
+ * (pids ascending) once a process is born after a smaller pid still
+ * listed. A directory whose order matters is handed out instead as a
+ * snapshot made for that open, SNAP_DIR/N, its entries created last to
+ * first; getdents, telldir and seekdir on the fd run in the kernel over
+ * entries that no longer change. The snapshot is remembered as the virtual
+ * directory, so calls relative to the fd resolve as before. Once there are
+ * more than snap_limit snapshots, those no fd of the sandbox refers to any
+ * more are removed.
+ */
+#define SNAP_KEEP 32
+/* A task whose fds the sentry may not list (another uid's fd/ is 0500 and
+ * the sentry has no DAC override) may hold any snapshot: those of the
+ * last SNAP_HARD opens are kept for it, older ones removed. */
+#define SNAP_HARD 256
+
+static unsigned long snap_seq;
+static size_t snap_limit = SNAP_KEEP;
+
+struct snap_refs {
+	ino_t *v;
+	size_t n, cap;
+	int pfd;		/* the sandbox's procfs */
+	bool failed;		/* a table not known whole: remove nothing */
+};
+
+static void refs_add(struct snap_refs *r, const struct stat *st)
+{
+	if (st->st_dev != mirror_dev || !S_ISDIR(st->st_mode))
+		return;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 32;
+		ino_t *v = realloc(r->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			r->failed = true;
+			return;
+		}
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = st->st_ino;
+}
+
+/* The mirror directories task t's fds, cwd and root (sentry-side) refer
+ * to. A task gone meanwhile holds none; one whose fds cannot be read
+ * marks the scan failed (the others' are still noted). */
+static int refs_visit(struct task *t, void *arg)
+{
+	struct snap_refs *r = arg;
+	struct dirent *e;
+	struct stat st;
+	char path[32];
+	DIR *d;
+	int fd;
+
+	if (t->fs != NULL && fstat(t->fs->cwd_fd, &st) == 0)
+		refs_add(r, &st);
+	if (t->fs != NULL && t->fs->root_fd >= 0 &&
+	    fstat(t->fs->root_fd, &st) == 0)
+		refs_add(r, &st);
+	/* the sandbox's procfs: its pid namespace's numbers */
+	snprintf(path, sizeof(path), "%d/fd", (int)t->tid);
+	fd = openat(r->pfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		r->failed = r->failed || errno != ENOENT;
+		return 0;
+	}
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		r->failed = true;
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' &&
+		    fstatat(dirfd(d), e->d_name, &st, 0) == 0)
+			refs_add(r, &st);
+	closedir(d);
+	return 0;
+}
+
+/* Removes snapshot snap ("/.snap/N"): its entries are empty directories,
+ * links and files, one level. 0, or -errno. */
+static int snap_remove(const char *snap)
+{
+	int fd = openat(mirror_fd, snap + 1, O_RDONLY | O_DIRECTORY |
+					     O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *e;
+	DIR *d;
+	int ret = 0;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* our own directory on our tmpfs: a failure shows in the unlinks */
+	(void)fchmod(fd, 0755);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (ret == 0 && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name,
+			     e->d_type == DT_DIR ? AT_REMOVEDIR : 0) < 0)
+			ret = -errno;
+	}
+	closedir(d);
+	if (ret == 0 && unlinkat(mirror_fd, snap + 1, AT_REMOVEDIR) < 0)
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * The latest snapshot of a few directories and what it lists: an open
+ * that would list the same gets another fd of it (its entries never move;
+ * a reaped process leaves every snapshot of /proc at once, which drops
+ * the entry here too). Saves making and removing one per open of an
+ * unchanged /proc (ps, top).
+ */
+#define SNAP_LAST 8
+static struct {
+	char *path;		/* the virtual directory; NULL: unused */
+	char *snap;
+	struct vtree_dirlist l;
+} last[SNAP_LAST];
+static unsigned last_next;
+
+static void last_drop(int i)
+{
+	free(last[i].path);
+	free(last[i].snap);
+	free(last[i].l.v);
+	memset(&last[i], 0, sizeof(last[i]));
+}
+
+/* Forgets the latest snapshot of path (or, path NULL, snapshot snap). */
+static void last_forget(const char *path, const char *snap)
+{
+	for (int i = 0; i < SNAP_LAST; i++)
+		if (last[i].path != NULL &&
+		    (path != NULL ? strcmp(last[i].path, path) == 0
+				  : strcmp(last[i].snap, snap) == 0))
+			last_drop(i);
+}
+
+static bool same_list(const struct vtree_dirlist *a,
+		      const struct vtree_dirlist *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].type != b->v[i].type ||
+		    strcmp(a->v[i].name, b->v[i].name) != 0)
+			return false;
+	return true;
+}
+
+/* Another fd of path's latest snapshot if it lists l: the fd, or -1. */
+static int last_reuse(const char *path, const struct vtree_dirlist *l)
+{
+	for (int i = 0; i < SNAP_LAST; i++) {
+		int fd;
+
+		if (last[i].path == NULL || strcmp(last[i].path, path) != 0)
+			continue;
+		if (!same_list(&last[i].l, l))
+			return -1;
+		fd = openat(mirror_fd, last[i].snap + 1,
+			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			last_drop(i);
+		return fd;
+	}
+	return -1;
+}
+
+static void last_keep(const char *path, const char *snap,
+		      const struct vtree_dirlist *l)
+{
+	int i = (int)(last_next++ % SNAP_LAST);
+
+	last_forget(path, NULL);
+	last_drop(i);
+	last[i].path = strdup(path);
+	last[i].snap = strdup(snap);
+	last[i].l.v = malloc((l->n ? l->n : 1) * sizeof(*l->v));
+	if (last[i].path == NULL || last[i].snap == NULL ||
+	    last[i].l.v == NULL) {
+		last_drop(i);	/* a cache: the next open makes its own */
+		return;
+	}
+	memcpy(last[i].l.v, l->v, l->n * sizeof(*l->v));
+	last[i].l.n = last[i].l.cap = l->n;
+}
+
+static bool referenced(const struct snap_refs *r, ino_t ino)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i] == ino)
+			return true;
+	return false;
+}
+
+/* Removes the snapshots no fd refers to, once there are more than
+ * snap_limit: a directory still listed by nobody. */
+/* Whether snapshot i may go: no fd seen refers to it, and the scan saw
+ * every task's fds, or it is older than the last SNAP_HARD made. */
+static bool snap_unused(const struct snap_refs *r, size_t i)
+{
+	unsigned long seq = strtoul(dirs[i].snap + sizeof(SNAP_DIR) + 1,
+				    NULL, 10);
+
+	if (referenced(r, dirs[i].ino))
+		return false;
+	return !r->failed || seq + SNAP_HARD < snap_seq;
+}
+
+static void snap_gc(struct sc_call *c)
+{
+	struct snap_refs r = { .pfd = vtree_host_proc_fd() };
+	size_t n = 0, kept = 0;
+
+	for (size_t i = 0; i < ndirs; i++)
+		n += dirs[i].snap != NULL;
+	if (n <= snap_limit || r.pfd < 0)
+		return;
+	/* refs_visit returns 0: every task is looked at */
+	(void)task_for_each(c->t->sentry, refs_visit, &r);
+	n = 0;
+	for (size_t i = 0; i < ndirs; i++) {
+		if (dirs[i].snap != NULL && snap_unused(&r, i) &&
+		    snap_remove(dirs[i].snap) == 0) {
+			last_forget(NULL, dirs[i].snap);
+			forget_dir(i);
+			continue;
+		}
+		n += dirs[i].snap != NULL;
+		dirs[kept++] = dirs[i];
+	}
+	ndirs = kept;
+	free(r.v);
+	snap_limit = n * 2 > SNAP_KEEP ? n * 2 : SNAP_KEEP;
+}
+
+static int snap_make(const struct vtree_dirlist *l, const char *snap,
+		     int *fd_out)
+{
+	cleanup_close int dfd = -1;
+	int ret;
+
+	if (mkdirat(mirror_fd, SNAP_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if (mkdirat(mirror_fd, snap + 1, 0755) < 0)
+		return -errno;
+	dfd = openat(mirror_fd, snap + 1, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	/* tmpfs lists the newest first */
+	for (size_t i = l->n; i-- > 0;) {
+		ret = add_entry(dfd, &l->v[i]);
+		if (ret < 0)
+			return ret;
+	}
+	/* our own directory on our tmpfs: only EIO could fail it */
+	(void)fchmod(dfd, 0555);
+	*fd_out = steal_fd(dfd);
+	return 0;
+}
+
+/* Whether snapshot d may list name: a number it was made with (most
+ * snapshots never listed a process that exits: no lookup at all), or a
+ * name that is not a number. */
+static bool snap_has(const struct mirror_dir *d, const char *name)
+{
+	int v = vtree_parse_num(name);
+	size_t lo = 0, hi = d->nnums;
+
+	if (v < 0 || d->nums == NULL)
+		return true;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (d->nums[mid] == v)
+			return true;
+		if (d->nums[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Notes the numeric names of l (ascending in an ordered listing) for
+ * snapshot i; without them every name is looked up. */
+static void snap_note_nums(size_t i, const struct vtree_dirlist *l)
+{
+	size_t n = 0;
+	int *v = malloc((l->n ? l->n : 1) * sizeof(*v));
+
+	if (v == NULL)
+		return;
+	for (size_t k = 0; k < l->n; k++) {
+		int num = vtree_parse_num(l->v[k].name);
+
+		if (num < 0)
+			continue;
+		if (n > 0 && num <= v[n - 1]) {	/* not ascending */
+			free(v);
+			return;
+		}
+		v[n++] = num;
+	}
+	dirs[i].nums = v;
+	dirs[i].nnums = n;
+}
+
+void vmirror_snap_forget(const char *path, const char *name)
+{
+	last_forget(path, NULL);
+	for (size_t i = 0; i < ndirs; i++) {
+		cleanup_close int fd = -1;
+		char entry[96];
+		struct stat st;
+
+		if (dirs[i].snap == NULL || strcmp(dirs[i].path, path) != 0 ||
+		    !snap_has(&dirs[i], name))
+			continue;
+		snprintf(entry, sizeof(entry), "%s/%s", dirs[i].snap + 1, name);
+		if (fstatat(mirror_fd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		fd = openat(mirror_fd, dirs[i].snap + 1,
+			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* our own directories: an entry left is listed, no more */
+		(void)fchmod(fd, 0755);
+		(void)unlinkat(fd, name, AT_REMOVEDIR);
+		(void)fchmod(fd, 0555);
+	}
+}
+
+int vmirror_dir_open_ordered(struct sc_call *c, const char *path,
+			     const struct vtree_dirlist *l, int flags,
+			     int *fd_out)
+{
+	char snap[64];
+	int ret, fd = -1;
+
+	/* the directory itself: its children's parent, an O_PATH fd */
+	ret = vmirror_dir_open(path, l, flags | O_PATH, &fd);
+	if (ret < 0)
+		return ret;
+	if (flags & O_PATH) {
+		*fd_out = fd;
+		return 0;
+	}
+	close(fd);
+	fd = last_reuse(path, l);
+	if (fd >= 0) {
+		*fd_out = fd;
+		return 0;
+	}
+	snap_gc(c);
+	snprintf(snap, sizeof(snap), "/" SNAP_DIR "/%lu", snap_seq++);
+	ret = snap_make(l, snap, &fd);
+	if (ret == 0 && (ret = remember_dir(fd, path, snap)) < 0)
+		close(fd);
+	for (size_t i = 0; ret == 0 && i < ndirs; i++)
+		if (dirs[i].snap != NULL && strcmp(dirs[i].snap, snap) == 0)
+			snap_note_nums(i, l);
+	if (ret < 0) {
+		/* a snapshot nobody holds: removed whole or at the next gc */
+		(void)snap_remove(snap);
+		return ret;
+	}
+	last_keep(path, snap, l);
+	*fd_out = fd;
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 #include "sentry/idmap.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
+#include "sentry/synth_cgroup.h"
 
 #define VFS_MAXLINKS 40
 
@@ -391,8 +392,12 @@ static int open_dir(struct sc_call *c, const struct vnode *n, int flags,
 	if ((flags & O_ACCMODE) != O_RDONLY)
 		return -EISDIR;
 	ret = list_dir(c, n, &l);
-	if (ret >= 0)
+	if (ret >= 0 && n->ent->order != NULL) {
+		qsort(l.v, l.n, sizeof(*l.v), n->ent->order);
+		ret = vmirror_dir_open_ordered(c, n->path, &l, flags, fd_out);
+	} else if (ret >= 0) {
 		ret = vmirror_dir_open(n->path, &l, flags, fd_out);
+	}
 	free(l.v);
 	return ret;
 }
@@ -744,6 +749,8 @@ static uint64_t path_hash(const char *s)
 #define VFS_DEV_PROC makedev(0, 0xffff0)
 #define VFS_DEV_SYS makedev(0, 0xffff1)
 #define VFS_DEV_CGROUP makedev(0, 0xffff2)
+/* a masked directory: an empty tmpfs of its own, as runc mounts one */
+#define VFS_DEV_MASK(i) makedev(0, 0xfff00 + (unsigned)(i))
 
 static void synth_stat(const struct vnode *n, struct stat *st)
 {
@@ -756,6 +763,8 @@ static void synth_stat(const struct vnode *n, struct stat *st)
 		     strncmp(n->path, "/sys", 4) == 0 ? VFS_DEV_SYS
 						       : VFS_DEV_PROC;
 	st->st_ino = path_hash(n->path) & 0xffffffffULL;
+	if (n->ent == &vmask_dir_entry && vmask_index(n->path) >= 0)
+		st->st_dev = VFS_DEV_MASK(vmask_index(n->path));
 	st->st_blksize = 1024;
 	switch (n->ent->type) {
 	case VN_DIR:
@@ -783,6 +792,19 @@ static void synth_stat(const struct vnode *n, struct stat *st)
 	st->st_ctim.tv_sec = start;
 }
 
+/* A masked file is the container's /dev/null bound over it: its stat,
+ * the gofer's, as the task. */
+static int null_stat(struct sc_call *c, struct stat *st)
+{
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = "/dev/null" };
+	struct gofer_creds cr;
+
+	task_gofer_creds(c->t, &cr);
+	return gofer_fstatat(task_gofer(c->t), &cr, &at, AT_SYMLINK_NOFOLLOW,
+			     st);
+}
+
 int vtree_stat(struct sc_call *c, const char *path, bool follow,
 	     struct stat *st)
 {
@@ -806,18 +828,58 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 		vwalk_release(&w);
 		return ret;
 	}
+	if (w.node.ent == &vmask_null_entry && null_stat(c, st) == 0)
+		return 0;
 	synth_stat(&w.node, st);
 	ident_vnode_owner(c, &w.node, st);
 	return 0;
 }
 
+/*
+ * A masked path is what runc mounts there: a file is the container's
+ * /dev/null bound over it (the filesystem of the container's /dev, as
+ * the gofer's statfs of that node gives it), a directory a fresh
+ * read-only tmpfs (half the memory the sandbox has, empty). mountinfo
+ * lists both as tmpfs.
+ */
+static int masked_statfs(struct sc_call *c, const struct vnode *n,
+			 struct statfs *st)
+{
+	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
+			       .path = "/dev/null" };
+	struct gofer_creds cr;
+	struct vcg_mem m;
+
+	if (n->ent == &vmask_null_entry) {
+		/* the gofer's: the sentry's own filter has no statfs */
+		task_gofer_creds(c->t, &cr);
+		return gofer_statfs(task_gofer(c->t), &cr, &at, st);
+	}
+	/* Fails only if sysinfo(2) does (a bad pointer): m is zeroed. */
+	(void)vcg_memory(&m);
+	memset(st, 0, sizeof(*st));
+	st->f_type = TMPFS_MAGIC;
+	st->f_bsize = 4096;
+	st->f_frsize = 4096;
+	st->f_blocks = m.total / 2 / 4096;
+	st->f_bfree = st->f_bavail = st->f_blocks;
+	st->f_files = st->f_blocks;
+	st->f_ffree = st->f_files > 0 ? st->f_files - 1 : 0;
+	st->f_namelen = 255;
+	st->f_flags = ST_RDONLY | ST_RELATIME;
+	return 0;
+}
+
 int vtree_statfs(struct sc_call *c, const char *path, struct statfs *st)
 {
+	struct vnode masked = { 0 };
 	struct stat sb;
 	int ret = vtree_stat(c, path, true, &sb);
 
 	if (ret < 0)
 		return ret;
+	if (vmask_lookup(path, &masked) == 0)
+		return masked_statfs(c, &masked, st);
 	memset(st, 0, sizeof(*st));
 	st->f_type = in_cgroup_mount(path) ? CGROUP2_SUPER_MAGIC :
 		     strncmp(path, "/sys", 4) == 0 ? SYSFS_MAGIC

@@ -18,6 +18,7 @@
 #include "sentry/keys.h"
 #include "sentry/mempolicy.h"
 #include "sentry/ptrace_emu.h"
+#include "sentry/vtree.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
@@ -158,6 +159,7 @@ struct task *task_new(struct sentry *s, pid_t tid, pid_t tgid)
 	t->host_tid = t->tid = tid;
 	t->host_tgid = t->tgid = tgid;
 	t->sentry = s;
+	vtree_task_born();
 	t->pidfd = open_pidfd(tid);
 	s->tasks[s->ntasks++] = t;
 	return t;
@@ -168,6 +170,8 @@ void task_free(struct sentry *s, struct task *t)
 	struct task_state *st = task_st(t);
 
 	ptrace_emu_task_gone(s, t);
+	if (t->workload)
+		vtree_task_gone(t->tgid, t->tid);
 	for (size_t i = 0; i < s->ntasks; i++) {
 		if (s->tasks[i] != t)
 			continue;

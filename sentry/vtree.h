@@ -77,6 +77,11 @@ struct vtree_config {
 
 /* Before confinement. cfg may be NULL; it is copied. 0 or -errno. */
 int vtree_init(const struct vtree_config *cfg);
+/* A workload task (sandbox ids) has exited: /proc listings already open
+ * stop showing it, a process once its parent reaped it (procfs.c). */
+void vtree_task_gone(pid_t tgid, pid_t tid);
+/* A task was born: processes reaped since leave those listings. */
+void vtree_task_born(void);
 
 /* ---- pure path helpers (unit-tested) ----------------------------------- */
 

@@ -18,6 +18,10 @@ B=$T_TMP/b
 R=$B/rootfs
 mkdir -p "$R"/{usr,etc,tmp,proc,dev,sys,root}
 for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
+# the host's alternatives (awk is mawk through /etc/alternatives): links
+# into the bound /usr; without them every awk case compared two blanks
+mkdir -p "$R/etc/alternatives"
+cp -P /etc/alternatives/* "$R/etc/alternatives/" 2>/dev/null
 printf 'root:x:0:0:root:/root:/bin/bash\n' >"$R/etc/passwd"
 printf 'root:x:0:\n' >"$R/etc/group"
 cat >"$R/probe.sh" <<'EOF'
@@ -36,6 +40,12 @@ c ps_aux ps aux
 echo "ps_aux_header $(ps aux | head -1 | tr -s ' ')"
 echo "ps_rss_nonzero $(ps -o rss= -p $$ | awk '{print ($1 > 0)}')"
 c top top -b -n 1
+echo "top_tasks $(top -b -n 1 | sed -n 2p | tr -s ' ')"
+echo "ps_own_line $(ps -o stat=,wchan=,comm= | awk '$3 == "ps"' | tr -s ' ')"
+echo "ps_e_rss_zero $(ps -e -o rss=,vsz= | awk '$1 == 0 || $2 == 0' | wc -l)"
+echo "status_groups $(grep '^Groups:' /proc/self/status | od -An -c | tr -s ' ')"
+echo "status_state_self $(grep '^State:' /proc/self/status | tr -s '\t' ' ')"
+echo "stat_state_self $(cut -d' ' -f3 /proc/self/stat) wchan $(cat /proc/self/wchan)"
 echo "top_labels $(top -b -n 1 | sed -n 2,5p | sed 's/[ 0-9.,:]*//g' | tr '\n' ' ' | cut -c1-60)"
 c free free -k
 echo "free_labels $(free -k | awk '{print $1}' | tr '\n' ' ')"
@@ -53,9 +63,39 @@ c pstree pstree
 c lscpu lscpu
 echo "lscpu_arch $(lscpu | awk -F: '/^Architecture/ {gsub(/ /, "", $2); print $2}')"
 echo "lscpu_cpus_match_nproc $(lscpu -p=cpu | grep -vc '^#' | awk -v n="$(nproc)" '{print ($1 == n)}')"
+lscpu >/tmp/lscpu
+echo "lscpu_topology_product $(awk -F: '/^Thread\(s\) per core/ {t=$2} /^Core\(s\) per/ {c=$2} /^Socket\(s\)/ {s=$2} /^CPU\(s\)/ {n=$2} END {print (t * c * s == n && n > 0)}' /tmp/lscpu)"
+echo "lscpu_caches $(lscpu -C -n -o NAME,ONE-SIZE,WAYS,TYPE,LEVEL,SETS 2>&1 | tr -s ' ' | tr '\n' ';')"
+echo "lscpu_numa $(awk -F: '/^NUMA node\(s\)/ {print ($2 >= 1)}' /tmp/lscpu)"
+echo "lscpu_p_nodes_set $(lscpu -p=cpu,node | grep -v '^#' | awk -F, '$2 == ""' | wc -l)"
 c findmnt findmnt -n -o TARGET /
 echo "findmnt_root $(findmnt -n -o TARGET /)"
 c lsns lsns
+c lsblk lsblk
+# masked paths (runc's defaults): a file is the container's /dev/null
+# bound there, a directory a read-only tmpfs
+echo "masked_statfs $(stat -f -c '%T %S' /proc/keys /proc/timer_list /proc/acpi /sys/firmware | tr '\n' ';')"
+echo "masked_df $(df -a | awk '/\/proc\/(acpi|keys|timer_list)$|\/sys\/firmware$/ {print $1, ($2 == "-" ? "-" : "n"), $NF}' | tr '\n' ';')"
+echo "masked_findmnt $(findmnt -n -o TARGET,SOURCE,FSTYPE /proc/keys | tr -s ' ')"
+echo "masked_dev_as_dev_null $([ "$(stat -c %d:%i /proc/keys)" = "$(stat -c %d:%i /dev/null)" ] && echo yes)"
+echo "masked_keys_blocks_as_dev $([ "$(stat -f -c %b /proc/keys)" = "$(stat -f -c %b /dev/null)" ] && echo yes)"
+c lsmem lsmem
+echo "lsmem_covers_memtotal $(lsmem -b --summary=only | awk -v m="$(awk '/^MemTotal/ {print $2 * 1024}' /proc/meminfo)" '/online memory/ {print ($NF >= m && m > 0)}')"
+c vmstat_d vmstat -d
+c vmstat_m vmstat -m
+c slabtop slabtop -o
+# file locks: a POSIX lock and a flock held by live processes (lslocks
+# reads /proc/locks, then each holder's /proc/<pid>/fd for the path)
+python3 -c 'import fcntl, time; f = open("/tmp/lk", "w"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(20)' &
+LK=$!
+flock /tmp/lk2 sleep 20 &
+FL=$!
+for _ in $(seq 50); do [ "$(wc -l </proc/locks)" -ge 2 ] && break; sleep 0.1; done
+c lslocks lslocks
+echo "lslocks_rows $(lslocks -n -o COMMAND,TYPE,MODE,M,PATH | tr -s ' ' | sort | tr '\n' ';')"
+echo "proc_locks $(awk '{print $2, $3, $4}' /proc/locks | sort | tr '\n' ';')"
+kill $LK $FL 2>/dev/null
+wait $LK $FL 2>/dev/null
 c prlimit prlimit --pid $$
 c getconf getconf -a
 echo "nproc_matches_cpuinfo $(( $(nproc) == $(grep -c ^processor /proc/cpuinfo) ))"
