@@ -7,16 +7,7 @@
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
-PROG=$CVISOR_PROGS/proc_dirents
-RUNC=$(command -v runc)
-if [ ! -x "$PROG" ]; then
-	t_skip proc_dirents "no $PROG (make test-progs)"
-	exit 0
-fi
-if [ -z "$RUNC" ] || [ "$(id -u)" != 0 ]; then
-	t_skip proc_dirents "needs root and runc (the reference)"
-	exit 0
-fi
+t_needs_runc proc_dirents proc_dirents || exit 0
 
 B=$T_TMP/b
 make_bundle "$B" /proc_dirents
