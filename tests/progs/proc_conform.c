@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -237,16 +238,21 @@ static void children(const char *self)
 		execl(self, self, "--sleep", (char *)NULL);
 		_exit(127);
 	}
-	usleep(300000);
 	{
 		char path[64];
-		long n;
+		bool execd = false;
+		long n = -ENOENT;
 
+		/* up to 10 s for the exec (a loaded machine, ptrace) */
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-		n = slurp(path);
+		for (int i = 0; i < 1000 && !execd; i++) {
+			usleep(10000);
+			n = slurp(path);
+			execd = n > 8 &&
+				strcmp(buf + strlen(buf) + 1, "--sleep") == 0;
+		}
 		case_out("execd_cmdline", "%s", n < 0 ? ename((int)-n)
-			  : (n > 8 && strcmp(buf + strlen(buf) + 1, "--sleep") == 0)
-				  ? "argv ok" : "other");
+			  : execd ? "argv ok" : "other");
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
