@@ -131,6 +131,20 @@ t_needs_runc() {
 	fi
 }
 
+# t_run_runc_and_sandbox ID: runs the bundle $B under runc, the reference
+# ($T_TMP/native.out and .err), then under cvisor ($T_TMP/sandbox.out and
+# .err), for t_compare_native; ID names the containers.
+t_run_runc_and_sandbox() {
+	(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" \
+		run "$1-runc-$$" </dev/null >"$T_TMP/native.out" \
+		2>"$T_TMP/native.err")
+	"$RUNC" --root "$T_TMP/runc-root" delete --force "$1-runc-$$" \
+		>/dev/null 2>&1
+	(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+		--platform "$CVISOR_PLATFORM" run "$1-$$" </dev/null \
+		>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+}
+
 # setid_needs NAME: t_needs_runc for the set-id tests (tests/progs/
 # setid_exec; setcap plants the file capabilities).
 setid_needs() {

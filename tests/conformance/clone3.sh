@@ -17,11 +17,6 @@ B=$T_TMP/b
 make_bundle "$B" /clone3_conform
 cp "$PROG" "$B/rootfs/clone3_conform"
 
-(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "c3-runc-$$" \
-	</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err")
-"$RUNC" --root "$T_TMP/runc-root" delete --force "c3-runc-$$" >/dev/null 2>&1
-(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
-	--platform "$CVISOR_PLATFORM" run "c3-$$" \
-	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+t_run_runc_and_sandbox c3
 
 t_compare_native

@@ -39,14 +39,7 @@ known() {
 
 # compare NAME: one run in each runtime, every line compared.
 compare() {
-	(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" \
-		run "$1-runc-$$" </dev/null >"$T_TMP/native.out" \
-		2>"$T_TMP/native.err")
-	"$RUNC" --root "$T_TMP/runc-root" delete --force "$1-runc-$$" \
-		>/dev/null 2>&1
-	(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
-		--platform "$CVISOR_PLATFORM" run "$1-$$" </dev/null \
-		>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+	t_run_runc_and_sandbox "$1"
 	t_compare_native known
 }
 

@@ -13,10 +13,5 @@ B=$T_TMP/b
 make_bundle "$B" /proc_dirents
 cp "$PROG" "$B/rootfs/proc_dirents"
 
-(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "pd-runc-$$" \
-	</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err")
-"$RUNC" --root "$T_TMP/runc-root" delete --force "pd-runc-$$" >/dev/null 2>&1
-(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
-	--platform "$CVISOR_PLATFORM" run "pd-$$" \
-	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+t_run_runc_and_sandbox pd
 t_compare_native

@@ -16,12 +16,7 @@ cp "$PROG" "$B/rootfs/proc_conform"
 jq '.root.readonly = false' "$B/config.json" >"$B/c.json" &&
 	mv "$B/c.json" "$B/config.json"
 
-(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "pc-runc-$$" \
-	</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err")
-"$RUNC" --root "$T_TMP/runc-root" delete --force "pc-runc-$$" >/dev/null 2>&1
-(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
-	--platform "$CVISOR_PLATFORM" run "pc-$$" \
-	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+t_run_runc_and_sandbox pc
 
 t_compare_native
 

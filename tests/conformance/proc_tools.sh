@@ -126,10 +126,5 @@ jq '.process.terminal = false | .root.readonly = false | .hostname = "proc-tools
     .mounts += [{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}]' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 
-(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "pt-runc-$$" \
-	</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err")
-"$RUNC" --root "$T_TMP/runc-root" delete --force "pt-runc-$$" >/dev/null 2>&1
-(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
-	--platform "$CVISOR_PLATFORM" run "pt-$$" \
-	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+t_run_runc_and_sandbox pt
 t_compare_native

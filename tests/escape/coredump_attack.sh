@@ -33,12 +33,7 @@ jq --argjson c "$caps" --arg ro "$RO" '.root.readonly = false |
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 
 rm -f /tmp/cvisor-core-escape /tmp/made-by-core
-(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run "cd-runc-$$" \
-	</dev/null >"$T_TMP/native.out" 2>"$T_TMP/native.err")
-"$RUNC" --root "$T_TMP/runc-root" delete --force "cd-runc-$$" >/dev/null 2>&1
-(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
-	--platform "$CVISOR_PLATFORM" run "cd-$$" \
-	</dev/null >"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+t_run_runc_and_sandbox cd
 
 # The attack is live: Linux dumps the control case.
 if grep -qx 'control signal 11 core' "$T_TMP/native.out" &&
