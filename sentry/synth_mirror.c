@@ -674,24 +674,37 @@ static bool wanted(const struct vtree_dirlist *l, const char *name,
 	return false;
 }
 
-/* 0, or -errno: an entry left would be listed though it is gone. */
-static int remove_tree(int parent, const char *name)
+/* Our own directory name below parent (on our tmpfs), opened to empty
+ * it: made writable (a failure shows in the unlinks). NULL with errno
+ * set (ENOMEM when only the stream failed). */
+static DIR *open_own_dir(int parent, const char *name)
 {
 	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				     O_CLOEXEC);
 	DIR *d;
-	struct dirent *e;
-	int ret = 0;
 
 	if (fd < 0)
-		return unlinkat(parent, name, 0) < 0 ? -errno : 0;
-	/* our own directory on our tmpfs: a failure shows in the unlinks */
+		return NULL;
 	(void)fchmod(fd, 0755);
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
-		return -ENOMEM;
+		errno = ENOMEM;
 	}
+	return d;
+}
+
+/* 0, or -errno: an entry left would be listed though it is gone. */
+static int remove_tree(int parent, const char *name)
+{
+	DIR *d = open_own_dir(parent, name);
+	struct dirent *e;
+	int ret = 0;
+
+	if (d == NULL && errno == ENOMEM)
+		return -ENOMEM;
+	if (d == NULL)
+		return unlinkat(parent, name, 0) < 0 ? -errno : 0;
 	while (ret == 0 && (e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			ret = remove_tree(dirfd(d), e->d_name);
@@ -897,21 +910,12 @@ static int refs_visit(struct task *t, void *arg)
  * links and files, one level. 0, or -errno. */
 static int snap_remove(const char *snap)
 {
-	int fd = openat(mirror_fd, snap + 1, O_RDONLY | O_DIRECTORY |
-					     O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = open_own_dir(mirror_fd, snap + 1);
 	struct dirent *e;
-	DIR *d;
 	int ret = 0;
 
-	if (fd < 0)
+	if (d == NULL)
 		return errno == ENOENT ? 0 : -errno;
-	/* our own directory on our tmpfs: a failure shows in the unlinks */
-	(void)fchmod(fd, 0755);
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return -ENOMEM;
-	}
 	while (ret == 0 && (e = readdir(d)) != NULL) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
