@@ -476,6 +476,11 @@ static int init_process(struct sandbox_ctx *c, int slave, char **exe,
 		return -1;
 	if (slave >= 0 && console_make_controlling(slave, err) < 0)
 		return -1;
+	/* Without a terminal too, the init leads its own session and
+	 * process group, as runc's does (else both are the sandbox's, which
+	 * its pid namespace shows as 0: ps's "S" where runc shows "Ss"). */
+	if (slave < 0 && setsid() < 0 && errno != EPERM)
+		return cv_error_set(err, errno, "setsid");
 	if (process_set_creds(p, info, err) < 0 ||
 	    process_finish(p, info, err) < 0)
 		return -1;

@@ -1352,11 +1352,31 @@ static void pidfd_errors(void)
 	close(p[0]);
 }
 
+/* The container's init (this program, pid 1, no terminal): whether it
+ * leads its own session and process group, as seen by getsid, getpgrp and
+ * its /proc/self/stat (fields 5 and 6). */
+static void init_session(void)
+{
+	char line[512], *p;
+	int pgrp = -1, sid = -1;
+	FILE *f = fopen("/proc/self/stat", "r");
+
+	case_out("init_session", "pid %d sid %d pgrp %d", (int)getpid(),
+		 (int)getsid(0), (int)getpgrp());
+	if (f != NULL && fgets(line, sizeof(line), f) != NULL &&
+	    (p = strrchr(line, ')')) != NULL)
+		(void)sscanf(p + 2, "%*c %*d %d %d", &pgrp, &sid);
+	if (f != NULL)
+		fclose(f);
+	case_out("init_session_stat", "pgrp %d sid %d", pgrp, sid);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--mem-child") == 0)
 		return mem_child_main();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	init_session();
 	cores();
 	cores_told();
 	clone3s();
