@@ -263,9 +263,10 @@ void sigwait_on_signal_stop(struct task *t, int sig);
  * it run, its exit watched if it may take a SIGCHLD (sentry/sigwait.c). */
 void sigwait_on_observe(struct sentry *s, struct task *t,
 			struct plat_call *pc);
-/* Whether a signal t does not block is pending that only t can take (its
- * own, or its process's when it is the only thread): such a signal ends
- * a wait at a ptrace stop (loop.c, deferred_signals). */
+/* Whether a signal t neither blocks nor ignores is pending that only t
+ * can take (its own, or its process's when it is the only thread): such a
+ * signal ends a wait at a ptrace stop (loop.c, deferred_signals). An
+ * ignored one (a child's SIGCHLD by default) does not, as on Linux. */
 bool task_signal_pending(const struct task *t);
 /* The errno of a socket()/socketpair() the filter does not pass
  * (sentry/socket.c). */

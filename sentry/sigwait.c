@@ -53,17 +53,31 @@ static bool task_ignores(const struct task *t, int sig)
 	return default_ignored(sig) && !(status_num(buf, "SigCgt", 16) & bit);
 }
 
+/* The signals buf's process ignores: SIG_IGN, or SIG_DFL for a
+ * default-ignored one. Linux discards those when they are sent, so they
+ * end no wait; a tracee keeps them pending for its tracer (the sentry). */
+static uint64_t ignored_mask(const char *buf)
+{
+	uint64_t caught = status_num(buf, "SigCgt", 16);
+	uint64_t mask = status_num(buf, "SigIgn", 16);
+
+	for (int sig = 1; sig <= 64; sig++)
+		if (default_ignored(sig) && !(caught & (1ULL << (sig - 1))))
+			mask |= 1ULL << (sig - 1);
+	return mask;
+}
+
 bool task_signal_pending(const struct task *t)
 {
 	char buf[TASK_STATUS_MAX];
-	uint64_t blocked;
+	uint64_t takes;
 
 	if (task_status_read(t->tgid, t->tid, buf, sizeof(buf)) <= 0)
 		return false;
-	blocked = status_num(buf, "SigBlk", 16);
-	if (status_num(buf, "SigPnd", 16) & ~blocked)
+	takes = ~status_num(buf, "SigBlk", 16) & ~ignored_mask(buf);
+	if (status_num(buf, "SigPnd", 16) & takes)
 		return true;
-	return (status_num(buf, "ShdPnd", 16) & ~blocked) &&
+	return (status_num(buf, "ShdPnd", 16) & takes) &&
 	       status_num(buf, "Threads", 10) == 1;
 }
 
