@@ -232,33 +232,47 @@ static const struct vtree_entry cache_index_entry = {
 	.children = cache_index_children,
 };
 
+/* Directories of entries named PREFIX0 to PREFIX(n-1), each e: the
+ * caches of a CPU, the CPUs, the memory blocks. */
+static int numbered_lookup(const char *name, const char *prefix, int n,
+			   const struct vtree_entry *e, struct vnode *out)
+{
+	size_t len = strlen(prefix);
+	int i = strncmp(name, prefix, len) == 0 ? vtree_parse_num(name + len)
+						 : -1;
+
+	if (i < 0 || i >= n)
+		return -ENOENT;
+	out->ent = e;
+	return 0;
+}
+
+static int numbered_list(struct vtree_dirlist *l, const char *prefix, int n)
+{
+	char name[24];
+	int ret = 0;
+
+	for (int i = 0; i < n && ret == 0; i++) {
+		snprintf(name, sizeof(name), "%s%d", prefix, i);
+		ret = vtree_dirlist_add(l, name, VN_DIR);
+	}
+	return ret;
+}
+
 static int cache_lookup(struct sc_call *c, const struct vnode *dir,
 			const char *name, struct vnode *out)
 {
-	int i = strncmp(name, "index", 5) == 0 ? vtree_parse_num(name + 5)
-						  : -1;
-
 	(void)c;
 	(void)dir;
-	if (i < 0 || i >= ncaches)
-		return -ENOENT;
-	out->ent = &cache_index_entry;
-	return 0;
+	return numbered_lookup(name, "index", ncaches, &cache_index_entry, out);
 }
 
 static int cache_list(struct sc_call *c, const struct vnode *dir,
 		      struct vtree_dirlist *l)
 {
-	char name[16];
-	int ret = 0;
-
 	(void)c;
 	(void)dir;
-	for (int i = 0; i < ncaches && ret == 0; i++) {
-		snprintf(name, sizeof(name), "index%d", i);
-		ret = vtree_dirlist_add(l, name, VN_DIR);
-	}
-	return ret;
+	return numbered_list(l, "index", ncaches);
 }
 
 static const struct vtree_entry cpu_n_children[] = {
@@ -276,29 +290,17 @@ static const struct vtree_entry cpu_n_entry = {
 static int cpu_lookup(struct sc_call *c, const struct vnode *dir,
 		      const char *name, struct vnode *out)
 {
-	int cpu = strncmp(name, "cpu", 3) == 0 ? vtree_parse_num(name + 3) : -1;
-
 	(void)c;
 	(void)dir;
-	if (cpu < 0 || cpu >= vtree_ncpus())
-		return -ENOENT;
-	out->ent = &cpu_n_entry;
-	return 0;
+	return numbered_lookup(name, "cpu", vtree_ncpus(), &cpu_n_entry, out);
 }
 
 static int cpu_list(struct sc_call *c, const struct vnode *dir,
 		    struct vtree_dirlist *l)
 {
-	char name[16];
-	int ret = 0;
-
 	(void)c;
 	(void)dir;
-	for (int i = 0; i < vtree_ncpus() && ret == 0; i++) {
-		snprintf(name, sizeof(name), "cpu%d", i);
-		ret = vtree_dirlist_add(l, name, VN_DIR);
-	}
-	return ret;
+	return numbered_list(l, "cpu", vtree_ncpus());
 }
 
 static const struct vtree_entry cpu_children[] = {
@@ -385,30 +387,17 @@ static const struct vtree_entry block_entry = {
 static int memory_lookup(struct sc_call *c, const struct vnode *dir,
 			 const char *name, struct vnode *out)
 {
-	int i = strncmp(name, "memory", 6) == 0 ? vtree_parse_num(name + 6)
-						   : -1;
-
 	(void)c;
 	(void)dir;
-	if (i < 0 || i >= mem_blocks())
-		return -ENOENT;
-	out->ent = &block_entry;
-	return 0;
+	return numbered_lookup(name, "memory", mem_blocks(), &block_entry, out);
 }
 
 static int memory_list(struct sc_call *c, const struct vnode *dir,
 		       struct vtree_dirlist *l)
 {
-	int n = mem_blocks(), ret = 0;
-	char name[24];
-
 	(void)c;
 	(void)dir;
-	for (int i = 0; i < n && ret == 0; i++) {
-		snprintf(name, sizeof(name), "memory%d", i);
-		ret = vtree_dirlist_add(l, name, VN_DIR);
-	}
-	return ret;
+	return numbered_list(l, "memory", mem_blocks());
 }
 
 static int gen_block_size(struct sc_call *c, const struct vnode *n,
