@@ -20,14 +20,6 @@
 
 #include "progs.h"
 
-struct d64 {
-	unsigned long long ino;
-	long long off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
-
 /* Hard links, at most 60000 per inode (ext4 allows 65000). */
 static int make(const char *dir, long n)
 {

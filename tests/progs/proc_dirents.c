@@ -26,14 +26,6 @@
 
 #define MAXN 512
 
-struct d64 {
-	unsigned long long ino;
-	long long off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
-
 struct names {
 	char v[MAXN][32];
 	int n;

@@ -12,6 +12,15 @@
 #include <string.h>
 #include <sys/wait.h>
 
+/* A record of getdents64(2)'s buffer (struct linux_dirent64). */
+struct d64 {
+	unsigned long long ino;
+	long long off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
 /* errno e by its name ("ENOENT"), "ok" for 0, "errnoN" if glibc has none. */
 static inline const char *ename(int e)
 {
