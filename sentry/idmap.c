@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -142,3 +143,75 @@ void ident_statx_from_host(const struct task *t, struct statx *stx)
 	stx->stx_gid = ident_from_host(t->sentry, IDENT_GID, stx->stx_gid);
 }
 
+
+/* ---- permission checks ---------------------------------------------------- */
+
+struct ident_who ident_who_task(const struct task_creds *cr)
+{
+	return (struct ident_who){ .uid = cr->fsuid, .gid = cr->fsgid,
+				   .groups = cr->groups,
+				   .ngroups = cr->ngroups,
+				   .caps = cr->cap_effective };
+}
+
+struct ident_who ident_who_gofer(const struct gofer_creds *cr)
+{
+	return (struct ident_who){ .uid = cr->fsuid, .gid = cr->fsgid,
+				   .groups = cr->groups,
+				   .ngroups = cr->ngroups,
+				   .caps = cr->cap_effective };
+}
+
+bool ident_in_group(const struct ident_who *w, uint32_t gid)
+{
+	if (w->gid == gid)
+		return true;
+	for (size_t i = 0; i < w->ngroups; i++)
+		if (w->groups[i] == gid)
+			return true;
+	return false;
+}
+
+static bool who_capable(const struct ident_who *w, int cap)
+{
+	return (w->caps >> cap) & 1;
+}
+
+int ident_permission(const struct ident_who *w, const struct stat *st,
+		     int mode, bool capable)
+{
+	unsigned bits = st->st_mode & 07, want = (unsigned)mode & 07;
+
+	if (w->uid == st->st_uid)
+		bits = (st->st_mode >> 6) & 07;
+	else if (ident_in_group(w, st->st_gid))
+		bits = (st->st_mode >> 3) & 07;
+	if ((want & ~bits) == 0)
+		return 0;
+	if (!capable)
+		return -EACCES;
+	if (S_ISDIR(st->st_mode)) {
+		/* a directory's bits are all overridable */
+		if (!(want & W_OK) && who_capable(w, CAP_DAC_READ_SEARCH))
+			return 0;
+		return who_capable(w, CAP_DAC_OVERRIDE) ? 0 : -EACCES;
+	}
+	if (want == R_OK && who_capable(w, CAP_DAC_READ_SEARCH))
+		return 0;
+	/* execute only where some execute bit is set */
+	if ((!(want & X_OK) || (st->st_mode & 0111)) &&
+	    who_capable(w, CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
+int ident_host_permission(const struct task *t, const struct ident_who *w,
+			  const struct stat *host_st, int mode)
+{
+	struct stat st = *host_st;
+	bool capable = ident_mapped(t->sentry, IDENT_UID, host_st->st_uid) &&
+		       ident_mapped(t->sentry, IDENT_GID, host_st->st_gid);
+
+	ident_stat_from_host(t, &st);
+	return ident_permission(w, &st, mode, capable);
+}

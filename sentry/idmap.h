@@ -17,6 +17,7 @@
 #define CV_SENTRY_IDMAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -44,8 +45,38 @@ bool ident_mapped(const struct sentry *s, enum ident_kind k, uint32_t host);
  * gofer's replies: those are in the task's ids already. */
 void ident_stat_from_host(const struct task *t, struct stat *st);
 void ident_statx_from_host(const struct task *t, struct statx *stx);
-/* Owner and group of a virtual /proc, /sys or /dev node (procfs_pid.c). */
-void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
+/* Owner and group of a virtual /proc, /sys or /dev node (procfs_pid.c);
+ * whether both are mapped (capabilities apply to the node). */
+bool ident_vnode_owner(struct sc_call *c, const struct vnode *n,
 		       struct stat *st);
+
+/* Whom a permission check is for, in the task's ids: its fs ids (or its
+ * real ids, for access() without AT_EACCESS), its supplementary groups
+ * and its effective capabilities. */
+struct ident_who {
+	uint32_t uid, gid;
+	const uint32_t *groups;
+	size_t ngroups;
+	uint64_t caps;		/* bit n = CAP n */
+};
+
+struct task_creds;
+struct gofer_creds;
+/* The task's fs ids; creds the gofer is sent (which are by value: the
+ * returned groups point into cr). */
+struct ident_who ident_who_task(const struct task_creds *cr);
+struct ident_who ident_who_gofer(const struct gofer_creds *cr);
+/* Whether w holds group gid: its gid or a supplementary group. */
+bool ident_in_group(const struct ident_who *w, uint32_t gid);
+/* Linux's generic_permission() without ACLs: the owner's, the group's
+ * or the others' bits of st (in the task's ids) for w, then, if capable
+ * (the inode's owner and group are mapped: capable_wrt_inode_uidgid()),
+ * CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE as Linux applies them. mode:
+ * R_OK, W_OK, X_OK or'ed. 0 or -EACCES. */
+int ident_permission(const struct ident_who *w, const struct stat *st,
+		     int mode, bool capable);
+/* The same for a stat the sentry made (host ids: mapped here). */
+int ident_host_permission(const struct task *t, const struct ident_who *w,
+			  const struct stat *host_st, int mode);
 
 #endif

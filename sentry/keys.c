@@ -25,6 +25,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "sentry/idmap.h"
 #include "sentry/internal.h"
 #include "sentry/keys.h"
 
@@ -314,12 +315,9 @@ static bool has_cap(const struct task *t, int cap)
 
 static bool in_group(const struct task *t, gid_t gid)
 {
-	if (t->creds.fsgid == gid)
-		return true;
-	for (size_t i = 0; i < t->creds.ngroups; i++)
-		if (t->creds.groups[i] == gid)
-			return true;
-	return false;
+	struct ident_who who = ident_who_task(&t->creds);
+
+	return ident_in_group(&who, gid);
 }
 
 static int key_perm(const struct task *t, const struct key *k, bool poss,

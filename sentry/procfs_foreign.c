@@ -280,15 +280,12 @@ static int net_list(struct sc_call *c, const struct vnode *dir,
 static int ns_list(struct sc_call *c, const struct vnode *dir,
 		   struct vtree_dirlist *l)
 {
-	struct stat st = { 0 };
+	struct ident_who who = ident_who_task(&c->t->creds);
+	struct stat st = { .st_mode = S_IFDIR | 0511 };
+	bool capable = ident_vnode_owner(c, dir, &st);
 
 	(void)l;
-	ident_vnode_owner(c, dir, &st);
-	if (c->t->creds.fsuid == st.st_uid ||
-	    fs_capable(c->t, CAP_DAC_READ_SEARCH) ||
-	    fs_capable(c->t, CAP_DAC_OVERRIDE))
-		return 0;
-	return -EACCES;
+	return ident_permission(&who, &st, R_OK, capable);
 }
 
 static const struct vtree_entry foreign_ns[] = {

@@ -387,19 +387,14 @@ int procfs_gen_audit_unset(struct sc_call *c, const struct vnode *n,
 /* ---- files the kernel serves itself ---------------------------------------- */
 
 /* Whether the caller may write the process's file of n (owned by the
- * process's owner as the kernel decides it): its fsuid is the owner's,
- * or it holds CAP_DAC_OVERRIDE. */
+ * process's owner as the kernel decides it), by its mode. */
 static int may_write(struct sc_call *c, const struct vnode *n)
 {
-	struct stat st = { 0 };
+	struct ident_who who = ident_who_task(&c->t->creds);
+	struct stat st = { .st_mode = S_IFREG | n->ent->perm };
+	bool capable = ident_vnode_owner(c, n, &st);
 
-	if (!(n->ent->perm & 0200))
-		return -EACCES;
-	ident_vnode_owner(c, n, &st);
-	if (c->t->creds.fsuid == st.st_uid ||
-	    fs_capable(c->t, CAP_DAC_OVERRIDE))
-		return 0;
-	return -EACCES;
+	return ident_permission(&who, &st, W_OK, capable);
 }
 
 /*

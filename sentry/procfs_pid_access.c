@@ -179,7 +179,7 @@ bool procfs_may_search(struct sc_call *c, const struct vnode *n)
  * root when it is not dumpable), read from the sandbox's procfs;
  * everything else to the host's root. Both seen through the task's user
  * namespace. */
-void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
+bool ident_vnode_owner(struct sc_call *c, const struct vnode *n,
 		       struct stat *st)
 {
 	uint32_t uid = 0, gid = 0;
@@ -199,6 +199,8 @@ void ident_vnode_owner(struct sc_call *c, const struct vnode *n,
 	}
 	st->st_uid = ident_from_host(c->t->sentry, IDENT_UID, uid);
 	st->st_gid = ident_from_host(c->t->sentry, IDENT_GID, gid);
+	return ident_mapped(c->t->sentry, IDENT_UID, uid) &&
+	       ident_mapped(c->t->sentry, IDENT_GID, gid);
 }
 
 /* Host id -> the sandbox's, by the process's uid_map/gid_map. */

@@ -486,57 +486,13 @@ static bool fd_covers(int fd, int flags)
 	return have == O_RDWR || have == want;
 }
 
-static bool in_groups(const struct task_creds *cr, gid_t g)
-{
-	if (cr->fsgid == g)
-		return true;
-	for (size_t i = 0; i < cr->ngroups; i++)
-		if (cr->groups[i] == g)
-			return true;
-	return false;
-}
-
-/*
- * Linux's generic_permission() for the task over an object the gofer does
- * not serve (a pipe, a file runsc was handed): its mode bits for the
- * task's fsuid, fsgid and groups, then CAP_DAC_OVERRIDE or (reading)
- * CAP_DAC_READ_SEARCH, each only over an inode whose owner and group are
- * mapped in the task's user namespace. st is in host ids.
- */
-static int task_permission(struct sc_call *c, const struct stat *host_st,
-			   int mode)
-{
-	const struct task_creds *cr = &c->t->creds;
-	struct sentry *s = c->t->sentry;
-	struct stat st = *host_st;
-	bool mapped;
-	int perm;
-
-	ident_stat_from_host(c->t, &st);
-	if (cr->fsuid == st.st_uid)
-		perm = (st.st_mode >> 6) & 7;
-	else if (in_groups(cr, st.st_gid))
-		perm = (st.st_mode >> 3) & 7;
-	else
-		perm = st.st_mode & 7;
-	if ((mode & ~perm) == 0)
-		return 0;
-	mapped = ident_mapped(s, IDENT_UID, host_st->st_uid) &&
-		 ident_mapped(s, IDENT_GID, host_st->st_gid);
-	if (mapped && fs_capable(c->t, CAP_DAC_OVERRIDE) &&
-	    (!(mode & X_OK) || (st.st_mode & 0111)))
-		return 0;
-	if (mapped && mode == R_OK && fs_capable(c->t, CAP_DAC_READ_SEARCH))
-		return 0;
-	return -EACCES;
-}
-
 /*
  * Opens the file, FIFO or device behind a magic link (/proc/<pid>/exe,
  * fd/N) with the flags asked, as Linux does: a new open file description
  * (its own offset and access mode), the access checked as the caller
  * (the gofer's faccessat on the object, with the task's credentials; for
- * an object that is not the gofer's, task_permission), then reopened
+ * an object that is not the gofer's, its mode and owner for the task's fs
+ * ids: ident_host_permission), then reopened
  * through the sandbox's procfs, so that ETXTBSY, a deleted file and a
  * FIFO's new end are the kernel's. A socket is ENXIO. The sentry's own
  * credentials never decide: it reopens only what the task may open.
@@ -560,8 +516,11 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 		ret = gofer_faccessat(task_gofer(c->t), &cr, &at, mode, 0);
 		/* not a gofer file (a pipe, the host's stdio): checked here,
 		 * as the task */
-		if (ret == -EXDEV || ret == -EBADF)
-			ret = task_permission(c, st, mode);
+		if (ret == -EXDEV || ret == -EBADF) {
+			struct ident_who who = ident_who_task(&c->t->creds);
+
+			ret = ident_host_permission(c->t, &who, st, mode);
+		}
 		*denied = ret < 0;
 		if (ret < 0)
 			return ret;
@@ -893,42 +852,6 @@ int vtree_statfs(struct sc_call *c, const char *path, struct statfs *st)
 	return 0;
 }
 
-/* Whether creds cr hold group gid (their fsgid or a supplementary one). */
-static bool in_group(const struct gofer_creds *cr, uint32_t gid)
-{
-	if (cr->fsgid == gid)
-		return true;
-	for (uint32_t i = 0; i < cr->ngroups; i++)
-		if (cr->groups[i] == gid)
-			return true;
-	return false;
-}
-
-/* Linux's generic_permission() for a synthetic node: the owner's, the
- * group's or the others' bits of st for creds cr, then CAP_DAC_OVERRIDE
- * (read and write always; execute if some x bit is set, or a directory)
- * and CAP_DAC_READ_SEARCH (read; search of a directory). */
-static int synth_permission(const struct gofer_creds *cr,
-			    const struct stat *st, int mode)
-{
-	unsigned bits = st->st_mode & 07;
-
-	if (cr->fsuid == st->st_uid)
-		bits = (st->st_mode >> 6) & 07;
-	else if (in_group(cr, st->st_gid))
-		bits = (st->st_mode >> 3) & 07;
-	if (((unsigned)mode & bits) == (unsigned)mode)
-		return 0;
-	if ((cr->cap_effective & (1ull << CAP_DAC_OVERRIDE)) &&
-	    (!(mode & X_OK) || S_ISDIR(st->st_mode) || (st->st_mode & 0111)))
-		return 0;
-	if ((cr->cap_effective & (1ull << CAP_DAC_READ_SEARCH)) &&
-	    !(mode & W_OK) &&
-	    (S_ISDIR(st->st_mode) || !(mode & X_OK)))
-		return 0;
-	return -EACCES;
-}
-
 /* Linux's proc_fd_permission(): a process may always use the fd
  * directories of its own threads. */
 static bool own_fd_dir(struct sc_call *c, const struct vnode *n)
@@ -998,15 +921,18 @@ static bool in_sysfs(const char *path)
  * chose). A file outside the trees (what /proc/self/exe, cwd or fd/N
  * lead to) is checked by the gofer, as any file. A node of the trees as
  * Linux's inode_permission(): a write to the read-only sysfs superblock
- * is EROFS first; then the mode and owner (synth_permission, the own fd
- * directories; sysctl_permission under /proc/sys); then, past the permission check, a write to a
- * read-only mount (a readonlyPaths bind, the cgroup mount) is EROFS.
+ * is EROFS first; then the mode and owner (ident_permission, the own fd
+ * directories; sysctl_permission under /proc/sys); then, past the
+ * permission check, a write to a read-only mount (a readonlyPaths bind,
+ * the cgroup mount) is EROFS.
  */
 int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 		 const struct gofer_creds *cr)
 {
+	struct ident_who who = ident_who_gofer(cr);
 	struct vwalk w;
 	struct stat st;
+	bool capable;
 	int ret = vwalk(c, path, follow, &w);
 
 	if (ret < 0)
@@ -1024,16 +950,15 @@ int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 		 * given): its mode and owner, as any inode's. */
 		if (ret == -EXDEV && at.path == NULL) {
 			ret = fstat(w.fd, &st) < 0 ? -errno : 0;
-			if (ret == 0 && mode != F_OK) {
-				ident_stat_from_host(c->t, &st);
-				ret = synth_permission(cr, &st, mode);
-			}
+			if (ret == 0 && mode != F_OK)
+				ret = ident_host_permission(c->t, &who, &st,
+							    mode);
 		}
 		vwalk_release(&w);
 		return ret;
 	}
 	synth_stat(&w.node, &st);
-	ident_vnode_owner(c, &w.node, &st);
+	capable = ident_vnode_owner(c, &w.node, &st);
 	if (mode == F_OK)
 		return 0;
 	if ((mode & W_OK) && in_sysfs(path) && !S_ISCHR(st.st_mode))
@@ -1045,7 +970,7 @@ int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 	if (in_sysctl(path))
 		ret = sysctl_permission(c, path, &st, mode);
 	else
-		ret = synth_permission(cr, &st, mode);
+		ret = ident_permission(&who, &st, mode, capable);
 	if (ret < 0 && own_fd_dir(c, &w.node))
 		ret = 0;
 	if (ret == 0 && (mode & W_OK) &&

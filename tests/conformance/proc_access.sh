@@ -24,8 +24,19 @@ cp "$PROG" "$B/rootfs/proc_access"
 # difference): on a host with cgroup v1, runc's /sys/fs/cgroup is a tmpfs
 # of mode 0555 that is not read-only (EACCES without CAP_DAC_OVERRIDE, 0
 # with it); the sandbox's is a read-only cgroup2 mount, as runc's on a
-# pure v2 host (EROFS).
+# pure v2 host (EROFS). In a user namespace runc's tmpfs is the
+# namespace root's, while the sandbox's cgroup2 root is the host's root's
+# (unmapped, nobody): no capability applies to it, so the check is
+# EACCES, as for runc's cgroup2 mount on a pure v2 host.
+USERNS=
 known() {
+	if [ -n "$USERNS" ]; then
+		case $1 in
+		*:w:/sys/fs/cgroup | *:rw:/sys/fs/cgroup)
+			[ "$2" = ok ] && [ "$3" = "Permission denied" ] &&
+				return 0 ;;
+		esac
+	fi
 	case $1 in
 	*:w:/proc/self | *:rw:/proc/self)
 		[ "$2" = "Operation not permitted" ] &&
@@ -50,3 +61,17 @@ jq '.process.capabilities |= with_entries(.value += ["CAP_DAC_OVERRIDE",
 	"CAP_DAC_READ_SEARCH", "CAP_SETUID", "CAP_SETGID"])' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 compare pad
+
+# In a user namespace (container 0..65535 -> host 100000..165535, the
+# rootfs the namespace root's): a capability overrides the modes only of
+# a node whose owner and group are mapped (capable_wrt_inode_uidgid), so
+# root's write check of a node the host's root owns (/proc/cpuinfo, the
+# sysctls) is refused where the mode refuses it.
+chmod 755 "$T_TMP"
+chown -R 100000:100000 "$B/rootfs"
+jq '.linux.namespaces += [{type: "user"}] |
+    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+USERNS=1
+compare pau
