@@ -159,6 +159,40 @@ int process_drop_kept_caps(struct cv_error **err)
 	return apply_caps(&final_plan, err);
 }
 
+/*
+ * The process's stdio, made by whoever started the container (a shim's
+ * pipes, the caller's terminal or files), is given to the process's user
+ * before the switch, as runc does (its fixStdioPermissions): a process of
+ * another user can then open /dev/stdout (/proc/self/fd/1: a pipe's mode
+ * is 0600) as it can under runc. The group is kept; what already is the
+ * user's is left alone, and a change the kernel refuses (an owner not
+ * mapped in the user namespace: EPERM; EINVAL; a read-only file: EROFS)
+ * is not an error. A character device is changed only when it is the
+ * container's own terminal (process.terminal: its devpts's slave): never
+ * the caller's terminal or the host's /dev/null handed in as stdio,
+ * which would give a host user the host's tty.
+ */
+static int fix_stdio_owner(const struct oci_process *p, struct cv_error **err)
+{
+	uid_t uid = p->user.uid;
+	struct stat st;
+
+	for (int fd = 0; fd < 3; fd++) {
+		if (fstat(fd, &st) < 0) {
+			if (errno == EBADF)
+				continue;
+			return cv_error_set(err, errno, "stdio fd %d", fd);
+		}
+		if (st.st_uid == uid || (S_ISCHR(st.st_mode) && !p->terminal))
+			continue;
+		if (fchown(fd, uid, (gid_t)-1) < 0 && errno != EPERM &&
+		    errno != EINVAL && errno != EROFS)
+			return cv_error_set(err, errno, "chown of stdio fd %d",
+					    fd);
+	}
+	return 0;
+}
+
 int process_set_creds(const struct oci_process *p,
 		      struct sentry_attach_info *info, struct cv_error **err)
 {
@@ -186,7 +220,8 @@ int process_set_creds(const struct oci_process *p,
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return cv_error_set(err, errno, "PR_SET_KEEPCAPS");
 	/* Bounding first: dropping needs CAP_SETPCAP, lost below. */
-	if (drop_bounding(plan.drop_bounding, err) < 0)
+	if (drop_bounding(plan.drop_bounding, err) < 0 ||
+	    fix_stdio_owner(p, err) < 0)
 		return -1;
 	/* A rootless user namespace denies setgroups (EPERM: /proc is not
 	 * the host's here to read setgroups): no groups asked is then no

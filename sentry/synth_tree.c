@@ -475,12 +475,15 @@ static int open_access(int flags)
 	return (flags & O_TRUNC) ? mode | W_OK : mode;
 }
 
-/* Whether fd's own access mode covers what flags ask. */
-static bool fd_covers(int fd, int flags)
+/* Whether fd's own access mode covers what flags ask (st: its stat).
+ * O_TRUNC, which Linux ignores but for a regular file, needs a new open
+ * there. */
+static bool fd_covers(int fd, const struct stat *st, int flags)
 {
 	int fl = fcntl(fd, F_GETFL), have, want = flags & O_ACCMODE;
 
-	if (fl < 0 || (fl & O_PATH) || (flags & O_TRUNC))
+	if (fl < 0 || (fl & O_PATH) ||
+	    ((flags & O_TRUNC) && S_ISREG(st->st_mode)))
 		return false;
 	have = fl & O_ACCMODE;
 	return have == O_RDWR || have == want;
@@ -605,7 +608,7 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 	 * the task; an fd the task holds with the access asked, shared. */
 	if (strcmp(w->link.ent->name, "exe") == 0)
 		return open_exe_by_path(c, w, flags, fd_out);
-	if (!fd_covers(w->fd, flags))
+	if (!fd_covers(w->fd, &st, flags))
 		return ret;
 	fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
@@ -781,8 +784,11 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 		if (w.rest[0] || w.fd == GOFER_AT_ROOT) {
 			task_gofer_creds(c->t, &cr);
 			ret = gofer_fstatat(task_gofer(c->t), &cr, &at, 0, st);
+		} else if (fstat(w.fd, st) < 0) {
+			ret = -errno;
 		} else {
-			ret = fstat(w.fd, st) < 0 ? -errno : 0;
+			ident_stat_from_host(c->t, st);	/* the sentry's */
+			ret = 0;
 		}
 		vwalk_release(&w);
 		return ret;

@@ -109,13 +109,14 @@ make_bundle() {
 # and RUNC for a test compared with runc; false, after reporting NAME, when
 # it cannot run: PROG not built (a failure: "make all" builds it), or no
 # root, runc (the reference) or one of the COMMANDs (a skip).
+# PROGNAME "-" for a test of shell commands only.
 # Use: t_needs_runc NAME PROGNAME || exit 0
 t_needs_runc() {
 	local name=$1 cmd
 	PROG=$CVISOR_PROGS/$2
 	RUNC=$(command -v runc)
 	shift 2
-	if [ ! -x "$PROG" ]; then
+	if [ "$PROG" != "$CVISOR_PROGS/-" ] && [ ! -x "$PROG" ]; then
 		t_fail "$name" "no $PROG (make test-progs)"
 		return 1
 	fi
