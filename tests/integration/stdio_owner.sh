@@ -5,7 +5,7 @@
 # as under runc, e.g. a web server that logs to /dev/stdout as "nginx".
 # Compared with runc, for the container's process (user 1000) and for an
 # exec'd one (--user 2000:2000); stdout and stderr are pipes to cat, as a
-# shim's are.
+# shim's are. Then the owners /proc/self links show in a user namespace.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -43,4 +43,18 @@ exec_probe "$RUNC" --root "$T_TMP/runc-root" >"$T_TMP/native.out"
 exec_probe "$RUNSC_BIN" --root "$T_ROOT" --platform "$CVISOR_PLATFORM" \
 	>"$T_TMP/sandbox.out"
 "$RUNSC_BIN" --root "$T_ROOT" delete --force "se-$$" >/dev/null 2>&1
+t_compare_native
+
+# In a user namespace (the rootfs the namespace root's): the owners seen
+# through /proc/self links (the executable, the cwd, a pipe made in the
+# container) are mapped as the kernel maps them, not the host's ids.
+chmod 755 "$T_TMP"
+chown -R 100000:100000 "$B/rootfs"
+jq '.process.user = {"uid": 0, "gid": 0} |
+    .process.args = ["/bin/sh", "-c", "echo \"exe $(stat -L -c %u:%g /proc/self/exe)\"; echo \"cwd $(stat -L -c %u:%g /proc/self/cwd)\"; echo \"pipe $(echo | stat -L -c %u:%g /proc/self/fd/0)\"; echo done 0"] |
+    .linux.namespaces += [{type: "user"}] |
+    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+t_run_runc_and_sandbox su
 t_compare_native
