@@ -53,7 +53,11 @@ static const char *fs_name(unsigned long magic)
 /* One line of the table, as the sandbox sees it. */
 struct vmount {
 	const char *dest, *type, *source;
-	const char *root;	/* in its filesystem; NULL: "/" */
+	/* a bind of a path of another line's file system (a read-only path,
+	 * a masked file): that line and the path below its point; NULL: the
+	 * line's root in its file system is "/" */
+	const struct vmount *bound;
+	const char *bound_path;
 	char opts[96];
 	char fsopts[160];	/* the file system's own: ",size=...,mode=..." */
 	bool sb_ro;		/* the super block is read-only */
@@ -102,7 +106,9 @@ static const char *real_mount(struct sc_call *c, const char *dest,
 /*
  * The super block of a mount the gofer serves, as runc's would be: one the
  * config made (tmpfs, devpts...) has the options it was made with and is
- * read-only if it was mounted so; a bind, or the root, shows what it binds
+ * read-only if it was mounted so (but for a tmpfs or /dev: runc mounts
+ * them writable, then makes the mount read-only); a bind, or the root,
+ * shows what it binds
  * only as "rw" or "ro" (read-only when statfs says so though the config
  * did not ask it: a read-only file system). Its other options are the
  * host's, not shown.
@@ -122,7 +128,10 @@ static void real_super(struct vmount *m, const struct statfs *sfs,
 		m->sb_ro = (sfs->f_flags & ST_RDONLY) && !asked_ro;
 		return;
 	}
-	m->sb_ro = asked_ro;
+	/* runc mounts a tmpfs (and /dev) writable, then makes the mount
+	 * read-only */
+	m->sb_ro = asked_ro && strcmp(m->type, "tmpfs") != 0 &&
+		   strcmp(m->dest, "/dev") != 0;
 	vtree_fs_options(m->fsopts, sizeof(m->fsopts), m->type, mi->options,
 			 &lim);
 }
@@ -371,7 +380,7 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 {
 	for (size_t i = 0; i < vmask_count(); i++) {
 		const struct vmount *under;
-		const char *path;
+		const char *path, *bound;
 		struct vmount *m;
 		bool is_mask, virt, dir;
 		struct stat st;
@@ -385,7 +394,8 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 				continue;
 			dir = S_ISDIR(st.st_mode);
 		}
-		under = covering(t, masked && !dir ? "/dev/null" : path);
+		bound = masked && !dir ? "/dev/null" : path;
+		under = covering(t, bound);
 		m = mt_add(t, path);
 		if (m == NULL)
 			return;
@@ -401,9 +411,9 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 			snprintf(m->opts, sizeof(m->opts), "%s%s",
 				 masked ? "rw" : "ro",
 				 under->opts + 2);
-			/* /dev/null of the container's /dev, bound */
-			if (masked && !strcmp(under->dest, "/dev"))
-				m->root = "/null";
+			m->bound = under;
+			m->bound_path = strcmp(under->dest, "/") == 0 ? bound :
+					bound + strlen(under->dest);
 		}
 		/* what stat() of it gives, as for every line */
 		m->dev = dev_of(c, path);
@@ -411,14 +421,35 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 	}
 }
 
+/* A line's root in its file system (mountinfo's fourth field): "/", or
+ * for a bind of a path of another line's, that line's root and the path
+ * below its point (/proc/sys of the container's /proc: "/sys"). */
+static void root_path(const struct vmount *v, char *buf, size_t len)
+{
+	size_t n;
+
+	if (v->bound == NULL) {
+		snprintf(buf, len, "/");
+		return;
+	}
+	root_path(v->bound, buf, len);
+	n = strcmp(buf, "/") == 0 ? 0 : strlen(buf);
+	snprintf(buf + n, len - n, "%s", v->bound_path);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "/");
+}
+
 /* dest: the mount point as the reader sees it (v->dest after chroot). */
 static void put_line(struct vbuf *b, const struct vmount *v,
 		     const char *dest, bool info)
 {
+	char root[PATH_MAX];
+
 	if (info) {
 		vbuf_printf(b, "%d %d %u:%u ", v->id, v->parent,
 			    major(v->dev), minor(v->dev));
-		put_escaped(b, v->root != NULL ? v->root : "/");
+		root_path(v, root, sizeof(root));
+		put_escaped(b, root);
 		vbuf_printf(b, " ");
 		put_escaped(b, dest);
 		vbuf_printf(b, " %s%s%s - %s ", v->opts,
