@@ -473,6 +473,21 @@ static int userns_data(const struct oci_spec *spec, const struct mount_op *op,
 	return 0;
 }
 
+/* op's data as mount(2) gets it: userns_data's, or a copy of op's. */
+static int fs_data(const struct oci_spec *spec, const struct mount_op *op,
+		   char **out, struct cv_error **err)
+{
+	*out = NULL;
+	if (has_mappings(spec) && userns_data(spec, op, out, err) < 0)
+		return -1;
+	if (*out == NULL && op->data != NULL) {
+		*out = strdup(op->data);
+		if (*out == NULL)
+			return op_errorx(op, err, ENOMEM, "options");
+	}
+	return 0;
+}
+
 int mounts_fs_data(const struct oci_spec *spec, size_t i, char **out,
 		   struct cv_error **err)
 {
@@ -481,15 +496,16 @@ int mounts_fs_data(const struct oci_spec *spec, size_t i, char **out,
 			       .fstype = m->type ? m->type : "",
 			       .data = m->data };
 
-	*out = NULL;
-	if (has_mappings(spec) && userns_data(spec, &op, out, err) < 0)
-		return -1;
-	if (*out == NULL && m->data != NULL) {
-		*out = strdup(m->data);
-		if (*out == NULL)
-			return op_errorx(&op, err, ENOMEM, "options");
-	}
-	return 0;
+	return fs_data(spec, &op, out, err);
+}
+
+int mounts_masked_dir_data(const struct oci_spec *spec, char **out,
+			   struct cv_error **err)
+{
+	struct mount_op op = { .index = -1, .dest = "linux.maskedPaths",
+			       .fstype = "tmpfs" };
+
+	return fs_data(spec, &op, out, err);
 }
 
 /* devpts made in the user namespace has its ptmx owned by the namespace's

@@ -106,6 +106,10 @@ int mounts_host_id(const struct oci_spec *spec, bool gid, uint32_t id,
  * *err set. */
 int mounts_fs_data(const struct oci_spec *spec, size_t i, char **out,
 		   struct cv_error **err);
+/* Same for the tmpfs runc mounts over a masked directory (in the
+ * container's user namespace: owned by its root); NULL without mappings. */
+int mounts_masked_dir_data(const struct oci_spec *spec, char **out,
+			   struct cv_error **err);
 
 /* ---- the root overlay (mounts_overlay.c) ------------------------------ */
 

@@ -117,7 +117,9 @@ int sentry_config_from_spec(struct sentry_config *cfg,
 	cfg->hostname = spec->hostname;
 	cfg->domainname = spec->domainname;
 	cfg->root_readonly = spec->root.readonly;
-	if (spec->n_mounts > 0 && mounts_of(cfg, spec, err) < 0) {
+	if ((spec->n_mounts > 0 && mounts_of(cfg, spec, err) < 0) ||
+	    mounts_masked_dir_data(spec, (char **)&cfg->masked_dir_data,
+				   err) < 0) {
 		sentry_config_release(cfg);
 		return -1;
 	}
@@ -138,6 +140,8 @@ void sentry_config_release(struct sentry_config *cfg)
 	for (size_t i = 0; cfg->mounts != NULL && i < cfg->n_mounts; i++)
 		free((void *)cfg->mounts[i].data);
 	free((void *)cfg->mounts);
+	free((void *)cfg->masked_dir_data);
+	cfg->masked_dir_data = NULL;
 	free((void *)cfg->uid_map);
 	free((void *)cfg->gid_map);
 	cfg->mounts = NULL;

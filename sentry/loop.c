@@ -1460,6 +1460,7 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 				 .root_readonly = cfg->root_readonly,
 				 .masked = cfg->masked,
 				 .n_masked = cfg->n_masked,
+				 .masked_dir_data = cfg->masked_dir_data,
 				 .readonly = cfg->readonly,
 				 .n_readonly = cfg->n_readonly };
 

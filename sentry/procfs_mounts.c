@@ -403,6 +403,8 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 			m->type = m->source = "tmpfs";
 			snprintf(m->opts, sizeof(m->opts), "ro,relatime");
 			m->sb_ro = true;
+			vtree_fs_options(m->fsopts, sizeof(m->fsopts), "tmpfs",
+					 vtree_cfg()->masked_dir_data, NULL);
 		} else {
 			m->type = under->type;
 			m->source = under->source;

@@ -93,6 +93,8 @@ struct sentry_config {
 	size_t n_mounts;
 	const char *const *masked;	/* linux.maskedPaths */
 	size_t n_masked;
+	/* the data of a masked directory's tmpfs, as sentry_mount.data */
+	const char *masked_dir_data;
 	const char *const *readonly;	/* linux.readonlyPaths */
 	size_t n_readonly;
 	/* A user namespace: ids are mapped by these lines; with none (a

@@ -71,6 +71,9 @@ struct vtree_config {
 	size_t n_mounts;
 	const char *const *masked;	/* linux.maskedPaths */
 	size_t n_masked;
+	/* the data of a masked directory's tmpfs (its owner in a user
+	 * namespace); NULL: none */
+	const char *masked_dir_data;
 	const char *const *readonly;	/* linux.readonlyPaths */
 	size_t n_readonly;
 	pid_t init_pid;		/* host pid of the workload init: /proc is

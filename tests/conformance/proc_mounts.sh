@@ -2,17 +2,18 @@
 # The mount table against runc's (issue 14): /proc/self/mounts,
 # /proc/self/mountinfo (per-mount options, type, source, the super block's
 # options) and findmnt's OPTIONS, VFS-OPTIONS and FS-OPTIONS, for the same
-# bundle under runc and cvisor, with three configs: runc's default spec
+# bundle under runc and cvisor, with four configs: runc's default spec
 # ("runsc spec"); Docker's mounts (tests/data/clients/docker-readonly.json:
-# a size in bytes, a read-only root, read-only binds); and unusual options
+# a size in bytes, a read-only root, read-only binds); unusual options
 # (a tmpfs's size in k, %, bytes, nr_inodes, mode, uid and gid, a read-only
 # tmpfs, a devpts with other gid, modes and max, a read-only mqueue, a
-# writable sysfs). One line per mount and column, "CONFIG:WHAT:POINT
+# writable sysfs); a user namespace (ids as the host's). One line per mount and column, "CONFIG:WHAT:POINT
 # VALUE", then "done 0"; compared like the other conformance tests.
 # Documented differences (docs/architecture.md), reported as skips: the
 # root's and a bind's source and file system options are the host's (the
-# sandbox shows "none" and rw/ro only), and /sys/fs/cgroup is a cgroup2
-# view whatever the host has.
+# sandbox shows "none" and rw/ro only), /sys/fs/cgroup is a cgroup2
+# view whatever the host has, and runc's binds of the host's device nodes
+# in a user namespace are nodes of the sandbox's /dev.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -39,18 +40,27 @@ cat >"$R/probe.sh" <<'EOF'
 c=$1
 command -v awk >/dev/null || exit 1
 # mountinfo: ID PARENT DEV ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER
+# (a bind of a host's device node: one line, a documented difference)
 awk -v c="$c" '{
 	for (i = 7; $i != "-"; i++)
 		;
+	if ($(i + 1) == "devtmpfs") {
+		print c ":host_dev:" $5, $(i + 1)
+		next
+	}
 	print c ":mi_opts:" $5, $6
 	print c ":mi_super:" $5, $(i + 1), $(i + 3)
 	print c ":mi_source:" $5, $(i + 2)
 	print c ":mi_root:" $5, $4
 }' /proc/self/mountinfo
-awk -v c="$c" '{ print c ":mounts:" $2, $3, $4, $5, $6 }' /proc/self/mounts
+awk -v c="$c" '$3 != "devtmpfs" { print c ":mounts:" $2, $3, $4, $5, $6 }' \
+	/proc/self/mounts
 findmnt -rn -o TARGET,FSTYPE,OPTIONS,VFS-OPTIONS,FS-OPTIONS |
-	awk -v c="$c" '{ t = $1; $1 = ""; print c ":findmnt:" t $0 }'
-echo "$c:points $(awk '$5 !~ /^\/sys\/fs\/cgroup\// { print $5 }' /proc/self/mountinfo | tr '\n' ' ')"
+	awk -v c="$c" '$2 != "devtmpfs" { t = $1; $1 = ""; print c ":findmnt:" t $0 }'
+# the mount points but the cgroup view's and the host's device nodes'
+echo "$c:points $(awk '$5 !~ /^\/sys\/fs\/cgroup(\/|$)/ &&
+	!($5 ~ /^\/dev\// && / - devtmpfs /) { print $5 }' /proc/self/mountinfo |
+	tr '\n' ' ')"
 echo "done 0"
 EOF
 "$RUNSC_BIN" spec --bundle "$B" >/dev/null
@@ -97,6 +107,12 @@ known() {
 	local name=$1 host=$2 got=$3 point=${1#*:*:} b
 	case $name in
 	*:/sys/fs/cgroup | *:/sys/fs/cgroup/*) return 0 ;;
+	# runc in a user namespace binds the host's device nodes; the
+	# sandbox's are nodes of its /dev tmpfs
+	*:host_dev:*)
+		[ -z "$got" ]
+		return
+		;;
 	esac
 	for b in / $(jq -r '.mounts[] | select(.type == "bind" or
 		(.options // [] | index("bind") or index("rbind"))) |
@@ -147,3 +163,14 @@ run_config unusual '(.mounts[] | select(.destination == "/dev/pts") |
 	(.mounts[] | select(.destination == "/sys") | .options) -= ["ro"] |
 	.mounts = [.mounts[] | select(.destination != "/dev/shm")] + $unusual' \
 	--argjson unusual "$UNUSUAL"
+
+# A user namespace: a tmpfs's and devpts's ids are the host's, as the
+# kernel prints them (runc mounts them inside the namespace, the gofer
+# with the ids mapped); the mapped root must reach the rootfs
+chmod 755 "$T_TMP"
+run_config userns '.linux.namespaces += [{"type": "user"}] |
+	.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+	.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+	.mounts = [.mounts[] | select(.type != "cgroup")] +
+	[{"destination": "/mnt/a", "type": "tmpfs", "source": "tmpfs",
+	  "options": ["size=1m", "uid=1000", "mode=750"]}]'
