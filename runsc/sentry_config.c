@@ -112,17 +112,18 @@ static int from_userns(struct sentry_config *cfg, const struct oci_linux *l)
 int sentry_config_from_spec(struct sentry_config *cfg,
 			    const struct oci_spec *spec, struct cv_error **err)
 {
+	char *masked_dir_data;
 	int ret = 0;
 
 	cfg->hostname = spec->hostname;
 	cfg->domainname = spec->domainname;
 	cfg->root_readonly = spec->root.readonly;
 	if ((spec->n_mounts > 0 && mounts_of(cfg, spec, err) < 0) ||
-	    mounts_masked_dir_data(spec, (char **)&cfg->masked_dir_data,
-				   err) < 0) {
+	    mounts_masked_dir_data(spec, &masked_dir_data, err) < 0) {
 		sentry_config_release(cfg);
 		return -1;
 	}
+	cfg->masked_dir_data = masked_dir_data;
 	if (spec->has_linux) {
 		from_linux(cfg, &spec->linux_);
 		if (oci_spec_namespace(spec, OCI_NS_USER) != NULL)

@@ -108,10 +108,9 @@ static const char *real_mount(struct sc_call *c, const char *dest,
  * config made (tmpfs, devpts...) has the options it was made with and is
  * read-only if it was mounted so (but for a tmpfs or /dev: runc mounts
  * them writable, then makes the mount read-only); a bind, or the root,
- * shows what it binds
- * only as "rw" or "ro" (read-only when statfs says so though the config
- * did not ask it: a read-only file system). Its other options are the
- * host's, not shown.
+ * shows what it binds only as "rw" or "ro" (read-only when statfs says so
+ * though the config did not ask it: a read-only file system). Its other
+ * options are the host's, not shown.
  */
 static void real_super(struct vmount *m, const struct statfs *sfs,
 		       const struct vtree_mount_info *mi, bool made)
