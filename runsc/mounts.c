@@ -17,6 +17,7 @@
 
 #include "lib/cleanup.h"
 #include "runsc/devices.h"
+#include "sentry/sentry.h"	/* SENTRY_DEV_DATA, SENTRY_DEVPTS_DATA */
 
 #define RESOLVE_FLAGS (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
 
@@ -117,8 +118,7 @@ int mount_plan_build(const struct oci_spec *spec, struct mount_plan *p,
 	 * rootfs's own /dev must never receive host device nodes. */
 	if (!plan_has_dest(spec, "/dev"))
 		plan_add_default(p, "/dev", "tmpfs",
-				 MS_NOSUID | MS_STRICTATIME,
-				 "mode=755,size=65536k");
+				 MS_NOSUID | MS_STRICTATIME, SENTRY_DEV_DATA);
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		if (plan_add_spec(p, &spec->mounts[i], (int)i, err) < 0) {
 			mount_plan_clear(p);
@@ -127,8 +127,7 @@ int mount_plan_build(const struct oci_spec *spec, struct mount_plan *p,
 	}
 	if (!plan_has_dest(spec, "/dev/pts"))
 		plan_add_default(p, "/dev/pts", "devpts",
-				 MS_NOSUID | MS_NOEXEC,
-				 "newinstance,ptmxmode=0666,mode=0620");
+				 MS_NOSUID | MS_NOEXEC, SENTRY_DEVPTS_DATA);
 	if (!plan_has_dest(spec, "/dev/shm"))
 		plan_add_default(p, "/dev/shm", "tmpfs",
 				 MS_NOSUID | MS_NOEXEC | MS_NODEV,
@@ -472,6 +471,41 @@ static int userns_data(const struct oci_spec *spec, const struct mount_op *op,
 	*out = buf;
 	buf = NULL;
 	return 0;
+}
+
+/* op's data as mount(2) gets it: userns_data's, or a copy of op's. */
+static int fs_data(const struct oci_spec *spec, const struct mount_op *op,
+		   char **out, struct cv_error **err)
+{
+	*out = NULL;
+	if (has_mappings(spec) && userns_data(spec, op, out, err) < 0)
+		return -1;
+	if (*out == NULL && op->data != NULL) {
+		*out = strdup(op->data);
+		if (*out == NULL)
+			return op_errorx(op, err, ENOMEM, "options");
+	}
+	return 0;
+}
+
+int mounts_fs_data(const struct oci_spec *spec, size_t i, char **out,
+		   struct cv_error **err)
+{
+	const struct oci_mount *m = &spec->mounts[i];
+	struct mount_op op = { .index = (int)i, .dest = m->destination,
+			       .fstype = m->type ? m->type : "",
+			       .data = m->data };
+
+	return fs_data(spec, &op, out, err);
+}
+
+int mounts_masked_dir_data(const struct oci_spec *spec, char **out,
+			   struct cv_error **err)
+{
+	struct mount_op op = { .index = -1, .dest = "linux.maskedPaths",
+			       .fstype = "tmpfs" };
+
+	return fs_data(spec, &op, out, err);
 }
 
 /* devpts made in the user namespace has its ptmx owned by the namespace's

@@ -99,6 +99,17 @@ int mounts_setup_root(const struct oci_spec *spec, struct cv_error **err);
  * mappings): 0, or -1 if unmapped; unchanged without mappings. */
 int mounts_host_id(const struct oci_spec *spec, bool gid, uint32_t id,
 		   uint32_t *host);
+/* The data string mount(2) is given for spec->mounts[i]: its options that
+ * are not flags, with a tmpfs's or devpts's uid=/gid= as host ids in a
+ * user namespace with mappings (and a tmpfs owned by the container's
+ * root). *out: NULL if none, else the caller's to free. 0, or -1 with
+ * *err set. */
+int mounts_fs_data(const struct oci_spec *spec, size_t i, char **out,
+		   struct cv_error **err);
+/* Same for the tmpfs runc mounts over a masked directory (in the
+ * container's user namespace: owned by its root); NULL without mappings. */
+int mounts_masked_dir_data(const struct oci_spec *spec, char **out,
+			   struct cv_error **err);
 
 /* ---- the root overlay (mounts_overlay.c) ------------------------------ */
 

@@ -2,7 +2,9 @@
 /* The sentry's view of the container's config (runsc/sentry_config.h). */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 
+#include "runsc/mounts.h"
 #include "runsc/sentry_config.h"
 
 static enum sentry_propagation propagation(enum oci_propagation p)
@@ -24,22 +26,38 @@ static enum sentry_propagation propagation(enum oci_propagation p)
 	return SENTRY_PROP_PRIVATE;
 }
 
-static struct sentry_mount *mounts_of(const struct oci_spec *spec)
+/* An rro bind is as read-only as an ro one. */
+static unsigned long mount_flags(const struct oci_mount *om)
+{
+	return om->flags |
+	       (om->rec_attr_set & MOUNT_ATTR_RDONLY ? MS_RDONLY : 0);
+}
+
+static int mounts_of(struct sentry_config *cfg, const struct oci_spec *spec,
+		     struct cv_error **err)
 {
 	struct sentry_mount *m = calloc(spec->n_mounts, sizeof(*m));
 
-	for (size_t i = 0; m != NULL && i < spec->n_mounts; i++) {
+	if (m == NULL)
+		return cv_error_set(err, ENOMEM, "the sentry's mounts");
+	cfg->mounts = m;
+	cfg->n_mounts = spec->n_mounts;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct oci_mount *om = &spec->mounts[i];
+		char *data;
 
+		if (mounts_fs_data(spec, i, &data, err) < 0)
+			return -1;
 		m[i] = (struct sentry_mount){
 			.source = om->source,
 			.destination = om->destination,
 			.type = om->type,
-			.flags = om->flags,
+			.flags = mount_flags(om),
 			.propagation = propagation(om->propagation),
+			.data = data,
 		};
 	}
-	return m;
+	return 0;
 }
 
 static struct sentry_id_map *id_map_of(const struct oci_id_mapping *om,
@@ -94,17 +112,19 @@ static int from_userns(struct sentry_config *cfg, const struct oci_linux *l)
 int sentry_config_from_spec(struct sentry_config *cfg,
 			    const struct oci_spec *spec, struct cv_error **err)
 {
+	char *masked_dir_data;
 	int ret = 0;
 
 	cfg->hostname = spec->hostname;
 	cfg->domainname = spec->domainname;
-	if (spec->n_mounts > 0) {
-		cfg->mounts = mounts_of(spec);
-		if (cfg->mounts == NULL)
-			ret = -ENOMEM;
-		cfg->n_mounts = spec->n_mounts;
+	cfg->root_readonly = spec->root.readonly;
+	if ((spec->n_mounts > 0 && mounts_of(cfg, spec, err) < 0) ||
+	    mounts_masked_dir_data(spec, &masked_dir_data, err) < 0) {
+		sentry_config_release(cfg);
+		return -1;
 	}
-	if (ret == 0 && spec->has_linux) {
+	cfg->masked_dir_data = masked_dir_data;
+	if (spec->has_linux) {
 		from_linux(cfg, &spec->linux_);
 		if (oci_spec_namespace(spec, OCI_NS_USER) != NULL)
 			ret = from_userns(cfg, &spec->linux_);
@@ -118,7 +138,11 @@ int sentry_config_from_spec(struct sentry_config *cfg,
 
 void sentry_config_release(struct sentry_config *cfg)
 {
+	for (size_t i = 0; cfg->mounts != NULL && i < cfg->n_mounts; i++)
+		free((void *)cfg->mounts[i].data);
 	free((void *)cfg->mounts);
+	free((void *)cfg->masked_dir_data);
+	cfg->masked_dir_data = NULL;
 	free((void *)cfg->uid_map);
 	free((void *)cfg->gid_map);
 	cfg->mounts = NULL;

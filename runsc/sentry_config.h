@@ -12,11 +12,12 @@
 #include "sentry/sentry.h"
 
 /*
- * Fills the config's fields that come from spec (names, root propagation,
- * memory limit, mounts, masked and read-only paths, user namespace maps);
- * leaves the others as they are. Strings point into spec, which must
- * outlive cfg; the arrays are the caller's to free with
- * sentry_config_release(). 0, or < 0 with *err set.
+ * Fills the config's fields that come from spec (names, root propagation
+ * and read-only flag, memory limit, mounts and their data, masked and
+ * read-only paths, user namespace maps); leaves the others as they are.
+ * Strings point into spec, which must outlive cfg; the arrays and the
+ * mounts' data are the caller's to free with sentry_config_release(). 0,
+ * or < 0 with *err set.
  */
 int sentry_config_from_spec(struct sentry_config *cfg,
 			    const struct oci_spec *spec, struct cv_error **err);

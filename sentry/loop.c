@@ -1457,8 +1457,10 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 	struct vtree_config vc = { .hostname = the_sentry->hostname,
 				 .init_pid = cfg->init_pid,
 				 .memory_limit = cfg->memory_limit,
+				 .root_readonly = cfg->root_readonly,
 				 .masked = cfg->masked,
 				 .n_masked = cfg->n_masked,
+				 .masked_dir_data = cfg->masked_dir_data,
 				 .readonly = cfg->readonly,
 				 .n_readonly = cfg->n_readonly };
 
@@ -1470,7 +1472,7 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 			const struct sentry_mount *m = &cfg->mounts[i];
 
 			mi[i] = (struct vtree_mount_info){
-				m->source, m->destination, m->type, NULL,
+				m->source, m->destination, m->type, m->data,
 				m->flags, m->propagation };
 		}
 		vc.mounts = mi;

@@ -53,8 +53,14 @@ static const char *fs_name(unsigned long magic)
 /* One line of the table, as the sandbox sees it. */
 struct vmount {
 	const char *dest, *type, *source;
-	const char *root;	/* in its filesystem; NULL: "/" */
+	/* a bind of a path of another line's file system (a read-only path,
+	 * a masked file): that line and the path below its point; NULL: the
+	 * line's root in its file system is "/" */
+	const struct vmount *bound;
+	const char *bound_path;
 	char opts[96];
+	char fsopts[160];	/* the file system's own: ",size=...,mode=..." */
+	bool sb_ro;		/* the super block is read-only */
 	char optional[32];	/* "shared:N", "unbindable" or "" */
 	dev_t dev;
 	int id, parent;
@@ -73,28 +79,60 @@ static void mount_opts(char *buf, size_t len, unsigned long f)
 
 /*
  * A mount point the gofer serves: its device (what stat() of it gives the
- * task), type and flags, looked up as the sandbox's root would. Returns
- * the type's name (cfg_type when the magic is unknown), NULL if the path
- * cannot be looked up.
+ * task), type and flags, looked up as the sandbox's root would; its
+ * statfs in *sfs. Returns the type's name (cfg_type when the magic is
+ * unknown), NULL if the path cannot be looked up.
  */
 static const char *real_mount(struct sc_call *c, const char *dest,
-			      const char *cfg_type, struct vmount *m)
+			      const char *cfg_type, struct vmount *m,
+			      struct statfs *sfs)
 {
 	struct gofer_at at = { .dirfd = GOFER_AT_ROOT, .rootfd = GOFER_AT_ROOT,
 			       .path = dest };
 	struct gofer_creds cr;
-	struct statfs sfs;
 	struct stat st;
 	const char *name;
 
 	task_gofer_creds(c->t, &cr);
 	if (gofer_fstatat(task_gofer(c->t), &cr, &at, 0, &st) < 0 ||
-	    gofer_statfs(task_gofer(c->t), &cr, &at, &sfs) < 0)
+	    gofer_statfs(task_gofer(c->t), &cr, &at, sfs) < 0)
 		return NULL;
 	m->dev = st.st_dev;
-	mount_opts(m->opts, sizeof(m->opts), (unsigned long)sfs.f_flags);
-	name = fs_name((unsigned long)sfs.f_type);
+	mount_opts(m->opts, sizeof(m->opts), (unsigned long)sfs->f_flags);
+	name = fs_name((unsigned long)sfs->f_type);
 	return name ? name : cfg_type ? cfg_type : "none";
+}
+
+/*
+ * The super block of a mount the gofer serves, as runc's would be: one the
+ * config made (tmpfs, devpts...) has the options it was made with and is
+ * read-only if it was mounted so (but for a tmpfs or /dev: runc mounts
+ * them writable, then makes the mount read-only); a bind, or the root,
+ * shows what it binds only as "rw" or "ro" (read-only when statfs says so
+ * though the config did not ask it: a read-only file system). Its other
+ * options are the host's, not shown.
+ */
+static void real_super(struct vmount *m, const struct statfs *sfs,
+		       const struct vtree_mount_info *mi, bool made)
+{
+	bool asked_ro = mi->flags & MS_RDONLY;
+	struct vtree_fs_limits lim = {
+		.size_k = (unsigned long long)sfs->f_blocks *
+			  (unsigned long long)sfs->f_bsize / 1024,
+		.inodes = (unsigned long long)sfs->f_files,
+	};
+
+	m->fsopts[0] = '\0';
+	if (!made) {
+		m->sb_ro = (sfs->f_flags & ST_RDONLY) && !asked_ro;
+		return;
+	}
+	/* runc mounts a tmpfs (and /dev) writable, then makes the mount
+	 * read-only */
+	m->sb_ro = asked_ro && strcmp(m->type, "tmpfs") != 0 &&
+		   strcmp(m->dest, "/dev") != 0;
+	vtree_fs_options(m->fsopts, sizeof(m->fsopts), m->type, mi->options,
+			 &lim);
 }
 
 /* Whether an OCI mount's type names a mount of the type found there
@@ -233,6 +271,10 @@ static void add_virtual(struct sc_call *c, struct mtable *t,
 	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
 		m->type = m->source = "cgroup2";
 	flag_opts(m->opts, sizeof(m->opts), mi->flags);
+	/* a new proc or sysfs super block is made read-only by the mount;
+	 * mqueue's (the ipc namespace's) and cgroup2's exist before it */
+	m->sb_ro = (mi->flags & MS_RDONLY) &&
+		   (!strcmp(type, "proc") || !strcmp(type, "sysfs"));
 	m->dev = dev_of(c, clean);
 	t->n++;
 }
@@ -242,14 +284,16 @@ static void add_real(struct sc_call *c, struct mtable *t,
 		     const struct vtree_mount_info *mi, const char *clean)
 {
 	struct vmount *m = mt_add(t, mi->destination);
+	struct statfs sfs;
 	const char *type;
 
 	if (m == NULL)
 		return;
-	type = real_mount(c, clean, mi->type, m);
+	type = real_mount(c, clean, mi->type, m, &sfs);
 	if (type == NULL || !type_matches(mi->type, type))
 		return;
 	m->type = type;
+	real_super(m, &sfs, mi, mi->type != NULL && !strcmp(mi->type, type));
 	/* a bind mount's source is a host path: never shown */
 	m->source = mi->source && mi->source[0] != '/' ? mi->source : "none";
 	set_propagation(m, mi->propagation, (int)t->n + 100);
@@ -286,8 +330,8 @@ static void add_implicit(struct sc_call *c, struct mtable *t)
 		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
 		{ "cgroup2", "/sys/fs/cgroup", "cgroup2", NULL,
 		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0 },
-		{ "tmpfs", "/dev", "tmpfs", NULL, 0, 0 },
-		{ "devpts", "/dev/pts", "devpts", NULL, 0, 0 },
+		{ "tmpfs", "/dev", "tmpfs", SENTRY_DEV_DATA, 0, 0 },
+		{ "devpts", "/dev/pts", "devpts", SENTRY_DEVPTS_DATA, 0, 0 },
 	};
 	const struct vtree_config *cfg = vtree_cfg();
 
@@ -335,7 +379,7 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 {
 	for (size_t i = 0; i < vmask_count(); i++) {
 		const struct vmount *under;
-		const char *path;
+		const char *path, *bound;
 		struct vmount *m;
 		bool is_mask, virt, dir;
 		struct stat st;
@@ -349,22 +393,28 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 				continue;
 			dir = S_ISDIR(st.st_mode);
 		}
-		under = covering(t, masked && !dir ? "/dev/null" : path);
+		bound = masked && !dir ? "/dev/null" : path;
+		under = covering(t, bound);
 		m = mt_add(t, path);
 		if (m == NULL)
 			return;
 		if (masked && dir) {
 			m->type = m->source = "tmpfs";
 			snprintf(m->opts, sizeof(m->opts), "ro,relatime");
+			m->sb_ro = true;
+			vtree_fs_options(m->fsopts, sizeof(m->fsopts), "tmpfs",
+					 vtree_cfg()->masked_dir_data, NULL);
 		} else {
 			m->type = under->type;
 			m->source = under->source;
+			m->sb_ro = under->sb_ro;
+			memcpy(m->fsopts, under->fsopts, sizeof(m->fsopts));
 			snprintf(m->opts, sizeof(m->opts), "%s%s",
 				 masked ? "rw" : "ro",
 				 under->opts + 2);
-			/* /dev/null of the container's /dev, bound */
-			if (masked && !strcmp(under->dest, "/dev"))
-				m->root = "/null";
+			m->bound = under;
+			m->bound_path = strcmp(under->dest, "/") == 0 ? bound :
+					bound + strlen(under->dest);
 		}
 		/* what stat() of it gives, as for every line */
 		m->dev = dev_of(c, path);
@@ -372,27 +422,46 @@ static void add_masks(struct sc_call *c, struct mtable *t, bool masked)
 	}
 }
 
+/* A line's root in its file system (mountinfo's fourth field): "/", or
+ * for a bind of a path of another line's, that line's root and the path
+ * below its point (/proc/sys of the container's /proc: "/sys"). */
+static void root_path(const struct vmount *v, char *buf, size_t len)
+{
+	size_t n;
+
+	if (v->bound == NULL) {
+		snprintf(buf, len, "/");
+		return;
+	}
+	root_path(v->bound, buf, len);
+	n = strcmp(buf, "/") == 0 ? 0 : strlen(buf);
+	snprintf(buf + n, len - n, "%s", v->bound_path);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "/");
+}
+
 /* dest: the mount point as the reader sees it (v->dest after chroot). */
 static void put_line(struct vbuf *b, const struct vmount *v,
 		     const char *dest, bool info)
 {
-	const char *ro = strncmp(v->opts, "ro", 2) ? "rw" : "ro";
+	char root[PATH_MAX];
 
 	if (info) {
 		vbuf_printf(b, "%d %d %u:%u ", v->id, v->parent,
 			    major(v->dev), minor(v->dev));
-		put_escaped(b, v->root != NULL ? v->root : "/");
+		root_path(v, root, sizeof(root));
+		put_escaped(b, root);
 		vbuf_printf(b, " ");
 		put_escaped(b, dest);
 		vbuf_printf(b, " %s%s%s - %s ", v->opts,
 			    v->optional[0] ? " " : "", v->optional, v->type);
 		put_escaped(b, v->source);
-		vbuf_printf(b, " %s\n", ro);
+		vbuf_printf(b, " %s%s\n", v->sb_ro ? "ro" : "rw", v->fsopts);
 	} else {
 		put_escaped(b, v->source);
 		vbuf_printf(b, " ");
 		put_escaped(b, dest);
-		vbuf_printf(b, " %s %s 0 0\n", v->type, v->opts);
+		vbuf_printf(b, " %s %s%s 0 0\n", v->type, v->opts, v->fsopts);
 	}
 }
 
@@ -403,13 +472,18 @@ int vtree_mount_lines(struct sc_call *c, struct vbuf *b, bool info)
 	char root[PATH_MAX];
 	bool rooted;
 	cleanup_free struct vmount *v = calloc(t.cap, sizeof(*v));
+	const struct vtree_mount_info root_mi = {
+		.flags = cfg->root_readonly ? MS_RDONLY : 0 };
+	struct statfs sfs;
 	const char *type;
 
 	if (v == NULL)
 		return -ENOMEM;
 	t.v = v;
 	v[0] = (struct vmount){ .dest = "/" };
-	type = real_mount(c, "/", NULL, &v[0]);
+	type = real_mount(c, "/", NULL, &v[0], &sfs);
+	if (type != NULL)
+		real_super(&v[0], &sfs, &root_mi, false);
 	v[0].type = type ? type : "none";
 	v[0].source = !strcmp(v[0].type, "overlay") ||
 		      !strcmp(v[0].type, "tmpfs") ? v[0].type : "none";

@@ -41,12 +41,21 @@ enum sentry_propagation {
 	SENTRY_PROP_UNBINDABLE,	/* "unbindable" */
 };
 
+/* The options of the /dev tmpfs and the /dev/pts devpts that runsc
+ * mounts where the config mounts none (runsc/mounts.c), as runc's default
+ * spec has them: the sentry shows them as it does the config's. */
+#define SENTRY_DEV_DATA "mode=755,size=65536k"
+#define SENTRY_DEVPTS_DATA "newinstance,ptmxmode=0666,mode=0620"
+
 /* A mount of the container's config, as the sentry shows it in
  * /proc/<pid>/mounts and mountinfo. */
 struct sentry_mount {
 	const char *source, *destination, *type;
 	unsigned long flags;	/* the MS_* its options set */
 	enum sentry_propagation propagation;
+	/* the file system's options, as mount(2)'s data ("mode=755,size=
+	 * 65536k"; ids as the host's kernel holds them); NULL: none */
+	const char *data;
 };
 
 /*
@@ -78,11 +87,14 @@ struct sentry_config {
 	/* linux.rootfsPropagation (r)shared: the root has a peer outside
 	 * the gofer's namespace, so no directory cache. */
 	bool root_shared;
+	bool root_readonly;		/* root.readonly */
 	uint64_t memory_limit;		/* bytes, 0: none (the cgroup's) */
 	const struct sentry_mount *mounts;	/* in the config's order */
 	size_t n_mounts;
 	const char *const *masked;	/* linux.maskedPaths */
 	size_t n_masked;
+	/* the data of a masked directory's tmpfs, as sentry_mount.data */
+	const char *masked_dir_data;
 	const char *const *readonly;	/* linux.readonlyPaths */
 	size_t n_readonly;
 	/* A user namespace: ids are mapped by these lines; with none (a

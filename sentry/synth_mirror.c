@@ -308,6 +308,7 @@ static void copy_config(const struct vtree_config *cfg)
 
 	config = *cfg;
 	config.hostname = dup_or_null(cfg->hostname);
+	config.masked_dir_data = dup_or_null(cfg->masked_dir_data);
 	config.mounts = NULL;
 	config.n_mounts = 0;
 	config.masked = config.readonly = NULL;	/* kept by synth_mask.c */

@@ -51,7 +51,8 @@
 #include "sentry/task.h"
 
 struct vtree_mount_info {
-	const char *source, *destination, *type, *options;
+	const char *source, *destination, *type;
+	const char *options;	/* the file system's: mount(2)'s data */
 	unsigned long flags;	/* MS_* the config's options set */
 	enum sentry_propagation propagation;
 };
@@ -64,11 +65,15 @@ int vtree_mount_lines(struct sc_call *c, struct vbuf *b, bool info);
 struct vtree_config {
 	const char *hostname;		/* the container's; NULL: "localhost" */
 	uint64_t memory_limit;		/* bytes, 0: none (then the cgroup's) */
+	bool root_readonly;		/* root.readonly */
 	/* the OCI mounts, shown in /proc/<pid>/mounts */
 	const struct vtree_mount_info *mounts;
 	size_t n_mounts;
 	const char *const *masked;	/* linux.maskedPaths */
 	size_t n_masked;
+	/* the data of a masked directory's tmpfs (its owner in a user
+	 * namespace); NULL: none */
+	const char *masked_dir_data;
 	const char *const *readonly;	/* linux.readonlyPaths */
 	size_t n_readonly;
 	pid_t init_pid;		/* host pid of the workload init: /proc is
@@ -100,6 +105,23 @@ bool vtree_path_is_virtual(const char *clean);
  * and path has no ".." and base is not "/" or "/dev": then no need to know
  * base's real path. Used to skip a gofer round trip. */
 bool vtree_relative_may_be_virtual(const char *path);
+
+/* A tmpfs's limits as statfs gives them: the kernel's own figures for
+ * what its size= and nr_inodes= asked. */
+struct vtree_fs_limits {
+	unsigned long long size_k, inodes;
+};
+
+/*
+ * procfs_mntopts.c: a mount's own options, as the kernel's show_options
+ * prints them after the super block's "rw"/"ro" for a file system of type
+ * made with data (mount(2)'s): each led by ",", defaults left out, in the
+ * kernel's order and number formats. Known: tmpfs and devpts; "" for the
+ * others. lim: a tmpfs's statfs limits (NULL: size and nr_inodes are
+ * not shown).
+ */
+void vtree_fs_options(char *buf, size_t len, const char *type,
+		      const char *data, const struct vtree_fs_limits *lim);
 
 /* ---- operations on a cleaned virtual path ------------------------------ */
 

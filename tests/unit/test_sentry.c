@@ -13,6 +13,7 @@
 #include "sentry/control.h"
 #include "sentry/internal.h"
 #include "sentry/proc_status.h"
+#include "sentry/vtree.h"
 #include "syscalls/table.h"
 #include "tests/unit/test.h"
 
@@ -158,6 +159,55 @@ TEST(status_fields)
 	CHECK(strncmp(status_value(st, "Name"), "x\n", 2) == 0);
 	CHECK(status_value(st, "Nam") == NULL);
 	CHECK(status_value("", "Name") == NULL);
+}
+
+/* A mount's own options as the kernel prints them (procfs_mntopts.c). */
+static const char *fs_opts(const char *type, const char *data,
+			   const struct vtree_fs_limits *lim)
+{
+	static char buf[256];
+
+	vtree_fs_options(buf, sizeof(buf), type, data, lim);
+	return buf;
+}
+
+TEST(fs_options_tmpfs)
+{
+	struct vtree_fs_limits lim = { .size_k = 65536, .inodes = 1024 };
+
+	/* runc's /dev and /dev/shm: the kernel's order, mode 1777 left out */
+	CHECK_STREQ(fs_opts("tmpfs", "mode=755,size=65536k", &lim),
+		    ",size=65536k,mode=755");
+	CHECK_STREQ(fs_opts("tmpfs", "mode=1777,size=65536k", &lim),
+		    ",size=65536k");
+	/* the size as statfs has it; the last of a repeated option */
+	CHECK_STREQ(fs_opts("tmpfs", "size=1,mode=0700,mode=01700", &lim),
+		    ",size=65536k,mode=1700");
+	CHECK_STREQ(fs_opts("tmpfs", "nr_blocks=16,nr_inodes=1k", &lim),
+		    ",size=65536k,nr_inodes=1024");
+	CHECK_STREQ(fs_opts("tmpfs", "size=1m", NULL), "");
+	/* ids: root's left out; flags; an unknown option not shown */
+	CHECK_STREQ(fs_opts("tmpfs", "gid=5,uid=0,huge=within_size,noswap,"
+				     "inode64,x=1,uid=1000", NULL),
+		    ",uid=1000,gid=5,inode64,huge=within_size,noswap");
+	CHECK_STREQ(fs_opts("tmpfs", "huge=never,inode64,inode32", NULL), "");
+	CHECK_STREQ(fs_opts("tmpfs", NULL, NULL), "");
+}
+
+TEST(fs_options_devpts_and_others)
+{
+	/* mode and ptmxmode always shown (0600, 0000 by default) */
+	CHECK_STREQ(fs_opts("devpts", "newinstance,ptmxmode=0666,mode=0620,"
+				      "gid=5", NULL),
+		    ",gid=5,mode=620,ptmxmode=666");
+	CHECK_STREQ(fs_opts("devpts", NULL, NULL), ",mode=600,ptmxmode=000");
+	CHECK_STREQ(fs_opts("devpts", "max=64,uid=0,max=1048576", NULL),
+		    ",uid=0,mode=600,ptmxmode=000");
+	CHECK_STREQ(fs_opts("devpts", "max=64,mode=bad", NULL),
+		    ",mode=600,ptmxmode=000,max=64");
+	CHECK_STREQ(fs_opts("mqueue", "mode=755", NULL), "");
+	CHECK_STREQ(fs_opts("proc", "hidepid=2", NULL), "");
+	CHECK_STREQ(fs_opts(NULL, "mode=755", NULL), "");
 }
 
 int main(void)
