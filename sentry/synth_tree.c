@@ -24,6 +24,7 @@
 #include "lib/devrules.h"
 #include "lib/util.h"
 #include "sentry/idmap.h"
+#include "sentry/nsfs.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
 #include "sentry/synth_cgroup.h"
@@ -169,6 +170,15 @@ static int escape_root(struct sc_call *c, const char *comp, const char *rest,
 	w->fd = c->t->fs->root_fd;
 	w->owned = false;
 	return 0;
+}
+
+/* The stat of the object a foreign link led to (a namespace's handle
+ * shows the namespace's, in the task's ids). */
+static int foreign_fstat(int fd, struct stat *st)
+{
+	if (nsfs_fd_stat(fd, st))
+		return 0;
+	return fstat(fd, st) < 0 ? -errno : 0;
 }
 
 static bool is_dir_fd(int fd)
@@ -620,6 +630,9 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 	bool denied = false;
 	int fd, ret;
 
+	/* what the link's own entry opens (a namespace's handle) */
+	if (!w->rest[0] && w->link.ent->open != NULL)
+		return w->link.ent->open(c, &w->link, flags, fd_out);
 	task_gofer_creds(c->t, &cr);
 	if (w->rest[0] || w->fd == GOFER_AT_ROOT)
 		return gofer_openat(task_gofer(c->t), &cr, &at, flags, 0, 0,
@@ -823,7 +836,7 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 			task_gofer_creds(c->t, &cr);
 			ret = gofer_fstatat(task_gofer(c->t), &cr, &at, 0, st);
 		} else {
-			ret = fstat(w.fd, st) < 0 ? -errno : 0;
+			ret = foreign_fstat(w.fd, st);
 		}
 		vwalk_release(&w);
 		return ret;
@@ -1023,7 +1036,7 @@ int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 		/* Not a file of the gofer's (a pipe or socket the task was
 		 * given): its mode and owner, as any inode's. */
 		if (ret == -EXDEV && at.path == NULL) {
-			ret = fstat(w.fd, &st) < 0 ? -errno : 0;
+			ret = foreign_fstat(w.fd, &st);
 			if (ret == 0 && mode != F_OK) {
 				ident_stat_from_host(c->t, &st);
 				ret = synth_permission(cr, &st, mode);

@@ -1,0 +1,20 @@
+#!/bin/bash
+# The files /proc/<pid>/ns/X lead to against runc (issue 14):
+# tests/progs/ns_files stats each, opens it (O_RDONLY, O_PATH), compares
+# the fd's fstat, statx and /proc/self/fd link with the link's namespace,
+# and asks the NS_GET_* ioctls (type, owner, parent, owner's uid) and
+# setns, in a runc container and in a cvisor one made from the same
+# bundle; every line must agree. The sandbox hands out handles of its
+# own, never the kernel's nsfs files (sentry/nsfs.c, docs/security.md
+# "Namespace files").
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+t_needs_runc ns_files ns_files || exit 0
+
+B=$T_TMP/b
+make_bundle "$B" /ns_files
+cp "$PROG" "$B/rootfs/ns_files"
+
+t_run_runc_and_sandbox nf
+t_compare_native
