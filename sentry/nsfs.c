@@ -96,6 +96,26 @@ static uint64_t alias_of(const struct sentry *s, uint64_t ino)
 	return link_ino(runtime);
 }
 
+/* Whether the runtime's user namespace owns the namespace ino (one the
+ * container inherited from runsc), for a sandbox that shows its own as
+ * the runtime's. */
+static bool runtime_owns(const struct sentry *s, uint64_t ino)
+{
+	const char *p = s->cfg->runtime_owned;
+	char *end;
+
+	if (s->cfg->runtime_userns == NULL || p == NULL)
+		return false;
+	while (*p != '\0') {
+		if (strtoull(p, &end, 10) == ino)
+			return true;
+		if (end == p)
+			return false;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return false;
+}
+
 /* The handle of the real namespace fd real (taken): found or made. */
 static struct ns_handle *handle_get(const struct sentry *s, int type,
 				    int real, int *err)
@@ -184,6 +204,43 @@ static struct ns_handle *link_handle(struct sc_call *c, const struct vnode *n,
 	return handle_get(c->t->sentry, type, real, err);
 }
 
+/*
+ * What a write to a namespace file gets: the kernel's answer to the
+ * sentry's own write open of one (EPERM since Linux refuses any write to
+ * nsfs files before the mode, as 6.18 does), else the mode's: 0444 is
+ * EACCES for a write (root's override opens a file without write on
+ * Linux; refused here all the same). Asked once.
+ */
+int nsfs_write_errno(struct sc_call *c)
+{
+	static int answer;
+	char path[64];
+	int pfd, fd, e;
+
+	e = __atomic_load_n(&answer, __ATOMIC_RELAXED);
+	if (e != 0)
+		return e;
+	pfd = vtree_host_proc_fd();
+	if (pfd < 0)
+		return -EACCES;
+	snprintf(path, sizeof(path), "%d/ns/net", c->t->tgid);
+	fd = openat(pfd, path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	else if (errno != EPERM && errno != EACCES)
+		return -EACCES;	/* the task is gone: ask again later */
+	e = fd < 0 && errno == EPERM ? -EPERM : -EACCES;
+	__atomic_store_n(&answer, e, __ATOMIC_RELAXED);
+	return e;
+}
+
+int nsfs_access(struct sc_call *c, int mode)
+{
+	if (mode & W_OK)
+		return nsfs_write_errno(c);
+	return (mode & X_OK) ? -EACCES : 0;
+}
+
 int nsfs_link_open(struct sc_call *c, const struct vnode *n, int flags,
 		   int *fd_out)
 {
@@ -194,11 +251,9 @@ int nsfs_link_open(struct sc_call *c, const struct vnode *n, int flags,
 		return -EEXIST;
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
-	/* nsfs files are 0444 (root with CAP_DAC_OVERRIDE gets a file
-	 * without write on Linux: EACCES here too) */
 	if (!(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY ||
 				  (flags & O_TRUNC)))
-		return -EACCES;
+		return nsfs_write_errno(c);
 	pthread_mutex_lock(&handles_lock);
 	h = link_handle(c, n, &err);
 	if (h != NULL) {
@@ -281,6 +336,25 @@ static uint64_t caller_ns(struct sc_call *c, const char *name)
 	return link_ino(target);
 }
 
+/* The sentry's fd of the caller's user namespace if it is the sandbox's
+ * own (shown as the runtime's); -1 (errno EPERM) if not. */
+static int own_userns(struct sc_call *c)
+{
+	uint64_t own = link_ino(c->t->sentry->own_userns);
+	int fd;
+
+	if (own == 0 || caller_ns(c, "user") != own) {
+		errno = EPERM;
+		return -1;
+	}
+	fd = open_real(c->t->tgid, "user");
+	if (fd < 0) {
+		errno = -fd;
+		return -1;
+	}
+	return fd;
+}
+
 /*
  * Whether the namespace of fd is target or below it, as the kernel
  * checks what the caller may be given (ns_get_owner, pidns_get_parent):
@@ -325,6 +399,11 @@ static long get_related(struct sc_call *c, struct ns_handle *h, int req)
 	if (h->alias)
 		return -EPERM;
 	real = ioctl(h->real, (unsigned long)req);
+	/* above the sandbox's user namespace: the runtime's, which the
+	 * caller's is shown as, if it owns that namespace */
+	if (real < 0 && errno == EPERM && req == NS_GET_USERNS &&
+	    runtime_owns(c->t->sentry, h->shown.st_ino))
+		real = own_userns(c);
 	if (real < 0)
 		return errno == EPERM ? -EPERM : -errno;
 	limit = caller_ns(c, type == CLONE_NEWPID ? "pid" : "user");

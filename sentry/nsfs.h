@@ -18,6 +18,11 @@ struct vnode;
  * handle of the namespace. 0 or -errno. */
 int nsfs_link_open(struct sc_call *c, const struct vnode *n, int flags,
 		   int *fd_out);
+/* access(2) of a namespace file with mode (the task's ids do not
+ * matter: 0444, root's, no write, no execute). 0 or -errno. */
+int nsfs_access(struct sc_call *c, int mode);
+/* What a write open of a namespace file gets: -EPERM or -EACCES. */
+int nsfs_write_errno(struct sc_call *c);
 /* The same handle as a sentry-side fd (the walk's foreign object). */
 int nsfs_link_foreign(struct sc_call *c, const struct vnode *n, int *fd_out,
 		      bool *owned);

@@ -1024,6 +1024,10 @@ int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 
 	if (ret < 0)
 		return ret;
+	if (w.foreign && w.fd >= 0 && !w.rest[0] && nsfs_fd_stat(w.fd, &st)) {
+		vwalk_release(&w);
+		return nsfs_access(c, mode);
+	}
 	if (w.foreign) {
 		struct gofer_at at = { .dirfd = w.fd,
 				       .rootfd = c->t->fs->root_fd,
