@@ -356,6 +356,31 @@ static int own_userns(struct sc_call *c)
 }
 
 /*
+ * The owner real (taken) of a namespace other than a user namespace, as
+ * the caller is shown it: with
+ * a user namespace of the container's, the namespaces the sandbox made
+ * for it in its own (the pid namespace: the sandbox process forks the
+ * init into it) are the container's user namespace's, as runc makes
+ * them in it; the caller's own user namespace then, else real.
+ */
+static int made_for_container(struct sc_call *c, int real)
+{
+	uint64_t own = link_ino(c->t->sentry->own_userns);
+	struct stat st;
+	int fd;
+
+	if (own == 0 || c->t->sentry->cfg->runtime_userns != NULL ||
+	    fstat(real, &st) < 0 || st.st_ino != own ||
+	    caller_ns(c, "user") == own)
+		return real;
+	fd = open_real(c->t->tgid, "user");
+	if (fd < 0)
+		return real;
+	close(real);
+	return fd;
+}
+
+/*
  * Whether the namespace of fd is target or below it, as the kernel
  * checks what the caller may be given (ns_get_owner, pidns_get_parent):
  * walked up with NS_GET_PARENT, which stops at the sentry's own.
@@ -406,6 +431,8 @@ static long get_related(struct sc_call *c, struct ns_handle *h, int req)
 		real = own_userns(c);
 	if (real < 0)
 		return errno == EPERM ? -EPERM : -errno;
+	if (req == NS_GET_USERNS && h->type != CLONE_NEWUSER)
+		real = made_for_container(c, real);
 	limit = caller_ns(c, type == CLONE_NEWPID ? "pid" : "user");
 	if (limit == 0 || !reaches(real, limit)) {
 		close(real);

@@ -255,6 +255,9 @@ static int link_fd_probe(struct sc_call *c, const struct vnode *n, char *buf,
 		return ret;
 	if (fstat(fd, &st) < 0)
 		return -errno;
+	ret = nsfs_fd_name(fd, path, sizeof(path));
+	if (ret >= 0)
+		return vtree_link_target(path, buf, len);
 	if (S_ISDIR(st.st_mode) && fs_dir_path(c, fd, path, sizeof(path)) >= 0)
 		return reader_link(c, path, buf, len);
 	if (S_ISFIFO(st.st_mode))

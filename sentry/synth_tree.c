@@ -835,8 +835,11 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 		if (w.rest[0] || w.fd == GOFER_AT_ROOT) {
 			task_gofer_creds(c->t, &cr);
 			ret = gofer_fstatat(task_gofer(c->t), &cr, &at, 0, st);
+		} else if (nsfs_fd_stat(w.fd, st)) {
+			ident_stat_from_host(c->t, st);	/* a namespace's */
+			ret = 0;
 		} else {
-			ret = foreign_fstat(w.fd, st);
+			ret = fstat(w.fd, st) < 0 ? -errno : 0;
 		}
 		vwalk_release(&w);
 		return ret;
