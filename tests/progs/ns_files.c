@@ -7,7 +7,8 @@
  * runc and under cvisor and compares. Namespaces differ between the two
  * containers, so results are relations (this fd is the namespace that
  * link names, the owner is the user namespace of ns/user) except for
- * the user namespace, which is the runtime's in both.
+ * the user namespace, which is the runtime's in both (without a user
+ * namespace of the container's).
  */
 #include <errno.h>
 #include <fcntl.h>
