@@ -54,9 +54,22 @@ struct ns_handle {
 
 static struct ns_handle handles[NS_HANDLES];
 static pthread_mutex_t handles_lock = PTHREAD_MUTEX_INITIALIZER;
-/* the device of the handles' files, 0 before the first: a stat of any
- * other device is none without the lock */
+/* the device of the handles' files (the mirror's, or the memfds'), 0
+ * before the first: a stat of any other device is none without the
+ * lock, unless they were made on two (handles_mixed) */
 static dev_t handles_dev;
+static bool handles_mixed;
+
+/* Under handles_lock. */
+static void note_dev(dev_t dev)
+{
+	dev_t was = __atomic_load_n(&handles_dev, __ATOMIC_RELAXED);
+
+	if (was == 0)
+		__atomic_store_n(&handles_dev, dev, __ATOMIC_RELEASE);
+	else if (was != dev)
+		__atomic_store_n(&handles_mixed, true, __ATOMIC_RELEASE);
+}
 
 static const struct {
 	const char *name;
@@ -123,6 +136,7 @@ static struct ns_handle *handle_get(const struct sentry *s, int type,
 	struct ns_handle *h = NULL;
 	struct stat st, hs;
 	uint64_t alias;
+	int rd, path;
 
 	if (fstat(real, &st) < 0) {
 		*err = -errno;
@@ -141,16 +155,16 @@ static struct ns_handle *handle_get(const struct sentry *s, int type,
 		if (!handles[i].used && h == NULL)
 			h = &handles[i];
 	}
-	*err = h == NULL ? -ENFILE : vmirror_empty_file(&h->rd, &h->path);
+	*err = h == NULL ? -ENFILE : vmirror_empty_file(&rd, &path);
 	if (*err < 0) {
 		close(real);
 		return NULL;
 	}
-	(void)fstat(h->rd, &hs);	/* our own file: cannot fail */
-	__atomic_store_n(&handles_dev, hs.st_dev, __ATOMIC_RELEASE);
+	(void)fstat(rd, &hs);	/* our own file: cannot fail */
+	note_dev(hs.st_dev);
 	*h = (struct ns_handle){ .used = true, .type = type,
 				 .alias = alias != 0, .real = real,
-				 .rd = h->rd, .path = h->path,
+				 .rd = rd, .path = path,
 				 .hdev = hs.st_dev, .hino = hs.st_ino,
 				 .shown = st };
 	return h;
@@ -279,7 +293,8 @@ bool nsfs_shown(dev_t dev, ino_t ino, struct stat *st)
 {
 	struct ns_handle *h;
 
-	if (dev != __atomic_load_n(&handles_dev, __ATOMIC_ACQUIRE))
+	if (dev != __atomic_load_n(&handles_dev, __ATOMIC_ACQUIRE) &&
+	    !__atomic_load_n(&handles_mixed, __ATOMIC_ACQUIRE))
 		return false;
 	pthread_mutex_lock(&handles_lock);
 	h = handle_at(dev, ino);
