@@ -1074,6 +1074,19 @@ int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 	return ret;
 }
 
+bool vtree_is_ns(struct sc_call *c, const char *path)
+{
+	struct vwalk w;
+	struct stat st;
+	bool ns;
+
+	if (vwalk(c, path, true, &w) < 0)
+		return false;
+	ns = w.foreign && w.fd >= 0 && !w.rest[0] && nsfs_fd_stat(w.fd, &st);
+	vwalk_release(&w);
+	return ns;
+}
+
 int vtree_readlink(struct sc_call *c, const char *path, char *buf, size_t len)
 {
 	struct vwalk w;

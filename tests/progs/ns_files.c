@@ -174,6 +174,12 @@ static void one(const char *name)
 	case_out(out, "%s", fd < 0 ? ename(errno) : "ok");
 	if (fd >= 0)
 		close(fd);
+	snprintf(out, sizeof(out), "chmod_%s", name);
+	case_out(out, "%s", chmod(path, 0444) < 0 ? ename(errno) : "ok");
+	snprintf(out, sizeof(out), "chown_%s", name);
+	case_out(out, "%s", chown(path, 0, 0) < 0 ? ename(errno) : "ok");
+	snprintf(out, sizeof(out), "truncate_%s", name);
+	case_out(out, "%s", truncate(path, 0) < 0 ? ename(errno) : "ok");
 	snprintf(out, sizeof(out), "access_%s", name);
 	case_out(out, "r=%s w=%s", access(path, R_OK) < 0 ? ename(errno) : "ok",
 		 access(path, W_OK) < 0 ? ename(errno) : "ok");
