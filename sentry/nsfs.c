@@ -372,11 +372,11 @@ static int own_userns(struct sc_call *c)
 
 /*
  * The owner real (taken) of a namespace other than a user namespace, as
- * the caller is shown it: with
- * a user namespace of the container's, the namespaces the sandbox made
- * for it in its own (the pid namespace: the sandbox process forks the
- * init into it) are the container's user namespace's, as runc makes
- * them in it; the caller's own user namespace then, else real.
+ * the caller is shown it: with a user namespace of the container's, the
+ * namespaces the sandbox made for it in its own (the pid namespace: the
+ * sandbox process forks the init into it) are the container's user
+ * namespace's, as runc makes them in it; the caller's own user namespace
+ * then, else real.
  */
 static int made_for_container(struct sc_call *c, int real)
 {
