@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -326,4 +327,49 @@ int ns_loopback_up(struct cv_error **err)
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
 		return cv_error_set(err, errno, "loopback: up");
 	return 0;
+}
+
+/* The inode of the user namespace owning /proc/self/ns/<name>; 0 if the
+ * caller may not have it. */
+static ino_t owner_ino(const char *name, ino_t *self)
+{
+	char path[64];
+	cleanup_close int fd = -1, owner = -1;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return 0;
+	*self = st.st_ino;
+	owner = ioctl(fd, NS_GET_USERNS);
+	if (owner < 0 || fstat(owner, &st) < 0)
+		return 0;
+	return st.st_ino;
+}
+
+void ns_owned_list(char *buf, size_t len)
+{
+	static const char *const names[] = { "cgroup", "ipc", "mnt", "net",
+					     "pid", "time", "uts" };
+	struct stat user;
+	size_t off = 0;
+	ino_t ns = 0;
+
+	buf[0] = '\0';
+	if (stat("/proc/self/ns/user", &user) < 0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		int n;
+
+		if (owner_ino(names[i], &ns) != user.st_ino)
+			continue;
+		n = snprintf(buf + off, len - off, "%s%lu", off ? "," : "",
+			     (unsigned long)ns);
+		if (n < 0 || (size_t)n >= len - off) {
+			buf[off] = '\0';
+			return;
+		}
+		off += (size_t)n;
+	}
 }

@@ -90,4 +90,13 @@ int ns_write_id_maps(pid_t pid, const struct oci_spec *spec,
 /* Brings "lo" up in the current network namespace. */
 int ns_loopback_up(struct cv_error **err);
 
+/*
+ * The caller's namespaces that its own user namespace owns, as "N,N,..."
+ * (their inodes; "" if none or on failure): taken by a sandbox before it
+ * enters a user namespace of its own, they are those the container, which
+ * under runc would share the runtime's user namespace, is given the owner
+ * of with NS_GET_USERNS (sentry/nsfs.c).
+ */
+void ns_owned_list(char *buf, size_t len);
+
 #endif

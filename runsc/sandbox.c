@@ -199,6 +199,8 @@ struct sandbox_ctx {
 	/* In the sandbox's own user namespace: the runtime's, "user:[N]"
 	 * (sentry_config.runtime_userns); else "". */
 	char runtime_userns[64];
+	/* and the namespaces it owns (sentry_config.runtime_owned) */
+	char runtime_owned[192];
 	struct cv_undo undo;	/* the children to kill if start-up fails */
 };
 
@@ -1031,6 +1033,7 @@ static int sandbox_userns(struct sandbox_ctx *c, struct cv_error **err)
 	n = readlink("/proc/self/ns/user", c->runtime_userns,
 		     sizeof(c->runtime_userns) - 1);
 	c->runtime_userns[n > 0 ? n : 0] = '\0';
+	ns_owned_list(c->runtime_owned, sizeof(c->runtime_owned));
 	if (sandbox_pidns_wanted(c)) {
 		if (sandbox_pidns_clone(c, false, err) < 0)
 			return -1;
@@ -1143,8 +1146,10 @@ __attribute__((noreturn)) static void sandbox_main(struct sandbox_ctx *c)
 	cfg.dev_rules = c->dev_rules;
 	cfg.n_dev_rules = c->n_dev_rules;
 	cfg.file_access_mounts_exclusive = o->file_access_mounts_exclusive;
-	if (c->runtime_userns[0] != '\0' && !c->ns.new_user)
+	if (c->runtime_userns[0] != '\0' && !c->ns.new_user) {
 		cfg.runtime_userns = c->runtime_userns;
+		cfg.runtime_owned = c->runtime_owned;
+	}
 	{
 		int keep[] = { cfg.gofer_fd, cfg.ctl_fd, cfg.init_fd,
 			       cfg.log_fd, gofer_pidfd };

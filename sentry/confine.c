@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <linux/nsfs.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -191,6 +192,10 @@ static const struct cf_rule sentry_rules[] = {
 	IOCTL(SECCOMP_IOR_ID_VALID_OLD, NULL),
 	IOCTL(SECCOMP_IOCTL_NOTIF_ADDFD, NULL),
 	IOCTL(PLAT_IOCTL_NOTIF_SET_FLAGS, NULL),
+	IOCTL(NS_GET_USERNS, "a namespace's owner, parent, owner's uid "
+			     "(sentry/nsfs.c)"),
+	IOCTL(NS_GET_PARENT, NULL),
+	IOCTL(NS_GET_OWNER_UID, NULL),
 	/* a new task (runsc exec) with the platform's options only; the
 	 * rest are requests on tasks already traced */
 	CF_ARG2(ptrace, "tracing every workload task: the requests "

@@ -22,6 +22,7 @@
 
 #include "gofer/client.h"
 #include "lib/cleanup.h"
+#include "sentry/nsfs.h"
 #include "sentry/task.h"
 #include "sentry/vtree.h"
 
@@ -80,6 +81,10 @@ static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 		return ret;
 	if (p->virt)
 		return vtree_modify_errno(c, p->vpath);
+	/* a namespace's file: nsfs refuses the change (and a non-owner is
+	 * refused first) */
+	if (p->empty && nsfs_fd_stat(p->at.dirfd, &(struct stat){ 0 }))
+		return -EPERM;
 	return 0;
 }
 
@@ -298,6 +303,8 @@ SENTRY_HANDLER(truncate)
 		return ret;
 	if (p.virt) {
 		ret = vtree_stat(c, p.vpath, true, &(struct stat){ 0 });
+		if (ret == 0 && vtree_is_ns(c, p.vpath))
+			return nsfs_write_errno(c);
 		return ret < 0 ? ret : -EACCES;
 	}
 	task_gofer_creds(c->t, &cr);

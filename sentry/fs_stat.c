@@ -17,6 +17,7 @@
 #include "gofer/client.h"
 #include "lib/cleanup.h"
 #include "sentry/idmap.h"
+#include "sentry/nsfs.h"
 #include "sentry/task.h"
 #include "sentry/vtree.h"
 
@@ -42,6 +43,8 @@ static int stat_path(struct sc_call *c, struct fs_path *p, int flags,
 				*st = p->st;
 			else if (fstat(p->at.dirfd, st) < 0)
 				return -errno;
+			/* a namespace's handle: the namespace's stat */
+			(void)nsfs_shown(st->st_dev, st->st_ino, st);
 			ident_stat_from_host(c->t, st);
 			return 0;
 		}
@@ -152,6 +155,10 @@ static int statx_path(struct sc_call *c, struct fs_path *p, int flags,
 			if (statx(p->at.dirfd, "", flags | AT_EMPTY_PATH, mask,
 				  stx) < 0)
 				return -errno;
+			if (nsfs_shown(makedev(stx->stx_dev_major,
+					       stx->stx_dev_minor),
+				       stx->stx_ino, &st))
+				stat_to_statx(&st, stx);
 			ident_statx_from_host(c->t, stx);
 			return 0;
 		}

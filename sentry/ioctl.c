@@ -5,23 +5,30 @@
  * kernel looks the fd up before the request, and an fd that is not open,
  * or is open with O_PATH, is EBADF whatever the request; any other fd
  * gets the ENOTTY of a request no driver knows. The kernel never sees
- * the request.
+ * the request. The NS_GET_* family is answered for the namespace handles
+ * of /proc/<pid>/ns (sentry/nsfs.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "sentry/internal.h"
+#include "sentry/nsfs.h"
 
 SENTRY_HANDLER(ioctl)
 {
 	int fd = task_dup_fd(c, (int)c->args[0]), fl;
+	long ret = -ENOTTY;
 
 	if (fd == -EBADF)
 		return -EBADF;
 	if (fd < 0)
 		return -ENOTTY;
 	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_PATH))
+		ret = -EBADF;
+	else if (nsfs_ioctl_request(c->args[1]))
+		ret = nsfs_ioctl(c, fd, c->args[1], c->args[2]);
 	close(fd);
-	return fl >= 0 && (fl & O_PATH) ? -EBADF : -ENOTTY;
+	return ret;
 }

@@ -25,6 +25,7 @@
 #include "lib/util.h"
 #include "sentry/idmap.h"
 #include "sentry/internal.h"
+#include "sentry/nsfs.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
 
@@ -205,7 +206,9 @@ static int link_ns(struct sc_call *c, const struct vnode *n, char *buf,
 	return vtree_link_target(target, buf, len);
 }
 
+/* Followed, a handle of the namespace (sentry/nsfs.c). */
 #define NS_LINK(nm) { .name = nm, .type = VN_LINK, .link = link_ns, \
+		      .foreign = nsfs_link_foreign, .open = nsfs_link_open, \
 		      .ptrace = true }
 const struct vtree_entry procfs_ns_children[] = {
 	NS_LINK("cgroup"), NS_LINK("ipc"), NS_LINK("mnt"), NS_LINK("net"),
@@ -252,6 +255,9 @@ static int link_fd_probe(struct sc_call *c, const struct vnode *n, char *buf,
 		return ret;
 	if (fstat(fd, &st) < 0)
 		return -errno;
+	ret = nsfs_fd_name(fd, path, sizeof(path));
+	if (ret >= 0)
+		return vtree_link_target(path, buf, len);
 	if (S_ISDIR(st.st_mode) && fs_dir_path(c, fd, path, sizeof(path)) >= 0)
 		return reader_link(c, path, buf, len);
 	if (S_ISFIFO(st.st_mode))
@@ -296,6 +302,9 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 		return vtree_link_target(path, buf, len);
 	if (foreign_fd(c, n, &fd, &owned) < 0)
 		return vtree_link_target("host:[0]", buf, len);
+	ret = nsfs_fd_name(fd, path, sizeof(path));
+	if (ret >= 0)
+		return vtree_link_target(path, buf, len);
 	if (vtree_fd_path(fd, path, sizeof(path)) == 0 ||
 	    same_in_sandbox(c, fd, path))
 		return reader_link(c, path, buf, len);

@@ -107,6 +107,10 @@ struct sentry_config {
 	 * /proc/<pid>/ns/user shows for the sandbox's, as under runc the
 	 * container shares the runtime's. NULL otherwise. */
 	const char *runtime_userns;
+	/* With it: the inodes ("N,N,...") of the runtime's namespaces that
+	 * its user namespace owns (runsc/namespaces.h ns_owned_list): those
+	 * the container inherits are given that owner (sentry/nsfs.c). */
+	const char *runtime_owned;
 };
 
 /*

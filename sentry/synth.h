@@ -53,7 +53,8 @@ struct vtree_entry {
 	int (*gen)(struct sc_call *c, const struct vnode *n, struct vbuf *b);
 	/* VN_FILE served by the kernel's own file (a write reaches the
 	 * kernel, a read is not a snapshot: oom_score_adj, pagemap): opens
-	 * it with flags for the task, its access checked; 0 or -errno */
+	 * it with flags for the task, its access checked; 0 or -errno.
+	 * VN_LINK with foreign: what opening its target gives (ns/) */
 	int (*open)(struct sc_call *c, const struct vnode *n, int flags,
 		    int *fd_out);
 	/* VN_LINK: the target; its length or -errno */
@@ -137,6 +138,8 @@ bool vtree_ready(void);
  * a process gone is no longer listed by a /proc read on, as on Linux. */
 void vmirror_snap_forget(const char *path, const char *name);
 int vmirror_file_open(const struct vbuf *b, int *fd_out);
+/* An empty 0444 file of the sentry's own: *rd O_RDONLY, *path O_PATH. */
+int vmirror_empty_file(int *rd, int *path);
 /* synth_seek.c: fd is the snapshot of virtual file path (how lseek
  * answers SEEK_END for it). */
 void vseek_remember(int fd, const char *path);

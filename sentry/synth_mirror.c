@@ -1264,3 +1264,43 @@ int vmirror_file_open(const struct vbuf *b, int *fd_out)
 	*fd_out = fd;
 	return 0;
 }
+
+/* An empty 0444 file of the sentry's own (the mirror's, else a memfd):
+ * *rd an O_RDONLY fd of it, *path an O_PATH one (an O_RDONLY dup when it
+ * is a memfd, which cannot be reopened). Both the caller's. */
+int vmirror_empty_file(int *rd, int *path)
+{
+	static unsigned long seq;
+	cleanup_close int r = -1, w = -1;
+	struct vbuf none = { 0 };
+	char name[32];
+	int ret;
+
+	lazy_init();
+	snprintf(name, sizeof(name), ".empty-%lu", seq++);
+	if (mirror_fd >= 0)
+		w = openat(mirror_fd, name,
+			   O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+	if (w < 0) {
+		ret = memfd_file(&none, &r);
+		if (ret < 0)
+			return ret;
+		*path = fcntl(r, F_DUPFD_CLOEXEC, 0);
+		if (*path < 0)
+			return -errno;
+		*rd = steal_fd(r);
+		return 0;
+	}
+	r = openat(mirror_fd, name, O_RDONLY | O_CLOEXEC);
+	*path = openat(mirror_fd, name, O_PATH | O_CLOEXEC);
+	ret = r < 0 || *path < 0 ? -errno : 0;
+	/* our own file, just made: unlinking it cannot fail */
+	(void)unlinkat(mirror_fd, name, 0);
+	if (ret < 0) {
+		if (*path >= 0)
+			close(*path);
+		return ret;
+	}
+	*rd = steal_fd(r);
+	return 0;
+}

@@ -24,6 +24,7 @@
 #include "lib/devrules.h"
 #include "lib/util.h"
 #include "sentry/idmap.h"
+#include "sentry/nsfs.h"
 #include "sentry/task.h"
 #include "sentry/synth.h"
 #include "sentry/synth_cgroup.h"
@@ -169,6 +170,15 @@ static int escape_root(struct sc_call *c, const char *comp, const char *rest,
 	w->fd = c->t->fs->root_fd;
 	w->owned = false;
 	return 0;
+}
+
+/* The stat of the object a foreign link led to (a namespace's handle
+ * shows the namespace's, in the task's ids). */
+static int foreign_fstat(int fd, struct stat *st)
+{
+	if (nsfs_fd_stat(fd, st))
+		return 0;
+	return fstat(fd, st) < 0 ? -errno : 0;
 }
 
 static bool is_dir_fd(int fd)
@@ -582,6 +592,9 @@ static int open_foreign(struct sc_call *c, struct vwalk *w, int flags,
 	bool denied = false;
 	int fd, ret;
 
+	/* what the link's own entry opens (a namespace's handle) */
+	if (!w->rest[0] && w->link.ent->open != NULL)
+		return w->link.ent->open(c, &w->link, flags, fd_out);
 	task_gofer_creds(c->t, &cr);
 	if (w->rest[0] || w->fd == GOFER_AT_ROOT)
 		return gofer_openat(task_gofer(c->t), &cr, &at, flags, 0, 0,
@@ -784,7 +797,7 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 		if (w.rest[0] || w.fd == GOFER_AT_ROOT) {
 			task_gofer_creds(c->t, &cr);
 			ret = gofer_fstatat(task_gofer(c->t), &cr, &at, 0, st);
-		} else if (fstat(w.fd, st) < 0) {
+		} else if (!nsfs_fd_stat(w.fd, st) && fstat(w.fd, st) < 0) {
 			ret = -errno;
 		} else {
 			ident_stat_from_host(c->t, st);	/* the sentry's */
@@ -943,6 +956,10 @@ int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 
 	if (ret < 0)
 		return ret;
+	if (w.foreign && w.fd >= 0 && !w.rest[0] && nsfs_fd_stat(w.fd, &st)) {
+		vwalk_release(&w);
+		return nsfs_access(c, mode);
+	}
 	if (w.foreign) {
 		struct gofer_at at = { .dirfd = w.fd,
 				       .rootfd = c->t->fs->root_fd,
@@ -955,7 +972,7 @@ int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 		/* Not a file of the gofer's (a pipe or socket the task was
 		 * given): its mode and owner, as any inode's. */
 		if (ret == -EXDEV && at.path == NULL) {
-			ret = fstat(w.fd, &st) < 0 ? -errno : 0;
+			ret = foreign_fstat(w.fd, &st);
 			if (ret == 0 && mode != F_OK)
 				ret = ident_host_permission(c->t, &who, &st,
 							    mode);
@@ -983,6 +1000,19 @@ int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 	    (vmask_readonly(path) || in_cgroup_mount(path)))
 		ret = -EROFS;
 	return ret;
+}
+
+bool vtree_is_ns(struct sc_call *c, const char *path)
+{
+	struct vwalk w;
+	struct stat st;
+	bool ns;
+
+	if (vwalk(c, path, true, &w) < 0)
+		return false;
+	ns = w.foreign && w.fd >= 0 && !w.rest[0] && nsfs_fd_stat(w.fd, &st);
+	vwalk_release(&w);
+	return ns;
 }
 
 int vtree_readlink(struct sc_call *c, const char *path, char *buf, size_t len)

@@ -133,6 +133,9 @@ int vtree_statfs(struct sc_call *c, const char *path, struct statfs *st);
 /* Linux's answer for access(2) (mode: R_OK|W_OK|X_OK|F_OK). */
 int vtree_access(struct sc_call *c, const char *path, int mode, bool follow,
 		 const struct gofer_creds *cr);
+/* Whether path, followed, is a namespace's file (/proc/<pid>/ns/X,
+ * sentry/nsfs.h). */
+bool vtree_is_ns(struct sc_call *c, const char *path);
 /* The target of a virtual symlink (no NUL), -EINVAL if not a link. */
 int vtree_readlink(struct sc_call *c, const char *path, char *buf, size_t len);
 /* What a modification (create, remove, chmod...) of a virtual path gets:

@@ -71,6 +71,34 @@ echo "lscpu_p_nodes_set $(lscpu -p=cpu,node | grep -v '^#' | awk -F, '$2 == ""' 
 c findmnt findmnt -n -o TARGET /
 echo "findmnt_root $(findmnt -n -o TARGET /)"
 c lsns lsns
+# lsns: the namespaces are the container's (their inodes differ between
+# the two runtimes but the user and time namespaces), so the inodes are
+# compared with the links of /proc/$$/ns, owners and parents with the
+# user namespace's; rows sorted (the runtimes create the namespaces in
+# different orders); lsns run alone (NPROCS: this shell and lsns)
+nsrel() {	# TYPE NS PNS ONS NPROCS as relations
+	awk -v u="$(stat -L -c %i /proc/$$/ns/user)" -v p=$$ '{
+		link = "readlink /proc/" p "/ns/" $1; link | getline l; close(link)
+		gsub(/[^0-9]/, "", l)
+		print $1, "ns=" ($2 == l ? "link" : $2 == u ? "user" : $2),
+			"p=" ($3 == 0 ? 0 : $3 == u ? "user" : "x"),
+			"o=" ($4 == 0 ? 0 : $4 == u ? "user" : "x"), $5
+	}' | sort | tr '\n' ';'
+}
+lsns -n -o TYPE,NPROCS,PID,USER,COMMAND >/tmp/lsns
+echo "lsns_rows $(tr -s ' ' </tmp/lsns | sort | tr '\n' ';')"
+lsns -n -o TYPE,NS,PNS,ONS,NPROCS >/tmp/lsns
+echo "lsns_rel $(nsrel </tmp/lsns)"
+echo "lsns_user_ns $(lsns -n -t user -o NS)"
+lsns -t net -n -o TYPE,NPROCS,PID,USER >/tmp/lsns
+echo "lsns_net $(tr -s ' ' </tmp/lsns)"
+lsns -p $$ -n -o TYPE,NPROCS,PID,USER,COMMAND >/tmp/lsns
+echo "lsns_p $(tr -s ' ' </tmp/lsns | sort | tr '\n' ';')"
+lsns -J >/tmp/lsns
+echo "lsns_json $(python3 -c 'import json, sys; print(sorted((n["type"], n["nprocs"], n["pid"], n["user"]) for n in json.load(sys.stdin)["namespaces"]))' </tmp/lsns 2>&1)"
+lsns -T -n -o TYPE >/tmp/lsns
+echo "lsns_tree $(tr -s ' ' </tmp/lsns | sort | tr '\n' ';')"
+echo "ls_lL_ns $(ls -lL /proc/self/ns | awk '{print $1, $2, $3, $4, $5, $NF}' | tr -s ' ' | tr '\n' ';')"
 c lsblk lsblk
 # masked paths (runc's defaults): a file is the container's /dev/null
 # bound there, a directory a read-only tmpfs
