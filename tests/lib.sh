@@ -105,6 +105,23 @@ make_bundle() {
 	fi
 }
 
+# USERNS_JQ: a jq filter putting a config's container in a user namespace
+# that maps container ids 0..65535 to host ids 100000..165535.
+USERNS_JQ='.linux.namespaces += [{type: "user"}] |
+    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+
+# bundle_userns DIR [JQ]: DIR's container in that user namespace (and the
+# changes of the jq filter JQ), its rootfs the namespace root's and
+# $T_TMP walkable by it.
+bundle_userns() {
+	local dir=$1 more=${2:-.}
+	chmod 755 "$T_TMP"
+	chown -R 100000:100000 "$dir/rootfs"
+	jq "$USERNS_JQ | $more" "$dir/config.json" >"$dir/c.json" &&
+		mv "$dir/c.json" "$dir/config.json"
+}
+
 # t_needs_runc NAME PROGNAME [COMMAND...]: sets PROG (tests/progs/PROGNAME)
 # and RUNC for a test compared with runc; false, after reporting NAME, when
 # it cannot run: PROG not built (a failure: "make all" builds it), or no

@@ -67,11 +67,6 @@ compare pad
 # a node whose owner and group are mapped (capable_wrt_inode_uidgid), so
 # root's write check of a node the host's root owns (/proc/cpuinfo, the
 # sysctls) is refused where the mode refuses it.
-chmod 755 "$T_TMP"
-chown -R 100000:100000 "$B/rootfs"
-jq '.linux.namespaces += [{type: "user"}] |
-    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
-    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
-	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+bundle_userns "$B"
 USERNS=1
 compare pau

@@ -49,10 +49,5 @@ walk() {
 }
 
 walk nw
-jq '.root.readonly = false | .linux.namespaces += [{type: "user"}] |
-    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
-    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
-	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
-chown -R 100000:100000 "$B/rootfs"
-chmod 755 "$T_TMP"	# the mapped root walks to the rootfs
+bundle_userns "$B" '.root.readonly = false'
 walk nwu

@@ -85,11 +85,7 @@ run_sandbox() {	# label caps-profile [userns]
 	if [ -n "$userns" ]; then
 		# Root of a user namespace owning the network namespace: its
 		# CAP_NET_ADMIN there is what rtnetlink checks.
-		chown -R 100000:100000 "$B/rootfs"
-		jq '.linux.namespaces += [{type: "user"}] |
-		    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
-		    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
-			"$B/config.json" >"$B/config.json.new" && mv "$B/config.json.new" "$B/config.json"
+		bundle_userns "$B"
 	fi
 	runsc run --bundle "$B" "ps-$label-$$" >"$T_TMP/sandbox.out" \
 		2>"$T_TMP/sandbox.err" </dev/null

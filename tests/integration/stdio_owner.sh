@@ -48,13 +48,7 @@ t_compare_native
 # In a user namespace (the rootfs the namespace root's): the owners seen
 # through /proc/self links (the executable, the cwd, a pipe made in the
 # container) are mapped as the kernel maps them, not the host's ids.
-chmod 755 "$T_TMP"
-chown -R 100000:100000 "$B/rootfs"
-jq '.process.user = {"uid": 0, "gid": 0} |
-    .process.args = ["/bin/sh", "-c", "echo \"exe $(stat -L -c %u:%g /proc/self/exe)\"; echo \"cwd $(stat -L -c %u:%g /proc/self/cwd)\"; echo \"pipe $(echo | stat -L -c %u:%g /proc/self/fd/0)\"; echo done 0"] |
-    .linux.namespaces += [{type: "user"}] |
-    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
-    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
-	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+bundle_userns "$B" '.process.user = {"uid": 0, "gid": 0} |
+    .process.args = ["/bin/sh", "-c", "echo \"exe $(stat -L -c %u:%g /proc/self/exe)\"; echo \"cwd $(stat -L -c %u:%g /proc/self/cwd)\"; echo \"pipe $(echo | stat -L -c %u:%g /proc/self/fd/0)\"; echo done 0"]'
 t_run_runc_and_sandbox su
 t_compare_native
