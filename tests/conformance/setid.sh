@@ -80,11 +80,11 @@ for pass in false true userns; do
 		    .process.user = {uid: 1000, gid: 1000}' \
 			"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 	fi
-	rm -f "$B"/rootfs/tmp/own_*
+	rm -rf "$B"/rootfs/tmp/own_* "$B"/rootfs/tmp/n
 	(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" run \
 		"setid-runc-$$" </dev/null >"$T_TMP/native.raw" 2>"$T_TMP/native.err")
 	"$RUNC" --root "$T_TMP/runc-root" delete --force "setid-runc-$$" >/dev/null 2>&1
-	rm -f "$B"/rootfs/tmp/own_*
+	rm -rf "$B"/rootfs/tmp/own_* "$B"/rootfs/tmp/n
 	(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
 		--platform "$CVISOR_PLATFORM" run "setid-$$" \
 		</dev/null >"$T_TMP/sandbox.raw" 2>"$T_TMP/sandbox.err")

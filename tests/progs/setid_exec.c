@@ -17,7 +17,11 @@
  * gofer makes with the credentials the sentry holds for the task, and
  * created the owner of a file it creates in /tmp (the same); secure is
  * getauxval(AT_SECURE); execfn the string getauxval(AT_EXECFN) points
- * to.
+ * to; pdeath, amb and stack what else a secure exec changes (Linux's
+ * begin_new_exec, cap_bprm_creds_from_file): the parent-death signal
+ * (PR_GET_PDEATHSIG), the ambient set, RLIMIT_STACK's soft and hard
+ * limits in KiB, set before each exec to SIGWINCH, CAP_KILL and 16 MiB
+ * (secure_setup).
  *
  * Then the rules (each as Linux, compared with runc by
  * tests/conformance/setid.sh): a set-id exec after the caller's own
@@ -54,6 +58,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -119,13 +124,56 @@ static unsigned long exe_ino(void)
 	return ino;
 }
 
+/* The parent-death signal, the ambient set and RLIMIT_STACK, as
+ * " pdeath=N amb=X stack=SOFT,HARD" (KiB, -1: unlimited). */
+static void secure_fx(char *out, size_t len)
+{
+	struct rlimit rl = { 0, 0 };
+	unsigned long long amb = 0;
+	int sig = -1;
+
+	prctl(PR_GET_PDEATHSIG, &sig);
+	for (int c = 0; c < 64; c++)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
+			amb |= 1ull << c;
+	getrlimit(RLIMIT_STACK, &rl);
+	snprintf(out, len, " pdeath=%d amb=%llx stack=%lld,%lld", sig, amb,
+		 rl.rlim_cur == RLIM_INFINITY ? -1 : (long long)rl.rlim_cur >> 10,
+		 rl.rlim_max == RLIM_INFINITY ? -1 : (long long)rl.rlim_max >> 10);
+}
+
+/* Before an exec: what a secure exec would change, set (secure_fx shows
+ * it after): SIGWINCH as the parent-death signal, RLIMIT_STACK 16 MiB
+ * (hard 64 MiB, where it may be), CAP_KILL raised in the ambient set
+ * where it is permitted. */
+static void secure_setup(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+	struct rlimit rl;
+
+	prctl(PR_SET_PDEATHSIG, SIGWINCH);
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 &&
+	    (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= (64u << 20))) {
+		rl.rlim_cur = 16u << 20;
+		rl.rlim_max = 64u << 20;
+		setrlimit(RLIMIT_STACK, &rl);
+	}
+	if (syscall(SYS_capget, &h, d) < 0 ||
+	    !(d[0].permitted & (1u << CAP_KILL)))
+		return;
+	d[0].inheritable |= 1u << CAP_KILL;
+	if (syscall(SYS_capset, &h, d) == 0)
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0);
+}
+
 static int report(const char *name, int argc, char **argv)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { { 0 } };
 	uid_t r, e, s;
 	gid_t gr, ge, gs;
-	char su[64], sg[64], p[300], cr[32], fn[1024];
+	char su[64], sg[64], p[300], cr[32], fn[5000], fx[96];
 	uint64_t eff, prm;
 	int fd, err = 0;
 
@@ -144,6 +192,7 @@ static int report(const char *name, int argc, char **argv)
 	else
 		close(fd);
 	created(name, cr, sizeof(cr));
+	secure_fx(fx, sizeof(fx));
 	snprintf(fn, sizeof(fn), " execfn=%s",
 		 getauxval(AT_EXECFN) ? (const char *)getauxval(AT_EXECFN) :
 					"(none)");
@@ -159,13 +208,14 @@ static int report(const char *name, int argc, char **argv)
 	}
 	case_out(name, "uid=%u,%u,%u gid=%u,%u,%u groups=%d capeff=%" PRIx64
 		 " capprm=%" PRIx64 " st_uid=%s st_gid=%s root600=%s "
-		 "secure=%lu created=%s%s",
+		 "secure=%lu created=%s%s%s",
 		 r, e, s, gr, ge, gs, getgroups(0, NULL), eff, prm, su, sg,
-		 ename(err), getauxval(AT_SECURE), cr, fn);
+		 ename(err), getauxval(AT_SECURE), cr, fx, fn);
 	return 0;
 }
 
-static void run(const char *path, const char *name)
+/* Runs path as "report NAME DIR" in a child, from cwd (NULL: ours). */
+static void run_at(const char *cwd, const char *path, const char *name)
 {
 	char *argv[] = { (char *)"setid_exec", (char *)"report",
 			 (char *)name, (char *)dir, NULL };
@@ -175,6 +225,9 @@ static void run(const char *path, const char *name)
 	fflush(stdout);	/* nothing of ours copied into the child */
 	pid = fork();
 	if (pid == 0) {
+		secure_setup();
+		if (cwd != NULL && chdir(cwd) < 0)
+			case_out(name, "chdir %s", ename(errno));
 		execv(path, argv);
 		case_out(name, "exec %s", ename(errno));
 		fflush(stdout);
@@ -182,6 +235,46 @@ static void run(const char *path, const char *name)
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
 		case_out(name, "child %s", pid < 0 ? "fork failed" : wstatus(st));
+}
+
+static void run(const char *path, const char *name)
+{
+	run_at(NULL, path, name);
+}
+
+/*
+ * The setuid copy exec'd by names of 1, 100 and 4000 bytes (AT_EXECFN
+ * is the name as called): symlinks to it in /tmp/n, the first run
+ * from there as "r", the last at the end of directories of 199 bytes.
+ */
+static void names(void)
+{
+	char to[300], p[4096], n100[101];
+	size_t len;
+
+	snprintf(to, sizeof(to), "%s/suid_root", dir);
+	mkdir("/tmp/n", 0755);
+	unlink("/tmp/n/r");
+	if (symlink(to, "/tmp/n/r") < 0)
+		case_out("execfn_1", "symlink %s", ename(errno));
+	run_at("/tmp/n", "r", "execfn_1");
+	snprintf(n100, sizeof(n100), "/tmp/n/%0*d", 100 - 7, 0);
+	unlink(n100);
+	if (symlink(to, n100) < 0)
+		case_out("execfn_100", "symlink %s", ename(errno));
+	run(n100, "execfn_100");
+	strcpy(p, "/tmp/n");
+	for (int i = 0; i < 19; i++) {
+		len = strlen(p);
+		snprintf(p + len, sizeof(p) - len, "/%0199d", i);
+		mkdir(p, 0755);
+	}
+	len = strlen(p);
+	snprintf(p + len, sizeof(p) - len, "/%0*d", (int)(4000 - len - 1), 0);
+	unlink(p);
+	if (symlink(to, p) < 0)
+		case_out("execfn_4000", "symlink %s", ename(errno));
+	run(p, "execfn_4000");
 }
 
 /* A copy of DIR/plain the caller owns, made set-id by the caller. */
@@ -220,6 +313,7 @@ static void nnp_self(const char *path)
 	int st;
 
 	if (pid == 0) {
+		secure_setup();
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			case_out("nnp_self", "prctl %s", ename(errno));
 		else
@@ -239,6 +333,7 @@ static void traced(const char *path)
 	int st = 0;
 
 	if (pid == 0) {
+		secure_setup();
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 			case_out("traced", "traceme %s", ename(errno));
 		else
@@ -259,6 +354,7 @@ static void *thread_exec_fn(void *path)
 	char *argv[] = { (char *)"setid_exec", (char *)"report",
 			 (char *)"thread_exec", dir, NULL };
 
+	secure_setup();
 	execv(path, argv);
 	case_out("thread_exec", "exec %s", ename(errno));
 	_exit(127);
@@ -302,6 +398,7 @@ static void signals(const char *path)
 	int st;
 
 	if (pid == 0) {
+		secure_setup();
 		if (sigaction(SIGURG, &sa, NULL) < 0 ||
 		    timer_create(CLOCK_MONOTONIC, &ev, &tm) < 0 ||
 		    timer_settime(tm, 0, &its, NULL) < 0)
@@ -359,6 +456,7 @@ static void from_fd(const char *path)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		secure_setup();
 		fexecve(fd, argv, environ);
 		case_out("fexecve", "exec %s", ename(errno));
 		fflush(stdout);
@@ -544,6 +642,7 @@ static int cases(void)
 	script();
 	scripts();
 	from_fd(p);
+	names();
 	e2big(p);
 	swap();
 	race(p);
