@@ -383,8 +383,9 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 		/* a symlink that leads into /proc (/x -> /proc/self/exe):
 		 * the gofer reports where, and the walk goes on there */
 		at.virt_ok = at.rootfd == GOFER_AT_ROOT;
-		ret = gofer_exec_resolve(&s->gofer, &cr, &at,
-					 flags | (path[0] != '\0' ? setid : 0),
+		/* from the task's fd (path ""), the gofer finds its file in
+		 * the exec copy */
+		ret = gofer_exec_resolve(&s->gofer, &cr, &at, flags | setid,
 					 info);
 		if (ret != -GOFER_EVIRTUAL)
 			break;

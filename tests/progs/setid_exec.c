@@ -38,7 +38,9 @@
  * (fexecve: AT_EXECFN is "/dev/fd/N") and by its /proc/self/fd/N path
  * (fdpath_exec), an exec that fails (E2BIG) and the fds it leaves
  * (e2big); a script whose interpreter is swapped while it is exec'd
- * (swap: the ids are only ever those of the file run); and an attack
+ * (swap: the ids are only ever those of the file run), the same for
+ * fds of the setuid and a plain file whose names are exchanged while the
+ * fds are exec'd (swapfd); and an attack
  * that only the sandbox has a target for (race): a second thread copies
  * any O_PATH fd that appears while the main thread's set-id execs fail,
  * then execs it, directly and reopened through /proc/self/fd.
@@ -196,7 +198,7 @@ static int report(const char *name, int argc, char **argv)
 	snprintf(fn, sizeof(fn), " execfn=%s",
 		 getauxval(AT_EXECFN) ? (const char *)getauxval(AT_EXECFN) :
 					"(none)");
-	if (strcmp(name, "swap") == 0)
+	if (strncmp(name, "swap", 4) == 0)
 		snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn), " ino=%lu",
 			 exe_ino());
 	/* a script's: the argv its interpreter got, "|"-joined */
@@ -535,8 +537,11 @@ static void exec_fd(int fd, const char *name)
 {
 	char *argv[] = { (char *)"setid_exec", (char *)"report",
 			 (char *)name, dir, NULL };
-	pid_t pid = fork();
+	pid_t pid;
 	int st;
+
+	fflush(stdout);
+	pid = fork();
 
 	if (pid == 0) {
 		syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
@@ -576,6 +581,54 @@ static void race(const char *path)
 }
 
 static atomic_int swap_stop;
+
+/* Exchanges the names DIR/sw/a and DIR/sw/b (the setuid copy's link and
+ * a plain copy) until swap_stop. */
+static void *fd_swapper(void *arg)
+{
+	char a[300], b[300];
+
+	(void)arg;
+	snprintf(a, sizeof(a), "%s/sw/a", dir);
+	snprintf(b, sizeof(b), "%s/sw/b", dir);
+	while (!atomic_load(&swap_stop))
+		syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b,
+			RENAME_EXCHANGE);
+	return NULL;
+}
+
+/*
+ * fds of the setuid copy (swapfd_a, read-only) and of the plain one
+ * (swapfd_b, O_PATH) exec'd 50 times each while their names are
+ * exchanged: each run reports its ids and the inode it runs (ino=),
+ * which must be the fd's (on Linux the exec is of the fd's inode,
+ * whatever its name names now).
+ */
+static void swapfd(void)
+{
+	char a[300], b[300];
+	pthread_t th;
+	int fa, fb;
+
+	snprintf(a, sizeof(a), "%s/sw/a", dir);
+	snprintf(b, sizeof(b), "%s/sw/b", dir);
+	fa = open(a, O_RDONLY | O_CLOEXEC);
+	fb = open(b, O_PATH | O_CLOEXEC);
+	atomic_store(&swap_stop, 0);
+	if (fa < 0 || fb < 0 ||
+	    pthread_create(&th, NULL, fd_swapper, NULL) != 0) {
+		case_out("swapfd", "setup %s", ename(errno));
+		return;
+	}
+	for (int i = 0; i < 50; i++) {
+		exec_fd(fa, "swapfd_a");
+		exec_fd(fb, "swapfd_b");
+	}
+	atomic_store(&swap_stop, 1);
+	pthread_join(th, NULL);
+	close(fa);
+	close(fb);
+}
 
 /* Points /tmp/swap at the setuid copy and at the plain one in turn. */
 static void *swapper(void *arg)
@@ -645,6 +698,7 @@ static int cases(void)
 	names();
 	e2big(p);
 	swap();
+	swapfd();
 	race(p);
 	printf("done 0\n");
 	return 0;
