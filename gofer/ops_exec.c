@@ -516,8 +516,8 @@ static void walk_push(struct walk_q *q, const char *dir, const char *name)
 {
 	char rel[GOFER_PATH_MAX], **v, *p;
 
-	if (!copy_join(rel, dir, name))
-		return;
+	if (q->n >= COPY_WALK_DIRS || !copy_join(rel, dir, name))
+		return;	/* never walked: the walk stops there */
 	if (q->n == q->cap) {
 		v = realloc(q->dir, (q->cap * 2 + 64) * sizeof(*v));
 		if (v == NULL)

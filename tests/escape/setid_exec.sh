@@ -189,20 +189,20 @@ esac
 # then: the setuid copy's fd only ever it (gaining under runc always, in
 # the sandbox wherever the gofer found it in the exec copy), the plain
 # one's never gaining
-ino_b=$(stat -c %i "$S/sw/b")
+ino_b=$(stat -c %i "$S/sw/b")	# the plain copy's, whatever its name
 [ "$ino_b" = "$ino_root" ] && ino_b=$(stat -c %i "$S/sw/a")
 # under runc it runs and gains always, else this proves little
-t_expect swapfd_a_native "root=50 plain=0 other=0 gain=50 bad=0" \
-	swap_runs native swapfd_a "$ino_b"
-got=$(swap_runs sandbox swapfd_a "$ino_b")
+t_expect swapfd_s_native "root=50 plain=0 other=0 gain=50 bad=0" \
+	swap_runs native swapfd_s "$ino_b"
+got=$(swap_runs sandbox swapfd_s "$ino_b")
 case $got in
-"root=50 plain=0 other=0 gain=0 bad=0") t_fail swapfd_a_sandbox "never gained: $got" ;;
-"root=50 plain=0 other=0 gain="*" bad=0") t_ok "swapfd_a_sandbox: the setuid fd runs only its inode ($got)" ;;
-*) t_fail swapfd_a_sandbox "the setuid fd runs only its inode: $got" ;;
+"root=50 plain=0 other=0 gain=0 bad=0") t_fail swapfd_s_sandbox "never gained: $got" ;;
+"root=50 plain=0 other=0 gain="*" bad=0") t_ok "swapfd_s_sandbox: the setuid fd runs only its inode ($got)" ;;
+*) t_fail swapfd_s_sandbox "the setuid fd runs only its inode: $got" ;;
 esac
 for w in native sandbox; do
-	t_expect "swapfd_b_$w: the plain fd runs only its inode, never gaining" \
-		"root=0 plain=50 other=0 gain=0 bad=0" swap_runs "$w" swapfd_b "$ino_b"
+	t_expect "swapfd_p_$w: the plain fd runs only its inode, never gaining" \
+		"root=0 plain=50 other=0 gain=0 bad=0" swap_runs "$w" swapfd_p "$ino_b"
 done
 # a failed set-id exec leaves nothing (runc: nothing either)
 t_expect e2big "$(line native e2big)" line sandbox e2big

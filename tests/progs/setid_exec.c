@@ -598,15 +598,18 @@ static void *fd_swapper(void *arg)
 }
 
 /*
- * fds of the setuid copy (swapfd_a, read-only) and of the plain one
- * (swapfd_b, O_PATH) exec'd 50 times each while their names are
- * exchanged: each run reports its ids and the inode it runs (ino=),
- * which must be the fd's (on Linux the exec is of the fd's inode,
- * whatever its name names now).
+ * fds of DIR/sw/a (read-only) and DIR/sw/b (O_PATH), one the setuid
+ * copy and one a plain copy (as an earlier run's exchanges left their
+ * names), exec'd 50 times each while their names are exchanged: each
+ * run reports its ids and the inode it runs (ino=), which must be the
+ * fd's (on Linux the exec is of the fd's inode, whatever its name names
+ * now); swapfd_s the setuid one's runs, swapfd_p the plain one's.
  */
 static void swapfd(void)
 {
 	char a[300], b[300];
+	const char *na, *nb;
+	struct stat sa;
 	pthread_t th;
 	int fa, fb;
 
@@ -615,14 +618,16 @@ static void swapfd(void)
 	fa = open(a, O_RDONLY | O_CLOEXEC);
 	fb = open(b, O_PATH | O_CLOEXEC);
 	atomic_store(&swap_stop, 0);
-	if (fa < 0 || fb < 0 ||
+	if (fa < 0 || fb < 0 || fstat(fa, &sa) < 0 ||
 	    pthread_create(&th, NULL, fd_swapper, NULL) != 0) {
 		case_out("swapfd", "setup %s", ename(errno));
 		return;
 	}
+	na = sa.st_mode & S_ISUID ? "swapfd_s" : "swapfd_p";
+	nb = sa.st_mode & S_ISUID ? "swapfd_p" : "swapfd_s";
 	for (int i = 0; i < 50; i++) {
-		exec_fd(fa, "swapfd_a");
-		exec_fd(fb, "swapfd_b");
+		exec_fd(fa, na);
+		exec_fd(fb, nb);
 	}
 	atomic_store(&swap_stop, 1);
 	pthread_join(th, NULL);
