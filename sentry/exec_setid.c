@@ -16,9 +16,14 @@
  *
  * A "#!" script's set-id interpreter is resolved by the sentry (exec.c,
  * exec_check) and exec'd the same way, with the argv binfmt_script would
- * build (setid_script_argv). Where the gain is refused (no_new_privs, a
- * workload tracer) the exec goes through the view and the sentry sets
- * AT_SECURE as Linux would (setid_secure_wanted, setid_fix_auxv).
+ * build (setid_script_argv). An exec from the task's own fd is exec'd
+ * the same way, from the fd's inode the gofer found in the copy. Where
+ * the gain is refused (no_new_privs, a workload tracer) the exec goes
+ * through the view and the sentry makes Linux's secure exec itself:
+ * AT_SECURE (setid_secure_wanted, setid_fix_auxv), the parent-death
+ * signal, RLIMIT_STACK and the ambient set (setid_exec_calls). After any
+ * exec from an fd or by a path the kernel was given another way,
+ * AT_EXECFN is made Linux's (setid_fix_auxv).
  *
  * The fd is installed close-on-exec; after a failed exec it is closed
  * again (setid_on_exit). A thread of the same process may copy it in the
