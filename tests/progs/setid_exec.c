@@ -35,8 +35,8 @@
  * a plain interpreter (suid_script: a script's own bits are ignored), a
  * script whose set-id interpreter the caller may not execute
  * (script_700), an exec of the set-id file from an fd the caller opened
- * (fexecve: AT_EXECFN is "/dev/fd/N") and by its /proc/self/fd/N path
- * (fdpath_exec), an exec that fails (E2BIG) and the fds it leaves
+ * (fexecve: AT_EXECFN is "/dev/fd/N"), by its /proc/self/fd/N path
+ * (fdpath_exec) and from an O_PATH fd (fexecve_opath), an exec that fails (E2BIG) and the fds it leaves
  * (e2big); a script whose interpreter is swapped while it is exec'd
  * (swap: the ids are only ever those of the file run), the same for
  * fds of the setuid and a plain file whose names are exchanged while the
@@ -552,6 +552,20 @@ static void exec_fd(int fd, const char *name)
 		waitpid(pid, &st, 0);
 }
 
+/* The set-id file exec'd from an O_PATH fd (execveat AT_EMPTY_PATH,
+ * close-on-exec): Linux gains as from any fd. */
+static void fexecve_opath(const char *path)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0) {
+		case_out("fexecve_opath", "open %s", ename(errno));
+		return;
+	}
+	exec_fd(fd, "fexecve_opath");
+	close(fd);
+}
+
 static void race(const char *path)
 {
 	char **v = big_argv();
@@ -700,6 +714,7 @@ static int cases(void)
 	script();
 	scripts();
 	from_fd(p);
+	fexecve_opath(p);
 	names();
 	e2big(p);
 	swap();
