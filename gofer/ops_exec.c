@@ -18,6 +18,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <string.h>
@@ -389,27 +392,218 @@ static uint32_t exec_gains(const char *path, int fd, const struct stat *st)
 	return g;
 }
 
-/* The checked file at the canonical path under the exec copy: O_PATH,
- * the same inode as want, else -errno (the exec goes the view's way). */
-static int open_in_copy(const char *path, const struct stat *want)
+/* path under the exec copy, never by a symlink: an fd (flags), or
+ * -errno. */
+static int copy_open(const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
 			   RESOLVE_NO_MAGICLINKS,
 	};
-	struct stat st;
 	int fd = (int)syscall(SYS_openat2, exec_root_fd, path, &how,
 			      sizeof(how));
 
+	return fd < 0 ? -errno : fd;
+}
+
+/* fd (owned) if it is the regular file want, else -ESTALE. */
+static int checked_copy_fd(int fd, const struct stat *want)
+{
+	struct stat st;
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    !same_file(&st, want)) {
 		close(fd);
 		return -ESTALE;
 	}
 	return fd;
+}
+
+/* The checked file at the canonical path under the exec copy: O_PATH,
+ * the same inode as want, else -errno (the exec goes the view's way). */
+static int open_in_copy(const char *path, const struct stat *want)
+{
+	return checked_copy_fd(copy_open(path, O_PATH), want);
+}
+
+/*
+ * An exec from the task's fd: its file, found in the exec copy by what
+ * the gofer knows of it (the inode the fd refers to), never by a name
+ * the workload gives. Where the file was last found (a few of them, the
+ * name verified), else a walk of the copy's directories, breadth first
+ * (a program is seldom deep), at most COPY_WALK_DIRS of them.
+ */
+#define COPY_WALK_DIRS 20000
+#define COPY_SEEN 8
+
+static struct {
+	dev_t dev;
+	ino_t ino;
+	char path[GOFER_PATH_MAX];
+} copy_seen[COPY_SEEN];
+static unsigned copy_seen_next;
+static pthread_mutex_t copy_seen_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The directory of rel (relative to the copy's root) and its last name:
+ * *dfd (owned) and name, if that entry is want. */
+static int copy_entry(const char *rel, const struct stat *want, int *dfd,
+		      char *name)
+{
+	const char *slash = strrchr(rel, '/'), *last = slash ? slash + 1 : rel;
+	char dir[GOFER_PATH_MAX] = ".";
+	int fd;
+
+	if (strlen(last) > NAME_MAX)
+		return -ENOENT;
+	if (slash != NULL) {
+		memcpy(dir, rel, (size_t)(slash - rel));
+		dir[slash - rel] = '\0';
+	}
+	fd = copy_open(dir, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	if (!entry_is(fd, last, want)) {
+		close(fd);
+		return -ENOENT;
+	}
+	strcpy(name, last);
+	*dfd = fd;
+	return 0;
+}
+
+static void copy_seen_add(const struct stat *want, const char *rel)
+{
+	pthread_mutex_lock(&copy_seen_lock);
+	copy_seen[copy_seen_next].dev = want->st_dev;
+	copy_seen[copy_seen_next].ino = want->st_ino;
+	snprintf(copy_seen[copy_seen_next].path, GOFER_PATH_MAX, "%s", rel);
+	copy_seen_next = (copy_seen_next + 1) % COPY_SEEN;
+	pthread_mutex_unlock(&copy_seen_lock);
+}
+
+static int copy_seen_find(const struct stat *want, int *dfd, char *name)
+{
+	char rel[GOFER_PATH_MAX] = "";
+
+	pthread_mutex_lock(&copy_seen_lock);
+	for (unsigned i = 0; i < COPY_SEEN; i++)
+		if (copy_seen[i].ino == want->st_ino &&
+		    copy_seen[i].dev == want->st_dev)
+			strcpy(rel, copy_seen[i].path);
+	pthread_mutex_unlock(&copy_seen_lock);
+	return rel[0] ? copy_entry(rel, want, dfd, name) : -ENOENT;
+}
+
+struct walk_q {
+	char **dir;	/* relative to the copy's root, "." for it */
+	size_t head, n, cap;
+};
+
+/* dir/name, relative to the copy's root, into buf; false if too long */
+static bool copy_join(char *buf, const char *dir, const char *name)
+{
+	int n = strcmp(dir, ".") == 0 ?
+			snprintf(buf, GOFER_PATH_MAX, "%s", name) :
+			snprintf(buf, GOFER_PATH_MAX, "%s/%s", dir, name);
+
+	return n > 0 && n < GOFER_PATH_MAX;
+}
+
+static void walk_push(struct walk_q *q, const char *dir, const char *name)
+{
+	char rel[GOFER_PATH_MAX], **v, *p;
+
+	if (q->n >= COPY_WALK_DIRS || !copy_join(rel, dir, name))
+		return;	/* never walked: the walk stops there */
+	if (q->n == q->cap) {
+		v = realloc(q->dir, (q->cap * 2 + 64) * sizeof(*v));
+		if (v == NULL)
+			return;
+		q->dir = v;
+		q->cap = q->cap * 2 + 64;
+	}
+	p = strdup(rel);
+	if (p != NULL)
+		q->dir[q->n++] = p;
+}
+
+/* Whether the entry is a directory (to walk) and whether it is want: by
+ * readdir's type and inode number first (a file bind-mounted alone has
+ * the covered one: not found). */
+static bool walk_entry(int dfd, const struct dirent *e,
+		       const struct stat *want, bool *is_dir)
+{
+	struct stat st;
+
+	*is_dir = e->d_type == DT_DIR;
+	if (e->d_type == DT_UNKNOWN) {
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return false;
+		*is_dir = S_ISDIR(st.st_mode);
+		return S_ISREG(st.st_mode) && same_file(&st, want);
+	}
+	return e->d_type == DT_REG && e->d_ino == want->st_ino &&
+	       entry_is(dfd, e->d_name, want);
+}
+
+/* One directory of the walk: its subdirectories queued; 0 with *dfd and
+ * name if want is one of its entries. */
+static int walk_dir(struct walk_q *q, const char *rel,
+		    const struct stat *want, int *dfd, char *name)
+{
+	cleanup_closedir DIR *d = NULL;
+	struct dirent *e;
+	bool is_dir;
+	int fd = copy_open(rel, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (walk_entry(dirfd(d), e, want, &is_dir) &&
+		    (*dfd = dup(dirfd(d))) >= 0) {
+			strcpy(name, e->d_name);
+			return 0;
+		}
+		if (is_dir)
+			walk_push(q, rel, e->d_name);
+	}
+	return -ENOENT;
+}
+
+static int find_in_copy(const struct stat *want, int *dfd, char *name)
+{
+	struct walk_q q = { 0 };
+	char rel[GOFER_PATH_MAX];
+	int ret = copy_seen_find(want, dfd, name);
+
+	if (ret == 0)
+		return 0;
+	q.dir = calloc(1, sizeof(*q.dir));
+	if (q.dir == NULL || (q.dir[0] = strdup(".")) == NULL) {
+		free(q.dir);
+		return -ENOMEM;
+	}
+	q.n = q.cap = 1;
+	for (ret = -ENOENT; ret < 0 && q.head < q.n &&
+			    q.head < COPY_WALK_DIRS; q.head++) {
+		ret = walk_dir(&q, q.dir[q.head], want, dfd, name);
+		if (ret == 0 && copy_join(rel, q.dir[q.head], name))
+			copy_seen_add(want, rel);
+	}
+	for (size_t i = 0; i < q.n; i++)
+		free(q.dir[i]);
+	free(q.dir);
+	return ret;
 }
 
 /* GOFER_EXEC_SETID: the reply's fd, when the file is an ELF file that
@@ -426,6 +620,38 @@ static void setid_fd(const struct gofer_req *r, const char *path,
 	if (gain == 0)
 		return;
 	fd = open_in_copy(path, st);
+	if (fd >= 0)
+		rep->fd = fd;
+}
+
+/*
+ * GOFER_EXEC_SETID for an exec from the task's fd (the file st, its head
+ * *n bytes): the reply's fd, when the file gains and is an ELF file, is
+ * that inode found in the copy (find_in_copy). What it gains is decided
+ * by the inode's mode at the exec, as on Linux, and only where the fd's
+ * own mount is not nosuid (gain). An O_PATH fd reads nothing: the head
+ * is the copy's file's.
+ */
+static void setid_fd_of_fd(const struct gofer_req *r, const struct stat *st,
+			   unsigned char *head, long *n, uint32_t gain,
+			   struct gofer_rep *rep)
+{
+	char name[NAME_MAX + 1];
+	cleanup_close int dfd = -1;
+	long m;
+	int fd;
+
+	if (!(r->h.flags & GOFER_EXEC_SETID) || exec_root_fd < 0 || gain == 0 ||
+	    find_in_copy(st, &dfd, name) < 0)
+		return;
+	if (*n == 0) {
+		m = read_head(dfd, name, st, -1, head);
+		*n = m < 0 ? 0 : m;
+	}
+	if (*n < 4 || memcmp(head, "\177ELF", 4) != 0)
+		return;
+	fd = checked_copy_fd(openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC),
+			     st);
 	if (fd >= 0)
 		rep->fd = fd;
 }
@@ -477,6 +703,8 @@ long gofer_op_exec_resolve(struct gofer_srv *s, const struct gofer_req *r,
 	w->gain = exec_gains(path, empty ? r->dirfd : fd, &st);
 	if (!empty)
 		setid_fd(r, path, &st, head, n, w->gain, rep);
+	else
+		setid_fd_of_fd(r, &st, head, &n, w->gain, rep);
 	w->mode = st.st_mode;
 	w->uid = st.st_uid;
 	w->gid = st.st_gid;

@@ -160,12 +160,16 @@ int plat_ptrace_interrupt(pid_t tid, struct plat_call *pc);
 /* seccomp platform: turns the notification being handled into a ptrace
  * stop (the notification is abandoned), for what needs injection. */
 int plat_notif_to_stop(pid_t tid, struct plat_call *pc);
-/* At a PTRACE_EVENT_EXEC stop: sets the new program's comm (as the kernel
- * names it from the path the program was called by); the task stays
- * stopped (the caller resumes it). 0, or -errno: perhaps with the
- * injected syscall left at its entry point (the caller kills it); -ESRCH
- * if it is gone. */
-int plat_exec_set_comm(pid_t tid, const char *name);
+/* At a PTRACE_EVENT_EXEC stop: calls fn(tid, pc, scratch, arg) once the
+ * exec's syscall has returned, before the new program's first
+ * instruction; fn runs calls in it with plat_inject(tid, pc, ...), their
+ * memory arguments at scratch (256 bytes below the red zone of the new
+ * stack). The task stays stopped (the caller resumes it). 0, or -errno:
+ * perhaps with the injected syscall left at its entry point (the caller
+ * kills it); -ESRCH if it is gone. */
+typedef void plat_exec_fn(pid_t tid, struct plat_call *pc, uint64_t scratch,
+			  void *arg);
+int plat_exec_inject(pid_t tid, plat_exec_fn *fn, void *arg);
 /* ptrace platform: installs the sentry's fd in the tracee tid (whose pidfd
  * is given), stopped in the call pc; the tracee's number, or -errno. */
 int plat_ptrace_install_fd(pid_t tid, int pidfd, struct plat_call *pc,

@@ -378,19 +378,16 @@ int plat_notif_to_stop(pid_t tid, struct plat_call *pc)
 }
 
 /*
- * At a PTRACE_EVENT_EXEC stop: runs prctl(PR_SET_NAME, name) in the new
- * program before its first instruction, then lets it go. The syscall
- * instruction is written over the entry point for the time of the call
- * (ptrace writes through the text's protection) and put back after.
+ * At a PTRACE_EVENT_EXEC stop: runs fn's calls in the new program before
+ * its first instruction, then lets it go. The syscall instruction is
+ * written over the entry point for the time of the calls (ptrace writes
+ * through the text's protection) and put back after.
  * The task is left stopped (the caller resumes it); -ESRCH if it is gone.
  */
-int plat_exec_set_comm(pid_t tid, const char *name)
+int plat_exec_inject(pid_t tid, plat_exec_fn *fn, void *arg)
 {
 	struct plat_call pc = { .kind = PLATFORM_PTRACE, .at_stop = true };
 	struct user_regs_struct r0;
-	size_t len = strnlen(name, 15);
-	char buf[16] = { 0 };
-	uint64_t at;
 	long word, patched;
 	int ret;
 
@@ -410,17 +407,12 @@ int plat_exec_set_comm(pid_t tid, const char *name)
 	if (ptrace(PTRACE_POKETEXT, tid, (void *)(uintptr_t)r0.rip,
 		   (void *)patched) < 0)
 		goto out;
-	memcpy(buf, name, len);
-	at = (r0.rsp - 128 - sizeof(buf)) & ~15ull;
-	if (plat_mem_write(tid, at, buf, sizeof(buf)) == 0) {
-		pc.regs = r0;
-		pc.regs.rip += 2;	/* as if just past that instruction */
-		pc.injected = true;
-		/* Failing, the program keeps the name the kernel gave it:
-		 * nothing else is lost. */
-		(void)plat_inject(tid, &pc, SYS_prctl, PR_SET_NAME, at, 0, 0,
-				  0, 0);
-	}
+	pc.regs = r0;
+	pc.regs.rip += 2;	/* as if just past that instruction */
+	pc.injected = true;
+	/* A call that fails leaves that much of Linux's undone: nothing
+	 * the program could not have had */
+	fn(tid, &pc, (r0.rsp - 128 - 256) & ~15ull, arg);
 	if (pc.gone)
 		return -ESRCH;	/* reaped: tid may be anyone's by now */
 	/* Its entry point must be its own again before it runs: if not,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -382,8 +383,9 @@ static long exec_resolve(struct sentry *s, struct sc_call *c,
 		/* a symlink that leads into /proc (/x -> /proc/self/exe):
 		 * the gofer reports where, and the walk goes on there */
 		at.virt_ok = at.rootfd == GOFER_AT_ROOT;
-		ret = gofer_exec_resolve(&s->gofer, &cr, &at,
-					 flags | (path[0] != '\0' ? setid : 0),
+		/* from the task's fd (path ""), the gofer finds its file in
+		 * the exec copy */
+		ret = gofer_exec_resolve(&s->gofer, &cr, &at, flags | setid,
 					 info);
 		if (ret != -GOFER_EVIRTUAL)
 			break;
@@ -460,6 +462,26 @@ static int exec_setid_begin(struct sentry *s, struct sc_call *c,
 	return ret;
 }
 
+/*
+ * AT_EXECFN as Linux's, the path as called (setid_fix_auxv), where the
+ * kernel's differs: that of the canonical path placed, or "/dev/fd/<fd>"
+ * for an exec from fd (the copy's, the task's own).
+ */
+static void exec_name(struct task_state *st, const struct exec_bin *b,
+		      const char *placed, int fd)
+{
+	char kname[32];
+
+	free(st->setid.execfn);
+	st->setid.execfn = NULL;
+	if (fd >= 0) {
+		snprintf(kname, sizeof(kname), "/dev/fd/%d", fd);
+		placed = kname;
+	}
+	if (strcmp(placed, b->fname) != 0)
+		st->setid.execfn = strdup(b->fname);	/* NULL: the kernel's */
+}
+
 void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 {
 	struct task_state *st = task_st(t);
@@ -532,10 +554,6 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 		r.rsi = (uint64_t)ret;
 		r.rdx = argv;
 		r.r8 = AT_EMPTY_PATH;
-		/* AT_EXECFN as Linux's where it fits (setid_fix_auxv) */
-		st->setid.execfn[0] = '\0';
-		if (strlen(b->fname) < sizeof(st->setid.execfn))
-			strcpy(st->setid.execfn, b->fname);
 	} else if (wfd >= 0) {
 		/* From an fd: the kernel execs the task's own fd, as
 		 * fexecve (so ETXTBSY, a script's /dev/fd/N and the name
@@ -567,8 +585,10 @@ void exec_on_seccomp(struct sentry *s, struct task *t, struct plat_call *pc)
 		comm_of(b->fname, comm);	/* "N" for an fd's */
 	else if (wfd >= 0 || strcmp(comm, canon) == 0)
 		comm[0] = '\0';
-	/* no gain here where Linux's has its AT_SECURE anyway */
+	/* no gain here where Linux's exec is secure anyway */
 	st->setid.secure = setid < 0 && setid_secure_wanted(t, b);
+	st->setid.amb_clear = setid < 0 && setid_amb_cleared(t, b);
+	exec_name(st, b, info->path, setid >= 0 ? setid : wfd);
 	memcpy(st->exec_comm, comm, sizeof(st->exec_comm));
 	st->saved = pc->regs;
 	if (setid >= 0) {
@@ -598,6 +618,23 @@ void exec_on_exit(struct sentry *s, struct task *t,
 	free(st->exec_path);
 	st->exec_path = NULL;
 	st->exec_comm[0] = '\0';
+}
+
+/* In the new program before it runs (plat_exec_inject): its name as
+ * Linux's (PR_SET_NAME), what Linux's exec does for a set-id file that
+ * the kernel here did not (exec_setid.c). */
+static void exec_calls(pid_t tid, struct plat_call *pc, uint64_t scratch,
+		       void *arg)
+{
+	struct task *t = arg;
+	char comm[16] = { 0 };
+
+	memcpy(comm, task_st(t)->exec_comm, sizeof(comm) - 1);
+	if (comm[0] != '\0' &&
+	    plat_mem_write(tid, scratch, comm, sizeof(comm)) == 0)
+		(void)plat_inject(tid, pc, SYS_prctl, PR_SET_NAME, scratch, 0,
+				  0, 0, 0);
+	setid_exec_calls(t, pc, scratch);
 }
 
 /* PTRACE_EVENT_EXEC: other threads are gone; the exec'ing thread may have
@@ -652,13 +689,10 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 	if (gained && (e->creds.euid != old_euid || e->creds.egid != old_egid ||
 		       (e->creds.cap_permitted & ~old_prm)))
 		e->creds.nodump = true;
-	if (task_st(e)->exec_comm[0] != '\0') {
-		char comm[16];
-		int ret;
+	if (task_st(e)->exec_comm[0] != '\0' || setid_calls_wanted(e)) {
+		int ret = plat_exec_inject(tid, exec_calls, e);
 
-		memcpy(comm, task_st(e)->exec_comm, sizeof(comm));
 		task_st(e)->exec_comm[0] = '\0';
-		ret = plat_exec_set_comm(tid, comm);
 		if (ret < 0) {
 			if (ret != -ESRCH)
 				kill_unfinished(e);

@@ -16,9 +16,14 @@
  *
  * A "#!" script's set-id interpreter is resolved by the sentry (exec.c,
  * exec_check) and exec'd the same way, with the argv binfmt_script would
- * build (setid_script_argv). Where the gain is refused (no_new_privs, a
- * workload tracer) the exec goes through the view and the sentry sets
- * AT_SECURE as Linux would (setid_secure_wanted, setid_fix_auxv).
+ * build (setid_script_argv). An exec from the task's own fd is exec'd
+ * the same way, from the fd's inode the gofer found in the copy. Where
+ * the gain is refused (no_new_privs, a workload tracer) the exec goes
+ * through the view and the sentry makes Linux's secure exec itself:
+ * AT_SECURE (setid_secure_wanted, setid_fix_auxv), the parent-death
+ * signal, RLIMIT_STACK and the ambient set (setid_exec_calls). After any
+ * exec from an fd or by a path the kernel was given another way,
+ * AT_EXECFN is made Linux's (setid_fix_auxv).
  *
  * The fd is installed close-on-exec; after a failed exec it is closed
  * again (setid_on_exit). A thread of the same process may copy it in the
@@ -34,12 +39,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "gofer/protocol.h"
+#include "lib/cleanup.h"
 #include "lib/log.h"
 #include "sentry/internal.h"
 #include "sentry/proc_status.h"
@@ -149,8 +157,9 @@ void setid_on_exit(struct sentry *s, struct task *t,
 	struct plat_call pc = { .kind = s->platform, .at_stop = true,
 				.injected = true, .regs = *r };
 
-	st->setid.secure = false;
-	st->setid.execfn[0] = '\0';
+	st->setid.secure = st->setid.amb_clear = false;
+	free(st->setid.execfn);
+	st->setid.execfn = NULL;
 	free(st->setid.argv);
 	st->setid.argv = NULL;
 	if (!st->setid.on)
@@ -265,27 +274,37 @@ bool setid_rearmed(struct task *t, struct plat_call *pc)
 }
 
 /*
- * Linux's AT_SECURE for an exec of b that could not gain here (under
- * no_new_privs or a workload tracer it goes through the nosuid view):
- * cap_bprm_creds_from_file sets it when the ids bprm_fill_uid gave
- * differ from the real ones (none under no_new_privs; an owner not
- * mapped in the task's user namespace, shown as the overflow id, gives
- * none), and for a file capability with its effective bit run by a
- * real uid other than 0, even where the gain itself is then refused.
+ * Linux's is_setid (cap_bprm_creds_from_file) for an exec of b that could
+ * not gain here (under no_new_privs or a workload tracer it goes through
+ * the nosuid view): the ids bprm_fill_uid gave differ from the real ones
+ * (none under no_new_privs; an owner not mapped in the task's user
+ * namespace, shown as the overflow id, gives none), whether the gain
+ * itself is then refused or not.
  */
-bool setid_secure_wanted(const struct task *t, const struct exec_bin *b)
+static bool ids_change(const struct task *t, const struct exec_bin *b)
 {
 	const struct task_creds *cr = &t->creds;
 
-	if (!cr->no_new_privs) {
-		if ((b->gain & GOFER_GAIN_UID) && b->uid != 65534 &&
-		    b->uid != cr->ruid)
-			return true;
-		if ((b->gain & GOFER_GAIN_GID) && b->gid != 65534 &&
-		    b->gid != cr->rgid)
-			return true;
-	}
-	return (b->gain & GOFER_GAIN_FCAP_EFF) && cr->ruid != 0;
+	if (cr->no_new_privs)
+		return false;
+	return ((b->gain & GOFER_GAIN_UID) && b->uid != 65534 &&
+		b->uid != cr->ruid) ||
+	       ((b->gain & GOFER_GAIN_GID) && b->gid != 65534 &&
+		b->gid != cr->rgid);
+}
+
+/* Linux's secure exec (bprm->secureexec): is_setid, or a file capability
+ * with its effective bit run by a real uid other than 0. */
+bool setid_secure_wanted(const struct task *t, const struct exec_bin *b)
+{
+	return ids_change(t, b) ||
+	       ((b->gain & GOFER_GAIN_FCAP_EFF) && t->creds.ruid != 0);
+}
+
+/* "File caps or setid cancels ambient" (cap_bprm_creds_from_file). */
+bool setid_amb_cleared(const struct task *t, const struct exec_bin *b)
+{
+	return ids_change(t, b) || (b->gain & GOFER_GAIN_FCAP);
 }
 
 /* The task's argv pointers (argv[0] included), at most SETID_ARGV_MAX;
@@ -449,38 +468,131 @@ static int set_secure(pid_t tid, uint64_t sp)
 	return ret;
 }
 
-/* AT_EXECFN's string rewritten in place, when the name fits. */
-static int name_execfn(pid_t tid, uint64_t sp, const char *name)
+/*
+ * A name longer than the kernel's: the block from sp to the end of the
+ * auxv (argc, the argv and envp pointers, the auxv pairs) moved down by
+ * the name's room, 16-byte aligned, and the name written in the room
+ * left above it, below the strings (which stay where the kernel put
+ * them: nothing points into the block). AT_EXECFN at fn_at (in the old
+ * block) names it; *sp gets the new stack pointer.
+ */
+static int execfn_below(pid_t tid, uint64_t *sp, uint64_t fn_at,
+			const char *name)
+{
+	size_t len = strlen(name) + 1, room = (len + 15) & ~(size_t)15;
+	cleanup_free uint64_t *blk = NULL;
+	uint64_t end;
+	int ret = auxv_entry(tid, *sp, 0 /* AT_NULL */, &end);
+
+	if (ret < 0)
+		return ret;
+	end += 8;
+	blk = malloc(end - *sp);
+	if (blk == NULL)
+		return -ENOMEM;
+	ret = plat_mem_read(tid, *sp, blk, end - *sp);
+	if (ret < 0)
+		return ret;
+	blk[(fn_at - *sp) / 8] = end - room;
+	ret = plat_mem_write(tid, *sp - room, blk, end - *sp);
+	if (ret < 0)
+		return ret;	/* below the stack: nothing of its changed */
+	*sp -= room;
+	/* the old block is written over: the new one must be complete */
+	ret = plat_mem_write(tid, end - room, name, len);
+	return ret < 0 ? -EIO : 0;
+}
+
+/* AT_EXECFN's string as Linux's: over the kernel's where it fits. */
+static int name_execfn(pid_t tid, uint64_t *sp, const char *name)
 {
 	char old[32] = "";
 	uint64_t at, str;
-	int ret = auxv_entry(tid, sp, 31 /* AT_EXECFN */, &at);
+	int ret = auxv_entry(tid, *sp, 31 /* AT_EXECFN */, &at);
 
 	if (ret == 0)
 		ret = plat_mem_read(tid, at, &str, sizeof(str));
 	if (ret == 0 && plat_mem_read_some(tid, str, old, sizeof(old) - 1) < 1)
 		ret = -EFAULT;
-	if (ret == 0 && strlen(name) <= strlen(old))
-		ret = plat_mem_write(tid, str, name, strlen(name) + 1);
-	return ret;
+	if (ret < 0)
+		return ret;
+	if (strlen(name) <= strlen(old))
+		return plat_mem_write(tid, str, name, strlen(name) + 1);
+	return execfn_below(tid, sp, at, name);
 }
 
 void setid_fix_auxv(struct task *t)
 {
 	struct task_state *st = task_st(t);
 	struct user_regs_struct r;
+	uint64_t sp;
 	int ret = 0;
 
-	if (!st->setid.secure && st->setid.execfn[0] == '\0')
+	if (!st->setid.secure && st->setid.execfn == NULL)
 		return;
 	ret = plat_getregs(t->host_tid, &r);
+	sp = r.rsp;
 	if (ret == 0 && st->setid.secure)
-		ret = set_secure(t->host_tid, r.rsp);
-	if (ret == 0 && st->setid.execfn[0] != '\0')
-		ret = name_execfn(t->host_tid, r.rsp, st->setid.execfn);
+		ret = set_secure(t->host_tid, sp);
+	if (ret == 0 && st->setid.execfn != NULL)
+		ret = name_execfn(t->host_tid, &sp, st->setid.execfn);
+	if (ret == 0 && sp != r.rsp) {
+		r.rsp = sp;
+		ret = plat_setregs(t->host_tid, &r);
+	}
 	if (ret < 0 && ret != -ESRCH)
 		log_warn("sentry: tid %d: the new program's auxv not fixed: %s",
 			 (int)t->host_tid, strerror(-ret));
-	st->setid.secure = false;
-	st->setid.execfn[0] = '\0';
+	if (ret < 0 && sp != r.rsp)	/* its stack half moved */
+		(void)task_signal(t, SIGKILL);
+	free(st->setid.execfn);
+	st->setid.execfn = NULL;
+}
+
+bool setid_calls_wanted(const struct task *t)
+{
+	const struct task_state *st = task_st((struct task *)t);
+
+	return st->setid.secure || st->setid.amb_clear;
+}
+
+#define STK_LIM (8ull << 20)	/* Linux's _STK_LIM */
+
+/* begin_new_exec for a secure exec: RLIMIT_STACK's soft limit lowered
+ * to _STK_LIM when above it (the hard one unchanged). */
+static void stack_cap(pid_t tid, struct plat_call *pc, uint64_t at)
+{
+	uint64_t rl[2];	/* struct rlimit64: cur, max */
+
+	if (plat_inject(tid, pc, SYS_prlimit64, 0, RLIMIT_STACK, 0, at, 0,
+			0) != 0 ||
+	    plat_mem_read(tid, at, rl, sizeof(rl)) < 0 || rl[0] <= STK_LIM)
+		return;
+	rl[0] = STK_LIM;
+	if (plat_mem_write(tid, at, rl, sizeof(rl)) == 0)
+		(void)plat_inject(tid, pc, SYS_prlimit64, 0, RLIMIT_STACK, at,
+				  0, 0, 0);
+}
+
+/*
+ * What Linux's exec does besides AT_SECURE for a file that gains, where
+ * the kernel here exec'd it from the nosuid view: for a secure exec the
+ * parent-death signal cleared and RLIMIT_STACK capped; the ambient set
+ * cleared for a privileged file (the sentry's record with it).
+ */
+void setid_exec_calls(struct task *t, struct plat_call *pc, uint64_t scratch)
+{
+	struct task_state *st = task_st(t);
+	pid_t tid = t->host_tid;
+
+	if (st->setid.secure) {
+		(void)plat_inject(tid, pc, SYS_prctl, PR_SET_PDEATHSIG, 0, 0, 0,
+				  0, 0);
+		stack_cap(tid, pc, scratch);
+	}
+	if (st->setid.amb_clear &&
+	    plat_inject(tid, pc, SYS_prctl, PR_CAP_AMBIENT,
+			PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0, 0) == 0)
+		t->creds.cap_ambient = 0;
+	st->setid.secure = st->setid.amb_clear = false;
 }

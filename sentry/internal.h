@@ -86,13 +86,16 @@ struct task_state {
 		uid_t uid;
 		gid_t gid;
 		unsigned long host_euid, host_egid;
-		/* At the exec event: AT_SECURE set where Linux sets it but
-		 * the exec could not gain (setid_secure_wanted); after an
-		 * exec from the copy's fd, AT_EXECFN as Linux names it
-		 * (fexecve's /dev/fd/N, a short path) where it fits in the
-		 * kernel's "/dev/fd/<the copy's fd>". */
+		/* At the exec event, where the exec could not gain: Linux's
+		 * secure exec (AT_SECURE, the parent-death signal cleared,
+		 * RLIMIT_STACK capped: setid_secure_wanted) and the ambient
+		 * set cleared for a privileged file (setid_amb_cleared);
+		 * after an exec from the copy's fd, AT_EXECFN as Linux
+		 * names it (the path as called) instead of the kernel's
+		 * "/dev/fd/<the copy's fd>". */
 		bool secure;
-		char execfn[32];	/* "": leave the kernel's */
+		bool amb_clear;
+		char *execfn;	/* NULL: leave the kernel's */
 		/* a script's interpreter: Linux's argv, written at argv_at
 		 * when the exec is made again (setid_rearmed: after any
 		 * signal handler that ran meanwhile) */
@@ -395,6 +398,7 @@ struct exec_bin {
 };
 int setid_resolve_flags(const struct task *t);
 bool setid_secure_wanted(const struct task *t, const struct exec_bin *b);
+bool setid_amb_cleared(const struct task *t, const struct exec_bin *b);
 int setid_prepare(struct sentry *s, struct sc_call *c,
 		  const struct exec_bin *b);
 /* A script's set-id interpreter run from the exec copy: Linux's argv
@@ -406,6 +410,11 @@ long setid_script_argv(struct sc_call *c, uint64_t sp, uint64_t argv,
 /* At the exec event, before the new program runs: AT_SECURE and
  * AT_EXECFN of its auxv as Linux's (st->setid.secure, .execfn). */
 void setid_fix_auxv(struct task *t);
+/* Whether the new program has calls to make before it runs, and those
+ * calls (plat_exec_inject's): Linux's secure exec where the kernel did
+ * not make it (st->setid.secure, .amb_clear). */
+bool setid_calls_wanted(const struct task *t);
+void setid_exec_calls(struct task *t, struct plat_call *pc, uint64_t scratch);
 void setid_on_exit(struct sentry *s, struct task *t,
 		   const struct user_regs_struct *r);
 void setid_on_event(struct task *t);

@@ -187,6 +187,7 @@ void task_free(struct sentry *s, struct task *t)
 	task_creds_clear(&t->creds);
 	free(st->exec_path);
 	free(st->setid.argv);
+	free(st->setid.execfn);
 	free(st);
 	free(t->exe);
 	free(t);

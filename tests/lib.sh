@@ -176,7 +176,9 @@ setid_needs() {
 # the same execute-only, one naming that script, a setuid one naming the
 # plain copy, one naming the root-only setuid copy, one naming /tmp/swap
 # (setid_exec's swap case points it at one copy or another), one whose
-# interpreter's argument has blanks; and a root-only file.
+# interpreter's argument has blanks; a root-only file; and a directory
+# uid 1000 owns holding a link of the setuid copy ("a") and a plain copy
+# ("b"), whose names setid_exec's swapfd case exchanges.
 setid_files() {
 	local s=$1 prog=$2 f
 	mkdir -p "$s"
@@ -207,6 +209,11 @@ setid_files() {
 	chmod 4755 "$s/suid_script.sh"
 	echo secret >"$s/root600"
 	chmod 600 "$s/root600"
+	mkdir -p "$s/sw"
+	ln "$s/suid_root" "$s/sw/a"
+	cp "$prog" "$s/sw/b"
+	chmod 755 "$s/sw/b"
+	chown 1000:1000 "$s/sw"
 }
 
 # ---- capability profiles (issue 10: every attack with default, Docker's

@@ -16,7 +16,10 @@
 # setuid copy and the plain one while it is exec'd 100 times: the ids
 # are only ever those of the file that runs (its inode in
 # /proc/self/maps), under runc and in the sandbox, and the sandbox must
-# have run both; a failed set-id exec must leave no fd, and a second thread
+# have run both; fds of the setuid copy and of a plain one exec'd
+# (execveat AT_EMPTY_PATH) while a thread exchanges their names (swapfd:
+# the sandbox finds an fd's file in the exec copy by its inode, never by
+# a name): each runs only its own inode, the plain one never gaining; a failed set-id exec must leave no fd, and a second thread
 # that copies the sandbox's exec fd while set-id execs fail (E2BIG) must
 # not exec it, directly or reopened through /proc/self/fd (no place
 # exists where that attack works: runc has no such fd). In the sandbox,
@@ -154,8 +157,11 @@ check signals 1000,0 1000
 # swap: the setuid copy's ids only with the setuid copy's inode
 ino_root=$(stat -c %i "$S/suid_root")
 ino_plain=$(stat -c %i "$S/plain")
+# swap_runs OUT [CASE [PLAIN_INO]]: the runs of CASE (swap) by the inode
+# run (the setuid copy's, the plain one's, another), those that gained
+# euid 0, and those that did with another inode than the setuid copy's
 swap_runs() {
-	awk -v r="$ino_root" -v p="$ino_plain" '$1 == "swap" {
+	awk -v n="${2:-swap}" -v r="$ino_root" -v p="${3:-$ino_plain}" '$1 == n {
 		e = ""; i = ""
 		for (k = 2; k <= NF; k++) {
 			if ($k ~ /^uid=/) { split(substr($k, 5), u, ","); e = u[2] }
@@ -163,14 +169,15 @@ swap_runs() {
 		}
 		if (e == "" || i == "") { other++; next }
 		if (i == r) root++; else if (i == p) plain++; else other++
+		if (e == 0) gain++
 		if (e == 0 && i != r) bad++
-	} END { printf "root=%d plain=%d other=%d bad=%d\n", root, plain, other, bad }' \
-		"$T_TMP/$1.out"
+	} END { printf "root=%d plain=%d other=%d gain=%d bad=%d\n", root, plain,
+		other, gain, bad }' "$T_TMP/$1.out"
 }
 for w in native sandbox; do
 	got=$(swap_runs "$w")
 	case $got in
-	*" other=0 bad=0") t_ok "swap_$w: ids only of the file run ($got)" ;;
+	*" other=0 gain="*" bad=0") t_ok "swap_$w: ids only of the file run ($got)" ;;
 	*) t_fail "swap_$w: ids only of the file run" "$got" ;;
 	esac
 done
@@ -178,6 +185,25 @@ case $(swap_runs sandbox) in
 root=0\ * | *" plain=0 "*) t_skip swap_race "the sandbox ran one interpreter only: $(swap_runs sandbox)" ;;
 *) t_ok swap_race ;;
 esac
+# swapfd: an fd's exec runs the fd's inode, whatever its name names by
+# then: the setuid copy's fd only ever it (gaining under runc always, in
+# the sandbox wherever the gofer found it in the exec copy), the plain
+# one's never gaining
+ino_b=$(stat -c %i "$S/sw/b")	# the plain copy's, whatever its name
+[ "$ino_b" = "$ino_root" ] && ino_b=$(stat -c %i "$S/sw/a")
+# under runc it runs and gains always, else this proves little
+t_expect swapfd_s_native "root=50 plain=0 other=0 gain=50 bad=0" \
+	swap_runs native swapfd_s "$ino_b"
+got=$(swap_runs sandbox swapfd_s "$ino_b")
+case $got in
+"root=50 plain=0 other=0 gain=0 bad=0") t_fail swapfd_s_sandbox "never gained: $got" ;;
+"root=50 plain=0 other=0 gain="*" bad=0") t_ok "swapfd_s_sandbox: the setuid fd runs only its inode ($got)" ;;
+*) t_fail swapfd_s_sandbox "the setuid fd runs only its inode: $got" ;;
+esac
+for w in native sandbox; do
+	t_expect "swapfd_p_$w: the plain fd runs only its inode, never gaining" \
+		"root=0 plain=50 other=0 gain=0 bad=0" swap_runs "$w" swapfd_p "$ino_b"
+done
 # a failed set-id exec leaves nothing (runc: nothing either)
 t_expect e2big "$(line native e2big)" line sandbox e2big
 # the exec fd, copied by a second thread, is never exec'd

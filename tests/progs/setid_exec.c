@@ -17,7 +17,11 @@
  * gofer makes with the credentials the sentry holds for the task, and
  * created the owner of a file it creates in /tmp (the same); secure is
  * getauxval(AT_SECURE); execfn the string getauxval(AT_EXECFN) points
- * to.
+ * to; pdeath, amb and stack what else a secure exec changes (Linux's
+ * begin_new_exec, cap_bprm_creds_from_file): the parent-death signal
+ * (PR_GET_PDEATHSIG), the ambient set, RLIMIT_STACK's soft and hard
+ * limits in KiB, set before each exec to SIGWINCH, CAP_KILL and 16 MiB
+ * (secure_setup).
  *
  * Then the rules (each as Linux, compared with runc by
  * tests/conformance/setid.sh): a set-id exec after the caller's own
@@ -31,10 +35,12 @@
  * a plain interpreter (suid_script: a script's own bits are ignored), a
  * script whose set-id interpreter the caller may not execute
  * (script_700), an exec of the set-id file from an fd the caller opened
- * (fexecve: AT_EXECFN is "/dev/fd/N") and by its /proc/self/fd/N path
- * (fdpath_exec), an exec that fails (E2BIG) and the fds it leaves
+ * (fexecve: AT_EXECFN is "/dev/fd/N"), by its /proc/self/fd/N path
+ * (fdpath_exec) and from an O_PATH fd (fexecve_opath), an exec that fails (E2BIG) and the fds it leaves
  * (e2big); a script whose interpreter is swapped while it is exec'd
- * (swap: the ids are only ever those of the file run); and an attack
+ * (swap: the ids are only ever those of the file run), the same for
+ * fds of the setuid and a plain file whose names are exchanged while the
+ * fds are exec'd (swapfd); and an attack
  * that only the sandbox has a target for (race): a second thread copies
  * any O_PATH fd that appears while the main thread's set-id execs fail,
  * then execs it, directly and reopened through /proc/self/fd.
@@ -54,6 +60,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -119,13 +126,56 @@ static unsigned long exe_ino(void)
 	return ino;
 }
 
+/* The parent-death signal, the ambient set and RLIMIT_STACK, as
+ * " pdeath=N amb=X stack=SOFT,HARD" (KiB, -1: unlimited). */
+static void secure_fx(char *out, size_t len)
+{
+	struct rlimit rl = { 0, 0 };
+	unsigned long long amb = 0;
+	int sig = -1;
+
+	prctl(PR_GET_PDEATHSIG, &sig);
+	for (int c = 0; c < 64; c++)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
+			amb |= 1ull << c;
+	getrlimit(RLIMIT_STACK, &rl);
+	snprintf(out, len, " pdeath=%d amb=%llx stack=%lld,%lld", sig, amb,
+		 rl.rlim_cur == RLIM_INFINITY ? -1 : (long long)rl.rlim_cur >> 10,
+		 rl.rlim_max == RLIM_INFINITY ? -1 : (long long)rl.rlim_max >> 10);
+}
+
+/* Before an exec: what a secure exec would change, set (secure_fx shows
+ * it after): SIGWINCH as the parent-death signal, RLIMIT_STACK 16 MiB
+ * (hard 64 MiB, where it may be), CAP_KILL raised in the ambient set
+ * where it is permitted. */
+static void secure_setup(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+	struct rlimit rl;
+
+	prctl(PR_SET_PDEATHSIG, SIGWINCH);
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 &&
+	    (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= (64u << 20))) {
+		rl.rlim_cur = 16u << 20;
+		rl.rlim_max = 64u << 20;
+		setrlimit(RLIMIT_STACK, &rl);
+	}
+	if (syscall(SYS_capget, &h, d) < 0 ||
+	    !(d[0].permitted & (1u << CAP_KILL)))
+		return;
+	d[0].inheritable |= 1u << CAP_KILL;
+	if (syscall(SYS_capset, &h, d) == 0)
+		prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0);
+}
+
 static int report(const char *name, int argc, char **argv)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { { 0 } };
 	uid_t r, e, s;
 	gid_t gr, ge, gs;
-	char su[64], sg[64], p[300], cr[32], fn[1024];
+	char su[64], sg[64], p[300], cr[32], fn[5000], fx[96];
 	uint64_t eff, prm;
 	int fd, err = 0;
 
@@ -144,10 +194,11 @@ static int report(const char *name, int argc, char **argv)
 	else
 		close(fd);
 	created(name, cr, sizeof(cr));
+	secure_fx(fx, sizeof(fx));
 	snprintf(fn, sizeof(fn), " execfn=%s",
 		 getauxval(AT_EXECFN) ? (const char *)getauxval(AT_EXECFN) :
 					"(none)");
-	if (strcmp(name, "swap") == 0)
+	if (strncmp(name, "swap", 4) == 0)
 		snprintf(fn + strlen(fn), sizeof(fn) - strlen(fn), " ino=%lu",
 			 exe_ino());
 	/* a script's: the argv its interpreter got, "|"-joined */
@@ -159,13 +210,14 @@ static int report(const char *name, int argc, char **argv)
 	}
 	case_out(name, "uid=%u,%u,%u gid=%u,%u,%u groups=%d capeff=%" PRIx64
 		 " capprm=%" PRIx64 " st_uid=%s st_gid=%s root600=%s "
-		 "secure=%lu created=%s%s",
+		 "secure=%lu created=%s%s%s",
 		 r, e, s, gr, ge, gs, getgroups(0, NULL), eff, prm, su, sg,
-		 ename(err), getauxval(AT_SECURE), cr, fn);
+		 ename(err), getauxval(AT_SECURE), cr, fx, fn);
 	return 0;
 }
 
-static void run(const char *path, const char *name)
+/* Runs path as "report NAME DIR" in a child, from cwd (NULL: ours). */
+static void run_at(const char *cwd, const char *path, const char *name)
 {
 	char *argv[] = { (char *)"setid_exec", (char *)"report",
 			 (char *)name, (char *)dir, NULL };
@@ -175,6 +227,9 @@ static void run(const char *path, const char *name)
 	fflush(stdout);	/* nothing of ours copied into the child */
 	pid = fork();
 	if (pid == 0) {
+		secure_setup();
+		if (cwd != NULL && chdir(cwd) < 0)
+			case_out(name, "chdir %s", ename(errno));
 		execv(path, argv);
 		case_out(name, "exec %s", ename(errno));
 		fflush(stdout);
@@ -182,6 +237,46 @@ static void run(const char *path, const char *name)
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
 		case_out(name, "child %s", pid < 0 ? "fork failed" : wstatus(st));
+}
+
+static void run(const char *path, const char *name)
+{
+	run_at(NULL, path, name);
+}
+
+/*
+ * The setuid copy exec'd by names of 1, 100 and 4000 bytes (AT_EXECFN
+ * is the name as called): symlinks to it in /tmp/n, the first run
+ * from there as "r", the last at the end of directories of 199 bytes.
+ */
+static void names(void)
+{
+	char to[300], p[4096], n100[101];
+	size_t len;
+
+	snprintf(to, sizeof(to), "%s/suid_root", dir);
+	mkdir("/tmp/n", 0755);
+	unlink("/tmp/n/r");
+	if (symlink(to, "/tmp/n/r") < 0)
+		case_out("execfn_1", "symlink %s", ename(errno));
+	run_at("/tmp/n", "r", "execfn_1");
+	snprintf(n100, sizeof(n100), "/tmp/n/%0*d", 100 - 7, 0);
+	unlink(n100);
+	if (symlink(to, n100) < 0)
+		case_out("execfn_100", "symlink %s", ename(errno));
+	run(n100, "execfn_100");
+	strcpy(p, "/tmp/n");
+	for (int i = 0; i < 19; i++) {
+		len = strlen(p);
+		snprintf(p + len, sizeof(p) - len, "/%0199d", i);
+		mkdir(p, 0755);
+	}
+	len = strlen(p);
+	snprintf(p + len, sizeof(p) - len, "/%0*d", (int)(4000 - len - 1), 0);
+	unlink(p);
+	if (symlink(to, p) < 0)
+		case_out("execfn_4000", "symlink %s", ename(errno));
+	run(p, "execfn_4000");
 }
 
 /* A copy of DIR/plain the caller owns, made set-id by the caller. */
@@ -220,6 +315,7 @@ static void nnp_self(const char *path)
 	int st;
 
 	if (pid == 0) {
+		secure_setup();
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			case_out("nnp_self", "prctl %s", ename(errno));
 		else
@@ -239,6 +335,7 @@ static void traced(const char *path)
 	int st = 0;
 
 	if (pid == 0) {
+		secure_setup();
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 			case_out("traced", "traceme %s", ename(errno));
 		else
@@ -259,6 +356,7 @@ static void *thread_exec_fn(void *path)
 	char *argv[] = { (char *)"setid_exec", (char *)"report",
 			 (char *)"thread_exec", dir, NULL };
 
+	secure_setup();
 	execv(path, argv);
 	case_out("thread_exec", "exec %s", ename(errno));
 	_exit(127);
@@ -302,6 +400,7 @@ static void signals(const char *path)
 	int st;
 
 	if (pid == 0) {
+		secure_setup();
 		if (sigaction(SIGURG, &sa, NULL) < 0 ||
 		    timer_create(CLOCK_MONOTONIC, &ev, &tm) < 0 ||
 		    timer_settime(tm, 0, &its, NULL) < 0)
@@ -359,6 +458,7 @@ static void from_fd(const char *path)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		secure_setup();
 		fexecve(fd, argv, environ);
 		case_out("fexecve", "exec %s", ename(errno));
 		fflush(stdout);
@@ -437,8 +537,11 @@ static void exec_fd(int fd, const char *name)
 {
 	char *argv[] = { (char *)"setid_exec", (char *)"report",
 			 (char *)name, dir, NULL };
-	pid_t pid = fork();
+	pid_t pid;
 	int st;
+
+	fflush(stdout);
+	pid = fork();
 
 	if (pid == 0) {
 		syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
@@ -447,6 +550,20 @@ static void exec_fd(int fd, const char *name)
 	}
 	if (pid > 0)
 		waitpid(pid, &st, 0);
+}
+
+/* The set-id file exec'd from an O_PATH fd (execveat AT_EMPTY_PATH,
+ * close-on-exec): Linux gains as from any fd. */
+static void fexecve_opath(const char *path)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0) {
+		case_out("fexecve_opath", "open %s", ename(errno));
+		return;
+	}
+	exec_fd(fd, "fexecve_opath");
+	close(fd);
 }
 
 static void race(const char *path)
@@ -478,6 +595,59 @@ static void race(const char *path)
 }
 
 static atomic_int swap_stop;
+
+/* Exchanges the names DIR/sw/a and DIR/sw/b (the setuid copy's link and
+ * a plain copy) until swap_stop. */
+static void *fd_swapper(void *arg)
+{
+	char a[300], b[300];
+
+	(void)arg;
+	snprintf(a, sizeof(a), "%s/sw/a", dir);
+	snprintf(b, sizeof(b), "%s/sw/b", dir);
+	while (!atomic_load(&swap_stop))
+		syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b,
+			RENAME_EXCHANGE);
+	return NULL;
+}
+
+/*
+ * fds of DIR/sw/a (read-only) and DIR/sw/b (O_PATH), one the setuid
+ * copy and one a plain copy (as an earlier run's exchanges left their
+ * names), exec'd 50 times each while their names are exchanged: each
+ * run reports its ids and the inode it runs (ino=), which must be the
+ * fd's (on Linux the exec is of the fd's inode, whatever its name names
+ * now); swapfd_s the setuid one's runs, swapfd_p the plain one's.
+ */
+static void swapfd(void)
+{
+	char a[300], b[300];
+	const char *na, *nb;
+	struct stat sa;
+	pthread_t th;
+	int fa, fb;
+
+	snprintf(a, sizeof(a), "%s/sw/a", dir);
+	snprintf(b, sizeof(b), "%s/sw/b", dir);
+	fa = open(a, O_RDONLY | O_CLOEXEC);
+	fb = open(b, O_PATH | O_CLOEXEC);
+	atomic_store(&swap_stop, 0);
+	if (fa < 0 || fb < 0 || fstat(fa, &sa) < 0 ||
+	    pthread_create(&th, NULL, fd_swapper, NULL) != 0) {
+		case_out("swapfd", "setup %s", ename(errno));
+		return;
+	}
+	na = sa.st_mode & S_ISUID ? "swapfd_s" : "swapfd_p";
+	nb = sa.st_mode & S_ISUID ? "swapfd_p" : "swapfd_s";
+	for (int i = 0; i < 50; i++) {
+		exec_fd(fa, na);
+		exec_fd(fb, nb);
+	}
+	atomic_store(&swap_stop, 1);
+	pthread_join(th, NULL);
+	close(fa);
+	close(fb);
+}
 
 /* Points /tmp/swap at the setuid copy and at the plain one in turn. */
 static void *swapper(void *arg)
@@ -544,8 +714,11 @@ static int cases(void)
 	script();
 	scripts();
 	from_fd(p);
+	fexecve_opath(p);
+	names();
 	e2big(p);
 	swap();
+	swapfd();
 	race(p);
 	printf("done 0\n");
 	return 0;
