@@ -4,10 +4,11 @@
 # config: a fresh pid namespace, the default capabilities), and every
 # case's line must be the same: core dumps (the wait status, waitid's
 # code, the core file: ELF core or not, owner, mode), clone3 and
-# CLONE_PARENT, /proc/<pid>/mem, subreapers, the parent-death signal,
-# personality flags and pidfds. The core each run keeps is given to gdb
-# (when installed): its backtrace must name the program's own frames in
-# both.
+# CLONE_PARENT, /proc/<pid>/mem (a tracer's too), subreapers, the
+# parent-death signal, personality flags, pidfds (O_ASYNC by fcntl and
+# FIOASYNC included) and a zombie's process group. The core each run
+# keeps is given to gdb (when installed): its backtrace must name the
+# program's own frames in both.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
