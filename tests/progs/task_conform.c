@@ -1064,6 +1064,60 @@ static void setuid_case(const char *name, int how)
 	case_out(name, "%s", out);
 }
 
+/*
+ * Ambient capabilities across exec: a child makes CAP_KILL inheritable,
+ * raises it as ambient and execs PATH (this program) with --cap-amb,
+ * which prints its CapAmb; Linux clears the ambient set for a file with
+ * privileges (file capabilities: PATH /task_conform_fcap, planted by
+ * tests/conformance/tasks.sh) and keeps it for a plain one.
+ */
+static void ambient_exec(const char *name, const char *path)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+	char out[64] = "";
+	int p[2], st;
+	pid_t pid;
+
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		long r;
+
+		dup2(p[1], 1);
+		syscall(SYS_capget, &h, d);
+		d[0].inheritable |= 1u << CAP_KILL;
+		r = syscall(SYS_capset, &h, d);
+		if (r == 0)
+			r = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL,
+				  0, 0);
+		if (r < 0) {
+			printf("raise %s", ename(errno));
+			_exit(0);
+		}
+		execl(path, "task_conform", "--cap-amb", (char *)NULL);
+		printf("exec %s", ename(errno));
+		_exit(0);
+	}
+	close(p[1]);
+	read(p[0], out, sizeof(out) - 1);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	case_out(name, "%s", out);
+}
+
+/* --cap-amb: "amb " and the CapAmb line of /proc/self/status. */
+static int cap_amb_main(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "CapAmb:", 7) == 0)
+			printf("amb %s", line + 8);
+	return 0;
+}
+
 static void securebits(void)
 {
 	case_out("securebits_get", "%d", (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
@@ -1101,6 +1155,8 @@ static void securebits(void)
 	case_out("set_mm_unknown", "%s", res(prctl(PR_SET_MM, 9999, 0, 0, 0)));
 	case_out("ambient_is_set", "%d",
 	    (int)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0));
+	ambient_exec("ambient_exec_plain", self_exe);
+	ambient_exec("ambient_exec_fcap", "/task_conform_fcap");
 }
 
 /* ---- 6. subreaper, parent-death signal, personality --------------------------- */
@@ -1475,6 +1531,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--mem-child") == 0)
 		return mem_child_main();
+	if (argc > 1 && strcmp(argv[1], "--cap-amb") == 0)
+		return cap_amb_main();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	init_session();
 	cores();
