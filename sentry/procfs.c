@@ -490,7 +490,7 @@ static int gen_cgroups(struct sc_call *c, const struct vnode *n,
 	(void)c;
 	(void)n;
 	vbuf_printf(b, "#subsys_name\thierarchy\tnum_cgroups\tenabled\n");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		vbuf_printf(b, "%s\t0\t1\t1\n", names[i]);
 	return 0;
 }
