@@ -471,6 +471,30 @@ static int gen_filesystems(struct sc_call *c, const struct vnode *n,
 	return 0;
 }
 
+/*
+ * The controllers as a cgroup v2 kernel lists them: each on the unified
+ * hierarchy (0) and enabled, whatever the host's layout, since the
+ * sandbox shows its cgroup as a v2 mount (sentry/synth_cgroup.c); one
+ * cgroup, the sandbox's own (its namespace's root, no children). The
+ * JVM and other runtimes tell v1 from v2 by this file.
+ */
+static int gen_cgroups(struct sc_call *c, const struct vnode *n,
+		       struct vbuf *b)
+{
+	static const char *const names[] = {
+		"cpuset", "cpu", "cpuacct", "blkio", "memory", "devices",
+		"freezer", "net_cls", "perf_event", "net_prio", "hugetlb",
+		"pids", "rdma", "misc",
+	};
+
+	(void)c;
+	(void)n;
+	vbuf_printf(b, "#subsys_name\thierarchy\tnum_cgroups\tenabled\n");
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		vbuf_printf(b, "%s\t0\t1\t1\n", names[i]);
+	return 0;
+}
+
 /* The kernel's command line is the host's (its root device, its boot
  * options): the sandbox's names only the kernel release, as
  * /proc/version does. */
@@ -1105,6 +1129,7 @@ static int link_net(struct sc_call *c, const struct vnode *n, char *buf,
 }
 
 static const struct vtree_entry proc_children[] = {
+	{ .name = "cgroups", .type = VN_FILE, .gen = gen_cgroups },
 	{ .name = "cmdline", .type = VN_FILE, .gen = gen_cmdline },
 	{ .name = "cpuinfo", .type = VN_FILE, .gen = gen_cpuinfo },
 	{ .name = "diskstats", .type = VN_FILE, .gen = gen_diskstats },

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The host's procps, util-linux, Python and Node read /proc and /sys in
+# The host's procps, util-linux, Python, Node and the JVM read /proc and /sys in
 # the sandbox as in a runc container of the same bundle (the host's /usr
 # bound read-only under a root of merged-/usr links): each tool's exit
 # status and the shape of what it prints (header, labels, the container's
@@ -144,6 +144,15 @@ if [ -x /usr/bin/node ]; then
 	nd node_rss 'console.log(process.memoryUsage().rss > 0, process.resourceUsage().maxRSS > 0)'
 	nd node_constrained 'console.log(typeof process.constrainedMemory())'
 	nd node_hostname 'console.log(require("os").hostname() === require("fs").readFileSync("/proc/sys/kernel/hostname", "utf8").trim())'
+fi
+# The JVM sizes itself from /proc, /sys and the cgroup files (os::Linux,
+# its container support): it starts, counts the CPUs nproc counts and
+# sees the limits the bundle sets (none).
+if [ -x /usr/bin/java ]; then
+	c java_version java -version
+	java -XshowSettings:system -version >/tmp/java 2>&1
+	echo "java_cpu_count $(awk -F': ' -v n="$(nproc)" '/Effective CPU Count/ {print ($2 == n)}' /tmp/java)"
+	echo "java_memory_limit $(awk -F': ' '/^ *Memory Limit/ {print $2}' /tmp/java)"
 fi
 echo "done 0"
 EOF

@@ -404,6 +404,33 @@ static void filesystems(void)
 	}
 }
 
+/*
+ * /proc/cgroups (runtimes such as the JVM tell cgroup v1 from v2 by it):
+ * its header, and the controllers the sandbox's cgroup has, each listed
+ * and enabled. The hierarchy ids are the host's layout under runc (v1
+ * or v2), the unified hierarchy's in the sandbox: not compared.
+ */
+static void proc_cgroups(void)
+{
+	static const char *const want[] = { "cpu", "memory", "pids", NULL };
+	value("cgroups_header", "/proc/cgroups");
+	if (slurp("/proc/cgroups") < 0)
+		return;
+	for (int i = 0; want[i]; i++) {
+		char name[64], line[64], *at;
+		unsigned h, nr, on = 0;
+
+		snprintf(line, sizeof(line), "\n%s\t", want[i]);
+		snprintf(name, sizeof(name), "cgroups_%s", want[i]);
+		at = strstr(buf, line);
+		if (at == NULL ||
+		    sscanf(at + strlen(line), "%u %u %u", &h, &nr, &on) != 3)
+			case_out(name, "missing");
+		else
+			case_out(name, "enabled %u", on);
+	}
+}
+
 /* /proc/<pid>/{stack,syscall}: stack needs CAP_SYS_ADMIN over the
  * host (read: EACCES for everyone else); syscall the caller's own call
  * (read(2) while it reads: "0 0x<fd> ...") after a ptrace-attach check. */
@@ -857,6 +884,7 @@ int main(int argc, char **argv)
 	sysctls();
 	cpuinfo();
 	filesystems();
+	proc_cgroups();
 	cmdline();
 	stack_syscall();
 	oom();

@@ -5,7 +5,7 @@
  * its child and prints every stop it sees, in a form that does not depend
  * on pids, addresses or the environment.
  *
- *   ptrace_conform            every TRACEME case
+ *   ptrace_conform            every TRACEME case (SINGLESTEP included)
  *   ptrace_conform attach     ATTACH, SEIZE, INTERRUPT, LISTEN and their
  *                             permissions (as root with CAP_SYS_PTRACE,
  *                             CAP_SETUID and CAP_SETGID)
@@ -299,6 +299,65 @@ static void case_peekpoke(void)
 	req("peek", "setregset", ptrace(PTRACE_SETREGSET, p, NT_PRSTATUS, &io));
 	req("peek", "cont", ptrace(PTRACE_CONT, p, 0, 0));
 	wait_show("peek", p, 0);
+}
+
+/*
+ * SINGLESTEP from a stopped child to its exit (through raise()'s return
+ * and _exit, syscalls included, in this static binary: the same
+ * instructions on the host and in the sandbox): the number of steps,
+ * each step's stop, its siginfo code and whether the instruction pointer
+ * moved (one line for the steps like the first, one per other step), and
+ * the exit status.
+ */
+static void case_singlestep(void)
+{
+	struct user_regs_struct r;
+	unsigned long long rip;
+	char first[96] = "", line[96], buf[64];
+	siginfo_t si;
+	int st, same = 0, n = 0;
+	pid_t p = fork();
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		_exit(magic == 0x1122334455667788L ? 50 : 51);
+	}
+	wait_show("singlestep", p, 0);
+	ptrace(PTRACE_GETREGS, p, 0, &r);
+	rip = r.rip;
+	for (; n < 200; n++) {
+		if (ptrace(PTRACE_SINGLESTEP, p, 0, 0) < 0) {
+			say("singlestep step %d %s", n, ename(errno));
+			break;
+		}
+		if (wait_5s(p, &st) != p) {
+			say("singlestep step %d wait timeout", n);
+			break;
+		}
+		if (!WIFSTOPPED(st))
+			break;
+		si.si_code = -1;
+		ptrace(PTRACE_GETSIGINFO, p, 0, &si);
+		ptrace(PTRACE_GETREGS, p, 0, &r);
+		snprintf(line, sizeof(line), "%s code %d moved %d",
+			 status_text(st, buf, sizeof(buf)), si.si_code,
+			 r.rip != rip);
+		rip = r.rip;
+		if (first[0] == '\0')
+			strcpy(first, line);
+		if (strcmp(line, first) == 0)
+			same++;
+		else
+			say("singlestep step %d %s", n, line);
+	}
+	say("singlestep steps %d, %d like %s", n, same, first);
+	if (n < 200 && WIFEXITED(st)) {
+		show_status("singlestep", st);
+		return;
+	}
+	kill(p, SIGKILL);
+	wait_show("singlestep", p, 0);
 }
 
 /* Options: TRACEEXEC's event stop and message, TRACEFORK's new child. */
@@ -690,6 +749,7 @@ int main(int argc, char **argv)
 	case_syscall();
 	case_signals();
 	case_peekpoke();
+	case_singlestep();
 	case_options();
 	case_kill_detach();
 	tracer_exit("tracer_exit", false);

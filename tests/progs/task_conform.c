@@ -31,7 +31,9 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -775,6 +777,42 @@ static pid_t mem_child(int p[2], int q[2], uid_t uid)
 	return pid;
 }
 
+/*
+ * A child of uid (0: ours) that asks to be traced and stops: its tracer
+ * (us) reads and writes its memory through /proc/<pid>/mem; the child
+ * exits 0 if it saw the write.
+ */
+static void mem_traced(const char *name, uid_t uid)
+{
+	char n[64];
+	long v = 0, w = 0x55;
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (uid != 0 && (setgid(uid) < 0 || setuid(uid) < 0))
+			_exit(2);
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			_exit(3);
+		raise(SIGSTOP);
+		_exit(target == 0x55 ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	snprintf(n, sizeof(n), "%s_stopped", name);
+	case_out(n, "%d", WIFSTOPPED(st));
+	snprintf(n, sizeof(n), "%s_read", name);
+	if (mem_rw(n, pid, O_RDONLY, (void *)&target, &v, 0) == 0) {
+		snprintf(n, sizeof(n), "%s_read_value", name);
+		case_out(n, "%d", v == target);
+	}
+	snprintf(n, sizeof(n), "%s_write", name);
+	mem_rw(n, pid, O_RDWR, (void *)&target, &w, 1);
+	ptrace(PTRACE_CONT, pid, 0, 0);
+	waitpid(pid, &st, 0);
+	snprintf(n, sizeof(n), "%s_exit", name);
+	case_out(n, "%s", wstatus(st));
+}
+
 static void mem(void)
 {
 	long v = 0, w;
@@ -821,6 +859,9 @@ static void mem(void)
 	close(p[0]);
 	close(q[0]);
 	close(q[1]);
+
+	mem_traced("mem_tracee", 0);
+	mem_traced("mem_tracee_other_user", 1000);
 
 	/* As uid 1000, root's (our) memory. */
 	pid = fork();
@@ -1023,6 +1064,60 @@ static void setuid_case(const char *name, int how)
 	case_out(name, "%s", out);
 }
 
+/*
+ * Ambient capabilities across exec: a child makes CAP_KILL inheritable,
+ * raises it as ambient and execs PATH (this program) with --cap-amb,
+ * which prints its CapAmb; Linux clears the ambient set for a file with
+ * privileges (file capabilities: PATH /task_conform_fcap, planted by
+ * tests/conformance/tasks.sh) and keeps it for a plain one.
+ */
+static void ambient_exec(const char *name, const char *path)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+	char out[64] = "";
+	int p[2], st;
+	pid_t pid;
+
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		long r;
+
+		dup2(p[1], 1);
+		syscall(SYS_capget, &h, d);
+		d[0].inheritable |= 1u << CAP_KILL;
+		r = syscall(SYS_capset, &h, d);
+		if (r == 0)
+			r = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL,
+				  0, 0);
+		if (r < 0) {
+			printf("raise %s", ename(errno));
+			_exit(0);
+		}
+		execl(path, "task_conform", "--cap-amb", (char *)NULL);
+		printf("exec %s", ename(errno));
+		_exit(0);
+	}
+	close(p[1]);
+	read(p[0], out, sizeof(out) - 1);
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	case_out(name, "%s", out);
+}
+
+/* --cap-amb: "amb " and the CapAmb line of /proc/self/status. */
+static int cap_amb_main(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "CapAmb:", 7) == 0)
+			printf("amb %s", line + 8);
+	return 0;
+}
+
 static void securebits(void)
 {
 	case_out("securebits_get", "%d", (int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
@@ -1060,6 +1155,8 @@ static void securebits(void)
 	case_out("set_mm_unknown", "%s", res(prctl(PR_SET_MM, 9999, 0, 0, 0)));
 	case_out("ambient_is_set", "%d",
 	    (int)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0));
+	ambient_exec("ambient_exec_plain", self_exe);
+	ambient_exec("ambient_exec_fcap", "/task_conform_fcap");
 }
 
 /* ---- 6. subreaper, parent-death signal, personality --------------------------- */
@@ -1213,6 +1310,23 @@ static int send_sig(int pidfd, int sig, unsigned flags)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, flags);
 }
 
+/* O_ASYNC on a pidfd: by fcntl (F_SETFL, F_GETFL, F_SETOWN) and by
+ * FIOASYNC; then off again. */
+static void pidfd_fasync(int fd)
+{
+	int fl = fcntl(fd, F_GETFL), on = 1, off = 0;
+
+	case_out("pidfd_fasync_setown", "%s", res(fcntl(fd, F_SETOWN, getpid())));
+	case_out("pidfd_fasync_getown", "%d", fcntl(fd, F_GETOWN) == getpid());
+	case_out("pidfd_fasync_setfl", "%s", res(fcntl(fd, F_SETFL, fl | O_ASYNC)));
+	case_out("pidfd_fasync_getfl", "%d", (fcntl(fd, F_GETFL) & O_ASYNC) != 0);
+	case_out("pidfd_fasync_setfl_off", "%s", res(fcntl(fd, F_SETFL, fl)));
+	case_out("pidfd_fioasync_on", "%s", res(ioctl(fd, FIOASYNC, &on)));
+	case_out("pidfd_fioasync_getfl", "%d",
+	    (fcntl(fd, F_GETFL) & O_ASYNC) != 0);
+	case_out("pidfd_fioasync_off", "%s", res(ioctl(fd, FIOASYNC, &off)));
+}
+
 static void pidfd_poll(void)
 {
 	int p[2], fd, ep, st;
@@ -1236,6 +1350,7 @@ static void pidfd_poll(void)
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 	case_out("pidfd_epoll_running", "%d", epoll_wait(ep, &got, 1, 0));
+	pidfd_fasync(fd);
 	close(p[1]);
 	case_out("pidfd_poll_exited", "%d %#x", poll(&pf, 1, 5000), pf.revents);
 	case_out("pidfd_epoll_exited", "%d", epoll_wait(ep, &got, 1, 5000));
@@ -1352,6 +1467,47 @@ static void pidfd_errors(void)
 	close(p[0]);
 }
 
+/*
+ * A zombie's process group: a child leads its own group and exits; before
+ * it is reaped, its pgid and sid as getpgid and getsid see them, a signal
+ * to its group, another child joining the group, and the group after the
+ * reap.
+ */
+static void zombie_pgrp(void)
+{
+	siginfo_t si;
+	int p[2], st;
+	pid_t z, j;
+	char c;
+
+	pipe(p);
+	z = fork();
+	if (z == 0) {
+		setpgid(0, 0);
+		_exit(0);
+	}
+	waitid(P_PID, (id_t)z, &si, WEXITED | WNOWAIT);
+	case_out("zombie_getpgid", "%d", getpgid(z) == z);
+	case_out("zombie_getsid", "%d", getsid(z) == getsid(0));
+	case_out("zombie_kill_pgrp", "%s", res(kill(-z, 0)));
+	j = fork();
+	if (j == 0) {
+		close(p[1]);
+		read(p[0], &c, 1);
+		_exit(0);
+	}
+	case_out("zombie_pgrp_join", "%s", res(setpgid(j, z)));
+	case_out("zombie_pgrp_joined", "%d", getpgid(j) == z);
+	case_out("zombie_setpgid_zombie", "%s", res(setpgid(z, z)));
+	waitpid(z, &st, 0);
+	case_out("zombie_reaped_kill_pgrp", "%s", res(kill(-z, 0)));
+	case_out("zombie_reaped_getpgid", "%s", res(getpgid(z)));
+	close(p[1]);
+	waitpid(j, &st, 0);
+	case_out("zombie_pgrp_gone", "%s", res(kill(-z, 0)));
+	close(p[0]);
+}
+
 /* The container's init (this program, pid 1, no terminal): whether it
  * leads its own session and process group, as seen by getsid, getpgrp and
  * its /proc/self/stat (fields 5 and 6). */
@@ -1375,6 +1531,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--mem-child") == 0)
 		return mem_child_main();
+	if (argc > 1 && strcmp(argv[1], "--cap-amb") == 0)
+		return cap_amb_main();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	init_session();
 	cores();
@@ -1390,6 +1548,7 @@ int main(int argc, char **argv)
 	pidfd_poll();
 	pidfd_threads();
 	pidfd_errors();
+	zombie_pgrp();
 	printf("done 0\n");
 	return 0;
 }
