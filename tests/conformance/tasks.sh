@@ -74,19 +74,10 @@ gdb_bt() {	# out
 # A SIGCHLD read from a signalfd is dequeued by the kernel in a read(2)
 # the sentry does not see: it still says CLD_KILLED (docs/security.md,
 # "Core dumps"). sigwaitinfo's is rewritten at its exit (sentry/sigwait.c).
-#
-# An exec of a file with capabilities under no_new_privs (this bundle's)
-# goes through the nosuid view and keeps the ambient set, which Linux
-# clears (docs/architecture.md, "Not covered": "a secure exec that could
-# not gain sets only AT_SECURE, not Linux's other effects (... ambient
-# set cleared)"); with no_new_privs false it is cleared, as on Linux.
 known() {	# name host sandbox
 	case $1 in
 	core_sigchld_signalfd)
 		[ "$2" = "${3/code killed/code dumped}" ] ;;
-	ambient_exec_fcap)
-		[ "$2" = "amb 0000000000000000" ] &&
-			[ "$3" = "amb 0000000000000020" ] ;;
 	*) return 1 ;;
 	esac
 }
