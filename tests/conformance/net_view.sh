@@ -10,6 +10,8 @@
 # prints what /proc/net and iproute2's ss (which reads those files, its
 # NETLINK_SOCK_DIAG being refused in the sandbox) show of them, without
 # the inode numbers and the kernel's addresses, which differ by design.
+# Then a pod: a container joining, by path, a network namespace where a
+# process of another container holds sockets sees them.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -74,6 +76,7 @@ echo "ss_s_tcp $(ss -s | grep '^TCP:' | one)"
 echo "ss_s_table $(ss -s | sed -n '/^Transport/,$p' | one)"
 kill $PY
 wait $PY 2>/dev/null
+sleep 1	# ss's netlink socket (runc's) freed after an RCU grace period
 echo "unix_after $(($(wc -l </proc/net/unix) - 1))"
 echo "sockets_used_after $(awk '$1 == "sockets:" { print $3 }' /proc/net/sockstat)"
 echo "done 0"
@@ -87,3 +90,43 @@ jq '.process.terminal = false | .root.readonly = false |
 
 t_run_runc_and_sandbox nv
 t_compare_native
+
+# A pod: a network namespace shared with the processes of another
+# container (here a host process in a namespace of its own, holding a
+# listening and a connected unix socket and a TCP listener); a container
+# joining it by path sees their sockets, and none of its sandbox's.
+HOLDER_READY=$T_TMP/holder.ready
+unshare -n python3 -c '
+import socket, sys, time
+l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+l.bind("\0netview-pod-" + sys.argv[1])
+l.listen(4)
+c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+c.connect("\0netview-pod-" + sys.argv[1])
+s, _ = l.accept()
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.bind(("0.0.0.0", 7003))
+t.listen(4)
+open(sys.argv[2], "w").close()
+time.sleep(120)
+' "$$" "$HOLDER_READY" &
+HOLDER=$!
+trap 'kill $HOLDER 2>/dev/null; t_cleanup' EXIT
+for _ in $(seq 100); do [ -e "$HOLDER_READY" ] && break; sleep 0.1; done
+cat >"$R/pod.sh" <<'EOF2'
+one() { tr -s ' \t' ' ' | sort | tr '\n' ';'; }
+echo "pod_unix $(awk 'NR > 1 { print $4, $5, $6, $8 }' /proc/net/unix | sed 's/netview-pod-[0-9]*/netview-pod/' | one)"
+echo "pod_tcp $(awk 'NR > 1 { print $2, $3, $4 }' /proc/net/tcp | one)"
+# before ss: runc's, reading NETLINK_SOCK_DIAG, leaves its netlink socket
+# counted until the kernel frees it (after an RCU grace period)
+echo "pod_sockets_used $(awk '$1 == "sockets:" { print $3 }' /proc/net/sockstat)"
+echo "pod_ss_xa $(ss -xaH | awk '{ print $1, $2, $5 }' | sed 's/netview-pod-[0-9]*/netview-pod/' | one)"
+echo "done 0"
+EOF2
+jq --arg ns "/proc/$HOLDER/ns/net" '.process.args = ["/usr/bin/bash", "/pod.sh"] |
+    .linux.namespaces |= map(if .type == "network" then .path = $ns else . end)' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+t_run_runc_and_sandbox nvpod
+t_compare_native
+kill $HOLDER 2>/dev/null
+wait $HOLDER 2>/dev/null
