@@ -15,7 +15,9 @@
  * are gathered before and after the kernel's file is read: a socket made
  * while it is read (a new gofer channel) is caught by the second pass,
  * one closed meanwhile by the first. Left: a socket in flight between the
- * gofer and the sentry (sent, not yet received) is in neither fd table.
+ * gofer and the sentry (sent, not yet received) is in neither fd table;
+ * on the ptrace platform, the socketpair injected into a task to hand it
+ * an fd is the task's while the fd is installed.
  * The cost, at each open of one of these files only: a readlink per fd
  * of the sandbox's processes.
  *
@@ -43,17 +45,23 @@ static const struct net_list {
 	int field;
 	const char *row;	/* its sockstat row, NULL: only "used" */
 } net_lists[] = {
-	{ "unix", 6, NULL },	    { "netlink", 9, NULL },
-	{ "packet", 8, NULL },	    { "tcp", 9, "TCP:" },
-	{ "tcp6", 9, "TCP6:" },	    { "udp", 9, "UDP:" },
-	{ "udp6", 9, "UDP6:" },	    { "udplite", 9, "UDPLITE:" },
-	{ "udplite6", 9, "UDPLITE6:" }, { "raw", 9, "RAW:" },
-	{ "raw6", 9, "RAW6:" },	    { "icmp", 9, NULL },
+	{ "unix", 6, NULL },
+	{ "netlink", 9, NULL },
+	{ "packet", 8, NULL },
+	{ "tcp", 9, "TCP:" },
+	{ "tcp6", 9, "TCP6:" },
+	{ "udp", 9, "UDP:" },
+	{ "udp6", 9, "UDP6:" },
+	{ "udplite", 9, "UDPLITE:" },
+	{ "udplite6", 9, "UDPLITE6:" },
+	{ "raw", 9, "RAW:" },
+	{ "raw6", 9, "RAW6:" },
+	{ "icmp", 9, NULL },
 	{ "icmp6", 9, NULL },
 };
 #define N_LISTS ARRAY_SIZE(net_lists)
 
-/* ---- a set of socket inodes ----------------------------------------------- */
+/* ---- a set of socket inodes ---------------------------------------------- */
 
 struct inoset {
 	unsigned long *v;
@@ -103,7 +111,7 @@ static void inoset_finish(struct inoset *s, const struct inoset *minus)
 	s->n = k;
 }
 
-/* ---- whose sockets ---------------------------------------------------------- */
+/* ---- whose sockets ------------------------------------------------------- */
 
 /* The sentry's and the gofer's /proc/<pid>/fd, opened before confinement. */
 static int own_fd_dirs[2] = { -1, -1 };
@@ -152,7 +160,7 @@ static void fd_dir_sockets(int dfd, struct inoset *s)
 
 struct scan_arg {
 	bool workload;
-	pid_t pids[1024];
+	pid_t pids[1024];	/* past that, a process is not looked at */
 	size_t n;
 };
 
@@ -214,12 +222,13 @@ static void hide_finish(struct sc_call *c, struct inoset *hide)
 
 	own_sockets(c, hide);
 	task_sockets(c, true, &workload);
-	qsort(workload.v, workload.n, sizeof(*workload.v), cmp_ino);
+	if (workload.n > 0)
+		qsort(workload.v, workload.n, sizeof(*workload.v), cmp_ino);
 	inoset_finish(hide, &workload);
 	free(workload.v);
 }
 
-/* ---- the files -------------------------------------------------------------- */
+/* ---- the files ----------------------------------------------------------- */
 
 /* Whether field (from 0, blank-separated) of the line [p, end) is an
  * inode of hide. */
@@ -381,9 +390,8 @@ int procfs_net_read(struct sc_call *c, pid_t pid, const char *rel,
 		    strcmp(rel, "net/sockstat6") == 0;
 	int ret;
 
-	for (size_t i = 0; i < N_LISTS; i++)
-		if (strncmp(rel, "net/", 4) == 0 &&
-		    strcmp(rel + 4, net_lists[i].name) == 0)
+	for (size_t i = 0; i < N_LISTS && strncmp(rel, "net/", 4) == 0; i++)
+		if (strcmp(rel + 4, net_lists[i].name) == 0)
 			list = &net_lists[i];
 	if (list == NULL && !stat)
 		return procfs_read_host(pid, rel, b);
