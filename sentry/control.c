@@ -158,9 +158,12 @@ static int serve_start(struct sentry *s, int conn)
 	int ret = 0;
 
 	if (!s->started) {
-		ret = cv_write_all(s->cfg->init_fd, &c, 1);
-		if (ret == 0)
+		ret = cv_write_all(s->init_fd, &c, 1);
+		if (ret == 0) {
 			s->started = true;
+			close(s->init_fd);
+			s->init_fd = -1;
+		}
 	}
 	return ctl_send_reply(conn, ret, NULL, 0);
 }

@@ -168,6 +168,10 @@ struct sentry {
 	bool init_exited;
 	int init_status;
 	bool started;
+	/* The init's start channel (cfg->init_fd), -1 once the start byte
+	 * is sent: the init closes its end then, and the sentry's, kept,
+	 * would hold the dead end, counted in /proc/net/sockstat. */
+	int init_fd;
 	bool dying;
 	/* pid 1 of the sandbox's pid namespace: a signal runsc sent it
 	 * whose default is to terminate (sentry/signals.c), or 0. */

@@ -1433,6 +1433,7 @@ static int sentry_setup(struct sentry *s, const struct sentry_config *cfg)
 	s->log_fd = cfg->log_fd;
 	s->start_ns = cv_now_ns();
 	s->gofer_pidfd = -1;
+	s->init_fd = cfg->init_fd;
 	plat_set_wait_handler(sentry_queue_wait);
 	plat_set_resume_how(sentry_resume_how);
 	place_init(s);	/* after s->platform */
@@ -1456,6 +1457,7 @@ static int sentry_vfs_init(const struct sentry_config *cfg)
 	cleanup_free struct vtree_mount_info *mi = NULL;
 	struct vtree_config vc = { .hostname = the_sentry->hostname,
 				 .init_pid = cfg->init_pid,
+				 .gofer_pid = cfg->gofer_pid,
 				 .memory_limit = cfg->memory_limit,
 				 .root_readonly = cfg->root_readonly,
 				 .masked = cfg->masked,

@@ -447,8 +447,7 @@ static int gen_net(struct sc_call *c, const struct vnode *n, struct vbuf *b)
 {
 	const char *rel = net_rel(n);
 
-	(void)c;
-	return rel != NULL ? procfs_read_host(n->pid, rel, b) : -ENOENT;
+	return rel != NULL ? procfs_net_read(c, n->pid, rel, b) : -ENOENT;
 }
 
 static const struct vtree_entry net_dir_entry = {

@@ -218,6 +218,12 @@ int procfs_net_lookup(struct sc_call *c, const struct vnode *dir,
 		      const char *name, struct vnode *out);
 int procfs_net_list(struct sc_call *c, const struct vnode *dir,
 		    struct vtree_dirlist *l);
+/* procfs_net.c: net/<rel> of pid's network namespace (rel "net/..."),
+ * without the sandbox's own sockets; procfs_net_init, before
+ * confinement, opens the sentry's and the gofer's fd directories. */
+int procfs_net_read(struct sc_call *c, pid_t pid, const char *rel,
+		    struct vbuf *b);
+void procfs_net_init(pid_t gofer_pid);
 /* procfs_pid.c: generators the foreign processes' files share. */
 int procfs_gen_copy(struct sc_call *c, const struct vnode *n, struct vbuf *b);
 int procfs_gen_stat(struct sc_call *c, const struct vnode *n, struct vbuf *b);

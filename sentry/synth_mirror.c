@@ -461,6 +461,7 @@ int vtree_init(const struct vtree_config *cfg)
 	}
 	vcg_init();
 	procfs_sysctl_init();
+	procfs_net_init(cfg != NULL ? cfg->gofer_pid : 0);
 	vsys_init();
 	return ret;
 }

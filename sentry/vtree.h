@@ -78,6 +78,7 @@ struct vtree_config {
 	size_t n_readonly;
 	pid_t init_pid;		/* host pid of the workload init: /proc is
 				 * read through a procfs of its pid ns */
+	pid_t gofer_pid;	/* its sockets are not shown in /proc/net */
 };
 
 /* Before confinement. cfg may be NULL; it is copied. 0 or -errno. */
