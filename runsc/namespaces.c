@@ -110,9 +110,17 @@ static int plan_entry(const struct oci_namespace *ns, size_t i,
 					     "cannot be the container's", i,
 					     ns->path);
 		}
+		/* a cvisor sandbox's path stands for its container's */
 		if (ns->type == OCI_NS_PID && sandbox_pidns(&fd, i, ns->path,
 							   err) < 0)
 			return -1;
+		if (ns->type == OCI_NS_PID && is_host_ns(fd, "pid")) {
+			close(fd);
+			return cv_error_setx(err, "linux.namespaces[%zu].path: "
+					     "%s: the host's pid namespace "
+					     "cannot be the container's", i,
+					     ns->path);
+		}
 		if (p->join_fd[ns->type] >= 0)
 			close(p->join_fd[ns->type]);
 		p->join_fd[ns->type] = fd;
@@ -159,6 +167,15 @@ int ns_plan_build(const struct oci_spec *spec, enum network_mode net,
 			ns_plan_close(p);
 			return -1;
 		}
+	}
+	/* The workload would see, and as root signal, the host's
+	 * processes (docker run --pid=host): refused, as the host's mount
+	 * namespace is. */
+	if (!p->new_pid && p->join_fd[OCI_NS_PID] < 0) {
+		ns_plan_close(p);
+		return cv_error_setx(err, "linux.namespaces: no pid namespace: "
+				     "the host's pid namespace cannot be the "
+				     "container's (add {\"type\": \"pid\"})");
 	}
 	if (net == NETWORK_NONE) {
 		p->new_net = true;

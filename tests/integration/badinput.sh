@@ -127,6 +127,19 @@ else
 	lsm_case "linux.mountLabel (not applied)" '.linux.mountLabel = "system_u:object_r:container_file_t:s0"' \
 		'linux.mountLabel: "system_u:object_r:container_file_t:s0": not supported (mount labels are not applied to the container'"'"'s mounts)'
 fi
+# The host's pid namespace (no pid namespace in the config: docker run
+# --pid=host; or the host's joined by path) is refused, naming the field,
+# as the host's mount namespace is (oci_spec.sh).
+jq '.linux.namespaces |= map(select(.type != "pid"))' "$B/config.json" >"$BJ"
+fails "no pid namespace" "linux.namespaces: no pid namespace: the host's pid namespace cannot be the container's" \
+	runsc create -b "$T_TMP/badjson" hostpid
+nothing_left hostpid "no pid namespace"
+jq --arg p "/proc/$$/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)' \
+	"$B/config.json" >"$BJ"
+fails "the host's pid namespace by path" "/proc/$$/ns/pid: the host's pid namespace cannot be the container's" \
+	runsc create -b "$T_TMP/badjson" hostpid
+nothing_left hostpid "the host's pid namespace by path"
+
 lsm_case "empty labels are no labels" '.process.apparmorProfile = "" | .process.selinuxLabel = "" | .linux.mountLabel = "" | .process.args = 5' \
 	'process.args: expected an array'
 
