@@ -1,0 +1,61 @@
+#!/bin/bash
+# Path calls through /proc/self/fd/N against runc (issue 14): tests/progs/
+# fd_links makes each kind of object an fd holds (pipe, socket, memfd,
+# eventfd, timerfd, signalfd, epoll, FIFO, /dev/null, a file, and the
+# stdio the runtime hands over: the host's /dev/null and two host files)
+# and, as root and as a user (its own objects and root's), stats,
+# accesses, opens, reads the link of, changes the mode, owner, times,
+# xattrs and size of each through its link, in a runc container and in a
+# cvisor one made from the same bundle; every line must agree.
+# cvisor-test: per-platform
+source "$(dirname "$0")/../lib.sh"
+
+t_needs_runc fd_links fd_links || exit 0
+
+B=$T_TMP/b
+make_bundle "$B" /fd_links
+cp "$PROG" "$B/rootfs/fd_links"
+
+# Known differences (docs/security.md, "Magic links"):
+known() {
+	return 1
+}
+
+# run_runc ID: runc's run, detached so that the container's stdio is the
+# files runc was given (a foreground run copies through pipes of its
+# own; cvisor hands the files over in both), waited for.
+run_runc() {
+	local i
+	(cd "$B" && timeout 120 "$RUNC" --root "$T_TMP/runc-root" \
+		run -d "$1-runc-$$" </dev/null >"$T_TMP/native.out" \
+		2>"$T_TMP/native.err")
+	for i in $(seq 600); do
+		"$RUNC" --root "$T_TMP/runc-root" state "$1-runc-$$" 2>/dev/null |
+			grep -q '"status": "stopped"' && break
+		sleep 0.1
+	done
+	"$RUNC" --root "$T_TMP/runc-root" delete --force "$1-runc-$$" \
+		>/dev/null 2>&1
+}
+
+# compare NAME: one run in each runtime, every line compared.
+compare() {
+	run_runc "$1"
+	(cd "$B" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+		--platform "$CVISOR_PLATFORM" run "$1-$$" </dev/null \
+		>"$T_TMP/sandbox.out" 2>"$T_TMP/sandbox.err")
+	t_compare_native known
+}
+
+# Docker's capabilities (root overrides the modes, may chown), then runc
+# spec's (none of those) with only what the user switch needs.
+jq '.process.capabilities |= with_entries(.value += ["CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_CHOWN", "CAP_FSETID",
+	"CAP_SETUID", "CAP_SETGID"])' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+compare fld
+jq '.process.capabilities |= with_entries(.value |= map(select(
+	. != "CAP_DAC_OVERRIDE" and . != "CAP_DAC_READ_SEARCH" and
+	. != "CAP_FOWNER" and . != "CAP_CHOWN" and . != "CAP_FSETID")))' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+compare fl
