@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
 #include <utime.h>
@@ -88,6 +89,32 @@ static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	return 0;
 }
 
+/*
+ * An object the gofer does not serve (it answers EXDEV: a pipe, a socket,
+ * an anon inode, a memfd, a host file runsc handed over as stdio) that
+ * the task holds (p->held): the call's fd form nr(fd, a1, a2), a PASS
+ * call, run by the task itself (task_run_on_fd), so that the kernel
+ * decides with the task's credentials, as when the task makes it.
+ */
+static long held_call(struct sc_call *c, const struct fs_path *p, long ret,
+		      long nr, uint64_t a1, uint64_t a2)
+{
+	if (ret != -EXDEV || !p->empty || !p->held)
+		return ret;
+	return task_run_on_fd(c, p->at.dirfd, nr, a1, a2);
+}
+
+/* The link itself (AT_SYMLINK_NOFOLLOW of /proc/self/fd/N): its stat, or
+ * -EINVAL if p is no virtual symlink. */
+static int virt_link_stat(struct sc_call *c, const struct fs_path *p,
+			  int flags, struct stat *st)
+{
+	if (!p->virt || !(flags & AT_SYMLINK_NOFOLLOW) ||
+	    vtree_stat(c, p->vpath, false, st) < 0 || !S_ISLNK(st->st_mode))
+		return -EINVAL;
+	return 0;
+}
+
 /* After a change of a file's mode, owner or xattrs (an ACL: search
  * permission): the directory cache checks its entries again. */
 static long attrs_changed(long ret)
@@ -102,15 +129,20 @@ static long do_chmod(struct sc_call *c, int dirfd, uint64_t upath,
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	struct gofer_creds cr;
-	int ret;
+	struct stat st;
+	long ret;
 
 	ret = attr_path(c, dirfd, upath, flags, &p);
+	/* a symlink's mode: Linux has none to change */
+	if (ret < 0 && virt_link_stat(c, &p, flags, &st) == 0)
+		return -EOPNOTSUPP;
 	if (ret < 0)
 		return ret;
 	task_gofer_creds(c->t, &cr);
 	ret = gofer_fchmodat(task_gofer(c->t), &cr, &p.at, mode & 07777,
 			     gofer_flags(&p, flags));
-	return attrs_changed(ret);
+	return attrs_changed(held_call(c, &p, ret, SYS_fchmod, mode & 07777,
+				       0));
 }
 
 SENTRY_HANDLER(chmod)
@@ -134,9 +166,16 @@ static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	struct gofer_creds cr;
-	int ret;
+	struct stat st;
+	long ret;
 
 	ret = attr_path(c, dirfd, upath, flags, &p);
+	/* lchown of a /proc link that changes nothing (its owner is the
+	 * task's, procfs' setattr allows it) */
+	if (ret < 0 && virt_link_stat(c, &p, flags, &st) == 0 &&
+	    (uid == (uid_t)-1 || uid == st.st_uid) &&
+	    (gid == (gid_t)-1 || gid == st.st_gid))
+		return 0;
 	if (ret < 0)
 		return ret;
 	task_gofer_creds(c->t, &cr);
@@ -145,7 +184,7 @@ static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
 	 * lookup, as chown_common() does. */
 	ret = gofer_fchownat(task_gofer(c->t), &cr, &p.at, uid, gid,
 			     gofer_flags(&p, flags));
-	return attrs_changed(ret);
+	return attrs_changed(held_call(c, &p, ret, SYS_fchown, uid, gid));
 }
 
 SENTRY_HANDLER(chown)

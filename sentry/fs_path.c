@@ -210,6 +210,7 @@ static int resolve_empty(struct sc_call *c, int dirfd, struct fs_path *p)
 	}
 	p->at.dirfd = fd;
 	p->at.path = p->path;
+	p->held = dirfd != AT_FDCWD;
 	return 0;
 }
 
@@ -329,6 +330,7 @@ int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 
 	p->virt = false;
 	p->empty = false;
+	p->held = false;
 	p->dupfd = -1;
 	p->vpath[0] = '\0';
 	p->at.rootfd = c->t->fs->root_fd;

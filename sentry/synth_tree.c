@@ -331,6 +331,18 @@ static int vwalk_mode(struct sc_call *c, const char *path, bool follow,
 	return 0;
 }
 
+/* Whether the task may take the objects of the process of a magic link
+ * (fs_path's held): its own, or one it may ptrace-attach to. */
+static bool link_held(struct sc_call *c, const struct vnode *link)
+{
+	struct task *t;
+
+	if (link->host_pid == c->t->host_tgid)
+		return true;
+	t = procfs_task_of(c, link->host_pid);
+	return t != NULL && procfs_may_attach(c, t);
+}
+
 static int escape(struct sc_call *c, struct fs_path *p, bool follow)
 {
 	struct vwalk w;
@@ -348,10 +360,12 @@ static int escape(struct sc_call *c, struct fs_path *p, bool follow)
 	if (p->path[0] == '\0') {
 		/* The object itself: an fd the task holds is operated on
 		 * directly (AT_EMPTY_PATH), the root as "." of the root. */
-		if (follow && w.fd != GOFER_AT_ROOT)
+		if (follow && w.fd != GOFER_AT_ROOT) {
 			p->empty = true;
-		else
+			p->held = link_held(c, &w.link);
+		} else {
 			strcpy(p->path, ".");
+		}
 	}
 	return 0;
 }

@@ -203,6 +203,10 @@ struct fs_path {
 	 * no other host call), valid if have_st */
 	struct stat st;
 	bool have_st;
+	/* empty: at.dirfd is an object the task holds (its own fd, or
+	 * through a magic link of its own process or of one it may
+	 * ptrace-attach to, whose fds pidfd_getfd would give it) */
+	bool held;
 };
 
 int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
