@@ -49,7 +49,8 @@ compare() {
 
 # Docker's capabilities (root overrides the modes, may chown), then runc
 # spec's (none of those) with only what the user switch needs.
-jq '.process.capabilities |= with_entries(.value += ["CAP_DAC_OVERRIDE",
+jq '.root.readonly = false |
+    .process.capabilities |= with_entries(.value += ["CAP_DAC_OVERRIDE",
 	"CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_CHOWN", "CAP_FSETID",
 	"CAP_SETUID", "CAP_SETGID"])' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
