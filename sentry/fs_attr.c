@@ -89,24 +89,6 @@ static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	return 0;
 }
 
-/*
- * An object the gofer does not serve (it answers EXDEV: a pipe, a socket,
- * an anon inode, a memfd, a host file runsc handed over as stdio) that
- * the task holds (p->held): the call's fd form nr(fd, a1, a2, a3), a
- * PASS call, run by the task itself (task_run_on_fd), so that the kernel
- * decides with the task's credentials, as when the task makes it. Its
- * pointers are the task's own (fgetxattr's name and buffer): what the
- * kernel reads there decides nothing the task could not ask that PASS
- * call for itself.
- */
-static long held_call(struct sc_call *c, const struct fs_path *p, long ret,
-		      long nr, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	if (ret != -EXDEV || !p->empty || !p->held)
-		return ret;
-	return task_run_on_fd(c, p->at.dirfd, nr, a1, a2, a3);
-}
-
 /* The link itself (AT_SYMLINK_NOFOLLOW of /proc/self/fd/N): its stat, or
  * -EINVAL if p is no virtual symlink. */
 static int virt_link_stat(struct sc_call *c, const struct fs_path *p,
@@ -144,8 +126,8 @@ static long do_chmod(struct sc_call *c, int dirfd, uint64_t upath,
 	task_gofer_creds(c->t, &cr);
 	ret = gofer_fchmodat(task_gofer(c->t), &cr, &p.at, mode & 07777,
 			     gofer_flags(&p, flags));
-	return attrs_changed(held_call(c, &p, ret, SYS_fchmod, mode & 07777,
-				       0, 0));
+	ret = fs_path_held_call(c, &p, ret, SYS_fchmod, mode & 07777, 0, 0);
+	return attrs_changed(ret);
 }
 
 SENTRY_HANDLER(chmod)
@@ -187,7 +169,8 @@ static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
 	 * lookup, as chown_common() does. */
 	ret = gofer_fchownat(task_gofer(c->t), &cr, &p.at, uid, gid,
 			     gofer_flags(&p, flags));
-	return attrs_changed(held_call(c, &p, ret, SYS_fchown, uid, gid, 0));
+	ret = fs_path_held_call(c, &p, ret, SYS_fchown, uid, gid, 0);
+	return attrs_changed(ret);
 }
 
 SENTRY_HANDLER(chown)
@@ -498,8 +481,8 @@ static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = gofer_getxattr(task_gofer(c->t), &cr, xattr_at(&p),
 			     xattr_flags(flags), name, value, size);
 	if (ret == -EXDEV)
-		return held_call(c, &p, ret, SYS_fgetxattr, uname, uvalue,
-				 size);
+		return fs_path_held_call(c, &p, ret, SYS_fgetxattr, uname,
+					 uvalue, size);
 	if (ret <= 0 || size == 0)
 		return ret;
 	return task_write(c, uvalue, value, (size_t)ret) < 0 ? -EFAULT : ret;
@@ -528,7 +511,8 @@ static long do_listxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = gofer_listxattr(task_gofer(c->t), &cr, xattr_at(&p),
 			      xattr_flags(flags), list, size);
 	if (ret == -EXDEV)
-		return held_call(c, &p, ret, SYS_flistxattr, ulist, size, 0);
+		return fs_path_held_call(c, &p, ret, SYS_flistxattr, ulist,
+					 size, 0);
 	if (ret <= 0 || size == 0)
 		return ret;
 	return task_write(c, ulist, list, (size_t)ret) < 0 ? -EFAULT : ret;

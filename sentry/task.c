@@ -372,6 +372,9 @@ long task_run_on_fd(struct sc_call *c, int fd, long nr, uint64_t a1,
 	pid_t tid = c->t->host_tid;
 	long ret, tfd;
 
+	ret = task_call_valid(c);	/* an effect follows */
+	if (ret < 0)
+		return ret;
 	if (pc->kind != PLATFORM_PTRACE && !pc->at_stop) {
 		if (sentry_in_worker())
 			return -SENTRY_EHANDOFF;

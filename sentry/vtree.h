@@ -221,6 +221,14 @@ void fs_path_put(struct fs_path *p);
  */
 int fs_path_redirect(struct sc_call *c, struct fs_path *p, int *hops);
 #define cleanup_fs_path __attribute__((cleanup(fs_path_put)))
+/*
+ * After a gofer call on p (result ret): if the gofer does not serve the
+ * object (-EXDEV) and the task holds it (p->empty, p->held), the result
+ * of the fd form nr(fd, a1, a2, a3), a PASS call, run by the task on it
+ * (task_run_on_fd); else ret.
+ */
+long fs_path_held_call(struct sc_call *c, const struct fs_path *p, long ret,
+		       long nr, uint64_t a1, uint64_t a2, uint64_t a3);
 
 /*
  * sentry/fs_fifo.c: after the gofer's open of p (result *ret, fd *fd),
