@@ -314,6 +314,32 @@ SENTRY_HANDLER(utime)
 
 /* ---- truncate ------------------------------------------------------------- */
 
+/*
+ * truncate(2) of the object a magic link leads to, as vfs_truncate(): a
+ * directory is EISDIR, anything else but a regular file EINVAL; a file
+ * is opened for writing as the task (vtree_open: the task's permission,
+ * ETXTBSY, the device rules) and the task's ftruncate of that open file
+ * changes it (a memfd's seals, a host file's limits are the kernel's).
+ */
+static long truncate_object(struct sc_call *c, const struct fs_path *p,
+			    off_t length)
+{
+	cleanup_close int fd = -1;
+	struct stat st;
+	int ret;
+
+	if (fstat(p->at.dirfd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	ret = vtree_open(c, p->vpath, O_WRONLY | O_CLOEXEC, &fd);
+	if (ret < 0)
+		return ret;
+	return task_run_on_fd(c, fd, SYS_ftruncate, (uint64_t)length, 0, 0);
+}
+
 SENTRY_HANDLER(truncate)
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
@@ -326,10 +352,14 @@ SENTRY_HANDLER(truncate)
 	ret = fs_path_get(c, AT_FDCWD, c->args[0], 0, &p);
 	if (ret < 0)
 		return ret;
+	if (p.virt && vtree_is_ns(c, p.vpath))
+		return nsfs_write_errno(c);
+	if (p.virt && (ret = vtree_escape_final(c, &p)) < 0)
+		return ret;
+	if (p.empty)
+		return truncate_object(c, &p, length);
 	if (p.virt) {
 		ret = vtree_stat(c, p.vpath, true, &(struct stat){ 0 });
-		if (ret == 0 && vtree_is_ns(c, p.vpath))
-			return nsfs_write_errno(c);
 		return ret < 0 ? ret : -EACCES;
 	}
 	task_gofer_creds(c->t, &cr);
