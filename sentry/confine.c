@@ -251,6 +251,10 @@ static const struct cf_rule sentry_rules[] = {
 	CF_ANY(openat, "the virtual /proc, /sys and /dev (sentry/synth_*.c, "
 		       "procfs*.c, sysfs.c): the private tmpfs mirror, the "
 		       "sandbox's procfs"),
+	CF_ANY(setfsuid, "a reopen of a workload fd through the sandbox's "
+			 "procfs as the task's fs ids, this thread's only "
+			 "(sentry/synth_tree.c)"),
+	CF_ANY(setfsgid, NULL),
 	CF_ANY(newfstatat, NULL),
 	CF_ANY(statx, NULL),
 	CF_ANY(readlinkat, NULL),

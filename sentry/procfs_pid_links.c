@@ -287,12 +287,18 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 {
 	char what[32], path[PATH_MAX];
 	cleanup_close int fd = -1;
+	struct vtree_fsids own;
 	bool owned = true;
 	struct stat st;
 	int ret;
 
 	snprintf(what, sizeof(what), "fd/%d", n->num);
 	ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
+	if (ret == -EACCES && vtree_fsids_take(c, &own)) {
+		/* the fd directory of a task of another uid */
+		ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
+		vtree_fsids_put(&own);
+	}
 	if (ret == -EACCES)
 		return link_fd_probe(c, n, buf, len);
 	if (ret < 0)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -513,6 +514,55 @@ static bool fd_covers(int fd, const struct stat *st, int flags)
 	return have == O_RDWR || have == want;
 }
 
+/* The sentry thread's fs ids (per-thread, as the raw calls set them):
+ * setfsuid/setfsgid of -1 only read them. false if they did not take. */
+static bool set_fsids(uint32_t uid, uint32_t gid)
+{
+	(void)syscall(SYS_setfsgid, gid);
+	(void)syscall(SYS_setfsuid, uid);
+	return (uint32_t)syscall(SYS_setfsuid, -1) == uid &&
+	       (uint32_t)syscall(SYS_setfsgid, -1) == gid;
+}
+
+bool vtree_fsids_take(struct sc_call *c, struct vtree_fsids *own)
+{
+	const struct sentry *s = c->t->sentry;
+	uint32_t uid = ident_to_host(s, IDENT_UID, c->t->creds.fsuid);
+	uint32_t gid = ident_to_host(s, IDENT_GID, c->t->creds.fsgid);
+
+	own->uid = (uint32_t)syscall(SYS_setfsuid, -1);
+	own->gid = (uint32_t)syscall(SYS_setfsgid, -1);
+	if (uid == (uint32_t)-1 || gid == (uint32_t)-1 ||
+	    (uid == own->uid && gid == own->gid))
+		return false;
+	if (set_fsids(uid, gid))
+		return true;
+	vtree_fsids_put(own);
+	return false;
+}
+
+void vtree_fsids_put(const struct vtree_fsids *own)
+{
+	if (!set_fsids(own->uid, own->gid))
+		abort();	/* never run on as another uid */
+}
+
+/* openat(dirfd, path) of the sandbox's procfs as the task's fs ids
+ * (vtree_fsids_take); -EACCES if they are the sentry's. */
+static int openat_as_task(struct sc_call *c, int dirfd, const char *path,
+			  int flags)
+{
+	struct vtree_fsids own;
+	int fd, err;
+
+	if (!vtree_fsids_take(c, &own))
+		return -EACCES;
+	fd = openat(dirfd, path, flags);
+	err = errno;
+	vtree_fsids_put(&own);
+	return fd < 0 ? -err : fd;
+}
+
 /*
  * Opens the file, FIFO or device behind a magic link (/proc/<pid>/exe,
  * fd/N) with the flags asked, as Linux does: a new open file description
@@ -556,10 +606,15 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 		return pfd < 0 ? pfd : -ENOENT;
 	/* a FIFO's open must not wait here: the end asked for exists or
 	 * the open is ENXIO, as the gofer's FIFO opens are */
-	fd = openat(pfd, w->link.path + 6,
-		    oflags | (fifo && !(flags & O_PATH) ? O_NONBLOCK : 0));
+	if (fifo && !(flags & O_PATH))
+		oflags |= O_NONBLOCK;
+	fd = openat(pfd, w->link.path + 6, oflags);
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		fd = openat_as_task(c, pfd, w->link.path + 6, oflags);
+	else if (fd < 0)
+		fd = -errno;
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* The device rules, checked before (open_foreign), again on what
 	 * was opened: the task may have put another file at that fd number
 	 * meanwhile. */

@@ -22,6 +22,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -289,6 +290,8 @@ static void as_user(void)
 		printf("user:setresuid %s\n", ename(errno));
 		_exit(1);
 	}
+	/* as a process.user process is, after its exec */
+	prctl(PR_SET_DUMPABLE, 1);
 	cases("user:root", 0, nobj);
 	make_objs("user", false);
 	cases("user", 0, nobj);
