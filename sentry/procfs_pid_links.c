@@ -354,8 +354,28 @@ static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,
 	return 0;
 }
 
+/* The mode of fd/N, Linux's tid_fd_update_inode(): r-x for a file open
+ * for reading, -wx for writing, none for O_PATH. */
+static int perm_fd(struct sc_call *c, const struct vnode *n)
+{
+	cleanup_close int fd = -1;
+	bool owned = true;
+	int fl, ret = foreign_fd(c, n, &fd, &owned);
+
+	if (ret < 0)
+		return ret;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (fl & O_PATH)
+		return 0;
+	ret = (fl & O_ACCMODE) != O_WRONLY ? 0500 : 0;
+	return (fl & O_ACCMODE) != O_RDONLY ? ret | 0300 : ret;
+}
+
 static const struct vtree_entry fd_link_entry = {
 	.name = "", .type = VN_LINK, .link = link_fd, .foreign = foreign_fd,
+	.perm_of = perm_fd,
 };
 
 

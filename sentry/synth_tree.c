@@ -586,7 +586,7 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 				O_NOCTTY)) | O_CLOEXEC | O_NOCTTY;
 	bool fifo = S_ISFIFO(st->st_mode);
 
-	if (S_ISSOCK(st->st_mode))
+	if (S_ISSOCK(st->st_mode) && !(flags & O_PATH))
 		return -ENXIO;
 	if (mode != 0) {
 		task_gofer_creds(c->t, &cr);
@@ -878,6 +878,9 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 	if (w.node.ent == &vmask_null_entry && null_stat(c, st) == 0)
 		return 0;
 	synth_stat(&w.node, st);
+	if (w.node.ent->perm_of != NULL &&
+	    (ret = w.node.ent->perm_of(c, &w.node)) >= 0)
+		st->st_mode = (st->st_mode & S_IFMT) | (mode_t)ret;
 	ident_vnode_owner(c, &w.node, st);
 	return 0;
 }
