@@ -255,6 +255,9 @@ static const struct cf_rule sentry_rules[] = {
 			 "procfs as the task's fs ids, this thread's only "
 			 "(sentry/synth_tree.c)"),
 	CF_ANY(setfsgid, NULL),
+	CF_ARG(utimensat, "the times of a workload's pipe, socket or host "
+			  "file, as its fs ids (sentry/fs_attr.c): its fd "
+			  "only, no path", 1, "path", 0),
 	CF_ANY(newfstatat, NULL),
 	CF_ANY(statx, NULL),
 	CF_ANY(readlinkat, NULL),

@@ -199,6 +199,30 @@ static bool valid_nsec(long nsec)
 	       (nsec >= 0 && nsec <= 999999999);
 }
 
+/*
+ * The times of an object the gofer does not serve (a pipe, a socket, a
+ * host file handed over) that the task holds: no PASS call sets them
+ * for the task to run, so the sentry's futimens on its copy, as the
+ * task's fs ids (vtree_fsids_take): the kernel's owner and write checks
+ * are the task's, but no capability of its (CAP_FOWNER over another
+ * user's object) applies.
+ */
+static long utimes_held(struct sc_call *c, const struct fs_path *p,
+			const struct timespec *times)
+{
+	struct vtree_fsids own;
+	int took = vtree_fsids_take(c, &own);
+	long ret;
+
+	if (took < 0)
+		return took;
+	ret = syscall(SYS_utimensat, p->at.dirfd, NULL, times, 0) < 0 ? -errno
+									 : 0;
+	if (took > 0)
+		vtree_fsids_put(&own);
+	return ret;
+}
+
 /* times NULL: now. A NULL path means dirfd itself (utimensat, futimesat). */
 static long do_utimes(struct sc_call *c, int dirfd, uint64_t upath,
 		      const struct timespec *times, int flags)
@@ -231,8 +255,11 @@ static long do_utimes(struct sc_call *c, int dirfd, uint64_t upath,
 	if (p.virt)
 		return vtree_modify_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
-	return gofer_utimensat(task_gofer(c->t), &cr, &p.at, times,
-			       gofer_flags(&p, flags));
+	ret = gofer_utimensat(task_gofer(c->t), &cr, &p.at, times,
+			      gofer_flags(&p, flags));
+	if (ret == -EXDEV && p.empty && p.held)
+		return utimes_held(c, &p, times);
+	return ret;
 }
 
 SENTRY_HANDLER(utimensat)

@@ -294,7 +294,7 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 
 	snprintf(what, sizeof(what), "fd/%d", n->num);
 	ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
-	if (ret == -EACCES && vtree_fsids_take(c, &own)) {
+	if (ret == -EACCES && vtree_fsids_take(c, &own) > 0) {
 		/* the fd directory of a task of another uid */
 		ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
 		vtree_fsids_put(&own);

@@ -189,23 +189,6 @@ bool procfs_reader_root(struct sc_call *c, char *root, size_t len);
 bool procfs_under_root(const char *root, const char *path);
 const char *procfs_reader_path(const char *root, const char *path);
 
-/*
- * synth_tree.c: the sentry thread as the task's fs ids, for a call in the
- * sandbox's procfs its own may not make (the fd directory of a task of
- * another uid is 0500; a host file handed over as stdio is writable by
- * its owner only): setfsuid/setfsgid (CAP_SETUID/CAP_SETGID, which the
- * sentry keeps; this thread only) to the task's, after the task's own
- * permission was checked. What the thread may reach so is what that uid
- * may in the sandbox's procfs, whose every process the sentry traces
- * anyway. take: false if nothing changed (the task's ids are the
- * sentry's, or unmapped); put: the thread's own back.
- */
-struct vtree_fsids {
-	uint32_t uid, gid;
-};
-bool vtree_fsids_take(struct sc_call *c, struct vtree_fsids *own);
-void vtree_fsids_put(const struct vtree_fsids *own);
-
 /* procfs_pid_links.c: the links of /proc/<pid> (entries' link/foreign). */
 int procfs_link_exe(struct sc_call *c, const struct vnode *n, char *buf,
 		   size_t len);

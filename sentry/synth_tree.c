@@ -524,7 +524,7 @@ static bool set_fsids(uint32_t uid, uint32_t gid)
 	       (uint32_t)syscall(SYS_setfsgid, -1) == gid;
 }
 
-bool vtree_fsids_take(struct sc_call *c, struct vtree_fsids *own)
+int vtree_fsids_take(struct sc_call *c, struct vtree_fsids *own)
 {
 	const struct sentry *s = c->t->sentry;
 	uint32_t uid = ident_to_host(s, IDENT_UID, c->t->creds.fsuid);
@@ -532,13 +532,14 @@ bool vtree_fsids_take(struct sc_call *c, struct vtree_fsids *own)
 
 	own->uid = (uint32_t)syscall(SYS_setfsuid, -1);
 	own->gid = (uint32_t)syscall(SYS_setfsgid, -1);
-	if (uid == (uint32_t)-1 || gid == (uint32_t)-1 ||
-	    (uid == own->uid && gid == own->gid))
-		return false;
+	if (uid == (uint32_t)-1 || gid == (uint32_t)-1)
+		return -EACCES;
+	if (uid == own->uid && gid == own->gid)
+		return 0;
 	if (set_fsids(uid, gid))
-		return true;
+		return 1;
 	vtree_fsids_put(own);
-	return false;
+	return -EACCES;
 }
 
 void vtree_fsids_put(const struct vtree_fsids *own)
@@ -548,14 +549,14 @@ void vtree_fsids_put(const struct vtree_fsids *own)
 }
 
 /* openat(dirfd, path) of the sandbox's procfs as the task's fs ids
- * (vtree_fsids_take); -EACCES if they are the sentry's. */
+ * (vtree_fsids_take), when they are not the sentry's; else -EACCES. */
 static int openat_as_task(struct sc_call *c, int dirfd, const char *path,
 			  int flags)
 {
 	struct vtree_fsids own;
 	int fd, err;
 
-	if (!vtree_fsids_take(c, &own))
+	if (vtree_fsids_take(c, &own) <= 0)
 		return -EACCES;
 	fd = openat(dirfd, path, flags);
 	err = errno;

@@ -153,6 +153,22 @@ int vtree_fd_path(int fd, char *buf, size_t len);
 bool vtree_maybe_mirror(const struct stat *st);
 
 /*
+ * sentry/synth_tree.c: the sentry thread as the task's fs ids, for a call
+ * its own ids may not make on an object the task's permission was
+ * checked for (the fd directory of a task of another uid is 0500 in the
+ * sandbox's procfs; a host file handed over as stdio is writable by its
+ * owner only): setfsuid/setfsgid of this thread only (CAP_SETUID and
+ * CAP_SETGID, which the sentry keeps), no capability of the task's.
+ * take: 1 taken, 0 the task's are the sentry's own (nothing changed),
+ * -EACCES for an id without a host name or a change that did not take;
+ * put: the thread's own back (after 1).
+ */
+struct vtree_fsids {
+	uint32_t uid, gid;
+};
+int vtree_fsids_take(struct sc_call *c, struct vtree_fsids *own);
+void vtree_fsids_put(const struct vtree_fsids *own);
+/*
  * If resolving p->vpath crosses a virtual symlink that leads out of the
  * virtual trees in a non-final component (/proc/self/cwd/x,
  * /proc/self/root/etc, /proc/self/fd/3/x, "/proc/.." tricks after link
