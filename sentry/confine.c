@@ -258,6 +258,9 @@ static const struct cf_rule sentry_rules[] = {
 	CF_ARG(utimensat, "the times of a workload's pipe, socket or host "
 			  "file, as its fs ids (sentry/fs_attr.c): its fd "
 			  "only, no path", 1, "path", 0),
+	CF_ANY(fsetxattr, "the same for user.* xattrs (security.* and "
+			  "trusted.* refused before)"),
+	CF_ANY(fremovexattr, NULL),
 	CF_ANY(newfstatat, NULL),
 	CF_ANY(statx, NULL),
 	CF_ANY(readlinkat, NULL),

@@ -200,15 +200,16 @@ static bool valid_nsec(long nsec)
 }
 
 /*
- * The times of an object the gofer does not serve (a pipe, a socket, a
- * host file handed over) that the task holds: no PASS call sets them
- * for the task to run, so the sentry's futimens on its copy, as the
- * task's fs ids (vtree_fsids_take): the kernel's owner and write checks
- * are the task's, but no capability of its (CAP_FOWNER over another
- * user's object) applies.
+ * The sentry's own call nr(a0..a4) on its copy of an object the gofer
+ * does not serve (a pipe, a socket, a memfd, a host file handed over)
+ * that the task holds, where no PASS call does it for the task to run
+ * (utimensat, fsetxattr: EMULATE rows): as the task's fs ids
+ * (vtree_fsids_take), so the kernel's owner and write checks are the
+ * task's, though no capability of its (CAP_FOWNER over another user's
+ * object) applies.
  */
-static long utimes_held(struct sc_call *c, const struct fs_path *p,
-			const struct timespec *times)
+static long call_as_task(struct sc_call *c, long nr, uint64_t a0,
+			 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	struct vtree_fsids own;
 	int took = vtree_fsids_take(c, &own);
@@ -216,8 +217,7 @@ static long utimes_held(struct sc_call *c, const struct fs_path *p,
 
 	if (took < 0)
 		return took;
-	ret = syscall(SYS_utimensat, p->at.dirfd, NULL, times, 0) < 0 ? -errno
-									 : 0;
+	ret = syscall(nr, a0, a1, a2, a3, a4) < 0 ? -errno : 0;
 	if (took > 0)
 		vtree_fsids_put(&own);
 	return ret;
@@ -258,7 +258,8 @@ static long do_utimes(struct sc_call *c, int dirfd, uint64_t upath,
 	ret = gofer_utimensat(task_gofer(c->t), &cr, &p.at, times,
 			      gofer_flags(&p, flags));
 	if (ret == -EXDEV && p.empty && p.held)
-		return utimes_held(c, &p, times);
+		return call_as_task(c, SYS_utimensat, (uint64_t)p.at.dirfd, 0,
+				    (uint64_t)(uintptr_t)times, 0, 0);
 	return ret;
 }
 
@@ -437,19 +438,29 @@ static int attr_name_writable(const char *name)
 }
 
 /*
- * An fd object the gofer did not hand out (a pipe, a socket, a memfd: it
- * answers EXDEV) is not a file of the container's: what Linux answers a
- * write there without a gofer. user.* is EPERM on anything but regular
- * files and directories (xattr_permission); elsewhere EOPNOTSUPP, as a
- * filesystem without those xattrs (tmpfs before 6.6 for a memfd).
+ * An fd object the gofer did not hand out (a pipe, a socket, a memfd, a
+ * host file: it answers EXDEV): the sentry's fsetxattr or fremovexattr
+ * (value NULL and remove) on its copy, as the task's fs ids, when the
+ * task holds it (call_as_task; the name was checked writable). Else what
+ * Linux answers there without a gofer: user.* is EPERM on anything but
+ * regular files and directories (xattr_permission); elsewhere
+ * EOPNOTSUPP, as a filesystem without those xattrs.
  */
-static int xattr_foreign_errno(const struct fs_path *p, const char *name,
-			       int ret)
+static long xattr_foreign(struct sc_call *c, const struct fs_path *p,
+			  long ret, const char *name, const void *value,
+			  size_t size, int xflags, bool remove)
 {
+	uint64_t fd = (uint64_t)p->at.dirfd, n = (uint64_t)(uintptr_t)name;
 	struct stat st;
 
 	if (ret != -EXDEV || !p->empty || fstat(p->at.dirfd, &st) < 0)
 		return ret;
+	if (p->held && remove)
+		return call_as_task(c, SYS_fremovexattr, fd, n, 0, 0, 0);
+	if (p->held)
+		return call_as_task(c, SYS_fsetxattr, fd, n,
+				    (uint64_t)(uintptr_t)value, size,
+				    (uint64_t)xflags);
 	if (strncmp(name, "user.", 5) == 0 && !S_ISREG(st.st_mode) &&
 	    !S_ISDIR(st.st_mode))
 		return -EPERM;
@@ -507,7 +518,8 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret;
 	ret = gofer_setxattr(task_gofer(c->t), &cr, xattr_at(&p),
 			     xattr_flags(flags), name, value, size, xflags);
-	return attrs_changed(xattr_foreign_errno(&p, name, ret));
+	return attrs_changed(xattr_foreign(c, &p, ret, name, value, size,
+					   xflags, false));
 }
 
 static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
@@ -593,7 +605,8 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret;
 	ret = gofer_removexattr(task_gofer(c->t), &cr, xattr_at(&p),
 				xattr_flags(flags), name);
-	return attrs_changed(xattr_foreign_errno(&p, name, ret));
+	return attrs_changed(xattr_foreign(c, &p, ret, name, NULL, 0, 0,
+					   true));
 }
 
 SENTRY_HANDLER(setxattr)
