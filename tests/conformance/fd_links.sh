@@ -16,9 +16,16 @@ B=$T_TMP/b
 make_bundle "$B" /fd_links
 cp "$PROG" "$B/rootfs/fd_links"
 
-# Known differences (docs/security.md, "Magic links"):
+# Known differences (docs/security.md, "Magic links"): the link of a file
+# runsc was handed from the host (stdio) shows no host path, host:[ino];
+# runc -d hands the container a stdin of its own opened read-write, so
+# its link's mode (the access of the fd) differs from the one given.
 known() {
-	return 1
+	case $1 in
+	*:std*:readlink) [ "${3#host:}" != "$3" ] ;;
+	*:stdin:lstat) [ "$2" = "120700 0:0 1" ] && [ "$3" = "120500 0:0 1" ] ;;
+	*) return 1 ;;
+	esac
 }
 
 # run_runc ID: runc's run, detached so that the container's stdio is the
