@@ -305,6 +305,9 @@ int main(void)
 	umask(022);
 	make_objs("root", true);
 	cases("root", 0, nobj);
+	/* the user owns the host's stderr file, as runc's
+	 * fixStdioPermissions gives a process.user its stdio */
+	printf("fchown_stderr %s\n", ename(fchown(2, 1000, 1000) ? errno : 0));
 	as_user();
 	printf("done 0\n");
 	return 0;
