@@ -67,3 +67,15 @@ jq '.process.capabilities |= with_entries(.value |= map(select(
 	. != "CAP_FOWNER" and . != "CAP_CHOWN" and . != "CAP_FSETID")))' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 compare fl
+
+# In a user namespace (container 0..65535 -> host 100000..165535, the
+# rootfs the namespace root's): the task's ids the sentry takes for a
+# reopen are mapped to the host's; the host's stdio files, owned by an
+# unmapped uid, are nobody's.
+chmod 755 "$T_TMP"
+chown -R 100000:100000 "$B/rootfs"
+jq '.linux.namespaces += [{type: "user"}] |
+    .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+    .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]' \
+	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
+compare flu
