@@ -261,6 +261,9 @@ static const struct cf_rule sentry_rules[] = {
 	CF_ANY(fsetxattr, "the same for user.* xattrs (security.* and "
 			  "trusted.* refused before)"),
 	CF_ANY(fremovexattr, NULL),
+	CF_ANY(ftruncate, "O_TRUNC of a file reopened through its magic "
+			  "link, once it is known to be the file checked "
+			  "(sentry/synth_tree.c)"),
 	CF_ANY(newfstatat, NULL),
 	CF_ANY(statx, NULL),
 	CF_ANY(readlinkat, NULL),

@@ -549,19 +549,73 @@ void vtree_fsids_put(const struct vtree_fsids *own)
 }
 
 /* openat(dirfd, path) of the sandbox's procfs as the task's fs ids
- * (vtree_fsids_take), when they are not the sentry's; else -EACCES. */
+ * (vtree_fsids_take), when they are not the sentry's; else err, the
+ * sentry's own open's. */
 static int openat_as_task(struct sc_call *c, int dirfd, const char *path,
-			  int flags)
+			  int flags, int err)
 {
 	struct vtree_fsids own;
-	int fd, err;
+	int fd;
 
 	if (vtree_fsids_take(c, &own) <= 0)
-		return -EACCES;
+		return err;
 	fd = openat(dirfd, path, flags);
 	err = errno;
 	vtree_fsids_put(&own);
 	return fd < 0 ? -err : fd;
+}
+
+/* The inode the checks were made for is what was opened: the task may
+ * have put another file at that fd number meanwhile (the exe cannot be
+ * swapped, and its copy may be the gofer's open of its path). */
+static int same_object(const struct vwalk *w, const struct stat *st,
+		       const struct stat *now)
+{
+	if (strcmp(w->link.ent->name, "exe") == 0)
+		return 0;
+	return now->st_dev == st->st_dev && now->st_ino == st->st_ino
+		       ? 0
+		       : -EACCES;
+}
+
+/*
+ * The open of reopen_object through the sandbox's procfs: as the
+ * sentry, or, where its own ids may not, as the task's fs ids
+ * (openat_as_task). Then the object and the device rules are checked
+ * again on what was opened; O_TRUNC of a regular file is made only
+ * after, on the open file (ftruncate), so that a file swapped in at
+ * that fd number meanwhile is never truncated.
+ */
+static int reopen_procfs(struct sc_call *c, struct vwalk *w,
+			 const struct stat *st, int flags, int oflags)
+{
+	const char *path = w->link.path + 6;	/* under /proc/ */
+	int pfd = vtree_host_proc_fd(), fd, ret;
+	bool trunc = (oflags & O_TRUNC) && S_ISREG(st->st_mode) &&
+		     (oflags & O_ACCMODE) != O_RDONLY;
+	struct stat now;
+
+	if (trunc)
+		oflags &= ~O_TRUNC;
+	fd = openat(pfd, path, oflags);
+	if (fd < 0) {
+		fd = -errno;
+		if (fd == -EACCES || fd == -EPERM)
+			fd = openat_as_task(c, pfd, path, oflags, fd);
+		if (fd < 0)
+			return fd;
+	}
+	ret = fstat(fd, &now) < 0 ? -errno : same_object(w, st, &now);
+	if (ret == 0)
+		ret = sentry_dev_check(c->t->sentry, &now,
+				       dev_open_access(flags));
+	if (ret == 0 && trunc && ftruncate(fd, 0) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
 }
 
 /*
@@ -572,8 +626,9 @@ static int openat_as_task(struct sc_call *c, int dirfd, const char *path,
  * an object that is not the gofer's, its mode and owner for the task's fs
  * ids: ident_host_permission), then reopened
  * through the sandbox's procfs, so that ETXTBSY, a deleted file and a
- * FIFO's new end are the kernel's. A socket is ENXIO. The sentry's own
- * credentials never decide: it reopens only what the task may open.
+ * FIFO's new end are the kernel's (reopen_procfs). A socket is ENXIO but
+ * for O_PATH. The sentry's own credentials never decide: it reopens only
+ * what the task may open.
  */
 static int reopen_object(struct sc_call *c, struct vwalk *w,
 			 const struct stat *st, int flags, int *fd_out,
@@ -581,8 +636,7 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 {
 	struct gofer_creds cr;
 	struct gofer_at at = { .dirfd = w->fd, .rootfd = GOFER_AT_ROOT };
-	int pfd = vtree_host_proc_fd(), mode = open_access(flags), fd, ret;
-	struct stat now;
+	int mode = open_access(flags), fd, ret;
 	int oflags = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_DIRECTORY |
 				O_NOCTTY)) | O_CLOEXEC | O_NOCTTY;
 	bool fifo = S_ISFIFO(st->st_mode);
@@ -603,30 +657,17 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 		if (ret < 0)
 			return ret;
 	}
-	if (pfd < 0 || strncmp(w->link.path, "/proc/", 6) != 0)
-		return pfd < 0 ? pfd : -ENOENT;
+	if (vtree_host_proc_fd() < 0)
+		return vtree_host_proc_fd();
+	if (strncmp(w->link.path, "/proc/", 6) != 0)
+		return -ENOENT;
 	/* a FIFO's open must not wait here: the end asked for exists or
 	 * the open is ENXIO, as the gofer's FIFO opens are */
 	if (fifo && !(flags & O_PATH))
 		oflags |= O_NONBLOCK;
-	fd = openat(pfd, w->link.path + 6, oflags);
-	if (fd < 0 && (errno == EACCES || errno == EPERM))
-		fd = openat_as_task(c, pfd, w->link.path + 6, oflags);
-	else if (fd < 0)
-		fd = -errno;
+	fd = reopen_procfs(c, w, st, flags, oflags);
 	if (fd < 0)
 		return fd;
-	/* The device rules, checked before (open_foreign), again on what
-	 * was opened: the task may have put another file at that fd number
-	 * meanwhile. */
-	ret = fstat(fd, &now) < 0
-		      ? -errno
-		      : sentry_dev_check(c->t->sentry, &now,
-					 dev_open_access(flags));
-	if (ret < 0) {
-		close(fd);
-		return ret;
-	}
 	/* F_GETFL/F_SETFL of an fd just opened and checked cannot fail. */
 	if (fifo && !(flags & (O_NONBLOCK | O_PATH)))
 		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
