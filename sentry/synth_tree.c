@@ -578,25 +578,16 @@ static int same_object(const struct vwalk *w, const struct stat *st,
 		       : -EACCES;
 }
 
-/*
- * The open of reopen_object through the sandbox's procfs: as the
- * sentry, or, where its own ids may not, as the task's fs ids
- * (openat_as_task). Then the object and the device rules are checked
- * again on what was opened; O_TRUNC of a regular file is made only
- * after, on the open file (ftruncate), so that a file swapped in at
- * that fd number meanwhile is never truncated.
- */
-static int reopen_procfs(struct sc_call *c, struct vwalk *w,
-			 const struct stat *st, int flags, int oflags)
+/* One open of reopen_procfs: as the sentry, or, where its own ids may
+ * not, as the task's fs ids (openat_as_task); then the object and the
+ * device rules checked again on what was opened. */
+static int open_checked(struct sc_call *c, struct vwalk *w,
+			const struct stat *st, int flags, int oflags)
 {
 	const char *path = w->link.path + 6;	/* under /proc/ */
 	int pfd = vtree_host_proc_fd(), fd, ret;
-	bool trunc = (oflags & O_TRUNC) && S_ISREG(st->st_mode) &&
-		     (oflags & O_ACCMODE) != O_RDONLY;
 	struct stat now;
 
-	if (trunc)
-		oflags &= ~O_TRUNC;
 	fd = openat(pfd, path, oflags);
 	if (fd < 0) {
 		fd = -errno;
@@ -609,8 +600,38 @@ static int reopen_procfs(struct sc_call *c, struct vwalk *w,
 	if (ret == 0)
 		ret = sentry_dev_check(c->t->sentry, &now,
 				       dev_open_access(flags));
-	if (ret == 0 && trunc && ftruncate(fd, 0) < 0)
-		ret = -errno;
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * The open of reopen_object through the sandbox's procfs (open_checked).
+ * O_TRUNC of a regular file is made only once the file is known to be
+ * the one checked, by ftruncate of an open file (for O_RDONLY a second
+ * one, for writing, checked alike), so that a file swapped in at that
+ * fd number meanwhile is never truncated.
+ */
+static int reopen_procfs(struct sc_call *c, struct vwalk *w,
+			 const struct stat *st, int flags, int oflags)
+{
+	bool trunc = (oflags & O_TRUNC) && S_ISREG(st->st_mode);
+	int fd, tfd, ret;
+
+	if (trunc)
+		oflags &= ~O_TRUNC;
+	fd = open_checked(c, w, st, flags, oflags);
+	if (fd < 0 || !trunc)
+		return fd;
+	tfd = (oflags & O_ACCMODE) != O_RDONLY
+		      ? fd
+		      : open_checked(c, w, st, flags,
+				     (oflags & ~O_ACCMODE) | O_WRONLY);
+	ret = tfd < 0 ? tfd : ftruncate(tfd, 0) < 0 ? -errno : 0;
+	if (tfd >= 0 && tfd != fd)
+		close(tfd);
 	if (ret < 0) {
 		close(fd);
 		return ret;
