@@ -35,7 +35,7 @@
 
 #include "progs.h"
 
-#define NOBJ 16
+#define NOBJ 24
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
@@ -45,6 +45,7 @@ struct obj {
 	int fd;
 	bool keep;	/* fd 1, where the results go: not truncated */
 	bool host;	/* fd 0, the host's /dev/null: not changed */
+	const char *path;	/* another link than /proc/self/fd/N */
 };
 
 static struct obj objs[NOBJ];
@@ -56,7 +57,12 @@ static void add(const char *name, int fd, bool keep, bool host)
 		case_out(name, "make %s", ename(errno));
 		return;
 	}
-	objs[nobj++] = (struct obj){ name, fd, keep, host };
+	objs[nobj++] = (struct obj){ name, fd, keep, host, NULL };
+}
+
+static void add_path(const char *name, const char *path, bool host)
+{
+	objs[nobj++] = (struct obj){ name, -1, false, host, path };
 }
 
 /* The objects, made by the caller (their owner); stdio only with stdio. */
@@ -95,6 +101,12 @@ static void make_objs(const char *tag, bool stdio)
 		add("stdout", 1, true, false);
 		add("stderr", 2, false, false);
 	}
+	/* the other magic links: the program and the cwd (not changed),
+	 * /dev/std* (links to /proc/self/fd/N) */
+	add_path("exe", "/proc/self/exe", true);
+	add_path("cwd", "/proc/self/cwd", true);
+	add_path("dev_stdin", "/dev/stdin", true);
+	add_path("dev_stderr", "/dev/stderr", false);
 }
 
 static void out_ret(const char *pfx, const char *what, int ret)
@@ -267,6 +279,8 @@ static void cases(const char *who, int from, int to)
 	for (int i = from; i < to; i++) {
 		snprintf(pfx, sizeof(pfx), "%s:%s", who, objs[i].name);
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", objs[i].fd);
+		if (objs[i].path != NULL)
+			snprintf(path, sizeof(path), "%s", objs[i].path);
 		lookups(pfx, path, &objs[i]);
 		if (!objs[i].host)
 			changes(pfx, path, &objs[i]);
