@@ -411,6 +411,49 @@ static int xattr_flags(int flags)
 	return flags & AT_SYMLINK_NOFOLLOW;
 }
 
+/*
+ * The *xattrat calls take no O_PATH fd (EBADF, as fgetxattr), while
+ * Linux's path calls through a magic link reach its object whatever fd
+ * led there: an O_PATH object a link led to (cwd, root, exe, an O_PATH
+ * fd/N) is named to the gofer by a path instead, "." of a directory,
+ * else the link's own text when it is a path in the sandbox (what the
+ * task could name itself). A workload fd given as such (fgetxattr of an
+ * O_PATH fd) has no link (vpath "") and stays EBADF.
+ */
+static void xattr_link_path(struct sc_call *c, struct fs_path *p)
+{
+	struct stat st;
+	int fl, n;
+
+	if (!p->empty || p->vpath[0] == '\0' ||
+	    (fl = fcntl(p->at.dirfd, F_GETFL)) < 0 || !(fl & O_PATH) ||
+	    fstat(p->at.dirfd, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		strcpy(p->path, ".");
+	} else {
+		n = vtree_readlink(c, p->vpath, p->path, sizeof(p->path) - 1);
+		if (n <= 0 || p->path[0] != '/') {
+			p->path[0] = '\0';
+			return;
+		}
+		p->path[n] = '\0';
+		p->at.dirfd = c->t->fs->root_fd;
+	}
+	p->at.path = p->path;
+	p->empty = false;
+}
+
+static int xattr_lookup(struct sc_call *c, int dirfd, uint64_t upath,
+			int flags, struct fs_path *p)
+{
+	int ret = attr_lookup(c, dirfd, upath, flags, p);
+
+	if (ret == 0)
+		xattr_link_path(c, p);
+	return ret;
+}
+
 /* The attribute name: ERANGE if empty or longer than XATTR_NAME_MAX. */
 static int read_xattr_name(struct sc_call *c, uint64_t uname, char *name)
 {
@@ -473,7 +516,7 @@ static int xattr_write_lookup(struct sc_call *c, int dirfd, uint64_t upath,
 			      int flags, const char *name, struct fs_path *p,
 			      struct gofer_creds *cr)
 {
-	int ret = attr_lookup(c, dirfd, upath, flags, p);
+	int ret = xattr_lookup(c, dirfd, upath, flags, p);
 
 	if (ret < 0)
 		return ret;
@@ -541,7 +584,7 @@ static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		size = XATTR_SIZE_MAX;
 	if (size > 0 && (value = malloc(size)) == NULL)
 		return -ENOMEM;
-	ret = attr_lookup(c, dirfd, upath, flags, &p);
+	ret = xattr_lookup(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -571,7 +614,7 @@ static long do_listxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		size = XATTR_LIST_MAX;
 	if (size > 0 && (list = malloc(size)) == NULL)
 		return -ENOMEM;
-	ret = attr_lookup(c, dirfd, upath, flags, &p);
+	ret = xattr_lookup(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
