@@ -101,6 +101,8 @@ static void make_objs(const char *tag, bool stdio)
 		add("stdout", 1, true, false);
 		add("stderr", 2, false, false);
 	}
+	if (strcmp(tag, "other") == 0)
+		return;
 	/* the other magic links: the program and the cwd (not changed),
 	 * /dev/std* (links to /proc/self/fd/N) */
 	add_path("exe", "/proc/self/exe", true);
@@ -272,13 +274,17 @@ static void changes(const char *pfx, const char *path, const struct obj *o)
 		out_ret(pfx, "truncate", truncate(path, 0));
 }
 
+/* the process whose fd/ the cases go through: "self", or another's */
+static char proc[16] = "self";
+
 static void cases(const char *who, int from, int to)
 {
 	char pfx[96], path[64];
 
 	for (int i = from; i < to; i++) {
 		snprintf(pfx, sizeof(pfx), "%s:%s", who, objs[i].name);
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", objs[i].fd);
+		snprintf(path, sizeof(path), "/proc/%s/fd/%d", proc,
+			 objs[i].fd);
 		if (objs[i].path != NULL)
 			snprintf(path, sizeof(path), "%s", objs[i].path);
 		lookups(pfx, path, &objs[i]);
@@ -313,6 +319,45 @@ static void as_user(void)
 	_exit(0);
 }
 
+/*
+ * Objects another process of root's holds (a child that made them, the
+ * caller's copies closed): through /proc/<pid>/fd/N as root (who may
+ * ptrace it: the object is as good as its own) and as user 1000 (who
+ * may not: EACCES).
+ */
+static void other(void)
+{
+	pid_t child, user;
+	int st;
+
+	make_objs("other", false);
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	for (int i = 0; i < nobj; i++)
+		close(objs[i].fd);
+	snprintf(proc, sizeof(proc), "%d", (int)child);
+	cases("root:other", 0, nobj);
+	fflush(stdout);
+	user = fork();
+	if (user == 0) {
+		if (setresgid(1000, 1000, 1000) == 0 &&
+		    setresuid(1000, 1000, 1000) == 0) {
+			prctl(PR_SET_DUMPABLE, 1);
+			cases("user:other", 0, nobj);
+		}
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(user, &st, 0);
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+	strcpy(proc, "self");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -323,6 +368,7 @@ int main(void)
 	 * fixStdioPermissions gives a process.user its stdio */
 	printf("fchown_stderr %s\n", ename(fchown(2, 1000, 1000) ? errno : 0));
 	as_user();
+	other();
 	printf("done 0\n");
 	return 0;
 }
