@@ -1,12 +1,15 @@
 #!/bin/bash
-# Path calls through /proc/self/fd/N against runc (issue 14): tests/progs/
+# Path calls through magic links against runc (issue 14): tests/progs/
 # fd_links makes each kind of object an fd holds (pipe, socket, memfd,
 # eventfd, timerfd, signalfd, epoll, FIFO, /dev/null, a file, and the
 # stdio the runtime hands over: the host's /dev/null and two host files)
 # and, as root and as a user (its own objects and root's), stats,
 # accesses, opens, reads the link of, changes the mode, owner, times,
-# xattrs and size of each through its link, in a runc container and in a
-# cvisor one made from the same bundle; every line must agree.
+# xattrs and size of each through /proc/self/fd/N (and /proc/self/exe,
+# cwd, /dev/stdin, /dev/stderr; and /proc/<pid>/fd/N of another process
+# of root's), in a runc container and in a cvisor one made from the same
+# bundle, with Docker's capabilities, runc's, and in a user namespace;
+# every line must agree.
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -16,10 +19,10 @@ B=$T_TMP/b
 make_bundle "$B" /fd_links
 cp "$PROG" "$B/rootfs/fd_links"
 
-# Known differences (docs/security.md, "Magic links"): the link of a file
-# runsc was handed from the host (stdio) shows no host path, host:[ino];
-# runc -d hands the container a stdin of its own opened read-write, so
-# its link's mode (the access of the fd) differs from the one given.
+# Known differences (docs/oci-features.md, opening a magic link): the
+# link of a file runsc was handed from the host (stdio) shows no host
+# path, host:[ino]; runc -d hands the container a stdin of its own opened
+# read-write, so its link's mode (the fd's access) differs from ours.
 known() {
 	case $1 in
 	*:std*:readlink) [ "${3#host:}" != "$3" ] ;;
@@ -37,8 +40,8 @@ run_runc() {
 		run -d "$1-runc-$$" </dev/null >"$T_TMP/native.out" \
 		2>"$T_TMP/native.err")
 	for i in $(seq 600); do
-		"$RUNC" --root "$T_TMP/runc-root" state "$1-runc-$$" 2>/dev/null |
-			grep -q '"status": "stopped"' && break
+		"$RUNC" --root "$T_TMP/runc-root" state "$1-runc-$$" \
+			2>/dev/null | grep -q '"status": "stopped"' && break
 		sleep 0.1
 	done
 	"$RUNC" --root "$T_TMP/runc-root" delete --force "$1-runc-$$" \

@@ -148,7 +148,8 @@ static void out_readlink(const char *pfx, const char *path)
 	}
 	buf[n] = '\0';
 	base = strrchr(buf, '/');
-	if (buf[0] == '/' && (strstr(buf, "native.") || strstr(buf, "sandbox.")))
+	if (buf[0] == '/' &&
+	    (strstr(buf, "native.") || strstr(buf, "sandbox.")))
 		snprintf(buf, sizeof(buf), "/LOG%s", strchr(base, '.'));
 	for (size_t i = 0; buf[i] && j < sizeof(norm) - 1; i++) {
 		if (isdigit((unsigned char)buf[i])) {
@@ -170,7 +171,8 @@ static const struct {
 	{ "rdonly_trunc", O_RDONLY | O_TRUNC },
 	{ "wronly_trunc", O_WRONLY | O_TRUNC },
 	{ "wronly_append", O_WRONLY | O_APPEND },
-	{ "creat", O_WRONLY | O_CREAT }, { "creat_excl", O_WRONLY | O_CREAT | O_EXCL },
+	{ "creat", O_WRONLY | O_CREAT },
+	{ "creat_excl", O_WRONLY | O_CREAT | O_EXCL },
 	{ "directory", O_RDONLY | O_DIRECTORY }, { "path", O_PATH },
 	{ "nofollow", O_RDONLY | O_NOFOLLOW },
 	{ "path_nofollow", O_PATH | O_NOFOLLOW },

@@ -64,7 +64,8 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	root_fd = open("/tmp/swap_root", O_RDONLY);
-	if (setresgid(1000, 1000, 1000) < 0 || setresuid(1000, 1000, 1000) < 0) {
+	if (setresgid(1000, 1000, 1000) < 0 ||
+	    setresuid(1000, 1000, 1000) < 0) {
 		printf("setresuid %s\n", ename(errno));
 		return 1;
 	}
