@@ -35,7 +35,7 @@
 
 #include "progs.h"
 
-#define NOBJ 24
+#define NOBJ 28
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452
 #endif
@@ -96,6 +96,11 @@ static void make_objs(const char *tag, bool stdio)
 	snprintf(path, sizeof(path), "/tmp/fdl_file_%s", tag);
 	unlink(path);
 	add("file", open(path, O_RDWR | O_CREAT, 0644), false, false);
+	add("file_opath", open(path, O_PATH), false, false);
+	if (nobj >= 2 && strcmp(objs[0].name, "pipe_r") == 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", objs[0].fd);
+		add("pipe_opath", open(path, O_PATH), false, false);
+	}
 	if (stdio) {
 		add("stdin", 0, false, true);
 		add("stdout", 1, true, false);
