@@ -251,6 +251,19 @@ static const struct cf_rule sentry_rules[] = {
 	CF_ANY(openat, "the virtual /proc, /sys and /dev (sentry/synth_*.c, "
 		       "procfs*.c, sysfs.c): the private tmpfs mirror, the "
 		       "sandbox's procfs"),
+	CF_ANY(setfsuid, "a reopen of a workload fd through the sandbox's "
+			 "procfs as the task's fs ids, this thread's only "
+			 "(sentry/synth_tree.c)"),
+	CF_ANY(setfsgid, NULL),
+	CF_ARG(utimensat, "the times of a workload's pipe, socket or host "
+			  "file, as its fs ids (sentry/fs_attr.c): its fd "
+			  "only, no path", 1, "path", 0),
+	CF_ANY(fsetxattr, "the same for user.* xattrs (security.* and "
+			  "trusted.* refused before)"),
+	CF_ANY(fremovexattr, NULL),
+	CF_ANY(ftruncate, "O_TRUNC of a file reopened through its magic "
+			  "link, once it is known to be the file checked "
+			  "(sentry/synth_tree.c)"),
 	CF_ANY(newfstatat, NULL),
 	CF_ANY(statx, NULL),
 	CF_ANY(readlinkat, NULL),

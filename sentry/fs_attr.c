@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
 #include <utime.h>
@@ -88,6 +89,17 @@ static int attr_path(struct sc_call *c, int dirfd, uint64_t upath, int flags,
 	return 0;
 }
 
+/* The link itself (AT_SYMLINK_NOFOLLOW of /proc/self/fd/N): its stat, or
+ * -EINVAL if p is no virtual symlink. */
+static int virt_link_stat(struct sc_call *c, const struct fs_path *p,
+			  int flags, struct stat *st)
+{
+	if (!p->virt || !(flags & AT_SYMLINK_NOFOLLOW) ||
+	    vtree_stat(c, p->vpath, false, st) < 0 || !S_ISLNK(st->st_mode))
+		return -EINVAL;
+	return 0;
+}
+
 /* After a change of a file's mode, owner or xattrs (an ACL: search
  * permission): the directory cache checks its entries again. */
 static long attrs_changed(long ret)
@@ -102,14 +114,19 @@ static long do_chmod(struct sc_call *c, int dirfd, uint64_t upath,
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	struct gofer_creds cr;
-	int ret;
+	struct stat st;
+	long ret;
 
 	ret = attr_path(c, dirfd, upath, flags, &p);
+	/* a symlink's mode: Linux has none to change */
+	if (ret < 0 && virt_link_stat(c, &p, flags, &st) == 0)
+		return -EOPNOTSUPP;
 	if (ret < 0)
 		return ret;
 	task_gofer_creds(c->t, &cr);
 	ret = gofer_fchmodat(task_gofer(c->t), &cr, &p.at, mode & 07777,
 			     gofer_flags(&p, flags));
+	ret = fs_path_held_call(c, &p, ret, SYS_fchmod, mode & 07777, 0, 0);
 	return attrs_changed(ret);
 }
 
@@ -134,9 +151,16 @@ static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
 	struct gofer_creds cr;
-	int ret;
+	struct stat st;
+	long ret;
 
 	ret = attr_path(c, dirfd, upath, flags, &p);
+	/* lchown of a /proc link that changes nothing (its owner is the
+	 * task's, procfs' setattr allows it) */
+	if (ret < 0 && virt_link_stat(c, &p, flags, &st) == 0 &&
+	    (uid == (uid_t)-1 || uid == st.st_uid) &&
+	    (gid == (gid_t)-1 || gid == st.st_gid))
+		return 0;
 	if (ret < 0)
 		return ret;
 	task_gofer_creds(c->t, &cr);
@@ -145,6 +169,7 @@ static long do_chown(struct sc_call *c, int dirfd, uint64_t upath, uid_t uid,
 	 * lookup, as chown_common() does. */
 	ret = gofer_fchownat(task_gofer(c->t), &cr, &p.at, uid, gid,
 			     gofer_flags(&p, flags));
+	ret = fs_path_held_call(c, &p, ret, SYS_fchown, uid, gid, 0);
 	return attrs_changed(ret);
 }
 
@@ -172,6 +197,30 @@ static bool valid_nsec(long nsec)
 {
 	return nsec == UTIME_NOW || nsec == UTIME_OMIT ||
 	       (nsec >= 0 && nsec <= 999999999);
+}
+
+/*
+ * The sentry's own call nr(a0..a4) on its copy of an object the gofer
+ * does not serve (a pipe, a socket, a memfd, a host file handed over)
+ * that the task holds, where no PASS call does it for the task to run
+ * (utimensat, fsetxattr: EMULATE rows): as the task's fs ids
+ * (vtree_fsids_take), so the kernel's owner and write checks are the
+ * task's, though no capability of its (CAP_FOWNER over another user's
+ * object) applies.
+ */
+static long call_as_task(struct sc_call *c, long nr, uint64_t a0,
+			 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	struct vtree_fsids own;
+	int took = vtree_fsids_take(c, &own);
+	long ret;
+
+	if (took < 0)
+		return took;
+	ret = syscall(nr, a0, a1, a2, a3, a4) < 0 ? -errno : 0;
+	if (took > 0)
+		vtree_fsids_put(&own);
+	return ret;
 }
 
 /* times NULL: now. A NULL path means dirfd itself (utimensat, futimesat). */
@@ -206,8 +255,12 @@ static long do_utimes(struct sc_call *c, int dirfd, uint64_t upath,
 	if (p.virt)
 		return vtree_modify_errno(c, p.vpath);
 	task_gofer_creds(c->t, &cr);
-	return gofer_utimensat(task_gofer(c->t), &cr, &p.at, times,
-			       gofer_flags(&p, flags));
+	ret = gofer_utimensat(task_gofer(c->t), &cr, &p.at, times,
+			      gofer_flags(&p, flags));
+	if (ret == -EXDEV && p.empty && p.held)
+		return call_as_task(c, SYS_utimensat, (uint64_t)p.at.dirfd, 0,
+				    (uint64_t)(uintptr_t)times, 0, 0);
+	return ret;
 }
 
 SENTRY_HANDLER(utimensat)
@@ -289,6 +342,32 @@ SENTRY_HANDLER(utime)
 
 /* ---- truncate ------------------------------------------------------------- */
 
+/*
+ * truncate(2) of the object a magic link leads to, as vfs_truncate(): a
+ * directory is EISDIR, anything else but a regular file EINVAL; a file
+ * is opened for writing as the task (vtree_open: the task's permission,
+ * ETXTBSY, the device rules) and the task's ftruncate of that open file
+ * changes it (a memfd's seals, a host file's limits are the kernel's).
+ */
+static long truncate_object(struct sc_call *c, const struct fs_path *p,
+			    off_t length)
+{
+	cleanup_close int fd = -1;
+	struct stat st;
+	int ret;
+
+	if (fstat(p->at.dirfd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	ret = vtree_open(c, p->vpath, O_WRONLY | O_CLOEXEC, &fd);
+	if (ret < 0)
+		return ret;
+	return task_run_on_fd(c, fd, SYS_ftruncate, (uint64_t)length, 0, 0);
+}
+
 SENTRY_HANDLER(truncate)
 {
 	cleanup_fs_path struct fs_path p = { .dupfd = -1 };
@@ -301,10 +380,14 @@ SENTRY_HANDLER(truncate)
 	ret = fs_path_get(c, AT_FDCWD, c->args[0], 0, &p);
 	if (ret < 0)
 		return ret;
+	if (p.virt && vtree_is_ns(c, p.vpath))
+		return nsfs_write_errno(c);
+	if (p.virt && (ret = vtree_escape_final(c, &p)) < 0)
+		return ret;
+	if (p.empty)
+		return truncate_object(c, &p, length);
 	if (p.virt) {
 		ret = vtree_stat(c, p.vpath, true, &(struct stat){ 0 });
-		if (ret == 0 && vtree_is_ns(c, p.vpath))
-			return nsfs_write_errno(c);
 		return ret < 0 ? ret : -EACCES;
 	}
 	task_gofer_creds(c->t, &cr);
@@ -326,6 +409,49 @@ static const struct gofer_at *xattr_at(struct fs_path *p)
 static int xattr_flags(int flags)
 {
 	return flags & AT_SYMLINK_NOFOLLOW;
+}
+
+/*
+ * The *xattrat calls take no O_PATH fd (EBADF, as fgetxattr), while
+ * Linux's path calls through a magic link reach its object whatever fd
+ * led there: an O_PATH object a link led to (cwd, root, exe, an O_PATH
+ * fd/N) is named to the gofer by a path instead, "." of a directory,
+ * else the link's own text when it is a path in the sandbox (what the
+ * task could name itself). A workload fd given as such (fgetxattr of an
+ * O_PATH fd) has no link (vpath "") and stays EBADF.
+ */
+static void xattr_link_path(struct sc_call *c, struct fs_path *p)
+{
+	struct stat st;
+	int fl, n;
+
+	if (!p->empty || p->vpath[0] == '\0' ||
+	    (fl = fcntl(p->at.dirfd, F_GETFL)) < 0 || !(fl & O_PATH) ||
+	    fstat(p->at.dirfd, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		strcpy(p->path, ".");
+	} else {
+		n = vtree_readlink(c, p->vpath, p->path, sizeof(p->path) - 1);
+		if (n <= 0 || p->path[0] != '/') {
+			p->path[0] = '\0';
+			return;
+		}
+		p->path[n] = '\0';
+		p->at.dirfd = c->t->fs->root_fd;
+	}
+	p->at.path = p->path;
+	p->empty = false;
+}
+
+static int xattr_lookup(struct sc_call *c, int dirfd, uint64_t upath,
+			int flags, struct fs_path *p)
+{
+	int ret = attr_lookup(c, dirfd, upath, flags, p);
+
+	if (ret == 0)
+		xattr_link_path(c, p);
+	return ret;
 }
 
 /* The attribute name: ERANGE if empty or longer than XATTR_NAME_MAX. */
@@ -355,19 +481,29 @@ static int attr_name_writable(const char *name)
 }
 
 /*
- * An fd object the gofer did not hand out (a pipe, a socket, a memfd: it
- * answers EXDEV) is not a file of the container's: what Linux answers a
- * write there without a gofer. user.* is EPERM on anything but regular
- * files and directories (xattr_permission); elsewhere EOPNOTSUPP, as a
- * filesystem without those xattrs (tmpfs before 6.6 for a memfd).
+ * An fd object the gofer did not hand out (a pipe, a socket, a memfd, a
+ * host file: it answers EXDEV): the sentry's fsetxattr or fremovexattr
+ * (value NULL and remove) on its copy, as the task's fs ids, when the
+ * task holds it (call_as_task; the name was checked writable). Else what
+ * Linux answers there without a gofer: user.* is EPERM on anything but
+ * regular files and directories (xattr_permission); elsewhere
+ * EOPNOTSUPP, as a filesystem without those xattrs.
  */
-static int xattr_foreign_errno(const struct fs_path *p, const char *name,
-			       int ret)
+static long xattr_foreign(struct sc_call *c, const struct fs_path *p,
+			  long ret, const char *name, const void *value,
+			  size_t size, int xflags, bool remove)
 {
+	uint64_t fd = (uint64_t)p->at.dirfd, n = (uint64_t)(uintptr_t)name;
 	struct stat st;
 
 	if (ret != -EXDEV || !p->empty || fstat(p->at.dirfd, &st) < 0)
 		return ret;
+	if (p->held && remove)
+		return call_as_task(c, SYS_fremovexattr, fd, n, 0, 0, 0);
+	if (p->held)
+		return call_as_task(c, SYS_fsetxattr, fd, n,
+				    (uint64_t)(uintptr_t)value, size,
+				    (uint64_t)xflags);
 	if (strncmp(name, "user.", 5) == 0 && !S_ISREG(st.st_mode) &&
 	    !S_ISDIR(st.st_mode))
 		return -EPERM;
@@ -380,7 +516,7 @@ static int xattr_write_lookup(struct sc_call *c, int dirfd, uint64_t upath,
 			      int flags, const char *name, struct fs_path *p,
 			      struct gofer_creds *cr)
 {
-	int ret = attr_lookup(c, dirfd, upath, flags, p);
+	int ret = xattr_lookup(c, dirfd, upath, flags, p);
 
 	if (ret < 0)
 		return ret;
@@ -425,7 +561,8 @@ static long do_setxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret;
 	ret = gofer_setxattr(task_gofer(c->t), &cr, xattr_at(&p),
 			     xattr_flags(flags), name, value, size, xflags);
-	return attrs_changed(xattr_foreign_errno(&p, name, ret));
+	return attrs_changed(xattr_foreign(c, &p, ret, name, value, size,
+					   xflags, false));
 }
 
 static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
@@ -447,7 +584,7 @@ static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		size = XATTR_SIZE_MAX;
 	if (size > 0 && (value = malloc(size)) == NULL)
 		return -ENOMEM;
-	ret = attr_lookup(c, dirfd, upath, flags, &p);
+	ret = xattr_lookup(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -455,6 +592,9 @@ static long do_getxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	task_gofer_creds(c->t, &cr);
 	ret = gofer_getxattr(task_gofer(c->t), &cr, xattr_at(&p),
 			     xattr_flags(flags), name, value, size);
+	if (ret == -EXDEV)
+		return fs_path_held_call(c, &p, ret, SYS_fgetxattr, uname,
+					 uvalue, size);
 	if (ret <= 0 || size == 0)
 		return ret;
 	return task_write(c, uvalue, value, (size_t)ret) < 0 ? -EFAULT : ret;
@@ -474,7 +614,7 @@ static long do_listxattr(struct sc_call *c, int dirfd, uint64_t upath,
 		size = XATTR_LIST_MAX;
 	if (size > 0 && (list = malloc(size)) == NULL)
 		return -ENOMEM;
-	ret = attr_lookup(c, dirfd, upath, flags, &p);
+	ret = xattr_lookup(c, dirfd, upath, flags, &p);
 	if (ret < 0)
 		return ret;
 	if (p.virt)
@@ -482,6 +622,9 @@ static long do_listxattr(struct sc_call *c, int dirfd, uint64_t upath,
 	task_gofer_creds(c->t, &cr);
 	ret = gofer_listxattr(task_gofer(c->t), &cr, xattr_at(&p),
 			      xattr_flags(flags), list, size);
+	if (ret == -EXDEV)
+		return fs_path_held_call(c, &p, ret, SYS_flistxattr, ulist,
+					 size, 0);
 	if (ret <= 0 || size == 0)
 		return ret;
 	return task_write(c, ulist, list, (size_t)ret) < 0 ? -EFAULT : ret;
@@ -505,7 +648,8 @@ static long do_removexattr(struct sc_call *c, int dirfd, uint64_t upath,
 		return ret;
 	ret = gofer_removexattr(task_gofer(c->t), &cr, xattr_at(&p),
 				xattr_flags(flags), name);
-	return attrs_changed(xattr_foreign_errno(&p, name, ret));
+	return attrs_changed(xattr_foreign(c, &p, ret, name, NULL, 0, 0,
+					   true));
 }
 
 SENTRY_HANDLER(setxattr)

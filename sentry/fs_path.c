@@ -210,6 +210,7 @@ static int resolve_empty(struct sc_call *c, int dirfd, struct fs_path *p)
 	}
 	p->at.dirfd = fd;
 	p->at.path = p->path;
+	p->held = dirfd != AT_FDCWD;
 	return 0;
 }
 
@@ -329,6 +330,7 @@ int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 
 	p->virt = false;
 	p->empty = false;
+	p->held = false;
 	p->dupfd = -1;
 	p->vpath[0] = '\0';
 	p->at.rootfd = c->t->fs->root_fd;
@@ -350,6 +352,24 @@ int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
 	if ((how & FS_NO_VIRTUAL) || chrooted(c->t))
 		return 0;
 	return route_clean(c, p, NULL, false);
+}
+
+/*
+ * An object the gofer does not serve (it answers EXDEV: a pipe, a socket,
+ * an anon inode, a memfd, a host file runsc handed over as stdio) that
+ * the task holds (p->held): the call's fd form nr(fd, a1, a2, a3), a
+ * PASS call, run by the task itself (task_run_on_fd), so that the kernel
+ * decides with the task's credentials, as when the task makes it. Its
+ * pointers are the task's own (fgetxattr's name and buffer): what the
+ * kernel reads there decides nothing the task could not ask that PASS
+ * call for itself.
+ */
+long fs_path_held_call(struct sc_call *c, const struct fs_path *p, long ret,
+		       long nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	if (ret != -EXDEV || !p->empty || !p->held)
+		return ret;
+	return task_run_on_fd(c, p->at.dirfd, nr, a1, a2, a3);
 }
 
 /* Redirects of one call before ELOOP (each is a symlink the gofer

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "gofer/client.h"
@@ -221,10 +222,18 @@ SENTRY_HANDLER(statfs)
 	c->pure = true;
 	ret = fs_path_get(c, AT_FDCWD, c->args[0], FS_VIRT_LINKS, &p);
 	while (ret == 0) {
+		/* a final magic link leads to its object's file system */
+		if (p.virt && (ret = vtree_escape_final(c, &p)) < 0)
+			break;
 		if (p.virt) {
 			ret = vtree_statfs(c, p.vpath, &st);
 			break;
 		}
+		/* the object itself (a pipe, a host file, a file of the
+		 * gofer's): the task's fstatfs of it */
+		if (p.empty && p.held)
+			return fs_path_held_call(c, &p, -EXDEV, SYS_fstatfs,
+						 c->args[1], 0, 0);
 		task_gofer_creds(c->t, &cr);
 		ret = gofer_statfs(task_gofer(c->t), &cr, &p.at, &st);
 		if (ret != -GOFER_EVIRTUAL)

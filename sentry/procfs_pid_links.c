@@ -287,12 +287,18 @@ static int link_fd(struct sc_call *c, const struct vnode *n, char *buf,
 {
 	char what[32], path[PATH_MAX];
 	cleanup_close int fd = -1;
+	struct vtree_fsids own;
 	bool owned = true;
 	struct stat st;
 	int ret;
 
 	snprintf(what, sizeof(what), "fd/%d", n->num);
 	ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
+	if (ret == -EACCES && vtree_fsids_take(c, &own) > 0) {
+		/* the fd directory of a task of another uid */
+		ret = host_readlink(n->pid, what, path, sizeof(path) - 1);
+		vtree_fsids_put(&own);
+	}
 	if (ret == -EACCES)
 		return link_fd_probe(c, n, buf, len);
 	if (ret < 0)
@@ -348,8 +354,28 @@ static int foreign_fd(struct sc_call *c, const struct vnode *n, int *fd_out,
 	return 0;
 }
 
+/* The mode of fd/N, Linux's tid_fd_update_inode(): r-x for a file open
+ * for reading, -wx for writing, none for O_PATH. */
+static int perm_fd(struct sc_call *c, const struct vnode *n)
+{
+	cleanup_close int fd = -1;
+	bool owned = true;
+	int fl, ret = foreign_fd(c, n, &fd, &owned);
+
+	if (ret < 0)
+		return ret;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (fl & O_PATH)
+		return 0;
+	ret = (fl & O_ACCMODE) != O_WRONLY ? 0500 : 0;
+	return (fl & O_ACCMODE) != O_RDONLY ? ret | 0300 : ret;
+}
+
 static const struct vtree_entry fd_link_entry = {
 	.name = "", .type = VN_LINK, .link = link_fd, .foreign = foreign_fd,
+	.perm_of = perm_fd,
 };
 
 

@@ -81,6 +81,9 @@ struct vtree_entry {
 	bool owner_dir;
 	/* VN_FILE shown as this character device (makedev), 0: a file */
 	unsigned rdev;
+	/* VN_LINK whose mode is not 0777 (fd/N): its permission bits, or
+	 * -errno (then 0777) */
+	int (*perm_of)(struct sc_call *c, const struct vnode *n);
 };
 
 /* synth_mask.c: linux.maskedPaths and readonlyPaths in /proc and /sys. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -331,6 +332,18 @@ static int vwalk_mode(struct sc_call *c, const char *path, bool follow,
 	return 0;
 }
 
+/* Whether the task may take the objects of the process of a magic link
+ * (fs_path's held): its own, or one it may ptrace-attach to. */
+static bool link_held(struct sc_call *c, const struct vnode *link)
+{
+	struct task *t;
+
+	if (link->host_pid == c->t->host_tgid)
+		return true;
+	t = procfs_task_of(c, link->host_pid);
+	return t != NULL && procfs_may_attach(c, t);
+}
+
 static int escape(struct sc_call *c, struct fs_path *p, bool follow)
 {
 	struct vwalk w;
@@ -348,10 +361,12 @@ static int escape(struct sc_call *c, struct fs_path *p, bool follow)
 	if (p->path[0] == '\0') {
 		/* The object itself: an fd the task holds is operated on
 		 * directly (AT_EMPTY_PATH), the root as "." of the root. */
-		if (follow && w.fd != GOFER_AT_ROOT)
+		if (follow && w.fd != GOFER_AT_ROOT) {
 			p->empty = true;
-		else
+			p->held = link_held(c, &w.link);
+		} else {
 			strcpy(p->path, ".");
+		}
 	}
 	return 0;
 }
@@ -499,6 +514,131 @@ static bool fd_covers(int fd, const struct stat *st, int flags)
 	return have == O_RDWR || have == want;
 }
 
+/* The sentry thread's fs ids (per-thread, as the raw calls set them):
+ * setfsuid/setfsgid of -1 only read them. false if they did not take. */
+static bool set_fsids(uint32_t uid, uint32_t gid)
+{
+	(void)syscall(SYS_setfsgid, gid);
+	(void)syscall(SYS_setfsuid, uid);
+	return (uint32_t)syscall(SYS_setfsuid, -1) == uid &&
+	       (uint32_t)syscall(SYS_setfsgid, -1) == gid;
+}
+
+int vtree_fsids_take(struct sc_call *c, struct vtree_fsids *own)
+{
+	const struct sentry *s = c->t->sentry;
+	uint32_t uid = ident_to_host(s, IDENT_UID, c->t->creds.fsuid);
+	uint32_t gid = ident_to_host(s, IDENT_GID, c->t->creds.fsgid);
+
+	own->uid = (uint32_t)syscall(SYS_setfsuid, -1);
+	own->gid = (uint32_t)syscall(SYS_setfsgid, -1);
+	if (uid == (uint32_t)-1 || gid == (uint32_t)-1)
+		return -EACCES;
+	if (uid == own->uid && gid == own->gid)
+		return 0;
+	if (set_fsids(uid, gid))
+		return 1;
+	vtree_fsids_put(own);
+	return -EACCES;
+}
+
+void vtree_fsids_put(const struct vtree_fsids *own)
+{
+	if (!set_fsids(own->uid, own->gid))
+		abort();	/* never run on as another uid */
+}
+
+/* openat(dirfd, path) of the sandbox's procfs as the task's fs ids
+ * (vtree_fsids_take), when they are not the sentry's; else err, the
+ * sentry's own open's. */
+static int openat_as_task(struct sc_call *c, int dirfd, const char *path,
+			  int flags, int err)
+{
+	struct vtree_fsids own;
+	int fd;
+
+	if (vtree_fsids_take(c, &own) <= 0)
+		return err;
+	fd = openat(dirfd, path, flags);
+	err = errno;
+	vtree_fsids_put(&own);
+	return fd < 0 ? -err : fd;
+}
+
+/* The inode the checks were made for is what was opened: the task may
+ * have put another file at that fd number meanwhile (the exe cannot be
+ * swapped, and its copy may be the gofer's open of its path). */
+static int same_object(const struct vwalk *w, const struct stat *st,
+		       const struct stat *now)
+{
+	if (strcmp(w->link.ent->name, "exe") == 0)
+		return 0;
+	return now->st_dev == st->st_dev && now->st_ino == st->st_ino
+		       ? 0
+		       : -EACCES;
+}
+
+/* One open of reopen_procfs: as the sentry, or, where its own ids may
+ * not, as the task's fs ids (openat_as_task); then the object and the
+ * device rules checked again on what was opened. */
+static int open_checked(struct sc_call *c, struct vwalk *w,
+			const struct stat *st, int flags, int oflags)
+{
+	const char *path = w->link.path + 6;	/* under /proc/ */
+	int pfd = vtree_host_proc_fd(), fd, ret;
+	struct stat now;
+
+	fd = openat(pfd, path, oflags);
+	if (fd < 0) {
+		fd = -errno;
+		if (fd == -EACCES || fd == -EPERM)
+			fd = openat_as_task(c, pfd, path, oflags, fd);
+		if (fd < 0)
+			return fd;
+	}
+	ret = fstat(fd, &now) < 0 ? -errno : same_object(w, st, &now);
+	if (ret == 0)
+		ret = sentry_dev_check(c->t->sentry, &now,
+				       dev_open_access(flags));
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * The open of reopen_object through the sandbox's procfs (open_checked).
+ * O_TRUNC of a regular file is made only once the file is known to be
+ * the one checked, by ftruncate of an open file (for O_RDONLY a second
+ * one, for writing, checked alike), so that a file swapped in at that
+ * fd number meanwhile is never truncated.
+ */
+static int reopen_procfs(struct sc_call *c, struct vwalk *w,
+			 const struct stat *st, int flags, int oflags)
+{
+	bool trunc = (oflags & O_TRUNC) && S_ISREG(st->st_mode);
+	int fd, tfd, ret;
+
+	if (trunc)
+		oflags &= ~O_TRUNC;
+	fd = open_checked(c, w, st, flags, oflags);
+	if (fd < 0 || !trunc)
+		return fd;
+	tfd = (oflags & O_ACCMODE) != O_RDONLY
+		      ? fd
+		      : open_checked(c, w, st, flags,
+				     (oflags & ~O_ACCMODE) | O_WRONLY);
+	ret = tfd < 0 ? tfd : ftruncate(tfd, 0) < 0 ? -errno : 0;
+	if (tfd >= 0 && tfd != fd)
+		close(tfd);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 /*
  * Opens the file, FIFO or device behind a magic link (/proc/<pid>/exe,
  * fd/N) with the flags asked, as Linux does: a new open file description
@@ -507,8 +647,9 @@ static bool fd_covers(int fd, const struct stat *st, int flags)
  * an object that is not the gofer's, its mode and owner for the task's fs
  * ids: ident_host_permission), then reopened
  * through the sandbox's procfs, so that ETXTBSY, a deleted file and a
- * FIFO's new end are the kernel's. A socket is ENXIO. The sentry's own
- * credentials never decide: it reopens only what the task may open.
+ * FIFO's new end are the kernel's (reopen_procfs). A socket is ENXIO but
+ * for O_PATH. The sentry's own credentials never decide: it reopens only
+ * what the task may open.
  */
 static int reopen_object(struct sc_call *c, struct vwalk *w,
 			 const struct stat *st, int flags, int *fd_out,
@@ -516,13 +657,12 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 {
 	struct gofer_creds cr;
 	struct gofer_at at = { .dirfd = w->fd, .rootfd = GOFER_AT_ROOT };
-	int pfd = vtree_host_proc_fd(), mode = open_access(flags), fd, ret;
-	struct stat now;
+	int mode = open_access(flags), fd, ret;
 	int oflags = (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_DIRECTORY |
 				O_NOCTTY)) | O_CLOEXEC | O_NOCTTY;
 	bool fifo = S_ISFIFO(st->st_mode);
 
-	if (S_ISSOCK(st->st_mode))
+	if (S_ISSOCK(st->st_mode) && !(flags & O_PATH))
 		return -ENXIO;
 	if (mode != 0) {
 		task_gofer_creds(c->t, &cr);
@@ -538,25 +678,17 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 		if (ret < 0)
 			return ret;
 	}
-	if (pfd < 0 || strncmp(w->link.path, "/proc/", 6) != 0)
-		return pfd < 0 ? pfd : -ENOENT;
+	if (vtree_host_proc_fd() < 0)
+		return vtree_host_proc_fd();
+	if (strncmp(w->link.path, "/proc/", 6) != 0)
+		return -ENOENT;
 	/* a FIFO's open must not wait here: the end asked for exists or
 	 * the open is ENXIO, as the gofer's FIFO opens are */
-	fd = openat(pfd, w->link.path + 6,
-		    oflags | (fifo && !(flags & O_PATH) ? O_NONBLOCK : 0));
+	if (fifo && !(flags & O_PATH))
+		oflags |= O_NONBLOCK;
+	fd = reopen_procfs(c, w, st, flags, oflags);
 	if (fd < 0)
-		return -errno;
-	/* The device rules, checked before (open_foreign), again on what
-	 * was opened: the task may have put another file at that fd number
-	 * meanwhile. */
-	ret = fstat(fd, &now) < 0
-		      ? -errno
-		      : sentry_dev_check(c->t->sentry, &now,
-					 dev_open_access(flags));
-	if (ret < 0) {
-		close(fd);
-		return ret;
-	}
+		return fd;
 	/* F_GETFL/F_SETFL of an fd just opened and checked cannot fail. */
 	if (fifo && !(flags & (O_NONBLOCK | O_PATH)))
 		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
@@ -809,6 +941,9 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 	if (w.node.ent == &vmask_null_entry && null_stat(c, st) == 0)
 		return 0;
 	synth_stat(&w.node, st);
+	if (w.node.ent->perm_of != NULL &&
+	    (ret = w.node.ent->perm_of(c, &w.node)) >= 0)
+		st->st_mode = (st->st_mode & S_IFMT) | (mode_t)ret;
 	ident_vnode_owner(c, &w.node, st);
 	return 0;
 }

@@ -358,6 +358,40 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags)
 	return ret;
 }
 
+/*
+ * Runs the PASS call nr(fd, a1, a2, a3) in the task, on the sentry's fd
+ * installed there for it and closed right after: the kernel checks the
+ * task's own credentials and capabilities, as for the call the task
+ * makes itself (chmod of a pipe through /proc/self/fd/N is the task's
+ * fchmod of it). The seccomp platform's notification becomes a ptrace
+ * stop first. -SENTRY_EHANDOFF in a worker, nothing done.
+ */
+long task_run_on_fd(struct sc_call *c, int fd, long nr, uint64_t a1,
+		    uint64_t a2, uint64_t a3)
+{
+	struct plat_call *pc = c->platform;
+	pid_t tid = c->t->host_tid;
+	long ret, tfd;
+
+	ret = task_call_valid(c);	/* an effect follows */
+	if (ret < 0)
+		return ret;
+	if (pc->kind != PLATFORM_PTRACE && !pc->at_stop) {
+		if (sentry_in_worker())
+			return -SENTRY_EHANDOFF;
+		ret = plat_notif_to_stop(tid, pc);
+		if (ret < 0)
+			return ret;
+	}
+	tfd = task_install_fd(c, fd, O_CLOEXEC);
+	if (tfd < 0)
+		return tfd;
+	ret = plat_inject(tid, pc, nr, (uint64_t)tfd, a1, a2, a3, 0, 0);
+	/* fails only if the task is gone, its table with it */
+	(void)plat_inject(tid, pc, SYS_close, (uint64_t)tfd, 0, 0, 0, 0, 0);
+	return ret;
+}
+
 static int install_fd(struct sc_call *c, int fd, unsigned flags)
 {
 	struct plat_call *pc = c->platform;

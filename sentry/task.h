@@ -157,6 +157,11 @@ int task_install_fd(struct sc_call *c, int fd, unsigned flags);
 int task_install_fd_result(struct sc_call *c, int fd, unsigned flags);
 /* The same for an fd known not to be O_PATH (no F_GETFL to ask). */
 int task_install_file_result(struct sc_call *c, int fd, unsigned flags);
+/* Runs the PASS call nr(fd, a1, a2, a3) in the task on the sentry's fd fd,
+ * installed for it and closed after (the task's own credentials decide):
+ * its result, or -SENTRY_EHANDOFF in a worker (nothing done). */
+long task_run_on_fd(struct sc_call *c, int fd, long nr, uint64_t a1,
+		    uint64_t a2, uint64_t a3);
 /* A sentry-side duplicate of the workload's fd wfd, or -EBADF. */
 int task_dup_fd(struct sc_call *c, int wfd);
 

@@ -154,6 +154,22 @@ int vtree_fd_path(int fd, char *buf, size_t len);
 bool vtree_maybe_mirror(const struct stat *st);
 
 /*
+ * sentry/synth_tree.c: the sentry thread as the task's fs ids, for a call
+ * its own ids may not make on an object the task's permission was
+ * checked for (the fd directory of a task of another uid is 0500 in the
+ * sandbox's procfs; a host file handed over as stdio is writable by its
+ * owner only): setfsuid/setfsgid of this thread only (CAP_SETUID and
+ * CAP_SETGID, which the sentry keeps), no capability of the task's.
+ * take: 1 taken, 0 the task's are the sentry's own (nothing changed),
+ * -EACCES for an id without a host name or a change that did not take;
+ * put: the thread's own back (after 1).
+ */
+struct vtree_fsids {
+	uint32_t uid, gid;
+};
+int vtree_fsids_take(struct sc_call *c, struct vtree_fsids *own);
+void vtree_fsids_put(const struct vtree_fsids *own);
+/*
  * If resolving p->vpath crosses a virtual symlink that leads out of the
  * virtual trees in a non-final component (/proc/self/cwd/x,
  * /proc/self/root/etc, /proc/self/fd/3/x, "/proc/.." tricks after link
@@ -204,6 +220,10 @@ struct fs_path {
 	 * no other host call), valid if have_st */
 	struct stat st;
 	bool have_st;
+	/* empty: at.dirfd is an object the task holds (its own fd, or
+	 * through a magic link of its own process or of one it may
+	 * ptrace-attach to, whose fds pidfd_getfd would give it) */
+	bool held;
 };
 
 int fs_path_get(struct sc_call *c, int dirfd, uint64_t upath, unsigned how,
@@ -218,6 +238,14 @@ void fs_path_put(struct fs_path *p);
  */
 int fs_path_redirect(struct sc_call *c, struct fs_path *p, int *hops);
 #define cleanup_fs_path __attribute__((cleanup(fs_path_put)))
+/*
+ * After a gofer call on p (result ret): if the gofer does not serve the
+ * object (-EXDEV) and the task holds it (p->empty, p->held), the result
+ * of the fd form nr(fd, a1, a2, a3), a PASS call, run by the task on it
+ * (task_run_on_fd); else ret.
+ */
+long fs_path_held_call(struct sc_call *c, const struct fs_path *p, long ret,
+		       long nr, uint64_t a1, uint64_t a2, uint64_t a3);
 
 /*
  * sentry/fs_fifo.c: after the gofer's open of p (result *ret, fd *fd),
