@@ -105,6 +105,25 @@ make_bundle() {
 	fi
 }
 
+# USR_MOUNT: a config's mount of the host's /usr, read-only (the host's
+# userland in a container: jq --argjson usr "$USR_MOUNT" '.mounts += [$usr]').
+USR_MOUNT='{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}'
+
+# host_usr_rootfs DIR [SUBDIR...]: a rootfs at DIR for the host's userland
+# under USR_MOUNT: the merged-/usr links, the host's /etc/alternatives
+# (awk is mawk through them: links into the bound /usr), root in passwd
+# and group, the usual mount points and SUBDIRs.
+host_usr_rootfs() {
+	local r=$1 d
+	shift
+	mkdir -p "$r"/{usr,etc/alternatives,tmp,proc,dev,sys,root}
+	for d in "$@"; do mkdir -p "$r/$d"; done
+	for d in bin lib lib64 sbin; do ln -s "usr/$d" "$r/$d"; done
+	cp -P /etc/alternatives/* "$r/etc/alternatives/" 2>/dev/null
+	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$r/etc/passwd"
+	printf 'root:x:0:\n' >"$r/etc/group"
+}
+
 # USERNS_JQ: a jq filter putting a config's container in a user namespace
 # that maps container ids 0..65535 to host ids 100000..165535.
 USERNS_JQ='.linux.namespaces += [{type: "user"}] |

@@ -23,13 +23,7 @@ fi
 
 B=$T_TMP/b
 R=$B/rootfs
-mkdir -p "$R"/{usr,etc,tmp,proc,dev,sys,root}
-for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
-# awk is mawk through the host's /etc/alternatives
-mkdir -p "$R/etc/alternatives"
-cp -P /etc/alternatives/* "$R/etc/alternatives/" 2>/dev/null
-printf 'root:x:0:0:root:/root:/bin/bash\n' >"$R/etc/passwd"
-printf 'root:x:0:\n' >"$R/etc/group"
+host_usr_rootfs "$R"
 cat >"$R/socks.py" <<'EOF'
 import os, socket, sys, time
 lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -82,10 +76,9 @@ echo "sockets_used_after $(awk '$1 == "sockets:" { print $3 }' /proc/net/socksta
 echo "done 0"
 EOF
 "$RUNSC_BIN" spec --bundle "$B" >/dev/null
-jq '.process.terminal = false | .root.readonly = false |
+jq --argjson usr "$USR_MOUNT" '.process.terminal = false | .root.readonly = false |
     .process.env += ["HOME=/root", "LC_ALL=C.UTF-8"] |
-    .process.args = ["/usr/bin/bash", "/probe.sh"] |
-    .mounts += [{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}]' \
+    .process.args = ["/usr/bin/bash", "/probe.sh"] | .mounts += [$usr]' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 
 t_run_runc_and_sandbox nv

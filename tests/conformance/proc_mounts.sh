@@ -26,13 +26,7 @@ fi
 
 B=$T_TMP/b
 R=$B/rootfs
-mkdir -p "$R"/{usr,etc,tmp,proc,dev,sys,root,scratch,data,mnt/a,mnt/b}
-for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
-# awk is mawk through /etc/alternatives: links into the bound /usr
-mkdir -p "$R/etc/alternatives"
-cp -P /etc/alternatives/* "$R/etc/alternatives/" 2>/dev/null
-printf 'root:x:0:0:root:/root:/bin/bash\n' >"$R/etc/passwd"
-printf 'root:x:0:\n' >"$R/etc/group"
+host_usr_rootfs "$R" scratch data mnt/a mnt/b
 touch "$R/etc/hosts" "$R/etc/hostname" "$R/etc/resolv.conf"
 mkdir -p "$T_TMP/host"
 for f in hosts hostname resolv.conf; do echo "$f" >"$T_TMP/host/$f"; done
@@ -66,15 +60,13 @@ EOF
 "$RUNSC_BIN" spec --bundle "$B" >/dev/null
 cp "$B/config.json" "$T_TMP/spec.json"
 
-USR='{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}'
-
 # config NAME JQ-FILTER [JQ-ARGS...]: the bundle's config.json := runc's
 # default spec, the probe as the process ("probe.sh NAME"), the host's
 # /usr bound read-only ($usr), then JQ-FILTER.
 config() {
 	local name=$1 filter=$2
 	shift 2
-	jq --argjson usr "$USR" --arg name "$name" "$@" \
+	jq --argjson usr "$USR_MOUNT" --arg name "$name" "$@" \
 		'.process.terminal = false | .root.readonly = false |
 		.process.env += ["LC_ALL=C.UTF-8", "COLUMNS=300"] |
 		.process.args = ["/usr/bin/bash", "/probe.sh", $name] |

@@ -16,14 +16,7 @@ fi
 
 B=$T_TMP/b
 R=$B/rootfs
-mkdir -p "$R"/{usr,etc,tmp,proc,dev,sys,root}
-for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
-# the host's alternatives (awk is mawk through /etc/alternatives): links
-# into the bound /usr; without them every awk case compared two blanks
-mkdir -p "$R/etc/alternatives"
-cp -P /etc/alternatives/* "$R/etc/alternatives/" 2>/dev/null
-printf 'root:x:0:0:root:/root:/bin/bash\n' >"$R/etc/passwd"
-printf 'root:x:0:\n' >"$R/etc/group"
+host_usr_rootfs "$R"
 cat >"$R/probe.sh" <<'EOF'
 c() {	# c NAME CMD...: "NAME rc=N", the command's exit status
 	local name=$1
@@ -157,10 +150,10 @@ fi
 echo "done 0"
 EOF
 "$RUNSC_BIN" spec --bundle "$B" >/dev/null
-jq '.process.terminal = false | .root.readonly = false | .hostname = "proc-tools" |
+jq --argjson usr "$USR_MOUNT" '.process.terminal = false | .root.readonly = false |
+    .hostname = "proc-tools" |
     .process.env += ["HOME=/root", "LC_ALL=C.UTF-8", "TERM=dumb", "COLUMNS=200"] |
-    .process.args = ["/usr/bin/bash", "/probe.sh"] |
-    .mounts += [{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}]' \
+    .process.args = ["/usr/bin/bash", "/probe.sh"] | .mounts += [$usr]' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 
 t_run_runc_and_sandbox pt

@@ -18,14 +18,11 @@ t_clean_begin "*-$$"
 
 B=$T_TMP/b
 R=$B/rootfs
-mkdir -p "$R"/{usr,etc,tmp,work,proc,dev,sys,root}
-for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
-printf 'root:x:0:0:root:/root:/bin/bash\n' >"$R/etc/passwd"
-printf 'root:x:0:\n' >"$R/etc/group"
+host_usr_rootfs "$R" work
 "$RUNSC_BIN" spec --bundle "$B" >/dev/null
-jq '.process.terminal = false | .root.readonly = false |
+jq --argjson usr "$USR_MOUNT" '.process.terminal = false | .root.readonly = false |
     .process.env = ["PATH=/usr/bin:/bin", "HOME=/root", "LC_ALL=C"] |
-    .mounts += [{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}]' \
+    .mounts += [$usr]' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 
 # The program gdb debugs: not position-independent (the sandbox's /proc

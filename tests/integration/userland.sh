@@ -16,15 +16,13 @@ source "$(dirname "$0")/../lib.sh"
 
 B=$T_TMP/b
 R=$B/rootfs
-mkdir -p "$R"/{usr,etc,tmp,work,proc,dev,sys,root}
-for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
-printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' >"$R/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
+host_usr_rootfs "$R" work
+printf 'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' >>"$R/etc/passwd"
+printf 'nogroup:x:65534:\n' >>"$R/etc/group"
 printf '127.0.0.1 localhost\n' >"$R/etc/hosts"
 "$RUNSC_BIN" spec --bundle "$B" >/dev/null
-jq '.process.terminal = false | .root.readonly = false |
-    .process.env += ["HOME=/root", "LC_ALL=C.UTF-8"] |
-    .mounts += [{"destination":"/usr","type":"bind","source":"/usr","options":["rbind","ro"]}]' \
+jq --argjson usr "$USR_MOUNT" '.process.terminal = false | .root.readonly = false |
+    .process.env += ["HOME=/root", "LC_ALL=C.UTF-8"] | .mounts += [$usr]' \
 	"$B/config.json" >"$B/c.json" && mv "$B/c.json" "$B/config.json"
 cd "$B" || exit 1
 
