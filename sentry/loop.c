@@ -1081,6 +1081,10 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 	case PTRACE_EVENT_EXEC:
 		exec_on_event(s, t, (pid_t)event_msg(pid));
 		return;
+	case PTRACE_EVENT_VFORK_DONE:
+		if (!ptrace_emu_on_vfork_done(s, t))
+			resume(t, 0);
+		return;
 	case PTRACE_EVENT_SECCOMP:
 		on_seccomp(s, t);
 		return;

@@ -71,8 +71,11 @@ struct ptrace_link {
 	bool attach_stop;	/* PTRACE_ATTACH's SIGSTOP, its stop to come */
 	bool resumed;		/* running since its tracer's resume, no stop
 				 * held since (a restarted resume: 0) */
-	bool exit_option;	/* the sentry's PTRACE_O_TRACEEXIT is set on
-				 * the tracee (ptrace_stop.c) */
+	unsigned long own_options;	/* PTRACE_O_TRACEEXIT and
+					 * _TRACEVFORKDONE as the sentry set
+					 * them on the tracee (ptrace_stop.c) */
+	pid_t vfork_host;	/* the child of its last vfork: host tid, */
+	pid_t vfork_tid;	/* sandbox tid once known (VFORK_DONE) */
 	struct ptrace_link *next;
 };
 
@@ -90,6 +93,11 @@ void ptrace_hold(struct sentry *s, struct ptrace_link *l, enum pt_stop kind,
 		 int status);
 /* Resumes a held tracee: how is PTRACE_CONT, _SYSCALL or _SINGLESTEP. */
 int ptrace_resume(struct ptrace_link *l, int how, int sig);
+/* Sets the sentry's own event options on l's (stopped) tracee that its
+ * tracer's options need: PTRACE_O_TRACEEXIT, _TRACEVFORKDONE. */
+void ptrace_sync_options(struct ptrace_link *l);
+/* The options ptrace_sync_options set on t (none: 0). */
+unsigned long ptrace_own_options(struct task *t);
 
 /* Hooks from the sentry core. Each returns true if the task is now held
  * for its tracer (the caller must not resume it). */
@@ -102,6 +110,9 @@ bool ptrace_emu_on_exec(struct sentry *s, struct task *t);
 /* t at its PTRACE_EVENT_EXIT stop: held for a tracer that asked for it
  * (PTRACE_O_TRACEEXIT). */
 bool ptrace_emu_on_exit_stop(struct sentry *s, struct task *t);
+/* t at its PTRACE_EVENT_VFORK_DONE stop: held for a tracer that asked
+ * for it (PTRACE_O_TRACEVFORKDONE). */
+bool ptrace_emu_on_vfork_done(struct sentry *s, struct task *t);
 /* A fork/vfork/clone event of parent made child (a task with its first
  * stop still to come): a tracer asking for it traces the child too. */
 bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,

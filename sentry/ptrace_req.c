@@ -9,11 +9,11 @@
  * Covered: TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, KILL, DETACH, CONT,
  * SYSCALL, SINGLESTEP, PEEK/POKE TEXT/DATA/USER, GET/SETREGS,
  * GET/SETFPREGS, GET/SETREGSET, GET/SETSIGINFO, GETEVENTMSG, SETOPTIONS
- * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEEXEC, EXITKILL, TRACEEXIT),
- * GET_SYSCALL_INFO. Not covered (EIO): SYSEMU, SYSEMU_SINGLESTEP,
- * PEEKSIGINFO, GET/SETSIGMASK, ARCH_PRCTL, thread areas, seccomp filter
- * dumps; options TRACEVFORKDONE, TRACESECCOMP and SUSPEND_SECCOMP are
- * refused with EINVAL.
+ * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEVFORKDONE, TRACEEXEC,
+ * EXITKILL, TRACEEXIT), GET_SYSCALL_INFO. Not covered (EIO): SYSEMU,
+ * SYSEMU_SINGLESTEP, PEEKSIGINFO, GET/SETSIGMASK, ARCH_PRCTL, thread
+ * areas, seccomp filter dumps; options TRACESECCOMP and SUSPEND_SECCOMP
+ * are refused with EINVAL.
  */
 #include <elf.h>
 #include <errno.h>
@@ -42,9 +42,9 @@
 #define PT_OPTIONS_OK                                                     \
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
 	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |     \
-	 PTRACE_O_TRACEEXIT)
-#define PT_OPTIONS_LINUX (PT_OPTIONS_OK | PTRACE_O_TRACEVFORKDONE |       \
-			  PTRACE_O_TRACESECCOMP | PTRACE_O_SUSPEND_SECCOMP)
+	 PTRACE_O_TRACEEXIT | PTRACE_O_TRACEVFORKDONE)
+#define PT_OPTIONS_LINUX (PT_OPTIONS_OK | PTRACE_O_TRACESECCOMP |         \
+			  PTRACE_O_SUSPEND_SECCOMP)
 #define REGSET_MAX 16384
 
 /* The workload task with this sandbox tid, or NULL. */
@@ -73,9 +73,11 @@ static int set_options(struct ptrace_link *l, unsigned long opts)
 {
 	int ret = options_check(opts);
 
-	if (ret == 0)
-		l->options = opts;
-	return ret;
+	if (ret < 0)
+		return ret;
+	l->options = opts;
+	ptrace_sync_options(l);	/* the tracee is held: at once */
+	return 0;
 }
 
 /*

@@ -99,34 +99,42 @@ static void notify_tracer(struct sentry *s, struct ptrace_link *l)
 
 /*
  * The sentry's own options on l's tracee, which is stopped: its exit stop
- * (PTRACE_O_TRACEEXIT) only while its tracer asked for it. Not in the
- * sentry's option set for every task: a task killed before its first stop
- * would stop at its exit unknown to the sentry (tests/escape/lost_exit.sh).
- * Children inherit it; an exit stop of a task without a link that wants
- * it is resumed (loop.c). A task that installed a seccomp filter keeps it
- * (sentry/coredump.c).
+ * (PTRACE_O_TRACEEXIT) and its vfork-done stop (PTRACE_O_TRACEVFORKDONE)
+ * only while its tracer asked for them. Not in the sentry's option set
+ * for every task: a task killed before its first stop would stop at its
+ * exit unknown to the sentry (tests/escape/lost_exit.sh), and every vfork
+ * would cost a stop. Children inherit them; an exit or vfork-done stop of
+ * a task without a link that wants it is resumed (loop.c). A task that
+ * installed a seccomp filter keeps its exit stop (sentry/coredump.c).
  */
-static void sync_exit_option(struct ptrace_link *l)
+void ptrace_sync_options(struct ptrace_link *l)
 {
-	bool want = l->options & PTRACE_O_TRACEEXIT;
-	unsigned long opts = PLAT_PTRACE_OPTIONS;
+	unsigned long want;
 
 	if (l->tracee == NULL)
 		return;
+	want = l->options & (PTRACE_O_TRACEEXIT | PTRACE_O_TRACEVFORKDONE);
 	/* the sentry's own, for a filter's kill (coredump_on_filter) */
-	want = want || task_st(l->tracee)->exit_watch;
-	if (want == l->exit_option)
+	if (task_st(l->tracee)->exit_watch)
+		want |= PTRACE_O_TRACEEXIT;
+	if (want == l->own_options)
 		return;
-	if (want)
-		opts |= PTRACE_O_TRACEEXIT;
-	if (ptrace(PTRACE_SETOPTIONS, l->tracee->host_tid, 0, opts) == 0)
-		l->exit_option = want;
+	if (ptrace(PTRACE_SETOPTIONS, l->tracee->host_tid, 0,
+		   PLAT_PTRACE_OPTIONS | want) == 0)
+		l->own_options = want;
+}
+
+unsigned long ptrace_own_options(struct task *t)
+{
+	struct ptrace_link *l = ptrace_link_of(t);
+
+	return l != NULL ? l->own_options : 0;
 }
 
 void ptrace_hold(struct sentry *s, struct ptrace_link *l, enum pt_stop kind,
 		 int status)
 {
-	sync_exit_option(l);
+	ptrace_sync_options(l);
 	l->stop = kind;
 	l->status = status;
 	l->reported = false;
@@ -273,6 +281,30 @@ bool ptrace_emu_on_exit_stop(struct sentry *s, struct task *t)
 	return true;
 }
 
+bool ptrace_emu_on_vfork_done(struct sentry *s, struct task *t)
+{
+	struct ptrace_link *l = ptrace_link_of(t);
+	unsigned long host = 0;
+	struct task *c;
+
+	if (l == NULL || !(l->options & PTRACE_O_TRACEVFORKDONE))
+		return false;
+	/* The child's pid as the tracer names it (its sandbox pid); the
+	 * child may have exited and been forgotten by now. */
+	if (ptrace(PTRACE_GETEVENTMSG, t->host_tid, 0, &host) < 0)
+		return false;
+	c = task_find(s, (pid_t)host);
+	if (c != NULL && task_st(c)->ids_known && !task_st(c)->held)
+		l->msg = (unsigned long)c->tid;
+	else if ((pid_t)host == l->vfork_host)
+		l->msg = (unsigned long)l->vfork_tid;
+	else
+		l->msg = 0;
+	ptrace_hold(s, l, PTS_EVENT,
+		    EVENT_STATUS(SIGTRAP, PTRACE_EVENT_VFORK_DONE));
+	return true;
+}
+
 static int clone_option(int event)
 {
 	switch (event) {
@@ -293,8 +325,12 @@ bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,
 	struct ptrace_link *l = ptrace_link_of(parent), *cl;
 
 	/* The kernel gave the child the parent's options: the exit stop a
-	 * filter of its own asked for too (sync_exit_option keeps it). */
+	 * filter of its own asked for too (ptrace_sync_options keeps it). */
 	task_st(child)->exit_watch = task_st(parent)->exit_watch;
+	if (l != NULL && event == PTRACE_EVENT_VFORK) {
+		l->vfork_host = child->host_tid;	/* its tid: at its */
+		l->vfork_tid = 0;			/* first stop */
+	}
 	if (l == NULL || !(l->options & clone_option(event)) ||
 	    ptrace_link_of(child) != NULL)
 		return false;
@@ -319,6 +355,9 @@ bool ptrace_emu_on_child_ready(struct sentry *s, struct task *child)
 {
 	struct ptrace_link *cl = ptrace_link_of(child), *pl;
 
+	for (pl = ptrace_links; pl != NULL; pl = pl->next)
+		if (pl->vfork_host == child->host_tid && pl->vfork_tid == 0)
+			pl->vfork_tid = child->tid;
 	if (cl == NULL || cl->creator == NULL)
 		return false;
 	cl->tracee_tid = child->tid;

@@ -58,6 +58,8 @@ static const char *evname(int ev)
 	case PTRACE_EVENT_CLONE: return "clone";
 	case PTRACE_EVENT_EXEC: return "exec";
 	case PTRACE_EVENT_STOP: return "stop";
+	case PTRACE_EVENT_VFORK_DONE: return "vfork_done";
+	case PTRACE_EVENT_SECCOMP: return "seccomp";
 	default: return "?";
 	}
 }
@@ -347,6 +349,74 @@ static void case_options(void)
 	say("options exec msg %s", (pid_t)msg == p ? "pid" : "other");
 	ptrace(PTRACE_CONT, p, 0, 0);
 	wait_show("options", p, 0);
+}
+
+/* Set by a vfork child in its parent's memory (which it shares). */
+static volatile pid_t vfork_pid;
+
+/* The vfork-done stop with its message, the vfork child's pid: with
+ * TRACEVFORKDONE alone (the child exits, untraced), and with TRACEVFORK
+ * too (the child, traced, execs). */
+static void vforkdone(const char *c, unsigned long opts)
+{
+	unsigned long msg = 0, first = 0;
+	pid_t p = fork(), g = 0;
+	int st;
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		g = vfork();
+		if (g == 0) {
+			vfork_pid = getpid();
+			if (opts & PTRACE_O_TRACEVFORK)
+				execl(self, self, "exit", "6", (char *)NULL);
+			_exit(6);
+		}
+		waitpid(g, &st, 0);
+		_exit(WEXITSTATUS(st) + 10);
+	}
+	wait_show(c, p, 0);
+	req(c, "set", ptrace(PTRACE_SETOPTIONS, p, 0, opts));
+	ptrace(PTRACE_CONT, p, 0, 0);
+	if (opts & PTRACE_O_TRACEVFORK) {
+		wait_show(c, p, 0);
+		ptrace(PTRACE_GETEVENTMSG, p, 0, &first);
+		g = (pid_t)first;
+		if (g <= 0) {
+			say("%s no vfork event", c);
+			kill(p, SIGKILL);
+			waitpid(p, NULL, 0);
+			return;
+		}
+		wait_show(c, g, __WALL);
+		ptrace(PTRACE_CONT, g, 0, 0);
+		ptrace(PTRACE_CONT, p, 0, 0);
+	}
+	wait_show(c, p, 0);
+	ptrace(PTRACE_GETEVENTMSG, p, 0, &msg);
+	errno = 0;
+	g = (pid_t)ptrace(PTRACE_PEEKDATA, p, &vfork_pid, 0);
+	say("%s msg %s%s", c, (pid_t)msg == g ? "child" : "other",
+	    first == 0 ? "" : first == msg ? " same" : " differs");
+	if (opts & PTRACE_O_TRACEVFORK) {
+		wait_show(c, g, __WALL);	/* exec's SIGTRAP */
+		ptrace(PTRACE_CONT, g, 0, 0);
+		wait_show(c, g, __WALL);
+	}
+	for (int i = 0; i < 4; i++) {
+		ptrace(PTRACE_CONT, p, 0, 0);
+		st = wait_show(c, p, 0);
+		if (st < 0 || !WIFSTOPPED(st))
+			return;
+	}
+}
+
+static void case_vforkdone(void)
+{
+	vforkdone("vforkdone", PTRACE_O_TRACEVFORKDONE);
+	vforkdone("vforkdone_traced",
+		  PTRACE_O_TRACEVFORKDONE | PTRACE_O_TRACEVFORK);
 }
 
 /* KILL and DETACH. */
@@ -691,6 +761,7 @@ int main(int argc, char **argv)
 	case_signals();
 	case_peekpoke();
 	case_options();
+	case_vforkdone();
 	case_kill_detach();
 	tracer_exit("tracer_exit", false);
 	tracer_exit("tracer_exitkill", true);
