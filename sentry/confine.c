@@ -13,6 +13,7 @@
  *     host syscalls the sentry makes and their argument values
  *     (lib/confine.c; docs/security.md is generated from the table).
  */
+#include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -225,6 +226,15 @@ static const struct cf_rule sentry_rules[] = {
 	PTRACE(PTRACE_GETSIGINFO),
 	PTRACE(PTRACE_SETSIGINFO),
 	PTRACE(PTRACE_SINGLESTEP),
+	PTRACE(PTRACE_PEEKSIGINFO),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_ARCH_PRCTL, 3, "data",
+		ARCH_GET_FS),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_ARCH_PRCTL, 3, "data",
+		ARCH_GET_GS),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_ARCH_PRCTL, 3, "data",
+		ARCH_SET_FS),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_ARCH_PRCTL, 3, "data",
+		ARCH_SET_GS),
 	/* a tracee's exit and vfork-done stops while its emulated tracer
 	 * asks for them (sentry/ptrace_stop.c) */
 	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_SETOPTIONS, 3, "data",

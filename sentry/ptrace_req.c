@@ -8,13 +8,15 @@
  *
  * Covered: TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, KILL, DETACH, CONT,
  * SYSCALL, SINGLESTEP, PEEK/POKE TEXT/DATA/USER, GET/SETREGS,
- * GET/SETFPREGS, GET/SETREGSET, GET/SETSIGINFO, GETEVENTMSG, SETOPTIONS
+ * GET/SETFPREGS, GET/SETREGSET, GET/SETSIGINFO, PEEKSIGINFO,
+ * GET/SETSIGMASK, ARCH_PRCTL (ARCH_GET/SET_FS/GS; ARCH_MAP_VDSO_*, which
+ * Linux runs on the tracer's own memory, EINVAL), GETEVENTMSG, SETOPTIONS
  * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEVFORKDONE, TRACEEXEC,
  * EXITKILL, TRACEEXIT), GET_SYSCALL_INFO. Not covered (EIO): SYSEMU,
- * SYSEMU_SINGLESTEP, PEEKSIGINFO, GET/SETSIGMASK, ARCH_PRCTL, thread
- * areas, seccomp filter dumps; options TRACESECCOMP and SUSPEND_SECCOMP
- * are refused with EINVAL.
+ * SYSEMU_SINGLESTEP, thread areas, seccomp filter dumps; options
+ * TRACESECCOMP and SUSPEND_SECCOMP are refused with EINVAL.
  */
+#include <asm/prctl.h>
 #include <elf.h>
 #include <errno.h>
 #include <linux/capability.h>
@@ -458,6 +460,90 @@ static long pt_siginfo(struct sc_call *c, struct ptrace_link *l, long req,
 	return 0;
 }
 
+static long pt_sigmask(struct sc_call *c, struct ptrace_link *l, long req,
+		       uint64_t size, uint64_t data)
+{
+	uint64_t mask;
+	long ret;
+
+	/* The kernel's mask of the held tracee is the truth (the sentry
+	 * changes it only while it injects calls, never at a held stop);
+	 * size is the kernel's to check (sizeof(sigset_t)): EINVAL first. */
+	if (size != sizeof(mask))
+		return -EINVAL;
+	if (req == PTRACE_GETSIGMASK) {
+		if (ptrace(PTRACE_GETSIGMASK, l->tracee->host_tid,
+			   (void *)sizeof(mask), &mask) < 0)
+			return -errno;
+		return task_write(c, data, &mask, sizeof(mask));
+	}
+	ret = task_read(c, data, &mask, sizeof(mask));
+	if (ret < 0)
+		return ret;
+	if (ptrace(PTRACE_SETSIGMASK, l->tracee->host_tid,
+		   (void *)sizeof(mask), &mask) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * PEEKSIGINFO: the kernel reads the held tracee's queue into the
+ * sentry's buffer, PEEK_CHUNK entries at a time, and the entries go to
+ * the tracer's buffer one by one: as on Linux, a fault after the first
+ * entry ends the copy with the count copied.
+ */
+#define PEEK_CHUNK 32
+
+static long pt_peeksiginfo(struct sc_call *c, struct ptrace_link *l,
+			   uint64_t addr, uint64_t data)
+{
+	struct ptrace_peeksiginfo_args a, k;
+	siginfo_t buf[PEEK_CHUNK];
+	long n, done = 0;
+
+	if (task_read(c, addr, &a, sizeof(a)) < 0)
+		return -EFAULT;
+	k = a;
+	do {
+		k.off = a.off + (uint64_t)done;
+		k.nr = a.nr - done < PEEK_CHUNK ? (int32_t)(a.nr - done) :
+						  PEEK_CHUNK;
+		n = ptrace(PTRACE_PEEKSIGINFO, l->tracee->host_tid, &k, buf);
+		if (n < 0)
+			return done > 0 ? done : -errno;
+		for (long i = 0; i < n; i++, done++)
+			if (task_write(c, data + done * sizeof(siginfo_t),
+				       &buf[i], sizeof(buf[i])) < 0)
+				return done > 0 ? done : -EFAULT;
+	} while (n == k.nr && k.nr > 0 && done < a.nr);
+	return done;
+}
+
+/* ARCH_PRCTL: the fs and gs bases only (Linux's ARCH_MAP_VDSO_* would
+ * map into the tracer: EINVAL). GET's value goes to the tracer's addr. */
+static long pt_arch_prctl(struct sc_call *c, struct ptrace_link *l,
+			  uint64_t addr, uint64_t code)
+{
+	unsigned long base = 0;
+
+	switch (code) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (ptrace(PTRACE_ARCH_PRCTL, l->tracee->host_tid,
+			   (void *)(uintptr_t)addr, (void *)(uintptr_t)code) < 0)
+			return -errno;
+		return 0;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		if (ptrace(PTRACE_ARCH_PRCTL, l->tracee->host_tid, &base,
+			   (void *)(uintptr_t)code) < 0)
+			return -errno;
+		return task_write(c, addr, &base, sizeof(base));
+	default:
+		return -EINVAL;
+	}
+}
+
 static long pt_syscall_info(struct sc_call *c, struct ptrace_link *l,
 			    uint64_t size, uint64_t data)
 {
@@ -500,6 +586,13 @@ static long pt_stopped(struct sc_call *c, struct ptrace_link *l, long req,
 	case PTRACE_GETSIGINFO:
 	case PTRACE_SETSIGINFO:
 		return pt_siginfo(c, l, req, data);
+	case PTRACE_PEEKSIGINFO:
+		return pt_peeksiginfo(c, l, addr, data);
+	case PTRACE_GETSIGMASK:
+	case PTRACE_SETSIGMASK:
+		return pt_sigmask(c, l, req, addr, data);
+	case PTRACE_ARCH_PRCTL:
+		return pt_arch_prctl(c, l, addr, data);
 	case PTRACE_GETEVENTMSG:
 		return task_write(c, data, &l->msg, sizeof(l->msg));
 	case PTRACE_SETOPTIONS:

@@ -11,6 +11,7 @@
  *                             CAP_SETUID and CAP_SETGID)
  *   ptrace_conform exit N     (exec target) exits with N
  */
+#include <asm/prctl.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -158,6 +159,11 @@ static void show_siginfo(const char *c, pid_t pid)
 static void req(const char *c, const char *what, long r)
 {
 	say("%s %s %s", c, what, r < 0 ? ename(errno) : "ok");
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? ename(errno) : "ok";
 }
 
 /* PTRACE_TRACEME then exec of this program, which exits with 7. */
@@ -419,6 +425,93 @@ static void case_vforkdone(void)
 		  PTRACE_O_TRACEVFORKDONE | PTRACE_O_TRACEVFORK);
 }
 
+/* PEEKSIGINFO of n entries from off: one line per entry. */
+static void peek_show(const char *c, pid_t p, uint64_t off, uint32_t flags,
+		      int32_t nr)
+{
+	struct ptrace_peeksiginfo_args a = { off, flags, nr };
+	siginfo_t si[8];
+	long n = ptrace(PTRACE_PEEKSIGINFO, p, &a, si);
+
+	say("%s peek off %d flags %u nr %d: %s %ld", c, (int)off, flags, nr,
+	    n < 0 ? ename(errno) : "ok", n);
+	for (long i = 0; i < n && i < 8; i++)
+		say("%s  %s code %d from %s value %d", c,
+		    si[i].si_signo == SIGRTMIN ? "RTMIN" :
+						 sigabbrev_np(si[i].si_signo),
+		    si[i].si_code,
+		    si[i].si_pid == p ? "self" : "other",
+		    si[i].si_code == SI_QUEUE ? si[i].si_value.sival_int : -1);
+}
+
+/* GET/SETSIGMASK, PEEKSIGINFO of the private and the shared queue,
+ * ARCH_PRCTL, on a child stopped with signals pending. */
+static void case_sigstate(void)
+{
+	struct ptrace_peeksiginfo_args a = { 0, 0, 1 };
+	struct user_regs_struct r;
+	uint64_t m = 0, m2;
+	unsigned long fs = 0, gs = 1;
+	siginfo_t si;
+	sigset_t set;
+	pid_t p = fork();
+
+	if (p == 0) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigaddset(&set, SIGUSR2);
+		sigaddset(&set, SIGRTMIN);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGUSR1);				/* private */
+		kill(getpid(), SIGUSR2);		/* shared */
+		sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 5 });
+		sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 6 });
+		raise(SIGSTOP);
+		_exit(50);
+	}
+	wait_show("sigstate", p, 0);
+	req("sigstate", "getsigmask", ptrace(PTRACE_GETSIGMASK, p, 8, &m));
+	say("sigstate mask usr1 %d usr2 %d rtmin %d",
+	    (int)(m >> (SIGUSR1 - 1)) & 1, (int)(m >> (SIGUSR2 - 1)) & 1,
+	    (int)(m >> (SIGRTMIN - 1)) & 1);
+	say("sigstate getsigmask size 4 %s",
+	    res(ptrace(PTRACE_GETSIGMASK, p, 4, &m2)));
+	say("sigstate getsigmask fault %s",
+	    res(ptrace(PTRACE_GETSIGMASK, p, 8, (void *)8)));
+	m2 = m | (1ull << (SIGKILL - 1)) | (1ull << (SIGHUP - 1));
+	req("sigstate", "setsigmask", ptrace(PTRACE_SETSIGMASK, p, 8, &m2));
+	ptrace(PTRACE_GETSIGMASK, p, 8, &m2);
+	say("sigstate mask after set hup %d kill %d",
+	    (int)(m2 >> (SIGHUP - 1)) & 1, (int)(m2 >> (SIGKILL - 1)) & 1);
+	peek_show("sigstate", p, 0, 0, 8);
+	peek_show("sigstate", p, 0, PTRACE_PEEKSIGINFO_SHARED, 8);
+	peek_show("sigstate", p, 2, PTRACE_PEEKSIGINFO_SHARED, 8);
+	peek_show("sigstate", p, 1, PTRACE_PEEKSIGINFO_SHARED, 1);
+	peek_show("sigstate", p, 0, PTRACE_PEEKSIGINFO_SHARED, 0);
+	peek_show("sigstate", p, 0, 2, 1);
+	peek_show("sigstate", p, 0, 0, -1);
+	say("sigstate peek args fault %s",
+	    res(ptrace(PTRACE_PEEKSIGINFO, p, (void *)8, &si)));
+	say("sigstate peek buffer fault %s",
+	    res(ptrace(PTRACE_PEEKSIGINFO, p, &a, (void *)8)));
+	ptrace(PTRACE_GETREGS, p, 0, &r);
+	req("sigstate", "arch get fs",
+	    ptrace(PTRACE_ARCH_PRCTL, p, &fs, ARCH_GET_FS));
+	say("sigstate fs %s", fs == r.fs_base ? "same" : "differs");
+	req("sigstate", "arch get gs",
+	    ptrace(PTRACE_ARCH_PRCTL, p, &gs, ARCH_GET_GS));
+	say("sigstate gs %s", gs == r.gs_base ? "same" : "differs");
+	req("sigstate", "arch set fs",
+	    ptrace(PTRACE_ARCH_PRCTL, p, r.fs_base, ARCH_SET_FS));
+	say("sigstate arch bad code %s",
+	    res(ptrace(PTRACE_ARCH_PRCTL, p, &fs, 0x9999)));
+	say("sigstate arch get fault %s",
+	    res(ptrace(PTRACE_ARCH_PRCTL, p, (void *)8, ARCH_GET_FS)));
+	req("sigstate", "kill", ptrace(PTRACE_KILL, p, 0, 0));
+	wait_show("sigstate", p, 0);
+}
+
 /* KILL and DETACH. */
 static void case_kill_detach(void)
 {
@@ -517,11 +610,6 @@ static pid_t sleeper(int fd, uid_t uid, int dumpable)
 	while (read(fd, &b, 1) < 0 && errno == EINTR)
 		;
 	_exit(40);
-}
-
-static const char *res(long r)
-{
-	return r < 0 ? ename(errno) : "ok";
 }
 
 /* ATTACH of a child, a second tracer refused, DETACH. */
@@ -762,6 +850,7 @@ int main(int argc, char **argv)
 	case_peekpoke();
 	case_options();
 	case_vforkdone();
+	case_sigstate();
 	case_kill_detach();
 	tracer_exit("tracer_exit", false);
 	tracer_exit("tracer_exitkill", true);
