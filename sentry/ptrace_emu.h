@@ -25,6 +25,7 @@
 #define CV_SENTRY_PTRACE_EMU_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -74,6 +75,7 @@ struct ptrace_link {
 	unsigned long own_options;	/* PTRACE_O_TRACEEXIT and
 					 * _TRACEVFORKDONE as the sentry set
 					 * them on the tracee (ptrace_stop.c) */
+	bool seccomp_stop;	/* PTS_EVENT: a PTRACE_EVENT_SECCOMP stop */
 	pid_t vfork_host;	/* the child of its last vfork: host tid, */
 	pid_t vfork_tid;	/* sandbox tid once known (VFORK_DONE) */
 	struct ptrace_link *next;
@@ -113,6 +115,15 @@ bool ptrace_emu_on_exit_stop(struct sentry *s, struct task *t);
 /* t at its PTRACE_EVENT_VFORK_DONE stop: held for a tracer that asked
  * for it (PTRACE_O_TRACEVFORKDONE). */
 bool ptrace_emu_on_vfork_done(struct sentry *s, struct task *t);
+/* t at a PTRACE_EVENT_SECCOMP stop only a workload filter asked for
+ * (nr, its call; data, the stop's): held for a tracer that set
+ * PTRACE_O_TRACESECCOMP (the ptrace platform only). */
+bool ptrace_emu_on_seccomp(struct sentry *s, struct task *t, int nr,
+			   uint32_t data);
+/* loop.c: resumes t from such a stop, the sentry serving the call first
+ * if our filter sends it to the sentry. 0 or -errno. */
+int sentry_seccomp_resume(struct sentry *s, struct task *t, int how,
+			  int sig);
 /* A fork/vfork/clone event of parent made child (a task with its first
  * stop still to come): a tracer asking for it traces the child too. */
 bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,

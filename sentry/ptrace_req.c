@@ -12,9 +12,19 @@
  * GET/SETSIGMASK, ARCH_PRCTL (ARCH_GET/SET_FS/GS; ARCH_MAP_VDSO_*, which
  * Linux runs on the tracer's own memory, EINVAL), GETEVENTMSG, SETOPTIONS
  * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEVFORKDONE, TRACEEXEC,
- * EXITKILL, TRACEEXIT), GET_SYSCALL_INFO. Not covered (EIO): SYSEMU,
- * SYSEMU_SINGLESTEP, thread areas, seccomp filter dumps; options
- * TRACESECCOMP and SUSPEND_SECCOMP are refused with EINVAL.
+ * EXITKILL, TRACEEXIT, and TRACESECCOMP on the ptrace platform),
+ * GET_SYSCALL_INFO. Not covered (EIO): SYSEMU, SYSEMU_SINGLESTEP,
+ * thread areas, seccomp filter dumps; option SUSPEND_SECCOMP, and
+ * TRACESECCOMP on the seccomp platform, are refused with EINVAL.
+ *
+ * TRACESECCOMP: a workload filter's SECCOMP_RET_TRACE reaches the sentry
+ * as its own PTRACE_EVENT_SECCOMP stop, held for the tracer (GETEVENTMSG:
+ * the filter's SECCOMP_RET_DATA). At the tracer's resume our filter is
+ * run on the call as the tracer left it, and a call it sends to the
+ * sentry is served by the sentry (loop.c, sentry_seccomp_resume): the
+ * kernel's recheck would let it run natively. On the seccomp platform our
+ * USER_NOTIF outranks a workload TRACE for every emulated call, whose
+ * stop would never come: the option is refused there.
  */
 #include <asm/prctl.h>
 #include <elf.h>
@@ -62,18 +72,27 @@ static struct task *task_by_tid(struct sentry *s, pid_t tid)
 	return NULL;
 }
 
-static int options_check(unsigned long opts)
+/*
+ * PTRACE_O_TRACESECCOMP on the ptrace platform only: on the seccomp
+ * platform our filter's USER_NOTIF outranks a workload filter's TRACE,
+ * so the stops of emulated calls would never come (docs/security.md).
+ */
+static int options_check(struct sentry *s, unsigned long opts)
 {
+	unsigned long ok = PT_OPTIONS_OK;
+
+	if (s->platform == PLATFORM_PTRACE)
+		ok |= PTRACE_O_TRACESECCOMP;
 	if (opts & ~(unsigned long)PT_OPTIONS_LINUX)
 		return -EINVAL;
-	if (opts & ~(unsigned long)PT_OPTIONS_OK)
+	if (opts & ~ok)
 		return -EINVAL;	/* Linux's, not emulated (docs/syscalls.md) */
 	return 0;
 }
 
 static int set_options(struct ptrace_link *l, unsigned long opts)
 {
-	int ret = options_check(opts);
+	int ret = options_check(the_sentry, opts);
 
 	if (ret < 0)
 		return ret;
@@ -175,7 +194,7 @@ static long pt_attach_now(struct sc_call *c, long req, pid_t pid,
 	if (t->host_tgid == c->t->host_tgid || ptrace_link_of(t) != NULL ||
 	    !may_attach(s, c->t, t))
 		return -EPERM;
-	if (req == PTRACE_SEIZE && options_check(data) < 0)
+	if (req == PTRACE_SEIZE && options_check(s, data) < 0)
 		return -EINVAL;
 	sc_commit(c, link_commit, t, req, (long)data);
 	return 0;
@@ -288,10 +307,13 @@ static void resume_commit(struct sc_call *c)
 	if (req == PTRACE_DETACH) {
 		struct task *t = l->tracee;
 		int real = task_own_resume_how(t);
+		bool sc = l->seccomp_stop;
 
 		ptrace_link_drop(c->t->sentry, l);
 		sentry_plat_result(t->host_tid,
-				   plat_resume(t->host_tid, real, sig),
+				   sc ? sentry_seccomp_resume(c->t->sentry, t,
+							      real, sig) :
+					plat_resume(t->host_tid, real, sig),
 				   "detach");
 		return;
 	}

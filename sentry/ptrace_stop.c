@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <linux/ptrace.h>
+#include <linux/seccomp.h>
 
 #include "lib/log.h"
 #include "sentry/internal.h"
@@ -159,6 +160,16 @@ int ptrace_resume(struct ptrace_link *l, int how, int sig)
 		real = task_own_resume_how(t);
 	log_debug("sentry: ptrace: %d resumed by its tracer (%d, signal %d)",
 		  (int)l->tracee_tid, real, sig);
+	if (l->seccomp_stop) {
+		struct user_regs_struct r;
+
+		l->seccomp_stop = false;
+		/* the call the tracer left (-1: skipped, as Linux shows it
+		 * at the exit stop) */
+		if (plat_getregs(t->host_tid, &r) == 0)
+			l->entry_nr = (long)r.orig_rax;
+		return sentry_seccomp_resume(the_sentry, t, real, sig);
+	}
 	return plat_resume(t->host_tid, real, sig);
 }
 
@@ -302,6 +313,21 @@ bool ptrace_emu_on_vfork_done(struct sentry *s, struct task *t)
 		l->msg = 0;
 	ptrace_hold(s, l, PTS_EVENT,
 		    EVENT_STATUS(SIGTRAP, PTRACE_EVENT_VFORK_DONE));
+	return true;
+}
+
+bool ptrace_emu_on_seccomp(struct sentry *s, struct task *t, int nr,
+			   uint32_t data)
+{
+	struct ptrace_link *l = ptrace_link_of(t);
+
+	if (l == NULL || !(l->options & PTRACE_O_TRACESECCOMP))
+		return false;
+	l->msg = data & SECCOMP_RET_DATA;
+	l->seccomp_stop = true;
+	l->entry_nr = nr;
+	ptrace_hold(s, l, PTS_EVENT,
+		    EVENT_STATUS(SIGTRAP, PTRACE_EVENT_SECCOMP));
 	return true;
 }
 

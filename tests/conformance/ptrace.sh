@@ -51,6 +51,27 @@ compare_cases() {
 }
 compare_cases "$T_TMP/native.out" "$T_TMP/sandbox.out" "$T_TMP/sandbox.err"
 
+# A workload filter's SECCOMP_RET_TRACE for an emulated tracer with
+# PTRACE_O_TRACESECCOMP: on the ptrace platform as on the host (the call
+# run, skipped, or changed into an emulated one, which the sentry serves);
+# on the seccomp platform the option is refused (EINVAL), our filter's
+# USER_NOTIF outranking the workload's TRACE (docs/security.md).
+"$PROG" seccomp >"$T_TMP/native-s.out" 2>&1
+S=$T_TMP/s
+make_bundle "$S" /ptrace_conform seccomp
+cp "$PROG" "$S/rootfs/ptrace_conform"
+(cd "$S" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "ptrace-seccomp-$$" </dev/null \
+	>"$T_TMP/sandbox-s.out" 2>"$T_TMP/sandbox-s.err")
+if [ "$CVISOR_PLATFORM" = ptrace ]; then
+	compare_cases "$T_TMP/native-s.out" "$T_TMP/sandbox-s.out" "$T_TMP/sandbox-s.err"
+elif grep -q '^seccomp set EINVAL$' "$T_TMP/sandbox-s.out"; then
+	t_ok "seccomp: TRACESECCOMP refused on the seccomp platform"
+else
+	t_fail "seccomp: TRACESECCOMP refused on the seccomp platform" \
+		"$(head -c 300 "$T_TMP/sandbox-s.out" | tr '\n' ' ')"
+fi
+
 # ATTACH, SEIZE, INTERRUPT, LISTEN and Linux's permission rules: natively
 # as root; in the sandbox as root with CAP_SYS_PTRACE (which root has
 # natively), CAP_SETUID and CAP_SETGID added to the default set.

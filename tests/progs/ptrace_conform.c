@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <linux/ptrace.h>
@@ -512,6 +514,110 @@ static void case_sigstate(void)
 	wait_show("sigstate", p, 0);
 }
 
+/* A filter of the child's own: TRACE with data 0x10 + i for calls[i]. */
+static int trace_filter(const int *calls, int n)
+{
+	struct sock_filter f[16];
+	struct sock_fprog prog = { 0, f };
+	int k = 0;
+
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, nr));
+	for (int i = 0; i < n; i++) {
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						      calls[i], 0, 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						      SECCOMP_RET_TRACE | (0x10 + i));
+	}
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					      SECCOMP_RET_ALLOW);
+	prog.len = (unsigned short)k;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+static void seccomp_child(void)
+{
+	static const int calls[] = { SYS_getppid, SYS_openat, SYS_getuid,
+				     SYS_getgid };
+	char buf[4096] = "";
+	long r, fd;
+
+	ptrace(PTRACE_TRACEME, 0, 0, 0);
+	if (trace_filter(calls, 4) < 0)
+		_exit(99);
+	r = syscall(SYS_getppid);
+	say("seccomp no option getppid %s", res(r));
+	raise(SIGSTOP);
+	r = syscall(SYS_getppid);
+	say("seccomp getppid %s", r == getppid() ? "ppid" : res(r));
+	fd = syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY);
+	say("seccomp openat %s", res(fd));
+	r = syscall(SYS_getuid);
+	say("seccomp getuid skipped %ld", r);
+	/* the tracer makes it an openat of /proc/self/status */
+	fd = syscall(SYS_getgid, AT_FDCWD, "/proc/self/status", O_RDONLY);
+	r = fd < 0 ? fd : read((int)fd, buf, sizeof(buf) - 1);
+	say("seccomp getgid made openat %s %s", res(fd),
+	    strncmp(buf, "Name:", 5) == 0 ? "status" : "other");
+	_exit(60);
+}
+
+/* A workload filter's SECCOMP_RET_TRACE: ENOSYS without the option;
+ * with it, the event stop (GETEVENTMSG: the filter's data), the call
+ * run, skipped or changed by the tracer. */
+static void case_seccomp(void)
+{
+	struct user_regs_struct r;
+	unsigned long msg;
+	pid_t p = fork();
+	int st;
+
+	if (p == 0)
+		seccomp_child();
+	wait_show("seccomp", p, 0);
+	req("seccomp", "set",
+	    ptrace(PTRACE_SETOPTIONS, p, 0,
+		   PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD));
+	ptrace(PTRACE_CONT, p, 0, 0);
+	for (int i = 0; i < 8; i++) {
+		st = wait_show("seccomp", p, 0);
+		if (st < 0 || !WIFSTOPPED(st))
+			return;
+		if ((st >> 16) != PTRACE_EVENT_SECCOMP) {
+			ptrace(PTRACE_CONT, p, 0, 0);
+			continue;
+		}
+		msg = 0;
+		ptrace(PTRACE_GETEVENTMSG, p, 0, &msg);
+		ptrace(PTRACE_GETREGS, p, 0, &r);
+		say("seccomp msg %#lx nr %s", msg,
+		    (long)r.orig_rax == SYS_getppid ? "getppid" :
+		    (long)r.orig_rax == SYS_openat ? "openat" :
+		    (long)r.orig_rax == SYS_getuid ? "getuid" :
+		    (long)r.orig_rax == SYS_getgid ? "getgid" : "other");
+		if ((long)r.orig_rax == SYS_getuid) {
+			r.orig_rax = (uint64_t)-1;
+			r.rax = 77;
+		} else if ((long)r.orig_rax == SYS_getgid) {
+			r.orig_rax = SYS_openat;
+		}
+		ptrace(PTRACE_SETREGS, p, 0, &r);
+		if ((long)r.orig_rax != SYS_getppid) {
+			ptrace(PTRACE_CONT, p, 0, 0);
+			continue;
+		}
+		/* and its exit stop */
+		ptrace(PTRACE_SYSCALL, p, 0, 0);
+		wait_show("seccomp", p, 0);
+		ptrace(PTRACE_GETREGS, p, 0, &r);
+		say("seccomp exit nr %s", (long)r.orig_rax == SYS_getppid ?
+						  "getppid" : "other");
+		ptrace(PTRACE_CONT, p, 0, 0);
+	}
+}
+
 /* KILL and DETACH. */
 static void case_kill_detach(void)
 {
@@ -838,6 +944,11 @@ int main(int argc, char **argv)
 	alarm(60);	/* a lost stop ends the run rather than hanging it */
 	if (argc == 3 && strcmp(argv[1], "seize_rounds") == 0) {
 		case_seize_rounds(atoi(argv[2]));
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "seccomp") == 0) {
+		case_seccomp();
+		say("done");
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "attach") == 0) {
