@@ -76,6 +76,8 @@ struct ptrace_link {
 					 * _TRACEVFORKDONE as the sentry set
 					 * them on the tracee (ptrace_stop.c) */
 	bool seccomp_stop;	/* PTS_EVENT: a PTRACE_EVENT_SECCOMP stop */
+	bool exec_exit;		/* PTS_EVENT: the exec event stop of a task
+				 * at execve's exit stop (ptrace_emu_on_exec) */
 	pid_t vfork_host;	/* the child of its last vfork: host tid, */
 	pid_t vfork_tid;	/* sandbox tid once known (VFORK_DONE) */
 	struct ptrace_link *next;
@@ -107,8 +109,11 @@ bool ptrace_emu_on_signal(struct sentry *s, struct task *t, int sig);
 bool ptrace_emu_on_group_stop(struct sentry *s, struct task *t, int sig);
 bool ptrace_emu_on_syscall_stop(struct sentry *s, struct task *t);
 /* At PTRACE_EVENT_EXEC, once the sentry is done with it: held at an exec
- * event stop (PTRACE_O_TRACEEXEC), or the legacy SIGTRAP is queued. */
-bool ptrace_emu_on_exec(struct sentry *s, struct task *t);
+ * event stop (PTRACE_O_TRACEEXEC), or the legacy SIGTRAP is queued.
+ * at_exit: the sentry took execve's exit stop already (plat_exec_set_comm)
+ * and t sits at a syscall-exit stop, the exit stop a PTRACE_SYSCALL from
+ * the event stop must see. */
+bool ptrace_emu_on_exec(struct sentry *s, struct task *t, bool at_exit);
 /* t at its PTRACE_EVENT_EXIT stop: held for a tracer that asked for it
  * (PTRACE_O_TRACEEXIT). */
 bool ptrace_emu_on_exit_stop(struct sentry *s, struct task *t);

@@ -160,6 +160,13 @@ int ptrace_resume(struct ptrace_link *l, int how, int sig)
 		real = task_own_resume_how(t);
 	log_debug("sentry: ptrace: %d resumed by its tracer (%d, signal %d)",
 		  (int)l->tracee_tid, real, sig);
+	if (l->exec_exit) {
+		l->exec_exit = false;
+		/* it is at execve's exit stop already: that stop next */
+		if (how == PTRACE_SYSCALL &&
+		    ptrace_emu_on_syscall_stop(the_sentry, t))
+			return 0;
+	}
 	if (l->seccomp_stop) {
 		struct user_regs_struct r;
 
@@ -257,7 +264,7 @@ bool ptrace_emu_on_syscall_stop(struct sentry *s, struct task *t)
 	return true;
 }
 
-bool ptrace_emu_on_exec(struct sentry *s, struct task *t)
+bool ptrace_emu_on_exec(struct sentry *s, struct task *t, bool at_exit)
 {
 	struct ptrace_link *l = ptrace_link_of(t);
 
@@ -266,6 +273,7 @@ bool ptrace_emu_on_exec(struct sentry *s, struct task *t)
 	l->tracee_tid = t->tid;	/* the exec'ing thread is the leader now */
 	l->tracee_thread = false;
 	if (l->options & PTRACE_O_TRACEEXEC) {
+		l->exec_exit = at_exit;
 		l->msg = (unsigned long)t->tid;
 		ptrace_hold(s, l, PTS_EVENT,
 			    EVENT_STATUS(SIGTRAP, PTRACE_EVENT_EXEC));
