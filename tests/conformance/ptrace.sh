@@ -2,7 +2,8 @@
 # ptrace between workload processes (issue 14), emulated by the sentry:
 # tests/progs/ptrace_conform forks, traces its child (TRACEME + exec,
 # PTRACE_SYSCALL, signal injection, PEEK/POKE, registers and regsets,
-# options and their events, KILL, DETACH, the tracer's exit) and prints
+# options and their events, vfork done, the signal mask, PEEKSIGINFO,
+# ARCH_PRCTL, KILL, DETACH, the tracer's exit) and prints
 # every stop it sees. It runs natively and in the sandbox; each case's
 # lines must be the host kernel's. Then the same for ATTACH, SEIZE,
 # INTERRUPT, LISTEN and their permission rules, and seize_rounds: 200

@@ -6,6 +6,8 @@
  * on pids, addresses or the environment.
  *
  *   ptrace_conform            every TRACEME case
+ *   ptrace_conform seccomp    a filter of the tracee's own returning
+ *                             SECCOMP_RET_TRACE, PTRACE_O_TRACESECCOMP
  *   ptrace_conform attach     ATTACH, SEIZE, INTERRUPT, LISTEN and their
  *                             permissions (as root with CAP_SYS_PTRACE,
  *                             CAP_SETUID and CAP_SETGID)
