@@ -3,7 +3,8 @@
 # tests/progs/ptrace_conform forks, traces its child (TRACEME + exec,
 # PTRACE_SYSCALL, signal injection, PEEK/POKE, registers and regsets,
 # options and their events, vfork done, the signal mask, PEEKSIGINFO,
-# ARCH_PRCTL, KILL, DETACH, the tracer's exit) and prints
+# ARCH_PRCTL, execve by another name under PTRACE_SYSCALL, KILL, DETACH,
+# the tracer's exit) and prints
 # every stop it sees. It runs natively and in the sandbox; each case's
 # lines must be the host kernel's. Then the same for ATTACH, SEIZE,
 # INTERRUPT, LISTEN and their permission rules, and seize_rounds: 200

@@ -620,6 +620,69 @@ static void case_seccomp(void)
 	}
 }
 
+/* One line for a stop under PTRACE_SYSCALL: its op, and whether its call
+ * is execve. Returns the op (0: not a syscall stop). */
+static int sysstop_show(const char *c, pid_t p, int st)
+{
+	struct __ptrace_syscall_info info;
+
+	if (!WIFSTOPPED(st) || WSTOPSIG(st) != (SIGTRAP | 0x80))
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, p, sizeof(info), &info) < 0) {
+		say("%s info %s", c, ename(errno));
+		return 0;
+	}
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+		say("%s entry %s", c, info.entry.nr == SYS_execve ?
+					   "execve" : "other");
+	else
+		say("%s %s rval %lld", c, info.op == PTRACE_SYSCALL_INFO_EXIT ?
+					      "exit" : "other",
+		    (long long)info.exit.rval);
+	return info.op;
+}
+
+/* execve under PTRACE_SYSCALL, by a name whose comm the sentry sets after
+ * the exec (/proc/self/exe): its entry, its exec event (TRACEEXEC) or
+ * SIGTRAP, its exit stop, then the next call's entry. */
+static void exec_syscall(const char *c, unsigned long opts)
+{
+	pid_t p = fork();
+	int st, exits = 0;
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		execl("/proc/self/exe", "pc", "exit", "8", (char *)NULL);
+		_exit(101);
+	}
+	wait_show(c, p, 0);
+	ptrace(PTRACE_SETOPTIONS, p, 0, opts | PTRACE_O_TRACESYSGOOD);
+	ptrace(PTRACE_SYSCALL, p, 0, 0);
+	for (int i = 0; i < 8; i++) {
+		int op;
+
+		st = wait_show(c, p, 0);
+		if (st < 0 || !WIFSTOPPED(st))
+			return;
+		op = sysstop_show(c, p, st);
+		if (op == PTRACE_SYSCALL_INFO_EXIT)
+			exits++;
+		else if (op == PTRACE_SYSCALL_INFO_ENTRY && exits > 0)
+			break;
+		ptrace(PTRACE_SYSCALL, p, 0, 0);
+	}
+	req(c, "kill", ptrace(PTRACE_KILL, p, 0, 0));
+	wait_show(c, p, 0);
+}
+
+static void case_exec_syscall(void)
+{
+	exec_syscall("exec_syscall", 0);
+	exec_syscall("exec_syscall_event", PTRACE_O_TRACEEXEC);
+}
+
 /* KILL and DETACH. */
 static void case_kill_detach(void)
 {
@@ -964,6 +1027,7 @@ int main(int argc, char **argv)
 	case_options();
 	case_vforkdone();
 	case_sigstate();
+	case_exec_syscall();
 	case_kill_detach();
 	tracer_exit("tracer_exit", false);
 	tracer_exit("tracer_exitkill", true);
