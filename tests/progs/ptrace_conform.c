@@ -568,7 +568,7 @@ static void seccomp_child(void)
 
 /* A workload filter's SECCOMP_RET_TRACE: ENOSYS without the option;
  * with it, the event stop (GETEVENTMSG: the filter's data), the call
- * run, skipped or changed by the tracer. */
+ * run, skipped or changed by the tracer (then detaching). */
 static void case_seccomp(void)
 {
 	struct user_regs_struct r;
@@ -606,6 +606,13 @@ static void case_seccomp(void)
 			r.orig_rax = SYS_openat;
 		}
 		ptrace(PTRACE_SETREGS, p, 0, &r);
+		if ((long)r.orig_rax == SYS_openat && msg == 0x13) {
+			/* the changed call runs as the tracer leaves */
+			req("seccomp", "detach",
+			    ptrace(PTRACE_DETACH, p, 0, 0));
+			wait_show("seccomp", p, 0);
+			return;
+		}
 		if ((long)r.orig_rax != SYS_getppid) {
 			ptrace(PTRACE_CONT, p, 0, 0);
 			continue;
