@@ -13,6 +13,7 @@
  *     host syscalls the sentry makes and their argument values
  *     (lib/confine.c; docs/security.md is generated from the table).
  */
+#include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -225,12 +226,26 @@ static const struct cf_rule sentry_rules[] = {
 	PTRACE(PTRACE_GETSIGINFO),
 	PTRACE(PTRACE_SETSIGINFO),
 	PTRACE(PTRACE_SINGLESTEP),
-	/* a tracee's exit stop while its emulated tracer asks for it
-	 * (sentry/ptrace_stop.c) */
+	PTRACE(PTRACE_PEEKSIGINFO),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_ARCH_PRCTL, 3, "data",
+		ARCH_GET_FS),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_ARCH_PRCTL, 3, "data",
+		ARCH_GET_GS),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_ARCH_PRCTL, 3, "data",
+		ARCH_SET_FS),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_ARCH_PRCTL, 3, "data",
+		ARCH_SET_GS),
+	/* a tracee's exit and vfork-done stops while its emulated tracer
+	 * asks for them (sentry/ptrace_stop.c) */
 	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_SETOPTIONS, 3, "data",
 		PLAT_PTRACE_OPTIONS),
 	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_SETOPTIONS, 3, "data",
 		PLAT_PTRACE_OPTIONS | PTRACE_O_TRACEEXIT),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_SETOPTIONS, 3, "data",
+		PLAT_PTRACE_OPTIONS | PTRACE_O_TRACEVFORKDONE),
+	CF_ARG2(ptrace, NULL, 0, "request", PTRACE_SETOPTIONS, 3, "data",
+		PLAT_PTRACE_OPTIONS | PTRACE_O_TRACEEXIT |
+			PTRACE_O_TRACEVFORKDONE),
 	CF_ANY(wait4, "fork/exec/exit events"),
 	CF_ARGN(waitid, "the gofer, reaped through its pidfd after "
 			"sentry_run (runsc/sandbox.c)", 0, "idtype", P_PIDFD,

@@ -1129,7 +1129,8 @@ bool coredump_on_filter(struct sentry *s, struct task *t,
 	    !(nr == SYS_prctl && (uint32_t)pc->regs.rdi == PR_SET_SECCOMP))
 		return false;
 	if (ptrace(PTRACE_SETOPTIONS, t->host_tid, 0,
-		   PLAT_PTRACE_OPTIONS | PTRACE_O_TRACEEXIT) == 0)
+		   PLAT_PTRACE_OPTIONS | PTRACE_O_TRACEEXIT |
+			   ptrace_own_options(t)) == 0)
 		st->exit_watch = true;
 	if (s->strace) {
 		/* logged at its exit stop, as a PASS call is */

@@ -646,7 +646,7 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 	uint64_t old_prm;
 	uid_t old_euid;
 	gid_t old_egid;
-	bool gained;
+	bool gained, at_exit = false;
 
 	if (old_tid != tid) {
 		struct task *old = task_find(s, old_tid);
@@ -698,7 +698,12 @@ void exec_on_event(struct sentry *s, struct task *t, pid_t old_tid)
 				kill_unfinished(e);
 			return;
 		}
+		at_exit = true;	/* it took execve's exit stop */
 	}
-	if (!ptrace_emu_on_exec(s, e))
-		task_resume(e, PTRACE_CONT, 0);
+	if (ptrace_emu_on_exec(s, e, at_exit))
+		return;
+	/* an emulated tracer's PTRACE_SYSCALL: execve's exit stop */
+	if (at_exit && ptrace_emu_on_syscall_stop(s, e))
+		return;
+	task_resume(e, PTRACE_CONT, 0);
 }

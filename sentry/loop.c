@@ -905,10 +905,53 @@ static void drop_stale_pending(struct task *t)
 	st->pending = TP_NONE;
 }
 
+/* The handler of one of our own stops (kind: EMULATE..OBSERVE). */
+static void seccomp_ours(struct sentry *s, struct task *t,
+			 struct plat_call *pc, const struct seccomp_data *sd,
+			 enum sc_stop kind)
+{
+	switch (kind) {
+	case SC_STOP_HANDLE:
+		if (sd->nr == SYS_execve || sd->nr == SYS_execveat)
+			exec_on_seccomp(s, t, pc);
+		else if (sd->nr == SYS_wait4 || sd->nr == SYS_waitid)
+			ptrace_wait_on_seccomp(s, t, pc);
+		else if (sd->nr == SYS_clone3)
+			clone3_on_seccomp(s, t, pc);
+		else if (cred_is_traced(sd->nr))
+			cred_on_seccomp(s, t, pc);
+		else
+			seccomp_emulate(s, t, pc);
+		return;
+	case SC_STOP_OBSERVE:
+		if (sd->nr == SYS_rt_sigtimedwait)
+			sigwait_on_observe(s, t, pc);	/* sentry/sigwait.c */
+		else if (!coredump_on_filter(s, t, pc))
+			cred_on_seccomp(s, t, pc);
+		return;
+	case SC_STOP_STRACE:
+		seccomp_strace(s, t, pc);
+		return;
+	case SC_STOP_EMULATE:
+		seccomp_emulate(s, t, pc);
+		return;
+	case SC_STOP_FOREIGN:
+	case SC_STOP_WORKLOAD:
+		break;
+	}
+	/* Only a workload filter asked for a tracer: as if there were none. */
+	if (s->strace)
+		strace_log(s, t, sd->nr, 'W', "(a workload filter's TRACE)",
+			   -ENOSYS, true, 0);
+	(void)finish_at_stop(t, pc, -ENOSYS, false);	/* logged */
+}
+
 /*
  * A PTRACE_EVENT_SECCOMP stop. Its SECCOMP_RET_DATA may be a workload
  * filter's (syscalls/filter_eval.h): what the stop is, and which handler
- * runs, comes from our own program run on the call's seccomp_data.
+ * runs, comes from our own program run on the call's seccomp_data. A stop
+ * only a workload filter asked for goes to the task's emulated tracer if
+ * it set PTRACE_O_TRACESECCOMP (sentry_seccomp_resume follows it).
  */
 static void on_seccomp(struct sentry *s, struct task *t)
 {
@@ -933,40 +976,40 @@ static void on_seccomp(struct sentry *s, struct task *t)
 	}
 	kind = sc_stop_classify(sc_filter_eval(&s->ours, &sd), data,
 				&s->filter);
-	switch (kind) {
-	case SC_STOP_HANDLE:
-		if (sd.nr == SYS_execve || sd.nr == SYS_execveat)
-			exec_on_seccomp(s, t, &pc);
-		else if (sd.nr == SYS_wait4 || sd.nr == SYS_waitid)
-			ptrace_wait_on_seccomp(s, t, &pc);
-		else if (sd.nr == SYS_clone3)
-			clone3_on_seccomp(s, t, &pc);
-		else if (cred_is_traced(sd.nr))
-			cred_on_seccomp(s, t, &pc);
-		else
-			seccomp_emulate(s, t, &pc);
-		return;
-	case SC_STOP_OBSERVE:
-		if (sd.nr == SYS_rt_sigtimedwait)
-			sigwait_on_observe(s, t, &pc);	/* sentry/sigwait.c */
-		else if (!coredump_on_filter(s, t, &pc))
-			cred_on_seccomp(s, t, &pc);
-		return;
-	case SC_STOP_STRACE:
-		seccomp_strace(s, t, &pc);
-		return;
-	case SC_STOP_EMULATE:
-		seccomp_emulate(s, t, &pc);
-		return;
-	case SC_STOP_FOREIGN:
-	case SC_STOP_WORKLOAD:
-		break;
-	}
-	/* Only a workload filter asked for a tracer: as if there were none. */
-	if (s->strace)
-		strace_log(s, t, sd.nr, 'W', "(a workload filter's TRACE)",
-			   -ENOSYS, true, 0);
-	(void)finish_at_stop(t, &pc, -ENOSYS, false);	/* logged */
+	if ((kind == SC_STOP_FOREIGN || kind == SC_STOP_WORKLOAD) &&
+	    ptrace_emu_on_seccomp(s, t, sd.nr, data))
+		return;		/* held for its tracer */
+	seccomp_ours(s, t, &pc, &sd, kind);
+}
+
+/*
+ * The emulated tracer resumes t from a PTRACE_EVENT_SECCOMP stop it was
+ * held at (ptrace_emu_on_seccomp), the call as the tracer left it. Linux
+ * runs the filters again on it, a TRACE now meaning "allow": so would the
+ * kernel here, and run natively a call our filter sends to the sentry
+ * (the call the stop was for, when our filter traced it too, or the one
+ * the tracer changed it into). Our program decides first: a call it
+ * traces is the sentry's, as at its own stop; anything else (a call the
+ * tracer skipped: nr -1) goes on with the kernel's recheck, which applies
+ * our ERRNO and KILL rows. how, sig: as ptrace_resume's.
+ */
+int sentry_seccomp_resume(struct sentry *s, struct task *t, int how, int sig)
+{
+	struct plat_call pc = { .kind = s->platform, .at_stop = true };
+	struct seccomp_data sd;
+	uint32_t data, ours;
+	int ret;
+
+	ret = stop_data(t, &pc, &sd, &data);
+	if (ret < 0 || sd.nr < 0)
+		return plat_resume(t->host_tid, how, sig);
+	ours = sc_filter_eval(&s->ours, &sd);
+	if ((ours & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
+		return plat_resume(t->host_tid, how, sig);
+	seccomp_ours(s, t, &pc, &sd,
+		     sc_stop_classify(ours, ours & SECCOMP_RET_DATA,
+				      &s->filter));
+	return 0;
 }
 
 static void on_syscall_stop(struct sentry *s, struct task *t)
@@ -1080,6 +1123,10 @@ static void on_stop(struct sentry *s, pid_t pid, int status)
 		return;
 	case PTRACE_EVENT_EXEC:
 		exec_on_event(s, t, (pid_t)event_msg(pid));
+		return;
+	case PTRACE_EVENT_VFORK_DONE:
+		if (!ptrace_emu_on_vfork_done(s, t))
+			resume(t, 0);
 		return;
 	case PTRACE_EVENT_SECCOMP:
 		on_seccomp(s, t);

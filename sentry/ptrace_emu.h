@@ -25,6 +25,7 @@
 #define CV_SENTRY_PTRACE_EMU_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -71,8 +72,14 @@ struct ptrace_link {
 	bool attach_stop;	/* PTRACE_ATTACH's SIGSTOP, its stop to come */
 	bool resumed;		/* running since its tracer's resume, no stop
 				 * held since (a restarted resume: 0) */
-	bool exit_option;	/* the sentry's PTRACE_O_TRACEEXIT is set on
-				 * the tracee (ptrace_stop.c) */
+	unsigned long own_options;	/* PTRACE_O_TRACEEXIT and
+					 * _TRACEVFORKDONE as the sentry set
+					 * them on the tracee (ptrace_stop.c) */
+	bool seccomp_stop;	/* PTS_EVENT: a PTRACE_EVENT_SECCOMP stop */
+	bool exec_exit;		/* PTS_EVENT: the exec event stop of a task
+				 * at execve's exit stop (ptrace_emu_on_exec) */
+	pid_t vfork_host;	/* the child of its last vfork: host tid, */
+	pid_t vfork_tid;	/* sandbox tid once known (VFORK_DONE) */
 	struct ptrace_link *next;
 };
 
@@ -90,6 +97,11 @@ void ptrace_hold(struct sentry *s, struct ptrace_link *l, enum pt_stop kind,
 		 int status);
 /* Resumes a held tracee: how is PTRACE_CONT, _SYSCALL or _SINGLESTEP. */
 int ptrace_resume(struct ptrace_link *l, int how, int sig);
+/* Sets the sentry's own event options on l's (stopped) tracee that its
+ * tracer's options need: PTRACE_O_TRACEEXIT, _TRACEVFORKDONE. */
+void ptrace_sync_options(struct ptrace_link *l);
+/* The options ptrace_sync_options set on t (none: 0). */
+unsigned long ptrace_own_options(struct task *t);
 
 /* Hooks from the sentry core. Each returns true if the task is now held
  * for its tracer (the caller must not resume it). */
@@ -97,11 +109,26 @@ bool ptrace_emu_on_signal(struct sentry *s, struct task *t, int sig);
 bool ptrace_emu_on_group_stop(struct sentry *s, struct task *t, int sig);
 bool ptrace_emu_on_syscall_stop(struct sentry *s, struct task *t);
 /* At PTRACE_EVENT_EXEC, once the sentry is done with it: held at an exec
- * event stop (PTRACE_O_TRACEEXEC), or the legacy SIGTRAP is queued. */
-bool ptrace_emu_on_exec(struct sentry *s, struct task *t);
+ * event stop (PTRACE_O_TRACEEXEC), or the legacy SIGTRAP is queued.
+ * at_exit: the sentry took execve's exit stop already (plat_exec_set_comm)
+ * and t sits at a syscall-exit stop, the exit stop a PTRACE_SYSCALL from
+ * the event stop must see. */
+bool ptrace_emu_on_exec(struct sentry *s, struct task *t, bool at_exit);
 /* t at its PTRACE_EVENT_EXIT stop: held for a tracer that asked for it
  * (PTRACE_O_TRACEEXIT). */
 bool ptrace_emu_on_exit_stop(struct sentry *s, struct task *t);
+/* t at its PTRACE_EVENT_VFORK_DONE stop: held for a tracer that asked
+ * for it (PTRACE_O_TRACEVFORKDONE). */
+bool ptrace_emu_on_vfork_done(struct sentry *s, struct task *t);
+/* t at a PTRACE_EVENT_SECCOMP stop only a workload filter asked for
+ * (nr, its call; data, the stop's): held for a tracer that set
+ * PTRACE_O_TRACESECCOMP (the ptrace platform only). */
+bool ptrace_emu_on_seccomp(struct sentry *s, struct task *t, int nr,
+			   uint32_t data);
+/* loop.c: resumes t from such a stop, the sentry serving the call first
+ * if our filter sends it to the sentry. 0 or -errno. */
+int sentry_seccomp_resume(struct sentry *s, struct task *t, int how,
+			  int sig);
 /* A fork/vfork/clone event of parent made child (a task with its first
  * stop still to come): a tracer asking for it traces the child too. */
 bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,

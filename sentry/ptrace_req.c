@@ -8,13 +8,25 @@
  *
  * Covered: TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, KILL, DETACH, CONT,
  * SYSCALL, SINGLESTEP, PEEK/POKE TEXT/DATA/USER, GET/SETREGS,
- * GET/SETFPREGS, GET/SETREGSET, GET/SETSIGINFO, GETEVENTMSG, SETOPTIONS
- * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEEXEC, EXITKILL, TRACEEXIT),
+ * GET/SETFPREGS, GET/SETREGSET, GET/SETSIGINFO, PEEKSIGINFO,
+ * GET/SETSIGMASK, ARCH_PRCTL (ARCH_GET/SET_FS/GS; ARCH_MAP_VDSO_*, which
+ * Linux runs on the tracer's own memory, EINVAL), GETEVENTMSG, SETOPTIONS
+ * (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEVFORKDONE, TRACEEXEC,
+ * EXITKILL, TRACEEXIT, and TRACESECCOMP on the ptrace platform),
  * GET_SYSCALL_INFO. Not covered (EIO): SYSEMU, SYSEMU_SINGLESTEP,
- * PEEKSIGINFO, GET/SETSIGMASK, ARCH_PRCTL, thread areas, seccomp filter
- * dumps; options TRACEVFORKDONE, TRACESECCOMP and SUSPEND_SECCOMP are
- * refused with EINVAL.
+ * thread areas, seccomp filter dumps; option SUSPEND_SECCOMP, and
+ * TRACESECCOMP on the seccomp platform, are refused with EINVAL.
+ *
+ * TRACESECCOMP: a workload filter's SECCOMP_RET_TRACE reaches the sentry
+ * as its own PTRACE_EVENT_SECCOMP stop, held for the tracer (GETEVENTMSG:
+ * the filter's SECCOMP_RET_DATA). At the tracer's resume our filter is
+ * run on the call as the tracer left it, and a call it sends to the
+ * sentry is served by the sentry (loop.c, sentry_seccomp_resume): the
+ * kernel's recheck would let it run natively. On the seccomp platform our
+ * USER_NOTIF outranks a workload TRACE for every emulated call, whose
+ * stop would never come: the option is refused there.
  */
+#include <asm/prctl.h>
 #include <elf.h>
 #include <errno.h>
 #include <linux/capability.h>
@@ -42,9 +54,9 @@
 #define PT_OPTIONS_OK                                                     \
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
 	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |     \
-	 PTRACE_O_TRACEEXIT)
-#define PT_OPTIONS_LINUX (PT_OPTIONS_OK | PTRACE_O_TRACEVFORKDONE |       \
-			  PTRACE_O_TRACESECCOMP | PTRACE_O_SUSPEND_SECCOMP)
+	 PTRACE_O_TRACEEXIT | PTRACE_O_TRACEVFORKDONE)
+#define PT_OPTIONS_LINUX (PT_OPTIONS_OK | PTRACE_O_TRACESECCOMP |         \
+			  PTRACE_O_SUSPEND_SECCOMP)
 #define REGSET_MAX 16384
 
 /* The workload task with this sandbox tid, or NULL. */
@@ -60,22 +72,33 @@ static struct task *task_by_tid(struct sentry *s, pid_t tid)
 	return NULL;
 }
 
-static int options_check(unsigned long opts)
+/*
+ * PTRACE_O_TRACESECCOMP on the ptrace platform only: on the seccomp
+ * platform our filter's USER_NOTIF outranks a workload filter's TRACE,
+ * so the stops of emulated calls would never come (docs/security.md).
+ */
+static int options_check(struct sentry *s, unsigned long opts)
 {
+	unsigned long ok = PT_OPTIONS_OK;
+
+	if (s->platform == PLATFORM_PTRACE)
+		ok |= PTRACE_O_TRACESECCOMP;
 	if (opts & ~(unsigned long)PT_OPTIONS_LINUX)
 		return -EINVAL;
-	if (opts & ~(unsigned long)PT_OPTIONS_OK)
+	if (opts & ~ok)
 		return -EINVAL;	/* Linux's, not emulated (docs/syscalls.md) */
 	return 0;
 }
 
 static int set_options(struct ptrace_link *l, unsigned long opts)
 {
-	int ret = options_check(opts);
+	int ret = options_check(the_sentry, opts);
 
-	if (ret == 0)
-		l->options = opts;
-	return ret;
+	if (ret < 0)
+		return ret;
+	l->options = opts;
+	ptrace_sync_options(l);	/* the tracee is held: at once */
+	return 0;
 }
 
 /*
@@ -171,7 +194,7 @@ static long pt_attach_now(struct sc_call *c, long req, pid_t pid,
 	if (t->host_tgid == c->t->host_tgid || ptrace_link_of(t) != NULL ||
 	    !may_attach(s, c->t, t))
 		return -EPERM;
-	if (req == PTRACE_SEIZE && options_check(data) < 0)
+	if (req == PTRACE_SEIZE && options_check(s, data) < 0)
 		return -EINVAL;
 	sc_commit(c, link_commit, t, req, (long)data);
 	return 0;
@@ -284,10 +307,13 @@ static void resume_commit(struct sc_call *c)
 	if (req == PTRACE_DETACH) {
 		struct task *t = l->tracee;
 		int real = task_own_resume_how(t);
+		bool sc = l->seccomp_stop;
 
 		ptrace_link_drop(c->t->sentry, l);
 		sentry_plat_result(t->host_tid,
-				   plat_resume(t->host_tid, real, sig),
+				   sc ? sentry_seccomp_resume(c->t->sentry, t,
+							      real, sig) :
+					plat_resume(t->host_tid, real, sig),
 				   "detach");
 		return;
 	}
@@ -456,6 +482,90 @@ static long pt_siginfo(struct sc_call *c, struct ptrace_link *l, long req,
 	return 0;
 }
 
+static long pt_sigmask(struct sc_call *c, struct ptrace_link *l, long req,
+		       uint64_t size, uint64_t data)
+{
+	uint64_t mask;
+	long ret;
+
+	/* The kernel's mask of the held tracee is the truth (the sentry
+	 * changes it only while it injects calls, never at a held stop);
+	 * size is the kernel's to check (sizeof(sigset_t)): EINVAL first. */
+	if (size != sizeof(mask))
+		return -EINVAL;
+	if (req == PTRACE_GETSIGMASK) {
+		if (ptrace(PTRACE_GETSIGMASK, l->tracee->host_tid,
+			   (void *)sizeof(mask), &mask) < 0)
+			return -errno;
+		return task_write(c, data, &mask, sizeof(mask));
+	}
+	ret = task_read(c, data, &mask, sizeof(mask));
+	if (ret < 0)
+		return ret;
+	if (ptrace(PTRACE_SETSIGMASK, l->tracee->host_tid,
+		   (void *)sizeof(mask), &mask) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * PEEKSIGINFO: the kernel reads the held tracee's queue into the
+ * sentry's buffer, PEEK_CHUNK entries at a time, and the entries go to
+ * the tracer's buffer one by one: as on Linux, a fault after the first
+ * entry ends the copy with the count copied.
+ */
+#define PEEK_CHUNK 32
+
+static long pt_peeksiginfo(struct sc_call *c, struct ptrace_link *l,
+			   uint64_t addr, uint64_t data)
+{
+	struct ptrace_peeksiginfo_args a, k;
+	siginfo_t buf[PEEK_CHUNK];
+	long n, done = 0;
+
+	if (task_read(c, addr, &a, sizeof(a)) < 0)
+		return -EFAULT;
+	k = a;
+	do {
+		k.off = a.off + (uint64_t)done;
+		k.nr = a.nr - done < PEEK_CHUNK ? (int32_t)(a.nr - done) :
+						  PEEK_CHUNK;
+		n = ptrace(PTRACE_PEEKSIGINFO, l->tracee->host_tid, &k, buf);
+		if (n < 0)
+			return done > 0 ? done : -errno;
+		for (long i = 0; i < n; i++, done++)
+			if (task_write(c, data + done * sizeof(siginfo_t),
+				       &buf[i], sizeof(buf[i])) < 0)
+				return done > 0 ? done : -EFAULT;
+	} while (n == k.nr && k.nr > 0 && done < a.nr);
+	return done;
+}
+
+/* ARCH_PRCTL: the fs and gs bases only (Linux's ARCH_MAP_VDSO_* would
+ * map into the tracer: EINVAL). GET's value goes to the tracer's addr. */
+static long pt_arch_prctl(struct sc_call *c, struct ptrace_link *l,
+			  uint64_t addr, uint64_t code)
+{
+	unsigned long base = 0;
+
+	switch (code) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (ptrace(PTRACE_ARCH_PRCTL, l->tracee->host_tid,
+			   (void *)(uintptr_t)addr, (void *)(uintptr_t)code) < 0)
+			return -errno;
+		return 0;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		if (ptrace(PTRACE_ARCH_PRCTL, l->tracee->host_tid, &base,
+			   (void *)(uintptr_t)code) < 0)
+			return -errno;
+		return task_write(c, addr, &base, sizeof(base));
+	default:
+		return -EINVAL;
+	}
+}
+
 static long pt_syscall_info(struct sc_call *c, struct ptrace_link *l,
 			    uint64_t size, uint64_t data)
 {
@@ -498,6 +608,13 @@ static long pt_stopped(struct sc_call *c, struct ptrace_link *l, long req,
 	case PTRACE_GETSIGINFO:
 	case PTRACE_SETSIGINFO:
 		return pt_siginfo(c, l, req, data);
+	case PTRACE_PEEKSIGINFO:
+		return pt_peeksiginfo(c, l, addr, data);
+	case PTRACE_GETSIGMASK:
+	case PTRACE_SETSIGMASK:
+		return pt_sigmask(c, l, req, addr, data);
+	case PTRACE_ARCH_PRCTL:
+		return pt_arch_prctl(c, l, addr, data);
 	case PTRACE_GETEVENTMSG:
 		return task_write(c, data, &l->msg, sizeof(l->msg));
 	case PTRACE_SETOPTIONS:

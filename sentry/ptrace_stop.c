@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <linux/ptrace.h>
+#include <linux/seccomp.h>
 
 #include "lib/log.h"
 #include "sentry/internal.h"
@@ -99,34 +100,42 @@ static void notify_tracer(struct sentry *s, struct ptrace_link *l)
 
 /*
  * The sentry's own options on l's tracee, which is stopped: its exit stop
- * (PTRACE_O_TRACEEXIT) only while its tracer asked for it. Not in the
- * sentry's option set for every task: a task killed before its first stop
- * would stop at its exit unknown to the sentry (tests/escape/lost_exit.sh).
- * Children inherit it; an exit stop of a task without a link that wants
- * it is resumed (loop.c). A task that installed a seccomp filter keeps it
- * (sentry/coredump.c).
+ * (PTRACE_O_TRACEEXIT) and its vfork-done stop (PTRACE_O_TRACEVFORKDONE)
+ * only while its tracer asked for them. Not in the sentry's option set
+ * for every task: a task killed before its first stop would stop at its
+ * exit unknown to the sentry (tests/escape/lost_exit.sh), and every vfork
+ * would cost a stop. Children inherit them; an exit or vfork-done stop of
+ * a task without a link that wants it is resumed (loop.c). A task that
+ * installed a seccomp filter keeps its exit stop (sentry/coredump.c).
  */
-static void sync_exit_option(struct ptrace_link *l)
+void ptrace_sync_options(struct ptrace_link *l)
 {
-	bool want = l->options & PTRACE_O_TRACEEXIT;
-	unsigned long opts = PLAT_PTRACE_OPTIONS;
+	unsigned long want;
 
 	if (l->tracee == NULL)
 		return;
+	want = l->options & (PTRACE_O_TRACEEXIT | PTRACE_O_TRACEVFORKDONE);
 	/* the sentry's own, for a filter's kill (coredump_on_filter) */
-	want = want || task_st(l->tracee)->exit_watch;
-	if (want == l->exit_option)
+	if (task_st(l->tracee)->exit_watch)
+		want |= PTRACE_O_TRACEEXIT;
+	if (want == l->own_options)
 		return;
-	if (want)
-		opts |= PTRACE_O_TRACEEXIT;
-	if (ptrace(PTRACE_SETOPTIONS, l->tracee->host_tid, 0, opts) == 0)
-		l->exit_option = want;
+	if (ptrace(PTRACE_SETOPTIONS, l->tracee->host_tid, 0,
+		   PLAT_PTRACE_OPTIONS | want) == 0)
+		l->own_options = want;
+}
+
+unsigned long ptrace_own_options(struct task *t)
+{
+	struct ptrace_link *l = ptrace_link_of(t);
+
+	return l != NULL ? l->own_options : 0;
 }
 
 void ptrace_hold(struct sentry *s, struct ptrace_link *l, enum pt_stop kind,
 		 int status)
 {
-	sync_exit_option(l);
+	ptrace_sync_options(l);
 	l->stop = kind;
 	l->status = status;
 	l->reported = false;
@@ -151,6 +160,23 @@ int ptrace_resume(struct ptrace_link *l, int how, int sig)
 		real = task_own_resume_how(t);
 	log_debug("sentry: ptrace: %d resumed by its tracer (%d, signal %d)",
 		  (int)l->tracee_tid, real, sig);
+	if (l->exec_exit) {
+		l->exec_exit = false;
+		/* it is at execve's exit stop already: that stop next */
+		if (how == PTRACE_SYSCALL &&
+		    ptrace_emu_on_syscall_stop(the_sentry, t))
+			return 0;
+	}
+	if (l->seccomp_stop) {
+		struct user_regs_struct r;
+
+		l->seccomp_stop = false;
+		/* the call the tracer left (-1: skipped, as Linux shows it
+		 * at the exit stop) */
+		if (plat_getregs(t->host_tid, &r) == 0)
+			l->entry_nr = (long)r.orig_rax;
+		return sentry_seccomp_resume(the_sentry, t, real, sig);
+	}
 	return plat_resume(t->host_tid, real, sig);
 }
 
@@ -238,7 +264,7 @@ bool ptrace_emu_on_syscall_stop(struct sentry *s, struct task *t)
 	return true;
 }
 
-bool ptrace_emu_on_exec(struct sentry *s, struct task *t)
+bool ptrace_emu_on_exec(struct sentry *s, struct task *t, bool at_exit)
 {
 	struct ptrace_link *l = ptrace_link_of(t);
 
@@ -247,6 +273,7 @@ bool ptrace_emu_on_exec(struct sentry *s, struct task *t)
 	l->tracee_tid = t->tid;	/* the exec'ing thread is the leader now */
 	l->tracee_thread = false;
 	if (l->options & PTRACE_O_TRACEEXEC) {
+		l->exec_exit = at_exit;
 		l->msg = (unsigned long)t->tid;
 		ptrace_hold(s, l, PTS_EVENT,
 			    EVENT_STATUS(SIGTRAP, PTRACE_EVENT_EXEC));
@@ -273,6 +300,45 @@ bool ptrace_emu_on_exit_stop(struct sentry *s, struct task *t)
 	return true;
 }
 
+bool ptrace_emu_on_vfork_done(struct sentry *s, struct task *t)
+{
+	struct ptrace_link *l = ptrace_link_of(t);
+	unsigned long host = 0;
+	struct task *c;
+
+	if (l == NULL || !(l->options & PTRACE_O_TRACEVFORKDONE))
+		return false;
+	/* The child's pid as the tracer names it (its sandbox pid); the
+	 * child may have exited and been forgotten by now. */
+	if (ptrace(PTRACE_GETEVENTMSG, t->host_tid, 0, &host) < 0)
+		return false;
+	c = task_find(s, (pid_t)host);
+	if (c != NULL && task_st(c)->ids_known && !task_st(c)->held)
+		l->msg = (unsigned long)c->tid;
+	else if ((pid_t)host == l->vfork_host)
+		l->msg = (unsigned long)l->vfork_tid;
+	else
+		l->msg = 0;
+	ptrace_hold(s, l, PTS_EVENT,
+		    EVENT_STATUS(SIGTRAP, PTRACE_EVENT_VFORK_DONE));
+	return true;
+}
+
+bool ptrace_emu_on_seccomp(struct sentry *s, struct task *t, int nr,
+			   uint32_t data)
+{
+	struct ptrace_link *l = ptrace_link_of(t);
+
+	if (l == NULL || !(l->options & PTRACE_O_TRACESECCOMP))
+		return false;
+	l->msg = data & SECCOMP_RET_DATA;
+	l->seccomp_stop = true;
+	l->entry_nr = nr;
+	ptrace_hold(s, l, PTS_EVENT,
+		    EVENT_STATUS(SIGTRAP, PTRACE_EVENT_SECCOMP));
+	return true;
+}
+
 static int clone_option(int event)
 {
 	switch (event) {
@@ -293,8 +359,12 @@ bool ptrace_emu_on_clone(struct sentry *s, struct task *parent,
 	struct ptrace_link *l = ptrace_link_of(parent), *cl;
 
 	/* The kernel gave the child the parent's options: the exit stop a
-	 * filter of its own asked for too (sync_exit_option keeps it). */
+	 * filter of its own asked for too (ptrace_sync_options keeps it). */
 	task_st(child)->exit_watch = task_st(parent)->exit_watch;
+	if (l != NULL && event == PTRACE_EVENT_VFORK) {
+		l->vfork_host = child->host_tid;	/* its tid: at its */
+		l->vfork_tid = 0;			/* first stop */
+	}
 	if (l == NULL || !(l->options & clone_option(event)) ||
 	    ptrace_link_of(child) != NULL)
 		return false;
@@ -319,6 +389,9 @@ bool ptrace_emu_on_child_ready(struct sentry *s, struct task *child)
 {
 	struct ptrace_link *cl = ptrace_link_of(child), *pl;
 
+	for (pl = ptrace_links; pl != NULL; pl = pl->next)
+		if (pl->vfork_host == child->host_tid && pl->vfork_tid == 0)
+			pl->vfork_tid = child->tid;
 	if (cl == NULL || cl->creator == NULL)
 		return false;
 	cl->tracee_tid = child->tid;

@@ -2,6 +2,7 @@
 # ptrace between workload processes (issue 14), emulated by the sentry:
 # tests/progs/ptrace_conform forks, traces its child (TRACEME + exec,
 # PTRACE_SYSCALL, signal injection, PEEK/POKE, registers and regsets,
+<<<<<<< HEAD
 # SINGLESTEP to the child's exit, options and their events, KILL,
 # DETACH, the tracer's exit) and prints every stop it sees. It runs
 # natively and in the sandbox; each case's lines must be the host
@@ -11,6 +12,18 @@
 # and CONT under a storm of ignored signals to the tracer (a resume run
 # twice after a signal took its reply away ran the tracee past its group
 # stop: docs/architecture.md, "Calls interrupted after they were served").
+=======
+# options and their events, vfork done, the signal mask, PEEKSIGINFO,
+# ARCH_PRCTL, execve by another name under PTRACE_SYSCALL, KILL, DETACH,
+# the tracer's exit) and prints every stop it sees. It runs natively and
+# in the sandbox; each case's lines must be the host kernel's. Then the
+# same for ATTACH, SEIZE, INTERRUPT, LISTEN and their permission rules,
+# and seize_rounds: 200 rounds of INTERRUPT, SIGSTOP, CONT into the group
+# stop, LISTEN, SIGCONT and CONT under a storm of ignored signals to the
+# tracer (a resume run twice after a signal took its reply away ran the
+# tracee past its group stop: docs/architecture.md, "Calls interrupted
+# after they were served").
+>>>>>>> ptopts
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
@@ -51,6 +64,27 @@ compare_cases() {
 	done
 }
 compare_cases "$T_TMP/native.out" "$T_TMP/sandbox.out" "$T_TMP/sandbox.err"
+
+# A workload filter's SECCOMP_RET_TRACE for an emulated tracer with
+# PTRACE_O_TRACESECCOMP: on the ptrace platform as on the host (the call
+# run, skipped, or changed into an emulated one, which the sentry serves);
+# on the seccomp platform the option is refused (EINVAL), our filter's
+# USER_NOTIF outranking the workload's TRACE (docs/security.md).
+"$PROG" seccomp >"$T_TMP/native-s.out" 2>&1
+S=$T_TMP/s
+make_bundle "$S" /ptrace_conform seccomp
+cp "$PROG" "$S/rootfs/ptrace_conform"
+(cd "$S" && timeout 120 "$RUNSC_BIN" --root "$T_ROOT" \
+	--platform "$CVISOR_PLATFORM" run "ptrace-seccomp-$$" </dev/null \
+	>"$T_TMP/sandbox-s.out" 2>"$T_TMP/sandbox-s.err")
+if [ "$CVISOR_PLATFORM" = ptrace ]; then
+	compare_cases "$T_TMP/native-s.out" "$T_TMP/sandbox-s.out" "$T_TMP/sandbox-s.err"
+elif grep -q '^seccomp set EINVAL$' "$T_TMP/sandbox-s.out"; then
+	t_ok "seccomp: TRACESECCOMP refused on the seccomp platform"
+else
+	t_fail "seccomp: TRACESECCOMP refused on the seccomp platform" \
+		"$(head -c 300 "$T_TMP/sandbox-s.out" | tr '\n' ' ')"
+fi
 
 # ATTACH, SEIZE, INTERRUPT, LISTEN and Linux's permission rules: natively
 # as root; in the sandbox as root with CAP_SYS_PTRACE (which root has

@@ -6,11 +6,14 @@
  * on pids, addresses or the environment.
  *
  *   ptrace_conform            every TRACEME case (SINGLESTEP included)
+ *   ptrace_conform seccomp    a filter of the tracee's own returning
+ *                             SECCOMP_RET_TRACE, PTRACE_O_TRACESECCOMP
  *   ptrace_conform attach     ATTACH, SEIZE, INTERRUPT, LISTEN and their
  *                             permissions (as root with CAP_SYS_PTRACE,
  *                             CAP_SETUID and CAP_SETGID)
  *   ptrace_conform exit N     (exec target) exits with N
  */
+#include <asm/prctl.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <linux/ptrace.h>
@@ -58,6 +63,8 @@ static const char *evname(int ev)
 	case PTRACE_EVENT_CLONE: return "clone";
 	case PTRACE_EVENT_EXEC: return "exec";
 	case PTRACE_EVENT_STOP: return "stop";
+	case PTRACE_EVENT_VFORK_DONE: return "vfork_done";
+	case PTRACE_EVENT_SECCOMP: return "seccomp";
 	default: return "?";
 	}
 }
@@ -156,6 +163,11 @@ static void show_siginfo(const char *c, pid_t pid)
 static void req(const char *c, const char *what, long r)
 {
 	say("%s %s %s", c, what, r < 0 ? ename(errno) : "ok");
+}
+
+static const char *res(long r)
+{
+	return r < 0 ? ename(errno) : "ok";
 }
 
 /* PTRACE_TRACEME then exec of this program, which exits with 7. */
@@ -408,6 +420,335 @@ static void case_options(void)
 	wait_show("options", p, 0);
 }
 
+/* Set by a vfork child in its parent's memory (which it shares). */
+static volatile pid_t vfork_pid;
+
+/* The vfork-done stop with its message, the vfork child's pid: with
+ * TRACEVFORKDONE alone (the child exits, untraced), and with TRACEVFORK
+ * too (the child, traced, execs). */
+static void vforkdone(const char *c, unsigned long opts)
+{
+	unsigned long msg = 0, first = 0;
+	pid_t p = fork(), g = 0;
+	int st;
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		g = vfork();
+		if (g == 0) {
+			vfork_pid = getpid();
+			if (opts & PTRACE_O_TRACEVFORK)
+				execl(self, self, "exit", "6", (char *)NULL);
+			_exit(6);
+		}
+		waitpid(g, &st, 0);
+		_exit(WEXITSTATUS(st) + 10);
+	}
+	wait_show(c, p, 0);
+	req(c, "set", ptrace(PTRACE_SETOPTIONS, p, 0, opts));
+	ptrace(PTRACE_CONT, p, 0, 0);
+	if (opts & PTRACE_O_TRACEVFORK) {
+		wait_show(c, p, 0);
+		ptrace(PTRACE_GETEVENTMSG, p, 0, &first);
+		g = (pid_t)first;
+		if (g <= 0) {
+			say("%s no vfork event", c);
+			kill(p, SIGKILL);
+			waitpid(p, NULL, 0);
+			return;
+		}
+		wait_show(c, g, __WALL);
+		ptrace(PTRACE_CONT, g, 0, 0);
+		ptrace(PTRACE_CONT, p, 0, 0);
+	}
+	wait_show(c, p, 0);
+	ptrace(PTRACE_GETEVENTMSG, p, 0, &msg);
+	errno = 0;
+	g = (pid_t)ptrace(PTRACE_PEEKDATA, p, &vfork_pid, 0);
+	say("%s msg %s%s", c, (pid_t)msg == g ? "child" : "other",
+	    first == 0 ? "" : first == msg ? " same" : " differs");
+	if (opts & PTRACE_O_TRACEVFORK) {
+		wait_show(c, g, __WALL);	/* exec's SIGTRAP */
+		ptrace(PTRACE_CONT, g, 0, 0);
+		wait_show(c, g, __WALL);
+	}
+	for (int i = 0; i < 4; i++) {
+		ptrace(PTRACE_CONT, p, 0, 0);
+		st = wait_show(c, p, 0);
+		if (st < 0 || !WIFSTOPPED(st))
+			return;
+	}
+}
+
+static void case_vforkdone(void)
+{
+	vforkdone("vforkdone", PTRACE_O_TRACEVFORKDONE);
+	vforkdone("vforkdone_traced",
+		  PTRACE_O_TRACEVFORKDONE | PTRACE_O_TRACEVFORK);
+}
+
+/* PEEKSIGINFO of n entries from off: one line per entry. */
+static void peek_show(const char *c, pid_t p, uint64_t off, uint32_t flags,
+		      int32_t nr)
+{
+	struct ptrace_peeksiginfo_args a = { off, flags, nr };
+	siginfo_t si[8];
+	long n = ptrace(PTRACE_PEEKSIGINFO, p, &a, si);
+
+	say("%s peek off %d flags %u nr %d: %s %ld", c, (int)off, flags, nr,
+	    n < 0 ? ename(errno) : "ok", n);
+	for (long i = 0; i < n && i < 8; i++)
+		say("%s  %s code %d from %s value %d", c,
+		    si[i].si_signo == SIGRTMIN ? "RTMIN" :
+						 sigabbrev_np(si[i].si_signo),
+		    si[i].si_code,
+		    si[i].si_pid == p ? "self" : "other",
+		    si[i].si_code == SI_QUEUE ? si[i].si_value.sival_int : -1);
+}
+
+/* GET/SETSIGMASK, PEEKSIGINFO of the private and the shared queue,
+ * ARCH_PRCTL, on a child stopped with signals pending. */
+static void case_sigstate(void)
+{
+	struct ptrace_peeksiginfo_args a = { 0, 0, 1 };
+	struct user_regs_struct r;
+	uint64_t m = 0, m2;
+	unsigned long fs = 0, gs = 1;
+	siginfo_t si;
+	sigset_t set;
+	pid_t p = fork();
+
+	if (p == 0) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigaddset(&set, SIGUSR2);
+		sigaddset(&set, SIGRTMIN);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGUSR1);				/* private */
+		kill(getpid(), SIGUSR2);		/* shared */
+		sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 5 });
+		sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 6 });
+		raise(SIGSTOP);
+		_exit(50);
+	}
+	wait_show("sigstate", p, 0);
+	req("sigstate", "getsigmask", ptrace(PTRACE_GETSIGMASK, p, 8, &m));
+	say("sigstate mask usr1 %d usr2 %d rtmin %d",
+	    (int)(m >> (SIGUSR1 - 1)) & 1, (int)(m >> (SIGUSR2 - 1)) & 1,
+	    (int)(m >> (SIGRTMIN - 1)) & 1);
+	say("sigstate getsigmask size 4 %s",
+	    res(ptrace(PTRACE_GETSIGMASK, p, 4, &m2)));
+	say("sigstate getsigmask fault %s",
+	    res(ptrace(PTRACE_GETSIGMASK, p, 8, (void *)8)));
+	m2 = m | (1ull << (SIGKILL - 1)) | (1ull << (SIGHUP - 1));
+	req("sigstate", "setsigmask", ptrace(PTRACE_SETSIGMASK, p, 8, &m2));
+	ptrace(PTRACE_GETSIGMASK, p, 8, &m2);
+	say("sigstate mask after set hup %d kill %d",
+	    (int)(m2 >> (SIGHUP - 1)) & 1, (int)(m2 >> (SIGKILL - 1)) & 1);
+	peek_show("sigstate", p, 0, 0, 8);
+	peek_show("sigstate", p, 0, PTRACE_PEEKSIGINFO_SHARED, 8);
+	peek_show("sigstate", p, 2, PTRACE_PEEKSIGINFO_SHARED, 8);
+	peek_show("sigstate", p, 1, PTRACE_PEEKSIGINFO_SHARED, 1);
+	peek_show("sigstate", p, 0, PTRACE_PEEKSIGINFO_SHARED, 0);
+	peek_show("sigstate", p, 0, 2, 1);
+	peek_show("sigstate", p, 0, 0, -1);
+	say("sigstate peek args fault %s",
+	    res(ptrace(PTRACE_PEEKSIGINFO, p, (void *)8, &si)));
+	say("sigstate peek buffer fault %s",
+	    res(ptrace(PTRACE_PEEKSIGINFO, p, &a, (void *)8)));
+	ptrace(PTRACE_GETREGS, p, 0, &r);
+	req("sigstate", "arch get fs",
+	    ptrace(PTRACE_ARCH_PRCTL, p, &fs, ARCH_GET_FS));
+	say("sigstate fs %s", fs == r.fs_base ? "same" : "differs");
+	req("sigstate", "arch get gs",
+	    ptrace(PTRACE_ARCH_PRCTL, p, &gs, ARCH_GET_GS));
+	say("sigstate gs %s", gs == r.gs_base ? "same" : "differs");
+	req("sigstate", "arch set fs",
+	    ptrace(PTRACE_ARCH_PRCTL, p, r.fs_base, ARCH_SET_FS));
+	say("sigstate arch bad code %s",
+	    res(ptrace(PTRACE_ARCH_PRCTL, p, &fs, 0x9999)));
+	say("sigstate arch get fault %s",
+	    res(ptrace(PTRACE_ARCH_PRCTL, p, (void *)8, ARCH_GET_FS)));
+	req("sigstate", "kill", ptrace(PTRACE_KILL, p, 0, 0));
+	wait_show("sigstate", p, 0);
+}
+
+/* A filter of the child's own: TRACE with data 0x10 + i for calls[i]. */
+static int trace_filter(const int *calls, int n)
+{
+	struct sock_filter f[16];
+	struct sock_fprog prog = { 0, f };
+	int k = 0;
+
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, nr));
+	for (int i = 0; i < n; i++) {
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						      calls[i], 0, 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						      SECCOMP_RET_TRACE | (0x10 + i));
+	}
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					      SECCOMP_RET_ALLOW);
+	prog.len = (unsigned short)k;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+static void seccomp_child(void)
+{
+	static const int calls[] = { SYS_getppid, SYS_openat, SYS_getuid,
+				     SYS_getgid };
+	char buf[4096] = "";
+	long r, fd;
+
+	ptrace(PTRACE_TRACEME, 0, 0, 0);
+	if (trace_filter(calls, 4) < 0)
+		_exit(99);
+	r = syscall(SYS_getppid);
+	say("seccomp no option getppid %s", res(r));
+	raise(SIGSTOP);
+	r = syscall(SYS_getppid);
+	say("seccomp getppid %s", r == getppid() ? "ppid" : res(r));
+	fd = syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY | O_DIRECTORY);
+	say("seccomp openat %s", res(fd));
+	r = syscall(SYS_getuid);
+	say("seccomp getuid skipped %ld", r);
+	/* the tracer makes it an openat of /proc/self/status */
+	fd = syscall(SYS_getgid, AT_FDCWD, "/proc/self/status", O_RDONLY);
+	r = fd < 0 ? fd : read((int)fd, buf, sizeof(buf) - 1);
+	say("seccomp getgid made openat %s %s", res(fd),
+	    strncmp(buf, "Name:", 5) == 0 ? "status" : "other");
+	_exit(60);
+}
+
+/* A workload filter's SECCOMP_RET_TRACE: ENOSYS without the option;
+ * with it, the event stop (GETEVENTMSG: the filter's data), the call
+ * run, skipped or changed by the tracer (then detaching). */
+static void case_seccomp(void)
+{
+	struct user_regs_struct r;
+	unsigned long msg;
+	pid_t p = fork();
+	int st;
+
+	if (p == 0)
+		seccomp_child();
+	wait_show("seccomp", p, 0);
+	req("seccomp", "set",
+	    ptrace(PTRACE_SETOPTIONS, p, 0,
+		   PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD));
+	ptrace(PTRACE_CONT, p, 0, 0);
+	for (int i = 0; i < 8; i++) {
+		st = wait_show("seccomp", p, 0);
+		if (st < 0 || !WIFSTOPPED(st))
+			return;
+		if ((st >> 16) != PTRACE_EVENT_SECCOMP) {
+			ptrace(PTRACE_CONT, p, 0, 0);
+			continue;
+		}
+		msg = 0;
+		ptrace(PTRACE_GETEVENTMSG, p, 0, &msg);
+		ptrace(PTRACE_GETREGS, p, 0, &r);
+		say("seccomp msg %#lx nr %s", msg,
+		    (long)r.orig_rax == SYS_getppid ? "getppid" :
+		    (long)r.orig_rax == SYS_openat ? "openat" :
+		    (long)r.orig_rax == SYS_getuid ? "getuid" :
+		    (long)r.orig_rax == SYS_getgid ? "getgid" : "other");
+		if ((long)r.orig_rax == SYS_getuid) {
+			r.orig_rax = (uint64_t)-1;
+			r.rax = 77;
+		} else if ((long)r.orig_rax == SYS_getgid) {
+			r.orig_rax = SYS_openat;
+		}
+		ptrace(PTRACE_SETREGS, p, 0, &r);
+		if ((long)r.orig_rax == SYS_openat && msg == 0x13) {
+			/* the changed call runs as the tracer leaves */
+			req("seccomp", "detach",
+			    ptrace(PTRACE_DETACH, p, 0, 0));
+			wait_show("seccomp", p, 0);
+			return;
+		}
+		if ((long)r.orig_rax != SYS_getppid) {
+			ptrace(PTRACE_CONT, p, 0, 0);
+			continue;
+		}
+		/* and its exit stop */
+		ptrace(PTRACE_SYSCALL, p, 0, 0);
+		wait_show("seccomp", p, 0);
+		ptrace(PTRACE_GETREGS, p, 0, &r);
+		say("seccomp exit nr %s", (long)r.orig_rax == SYS_getppid ?
+						  "getppid" : "other");
+		ptrace(PTRACE_CONT, p, 0, 0);
+	}
+}
+
+/* One line for a stop under PTRACE_SYSCALL: its op, and whether its call
+ * is execve. Returns the op (0: not a syscall stop). */
+static int sysstop_show(const char *c, pid_t p, int st)
+{
+	struct __ptrace_syscall_info info;
+
+	if (!WIFSTOPPED(st) || WSTOPSIG(st) != (SIGTRAP | 0x80))
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, p, sizeof(info), &info) < 0) {
+		say("%s info %s", c, ename(errno));
+		return 0;
+	}
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+		say("%s entry %s", c, info.entry.nr == SYS_execve ?
+					   "execve" : "other");
+	else
+		say("%s %s rval %lld", c, info.op == PTRACE_SYSCALL_INFO_EXIT ?
+					      "exit" : "other",
+		    (long long)info.exit.rval);
+	return info.op;
+}
+
+/* execve under PTRACE_SYSCALL, by a name whose comm the sentry sets after
+ * the exec (/proc/self/exe): its entry, its exec event (TRACEEXEC) or
+ * SIGTRAP, its exit stop, then the next call's entry. */
+static void exec_syscall(const char *c, unsigned long opts)
+{
+	pid_t p = fork();
+	int st, exits = 0;
+
+	if (p == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		execl("/proc/self/exe", "pc", "exit", "8", (char *)NULL);
+		_exit(101);
+	}
+	wait_show(c, p, 0);
+	ptrace(PTRACE_SETOPTIONS, p, 0, opts | PTRACE_O_TRACESYSGOOD);
+	ptrace(PTRACE_SYSCALL, p, 0, 0);
+	for (int i = 0; i < 8; i++) {
+		int op;
+
+		st = wait_show(c, p, 0);
+		if (st < 0 || !WIFSTOPPED(st))
+			return;
+		op = sysstop_show(c, p, st);
+		if (op == PTRACE_SYSCALL_INFO_EXIT)
+			exits++;
+		else if (op == PTRACE_SYSCALL_INFO_ENTRY && exits > 0)
+			break;
+		ptrace(PTRACE_SYSCALL, p, 0, 0);
+	}
+	req(c, "kill", ptrace(PTRACE_KILL, p, 0, 0));
+	wait_show(c, p, 0);
+}
+
+static void case_exec_syscall(void)
+{
+	exec_syscall("exec_syscall", 0);
+	exec_syscall("exec_syscall_event", PTRACE_O_TRACEEXEC);
+}
+
 /* KILL and DETACH. */
 static void case_kill_detach(void)
 {
@@ -506,11 +847,6 @@ static pid_t sleeper(int fd, uid_t uid, int dumpable)
 	while (read(fd, &b, 1) < 0 && errno == EINTR)
 		;
 	_exit(40);
-}
-
-static const char *res(long r)
-{
-	return r < 0 ? ename(errno) : "ok";
 }
 
 /* ATTACH of a child, a second tracer refused, DETACH. */
@@ -741,6 +1077,11 @@ int main(int argc, char **argv)
 		case_seize_rounds(atoi(argv[2]));
 		return 0;
 	}
+	if (argc == 2 && strcmp(argv[1], "seccomp") == 0) {
+		case_seccomp();
+		say("done");
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "attach") == 0) {
 		attach_cases();
 		return 0;
@@ -751,6 +1092,9 @@ int main(int argc, char **argv)
 	case_peekpoke();
 	case_singlestep();
 	case_options();
+	case_vforkdone();
+	case_sigstate();
+	case_exec_syscall();
 	case_kill_detach();
 	tracer_exit("tracer_exit", false);
 	tracer_exit("tracer_exitkill", true);
