@@ -2,28 +2,16 @@
 # ptrace between workload processes (issue 14), emulated by the sentry:
 # tests/progs/ptrace_conform forks, traces its child (TRACEME + exec,
 # PTRACE_SYSCALL, signal injection, PEEK/POKE, registers and regsets,
-<<<<<<< HEAD
-# SINGLESTEP to the child's exit, options and their events, KILL,
-# DETACH, the tracer's exit) and prints every stop it sees. It runs
-# natively and in the sandbox; each case's lines must be the host
-# kernel's. Then the same for ATTACH, SEIZE,
-# INTERRUPT, LISTEN and their permission rules, and seize_rounds: 200
-# rounds of INTERRUPT, SIGSTOP, CONT into the group stop, LISTEN, SIGCONT
-# and CONT under a storm of ignored signals to the tracer (a resume run
-# twice after a signal took its reply away ran the tracee past its group
-# stop: docs/architecture.md, "Calls interrupted after they were served").
-=======
-# options and their events, vfork done, the signal mask, PEEKSIGINFO,
-# ARCH_PRCTL, execve by another name under PTRACE_SYSCALL, KILL, DETACH,
-# the tracer's exit) and prints every stop it sees. It runs natively and
-# in the sandbox; each case's lines must be the host kernel's. Then the
-# same for ATTACH, SEIZE, INTERRUPT, LISTEN and their permission rules,
-# and seize_rounds: 200 rounds of INTERRUPT, SIGSTOP, CONT into the group
-# stop, LISTEN, SIGCONT and CONT under a storm of ignored signals to the
-# tracer (a resume run twice after a signal took its reply away ran the
-# tracee past its group stop: docs/architecture.md, "Calls interrupted
-# after they were served").
->>>>>>> ptopts
+# SINGLESTEP to the child's exit, options and their events, vfork done,
+# the signal mask, PEEKSIGINFO, ARCH_PRCTL, execve by another name under
+# PTRACE_SYSCALL, KILL, DETACH, the tracer's exit) and prints every stop
+# it sees. It runs natively and in the sandbox; each case's lines must be
+# the host kernel's. Then the same for ATTACH, SEIZE, INTERRUPT, LISTEN
+# and their permission rules, and seize_rounds: 200 rounds of INTERRUPT,
+# SIGSTOP, CONT into the group stop, LISTEN, SIGCONT and CONT under a
+# storm of ignored signals to the tracer (a resume run twice after a
+# signal took its reply away ran the tracee past its group stop:
+# docs/architecture.md, "Calls interrupted after they were served").
 # cvisor-test: per-platform
 source "$(dirname "$0")/../lib.sh"
 
