@@ -56,7 +56,9 @@ echo "packet_count $(($(wc -l </proc/net/packet) - 1))"
 for f in tcp tcp6 udp udp6 raw raw6 udplite udplite6; do
 	echo "${f}_lines $(awk 'NR > 1 { print $2, $3, $4 }' /proc/net/$f | one)"
 done
-echo "sockstat $(awk '{ print }' /proc/net/sockstat | one)"
+# without TCP's alloc and mem: a closed socket stays allocated until an
+# RCU grace period or its timer ends, in either runtime (timing, not view)
+echo "sockstat $(sed 's/ alloc [0-9]*//; s/ mem [0-9]*//' /proc/net/sockstat | one)"
 echo "sockstat6 $(awk '{ print }' /proc/net/sockstat6 | one)"
 echo "self_net_unix_count $(($(wc -l </proc/self/net/unix) - 1))"
 echo "pid_net_unix_count $(($(wc -l </proc/$PY/net/unix) - 1))"
@@ -66,8 +68,10 @@ echo "ss_xa $(ss -xaH | awk '{ print $1, $2, $5 }' | one)"
 echo "ss_xl $(ss -xlH | awk '{ print $1, $2, $5 }' | one)"
 echo "ss_tan $(ss -tanH | awk '{ print $1, $4 }' | one)"
 echo "ss_uan $(ss -uanH | awk '{ print $1, $4 }' | one)"
-echo "ss_s_tcp $(ss -s | grep '^TCP:' | one)"
-echo "ss_s_table $(ss -s | sed -n '/^Transport/,$p' | one)"
+# the same for ss -s: TCP's total and closed, and the TCP and INET rows'
+# totals count allocated sockets
+echo "ss_s_tcp $(ss -s | grep '^TCP:' | sed 's/^TCP: *[0-9]* //; s/closed [0-9]*, //' | one)"
+echo "ss_s_table $(ss -s | sed -n '/^Transport/,$p' | grep -v '^TCP\|^INET' | one)"
 kill $PY
 wait $PY 2>/dev/null
 sleep 1	# ss's netlink socket (runc's) freed after an RCU grace period

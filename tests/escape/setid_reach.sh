@@ -52,9 +52,11 @@ if ! runsc run -d --bundle "$B" "$id" >"$T_TMP/run.out" 2>&1; then
 	exit 0
 fi
 init=$(jq -r .initPid "$T_ROOT/$id/state.json")
-# the five processes (the init's children), by their command line
-declare -A pid_of
-for i in $(seq 50); do
+# the five processes (the init's children), by their command line (set:
+# "declare -A" alone is unbound for set -u while empty); up to 30 s on a
+# loaded machine
+declare -A pid_of=()
+for i in $(seq 150); do
 	for c in $(cat /proc/"$init"/task/*/children 2>/dev/null); do
 		cmd=$(tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null)
 		case $cmd in
