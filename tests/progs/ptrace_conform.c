@@ -666,10 +666,16 @@ static void case_seccomp(void)
 		}
 		ptrace(PTRACE_SETREGS, p, 0, &r);
 		if ((long)r.orig_rax == SYS_openat && msg == 0x13) {
-			/* the changed call runs as the tracer leaves */
-			req("seccomp", "detach",
-			    ptrace(PTRACE_DETACH, p, 0, 0));
+			/* the changed call runs as the tracer leaves; the
+			 * detach's result printed after the child's exit, so
+			 * that the child's last line (printed as it runs on)
+			 * always comes first */
+			long d = ptrace(PTRACE_DETACH, p, 0, 0);
+			int e = errno;
+
 			wait_show("seccomp", p, 0);
+			errno = e;
+			req("seccomp", "detach", d);
 			return;
 		}
 		if ((long)r.orig_rax != SYS_getppid) {
