@@ -678,8 +678,9 @@ static int reopen_object(struct sc_call *c, struct vwalk *w,
 		if (ret < 0)
 			return ret;
 	}
-	if (vtree_host_proc_fd() < 0)
-		return vtree_host_proc_fd();
+	ret = vtree_host_proc_fd();
+	if (ret < 0)
+		return ret;
 	if (strncmp(w->link.path, "/proc/", 6) != 0)
 		return -ENOENT;
 	/* a FIFO's open must not wait here: the end asked for exists or
@@ -929,11 +930,10 @@ int vtree_stat(struct sc_call *c, const char *path, bool follow,
 		if (w.rest[0] || w.fd == GOFER_AT_ROOT) {
 			task_gofer_creds(c->t, &cr);
 			ret = gofer_fstatat(task_gofer(c->t), &cr, &at, 0, st);
-		} else if (!nsfs_fd_stat(w.fd, st) && fstat(w.fd, st) < 0) {
-			ret = -errno;
 		} else {
-			ident_stat_from_host(c->t, st);	/* the sentry's */
-			ret = 0;
+			ret = foreign_fstat(w.fd, st);
+			if (ret == 0)	/* the sentry's */
+				ident_stat_from_host(c->t, st);
 		}
 		vwalk_release(&w);
 		return ret;
